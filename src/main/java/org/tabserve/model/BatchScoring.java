@@ -1,5 +1,6 @@
 package org.tabserve.model;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -20,7 +21,7 @@ public interface BatchScoring {
      * Does what is owed for a batch the model answered, on the thread that answers, in the order of the rows sent.
      *
      * @return the rows as scored: {@code predictions}, unchanged, with their uncertainties when a coverage was asked
-     *         for (no explanations: an upload's answers carry none)
+     *         for (explanations only from {@link #offline(Model, RowUncertainty, Explainer)}: an upload's answers carry none)
      */
     ScoredRows answered(Batch rows, List<Prediction> predictions);
 
@@ -41,6 +42,25 @@ public interface BatchScoring {
 
     /** Scoring by {@code model} alone, with nothing owed: the command line's. */
     static BatchScoring offline(Model model) {
+        return offline(model, null);
+    }
+
+    /**
+     * Scoring by {@code model} alone, each row answered with its uncertainty when {@code covering} is given: what an
+     * engine that embeds the model core owes no server (no metrics, no drift, no log).
+     *
+     * @param covering each row's uncertainty at the coverage asked for, or null when none was
+     */
+    static BatchScoring offline(Model model, RowUncertainty covering) {
+        return offline(model, covering, null);
+    }
+
+    /**
+     * As {@link #offline(Model, RowUncertainty)}, each row also explained when {@code explaining} is given.
+     *
+     * @param explaining the model's explainer (against its card's background), or null when none was asked for
+     */
+    static BatchScoring offline(Model model, RowUncertainty covering, Explainer explaining) {
         return new BatchScoring() {
             @Override
             public Model model() {
@@ -54,7 +74,27 @@ public interface BatchScoring {
 
             @Override
             public ScoredRows answered(Batch rows, List<Prediction> predictions) {
-                return new ScoredRows(predictions, null, null);
+                List<Uncertainty> uncertainties = covering == null ? null : new ArrayList<>(predictions.size());
+                List<Explanation> explanations = explaining == null ? null : new ArrayList<>(predictions.size());
+                for (int r = 0; r < predictions.size(); r++) {
+                    if (covering != null) {
+                        uncertainties.add(covering.of(rows, r, predictions.get(r)));
+                    }
+                    if (explaining != null) {
+                        explanations.add(explaining.explain(rows, r));
+                    }
+                }
+                return new ScoredRows(predictions, explanations, uncertainties);
+            }
+
+            @Override
+            public boolean covers() {
+                return covering != null;
+            }
+
+            @Override
+            public boolean measuresNovelty() {
+                return covering != null && covering.measuresNovelty();
             }
         };
     }

@@ -5,6 +5,7 @@ import java.util.List;
 import org.tabserve.model.Batch;
 import org.tabserve.model.Conformal;
 import org.tabserve.model.Prediction;
+import org.tabserve.model.RowUncertainty;
 import org.tabserve.model.Uncertainty;
 import org.tabserve.rows.CoverageField;
 import org.tabserve.serving.limits.ServingException;
@@ -23,15 +24,11 @@ final class ConformalAnswers {
             + " TRAINING.csv --label COLUMN --out OUT.onnx --calibration HELD_OUT.csv";
 
     private final ResolvedModel model;
-    private final Conformal conformal;
-    private final double coverage;
-    private final double[] q;
+    private final RowUncertainty rows;
 
-    private ConformalAnswers(ResolvedModel model, Conformal conformal, double coverage, double[] q) {
+    private ConformalAnswers(ResolvedModel model, RowUncertainty rows) {
         this.model = model;
-        this.conformal = conformal;
-        this.coverage = coverage;
-        this.q = q;
+        this.rows = rows;
     }
 
     /**
@@ -54,7 +51,7 @@ final class ConformalAnswers {
                             + " its answers are: its card has no conformal calibration; " + HOW_TO_CALIBRATE);
         }
         try {
-            return new ConformalAnswers(model, conformal, coverage, conformal.quantiles(coverage));
+            return new ConformalAnswers(model, RowUncertainty.at(conformal, coverage));
         } catch (IllegalArgumentException e) {
             throw ServingException.invalidField(
                     CoverageField.NAME,
@@ -65,12 +62,12 @@ final class ConformalAnswers {
 
     /** @return whether each row's novelty is measured: the card has a novelty reference and a background */
     public boolean novelty() {
-        return conformal.novelty() != null && conformal.novelty().distance() != null;
+        return this.rows.measuresNovelty();
     }
 
     /** @return the coverage asked for */
     public double coverage() {
-        return coverage;
+        return rows.coverage();
     }
 
     /**
@@ -78,29 +75,14 @@ final class ConformalAnswers {
      * @return each row's uncertainty, in order; each row's novelty is counted under the request's model
      */
     public List<Uncertainty> of(Batch rows, List<Prediction> predictions) {
-        Conformal.Novelty novelty = conformal.novelty();
-        boolean measured = novelty != null && novelty.distance() != null;
         List<Uncertainty> answers = new ArrayList<>(predictions.size());
         int novel = 0;
         for (int r = 0; r < predictions.size(); r++) {
-            Uncertainty.RowNovelty rowNovelty = null;
-            if (measured) {
-                double p = novelty.pValue(novelty.distance().of(rows, r));
-                rowNovelty = new Uncertainty.RowNovelty(p, p < novelty.threshold());
-                novel += rowNovelty.novel() ? 1 : 0;
-            }
-            Prediction answer = predictions.get(r);
-            answers.add(
-                    answer instanceof Prediction.Regression regression
-                            ? new Uncertainty(
-                                    coverage,
-                                    conformal.clippedInterval(regression.value(), q[0], coverage),
-                                    null,
-                                    rowNovelty)
-                            : new Uncertainty(
-                                    coverage, null, conformal.predictionSet(answer.classification(), q), rowNovelty));
+            Uncertainty answer = this.rows.of(rows, r, predictions.get(r));
+            novel += answer.novelty() != null && answer.novelty().novel() ? 1 : 0;
+            answers.add(answer);
         }
-        if (measured) {
+        if (this.rows.measuresNovelty()) {
             model.novelty(predictions.size(), novel);
         }
         return answers;

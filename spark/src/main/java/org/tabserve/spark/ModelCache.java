@@ -1,0 +1,81 @@
+package org.tabserve.spark;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import org.tabserve.model.Explainer;
+import org.tabserve.model.Model;
+import org.tabserve.model.onnx.OnnxModelLoader;
+
+/**
+ * The models of one JVM (an executor, or the driver), by the SHA-256 of their bytes: the first task that needs a model
+ * writes its bytes to a temporary file once and loads it, and every later task and partition of the JVM scores with
+ * that one ONNX Runtime session.
+ */
+public final class ModelCache {
+
+    private static final Map<String, Model> MODELS = new ConcurrentHashMap<>();
+    private static final Map<String, Explainer> EXPLAINERS = new ConcurrentHashMap<>();
+
+    private ModelCache() {}
+
+    /**
+     * @param sha256 the model's {@link #sha256}
+     * @param bytes  the model's bytes (a broadcast's value), read only when this JVM has not loaded it yet
+     */
+    public static Model model(String sha256, Supplier<byte[]> bytes) {
+        return MODELS.computeIfAbsent(sha256, key -> load(key, bytes.get()));
+    }
+
+    /**
+     * A session of its own for one partition, never shared, which the caller closes: what SynapseML's ONNXModel does,
+     * for the benchmark's comparison ({@link TabserveModel#sessionPerPartition()}).
+     */
+    public static Model unshared(String sha256, byte[] bytes) {
+        return load(sha256, bytes);
+    }
+
+    /**
+     * The JVM's one explainer of a model it loaded, against the card's background, as the server's: it computes the
+     * background's answers once.
+     */
+    public static Explainer explainer(String sha256, Model model) {
+        return EXPLAINERS.computeIfAbsent(
+                sha256, key -> new Explainer(model, model.card().background(), true));
+    }
+
+    /** @return how many models this JVM has loaded */
+    public static int loaded() {
+        return MODELS.size();
+    }
+
+    private static Model load(String sha256, byte[] bytes) {
+        try {
+            Path file = Files.createTempFile("tabserve-" + sha256.substring(0, 12) + "-", ".onnx");
+            file.toFile().deleteOnExit();
+            Files.write(file, bytes);
+            Model model = OnnxModelLoader.load(file);
+            System.err.println("tabserve-spark: loaded model " + sha256 + " in JVM "
+                    + ProcessHandle.current().pid());
+            return model;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the model's bytes to a temporary file", e);
+        }
+    }
+
+    /** @return the SHA-256 of {@code bytes}, in hex */
+    public static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

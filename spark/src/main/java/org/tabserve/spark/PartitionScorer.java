@@ -1,0 +1,145 @@
+package org.tabserve.spark;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.tabserve.model.BatchScoring;
+import org.tabserve.model.FieldError;
+import org.tabserve.model.Model;
+import org.tabserve.model.RowUncertainty;
+import org.tabserve.model.ScoredRows;
+import org.tabserve.rows.CellRows;
+
+/**
+ * Scores one partition's rows in batches with the JVM's one session of the model ({@link ModelCache}): each batch's
+ * cells are the model's input columns as Spark gives them, scored by the model core ({@link CellRows}); each row comes
+ * back with its columns, its answer and its errors.
+ */
+final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
+
+    private static final long serialVersionUID = 1L;
+
+    private final Broadcast<byte[]> bytes;
+    private final String sha256;
+    private final int[] inputColumns;
+    private final int batchSize;
+    private final Double coverage;
+    private final boolean failOnError;
+    private final ResultColumns columns;
+    private final boolean sessionPerPartition;
+    private final boolean explain;
+
+    /**
+     * @param inputColumns for each of the model's features, in its order, the index of the row's column holding it
+     * @param coverage     the coverage each answer's uncertainty is made for, or null for none
+     */
+    PartitionScorer(
+            Broadcast<byte[]> bytes,
+            String sha256,
+            int[] inputColumns,
+            int batchSize,
+            Double coverage,
+            boolean failOnError,
+            ResultColumns columns,
+            boolean sessionPerPartition,
+            boolean explain) {
+        this.bytes = bytes;
+        this.sha256 = sha256;
+        this.inputColumns = inputColumns;
+        this.batchSize = batchSize;
+        this.coverage = coverage;
+        this.failOnError = failOnError;
+        this.columns = columns;
+        this.sessionPerPartition = sessionPerPartition;
+        this.explain = explain;
+    }
+
+    @Override
+    public Iterator<Row> call(Iterator<Row> rows) {
+        Model model = sessionPerPartition
+                ? ModelCache.unshared(sha256, bytes.value())
+                : ModelCache.model(sha256, bytes::value);
+        BatchScoring scoring = BatchScoring.offline(
+                model,
+                coverage == null ? null : RowUncertainty.at(model.card().conformal(), coverage),
+                explain ? ModelCache.explainer(sha256, model) : null);
+        return new Iterator<>() {
+            private List<Row> scored = List.of();
+            private int next;
+            private boolean closed;
+
+            @Override
+            public boolean hasNext() {
+                while (next == scored.size() && rows.hasNext()) {
+                    scored = score(scoring, rows);
+                    next = 0;
+                }
+                boolean more = next < scored.size();
+                if (!more && sessionPerPartition && !closed) {
+                    closed = true;
+                    closeUnshared(model);
+                }
+                return more;
+            }
+
+            @Override
+            public Row next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                return scored.get(next++);
+            }
+        };
+    }
+
+    private static void closeUnshared(Model model) {
+        try {
+            model.close();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot close the partition's session", e);
+        }
+    }
+
+    /** Scores the next batch of {@code rows}. */
+    private List<Row> score(BatchScoring scoring, Iterator<Row> rows) {
+        List<Row> batch = new ArrayList<>(batchSize);
+        List<Object[]> cells = new ArrayList<>(batchSize);
+        while (batch.size() < batchSize && rows.hasNext()) {
+            Row row = rows.next();
+            Object[] rowCells = new Object[inputColumns.length];
+            for (int f = 0; f < inputColumns.length; f++) {
+                rowCells[f] = row.get(inputColumns[f]);
+            }
+            batch.add(row);
+            cells.add(rowCells);
+        }
+        CellRows.Scored result = CellRows.score(scoring, cells);
+        ScoredRows scored = result.scored();
+        List<Row> out = new ArrayList<>(batch.size());
+        for (int r = 0; r < batch.size(); r++) {
+            Row row = batch.get(r);
+            Object[] values = new Object[row.length() + 2];
+            for (int c = 0; c < row.length(); c++) {
+                values[c] = row.get(c);
+            }
+            int kept = result.kept()[r];
+            if (kept >= 0) {
+                values[row.length()] = RowFactory.create(
+                        columns.answer(scored.prediction(kept), scored.uncertainty(kept), scored.explanation(kept)));
+            } else {
+                List<FieldError> errors = result.errors().get(r);
+                if (failOnError) {
+                    throw new IllegalArgumentException("a row the model cannot score: " + errors);
+                }
+                values[row.length() + 1] = ResultColumns.errors(errors);
+            }
+            out.add(RowFactory.create(values));
+        }
+        return out;
+    }
+}

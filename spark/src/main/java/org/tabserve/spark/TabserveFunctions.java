@@ -1,0 +1,90 @@
+package org.tabserve.spark;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.types.StructType;
+import org.tabserve.model.BatchScoring;
+import org.tabserve.model.Feature;
+import org.tabserve.model.Model;
+import org.tabserve.model.Task;
+import org.tabserve.rows.CellRows;
+
+/**
+ * A tabserve model as a Spark SQL function, registered by one call: {@code name(struct(*))} answers a row whose
+ * fields the model's inputs name with a struct of the answer's fields (as {@link TabserveModel}'s answer column) and
+ * {@code errors}. It scores row by row on each executor's one session ({@link ModelCache}); {@link TabserveModel}
+ * scores in batches and is the faster way for a whole table.
+ *
+ * <pre>{@code
+ * TabserveFunctions.register(spark, "banknote", "model.onnx");
+ * spark.sql("SELECT id, banknote(struct(*)).label FROM notes");
+ * }</pre>
+ */
+public final class TabserveFunctions {
+
+    private TabserveFunctions() {}
+
+    /**
+     * Registers the model at {@code modelPath} (read on the driver, broadcast once) as the function {@code name}.
+     *
+     * @return the function's result type
+     */
+    public static StructType register(SparkSession spark, String name, String modelPath) {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(Path.of(modelPath));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the model " + modelPath, e);
+        }
+        String sha256 = ModelCache.sha256(bytes);
+        Model model = ModelCache.model(sha256, () -> bytes);
+        ResultColumns columns = new ResultColumns(model.signature().task() == Task.CLASSIFICATION, false, false);
+        StructType type = columns.answerType().add("errors", ResultColumns.ERRORS);
+        Broadcast<byte[]> broadcast =
+                JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(bytes);
+        spark.udf().register(name, new RowFunction(broadcast, sha256, columns), type);
+        return type;
+    }
+
+    /** The function itself: one row's fields to its answer and errors. */
+    private record RowFunction(Broadcast<byte[]> bytes, String sha256, ResultColumns columns)
+            implements UDF1<Row, Row> {
+
+        @Override
+        public Row call(Row row) throws Exception {
+            Model model = ModelCache.model(sha256, bytes::value);
+            List<Feature> features = model.signature().features();
+            List<String> names = List.of(row.schema().fieldNames());
+            Object[] cells = new Object[features.size()];
+            for (int f = 0; f < cells.length; f++) {
+                int at = names.indexOf(features.get(f).name());
+                if (at < 0) {
+                    throw new IllegalArgumentException("the function's struct has no field '"
+                            + features.get(f).name() + "', which the model takes; its fields are " + names);
+                }
+                cells[f] = row.get(at);
+            }
+            CellRows.Scored scored =
+                    CellRows.score(BatchScoring.offline(model), new ArrayList<>(List.<Object[]>of(cells)));
+            int width = columns.answerType().size();
+            Object[] values = new Object[width + 1];
+            if (scored.kept()[0] >= 0) {
+                Object[] answer = columns.answer(scored.scored().prediction(0), null, null);
+                System.arraycopy(answer, 0, values, 0, width);
+            } else {
+                values[width] = ResultColumns.errors(scored.errors().get(0));
+            }
+            return RowFactory.create(values);
+        }
+    }
+}

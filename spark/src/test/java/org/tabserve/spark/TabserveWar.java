@@ -1,0 +1,106 @@
+package org.tabserve.spark;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** The server itself, {@code java -jar target/tabserve.war --port 0}, as a process, for the answers to compare with. */
+final class TabserveWar implements AutoCloseable {
+
+    private static final Pattern READY = Pattern.compile("tabserve: serving (.+) on (http://\\S+/)");
+
+    private final Process process;
+    private final URI uri;
+    private final HttpClient client = HttpClient.newHttpClient();
+
+    private TabserveWar(Process process, URI uri) {
+        this.process = process;
+        this.uri = uri;
+    }
+
+    /** Starts the WAR with {@code args} after {@code --port 0} and waits until it says where it serves. */
+    static TabserveWar start(Path war, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                war.toString(),
+                "--port",
+                "0"));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        List<String> output = new ArrayList<>();
+        CompletableFuture<URI> ready = CompletableFuture.supplyAsync(() -> {
+            try (BufferedReader reader =
+                    new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                URI found = null;
+                while ((line = reader.readLine()) != null) {
+                    if (found == null) {
+                        synchronized (output) {
+                            output.add(line);
+                        }
+                        Matcher m = READY.matcher(line);
+                        if (m.find()) {
+                            found = URI.create(m.group(2));
+                            // keep reading in the background, so that the server never blocks on its output
+                            URI answer = found;
+                            CompletableFuture.runAsync(() -> drain(reader));
+                            return answer;
+                        }
+                    }
+                }
+                throw new IllegalStateException("tabserve ended before it was ready:\n" + output);
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        try {
+            return new TabserveWar(process, ready.get(90, TimeUnit.SECONDS));
+        } catch (Exception e) {
+            process.destroy();
+            throw new IllegalStateException("tabserve did not become ready:\n" + output, e);
+        }
+    }
+
+    private static void drain(BufferedReader reader) {
+        try {
+            while (reader.readLine() != null) {
+                // the server's log, not needed
+            }
+        } catch (IOException ignored) {
+            // the process ended
+        }
+    }
+
+    /** POSTs {@code json} to {@code path} and returns the answer's body; fails on any status but 200. */
+    String post(String path, String json) throws IOException, InterruptedException {
+        HttpResponse<String> response = client.send(
+                HttpRequest.newBuilder(uri.resolve(path))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(json))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException(path + " answered " + response.statusCode() + ": " + response.body());
+        }
+        return response.body();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        process.waitFor();
+    }
+}

@@ -1,0 +1,119 @@
+package org.tabserve.rows;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.tabserve.model.Batch;
+import org.tabserve.model.BatchScoring;
+import org.tabserve.model.Feature;
+import org.tabserve.model.FieldError;
+import org.tabserve.model.ModelSignature;
+import org.tabserve.model.ScoredRows;
+import org.tabserve.model.ValueType;
+
+/**
+ * Scores rows of typed cells for an engine that embeds the model core (spark/), as {@code ?on_error=row} scores a
+ * request's rows: each cell is taken as the JSON routes take the value of its type ({@link JsonCells#read}), the rows
+ * the model refuses are left out with their errors, and the others are scored by the caller's {@link BatchScoring}.
+ *
+ * <p>A cell is {@code null} (missing), a {@link Number}, a {@link String} or a {@link Boolean}: a float or double NaN is
+ * a missing value, as {@code NaN} in JSON is; a number for a text input is its exact text
+ * ({@link NumberText#exactText}); any other kind of value is an error naming its type.
+ */
+public final class CellRows {
+
+    /**
+     * The rows as scored.
+     *
+     * @param scored the kept rows' answers, in order
+     * @param kept   for each row given, its index in {@code scored}, or -1 when it was left out
+     * @param errors for each row given, its errors (empty for a kept row)
+     */
+    public record Scored(ScoredRows scored, int[] kept, List<List<FieldError>> errors) {}
+
+    private CellRows() {}
+
+    /**
+     * @param rows one array per row, in {@link ModelSignature#features()} order; cells are replaced by the model's
+     *             reading of them
+     */
+    public static Scored score(BatchScoring scoring, List<Object[]> rows) {
+        ModelSignature signature = scoring.model().signature();
+        List<Feature> features = signature.features();
+        List<List<FieldError>> errors = new ArrayList<>(rows.size());
+        boolean[] faulty = new boolean[rows.size()];
+        for (int r = 0; r < rows.size(); r++) {
+            List<FieldError> rowErrors = new ArrayList<>(0);
+            Object[] cells = rows.get(r);
+            for (int f = 0; f < Math.min(cells.length, features.size()); f++) {
+                Object cell = cells[f];
+                Feature feature = features.get(f);
+                String problem = problem(feature, cell);
+                if (problem != null) {
+                    rowErrors.add(new FieldError(r, feature.name(), problem));
+                    faulty[r] = true;
+                } else {
+                    cells[f] = cell(feature, cell);
+                }
+            }
+            errors.add(rowErrors);
+        }
+        GoodRows.Checked checked = GoodRows.check(
+                rows,
+                faulty,
+                false,
+                some -> Batch.of(signature, some),
+                (candidate, error) ->
+                        errors.get(candidate).add(new FieldError(candidate, error.field(), error.message())));
+        int[] kept = new int[rows.size()];
+        Arrays.fill(kept, -1);
+        for (int i = 0; i < checked.kept().length; i++) {
+            kept[checked.kept()[i]] = i;
+        }
+        ScoredRows scored = checked.batch() == null ? ScoredRows.NONE : scoring.score(checked.batch());
+        return new Scored(scored, kept, errors);
+    }
+
+    /** What is wrong with a cell before the model's check, or null: only a value of no JSON type. */
+    private static String problem(Feature feature, Object cell) {
+        if (cell == null || cell instanceof String || cell instanceof Boolean) {
+            return null;
+        }
+        if (cell instanceof Number number) {
+            if (feature.type() == ValueType.STRING && !isNaN(number) && text(number) == null) {
+                return "'" + feature.name() + "' is a text input and the number " + number + " has no one text form"
+                        + " (a number is taken as text when written as an integer or a plain decimal, e.g. 3 or 2.5);"
+                        + " send it as a string";
+            }
+            return null;
+        }
+        return "'" + feature.name() + "' must be a number, a string, a boolean or missing, got a "
+                + cell.getClass().getSimpleName();
+    }
+
+    /** The cell as the model's check takes it (a cell {@link #problem} found nothing wrong with). */
+    private static Object cell(Feature feature, Object cell) {
+        if (cell instanceof Number number) {
+            if (isNaN(number)) {
+                return null;
+            }
+            if (feature.type() == ValueType.STRING) {
+                return text(number);
+            }
+            return number instanceof Float f ? (Object) Double.valueOf(Float.toString(f)) : number;
+        }
+        return cell;
+    }
+
+    private static boolean isNaN(Number number) {
+        return (number instanceof Double || number instanceof Float) && Double.isNaN(number.doubleValue());
+    }
+
+    /** A number's exact text for a text input, or null when it has none ({@link NumberText#exactText}). */
+    private static String text(Number number) {
+        String literal = number instanceof Float f
+                ? Float.toString(f)
+                : number instanceof Double d ? Double.toString(d) : number.toString();
+        return NumberText.exactText(literal).orElse(null);
+    }
+}
