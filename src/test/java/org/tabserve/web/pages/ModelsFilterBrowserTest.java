@@ -30,11 +30,16 @@ class ModelsFilterBrowserTest extends ChromiumTests {
     /** A phone's first screen: what is above this is seen without scrolling (360 x 640, a small phone). */
     private static final int FIRST_SCREEN = 640;
 
+    /**
+     * The cards shown, read in one script: the page's 10 s refresh and the filter redraw the table, so elements found
+     * one call before may be gone by the next (a StaleElementReferenceException under load).
+     */
+    @SuppressWarnings("unchecked")
     private static List<String> shownCards() {
-        return browser.present(By.cssSelector("#models tbody[data-model]")).stream()
-                .filter(WebElement::isDisplayed)
-                .map(card -> card.getAttribute("data-model") + "/" + card.getAttribute("data-version"))
-                .toList();
+        browser.present(By.id("models"));
+        return (List<String>) browser.js("return [...document.querySelectorAll('#models tbody[data-model]')]"
+                + ".filter(card => card.getClientRects().length > 0)"
+                + ".map(card => card.dataset.model + '/' + card.dataset.version);");
     }
 
     private static void awaitShown(List<String> expected) {
