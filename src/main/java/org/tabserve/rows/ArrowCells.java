@@ -141,7 +141,7 @@ final class ArrowCells {
                 + values.getField().getType() + " values; a model input takes" + " numbers, booleans or text");
     }
 
-    private static Object fromDouble(Feature feature, double value, boolean single, Map<String, String> asText) {
+    static Object fromDouble(Feature feature, double value, boolean single, Map<String, String> asText) {
         if (Double.isNaN(value)) {
             return null; // pandas' missing number
         }
@@ -158,7 +158,7 @@ final class ArrowCells {
         };
     }
 
-    private static Object fromLong(Feature feature, long value, Map<String, String> asText) {
+    static Object fromLong(Feature feature, long value, Map<String, String> asText) {
         return switch (feature.type()) {
             case FLOAT, DOUBLE -> (double) value;
             case INT64, INT32 -> value;
@@ -167,7 +167,7 @@ final class ArrowCells {
         };
     }
 
-    private static Object fromDecimal(Feature feature, BigDecimal value, Map<String, String> asText) {
+    static Object fromDecimal(Feature feature, BigDecimal value, Map<String, String> asText) {
         return switch (feature.type()) {
             case FLOAT, DOUBLE -> value.doubleValue();
             case INT64, INT32 -> {

@@ -10,7 +10,7 @@ import java.util.Optional;
 import org.tabserve.model.ModelSignature;
 
 /**
- * The formats rows come in and answers go out in (CSV, JSON Lines, Arrow IPC), one line each: the media type a request names it by, the file
+ * The formats rows come in and answers go out in (CSV, JSON Lines, Arrow IPC, Parquet), one line each: the media type a request names it by, the file
  * name endings a file is known by, its reader ({@link RowsReader}) and its writer ({@link RowsWriter}). The routes
  * and the {@code score} command pick a format here and use nothing format-specific.
  */
@@ -25,7 +25,13 @@ public enum RowFormat {
             List.of(ArrowRowsReader.MEDIA_TYPE, "application/vnd.apache.arrow.file"),
             List.of(".arrows", ".arrow", ".feather"),
             (signature, maxRows, unnamedIndex) -> new ArrowRowsReader(signature, maxRows),
-            null);
+            (OutputStream out) -> new ArrowRowsWriter(out)),
+    PARQUET(
+            List.of(ParquetRowsReader.MEDIA_TYPE),
+            List.of(".parquet"),
+            (signature, maxRows, unnamedIndex) -> new ParquetRowsReader(signature, maxRows),
+            // Lambdas, not constructor references: parquet-java's classes load on a first Parquet file, not at start.
+            (OutputStream out) -> new ParquetRowsWriter(out));
 
     /** Makes a format's reader. */
     private interface ReaderMaker {
@@ -37,18 +43,33 @@ public enum RowFormat {
         RowsWriter make(Writer out);
     }
 
+    /** Makes a binary format's writer. */
+    private interface BytesWriterMaker {
+        RowsWriter make(OutputStream out);
+    }
+
     /** The media types that name it, the usual one first. */
     private final List<String> mediaTypes;
 
     private final List<String> endings;
     private final ReaderMaker reader;
     private final WriterMaker writer;
+    private final BytesWriterMaker bytesWriter;
 
     RowFormat(List<String> mediaTypes, List<String> endings, ReaderMaker reader, WriterMaker writer) {
         this.mediaTypes = mediaTypes;
         this.endings = endings;
         this.reader = reader;
         this.writer = writer;
+        this.bytesWriter = null;
+    }
+
+    RowFormat(List<String> mediaTypes, List<String> endings, ReaderMaker reader, BytesWriterMaker bytesWriter) {
+        this.mediaTypes = mediaTypes;
+        this.endings = endings;
+        this.reader = reader;
+        this.writer = null;
+        this.bytesWriter = bytesWriter;
     }
 
     /** @return the media type that names the format */
@@ -85,12 +106,12 @@ public enum RowFormat {
     /** @return a writer of answers in this format to {@code out} (UTF-8 text, or bytes), which closing it closes */
     public RowsWriter writer(OutputStream out) {
         if (writer == null) {
-            return new ArrowRowsWriter(out);
+            return bytesWriter.make(out);
         }
         return writer.make(new java.io.BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16));
     }
 
-    /** @return whether the format's files are bytes rather than text (Arrow) */
+    /** @return whether the format's files are bytes rather than text (Arrow, Parquet) */
     public boolean isBinary() {
         return writer == null;
     }

@@ -1,0 +1,223 @@
+package org.tabserve.rows;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongConsumer;
+import org.apache.parquet.column.page.PageReadStore;
+import org.apache.parquet.example.data.Group;
+import org.apache.parquet.example.data.simple.convert.GroupRecordConverter;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.metadata.BlockMetaData;
+import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
+import org.apache.parquet.io.ColumnIOFactory;
+import org.apache.parquet.io.LocalInputFile;
+import org.apache.parquet.io.RecordReader;
+import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.PrimitiveType;
+import org.apache.parquet.schema.Type;
+import org.tabserve.model.Feature;
+import org.tabserve.model.ModelSignature;
+import org.tabserve.model.RangeWarning;
+
+/**
+ * Parquet's {@link RowsReader} ({@value #MEDIA_TYPE}): a flat table's row groups, read one at a time through
+ * parquet-java without Hadoop ({@link ParquetMemory}, {@link ParquetCodecs}: Snappy, gzip or uncompressed), its
+ * columns by name, each feature's cells read into the values the model takes with no text in between
+ * ({@link ParquetCells}). Parquet is read from its end, so the input is first copied to a temporary file; what a
+ * footer claims is checked against the file before parquet-java allocates for it.
+ */
+public final class ParquetRowsReader extends RowsReader {
+
+    /** The media type of a Parquet file (IANA's registration). */
+    public static final String MEDIA_TYPE = "application/vnd.apache.parquet";
+
+    private LongConsumer grow;
+    private long reserved;
+    /** Each text input sent numbers, with the first one's text, on the last read. */
+    private final Map<String, String> numbersAsText = new LinkedHashMap<>();
+
+    public ParquetRowsReader(ModelSignature signature, long maxRows) {
+        super(signature, maxRows);
+    }
+
+    @Override
+    String what() {
+        return "the Parquet file";
+    }
+
+    @Override
+    public RowsReader reservingRowMemory(LongConsumer grow) {
+        this.grow = grow;
+        return super.reservingRowMemory(grow);
+    }
+
+    @Override
+    public List<String> validate(InputStream input) throws IOException {
+        reserved = 0;
+        return super.validate(input);
+    }
+
+    @Override
+    public boolean validateAndKeep(
+            InputStream input, int keepRows, java.util.function.Consumer<RowChunk> ahead, Room room)
+            throws IOException {
+        reserved = 0;
+        return super.validateAndKeep(input, keepRows, ahead, room);
+    }
+
+    /** The warnings of the last read told once: each ignored column, and each text input that was sent numbers. */
+    @Override
+    public List<RangeWarning> requestWarnings() {
+        List<RangeWarning> warnings = super.requestWarnings();
+        numbersAsText.forEach((feature, text) -> warnings.add(new RangeWarning(
+                feature,
+                "'" + feature + "' is a text input; the numbers sent for it were taken as their text (\"" + text
+                        + "\"), as the model takes text there")));
+        return warnings;
+    }
+
+    @Override
+    List<String> read(InputStream input, ChunkHandler handler, boolean withRecords) throws IOException {
+        numbersAsText.clear();
+        Path file = Files.createTempFile("tabserve-", ".parquet");
+        try {
+            Files.copy(input, file, StandardCopyOption.REPLACE_EXISTING);
+            return read(file, handler, withRecords);
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    private List<String> read(Path file, ChunkHandler handler, boolean withRecords) throws IOException {
+        long length = Files.size(file);
+        ParquetCodecs codecs = new ParquetCodecs();
+        ParquetMemory memory = new ParquetMemory(this::reserve);
+        ParquetFileReader reader;
+        try {
+            reader = ParquetFileReader.open(new LocalInputFile(file), ParquetOptions.of(codecs, memory));
+        } catch (RowsException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            throw unreadable(e);
+        }
+        try (reader) {
+            MessageType schema = reader.getFooter().getFileMetaData().getSchema();
+            List<String> columns = new ArrayList<>();
+            for (Type field : schema.getFields()) {
+                String why = ParquetCells.notFlat(field);
+                if (why != null) {
+                    throw RowsException.malformed(why);
+                }
+                columns.add(field.getName());
+            }
+            checkChunks(reader.getFooter().getBlocks(), length);
+            int[] at = CsvHeader.featureColumns(
+                    signature,
+                    columns,
+                    feature -> "the Parquet file has no column '" + feature + "'; its columns are " + columns
+                            + "; it needs " + signature.featureNames());
+            PrimitiveType[] fields = new PrimitiveType[columns.size()];
+            ArrowRecord.Kind[] kinds = new ArrowRecord.Kind[fields.length];
+            for (int c = 0; c < fields.length; c++) {
+                fields[c] = schema.getType(c).asPrimitiveType();
+                kinds[c] = ParquetCells.kind(fields[c]);
+            }
+            for (int i = 0; i < at.length; i++) {
+                String why = ParquetCells.unsupported(fields[at[i]]);
+                if (why != null) {
+                    throw RowsException.malformed(why);
+                }
+            }
+            RowPass pass = pass(columns, at, false, false, handler, withRecords);
+            ColumnIOFactory io = new ColumnIOFactory();
+            while (true) {
+                codecs.nextRowGroup();
+                PageReadStore group = reader.readNextRowGroup();
+                if (group == null) {
+                    break;
+                }
+                RecordReader<Group> records =
+                        io.getColumnIO(schema).getRecordReader(group, new GroupRecordConverter(schema));
+                for (long r = 0; r < group.getRowCount(); r++) {
+                    readRow(records.read(), fields, kinds, at, pass, withRecords);
+                }
+            }
+            finish(pass);
+            return columns;
+        } catch (RowsException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw unreadable(e); // parquet-java's ParquetDecodingException, a page it cannot decode
+        } catch (IOException e) {
+            throw unreadable(e); // the temporary file is whole: its bytes are what the file holds
+        }
+    }
+
+    /** Hands one row to the pass, its feature cells read by their types. */
+    private void readRow(
+            Group row, PrimitiveType[] fields, ArrowRecord.Kind[] kinds, int[] at, RowPass pass, boolean withRecords)
+            throws IOException {
+        List<Feature> features = signature.features();
+        Object[] cells = new Object[at.length];
+        long chars = 24L * (fields.length - at.length);
+        for (int i = 0; i < at.length; i++) {
+            Object cell = ParquetCells.read(features.get(i), fields[at[i]], row, at[i], numbersAsText);
+            cells[i] = cell;
+            chars += cell instanceof String text ? text.length() : 24;
+        }
+        List<String> echoed = null;
+        if (withRecords) {
+            Object[] kept = new Object[fields.length];
+            for (int c = 0; c < kept.length; c++) {
+                kept[c] = ParquetCells.echo(kinds[c], fields[c], row, c);
+            }
+            echoed = new ArrowRecord(kinds, kept);
+        }
+        pass.valueRow(cells, chars, echoed);
+    }
+
+    /**
+     * Refuses a footer whose column chunks lie outside the file or use a codec not read, before parquet-java reads
+     * (and allocates for) any of them.
+     */
+    private static void checkChunks(List<BlockMetaData> groups, long length) {
+        for (BlockMetaData group : groups) {
+            for (ColumnChunkMetaData chunk : group.getColumns()) {
+                String column = chunk.getPath().toDotString();
+                if (!ParquetCodecs.TAKEN.contains(chunk.getCodec())) {
+                    throw RowsException.malformed("the Parquet file's column '" + column + "' is compressed with "
+                            + chunk.getCodec() + "; tabserve reads Snappy, gzip or uncompressed Parquet (pandas:"
+                            + " to_parquet(path, compression=\"snappy\"))");
+                }
+                long start = chunk.getStartingPos();
+                long size = chunk.getTotalSize();
+                if (start < 4 || size < 0 || start + size > length) {
+                    throw RowsException.malformed("the Parquet file's footer puts the column '" + column + "' at bytes "
+                            + start + " to " + (start + size) + ", outside the file's " + length + " bytes; the file"
+                            + " is cut short or not Parquet");
+                }
+            }
+        }
+    }
+
+    /** Reserves from the request's budget the most column chunk bytes held so far, once over every pass. */
+    private void reserve(long held) {
+        if (grow != null && held > reserved) {
+            grow.accept(held - reserved);
+        }
+        reserved = Math.max(reserved, held);
+    }
+
+    private RowsException unreadable(Exception e) {
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return RowsException.malformed(what() + " is not a readable Parquet file: "
+                + message.replaceAll("org\\.apache\\.parquet\\.io\\.LocalInputFile@[0-9a-f]+", "it"));
+    }
+}

@@ -1,0 +1,76 @@
+package org.tabserve.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code score --data notes.parquet --out scored.parquet}: the bank notes read from Parquet get the labels and
+ * probabilities the CSV gets, the Parquet answer read back by {@code score} itself; a file cut short is refused in
+ * words and nothing is written.
+ */
+class ParquetScoreCommandTest {
+
+    private static final Path NOTES = Path.of("src/test/resources/parquet/banknotes.snappy.parquet");
+    private static final Path CSV = Path.of("data/BankNote_Authentication.csv");
+
+    private static CardCommandTest.Result score(Path data, Path out) {
+        return CardCommandTest.run(
+                "score", "--model", "model.onnx", "--data", data.toString(), "--out", out.toString());
+    }
+
+    /** The answer's columns of each line (label and probabilities: the last three). */
+    private static List<String> answers(Path csv) throws IOException {
+        return Files.readAllLines(csv).stream()
+                .map(line -> {
+                    String[] cells = line.split(",");
+                    return String.join(",", Arrays.copyOfRange(cells, cells.length - 3, cells.length));
+                })
+                .toList();
+    }
+
+    @Test
+    void parquetInAndOutGetTheCsvsAnswers(@TempDir Path dir) throws IOException {
+        CardCommandTest.Result fromCsv = score(CSV, dir.resolve("csv.csv"));
+        assertEquals(0, fromCsv.status(), fromCsv.err());
+        CardCommandTest.Result toParquet = score(NOTES, dir.resolve("scored.parquet"));
+        assertEquals(0, toParquet.status(), toParquet.err());
+        assertTrue(toParquet.err().contains("scored 1,372 rows"), toParquet.err());
+        CardCommandTest.Result fromParquet = score(NOTES, dir.resolve("parquet.csv"));
+        assertEquals(0, fromParquet.status(), fromParquet.err());
+        assertEquals(answers(dir.resolve("csv.csv")), answers(dir.resolve("parquet.csv")));
+        // The Parquet answer read back as input: its own columns echoed, the same answers again.
+        CardCommandTest.Result again = score(dir.resolve("scored.parquet"), dir.resolve("again.csv"));
+        assertEquals(0, again.status(), again.err());
+        List<String> lines = Files.readAllLines(dir.resolve("again.csv"));
+        assertTrue(
+                lines.get(0).startsWith("variance,skewness,curtosis,entropy,class,label,probability_0,probability_1,"),
+                lines.get(0));
+        List<String> expected = Files.readAllLines(dir.resolve("csv.csv"));
+        for (int r = 1; r < lines.size(); r++) {
+            String[] echoed = lines.get(r).split(",");
+            String[] first = expected.get(r).split(",");
+            assertEquals(first[5], echoed[5], "row " + r + "'s label as the Parquet answer held it");
+            assertEquals(Double.parseDouble(first[7]), Double.parseDouble(echoed[7]), 1e-12);
+        }
+        assertEquals(expected.size(), lines.size());
+    }
+
+    @Test
+    void aFileCutShortIsRefusedInWordsAndNothingIsWritten(@TempDir Path dir) throws IOException {
+        byte[] file = Files.readAllBytes(NOTES);
+        Path cut = dir.resolve("cut.parquet");
+        Files.write(cut, Arrays.copyOf(file, file.length - 100));
+        CardCommandTest.Result result = score(cut, dir.resolve("scored.parquet"));
+        assertEquals(1, result.status(), result.err());
+        assertTrue(result.err().contains("cut.parquet: the Parquet file is not a readable Parquet file"), result.err());
+        assertTrue(!Files.exists(dir.resolve("scored.parquet")));
+    }
+}
