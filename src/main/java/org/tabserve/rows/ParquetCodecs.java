@@ -14,7 +14,8 @@ import org.xerial.snappy.Snappy;
 /**
  * Parquet's page codecs without Hadoop's: Snappy (snappy-java), gzip (the JDK's) and uncompressed; each page's
  * declared size is counted against {@link #MAX_ROW_GROUP_BYTES} for the row group being read before it is inflated,
- * so that a page that claims gigabytes is refused in words rather than allocated.
+ * so that a page that claims gigabytes is refused in words rather than allocated, and told to the reader, which
+ * reserves it from the request's budget.
  */
 final class ParquetCodecs implements CompressionCodecFactory {
 
@@ -25,7 +26,18 @@ final class ParquetCodecs implements CompressionCodecFactory {
     /** The most bytes the pages of one row group may inflate to, over all its columns. */
     static final long MAX_ROW_GROUP_BYTES = 1L << 26;
 
+    private final java.util.function.LongConsumer inflating;
     private long inflated;
+
+    /** Codecs for writing, or for reading with nothing reserved. */
+    ParquetCodecs() {
+        this(bytes -> {});
+    }
+
+    /** @param inflating told the bytes the row group's pages inflated to so far, each time they grow */
+    ParquetCodecs(java.util.function.LongConsumer inflating) {
+        this.inflating = inflating;
+    }
 
     /** Starts counting a new row group's pages. */
     void nextRowGroup() {
@@ -91,6 +103,7 @@ final class ParquetCodecs implements CompressionCodecFactory {
                     + MAX_ROW_GROUP_BYTES + " bytes (a page declares " + size + "); write it in smaller row groups");
         }
         inflated += size;
+        inflating.accept(inflated);
         byte[] out;
         switch (codec) {
             case UNCOMPRESSED -> out = in;

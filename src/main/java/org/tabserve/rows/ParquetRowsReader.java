@@ -97,8 +97,15 @@ public final class ParquetRowsReader extends RowsReader {
 
     private List<String> read(Path file, ChunkHandler handler, boolean withRecords) throws IOException {
         long length = Files.size(file);
-        ParquetCodecs codecs = new ParquetCodecs();
-        ParquetMemory memory = new ParquetMemory(this::reserve);
+        long[] held = {0, 0}; // column chunk bytes, inflated page bytes
+        ParquetCodecs codecs = new ParquetCodecs(pages -> {
+            held[1] = pages;
+            reserve(held[0] + held[1]);
+        });
+        ParquetMemory memory = new ParquetMemory(chunks -> {
+            held[0] = chunks;
+            reserve(held[0] + held[1]);
+        });
         ParquetFileReader reader;
         try {
             reader = ParquetFileReader.open(new LocalInputFile(file), ParquetOptions.of(codecs, memory));
@@ -207,7 +214,10 @@ public final class ParquetRowsReader extends RowsReader {
         }
     }
 
-    /** Reserves from the request's budget the most column chunk bytes held so far, once over every pass. */
+    /**
+     * Reserves from the request's budget the most bytes held so far (a row group's column chunks and the pages they
+     * inflated to), once over every pass.
+     */
     private void reserve(long held) {
         if (grow != null && held > reserved) {
             grow.accept(held - reserved);

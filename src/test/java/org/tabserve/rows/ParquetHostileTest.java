@@ -118,4 +118,18 @@ class ParquetHostileTest {
         assertEquals(RowsException.Kind.TOO_LARGE, e.kind());
         assertEquals(ParquetMemory.LIMIT / 2, held[0]);
     }
+
+    @Test
+    void aReadReservesTheChunksAndThePagesTheyInflateTo() throws IOException {
+        long[] reserved = {0};
+        try (Model model = OnnxModelLoader.load(Path.of("model.onnx"))) {
+            RowsReader reader = RowFormat.PARQUET
+                    .reader(model.signature(), Long.MAX_VALUE)
+                    .reservingRowMemory(bytes -> reserved[0] += bytes);
+            reader.validate(new ByteArrayInputStream(notes()));
+        }
+        // 1,372 rows of four doubles and an int32 inflate to at least 49,392 bytes, more than the whole file holds.
+        assertTrue(reserved[0] >= 1372 * 36L, reserved[0] + " bytes reserved");
+        assertTrue(reserved[0] > Files.size(ParquetFiles.NOTES), reserved[0] + " bytes reserved");
+    }
 }
