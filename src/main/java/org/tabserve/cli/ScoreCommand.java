@@ -25,8 +25,8 @@ import org.tabserve.rows.RowsException;
  * {@code score}: a CSV scored to a CSV with no server, with the answer {@code POST /predict_file} gives for
  * {@code Accept: text/csv} (the same reader, the same writer, every core). A file named {@code .jsonl} or
  * {@code .ndjson} is read as JSON Lines and, as {@code --out}, written as JSON Lines (the same columns, one object a
- * row, {@link RowFormat}); {@code .arrows}, {@code .arrow} and {@code .feather} are Arrow IPC, read and written without
- * text; any other name, and stdout, is CSV. The file is read once to check every row,
+ * row, {@link RowFormat}); {@code .arrows}, {@code .arrow} and {@code .feather} are Arrow IPC, and {@code .parquet}
+ * Parquet, read and written without text; any other name, and stdout, is CSV. The file is read once to check every row,
  * then again to score it, so a file with a bad row writes nothing (unless {@code --on-error row}: then every row is
  * written, a bad one with its errors in its place); an output file appears complete or not at all, and
  * an output that is not a regular file (a device, a FIFO) is written through, never replaced.
@@ -39,7 +39,8 @@ final class ScoreCommand extends ModelCommand {
             + "ROWS.jsonl (or .ndjson) is read as JSON Lines, one object a row as pandas' to_json(orient=\"records\","
             + " lines=True) writes them; SCORED.jsonl (or .ndjson) is written as JSON Lines, the same columns as the"
             + " CSV's, one object a row; ROWS.arrows (or .arrow, .feather) is read as an Arrow IPC stream or file (uncompressed),"
-            + " SCORED.arrows (or .arrow) written as an Arrow IPC stream; any other name, and - (stdout), is CSV.\n"
+            + " SCORED.arrows (or .arrow) written as an Arrow IPC stream; ROWS.parquet is read as Parquet (Snappy, gzip"
+            + " or uncompressed), SCORED.parquet written as Parquet (Snappy); any other name, and - (stdout), is CSV.\n"
             + "--on-error reject (the default, as every route's ?on_error) writes nothing when a row cannot be scored"
             + " and lists its bad values; --on-error row writes every row, a bad one with empty answer columns and its"
             + " errors in a last column 'error', as POST /predict_file?format=csv&on_error=row answers.";
