@@ -1,26 +1,18 @@
 package org.tabserve.web.api;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStreamWriter;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import org.tabserve.model.Model;
-import org.tabserve.model.Prediction;
-import org.tabserve.model.ScoredRows;
 import org.tabserve.rows.ChunkScorer;
 import org.tabserve.rows.CsvAnswer;
 import org.tabserve.rows.FieldProblem;
 import org.tabserve.rows.OnError;
-import org.tabserve.rows.PredictionJson;
-import org.tabserve.rows.RowChunk;
 import org.tabserve.rows.RowFootprint;
 import org.tabserve.rows.RowFormat;
-import org.tabserve.rows.RowPlace;
 import org.tabserve.rows.RowsException;
 import org.tabserve.rows.RowsReader;
 import org.tabserve.serving.RequestScoring;
@@ -31,7 +23,6 @@ import org.tabserve.serving.limits.MemoryBudget;
 import org.tabserve.web.http.CoverageParameter;
 import org.tabserve.web.http.ExplainParameter;
 import org.tabserve.web.http.HttpProblem;
-import org.tabserve.web.http.Json;
 import org.tabserve.web.http.MediaType;
 import org.tabserve.web.http.PageLinks;
 import org.tabserve.web.http.RequestParameters;
@@ -144,7 +135,7 @@ public final class PredictFileHandler implements AutoCloseable {
             RequestScoring scores)
             throws IOException {
         Model classifier = model.model();
-        JsonPredictions answer = new JsonPredictions(classifier, parser, held);
+        UploadJsonAnswer answer = new UploadJsonAnswer(classifier, parser, held);
         ChunkScorer.Run ahead = scorer.start(scores, answer);
         boolean kept;
         try (InputStream in = file.open()) {
@@ -269,106 +260,26 @@ public final class PredictFileHandler implements AutoCloseable {
         return accept != null && accept.contains("text/html") ? Format.HTML : Format.JSON;
     }
 
-    /** Feeds the chunks of an upload to a scoring run. */
-    private interface ChunkSource extends CsvAnswer.ChunkSource {}
-
     private void writeJson(
             HttpServletResponse response,
             RowsReader parser,
             MemoryBudget.Reservation held,
             RequestScoring scores,
-            ChunkSource source)
+            CsvAnswer.ChunkSource source)
             throws IOException {
-        JsonPredictions answer = new JsonPredictions(scores.model(), parser, held);
+        UploadJsonAnswer answer = new UploadJsonAnswer(scores.model(), parser, held);
         answer.write(response, source, scorer.start(scores, answer));
     }
 
-    /**
-     * The JSON answer, {@code {"predictions": [...]}}: a sink for scored chunks that writes each row as it comes, the
-     * rows' probabilities written as text ahead on the scoring pool ({@link ChunkScorer.Preparing}) when the budget
-     * has room for those texts.
-     */
-    private static final class JsonPredictions implements ChunkScorer.Preparing<String[]> {
-        private final PredictionJson.Rows rows;
-        /** The upload's reader, which knows its header's columns the model does not take once it has read it. */
-        private final RowsReader parser;
-
-        private final int ahead;
-        private JsonGenerator json;
-
-        /**
-         * @param held the request's reservation, which takes the heap of the texts prepared ahead ({@link #AHEAD}
-         *             chunks and the one being written); without room, every row's numbers are written as it goes
-         */
-        JsonPredictions(Model classifier, RowsReader parser, MemoryBudget.Reservation held) {
-            this.rows = new PredictionJson.Rows(classifier.signature(), classifier.card());
-            this.parser = parser;
-            this.ahead = held.tryGrow((AHEAD + 1L) * RowsReader.CHUNK_ROWS * rows.probabilityTextBytes()) ? AHEAD : 0;
-        }
-
-        @Override
-        public int ahead() {
-            return ahead;
-        }
-
-        @Override
-        public String[] prepare(RowChunk chunk, List<Prediction> predictions) {
-            return ahead == 0 ? null : rows.probabilityTexts(predictions);
-        }
-
-        /** Starts the answer, feeds {@code source} through {@code run} and writes every row it scores. */
-        void write(HttpServletResponse response, ChunkSource source, ChunkScorer.Run run) throws IOException {
-            try (JsonGenerator generator = Json.start(response)) {
-                json = generator;
-                json.writeStartObject();
-                json.writeArrayFieldStart("predictions");
-                score(source, run);
-                json.writeEndArray();
-                PredictionJson.writeRequestWarnings(json, parser.requestWarnings());
-                json.writeEndObject();
-            }
-        }
-
-        @Override
-        public void accept(RowChunk chunk, ScoredRows scored, String[] texts) throws IOException {
-            if (chunk.places() != null) {
-                for (RowPlace place : chunk.places()) {
-                    if (place.isScored()) {
-                        writeRow(chunk, scored, texts, place.batchRow());
-                    } else {
-                        PredictionJson.writeRowErrors(json, place.problems());
-                    }
-                }
-                return;
-            }
-            for (int r = 0; r < chunk.size(); r++) {
-                writeRow(chunk, scored, texts, r);
-            }
-        }
-
-        private void writeRow(RowChunk chunk, ScoredRows scored, String[] texts, int r) throws IOException {
-            rows.write(json, scored, r, chunk.warnings(rows, r), texts, r * rows.classCount());
-        }
-    }
-
+    /** The answer table as a CSV download, {@code predictions.csv}. */
     private void writeCsv(
             HttpServletResponse response, RowsReader parser, InputStream in, List<String> header, RequestScoring scores)
             throws IOException {
-        response.setStatus(200);
-        response.setContentType("text/csv;charset=UTF-8");
         response.setHeader("Content-Disposition", "attachment; filename=\"predictions.csv\"");
-        CsvAnswer.write(
-                RowFormat.CSV.writer(new OutputStreamWriter(response.getOutputStream(), StandardCharsets.UTF_8)),
-                scores,
-                scorer,
-                parser,
-                in,
-                header,
-                (chunk, row, prediction) -> {},
-                true);
+        writeTable(response, RowFormat.CSV, parser, in, header, scores);
     }
 
-    /** The answer table ({@link CsvAnswer}'s columns) in a format of its own: JSON Lines, or Arrow's bytes. */
+    /** The answer table ({@link CsvAnswer}'s columns) in a format of its own: CSV, JSON Lines, or Arrow's bytes. */
     private void writeTable(
             HttpServletResponse response,
             RowFormat answer,
@@ -388,9 +299,5 @@ public final class PredictFileHandler implements AutoCloseable {
                 header,
                 (chunk, row, prediction) -> {},
                 true);
-    }
-
-    private static void score(ChunkSource source, ChunkScorer.Run run) throws IOException {
-        CsvAnswer.score(source, run);
     }
 }

@@ -1,0 +1,88 @@
+package org.tabserve.web.api;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.List;
+import org.tabserve.model.Model;
+import org.tabserve.model.Prediction;
+import org.tabserve.model.ScoredRows;
+import org.tabserve.rows.ChunkScorer;
+import org.tabserve.rows.CsvAnswer;
+import org.tabserve.rows.PredictionJson;
+import org.tabserve.rows.RowChunk;
+import org.tabserve.rows.RowPlace;
+import org.tabserve.rows.RowsReader;
+import org.tabserve.serving.limits.MemoryBudget;
+import org.tabserve.web.http.Json;
+
+/**
+ * The JSON answer of {@code POST /predict_file}, {@code {"predictions": [...]}}: a sink for scored chunks that writes
+ * each row as it comes, the rows' probabilities written as text ahead on the scoring pool
+ * ({@link ChunkScorer.Preparing}) when the budget has room for those texts.
+ */
+final class UploadJsonAnswer implements ChunkScorer.Preparing<String[]> {
+    private final PredictionJson.Rows rows;
+    /** The upload's reader, which knows its header's columns the model does not take once it has read it. */
+    private final RowsReader parser;
+
+    private final int ahead;
+    private JsonGenerator json;
+
+    /**
+     * @param held the request's reservation, which takes the heap of the texts prepared ahead
+     *             ({@link PredictFileHandler#AHEAD} chunks and the one being written); without room, every row's
+     *             numbers are written as it goes
+     */
+    UploadJsonAnswer(Model classifier, RowsReader parser, MemoryBudget.Reservation held) {
+        this.rows = new PredictionJson.Rows(classifier.signature(), classifier.card());
+        this.parser = parser;
+        this.ahead = held.tryGrow((PredictFileHandler.AHEAD + 1L) * RowsReader.CHUNK_ROWS * rows.probabilityTextBytes())
+                ? PredictFileHandler.AHEAD
+                : 0;
+    }
+
+    @Override
+    public int ahead() {
+        return ahead;
+    }
+
+    @Override
+    public String[] prepare(RowChunk chunk, List<Prediction> predictions) {
+        return ahead == 0 ? null : rows.probabilityTexts(predictions);
+    }
+
+    /** Starts the answer, feeds {@code source} through {@code run} and writes every row it scores. */
+    void write(HttpServletResponse response, CsvAnswer.ChunkSource source, ChunkScorer.Run run) throws IOException {
+        try (JsonGenerator generator = Json.start(response)) {
+            json = generator;
+            json.writeStartObject();
+            json.writeArrayFieldStart("predictions");
+            CsvAnswer.score(source, run);
+            json.writeEndArray();
+            PredictionJson.writeRequestWarnings(json, parser.requestWarnings());
+            json.writeEndObject();
+        }
+    }
+
+    @Override
+    public void accept(RowChunk chunk, ScoredRows scored, String[] texts) throws IOException {
+        if (chunk.places() != null) {
+            for (RowPlace place : chunk.places()) {
+                if (place.isScored()) {
+                    writeRow(chunk, scored, texts, place.batchRow());
+                } else {
+                    PredictionJson.writeRowErrors(json, place.problems());
+                }
+            }
+            return;
+        }
+        for (int r = 0; r < chunk.size(); r++) {
+            writeRow(chunk, scored, texts, r);
+        }
+    }
+
+    private void writeRow(RowChunk chunk, ScoredRows scored, String[] texts, int r) throws IOException {
+        rows.write(json, scored, r, chunk.warnings(rows, r), texts, r * rows.classCount());
+    }
+}
