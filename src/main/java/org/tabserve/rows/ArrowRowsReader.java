@@ -3,10 +3,7 @@ package org.tabserve.rows;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.function.LongConsumer;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.ValueVector;
@@ -15,7 +12,6 @@ import org.apache.arrow.vector.ipc.ArrowStreamReader;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.tabserve.model.Feature;
 import org.tabserve.model.ModelSignature;
-import org.tabserve.model.RangeWarning;
 
 /**
  * Arrow IPC stream's {@link RowsReader} ({@value #MEDIA_TYPE}): a table's record batches, read batch by batch
@@ -24,7 +20,7 @@ import org.tabserve.model.RangeWarning;
  * feature's cells read into the values the model takes with no text in between ({@link ArrowCells}). A file in
  * Arrow's IPC file format (Feather v2, uncompressed) is read too.
  */
-public final class ArrowRowsReader extends RowsReader {
+public final class ArrowRowsReader extends TypedColumnsReader {
 
     /** The media type of an Arrow IPC stream (IANA's registration). */
     public static final String MEDIA_TYPE = "application/vnd.apache.arrow.stream";
@@ -32,16 +28,10 @@ public final class ArrowRowsReader extends RowsReader {
     /** Arrow memory one read may hold at once: a batch's body, the dictionaries, the columns' own small buffers. */
     static final long ALLOCATOR_LIMIT = 2 * ArrowMessages.MAX_BODY_BYTES;
 
-    /** Takes bytes from the request's budget ({@link #reservingRowMemory}); null outside the server. */
-    private LongConsumer grow;
-    /** The bytes reserved so far, over every pass (the reservation lasts as long as the request). */
-    private long reserved;
     /** The largest record batch's body and the dictionaries' bodies of the pass being read. */
     private long largestBatch;
 
     private long dictionaries;
-    /** Each text input sent numbers, with the first one's text, on the last read. */
-    private final Map<String, String> numbersAsText = new LinkedHashMap<>();
 
     public ArrowRowsReader(ModelSignature signature, long maxRows) {
         super(signature, maxRows);
@@ -50,42 +40,6 @@ public final class ArrowRowsReader extends RowsReader {
     @Override
     String what() {
         return "the Arrow stream";
-    }
-
-    @Override
-    public RowsReader reservingRowMemory(LongConsumer grow) {
-        this.grow = grow;
-        return super.reservingRowMemory(grow);
-    }
-
-    /**
-     * A checking pass starts a request's reading afresh: what an earlier pass reserved may have been given back (the
-     * upload route gives back all it holds when the rows could not be kept for the answer), so it reserves again;
-     * a pass that follows it ({@link #forEachChunk}) is covered by what it reserved.
-     */
-    @Override
-    public List<String> validate(InputStream input) throws IOException {
-        reserved = 0;
-        return super.validate(input);
-    }
-
-    @Override
-    public boolean validateAndKeep(
-            InputStream input, int keepRows, java.util.function.Consumer<RowChunk> ahead, Room room)
-            throws IOException {
-        reserved = 0;
-        return super.validateAndKeep(input, keepRows, ahead, room);
-    }
-
-    /** The warnings of the last read told once: each ignored column, and each text input that was sent numbers. */
-    @Override
-    public List<RangeWarning> requestWarnings() {
-        List<RangeWarning> warnings = super.requestWarnings();
-        numbersAsText.forEach((feature, text) -> warnings.add(new RangeWarning(
-                feature,
-                "'" + feature + "' is a text input; the numbers sent for it were taken as their text (\"" + text
-                        + "\"), as the model takes text there")));
-        return warnings;
     }
 
     @Override
@@ -177,11 +131,7 @@ public final class ArrowRowsReader extends RowsReader {
         } else {
             largestBatch = Math.max(largestBatch, body);
         }
-        long needed = largestBatch + dictionaries;
-        if (grow != null && needed > reserved) {
-            grow.accept(needed - reserved);
-        }
-        reserved = Math.max(reserved, needed);
+        reserveUpTo(largestBatch + dictionaries);
     }
 
     /** A step of Arrow's reader, whose failures on a bad stream are the stream's problem, told in words. */

@@ -130,12 +130,7 @@ public final class JsonRowsParser {
         /** The warnings that concern the whole request, told once: each ignored field, each number taken as text. */
         public List<RangeWarning> requestWarnings() {
             List<RangeWarning> warnings = RowWarnings.ignored(ignored);
-            numbersAsText.forEach((feature, text) -> warnings.add(new RangeWarning(
-                    feature,
-                    "'" + feature
-                            + "' is a text input; the numbers sent for it were taken as their text (\"" + text
-                            + "\"), as"
-                            + " the model takes text there")));
+            RowWarnings.numbersAsText(numbersAsText, warnings);
             return warnings;
         }
     }

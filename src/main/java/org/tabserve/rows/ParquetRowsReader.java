@@ -6,10 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.function.LongConsumer;
 import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.example.data.simple.convert.GroupRecordConverter;
@@ -24,7 +21,6 @@ import org.apache.parquet.schema.PrimitiveType;
 import org.apache.parquet.schema.Type;
 import org.tabserve.model.Feature;
 import org.tabserve.model.ModelSignature;
-import org.tabserve.model.RangeWarning;
 
 /**
  * Parquet's {@link RowsReader} ({@value #MEDIA_TYPE}): a flat table's row groups, read one at a time through
@@ -33,15 +29,10 @@ import org.tabserve.model.RangeWarning;
  * ({@link ParquetCells}). Parquet is read from its end, so the input is first copied to a temporary file; what a
  * footer claims is checked against the file before parquet-java allocates for it.
  */
-public final class ParquetRowsReader extends RowsReader {
+public final class ParquetRowsReader extends TypedColumnsReader {
 
     /** The media type of a Parquet file (IANA's registration). */
     public static final String MEDIA_TYPE = "application/vnd.apache.parquet";
-
-    private LongConsumer grow;
-    private long reserved;
-    /** Each text input sent numbers, with the first one's text, on the last read. */
-    private final Map<String, String> numbersAsText = new LinkedHashMap<>();
 
     public ParquetRowsReader(ModelSignature signature, long maxRows) {
         super(signature, maxRows);
@@ -50,37 +41,6 @@ public final class ParquetRowsReader extends RowsReader {
     @Override
     String what() {
         return "the Parquet file";
-    }
-
-    @Override
-    public RowsReader reservingRowMemory(LongConsumer grow) {
-        this.grow = grow;
-        return super.reservingRowMemory(grow);
-    }
-
-    @Override
-    public List<String> validate(InputStream input) throws IOException {
-        reserved = 0;
-        return super.validate(input);
-    }
-
-    @Override
-    public boolean validateAndKeep(
-            InputStream input, int keepRows, java.util.function.Consumer<RowChunk> ahead, Room room)
-            throws IOException {
-        reserved = 0;
-        return super.validateAndKeep(input, keepRows, ahead, room);
-    }
-
-    /** The warnings of the last read told once: each ignored column, and each text input that was sent numbers. */
-    @Override
-    public List<RangeWarning> requestWarnings() {
-        List<RangeWarning> warnings = super.requestWarnings();
-        numbersAsText.forEach((feature, text) -> warnings.add(new RangeWarning(
-                feature,
-                "'" + feature + "' is a text input; the numbers sent for it were taken as their text (\"" + text
-                        + "\"), as the model takes text there")));
-        return warnings;
     }
 
     @Override
@@ -100,11 +60,11 @@ public final class ParquetRowsReader extends RowsReader {
         long[] held = {0, 0}; // column chunk bytes, inflated page bytes
         ParquetCodecs codecs = new ParquetCodecs(pages -> {
             held[1] = pages;
-            reserve(held[0] + held[1]);
+            reserveUpTo(held[0] + held[1]);
         });
         ParquetMemory memory = new ParquetMemory(chunks -> {
             held[0] = chunks;
-            reserve(held[0] + held[1]);
+            reserveUpTo(held[0] + held[1]);
         });
         ParquetFileReader reader;
         try {
@@ -212,17 +172,6 @@ public final class ParquetRowsReader extends RowsReader {
                 }
             }
         }
-    }
-
-    /**
-     * Reserves from the request's budget the most bytes held so far (a row group's column chunks and the pages they
-     * inflated to), once over every pass.
-     */
-    private void reserve(long held) {
-        if (grow != null && held > reserved) {
-            grow.accept(held - reserved);
-        }
-        reserved = Math.max(reserved, held);
     }
 
     private RowsException unreadable(Exception e) {

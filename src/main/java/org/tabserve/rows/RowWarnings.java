@@ -1,6 +1,7 @@
 package org.tabserve.rows;
 
 import java.util.List;
+import java.util.Map;
 import org.tabserve.model.Batch;
 import org.tabserve.model.ModelCard;
 import org.tabserve.model.ModelSignature;
@@ -21,6 +22,19 @@ public final class RowWarnings {
             warnings.add(new RangeWarning(field, "'" + field + "' is not an input of the model; it was ignored"));
         }
         return warnings;
+    }
+
+    /**
+     * Adds to {@code warnings} the one warning per text input that was sent numbers, each taken as its text: the same
+     * words for JSON, Arrow and Parquet.
+     *
+     * @param numbersAsText each such input, with the first number's text
+     */
+    static void numbersAsText(Map<String, String> numbersAsText, List<RangeWarning> warnings) {
+        numbersAsText.forEach((feature, text) -> warnings.add(new RangeWarning(
+                feature,
+                "'" + feature + "' is a text input; the numbers sent for it were taken as their text (\"" + text
+                        + "\"), as the model takes text there")));
     }
 
     /**
