@@ -4,14 +4,16 @@ import org.tabserve.model.onnx.graph.ml.TreeEnsemble;
 
 /**
  * ai.onnx.ml TreeEnsembleClassifier or TreeEnsembleRegressor ({@link TreeEnsemble}: random forests and boosted trees
- * as skl2onnx exports them): each row walks every tree, and the trees' sums become the operator's scores (and a
- * classifier's label) as ONNX Runtime makes them, in float (in double for a double input, as ONNX Runtime's).
+ * as skl2onnx exports them): each row walks every tree ({@link TreeWalker}, floats as they come, no copy), and the
+ * trees' sums become the operator's scores (and a classifier's label) as ONNX Runtime makes them, in float (in double
+ * for a double input, as ONNX Runtime's).
  */
 final class TreeEnsembleOp implements PlainOp {
 
     /**
      * The most nodes of an ensemble run in plain Java. Its reading takes up to about 125 bytes a node while it lasts
-     * and its walking arrays 18 a node while the model serves, beside ONNX Runtime's own copy, and takes no share of
+     * and its walking arrays 18 a node while the model serves (and the walker's layout 16 a branch and 4 a node more,
+     * {@link TreeLayout}), beside ONNX Runtime's own copy, and takes no share of
      * the explainers' room ({@code LoadRoom}): 32,768 nodes take at most about 4 MB to read. Larger ensembles stay on
      * ONNX Runtime, whose call costs less beside their walks.
      */
@@ -19,9 +21,11 @@ final class TreeEnsembleOp implements PlainOp {
 
     private final TreeEnsemble trees;
     private final PlainLabels labels;
+    private final TreeWalker walker;
 
     TreeEnsembleOp(TreeEnsemble trees) {
         this.trees = trees;
+        this.walker = new TreeWalker(trees);
         this.labels = trees.classifier() ? new PlainLabels(trees.labels()) : null;
     }
 
@@ -33,25 +37,15 @@ final class TreeEnsembleOp implements PlainOp {
             throw new IllegalArgumentException(
                     "the tree ensemble reads rows of " + trees.width() + " features, got " + x);
         }
-        boolean inFloat = x.type() != PlainTensor.Type.DOUBLE;
-        double[] values = inFloat ? widened(x.asFloats()) : x.doubles();
         int rows = x.rows();
-        int outputs = trees.outputs();
-        float[] scores = new float[rows * outputs];
+        float[] scores = new float[rows * trees.outputs()];
         int[] label = new int[rows];
-        for (int r = 0; r < rows; r++) {
-            label[r] = trees.evaluate(values, r * width, inFloat, scores, r * outputs);
+        switch (x.type()) {
+            case DOUBLE -> walker.scoreDoubles(x.doubles(), rows, width, scores, label);
+            case FLOAT -> walker.scoreFloats(x.floats(), rows, width, scores, label);
+            default -> walker.scoreFloats(x.asFloats(), rows, width, scores, label);
         }
-        PlainTensor out = PlainTensor.floats(rows, outputs, scores);
+        PlainTensor out = PlainTensor.floats(rows, trees.outputs(), scores);
         return labels == null ? new PlainTensor[] {out} : new PlainTensor[] {labels.of(label), out};
-    }
-
-    /** The floats as doubles: exact, so that each comparison with a float threshold is ONNX Runtime's. */
-    private static double[] widened(float[] values) {
-        double[] wide = new double[values.length];
-        for (int i = 0; i < values.length; i++) {
-            wide[i] = values[i];
-        }
-        return wide;
     }
 }

@@ -30,7 +30,9 @@ final class RandomTrees {
         /** Class 1 alone. */
         SECOND,
         /** Class 0, and class 1 in some leaves. */
-        FIRST_AND_SOMETIMES_SECOND
+        FIRST_AND_SOMETIMES_SECOND,
+        /** One class a tree, tree after tree in turn: multi-class boosted trees. */
+        ONE_PER_TREE
     }
 
     private final SplittableRandom random;
@@ -42,6 +44,9 @@ final class RandomTrees {
 
     private final boolean positive;
 
+    private String[] modes = MODES;
+    private float[] cuts = CUTS;
+
     RandomTrees(long seed, int features, int outputs, Leaves leaves, float scale, boolean positive) {
         this.random = new SplittableRandom(seed);
         this.features = features;
@@ -49,6 +54,18 @@ final class RandomTrees {
         this.leaves = leaves;
         this.scale = scale;
         this.positive = positive;
+    }
+
+    /** @return these random trees, their branches of {@code modes} alone */
+    RandomTrees modes(String... modes) {
+        this.modes = modes;
+        return this;
+    }
+
+    /** @return these random trees, their thresholds (and the values rows take exactly) {@code cuts} */
+    RandomTrees cuts(float... cuts) {
+        this.cuts = cuts;
+        return this;
     }
 
     /** @return {@code count} trees of up to 4 levels; the second is a single leaf */
@@ -65,9 +82,9 @@ final class RandomTrees {
                     trees.branch(
                             t,
                             id,
-                            MODES[random.nextInt(MODES.length)],
+                            modes[random.nextInt(modes.length)],
                             random.nextInt(features),
-                            CUTS[random.nextInt(CUTS.length)],
+                            cuts[random.nextInt(cuts.length)],
                             children[0],
                             children[1],
                             random.nextBoolean());
@@ -98,6 +115,7 @@ final class RandomTrees {
                 }
             }
             case FIRST -> add(pairs, 0);
+            case ONE_PER_TREE -> add(pairs, tree % outputs);
             case SECOND -> add(pairs, 1);
             case FIRST_AND_SOMETIMES_SECOND -> {
                 add(pairs, 0);
@@ -136,7 +154,7 @@ final class RandomTrees {
             for (int j = 0; j < features; j++) {
                 int draw = random.nextInt(10);
                 row[j] = draw < 4
-                        ? CUTS[random.nextInt(CUTS.length)]
+                        ? cuts[random.nextInt(cuts.length)]
                         : draw == 4 ? Double.NaN : (float) (random.nextDouble() * 3 - 1.5);
             }
         }

@@ -18,14 +18,15 @@ import org.tabserve.model.onnx.graph.OnnxFormatException;
  */
 public final class TreeEnsemble {
 
-    /** Node modes, each at its index in {@link TreeEnsembleReader#MODES}. */
-    static final byte LEAF = 0;
+    /** Node modes ({@link #mode}), each at its index in {@link TreeEnsembleReader#MODES}. */
+    public static final byte LEAF = 0;
 
-    static final byte LEQ = 1;
-    static final byte LT = 2;
-    static final byte GTE = 3;
-    static final byte GT = 4;
-    static final byte EQ = 5;
+    public static final byte LEQ = 1;
+    public static final byte LT = 2;
+    public static final byte GTE = 3;
+    public static final byte GT = 4;
+    public static final byte EQ = 5;
+    public static final byte NEQ = 6;
 
     private final int[] roots;
     private final int[] feature;
@@ -194,22 +195,74 @@ public final class TreeEnsemble {
         double[] s = new double[k];
         boolean[] has = new boolean[k];
         for (int root : roots) {
-            int leaf = leaf(root, x, at);
-            int first = whenTrue[leaf];
-            int count = classes == null ? Math.min(1, whenFalse[leaf]) : whenFalse[leaf];
-            for (int w = first; w < first + count; w++) {
-                s[weightIds[w]] = add(s[weightIds[w]], weights[w], inFloat);
-                has[weightIds[w]] = true;
-            }
+            addLeaf(leaf(root, x, at), s, has, inFloat);
         }
+        return finish(s, has, inFloat, out, outAt);
+    }
+
+    /**
+     * Adds what {@code leaf} weights to the sums of a row (a classifier's each class it names, a regressor's first
+     * weight), each add in float when {@code inFloat}, as {@link #evaluate} does tree after tree.
+     *
+     * @param s   each output's sum so far (changed)
+     * @param has whether a reached leaf weighted each output (changed)
+     */
+    public void addLeaf(int leaf, double[] s, boolean[] has, boolean inFloat) {
+        int first = whenTrue[leaf];
+        int end = first + weightCount(leaf);
+        for (int w = first; w < end; w++) {
+            s[weightIds[w]] = add(s[weightIds[w]], weights[w], inFloat);
+            has[weightIds[w]] = true;
+        }
+    }
+
+    /**
+     * The end of {@link #evaluate} once the trees' sums are made: base values, average and post-transform, its
+     * {@link #outputs} scores written at {@code out[outAt]}.
+     *
+     * @param s   the row's {@link #outputs} sums, in float when {@code inFloat} (changed)
+     * @param has whether a reached leaf weighted each output (changed)
+     * @return the label's index in {@link #labels} (0 for a regressor)
+     */
+    public int finish(double[] s, boolean[] has, boolean inFloat, float[] out, int outAt) {
         if (classes != null) {
             return classes.finish(s, has, inFloat, out, outAt);
         }
         double value = average ? round(s[0] / roots.length, inFloat) : s[0];
-        double[] v = {add(value, origin, inFloat)};
-        post.apply(v, 0, 1);
-        out[outAt] = (float) v[0];
+        s[0] = add(value, origin, inFloat);
+        post.apply(s, 0, 1);
+        out[outAt] = (float) s[0];
         return 0;
+    }
+
+    /** @return a node's mode: {@link #LEAF}, {@link #LEQ}, {@link #LT}, {@link #GTE}, {@link #GT}, {@link #EQ} or {@link #NEQ} */
+    public int mode(int node) {
+        return mode[node];
+    }
+
+    /** @return a branch's threshold */
+    public float threshold(int node) {
+        return threshold[node];
+    }
+
+    /** @return whether a branch sends a missing value (NaN) to its true child whatever its comparison */
+    public boolean missingTracksTrue(int node) {
+        return missingTracksTrue[node];
+    }
+
+    /** @return how many weights a leaf adds: a classifier's all, a regressor's first (or none) */
+    public int weightCount(int leaf) {
+        return classes == null ? Math.min(1, whenFalse[leaf]) : whenFalse[leaf];
+    }
+
+    /** @return the output that weight {@code i} of {@code leaf} adds to */
+    public int weightId(int leaf, int i) {
+        return weightIds[whenTrue[leaf] + i];
+    }
+
+    /** @return weight {@code i} of {@code leaf} */
+    public float weight(int leaf, int i) {
+        return weights[whenTrue[leaf] + i];
     }
 
     /** @return {@code a + b} as ONNX Runtime sums it: in float when {@code inFloat}, else in double */
