@@ -17,7 +17,8 @@ import org.tabserve.model.onnx.graph.ml.TreeEnsemble;
  * <p>When each tree's leaves all add one weight to the same output (boosted trees; a regressor, where a leaf of no
  * weight adds 0), each leaf's weight is kept in {@link #leafValue} and each tree's output in {@link #treeOutput}.
  *
- * <p>Memory: 24 bytes a node (its four ints and, taken for every node while it is read, its value and height).
+ * <p>Memory: 16 bytes a node (its four ints) and 4 more where leaves keep their values; while it is read, 12 more a
+ * node (heights and their stack).
  */
 final class TreeLayout {
 
