@@ -14,13 +14,15 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.tabserve.launcher.TabserveServer;
 import org.tabserve.testing.Http;
+import org.tabserve.testing.RunningServer;
 
 /**
  * Issue 53, item 2, through the server: the XGBoost {@code reg:logistic} model whose graph holds its logistic (a
  * one-target TreeEnsembleRegressor with post_transform LOGISTIC, which ONNX Runtime 1.29 leaves out: onnxruntime#26596)
  * is served by plain Java, {@code /api/model}'s {@code engine} note says that ONNX Runtime is wrong there and names the
  * issue, and {@code /api/predict} answers XGBoost's own values within 1e-6 for a row alone and in a batch of 20 (more
- * rows than plain Java answers for a model ONNX Runtime is right on).
+ * rows than plain Java answers for a model ONNX Runtime is right on). {@link KnownOrtErrorEngineNoteIT} runs the same on the
+ * packaged WAR under the shipped flags.
  */
 class KnownOrtErrorEngineNoteTest {
 
@@ -32,8 +34,7 @@ class KnownOrtErrorEngineNoteTest {
 
     @BeforeAll
     static void start() throws Exception {
-        models = Files.createTempDirectory("tabserve-known-ort-error");
-        Files.copy(FIXTURES.resolve(NAME + ".onnx"), models.resolve("sex-probability.onnx"));
+        models = modelDirectory();
         server = TabserveServer.startReady("--models", models.toString());
     }
 
@@ -52,6 +53,18 @@ class KnownOrtErrorEngineNoteTest {
 
     @Test
     void theEngineNoteNamesOnnxRuntimesErrorAndThePredictionsAreXgboosts() throws Exception {
+        assertServedInPlainJava(server);
+    }
+
+    /** A new directory holding the fixture as {@code sex-probability.onnx}. */
+    static Path modelDirectory() throws Exception {
+        Path dir = Files.createTempDirectory("tabserve-known-ort-error");
+        Files.copy(FIXTURES.resolve(NAME + ".onnx"), dir.resolve("sex-probability.onnx"));
+        return dir;
+    }
+
+    /** The assertions of this test, on any running server whose models are {@link #modelDirectory()}'s. */
+    static void assertServedInPlainJava(RunningServer server) throws Exception {
         Http http = new Http(server);
         JsonNode engine = http.get("/models/sex-probability/api/model").json().get("engine");
         assertEquals("plain Java", engine.get("name").asText(), engine.toString());
