@@ -6,10 +6,12 @@ import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.text.Collator;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Enumeration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
@@ -39,6 +41,7 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) throws Exception {
+        sortTablesAhead();
         Path war;
         try {
             war = Path.of(Main.class
@@ -87,6 +90,21 @@ public final class Main {
         loader.loadClass(SERVER_CLASS)
                 .getMethod("main", String[].class, Path.class)
                 .invoke(null, args, webapp);
+    }
+
+    /**
+     * Builds the JDK's English collation tables on a thread of their own, while this thread checks the WAR's cache and
+     * Jetty's classes load: Jetty sorts the web app's jars and resources by name with {@code
+     * Collator.getInstance(Locale.ENGLISH)} (its {@code ResourceCollators}), and the first such call parses the
+     * collation rules, about 70 ms of CPU, which the thread giving the web app its 60 jars otherwise paid while Jetty
+     * waited for it (bench/RESULTS.notes.md, "Start to ready (issue 53, item 4)"). The JDK keeps the tables for later
+     * calls, which only copy them.
+     */
+    static Thread sortTablesAhead() {
+        Thread thread = new Thread(() -> Collator.getInstance(Locale.ENGLISH), "tabserve-collator-ahead");
+        thread.setDaemon(true); // nothing waits for it: a call that comes first builds the tables itself
+        thread.start();
+        return thread;
     }
 
     /** The jars directly in {@code dir}, sorted by name (so the class path does not depend on the directory's order). */
