@@ -19,7 +19,7 @@ import org.tabserve.model.ValueType;
  * ({@link ArrowMessages} judges and reserves each before Arrow allocates it, in memory of its own bounded by
  * {@link ArrowMessages#MAX_BODY_BYTES}), its columns by name (features by name, others kept but not used), each
  * feature's cells read into the values the model takes with no text in between ({@link ArrowCells}). A file in
- * Arrow's IPC file format (Feather v2, uncompressed) is read too.
+ * Arrow's IPC file format (Feather v2, uncompressed or LZ4-compressed) is read too.
  */
 public final class ArrowRowsReader extends TypedColumnsReader {
 
@@ -33,6 +33,11 @@ public final class ArrowRowsReader extends TypedColumnsReader {
     private long largestBatch;
 
     private long dictionaries;
+    /** The batch being read's compressed buffers as inflated so far, whether it is a dictionary, the largest. */
+    private long inflated;
+
+    private boolean dictionary;
+    private long largestInflated;
 
     public ArrowRowsReader(ModelSignature signature, long maxRows) {
         super(signature, maxRows);
@@ -48,9 +53,13 @@ public final class ArrowRowsReader extends TypedColumnsReader {
         numbersAsText.clear();
         dictionaries = 0;
         largestBatch = 0;
+        inflated = 0;
+        largestInflated = 0;
         try (BufferAllocator allocator = ArrowMemory.allocator(ALLOCATOR_LIMIT);
                 ArrowStreamReader reader = new ArrowStreamReader(
-                        new ArrowMessages(input, allocator, this::reserve, maxRows, what()), allocator)) {
+                        new ArrowMessages(input, allocator, this::reserve, maxRows, what()),
+                        allocator,
+                        new ArrowCodecs(this::inflating, what()))) {
             VectorSchemaRoot root = arrow(reader::getVectorSchemaRoot);
             List<String> columns = new ArrayList<>();
             for (Field field : root.getSchema().getFields()) {
@@ -164,6 +173,8 @@ public final class ArrowRowsReader extends TypedColumnsReader {
      * the same input.
      */
     private void reserve(long body, boolean dictionary) {
+        this.dictionary = dictionary;
+        inflated = 0;
         if (dictionary) {
             dictionaries += body;
         } else {
@@ -171,7 +182,26 @@ public final class ArrowRowsReader extends TypedColumnsReader {
         }
         // A slice copied out of the batch (ArrowSlice): its values at most twice a float32 column's bytes, one
         // column's bytes in between, and never more than the slice's bound.
-        reserveUpTo(largestBatch + dictionaries + Math.min(2L * ArrowSlice.MAX_BYTES, 3 * largestBatch));
+        held();
+    }
+
+    /**
+     * Reserves a compressed buffer's declared length before it is inflated ({@link ArrowCodecs}): a record batch's
+     * buffers while it is held (the largest batch's at most), a dictionary's for the read.
+     */
+    private void inflating(long declared) {
+        if (dictionary) {
+            dictionaries += declared;
+        } else {
+            inflated += declared;
+            largestInflated = Math.max(largestInflated, inflated);
+        }
+        held();
+    }
+
+    private void held() {
+        long batch = largestBatch + largestInflated;
+        reserveUpTo(batch + dictionaries + Math.min(2L * ArrowSlice.MAX_BYTES, 3 * batch));
     }
 
     /** A step of Arrow's reader, whose failures on a bad stream are the stream's problem, told in words. */
