@@ -14,7 +14,7 @@ import org.apache.spark.sql.SparkSession;
 public final class ScoreParquet {
 
     static final String USAGE = "usage: ScoreParquet --model FILE --in PARQUET --out PARQUET [--master URL]"
-            + " [--batch-size N] [--coverage C] [--fail-on-error] [--partitions N] [--session-per-partition]";
+            + " [--batch-size N] [--coverage C] [--explain] [--fail-on-error] [--partitions N] [--session-per-partition]";
 
     private ScoreParquet() {}
 
@@ -28,7 +28,8 @@ public final class ScoreParquet {
             TabserveModel model = new TabserveModel()
                     .setModelPath(options.path("--model"))
                     .setFailOnError(options.has("--fail-on-error"))
-                    .setSessionPerPartition(options.has("--session-per-partition"));
+                    .setSessionPerPartition(options.has("--session-per-partition"))
+                    .setExplain(options.has("--explain"));
             if (options.has("--batch-size")) {
                 model.setBatchSize(Integer.parseInt(options.value("--batch-size")));
             }
