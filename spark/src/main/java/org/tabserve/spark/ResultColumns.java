@@ -44,6 +44,8 @@ final class ResultColumns implements Serializable {
     private final boolean covered;
     private final boolean explained;
     private final List<String> classes;
+    /** The last prediction's classes found equal to {@link #classes}. */
+    private transient List<String> checkedClasses;
 
     /**
      * @param classes a classifier's class labels in its probability output's order: {@code probabilities} is then a
@@ -136,7 +138,11 @@ final class ResultColumns implements Serializable {
         if (classes == null) {
             return CollectionConverters.asScala(classification.probabilityByClass());
         }
-        if (classes.equals(classification.classes())) {
+        // The model's one list of classes, compared once per executor rather than per row (this copy came over the
+        // wire, so it is never the same object).
+        List<String> given = classification.classes();
+        if (given == checkedClasses || classes.equals(given)) {
+            checkedClasses = given;
             return RowFactory.create(classification.probabilities().toArray());
         }
         return RowFactory.create(
