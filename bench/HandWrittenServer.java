@@ -7,6 +7,7 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.List;
 import java.util.Map;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -18,7 +19,10 @@ import org.eclipse.jetty.server.ServerConnector;
  * The hand-written floor of issue 25: what a user would write instead of tabserve to serve the bank-note model as
  * JSON. Embedded Jetty, one servlet on POST /api/predict, Jackson's {@code readTree} of the body, the four fields into
  * one float[1][4] tensor, one ONNX Runtime session with one intra-op thread, and {@code Map.of(label, probabilities)}
- * written by Jackson (the model's one output is the two classes' probabilities; the label is the likelier class). No validation, no metrics, no access log. Run by bench/run and bench/pods with the WAR's Jetty
+ * written by Jackson (the probabilities are the model's output named {@code probabilities}, or its one output: the bundled
+ * model's; the label is the likelier class). No validation, no metrics, no access log. The same server runs issue 53's
+ * tree model (bench/pods --model trees: one float [N, 4] input, zipmap off) on ONNX Runtime. Run by bench/run and
+ * bench/pods with the WAR's Jetty
  * (WEB-INF/lib-jetty), Jackson and ONNX Runtime (WEB-INF/lib) on the class path:
  * {@code java -cp JARS bench/HandWrittenServer.java PORT [model.onnx]}.
  */
@@ -32,6 +36,7 @@ public final class HandWrittenServer {
         options.setIntraOpNumThreads(1);
         OrtSession session = env.createSession(modelFile, options);
         String input = session.getInputNames().iterator().next();
+        int output = Math.max(0, List.copyOf(session.getOutputNames()).indexOf("probabilities"));
         ObjectMapper json = new ObjectMapper();
 
         Server server = new Server();
@@ -57,7 +62,8 @@ public final class HandWrittenServer {
                         };
                         try (OnnxTensor tensor = OnnxTensor.createTensor(env, features);
                                 OrtSession.Result result = session.run(Map.of(input, tensor))) {
-                            float[] probabilities = ((float[][]) result.get(0).getValue())[0];
+                            float[] probabilities =
+                                    ((float[][]) result.get(output).getValue())[0];
                             int label = 0;
                             for (int i = 1; i < probabilities.length; i++) {
                                 label = probabilities[i] > probabilities[label] ? i : label;

@@ -1,11 +1,12 @@
-"""Every goal of issue 38 in one table, from the figures one bench/run wrote to target/bench/ (run by bench/run; runs
+"""Every goal of issue 38 in one table, then every goal of issue 53 in another, from the figures one bench/run wrote to target/bench/ (run by bench/run; runs
 on its own over a finished run's files): each goal, its target, tabserve's figure, the baseline's where it has one,
 the ratio, and met or not met. A figure a part of the run could not make says so instead of a number.
 
     python3 bench/goals.py [DIR]      (default target/bench)
 
 Reads figures.txt (bench/run's own: `key value...` lines), pods.raw (bench/pods: pod server conns round rps p50 p99
-cpu), py-grpc.json (bench/py-grpc), grpc.md (bench/grpc) and explainer.json (JMH ExplainerBenchmark, JSON results).
+cpu), pods-trees.raw (bench/pods --model trees), py-grpc.json (bench/py-grpc), grpc.md (bench/grpc), explainer.json
+(JMH ExplainerBenchmark) and trees.json (JMH TreesAtTheFloorBenchmark), JSON results.
 """
 import json
 import os
@@ -65,15 +66,20 @@ def at_most(goal, target, t, b, limit, unit, baseline_name="floor", why_missing=
 
 
 # 1. Single rows against the hand-written floor, on bench/pods' pods: CPU at 16 and 64 connections, p99 on 1 and 2 CPUs.
-pods = {}
-for line in (read("pods.raw") or "").splitlines():
-    f = line.split()
-    if len(f) == 8:
-        pods.setdefault((f[0], f[1], f[2]), []).append((float(f[6]), float(f[7])))
+def pod_runs(name):
+    runs = {}
+    for line in (read(name) or "").splitlines():
+        f = line.split()
+        if len(f) == 8:
+            runs.setdefault((f[0], f[1], f[2]), []).append((float(f[6]), float(f[7])))
+    return runs
 
 
-def pod(cpus, server, conns, field):
-    runs = pods.get((str(cpus), server, str(conns)))
+pods = pod_runs("pods.raw")
+
+
+def pod(cpus, server, conns, field, runs=None):
+    runs = (pods if runs is None else runs).get((str(cpus), server, str(conns)))
     return statistics.mean(r[field] for r in runs) if runs else None
 
 
@@ -172,6 +178,71 @@ if pen is not None and bank:
 
 print("**Goals of issue 38, all from this run** (ratio: tabserve ÷ the baseline where the row has one, else ÷ the goal;"
       " the single-row rows are bench/pods' pods, the 2-CPU pod is the goal's):")
+print()
+print("| goal | target | tabserve | baseline | ratio | met / not met |")
+print("|---|---|---:|---:|---:|---|")
+print("\n".join(rows))
+
+# ---- Issue 53: trees at the floor, single rows against the floor, start to ready; with the machine's load ----
+rows = []
+
+
+def tree_jmh():
+    """JMH TreesAtTheFloorBenchmark (trees.json): µs a row of the 100-tree × 31-leaf model by (kind, engine), kind
+    'single' (one row a call: plainSingle, ortSingle) or 'batch' (per row, as its OperationsPerInvocation says:
+    plainBatchOf1000, ortBatchOf1000)."""
+    text = read("trees.json")
+    found = {}
+    if not text:
+        return found, False
+    for result in json.loads(text):
+        method = result["benchmark"].rsplit(".", 1)[-1]
+        m = re.fullmatch(r"(plain|ort)(Single|BatchOf(\d+))", method)
+        scale = {"ns/op": 1e-3, "us/op": 1.0, "ms/op": 1e3}.get(result["primaryMetric"]["scoreUnit"])
+        if not m or scale is None:
+            continue
+        engine = "plain" if m.group(1) == "plain" else "onnxruntime"
+        kind = "single" if m.group(2) == "Single" else "batch"
+        found[(kind, engine, method)] = (result["primaryMetric"]["score"] * scale, int(m.group(3) or 1))
+    return found, True
+
+
+jmh_trees, jmh_ran = tree_jmh()
+
+
+def tree_figure(kind, engine):
+    hits = [v for (k, e, _), v in jmh_trees.items() if k == kind and e == engine]
+    return hits[0] if hits else (None, None)
+
+
+for kind, limit in (("single", 2.0), ("batch", 1.0)):
+    java_, n = tree_figure(kind, "plain")
+    ort, _ = tree_figure(kind, "onnxruntime")
+    what = "one row a call" if kind == "single" else "a row in batches of %s" % (n or "?")
+    at_most("1. 100-tree × 31-leaf boosted model, plain Java, %s (JMH TreesAtTheFloorBenchmark, one thread; "
+            "baseline ONNX Runtime)" % what, "≤ %g µs" % limit, java_, None, limit, "µs",
+            why_missing="not measured" + ("" if jmh_ran else " (JMH did not run)"))
+    if java_ is not None and ort:
+        rows[-1] = rows[-1].replace("| — |", "| (ONNX Runtime) %.2f µs, %.2f× |" % (ort, java_ / ort), 1)
+trees = pod_runs("pods-trees.raw")
+for model, runs, limit, name in (("bundled model", pods, 0.8, "bench/pods"),
+                                 ("100-tree × 31-leaf model", trees, 0.6, "bench/pods --model trees")):
+    for conns in (16, 64):
+        at_most("3. single row, server CPU per request, %s, %d conn., 2 CPUs (%s)" % (model, conns, name),
+                "≤ %.1f× floor" % limit, pod(2, "tabserve", conns, 1, runs), pod(2, "floor", conns, 1, runs), limit,
+                "µs", why_missing="not measured (%s failed)" % name)
+ready = number("start_ready_ms")
+if ready is None:
+    row("4. start to ready, java -jar, bundled model", "≤ 1,000 ms", "—", "—", "—", "not measured")
+else:
+    row("4. start to ready, java -jar, bundled model (median of %s; JVM CPU %s ms)" % (figures.get("starts", "?"),
+        figures.get("start_cpu_ms", "?")), "≤ 1,000 ms", "%d ms" % ready, "(issue 38's run) 3215 ms",
+        "%.2f× goal" % (ready / 1000), "met" if ready <= 1000 else "not met: %d ms over" % (ready - 1000))
+
+print()
+print("**Goals of issue 53, all from this run** (machine: %d CPUs; load average %s at the start, %s at the end; JMH on "
+      "one thread; pods on 2 CPUs, floor = bench/HandWrittenServer.java on the same model through ONNX Runtime):"
+      % (os.cpu_count(), figures.get("load_before", "?"), figures.get("load_end", "?")))
 print()
 print("| goal | target | tabserve | baseline | ratio | met / not met |")
 print("|---|---|---:|---:|---:|---|")

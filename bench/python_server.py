@@ -24,11 +24,13 @@ def serve(sock, model):
     options.inter_op_num_threads = 1
     session = onnxruntime.InferenceSession(model, options, providers=["CPUExecutionProvider"])
     input_name = session.get_inputs()[0].name
+    names = [o.name for o in session.get_outputs()]
+    output = names.index("probabilities") if "probabilities" in names else 0
 
     async def predict(request):
         row = await request.json()
         features = np.array([[row["variance"], row["skewness"], row["curtosis"], row["entropy"]]], dtype=np.float32)
-        probabilities = session.run(None, {input_name: features})[0][0]
+        probabilities = session.run(None, {input_name: features})[output][0]
         return web.json_response({"label": int(probabilities.argmax()), "probabilities": probabilities.tolist()})
 
     app = web.Application()

@@ -2,6 +2,11 @@
 # started (tabserve, the hand-written floor, the bare servlet, the Python server), and one wrk run measured by the
 # server's CPU time. Run from the repository's root, after `mvn -B package -DskipTests`.
 #
+# The model every server runs: the bundled one, unless a script sets floor_model (the floor's and the Python server's
+# file) and tabserve_args (e.g. --model FILE) before start_server; bench/pods --model trees does (issue 53).
+floor_model=${floor_model:-model.onnx}
+tabserve_args=(${tabserve_args[@]+"${tabserve_args[@]}"})
+#
 # Environment: BENCH_JVM_OPTS (default: the shipped flags below; "none" for the JVM's own defaults), BENCH_ENV
 # (default: the shipped environment below), BENCH_PYTHON (default python3: the interpreter for bench/python_server.py).
 
@@ -41,12 +46,12 @@ python_missing() {
 start_server() {
   local kind=$1 port=$2 log=$3; shift 3
   case $kind in
-    tabserve) env "${env_args[@]}" "$@" java "${jvm[@]}" -jar target/tabserve.war --port "$port" > "$log" 2>&1 & ;;
-    floor) env "${env_args[@]}" "$@" java "${jvm[@]}" -cp "$(floor_classpath)" bench/HandWrittenServer.java "$port" model.onnx \
+    tabserve) env "${env_args[@]}" "$@" java "${jvm[@]}" -jar target/tabserve.war --port "$port" ${tabserve_args[@]+"${tabserve_args[@]}"} > "$log" 2>&1 & ;;
+    floor) env "${env_args[@]}" "$@" java "${jvm[@]}" -cp "$(floor_classpath)" bench/HandWrittenServer.java "$port" "$floor_model" \
       > "$log" 2>&1 & ;;
     bare) env "${env_args[@]}" "$@" java "${jvm[@]}" -cp "target/war-extra/WEB-INF/lib-jetty/*" bench/BareServer.java "$port" \
       > "$log" 2>&1 & ;;
-    python) "$@" "$python" bench/python_server.py --port "$port" --workers "${BENCH_PYTHON_WORKERS:-$(nproc)}" model.onnx \
+    python) "$@" "$python" bench/python_server.py --port "$port" --workers "${BENCH_PYTHON_WORKERS:-$(nproc)}" "$floor_model" \
       > "$log" 2>&1 & ;;
     *) echo "unknown server $kind" >&2; return 2 ;;
   esac

@@ -140,8 +140,8 @@ class ArchitectureTest {
 
     /**
      * What rows/ may import: the JDK, Jackson, commons-csv (and commons-io's byte-order-mark reader, which a CSV is read
-     * through), Apache Arrow (its IPC streams' reader and writer), parquet-java and snappy-java (Parquet files' reader
-     * and writer), the model's types and itself; never a servlet, the web app, or the model's ONNX Runtime side.
+     * through), Apache Arrow (its IPC streams' reader and writer) and commons-compress's LZ4 frames (their compressed
+     * buffers), parquet-java and snappy-java (Parquet files' reader and writer), the model's types and itself; never a servlet, the web app, or the model's ONNX Runtime side.
      */
     private static final List<String> ROWS_MAY_IMPORT = List.of(
             "java.",
@@ -149,6 +149,7 @@ class ArchitectureTest {
             "org.apache.commons.csv.",
             "org.apache.commons.io.",
             "org.apache.arrow.",
+            "org.apache.commons.compress.compressors.lz4.",
             "org.apache.parquet.",
             "org.xerial.snappy.",
             "org.tabserve.model.",

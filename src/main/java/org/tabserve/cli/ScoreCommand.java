@@ -38,7 +38,7 @@ final class ScoreCommand extends ModelCommand {
             + " --out SCORED.csv|SCORED.jsonl|- [--force] [--on-error reject|row]\n"
             + "ROWS.jsonl (or .ndjson) is read as JSON Lines, one object a row as pandas' to_json(orient=\"records\","
             + " lines=True) writes them; SCORED.jsonl (or .ndjson) is written as JSON Lines, the same columns as the"
-            + " CSV's, one object a row; ROWS.arrows (or .arrow, .feather) is read as an Arrow IPC stream or file (uncompressed),"
+            + " CSV's, one object a row; ROWS.arrows (or .arrow, .feather) is read as an Arrow IPC stream or file (uncompressed or LZ4),"
             + " SCORED.arrows (or .arrow) written as an Arrow IPC stream; ROWS.parquet is read as Parquet (Snappy, gzip"
             + " or uncompressed), SCORED.parquet written as Parquet (Snappy); any other name, and - (stdout), is CSV.\n"
             + "--on-error reject (the default, as every route's ?on_error) writes nothing when a row cannot be scored"

@@ -239,6 +239,7 @@ public final class EmbeddedServer {
             JETTY_LOG.setLevel(Level.WARNING); // Jetty's start-up chatter; the ready line says what matters
         }
         presetReferencesPerCacheLine();
+        ClassArchiveNotice.ofThisJvm().ifPresent(line -> System.err.println("tabserve: " + line));
         LauncherOptions options;
         try {
             options = LauncherOptions.parse(args, System.getenv());

@@ -6,10 +6,12 @@ import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.text.Collator;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Enumeration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
@@ -39,6 +41,7 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) throws Exception {
+        localeDataAhead();
         Path war;
         try {
             war = Path.of(Main.class
@@ -87,6 +90,27 @@ public final class Main {
         loader.loadClass(SERVER_CLASS)
                 .getMethod("main", String[].class, Path.class)
                 .invoke(null, args, webapp);
+    }
+
+    /**
+     * Has the JDK's locale data that Jetty's start asks for ready on a thread of its own, while this thread checks the
+     * WAR's cache and Jetty's classes load (bench/RESULTS.notes.md, "Start to ready (issue 53, item 4)"): the list of
+     * every available locale, which Jetty's {@code MimeTypes} asks for as the {@code Server} is made (about 0.13 s of
+     * the main thread's CPU, every locale provider listing its locales), and the English collation tables, with which
+     * Jetty sorts the web app's jars and resources by name ({@code ResourceCollators}; the first call parses the
+     * collation rules, which the thread giving the web app its 60 jars otherwise paid). The JDK keeps both for later
+     * calls, which then only read or copy them.
+     */
+    static Thread localeDataAhead() {
+        Thread thread = new Thread(
+                () -> {
+                    Locale.getAvailableLocales();
+                    Collator.getInstance(Locale.ENGLISH);
+                },
+                "tabserve-locale-data-ahead");
+        thread.setDaemon(true); // nothing waits for it: a call that comes first does the work itself
+        thread.start();
+        return thread;
     }
 
     /** The jars directly in {@code dir}, sorted by name (so the class path does not depend on the directory's order). */

@@ -18,7 +18,8 @@ import org.apache.arrow.vector.ipc.message.MessageResult;
 /**
  * The messages of an Arrow IPC stream, each one's header read and judged before Arrow reads its body: a header past
  * {@link #MAX_METADATA_BYTES}, a record batch that declares 2^31 rows or more (or more than the input may have), a
- * body past {@link #MAX_BODY_BYTES} or a buffer that reaches past its body, a compressed body, a tensor: each is
+ * body past {@link #MAX_BODY_BYTES} or a buffer that reaches past its body, a body compressed otherwise than in LZ4
+ * frames (whose buffers {@link ArrowCodecs} inflates, metered), a tensor: each is
  * refused in words, unread. What a body will hold is reserved ({@link Reserve}) before Arrow allocates it. Bodies
  * are copied in through the heap, so reading needs no JVM flag (Arrow's own channel needs {@code --add-opens
  * java.base/java.nio}). An Arrow IPC file (Feather v2) is read as the stream it holds, past its magic.
@@ -29,6 +30,10 @@ final class ArrowMessages extends MessageChannelReader {
     static final int MAX_METADATA_BYTES = 1 << 24;
     /** The most bytes one record or dictionary batch's body may have, whatever the memory budget says. */
     static final long MAX_BODY_BYTES = 1L << 29;
+
+    /** The compression an Arrow stream is read in, and how to send another: a refusal's way on. */
+    static final String TAKEN = "an Arrow stream is read uncompressed or LZ4-compressed: send it so (pyarrow:"
+            + " ipc.IpcWriteOptions(compression='lz4') or None; pandas: to_feather(compression='lz4'))";
 
     /** Takes the bytes a body will hold from the request's memory budget, or throws its refusal. */
     interface Reserve {
@@ -143,12 +148,12 @@ final class ArrowMessages extends MessageChannelReader {
             throw RowsException.tooLarge(what + " has a batch of " + body + " bytes; at most " + MAX_BODY_BYTES
                     + " are read at once: write it in smaller record batches (pyarrow: max_chunksize)");
         }
-        if (batch.compression() != null) {
-            throw RowsException.malformed(what + " is compressed ("
+        if (batch.compression() != null
+                && batch.compression().codec() != org.apache.arrow.flatbuf.CompressionType.LZ4_FRAME) {
+            throw RowsException.malformed(what + " is compressed with "
                     + org.apache.arrow.flatbuf.CompressionType.name(
                             batch.compression().codec())
-                    + "); send it uncompressed (pyarrow: ipc.IpcWriteOptions(compression=None); pandas:"
-                    + " to_feather(compression='uncompressed'))");
+                    + "; " + TAKEN);
         }
         for (int i = 0; i < batch.buffersLength(); i++) {
             var buffer = batch.buffers(i);

@@ -26,11 +26,25 @@ final class ArrowRecord extends AbstractList<String> {
     }
 
     private final Kind[] kinds;
+    /** The row's cells (a Parquet row's), or null when the row is one of a slice's. */
     private final Object[] cells;
+
+    private final ArrowSlice slice;
+    private final int row;
 
     ArrowRecord(Kind[] kinds, Object[] cells) {
         this.kinds = kinds;
         this.cells = cells;
+        this.slice = null;
+        this.row = -1;
+    }
+
+    /** Row {@code row} of a slice of an Arrow batch, its cells read from the slice when asked for. */
+    ArrowRecord(Kind[] kinds, ArrowSlice slice, int row) {
+        this.kinds = kinds;
+        this.cells = null;
+        this.slice = slice;
+        this.row = row;
     }
 
     /** @return how an Arrow answer echoes a column ({@code values}: its dictionary's, when it has one) */
@@ -71,13 +85,22 @@ final class ArrowRecord extends AbstractList<String> {
 
     /** @return the cell at {@code i} as the input held it (null for missing) */
     Object value(int i) {
-        return cells[i];
+        return slice != null ? slice.value(i, row) : cells[i];
+    }
+
+    /**
+     * Sets the cell at {@code i} into an answer's column of its kind without boxing it ({@link ArrowSlice#setInto}).
+     *
+     * @return whether it was set; false when the writer must set it from {@link #value}
+     */
+    boolean setInto(int i, org.apache.arrow.vector.FieldVector to, int at) {
+        return slice != null && slice.setInto(i, row, to, at);
     }
 
     /** The cell as text: empty for a missing value or NaN, a number as Java writes it. */
     @Override
     public String get(int i) {
-        Object cell = cells[i];
+        Object cell = value(i);
         if (cell == null) {
             return "";
         }
@@ -89,6 +112,6 @@ final class ArrowRecord extends AbstractList<String> {
 
     @Override
     public int size() {
-        return cells.length;
+        return kinds.length;
     }
 }

@@ -12,13 +12,14 @@ import org.apache.arrow.vector.ipc.ArrowStreamReader;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.tabserve.model.Feature;
 import org.tabserve.model.ModelSignature;
+import org.tabserve.model.ValueType;
 
 /**
  * Arrow IPC stream's {@link RowsReader} ({@value #MEDIA_TYPE}): a table's record batches, read batch by batch
  * ({@link ArrowMessages} judges and reserves each before Arrow allocates it, in memory of its own bounded by
  * {@link ArrowMessages#MAX_BODY_BYTES}), its columns by name (features by name, others kept but not used), each
  * feature's cells read into the values the model takes with no text in between ({@link ArrowCells}). A file in
- * Arrow's IPC file format (Feather v2, uncompressed) is read too.
+ * Arrow's IPC file format (Feather v2, uncompressed or LZ4-compressed) is read too.
  */
 public final class ArrowRowsReader extends TypedColumnsReader {
 
@@ -32,6 +33,11 @@ public final class ArrowRowsReader extends TypedColumnsReader {
     private long largestBatch;
 
     private long dictionaries;
+    /** The batch being read's compressed buffers as inflated so far, whether it is a dictionary, the largest. */
+    private long inflated;
+
+    private boolean dictionary;
+    private long largestInflated;
 
     public ArrowRowsReader(ModelSignature signature, long maxRows) {
         super(signature, maxRows);
@@ -47,9 +53,13 @@ public final class ArrowRowsReader extends TypedColumnsReader {
         numbersAsText.clear();
         dictionaries = 0;
         largestBatch = 0;
+        inflated = 0;
+        largestInflated = 0;
         try (BufferAllocator allocator = ArrowMemory.allocator(ALLOCATOR_LIMIT);
                 ArrowStreamReader reader = new ArrowStreamReader(
-                        new ArrowMessages(input, allocator, this::reserve, maxRows, what()), allocator)) {
+                        new ArrowMessages(input, allocator, this::reserve, maxRows, what()),
+                        allocator,
+                        new ArrowCodecs(this::inflating, what()))) {
             VectorSchemaRoot root = arrow(reader::getVectorSchemaRoot);
             List<String> columns = new ArrayList<>();
             for (Field field : root.getSchema().getFields()) {
@@ -75,7 +85,12 @@ public final class ArrowRowsReader extends TypedColumnsReader {
         }
     }
 
-    /** Hands the rows of the batch just loaded to the pass, their cells read by their features' types. */
+    /**
+     * Hands the rows of the batch just loaded to the pass, their cells read by their features' types, slice by slice
+     * ({@link ArrowSlice}): for a model that takes numbers only, from float64 or float32 columns, a row of finite
+     * numbers is handed on as it is, and any other row's cells are read one by one ({@link ArrowCells}), which says
+     * what is wrong with them.
+     */
     private void readBatch(VectorSchemaRoot root, ArrowStreamReader reader, int[] at, RowPass pass, boolean withRecords)
             throws IOException {
         List<FieldVector> vectors = root.getFieldVectors();
@@ -83,6 +98,9 @@ public final class ArrowRowsReader extends TypedColumnsReader {
         ArrowCells.Column[] cells = new ArrowCells.Column[at.length];
         ValueVector[] values = new ValueVector[vectors.size()];
         ArrowRecord.Kind[] kinds = new ArrowRecord.Kind[vectors.size()];
+        boolean[] copied = new boolean[vectors.size()];
+        boolean[] nulls = new boolean[vectors.size()];
+        boolean plain = signature.numbersOnly();
         try {
             for (int i = 0; i < at.length; i++) {
                 cells[i] = ArrowCells.column(features.get(i), vectors.get(at[i]), reader, numbersAsText);
@@ -91,47 +109,99 @@ public final class ArrowRowsReader extends TypedColumnsReader {
                 values[c] = ArrowCells.decoded(vectors.get(c), reader);
                 kinds[c] = ArrowRecord.kind(vectors.get(c), values[c]);
             }
+            for (int i = 0; i < at.length; i++) {
+                ArrowRecord.Kind kind = kinds[at[i]];
+                plain &= (features.get(i).type() == ValueType.FLOAT
+                                || features.get(i).type() == ValueType.DOUBLE)
+                        && (kind == ArrowRecord.Kind.FLOAT64 || kind == ArrowRecord.Kind.FLOAT32);
+            }
+            int copies = 0;
+            for (int c = 0; c < values.length; c++) {
+                copied[c] = withRecords;
+            }
+            for (int i = 0; plain && i < at.length; i++) {
+                copied[at[i]] = true;
+            }
+            for (int c = 0; c < values.length; c++) {
+                nulls[c] = copied[c] && vectors.get(c).getNullCount() > 0;
+                copies += copied[c] ? 1 : 0;
+            }
+            if (copies == 0) {
+                copied = null;
+            }
         } catch (IndexOutOfBoundsException | IllegalArgumentException | IllegalStateException e) {
             throw unreadable(e);
         }
         // The columns the model does not take, each counted as a number's text for the heap an echoed row holds.
         long otherChars = 24L * (values.length - at.length);
         int rows = root.getRowCount();
-        for (int r = 0; r < rows; r++) {
-            Object[] row = new Object[cells.length];
-            List<String> echoed = null;
-            long chars = otherChars;
+        int step = ArrowSlice.rows(copied == null ? 0 : values.length);
+        for (int from = 0; from < rows; from += step) {
+            int n = Math.min(step, rows - from);
+            ArrowSlice slice;
             try {
-                for (int i = 0; i < cells.length; i++) {
-                    Object cell = cells[i].read(r);
-                    row[i] = cell;
-                    chars += cell instanceof String text ? text.length() : 24;
-                }
-                if (withRecords) {
-                    Object[] kept = new Object[values.length];
-                    for (int c = 0; c < kept.length; c++) {
-                        kept[c] = ArrowRecord.cell(kinds[c], vectors.get(c), values[c], r);
-                    }
-                    echoed = new ArrowRecord(kinds, kept);
-                }
+                slice = copied == null ? null : ArrowSlice.copy(vectors, values, kinds, copied, nulls, from, n);
             } catch (IndexOutOfBoundsException | IllegalArgumentException | IllegalStateException e) {
-                throw unreadable(e); // a buffer shorter than its rows, an index past its dictionary
+                throw unreadable(e); // a buffer shorter than its rows
             }
-            pass.valueRow(row, chars, echoed);
+            for (int s = 0; s < n; s++) {
+                List<String> echoed = withRecords ? new ArrowRecord(kinds, slice, s) : null;
+                double[] numbers = plain ? slice.numbers(at, s) : null;
+                if (numbers != null) {
+                    pass.numberRow(numbers, otherChars + 24L * at.length, echoed);
+                    continue;
+                }
+                Object[] row = new Object[cells.length];
+                long chars = otherChars;
+                try {
+                    for (int i = 0; i < cells.length; i++) {
+                        Object cell = cells[i].read(from + s);
+                        row[i] = cell;
+                        chars += cell instanceof String text ? text.length() : 24;
+                    }
+                } catch (IndexOutOfBoundsException | IllegalArgumentException | IllegalStateException e) {
+                    throw unreadable(e); // a buffer shorter than its rows, an index past its dictionary
+                }
+                pass.valueRow(row, chars, echoed);
+            }
         }
     }
 
     /**
-     * Reserves what a batch's body holds before it is read: the largest record batch's (one is held at a time) and
-     * every dictionary's (they stay for the read), reserved once for every pass over the same input.
+     * Reserves what a batch's body holds before it is read: the largest record batch's (one is held at a time, with
+     * a slice of it copied out) and every dictionary's (they stay for the read), reserved once for every pass over
+     * the same input.
      */
     private void reserve(long body, boolean dictionary) {
+        this.dictionary = dictionary;
+        inflated = 0;
         if (dictionary) {
             dictionaries += body;
         } else {
             largestBatch = Math.max(largestBatch, body);
         }
-        reserveUpTo(largestBatch + dictionaries);
+        // A slice copied out of the batch (ArrowSlice): its values at most twice a float32 column's bytes, one
+        // column's bytes in between, and never more than the slice's bound.
+        held();
+    }
+
+    /**
+     * Reserves a compressed buffer's declared length before it is inflated ({@link ArrowCodecs}): a record batch's
+     * buffers while it is held (the largest batch's at most), a dictionary's for the read.
+     */
+    private void inflating(long declared) {
+        if (dictionary) {
+            dictionaries += declared;
+        } else {
+            inflated += declared;
+            largestInflated = Math.max(largestInflated, inflated);
+        }
+        held();
+    }
+
+    private void held() {
+        long batch = largestBatch + largestInflated;
+        reserveUpTo(batch + dictionaries + Math.min(2L * ArrowSlice.MAX_BYTES, 3 * batch));
     }
 
     /** A step of Arrow's reader, whose failures on a bad stream are the stream's problem, told in words. */

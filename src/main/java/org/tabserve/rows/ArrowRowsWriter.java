@@ -27,6 +27,7 @@ import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.FieldType;
 import org.apache.arrow.vector.types.pojo.Schema;
+import org.tabserve.model.Prediction;
 
 /**
  * Arrow IPC stream's {@link RowsWriter}: the answer table as record batches of {@link RowsReader#CHUNK_ROWS} rows.
@@ -48,6 +49,9 @@ final class ArrowRowsWriter implements RowsWriter {
     private final WriteChannel channel;
     private final BufferAllocator allocator = ArrowMemory.allocator(ALLOCATOR_LIMIT);
     private List<String> names;
+    /** The labels' UTF-8 bytes, encoded once each. */
+    private final java.util.Map<String, byte[]> labelBytes = new java.util.HashMap<>();
+
     private VectorSchemaRoot root;
     private int rows;
 
@@ -70,10 +74,10 @@ final class ArrowRowsWriter implements RowsWriter {
         int column = 0;
         ArrowRecord typed = input instanceof ArrowRecord record ? record : null;
         for (int i = 0; i < input.size(); i++) {
-            set(vectors.get(column++), typed != null ? typed.value(i) : input.get(i));
+            set(vectors.get(column++), rows, typed != null ? typed.value(i) : input.get(i));
         }
         for (Object cell : answer) {
-            set(vectors.get(column++), cell);
+            set(vectors.get(column++), rows, cell);
         }
         rows++;
         if (rows == RowsReader.CHUNK_ROWS) {
@@ -85,7 +89,7 @@ final class ArrowRowsWriter implements RowsWriter {
      * Sets a cell of the row being written by its column's type: a value as it is, text read as that type (a bad
      * row's echoed cells are text), null, empty text or text that is no such value as null.
      */
-    private void set(FieldVector vector, Object cell) {
+    private static void set(FieldVector vector, int rows, Object cell) {
         String text = cell instanceof String string ? string : null;
         if (cell == null || "".equals(text)) {
             vector.setNull(rows);
@@ -143,6 +147,70 @@ final class ArrowRowsWriter implements RowsWriter {
             case BOOL -> ArrowType.Bool.INSTANCE;
             case UTF8 -> ArrowType.Utf8.INSTANCE;
         };
+    }
+
+    /**
+     * Writes a chunk's scored rows ({@link OnError#REJECT}, no uncertainty) as one record batch, column by column:
+     * each input column from the rows' records (an Arrow input's cells set from its slice, unboxed), then the
+     * label and each class's probability, or the value. The same cells as {@link #row} would write row by row.
+     */
+    void rows(List<List<String>> records, List<Prediction> predictions) throws IOException {
+        int n = predictions.size();
+        if (n == 0) {
+            return;
+        }
+        if (root == null) {
+            start(records.get(0));
+        }
+        if (rows > 0) {
+            flush();
+        }
+        List<FieldVector> vectors = root.getFieldVectors();
+        int inputs = records.get(0).size();
+        for (int c = 0; c < inputs; c++) {
+            FieldVector vector = vectors.get(c);
+            for (int r = 0; r < n; r++) {
+                List<String> input = records.get(r);
+                if (input instanceof ArrowRecord record) {
+                    if (!record.setInto(c, vector, r)) {
+                        set(vector, r, record.value(c));
+                    }
+                } else {
+                    set(vector, r, input.get(c));
+                }
+            }
+        }
+        if (predictions.get(0) instanceof Prediction.Classification first) {
+            VarCharVector labels = (VarCharVector) vectors.get(inputs);
+            for (int r = 0; r < n; r++) {
+                String label = ((Prediction.Classification) predictions.get(r)).label();
+                if (label == null) {
+                    labels.setNull(r);
+                } else {
+                    labels.setSafe(r, labelBytes.computeIfAbsent(label, l -> l.getBytes(StandardCharsets.UTF_8)));
+                }
+            }
+            for (int k = 0; k < first.probabilities().size(); k++) {
+                Float8Vector probability = (Float8Vector) vectors.get(inputs + 1 + k);
+                for (int r = 0; r < n; r++) {
+                    Double p = ((Prediction.Classification) predictions.get(r))
+                            .probabilities()
+                            .get(k);
+                    if (p == null) {
+                        probability.setNull(r);
+                    } else {
+                        probability.setSafe(r, p);
+                    }
+                }
+            }
+        } else {
+            Float8Vector value = (Float8Vector) vectors.get(inputs);
+            for (int r = 0; r < n; r++) {
+                value.setSafe(r, ((Prediction.Regression) predictions.get(r)).value());
+            }
+        }
+        rows = n;
+        flush();
     }
 
     /** Writes the rows set so far as one record batch, and starts the next. */

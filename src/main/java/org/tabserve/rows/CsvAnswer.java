@@ -119,6 +119,12 @@ public final class CsvAnswer {
                 for (int r = 0; r < chunk.size(); r++) {
                     listener.accept(chunk, r, predictions.get(r));
                 }
+                if (uncertain == null
+                        && out instanceof ArrowRowsWriter arrow
+                        && !chunk.records().isEmpty()) {
+                    arrow.rows(chunk.records(), predictions); // column by column
+                    return;
+                }
                 for (int r = 0; r < chunk.size(); r++) {
                     answer.clear();
                     answer(answer, predictions.get(r));

@@ -116,6 +116,10 @@ final class ParquetCodecs implements CompressionCodecFactory {
             case GZIP -> {
                 try (GZIPInputStream gzip = new GZIPInputStream(new ByteArrayInputStream(in))) {
                     out = gzip.readNBytes(size);
+                    // One byte more says a page inflates past its declared size (a bomb), inflating no further.
+                    if (out.length == size && gzip.read() != -1) {
+                        throw new IOException("a gzip page inflates to more than the " + size + " bytes it declares");
+                    }
                 }
             }
             default ->

@@ -34,6 +34,9 @@ public final class ParquetRowsReader extends TypedColumnsReader {
     /** The media type of a Parquet file (IANA's registration). */
     public static final String MEDIA_TYPE = "application/vnd.apache.parquet";
 
+    /** The media type MLflow's scoring server takes a Parquet body as (its {@code /invocations}, since 2026). */
+    public static final String MLFLOW_MEDIA_TYPE = "application/x-parquet";
+
     public ParquetRowsReader(ModelSignature signature, long maxRows) {
         super(signature, maxRows);
     }

@@ -27,7 +27,8 @@ public enum RowFormat {
             (signature, maxRows, unnamedIndex) -> new ArrowRowsReader(signature, maxRows),
             (OutputStream out) -> new ArrowRowsWriter(out)),
     PARQUET(
-            List.of(ParquetRowsReader.MEDIA_TYPE),
+            // MLflow's scoring server names Parquet bodies application/x-parquet (mlflow#20630).
+            List.of(ParquetRowsReader.MEDIA_TYPE, ParquetRowsReader.MLFLOW_MEDIA_TYPE),
             List.of(".parquet"),
             (signature, maxRows, unnamedIndex) -> new ParquetRowsReader(signature, maxRows),
             // Lambdas, not constructor references: parquet-java's classes load on a first Parquet file, not at start.
@@ -109,6 +110,24 @@ public enum RowFormat {
             return bytesWriter.make(out);
         }
         return writer.make(new java.io.BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16));
+    }
+
+    /**
+     * @return the heap a writer of this format holds at its most beyond the row being written, to be reserved from
+     *         the request's budget before it starts: Parquet's buffered row group (twice its bound, for the pages
+     *         and their compressed copy); the other formats write a row or a chunk at a time
+     */
+    public long writerHeldBytes() {
+        return this == PARQUET ? 2 * ParquetRowsWriter.ROW_GROUP_BYTES : 0;
+    }
+
+    /** @return whether a media type (an Accept header's, say) names this format: any of its names, any case */
+    public boolean namedIn(String header) {
+        if (header == null) {
+            return false;
+        }
+        String lower = header.toLowerCase(Locale.ROOT);
+        return mediaTypes.stream().anyMatch(lower::contains);
     }
 
     /** @return whether the format's files are bytes rather than text (Arrow, Parquet) */

@@ -229,6 +229,24 @@ final class RowPass {
         }
     }
 
+    /**
+     * A row of a columnar input whose every cell is a finite number, for a model that takes numbers only: what
+     * {@link #valueRow} does with such a row, with no object per cell.
+     */
+    void numberRow(double[] row, long chars, List<String> echoed) throws IOException {
+        int rowNumber = countRow();
+        longest = Math.max(longest, chars);
+        boolean readable = keep(row, rowNumber);
+        if (readable && withRecords) {
+            chunk.addRecord(echoed);
+        }
+        if (rowMode) {
+            endRow(rowNumber, readable, echoed);
+        } else if (rows() == RowsReader.CHUNK_ROWS) {
+            chunk.flush();
+        }
+    }
+
     /** A cell of a columnar input that holds no value of its feature's type, and why. */
     record Unreadable(String problem) {}
 

@@ -185,6 +185,22 @@ public abstract class RowsReader {
     }
 
     /**
+     * {@link #readAll(InputStream)}, each chunk first handed to {@code beforeKept} (which reserves what its rows
+     * hold, say, and may refuse by throwing its own unchecked exception, which the read passes on as it is).
+     */
+    public List<RowChunk> readAll(InputStream input, Consumer<RowChunk> beforeKept) throws IOException {
+        List<RowChunk> chunks = new java.util.ArrayList<>();
+        read(
+                input,
+                chunk -> {
+                    beforeKept.accept(chunk);
+                    chunks.add(chunk);
+                },
+                false);
+        return chunks;
+    }
+
+    /**
      * Validates the whole input like {@link #validate} and also hands each chunk of checked rows to {@code ahead}
      * as soon as it is read (the last part chunk once the whole input is valid), so that scoring can start while
      * the rest is parsed; whatever {@code ahead} does with them, the caller answers nothing before this method

@@ -183,9 +183,17 @@ class ArrowClientIT {
         Http.Response compressed = http.post(
                 "/invocations",
                 ArrowRowsReader.MEDIA_TYPE,
-                ArrowStreams.concat(schema, ArrowStreams.batchHeader(10, 80, 80, true)));
+                ArrowStreams.concat(
+                        schema, ArrowStreams.batchHeader(10, 80, 80, org.apache.arrow.flatbuf.CompressionType.ZSTD)));
         assertEquals(400, compressed.status(), compressed.text());
-        assertTrue(compressed.text().contains("compressed (LZ4_FRAME)"), compressed.text());
+        assertTrue(compressed.text().contains("compressed with ZSTD"), compressed.text());
+        // An LZ4 buffer declaring 320,000 bytes that inflates to 64 MiB, under -Xmx128m: refused, inflated no further
+        // (40,000 rows: an upload's, past /invocations' 10,000, as a frame of 260 KB must be smaller than its buffer).
+        byte[] bomb = ArrowCompressionTest.notes(new ArrowCompressionTest.BombCodec());
+        Http.Response refused = http.upload(
+                "/predict_file", new Multipart().file("file", "bomb.arrows", ArrowRowsReader.MEDIA_TYPE, bomb));
+        assertEquals(400, refused.status(), refused.text());
+        assertTrue(refused.text().contains("inflates to more than the 320000 bytes it declares"), refused.text());
         assertEquals(200, http.get("/health/ready").status());
     }
 }

@@ -8,6 +8,7 @@ import java.nio.ByteOrder;
 import java.util.List;
 import org.apache.arrow.flatbuf.BodyCompression;
 import org.apache.arrow.flatbuf.Buffer;
+import org.apache.arrow.flatbuf.CompressionType;
 import org.apache.arrow.flatbuf.FieldNode;
 import org.apache.arrow.flatbuf.MessageHeader;
 import org.apache.arrow.flatbuf.RecordBatch;
@@ -71,11 +72,14 @@ public final class ArrowStreams {
      * {@code bodyLength} bytes and one data buffer of {@code bufferLength} bytes, compressed or not.
      */
     public static byte[] batchHeader(long rows, long bodyLength, long bufferLength, boolean compressed) {
+        return batchHeader(rows, bodyLength, bufferLength, compressed ? CompressionType.LZ4_FRAME : -1);
+    }
+
+    /** {@link #batchHeader(long, long, long, boolean)} compressed with {@code codec} (Arrow's CompressionType). */
+    public static byte[] batchHeader(long rows, long bodyLength, long bufferLength, byte codec) {
+        boolean compressed = codec >= 0;
         FlatBufferBuilder builder = new FlatBufferBuilder();
-        int compression = compressed
-                ? BodyCompression.createBodyCompression(
-                        builder, org.apache.arrow.flatbuf.CompressionType.LZ4_FRAME, (byte) 0)
-                : 0;
+        int compression = compressed ? BodyCompression.createBodyCompression(builder, codec, (byte) 0) : 0;
         RecordBatch.startNodesVector(builder, 1);
         FieldNode.createFieldNode(builder, rows, 0);
         int nodes = builder.endVector();

@@ -9,13 +9,12 @@ import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 
 /**
- * Makes a Parquet table of bank notes to score (the test's and the benchmark's): the committed CSV's 1,372 rows
- * repeated to {@code --rows} rows with an {@code id}, written in {@code --partitions} files; with {@code --bad N}, the
- * first N ids have no {@code variance}, which the bank-note model refuses.
+ * Makes a Parquet table to score (the test's and the benchmark's): a CSV's rows (the committed bank notes, or any CSV
+ * with a header, e.g. the penguins, each column of the type Spark infers, an empty cell null) repeated to {@code --rows}
+ * rows with an {@code id}, written in {@code --partitions} files of as many rows; with {@code --bad N}, the first N ids
+ * have no {@code variance}, which the bank-note model refuses.
  */
 public final class NotesTable {
 
@@ -32,16 +31,10 @@ public final class NotesTable {
         long bad = options.has("--bad") ? Long.parseLong(options.value("--bad")) : 0;
         SparkSession spark = options.session("tabserve-notes-table");
         try {
-            StructType schema = new StructType()
-                    .add("variance", DataTypes.DoubleType)
-                    .add("skewness", DataTypes.DoubleType)
-                    .add("curtosis", DataTypes.DoubleType)
-                    .add("entropy", DataTypes.DoubleType)
-                    .add("class", DataTypes.IntegerType);
-            // One file, one partition: each note's number is its line, 0 to 1,371.
+            // One file, one partition: each row's number is its line, from 0.
             Dataset<Row> notes = spark.read()
                     .option("header", "true")
-                    .schema(schema)
+                    .option("inferSchema", "true")
                     .csv(options.path("--csv"))
                     .withColumn("note", monotonically_increasing_id())
                     .cache();
@@ -51,12 +44,16 @@ public final class NotesTable {
                     .crossJoin(notes)
                     .withColumn("id", col("copy").multiply(count).plus(col("note")))
                     .where(col("id").lt(rows))
-                    .drop("copy", "note")
-                    .withColumn(
-                            "variance",
-                            when(col("id").lt(bad), lit(null).cast("double")).otherwise(col("variance")));
-            table.write().mode("overwrite").parquet(options.path("--out"));
-            System.out.println("tabserve-spark: wrote " + rows + " bank notes to " + options.value("--out"));
+                    .drop("copy", "note");
+            if (bad > 0) {
+                table = table.withColumn(
+                        "variance",
+                        when(col("id").lt(bad), lit(null).cast("double")).otherwise(col("variance")));
+            }
+            // Spark broadcasts the smaller side of the cross join (the copies) and streams the CSV's one partition:
+            // spread evenly, so that each of the --partitions files holds as many rows.
+            table.repartition(partitions).write().mode("overwrite").parquet(options.path("--out"));
+            System.out.println("tabserve-spark: wrote " + rows + " rows to " + options.value("--out"));
         } finally {
             spark.stop();
         }

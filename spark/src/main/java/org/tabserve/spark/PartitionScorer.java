@@ -1,6 +1,7 @@
 package org.tabserve.spark;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -8,9 +9,11 @@ import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.tabserve.model.Batch;
 import org.tabserve.model.BatchScoring;
 import org.tabserve.model.FieldError;
 import org.tabserve.model.Model;
+import org.tabserve.model.ModelException;
 import org.tabserve.model.RowUncertainty;
 import org.tabserve.model.ScoredRows;
 import org.tabserve.rows.CellRows;
@@ -33,10 +36,12 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
     private final ResultColumns columns;
     private final boolean sessionPerPartition;
     private final boolean explain;
+    private final NumberRows numbers;
 
     /**
      * @param inputColumns for each of the model's features, in its order, the index of the row's column holding it
      * @param coverage     the coverage each answer's uncertainty is made for, or null for none
+     * @param numbers      the reader of a batch's plain numbers when the model and the columns allow, else null
      */
     PartitionScorer(
             Broadcast<byte[]> bytes,
@@ -47,7 +52,8 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
             boolean failOnError,
             ResultColumns columns,
             boolean sessionPerPartition,
-            boolean explain) {
+            boolean explain,
+            NumberRows numbers) {
         this.bytes = bytes;
         this.sha256 = sha256;
         this.inputColumns = inputColumns;
@@ -57,6 +63,7 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
         this.columns = columns;
         this.sessionPerPartition = sessionPerPartition;
         this.explain = explain;
+        this.numbers = numbers;
     }
 
     @Override
@@ -108,17 +115,13 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
     /** Scores the next batch of {@code rows}. */
     private List<Row> score(BatchScoring scoring, Iterator<Row> rows) {
         List<Row> batch = new ArrayList<>(batchSize);
-        List<Object[]> cells = new ArrayList<>(batchSize);
         while (batch.size() < batchSize && rows.hasNext()) {
-            Row row = rows.next();
-            Object[] rowCells = new Object[inputColumns.length];
-            for (int f = 0; f < inputColumns.length; f++) {
-                rowCells[f] = row.get(inputColumns[f]);
-            }
-            batch.add(row);
-            cells.add(rowCells);
+            batch.add(rows.next());
         }
-        CellRows.Scored result = CellRows.score(scoring, cells);
+        CellRows.Scored result = numbers == null ? null : scoreNumbers(scoring, batch);
+        if (result == null) {
+            result = scoreCells(scoring, batch);
+        }
         ScoredRows scored = result.scored();
         List<Row> out = new ArrayList<>(batch.size());
         for (int r = 0; r < batch.size(); r++) {
@@ -141,5 +144,43 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
             out.add(RowFactory.create(values));
         }
         return out;
+    }
+
+    /** The batch's cells as Spark gives them, each taken as the server takes JSON's ({@link CellRows}). */
+    private CellRows.Scored scoreCells(BatchScoring scoring, List<Row> batch) {
+        List<Object[]> cells = new ArrayList<>(batch.size());
+        for (Row row : batch) {
+            Object[] rowCells = new Object[inputColumns.length];
+            for (int f = 0; f < inputColumns.length; f++) {
+                rowCells[f] = row.get(inputColumns[f]);
+            }
+            cells.add(rowCells);
+        }
+        return CellRows.score(scoring, cells);
+    }
+
+    /**
+     * The batch as plain numbers packed straight into the model's input ({@link NumberRows}), every row kept; null
+     * when a row has a missing or bad value, which the typed cells then name in that row's errors.
+     */
+    private CellRows.Scored scoreNumbers(BatchScoring scoring, List<Row> batch) {
+        double[][] values = numbers.read(batch);
+        if (values == null) {
+            return null;
+        }
+        Batch checked;
+        try {
+            checked = Batch.ofNumbers(scoring.model().signature(), values);
+        } catch (ModelException e) {
+            if (e.kind() == ModelException.Kind.INVALID_INPUT) {
+                return null;
+            }
+            throw e;
+        }
+        int[] kept = new int[batch.size()];
+        for (int r = 0; r < kept.length; r++) {
+            kept[r] = r;
+        }
+        return new CellRows.Scored(scoring.score(checked), kept, Collections.nCopies(batch.size(), List.of()));
     }
 }

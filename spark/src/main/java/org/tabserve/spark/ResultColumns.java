@@ -3,6 +3,7 @@ package org.tabserve.spark;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
@@ -42,19 +43,40 @@ final class ResultColumns implements Serializable {
     private final boolean classifier;
     private final boolean covered;
     private final boolean explained;
+    private final List<String> classes;
+    /** The last prediction's classes found equal to {@link #classes}. */
+    private transient List<String> checkedClasses;
 
-    ResultColumns(boolean classifier, boolean covered, boolean explained) {
+    /**
+     * @param classes a classifier's class labels in its probability output's order: {@code probabilities} is then a
+     *                struct of one double per class, named by its label (as the server's JSON object), with no map
+     *                built per row; empty (or labels that repeat) for a map of class to probability
+     */
+    ResultColumns(boolean classifier, boolean covered, boolean explained, List<String> classes) {
         this.classifier = classifier;
         this.covered = covered;
         this.explained = explained;
+        this.classes = classifier && !classes.isEmpty() && Set.copyOf(classes).size() == classes.size()
+                ? List.copyOf(classes)
+                : null;
+    }
+
+    /** @return the probabilities' type: a struct of the classes when they are known, else a map */
+    private DataType probabilitiesType() {
+        if (classes == null) {
+            return DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType);
+        }
+        StructType type = new StructType();
+        for (String label : classes) {
+            type = type.add(label, DataTypes.DoubleType);
+        }
+        return type;
     }
 
     /** @return the answer column's type */
     StructType answerType() {
         StructType type = classifier
-                ? new StructType()
-                        .add("label", DataTypes.StringType)
-                        .add("probabilities", DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType))
+                ? new StructType().add("label", DataTypes.StringType).add("probabilities", probabilitiesType())
                 : new StructType().add("value", DataTypes.DoubleType);
         if (covered) {
             type = classifier
@@ -82,7 +104,7 @@ final class ResultColumns implements Serializable {
         List<Object> values = new ArrayList<>(6);
         if (prediction instanceof Prediction.Classification classification) {
             values.add(classification.label());
-            values.add(CollectionConverters.asScala(classification.probabilityByClass()));
+            values.add(probabilities(classification));
         } else {
             values.add(((Prediction.Regression) prediction).value());
         }
@@ -110,6 +132,21 @@ final class ResultColumns implements Serializable {
                     CollectionConverters.asScala(explanation.contributions())));
         }
         return values.toArray();
+    }
+
+    private Object probabilities(Prediction.Classification classification) {
+        if (classes == null) {
+            return CollectionConverters.asScala(classification.probabilityByClass());
+        }
+        // The model's one list of classes, compared once per executor rather than per row (this copy came over the
+        // wire, so it is never the same object).
+        List<String> given = classification.classes();
+        if (given == checkedClasses || classes.equals(given)) {
+            checkedClasses = given;
+            return RowFactory.create(classification.probabilities().toArray());
+        }
+        return RowFactory.create(
+                classes.stream().map(classification::probabilityOf).toArray());
     }
 
     /** @return the error column's value for a row left out */

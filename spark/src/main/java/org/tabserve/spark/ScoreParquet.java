@@ -14,7 +14,7 @@ import org.apache.spark.sql.SparkSession;
 public final class ScoreParquet {
 
     static final String USAGE = "usage: ScoreParquet --model FILE --in PARQUET --out PARQUET [--master URL]"
-            + " [--batch-size N] [--coverage C] [--fail-on-error] [--partitions N] [--session-per-partition]";
+            + " [--batch-size N] [--coverage C] [--explain] [--fail-on-error] [--partitions N] [--session-per-partition]";
 
     private ScoreParquet() {}
 
@@ -22,29 +22,51 @@ public final class ScoreParquet {
         JobOptions options = JobOptions.parse(args, USAGE, List.of("--model", "--in", "--out"));
         SparkSession spark = options.session("tabserve-score");
         try {
-            Dataset<Row> table = spark.read().parquet(options.path("--in"));
-            if (options.has("--partitions")) {
-                table = table.repartition(Integer.parseInt(options.value("--partitions")));
-            }
+            Dataset<Row> table = options.has("--partitions")
+                    ? partitioned(spark, options.path("--in"), Integer.parseInt(options.value("--partitions")))
+                    : spark.read().parquet(options.path("--in"));
             TabserveModel model = new TabserveModel()
                     .setModelPath(options.path("--model"))
                     .setFailOnError(options.has("--fail-on-error"))
-                    .setSessionPerPartition(options.has("--session-per-partition"));
+                    .setSessionPerPartition(options.has("--session-per-partition"))
+                    .setExplain(options.has("--explain"));
             if (options.has("--batch-size")) {
                 model.setBatchSize(Integer.parseInt(options.value("--batch-size")));
             }
             if (options.has("--coverage")) {
                 model.setCoverage(Double.parseDouble(options.value("--coverage")));
             }
+            TaskTime tasks = TaskTime.listen(spark);
             long started = System.nanoTime();
             model.transform(table).write().mode("overwrite").parquet(options.path("--out"));
             double seconds = (System.nanoTime() - started) / 1e9;
             System.out.printf(
                     "tabserve-spark: scored %s into %s in %.1f s%n",
                     options.value("--in"), options.value("--out"), seconds);
+            System.out.println("tabserve-spark: " + tasks.summary());
         } finally {
             spark.stop();
         }
+    }
+
+    /**
+     * The table in {@code partitions} partitions: one per file when it has that many files (each file costs as much as
+     * a whole partition's bytes to open, so no two share one), read with no shuffle; otherwise repartitioned, which
+     * shuffles every row.
+     */
+    static Dataset<Row> partitioned(SparkSession spark, String path, int partitions) {
+        String open = spark.conf().get("spark.sql.files.openCostInBytes");
+        spark.conf().set("spark.sql.files.openCostInBytes", spark.conf().get("spark.sql.files.maxPartitionBytes"));
+        Dataset<Row> table = spark.read().parquet(path);
+        int read = table.javaRDD().getNumPartitions();
+        if (read == partitions) {
+            System.out.println("tabserve-spark: " + partitions + " partitions, one per file, no shuffle");
+            return table;
+        }
+        spark.conf().set("spark.sql.files.openCostInBytes", open);
+        System.out.println("tabserve-spark: the table's " + read + " files repartitioned to " + partitions
+                + " partitions (a shuffle)");
+        return spark.read().parquet(path).repartition(partitions);
     }
 
     /** The flags of a job's command line: {@code --name value} pairs and bare switches. */

@@ -48,7 +48,11 @@ public final class TabserveFunctions {
         }
         String sha256 = ModelCache.sha256(bytes);
         Model model = ModelCache.model(sha256, () -> bytes);
-        ResultColumns columns = new ResultColumns(model.signature().task() == Task.CLASSIFICATION, false, false);
+        ResultColumns columns = new ResultColumns(
+                model.signature().task() == Task.CLASSIFICATION,
+                false,
+                false,
+                model.signature().classLabels());
         StructType type = columns.answerType().add("errors", ResultColumns.ERRORS);
         Broadcast<byte[]> broadcast =
                 JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(bytes);

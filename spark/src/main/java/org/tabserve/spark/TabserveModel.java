@@ -177,7 +177,8 @@ public final class TabserveModel extends Transformer {
                 (Boolean) getOrDefault(failOnError),
                 columns(loaded.model()),
                 (Boolean) getOrDefault(sessionPerPartition),
-                (Boolean) getOrDefault(explain));
+                (Boolean) getOrDefault(explain),
+                NumberRows.of(loaded.model().signature(), schema, inputs));
         return dataset.toDF().mapPartitions(scorer, Encoders.row(out));
     }
 
@@ -196,8 +197,11 @@ public final class TabserveModel extends Transformer {
     }
 
     private ResultColumns columns(Model model) {
-        return new ResultColumns(model.signature().task() == Task.CLASSIFICATION, coverageAsked() != null, (Boolean)
-                getOrDefault(explain));
+        return new ResultColumns(
+                model.signature().task() == Task.CLASSIFICATION,
+                coverageAsked() != null,
+                (Boolean) getOrDefault(explain),
+                model.signature().classLabels());
     }
 
     private Double coverageAsked() {

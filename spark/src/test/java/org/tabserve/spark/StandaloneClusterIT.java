@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -147,13 +146,16 @@ class StandaloneClusterIT {
             Row answer = sample.get(i).getStruct(sample.get(i).fieldIndex("prediction"));
             JsonNode expected = answers.get(i);
             assertEquals(expected.path("label").asText(), answer.getString(0), "row " + i);
-            Map<String, Double> probabilities = answer.getJavaMap(1);
+            // The probabilities: a struct of one double per class, named by its label, as the server's JSON object.
+            Row probabilities = answer.getStruct(1);
             Row row = sample.get(i);
             assertEquals(expected.path("probabilities").size(), probabilities.size());
             expected.path("probabilities")
                     .fields()
                     .forEachRemaining(e -> assertEquals(
-                            e.getValue().doubleValue(), probabilities.get(e.getKey()), row + " " + e.getKey()));
+                            e.getValue().doubleValue(),
+                            probabilities.getDouble(probabilities.fieldIndex(e.getKey())),
+                            row + " " + e.getKey()));
         }
 
         // One ONNX Runtime session per executor JVM: each of the two executors loaded the model once, though each

@@ -108,7 +108,11 @@ class TabserveModelTest {
             Row answer = sql.get(r).getStruct(1);
             Row expected = transformed.get(r).getStruct(transformed.get(r).fieldIndex("prediction"));
             assertEquals(expected.getString(0), answer.getString(0));
-            assertEquals(expected.getJavaMap(1), answer.getJavaMap(1));
+            assertEquals(expected.getStruct(1), answer.getStruct(1));
+            assertEquals(
+                    List.of("Adelie", "Chinstrap", "Gentoo"),
+                    List.of(answer.getStruct(1).schema().fieldNames()),
+                    "the probabilities: one field per class, named by its label");
             assertTrue(answer.isNullAt(2));
         }
         Row bad = sql.get(2).getStruct(1);

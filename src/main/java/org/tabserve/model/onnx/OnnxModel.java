@@ -54,7 +54,7 @@ final class OnnxModel implements Model {
     private final OutputDecoder decoder;
     /** The exact explainer from the estimator's attributes, or null; set once, just after the warm-up. */
     private volatile AttributeExplainer structural;
-    /** Small batches' engine when the graph runs in plain Java (set once, while loading); null: ONNX Runtime. */
+    /** Small batches' engine (every batch's where ONNX Runtime is known wrong), set once while loading; or null. */
     private volatile PlainEngine plain;
 
     private volatile Engine engine = Engine.onnxRuntime("every answer comes from ONNX Runtime");
@@ -252,7 +252,7 @@ final class OnnxModel implements Model {
     }
 
     private List<Prediction> run(Batch batch, int from, int count, int padTo, PlainEngine small) {
-        if (small != null && padTo <= 1 && count <= PlainEngine.MAX_ROWS) {
+        if (small != null && padTo <= 1 && count <= small.maxRows()) {
             try {
                 List<Prediction> answers = predictPlain(small, batch, from, count);
                 if (!answers.contains(null)) {

@@ -7,7 +7,8 @@ import org.tabserve.model.Prediction;
  * ({@link PlainCheck}) and the exact explainer's estimator ({@link AttributeExplainer}) are each used only when every
  * answer they give on the rows tried is ONNX Runtime's, a number within {@link #TOLERANCE} of it (relative beyond 1,
  * so absolute for a probability): float rounding, since ONNX Runtime computes in float where the Java reading may
- * compute in double, or in another order.
+ * compute in double, or in another order. Where ONNX Runtime is known to be wrong ({@link OrtKnownErrors}), the plain
+ * engine is held to it with the same error made on purpose, never with a wider bound.
  */
 final class OrtAgreement {
 

@@ -21,7 +21,9 @@ import org.tabserve.model.onnx.plain.Unsupported;
  * (the card's background and example rows and {@value #GENERATED} rows drawn within the card's ranges and categories,
  * an eighth of the values missing where a feature may be, then the {@link EdgeRows}: zeros, overflowing squares,
  * denormals), in batches of one and of {@link PlainEngine#MAX_ROWS}; a row neither answers finitely agrees. Any other answer keeps the model on ONNX Runtime, and says
- * why. The setting {@link Engine#SETTING} = {@code onnxruntime} keeps every model on ONNX Runtime.
+ * why. Where ONNX Runtime is known to be wrong ({@link OrtKnownErrors}), the plain engine is checked with that error
+ * made on purpose, and then answers every batch, with the error named on the engine's note. The setting
+ * {@link Engine#SETTING} = {@code onnxruntime} keeps every model on ONNX Runtime.
  */
 final class PlainCheck {
 
@@ -44,22 +46,26 @@ final class PlainCheck {
     /** As {@link #decide(OnnxModel, OnnxGraph, ModelSignature, List)}, with the setting given. */
     static void decide(
             OnnxModel model, OnnxGraph graph, ModelSignature signature, List<String> outputs, String setting) {
+        OrtKnownErrors errors = OrtKnownErrors.of(graph);
+        String wrong = errors.none() ? "" : "; its answers are wrong there: " + errors.words();
         if (setting.equals("onnxruntime")) {
-            model.use(null, Engine.onnxRuntime(Engine.SETTING + " = onnxruntime"));
+            model.use(null, Engine.onnxRuntime(Engine.SETTING + " = onnxruntime" + wrong));
             return;
         }
         PlainEngine plain;
+        PlainEngine checked;
         try {
             plain = PlainEngine.compile(graph, signature, outputs);
+            checked = errors.none() ? plain : PlainEngine.compile(errors.asOnnxRuntimeComputes(), signature, outputs);
         } catch (Unsupported e) {
-            model.use(null, Engine.onnxRuntime("plain Java does not run its graph: " + e.getMessage()));
+            model.use(null, Engine.onnxRuntime("plain Java does not run its graph: " + e.getMessage() + wrong));
             return;
         }
         List<Object[]> rows = rows(model.card(), signature);
         if (!rows.isEmpty()) {
             rows.addAll(valid(EdgeRows.of(signature.features(), rows.get(0)), signature));
         }
-        String mismatch = mismatch(model, plain, signature, rows);
+        String mismatch = mismatch(model, checked, signature, rows);
         if (mismatch != null) {
             LOG.log(
                     System.Logger.Level.INFO,
@@ -69,7 +75,18 @@ final class PlainCheck {
             model.use(
                     null,
                     Engine.onnxRuntime(
-                            "its graph in plain Java answered otherwise than ONNX Runtime (" + mismatch + ")"));
+                            "its graph in plain Java answered otherwise than ONNX Runtime (" + mismatch + ")" + wrong));
+            return;
+        }
+        if (!errors.none()) {
+            model.use(
+                    plain.everyBatch(),
+                    new Engine(
+                            Engine.PLAIN_JAVA,
+                            "every batch is computed in plain Java (" + plain.nodes() + " nodes), not in ONNX Runtime,"
+                                    + " which is wrong on this graph: " + errors.words() + ". Plain Java computes the"
+                                    + " operator as ONNX defines it, and gave ONNX Runtime's answers on the "
+                                    + rows.size() + " rows it was checked on once made to leave that out too"));
             return;
         }
         model.use(

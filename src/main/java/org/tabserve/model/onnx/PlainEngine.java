@@ -18,7 +18,8 @@ import org.tabserve.model.onnx.plain.Unsupported;
  * call: the batch's typed columns become the graph's inputs as they are, and its values are decoded by the model's
  * own {@link OutputDecoder}. One ONNX Runtime call costs about 4 µs of CPU from one thread and 6.5–8.6 µs from 16 at
  * once (bench/RESULTS.md, issue 38), more than a small model's arithmetic; per row in large batches it is cheaper,
- * so batches of more than {@value #MAX_ROWS} rows stay on ONNX Runtime.
+ * so batches of more than {@value #MAX_ROWS} rows stay on ONNX Runtime, except where ONNX Runtime is known to be wrong
+ * ({@link OrtKnownErrors}: {@link #everyBatch}).
  */
 final class PlainEngine {
 
@@ -27,10 +28,12 @@ final class PlainEngine {
 
     private final PlainGraph graph;
     private final ModelSignature signature;
+    private final int maxRows;
 
-    private PlainEngine(PlainGraph graph, ModelSignature signature) {
+    private PlainEngine(PlainGraph graph, ModelSignature signature, int maxRows) {
         this.graph = graph;
         this.signature = signature;
+        this.maxRows = maxRows;
     }
 
     /**
@@ -49,7 +52,7 @@ final class PlainEngine {
                 throw new Unsupported("input '" + input.name() + "' of type " + input.type());
             }
         }
-        return new PlainEngine(PlainGraph.compile(graph, outputs), signature);
+        return new PlainEngine(PlainGraph.compile(graph, outputs), signature, MAX_ROWS);
     }
 
     /** The graph's values for rows {@code [from, from + count)} of the batch. */
@@ -71,6 +74,16 @@ final class PlainEngine {
             given.put(input.name(), input.rank() == 1 ? tensor.asRank1() : tensor);
         }
         return RunOutputs.of(graph.run(given));
+    }
+
+    /** @return the same engine for batches of every size: for a graph on which ONNX Runtime is known to be wrong */
+    PlainEngine everyBatch() {
+        return new PlainEngine(graph, signature, Integer.MAX_VALUE);
+    }
+
+    /** @return the most rows a batch it runs may have: {@link #MAX_ROWS}, or every batch */
+    int maxRows() {
+        return maxRows;
     }
 
     /** @return how many nodes a run computes */

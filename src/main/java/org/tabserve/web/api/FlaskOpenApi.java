@@ -92,8 +92,8 @@ public final class FlaskOpenApi extends OpenApiSection {
                                                 + " in any order; other columns are carried through to the CSV "
                                                 + "answer), then data rows; or JSON Lines (sent as application/x-ndjson or named *.jsonl: one "
                                                 + "object a row, as pandas' to_json(orient=\"records\", lines=True) writes it), answered "
-                                                + "alike. Answers JSON, or CSV with `Accept: text/csv` or `?format=csv` (JSON Lines, Arrow IPC: "
-                                                + "`?format=jsonl|arrow` or their media types), or "
+                                                + "alike. Answers JSON, or CSV with `Accept: text/csv` or `?format=csv` (JSON Lines, Arrow IPC, Parquet: "
+                                                + "`?format=jsonl|arrow|parquet` or their media types), or "
                                                 + "for browsers (`Accept: text/html` or `?format=html`) a page with the first rows and the "
                                                 + "full result as a CSV download. A row the model cannot take refuses the whole upload (a 400 "
                                                 + "listing every bad value), unless `?on_error=row`: then every row is answered in the file's "
@@ -105,7 +105,7 @@ public final class FlaskOpenApi extends OpenApiSection {
                                         .description(
                                                 "the answer's format when the Accept header cannot say it (HTML forms)")
                                         .schema(new StringSchema()
-                                                ._enum(List.of("json", "csv", "html", "jsonl", "arrow"))))
+                                                ._enum(List.of("json", "csv", "html", "jsonl", "arrow", "parquet"))))
                                 .addParametersItem(OpenApi.onError())
                                 .requestBody(new RequestBody()
                                         .required(true)
@@ -119,7 +119,7 @@ public final class FlaskOpenApi extends OpenApiSection {
                                                                                 new StringSchema()
                                                                                         .format("binary")
                                                                                         .description(
-                                                                                                "the CSV (or JSON Lines, or Arrow IPC stream or file) file"))
+                                                                                                "the CSV (or JSON Lines, Arrow IPC stream or file, or Parquet) file"))
                                                                         .addProperty(
                                                                                 OnError.PARAMETER,
                                                                                 new StringSchema()

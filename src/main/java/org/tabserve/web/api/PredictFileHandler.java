@@ -57,7 +57,9 @@ public final class PredictFileHandler implements AutoCloseable {
         /** The answer table as JSON Lines ({@link RowFormat#JSON_LINES}). */
         JSON_LINES,
         /** The answer table as an Arrow IPC stream ({@link RowFormat#ARROW}). */
-        ARROW
+        ARROW,
+        /** The answer table as a Parquet file ({@link RowFormat#PARQUET}). */
+        PARQUET
     }
 
     /** The query parameter that picks the answer's format over Accept. */
@@ -189,14 +191,13 @@ public final class PredictFileHandler implements AutoCloseable {
         try (InputStream in = file.open()) {
             switch (format) {
                 case CSV -> writeCsv(response, parser, in, header, scores);
-                case JSON_LINES, ARROW ->
-                    writeTable(
-                            response,
-                            format == Format.ARROW ? RowFormat.ARROW : RowFormat.JSON_LINES,
-                            parser,
-                            in,
-                            header,
-                            scores);
+                case JSON_LINES, ARROW, PARQUET -> {
+                    RowFormat table = format == Format.ARROW
+                            ? RowFormat.ARROW
+                            : format == Format.PARQUET ? RowFormat.PARQUET : RowFormat.JSON_LINES;
+                    held.grow(table.writerHeldBytes()); // Parquet's row group, before the writer buffers it
+                    writeTable(response, table, parser, in, header, scores);
+                }
                 case HTML ->
                     page.render(
                             request,
@@ -242,9 +243,12 @@ public final class PredictFileHandler implements AutoCloseable {
                 case "html" -> Format.HTML;
                 case "jsonl" -> Format.JSON_LINES;
                 case "arrow" -> Format.ARROW;
+                case "parquet" -> Format.PARQUET;
                 default ->
                     throw HttpProblem.invalidFields(List.of(new FieldProblem(
-                            FORMAT, "format must be json, csv, html, jsonl or arrow, got '" + sent + "'", null)));
+                            FORMAT,
+                            "format must be json, csv, html, jsonl, arrow or parquet, got '" + sent + "'",
+                            null)));
             };
         }
         String accept = request.getHeader("Accept");
@@ -253,6 +257,9 @@ public final class PredictFileHandler implements AutoCloseable {
         }
         if (accept != null && accept.contains(RowFormat.ARROW.mediaType())) {
             return Format.ARROW;
+        }
+        if (RowFormat.PARQUET.namedIn(accept)) {
+            return Format.PARQUET;
         }
         if (accept != null && accept.contains(RowFormat.JSON_LINES.mediaType())) {
             return Format.JSON_LINES;

@@ -18,6 +18,7 @@ import org.tabserve.rows.FieldProblem;
 import org.tabserve.rows.JsonLinesReader;
 import org.tabserve.rows.JsonRowsParser;
 import org.tabserve.rows.OnError;
+import org.tabserve.rows.ParquetRowsReader;
 import org.tabserve.rows.RowChunk;
 import org.tabserve.rows.RowFootprint;
 import org.tabserve.rows.RowFormat;
@@ -48,7 +49,8 @@ public final class InvocationsHandler {
 
     /** The body formats this route takes beside MLflow's two. */
     private static final String OR_JSON_LINES = "or " + JsonLinesReader.MEDIA_TYPE + ", one JSON object a row, or "
-            + ArrowRowsReader.MEDIA_TYPE + ", an Arrow IPC stream";
+            + ArrowRowsReader.MEDIA_TYPE + ", an Arrow IPC stream, or " + ParquetRowsReader.MLFLOW_MEDIA_TYPE
+            + " (or " + ParquetRowsReader.MEDIA_TYPE + "), a Parquet file";
 
     private final WebConfig config;
     private final MemoryBudget budget;
@@ -117,8 +119,12 @@ public final class InvocationsHandler {
                         "explanations are given for JSON bodies (\"params\":"
                                 + " {\"explain\": true}); send the rows as JSON, or leave explain out");
                 scores = scoring.of(model, CoverageParameter.asked(request, null));
-                MlflowRequestParser.RowsBody csv = parser.parseRows(
-                        body, RowFormat.ofMediaType(type).orElseThrow(), onError, config.maxErrorRows());
+                RowFormat format = RowFormat.ofMediaType(type).orElseThrow();
+                // A Parquet body's rows are not in proportion to its bytes (a column of one repeated value is a few
+                // bytes, compressed pages inflate): its reader reserves what it holds, and each chunk its rows.
+                MlflowRequestParser.RowsBody csv = format == RowFormat.PARQUET
+                        ? parser.parseRows(body, format, onError, config.maxErrorRows(), held::grow)
+                        : parser.parseRows(body, format, onError, config.maxErrorRows());
                 for (RowChunk chunk : csv.chunks()) {
                     ScoredRows scored = chunk.size() == 0 ? ScoredRows.NONE : scores.scoreRows(chunk.batch());
                     if (chunk.places() == null) {
@@ -144,9 +150,12 @@ public final class InvocationsHandler {
                     }
                 }
                 told.request(csv.warnings());
-                if (ArrowAnswer.asked(request)) {
-                    ArrowAnswer.write(
+                RowFormat table = TableAnswer.asked(request);
+                if (table != null) {
+                    TableAnswer.write(
                             response,
+                            table,
+                            held::grow,
                             scores,
                             answers,
                             scores.covers() ? uncertainties : null,
@@ -224,7 +233,8 @@ public final class InvocationsHandler {
         if (!sent.type().equals(MediaType.JSON)
                 && !sent.type().equals(MediaType.CSV)
                 && !sent.type().equals(JsonLinesReader.MEDIA_TYPE)
-                && !sent.type().equals(ArrowRowsReader.MEDIA_TYPE)) {
+                && !sent.type().equals(ArrowRowsReader.MEDIA_TYPE)
+                && RowFormat.ofMediaType(sent.type()).orElse(null) != RowFormat.PARQUET) {
             throw HttpProblem.unsupportedMediaType("send Content-Type: application/json or text/csv, MLflow's scoring "
                     + "formats (" + OR_JSON_LINES + ") " + sent.sent());
         }

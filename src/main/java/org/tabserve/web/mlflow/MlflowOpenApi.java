@@ -95,7 +95,16 @@ public final class MlflowOpenApi extends OpenApiSection {
                                                                                         new StringSchema()
                                                                                                 .format("binary")
                                                                                                 .description(
-                                                                                                        "an Arrow IPC stream; answered in Arrow (the answer's columns) for that Accept")))))
+                                                                                                        "an Arrow IPC stream; answered in Arrow (the answer's columns) for that Accept")))
+                                                                .addMediaType(
+                                                                        org.tabserve.rows.ParquetRowsReader
+                                                                                .MLFLOW_MEDIA_TYPE,
+                                                                        new MediaType()
+                                                                                .schema(
+                                                                                        new StringSchema()
+                                                                                                .format("binary")
+                                                                                                .description(
+                                                                                                        "a Parquet file, as MLflow's scoring server takes it (application/vnd.apache.parquet too); answered in Parquet (the answer's columns) for Accept: application/vnd.apache.parquet")))))
                                 .responses(responses(
                                         ok(JSON, ref("MlflowPredictions"), "One predicted label per row, in order"),
                                         problems(400, 413, 415, 503)))));

@@ -20,6 +20,7 @@ import org.tabserve.rows.JsonRowsParser;
 import org.tabserve.rows.JsonText;
 import org.tabserve.rows.OnError;
 import org.tabserve.rows.RowChunk;
+import org.tabserve.rows.RowFootprint;
 import org.tabserve.rows.RowFormat;
 import org.tabserve.rows.RowsException;
 import org.tabserve.rows.RowsRead;
@@ -234,12 +235,32 @@ public final class MlflowRequestParser {
      */
     public RowsBody parseRows(InputStream body, RowFormat format, OnError onError, long maxErrorRows)
             throws IOException {
+        return parseRows(body, format, onError, maxErrorRows, null);
+    }
+
+    /**
+     * {@link #parseRows(InputStream, RowFormat, OnError, long)} reserving through {@code grow} (when not null) what
+     * the read holds ({@link RowsReader#reservingRowMemory}) and each chunk's rows before they are kept
+     * ({@link RowFootprint#kept}): for a columnar body, whose rows are not in proportion to its bytes.
+     */
+    public RowsBody parseRows(
+            InputStream body,
+            RowFormat format,
+            OnError onError,
+            long maxErrorRows,
+            java.util.function.LongConsumer grow)
+            throws IOException {
         // No row reservation here (RowsReader#reservingRowMemory): the body is metered at RowFootprint.PER_BODY_BYTE
         // a byte as it is read, which already covers what a long row's parse holds (at most 15.3 bytes a character,
         // measured) with the rows kept; reserving both made a 1 MB body of one long row a 413 at -Xmx64m.
         RowsReader parser = format.reader(signature, maxRows, true).onError(onError, maxErrorRows);
+        if (grow != null) {
+            parser.reservingRowMemory(grow);
+        }
         try {
-            List<RowChunk> chunks = parser.readAll(body);
+            List<RowChunk> chunks = grow == null
+                    ? parser.readAll(body)
+                    : parser.readAll(body, chunk -> grow.accept(chunk.rowCount() * RowFootprint.kept(signature)));
             return new RowsBody(chunks, parser.ignoredColumns(), parser.requestWarnings());
         } catch (RowsException e) {
             if (onError == OnError.REJECT && e.kind() == RowsException.Kind.INVALID_FIELDS) {

@@ -116,7 +116,7 @@ class TreeEnsembleOpTest {
     void regressorsSummedOrAveragedWithABaseValueAndTheirOnePostTransform() throws Exception {
         int seed = 200;
         for (String aggregate : List.of("SUM", "AVERAGE")) {
-            for (String post : List.of("NONE", "LOGISTIC", "PROBIT")) {
+            for (String post : List.of("NONE", "PROBIT")) { // LOGISTIC: ONNX Runtime leaves it out (OrtKnownErrorsTest)
                 RandomTrees random = new RandomTrees(seed++, 4, 1, Leaves.EVERY, 0.1f, true);
                 byte[] model = MlModels.model(
                         random.trees(7)

@@ -11,7 +11,8 @@ import org.tabserve.model.onnx.graph.OnnxFormatException;
  * and the node's missing value tracks true, down to a leaf, whose weights add to the scores of their classes (a
  * regressor's one target takes a leaf's first weight); the trees' sums, in float (double for a double input), then
  * take the base values and the post-transform, for a classifier as {@link TreeClasses} says, and for a regressor as
- * the sum (its average over the trees with AVERAGE) plus its one base value, through PROBIT alone.
+ * the sum (its average over the trees with AVERAGE) plus its one base value, through its post-transform as ONNX defines
+ * it (ONNX Runtime 1.29 applies PROBIT alone there and leaves the others out: onnxruntime#26596).
  *
  * <p>Its exact explanations read it as margins, each the trees' sum of a leaf value plus a base
  * ({@link #margins()}), where ONNX Runtime's scores are such sums through a post-transform.
@@ -43,7 +44,7 @@ public final class TreeEnsemble {
     private final int maxFeature;
     /** A classifier's classes, scores and labels; null for a regressor. */
     private final TreeClasses classes;
-    /** A regressor's: its one base value, whether it averages, its post-transform (NONE or PROBIT). */
+    /** A regressor's: its one base value, whether it averages, its post-transform. */
     private final double origin;
 
     private final boolean average;

@@ -87,7 +87,7 @@ final class TreeEnsembleReader {
                     null,
                     base.length == 1 ? base[0] : 0,
                     average,
-                    post == PostTransform.PROBIT ? post : PostTransform.NONE,
+                    post, // every one, as the operator defines it: ONNX Runtime applies PROBIT alone (OrtKnownErrors)
                     null);
         }
         if (base.length > outputs) {

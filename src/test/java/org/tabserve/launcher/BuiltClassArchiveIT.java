@@ -1,0 +1,76 @@
+package org.tabserve.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tabserve.testing.ArchivedClasses;
+import org.tabserve.testing.TabserveProcess;
+
+/**
+ * The AppCDS archive that {@code mvn package} writes beside the WAR ({@code deploy/war-cds-archive.sh}), as README's
+ * command maps it: the launcher's, Jetty's and the web app's classes come from it, with no word from the JVM; and a
+ * start whose archive is missing still serves, saying so in one line ({@link ClassArchiveNotice}), where Java 17
+ * alone says nothing and shares no classes at all. (An archive of another build: {@link LauncherCdsIT}.) It stands
+ * for README's command (here with a WAR cache of the test's own):
+ * <pre>
+ * MALLOC_ARENA_MAX=2 java -Xmx128m -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError -XX:SharedArchiveFile=target/tabserve.jsa -jar target/tabserve.war
+ * </pre>
+ */
+class BuiltClassArchiveIT {
+
+    @TempDir
+    Path temp;
+
+    @Test
+    void theArchiveThePackageWroteServesTheLaunchersJettysAndTheAppsClassesSilently() throws Exception {
+        Path war = TabserveProcess.war();
+        Path archive = war.resolveSibling("tabserve.jsa");
+        assertTrue(Files.isRegularFile(archive), "mvn package wrote no " + archive);
+        Path classes = temp.resolve("classes.log");
+
+        List<String> output =
+                startAndStop(war, "-XX:SharedArchiveFile=" + archive, "-Xlog:class+load=info:file=" + classes);
+
+        assertTrue(
+                output.stream().noneMatch(line -> line.contains("[cds") || line.contains("class archive")),
+                "a word about the archive:\n" + String.join("\n", output));
+        ArchivedClasses.assertTakenFromArchive(classes, LauncherCdsIT.ARCHIVED);
+    }
+
+    @Test
+    void aMissingArchiveIsNamedInOneLineAndTheServerStartsWithoutIt() throws Exception {
+        Path missing = temp.resolve("no-such.jsa");
+
+        List<String> output = startAndStop(TabserveProcess.war(), "-XX:SharedArchiveFile=" + missing);
+
+        List<String> said = output.stream()
+                .filter(line -> line.contains("class archive") || line.contains("[cds"))
+                .toList();
+        assertEquals(1, said.size(), String.join("\n", output));
+        assertTrue(said.get(0).startsWith("tabserve: the class archive " + missing + " was not found"), said.get(0));
+    }
+
+    /** README's flags and environment plus {@code more}: started, awaited, stopped with status 0; its output. */
+    private List<String> startAndStop(Path war, String... more) throws Exception {
+        List<String> options = new ArrayList<>(TabserveProcess.SHIPPED_JVM_OPTIONS);
+        options.addAll(List.of(more));
+        Map<String, String> environment = new HashMap<>(TabserveProcess.SHIPPED_ENVIRONMENT);
+        environment.put("XDG_CACHE_HOME", temp.resolve("cache").toString());
+        TabserveProcess server = TabserveProcess.start(war, options, List.of("--port", "0"), environment);
+        try {
+            server.awaitReady(Duration.ofSeconds(90));
+        } finally {
+            assertEquals(0, server.terminate(Duration.ofSeconds(30)), String.join("\n", server.output()));
+        }
+        return server.output();
+    }
+}
