@@ -20,8 +20,8 @@ import org.tabserve.web.http.HttpProblem;
 /**
  * Checks an Open Inference Protocol inference request, as either transport delivered it ({@link V2Request}), against
  * the model and turns it into a checked {@link Batch}: one tensor per model input, named as the graph's input (or
- * only in another case, {@link V2Names}), none missing or repeated; each tensor's shape, datatype and length by {@link V2Tensor} and each value by
- * {@link V2Values}; the outputs asked for. The tensors' values become rows, which {@link Batch#of} (or, for a model
+ * only in another case, {@link V2Names}), none missing or repeated; each tensor's shape, datatype and length by
+ * {@link V2Tensor} and each value by {@link V2Values}; the outputs asked for. The tensors' values become rows, which {@link Batch#of} (or, for a model
  * of plain numbers, {@link Batch#ofNumbers}) checks as every route does; a value it refuses is a 400 naming its input
  * and row. REST and gRPC refuse alike because both end here.
  */
