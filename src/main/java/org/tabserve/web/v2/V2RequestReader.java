@@ -19,9 +19,9 @@ import org.tabserve.web.http.HttpProblem;
 
 /**
  * Checks an Open Inference Protocol inference request, as either transport delivered it ({@link V2Request}), against
- * the model and turns it into a checked {@link Batch}: one tensor per model input, named as the graph's input, none
- * missing or repeated; each tensor's shape, datatype and length by {@link V2Tensor} and each value by
- * {@link V2Values}; the outputs asked for. The tensors' values become rows, which {@link Batch#of} (or, for a model
+ * the model and turns it into a checked {@link Batch}: one tensor per model input, named as the graph's input (or
+ * only in another case, {@link V2Names}), none missing or repeated; each tensor's shape, datatype and length by
+ * {@link V2Tensor} and each value by {@link V2Values}; the outputs asked for. The tensors' values become rows, which {@link Batch#of} (or, for a model
  * of plain numbers, {@link Batch#ofNumbers}) checks as every route does; a value it refuses is a 400 naming its input
  * and row. REST and gRPC refuse alike because both end here.
  */
@@ -101,8 +101,10 @@ final class V2RequestReader {
                 throw HttpProblem.badRequest(
                         "inputs[" + i + "] needs a \"name\" string; the model's inputs are " + inputNames());
             }
-            if (!offsets.containsKey(name)) {
-                throw HttpProblem.badRequest("unknown input '" + name + "'; "
+            String given = name;
+            name = V2Names.find(given, inputNames(), "input");
+            if (name == null) {
+                throw HttpProblem.badRequest("unknown input '" + given + "'; "
                         + (signature.inputs().size() == 1
                                 ? "the model has one input, '" + signature.inputName() + "'"
                                 : "the model's inputs are " + inputNames()));
@@ -248,20 +250,26 @@ final class V2RequestReader {
         }
     }
 
-    /** The outputs asked for, each one of the model's and none twice; all of the model's when none were named. */
+    /**
+     * The outputs asked for, each one of the model's (by {@link V2Names}, answered under the model's name) and none
+     * twice; all of the model's when none were named.
+     */
     private List<String> outputs(List<String> names) {
         if (names == null) {
             return modelOutputs;
         }
+        List<String> outputs = new ArrayList<>(names.size());
         Set<String> seen = new HashSet<>();
-        for (String name : names) {
-            if (!modelOutputs.contains(name)) {
-                throw HttpProblem.badRequest("unknown output '" + name + "'; the model's outputs are " + modelOutputs);
+        for (String given : names) {
+            String name = V2Names.find(given, modelOutputs, "output");
+            if (name == null) {
+                throw HttpProblem.badRequest("unknown output '" + given + "'; the model's outputs are " + modelOutputs);
             }
             if (!seen.add(name)) {
                 throw HttpProblem.badRequest("output '" + name + "' is requested more than once");
             }
+            outputs.add(name);
         }
-        return List.copyOf(names);
+        return List.copyOf(outputs);
     }
 }
