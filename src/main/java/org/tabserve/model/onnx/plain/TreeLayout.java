@@ -1,5 +1,6 @@
 package org.tabserve.model.onnx.plain;
 
+import java.util.Arrays;
 import org.tabserve.model.onnx.graph.ml.TreeEnsemble;
 
 /**
@@ -24,8 +25,9 @@ final class TreeLayout {
 
     private final int[] roots;
     private final int[] depth;
+    /** Null when the ensemble is not laid out. */
     private final int[] nodes;
-    private final boolean laidOut;
+
     private final boolean nanAsCompared;
     private final int[] treeOutput;
     private final float[] leafValue;
@@ -35,7 +37,6 @@ final class TreeLayout {
             int[] roots,
             int[] depth,
             int[] nodes,
-            boolean laidOut,
             boolean nanAsCompared,
             int[] treeOutput,
             float[] leafValue,
@@ -43,7 +44,6 @@ final class TreeLayout {
         this.roots = roots;
         this.depth = depth;
         this.nodes = nodes;
-        this.laidOut = laidOut;
         this.nanAsCompared = nanAsCompared;
         this.treeOutput = treeOutput;
         this.leafValue = leafValue;
@@ -54,7 +54,7 @@ final class TreeLayout {
         int n = trees.nodes();
         for (int i = 0; i < n; i++) {
             if (trees.mode(i) == TreeEnsemble.EQ || trees.mode(i) == TreeEnsemble.NEQ) {
-                return new TreeLayout(null, null, null, false, false, null, null, null);
+                return new TreeLayout(null, null, null, false, null, null, null);
             }
         }
         int[] nodes = new int[4 * n];
@@ -98,7 +98,7 @@ final class TreeLayout {
     private static int[] heights(TreeEnsemble trees) {
         int n = trees.nodes();
         int[] height = new int[n];
-        java.util.Arrays.fill(height, -1);
+        Arrays.fill(height, -1);
         int[] stack = new int[2 * n + 1]; // a node is pushed by a root or a parent once each
         for (int t = 0; t < trees.trees(); t++) {
             int size = 0;
@@ -163,18 +163,18 @@ final class TreeLayout {
             int output = count == 0 ? 0 : trees.weightId(i, 0);
             boolean one = count == 1 || (count == 0 && !trees.classifier());
             if (!one || (treeOutput[t] >= 0 && treeOutput[t] != output)) {
-                return new TreeLayout(roots, depth, nodes, true, nanAsCompared, null, null, null);
+                return new TreeLayout(roots, depth, nodes, nanAsCompared, null, null, null);
             }
             treeOutput[t] = output;
             leafValue[i] = count == 0 ? 0 : trees.weight(i, 0);
             weighted[output] |= count == 1;
         }
-        return new TreeLayout(roots, depth, nodes, true, nanAsCompared, treeOutput, leafValue, weighted);
+        return new TreeLayout(roots, depth, nodes, nanAsCompared, treeOutput, leafValue, weighted);
     }
 
     /** @return whether rows of floats may walk it (else each walks the ensemble) */
     boolean laidOut() {
-        return laidOut;
+        return nodes != null;
     }
 
     /** @return whether a NaN goes the ensemble's way at every branch, so that no row needs to be checked for one */

@@ -279,14 +279,7 @@ final class TreeWalker {
     }
 
     private int ensembleRow(double[] x, int at, boolean inFloat, Scratch scratch, float[] scores, int scoresAt) {
-        double[] s = scratch.wide;
-        boolean[] has = scratch.has;
-        Arrays.fill(s, 0);
-        Arrays.fill(has, false);
-        for (int t = 0; t < trees.trees(); t++) {
-            trees.addLeaf(trees.leaf(trees.root(t), x, at), s, has, inFloat);
-        }
-        return trees.finish(s, has, inFloat, scores, scoresAt);
+        return trees.evaluate(x, at, inFloat, scores, scoresAt, scratch.wide, scratch.has);
     }
 
     /** What one call writes as it goes, so that no row allocates. */

@@ -1,5 +1,6 @@
 package org.tabserve.model.onnx.graph.ml;
 
+import java.util.Arrays;
 import org.tabserve.model.onnx.graph.NodeAttributes;
 import org.tabserve.model.onnx.graph.OnnxFormatException;
 
@@ -192,9 +193,19 @@ public final class TreeEnsemble {
      * @return the label's index in {@link #labels} (0 for a regressor)
      */
     public int evaluate(double[] x, int at, boolean inFloat, float[] out, int outAt) {
-        int k = outputs();
-        double[] s = new double[k];
-        boolean[] has = new boolean[k];
+        return evaluate(x, at, inFloat, out, outAt, new double[outputs()], new boolean[outputs()]);
+    }
+
+    /**
+     * As {@link #evaluate(double[], int, boolean, float[], int)}, its sums made in arrays the caller gives, so that a
+     * row allocates nothing.
+     *
+     * @param s   {@link #outputs} sums (overwritten)
+     * @param has {@link #outputs} flags (overwritten)
+     */
+    public int evaluate(double[] x, int at, boolean inFloat, float[] out, int outAt, double[] s, boolean[] has) {
+        Arrays.fill(s, 0, outputs(), 0);
+        Arrays.fill(has, 0, outputs(), false);
         for (int root : roots) {
             addLeaf(leaf(root, x, at), s, has, inFloat);
         }
