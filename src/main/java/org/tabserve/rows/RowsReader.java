@@ -179,9 +179,7 @@ public abstract class RowsReader {
      * @throws RowsException as {@link #validate}
      */
     public List<RowChunk> readAll(InputStream input) throws IOException {
-        List<RowChunk> chunks = new java.util.ArrayList<>();
-        read(input, chunks::add, false);
-        return chunks;
+        return readAll(input, chunk -> {});
     }
 
     /**

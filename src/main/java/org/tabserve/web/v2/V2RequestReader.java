@@ -102,7 +102,7 @@ final class V2RequestReader {
                         "inputs[" + i + "] needs a \"name\" string; the model's inputs are " + inputNames());
             }
             String given = name;
-            name = V2Names.find(given, inputNames(), "input");
+            name = offsets.containsKey(given) ? given : V2Names.find(given, inputNames(), "input");
             if (name == null) {
                 throw HttpProblem.badRequest("unknown input '" + given + "'; "
                         + (signature.inputs().size() == 1
