@@ -100,9 +100,17 @@ public final class CellRows {
             if (feature.type() == ValueType.STRING) {
                 return text(number);
             }
-            return number instanceof Float f ? (Object) Double.valueOf(Float.toString(f)) : number;
+            return number instanceof Float f ? (Object) floatAsDouble(f) : number;
         }
         return cell;
+    }
+
+    /**
+     * @return a float as the double of its shortest text ({@code 0.1f} as {@code 0.1}, not {@code 0.100000001...}):
+     *         the value a typed cell of a float column becomes, which every engine embedding the core must give alike
+     */
+    public static double floatAsDouble(float value) {
+        return Double.parseDouble(Float.toString(value));
     }
 
     private static boolean isNaN(Number number) {

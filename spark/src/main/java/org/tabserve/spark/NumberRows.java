@@ -8,12 +8,13 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.tabserve.model.Feature;
 import org.tabserve.model.ModelSignature;
+import org.tabserve.rows.CellRows;
 
 /**
  * Reads a batch of rows' input columns straight into plain numbers, for a model whose features are all numbers that
  * may not be missing ({@link ModelSignature#numbersOnly()}) over columns of Spark's double, float, int, short or byte
  * type: the batch the model core packs into its float input with no typed cells ({@code Batch.ofNumbers}). Each value
- * is the one the typed cells would give ({@code CellRows}: a float as its shortest text), so the answers are the same.
+ * is the one the typed cells would give ({@link CellRows#floatAsDouble}: a float as its shortest text), so the answers are the same.
  */
 final class NumberRows implements Serializable {
 
@@ -61,8 +62,7 @@ final class NumberRows implements Serializable {
                     return null;
                 }
                 Object cell = row.get(column);
-                values[f] =
-                        floats[f] ? Double.parseDouble(Float.toString((Float) cell)) : ((Number) cell).doubleValue();
+                values[f] = floats[f] ? CellRows.floatAsDouble((Float) cell) : ((Number) cell).doubleValue();
             }
             numbers[r] = values;
         }
