@@ -6,6 +6,7 @@ import org.tabserve.model.Feature;
 import org.tabserve.model.ModelInput;
 import org.tabserve.model.ModelSignature;
 import org.tabserve.model.ValueType;
+import org.tabserve.rows.CellRows;
 
 /**
  * Reads one feature's value of one row back out of a {@link Batch}, as the card shows it: numbers as doubles (a float
@@ -52,7 +53,7 @@ final class Cells {
     double number(Batch batch, int row, int feature) {
         double value = batch.number(row, feature);
         return types[feature] == ValueType.FLOAT && Double.isFinite(value)
-                ? Double.parseDouble(Float.toString((float) value))
+                ? CellRows.floatAsDouble((float) value)
                 : value;
     }
 
