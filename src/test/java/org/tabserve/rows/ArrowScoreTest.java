@@ -70,14 +70,7 @@ class ArrowScoreTest {
                 header);
         int row = 0;
         try (BufferAllocator allocator = new RootAllocator();
-                ArrowStreamReader reader = new ArrowStreamReader(
-                        new ArrowMessages(
-                                new ByteArrayInputStream(arrowAnswer.toByteArray()),
-                                allocator,
-                                (bytes, dictionary) -> {},
-                                Long.MAX_VALUE,
-                                "the answer"),
-                        allocator)) {
+                ArrowStreamReader reader = ArrowAnswerStreams.open(arrowAnswer.toByteArray(), allocator)) {
             VectorSchemaRoot root = reader.getVectorSchemaRoot();
             assertEquals(
                     header,
@@ -111,14 +104,7 @@ class ArrowScoreTest {
             assertEquals(1, refused);
         }
         try (BufferAllocator allocator = new RootAllocator();
-                ArrowStreamReader reader = new ArrowStreamReader(
-                        new ArrowMessages(
-                                new ByteArrayInputStream(answer.toByteArray()),
-                                allocator,
-                                (bytes, dictionary) -> {},
-                                Long.MAX_VALUE,
-                                "the answer"),
-                        allocator)) {
+                ArrowStreamReader reader = ArrowAnswerStreams.open(answer.toByteArray(), allocator)) {
             VectorSchemaRoot root = reader.getVectorSchemaRoot();
             assertTrue(reader.loadNextBatch());
             assertEquals(5, root.getRowCount());
@@ -149,14 +135,7 @@ class ArrowScoreTest {
                     List.of("", "variance: 'variance' is empty; a number is required"));
         }
         try (BufferAllocator allocator = new RootAllocator();
-                ArrowStreamReader reader = new ArrowStreamReader(
-                        new ArrowMessages(
-                                new ByteArrayInputStream(out.toByteArray()),
-                                allocator,
-                                (bytes, dictionary) -> {},
-                                Long.MAX_VALUE,
-                                "the answer"),
-                        allocator)) {
+                ArrowStreamReader reader = ArrowAnswerStreams.open(out.toByteArray(), allocator)) {
             VectorSchemaRoot root = reader.getVectorSchemaRoot();
             assertEquals(
                     List.of("label", "probability_0", "probability_1", CsvAnswer.ERROR_COLUMN),

@@ -120,14 +120,7 @@ class ArrowSlicesTest {
         List<String> header = List.of(expected.get(0).split(",", -1));
         int row = 0;
         try (BufferAllocator allocator = new RootAllocator();
-                ArrowStreamReader reader = new ArrowStreamReader(
-                        new ArrowMessages(
-                                new ByteArrayInputStream(arrow),
-                                allocator,
-                                (bytes, dictionary) -> {},
-                                Long.MAX_VALUE,
-                                "the answer"),
-                        allocator)) {
+                ArrowStreamReader reader = ArrowAnswerStreams.open(arrow, allocator)) {
             VectorSchemaRoot root = reader.getVectorSchemaRoot();
             assertEquals(
                     header,
