@@ -67,7 +67,9 @@ final class TabserveWar implements AutoCloseable {
             }
         });
         try {
-            return new TabserveWar(process, ready.get(90, TimeUnit.SECONDS));
+            // 180 s: a first start unpacks the new WAR while the cluster's three JVMs start on the same cores (one
+            // verify saw the ready line at 89 s)
+            return new TabserveWar(process, ready.get(180, TimeUnit.SECONDS));
         } catch (Exception e) {
             process.destroy();
             throw new IllegalStateException("tabserve did not become ready:\n" + output, e);
