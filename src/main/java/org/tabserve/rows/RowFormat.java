@@ -121,13 +121,18 @@ public enum RowFormat {
         return this == PARQUET ? 2 * ParquetRowsWriter.ROW_GROUP_BYTES : 0;
     }
 
-    /** @return whether a media type (an Accept header's, say) names this format: any of its names, any case */
-    public boolean namedIn(String header) {
-        if (header == null) {
+    /**
+     * @return whether an {@code Accept} header asks for the bytes this format's writer writes, by any of their names in
+     *         any case (media types are case-insensitive, RFC 9110 §8.3.1); Arrow's file format, which is read but not
+     *         written, is not such a name
+     */
+    public boolean askedIn(String accept) {
+        if (accept == null) {
             return false;
         }
-        String lower = header.toLowerCase(Locale.ROOT);
-        return mediaTypes.stream().anyMatch(lower::contains);
+        String lower = accept.toLowerCase(Locale.ROOT);
+        List<String> written = this == ARROW ? List.of(mediaType()) : mediaTypes;
+        return written.stream().anyMatch(lower::contains);
     }
 
     /** @return whether the format's files are bytes rather than text (Arrow, Parquet) */

@@ -252,19 +252,19 @@ public final class PredictFileHandler implements AutoCloseable {
             };
         }
         String accept = request.getHeader("Accept");
-        if (accept != null && accept.contains("text/csv")) {
+        if (RowFormat.CSV.askedIn(accept)) {
             return Format.CSV;
         }
-        if (accept != null && accept.contains(RowFormat.ARROW.mediaType())) {
+        if (RowFormat.ARROW.askedIn(accept)) {
             return Format.ARROW;
         }
-        if (RowFormat.PARQUET.namedIn(accept)) {
+        if (RowFormat.PARQUET.askedIn(accept)) {
             return Format.PARQUET;
         }
-        if (accept != null && accept.contains(RowFormat.JSON_LINES.mediaType())) {
+        if (RowFormat.JSON_LINES.askedIn(accept)) {
             return Format.JSON_LINES;
         }
-        return accept != null && accept.contains("text/html") ? Format.HTML : Format.JSON;
+        return accept != null && accept.toLowerCase(Locale.ROOT).contains("text/html") ? Format.HTML : Format.JSON;
     }
 
     private void writeJson(

@@ -22,10 +22,10 @@ final class TableAnswer {
     /** @return the table format the request's Accept names (Arrow, then Parquet), or null for MLflow's JSON */
     static RowFormat asked(HttpServletRequest request) {
         String accept = request.getHeader("Accept");
-        if (accept != null && accept.contains(RowFormat.ARROW.mediaType())) {
+        if (RowFormat.ARROW.askedIn(accept)) {
             return RowFormat.ARROW;
         }
-        return RowFormat.PARQUET.namedIn(accept) ? RowFormat.PARQUET : null;
+        return RowFormat.PARQUET.askedIn(accept) ? RowFormat.PARQUET : null;
     }
 
     /**

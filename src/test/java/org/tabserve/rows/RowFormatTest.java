@@ -1,0 +1,32 @@
+package org.tabserve.rows;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+/** Which {@code Accept} headers ask for which format's answer: any case, and only names of the bytes it writes. */
+class RowFormatTest {
+
+    @Test
+    void mediaTypesAreMatchedInAnyCase() {
+        assertTrue(RowFormat.CSV.askedIn("Text/CSV"));
+        assertTrue(RowFormat.ARROW.askedIn("APPLICATION/VND.APACHE.ARROW.STREAM"));
+        assertTrue(RowFormat.PARQUET.askedIn("Application/X-Parquet"));
+        assertTrue(RowFormat.JSON_LINES.askedIn("application/X-NDJSON; q=0.9"));
+    }
+
+    @Test
+    void arrowsFileFormatIsNotAskingForTheStreamItWrites() {
+        assertFalse(RowFormat.ARROW.askedIn("application/vnd.apache.arrow.file"));
+        assertTrue(RowFormat.ARROW.reader(RowsFixtures.TYPED_CELLS, 1) != null);
+    }
+
+    @Test
+    void noHeaderOrAnotherTypeAsksForNone() {
+        for (RowFormat format : RowFormat.values()) {
+            assertFalse(format.askedIn(null), format.name());
+            assertFalse(format.askedIn("application/json"), format.name());
+        }
+    }
+}
