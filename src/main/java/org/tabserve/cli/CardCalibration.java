@@ -123,7 +123,7 @@ final class CardCalibration {
 
     /** One scoring pass over the calibration file, handing its rows to a sink and its left-out rows to skips. */
     interface Pass {
-        void run(CardCommand.ScoredSink sink, CardSkips skips) throws IOException;
+        void run(CardPasses.ScoredSink sink, CardSkips skips) throws IOException;
     }
 
     /**

@@ -1,21 +1,15 @@
 package org.tabserve.cli;
 
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.tabserve.card.CardFile;
-import org.tabserve.model.Batch;
 import org.tabserve.model.Model;
 import org.tabserve.model.ModelException;
 import org.tabserve.model.Task;
@@ -115,8 +109,8 @@ final class CardCommand extends ModelCommand {
             }
             CardStatistics first = new CardStatistics(model, label);
             CardSkips dataSkips = new CardSkips(data.getFileName().toString());
-            String sha256 =
-                    pass(data, model, label, names, "reading " + data.getFileName(), first::accept, onError, dataSkips);
+            CardPasses passes = new CardPasses(err, model, label, names, onError);
+            String sha256 = passes.read(data, "reading " + data.getFileName(), first::accept, dataSkips);
             checkSkips(dataSkips, first.rows);
             // A second reading of the same file skips the same rows: they are counted once.
             CardSkips again = new CardSkips(data.getFileName().toString());
@@ -126,22 +120,14 @@ final class CardCommand extends ModelCommand {
             CardDetails scored;
             String method;
             if (eval == null) {
-                scoredPass(data, model, label, names, "scoring " + data.getFileName(), second, onError, again);
+                passes.score(data, "scoring " + data.getFileName(), second, again);
                 scored = second;
                 method = "measured on the data given (" + data.getFileName() + ", " + first.rows + " rows), which may"
                         + " be the training data: not an estimate of how the model does on new data";
             } else {
-                pass(
-                        data,
-                        model,
-                        label,
-                        names,
-                        "reading " + data.getFileName() + " again",
-                        second::accept,
-                        onError,
-                        again);
+                passes.read(data, "reading " + data.getFileName() + " again", second::accept, again);
                 scored = new CardDetails(model, label, null);
-                scoredPass(eval, model, label, names, "scoring " + eval.getFileName(), scored, onError, evalSkips);
+                passes.score(eval, "scoring " + eval.getFileName(), scored, evalSkips);
                 checkSkips(evalSkips, scored.rows);
                 method = "measured on " + eval.getFileName() + " (" + scored.rows + " rows), a file separate from "
                         + data.getFileName() + ", which the statistics and examples come from";
@@ -164,15 +150,8 @@ final class CardCommand extends ModelCommand {
                         .calibrate(
                                 calibration,
                                 coverage,
-                                (sink, skips) -> scoredPass(
-                                        calibration,
-                                        model,
-                                        label,
-                                        names,
-                                        "calibrating on " + calibration.getFileName(),
-                                        sink,
-                                        onError,
-                                        skips),
+                                (sink, skips) -> passes.score(
+                                        calibration, "calibrating on " + calibration.getFileName(), sink, skips),
                                 skipped,
                                 err,
                                 out);
@@ -267,7 +246,7 @@ final class CardCommand extends ModelCommand {
         try (InputStream in = Files.newInputStream(file)) {
             CsvFiles.requireColumn(in, label);
         } catch (RowsException problem) {
-            throw refused(file, problem);
+            throw CardPasses.refused(file, problem);
         }
     }
 
@@ -276,122 +255,6 @@ final class CardCommand extends ModelCommand {
         if (used == 0 && skips.skipped() > 0) {
             throw CommandException.refused(
                     NAME + ": no row can be used: " + skips.of(0).sentence());
-        }
-    }
-
-    /** Receives a chunk of checked rows with their labels. */
-    private interface ChunkSink {
-        /** @param numbers each row's number in the file, for messages about it */
-        void accept(Batch batch, List<String> labels, long[] numbers) throws IOException;
-    }
-
-    /** One reading pass over {@code file}, with progress; @return the file's SHA-256 */
-    private String pass(
-            Path file,
-            Model model,
-            String label,
-            NameOptions.ClassNames names,
-            String what,
-            ChunkSink sink,
-            OnError onError,
-            CardSkips skips)
-            throws IOException {
-        MessageDigest digest = sha256();
-        Progress progress = new Progress(err, NAME + ": " + what, Files.size(file));
-        try (CountingInput counting = new CountingInput(Files.newInputStream(file));
-                InputStream in = new DigestInputStream(new BufferedInputStream(counting, 1 << 16), digest)) {
-            // The reader closes what it read; the rest of the file still goes through the digest after it.
-            CsvFiles.read(
-                    model,
-                    new java.io.FilterInputStream(in) {
-                        @Override
-                        public void close() {}
-                    },
-                    label,
-                    onError,
-                    (batch, labels, numbers) -> {
-                        sink.accept(batch, names.recode(labels), numbers);
-                        progress.rows(batch.size(), counting.count());
-                    },
-                    skips::accept);
-            in.transferTo(java.io.OutputStream.nullOutputStream()); // the digest covers the whole file
-            progress.done(counting.count());
-        } catch (RowsException problem) {
-            throw refused(file, problem);
-        }
-        return HexFormat.of().formatHex(digest.digest());
-    }
-
-    /** A file's refusal in one line; for bad rows (in strict mode), with the way on. */
-    private static CommandException refused(Path file, RowsException problem) {
-        return CommandException.refused(NAME + ": " + file.getFileName() + ": " + problem.oneLine()
-                + (problem.kind() == RowsException.Kind.INVALID_FIELDS ? "; " + HINT : ""));
-    }
-
-    /** Receives a chunk of checked rows with their labels and the model's answers. */
-    interface ScoredSink {
-        /** @param numbers each row's number in the file, for messages about it */
-        void accept(Batch batch, List<String> labels, long[] numbers, List<org.tabserve.model.Prediction> predictions);
-    }
-
-    private void scoredPass(
-            Path file,
-            Model model,
-            String label,
-            NameOptions.ClassNames names,
-            String what,
-            CardDetails sink,
-            OnError onError,
-            CardSkips skips)
-            throws IOException {
-        scoredPass(
-                file,
-                model,
-                label,
-                names,
-                what,
-                (batch, labels, numbers, predictions) -> {
-                    sink.accept(batch, labels, numbers);
-                    sink.score(labels, predictions, numbers);
-                },
-                onError,
-                skips);
-    }
-
-    private void scoredPass(
-            Path file,
-            Model model,
-            String label,
-            NameOptions.ClassNames names,
-            String what,
-            ScoredSink sink,
-            OnError onError,
-            CardSkips skips)
-            throws IOException {
-        Progress progress = new Progress(err, NAME + ": " + what, Files.size(file));
-        try (CountingInput counting = new CountingInput(Files.newInputStream(file));
-                InputStream in = new BufferedInputStream(counting, 1 << 16)) {
-            CsvFiles.score(
-                    model,
-                    in,
-                    label,
-                    onError,
-                    (batch, cells, numbers, predictions) -> {
-                        sink.accept(batch, names.recode(cells), numbers, predictions);
-                        progress.rows(batch.size(), counting.count());
-                    },
-                    skips::accept);
-            progress.done(counting.count());
-        } catch (RowsException problem) {
-            throw refused(file, problem);
-        }
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime has SHA-256", e);
         }
     }
 }
