@@ -64,6 +64,7 @@ final class ArrowMessages extends MessageChannelReader {
 
     @Override
     public MessageResult readNext() throws IOException {
+        boolean opening = first;
         if (first) {
             first = false;
             skipFileMagic();
@@ -74,6 +75,14 @@ final class ArrowMessages extends MessageChannelReader {
             return super.readNext();
         }
         int length = littleEndian(prefix, prefix.length);
+        if (opening && length != CONTINUATION) {
+            // Every Arrow stream since 0.15 opens with the continuation marker; older ones with a schema's length,
+            // whose four bytes are none of these formats' first bytes (text's would be a length past 500 MB).
+            String named = ForeignFormats.named(prefix);
+            if (named != null) {
+                throw RowsException.malformed(what + " is not an Arrow IPC stream: it begins like " + named);
+            }
+        }
         if (length == CONTINUATION) {
             byte[] more = input.take(4);
             length = littleEndian(more, more.length);

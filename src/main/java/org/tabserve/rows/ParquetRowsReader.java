@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.example.data.Group;
@@ -69,6 +70,7 @@ public final class ParquetRowsReader extends TypedColumnsReader {
             held[0] = chunks;
             reserveUpTo(held[0] + held[1]);
         });
+        notParquet(file);
         ParquetFileReader reader;
         try {
             reader = ParquetFileReader.open(new LocalInputFile(file), ParquetOptions.of(codecs, memory));
@@ -174,6 +176,23 @@ public final class ParquetRowsReader extends TypedColumnsReader {
                             + " is cut short or not Parquet");
                 }
             }
+        }
+    }
+
+    /** Refuses a file that does not begin as every Parquet file does, naming what it looks like instead. */
+    private void notParquet(Path file) throws IOException {
+        byte[] start = new byte[8];
+        int n;
+        try (InputStream in = Files.newInputStream(file)) {
+            n = in.readNBytes(start, 0, start.length);
+        }
+        start = Arrays.copyOf(start, n);
+        if (n >= 4 && start[0] == 'P' && start[1] == 'A' && start[2] == 'R' && start[3] == '1') {
+            return;
+        }
+        String named = ForeignFormats.named(start);
+        if (named != null) {
+            throw RowsException.malformed(what() + " is not a Parquet file: it begins like " + named);
         }
     }
 

@@ -204,7 +204,10 @@ class ArrowRowsReaderTest {
         byte[] csv = "variance,skewness,curtosis,entropy\n1,2,3,4\n".getBytes(StandardCharsets.UTF_8);
         RowsException notArrow =
                 assertThrows(RowsException.class, () -> reader().validate(new ByteArrayInputStream(csv)));
-        assertTrue(notArrow.getMessage().contains("is it an Arrow IPC stream?"), notArrow.getMessage());
+        assertEquals(RowsException.Kind.MALFORMED, notArrow.kind());
+        assertTrue(
+                notArrow.getMessage().contains("is not an Arrow IPC stream: it begins like text"),
+                notArrow.getMessage());
     }
 
     @Test
