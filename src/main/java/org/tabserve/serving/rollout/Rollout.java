@@ -23,17 +23,32 @@ import org.tabserve.serving.limits.ServingException;
  * A model's rollout as configured, in {@code rollout.json} beside its versions or through the admin API, with the
  * same JSON either way: which version answers unversioned requests ({@code serving}, set by a promote or a rollback;
  * else the highest ready version the rollout does not name), a {@code shadow} that scores a share of the same rows
- * off the answer's path, and a {@code canary} that answers a percent of unversioned requests. Parsed strictly: an
- * unknown key or a bad value is refused naming the field, so that a rollout is never silently ignored.
+ * off the answer's path, and a {@code canary} that answers a percent of unversioned requests; after a promote,
+ * {@code promoted_from} keeps the version it replaced, so that a rollback on any replica, or after a restart, can undo
+ * it. Parsed strictly: an unknown key or a bad value is refused naming the field, so that a rollout is never silently
+ * ignored.
  *
- * @param serving the version pinned to answer unversioned requests, if one is
- * @param shadow  the shadow, if there is one
- * @param canary  the canary, if there is one
+ * @param serving      the version pinned to answer unversioned requests, if one is
+ * @param shadow       the shadow, if there is one
+ * @param canary       the canary, if there is one
+ * @param promotedFrom the version that served before a promote pinned {@code serving}, if this rollout is that
+ *                     promote's; not a version the rollout needs ready (it may be removed once the promote holds)
  */
-public record Rollout(OptionalLong serving, Optional<Shadow> shadow, Optional<Canary> canary) {
+public record Rollout(
+        OptionalLong serving, Optional<Shadow> shadow, Optional<Canary> canary, OptionalLong promotedFrom) {
 
     /** No rollout: the highest ready version answers, as without one. */
     public static final Rollout NONE = new Rollout(OptionalLong.empty(), Optional.empty(), Optional.empty());
+
+    /** A rollout that no promote made. */
+    public Rollout(OptionalLong serving, Optional<Shadow> shadow, Optional<Canary> canary) {
+        this(serving, shadow, canary, OptionalLong.empty());
+    }
+
+    /** @return the rollout a promote leaves: {@code candidate} pinned, {@code before} kept for a rollback */
+    static Rollout promoted(long candidate, OptionalLong before) {
+        return new Rollout(OptionalLong.of(candidate), Optional.empty(), Optional.empty(), before);
+    }
 
     /** The longest rollout JSON read, from a file or a body: a few keys need far less. */
     public static final int MAX_BYTES = 4096;
@@ -105,13 +120,14 @@ public record Rollout(OptionalLong serving, Optional<Shadow> shadow, Optional<Ca
 
     /** @return whether this rollout changes nothing */
     public boolean none() {
-        return serving.isEmpty() && shadow.isEmpty() && canary.isEmpty();
+        return serving.isEmpty() && shadow.isEmpty() && canary.isEmpty() && promotedFrom.isEmpty();
     }
 
     /** @return this rollout as the JSON it is read from (keys in a fixed order, defaults left out) */
     public Map<String, Object> json() {
         Map<String, Object> json = new LinkedHashMap<>();
         serving.ifPresent(v -> json.put(SERVING, v));
+        promotedFrom.ifPresent(v -> json.put(PROMOTED_FROM, v));
         shadow.ifPresent(s -> {
             Map<String, Object> part = new LinkedHashMap<>();
             part.put(VERSION, s.version());
@@ -146,6 +162,7 @@ public record Rollout(OptionalLong serving, Optional<Shadow> shadow, Optional<Ca
     static final String SERVING = "serving";
     static final String SHADOW = "shadow";
     static final String CANARY = "canary";
+    static final String PROMOTED_FROM = "promoted_from";
     static final String VERSION = "version";
     static final String PERCENT = "percent";
     static final String SAMPLE = "sample";
@@ -201,6 +218,7 @@ public record Rollout(OptionalLong serving, Optional<Shadow> shadow, Optional<Ca
                 check();
             }
             OptionalLong serving = OptionalLong.empty();
+            OptionalLong promotedFrom = OptionalLong.empty();
             Optional<Shadow> shadow = Optional.empty();
             Optional<Canary> canary = Optional.empty();
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
@@ -208,11 +226,12 @@ public record Rollout(OptionalLong serving, Optional<Shadow> shadow, Optional<Ca
                 parser.nextToken();
                 switch (key) {
                     case SERVING -> serving = version(parser, SERVING);
+                    case PROMOTED_FROM -> promotedFrom = version(parser, PROMOTED_FROM);
                     case SHADOW -> shadow = part(parser, SHADOW, false).map(p -> new Shadow(p.version, p.sample));
                     case CANARY ->
                         canary = part(parser, CANARY, true).map(p -> new Canary(p.version, p.percent, p.sample));
                     default -> {
-                        problem(bounded(key), "unknown key; a rollout has serving, shadow and canary");
+                        problem(bounded(key), "unknown key; a rollout has serving, shadow, canary and promoted_from");
                         parser.skipChildren();
                     }
                 }
@@ -236,7 +255,13 @@ public record Rollout(OptionalLong serving, Optional<Shadow> shadow, Optional<Ca
                                 "canary.version",
                                 "version " + pinned + " serves already; a canary is another version"));
             }
-            return new Rollout(serving, shadow, canary);
+            if (promotedFrom.isPresent() && (serving.isEmpty() || serving.getAsLong() == promotedFrom.getAsLong())) {
+                problem(
+                        PROMOTED_FROM,
+                        "is the version a promote replaced, kept beside the serving version it pinned; it needs"
+                                + " serving, another version");
+            }
+            return new Rollout(serving, shadow, canary, promotedFrom);
         }
 
         private record Part(long version, double percent, double sample) {}

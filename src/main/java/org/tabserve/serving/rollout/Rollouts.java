@@ -38,15 +38,11 @@ public final class Rollouts implements AutoCloseable {
 
     private record Pair(String name, String role) {}
 
-    /** A promote's rollout, and the version that served before it, so that a rollback can undo it. */
-    private record Promoted(Rollout after, long before) {}
-
     private final ModelRepository repository;
     private final ShadowScorer scorer;
     private final RolloutChecks checks;
     private final RolloutStore store;
     private final Map<Pair, VersionComparison> comparisons = new ConcurrentHashMap<>();
-    private final Map<String, Promoted> promoted = new ConcurrentHashMap<>(); // changed under this object's lock
 
     /**
      * @param metrics where the comparisons' series are registered
@@ -159,7 +155,6 @@ public final class Rollouts implements AutoCloseable {
     public synchronized Map<String, Object> put(String name, Rollout rollout) {
         checks.check(name, rollout, primary(name, rollout));
         store.keep(name, rollout);
-        promoted.remove(name);
         return status(name);
     }
 
@@ -180,46 +175,46 @@ public final class Rollouts implements AutoCloseable {
             throw ServingException.refused("model '" + name + "' has no shadow or canary to promote");
         }
         OptionalLong before = primary(name, rollout);
-        Rollout after = new Rollout(candidate, Optional.empty(), Optional.empty());
-        Map<String, Object> status = put(name, after);
-        if (before.isPresent() && before.getAsLong() != candidate.getAsLong()) {
-            promoted.put(name, new Promoted(after, before.getAsLong()));
-        }
-        return status;
+        return put(
+                name,
+                Rollout.promoted(
+                        candidate.getAsLong(),
+                        before.isPresent() && before.getAsLong() != candidate.getAsLong()
+                                ? before
+                                : OptionalLong.empty()));
     }
 
     /**
      * Ends the rollout and keeps the version that answered unversioned requests beside it (pinned as
-     * {@code serving}), so that a higher candidate does not start answering everything; just after a promote (nothing
-     * changed the rollout since), pins the version that served before it instead, undoing the promote. No file is
-     * deleted.
+     * {@code serving}), so that a higher candidate does not start answering everything; just after a promote (the
+     * rollout still the one it left, {@code promoted_from} kept in it, on any replica and after a restart), pins the
+     * version that served before it instead, undoing the promote. No file is deleted.
      *
-     * @throws ServingException {@link ServingException.Kind#REFUSED} when there is nothing to roll back (no shadow or
-     *                          canary, and no promote since the server started), or the version a promote replaced is
-     *                          no longer ready, saying what to do instead
+     * @throws ServingException {@link ServingException.Kind#REFUSED} when there is nothing to roll back (no shadow,
+     *                          canary or promote), or the version a promote replaced is no longer ready, saying what to
+     *                          do instead
      */
     public synchronized Map<String, Object> rollback(String name) {
         Rollout rollout = current(name);
-        Promoted last = promoted.get(name);
-        if (last != null && last.after().equals(rollout)) {
-            if (!repository.readyVersions(name).contains(last.before())) {
+        if (rollout.promotedFrom().isPresent() && rollout.candidates().isEmpty()) {
+            long before = rollout.promotedFrom().getAsLong();
+            if (!repository.readyVersions(name).contains(before)) {
                 throw ServingException.refused("model '" + name + "': the promote of version "
-                        + rollout.serving().getAsLong() + " cannot be rolled back: version " + last.before()
+                        + rollout.serving().getAsLong() + " cannot be rolled back: version " + before
                         + ", which served before it, is not ready; " + howToServe(name));
             }
-            return put(name, new Rollout(OptionalLong.of(last.before()), Optional.empty(), Optional.empty()));
+            return put(name, new Rollout(OptionalLong.of(before), Optional.empty(), Optional.empty()));
         }
         if (rollout.shadow().isEmpty() && rollout.canary().isEmpty()) {
             OptionalLong serving = primary(name, rollout);
             throw ServingException.refused("model '" + name + "' has no shadow or canary to roll back, and no promote"
-                    + " to undo since the server started"
+                    + " to undo"
                     + (serving.isPresent() ? "; version " + serving.getAsLong() + " serves" : "")
                     + "; " + howToServe(name));
         }
         OptionalLong primary = primary(name, rollout);
         Rollout next = primary.isPresent() ? new Rollout(primary, Optional.empty(), Optional.empty()) : Rollout.NONE;
         store.keep(name, next);
-        promoted.remove(name);
         return status(name);
     }
 

@@ -63,7 +63,8 @@ public final class RolloutOpenApi extends OpenApiSection {
                         .put(admin(
                                         "setRollout",
                                         "Set a model's rollout (operators only)",
-                                        "The body is the rollout, as in the model's rollout.json: `serving` (a version), `shadow` ({version,"
+                                        "The body is the rollout, as in the model's rollout.json: `serving` (a version), `promoted_from` (the"
+                                                + " version a promote replaced), `shadow` ({version,"
                                                 + " sample}) and `canary` ({version, percent, sample}). Kept in rollout.json when the model has"
                                                 + " a directory of its own. A version that is not ready, or one that takes other features or"
                                                 + " gives other classes, is refused (422).")
@@ -77,7 +78,8 @@ public final class RolloutOpenApi extends OpenApiSection {
                         .post(admin(
                                         "promoteRollout",
                                         "Make the shadow or canary the version that answers (operators only)",
-                                        "Pins the candidate as `serving` and ends the rollout; no file is deleted.")
+                                        "Pins the candidate as `serving`, keeps the version it replaced as `promoted_from` (so that a"
+                                                + " rollback on any replica undoes it) and ends the rollout; no file is deleted.")
                                 .responses(
                                         responses(ok(JSON, ref(STATUS), "Promoted"), problems(401, 403, 404, 422)))));
         paths.addPathItem(
@@ -88,8 +90,8 @@ public final class RolloutOpenApi extends OpenApiSection {
                                         "End the rollout, keeping the version that answered (operators only)",
                                         "Pins the version that answered beside the candidate as `serving`, so that a higher candidate does"
                                                 + " not start answering everything; just after a promote, pins the version that served before"
-                                                + " it, undoing the promote. With nothing to roll back (no shadow or canary, no promote since"
-                                                + " the server started) it is refused (422), saying how to choose the serving version.")
+                                                + " it (its `promoted_from`), undoing the promote. With nothing to roll back (no shadow, canary or"
+                                                + " promote) it is refused (422), saying how to choose the serving version.")
                                 .responses(responses(
                                         ok(JSON, ref(STATUS), "Rolled back"), problems(401, 403, 404, 422)))));
         schemas.put("Rollout", rollout());
@@ -135,6 +137,11 @@ public final class RolloutOpenApi extends OpenApiSection {
     private static Schema<?> rollout() {
         return new ObjectSchema()
                 .addProperty("serving", version())
+                .addProperty(
+                        "promoted_from",
+                        version()
+                                .description(
+                                        "the version a promote replaced, kept beside the `serving` it pinned for a rollback"))
                 .addProperty(
                         "shadow",
                         new ObjectSchema()

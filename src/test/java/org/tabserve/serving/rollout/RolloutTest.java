@@ -47,6 +47,16 @@ class RolloutTest {
     }
 
     @Test
+    void aPromotesReplacedVersionIsReadWrittenBackAndNeedsAnotherServingVersion() {
+        Rollout promoted = parse("{\"serving\": 2, \"promoted_from\": 1}");
+        assertEquals(Rollout.promoted(2, OptionalLong.of(1)), promoted);
+        assertEquals(promoted, parse(promoted.text()));
+        assertEquals(List.of(2L), promoted.named(), "the replaced version need not stay ready");
+        assertEquals(List.of("promoted_from"), refusedFields("{\"promoted_from\": 1}"));
+        assertEquals(List.of("promoted_from"), refusedFields("{\"serving\": 1, \"promoted_from\": 1}"));
+    }
+
+    @Test
     void aVersionWrittenAsAStringIsRefusedNamingItsField() {
         // Issue 47, item 14: "serving": "1" was taken as version 1.
         Map<String, String> bodies = Map.of(

@@ -16,14 +16,17 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.tabserve.launcher.TabserveServer;
 import org.tabserve.testing.Http;
 import org.tabserve.testing.ModelDirectory;
+import org.tabserve.testing.RunningServer;
 
 /**
  * Issue 51, item 6, through the real app on a model directory whose {@code banknote} has two versions: a rollback
  * right after a promote undoes it (the version that served before serves again), a rollback with nothing to roll back
  * is refused in words that say what to do, and under a shadow {@code answered} counts the requests each version
- * answered.
+ * answered; the promote is kept in {@code rollout.json} ({@code promoted_from}), so that another replica of the same
+ * directory (or this one after a restart) undoes it too.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RollbackAfterPromoteTest {
@@ -99,6 +102,36 @@ class RollbackAfterPromoteTest {
 
     @Test
     @Order(3)
+    void aPromoteIsUndoneOnAnotherReplicaOfTheSameDirectoryAsAfterARestart() throws Exception {
+        assertEquals(
+                200,
+                admin("PUT", ADMIN, "{\"serving\": 1, \"canary\": {\"version\": 2, \"percent\": 30}}")
+                        .status());
+        JsonNode promoted = admin("POST", ADMIN + "/promote", "").json();
+        assertEquals(1, promoted.path("rollout").path("promoted_from").asLong(), promoted.toString());
+        RunningServer replica = TabserveServer.startReady(
+                Map.of("TABSERVE_ADMIN_TOKEN", TOKEN), "--models", DIR.root().toString(), "--poll-seconds", "1");
+        try (replica) {
+            Http other = new Http(replica);
+            Http.Response rolledBack = other.send(
+                    "POST",
+                    ADMIN + "/rollback",
+                    java.net.http.HttpRequest.BodyPublishers.noBody(),
+                    "Authorization",
+                    "Bearer " + TOKEN);
+            // Before: 422, "no shadow or canary to roll back, and no promote to undo since the server started".
+            assertEquals(200, rolledBack.status(), rolledBack.text());
+            assertEquals(1, rolledBack.json().path("serving").asLong(), rolledBack.text());
+        }
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (!answeringVersion().equals("1") && System.nanoTime() < deadline) {
+            Thread.sleep(200); // this replica reads the rewritten rollout.json at its next poll
+        }
+        assertEquals("1", answeringVersion(), "the promote is undone here too");
+    }
+
+    @Test
+    @Order(4)
     void aRollbackWithNothingToRollBackIsRefusedSayingWhatToDo() {
         Http.Response refused = admin("POST", ADMIN + "/rollback", "");
         JsonNode problem = refused.problem(422);

@@ -361,9 +361,10 @@ class RolloutApiTest {
                     "2", http.postJson(PREDICT, NOTE).header("X-Model-Version").orElseThrow(), "promoted");
         }
         assertEquals(
-                "{\n  \"serving\" : 2\n}\n",
+                "{\n  \"serving\" : 2,\n  \"promoted_from\" : 1\n}\n",
                 Files.readString(DIR.resolve("banknote/rollout.json")),
-                "the promoted version is kept in rollout.json, and no model file was touched");
+                "the promoted version is kept in rollout.json with the one it replaced, and no model file was"
+                        + " touched");
         assertTrue(Files.exists(DIR.resolve("banknote/1/model.onnx")));
     }
 
