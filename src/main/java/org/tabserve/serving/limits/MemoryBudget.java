@@ -11,6 +11,11 @@ import java.time.Duration;
  * wait briefly or get 503 with {@code Retry-After}, instead of filling the heap until an {@link OutOfMemoryError}
  * (which can strike any thread, including one inside ONNX Runtime). Each request takes a {@link Reservation},
  * grows it by estimates as it goes, and gives it all back when it ends.
+ *
+ * <p>Room goes to the oldest reservation that waits for it, and a reservation that holds part of the budget gives up
+ * at once (503) rather than wait behind an older one: requests that grow as they read would otherwise each hold a
+ * part and wait for the rest until every one of them timed out (32 uploads of long rows at once, all answered 503
+ * under load in LowMemoryUploadsIT). So the oldest request always gets through.
  */
 public final class MemoryBudget {
 
@@ -25,6 +30,8 @@ public final class MemoryBudget {
 
     private final long capacity;
     private long used; // guarded by this
+    private long opened; // guarded by this: reservations opened, each one's number its age
+    private final java.util.TreeSet<Long> waiting = new java.util.TreeSet<>(); // guarded by this: waiters' numbers
 
     MemoryBudget(long capacity) {
         if (capacity <= 0) {
@@ -62,6 +69,11 @@ public final class MemoryBudget {
         return used;
     }
 
+    /** @return the reservations waiting for room now (for tests) */
+    synchronized int waiters() {
+        return waiting.size();
+    }
+
     /** An empty reservation, to grow as the request goes; close it when the request ends. */
     public Reservation open() {
         return new Reservation();
@@ -86,22 +98,43 @@ public final class MemoryBudget {
         }
     }
 
-    private synchronized boolean take(long bytes, long waitNanos) {
-        long deadline = System.nanoTime() + waitNanos;
-        while (used + bytes > capacity) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                return false;
-            }
-            try {
-                wait(Math.max(1, left / 1_000_000));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
+    private synchronized long nextNumber() {
+        return opened++;
+    }
+
+    /**
+     * Takes {@code bytes} for reservation {@code number} (holding {@code held}) when they fit and no older reservation
+     * waits, waiting up to {@code waitNanos} for that; a reservation that holds some of the budget gives way at once
+     * to an older one that waits.
+     */
+    private synchronized boolean take(long number, long held, long bytes, long waitNanos) {
+        if (used + bytes <= capacity && noOlderWaiter(number)) {
+            used += bytes;
+            return true;
         }
-        used += bytes;
-        return true;
+        long deadline = System.nanoTime() + waitNanos;
+        waiting.add(number);
+        try {
+            while (used + bytes > capacity || waiting.first() != number) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || held > 0 && waiting.first() != number) {
+                    return false;
+                }
+                wait(Math.max(1, left / 1_000_000));
+            }
+            used += bytes;
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } finally {
+            waiting.remove(number);
+            notifyAll(); // the next oldest waiter may go now
+        }
+    }
+
+    private boolean noOlderWaiter(long number) {
+        return waiting.isEmpty() || waiting.first() > number;
     }
 
     private synchronized void give(long bytes) {
@@ -111,6 +144,7 @@ public final class MemoryBudget {
 
     /** What one request holds of the budget. Not thread-safe: one request's thread uses it. */
     public final class Reservation implements AutoCloseable {
+        private final long number = nextNumber();
         private long held;
 
         private Reservation() {}
@@ -134,7 +168,7 @@ public final class MemoryBudget {
                         "the request needs more memory than this server gives one request (" + (capacity >> 20)
                                 + " MB); send it in smaller parts; " + RAISED_BY);
             }
-            if (!take(bytes, waitNanos)) {
+            if (!take(number, held, bytes, waitNanos)) {
                 throw ServingException.of(
                         ServingException.Kind.BUSY,
                         "the server is busy with other large requests;" + " try again shortly; " + RAISED_BY);
@@ -164,7 +198,7 @@ public final class MemoryBudget {
 
         /** Takes {@code bytes} more only if there is room right now. */
         public boolean tryGrow(long bytes) {
-            if (held + bytes > capacity || !take(bytes, 0)) {
+            if (held + bytes > capacity || !take(number, held, bytes, 0)) {
                 return false;
             }
             held += bytes;

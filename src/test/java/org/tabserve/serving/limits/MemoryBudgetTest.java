@@ -50,6 +50,68 @@ class MemoryBudgetTest {
     }
 
     @Test
+    void requestsThatEachHoldAPartAndWaitForMoreLetTheOldestThrough() throws Exception {
+        // Three uploads hold 300 each of 1,000 and each wants 300 more, as parsers that grow while they read do.
+        // Before, all three waited for room that none would give back, and all three were answered 503.
+        MemoryBudget budget = new MemoryBudget(1_000);
+        MemoryBudget.Reservation oldest = budget.open();
+        MemoryBudget.Reservation middle = budget.open();
+        MemoryBudget.Reservation youngest = budget.open();
+        for (MemoryBudget.Reservation r : new MemoryBudget.Reservation[] {oldest, middle, youngest}) {
+            r.grow(300);
+        }
+        java.util.List<CompletableFuture<String>> outcomes = new java.util.ArrayList<>();
+        for (MemoryBudget.Reservation r : new MemoryBudget.Reservation[] {oldest, middle, youngest}) {
+            outcomes.add(CompletableFuture.supplyAsync(() -> {
+                try (r) {
+                    r.grow(300);
+                    Thread.sleep(50); // the request's work, then it ends and gives everything back
+                    return "whole";
+                } catch (ServingException e) {
+                    return e.kind().name();
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            }));
+        }
+        assertEquals("whole", outcomes.get(0).get(30, TimeUnit.SECONDS), "the oldest request gets through");
+        for (CompletableFuture<String> outcome : outcomes) {
+            String got = outcome.get(30, TimeUnit.SECONDS);
+            assertTrue(got.equals("whole") || got.equals("BUSY"), got);
+        }
+        assertEquals(0, budget.used());
+    }
+
+    @Test
+    void roomGoesToTheOldestWaiterFirst() throws Exception {
+        MemoryBudget budget = new MemoryBudget(1_000);
+        MemoryBudget.Reservation hog = budget.open();
+        hog.grow(1_000);
+        MemoryBudget.Reservation first = budget.open();
+        MemoryBudget.Reservation second = budget.open();
+        CompletableFuture<Void> firstWaits = CompletableFuture.runAsync(() -> first.grow(800));
+        while (budget.waiters() < 1) {
+            Thread.onSpinWait();
+        }
+        CompletableFuture<Void> secondWaits = CompletableFuture.runAsync(() -> second.grow(800));
+        while (budget.waiters() < 2) {
+            Thread.onSpinWait();
+        }
+        hog.close();
+        firstWaits.get(30, TimeUnit.SECONDS);
+        assertEquals(800, budget.used(), "the first to wait got the room");
+        ServingException late =
+                assertThrows(java.util.concurrent.ExecutionException.class, () -> secondWaits.get(30, TimeUnit.SECONDS))
+                                        .getCause()
+                                instanceof ServingException e
+                        ? e
+                        : null;
+        assertEquals(ServingException.Kind.BUSY, late == null ? null : late.kind());
+        first.close();
+        second.close();
+    }
+
+    @Test
     void aWaitingRequestGoesOnAsSoonAsAnotherGivesBack() throws Exception {
         MemoryBudget budget = new MemoryBudget(1_000);
         MemoryBudget.Reservation hog = budget.open();
