@@ -50,28 +50,50 @@ public final class LiveCounts {
      * @param nowNanos on {@link System#nanoTime()}'s scale (a test passes its own)
      */
     public void add(long nowNanos, long[] delta) {
+        int base = bucket(nowNanos);
+        for (int i = 0; i < width; i++) {
+            long d = delta[i];
+            if (d != 0) {
+                total.addAndGet(i, d);
+                if (base >= 0) {
+                    ring.addAndGet(base + 1 + i, d);
+                }
+            }
+        }
+    }
+
+    /**
+     * Adds one to each counter {@code cells} names (distinct counters) at time {@code nowNanos}: {@link #add} of a
+     * delta that is 1 at those counters and 0 elsewhere, without making or scanning that delta.
+     */
+    public void addOnes(long nowNanos, int[] cells) {
+        int base = bucket(nowNanos);
+        for (int cell : cells) {
+            total.incrementAndGet(cell);
+            if (base >= 0) {
+                ring.incrementAndGet(base + 1 + cell);
+            }
+        }
+    }
+
+    /**
+     * @return where the bucket of {@code nowNanos}'s period starts in the ring, claimed (and zeroed) for that period if
+     *         it held an older one; -1 when it has come round to a later period (an add counted long after)
+     */
+    private int bucket(long nowNanos) {
         long period = Math.floorDiv(nowNanos, BUCKET_NANOS);
         int base = Math.floorMod(period, BUCKETS) * (width + 1);
         long seen = ring.get(base);
-        boolean inWindow = true;
         if (seen != period) {
             if (seen > period) {
-                inWindow = false; // a batch scored long ago, counted after its bucket came round again
+                return -1; // a batch scored long ago, counted after its bucket came round again
             } else if (ring.compareAndSet(base, seen, period)) {
                 for (int i = 1; i <= width; i++) {
                     ring.set(base + i, 0);
                 }
             }
         }
-        for (int i = 0; i < width; i++) {
-            long d = delta[i];
-            if (d != 0) {
-                total.addAndGet(i, d);
-                if (inWindow) {
-                    ring.addAndGet(base + 1 + i, d);
-                }
-            }
-        }
+        return base;
     }
 
     /** @return the counts since start */

@@ -113,19 +113,40 @@ public final class LiveProfile {
         if (batch.size() == 0) {
             return;
         }
+        if (batch.size() == 1) {
+            recordOne(batch);
+            return;
+        }
         long[] delta = new long[counts.width()];
         for (LiveColumn column : columns) {
             Object data = batch.data(column.input);
             for (int r = 0; r < batch.size(); r++) {
-                int at = r * column.width + column.column;
-                switch (column.kind) {
-                    case HISTOGRAM -> delta[column.offset + histogramCell(column, number(data, at))]++;
-                    case CATEGORIES -> delta[column.offset + categoryCell(column, data, at)]++;
-                    case NONE -> delta[column.offset + (Double.isNaN(number(data, at)) ? 1 : 0)]++;
-                }
+                delta[column.offset + cell(column, data, r * column.width + column.column)]++;
             }
         }
         counts.add(nanoClock.getAsLong(), delta);
+    }
+
+    /**
+     * One row, as most requests send: its one counter per column added straight ({@link LiveCounts#addOnes}), rather
+     * than through a delta of every counter, which the row would allocate and {@link LiveCounts#add} scan.
+     */
+    private void recordOne(Batch batch) {
+        int[] cells = new int[columns.size()];
+        for (int i = 0; i < cells.length; i++) {
+            LiveColumn column = columns.get(i);
+            cells[i] = column.offset + cell(column, batch.data(column.input), column.column);
+        }
+        counts.addOnes(nanoClock.getAsLong(), cells);
+    }
+
+    /** The counter within its column that the value at {@code at} of its input's {@code data} falls in. */
+    private static int cell(LiveColumn column, Object data, int at) {
+        return switch (column.kind) {
+            case HISTOGRAM -> histogramCell(column, number(data, at));
+            case CATEGORIES -> categoryCell(column, data, at);
+            case NONE -> Double.isNaN(number(data, at)) ? 1 : 0;
+        };
     }
 
     /** The counter within a histogram column: a bin, then below, above, missing. */

@@ -123,7 +123,19 @@ public final class FeedbackMonitor {
         }
     }
 
-    record Key(String name, long version) {}
+    record Key(String name, long version) {
+        // Written out: the record's own equals and hashCode go through method handles that C2 did not inline at
+        // this depth (a request's counters look a key up four times; JFR showed DirectMethodHandle frames under it).
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Key key && key.version == version && key.name.equals(name);
+        }
+
+        @Override
+        public int hashCode() {
+            return name.hashCode() * 31 + Long.hashCode(version);
+        }
+    }
 
     /**
      * A version's answers and figures, the range its labels may have (a regressor's), and the model instance they are

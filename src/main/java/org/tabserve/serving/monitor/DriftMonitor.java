@@ -22,7 +22,19 @@ import org.tabserve.model.Model;
  */
 public final class DriftMonitor {
 
-    private record Key(String name, long version) {}
+    private record Key(String name, long version) {
+        // Written out: the record's own equals and hashCode go through method handles that C2 did not inline at
+        // this depth (a request's counters look a key up four times; JFR showed DirectMethodHandle frames under it).
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Key key && key.version == version && key.name.equals(name);
+        }
+
+        @Override
+        public int hashCode() {
+            return name.hashCode() * 31 + Long.hashCode(version);
+        }
+    }
 
     /**
      * A profile, the model instance it counts for, and its worst drift by minute: a reloaded version starts a new

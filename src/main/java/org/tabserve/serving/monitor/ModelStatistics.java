@@ -13,7 +13,19 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class ModelStatistics {
 
-    private record Key(String name, long version) {}
+    private record Key(String name, long version) {
+        // Written out: the record's own equals and hashCode go through method handles that C2 did not inline at
+        // this depth (a request's counters look a key up four times; JFR showed DirectMethodHandle frames under it).
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Key key && key.version == version && key.name.equals(name);
+        }
+
+        @Override
+        public int hashCode() {
+            return name.hashCode() * 31 + Long.hashCode(version);
+        }
+    }
 
     /** One version's counters. */
     private static final class Counts {

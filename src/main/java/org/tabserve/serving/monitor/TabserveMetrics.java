@@ -251,8 +251,9 @@ public final class TabserveMetrics {
     public void scored(String model, List<Prediction> scored) {
         rows.labelValues(model).inc(scored.size());
         // One counter update per class, not per row: a CSV chunk of 4,096 rows has a handful of distinct labels,
-        // and rows of one label often come in runs, each counted once.
-        Map<String, Integer> byLabel = new HashMap<>();
+        // and rows of one label often come in runs, each counted once. The map is made at the second run only, so
+        // that a single row (or a batch of one label) counts its one run without one.
+        Map<String, Integer> byLabel = null;
         String run = null;
         int runLength = 0;
         for (int i = 0; i < scored.size(); i++) {
@@ -263,11 +264,18 @@ public final class TabserveMetrics {
                     continue;
                 }
                 if (runLength > 0) {
+                    byLabel = byLabel == null ? new HashMap<>() : byLabel;
                     byLabel.merge(run, runLength, Integer::sum);
                 }
                 run = label;
                 runLength = 1;
             }
+        }
+        if (byLabel == null) {
+            if (runLength > 0) {
+                predictions.labelValues(model, run).inc(runLength);
+            }
+            return;
         }
         if (runLength > 0) {
             byLabel.merge(run, runLength, Integer::sum);

@@ -33,7 +33,11 @@ final class ArrivedBody extends HttpServletRequestWrapper {
      * @throws IOException when the body breaks off (the client went silent, too slow, or hung up)
      */
     static ArrivedBody read(HttpServletRequest request) throws IOException {
-        long declared = request.getContentLengthLong();
+        return read(request, request.getContentLengthLong());
+    }
+
+    /** {@link #read(HttpServletRequest)} of a request whose declared length, {@code declared}, has been read. */
+    static ArrivedBody read(HttpServletRequest request, long declared) throws IOException {
         if (declared < 0 || declared > ConcurrencyLimitFilter.MAX_READ_AHEAD_BYTES) {
             throw new IllegalArgumentException("not a small body: " + declared + " bytes");
         }
@@ -42,6 +46,20 @@ final class ArrivedBody extends HttpServletRequestWrapper {
             throw new java.io.EOFException("the body ended after " + body.length + " of " + declared + " bytes");
         }
         return new ArrivedBody(request, body);
+    }
+
+    /**
+     * The body's length, which is the length it was declared with (it was read to exactly that): answered from here,
+     * so that the servlet's reads of it do not each walk the container's request wrappers to the header.
+     */
+    @Override
+    public long getContentLengthLong() {
+        return body.length;
+    }
+
+    @Override
+    public int getContentLength() {
+        return body.length;
     }
 
     @Override

@@ -73,14 +73,19 @@ public final class ConcurrencyLimitFilter extends HttpFilter {
             chain.doFilter(request, response);
             return;
         }
-        int room = readAheadRoom(request);
+        // The declared length and the media type read once here (each read of a header walks the container's
+        // request wrappers), for the read-ahead, the upload and the room.
+        long declared = request.getContentLengthLong();
+        MediaType type = MediaType.of(request);
+        boolean readsAhead = readsAhead(declared, type);
+        int room = readAheadRoom(declared, readsAhead);
         Held held = new Held(room, false, false);
         try {
-            boolean upload = isUpload(request) && room == 0;
+            boolean upload = isUpload(request, declared, type) && room == 0;
             HttpServletRequest served = request;
-            if (readsAhead(request) && (room > 0 || request.getContentLengthLong() <= SMALL_BODY_BYTES)) {
+            if (readsAhead && (room > 0 || declared <= SMALL_BODY_BYTES)) {
                 try {
-                    served = ArrivedBody.read(request);
+                    served = ArrivedBody.read(request, declared);
                 } catch (IOException e) {
                     answerUnreadable(request, response, e);
                     return;
@@ -178,7 +183,15 @@ public final class ConcurrencyLimitFilter extends HttpFilter {
      */
     int readAheadRoom(HttpServletRequest request) {
         long declared = request.getContentLengthLong();
-        if (declared > SMALL_BODY_BYTES && readsAhead(request) && readAheadRoom.tryAcquire((int) declared)) {
+        return readAheadRoom(declared, readsAhead(declared, MediaType.of(request)));
+    }
+
+    /**
+     * {@link #readAheadRoom(HttpServletRequest)} of a body of {@code declared} bytes, which the filter reads ahead
+     * ({@code readsAhead}) or not.
+     */
+    private int readAheadRoom(long declared, boolean readsAhead) {
+        if (declared > SMALL_BODY_BYTES && readsAhead && readAheadRoom.tryAcquire((int) declared)) {
             return (int) declared;
         }
         return 0;
@@ -195,8 +208,11 @@ public final class ConcurrencyLimitFilter extends HttpFilter {
      * input when the servlet asks for the parameters or parts.
      */
     static boolean readsAhead(HttpServletRequest request) {
-        long declared = request.getContentLengthLong();
-        MediaType type = MediaType.of(request);
+        return readsAhead(request.getContentLengthLong(), MediaType.of(request));
+    }
+
+    /** {@link #readsAhead(HttpServletRequest)} of a body of {@code declared} bytes of media type {@code type}. */
+    private static boolean readsAhead(long declared, MediaType type) {
         return declared > 0 && declared <= MAX_READ_AHEAD_BYTES && !type.isForm() && !type.isMultipart();
     }
 
@@ -206,13 +222,17 @@ public final class ConcurrencyLimitFilter extends HttpFilter {
      * is room for it, holds no slot while it arrives and is not counted as an upload.)
      */
     static boolean isUpload(HttpServletRequest request) {
-        long declared = request.getContentLengthLong();
+        return isUpload(request, request.getContentLengthLong(), MediaType.of(request));
+    }
+
+    /** {@link #isUpload(HttpServletRequest)} of {@code request}, whose length and media type have been read. */
+    private static boolean isUpload(HttpServletRequest request, long declared, MediaType type) {
         if (declared > SMALL_BODY_BYTES) {
             return true;
         }
         if (declared < 0 && request.getHeader("Transfer-Encoding") != null) {
             return true;
         }
-        return declared != 0 && MediaType.of(request).isMultipart();
+        return declared != 0 && type.isMultipart();
     }
 }

@@ -89,6 +89,11 @@ public final class RouteTable {
     /** The compiled patterns by their number of segments, each list in the table's order: a path is matched only
      * against patterns as long as it is. */
     private final Map<Integer, List<Compiled>> compiledByLength;
+    /**
+     * What {@link #match} answers for each path a pattern spells without variables ({@code /api/predict}), worked out
+     * once: the routes most requests take, matched without splitting the path or building a list per request.
+     */
+    private final Map<String, List<Match>> fixedPaths;
 
     private final List<Route> routes;
     private final List<Mount> mounts;
@@ -112,6 +117,18 @@ public final class RouteTable {
         }
         byLength.replaceAll((n, list) -> List.copyOf(list));
         this.compiledByLength = Map.copyOf(byLength);
+        Map<String, List<Match>> fixed = new java.util.HashMap<>();
+        for (Compiled one : all) {
+            if (java.util.Arrays.stream(one.segments()).noneMatch(RouteTable::isVariable)) {
+                String path = "/" + String.join("/", one.segments());
+                fixed.computeIfAbsent(
+                        path,
+                        p -> matchEach(p).stream()
+                                .map(m -> new Match(m.route(), java.util.Collections.unmodifiableMap(m.variables())))
+                                .toList());
+            }
+        }
+        this.fixedPaths = Map.copyOf(fixed);
     }
 
     public static Builder builder() {
@@ -125,6 +142,12 @@ public final class RouteTable {
 
     /** Every route that {@code path} (within the context, {@code /} for its root) matches, in the table's order. */
     List<Match> match(String path) {
+        List<Match> fixed = fixedPaths.get(path);
+        return fixed != null ? fixed : matchEach(path);
+    }
+
+    /** {@link #match}, each pattern of the path's length tried in turn. */
+    private List<Match> matchEach(String path) {
         String[] parts = path.substring(1).split("/", -1);
         List<Match> matches = new ArrayList<>();
         for (Compiled candidate : compiledByLength.getOrDefault(parts.length, List.of())) {
