@@ -29,8 +29,12 @@ final class ArrowColumnFill {
             vector.reAlloc();
         }
         ByteBuffer bytes = scratch(8L * n);
-        for (int r = 0; r < n; r++) {
-            bytes.putDouble(8 * r, nulls != null && nulls[r] ? 0 : values[r]);
+        bytes.clear();
+        bytes.asDoubleBuffer().put(values, 0, n);
+        for (int r = 0; nulls != null && r < n; r++) {
+            if (nulls[r]) {
+                bytes.putDouble(8 * r, 0);
+            }
         }
         vector.getDataBuffer().setBytes(0, bytes.array(), 0, 8L * n);
         valid(vector.getValidityBuffer(), nulls, n);
@@ -42,8 +46,12 @@ final class ArrowColumnFill {
             vector.reAlloc();
         }
         ByteBuffer bytes = scratch(4L * n);
-        for (int r = 0; r < n; r++) {
-            bytes.putFloat(4 * r, nulls != null && nulls[r] ? 0 : values[r]);
+        bytes.clear();
+        bytes.asFloatBuffer().put(values, 0, n);
+        for (int r = 0; nulls != null && r < n; r++) {
+            if (nulls[r]) {
+                bytes.putFloat(4 * r, 0);
+            }
         }
         vector.getDataBuffer().setBytes(0, bytes.array(), 0, 4L * n);
         valid(vector.getValidityBuffer(), nulls, n);

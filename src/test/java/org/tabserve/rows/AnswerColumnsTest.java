@@ -9,6 +9,8 @@ import java.io.IOException;
 import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.arrow.vector.Float4Vector;
+import org.apache.arrow.vector.Float8Vector;
 import org.junit.jupiter.api.Test;
 import org.tabserve.model.Prediction;
 import org.tabserve.model.PredictionColumns;
@@ -17,7 +19,8 @@ import org.tabserve.model.PredictionColumns;
  * The batch answers' writers read a chunk's predictions from their columns ({@link PredictionColumns}) and write what
  * they wrote from a {@code Prediction} per row, byte for byte: the Arrow answer's record batch
  * ({@link ArrowRowsWriter#rows}) and the CSV's rows ({@link CsvAnswer#answer(List, List, int)}), for a classifier of
- * three classes and for a regressor, over more rows than one record batch holds.
+ * three classes and for a regressor, over more rows than one record batch holds; and an Arrow input's float64 and
+ * float32 columns, nulls and a NaN among them, echoed in bulk as row by row.
  */
 class AnswerColumnsTest {
 
@@ -46,6 +49,65 @@ class AnswerColumnsTest {
             values[r] = 3000 + r * 0.1 / 3;
         }
         assertWrittenAlike(PredictionColumns.regressed(values), "value");
+    }
+
+    @Test
+    void anArrowInputsNumberColumnsWithNullsAreEchoedAsRowByRow() throws IOException {
+        int n = 1_000;
+        try (org.apache.arrow.memory.BufferAllocator allocator = new org.apache.arrow.memory.RootAllocator();
+                Float8Vector doubles = new Float8Vector("variance", allocator);
+                Float4Vector floats = new Float4Vector("skewness", allocator)) {
+            doubles.allocateNew(n);
+            floats.allocateNew(n);
+            for (int r = 0; r < n; r++) {
+                if (r % 9 == 4) {
+                    doubles.set(r, 99); // a null's bytes may hold anything: the echo's are zero, as row by row
+                    doubles.setNull(r);
+                } else {
+                    doubles.set(r, r % 11 == 0 ? Double.NaN : r / 7.0);
+                }
+                if (r % 13 == 5) {
+                    floats.set(r, 99);
+                    floats.setNull(r);
+                } else {
+                    floats.set(r, r / 3.0f);
+                }
+            }
+            doubles.setValueCount(n);
+            floats.setValueCount(n);
+            List<org.apache.arrow.vector.FieldVector> vectors = List.of(doubles, floats);
+            ArrowRecord.Kind[] kinds = {ArrowRecord.Kind.FLOAT64, ArrowRecord.Kind.FLOAT32};
+            ArrowSlice slice = ArrowSlice.copy(
+                    vectors,
+                    new org.apache.arrow.vector.ValueVector[] {doubles, floats},
+                    kinds,
+                    new boolean[] {true, true},
+                    new boolean[] {true, true},
+                    0,
+                    n);
+            List<List<String>> records = new ArrayList<>();
+            for (int r = 0; r < n; r++) {
+                records.add(new ArrowRecord(kinds, slice, r));
+            }
+            double[] values = new double[n];
+            java.util.Arrays.fill(values, 2.5);
+            PredictionColumns answers = PredictionColumns.regressed(values);
+            List<String> names = List.of("variance", "skewness", "value");
+
+            ByteArrayOutputStream inBulk = new ByteArrayOutputStream();
+            try (ArrowRowsWriter writer = new ArrowRowsWriter(inBulk)) {
+                writer.columns(names);
+                writer.rows(records, answers);
+            }
+            ByteArrayOutputStream byRow = new ByteArrayOutputStream();
+            try (ArrowRowsWriter writer = new ArrowRowsWriter(byRow)) {
+                writer.columns(names);
+                for (int r = 0; r < n; r++) {
+                    writer.row(records.get(r), List.of(2.5));
+                }
+            }
+            assertArrayEquals(byRow.toByteArray(), inBulk.toByteArray());
+        }
     }
 
     private static void assertWrittenAlike(PredictionColumns columns, String firstAnswerColumn) throws IOException {
