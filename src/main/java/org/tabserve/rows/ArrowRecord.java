@@ -78,6 +78,26 @@ final class ArrowRecord extends AbstractList<String> {
         };
     }
 
+    /** @return whether the row's cells are read from a slice of an Arrow batch ({@link #doubleAt}, {@link #floatAt}) */
+    boolean inSlice() {
+        return slice != null;
+    }
+
+    /** @return whether the cell at {@code i} of a row in a slice is null */
+    boolean isMissing(int i) {
+        return slice.isMissing(i, row);
+    }
+
+    /** @return the float64 cell at {@code i} of a row in a slice, unboxed */
+    double doubleAt(int i) {
+        return slice.doubleAt(i, row);
+    }
+
+    /** @return the float32 cell at {@code i} of a row in a slice, unboxed */
+    float floatAt(int i) {
+        return slice.floatAt(i, row);
+    }
+
     /** @return the kind of the column at {@code i} */
     Kind kind(int i) {
         return kinds[i];

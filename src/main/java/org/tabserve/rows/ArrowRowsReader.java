@@ -39,6 +39,9 @@ public final class ArrowRowsReader extends TypedColumnsReader {
     private boolean dictionary;
     private long largestInflated;
 
+    /** A row of finite numbers that a pass keeping no rows was told of ({@link RowPass#keepsNumbers}). */
+    private static final double[] CHECKED = new double[0];
+
     public ArrowRowsReader(ModelSignature signature, long maxRows) {
         super(signature, maxRows);
     }
@@ -146,7 +149,10 @@ public final class ArrowRowsReader extends TypedColumnsReader {
             }
             for (int s = 0; s < n; s++) {
                 List<String> echoed = withRecords ? new ArrowRecord(kinds, slice, s) : null;
-                double[] numbers = plain ? slice.numbers(at, s) : null;
+                // A pass that keeps no rows (the checking pass) needs to know only that the numbers are there.
+                double[] numbers = !plain
+                        ? null
+                        : pass.keepsNumbers() ? slice.numbers(at, s) : slice.finite(at, s) ? CHECKED : null;
                 if (numbers != null) {
                     pass.numberRow(numbers, otherChars + 24L * at.length, echoed);
                     continue;

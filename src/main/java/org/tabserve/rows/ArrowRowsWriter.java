@@ -28,6 +28,7 @@ import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.FieldType;
 import org.apache.arrow.vector.types.pojo.Schema;
 import org.tabserve.model.Prediction;
+import org.tabserve.model.PredictionColumns;
 
 /**
  * Arrow IPC stream's {@link RowsWriter}: the answer table as record batches of {@link RowsReader#CHUNK_ROWS} rows.
@@ -51,6 +52,12 @@ final class ArrowRowsWriter implements RowsWriter {
     private List<String> names;
     /** The labels' UTF-8 bytes, encoded once each. */
     private final java.util.Map<String, byte[]> labelBytes = new java.util.HashMap<>();
+    /** The classes of the last chunk written from columns, and their UTF-8 bytes, by class index. */
+    private List<String> classBytesOf;
+
+    private byte[][] classBytes;
+    /** Sets a chunk's numbers and labels in bulk. */
+    private final ArrowColumnFill fill = new ArrowColumnFill();
 
     private VectorSchemaRoot root;
     private int rows;
@@ -169,6 +176,9 @@ final class ArrowRowsWriter implements RowsWriter {
         int inputs = records.get(0).size();
         for (int c = 0; c < inputs; c++) {
             FieldVector vector = vectors.get(c);
+            if (echoedInBulk(vector, records, c, n)) {
+                continue;
+            }
             for (int r = 0; r < n; r++) {
                 List<String> input = records.get(r);
                 if (input instanceof ArrowRecord record) {
@@ -180,7 +190,10 @@ final class ArrowRowsWriter implements RowsWriter {
                 }
             }
         }
-        if (predictions.get(0) instanceof Prediction.Classification first) {
+        PredictionColumns columns = PredictionColumns.of(predictions);
+        if (columns != null) {
+            answerColumns(vectors, inputs, columns, n);
+        } else if (predictions.get(0) instanceof Prediction.Classification first) {
             VarCharVector labels = (VarCharVector) vectors.get(inputs);
             for (int r = 0; r < n; r++) {
                 String label = ((Prediction.Classification) predictions.get(r)).label();
@@ -211,6 +224,87 @@ final class ArrowRowsWriter implements RowsWriter {
         }
         rows = n;
         flush();
+    }
+
+    /**
+     * Echoes an Arrow input's float64 or float32 column of a chunk whose rows are all held in slices, in bulk.
+     *
+     * @return whether it did; false for any other column, with nothing set
+     */
+    private boolean echoedInBulk(FieldVector vector, List<List<String>> records, int c, int n) {
+        ArrowRecord.Kind kind = vector instanceof Float8Vector
+                ? ArrowRecord.Kind.FLOAT64
+                : vector instanceof Float4Vector ? ArrowRecord.Kind.FLOAT32 : null;
+        if (kind == null) {
+            return false;
+        }
+        for (int r = 0; r < n; r++) {
+            if (!(records.get(r) instanceof ArrowRecord record) || !record.inSlice() || record.kind(c) != kind) {
+                return false;
+            }
+        }
+        boolean[] nulls = null;
+        double[] doubles = kind == ArrowRecord.Kind.FLOAT64 ? new double[n] : null;
+        float[] floats = doubles == null ? new float[n] : null;
+        for (int r = 0; r < n; r++) {
+            ArrowRecord record = (ArrowRecord) records.get(r);
+            if (record.isMissing(c)) {
+                nulls = nulls == null ? new boolean[n] : nulls;
+                nulls[r] = true;
+            } else if (doubles != null) {
+                doubles[r] = record.doubleAt(c);
+            } else {
+                floats[r] = record.floatAt(c);
+            }
+        }
+        if (doubles != null) {
+            fill.doubles((Float8Vector) vector, doubles, nulls, n);
+        } else {
+            fill.floats((Float4Vector) vector, floats, nulls, n);
+        }
+        return true;
+    }
+
+    /**
+     * Sets the answer's columns of a chunk from its predictions' columns, in bulk ({@link ArrowColumnFill}): each
+     * row's label from the class's UTF-8 bytes, encoded once, then each class's probabilities, or the values; a row
+     * with no answer (never one in a scored chunk) null in each.
+     */
+    private void answerColumns(List<FieldVector> vectors, int inputs, PredictionColumns columns, int n) {
+        boolean[] nulls = null;
+        for (int r = 0; r < n; r++) {
+            if (!columns.answered(r)) {
+                nulls = nulls == null ? new boolean[n] : nulls;
+                nulls[r] = true;
+            }
+        }
+        double[] values = new double[n];
+        if (!columns.classifies()) {
+            for (int r = 0; r < n; r++) {
+                values[r] = columns.value(r);
+            }
+            fill.doubles((Float8Vector) vectors.get(inputs), values, nulls, n);
+            return;
+        }
+        if (classBytes == null || !classBytesOf.equals(columns.classes())) {
+            classBytesOf = columns.classes();
+            classBytes = new byte[classBytesOf.size()][];
+            for (int c = 0; c < classBytes.length; c++) {
+                classBytes[c] = classBytesOf.get(c).getBytes(StandardCharsets.UTF_8);
+            }
+        }
+        byte[][] labels = new byte[n][];
+        for (int r = 0; r < n; r++) {
+            int label = columns.labelIndex(r);
+            labels[r] = label == PredictionColumns.NO_ANSWER ? null : classBytes[label];
+        }
+        fill.utf8((VarCharVector) vectors.get(inputs), labels, n);
+        for (int k = 0; k < columns.classCount(); k++) {
+            for (int r = 0; r < n; r++) {
+                values[r] = columns.probability(r, k);
+            }
+            fill.doubles((Float8Vector) vectors.get(inputs + 1 + k), values, nulls, n);
+        }
     }
 
     /** Writes the rows set so far as one record batch, and starts the next. */

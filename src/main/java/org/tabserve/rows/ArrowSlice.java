@@ -141,6 +141,30 @@ final class ArrowSlice {
         return out;
     }
 
+    /** @return a float64 column's cell (any value for a null: {@link #isMissing} says) */
+    double doubleAt(int c, int row) {
+        return ((double[]) values[c])[row];
+    }
+
+    /** @return a float32 column's cell (any value for a null: {@link #isMissing} says) */
+    float floatAt(int c, int row) {
+        return ((float[]) values[c])[row];
+    }
+
+    /** @return whether {@link #numbers} would give the row's numbers, without making them */
+    boolean finite(int[] at, int row) {
+        for (int c : at) {
+            if (isMissing(c, row)) {
+                return false;
+            }
+            double value = values[c] instanceof double[] doubles ? doubles[row] : ((float[]) values[c])[row];
+            if (!Double.isFinite(value)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** @return the cell as {@link ArrowRecord#value} gives it: a Float, Double, Long, Boolean, String or null */
     Object value(int c, int row) {
         if (isMissing(c, row)) {

@@ -7,6 +7,7 @@ import java.util.List;
 import org.tabserve.model.BatchScoring;
 import org.tabserve.model.Model;
 import org.tabserve.model.Prediction;
+import org.tabserve.model.PredictionColumns;
 import org.tabserve.model.Uncertainty;
 
 /**
@@ -21,6 +22,9 @@ public final class CsvAnswer {
 
     /** Sees each scored row as it is written, for the HTML page's preview. */
     public interface RowListener {
+        /** Sees nothing: an answer written with it makes no prediction object per row for it. */
+        RowListener NONE = (chunk, row, prediction) -> {};
+
         void accept(RowChunk chunk, int row, Prediction prediction);
 
         /** Sees a bad row, in its place among the scored ones ({@link OnError#ROW} only). */
@@ -96,7 +100,7 @@ public final class CsvAnswer {
                 List<Prediction> predictions = scored.predictions();
                 List<Uncertainty> uncertain = scored.uncertainties();
                 if (inPlace) {
-                    for (RowPlace place : chunk.places()) {
+                    for (RowPlace place : listener == RowListener.NONE ? List.<RowPlace>of() : chunk.places()) {
                         if (place.isScored()) {
                             listener.accept(chunk, place.batchRow(), predictions.get(place.batchRow()));
                         } else {
@@ -106,7 +110,7 @@ public final class CsvAnswer {
                     for (RowPlace place : chunk.places()) {
                         answer.clear();
                         if (place.isScored()) {
-                            answer(answer, predictions.get(place.batchRow()));
+                            answer(answer, predictions, place.batchRow());
                             covered(answer, uncertain, place.batchRow());
                             answer.add("");
                             out.row(chunk.records().get(place.batchRow()), answer);
@@ -116,7 +120,7 @@ public final class CsvAnswer {
                     }
                     return;
                 }
-                for (int r = 0; r < chunk.size(); r++) {
+                for (int r = 0; r < (listener == RowListener.NONE ? 0 : chunk.size()); r++) {
                     listener.accept(chunk, r, predictions.get(r));
                 }
                 if (uncertain == null
@@ -127,7 +131,7 @@ public final class CsvAnswer {
                 }
                 for (int r = 0; r < chunk.size(); r++) {
                     answer.clear();
-                    answer(answer, predictions.get(r));
+                    answer(answer, predictions, r);
                     covered(answer, uncertain, r);
                     out.row(chunk.records().get(r), answer);
                 }
@@ -169,6 +173,21 @@ public final class CsvAnswer {
             out.addAll(classification.probabilities());
         } else {
             out.add(((Prediction.Regression) prediction).value());
+        }
+    }
+
+    /** Row {@code row}'s answer, read from the predictions' columns when they are held so. */
+    static void answer(List<Object> out, List<Prediction> predictions, int row) {
+        PredictionColumns columns = PredictionColumns.of(predictions);
+        if (columns == null || !columns.answered(row)) {
+            answer(out, predictions.get(row));
+        } else if (columns.classifies()) {
+            out.add(columns.classes().get(columns.labelIndex(row)));
+            for (int c = 0; c < columns.classCount(); c++) {
+                out.add(columns.probability(row, c));
+            }
+        } else {
+            out.add(columns.value(row));
         }
     }
 

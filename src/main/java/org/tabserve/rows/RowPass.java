@@ -247,6 +247,14 @@ final class RowPass {
         }
     }
 
+    /**
+     * @return whether a row handed to {@link #numberRow} now is kept (so that its numbers must be an array of its
+     *         own): always in row mode, otherwise while the pass hands its chunks on; a checking pass keeps none
+     */
+    boolean keepsNumbers() {
+        return rowMode || chunk.wanted();
+    }
+
     /** A cell of a columnar input that holds no value of its feature's type, and why. */
     record Unreadable(String problem) {}
 

@@ -19,6 +19,7 @@ import org.tabserve.model.ModelCard;
 import org.tabserve.model.ModelException;
 import org.tabserve.model.ModelSignature;
 import org.tabserve.model.Prediction;
+import org.tabserve.model.PredictionColumns;
 import org.tabserve.model.StructuralExplainer;
 import org.tabserve.model.Task;
 import org.tabserve.model.UseCount;
@@ -243,12 +244,12 @@ final class OnnxModel implements Model {
     /** @param small the plain engine for small batches, or null for ONNX Runtime alone */
     private List<Prediction> answers(Batch batch, PlainEngine small) {
         int chunk = signature.fixedBatch() > 0 ? signature.fixedBatch() : batch.size();
-        List<Prediction> predictions = new ArrayList<>(batch.size());
+        List<List<Prediction>> parts = new ArrayList<>();
         for (int from = 0; from < batch.size(); from += chunk) {
             int count = Math.min(chunk, batch.size() - from);
-            predictions.addAll(run(batch, from, count, signature.fixedBatch(), small));
+            parts.add(run(batch, from, count, signature.fixedBatch(), small));
         }
-        return predictions;
+        return PredictionColumns.joined(parts); // still columns, for the batch routes' writers
     }
 
     private List<Prediction> run(Batch batch, int from, int count, int padTo, PlainEngine small) {
@@ -297,6 +298,9 @@ final class OnnxModel implements Model {
      */
     private void refuseNonFinite(Batch batch, List<Prediction> predictions) {
         List<Feature> features = signature.features();
+        if (!predictions.contains(null)) {
+            return; // the usual batch: found without making a prediction per row
+        }
         ModelSignature.FieldErrors errors = new ModelSignature.FieldErrors();
         for (int r = 0; r < predictions.size(); r++) {
             if (predictions.get(r) != null) {

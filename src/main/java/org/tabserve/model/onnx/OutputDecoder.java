@@ -2,8 +2,8 @@ package org.tabserve.model.onnx;
 
 import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OrtException;
-import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.tabserve.model.CardKeys;
@@ -11,10 +11,12 @@ import org.tabserve.model.ModelException;
 import org.tabserve.model.ModelSignature;
 import org.tabserve.model.OutputKind;
 import org.tabserve.model.Prediction;
+import org.tabserve.model.PredictionColumns;
 import org.tabserve.model.onnx.graph.ml.PostTransform;
 
 /**
- * Turns what the graph returned for some rows into {@link Prediction}s: probabilities from a float tensor (softmax or
+ * Turns what the graph returned for some rows into their predictions, held as columns ({@link PredictionColumns}):
+ * probabilities from a float tensor (softmax or
  * sigmoid applied to logits; one column is the second class's probability), from a ZipMap, with the graph's own label
  * where it gives one, or a regressor's values. Never serves a value outside [0, 1] as a probability.
  */
@@ -28,6 +30,8 @@ final class OutputDecoder {
     private final ZipMapProbabilities zipMapTensor;
     /** With {@link #zipMapTensor}: the tensor column of each class, in class order. */
     private final int[] zipMapColumns;
+    /** Each class's place in the signature's class list, for the model's label output. */
+    private final Map<String, Integer> classIndex = new HashMap<>();
 
     OutputDecoder(ModelSignature signature, SignatureReader.Outputs outputs, List<Object> zipMapKeys) {
         this(signature, outputs, zipMapKeys, null);
@@ -43,6 +47,10 @@ final class OutputDecoder {
         this.zipMapKeys = zipMapKeys;
         this.zipMapTensor = zipMapTensor;
         this.zipMapColumns = zipMapTensor == null ? null : columns(zipMapTensor, zipMapKeys);
+        List<String> classes = signature.classLabels();
+        for (int c = classes.size() - 1; c >= 0; c--) {
+            classIndex.put(classes.get(c), c); // the first of a repeated label, as List.indexOf
+        }
     }
 
     /** Each class's column in the ZipMap's tensor: where its key stands in the ZipMap's labels (-1: none, 0). */
@@ -62,23 +70,20 @@ final class OutputDecoder {
     List<Prediction> decode(RunOutputs result, int rows) throws OrtException {
         if (outputs.kind() == OutputKind.VALUE) {
             String name = outputs.probabilities();
-            List<Prediction> values = new ArrayList<>(rows);
+            double[] values = new double[rows];
             if (result.isDouble(name)) {
-                double[] buffer = result.doubles(name);
-                for (int r = 0; r < rows; r++) {
-                    values.add(finite(buffer[r]) ? new Prediction.Regression(buffer[r]) : null);
-                }
+                System.arraycopy(result.doubles(name), 0, values, 0, rows);
             } else {
                 float[] buffer = result.floats(name);
                 for (int r = 0; r < rows; r++) {
-                    values.add(finite(buffer[r]) ? new Prediction.Regression(buffer[r]) : null);
+                    values[r] = buffer[r];
                 }
             }
-            return values;
+            return PredictionColumns.regressed(values); // a value that is not finite is a row with no answer
         }
         List<String> classes = signature.classLabels();
         int classCount = classes.size();
-        double[][] probabilities = new double[rows][classCount];
+        double[] probabilities = new double[rows * classCount];
         if (outputs.probabilities() != null) {
             float[] values = result.floats(outputs.probabilities());
             long[] shape = result.shape(outputs.probabilities());
@@ -89,18 +94,19 @@ final class OutputDecoder {
                                 + " rows and " + classCount + " classes",
                         null);
             }
-            int at = 0;
-            for (int r = 0; r < rows; r++) {
-                if (width == 1) {
-                    double p = signature.logits() ? PostTransform.logistic(values[at++]) : values[at++];
-                    probabilities[r][0] = 1 - p;
-                    probabilities[r][1] = p;
-                } else {
-                    for (int c = 0; c < classCount; c++) {
-                        probabilities[r][c] = values[at++];
-                    }
-                    if (signature.logits()) {
-                        PostTransform.SOFTMAX.apply(probabilities[r], 0, classCount);
+            if (width == 1) {
+                for (int r = 0; r < rows; r++) {
+                    double p = signature.logits() ? PostTransform.logistic(values[r]) : values[r];
+                    probabilities[2 * r] = 1 - p;
+                    probabilities[2 * r + 1] = p;
+                }
+            } else {
+                for (int i = 0; i < rows * classCount; i++) {
+                    probabilities[i] = values[i];
+                }
+                if (signature.logits()) {
+                    for (int r = 0; r < rows; r++) {
+                        PostTransform.SOFTMAX.apply(probabilities, r * classCount, (r + 1) * classCount);
                     }
                 }
             }
@@ -116,7 +122,7 @@ final class OutputDecoder {
             }
             for (int r = 0; r < rows; r++) {
                 for (int c = 0; c < classCount; c++) {
-                    probabilities[r][c] = zipMapColumns[c] < 0 ? 0 : values[r * width + zipMapColumns[c]];
+                    probabilities[r * classCount + c] = zipMapColumns[c] < 0 ? 0 : values[r * width + zipMapColumns[c]];
                 }
             }
         } else {
@@ -125,51 +131,41 @@ final class OutputDecoder {
                 Map<?, ?> map = maps.get(r);
                 for (int c = 0; c < classCount; c++) {
                     Object p = map.get(zipMapKeys.get(c));
-                    probabilities[r][c] = p == null ? 0 : ((Number) p).doubleValue();
+                    probabilities[r * classCount + c] = p == null ? 0 : ((Number) p).doubleValue();
                 }
             }
         }
         String[] labels = outputs.label() == null ? null : labels(result, rows);
-        List<Prediction> predictions = new ArrayList<>(rows);
+        int[] classOf = new int[rows];
         for (int r = 0; r < rows; r++) {
-            if (!allFinite(probabilities[r])) {
-                predictions.add(null);
+            int from = r * classCount;
+            if (!allFinite(probabilities, from, classCount)) {
+                classOf[r] = PredictionColumns.NO_ANSWER;
                 continue;
             }
-            if (!signature.logits() && !allProbabilities(probabilities[r])) {
+            if (!signature.logits() && !allProbabilities(probabilities, from, classCount)) {
                 throw ModelException.predictionFailed(
                         "output '" + outputs.probabilities() + "' gave "
-                                + Arrays.toString(probabilities[r])
+                                + Arrays.toString(Arrays.copyOfRange(probabilities, from, from + classCount))
                                 + ", which are not probabilities; if the model returns"
                                 + " logits, set '" + CardKeys.SCORES + "' = logits in its metadata",
                         null);
             }
-            String label = labels != null ? labels[r] : classes.get(argMax(probabilities[r]));
-            if (labels != null && !classes.contains(label)) {
+            if (labels == null) {
+                classOf[r] = argMax(probabilities, from, classCount);
+                continue;
+            }
+            Integer at = labels[r] == null ? null : classIndex.get(labels[r]);
+            if (at == null) {
                 throw ModelException.predictionFailed(
-                        "the model's label output gave '" + label
+                        "the model's label output gave '" + labels[r]
                                 + "', which is not one of its classes " + classes + "; set '" + CardKeys.CLASSES
                                 + "' in its metadata",
                         null);
             }
-            predictions.add(new Prediction.Classification(label, classes, boxed(probabilities[r])));
+            classOf[r] = at;
         }
-        return predictions;
-    }
-
-    /**
-     * A row's probabilities as the immutable list a prediction keeps (which it then takes as it is, without a copy):
-     * a model's batch answer makes one per row.
-     */
-    private static List<Double> boxed(double[] probabilities) {
-        if (probabilities.length == 2) {
-            return List.of(probabilities[0], probabilities[1]);
-        }
-        Double[] boxed = new Double[probabilities.length];
-        for (int c = 0; c < boxed.length; c++) {
-            boxed[c] = probabilities[c];
-        }
-        return List.of(boxed);
+        return PredictionColumns.classified(classes, classOf, probabilities);
     }
 
     private String[] labels(RunOutputs result, int rows) throws OrtException {
@@ -184,13 +180,9 @@ final class OutputDecoder {
         return result.strings(outputs.label(), rows);
     }
 
-    private static boolean finite(double value) {
-        return Double.isFinite(value);
-    }
-
-    private static boolean allFinite(double[] values) {
-        for (double value : values) {
-            if (!Double.isFinite(value)) {
+    private static boolean allFinite(double[] values, int from, int count) {
+        for (int i = from; i < from + count; i++) {
+            if (!Double.isFinite(values[i])) {
                 return false;
             }
         }
@@ -198,19 +190,19 @@ final class OutputDecoder {
     }
 
     /** Probabilities within float rounding of [0, 1]. */
-    private static boolean allProbabilities(double[] values) {
-        for (double value : values) {
-            if (value < -1e-6 || value > 1 + 1e-6) {
+    private static boolean allProbabilities(double[] values, int from, int count) {
+        for (int i = from; i < from + count; i++) {
+            if (values[i] < -1e-6 || values[i] > 1 + 1e-6) {
                 return false;
             }
         }
         return true;
     }
 
-    private static int argMax(double[] values) {
+    private static int argMax(double[] values, int from, int count) {
         int best = 0;
-        for (int i = 1; i < values.length; i++) {
-            if (values[i] > values[best]) {
+        for (int i = 1; i < count; i++) {
+            if (values[from + i] > values[from + best]) {
                 best = i;
             }
         }

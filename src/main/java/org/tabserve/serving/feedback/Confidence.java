@@ -3,6 +3,7 @@ package org.tabserve.serving.feedback;
 import org.tabserve.model.Calibration;
 import org.tabserve.model.Model;
 import org.tabserve.model.Prediction;
+import org.tabserve.model.PredictionColumns;
 
 /**
  * A classifier's chance of being right on one row, as confidence-based performance estimation (CBPE) reads it without
@@ -13,7 +14,8 @@ final class Confidence {
 
     private final Calibration calibration;
 
-    private Confidence(Calibration calibration) {
+    /** @param calibration the card's calibration curve, or null to take the model's probabilities as they are */
+    Confidence(Calibration calibration) {
         this.calibration = calibration;
     }
 
@@ -26,6 +28,20 @@ final class Confidence {
     /** @return whether the card's calibration curve is read, rather than the model's probabilities as they are */
     boolean calibrated() {
         return calibration != null;
+    }
+
+    /** @return the chance that row {@code row}'s label is the right one, as {@link #of(Prediction.Classification)} */
+    double of(PredictionColumns answers, int row) {
+        int at = answers.labelIndex(row);
+        if (at == PredictionColumns.NO_ANSWER) {
+            return Double.NaN;
+        }
+        int positive = calibration == null ? -1 : answers.classes().indexOf(calibration.positiveClass());
+        if (positive < 0) {
+            return answers.probability(row, at);
+        }
+        double chance = calibration.calibrated(answers.probability(row, positive));
+        return at == positive ? chance : 1 - chance;
     }
 
     /** @return the chance that {@code answer}'s label is the right one, between 0 and 1 */

@@ -9,6 +9,7 @@ import java.util.function.LongSupplier;
 import org.tabserve.model.LiveCounts;
 import org.tabserve.model.Model;
 import org.tabserve.model.Prediction;
+import org.tabserve.model.PredictionColumns;
 import org.tabserve.model.Task;
 import org.tabserve.serving.limits.MemoryBudget;
 
@@ -199,8 +200,11 @@ public final class FeedbackMonitor {
         if (model.signature().task() == Task.CLASSIFICATION) {
             double confidence = 0;
             int rows = 0;
-            for (Prediction prediction : predictions) {
-                double chance = entry.confidence().of(prediction.classification());
+            PredictionColumns columns = PredictionColumns.of(predictions);
+            for (int r = 0; r < predictions.size(); r++) {
+                double chance = columns != null
+                        ? entry.confidence().of(columns, r)
+                        : entry.confidence().of(predictions.get(r).classification());
                 if (Double.isFinite(chance)) { // a model's NaN probability would spoil the hour's mean
                     confidence += chance;
                     rows++;
@@ -210,10 +214,16 @@ public final class FeedbackMonitor {
         } else {
             double low = Double.POSITIVE_INFINITY;
             double high = Double.NEGATIVE_INFINITY;
-            for (Prediction prediction : predictions) {
-                if (prediction instanceof Prediction.Regression regression && Double.isFinite(regression.value())) {
-                    low = Math.min(low, regression.value());
-                    high = Math.max(high, regression.value());
+            PredictionColumns columns = PredictionColumns.of(predictions);
+            for (int r = 0; r < predictions.size(); r++) {
+                double value = columns != null
+                        ? columns.value(r)
+                        : predictions.get(r) instanceof Prediction.Regression regression
+                                ? regression.value()
+                                : Double.NaN;
+                if (Double.isFinite(value)) {
+                    low = Math.min(low, value);
+                    high = Math.max(high, value);
                 }
             }
             if (low <= high) {

@@ -2,6 +2,7 @@ package org.tabserve.serving.feedback;
 
 import java.util.List;
 import org.tabserve.model.Prediction;
+import org.tabserve.model.PredictionColumns;
 
 /**
  * One model version's answers of the last {@link FeedbackMonitor#WINDOW_NANOS}, by request id, so that a label sent
@@ -65,19 +66,22 @@ final class RecentAnswers {
         if (first >= MAX_ROWS || predictions.isEmpty()) {
             return null;
         }
-        predictions = predictions.subList(0, Math.min(predictions.size(), MAX_ROWS - first));
         int[] predictedClasses = null;
         double[] values = null;
+        PredictionColumns columns = PredictionColumns.of(predictions);
         if (!classes.isEmpty()) {
-            predictedClasses = new int[predictions.size()];
+            predictedClasses = new int[Math.min(predictions.size(), MAX_ROWS - first)];
+            boolean sameClasses =
+                    columns != null && columns.classifies() && columns.classes().equals(classes);
             for (int r = 0; r < predictedClasses.length; r++) {
-                predictedClasses[r] =
-                        classes.indexOf(predictions.get(r).classification().label());
+                predictedClasses[r] = sameClasses
+                        ? columns.labelIndex(r)
+                        : classes.indexOf(predictions.get(r).classification().label());
             }
         } else {
-            values = new double[predictions.size()];
+            values = new double[Math.min(predictions.size(), MAX_ROWS - first)];
             for (int r = 0; r < values.length; r++) {
-                values[r] = ((Prediction.Regression) predictions.get(r)).value();
+                values[r] = columns != null ? columns.value(r) : ((Prediction.Regression) predictions.get(r)).value();
             }
         }
         return new Rows(predictedClasses, values, null, FeedbackMonitor.NOBODY);

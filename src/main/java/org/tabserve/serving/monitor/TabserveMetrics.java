@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.tabserve.model.Prediction;
+import org.tabserve.model.PredictionColumns;
 import org.tabserve.serving.feedback.FeedbackMonitor;
 
 /**
@@ -250,6 +251,11 @@ public final class TabserveMetrics {
     /** Counts the rows {@code model} scored, and its predictions by class. */
     public void scored(String model, List<Prediction> scored) {
         rows.labelValues(model).inc(scored.size());
+        PredictionColumns columns = PredictionColumns.of(scored);
+        if (columns != null) {
+            scoredColumns(model, columns);
+            return;
+        }
         // One counter update per class, not per row: a CSV chunk of 4,096 rows has a handful of distinct labels,
         // and rows of one label often come in runs, each counted once. The map is made at the second run only, so
         // that a single row (or a batch of one label) counts its one run without one.
@@ -281,6 +287,25 @@ public final class TabserveMetrics {
             byLabel.merge(run, runLength, Integer::sum);
         }
         byLabel.forEach((label, count) -> predictions.labelValues(model, label).inc(count));
+    }
+
+    /** Counts a batch's predictions by class from their columns: one counter update per class answered. */
+    private void scoredColumns(String model, PredictionColumns scored) {
+        if (!scored.classifies()) {
+            return;
+        }
+        int[] byClass = new int[scored.classCount()];
+        for (int r = 0; r < scored.size(); r++) {
+            int label = scored.labelIndex(r);
+            if (label != PredictionColumns.NO_ANSWER) {
+                byClass[label]++;
+            }
+        }
+        for (int c = 0; c < byClass.length; c++) {
+            if (byClass[c] > 0) {
+                predictions.labelValues(model, scored.classes().get(c)).inc(byClass[c]);
+            }
+        }
     }
 
     /** Counts {@code modelRows} more model rows evaluated to explain answers. */

@@ -304,7 +304,7 @@ public final class PredictFileHandler implements AutoCloseable {
                 parser,
                 in,
                 header,
-                (chunk, row, prediction) -> {},
+                CsvAnswer.RowListener.NONE,
                 true);
     }
 }
