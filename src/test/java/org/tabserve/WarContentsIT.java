@@ -9,8 +9,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.jar.Attributes;
+import java.util.jar.JarFile;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import org.junit.jupiter.api.BeforeAll;
@@ -83,14 +86,40 @@ class WarContentsIT {
                 .toList();
         assertEquals(
                 List.of(
+                        "org/tabserve/launcher/JettyClassPath.class",
                         "org/tabserve/launcher/Main.class",
                         "org/tabserve/launcher/WarCache$Unpacked.class",
                         "org/tabserve/launcher/WarCache.class",
                         "org/tabserve/launcher/WarCacheCleaner.class",
+                        "org/tabserve/launcher/WarCacheKey.class",
                         "org/tabserve/launcher/WarCacheNatives.class",
                         "org/tabserve/launcher/WarCacheRoots.class"),
                 atRoot.stream().sorted().toList(),
                 "only the bootstrap sits at the WAR's root");
+    }
+
+    /**
+     * The manifest's Class-Path names every jar of WEB-INF/lib-jetty/ in the WAR exploded beside it (target/tabserve/),
+     * and nothing else, so that {@code java -jar} loads Jetty and the launcher with the JVM's own class loader
+     * (launcher/JettyClassPath).
+     */
+    @Test
+    void theManifestsClassPathNamesEveryJarOfLibJettyInTheWarExplodedBesideIt() throws IOException {
+        List<String> libJetty = entries.stream()
+                .filter(e -> e.matches("WEB-INF/lib-jetty/[^/]+\\.jar"))
+                .map(e -> "tabserve/" + e)
+                .sorted()
+                .toList();
+        try (JarFile jar = new JarFile(war.toFile())) {
+            String classPath = jar.getManifest().getMainAttributes().getValue(Attributes.Name.CLASS_PATH);
+            assertNotNull(classPath, "no Class-Path in the manifest");
+            assertEquals(
+                    libJetty,
+                    Arrays.stream(classPath.trim().split("\\s+")).sorted().toList());
+        }
+        for (String jar : libJetty) {
+            assertTrue(Files.isRegularFile(war.resolveSibling(jar)), jar + " beside the WAR");
+        }
     }
 
     @Test

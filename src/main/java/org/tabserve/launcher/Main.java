@@ -21,7 +21,8 @@ import java.util.stream.Stream;
  * The bootstrap of {@code java -jar tabserve.war}, at the WAR's root with {@link WarCache}: it has the WAR unpacked
  * once into the user's cache (or, without a usable one, copies the jars of {@code WEB-INF/lib-jetty/} to a temporary
  * directory as before), loads the jars of {@code WEB-INF/lib-jetty/} (Jetty, the servlet API and the launcher, which
- * no container reads) in a class loader of their own and calls {@link EmbeddedServer}. For the command-line tools
+ * no container reads) in a class loader of their own, unless the JVM's class path already holds exact copies of them
+ * ({@link JettyClassPath}: the WAR exploded beside it by {@code mvn package}), and calls {@link EmbeddedServer}. For the command-line tools
  * ({@code card}, {@code score}) it loads the app's own {@code WEB-INF/classes} and {@code WEB-INF/lib} instead and
  * hands over to {@code org.tabserve.cli.Commands}. It uses only the JDK, speaks only on stderr and only when it cannot
  * start or may not use its cache.
@@ -78,13 +79,17 @@ public final class Main {
             loader.loadClass(COMMANDS_CLASS).getMethod("main", String[].class).invoke(null, (Object) args);
             return;
         }
-        List<URL> urls =
-                cached.isPresent() ? jarsIn(cached.get().webapp().resolve(LIB_JETTY)) : extractLauncherJars(war, jars);
-        if (urls.isEmpty()) {
-            System.err.println("tabserve: " + war + " has no " + LIB_JETTY + "; was it built with `mvn package`?");
-            System.exit(1);
+        ClassLoader loader = Main.class.getClassLoader();
+        if (!JettyClassPath.holdsTheWarsJetty(war, loader)) {
+            List<URL> urls = cached.isPresent()
+                    ? jarsIn(cached.get().webapp().resolve(LIB_JETTY))
+                    : extractLauncherJars(war, jars);
+            if (urls.isEmpty()) {
+                System.err.println("tabserve: " + war + " has no " + LIB_JETTY + "; was it built with `mvn package`?");
+                System.exit(1);
+            }
+            loader = new URLClassLoader(urls.toArray(URL[]::new), ClassLoader.getPlatformClassLoader());
         }
-        URLClassLoader loader = new URLClassLoader(urls.toArray(URL[]::new), ClassLoader.getPlatformClassLoader());
         Thread.currentThread().setContextClassLoader(loader);
         Path webapp = cached.isPresent() ? cached.get().webapp() : war; // Jetty unpacks a WAR file itself
         loader.loadClass(SERVER_CLASS)

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -15,10 +14,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Enumeration;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -34,8 +30,8 @@ import java.util.jar.JarFile;
  * renamed into place, so a half-filled directory is never used. Every failure means "no cache": the launcher then
  * unpacks afresh, as before. Bootstrap code: the JDK only.
  *
- * <p>It and its helpers ({@link WarCacheRoots} chooses and checks the root, {@link WarCacheNatives} takes ONNX
- * Runtime's libraries out, {@link WarCacheCleaner} removes old versions) sit at the WAR's root beside {@link Main}:
+ * <p>It and its helpers ({@link WarCacheRoots} chooses and checks the root, {@link WarCacheKey} names a WAR's
+ * version, {@link WarCacheNatives} takes ONNX Runtime's libraries out, {@link WarCacheCleaner} removes old versions) sit at the WAR's root beside {@link Main}:
  * the build copies {@code WarCache*.class} there, and WarContentsIT checks that the root holds exactly those.
  */
 final class WarCache {
@@ -84,7 +80,7 @@ final class WarCache {
     private static Unpacked unpacked(Path war, Path root) throws IOException {
         Path version;
         try (JarFile jar = new JarFile(war.toFile())) {
-            version = root.resolve(VERSION_PREFIX + key(war, jar));
+            version = root.resolve(VERSION_PREFIX + WarCacheKey.of(war));
             for (int attempt = 0; ; attempt++) {
                 if (!Files.isDirectory(version, LinkOption.NOFOLLOW_LINKS)) {
                     fill(jar, root, version);
@@ -101,27 +97,6 @@ final class WarCache {
         Path natives = version.resolve(ORT_NATIVE);
         return new Unpacked(
                 version.resolve(WEBAPP), Files.isDirectory(natives) ? Optional.of(natives) : Optional.empty());
-    }
-
-    /**
-     * The WAR's identity: its size and a hash of its central directory's names, CRCs and sizes, which change with
-     * any entry's content; cheap, as the JVM has read the central directory anyway. The time is left out, so a copy
-     * or a touched file of the same content shares the directory.
-     */
-    static String key(Path war, JarFile jar) throws IOException {
-        try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            digest.update(Long.toString(Files.size(war)).getBytes(StandardCharsets.UTF_8));
-            Enumeration<JarEntry> entries = jar.entries();
-            while (entries.hasMoreElements()) {
-                JarEntry entry = entries.nextElement();
-                digest.update((entry.getName() + '\0' + entry.getCrc() + '\0' + entry.getSize() + '\n')
-                        .getBytes(StandardCharsets.UTF_8));
-            }
-            return HexFormat.of().formatHex(digest.digest(), 0, 10);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
-        }
     }
 
     /**

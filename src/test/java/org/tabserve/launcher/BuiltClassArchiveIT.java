@@ -17,7 +17,8 @@ import org.tabserve.testing.TabserveProcess;
 
 /**
  * The AppCDS archive that {@code mvn package} writes beside the WAR ({@code deploy/war-cds-archive.sh}), as README's
- * command maps it: the launcher's, Jetty's and the web app's classes come from it, with no word from the JVM; and a
+ * command maps it: the launcher's, Jetty's and the web app's classes come from it, Jetty's and the launcher's lambdas
+ * too, with no word from the JVM; and a
  * start whose archive is missing still serves, saying so in one line ({@link ClassArchiveNotice}), where Java 17
  * alone says nothing and shares no classes at all. (An archive of another build: {@link LauncherCdsIT}.) It stands
  * for README's command (here with a WAR cache of the test's own):
@@ -44,6 +45,14 @@ class BuiltClassArchiveIT {
                 output.stream().noneMatch(line -> line.contains("[cds") || line.contains("class archive")),
                 "a word about the archive:\n" + String.join("\n", output));
         ArchivedClasses.assertTakenFromArchive(classes, LauncherCdsIT.ARCHIVED);
+        // Jetty and the launcher on the JVM's own class path (JettyClassPath): their lambdas are archived too, where
+        // Java 17 defines those of other class loaders afresh at every start (130 here before).
+        List<String> lambdasDefinedNow = Files.readAllLines(classes).stream()
+                .filter(line -> line.contains("$$Lambda$")
+                        && (line.contains("] org.eclipse.jetty.") || line.contains("] org.tabserve.launcher.")))
+                .filter(line -> !line.contains("source: shared objects file"))
+                .toList();
+        assertEquals(List.of(), lambdasDefinedNow, "Jetty's and the launcher's lambdas come from the archive");
     }
 
     @Test

@@ -1,0 +1,98 @@
+package org.tabserve.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tabserve.testing.TabserveProcess;
+
+/**
+ * {@code java -jar target/tabserve.war} loads Jetty and the launcher from the WAR exploded beside it by {@code mvn
+ * package} ({@code target/tabserve/WEB-INF/lib-jetty/}, named by the WAR's manifest {@code Class-Path}), with the
+ * JVM's own class loader, so that an AppCDS archive holds their lambdas too ({@link JettyClassPath}); a WAR beside a
+ * directory of another build serves with its own copies from the cache, as a WAR copied alone does.
+ */
+class JettyClassPathIT {
+
+    @TempDir
+    Path temp;
+
+    /** Starts {@code war} with a class-loading log, awaits the ready line, stops it; the log's lines. */
+    private List<String> classesLoaded(Path war) throws Exception {
+        Path log = temp.resolve("classes-" + System.nanoTime() + ".log");
+        TabserveProcess server = TabserveProcess.start(
+                war,
+                List.of(TabserveProcess.FUNCTIONAL_JVM_OPTIONS.get(0), "-Xlog:class+load=info:file=" + log),
+                List.of("--port", "0"),
+                Map.of("XDG_CACHE_HOME", temp.resolve("cache").toString()));
+        try {
+            server.awaitReady(Duration.ofSeconds(90));
+        } finally {
+            assertEquals(0, server.terminate(Duration.ofSeconds(30)), String.join("\n", server.output()));
+        }
+        return Files.readAllLines(log);
+    }
+
+    /** The source the log gives for {@code className}. */
+    private static String sourceOf(List<String> loaded, String className) {
+        return loaded.stream()
+                .filter(line -> line.contains("] " + className + " source: "))
+                .map(line -> line.substring(line.indexOf(" source: ") + 9))
+                .findFirst()
+                .orElse("not loaded");
+    }
+
+    @Test
+    void theBuiltWarLoadsJettyAndTheLauncherFromTheWarExplodedBesideIt() throws Exception {
+        Path war = TabserveProcess.war();
+        Path libJetty = war.resolveSibling("tabserve").resolve(Main.LIB_JETTY);
+        assertTrue(Files.isDirectory(libJetty), "mvn package left no " + libJetty);
+
+        List<String> loaded = classesLoaded(war);
+
+        String server = sourceOf(loaded, "org.eclipse.jetty.server.Server");
+        assertTrue(server.startsWith(libJetty.toUri().toString().replace("file:///", "file:/")), server);
+        String launcher = sourceOf(loaded, "org.tabserve.launcher.EmbeddedServer");
+        assertTrue(launcher.endsWith("/tabserve/WEB-INF/lib-jetty/" + JettyClassPath.LAUNCHER_JAR), launcher);
+        assertTrue(
+                loaded.stream().anyMatch(line -> line.contains("] org.eclipse.jetty.") && line.contains("$$Lambda$")),
+                "Jetty's lambdas are defined by the JVM's own loader as well");
+    }
+
+    @Test
+    void aWarBesideTheJarsOfAnotherBuildServesWithItsOwnCopies() throws Exception {
+        Path war = Files.copy(TabserveProcess.war(), temp.resolve("tabserve.war"));
+        Path built = TabserveProcess.war().resolveSibling("tabserve").resolve(Main.LIB_JETTY);
+        Path beside = Files.createDirectories(temp.resolve("tabserve").resolve(Main.LIB_JETTY));
+        List<Path> jars = new ArrayList<>();
+        try (Stream<Path> files = Files.list(built)) {
+            files.forEach(jars::add);
+        }
+        for (Path jar : jars) {
+            Files.copy(jar, beside.resolve(jar.getFileName()));
+        }
+        Path launcherJar = beside.resolve(JettyClassPath.LAUNCHER_JAR);
+        try (FileSystem zip = FileSystems.newFileSystem(URI.create("jar:" + launcherJar.toUri()), Map.of())) {
+            Files.writeString(zip.getPath("another-build.txt"), "an earlier launcher");
+        }
+
+        List<String> loaded = classesLoaded(war);
+
+        String launcher = sourceOf(loaded, "org.tabserve.launcher.EmbeddedServer");
+        String server = sourceOf(loaded, "org.eclipse.jetty.server.Server");
+        String cache = temp.resolve("cache").toUri().toString().replace("file:///", "file:/");
+        assertTrue(launcher.startsWith(cache), launcher);
+        assertTrue(server.startsWith(cache), server);
+    }
+}
