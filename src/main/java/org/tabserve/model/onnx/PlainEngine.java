@@ -1,5 +1,6 @@
 package org.tabserve.model.onnx;
 
+import java.lang.reflect.Array;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
@@ -55,7 +56,10 @@ final class PlainEngine {
         return new PlainEngine(PlainGraph.compile(graph, outputs), signature, MAX_ROWS);
     }
 
-    /** The graph's values for rows {@code [from, from + count)} of the batch. */
+    /**
+     * The graph's values for rows {@code [from, from + count)} of the batch: an input the rows fill whole is given to
+     * the graph as it is (no operator writes its inputs), a part of one copied.
+     */
     RunOutputs run(Batch batch, int from, int count) {
         Map<String, PlainTensor> given = new HashMap<>();
         for (int i = 0; i < signature.inputs().size(); i++) {
@@ -64,11 +68,19 @@ final class PlainEngine {
             int lo = from * width;
             int hi = (from + count) * width;
             Object data = batch.data(i);
+            boolean whole = lo == 0 && hi == Array.getLength(data); // no operator writes its inputs
             PlainTensor tensor = switch (input.type()) {
-                case FLOAT -> PlainTensor.floats(count, width, Arrays.copyOfRange((float[]) data, lo, hi));
-                case DOUBLE -> PlainTensor.doubles(count, width, Arrays.copyOfRange((double[]) data, lo, hi));
-                case INT64 -> PlainTensor.longs(count, width, Arrays.copyOfRange((long[]) data, lo, hi));
-                case STRING -> PlainTensor.strings(count, width, Arrays.copyOfRange((String[]) data, lo, hi));
+                case FLOAT ->
+                    PlainTensor.floats(
+                            count, width, whole ? (float[]) data : Arrays.copyOfRange((float[]) data, lo, hi));
+                case DOUBLE ->
+                    PlainTensor.doubles(
+                            count, width, whole ? (double[]) data : Arrays.copyOfRange((double[]) data, lo, hi));
+                case INT64 ->
+                    PlainTensor.longs(count, width, whole ? (long[]) data : Arrays.copyOfRange((long[]) data, lo, hi));
+                case STRING ->
+                    PlainTensor.strings(
+                            count, width, whole ? (String[]) data : Arrays.copyOfRange((String[]) data, lo, hi));
                 default -> throw new IllegalStateException("input type " + input.type());
             };
             given.put(input.name(), input.rank() == 1 ? tensor.asRank1() : tensor);

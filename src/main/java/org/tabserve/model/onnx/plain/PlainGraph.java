@@ -6,7 +6,6 @@ import java.util.Collection;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -23,23 +22,33 @@ import org.tabserve.model.onnx.graph.ml.UnreadOperator;
 
 /**
  * A model's graph compiled for plain Java: the nodes that the wanted outputs depend on, each an operator with its
- * attributes read once, run in the graph's order on {@link PlainTensor}s. Compiling refuses, with the first reason,
- * a graph with any needed node it does not implement ({@link Unsupported}); the caller then keeps ONNX Runtime.
- * Thread-safe: a run keeps its values to itself.
+ * attributes read once, run in the graph's order on {@link PlainTensor}s, each value in a slot of an array numbered
+ * at compile time (a run hashes only the given inputs' and the wanted outputs' names). Compiling refuses, with the
+ * first reason, a graph with any needed node it does not implement ({@link Unsupported}); the caller then keeps ONNX
+ * Runtime. Thread-safe: a run keeps its values to itself.
  */
 public final class PlainGraph {
 
-    /** A compiled node: its operator, the names it reads at run time (not initializers) and the names it writes. */
-    private record Step(PlainOp op, String[] reads, String[] writes) {}
+    /**
+     * A compiled node: its operator, the names it reads at run time (not initializers), their slots, and the slots it
+     * writes.
+     */
+    private record Step(PlainOp op, String[] reads, int[] from, int[] to) {}
 
     private final List<String> inputs;
-    private final List<Step> steps;
+    private final Step[] steps;
     private final List<String> outputs;
+    /** Each output's slot, -1 where no node or input makes it (an initializer: its value is null). */
+    private final int[] outputSlots;
+    /** The values a run holds: the graph's inputs first, in order, then each name a node writes. */
+    private final int slots;
 
-    private PlainGraph(List<String> inputs, List<Step> steps, List<String> outputs) {
+    private PlainGraph(List<String> inputs, Step[] steps, List<String> outputs, int[] outputSlots, int slots) {
         this.inputs = inputs;
         this.steps = steps;
         this.outputs = outputs;
+        this.outputSlots = outputSlots;
+        this.slots = slots;
     }
 
     /**
@@ -73,23 +82,35 @@ public final class PlainGraph {
                 wanted.addAll(node.inputs());
             }
         }
-        List<Step> steps = new ArrayList<>();
+        List<String> inputNames =
+                graph.inputs().stream().map(input -> input.name()).toList();
+        Map<String, Integer> slot = new HashMap<>();
+        inputNames.forEach(name -> slot.putIfAbsent(name, slot.size()));
+        List<OnnxNode> run = new ArrayList<>();
         for (OnnxNode node : graph.nodes()) {
             if (needed.contains(node)) {
-                List<String> reads = new ArrayList<>();
-                for (String in : node.inputs()) {
-                    if (!in.isEmpty() && !graph.initializers().containsKey(in)) {
-                        reads.add(in);
-                    }
-                }
-                steps.add(new Step(
-                        operator(node, graph),
-                        reads.toArray(String[]::new),
-                        node.outputs().toArray(String[]::new)));
+                run.add(node);
+                node.outputs().forEach(name -> slot.putIfAbsent(name, slot.size()));
             }
         }
-        return new PlainGraph(
-                graph.inputs().stream().map(input -> input.name()).toList(), List.copyOf(steps), List.copyOf(outputs));
+        List<Step> steps = new ArrayList<>();
+        for (OnnxNode node : run) {
+            List<String> reads = new ArrayList<>();
+            for (String in : node.inputs()) {
+                if (!in.isEmpty() && !graph.initializers().containsKey(in)) {
+                    reads.add(in);
+                }
+            }
+            int[] from = new int[reads.size()];
+            for (int i = 0; i < from.length; i++) {
+                from[i] = slot.computeIfAbsent(reads.get(i), name -> slot.size()); // else never written: a run says so
+            }
+            int[] to = node.outputs().stream().mapToInt(slot::get).toArray();
+            steps.add(new Step(operator(node, graph), reads.toArray(String[]::new), from, to));
+        }
+        int[] outputSlots =
+                outputs.stream().mapToInt(name -> slot.getOrDefault(name, -1)).toArray();
+        return new PlainGraph(inputNames, steps.toArray(Step[]::new), List.copyOf(outputs), outputSlots, slot.size());
     }
 
     private static PlainOp operator(OnnxNode node, OnnxGraph graph) throws Unsupported {
@@ -167,29 +188,32 @@ public final class PlainGraph {
      * Runs the graph.
      *
      * @param given one tensor per graph input, by name
-     * @return the wanted values, by name
+     * @return the wanted values, by name, in the order compiled (a read-only map)
      * @throws IllegalArgumentException when a value's shape or type is not what an operator takes
      */
     public Map<String, PlainTensor> run(Map<String, PlainTensor> given) {
-        Map<String, PlainTensor> values = new HashMap<>(given);
+        PlainTensor[] values = new PlainTensor[slots];
+        for (int i = 0; i < inputs.size(); i++) {
+            values[i] = given.get(inputs.get(i));
+        }
         for (Step step : steps) {
-            PlainTensor[] in = new PlainTensor[step.reads().length];
+            PlainTensor[] in = new PlainTensor[step.from().length];
             for (int i = 0; i < in.length; i++) {
-                in[i] = values.get(step.reads()[i]);
+                in[i] = values[step.from()[i]];
                 if (in[i] == null) {
                     throw new IllegalArgumentException("no value for '" + step.reads()[i] + "'");
                 }
             }
             PlainTensor[] out = step.op().apply(in);
-            for (int i = 0; i < step.writes().length && i < out.length; i++) {
-                values.put(step.writes()[i], out[i]);
+            for (int i = 0; i < step.to().length && i < out.length; i++) {
+                values[step.to()[i]] = out[i];
             }
         }
-        Map<String, PlainTensor> wanted = new LinkedHashMap<>();
-        for (String output : outputs) {
-            wanted.put(output, values.get(output));
+        PlainTensor[] wanted = new PlainTensor[outputSlots.length];
+        for (int i = 0; i < wanted.length; i++) {
+            wanted[i] = outputSlots[i] < 0 ? null : values[outputSlots[i]];
         }
-        return wanted;
+        return new PlainValues(outputs, wanted);
     }
 
     /** @return the graph's input names, in order */
@@ -199,6 +223,6 @@ public final class PlainGraph {
 
     /** @return how many nodes a run computes */
     public int nodes() {
-        return steps.size();
+        return steps.length;
     }
 }

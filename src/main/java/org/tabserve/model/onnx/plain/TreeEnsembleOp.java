@@ -12,8 +12,8 @@ final class TreeEnsembleOp implements PlainOp {
 
     /**
      * The most nodes of an ensemble run in plain Java. Its reading takes up to about 125 bytes a node while it lasts
-     * and its walking arrays 18 a node while the model serves (and the walker's layout 20 a node more,
-     * {@link TreeLayout}: about 1.2 MB at the most), beside ONNX Runtime's own copy, and takes no share of
+     * and its walking arrays 18 a node while the model serves (and the walker's layouts about 32 a node more,
+     * {@link TreeLayout} and {@link TreeConditions}: about 1.1 MB at the most), beside ONNX Runtime's own copy, and takes no share of
      * the explainers' room ({@code LoadRoom}): 32,768 nodes take at most about 4 MB to read. Larger ensembles stay on
      * ONNX Runtime, whose call costs less beside their walks.
      */

@@ -5,25 +5,28 @@ import org.tabserve.model.onnx.graph.ml.TreeEnsemble;
 
 /**
  * A {@link TreeEnsemble} laid out to walk fast, answering as its {@link TreeEnsemble#evaluate} does, read once from
- * it ({@link TreeLayout}): rows of floats walk the laid-out branches, a block of rows one tree after another (each
- * row's sums still in tree order, in float), and a row the layout does not answer for (a NaN where a branch's missing
- * track differs from its comparison's, or any row of an ensemble it does not lay out) walks the ensemble itself, as
- * does every row of doubles. Sums, base values and post-transform end in {@link TreeEnsemble#finish}. Thread-safe:
+ * it ({@link TreeLayout}): rows of floats walk one-output trees by their conditions ({@link TreeConditions}: each
+ * row's sums still in tree order, in float) and other laid-out trees branch by branch, and a row the layout does not
+ * answer for (a NaN where a branch's missing track differs from its comparison's, or any row of an ensemble it does
+ * not lay out) walks the ensemble itself, as does every row of doubles. Sums, base values and post-transform end in {@link TreeEnsemble#finish}. Thread-safe:
  * it keeps nothing of a call.
  */
 final class TreeWalker {
 
-    /** Rows walked together, tree after tree, their sums beside them. */
+    /** Rows whose keys are taken together where trees are walked leaf by leaf. */
     static final int BLOCK = 64;
 
     private final TreeEnsemble trees;
     private final TreeLayout layout;
     private final int outputs;
+    /** Null where the trees are not walked by their conditions. */
+    private final TreeConditions conditions;
 
     TreeWalker(TreeEnsemble trees) {
         this.trees = trees;
         this.layout = TreeLayout.of(trees);
         this.outputs = trees.outputs();
+        this.conditions = TreeConditions.of(layout, trees.width());
     }
 
     /**
@@ -34,198 +37,65 @@ final class TreeWalker {
      * @param labels each row's label index (written)
      */
     void scoreFloats(float[] x, int rows, int width, float[] scores, int[] labels) {
-        Scratch scratch = new Scratch(Math.min(rows, BLOCK), outputs, width, trees.width());
+        Scratch scratch = new Scratch(outputs, width);
         if (!layout.laidOut()) {
             for (int r = 0; r < rows; r++) {
                 labels[r] = slowRow(x, r * width, scratch, scores, r * outputs);
             }
             return;
         }
-        int w = trees.width();
-        for (int from = 0; from < rows; from += BLOCK) {
-            int to = Math.min(rows, from + BLOCK);
-            int[] k = scratch.keys;
-            for (int r = from, i = 0; r < to; r++) {
-                for (int j = r * width, end = j + w; j < end; j++) {
-                    k[i++] = TreeLayout.key(x[j]);
-                }
-            }
-            if (layout.oneOutputTrees() && to - from < 4) {
-                for (int r = from; r < to; r++) {
-                    sumRow(k, (r - from) * w, scratch.sums);
-                    labels[r] = finishSums(scratch, 0, scores, r * outputs);
-                }
-            } else if (layout.oneOutputTrees()) {
-                sumBlock(k, w, to - from, scratch.sums);
-                for (int r = from; r < to; r++) {
-                    labels[r] = finishSums(scratch, (r - from) * outputs, scores, r * outputs);
-                }
-            } else {
-                for (int r = from; r < to; r++) {
-                    labels[r] = manyWeightsRow(k, (r - from) * w, scratch, scores, r * outputs);
-                }
-            }
-            if (!layout.nanAsCompared()) {
-                for (int r = from; r < to; r++) {
-                    if (hasNaN(x, r * width)) {
-                        labels[r] = slowRow(x, r * width, scratch, scores, r * outputs);
+        if (conditions != null) {
+            byConditions(x, rows, width, scratch, scores, labels);
+        } else {
+            int w = trees.width();
+            int[] k = new int[Math.min(rows, BLOCK) * w];
+            for (int from = 0; from < rows; from += BLOCK) {
+                int to = Math.min(rows, from + BLOCK);
+                for (int r = from, i = 0; r < to; r++) {
+                    for (int j = r * width, end = j + w; j < end; j++) {
+                        k[i++] = TreeLayout.key(x[j]);
                     }
                 }
+                for (int r = from; r < to; r++) {
+                    labels[r] = leafByLeafRow(k, (r - from) * w, scratch, scores, r * outputs);
+                }
             }
+        }
+        if (!layout.nanAsCompared()) {
+            for (int r = 0; r < rows; r++) {
+                if (hasNaN(x, r * width)) {
+                    labels[r] = slowRow(x, r * width, scratch, scores, r * outputs);
+                }
+            }
+        }
+    }
+
+    /**
+     * One-output trees by {@link TreeConditions}: eight rows at a time down each tree in step, then a row at a time
+     * (its trees eight in step).
+     */
+    private void byConditions(float[] x, int rows, int width, Scratch scratch, float[] scores, int[] labels) {
+        int in = TreeConditions.IN_STEP;
+        byte[] condition = new byte[(rows < in ? 1 : in) * conditions.conditions()];
+        int r = 0;
+        for (; r + in <= rows; r += in) {
+            conditions.sumEightRows(x, r * width, width, condition, scratch.sums, outputs);
+            for (int i = 0; i < in; i++) {
+                labels[r + i] = finishSums(scratch, i * outputs, scores, (r + i) * outputs);
+            }
+        }
+        int[] leaf = r < rows ? new int[conditions.positions()] : null;
+        for (; r < rows; r++) {
+            conditions.sumRow(x, r * width, condition, leaf, scratch.sums, outputs);
+            labels[r] = finishSums(scratch, 0, scores, r * outputs);
         }
     }
 
     /** Scores rows of doubles, compared and summed in double as ONNX Runtime does, through the ensemble itself. */
     void scoreDoubles(double[] x, int rows, int width, float[] scores, int[] labels) {
-        Scratch scratch = new Scratch(0, outputs, 0, 0);
+        Scratch scratch = new Scratch(outputs, 0);
         for (int r = 0; r < rows; r++) {
             labels[r] = ensembleRow(x, r * width, false, scratch, scores, r * outputs);
-        }
-    }
-
-    /**
-     * Each row of {@code [from, to)} walks the trees one after another, its sum per output in float: eight rows at a
-     * time down each tree in step (then four, then one), each tree's {@link TreeLayout#depth} steps (a leaf its own
-     * child), so that no step tests for a leaf and the eight walks overlap. The child is picked by a conditional
-     * ({@code x > t ? 3 : 2}), measured 3-5 % faster a row here than {@link #leaf}'s shift (which one row's walk,
-     * where the two measured the same, keeps).
-     */
-    private void sumBlock(int[] k, int width, int rows, float[] sums) {
-        int[] nodes = layout.nodes();
-        int[] roots = layout.roots();
-        int[] depth = layout.depth();
-        int[] treeOutput = layout.treeOutput();
-        float[] leafValue = layout.leafValue();
-        Arrays.fill(sums, 0, rows * outputs, 0f);
-        for (int t = 0; t < roots.length; t++) {
-            int root = roots[t];
-            int steps = depth[t];
-            int s = treeOutput[t];
-            int r = 0;
-            for (; r + 8 <= rows; r += 8, s += 8 * outputs) {
-                int a0 = r * width;
-                int a1 = a0 + width;
-                int a2 = a1 + width;
-                int a3 = a2 + width;
-                int a4 = a3 + width;
-                int a5 = a4 + width;
-                int a6 = a5 + width;
-                int a7 = a6 + width;
-                int n0 = root;
-                int n1 = root;
-                int n2 = root;
-                int n3 = root;
-                int n4 = root;
-                int n5 = root;
-                int n6 = root;
-                int n7 = root;
-                for (int d = 0; d < steps; d++) {
-                    n0 = nodes[n0 + (k[a0 + nodes[n0]] > nodes[n0 + 1] ? 3 : 2)];
-                    n1 = nodes[n1 + (k[a1 + nodes[n1]] > nodes[n1 + 1] ? 3 : 2)];
-                    n2 = nodes[n2 + (k[a2 + nodes[n2]] > nodes[n2 + 1] ? 3 : 2)];
-                    n3 = nodes[n3 + (k[a3 + nodes[n3]] > nodes[n3 + 1] ? 3 : 2)];
-                    n4 = nodes[n4 + (k[a4 + nodes[n4]] > nodes[n4 + 1] ? 3 : 2)];
-                    n5 = nodes[n5 + (k[a5 + nodes[n5]] > nodes[n5 + 1] ? 3 : 2)];
-                    n6 = nodes[n6 + (k[a6 + nodes[n6]] > nodes[n6 + 1] ? 3 : 2)];
-                    n7 = nodes[n7 + (k[a7 + nodes[n7]] > nodes[n7 + 1] ? 3 : 2)];
-                }
-                sums[s] += leafValue[n0 >> 2];
-                sums[s + outputs] += leafValue[n1 >> 2];
-                sums[s + 2 * outputs] += leafValue[n2 >> 2];
-                sums[s + 3 * outputs] += leafValue[n3 >> 2];
-                sums[s + 4 * outputs] += leafValue[n4 >> 2];
-                sums[s + 5 * outputs] += leafValue[n5 >> 2];
-                sums[s + 6 * outputs] += leafValue[n6 >> 2];
-                sums[s + 7 * outputs] += leafValue[n7 >> 2];
-            }
-            for (; r + 4 <= rows; r += 4, s += 4 * outputs) {
-                int a0 = r * width;
-                int a1 = a0 + width;
-                int a2 = a1 + width;
-                int a3 = a2 + width;
-                int n0 = root;
-                int n1 = root;
-                int n2 = root;
-                int n3 = root;
-                for (int d = 0; d < steps; d++) {
-                    n0 = nodes[n0 + (k[a0 + nodes[n0]] > nodes[n0 + 1] ? 3 : 2)];
-                    n1 = nodes[n1 + (k[a1 + nodes[n1]] > nodes[n1 + 1] ? 3 : 2)];
-                    n2 = nodes[n2 + (k[a2 + nodes[n2]] > nodes[n2 + 1] ? 3 : 2)];
-                    n3 = nodes[n3 + (k[a3 + nodes[n3]] > nodes[n3 + 1] ? 3 : 2)];
-                }
-                sums[s] += leafValue[n0 >> 2];
-                sums[s + outputs] += leafValue[n1 >> 2];
-                sums[s + 2 * outputs] += leafValue[n2 >> 2];
-                sums[s + 3 * outputs] += leafValue[n3 >> 2];
-            }
-            for (; r < rows; r++, s += outputs) {
-                sums[s] += leafValue[leaf(nodes, root, steps, k, r * width) >> 2];
-            }
-        }
-    }
-
-    /**
-     * One row's sums per output in float, written at {@code sums[0]}: eight trees at a time in step (then four, then
-     * one; to the deepest's depth), so that their walks overlap, each tree's leaf added in tree order.
-     */
-    private void sumRow(int[] k, int at, float[] sums) {
-        int[] nodes = layout.nodes();
-        int[] roots = layout.roots();
-        int[] depth = layout.depth();
-        int[] treeOutput = layout.treeOutput();
-        float[] leafValue = layout.leafValue();
-        Arrays.fill(sums, 0, outputs, 0f);
-        int t = 0;
-        for (; t + 8 <= roots.length; t += 8) {
-            int n0 = roots[t];
-            int n1 = roots[t + 1];
-            int n2 = roots[t + 2];
-            int n3 = roots[t + 3];
-            int n4 = roots[t + 4];
-            int n5 = roots[t + 5];
-            int n6 = roots[t + 6];
-            int n7 = roots[t + 7];
-            int steps = Math.max(
-                    Math.max(Math.max(depth[t], depth[t + 1]), Math.max(depth[t + 2], depth[t + 3])),
-                    Math.max(Math.max(depth[t + 4], depth[t + 5]), Math.max(depth[t + 6], depth[t + 7])));
-            for (int d = 0; d < steps; d++) {
-                n0 = nodes[n0 + 2 + (int) (((long) nodes[n0 + 1] - k[at + nodes[n0]]) >>> 63)];
-                n1 = nodes[n1 + 2 + (int) (((long) nodes[n1 + 1] - k[at + nodes[n1]]) >>> 63)];
-                n2 = nodes[n2 + 2 + (int) (((long) nodes[n2 + 1] - k[at + nodes[n2]]) >>> 63)];
-                n3 = nodes[n3 + 2 + (int) (((long) nodes[n3 + 1] - k[at + nodes[n3]]) >>> 63)];
-                n4 = nodes[n4 + 2 + (int) (((long) nodes[n4 + 1] - k[at + nodes[n4]]) >>> 63)];
-                n5 = nodes[n5 + 2 + (int) (((long) nodes[n5 + 1] - k[at + nodes[n5]]) >>> 63)];
-                n6 = nodes[n6 + 2 + (int) (((long) nodes[n6 + 1] - k[at + nodes[n6]]) >>> 63)];
-                n7 = nodes[n7 + 2 + (int) (((long) nodes[n7 + 1] - k[at + nodes[n7]]) >>> 63)];
-            }
-            sums[treeOutput[t]] += leafValue[n0 >> 2];
-            sums[treeOutput[t + 1]] += leafValue[n1 >> 2];
-            sums[treeOutput[t + 2]] += leafValue[n2 >> 2];
-            sums[treeOutput[t + 3]] += leafValue[n3 >> 2];
-            sums[treeOutput[t + 4]] += leafValue[n4 >> 2];
-            sums[treeOutput[t + 5]] += leafValue[n5 >> 2];
-            sums[treeOutput[t + 6]] += leafValue[n6 >> 2];
-            sums[treeOutput[t + 7]] += leafValue[n7 >> 2];
-        }
-        for (; t + 4 <= roots.length; t += 4) {
-            int n0 = roots[t];
-            int n1 = roots[t + 1];
-            int n2 = roots[t + 2];
-            int n3 = roots[t + 3];
-            int steps = Math.max(Math.max(depth[t], depth[t + 1]), Math.max(depth[t + 2], depth[t + 3]));
-            for (int d = 0; d < steps; d++) {
-                n0 = nodes[n0 + 2 + (int) (((long) nodes[n0 + 1] - k[at + nodes[n0]]) >>> 63)];
-                n1 = nodes[n1 + 2 + (int) (((long) nodes[n1 + 1] - k[at + nodes[n1]]) >>> 63)];
-                n2 = nodes[n2 + 2 + (int) (((long) nodes[n2 + 1] - k[at + nodes[n2]]) >>> 63)];
-                n3 = nodes[n3 + 2 + (int) (((long) nodes[n3 + 1] - k[at + nodes[n3]]) >>> 63)];
-            }
-            sums[treeOutput[t]] += leafValue[n0 >> 2];
-            sums[treeOutput[t + 1]] += leafValue[n1 >> 2];
-            sums[treeOutput[t + 2]] += leafValue[n2 >> 2];
-            sums[treeOutput[t + 3]] += leafValue[n3 >> 2];
-        }
-        for (; t < roots.length; t++) {
-            sums[treeOutput[t]] += leafValue[leaf(nodes, roots[t], depth[t], k, at) >> 2];
         }
     }
 
@@ -238,8 +108,11 @@ final class TreeWalker {
         return node;
     }
 
-    /** A row of trees whose leaves weight several outputs: each reached leaf added as the ensemble adds it. */
-    private int manyWeightsRow(int[] k, int at, Scratch scratch, float[] scores, int scoresAt) {
+    /**
+     * A row walked tree after tree, each reached leaf added as the ensemble adds it: trees whose leaves weight several
+     * outputs, or too many nodes for {@link TreeConditions}.
+     */
+    private int leafByLeafRow(int[] k, int at, Scratch scratch, float[] scores, int scoresAt) {
         int[] nodes = layout.nodes();
         int[] roots = layout.roots();
         int[] depth = layout.depth();
@@ -288,12 +161,9 @@ final class TreeWalker {
         final double[] wide;
         final boolean[] has;
         final double[] row;
-        /** A block's rows as {@link TreeLayout#key}s, {@link TreeEnsemble#width} a row. */
-        final int[] keys;
 
-        Scratch(int rows, int outputs, int width, int read) {
-            this.keys = new int[rows * read];
-            this.sums = new float[Math.max(rows, 1) * outputs];
+        Scratch(int outputs, int width) {
+            this.sums = new float[TreeConditions.IN_STEP * outputs];
             this.wide = new double[outputs];
             this.has = new boolean[outputs];
             this.row = new double[width];
