@@ -32,7 +32,7 @@ import org.tabserve.model.onnx.graph.ml.SvmClassifier;
 /**
  * Issues 50 and 49: which engine costs less per row, on the three kinds of estimator the plain engine runs, each a
  * model of the bank notes taking their four floats: the bundled SVC ({@code svm}: model.onnx, 95 RBF vectors, Platt's
- * probabilities), a logistic regression ({@code linear}: {@code conformal/banknote-class-weak.onnx}, LinearClassifier
+ * probabilities), a logistic regression on the first two ({@code linear}: {@code conformal/banknote-class-weak.onnx}, LinearClassifier
  * and Normalizer) and the 100-tree × 31-leaf boosted trees ({@code trees}: {@code floor/banknote-hgb-100x31.onnx}).
  * One row (taken in turn from 1,000 rows of the data) and batches of those 1,000, through the plain graph and through
  * ONNX Runtime (one thread, as tabserve runs it), every output read. For the SVM also {@code before}: the kernel as the
@@ -48,7 +48,6 @@ import org.tabserve.model.onnx.graph.ml.SvmClassifier;
 public class PlainOrOrtBenchmark {
 
     static final int BATCH = 1_000;
-    private static final int WIDTH = 4;
     private static final String FIXTURES = "src/test/resources/org/tabserve/fixtures/";
 
     /** The model: {@code svm}, {@code linear} or {@code trees}. */
@@ -64,6 +63,8 @@ public class PlainOrOrtBenchmark {
     private float[][] ones;
     private int next;
     private float[] batch;
+    /** The model's features: the data's first columns (the weak linear model takes two). */
+    private int width;
 
     static Path file(String model) {
         return switch (model) {
@@ -79,6 +80,7 @@ public class PlainOrOrtBenchmark {
         Path path = file(model);
         OnnxGraph graph = OnnxGraph.read(path);
         input = graph.inputs().get(0).name();
+        width = model.equals("linear") ? 2 : 4;
         outputs = graph.outputs().stream().map(o -> o.name()).toList();
         plain = PlainGraph.compile(graph, outputs);
         for (OnnxNode node : graph.nodes()) {
@@ -93,16 +95,16 @@ public class PlainOrOrtBenchmark {
             session = env.createSession(path.toString(), options);
         }
         List<String> lines = Files.readAllLines(Path.of("data/BankNote_Authentication.csv"));
-        batch = new float[BATCH * WIDTH];
+        batch = new float[BATCH * width];
         for (int r = 0; r < BATCH; r++) {
             String[] fields = lines.get(1 + r % (lines.size() - 1)).split(",");
-            for (int c = 0; c < WIDTH; c++) {
-                batch[r * WIDTH + c] = Float.parseFloat(fields[c]);
+            for (int c = 0; c < width; c++) {
+                batch[r * width + c] = Float.parseFloat(fields[c]);
             }
         }
         ones = new float[BATCH][];
         for (int r = 0; r < BATCH; r++) {
-            ones[r] = java.util.Arrays.copyOfRange(batch, r * WIDTH, (r + 1) * WIDTH);
+            ones[r] = java.util.Arrays.copyOfRange(batch, r * width, (r + 1) * width);
         }
     }
 
@@ -156,7 +158,7 @@ public class PlainOrOrtBenchmark {
     }
 
     private float plain(float[] rows, int count) {
-        Map<String, PlainTensor> out = plain.run(Map.of(input, PlainTensor.floats(count, WIDTH, rows)));
+        Map<String, PlainTensor> out = plain.run(Map.of(input, PlainTensor.floats(count, width, rows)));
         float sum = 0;
         for (PlainTensor t : out.values()) {
             sum += t.type() == PlainTensor.Type.INT64 ? t.longs()[count - 1] : t.floats()[t.floats().length - 1];
@@ -165,7 +167,7 @@ public class PlainOrOrtBenchmark {
     }
 
     private float ort(float[] rows, int count) throws OrtException {
-        try (OnnxTensor x = OnnxTensor.createTensor(env, FloatBuffer.wrap(rows), new long[] {count, WIDTH});
+        try (OnnxTensor x = OnnxTensor.createTensor(env, FloatBuffer.wrap(rows), new long[] {count, width});
                 OrtSession.Result result = session.run(Map.of(input, x))) {
             float sum = 0;
             for (Map.Entry<String, OnnxValue> e : result) {
