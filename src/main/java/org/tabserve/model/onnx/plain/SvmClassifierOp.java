@@ -86,14 +86,15 @@ final class SvmClassifierOp implements PlainOp {
         float[] probabilities = new float[rows * classes];
         int[] label = new int[rows];
         SvmKernels.Scratch scratch = kernels.scratch(rows);
-        double[] sums = new double[pairs * Math.min(rows, SvmKernels.BLOCK)];
+        int blockRows = kernels.blockRows();
+        double[] sums = new double[pairs * Math.min(rows, blockRows)];
         float[] pairwise = new float[classes * classes];
         int[] votes = new int[classes];
         float[] p = new float[classes];
         float[] q = new float[classes * classes];
         float[] qp = new float[classes];
-        for (int first = 0; first < rows; first += SvmKernels.BLOCK) {
-            int block = Math.min(SvmKernels.BLOCK, rows - first);
+        for (int first = 0; first < rows; first += blockRows) {
+            int block = Math.min(blockRows, rows - first);
             kernels.block(values, first, block, scratch);
             decisions(scratch.kernels, block, sums);
             if (classes == 2) {

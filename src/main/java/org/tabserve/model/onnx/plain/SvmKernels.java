@@ -17,6 +17,13 @@ final class SvmKernels {
     static final int BLOCK = 128;
 
     /**
+     * The most kernels a block computes at once: an SVM of many vectors takes fewer rows a block, so that a run's
+     * scratch (four arrays of this many floats) stays within 256 KB, whatever the model (the bundled model's 95
+     * vectors take full blocks).
+     */
+    static final int KERNELS = 1 << 14;
+
+    /**
      * The fewest rows whose squares are laid out for SIMD loops: below, copying each row's values once per vector
      * costs more than the scalar loop it saves.
      */
@@ -66,9 +73,14 @@ final class SvmKernels {
         }
     }
 
-    /** @return scratch for a run of {@code rows} rows, in blocks of up to {@link #BLOCK} */
+    /** @return the rows of a block: {@link #BLOCK}, fewer for an SVM of more than {@link #KERNELS} / BLOCK vectors */
+    int blockRows() {
+        return Math.max(1, Math.min(BLOCK, KERNELS / Math.max(1, vectors)));
+    }
+
+    /** @return scratch for a run of {@code rows} rows, in blocks of up to {@link #blockRows} */
     Scratch scratch(int rows) {
-        return new Scratch(Math.min(rows, BLOCK));
+        return new Scratch(Math.min(rows, blockRows()));
     }
 
     /**
@@ -76,7 +88,7 @@ final class SvmKernels {
      * {@code into.kernels}: row {@code r}'s (of the block) of vector {@code v} at {@code v * rows + r}.
      *
      * @param x    rows of {@code features} floats, one after another
-     * @param rows from 1 to {@link #BLOCK}, and no more than the rows {@code into} was made for
+     * @param rows from 1 to {@link #blockRows}, and no more than the rows {@code into} was made for
      */
     void block(float[] x, int first, int rows, Scratch into) {
         float[] byFeature = into.byFeature;

@@ -41,7 +41,7 @@ class SvmBlocksTest {
     })
     void everyKernelAnswersAsOnnxRuntimeInBatchesOfEverySize(SvmClassifier.Kernel kernel, int classes)
             throws Exception {
-        byte[] model = svc(kernel, classes, new SplittableRandom(kernel.ordinal() * 10L + classes));
+        byte[] model = svc(kernel, classes, 3, new SplittableRandom(kernel.ordinal() * 10L + classes));
         for (int rows : new int[] {1, SvmKernels.LAID_OUT - 1, SvmKernels.LAID_OUT, 300}) {
             int finite = AgainstOrt.assertSame(
                     kernel + ", " + classes + " classes, " + rows + " rows",
@@ -50,6 +50,14 @@ class SvmBlocksTest {
                     rows(rows, new SplittableRandom(rows)));
             assertEquals(rows * classes, finite, "every probability compared");
         }
+    }
+
+    @Test
+    void anSvmOfManyVectorsTakesFewerRowsABlockAndAnswersAsOnnxRuntime() throws Exception {
+        byte[] model = svc(SvmClassifier.Kernel.RBF, 2, 400, new SplittableRandom(3));
+        SvmKernels kernels = new SvmKernels(SvmClassifier.read(MlModels.attributes(model)));
+        assertTrue(kernels.blockRows() < SvmKernels.BLOCK && kernels.blockRows() > 1, kernels.blockRows() + " rows");
+        AgainstOrt.assertSame("800 to 808 vectors", model, MlModels.FLOAT, rows(100, new SplittableRandom(4)));
     }
 
     @Test
@@ -81,12 +89,12 @@ class SvmBlocksTest {
         assertTrue(Math.abs(two[0] + two[1] - 1) < 1e-6, two[0] + " + " + two[1]);
     }
 
-    /** A random SVC in libsvm's layout with Platt's probabilities: 3 to 7 vectors a class. */
-    private static byte[] svc(SvmClassifier.Kernel kernel, int classes, SplittableRandom random) {
+    /** A random SVC in libsvm's layout with Platt's probabilities: {@code least} to {@code least + 4} vectors a class. */
+    private static byte[] svc(SvmClassifier.Kernel kernel, int classes, int least, SplittableRandom random) {
         long[] perClass = new long[classes];
         int vectors = 0;
         for (int c = 0; c < classes; c++) {
-            perClass[c] = 3 + random.nextInt(5);
+            perClass[c] = least + random.nextInt(5);
             vectors += (int) perClass[c];
         }
         int pairs = classes * (classes - 1) / 2;
