@@ -20,8 +20,9 @@ import org.tabserve.model.onnx.plain.Unsupported;
  * Java ({@link PlainEngine}) and then gives ONNX Runtime's answers ({@link OrtAgreement}) on every row it is tried on
  * (the card's background and example rows and {@value #GENERATED} rows drawn within the card's ranges and categories,
  * an eighth of the values missing where a feature may be, then the {@link EdgeRows}: zeros, overflowing squares,
- * denormals), in batches of one and of {@link PlainEngine#MAX_ROWS}; a row neither answers finitely agrees. Any other answer keeps the model on ONNX Runtime, and says
- * why. Where ONNX Runtime is known to be wrong ({@link OrtKnownErrors}), the plain engine is checked with that error
+ * denormals), in batches of one and of {@link PlainEngine#MAX_ROWS}, and all at once when the graph runs batches of
+ * every size ({@link PlainEngine#takesEveryBatch}); a row neither answers finitely agrees. Any other answer keeps the
+ * model on ONNX Runtime, and says why. Where ONNX Runtime is known to be wrong ({@link OrtKnownErrors}), the plain engine is checked with that error
  * made on purpose, and then answers every batch, with the error named on the engine's note. The setting
  * {@link Engine#SETTING} = {@code onnxruntime} keeps every model on ONNX Runtime.
  */
@@ -87,6 +88,17 @@ final class PlainCheck {
                                     + " which is wrong on this graph: " + errors.words() + ". Plain Java computes the"
                                     + " operator as ONNX defines it, and gave ONNX Runtime's answers on the "
                                     + rows.size() + " rows it was checked on once made to leave that out too"));
+            return;
+        }
+        if (plain.takesEveryBatch()) {
+            model.use(
+                    plain,
+                    new Engine(
+                            Engine.PLAIN_JAVA,
+                            "single rows and batches of every size are computed in plain Java (" + plain.nodes()
+                                    + " nodes), which costs less a row than ONNX Runtime for its operators, in large"
+                                    + " batches too, and gave ONNX Runtime's answers on the " + rows.size()
+                                    + " rows it was checked on"));
             return;
         }
         model.use(
@@ -182,7 +194,10 @@ final class PlainCheck {
         }
         Batch batch = Batch.of(signature, rows);
         List<Prediction> reference = model.predictOnnxRuntime(batch);
-        for (int size : new int[] {1, PlainEngine.MAX_ROWS}) {
+        int[] sizes = plain.takesEveryBatch()
+                ? new int[] {1, PlainEngine.MAX_ROWS, batch.size()}
+                : new int[] {1, PlainEngine.MAX_ROWS};
+        for (int size : sizes) {
             for (int from = 0; from < batch.size(); from += size) {
                 int count = Math.min(size, batch.size() - from);
                 List<Prediction> answers;

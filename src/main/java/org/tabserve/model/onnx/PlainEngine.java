@@ -18,13 +18,19 @@ import org.tabserve.model.onnx.plain.Unsupported;
  * A model's small batches run by its graph compiled to plain Java ({@link PlainGraph}) instead of an ONNX Runtime
  * call: the batch's typed columns become the graph's inputs as they are, and its values are decoded by the model's
  * own {@link OutputDecoder}. One ONNX Runtime call costs about 4 µs of CPU from one thread and 6.5–8.6 µs from 16 at
- * once (bench/RESULTS.md, issue 38), more than a small model's arithmetic; per row in large batches it is cheaper,
- * so batches of more than {@value #MAX_ROWS} rows stay on ONNX Runtime, except where ONNX Runtime is known to be wrong
- * ({@link OrtKnownErrors}: {@link #everyBatch}).
+ * once (bench/RESULTS.md, issue 38), more than a small model's arithmetic. Per row in large batches ONNX Runtime is
+ * cheaper for some operators and dearer for others: a graph whose operators all cost less in plain Java
+ * ({@link PlainGraph#cheaperInLargeBatches}: the tree ensembles and the SVM, measured) runs batches of every size here;
+ * any other keeps batches of more than {@value #MAX_ROWS} rows on ONNX Runtime, except where ONNX Runtime is known to
+ * be wrong ({@link OrtKnownErrors}: {@link #everyBatch}). The choice follows from the graph alone, never from a
+ * timing, so a model's answers never depend on the machine's load.
  */
 final class PlainEngine {
 
-    /** The most rows a plain run takes; larger batches go to ONNX Runtime, whose per-row cost is lower. */
+    /**
+     * The most rows a plain run takes for a graph not {@link PlainGraph#cheaperInLargeBatches cheaper in large
+     * batches}; larger batches go to ONNX Runtime, whose per-row cost is lower there.
+     */
     static final int MAX_ROWS = 16;
 
     private final PlainGraph graph;
@@ -53,7 +59,8 @@ final class PlainEngine {
                 throw new Unsupported("input '" + input.name() + "' of type " + input.type());
             }
         }
-        return new PlainEngine(PlainGraph.compile(graph, outputs), signature, MAX_ROWS);
+        PlainGraph plain = PlainGraph.compile(graph, outputs);
+        return new PlainEngine(plain, signature, plain.cheaperInLargeBatches() ? Integer.MAX_VALUE : MAX_ROWS);
     }
 
     /**
@@ -96,6 +103,11 @@ final class PlainEngine {
     /** @return the most rows a batch it runs may have: {@link #MAX_ROWS}, or every batch */
     int maxRows() {
         return maxRows;
+    }
+
+    /** @return whether it runs batches of every size: its graph is cheaper in large batches, or {@link #everyBatch} */
+    boolean takesEveryBatch() {
+        return maxRows == Integer.MAX_VALUE;
     }
 
     /** @return how many nodes a run computes */

@@ -15,8 +15,17 @@ final class Coupling {
      * @param p         receives the k class probabilities
      */
     static void probabilities(int k, float[] pairwise, float[] p) {
-        float[] q = new float[k * k];
-        float[] qp = new float[k];
+        probabilities(k, pairwise, p, new float[k * k], new float[k]);
+    }
+
+    /**
+     * As {@link #probabilities(int, float[], float[])}, in the caller's scratch arrays (a run's, reused row after row).
+     *
+     * @param q  {@code k × k} floats, overwritten
+     * @param qp {@code k} floats, overwritten
+     */
+    static void probabilities(int k, float[] pairwise, float[] p, float[] q, float[] qp) {
+        java.util.Arrays.fill(q, 0, k * k, 0f);
         float eps = 0.005f / k;
         for (int i = 0; i < k; i++) {
             p[i] = 1.0f / k;
@@ -55,5 +64,52 @@ final class Coupling {
                 }
             }
         }
+    }
+
+    /**
+     * {@link #probabilities} for two classes, the same float operations in the same order on locals instead of arrays
+     * (so the same answers, bit for bit): what a binary SVC computes once a row.
+     *
+     * @param first the probability of class 0 against class 1 ({@code pairwise[0*2 + 1]})
+     * @param out   receives the probabilities of class 0 and 1 at {@code at} and {@code at + 1}
+     */
+    static void ofTwo(float first, float[] out, int at) {
+        float r01 = first;
+        float r10 = 1 - first;
+        float q00 = 0f + r10 * r10;
+        float q01 = -r10 * r01;
+        float q10 = q01;
+        float q11 = 0f + r01 * r01;
+        float p0 = 1.0f / 2;
+        float p1 = 1.0f / 2;
+        float eps = 0.005f / 2;
+        for (int loop = 0; loop < 100; loop++) {
+            float qp0 = (0f + q00 * p0) + q01 * p1;
+            float pqp = 0f + p0 * qp0;
+            float qp1 = (0f + q10 * p0) + q11 * p1;
+            pqp += p1 * qp1;
+            float maxError = Math.max(Math.max(0f, Math.abs(qp0 - pqp)), Math.abs(qp1 - pqp));
+            if (maxError < eps) {
+                break;
+            }
+            // i = 0
+            float diff = (-qp0 + pqp) / q00;
+            p0 += diff;
+            pqp = (pqp + diff * (diff * q00 + 2 * qp0)) / (1 + diff) / (1 + diff);
+            qp0 = (qp0 + diff * q00) / (1 + diff);
+            p0 /= (1 + diff);
+            qp1 = (qp1 + diff * q01) / (1 + diff);
+            p1 /= (1 + diff);
+            // i = 1
+            diff = (-qp1 + pqp) / q11;
+            p1 += diff;
+            pqp = (pqp + diff * (diff * q11 + 2 * qp1)) / (1 + diff) / (1 + diff);
+            qp0 = (qp0 + diff * q10) / (1 + diff);
+            p0 /= (1 + diff);
+            qp1 = (qp1 + diff * q11) / (1 + diff);
+            p1 /= (1 + diff);
+        }
+        out[at] = p0;
+        out[at + 1] = p1;
     }
 }

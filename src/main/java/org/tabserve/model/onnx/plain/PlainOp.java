@@ -12,4 +12,14 @@ interface PlainOp {
      * @return the node's outputs, in the node's order
      */
     PlainTensor[] apply(PlainTensor[] inputs);
+
+    /**
+     * Whether a row of a large batch costs less here than in ONNX Runtime, as measured with JMH on one thread
+     * ({@code PlainOrOrtBenchmark}; bench/RESULTS.notes.md, "Plain Java for large batches"): a fixed property of the
+     * operator, never timed at load, so that which engine answers a batch never depends on the machine's load.
+     * No by default (an operator not measured); the copying operators are neither ({@link PlainGraph}).
+     */
+    default boolean cheaperInLargeBatches() {
+        return false;
+    }
 }
