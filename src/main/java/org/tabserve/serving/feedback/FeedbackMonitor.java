@@ -11,6 +11,7 @@ import org.tabserve.model.Model;
 import org.tabserve.model.Prediction;
 import org.tabserve.model.PredictionColumns;
 import org.tabserve.model.Task;
+import org.tabserve.repository.VersionKey;
 import org.tabserve.serving.limits.MemoryBudget;
 
 /**
@@ -124,20 +125,6 @@ public final class FeedbackMonitor {
         }
     }
 
-    record Key(String name, long version) {
-        // Written out: the record's own equals and hashCode go through method handles that C2 did not inline at
-        // this depth (a request's counters look a key up four times; JFR showed DirectMethodHandle frames under it).
-        @Override
-        public boolean equals(Object other) {
-            return other instanceof Key key && key.version == version && key.name.equals(name);
-        }
-
-        @Override
-        public int hashCode() {
-            return name.hashCode() * 31 + Long.hashCode(version);
-        }
-    }
-
     /**
      * A version's answers and figures, the range its labels may have (a regressor's), and the model instance they are
      * for: a reloaded version starts anew.
@@ -145,7 +132,7 @@ public final class FeedbackMonitor {
     record Entry(
             Model model, RecentAnswers answers, LivePerformance performance, Confidence confidence, LabelRange range) {}
 
-    private final Map<Key, Entry> entries = new ConcurrentHashMap<>();
+    private final Map<VersionKey, Entry> entries = new ConcurrentHashMap<>();
     private final LongSupplier nanoClock;
     private volatile AnswerRoom room = new AnswerRoom(0);
     /** The fleet's store of answers kept for labels, or null: each replica keeps its own ({@link #share}). */
@@ -161,7 +148,7 @@ public final class FeedbackMonitor {
         FeedbackSeries.register(registry, this);
     }
 
-    void each(java.util.function.BiConsumer<Key, Entry> action) {
+    void each(java.util.function.BiConsumer<VersionKey, Entry> action) {
         entries.forEach(action);
     }
 
@@ -266,7 +253,7 @@ public final class FeedbackMonitor {
     }
 
     private Entry entry(String name, long version, Model model) {
-        Key key = new Key(name, version);
+        VersionKey key = new VersionKey(name, version);
         Entry entry = entries.get(key);
         if (entry == null || entry.model() != model) {
             entry = entries.compute(key, (k, before) -> {
@@ -309,13 +296,13 @@ public final class FeedbackMonitor {
      *         ({@code model}); empty before it has scored anything
      */
     public Optional<Performance> of(String name, long version, Model model) {
-        Entry entry = entries.get(new Key(name, version));
+        Entry entry = entries.get(new VersionKey(name, version));
         return entry == null || entry.model() != model
                 ? Optional.empty()
-                : Optional.of(of(new Key(name, version), entry));
+                : Optional.of(of(new VersionKey(name, version), entry));
     }
 
-    Performance of(Key key, Entry entry) {
+    Performance of(VersionKey key, Entry entry) {
         double[] sums = entry.performance().recent(nanoClock.getAsLong());
         SharedAnswers store = shared;
         double[] fleet = store == null ? null : store.recent(key.name(), key.version());
@@ -381,7 +368,7 @@ public final class FeedbackMonitor {
 
     /** Version {@code version} of model {@code name} is no longer served: its answers and figures go. */
     public void forget(String name, long version) {
-        Entry entry = entries.remove(new Key(name, version));
+        Entry entry = entries.remove(new VersionKey(name, version));
         if (entry != null) {
             entry.answers().clear();
         }

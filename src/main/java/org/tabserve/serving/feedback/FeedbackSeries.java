@@ -3,6 +3,7 @@ package org.tabserve.serving.feedback;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import org.tabserve.repository.VersionKey;
 
 /**
  * The live performance series in {@code /metrics}, read from {@link FeedbackMonitor} at each scrape: the labels by
@@ -80,7 +81,7 @@ final class FeedbackSeries {
             String name,
             String help,
             String[] labels,
-            java.util.function.BiFunction<FeedbackMonitor.Key, FeedbackMonitor.Entry, Double> figure) {
+            java.util.function.BiFunction<VersionKey, FeedbackMonitor.Entry, Double> figure) {
         GaugeWithCallback.builder()
                 .name(name)
                 .help(help + ", by model and version")

@@ -5,6 +5,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import org.tabserve.repository.VersionKey;
 
 /**
  * The feedback series that add up across replicas: each version's labels answered right (classifiers) and their
@@ -18,7 +19,7 @@ final class FleetCounters {
 
     static void register(
             PrometheusRegistry registry,
-            Consumer<BiConsumer<FeedbackMonitor.Key, FeedbackMonitor.Entry>> each,
+            Consumer<BiConsumer<VersionKey, FeedbackMonitor.Entry>> each,
             Supplier<SharedAnswers> shared) {
         CounterWithCallback.builder()
                 .name("tabserve_feedback_correct")

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.LongFunction;
 import org.tabserve.model.Model;
+import org.tabserve.repository.VersionKey;
 
 /**
  * Joins a feedback request's labels to the answers they name, each to the version that answered it (a canary's or
@@ -177,7 +178,7 @@ final class LabelJoins {
             String name,
             long version,
             FeedbackMonitor.Entry entry,
-            Map<FeedbackMonitor.Key, FeedbackMonitor.Entry> entries,
+            Map<VersionKey, FeedbackMonitor.Entry> entries,
             long now,
             List<FeedbackMonitor.Label> labels) {
         Model model = entry.model();

@@ -12,6 +12,7 @@ import java.util.function.ToLongFunction;
 import org.tabserve.model.Batch;
 import org.tabserve.model.LiveProfile;
 import org.tabserve.model.Model;
+import org.tabserve.repository.VersionKey;
 
 /**
  * Each served model version's {@link LiveProfile}, fed where every route's scored batches are counted (by the
@@ -21,20 +22,6 @@ import org.tabserve.model.Model;
  * is computed: {@link #worst} and each scrape of the drift gauge.
  */
 public final class DriftMonitor {
-
-    private record Key(String name, long version) {
-        // Written out: the record's own equals and hashCode go through method handles that C2 did not inline at
-        // this depth (a request's counters look a key up four times; JFR showed DirectMethodHandle frames under it).
-        @Override
-        public boolean equals(Object other) {
-            return other instanceof Key key && key.version == version && key.name.equals(name);
-        }
-
-        @Override
-        public int hashCode() {
-            return name.hashCode() * 31 + Long.hashCode(version);
-        }
-    }
 
     /**
      * A profile, the model instance it counts for, and its worst drift by minute: a reloaded version starts a new
@@ -53,7 +40,7 @@ public final class DriftMonitor {
     public static final List<Double> NO_MINUTES =
             java.util.Collections.nCopies(RecentRequests.HOUR_BUCKETS, Double.NaN);
 
-    private final Map<Key, Entry> profiles = new ConcurrentHashMap<>();
+    private final Map<VersionKey, Entry> profiles = new ConcurrentHashMap<>();
     private final LongSupplier nanoClock;
 
     /** Registers the drift series in {@code registry}, read from the profiles at each scrape. */
@@ -119,13 +106,13 @@ public final class DriftMonitor {
                 .register(registry);
     }
 
-    private void each(java.util.function.BiConsumer<Key, LiveProfile.LiveFeature> action) {
+    private void each(java.util.function.BiConsumer<VersionKey, LiveProfile.LiveFeature> action) {
         profiles.forEach((key, entry) -> entry.profile().snapshot().forEach(feature -> action.accept(key, feature)));
     }
 
     /** Counts {@code batch}, which {@code model}, version {@code version} of {@code name}, scored. */
     public void record(String name, long version, Model model, Batch batch) {
-        Key key = new Key(name, version);
+        VersionKey key = new VersionKey(name, version);
         Entry entry = profiles.get(key);
         if (entry == null || entry.model() != model) {
             entry = profiles.compute(
@@ -169,7 +156,7 @@ public final class DriftMonitor {
     }
 
     private Entry entry(String name, long version, Model model) {
-        Entry entry = profiles.get(new Key(name, version));
+        Entry entry = profiles.get(new VersionKey(name, version));
         return entry == null || entry.model() != model ? null : entry;
     }
 
@@ -190,7 +177,7 @@ public final class DriftMonitor {
 
     /** Version {@code version} of model {@code name} is no longer served: its profile goes. */
     public void forget(String name, long version) {
-        profiles.remove(new Key(name, version));
+        profiles.remove(new VersionKey(name, version));
     }
 
     /** Model {@code name} is gone: the profiles of all its versions go too. */

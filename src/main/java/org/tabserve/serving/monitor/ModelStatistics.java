@@ -3,6 +3,7 @@ package org.tabserve.serving.monitor;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import org.tabserve.repository.VersionKey;
 
 /**
  * Each served model version's cumulative inference statistics since it was loaded, in the terms of the Open Inference
@@ -12,20 +13,6 @@ import java.util.concurrent.atomic.LongAdder;
  * add to it; no lock.
  */
 public final class ModelStatistics {
-
-    private record Key(String name, long version) {
-        // Written out: the record's own equals and hashCode go through method handles that C2 did not inline at
-        // this depth (a request's counters look a key up four times; JFR showed DirectMethodHandle frames under it).
-        @Override
-        public boolean equals(Object other) {
-            return other instanceof Key key && key.version == version && key.name.equals(name);
-        }
-
-        @Override
-        public int hashCode() {
-            return name.hashCode() * 31 + Long.hashCode(version);
-        }
-    }
 
     /** One version's counters. */
     private static final class Counts {
@@ -58,10 +45,10 @@ public final class ModelStatistics {
             long failures,
             long failureNanos) {}
 
-    private final Map<Key, Counts> counts = new ConcurrentHashMap<>();
+    private final Map<VersionKey, Counts> counts = new ConcurrentHashMap<>();
 
     private Counts counts(String name, long version) {
-        return counts.computeIfAbsent(new Key(name, version), k -> new Counts());
+        return counts.computeIfAbsent(new VersionKey(name, version), k -> new Counts());
     }
 
     /** A model call of {@code rows} rows. */
@@ -81,12 +68,12 @@ public final class ModelStatistics {
 
     /** Drops an unloaded version's figures: a version loaded again starts from nothing, as its live profile does. */
     public void forget(String name, long version) {
-        counts.remove(new Key(name, version));
+        counts.remove(new VersionKey(name, version));
     }
 
     /** @return the figures of version {@code version} of {@code name}: zeros for one that has not been asked for */
     public Snapshot of(String name, long version) {
-        Counts c = counts.get(new Key(name, version));
+        Counts c = counts.get(new VersionKey(name, version));
         if (c == null) {
             return new Snapshot(name, version, 0, 0, 0, 0, 0, 0, 0);
         }
