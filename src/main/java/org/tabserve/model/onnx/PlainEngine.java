@@ -1,7 +1,6 @@
 package org.tabserve.model.onnx;
 
 import java.lang.reflect.Array;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
@@ -75,19 +74,12 @@ final class PlainEngine {
             int lo = from * width;
             int hi = (from + count) * width;
             Object data = batch.data(i);
-            boolean whole = lo == 0 && hi == Array.getLength(data); // no operator writes its inputs
+            Object part = lo == 0 && hi == Array.getLength(data) ? data : slice(data, lo, hi);
             PlainTensor tensor = switch (input.type()) {
-                case FLOAT ->
-                    PlainTensor.floats(
-                            count, width, whole ? (float[]) data : Arrays.copyOfRange((float[]) data, lo, hi));
-                case DOUBLE ->
-                    PlainTensor.doubles(
-                            count, width, whole ? (double[]) data : Arrays.copyOfRange((double[]) data, lo, hi));
-                case INT64 ->
-                    PlainTensor.longs(count, width, whole ? (long[]) data : Arrays.copyOfRange((long[]) data, lo, hi));
-                case STRING ->
-                    PlainTensor.strings(
-                            count, width, whole ? (String[]) data : Arrays.copyOfRange((String[]) data, lo, hi));
+                case FLOAT -> PlainTensor.floats(count, width, (float[]) part);
+                case DOUBLE -> PlainTensor.doubles(count, width, (double[]) part);
+                case INT64 -> PlainTensor.longs(count, width, (long[]) part);
+                case STRING -> PlainTensor.strings(count, width, (String[]) part);
                 default -> throw new IllegalStateException("input type " + input.type());
             };
             given.put(input.name(), input.rank() == 1 ? tensor.asRank1() : tensor);
@@ -98,6 +90,13 @@ final class PlainEngine {
     /** @return the same engine for batches of every size: for a graph on which ONNX Runtime is known to be wrong */
     PlainEngine everyBatch() {
         return new PlainEngine(graph, signature, Integer.MAX_VALUE);
+    }
+
+    /** @return elements {@code [lo, hi)} of the array {@code data}, copied into an array of the same type */
+    private static Object slice(Object data, int lo, int hi) {
+        Object part = Array.newInstance(data.getClass().getComponentType(), hi - lo);
+        System.arraycopy(data, lo, part, 0, hi - lo);
+        return part;
     }
 
     /** @return the most rows a batch it runs may have: {@link #MAX_ROWS}, or every batch */

@@ -100,9 +100,7 @@ final class SvmClassifierOp implements PlainOp {
             if (classes == 2) {
                 for (int r = 0; r < block; r++) {
                     double sum = sums[r];
-                    float probability = SvmClassifier.plattProbability((float) sum, probA[0], probB[0]);
-                    probability = Math.min(Math.max(probability, 1.0e-7f), 1 - 1.0e-7f);
-                    Coupling.ofTwo(probability, probabilities, (first + r) * 2);
+                    Coupling.ofTwo(pairProbability(sum, 0), probabilities, (first + r) * 2);
                     label[first + r] = sum > 0 ? 0 : 1;
                 }
                 continue;
@@ -114,8 +112,7 @@ final class SvmClassifierOp implements PlainOp {
                     for (int j = i + 1; j < classes; j++, pair++) {
                         double sum = sums[pair * block + r];
                         votes[sum > 0 ? i : j]++;
-                        float probability = SvmClassifier.plattProbability((float) sum, probA[pair], probB[pair]);
-                        probability = Math.min(Math.max(probability, 1.0e-7f), 1 - 1.0e-7f);
+                        float probability = pairProbability(sum, pair);
                         pairwise[i * classes + j] = probability;
                         pairwise[j * classes + i] = 1 - probability;
                     }
@@ -132,6 +129,12 @@ final class SvmClassifierOp implements PlainOp {
             }
         }
         return new PlainTensor[] {labels.of(label), PlainTensor.floats(rows, classes, probabilities)};
+    }
+
+    /** Pair {@code pair}'s probability of its first class from its decision value: Platt's, kept within (0, 1). */
+    private float pairProbability(double sum, int pair) {
+        float probability = SvmClassifier.plattProbability((float) sum, probA[pair], probB[pair]);
+        return Math.min(Math.max(probability, 1.0e-7f), 1 - 1.0e-7f);
     }
 
     /**
