@@ -41,7 +41,6 @@ final class ArrowMessages extends MessageChannelReader {
     }
 
     private static final int CONTINUATION = 0xFFFFFFFF;
-    private static final byte[] FILE_MAGIC = {'A', 'R', 'R', 'O', 'W', '1'};
 
     private final Input input;
     private final Reserve reserve;
@@ -108,7 +107,7 @@ final class ArrowMessages extends MessageChannelReader {
     /** Skips an Arrow IPC file's leading magic ({@code ARROW1} and two bytes of padding), if the input has it. */
     private void skipFileMagic() throws IOException {
         byte[] start = input.take(8);
-        if (start.length == 8 && java.util.Arrays.equals(java.util.Arrays.copyOf(start, 6), FILE_MAGIC)) {
+        if (start.length == 8 && ForeignFormats.begins(start, "ARROW1")) {
             return;
         }
         input.pushBack(start, null);

@@ -4,8 +4,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Names the format a body sent as one format begins like, from its first bytes, so that a refusal can say what was
- * sent and how to send it instead: Feather V1 (pandas' {@code feather-format} before pyarrow), Parquet, Arrow, gzip,
- * zip, an Arrow stream or text.
+ * sent and how to send it instead: Feather V1 (pandas' {@code feather-format} before pyarrow), Parquet, an Arrow IPC
+ * file or stream, gzip, zip or text.
  */
 final class ForeignFormats {
 
@@ -42,7 +42,8 @@ final class ForeignFormats {
         return null;
     }
 
-    private static boolean begins(byte[] start, String magic) {
+    /** @return whether {@code start} begins with {@code magic}'s bytes (ISO-8859-1) */
+    static boolean begins(byte[] start, String magic) {
         byte[] m = magic.getBytes(StandardCharsets.ISO_8859_1);
         if (start.length < m.length) {
             return false;

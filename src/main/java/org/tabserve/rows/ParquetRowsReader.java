@@ -187,7 +187,7 @@ public final class ParquetRowsReader extends TypedColumnsReader {
             n = in.readNBytes(start, 0, start.length);
         }
         start = Arrays.copyOf(start, n);
-        if (n >= 4 && start[0] == 'P' && start[1] == 'A' && start[2] == 'R' && start[3] == '1') {
+        if (ForeignFormats.begins(start, "PAR1")) {
             return;
         }
         String named = ForeignFormats.named(start);
