@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.tabserve.model.Explainer;
 import org.tabserve.model.Model;
+import org.tabserve.repository.VersionKey;
 
 /**
  * One {@link Explainer} per served model version, kept between requests, so that the background sample's answers
@@ -22,15 +23,13 @@ final class ModelExplainers {
      */
     static final int MAX_VERSIONS = 64;
 
-    private record Key(String name, long version) {}
-
     /** The model an explainer was built for, so that a version reloaded under the same number gets a new one. */
     private record Kept(Model model, Explainer explainer) {}
 
     private final boolean structural;
-    private final Map<Key, Kept> kept = new LinkedHashMap<>(16, 0.75f, true) {
+    private final Map<VersionKey, Kept> kept = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<Key, Kept> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<VersionKey, Kept> eldest) {
             return size() > MAX_VERSIONS;
         }
     };
@@ -45,7 +44,7 @@ final class ModelExplainers {
      * for that very model, or a new one, kept from now on.
      */
     synchronized Explainer of(String name, long version, Model model) {
-        Key key = new Key(name, version);
+        VersionKey key = new VersionKey(name, version);
         Kept found = kept.get(key);
         if (found == null || found.model() != model) {
             found = new Kept(model, new Explainer(model, model.card().background(), structural));
@@ -56,7 +55,7 @@ final class ModelExplainers {
 
     /** Drops the explainer of a version that was unloaded or reloaded. */
     synchronized void forget(String name, long version) {
-        kept.remove(new Key(name, version));
+        kept.remove(new VersionKey(name, version));
     }
 
     /** @return how many versions' explainers are kept */

@@ -4,6 +4,7 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
+import java.util.TreeSet;
 
 /**
  * The share of the heap that requests may fill at once with what they hold for a while (rows kept or scored ahead
@@ -31,7 +32,7 @@ public final class MemoryBudget {
     private final long capacity;
     private long used; // guarded by this
     private long opened; // guarded by this: reservations opened, each one's number its age
-    private final java.util.TreeSet<Long> waiting = new java.util.TreeSet<>(); // guarded by this: waiters' numbers
+    private final TreeSet<Long> waiting = new TreeSet<>(); // guarded by this: waiters' numbers
 
     MemoryBudget(long capacity) {
         if (capacity <= 0) {
@@ -111,6 +112,9 @@ public final class MemoryBudget {
         if (used + bytes <= capacity && noOlderWaiter(number)) {
             used += bytes;
             return true;
+        }
+        if (waitNanos <= 0) {
+            return false;
         }
         long deadline = System.nanoTime() + waitNanos;
         waiting.add(number);
