@@ -18,8 +18,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The short form of {@code bench/soak} as a leak check: 45 s of mixed valid and invalid requests over every route
  * against {@code java -jar target/tabserve.war}, every answer with the status it must get, no socket error, and
- * resident memory after the warm-up flat within the script's allowance (the heap is fixed and touched at start, so
- * growth is native memory). Needs Debian's wrk, which {@code .ci/run} installs.
+ * resident memory in use after the warm-up flat within the script's allowance (README's flags with the heap fixed and
+ * touched at start, so growth is native memory; each reading follows a trim of the C allocator's free pages, so
+ * growth is memory still held). Needs Debian's wrk, which {@code .ci/run} installs.
  */
 class SoakIT {
 
