@@ -19,8 +19,9 @@ import org.tabserve.launcher.TabserveServer;
 /**
  * Issue 51, item 4, in Chromium at 1280 and 360 px: the form of a calibrated classifier says how sure its answer is
  * in words that do not read as the answer's probability (beside the probability bars, "Genuine, at 90 %" read as a
- * 90 % chance), shown whole at both widths with no sideways scroll. Screenshots: {@code sureness-1280.png} and
- * {@code sureness-360.png}.
+ * 90 % chance), shown whole at both widths with no sideways scroll; so are a regressor's interval and a set that
+ * holds both classes. Screenshots: {@code sureness-1280.png}, {@code sureness-360.png}, and docs/routes.md's
+ * {@code form-coverage-1280.png} and {@code form-prediction-set-1280.png} (with {@code -Dtabserve.screenshots=true}).
  */
 class SurenessBrowserTest extends ChromiumTests {
 
@@ -62,6 +63,42 @@ class SurenessBrowserTest extends ChromiumTests {
             assertFalse(words.contains("seen few rows"), words);
             assertEquals(0, browser.sidewaysOverflow(), size + ": the page scrolls sideways");
             browser.shoot("sureness-" + size.getWidth(), size);
+        }
+    }
+
+    @Test
+    void aRegressorsIntervalAndASetOfBothClassesAreShownWholeAtBothWidths() throws Exception {
+        String[][] cases = {
+            // model, coverage, the words' beginning, then the row
+            {"entropy", "0.9", "Between ", "variance", "3.6216", "skewness", "8.6661", "curtosis", "-2.8073"},
+            {
+                "forged",
+                "0.95",
+                "Genuine or forged: the prediction set at 95 % coverage holds more than one class",
+                "skewness",
+                "0",
+                "curtosis",
+                "0"
+            }
+        };
+        for (String[] shown : cases) {
+            for (Dimension size : List.of(Chromium.DESKTOP, Chromium.PHONE)) {
+                browser.size(size);
+                browser.driver.get(server.uri("/models/" + shown[0] + "/").toString());
+                for (int i = 3; i < shown.length; i += 2) {
+                    WebElement input = browser.byId(shown[i]);
+                    input.clear();
+                    input.sendKeys(shown[i + 1]);
+                }
+                new Select(browser.byId("coverage")).selectByValue(shown[1]);
+                browser.navigate(browser.byId("submit"));
+                WebElement sureness = browser.byId("sureness");
+                assertTrue(sureness.isDisplayed(), size + ": the words are shown");
+                assertTrue(sureness.getText().startsWith(shown[2]), sureness.getText());
+                assertEquals(0, browser.sidewaysOverflow(), size + ": the page scrolls sideways");
+                String picture = shown[0].equals("entropy") ? "form-coverage-" : "form-prediction-set-";
+                browser.shoot(picture + size.getWidth(), size);
+            }
         }
     }
 }
