@@ -183,7 +183,11 @@ public final class FeedbackMonitor {
             String client) {
         Entry entry = entry(name, version, model);
         long now = nanoClock.getAsLong();
-        UnlabelledFigures.count(entry, now, predictions);
+        if (model.signature().task() == Task.CLASSIFICATION) {
+            UnlabelledFigures.confidence(entry.confidence(), entry.performance(), now, predictions);
+        } else {
+            UnlabelledFigures.range(entry.range(), predictions);
+        }
         SharedAnswers store = shared;
         if (requestId != null && !predictions.isEmpty() && store != null) {
             RecentAnswers.Rows rows = RecentAnswers.rowsOf(model.signature().classLabels(), first, predictions);

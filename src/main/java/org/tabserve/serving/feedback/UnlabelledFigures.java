@@ -3,7 +3,6 @@ package org.tabserve.serving.feedback;
 import java.util.List;
 import org.tabserve.model.Prediction;
 import org.tabserve.model.PredictionColumns;
-import org.tabserve.model.Task;
 
 /**
  * What a version's answers tell before any label comes: a classifier's rows' confidence, summed into the hour's
@@ -14,32 +13,28 @@ final class UnlabelledFigures {
 
     private UnlabelledFigures() {}
 
-    /** Counts one model call's {@code predictions}, answered at {@code now}, in its version's {@code entry}. */
-    static void count(FeedbackMonitor.Entry entry, long now, List<Prediction> predictions) {
-        if (entry.model().signature().task() == Task.CLASSIFICATION) {
-            confidence(entry, now, predictions);
-        } else {
-            range(entry, predictions);
-        }
-    }
-
-    private static void confidence(FeedbackMonitor.Entry entry, long now, List<Prediction> predictions) {
-        double confidence = 0;
+    /**
+     * Adds the confidence of a classifier's {@code predictions}, answered at {@code now}, to the hour's sums in
+     * {@code performance}; a row whose confidence is not a number is left out.
+     */
+    static void confidence(Confidence confidence, LivePerformance performance, long now, List<Prediction> predictions) {
+        double sum = 0;
         int rows = 0;
         PredictionColumns columns = PredictionColumns.of(predictions);
         for (int r = 0; r < predictions.size(); r++) {
             double chance = columns != null
-                    ? entry.confidence().of(columns, r)
-                    : entry.confidence().of(predictions.get(r).classification());
+                    ? confidence.of(columns, r)
+                    : confidence.of(predictions.get(r).classification());
             if (Double.isFinite(chance)) { // a model's NaN probability would spoil the hour's mean
-                confidence += chance;
+                sum += chance;
                 rows++;
             }
         }
-        entry.performance().add(now, rows, confidence);
+        performance.add(now, rows, sum);
     }
 
-    private static void range(FeedbackMonitor.Entry entry, List<Prediction> predictions) {
+    /** Widens {@code range} to a regressor's finite {@code predictions}. */
+    static void range(LabelRange range, List<Prediction> predictions) {
         double low = Double.POSITIVE_INFINITY;
         double high = Double.NEGATIVE_INFINITY;
         PredictionColumns columns = PredictionColumns.of(predictions);
@@ -53,7 +48,7 @@ final class UnlabelledFigures {
             }
         }
         if (low <= high) {
-            entry.range().answered(low, high); // one lock a batch, not one a row
+            range.answered(low, high); // one lock a batch, not one a row
         }
     }
 }

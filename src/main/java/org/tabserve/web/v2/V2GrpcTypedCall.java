@@ -9,8 +9,8 @@ import io.grpc.Status;
 import java.util.logging.Logger;
 
 /**
- * The call as an RPC's handler sees it once {@link V2GrpcIntake} has parsed its message: its requests of their own
- * type, everything else the call's, and an answer to a call already cancelled dropped rather than failed.
+ * The call as an RPC's handler sees it once the call's message has been parsed: its requests of their own type,
+ * everything else the call's, and an answer to a call already cancelled dropped rather than failed.
  */
 final class V2GrpcTypedCall<Q, A> extends ServerCall<Q, A> {
 
@@ -19,10 +19,10 @@ final class V2GrpcTypedCall<Q, A> extends ServerCall<Q, A> {
     /** How long a write that failed waits for the transport to mark its call cancelled (a reset's lag). */
     private static final long CANCEL_SEEN_NANOS = 250_000_000L;
 
-    private final ServerCall<V2GrpcIntake.Arrived, A> call;
+    private final ServerCall<?, A> call;
     private final MethodDescriptor<Q, A> method;
 
-    V2GrpcTypedCall(ServerCall<V2GrpcIntake.Arrived, A> call, MethodDescriptor<Q, A> method) {
+    V2GrpcTypedCall(ServerCall<?, A> call, MethodDescriptor<Q, A> method) {
         this.call = call;
         this.method = method;
     }

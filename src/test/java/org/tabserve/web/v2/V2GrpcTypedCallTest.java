@@ -19,10 +19,14 @@ import org.tabserve.testing.GrpcChannels;
 
 /**
  * The call as an RPC's handler answers it ({@link V2GrpcTypedCall}), in-process: an answer to a call whose deadline
- * passed while it worked is dropped, not logged as a server fault. The server serves two requests at once, so that
+ * passed while it worked is dropped (and said so at FINE), not logged as a server fault. The server serves two requests at once, so that
  * calls still at work past their deadline hold it busy.
  */
 class V2GrpcTypedCallTest {
+
+    /** The logger of the answers dropped, held so that the level set on it stays. */
+    private static final java.util.logging.Logger DROPS =
+            java.util.logging.Logger.getLogger(V2GrpcTypedCall.class.getName());
 
     private static TabserveServer server;
     private static ManagedChannel channel;
@@ -66,6 +70,24 @@ class V2GrpcTypedCallTest {
             public void close() {}
         };
         java.util.logging.Logger.getLogger("").addHandler(listening);
+        List<String> dropped = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler counting = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                if (record.getMessage() != null && record.getMessage().contains("the answer is dropped")) {
+                    dropped.add(record.getMessage());
+                }
+            }
+
+            @Override
+            public void flush() {}
+
+            @Override
+            public void close() {}
+        };
+        java.util.logging.Level level = DROPS.getLevel();
+        DROPS.setLevel(java.util.logging.Level.FINE);
+        DROPS.addHandler(counting);
         ModelInferRequest batch = V2GrpcIntakeLimitsTest.notes(10_000);
         int exceeded = 0;
         for (int i = 0; i < 20; i++) {
@@ -92,7 +114,10 @@ class V2GrpcTypedCallTest {
             Thread.sleep(1_000);
         } finally {
             java.util.logging.Logger.getLogger("").removeHandler(listening);
+            DROPS.removeHandler(counting);
+            DROPS.setLevel(level);
         }
+        assertTrue(!dropped.isEmpty(), "the answers of calls past their deadline were dropped, not written: " + said);
         // Left: gRPC's own servlet transport may still meet the stream its client reset between the call's last look
         // at its deadline and its write (its writer, AsyncServletOutputStreamWriter, logs SEVERE; ServerCallImpl logs
         // "Failed to frame message" as a WARNING). That race is gRPC's, one line a call at most, and was seen in 0 to 2
