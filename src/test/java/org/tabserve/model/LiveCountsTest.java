@@ -4,7 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 import org.junit.jupiter.api.Test;
 
-/** The live counters' hour window rotates by the clock it is given, while the since-start counts keep everything. */
+/**
+ * The live counters' hour window rotates by the clock it is given, while the since-start counts keep everything; a
+ * single row's ones count as a delta of ones would.
+ */
 class LiveCountsTest {
 
     private static final long MINUTE = 60_000_000_000L;
@@ -32,5 +35,24 @@ class LiveCountsTest {
         counts.add(start, new long[] {4});
         assertArrayEquals(new long[] {1}, counts.recent(start + 60 * MINUTE));
         assertArrayEquals(new long[] {5}, counts.sinceStart());
+    }
+
+    /** A single row is counted by its own path, {@link LiveCounts#addOnes}, with no delta of every counter. */
+    @Test
+    void addingOnesIsAddingADeltaOfOnesAtThoseCounters() {
+        LiveCounts ones = new LiveCounts(6);
+        LiveCounts delta = new LiveCounts(6);
+        long bucket = LiveCounts.BUCKET_SECONDS * 1_000_000_000L;
+        ones.addOnes(5, new int[] {0, 3, 5});
+        delta.add(5, new long[] {1, 0, 0, 1, 0, 1});
+        ones.addOnes(bucket + 5, new int[] {1, 3});
+        delta.add(bucket + 5, new long[] {0, 1, 0, 1, 0, 0});
+        // An add counted after its bucket came round to a later period: since start only, as add does.
+        ones.addOnes(5 - LiveCounts.BUCKETS * bucket + bucket, new int[] {2});
+        delta.add(5 - LiveCounts.BUCKETS * bucket + bucket, new long[] {0, 0, 1, 0, 0, 0});
+        assertArrayEquals(delta.sinceStart(), ones.sinceStart());
+        assertArrayEquals(delta.recent(bucket + 5), ones.recent(bucket + 5));
+        assertArrayEquals(new long[] {1, 1, 1, 2, 0, 1}, ones.sinceStart());
+        assertArrayEquals(new long[] {1, 1, 0, 2, 0, 1}, ones.recent(bucket + 5));
     }
 }

@@ -9,7 +9,10 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
-/** A live profile counts a batch on the card's bins and categories, and scores drift once it has enough rows. */
+/**
+ * A live profile counts a batch on the card's bins and categories, rows one at a time as in one batch, and scores drift
+ * once it has enough rows.
+ */
 class LiveProfileTest {
 
     private static final ModelSignature SIGNATURE = new ModelSignature(
@@ -162,6 +165,36 @@ class LiveProfileTest {
         LiveProfile.Window counted = profile.snapshot().get(0).recent();
         assertEquals(java.util.Arrays.stream(expected).boxed().toList(), counted.counts());
         assertEquals(outside, counted.outOfRange());
+    }
+
+    /** A single row is counted by its own path: one at a time, rows count exactly as the same rows in one batch. */
+    @Test
+    void rowsOneAtATimeCountAsTheSameRowsInOneBatch() {
+        List<Object[]> rows = List.of(
+                new Object[] {0.5, "red", 1.0},
+                new Object[] {2.0, "green", 0.0},
+                new Object[] {-1.0, "blue", 1.0},
+                new Object[] {null, "red", 1.0},
+                new Object[] {7.0, "purple", 1.0},
+                new Object[] {1.5, "blue", 2.0},
+                new Object[] {2.5, "red", 3.0});
+        AtomicLong now = new AtomicLong(0);
+        LiveProfile single = new LiveProfile(SIGNATURE, CARD, now::get);
+        LiveProfile batched = new LiveProfile(SIGNATURE, CARD, now::get);
+        for (Object[] row : rows) {
+            single.record(Batch.of(SIGNATURE, List.<Object[]>of(row)));
+        }
+        batched.record(Batch.of(SIGNATURE, rows));
+        assertEquals(batched.snapshot(), single.snapshot());
+
+        // The next bucket of the hour: both windows again, the second batch counted in a bucket claimed anew.
+        now.set(LiveCounts.BUCKET_SECONDS * 1_000_000_000L + 1);
+        for (Object[] row : rows.subList(0, 3)) {
+            single.record(Batch.of(SIGNATURE, List.<Object[]>of(row)));
+        }
+        batched.record(Batch.of(SIGNATURE, rows.subList(0, 3)));
+        assertEquals(batched.snapshot(), single.snapshot());
+        assertEquals(10, single.snapshot().get(0).recent().values());
     }
 
     private static Batch batch(Object[]... rows) {

@@ -9,7 +9,6 @@ import java.util.function.LongSupplier;
 import org.tabserve.model.LiveCounts;
 import org.tabserve.model.Model;
 import org.tabserve.model.Prediction;
-import org.tabserve.model.PredictionColumns;
 import org.tabserve.model.Task;
 import org.tabserve.repository.VersionKey;
 import org.tabserve.serving.limits.MemoryBudget;
@@ -185,37 +184,9 @@ public final class FeedbackMonitor {
         Entry entry = entry(name, version, model);
         long now = nanoClock.getAsLong();
         if (model.signature().task() == Task.CLASSIFICATION) {
-            double confidence = 0;
-            int rows = 0;
-            PredictionColumns columns = PredictionColumns.of(predictions);
-            for (int r = 0; r < predictions.size(); r++) {
-                double chance = columns != null
-                        ? entry.confidence().of(columns, r)
-                        : entry.confidence().of(predictions.get(r).classification());
-                if (Double.isFinite(chance)) { // a model's NaN probability would spoil the hour's mean
-                    confidence += chance;
-                    rows++;
-                }
-            }
-            entry.performance().add(now, rows, confidence);
+            UnlabelledFigures.confidence(entry.confidence(), entry.performance(), now, predictions);
         } else {
-            double low = Double.POSITIVE_INFINITY;
-            double high = Double.NEGATIVE_INFINITY;
-            PredictionColumns columns = PredictionColumns.of(predictions);
-            for (int r = 0; r < predictions.size(); r++) {
-                double value = columns != null
-                        ? columns.value(r)
-                        : predictions.get(r) instanceof Prediction.Regression regression
-                                ? regression.value()
-                                : Double.NaN;
-                if (Double.isFinite(value)) {
-                    low = Math.min(low, value);
-                    high = Math.max(high, value);
-                }
-            }
-            if (low <= high) {
-                entry.range().answered(low, high); // one lock a batch, not one a row
-            }
+            UnlabelledFigures.range(entry.range(), predictions);
         }
         SharedAnswers store = shared;
         if (requestId != null && !predictions.isEmpty() && store != null) {

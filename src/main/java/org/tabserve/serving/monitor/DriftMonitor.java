@@ -19,7 +19,8 @@ import org.tabserve.repository.VersionKey;
  * scoring entry point, above this package), so that {@code /metrics}, {@code GET /api/model} and the pages read the
  * same live counts and drift scores: made on a version's first batch, dropped when that version is unloaded. Each
  * version's worst drift is also kept minute by minute over the last hour ({@link DriftMinutes}), sampled wherever it
- * is computed: {@link #worst} and each scrape of the drift gauge.
+ * is computed: {@link #worst} and each scrape of the drift gauge. Each input's bins are series of their own
+ * ({@link DriftBins}).
  */
 public final class DriftMonitor {
 
@@ -90,6 +91,7 @@ public final class DriftMonitor {
                 "tabserve_feature_unknown_category",
                 "Categories the card's training data never had",
                 LiveProfile.Window::unknown);
+        DriftBins.register(registry, this::each);
     }
 
     private void counter(

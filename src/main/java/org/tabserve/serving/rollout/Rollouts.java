@@ -20,10 +20,10 @@ import org.tabserve.serving.monitor.TabserveMetrics;
 /**
  * Each model's {@link Rollout}, as its {@code rollout.json} (read at each scan of the model directory) or the admin
  * API sets it, and what it does to requests: which version an unversioned request is answered by (the canary's share,
- * else the primary: the pinned {@code serving} version, else the highest ready version the rollout does not name), and
- * which scored rows are compared on both versions ({@link ShadowScorer}, {@link VersionComparison}). A request never
- * fails for a rollout: a version it names that is not ready is passed over (and shown as a problem), and the
- * repository's own choice answers.
+ * else the primary: the pinned {@code serving} version, else the highest ready version the rollout does not name:
+ * {@link VersionChoice}), and which scored rows are compared on both versions ({@link ShadowScorer},
+ * {@link VersionComparison}). A request never fails for a rollout: a version it names that is not ready is passed over
+ * (and shown as a problem), and the repository's own choice answers.
  *
  * <p>Threading: requests read the current rollouts without a lock; changes (a scan, the admin API) are made one at a
  * time under this object's lock.
@@ -42,6 +42,7 @@ public final class Rollouts implements AutoCloseable {
     private final ShadowScorer scorer;
     private final RolloutChecks checks;
     private final RolloutStore store;
+    private final VersionChoice choice;
     private final Map<Pair, VersionComparison> comparisons = new ConcurrentHashMap<>();
 
     /**
@@ -50,6 +51,7 @@ public final class Rollouts implements AutoCloseable {
      */
     public Rollouts(ModelRepository repository, TabserveMetrics metrics, MemoryBudget budget) {
         this.repository = repository;
+        this.choice = new VersionChoice(repository);
         this.scorer = new ShadowScorer(repository, budget);
         this.checks = new RolloutChecks(repository);
         this.store = new RolloutStore(repository);
@@ -65,25 +67,7 @@ public final class Rollouts implements AutoCloseable {
      */
     public Lease lease(String name, String requestId) {
         RolloutStore.Held current = store.held(name);
-        if (current == null || current.rollout().none()) {
-            return repository.lease(name);
-        }
-        Rollout rollout = current.rollout();
-        OptionalLong primary = primary(name, rollout);
-        Optional<Rollout.Canary> canary = rollout.canary();
-        if (canary.isPresent() && canary.get().answers(requestId)) {
-            Optional<Lease> lease = tryLease(name, canary.get().version());
-            if (lease.isPresent()) {
-                return lease.get();
-            }
-        }
-        if (primary.isPresent()) {
-            Optional<Lease> lease = tryLease(name, primary.getAsLong());
-            if (lease.isPresent()) {
-                return lease.get();
-            }
-        }
-        return repository.lease(name);
+        return choice.lease(name, current == null ? Rollout.NONE : current.rollout(), requestId);
     }
 
     /**
@@ -134,7 +118,7 @@ public final class Rollouts implements AutoCloseable {
     /** @return the comparison of {@code role} whose candidate is {@code candidate}, when {@code version} is one of its two */
     private Optional<VersionComparison> comparisonOf(
             String name, String role, Rollout rollout, long candidate, long version) {
-        OptionalLong primary = version == candidate ? primary(name, rollout) : OptionalLong.of(version);
+        OptionalLong primary = version == candidate ? choice.primary(name, rollout) : OptionalLong.of(version);
         return primary.isPresent() && primary.getAsLong() != candidate
                 ? Optional.of(comparison(name, role, primary.getAsLong(), candidate))
                 : Optional.empty();
@@ -153,7 +137,7 @@ public final class Rollouts implements AutoCloseable {
      *                          no version to answer, or names one that takes other features or gives other classes
      */
     public synchronized Map<String, Object> put(String name, Rollout rollout) {
-        checks.check(name, rollout, primary(name, rollout));
+        checks.check(name, rollout, choice.primary(name, rollout));
         store.keep(name, rollout);
         return status(name);
     }
@@ -174,7 +158,7 @@ public final class Rollouts implements AutoCloseable {
         if (candidate.isEmpty()) {
             throw ServingException.refused("model '" + name + "' has no shadow or canary to promote");
         }
-        OptionalLong before = primary(name, rollout);
+        OptionalLong before = choice.primary(name, rollout);
         return put(
                 name,
                 Rollout.promoted(
@@ -206,13 +190,13 @@ public final class Rollouts implements AutoCloseable {
             return put(name, new Rollout(OptionalLong.of(before), Optional.empty(), Optional.empty()));
         }
         if (rollout.shadow().isEmpty() && rollout.canary().isEmpty()) {
-            OptionalLong serving = primary(name, rollout);
+            OptionalLong serving = choice.primary(name, rollout);
             throw ServingException.refused("model '" + name + "' has no shadow or canary to roll back, and no promote"
                     + " to undo"
                     + (serving.isPresent() ? "; version " + serving.getAsLong() + " serves" : "")
                     + "; " + howToServe(name));
         }
-        OptionalLong primary = primary(name, rollout);
+        OptionalLong primary = choice.primary(name, rollout);
         Rollout next = primary.isPresent() ? new Rollout(primary, Optional.empty(), Optional.empty()) : Rollout.NONE;
         store.keep(name, next);
         return status(name);
@@ -237,32 +221,6 @@ public final class Rollouts implements AutoCloseable {
      */
     public synchronized void reread() {
         store.reread();
-    }
-
-    /**
-     * @return the version that answers the unversioned requests the canary does not: the pinned {@code serving}
-     *         version when it is ready, else the highest ready version the rollout does not name; empty when none is
-     */
-    private OptionalLong primary(String name, Rollout rollout) {
-        List<Long> ready = repository.readyVersions(name);
-        if (rollout.serving().isPresent() && ready.contains(rollout.serving().getAsLong())) {
-            return rollout.serving();
-        }
-        List<Long> candidates = rollout.candidates();
-        for (int i = ready.size() - 1; i >= 0; i--) {
-            if (!candidates.contains(ready.get(i))) {
-                return OptionalLong.of(ready.get(i));
-            }
-        }
-        return OptionalLong.empty();
-    }
-
-    private Optional<Lease> tryLease(String name, long version) {
-        try {
-            return Optional.of(repository.lease(name, version));
-        } catch (RepositoryException e) {
-            return Optional.empty(); // not ready now: the rollout's problem shows it, the request goes on
-        }
     }
 
     /** @return the comparison of {@code role} for that pair, a new one when the pair changed */
@@ -311,7 +269,7 @@ public final class Rollouts implements AutoCloseable {
     public Map<String, Object> status(String name) {
         RolloutStore.Held current = store.held(name);
         Rollout rollout = current == null ? Rollout.NONE : current.rollout();
-        OptionalLong primary = primary(name, rollout);
+        OptionalLong primary = choice.primary(name, rollout);
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("model", name);
         json.put("serving", primary.isPresent() ? primary.getAsLong() : null);

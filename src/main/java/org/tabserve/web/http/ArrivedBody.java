@@ -28,15 +28,10 @@ final class ArrivedBody extends HttpServletRequestWrapper {
     }
 
     /**
-     * Reads the body of {@code request}, of its declared length, to its end.
+     * Reads the body of {@code request} to its end, of its declared length {@code declared}, which the caller has read.
      *
      * @throws IOException when the body breaks off (the client went silent, too slow, or hung up)
      */
-    static ArrivedBody read(HttpServletRequest request) throws IOException {
-        return read(request, request.getContentLengthLong());
-    }
-
-    /** {@link #read(HttpServletRequest)} of a request whose declared length, {@code declared}, has been read. */
     static ArrivedBody read(HttpServletRequest request, long declared) throws IOException {
         if (declared < 0 || declared > ConcurrencyLimitFilter.MAX_READ_AHEAD_BYTES) {
             throw new IllegalArgumentException("not a small body: " + declared + " bytes");
