@@ -99,15 +99,17 @@ class WarContentsIT {
     }
 
     /**
-     * The manifest's Class-Path names every jar of WEB-INF/lib-jetty/ in the WAR exploded beside it (target/tabserve/),
-     * and nothing else, so that {@code java -jar} loads Jetty and the launcher with the JVM's own class loader
-     * (launcher/JettyClassPath).
+     * The manifest's Class-Path names every jar of WEB-INF/lib-jetty/ and of WEB-INF/lib/ in the WAR exploded beside
+     * it (target/tabserve/), and the jar of its WEB-INF/classes/ beside it, and nothing else, so that {@code java -jar}
+     * loads Jetty, the launcher and the web app with the JVM's own class loader (launcher/JettyClassPath).
      */
     @Test
     void theManifestsClassPathNamesEveryJarOfLibJettyInTheWarExplodedBesideIt() throws IOException {
-        List<String> libJetty = entries.stream()
-                .filter(e -> e.matches("WEB-INF/lib-jetty/[^/]+\\.jar"))
-                .map(e -> "tabserve/" + e)
+        List<String> libJetty = java.util.stream.Stream.concat(
+                        entries.stream()
+                                .filter(e -> e.matches("WEB-INF/lib(-jetty)?/[^/]+\\.jar"))
+                                .map(e -> "tabserve/" + e),
+                        java.util.stream.Stream.of("tabserve-classes.jar"))
                 .sorted()
                 .toList();
         try (JarFile jar = new JarFile(war.toFile())) {

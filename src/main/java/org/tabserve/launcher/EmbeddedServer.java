@@ -86,6 +86,12 @@ public final class EmbeddedServer {
      * @param war     the WAR file (or an unpacked web app directory)
      */
     public static Server create(LauncherOptions options, Path war) {
+        // One line per request on stdout in the NCSA combined format, which log tools read as they read Apache's.
+        // (A servlet container deployment uses that container's own access log configuration instead.)
+        // The prediction log's masked columns are masked here too: a query (GET /predict?sex=...) carries their values.
+        // Built on a thread of its own from here on, while this one makes the server (AccessLogAhead).
+        QueryValueMask mask = new QueryValueMask(options.accessLogMask());
+        AccessLogAhead accessLog = AccessLogAhead.start(() -> accessLog(line -> ACCESS_LOG.write(mask.apply(line))));
         Server server = new Server();
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
@@ -167,11 +173,7 @@ public final class EmbeddedServer {
             webapp.addConfiguration(new ModelAheadConfiguration(
                     options.model().map(m -> Path.of(m).toAbsolutePath())));
         }
-        // One line per request on stdout in the NCSA combined format, which log tools read as they read Apache's.
-        // (A servlet container deployment uses that container's own access log configuration instead.)
-        // The prediction log's masked columns are masked here too: a query (GET /predict?sex=...) carries their values.
-        QueryValueMask mask = new QueryValueMask(options.accessLogMask());
-        server.setRequestLog(accessLog(line -> ACCESS_LOG.write(mask.apply(line))));
+        server.setRequestLog(accessLog);
         server.setStopTimeout(STOP_TIMEOUT.toMillis());
         server.setStopAtShutdown(false); // StopSignals stops it before the JVM shuts down, so that the exit status is 0
         return server;
@@ -278,6 +280,16 @@ public final class EmbeddedServer {
             stopQuietly(server);
             System.exit(1);
             return;
+        }
+        if (server.getRequestLog() instanceof AccessLogAhead ahead) {
+            try {
+                ahead.built(); // before the ready line: a log that cannot be built fails the start, not a request
+            } catch (IllegalStateException e) {
+                System.err.println("tabserve: " + e.getMessage());
+                stopQuietly(server);
+                System.exit(1);
+                return;
+            }
         }
         // Before the ready line, so that a SIGTERM sent the moment it appears stops the server gracefully (exit 0).
         Drain drain = server.getBean(Drain.class);

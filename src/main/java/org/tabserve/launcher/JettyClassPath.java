@@ -25,9 +25,26 @@ import java.util.zip.CRC32;
  * only; bench/RESULTS.notes.md, "Start to ready, round 2"). They are used only when every jar of the WAR's
  * {@code WEB-INF/lib-jetty/} is named there, each file beside the WAR has the size and CRC-32 of the WAR's copy, and
  * the launcher's server class is found in that copy; otherwise (a WAR copied alone, a stale directory beside it)
- * {@link Main} loads the WAR's own copies in a class loader of their own, as before. Bootstrap code: the JDK only.
+ * {@link Main} loads the WAR's own copies in a class loader of their own, as before.
+ *
+ * <p>The manifest names the web app as well: every jar of {@code WEB-INF/lib/} in the exploded WAR and
+ * {@code tabserve-classes.jar}, the WAR's {@code WEB-INF/classes/} as a jar beside it (an AppCDS archive takes no
+ * directory on the class path). When each is an exact copy (the jars' size and CRC-32; the classes jar holding exactly
+ * the WAR's files, each of the same size and CRC-32), {@link Main} has Jetty's web app class loader ask the JVM's
+ * first, so that the archive holds the web app's classes linked and their lambdas too (321 lambdas defined at a start
+ * before, 9 after: bench/RESULTS.notes.md, "Start to ready, round 3"); when the web app is named but not matched,
+ * nothing is used from the class path (no stale class may be where the app would look). Bootstrap code: the JDK only.
  */
 final class JettyClassPath {
+
+    // What of the WAR the JVM's own class path holds (ints, not an enum: a nested class would not be at the WAR's root
+    // beside this one, where a WAR copied alone finds only the bootstrap).
+    /** Nothing: the launcher loads Jetty from the WAR's own copies, in a class loader of their own. */
+    static final int NONE = 0;
+    /** Jetty and the launcher. */
+    static final int JETTY = 1;
+    /** Jetty and the launcher, and the web app's classes and libraries, which the web app then takes from it. */
+    static final int JETTY_AND_APP = 2;
 
     /** The class that must come from the checked launcher jar. */
     static final String SERVER_RESOURCE = Main.SERVER_CLASS.replace('.', '/') + ".class";
@@ -43,34 +60,93 @@ final class JettyClassPath {
      *     {@code WEB-INF/lib-jetty/} jars; false on any doubt, and on any failure to read
      */
     static boolean holdsTheWarsJetty(Path war, ClassLoader loader) {
+        return of(war, loader) != NONE;
+    }
+
+    /**
+     * @param war    the WAR {@code java -jar} was given (absolute)
+     * @param loader the class loader that loaded {@link Main}, whose class path the WAR's manifest extends
+     * @return what of the WAR that loader holds as exact copies: {@link #JETTY_AND_APP} when the manifest also
+     *     names the web app ({@code WEB-INF/lib/}'s jars and a jar of {@code WEB-INF/classes/}) and every one checks
+     *     out; {@link #NONE} on any doubt (an app named but not matching among them), and on any failure to read
+     */
+    static int of(Path war, ClassLoader loader) {
         try (JarFile jar = new JarFile(war.toFile())) {
             Map<String, Path> named = namedJars(war, jar.getManifest());
             if (named.isEmpty()) {
-                return false;
+                return NONE;
             }
-            int jettyJars = 0;
-            Enumeration<JarEntry> entries = jar.entries();
-            while (entries.hasMoreElements()) {
-                JarEntry entry = entries.nextElement();
-                String name = entry.getName();
-                if (!name.startsWith(Main.LIB_JETTY)
-                        || !name.endsWith(".jar")
-                        || name.indexOf('/', Main.LIB_JETTY.length()) >= 0) {
-                    continue;
-                }
-                Path file = named.get(name.substring(Main.LIB_JETTY.length()));
-                if (file == null || !sameContent(file, entry)) {
-                    return false;
-                }
-                jettyJars++;
+            if (!copiesOf(jar, Main.LIB_JETTY, named) || !fromLauncherJar(loader, named.get(LIB_JETTY_LAUNCHER))) {
+                return NONE;
             }
-            return jettyJars == named.size() && fromLauncherJar(loader, named.get(LAUNCHER_JAR));
+            if (named.keySet().stream().noneMatch(key -> !key.startsWith(Main.LIB_JETTY))) {
+                return JETTY; // a manifest that names Jetty alone
+            }
+            Path classes = named.get(Main.CLASSES);
+            return classes != null && copiesOf(jar, Main.LIB, named) && sameClasses(jar, classes)
+                    ? JETTY_AND_APP
+                    : NONE;
         } catch (IOException | RuntimeException e) {
-            return false; // unreadable, or a name that is no path: the WAR's own copies, as before
+            return NONE; // unreadable, or a name that is no path: the WAR's own copies, as before
         }
     }
 
-    /** The jars the manifest's {@code Class-Path} names, by file name, resolved against the WAR's directory. */
+    private static final String LIB_JETTY_LAUNCHER = Main.LIB_JETTY + LAUNCHER_JAR;
+
+    /**
+     * Every jar directly in the WAR's {@code folder} is named, an exact copy, and nothing else under it is named.
+     */
+    private static boolean copiesOf(JarFile jar, String folder, Map<String, Path> named) throws IOException {
+        int jars = 0;
+        Enumeration<JarEntry> entries = jar.entries();
+        while (entries.hasMoreElements()) {
+            JarEntry entry = entries.nextElement();
+            String name = entry.getName();
+            if (!name.startsWith(folder) || !name.endsWith(".jar") || name.indexOf('/', folder.length()) >= 0) {
+                continue;
+            }
+            Path file = named.get(name);
+            if (file == null || !sameContent(file, entry)) {
+                return false;
+            }
+            jars++;
+        }
+        int count = jars;
+        return named.keySet().stream().filter(key -> key.startsWith(folder)).count() == count;
+    }
+
+    /**
+     * The jar holds exactly the WAR's {@code WEB-INF/classes/} files, each of the same size and CRC-32 (as both
+     * central directories record them; the jar's own manifest aside).
+     */
+    private static boolean sameClasses(JarFile war, Path classesJar) throws IOException {
+        try (JarFile classes = new JarFile(classesJar.toFile(), false)) {
+            int files = 0;
+            Enumeration<JarEntry> entries = war.entries();
+            while (entries.hasMoreElements()) {
+                JarEntry entry = entries.nextElement();
+                String name = entry.getName();
+                if (!name.startsWith(Main.CLASSES) || entry.isDirectory()) {
+                    continue;
+                }
+                JarEntry copy = classes.getJarEntry(name.substring(Main.CLASSES.length()));
+                if (copy == null || copy.getSize() != entry.getSize() || copy.getCrc() != entry.getCrc()) {
+                    return false;
+                }
+                files++;
+            }
+            long inJar = classes.stream()
+                    .filter(e -> !e.isDirectory() && !e.getName().equals(JarFile.MANIFEST_NAME))
+                    .count();
+            return inJar == files;
+        }
+    }
+
+    /**
+     * The jars the manifest's {@code Class-Path} names, resolved against the WAR's directory, by the WAR entry each
+     * copies: {@code WEB-INF/lib-jetty/NAME.jar} and {@code WEB-INF/lib/NAME.jar} for a path that ends so, and
+     * {@code WEB-INF/classes/} for the one other jar (the web app's classes).
+     */
     private static Map<String, Path> namedJars(Path war, Manifest manifest) {
         Map<String, Path> named = new HashMap<>();
         String classPath =
@@ -81,12 +157,16 @@ final class JettyClassPath {
         URI base = war.toAbsolutePath().getParent().toUri();
         for (String relative : classPath.trim().split("\\s+")) {
             Path file = Path.of(base.resolve(relative));
-            if (named.put(file.getFileName().toString(), file) != null) {
-                return Map.of(); // two jars of one name: not a layout this launcher wrote
+            int webInf = relative.lastIndexOf(WEB_INF);
+            String key = webInf >= 0 ? relative.substring(webInf) : Main.CLASSES;
+            if (named.put(key, file) != null) {
+                return Map.of(); // two jars for one entry: not a layout this launcher wrote
             }
         }
         return named;
     }
+
+    private static final String WEB_INF = "WEB-INF/";
 
     /** The file has the entry's size and CRC-32 (about 4 MB read for Jetty's 17 jars). */
     private static boolean sameContent(Path file, JarEntry entry) throws IOException {

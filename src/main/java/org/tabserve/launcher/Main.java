@@ -22,7 +22,8 @@ import java.util.stream.Stream;
  * once into the user's cache (or, without a usable one, copies the jars of {@code WEB-INF/lib-jetty/} to a temporary
  * directory as before), loads the jars of {@code WEB-INF/lib-jetty/} (Jetty, the servlet API and the launcher, which
  * no container reads) in a class loader of their own, unless the JVM's class path already holds exact copies of them
- * ({@link JettyClassPath}: the WAR exploded beside it by {@code mvn package}), and calls {@link EmbeddedServer}. For the command-line tools
+ * ({@link JettyClassPath}: the WAR exploded beside it by {@code mvn package}; with exact copies of the web app's classes
+ * and libraries too, the web app takes them from there, parent first), and calls {@link EmbeddedServer}. For the command-line tools
  * ({@code card}, {@code score}) it loads the app's own {@code WEB-INF/classes} and {@code WEB-INF/lib} instead and
  * hands over to {@code org.tabserve.cli.Commands}. It uses only the JDK, speaks only on stderr and only when it cannot
  * start or may not use its cache.
@@ -38,6 +39,11 @@ public final class Main {
     static final String COMMANDS_CLASS = "org.tabserve.cli.Commands";
     /** The first arguments that run a command-line tool instead of the server. */
     static final List<String> COMMANDS = List.of("card", "score", "log-csv");
+    /**
+     * Jetty's setting, read as a web app is made, that has the web app's class loader ask its parent first: set when
+     * the JVM's class path holds exact copies of the web app's classes and libraries ({@link JettyClassPath}).
+     */
+    static final String PARENT_LOADER_PRIORITY = "org.eclipse.jetty.server.webapp.parentLoaderPriority";
 
     private Main() {}
 
@@ -80,7 +86,13 @@ public final class Main {
             return;
         }
         ClassLoader loader = Main.class.getClassLoader();
-        if (!JettyClassPath.holdsTheWarsJetty(war, loader)) {
+        int held = JettyClassPath.of(war, loader);
+        if (held == JettyClassPath.JETTY_AND_APP && System.getProperty(PARENT_LOADER_PRIORITY) == null) {
+            // The web app's classes from the JVM's class loader, exact copies of its own: those an AppCDS archive
+            // holds linked, lambdas and all, which Java 17 cannot do for Jetty's WebAppClassLoader.
+            System.setProperty(PARENT_LOADER_PRIORITY, "true");
+        }
+        if (held == JettyClassPath.NONE) {
             List<URL> urls = cached.isPresent()
                     ? jarsIn(cached.get().webapp().resolve(LIB_JETTY))
                     : extractLauncherJars(war, jars);

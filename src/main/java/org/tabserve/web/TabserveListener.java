@@ -183,7 +183,15 @@ public final class TabserveListener implements ServletContextListener {
                 routes.mappings().toArray(String[]::new));
         table.setMultipartConfig(
                 CsvUpload.multipartConfig(temp == null ? null : temp.getAbsolutePath(), config.maxUploadBytes()));
-        add(context, "metrics", new PrometheusMetricsServlet(metrics.registry()), "/metrics");
+        // The JVM's metrics join the registry at the first scrape, not at every start (TabserveMetrics).
+        add(
+                context,
+                "metrics",
+                new FirstRequestServlet(() -> {
+                    metrics.registerJvmMetrics();
+                    return new PrometheusMetricsServlet(metrics.registry());
+                }),
+                "/metrics");
         // The Open Inference Protocol over gRPC, on the same port: HTTP/2 requests to /inference.GRPCInferenceService/*
         // (cleartext under java -jar, where the launcher enables h2c). Its messages are bounded as REST bodies are, and
         // reserve from the same memory budget (V2GrpcIntake). Built at its first call: grpc-java's classes took about

@@ -68,6 +68,14 @@ class JettyClassPathIT {
         assertTrue(
                 loaded.stream().anyMatch(line -> line.contains("] org.eclipse.jetty.") && line.contains("$$Lambda$")),
                 "Jetty's lambdas are defined by the JVM's own loader as well");
+        // The web app's classes and libraries too, from the jar of its classes and the jars beside the WAR, which
+        // Jetty's web app class loader asks for first (JettyClassPath.JETTY_AND_APP).
+        String app = sourceOf(loaded, "org.tabserve.web.TabserveListener");
+        assertTrue(app.endsWith("/tabserve-classes.jar"), app);
+        String model = sourceOf(loaded, "org.tabserve.model.onnx.OnnxModelLoader");
+        assertTrue(model.endsWith("/tabserve-classes.jar"), model);
+        String jackson = sourceOf(loaded, "com.fasterxml.jackson.databind.ObjectMapper");
+        assertTrue(jackson.contains("/tabserve/WEB-INF/lib/jackson-databind-"), jackson);
     }
 
     @Test

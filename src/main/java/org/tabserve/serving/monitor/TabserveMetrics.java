@@ -28,7 +28,7 @@ import org.tabserve.serving.feedback.FeedbackMonitor;
  * status and protocol (REST or gRPC), their latency (and each model's of the last minutes, {@link ModelActivity}), predictions by class, rows scored,
  * each input's live drift and data quality ({@link DriftMonitor}), each model's requests in flight, queued and refused
  * ({@link ModelConcurrency}), admin requests refused for their token, the model's
- * load time and identity, and the JVM's.
+ * load time and identity, and the JVM's (from the first scrape on, {@link #registerJvmMetrics()}).
  */
 public final class TabserveMetrics {
 
@@ -122,6 +122,10 @@ public final class TabserveMetrics {
     private final ModelConcurrency concurrency = new ModelConcurrency(registry);
     /** The info series of each model, to be removed when it goes. */
     private final Map<String, String[]> infos = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Guards {@link #registerJvmMetrics()}, which runs once. */
+    private final Object jvmMetricsLock = new Object();
+
+    private boolean jvmMetricsRegistered;
 
     public TabserveMetrics() {
         this(new ModelActivity());
@@ -129,16 +133,30 @@ public final class TabserveMetrics {
 
     TabserveMetrics(ModelActivity activity) {
         this.activity = activity;
-        // The JVM's metrics, less JvmMemoryPoolAllocationMetrics: it subscribes to the JVM's GC notifications and
-        // that subscription outlives an undeploy, pinning the old web app (JettyRedeployIT measured the growth).
-        JvmThreadsMetrics.builder().register(registry);
-        JvmBufferPoolMetrics.builder().register(registry);
-        JvmClassLoadingMetrics.builder().register(registry);
-        JvmCompilationMetrics.builder().register(registry);
-        JvmGarbageCollectorMetrics.builder().register(registry);
-        JvmMemoryMetrics.builder().register(registry);
-        JvmRuntimeInfoMetric.builder().register(registry);
-        ProcessMetrics.builder().register(registry);
+    }
+
+    /**
+     * Registers the JVM's and the process's metrics, once (later calls do nothing): the metrics servlet calls it
+     * before its first scrape, so that every scrape has them, while a start does not pay for them (their builders
+     * spin some 40 lambdas and load about 100 classes: bench/RESULTS.notes.md, "Start to ready, round 3").
+     */
+    public void registerJvmMetrics() {
+        synchronized (jvmMetricsLock) {
+            if (jvmMetricsRegistered) {
+                return;
+            }
+            // The JVM's metrics, less JvmMemoryPoolAllocationMetrics: it subscribes to the JVM's GC notifications and
+            // that subscription outlives an undeploy, pinning the old web app (JettyRedeployIT measured the growth).
+            JvmThreadsMetrics.builder().register(registry);
+            JvmBufferPoolMetrics.builder().register(registry);
+            JvmClassLoadingMetrics.builder().register(registry);
+            JvmCompilationMetrics.builder().register(registry);
+            JvmGarbageCollectorMetrics.builder().register(registry);
+            JvmMemoryMetrics.builder().register(registry);
+            JvmRuntimeInfoMetric.builder().register(registry);
+            ProcessMetrics.builder().register(registry);
+            jvmMetricsRegistered = true;
+        }
     }
 
     /** The launcher's counter of answers it cut because their client took them too slowly. */
