@@ -33,6 +33,7 @@ import org.tabserve.web.http.LimitedInputStream;
 import org.tabserve.web.http.MediaType;
 import org.tabserve.web.http.RequestParameters;
 import org.tabserve.web.http.WebConfig;
+import org.tabserve.web.http.WholeJsonAnswer;
 
 /**
  * Answers a JSON prediction request, one row or {@code {"instances": [...]}}, the same way on every route that takes
@@ -78,7 +79,8 @@ public final class JsonPredictRequest {
     void answer(ResolvedModel model, HttpServletRequest request, InputStream sent, HttpServletResponse response)
             throws IOException {
         Model classifier = model.model();
-        OnError onError = RequestParameters.onError(request);
+        String query = request.getQueryString(); // read once: each read walks the container's request wrappers
+        OnError onError = RequestParameters.onError(query);
         try (MemoryBudget.Reservation held = budget.open()) {
             JsonRowsParser.ParsedRows parsed;
             try (InputStream body = held.meteredUpFront(
@@ -88,8 +90,8 @@ public final class JsonPredictRequest {
             } catch (RowsException e) {
                 throw HttpProblem.of(e, WebConfig.MAX_BATCH_ROWS);
             }
-            boolean explain = ExplainParameter.asked(request, parsed.explain());
-            RequestScoring scores = scoring.of(model, CoverageParameter.asked(request, parsed.coverage()));
+            boolean explain = ExplainParameter.asked(query, parsed.explain());
+            RequestScoring scores = scoring.of(model, CoverageParameter.asked(query, parsed.coverage()));
             ScoredRows scored = parsed.rows() == null
                     ? ScoredRows.NONE
                     : scores.scoreRows(parsed.rows(), explain, new AnswerKeepAlive(response, Json.MEDIA_TYPE));
@@ -113,13 +115,13 @@ public final class JsonPredictRequest {
             ModelCard card,
             Long modelVersion)
             throws IOException {
-        try (JsonGenerator json = Json.start(response)) {
-            if (!parsed.batch()) {
-                List<RangeWarning> warnings = parsed.warnings(card, 0);
-                if (parsed.anyRequestWarnings()) {
-                    warnings = new ArrayList<>(parsed.requestWarnings());
-                    warnings.addAll(parsed.warnings(card, 0));
-                }
+        if (!parsed.batch()) { // a lone row's answer: small, so sent in one write after its length
+            List<RangeWarning> warnings = parsed.warnings(card, 0);
+            if (parsed.anyRequestWarnings()) {
+                warnings = new ArrayList<>(parsed.requestWarnings());
+                warnings.addAll(parsed.warnings(card, 0));
+            }
+            try (JsonGenerator json = WholeJsonAnswer.start(response)) {
                 PredictionJson.write(
                         json,
                         scored,
@@ -128,8 +130,11 @@ public final class JsonPredictRequest {
                         warnings,
                         parsed.rows().signature().probabilityNote(),
                         modelVersion);
-                return;
+                WholeJsonAnswer.complete(json);
             }
+            return;
+        }
+        try (JsonGenerator json = Json.start(response)) {
             json.writeStartObject();
             json.writeArrayFieldStart("predictions");
             if (parsed.sentRows() == null) {
