@@ -33,7 +33,6 @@ import org.tabserve.web.http.LimitedInputStream;
 import org.tabserve.web.http.MediaType;
 import org.tabserve.web.http.RequestParameters;
 import org.tabserve.web.http.WebConfig;
-import org.tabserve.web.http.WholeJsonAnswer;
 
 /**
  * Answers a JSON prediction request, one row or {@code {"instances": [...]}}, the same way on every route that takes
@@ -115,13 +114,13 @@ public final class JsonPredictRequest {
             ModelCard card,
             Long modelVersion)
             throws IOException {
-        if (!parsed.batch()) { // a lone row's answer: small, so sent in one write after its length
-            List<RangeWarning> warnings = parsed.warnings(card, 0);
-            if (parsed.anyRequestWarnings()) {
-                warnings = new ArrayList<>(parsed.requestWarnings());
-                warnings.addAll(parsed.warnings(card, 0));
-            }
-            try (JsonGenerator json = WholeJsonAnswer.start(response)) {
+        try (JsonGenerator json = Json.start(response)) {
+            if (!parsed.batch()) {
+                List<RangeWarning> warnings = parsed.warnings(card, 0);
+                if (parsed.anyRequestWarnings()) {
+                    warnings = new ArrayList<>(parsed.requestWarnings());
+                    warnings.addAll(parsed.warnings(card, 0));
+                }
                 PredictionJson.write(
                         json,
                         scored,
@@ -130,11 +129,8 @@ public final class JsonPredictRequest {
                         warnings,
                         parsed.rows().signature().probabilityNote(),
                         modelVersion);
-                WholeJsonAnswer.complete(json);
+                return;
             }
-            return;
-        }
-        try (JsonGenerator json = Json.start(response)) {
             json.writeStartObject();
             json.writeArrayFieldStart("predictions");
             if (parsed.sentRows() == null) {
