@@ -8,6 +8,7 @@ import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
@@ -19,6 +20,15 @@ import java.util.stream.Stream;
 final class ModelIndex {
 
     private final Map<String, NavigableMap<Long, ServedModel>> models = new ConcurrentHashMap<>();
+    /**
+     * Counts the changes {@link #firstByName} depends on (a version added or removed, a state or a served model
+     * changed), each counted after it is made: an answer worked out at one count holds until the next.
+     */
+    private final AtomicLong changes = new AtomicLong();
+    /** {@link #firstByName}'s last answer, and the count of changes it was worked out at. */
+    private volatile FirstByName first = new FirstByName(-1, Optional.empty());
+
+    private record FirstByName(long changes, Optional<String> name) {}
 
     /**
      * Lends the highest ready version of model {@code name}.
@@ -107,7 +117,20 @@ final class ModelIndex {
      * file, not yet described), so an uncarded model sorted first by name no longer takes the front page from it.
      */
     Optional<String> firstByName() {
-        // Asked by every request on a root route: one pass over the names, no index built and sorted.
+        // Asked by every request on a root route: worked out again only after a change. The count is read before the
+        // walk, so that a change made during it (counted after it is made) makes the next request walk again.
+        long now = changes.get();
+        FirstByName known = first;
+        if (known.changes() == now) {
+            return known.name();
+        }
+        Optional<String> name = walkFirstByName();
+        first = new FirstByName(now, name);
+        return name;
+    }
+
+    /** {@link #firstByName()} worked out: one pass over the names, no index built and sorted. */
+    private Optional<String> walkFirstByName() {
         String firstCarded = null;
         String firstReady = null;
         String first = null;
@@ -180,9 +203,10 @@ final class ModelIndex {
 
     /** Puts a new holder of {@code key} in place of the one there (if any), calling {@code onGone} when it goes. */
     ServedModel replace(ModelKey key, Consumer<ServedModel> onGone) {
-        ServedModel fresh = new ServedModel(key, onGone);
+        ServedModel fresh = new ServedModel(key, onGone, changes::incrementAndGet);
         models.computeIfAbsent(key.name(), name -> new ConcurrentSkipListMap<>())
                 .put(key.version(), fresh);
+        changes.incrementAndGet();
         return fresh;
     }
 
@@ -193,6 +217,7 @@ final class ModelIndex {
         if (versions != null && versions.remove(key.version(), served) && versions.isEmpty()) {
             models.remove(key.name());
         }
+        changes.incrementAndGet();
     }
 
     /** @return the model names, sorted */

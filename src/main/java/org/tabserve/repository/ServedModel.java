@@ -28,12 +28,17 @@ final class ServedModel {
     /** The file the last load was tried from, whether it worked or not: a scan reloads only a different one. */
     private volatile FileStamp attempted;
 
+    /** Told after each change of state or of the model served, which the index's answers may depend on. */
+    private final Runnable changed;
+
     /**
-     * @param onGone called once, after an unload, when the last lease is closed and the session freed
+     * @param onGone  called once, after an unload, when the last lease is closed and the session freed
+     * @param changed called after each change of this version's state or of the model it serves
      */
-    ServedModel(ModelKey key, Consumer<ServedModel> onGone) {
+    ServedModel(ModelKey key, Consumer<ServedModel> onGone, Runnable changed) {
         this.key = key;
         this.onGone = onGone;
+        this.changed = changed;
     }
 
     ModelKey key() {
@@ -69,6 +74,7 @@ final class ServedModel {
         if (current.get() == null && state != ModelState.UNLOADING) {
             state = ModelState.LOADING;
             reason = null;
+            changed.run();
         }
     }
 
@@ -103,6 +109,7 @@ final class ServedModel {
         Generation previous = current.getAndSet(new Generation(model, stamp, closer(model)));
         state = ModelState.READY;
         reason = null;
+        changed.run();
         if (previous != null) {
             previous.users().releaseOwner();
         }
@@ -124,6 +131,7 @@ final class ServedModel {
         boolean changed = nextState != state || !nextReason.equals(reason);
         reason = nextReason;
         state = nextState;
+        this.changed.run();
         return changed;
     }
 
@@ -140,6 +148,7 @@ final class ServedModel {
             state = ModelState.UNLOADING;
             reason = null;
             generation = current.get();
+            changed.run();
         }
         if (generation == null) {
             onGone.accept(this);

@@ -195,13 +195,16 @@ public final class JsonRowsParser {
     private <R> ParsedRows parse(InputStream body, JsonRowStore<R> store, OnError onError, long maxErrorRows)
             throws IOException {
         try (JsonParser parser = JsonText.parser(body)) {
+            NamesSeen.off(parser); // the rows' objects are checked for repeated names here, the rest by Jackson
+            NamesSeen topSeen = new NamesSeen();
+            NamesSeen rowSeen = new NamesSeen();
             JsonToken first = parser.nextToken();
             if (first == null) {
                 throw RowsException.malformed("the body is empty; " + shapes.said());
             }
             RowsRead rows = store.rows;
             if (first == JsonToken.START_ARRAY) { // pandas' records orientation: the rows themselves
-                instances(parser, first, store, TOP_LEVEL);
+                instances(parser, first, store, TOP_LEVEL, rowSeen);
                 if (parser.nextToken() != null) {
                     throw RowsException.malformed("unexpected content after the JSON array");
                 }
@@ -222,11 +225,20 @@ public final class JsonRowsParser {
             Double coverage = null;
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
                 String name = parser.currentName();
+                Integer position = reader.position(name);
+                if (position != null) {
+                    topSeen.feature(parser, position);
+                } else {
+                    topSeen.other(parser, name);
+                }
                 JsonToken value = parser.nextToken();
-                boolean feature = reader.position(name) != null;
+                if (!INSTANCES.equals(name)) {
+                    NamesSeen.nested(parser, value); // "instances" holds rows, whose objects are checked here
+                }
+                boolean feature = position != null;
                 if (INSTANCES.equals(name)) {
                     shapes.mixed(split != null, name);
-                    instances(parser, value, store, INSTANCES);
+                    instances(parser, value, store, INSTANCES, rowSeen);
                     instances = true;
                 } else if (ExplainField.NAME.equals(name) && !feature) {
                     explain = ExplainField.read(value, ExplainField.NAME);
@@ -244,7 +256,7 @@ public final class JsonRowsParser {
                 } else {
                     shapes.mixed(split != null, name);
                     topNames.add(name);
-                    field(parser, value, name, top, null, store);
+                    field(parser, value, name, position, top, null, store);
                 }
             }
             if (parser.nextToken() != null) {
@@ -279,7 +291,7 @@ public final class JsonRowsParser {
      * Reads an array of rows, {@code "instances"} or the body itself ({@link #TOP_LEVEL}): each item an object of
      * named values or an array of values in feature order.
      */
-    private <R> void instances(JsonParser parser, JsonToken token, JsonRowStore<R> store, String field)
+    private <R> void instances(JsonParser parser, JsonToken token, JsonRowStore<R> store, String field, NamesSeen seen)
             throws IOException {
         if (token != JsonToken.START_ARRAY) {
             throw RowsException.malformed(
@@ -297,13 +309,21 @@ public final class JsonRowsParser {
             R cells = store.absent();
             store.add(cells);
             if (item == JsonToken.START_OBJECT) {
+                seen.clear();
                 int expected = 0;
                 while (true) {
                     if (reader.nextIs(parser, expected)) {
-                        store.read(parser, parser.nextToken(), cells, expected++, row);
+                        seen.feature(parser, expected);
+                        store.read(parser, NamesSeen.nested(parser, parser.nextToken()), cells, expected++, row);
                     } else if (parser.currentToken() == JsonToken.FIELD_NAME) {
                         String name = parser.currentName();
-                        Integer position = field(parser, parser.nextToken(), name, cells, row, store);
+                        Integer position = reader.position(name);
+                        if (position != null) {
+                            seen.feature(parser, position);
+                        } else {
+                            seen.other(parser, name);
+                        }
+                        field(parser, NamesSeen.nested(parser, parser.nextToken()), name, position, cells, row, store);
                         expected = position == null ? expected : position + 1;
                     } else {
                         break;
@@ -314,6 +334,7 @@ public final class JsonRowsParser {
                 int length = 0;
                 JsonToken value;
                 while ((value = parser.nextToken()) != JsonToken.END_ARRAY) {
+                    NamesSeen.nested(parser, value);
                     if (length < features.size()) {
                         store.read(parser, value, cells, length, row);
                     } else {
@@ -339,19 +360,24 @@ public final class JsonRowsParser {
      * Stores a named value in its feature's place, or skips a field the model does not take (noted, to be told once
      * in the answer's warnings).
      *
-     * @return the feature's position, or null for a field the model does not take
+     * @param position the feature's position ({@code reader.position(name)}), or null for a field the model does not
+     *                 take
      */
-    private <R> Integer field(
-            JsonParser parser, JsonToken token, String name, R cells, Integer row, JsonRowStore<R> store)
+    private <R> void field(
+            JsonParser parser,
+            JsonToken token,
+            String name,
+            Integer position,
+            R cells,
+            Integer row,
+            JsonRowStore<R> store)
             throws IOException {
-        Integer position = reader.position(name);
         if (position == null) {
             store.rows.ignore(name);
             parser.skipChildren();
-            return null;
+            return;
         }
         store.read(parser, token, cells, position, row);
-        return position;
     }
     /** An array instance must hold exactly one value per feature; names each missing feature or extra position. */
     private void countProblems(int length, int row, RowsRead rows) {

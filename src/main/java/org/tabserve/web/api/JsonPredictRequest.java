@@ -78,7 +78,8 @@ public final class JsonPredictRequest {
     void answer(ResolvedModel model, HttpServletRequest request, InputStream sent, HttpServletResponse response)
             throws IOException {
         Model classifier = model.model();
-        OnError onError = RequestParameters.onError(request);
+        String query = request.getQueryString(); // read once: each read walks the container's request wrappers
+        OnError onError = RequestParameters.onError(query);
         try (MemoryBudget.Reservation held = budget.open()) {
             JsonRowsParser.ParsedRows parsed;
             try (InputStream body = held.meteredUpFront(
@@ -88,8 +89,8 @@ public final class JsonPredictRequest {
             } catch (RowsException e) {
                 throw HttpProblem.of(e, WebConfig.MAX_BATCH_ROWS);
             }
-            boolean explain = ExplainParameter.asked(request, parsed.explain());
-            RequestScoring scores = scoring.of(model, CoverageParameter.asked(request, parsed.coverage()));
+            boolean explain = ExplainParameter.asked(query, parsed.explain());
+            RequestScoring scores = scoring.of(model, CoverageParameter.asked(query, parsed.coverage()));
             ScoredRows scored = parsed.rows() == null
                     ? ScoredRows.NONE
                     : scores.scoreRows(parsed.rows(), explain, new AnswerKeepAlive(response, Json.MEDIA_TYPE));

@@ -19,7 +19,16 @@ public final class CoverageParameter {
      * @throws HttpProblem 400 naming {@code coverage} for a query value that is not a number from 0.5 to 0.99
      */
     public static Double asked(HttpServletRequest request, Double inBody) {
-        String sent = RequestParameters.query(request, CoverageField.NAME);
+        return asked(request.getQueryString(), inBody);
+    }
+
+    /**
+     * {@link #asked(HttpServletRequest, Double)} from a query string the caller has read once (null for none).
+     *
+     * @throws HttpProblem 400 naming {@code coverage} for a query value that is not a number from 0.5 to 0.99
+     */
+    public static Double asked(String queryString, Double inBody) {
+        String sent = RequestParameters.query(queryString, CoverageField.NAME);
         if (sent == null) {
             return inBody; // no ternary: it would unbox a null
         }

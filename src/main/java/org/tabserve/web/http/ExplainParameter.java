@@ -19,7 +19,16 @@ public final class ExplainParameter {
      * @throws HttpProblem 400 naming {@code explain} for a query value other than true or false
      */
     public static boolean asked(HttpServletRequest request, boolean inBody) {
-        String sent = RequestParameters.query(request, ExplainField.NAME);
+        return asked(request.getQueryString(), inBody);
+    }
+
+    /**
+     * {@link #asked(HttpServletRequest, boolean)} from a query string the caller has read once (null for none).
+     *
+     * @throws HttpProblem 400 naming {@code explain} for a query value other than true or false
+     */
+    public static boolean asked(String queryString, boolean inBody) {
+        String sent = RequestParameters.query(queryString, ExplainField.NAME);
         if (sent == null) {
             return inBody;
         }

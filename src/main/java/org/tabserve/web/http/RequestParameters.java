@@ -34,7 +34,15 @@ public final class RequestParameters {
      * @throws HttpProblem 400 naming {@code on_error} for a value it does not take
      */
     public static org.tabserve.rows.OnError onError(HttpServletRequest request) {
-        String sent = query(request, org.tabserve.rows.OnError.PARAMETER);
+        return onError(request.getQueryString());
+    }
+
+    /**
+     * {@link #onError(HttpServletRequest)} from a query string the caller has read once ({@code getQueryString()},
+     * null for none) for all of its parameters: each read of it walks the container's request wrappers.
+     */
+    public static org.tabserve.rows.OnError onError(String queryString) {
+        String sent = query(queryString, org.tabserve.rows.OnError.PARAMETER);
         try {
             return org.tabserve.rows.OnError.parse(sent);
         } catch (org.tabserve.rows.RowsException e) {
@@ -50,9 +58,17 @@ public final class RequestParameters {
      *                     is the caller's to say, not the server's to guess)
      */
     public static String query(HttpServletRequest request, String parameter) {
+        return query(request.getQueryString(), parameter);
+    }
+
+    /**
+     * {@link #query(HttpServletRequest, String)} of a query string the caller has read once (null for none).
+     *
+     * @throws HttpProblem 400 naming the parameter when the query gives it more than once
+     */
+    public static String query(String query, String parameter) {
         String sent = null;
         int times = 0;
-        String query = request.getQueryString();
         if (query != null) {
             for (String pair : query.split("&")) {
                 int equals = pair.indexOf('=');
