@@ -56,16 +56,6 @@ final class JettyClassPath {
     /**
      * @param war    the WAR {@code java -jar} was given (absolute)
      * @param loader the class loader that loaded {@link Main}, whose class path the WAR's manifest extends
-     * @return true when {@code loader} loads the launcher and Jetty from exact copies of the WAR's
-     *     {@code WEB-INF/lib-jetty/} jars; false on any doubt, and on any failure to read
-     */
-    static boolean holdsTheWarsJetty(Path war, ClassLoader loader) {
-        return of(war, loader) != NONE;
-    }
-
-    /**
-     * @param war    the WAR {@code java -jar} was given (absolute)
-     * @param loader the class loader that loaded {@link Main}, whose class path the WAR's manifest extends
      * @return what of the WAR that loader holds as exact copies: {@link #JETTY_AND_APP} when the manifest also
      *     names the web app ({@code WEB-INF/lib/}'s jars and a jar of {@code WEB-INF/classes/}) and every one checks
      *     out; {@link #NONE} on any doubt (an app named but not matching among them), and on any failure to read

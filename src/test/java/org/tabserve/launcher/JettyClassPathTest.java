@@ -1,8 +1,6 @@
 package org.tabserve.launcher;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -107,7 +105,7 @@ class JettyClassPathTest {
     void exactCopiesBesideTheWarThatTheLoaderUsesAreTaken() throws Exception {
         Path war = war(allNames());
         try (URLClassLoader loader = loaderOver(explodeBeside())) {
-            assertTrue(JettyClassPath.holdsTheWarsJetty(war, loader));
+            assertEquals(JettyClassPath.JETTY, JettyClassPath.of(war, loader));
         }
     }
 
@@ -116,7 +114,8 @@ class JettyClassPathTest {
         Path war = war(allNames());
         Path elsewhere = Files.createDirectories(dir.resolve("elsewhere"));
         try (URLClassLoader loader = loaderOver(explodeBeside())) {
-            assertFalse(JettyClassPath.holdsTheWarsJetty(Files.copy(war, elsewhere.resolve("tabserve.war")), loader));
+            assertEquals(
+                    JettyClassPath.NONE, JettyClassPath.of(Files.copy(war, elsewhere.resolve("tabserve.war")), loader));
         }
     }
 
@@ -128,7 +127,7 @@ class JettyClassPathTest {
         assertEquals(jars.get(JettyClassPath.LAUNCHER_JAR).length, stale.length, "the same size");
         Files.write(libJetty.resolve(JettyClassPath.LAUNCHER_JAR), stale);
         try (URLClassLoader loader = loaderOver(libJetty)) {
-            assertFalse(JettyClassPath.holdsTheWarsJetty(war, loader));
+            assertEquals(JettyClassPath.NONE, JettyClassPath.of(war, loader));
         }
     }
 
@@ -138,7 +137,7 @@ class JettyClassPathTest {
         Path libJetty = explodeBeside();
         try (URLClassLoader loader = loaderOver(libJetty)) {
             Files.delete(libJetty.resolve("jetty-util-12.1.12.jar"));
-            assertFalse(JettyClassPath.holdsTheWarsJetty(war, loader));
+            assertEquals(JettyClassPath.NONE, JettyClassPath.of(war, loader));
         }
     }
 
@@ -146,7 +145,7 @@ class JettyClassPathTest {
     void aJarOfTheWarThatTheManifestLeavesOutMeansTheWarsOwnCopies() throws Exception {
         Path war = war(List.of("jetty-server-12.1.12.jar", JettyClassPath.LAUNCHER_JAR));
         try (URLClassLoader loader = loaderOver(explodeBeside())) {
-            assertFalse(JettyClassPath.holdsTheWarsJetty(war, loader));
+            assertEquals(JettyClassPath.NONE, JettyClassPath.of(war, loader));
         }
     }
 
@@ -157,7 +156,7 @@ class JettyClassPathTest {
         Path other = dir.resolve("other-launcher.jar");
         Files.write(other, jars.get(JettyClassPath.LAUNCHER_JAR));
         try (URLClassLoader loader = new URLClassLoader(new URL[] {other.toUri().toURL()}, null)) {
-            assertFalse(JettyClassPath.holdsTheWarsJetty(war, loader));
+            assertEquals(JettyClassPath.NONE, JettyClassPath.of(war, loader));
         }
     }
 
@@ -165,7 +164,7 @@ class JettyClassPathTest {
     void aWarWithoutAClassPathUsesItsOwnCopies() throws Exception {
         Path war = war(List.of());
         try (URLClassLoader loader = loaderOver(explodeBeside())) {
-            assertFalse(JettyClassPath.holdsTheWarsJetty(war, loader));
+            assertEquals(JettyClassPath.NONE, JettyClassPath.of(war, loader));
         }
     }
 }
