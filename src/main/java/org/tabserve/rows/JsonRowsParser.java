@@ -226,11 +226,7 @@ public final class JsonRowsParser {
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
                 String name = parser.currentName();
                 Integer position = reader.position(name);
-                if (position != null) {
-                    topSeen.feature(parser, position);
-                } else {
-                    topSeen.other(parser, name);
-                }
+                topSeen.name(parser, name, position);
                 JsonToken value = parser.nextToken();
                 if (!INSTANCES.equals(name)) {
                     NamesSeen.nested(parser, value); // "instances" holds rows, whose objects are checked here
@@ -318,11 +314,7 @@ public final class JsonRowsParser {
                     } else if (parser.currentToken() == JsonToken.FIELD_NAME) {
                         String name = parser.currentName();
                         Integer position = reader.position(name);
-                        if (position != null) {
-                            seen.feature(parser, position);
-                        } else {
-                            seen.other(parser, name);
-                        }
+                        seen.name(parser, name, position);
                         field(parser, NamesSeen.nested(parser, parser.nextToken()), name, position, cells, row, store);
                         expected = position == null ? expected : position + 1;
                     } else {

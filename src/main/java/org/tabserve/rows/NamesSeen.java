@@ -56,6 +56,20 @@ final class NamesSeen {
     }
 
     /**
+     * Notes the name just read, {@code name}: feature {@code position}'s, or with a null position one the model does not
+     * take.
+     *
+     * @throws JsonParseException "Duplicate field 'name'", as Jackson words it, when the object gave it before
+     */
+    void name(JsonParser parser, String name, Integer position) throws java.io.IOException {
+        if (position != null) {
+            feature(parser, position);
+        } else {
+            other(parser, name);
+        }
+    }
+
+    /**
      * Notes feature {@code position}'s name, the parser's current one.
      *
      * @throws JsonParseException "Duplicate field 'name'", as Jackson words it, when the object gave it before
