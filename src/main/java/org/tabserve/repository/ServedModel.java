@@ -128,11 +128,13 @@ final class ServedModel {
         }
         String nextReason = current.get() != null ? "the last reload failed, an older load keeps serving: " + why : why;
         ModelState nextState = current.get() != null ? ModelState.READY : ModelState.UNAVAILABLE;
-        boolean changed = nextState != state || !nextReason.equals(reason);
+        boolean different = nextState != state || !nextReason.equals(reason);
         reason = nextReason;
         state = nextState;
-        this.changed.run();
-        return changed;
+        if (different) {
+            changed.run(); // a failure told again at each retry changes nothing the index's answers read
+        }
+        return different;
     }
 
     /**
