@@ -179,18 +179,11 @@ public final class ConcurrencyLimitFilter extends HttpFilter {
      * Takes room to read a body over {@link #SMALL_BODY_BYTES} ahead, if it may be and there is room (give it back
      * when the request ends, as its bytes are held that long).
      *
+     * @param declared   the body's declared length
+     * @param readsAhead whether the filter reads it ahead ({@link #readsAhead})
      * @return the bytes taken, 0 for none
      */
-    int readAheadRoom(HttpServletRequest request) {
-        long declared = request.getContentLengthLong();
-        return readAheadRoom(declared, readsAhead(declared, MediaType.of(request)));
-    }
-
-    /**
-     * {@link #readAheadRoom(HttpServletRequest)} of a body of {@code declared} bytes, which the filter reads ahead
-     * ({@code readsAhead}) or not.
-     */
-    private int readAheadRoom(long declared, boolean readsAhead) {
+    int readAheadRoom(long declared, boolean readsAhead) {
         if (declared > SMALL_BODY_BYTES && readsAhead && readAheadRoom.tryAcquire((int) declared)) {
             return (int) declared;
         }
@@ -206,13 +199,11 @@ public final class ConcurrencyLimitFilter extends HttpFilter {
      * Whether a body may be read before its request takes a slot: one of a declared length up to
      * {@link #MAX_READ_AHEAD_BYTES}, but not a form or a multipart upload, which the container parses from its own
      * input when the servlet asks for the parameters or parts.
+     *
+     * @param declared the body's declared length
+     * @param type     its media type
      */
-    static boolean readsAhead(HttpServletRequest request) {
-        return readsAhead(request.getContentLengthLong(), MediaType.of(request));
-    }
-
-    /** {@link #readsAhead(HttpServletRequest)} of a body of {@code declared} bytes of media type {@code type}. */
-    private static boolean readsAhead(long declared, MediaType type) {
+    static boolean readsAhead(long declared, MediaType type) {
         return declared > 0 && declared <= MAX_READ_AHEAD_BYTES && !type.isForm() && !type.isMultipart();
     }
 
@@ -220,13 +211,11 @@ public final class ConcurrencyLimitFilter extends HttpFilter {
      * Whether a request's body may take long to arrive: multipart, declared over {@link #SMALL_BODY_BYTES}, or of a
      * length not declared (chunked), which a client may make as long as it likes. (One that is read ahead, as there
      * is room for it, holds no slot while it arrives and is not counted as an upload.)
+     *
+     * @param declared {@code request}'s declared length, read once by the caller
+     * @param type     its media type, read once by the caller
      */
-    static boolean isUpload(HttpServletRequest request) {
-        return isUpload(request, request.getContentLengthLong(), MediaType.of(request));
-    }
-
-    /** {@link #isUpload(HttpServletRequest)} of {@code request}, whose length and media type have been read. */
-    private static boolean isUpload(HttpServletRequest request, long declared, MediaType type) {
+    static boolean isUpload(HttpServletRequest request, long declared, MediaType type) {
         if (declared > SMALL_BODY_BYTES) {
             return true;
         }

@@ -60,32 +60,30 @@ class ConcurrencySlotsTest {
 
     @Test
     void anUploadIsABodyThatIsMultipartChunkedOrOver16KiB() {
-        assertFalse(ConcurrencyLimitFilter.isUpload(request(-1, null, null)), "a GET");
-        assertFalse(ConcurrencyLimitFilter.isUpload(request(300, "application/json", null)), "a small JSON body");
-        assertFalse(ConcurrencyLimitFilter.isUpload(request(16 << 10, "text/csv", null)), "16 KiB exactly");
-        assertTrue(ConcurrencyLimitFilter.isUpload(request((16 << 10) + 1, "application/json", null)));
-        assertTrue(ConcurrencyLimitFilter.isUpload(request(-1, "application/json", "chunked")));
-        assertTrue(ConcurrencyLimitFilter.isUpload(request(500, "multipart/form-data; boundary=b", null)));
-        assertTrue(ConcurrencyLimitFilter.isUpload(request(500, "Multipart/Form-Data; boundary=b", null)));
-        assertFalse(ConcurrencyLimitFilter.isUpload(request(0, "multipart/form-data; boundary=b", null)), "no body");
+        assertFalse(isUpload(request(-1, null, null)), "a GET");
+        assertFalse(isUpload(request(300, "application/json", null)), "a small JSON body");
+        assertFalse(isUpload(request(16 << 10, "text/csv", null)), "16 KiB exactly");
+        assertTrue(isUpload(request((16 << 10) + 1, "application/json", null)));
+        assertTrue(isUpload(request(-1, "application/json", "chunked")));
+        assertTrue(isUpload(request(500, "multipart/form-data; boundary=b", null)));
+        assertTrue(isUpload(request(500, "Multipart/Form-Data; boundary=b", null)));
+        assertFalse(isUpload(request(0, "multipart/form-data; boundary=b", null)), "no body");
     }
 
     @Test
     void aBodyOfAtMost1MiBOtherThanAFormOrMultipartMayBeReadBeforeItsRequestTakesASlot() {
-        assertTrue(ConcurrencyLimitFilter.readsAhead(request(300, "application/json", null)));
-        assertTrue(ConcurrencyLimitFilter.readsAhead(request(16 << 10, "text/csv", null)));
-        assertTrue(ConcurrencyLimitFilter.readsAhead(request(1 << 20, "application/json", null)));
-        assertFalse(ConcurrencyLimitFilter.readsAhead(request((1 << 20) + 1, "application/json", null)), "an upload");
-        assertFalse(ConcurrencyLimitFilter.readsAhead(request(300, "multipart/form-data; boundary=b", null)));
-        assertFalse(ConcurrencyLimitFilter.readsAhead(request(-1, null, null)), "no body");
-        assertFalse(ConcurrencyLimitFilter.readsAhead(request(0, "application/json", null)), "an empty body");
+        assertTrue(readsAhead(request(300, "application/json", null)));
+        assertTrue(readsAhead(request(16 << 10, "text/csv", null)));
+        assertTrue(readsAhead(request(1 << 20, "application/json", null)));
+        assertFalse(readsAhead(request((1 << 20) + 1, "application/json", null)), "an upload");
+        assertFalse(readsAhead(request(300, "multipart/form-data; boundary=b", null)));
+        assertFalse(readsAhead(request(-1, null, null)), "no body");
+        assertFalse(readsAhead(request(0, "application/json", null)), "an empty body");
+        assertFalse(readsAhead(request(-1, "application/json", "chunked")), "chunked: an upload");
         assertFalse(
-                ConcurrencyLimitFilter.readsAhead(request(-1, "application/json", "chunked")), "chunked: an upload");
-        assertFalse(
-                ConcurrencyLimitFilter.readsAhead(request(40, "application/x-www-form-urlencoded", null)),
+                readsAhead(request(40, "application/x-www-form-urlencoded", null)),
                 "the container parses a form from its own input");
-        assertFalse(ConcurrencyLimitFilter.readsAhead(
-                request(40, "Application/X-WWW-Form-Urlencoded; charset=UTF-8", null)));
+        assertFalse(readsAhead(request(40, "Application/X-WWW-Form-Urlencoded; charset=UTF-8", null)));
     }
 
     @Test
@@ -94,17 +92,32 @@ class ConcurrencySlotsTest {
         HttpServletRequest batch = request(1 << 20, "application/json", null);
         List<Integer> taken = new java.util.ArrayList<>();
         for (int i = 0; i < 8; i++) {
-            taken.add(filter.readAheadRoom(batch));
+            taken.add(readAheadRoom(filter, batch));
         }
         assertEquals(java.util.Collections.nCopies(8, 1 << 20), taken, "8 MiB of room");
-        assertEquals(0, filter.readAheadRoom(batch), "no room left: the next one is an upload");
-        assertEquals(0, filter.readAheadRoom(request(300, "application/json", null)), "a small body needs no room");
+        assertEquals(0, readAheadRoom(filter, batch), "no room left: the next one is an upload");
+        assertEquals(0, readAheadRoom(filter, request(300, "application/json", null)), "a small body needs no room");
         filter.releaseReadAheadRoom(taken.get(0));
-        assertEquals(1 << 20, filter.readAheadRoom(batch), "room given back serves the next");
+        assertEquals(1 << 20, readAheadRoom(filter, batch), "room given back serves the next");
         assertEquals(
                 0,
-                new ConcurrencyLimitFilter(64, 32, null).readAheadRoom(request((1 << 20) + 1, "text/csv", null)),
+                readAheadRoom(new ConcurrencyLimitFilter(64, 32, null), request((1 << 20) + 1, "text/csv", null)),
                 "over 1 MiB is never read ahead");
+    }
+
+    /** {@link ConcurrencyLimitFilter#isUpload} of {@code request}, its length and media type read as the filter does. */
+    private static boolean isUpload(HttpServletRequest request) {
+        return ConcurrencyLimitFilter.isUpload(request, request.getContentLengthLong(), MediaType.of(request));
+    }
+
+    /** {@link ConcurrencyLimitFilter#readsAhead} of {@code request}'s declared length and media type. */
+    private static boolean readsAhead(HttpServletRequest request) {
+        return ConcurrencyLimitFilter.readsAhead(request.getContentLengthLong(), MediaType.of(request));
+    }
+
+    /** The room {@code filter} takes to read {@code request}'s body ahead, as its doFilter asks. */
+    private static int readAheadRoom(ConcurrencyLimitFilter filter, HttpServletRequest request) {
+        return filter.readAheadRoom(request.getContentLengthLong(), readsAhead(request));
     }
 
     /** A request with only what {@link ConcurrencyLimitFilter#isUpload} asks of it. */
