@@ -7,10 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.BufferedReader;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -175,9 +173,7 @@ class PredictionLogTest {
             // As /metrics gives them (PredictionLogRoutesTest: the app registers them in its registry).
             PrometheusRegistry registry = new PrometheusRegistry();
             log.register(registry);
-            ByteArrayOutputStream text = new ByteArrayOutputStream();
-            new PrometheusTextFormatWriter(false).write(text, registry.scrape());
-            String metrics = text.toString(StandardCharsets.UTF_8);
+            String metrics = org.tabserve.testing.MetricsText.of(registry);
             assertTrue(metrics.contains("tabserve_prediction_log_rows_total{outcome=\"dropped\"} 9.0"), metrics);
             assertTrue(metrics.contains("tabserve_prediction_log_rows_total{outcome=\"written\"} 8.0"), metrics);
         }

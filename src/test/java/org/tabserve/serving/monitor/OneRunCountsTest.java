@@ -58,13 +58,6 @@ class OneRunCountsTest {
     }
 
     private static String scrape(TabserveMetrics metrics) {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        try {
-            new io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter(false)
-                    .write(out, metrics.registry().scrape());
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-        return out.toString(java.nio.charset.StandardCharsets.UTF_8);
+        return org.tabserve.testing.MetricsText.of(metrics.registry());
     }
 }

@@ -3,9 +3,7 @@ package org.tabserve.serving.monitor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -40,10 +38,7 @@ class ScoredColumnsMetricsTest {
     }
 
     private static List<String> counts(TabserveMetrics metrics) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        new io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter(false)
-                .write(out, metrics.registry().scrape());
-        return out.toString(StandardCharsets.UTF_8)
+        return org.tabserve.testing.MetricsText.of(metrics.registry())
                 .lines()
                 .filter(l -> l.startsWith("tabserve_predictions_total{") || l.startsWith("tabserve_rows_scored_total{"))
                 .toList();
