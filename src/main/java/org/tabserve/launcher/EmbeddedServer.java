@@ -70,9 +70,9 @@ public final class EmbeddedServer {
     /** Held so that its level is not lost to garbage collection. */
     private static final Logger JETTY_LOG = Logger.getLogger("org.eclipse.jetty");
     /**
-     * The access log's stdout: one {@code write} call for one line or for many (println makes two per line, and
-     * encodes through two buffers), with no request thread waiting for another's. Jetty's log line is ASCII except for
-     * what a client sent in its headers, written as UTF-8.
+     * The access log's stdout: a few milliseconds' lines in one {@code write} call from a thread of its own (println
+     * makes two per line, and encodes through two buffers), with no request thread waiting for another's. Jetty's log
+     * line is ASCII except for what a client sent in its headers, written as UTF-8.
      */
     private static final AccessLogWriter ACCESS_LOG =
             new AccessLogWriter(new java.io.FileOutputStream(java.io.FileDescriptor.out));
@@ -303,6 +303,7 @@ public final class EmbeddedServer {
         System.out.flush();
 
         server.join();
+        ACCESS_LOG.flush(); // the lines of the last requests, which the log's writer would write a few ms later
         System.exit(0);
     }
 
@@ -339,5 +340,6 @@ public final class EmbeddedServer {
         } catch (Exception e) {
             System.err.println("tabserve: error while stopping: " + e);
         }
+        ACCESS_LOG.flush();
     }
 }

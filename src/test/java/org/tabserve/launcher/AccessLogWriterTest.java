@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
-/** The access log's writer: no thread waits for another's write, and every line comes out whole, once. */
+/** The access log's writer: no request thread writes or waits for another's write, and every line comes out whole, once. */
 class AccessLogWriterTest {
 
     /** A stream that records each write call, as the bytes of that call. */
@@ -47,43 +47,129 @@ class AccessLogWriterTest {
         }
     }
 
+    /** A stream whose first write stalls until released, as a write to a full pipe. */
+    private static class Stalling extends Recording {
+        final CountDownLatch inWrite = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) throws IOException {
+            boolean first;
+            synchronized (this) {
+                first = writes.isEmpty() && inWrite.getCount() > 0;
+            }
+            if (first) {
+                inWrite.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    throw new AssertionError(e);
+                }
+            }
+            super.write(bytes, offset, length);
+        }
+    }
+
     @Test
-    void aLineThatFindsTheStreamBusyDoesNotWaitAndIsWrittenByTheThreadWriting() throws Exception {
-        CountDownLatch inWrite = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
+    void aLineReachesTheStreamFromTheLogsOwnThreadNotTheRequests() throws Exception {
+        List<String> writers = new ArrayList<>();
         Recording out = new Recording() {
             @Override
-            public void write(byte[] bytes, int offset, int length) throws IOException {
-                if (writes.isEmpty()) { // the first write stalls, as a write whose thread the scheduler paused
-                    inWrite.countDown();
-                    try {
-                        release.await();
-                    } catch (InterruptedException e) {
-                        throw new AssertionError(e);
-                    }
-                }
+            public synchronized void write(byte[] bytes, int offset, int length) throws IOException {
+                writers.add(Thread.currentThread().getName());
                 super.write(bytes, offset, length);
             }
         };
         AccessLogWriter log = new AccessLogWriter(out);
-        ExecutorService threads = Executors.newSingleThreadExecutor();
-        try {
-            Future<?> first = threads.submit(() -> log.write("first"));
-            assertTrue(inWrite.await(10, TimeUnit.SECONDS));
-            // These return although the stream is held by the first (a lock held across each write made them wait)
-            assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
-                log.write("second");
-                log.write("third");
-            });
-            assertFalse(first.isDone(), "the first write is still held");
-            assertEquals(List.of(), List.copyOf(out.writes), "nothing written while the stream is busy");
-            release.countDown();
-            first.get(10, TimeUnit.SECONDS);
-        } finally {
-            threads.shutdownNow();
+        log.write("a line");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (out.text().isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(1);
         }
-        assertEquals("first\nsecond\nthird\n", out.text());
-        assertEquals(2, out.writes.size(), "the two lines that waited go out in one write");
+        assertEquals("a line\n", out.text(), "written without a flush");
+        synchronized (out) {
+            assertEquals(List.of("tabserve-access-log"), writers);
+        }
+        assertEquals(0, log.queuedBytes());
+    }
+
+    @Test
+    void linesThatArriveWhileTheStreamIsBusyDoNotWaitAndGoOutInOneWrite() throws Exception {
+        Stalling out = new Stalling();
+        AccessLogWriter log = new AccessLogWriter(out);
+        log.write("first");
+        assertTrue(out.inWrite.await(30, TimeUnit.SECONDS), "the log's thread writes the first line");
+        // These return although the stream is held (a lock held across each write made them wait)
+        assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
+            for (int i = 0; i < 1000; i++) {
+                log.write("line " + i);
+            }
+        });
+        assertEquals(List.of(), List.copyOf(out.writes), "nothing written while the stream is busy");
+        out.release.countDown();
+        log.flush();
+        StringBuilder expected = new StringBuilder("first\n");
+        for (int i = 0; i < 1000; i++) {
+            expected.append("line ").append(i).append('\n');
+        }
+        assertEquals(expected.toString(), out.text());
+        assertEquals(2, out.writes.size(), "the 1,000 lines that waited go out in one write");
+    }
+
+    @Test
+    void pastItsBoundTheQueueIsWrittenByTheRequestThreadWhichWaitsForTheStream() throws Exception {
+        Stalling out = new Stalling();
+        AccessLogWriter log = new AccessLogWriter(out);
+        log.write("first");
+        assertTrue(out.inWrite.await(30, TimeUnit.SECONDS));
+        String padding = "x".repeat(6_000);
+        int lines = AccessLogWriter.MAX_QUEUED_BYTES / padding.length() + 20;
+        ExecutorService requests = Executors.newSingleThreadExecutor();
+        AtomicInteger written = new AtomicInteger();
+        Thread[] request = new Thread[1];
+        try {
+            Future<?> writing = requests.submit(() -> {
+                request[0] = Thread.currentThread();
+                for (int i = 0; i < lines; i++) {
+                    log.write(i + " " + padding);
+                    written.incrementAndGet();
+                }
+            });
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while ((request[0] == null || request[0].getState() != Thread.State.WAITING)
+                    && !writing.isDone()
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(1);
+            }
+            assertFalse(writing.isDone(), "the request thread waits for the stream once the queue is full");
+            assertTrue(
+                    log.queuedBytes() > AccessLogWriter.MAX_QUEUED_BYTES
+                            && log.queuedBytes() <= AccessLogWriter.MAX_QUEUED_BYTES + padding.length() + 10,
+                    "queued " + log.queuedBytes() + " bytes: no line past the one that filled the queue");
+            assertTrue(written.get() < lines, written + " of " + lines + " lines queued");
+            out.release.countDown();
+            writing.get(30, TimeUnit.SECONDS);
+        } finally {
+            requests.shutdownNow();
+        }
+        log.flush();
+        String[] text = out.text().split("\n");
+        assertEquals(lines + 1, text.length);
+        for (int i = 0; i < lines; i++) {
+            assertEquals(i + " " + padding, text[i + 1], "line " + i + " whole, once, in order");
+        }
+        assertEquals(0, log.queuedBytes());
+    }
+
+    @Test
+    void aFlushWritesEveryLineQueuedBeforeIt() {
+        Recording out = new Recording();
+        AccessLogWriter log = new AccessLogWriter(out);
+        log.write("one");
+        log.write("two");
+        log.write("three");
+        log.flush();
+        assertEquals("one\ntwo\nthree\n", out.text());
     }
 
     @Test
@@ -113,6 +199,7 @@ class AccessLogWriterTest {
             f.get(60, TimeUnit.SECONDS);
         }
         pool.shutdown();
+        log.flush();
         String text = out.text();
         assertTrue(text.endsWith("\n"));
         Map<String, Integer> seen = new HashMap<>();
@@ -148,7 +235,9 @@ class AccessLogWriterTest {
         };
         AccessLogWriter log = new AccessLogWriter(out);
         log.write("lost");
+        log.flush();
         log.write("kept");
+        log.flush();
         assertEquals("kept\n", out.text());
     }
 }

@@ -187,9 +187,15 @@ public final class TabserveProcess implements RunningServer {
         return process;
     }
 
-    /** Sends SIGTERM and waits for the exit. @return the exit status */
+    /**
+     * Sends SIGTERM and waits for the exit, with everything the process printed up to it in {@link #output()}.
+     * {@code Process.destroy()} would close the pipe from the process as it signals, losing what the process writes
+     * as it stops (its stop line, the access log lines of the last requests): the signal is sent through its handle.
+     *
+     * @return the exit status
+     */
     public int terminate(Duration timeout) throws InterruptedException {
-        process.destroy();
+        process.toHandle().destroy();
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             process.destroyForcibly().waitFor();
             throw new IllegalStateException("tabserve did not exit within " + timeout + " of SIGTERM");
@@ -211,7 +217,7 @@ public final class TabserveProcess implements RunningServer {
     @Override
     public void close() throws InterruptedException {
         if (process.isAlive()) {
-            process.destroy();
+            process.toHandle().destroy();
             if (!process.waitFor(40, TimeUnit.SECONDS)) {
                 process.destroyForcibly().waitFor();
             }
