@@ -4,7 +4,6 @@ import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
-import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.core.metrics.Info;
 import io.prometheus.metrics.instrumentation.jvm.JvmBufferPoolMetrics;
 import io.prometheus.metrics.instrumentation.jvm.JvmClassLoadingMetrics;
@@ -42,37 +41,9 @@ public final class TabserveMetrics {
     // the two features that hand work to the client's static scheduler, whose thread, once started, cannot be stopped
     // and keeps an undeployed app's class loader alive (JettyRedeployIT measured +15 MB per redeploy). Built so, the
     // thread never starts; TabserveMetricsTest fails if a metric starts it.
-    // The protocol label is last so that the model stays the first label, which modelUnloaded removes series by.
-    private final Counter requests = Counter.builder()
-            .name("tabserve_http_requests")
-            .help("HTTP requests and gRPC calls answered, by model (empty for routes of none), route (the servlet"
-                    + " mapping, not the raw path; a gRPC call's method path), status (a gRPC call's status code name)"
-                    + " and protocol (rest or grpc)")
-            .labelNames("model", "route", "method", "status", "protocol")
-            .withoutExemplars()
-            .register(registry);
-    private final Histogram latency = Histogram.builder()
-            .name("tabserve_http_request_duration_seconds")
-            .help("Time from the request reaching the app to the answer being written (a gRPC call: to its status),"
-                    + " by route and protocol")
-            .unit(null)
-            .classicOnly()
-            .classicUpperBounds(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
-            .labelNames("model", "route", "method", "protocol")
-            .withoutExemplars()
-            .register(registry);
-    private final Counter predictions = Counter.builder()
-            .name("tabserve_predictions")
-            .help("Predictions made, by model and predicted class label")
-            .labelNames("model", "class")
-            .withoutExemplars()
-            .register(registry);
-    private final Counter rows = Counter.builder()
-            .name("tabserve_rows_scored")
-            .help("Rows scored, by model, over every route")
-            .labelNames("model")
-            .withoutExemplars()
-            .register(registry);
+    /** Requests, their latency, rows scored and predictions by class, each model's series looked up once. */
+    private final ModelSeries series = new ModelSeries(registry);
+
     private final Counter adminRefused = Counter.builder()
             .name("tabserve_admin_refused")
             .help("Requests to the admin route refused for their token (no_token: none sent, wrong_token: a wrong one);"
@@ -212,7 +183,7 @@ public final class TabserveMetrics {
      * @param model    the model the request used, or empty when it used none
      */
     public void request(String protocol, String model, String route, String method, int status, double seconds) {
-        count(protocol, model, route, method, Integer.toString(status), status >= 400, seconds);
+        count(protocol, model, route, method, ModelSeries.statusLabel(status), status >= 400, seconds);
     }
 
     /**
@@ -229,8 +200,7 @@ public final class TabserveMetrics {
 
     private void count(
             String protocol, String model, String route, String method, String status, boolean failed, double seconds) {
-        requests.labelValues(model, route, method, status, protocol).inc();
-        latency.labelValues(model, route, method, protocol).observe(seconds);
+        series.of(model).request(route, method, status, protocol, seconds);
         if (!model.isEmpty()) {
             activity.request(model, failed, seconds);
         }
@@ -268,10 +238,11 @@ public final class TabserveMetrics {
 
     /** Counts the rows {@code model} scored, and its predictions by class. */
     public void scored(String model, List<Prediction> scored) {
-        rows.labelValues(model).inc(scored.size());
+        ModelSeries.Series series = this.series.of(model);
+        series.rows(scored.size());
         PredictionColumns columns = PredictionColumns.of(scored);
         if (columns != null) {
-            scoredColumns(model, columns);
+            scoredColumns(series, columns);
             return;
         }
         // One counter update per class, not per row: a CSV chunk of 4,096 rows has a handful of distinct labels,
@@ -297,18 +268,18 @@ public final class TabserveMetrics {
         }
         if (byLabel == null) {
             if (runLength > 0) {
-                predictions.labelValues(model, run).inc(runLength);
+                series.predictions(run, runLength);
             }
             return;
         }
         if (runLength > 0) {
             byLabel.merge(run, runLength, Integer::sum);
         }
-        byLabel.forEach((label, count) -> predictions.labelValues(model, label).inc(count));
+        byLabel.forEach(series::predictions);
     }
 
     /** Counts a batch's predictions by class from their columns: one counter update per class answered. */
-    private void scoredColumns(String model, PredictionColumns scored) {
+    private static void scoredColumns(ModelSeries.Series series, PredictionColumns scored) {
         if (!scored.classifies()) {
             return;
         }
@@ -321,7 +292,7 @@ public final class TabserveMetrics {
         }
         for (int c = 0; c < byClass.length; c++) {
             if (byClass[c] > 0) {
-                predictions.labelValues(model, scored.classes().get(c)).inc(byClass[c]);
+                series.predictions(scored.classes().get(c), byClass[c]);
             }
         }
     }
@@ -375,9 +346,6 @@ public final class TabserveMetrics {
         drift.forget(name);
         feedback.forget(name);
         novelty.forget(name);
-        rows.remove(name);
-        predictions.removeIf(labels -> labels.get(0).equals(name));
-        requests.removeIf(labels -> labels.get(0).equals(name));
-        latency.removeIf(labels -> labels.get(0).equals(name));
+        series.forget(name);
     }
 }

@@ -7,12 +7,12 @@ import java.util.Locale;
 /**
  * Calls measured by the thread's own CPU time per row rather than wall time, alternating in rounds within one JVM: on
  * a machine shared with other builds JMH's wall-clock scores swing with the load, a thread's CPU time much less. The
- * harness of {@link PlainOrOrtCpuPerRow} and {@link TreesCpuPerRow}.
+ * harness of {@link PlainOrOrtCpuPerRow}, {@link TreesCpuPerRow} and serving.monitor's RequestSeriesCpu.
  */
-final class CpuRounds {
+public final class CpuRounds {
 
     /** One measured call; its result is summed so that the JIT cannot drop the call. */
-    interface Call {
+    public interface Call {
         float run() throws Exception;
     }
 
@@ -27,7 +27,7 @@ final class CpuRounds {
      * Warms each call up for {@code seconds} of CPU, then prints {@code rounds} lines of {@code label} and each call's
      * CPU nanoseconds per row ({@code rows[i]} rows a call), each measured over {@code seconds}.
      */
-    static void print(String label, String[] names, Call[] calls, int[] rows, double seconds, int rounds)
+    public static void print(String label, String[] names, Call[] calls, int[] rows, double seconds, int rounds)
             throws Exception {
         for (Call call : calls) {
             measure(call, seconds);
