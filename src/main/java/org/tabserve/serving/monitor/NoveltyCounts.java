@@ -71,9 +71,23 @@ public final class NoveltyCounts {
                 : new Counts(adders.checked().sum(), adders.novel().sum());
     }
 
-    /** Model {@code name} is gone: its counts and series go too. */
+    /**
+     * Model {@code name} is gone: its counts and series go too, the series first. A request that looked them up
+     * before their removal kept them in the entry that then goes, and one that looks up after the entry went finds
+     * them live again; the other order left a request that came in between holding removed series for good.
+     */
     void forget(String name) {
+        forget(name, () -> removeSeries(name));
+    }
+
+    /** As {@link #forget(String)}, with {@code removal} run as the series' removal: NoveltyCountsForgetTest races it. */
+    void forget(String name, Runnable removal) {
+        removal.run();
         byModel.remove(name);
+    }
+
+    /** Removes model {@code name}'s two series from the registry (its looked-up ones stay: {@link #forget} drops them). */
+    void removeSeries(String name) {
         checked.remove(name);
         novel.remove(name);
     }
