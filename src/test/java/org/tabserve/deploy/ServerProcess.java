@@ -191,7 +191,7 @@ final class ServerProcess implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         if (process.isAlive()) {
-            process.destroy();
+            process.toHandle().destroy(); // SIGTERM; Process.destroy() would also close the pipe we read
             if (!process.waitFor(40, TimeUnit.SECONDS)) {
                 process.destroyForcibly().waitFor();
             }
