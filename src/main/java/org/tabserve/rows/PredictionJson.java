@@ -19,7 +19,7 @@ import org.tabserve.model.ScoredRows;
  * Writes predictions as JSON, streaming: a classifier's {@code {"label", "display_name", "probabilities": {label: p},
  * "warnings": [{"feature", "message"}]}} or a regressor's {@code {"value", "warnings"}} for one row,
  * {@code {"predictions": [...]}} for a batch. {@code warnings} lists the values outside the training range and the
- * categories the model has not seen (empty when there are none).
+ * categories the model has not seen (empty when there are none; {@link WarningsJson} writes them).
  */
 public final class PredictionJson {
 
@@ -30,9 +30,6 @@ public final class PredictionJson {
     private static final SerializableString DISPLAY_NAME = new SerializedString("display_name");
     private static final SerializableString PROBABILITIES = new SerializedString("probabilities");
     private static final SerializableString VALUE = new SerializedString("value");
-    private static final SerializableString WARNINGS = new SerializedString("warnings");
-    private static final SerializableString FEATURE = new SerializedString("feature");
-    private static final SerializableString MESSAGE = new SerializedString("message");
 
     private PredictionJson() {}
 
@@ -163,7 +160,7 @@ public final class PredictionJson {
                 json.writeNumber(probabilities.get(i).doubleValue());
             }
             json.writeEndObject();
-            writeWarnings(json, warnings);
+            WarningsJson.write(json, warnings);
             writeExtras(json, scored, row);
             json.writeEndObject();
         }
@@ -200,7 +197,7 @@ public final class PredictionJson {
                     return false;
                 }
                 inRangeTried = true;
-                inRange = InRangeRowText.of(classNames, this::writeStart, WARNINGS);
+                inRange = InRangeRowText.of(classNames, this::writeStart, WarningsJson.WARNINGS);
                 if (inRange == null) {
                     return false;
                 }
@@ -258,21 +255,6 @@ public final class PredictionJson {
             }
             return batch.warnings(row);
         }
-    }
-
-    private static void writeWarnings(JsonGenerator json, List<RangeWarning> warnings) throws IOException {
-        json.writeFieldName(WARNINGS);
-        json.writeStartArray();
-        for (int i = 0; i < warnings.size(); i++) { // no iterator: most rows have none, and a batch writes many
-            RangeWarning warning = warnings.get(i);
-            json.writeStartObject();
-            json.writeFieldName(FEATURE);
-            json.writeString(warning.feature());
-            json.writeFieldName(MESSAGE);
-            json.writeString(warning.message());
-            json.writeEndObject();
-        }
-        json.writeEndArray();
     }
 
     /**
@@ -344,7 +326,7 @@ public final class PredictionJson {
                 json.writeStringField(PROBABILITIES_NOTE, note);
             }
         }
-        writeWarnings(json, warnings);
+        WarningsJson.write(json, warnings);
         writeExtras(json, scored, row);
         if (modelVersion != null) { // under a canary, either version may answer
             json.writeNumberField(MODEL_VERSION, modelVersion);
@@ -363,32 +345,5 @@ public final class PredictionJson {
         if (signature.probabilityNote() != null) {
             json.writeStringField(PROBABILITIES_NOTE, signature.probabilityNote());
         }
-    }
-
-    /** Writes a request's warnings (each ignored field, once) as {@code "warnings": [...]}, when there are any. */
-    public static void writeRequestWarnings(JsonGenerator json, List<RangeWarning> warnings) throws IOException {
-        if (!warnings.isEmpty()) {
-            writeWarnings(json, warnings);
-        }
-    }
-
-    /**
-     * Writes a bad row's place in a batch answered row by row ({@code ?on_error=row}):
-     * {@code {"errors": [{"field", "message", "row"}]}}.
-     */
-    public static void writeRowErrors(JsonGenerator json, List<FieldProblem> problems) throws IOException {
-        json.writeStartObject();
-        json.writeArrayFieldStart("errors");
-        for (FieldProblem problem : problems) {
-            json.writeStartObject();
-            json.writeStringField("field", problem.field());
-            json.writeStringField("message", problem.message());
-            if (problem.row() != null) {
-                json.writeNumberField("row", problem.row());
-            }
-            json.writeEndObject();
-        }
-        json.writeEndArray();
-        json.writeEndObject();
     }
 }

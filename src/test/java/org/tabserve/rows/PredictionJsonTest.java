@@ -101,7 +101,7 @@ class PredictionJsonTest {
                 PredictionJson.write(
                         json, predictions.get(r % 5), CARD, RowWarnings.warnings(CARD, batch, r % 3, numbers[r % 3]));
                 if (r % 7 == 1) {
-                    PredictionJson.writeRowErrors(json, problems);
+                    RowErrorsJson.write(json, problems);
                 }
             }
         };
@@ -109,7 +109,7 @@ class PredictionJsonTest {
             for (int r = 0; r < 100 * predictions.size(); r++) {
                 rows.write(json, predictions.get(r % 5), rows.warnings(batch, r % 3, numbers[r % 3]));
                 if (r % 7 == 1) {
-                    PredictionJson.writeRowErrors(json, problems);
+                    RowErrorsJson.write(json, problems);
                 }
             }
         };

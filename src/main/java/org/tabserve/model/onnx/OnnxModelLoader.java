@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.tabserve.model.Batch;
-import org.tabserve.model.Feature;
 import org.tabserve.model.FeatureStats;
 import org.tabserve.model.Model;
 import org.tabserve.model.ModelCard;
@@ -45,7 +44,8 @@ import org.tabserve.model.onnx.graph.facts.GraphFacts;
  * refused with one message naming the file and the reason, and nothing stays open.
  *
  * <p>Why it is a little over 300 lines: it is the load's steps in order, each with the failure it reports, and the
- * one place that frees what a failed load opened; the class labels are found by {@link ClassLabels}.
+ * one place that frees what a failed load opened; the class labels are found by {@link ClassLabels}, the sessions
+ * opened by {@link SessionOpener}, the warm-up row made by {@link WarmUpRow}.
  */
 public final class OnnxModelLoader {
 
@@ -150,10 +150,11 @@ public final class OnnxModelLoader {
     private OnnxModel assemble(String fileName) {
         String sha256 = sha256(bytes);
         OrtEnvironment env = OnnxEnvironment.get();
+        SessionOpener sessions = new SessionOpener(source, intraOpThreads, env, LOG);
         OnnxGraph parsed = parsedOrNull();
         ZipMapProbabilities zipMapTensor =
                 parsed == null ? null : ZipMapProbabilities.of(parsed).orElse(null);
-        OrtSession session = zipMapTensor == null ? openSession(bytes, env) : openExposing(zipMapTensor, env);
+        OrtSession session = zipMapTensor == null ? sessions.open(bytes) : sessions.openExposing(zipMapTensor, bytes);
         PinnedOutputs pinned = null;
         InputBinder binder = null;
         OnnxModel model = null;
@@ -175,7 +176,7 @@ public final class OnnxModelLoader {
                     env,
                     session,
                     outputInfo,
-                    Batch.of(probe, List.<Object[]>of(warmUpRow(probe, stats))),
+                    Batch.of(probe, List.<Object[]>of(WarmUpRow.of(probe, stats))),
                     probe);
             Task task = SignatureReader.task(source, outputInfo, facts, cardReader);
             SignatureReader.Outputs outputs = task == Task.REGRESSION
@@ -200,7 +201,7 @@ public final class OnnxModelLoader {
                     task == Task.CLASSIFICATION ? OutputKind.PROBABILITIES : OutputKind.VALUE,
                     false,
                     fixedBatch);
-            Batch warmUp = Batch.of(provisional, List.<Object[]>of(warmUpRow(provisional, stats)));
+            Batch warmUp = Batch.of(provisional, List.<Object[]>of(WarmUpRow.of(provisional, stats)));
             List<Object> keys = null;
             List<String> classes = List.of();
             if (task == Task.CLASSIFICATION) {
@@ -215,7 +216,7 @@ public final class OnnxModelLoader {
             ModelCard card = ModelCards.of(signature, cardReader, metadata, fileName, stats, graph, facts);
             model = new OnnxModel(
                     source, sha256, session, signature, card, valueOutput, outputNames, binder, pinned, decoder);
-            model.predict(Batch.of(signature, List.<Object[]>of(warmUpRow(signature, stats))));
+            model.predict(Batch.of(signature, List.<Object[]>of(WarmUpRow.of(signature, stats))));
             if (structural()) {
                 model.explainedBy(AttributeExplainer.build(
                         source,
@@ -227,13 +228,13 @@ public final class OnnxModelLoader {
                         binder,
                         decoder,
                         outputNames,
-                        b -> openSession(b, env)));
+                        sessions::open));
             }
-            DeclaredShapes.say(source, env, session, graph, signature, warmUpRow(signature, stats));
+            DeclaredShapes.say(source, env, session, graph, signature, WarmUpRow.of(signature, stats));
             PlainCheck.decide(model, graph, signature, List.copyOf(outputNames));
         } catch (OrtException e) {
             close(model, session, binder, pinned);
-            throw ModelException.unusable(source, "ONNX Runtime cannot read it (" + inWords(e) + ")", e);
+            throw ModelException.unusable(source, "ONNX Runtime cannot read it (" + sessions.inWords(e) + ")", e);
         } catch (OnnxFormatException e) {
             close(model, session, binder, pinned);
             throw ModelException.unusable(source, e.getMessage(), e);
@@ -308,19 +309,6 @@ public final class OnnxModelLoader {
         return value == null || !value.trim().equalsIgnoreCase("false");
     }
 
-    /** A session whose graph also outputs its ZipMap's tensor; the file's own graph if ONNX Runtime refuses that. */
-    private OrtSession openExposing(ZipMapProbabilities zipMapTensor, OrtEnvironment env) {
-        try {
-            return openSession(zipMapTensor.exposedIn(bytes), env);
-        } catch (ModelException | java.io.UncheckedIOException e) {
-            LOG.log(
-                    System.Logger.Level.DEBUG,
-                    "{0}: its ZipMap''s tensor cannot be an output; its maps are read",
-                    source);
-            return openSession(bytes, env);
-        }
-    }
-
     /** The outputs a prediction fetches: the ZipMap's tensor instead of its maps when it is exposed. */
     private static List<String> served(List<String> names, ZipMapProbabilities zipMapTensor) {
         if (zipMapTensor == null) {
@@ -329,52 +317,6 @@ public final class OnnxModelLoader {
         List<String> served = new ArrayList<>(names);
         served.replaceAll(name -> name.equals(zipMapTensor.zipMap()) ? zipMapTensor.tensor() : name);
         return served;
-    }
-
-    /** A session that logs only errors: what ONNX Runtime would warn of on every call is said once ({@link DeclaredShapes}). */
-    private OrtSession openSession(ByteBuffer graph, OrtEnvironment env) {
-        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-            options.setSessionLogLevel(DeclaredShapes.SESSION_LOG_LEVEL);
-            options.setIntraOpNumThreads(intraOpThreads);
-            options.setInterOpNumThreads(1);
-            options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
-            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            return env.createSession(graph.duplicate(), options);
-        } catch (OrtException e) {
-            throw ModelException.unusable(source, "not a valid ONNX model (" + inWords(e) + ")", e);
-        }
-    }
-
-    /** One valid row for a warm-up: training means, known categories, else zeros, "" and false. */
-    private static Object[] warmUpRow(ModelSignature signature, Map<String, FeatureStats> stats) {
-        List<Feature> features = signature.features();
-        Object[] row = new Object[features.size()];
-        for (int i = 0; i < row.length; i++) {
-            Feature feature = features.get(i);
-            FeatureStats s = stats.get(feature.name());
-            row[i] = switch (feature.type()) {
-                case FLOAT, DOUBLE -> s == null ? 0.0 : s.mean();
-                case INT64, INT32 ->
-                    feature.categories().isEmpty()
-                            ? 0L
-                            : Long.parseLong(feature.categories().get(0));
-                case STRING ->
-                    feature.categories().isEmpty() ? "" : feature.categories().get(0);
-                case BOOL -> Boolean.FALSE;
-            };
-        }
-        return row;
-    }
-
-    /**
-     * ONNX Runtime's reason in words for a message that anonymous callers may see; its whole message, with its
-     * source paths, goes to the log (its Java stack, which ends in the native call, only at DEBUG: a bad model is
-     * the operator's news, not a server fault, and the launcher's refusal stays one line).
-     */
-    private String inWords(OrtException e) {
-        LOG.log(System.Logger.Level.INFO, source + ": ONNX Runtime says: " + e.getMessage());
-        LOG.log(System.Logger.Level.DEBUG, source + ": where ONNX Runtime said it", e);
-        return OrtMessages.inWords(e);
     }
 
     private static String sha256(ByteBuffer bytes) {

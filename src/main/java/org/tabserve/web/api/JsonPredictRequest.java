@@ -17,8 +17,10 @@ import org.tabserve.rows.FieldProblem;
 import org.tabserve.rows.JsonRowsParser;
 import org.tabserve.rows.OnError;
 import org.tabserve.rows.PredictionJson;
+import org.tabserve.rows.RowErrorsJson;
 import org.tabserve.rows.RowFootprint;
 import org.tabserve.rows.RowsException;
+import org.tabserve.rows.WarningsJson;
 import org.tabserve.serving.RequestScoring;
 import org.tabserve.serving.ResolvedModel;
 import org.tabserve.serving.Scoring;
@@ -146,7 +148,7 @@ public final class JsonPredictRequest {
             if (parsed.rows() != null) { // null when no row of the batch could be scored (row mode)
                 PredictionJson.writeProbabilityNote(json, parsed.rows().signature());
             }
-            PredictionJson.writeRequestWarnings(json, parsed.requestWarnings());
+            WarningsJson.writeRequestWarnings(json, parsed.requestWarnings());
             if (modelVersion != null) {
                 json.writeNumberField(PredictionJson.MODEL_VERSION, modelVersion);
             }
@@ -171,7 +173,7 @@ public final class JsonPredictRequest {
                 encoded.write(json, scored, next, parsed.warnings(encoded, next));
                 next++;
             } else {
-                PredictionJson.writeRowErrors(json, problems.getOrDefault(row, List.of()));
+                RowErrorsJson.write(json, problems.getOrDefault(row, List.of()));
             }
         }
     }

@@ -11,8 +11,10 @@ import org.tabserve.rows.ChunkScorer;
 import org.tabserve.rows.CsvAnswer;
 import org.tabserve.rows.PredictionJson;
 import org.tabserve.rows.RowChunk;
+import org.tabserve.rows.RowErrorsJson;
 import org.tabserve.rows.RowPlace;
 import org.tabserve.rows.RowsReader;
+import org.tabserve.rows.WarningsJson;
 import org.tabserve.serving.limits.MemoryBudget;
 import org.tabserve.web.http.Json;
 
@@ -60,7 +62,7 @@ final class UploadJsonAnswer implements ChunkScorer.Preparing<String[]> {
             json.writeArrayFieldStart("predictions");
             CsvAnswer.score(source, run);
             json.writeEndArray();
-            PredictionJson.writeRequestWarnings(json, parser.requestWarnings());
+            WarningsJson.writeRequestWarnings(json, parser.requestWarnings());
             json.writeEndObject();
         }
     }
@@ -72,7 +74,7 @@ final class UploadJsonAnswer implements ChunkScorer.Preparing<String[]> {
                 if (place.isScored()) {
                     writeRow(chunk, scored, texts, place.batchRow());
                 } else {
-                    PredictionJson.writeRowErrors(json, place.problems());
+                    RowErrorsJson.write(json, place.problems());
                 }
             }
             return;
