@@ -14,7 +14,7 @@ import org.tabserve.model.PredictionColumns;
  * needed for newer ones; before it is {@link #KEPT_AT_LEAST_NANOS} old, only for its own client's newer answers,
  * when that client holds the most of the room: a flood of requests then takes back its own answers, where it once
  * pushed out every other client's before their labels came. A dropped answer's id is remembered (ids alone, as many again) so that a late label is counted as
- * expired rather than unknown. Both are kept in {@link IdRing}s, flat arrays rather than an object per request, so
+ * expired rather than unknown. Both are kept in {@link IdRingBefore}s, flat arrays rather than an object per request, so
  * that keeping them does not make the young collections copy and promote every request's answer. Thread-safe: one
  * lock per version, held for a map operation.
  */
@@ -110,9 +110,9 @@ final class RecentAnswersBefore {
     static final int MAX_ROWS = 10_000;
     /**
      * Bytes of heap an answer takes beyond its rows: its slot in the answers' ring and one in the ids let go
-     * ({@link IdRing#SLOT_BYTES} each), and as much again for the rings' room to double.
+     * ({@link IdRingBefore#SLOT_BYTES} each), and as much again for the rings' room to double.
      */
-    private static final long ENTRY_BYTES = 3L * IdRing.SLOT_BYTES;
+    private static final long ENTRY_BYTES = 3L * IdRingBefore.SLOT_BYTES;
     /**
      * How long an answer is kept whatever comes after it, room or not: ten minutes, time for a label that follows its
      * answer (a click, a reviewer's verdict) to come; past it, under pressure for room, the oldest go first.
@@ -130,9 +130,9 @@ final class RecentAnswersBefore {
      * double's bits) is the slot's number, whether it is labelled the slot's flag and its client (the room's one
      * instance of the key) the slot's object; a longer answer is a {@link Rows}, the slot's object. Guarded by this.
      */
-    private final IdRing answers = new IdRing(16);
+    private final IdRingBefore answers = new IdRingBefore(16);
     /** The ids of answers let go, oldest first (guarded by this). */
-    private final IdRing gone = new IdRing(16);
+    private final IdRingBefore gone = new IdRingBefore(16);
     /** The room the answers kept have taken (guarded by this). */
     private long taken;
 
@@ -173,7 +173,7 @@ final class RecentAnswersBefore {
     /**
      * Keeps request {@code id}'s answer, rows {@code first} on; a later part of the same request (a CSV upload's next
      * chunk) adds to its rows. An answer that finds no room even after this version's older ones are dropped (those
-     * at least {@link #KEPT_AT_LEAST_NANOS} old) is not kept: its labels will be counted as unknown. So is one whose id is not {@link IdRing#storable} (never one of
+     * at least {@link #KEPT_AT_LEAST_NANOS} old) is not kept: its labels will be counted as unknown. So is one whose id is not {@link IdRingBefore#storable} (never one of
      * {@link RequestIds}').
      *
      * @return whether it was kept
@@ -189,7 +189,7 @@ final class RecentAnswersBefore {
      * another's, and an answer to another client is kept all the same.
      */
     boolean keep(long now, String id, int first, List<Prediction> predictions, String client) {
-        if (first >= MAX_ROWS || predictions.isEmpty() || !IdRing.storable(id)) {
+        if (first >= MAX_ROWS || predictions.isEmpty() || !IdRingBefore.storable(id)) {
             return false;
         }
         Rows answer = rowsOf(classes, first, predictions);

@@ -282,9 +282,14 @@ final class IdRing {
 
     /** @return the index's hash of {@code id}, to find it and then add it without hashing it twice */
     static int hash(String id) {
-        long h = SEED;
-        for (int c = 0; c < id.length(); c++) {
-            h = (h ^ (id.charAt(c) & 0xff)) * 0x9E3779B97F4A7C15L;
+        int length = id.length();
+        long h = SEED ^ length;
+        for (int c = 0; c < length; ) { // eight characters (bytes, the id being ASCII) a round
+            long word = 0;
+            for (int end = Math.min(length, c + 8); c < end; c++) {
+                word = word << 8 | (id.charAt(c) & 0xff);
+            }
+            h = (h ^ word) * 0x9E3779B97F4A7C15L;
             h ^= h >>> 29;
         }
         return finish(h);

@@ -194,36 +194,45 @@ final class RecentAnswers {
         if (first >= MAX_ROWS || predictions.isEmpty() || !IdRing.storable(id)) {
             return false;
         }
-        Rows answer = rowsOf(classes, first, predictions);
-        predictions = predictions.subList(0, Math.min(predictions.size(), MAX_ROWS - first));
-        int[] predictedClasses = answer.classes;
-        double[] values = answer.values;
+        int rowCount = Math.min(predictions.size(), MAX_ROWS - first);
+        Rows answer = first == 0 && rowCount == 1 ? null : rowsOf(classes, first, predictions);
         int hash = IdRing.hash(id);
         synchronized (this) {
             expire(now);
             int before = answers.find(id, hash);
             if (first > 0) {
                 // A later part of a request whose first part was not kept would number its rows wrongly: not kept.
-                return before >= 0 && append(now, before, predictedClasses, values);
+                return before >= 0 && append(now, before, answer.classes, answer.values);
             }
             if (before >= 0) {
                 forget(before); // the same id again: the newer answer is the one a label means
             }
-            long bytes = bytes(predictions.size(), bytesPerRow());
+            long bytes = bytes(rowCount, bytesPerRow());
             client = takeRoom(now, bytes, -1, client);
             if (client == null) {
                 return false;
             }
             int slot = answers.add(id, hash, now);
-            if (predictions.size() == 1) {
-                answers.number(
-                        slot, predictedClasses != null ? predictedClasses[0] : Double.doubleToRawLongBits(values[0]));
+            if (answer == null) {
+                answers.number(slot, oneRow(predictions));
                 answers.object(slot, client);
             } else {
-                answers.object(slot, new Rows(predictedClasses, values, new boolean[predictions.size()], client));
+                answers.object(slot, new Rows(answer.classes, answer.values, new boolean[rowCount], client));
             }
             return true;
         }
+    }
+
+    /** @return what a one-row answer is kept as, as {@link #rowsOf} makes it: its class's index, or its value's bits */
+    private long oneRow(List<Prediction> predictions) {
+        PredictionColumns columns = PredictionColumns.of(predictions);
+        if (classes.isEmpty()) {
+            return Double.doubleToRawLongBits(
+                    columns != null ? columns.value(0) : ((Prediction.Regression) predictions.get(0)).value());
+        }
+        return columns != null && columns.classifies() && columns.classes().equals(classes)
+                ? columns.labelIndex(0)
+                : classes.indexOf(predictions.get(0).classification().label());
     }
 
     /** Adds a later part's rows to the answer in {@code slot}, taking room for them; false if none. */
