@@ -11,9 +11,10 @@ import org.tabserve.model.PredictionColumns;
  * answer leaves when it is older than the window or when the room {@link FeedbackMonitor} gives all versions is
  * needed for newer ones; before it is {@link #KEPT_AT_LEAST_NANOS} old, only for its own client's newer answers,
  * when that client holds the most of the room: a flood of requests then takes back its own answers, where it once
- * pushed out every other client's before their labels came. A full room is freed by a few more answers than
- * the need ({@link RoomForAnswers#SLACK_ANSWERS}) when they are the newcomer's own or past that floor. A dropped answer's id is remembered (ids alone, as many again) so that a late label is counted as
- * expired rather than unknown. Both are kept in {@link IdRing}s, flat arrays rather than an object per request, so
+ * pushed out every other client's before their labels came. A full room is freed by a few more answers than the
+ * need ({@link RoomForAnswers#SLACK_ANSWERS}) when they are the newcomer's own or past that floor. A dropped
+ * answer's id is remembered (ids alone, as many again) so that a late label is counted as expired rather than
+ * unknown. Both are kept in {@link IdRing}s, flat arrays rather than an object per request, so
  * that keeping them does not make the young collections copy and promote every request's answer. Thread-safe: one
  * lock per version, held for a map operation.
  */
