@@ -41,8 +41,17 @@ final class AnswerRoom {
     }
 
     synchronized boolean take(long bytes, String client) {
+        return takeFor(bytes, client) != null;
+    }
+
+    /**
+     * Takes {@code bytes} for {@code client}, as {@link #take(long, String)}, under one lock with {@link #client}.
+     *
+     * @return {@code client} as the room keeps it, or null when there is no room
+     */
+    synchronized String takeFor(long bytes, String client) {
         if (used + bytes > capacity) {
-            return false;
+            return null;
         }
         used += bytes;
         Holder own = held.computeIfAbsent(client, Holder::new);
@@ -50,7 +59,21 @@ final class AnswerRoom {
         if (heaviest == null || own.bytes > heaviest.bytes) {
             heaviest = own;
         }
-        return true;
+        return own.client;
+    }
+
+    /** @return the bytes no one holds */
+    synchronized long free() {
+        return capacity - used;
+    }
+
+    /**
+     * @return {@code client} when it holds at least as much as the {@link #heaviest} (or no one holds any), else the
+     *         heaviest: whose answers give room back for {@code client}'s, under one lock
+     */
+    synchronized String heaviestOver(String client) {
+        String heaviest = heaviest();
+        return heaviest == null || held(client) >= held(heaviest) ? client : heaviest;
     }
 
     synchronized void give(long bytes) {

@@ -93,11 +93,16 @@ final class IdRing {
         if (!storable(id)) {
             throw new IllegalArgumentException("not a storable id");
         }
+        return add(id, hash(id), time);
+    }
+
+    /** As {@link #add(String, long)}, for a {@linkplain #storable storable} id of {@link #hash} {@code hash}. */
+    int add(String id, int hash, long time) {
         int slot = reserve();
         for (int i = 0; i < id.length(); i++) {
             ids[slot * MAX_ID_LENGTH + i] = (byte) id.charAt(i);
         }
-        return place(slot, id.length(), hash(id), time);
+        return place(slot, id.length(), hash, time);
     }
 
     /** Keeps the id of {@code other}'s {@code otherSlot} as the newest here, as {@link #add} does. */
@@ -163,11 +168,12 @@ final class IdRing {
 
     /** @return the slot of {@code id}, or -1 when it is not kept */
     int find(String id) {
-        if (!storable(id)) {
-            return -1;
-        }
+        return storable(id) ? find(id, hash(id)) : -1;
+    }
+
+    /** As {@link #find(String)}, for a {@linkplain #storable storable} id of {@link #hash} {@code hash}. */
+    int find(String id, int hash) {
         int length = id.length();
-        int hash = hash(id);
         int mask = index.length - 1;
         for (int i = hash & mask; index[i] != 0; i = (i + 1) & mask) {
             int slot = index[i] - 1;
@@ -274,10 +280,16 @@ final class IdRing {
         return new String(ids, slot * MAX_ID_LENGTH, lengths[slot] & 0xff, java.nio.charset.StandardCharsets.US_ASCII);
     }
 
-    private static int hash(String id) {
-        long h = SEED;
-        for (int c = 0; c < id.length(); c++) {
-            h = (h ^ (id.charAt(c) & 0xff)) * 0x9E3779B97F4A7C15L;
+    /** @return the index's hash of {@code id}, to find it and then add it without hashing it twice */
+    static int hash(String id) {
+        int length = id.length();
+        long h = SEED ^ length;
+        for (int c = 0; c < length; ) { // eight characters (bytes, the id being ASCII) a round
+            long word = 0;
+            for (int end = Math.min(length, c + 8); c < end; c++) {
+                word = word << 8 | (id.charAt(c) & 0xff);
+            }
+            h = (h ^ word) * 0x9E3779B97F4A7C15L;
             h ^= h >>> 29;
         }
         return finish(h);

@@ -11,8 +11,10 @@ import org.tabserve.model.PredictionColumns;
  * answer leaves when it is older than the window or when the room {@link FeedbackMonitor} gives all versions is
  * needed for newer ones; before it is {@link #KEPT_AT_LEAST_NANOS} old, only for its own client's newer answers,
  * when that client holds the most of the room: a flood of requests then takes back its own answers, where it once
- * pushed out every other client's before their labels came. A dropped answer's id is remembered (ids alone, as many again) so that a late label is counted as
- * expired rather than unknown. Both are kept in {@link IdRing}s, flat arrays rather than an object per request, so
+ * pushed out every other client's before their labels came. A full room is freed by a few more answers than the
+ * need ({@link RoomForAnswers#SLACK_ANSWERS}) when they are the newcomer's own or past that floor. A dropped
+ * answer's id is remembered (ids alone, as many again) so that a late label is counted as expired rather than
+ * unknown. Both are kept in {@link IdRing}s, flat arrays rather than an object per request, so
  * that keeping them does not make the young collections copy and promote every request's answer. Thread-safe: one
  * lock per version, held for a map operation.
  */
@@ -133,11 +135,14 @@ final class RecentAnswers {
     private final IdRing gone = new IdRing(16);
     /** The room the answers kept have taken (guarded by this). */
     private long taken;
+    /** Takes room for the answers, letting older ones go (guarded by this). */
+    private final RoomForAnswers roomFor;
 
     /** @param classes the model's class labels (empty for a regressor) */
     RecentAnswers(List<String> classes, AnswerRoom room) {
         this.classes = classes;
         this.room = room;
+        this.roomFor = new RoomForAnswers(this, answers, room);
     }
 
     /** The heap an answer takes: its slots (kept, then remembered once gone) and, past one row, its rows. */
@@ -161,7 +166,7 @@ final class RecentAnswers {
     }
 
     /** @return the client the answer in {@code slot} was answered to */
-    private String client(int slot) {
+    String client(int slot) {
         Object object = answers.object(slot);
         return object instanceof Rows rows
                 ? rows.client
@@ -190,35 +195,45 @@ final class RecentAnswers {
         if (first >= MAX_ROWS || predictions.isEmpty() || !IdRing.storable(id)) {
             return false;
         }
-        Rows answer = rowsOf(classes, first, predictions);
-        predictions = predictions.subList(0, Math.min(predictions.size(), MAX_ROWS - first));
-        int[] predictedClasses = answer.classes;
-        double[] values = answer.values;
-        client = room.client(client);
+        int rowCount = Math.min(predictions.size(), MAX_ROWS - first);
+        Rows answer = first == 0 && rowCount == 1 ? null : rowsOf(classes, first, predictions);
+        int hash = IdRing.hash(id);
         synchronized (this) {
             expire(now);
-            int before = answers.find(id);
+            int before = answers.find(id, hash);
             if (first > 0) {
                 // A later part of a request whose first part was not kept would number its rows wrongly: not kept.
-                return before >= 0 && append(now, before, predictedClasses, values);
+                return before >= 0 && append(now, before, answer.classes, answer.values);
             }
             if (before >= 0) {
                 forget(before); // the same id again: the newer answer is the one a label means
             }
-            long bytes = bytes(predictions.size(), bytesPerRow());
-            if (!takeRoom(now, bytes, -1, client)) {
+            long bytes = bytes(rowCount, bytesPerRow());
+            client = takeRoom(now, bytes, -1, client);
+            if (client == null) {
                 return false;
             }
-            int slot = answers.add(id, now);
-            if (predictions.size() == 1) {
-                answers.number(
-                        slot, predictedClasses != null ? predictedClasses[0] : Double.doubleToRawLongBits(values[0]));
+            int slot = answers.add(id, hash, now);
+            if (answer == null) {
+                answers.number(slot, oneRow(predictions));
                 answers.object(slot, client);
             } else {
-                answers.object(slot, new Rows(predictedClasses, values, new boolean[predictions.size()], client));
+                answers.object(slot, new Rows(answer.classes, answer.values, new boolean[rowCount], client));
             }
             return true;
         }
+    }
+
+    /** @return what a one-row answer is kept as, as {@link #rowsOf} makes it: its class's index, or its value's bits */
+    private long oneRow(List<Prediction> predictions) {
+        PredictionColumns columns = PredictionColumns.of(predictions);
+        if (classes.isEmpty()) {
+            return Double.doubleToRawLongBits(
+                    columns != null ? columns.value(0) : ((Prediction.Regression) predictions.get(0)).value());
+        }
+        return columns != null && columns.classifies() && columns.classes().equals(classes)
+                ? columns.labelIndex(0)
+                : classes.indexOf(predictions.get(0).classification().label());
     }
 
     /** Adds a later part's rows to the answer in {@code slot}, taking room for them; false if none. */
@@ -234,50 +249,20 @@ final class RecentAnswers {
         }
         Rows appended = rows.appended(moreClasses, moreValues);
         long more = bytes(appended.labelled.length, bytesPerRow()) - bytes(slot);
-        if (!takeRoom(now, more, slot, rows.client)) {
+        if (takeRoom(now, more, slot, rows.client) == null) {
             return false;
         }
         answers.object(slot, appended);
         return true;
     }
 
-    /**
-     * Takes {@code bytes} of room for {@code client}, dropping this version's answers while there is none: the
-     * oldest while it is at least {@link #KEPT_AT_LEAST_NANOS} old, else the oldest of the client that holds the most
-     * room (the newcomer's own, when that is it).
-     *
-     * @param own the slot of the request's own earlier rows, never dropped for it (-1: none)
-     * @return false when there is no room even so: the client holding the most has no other answer here
-     */
-    private boolean takeRoom(long now, long bytes, int own, String client) {
-        while (!room.take(bytes, client)) {
-            int oldest = answers.oldest();
-            if (oldest < 0) {
-                return false;
-            }
-            if (oldest != own && now - answers.at(oldest) >= KEPT_AT_LEAST_NANOS) {
-                forget(oldest);
-                continue;
-            }
-            String heaviest = room.heaviest();
-            int slot = oldestOf(heaviest == null || room.held(client) >= room.held(heaviest) ? client : heaviest, own);
-            if (slot < 0) {
-                return false;
-            }
-            forget(slot);
+    /** @return {@code client} as the room keeps it, its {@code bytes} taken ({@link RoomForAnswers#take}), or null */
+    private String takeRoom(long now, long bytes, int own, String client) {
+        String kept = roomFor.take(now, bytes, own, client);
+        if (kept != null) {
+            taken += bytes;
         }
-        taken += bytes;
-        return true;
-    }
-
-    /** @return the slot of {@code client}'s oldest answer here other than {@code own}, or -1 when it has none */
-    private int oldestOf(String client, int own) {
-        for (int slot = answers.oldest(); slot >= 0; slot = answers.next(slot)) {
-            if (slot != own && client(slot).equals(client)) {
-                return slot;
-            }
-        }
-        return -1;
+        return kept;
     }
 
     /**
@@ -286,7 +271,7 @@ final class RecentAnswers {
      * @return whether it had one
      */
     synchronized boolean dropOldestOf(String client) {
-        int slot = oldestOf(client, -1);
+        int slot = roomFor.oldestOf(client, -1);
         if (slot >= 0) {
             forget(slot);
         }
@@ -354,8 +339,19 @@ final class RecentAnswers {
      * kept (at least 1,024).
      */
     private void forget(int slot) {
+        forget(slot, true);
+    }
+
+    /**
+     * As {@link #forget(int)}; when not {@code give}, the caller gives its room back (with others of its client's).
+     *
+     * @return the room it took
+     */
+    long forget(int slot, boolean give) {
         long bytes = bytes(slot);
-        room.give(bytes, client(slot));
+        if (give) {
+            room.give(bytes, client(slot));
+        }
         taken -= bytes;
         gone.addFrom(answers, slot, 0);
         answers.remove(slot);
@@ -363,6 +359,7 @@ final class RecentAnswers {
         while (gone.size() > keep) {
             gone.remove(gone.oldest());
         }
+        return bytes;
     }
 
     /** @return how many requests' answers are kept */

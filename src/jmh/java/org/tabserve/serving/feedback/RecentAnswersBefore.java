@@ -1,0 +1,384 @@
+package org.tabserve.serving.feedback;
+
+import java.util.List;
+import org.tabserve.model.Prediction;
+import org.tabserve.model.PredictionColumns;
+
+/**
+ * {@link RecentAnswers} as it was before round 5 of the single-row CPU work, for {@link AnswersKeptCpu} to measure against.
+ *
+ * <p>One model version's answers of the last {@link FeedbackMonitor#WINDOW_NANOS}, by request id, so that a label sent
+ * later ({@code POST /api/feedback}) can be joined to what the model answered for that row: per request, each row's
+ * predicted class (its index in the model's classes) or value, and whether it has been labelled. Oldest first; an
+ * answer leaves when it is older than the window or when the room {@link FeedbackMonitor} gives all versions is
+ * needed for newer ones; before it is {@link #KEPT_AT_LEAST_NANOS} old, only for its own client's newer answers,
+ * when that client holds the most of the room: a flood of requests then takes back its own answers, where it once
+ * pushed out every other client's before their labels came. A dropped answer's id is remembered (ids alone, as many again) so that a late label is counted as
+ * expired rather than unknown. Both are kept in {@link IdRingBefore}s, flat arrays rather than an object per request, so
+ * that keeping them does not make the young collections copy and promote every request's answer. Thread-safe: one
+ * lock per version, held for a map operation.
+ */
+final class RecentAnswersBefore {
+
+    /** What a label for one row came to. */
+    enum Outcome {
+        /** Joined to its answer: counted in the live figures. */
+        JOINED,
+        /** No answer of that id and row was kept: never answered, answered by another model, or forgotten long ago. */
+        UNKNOWN,
+        /** The answer was older than the window, or made room for newer ones, when the label came. */
+        EXPIRED,
+        /** The row had a label already: the first one counts. */
+        DUPLICATE
+    }
+
+    /**
+     * An answer of more than one row: its rows' predicted classes (classifier) or values (regressor), and the client
+     * it was answered to.
+     */
+    static final class Rows {
+        final int[] classes;
+        final double[] values;
+        final boolean[] labelled;
+        final String client;
+
+        Rows(int[] classes, double[] values, boolean[] labelled, String client) {
+            this.classes = classes;
+            this.values = values;
+            this.labelled = labelled;
+            this.client = client;
+        }
+
+        /** @return these rows with a later part's rows after them, their labels still to come */
+        Rows appended(int[] moreClasses, double[] moreValues) {
+            int more = moreClasses != null ? moreClasses.length : moreValues.length;
+            return new Rows(
+                    concat(classes, moreClasses),
+                    concat(values, moreValues),
+                    java.util.Arrays.copyOf(labelled, labelled.length + more),
+                    client);
+        }
+    }
+
+    /**
+     * @return an answer's rows to keep, rows {@code first} on, up to {@link #MAX_ROWS} in all: each row's predicted
+     *         class (its index in {@code classes}) or, when there are none, its value; null when none are kept
+     */
+    static Rows rowsOf(List<String> classes, int first, List<Prediction> predictions) {
+        if (first >= MAX_ROWS || predictions.isEmpty()) {
+            return null;
+        }
+        int[] predictedClasses = null;
+        double[] values = null;
+        PredictionColumns columns = PredictionColumns.of(predictions);
+        if (!classes.isEmpty()) {
+            predictedClasses = new int[Math.min(predictions.size(), MAX_ROWS - first)];
+            boolean sameClasses =
+                    columns != null && columns.classifies() && columns.classes().equals(classes);
+            for (int r = 0; r < predictedClasses.length; r++) {
+                predictedClasses[r] = sameClasses
+                        ? columns.labelIndex(r)
+                        : classes.indexOf(predictions.get(r).classification().label());
+            }
+        } else {
+            values = new double[Math.min(predictions.size(), MAX_ROWS - first)];
+            for (int r = 0; r < values.length; r++) {
+                values[r] = columns != null ? columns.value(r) : ((Prediction.Regression) predictions.get(r)).value();
+            }
+        }
+        return new Rows(predictedClasses, values, null, FeedbackMonitor.NOBODY);
+    }
+
+    /**
+     * A joined row.
+     *
+     * @param outcome         what the label came to
+     * @param predictedClass  the class the model answered (an index into its classes), or -1 for a regressor
+     * @param predictedValue  the value a regressor answered, NaN for a classifier
+     */
+    record Join(Outcome outcome, int predictedClass, double predictedValue) {
+        static final Join UNKNOWN = new Join(Outcome.UNKNOWN, -1, Double.NaN);
+        static final Join EXPIRED = new Join(Outcome.EXPIRED, -1, Double.NaN);
+        static final Join DUPLICATE = new Join(Outcome.DUPLICATE, -1, Double.NaN);
+    }
+
+    /**
+     * The rows of one answer kept, the default batch limit of a JSON request: a larger upload's later rows are not
+     * (their labels are counted as unknown), so that one upload neither crowds out every other answer nor copies its
+     * rows over and over as its chunks come.
+     */
+    static final int MAX_ROWS = 10_000;
+    /**
+     * Bytes of heap an answer takes beyond its rows: its slot in the answers' ring and one in the ids let go
+     * ({@link IdRingBefore#SLOT_BYTES} each), and as much again for the rings' room to double.
+     */
+    private static final long ENTRY_BYTES = 3L * IdRingBefore.SLOT_BYTES;
+    /**
+     * How long an answer is kept whatever comes after it, room or not: ten minutes, time for a label that follows its
+     * answer (a click, a reviewer's verdict) to come; past it, under pressure for room, the oldest go first.
+     */
+    static final long KEPT_AT_LEAST_NANOS = 10 * 60 * 1_000_000_000L;
+    /** {@link #KEPT_AT_LEAST_NANOS} in words, for the docs. */
+    static final String KEPT_AT_LEAST = "10 minutes";
+    /** Bytes of a {@link Rows} and its three arrays' headers. */
+    private static final long ROWS_BYTES = 80;
+
+    private final List<String> classes;
+    private final AnswerRoomBefore room;
+    /**
+     * The answers kept, oldest first, by request id: a one-row answer's predicted class (its index) or value (its
+     * double's bits) is the slot's number, whether it is labelled the slot's flag and its client (the room's one
+     * instance of the key) the slot's object; a longer answer is a {@link Rows}, the slot's object. Guarded by this.
+     */
+    private final IdRingBefore answers = new IdRingBefore(16);
+    /** The ids of answers let go, oldest first (guarded by this). */
+    private final IdRingBefore gone = new IdRingBefore(16);
+    /** The room the answers kept have taken (guarded by this). */
+    private long taken;
+
+    /** @param classes the model's class labels (empty for a regressor) */
+    RecentAnswersBefore(List<String> classes, AnswerRoomBefore room) {
+        this.classes = classes;
+        this.room = room;
+    }
+
+    /** The heap an answer takes: its slots (kept, then remembered once gone) and, past one row, its rows. */
+    static long bytes(int rows, int bytesPerRow) {
+        return ENTRY_BYTES + (rows > 1 ? ROWS_BYTES + (long) rows * (bytesPerRow + 1) : 0);
+    }
+
+    private int bytesPerRow() {
+        return classes.isEmpty() ? Double.BYTES : Integer.BYTES;
+    }
+
+    /** The room the answer in {@code slot} takes. */
+    private long bytes(int slot) {
+        Rows rows = rows(slot);
+        return bytes(rows == null ? 1 : rows.labelled.length, bytesPerRow());
+    }
+
+    /** @return the rows of the answer in {@code slot}, or null for an answer of one row */
+    private Rows rows(int slot) {
+        return answers.object(slot) instanceof Rows rows ? rows : null;
+    }
+
+    /** @return the client the answer in {@code slot} was answered to */
+    private String client(int slot) {
+        Object object = answers.object(slot);
+        return object instanceof Rows rows
+                ? rows.client
+                : object instanceof String client ? client : FeedbackMonitor.NOBODY;
+    }
+
+    /**
+     * Keeps request {@code id}'s answer, rows {@code first} on; a later part of the same request (a CSV upload's next
+     * chunk) adds to its rows. An answer that finds no room even after this version's older ones are dropped (those
+     * at least {@link #KEPT_AT_LEAST_NANOS} old) is not kept: its labels will be counted as unknown. So is one whose id is not {@link IdRingBefore#storable} (never one of
+     * {@link RequestIds}').
+     *
+     * @return whether it was kept
+     */
+    boolean keep(long now, String id, int first, List<Prediction> predictions) {
+        return keep(now, id, first, predictions, FeedbackMonitor.NOBODY);
+    }
+
+    /**
+     * As {@link #keep(long, String, int, List)}, for an answer to {@code client} (its address, as {@link LabelRate}
+     * keys it): when the room is full of answers younger than {@link #KEPT_AT_LEAST_NANOS}, the client that holds the
+     * most of it gives back its oldest answer here, so that one client's flood takes back its own answers, never
+     * another's, and an answer to another client is kept all the same.
+     */
+    boolean keep(long now, String id, int first, List<Prediction> predictions, String client) {
+        if (first >= MAX_ROWS || predictions.isEmpty() || !IdRingBefore.storable(id)) {
+            return false;
+        }
+        Rows answer = rowsOf(classes, first, predictions);
+        predictions = predictions.subList(0, Math.min(predictions.size(), MAX_ROWS - first));
+        int[] predictedClasses = answer.classes;
+        double[] values = answer.values;
+        client = room.client(client);
+        synchronized (this) {
+            expire(now);
+            int before = answers.find(id);
+            if (first > 0) {
+                // A later part of a request whose first part was not kept would number its rows wrongly: not kept.
+                return before >= 0 && append(now, before, predictedClasses, values);
+            }
+            if (before >= 0) {
+                forget(before); // the same id again: the newer answer is the one a label means
+            }
+            long bytes = bytes(predictions.size(), bytesPerRow());
+            if (!takeRoom(now, bytes, -1, client)) {
+                return false;
+            }
+            int slot = answers.add(id, now);
+            if (predictions.size() == 1) {
+                answers.number(
+                        slot, predictedClasses != null ? predictedClasses[0] : Double.doubleToRawLongBits(values[0]));
+                answers.object(slot, client);
+            } else {
+                answers.object(slot, new Rows(predictedClasses, values, new boolean[predictions.size()], client));
+            }
+            return true;
+        }
+    }
+
+    /** Adds a later part's rows to the answer in {@code slot}, taking room for them; false if none. */
+    private boolean append(long now, int slot, int[] moreClasses, double[] moreValues) {
+        Rows rows = rows(slot);
+        if (rows == null) { // one row so far
+            long number = answers.number(slot);
+            rows = new Rows(
+                    classes.isEmpty() ? null : new int[] {(int) number},
+                    classes.isEmpty() ? new double[] {Double.longBitsToDouble(number)} : null,
+                    new boolean[] {answers.flag(slot)},
+                    client(slot));
+        }
+        Rows appended = rows.appended(moreClasses, moreValues);
+        long more = bytes(appended.labelled.length, bytesPerRow()) - bytes(slot);
+        if (!takeRoom(now, more, slot, rows.client)) {
+            return false;
+        }
+        answers.object(slot, appended);
+        return true;
+    }
+
+    /**
+     * Takes {@code bytes} of room for {@code client}, dropping this version's answers while there is none: the
+     * oldest while it is at least {@link #KEPT_AT_LEAST_NANOS} old, else the oldest of the client that holds the most
+     * room (the newcomer's own, when that is it).
+     *
+     * @param own the slot of the request's own earlier rows, never dropped for it (-1: none)
+     * @return false when there is no room even so: the client holding the most has no other answer here
+     */
+    private boolean takeRoom(long now, long bytes, int own, String client) {
+        while (!room.take(bytes, client)) {
+            int oldest = answers.oldest();
+            if (oldest < 0) {
+                return false;
+            }
+            if (oldest != own && now - answers.at(oldest) >= KEPT_AT_LEAST_NANOS) {
+                forget(oldest);
+                continue;
+            }
+            String heaviest = room.heaviest();
+            int slot = oldestOf(heaviest == null || room.held(client) >= room.held(heaviest) ? client : heaviest, own);
+            if (slot < 0) {
+                return false;
+            }
+            forget(slot);
+        }
+        taken += bytes;
+        return true;
+    }
+
+    /** @return the slot of {@code client}'s oldest answer here other than {@code own}, or -1 when it has none */
+    private int oldestOf(String client, int own) {
+        for (int slot = answers.oldest(); slot >= 0; slot = answers.next(slot)) {
+            if (slot != own && client(slot).equals(client)) {
+                return slot;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * Lets {@code client}'s oldest answer here go, for an answer of another version that found no room.
+     *
+     * @return whether it had one
+     */
+    synchronized boolean dropOldestOf(String client) {
+        int slot = oldestOf(client, -1);
+        if (slot >= 0) {
+            forget(slot);
+        }
+        return slot >= 0;
+    }
+
+    /** @return array {@code a} (an {@code int[]} or a {@code double[]}) with {@code b}'s elements after its own */
+    @SuppressWarnings("unchecked")
+    private static <A> A concat(A a, A b) {
+        if (a == null) {
+            return null;
+        }
+        int first = java.lang.reflect.Array.getLength(a);
+        int second = java.lang.reflect.Array.getLength(b);
+        A out = (A) java.lang.reflect.Array.newInstance(a.getClass().getComponentType(), first + second);
+        System.arraycopy(a, 0, out, 0, first);
+        System.arraycopy(b, 0, out, first, second);
+        return out;
+    }
+
+    /** Joins a label to row {@code row} of request {@code id}'s answer, marking the row labelled. */
+    synchronized Join join(long now, String id, int row) {
+        expire(now);
+        int slot = answers.find(id);
+        if (slot < 0) {
+            return gone.find(id) >= 0 ? Join.EXPIRED : Join.UNKNOWN;
+        }
+        Rows rows = rows(slot);
+        if (rows == null) {
+            if (row != 0) {
+                return Join.UNKNOWN;
+            }
+            if (answers.flag(slot)) {
+                return Join.DUPLICATE;
+            }
+            answers.flag(slot, true);
+            long number = answers.number(slot);
+            return classes.isEmpty()
+                    ? new Join(Outcome.JOINED, -1, Double.longBitsToDouble(number))
+                    : new Join(Outcome.JOINED, (int) number, Double.NaN);
+        }
+        if (row < 0 || row >= rows.labelled.length) {
+            return Join.UNKNOWN;
+        }
+        if (rows.labelled[row]) {
+            return Join.DUPLICATE;
+        }
+        rows.labelled[row] = true;
+        return rows.classes != null
+                ? new Join(Outcome.JOINED, rows.classes[row], Double.NaN)
+                : new Join(Outcome.JOINED, -1, rows.values[row]);
+    }
+
+    /** Drops the answers older than the window, oldest first (they were kept in time order). */
+    private void expire(long now) {
+        for (int oldest = answers.oldest();
+                oldest >= 0 && now - answers.at(oldest) > FeedbackMonitor.WINDOW_NANOS;
+                oldest = answers.oldest()) {
+            forget(oldest);
+        }
+    }
+
+    /**
+     * Lets the answer in {@code slot} go, gives its room back and remembers its id, as many ids as there are answers
+     * kept (at least 1,024).
+     */
+    private void forget(int slot) {
+        long bytes = bytes(slot);
+        room.give(bytes, client(slot));
+        taken -= bytes;
+        gone.addFrom(answers, slot, 0);
+        answers.remove(slot);
+        int keep = Math.max(1024, answers.size());
+        while (gone.size() > keep) {
+            gone.remove(gone.oldest());
+        }
+    }
+
+    /** @return how many requests' answers are kept */
+    synchronized int size() {
+        return answers.size();
+    }
+
+    /** This version is no longer served: its room goes back. */
+    synchronized void clear() {
+        for (int slot = answers.oldest(); slot >= 0; slot = answers.next(slot)) {
+            room.give(bytes(slot), client(slot));
+        }
+        taken = 0;
+        answers.clear();
+        gone.clear();
+    }
+}
