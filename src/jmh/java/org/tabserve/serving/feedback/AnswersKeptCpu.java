@@ -9,10 +9,9 @@ import org.tabserve.model.onnx.plain.CpuRounds;
 
 /**
  * What keeping one single-row answer for its labels costs at a full room, as under a single-row load, in the
- * thread's CPU time and allocated bytes: {@link RecentAnswersBefore} (each answer letting the oldest go, seven locks
- * of the room) against {@link RecentAnswers} (a full room freed with a slack, two locks an answer), alternating in
- * rounds in one JVM, with 1 or 2 threads keeping answers in the same version (the second one unmeasured, running
- * the variant being measured):
+ * thread's CPU time and allocated bytes ({@link RecentAnswers}: a full room freed with a slack, two locks an answer;
+ * bench/RESULTS.notes.md, "Single-row CPU, round 5", has the figures of the version before, measured against a copy of
+ * it), with 1 or 2 threads keeping answers in the same version (the second one unmeasured):
  * {@code java -cp target/test-classes:target/classes:<deps> org.tabserve.serving.feedback.AnswersKeptCpu 2 5 1}
  * (seconds of CPU per measurement, rounds, threads).
  */
@@ -36,12 +35,9 @@ public final class AnswersKeptCpu {
             IDS[i] = UUID.randomUUID().toString();
         }
         List<Prediction> row = List.of(new Prediction.Classification("1", CLASSES, List.of(0.1, 0.9)));
-        RecentAnswersBefore before = new RecentAnswersBefore(CLASSES, new AnswerRoomBefore(ROOM));
         RecentAnswers after = new RecentAnswers(CLASSES, new AnswerRoom(ROOM));
-        Keeper[] keepers = {
-            (now, id) -> before.keep(now, id, 0, row, CLIENT), (now, id) -> after.keep(now, id, 0, row, CLIENT)
-        };
-        String[] names = {"before", "slack"};
+        Keeper[] keepers = {(now, id) -> after.keep(now, id, 0, row, CLIENT)};
+        String[] names = {"kept"};
         CpuRounds.Call[] calls = new CpuRounds.Call[keepers.length];
         for (int k = 0; k < keepers.length; k++) {
             Keeper keeper = keepers[k];
@@ -68,7 +64,7 @@ public final class AnswersKeptCpu {
             other.start();
         }
         System.out.printf(Locale.ROOT, "%d thread(s), %d answers kept in each%n", threads, after.size());
-        CpuRounds.print(threads + " thread(s) ", names, calls, new int[] {1, 1}, seconds, rounds);
+        CpuRounds.print(threads + " thread(s) ", names, calls, new int[] {1}, seconds, rounds);
         if (threads == 1) {
             for (int i = 0; i < calls.length; i++) {
                 System.out.printf(Locale.ROOT, "%s: %.1f bytes allocated an answer%n", names[i], allocated(calls[i]));
