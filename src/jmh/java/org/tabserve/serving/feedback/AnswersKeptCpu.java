@@ -1,6 +1,5 @@
 package org.tabserve.serving.feedback;
 
-import java.lang.management.ManagementFactory;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
@@ -67,7 +66,11 @@ public final class AnswersKeptCpu {
         CpuRounds.print(threads + " thread(s) ", names, calls, new int[] {1}, seconds, rounds);
         if (threads == 1) {
             for (int i = 0; i < calls.length; i++) {
-                System.out.printf(Locale.ROOT, "%s: %.1f bytes allocated an answer%n", names[i], allocated(calls[i]));
+                System.out.printf(
+                        Locale.ROOT,
+                        "%s: %.1f bytes allocated an answer%n",
+                        names[i],
+                        CpuRounds.allocatedPerCall(calls[i]));
             }
         }
     }
@@ -75,19 +78,5 @@ public final class AnswersKeptCpu {
     /** Keeps one answer of request {@code id} at {@code now}. */
     private interface Keeper {
         boolean keep(long now, String id);
-    }
-
-    /** The bytes the thread allocates per call of {@code call}, over a million calls after as many to warm up. */
-    private static double allocated(CpuRounds.Call call) throws Exception {
-        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        int calls = 1_000_000;
-        for (int i = 0; i < calls; i++) {
-            call.run();
-        }
-        long before = threads.getCurrentThreadAllocatedBytes();
-        for (int i = 0; i < calls; i++) {
-            call.run();
-        }
-        return (double) (threads.getCurrentThreadAllocatedBytes() - before) / calls;
     }
 }

@@ -3,7 +3,6 @@ package org.tabserve.serving.monitor;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.lang.management.ManagementFactory;
 import java.util.Locale;
 import org.tabserve.model.onnx.plain.CpuRounds;
 
@@ -74,21 +73,8 @@ public final class RequestSeriesCpu {
         CpuRounds.Call[] calls = {lookedUpEachTime, lookedUpOnce};
         CpuRounds.print("", names, calls, new int[] {1, 1}, seconds, rounds);
         for (int i = 0; i < calls.length; i++) {
-            System.out.printf(Locale.ROOT, "%s: %.1f bytes allocated a call%n", names[i], allocated(calls[i]));
+            System.out.printf(
+                    Locale.ROOT, "%s: %.1f bytes allocated a call%n", names[i], CpuRounds.allocatedPerCall(calls[i]));
         }
-    }
-
-    /** The bytes the thread allocates per call of {@code call}, over a million calls after as many to warm up. */
-    private static double allocated(CpuRounds.Call call) throws Exception {
-        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        int calls = 1_000_000;
-        for (int i = 0; i < calls; i++) {
-            call.run();
-        }
-        long before = threads.getCurrentThreadAllocatedBytes();
-        for (int i = 0; i < calls; i++) {
-            call.run();
-        }
-        return (double) (threads.getCurrentThreadAllocatedBytes() - before) / calls;
     }
 }

@@ -64,4 +64,18 @@ public final class CpuRounds {
         }
         return (double) (now - start) / calls;
     }
+
+    /** The bytes the thread allocates per call of {@code call}, over a million calls after as many to warm up. */
+    public static double allocatedPerCall(Call call) throws Exception {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        int calls = 1_000_000;
+        for (int i = 0; i < calls; i++) {
+            call.run();
+        }
+        long before = threads.getCurrentThreadAllocatedBytes();
+        for (int i = 0; i < calls; i++) {
+            call.run();
+        }
+        return (double) (threads.getCurrentThreadAllocatedBytes() - before) / calls;
+    }
 }
