@@ -41,9 +41,13 @@ final class TabserveWar implements AutoCloseable {
         command.addAll(List.of(args));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         List<String> output = new ArrayList<>();
+        // The reader is not closed when the ready line is found: the drain goes on reading it, and closing it then
+        // waited for the drain's readLine, which holds the reader's lock until the server prints another line (the
+        // cluster IT waited its 180 s for a line that never came).
+        BufferedReader reader =
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         CompletableFuture<URI> ready = CompletableFuture.supplyAsync(() -> {
-            try (BufferedReader reader =
-                    new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            try {
                 String line;
                 URI found = null;
                 while ((line = reader.readLine()) != null) {
@@ -61,6 +65,7 @@ final class TabserveWar implements AutoCloseable {
                         }
                     }
                 }
+                reader.close();
                 throw new IllegalStateException("tabserve ended before it was ready:\n" + output);
             } catch (IOException e) {
                 throw new IllegalStateException(e);
@@ -77,7 +82,7 @@ final class TabserveWar implements AutoCloseable {
     }
 
     private static void drain(BufferedReader reader) {
-        try {
+        try (reader) {
             while (reader.readLine() != null) {
                 // the server's log, not needed
             }
