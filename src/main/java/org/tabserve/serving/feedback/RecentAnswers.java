@@ -73,20 +73,35 @@ final class RecentAnswers {
         PredictionColumns columns = PredictionColumns.of(predictions);
         if (!classes.isEmpty()) {
             predictedClasses = new int[Math.min(predictions.size(), MAX_ROWS - first)];
-            boolean sameClasses =
-                    columns != null && columns.classifies() && columns.classes().equals(classes);
+            boolean sameClasses = sameClasses(classes, columns);
             for (int r = 0; r < predictedClasses.length; r++) {
-                predictedClasses[r] = sameClasses
-                        ? columns.labelIndex(r)
-                        : classes.indexOf(predictions.get(r).classification().label());
+                predictedClasses[r] = classIndex(classes, predictions, columns, sameClasses, r);
             }
         } else {
             values = new double[Math.min(predictions.size(), MAX_ROWS - first)];
             for (int r = 0; r < values.length; r++) {
-                values[r] = columns != null ? columns.value(r) : ((Prediction.Regression) predictions.get(r)).value();
+                values[r] = value(predictions, columns, r);
             }
         }
         return new Rows(predictedClasses, values, null, FeedbackMonitor.NOBODY);
+    }
+
+    /** Whether {@code columns} answer with {@code classes}, so that their label indexes are the model's. */
+    private static boolean sameClasses(List<String> classes, PredictionColumns columns) {
+        return columns != null && columns.classifies() && columns.classes().equals(classes);
+    }
+
+    /** @return row {@code r}'s predicted class, as its index in {@code classes} */
+    private static int classIndex(
+            List<String> classes, List<Prediction> predictions, PredictionColumns columns, boolean sameClasses, int r) {
+        return sameClasses
+                ? columns.labelIndex(r)
+                : classes.indexOf(predictions.get(r).classification().label());
+    }
+
+    /** @return row {@code r}'s predicted value (a regressor's) */
+    private static double value(List<Prediction> predictions, PredictionColumns columns, int r) {
+        return columns != null ? columns.value(r) : ((Prediction.Regression) predictions.get(r)).value();
     }
 
     /**
@@ -227,13 +242,9 @@ final class RecentAnswers {
     /** @return what a one-row answer is kept as, as {@link #rowsOf} makes it: its class's index, or its value's bits */
     private long oneRow(List<Prediction> predictions) {
         PredictionColumns columns = PredictionColumns.of(predictions);
-        if (classes.isEmpty()) {
-            return Double.doubleToRawLongBits(
-                    columns != null ? columns.value(0) : ((Prediction.Regression) predictions.get(0)).value());
-        }
-        return columns != null && columns.classifies() && columns.classes().equals(classes)
-                ? columns.labelIndex(0)
-                : classes.indexOf(predictions.get(0).classification().label());
+        return classes.isEmpty()
+                ? Double.doubleToRawLongBits(value(predictions, columns, 0))
+                : classIndex(classes, predictions, columns, sameClasses(classes, columns), 0);
     }
 
     /** Adds a later part's rows to the answer in {@code slot}, taking room for them; false if none. */
