@@ -30,24 +30,11 @@ final class AnswerRoom {
         this.capacity = capacity;
     }
 
-    /** @return {@code client} as the room keeps it: one instance per client, so that answers hold no copy */
-    synchronized String client(String client) {
-        Holder holder = held.get(client);
-        return holder == null ? client : holder.client;
-    }
-
-    synchronized boolean take(long bytes) {
-        return take(bytes, FeedbackMonitor.NOBODY);
-    }
-
-    synchronized boolean take(long bytes, String client) {
-        return takeFor(bytes, client) != null;
-    }
-
     /**
-     * Takes {@code bytes} for {@code client}, as {@link #take(long, String)}, under one lock with {@link #client}.
+     * Takes {@code bytes} for {@code client}, unless the room has less free.
      *
-     * @return {@code client} as the room keeps it, or null when there is no room
+     * @return {@code client} as the room keeps it (one instance per client, so that answers hold no copy), or null
+     *         when there is no room
      */
     synchronized String takeFor(long bytes, String client) {
         if (used + bytes > capacity) {
@@ -76,10 +63,6 @@ final class AnswerRoom {
         return heaviest == null || held(client) >= held(heaviest) ? client : heaviest;
     }
 
-    synchronized void give(long bytes) {
-        give(bytes, FeedbackMonitor.NOBODY);
-    }
-
     synchronized void give(long bytes, String client) {
         used -= bytes;
         Holder own = held.get(client);
@@ -105,7 +88,7 @@ final class AnswerRoom {
      * @return the client holding the most of the room, as seen when room was last taken (a client that gave
      *         back since may be named a little longer), or null when no one holds any
      */
-    synchronized String heaviest() {
+    private synchronized String heaviest() {
         if (heaviest == null) { // it let all go: look again, once
             for (Holder each : held.values()) {
                 if (heaviest == null || each.bytes > heaviest.bytes) {

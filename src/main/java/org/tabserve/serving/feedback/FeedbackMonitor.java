@@ -211,8 +211,8 @@ public final class FeedbackMonitor {
      * @return whether an answer was let go
      */
     private boolean takeBackFromOthers(Entry own, String client) {
-        String heaviest = room.heaviest();
-        if (heaviest == null || heaviest.equals(client) || room.held(client) >= room.held(heaviest)) {
+        String heaviest = room.heaviestOver(client);
+        if (heaviest.equals(client)) {
             return false;
         }
         for (Entry other : entries.values()) {
