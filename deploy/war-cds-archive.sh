@@ -85,5 +85,8 @@ if [ ! -s "$partial" ]; then
   cat "$log" >&2
   exit 1
 fi
+# Read-only, and in place by a rename: a server maps the archive for its whole life, and bytes written over the
+# file it maps end it with SIGBUS at its next request (docs/operations.md); a rename leaves it the old file.
+chmod a-w "$partial"
 mv -f "$partial" "$archive"
 echo "tabserve: AppCDS archive $archive written ($(($(wc -c < "$archive") / 1048576)) MB)"

@@ -86,8 +86,10 @@ class WarContentsIT {
                 .toList();
         assertEquals(
                 List.of(
+                        "org/tabserve/launcher/ClassPathBeside.class",
                         "org/tabserve/launcher/JettyClassPath.class",
                         "org/tabserve/launcher/Main.class",
+                        "org/tabserve/launcher/SecondJvm.class",
                         "org/tabserve/launcher/WarCache$Unpacked.class",
                         "org/tabserve/launcher/WarCache.class",
                         "org/tabserve/launcher/WarCacheCleaner.class",

@@ -2,14 +2,20 @@ package org.tabserve.launcher;
 
 import com.sun.management.HotSpotDiagnosticMXBean;
 import com.sun.management.VMOption;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Optional;
 
 /**
  * The one line that says a class archive given with {@code -XX:SharedArchiveFile} was not found: Java 17 then starts
  * silently with no class sharing at all, not even the JDK's own archive, about a quarter more CPU to the ready line
  * than with neither (bench/RESULTS.notes.md, "Start to ready (issue 53, item 4)"). An archive that is found but was
- * made for another WAR or JDK the JVM reports itself, in one warning, and keeps the JDK's archive.
+ * made for another WAR or JDK the JVM reports itself, in one warning, and keeps the JDK's archive. An archive that is
+ * mapped but that someone other than the server's user (or root) could rewrite is named too: the JVM maps it for its
+ * whole life, and a copy over it in place ends the server with SIGBUS at its next request (it must be replaced by a
+ * rename, as {@code deploy/war-cds-archive.sh} does, and is best read-only).
  */
 final class ClassArchiveNotice {
 
@@ -33,6 +39,32 @@ final class ClassArchiveNotice {
                 + " another WAR); starting without it");
     }
 
+    /**
+     * @param archive the archive mapped
+     * @param me      the server's user id
+     * @return the line to print when the archive belongs to another user than {@code me} or root, or others may
+     *     write to it; empty when neither, or when it cannot be read
+     */
+    static Optional<String> ofMapped(Path archive, int me) {
+        int owner;
+        int mode;
+        try {
+            owner = (Integer) Files.getAttribute(archive, "unix:uid");
+            mode = (Integer) Files.getAttribute(archive, "unix:mode");
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+        String who = owner != me && owner != 0 ? "belongs to another user (uid " + owner + ")" : null;
+        String writers = (mode & 0022) != 0 ? String.format("others may write to it (mode %04o)", mode & 07777) : null;
+        if (who == null && writers == null) {
+            return Optional.empty();
+        }
+        return Optional.of("the class archive " + archive + " " + (who != null ? who : writers)
+                + (who != null && writers != null ? " and " + writers : "")
+                + ": this JVM maps it until it exits, and a copy written over it ends the server at its next request;"
+                + " keep it the server user's, read-only, and replace it by a rename (deploy/war-cds-archive.sh)");
+    }
+
     /** @return the line for this JVM, or empty when it has nothing to say (or is not HotSpot) */
     static Optional<String> ofThisJvm() {
         try {
@@ -42,9 +74,13 @@ final class ClassArchiveNotice {
             Optional<String> given = option.getOrigin() == VMOption.Origin.DEFAULT || switchedOff
                     ? Optional.empty()
                     : Optional.of(option.getValue());
-            return of(given, System.getProperty("java.vm.info"));
-        } catch (RuntimeException e) {
-            return Optional.empty(); // not HotSpot, or no such option
+            Optional<String> notMapped = of(given, System.getProperty("java.vm.info"));
+            if (notMapped.isPresent() || given.isEmpty()) {
+                return notMapped;
+            }
+            return ofMapped(Path.of(given.get()), (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid"));
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty(); // not HotSpot, no such option, or no /proc to tell the user
         }
     }
 }

@@ -83,6 +83,19 @@ final class Drain {
         return "SIG" + signal + ": stopping (a second signal exits at once)";
     }
 
+    /**
+     * Acts on a stop passed on by the first JVM of a start ({@link FirstJvmStop}) as on the first SIGTERM, unless a
+     * drain or a stop has begun (the same SIGTERM may have reached this JVM itself).
+     *
+     * @return the line to print, or null when a stop was already under way
+     */
+    String onPassedOnStop(Runnable stop) {
+        if (draining.get() || stopping.get()) {
+            return null;
+        }
+        return onSignal(DRAINING_SIGNAL, stop);
+    }
+
     private void stopOnce(Runnable stop) {
         if (stopping.compareAndSet(false, true)) {
             new Thread(stop, "tabserve-stop").start();

@@ -299,6 +299,14 @@ public final class EmbeddedServer {
                 System.err.println("tabserve: " + said);
             }
         });
+        if (System.getProperty(SecondJvm.WAR_PROPERTY) != null) { // this is the second JVM of a start: see SecondJvm
+            FirstJvmStop.watch(System.in, () -> {
+                String said = drain.onPassedOnStop(() -> stopQuietly(server));
+                if (said != null) {
+                    System.err.println("tabserve: " + said);
+                }
+            });
+        }
         System.out.println(readyLine(server, context.getAttribute(MODEL_SUMMARY)));
         System.out.flush();
 

@@ -7,8 +7,10 @@ import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
@@ -139,13 +141,8 @@ final class JettyClassPath {
      */
     private static Map<String, Path> namedJars(Path war, Manifest manifest) {
         Map<String, Path> named = new HashMap<>();
-        String classPath =
-                manifest == null ? null : manifest.getMainAttributes().getValue(Attributes.Name.CLASS_PATH);
-        if (classPath == null || classPath.isBlank()) {
-            return named;
-        }
         URI base = war.toAbsolutePath().getParent().toUri();
-        for (String relative : classPath.trim().split("\\s+")) {
+        for (String relative : classPathOf(manifest)) {
             Path file = Path.of(base.resolve(relative));
             int webInf = relative.lastIndexOf(WEB_INF);
             String key = webInf >= 0 ? relative.substring(webInf) : Main.CLASSES;
@@ -154,6 +151,26 @@ final class JettyClassPath {
             }
         }
         return named;
+    }
+
+    /**
+     * @return every path the manifest's {@code Class-Path} names, resolved against the WAR's directory as the JVM
+     *     resolves them; empty without a manifest or a class path
+     */
+    static List<Path> named(Path war, Manifest manifest) {
+        URI base = war.toAbsolutePath().getParent().toUri();
+        List<Path> named = new ArrayList<>();
+        for (String relative : classPathOf(manifest)) {
+            named.add(Path.of(base.resolve(relative)));
+        }
+        return named;
+    }
+
+    /** The manifest's {@code Class-Path} entries as written (relative URLs), none without one. */
+    private static List<String> classPathOf(Manifest manifest) {
+        String classPath =
+                manifest == null ? null : manifest.getMainAttributes().getValue(Attributes.Name.CLASS_PATH);
+        return classPath == null || classPath.isBlank() ? List.of() : List.of(classPath.trim().split("\\s+"));
     }
 
     private static final String WEB_INF = "WEB-INF/";

@@ -48,20 +48,33 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) throws Exception {
-        localeDataAhead();
+        String given = System.getProperty(SecondJvm.WAR_PROPERTY); // set when this is the second JVM (SecondJvm)
         Path war;
         try {
-            war = Path.of(Main.class
-                    .getProtectionDomain()
-                    .getCodeSource()
-                    .getLocation()
-                    .toURI());
+            war = given != null
+                    ? Path.of(given)
+                    : Path.of(Main.class
+                            .getProtectionDomain()
+                            .getCodeSource()
+                            .getLocation()
+                            .toURI());
         } catch (Exception e) {
             System.err.println("tabserve: cannot find the WAR this class was started from: " + e);
             System.exit(1);
             return;
         }
+        if (given != null) {
+            SecondJvm.deleteBootstrapAtExit(); // should the first JVM be killed before it can
+        }
         boolean command = args.length > 0 && COMMANDS.contains(args[0]);
+        ClassLoader loader = Main.class.getClassLoader();
+        // First of all, before any look-up could reach the jars the WAR's manifest names beside it.
+        int held = given != null ? JettyClassPath.NONE : classPathBeside(war, loader);
+        if (held < 0) {
+            System.exit(SecondJvm.run(war, args, !command));
+            return;
+        }
+        localeDataAhead();
         // Unpacked once per WAR content and reused, ONNX Runtime's library with it; without a usable cache, a
         // temporary copy as before (deleted at exit).
         Optional<WarCache.Unpacked> cached =
@@ -80,13 +93,11 @@ public final class Main {
         if (command) {
             // The tools run on the app's classes and libraries (ONNX Runtime among them), not on Jetty's.
             List<URL> app = cached.isPresent() ? appOf(cached.get().webapp()) : extractApp(war, jars);
-            URLClassLoader loader = new URLClassLoader(app.toArray(URL[]::new), ClassLoader.getPlatformClassLoader());
-            Thread.currentThread().setContextClassLoader(loader);
-            loader.loadClass(COMMANDS_CLASS).getMethod("main", String[].class).invoke(null, (Object) args);
+            URLClassLoader tools = new URLClassLoader(app.toArray(URL[]::new), ClassLoader.getPlatformClassLoader());
+            Thread.currentThread().setContextClassLoader(tools);
+            tools.loadClass(COMMANDS_CLASS).getMethod("main", String[].class).invoke(null, (Object) args);
             return;
         }
-        ClassLoader loader = Main.class.getClassLoader();
-        int held = JettyClassPath.of(war, loader);
         if (held == JettyClassPath.JETTY_AND_APP && System.getProperty(PARENT_LOADER_PRIORITY) == null) {
             // The web app's classes from the JVM's class loader, exact copies of its own: those an AppCDS archive
             // holds linked, lambdas and all, which Java 17 cannot do for Jetty's WebAppClassLoader.
@@ -107,6 +118,40 @@ public final class Main {
         loader.loadClass(SERVER_CLASS)
                 .getMethod("main", String[].class, Path.class)
                 .invoke(null, args, webapp);
+    }
+
+    /**
+     * What of the WAR the JVM's own class path may be used for ({@link JettyClassPath}), or -1 when this JVM must not
+     * go on: the jars the WAR's manifest names beside it are there but cannot be trusted ({@link ClassPathBeside}) or
+     * are not the WAR's own copies, so they are on this JVM's class path for good and {@link SecondJvm} starts afresh
+     * without them (said once here). With none of them there, the class path is closed to any made later.
+     */
+    static int classPathBeside(Path war, ClassLoader loader) {
+        String why;
+        try {
+            List<Path> named = ClassPathBeside.named(war);
+            if (named.isEmpty()) {
+                return JettyClassPath.NONE;
+            }
+            Path folder = war.toAbsolutePath().getParent();
+            why = ClassPathBeside.distrust(folder, named, ClassPathBeside.me()).orElse(null);
+            if (why == null && !ClassPathBeside.anyThere(named)) {
+                ClassPathBeside.closeTheClassPath(loader);
+                return JettyClassPath.NONE;
+            }
+            if (why == null) {
+                int held = JettyClassPath.of(war, loader);
+                if (held != JettyClassPath.NONE) {
+                    return held;
+                }
+                why = "the jars beside it are not its own copies (another build's?)";
+            }
+        } catch (IOException | RuntimeException e) {
+            why = "the jars beside it cannot be checked (" + e.getMessage() + ")";
+        }
+        System.err.println("tabserve: not using the jars that " + war.getFileName() + "'s manifest names beside it: "
+                + why + "; starting a JVM of its own without them (a slower start)");
+        return -1;
     }
 
     /**
@@ -204,7 +249,7 @@ public final class Main {
         return urls;
     }
 
-    private static void deleteTree(Path root) {
+    static void deleteTree(Path root) {
         try (Stream<Path> files = Files.walk(root)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException ignored) {

@@ -123,4 +123,28 @@ class DrainTest {
         assertEquals(143, exits.poll(10, TimeUnit.SECONDS));
         assertEquals(1, stops.get());
     }
+
+    /**
+     * A stop the first JVM passes on ({@link FirstJvmStop}) drains as the first SIGTERM does, and changes nothing when
+     * the second JVM got the same SIGTERM itself first (systemd signals every process of a service): it is no second
+     * signal that would cut the drain short.
+     */
+    @Test
+    void aStopPassedOnDrainsOnceAndIsNoSecondSignal() throws Exception {
+        Drain drain = new Drain(Duration.ofSeconds(600), (line, status) -> {
+            throw new AssertionError("exited: " + line);
+        });
+        CountDownLatch stopped = new CountDownLatch(1);
+        String said = drain.onPassedOnStop(stopped::countDown);
+        assertTrue(said.contains("600 s"), said);
+        assertTrue(drain.flag().get(), "draining");
+
+        assertEquals(null, drain.onPassedOnStop(stopped::countDown));
+        Drain signalled = new Drain(Duration.ofSeconds(600), (line, status) -> {
+            throw new AssertionError("exited: " + line);
+        });
+        signalled.onSignal("TERM", stopped::countDown);
+        assertEquals(null, signalled.onPassedOnStop(stopped::countDown), "the same SIGTERM, passed on");
+        assertEquals(1, stopped.getCount(), "still draining: no stop yet");
+    }
 }

@@ -21,27 +21,47 @@ import org.tabserve.testing.TabserveProcess;
  * {@code java -jar target/tabserve.war} loads Jetty and the launcher from the WAR exploded beside it by {@code mvn
  * package} ({@code target/tabserve/WEB-INF/lib-jetty/}, named by the WAR's manifest {@code Class-Path}), with the
  * JVM's own class loader, so that an AppCDS archive holds their lambdas too ({@link JettyClassPath}); a WAR beside a
- * directory of another build serves with its own copies from the cache, as a WAR copied alone does.
+ * directory of another build serves with its own copies from the cache in a second JVM that never had the other
+ * build's jars on its class path ({@link SecondJvm}); a WAR copied alone serves with its own copies in one JVM.
  */
 class JettyClassPathIT {
 
     @TempDir
     Path temp;
 
-    /** Starts {@code war} with a class-loading log, awaits the ready line, stops it; the log's lines. */
+    /** What the last start printed. */
+    private List<String> output = List.of();
+
+    /**
+     * Starts {@code war} with a class-loading log, awaits the ready line, stops it; the lines of the log of the JVM
+     * that served (one log per JVM: a start may run a second, {@link SecondJvm}).
+     */
     private List<String> classesLoaded(Path war) throws Exception {
-        Path log = temp.resolve("classes-" + System.nanoTime() + ".log");
+        Path logs = Files.createDirectories(temp.resolve("classes-" + System.nanoTime()));
         TabserveProcess server = TabserveProcess.start(
                 war,
-                List.of(TabserveProcess.FUNCTIONAL_JVM_OPTIONS.get(0), "-Xlog:class+load=info:file=" + log),
+                List.of(
+                        TabserveProcess.FUNCTIONAL_JVM_OPTIONS.get(0),
+                        "-Xlog:class+load=info:file=" + logs.resolve("%p.log")),
                 List.of("--port", "0"),
                 Map.of("XDG_CACHE_HOME", temp.resolve("cache").toString()));
         try {
             server.awaitReady(Duration.ofSeconds(90));
         } finally {
             assertEquals(0, server.terminate(Duration.ofSeconds(30)), String.join("\n", server.output()));
+            output = server.output();
         }
-        return Files.readAllLines(log);
+        List<Path> files;
+        try (Stream<Path> listed = Files.list(logs)) {
+            files = listed.toList();
+        }
+        for (Path file : files) {
+            List<String> lines = Files.readAllLines(file);
+            if (!sourceOf(lines, "org.eclipse.jetty.server.Server").equals("not loaded")) {
+                return lines;
+            }
+        }
+        throw new AssertionError("no JVM loaded Jetty: " + files);
     }
 
     /** The source the log gives for {@code className}. */
@@ -102,5 +122,23 @@ class JettyClassPathIT {
         String cache = temp.resolve("cache").toUri().toString().replace("file:///", "file:/");
         assertTrue(launcher.startsWith(cache), launcher);
         assertTrue(server.startsWith(cache), server);
+        // Served by a second JVM, which never had those jars on its class path (ClassPathBeside, SecondJvm).
+        assertEquals(
+                1,
+                output.stream().filter(line -> line.contains("are not its own copies")).count(),
+                String.join("\n", output));
+    }
+
+    @Test
+    void aWarCopiedAloneIntoAFolderOfItsOwnStartsInOneJvmAndClosesItsClassPath() throws Exception {
+        Path war = Files.copy(TabserveProcess.war(), temp.resolve("alone.war"));
+
+        List<String> loaded = classesLoaded(war);
+
+        String server = sourceOf(loaded, "org.eclipse.jetty.server.Server");
+        String cache = temp.resolve("cache").toUri().toString().replace("file:///", "file:/");
+        assertTrue(server.startsWith(cache), server);
+        assertTrue(
+                output.stream().noneMatch(line -> line.contains("JVM of its own")), String.join("\n", output));
     }
 }
