@@ -107,7 +107,8 @@ final class ClassPathBeside {
         if (Files.isSymbolicLink(path)) {
             return path + " is a symbolic link";
         }
-        if (jar ? !Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)
+        if (jar
+                ? !Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)
                 : !Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
             return path + " is not a " + (jar ? "regular file" : "folder");
         }

@@ -170,7 +170,9 @@ final class JettyClassPath {
     private static List<String> classPathOf(Manifest manifest) {
         String classPath =
                 manifest == null ? null : manifest.getMainAttributes().getValue(Attributes.Name.CLASS_PATH);
-        return classPath == null || classPath.isBlank() ? List.of() : List.of(classPath.trim().split("\\s+"));
+        return classPath == null || classPath.isBlank()
+                ? List.of()
+                : List.of(classPath.trim().split("\\s+"));
     }
 
     private static final String WEB_INF = "WEB-INF/";

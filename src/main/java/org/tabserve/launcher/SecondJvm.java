@@ -122,7 +122,8 @@ final class SecondJvm {
             while (entries.hasMoreElements()) {
                 JarEntry entry = entries.nextElement();
                 String name = entry.getName();
-                if (name.startsWith(BOOTSTRAP) && name.endsWith(".class")
+                if (name.startsWith(BOOTSTRAP)
+                        && name.endsWith(".class")
                         && name.indexOf('/', BOOTSTRAP.length()) < 0) {
                     try (InputStream in = jar.getInputStream(entry)) {
                         Files.copy(in, folder.resolve(name.substring(BOOTSTRAP.length())));

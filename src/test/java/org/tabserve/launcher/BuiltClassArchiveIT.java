@@ -101,7 +101,8 @@ class BuiltClassArchiveIT {
                     .start();
             assertTrue(script.waitFor(300, TimeUnit.SECONDS), "the script's training start took over 300 s");
             assertEquals(0, script.exitValue(), Files.readString(temp.resolve("script.log")));
-            assertTrue(Files.getPosixFilePermissions(archive).stream().noneMatch(p -> p.name().endsWith("_WRITE")));
+            assertTrue(Files.getPosixFilePermissions(archive).stream()
+                    .noneMatch(p -> p.name().endsWith("_WRITE")));
 
             Http http = new Http(server);
             assertEquals(200, http.postJson("/api/predict", ROW).status());

@@ -2,7 +2,6 @@ package org.tabserve.launcher;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
@@ -51,11 +50,14 @@ class ClassArchiveNoticeTest {
         Path archive = Files.writeString(temp.resolve("tabserve.jsa"), "an archive");
         int me = ClassPathBeside.me();
         assumeTrue(me == 0, "changing a file's owner needs root");
-        assertEquals(0, new ProcessBuilder("chown", "65534", archive.toString()).start().waitFor());
+        assertEquals(
+                0,
+                new ProcessBuilder("chown", "65534", archive.toString()).start().waitFor());
         String line = ClassArchiveNotice.ofMapped(archive, me).orElseThrow();
         assertTrue(line.contains("belongs to another user (uid 65534)"), line);
         // Root's own is as trusted as the JDK the server runs on.
-        assertEquals(0, new ProcessBuilder("chown", "0", archive.toString()).start().waitFor());
+        assertEquals(
+                0, new ProcessBuilder("chown", "0", archive.toString()).start().waitFor());
         assertEquals(Optional.empty(), ClassArchiveNotice.ofMapped(archive, 1000));
     }
 

@@ -50,7 +50,8 @@ class ClassPathBesideTest {
     }
 
     private static void chmodSticky(Path path) throws IOException, InterruptedException {
-        assertEquals(0, new ProcessBuilder("chmod", "1777", path.toString()).start().waitFor());
+        assertEquals(
+                0, new ProcessBuilder("chmod", "1777", path.toString()).start().waitFor());
     }
 
     private static List<Path> named(Path folder) {
@@ -73,7 +74,9 @@ class ClassPathBesideTest {
         Path folder = besideWar(temp.resolve("shared"), "rwxrwxrwx");
         assertTrue(distrust(folder).orElseThrow().startsWith("others may write to " + folder.toRealPath()));
         chmodSticky(folder); // like /tmp: others may not remove what is ours, but may make what is not there
-        assertTrue(distrust(folder).orElseThrow().contains("mode 1777"), distrust(folder).toString());
+        assertTrue(
+                distrust(folder).orElseThrow().contains("mode 1777"),
+                distrust(folder).toString());
         chmod(folder, "rwxrwxr-x");
         assertTrue(distrust(folder).isPresent(), "a folder its group may write to");
     }
@@ -112,15 +115,18 @@ class ClassPathBesideTest {
         assumeTrue(ClassPathBeside.me() == 0, "changing a file's owner needs root");
         Path folder = besideWar(temp.resolve("owned"), "rwxr-xr-x");
         Path tabserve = folder.resolve("tabserve");
-        assertEquals(0, new ProcessBuilder("chown", "-R", "65534", tabserve.toString()).start().waitFor());
+        assertEquals(
+                0,
+                new ProcessBuilder("chown", "-R", "65534", tabserve.toString())
+                        .start()
+                        .waitFor());
         assertTrue(distrust(folder).orElseThrow().contains("belongs to another user (uid 65534)"));
     }
 
     @Test
     void aNameOutsideTheWarsFolderIsRefused() throws IOException {
         Path folder = besideWar(temp.resolve("outside"), "rwxr-xr-x");
-        Optional<String> why =
-                ClassPathBeside.distrust(folder, List.of(temp.resolve("x.jar")), ClassPathBeside.me());
+        Optional<String> why = ClassPathBeside.distrust(folder, List.of(temp.resolve("x.jar")), ClassPathBeside.me());
         assertTrue(why.orElseThrow().contains("outside"));
     }
 

@@ -125,7 +125,9 @@ class JettyClassPathIT {
         // Served by a second JVM, which never had those jars on its class path (ClassPathBeside, SecondJvm).
         assertEquals(
                 1,
-                output.stream().filter(line -> line.contains("are not its own copies")).count(),
+                output.stream()
+                        .filter(line -> line.contains("are not its own copies"))
+                        .count(),
                 String.join("\n", output));
     }
 
@@ -138,7 +140,6 @@ class JettyClassPathIT {
         String server = sourceOf(loaded, "org.eclipse.jetty.server.Server");
         String cache = temp.resolve("cache").toUri().toString().replace("file:///", "file:/");
         assertTrue(server.startsWith(cache), server);
-        assertTrue(
-                output.stream().noneMatch(line -> line.contains("JVM of its own")), String.join("\n", output));
+        assertTrue(output.stream().noneMatch(line -> line.contains("JVM of its own")), String.join("\n", output));
     }
 }

@@ -106,7 +106,9 @@ class PlantedJarIT {
         // A shared folder as /tmp is: sticky and world-writable; the WAR kept there, and a jar planted beside it under
         // one of the names its manifest gives.
         Path shared = Files.createDirectories(temp.resolve("shared"));
-        assertEquals(0, new ProcessBuilder("chmod", "1777", shared.toString()).start().waitFor());
+        assertEquals(
+                0,
+                new ProcessBuilder("chmod", "1777", shared.toString()).start().waitFor());
         Path war = Files.copy(TabserveProcess.war(), shared.resolve("tabserve.war"));
         String xml = ClassPathBeside.named(war).stream()
                 .map(Path::toString)
@@ -139,7 +141,9 @@ class PlantedJarIT {
         assertFalse(Files.exists(mark), "the planted jar's code ran:\n" + all);
         assertEquals(
                 1,
-                output.stream().filter(line -> line.contains("starting a JVM of its own without them")).count(),
+                output.stream()
+                        .filter(line -> line.contains("starting a JVM of its own without them"))
+                        .count(),
                 all);
         assertTrue(all.contains("others may write to " + shared.toRealPath()), all);
     }
