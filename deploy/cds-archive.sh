@@ -89,4 +89,7 @@ if [ ! -s "$archive" ]; then
   cat "$log" >&2
   exit 1
 fi
+# Read-only: a JVM maps the archive while it runs, and bytes written over it end that JVM (docs/operations.md); a new
+# archive replaces this one by a rename, never by a copy over it.
+chmod a-w "$archive"
 echo "tabserve: AppCDS archive $archive written ($(($(wc -c < "$archive") / 1048576)) MB)"

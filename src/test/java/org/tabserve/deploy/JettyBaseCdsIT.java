@@ -48,6 +48,9 @@ class JettyBaseCdsIT {
                         Integer.toString(ServerProcess.freePort())),
                 base.getParent());
         assertTrue(Files.size(archive) > 1 << 20, "an archive of " + Files.size(archive) + " bytes");
+        assertTrue(
+                Files.getPosixFilePermissions(archive).stream().noneMatch(p -> p.name().endsWith("_WRITE")),
+                "the archive is read-only: a JVM that maps it dies when it is written over");
 
         Path classes = base.resolveSibling("classes.log");
         List<String> running = new ArrayList<>(options);
