@@ -31,6 +31,13 @@ final class FeedbackSeries {
                 }))
                 .register(registry);
         FleetCounters.register(registry, monitor::each, monitor::shared);
+        CounterWithCallback.builder()
+                .name("tabserve_feedback_reused_ids")
+                .help("Answers not kept for labels because their request id (X-Request-Id) names an answer kept"
+                        + " already, in any version of the model, here or in the shared store: an answer kept for"
+                        + " labels is never replaced, and labels for an id join its first answer")
+                .callback(callback -> callback.call(monitor.reusedIds()))
+                .register(registry);
         gauge(
                 monitor,
                 registry,

@@ -21,11 +21,12 @@ final class LabelJoins {
     /** Why a label was not joined, in words, by outcome. */
     static final String UNKNOWN_HERE = "no answer of this request_id and row is kept on this server: not answered by"
             + " this model (or not with this row), forgotten long ago, or answered by another replica (each replica keeps its own answers"
-            + " unless they share a store: the --shared-state setting)";
+            + " unless they share a store: the --shared-state setting); a later answer under an id that has one is"
+            + " never kept, as labels join an id's first answer";
 
     static final String UNKNOWN_SHARED = "no answer of this request_id and row is in the shared store: not answered by"
             + " this model, or over two hours ago, or not kept (the store was down, behind or full when it was"
-            + " answered)";
+            + " answered, or the id had an answer already: labels join an id's first answer)";
     static final String EXPIRED = "its answer was over an hour old when the label came, or was let go for room";
     static final String DUPLICATE = "this row had a label already: the first one counts";
     static final String CORRUPT = "the shared store holds something at this request_id that no replica wrote";
