@@ -42,6 +42,7 @@ import redis.clients.jedis.RedisClient;
 class SharedStateTest {
 
     private static final String PASSWORD = "s3cret-redis-password-4d1f";
+    private static final String TOKEN = "shared-state-feedback-token-0123456789";
     private static final Pattern SKIPPED =
             Pattern.compile("(?m)^tabserve_shared_state_skipped_keeps_total ([0-9.eE+]+)$");
 
@@ -53,7 +54,11 @@ class SharedStateTest {
     static void start() throws Exception {
         assumeTrue(RedisProcess.installed(), RedisProcess.MISSING);
         redis = RedisProcess.launch("--requirepass", PASSWORD);
-        server = TabserveServer.startReady("--shared-state", "redis://:" + PASSWORD + "@127.0.0.1:" + redis.port());
+        server = TabserveServer.startReady(
+                "--shared-state",
+                "redis://:" + PASSWORD + "@127.0.0.1:" + redis.port(),
+                "--feedback-token",
+                TOKEN);
         http = new Http(server);
     }
 
@@ -67,8 +72,10 @@ class SharedStateTest {
         }
     }
 
+    /** Posts labels, with the feedback token. */
     private static Http.Response post(String path, String body) {
-        return http.post(path, "application/json", body.getBytes(StandardCharsets.UTF_8));
+        return http.post(
+                path, "application/json", body.getBytes(StandardCharsets.UTF_8), "Authorization", "Bearer " + TOKEN);
     }
 
     private static String label(String id, String label) {
