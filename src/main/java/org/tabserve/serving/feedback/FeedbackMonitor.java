@@ -56,18 +56,14 @@ public final class FeedbackMonitor {
             long unknown,
             long expired,
             long duplicates,
+            long refused,
             Map<Long, Long> joinedBy,
-            List<NotJoined> notJoined) {
-
-        public Outcome(long joined, long unknown, long expired, long duplicates) {
-            this(joined, unknown, expired, duplicates, Map.of(), List.of());
-        }
-    }
+            List<NotJoined> notJoined) {}
 
     /**
      * A label not joined, and why.
      *
-     * @param outcome {@code unknown}, {@code expired} or {@code duplicate}
+     * @param outcome {@code unknown}, {@code expired}, {@code duplicate} or {@code refused}
      * @param reason  why, in words
      */
     public record NotJoined(String requestId, int row, String outcome, String reason) {}
@@ -280,16 +276,10 @@ public final class FeedbackMonitor {
     }
 
     /**
-     * @return why a regressor's label {@code value} for version {@code version} of model {@code name} is refused, in
-     *         words (not finite, or beyond the target's widened range: {@link LabelRange}), or null when it is taken
-     */
-    public String refusal(String name, long version, Model model, double value) {
-        return entry(name, version, model).range().refusal(value);
-    }
-
-    /**
      * Joins each label to the answer it names and counts it in the live figures; a label for no kept answer is
-     * counted too, never refused. The labels' types are the caller's to have checked against the model.
+     * counted too, never refused, and so is a regressor's true value beyond what a label can honestly be
+     * ({@link LabelRange}), refused alone, never its batch. The labels' types are the caller's to have checked
+     * against the model.
      */
     public Outcome join(String name, long version, Model model, List<Label> labels) {
         return LabelJoins.join(

@@ -19,7 +19,8 @@ final class FeedbackSeries {
                 .name("tabserve_feedback_labels")
                 .help("Labels sent to POST /api/feedback since the model version was loaded, by outcome: joined (to"
                         + " the answer of its request id and row), unknown (no such answer kept), expired (its"
-                        + " answer was over an hour old, or dropped for room) and duplicate (the row had one)")
+                        + " answer was over an hour old, or dropped for room), duplicate (the row had one) and refused (a regressor's"
+                        + " true value beyond what a label can honestly be)")
                 .labelNames("model", "version", "outcome")
                 .callback(callback -> monitor.each((key, entry) -> {
                     double[] total = entry.performance().sinceStart();
@@ -28,6 +29,7 @@ final class FeedbackSeries {
                     callback.call(total[LivePerformance.Sum.UNKNOWN.ordinal()], key.name(), version, "unknown");
                     callback.call(total[LivePerformance.Sum.EXPIRED.ordinal()], key.name(), version, "expired");
                     callback.call(total[LivePerformance.Sum.DUPLICATE.ordinal()], key.name(), version, "duplicate");
+                    callback.call(total[LivePerformance.Sum.REFUSED.ordinal()], key.name(), version, "refused");
                 }))
                 .register(registry);
         FleetCounters.register(registry, monitor::each, monitor::shared);

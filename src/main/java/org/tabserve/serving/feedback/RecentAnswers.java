@@ -28,7 +28,9 @@ final class RecentAnswers {
         /** The answer was older than the window, or made room for newer ones, when the label came. */
         EXPIRED,
         /** The row had a label already: the first one counts. */
-        DUPLICATE
+        DUPLICATE,
+        /** Refused before any join: a regressor's true value beyond what a label can honestly be ({@link LabelRange}). */
+        REFUSED
     }
 
     /**

@@ -51,11 +51,13 @@ class FeedbackTest {
             Files.copy(banknote, models.resolve(name + ".onnx"));
         }
         Files.copy(FixtureCards.card(cards, "int64-column", "sex"), models.resolve("labelled.onnx"));
-        Files.copy(FixtureCards.card(cards, "body-mass-regressor", "body_mass_g"), models.resolve("mass.onnx"));
+        Path mass = FixtureCards.card(cards, "body-mass-regressor", "body_mass_g");
+        Files.copy(mass, models.resolve("mass.onnx"));
+        Files.copy(mass, models.resolve("outliers.onnx"));
         server = TabserveServer.startReady(
                 "--models", models.toString(), "--default-model", "labelled", "--feedback-token", TOKEN);
         http = new Http(server);
-        ModelDirectory.awaitReady(http, 4);
+        ModelDirectory.awaitReady(http, 5);
         List<String> lines = Files.readAllLines(Path.of("data/BankNote_Authentication.csv"));
         rows = new ArrayList<>();
         for (int i = 0; i < 1000; i++) {
@@ -264,6 +266,45 @@ class FeedbackTest {
         JsonNode problem = feed("/models/mass/api/feedback", label("mass-1", 0, "\"heavy\""))
                 .problem(400);
         assertTrue(problem.toString().contains("must be a number"), problem::toString);
+    }
+
+    @Test
+    void aRegressorsOutlyingTrueValueJoinsAndAnAbsurdOneIsRefusedAloneNotItsBatch() throws Exception {
+        StringJoiner instances = new StringJoiner(",", "{\"instances\":[", "]}");
+        List<Double> truth = new ArrayList<>();
+        for (String[] row : labelled("body-mass-regressor", "body_mass_g").subList(0, 100)) {
+            instances.add(row[0]);
+            truth.add(Double.parseDouble(row[1]));
+        }
+        JsonNode predictions = post("/models/outliers/api/predict", instances.toString(), "X-Request-Id", "out-1")
+                .json()
+                .path("predictions");
+        double largest = 0;
+        for (JsonNode prediction : predictions) {
+            largest = Math.max(largest, prediction.path("value").asDouble());
+        }
+        truth.set(98, 3 * largest); // an honest outlier (issue 61: one true fare of 512.33 refused 400 labels)
+        StringJoiner labels = new StringJoiner(",", "[", "]");
+        double error = 0;
+        for (int r = 0; r < 99; r++) {
+            error += Math.abs(truth.get(r) - predictions.get(r).path("value").asDouble());
+            labels.add(label("out-1", r, Double.toString(truth.get(r))));
+        }
+        labels.add(label("out-1", 99, "1.7e308"));
+        JsonNode fed = feed("/models/outliers/api/feedback", labels.toString()).json();
+        assertEquals(99, fed.path("joined").asInt(), fed::toString);
+        assertEquals(1, fed.path("refused").asInt(), fed::toString);
+        JsonNode refused = fed.path("not_joined").get(0);
+        assertEquals(99, refused.path("row").asInt(), fed::toString);
+        assertEquals("refused", refused.path("outcome").asText(), fed::toString);
+        assertTrue(refused.path("reason").asText().contains("out of range"), fed::toString);
+        assertEquals(error / 99, fed.path("live_mae").asDouble(), 1e-3, "the outlier's error counts: " + fed);
+        assertTrue(http.get("/metrics")
+                .text()
+                .contains("tabserve_feedback_labels_total{model=\"outliers\",outcome=\"refused\",version=\"1\"} 1.0"));
+        JsonNode later = feed("/models/outliers/api/feedback", label("out-1", 99, Double.toString(truth.get(99))))
+                .json();
+        assertEquals(1, later.path("joined").asInt(), "the refused label marked nothing: " + later);
     }
 
     @Test
