@@ -22,7 +22,8 @@ import java.util.Set;
  * {@code --drain-seconds} ({@code TABSERVE_DRAIN_SECONDS}, default 5), {@code --grpc-port}
  * ({@code TABSERVE_GRPC_PORT}, default none), {@code --probe-port} ({@code TABSERVE_PROBE_PORT}, default none), the web
  * app's {@code --prediction-log} flags and
- * {@code --feedback-token} and {@code --shared-state} (passed on as its settings) and {@code --help}.
+ * {@code --feedback-token}, {@code --open-feedback} and {@code --shared-state} (passed on as its settings) and
+ * {@code --help}.
  *
  * @param host           the interface to listen on
  * @param port           the port (0 picks a free one)
@@ -75,13 +76,17 @@ public record LauncherOptions(
         OptionalInt grpcPort,
         OptionalInt probePort) {
 
-    /** The flags that are the web app's settings of the same name under {@code tabserve.}. */
+    /**
+     * The flags that are the web app's settings of the same name under {@code tabserve.}; {@code --open-feedback}, a
+     * switch, sets its setting to true.
+     */
     static final List<String> WEB_SETTING_FLAGS = List.of(
             "--prediction-log",
             "--prediction-log-sample",
             "--prediction-log-mask",
             "--feedback-token",
-            "--shared-state");
+            "--shared-state",
+            "--open-feedback");
 
     public LauncherOptions {
         webSettings = Map.copyOf(webSettings);

@@ -12,7 +12,8 @@ final class LauncherUsage {
                                           [--min-request-rate BYTES] [--min-request-rate-grace SECONDS]
                                           [--min-response-rate BYTES] [--max-concurrent-streams N]
                                           [--prediction-log DIR [--prediction-log-sample F] [--prediction-log-mask A,B]]
-                                          [--feedback-token TOKEN] [--shared-state redis://HOST:PORT]
+                                          [--feedback-token TOKEN | --open-feedback]
+                                          [--shared-state redis://HOST:PORT]
                                           [--drain-seconds S] [--grpc-port N] [--probe-port N] [--help]
                    java -jar tabserve.war card --model MODEL.onnx --data LABELLED.csv --label COLUMN --out NEW.onnx ...
                    java -jar tabserve.war score --model MODEL.onnx --data ROWS.csv --out SCORED.csv ...
@@ -51,8 +52,11 @@ final class LauncherUsage {
                                and of query strings in the access log
                                                                env TABSERVE_PREDICTION_LOG_MASK
               --feedback-token TOKEN  labels (POST /api/feedback) need Authorization: Bearer
-                               TOKEN or the admin token (default: anyone may label;
-                               prefer the variable: a flag shows in ps) env TABSERVE_FEEDBACK_TOKEN
+                               TOKEN or the admin token (default: no token, labels refused
+                               (403) unless --open-feedback; prefer the variable: a flag
+                               shows in ps)                       env TABSERVE_FEEDBACK_TOKEN
+              --open-feedback  let anyone send labels, without a token (default: off)
+                                                                  env TABSERVE_OPEN_FEEDBACK=true
               --shared-state redis://[USER:PASSWORD@]HOST:PORT  keep answers for labels in this
                                Redis, shared by every replica, so that a label joins on any
                                replica and the live figures are the fleet's (default: each

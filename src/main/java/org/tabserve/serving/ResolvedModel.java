@@ -57,6 +57,10 @@ public final class ResolvedModel implements AutoCloseable {
     private String client = FeedbackMonitor.NOBODY;
     /** The rows this request's model calls have answered so far, for numbering the next call's rows for labels. */
     private final java.util.concurrent.atomic.AtomicInteger answered = new java.util.concurrent.atomic.AtomicInteger();
+    /** Drawn once, so that this request's later parts are kept for labels only after its own first part. */
+    private final long ticket = java.util.concurrent.ThreadLocalRandom.current().nextLong();
+    /** Whether this request's rows are still offered to be kept for labels: not once a part was not kept. */
+    private volatile boolean keeping = true;
 
     /**
      * @param route     the model the request's path names, or null for the default model
@@ -222,9 +226,11 @@ public final class ResolvedModel implements AutoCloseable {
             if (rollouts != null) {
                 rollouts.scored(name, version, batch, predictions); // off the answer's path: queued, or skipped
             }
-            metrics.feedback()
-                    .answered(
-                            name, version, scoring, known, answered.getAndAdd(predictions.size()), predictions, caller);
+            int first = answered.getAndAdd(predictions.size());
+            if (!metrics.feedback()
+                    .answered(name, version, scoring, keeping ? known : null, first, ticket, predictions, caller)) {
+                keeping = false; // a later part would join another request's rows, or be numbered wrongly
+            }
             if (id != null) {
                 log.offer(new ScoredCall(
                         id,

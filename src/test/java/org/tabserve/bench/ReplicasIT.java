@@ -60,6 +60,9 @@ class ReplicasIT {
      */
     private record Answer(String id, String label, String truth) {}
 
+    /** The replicas' feedback token, which labels need. */
+    private static final String TOKEN = "replicas-feedback-token-0123456789abcdef";
+
     @Test
     void withTheSharedStoreEveryLabelJoinsAndEveryReplicaShowsTheFleetsLiveAccuracy() throws Exception {
         assumeTrue(
@@ -203,6 +206,7 @@ class ReplicasIT {
                 HttpRequest.newBuilder(balancer.resolve("/api/feedback"))
                         .timeout(Duration.ofSeconds(30))
                         .header("Content-Type", "application/json")
+                        .header("Authorization", "Bearer " + TOKEN)
                         .POST(HttpRequest.BodyPublishers.ofString(labels.toString()))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -270,7 +274,7 @@ class ReplicasIT {
             List<TabserveProcess> replicas = new ArrayList<>();
             try {
                 for (int i = 0; i < 3; i++) {
-                    List<String> args = new ArrayList<>(List.of("--port", "0"));
+                    List<String> args = new ArrayList<>(List.of("--port", "0", "--feedback-token", TOKEN));
                     args.addAll(flags);
                     replicas.add(TabserveProcess.start(
                             TabserveProcess.war(),

@@ -65,7 +65,8 @@ class ContextKeysTest {
                         PredictionLogOptions.SAMPLE,
                         PredictionLogOptions.MASK,
                         org.tabserve.web.http.FeedbackToken.FEEDBACK_TOKEN,
-                        TabserveListener.SHARED_STATE),
+                        TabserveListener.SHARED_STATE,
+                        org.tabserve.web.http.FeedbackToken.OPEN_FEEDBACK),
                 LauncherOptions.WEB_SETTING_FLAGS.stream()
                         .map(flag -> "tabserve." + flag.substring(2))
                         .toList());

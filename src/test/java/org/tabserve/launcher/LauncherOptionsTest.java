@@ -267,6 +267,19 @@ class LauncherOptionsTest {
     }
 
     @Test
+    void theOpenFeedbackSwitchIsPassedToTheAppAsItsSettingAndHelpNamesItsVariable() throws Exception {
+        assertEquals(
+                Map.of("tabserve.open-feedback", "true"),
+                LauncherOptions.parse(new String[] {"--open-feedback"}, Map.of()).webSettings());
+        assertEquals(
+                Map.of("tabserve.open-feedback", "false"),
+                LauncherOptions.parse(new String[] {"--open-feedback=false"}, Map.of()).webSettings());
+        assertTrue(
+                LauncherUsage.TEXT.lines().anyMatch(line -> line.endsWith("env TABSERVE_OPEN_FEEDBACK=true")),
+                LauncherUsage.TEXT);
+    }
+
+    @Test
     void helpIsAnsweredWhateverElseIsGiven() throws Exception {
         assertTrue(LauncherOptions.parse(new String[] {"--port", "1", "--help"}, Map.of())
                 .help());

@@ -66,7 +66,7 @@ public class FeedbackHookBenchmark {
     @Threads(1)
     public List<Prediction> predictAndKeepForLabels() {
         List<Prediction> predictions = served.predict(row);
-        feedback.answered("bench", 1, served, RequestIds.next(), 0, predictions, FeedbackMonitor.NOBODY);
+        feedback.answered("bench", 1, served, RequestIds.next(), 0, 0, predictions, FeedbackMonitor.NOBODY);
         return predictions;
     }
 
@@ -74,7 +74,8 @@ public class FeedbackHookBenchmark {
     @Benchmark
     @Threads(1)
     public FeedbackMonitor keepForLabels() {
-        feedback.answered("bench", 1, served, Long.toString(ids.incrementAndGet()), 0, ANSWER, FeedbackMonitor.NOBODY);
+        feedback.answered(
+                "bench", 1, served, Long.toString(ids.incrementAndGet()), 0, 0, ANSWER, FeedbackMonitor.NOBODY);
         return feedback;
     }
 

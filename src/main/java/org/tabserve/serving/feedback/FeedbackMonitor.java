@@ -56,18 +56,14 @@ public final class FeedbackMonitor {
             long unknown,
             long expired,
             long duplicates,
+            long refused,
             Map<Long, Long> joinedBy,
-            List<NotJoined> notJoined) {
-
-        public Outcome(long joined, long unknown, long expired, long duplicates) {
-            this(joined, unknown, expired, duplicates, Map.of(), List.of());
-        }
-    }
+            List<NotJoined> notJoined) {}
 
     /**
      * A label not joined, and why.
      *
-     * @param outcome {@code unknown}, {@code expired} or {@code duplicate}
+     * @param outcome {@code unknown}, {@code expired}, {@code duplicate} or {@code refused}
      * @param reason  why, in words
      */
     public record NotJoined(String requestId, int row, String outcome, String reason) {}
@@ -132,6 +128,7 @@ public final class FeedbackMonitor {
             Model model, RecentAnswers answers, LivePerformance performance, Confidence confidence, LabelRange range) {}
 
     private final Map<VersionKey, Entry> entries = new ConcurrentHashMap<>();
+    private final TakenIds taken = new TakenIds();
     private final LongSupplier nanoClock;
     private volatile AnswerRoom room = new AnswerRoom(0);
     /** The fleet's store of answers kept for labels, or null: each replica keeps its own ({@link #share}). */
@@ -167,18 +164,26 @@ public final class FeedbackMonitor {
 
     /**
      * Counts the answer of one model call: its rows' confidence, and, when the caller knows the request's id, the
-     * answer itself for the labels to come.
+     * answer itself for the labels to come. An answer kept for labels is never replaced: one whose id has an answer
+     * kept already, in any version of the model (or had one within {@link RecentAnswers#REMEMBERED_NANOS}), is not
+     * kept, and counted ({@link #reusedIds}; {@link TakenIds}); labels for the id join its first answer. So it is in the
+     * shared store.
      *
      * @param requestId the id the answer carries back ({@code X-Request-Id}), or null when it carries none
      * @param first     the request's rows answered before this call (a CSV upload's earlier chunks)
+     * @param ticket    a number drawn once for the request, the same for each of its calls, so that a later part is
+     *                  kept only after its own request's first part (in the shared store, which keeps them later)
      * @param client    the caller, as {@link LabelRate#key} names it ({@link #NOBODY} when unknown)
+     * @return whether the answer was kept here or handed to the shared store (which may still not keep it): when
+     *         not, the request's later parts are not to be offered
      */
-    public void answered(
+    public boolean answered(
             String name,
             long version,
             Model model,
             String requestId,
             int first,
+            long ticket,
             List<Prediction> predictions,
             String client) {
         Entry entry = entry(name, version, model);
@@ -188,19 +193,43 @@ public final class FeedbackMonitor {
         } else {
             UnlabelledFigures.range(entry.range(), predictions);
         }
-        SharedAnswers store = shared;
-        if (requestId != null && !predictions.isEmpty() && store != null) {
-            RecentAnswers.Rows rows = RecentAnswers.rowsOf(model.signature().classLabels(), first, predictions);
-            if (rows != null && IdRing.storable(requestId)) {
-                store.keep(name, version, requestId, first, rows.classes, rows.values);
-            }
-        } else if (requestId != null && !predictions.isEmpty()) {
-            if (!entry.answers().keep(now, requestId, first, predictions, client)
-                    && first == 0
-                    && takeBackFromOthers(entry, client)) {
-                entry.answers().keep(now, requestId, first, predictions, client);
-            }
+        if (requestId == null || predictions.isEmpty()) {
+            return false;
         }
+        SharedAnswers store = shared;
+        if (store != null) {
+            KeptRows rows = KeptRows.of(model.signature().classLabels(), first, predictions);
+            if (rows == null || !IdRing.storable(requestId)) {
+                return false;
+            }
+            store.keep(name, version, requestId, first, ticket, rows.classes, rows.values);
+            return true;
+        }
+        synchronized (taken.lock(name)) { // an id is the model's: taken in one version at a time
+            if (first == 0 && taken.held(name, now, requestId, v -> answersOf(name, v))) {
+                taken.reused();
+                return false;
+            }
+            boolean kept = entry.answers().keep(now, requestId, first, predictions, client);
+            if (!kept && first == 0 && takeBackFromOthers(entry, client)) {
+                kept = entry.answers().keep(now, requestId, first, predictions, client);
+            }
+            return kept;
+        }
+    }
+
+    /**
+     * @return answers not kept for labels because their request id had one kept already (here, or in the shared
+     *         store), since start
+     */
+    public long reusedIds() {
+        return taken.reusedCount();
+    }
+
+    /** @return the answers kept by version {@code version} of model {@code name}, or null when it is not served */
+    private RecentAnswers answersOf(String name, long version) {
+        Entry entry = entries.get(new VersionKey(name, version));
+        return entry == null ? null : entry.answers();
     }
 
     /**
@@ -234,6 +263,7 @@ public final class FeedbackMonitor {
                 if (before != null) {
                     before.answers().clear();
                 }
+                taken.served(name, version);
                 return new Entry(
                         model,
                         new RecentAnswers(model.signature().classLabels(), room),
@@ -246,16 +276,10 @@ public final class FeedbackMonitor {
     }
 
     /**
-     * @return why a regressor's label {@code value} for version {@code version} of model {@code name} is refused, in
-     *         words (not finite, or beyond the target's widened range: {@link LabelRange}), or null when it is taken
-     */
-    public String refusal(String name, long version, Model model, double value) {
-        return entry(name, version, model).range().refusal(value);
-    }
-
-    /**
      * Joins each label to the answer it names and counts it in the live figures; a label for no kept answer is
-     * counted too, never refused. The labels' types are the caller's to have checked against the model.
+     * counted too, never refused, and so is a regressor's true value beyond what a label can honestly be
+     * ({@link LabelRange}), refused alone, never its batch. The labels' types are the caller's to have checked
+     * against the model.
      */
     public Outcome join(String name, long version, Model model, List<Label> labels) {
         return LabelJoins.join(
@@ -314,7 +338,7 @@ public final class FeedbackMonitor {
      * @throws IllegalArgumentException for a URL that is not one, saying why without its password
      */
     public void share(String url) {
-        shared = SharedAnswers.open(url);
+        shared = SharedAnswers.open(url, taken::reused);
     }
 
     /** @return where the answers kept for labels are shared, without credentials; empty when each replica keeps its own */
@@ -343,6 +367,7 @@ public final class FeedbackMonitor {
         if (entry != null) {
             entry.answers().clear();
         }
+        taken.notServed(name, version);
     }
 
     /** Model {@code name} is gone: the answers and figures of all its versions go too. */

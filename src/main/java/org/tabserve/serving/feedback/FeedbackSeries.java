@@ -19,7 +19,8 @@ final class FeedbackSeries {
                 .name("tabserve_feedback_labels")
                 .help("Labels sent to POST /api/feedback since the model version was loaded, by outcome: joined (to"
                         + " the answer of its request id and row), unknown (no such answer kept), expired (its"
-                        + " answer was over an hour old, or dropped for room) and duplicate (the row had one)")
+                        + " answer was over an hour old, or dropped for room), duplicate (the row had one) and refused (a regressor's"
+                        + " true value beyond what a label can honestly be)")
                 .labelNames("model", "version", "outcome")
                 .callback(callback -> monitor.each((key, entry) -> {
                     double[] total = entry.performance().sinceStart();
@@ -28,9 +29,17 @@ final class FeedbackSeries {
                     callback.call(total[LivePerformance.Sum.UNKNOWN.ordinal()], key.name(), version, "unknown");
                     callback.call(total[LivePerformance.Sum.EXPIRED.ordinal()], key.name(), version, "expired");
                     callback.call(total[LivePerformance.Sum.DUPLICATE.ordinal()], key.name(), version, "duplicate");
+                    callback.call(total[LivePerformance.Sum.REFUSED.ordinal()], key.name(), version, "refused");
                 }))
                 .register(registry);
         FleetCounters.register(registry, monitor::each, monitor::shared);
+        CounterWithCallback.builder()
+                .name("tabserve_feedback_reused_ids")
+                .help("Answers not kept for labels because their request id (X-Request-Id) names an answer kept"
+                        + " already, in any version of the model, here or in the shared store: an answer kept for"
+                        + " labels is never replaced, and labels for an id join its first answer")
+                .callback(callback -> callback.call(monitor.reusedIds()))
+                .register(registry);
         gauge(
                 monitor,
                 registry,

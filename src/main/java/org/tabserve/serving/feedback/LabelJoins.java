@@ -11,7 +11,8 @@ import org.tabserve.repository.VersionKey;
 /**
  * Joins a feedback request's labels to the answers they name, each to the version that answered it (a canary's or
  * the primary's, whichever the request was routed to), in this server's answers or the fleet's shared store, and
- * says of each label not joined why not. Counts each version's labels in its own figures.
+ * says of each label not joined why not: a regressor's label beyond what it can honestly be ({@link LabelRange}) is
+ * refused alone, its batch joined. Counts each version's labels in its own figures.
  */
 final class LabelJoins {
 
@@ -21,11 +22,12 @@ final class LabelJoins {
     /** Why a label was not joined, in words, by outcome. */
     static final String UNKNOWN_HERE = "no answer of this request_id and row is kept on this server: not answered by"
             + " this model (or not with this row), forgotten long ago, or answered by another replica (each replica keeps its own answers"
-            + " unless they share a store: the --shared-state setting)";
+            + " unless they share a store: the --shared-state setting); a later answer under an id that has one is"
+            + " never kept, as labels join an id's first answer";
 
     static final String UNKNOWN_SHARED = "no answer of this request_id and row is in the shared store: not answered by"
             + " this model, or over two hours ago, or not kept (the store was down, behind or full when it was"
-            + " answered)";
+            + " answered, or the id had an answer already: labels join an id's first answer)";
     static final String EXPIRED = "its answer was over an hour old when the label came, or was let go for room";
     static final String DUPLICATE = "this row had a label already: the first one counts";
     static final String CORRUPT = "the shared store holds something at this request_id that no replica wrote";
@@ -65,6 +67,7 @@ final class LabelJoins {
             case UNKNOWN -> own[LivePerformance.Sum.UNKNOWN.ordinal()]++;
             case EXPIRED -> own[LivePerformance.Sum.EXPIRED.ordinal()]++;
             case DUPLICATE -> own[LivePerformance.Sum.DUPLICATE.ordinal()]++;
+            case REFUSED -> own[LivePerformance.Sum.REFUSED.ordinal()]++;
         }
         if (outcome != RecentAnswers.Outcome.JOINED && notJoined.size() < MAX_NOT_JOINED) {
             notJoined.add(new FeedbackMonitor.NotJoined(
@@ -83,6 +86,7 @@ final class LabelJoins {
                 outcomes[RecentAnswers.Outcome.UNKNOWN.ordinal()],
                 outcomes[RecentAnswers.Outcome.EXPIRED.ordinal()],
                 outcomes[RecentAnswers.Outcome.DUPLICATE.ordinal()],
+                outcomes[RecentAnswers.Outcome.REFUSED.ordinal()],
                 Map.copyOf(joinedBy),
                 List.copyOf(notJoined));
     }
@@ -90,7 +94,7 @@ final class LabelJoins {
     /** @return the reason for a label that came to {@code outcome} */
     static String reason(RecentAnswers.Outcome outcome, boolean shared) {
         return switch (outcome) {
-            case JOINED -> null;
+            case JOINED, REFUSED -> null;
             case UNKNOWN -> shared ? UNKNOWN_SHARED : UNKNOWN_HERE;
             case EXPIRED -> EXPIRED;
             case DUPLICATE -> DUPLICATE;
@@ -103,13 +107,13 @@ final class LabelJoins {
      *
      * @param others the model's other versions here, by version
      */
-    static LabelJoins local(
+    static void local(
+            LabelJoins joins,
             long now,
             long ownVersion,
             FeedbackMonitor.Entry own,
             Map<Long, FeedbackMonitor.Entry> others,
             List<FeedbackMonitor.Label> labels) {
-        LabelJoins joins = new LabelJoins();
         for (FeedbackMonitor.Label label : labels) {
             long version = ownVersion;
             FeedbackMonitor.Entry entry = own;
@@ -134,7 +138,6 @@ final class LabelJoins {
                     entry.model().signature().classLabels(),
                     reason(join.outcome(), false));
         }
-        return joins;
     }
 
     /**
@@ -143,7 +146,8 @@ final class LabelJoins {
      * @param served the model served here of a version, or null when this server does not serve it
      * @throws SharedStateDown when the store does not answer in time
      */
-    static LabelJoins shared(
+    static void shared(
+            LabelJoins joins,
             SharedAnswers store,
             String name,
             long ownVersion,
@@ -151,7 +155,6 @@ final class LabelJoins {
             LongFunction<Model> served,
             List<FeedbackMonitor.Label> labels) {
         List<SharedAnswers.Joined> joined = store.join(name, labels);
-        LabelJoins joins = new LabelJoins();
         for (int i = 0; i < labels.size(); i++) {
             SharedAnswers.Joined one = joined.get(i);
             long version = one.version() >= 0 ? one.version() : ownVersion;
@@ -165,7 +168,6 @@ final class LabelJoins {
                     (model != null ? model : own).signature().classLabels(),
                     one.corrupt() ? CORRUPT : reason(one.outcome(), true));
         }
-        return joins;
     }
 
     /**
@@ -188,17 +190,29 @@ final class LabelJoins {
                 others.put(key.version(), other);
             }
         });
-        LabelJoins joins = store == null
-                ? local(now, version, entry, others, labels)
-                : shared(
-                        store,
-                        name,
-                        version,
-                        model,
-                        v -> v == version
-                                ? model
-                                : others.containsKey(v) ? others.get(v).model() : null,
-                        labels);
+        LabelJoins joins = new LabelJoins();
+        List<FeedbackMonitor.Label> inRange = new ArrayList<>(labels.size());
+        for (FeedbackMonitor.Label label : labels) {
+            String refusal = label.label() == null ? entry.range().refusal(label.value()) : null;
+            if (refusal == null) {
+                inRange.add(label);
+            } else { // one absurd value: refused alone, its batch joined
+                joins.count(
+                        label, RecentAnswers.Outcome.REFUSED, version, -1, Double.NaN, List.of(), "the true value " + refusal);
+            }
+        }
+        if (store == null) {
+            local(joins, now, version, entry, others, inRange);
+        } else {
+            shared(
+                    joins,
+                    store,
+                    name,
+                    version,
+                    model,
+                    v -> v == version ? model : others.containsKey(v) ? others.get(v).model() : null,
+                    inRange);
+        }
         joins.sums().forEach((answering, sums) -> {
             FeedbackMonitor.Entry counted = answering == version ? entry : others.getOrDefault(answering, entry);
             counted.performance().add(now, sums);

@@ -4,7 +4,7 @@ package org.tabserve.serving.feedback;
  * One model version's live performance sums over the last {@link FeedbackMonitor#WINDOW_NANOS}, in twelve buckets of
  * five minutes rotated by time, and since it was loaded: the rows it scored and their summed {@link Confidence} (the
  * estimate without labels), and the labels joined to its answers (how many, how many were right, the summed absolute
- * error) or not (unknown, expired, duplicate). Sums of doubles, so one small lock rather than atomic longs; it is
+ * error) or not (unknown, expired, duplicate, refused). Sums of doubles, so one small lock rather than atomic longs; it is
  * taken once per scored batch and once per feedback request.
  */
 final class LivePerformance {
@@ -18,7 +18,8 @@ final class LivePerformance {
         ABSOLUTE_ERROR,
         UNKNOWN,
         EXPIRED,
-        DUPLICATE
+        DUPLICATE,
+        REFUSED
     }
 
     private static final int BUCKETS = 12;

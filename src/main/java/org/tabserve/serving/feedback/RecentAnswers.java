@@ -2,7 +2,6 @@ package org.tabserve.serving.feedback;
 
 import java.util.List;
 import org.tabserve.model.Prediction;
-import org.tabserve.model.PredictionColumns;
 
 /**
  * One model version's answers of the last {@link FeedbackMonitor#WINDOW_NANOS}, by request id, so that a label sent
@@ -29,79 +28,9 @@ final class RecentAnswers {
         /** The answer was older than the window, or made room for newer ones, when the label came. */
         EXPIRED,
         /** The row had a label already: the first one counts. */
-        DUPLICATE
-    }
-
-    /**
-     * An answer of more than one row: its rows' predicted classes (classifier) or values (regressor), and the client
-     * it was answered to.
-     */
-    static final class Rows {
-        final int[] classes;
-        final double[] values;
-        final boolean[] labelled;
-        final String client;
-
-        Rows(int[] classes, double[] values, boolean[] labelled, String client) {
-            this.classes = classes;
-            this.values = values;
-            this.labelled = labelled;
-            this.client = client;
-        }
-
-        /** @return these rows with a later part's rows after them, their labels still to come */
-        Rows appended(int[] moreClasses, double[] moreValues) {
-            int more = moreClasses != null ? moreClasses.length : moreValues.length;
-            return new Rows(
-                    concat(classes, moreClasses),
-                    concat(values, moreValues),
-                    java.util.Arrays.copyOf(labelled, labelled.length + more),
-                    client);
-        }
-    }
-
-    /**
-     * @return an answer's rows to keep, rows {@code first} on, up to {@link #MAX_ROWS} in all: each row's predicted
-     *         class (its index in {@code classes}) or, when there are none, its value; null when none are kept
-     */
-    static Rows rowsOf(List<String> classes, int first, List<Prediction> predictions) {
-        if (first >= MAX_ROWS || predictions.isEmpty()) {
-            return null;
-        }
-        int[] predictedClasses = null;
-        double[] values = null;
-        PredictionColumns columns = PredictionColumns.of(predictions);
-        if (!classes.isEmpty()) {
-            predictedClasses = new int[Math.min(predictions.size(), MAX_ROWS - first)];
-            boolean sameClasses = sameClasses(classes, columns);
-            for (int r = 0; r < predictedClasses.length; r++) {
-                predictedClasses[r] = classIndex(classes, predictions, columns, sameClasses, r);
-            }
-        } else {
-            values = new double[Math.min(predictions.size(), MAX_ROWS - first)];
-            for (int r = 0; r < values.length; r++) {
-                values[r] = value(predictions, columns, r);
-            }
-        }
-        return new Rows(predictedClasses, values, null, FeedbackMonitor.NOBODY);
-    }
-
-    /** Whether {@code columns} answer with {@code classes}, so that their label indexes are the model's. */
-    private static boolean sameClasses(List<String> classes, PredictionColumns columns) {
-        return columns != null && columns.classifies() && columns.classes().equals(classes);
-    }
-
-    /** @return row {@code r}'s predicted class, as its index in {@code classes} */
-    private static int classIndex(
-            List<String> classes, List<Prediction> predictions, PredictionColumns columns, boolean sameClasses, int r) {
-        return sameClasses
-                ? columns.labelIndex(r)
-                : classes.indexOf(predictions.get(r).classification().label());
-    }
-
-    /** @return row {@code r}'s predicted value (a regressor's) */
-    private static double value(List<Prediction> predictions, PredictionColumns columns, int r) {
-        return columns != null ? columns.value(r) : ((Prediction.Regression) predictions.get(r)).value();
+        DUPLICATE,
+        /** Refused before any join: a regressor's true value beyond what a label can honestly be ({@link LabelRange}). */
+        REFUSED
     }
 
     /**
@@ -133,9 +62,15 @@ final class RecentAnswers {
      * answer (a click, a reviewer's verdict) to come; past it, under pressure for room, the oldest go first.
      */
     static final long KEPT_AT_LEAST_NANOS = 10 * 60 * 1_000_000_000L;
+    /**
+     * How long the id of an answer is remembered once it was kept, as the shared store remembers it: two hours, so
+     * that a label that comes after its answer went is told expired, and no other answer is kept under its id
+     * meanwhile; under pressure for room, only as many ids as there are answers kept (at least 1,024) are remembered.
+     */
+    static final long REMEMBERED_NANOS = 2 * FeedbackMonitor.WINDOW_NANOS;
     /** {@link #KEPT_AT_LEAST_NANOS} in words, for the docs. */
     static final String KEPT_AT_LEAST = "10 minutes";
-    /** Bytes of a {@link Rows} and its three arrays' headers. */
+    /** Bytes of a {@link KeptRows} and its three arrays' headers. */
     private static final long ROWS_BYTES = 80;
 
     private final List<String> classes;
@@ -143,7 +78,7 @@ final class RecentAnswers {
     /**
      * The answers kept, oldest first, by request id: a one-row answer's predicted class (its index) or value (its
      * double's bits) is the slot's number, whether it is labelled the slot's flag and its client (the room's one
-     * instance of the key) the slot's object; a longer answer is a {@link Rows}, the slot's object. Guarded by this.
+     * instance of the key) the slot's object; a longer answer is a {@link KeptRows}, the slot's object. Guarded by this.
      */
     private final IdRing answers = new IdRing(16);
     /** The ids of answers let go, oldest first (guarded by this). */
@@ -171,19 +106,24 @@ final class RecentAnswers {
 
     /** The room the answer in {@code slot} takes. */
     private long bytes(int slot) {
-        Rows rows = rows(slot);
-        return bytes(rows == null ? 1 : rows.labelled.length, bytesPerRow());
+        return bytes(rowCount(slot), bytesPerRow());
+    }
+
+    /** @return how many rows the answer in {@code slot} has kept */
+    private int rowCount(int slot) {
+        KeptRows rows = rows(slot);
+        return rows == null ? 1 : rows.labelled.length;
     }
 
     /** @return the rows of the answer in {@code slot}, or null for an answer of one row */
-    private Rows rows(int slot) {
-        return answers.object(slot) instanceof Rows rows ? rows : null;
+    private KeptRows rows(int slot) {
+        return answers.object(slot) instanceof KeptRows rows ? rows : null;
     }
 
     /** @return the client the answer in {@code slot} was answered to */
     String client(int slot) {
         Object object = answers.object(slot);
-        return object instanceof Rows rows
+        return object instanceof KeptRows rows
                 ? rows.client
                 : object instanceof String client ? client : FeedbackMonitor.NOBODY;
     }
@@ -191,8 +131,10 @@ final class RecentAnswers {
     /**
      * Keeps request {@code id}'s answer, rows {@code first} on; a later part of the same request (a CSV upload's next
      * chunk) adds to its rows. An answer that finds no room even after this version's older ones are dropped (those
-     * at least {@link #KEPT_AT_LEAST_NANOS} old) is not kept: its labels will be counted as unknown. So is one whose id is not {@link IdRing#storable} (never one of
-     * {@link RequestIds}').
+     * at least {@link #KEPT_AT_LEAST_NANOS} old) is not kept: its labels will be counted as unknown. So is one whose
+     * id is not {@link IdRing#storable} (never one of {@link RequestIds}'), one whose id {@link #holds} an answer
+     * already (an answer kept for labels is never replaced, so that re-sending a request can neither clear its rows'
+     * labels nor move them to another row), and a later part whose request's earlier rows were not all kept.
      *
      * @return whether it was kept
      */
@@ -211,17 +153,17 @@ final class RecentAnswers {
             return false;
         }
         int rowCount = Math.min(predictions.size(), MAX_ROWS - first);
-        Rows answer = first == 0 && rowCount == 1 ? null : rowsOf(classes, first, predictions);
+        KeptRows answer = first == 0 && rowCount == 1 ? null : KeptRows.of(classes, first, predictions);
         int hash = IdRing.hash(id);
         synchronized (this) {
             expire(now);
             int before = answers.find(id, hash);
             if (first > 0) {
-                // A later part of a request whose first part was not kept would number its rows wrongly: not kept.
-                return before >= 0 && append(now, before, answer.classes, answer.values);
+                // A later part of a request whose earlier rows were not all kept would number its rows wrongly.
+                return before >= 0 && rowCount(before) == first && append(now, before, answer.classes, answer.values);
             }
-            if (before >= 0) {
-                forget(before); // the same id again: the newer answer is the one a label means
+            if (before >= 0 || gone.find(id, hash) >= 0) {
+                return false; // an answer kept for labels is never replaced: its labels would join another row
             }
             long bytes = bytes(rowCount, bytesPerRow());
             client = takeRoom(now, bytes, -1, client);
@@ -230,35 +172,27 @@ final class RecentAnswers {
             }
             int slot = answers.add(id, hash, now);
             if (answer == null) {
-                answers.number(slot, oneRow(predictions));
+                answers.number(slot, KeptRows.oneRow(classes, predictions));
                 answers.object(slot, client);
             } else {
-                answers.object(slot, new Rows(answer.classes, answer.values, new boolean[rowCount], client));
+                answers.object(slot, new KeptRows(answer.classes, answer.values, new boolean[rowCount], client));
             }
             return true;
         }
     }
 
-    /** @return what a one-row answer is kept as, as {@link #rowsOf} makes it: its class's index, or its value's bits */
-    private long oneRow(List<Prediction> predictions) {
-        PredictionColumns columns = PredictionColumns.of(predictions);
-        return classes.isEmpty()
-                ? Double.doubleToRawLongBits(value(predictions, columns, 0))
-                : classIndex(classes, predictions, columns, sameClasses(classes, columns), 0);
-    }
-
     /** Adds a later part's rows to the answer in {@code slot}, taking room for them; false if none. */
     private boolean append(long now, int slot, int[] moreClasses, double[] moreValues) {
-        Rows rows = rows(slot);
+        KeptRows rows = rows(slot);
         if (rows == null) { // one row so far
             long number = answers.number(slot);
-            rows = new Rows(
+            rows = new KeptRows(
                     classes.isEmpty() ? null : new int[] {(int) number},
                     classes.isEmpty() ? new double[] {Double.longBitsToDouble(number)} : null,
                     new boolean[] {answers.flag(slot)},
                     client(slot));
         }
-        Rows appended = rows.appended(moreClasses, moreValues);
+        KeptRows appended = rows.appended(moreClasses, moreValues);
         long more = bytes(appended.labelled.length, bytesPerRow()) - bytes(slot);
         if (takeRoom(now, more, slot, rows.client) == null) {
             return false;
@@ -289,18 +223,13 @@ final class RecentAnswers {
         return slot >= 0;
     }
 
-    /** @return array {@code a} (an {@code int[]} or a {@code double[]}) with {@code b}'s elements after its own */
-    @SuppressWarnings("unchecked")
-    private static <A> A concat(A a, A b) {
-        if (a == null) {
-            return null;
-        }
-        int first = java.lang.reflect.Array.getLength(a);
-        int second = java.lang.reflect.Array.getLength(b);
-        A out = (A) java.lang.reflect.Array.newInstance(a.getClass().getComponentType(), first + second);
-        System.arraycopy(a, 0, out, 0, first);
-        System.arraycopy(b, 0, out, first, second);
-        return out;
+    /**
+     * @return whether request {@code id} has an answer here, kept or let go within {@link #REMEMBERED_NANOS}: a new
+     *         answer under it is not kept ({@link #keep})
+     */
+    synchronized boolean holds(long now, String id) {
+        expire(now);
+        return answers.find(id) >= 0 || gone.find(id) >= 0;
     }
 
     /** Joins a label to row {@code row} of request {@code id}'s answer, marking the row labelled. */
@@ -310,7 +239,7 @@ final class RecentAnswers {
         if (slot < 0) {
             return gone.find(id) >= 0 ? Join.EXPIRED : Join.UNKNOWN;
         }
-        Rows rows = rows(slot);
+        KeptRows rows = rows(slot);
         if (rows == null) {
             if (row != 0) {
                 return Join.UNKNOWN;
@@ -336,12 +265,18 @@ final class RecentAnswers {
                 : new Join(Outcome.JOINED, -1, rows.values[row]);
     }
 
-    /** Drops the answers older than the window, oldest first (they were kept in time order). */
+    /**
+     * Drops the answers older than the window, oldest first (they were kept in time order), and forgets the ids of
+     * answers older than {@link #REMEMBERED_NANOS}.
+     */
     private void expire(long now) {
         for (int oldest = answers.oldest();
                 oldest >= 0 && now - answers.at(oldest) > FeedbackMonitor.WINDOW_NANOS;
                 oldest = answers.oldest()) {
             forget(oldest);
+        }
+        for (int oldest = gone.oldest(); oldest >= 0 && now - gone.at(oldest) > REMEMBERED_NANOS; oldest = gone.oldest()) {
+            gone.remove(oldest);
         }
     }
 
@@ -364,7 +299,7 @@ final class RecentAnswers {
             room.give(bytes, client(slot));
         }
         taken -= bytes;
-        gone.addFrom(answers, slot, 0);
+        gone.addFrom(answers, slot, answers.at(slot));
         answers.remove(slot);
         int keep = Math.max(1024, answers.size());
         while (gone.size() > keep) {

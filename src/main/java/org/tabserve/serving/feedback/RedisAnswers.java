@@ -56,11 +56,12 @@ final class RedisAnswers implements SharedAnswers {
     };
 
     /** One answer to write. */
-    private record Keep(String model, long version, String id, int first, int[] classes, double[] values) {}
+    private record Keep(String model, long version, String id, int first, long ticket, int[] classes, double[] values) {}
 
     private record Figures(double[] sums, long at) {}
 
     private final RedisAddress address;
+    private final Runnable reused;
     private final RedisClient redis;
     private final BlockingQueue<Keep> queue = new ArrayBlockingQueue<>(QUEUE);
     private final AtomicLong skipped = new AtomicLong();
@@ -73,8 +74,9 @@ final class RedisAnswers implements SharedAnswers {
     private volatile long downUntil = System.nanoTime();
     private volatile boolean closed;
 
-    RedisAnswers(RedisAddress address) {
+    RedisAnswers(RedisAddress address, Runnable reused) {
         this.address = address;
+        this.reused = reused;
         DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
                 .connectionTimeoutMillis(TIMEOUT_MILLIS)
                 .socketTimeoutMillis(TIMEOUT_MILLIS)
@@ -102,8 +104,9 @@ final class RedisAnswers implements SharedAnswers {
     }
 
     @Override
-    public void keep(String model, long version, String id, int first, int[] classes, double[] values) {
-        if (System.nanoTime() - downUntil < 0 || !queue.offer(new Keep(model, version, id, first, classes, values))) {
+    public void keep(String model, long version, String id, int first, long ticket, int[] classes, double[] values) {
+        if (System.nanoTime() - downUntil < 0
+                || !queue.offer(new Keep(model, version, id, first, ticket, classes, values))) {
             skipped.incrementAndGet();
         }
     }
@@ -142,13 +145,14 @@ final class RedisAnswers implements SharedAnswers {
         try (AbstractPipeline pipeline = redis.pipelined()) {
             for (Keep keep : batch) {
                 int rows = keep.classes() != null ? keep.classes().length : keep.values().length;
-                List<String> args = new ArrayList<>(rows + 6);
+                List<String> args = new ArrayList<>(rows + 7);
                 args.add(Integer.toString(KEEP_SECONDS));
                 args.add(Integer.toString(2 * KEEP_SECONDS));
-                args.add(Long.toString(96 + keep.id().length() + 24L * rows));
+                args.add(Long.toString(128 + keep.id().length() + 24L * rows));
                 args.add(Long.toString(ROOM_PER_BUCKET));
                 args.add(Integer.toString(keep.first()));
                 args.add(Long.toString(keep.version()));
+                args.add(Long.toString(keep.ticket()));
                 for (int r = 0; r < rows; r++) {
                     args.add(
                             keep.classes() != null
@@ -167,8 +171,11 @@ final class RedisAnswers implements SharedAnswers {
         }
         for (Response<Object> answer : answers) {
             try {
-                if (!Long.valueOf(1).equals(answer.get())) {
-                    skipped.incrementAndGet(); // the room was full, or the answer's first part was not kept
+                Object kept = answer.get();
+                if (Long.valueOf(RedisScripts.TAKEN).equals(kept)) {
+                    reused.run(); // the id names another request's answer: never replaced
+                } else if (!Long.valueOf(1).equals(kept)) {
+                    skipped.incrementAndGet(); // the room was full, or the answer's earlier rows were not kept
                 }
             } catch (JedisDataException e) {
                 skipped.incrementAndGet();

@@ -10,13 +10,30 @@ final class RedisScripts {
 
     private RedisScripts() {}
 
+    /** What {@link #KEEP} answers for an answer whose id names another request's answer. */
+    static final int TAKEN = 2;
+
     /**
-     * Keeps an answer. KEYS: the answer's hash, its id's mark (kept twice as long, so that a late label is told
-     * expired), the room's count of this five minutes. ARGV: seconds to keep it, seconds to keep the mark, its bytes,
-     * the room's cap for five minutes, its first row, its version, then each row's answer. Returns 1 when kept, 0
-     * when the room is full or a later part's earlier rows are not kept.
+     * Keeps an answer, never replacing one: a first part whose id has an answer, or whose mark is not yet gone, is
+     * not kept; a later part is kept only on its own request's earlier rows (its ticket, and the rows kept so far).
+     * KEYS: the answer's hash, its id's mark (kept twice as long, so that a late label is told expired), the room's
+     * count of this five minutes. ARGV: seconds to keep it, seconds to keep the mark, its bytes, the room's cap for
+     * five minutes, its first row, its version, its request's ticket, then each row's answer. Returns 1 when kept,
+     * {@link #TAKEN} when its id names another request's answer, 0 when the room is full or a later part's earlier
+     * rows are not kept.
      */
     static final String KEEP = """
+            local first = tonumber(ARGV[5])
+            if first == 0 then
+              if redis.call('EXISTS', KEYS[1]) == 1 or redis.call('EXISTS', KEYS[2]) == 1 then return 2 end
+            else
+              if redis.call('TYPE', KEYS[1]).ok ~= 'hash' or redis.call('HSTRLEN', KEYS[1], 'n') > 12
+                  or redis.call('HSTRLEN', KEYS[1], 'p') > 24 then
+                return 0
+              end
+              if redis.call('HGET', KEYS[1], 'p') ~= ARGV[7] then return 2 end
+              if tonumber(redis.call('HGET', KEYS[1], 'n')) ~= first then return 0 end
+            end
             local ttl = tonumber(ARGV[1])
             local bytes = tonumber(ARGV[3])
             local used = redis.call('INCRBY', KEYS[3], bytes)
@@ -25,18 +42,12 @@ final class RedisScripts {
               redis.call('DECRBY', KEYS[3], bytes)
               return 0
             end
-            local first = tonumber(ARGV[5])
             if first == 0 then
-              redis.call('DEL', KEYS[1])
-              redis.call('HSET', KEYS[1], 'v', ARGV[6])
-            elseif redis.call('TYPE', KEYS[1]).ok ~= 'hash' or redis.call('HSTRLEN', KEYS[1], 'n') > 12
-                or tonumber(redis.call('HGET', KEYS[1], 'n')) ~= first then
-              redis.call('DECRBY', KEYS[3], bytes)
-              return 0
+              redis.call('HSET', KEYS[1], 'v', ARGV[6], 'p', ARGV[7])
             end
-            local rows = #ARGV - 6
+            local rows = #ARGV - 7
             for i = 1, rows do
-              redis.call('HSET', KEYS[1], tostring(first + i - 1), ARGV[6 + i])
+              redis.call('HSET', KEYS[1], tostring(first + i - 1), ARGV[7 + i])
             end
             redis.call('HSET', KEYS[1], 'n', tostring(first + rows))
             redis.call('EXPIRE', KEYS[1], ttl)

@@ -22,9 +22,11 @@ interface SharedAnswers extends AutoCloseable {
 
     /**
      * Keeps request {@code id}'s answer, rows {@code first} on ({@code classes}: each row's class index, or
-     * {@code values}: a regressor's), never waiting: queued for the store, or skipped and counted.
+     * {@code values}: a regressor's), never waiting: queued for the store, or skipped and counted. An answer kept is
+     * never replaced: a first part whose id the store holds (kept, or its mark not yet gone) is not kept, and
+     * counted as a reused id; a later part is kept only after its own request's earlier rows ({@code ticket}).
      */
-    void keep(String model, long version, String id, int first, int[] classes, double[] values);
+    void keep(String model, long version, String id, int first, long ticket, int[] classes, double[] values);
 
     /**
      * Joins each label (of model {@code model}) to the answer it names, whichever replica and version gave it.
@@ -52,10 +54,11 @@ interface SharedAnswers extends AutoCloseable {
     void close();
 
     /**
-     * @param url {@code redis://[user:password@]host:port[/database]} (or {@code rediss://} for TLS)
+     * @param url    {@code redis://[user:password@]host:port[/database]} (or {@code rediss://} for TLS)
+     * @param reused told of each answer not kept because its id was taken
      * @throws IllegalArgumentException for a URL that is not one, saying why without its password
      */
-    static SharedAnswers open(String url) {
-        return new RedisAnswers(RedisAddress.parse(url));
+    static SharedAnswers open(String url, Runnable reused) {
+        return new RedisAnswers(RedisAddress.parse(url), reused);
     }
 }

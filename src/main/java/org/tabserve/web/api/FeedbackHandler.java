@@ -12,7 +12,6 @@ import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.DoubleFunction;
 import org.tabserve.model.Model;
 import org.tabserve.rows.FieldProblem;
 import org.tabserve.rows.JsonText;
@@ -34,8 +33,9 @@ import org.tabserve.web.http.WebConfig;
  * answer by the {@code X-Request-Id} it carried and the row within it, joined to what the model answered for the live
  * accuracy or error ({@link FeedbackMonitor}). A label of the wrong type for the model is a 400 naming it; an id no
  * answer kept is counted, never refused, so that a client replaying old ids gets counts, not an error per id. A
- * regressor's label must be finite and within the target's widened range. Labels need the feedback token when one is
- * set ({@link FeedbackToken}), and each client's are bounded ({@link LabelRate}): past its share, 429 with
+ * regressor's label must be a finite number; one beyond what a label can honestly be is refused alone, named in
+ * {@code not_joined}, and the batch's others joined. Labels need the feedback or admin token unless they are open
+ * ({@link FeedbackToken}), and each client's are bounded ({@link LabelRate}): past its share, 429 with
  * {@code Retry-After}.
  */
 public final class FeedbackHandler {
@@ -86,7 +86,6 @@ public final class FeedbackHandler {
         MediaType.require(request, MediaType.JSON);
         Model served = model.model();
         long version = model.version().orElseThrow();
-        DoubleFunction<String> range = value -> feedback.refusal(model.name(), version, served, value);
         List<FeedbackMonitor.Label> labels;
         try (MemoryBudget.Reservation held = budget.open();
                 InputStream body = held.meteredUpFront(
@@ -94,7 +93,7 @@ public final class FeedbackHandler {
                         request.getContentLengthLong(),
                         Json.UNMETERED_BYTES,
                         RowFootprint.PER_BODY_BYTE)) {
-            labels = read(body, served, range);
+            labels = read(body, served);
         } finally {
             rate.spend(client, 1, System.nanoTime()); // a refused body costs its request, as one label
         }
@@ -124,6 +123,7 @@ public final class FeedbackHandler {
             json.writeNumberField("unknown", outcome.unknown());
             json.writeNumberField("expired", outcome.expired());
             json.writeNumberField("duplicates", outcome.duplicates());
+            json.writeNumberField("refused", outcome.refused());
             FeedbackOutcomeJson.write(json, outcome, feedback.sharedIn().isPresent());
             LivePerformanceJson.write(json, served, now);
             json.writeEndObject();
@@ -131,14 +131,13 @@ public final class FeedbackHandler {
     }
 
     /** Reads the labels, refusing the body with its bad fields (the first {@link #MAX_PROBLEMS}) named. */
-    private List<FeedbackMonitor.Label> read(InputStream body, Model served, DoubleFunction<String> range)
-            throws IOException {
+    private List<FeedbackMonitor.Label> read(InputStream body, Model served) throws IOException {
         List<FeedbackMonitor.Label> labels = new ArrayList<>();
         List<FieldProblem> problems = new ArrayList<>();
         try (JsonParser parser = Json.MAPPER.createParser(body)) {
             JsonToken first = parser.nextToken();
             if (first == JsonToken.START_OBJECT) {
-                label(parser.readValueAsTree(), null, served, range, labels, problems);
+                label(parser.readValueAsTree(), null, served, labels, problems);
             } else if (first == JsonToken.START_ARRAY) {
                 int index = 0;
                 while (parser.nextToken() != JsonToken.END_ARRAY) {
@@ -146,7 +145,7 @@ public final class FeedbackHandler {
                         throw HttpProblem.tooLarge("more than " + config.maxBatchRows() + " labels in one request;"
                                 + " send them in smaller parts; " + WebConfig.raisedBy(WebConfig.MAX_BATCH_ROWS));
                     }
-                    label(parser.readValueAsTree(), index++, served, range, labels, problems);
+                    label(parser.readValueAsTree(), index++, served, labels, problems);
                     if (problems.size() >= MAX_PROBLEMS) {
                         break; // enough to tell the caller what is wrong
                     }
@@ -168,14 +167,13 @@ public final class FeedbackHandler {
     }
 
     /**
-     * Reads one label object ({@code item}: its index in an array, null for a lone object); {@code range} says why a
-     * regressor's value is refused, or null.
+     * Reads one label object ({@code item}: its index in an array, null for a lone object); a regressor's value out
+     * of its range is the join's to refuse, alone ({@link FeedbackMonitor#join}).
      */
     private static void label(
             JsonNode node,
             Integer item,
             Model served,
-            DoubleFunction<String> range,
             List<FeedbackMonitor.Label> labels,
             List<FieldProblem> problems) {
         if (node == null || !node.isObject()) {
@@ -220,8 +218,6 @@ public final class FeedbackHandler {
                         "must be a number: the model is a regressor, and a label is" + " the true value; got "
                                 + JsonText.describe(label.asToken()),
                         item));
-            } else if (range.apply(label.doubleValue()) != null) {
-                problems.add(new FieldProblem(LABEL, range.apply(label.doubleValue()), item));
             } else {
                 value = label.doubleValue();
             }

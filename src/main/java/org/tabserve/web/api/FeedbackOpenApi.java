@@ -58,17 +58,20 @@ public final class FeedbackOpenApi implements OpenApiPart {
                                                 + " answer has is counted (unknown, or expired when its answer was over an hour old or"
                                                 + " dropped for room) and said why in not_joined, never refused; under a canary, a label"
                                                 + " joins whichever version answered it. While the shared store (tabserve.shared-state)"
-                                                + " does not answer, labels are refused (503, saying so). With the server's"
-                                                + " tabserve.feedback-token, labels need `Authorization: Bearer <that token>` (or the admin"
-                                                + " token); each client may send "
+                                                + " does not answer, labels are refused (503, saying so). Labels need"
+                                                + " `Authorization: Bearer <the server's tabserve.feedback-token>` (or the admin token);"
+                                                + " with neither token set they are refused (403) unless the server opens them"
+                                                + " (tabserve.open-feedback). An answer kept for labels is never replaced: a later"
+                                                + " answer under its X-Request-Id is not kept. Each client may send "
                                                 + String.format(java.util.Locale.ROOT, "%,d", LabelRate.BURST)
                                                 + " labels at once, then "
                                                 + String.format(java.util.Locale.ROOT, "%,d", LabelRate.PER_SECOND)
                                                 + " a second (429 with"
                                                 + " Retry-After past it)"
                                                 + (regressor
-                                                        ? "; a value far outside the target's range is"
-                                                                + " refused (400)."
+                                                        ? "; a value far outside what the target can honestly be is"
+                                                                + " refused alone (refused, named in not_joined), the others"
+                                                                + " joined."
                                                         : "."))
                                 .requestBody(
                                         body(JSON, OpenApi.oneOf(ref("Label"), new ArraySchema().items(ref("Label")))))
@@ -103,6 +106,7 @@ public final class FeedbackOpenApi implements OpenApiPart {
                 .addProperty("unknown", count("naming no answer kept"))
                 .addProperty("expired", count("naming an answer over an hour old, or dropped for room"))
                 .addProperty("duplicates", count("naming a row labelled before (the first label counts)"))
+                .addProperty("refused", count("a regressor's values far outside what the target can honestly be"))
                 .addProperty(
                         "joined_by_version",
                         new ObjectSchema()
@@ -117,7 +121,8 @@ public final class FeedbackOpenApi implements OpenApiPart {
                                         .addProperty(FeedbackHandler.ROW, new IntegerSchema())
                                         .addProperty(
                                                 "outcome",
-                                                new StringSchema()._enum(List.of("unknown", "expired", "duplicate")))
+                                                new StringSchema()
+                                                        ._enum(List.of("unknown", "expired", "duplicate", "refused")))
                                         .addProperty("reason", new StringSchema().description("why, in words")))
                                 .description("the first labels not joined (20 at most), each with why"))
                 .addProperty(

@@ -40,10 +40,10 @@ class CountsFromColumnsTest {
 
     @Test
     void theClassesKeptForLabelsAreThePredictionsClasses() {
-        RecentAnswers.Rows fromColumns = RecentAnswers.rowsOf(CLASSES, 0, columns);
-        RecentAnswers.Rows fromRows = RecentAnswers.rowsOf(CLASSES, 0, perRow);
+        KeptRows fromColumns = KeptRows.of(CLASSES, 0, columns);
+        KeptRows fromRows = KeptRows.of(CLASSES, 0, perRow);
         assertEquals(java.util.Arrays.toString(fromRows.classes), java.util.Arrays.toString(fromColumns.classes));
-        RecentAnswers.Rows later = RecentAnswers.rowsOf(CLASSES, RecentAnswers.MAX_ROWS - 3, columns);
+        KeptRows later = KeptRows.of(CLASSES, RecentAnswers.MAX_ROWS - 3, columns);
         assertEquals(3, later.classes.length, "no more than the rows kept for one answer");
     }
 

@@ -3,26 +3,33 @@ package org.tabserve.serving.feedback;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.tabserve.model.Conformal;
+import org.tabserve.model.ModelCard;
 
 /**
- * A regressor's labels: finite, and within the target's range widened by its width on each side, the range being the
- * values the version answered when its card has none; so 1.7e308, which summed twice made the live MAE infinite and
- * erased it for an hour, is refused saying why.
+ * A regressor's labels: finite, and within what a label can honestly be: the target's range (the card's, else the
+ * values the version answered) widened by ten times its scale on each side, so that a true value far from what the
+ * model answers (issue 61: a 512.33 fare among answers under 100 refused a batch of 400) is taken, while 1.7e308,
+ * which summed twice made the live MAE infinite and erased it for an hour, is refused saying why, with or without a
+ * range.
  */
 class LabelRangeTest {
 
     @Test
-    void aLabelFarOutsideTheAnsweredRangeOrNotFiniteIsRefusedInWords() {
+    void anHonestOutlierFarOutsideTheAnsweredRangeIsTakenAndAnAbsurdValueRefusedInWords() {
         LabelRange range = new LabelRange(null);
-        assertNull(range.refusal(1.7e308), "before any answer there is nothing a label could join");
-        range.answered(3000, 6000);
-        assertNull(range.refusal(3800));
-        assertNull(range.refusal(0), "the width is at least the larger end: 6000");
-        assertNull(range.refusal(12_000));
+        assertNull(range.refusal(1e14), "before any answer, within the wide bound");
+        assertTrue(range.refusal(1.7e308).contains("out of range"), "before any answer too");
+        range.answered(7, 100);
+        assertNull(range.refusal(512.33), "a true fare five times the largest answer");
+        assertNull(range.refusal(-900));
+        assertNull(range.refusal(1100));
         String huge = range.refusal(1.7e308);
-        assertTrue(huge.contains("out of range") && huge.contains("-3000.00") && huge.contains("12000.0"), huge);
-        assertTrue(range.refusal(-12_000).contains("out of range"));
+        assertTrue(huge.contains("out of range") && huge.contains("-993.000") && huge.contains("1100.00"), huge);
+        assertTrue(range.refusal(1101).contains("out of range"));
         assertTrue(range.refusal(Double.POSITIVE_INFINITY).contains("finite"));
         assertTrue(range.refusal(Double.NaN).contains("finite"));
     }
@@ -31,7 +38,27 @@ class LabelRangeTest {
     void oneAnswerOfZeroStillTakesSmallLabels() {
         LabelRange range = new LabelRange(null);
         range.answered(0, 0);
-        assertNull(range.refusal(0.5));
-        assertTrue(range.refusal(5).contains("out of range"));
+        assertNull(range.refusal(5));
+        assertTrue(range.refusal(50).contains("out of range"));
+    }
+
+    @Test
+    void theTargetValuesTheCardSawAreTheRangeBeforeTheAnswers() {
+        Conformal calibration = new Conformal(
+                "split conformal",
+                "calibration.csv",
+                1,
+                false,
+                Map.of(Conformal.ALL, new double[] {1}),
+                List.of(),
+                null,
+                new double[] {0, 512.33});
+        LabelRange range = new LabelRange(new ModelCard(
+                "fares", "1", "", "", Map.of(), "", Map.of(), null, Map.of(), Map.of(), Map.of(), Map.of(), Map.of(),
+                null, Map.of(), List.of(), null, calibration));
+        range.answered(7, 10);
+        assertNull(range.refusal(5000), "within the card's range widened, though far past the answers'");
+        String refusal = range.refusal(6000);
+        assertTrue(refusal.contains("the target values the card saw") && refusal.contains("5635.63"), refusal);
     }
 }

@@ -42,6 +42,33 @@ class RecentAnswersTest {
     }
 
     @Test
+    void aSecondAnswerUnderAKeptIdIsNotKeptSoThatItCanNeitherClearNorMoveItsLabels() {
+        RecentAnswers answers = new RecentAnswers(CLASSES, room(1 << 20));
+        assertTrue(answers.keep(0, "order-7", 0, answers("0")));
+        assertEquals(RecentAnswers.Outcome.JOINED, answers.join(MINUTE, "order-7", 0).outcome());
+        for (int i = 1; i <= 20; i++) { // issue 61: 20 re-answers and 20 labels once made 21 labelled rows of one
+            assertFalse(answers.keep(MINUTE + i, "order-7", 0, answers("1")), "a re-sent request is not kept again");
+            assertEquals(RecentAnswers.Join.DUPLICATE, answers.join(MINUTE + i, "order-7", 0), "the first label counts");
+        }
+
+        assertTrue(answers.keep(0, "victim", 0, answers("0")));
+        assertFalse(answers.keep(MINUTE, "victim", 0, answers("1", "1")), "another row under the victim's id");
+        assertEquals(
+                new RecentAnswers.Join(RecentAnswers.Outcome.JOINED, 0, Double.NaN),
+                answers.join(2 * MINUTE, "victim", 0),
+                "the victim's label joins the victim's answer, not the one sent later under its id");
+        assertEquals(RecentAnswers.Join.UNKNOWN, answers.join(2 * MINUTE, "victim", 1), "the later one was not kept");
+
+        assertTrue(answers.keep(0, "late", 0, answers("0")));
+        assertFalse(answers.keep(61 * MINUTE, "late", 0, answers("1")), "an expired answer's id is not taken again");
+        assertEquals(RecentAnswers.Join.EXPIRED, answers.join(62 * MINUTE, "late", 0), "its late label is told so");
+        assertTrue(
+                answers.keep(121 * MINUTE, "late", 0, answers("1")),
+                "two hours after its answer the id is forgotten, as the shared store forgets its mark");
+        assertFalse(answers.keep(121 * MINUTE, "late", 3, answers("1")), "a later part must follow the rows kept");
+    }
+
+    @Test
     void theLaterPartsOfOneAnswerAreNumberedOnAndKeepTheirEarlierRowsLabels() {
         RecentAnswers answers = new RecentAnswers(CLASSES, room(1 << 20));
         answers.keep(0, "upload", 0, answers("0", "0"));

@@ -39,6 +39,13 @@ class CanaryFeedbackTest {
         }
     }
 
+    /** Posts labels with the admin token, which labels take as they take the feedback token. */
+    private static Http.Response label(String path, String json) {
+        return http.post(
+                path, "application/json", json.getBytes(java.nio.charset.StandardCharsets.UTF_8), "Authorization",
+                "Bearer " + TOKEN);
+    }
+
     @Test
     void underACanaryEveryLabelJoinsTheVersionThatAnsweredIt() throws Exception {
         ModelDirectory.awaitReady(http, 4);
@@ -67,7 +74,7 @@ class CanaryFeedbackTest {
                 answeredBy[1] > 0 && answeredBy[2] > 0,
                 "both versions answered: " + answeredBy[1] + "/" + answeredBy[2]);
         labels.add("{\"request_id\":\"never-answered\",\"label\":\"forged\"}");
-        Http.Response fed = http.postJson("/models/banknote/api/feedback", labels.toString());
+        Http.Response fed = label("/models/banknote/api/feedback", labels.toString());
         assertEquals(200, fed.status(), fed::text);
         JsonNode answer = fed.json();
         assertEquals(200, answer.path("joined").asLong(), answer::toString);
@@ -96,13 +103,13 @@ class CanaryFeedbackTest {
                 "/models/banknote/versions/1/api/predict",
                 BankNotes.forged().json().toString());
         String id = answer.header("X-Request-Id").orElseThrow();
-        JsonNode fed = http.postJson(
+        JsonNode fed = label(
                         "/models/banknote/versions/1/api/feedback",
                         "{\"request_id\":\"" + id + "\",\"label\":\"forged\"}")
                 .json();
         assertEquals(1, fed.path("joined").asLong(), fed::toString);
         assertEquals(1.0, fed.path("live_accuracy").asDouble(), fed::toString);
-        Http.Response refused = http.postJson(
+        Http.Response refused = label(
                 "/models/banknote/versions/1/api/feedback",
                 "{\"request_id\":\"" + id + "\",\"label\":\"counterfeit\"}");
         assertEquals(List.of("label"), refused.errorFields(400));

@@ -30,6 +30,7 @@ import org.tabserve.testing.ModelDirectory;
 class FeedbackTest {
 
     private static final List<String> FEATURES = List.of("variance", "skewness", "curtosis", "entropy");
+    private static final String TOKEN = "feedback-test-token-0123456789abcdef";
     /** The rows answered one request each; the others are one batch. */
     private static final int SINGLE = 100;
 
@@ -50,10 +51,13 @@ class FeedbackTest {
             Files.copy(banknote, models.resolve(name + ".onnx"));
         }
         Files.copy(FixtureCards.card(cards, "int64-column", "sex"), models.resolve("labelled.onnx"));
-        Files.copy(FixtureCards.card(cards, "body-mass-regressor", "body_mass_g"), models.resolve("mass.onnx"));
-        server = TabserveServer.startReady("--models", models.toString(), "--default-model", "labelled");
+        Path mass = FixtureCards.card(cards, "body-mass-regressor", "body_mass_g");
+        Files.copy(mass, models.resolve("mass.onnx"));
+        Files.copy(mass, models.resolve("outliers.onnx"));
+        server = TabserveServer.startReady(
+                "--models", models.toString(), "--default-model", "labelled", "--feedback-token", TOKEN);
         http = new Http(server);
-        ModelDirectory.awaitReady(http, 4);
+        ModelDirectory.awaitReady(http, 5);
         List<String> lines = Files.readAllLines(Path.of("data/BankNote_Authentication.csv"));
         rows = new ArrayList<>();
         for (int i = 0; i < 1000; i++) {
@@ -83,6 +87,11 @@ class FeedbackTest {
 
     private static Http.Response post(String path, String body, String... headers) {
         return http.post(path, "application/json", body.getBytes(StandardCharsets.UTF_8), headers);
+    }
+
+    /** Posts labels to {@code path}, with the feedback token. */
+    private static Http.Response feed(String path, String body) {
+        return post(path, body, "Authorization", "Bearer " + TOKEN);
     }
 
     private static String label(String id, int row, String label) {
@@ -154,7 +163,7 @@ class FeedbackTest {
             right += answers.get(i)[2].equals(truth) ? 1 : 0;
             labels.add(label(answers.get(i)[0], Integer.parseInt(answers.get(i)[1]), "\"" + truth + "\""));
         }
-        JsonNode fed = post("/models/labelled/api/feedback", labels.toString()).json();
+        JsonNode fed = feed("/models/labelled/api/feedback", labels.toString()).json();
         assertEquals(1000, fed.path("received").asInt(), fed::toString);
         assertEquals(1000, fed.path("joined").asInt(), fed::toString);
         assertEquals(
@@ -197,7 +206,7 @@ class FeedbackTest {
                 0,
                 "GET /api/model has it beside the features' drift");
 
-        JsonNode again = post("/models/labelled/api/feedback", label("labelled-batch", 3, "1"))
+        JsonNode again = feed("/models/labelled/api/feedback", label("labelled-batch", 3, "1"))
                 .json();
         assertEquals(1, again.path("duplicates").asInt(), "a row labelled twice counts once: " + again);
         assertEquals(accuracy, again.path("live_accuracy").asDouble(), 0);
@@ -248,15 +257,54 @@ class FeedbackTest {
             error += Math.abs(truth.get(r) - predictions.get(r).path("value").asDouble());
             labels.add(label("mass-1", r, Double.toString(truth.get(r))));
         }
-        JsonNode fed = post("/models/mass/api/feedback", labels.toString()).json();
+        JsonNode fed = feed("/models/mass/api/feedback", labels.toString()).json();
         assertEquals(truth.size(), fed.path("joined").asInt(), fed::toString);
         assertEquals(error / truth.size(), fed.path("live_mae").asDouble(), 1e-3, fed::toString);
         assertEquals(error / truth.size(), entry("mass").path("live_mae").asDouble(), 1e-3);
         assertTrue(entry("mass").path("card_mae").isNumber());
 
-        JsonNode problem = post("/models/mass/api/feedback", label("mass-1", 0, "\"heavy\""))
+        JsonNode problem = feed("/models/mass/api/feedback", label("mass-1", 0, "\"heavy\""))
                 .problem(400);
         assertTrue(problem.toString().contains("must be a number"), problem::toString);
+    }
+
+    @Test
+    void aRegressorsOutlyingTrueValueJoinsAndAnAbsurdOneIsRefusedAloneNotItsBatch() throws Exception {
+        StringJoiner instances = new StringJoiner(",", "{\"instances\":[", "]}");
+        List<Double> truth = new ArrayList<>();
+        for (String[] row : labelled("body-mass-regressor", "body_mass_g").subList(0, 100)) {
+            instances.add(row[0]);
+            truth.add(Double.parseDouble(row[1]));
+        }
+        JsonNode predictions = post("/models/outliers/api/predict", instances.toString(), "X-Request-Id", "out-1")
+                .json()
+                .path("predictions");
+        double largest = 0;
+        for (JsonNode prediction : predictions) {
+            largest = Math.max(largest, prediction.path("value").asDouble());
+        }
+        truth.set(98, 3 * largest); // an honest outlier (issue 61: one true fare of 512.33 refused 400 labels)
+        StringJoiner labels = new StringJoiner(",", "[", "]");
+        double error = 0;
+        for (int r = 0; r < 99; r++) {
+            error += Math.abs(truth.get(r) - predictions.get(r).path("value").asDouble());
+            labels.add(label("out-1", r, Double.toString(truth.get(r))));
+        }
+        labels.add(label("out-1", 99, "1.7e308"));
+        JsonNode fed = feed("/models/outliers/api/feedback", labels.toString()).json();
+        assertEquals(99, fed.path("joined").asInt(), fed::toString);
+        assertEquals(1, fed.path("refused").asInt(), fed::toString);
+        JsonNode refused = fed.path("not_joined").get(0);
+        assertEquals(99, refused.path("row").asInt(), fed::toString);
+        assertEquals("refused", refused.path("outcome").asText(), fed::toString);
+        assertTrue(refused.path("reason").asText().contains("out of range"), fed::toString);
+        assertEquals(error / 99, fed.path("live_mae").asDouble(), 1e-3, "the outlier's error counts: " + fed);
+        assertTrue(http.get("/metrics")
+                .text()
+                .contains("tabserve_feedback_labels_total{model=\"outliers\",outcome=\"refused\",version=\"1\"} 1.0"));
+        JsonNode later = feed("/models/outliers/api/feedback", label("out-1", 99, Double.toString(truth.get(99))))
+                .json();
+        assertEquals(1, later.path("joined").asInt(), "the refused label marked nothing: " + later);
     }
 
     @Test
@@ -265,7 +313,7 @@ class FeedbackTest {
         for (int i = 0; i < 10_000; i++) {
             labels.add(label("never-" + i, 0, "\"0\""));
         }
-        JsonNode fed = post("/models/hostile/api/feedback", labels.toString()).json();
+        JsonNode fed = feed("/models/hostile/api/feedback", labels.toString()).json();
         assertEquals(10_000, fed.path("unknown").asInt(), fed::toString);
         assertEquals(0, fed.path("joined").asInt());
         assertTrue(http.get("/metrics")
@@ -281,38 +329,38 @@ class FeedbackTest {
                 .orElseThrow();
         assertEquals(
                 List.of("label"),
-                post("/models/hostile/api/feedback", label(id, 0, "\"counterfeit\""))
+                feed("/models/hostile/api/feedback", label(id, 0, "\"counterfeit\""))
                         .errorFields(400),
                 "a class the model does not have (\"forged\" is class 1's name on the card, and taken)");
         assertEquals(
                 List.of("label"),
-                post("/models/hostile/api/feedback", label(id, 0, "[1]")).errorFields(400));
+                feed("/models/hostile/api/feedback", label(id, 0, "[1]")).errorFields(400));
         assertEquals(
                 List.of("row"),
-                post("/models/hostile/api/feedback", label(id, -1, "\"1\"")).errorFields(400));
+                feed("/models/hostile/api/feedback", label(id, -1, "\"1\"")).errorFields(400));
         assertEquals(
                 List.of("request_id", "label"),
-                post("/models/hostile/api/feedback", "{\"request_id\": 7}").errorFields(400));
+                feed("/models/hostile/api/feedback", "{\"request_id\": 7}").errorFields(400));
         assertEquals(
                 List.of("lable"),
-                post(
+                feed(
                                 "/models/hostile/api/feedback",
                                 "{\"request_id\": \"" + id + "\", \"label\": \"1\", \"lable\": \"1\"}")
                         .errorFields(400));
-        post("/models/hostile/api/feedback", "[{\"request_id\": ").problem(400);
-        post("/models/hostile/api/feedback", "\"labels\"").problem(400);
+        feed("/models/hostile/api/feedback", "[{\"request_id\": ").problem(400);
+        feed("/models/hostile/api/feedback", "\"labels\"").problem(400);
         StringJoiner tooMany = new StringJoiner(",", "[", "]");
         for (int i = 0; i <= 10_000; i++) {
             tooMany.add(label("unknown", 0, "\"1\""));
         }
-        assertTrue(post("/models/hostile/api/feedback", tooMany.toString())
+        assertTrue(feed("/models/hostile/api/feedback", tooMany.toString())
                 .problem(413)
                 .path("detail")
                 .asText()
                 .contains("tabserve.max-batch-rows"));
         String huge = "[" + (label(id, 0, "\"1\"") + ",").repeat(100_000) + label(id, 0, "\"1\"") + "]";
-        assertEquals(413, post("/models/hostile/api/feedback", huge).status());
-        JsonNode fed = post("/models/hostile/api/feedback", label(id, 0, "1")).json();
+        assertEquals(413, feed("/models/hostile/api/feedback", huge).status());
+        JsonNode fed = feed("/models/hostile/api/feedback", label(id, 0, "1")).json();
         assertEquals(1, fed.path("joined").asInt(), "a class label sent as a number is read as its text: " + fed);
     }
 }

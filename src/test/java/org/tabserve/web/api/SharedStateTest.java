@@ -34,7 +34,8 @@ import redis.clients.jedis.RedisClient;
  * (a string where a hash goes, 8 MiB values, negative and non-numeric sums) are counted and said corrupt, never
  * fatal; a Redis that hangs (SIGSTOP) slows no answer and refuses labels after its timeout; and a Redis that dies
  * mid-run fails no answer (the keeps skipped, counted), refuses labels in words (503,
- * naming the store without its password) and is used again once it is back. Skipped, saying so, without
+ * naming the store without its password) and is used again once it is back; and a request re-sent under a kept id
+ * neither clears nor moves its labels (issue 61). Skipped, saying so, without
  * redis-server.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -42,6 +43,7 @@ import redis.clients.jedis.RedisClient;
 class SharedStateTest {
 
     private static final String PASSWORD = "s3cret-redis-password-4d1f";
+    private static final String TOKEN = "shared-state-feedback-token-0123456789";
     private static final Pattern SKIPPED =
             Pattern.compile("(?m)^tabserve_shared_state_skipped_keeps_total ([0-9.eE+]+)$");
 
@@ -53,7 +55,11 @@ class SharedStateTest {
     static void start() throws Exception {
         assumeTrue(RedisProcess.installed(), RedisProcess.MISSING);
         redis = RedisProcess.launch("--requirepass", PASSWORD);
-        server = TabserveServer.startReady("--shared-state", "redis://:" + PASSWORD + "@127.0.0.1:" + redis.port());
+        server = TabserveServer.startReady(
+                "--shared-state",
+                "redis://:" + PASSWORD + "@127.0.0.1:" + redis.port(),
+                "--feedback-token",
+                TOKEN);
         http = new Http(server);
     }
 
@@ -67,8 +73,10 @@ class SharedStateTest {
         }
     }
 
+    /** Posts labels, with the feedback token. */
     private static Http.Response post(String path, String body) {
-        return http.post(path, "application/json", body.getBytes(StandardCharsets.UTF_8));
+        return http.post(
+                path, "application/json", body.getBytes(StandardCharsets.UTF_8), "Authorization", "Bearer " + TOKEN);
     }
 
     private static String label(String id, String label) {
@@ -280,6 +288,46 @@ class SharedStateTest {
         }
         JsonNode fed = labelAll(answers, notes);
         assertEquals(3, fed.path("joined").asInt(), fed::toString);
+    }
+
+    @Test
+    @Order(7)
+    void aReSentRequestNeitherClearsNorMovesTheLabelsOfTheAnswerKeptUnderItsId() throws Exception {
+        BankNotes.Note genuine = BankNotes.genuine();
+        BankNotes.Note forged = BankNotes.forged();
+        assertEquals(200, http.post("/api/predict", "application/json",
+                        genuine.json().toString().getBytes(StandardCharsets.UTF_8), "X-Request-Id", "victim-61")
+                .status());
+        double reused = reused();
+        // Issue 61: 20 re-answers and 20 labels once made 21 labelled rows of one. Each re-answer is refused after the
+        // first answer was kept (the store's writer keeps them in order), so the first label joins the first answer.
+        for (int i = 1; i <= 20; i++) {
+            assertEquals(200, http.post("/api/predict", "application/json",
+                            forged.json().toString().getBytes(StandardCharsets.UTF_8), "X-Request-Id", "victim-61")
+                    .status());
+            double expected = reused + i;
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (reused() != expected) {
+                assertTrue(System.nanoTime() < deadline, "the re-sent answer is refused and counted: " + reused());
+                Thread.sleep(20);
+            }
+            JsonNode fed = post("/api/feedback", label("victim-61", "genuine")).json();
+            assertEquals(i == 1 ? 1 : 0, fed.path("joined").asInt(), "the first label counts: " + fed);
+            assertEquals(i == 1 ? 0 : 1, fed.path("duplicates").asInt(), fed::toString);
+        }
+        try (RedisClient client = redis.client(PASSWORD)) {
+            assertEquals(
+                    "0",
+                    client.hget("tabserve:a:" + model().length() + ":" + model() + ":victim-61", "0"),
+                    "the victim's answer (genuine) is the one kept, not a later forged one");
+        }
+    }
+
+    private static double reused() {
+        Matcher m = Pattern.compile("(?m)^tabserve_feedback_reused_ids_total ([0-9.eE+]+)$")
+                .matcher(http.get("/metrics").text());
+        assertTrue(m.find(), "the reused ids are a series");
+        return Double.parseDouble(m.group(1));
     }
 
     private static double skipped() {

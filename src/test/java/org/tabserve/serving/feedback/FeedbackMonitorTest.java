@@ -1,0 +1,48 @@
+package org.tabserve.serving.feedback;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.tabserve.model.Model;
+import org.tabserve.model.Prediction;
+import org.tabserve.model.onnx.OnnxModelLoader;
+import org.tabserve.serving.limits.MemoryBudget;
+
+/**
+ * The answers kept for labels across a model's versions, on the bundled bank-note model: a request id is the
+ * model's, as the shared store keys it, so that an attacker who re-uses a victim's id on another version (a canary,
+ * or {@code /versions/2}) is not kept there, and the victim's label joins the victim's answer.
+ */
+class FeedbackMonitorTest {
+
+    private static final List<String> CLASSES = List.of("0", "1");
+
+    private static Prediction classified(String label) {
+        return new Prediction.Classification(
+                label, CLASSES, List.of(label.equals("0") ? 0.9 : 0.1, label.equals("0") ? 0.1 : 0.9));
+    }
+
+    @Test
+    void anIdKeptInOneVersionIsNotKeptInAnotherAndItsLabelJoinsTheFirstAnswer() throws Exception {
+        try (Model model = OnnxModelLoader.load(Path.of("model.onnx"))) {
+            FeedbackMonitor feedback = new FeedbackMonitor(new PrometheusRegistry());
+            feedback.keepWithin(MemoryBudget.ofHeap());
+            assertTrue(feedback.answered("notes", 1, model, "victim", 0, 1, List.of(classified("0")), "10.0.0.1"));
+            assertFalse(
+                    feedback.answered(
+                            "notes", 2, model, "victim", 0, 2, List.of(classified("1"), classified("1")), "10.0.0.66"),
+                    "the victim's id on another version: not kept, and its later parts not offered");
+            assertEquals(1, feedback.reusedIds());
+            FeedbackMonitor.Outcome outcome = feedback.join(
+                    "notes", 2, model, List.of(new FeedbackMonitor.Label("victim", 0, "0", Double.NaN)));
+            assertEquals(Map.of(1L, 1L), outcome.joinedBy(), "joined to version 1's answer: " + outcome);
+            assertEquals(1.0, feedback.of("notes", 1, model).orElseThrow().liveAccuracy());
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package org.tabserve.serving.feedback;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.tabserve.testing.RedisProcess;
+import redis.clients.jedis.RedisClient;
+
+/**
+ * The shared store's answers against a real Redis (Debian's redis-server on a port of the test's own): an answer kept
+ * for labels is never replaced, so that a request re-sent under a kept id can neither clear its rows' labels (20
+ * re-answers and 20 labels once made 21 rows labelled of one) nor move them to another row (a victim's id re-used with
+ * another row made the victim's true label join the attacker's answer); the later parts of a request whose first part
+ * was refused never join the victim's rows, and an expired answer's id is not taken while its mark lasts. Skipped,
+ * saying so, without redis-server.
+ */
+@Timeout(120)
+class RedisAnswersTest {
+
+    private static final String MODEL = "notes";
+
+    static RedisProcess redis;
+    static RedisAnswers store;
+    static final AtomicInteger reused = new AtomicInteger();
+
+    @BeforeAll
+    static void start() throws Exception {
+        assumeTrue(RedisProcess.installed(), RedisProcess.MISSING);
+        redis = RedisProcess.launch();
+        store = new RedisAnswers(RedisAddress.parse(redis.url()), reused::incrementAndGet);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (store != null) {
+            store.close();
+        }
+        if (redis != null) {
+            redis.close();
+        }
+    }
+
+    /** Waits until {@code done}, the store's writer being a thread of its own. */
+    private static void await(String what, BooleanSupplier done) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!done.getAsBoolean()) {
+            assertTrue(System.nanoTime() < deadline, what);
+            Thread.sleep(10);
+        }
+    }
+
+    private static String rowsKept(String id) {
+        try (RedisClient client = redis.client(null)) {
+            return client.hget(RedisKeys.answerKey(MODEL, id), "n");
+        }
+    }
+
+    private static List<SharedAnswers.Joined> label(String id, int... rows) {
+        return store.join(
+                MODEL,
+                java.util.Arrays.stream(rows)
+                        .mapToObj(row -> new FeedbackMonitor.Label(id, row, "0", Double.NaN))
+                        .toList());
+    }
+
+    @Test
+    void aReSentRequestNeitherClearsNorMovesTheLabelsOfTheAnswerKeptUnderItsId() throws Exception {
+        store.keep(MODEL, 1, "order-7", 0, 7, new int[] {0}, null);
+        await("the first answer is kept", () -> "1".equals(rowsKept("order-7")));
+        assertEquals(RecentAnswers.Outcome.JOINED, label("order-7", 0).get(0).outcome());
+        int before = reused.get();
+        for (int i = 1; i <= 20; i++) {
+            store.keep(MODEL, 1, "order-7", 0, 100 + i, new int[] {1}, null);
+            int expected = before + i;
+            await("the re-sent answer is refused and counted", () -> reused.get() == expected);
+            SharedAnswers.Joined again = label("order-7", 0).get(0);
+            assertEquals(RecentAnswers.Outcome.DUPLICATE, again.outcome(), "the first label counts, re-sent or not");
+        }
+
+        store.keep(MODEL, 1, "victim", 0, 11, new int[] {0, 0}, null);
+        await("the victim's answer is kept", () -> "2".equals(rowsKept("victim")));
+        int taken = reused.get();
+        store.keep(MODEL, 2, "victim", 0, 99, new int[] {1}, null);
+        store.keep(MODEL, 2, "victim", 2, 99, new int[] {1}, null); // the attacker's later part, numbered on
+        await("both of the attacker's parts are refused", () -> reused.get() == taken + 2);
+        store.keep(MODEL, 1, "victim", 2, 11, new int[] {0}, null); // the victim's own later part
+        await("the victim's own later part is kept", () -> "3".equals(rowsKept("victim")));
+        List<SharedAnswers.Joined> joined = label("victim", 0, 1, 2, 3);
+        for (int row = 0; row < 3; row++) {
+            assertEquals(RecentAnswers.Outcome.JOINED, joined.get(row).outcome(), "row " + row);
+            assertEquals(1, joined.get(row).version(), "the victim's version answered row " + row);
+            assertEquals(0, joined.get(row).predictedClass(), "the victim's answer, row " + row);
+        }
+        assertEquals(RecentAnswers.Outcome.UNKNOWN, joined.get(3).outcome(), "the attacker's rows were never kept");
+    }
+
+    @Test
+    void anExpiredAnswersIdIsNotTakenWhileItsMarkLasts() throws Exception {
+        store.keep(MODEL, 1, "late", 0, 5, new int[] {0}, null);
+        await("kept", () -> "1".equals(rowsKept("late")));
+        try (RedisClient client = redis.client(null)) {
+            client.del(RedisKeys.answerKey(MODEL, "late")); // as its hour ends; its mark lasts two
+        }
+        int before = reused.get();
+        store.keep(MODEL, 1, "late", 0, 6, new int[] {1}, null);
+        await("refused", () -> reused.get() == before + 1);
+        assertEquals(RecentAnswers.Outcome.EXPIRED, label("late", 0).get(0).outcome(), "its late label is told so");
+    }
+}
