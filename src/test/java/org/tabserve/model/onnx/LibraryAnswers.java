@@ -48,12 +48,14 @@ final class LibraryAnswers {
 
     /** @param name the model's file name without {@code .onnx} */
     static LibraryAnswers of(String name) throws IOException {
-        return new LibraryAnswers(JSON.readTree(DIR.resolve(name + ".expected.json").toFile()), "rows");
+        return new LibraryAnswers(
+                JSON.readTree(DIR.resolve(name + ".expected.json").toFile()), "rows");
     }
 
     /** @param name the model's file name without {@code .onnx}; its rows at float's extremes, with their answers */
     static LibraryAnswers extremesOf(String name) throws IOException {
-        return new LibraryAnswers(JSON.readTree(DIR.resolve(name + ".expected.json").toFile()), "extremes");
+        return new LibraryAnswers(
+                JSON.readTree(DIR.resolve(name + ".expected.json").toFile()), "extremes");
     }
 
     Path modelFile() {

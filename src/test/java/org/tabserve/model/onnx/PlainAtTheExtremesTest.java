@@ -71,7 +71,8 @@ class PlainAtTheExtremesTest {
     void everyExtremeRowIsAnsweredAsOnnxRuntimeAnswersItToTheBitOrRefusedAlike(String file) {
         try (Model loaded = OnnxModelLoader.load(Path.of(file))) {
             OnnxModel model = (OnnxModel) loaded;
-            assertEquals(Engine.PLAIN_JAVA, model.engine().name(), model.engine().note());
+            assertEquals(
+                    Engine.PLAIN_JAVA, model.engine().name(), model.engine().note());
             Alike alike = alike(model, extremeRows(model), false);
             assertEquals(List.of(), alike.differing, file + ": " + alike);
             assertTrue(alike.answered > 0, file + ": " + alike);
@@ -99,7 +100,8 @@ class PlainAtTheExtremesTest {
     void aRowWhoseSumOverflowsInOneOrderOfAddingAndNotInAnotherGetsOnnxRuntimesAnswer() {
         try (Model loaded = OnnxModelLoader.load(Path.of(FIXTURES + "iris/iris-single-tensor.onnx"))) {
             OnnxModel model = (OnnxModel) loaded;
-            assertEquals(Engine.PLAIN_JAVA, model.engine().name(), model.engine().note());
+            assertEquals(
+                    Engine.PLAIN_JAVA, model.engine().name(), model.engine().note());
             Object[] extreme = {5.0, 1.5e38, 1e38, 5e37};
             Object[] ordinary = {5.0, 3.0, 1.5, 0.2};
             Batch alone = Batch.of(model.signature(), List.<Object[]>of(extreme));
@@ -107,8 +109,13 @@ class PlainAtTheExtremesTest {
             ModelException refused = assertThrows(ModelException.class, () -> model.predict(alone));
             assertEquals(ModelException.Kind.INVALID_INPUT, refused.kind());
             assertTrue(
-                    refused.fieldErrors().stream().anyMatch(e -> e.message().contains("no finite probabilities")
-                            && e.message().contains(model.signature().features().get(2).name())),
+                    refused.fieldErrors().stream()
+                            .anyMatch(e -> e.message().contains("no finite probabilities")
+                                    && e.message()
+                                            .contains(model.signature()
+                                                    .features()
+                                                    .get(2)
+                                                    .name())),
                     refused.fieldErrors().toString());
             Batch both = Batch.of(model.signature(), List.of(extreme, ordinary));
             List<Prediction> onnxRuntime = model.predictOnnxRuntime(both);
@@ -182,8 +189,8 @@ class PlainAtTheExtremesTest {
                     ? OrtAgreement.difference(onnxRuntime, served) == null
                     : Objects.equals(onnxRuntime, served);
             if (!same && alike.differing.size() < 5) {
-                alike.differing.add(java.util.Arrays.toString(row) + ": ONNX Runtime " + onnxRuntime + ", served "
-                        + served);
+                alike.differing.add(
+                        java.util.Arrays.toString(row) + ": ONNX Runtime " + onnxRuntime + ", served " + served);
             }
             alike.differingCount += same ? 0 : 1;
             alike.answered += onnxRuntime != null ? 1 : 0;
