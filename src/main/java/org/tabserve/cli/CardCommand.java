@@ -222,8 +222,9 @@ final class CardCommand extends ModelCommand {
 
     /** Refuses what can be refused before a byte of data is read. */
     private static void checkFiles(Path model, Path data, Path eval, Path target, boolean force) throws IOException {
-        requireReadable(NAME, eval == null ? List.of(model, data) : List.of(model, data, eval));
-        if (Files.exists(target) && Files.isSameFile(target, model)
+        // The model is checked by its load, as the server checks it, before a row is read.
+        requireReadable(NAME, eval == null ? List.of(data) : List.of(data, eval));
+        if (Files.exists(target) && Files.exists(model) && Files.isSameFile(target, model)
                 || target.toAbsolutePath()
                         .normalize()
                         .equals(model.toAbsolutePath().normalize())) {

@@ -55,7 +55,10 @@ abstract class ModelCommand {
     /** The command's body, given its checked options; @return the exit status */
     abstract int run(Options options) throws IOException;
 
-    /** Refuses the first of {@code inputs} that is not a readable regular file. */
+    /**
+     * Refuses the first of {@code inputs} that is not a readable regular file: the data files; a model is checked by
+     * {@link #load}, as the server checks it.
+     */
     static void requireReadable(String command, List<Path> inputs) {
         for (Path input : inputs) {
             if (!Files.isRegularFile(input) || !Files.isReadable(input)) {

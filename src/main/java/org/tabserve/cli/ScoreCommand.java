@@ -62,11 +62,12 @@ final class ScoreCommand extends ModelCommand {
         String target = options.required(NAME, "out");
         OnError onError = onError(options);
         boolean toStdout = target.equals("-");
-        requireReadable(NAME, List.of(modelFile, data));
+        requireReadable(NAME, List.of(data)); // the model is checked by its load, as the server checks it
         Path file = toStdout ? null : Path.of(target).toAbsolutePath();
         if (file != null) {
             requireWritable(NAME, target, file);
-            if (Files.exists(file) && (Files.isSameFile(file, data) || Files.isSameFile(file, modelFile))) {
+            if (Files.exists(file)
+                    && (Files.isSameFile(file, data) || Files.exists(modelFile) && Files.isSameFile(file, modelFile))) {
                 throw CommandException.refused(NAME + ": --out " + target + " is an input; write to another file");
             }
             if (Files.exists(file) && !options.flag("force")) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tabserve.card.CardFileTest;
@@ -44,6 +45,36 @@ class ModelCommandTest {
         assertEquals(CommandException.REFUSED, result.status());
         assertTrue(result.err().contains("score: cannot read " + missing + ": no such file"), result.err());
         assertFalse(Files.exists(out));
+    }
+
+    /**
+     * Issue 61, item 10: a model path that is no regular file is refused by the check the server's load makes, in one
+     * line naming what it is, before a byte of it or of the data is read; it was "cannot read /dev/zero: no such file"
+     * from a check of the command's own.
+     */
+    @Test
+    void devZeroAsTheModelIsRefusedByTheServersCheckNamingWhatItIs(@TempDir Path dir) {
+        Path out = dir.resolve("scored.csv");
+        for (String command : List.of("score", "card")) {
+            List<String> args = new java.util.ArrayList<>(List.of(
+                    command,
+                    "--model",
+                    "/dev/zero",
+                    "--data",
+                    CardFileTest.FIXTURES.resolve("species-nozipmap.inputs.csv").toString(),
+                    "--out",
+                    out.toString()));
+            if (command.equals("card")) {
+                args.addAll(List.of("--label", "species"));
+            }
+            CardCommandTest.Result result = CardCommandTest.run(args.toArray(String[]::new));
+            assertEquals(CommandException.REFUSED, result.status(), result.err());
+            assertEquals(
+                    "tabserve " + command + ": cannot use the model: cannot serve model /dev/zero: it is a character"
+                            + " device, not a regular file",
+                    result.err().strip());
+            assertFalse(Files.exists(out));
+        }
     }
 
     @Test

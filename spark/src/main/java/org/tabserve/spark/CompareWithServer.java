@@ -12,7 +12,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +20,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.tabserve.model.Feature;
 import org.tabserve.model.Model;
+import org.tabserve.model.onnx.OnnxModelLoader;
 
 /**
  * The check of a scored table against the server: a sample of its scored rows is sent to a running tabserve's
@@ -44,7 +44,7 @@ public final class CompareWithServer {
         ScoreParquet.JobOptions options =
                 ScoreParquet.JobOptions.parse(args, USAGE, List.of("--model", "--scored", "--server"));
         int sample = options.has("--sample") ? Integer.parseInt(options.value("--sample")) : 1000;
-        byte[] bytes = Files.readAllBytes(Path.of(options.path("--model")));
+        byte[] bytes = OnnxModelLoader.bytes(Path.of(options.path("--model"))); // checked as the server checks it
         Model model = ModelCache.model(ModelCache.sha256(bytes), () -> bytes);
         StringBuilder query = new StringBuilder("?on_error=row");
         if (options.has("--coverage")) {

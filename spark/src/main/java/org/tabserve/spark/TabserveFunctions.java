@@ -1,8 +1,5 @@
 package org.tabserve.spark;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +14,7 @@ import org.tabserve.model.BatchScoring;
 import org.tabserve.model.Feature;
 import org.tabserve.model.Model;
 import org.tabserve.model.Task;
+import org.tabserve.model.onnx.OnnxModelLoader;
 import org.tabserve.rows.CellRows;
 
 /**
@@ -40,12 +38,7 @@ public final class TabserveFunctions {
      * @return the function's result type
      */
     public static StructType register(SparkSession spark, String name, String modelPath) {
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(Path.of(modelPath));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the model " + modelPath, e);
-        }
+        byte[] bytes = OnnxModelLoader.bytes(Path.of(modelPath)); // checked as the server checks a model file
         String sha256 = ModelCache.sha256(bytes);
         Model model = ModelCache.model(sha256, () -> bytes);
         ResultColumns columns = new ResultColumns(

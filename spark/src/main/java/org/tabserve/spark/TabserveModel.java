@@ -1,8 +1,5 @@
 package org.tabserve.spark;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -23,6 +20,7 @@ import org.tabserve.model.Feature;
 import org.tabserve.model.Model;
 import org.tabserve.model.RowUncertainty;
 import org.tabserve.model.Task;
+import org.tabserve.model.onnx.OnnxModelLoader;
 
 /**
  * A tabserve model as a Spark ML {@link Transformer}: every row of a DataFrame whose columns the model's inputs name
@@ -223,12 +221,9 @@ public final class TabserveModel extends Transformer {
         if (!isDefined(modelPath)) {
             throw new IllegalArgumentException("no model: setModelPath(\"model.onnx\") names the model's ONNX file");
         }
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(Path.of(getOrDefault(modelPath)));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the model " + getOrDefault(modelPath), e);
-        }
+        // Checked as the server checks a model file before a byte is read (issue 61, item 10: /dev/zero ran the
+        // driver out of memory): a regular file of at most 2 GB.
+        byte[] bytes = OnnxModelLoader.bytes(Path.of(getOrDefault(modelPath)));
         String sha256 = ModelCache.sha256(bytes);
         Model model = ModelCache.model(sha256, () -> bytes);
         Double asked = coverageAsked();

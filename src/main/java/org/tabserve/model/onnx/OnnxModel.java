@@ -260,7 +260,9 @@ final class OnnxModel implements Model {
                     return answers;
                 }
                 // A row with no finite answer is refused, with its batch, only if ONNX Runtime finds none either:
-                // the load check tried the edges (zero, huge, tiny values), this keeps it so on any other row.
+                // the load check tried the edges (zero, huge, tiny values), this keeps it so on any other row. A
+                // linear score whose finiteness hangs on the order of its sum is such a row too (Coefficients), so
+                // the batch gets ONNX Runtime's answers, as it would on that engine.
             } catch (RuntimeException e) {
                 // Checked at load on hundreds of rows, so never expected: ONNX Runtime answers instead of a 500.
                 LOG.log(

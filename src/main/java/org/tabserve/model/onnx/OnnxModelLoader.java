@@ -8,7 +8,6 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -86,9 +85,6 @@ public final class OnnxModelLoader {
             throw new IllegalArgumentException("intraOpThreads must be at least 1, got " + intraOpThreads);
         }
         String source = file.toString();
-        if (!Files.isRegularFile(file)) {
-            throw ModelException.unusable(source, "no such file", null);
-        }
         // A private copy, mapped, not read into the heap: a model may be far larger than a small heap (-Xmx64m
         // serving a 150 MB forest), and a mapping of the file itself would kill the JVM if someone truncated it while
         // it loads (PrivateCopy). ONNX Runtime parses the bytes into its own native memory, so the mapping is needed
@@ -96,6 +92,17 @@ public final class OnnxModelLoader {
         // make ONNX Runtime open files beside it (external data).
         ByteBuffer bytes = PrivateCopy.of(file);
         return load(source, fileName(file), bytes, intraOpThreads);
+    }
+
+    /**
+     * The bytes of a local model file, for a caller that sends them elsewhere (the Spark connector's driver, which
+     * broadcasts them), checked as {@link #load(Path)} checks a file before a byte of it is read: a regular file
+     * (links followed) of at most 2 GB, unchanged while it was read.
+     *
+     * @throws ModelException of kind {@link ModelException.Kind#UNUSABLE_MODEL} when it is none, naming what it is
+     */
+    public static byte[] bytes(Path file) {
+        return PrivateCopy.bytes(file);
     }
 
     /**

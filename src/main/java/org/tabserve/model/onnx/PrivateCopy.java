@@ -22,6 +22,11 @@ import org.tabserve.model.ModelException;
  * against the same limit ({@code -XX:MaxDirectMemorySize} defaults to {@code -Xmx}). A mapped private file costs the
  * same resident memory as the mapping of the original did, plus the copy's disk (or tmpfs) space in
  * {@code java.io.tmpdir} until the mapping is collected.
+ *
+ * <p>Before a byte is read, the file is checked once, here, for every reader of a local model file (the server's
+ * loads, the {@code card} and {@code score} commands through them, and the Spark connector's driver through
+ * {@link #bytes}): a regular file (links followed) of at most {@link #MAX_SIZE} bytes. A device, a FIFO or a
+ * directory is refused by its kind; {@code /dev/zero} read to its end would never end (issue 61, item 10).
  */
 final class PrivateCopy {
 
@@ -47,11 +52,7 @@ final class PrivateCopy {
     static ByteBuffer of(Path file, Runnable afterCopy) {
         String source = file.toString();
         try {
-            Stamp before = Stamp.of(file);
-            if (before.size() > MAX_SIZE) {
-                throw ModelException.unusable(
-                        source, "the file is larger than 2 GB, which ONNX Runtime cannot read" + " from memory", null);
-            }
+            Stamp before = checked(file);
             ByteBuffer mapped;
             Path temporary = temporaryFile(source);
             try (FileChannel original = FileChannel.open(file, StandardOpenOption.READ);
@@ -76,6 +77,59 @@ final class PrivateCopy {
         } catch (IOException e) {
             throw ModelException.unusable(source, "cannot read the file (" + withoutPaths(e) + ")", e);
         }
+    }
+
+    /**
+     * @param file a local model file, which others may be writing
+     * @return its bytes in the heap, for a caller that sends them elsewhere (Spark's broadcast): checked first as
+     *         {@link #of} checks them, then read up to the size checked
+     * @throws ModelException {@link ModelException.Kind#UNUSABLE_MODEL} when the file cannot be read, is not a
+     *                        regular file, is too large, or changed while it was read
+     */
+    static byte[] bytes(Path file) {
+        String source = file.toString();
+        try {
+            Stamp before = checked(file);
+            byte[] bytes = new byte[(int) before.size()];
+            ByteBuffer into = ByteBuffer.wrap(bytes);
+            try (FileChannel original = FileChannel.open(file, StandardOpenOption.READ)) {
+                while (into.hasRemaining() && original.read(into) > 0) {
+                    // reads to the size checked, or to an earlier end
+                }
+                boolean longer = original.read(ByteBuffer.allocate(1)) > 0;
+                if (into.hasRemaining() || longer || !before.equals(Stamp.of(file))) {
+                    throw ModelException.unusable(source, CHANGED, null);
+                }
+            }
+            return bytes;
+        } catch (IOException e) {
+            throw ModelException.unusable(source, "cannot read the file (" + withoutPaths(e) + ")", e);
+        }
+    }
+
+    /**
+     * The one check of a local model file before a byte of it is read.
+     *
+     * @return its stamp, for the reader to compare once it has read it
+     * @throws ModelException {@link ModelException.Kind#UNUSABLE_MODEL} for no such file, a file that is not a regular
+     *                        file (named by its kind), or one larger than {@link #MAX_SIZE}
+     */
+    static Stamp checked(Path file) throws IOException {
+        String source = file.toString();
+        Stamp stamp;
+        try {
+            stamp = Stamp.of(file);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw ModelException.unusable(source, "no such file", e);
+        }
+        if (!stamp.kind().equals(Stamp.REGULAR)) {
+            throw ModelException.unusable(source, "it is " + stamp.kind() + ", not a regular file", null);
+        }
+        if (stamp.size() > MAX_SIZE) {
+            throw ModelException.unusable(
+                    source, "the file is larger than 2 GB, which ONNX Runtime cannot read" + " from memory", null);
+        }
+        return stamp;
     }
 
     /** An owner-only file (where POSIX) in {@code java.io.tmpdir}, or a refusal saying why there is none. */
@@ -164,21 +218,39 @@ final class PrivateCopy {
     /**
      * What changes when a file is written: its size, its times and, when it is replaced by another, its inode. The
      * change time cannot be set back by a writer (unlike the modification time, which {@code cp -p} and
-     * {@code touch} set), so it is used where the file system reports it.
+     * {@code touch} set), so it is used where the file system reports it. Read with it, the file's kind: a
+     * regular file, or what else it is (links followed).
      */
-    private record Stamp(long size, Object modified, Object changed, Object key) {
+    record Stamp(long size, Object modified, Object changed, Object key, String kind) {
+
+        static final String REGULAR = "a regular file";
 
         static Stamp of(Path file) throws IOException {
             if (file.getFileSystem().supportedFileAttributeViews().contains("unix")) {
-                Map<String, Object> unix = Files.readAttributes(file, "unix:size,lastModifiedTime,ctime,ino,dev");
+                Map<String, Object> unix = Files.readAttributes(file, "unix:size,lastModifiedTime,ctime,ino,dev,mode");
                 return new Stamp(
                         (Long) unix.get("size"),
                         unix.get("lastModifiedTime"),
                         unix.get("ctime"),
-                        Objects.toString(unix.get("dev")) + ":" + unix.get("ino"));
+                        Objects.toString(unix.get("dev")) + ":" + unix.get("ino"),
+                        kind((Integer) unix.get("mode")));
             }
             BasicFileAttributes basic = Files.readAttributes(file, BasicFileAttributes.class);
-            return new Stamp(basic.size(), basic.lastModifiedTime(), null, basic.fileKey());
+            String kind = basic.isRegularFile() ? REGULAR : basic.isDirectory() ? "a directory" : "no file";
+            return new Stamp(basic.size(), basic.lastModifiedTime(), null, basic.fileKey(), kind);
+        }
+
+        /** The kind of file POSIX's {@code st_mode} names. */
+        private static String kind(int mode) {
+            return switch (mode & 0170000) {
+                case 0100000 -> REGULAR;
+                case 0040000 -> "a directory";
+                case 0020000 -> "a character device";
+                case 0060000 -> "a block device";
+                case 0010000 -> "a FIFO";
+                case 0140000 -> "a socket";
+                default -> "no file";
+            };
         }
     }
 }

@@ -11,7 +11,8 @@ import org.tabserve.model.Prediction;
 /**
  * A tree fixture's {@code <model>.expected.json} as {@code fixtures/make_tree_checks.py} wrote it: each row's inputs
  * (null for NaN) and the training library's own label and probabilities, or value; and how far an engine's answers
- * are from them.
+ * are from them. Its data rows ({@link #of}) or its rows at float's extremes ({@link #extremesOf}: a row's "data row"
+ * is then its place among them, from 1).
  */
 final class LibraryAnswers {
 
@@ -25,20 +26,22 @@ final class LibraryAnswers {
     final List<Integer> dataRows = new ArrayList<>();
     private final List<JsonNode> answers = new ArrayList<>();
 
-    private LibraryAnswers(JsonNode expected) {
+    private LibraryAnswers(JsonNode expected, String which) {
         model = expected.get("model").asText();
         library = expected.get("library").asText();
         if (expected.has("classes")) {
             expected.get("classes").forEach(c -> classes.add(c.asText()));
         }
-        for (JsonNode row : expected.get("rows")) {
+        int place = 0;
+        for (JsonNode row : expected.get(which)) {
+            place++;
             Object[] cells = new Object[row.get("inputs").size()];
             for (int f = 0; f < cells.length; f++) {
                 JsonNode cell = row.get("inputs").get(f);
                 cells[f] = cell.isNull() ? null : (Object) cell.asDouble();
             }
             rows.add(cells);
-            dataRows.add(row.get("row").asInt());
+            dataRows.add(row.has("row") ? row.get("row").asInt() : place);
             answers.add(row);
         }
     }
@@ -46,7 +49,13 @@ final class LibraryAnswers {
     /** @param name the model's file name without {@code .onnx} */
     static LibraryAnswers of(String name) throws IOException {
         return new LibraryAnswers(
-                JSON.readTree(DIR.resolve(name + ".expected.json").toFile()));
+                JSON.readTree(DIR.resolve(name + ".expected.json").toFile()), "rows");
+    }
+
+    /** @param name the model's file name without {@code .onnx}; its rows at float's extremes, with their answers */
+    static LibraryAnswers extremesOf(String name) throws IOException {
+        return new LibraryAnswers(
+                JSON.readTree(DIR.resolve(name + ".expected.json").toFile()), "extremes");
     }
 
     Path modelFile() {

@@ -148,7 +148,7 @@ class ModelRefusalTest {
 
     @Test
     void refusesDirectory() {
-        assertUnusable(dir, "no such file");
+        assertUnusable(dir, "it is a directory, not a regular file");
     }
 
     @Test

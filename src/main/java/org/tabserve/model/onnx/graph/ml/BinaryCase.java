@@ -51,16 +51,12 @@ public record BinaryCase(double complement, double threshold, PostTransform tran
         return s > threshold ? 1 : 0;
     }
 
-    /** Writes the two scores for {@code s} at {@code out[at]} and {@code out[at + 1]}, transformed. */
-    public void write(double s, double[] out, int at) {
-        out[at] = complement - s;
-        out[at + 1] = s;
-        transform.apply(out, at, at + 2);
-    }
-
-    /** As {@link #write(double, double[], int)}, in float as ONNX Runtime's scores. */
+    /**
+     * Writes the two scores for {@code s} at {@code out[at]} and {@code out[at + 1]}, transformed, in float as ONNX
+     * Runtime computes them.
+     */
     public void write(float s, float[] out, int at) {
-        out[at] = (float) (complement - s);
+        out[at] = (float) complement - s;
         out[at + 1] = s;
         transform.apply(out, at, at + 2);
     }

@@ -7,6 +7,15 @@ package org.tabserve.model.onnx.graph.ml;
  */
 public final class Coefficients {
 
+    /**
+     * 2<sup>127</sup>, half of float's range: while a score's products and intercept add up in magnitude below it, no
+     * partial sum can overflow float, in whatever order or grouping it is added and whether its products are rounded
+     * or fused. At or beyond it, whether the score is finite depends on how MLAS's GEMM adds it, which is not one
+     * order: ONNX Runtime 1.29 pairs a single row's products (its M = 1 kernel) and fuses a batch's into
+     * multiply-adds, so the same row can be refused alone and answered in a batch (issue 61, item 9).
+     */
+    static final float ORDERLESS = 0x1p127f;
+
     private final int rows;
     private final int features;
     private final float[] values;
@@ -43,13 +52,19 @@ public final class Coefficients {
         return intercepts[r];
     }
 
-    /** @return score {@code r} of the input row {@code x[at, at + features)}, in float */
+    /**
+     * @return score {@code r} of the input row {@code x[at, at + features)}, in float; NaN where its terms add up to
+     *         {@link #ORDERLESS} or more in magnitude (or one is not finite), whose value is the GEMM's to say
+     */
     public float score(int r, float[] x, int at) {
         float sum = 0;
+        float size = Math.abs(intercepts[r]);
         int w = r * features;
         for (int j = 0; j < features; j++) {
-            sum += x[at + j] * values[w + j];
+            float product = x[at + j] * values[w + j];
+            sum += product;
+            size += Math.abs(product);
         }
-        return sum + intercepts[r];
+        return size < ORDERLESS ? sum + intercepts[r] : Float.NaN;
     }
 }

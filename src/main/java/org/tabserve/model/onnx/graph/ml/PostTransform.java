@@ -5,10 +5,14 @@ import org.tabserve.model.onnx.graph.NodeAttributes;
 
 /**
  * An ai.onnx.ml classifier's or regressor's {@code post_transform}, the function ONNX Runtime applies to the raw
- * scores of a row ({@code ml_common.h}): written once, in double, for every reader of an operator (the plain engine
- * rounds the result to its float scores; the explanations and the decoder of logits keep the double). Where ONNX
- * Runtime computes in float the two differ by float rounding, which the load check allows; PROBIT, whose float
- * arithmetic decides its answer, is computed in float as ONNX Runtime's.
+ * scores of a row ({@code ml_common.h}): written once for every reader of an operator, in double for the explanations
+ * and the decoder of logits, and for the plain engine's float scores in float, operation for operation as ONNX
+ * Runtime's scalar {@code ComputeLogistic}, {@code ComputeSoftmax}, {@code ComputeSoftmaxZero} and
+ * {@code ComputeProbit}, so that its answers are ONNX Runtime's to the bit (issue 61, item 9: computed in double and
+ * rounded, a tree classifier's probabilities differed from ONNX Runtime's in the last bits on every row). Where ONNX
+ * Runtime takes MLAS's vectorized exponential instead (a LinearClassifier's softmax of five classes or more, or of
+ * thousands of rows, and its logistic of several scores), the two differ by float rounding, which the load check
+ * allows.
  */
 public enum PostTransform {
 
@@ -81,18 +85,22 @@ public enum PostTransform {
         }
     }
 
-    /** Applies the transform to {@code scores[from, to)} in place, computed in double and rounded to float. */
+    /** Applies the transform to {@code scores[from, to)} in place, in float as ONNX Runtime's scalar code. */
     public void apply(float[] scores, int from, int to) {
-        if (this == NONE) {
-            return;
-        }
-        double[] wide = new double[to - from];
-        for (int i = from; i < to; i++) {
-            wide[i - from] = scores[i];
-        }
-        apply(wide, 0, wide.length);
-        for (int i = from; i < to; i++) {
-            scores[i] = (float) wide[i - from];
+        switch (this) {
+            case NONE -> {}
+            case LOGISTIC -> {
+                for (int i = from; i < to; i++) {
+                    scores[i] = logisticInFloat(scores[i]);
+                }
+            }
+            case SOFTMAX -> softmaxInFloat(scores, from, to, false);
+            case SOFTMAX_ZERO -> softmaxInFloat(scores, from, to, true);
+            case PROBIT -> {
+                for (int i = from; i < to; i++) {
+                    scores[i] = (float) probit(scores[i]);
+                }
+            }
         }
     }
 
@@ -107,8 +115,40 @@ public enum PostTransform {
      * iterates on until a float threshold, so that a difference in the last bit could end it a round sooner or later.
      */
     public static float logisticInFloat(float x) {
-        float v = 1f / (1f + (float) Math.exp(-Math.abs(x)));
+        float v = 1f / (1f + expInFloat(-Math.abs(x)));
         return x < 0 ? 1 - v : v;
+    }
+
+    /**
+     * ONNX Runtime's {@code ComputeSoftmax} and {@code ComputeSoftmaxZero} in float: the largest score found from
+     * {@code -Float.MAX_VALUE} up (a row of NaN or of -infinity keeps it, as there), each {@code e^(s - max)} in float,
+     * summed in float in order, each divided by the sum.
+     */
+    private static void softmaxInFloat(float[] scores, int from, int to, boolean skipZeros) {
+        float max = -Float.MAX_VALUE;
+        for (int i = from; i < to; i++) {
+            if (scores[i] > max) {
+                max = scores[i];
+            }
+        }
+        float sum = 0f;
+        float zeroScale = skipZeros ? expInFloat(-max) : 0f;
+        for (int i = from; i < to; i++) {
+            if (skipZeros && !(scores[i] > (float) ZERO || scores[i] < -(float) ZERO)) {
+                scores[i] *= zeroScale;
+            } else {
+                scores[i] = expInFloat(scores[i] - max);
+                sum += scores[i];
+            }
+        }
+        for (int i = from; i < to; i++) {
+            scores[i] /= sum;
+        }
+    }
+
+    /** {@code std::exp} of a float: e<sup>x</sup> correctly rounded to float (glibc's {@code expf}, within 0.502 ulp). */
+    private static float expInFloat(float x) {
+        return (float) Math.exp(x);
     }
 
     private static void softmax(double[] scores, int from, int to, boolean skipZeros) {

@@ -86,7 +86,7 @@ final class TreeClasses {
      * @return the label's index in {@link #labels}
      */
     int finish(double[] s, boolean[] has, boolean inFloat, float[] out, int at) {
-        double[] v = new double[count];
+        float[] v = new float[count]; // ONNX Runtime's scores, transformed in float as there
         if (count > 2) {
             for (int k = 0; k < base.length; k++) {
                 s[k] = has[k] ? TreeEnsemble.add(s[k], base[k], inFloat) : base[k];
@@ -97,11 +97,11 @@ final class TreeClasses {
                 if (has[k] && (label < 0 || s[k] > s[label])) {
                     label = k;
                 }
-                v[k] = has[k] ? s[k] : 0;
+                v[k] = has[k] ? (float) s[k] : 0;
             }
             post.apply(v, 0, count);
             if (label < 0) { // no leaf weighted any class: ONNX Runtime's label is undefined
-                java.util.Arrays.fill(v, Double.NaN);
+                java.util.Arrays.fill(v, Float.NaN);
             }
             write(v, out, at);
             return Math.max(label, 0);
@@ -133,17 +133,17 @@ final class TreeClasses {
             label = positive > 0 ? 1 : 0;
         }
         if (pair) {
-            v[0] = has[0] ? s[0] : 0;
-            v[1] = has[1] ? s[1] : 0;
+            v[0] = has[0] ? (float) s[0] : 0;
+            v[1] = has[1] ? (float) s[1] : 0;
             post.apply(v, 0, 2);
         } else {
-            double one = has[0] ? s[0] : 0;
+            float one = has[0] ? (float) s[0] : 0;
             BinaryCase expanded = written < 0 ? null : written <= 1 ? positiveCase : mixedCase;
             if (expanded != null) {
                 expanded.write(one, v, 0);
             } else {
                 v[0] = one;
-                v[1] = Double.NaN; // ONNX Runtime writes one score where two are read
+                v[1] = Float.NaN; // ONNX Runtime writes one score where two are read
                 post.apply(v, 0, post == PostTransform.PROBIT ? 1 : 0);
             }
         }
@@ -151,9 +151,7 @@ final class TreeClasses {
         return label;
     }
 
-    private void write(double[] v, float[] out, int at) {
-        for (int k = 0; k < count; k++) {
-            out[at + k] = (float) v[k];
-        }
+    private void write(float[] v, float[] out, int at) {
+        System.arraycopy(v, 0, out, at, count);
     }
 }

@@ -45,15 +45,33 @@ class PostTransformTest {
         assertEquals(0.2689414f, PostTransform.logisticInFloat(-1f), 1e-7f);
     }
 
+    /**
+     * Issue 61, item 9: a float row is transformed in float, operation for operation as ONNX Runtime's scalar code,
+     * not in double and rounded, which differs in the last bit: σ(-3) is {@code 1 - σ(3)} in float there, and softmax
+     * sums its exponentials in float.
+     */
     @Test
-    void aFloatRowIsTransformedInDoubleAndRoundedToFloat() {
+    void aFloatRowIsTransformedInFloatAsOnnxRuntimeNotInDoubleAndRounded() {
+        float[] logistic = {-3f, 3f};
+        PostTransform.LOGISTIC.apply(logistic, 0, 2);
+        float high = 1f / (1f + (float) Math.exp(-3f));
+        assertEquals(high, logistic[1]);
+        assertEquals(1f - high, logistic[0]);
+        assertTrue(1f - high != (float) PostTransform.logistic(-3), "the double's rounding is another float");
+
         float[] scores = {3f, 1f, -2f};
         PostTransform.SOFTMAX.apply(scores, 0, 3);
-        double[] wide = {3, 1, -2};
-        PostTransform.SOFTMAX.apply(wide, 0, 3);
-        for (int i = 0; i < 3; i++) {
-            assertEquals((float) wide[i], scores[i]);
-        }
+        float e1 = (float) Math.exp(1f - 3f);
+        float e2 = (float) Math.exp(-2f - 3f);
+        float sum = 1f + e1 + e2;
+        assertArrayEquals(new float[] {1f / sum, e1 / sum, e2 / sum}, scores);
+
+        float[] infinite = {Float.POSITIVE_INFINITY, 0f};
+        PostTransform.SOFTMAX.apply(infinite, 0, 2);
+        assertTrue(Float.isNaN(infinite[0]) && Float.isNaN(infinite[1]), "e^(inf - inf) is NaN, as there");
+        float[] none = {Float.NEGATIVE_INFINITY, Float.NEGATIVE_INFINITY};
+        PostTransform.SOFTMAX.apply(none, 0, 2);
+        assertTrue(Float.isNaN(none[0]), "0 / 0: the largest starts at -Float.MAX_VALUE, as there");
     }
 
     @Test
