@@ -143,14 +143,19 @@ public final class RowsRead {
         error(new FieldProblem(name, "missing value for feature '" + name + "'" + sent, at));
     }
 
-    /** Names in quotes, comma-separated: {@code 'a', 'b'}. */
+    /**
+     * Names in quotes, comma-separated: {@code 'a', 'b'}; past {@link RowWarnings#NAMED_IGNORED} names the rest are
+     * counted, since each row's error may say them (a body of thousands of unknown fields, rows lacking a feature).
+     */
     static String quoted(java.util.Collection<String> names) {
         StringBuilder text = new StringBuilder();
+        int shown = 0;
         for (String name : names) {
-            text.append(text.length() == 0 ? "" : ", ")
-                    .append('\'')
-                    .append(name)
-                    .append('\'');
+            if (shown == RowWarnings.NAMED_IGNORED) {
+                text.append(String.format(java.util.Locale.ROOT, ", … (%,d more)", names.size() - shown));
+                break;
+            }
+            text.append(shown++ == 0 ? "" : ", ").append('\'').append(name).append('\'');
         }
         return text.toString();
     }
