@@ -2,7 +2,9 @@ package org.tabserve.rows;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.tabserve.model.Batch;
 import org.tabserve.model.BatchScoring;
 import org.tabserve.model.Feature;
@@ -42,8 +44,10 @@ public final class CellRows {
         List<Feature> features = signature.features();
         List<List<FieldError>> errors = new ArrayList<>(rows.size());
         boolean[] faulty = new boolean[rows.size()];
+        List<Set<String>> told = new ArrayList<>(rows.size());
         for (int r = 0; r < rows.size(); r++) {
             List<FieldError> rowErrors = new ArrayList<>(0);
+            Set<String> named = null;
             Object[] cells = rows.get(r);
             for (int f = 0; f < Math.min(cells.length, features.size()); f++) {
                 Object cell = cells[f];
@@ -52,19 +56,27 @@ public final class CellRows {
                 if (problem != null) {
                     rowErrors.add(new FieldError(r, feature.name(), problem));
                     faulty[r] = true;
+                    named = named == null ? new HashSet<>() : named;
+                    named.add(feature.name());
+                    cells[f] = null; // checked as missing, so that the row's other cells are checked too
                 } else {
                     cells[f] = cell(feature, cell);
                 }
             }
             errors.add(rowErrors);
+            told.add(named);
         }
+        // Every row is checked, a faulty one too: each of its bad cells is named (issue 61: a row whose three cells
+        // were of no JSON type left out its fourth, a boolean for a number), each once.
         GoodRows.Checked checked = GoodRows.check(
                 rows,
                 faulty,
-                false,
+                true,
                 some -> Batch.of(signature, some),
-                (candidate, error) ->
-                        errors.get(candidate).add(new FieldError(candidate, error.field(), error.message())));
+                GoodRows.untold(
+                        told,
+                        (candidate, error) ->
+                                errors.get(candidate).add(new FieldError(candidate, error.field(), error.message()))));
         int[] kept = new int[rows.size()];
         Arrays.fill(kept, -1);
         for (int i = 0; i < checked.kept().length; i++) {
@@ -87,8 +99,52 @@ public final class CellRows {
             }
             return null;
         }
-        return "'" + feature.name() + "' must be a number, a string, a boolean or missing, got a "
-                + cell.getClass().getSimpleName();
+        return "'" + feature.name() + "' must be a number, a string, a boolean or missing, got " + kind(cell);
+    }
+
+    /** The kinds of value a column of another type gives, by the simple names of the types they are. */
+    private static final Set<String> LISTS = Set.of("Iterable", "Collection", "List", "Seq", "Set", "IterableOnce");
+
+    /**
+     * What a value of no JSON type is, in the words of the column it comes from (an array column, a map, a struct,
+     * binary data, a date), never a class's name alone: Spark hands an array column's cell over as Scala's
+     * {@code ArraySeq$ofRef}, whose simple name read "got a ofRef" (issue 61). Scala's and Spark's types are known
+     * by the names of the interfaces they implement, as this package does not depend on them.
+     */
+    static String kind(Object cell) {
+        if (cell instanceof byte[]) {
+            return "binary data (bytes)";
+        }
+        if (cell instanceof java.time.LocalDate) {
+            return "a date";
+        }
+        if (cell instanceof java.util.Date || cell instanceof java.time.temporal.TemporalAccessor) {
+            return "a date or time";
+        }
+        Set<String> types = new HashSet<>();
+        for (Class<?> type = cell.getClass(); type != null; type = type.getSuperclass()) {
+            interfaces(type, types);
+        }
+        // A map first: Scala's maps are iterables of pairs too.
+        if (types.contains("Map")) {
+            return "a map";
+        }
+        if (types.contains("Row")) {
+            return "a struct (a row of named fields)";
+        }
+        if (cell.getClass().isArray() || types.stream().anyMatch(LISTS::contains)) {
+            return "an array (a list of values)";
+        }
+        return "a value of another kind (" + cell.getClass().getName() + ")";
+    }
+
+    /** Adds the simple names of the interfaces {@code type} implements, and theirs, to {@code names}. */
+    private static void interfaces(Class<?> type, Set<String> names) {
+        for (Class<?> implemented : type.getInterfaces()) {
+            if (names.add(implemented.getSimpleName())) {
+                interfaces(implemented, names);
+            }
+        }
     }
 
     /** The cell as the model's check takes it (a cell {@link #problem} found nothing wrong with). */

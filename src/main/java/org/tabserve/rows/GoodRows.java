@@ -73,6 +73,22 @@ final class GoodRows {
         }
     }
 
+    /**
+     * Refusals that pass on only the problems of fields not already told for their row: a row a reader found fault
+     * with is checked too ({@code tellFaulty}), its unreadable cells standing in as missing, and what the model says
+     * of those is not said twice.
+     *
+     * @param told for each candidate, the fields its reader already named (null: none)
+     */
+    static Refusals untold(List<? extends java.util.Set<String>> told, Refusals refusals) {
+        return (candidate, error) -> {
+            java.util.Set<String> fields = told.get(candidate);
+            if (fields == null || !fields.contains(error.field())) {
+                refusals.refused(candidate, error);
+            }
+        };
+    }
+
     private static int[] kept(boolean[] out) {
         return java.util.stream.IntStream.range(0, out.length)
                 .filter(c -> !out[c])

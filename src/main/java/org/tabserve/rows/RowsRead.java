@@ -143,48 +143,100 @@ public final class RowsRead {
         error(new FieldProblem(name, "missing value for feature '" + name + "'" + sent, at));
     }
 
-    /** Names in quotes, comma-separated: {@code 'a', 'b'}. */
+    /**
+     * Names in quotes, comma-separated: {@code 'a', 'b'}; past {@link RowWarnings#NAMED_IGNORED} names the rest are
+     * counted, since each row's error may say them (a body of thousands of unknown fields, rows lacking a feature).
+     */
     static String quoted(java.util.Collection<String> names) {
         StringBuilder text = new StringBuilder();
+        int shown = 0;
         for (String name : names) {
-            text.append(text.length() == 0 ? "" : ", ")
-                    .append('\'')
-                    .append(name)
-                    .append('\'');
+            if (shown == RowWarnings.NAMED_IGNORED) {
+                text.append(String.format(java.util.Locale.ROOT, ", … (%,d more)", names.size() - shown));
+                break;
+            }
+            text.append(shown++ == 0 ? "" : ", ").append('\'').append(name).append('\'');
         }
         return text.toString();
     }
 
     /**
-     * Checks the rows the reader found no fault in against the signature, so that one answer lists every
-     * problem: the reader's, then the model's (each with its row in this request).
+     * Checks every row against the signature, so that one answer lists every problem: the reader's, then the model's
+     * (each with its row in this request). A row the reader found fault with is checked too, its unreadable cells
+     * as missing, so that the model's problems with its other cells are named as well (issue 61: a row of three bad
+     * cells left out its fourth); what the model says of a cell the reader named, or never got, is not said again.
      *
      * @param numbered whether errors name their rows (a batch) or not (a lone row)
      * @throws RowsException a 400 listing every problem
      */
     Batch check(boolean numbered) {
-        int[] at = null;
-        if (!spoilt.isEmpty()) {
-            at = new int[size()];
-        }
+        List<java.util.Set<String>> told = told();
         Batch checked = null;
         try {
-            checked = plain
-                    ? Batch.ofNumbers(signature, whole(numbers, at).toArray(new double[0][]))
-                    : batchOf(whole(cells, at));
+            checked = plain ? Batch.ofNumbers(signature, numbers.toArray(new double[0][])) : batchOf(checkable());
         } catch (ModelException e) {
             if (e.kind() != ModelException.Kind.INVALID_INPUT) {
                 throw e;
             }
+            GoodRows.Refusals refusals = GoodRows.untold(
+                    told, (row, f) -> errors.add(new FieldProblem(f.field(), f.message(), numbered ? row : null)));
             for (FieldError f : e.fieldErrors()) {
-                int row = at == null ? f.row() : at[f.row()];
-                errors.add(new FieldProblem(f.field(), f.message(), numbered ? row : null));
+                refusals.refused(f.row(), f);
             }
         }
         if (!errors.isEmpty()) {
             throw RowsException.invalidFields(errors);
         }
         return checked;
+    }
+
+    /**
+     * For each row, the features a problem of the reader's already named or whose cells it never got (a row that is
+     * not an object, an array too short, a feature not given: each told in the reader's own words); null for a row
+     * the reader found no fault in.
+     */
+    private List<java.util.Set<String>> told() {
+        if (errors.isEmpty()) {
+            return java.util.Collections.nCopies(size(), null); // a request with nothing wrong: nothing allocated
+        }
+        List<java.util.Set<String>> told = new ArrayList<>(java.util.Collections.nCopies(size(), null));
+        for (FieldProblem problem : errors) {
+            int row = problem.row() == null ? 0 : problem.row();
+            if (row < told.size()) {
+                fieldsOf(told, row).add(problem.field());
+            }
+        }
+        for (int row = spoilt.nextSetBit(0); row >= 0 && row < told.size(); row = spoilt.nextSetBit(row + 1)) {
+            for (int i = 0; i < features.size(); i++) {
+                if (plain ? Double.isNaN(numbers.get(row)[i]) : cells.get(row)[i] == JsonCells.ABSENT) {
+                    fieldsOf(told, row).add(features.get(i).name());
+                }
+            }
+        }
+        return told;
+    }
+
+    private static java.util.Set<String> fieldsOf(List<java.util.Set<String>> told, int row) {
+        if (told.get(row) == null) {
+            told.set(row, new java.util.HashSet<>());
+        }
+        return told.get(row);
+    }
+
+    /** The boxed rows as the model's check takes them: a spoilt row's cells never got are missing there. */
+    private List<Object[]> checkable() {
+        if (spoilt.isEmpty()) {
+            return cells;
+        }
+        List<Object[]> checkable = new ArrayList<>(cells);
+        for (int row = spoilt.nextSetBit(0); row >= 0 && row < cells.size(); row = spoilt.nextSetBit(row + 1)) {
+            Object[] given = cells.get(row).clone();
+            for (int i = 0; i < given.length; i++) {
+                given[i] = given[i] == JsonCells.ABSENT ? null : given[i];
+            }
+            checkable.set(row, given);
+        }
+        return checkable;
     }
 
     /**
@@ -222,15 +274,17 @@ public final class RowsRead {
         for (int r = 0; r < faulty.length; r++) {
             faulty[r] = spoilt.get(r);
         }
-        GoodRows.Refusals refusals = (row, f) -> error(new FieldProblem(f.field(), f.message(), row));
+        // Every row is checked, a faulty one too (its other cells' problems named), each problem told once.
+        GoodRows.Refusals refusals =
+                GoodRows.untold(told(), (row, f) -> error(new FieldProblem(f.field(), f.message(), row)));
         GoodRows.Checked checked = plain
                 ? GoodRows.check(
                         numbers,
                         faulty,
-                        false,
+                        true,
                         rows -> Batch.ofNumbers(signature, rows.toArray(new double[0][])),
                         refusals)
-                : GoodRows.check(cells, faulty, false, this::batchOf, refusals);
+                : GoodRows.check(checkable(), faulty, true, this::batchOf, refusals);
         batchRows = checked.kept();
         OnError.requireAtMost(size() - batchRows.length, maxErrorRows);
         return checked.batch();
@@ -267,21 +321,6 @@ public final class RowsRead {
         return List.copyOf(errors);
     }
 
-    /** The rows no problem spoilt, each one's place in the request noted in {@code at} (when some are spoilt). */
-    private <R> List<R> whole(List<R> rows, int[] at) {
-        if (at == null) {
-            return rows;
-        }
-        List<R> whole = new ArrayList<>();
-        for (int r = 0; r < rows.size(); r++) {
-            if (!spoilt.get(r)) {
-                at[whole.size()] = r;
-                whole.add(rows.get(r));
-            }
-        }
-        return whole;
-    }
-
     private Batch batchOf(List<Object[]> rows) {
         if (!numbersOnly) {
             return Batch.of(signature, rows);
@@ -291,7 +330,8 @@ public final class RowsRead {
             Object[] cells = rows.get(r);
             double[] row = new double[cells.length];
             for (int i = 0; i < row.length; i++) {
-                row[i] = (Double) cells[i];
+                // A spoilt row's unreadable or absent cell is missing here, as in a typed batch.
+                row[i] = cells[i] instanceof Double value ? value : Double.NaN;
             }
             numbers[r] = row;
         }

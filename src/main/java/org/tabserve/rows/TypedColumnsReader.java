@@ -21,6 +21,8 @@ abstract class TypedColumnsReader extends RowsReader {
     private LongConsumer grow;
     /** The bytes reserved so far, over every pass (the reservation lasts as long as the request). */
     private long reserved;
+    /** What the request's budget threw when asked for more (its 413 or 503), or null: passed on as it is. */
+    private RuntimeException refusedByBudget;
     /** Each text input sent numbers, with the first one's text, on the last read. */
     final Map<String, String> numbersAsText = new LinkedHashMap<>();
 
@@ -60,11 +62,26 @@ abstract class TypedColumnsReader extends RowsReader {
         return warnings;
     }
 
-    /** Reserves from the request's budget what the read holds now beyond the most reserved so far. */
+    /**
+     * Reserves from the request's budget what the read holds now beyond the most reserved so far.
+     *
+     * @throws RuntimeException what the budget throws when it has no room, also kept ({@link #refusedByBudget}) so
+     *                          that a reader whose library wrapped it can pass it on rather than blame the input
+     */
     void reserveUpTo(long held) {
         if (grow != null && held > reserved) {
-            grow.accept(held - reserved);
+            try {
+                grow.accept(held - reserved);
+            } catch (RuntimeException e) {
+                refusedByBudget = e;
+                throw e;
+            }
         }
         reserved = Math.max(reserved, held);
+    }
+
+    /** @return what the request's budget refused on this reader's last reservation, or null */
+    RuntimeException refusedByBudget() {
+        return refusedByBudget;
     }
 }

@@ -318,4 +318,34 @@ class JsonRowsParserTest {
             }
         }
     }
+
+    /** Issue 61: a row whose reader found three bad cells left out its fourth, which only the model's check finds. */
+    @Test
+    void everyBadCellOfARowIsNamedOnceBesideThreeTheReaderFound() throws IOException {
+        String bad = "{\"island\": [1], \"bill_length_mm\": {}, \"flipper_length_mm\": [2], \"sex\": \"MALE\","
+                + " \"tagged\": 3}";
+        RowsException refused = refused(bad);
+        assertEquals(
+                List.of("island", "bill_length_mm", "flipper_length_mm", "tagged"),
+                fields(refused),
+                refused.errors().toString());
+        assertTrue(
+                refused.errors().get(3).message().contains("'tagged' must be a boolean"),
+                refused.errors().toString());
+        JsonRowsParser.ParsedRows inPlace = new JsonRowsParser(RowsFixtures.TYPED, 10)
+                .parse(utf8("{\"instances\": [" + bad + ", " + VALID + ", 5]}"), OnError.ROW);
+        // Row by row: each row's problems, the reader's then the model's, and nothing said of row 2 but its shape.
+        for (int row : new int[] {0, 2}) {
+            assertEquals(
+                    row == 0
+                            ? List.of("island", "bill_length_mm", "flipper_length_mm", "tagged")
+                            : List.of("instances"),
+                    inPlace.problems().stream()
+                            .filter(p -> p.row() == row)
+                            .map(FieldProblem::field)
+                            .toList(),
+                    inPlace.problems().toString());
+        }
+        assertArrayEquals(new int[] {1}, inPlace.sentRows());
+    }
 }
