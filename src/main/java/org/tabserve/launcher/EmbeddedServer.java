@@ -166,14 +166,17 @@ public final class EmbeddedServer {
         MinimumResponseRate responseRate = new MinimumResponseRate(
                 options.minResponseRate(), options.minRequestRateGrace(), responsesCut, bodyRate);
         // A request whose client went away (a reset stream, a closed connection) is marked for the access log.
-        // Health probes are answered first, ahead of the app's queue; then one client's HTTP/2 streams, across its
-        // connections, are bounded as one connection's are.
+        // Health probes are answered first, ahead of the app's queue; then the requests in hand on --port are bounded
+        // so that some of the shared pool's threads are always left to read the next probe (ServerPorts); then one
+        // client's HTTP/2 streams, across its connections, are bounded as one connection's are.
         HeaderDeadline headerDeadline = new HeaderDeadline(
                 options.headerTimeout(),
                 new ProbeAnswers(
                         probes,
-                        new ClientStreamLimit(
-                                options.maxConcurrentStreams(), new ClientAbort(clientAborts, responseRate))));
+                        ServerPorts.headroomKept(
+                                server,
+                                new ClientStreamLimit(
+                                        options.maxConcurrentStreams(), new ClientAbort(clientAborts, responseRate)))));
         for (Connector connector : server.getConnectors()) {
             ((ServerConnector) connector).addBean(headerDeadline, false);
         }

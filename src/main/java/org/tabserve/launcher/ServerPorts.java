@@ -1,17 +1,22 @@
 package org.tabserve.launcher;
 
+import java.time.Duration;
 import java.util.Optional;
 import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
 import org.eclipse.jetty.server.ConnectionFactory;
 import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.QoSHandler;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.util.thread.ThreadPool;
 
 /**
- * The launcher's connectors, each with the launcher's bounds: {@code --port} (HTTP/1.1 and HTTP/2 cleartext),
+ * The launcher's connectors, each with the launcher's bounds: {@code --port} (HTTP/1.1 and HTTP/2 cleartext, on the
+ * server's shared pool, of which requests may hold all but {@link #HEADROOM_THREADS} threads),
  * {@code --grpc-port} (HTTP/2 only, threads of its own) and
  * {@code --probe-port} (health probes only, threads and a selector of its own).
  */
@@ -26,6 +31,12 @@ final class ServerPorts {
      * itself (not ready, draining), which take a few milliseconds each.
      */
     static final int PROBE_THREADS = 8;
+    /**
+     * Threads of the shared pool that the requests in hand on it never hold all of: left for accepting connections,
+     * reading and parsing requests' heads and answering probes ({@link ProbeAnswers}), each a few microseconds' work
+     * that never waits.
+     */
+    static final int HEADROOM_THREADS = 8;
 
     private ServerPorts() {}
 
@@ -76,6 +87,40 @@ final class ServerPorts {
             listen(server, options, options.probePort().getAsInt(), threads, 1, new HttpConnectionFactory(http))
                     .setName(PROBES);
         }
+    }
+
+    /**
+     * {@code handler} behind a bound on the requests in hand on the shared pool's port ({@code --port}; not probes):
+     * the pool's threads less the acceptors' and selectors' and {@link #HEADROOM_THREADS}. Jetty accepts a connection
+     * and reads a request's head on the pool's threads, and runs the request on the thread that read its head; before
+     * this, requests that held every thread (bodies trickling in, answers read slowly, model work) left a probe on
+     * {@code --port} waiting in the pool's queue behind every request queued before it (issue 61, finding 10: up to
+     * 4.2 s at 1,000 connections and 300 slow clients), with no thread to even read it. A request past the bound waits
+     * in Jetty's {@link QoSHandler}, holding no thread, and is handled in turn as one ends, with no bound on the
+     * waiting and no timeout, as it waited in the pool's queue before: the bound refuses nothing, it only keeps the
+     * headroom's threads from request work. Each request in hand holds at most one thread at a time, so requests
+     * never hold more than the bound's threads, and the headroom always has threads to read the next request's head
+     * and to answer a probe.
+     *
+     * @param server  a server whose connectors {@link #open} added
+     * @param handler what the bounded requests go on to
+     */
+    static Handler headroomKept(Server server, Handler handler) {
+        ThreadPool.SizedThreadPool shared = (ThreadPool.SizedThreadPool) server.getThreadPool();
+        int held = 0;
+        for (Connector connector : server.getConnectors()) {
+            if (connector instanceof ServerConnector listening && listening.getExecutor() == shared) {
+                held += listening.getAcceptors()
+                        + listening.getSelectorManager().getSelectorCount();
+            }
+        }
+        QoSHandler bound = new QoSHandler(handler);
+        bound.setMaxRequestCount(Math.max(1, shared.getMaxThreads() - held - HEADROOM_THREADS));
+        bound.setMaxSuspendedRequestCount(-1);
+        bound.setMaxSuspend(Duration.ZERO);
+        bound.include(request -> request.getConnectionMetaData().getConnector().getExecutor() == shared
+                && !ProbeBodies.isProbe(request.getHttpURI().getPath()));
+        return bound;
     }
 
     /** The connector named {@code name} ({@link #GRPC}, {@link #PROBES}), or empty without one. */
