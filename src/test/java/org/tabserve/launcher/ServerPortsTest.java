@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.eclipse.jetty.server.handler.QoSHandler;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.junit.jupiter.api.Test;
 
@@ -43,9 +42,9 @@ class ServerPortsTest {
                 slow.sockets.add(socket);
                 socket.getOutputStream().write(HEAD.getBytes(StandardCharsets.US_ASCII));
             }
-            QoSHandler bound = server.jetty().getDescendant(QoSHandler.class);
+            ServerPorts.Headroom bound = server.jetty().getDescendant(ServerPorts.Headroom.class);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-            while (!((bound != null && bound.getSuspendedRequestCount() > 0) || exhausted(pool))) {
+            while (!((bound != null && bound.waiting() > 0) || exhausted(pool))) {
                 assertTrue(System.nanoTime() < deadline, "the slow requests never held every request thread: " + pool);
                 Thread.sleep(10);
             }
