@@ -49,6 +49,7 @@ public final class EmbeddedServer {
 
     static final String CLIENT_ABORTS = "client_aborts";
     static final String HEADERS_REFUSED = "headers_refused";
+    static final String ACCESS_LOG_DROPPED = "access_log_dropped";
     /** The context init-parameter through which the web app learns the model path. */
     static final String MODEL_PARAMETER = "tabserve.model";
     /** The context init-parameters through which the web app learns its model repository's settings. */
@@ -71,11 +72,14 @@ public final class EmbeddedServer {
     private static final Logger JETTY_LOG = Logger.getLogger("org.eclipse.jetty");
     /**
      * The access log's stdout: a few milliseconds' lines in one {@code write} call from a thread of its own (println
-     * makes two per line, and encodes through two buffers), with no request thread waiting for another's. Jetty's log
-     * line is ASCII except for what a client sent in its headers, written as UTF-8.
+     * makes two per line, and encodes through two buffers), with no request thread waiting for another's or for
+     * stdout (a line stdout has no room for is dropped and counted). Jetty's log line is ASCII except for what a
+     * client sent in its headers, written as UTF-8.
      */
     private static final AccessLogWriter ACCESS_LOG =
-            new AccessLogWriter(new java.io.FileOutputStream(java.io.FileDescriptor.out));
+            new AccessLogWriter(new java.io.FileOutputStream(java.io.FileDescriptor.out), EmbeddedServer::sayAside);
+    /** How long the launcher waits, as it exits, for stdout to take the access log's last lines. */
+    static final Duration EXIT_FLUSH = Duration.ofSeconds(2);
 
     private EmbeddedServer() {}
 
@@ -150,18 +154,29 @@ public final class EmbeddedServer {
         AtomicLong clientAborts = new AtomicLong();
         webapp.setAttribute(
                 COUNTERS,
-                Map.of(RESPONSES_CUT, responsesCut, CLIENT_ABORTS, clientAborts, HEADERS_REFUSED, headersRefused));
+                Map.of(
+                        RESPONSES_CUT,
+                        responsesCut,
+                        CLIENT_ABORTS,
+                        clientAborts,
+                        HEADERS_REFUSED,
+                        headersRefused,
+                        ACCESS_LOG_DROPPED,
+                        ACCESS_LOG.dropped()));
         MinimumResponseRate responseRate = new MinimumResponseRate(
                 options.minResponseRate(), options.minRequestRateGrace(), responsesCut, bodyRate);
         // A request whose client went away (a reset stream, a closed connection) is marked for the access log.
-        // Health probes are answered first, ahead of the app's queue; then one client's HTTP/2 streams, across its
-        // connections, are bounded as one connection's are.
+        // Health probes are answered first, ahead of the app's queue; then the requests in hand on --port are bounded
+        // so that some of the shared pool's threads are always left to read the next probe (ServerPorts); then one
+        // client's HTTP/2 streams, across its connections, are bounded as one connection's are.
         HeaderDeadline headerDeadline = new HeaderDeadline(
                 options.headerTimeout(),
                 new ProbeAnswers(
                         probes,
-                        new ClientStreamLimit(
-                                options.maxConcurrentStreams(), new ClientAbort(clientAborts, responseRate))));
+                        ServerPorts.headroomKept(
+                                server,
+                                new ClientStreamLimit(
+                                        options.maxConcurrentStreams(), new ClientAbort(clientAborts, responseRate)))));
         for (Connector connector : server.getConnectors()) {
             ((ServerConnector) connector).addBean(headerDeadline, false);
         }
@@ -311,7 +326,7 @@ public final class EmbeddedServer {
         System.out.flush();
 
         server.join();
-        ACCESS_LOG.flush(); // the lines of the last requests, which the log's writer would write a few ms later
+        ACCESS_LOG.flush(EXIT_FLUSH); // the last requests' lines, which the log's writer would write a few ms later
         System.exit(0);
     }
 
@@ -348,6 +363,16 @@ public final class EmbeddedServer {
         } catch (Exception e) {
             System.err.println("tabserve: error while stopping: " + e);
         }
-        ACCESS_LOG.flush();
+        ACCESS_LOG.flush(EXIT_FLUSH);
+    }
+
+    /**
+     * Says {@code line} on stderr from a thread of its own, so that the request thread that has it said never waits
+     * for stderr, which may be as full as stdout (often the same pipe).
+     */
+    private static void sayAside(String line) {
+        Thread say = new Thread(() -> System.err.println("tabserve: " + line), "tabserve-notice");
+        say.setDaemon(true);
+        say.start();
     }
 }

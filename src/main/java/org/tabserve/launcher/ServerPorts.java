@@ -1,17 +1,27 @@
 package org.tabserve.launcher;
 
+import java.util.ArrayDeque;
 import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
 import org.eclipse.jetty.server.ConnectionFactory;
 import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.util.thread.ThreadPool;
 
 /**
- * The launcher's connectors, each with the launcher's bounds: {@code --port} (HTTP/1.1 and HTTP/2 cleartext),
+ * The launcher's connectors, each with the launcher's bounds: {@code --port} (HTTP/1.1 and HTTP/2 cleartext, on the
+ * server's shared pool, of which requests may hold all but {@link #HEADROOM_THREADS} threads),
  * {@code --grpc-port} (HTTP/2 only, threads of its own) and
  * {@code --probe-port} (health probes only, threads and a selector of its own).
  */
@@ -26,6 +36,12 @@ final class ServerPorts {
      * itself (not ready, draining), which take a few milliseconds each.
      */
     static final int PROBE_THREADS = 8;
+    /**
+     * Threads of the shared pool that the requests in hand on it never hold all of: left for accepting connections,
+     * reading and parsing requests' heads and answering probes ({@link ProbeAnswers}), each a few microseconds' work
+     * that never waits.
+     */
+    static final int HEADROOM_THREADS = 8;
 
     private ServerPorts() {}
 
@@ -75,6 +91,134 @@ final class ServerPorts {
             threads.setReservedThreads(0);
             listen(server, options, options.probePort().getAsInt(), threads, 1, new HttpConnectionFactory(http))
                     .setName(PROBES);
+        }
+    }
+
+    /**
+     * {@code handler} behind a bound on the requests in hand on the shared pool's port ({@code --port}; not probes):
+     * the pool's threads less the acceptors' and selectors' and {@link #HEADROOM_THREADS} ({@link Headroom}).
+     *
+     * @param server  a server whose connectors {@link #open} added
+     * @param handler what the bounded requests go on to
+     */
+    static Headroom headroomKept(Server server, Handler handler) {
+        ThreadPool.SizedThreadPool shared = (ThreadPool.SizedThreadPool) server.getThreadPool();
+        int held = 0;
+        for (Connector connector : server.getConnectors()) {
+            if (connector instanceof ServerConnector listening && listening.getExecutor() == shared) {
+                held += listening.getAcceptors()
+                        + listening.getSelectorManager().getSelectorCount();
+            }
+        }
+        return new Headroom(Math.max(1, shared.getMaxThreads() - held - HEADROOM_THREADS), shared, handler);
+    }
+
+    /**
+     * Keeps {@link #HEADROOM_THREADS} of the shared pool's threads from request work, by bounding the requests in
+     * hand on the connectors that run on it. Jetty accepts a connection and reads a request's head on the pool's
+     * threads, and runs the request on the thread that read its head; before this, requests that held every thread
+     * (bodies trickling in, answers read slowly, model work) left a probe on {@code --port} in the pool's queue behind
+     * every task queued before it, with no thread to even read it (issue 61, finding 10: up to 4.2 s at 1,000
+     * connections and 300 slow clients). A request past the bound waits here, holding no thread, and is handed to the
+     * pool in turn as one in hand ends, with no bound on the waiting and no timeout, as it waited in the pool's queue
+     * before: the bound refuses nothing. A request in hand holds at most one thread at a time, so requests never hold
+     * more threads than the bound, and the headroom always has threads to read the next request's head and to answer
+     * a probe ({@link ProbeAnswers}, ahead of this; a probe the app answers is not counted either). Jetty's own
+     * {@code QoSHandler} does the same, but a request that ends spins while another is half-way into its queue, which
+     * on a busy machine with few cores (the case here) burns the rest of a time slice; this one takes a lock.
+     */
+    static final class Headroom extends Handler.Wrapper {
+
+        private final int bound;
+        private final Executor shared;
+        private final Object lock = new Object();
+        /** Requests in hand, counted here. Guarded by {@link #lock}. */
+        private int inHand;
+        /** Requests past the bound, in the order they came. Guarded by {@link #lock}. */
+        private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
+
+        /**
+         * @param bound  most requests in hand at once
+         * @param shared the pool whose connectors' requests are counted, on which a waiting request is handled
+         */
+        Headroom(int bound, Executor shared, Handler handler) {
+            super(handler);
+            this.bound = bound;
+            this.shared = shared;
+        }
+
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) throws Exception {
+            if (request.getConnectionMetaData().getConnector().getExecutor() != shared
+                    || ProbeBodies.isProbe(request.getHttpURI().getPath())) {
+                return super.handle(request, response, callback);
+            }
+            synchronized (lock) {
+                if (inHand >= bound) {
+                    waiting.add(new Waiting(request, response, callback));
+                    return true;
+                }
+                inHand++;
+            }
+            Request.addCompletionListener(request, ended -> release());
+            return super.handle(request, response, callback);
+        }
+
+        /** Most requests in hand at once. */
+        int bound() {
+            return bound;
+        }
+
+        /** Requests waiting past the bound now. */
+        int waiting() {
+            synchronized (lock) {
+                return waiting.size();
+            }
+        }
+
+        /** A request in hand has ended: its place goes to the first that waits, or is given back. */
+        private void release() {
+            while (true) {
+                Waiting next;
+                synchronized (lock) {
+                    next = waiting.poll();
+                    if (next == null) {
+                        inHand--;
+                        return;
+                    }
+                }
+                try {
+                    shared.execute(next);
+                    return;
+                } catch (RejectedExecutionException stopping) {
+                    next.callback.failed(stopping); // the pool has stopped: its place goes to the next
+                }
+            }
+        }
+
+        /** A request past the bound, handled on the pool once a place is free. */
+        private final class Waiting implements Runnable {
+            private final Request request;
+            private final Response response;
+            private final Callback callback;
+
+            Waiting(Request request, Response response, Callback callback) {
+                this.request = request;
+                this.response = response;
+                this.callback = callback;
+            }
+
+            @Override
+            public void run() {
+                Request.addCompletionListener(request, ended -> release());
+                try {
+                    if (!Headroom.super.handle(request, response, callback)) {
+                        Response.writeError(request, response, callback, HttpStatus.NOT_FOUND_404);
+                    }
+                } catch (Throwable failure) {
+                    callback.failed(failure);
+                }
+            }
         }
     }
 

@@ -37,6 +37,8 @@ class ContextKeysTest {
         assertEquals(org.tabserve.serving.monitor.TabserveMetrics.RESPONSES_CUT, EmbeddedServer.RESPONSES_CUT);
         assertEquals(org.tabserve.serving.monitor.TabserveMetrics.CLIENT_ABORTS, EmbeddedServer.CLIENT_ABORTS);
         assertEquals(org.tabserve.serving.monitor.TabserveMetrics.HEADERS_REFUSED, EmbeddedServer.HEADERS_REFUSED);
+        assertEquals(
+                org.tabserve.serving.monitor.TabserveMetrics.ACCESS_LOG_DROPPED, EmbeddedServer.ACCESS_LOG_DROPPED);
     }
 
     @Test

@@ -1,7 +1,9 @@
 package org.tabserve.testing;
 
 import java.io.BufferedReader;
+import java.io.FilterInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -53,6 +55,8 @@ public final class TabserveProcess implements RunningServer {
     private volatile String model;
 
     private final Thread reader;
+    /** Whether {@link #readOutput} leaves the process's output unread ({@link #stopReadingOutput()}). */
+    private boolean outputHeld;
 
     private TabserveProcess(Process process) {
         this.process = process;
@@ -121,8 +125,20 @@ public final class TabserveProcess implements RunningServer {
     }
 
     private void readOutput() {
-        try (BufferedReader reader =
-                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        InputStream gated = new FilterInputStream(process.getInputStream()) {
+            @Override
+            public int read(byte[] bytes, int offset, int length) throws IOException {
+                awaitOutputReleased();
+                return super.read(bytes, offset, length);
+            }
+
+            @Override
+            public int read() throws IOException {
+                awaitOutputReleased();
+                return super.read();
+            }
+        };
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(gated, StandardCharsets.UTF_8))) {
             String line;
             while ((line = reader.readLine()) != null) {
                 output.add(line);
@@ -143,6 +159,38 @@ public final class TabserveProcess implements RunningServer {
             }
         } catch (IOException ignored) {
             // the process ended
+        }
+    }
+
+    /**
+     * Stops reading the process's output (stdout and stderr, one pipe), as a log shipper that stalled would: once the
+     * pipe's buffer is full (64 KiB on Linux), the process's next write to either waits until
+     * {@link #readOutputAgain()}.
+     */
+    public void stopReadingOutput() {
+        synchronized (this) {
+            outputHeld = true;
+        }
+    }
+
+    /** Reads the process's output again, after {@link #stopReadingOutput()}. */
+    public void readOutputAgain() {
+        synchronized (this) {
+            outputHeld = false;
+            notifyAll();
+        }
+    }
+
+    private void awaitOutputReleased() throws IOException {
+        synchronized (this) {
+            while (outputHeld) {
+                try {
+                    wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new java.io.InterruptedIOException("stopped while the output was held");
+                }
+            }
         }
     }
 
@@ -195,6 +243,7 @@ public final class TabserveProcess implements RunningServer {
      * @return the exit status
      */
     public int terminate(Duration timeout) throws InterruptedException {
+        readOutputAgain();
         process.toHandle().destroy();
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             process.destroyForcibly().waitFor();
@@ -206,6 +255,7 @@ public final class TabserveProcess implements RunningServer {
 
     /** Waits for the process to end by itself. @return the exit status */
     public int awaitExit(Duration timeout) throws InterruptedException {
+        readOutputAgain();
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             process.destroyForcibly().waitFor();
             throw new IllegalStateException("tabserve still runs after " + timeout + ":\n" + String.join("\n", output));
@@ -216,6 +266,7 @@ public final class TabserveProcess implements RunningServer {
 
     @Override
     public void close() throws InterruptedException {
+        readOutputAgain();
         if (process.isAlive()) {
             process.toHandle().destroy();
             if (!process.waitFor(40, TimeUnit.SECONDS)) {

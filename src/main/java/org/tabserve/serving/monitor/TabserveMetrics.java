@@ -136,10 +136,13 @@ public final class TabserveMetrics {
     public static final String CLIENT_ABORTS = "client_aborts";
     /** The launcher's counter of HTTP/2 requests refused on their stream for headers past its limit. */
     public static final String HEADERS_REFUSED = "headers_refused";
+    /** The launcher's counter of access log lines dropped because stdout took no more. */
+    public static final String ACCESS_LOG_DROPPED = "access_log_dropped";
 
     /**
      * Exposes the counters the launcher keeps below the web app under {@code java -jar} (a container has none): its
-     * {@link #RESPONSES_CUT}, {@link #CLIENT_ABORTS} and {@link #HEADERS_REFUSED}, as numbers the launcher updates.
+     * {@link #RESPONSES_CUT}, {@link #CLIENT_ABORTS}, {@link #HEADERS_REFUSED} and {@link #ACCESS_LOG_DROPPED}, as
+     * numbers the launcher updates.
      *
      * @param counters the launcher's counters by name; one that is missing or not a number is left out
      */
@@ -159,6 +162,11 @@ public final class TabserveMetrics {
                 "HTTP/2 requests refused on their own stream because their"
                         + " headers were past --max-header-bytes (431, or RESOURCE_EXHAUSTED for a gRPC call)",
                 counters.get(HEADERS_REFUSED));
+        counterOf(
+                "tabserve_access_log_dropped",
+                "Access log lines dropped because stdout took no more (a full pipe nobody reads) rather than"
+                        + " making requests wait",
+                counters.get(ACCESS_LOG_DROPPED));
     }
 
     private void counterOf(String name, String help, Object value) {

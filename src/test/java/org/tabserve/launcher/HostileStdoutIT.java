@@ -1,0 +1,112 @@
+package org.tabserve.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.tabserve.testing.TabserveProcess;
+
+/**
+ * Issue 61, finding 3: the server's stdout a pipe nobody reads (a log shipper that stalled, a paused pager), against
+ * the WAR as the project ships it. Every request's access log line once waited for the pipe past the log's queue, so
+ * that every request hung, probes on {@code --port} included, while {@code --probe-port} went on answering ready.
+ */
+class HostileStdoutIT {
+
+    private static final String VALID =
+            "{\"variance\": 3.6, \"skewness\": 8.6, \"curtosis\": -2.8, \"entropy\": -0.44}";
+    /** A client's User-Agent, which its access log line carries whole: 6,000 bytes a line, under the header limit. */
+    private static final String LONG_AGENT = "hostile-stdout/" + "a".repeat(5_985);
+    /**
+     * Requests enough for their lines to fill the pipe (64 KiB on Linux), the test's reader's buffers (16 KiB) and
+     * the log's queue (1 MiB) twice over.
+     */
+    private static final int REQUESTS = 2 * ((AccessLogWriter.MAX_QUEUED_BYTES + (80 << 10)) / LONG_AGENT.length());
+    /** Longer than any request takes here, however loaded the machine: one that has not ended waits on stdout. */
+    private static final Duration HANG = Duration.ofSeconds(30);
+
+    private static final Pattern DROPPED = Pattern.compile("\ntabserve_access_log_dropped_total (\\S+)\n");
+
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10))
+            .build();
+
+    @Test
+    void requestsAndProbesAreAnsweredWhileNothingReadsStdoutAndTheLinesDroppedAreCountedAndSaidOnce() throws Exception {
+        try (TabserveProcess server = TabserveProcess.start(
+                TabserveProcess.war(),
+                TabserveProcess.SHIPPED_JVM_OPTIONS,
+                List.of("--port", "0", "--probe-port", "0"),
+                TabserveProcess.SHIPPED_ENVIRONMENT)) {
+            server.awaitReady(Duration.ofSeconds(90));
+            server.stopReadingOutput();
+            for (int i = 0; i < REQUESTS; i++) {
+                HttpResponse<String> answer = http.send(
+                        HttpRequest.newBuilder(server.uri().resolve("/api/predict"))
+                                .timeout(HANG)
+                                .header("Content-Type", "application/json")
+                                .header("User-Agent", LONG_AGENT)
+                                .POST(HttpRequest.BodyPublishers.ofString(VALID))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, answer.statusCode(), "request " + i + ": " + answer.body());
+            }
+            URI main = server.uri();
+            for (String path : new String[] {"/health/live", "/health/ready"}) {
+                assertEquals(200, probe(main.getHost(), main.getPort(), path), path + " on --port");
+                assertEquals(200, probe(main.getHost(), server.probePort(), path), path + " on --probe-port");
+            }
+            String metrics = http.send(
+                            HttpRequest.newBuilder(main.resolve("/metrics"))
+                                    .timeout(HANG)
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body();
+            Matcher dropped = DROPPED.matcher(metrics);
+            assertTrue(dropped.find(), "no tabserve_access_log_dropped_total in /metrics");
+            double count = Double.parseDouble(dropped.group(1));
+            assertTrue(count >= REQUESTS / 3.0, count + " of " + REQUESTS + " lines counted as dropped");
+
+            // stderr is the same pipe here: its line may land inside one of stdout's (a pipe keeps writes of up to 4
+            // KiB
+            // whole, not the log's of up to 64 KiB)
+            server.readOutputAgain();
+            String said = "tabserve: " + AccessLogWriter.DROPPING;
+            long deadline = System.nanoTime() + HANG.toNanos();
+            while (server.output().stream().noneMatch(l -> l.contains(said)) && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertEquals(
+                    1,
+                    server.output().stream().filter(l -> l.contains(said)).count(),
+                    "said once on stderr, however many lines were dropped");
+            assertEquals(0, server.terminate(Duration.ofSeconds(60)), "stops as ever once stdout is read again");
+        }
+    }
+
+    /** A probe on a connection of its own, as Kubernetes makes it: its status, or -1 with no answer in time. */
+    private static int probe(String host, int port, String path) throws Exception {
+        try (Socket socket = new Socket(host, port)) {
+            socket.setSoTimeout((int) HANG.toMillis());
+            socket.getOutputStream()
+                    .write(("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
+                                    + "User-Agent: kube-probe/1.30\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
+            byte[] head = socket.getInputStream().readNBytes(12);
+            return head.length == 12 ? Integer.parseInt(new String(head, 9, 3, StandardCharsets.US_ASCII)) : -1;
+        } catch (java.net.SocketTimeoutException e) {
+            return -1;
+        }
+    }
+}
