@@ -129,8 +129,9 @@ final class LauncherArguments {
                         default -> model = value;
                     }
                 }
-                case "--open-feedback" -> webSettings.put( // a switch; --open-feedback=false is taken too
-                        "tabserve.open-feedback", arg.contains("=") ? arg.substring(arg.indexOf('=') + 1) : "true");
+                case "--open-feedback" ->
+                    webSettings.put( // a switch; --open-feedback=false is taken too
+                            "tabserve.open-feedback", arg.contains("=") ? arg.substring(arg.indexOf('=') + 1) : "true");
                 case "--prediction-log",
                         "--prediction-log-sample",
                         "--prediction-log-mask",

@@ -49,7 +49,8 @@ class JettyBaseCdsIT {
                 base.getParent());
         assertTrue(Files.size(archive) > 1 << 20, "an archive of " + Files.size(archive) + " bytes");
         assertTrue(
-                Files.getPosixFilePermissions(archive).stream().noneMatch(p -> p.name().endsWith("_WRITE")),
+                Files.getPosixFilePermissions(archive).stream()
+                        .noneMatch(p -> p.name().endsWith("_WRITE")),
                 "the archive is read-only: a JVM that maps it dies when it is written over");
 
         Path classes = base.resolveSibling("classes.log");

@@ -270,10 +270,12 @@ class LauncherOptionsTest {
     void theOpenFeedbackSwitchIsPassedToTheAppAsItsSettingAndHelpNamesItsVariable() throws Exception {
         assertEquals(
                 Map.of("tabserve.open-feedback", "true"),
-                LauncherOptions.parse(new String[] {"--open-feedback"}, Map.of()).webSettings());
+                LauncherOptions.parse(new String[] {"--open-feedback"}, Map.of())
+                        .webSettings());
         assertEquals(
                 Map.of("tabserve.open-feedback", "false"),
-                LauncherOptions.parse(new String[] {"--open-feedback=false"}, Map.of()).webSettings());
+                LauncherOptions.parse(new String[] {"--open-feedback=false"}, Map.of())
+                        .webSettings());
         assertTrue(
                 LauncherUsage.TEXT.lines().anyMatch(line -> line.endsWith("env TABSERVE_OPEN_FEEDBACK=true")),
                 LauncherUsage.TEXT);

@@ -198,7 +198,13 @@ final class LabelJoins {
                 inRange.add(label);
             } else { // one absurd value: refused alone, its batch joined
                 joins.count(
-                        label, RecentAnswers.Outcome.REFUSED, version, -1, Double.NaN, List.of(), "the true value " + refusal);
+                        label,
+                        RecentAnswers.Outcome.REFUSED,
+                        version,
+                        -1,
+                        Double.NaN,
+                        List.of(),
+                        "the true value " + refusal);
             }
         }
         if (store == null) {
@@ -210,7 +216,9 @@ final class LabelJoins {
                     name,
                     version,
                     model,
-                    v -> v == version ? model : others.containsKey(v) ? others.get(v).model() : null,
+                    v -> v == version
+                            ? model
+                            : others.containsKey(v) ? others.get(v).model() : null,
                     inRange);
         }
         joins.sums().forEach((answering, sums) -> {

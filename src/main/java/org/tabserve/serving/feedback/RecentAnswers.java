@@ -275,7 +275,9 @@ final class RecentAnswers {
                 oldest = answers.oldest()) {
             forget(oldest);
         }
-        for (int oldest = gone.oldest(); oldest >= 0 && now - gone.at(oldest) > REMEMBERED_NANOS; oldest = gone.oldest()) {
+        for (int oldest = gone.oldest();
+                oldest >= 0 && now - gone.at(oldest) > REMEMBERED_NANOS;
+                oldest = gone.oldest()) {
             gone.remove(oldest);
         }
     }

@@ -56,7 +56,8 @@ final class RedisAnswers implements SharedAnswers {
     };
 
     /** One answer to write. */
-    private record Keep(String model, long version, String id, int first, long ticket, int[] classes, double[] values) {}
+    private record Keep(
+            String model, long version, String id, int first, long ticket, int[] classes, double[] values) {}
 
     private record Figures(double[] sums, long at) {}
 

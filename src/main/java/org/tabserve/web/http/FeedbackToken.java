@@ -59,13 +59,15 @@ public final class FeedbackToken {
      */
     public static FeedbackToken resolve(Function<String, Optional<String>> lookup, AdminToken admin) {
         Optional<String> token = lookup.apply(FEEDBACK_TOKEN).map(t -> WebConfig.checkedToken(FEEDBACK_TOKEN, t));
-        boolean open = lookup.apply(OPEN_FEEDBACK).map(FeedbackToken::trueOrFalse).orElse(false);
+        boolean open =
+                lookup.apply(OPEN_FEEDBACK).map(FeedbackToken::trueOrFalse).orElse(false);
         FeedbackToken feedback = new FeedbackToken(token, open, admin);
         if (!open && token.isEmpty()) {
-            LOG.info(admin.on()
-                    ? "Labels (POST /api/feedback) need the admin token: no feedback token is set (--feedback-token),"
-                            + " nor --open-feedback"
-                    : "Labels (POST /api/feedback): " + CLOSED);
+            LOG.info(
+                    admin.on()
+                            ? "Labels (POST /api/feedback) need the admin token: no feedback token is set (--feedback-token),"
+                                    + " nor --open-feedback"
+                            : "Labels (POST /api/feedback): " + CLOSED);
         }
         return feedback;
     }
@@ -74,8 +76,9 @@ public final class FeedbackToken {
         return switch (text.toLowerCase(Locale.ROOT)) {
             case "true" -> true;
             case "false" -> false;
-            default -> throw new IllegalArgumentException(
-                    "setting " + OPEN_FEEDBACK + " must be true or false, found '" + text + "'");
+            default ->
+                throw new IllegalArgumentException(
+                        "setting " + OPEN_FEEDBACK + " must be true or false, found '" + text + "'");
         };
     }
 

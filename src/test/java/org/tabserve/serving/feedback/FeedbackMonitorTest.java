@@ -39,8 +39,8 @@ class FeedbackMonitorTest {
                             "notes", 2, model, "victim", 0, 2, List.of(classified("1"), classified("1")), "10.0.0.66"),
                     "the victim's id on another version: not kept, and its later parts not offered");
             assertEquals(1, feedback.reusedIds());
-            FeedbackMonitor.Outcome outcome = feedback.join(
-                    "notes", 2, model, List.of(new FeedbackMonitor.Label("victim", 0, "0", Double.NaN)));
+            FeedbackMonitor.Outcome outcome =
+                    feedback.join("notes", 2, model, List.of(new FeedbackMonitor.Label("victim", 0, "0", Double.NaN)));
             assertEquals(Map.of(1L, 1L), outcome.joinedBy(), "joined to version 1's answer: " + outcome);
             assertEquals(1.0, feedback.of("notes", 1, model).orElseThrow().liveAccuracy());
         }

@@ -54,8 +54,24 @@ class LabelRangeTest {
                 null,
                 new double[] {0, 512.33});
         LabelRange range = new LabelRange(new ModelCard(
-                "fares", "1", "", "", Map.of(), "", Map.of(), null, Map.of(), Map.of(), Map.of(), Map.of(), Map.of(),
-                null, Map.of(), List.of(), null, calibration));
+                "fares",
+                "1",
+                "",
+                "",
+                Map.of(),
+                "",
+                Map.of(),
+                null,
+                Map.of(),
+                Map.of(),
+                Map.of(),
+                Map.of(),
+                Map.of(),
+                null,
+                Map.of(),
+                List.of(),
+                null,
+                calibration));
         range.answered(7, 10);
         assertNull(range.refusal(5000), "within the card's range widened, though far past the answers'");
         String refusal = range.refusal(6000);

@@ -45,10 +45,12 @@ class RecentAnswersTest {
     void aSecondAnswerUnderAKeptIdIsNotKeptSoThatItCanNeitherClearNorMoveItsLabels() {
         RecentAnswers answers = new RecentAnswers(CLASSES, room(1 << 20));
         assertTrue(answers.keep(0, "order-7", 0, answers("0")));
-        assertEquals(RecentAnswers.Outcome.JOINED, answers.join(MINUTE, "order-7", 0).outcome());
+        assertEquals(
+                RecentAnswers.Outcome.JOINED, answers.join(MINUTE, "order-7", 0).outcome());
         for (int i = 1; i <= 20; i++) { // issue 61: 20 re-answers and 20 labels once made 21 labelled rows of one
             assertFalse(answers.keep(MINUTE + i, "order-7", 0, answers("1")), "a re-sent request is not kept again");
-            assertEquals(RecentAnswers.Join.DUPLICATE, answers.join(MINUTE + i, "order-7", 0), "the first label counts");
+            assertEquals(
+                    RecentAnswers.Join.DUPLICATE, answers.join(MINUTE + i, "order-7", 0), "the first label counts");
         }
 
         assertTrue(answers.keep(0, "victim", 0, answers("0")));

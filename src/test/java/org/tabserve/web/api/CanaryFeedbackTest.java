@@ -42,7 +42,10 @@ class CanaryFeedbackTest {
     /** Posts labels with the admin token, which labels take as they take the feedback token. */
     private static Http.Response label(String path, String json) {
         return http.post(
-                path, "application/json", json.getBytes(java.nio.charset.StandardCharsets.UTF_8), "Authorization",
+                path,
+                "application/json",
+                json.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                "Authorization",
                 "Bearer " + TOKEN);
     }
 

@@ -56,10 +56,7 @@ class SharedStateTest {
         assumeTrue(RedisProcess.installed(), RedisProcess.MISSING);
         redis = RedisProcess.launch("--requirepass", PASSWORD);
         server = TabserveServer.startReady(
-                "--shared-state",
-                "redis://:" + PASSWORD + "@127.0.0.1:" + redis.port(),
-                "--feedback-token",
-                TOKEN);
+                "--shared-state", "redis://:" + PASSWORD + "@127.0.0.1:" + redis.port(), "--feedback-token", TOKEN);
         http = new Http(server);
     }
 
@@ -295,16 +292,28 @@ class SharedStateTest {
     void aReSentRequestNeitherClearsNorMovesTheLabelsOfTheAnswerKeptUnderItsId() throws Exception {
         BankNotes.Note genuine = BankNotes.genuine();
         BankNotes.Note forged = BankNotes.forged();
-        assertEquals(200, http.post("/api/predict", "application/json",
-                        genuine.json().toString().getBytes(StandardCharsets.UTF_8), "X-Request-Id", "victim-61")
-                .status());
+        assertEquals(
+                200,
+                http.post(
+                                "/api/predict",
+                                "application/json",
+                                genuine.json().toString().getBytes(StandardCharsets.UTF_8),
+                                "X-Request-Id",
+                                "victim-61")
+                        .status());
         double reused = reused();
         // Issue 61: 20 re-answers and 20 labels once made 21 labelled rows of one. Each re-answer is refused after the
         // first answer was kept (the store's writer keeps them in order), so the first label joins the first answer.
         for (int i = 1; i <= 20; i++) {
-            assertEquals(200, http.post("/api/predict", "application/json",
-                            forged.json().toString().getBytes(StandardCharsets.UTF_8), "X-Request-Id", "victim-61")
-                    .status());
+            assertEquals(
+                    200,
+                    http.post(
+                                    "/api/predict",
+                                    "application/json",
+                                    forged.json().toString().getBytes(StandardCharsets.UTF_8),
+                                    "X-Request-Id",
+                                    "victim-61")
+                            .status());
             double expected = reused + i;
             long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
             while (reused() != expected) {

@@ -24,8 +24,9 @@ class FeedbackTokenTest {
     static final Http http = Http.startingTheApp();
 
     private static Http.Response label(String... headers) {
-        String id = http.postJson("/api/predict", "{\"variance\": 3.6, \"skewness\": 8.6, \"curtosis\": -2.8,"
-                        + " \"entropy\": -0.44}")
+        String id = http.postJson(
+                        "/api/predict",
+                        "{\"variance\": 3.6, \"skewness\": 8.6, \"curtosis\": -2.8," + " \"entropy\": -0.44}")
                 .header("X-Request-Id")
                 .orElseThrow();
         return http.post(
