@@ -83,14 +83,15 @@ public final class MetricsHandler {
                 client.formats().findWriter(accept),
                 EscapingScheme.fromAcceptHeader(accept),
                 !client.preferUncompressed() && acceptsGzip(request));
-        byte[] answer = answers.computeIfAbsent(variant, v -> new SharedAnswer(budget, WHAT))
-                .get(bytes, out -> write(variant, out));
-        response.setHeader("Content-Type", variant.writer().getContentType());
-        if (variant.gzip()) {
-            response.setHeader("Content-Encoding", "gzip");
-        }
-        response.setContentLength(answer.length);
-        response.getOutputStream().write(answer);
+        answers.computeIfAbsent(variant, v -> new SharedAnswer(budget, WHAT))
+                .write(bytes, out -> write(variant, out), answer -> {
+                    response.setHeader("Content-Type", variant.writer().getContentType());
+                    if (variant.gzip()) {
+                        response.setHeader("Content-Encoding", "gzip");
+                    }
+                    response.setContentLength(answer.length());
+                    answer.writeTo(response.getOutputStream());
+                });
     }
 
     private void write(Variant variant, OutputStream out) throws IOException {
