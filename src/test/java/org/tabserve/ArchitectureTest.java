@@ -225,7 +225,7 @@ class ArchitectureTest {
      */
     @Test
     void eachProtocolStandsOnHttpAlone() throws IOException {
-        for (String protocol : List.of("api", "mlflow", "v2")) {
+        for (String protocol : List.of("api", "mlflow", "v2", "metrics")) {
             List<String> used = webTypesUsed(WEB.resolve(protocol));
             assertTrue(used.stream().anyMatch(t -> t.startsWith("org.tabserve.web.http.")), protocol + " scanned");
             List<String> upward = used.stream()

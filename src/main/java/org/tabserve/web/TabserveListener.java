@@ -1,7 +1,6 @@
 package org.tabserve.web;
 
 import io.grpc.servlet.jakarta.ServletServerBuilder;
-import io.prometheus.metrics.exporter.servlet.jakarta.PrometheusMetricsServlet;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterRegistration;
 import jakarta.servlet.ServletContext;
@@ -43,6 +42,7 @@ import org.tabserve.web.http.SecurityHeadersFilter;
 import org.tabserve.web.http.StaticServlet;
 import org.tabserve.web.http.Views;
 import org.tabserve.web.http.WebConfig;
+import org.tabserve.web.metrics.MetricsHandler;
 import org.tabserve.web.pages.UploadPages;
 import org.tabserve.web.v2.V2GrpcBodyFilter;
 import org.tabserve.web.v2.V2GrpcDeadlines;
@@ -183,15 +183,6 @@ public final class TabserveListener implements ServletContextListener {
                 routes.mappings().toArray(String[]::new));
         table.setMultipartConfig(
                 CsvUpload.multipartConfig(temp == null ? null : temp.getAbsolutePath(), config.maxUploadBytes()));
-        // The JVM's metrics join the registry at the first scrape, not at every start (TabserveMetrics).
-        add(
-                context,
-                "metrics",
-                new FirstRequestServlet(() -> {
-                    metrics.registerJvmMetrics();
-                    return new PrometheusMetricsServlet(metrics.registry());
-                }),
-                "/metrics");
         // The Open Inference Protocol over gRPC, on the same port: HTTP/2 requests to /inference.GRPCInferenceService/*
         // (cleartext under java -jar, where the launcher enables h2c). Its messages are bounded as REST bodies are, and
         // reserve from the same memory budget (V2GrpcIntake). Built at its first call: grpc-java's classes took about
@@ -230,13 +221,17 @@ public final class TabserveListener implements ServletContextListener {
         headers.addMappingForUrlPatterns(
                 java.util.EnumSet.of(DispatcherType.REQUEST, DispatcherType.ERROR), false, "/*");
         headers.setAsyncSupported(true);
-        // The models page and /api/models hold at most a quarter of the limit's slots, refused before taking one.
+        // The models page and /api/models hold at most a quarter of the limit's slots, refused before taking one; so do
+        // the scrapes of /metrics, in a lane of their own, so that a crowd of either never shuts out the other.
         ReaderLaneFilter.add(
                 context,
+                "reader-lane",
                 config,
                 TabserveRoutes.dashboard(
                         served.repository().options().directory().isPresent()),
+                "the models page and /api/models",
                 errors);
+        ReaderLaneFilter.add(context, "metrics-lane", config, MetricsHandler.PATH::equals, MetricsHandler.PATH, errors);
         FilterRegistration.Dynamic limit = context.addFilter(
                 "concurrency-limit",
                 new ConcurrencyLimitFilter(

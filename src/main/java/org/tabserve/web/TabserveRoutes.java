@@ -29,6 +29,7 @@ import org.tabserve.web.http.RouteTable;
 import org.tabserve.web.http.Routes;
 import org.tabserve.web.http.Views;
 import org.tabserve.web.http.WebConfig;
+import org.tabserve.web.metrics.MetricsHandler;
 import org.tabserve.web.mlflow.InvocationsHandler;
 import org.tabserve.web.mlflow.MlflowOpenApi;
 import org.tabserve.web.mlflow.MlflowPingHandler;
@@ -115,6 +116,8 @@ final class TabserveRoutes {
                 .get(RouteTable.MODELS + "/", modelsPage::show)
                 .route(RouteTable.MODEL_BASE, index::addSlash, RouteTable.GET, RouteTable.POST)
                 .get(RouteTable.MODELS + "/{name}" + RolloutHandler.PATH, rollout::show)
+                // The registry's series for Prometheus.
+                .get(MetricsHandler.PATH, new MetricsHandler(budget, metrics)::scrape)
                 // Health; MLflow's service routes (its /health alias of /ping beside tabserve's /health/*).
                 .get(HealthHandler.PATH + "/live", health::live)
                 .get(HealthHandler.PATH + "/ready", health::ready)

@@ -209,6 +209,14 @@ public final class MemoryBudget {
             return true;
         }
 
+        /** Gives back what is held past {@code bytes} (a built answer's own size, kept while it is written). */
+        public void shrinkTo(long bytes) {
+            if (held > bytes) {
+                give(held - Math.max(0, bytes));
+                held = Math.max(0, bytes);
+            }
+        }
+
         /** Gives back everything held so far (the reservation may grow again). */
         public void releaseAll() {
             if (held > 0) {

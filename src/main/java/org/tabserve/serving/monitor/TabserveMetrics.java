@@ -107,7 +107,7 @@ public final class TabserveMetrics {
     }
 
     /**
-     * Registers the JVM's and the process's metrics, once (later calls do nothing): the metrics servlet calls it
+     * Registers the JVM's and the process's metrics, once (later calls do nothing): {@code GET /metrics} calls it
      * before its first scrape, so that every scrape has them, while a start does not pay for them (their builders
      * spin some 40 lambdas and load about 100 classes: bench/RESULTS.notes.md, "Start to ready, round 3").
      */

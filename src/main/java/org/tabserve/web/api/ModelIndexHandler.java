@@ -173,12 +173,15 @@ public final class ModelIndexHandler {
      * served to at most a share of the concurrency limit's slots ({@code ReaderLaneFilter}).
      */
     public void list(ResolvedModel model, HttpServletRequest request, HttpServletResponse response) throws IOException {
-        byte[] json = answer.get(
-                buildBytes(model), out -> Json.MAPPER.writeValue(out, Map.of("models", entries(model, metrics))));
-        response.setContentType(Json.MEDIA_TYPE);
-        response.setHeader("Cache-Control", "no-store");
-        response.setContentLength(json.length);
-        response.getOutputStream().write(json);
+        answer.write(
+                buildBytes(model),
+                out -> Json.MAPPER.writeValue(out, Map.of("models", entries(model, metrics))),
+                json -> {
+                    response.setContentType(Json.MEDIA_TYPE);
+                    response.setHeader("Cache-Control", "no-store");
+                    response.setContentLength(json.length());
+                    json.writeTo(response.getOutputStream());
+                });
     }
 
     /** @return what a first build of an answer drawn from every model version's entry may hold */

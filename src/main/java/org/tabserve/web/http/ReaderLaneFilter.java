@@ -16,11 +16,12 @@ import java.util.concurrent.Semaphore;
 import java.util.function.Predicate;
 
 /**
- * The share of the concurrency limit's slots that the answers about every model (the models page,
- * {@code /api/models}) may hold at once, so that a crowd of dashboard readers (a page left open in many browsers
- * refreshes itself every 10 s) leaves the other slots to predictions. Before the concurrency limit
- * ({@link ConcurrencyLimitFilter}), so that a reader past the share is answered 503 with {@code Retry-After} at once
- * without taking a slot even for that (the page's script skips that turn and tries again at the next).
+ * The share of the concurrency limit's slots that one kind of answer about every model may hold at once (the models
+ * page and {@code /api/models} in one lane, {@code /metrics} in another), so that a crowd of readers (a page left open
+ * in many browsers refreshes itself every 10 s; many scrapers) leaves the other slots to predictions, and a crowd of
+ * one kind never shuts out the other. Before the concurrency limit ({@link ConcurrencyLimitFilter}), so that a reader
+ * past the share is answered 503 with {@code Retry-After} at once without taking a slot even for that (the page's
+ * script skips that turn and tries again at the next; a scraper tries at its next interval).
  */
 public final class ReaderLaneFilter extends HttpFilter {
 
@@ -30,24 +31,35 @@ public final class ReaderLaneFilter extends HttpFilter {
     private final transient Semaphore readers;
     private final int size;
     private final transient Predicate<String> reads;
+    private final String answers;
     private final transient ErrorRenderer errors;
 
     /**
-     * @param reads whether a GET of this path (within the context) is one of the answers the lane is for
+     * @param reads   whether a GET of this path (within the context) is one of the answers the lane is for
+     * @param answers those answers, for the refusal's words ("the models page and /api/models")
      */
-    public ReaderLaneFilter(WebConfig config, Predicate<String> reads, ErrorRenderer errors) {
+    public ReaderLaneFilter(WebConfig config, Predicate<String> reads, String answers, ErrorRenderer errors) {
         this.size = Math.max(1, config.maxConcurrentRequests() / SHARE_DIVISOR);
         this.readers = new Semaphore(size);
         this.reads = reads;
+        this.answers = answers;
         this.errors = errors;
     }
 
     /**
-     * Adds the filter to {@code context} for every request, after the filters added so far: add it before the
+     * Adds a lane to {@code context} for every request, after the filters added so far: add it before the
      * concurrency limit.
+     *
+     * @param name the filter's name, one per lane
      */
-    public static void add(ServletContext context, WebConfig config, Predicate<String> reads, ErrorRenderer errors) {
-        FilterRegistration.Dynamic lane = context.addFilter("reader-lane", new ReaderLaneFilter(config, reads, errors));
+    public static void add(
+            ServletContext context,
+            String name,
+            WebConfig config,
+            Predicate<String> reads,
+            String answers,
+            ErrorRenderer errors) {
+        FilterRegistration.Dynamic lane = context.addFilter(name, new ReaderLaneFilter(config, reads, answers, errors));
         lane.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/*");
         lane.setAsyncSupported(true); // as every filter: the gRPC servlet behind it goes asynchronous
     }
@@ -70,7 +82,7 @@ public final class ReaderLaneFilter extends HttpFilter {
                             "Service unavailable",
                             "the server is answering "
                                     + size
-                                    + " requests for the models page and /api/models at once, a quarter of the requests it"
+                                    + " requests for " + answers + " at once, a quarter of the requests it"
                                     + " serves at once (setting " + WebConfig.MAX_CONCURRENT_REQUESTS
                                     + "), so that the rest stay"
                                     + " free for predictions; retry in " + ConcurrencySlots.RETRY_AFTER + " s",

@@ -22,9 +22,12 @@ import org.tabserve.serving.limits.MemoryBudget;
  * arrives in that pause waits for the next build, so that every answer is newer than its request, or than a build
  * that began at most one build's time before it (a small deployment's builds take milliseconds, and its answers are as
  * fresh as before). Each build holds a share of the {@link MemoryBudget} sized before it starts (503 with
- * {@code Retry-After} when there is no room in time) and gives it back once its answer is handed to its readers, whose
- * writes share that one copy: nothing is kept between builds, so that the budget a large request may take whole is
- * not narrowed by a dashboard read long ago (a body that alone needs more than the budget gets its 413, not a 503).
+ * {@code Retry-After} when there is no room in time); once built, it keeps of that share only its answer's size, while
+ * its readers write that one copy, and gives that back when the last of them is done: so readers who take their
+ * answers slowly (each of a build of its own, a second apart) hold the budget as long as they hold the bytes, and past
+ * it the next build waits or gets its 503, instead of the heap filling with their copies (issue 61). Nothing is kept
+ * once written, so that the budget a large request may take whole is not narrowed by a dashboard read long ago (a
+ * body that alone needs more than the budget gets its 413, not a 503).
  *
  * <p>Threading: safe for concurrent use; a build runs on the thread of the request that started it, outside the lock.
  */
@@ -38,16 +41,53 @@ public final class SharedAnswer {
     static final long PAUSE_AFTER_FAILURE_NANOS = TimeUnit.SECONDS.toNanos(1);
     /** What a build may hold while it builds, as a multiple of the last answer's size. */
     static final int BUILD_BYTES_PER_ANSWER_BYTE = 3;
+    /** A build's buffer starts an eighth past the last answer's size, so that it seldom grows (a copy each time). */
+    static final int BUFFER_SLACK_DIVISOR = 8;
 
     /** Writes the answer's bytes. */
     public interface Builder {
         void build(OutputStream out) throws IOException;
     }
 
+    /** Writes the built answer to one request's response. */
+    public interface Writer {
+        void write(Answer answer) throws IOException;
+    }
+
+    /**
+     * A built answer: the first {@code length} bytes of {@code bytes}, the buffer it was built in (no copy), which its
+     * readers write and never change.
+     */
+    public record Answer(byte[] bytes, int length) {
+
+        /** Writes the answer's bytes to {@code out}. */
+        public void writeTo(OutputStream out) throws IOException {
+            out.write(bytes, 0, length);
+        }
+    }
+
+    /** The buffer a build writes in, handed to its readers as it is. */
+    private static final class Buffer extends ByteArrayOutputStream {
+        Buffer(int size) {
+            super(size);
+        }
+
+        Answer answer() {
+            return new Answer(buf, count);
+        }
+    }
+
+    /** One build, and what it holds of the budget while its readers write it. */
+    private static final class Build {
+        final CompletableFuture<Answer> answer = new CompletableFuture<>();
+        MemoryBudget.Reservation held; // guarded by the SharedAnswer: the answer's size, once built
+        int writers; // guarded by the SharedAnswer: the requests that share it and have not yet written it
+    }
+
     private final MemoryBudget budget;
     private final String what;
     private final LongSupplier nanoClock;
-    private CompletableFuture<byte[]> next; // guarded by this: the build that requests arriving now share
+    private Build next; // guarded by this: the build that requests arriving now share
     private long nextStart; // guarded by this: when it may start, on nanoClock's scale
     private long lastSize; // guarded by this
 
@@ -64,35 +104,46 @@ public final class SharedAnswer {
     }
 
     /**
-     * The answer, built by {@code builder} unless a build other requests share is under way or waiting to start.
+     * Writes the answer with {@code writer}, built by {@code builder} unless a build other requests share is under way
+     * or waiting to start; its bytes stay in the budget until the last request that shares them has written them.
      *
      * @param estimate what a first build may hold, in bytes; later builds hold {@link #BUILD_BYTES_PER_ANSWER_BYTE}
      *                 times the last answer's size when that is more
      * @throws org.tabserve.serving.limits.ServingException BUSY (503, {@code Retry-After}) when the budget has no
      *                                                      room for the build in time, to every request that shared it
      */
-    public byte[] get(long estimate, Builder builder) throws IOException {
-        CompletableFuture<byte[]> shared;
+    public void write(long estimate, Builder builder, Writer writer) throws IOException {
+        Build shared;
         long start;
         long bytes;
+        int buffer;
         synchronized (this) {
             if (next != null) {
                 shared = next;
                 start = Long.MIN_VALUE;
                 bytes = 0;
+                buffer = 0;
             } else {
-                shared = next = new CompletableFuture<>();
+                shared = next = new Build();
                 start = nextStart;
                 bytes = Math.max(estimate, BUILD_BYTES_PER_ANSWER_BYTE * lastSize);
+                buffer = (int) Math.min(Integer.MAX_VALUE - 8, lastSize + lastSize / BUFFER_SLACK_DIVISOR + 8192);
+            }
+            shared.writers++;
+        }
+        try {
+            writer.write(start == Long.MIN_VALUE ? join(shared.answer) : build(shared, start, bytes, buffer, builder));
+        } finally {
+            synchronized (this) {
+                if (--shared.writers == 0 && shared.held != null) {
+                    shared.held.close();
+                    shared.held = null;
+                }
             }
         }
-        if (start == Long.MIN_VALUE) {
-            return join(shared);
-        }
-        return build(shared, start, bytes, builder);
     }
 
-    private byte[] build(CompletableFuture<byte[]> shared, long start, long bytes, Builder builder) throws IOException {
+    private Answer build(Build shared, long start, long bytes, int buffer, Builder builder) throws IOException {
         MemoryBudget.Reservation held = budget.open();
         long began = 0;
         try {
@@ -102,17 +153,18 @@ public final class SharedAnswer {
             }
             began = nanoClock.getAsLong();
             held.growForAnswer(bytes, what);
-            ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
+            Buffer out = new Buffer(buffer);
             builder.build(out);
-            byte[] answer = out.toByteArray();
+            Answer answer = out.answer();
             synchronized (this) {
                 long ended = nanoClock.getAsLong();
                 nextStart = ended + Math.min(MAX_PAUSE_NANOS, PAUSE_PER_BUILD * (ended - began));
-                lastSize = answer.length;
+                lastSize = answer.length();
                 next = null; // from now, a request that arrives waits for the next build
+                held.shrinkTo(answer.bytes().length); // kept while its readers write it
+                shared.held = held;
             }
-            held.close();
-            shared.complete(answer);
+            shared.answer.complete(answer);
             return answer;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -125,7 +177,7 @@ public final class SharedAnswer {
         }
     }
 
-    private void failed(MemoryBudget.Reservation held, CompletableFuture<byte[]> shared, Throwable e) {
+    private void failed(MemoryBudget.Reservation held, Build shared, Throwable e) {
         held.close();
         synchronized (this) {
             if (next == shared) {
@@ -133,10 +185,10 @@ public final class SharedAnswer {
             }
             nextStart = nanoClock.getAsLong() + PAUSE_AFTER_FAILURE_NANOS;
         }
-        shared.completeExceptionally(e);
+        shared.answer.completeExceptionally(e);
     }
 
-    private static byte[] join(CompletableFuture<byte[]> shared) throws IOException {
+    private static Answer join(CompletableFuture<Answer> shared) throws IOException {
         try {
             return shared.join();
         } catch (CompletionException e) {

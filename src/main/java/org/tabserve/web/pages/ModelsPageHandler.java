@@ -47,28 +47,33 @@ public final class ModelsPageHandler {
      */
     public void show(ResolvedModel model, HttpServletRequest request, HttpServletResponse response) throws IOException {
         ModelsFilter filter = ModelsFilter.of(request);
-        byte[] html = (filter.none() ? page : filtered(filter)).get(ModelIndexHandler.buildBytes(model), out -> {
-            ModelsPage all = ModelsPage.of(ModelIndexHandler.entries(model, metrics));
-            views.renderTo(
-                    request,
-                    response,
-                    "models",
-                    Map.of(
-                            "page",
-                            all.filtered(filter),
-                            "total",
-                            all.rows().size(),
-                            "modelsFilter",
-                            filter,
-                            "rollouts",
-                            RolloutView.all(model.rollouts())),
-                    out);
-        });
-        response.setStatus(200);
-        response.setContentType("text/html;charset=UTF-8");
-        response.setHeader("Cache-Control", "no-store"); // its figures are of the last minutes
-        response.setContentLength(html.length);
-        response.getOutputStream().write(html);
+        SharedAnswer shared = filter.none() ? page : filtered(filter);
+        shared.write(
+                ModelIndexHandler.buildBytes(model),
+                out -> {
+                    ModelsPage all = ModelsPage.of(ModelIndexHandler.entries(model, metrics));
+                    views.renderTo(
+                            request,
+                            response,
+                            "models",
+                            Map.of(
+                                    "page",
+                                    all.filtered(filter),
+                                    "total",
+                                    all.rows().size(),
+                                    "modelsFilter",
+                                    filter,
+                                    "rollouts",
+                                    RolloutView.all(model.rollouts())),
+                            out);
+                },
+                html -> {
+                    response.setStatus(200);
+                    response.setContentType("text/html;charset=UTF-8");
+                    response.setHeader("Cache-Control", "no-store"); // its figures are of the last minutes
+                    response.setContentLength(html.length());
+                    html.writeTo(response.getOutputStream());
+                });
     }
 
     /**

@@ -7,7 +7,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The JVM's and the process's metrics are left out of a start and join the registry when the metrics servlet first
+ * The JVM's and the process's metrics are left out of a start and join the registry when {@code GET /metrics} first
  * asks for them, once (a start saved their builders' lambdas and classes: bench/RESULTS.notes.md, "Start to ready,
  * round 3"). MetricsTest checks that {@code /metrics} has them from its first scrape.
  */
