@@ -154,7 +154,7 @@ final class ClassPathBeside {
     /**
      * Makes the JVM's class loader give up every jar of its class path that is not there now, for good: it opens
      * them in order at the first look-up that the WAR cannot answer, and one it cannot open it drops and never tries
-     * again ({@code jdk.internal.loader.URLClassPath}; ClassPathBesideTest fails on a JDK that stops doing so). A
+     * again (the JDK's URL class path, behind every built-in class loader; ClassPathBesideTest fails on a JDK that stops doing so). A
      * jar made beside the WAR later is then never read.
      */
     static void closeTheClassPath(ClassLoader loader) {
