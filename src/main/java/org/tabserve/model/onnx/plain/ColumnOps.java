@@ -15,7 +15,9 @@ final class ColumnOps {
     static PlainOp scaler(NodeAttributes a) throws Unsupported, OnnxFormatException {
         float[] offset = a.floats("offset");
         float[] scale = a.floats("scale");
-        return inputs -> {
+        double largestOffset = largestMagnitude(offset);
+        double largestScale = largestMagnitude(scale);
+        return PlainOp.bounded(inputs -> {
             PlainTensor x = inputs[0];
             int width = x.width();
             float[] in = x.asFloats();
@@ -29,20 +31,31 @@ final class ColumnOps {
                 out[i] = (in[i] - offset[offset.length == 1 ? 0 : c]) * scale[scale.length == 1 ? 0 : c];
             }
             return new PlainTensor[] {PlainTensor.floats(x.rows(), width, out)};
-        };
+        }, in -> (in[0] + largestOffset) * largestScale);
+    }
+
+    /** @return the largest magnitude among {@code values}, 0 for none */
+    private static double largestMagnitude(float[] values) {
+        double largest = 0;
+        for (float v : values) {
+            largest = Math.max(largest, Math.abs(v)); // a NaN makes NaN: no bound
+        }
+        return largest;
     }
 
     /**
      * As ONNX Runtime's Normalizer, operation for operation, so that the edges agree too: a row whose norm is 0 (all
      * zeros, or values whose squares underflow) is copied as it is, as scikit-learn's Normalizer leaves it; L2 divides
-     * each square by the sum of squares, so a square that overflows float makes the row NaN, as there.
+     * each square by the sum of squares, so a square that overflows float makes the row NaN, as there. L1 and L2 make
+     * values of at most 1 in magnitude (a float sum of magnitudes is never below one of them); MAX, which divides by
+     * the largest value and not by the largest magnitude, has no bound.
      */
     static PlainOp normalizer(NodeAttributes a) throws Unsupported {
         String norm = a.text("norm", "MAX");
         if (!norm.equals("MAX") && !norm.equals("L1") && !norm.equals("L2")) {
             throw Unsupported.at(a, "norm " + norm);
         }
-        return inputs -> {
+        return PlainOp.bounded(inputs -> {
             PlainTensor x = inputs[0];
             int width = x.width();
             float[] in = x.asFloats();
@@ -56,7 +69,7 @@ final class ColumnOps {
                 }
             }
             return new PlainTensor[] {PlainTensor.floats(x.rows(), width, out)};
-        };
+        }, in -> norm.equals("MAX") ? Double.POSITIVE_INFINITY : 1);
     }
 
     private static float largest(float[] in, int at, int width) {
@@ -101,7 +114,8 @@ final class ColumnOps {
         if (imputed.length == 0) {
             throw Unsupported.at(a, "no imputed_value_floats (integer imputation is not run in plain Java)");
         }
-        return inputs -> {
+        double largestImputed = largestMagnitude(imputed);
+        return PlainOp.bounded(inputs -> {
             PlainTensor x = inputs[0];
             if (x.type() != PlainTensor.Type.FLOAT) {
                 throw new IllegalArgumentException("Imputer of floats given " + x.type());
@@ -117,6 +131,6 @@ final class ColumnOps {
                 out[i] = missing ? imputed[imputed.length == 1 ? 0 : i % width] : in[i];
             }
             return new PlainTensor[] {PlainTensor.floats(x.rows(), width, out)};
-        };
+        }, in -> Math.max(in[0], largestImputed));
     }
 }

@@ -10,11 +10,12 @@ public final class Coefficients {
     /**
      * 2<sup>127</sup>, half of float's range: while a score's products and intercept add up in magnitude below it, no
      * partial sum can overflow float, in whatever order or grouping it is added and whether its products are rounded
-     * or fused. At or beyond it, whether the score is finite depends on how MLAS's GEMM adds it, which is not one
-     * order: ONNX Runtime 1.29 pairs a single row's products (its M = 1 kernel) and fuses a batch's into
-     * multiply-adds, so the same row can be refused alone and answered in a batch (issue 61, item 9).
+     * or fused. At or beyond it, whether the score is finite depends on how it is added, and MLAS's GEMM adds it in
+     * more than one order: ONNX Runtime 1.29 pairs a single row's products (its M = 1 kernel) and fuses a batch's into
+     * multiply-adds, so the same row can be refused alone and answered in a batch (issue 61, item 9). Such a row is
+     * refused before any engine runs ({@link #orderless}).
      */
-    static final float ORDERLESS = 0x1p127f;
+    public static final float ORDERLESS = 0x1p127f;
 
     private final int rows;
     private final int features;
@@ -52,19 +53,43 @@ public final class Coefficients {
         return intercepts[r];
     }
 
-    /**
-     * @return score {@code r} of the input row {@code x[at, at + features)}, in float; NaN where its terms add up to
-     *         {@link #ORDERLESS} or more in magnitude (or one is not finite), whose value is the GEMM's to say
-     */
+    /** @return score {@code r} of the input row {@code x[at, at + features)}, in float */
     public float score(int r, float[] x, int at) {
         float sum = 0;
+        int w = r * features;
+        for (int j = 0; j < features; j++) {
+            sum += x[at + j] * values[w + j];
+        }
+        return sum + intercepts[r];
+    }
+
+    /**
+     * @return whether score {@code r} of the input row {@code x[at, at + features)} has terms (its products and its
+     *         intercept) that add up to {@link #ORDERLESS} or more in magnitude, so that whether it is finite depends
+     *         on the order of adding: their magnitudes summed in float, in order (a product that overflows counts as
+     *         infinite; a NaN, which makes the score NaN in every order, does not count)
+     */
+    public boolean orderless(int r, float[] x, int at) {
         float size = Math.abs(intercepts[r]);
         int w = r * features;
         for (int j = 0; j < features; j++) {
-            float product = x[at + j] * values[w + j];
-            sum += product;
-            size += Math.abs(product);
+            size += Math.abs(x[at + j] * values[w + j]);
         }
-        return size < ORDERLESS ? sum + intercepts[r] : Float.NaN;
+        return size >= ORDERLESS;
+    }
+
+    /**
+     * @param input the largest magnitude an input element can have
+     * @return the largest magnitude score {@code r}'s terms can add up to, as {@link #orderless} sums them, for any
+     *         input row within {@code input}: in double, widened by every float rounding that sum can make
+     */
+    public double largestSize(int r, double input) {
+        double size = Math.abs(intercepts[r]);
+        int w = r * features;
+        for (int j = 0; j < features; j++) {
+            double weight = Math.abs(values[w + j]);
+            size += weight == 0 ? 0 : input * weight; // a zero weight makes no term, whatever the input
+        }
+        return size * (1 + (features + 2) * 0x1p-23);
     }
 }
