@@ -22,12 +22,20 @@ public final class Batch {
     private final int size;
     private final Object[] data; // per input: float[], double[], long[], int[], String[] or boolean[], row-major
     private final List<List<RangeWarning>> warnings;
+    /** Whether every row passed its signature's {@link ModelSignature#rowCheck} (a mixed batch's did not run it). */
+    private final boolean rowsChecked;
 
     private Batch(ModelSignature signature, int size, Object[] data, List<List<RangeWarning>> warnings) {
+        this(signature, size, data, warnings, false);
+    }
+
+    private Batch(
+            ModelSignature signature, int size, Object[] data, List<List<RangeWarning>> warnings, boolean rowsChecked) {
         this.signature = signature;
         this.size = size;
         this.data = data;
         this.warnings = warnings;
+        this.rowsChecked = rowsChecked;
     }
 
     /**
@@ -88,7 +96,15 @@ public final class Batch {
     private static Batch checked(Batch batch, boolean[] refused, ModelSignature.FieldErrors errors) {
         batch.signature.rowCheck().check(batch, refused, errors);
         errors.throwIfAny();
-        return batch;
+        return new Batch(batch.signature, batch.size, batch.data, batch.warnings, true);
+    }
+
+    /**
+     * @return whether every row passed the check of whole rows of {@link #signature()} ({@link ModelSignature#rowCheck}),
+     *         as a batch made from a caller's rows did; a batch mixed from checked rows (an explanation's) did not
+     */
+    public boolean rowsChecked() {
+        return rowsChecked;
     }
 
     /**

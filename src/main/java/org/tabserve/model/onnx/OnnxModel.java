@@ -221,10 +221,12 @@ final class OnnxModel implements Model {
     }
 
     private List<Prediction> predictHeld(Batch batch) {
-        // Before an engine is chosen, as the batch's own check did where it was made against this signature: a row
-        // whose answer would depend on the engine or the batch (a linear score that overflows in some order of
+        // Before an engine is chosen, as the batch's own check did where it was made against this very signature: a
+        // row whose answer would depend on the engine or the batch (a linear score that overflows in some order of
         // adding) is refused alike everywhere.
-        signature.rowCheck().refuse(batch);
+        if (batch.signature() != signature || !batch.rowsChecked()) {
+            signature.rowCheck().refuse(batch);
+        }
         List<Prediction> predictions = answers(batch, plain);
         refuseNonFinite(batch, predictions);
         return predictions;

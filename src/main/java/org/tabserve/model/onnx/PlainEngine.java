@@ -116,10 +116,10 @@ final class PlainEngine {
 
     /**
      * The model's own check of whole rows ({@link ModelSignature.RowCheck}) when its answers need a LinearClassifier
-     * or LinearRegressor: a row whose linear score's terms add up to {@link Coefficients#ORDERLESS} or more is refused
-     * before any engine runs it, since whether its score is finite depends on the order of adding, which is not the
-     * same alone and in a batch in ONNX Runtime, nor in plain Java and ONNX Runtime (issue 61, item 9). Whichever
-     * engine the model uses, ONNX Runtime's included.
+     * or LinearRegressor: a row whose linear score overflows float in some order of adding its terms
+     * ({@link Coefficients#orderless}) is refused before any engine runs it, since whether its score is finite then
+     * depends on the order of adding, which is not the same alone and in a batch in ONNX Runtime, nor in plain Java
+     * and ONNX Runtime (issue 61, item 9). Whichever engine the model uses, ONNX Runtime's included.
      *
      * @param outputs the values the model's decoder reads
      * @return the check, or {@link ModelSignature.RowCheck#NONE} when no row can reach that size (no linear operator,
@@ -171,6 +171,9 @@ final class PlainEngine {
 
         @Override
         public void check(Batch batch, boolean[] skip, ModelSignature.FieldErrors errors) {
+            if (!anyBeyond(batch)) {
+                return; // the usual batch: one pass over its numbers, nothing computed
+            }
             int first = -1;
             int last = -1;
             for (int r = 0; r < batch.size(); r++) {
@@ -180,7 +183,7 @@ final class PlainEngine {
                 }
             }
             if (first < 0) {
-                return; // the usual batch: no row beyond the safe magnitude, nothing computed
+                return; // the values beyond were in rows whose cells were refused
             }
             boolean[] orderless = orderless(batch, first, last - first + 1, skip);
             for (int r = first; r <= last; r++) {
@@ -188,6 +191,33 @@ final class PlainEngine {
                     refuse(batch, r, errors);
                 }
             }
+        }
+
+        /** @return whether one of the batch's number values is beyond {@link #safe} in magnitude (a NaN is not) */
+        private boolean anyBeyond(Batch batch) {
+            for (int i = 0; i < inputs.size(); i++) {
+                Object data = batch.data(i);
+                if (data instanceof float[] floats) {
+                    for (float v : floats) {
+                        if (Math.abs(v) > safe) {
+                            return true;
+                        }
+                    }
+                } else if (data instanceof double[] doubles) {
+                    for (double v : doubles) {
+                        if (Math.abs(v) > safe) {
+                            return true;
+                        }
+                    }
+                } else if (data instanceof long[] longs) {
+                    for (long v : longs) {
+                        if (Math.abs((double) v) > safe) {
+                            return true;
+                        }
+                    }
+                }
+            }
+            return false;
         }
 
         /** @return whether one of the row's number values is beyond {@link #safe} in magnitude (a NaN is not) */
@@ -249,21 +279,25 @@ final class PlainEngine {
             return orderless;
         }
 
-        /** Names the row's number features beyond the safe magnitude (the row itself where none is). */
+        /**
+         * Names the row's number features beyond the safe magnitude, and that magnitude: once they are within it, as
+         * the others are, the row is taken. A model with no safe magnitude (an input no node before its estimator
+         * bounds, or an intercept near float's largest) has the row itself named.
+         */
         private void refuse(Batch batch, int r, ModelSignature.FieldErrors errors) {
-            String why = " too large for this model: its score overflows float (its terms add up to 2^127 or more,"
-                    + " where the order of adding decides whether it is finite)";
-            boolean named = false;
+            String why = " too large for this model: its score overflows float (in some order of adding its terms, so"
+                    + " that whether it is finite would depend on how it is computed)";
+            if (safe <= 0) {
+                errors.add(r, "row", "the row is" + why);
+                return;
+            }
             List<Feature> features = batch.signature().features();
             for (int f = 0; f < features.size(); f++) {
-                if (features.get(f).type().isNumber() && Math.abs(batch.number(r, f)) > Math.max(safe, 0)) {
+                if (features.get(f).type().isNumber() && Math.abs(batch.number(r, f)) > safe) {
                     String name = features.get(f).name();
-                    errors.add(r, name, "'" + name + "' is" + why + "; use values nearer the training range");
-                    named = true;
+                    errors.add(
+                            r, name, "'" + name + "' is" + why + "; every value within ±" + (float) safe + " is taken");
                 }
-            }
-            if (!named) {
-                errors.add(r, "row", "the row is" + why);
             }
         }
     }

@@ -12,12 +12,17 @@ final class ColumnOps {
 
     private ColumnOps() {}
 
+    /** Scaler, whose values are at most {@code (x + |offset|) · |scale|} of inputs at most {@code x}. */
     static PlainOp scaler(NodeAttributes a) throws Unsupported, OnnxFormatException {
         float[] offset = a.floats("offset");
         float[] scale = a.floats("scale");
         double largestOffset = largestMagnitude(offset);
         double largestScale = largestMagnitude(scale);
-        return PlainOp.bounded(inputs -> {
+        return PlainOp.bounded(scaling(offset, scale), in -> (in[0] + largestOffset) * largestScale);
+    }
+
+    private static PlainOp scaling(float[] offset, float[] scale) {
+        return inputs -> {
             PlainTensor x = inputs[0];
             int width = x.width();
             float[] in = x.asFloats();
@@ -31,14 +36,14 @@ final class ColumnOps {
                 out[i] = (in[i] - offset[offset.length == 1 ? 0 : c]) * scale[scale.length == 1 ? 0 : c];
             }
             return new PlainTensor[] {PlainTensor.floats(x.rows(), width, out)};
-        }, in -> (in[0] + largestOffset) * largestScale);
+        };
     }
 
-    /** @return the largest magnitude among {@code values}, 0 for none */
+    /** @return the largest magnitude among {@code values}, 0 for none (NaN for a NaN: no bound) */
     private static double largestMagnitude(float[] values) {
         double largest = 0;
         for (float v : values) {
-            largest = Math.max(largest, Math.abs(v)); // a NaN makes NaN: no bound
+            largest = Math.max(largest, Math.abs(v));
         }
         return largest;
     }
@@ -47,15 +52,19 @@ final class ColumnOps {
      * As ONNX Runtime's Normalizer, operation for operation, so that the edges agree too: a row whose norm is 0 (all
      * zeros, or values whose squares underflow) is copied as it is, as scikit-learn's Normalizer leaves it; L2 divides
      * each square by the sum of squares, so a square that overflows float makes the row NaN, as there. L1 and L2 make
-     * values of at most 1 in magnitude (a float sum of magnitudes is never below one of them); MAX, which divides by
-     * the largest value and not by the largest magnitude, has no bound.
+     * values of at most 1 in magnitude (a float sum of magnitudes, or of squares, is never below one of its terms);
+     * MAX, which divides by the largest value and not by the largest magnitude, has no bound.
      */
     static PlainOp normalizer(NodeAttributes a) throws Unsupported {
         String norm = a.text("norm", "MAX");
         if (!norm.equals("MAX") && !norm.equals("L1") && !norm.equals("L2")) {
             throw Unsupported.at(a, "norm " + norm);
         }
-        return PlainOp.bounded(inputs -> {
+        return PlainOp.bounded(normalizing(norm), in -> norm.equals("MAX") ? Double.POSITIVE_INFINITY : 1);
+    }
+
+    private static PlainOp normalizing(String norm) {
+        return inputs -> {
             PlainTensor x = inputs[0];
             int width = x.width();
             float[] in = x.asFloats();
@@ -69,7 +78,7 @@ final class ColumnOps {
                 }
             }
             return new PlainTensor[] {PlainTensor.floats(x.rows(), width, out)};
-        }, in -> norm.equals("MAX") ? Double.POSITIVE_INFINITY : 1);
+        };
     }
 
     private static float largest(float[] in, int at, int width) {
@@ -108,6 +117,7 @@ final class ColumnOps {
         }
     }
 
+    /** Imputer, whose values are at most its inputs' or its imputed values' largest. */
     static PlainOp imputer(NodeAttributes a) throws Unsupported, OnnxFormatException {
         float[] imputed = a.floats("imputed_value_floats");
         float replaced = a.real("replaced_value_float", 0f);
@@ -115,7 +125,11 @@ final class ColumnOps {
             throw Unsupported.at(a, "no imputed_value_floats (integer imputation is not run in plain Java)");
         }
         double largestImputed = largestMagnitude(imputed);
-        return PlainOp.bounded(inputs -> {
+        return PlainOp.bounded(imputing(imputed, replaced), in -> Math.max(in[0], largestImputed));
+    }
+
+    private static PlainOp imputing(float[] imputed, float replaced) {
+        return inputs -> {
             PlainTensor x = inputs[0];
             if (x.type() != PlainTensor.Type.FLOAT) {
                 throw new IllegalArgumentException("Imputer of floats given " + x.type());
@@ -131,6 +145,6 @@ final class ColumnOps {
                 out[i] = missing ? imputed[imputed.length == 1 ? 0 : i % width] : in[i];
             }
             return new PlainTensor[] {PlainTensor.floats(x.rows(), width, out)};
-        }, in -> Math.max(in[0], largestImputed));
+        };
     }
 }

@@ -15,11 +15,11 @@ import org.tabserve.model.onnx.graph.ml.LinearRegressor;
 import org.tabserve.model.onnx.graph.ml.UnreadOperator;
 
 /**
- * The sizes of a graph's linear scores, for the rows whose answer would depend on the order of adding: each
- * LinearClassifier and LinearRegressor an answer needs, whose score's terms may add up to
- * {@link Coefficients#ORDERLESS} or more ({@link Coefficients#orderless}), and the nodes before it that make its
- * input, compiled to plain Java as for an answer. Found in two steps, so that an ordinary row costs one comparison a
- * value: {@link #safeInput()}, the largest magnitude every number input may have for no row to reach it (from each
+ * The terms of a graph's linear scores, for the rows whose answer would depend on the order of adding: each
+ * LinearClassifier and LinearRegressor an answer needs, whose score may overflow float in one order of adding its
+ * terms and not in another ({@link Coefficients#orderless}), and the nodes before it that make its input, compiled to
+ * plain Java as for an answer. Found in two steps, so that an ordinary row costs one comparison a value:
+ * {@link #safeInput()}, the largest magnitude every number input may have for no row to be orderless (from each
  * node's bound, {@link PlainGraph#bounds}), then, for a row beyond it, its linear inputs computed and its terms summed
  * ({@link #orderless}). Thread-safe.
  */
@@ -31,6 +31,7 @@ public final class LinearTerms {
     private final String[] xs;
     /** Each linear operator's coefficients. */
     private final Coefficients[] weights;
+
     private final double safeInput;
 
     private LinearTerms(PlainGraph inputs, String[] xs, Coefficients[] weights, double safeInput) {
@@ -54,14 +55,16 @@ public final class LinearTerms {
         List<Coefficients> weights = new ArrayList<>();
         for (OnnxNode node : PlainGraph.needed(graph, outputs)) {
             if (!node.domain().equals(OnnxNode.ML_DOMAIN)
-                    || !(node.opType().equals("LinearClassifier") || node.opType().equals("LinearRegressor"))) {
+                    || !(node.opType().equals("LinearClassifier")
+                            || node.opType().equals("LinearRegressor"))) {
                 continue;
             }
             NodeAttributes a = new NodeAttributes(node);
             try {
-                weights.add(node.opType().equals("LinearClassifier")
-                        ? LinearClassifier.read(a).coefficients()
-                        : LinearRegressor.read(a).coefficients());
+                weights.add(
+                        node.opType().equals("LinearClassifier")
+                                ? LinearClassifier.read(a).coefficients()
+                                : LinearRegressor.read(a).coefficients());
             } catch (UnreadOperator | OnnxFormatException e) {
                 throw Unsupported.at(a, e.getMessage());
             }
@@ -77,8 +80,8 @@ public final class LinearTerms {
     }
 
     /**
-     * @return the largest magnitude (up to float's largest) that every number input may have for no linear score's
-     *         terms to reach {@link Coefficients#ORDERLESS}, a NaN aside; -1 when no magnitude is safe (an input
+     * @return the largest magnitude (up to float's largest) that every number input may have for no linear score to
+     *         be {@link Coefficients#orderless}, a NaN aside; -1 when no magnitude is safe (an input
      *         unbounded by the nodes before the linear operator, or an intercept that large), so that every row is
      *         {@link #orderless checked}
      */
@@ -88,8 +91,8 @@ public final class LinearTerms {
 
     /**
      * @param given one tensor of {@code rows} rows per graph input, by name
-     * @return for each row, whether one of its linear scores has terms that add up to {@link Coefficients#ORDERLESS}
-     *         or more in magnitude
+     * @return for each row, whether one of its linear scores overflows float in some order of adding
+     *         ({@link Coefficients#orderless})
      * @throws IllegalArgumentException when a value's shape or type is not what an operator takes
      */
     public boolean[] orderless(Map<String, PlainTensor> given, int rows) {
@@ -112,9 +115,9 @@ public final class LinearTerms {
     }
 
     /**
-     * The largest float {@code m} for which every linear score's {@link Coefficients#largestSize} is below
-     * {@link Coefficients#ORDERLESS} when every number input is within {@code m} (text inputs unbounded): found by
-     * halving on float's bits, since each bound grows with {@code m}.
+     * The largest float {@code m} for which no linear score can be orderless ({@link Coefficients#neverOrderless})
+     * when every number input is within {@code m} (text inputs unbounded): found by halving on float's bits, since
+     * each bound grows with {@code m}.
      */
     private static double safeInput(PlainGraph inputs, String[] xs, Coefficients[] weights, Set<String> numbers) {
         if (!safe(inputs, xs, weights, numbers, 0)) {
@@ -136,8 +139,7 @@ public final class LinearTerms {
         return Float.intBitsToFloat(low);
     }
 
-    private static boolean safe(
-            PlainGraph inputs, String[] xs, Coefficients[] weights, Set<String> numbers, double m) {
+    private static boolean safe(PlainGraph inputs, String[] xs, Coefficients[] weights, Set<String> numbers, double m) {
         double[] given = new double[inputs.inputs().size()];
         for (int i = 0; i < given.length; i++) {
             given[i] = numbers.contains(inputs.inputs().get(i)) ? m : Double.POSITIVE_INFINITY;
@@ -145,7 +147,7 @@ public final class LinearTerms {
         Map<String, Double> bounds = inputs.bounds(given);
         for (int k = 0; k < weights.length; k++) {
             for (int s = 0; s < weights[k].rows(); s++) {
-                if (!(weights[k].largestSize(s, bounds.get(xs[k])) < Coefficients.ORDERLESS)) {
+                if (!weights[k].neverOrderless(s, bounds.get(xs[k]))) {
                     return false;
                 }
             }
