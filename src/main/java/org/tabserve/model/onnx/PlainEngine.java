@@ -122,9 +122,9 @@ final class PlainEngine {
      * and ONNX Runtime (issue 61, item 9). Whichever engine the model uses, ONNX Runtime's included.
      *
      * @param outputs the values the model's decoder reads
-     * @return the check, or {@link ModelSignature.RowCheck#NONE} when no row can reach that size (no linear operator,
-     *     or one that no float input can take there), or when the linear operators' inputs are not computed in plain
-     *     Java (said in the log: such a model's rows are left to its engine, as before)
+     * @return the check, or {@link ModelSignature.RowCheck#NONE} when no row can be orderless (no linear operator, or
+     *     none that a float input can make so), or when the linear operators' inputs are not computed in plain Java
+     *     (said in the log: such a model's rows are left to its engine, as before)
      */
     static ModelSignature.RowCheck rowCheck(
             String source, OnnxGraph graph, List<ModelInput> inputs, Collection<String> outputs) {
@@ -160,7 +160,10 @@ final class PlainEngine {
 
         private final LinearTerms terms;
         private final List<ModelInput> inputs;
-        /** A number input's magnitude up to which no row is orderless: a row within it costs a comparison a value. */
+        /**
+         * A number input's magnitude up to which no row is orderless: a row within it costs a comparison a value. Below
+         * 0 where none is safe: every row is computed.
+         */
         private final double safe;
 
         LinearOverflow(LinearTerms terms, List<ModelInput> inputs) {
@@ -195,6 +198,9 @@ final class PlainEngine {
 
         /** @return whether one of the batch's number values is beyond {@link #safe} in magnitude (a NaN is not) */
         private boolean anyBeyond(Batch batch) {
+            if (safe < 0) {
+                return true; // a NaN too may be imputed into a score that no magnitude keeps safe
+            }
             for (int i = 0; i < inputs.size(); i++) {
                 Object data = batch.data(i);
                 if (data instanceof float[] floats) {
@@ -222,6 +228,9 @@ final class PlainEngine {
 
         /** @return whether one of the row's number values is beyond {@link #safe} in magnitude (a NaN is not) */
         private boolean beyond(Batch batch, int r) {
+            if (safe < 0) {
+                return true;
+            }
             for (int i = 0; i < inputs.size(); i++) {
                 int width = inputs.get(i).width();
                 int at = r * width;
