@@ -8,8 +8,8 @@ import java.util.List;
  * batch is the one place where what a caller sent meets what the model takes: a number where text belongs or the
  * reverse, a missing value where none is allowed, a fraction or an overflow for an integer, a value out of float
  * range, text too long, or an unknown category the model refuses: each is a field error naming the field and its row,
- * all of them listed at once ({@code CellChecker} checks each cell). An unknown category the model takes is a warning
- * on its row instead.
+ * all of them listed at once ({@code CellChecker} checks each cell), with the rows the model's own check of whole rows
+ * refuses ({@link ModelSignature.RowCheck}). An unknown category the model takes is a warning on its row instead.
  *
  * <p>Parsers hand over each row as cells in {@link ModelSignature#features()} order, each cell typed as its format
  * says: {@code null} for a missing value, a {@link Number}, a {@link String} or a {@link Boolean}. Text formats (CSV,
@@ -22,12 +22,20 @@ public final class Batch {
     private final int size;
     private final Object[] data; // per input: float[], double[], long[], int[], String[] or boolean[], row-major
     private final List<List<RangeWarning>> warnings;
+    /** Whether every row passed its signature's {@link ModelSignature#rowCheck} (a mixed batch's did not run it). */
+    private final boolean rowsChecked;
 
     private Batch(ModelSignature signature, int size, Object[] data, List<List<RangeWarning>> warnings) {
+        this(signature, size, data, warnings, false);
+    }
+
+    private Batch(
+            ModelSignature signature, int size, Object[] data, List<List<RangeWarning>> warnings, boolean rowsChecked) {
         this.signature = signature;
         this.size = size;
         this.data = data;
         this.warnings = warnings;
+        this.rowsChecked = rowsChecked;
     }
 
     /**
@@ -41,6 +49,7 @@ public final class Batch {
         Object[] data = allocate(signature, size);
         List<List<RangeWarning>> warnings = new ArrayList<>(size);
         ModelSignature.FieldErrors errors = new ModelSignature.FieldErrors();
+        boolean[] refused = null; // the rows with a refused cell, which the model's row check leaves alone
         List<Feature> features = signature.features();
         for (int r = 0; r < size; r++) {
             Object[] cells = rows.get(r);
@@ -51,6 +60,7 @@ public final class Batch {
                         "row",
                         "row has " + cells.length + " values; the model takes " + features.size() + ": "
                                 + signature.featureNames());
+                refused = refused(refused, size, r);
                 warnings.add(rowWarnings);
                 continue;
             }
@@ -62,13 +72,39 @@ public final class Batch {
                             input.features().get(c), cells[f], data[i], r * input.width() + c, rowWarnings);
                     if (problem != null) {
                         errors.add(r, features.get(f).name(), problem);
+                        refused = refused(refused, size, r);
                     }
                 }
             }
             warnings.add(rowWarnings.isEmpty() ? List.of() : List.copyOf(rowWarnings));
         }
+        return checked(new Batch(signature, size, data, warnings), refused, errors);
+    }
+
+    /** @return {@code refused} (made for {@code size} rows when null) with row {@code r} marked */
+    private static boolean[] refused(boolean[] refused, int size, int r) {
+        boolean[] marked = refused == null ? new boolean[size] : refused;
+        marked[r] = true;
+        return marked;
+    }
+
+    /**
+     * @return the batch, once the model's own check of whole rows ({@link ModelSignature#rowCheck}) has seen every row
+     *         whose cells were taken
+     * @throws ModelException listing every problem found, the cells' and the rows'
+     */
+    private static Batch checked(Batch batch, boolean[] refused, ModelSignature.FieldErrors errors) {
+        batch.signature.rowCheck().check(batch, refused, errors);
         errors.throwIfAny();
-        return new Batch(signature, size, data, warnings);
+        return new Batch(batch.signature, batch.size, batch.data, batch.warnings, true);
+    }
+
+    /**
+     * @return whether every row passed the check of whole rows of {@link #signature()} ({@link ModelSignature#rowCheck}),
+     *         as a batch made from a caller's rows did; a batch mixed from checked rows (an explanation's) did not
+     */
+    public boolean rowsChecked() {
+        return rowsChecked;
     }
 
     /**
@@ -104,6 +140,7 @@ public final class Batch {
         int width = features.size();
         float[] flat = new float[Math.multiplyExact(rows.length, width)];
         ModelSignature.FieldErrors errors = new ModelSignature.FieldErrors();
+        boolean[] refused = null;
         for (int r = 0; r < rows.length; r++) {
             double[] row = rows[r];
             if (row.length != width) {
@@ -115,19 +152,20 @@ public final class Batch {
                 for (int i = width; i < row.length; i++) {
                     errors.add(r, "[" + i + "]", "unexpected value at position " + (i + 1) + ": " + wrongCount);
                 }
+                refused = refused(refused, rows.length, r);
             }
             for (int i = 0; i < Math.min(width, row.length); i++) {
                 String problem = ModelSignature.valueProblem(features.get(i), row[i]);
                 if (problem != null) {
                     errors.add(r, features.get(i), problem);
+                    refused = refused(refused, rows.length, r);
                 } else {
                     flat[r * width + i] = (float) row[i];
                 }
             }
         }
-        errors.throwIfAny();
         List<List<RangeWarning>> none = java.util.Collections.nCopies(rows.length, List.of());
-        return new Batch(signature, rows.length, new Object[] {flat}, none);
+        return checked(new Batch(signature, rows.length, new Object[] {flat}, none), refused, errors);
     }
 
     /** Which cells of a mixed batch come from the explained row rather than from another row ({@link #mixed}). */

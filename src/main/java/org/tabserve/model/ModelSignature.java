@@ -24,6 +24,7 @@ public final class ModelSignature {
     private final List<Feature> features;
     private final List<String> featureNames;
     private final boolean numbersOnly;
+    private final RowCheck rowCheck;
 
     /**
      * @param inputs       the graph's inputs, in the graph's order
@@ -41,6 +42,18 @@ public final class ModelSignature {
             OutputKind outputKind,
             boolean logits,
             int fixedBatch) {
+        this(inputs, task, classLabels, outputKind, logits, fixedBatch, RowCheck.NONE);
+    }
+
+    private ModelSignature(
+            List<ModelInput> inputs,
+            Task task,
+            List<String> classLabels,
+            OutputKind outputKind,
+            boolean logits,
+            int fixedBatch,
+            RowCheck rowCheck) {
+        this.rowCheck = Objects.requireNonNull(rowCheck, "rowCheck");
         this.inputs = List.copyOf(inputs);
         this.task = Objects.requireNonNull(task, "task");
         this.outputKind = Objects.requireNonNull(outputKind, "outputKind");
@@ -68,6 +81,52 @@ public final class ModelSignature {
         if (fixedBatch < 0) {
             throw new IllegalArgumentException("fixedBatch must be 0 (free) or positive, got " + fixedBatch);
         }
+    }
+
+    /**
+     * A model's own check of whole rows, beyond each cell's: what only the model can tell of a row whose cells are
+     * each fine (a linear model's row whose score overflows float in one order of adding and not in another). A
+     * {@link Batch} made against the signature runs it on every row whose cells it took, so that such a row is refused
+     * as a bad cell is, naming its fields, alone, in any batch and on every route, and left out in its place where the
+     * caller asks for the other rows' answers.
+     */
+    public interface RowCheck {
+
+        /** Takes every row. */
+        RowCheck NONE = (batch, skip, errors) -> {};
+
+        /**
+         * Adds to {@code errors} the problems of each row of {@code batch} that it refuses, by the row's index.
+         *
+         * @param skip the rows not to check (their cells were refused), or null for none
+         */
+        void check(Batch batch, boolean[] skip, FieldErrors errors);
+
+        /**
+         * Refuses the batch when it refuses any of its rows: for a batch checked against another signature, as the
+         * model checks its rows itself before it computes them.
+         *
+         * @throws ModelException of kind {@link ModelException.Kind#INVALID_INPUT} naming each refused row's fields
+         */
+        default void refuse(Batch batch) {
+            FieldErrors errors = new FieldErrors();
+            check(batch, null, errors);
+            errors.throwIfAny();
+        }
+    }
+
+    /**
+     * @return this signature with the model's own {@link RowCheck} of whole rows, which {@link #equals} leaves out: a
+     *         batch made against an equal signature of another model (another version's) is checked by the model
+     *         itself ({@link RowCheck#refuse})
+     */
+    public ModelSignature withRowCheck(RowCheck check) {
+        return new ModelSignature(inputs, task, classLabels, outputKind, logits, fixedBatch, check);
+    }
+
+    /** @return the model's own check of whole rows ({@link RowCheck#NONE} by default) */
+    public RowCheck rowCheck() {
+        return rowCheck;
     }
 
     /** @return the graph's inputs, in the graph's order */

@@ -221,6 +221,12 @@ final class OnnxModel implements Model {
     }
 
     private List<Prediction> predictHeld(Batch batch) {
+        // Before an engine is chosen, as the batch's own check did where it was made against this very signature: a
+        // row whose answer would depend on the engine or the batch (a linear score that overflows in some order of
+        // adding) is refused alike everywhere.
+        if (batch.signature() != signature || !batch.rowsChecked()) {
+            signature.rowCheck().refuse(batch);
+        }
         List<Prediction> predictions = answers(batch, plain);
         refuseNonFinite(batch, predictions);
         return predictions;
@@ -260,9 +266,7 @@ final class OnnxModel implements Model {
                     return answers;
                 }
                 // A row with no finite answer is refused, with its batch, only if ONNX Runtime finds none either:
-                // the load check tried the edges (zero, huge, tiny values), this keeps it so on any other row. A
-                // linear score whose finiteness hangs on the order of its sum is such a row too (Coefficients), so
-                // the batch gets ONNX Runtime's answers, as it would on that engine.
+                // the load check tried the edges (zero, huge, tiny values), this keeps it so on any other row.
             } catch (RuntimeException e) {
                 // Checked at load on hundreds of rows, so never expected: ONNX Runtime answers instead of a 500.
                 LOG.log(

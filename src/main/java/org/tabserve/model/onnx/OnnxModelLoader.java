@@ -216,7 +216,8 @@ public final class OnnxModelLoader {
                 keys = outputs.kind() == OutputKind.LABEL_AND_ZIPMAP ? labels.zipMapKeys(warmUp, provisional) : null;
                 classes = labels.classes(cardReader, facts, keys, warmUp, provisional);
             }
-            ModelSignature signature = new ModelSignature(inputs, task, classes, outputs.kind(), logits, fixedBatch);
+            ModelSignature signature = new ModelSignature(inputs, task, classes, outputs.kind(), logits, fixedBatch)
+                    .withRowCheck(PlainEngine.rowCheck(source, graph, inputs, outputNames));
             binder = InputBinder.sharing(env, signature);
             OutputDecoder decoder = new OutputDecoder(
                     signature, outputs, keys == null ? null : ClassLabels.orderKeys(keys, classes), zipMapTensor);

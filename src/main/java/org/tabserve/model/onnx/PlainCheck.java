@@ -21,8 +21,8 @@ import org.tabserve.model.onnx.plain.Unsupported;
  * (the card's background and example rows and {@value #GENERATED} rows drawn within the card's ranges and categories,
  * an eighth of the values missing where a feature may be, then the {@link EdgeRows}: zeros, overflowing squares,
  * denormals), in batches of one and of {@link PlainEngine#MAX_ROWS}, and all at once when the graph runs batches of
- * every size ({@link PlainEngine#takesEveryBatch}); a row neither answers finitely agrees, and so does an edge row the
- * plain graph leaves to ONNX Runtime (no finite answer in plain Java: the model then asks ONNX Runtime). Any other answer keeps the
+ * every size ({@link PlainEngine#takesEveryBatch}); a row neither answers finitely agrees, and a row the model refuses
+ * of any caller (its cells, or its whole row: {@link PlainEngine#rowCheck}) is not tried. Any other answer keeps the
  * model on ONNX Runtime, and says why. Where ONNX Runtime is known to be wrong ({@link OrtKnownErrors}), the plain engine is checked with that error
  * made on purpose, and then answers every batch, with the error named on the engine's note. The setting
  * {@link Engine#SETTING} = {@code onnxruntime} keeps every model on ONNX Runtime.
@@ -64,11 +64,10 @@ final class PlainCheck {
             return;
         }
         List<Object[]> rows = rows(model.card(), signature);
-        int ordinary = rows.size();
         if (!rows.isEmpty()) {
             rows.addAll(valid(EdgeRows.of(signature.features(), rows.get(0)), signature));
         }
-        String mismatch = mismatch(model, checked, signature, rows, ordinary);
+        String mismatch = mismatch(model, checked, signature, rows);
         if (mismatch != null) {
             LOG.log(
                     System.Logger.Level.INFO,
@@ -189,15 +188,8 @@ final class PlainCheck {
         };
     }
 
-    /**
-     * @param ordinary how many of the rows, first, are the card's and drawn ones: the {@link EdgeRows} after them may
-     *                 also be left to ONNX Runtime (a plain answer of null, which the model then asks ONNX Runtime
-     *                 for: a linear score whose terms reach {@code Coefficients.ORDERLESS}), where an ordinary row may
-     *                 not
-     * @return the first difference between the plain graph's answers and ONNX Runtime's, or null when none
-     */
-    private static String mismatch(
-            OnnxModel model, PlainEngine plain, ModelSignature signature, List<Object[]> rows, int ordinary) {
+    /** @return the first difference between the plain graph's answers and ONNX Runtime's, or null when none */
+    private static String mismatch(OnnxModel model, PlainEngine plain, ModelSignature signature, List<Object[]> rows) {
         if (rows.isEmpty()) {
             return "no row to check it on";
         }
@@ -216,9 +208,6 @@ final class PlainCheck {
                     return "row " + from + " failed: " + e.getMessage();
                 }
                 for (int r = 0; r < count; r++) {
-                    if (answers.get(r) == null && from + r >= ordinary) {
-                        continue; // left to ONNX Runtime, whose answer it then is
-                    }
                     String difference = OrtAgreement.difference(reference.get(from + r), answers.get(r));
                     if (difference != null) {
                         return "row " + (from + r) + ": " + difference;

@@ -3,12 +3,18 @@ package org.tabserve.model.onnx;
 import java.lang.reflect.Array;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.tabserve.model.Batch;
+import org.tabserve.model.Feature;
 import org.tabserve.model.ModelInput;
 import org.tabserve.model.ModelSignature;
 import org.tabserve.model.ValueType;
 import org.tabserve.model.onnx.graph.OnnxGraph;
+import org.tabserve.model.onnx.graph.ml.Coefficients;
+import org.tabserve.model.onnx.plain.LinearTerms;
 import org.tabserve.model.onnx.plain.PlainGraph;
 import org.tabserve.model.onnx.plain.PlainTensor;
 import org.tabserve.model.onnx.plain.Unsupported;
@@ -22,9 +28,12 @@ import org.tabserve.model.onnx.plain.Unsupported;
  * ({@link PlainGraph#cheaperInLargeBatches}: the tree ensembles and the SVM, measured) runs batches of every size here;
  * any other keeps batches of more than {@value #MAX_ROWS} rows on ONNX Runtime, except where ONNX Runtime is known to
  * be wrong ({@link OrtKnownErrors}: {@link #everyBatch}). The choice follows from the graph alone, never from a
- * timing, so a model's answers never depend on the machine's load.
+ * timing, so a model's answers never depend on the machine's load. A batch's rows are given to a plain graph one way,
+ * for the engine and for the check of a linear model's rows that runs before any engine ({@link #rowCheck}).
  */
 final class PlainEngine {
+
+    private static final System.Logger LOG = System.getLogger(PlainEngine.class.getName());
 
     /**
      * The most rows a plain run takes for a graph not {@link PlainGraph#cheaperInLargeBatches cheaper in large
@@ -53,11 +62,7 @@ final class PlainEngine {
             throw new Unsupported("it takes a fixed batch of " + signature.fixedBatch() + " rows, which ONNX Runtime"
                     + " runs padded");
         }
-        for (ModelInput input : signature.inputs()) {
-            if (input.type() == ValueType.INT32 || input.type() == ValueType.BOOL) {
-                throw new Unsupported("input '" + input.name() + "' of type " + input.type());
-            }
-        }
+        takes(signature.inputs());
         PlainGraph plain = PlainGraph.compile(graph, outputs);
         return new PlainEngine(plain, signature, plain.cheaperInLargeBatches() ? Integer.MAX_VALUE : MAX_ROWS);
     }
@@ -67,9 +72,17 @@ final class PlainEngine {
      * the graph as it is (no operator writes its inputs), a part of one copied.
      */
     RunOutputs run(Batch batch, int from, int count) {
+        return RunOutputs.of(graph.run(given(signature.inputs(), batch, from, count)));
+    }
+
+    /**
+     * @return rows {@code [from, from + count)} of the batch as a plain graph's inputs, by name: an input the rows
+     *         fill whole as it is (no operator writes its inputs), a part of one copied
+     */
+    static Map<String, PlainTensor> given(List<ModelInput> inputs, Batch batch, int from, int count) {
         Map<String, PlainTensor> given = new HashMap<>();
-        for (int i = 0; i < signature.inputs().size(); i++) {
-            ModelInput input = signature.inputs().get(i);
+        for (int i = 0; i < inputs.size(); i++) {
+            ModelInput input = inputs.get(i);
             int width = input.width();
             int lo = from * width;
             int hi = (from + count) * width;
@@ -84,12 +97,218 @@ final class PlainEngine {
             };
             given.put(input.name(), input.rank() == 1 ? tensor.asRank1() : tensor);
         }
-        return RunOutputs.of(graph.run(given));
+        return given;
+    }
+
+    /** @throws Unsupported for an input of a type no plain graph is given */
+    private static void takes(List<ModelInput> inputs) throws Unsupported {
+        for (ModelInput input : inputs) {
+            if (input.type() == ValueType.INT32 || input.type() == ValueType.BOOL) {
+                throw new Unsupported("input '" + input.name() + "' of type " + input.type());
+            }
+        }
     }
 
     /** @return the same engine for batches of every size: for a graph on which ONNX Runtime is known to be wrong */
     PlainEngine everyBatch() {
         return new PlainEngine(graph, signature, Integer.MAX_VALUE);
+    }
+
+    /**
+     * The model's own check of whole rows ({@link ModelSignature.RowCheck}) when its answers need a LinearClassifier
+     * or LinearRegressor: a row whose linear score overflows float in some order of adding its terms
+     * ({@link Coefficients#orderless}) is refused before any engine runs it, since whether its score is finite then
+     * depends on the order of adding, which is not the same alone and in a batch in ONNX Runtime, nor in plain Java
+     * and ONNX Runtime (issue 61, item 9). Whichever engine the model uses, ONNX Runtime's included.
+     *
+     * @param outputs the values the model's decoder reads
+     * @return the check, or {@link ModelSignature.RowCheck#NONE} when no row can be orderless (no linear operator, or
+     *     none that a float input can make so), or when the linear operators' inputs are not computed in plain Java
+     *     (said in the log: such a model's rows are left to its engine, as before)
+     */
+    static ModelSignature.RowCheck rowCheck(
+            String source, OnnxGraph graph, List<ModelInput> inputs, Collection<String> outputs) {
+        LinearTerms terms;
+        try {
+            takes(inputs);
+            Set<String> numbers = new HashSet<>();
+            inputs.stream().filter(i -> i.type().isNumber()).forEach(i -> numbers.add(i.name()));
+            terms = LinearTerms.compile(graph, outputs, numbers);
+        } catch (Unsupported e) {
+            if (graph.nodes().stream()
+                    .anyMatch(node -> node.opType().equals("LinearClassifier")
+                            || node.opType().equals("LinearRegressor"))) {
+                LOG.log(
+                        System.Logger.Level.INFO,
+                        "{0}: rows whose linear score overflows float in some order of adding are not refused before"
+                                + " its engine runs them; their answer may depend on the batch ({1})",
+                        source,
+                        e.getMessage());
+            }
+            return ModelSignature.RowCheck.NONE;
+        }
+        if (terms == null
+                || (terms.safeInput() >= Float.MAX_VALUE
+                        && inputs.stream().noneMatch(i -> i.type() == ValueType.DOUBLE))) {
+            return ModelSignature.RowCheck.NONE;
+        }
+        return new LinearOverflow(terms, inputs);
+    }
+
+    /** {@link #rowCheck}'s check of a model whose linear scores some rows can make orderless. */
+    private static final class LinearOverflow implements ModelSignature.RowCheck {
+
+        private final LinearTerms terms;
+        private final List<ModelInput> inputs;
+        /**
+         * A number input's magnitude up to which no row is orderless: a row within it costs a comparison a value. Below
+         * 0 where none is safe: every row is computed.
+         */
+        private final double safe;
+
+        LinearOverflow(LinearTerms terms, List<ModelInput> inputs) {
+            this.terms = terms;
+            this.inputs = inputs;
+            this.safe = terms.safeInput();
+        }
+
+        @Override
+        public void check(Batch batch, boolean[] skip, ModelSignature.FieldErrors errors) {
+            if (!anyBeyond(batch)) {
+                return; // the usual batch: one pass over its numbers, nothing computed
+            }
+            int first = -1;
+            int last = -1;
+            for (int r = 0; r < batch.size(); r++) {
+                if ((skip == null || !skip[r]) && beyond(batch, r)) {
+                    first = first < 0 ? r : first;
+                    last = r;
+                }
+            }
+            if (first < 0) {
+                return; // the values beyond were in rows whose cells were refused
+            }
+            boolean[] orderless = orderless(batch, first, last - first + 1, skip);
+            for (int r = first; r <= last; r++) {
+                if (orderless[r - first]) {
+                    refuse(batch, r, errors);
+                }
+            }
+        }
+
+        /** @return whether one of the batch's number values is beyond {@link #safe} in magnitude (a NaN is not) */
+        private boolean anyBeyond(Batch batch) {
+            if (safe < 0) {
+                return true; // a NaN too may be imputed into a score that no magnitude keeps safe
+            }
+            for (int i = 0; i < inputs.size(); i++) {
+                Object data = batch.data(i);
+                if (data instanceof float[] floats) {
+                    for (float v : floats) {
+                        if (Math.abs(v) > safe) {
+                            return true;
+                        }
+                    }
+                } else if (data instanceof double[] doubles) {
+                    for (double v : doubles) {
+                        if (Math.abs(v) > safe) {
+                            return true;
+                        }
+                    }
+                } else if (data instanceof long[] longs) {
+                    for (long v : longs) {
+                        if (Math.abs((double) v) > safe) {
+                            return true;
+                        }
+                    }
+                }
+            }
+            return false;
+        }
+
+        /** @return whether one of the row's number values is beyond {@link #safe} in magnitude (a NaN is not) */
+        private boolean beyond(Batch batch, int r) {
+            if (safe < 0) {
+                return true;
+            }
+            for (int i = 0; i < inputs.size(); i++) {
+                int width = inputs.get(i).width();
+                int at = r * width;
+                Object data = batch.data(i);
+                if (data instanceof float[] floats) {
+                    for (int c = at; c < at + width; c++) {
+                        if (Math.abs(floats[c]) > safe) {
+                            return true;
+                        }
+                    }
+                } else if (data instanceof double[] doubles) {
+                    for (int c = at; c < at + width; c++) {
+                        if (Math.abs(doubles[c]) > safe) {
+                            return true;
+                        }
+                    }
+                } else if (data instanceof long[] longs) {
+                    for (int c = at; c < at + width; c++) {
+                        if (Math.abs((double) longs[c]) > safe) {
+                            return true;
+                        }
+                    }
+                }
+            }
+            return false;
+        }
+
+        /**
+         * @return for rows {@code [from, from + count)}, whether each is beyond the safe magnitude and orderless: the
+         *     rows computed at once, or, where the plain graph cannot take one of them (a row whose cells were
+         *     refused), each row beyond alone; a row it cannot take alone is left to the engine
+         */
+        private boolean[] orderless(Batch batch, int from, int count, boolean[] skip) {
+            boolean[] orderless = new boolean[count];
+            boolean[] all = null;
+            try {
+                all = terms.orderless(given(inputs, batch, from, count), count);
+            } catch (RuntimeException e) {
+                // computed row by row below
+            }
+            for (int r = from; r < from + count; r++) {
+                if ((skip != null && skip[r]) || !beyond(batch, r)) {
+                    continue;
+                }
+                if (all != null) {
+                    orderless[r - from] = all[r - from];
+                    continue;
+                }
+                try {
+                    orderless[r - from] = terms.orderless(given(inputs, batch, r, 1), 1)[0];
+                } catch (RuntimeException e) {
+                    // a row the plain graph cannot take: its engine answers it, or refuses it, as before
+                }
+            }
+            return orderless;
+        }
+
+        /**
+         * Names the row's number features beyond the safe magnitude, and that magnitude: once they are within it, as
+         * the others are, the row is taken. A model with no safe magnitude (an input no node before its estimator
+         * bounds, or an intercept near float's largest) has the row itself named.
+         */
+        private void refuse(Batch batch, int r, ModelSignature.FieldErrors errors) {
+            String why = " too large for this model: its score overflows float (in some order of adding its terms, so"
+                    + " that whether it is finite would depend on how it is computed)";
+            if (safe <= 0) {
+                errors.add(r, "row", "the row is" + why);
+                return;
+            }
+            List<Feature> features = batch.signature().features();
+            for (int f = 0; f < features.size(); f++) {
+                if (features.get(f).type().isNumber() && Math.abs(batch.number(r, f)) > safe) {
+                    String name = features.get(f).name();
+                    errors.add(
+                            r, name, "'" + name + "' is" + why + "; every value within ±" + (float) safe + " is taken");
+                }
+            }
+        }
     }
 
     /** @return elements {@code [lo, hi)} of the array {@code data}, copied into an array of the same type */

@@ -12,9 +12,16 @@ final class ColumnOps {
 
     private ColumnOps() {}
 
+    /** Scaler, whose values are at most {@code (x + |offset|) · |scale|} of inputs at most {@code x}. */
     static PlainOp scaler(NodeAttributes a) throws Unsupported, OnnxFormatException {
         float[] offset = a.floats("offset");
         float[] scale = a.floats("scale");
+        double largestOffset = largestMagnitude(offset);
+        double largestScale = largestMagnitude(scale);
+        return PlainOp.bounded(scaling(offset, scale), in -> (in[0] + largestOffset) * largestScale);
+    }
+
+    private static PlainOp scaling(float[] offset, float[] scale) {
         return inputs -> {
             PlainTensor x = inputs[0];
             int width = x.width();
@@ -32,16 +39,31 @@ final class ColumnOps {
         };
     }
 
+    /** @return the largest magnitude among {@code values}, 0 for none (NaN for a NaN: no bound) */
+    private static double largestMagnitude(float[] values) {
+        double largest = 0;
+        for (float v : values) {
+            largest = Math.max(largest, Math.abs(v));
+        }
+        return largest;
+    }
+
     /**
      * As ONNX Runtime's Normalizer, operation for operation, so that the edges agree too: a row whose norm is 0 (all
      * zeros, or values whose squares underflow) is copied as it is, as scikit-learn's Normalizer leaves it; L2 divides
-     * each square by the sum of squares, so a square that overflows float makes the row NaN, as there.
+     * each square by the sum of squares, so a square that overflows float makes the row NaN, as there. L1 and L2 make
+     * values of at most 1 in magnitude (a float sum of magnitudes, or of squares, is never below one of its terms);
+     * MAX, which divides by the largest value and not by the largest magnitude, has no bound.
      */
     static PlainOp normalizer(NodeAttributes a) throws Unsupported {
         String norm = a.text("norm", "MAX");
         if (!norm.equals("MAX") && !norm.equals("L1") && !norm.equals("L2")) {
             throw Unsupported.at(a, "norm " + norm);
         }
+        return PlainOp.bounded(normalizing(norm), in -> norm.equals("MAX") ? Double.POSITIVE_INFINITY : 1);
+    }
+
+    private static PlainOp normalizing(String norm) {
         return inputs -> {
             PlainTensor x = inputs[0];
             int width = x.width();
@@ -95,12 +117,18 @@ final class ColumnOps {
         }
     }
 
+    /** Imputer, whose values are at most its inputs' or its imputed values' largest. */
     static PlainOp imputer(NodeAttributes a) throws Unsupported, OnnxFormatException {
         float[] imputed = a.floats("imputed_value_floats");
         float replaced = a.real("replaced_value_float", 0f);
         if (imputed.length == 0) {
             throw Unsupported.at(a, "no imputed_value_floats (integer imputation is not run in plain Java)");
         }
+        double largestImputed = largestMagnitude(imputed);
+        return PlainOp.bounded(imputing(imputed, replaced), in -> Math.max(in[0], largestImputed));
+    }
+
+    private static PlainOp imputing(float[] imputed, float replaced) {
         return inputs -> {
             PlainTensor x = inputs[0];
             if (x.type() != PlainTensor.Type.FLOAT) {

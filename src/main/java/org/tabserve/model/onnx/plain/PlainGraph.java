@@ -33,7 +33,7 @@ public final class PlainGraph {
      * A compiled node: its operator, the names it reads at run time (not initializers), their slots, and the slots it
      * writes.
      */
-    private record Step(PlainOp op, String[] reads, int[] from, int[] to) {}
+    private record Step(PlainOp op, String[] reads, int[] from, int[] to, boolean copies) {}
 
     /**
      * The operators that copy values, a row costing about the same in either engine: they neither make nor spoil a
@@ -73,6 +73,53 @@ public final class PlainGraph {
      * @throws Unsupported naming the first needed node, or the first value, that plain Java does not compute
      */
     public static PlainGraph compile(OnnxGraph graph, Collection<String> outputs) throws Unsupported {
+        List<OnnxNode> run = needed(graph, outputs);
+        List<String> inputNames =
+                graph.inputs().stream().map(input -> input.name()).toList();
+        Map<String, Integer> slot = new HashMap<>();
+        inputNames.forEach(name -> slot.putIfAbsent(name, slot.size()));
+        for (OnnxNode node : run) {
+            node.outputs().forEach(name -> slot.putIfAbsent(name, slot.size()));
+        }
+        List<Step> steps = new ArrayList<>();
+        boolean cheaper = false;
+        boolean dearer = false;
+        for (OnnxNode node : run) {
+            List<String> reads = new ArrayList<>();
+            for (String in : node.inputs()) {
+                if (!in.isEmpty() && !graph.initializers().containsKey(in)) {
+                    reads.add(in);
+                }
+            }
+            int[] from = new int[reads.size()];
+            for (int i = 0; i < from.length; i++) {
+                from[i] = slot.computeIfAbsent(reads.get(i), name -> slot.size()); // else never written: a run says so
+            }
+            int[] to = node.outputs().stream().mapToInt(slot::get).toArray();
+            PlainOp op = operator(node, graph);
+            boolean copies = COPIES.contains(node.opType());
+            if (!copies) {
+                cheaper |= op.cheaperInLargeBatches();
+                dearer |= !op.cheaperInLargeBatches();
+            }
+            steps.add(new Step(op, reads.toArray(String[]::new), from, to, copies));
+        }
+        int[] outputSlots =
+                outputs.stream().mapToInt(name -> slot.getOrDefault(name, -1)).toArray();
+        return new PlainGraph(
+                inputNames,
+                steps.toArray(Step[]::new),
+                List.copyOf(outputs),
+                outputSlots,
+                slot.size(),
+                cheaper && !dearer);
+    }
+
+    /**
+     * @return the nodes that {@code outputs} depend on, in the graph's order
+     * @throws Unsupported naming a value that no node makes and that is neither an input nor an initializer
+     */
+    static List<OnnxNode> needed(OnnxGraph graph, Collection<String> outputs) throws Unsupported {
         Map<String, OnnxNode> producers = new HashMap<>();
         for (OnnxNode node : graph.nodes()) {
             for (String out : node.outputs()) {
@@ -98,48 +145,13 @@ public final class PlainGraph {
                 wanted.addAll(node.inputs());
             }
         }
-        List<String> inputNames =
-                graph.inputs().stream().map(input -> input.name()).toList();
-        Map<String, Integer> slot = new HashMap<>();
-        inputNames.forEach(name -> slot.putIfAbsent(name, slot.size()));
         List<OnnxNode> run = new ArrayList<>();
         for (OnnxNode node : graph.nodes()) {
             if (needed.contains(node)) {
                 run.add(node);
-                node.outputs().forEach(name -> slot.putIfAbsent(name, slot.size()));
             }
         }
-        List<Step> steps = new ArrayList<>();
-        boolean cheaper = false;
-        boolean dearer = false;
-        for (OnnxNode node : run) {
-            List<String> reads = new ArrayList<>();
-            for (String in : node.inputs()) {
-                if (!in.isEmpty() && !graph.initializers().containsKey(in)) {
-                    reads.add(in);
-                }
-            }
-            int[] from = new int[reads.size()];
-            for (int i = 0; i < from.length; i++) {
-                from[i] = slot.computeIfAbsent(reads.get(i), name -> slot.size()); // else never written: a run says so
-            }
-            int[] to = node.outputs().stream().mapToInt(slot::get).toArray();
-            PlainOp op = operator(node, graph);
-            if (!COPIES.contains(node.opType())) {
-                cheaper |= op.cheaperInLargeBatches();
-                dearer |= !op.cheaperInLargeBatches();
-            }
-            steps.add(new Step(op, reads.toArray(String[]::new), from, to));
-        }
-        int[] outputSlots =
-                outputs.stream().mapToInt(name -> slot.getOrDefault(name, -1)).toArray();
-        return new PlainGraph(
-                inputNames,
-                steps.toArray(Step[]::new),
-                List.copyOf(outputs),
-                outputSlots,
-                slot.size(),
-                cheaper && !dearer);
+        return run;
     }
 
     private static PlainOp operator(OnnxNode node, OnnxGraph graph) throws Unsupported {
@@ -243,6 +255,37 @@ public final class PlainGraph {
             wanted[i] = outputSlots[i] < 0 ? null : values[outputSlots[i]];
         }
         return new PlainValues(outputs, wanted);
+    }
+
+    /**
+     * The largest magnitude each wanted output's elements can have, by name, when each input's are at most
+     * {@code inputs[i]} (the graph's inputs in {@link #inputs()} order), a NaN aside: each node's bound
+     * ({@link PlainOp#bound}; a copy's is its inputs' largest), widened by 2<sup>-20</sup> for float's rounding, and
+     * infinite where it passes float's largest (where float arithmetic may make infinity) or no bound is known.
+     */
+    public Map<String, Double> bounds(double[] inputs) {
+        double[] bound = new double[slots];
+        java.util.Arrays.fill(bound, Double.POSITIVE_INFINITY);
+        System.arraycopy(inputs, 0, bound, 0, this.inputs.size());
+        for (Step step : steps) {
+            double[] in = new double[step.from().length];
+            double largest = 0;
+            for (int i = 0; i < in.length; i++) {
+                in[i] = bound[step.from()[i]];
+                largest = Math.max(largest, in[i]);
+            }
+            double out = in.length == 0 // made of initializers alone: not bounded here
+                    ? Double.POSITIVE_INFINITY
+                    : (step.copies() ? largest : step.op().bound(in)) * (1 + 0x1p-20);
+            for (int to : step.to()) {
+                bound[to] = out <= Float.MAX_VALUE ? out : Double.POSITIVE_INFINITY; // NaN: unbounded too
+            }
+        }
+        Map<String, Double> wanted = new HashMap<>();
+        for (int i = 0; i < outputSlots.length; i++) {
+            wanted.put(outputs.get(i), outputSlots[i] < 0 ? Double.POSITIVE_INFINITY : bound[outputSlots[i]]);
+        }
+        return wanted;
     }
 
     /** @return the graph's input names, in order */

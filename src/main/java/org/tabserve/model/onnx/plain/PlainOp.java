@@ -22,4 +22,29 @@ interface PlainOp {
     default boolean cheaperInLargeBatches() {
         return false;
     }
+
+    /**
+     * The largest magnitude an element of the node's outputs can have when each input's elements are at most
+     * {@code inputs[i]} in magnitude (a NaN aside, which stays NaN or is replaced), computed exactly, before float's
+     * rounding ({@link PlainGraph#bounds} widens it by that): what lets a row's size be checked on the model's inputs
+     * alone ({@link LinearTerms}). Infinite by default: no bound known.
+     */
+    default double bound(double[] inputs) {
+        return Double.POSITIVE_INFINITY;
+    }
+
+    /** @return {@code op} whose outputs are at most {@code bound} of its inputs' bounds in magnitude */
+    static PlainOp bounded(PlainOp op, java.util.function.ToDoubleFunction<double[]> bound) {
+        return new PlainOp() {
+            @Override
+            public PlainTensor[] apply(PlainTensor[] inputs) {
+                return op.apply(inputs);
+            }
+
+            @Override
+            public double bound(double[] inputs) {
+                return bound.applyAsDouble(inputs);
+            }
+        };
+    }
 }

@@ -8,13 +8,13 @@ package org.tabserve.model.onnx.graph.ml;
 public final class Coefficients {
 
     /**
-     * 2<sup>127</sup>, half of float's range: while a score's products and intercept add up in magnitude below it, no
-     * partial sum can overflow float, in whatever order or grouping it is added and whether its products are rounded
-     * or fused. At or beyond it, whether the score is finite depends on how MLAS's GEMM adds it, which is not one
-     * order: ONNX Runtime 1.29 pairs a single row's products (its M = 1 kernel) and fuses a batch's into
-     * multiply-adds, so the same row can be refused alone and answered in a batch (issue 61, item 9).
+     * Float's largest value, which a score's sum must stay below in every order of adding for its finiteness not to
+     * depend on the order: MLAS's GEMM adds a score in more than one order (ONNX Runtime 1.29 pairs a single row's
+     * products, its M = 1 kernel, and fuses a batch's into multiply-adds), so a row whose sum overflows in one order
+     * and not in another was refused alone and answered in a batch (issue 61, item 9). Such a row is refused before
+     * any engine runs ({@link #orderless}).
      */
-    static final float ORDERLESS = 0x1p127f;
+    public static final float ORDERLESS = Float.MAX_VALUE;
 
     private final int rows;
     private final int features;
@@ -52,19 +52,57 @@ public final class Coefficients {
         return intercepts[r];
     }
 
-    /**
-     * @return score {@code r} of the input row {@code x[at, at + features)}, in float; NaN where its terms add up to
-     *         {@link #ORDERLESS} or more in magnitude (or one is not finite), whose value is the GEMM's to say
-     */
+    /** @return score {@code r} of the input row {@code x[at, at + features)}, in float */
     public float score(int r, float[] x, int at) {
         float sum = 0;
-        float size = Math.abs(intercepts[r]);
         int w = r * features;
         for (int j = 0; j < features; j++) {
-            float product = x[at + j] * values[w + j];
-            sum += product;
-            size += Math.abs(product);
+            sum += x[at + j] * values[w + j];
         }
-        return size < ORDERLESS ? sum + intercepts[r] : Float.NaN;
+        return sum + intercepts[r];
+    }
+
+    /**
+     * Whether score {@code r} of the input row {@code x[at, at + features)} overflows float in some order of adding
+     * its terms (its products and its intercept), rounded or fused: every partial sum is a sum of some of the terms,
+     * so the largest is the sum of its positive terms or of its negative ones, from which float's rounding can stray
+     * by {@code (n + 2)·2^-23} of all the terms' magnitudes. The terms are exact in double. A NaN, which makes the
+     * score NaN in every order, does not count; an infinite input does.
+     *
+     * @return whether that largest partial sum, widened by the rounding, reaches {@link #ORDERLESS}
+     */
+    public boolean orderless(int r, float[] x, int at) {
+        double positive = Math.max(intercepts[r], 0);
+        double negative = Math.max(-intercepts[r], 0);
+        int w = r * features;
+        for (int j = 0; j < features; j++) {
+            double term = (double) x[at + j] * values[w + j];
+            if (term > 0) {
+                positive += term;
+            } else {
+                negative -= term; // a NaN makes negative NaN, and the comparison below false
+            }
+        }
+        return Math.max(positive, negative) + (positive + negative) * rounding() >= ORDERLESS;
+    }
+
+    /**
+     * @param input the largest magnitude an input element can have
+     * @return whether no input row within {@code input} makes score {@code r} {@link #orderless}: the intercept's and
+     *         the products' magnitudes at most, widened by the rounding, stay below {@link #ORDERLESS}
+     */
+    public boolean neverOrderless(int r, double input) {
+        double size = Math.abs(intercepts[r]);
+        int w = r * features;
+        for (int j = 0; j < features; j++) {
+            double weight = Math.abs(values[w + j]);
+            size += weight == 0 ? 0 : input * weight; // a zero weight makes no term, whatever the input
+        }
+        return size * (1 + rounding()) < ORDERLESS;
+    }
+
+    /** @return how far, relative to its terms' magnitudes, float's rounding can take a partial sum: (n + 2)·2^-23 */
+    private double rounding() {
+        return (features + 2) * 0x1p-23;
     }
 }
