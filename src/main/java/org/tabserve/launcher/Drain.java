@@ -5,6 +5,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.ObjIntConsumer;
+import org.tabserve.launcher.output.ProcessOutput;
 
 /**
  * The stop that loses no request behind a load balancer: on SIGTERM the web app's readiness turns 503 at once (the
@@ -25,10 +26,14 @@ final class Drain {
     private final CountDownLatch cut = new CountDownLatch(1);
     private final ObjIntConsumer<String> exit;
 
-    /** @param window how long to serve on after SIGTERM, with readiness 503; zero stops at once */
+    /**
+     * @param window how long to serve on after SIGTERM, with readiness 503; zero stops at once (a signal once the stop
+     *               has begun exits after its line is said, on a stderr that may not take it: {@link ProcessOutput})
+     */
     Drain(Duration window) {
         this(window, (line, status) -> {
-            System.err.println("tabserve: " + line);
+            ProcessOutput.say(line);
+            ProcessOutput.flush();
             System.exit(status);
         });
     }

@@ -20,12 +20,14 @@ import org.eclipse.jetty.server.RequestLog;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.tabserve.launcher.output.ProcessOutput;
 
 /**
  * Runs the WAR on embedded Jetty 12 (ee10), deployed as any container deploys it. It only builds, starts and stops
  * the server: on SIGTERM it drains ({@link Drain}: readiness 503, still serving, for {@code --drain-seconds}), and
  * then, or at once on SIGINT, it stops accepting connections, lets requests in flight finish (up to
- * {@link #STOP_TIMEOUT}) and exits 0; when the app cannot serve its model it exits 1 with one line saying why.
+ * {@link #STOP_TIMEOUT}) and exits 0; when the app cannot serve its model it exits 1 with one line saying why. No
+ * thread of the server waits for its output ({@link ProcessOutput}).
  */
 public final class EmbeddedServer {
 
@@ -50,6 +52,7 @@ public final class EmbeddedServer {
     static final String CLIENT_ABORTS = "client_aborts";
     static final String HEADERS_REFUSED = "headers_refused";
     static final String ACCESS_LOG_DROPPED = "access_log_dropped";
+    static final String LOG_DROPPED = "log_dropped";
     /** The context init-parameter through which the web app learns the model path. */
     static final String MODEL_PARAMETER = "tabserve.model";
     /** The context init-parameters through which the web app learns its model repository's settings. */
@@ -70,16 +73,6 @@ public final class EmbeddedServer {
     private static final String CACHE_LINE_BYTES = "org.eclipse.jetty.util.cacheLineBytes";
     /** Held so that its level is not lost to garbage collection. */
     private static final Logger JETTY_LOG = Logger.getLogger("org.eclipse.jetty");
-    /**
-     * The access log's stdout: a few milliseconds' lines in one {@code write} call from a thread of its own (println
-     * makes two per line, and encodes through two buffers), with no request thread waiting for another's or for
-     * stdout (a line stdout has no room for is dropped and counted). Jetty's log line is ASCII except for what a
-     * client sent in its headers, written as UTF-8.
-     */
-    private static final AccessLogWriter ACCESS_LOG =
-            new AccessLogWriter(new java.io.FileOutputStream(java.io.FileDescriptor.out), EmbeddedServer::sayAside);
-    /** How long the launcher waits, as it exits, for stdout to take the access log's last lines. */
-    static final Duration EXIT_FLUSH = Duration.ofSeconds(2);
 
     private EmbeddedServer() {}
 
@@ -95,7 +88,8 @@ public final class EmbeddedServer {
         // The prediction log's masked columns are masked here too: a query (GET /predict?sex=...) carries their values.
         // Built on a thread of its own from here on, while this one makes the server (AccessLogAhead).
         QueryValueMask mask = new QueryValueMask(options.accessLogMask());
-        AccessLogAhead accessLog = AccessLogAhead.start(() -> accessLog(line -> ACCESS_LOG.write(mask.apply(line))));
+        AccessLogAhead accessLog =
+                AccessLogAhead.start(() -> accessLog(line -> ProcessOutput.accessLog(mask.apply(line))));
         Server server = new Server();
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
@@ -162,7 +156,9 @@ public final class EmbeddedServer {
                         HEADERS_REFUSED,
                         headersRefused,
                         ACCESS_LOG_DROPPED,
-                        ACCESS_LOG.dropped()));
+                        ProcessOutput.accessLogDropped(),
+                        LOG_DROPPED,
+                        ProcessOutput.logDropped()));
         MinimumResponseRate responseRate = new MinimumResponseRate(
                 options.minResponseRate(), options.minRequestRateGrace(), responsesCut, bodyRate);
         // A request whose client went away (a reset stream, a closed connection) is marked for the access log.
@@ -252,7 +248,9 @@ public final class EmbeddedServer {
         if (System.getProperty(LOG_FORMAT) == null) {
             System.setProperty(LOG_FORMAT, "%1$tF %1$tT %4$s %3$s: %5$s%6$s%n"); // one line per record
         }
-        if (System.getProperty("java.util.logging.config.file") == null) {
+        boolean ownLogging = System.getProperty("java.util.logging.config.file") == null
+                && System.getProperty("java.util.logging.config.class") == null;
+        if (ownLogging) {
             JETTY_LOG.setLevel(Level.WARNING); // Jetty's start-up chatter; the ready line says what matters
         }
         presetReferencesPerCacheLine();
@@ -270,18 +268,22 @@ public final class EmbeddedServer {
             System.out.print(LauncherUsage.TEXT);
             return;
         }
+        if (ownLogging) { // an operator's logging configuration is theirs to bound
+            ProcessOutput.takeOverConsoleLogging();
+        }
+        // From here on the launcher's lines are said in order with the log's ("see the log above"), never waiting.
         Server server = create(options, war);
         Optional<String> portTaken = PortsFirst.open(server, options);
         if (portTaken.isPresent()) {
-            System.err.println("tabserve: " + portTaken.get());
+            ProcessOutput.say(portTaken.get());
+            ProcessOutput.flush();
             System.exit(1);
             return;
         }
         try {
             server.start();
         } catch (Exception e) {
-            System.err.println(
-                    "tabserve: cannot start on " + options.host() + ":" + options.port() + ": " + e.getMessage());
+            ProcessOutput.say("cannot start on " + options.host() + ":" + options.port() + ": " + e.getMessage());
             stopQuietly(server);
             System.exit(1);
             return;
@@ -290,8 +292,7 @@ public final class EmbeddedServer {
         ServletContext context = webapp.getServletContext();
         Object failure = context.getAttribute(MODEL_FAILURE);
         if (failure != null || !webapp.isAvailable()) {
-            System.err.println(
-                    "tabserve: " + (failure != null ? failure : "the web app failed to start; see the log above"));
+            ProcessOutput.say(failure != null ? failure.toString() : "the web app failed to start; see the log above");
             stopQuietly(server);
             System.exit(1);
             return;
@@ -300,7 +301,7 @@ public final class EmbeddedServer {
             try {
                 ahead.built(); // before the ready line: a log that cannot be built fails the start, not a request
             } catch (IllegalStateException e) {
-                System.err.println("tabserve: " + e.getMessage());
+                ProcessOutput.say(e.getMessage());
                 stopQuietly(server);
                 System.exit(1);
                 return;
@@ -311,14 +312,14 @@ public final class EmbeddedServer {
         StopSignals.onStop(signal -> {
             String said = drain.onSignal(signal, () -> stopQuietly(server));
             if (said != null) {
-                System.err.println("tabserve: " + said);
+                ProcessOutput.say(said);
             }
         });
         if (System.getProperty(SecondJvm.WAR_PROPERTY) != null) { // this is the second JVM of a start: see SecondJvm
             FirstJvmStop.watch(System.in, () -> {
                 String said = drain.onPassedOnStop(() -> stopQuietly(server));
                 if (said != null) {
-                    System.err.println("tabserve: " + said);
+                    ProcessOutput.say(said);
                 }
             });
         }
@@ -326,7 +327,7 @@ public final class EmbeddedServer {
         System.out.flush();
 
         server.join();
-        ACCESS_LOG.flush(EXIT_FLUSH); // the last requests' lines, which the log's writer would write a few ms later
+        ProcessOutput.flush(); // the last requests' and records' lines, which the writers would write a few ms later
         System.exit(0);
     }
 
@@ -361,18 +362,8 @@ public final class EmbeddedServer {
         try {
             server.stop();
         } catch (Exception e) {
-            System.err.println("tabserve: error while stopping: " + e);
+            ProcessOutput.say("error while stopping: " + e);
         }
-        ACCESS_LOG.flush(EXIT_FLUSH);
-    }
-
-    /**
-     * Says {@code line} on stderr from a thread of its own, so that the request thread that has it said never waits
-     * for stderr, which may be as full as stdout (often the same pipe).
-     */
-    private static void sayAside(String line) {
-        Thread say = new Thread(() -> System.err.println("tabserve: " + line), "tabserve-notice");
-        say.setDaemon(true);
-        say.start();
+        ProcessOutput.flush();
     }
 }

@@ -39,6 +39,7 @@ class ContextKeysTest {
         assertEquals(org.tabserve.serving.monitor.TabserveMetrics.HEADERS_REFUSED, EmbeddedServer.HEADERS_REFUSED);
         assertEquals(
                 org.tabserve.serving.monitor.TabserveMetrics.ACCESS_LOG_DROPPED, EmbeddedServer.ACCESS_LOG_DROPPED);
+        assertEquals(org.tabserve.serving.monitor.TabserveMetrics.LOG_DROPPED, EmbeddedServer.LOG_DROPPED);
     }
 
     @Test

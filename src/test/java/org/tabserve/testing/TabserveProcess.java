@@ -253,6 +253,25 @@ public final class TabserveProcess implements RunningServer {
         return process.exitValue();
     }
 
+    /**
+     * Sends SIGTERM without reading the process's output again (after {@link #stopReadingOutput()}: a stop while the
+     * log shipper is stalled) and waits for the exit; the output is read again once it has exited, or has not in time.
+     *
+     * @return the exit status
+     * @throws IllegalStateException when it did not exit in time (it is then killed)
+     */
+    public int terminateUnread(Duration timeout) throws InterruptedException {
+        process.toHandle().destroy();
+        boolean exited = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        readOutputAgain();
+        if (!exited) {
+            process.destroyForcibly().waitFor();
+            throw new IllegalStateException("tabserve did not exit within " + timeout + " of SIGTERM");
+        }
+        reader.join(5_000);
+        return process.exitValue();
+    }
+
     /** Waits for the process to end by itself. @return the exit status */
     public int awaitExit(Duration timeout) throws InterruptedException {
         readOutputAgain();

@@ -138,11 +138,13 @@ public final class TabserveMetrics {
     public static final String HEADERS_REFUSED = "headers_refused";
     /** The launcher's counter of access log lines dropped because stdout took no more. */
     public static final String ACCESS_LOG_DROPPED = "access_log_dropped";
+    /** The launcher's counter of the server's own log lines dropped because stderr took no more. */
+    public static final String LOG_DROPPED = "log_dropped";
 
     /**
      * Exposes the counters the launcher keeps below the web app under {@code java -jar} (a container has none): its
-     * {@link #RESPONSES_CUT}, {@link #CLIENT_ABORTS}, {@link #HEADERS_REFUSED} and {@link #ACCESS_LOG_DROPPED}, as
-     * numbers the launcher updates.
+     * {@link #RESPONSES_CUT}, {@link #CLIENT_ABORTS}, {@link #HEADERS_REFUSED}, {@link #ACCESS_LOG_DROPPED} and
+     * {@link #LOG_DROPPED}, as numbers the launcher updates.
      *
      * @param counters the launcher's counters by name; one that is missing or not a number is left out
      */
@@ -167,6 +169,11 @@ public final class TabserveMetrics {
                 "Access log lines dropped because stdout took no more (a full pipe nobody reads) rather than"
                         + " making requests wait",
                 counters.get(ACCESS_LOG_DROPPED));
+        counterOf(
+                "tabserve_log_dropped",
+                "The server's own log lines (stderr) dropped because stderr took no more (a full pipe nobody reads)"
+                        + " rather than making the threads that log them wait",
+                counters.get(LOG_DROPPED));
     }
 
     private void counterOf(String name, String help, Object value) {

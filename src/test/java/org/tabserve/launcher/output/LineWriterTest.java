@@ -1,4 +1,4 @@
-package org.tabserve.launcher;
+package org.tabserve.launcher.output;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -15,7 +15,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -25,13 +24,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
- * The access log's writer: no request thread writes, waits for another's write or for the stream, and every line
- * queued comes out whole, once.
+ * The writer of the access log and of the server's log: no thread that writes a line writes to the stream, waits for
+ * another's write or for the stream, and every line queued comes out whole, once, in order, or is counted as dropped.
  */
-class AccessLogWriterTest {
+class LineWriterTest {
 
     /** A stream that records each write call, as the bytes of that call. */
-    private static class Recording extends OutputStream {
+    static class Recording extends OutputStream {
         final List<byte[]> writes = new ArrayList<>();
 
         @Override
@@ -52,7 +51,7 @@ class AccessLogWriterTest {
     }
 
     /** A stream whose first write stalls until released, as a write to a full pipe. */
-    private static class Stalling extends Recording {
+    static class Stalling extends Recording {
         final CountDownLatch inWrite = new CountDownLatch(1);
         final CountDownLatch release = new CountDownLatch(1);
 
@@ -74,6 +73,12 @@ class AccessLogWriterTest {
         }
     }
 
+    /** A writer as the access log's, which says its drops nowhere in these tests (another writer's stream). */
+    private static LineWriter accessLog(OutputStream out) {
+        LineWriter elsewhere = new LineWriter(OutputStream.nullOutputStream(), StandardCharsets.UTF_8, "test-null", "");
+        return new LineWriter(out, StandardCharsets.UTF_8, "tabserve-access-log", "dropping", elsewhere);
+    }
+
     @Test
     void aLineReachesTheStreamFromTheLogsOwnThreadNotTheRequests() throws Exception {
         List<String> writers = new ArrayList<>();
@@ -84,7 +89,7 @@ class AccessLogWriterTest {
                 super.write(bytes, offset, length);
             }
         };
-        AccessLogWriter log = new AccessLogWriter(out, line -> {});
+        LineWriter log = accessLog(out);
         log.write("a line");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (out.text().isEmpty() && System.nanoTime() < deadline) {
@@ -100,7 +105,7 @@ class AccessLogWriterTest {
     @Test
     void linesThatArriveWhileTheStreamIsBusyDoNotWaitAndGoOutInOneWrite() throws Exception {
         Stalling out = new Stalling();
-        AccessLogWriter log = new AccessLogWriter(out, line -> {});
+        LineWriter log = accessLog(out);
         log.write("first");
         assertTrue(out.inWrite.await(30, TimeUnit.SECONDS), "the log's thread writes the first line");
         // These return although the stream is held (a lock held across each write made them wait)
@@ -122,30 +127,26 @@ class AccessLogWriterTest {
 
     /**
      * Issue 61, finding 3: stdout a pipe nobody reads held every request once the queue was full. Past its bound a
-     * request's line is dropped, counted and said once, and the request thread goes on; the lines queued before come
-     * out whole, in order, once the stream takes lines again, and so do the next ones.
+     * request's line is dropped, counted and said once on the other writer's stream (the access log's on stderr's),
+     * and the request thread goes on; the lines queued before come out whole, in order, once the stream takes lines
+     * again, and so do the next ones.
      */
     @Test
-    void pastItsBoundALineIsDroppedCountedAndSaidOnceAndTheRequestThreadNeverWaits() throws Exception {
+    void pastItsBoundALineIsDroppedCountedAndSaidOnceElsewhereAndTheThreadNeverWaits() throws Exception {
         Stalling out = new Stalling();
-        List<String> said = new CopyOnWriteArrayList<>();
-        AccessLogWriter log = new AccessLogWriter(out, said::add);
+        Recording err = new Recording();
+        LineWriter stderr = new LineWriter(err, StandardCharsets.UTF_8, "test-stderr", "stderr's notice");
+        LineWriter log = new LineWriter(out, StandardCharsets.UTF_8, "test-stdout", "stdout's notice", stderr);
         log.write("first");
         assertTrue(out.inWrite.await(30, TimeUnit.SECONDS), "the log's thread is held in its first write");
         String padding = "x".repeat(6_000);
-        int lines = AccessLogWriter.MAX_QUEUED_BYTES / padding.length() + 100;
-        assertTimeoutPreemptively(
-                Duration.ofSeconds(60),
-                () -> {
-                    for (int i = 0; i < lines; i++) {
-                        log.write(i + " " + padding);
-                    }
-                },
-                "a request thread waited for the stream");
+        int lines = LineWriter.MAX_QUEUED_BYTES / padding.length() + 100;
+        writeWithoutWaiting(log, lines, padding);
         long dropped = log.dropped().get();
         assertTrue(dropped >= 100 && dropped < lines, dropped + " of " + lines + " lines dropped");
-        assertTrue(log.queuedBytes() <= AccessLogWriter.MAX_QUEUED_BYTES, "queued " + log.queuedBytes() + " bytes");
-        assertEquals(List.of(AccessLogWriter.DROPPING), said, "said once, at the first line dropped");
+        assertTrue(log.queuedBytes() <= LineWriter.MAX_QUEUED_BYTES, "queued " + log.queuedBytes() + " bytes");
+        assertTrue(stderr.flush(Duration.ofSeconds(30)));
+        assertEquals("stdout's notice\n", err.text(), "said once, on the other stream, at the first line dropped");
         assertFalse(log.flush(Duration.ofMillis(200)), "a flush gives up on a stream that takes nothing");
         out.release.countDown();
         assertTrue(log.flush(Duration.ofSeconds(30)));
@@ -160,13 +161,80 @@ class AccessLogWriterTest {
         }
         assertEquals("after", text[text.length - 1], "the log goes on once the stream takes lines again");
         assertEquals(0, log.queuedBytes());
-        assertEquals(1, said.size(), "said once only");
+        assertEquals("stdout's notice\n", err.text(), "said once only");
+        assertEquals(0, stderr.dropped().get());
+    }
+
+    /**
+     * The server's log on stderr, whose notice cannot go elsewhere: said once on its own stream, queued past the bound
+     * that the lines it tells of found full, so that it comes out where they begin to be missing; later drops are only
+     * counted.
+     */
+    @Test
+    void aWriterWithNowhereElseToSayItSaysItsDropsOnceWhereTheLinesBeginToBeMissing() throws Exception {
+        Stalling out = new Stalling();
+        LineWriter log = new LineWriter(out, StandardCharsets.UTF_8, "test-stderr", "lines are missing from here");
+        log.write("first");
+        assertTrue(out.inWrite.await(30, TimeUnit.SECONDS), "the log's thread is held in its first write");
+        String padding = "x".repeat(6_000);
+        int lines = LineWriter.MAX_QUEUED_BYTES / padding.length() + 100;
+        writeWithoutWaiting(log, lines, padding);
+        long dropped = log.dropped().get();
+        assertTrue(dropped >= 100 && dropped < lines, dropped + " of " + lines + " lines dropped");
+        assertTrue(
+                log.queuedBytes() <= LineWriter.MAX_QUEUED_BYTES + 100,
+                "queued " + log.queuedBytes() + " bytes: the bound and the one notice");
+        out.release.countDown();
+        assertTrue(log.flush(Duration.ofSeconds(30)));
+        writeWithoutWaiting(log, 1, "after");
+        assertTrue(log.flush(Duration.ofSeconds(30)));
+        String[] text = out.text().split("\n");
+        long kept = lines - dropped;
+        assertEquals(1 + kept + 1 + 1, text.length);
+        for (int i = 0; i < kept; i++) {
+            assertEquals(i + " " + padding, text[i + 1], "line " + i + " whole, once, in order");
+        }
+        assertEquals("lines are missing from here", text[(int) kept + 1], "said after the lines kept, before the next");
+        assertEquals("0 after", text[text.length - 1]);
+        assertEquals(dropped, log.dropped().get());
+    }
+
+    /** Writes {@code lines} lines, failing if the thread waits for the stream. */
+    private static void writeWithoutWaiting(LineWriter log, int lines, String padding) {
+        assertTimeoutPreemptively(
+                Duration.ofSeconds(60),
+                () -> {
+                    for (int i = 0; i < lines; i++) {
+                        log.write(i + " " + padding);
+                    }
+                },
+                "a thread waited for the stream");
+    }
+
+    /**
+     * The launcher flushes both logs as it exits, then java.util.logging flushes the server's as the JVM shuts down:
+     * on a stream that takes nothing, the second does not wait again.
+     */
+    @Test
+    void aFlushDoesNotWaitAgainForAStreamThatTookNothingSinceTheLastGaveUp() throws Exception {
+        Stalling out = new Stalling();
+        LineWriter log = accessLog(out);
+        log.write("first");
+        assertTrue(out.inWrite.await(30, TimeUnit.SECONDS));
+        log.write("second");
+        assertFalse(log.flush(Duration.ofMillis(200)));
+        long start = System.nanoTime();
+        assertFalse(log.flush(Duration.ofSeconds(60)), "the stream still takes nothing");
+        assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(30), "the second flush waited");
+        out.release.countDown();
+        assertTrue(log.flush(Duration.ofSeconds(30)), "it waits again once the stream took a line");
+        assertEquals("first\nsecond\n", out.text());
     }
 
     @Test
     void aFlushWritesEveryLineQueuedBeforeIt() {
         Recording out = new Recording();
-        AccessLogWriter log = new AccessLogWriter(out, line -> {});
+        LineWriter log = accessLog(out);
         log.write("one");
         log.write("two");
         log.write("three");
@@ -177,7 +245,7 @@ class AccessLogWriterTest {
     @Test
     void linesFromManyThreadsComeOutWholeAndOnceEachOrAreCountedAsDropped() throws Exception {
         Recording out = new Recording();
-        AccessLogWriter log = new AccessLogWriter(out, line -> {});
+        LineWriter log = accessLog(out);
         int threads = 8;
         int lines = 5_000;
         ExecutorService pool = Executors.newFixedThreadPool(threads);
@@ -189,8 +257,7 @@ class AccessLogWriterTest {
                 start.await();
                 for (int i = 0; i < lines; i++) {
                     // lengths from a few bytes to over a write's limit, and text beyond ASCII
-                    String padding =
-                            i % 997 == 0 ? "x".repeat(AccessLogWriter.MAX_WRITE_BYTES + i) : "é".repeat(i % 40);
+                    String padding = i % 997 == 0 ? "x".repeat(LineWriter.MAX_WRITE_BYTES + i) : "é".repeat(i % 40);
                     log.write(thread + " " + i + " " + padding + " end");
                 }
                 return null;
@@ -209,7 +276,7 @@ class AccessLogWriterTest {
             String[] parts = line.split(" ", 4);
             assertEquals(4, parts.length, line.length() > 80 ? line.substring(0, 80) : line);
             int i = Integer.parseInt(parts[1]);
-            String padding = i % 997 == 0 ? "x".repeat(AccessLogWriter.MAX_WRITE_BYTES + i) : "é".repeat(i % 40);
+            String padding = i % 997 == 0 ? "x".repeat(LineWriter.MAX_WRITE_BYTES + i) : "é".repeat(i % 40);
             assertEquals(padding + " end", parts[2] + " " + parts[3], "line " + parts[0] + " " + i + " whole");
             seen.merge(parts[0] + " " + i, 1, Integer::sum);
         }
@@ -219,7 +286,7 @@ class AccessLogWriterTest {
         assertTrue(seen.values().stream().allMatch(n -> n == 1), "no line written twice");
         for (byte[] write : out.writes) {
             assertTrue(
-                    write.length <= AccessLogWriter.MAX_WRITE_BYTES
+                    write.length <= LineWriter.MAX_WRITE_BYTES
                             || new String(write, StandardCharsets.UTF_8).indexOf('\n') == write.length - 1,
                     "a write over the limit holds one long line only");
         }
@@ -237,7 +304,7 @@ class AccessLogWriterTest {
                 super.write(bytes, offset, length);
             }
         };
-        AccessLogWriter log = new AccessLogWriter(out, line -> {});
+        LineWriter log = accessLog(out);
         log.write("lost");
         assertTrue(log.flush(Duration.ofSeconds(30)));
         log.write("kept");

@@ -1,48 +1,52 @@
-package org.tabserve.launcher;
+package org.tabserve.launcher.output;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
+import java.nio.charset.Charset;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.Consumer;
 
 /**
- * Writes access log lines to a stream from a thread of its own, a few milliseconds' lines in one {@code write}, so
- * that no request thread makes a system call for its line or ever waits for the stream: a {@code write} per line was
- * about 1.3 µs of each single-row request's 40 µs of CPU (bench/RESULTS.notes.md, "Single-row CPU, round 4"), a lock
- * held across each line's {@code write} made every request thread queue behind one that the scheduler had paused
- * mid-write, and a stream that took no more lines (stdout a full pipe nobody read) held every request for ever
- * (issue 61, finding 3).
+ * Writes lines to a stream that may stall (stdout or stderr: a pipe that a stalled log shipper or a paused pager
+ * stopped reading) from a thread of its own, a few milliseconds' lines in one {@code write}, so that no thread that
+ * writes a line makes a system call for it or ever waits for the stream. The launcher's access log (stdout) and the
+ * server's own log (stderr: java.util.logging's records, {@link LineWriterHandler}, and the launcher's lines) are
+ * written by one each.
  * <p>
- * A request thread adds its line to a queue and goes on; the writer wakes when a line arrives after a quiet spell,
- * waits {@link #GATHER_NANOS} for the lines that follow it (unless a write's worth is queued already), and writes
- * what is queued, in writes of at most
- * {@link #MAX_WRITE_BYTES}. So a line reaches the stream at most a few milliseconds after its request ended, whole,
- * once, in the order the requests ended. The queue is bounded: past {@link #MAX_QUEUED_BYTES} (a stream that takes
- * lines more slowly than requests end: a full pipe, a stopped reader) a request's line is dropped and counted
- * ({@link #dropped()}), and the first drop is said once; the request thread never waits. {@link #flush} hands what is
- * queued to the writer before the launcher exits, waiting a bounded time for it.
+ * For the access log, a {@code write} per line was about 1.3 µs of each single-row request's 40 µs of CPU
+ * (bench/RESULTS.notes.md, "Single-row CPU, round 4"), a lock held across each line's {@code write} made every request
+ * thread queue behind one that the scheduler had paused mid-write, and a stream that took no more lines (stdout a full
+ * pipe nobody read) held every request for ever (issue 61, finding 3); java.util.logging's console handler, which
+ * writes stderr under a lock, held every thread that logged in the same way, and the stop that logs as it unloads.
+ * <p>
+ * A thread adds its line to a queue and goes on; the writer wakes when a line arrives after a quiet spell, waits
+ * {@link #GATHER_NANOS} for the lines that follow it (unless a write's worth is queued already), and writes what is
+ * queued, in writes of at most {@link #MAX_WRITE_BYTES}. So a line reaches the stream at most a few milliseconds after
+ * it was written, whole, once, in the order the lines were queued. The queue is bounded: past
+ * {@link #MAX_QUEUED_BYTES} (a stream that takes lines more slowly than they come: a full pipe, a stopped reader) a
+ * line is dropped and counted ({@link #dropped()}), and the first drop is said once, by a notice queued past the bound
+ * (on this stream, where the lines begin to be missing, or on another writer's); the thread never waits.
+ * {@link #flush} hands what is queued to the writer before the launcher exits, waiting a bounded time for it.
  */
-final class AccessLogWriter {
+public final class LineWriter {
 
     /** Most bytes gathered into one write; more lines go in the next write. */
-    static final int MAX_WRITE_BYTES = 64 << 10;
+    public static final int MAX_WRITE_BYTES = 64 << 10;
     /** Most bytes of lines waiting for the writer; past it a line is dropped. */
-    static final int MAX_QUEUED_BYTES = 1 << 20;
+    public static final int MAX_QUEUED_BYTES = 1 << 20;
     /** How long the writer gathers the lines that follow the first before it writes them. */
     static final long GATHER_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
-    /** What is said, once, at the first line dropped. */
-    static final String DROPPING = "the access log's output (stdout) takes no more lines (a full pipe: is anything"
-            + " reading it?); its lines are dropped from now on while it does not, rather than making requests wait,"
-            + " and counted in tabserve_access_log_dropped_total";
 
     private final OutputStream out;
-    private final Consumer<String> notice;
+    private final Charset charset;
+    /** The line said once, at the first line dropped, and the writer it is said on (this one or another). */
+    private final String notice;
+
+    private final LineWriter noticeOn;
     private final ConcurrentLinkedQueue<byte[]> pending = new ConcurrentLinkedQueue<>();
     /** Bytes of the lines in {@link #pending}, and of those being added to it. */
     private final AtomicLong queuedBytes = new AtomicLong();
@@ -52,39 +56,66 @@ final class AccessLogWriter {
     private final AtomicLong handedLines = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicBoolean said = new AtomicBoolean();
+    /** {@link #handedLines} when a flush last gave up waiting for the stream; -1 before any did. */
+    private volatile long handedWhenGivenUp = -1;
 
     /** The writer's buffer, touched only by the writer's thread. */
     private byte[] buffer = new byte[8 << 10];
 
     private final Thread writer;
-    /** Whether the writer is parked until a line arrives (a request thread then wakes it). */
+    /** Whether the writer is parked until a line arrives (the thread that queues one then wakes it). */
     private volatile boolean idle;
 
     /**
-     * Starts the writer's daemon thread, {@code tabserve-access-log}.
+     * Starts the writer's daemon thread, which says its own drops on its own stream.
      *
-     * @param notice told {@link #DROPPING} once, at the first line dropped, on the request's thread: it must not wait
-     *               (for a stream that may be as full as this one)
+     * @param charset the lines' encoding
+     * @param thread  the writer thread's name
+     * @param notice  the line said once, at the first line dropped, on this stream after the lines queued before it
      */
-    AccessLogWriter(OutputStream out, Consumer<String> notice) {
+    public LineWriter(OutputStream out, Charset charset, String thread, String notice) {
+        this(out, charset, thread, notice, null);
+    }
+
+    /**
+     * Starts the writer's daemon thread, which says its drops on another writer's stream.
+     *
+     * @param noticeOn where {@code notice} is said (queued there past its bound: said although it is full), or null
+     *                 for this writer's own stream
+     */
+    public LineWriter(OutputStream out, Charset charset, String thread, String notice, LineWriter noticeOn) {
         this.out = out;
+        this.charset = charset;
         this.notice = notice;
-        this.writer = new Thread(this::run, "tabserve-access-log");
+        this.noticeOn = noticeOn == null ? this : noticeOn;
+        this.writer = new Thread(this::run, thread);
         writer.setDaemon(true);
         writer.start();
     }
 
     /** Queues {@code line} and a newline for the writer, or drops it when the queue is full; never waits. */
-    void write(String line) {
-        byte[] bytes = (line + "\n").getBytes(StandardCharsets.UTF_8);
+    public void write(String line) {
+        byte[] bytes = (line + "\n").getBytes(charset);
         if (queuedBytes.addAndGet(bytes.length) > MAX_QUEUED_BYTES) {
             queuedBytes.addAndGet(-bytes.length);
             dropped.incrementAndGet();
             if (said.compareAndSet(false, true)) {
-                notice.accept(DROPPING);
+                noticeOn.queuePastBound(notice);
             }
             return;
         }
+        queue(bytes);
+    }
+
+    /** Queues a notice however full the queue is: said once by each writer, so at most a line or two past the bound. */
+    private void queuePastBound(String line) {
+        byte[] bytes = (line + "\n").getBytes(charset);
+        queuedBytes.addAndGet(bytes.length);
+        queue(bytes);
+    }
+
+    /** Queues {@code bytes}, already counted in {@link #queuedBytes}, and wakes the writer if it is idle. */
+    private void queue(byte[] bytes) {
         queuedLines.incrementAndGet(); // before the line is in the queue: a flush that counts it waits for it
         pending.add(bytes);
         if (idle) {
@@ -94,15 +125,21 @@ final class AccessLogWriter {
 
     /**
      * Wakes the writer to write every line queued before the call (while no line is being queued) and waits for it,
-     * at most {@code wait}: the launcher's last act, which a stream that takes no more lines must not hold.
+     * at most {@code wait}: the launcher's last acts, which a stream that takes no more lines must not hold. Once a
+     * flush has given up, the next does not wait for a stream that has taken nothing since (the launcher's flush and
+     * then java.util.logging's own, as the JVM shuts down, would wait twice).
      *
      * @return whether those lines were handed to the stream in time
      */
-    boolean flush(Duration wait) {
+    public boolean flush(Duration wait) {
         long target = queuedLines.get();
+        if (handedLines.get() < target && handedLines.get() == handedWhenGivenUp) {
+            return false;
+        }
         long deadline = System.nanoTime() + wait.toNanos();
         while (handedLines.get() < target) {
             if (System.nanoTime() - deadline >= 0) {
+                handedWhenGivenUp = handedLines.get();
                 return false;
             }
             LockSupport.unpark(writer);
@@ -112,7 +149,7 @@ final class AccessLogWriter {
     }
 
     /** Lines dropped because the queue was full: read by the web app's /metrics. */
-    AtomicLong dropped() {
+    public AtomicLong dropped() {
         return dropped;
     }
 
@@ -173,7 +210,7 @@ final class AccessLogWriter {
         try {
             out.write(buffer, 0, length);
         } catch (IOException e) {
-            // stdout closed: as println would, drop the lines rather than fail the requests
+            // the stream closed: as println would, drop the lines rather than fail the threads that wrote them
         }
     }
 }
