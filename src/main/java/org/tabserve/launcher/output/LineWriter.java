@@ -126,19 +126,27 @@ public final class LineWriter {
     /**
      * Wakes the writer to write every line queued before the call (while no line is being queued) and waits for it,
      * at most {@code wait}: the launcher's last acts, which a stream that takes no more lines must not hold. Once a
-     * flush has given up, the next does not wait for a stream that has taken nothing since (the launcher's flush and
-     * then java.util.logging's own, as the JVM shuts down, would wait twice).
+     * flush has given up, the next waits at most a second for a stream that has taken nothing since, unless it takes a
+     * line meanwhile (the launcher's flush and then java.util.logging's own, as the JVM shuts down, would otherwise
+     * wait twice).
      *
      * @return whether those lines were handed to the stream in time
      */
     public boolean flush(Duration wait) {
         long target = queuedLines.get();
-        if (handedLines.get() < target && handedLines.get() == handedWhenGivenUp) {
-            return false;
-        }
-        long deadline = System.nanoTime() + wait.toNanos();
+        long start = System.nanoTime();
+        long deadline = start + wait.toNanos();
+        long givenUp = handedWhenGivenUp;
+        // A stream still stuck where the last flush gave up gets a short look only; one that takes a line meanwhile
+        // (just released: its write returning as this begins) gets the whole wait again.
+        boolean stuck = givenUp >= 0 && handedLines.get() == givenUp;
+        long stuckDeadline = start + Math.min(wait.toNanos(), STILL_STUCK_NANOS);
         while (handedLines.get() < target) {
-            if (System.nanoTime() - deadline >= 0) {
+            long now = System.nanoTime();
+            if (stuck && handedLines.get() != givenUp) {
+                stuck = false;
+            }
+            if (now - deadline >= 0 || (stuck && now - stuckDeadline >= 0)) {
                 handedWhenGivenUp = handedLines.get();
                 return false;
             }
@@ -147,6 +155,9 @@ public final class LineWriter {
         }
         return true;
     }
+
+    /** How long a flush looks at a stream that has taken nothing since the last flush gave up. */
+    private static final long STILL_STUCK_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     /** Lines dropped because the queue was full: read by the web app's /metrics. */
     public AtomicLong dropped() {

@@ -99,7 +99,7 @@ class LineWriterHandlerTest {
             handler.close(); // as java.util.logging does at the JVM's shutdown
         }
         assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(30), "the close waited for the stream");
-        out.release.countDown();
+        out.releaseAndAwait();
         assertTrue(lines.flush(Duration.ofSeconds(30)));
         assertTrue(out.text().contains("lines are missing from here\n"), "the drops said on the stream");
     }

@@ -54,6 +54,14 @@ class LineWriterTest {
     static class Stalling extends Recording {
         final CountDownLatch inWrite = new CountDownLatch(1);
         final CountDownLatch release = new CountDownLatch(1);
+        /** Counted down once the held write has returned. */
+        final CountDownLatch released = new CountDownLatch(1);
+
+        /** Lets the held write go on and waits until it has returned (so a test does not race the writer). */
+        void releaseAndAwait() throws InterruptedException {
+            release.countDown();
+            assertTrue(released.await(30, TimeUnit.SECONDS), "the held write returned");
+        }
 
         @Override
         public void write(byte[] bytes, int offset, int length) throws IOException {
@@ -68,6 +76,9 @@ class LineWriterTest {
                 } catch (InterruptedException e) {
                     throw new AssertionError(e);
                 }
+                super.write(bytes, offset, length);
+                released.countDown();
+                return;
             }
             super.write(bytes, offset, length);
         }
@@ -115,7 +126,7 @@ class LineWriterTest {
             }
         });
         assertEquals(List.of(), List.copyOf(out.writes), "nothing written while the stream is busy");
-        out.release.countDown();
+        out.releaseAndAwait();
         assertTrue(log.flush(Duration.ofSeconds(30)));
         StringBuilder expected = new StringBuilder("first\n");
         for (int i = 0; i < 1000; i++) {
@@ -148,7 +159,7 @@ class LineWriterTest {
         assertTrue(stderr.flush(Duration.ofSeconds(30)));
         assertEquals("stdout's notice\n", err.text(), "said once, on the other stream, at the first line dropped");
         assertFalse(log.flush(Duration.ofMillis(200)), "a flush gives up on a stream that takes nothing");
-        out.release.countDown();
+        out.releaseAndAwait();
         assertTrue(log.flush(Duration.ofSeconds(30)));
         log.write("after");
         assertTrue(log.flush(Duration.ofSeconds(30)));
@@ -184,7 +195,7 @@ class LineWriterTest {
         assertTrue(
                 log.queuedBytes() <= LineWriter.MAX_QUEUED_BYTES + 100,
                 "queued " + log.queuedBytes() + " bytes: the bound and the one notice");
-        out.release.countDown();
+        out.releaseAndAwait();
         assertTrue(log.flush(Duration.ofSeconds(30)));
         writeWithoutWaiting(log, 1, "after");
         assertTrue(log.flush(Duration.ofSeconds(30)));
@@ -226,7 +237,7 @@ class LineWriterTest {
         long start = System.nanoTime();
         assertFalse(log.flush(Duration.ofSeconds(60)), "the stream still takes nothing");
         assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(30), "the second flush waited");
-        out.release.countDown();
+        out.releaseAndAwait();
         assertTrue(log.flush(Duration.ofSeconds(30)), "it waits again once the stream took a line");
         assertEquals("first\nsecond\n", out.text());
     }
