@@ -6,7 +6,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-import java.util.jar.JarFile;
 
 /**
  * Whether the jars that the WAR's manifest {@code Class-Path} names beside it may stay on the JVM's class path. The
@@ -26,16 +25,6 @@ final class ClassPathBeside {
     private static final int ROOT = 0;
 
     private ClassPathBeside() {}
-
-    /**
-     * @param war the WAR the JVM was started from (its manifest read here)
-     * @return the jars its manifest names (resolved against its folder), empty for a manifest without a class path
-     */
-    static List<Path> named(Path war) throws IOException {
-        try (JarFile jar = new JarFile(war.toFile(), false)) {
-            return JettyClassPath.named(war, jar.getManifest());
-        }
-    }
 
     /**
      * @param folder the WAR's folder

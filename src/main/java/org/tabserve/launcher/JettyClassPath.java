@@ -64,6 +64,15 @@ final class JettyClassPath {
      */
     static int of(Path war, ClassLoader loader) {
         try (JarFile jar = new JarFile(war.toFile())) {
+            return of(war, jar, loader);
+        } catch (IOException | RuntimeException e) {
+            return NONE; // unreadable, or a name that is no path: the WAR's own copies, as before
+        }
+    }
+
+    /** As {@link #of(Path, ClassLoader)}, with the WAR already open as {@code jar}. */
+    static int of(Path war, JarFile jar, ClassLoader loader) {
+        try {
             Map<String, Path> named = namedJars(war, jar.getManifest());
             if (named.isEmpty()) {
                 return NONE;

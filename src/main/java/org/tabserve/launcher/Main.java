@@ -128,8 +128,8 @@ public final class Main {
      */
     static int classPathBeside(Path war, ClassLoader loader) {
         String why;
-        try {
-            List<Path> named = ClassPathBeside.named(war);
+        try (JarFile jar = new JarFile(war.toFile())) {
+            List<Path> named = JettyClassPath.named(war, jar.getManifest());
             if (named.isEmpty()) {
                 return JettyClassPath.NONE;
             }
@@ -140,7 +140,7 @@ public final class Main {
                 return JettyClassPath.NONE;
             }
             if (why == null) {
-                int held = JettyClassPath.of(war, loader);
+                int held = JettyClassPath.of(war, jar, loader);
                 if (held != JettyClassPath.NONE) {
                     return held;
                 }

@@ -89,13 +89,8 @@ final class WarCacheRoots {
         }
     }
 
-    /** Whether this process's user owns {@code path}; by uid where /proc tells it (containers often have no user name). */
+    /** Whether this process's user owns {@code path} (by uid: containers often have no user name). */
     private static boolean ownedByMe(Path path) throws IOException {
-        Path self = Path.of("/proc/self");
-        if (Files.exists(self)) {
-            return Files.getAttribute(self, "unix:uid")
-                    .equals(Files.getAttribute(path, "unix:uid", LinkOption.NOFOLLOW_LINKS));
-        }
-        return Files.getOwner(path, LinkOption.NOFOLLOW_LINKS).getName().equals(System.getProperty("user.name"));
+        return Files.getAttribute(path, "unix:uid", LinkOption.NOFOLLOW_LINKS).equals(ClassPathBeside.me());
     }
 }

@@ -17,6 +17,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Optional;
 import java.util.jar.Attributes;
+import java.util.jar.JarFile;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 import java.util.zip.ZipEntry;
@@ -135,7 +136,7 @@ class ClassPathBesideTest {
         Path war = jarNaming(temp.resolve("tabserve.war"), "tabserve/WEB-INF/lib-jetty/a.jar tabserve-classes.jar");
         assertEquals(
                 List.of(temp.resolve("tabserve/WEB-INF/lib-jetty/a.jar"), temp.resolve("tabserve-classes.jar")),
-                ClassPathBeside.named(war));
+                JettyClassPath.named(war, manifestOf(war)));
     }
 
     /**
@@ -154,6 +155,12 @@ class ClassPathBesideTest {
         // The same layout with the jar there from the start: it is read (the test above can fail).
         try (URLClassLoader loader = new URLClassLoader(new URL[] {war.toUri().toURL()}, null)) {
             assertNotNull(loader.getResource("planted.txt"));
+        }
+    }
+
+    private static Manifest manifestOf(Path war) throws IOException {
+        try (JarFile jar = new JarFile(war.toFile())) {
+            return jar.getManifest();
         }
     }
 

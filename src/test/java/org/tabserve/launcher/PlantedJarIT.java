@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.jar.JarFile;
 import java.util.jar.JarOutputStream;
 import java.util.zip.ZipEntry;
 import javax.tools.JavaCompiler;
@@ -110,7 +111,11 @@ class PlantedJarIT {
                 0,
                 new ProcessBuilder("chmod", "1777", shared.toString()).start().waitFor());
         Path war = Files.copy(TabserveProcess.war(), shared.resolve("tabserve.war"));
-        String xml = ClassPathBeside.named(war).stream()
+        List<Path> named;
+        try (JarFile jar = new JarFile(war.toFile())) {
+            named = JettyClassPath.named(war, jar.getManifest());
+        }
+        String xml = named.stream()
                 .map(Path::toString)
                 .filter(name -> name.matches(".*/WEB-INF/lib-jetty/jetty-xml-[^/]*\\.jar"))
                 .findFirst()
