@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.tabserve.model.Batch;
 import org.tabserve.model.Engine;
 import org.tabserve.model.Prediction;
@@ -30,9 +30,9 @@ class TreesCheckedThreeWaysTest {
     /** The one bound: an engine's answer and the library's. */
     static final double BOUND = 1e-6;
 
-    @ParameterizedTest
-    @ValueSource(
-            strings = {
+    /** The tree fixtures, each with the training library's own answers. */
+    static List<String> fixtures() {
+        return List.of(
                 "gb-sex",
                 "gb-species",
                 "gb-body-mass",
@@ -43,8 +43,11 @@ class TreesCheckedThreeWaysTest {
                 "hgb-body-mass",
                 "xgb-sex",
                 "xgb-species",
-                "xgb-body-mass"
-            })
+                "xgb-body-mass");
+    }
+
+    @ParameterizedTest
+    @MethodSource("fixtures")
     void plainJavaAndOnnxRuntimeEachAnswerAsTheTrainingLibrary(String fixture) throws Exception {
         LibraryAnswers library = LibraryAnswers.of(fixture);
         try (OnnxModel model = (OnnxModel) OnnxModelLoader.load(library.modelFile())) {
@@ -71,20 +74,7 @@ class TreesCheckedThreeWaysTest {
      * in their last bits (the post-transform in double, rounded).
      */
     @ParameterizedTest
-    @ValueSource(
-            strings = {
-                "gb-sex",
-                "gb-species",
-                "gb-body-mass",
-                "rf-species",
-                "rf-body-mass",
-                "hgb-sex",
-                "hgb-species",
-                "hgb-body-mass",
-                "xgb-sex",
-                "xgb-species",
-                "xgb-body-mass"
-            })
+    @MethodSource("fixtures")
     void atFloatsExtremesPlainJavaIsOnnxRuntimeToTheBitAndBothAnswerAsTheTrainingLibrary(String fixture)
             throws Exception {
         LibraryAnswers library = LibraryAnswers.extremesOf(fixture);
