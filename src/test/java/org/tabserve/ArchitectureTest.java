@@ -322,15 +322,15 @@ class ArchitectureTest {
         assertEquals(
                 List.of(),
                 found,
-                "score rows through serving.Scoring (RequestScoring.scoreRows, or hand the"
-                        + " RequestScoring to a ChunkScorer); never call a model's predict, the counters or the coverage"
+                "score rows through serving.Scoring (AnswerAssembler.scoreRows, or hand the"
+                        + " AnswerAssembler to a ChunkScorer); never call a model's predict, the counters or the coverage"
                         + " from a handler");
         assertEquals(
                 List.of(),
                 hooksCalled,
                 "explanations and the counting hooks are called by serving.Scoring's"
-                        + " RequestScoring (and the ResolvedModel it scores for) alone; a handler asks for explanations"
-                        + " through RequestScoring.scoreRows");
+                        + " AnswerAssembler (and the ResolvedModel it scores for) alone; a handler asks for explanations"
+                        + " through AnswerAssembler.scoreRows");
     }
 
     /**

@@ -14,6 +14,7 @@ import org.tabserve.model.ModelSignature;
 import org.tabserve.model.Prediction;
 import org.tabserve.model.RangeWarning;
 import org.tabserve.model.ScoredRows;
+import org.tabserve.model.answer.AnswerSource;
 
 /**
  * Writes predictions as JSON, streaming: a classifier's {@code {"label", "display_name", "probabilities": {label: p},
@@ -280,7 +281,8 @@ public final class PredictionJson {
     /**
      * A lone row's answer: row {@code row} of {@code scored} with what the request asked for beside its prediction
      * ({@link #writeExtras}), under {@link #PROBABILITIES_NOTE} what the probabilities are when tabserve made them
-     * ({@link ModelSignature#probabilityNote()}, when not null), and the answering version when not null.
+     * ({@link ModelSignature#probabilityNote()}, when not null), and the request-level fields its body carries
+     * ({@link SourceJson}; none for a null source).
      */
     public static void write(
             JsonGenerator json,
@@ -289,9 +291,9 @@ public final class PredictionJson {
             ModelCard card,
             List<RangeWarning> warnings,
             String note,
-            Long modelVersion)
+            AnswerSource source)
             throws IOException {
-        write(json, scored.prediction(row), card, warnings, scored, row, note, modelVersion);
+        write(json, scored.prediction(row), card, warnings, scored, row, note, source);
     }
 
     private static void write(
@@ -302,7 +304,7 @@ public final class PredictionJson {
             ScoredRows scored,
             int row,
             String note,
-            Long modelVersion)
+            AnswerSource source)
             throws IOException {
         json.writeStartObject();
         if (prediction instanceof Prediction.Regression regression) {
@@ -328,9 +330,7 @@ public final class PredictionJson {
         }
         WarningsJson.write(json, warnings);
         writeExtras(json, scored, row);
-        if (modelVersion != null) { // under a canary, either version may answer
-            json.writeNumberField(MODEL_VERSION, modelVersion);
-        }
+        SourceJson.write(json, source);
         json.writeEndObject();
     }
 

@@ -7,6 +7,7 @@ import org.tabserve.model.Conformal;
 import org.tabserve.model.Prediction;
 import org.tabserve.model.RowUncertainty;
 import org.tabserve.model.Uncertainty;
+import org.tabserve.model.answer.AnswerAssembler;
 import org.tabserve.rows.CoverageField;
 import org.tabserve.serving.limits.ServingException;
 
@@ -16,7 +17,7 @@ import org.tabserve.serving.limits.ServingException;
  * the same for every transport. Only a request that asks pays for it: a row's novelty is one pass over the card's
  * background sample.
  */
-final class ConformalAnswers {
+final class ConformalAnswers implements AnswerAssembler.Covering {
 
     /** Said to a request for coverage on a model whose card has no calibration. */
     static final String HOW_TO_CALIBRATE = "give it one with the card command's --calibration, naming a labelled CSV"
@@ -61,6 +62,7 @@ final class ConformalAnswers {
     }
 
     /** @return whether each row's novelty is measured: the card has a novelty reference and a background */
+    @Override
     public boolean novelty() {
         return this.rows.measuresNovelty();
     }
@@ -74,6 +76,7 @@ final class ConformalAnswers {
      * @param predictions the model's answers to {@code rows}, in order
      * @return each row's uncertainty, in order; each row's novelty is counted under the request's model
      */
+    @Override
     public List<Uncertainty> of(Batch rows, List<Prediction> predictions) {
         List<Uncertainty> answers = new ArrayList<>(predictions.size());
         int novel = 0;

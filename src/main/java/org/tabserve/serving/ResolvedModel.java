@@ -1,15 +1,10 @@
 package org.tabserve.serving;
 
-import java.time.Instant;
-import java.util.List;
 import java.util.Optional;
 import java.util.function.LongConsumer;
-import org.tabserve.model.Batch;
 import org.tabserve.model.LiveProfile;
 import org.tabserve.model.Model;
-import org.tabserve.model.Prediction;
-import org.tabserve.predictionlog.PredictionLog;
-import org.tabserve.predictionlog.ScoredCall;
+import org.tabserve.model.answer.AnswerSource;
 import org.tabserve.repository.Lease;
 import org.tabserve.repository.ModelRepository;
 import org.tabserve.repository.RepositoryException;
@@ -17,7 +12,6 @@ import org.tabserve.serving.feedback.FeedbackMonitor;
 import org.tabserve.serving.feedback.LabelRate;
 import org.tabserve.serving.feedback.RequestIds;
 import org.tabserve.serving.limits.ServingException;
-import org.tabserve.serving.monitor.TabserveMetrics;
 import org.tabserve.serving.rollout.Rollouts;
 
 /**
@@ -43,9 +37,9 @@ public final class ResolvedModel implements AutoCloseable {
     private String requestId;
 
     private final long started = System.nanoTime();
-    /** Whether a batch was scored for this request, and whether it failed: what the v2 statistics count it as. */
-    private volatile boolean scored;
-
+    /** What is owed for each batch the request's model answers, once it has answered one ({@link #hooks()}). */
+    private AnswerHooks hooks;
+    /** Whether the request failed: what the v2 statistics count it as. */
     private boolean failed;
     /** Whether the prediction log samples this request: drawn once, so that a request is logged whole or not. */
     private final boolean logged;
@@ -55,12 +49,6 @@ public final class ResolvedModel implements AutoCloseable {
     private LongConsumer whenLeased;
     /** The caller's address, which the answers kept for labels are counted under ({@link #client(String)}). */
     private String client = FeedbackMonitor.NOBODY;
-    /** The rows this request's model calls have answered so far, for numbering the next call's rows for labels. */
-    private final java.util.concurrent.atomic.AtomicInteger answered = new java.util.concurrent.atomic.AtomicInteger();
-    /** Drawn once, so that this request's later parts are kept for labels only after its own first part. */
-    private final long ticket = java.util.concurrent.ThreadLocalRandom.current().nextLong();
-    /** Whether this request's rows are still offered to be kept for labels: not once a part was not kept. */
-    private volatile boolean keeping = true;
 
     /**
      * @param route     the model the request's path names, or null for the default model
@@ -191,60 +179,56 @@ public final class ResolvedModel implements AutoCloseable {
         return lease == null ? "" : lease.name();
     }
 
-    /** What is owed for each batch the request's model answered ({@link #counter()}). */
-    @FunctionalInterface
-    interface Counter {
-        /** @return {@code predictions}, unchanged */
-        List<Prediction> counted(Batch batch, List<Prediction> predictions);
-    }
-
     /** Counts {@code rows} rows measured for novelty, {@code novel} of them flagged, under the request's model. */
     void novelty(int rows, int novel) {
         served.metrics().novelty().record(name(), rows, novel);
     }
 
     /**
-     * @return what counts each batch the request's model answered in the metrics, the statistics, the live profile
-     *         and drift, the answers kept for labels, the rollout's comparison and the prediction log: called by the
-     *         scoring entry point alone ({@link RequestScoring}), once per batch, in the order of the rows sent
+     * @return what is owed for each batch the request's model answered, made once the model is leased: asked by the
+     *         answer's assembler alone ({@link Scoring}), at its first batch
      */
-    Counter counter() {
+    AnswerHooks hooks() {
         Model scoring = model();
-        String name = name();
-        long version = lease.version();
-        TabserveMetrics metrics = served.metrics();
-        PredictionLog log = served.predictionLog();
-        String known = requestId; // an id the answer carries back (the caller's, or given to it), for labels to name
-        String caller = client;
-        String id = logged ? requestId() : null;
-        Rollouts rollouts = unversioned ? served.rollouts() : null;
-        return (batch, predictions) -> {
-            scored = true;
-            metrics.scored(name, predictions);
-            metrics.statistics().executed(name, version, batch.size());
-            metrics.drift().record(name, version, scoring, batch);
-            if (rollouts != null) {
-                rollouts.scored(name, version, batch, predictions); // off the answer's path: queued, or skipped
-            }
-            int first = answered.getAndAdd(predictions.size());
-            if (!metrics.feedback()
-                    .answered(name, version, scoring, keeping ? known : null, first, ticket, predictions, caller)) {
-                keeping = false; // a later part would join another request's rows, or be numbered wrongly
-            }
-            if (id != null) {
-                log.offer(new ScoredCall(
-                        id,
-                        call,
-                        name,
-                        version,
-                        scoring,
-                        Instant.now(),
-                        System.nanoTime() - started,
-                        batch,
-                        predictions));
-            }
-            return predictions;
-        };
+        hooks = new AnswerHooks(this, served, scoring, lease.version());
+        return hooks;
+    }
+
+    /** @return the answer's request-level values, once the model is leased */
+    AnswerSource source() {
+        Model scoring = model();
+        return new AnswerSource(
+                lease.name(),
+                lease.version(),
+                scoring.sha256(),
+                scoring.engine().name(),
+                requestId,
+                shownVersion().isPresent());
+    }
+
+    /** @return whether the request named no version, so that its model's rollout chose it */
+    boolean unversioned() {
+        return unversioned;
+    }
+
+    /** @return the id the answer carries back (the caller's, or one given to it), or null */
+    String knownId() {
+        return requestId;
+    }
+
+    /** @return the caller's key, which the answers kept for labels are counted under */
+    String caller() {
+        return client;
+    }
+
+    /** @return what was called, for the prediction log */
+    String call() {
+        return call;
+    }
+
+    /** @return when the request began, in {@link System#nanoTime()} */
+    long started() {
+        return started;
     }
 
     /**
@@ -285,13 +269,12 @@ public final class ResolvedModel implements AutoCloseable {
     @Override
     public void close() {
         if (lease != null) {
-            if (scored || failed) {
+            if (hooks != null) {
+                hooks.ended(failed, System.nanoTime() - started);
+            } else if (failed) {
                 served.metrics()
                         .statistics()
-                        .answered(lease.name(), lease.version(), scored && !failed, System.nanoTime() - started);
-            }
-            if (unversioned && scored && !failed) {
-                served.rollouts().answered(lease.name(), lease.version());
+                        .answered(lease.name(), lease.version(), false, System.nanoTime() - started);
             }
             inFlight.decrementAndGet();
             lease.close();

@@ -1,13 +1,15 @@
 package org.tabserve.serving;
 
+import org.tabserve.model.answer.AnswerAssembler;
 import org.tabserve.serving.explain.RowExplanations;
 import org.tabserve.serving.limits.ServingException;
 
 /**
  * The one way in for every answer: each route, REST or gRPC, page or upload, parses its request into rows and asks
- * here for them to be scored ({@link RequestScoring}), so that what every answer owes happens in one place, never in
- * a handler: the model's call, the metrics, the live profile and drift, the answers kept for labels, the rollout's
- * comparison, the prediction log, and, when asked, each row's explanation and uncertainty (with its novelty).
+ * here for the answer's assembler ({@link AnswerAssembler}), given what the server owes for every answer
+ * ({@link AnswerHooks}: the metrics, the live profile and drift, the answers kept for labels, the rollout's
+ * comparison, the prediction log), each row's explanation when asked, and its uncertainty (with its novelty) at the
+ * coverage asked for.
  */
 public final class Scoring {
 
@@ -26,7 +28,17 @@ public final class Scoring {
      * @param coverage the coverage asked for, or null when none was
      * @throws ServingException naming {@code coverage} when the model cannot answer it, in words
      */
-    public RequestScoring of(ResolvedModel model, Double coverage) {
-        return new RequestScoring(model, ConformalAnswers.asked(model, coverage), explanations);
+    public AnswerAssembler of(ResolvedModel model, Double coverage) {
+        return AnswerAssembler.of(model::model)
+                .source(model::source)
+                .covering(ConformalAnswers.asked(model, coverage))
+                .explaining(
+                        (rows, watch) -> {
+                            var leased = model.model(); // leased first, so that name() is the leased model's
+                            return explanations.of(model.name(), model.version().orElseThrow(), leased, rows, watch);
+                        },
+                        false)
+                .hooks(model::hooks)
+                .build();
     }
 }

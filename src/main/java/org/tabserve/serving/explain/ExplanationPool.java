@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.tabserve.model.Explainer;
-import org.tabserve.serving.limits.ClientWatch;
+import org.tabserve.model.answer.ClientWatch;
 import org.tabserve.serving.limits.ServingException;
 import org.tabserve.serving.monitor.ModelConcurrency;
 import org.tabserve.serving.monitor.TabserveMetrics;

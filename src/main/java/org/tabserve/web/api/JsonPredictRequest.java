@@ -13,6 +13,8 @@ import org.tabserve.model.Model;
 import org.tabserve.model.ModelCard;
 import org.tabserve.model.RangeWarning;
 import org.tabserve.model.ScoredRows;
+import org.tabserve.model.answer.AnswerAssembler;
+import org.tabserve.model.answer.AnswerSource;
 import org.tabserve.rows.FieldProblem;
 import org.tabserve.rows.JsonRowsParser;
 import org.tabserve.rows.OnError;
@@ -20,8 +22,8 @@ import org.tabserve.rows.PredictionJson;
 import org.tabserve.rows.RowErrorsJson;
 import org.tabserve.rows.RowFootprint;
 import org.tabserve.rows.RowsException;
+import org.tabserve.rows.SourceJson;
 import org.tabserve.rows.WarningsJson;
-import org.tabserve.serving.RequestScoring;
 import org.tabserve.serving.ResolvedModel;
 import org.tabserve.serving.Scoring;
 import org.tabserve.serving.explain.RowExplanations;
@@ -92,16 +94,11 @@ public final class JsonPredictRequest {
                 throw HttpProblem.of(e, WebConfig.MAX_BATCH_ROWS);
             }
             boolean explain = ExplainParameter.asked(query, parsed.explain());
-            RequestScoring scores = scoring.of(model, CoverageParameter.asked(query, parsed.coverage()));
+            AnswerAssembler scores = scoring.of(model, CoverageParameter.asked(query, parsed.coverage()));
             ScoredRows scored = parsed.rows() == null
                     ? ScoredRows.NONE
                     : scores.scoreRows(parsed.rows(), explain, new AnswerKeepAlive(response, Json.MEDIA_TYPE));
-            respond(
-                    response,
-                    scored,
-                    parsed,
-                    classifier.card(),
-                    scores.shownVersion().orElse(null));
+            respond(response, scored, parsed, classifier.card(), scores.source());
         }
     }
 
@@ -114,7 +111,7 @@ public final class JsonPredictRequest {
             ScoredRows scored,
             JsonRowsParser.ParsedRows parsed,
             ModelCard card,
-            Long modelVersion)
+            AnswerSource source)
             throws IOException {
         try (JsonGenerator json = Json.start(response)) {
             if (!parsed.batch()) {
@@ -130,7 +127,7 @@ public final class JsonPredictRequest {
                         card,
                         warnings,
                         parsed.rows().signature().probabilityNote(),
-                        modelVersion);
+                        source);
                 return;
             }
             json.writeStartObject();
@@ -149,9 +146,7 @@ public final class JsonPredictRequest {
                 PredictionJson.writeProbabilityNote(json, parsed.rows().signature());
             }
             WarningsJson.writeRequestWarnings(json, parsed.requestWarnings());
-            if (modelVersion != null) {
-                json.writeNumberField(PredictionJson.MODEL_VERSION, modelVersion);
-            }
+            SourceJson.write(json, source);
             json.writeEndObject();
         }
     }

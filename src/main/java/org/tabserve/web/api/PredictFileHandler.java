@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.util.List;
 import java.util.Locale;
 import org.tabserve.model.Model;
+import org.tabserve.model.answer.AnswerAssembler;
 import org.tabserve.rows.ChunkScorer;
 import org.tabserve.rows.CsvAnswer;
 import org.tabserve.rows.FieldProblem;
@@ -15,7 +16,6 @@ import org.tabserve.rows.RowFootprint;
 import org.tabserve.rows.RowFormat;
 import org.tabserve.rows.RowsException;
 import org.tabserve.rows.RowsReader;
-import org.tabserve.serving.RequestScoring;
 import org.tabserve.serving.ResolvedModel;
 import org.tabserve.serving.Scoring;
 import org.tabserve.serving.explain.RowExplanations;
@@ -98,7 +98,7 @@ public final class PredictFileHandler implements AutoCloseable {
                         + config.maxCsvRows() + " rows; explanations are given for at most " + RowExplanations.MAX_ROWS
                         + " rows a request); send those rows as JSON to /api/predict with \"explain\": true, or leave"
                         + " explain out");
-        RequestScoring scores = scoring.of(model, CoverageParameter.asked(request, null));
+        AnswerAssembler scores = scoring.of(model, CoverageParameter.asked(request, null));
         String onErrorSent = RequestParameters.query(request, OnError.PARAMETER);
         OnError checked = onError(onErrorSent); // a bad value is refused before the upload is read
         CsvUpload file = CsvUpload.of(request, config.maxUploadBytes());
@@ -134,7 +134,7 @@ public final class PredictFileHandler implements AutoCloseable {
             RowsReader parser,
             CsvUpload file,
             MemoryBudget.Reservation held,
-            RequestScoring scores)
+            AnswerAssembler scores)
             throws IOException {
         Model classifier = model.model();
         UploadJsonAnswer answer = new UploadJsonAnswer(classifier, parser, held);
@@ -173,7 +173,7 @@ public final class PredictFileHandler implements AutoCloseable {
             RowsReader parser,
             CsvUpload file,
             MemoryBudget.Reservation held,
-            RequestScoring scores)
+            AnswerAssembler scores)
             throws IOException {
         Model classifier = model.model();
         List<String> header;
@@ -271,7 +271,7 @@ public final class PredictFileHandler implements AutoCloseable {
             HttpServletResponse response,
             RowsReader parser,
             MemoryBudget.Reservation held,
-            RequestScoring scores,
+            AnswerAssembler scores,
             CsvAnswer.ChunkSource source)
             throws IOException {
         UploadJsonAnswer answer = new UploadJsonAnswer(scores.model(), parser, held);
@@ -280,7 +280,11 @@ public final class PredictFileHandler implements AutoCloseable {
 
     /** The answer table as a CSV download, {@code predictions.csv}. */
     private void writeCsv(
-            HttpServletResponse response, RowsReader parser, InputStream in, List<String> header, RequestScoring scores)
+            HttpServletResponse response,
+            RowsReader parser,
+            InputStream in,
+            List<String> header,
+            AnswerAssembler scores)
             throws IOException {
         response.setHeader("Content-Disposition", "attachment; filename=\"predictions.csv\"");
         writeTable(response, RowFormat.CSV, parser, in, header, scores);
@@ -293,7 +297,7 @@ public final class PredictFileHandler implements AutoCloseable {
             RowsReader parser,
             InputStream in,
             List<String> header,
-            RequestScoring scores)
+            AnswerAssembler scores)
             throws IOException {
         response.setStatus(200);
         response.setContentType(answer.isBinary() ? answer.mediaType() : answer.mediaType() + ";charset=UTF-8");

@@ -8,9 +8,9 @@ import java.io.PushbackInputStream;
 import org.tabserve.model.Batch;
 import org.tabserve.model.Model;
 import org.tabserve.model.ScoredRows;
+import org.tabserve.model.answer.AnswerAssembler;
 import org.tabserve.rows.ParameterRowParser;
 import org.tabserve.rows.PredictionJson;
-import org.tabserve.serving.RequestScoring;
 import org.tabserve.serving.ResolvedModel;
 import org.tabserve.web.http.HttpProblem;
 import org.tabserve.web.http.Json;
@@ -99,7 +99,7 @@ public final class QueryPredictHandler {
         ParameterRowParser.ParsedRow parsed = new ParameterRowParser(classifier.signature())
                 .parse(RequestParameters.of(request, config.maxBodyBytes()));
         Batch batch = parsed.orThrow();
-        RequestScoring scores = json.scoring().of(model, null);
+        AnswerAssembler scores = json.scoring().of(model, null);
         ScoredRows scored = scores.scoreRows(batch);
         try (JsonGenerator out = Json.start(response)) {
             PredictionJson.write(
@@ -109,7 +109,7 @@ public final class QueryPredictHandler {
                     classifier.card(),
                     parsed.warnings(classifier.card()),
                     classifier.signature().probabilityNote(),
-                    scores.shownVersion().orElse(null));
+                    scores.source());
         }
     }
 }

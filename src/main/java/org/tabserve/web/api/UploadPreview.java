@@ -12,6 +12,7 @@ import org.tabserve.model.Model;
 import org.tabserve.model.Prediction;
 import org.tabserve.model.RangeWarning;
 import org.tabserve.model.ValueType;
+import org.tabserve.model.answer.AnswerAssembler;
 import org.tabserve.rows.ChunkScorer;
 import org.tabserve.rows.CsvAnswer;
 import org.tabserve.rows.FieldProblem;
@@ -19,7 +20,6 @@ import org.tabserve.rows.RowChunk;
 import org.tabserve.rows.RowFormat;
 import org.tabserve.rows.RowPlace;
 import org.tabserve.rows.RowsReader;
-import org.tabserve.serving.RequestScoring;
 
 /**
  * A checked CSV upload scored for the browser ({@code ?format=html}): every row scored once (with
@@ -79,7 +79,7 @@ public record UploadPreview(
      * download gains the coverage columns when the request asked for a coverage.
      */
     static UploadPreview score(
-            RequestScoring scores,
+            AnswerAssembler scores,
             ChunkScorer scorer,
             RowsReader parser,
             InputStream in,

@@ -3,7 +3,7 @@ package org.tabserve.web.http;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.time.Duration;
-import org.tabserve.serving.limits.ClientWatch;
+import org.tabserve.model.answer.ClientWatch;
 
 /**
  * Notices a REST client that hung up while its answer is computed: the servlet API shows a hang-up only when a write

@@ -12,6 +12,7 @@ import org.tabserve.model.Model;
 import org.tabserve.model.Prediction;
 import org.tabserve.model.ScoredRows;
 import org.tabserve.model.Uncertainty;
+import org.tabserve.model.answer.AnswerAssembler;
 import org.tabserve.rows.ArrowRowsReader;
 import org.tabserve.rows.ExplanationJson;
 import org.tabserve.rows.FieldProblem;
@@ -23,7 +24,6 @@ import org.tabserve.rows.RowChunk;
 import org.tabserve.rows.RowFootprint;
 import org.tabserve.rows.RowFormat;
 import org.tabserve.rows.RowPlace;
-import org.tabserve.serving.RequestScoring;
 import org.tabserve.serving.ResolvedModel;
 import org.tabserve.serving.Scoring;
 import org.tabserve.serving.limits.MemoryBudget;
@@ -90,7 +90,7 @@ public final class InvocationsHandler {
             // A body of rows answered as a table (Accept: Arrow): each row's problems as text, in its place.
             List<String> rowErrors = new ArrayList<>();
             MlflowWarnings told = new MlflowWarnings();
-            RequestScoring scores;
+            AnswerAssembler scores;
             if (type.equals(MediaType.JSON)) {
                 JsonRowsParser.ParsedRows parsed = parser.parseJson(body, onError, config.maxErrorRows());
                 boolean explain = ExplainParameter.asked(request, parsed.explain());

@@ -7,9 +7,9 @@ import java.util.List;
 import java.util.function.LongConsumer;
 import org.tabserve.model.Prediction;
 import org.tabserve.model.Uncertainty;
+import org.tabserve.model.answer.AnswerAssembler;
 import org.tabserve.rows.AnswerTable;
 import org.tabserve.rows.RowFormat;
-import org.tabserve.serving.RequestScoring;
 
 /**
  * {@code /invocations}' answer as a table, for a body of rows whose request's {@code Accept} names Arrow's IPC stream
@@ -35,7 +35,7 @@ final class TableAnswer {
             HttpServletResponse response,
             RowFormat format,
             LongConsumer grow,
-            RequestScoring scores,
+            AnswerAssembler scores,
             List<Prediction> answers,
             List<Uncertainty> uncertainties,
             List<String> errors)

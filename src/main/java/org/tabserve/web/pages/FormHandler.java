@@ -18,14 +18,14 @@ import org.tabserve.model.Prediction;
 import org.tabserve.model.RangeWarning;
 import org.tabserve.model.ScoredRows;
 import org.tabserve.model.ValueType;
+import org.tabserve.model.answer.AnswerAssembler;
+import org.tabserve.model.answer.ClientWatch;
 import org.tabserve.rows.CoverageField;
 import org.tabserve.rows.ExplainField;
 import org.tabserve.rows.FieldProblem;
 import org.tabserve.rows.ParameterRowParser;
-import org.tabserve.serving.RequestScoring;
 import org.tabserve.serving.ResolvedModel;
 import org.tabserve.serving.Scoring;
-import org.tabserve.serving.limits.ClientWatch;
 import org.tabserve.serving.limits.MemoryBudget;
 import org.tabserve.web.http.CardSize;
 import org.tabserve.web.http.CoverageParameter;
@@ -129,7 +129,7 @@ public final class FormHandler {
                 ? parameters.remove(CoverageField.NAME)
                 : null;
         String coverage = chosen == null || chosen.length == 0 ? "" : chosen[chosen.length - 1].strip();
-        RequestScoring scores = scoring.of(
+        AnswerAssembler scores = scoring.of(
                 model,
                 CoverageParameter.asked(request, coverage.isEmpty() ? null : CoverageParameter.parsed(coverage)));
         ParameterRowParser.ParsedRow parsed = new ParameterRowParser(classifier.signature()).parse(parameters);

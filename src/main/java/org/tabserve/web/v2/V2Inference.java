@@ -11,9 +11,9 @@ import org.tabserve.model.ScoredRows;
 import org.tabserve.model.Uncertainty;
 import org.tabserve.model.ValueOutput;
 import org.tabserve.model.ValueType;
+import org.tabserve.model.answer.ClientWatch;
 import org.tabserve.serving.ResolvedModel;
 import org.tabserve.serving.Scoring;
-import org.tabserve.serving.limits.ClientWatch;
 
 /**
  * Answers one Open Inference Protocol inference request, whichever transport carried it: checks it against the

@@ -12,7 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.tabserve.serving.limits.ClientWatch;
+import org.tabserve.model.answer.ClientWatch;
 import org.tabserve.serving.limits.ServingException;
 import org.tabserve.serving.monitor.ModelConcurrencySeam;
 import org.tabserve.serving.monitor.TabserveMetrics;

@@ -1,8 +1,8 @@
-package org.tabserve.serving.limits;
+package org.tabserve.model.answer;
 
 /**
  * How a request that waits for its answer to be computed on another thread notices that its client no longer wants
- * it, so that the work can stop: a REST client that hung up ({@link AnswerKeepAlive}), a gRPC call cancelled or past
+ * it, so that the work can stop: a REST client that hung up ({@code web.http.AnswerKeepAlive}), a gRPC call cancelled or past
  * its deadline. Asked on the request's own thread, every fraction of a second while it waits (the explanation
  * pool's {@code CHECK_EVERY}).
  */

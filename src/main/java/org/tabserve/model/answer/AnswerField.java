@@ -1,0 +1,137 @@
+package org.tabserve.model.answer;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The per-row fields of every answer, in the order every format writes them: each with its JSON key, when a row
+ * carries it ({@link #present}), the columns a table spells it as ({@link #columns}) and a sentence for the API's
+ * documents. A writer loops over {@link #values()}, switching on the field to write it its format's way; a new field
+ * is one constant here, a value in {@link ScoredRows}, and one case in each writer's switch (which the compiler asks
+ * for) — {@code AnswerFormatsTest} fails for a format that leaves a present field out.
+ */
+public enum AnswerField {
+    /** A classifier's predicted class. */
+    LABEL("label", "the predicted class label"),
+    /** The predicted class's name for people (the card's display name, else the label): JSON and the pages only. */
+    DISPLAY_NAME("display_name", "the predicted class's name for people"),
+    /** A classifier's probability of each class, in the model's class order. */
+    PROBABILITIES("probabilities", "the probability of each class, by class label"),
+    /** A regressor's predicted number. */
+    VALUE("value", "the predicted number"),
+    /** The row's values outside the training range and categories the model has not seen: JSON and the pages. */
+    WARNINGS("warnings", "values outside the training range and unseen categories, each with its feature"),
+    /** The row's explanation: each feature's contribution, when the request asked ({@code explain}). */
+    EXPLANATION("explanation", "each feature's contribution to the answer, when explain was asked"),
+    /** A regressor's conformal interval, when the request asked for a coverage. */
+    INTERVAL("interval", "the interval the true value lies in at the coverage asked"),
+    /** A classifier's conformal prediction set, when the request asked for a coverage. */
+    PREDICTION_SET("prediction_set", "the classes the true class is among at the coverage asked"),
+    /** The coverage the interval or prediction set was made for. */
+    COVERAGE("coverage", "the share of answers the interval or set covers"),
+    /** How unlike the card's calibration rows the row is: its p-value and whether it is novel. */
+    NOVELTY("novelty", "the row's novelty p-value and whether it is under the card's threshold"),
+    /** A bad row's problems, in its place, when the request asked bad rows to be answered so ({@code on_error=row}). */
+    ERRORS("errors", "a bad row's problems, each naming its field, when on_error=row");
+
+    /** The column name of a table's {@link #ERRORS} (one cell: {@code field: message; field: message}). */
+    public static final String ERROR_COLUMN = "error";
+    /** What joins a prediction set's labels in one table cell. */
+    public static final String SET_SEPARATOR = "|";
+    /** The prefix of a table's probability column before its class label. */
+    public static final String PROBABILITY_PREFIX = "probability_";
+
+    private final String key;
+    private final String description;
+
+    AnswerField(String key, String description) {
+        this.key = key;
+        this.description = description;
+    }
+
+    /** @return the field's JSON key */
+    public String key() {
+        return key;
+    }
+
+    /** @return one sentence saying what it holds, for the API's documents */
+    public String description() {
+        return description;
+    }
+
+    /**
+     * @param shape  the model's task and what the request asked for
+     * @param errors whether bad rows are answered in their place ({@code on_error=row})
+     * @return whether a row of such an answer carries this field
+     */
+    public boolean present(AnswerShape shape, boolean errors) {
+        return switch (this) {
+            case LABEL, DISPLAY_NAME, PROBABILITIES -> shape.classifies();
+            case VALUE -> !shape.classifies();
+            case WARNINGS -> true;
+            case EXPLANATION -> shape.explained();
+            case INTERVAL -> shape.covered() && !shape.classifies();
+            case PREDICTION_SET -> shape.covered() && shape.classifies();
+            case COVERAGE -> shape.covered();
+            case NOVELTY -> shape.novelty();
+            case ERRORS -> errors;
+        };
+    }
+
+    /**
+     * The columns this field is in a table, in order: none for the fields a table does not carry (the display name
+     * and warnings, which are for people and a JSON answer; an explanation, which no table-answered route takes).
+     *
+     * @param shape the model's task and what the request asked for; the field must be {@link #present} in it
+     */
+    public List<AnswerColumn> columns(AnswerShape shape) {
+        return switch (this) {
+            case LABEL -> List.of(new AnswerColumn(this, "label", CellType.TEXT, 0));
+            case DISPLAY_NAME, WARNINGS, EXPLANATION -> List.of();
+            case PROBABILITIES -> {
+                List<AnswerColumn> columns = new ArrayList<>(shape.classes().size());
+                for (int c = 0; c < shape.classes().size(); c++) {
+                    columns.add(new AnswerColumn(
+                            this, PROBABILITY_PREFIX + shape.classes().get(c), CellType.NUMBER, c));
+                }
+                yield columns;
+            }
+            case VALUE -> List.of(new AnswerColumn(this, "value", CellType.NUMBER, 0));
+            case INTERVAL ->
+                List.of(
+                        new AnswerColumn(this, "lower", CellType.NUMBER, 0),
+                        new AnswerColumn(this, "upper", CellType.NUMBER, 1));
+            case PREDICTION_SET -> List.of(new AnswerColumn(this, key, CellType.TEXT, 0));
+            case COVERAGE -> List.of(new AnswerColumn(this, key, CellType.NUMBER, 0));
+            case NOVELTY ->
+                List.of(
+                        new AnswerColumn(this, "novelty_p_value", CellType.NUMBER, 0),
+                        new AnswerColumn(this, "novel", CellType.TEXT, 1));
+            case ERRORS -> List.of(new AnswerColumn(this, ERROR_COLUMN, CellType.TEXT, 0));
+        };
+    }
+
+    /**
+     * @param shape  the model's task and what the request asked for
+     * @param errors whether bad rows are answered in their place
+     * @return the columns of a table answer's present fields, in order (the input's columns go before them)
+     */
+    public static List<AnswerColumn> tableColumns(AnswerShape shape, boolean errors) {
+        List<AnswerColumn> columns = new ArrayList<>();
+        for (AnswerField field : values()) {
+            if (field.present(shape, errors)) {
+                columns.addAll(field.columns(shape));
+            }
+        }
+        return columns;
+    }
+
+    /** @return the names of {@code columns}, in order */
+    public static List<String> names(List<AnswerColumn> columns) {
+        List<String> names = new ArrayList<>(columns.size());
+        for (AnswerColumn column : columns) {
+            names.add(column.name());
+        }
+        return names;
+    }
+}

@@ -1,0 +1,25 @@
+package org.tabserve.model.answer;
+
+import java.util.List;
+
+/**
+ * What one answer's rows carry, known before any row is scored: the model's task and classes, and what the request
+ * asked for beside the predictions. {@link AnswerField#present} reads it.
+ *
+ * @param classes   a classifier's class labels in output order, or null for a regressor
+ * @param explained whether each row carries its explanation
+ * @param covered   whether each row carries how sure it is (a coverage was asked for)
+ * @param novelty   whether each covered row also says how novel it is (the card can tell)
+ */
+public record AnswerShape(List<String> classes, boolean explained, boolean covered, boolean novelty) {
+
+    public AnswerShape {
+        classes = classes == null ? null : List.copyOf(classes);
+        novelty = covered && novelty;
+    }
+
+    /** @return whether the model is a classifier */
+    public boolean classifies() {
+        return classes != null;
+    }
+}

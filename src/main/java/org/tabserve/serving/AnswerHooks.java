@@ -1,0 +1,134 @@
+package org.tabserve.serving;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.tabserve.model.Batch;
+import org.tabserve.model.Model;
+import org.tabserve.model.Prediction;
+import org.tabserve.model.answer.AnswerAssembler;
+import org.tabserve.predictionlog.PredictionLog;
+import org.tabserve.predictionlog.ScoredCall;
+import org.tabserve.serving.monitor.TabserveMetrics;
+import org.tabserve.serving.rollout.Rollouts;
+
+/**
+ * What the server owes for each batch a request's model answered, one hook a job, called in order by the answer's
+ * assembler ({@link AnswerAssembler}): the metrics, the statistics, the live profile and drift, the rollout's
+ * comparison, the answers kept for labels and the prediction log; and, when the request ends ({@link #ended}), its
+ * statistics and the rollout's count of answered requests.
+ */
+final class AnswerHooks implements AnswerAssembler.Hook {
+
+    private final String name;
+    private final long version;
+    private final TabserveMetrics metrics;
+    private final Rollouts rollouts;
+    private final List<AnswerAssembler.Hook> hooks = new ArrayList<>();
+    private volatile boolean scored;
+
+    /**
+     * @param request the request, its model leased
+     * @param served  the models the app serves
+     * @param model   the request's leased model
+     * @param version its version
+     */
+    AnswerHooks(ResolvedModel request, ServedModels served, Model model, long version) {
+        this.name = request.name();
+        this.version = version;
+        this.metrics = served.metrics();
+        this.rollouts = request.unversioned() ? served.rollouts() : null;
+        hooks.add((batch, predictions) -> scored = true);
+        hooks.add((batch, predictions) -> metrics.scored(name, predictions));
+        hooks.add((batch, predictions) -> metrics.statistics().executed(name, version, batch.size()));
+        hooks.add((batch, predictions) -> metrics.drift().record(name, version, model, batch));
+        if (rollouts != null) { // off the answer's path: queued, or skipped
+            hooks.add((batch, predictions) -> rollouts.scored(name, version, batch, predictions));
+        }
+        hooks.add(new KeptForLabels(request.knownId(), request.caller(), model));
+        if (request.logged()) {
+            hooks.add(
+                    new Logged(served.predictionLog(), request.requestId(), request.call(), model, request.started()));
+        }
+    }
+
+    @Override
+    public void answered(Batch rows, List<Prediction> predictions) {
+        for (AnswerAssembler.Hook hook : hooks) {
+            hook.answered(rows, predictions);
+        }
+    }
+
+    /** @return whether a batch was answered */
+    boolean scored() {
+        return scored;
+    }
+
+    /**
+     * Counts the request in its model's statistics (when it scored or failed) and, when a rollout chose its version,
+     * in the rollout.
+     */
+    void ended(boolean failed, long nanos) {
+        if (scored || failed) {
+            metrics.statistics().answered(name, version, scored && !failed, nanos);
+        }
+        if (rollouts != null && scored && !failed) {
+            rollouts.answered(name, version);
+        }
+    }
+
+    /** Keeps the request's answers for the labels that may name them, numbering its rows across its batches. */
+    private final class KeptForLabels implements AnswerAssembler.Hook {
+        /** An id the answer carries back (the caller's, or given to it), for labels to name; or null. */
+        private final String known;
+
+        private final String caller;
+        private final Model model;
+        /** The rows answered so far, for numbering the next batch's rows. */
+        private final AtomicInteger answered = new AtomicInteger();
+        /** Drawn once, so that this request's later parts are kept only after its own first part. */
+        private final long ticket = ThreadLocalRandom.current().nextLong();
+        /** Whether the request's rows are still offered to be kept: not once a part was not kept. */
+        private volatile boolean keeping = true;
+
+        KeptForLabels(String known, String caller, Model model) {
+            this.known = known;
+            this.caller = caller;
+            this.model = model;
+        }
+
+        @Override
+        public void answered(Batch rows, List<Prediction> predictions) {
+            int first = answered.getAndAdd(predictions.size());
+            if (!metrics.feedback()
+                    .answered(name, version, model, keeping ? known : null, first, ticket, predictions, caller)) {
+                keeping = false; // a later part would join another request's rows, or be numbered wrongly
+            }
+        }
+    }
+
+    /** Writes each batch to the prediction log, under the request's id. */
+    private final class Logged implements AnswerAssembler.Hook {
+        private final PredictionLog log;
+        private final String id;
+        private final String call;
+        private final Model model;
+        private final long started;
+
+        Logged(PredictionLog log, String id, String call, Model model, long started) {
+            this.log = log;
+            this.id = id;
+            this.call = call;
+            this.model = model;
+            this.started = started;
+        }
+
+        @Override
+        public void answered(Batch rows, List<Prediction> predictions) {
+            log.offer(new ScoredCall(
+                    id, call, name, version, model, Instant.now(), System.nanoTime() - started, rows, predictions));
+        }
+    }
+}
