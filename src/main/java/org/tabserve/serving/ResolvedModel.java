@@ -1,7 +1,7 @@
 package org.tabserve.serving;
 
 import java.util.Optional;
-import java.util.function.LongConsumer;
+import java.util.function.Consumer;
 import org.tabserve.model.LiveProfile;
 import org.tabserve.model.Model;
 import org.tabserve.model.answer.AnswerSource;
@@ -46,7 +46,7 @@ public final class ResolvedModel implements AutoCloseable {
     /** Whether the request named no version, so that its model's rollout chose it and compares what it scores. */
     private boolean unversioned;
     /** Told the version once the request has leased its model (the route servlet's version header); or null. */
-    private LongConsumer whenLeased;
+    private Consumer<AnswerSource> whenLeased;
     /** The caller's address, which the answers kept for labels are counted under ({@link #client(String)}). */
     private String client = FeedbackMonitor.NOBODY;
 
@@ -123,7 +123,7 @@ public final class ResolvedModel implements AutoCloseable {
                     : served.repository().lease(named.name(), named.version().get());
             inFlight = served.metrics().concurrency().enter(lease.name());
             if (whenLeased != null) {
-                whenLeased.accept(lease.version());
+                whenLeased.accept(source());
             }
         }
         return lease.model();
@@ -133,7 +133,7 @@ public final class ResolvedModel implements AutoCloseable {
      * Tells {@code action} the version the request is answered by, once it has leased its model: how every answer
      * says which version gave it, whichever version a canary chose.
      */
-    public void whenLeased(LongConsumer action) {
+    public void whenLeased(Consumer<AnswerSource> action) {
         this.whenLeased = action;
     }
 

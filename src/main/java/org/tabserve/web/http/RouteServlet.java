@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.logging.Logger;
+import org.tabserve.model.answer.RequestField;
 import org.tabserve.serving.ModelRoute;
 import org.tabserve.serving.ResolvedModel;
 import org.tabserve.serving.ServedModels;
@@ -23,7 +24,7 @@ public final class RouteServlet extends HttpServlet {
 
     private static final Logger LOG = Logger.getLogger(RouteServlet.class.getName());
     /** The header every answer from a model names the version that gave it in (a canary may choose either). */
-    public static final String MODEL_VERSION = "X-Model-Version";
+    public static final String MODEL_VERSION = RequestField.MODEL_VERSION.header();
 
     private final transient RouteTable table;
     private final transient ServedModels served;
@@ -58,7 +59,13 @@ public final class RouteServlet extends HttpServlet {
                     request.getMethod() + " " + path,
                     request.getHeader(RequestIds.HEADER));
             model.client(request.getRemoteAddr()); // the answers kept for its labels are its own
-            model.whenLeased(version -> response.setHeader(MODEL_VERSION, Long.toString(version)));
+            model.whenLeased(source -> {
+                for (RequestField field : RequestField.values()) {
+                    if (field.header() != null) {
+                        response.setHeader(field.header(), String.valueOf(field.value(source)));
+                    }
+                }
+            });
             // The id its prediction log lines carry, and that labels sent later name (POST /api/feedback).
             response.setHeader(RequestIds.HEADER, model.requestId());
             if (matches.get(0).route().resolveFirst()) {

@@ -13,6 +13,7 @@ import org.tabserve.model.Prediction;
 import org.tabserve.model.ScoredRows;
 import org.tabserve.model.Uncertainty;
 import org.tabserve.model.answer.AnswerAssembler;
+import org.tabserve.model.answer.AnswerShape;
 import org.tabserve.rows.ArrowRowsReader;
 import org.tabserve.rows.ExplanationJson;
 import org.tabserve.rows.FieldProblem;
@@ -163,7 +164,14 @@ public final class InvocationsHandler {
                     return;
                 }
             }
-            write(response, answers, scores.covers() ? uncertainties : null, explanations, problems, told);
+            write(
+                    response,
+                    scores.shape(false),
+                    answers,
+                    scores.covers() ? uncertainties : null,
+                    explanations,
+                    problems,
+                    told);
         }
     }
 
@@ -177,6 +185,7 @@ public final class InvocationsHandler {
      */
     private static void write(
             HttpServletResponse response,
+            AnswerShape shape,
             List<Prediction> answers,
             List<Uncertainty> uncertainties,
             List<Explanation> explanations,
@@ -192,7 +201,7 @@ public final class InvocationsHandler {
                 if (prediction == null) {
                     json.writeNull();
                 } else if (uncertainties != null) {
-                    MlflowColumns.write(json, prediction, uncertainties.get(i));
+                    MlflowColumns.write(json, shape, prediction, uncertainties.get(i));
                 } else if (prediction instanceof Prediction.Regression regression) {
                     json.writeNumber(regression.value());
                 } else {

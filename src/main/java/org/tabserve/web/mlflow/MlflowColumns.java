@@ -4,37 +4,63 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
 import org.tabserve.model.Prediction;
 import org.tabserve.model.Uncertainty;
-import org.tabserve.rows.CoverageField;
-import org.tabserve.rows.UncertaintyJson;
+import org.tabserve.model.answer.AnswerField;
+import org.tabserve.model.answer.AnswerShape;
 
 /**
  * One answered row of {@code /invocations} that asked for coverage, written as MLflow writes a row of a model that
- * returns a data frame: a record of columns, {@code prediction} (the label or value) then a regressor's
- * {@code lower}, {@code upper} or a classifier's {@code prediction_set}, then {@code coverage}, and, where the card
- * can tell, {@code novelty_p_value} and {@code novel}.
+ * returns a data frame: a record of the described fields' table columns ({@link AnswerField#columns}) that the
+ * record carries, looped over in order: {@code prediction} (the label or value) then a regressor's {@code lower},
+ * {@code upper} or a classifier's {@code prediction_set}, then {@code coverage}, and, where the card can tell,
+ * {@code novelty_p_value} and {@code novel}.
  */
 final class MlflowColumns {
 
+    /** The column MLflow's records name the label or value by. */
+    private static final String PREDICTION = "prediction";
+
     private MlflowColumns() {}
 
-    static void write(JsonGenerator json, Prediction prediction, Uncertainty uncertainty) throws IOException {
+    static void write(JsonGenerator json, AnswerShape shape, Prediction prediction, Uncertainty uncertainty)
+            throws IOException {
         json.writeStartObject();
-        if (prediction instanceof Prediction.Regression regression) {
-            json.writeNumberField("prediction", regression.value());
-            json.writeNumberField("lower", uncertainty.interval().lower());
-            json.writeNumberField("upper", uncertainty.interval().upper());
-        } else {
-            json.writeStringField("prediction", prediction.classification().label());
-            json.writeArrayFieldStart(UncertaintyJson.PREDICTION_SET);
-            for (String label : uncertainty.predictionSet()) {
-                json.writeString(label);
+        for (AnswerField field : AnswerField.values()) {
+            if (!field.present(shape, false)) {
+                continue;
             }
-            json.writeEndArray();
-        }
-        json.writeNumberField(CoverageField.NAME, uncertainty.coverage());
-        if (uncertainty.novelty() != null) {
-            json.writeNumberField("novelty_p_value", uncertainty.novelty().pValue());
-            json.writeBooleanField("novel", uncertainty.novelty().novel());
+            switch (field) {
+                case LABEL ->
+                    json.writeStringField(
+                            PREDICTION, prediction.classification().label());
+                case VALUE -> json.writeNumberField(PREDICTION, ((Prediction.Regression) prediction).value());
+                // MLflow's record is the prediction and how sure it is; explanations go beside the predictions,
+                // a bad row is a null among them, its problems under "errors"
+                case DISPLAY_NAME, PROBABILITIES, WARNINGS, EXPLANATION, ERRORS -> {}
+                case INTERVAL -> {
+                    json.writeNumberField(
+                            field.columns(shape).get(0).name(),
+                            uncertainty.interval().lower());
+                    json.writeNumberField(
+                            field.columns(shape).get(1).name(),
+                            uncertainty.interval().upper());
+                }
+                case PREDICTION_SET -> {
+                    json.writeArrayFieldStart(field.key());
+                    for (String label : uncertainty.predictionSet()) {
+                        json.writeString(label);
+                    }
+                    json.writeEndArray();
+                }
+                case COVERAGE -> json.writeNumberField(field.key(), uncertainty.coverage());
+                case NOVELTY -> {
+                    json.writeNumberField(
+                            field.columns(shape).get(0).name(),
+                            uncertainty.novelty().pValue());
+                    json.writeBooleanField(
+                            field.columns(shape).get(1).name(),
+                            uncertainty.novelty().novel());
+                }
+            }
         }
         json.writeEndObject();
     }

@@ -4,11 +4,16 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.tabserve.model.Task;
+import org.tabserve.model.answer.AnswerField;
+import org.tabserve.model.answer.AnswerShape;
+import org.tabserve.model.answer.RequestField;
 
 /**
- * What a request asked for beside its predictions, as more outputs of its answer and the answer's parameters, the same
- * for REST and gRPC, which each write them their own way: each row's explanation ({@link V2Inference.Explained}) and
- * uncertainty ({@link V2Coverage}). A new per-answer field is one line in {@link #of}.
+ * What an answer carries beside the outputs a request names, as more outputs and the answer's parameters, the same
+ * for REST and gRPC, which each write them their own way: each described per-row field the request asked for
+ * ({@link AnswerField}: explanation, uncertainty) and each request-level field the body carries
+ * ({@link RequestField}), looped over in their described order.
  *
  * @param tensors    the outputs, after the predictions'
  * @param parameters the answer's parameters (empty: none)
@@ -22,14 +27,52 @@ record V2Extras(List<Tensor> tensors, Map<String, String> parameters) {
     static V2Extras of(V2Inference.Answer answer) {
         List<Tensor> tensors = new ArrayList<>();
         Map<String, String> parameters = new LinkedHashMap<>();
-        if (answer.explanations() != null) {
-            V2Inference.Explained explained = V2Inference.Explained.of(answer);
-            tensors.addAll(explained.tensors());
-            parameters.putAll(explained.parameters());
+        AnswerShape shape = shape(answer);
+        for (AnswerField field : AnswerField.values()) {
+            if (!field.present(shape, false)) {
+                continue;
+            }
+            switch (field) {
+                // the outputs the request names, which each transport writes from the predictions
+                case LABEL, PROBABILITIES, VALUE -> {}
+                // for people and JSON's answers: the protocol's tensors carry the model's own outputs
+                case DISPLAY_NAME, WARNINGS -> {}
+                // the protocol refuses a request with a bad row whole
+                case ERRORS -> {}
+                case EXPLANATION -> {
+                    V2Inference.Explained explained = V2Inference.Explained.of(answer);
+                    tensors.addAll(explained.tensors());
+                    parameters.putAll(explained.parameters());
+                }
+                case INTERVAL -> tensors.addAll(V2Coverage.interval(answer));
+                case PREDICTION_SET -> tensors.add(V2Coverage.predictionSet(answer));
+                case COVERAGE -> tensors.add(V2Coverage.coverage(answer));
+                case NOVELTY -> tensors.add(V2Coverage.novelty(answer));
+            }
         }
-        if (answer.uncertainties() != null) {
-            tensors.addAll(V2Coverage.tensors(answer));
+        if (answer.source() != null) {
+            for (RequestField field : RequestField.values()) {
+                if (field.inBody(answer.source())) {
+                    switch (field) {
+                        // the protocol's own fields: model_name, model_version, id
+                        case MODEL_NAME, MODEL_VERSION, REQUEST_ID -> {}
+                        case ENGINE -> parameters.put(field.key(), String.valueOf(field.value(answer.source())));
+                    }
+                }
+            }
         }
         return new V2Extras(tensors, parameters);
+    }
+
+    /** What the answer's rows carry: its model's task, and what the request asked for. */
+    private static AnswerShape shape(V2Inference.Answer answer) {
+        boolean regressor = answer.classifier().signature().task() == Task.REGRESSION;
+        return new AnswerShape(
+                regressor ? null : answer.classifier().signature().classLabels(),
+                answer.explanations() != null,
+                answer.uncertainties() != null,
+                answer.uncertainties() != null
+                        && !answer.uncertainties().isEmpty()
+                        && answer.uncertainties().get(0).novelty() != null);
     }
 }

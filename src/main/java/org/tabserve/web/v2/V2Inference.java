@@ -11,6 +11,8 @@ import org.tabserve.model.ScoredRows;
 import org.tabserve.model.Uncertainty;
 import org.tabserve.model.ValueOutput;
 import org.tabserve.model.ValueType;
+import org.tabserve.model.answer.AnswerAssembler;
+import org.tabserve.model.answer.AnswerSource;
 import org.tabserve.model.answer.ClientWatch;
 import org.tabserve.serving.ResolvedModel;
 import org.tabserve.serving.Scoring;
@@ -42,6 +44,7 @@ final class V2Inference {
      * @param modelVersion the version answering, or null for a model without versions
      * @param id           the caller's request id, to echo, or null
      * @param scored       the rows as scored, with their explanations and uncertainties when asked
+     * @param source       the answer's request-level values
      */
     record Answer(
             String modelName,
@@ -49,7 +52,8 @@ final class V2Inference {
             String id,
             List<String> outputs,
             Model classifier,
-            ScoredRows scored) {
+            ScoredRows scored,
+            AnswerSource source) {
         List<Prediction> predictions() {
             return scored.predictions();
         }
@@ -72,14 +76,16 @@ final class V2Inference {
      */
     static Answer run(
             Scoring scoring, ResolvedModel model, V2InferRequestParser.V2InferRequest infer, ClientWatch watch) {
-        ScoredRows scored = scoring.of(model, infer.coverage()).scoreRows(infer.batch(), infer.explain(), watch);
+        AnswerAssembler assembler = scoring.of(model, infer.coverage());
+        ScoredRows scored = assembler.scoreRows(infer.batch(), infer.explain(), watch);
         return new Answer(
                 model.name(),
                 model.version().map(String::valueOf).orElse(null),
                 infer.id(),
                 infer.outputs(),
                 model.model(),
-                scored);
+                scored,
+                assembler.source());
     }
 
     /**
