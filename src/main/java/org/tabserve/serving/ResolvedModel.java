@@ -2,11 +2,9 @@ package org.tabserve.serving;
 
 import java.util.Optional;
 import java.util.function.Consumer;
-import org.tabserve.model.LiveProfile;
 import org.tabserve.model.Model;
 import org.tabserve.model.answer.AnswerSource;
 import org.tabserve.repository.Lease;
-import org.tabserve.repository.ModelRepository;
 import org.tabserve.repository.RepositoryException;
 import org.tabserve.serving.feedback.FeedbackMonitor;
 import org.tabserve.serving.feedback.LabelRate;
@@ -93,16 +91,6 @@ public final class ResolvedModel implements AutoCloseable {
         return logged;
     }
 
-    /** @return whether the server should be sent requests, and which models loaded or failed */
-    public Readiness readiness() {
-        return served.readiness();
-    }
-
-    /** @return the models the app serves, for the routes that list or change them */
-    public ModelRepository repository() {
-        return served.repository();
-    }
-
     /** @return the name and version the path names; empty on the root routes */
     public Optional<ModelRoute> route() {
         return Optional.ofNullable(route);
@@ -145,11 +133,6 @@ public final class ResolvedModel implements AutoCloseable {
         return unversioned && lease != null && served.rollouts().canary(lease.name())
                 ? Optional.of(lease.version())
                 : Optional.empty();
-    }
-
-    /** @return the rollouts of the served models */
-    public Rollouts rollouts() {
-        return served.rollouts();
     }
 
     /** @return the model, or empty when none is ready, without failing the request */
@@ -246,15 +229,6 @@ public final class ResolvedModel implements AutoCloseable {
             requestId = RequestIds.next();
         }
         return requestId;
-    }
-
-    /** @return the live profile of the request's model version (an empty one before it has scored anything) */
-    public LiveProfile live() {
-        Model scoring = model();
-        return served.metrics()
-                .drift()
-                .of(name(), lease.version(), scoring)
-                .orElseGet(() -> new LiveProfile(scoring.signature(), scoring.card()));
     }
 
     /** Marks the request as failed (refused or broken) for the v2 statistics of its model, if it leased one. */

@@ -2,6 +2,7 @@ package org.tabserve.serving;
 
 import java.io.IOException;
 import java.util.Optional;
+import org.tabserve.model.LiveProfile;
 import org.tabserve.model.Model;
 import org.tabserve.predictionlog.PredictionLog;
 import org.tabserve.repository.Lease;
@@ -100,6 +101,17 @@ public final class ServedModels {
 
     public TabserveMetrics metrics() {
         return metrics;
+    }
+
+    /**
+     * @return the live profile of the version {@code request} leased (an empty one before it has scored anything),
+     *         leasing its model first
+     */
+    public LiveProfile live(ResolvedModel request) {
+        Model scoring = request.model();
+        return metrics.drift()
+                .of(request.name(), request.version().orElseThrow(), scoring)
+                .orElseGet(() -> new LiveProfile(scoring.signature(), scoring.card()));
     }
 
     /** @return the default model as it serves now, if it does (whatever the calling request uses) */

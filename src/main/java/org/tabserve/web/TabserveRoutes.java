@@ -75,16 +75,17 @@ final class TabserveRoutes {
         QueryPredictHandler query = new QueryPredictHandler(config, json);
         OpenApiHandler openApi = new OpenApiHandler(openApiDocument(serverVersion), budget, documents);
         TabserveMetrics metrics = served.metrics();
-        ModelIndexHandler index = new ModelIndexHandler(budget, metrics);
-        ModelsPageHandler modelsPage = new ModelsPageHandler(views, budget, metrics);
-        ModelPageHandler card = new ModelPageHandler(views, budget, metrics.feedback());
+        ModelIndexHandler index = new ModelIndexHandler(budget, metrics, served.repository());
+        ModelsPageHandler modelsPage =
+                new ModelsPageHandler(views, budget, metrics, served.repository(), served.rollouts());
+        ModelPageHandler card = new ModelPageHandler(views, budget, served, metrics.feedback());
         FeedbackHandler feedback = new FeedbackHandler(config, budget, feedbackToken, metrics.feedback());
-        HealthHandler health = new HealthHandler();
+        HealthHandler health = new HealthHandler(served.readiness());
         MlflowPingHandler mlflow = new MlflowPingHandler(serverVersion);
         AdminModelHandler admin = new AdminModelHandler(served, config, temp);
-        RolloutHandler rollout = new RolloutHandler(config, adminToken);
+        RolloutHandler rollout = new RolloutHandler(config, adminToken, served.rollouts());
         String adminRollout = AdminModelHandler.MODELS_PATH + "/{name}" + RolloutHandler.ADMIN_PATH;
-        V2Handler v2 = new V2Handler(config, budget, serverVersion, adminToken, scoring, metrics);
+        V2Handler v2 = new V2Handler(config, budget, serverVersion, adminToken, scoring, served);
         String v2Model = V2Handler.PATH + "/models/{name}[/versions/{version}]";
         return RouteTable.builder()
                 .mount(HealthHandler.PATH, RouteTable.ErrorShape.PROBLEM, HealthHandler.ROUTES_HINT)
@@ -98,7 +99,7 @@ final class TabserveRoutes {
                 .model(Routes.CARD, card::show, RouteTable.GET)
                 .model(Routes.OLD_CARD, card::moved, RouteTable.GET)
                 .model(Routes.API_PREDICT, json::handle, RouteTable.POST)
-                .model(Routes.API_MODEL, new ModelApiHandler(metrics)::describe, RouteTable.GET)
+                .model(Routes.API_MODEL, new ModelApiHandler(served)::describe, RouteTable.GET)
                 .model(Routes.FEEDBACK, feedback::post, RouteTable.POST)
                 .model(Routes.PREDICT, query::get, RouteTable.GET)
                 .model(Routes.PREDICT, query::post, RouteTable.POST)
@@ -117,7 +118,7 @@ final class TabserveRoutes {
                 .route(RouteTable.MODEL_BASE, index::addSlash, RouteTable.GET, RouteTable.POST)
                 .get(RouteTable.MODELS + "/{name}" + RolloutHandler.PATH, rollout::show)
                 // The registry's series for Prometheus.
-                .get(MetricsHandler.PATH, new MetricsHandler(budget, metrics)::scrape)
+                .get(MetricsHandler.PATH, new MetricsHandler(budget, metrics, served.repository())::scrape)
                 // Health; MLflow's service routes (its /health alias of /ping beside tabserve's /health/*).
                 .get(HealthHandler.PATH + "/live", health::live)
                 .get(HealthHandler.PATH + "/ready", health::ready)

@@ -68,7 +68,7 @@ public final class AdminModelHandler {
         String name = named.name();
         org.tabserve.repository.ModelStatus status;
         try (InputStream body = LimitedInputStream.body(request, config.maxUploadBytes(), WebConfig.MAX_UPLOAD_BYTES)) {
-            status = named.repository().install(name, body).join(); // failures: see ErrorRenderer
+            status = model.repository().install(name, body).join(); // failures: see ErrorRenderer
         }
         LOG.info("Installed model " + name + " version " + status.version() + " at the request of "
                 + request.getRemoteAddr());

@@ -20,6 +20,7 @@ import org.tabserve.model.RegressionEvaluation;
 import org.tabserve.model.SkippedRows;
 import org.tabserve.model.ValueType;
 import org.tabserve.serving.ResolvedModel;
+import org.tabserve.serving.ServedModels;
 import org.tabserve.serving.monitor.LiveJson;
 import org.tabserve.serving.monitor.NoveltyCounts;
 import org.tabserve.serving.monitor.TabserveMetrics;
@@ -31,18 +32,20 @@ import org.tabserve.web.http.Json;
  */
 public final class ModelApiHandler {
 
+    private final ServedModels served;
     private final TabserveMetrics metrics;
 
-    /** @param metrics where each model version's live performance and novelty counts are read */
-    public ModelApiHandler(TabserveMetrics metrics) {
-        this.metrics = metrics;
+    /** @param served where each model version's live profile, live performance and novelty counts are read */
+    public ModelApiHandler(ServedModels served) {
+        this.served = served;
+        this.metrics = served.metrics();
     }
 
     /** {@code GET /api/model}. */
     public void describe(ResolvedModel model, HttpServletRequest request, HttpServletResponse response)
             throws IOException {
         Model classifier = model.model();
-        Map<String, Object> body = describe(classifier, model.live());
+        Map<String, Object> body = describe(classifier, served.live(model));
         // Beside the features' drift: how well the version does now, from labels and without them.
         body.put(
                 "performance",

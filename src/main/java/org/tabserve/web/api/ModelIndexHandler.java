@@ -161,11 +161,16 @@ public final class ModelIndexHandler {
 
     private final SharedAnswer answer;
     private final TabserveMetrics metrics;
+    private final ModelRepository repository;
 
-    /** @param metrics where each model's drift, live performance and recent requests are read */
-    public ModelIndexHandler(MemoryBudget budget, TabserveMetrics metrics) {
+    /**
+     * @param metrics    where each model's drift, live performance and recent requests are read
+     * @param repository the served models, which the index lists
+     */
+    public ModelIndexHandler(MemoryBudget budget, TabserveMetrics metrics, ModelRepository repository) {
         this.answer = new SharedAnswer(budget, "the index of the models (" + API_PATH + ")");
         this.metrics = metrics;
+        this.repository = repository;
     }
 
     /**
@@ -174,8 +179,8 @@ public final class ModelIndexHandler {
      */
     public void list(ResolvedModel model, HttpServletRequest request, HttpServletResponse response) throws IOException {
         answer.write(
-                buildBytes(model),
-                out -> Json.MAPPER.writeValue(out, Map.of("models", entries(model, metrics))),
+                buildBytes(repository),
+                out -> Json.MAPPER.writeValue(out, Map.of("models", entries(repository, metrics))),
                 json -> {
                     response.setContentType(Json.MEDIA_TYPE);
                     response.setHeader("Cache-Control", "no-store");
@@ -185,8 +190,8 @@ public final class ModelIndexHandler {
     }
 
     /** @return what a first build of an answer drawn from every model version's entry may hold */
-    public static long buildBytes(ResolvedModel model) {
-        return BUILD_BYTES_PER_MODEL * Math.max(1, model.repository().index().size());
+    public static long buildBytes(ModelRepository repository) {
+        return BUILD_BYTES_PER_MODEL * Math.max(1, repository.index().size());
     }
 
     /**
@@ -206,8 +211,7 @@ public final class ModelIndexHandler {
      *
      * @param metrics where each model's drift, live performance and recent requests are read
      */
-    public static List<Entry> entries(ResolvedModel request, TabserveMetrics metrics) {
-        ModelRepository repository = request.repository();
+    public static List<Entry> entries(ModelRepository repository, TabserveMetrics metrics) {
         List<Entry> entries = new ArrayList<>();
         for (ModelStatus status : repository.index()) {
             String task = "";

@@ -9,6 +9,7 @@ import java.util.logging.Logger;
 import org.tabserve.predictionlog.PredictionLogOptions;
 import org.tabserve.serving.ResolvedModel;
 import org.tabserve.serving.rollout.Rollout;
+import org.tabserve.serving.rollout.Rollouts;
 import org.tabserve.web.http.AdminToken;
 import org.tabserve.web.http.Json;
 import org.tabserve.web.http.LimitedInputStream;
@@ -16,7 +17,7 @@ import org.tabserve.web.http.MediaType;
 import org.tabserve.web.http.WebConfig;
 
 /**
- * A model's rollout over HTTP ({@link org.tabserve.serving.rollout.Rollouts} does the work): {@code GET
+ * A model's rollout over HTTP ({@link Rollouts} does the work): {@code GET
  * /models/{name}/api/rollout} shows it with its live comparisons, and the admin routes, behind the admin token, set it
  * ({@code PUT /admin/models/{name}/rollout}, the JSON {@code rollout.json} holds), promote its candidate
  * ({@code POST .../rollout/promote}) or roll it back ({@code POST .../rollout/rollback}). Each answers with the
@@ -34,11 +35,14 @@ public final class RolloutHandler {
 
     private final WebConfig config;
     private final AdminToken adminToken;
+    private final Rollouts rollouts;
     private final RolloutRows rows;
 
-    public RolloutHandler(WebConfig config, AdminToken adminToken) {
+    /** @param rollouts the served models' rollouts, which the routes show and change */
+    public RolloutHandler(WebConfig config, AdminToken adminToken, Rollouts rollouts) {
         this.config = config;
         this.adminToken = adminToken;
+        this.rollouts = rollouts;
         this.rows = new RolloutRows(
                 config.predictionLog().map(PredictionLogOptions::mask).orElse(java.util.Set.of()));
     }
@@ -53,7 +57,7 @@ public final class RolloutHandler {
         if (admin) {
             adminToken.authorize(request);
         }
-        respond(response, rows.shown(model.rollouts().status(model.name()), admin));
+        respond(response, rows.shown(rollouts.status(model.name()), admin));
     }
 
     /** {@code PUT /admin/models/{name}/rollout}: the body is the rollout's JSON, as in {@code rollout.json}. */
@@ -63,19 +67,19 @@ public final class RolloutHandler {
         try (InputStream in = LimitedInputStream.body(request, config.maxBodyBytes(), WebConfig.MAX_BODY_BYTES)) {
             body = in.readNBytes(Rollout.MAX_BYTES + 1); // past the rollout's bound nothing more is read
         }
-        respond(request, response, "set", model.rollouts().put(model.name(), Rollout.parse(body)));
+        respond(request, response, "set", rollouts.put(model.name(), Rollout.parse(body)));
     }
 
     /** {@code POST /admin/models/{name}/rollout/promote}. */
     public void promote(ResolvedModel model, HttpServletRequest request, HttpServletResponse response)
             throws IOException {
-        respond(request, response, "promoted", model.rollouts().promote(model.name()));
+        respond(request, response, "promoted", rollouts.promote(model.name()));
     }
 
     /** {@code POST /admin/models/{name}/rollout/rollback}. */
     public void rollback(ResolvedModel model, HttpServletRequest request, HttpServletResponse response)
             throws IOException {
-        respond(request, response, "rolled back", model.rollouts().rollback(model.name()));
+        respond(request, response, "rolled back", rollouts.rollback(model.name()));
     }
 
     /** Logs an admin change with who asked for it and what the rollout is now, then answers with it. */

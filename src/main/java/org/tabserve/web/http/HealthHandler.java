@@ -26,6 +26,13 @@ public final class HealthHandler {
      */
     public static final String READY_BODY = "tabserve.health.ready-body";
 
+    private final Readiness readiness;
+
+    /** @param readiness whether the server should be sent requests, and which models loaded or failed */
+    public HealthHandler(Readiness readiness) {
+        this.readiness = readiness;
+    }
+
     /** {@code GET /health/live}. */
     public void live(ResolvedModel model, HttpServletRequest request, HttpServletResponse response) throws IOException {
         write(response, Map.of("status", "live"));
@@ -34,7 +41,6 @@ public final class HealthHandler {
     /** {@code GET /health/ready}. */
     public void ready(ResolvedModel model, HttpServletRequest request, HttpServletResponse response)
             throws IOException {
-        Readiness readiness = model.readiness();
         if (readiness.draining()) {
             throw HttpProblem.unavailable("the server is stopping: it answers the requests that still reach it until"
                     + " its drain window (--drain-seconds) ends, so that load balancers take it out first");
@@ -44,7 +50,7 @@ public final class HealthHandler {
             throw HttpProblem.unavailable(
                     "the models found at start are still loading; see POST " + "/v2/repository/index");
         }
-        byte[] body = readyBody(model);
+        byte[] body = readyBody(readiness, model);
         if (body == null) { // it stopped being ready a moment ago
             throw HttpProblem.unavailable("the server stopped being ready; ask again");
         }
@@ -57,7 +63,7 @@ public final class HealthHandler {
     public static java.util.function.Supplier<byte[]> readyBodies(org.tabserve.serving.ServedModels served) {
         return () -> {
             try (ResolvedModel model = ResolvedModel.of(served, null, null, null)) {
-                return readyBody(model);
+                return readyBody(served.readiness(), model);
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
@@ -65,8 +71,7 @@ public final class HealthHandler {
     }
 
     /** @return {@code /health/ready}'s JSON answer while the server is ready, else null (the route says why) */
-    public static byte[] readyBody(ResolvedModel model) throws IOException {
-        Readiness readiness = model.readiness();
+    public static byte[] readyBody(Readiness readiness, ResolvedModel model) throws IOException {
         if (!readiness.ready()) {
             return null;
         }

@@ -23,7 +23,8 @@ import java.util.TreeSet;
  * and under {@code /models/{name}[/versions/{version}]/} for the model the path names (one entry, both routes).
  *
  * <p><b>Adding a route</b> is one entry in the table the wiring builds ({@code TabserveRoutes}, beside the listener) plus
- * its handler, a method taking {@code (ResolvedModel, request, response)}:
+ * its handler, a method taking {@code (ResolvedModel, request, response)}, whose object the wiring builds with what is
+ * not the request's own (the repository, readiness, rollouts) that it needs:
  * <pre>{@code
  *     .get("/api/echo", echo::answer)                                   // a route of its own
  *     .model("/api/schema", schema::answer, GET)                        // and /models/{name}/api/schema

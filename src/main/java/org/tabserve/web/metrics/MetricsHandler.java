@@ -15,6 +15,7 @@ import java.util.Enumeration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.zip.GZIPOutputStream;
+import org.tabserve.repository.ModelRepository;
 import org.tabserve.serving.ResolvedModel;
 import org.tabserve.serving.limits.MemoryBudget;
 import org.tabserve.serving.monitor.TabserveMetrics;
@@ -57,20 +58,23 @@ public final class MetricsHandler {
 
     private final MemoryBudget budget;
     private final TabserveMetrics metrics;
+    /** The served model versions, whose number sizes a build. */
+    private final ModelRepository repository;
+
     private final Map<Variant, SharedAnswer> answers = new ConcurrentHashMap<>();
     private volatile Exposition exposition;
 
-    public MetricsHandler(MemoryBudget budget, TabserveMetrics metrics) {
+    public MetricsHandler(MemoryBudget budget, TabserveMetrics metrics, ModelRepository repository) {
         this.budget = budget;
         this.metrics = metrics;
+        this.repository = repository;
     }
 
     /** {@code GET /metrics}. */
     public void scrape(ResolvedModel model, HttpServletRequest request, HttpServletResponse response)
             throws IOException {
         Exposition client = exposition();
-        long bytes =
-                BUILD_BYTES_PER_MODEL * Math.max(1, model.repository().index().size());
+        long bytes = BUILD_BYTES_PER_MODEL * Math.max(1, repository.index().size());
         if (request.getQueryString() != null || client.filtered()) {
             budget.buildAnswer(bytes, WHAT, () -> {
                 client.tailored().handleRequest(new HttpExchangeAdapter(request, response));

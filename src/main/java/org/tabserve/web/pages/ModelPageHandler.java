@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.util.Map;
 import org.tabserve.model.Model;
 import org.tabserve.serving.ResolvedModel;
+import org.tabserve.serving.ServedModels;
 import org.tabserve.serving.feedback.FeedbackMonitor;
 import org.tabserve.serving.limits.MemoryBudget;
 import org.tabserve.web.api.LivePerformanceJson;
@@ -26,12 +27,17 @@ public final class ModelPageHandler {
 
     private final Views views;
     private final MemoryBudget budget;
+    private final ServedModels served;
     private final FeedbackMonitor feedback;
 
-    /** @param feedback where each model version's live performance is read */
-    public ModelPageHandler(Views views, MemoryBudget budget, FeedbackMonitor feedback) {
+    /**
+     * @param served   the served models, where each model version's live profile and each model's rollout are read
+     * @param feedback where each model version's live performance is read
+     */
+    public ModelPageHandler(Views views, MemoryBudget budget, ServedModels served, FeedbackMonitor feedback) {
         this.views = views;
         this.budget = budget;
+        this.served = served;
         this.feedback = feedback;
     }
 
@@ -48,14 +54,14 @@ public final class ModelPageHandler {
                             "page",
                             ModelPages.build(classifier),
                             "live",
-                            LiveSection.of(model.live()),
+                            LiveSection.of(served.live(model)),
                             "performance",
                             PerformanceWords.of(LivePerformanceJson.of(
                                     classifier,
                                     feedback.of(model.name(), model.version().orElseThrow(), classifier)
                                             .orElse(null))),
                             "rollouts",
-                            RolloutView.of(model.rollouts(), model.name()).stream()
+                            RolloutView.of(served.rollouts(), model.name()).stream()
                                     .toList()),
                     PageLinks.of(model));
             return null;

@@ -4,9 +4,11 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Map;
+import org.tabserve.repository.ModelRepository;
 import org.tabserve.serving.ResolvedModel;
 import org.tabserve.serving.limits.MemoryBudget;
 import org.tabserve.serving.monitor.TabserveMetrics;
+import org.tabserve.serving.rollout.Rollouts;
 import org.tabserve.web.api.ModelIndexHandler;
 import org.tabserve.web.http.Handler;
 import org.tabserve.web.http.SharedAnswer;
@@ -24,6 +26,8 @@ public final class ModelsPageHandler {
     private final Views views;
     private final SharedAnswer page;
     private final TabserveMetrics metrics;
+    private final ModelRepository repository;
+    private final Rollouts rollouts;
     private final MemoryBudget budget;
     /** The builds of the filtered pages asked for lately; an entry holds no answer between builds. */
     private final Map<ModelsFilter, SharedAnswer> filteredPages = new java.util.LinkedHashMap<>(16, 0.75f, true) {
@@ -33,11 +37,18 @@ public final class ModelsPageHandler {
         }
     };
 
-    /** @param metrics where each model's drift, live performance and recent requests are read */
-    public ModelsPageHandler(Views views, MemoryBudget budget, TabserveMetrics metrics) {
+    /**
+     * @param metrics    where each model's drift, live performance and recent requests are read
+     * @param repository the served models, which the page lists
+     * @param rollouts   their rollouts, which the page shows
+     */
+    public ModelsPageHandler(
+            Views views, MemoryBudget budget, TabserveMetrics metrics, ModelRepository repository, Rollouts rollouts) {
         this.views = views;
         this.page = new SharedAnswer(budget, "the models page");
         this.metrics = metrics;
+        this.repository = repository;
+        this.rollouts = rollouts;
         this.budget = budget;
     }
 
@@ -49,9 +60,9 @@ public final class ModelsPageHandler {
         ModelsFilter filter = ModelsFilter.of(request);
         SharedAnswer shared = filter.none() ? page : filtered(filter);
         shared.write(
-                ModelIndexHandler.buildBytes(model),
+                ModelIndexHandler.buildBytes(repository),
                 out -> {
-                    ModelsPage all = ModelsPage.of(ModelIndexHandler.entries(model, metrics));
+                    ModelsPage all = ModelsPage.of(ModelIndexHandler.entries(repository, metrics));
                     views.renderTo(
                             request,
                             response,
@@ -64,7 +75,7 @@ public final class ModelsPageHandler {
                                     "modelsFilter",
                                     filter,
                                     "rollouts",
-                                    RolloutView.all(model.rollouts())),
+                                    RolloutView.all(rollouts)),
                             out);
                 },
                 html -> {
@@ -92,8 +103,7 @@ public final class ModelsPageHandler {
      */
     public Handler home(Handler form) {
         return (model, request, response) -> {
-            if (model.route().isEmpty()
-                    && model.repository().options().directory().isPresent()) {
+            if (model.route().isEmpty() && repository.options().directory().isPresent()) {
                 show(model, request, response);
             } else {
                 form.handle(model, request, response);

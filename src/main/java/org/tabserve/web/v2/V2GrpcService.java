@@ -160,7 +160,7 @@ public final class V2GrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceS
                 request.getName(),
                 request.getVersion(),
                 (model) -> V2GrpcMessages.metadata(V2Handler.metadata(
-                        model.name(), model.repository().readyVersions(model.name()), model.model())));
+                        model.name(), served.repository().readyVersions(model.name()), model.model())));
     }
 
     /**

@@ -16,12 +16,15 @@ import org.tabserve.model.Model;
 import org.tabserve.model.ModelCard;
 import org.tabserve.model.ModelInput;
 import org.tabserve.model.ModelSignature;
+import org.tabserve.repository.ModelRepository;
 import org.tabserve.repository.ModelStatus;
 import org.tabserve.rows.FieldProblem;
 import org.tabserve.rows.JsonText;
 import org.tabserve.rows.RowFootprint;
+import org.tabserve.serving.Readiness;
 import org.tabserve.serving.ResolvedModel;
 import org.tabserve.serving.Scoring;
+import org.tabserve.serving.ServedModels;
 import org.tabserve.serving.limits.MemoryBudget;
 import org.tabserve.serving.monitor.TabserveMetrics;
 import org.tabserve.web.http.AdminToken;
@@ -66,18 +69,25 @@ public final class V2Handler {
     private final AdminToken adminToken;
     private final Scoring scoring;
     private final TabserveMetrics metrics;
+    private final ModelRepository repository;
+    private final Readiness readiness;
 
-    /** @param metrics where the statistics extension reads each version's statistics and live inputs */
+    /**
+     * @param served the served models: the repository extension's and the metadata's versions, the server's
+     *               readiness, and where the statistics extension reads each version's statistics and live inputs
+     */
     public V2Handler(
             WebConfig config,
             MemoryBudget budget,
             String serverVersion,
             AdminToken adminToken,
             Scoring scoring,
-            TabserveMetrics metrics) {
+            ServedModels served) {
         this.adminToken = adminToken;
         this.scoring = scoring;
-        this.metrics = metrics;
+        this.metrics = served.metrics();
+        this.repository = served.repository();
+        this.readiness = served.readiness();
         this.config = config;
         this.budget = budget;
         this.serverVersion = serverVersion;
@@ -100,7 +110,7 @@ public final class V2Handler {
      */
     public void ready(ResolvedModel model, HttpServletRequest request, HttpServletResponse response)
             throws IOException {
-        boolean ready = model.readiness().ready();
+        boolean ready = readiness.ready();
         write(response, ready ? 200 : 503, new V2Json.Ready(ready));
     }
 
@@ -108,7 +118,7 @@ public final class V2Handler {
     public void modelMetadata(ResolvedModel model, HttpServletRequest request, HttpServletResponse response)
             throws IOException {
         Model served = model.model();
-        write(response, 200, metadata(model.name(), model.repository().readyVersions(model.name()), served));
+        write(response, 200, metadata(model.name(), repository.readyVersions(model.name()), served));
     }
 
     /** {@code GET /v2/models/{name}[/versions/{version}]/ready}: 404 for a model not served, 503 not ready. */
@@ -151,13 +161,13 @@ public final class V2Handler {
      */
     public void stats(ResolvedModel model, HttpServletRequest request, HttpServletResponse response)
             throws IOException {
-        List<ModelStatus> versions = V2Statistics.versions(model);
+        List<ModelStatus> versions = V2Statistics.versions(model, repository);
         response.setHeader("Cache-Control", "no-store");
         try (JsonGenerator json = Json.start(response)) {
             json.writeStartObject();
             json.writeArrayFieldStart(V2Json.MODEL_STATS);
             for (ModelStatus version : versions) {
-                Optional<V2Json.ModelStat> stat = V2Statistics.stat(model, metrics, version, true);
+                Optional<V2Json.ModelStat> stat = V2Statistics.stat(repository, metrics, version, true);
                 if (stat.isPresent()) {
                     STAT_ENTRY.writeValue(json, stat.get());
                 }
@@ -192,7 +202,7 @@ public final class V2Handler {
         } catch (com.fasterxml.jackson.core.JsonProcessingException | java.io.CharConversionException e) {
             throw JsonText.malformed(e);
         }
-        write(response, 200, V2Repository.index(model.repository(), readyOnly));
+        write(response, 200, V2Repository.index(repository, readyOnly));
     }
 
     /**
@@ -216,9 +226,9 @@ public final class V2Handler {
         LimitedInputStream.body(request, config.maxBodyBytes(), WebConfig.MAX_BODY_BYTES)
                 .transferTo(java.io.OutputStream.nullOutputStream());
         if (load) {
-            V2Repository.load(model.repository(), model.name());
+            V2Repository.load(repository, model.name());
         } else {
-            V2Repository.unload(model.repository(), model.name());
+            V2Repository.unload(repository, model.name());
         }
         response.setStatus(200);
         response.setHeader("Cache-Control", "no-store");

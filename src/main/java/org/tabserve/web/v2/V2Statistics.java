@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.tabserve.repository.Lease;
+import org.tabserve.repository.ModelRepository;
 import org.tabserve.repository.ModelState;
 import org.tabserve.repository.ModelStatus;
 import org.tabserve.serving.ModelRoute;
@@ -29,14 +30,17 @@ final class V2Statistics {
      * numbers a version) and is built whole. REST writes each version's as it goes ({@link #versions},
      * {@link #stat}).
      *
-     * @param metrics where each version's statistics and live inputs are read
-     * @param live    whether each entry carries its inputs' live counts and drift (REST's {@code live}, tabserve's own)
+     * @param repository the served models
+     * @param metrics    where each version's statistics and live inputs are read
+     * @param live       whether each entry carries its inputs' live counts and drift (REST's {@code live}, tabserve's
+     *                   own)
      * @throws org.tabserve.repository.RepositoryException as {@link #versions}
      */
-    static List<V2Json.ModelStat> of(ResolvedModel model, TabserveMetrics metrics, boolean live) {
+    static List<V2Json.ModelStat> of(
+            ResolvedModel model, ModelRepository repository, TabserveMetrics metrics, boolean live) {
         List<V2Json.ModelStat> stats = new ArrayList<>();
-        for (ModelStatus version : versions(model)) {
-            stat(model, metrics, version, live).ifPresent(stats::add);
+        for (ModelStatus version : versions(model, repository)) {
+            stat(repository, metrics, version, live).ifPresent(stats::add);
         }
         return stats;
     }
@@ -45,10 +49,12 @@ final class V2Statistics {
      * The ready versions a request names: every one of every model (a request that names none), those of the model
      * named, or the version named, in the repository's order; checked before a byte of the answer is written.
      *
+     * @param repository the served models, whose index lists the ready versions
+     *
      * @throws org.tabserve.repository.RepositoryException for a model or version named that does not serve (a 404
      *                                                     saying which do, or a 503 saying why it is not ready)
      */
-    static List<ModelStatus> versions(ResolvedModel model) {
+    static List<ModelStatus> versions(ResolvedModel model, ModelRepository repository) {
         List<ModelStatus> versions = new ArrayList<>();
         if (model.route().isPresent() && model.route().get().version().isPresent()) {
             model.model(); // 404 or 503 for a version that does not serve, as its other routes answer
@@ -56,7 +62,7 @@ final class V2Statistics {
                     model.name(), model.route().get().version().get(), ModelState.READY, Optional.empty()));
         } else {
             String name = model.route().map(ModelRoute::name).orElse(null);
-            model.repository().index().stream()
+            repository.index().stream()
                     .filter(s -> s.state() == ModelState.READY)
                     .filter(s -> name == null || s.name().equals(name))
                     .forEach(versions::add);
@@ -71,14 +77,15 @@ final class V2Statistics {
      * One version's figures, built on their own so that an answer of many versions holds one at a time (each
      * version's live figures are a few kilobytes an input: 500 versions built at once were 1.9 MB of JSON a request).
      *
-     * @param metrics where the version's statistics and live inputs are read
-     * @param live    whether the entry carries its inputs' live counts and drift
+     * @param repository the served models, where the version is leased
+     * @param metrics    where the version's statistics and live inputs are read
+     * @param live       whether the entry carries its inputs' live counts and drift
      * @return empty for a version unloaded since the index was read
      */
     static Optional<V2Json.ModelStat> stat(
-            ResolvedModel model, TabserveMetrics metrics, ModelStatus version, boolean live) {
+            ModelRepository repository, TabserveMetrics metrics, ModelStatus version, boolean live) {
         Map<String, Map<String, Object>> inputs = new LinkedHashMap<>();
-        try (Lease lease = model.repository().lease(version.name(), version.version())) {
+        try (Lease lease = repository.lease(version.name(), version.version())) {
             if (live) {
                 metrics.drift()
                         .of(version.name(), version.version(), lease.model())
