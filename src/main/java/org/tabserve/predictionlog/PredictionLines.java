@@ -6,6 +6,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -14,6 +15,8 @@ import org.tabserve.model.Batch;
 import org.tabserve.model.Feature;
 import org.tabserve.model.Model;
 import org.tabserve.model.RangeWarning;
+import org.tabserve.model.answer.AnswerSource;
+import org.tabserve.model.answer.RequestField;
 import org.tabserve.rows.PredictionJson;
 
 /**
@@ -38,6 +41,10 @@ final class PredictionLines {
     /** A model's columns to write (by feature index), those masked, and its answer writer. */
     private record Columns(int[] written, String[] names, List<String> masked, PredictionJson.Rows answers) {}
 
+    /** The request-level fields a line carries under keys of its own: request_id, model, version. */
+    private static final Set<RequestField> LINE_FIELDS =
+            EnumSet.of(RequestField.MODEL_NAME, RequestField.MODEL_VERSION, RequestField.REQUEST_ID);
+
     PredictionLines(Set<String> mask) {
         this.mask = mask;
     }
@@ -45,6 +52,13 @@ final class PredictionLines {
     /** Appends one line per row of {@code call} to {@code out}. */
     void write(ScoredCall call, ByteArrayOutputStream out) {
         Columns of = columnsOf(call);
+        AnswerSource source = new AnswerSource(
+                call.model(),
+                call.version(),
+                call.scoring().sha256(),
+                call.scoring().engine().name(),
+                call.requestId(),
+                false);
         Batch batch = call.batch();
         try (JsonGenerator json = JSON.createGenerator(out)) {
             json.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
@@ -58,6 +72,16 @@ final class PredictionLines {
                 json.writeNumberField("version", call.version());
                 json.writeStringField("call", call.call());
                 json.writeNumberField("latency_ms", Math.round(latencyMillis * 1000) / 1000.0);
+                for (RequestField field : RequestField.values()) {
+                    if (field.inBody(source) && !LINE_FIELDS.contains(field)) {
+                        Object value = field.value(source);
+                        if (value instanceof Long number) {
+                            json.writeNumberField(field.key(), number);
+                        } else {
+                            json.writeStringField(field.key(), String.valueOf(value));
+                        }
+                    }
+                }
                 json.writeObjectFieldStart("inputs");
                 for (int i = 0; i < of.written().length; i++) {
                     json.writeFieldName(of.names()[i]);

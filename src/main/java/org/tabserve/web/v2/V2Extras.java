@@ -1,9 +1,11 @@
 package org.tabserve.web.v2;
 
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.tabserve.model.Task;
 import org.tabserve.model.answer.AnswerField;
 import org.tabserve.model.answer.AnswerShape;
@@ -19,6 +21,10 @@ import org.tabserve.model.answer.RequestField;
  * @param parameters the answer's parameters (empty: none)
  */
 record V2Extras(List<Tensor> tensors, Map<String, String> parameters) {
+
+    /** The request-level fields the protocol carries in fields of its own: model_name, model_version, id. */
+    private static final Set<RequestField> PROTOCOL_FIELDS =
+            EnumSet.of(RequestField.MODEL_NAME, RequestField.MODEL_VERSION, RequestField.REQUEST_ID);
 
     /** One more output, with its values (Double or Boolean, as its datatype). */
     record Tensor(V2Inference.Output output, List<?> values) {}
@@ -52,12 +58,8 @@ record V2Extras(List<Tensor> tensors, Map<String, String> parameters) {
         }
         if (answer.source() != null) {
             for (RequestField field : RequestField.values()) {
-                if (field.inBody(answer.source())) {
-                    switch (field) {
-                        // the protocol's own fields: model_name, model_version, id
-                        case MODEL_NAME, MODEL_VERSION, REQUEST_ID -> {}
-                        case ENGINE -> parameters.put(field.key(), String.valueOf(field.value(answer.source())));
-                    }
+                if (field.inBody(answer.source()) && !PROTOCOL_FIELDS.contains(field)) {
+                    parameters.put(field.key(), String.valueOf(field.value(answer.source())));
                 }
             }
         }
