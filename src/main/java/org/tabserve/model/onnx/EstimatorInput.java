@@ -8,11 +8,14 @@ import java.util.Optional;
 import java.util.Set;
 import org.tabserve.model.ModelInput;
 import org.tabserve.model.ModelSignature;
+import org.tabserve.model.onnx.graph.NodeAttributes;
 import org.tabserve.model.onnx.graph.OnnxAttribute;
 import org.tabserve.model.onnx.graph.OnnxFormatException;
 import org.tabserve.model.onnx.graph.OnnxGraph;
 import org.tabserve.model.onnx.graph.OnnxNode;
 import org.tabserve.model.onnx.graph.OnnxTensor;
+import org.tabserve.model.onnx.graph.ml.OneHotEncoding;
+import org.tabserve.model.onnx.graph.ml.UnreadOperator;
 
 /**
  * The one estimator of a graph (a tree ensemble or a linear model) and which of the model's input columns each
@@ -171,15 +174,11 @@ record EstimatorInput(OnnxNode estimator, String tensor, int[] columnOf) {
     }
 
     private static int categories(OnnxNode node) throws OnnxFormatException {
-        Optional<OnnxAttribute> strings = node.attribute("cats_strings");
-        if (strings.isPresent() && strings.get().type() == OnnxAttribute.Type.STRINGS) {
-            return strings.get().strings().size();
+        try {
+            return OneHotEncoding.read(new NodeAttributes(node)).size();
+        } catch (UnreadOperator e) {
+            return -1;
         }
-        Optional<OnnxAttribute> ints = node.attribute("cats_int64s");
-        if (ints.isPresent() && ints.get().type() == OnnxAttribute.Type.INTS) {
-            return ints.get().ints().length;
-        }
-        return -1;
     }
 
     private static long[] constant(OnnxGraph graph, String name) throws OnnxFormatException {

@@ -3,6 +3,8 @@ package org.tabserve.model.onnx;
 import org.tabserve.model.onnx.graph.NodeAttributes;
 import org.tabserve.model.onnx.graph.OnnxFormatException;
 import org.tabserve.model.onnx.graph.OnnxNode;
+import org.tabserve.model.onnx.graph.ml.Coefficients;
+import org.tabserve.model.onnx.graph.ml.TreeEnsemble;
 
 /**
  * The heap an estimator's exact explainer takes ({@link TreeShap}, {@link LinearScores}), at its reading's peak
@@ -36,14 +38,14 @@ record ExplainerHeap(long toBuild, long toKeep, String what) {
         NodeAttributes a = new NodeAttributes(node);
         String op = node.opType();
         if (op.startsWith("Tree")) {
-            long nodes = a.count("nodes_treeids");
-            long weights = a.count(op.endsWith("Classifier") ? "class_weights" : "target_weights");
+            long nodes = TreeEnsemble.nodeCount(a);
+            long weights = TreeEnsemble.leafWeightCount(a);
             return new ExplainerHeap(
                     nodes * TREE_BUILD_PER_NODE + weights * TREE_BUILD_PER_LEAF_WEIGHT,
                     nodes * TREE_KEEP_PER_NODE + weights * TREE_KEEP_PER_LEAF_WEIGHT,
                     "its " + op + "'s " + String.format(java.util.Locale.ROOT, "%,d", nodes) + " nodes");
         }
-        long weights = a.count("coefficients");
+        long weights = Coefficients.count(a);
         return new ExplainerHeap(
                 weights * LINEAR_BUILD_PER_WEIGHT,
                 weights * LINEAR_KEEP_PER_WEIGHT,

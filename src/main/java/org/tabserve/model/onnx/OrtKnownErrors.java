@@ -5,6 +5,8 @@ import java.util.List;
 import org.tabserve.model.onnx.graph.NodeAttributes;
 import org.tabserve.model.onnx.graph.OnnxGraph;
 import org.tabserve.model.onnx.graph.OnnxNode;
+import org.tabserve.model.onnx.graph.ml.PostTransform;
+import org.tabserve.model.onnx.graph.ml.TreeEnsemble;
 
 /**
  * The errors of ONNX Runtime 1.29 (the version tabserve runs) that tabserve knows by name, found in a graph: where one
@@ -37,7 +39,7 @@ final class OrtKnownErrors {
         for (OnnxNode node : graph.nodes()) {
             if (node.isMl("TreeEnsembleRegressor")) {
                 NodeAttributes a = new NodeAttributes(node);
-                if (a.integer("n_targets", 1) == 1 && LEFT_OUT.contains(a.text("post_transform", "NONE"))) {
+                if (TreeEnsemble.targets(a) == 1 && LEFT_OUT.contains(PostTransform.word(a))) {
                     found.add(node);
                 }
             }
@@ -54,18 +56,7 @@ final class OrtKnownErrors {
     OnnxGraph asOnnxRuntimeComputes() {
         List<OnnxNode> rewritten = new ArrayList<>();
         for (OnnxNode node : graph.nodes()) {
-            rewritten.add(
-                    nodes.contains(node)
-                            ? new OnnxNode(
-                                    node.name(),
-                                    node.opType(),
-                                    node.domain(),
-                                    node.inputs(),
-                                    node.outputs(),
-                                    node.attributes().stream()
-                                            .filter(a -> !a.name().equals("post_transform"))
-                                            .toList())
-                            : node);
+            rewritten.add(nodes.contains(node) ? PostTransform.leftOut(node) : node);
         }
         return new OnnxGraph(
                 graph.irVersion(),
@@ -86,7 +77,7 @@ final class OrtKnownErrors {
     String words() {
         List<String> words = new ArrayList<>();
         for (OnnxNode node : nodes) {
-            String post = new NodeAttributes(node).text("post_transform", "NONE");
+            String post = PostTransform.word(new NodeAttributes(node));
             words.add("ONNX Runtime 1.29 leaves out the post_transform " + post
                     + " of the one-target TreeEnsembleRegressor '" + node.name() + "' (onnxruntime#26596"
                     + (post.equals("LOGISTIC") ? "" : ", which reports LOGISTIC: its code applies PROBIT alone")

@@ -1,7 +1,8 @@
 package org.tabserve.model.onnx.plain;
 
-import org.tabserve.model.onnx.graph.NodeAttributes;
-import org.tabserve.model.onnx.graph.OnnxFormatException;
+import org.tabserve.model.onnx.graph.ml.Imputation;
+import org.tabserve.model.onnx.graph.ml.Normalization;
+import org.tabserve.model.onnx.graph.ml.Scaling;
 
 /**
  * The ai.onnx.ml operators that transform each row's numbers in place of the row, in float as ONNX Runtime's:
@@ -13,9 +14,9 @@ final class ColumnOps {
     private ColumnOps() {}
 
     /** Scaler, whose values are at most {@code (x + |offset|) · |scale|} of inputs at most {@code x}. */
-    static PlainOp scaler(NodeAttributes a) throws Unsupported, OnnxFormatException {
-        float[] offset = a.floats("offset");
-        float[] scale = a.floats("scale");
+    static PlainOp scaler(Scaling scaling) {
+        float[] offset = scaling.offset();
+        float[] scale = scaling.scale();
         double largestOffset = largestMagnitude(offset);
         double largestScale = largestMagnitude(scale);
         return PlainOp.bounded(scaling(offset, scale), in -> (in[0] + largestOffset) * largestScale);
@@ -55,15 +56,11 @@ final class ColumnOps {
      * values of at most 1 in magnitude (a float sum of magnitudes, or of squares, is never below one of its terms);
      * MAX, which divides by the largest value and not by the largest magnitude, has no bound.
      */
-    static PlainOp normalizer(NodeAttributes a) throws Unsupported {
-        String norm = a.text("norm", "MAX");
-        if (!norm.equals("MAX") && !norm.equals("L1") && !norm.equals("L2")) {
-            throw Unsupported.at(a, "norm " + norm);
-        }
-        return PlainOp.bounded(normalizing(norm), in -> norm.equals("MAX") ? Double.POSITIVE_INFINITY : 1);
+    static PlainOp normalizer(Normalization norm) {
+        return PlainOp.bounded(normalizing(norm), in -> norm == Normalization.MAX ? Double.POSITIVE_INFINITY : 1);
     }
 
-    private static PlainOp normalizing(String norm) {
+    private static PlainOp normalizing(Normalization norm) {
         return inputs -> {
             PlainTensor x = inputs[0];
             int width = x.width();
@@ -72,9 +69,9 @@ final class ColumnOps {
             for (int r = 0; r < x.rows(); r++) {
                 int at = r * width;
                 switch (norm) {
-                    case "MAX" -> divided(in, out, at, width, largest(in, at, width));
-                    case "L1" -> divided(in, out, at, width, absoluteSum(in, at, width));
-                    default -> l2(in, out, at, width);
+                    case MAX -> divided(in, out, at, width, largest(in, at, width));
+                    case L1 -> divided(in, out, at, width, absoluteSum(in, at, width));
+                    case L2 -> l2(in, out, at, width);
                 }
             }
             return new PlainTensor[] {PlainTensor.floats(x.rows(), width, out)};
@@ -118,12 +115,9 @@ final class ColumnOps {
     }
 
     /** Imputer, whose values are at most its inputs' or its imputed values' largest. */
-    static PlainOp imputer(NodeAttributes a) throws Unsupported, OnnxFormatException {
-        float[] imputed = a.floats("imputed_value_floats");
-        float replaced = a.real("replaced_value_float", 0f);
-        if (imputed.length == 0) {
-            throw Unsupported.at(a, "no imputed_value_floats (integer imputation is not run in plain Java)");
-        }
+    static PlainOp imputer(Imputation imputation) {
+        float[] imputed = imputation.values();
+        float replaced = imputation.replaced();
         double largestImputed = largestMagnitude(imputed);
         return PlainOp.bounded(imputing(imputed, replaced), in -> Math.max(in[0], largestImputed));
     }

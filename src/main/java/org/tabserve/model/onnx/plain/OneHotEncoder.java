@@ -3,8 +3,7 @@ package org.tabserve.model.onnx.plain;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.tabserve.model.onnx.graph.NodeAttributes;
-import org.tabserve.model.onnx.graph.OnnxFormatException;
+import org.tabserve.model.onnx.graph.ml.OneHotEncoding;
 
 /**
  * ai.onnx.ml OneHotEncoder of one column, as skl2onnx exports each text or integer column of a pipeline: a
@@ -19,20 +18,17 @@ final class OneHotEncoder implements PlainOp {
     private final int categories;
     private final boolean zeros;
 
-    OneHotEncoder(NodeAttributes a) throws Unsupported, OnnxFormatException {
-        List<String> texts = a.strings("cats_strings");
-        long[] ints = a.ints("cats_int64s");
+    OneHotEncoder(OneHotEncoding encoding) {
+        List<String> texts = encoding.strings();
+        long[] ints = encoding.integers();
         for (int i = 0; i < texts.size(); i++) {
             strings.putIfAbsent(texts.get(i), i);
         }
         for (int i = 0; i < ints.length; i++) {
             integers.putIfAbsent(ints[i], i);
         }
-        categories = texts.isEmpty() ? ints.length : texts.size();
-        if (categories == 0 || (!texts.isEmpty() && ints.length > 0)) {
-            throw Unsupported.at(a, "categories of neither or both kinds");
-        }
-        zeros = a.integer("zeros", 1) != 0;
+        categories = encoding.size();
+        zeros = encoding.zeros();
     }
 
     @Override

@@ -14,8 +14,12 @@ import org.tabserve.model.onnx.graph.OnnxFormatException;
 import org.tabserve.model.onnx.graph.OnnxGraph;
 import org.tabserve.model.onnx.graph.OnnxNode;
 import org.tabserve.model.onnx.graph.OnnxTensor;
+import org.tabserve.model.onnx.graph.ml.Imputation;
 import org.tabserve.model.onnx.graph.ml.LinearClassifier;
 import org.tabserve.model.onnx.graph.ml.LinearRegressor;
+import org.tabserve.model.onnx.graph.ml.Normalization;
+import org.tabserve.model.onnx.graph.ml.OneHotEncoding;
+import org.tabserve.model.onnx.graph.ml.Scaling;
 import org.tabserve.model.onnx.graph.ml.SvmClassifier;
 import org.tabserve.model.onnx.graph.ml.TreeEnsemble;
 import org.tabserve.model.onnx.graph.ml.UnreadOperator;
@@ -167,7 +171,7 @@ public final class PlainGraph {
 
     /** A tree ensemble of up to {@link TreeEnsembleOp#MAX_NODES} nodes, counted before any list is read. */
     private static PlainOp trees(NodeAttributes a) throws Unsupported, UnreadOperator, OnnxFormatException {
-        int nodes = a.count("nodes_treeids");
+        int nodes = TreeEnsemble.nodeCount(a);
         if (nodes > TreeEnsembleOp.MAX_NODES) {
             throw Unsupported.at(
                     a,
@@ -189,10 +193,10 @@ public final class PlainGraph {
                 case "LinearClassifier" -> new LinearClassifierOp(LinearClassifier.read(a));
                 case "LinearRegressor" -> new LinearRegressorOp(LinearRegressor.read(a));
                 case "TreeEnsembleClassifier", "TreeEnsembleRegressor" -> trees(a);
-                case "Scaler" -> ColumnOps.scaler(a);
-                case "Normalizer" -> ColumnOps.normalizer(a);
-                case "Imputer" -> ColumnOps.imputer(a);
-                case "OneHotEncoder" -> new OneHotEncoder(a);
+                case "Scaler" -> ColumnOps.scaler(Scaling.read(a));
+                case "Normalizer" -> ColumnOps.normalizer(Normalization.read(a));
+                case "Imputer" -> ColumnOps.imputer(Imputation.read(a));
+                case "OneHotEncoder" -> new OneHotEncoder(OneHotEncoding.read(a));
                 case "ArrayFeatureExtractor" -> ShapeOps.arrayFeatureExtractor(constant(node, 1, graph, a));
                 default -> throw Unsupported.at(a, "no plain implementation");
             };

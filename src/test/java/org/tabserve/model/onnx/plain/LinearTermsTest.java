@@ -22,7 +22,10 @@ import org.junit.jupiter.api.Test;
 import org.tabserve.model.onnx.graph.ElementType;
 import org.tabserve.model.onnx.graph.OnnxGraph;
 import org.tabserve.model.onnx.graph.ml.Coefficients;
+import org.tabserve.model.onnx.graph.ml.Imputation;
 import org.tabserve.model.onnx.graph.ml.MlModels;
+import org.tabserve.model.onnx.graph.ml.Normalization;
+import org.tabserve.model.onnx.graph.ml.Scaling;
 
 /**
  * Issue 61, item 9: which rows of a linear model have a score that overflows float in some order of adding its terms
@@ -146,25 +149,26 @@ class LinearTermsTest {
 
     @Test
     void eachColumnOperatorBoundsItsOutputOrSaysItCannot() throws Exception {
-        PlainOp scaler = ColumnOps.scaler(MlModels.attributesOf(MlModels.node("Scaler", false)
+        PlainOp scaler = ColumnOps.scaler(Scaling.read(MlModels.attributesOf(MlModels.node("Scaler", false)
                 .addAttribute(floats("offset", 1f, -3f))
                 .addAttribute(floats("scale", 0.5f, -2f))
-                .build()));
+                .build())));
         assertEquals((10 + 3) * 2, scaler.bound(new double[] {10}));
-        PlainOp imputer = ColumnOps.imputer(MlModels.attributesOf(MlModels.node("Imputer", false)
+        PlainOp imputer = ColumnOps.imputer(Imputation.read(MlModels.attributesOf(MlModels.node("Imputer", false)
                 .addAttribute(floats("imputed_value_floats", 7f, -40f))
-                .build()));
+                .build())));
         assertEquals(40, imputer.bound(new double[] {10}));
         assertEquals(50, imputer.bound(new double[] {50}));
         for (String norm : new String[] {"L1", "L2"}) {
-            PlainOp normalizer = ColumnOps.normalizer(MlModels.attributesOf(MlModels.node("Normalizer", false)
-                    .addAttribute(text("norm", norm))
-                    .build()));
+            PlainOp normalizer =
+                    ColumnOps.normalizer(Normalization.read(MlModels.attributesOf(MlModels.node("Normalizer", false)
+                            .addAttribute(text("norm", norm))
+                            .build())));
             assertEquals(1, normalizer.bound(new double[] {Double.POSITIVE_INFINITY}), norm);
         }
-        PlainOp max = ColumnOps.normalizer(MlModels.attributesOf(MlModels.node("Normalizer", false)
+        PlainOp max = ColumnOps.normalizer(Normalization.read(MlModels.attributesOf(MlModels.node("Normalizer", false)
                 .addAttribute(text("norm", "MAX"))
-                .build()));
+                .build())));
         assertEquals(Double.POSITIVE_INFINITY, max.bound(new double[] {1}), "divided by the largest value, not size");
     }
 

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.tabserve.model.onnx.graph.NodeAttributes;
 import org.tabserve.model.onnx.graph.OnnxGraph;
 import org.tabserve.model.onnx.graph.OnnxNode;
+import org.tabserve.model.onnx.graph.ml.OneHotEncoding;
 
 /** What a graph compiles to in plain Java: only the nodes its outputs need, and a reason when one is not run. */
 class PlainGraphTest {
@@ -57,7 +58,8 @@ class PlainGraphTest {
                 .findFirst()
                 .orElseThrow();
         PlainTensor island = PlainTensor.strings(3, 1, new String[] {"Dream", "Atlantis", "Biscoe"});
-        PlainTensor out = new OneHotEncoder(new NodeAttributes(encoder)).apply(new PlainTensor[] {island})[0];
+        PlainTensor out = new OneHotEncoder(OneHotEncoding.read(new NodeAttributes(encoder)))
+                .apply(new PlainTensor[] {island})[0];
         assertEquals(3, out.rank());
         assertArrayEquals(new float[] {0, 1, 0, 0, 0, 0, 1, 0, 0}, out.floats()); // Biscoe, Dream, Torgersen
     }

@@ -28,9 +28,13 @@ import org.tabserve.model.onnx.graph.facts.GraphFacts.InputCategories;
 import org.tabserve.model.onnx.graph.facts.GraphFacts.OutputEnding;
 import org.tabserve.model.onnx.graph.facts.GraphFacts.Task;
 import org.tabserve.model.onnx.graph.ml.Estimators;
+import org.tabserve.model.onnx.graph.ml.Imputation;
 import org.tabserve.model.onnx.graph.ml.Labels;
+import org.tabserve.model.onnx.graph.ml.Normalization;
+import org.tabserve.model.onnx.graph.ml.OneHotEncoding;
 import org.tabserve.model.onnx.graph.ml.PostTransform;
 import org.tabserve.model.onnx.graph.ml.SvmClassifier;
+import org.tabserve.model.onnx.graph.ml.UnreadOperator;
 
 /**
  * The rules that turn a graph into {@link GraphFacts}, by following values from node to node.
@@ -230,30 +234,35 @@ final class FactFinder {
 
     private static Optional<InputCategories> encoderCategories(String input, OnnxNode encoder)
             throws OnnxFormatException {
-        boolean oneHot = encoder.opType().equals("OneHotEncoder");
+        if (encoder.opType().equals("OneHotEncoder")) {
+            try {
+                OneHotEncoding cats = OneHotEncoding.read(new NodeAttributes(encoder));
+                ElementType type = cats.text() ? ElementType.STRING : ElementType.INT64;
+                return Optional.of(new InputCategories(input, type, cats.texts(), !cats.zeros(), encoder.opType()));
+            } catch (UnreadOperator e) {
+                return Optional.empty();
+            }
+        }
         List<String> strings = List.of();
-        for (String attribute : oneHot ? List.of("cats_strings") : List.of("keys_strings", "classes_strings")) {
+        for (String attribute : List.of("keys_strings", "classes_strings")) {
             if (strings.isEmpty() && encoder.attribute(attribute).isPresent()) {
                 strings = encoder.attribute(attribute).get().strings();
             }
         }
-        // OneHotEncoder's zeros defaults to 1: an unknown value becomes all zeros; 0 makes it an error.
-        boolean refuses =
-                oneHot && encoder.attribute("zeros").map(OnnxAttribute::i).orElse(1L) == 0;
         if (!strings.isEmpty()) {
-            return Optional.of(new InputCategories(input, ElementType.STRING, strings, refuses, encoder.opType()));
+            return Optional.of(new InputCategories(input, ElementType.STRING, strings, false, encoder.opType()));
         }
-        Optional<OnnxAttribute> ints = encoder.attribute(oneHot ? "cats_int64s" : "keys_int64s");
+        Optional<OnnxAttribute> ints = encoder.attribute("keys_int64s");
         if (ints.isPresent() && ints.get().ints().length > 0) {
             List<String> values =
                     Arrays.stream(ints.get().ints()).mapToObj(Long::toString).toList();
-            return Optional.of(new InputCategories(input, ElementType.INT64, values, refuses, encoder.opType()));
+            return Optional.of(new InputCategories(input, ElementType.INT64, values, false, encoder.opType()));
         }
         return Optional.empty();
     }
 
     /** Whether every path from {@code input} ends in a NaN-replacing Imputer before any op computes with it. */
-    private boolean imputed(String input) {
+    private boolean imputed(String input) throws OnnxFormatException {
         Deque<String> values = new ArrayDeque<>(List.of(input));
         Set<String> seen = new HashSet<>();
         boolean imputer = false;
@@ -268,9 +277,7 @@ final class FactFinder {
             for (Use use : consumers.getOrDefault(value, List.of())) {
                 OnnxNode node = use.node();
                 if (node.isMl("Imputer") && use.index() == 0) {
-                    if (!node.attribute("replaced_value_float")
-                            .map(a -> Float.isNaN(a.f()))
-                            .orElse(false)) {
+                    if (!replacesNaN(node)) {
                         return false;
                     }
                     imputer = true;
@@ -286,6 +293,15 @@ final class FactFinder {
             }
         }
         return imputer;
+    }
+
+    /** Whether an Imputer of floats replaces NaN ({@link Imputation#replacesNaN}); an unread one does not. */
+    private static boolean replacesNaN(OnnxNode imputer) throws OnnxFormatException {
+        try {
+            return Imputation.read(new NodeAttributes(imputer)).replacesNaN();
+        } catch (UnreadOperator e) {
+            return false;
+        }
     }
 
     private Optional<OutputEnding> ending(OnnxValueInfo output) throws OnnxFormatException {
@@ -318,16 +334,20 @@ final class FactFinder {
 
     private static OutputEnding ending(String output, OnnxNode node) throws OnnxFormatException {
         String op = node.opType();
-        String transform =
-                node.attribute("post_transform").map(OnnxAttribute::s).orElse("NONE");
+        String transform = PostTransform.word(new NodeAttributes(node));
         String described = op + " post_transform=" + transform;
         Ending ending;
         if (node.isStandard("Softmax") || node.isStandard("Sigmoid")) {
             ending = Ending.PROBABILITIES;
             described = op;
         } else if (node.isMl("Normalizer")) {
-            String norm = node.attribute("norm").map(OnnxAttribute::s).orElse("MAX");
-            ending = norm.equals("L1") ? Ending.PROBABILITIES : Ending.UNKNOWN;
+            String norm;
+            try {
+                norm = Normalization.read(new NodeAttributes(node)).name();
+            } catch (UnreadOperator e) {
+                norm = "unread"; // a norm ONNX Runtime does not define
+            }
+            ending = norm.equals(Normalization.L1.name()) ? Ending.PROBABILITIES : Ending.UNKNOWN;
             described = op + " norm=" + norm;
         } else if (node.isStandard("Gemm")
                 || node.isStandard("MatMul")

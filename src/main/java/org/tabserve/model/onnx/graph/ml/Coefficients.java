@@ -1,5 +1,8 @@
 package org.tabserve.model.onnx.graph.ml;
 
+import org.tabserve.model.onnx.graph.NodeAttributes;
+import org.tabserve.model.onnx.graph.OnnxFormatException;
+
 /**
  * The weights of ai.onnx.ml's linear operators (LinearClassifier, LinearRegressor): one row of coefficients per score
  * and its intercept, each score {@code x·w + b} in float as ONNX Runtime's GEMM computes it (the products summed,
@@ -30,6 +33,14 @@ public final class Coefficients {
         this.features = values.length / rows;
         this.values = values;
         this.intercepts = intercepts;
+    }
+
+    /**
+     * @param a a LinearClassifier or LinearRegressor node's attributes
+     * @return how many coefficients it lists, counted without decoding them
+     */
+    public static int count(NodeAttributes a) throws OnnxFormatException {
+        return a.count("coefficients");
     }
 
     /** @return the scores a row makes, one per row of coefficients */

@@ -2,6 +2,7 @@ package org.tabserve.model.onnx.graph.ml;
 
 import java.util.Optional;
 import org.tabserve.model.onnx.graph.NodeAttributes;
+import org.tabserve.model.onnx.graph.OnnxNode;
 
 /**
  * An ai.onnx.ml classifier's or regressor's {@code post_transform}, the function ONNX Runtime applies to the raw
@@ -47,8 +48,26 @@ public enum PostTransform {
      * @throws UnreadOperator for a word ONNX Runtime does not define (it would read it as PROBIT)
      */
     public static PostTransform of(NodeAttributes a) throws UnreadOperator {
-        String text = a.text("post_transform", "NONE");
+        String text = word(a);
         return named(text).orElseThrow(() -> UnreadOperator.at(a, "post_transform " + text));
+    }
+
+    /** @return the node's {@code post_transform} as it is written, whatever the word ("NONE" when absent) */
+    public static String word(NodeAttributes a) {
+        return a.text("post_transform", "NONE");
+    }
+
+    /** @return {@code node} without its {@code post_transform}: the same node through {@link #NONE} */
+    public static OnnxNode leftOut(OnnxNode node) {
+        return new OnnxNode(
+                node.name(),
+                node.opType(),
+                node.domain(),
+                node.inputs(),
+                node.outputs(),
+                node.attributes().stream()
+                        .filter(a -> !a.name().equals("post_transform"))
+                        .toList());
     }
 
     /** @return the transform named {@code text}, if it is one */

@@ -96,6 +96,24 @@ public final class TreeEnsemble {
         return TreeEnsembleReader.read(a);
     }
 
+    /**
+     * @param a a TreeEnsembleClassifier or TreeEnsembleRegressor node's attributes
+     * @return how many nodes it lists, counted without decoding the lists: what a reader sizes its heap by first
+     */
+    public static int nodeCount(NodeAttributes a) throws OnnxFormatException {
+        return TreeEnsembleReader.nodeCount(a);
+    }
+
+    /** @return how many leaf weights the node lists (its classes' or targets'), counted without decoding them */
+    public static int leafWeightCount(NodeAttributes a) throws OnnxFormatException {
+        return TreeEnsembleReader.leafWeightCount(a);
+    }
+
+    /** @return a TreeEnsembleRegressor node's {@code n_targets} (1 when absent), read without the rest */
+    public static long targets(NodeAttributes a) {
+        return TreeEnsembleReader.targets(a);
+    }
+
     /** @return whether it is a classifier */
     public boolean classifier() {
         return classes != null;

@@ -38,8 +38,28 @@ final class TreeEnsembleReader {
         return new TreeEnsembleReader(a).read();
     }
 
+    /** @return a regressor's {@code n_targets} (1 when absent) */
+    static long targets(NodeAttributes a) {
+        return a.integer("n_targets", 1);
+    }
+
+    /** @return how many nodes the ensemble lists, counted without decoding them */
+    static int nodeCount(NodeAttributes a) throws OnnxFormatException {
+        return a.count("nodes_treeids");
+    }
+
+    /** @return how many leaf weights the ensemble lists, counted without decoding them */
+    static int leafWeightCount(NodeAttributes a) throws OnnxFormatException {
+        return a.count(prefix(a) + "weights");
+    }
+
+    /** @return the prefix of the leaf weights' lists: a classifier's {@code class_}, a regressor's {@code target_} */
+    private static String prefix(NodeAttributes a) {
+        return a.node().opType().equals("TreeEnsembleClassifier") ? "class_" : "target_";
+    }
+
     private TreeEnsemble read() throws UnreadOperator, OnnxFormatException {
-        String prefix = classifier ? "class_" : "target_";
+        String prefix = prefix(a);
         for (String tensor : List.of("nodes_values_as_tensor", "base_values_as_tensor", prefix + "weights_as_tensor")) {
             if (a.node().attribute(tensor).isPresent()) {
                 throw unread(tensor + " (thresholds, weights and base values as tensors are not read)");
@@ -52,7 +72,7 @@ final class TreeEnsembleReader {
             throw unread(labels.size() + " class labels (two or more are read)");
         }
         if (!classifier) {
-            long targets = a.integer("n_targets", 1);
+            long targets = targets(a);
             String aggregate = a.text("aggregate_function", "SUM");
             if (targets != 1 || !(aggregate.equals("SUM") || aggregate.equals("AVERAGE"))) {
                 throw unread("n_targets " + targets + ", aggregate_function " + aggregate + " (one target, summed or"
