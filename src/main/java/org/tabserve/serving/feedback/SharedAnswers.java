@@ -1,6 +1,8 @@
 package org.tabserve.serving.feedback;
 
 import java.util.List;
+import org.tabserve.serving.shared.RedisAddress;
+import org.tabserve.serving.shared.RedisAnswers;
 
 /**
  * A store of answers kept for labels that every replica of a fleet shares (the {@code --shared-state} setting), so
@@ -10,7 +12,7 @@ import java.util.List;
  * without it never loads a Redis client. A slow or dead store never slows an answer: keeping one is queued, and
  * skipped (and counted) when the store is behind or down; labels are refused in words while it is down.
  */
-interface SharedAnswers extends AutoCloseable {
+public interface SharedAnswers extends AutoCloseable {
 
     /** What a label came to in the store, and, when joined, the version that answered and what it answered. */
     /**

@@ -1,4 +1,4 @@
-package org.tabserve.serving.feedback;
+package org.tabserve.serving.shared;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -13,6 +13,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
+import org.tabserve.serving.feedback.FeedbackMonitor;
+import org.tabserve.serving.feedback.LivePerformance;
+import org.tabserve.serving.feedback.RecentAnswers;
+import org.tabserve.serving.feedback.SharedAnswers;
+import org.tabserve.serving.feedback.SharedStateDown;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.DefaultJedisClientConfig;
@@ -28,7 +33,7 @@ import redis.clients.jedis.exceptions.JedisException;
  * no caller waits for it meanwhile: answers are skipped (counted), labels refused in words. Keys are under
  * {@link RedisKeys#PREFIX}, each model's name spelled with its length so that no two names and ids meet.
  */
-final class RedisAnswers implements SharedAnswers {
+public final class RedisAnswers implements SharedAnswers {
 
     private static final Logger LOG = Logger.getLogger(RedisAnswers.class.getName());
     /** The longest a call to Redis may take (connecting, or waiting for its answer), and a connection from the pool. */
@@ -75,7 +80,7 @@ final class RedisAnswers implements SharedAnswers {
     private volatile long downUntil = System.nanoTime();
     private volatile boolean closed;
 
-    RedisAnswers(RedisAddress address, Runnable reused) {
+    public RedisAnswers(RedisAddress address, Runnable reused) {
         this.address = address;
         this.reused = reused;
         DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()

@@ -1,4 +1,4 @@
-package org.tabserve.serving.feedback;
+package org.tabserve.serving.shared;
 
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -17,10 +17,10 @@ import java.nio.charset.StandardCharsets;
  * @param database the database number (0 when the URL names none)
  * @param tls      whether to speak TLS ({@code rediss://})
  */
-record RedisAddress(String host, int port, String user, String password, int database, boolean tls) {
+public record RedisAddress(String host, int port, String user, String password, int database, boolean tls) {
 
     /** @throws IllegalArgumentException for what is not such a URL, saying why without its credentials */
-    static RedisAddress parse(String url) {
+    public static RedisAddress parse(String url) {
         URI uri;
         try {
             uri = new URI(url == null ? "" : url.strip());
