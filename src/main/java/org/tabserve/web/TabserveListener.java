@@ -23,6 +23,7 @@ import org.tabserve.serving.explain.RowExplanations;
 import org.tabserve.serving.limits.MemoryBudget;
 import org.tabserve.serving.monitor.ModelConcurrency;
 import org.tabserve.serving.monitor.TabserveMetrics;
+import org.tabserve.serving.shared.RedisAnswers;
 import org.tabserve.web.api.CsvUpload;
 import org.tabserve.web.api.PredictFileHandler;
 import org.tabserve.web.http.AdminToken;
@@ -131,7 +132,7 @@ public final class TabserveListener implements ServletContextListener {
             WebConfig.lookup(context)
                     .apply(SHARED_STATE)
                     .filter(url -> !url.isBlank())
-                    .ifPresent(url -> metrics.feedback().share(url));
+                    .ifPresent(url -> metrics.feedback().share(reused -> RedisAnswers.open(url, reused)));
         } catch (IllegalArgumentException e) {
             LOG.severe("tabserve is not configured correctly: setting " + SHARED_STATE + ": " + e.getMessage());
             throw e;

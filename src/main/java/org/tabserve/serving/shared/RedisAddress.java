@@ -17,10 +17,10 @@ import java.nio.charset.StandardCharsets;
  * @param database the database number (0 when the URL names none)
  * @param tls      whether to speak TLS ({@code rediss://})
  */
-public record RedisAddress(String host, int port, String user, String password, int database, boolean tls) {
+record RedisAddress(String host, int port, String user, String password, int database, boolean tls) {
 
     /** @throws IllegalArgumentException for what is not such a URL, saying why without its credentials */
-    public static RedisAddress parse(String url) {
+    static RedisAddress parse(String url) {
         URI uri;
         try {
             uri = new URI(url == null ? "" : url.strip());

@@ -80,7 +80,16 @@ public final class RedisAnswers implements SharedAnswers {
     private volatile long downUntil = System.nanoTime();
     private volatile boolean closed;
 
-    public RedisAnswers(RedisAddress address, Runnable reused) {
+    /**
+     * @return the store at {@code url}, {@code redis://[user:password@]host:port[/database]} (or {@code rediss://}),
+     *         its client loaded now; {@code reused} is told of each answer not kept because its id was taken
+     * @throws IllegalArgumentException for a URL that is not one, saying why without its password
+     */
+    public static SharedAnswers open(String url, Runnable reused) {
+        return new RedisAnswers(RedisAddress.parse(url), reused);
+    }
+
+    RedisAnswers(RedisAddress address, Runnable reused) {
         this.address = address;
         this.reused = reused;
         DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
