@@ -335,7 +335,7 @@ class ArchitectureTest {
 
     /**
      * The hooks every answer owes that serving's jobs keep below its entry point (issue 48), which only serving may
-     * call: a type, the accessor that hands one out (TabserveMetrics', ServedModels'), and its hook methods.
+     * call: a type, the accessor that hands one out (TabserveMetrics', Monitors', ServedModels'), and its hook methods.
      */
     private record ServingHook(String type, String accessor, String methods) {}
 

@@ -17,6 +17,7 @@ import org.tabserve.serving.feedback.FeedbackMonitor;
 import org.tabserve.serving.feedback.LabelRate;
 import org.tabserve.serving.feedback.RequestIds;
 import org.tabserve.serving.limits.ServingException;
+import org.tabserve.serving.monitor.Monitors;
 import org.tabserve.serving.monitor.TabserveMetrics;
 import org.tabserve.serving.rollout.Rollouts;
 
@@ -213,6 +214,7 @@ public final class ResolvedModel implements AutoCloseable {
         String name = name();
         long version = lease.version();
         TabserveMetrics metrics = served.metrics();
+        Monitors monitors = served.monitors();
         PredictionLog log = served.predictionLog();
         String known = requestId; // an id the answer carries back (the caller's, or given to it), for labels to name
         String caller = client;
@@ -221,13 +223,13 @@ public final class ResolvedModel implements AutoCloseable {
         return (batch, predictions) -> {
             scored = true;
             metrics.scored(name, predictions);
-            metrics.statistics().executed(name, version, batch.size());
-            metrics.drift().record(name, version, scoring, batch);
+            monitors.statistics().executed(name, version, batch.size());
+            monitors.drift().record(name, version, scoring, batch);
             if (rollouts != null) {
                 rollouts.scored(name, version, batch, predictions); // off the answer's path: queued, or skipped
             }
             int first = answered.getAndAdd(predictions.size());
-            if (!metrics.feedback()
+            if (!monitors.feedback()
                     .answered(name, version, scoring, keeping ? known : null, first, ticket, predictions, caller)) {
                 keeping = false; // a later part would join another request's rows, or be numbered wrongly
             }
@@ -267,7 +269,7 @@ public final class ResolvedModel implements AutoCloseable {
     /** @return the live profile of the request's model version (an empty one before it has scored anything) */
     public LiveProfile live() {
         Model scoring = model();
-        return served.metrics()
+        return served.monitors()
                 .drift()
                 .of(name(), lease.version(), scoring)
                 .orElseGet(() -> new LiveProfile(scoring.signature(), scoring.card()));
@@ -286,7 +288,7 @@ public final class ResolvedModel implements AutoCloseable {
     public void close() {
         if (lease != null) {
             if (scored || failed) {
-                served.metrics()
+                served.monitors()
                         .statistics()
                         .answered(lease.name(), lease.version(), scored && !failed, System.nanoTime() - started);
             }

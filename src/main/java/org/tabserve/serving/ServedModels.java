@@ -9,18 +9,21 @@ import org.tabserve.repository.ModelRepository;
 import org.tabserve.repository.RepositoryException;
 import org.tabserve.serving.limits.MemoryBudget;
 import org.tabserve.serving.limits.ServingException;
+import org.tabserve.serving.monitor.Monitors;
 import org.tabserve.serving.monitor.TabserveMetrics;
 import org.tabserve.serving.rollout.Rollouts;
 
 /**
  * The models the server serves ({@link ModelRepository}), which of them the root routes answer with (the default
- * model), and where their predictions are counted (the metrics, the prediction log). A request's own model is a
+ * model), and where their predictions are counted (the metrics, the monitors, the prediction log). A request's own model is a
  * {@code ResolvedModel}, made from this for each request.
  */
 public final class ServedModels {
 
     private final ModelRepository repository;
     private final TabserveMetrics metrics;
+    /** Each version's live inputs, answers kept for labels and statistics, which the metrics' registry exposes. */
+    private final Monitors monitors;
     /** Why the app has no model, when the one model it was given could not be loaded; else null. */
     private final String failure;
 
@@ -31,8 +34,8 @@ public final class ServedModels {
     /**
      * @param failure why no model is served when the app was given one model and it failed to load; null otherwise
      */
-    public ServedModels(ModelRepository repository, TabserveMetrics metrics, String failure) {
-        this(repository, metrics, failure, PredictionLog.off());
+    public ServedModels(ModelRepository repository, TabserveMetrics metrics, Monitors monitors, String failure) {
+        this(repository, metrics, monitors, failure, PredictionLog.off());
     }
 
     /**
@@ -40,8 +43,12 @@ public final class ServedModels {
      * @param predictionLog where sampled requests' scored rows are logged ({@link PredictionLog#off()}: nowhere)
      */
     public ServedModels(
-            ModelRepository repository, TabserveMetrics metrics, String failure, PredictionLog predictionLog) {
-        this(repository, metrics, failure, predictionLog, () -> false);
+            ModelRepository repository,
+            TabserveMetrics metrics,
+            Monitors monitors,
+            String failure,
+            PredictionLog predictionLog) {
+        this(repository, metrics, monitors, failure, predictionLog, () -> false);
     }
 
     /**
@@ -52,10 +59,11 @@ public final class ServedModels {
     public ServedModels(
             ModelRepository repository,
             TabserveMetrics metrics,
+            Monitors monitors,
             String failure,
             PredictionLog predictionLog,
             java.util.function.BooleanSupplier draining) {
-        this(repository, metrics, failure, predictionLog, draining, MemoryBudget.ofHeap());
+        this(repository, metrics, monitors, failure, predictionLog, draining, MemoryBudget.ofHeap());
     }
 
     /**
@@ -67,12 +75,14 @@ public final class ServedModels {
     public ServedModels(
             ModelRepository repository,
             TabserveMetrics metrics,
+            Monitors monitors,
             String failure,
             PredictionLog predictionLog,
             java.util.function.BooleanSupplier draining,
             MemoryBudget budget) {
         this.repository = repository;
         this.metrics = metrics;
+        this.monitors = monitors;
         this.failure = failure;
         this.predictionLog = predictionLog;
         this.rollouts = new Rollouts(repository, metrics, budget);
@@ -100,6 +110,11 @@ public final class ServedModels {
 
     public TabserveMetrics metrics() {
         return metrics;
+    }
+
+    /** @return each served version's live inputs and drift, answers kept for labels, and inference statistics */
+    public Monitors monitors() {
+        return monitors;
     }
 
     /** @return the default model as it serves now, if it does (whatever the calling request uses) */

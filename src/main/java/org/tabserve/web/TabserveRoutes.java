@@ -5,6 +5,7 @@ import java.util.List;
 import org.tabserve.serving.Scoring;
 import org.tabserve.serving.ServedModels;
 import org.tabserve.serving.limits.MemoryBudget;
+import org.tabserve.serving.monitor.Monitors;
 import org.tabserve.serving.monitor.TabserveMetrics;
 import org.tabserve.web.api.AdminModelHandler;
 import org.tabserve.web.api.AdminOpenApi;
@@ -75,16 +76,17 @@ final class TabserveRoutes {
         QueryPredictHandler query = new QueryPredictHandler(config, json);
         OpenApiHandler openApi = new OpenApiHandler(openApiDocument(serverVersion), budget, documents);
         TabserveMetrics metrics = served.metrics();
-        ModelIndexHandler index = new ModelIndexHandler(budget, metrics);
-        ModelsPageHandler modelsPage = new ModelsPageHandler(views, budget, metrics);
-        ModelPageHandler card = new ModelPageHandler(views, budget, metrics.feedback());
-        FeedbackHandler feedback = new FeedbackHandler(config, budget, feedbackToken, metrics.feedback());
+        Monitors monitors = served.monitors();
+        ModelIndexHandler index = new ModelIndexHandler(budget, metrics, monitors);
+        ModelsPageHandler modelsPage = new ModelsPageHandler(views, budget, metrics, monitors);
+        ModelPageHandler card = new ModelPageHandler(views, budget, monitors.feedback());
+        FeedbackHandler feedback = new FeedbackHandler(config, budget, feedbackToken, monitors.feedback());
         HealthHandler health = new HealthHandler();
         MlflowPingHandler mlflow = new MlflowPingHandler(serverVersion);
         AdminModelHandler admin = new AdminModelHandler(served, config, temp);
         RolloutHandler rollout = new RolloutHandler(config, adminToken);
         String adminRollout = AdminModelHandler.MODELS_PATH + "/{name}" + RolloutHandler.ADMIN_PATH;
-        V2Handler v2 = new V2Handler(config, budget, serverVersion, adminToken, scoring, metrics);
+        V2Handler v2 = new V2Handler(config, budget, serverVersion, adminToken, scoring, monitors);
         String v2Model = V2Handler.PATH + "/models/{name}[/versions/{version}]";
         return RouteTable.builder()
                 .mount(HealthHandler.PATH, RouteTable.ErrorShape.PROBLEM, HealthHandler.ROUTES_HINT)
@@ -98,7 +100,7 @@ final class TabserveRoutes {
                 .model(Routes.CARD, card::show, RouteTable.GET)
                 .model(Routes.OLD_CARD, card::moved, RouteTable.GET)
                 .model(Routes.API_PREDICT, json::handle, RouteTable.POST)
-                .model(Routes.API_MODEL, new ModelApiHandler(metrics)::describe, RouteTable.GET)
+                .model(Routes.API_MODEL, new ModelApiHandler(metrics, monitors)::describe, RouteTable.GET)
                 .model(Routes.FEEDBACK, feedback::post, RouteTable.POST)
                 .model(Routes.PREDICT, query::get, RouteTable.GET)
                 .model(Routes.PREDICT, query::post, RouteTable.POST)

@@ -21,6 +21,7 @@ import org.tabserve.model.SkippedRows;
 import org.tabserve.model.ValueType;
 import org.tabserve.serving.ResolvedModel;
 import org.tabserve.serving.monitor.LiveJson;
+import org.tabserve.serving.monitor.Monitors;
 import org.tabserve.serving.monitor.NoveltyCounts;
 import org.tabserve.serving.monitor.TabserveMetrics;
 import org.tabserve.web.http.Json;
@@ -32,10 +33,15 @@ import org.tabserve.web.http.Json;
 public final class ModelApiHandler {
 
     private final TabserveMetrics metrics;
+    private final Monitors monitors;
 
-    /** @param metrics where each model version's live performance and novelty counts are read */
-    public ModelApiHandler(TabserveMetrics metrics) {
+    /**
+     * @param metrics  where each model's novelty counts are read
+     * @param monitors where each model version's live performance is read
+     */
+    public ModelApiHandler(TabserveMetrics metrics, Monitors monitors) {
         this.metrics = metrics;
+        this.monitors = monitors;
     }
 
     /** {@code GET /api/model}. */
@@ -48,7 +54,7 @@ public final class ModelApiHandler {
                 "performance",
                 LivePerformanceJson.of(
                         classifier,
-                        metrics.feedback()
+                        monitors.feedback()
                                 .of(model.name(), model.version().orElseThrow(), classifier)
                                 .orElse(null)));
         response.setContentType(Json.MEDIA_TYPE);

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.util.Map;
 import org.tabserve.serving.ResolvedModel;
 import org.tabserve.serving.limits.MemoryBudget;
+import org.tabserve.serving.monitor.Monitors;
 import org.tabserve.serving.monitor.TabserveMetrics;
 import org.tabserve.web.api.ModelIndexHandler;
 import org.tabserve.web.http.Handler;
@@ -24,6 +25,7 @@ public final class ModelsPageHandler {
     private final Views views;
     private final SharedAnswer page;
     private final TabserveMetrics metrics;
+    private final Monitors monitors;
     private final MemoryBudget budget;
     /** The builds of the filtered pages asked for lately; an entry holds no answer between builds. */
     private final Map<ModelsFilter, SharedAnswer> filteredPages = new java.util.LinkedHashMap<>(16, 0.75f, true) {
@@ -33,11 +35,15 @@ public final class ModelsPageHandler {
         }
     };
 
-    /** @param metrics where each model's drift, live performance and recent requests are read */
-    public ModelsPageHandler(Views views, MemoryBudget budget, TabserveMetrics metrics) {
+    /**
+     * @param metrics  where each model's recent requests are read
+     * @param monitors where each model's drift and live performance are read
+     */
+    public ModelsPageHandler(Views views, MemoryBudget budget, TabserveMetrics metrics, Monitors monitors) {
         this.views = views;
         this.page = new SharedAnswer(budget, "the models page");
         this.metrics = metrics;
+        this.monitors = monitors;
         this.budget = budget;
     }
 
@@ -51,7 +57,7 @@ public final class ModelsPageHandler {
         shared.write(
                 ModelIndexHandler.buildBytes(model),
                 out -> {
-                    ModelsPage all = ModelsPage.of(ModelIndexHandler.entries(model, metrics));
+                    ModelsPage all = ModelsPage.of(ModelIndexHandler.entries(model, metrics, monitors));
                     views.renderTo(
                             request,
                             response,

@@ -23,7 +23,7 @@ import org.tabserve.rows.RowFootprint;
 import org.tabserve.serving.ResolvedModel;
 import org.tabserve.serving.Scoring;
 import org.tabserve.serving.limits.MemoryBudget;
-import org.tabserve.serving.monitor.TabserveMetrics;
+import org.tabserve.serving.monitor.Monitors;
 import org.tabserve.web.http.AdminToken;
 import org.tabserve.web.http.AnswerKeepAlive;
 import org.tabserve.web.http.HttpProblem;
@@ -65,19 +65,19 @@ public final class V2Handler {
     private final String serverVersion;
     private final AdminToken adminToken;
     private final Scoring scoring;
-    private final TabserveMetrics metrics;
+    private final Monitors monitors;
 
-    /** @param metrics where the statistics extension reads each version's statistics and live inputs */
+    /** @param monitors where the statistics extension reads each version's statistics and live inputs */
     public V2Handler(
             WebConfig config,
             MemoryBudget budget,
             String serverVersion,
             AdminToken adminToken,
             Scoring scoring,
-            TabserveMetrics metrics) {
+            Monitors monitors) {
         this.adminToken = adminToken;
         this.scoring = scoring;
-        this.metrics = metrics;
+        this.monitors = monitors;
         this.config = config;
         this.budget = budget;
         this.serverVersion = serverVersion;
@@ -157,7 +157,7 @@ public final class V2Handler {
             json.writeStartObject();
             json.writeArrayFieldStart(V2Json.MODEL_STATS);
             for (ModelStatus version : versions) {
-                Optional<V2Json.ModelStat> stat = V2Statistics.stat(model, metrics, version, true);
+                Optional<V2Json.ModelStat> stat = V2Statistics.stat(model, monitors, version, true);
                 if (stat.isPresent()) {
                     STAT_ENTRY.writeValue(json, stat.get());
                 }

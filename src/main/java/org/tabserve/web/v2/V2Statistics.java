@@ -12,7 +12,7 @@ import org.tabserve.serving.ModelRoute;
 import org.tabserve.serving.ResolvedModel;
 import org.tabserve.serving.monitor.LiveJson;
 import org.tabserve.serving.monitor.ModelStatistics;
-import org.tabserve.serving.monitor.TabserveMetrics;
+import org.tabserve.serving.monitor.Monitors;
 
 /**
  * The statistics extension's work, whichever transport asked for it (REST's {@code /v2/models[/{name}]/stats}, gRPC's
@@ -29,14 +29,14 @@ final class V2Statistics {
      * numbers a version) and is built whole. REST writes each version's as it goes ({@link #versions},
      * {@link #stat}).
      *
-     * @param metrics where each version's statistics and live inputs are read
+     * @param monitors where each version's statistics and live inputs are read
      * @param live    whether each entry carries its inputs' live counts and drift (REST's {@code live}, tabserve's own)
      * @throws org.tabserve.repository.RepositoryException as {@link #versions}
      */
-    static List<V2Json.ModelStat> of(ResolvedModel model, TabserveMetrics metrics, boolean live) {
+    static List<V2Json.ModelStat> of(ResolvedModel model, Monitors monitors, boolean live) {
         List<V2Json.ModelStat> stats = new ArrayList<>();
         for (ModelStatus version : versions(model)) {
-            stat(model, metrics, version, live).ifPresent(stats::add);
+            stat(model, monitors, version, live).ifPresent(stats::add);
         }
         return stats;
     }
@@ -71,16 +71,15 @@ final class V2Statistics {
      * One version's figures, built on their own so that an answer of many versions holds one at a time (each
      * version's live figures are a few kilobytes an input: 500 versions built at once were 1.9 MB of JSON a request).
      *
-     * @param metrics where the version's statistics and live inputs are read
+     * @param monitors where the version's statistics and live inputs are read
      * @param live    whether the entry carries its inputs' live counts and drift
      * @return empty for a version unloaded since the index was read
      */
-    static Optional<V2Json.ModelStat> stat(
-            ResolvedModel model, TabserveMetrics metrics, ModelStatus version, boolean live) {
+    static Optional<V2Json.ModelStat> stat(ResolvedModel model, Monitors monitors, ModelStatus version, boolean live) {
         Map<String, Map<String, Object>> inputs = new LinkedHashMap<>();
         try (Lease lease = model.repository().lease(version.name(), version.version())) {
             if (live) {
-                metrics.drift()
+                monitors.drift()
                         .of(version.name(), version.version(), lease.model())
                         .ifPresent(profile -> profile.snapshot()
                                 .forEach(feature -> inputs.put(feature.name(), LiveJson.of(feature))));
@@ -88,7 +87,7 @@ final class V2Statistics {
         } catch (RuntimeException e) {
             return Optional.empty(); // unloaded since the index was read
         }
-        ModelStatistics.Snapshot s = metrics.statistics().of(version.name(), version.version());
+        ModelStatistics.Snapshot s = monitors.statistics().of(version.name(), version.version());
         return Optional.of(new V2Json.ModelStat(
                 s.name(),
                 Long.toString(s.version()),

@@ -21,6 +21,7 @@ class TabserveMetricsTest {
     void recordingEveryMetricNeverStartsThePrometheusClientsSchedulerThread() {
         // That thread cannot be stopped and keeps an undeployed app's class loader alive (see TabserveMetrics).
         TabserveMetrics metrics = new TabserveMetrics();
+        Monitors.of(metrics); // the monitors' series too
         List<String> classes = List.of("genuine", "forged");
         try (Model classifier = OnnxModelLoader.load(Path.of("model.onnx"))) {
             metrics.modelLoaded("banknote", classifier, 0.25);
