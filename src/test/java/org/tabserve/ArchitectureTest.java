@@ -256,7 +256,7 @@ class ArchitectureTest {
                         && !i.startsWith(
                                 "com.fasterxml.jackson.") // a rollout's JSON, read and written as the model's card is
                         && !i.matches("org\\.tabserve\\.(model|rows|repository|predictionlog|serving)\\..*")
-                        && !REDIS_CLIENT.matcher(i).lookingAt()) // the shared store's, RedisAnswers' alone (below)
+                        && !REDIS_CLIENT.matcher(i).lookingAt()) // the shared store's, serving.shared's alone (below)
                 .toList();
         assertEquals(List.of(), forbidden, "serving imports no servlet, gRPC, Jetty or web type");
         List<String> json = new ArrayList<>();
@@ -335,7 +335,7 @@ class ArchitectureTest {
 
     /**
      * The hooks every answer owes that serving's jobs keep below its entry point (issue 48), which only serving may
-     * call: a type, the accessor that hands one out (TabserveMetrics', ServedModels'), and its hook methods.
+     * call: a type, the accessor that hands one out (TabserveMetrics', Monitors', ServedModels'), and its hook methods.
      */
     private record ServingHook(String type, String accessor, String methods) {}
 
@@ -380,8 +380,8 @@ class ArchitectureTest {
      * floor or above, nor the entry point's package ({@code org.tabserve.serving}) that stands on them all, so that
      * no two import each other.
      */
-    private static final List<List<String>> SERVING_FLOORS =
-            List.of(List.of("limits"), List.of("feedback"), List.of("monitor"), List.of("explain", "rollout"));
+    private static final List<List<String>> SERVING_FLOORS = List.of(
+            List.of("limits"), List.of("feedback"), List.of("monitor", "shared"), List.of("explain", "rollout"));
 
     private static final java.util.regex.Pattern SERVING_TYPE =
             java.util.regex.Pattern.compile("org\\.tabserve\\.serving((?:\\.[a-z]\\w*)*)\\.[A-Z]\\w*");
@@ -427,7 +427,9 @@ class ArchitectureTest {
             below.addAll(floor);
         }
         assertTrue(
-                named.contains("explain -> limits") && named.contains("monitor -> feedback"),
+                named.contains("explain -> limits")
+                        && named.contains("monitor -> feedback")
+                        && named.contains("shared -> feedback"),
                 "the scan found the arrows between serving's packages: " + named);
         assertEquals(
                 List.of(),
@@ -554,8 +556,9 @@ class ArchitectureTest {
             java.util.regex.Pattern.compile("redis\\.clients\\.|org\\.apache\\.commons\\.pool2\\.");
 
     /**
-     * The Redis client is the shared store's alone ({@code serving.feedback.RedisAnswers}), which loads only when the
-     * shared-state setting is given: nothing else names it, so that a server without the setting never loads it.
+     * The Redis client is the shared store's alone ({@code serving.shared}, which implements {@code feedback}'s
+     * {@code SharedAnswers}), which loads only when the shared-state setting is given: nothing else names it, so that a
+     * server without the setting never loads it.
      */
     @Test
     void onlyTheSharedStoreNamesTheRedisClient() throws IOException {
@@ -564,14 +567,14 @@ class ArchitectureTest {
             for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
                 boolean names = Files.readAllLines(file).stream()
                         .anyMatch(line -> REDIS_CLIENT.matcher(line).find());
-                if (names && !file.getFileName().toString().equals("RedisAnswers.java")) {
+                if (names && !file.startsWith(SERVING.resolve("shared"))) {
                     found.add(file.toString());
                 }
             }
         }
-        assertEquals(List.of(), found, "the Redis client is RedisAnswers' alone");
+        assertEquals(List.of(), found, "the Redis client is serving.shared's alone");
         assertTrue(
-                imports(SERVING.resolve("feedback/RedisAnswers.java")).stream()
+                imports(SERVING.resolve("shared/RedisAnswers.java")).stream()
                         .anyMatch(i -> i.startsWith("redis.clients.")),
                 "the scan finds the store's imports");
     }

@@ -11,6 +11,7 @@ import org.tabserve.model.Prediction;
 import org.tabserve.model.answer.AnswerAssembler;
 import org.tabserve.predictionlog.PredictionLog;
 import org.tabserve.predictionlog.ScoredCall;
+import org.tabserve.serving.monitor.Monitors;
 import org.tabserve.serving.monitor.TabserveMetrics;
 import org.tabserve.serving.rollout.Rollouts;
 
@@ -25,6 +26,7 @@ final class AnswerHooks implements AnswerAssembler.Hook {
     private final String name;
     private final long version;
     private final TabserveMetrics metrics;
+    private final Monitors monitors;
     private final Rollouts rollouts;
     private final List<AnswerAssembler.Hook> hooks = new ArrayList<>();
     private volatile boolean scored;
@@ -39,11 +41,12 @@ final class AnswerHooks implements AnswerAssembler.Hook {
         this.name = request.name();
         this.version = version;
         this.metrics = served.metrics();
+        this.monitors = served.monitors();
         this.rollouts = request.unversioned() ? served.rollouts() : null;
         hooks.add((batch, predictions) -> scored = true);
         hooks.add((batch, predictions) -> metrics.scored(name, predictions));
-        hooks.add((batch, predictions) -> metrics.statistics().executed(name, version, batch.size()));
-        hooks.add((batch, predictions) -> metrics.drift().record(name, version, model, batch));
+        hooks.add((batch, predictions) -> monitors.statistics().executed(name, version, batch.size()));
+        hooks.add((batch, predictions) -> monitors.drift().record(name, version, model, batch));
         if (rollouts != null) { // off the answer's path: queued, or skipped
             hooks.add((batch, predictions) -> rollouts.scored(name, version, batch, predictions));
         }
@@ -72,7 +75,7 @@ final class AnswerHooks implements AnswerAssembler.Hook {
      */
     void ended(boolean failed, long nanos) {
         if (scored || failed) {
-            metrics.statistics().answered(name, version, scored && !failed, nanos);
+            monitors.statistics().answered(name, version, scored && !failed, nanos);
         }
         if (rollouts != null && scored && !failed) {
             rollouts.answered(name, version);
@@ -102,7 +105,7 @@ final class AnswerHooks implements AnswerAssembler.Hook {
         @Override
         public void answered(Batch rows, List<Prediction> predictions) {
             int first = answered.getAndAdd(predictions.size());
-            if (!metrics.feedback()
+            if (!monitors.feedback()
                     .answered(name, version, model, keeping ? known : null, first, ticket, predictions, caller)) {
                 keeping = false; // a later part would join another request's rows, or be numbered wrongly
             }

@@ -246,7 +246,7 @@ public final class ResolvedModel implements AutoCloseable {
             if (hooks != null) {
                 hooks.ended(failed, System.nanoTime() - started);
             } else if (failed) {
-                served.metrics()
+                served.monitors()
                         .statistics()
                         .answered(lease.name(), lease.version(), false, System.nanoTime() - started);
             }

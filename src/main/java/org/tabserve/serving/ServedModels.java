@@ -10,18 +10,21 @@ import org.tabserve.repository.ModelRepository;
 import org.tabserve.repository.RepositoryException;
 import org.tabserve.serving.limits.MemoryBudget;
 import org.tabserve.serving.limits.ServingException;
+import org.tabserve.serving.monitor.Monitors;
 import org.tabserve.serving.monitor.TabserveMetrics;
 import org.tabserve.serving.rollout.Rollouts;
 
 /**
  * The models the server serves ({@link ModelRepository}), which of them the root routes answer with (the default
- * model), and where their predictions are counted (the metrics, the prediction log). A request's own model is a
+ * model), and where their predictions are counted (the metrics, the monitors, the prediction log). A request's own model is a
  * {@code ResolvedModel}, made from this for each request.
  */
 public final class ServedModels {
 
     private final ModelRepository repository;
     private final TabserveMetrics metrics;
+    /** Each version's live inputs, answers kept for labels and statistics, which the metrics' registry exposes. */
+    private final Monitors monitors;
     /** Why the app has no model, when the one model it was given could not be loaded; else null. */
     private final String failure;
 
@@ -32,8 +35,8 @@ public final class ServedModels {
     /**
      * @param failure why no model is served when the app was given one model and it failed to load; null otherwise
      */
-    public ServedModels(ModelRepository repository, TabserveMetrics metrics, String failure) {
-        this(repository, metrics, failure, PredictionLog.off());
+    public ServedModels(ModelRepository repository, TabserveMetrics metrics, Monitors monitors, String failure) {
+        this(repository, metrics, monitors, failure, PredictionLog.off());
     }
 
     /**
@@ -41,8 +44,12 @@ public final class ServedModels {
      * @param predictionLog where sampled requests' scored rows are logged ({@link PredictionLog#off()}: nowhere)
      */
     public ServedModels(
-            ModelRepository repository, TabserveMetrics metrics, String failure, PredictionLog predictionLog) {
-        this(repository, metrics, failure, predictionLog, () -> false);
+            ModelRepository repository,
+            TabserveMetrics metrics,
+            Monitors monitors,
+            String failure,
+            PredictionLog predictionLog) {
+        this(repository, metrics, monitors, failure, predictionLog, () -> false);
     }
 
     /**
@@ -53,10 +60,11 @@ public final class ServedModels {
     public ServedModels(
             ModelRepository repository,
             TabserveMetrics metrics,
+            Monitors monitors,
             String failure,
             PredictionLog predictionLog,
             java.util.function.BooleanSupplier draining) {
-        this(repository, metrics, failure, predictionLog, draining, MemoryBudget.ofHeap());
+        this(repository, metrics, monitors, failure, predictionLog, draining, MemoryBudget.ofHeap());
     }
 
     /**
@@ -68,12 +76,14 @@ public final class ServedModels {
     public ServedModels(
             ModelRepository repository,
             TabserveMetrics metrics,
+            Monitors monitors,
             String failure,
             PredictionLog predictionLog,
             java.util.function.BooleanSupplier draining,
             MemoryBudget budget) {
         this.repository = repository;
         this.metrics = metrics;
+        this.monitors = monitors;
         this.failure = failure;
         this.predictionLog = predictionLog;
         this.rollouts = new Rollouts(repository, metrics, budget);
@@ -103,13 +113,18 @@ public final class ServedModels {
         return metrics;
     }
 
+    /** @return each served version's live inputs and drift, answers kept for labels, and inference statistics */
+    public Monitors monitors() {
+        return monitors;
+    }
+
     /**
      * @return the live profile of the version {@code request} leased (an empty one before it has scored anything),
      *         leasing its model first
      */
     public LiveProfile live(ResolvedModel request) {
         Model scoring = request.model();
-        return metrics.drift()
+        return monitors.drift()
                 .of(request.name(), request.version().orElseThrow(), scoring)
                 .orElseGet(() -> new LiveProfile(scoring.signature(), scoring.card()));
     }

@@ -23,6 +23,7 @@ import org.tabserve.repository.RepositoryOptions;
 import org.tabserve.serving.ServedModels;
 import org.tabserve.serving.explain.RowExplanations;
 import org.tabserve.serving.limits.MemoryBudget;
+import org.tabserve.serving.monitor.Monitors;
 import org.tabserve.serving.monitor.TabserveMetrics;
 import org.tabserve.web.http.ModelBytes;
 import org.tabserve.web.http.WebConfig;
@@ -48,6 +49,7 @@ final class ModelsAtStart {
             ServletContext context,
             WebConfig config,
             TabserveMetrics metrics,
+            Monitors monitors,
             ModelBytes documents,
             RowExplanations explanations,
             PredictionLog log,
@@ -77,12 +79,11 @@ final class ModelsAtStart {
             public void unloaded(String name, long version) {
                 documents.forget(name, version);
                 explanations.forget(name, version);
-                metrics.drift().forget(name, version);
-                metrics.feedback().forget(name, version);
-                metrics.statistics().forget(name, version);
+                monitors.forget(name, version);
                 if (built[0] != null
                         && built[0].index().stream().noneMatch(s -> s.name().equals(name))) {
                     metrics.modelUnloaded(name);
+                    monitors.forget(name);
                 }
             }
         };
@@ -101,7 +102,7 @@ final class ModelsAtStart {
                             + " model version(s) from " + options.directory().orElseThrow();
             context.setAttribute(TabserveListener.MODEL_SUMMARY, summary);
             LOG.info("Serving " + summary);
-            serving[0] = new ServedModels(repository, metrics, null, log, draining, budget);
+            serving[0] = new ServedModels(repository, metrics, monitors, null, log, draining, budget);
             return serving[0];
         }
         ModelRepository repository = new ModelRepository(RepositoryOptions.none(), listener);
@@ -132,7 +133,7 @@ final class ModelsAtStart {
         if (failure != null) {
             context.setAttribute(TabserveListener.MODEL_FAILURE, failure);
         }
-        return new ServedModels(repository, metrics, failure, log, draining, budget);
+        return new ServedModels(repository, metrics, monitors, failure, log, draining, budget);
     }
 
     /**

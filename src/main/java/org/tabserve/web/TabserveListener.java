@@ -22,7 +22,9 @@ import org.tabserve.serving.ServedModels;
 import org.tabserve.serving.explain.RowExplanations;
 import org.tabserve.serving.limits.MemoryBudget;
 import org.tabserve.serving.monitor.ModelConcurrency;
+import org.tabserve.serving.monitor.Monitors;
 import org.tabserve.serving.monitor.TabserveMetrics;
+import org.tabserve.serving.shared.RedisAnswers;
 import org.tabserve.web.api.CsvUpload;
 import org.tabserve.web.api.PredictFileHandler;
 import org.tabserve.web.http.AdminToken;
@@ -108,6 +110,7 @@ public final class TabserveListener implements ServletContextListener {
             throw e;
         }
         TabserveMetrics metrics = new TabserveMetrics();
+        Monitors monitors = Monitors.of(metrics);
         if (context.getAttribute(LAUNCHER_COUNTERS) instanceof java.util.Map<?, ?> counters) {
             metrics.launcherCounters(counters); // java -jar's connection-level counts
         }
@@ -121,7 +124,7 @@ public final class TabserveListener implements ServletContextListener {
         MemoryBudget budget;
         try {
             // Answers kept for labels get a share set aside too, as the log's queue does.
-            budget = metrics.feedback().keepWithin(heap.setAside(logBytes, PredictionLogOptions.QUEUE_BYTES));
+            budget = monitors.feedback().keepWithin(heap.setAside(logBytes, PredictionLogOptions.QUEUE_BYTES));
         } catch (IllegalArgumentException e) {
             LOG.severe("tabserve is not configured correctly: " + e.getMessage());
             throw e;
@@ -131,7 +134,7 @@ public final class TabserveListener implements ServletContextListener {
             WebConfig.lookup(context)
                     .apply(SHARED_STATE)
                     .filter(url -> !url.isBlank())
-                    .ifPresent(url -> metrics.feedback().share(url));
+                    .ifPresent(url -> monitors.feedback().share(reused -> RedisAnswers.open(url, reused)));
         } catch (IllegalArgumentException e) {
             LOG.severe("tabserve is not configured correctly: setting " + SHARED_STATE + ": " + e.getMessage());
             throw e;
@@ -139,7 +142,14 @@ public final class TabserveListener implements ServletContextListener {
         // Before the models, whose unloads and reloads drop their versions' kept explainers.
         explanations = new RowExplanations(config.explanations(), metrics, budget);
         served = ModelsAtStart.start(
-                context, config, metrics, documents, explanations, predictionLog(config, metrics, logBytes), budget);
+                context,
+                config,
+                metrics,
+                monitors,
+                documents,
+                explanations,
+                predictionLog(config, metrics, logBytes),
+                budget);
         context.setAttribute(HealthHandler.READY_BODY, HealthHandler.readyBodies(served));
         Views views = new Views(context, config.cacheTemplates());
         // One filter measures every request; declared here so that it needs no web.xml entry or annotation scan.
@@ -312,7 +322,7 @@ public final class TabserveListener implements ServletContextListener {
             predictionLog.close(); // what is queued is written first
         }
         if (served != null) {
-            served.metrics().feedback().close(); // the shared store's writer, if any
+            served.monitors().feedback().close(); // the shared store's writer, if any
         }
         ScheduledExecutorService deadlines = grpcDeadlines;
         if (deadlines != null) {

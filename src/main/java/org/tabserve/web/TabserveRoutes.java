@@ -75,11 +75,13 @@ final class TabserveRoutes {
         QueryPredictHandler query = new QueryPredictHandler(config, json);
         OpenApiHandler openApi = new OpenApiHandler(openApiDocument(serverVersion), budget, documents);
         TabserveMetrics metrics = served.metrics();
-        ModelIndexHandler index = new ModelIndexHandler(budget, metrics, served.repository());
-        ModelsPageHandler modelsPage =
-                new ModelsPageHandler(views, budget, metrics, served.repository(), served.rollouts());
-        ModelPageHandler card = new ModelPageHandler(views, budget, served, metrics.feedback());
-        FeedbackHandler feedback = new FeedbackHandler(config, budget, feedbackToken, metrics.feedback());
+        ModelIndexHandler index = new ModelIndexHandler(budget, metrics, served.monitors(), served.repository());
+        ModelsPageHandler modelsPage = new ModelsPageHandler(
+                views, budget, metrics, served.monitors(), served.repository(), served.rollouts());
+        ModelPageHandler card =
+                new ModelPageHandler(views, budget, served, served.monitors().feedback());
+        FeedbackHandler feedback = new FeedbackHandler(
+                config, budget, feedbackToken, served.monitors().feedback());
         HealthHandler health = new HealthHandler(served.readiness());
         MlflowPingHandler mlflow = new MlflowPingHandler(serverVersion);
         AdminModelHandler admin = new AdminModelHandler(served, config, temp);

@@ -331,14 +331,15 @@ public final class FeedbackMonitor {
     }
 
     /**
-     * Keeps answers for labels in the fleet's shared store at {@code url} ({@code redis://host:port}) rather than in
-     * this server's memory, so that a label posted to any replica joins, and the live figures are the fleet's. The
-     * store's client is loaded here, only when one is given.
+     * Keeps answers for labels in the fleet's shared store rather than in this server's memory, so that a label posted
+     * to any replica joins, and the live figures are the fleet's.
      *
-     * @throws IllegalArgumentException for a URL that is not one, saying why without its password
+     * @param open opens the store (its client loads then, only when one is given), handed what it tells of each
+     *             answer not kept because its id was taken
+     * @throws IllegalArgumentException from {@code open}, for an address that is not one
      */
-    public void share(String url) {
-        shared = SharedAnswers.open(url, taken::reused);
+    public void share(java.util.function.Function<Runnable, SharedAnswers> open) {
+        shared = open.apply(taken::reused);
     }
 
     /** @return where the answers kept for labels are shared, without credentials; empty when each replica keeps its own */

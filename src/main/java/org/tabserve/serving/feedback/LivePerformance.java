@@ -7,10 +7,10 @@ package org.tabserve.serving.feedback;
  * error) or not (unknown, expired, duplicate, refused). Sums of doubles, so one small lock rather than atomic longs; it is
  * taken once per scored batch and once per feedback request.
  */
-final class LivePerformance {
+public final class LivePerformance {
 
     /** The figures each bucket sums, in this order. */
-    enum Sum {
+    public enum Sum {
         SCORED,
         CONFIDENCE,
         LABELLED,

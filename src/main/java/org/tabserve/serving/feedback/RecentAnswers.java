@@ -17,10 +17,10 @@ import org.tabserve.model.Prediction;
  * that keeping them does not make the young collections copy and promote every request's answer. Thread-safe: one
  * lock per version, held for a map operation.
  */
-final class RecentAnswers {
+public final class RecentAnswers {
 
     /** What a label for one row came to. */
-    enum Outcome {
+    public enum Outcome {
         /** Joined to its answer: counted in the live figures. */
         JOINED,
         /** No answer of that id and row was kept: never answered, answered by another model, or forgotten long ago. */

@@ -6,11 +6,12 @@ import java.util.List;
  * A store of answers kept for labels that every replica of a fleet shares (the {@code --shared-state} setting), so
  * that a label posted to any replica joins the answer another replica gave, and the live figures are the fleet's:
  * each answer kept with the version that gave it, for an hour, within a cap; the hour's label sums by model and
- * version. Its one implementation, {@link RedisAnswers}, is loaded only when the setting is given, so that a server
- * without it never loads a Redis client. A slow or dead store never slows an answer: keeping one is queued, and
+ * version. Its one implementation, {@code serving.shared}'s Redis store (which stands above this package and is
+ * handed to {@link FeedbackMonitor#share}), is loaded only when the setting is given, so that a server without it
+ * never loads a Redis client. A slow or dead store never slows an answer: keeping one is queued, and
  * skipped (and counted) when the store is behind or down; labels are refused in words while it is down.
  */
-interface SharedAnswers extends AutoCloseable {
+public interface SharedAnswers extends AutoCloseable {
 
     /** What a label came to in the store, and, when joined, the version that answered and what it answered. */
     /**
@@ -52,13 +53,4 @@ interface SharedAnswers extends AutoCloseable {
 
     @Override
     void close();
-
-    /**
-     * @param url    {@code redis://[user:password@]host:port[/database]} (or {@code rediss://} for TLS)
-     * @param reused told of each answer not kept because its id was taken
-     * @throws IllegalArgumentException for a URL that is not one, saying why without its password
-     */
-    static SharedAnswers open(String url, Runnable reused) {
-        return new RedisAnswers(RedisAddress.parse(url), reused);
-    }
 }

@@ -19,15 +19,16 @@ import java.util.List;
 import java.util.Map;
 import org.tabserve.model.Prediction;
 import org.tabserve.model.PredictionColumns;
-import org.tabserve.serving.feedback.FeedbackMonitor;
 
 /**
  * The web app's Prometheus metrics, in a registry the app owns (not the client's static default registry, so a
  * redeployed WAR starts from a fresh one instead of colliding with the old app's metrics): requests by route,
  * status and protocol (REST or gRPC), their latency (and each model's of the last minutes, {@link ModelActivity}), predictions by class, rows scored,
- * each input's live drift and data quality ({@link DriftMonitor}), each model's requests in flight, queued and refused
+ * each model's requests in flight, queued and refused
  * ({@link ModelConcurrency}), admin requests refused for their token, the model's
- * load time and identity, and the JVM's (from the first scrape on, {@link #registerJvmMetrics()}).
+ * load time and identity, and the JVM's (from the first scrape on, {@link #registerJvmMetrics()}). Each input's live
+ * drift, the live performance and the inference statistics are not counts: {@link Monitors} holds them, their series
+ * in this registry.
  */
 public final class TabserveMetrics {
 
@@ -81,14 +82,8 @@ public final class TabserveMetrics {
             .register(registry);
     /** Each model's requests of the last minutes and its last load, for the models index. */
     private final ModelActivity activity;
-    /** Each served model version's live inputs against its card, and their drift series. */
-    private final DriftMonitor drift = new DriftMonitor(registry);
-    /** Each served model version's answers kept for labels, its live accuracy or error, and its estimated accuracy. */
-    private final FeedbackMonitor feedback = new FeedbackMonitor(registry);
     /** Each model's rows measured for novelty, and those flagged. */
     private final NoveltyCounts novelty = new NoveltyCounts(registry);
-    /** Each served model version's inference statistics, for the v2 statistics extension. */
-    private final ModelStatistics statistics = new ModelStatistics();
     /** Each model's requests in flight, queued and refused, for autoscalers. */
     private final ModelConcurrency concurrency = new ModelConcurrency(registry);
     /** The info series of each model, to be removed when it goes. */
@@ -226,29 +221,14 @@ public final class TabserveMetrics {
         return activity;
     }
 
-    /** @return each served model version's inference statistics since it was loaded */
-    public ModelStatistics statistics() {
-        return statistics;
-    }
-
     /** @return each model's rows measured for novelty, and those flagged */
     public NoveltyCounts novelty() {
         return novelty;
     }
 
-    /** @return each served model version's live inputs and drift */
-    public DriftMonitor drift() {
-        return drift;
-    }
-
     /** @return each model's requests in flight, queued and refused */
     public ModelConcurrency concurrency() {
         return concurrency;
-    }
-
-    /** @return each served model version's live performance: labels joined to answers, and the estimate without */
-    public FeedbackMonitor feedback() {
-        return feedback;
     }
 
     /** Counts the rows {@code model} scored, and its predictions by class. */
@@ -358,8 +338,6 @@ public final class TabserveMetrics {
         loadSeconds.remove(name);
         activity.forget(name);
         concurrency.unloaded(name);
-        drift.forget(name);
-        feedback.forget(name);
         novelty.forget(name);
         series.forget(name);
     }

@@ -22,6 +22,7 @@ import org.tabserve.model.ValueType;
 import org.tabserve.serving.ResolvedModel;
 import org.tabserve.serving.ServedModels;
 import org.tabserve.serving.monitor.LiveJson;
+import org.tabserve.serving.monitor.Monitors;
 import org.tabserve.serving.monitor.NoveltyCounts;
 import org.tabserve.serving.monitor.TabserveMetrics;
 import org.tabserve.web.http.Json;
@@ -34,11 +35,13 @@ public final class ModelApiHandler {
 
     private final ServedModels served;
     private final TabserveMetrics metrics;
+    private final Monitors monitors;
 
     /** @param served where each model version's live profile, live performance and novelty counts are read */
     public ModelApiHandler(ServedModels served) {
         this.served = served;
         this.metrics = served.metrics();
+        this.monitors = served.monitors();
     }
 
     /** {@code GET /api/model}. */
@@ -51,7 +54,7 @@ public final class ModelApiHandler {
                 "performance",
                 LivePerformanceJson.of(
                         classifier,
-                        metrics.feedback()
+                        monitors.feedback()
                                 .of(model.name(), model.version().orElseThrow(), classifier)
                                 .orElse(null)));
         response.setContentType(Json.MEDIA_TYPE);

@@ -21,6 +21,7 @@ import org.tabserve.serving.ResolvedModel;
 import org.tabserve.serving.limits.MemoryBudget;
 import org.tabserve.serving.monitor.DriftMonitor;
 import org.tabserve.serving.monitor.ModelActivity;
+import org.tabserve.serving.monitor.Monitors;
 import org.tabserve.serving.monitor.RecentRequests;
 import org.tabserve.serving.monitor.TabserveMetrics;
 import org.tabserve.web.http.Json;
@@ -161,15 +162,19 @@ public final class ModelIndexHandler {
 
     private final SharedAnswer answer;
     private final TabserveMetrics metrics;
+    private final Monitors monitors;
     private final ModelRepository repository;
 
     /**
-     * @param metrics    where each model's drift, live performance and recent requests are read
+     * @param metrics    where each model's recent requests are read
+     * @param monitors   where each model's drift and live performance are read
      * @param repository the served models, which the index lists
      */
-    public ModelIndexHandler(MemoryBudget budget, TabserveMetrics metrics, ModelRepository repository) {
+    public ModelIndexHandler(
+            MemoryBudget budget, TabserveMetrics metrics, Monitors monitors, ModelRepository repository) {
         this.answer = new SharedAnswer(budget, "the index of the models (" + API_PATH + ")");
         this.metrics = metrics;
+        this.monitors = monitors;
         this.repository = repository;
     }
 
@@ -180,7 +185,7 @@ public final class ModelIndexHandler {
     public void list(ResolvedModel model, HttpServletRequest request, HttpServletResponse response) throws IOException {
         answer.write(
                 buildBytes(repository),
-                out -> Json.MAPPER.writeValue(out, Map.of("models", entries(repository, metrics))),
+                out -> Json.MAPPER.writeValue(out, Map.of("models", entries(repository, metrics, monitors))),
                 json -> {
                     response.setContentType(Json.MEDIA_TYPE);
                     response.setHeader("Cache-Control", "no-store");
@@ -209,9 +214,10 @@ public final class ModelIndexHandler {
     /**
      * Every model version the repository knows, with its state, task, inputs, links and recent requests.
      *
-     * @param metrics where each model's drift, live performance and recent requests are read
+     * @param metrics  where each model's recent requests are read
+     * @param monitors where each model's drift and live performance are read
      */
-    public static List<Entry> entries(ModelRepository repository, TabserveMetrics metrics) {
+    public static List<Entry> entries(ModelRepository repository, TabserveMetrics metrics, Monitors monitors) {
         List<Entry> entries = new ArrayList<>();
         for (ModelStatus status : repository.index()) {
             String task = "";
@@ -228,14 +234,14 @@ public final class ModelIndexHandler {
                     inputs = served.signature().features().stream()
                             .map(ModelIndexHandler::describe)
                             .toList();
-                    worst = metrics.drift()
+                    worst = monitors.drift()
                             .worst(status.name(), status.version(), served)
                             .map(WorstDrift::of)
                             .orElse(null);
-                    driftByMinute = metrics.drift().worstByMinute(status.name(), status.version(), served);
+                    driftByMinute = monitors.drift().worstByMinute(status.name(), status.version(), served);
                     performance = LivePerformanceJson.of(
                             served,
-                            metrics.feedback()
+                            monitors.feedback()
                                     .of(status.name(), status.version(), served)
                                     .orElse(null));
                 } catch (RepositoryException e) {

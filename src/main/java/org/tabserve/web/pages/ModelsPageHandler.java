@@ -7,6 +7,7 @@ import java.util.Map;
 import org.tabserve.repository.ModelRepository;
 import org.tabserve.serving.ResolvedModel;
 import org.tabserve.serving.limits.MemoryBudget;
+import org.tabserve.serving.monitor.Monitors;
 import org.tabserve.serving.monitor.TabserveMetrics;
 import org.tabserve.serving.rollout.Rollouts;
 import org.tabserve.web.api.ModelIndexHandler;
@@ -28,6 +29,7 @@ public final class ModelsPageHandler {
     private final TabserveMetrics metrics;
     private final ModelRepository repository;
     private final Rollouts rollouts;
+    private final Monitors monitors;
     private final MemoryBudget budget;
     /** The builds of the filtered pages asked for lately; an entry holds no answer between builds. */
     private final Map<ModelsFilter, SharedAnswer> filteredPages = new java.util.LinkedHashMap<>(16, 0.75f, true) {
@@ -39,16 +41,23 @@ public final class ModelsPageHandler {
 
     /**
      * @param metrics    where each model's drift, live performance and recent requests are read
+     * @param monitors   where each model's drift and live performance are read
      * @param repository the served models, which the page lists
      * @param rollouts   their rollouts, which the page shows
      */
     public ModelsPageHandler(
-            Views views, MemoryBudget budget, TabserveMetrics metrics, ModelRepository repository, Rollouts rollouts) {
+            Views views,
+            MemoryBudget budget,
+            TabserveMetrics metrics,
+            Monitors monitors,
+            ModelRepository repository,
+            Rollouts rollouts) {
         this.views = views;
         this.page = new SharedAnswer(budget, "the models page");
         this.metrics = metrics;
         this.repository = repository;
         this.rollouts = rollouts;
+        this.monitors = monitors;
         this.budget = budget;
     }
 
@@ -62,7 +71,7 @@ public final class ModelsPageHandler {
         shared.write(
                 ModelIndexHandler.buildBytes(repository),
                 out -> {
-                    ModelsPage all = ModelsPage.of(ModelIndexHandler.entries(repository, metrics));
+                    ModelsPage all = ModelsPage.of(ModelIndexHandler.entries(repository, metrics, monitors));
                     views.renderTo(
                             request,
                             response,

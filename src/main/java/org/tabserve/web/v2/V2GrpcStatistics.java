@@ -35,7 +35,7 @@ final class V2GrpcStatistics {
             }
             ModelStatisticsResponse.Builder response = ModelStatisticsResponse.newBuilder();
             try (ResolvedModel model = ResolvedModel.of(served, request.getName(), request.getVersion(), null)) {
-                for (V2Json.ModelStat stat : V2Statistics.of(model, served.repository(), served.metrics(), false)) {
+                for (V2Json.ModelStat stat : V2Statistics.of(model, served.repository(), served.monitors(), false)) {
                     response.addModelStats(message(stat));
                 }
             }

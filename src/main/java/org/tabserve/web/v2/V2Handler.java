@@ -26,7 +26,7 @@ import org.tabserve.serving.ResolvedModel;
 import org.tabserve.serving.Scoring;
 import org.tabserve.serving.ServedModels;
 import org.tabserve.serving.limits.MemoryBudget;
-import org.tabserve.serving.monitor.TabserveMetrics;
+import org.tabserve.serving.monitor.Monitors;
 import org.tabserve.web.http.AdminToken;
 import org.tabserve.web.http.AnswerKeepAlive;
 import org.tabserve.web.http.HttpProblem;
@@ -68,7 +68,7 @@ public final class V2Handler {
     private final String serverVersion;
     private final AdminToken adminToken;
     private final Scoring scoring;
-    private final TabserveMetrics metrics;
+    private final Monitors monitors;
     private final ModelRepository repository;
     private final Readiness readiness;
 
@@ -85,7 +85,7 @@ public final class V2Handler {
             ServedModels served) {
         this.adminToken = adminToken;
         this.scoring = scoring;
-        this.metrics = served.metrics();
+        this.monitors = served.monitors();
         this.repository = served.repository();
         this.readiness = served.readiness();
         this.config = config;
@@ -167,7 +167,7 @@ public final class V2Handler {
             json.writeStartObject();
             json.writeArrayFieldStart(V2Json.MODEL_STATS);
             for (ModelStatus version : versions) {
-                Optional<V2Json.ModelStat> stat = V2Statistics.stat(repository, metrics, version, true);
+                Optional<V2Json.ModelStat> stat = V2Statistics.stat(repository, monitors, version, true);
                 if (stat.isPresent()) {
                     STAT_ENTRY.writeValue(json, stat.get());
                 }

@@ -13,7 +13,7 @@ import org.tabserve.serving.ModelRoute;
 import org.tabserve.serving.ResolvedModel;
 import org.tabserve.serving.monitor.LiveJson;
 import org.tabserve.serving.monitor.ModelStatistics;
-import org.tabserve.serving.monitor.TabserveMetrics;
+import org.tabserve.serving.monitor.Monitors;
 
 /**
  * The statistics extension's work, whichever transport asked for it (REST's {@code /v2/models[/{name}]/stats}, gRPC's
@@ -31,16 +31,15 @@ final class V2Statistics {
      * {@link #stat}).
      *
      * @param repository the served models
-     * @param metrics    where each version's statistics and live inputs are read
+     * @param monitors   where each version's statistics and live inputs are read
      * @param live       whether each entry carries its inputs' live counts and drift (REST's {@code live}, tabserve's
      *                   own)
      * @throws org.tabserve.repository.RepositoryException as {@link #versions}
      */
-    static List<V2Json.ModelStat> of(
-            ResolvedModel model, ModelRepository repository, TabserveMetrics metrics, boolean live) {
+    static List<V2Json.ModelStat> of(ResolvedModel model, ModelRepository repository, Monitors monitors, boolean live) {
         List<V2Json.ModelStat> stats = new ArrayList<>();
         for (ModelStatus version : versions(model, repository)) {
-            stat(repository, metrics, version, live).ifPresent(stats::add);
+            stat(repository, monitors, version, live).ifPresent(stats::add);
         }
         return stats;
     }
@@ -78,16 +77,16 @@ final class V2Statistics {
      * version's live figures are a few kilobytes an input: 500 versions built at once were 1.9 MB of JSON a request).
      *
      * @param repository the served models, where the version is leased
-     * @param metrics    where the version's statistics and live inputs are read
+     * @param monitors   where the version's statistics and live inputs are read
      * @param live       whether the entry carries its inputs' live counts and drift
      * @return empty for a version unloaded since the index was read
      */
     static Optional<V2Json.ModelStat> stat(
-            ModelRepository repository, TabserveMetrics metrics, ModelStatus version, boolean live) {
+            ModelRepository repository, Monitors monitors, ModelStatus version, boolean live) {
         Map<String, Map<String, Object>> inputs = new LinkedHashMap<>();
         try (Lease lease = repository.lease(version.name(), version.version())) {
             if (live) {
-                metrics.drift()
+                monitors.drift()
                         .of(version.name(), version.version(), lease.model())
                         .ifPresent(profile -> profile.snapshot()
                                 .forEach(feature -> inputs.put(feature.name(), LiveJson.of(feature))));
@@ -95,7 +94,7 @@ final class V2Statistics {
         } catch (RuntimeException e) {
             return Optional.empty(); // unloaded since the index was read
         }
-        ModelStatistics.Snapshot s = metrics.statistics().of(version.name(), version.version());
+        ModelStatistics.Snapshot s = monitors.statistics().of(version.name(), version.version());
         return Optional.of(new V2Json.ModelStat(
                 s.name(),
                 Long.toString(s.version()),

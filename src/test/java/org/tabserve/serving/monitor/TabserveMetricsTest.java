@@ -14,6 +14,22 @@ import org.tabserve.model.onnx.OnnxModelLoader;
 /** tabserve's metrics never start a thread that would outlive the web app (hot redeploy stays flat). */
 class TabserveMetricsTest {
 
+    /** The metrics hand out what counts alone: drift, live performance and statistics are {@link Monitors}' (issue 62). */
+    @Test
+    void theMetricsHandOutNoMonitor() {
+        List<Class<?>> monitors =
+                List.of(DriftMonitor.class, org.tabserve.serving.feedback.FeedbackMonitor.class, ModelStatistics.class);
+        assertEquals(
+                List.of(),
+                java.util.Arrays.stream(TabserveMetrics.class.getMethods())
+                        .filter(m -> monitors.contains(m.getReturnType()))
+                        .map(java.lang.reflect.Method::getName)
+                        .toList(),
+                "Monitors hands them out");
+        Monitors both = Monitors.of(new TabserveMetrics());
+        assertTrue(both.drift() != null && both.feedback() != null && both.statistics() != null);
+    }
+
     /** The name the Prometheus client gives the thread of its static scheduler. */
     private static final String SCHEDULER_THREAD = "prometheus-metrics-scheduler-";
 
@@ -21,6 +37,7 @@ class TabserveMetricsTest {
     void recordingEveryMetricNeverStartsThePrometheusClientsSchedulerThread() {
         // That thread cannot be stopped and keeps an undeployed app's class loader alive (see TabserveMetrics).
         TabserveMetrics metrics = new TabserveMetrics();
+        Monitors.of(metrics); // the monitors' series too
         List<String> classes = List.of("genuine", "forged");
         try (Model classifier = OnnxModelLoader.load(Path.of("model.onnx"))) {
             metrics.modelLoaded("banknote", classifier, 0.25);

@@ -43,7 +43,7 @@ class VersionKeysTest {
     @Test
     void liveProfilesAndKeptAnswersAreFoundByAnEqualNameAndKeptApartByVersion() {
         try (Model model = OnnxModelLoader.load(Path.of("model.onnx"))) {
-            DriftMonitor drift = new TabserveMetrics().drift();
+            DriftMonitor drift = Monitors.of(new TabserveMetrics()).drift();
             Batch row = Batch.of(model.signature(), List.<Object[]>of(new Object[] {3.6, 8.6, -2.8, -0.4}));
             drift.record("banknote", 1, model, row);
             drift.record(new String("banknote"), 1, model, row);

@@ -1,4 +1,4 @@
-package org.tabserve.serving.feedback;
+package org.tabserve.serving.shared;
 
 /** What went wrong with the shared store, in words: for a caller (naming no class) and for the log. */
 final class RedisFailures {

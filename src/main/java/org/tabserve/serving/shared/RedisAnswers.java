@@ -1,4 +1,4 @@
-package org.tabserve.serving.feedback;
+package org.tabserve.serving.shared;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -13,6 +13,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
+import org.tabserve.serving.feedback.FeedbackMonitor;
+import org.tabserve.serving.feedback.LivePerformance;
+import org.tabserve.serving.feedback.RecentAnswers;
+import org.tabserve.serving.feedback.SharedAnswers;
+import org.tabserve.serving.feedback.SharedStateDown;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.DefaultJedisClientConfig;
@@ -28,7 +33,7 @@ import redis.clients.jedis.exceptions.JedisException;
  * no caller waits for it meanwhile: answers are skipped (counted), labels refused in words. Keys are under
  * {@link RedisKeys#PREFIX}, each model's name spelled with its length so that no two names and ids meet.
  */
-final class RedisAnswers implements SharedAnswers {
+public final class RedisAnswers implements SharedAnswers {
 
     private static final Logger LOG = Logger.getLogger(RedisAnswers.class.getName());
     /** The longest a call to Redis may take (connecting, or waiting for its answer), and a connection from the pool. */
@@ -74,6 +79,15 @@ final class RedisAnswers implements SharedAnswers {
     private volatile boolean scriptsLoaded;
     private volatile long downUntil = System.nanoTime();
     private volatile boolean closed;
+
+    /**
+     * @return the store at {@code url}, {@code redis://[user:password@]host:port[/database]} (or {@code rediss://}),
+     *         its client loaded now; {@code reused} is told of each answer not kept because its id was taken
+     * @throws IllegalArgumentException for a URL that is not one, saying why without its password
+     */
+    public static SharedAnswers open(String url, Runnable reused) {
+        return new RedisAnswers(RedisAddress.parse(url), reused);
+    }
 
     RedisAnswers(RedisAddress address, Runnable reused) {
         this.address = address;

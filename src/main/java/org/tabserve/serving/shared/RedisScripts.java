@@ -1,4 +1,4 @@
-package org.tabserve.serving.feedback;
+package org.tabserve.serving.shared;
 
 /**
  * The Lua scripts {@link RedisAnswers} runs in Redis, each one step done at once there: keeping an answer within the

@@ -1,4 +1,4 @@
-package org.tabserve.serving.feedback;
+package org.tabserve.serving.shared;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,6 +12,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.tabserve.serving.feedback.FeedbackMonitor;
+import org.tabserve.serving.feedback.RecentAnswers;
+import org.tabserve.serving.feedback.SharedAnswers;
 import org.tabserve.testing.RedisProcess;
 import redis.clients.jedis.RedisClient;
 

@@ -1,4 +1,4 @@
-package org.tabserve.serving.feedback;
+package org.tabserve.serving.shared;
 
 import java.net.URI;
 import java.net.URISyntaxException;
