@@ -1,0 +1,427 @@
+package org.tabserve.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import inference.GRPCInferenceServiceGrpc;
+import inference.InferParameter;
+import inference.InferTensorContents;
+import inference.ModelInferRequest;
+import inference.ModelInferResponse;
+import io.grpc.ManagedChannel;
+import java.io.ByteArrayInputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.ipc.ArrowStreamReader;
+import org.apache.arrow.vector.types.pojo.Schema;
+import org.apache.parquet.format.FileMetaData;
+import org.apache.parquet.format.KeyValue;
+import org.apache.parquet.format.SchemaElement;
+import org.apache.parquet.format.Util;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.tabserve.cli.ConformalCards;
+import org.tabserve.launcher.TabserveServer;
+import org.tabserve.model.Model;
+import org.tabserve.model.RowUncertainty;
+import org.tabserve.model.answer.AnswerField;
+import org.tabserve.model.answer.AnswerShape;
+import org.tabserve.model.answer.RequestField;
+import org.tabserve.model.onnx.OnnxModelLoader;
+import org.tabserve.testing.GrpcChannels;
+import org.tabserve.testing.Http;
+import org.tabserve.testing.Multipart;
+
+/**
+ * Every answer format carries every described field the request asked for ({@link AnswerField}, {@link RequestField}):
+ * a classifier and a regressor with conformal cards, each asked for explanations and a coverage where the route takes
+ * them, in JSON (a lone row, a batch, the query route), the file answers (CSV, JSON Lines, Arrow, Parquet), MLflow's
+ * records, and the Open Inference Protocol over REST and gRPC. A format names, in this test, how it spells each field,
+ * or why it does not carry it: a field added to the description that a format neither writes nor declines fails here.
+ */
+class AnswerFormatsTest {
+
+    @TempDir
+    static Path dir;
+
+    static TabserveServer server;
+    static Http http;
+    static ManagedChannel channel;
+    static List<String[]> rows;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = ConformalCards.serve(dir, false);
+        http = new Http(server);
+        channel = GrpcChannels.to(server);
+        rows = ConformalCards.testRows().subList(0, 3);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        GrpcChannels.close(channel, server);
+    }
+
+    /** A format's answer as seen from outside: its row-level names, its request-level keys and its headers. */
+    private record Seen(Set<String> names, Map<String, String> requestLevel, Map<String, String> headers) {}
+
+    /** How a format spells a field, or null for a field it declines (each decline has its reason below). */
+    private interface Spelling extends Function<AnswerField, List<String>> {}
+
+    @ParameterizedTest
+    @ValueSource(strings = {"forged", "entropy"})
+    void everyFormatCarriesEveryDescribedFieldAsked(String name) throws Exception {
+        JsonNode model = http.get("/models/" + name + "/api/model").json();
+        List<String> features = new ArrayList<>();
+        model.path("features").forEach(f -> features.add(f.path("name").asText()));
+        Model loaded = OnnxModelLoader.load(dir.resolve("models").resolve(name + ".onnx"));
+        AnswerShape asked;
+        try {
+            boolean novelty = RowUncertainty.at(loaded.card().conformal(), 0.9).measuresNovelty();
+            boolean classifies = model.path("task").asText().equals("classification");
+            List<String> classes = classifies ? loaded.signature().classLabels() : null;
+            asked = new AnswerShape(classes, true, true, novelty);
+        } finally {
+            loaded.close();
+        }
+        AnswerShape plain = new AnswerShape(asked.classes(), false, false, false);
+        AnswerShape covered = new AnswerShape(asked.classes(), false, true, asked.novelty());
+        String base = "/models/" + name;
+
+        // JSON: a lone row and a batch, explained and covered; the query route asks for neither
+        check("JSON, one row", asked, jsonRow(base, features, true), json(asked));
+        check("JSON, a batch", asked, jsonBatch(base, features), json(asked));
+        check("JSON, the query route", plain, queryRow(base, features), json(plain));
+        // the file answers, covered (an upload takes no explain)
+        for (String accept : List.of("text/csv", "application/x-ndjson")) {
+            check(accept, covered, tableAnswer(base, features, accept), table(covered));
+        }
+        check("Arrow", covered, arrow(base, features), table(covered));
+        check("Parquet", covered, parquet(base, features), table(covered));
+        // MLflow's records, explained and covered
+        check("MLflow", asked, mlflow(base, features), mlflowSpelling(asked));
+        // the Open Inference Protocol, explained and covered
+        String valueOutput = http.get("/v2/models/" + name)
+                .json()
+                .path("outputs")
+                .get(0)
+                .path("name")
+                .asText();
+        check("OIP REST", asked, v2Rest(name, features), v2Spelling(valueOutput));
+        check("OIP gRPC", asked, v2Grpc(name, features), v2Spelling(valueOutput));
+    }
+
+    /**
+     * Checks that {@code seen} carries every field {@code shape} makes present, as {@code spelling} spells it, and
+     * every request-level field with a header in that header.
+     */
+    private static void check(String format, AnswerShape shape, Seen seen, Spelling spelling) {
+        for (AnswerField field : AnswerField.values()) {
+            if (!field.present(shape, false)) {
+                continue;
+            }
+            List<String> names = spelling.apply(field);
+            if (names == null) {
+                continue; // declined, for the reason its spelling gives
+            }
+            for (String name : names) {
+                assertTrue(
+                        seen.names().contains(name),
+                        format + " leaves out " + field + " (" + name + "); it has " + seen.names());
+            }
+        }
+        for (RequestField field : RequestField.values()) {
+            if (field.header() != null && seen.headers() != null) {
+                assertTrue(
+                        seen.headers().containsKey(field.header().toLowerCase()),
+                        format + " answers without the header " + field.header() + ": " + seen.headers());
+            }
+        }
+    }
+
+    /** JSON's spelling: each field under its key (a regressor's coverage within its interval). */
+    private static Spelling json(AnswerShape shape) {
+        return field -> switch (field) {
+            case COVERAGE -> shape.classifies() ? List.of(field.key()) : List.of("interval.coverage");
+            case ERRORS -> List.of(field.key());
+            default -> List.of(field.key());
+        };
+    }
+
+    /** A table's spelling: the field's columns; none for the display name, warnings and explanation. */
+    private static Spelling table(AnswerShape shape) {
+        return field -> switch (field) {
+            // for people and JSON: a table's cells hold the label and numbers
+            case DISPLAY_NAME, WARNINGS -> null;
+            // no route that answers in a table takes explain
+            case EXPLANATION -> null;
+            default -> AnswerField.names(field.columns(shape));
+        };
+    }
+
+    private static Spelling mlflowSpelling(AnswerShape shape) {
+        return field -> switch (field) {
+            case LABEL, VALUE -> List.of("prediction");
+            // MLflow's pyfunc answers a label, never the probabilities; the names for people are the form's
+            case DISPLAY_NAME, PROBABILITIES -> null;
+            // the body's warnings are MLflow's own shape (a list beside the predictions), not per row
+            case WARNINGS -> null;
+            case EXPLANATION -> List.of("explanations");
+            case INTERVAL -> List.of("lower", "upper");
+            case PREDICTION_SET, COVERAGE -> List.of(field.key());
+            case NOVELTY -> List.of("novelty_p_value", "novel");
+            case ERRORS -> List.of("errors");
+        };
+    }
+
+    private static Spelling v2Spelling(String valueOutput) {
+        return field -> switch (field) {
+            case LABEL, PROBABILITIES -> List.of(field.key());
+            case VALUE -> List.of(valueOutput);
+            // the protocol's tensors carry the model's outputs; names for people and warnings are JSON's
+            case DISPLAY_NAME, WARNINGS -> null;
+            case EXPLANATION ->
+                List.of(
+                        "explanation_base_value",
+                        "explanation_output",
+                        "explanation_contributions",
+                        "explanation_explained",
+                        "explanation_method");
+            case INTERVAL -> List.of("interval_lower", "interval_upper");
+            case PREDICTION_SET, COVERAGE -> List.of(field.key());
+            case NOVELTY -> List.of("novelty_p_value");
+            // the protocol refuses a request with a bad row whole
+            case ERRORS -> null;
+        };
+    }
+
+    /** One row as a JSON object's fields, without braces. */
+    private static String fields(List<String> features, int row) {
+        List<String> fields = new ArrayList<>();
+        for (String feature : features) {
+            fields.add('"' + feature + "\": " + value(row, feature));
+        }
+        return String.join(", ", fields);
+    }
+
+    /** The test row's value of a feature, by the test CSV's header. */
+    private static String value(int row, String feature) {
+        List<String> header = List.of("variance", "skewness", "curtosis", "entropy", "class");
+        return rows.get(row)[header.indexOf(feature)];
+    }
+
+    private static Seen jsonRow(String base, List<String> features, boolean explain) {
+        String body = "{\"explain\": true, \"coverage\": 0.9, " + fields(features, 0) + "}";
+        Http.Response response = http.postJson(base + "/api/predict", body);
+        return seenJson(response, response.json());
+    }
+
+    private static Seen jsonBatch(String base, List<String> features) {
+        List<String> objects = new ArrayList<>();
+        for (int r = 0; r < rows.size(); r++) {
+            objects.add("{" + fields(features, r) + "}");
+        }
+        Http.Response response = http.postJson(
+                base + "/api/predict",
+                "{\"explain\": true, \"coverage\": 0.9, \"instances\": [" + String.join(", ", objects) + "]}");
+        JsonNode answer = response.json();
+        return seenJson(response, answer.path("predictions").get(0));
+    }
+
+    private static Seen queryRow(String base, List<String> features) {
+        StringBuilder query = new StringBuilder("?");
+        for (String feature : features) {
+            query.append(query.length() > 1 ? "&" : "")
+                    .append(feature)
+                    .append('=')
+                    .append(value(0, feature));
+        }
+        Http.Response response = http.get(base + "/predict" + query);
+        return seenJson(response, response.json());
+    }
+
+    private static Seen seenJson(Http.Response response, JsonNode row) {
+        assertEquals(200, response.status(), response::text);
+        Set<String> names = new LinkedHashSet<>();
+        for (Iterator<String> it = row.fieldNames(); it.hasNext(); ) {
+            String key = it.next();
+            names.add(key);
+            row.path(key).fieldNames().forEachRemaining(inner -> names.add(key + "." + inner));
+        }
+        return new Seen(names, Map.of(), headers(response));
+    }
+
+    private static Map<String, String> headers(Http.Response response) {
+        Map<String, String> headers = new java.util.HashMap<>();
+        response.headers().map().forEach((k, v) -> headers.put(k.toLowerCase(), v.get(0)));
+        return headers;
+    }
+
+    private static String csv(List<String> features) {
+        StringBuilder csv = new StringBuilder(String.join(",", features)).append('\n');
+        for (int r = 0; r < rows.size(); r++) {
+            List<String> cells = new ArrayList<>();
+            for (String feature : features) {
+                cells.add(value(r, feature));
+            }
+            csv.append(String.join(",", cells)).append('\n');
+        }
+        return csv.toString();
+    }
+
+    private static Http.Response upload(String base, List<String> features, String accept) {
+        Http.Response response =
+                http.upload(base + "/predict_file?coverage=0.9", Multipart.csv(csv(features)), "Accept", accept);
+        assertEquals(200, response.status(), response::text);
+        return response;
+    }
+
+    private static Seen tableAnswer(String base, List<String> features, String accept) throws Exception {
+        Http.Response response = upload(base, features, accept);
+        Set<String> names = new LinkedHashSet<>();
+        if (accept.equals("text/csv")) {
+            names.addAll(
+                    List.of(response.text().lines().findFirst().orElseThrow().split(",")));
+        } else {
+            Http.JSON
+                    .readTree(response.text().lines().findFirst().orElseThrow())
+                    .fieldNames()
+                    .forEachRemaining(names::add);
+        }
+        return new Seen(names, Map.of(), headers(response));
+    }
+
+    private static Seen arrow(String base, List<String> features) throws Exception {
+        Http.Response response = upload(base, features, "application/vnd.apache.arrow.stream");
+        try (BufferAllocator allocator = new RootAllocator();
+                ArrowStreamReader reader =
+                        new ArrowStreamReader(new ByteArrayInputStream(response.body()), allocator)) {
+            Schema schema = reader.getVectorSchemaRoot().getSchema();
+            Set<String> names = new LinkedHashSet<>();
+            schema.getFields().forEach(f -> names.add(f.getName()));
+            Map<String, String> metadata = schema.getCustomMetadata() == null ? Map.of() : schema.getCustomMetadata();
+            return new Seen(names, metadata, headers(response));
+        }
+    }
+
+    private static Seen parquet(String base, List<String> features) throws Exception {
+        Http.Response response = upload(base, features, "application/vnd.apache.parquet");
+        byte[] file = response.body();
+        int n = file.length;
+        int footer =
+                ByteBuffer.wrap(file, n - 8, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
+        FileMetaData meta = Util.readFileMetaData(new ByteArrayInputStream(file, n - 8 - footer, footer));
+        Set<String> names = new LinkedHashSet<>();
+        for (SchemaElement element :
+                meta.getSchema().subList(1, meta.getSchema().size())) {
+            names.add(element.getName());
+        }
+        Map<String, String> metadata = new java.util.HashMap<>();
+        if (meta.getKey_value_metadata() != null) {
+            for (KeyValue kv : meta.getKey_value_metadata()) {
+                metadata.put(kv.getKey(), kv.getValue());
+            }
+        }
+        return new Seen(names, metadata, headers(response));
+    }
+
+    private static Seen mlflow(String base, List<String> features) throws Exception {
+        Http.Response response = http.post(
+                base + "/invocations?coverage=0.9",
+                "application/json",
+                ("{\"dataframe_split\": {\"columns\": " + Http.JSON.writeValueAsString(features) + ", \"data\": "
+                                + Http.JSON.writeValueAsString(matrix(features))
+                                + "}, \"params\": {\"explain\": true}}")
+                        .getBytes(StandardCharsets.UTF_8));
+        assertEquals(200, response.status(), response::text);
+        JsonNode answer = response.json();
+        Set<String> names = new LinkedHashSet<>();
+        answer.fieldNames().forEachRemaining(names::add);
+        answer.path("predictions").get(0).fieldNames().forEachRemaining(names::add);
+        names.add("errors"); // a bad row's problems: not asked here
+        return new Seen(names, Map.of(), headers(response));
+    }
+
+    private static List<List<Double>> matrix(List<String> features) {
+        List<List<Double>> data = new ArrayList<>();
+        for (int r = 0; r < rows.size(); r++) {
+            List<Double> row = new ArrayList<>();
+            for (String feature : features) {
+                row.add(Double.parseDouble(value(r, feature)));
+            }
+            data.add(row);
+        }
+        return data;
+    }
+
+    private static Seen v2Rest(String name, List<String> features) throws Exception {
+        Map<String, Object> body = Map.of(
+                "inputs",
+                List.of(Map.of(
+                        "name",
+                        "float_input",
+                        "shape",
+                        List.of(rows.size(), features.size()),
+                        "datatype",
+                        "FP32",
+                        "data",
+                        matrix(features).stream().flatMap(List::stream).toList())),
+                "parameters",
+                Map.of("coverage", 0.9, "explain", true));
+        Http.Response response =
+                http.post("/v2/models/" + name + "/infer", "application/json", Http.JSON.writeValueAsBytes(body));
+        assertEquals(200, response.status(), response::text);
+        JsonNode answer = response.json();
+        Set<String> names = new LinkedHashSet<>();
+        answer.path("outputs").forEach(o -> names.add(o.path("name").asText()));
+        answer.path("parameters").fieldNames().forEachRemaining(names::add);
+        Map<String, String> parameters = new java.util.HashMap<>();
+        answer.path("parameters")
+                .fields()
+                .forEachRemaining(e -> parameters.put(e.getKey(), e.getValue().asText()));
+        return new Seen(names, parameters, headers(response));
+    }
+
+    private static Seen v2Grpc(String name, List<String> features) {
+        InferTensorContents.Builder contents = InferTensorContents.newBuilder();
+        matrix(features).forEach(row -> row.forEach(v -> contents.addFp32Contents(v.floatValue())));
+        ModelInferRequest request = ModelInferRequest.newBuilder()
+                .setModelName(name)
+                .addInputs(ModelInferRequest.InferInputTensor.newBuilder()
+                        .setName("float_input")
+                        .setDatatype("FP32")
+                        .addShape(rows.size())
+                        .addShape(features.size())
+                        .setContents(contents))
+                .putParameters(
+                        "coverage",
+                        InferParameter.newBuilder().setDoubleParam(0.9).build())
+                .putParameters(
+                        "explain",
+                        InferParameter.newBuilder().setBoolParam(true).build())
+                .build();
+        ModelInferResponse response =
+                GRPCInferenceServiceGrpc.newBlockingStub(channel).modelInfer(request);
+        Set<String> names = new LinkedHashSet<>();
+        response.getOutputsList().forEach(o -> names.add(o.getName()));
+        names.addAll(response.getParametersMap().keySet());
+        Map<String, String> parameters = new java.util.HashMap<>();
+        response.getParametersMap().forEach((k, v) -> parameters.put(k, v.getStringParam()));
+        return new Seen(names, parameters, null);
+    }
+}
