@@ -18,6 +18,8 @@ import org.tabserve.model.Explainer;
 import org.tabserve.model.Explanation;
 import org.tabserve.model.Model;
 import org.tabserve.model.Prediction;
+import org.tabserve.model.onnx.explain.ExplainerHeap;
+import org.tabserve.model.onnx.explain.LoadRoom;
 import org.tabserve.model.onnx.graph.OnnxGraph;
 import org.tabserve.testing.BankNotes;
 import org.tabserve.testing.LargeForests;
