@@ -96,6 +96,54 @@ class ArchitectureTest {
                 "the operators name no fact");
     }
 
+    /** A fully qualified name of tabserve's or ONNX Runtime's, in an import, a static import, code or a comment. */
+    private static final java.util.regex.Pattern OUR_OR_ORT_TYPE =
+            java.util.regex.Pattern.compile("(?:ai\\.onnxruntime|org\\.tabserve)(?:\\.[a-z]\\w*)*\\.[A-Z]\\w*");
+
+    /**
+     * The card's reader ({@code model.onnx.card}) and the exact explanations' arithmetic ({@code model.onnx.explain})
+     * stand below {@code model.onnx}, which imports them: neither names ONNX Runtime, {@code model.onnx}'s own
+     * classes, the plain engine or the other, by import or by a fully qualified name; they stand on the model's types
+     * and the graph reader (and the card on Jackson) alone.
+     */
+    @Test
+    void theCardReaderAndTheExplanationsStandBelowTheOnnxRuntimeModelWithoutIt() throws IOException {
+        List<String> above = importsIn(MODEL.resolve("onnx"));
+        for (String below : List.of("card", "explain")) {
+            Path dir = MODEL.resolve("onnx").resolve(below);
+            assertTrue(
+                    above.stream().anyMatch(i -> i.startsWith("org.tabserve.model.onnx." + below + ".")),
+                    "model.onnx stands on model.onnx." + below);
+            List<String> named = new ArrayList<>(imports(dir));
+            try (Stream<Path> files = Files.walk(dir)) {
+                for (Path file :
+                        files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                    for (String line : Files.readAllLines(file)) {
+                        if (!line.startsWith("package ")) {
+                            OUR_OR_ORT_TYPE.matcher(line).results().forEach(m -> named.add(m.group()));
+                        }
+                    }
+                }
+            }
+            assertTrue(
+                    named.contains("org.tabserve.model.onnx.graph.OnnxNode")
+                            || named.contains("org.tabserve.model.CardKeys"),
+                    "the scan found " + below + "'s names");
+            List<String> forbidden = named.stream()
+                    .filter(i -> !i.startsWith("java.")
+                            && !(below.equals("card") && i.startsWith("com.fasterxml.jackson."))
+                            && !i.matches("org\\.tabserve\\.model\\.[A-Z].*")
+                            && !i.startsWith("org.tabserve.model.onnx.graph.")
+                            && !i.startsWith("org.tabserve.model.onnx." + below + "."))
+                    .toList();
+            assertEquals(
+                    List.of(),
+                    forbidden,
+                    "model.onnx." + below
+                            + " stands below model.onnx: no ONNX Runtime, no model.onnx class, no arrow up");
+        }
+    }
+
     @Test
     void outsideTheModelOnlyTheLoaderOfTheOnnxRuntimeModelIsNamed() throws IOException {
         List<String> found = new ArrayList<>();

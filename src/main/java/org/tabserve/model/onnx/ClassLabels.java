@@ -16,6 +16,8 @@ import java.util.stream.IntStream;
 import org.tabserve.model.Batch;
 import org.tabserve.model.CardKeys;
 import org.tabserve.model.ModelSignature;
+import org.tabserve.model.onnx.card.CardLimits;
+import org.tabserve.model.onnx.card.CardReader;
 import org.tabserve.model.onnx.graph.facts.GraphFacts;
 
 /**

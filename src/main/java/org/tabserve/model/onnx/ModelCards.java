@@ -16,6 +16,7 @@ import org.tabserve.model.ModelException;
 import org.tabserve.model.ModelSignature;
 import org.tabserve.model.Task;
 import org.tabserve.model.ValueType;
+import org.tabserve.model.onnx.card.CardReader;
 import org.tabserve.model.onnx.graph.OnnxGraph;
 import org.tabserve.model.onnx.graph.facts.GraphFacts;
 

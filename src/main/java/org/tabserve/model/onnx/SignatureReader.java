@@ -17,6 +17,7 @@ import org.tabserve.model.OutputKind;
 import org.tabserve.model.Task;
 import org.tabserve.model.ValueOutput;
 import org.tabserve.model.ValueType;
+import org.tabserve.model.onnx.card.CardReader;
 import org.tabserve.model.onnx.graph.facts.GraphFacts;
 
 /**

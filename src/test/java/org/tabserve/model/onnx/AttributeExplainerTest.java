@@ -18,6 +18,11 @@ import org.tabserve.model.Explainer;
 import org.tabserve.model.Explanation;
 import org.tabserve.model.Model;
 import org.tabserve.model.Prediction;
+import org.tabserve.model.onnx.explain.ExplainerHeap;
+import org.tabserve.model.onnx.explain.LoadRoom;
+import org.tabserve.model.onnx.graph.OnnxGraph;
+import org.tabserve.testing.BankNotes;
+import org.tabserve.testing.LargeForests;
 
 /**
  * The exact explanations from a tree ensemble's trees and a linear model's weights, on the real exporter's fixtures
@@ -26,7 +31,8 @@ import org.tabserve.model.Prediction;
  * {@link Explainer#exact}, which runs the whole model on every mixed row; for a margin, from the estimator's raw score
  * of every mixed row, whose estimator inputs the model itself makes. Each also adds up (base value plus contributions
  * is the output) and names its method and quantity; a model that is neither (the bundled SVM), or whose estimator's
- * inputs mix columns (a Normalizer before a linear model), keeps coalitions.
+ * inputs mix columns (a Normalizer before a linear model), keeps coalitions. The heap an explainer's reading takes is
+ * the process's {@link LoadRoom}'s while the model serves, given back when it closes, and one past the room is refused.
  */
 class AttributeExplainerTest {
 
@@ -165,6 +171,53 @@ class AttributeExplainerTest {
                             0);
             assertEquals(Explanation.EXACT, explanation.method());
             assertEquals(Explanation.PROBABILITY, explanation.explained());
+        }
+    }
+
+    @Test
+    void aCardedForestKeepsItsShareWhileItServesAndGivesItBackWhenItCloses() throws Exception {
+        Path forest = FixtureCards.card(
+                LargeForests.classifier(dir.resolve("small.onnx"), 8, 6),
+                BankNotes.DATA,
+                "class",
+                dir.resolve("small-carded.onnx"));
+        long before = LoadRoom.ofHeap().used();
+        long kept;
+        try (Model model = OnnxModelLoader.load(forest)) {
+            assertNotNull(((OnnxModel) model).attributeExplainer(), "the forest is explained from its trees");
+            kept = LoadRoom.ofHeap().used() - before;
+            assertEquals(ExplainerHeap.of(OnnxGraph.read(forest).nodes().get(0)).toKeep(), kept);
+        }
+        assertEquals(before, LoadRoom.ofHeap().used(), "closing the model gave its share back");
+    }
+
+    /**
+     * The largest forest whose estimate fits the room at the shipped heap (71 trees of 2,047 nodes, about 25 MB to
+     * read of the 25 MB room at -Xmx128m) loads in a JVM of its own with -XX:+ExitOnOutOfMemoryError and is explained
+     * from its trees; one tree more (a reading past the room) is refused in words, and that JVM lives too.
+     */
+    @Test
+    void atTheShippedHeapTheLargestForestThatFitsIsExplainedExactlyAndOneMoreTreeIsRefused() throws Exception {
+        for (int trees : new int[] {71, 72}) {
+            Path forest = FixtureCards.card(
+                    LargeForests.classifier(dir.resolve(trees + ".onnx"), trees, 10),
+                    BankNotes.DATA,
+                    "class",
+                    dir.resolve(trees + "-carded.onnx"));
+            Path scratch = java.nio.file.Files.createDirectories(dir.resolve("child-" + trees));
+            LoadInOwnJvm.Outcome outcome = LoadInOwnJvm.run(forest, scratch, false);
+            assertEquals(0, outcome.status(), outcome.output());
+            if (trees == 71) {
+                assertTrue(
+                        outcome.output().contains("loaded ")
+                                && outcome.output().contains("explained exactly from its TreeEnsembleClassifier"),
+                        outcome.output());
+            } else {
+                assertTrue(
+                        outcome.output().contains("refused: ")
+                                && outcome.output().contains("-Xmx"),
+                        outcome.output());
+            }
         }
     }
 

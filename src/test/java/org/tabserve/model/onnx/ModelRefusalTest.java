@@ -14,6 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.tabserve.model.Model;
 import org.tabserve.model.ModelException;
 import org.tabserve.model.Prediction;
+import org.tabserve.model.onnx.card.CardLimits;
 
 /** Files tabserve cannot serve are refused at load time, with the file's path and the reason in one message. */
 class ModelRefusalTest {

@@ -1,19 +1,15 @@
-package org.tabserve.model.onnx;
+package org.tabserve.model.onnx.explain;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.tabserve.cli.FixtureCards;
-import org.tabserve.model.Model;
 import org.tabserve.model.onnx.graph.NodeAttributes;
 import org.tabserve.model.onnx.graph.OnnxGraph;
 import org.tabserve.model.onnx.graph.OnnxNode;
-import org.tabserve.testing.BankNotes;
 import org.tabserve.testing.LargeForests;
 
 /**
@@ -40,53 +36,6 @@ class LoadRoomTest {
         assertEquals(
                 93 * ExplainerHeap.TREE_BUILD_PER_NODE + 96 * ExplainerHeap.TREE_BUILD_PER_LEAF_WEIGHT, heap.toBuild());
         assertTrue(heap.what().contains("93 nodes"), heap.what());
-    }
-
-    @Test
-    void aCardedForestKeepsItsShareWhileItServesAndGivesItBackWhenItCloses() throws Exception {
-        Path forest = FixtureCards.card(
-                LargeForests.classifier(dir.resolve("small.onnx"), 8, 6),
-                BankNotes.DATA,
-                "class",
-                dir.resolve("small-carded.onnx"));
-        long before = LoadRoom.ofHeap().used();
-        long kept;
-        try (Model model = OnnxModelLoader.load(forest)) {
-            assertNotNull(((OnnxModel) model).attributeExplainer(), "the forest is explained from its trees");
-            kept = LoadRoom.ofHeap().used() - before;
-            assertEquals(ExplainerHeap.of(OnnxGraph.read(forest).nodes().get(0)).toKeep(), kept);
-        }
-        assertEquals(before, LoadRoom.ofHeap().used(), "closing the model gave its share back");
-    }
-
-    /**
-     * The largest forest whose estimate fits the room at the shipped heap (71 trees of 2,047 nodes, about 25 MB to
-     * read of the 25 MB room at -Xmx128m) loads in a JVM of its own with -XX:+ExitOnOutOfMemoryError and is explained
-     * from its trees; one tree more (a reading past the room) is refused in words, and that JVM lives too.
-     */
-    @Test
-    void atTheShippedHeapTheLargestForestThatFitsIsExplainedExactlyAndOneMoreTreeIsRefused() throws Exception {
-        for (int trees : new int[] {71, 72}) {
-            Path forest = FixtureCards.card(
-                    LargeForests.classifier(dir.resolve(trees + ".onnx"), trees, 10),
-                    BankNotes.DATA,
-                    "class",
-                    dir.resolve(trees + "-carded.onnx"));
-            Path scratch = java.nio.file.Files.createDirectories(dir.resolve("child-" + trees));
-            LoadInOwnJvm.Outcome outcome = LoadInOwnJvm.run(forest, scratch, false);
-            assertEquals(0, outcome.status(), outcome.output());
-            if (trees == 71) {
-                assertTrue(
-                        outcome.output().contains("loaded ")
-                                && outcome.output().contains("explained exactly from its TreeEnsembleClassifier"),
-                        outcome.output());
-            } else {
-                assertTrue(
-                        outcome.output().contains("refused: ")
-                                && outcome.output().contains("-Xmx"),
-                        outcome.output());
-            }
-        }
     }
 
     @Test

@@ -1,4 +1,4 @@
-package org.tabserve.model.onnx;
+package org.tabserve.model.onnx.card;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
@@ -20,14 +20,14 @@ import org.tabserve.model.SkippedRows;
  * {@link CardKeys} documents: it checks the card's version and reads the plain values itself, and hands each
  * structured value to its reader ({@link CardMetrics}, {@link CardDistributions}, {@link CardRows}).
  */
-final class CardReader {
+public final class CardReader {
 
     /** The newest card format this reader understands. */
     static final int SUPPORTED_CARD_VERSION = 1;
 
     private final Map<String, String> metadata;
 
-    CardReader(Map<String, String> metadata) {
+    public CardReader(Map<String, String> metadata) {
         this.metadata = metadata;
         Optional<String> version = text(CardKeys.CARD_VERSION);
         if (version.isPresent()) {
@@ -45,16 +45,16 @@ final class CardReader {
         }
     }
 
-    Optional<String> text(String key) {
+    public Optional<String> text(String key) {
         return Optional.ofNullable(metadata.get(key)).map(String::strip).filter(s -> !s.isEmpty());
     }
 
-    Optional<List<String>> stringList(String key) {
+    public Optional<List<String>> stringList(String key) {
         return stringList(key, Integer.MAX_VALUE);
     }
 
     /** A list of at most {@code limit} strings (see {@link CardLimits}). */
-    Optional<List<String>> stringList(String key, int limit) {
+    public Optional<List<String>> stringList(String key, int limit) {
         return parse(key, node -> {
             if (!node.isArray()) {
                 throw new IllegalArgumentException("expected a JSON array of strings");
@@ -71,7 +71,7 @@ final class CardReader {
         });
     }
 
-    Optional<Map<String, String>> stringMap(String key) {
+    public Optional<Map<String, String>> stringMap(String key) {
         return parse(key, node -> {
             if (!node.isObject()) {
                 throw new IllegalArgumentException("expected a JSON object of strings");
@@ -89,48 +89,48 @@ final class CardReader {
         });
     }
 
-    Optional<Map<String, Object>> object(String key) {
+    public Optional<Map<String, Object>> object(String key) {
         return parse(key, CardJson::plain);
     }
 
-    Optional<Map<String, FeatureStats>> featureStats() {
+    public Optional<Map<String, FeatureStats>> featureStats() {
         return parse(CardKeys.FEATURE_STATS, CardDistributions::featureStats);
     }
 
-    Optional<Map<String, FeatureHistogram>> histograms() {
+    public Optional<Map<String, FeatureHistogram>> histograms() {
         return parse(CardKeys.HISTOGRAMS, CardDistributions::histograms);
     }
 
-    Optional<Map<String, CategoryCounts>> categories() {
+    public Optional<Map<String, CategoryCounts>> categories() {
         return parse(CardKeys.CATEGORIES, CardDistributions::categories);
     }
 
     /** A classifier's metrics, or nothing when the card has none or a regressor's. */
-    Optional<Evaluation> evaluation() {
+    public Optional<Evaluation> evaluation() {
         return parse(CardKeys.METRICS, CardMetrics::evaluation);
     }
 
     /** A regressor's metrics, or nothing when the card has none or a classifier's. */
-    Optional<RegressionEvaluation> regressionEvaluation() {
+    public Optional<RegressionEvaluation> regressionEvaluation() {
         return parse(CardKeys.METRICS, CardMetrics::regressionEvaluation);
     }
 
-    Optional<Map<String, List<Map<String, Object>>>> examples() {
+    public Optional<Map<String, List<Map<String, Object>>>> examples() {
         return parse(CardKeys.EXAMPLES, CardRows::examples);
     }
 
     /** The background sample ({@link CardKeys#BACKGROUND}); its columns and types are checked against the model later. */
-    Optional<Background> background() {
+    public Optional<Background> background() {
         return parse(CardKeys.BACKGROUND, CardRows::background);
     }
 
     /** The split-conformal calibration ({@link CardKeys#CONFORMAL}); its groups are checked against the model later. */
-    Optional<org.tabserve.model.Conformal> conformal() {
+    public Optional<org.tabserve.model.Conformal> conformal() {
         return parse(CardKeys.CONFORMAL, CardConformal::conformal);
     }
 
     /** The rows the card's figures leave out, per data file ({@link CardKeys#SKIPPED_ROWS}). */
-    Optional<List<SkippedRows>> skippedRows() {
+    public Optional<List<SkippedRows>> skippedRows() {
         return parse(CardKeys.SKIPPED_ROWS, CardRows::skippedRows);
     }
 

@@ -1,4 +1,4 @@
-package org.tabserve.model.onnx;
+package org.tabserve.model.onnx.explain;
 
 import java.util.Arrays;
 import java.util.HashMap;
@@ -32,7 +32,7 @@ import org.tabserve.model.onnx.graph.ml.UnreadOperator;
  * @param tensor    its input tensor, {@code [N, k]}
  * @param columnOf  for each of the k elements, the index of the model feature it comes from
  */
-record EstimatorInput(OnnxNode estimator, String tensor, int[] columnOf) {
+public record EstimatorInput(OnnxNode estimator, String tensor, int[] columnOf) {
 
     /** The estimators explained from their attributes. */
     static final Set<String> ESTIMATORS =
@@ -45,7 +45,7 @@ record EstimatorInput(OnnxNode estimator, String tensor, int[] columnOf) {
     private record Mapped(int rank, int last, int[] columns) {}
 
     /** @return the graph's estimator and its input's columns, or empty when there is none or it cannot be mapped */
-    static Optional<EstimatorInput> of(OnnxGraph graph, ModelSignature signature) {
+    public static Optional<EstimatorInput> of(OnnxGraph graph, ModelSignature signature) {
         List<OnnxNode> estimators = graph.nodes().stream()
                 .filter(n -> n.domain().equals(OnnxNode.ML_DOMAIN) && ESTIMATORS.contains(n.opType()))
                 .toList();

@@ -1,9 +1,9 @@
-package org.tabserve.model.onnx;
+package org.tabserve.model.onnx.card;
 
-import static org.tabserve.model.onnx.CardJson.array;
-import static org.tabserve.model.onnx.CardJson.count;
-import static org.tabserve.model.onnx.CardJson.number;
-import static org.tabserve.model.onnx.CardJson.text;
+import static org.tabserve.model.onnx.card.CardJson.array;
+import static org.tabserve.model.onnx.card.CardJson.count;
+import static org.tabserve.model.onnx.card.CardJson.number;
+import static org.tabserve.model.onnx.card.CardJson.text;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package org.tabserve.model.onnx;
+package org.tabserve.model.onnx.explain;
 
 import java.util.List;
 import org.tabserve.model.onnx.graph.NodeAttributes;
@@ -15,7 +15,7 @@ import org.tabserve.model.onnx.graph.ml.UnreadOperator;
  * values over groups of its input elements it computes exactly against background rows, without calling the model: a
  * tree ensemble ({@link TreeShap}) or a linear model ({@link LinearScores}).
  */
-abstract class AdditiveEstimator {
+public abstract class AdditiveEstimator {
 
     private final String method;
     private final List<String> labels;
@@ -38,7 +38,7 @@ abstract class AdditiveEstimator {
      * @param width the elements of its input row
      * @throws IllegalArgumentException saying why its answers are not explained from its attributes
      */
-    static AdditiveEstimator of(OnnxNode node, int width) throws OnnxFormatException {
+    public static AdditiveEstimator of(OnnxNode node, int width) throws OnnxFormatException {
         NodeAttributes a = new NodeAttributes(node);
         try {
             return switch (node.opType()) {
@@ -52,17 +52,17 @@ abstract class AdditiveEstimator {
     }
 
     /** @return "tree" or "linear", the explanation's method */
-    final String method() {
+    public final String method() {
         return method;
     }
 
     /** @return the classes in score order, as text; empty for a regressor */
-    final List<String> labels() {
+    public final List<String> labels() {
         return labels;
     }
 
     /** @return what the operator applies to the raw scores */
-    final PostTransform transform() {
+    public final PostTransform transform() {
         return transform;
     }
 
@@ -70,27 +70,27 @@ abstract class AdditiveEstimator {
      * The work of one explained row's {@link #contributions} against {@code backgroundRows} rows, in model rows: none
      * for a closed form (a linear model's weights), a tree ensemble's walks otherwise.
      */
-    long modelRows(int backgroundRows) {
+    public long modelRows(int backgroundRows) {
         return 0;
     }
 
     /** @return {@link #modelRows}' work in words, for a refusal */
-    String work(int backgroundRows) {
+    public String work(int backgroundRows) {
         return "its " + method + " form, one model row";
     }
 
     /** @return the raw scores of one input row, before the post_transform: one per class, or the value */
-    abstract double[] margins(float[] features);
+    public abstract double[] margins(float[] features);
 
     /**
      * Adds to {@code phi} each group's Shapley value of raw score {@code target}, averaged over {@code background}:
      * the players are the groups ({@code groupOf[j]} is input element j's), the value of a coalition S the mean over
      * the background rows b of the score of the row that takes S's elements from {@code x} and the others from b.
      */
-    abstract void contributions(float[] x, float[][] background, int target, int[] groupOf, double[] phi);
+    public abstract void contributions(float[] x, float[][] background, int target, int[] groupOf, double[] phi);
 
     /** @return the scores ONNX Runtime's operator outputs for these raw scores */
-    final double[] transformed(double[] margins) {
+    public final double[] transformed(double[] margins) {
         double[] out = margins.clone();
         transform.apply(out, 0, out.length);
         return out;

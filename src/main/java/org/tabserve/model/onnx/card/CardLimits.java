@@ -1,4 +1,4 @@
-package org.tabserve.model.onnx;
+package org.tabserve.model.onnx.card;
 
 /**
  * The most of each card structure a model may carry, checked when it loads, because pages and documents draw every
@@ -8,10 +8,10 @@ package org.tabserve.model.onnx;
  * and nothing made by {@code tabserve card} comes near these (16 bins, 101 ROC points, 10 calibration bins,
  * 500 regression points, 3 examples per class, 50 categories).
  */
-final class CardLimits {
+public final class CardLimits {
 
     /** Class labels a card may name: its classes, display names, per-class metrics and series per picture. */
-    static final int CLASSES = 1_000;
+    public static final int CLASSES = 1_000;
 
     /** Labels of a confusion matrix, whose cells are its labels squared. */
     static final int MATRIX_LABELS = 200;

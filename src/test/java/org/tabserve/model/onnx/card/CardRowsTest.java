@@ -1,4 +1,4 @@
-package org.tabserve.model.onnx;
+package org.tabserve.model.onnx.card;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,4 +1,4 @@
-package org.tabserve.model.onnx;
+package org.tabserve.model.onnx.explain;
 
 import java.time.Duration;
 import java.util.Locale;
@@ -11,14 +11,14 @@ import java.util.Locale;
  * {@link OutOfMemoryError} ends the process (the shipped {@code -XX:+ExitOnOutOfMemoryError}). One per process, as
  * the heap is.
  */
-final class LoadRoom {
+public final class LoadRoom {
 
     /** The share of the maximum heap that explainers take; requests have their own (the serving layer's budget). */
     static final double HEAP_SHARE = 0.2;
     /** How long a load waits for room that another load in progress holds. */
     static final Duration WAIT = Duration.ofSeconds(30);
     /** The setting that builds no exact explainer at all (read by the web app too, for its explanations). */
-    static final String STRUCTURAL = "tabserve.explain-structure";
+    public static final String STRUCTURAL = "tabserve.explain-structure";
 
     private static final LoadRoom HEAP =
             new LoadRoom((long) (Runtime.getRuntime().maxMemory() * HEAP_SHARE));
@@ -31,12 +31,12 @@ final class LoadRoom {
     }
 
     /** The process's room: {@link #HEAP_SHARE} of the heap this JVM may grow to. */
-    static LoadRoom ofHeap() {
+    public static LoadRoom ofHeap() {
         return HEAP;
     }
 
     /** Refused: the explainer does not fit; the message says why and what would help. */
-    static final class NoRoom extends Exception {
+    public static final class NoRoom extends Exception {
         NoRoom(String message) {
             super(message);
         }
@@ -47,7 +47,7 @@ final class LoadRoom {
      *
      * @throws NoRoom when the explainer needs more than the whole room, or the room stayed full
      */
-    Share take(ExplainerHeap need) throws NoRoom {
+    public Share take(ExplainerHeap need) throws NoRoom {
         long bytes = need.toBuild();
         if (bytes > capacity) {
             throw new NoRoom(need.what() + " need about " + mb(bytes) + " of heap to read for exact explanations, more"
@@ -75,7 +75,7 @@ final class LoadRoom {
         return new Share(bytes);
     }
 
-    synchronized long used() {
+    public synchronized long used() {
         return used;
     }
 
@@ -107,7 +107,7 @@ final class LoadRoom {
     }
 
     /** What one explainer holds of the room; given back by {@link #close}. */
-    final class Share implements AutoCloseable {
+    public final class Share implements AutoCloseable {
         private long held; // guarded by LoadRoom.this
 
         private Share(long held) {
@@ -115,7 +115,7 @@ final class LoadRoom {
         }
 
         /** Keeps {@code bytes} of what is held (the explainer's structure, once read) and gives the rest back. */
-        void keepOnly(long bytes) {
+        public void keepOnly(long bytes) {
             long back;
             synchronized (LoadRoom.this) {
                 back = Math.max(0, held - bytes);

@@ -1,4 +1,4 @@
-package org.tabserve.model.onnx;
+package org.tabserve.model.onnx.explain;
 
 import org.tabserve.model.onnx.graph.NodeAttributes;
 import org.tabserve.model.onnx.graph.OnnxFormatException;
@@ -22,7 +22,7 @@ import org.tabserve.model.onnx.graph.ml.TreeEnsemble;
  * @param toKeep  bytes its structure keeps while the model serves
  * @param what    the structure, for a refusal ("its TreeEnsembleClassifier's 524,032 nodes")
  */
-record ExplainerHeap(long toBuild, long toKeep, String what) {
+public record ExplainerHeap(long toBuild, long toKeep, String what) {
 
     static final long TREE_BUILD_PER_NODE = 125;
     static final long TREE_BUILD_PER_LEAF_WEIGHT = 52;
@@ -34,7 +34,7 @@ record ExplainerHeap(long toBuild, long toKeep, String what) {
     static final long LINEAR_KEEP_PER_WEIGHT = 8;
 
     /** @return the estimate for the explainer of {@code node}, a tree ensemble or a linear model */
-    static ExplainerHeap of(OnnxNode node) throws OnnxFormatException {
+    public static ExplainerHeap of(OnnxNode node) throws OnnxFormatException {
         NodeAttributes a = new NodeAttributes(node);
         String op = node.opType();
         if (op.startsWith("Tree")) {

@@ -1,4 +1,4 @@
-package org.tabserve.model.onnx;
+package org.tabserve.model.onnx.card;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -18,7 +18,7 @@ import java.util.Optional;
  * The card's JSON, parsed strictly and read field by field, so that every reader of a card value refuses a bad one
  * in the same words: the metadata key, then the field and what it must be.
  */
-final class CardJson {
+public final class CardJson {
 
     /** Without Jackson's thread-local buffers, which would outlive an undeploy on the container's threads. */
     private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
@@ -52,7 +52,7 @@ final class CardJson {
     }
 
     /** Reads a little JSON of each kind a card holds, so that databind's classes are loaded; never throws. */
-    static void warm() {
+    public static void warm() {
         try {
             plain(JSON.readTree("{\"a\":[1,2.5,\"b\",true,null,{\"c\":{}}]}"));
         } catch (JsonProcessingException | RuntimeException e) {

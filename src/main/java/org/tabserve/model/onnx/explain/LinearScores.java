@@ -1,4 +1,4 @@
-package org.tabserve.model.onnx;
+package org.tabserve.model.onnx.explain;
 
 import java.util.List;
 import org.tabserve.model.Explanation;
@@ -54,7 +54,7 @@ final class LinearScores extends AdditiveEstimator {
     }
 
     @Override
-    double[] margins(float[] features) {
+    public double[] margins(float[] features) {
         double[] scores = new double[weights.rows()];
         for (int r = 0; r < scores.length; r++) {
             double sum = weights.intercept(r);
@@ -67,7 +67,7 @@ final class LinearScores extends AdditiveEstimator {
     }
 
     @Override
-    void contributions(float[] x, float[][] background, int target, int[] groupOf, double[] phi) {
+    public void contributions(float[] x, float[][] background, int target, int[] groupOf, double[] phi) {
         int row = binary != null ? 0 : target;
         double sign = binary != null && target == 0 ? -1 : 1;
         for (int j = 0; j < x.length; j++) {

@@ -1,4 +1,4 @@
-package org.tabserve.model.onnx;
+package org.tabserve.model.onnx.explain;
 
 import java.util.List;
 import org.tabserve.model.Explanation;
@@ -80,18 +80,18 @@ final class TreeShap extends AdditiveEstimator {
      * and the background row part): a model row per tree level per background row, the trees' levels summed.
      */
     @Override
-    long modelRows(int backgroundRows) {
+    public long modelRows(int backgroundRows) {
         return levels * backgroundRows;
     }
 
     @Override
-    String work(int backgroundRows) {
+    public String work(int backgroundRows) {
         return "walking its " + trees.trees() + " trees (" + levels + " levels in all) against " + backgroundRows
                 + " background rows, " + modelRows(backgroundRows) + " model rows' work";
     }
 
     @Override
-    double[] margins(float[] features) {
+    public double[] margins(float[] features) {
         double[] x = new double[features.length];
         for (int j = 0; j < x.length; j++) {
             x[j] = features[j];
@@ -107,7 +107,7 @@ final class TreeShap extends AdditiveEstimator {
     }
 
     @Override
-    void contributions(float[] x, float[][] background, int target, int[] groupOf, double[] phi) {
+    public void contributions(float[] x, float[][] background, int target, int[] groupOf, double[] phi) {
         int groups = phi.length;
         boolean one = binary != null;
         Walk walk = new Walk(
