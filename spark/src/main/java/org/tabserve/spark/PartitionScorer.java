@@ -10,18 +10,19 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.tabserve.model.Batch;
-import org.tabserve.model.BatchScoring;
 import org.tabserve.model.FieldError;
 import org.tabserve.model.Model;
 import org.tabserve.model.ModelException;
 import org.tabserve.model.RowUncertainty;
 import org.tabserve.model.ScoredRows;
+import org.tabserve.model.answer.AnswerAssembler;
 import org.tabserve.rows.CellRows;
 
 /**
  * Scores one partition's rows in batches with the JVM's one session of the model ({@link ModelCache}): each batch's
- * cells are the model's input columns as Spark gives them, scored by the model core ({@link CellRows}); each row comes
- * back with its columns, its answer and its errors.
+ * cells are the model's input columns as Spark gives them, scored by the model core ({@link CellRows}) with the
+ * assembler every answer comes from ({@link AnswerAssembler}); each row comes back with its columns, its answer and its
+ * errors.
  */
 final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
 
@@ -71,10 +72,12 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
         Model model = sessionPerPartition
                 ? ModelCache.unshared(sha256, bytes.value())
                 : ModelCache.model(sha256, bytes::value);
-        BatchScoring scoring = BatchScoring.offline(
-                model,
-                coverage == null ? null : RowUncertainty.at(model.card().conformal(), coverage),
-                explain ? ModelCache.explainer(sha256, model) : null);
+        // The assembler the commands use, with what the job asked of every batch: no hook, a Spark job owes no server.
+        AnswerAssembler scoring = AnswerAssembler.of(() -> model)
+                .covering(
+                        coverage == null ? null : RowUncertainty.at(model.card().conformal(), coverage))
+                .explaining(explain ? AnswerAssembler.Explaining.of(ModelCache.explainer(sha256, model)) : null, true)
+                .build();
         return new Iterator<>() {
             private List<Row> scored = List.of();
             private int next;
@@ -113,7 +116,7 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
     }
 
     /** Scores the next batch of {@code rows}. */
-    private List<Row> score(BatchScoring scoring, Iterator<Row> rows) {
+    private List<Row> score(AnswerAssembler scoring, Iterator<Row> rows) {
         List<Row> batch = new ArrayList<>(batchSize);
         while (batch.size() < batchSize && rows.hasNext()) {
             batch.add(rows.next());
@@ -147,7 +150,7 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
     }
 
     /** The batch's cells as Spark gives them, each taken as the server takes JSON's ({@link CellRows}). */
-    private CellRows.Scored scoreCells(BatchScoring scoring, List<Row> batch) {
+    private CellRows.Scored scoreCells(AnswerAssembler scoring, List<Row> batch) {
         List<Object[]> cells = new ArrayList<>(batch.size());
         for (Row row : batch) {
             Object[] rowCells = new Object[inputColumns.length];
@@ -163,7 +166,7 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
      * The batch as plain numbers packed straight into the model's input ({@link NumberRows}), every row kept; null
      * when a row has a missing or bad value, which the typed cells then name in that row's errors.
      */
-    private CellRows.Scored scoreNumbers(BatchScoring scoring, List<Row> batch) {
+    private CellRows.Scored scoreNumbers(AnswerAssembler scoring, List<Row> batch) {
         double[][] values = numbers.read(batch);
         if (values == null) {
             return null;

@@ -8,18 +8,25 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.Metadata;
+import org.apache.spark.sql.types.MetadataBuilder;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.tabserve.model.Explanation;
 import org.tabserve.model.FieldError;
 import org.tabserve.model.Prediction;
 import org.tabserve.model.Uncertainty;
+import org.tabserve.model.answer.AnswerField;
+import org.tabserve.model.answer.AnswerShape;
+import org.tabserve.model.answer.AnswerSource;
+import org.tabserve.model.answer.RequestField;
 import scala.jdk.javaapi.CollectionConverters;
 
 /**
- * The columns a scored row gets, named as the server's JSON answer names its keys: the answer (a struct of
- * {@code label} and {@code probabilities} for a classifier, {@code value} for a regressor, and with a coverage
- * {@code prediction_set} or {@code interval}, and {@code novelty}), and the row's errors (null for a scored row).
+ * The columns a scored row gets, named as the server's JSON answer names its keys: the answer (a struct of the
+ * described per-row fields Spark carries, {@link AnswerField}, looped over in their order: {@code label} and
+ * {@code probabilities} for a classifier, {@code value} for a regressor, and with a coverage {@code prediction_set} or
+ * {@code interval}, and {@code novelty}; then {@code explanation} when asked), whose column metadata carries the
+ * request-level fields an answer's body carries ({@link RequestField}), and the row's errors (null for a scored row).
  */
 final class ResultColumns implements Serializable {
 
@@ -44,6 +51,8 @@ final class ResultColumns implements Serializable {
     private final boolean covered;
     private final boolean explained;
     private final List<String> classes;
+    /** The answer struct's fields, each with how a scored row fills it; made again where this copy came over the wire. */
+    private transient List<Part> parts;
     /** The last prediction's classes found equal to {@link #classes}. */
     private transient List<String> checkedClasses;
 
@@ -61,6 +70,100 @@ final class ResultColumns implements Serializable {
                 : null;
     }
 
+    /** One field of the answer struct: its name and type, and its value for a scored row. */
+    private record Part(StructField field, Cell cell) {}
+
+    /** A field's value for one scored row. */
+    @FunctionalInterface
+    private interface Cell {
+        Object of(Prediction prediction, Uncertainty uncertainty, Explanation explanation);
+    }
+
+    private static Part part(AnswerField field, DataType type, Cell cell) {
+        return new Part(new StructField(field.key(), type, true, Metadata.empty()), cell);
+    }
+
+    /** @return the answer struct's fields, in order: the described fields Spark carries, explanation last */
+    private List<Part> parts() {
+        if (parts != null) {
+            return parts;
+        }
+        // Spark's answer has a novelty field whenever it is covered, null where the card cannot tell: the column's
+        // type does not depend on the card. Only whether it classifies is read of the classes here.
+        AnswerShape shape = new AnswerShape(classifier ? List.of() : null, explained, covered, covered);
+        List<Part> built = new ArrayList<>();
+        Part explanation = null;
+        for (AnswerField field : AnswerField.values()) {
+            if (!field.present(shape, false)) {
+                continue;
+            }
+            switch (field) {
+                case LABEL ->
+                    built.add(part(
+                            field,
+                            DataTypes.StringType,
+                            (prediction, uncertainty, explaining) -> ((Prediction.Classification) prediction).label()));
+                case PROBABILITIES ->
+                    built.add(part(
+                            field,
+                            probabilitiesType(),
+                            (prediction, uncertainty, explaining) ->
+                                    probabilities((Prediction.Classification) prediction)));
+                case VALUE ->
+                    built.add(part(
+                            field,
+                            DataTypes.DoubleType,
+                            (prediction, uncertainty, explaining) -> ((Prediction.Regression) prediction).value()));
+                // for people and a JSON answer: Spark's answer is read by programs
+                case DISPLAY_NAME, WARNINGS -> {}
+                // Spark's struct has its explanation last, after the uncertainty (the description puts it before the
+                // interval): kept there, so that a job reading the struct by position reads it as before
+                case EXPLANATION ->
+                    explanation = part(
+                            field,
+                            EXPLANATION,
+                            (prediction, uncertainty, explaining) -> RowFactory.create(
+                                    explaining.method(),
+                                    explaining.explained(),
+                                    explaining.explainedClass(),
+                                    explaining.baseValue(),
+                                    explaining.output(),
+                                    CollectionConverters.asScala(explaining.contributions())));
+                case INTERVAL ->
+                    built.add(part(
+                            field,
+                            INTERVAL,
+                            (prediction, uncertainty, explaining) -> RowFactory.create(
+                                    uncertainty.interval().lower(),
+                                    uncertainty.interval().upper())));
+                case PREDICTION_SET ->
+                    built.add(part(
+                            field,
+                            DataTypes.createArrayType(DataTypes.StringType),
+                            (prediction, uncertainty, explaining) ->
+                                    uncertainty.predictionSet().toArray(new String[0])));
+                // Spark's answer has no coverage field: the job asks one coverage for every row (its coverage param)
+                case COVERAGE -> {}
+                case NOVELTY ->
+                    built.add(part(
+                            field,
+                            NOVELTY,
+                            (prediction, uncertainty, explaining) -> uncertainty.novelty() == null
+                                    ? null
+                                    : RowFactory.create(
+                                            uncertainty.novelty().pValue(),
+                                            uncertainty.novelty().novel())));
+                // a row left out has a null answer and its errors in a column of their own (errorCol)
+                case ERRORS -> {}
+            }
+        }
+        if (explanation != null) {
+            built.add(explanation);
+        }
+        parts = List.copyOf(built);
+        return parts;
+    }
+
     /** @return the probabilities' type: a struct of the classes when they are known, else a map */
     private DataType probabilitiesType() {
         if (classes == null) {
@@ -75,63 +178,52 @@ final class ResultColumns implements Serializable {
 
     /** @return the answer column's type */
     StructType answerType() {
-        StructType type = classifier
-                ? new StructType().add("label", DataTypes.StringType).add("probabilities", probabilitiesType())
-                : new StructType().add("value", DataTypes.DoubleType);
-        if (covered) {
-            type = classifier
-                    ? type.add("prediction_set", DataTypes.createArrayType(DataTypes.StringType))
-                    : type.add("interval", INTERVAL);
-            type = type.add("novelty", NOVELTY);
-        }
-        return explained ? type.add("explanation", EXPLANATION) : type;
+        return new StructType(parts().stream().map(Part::field).toArray(StructField[]::new));
     }
 
-    /** @return {@code schema} with the answer and error columns after its own */
-    StructType schema(StructType schema, String answerColumn, String errorColumn) {
+    /**
+     * @param source the answer's request-level values, as the job's assembler gives them
+     * @return {@code schema} with the answer and error columns after its own, the answer's metadata carrying the
+     *         request-level fields an answer's body carries
+     */
+    StructType schema(StructType schema, String answerColumn, String errorColumn, AnswerSource source) {
         for (String name : List.of(answerColumn, errorColumn)) {
             if (List.of(schema.fieldNames()).contains(name)) {
                 throw new IllegalArgumentException("the input already has a column '" + name
                         + "'; name the output another way (setOutputCol, setErrorCol)");
             }
         }
-        return schema.add(new StructField(answerColumn, answerType(), true, Metadata.empty()))
+        return schema.add(new StructField(answerColumn, answerType(), true, metadata(source)))
                 .add(errorColumn, ERRORS, true);
+    }
+
+    /**
+     * @return the answer column's metadata: each request-level field the body carries, under
+     *         {@code tabserve.KEY} ({@link RequestField#METADATA_PREFIX})
+     */
+    static Metadata metadata(AnswerSource source) {
+        MetadataBuilder metadata = new MetadataBuilder();
+        for (RequestField field : RequestField.values()) {
+            if (!field.inBody(source)) {
+                continue;
+            }
+            String key = RequestField.METADATA_PREFIX + field.key();
+            switch (field) {
+                case MODEL_NAME, ENGINE, REQUEST_ID -> metadata.putString(key, (String) field.value(source));
+                case MODEL_VERSION -> metadata.putLong(key, ((Number) field.value(source)).longValue());
+            }
+        }
+        return metadata.build();
     }
 
     /** @return the answer column's value for a scored row */
     Object[] answer(Prediction prediction, Uncertainty uncertainty, Explanation explanation) {
-        List<Object> values = new ArrayList<>(6);
-        if (prediction instanceof Prediction.Classification classification) {
-            values.add(classification.label());
-            values.add(probabilities(classification));
-        } else {
-            values.add(((Prediction.Regression) prediction).value());
+        List<Part> fields = parts();
+        Object[] values = new Object[fields.size()];
+        for (int f = 0; f < values.length; f++) {
+            values[f] = fields.get(f).cell().of(prediction, uncertainty, explanation);
         }
-        if (covered) {
-            values.add(
-                    uncertainty.interval() != null
-                            ? RowFactory.create(
-                                    uncertainty.interval().lower(),
-                                    uncertainty.interval().upper())
-                            : uncertainty.predictionSet().toArray(new String[0]));
-            values.add(
-                    uncertainty.novelty() == null
-                            ? null
-                            : RowFactory.create(
-                                    uncertainty.novelty().pValue(),
-                                    uncertainty.novelty().novel()));
-        }
-        if (explained) {
-            values.add(RowFactory.create(
-                    explanation.method(),
-                    explanation.explained(),
-                    explanation.explainedClass(),
-                    explanation.baseValue(),
-                    explanation.output(),
-                    CollectionConverters.asScala(explanation.contributions())));
-        }
-        return values.toArray();
+        return values;
     }
 
     private Object probabilities(Prediction.Classification classification) {

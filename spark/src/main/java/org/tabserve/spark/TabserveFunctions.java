@@ -10,10 +10,10 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.types.StructType;
-import org.tabserve.model.BatchScoring;
 import org.tabserve.model.Feature;
 import org.tabserve.model.Model;
 import org.tabserve.model.Task;
+import org.tabserve.model.answer.AnswerAssembler;
 import org.tabserve.model.onnx.OnnxModelLoader;
 import org.tabserve.rows.CellRows;
 
@@ -72,7 +72,7 @@ public final class TabserveFunctions {
                 cells[f] = row.get(at);
             }
             CellRows.Scored scored =
-                    CellRows.score(BatchScoring.offline(model), new ArrayList<>(List.<Object[]>of(cells)));
+                    CellRows.score(AnswerAssembler.offline(model), new ArrayList<>(List.<Object[]>of(cells)));
             int width = columns.answerType().size();
             Object[] values = new Object[width + 1];
             if (scored.kept()[0] >= 0) {

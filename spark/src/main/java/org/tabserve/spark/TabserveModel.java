@@ -20,6 +20,7 @@ import org.tabserve.model.Feature;
 import org.tabserve.model.Model;
 import org.tabserve.model.RowUncertainty;
 import org.tabserve.model.Task;
+import org.tabserve.model.answer.AnswerAssembler;
 import org.tabserve.model.onnx.OnnxModelLoader;
 
 /**
@@ -177,7 +178,11 @@ public final class TabserveModel extends Transformer {
                 (Boolean) getOrDefault(sessionPerPartition),
                 (Boolean) getOrDefault(explain),
                 NumberRows.of(loaded.model().signature(), schema, inputs));
-        return dataset.toDF().mapPartitions(scorer, Encoders.row(out));
+        String answer = getOrDefault(outputCol);
+        // Spark's row encoder keeps no column's metadata: the answer column's (its request-level fields) is set again.
+        return dataset.toDF()
+                .mapPartitions(scorer, Encoders.row(out))
+                .withMetadata(answer, out.apply(answer).metadata());
     }
 
     @Override
@@ -186,7 +191,13 @@ public final class TabserveModel extends Transformer {
         for (Feature feature : model.signature().features()) {
             column(schema, feature.name());
         }
-        return columns(model).schema(schema, getOrDefault(outputCol), getOrDefault(errorCol));
+        // The answer's request-level values are the model's alone: what the job asks of its rows changes none of them.
+        return columns(model)
+                .schema(
+                        schema,
+                        getOrDefault(outputCol),
+                        getOrDefault(errorCol),
+                        AnswerAssembler.offline(model).source());
     }
 
     @Override

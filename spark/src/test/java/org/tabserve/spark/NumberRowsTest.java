@@ -18,9 +18,9 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.tabserve.model.BatchScoring;
 import org.tabserve.model.Model;
 import org.tabserve.model.Prediction;
+import org.tabserve.model.answer.AnswerAssembler;
 import org.tabserve.rows.CellRows;
 
 /**
@@ -86,7 +86,7 @@ class NumberRowsTest {
                 for (Row row : scored.subList(from, Math.min(scored.size(), from + 16))) {
                     cells.add(new Object[] {row.getAs("skewness"), row.getAs("curtosis")});
                 }
-                CellRows.Scored expected = CellRows.score(BatchScoring.offline(model), cells);
+                CellRows.Scored expected = CellRows.score(AnswerAssembler.offline(model), cells);
                 Row row = scored.get(r);
                 int kept = expected.kept()[r - from];
                 if (r == 7) {

@@ -123,6 +123,20 @@ class TabserveModelTest {
     }
 
     @Test
+    void answersWithTheSchemaTransformSchemaGivesMetadataIncluded() {
+        TabserveModel model = new TabserveModel()
+                .setModelPath(FIXTURES.resolve("penguins/kg-as-text.onnx").toString());
+        Dataset<Row> penguins = penguins(false);
+        StructType promised = model.transformSchema(penguins.schema());
+        StructType answered = model.transform(penguins).schema();
+        assertEquals(promised, answered);
+        assertEquals(
+                promised.apply("prediction").metadata(),
+                answered.apply("prediction").metadata(),
+                "the answer column's metadata (its request-level fields) survives the scoring");
+    }
+
+    @Test
     void refusesATableWithoutAColumnTheModelTakes() {
         IllegalArgumentException refused = assertThrows(
                 IllegalArgumentException.class,

@@ -1,0 +1,129 @@
+package org.tabserve.spark;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.Metadata;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Test;
+import org.tabserve.model.Explanation;
+import org.tabserve.model.Prediction;
+import org.tabserve.model.Uncertainty;
+import org.tabserve.model.answer.AnswerSource;
+import org.tabserve.model.answer.RequestField;
+
+/**
+ * The answer column, written by looping over the described fields: the same struct as before, field for field and in
+ * Spark's order (explanation last, no coverage), each row's values in that order, and the column's metadata carrying
+ * exactly the request-level fields an answer's body carries, under {@code tabserve.KEY}.
+ */
+class ResultColumnsTest {
+
+    private static final StructType INTERVAL =
+            new StructType().add("lower", DataTypes.DoubleType).add("upper", DataTypes.DoubleType);
+    private static final StructType NOVELTY =
+            new StructType().add("p_value", DataTypes.DoubleType).add("novel", DataTypes.BooleanType);
+    private static final StructType EXPLANATION = new StructType()
+            .add("method", DataTypes.StringType)
+            .add("explained", DataTypes.StringType)
+            .add("class", DataTypes.StringType)
+            .add("base_value", DataTypes.DoubleType)
+            .add("output", DataTypes.DoubleType)
+            .add("contributions", DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType));
+    private static final StructType PROBABILITIES =
+            new StructType().add("no", DataTypes.DoubleType).add("yes", DataTypes.DoubleType);
+
+    @Test
+    void keepsTheStructsFieldsTypesAndOrder() {
+        assertEquals(
+                new StructType().add("label", DataTypes.StringType).add("probabilities", PROBABILITIES),
+                new ResultColumns(true, false, false, List.of("no", "yes")).answerType());
+        assertEquals(
+                new StructType()
+                        .add("label", DataTypes.StringType)
+                        .add("probabilities", DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType)),
+                new ResultColumns(true, false, false, List.of("no", "no")).answerType(),
+                "labels that repeat: a map");
+        assertEquals(
+                new StructType()
+                        .add("label", DataTypes.StringType)
+                        .add("probabilities", PROBABILITIES)
+                        .add("prediction_set", DataTypes.createArrayType(DataTypes.StringType))
+                        .add("novelty", NOVELTY)
+                        .add("explanation", EXPLANATION),
+                new ResultColumns(true, true, true, List.of("no", "yes")).answerType());
+        assertEquals(
+                new StructType().add("value", DataTypes.DoubleType),
+                new ResultColumns(false, false, false, List.of()).answerType());
+        assertEquals(
+                new StructType()
+                        .add("value", DataTypes.DoubleType)
+                        .add("interval", INTERVAL)
+                        .add("novelty", NOVELTY)
+                        .add("explanation", EXPLANATION),
+                new ResultColumns(false, true, true, List.of()).answerType());
+        assertEquals(
+                new StructType().add("value", DataTypes.DoubleType).add("explanation", EXPLANATION),
+                new ResultColumns(false, false, true, List.of()).answerType());
+    }
+
+    @Test
+    void writesEachRowsValuesInTheStructsOrder() {
+        Explanation explanation =
+                new Explanation(Explanation.EXACT, "margin", "yes", 0.1, 0.7, Map.of("x", 0.6), 10, 0, Map.of());
+        Object[] classified = new ResultColumns(true, true, true, List.of("no", "yes"))
+                .answer(
+                        new Prediction.Classification("yes", List.of("no", "yes"), List.of(0.2, 0.8)),
+                        new Uncertainty(0.9, null, List.of("yes"), null),
+                        explanation);
+        assertEquals(5, classified.length);
+        assertEquals("yes", classified[0]);
+        assertEquals(0.8, ((Row) classified[1]).getDouble(1));
+        assertArrayEquals(new String[] {"yes"}, (String[]) classified[2]);
+        assertNull(classified[3], "no novelty where the card cannot tell");
+        assertEquals("margin", ((Row) classified[4]).getString(1));
+
+        Object[] regressed = new ResultColumns(false, true, false, List.of())
+                .answer(
+                        new Prediction.Regression(2.5),
+                        new Uncertainty(
+                                0.9,
+                                new Uncertainty.Interval(2.0, 3.0, 0.9, false),
+                                null,
+                                new Uncertainty.RowNovelty(0.4, false)),
+                        null);
+        assertEquals(3, regressed.length);
+        assertEquals(2.5, regressed[0]);
+        assertEquals(3.0, ((Row) regressed[1]).getDouble(1));
+        assertEquals(0.4, ((Row) regressed[2]).getDouble(0));
+    }
+
+    @Test
+    void theAnswerColumnsMetadataCarriesTheRequestLevelFieldsTheBodyCarries() {
+        ResultColumns columns = new ResultColumns(true, false, false, List.of("no", "yes"));
+        StructType input = new StructType().add("x", DataTypes.DoubleType);
+
+        AnswerSource offline = new AnswerSource("notes", 0, "ab12", "plain Java", null, false);
+        assertEquals(
+                Metadata.empty(),
+                columns.schema(input, "prediction", "errors", offline)
+                        .apply("prediction")
+                        .metadata(),
+                "offline, the body carries no request-level field");
+
+        AnswerSource canary = new AnswerSource("notes", 7, "ab12", "plain Java", "r-1", true);
+        Metadata metadata = columns.schema(input, "prediction", "errors", canary)
+                .apply("prediction")
+                .metadata();
+        for (RequestField field : RequestField.values()) {
+            String key = RequestField.METADATA_PREFIX + field.key();
+            assertEquals(field.inBody(canary), metadata.contains(key), key);
+        }
+        assertEquals(7L, metadata.getLong("tabserve.model_version"));
+    }
+}
