@@ -175,7 +175,7 @@ class ArchitectureTest {
     void thePredictionLogStandsOnTheModelAndTheRowsWriter() throws IOException {
         Path root = Path.of("src/main/java/org/tabserve/predictionlog");
         List<String> imports = imports(root);
-        assertTrue(imports.contains("org.tabserve.rows.PredictionJson"), "the scan found the log's imports");
+        assertTrue(imports.contains("org.tabserve.rows.answer.PredictionJson"), "the scan found the log's imports");
         List<String> forbidden = imports.stream()
                 .filter(i -> Stream.of(
                                         "java.",
@@ -302,7 +302,7 @@ class ArchitectureTest {
                     continue;
                 }
                 hooksCalled.addAll(servingHooksCalled(file));
-                if (file.startsWith(MODEL) || file.endsWith("rows/ChunkScorer.java")) {
+                if (file.startsWith(MODEL) || file.endsWith("rows/write/ChunkScorer.java")) {
                     continue;
                 }
                 scanned++;
@@ -652,7 +652,7 @@ class ArchitectureTest {
             for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
                 String source = Files.readString(file).replace("com.sun.management.", "");
                 boolean signals = file.endsWith(Path.of("launcher", "StopSignals.java"));
-                boolean parquet = file.endsWith(Path.of("rows", "ParquetOptions.java"));
+                boolean parquet = file.endsWith(Path.of("rows", "parquet", "ParquetOptions.java"));
                 for (String mark :
                         List.of(".internal.", "sun.", "setAccessible(", "getDeclaredField(", "getDeclaredMethod(")) {
                     if (source.contains(mark)

@@ -14,7 +14,7 @@ import org.tabserve.model.Batch;
 import org.tabserve.model.Feature;
 import org.tabserve.model.Model;
 import org.tabserve.model.RangeWarning;
-import org.tabserve.rows.PredictionJson;
+import org.tabserve.rows.answer.PredictionJson;
 
 /**
  * Writes a {@link ScoredCall} as JSON Lines, one object per row: the request's id, the model and version, the time,

@@ -1,9 +1,13 @@
-package org.tabserve.rows;
+package org.tabserve.rows.answer;
 
 import com.fasterxml.jackson.core.JsonToken;
 import java.util.List;
 import java.util.Locale;
 import org.tabserve.model.Conformal;
+import org.tabserve.rows.field.FieldProblem;
+import org.tabserve.rows.field.JsonText;
+import org.tabserve.rows.field.NumberText;
+import org.tabserve.rows.field.RowsException;
 
 /**
  * The {@code coverage} by which a request asks how sure each answer is ({@code "coverage": 0.9} in a JSON body,

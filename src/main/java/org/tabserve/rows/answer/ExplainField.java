@@ -1,7 +1,10 @@
-package org.tabserve.rows;
+package org.tabserve.rows.answer;
 
 import com.fasterxml.jackson.core.JsonToken;
 import java.util.List;
+import org.tabserve.rows.field.FieldProblem;
+import org.tabserve.rows.field.JsonText;
+import org.tabserve.rows.field.RowsException;
 
 /**
  * The {@code explain} field by which a JSON request asks for each answer's contributions, read one way wherever a

@@ -1,4 +1,4 @@
-package org.tabserve.rows;
+package org.tabserve.rows.answer;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.SerializableString;
@@ -7,6 +7,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import org.tabserve.rows.field.JsonText;
 
 /**
  * The text of a classifier's answer row without warnings around its probabilities, written once by the JSON
@@ -16,7 +17,8 @@ import java.util.Arrays;
  * <p>Why a second way of writing one answer shape is kept (issue 35 asked to lose it if the speed allowed): it is the
  * generator's own text, not a second writer's, replayed, and what it saves is per row, where an upload's answer
  * spends its time: a dozen generator calls per row became one raw value ({@code d09709e}: 1.96 to 1.87 us of server
- * CPU a row on {@code bench/csv-ab}, bench/RESULTS.md), and with {@link ChunkScorer.Preparing} the probabilities'
+ * CPU a row on {@code bench/csv-ab}, bench/RESULTS.md), and with {@link org.tabserve.rows.write.ChunkScorer.Preparing}
+ * the probabilities'
  * text is written on the scoring pool while the request thread writes. Its two guards are what keep it one writer:
  * the text is made by the same {@code writeStart} the call-by-call rows use, and {@code PredictionJson.Rows.fits}
  * falls back to those calls for a generator set to write otherwise (pretty, escaping more, numbers as strings).

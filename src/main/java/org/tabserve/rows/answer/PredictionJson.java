@@ -1,4 +1,4 @@
-package org.tabserve.rows;
+package org.tabserve.rows.answer;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.SerializableString;
@@ -14,6 +14,8 @@ import org.tabserve.model.ModelSignature;
 import org.tabserve.model.Prediction;
 import org.tabserve.model.RangeWarning;
 import org.tabserve.model.ScoredRows;
+import org.tabserve.rows.field.JsonText;
+import org.tabserve.rows.field.RowWarnings;
 
 /**
  * Writes predictions as JSON, streaming: a classifier's {@code {"label", "display_name", "probabilities": {label: p},
@@ -234,7 +236,7 @@ public final class PredictionJson {
         }
 
         /** {@link RowWarnings#warnings(ModelCard, Batch, int, double[])}, without a list for a row in range. */
-        List<RangeWarning> warnings(Batch batch, int row, double[] numbers) {
+        public List<RangeWarning> warnings(Batch batch, int row, double[] numbers) {
             for (int i = 0; i < stats.length && i < numbers.length; i++) {
                 if (stats[i] != null && !Double.isNaN(numbers[i]) && !stats[i].contains(numbers[i])) {
                     return RowWarnings.warnings(card, batch, row, numbers);
@@ -244,7 +246,7 @@ public final class PredictionJson {
         }
 
         /** {@link RowWarnings#warnings(ModelCard, Batch, int, Object[])}, without a list for a row in range. */
-        List<RangeWarning> warnings(Batch batch, int row, Object[] sent) {
+        public List<RangeWarning> warnings(Batch batch, int row, Object[] sent) {
             for (int i = 0; i < stats.length && i < sent.length; i++) {
                 if (stats[i] != null
                         && sent[i] instanceof Number number

@@ -1,8 +1,9 @@
-package org.tabserve.rows;
+package org.tabserve.rows.answer;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
 import java.util.List;
+import org.tabserve.rows.field.FieldProblem;
 
 /**
  * Writes a bad row's place in a batch answered row by row ({@code ?on_error=row}):

@@ -1,4 +1,4 @@
-package org.tabserve.rows;
+package org.tabserve.rows.answer;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;

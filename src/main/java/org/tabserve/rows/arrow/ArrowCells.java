@@ -1,4 +1,4 @@
-package org.tabserve.rows;
+package org.tabserve.rows.arrow;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -19,6 +19,10 @@ import org.apache.arrow.vector.dictionary.DictionaryProvider;
 import org.apache.arrow.vector.types.pojo.DictionaryEncoding;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.tabserve.model.Feature;
+import org.tabserve.rows.field.NumberText;
+import org.tabserve.rows.field.RowsException;
+import org.tabserve.rows.read.RowPass;
+import org.tabserve.rows.read.TextCells;
 
 /**
  * Reads the cells of an Arrow column as the values a {@link org.tabserve.model.Batch} takes for a feature, with no
@@ -27,7 +31,7 @@ import org.tabserve.model.Feature;
  * nulls as missing. A number sent for a text input is taken as its text, as JSON's is ({@link NumberText#exactText}),
  * and noted to be told once; any other pairing is a problem of the cell, in words.
  */
-final class ArrowCells {
+public final class ArrowCells {
 
     /** Reads one cell of a column at a row. */
     interface Column {
@@ -141,7 +145,7 @@ final class ArrowCells {
                 + values.getField().getType() + " values; a model input takes" + " numbers, booleans or text");
     }
 
-    static Object fromDouble(Feature feature, double value, boolean single, Map<String, String> asText) {
+    public static Object fromDouble(Feature feature, double value, boolean single, Map<String, String> asText) {
         if (Double.isNaN(value)) {
             return null; // pandas' missing number
         }
@@ -158,7 +162,7 @@ final class ArrowCells {
         };
     }
 
-    static Object fromLong(Feature feature, long value, Map<String, String> asText) {
+    public static Object fromLong(Feature feature, long value, Map<String, String> asText) {
         return switch (feature.type()) {
             case FLOAT, DOUBLE -> (double) value;
             case INT64, INT32 -> value;
@@ -167,7 +171,7 @@ final class ArrowCells {
         };
     }
 
-    static Object fromDecimal(Feature feature, BigDecimal value, Map<String, String> asText) {
+    public static Object fromDecimal(Feature feature, BigDecimal value, Map<String, String> asText) {
         return switch (feature.type()) {
             case FLOAT, DOUBLE -> value.doubleValue();
             case INT64, INT32 -> {

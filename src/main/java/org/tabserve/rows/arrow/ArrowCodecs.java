@@ -1,4 +1,4 @@
-package org.tabserve.rows;
+package org.tabserve.rows.arrow;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -11,6 +11,7 @@ import org.apache.arrow.vector.compression.CompressionCodec;
 import org.apache.arrow.vector.compression.CompressionUtil;
 import org.apache.arrow.vector.compression.NoCompressionCodec;
 import org.apache.commons.compress.compressors.lz4.FramedLZ4CompressorInputStream;
+import org.tabserve.rows.field.RowsException;
 
 /**
  * The codecs an Arrow stream's compressed buffers are inflated with, metered: LZ4 frames (pyarrow's and pandas'

@@ -1,4 +1,4 @@
-package org.tabserve.rows;
+package org.tabserve.rows.arrow;
 
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
@@ -8,12 +8,12 @@ import org.apache.arrow.memory.unsafe.UnsafeAllocationManager;
  * Arrow's memory for one read or one answer: a root allocator of its own, bounded, that allocates through
  * {@code Unsafe} (named here, so that Arrow does not look for Netty first), which needs no JVM flag.
  */
-final class ArrowMemory {
+public final class ArrowMemory {
 
     private ArrowMemory() {}
 
     /** @return an allocator that refuses past {@code limit} bytes ({@code OutOfMemoryException}) */
-    static BufferAllocator allocator(long limit) {
+    public static BufferAllocator allocator(long limit) {
         return new RootAllocator(RootAllocator.configBuilder()
                 .allocationManagerFactory(UnsafeAllocationManager.FACTORY)
                 .maxAllocation(limit)

@@ -1,4 +1,4 @@
-package org.tabserve.rows;
+package org.tabserve.rows.arrow;
 
 import java.util.AbstractList;
 import org.apache.arrow.vector.BaseIntVector;
@@ -12,12 +12,12 @@ import org.apache.arrow.vector.ValueVector;
 /**
  * An Arrow row's cells as the input held them (a float, a double, a whole number, a boolean, or text), kept for an
  * answer that echoes the input's columns: read as text by a text format's writer (rendered only then), and as its
- * values by {@link ArrowRowsWriter}, whose answer keeps each input column's type.
+ * values by {@link org.tabserve.rows.write.ArrowRowsWriter}, whose answer keeps each input column's type.
  */
-final class ArrowRecord extends AbstractList<String> {
+public final class ArrowRecord extends AbstractList<String> {
 
     /** The kinds of column an Arrow answer echoes with their type; any other is echoed as text. */
-    enum Kind {
+    public enum Kind {
         FLOAT32,
         FLOAT64,
         INT64,
@@ -32,7 +32,7 @@ final class ArrowRecord extends AbstractList<String> {
     private final ArrowSlice slice;
     private final int row;
 
-    ArrowRecord(Kind[] kinds, Object[] cells) {
+    public ArrowRecord(Kind[] kinds, Object[] cells) {
         this.kinds = kinds;
         this.cells = cells;
         this.slice = null;
@@ -40,7 +40,7 @@ final class ArrowRecord extends AbstractList<String> {
     }
 
     /** Row {@code row} of a slice of an Arrow batch, its cells read from the slice when asked for. */
-    ArrowRecord(Kind[] kinds, ArrowSlice slice, int row) {
+    public ArrowRecord(Kind[] kinds, ArrowSlice slice, int row) {
         this.kinds = kinds;
         this.cells = null;
         this.slice = slice;
@@ -79,32 +79,32 @@ final class ArrowRecord extends AbstractList<String> {
     }
 
     /** @return whether the row's cells are read from a slice of an Arrow batch ({@link #doubleAt}, {@link #floatAt}) */
-    boolean inSlice() {
+    public boolean inSlice() {
         return slice != null;
     }
 
     /** @return whether the cell at {@code i} of a row in a slice is null */
-    boolean isMissing(int i) {
+    public boolean isMissing(int i) {
         return slice.isMissing(i, row);
     }
 
     /** @return the float64 cell at {@code i} of a row in a slice, unboxed */
-    double doubleAt(int i) {
+    public double doubleAt(int i) {
         return slice.doubleAt(i, row);
     }
 
     /** @return the float32 cell at {@code i} of a row in a slice, unboxed */
-    float floatAt(int i) {
+    public float floatAt(int i) {
         return slice.floatAt(i, row);
     }
 
     /** @return the kind of the column at {@code i} */
-    Kind kind(int i) {
+    public Kind kind(int i) {
         return kinds[i];
     }
 
     /** @return the cell at {@code i} as the input held it (null for missing) */
-    Object value(int i) {
+    public Object value(int i) {
         return slice != null ? slice.value(i, row) : cells[i];
     }
 
@@ -113,7 +113,7 @@ final class ArrowRecord extends AbstractList<String> {
      *
      * @return whether it was set; false when the writer must set it from {@link #value}
      */
-    boolean setInto(int i, org.apache.arrow.vector.FieldVector to, int at) {
+    public boolean setInto(int i, org.apache.arrow.vector.FieldVector to, int at) {
         return slice != null && slice.setInto(i, row, to, at);
     }
 

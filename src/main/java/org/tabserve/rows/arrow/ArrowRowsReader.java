@@ -1,4 +1,4 @@
-package org.tabserve.rows;
+package org.tabserve.rows.arrow;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,6 +13,11 @@ import org.apache.arrow.vector.types.pojo.Field;
 import org.tabserve.model.Feature;
 import org.tabserve.model.ModelSignature;
 import org.tabserve.model.ValueType;
+import org.tabserve.rows.field.RowsException;
+import org.tabserve.rows.read.CsvHeader;
+import org.tabserve.rows.read.RowPass;
+import org.tabserve.rows.read.RowsReader;
+import org.tabserve.rows.read.TypedColumnsReader;
 
 /**
  * Arrow IPC stream's {@link RowsReader} ({@value #MEDIA_TYPE}): a table's record batches, read batch by batch
@@ -47,12 +52,12 @@ public final class ArrowRowsReader extends TypedColumnsReader {
     }
 
     @Override
-    String what() {
+    protected String what() {
         return "the Arrow stream";
     }
 
     @Override
-    List<String> read(InputStream input, ChunkHandler handler, boolean withRecords) throws IOException {
+    protected List<String> read(InputStream input, ChunkHandler handler, boolean withRecords) throws IOException {
         numbersAsText.clear();
         dictionaries = 0;
         largestBatch = 0;

@@ -1,4 +1,4 @@
-package org.tabserve.rows;
+package org.tabserve.rows.arrow;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -9,13 +9,14 @@ import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.Float4Vector;
 import org.apache.arrow.vector.Float8Vector;
 import org.apache.arrow.vector.ValueVector;
+import org.tabserve.rows.read.RowsReader;
 
 /**
  * A few thousand rows of an Arrow record batch's columns copied out of Arrow's memory into arrays by their kind
  * ({@link ArrowRecord.Kind}): float64 and float32 columns in bulk, so that the rows made of them and an answer's echo
  * of them need no object per cell, and hold nothing of Arrow's buffers, which the next batch reuses.
  */
-final class ArrowSlice {
+public final class ArrowSlice {
 
     /** The most bytes of values one slice copies, which bounds its rows for a wide table. */
     static final int MAX_BYTES = 1 << 20;
@@ -44,7 +45,7 @@ final class ArrowSlice {
      * @param nulls   whether each column has a null in the batch
      * @throws IndexOutOfBoundsException when a column's buffer is shorter than its rows
      */
-    static ArrowSlice copy(
+    public static ArrowSlice copy(
             List<FieldVector> vectors,
             ValueVector[] decoded,
             ArrowRecord.Kind[] kinds,
@@ -180,7 +181,8 @@ final class ArrowSlice {
     }
 
     /**
-     * Sets the cell into an answer's column of the same kind ({@link ArrowRowsWriter}) without boxing it.
+     * Sets the cell into an answer's column of the same kind ({@link org.tabserve.rows.write.ArrowRowsWriter}) without
+     * boxing it.
      *
      * @return whether it was set; false for a text cell, which the writer sets from its text
      */

@@ -1,4 +1,4 @@
-package org.tabserve.rows;
+package org.tabserve.rows.arrow;
 
 import java.nio.charset.StandardCharsets;
 
@@ -7,7 +7,7 @@ import java.nio.charset.StandardCharsets;
  * sent and how to send it instead: Feather V1 (pandas' {@code feather-format} before pyarrow), Parquet, an Arrow IPC
  * file or stream, gzip, zip or text.
  */
-final class ForeignFormats {
+public final class ForeignFormats {
 
     private ForeignFormats() {}
 
@@ -16,7 +16,7 @@ final class ForeignFormats {
      * @return what the body looks like and what to do, as a clause after "it begins like", or null when the bytes say
      *         nothing known
      */
-    static String named(byte[] start) {
+    public static String named(byte[] start) {
         if (begins(start, "FEA1")) {
             return "a Feather V1 file (FEA1), the format before Arrow IPC, which is not read: write Feather V2"
                     + " (pandas' to_feather or pyarrow.feather.write_feather) or an Arrow IPC stream";
@@ -43,7 +43,7 @@ final class ForeignFormats {
     }
 
     /** @return whether {@code start} begins with {@code magic}'s bytes (ISO-8859-1) */
-    static boolean begins(byte[] start, String magic) {
+    public static boolean begins(byte[] start, String magic) {
         byte[] m = magic.getBytes(StandardCharsets.ISO_8859_1);
         if (start.length < m.length) {
             return false;

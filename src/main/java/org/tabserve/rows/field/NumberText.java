@@ -1,4 +1,4 @@
-package org.tabserve.rows;
+package org.tabserve.rows.field;
 
 import com.fasterxml.jackson.core.io.NumberInput;
 import java.math.BigDecimal;
@@ -108,7 +108,7 @@ public final class NumberText {
      *
      * @return the finite value, or empty when {@code text} is not one, or not unambiguously one
      */
-    static Optional<Double> parseDecimalComma(String text) {
+    public static Optional<Double> parseDecimalComma(String text) {
         String trimmed = text.strip();
         int comma = trimmed.indexOf(',');
         if (comma < 0) {
@@ -124,14 +124,14 @@ public final class NumberText {
      * Whether a '.' in {@code text} may separate groups of thousands: 1 to 3 digits not starting with 0 (0.125 is
      * never 125), then groups of 3 and nothing else.
      */
-    static boolean mayGroupThousands(String text) {
+    public static boolean mayGroupThousands(String text) {
         return THOUSANDS.matcher(text).matches();
     }
 
     private static final Pattern THOUSANDS = Pattern.compile("[+-]?[1-9]\\d{0,2}(\\.\\d{3})+");
 
     /** @return why {@link #parseDecimalComma} refused {@code text} */
-    static String decimalCommaProblem(String field, String text) {
+    public static String decimalCommaProblem(String field, String text) {
         String trimmed = text.strip();
         String shown = trimmed.length() > 40 ? trimmed.substring(0, 40) + "…" : trimmed;
         if (trimmed.indexOf(',') >= 0 && trimmed.indexOf('.') >= 0) {

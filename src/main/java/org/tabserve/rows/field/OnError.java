@@ -1,4 +1,4 @@
-package org.tabserve.rows;
+package org.tabserve.rows.field;
 
 import java.util.Locale;
 
@@ -37,7 +37,7 @@ public enum OnError {
      *
      * @throws RowsException {@link RowsException.Kind#TOO_MANY_ERROR_ROWS} past the bound
      */
-    static void requireAtMost(long errorRows, long maxErrorRows) {
+    public static void requireAtMost(long errorRows, long maxErrorRows) {
         if (errorRows > maxErrorRows) {
             throw RowsException.tooManyErrorRows("more than " + maxErrorRows + " rows have errors; ?" + PARAMETER
                     + "=row answers at most " + maxErrorRows + " rows with their errors in one request; correct the"

@@ -1,4 +1,4 @@
-package org.tabserve.rows;
+package org.tabserve.rows.field;
 
 import java.util.List;
 import java.util.Map;
@@ -19,7 +19,7 @@ public final class RowWarnings {
      * The most ignored fields named in a warning each; the rest are counted in one more (issue 61: a body of 100,000
      * unknown fields, 1.1 MB, was answered with a warning for each, 8.7 MB).
      */
-    static final int NAMED_IGNORED = 20;
+    public static final int NAMED_IGNORED = 20;
 
     /**
      * The warnings that tell the ignored fields once (fields sent that the model does not take): each of the first
@@ -56,7 +56,7 @@ public final class RowWarnings {
      *
      * @param numbersAsText each such input, with the first number's text
      */
-    static void numbersAsText(Map<String, String> numbersAsText, List<RangeWarning> warnings) {
+    public static void numbersAsText(Map<String, String> numbersAsText, List<RangeWarning> warnings) {
         numbersAsText.forEach((feature, text) -> warnings.add(new RangeWarning(
                 feature,
                 "'" + feature + "' is a text input; the numbers sent for it were taken as their text (\"" + text
@@ -79,7 +79,7 @@ public final class RowWarnings {
      * @param sent the row's values as sent, in {@link ModelSignature#features()} order (a {@code Number} where a number
      *             was sent; anything else is not range-checked)
      */
-    static List<RangeWarning> warnings(ModelCard card, Batch batch, int row, Object[] sent) {
+    public static List<RangeWarning> warnings(ModelCard card, Batch batch, int row, Object[] sent) {
         double[] numbers = new double[sent.length];
         for (int i = 0; i < sent.length; i++) {
             numbers[i] = sent[i] instanceof Number number ? number.doubleValue() : Double.NaN;
@@ -91,7 +91,7 @@ public final class RowWarnings {
      * The warnings for one row of a typed batch, these numbers (in feature order, NaN where there is none) checked
      * against the training range, then the categories the model has not seen.
      */
-    static List<RangeWarning> warnings(ModelCard card, Batch batch, int row, double[] numbers) {
+    public static List<RangeWarning> warnings(ModelCard card, Batch batch, int row, double[] numbers) {
         List<RangeWarning> range = RangeWarning.check(batch.signature().featureNames(), numbers, card.featureStats());
         if (batch.warnings(row).isEmpty()) {
             return range;

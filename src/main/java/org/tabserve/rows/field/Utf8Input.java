@@ -1,4 +1,4 @@
-package org.tabserve.rows;
+package org.tabserve.rows.field;
 
 import java.io.CharConversionException;
 import java.io.FilterInputStream;

@@ -1,7 +1,10 @@
-package org.tabserve.rows;
+package org.tabserve.rows.json;
 
 import java.util.List;
 import org.tabserve.model.ModelSignature;
+import org.tabserve.rows.field.FieldProblem;
+import org.tabserve.rows.field.JsonText;
+import org.tabserve.rows.field.RowsException;
 
 /**
  * The shapes a JSON body of rows may take on the JSON routes, in the model's names, said to a caller whose body is

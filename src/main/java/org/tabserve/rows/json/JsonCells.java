@@ -1,4 +1,4 @@
-package org.tabserve.rows;
+package org.tabserve.rows.json;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -16,6 +16,10 @@ import org.tabserve.model.Batch;
 import org.tabserve.model.Feature;
 import org.tabserve.model.ModelSignature;
 import org.tabserve.model.ValueType;
+import org.tabserve.rows.field.FieldProblem;
+import org.tabserve.rows.field.JsonText;
+import org.tabserve.rows.field.NumberText;
+import org.tabserve.rows.field.RowsException;
 
 /**
  * Reads JSON values into a model's cells, the one way every JSON route reads them ({@link JsonRowsParser} for

@@ -1,4 +1,4 @@
-package org.tabserve.rows;
+package org.tabserve.rows.json;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
@@ -11,6 +11,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.tabserve.model.ModelSignature;
+import org.tabserve.rows.field.JsonText;
+import org.tabserve.rows.field.OnError;
+import org.tabserve.rows.field.RowsException;
+import org.tabserve.rows.read.CsvHeader;
+import org.tabserve.rows.read.CsvRowLimits;
+import org.tabserve.rows.read.RowPass;
+import org.tabserve.rows.read.RowsReader;
 
 /**
  * JSON Lines' {@link RowsReader} ({@code application/x-ndjson}): one JSON object a line, as pandas writes a data
@@ -32,12 +39,12 @@ public final class JsonLinesReader extends RowsReader {
     }
 
     @Override
-    String what() {
+    protected String what() {
         return "the JSON Lines";
     }
 
     @Override
-    List<String> read(InputStream input, ChunkHandler handler, boolean withRecords) throws IOException {
+    protected List<String> read(InputStream input, ChunkHandler handler, boolean withRecords) throws IOException {
         Lines lines = new Lines(utf8Text(input));
         try {
             String first = lines.next();

@@ -1,4 +1,4 @@
-package org.tabserve.rows;
+package org.tabserve.rows.json;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -14,6 +14,14 @@ import org.tabserve.model.Feature;
 import org.tabserve.model.ModelCard;
 import org.tabserve.model.ModelSignature;
 import org.tabserve.model.RangeWarning;
+import org.tabserve.rows.answer.CoverageField;
+import org.tabserve.rows.answer.ExplainField;
+import org.tabserve.rows.answer.PredictionJson;
+import org.tabserve.rows.field.FieldProblem;
+import org.tabserve.rows.field.JsonText;
+import org.tabserve.rows.field.OnError;
+import org.tabserve.rows.field.RowWarnings;
+import org.tabserve.rows.field.RowsException;
 
 /**
  * Reads prediction requests in JSON, streaming: one object of named features, or {@code {"instances": [...]}} whose

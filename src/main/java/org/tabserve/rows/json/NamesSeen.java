@@ -1,4 +1,4 @@
-package org.tabserve.rows;
+package org.tabserve.rows.json;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParseException;

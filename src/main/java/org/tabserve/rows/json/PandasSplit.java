@@ -1,4 +1,4 @@
-package org.tabserve.rows;
+package org.tabserve.rows.json;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
@@ -9,6 +9,9 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.tabserve.rows.field.FieldProblem;
+import org.tabserve.rows.field.JsonText;
+import org.tabserve.rows.field.RowsException;
 
 /**
  * Reads pandas' split orientation ({@code DataFrame.to_json(orient="split")}: {@code {"columns": [...], "data":

@@ -1,4 +1,4 @@
-package org.tabserve.rows;
+package org.tabserve.rows.json;
 
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -9,6 +9,12 @@ import org.tabserve.model.Feature;
 import org.tabserve.model.FieldError;
 import org.tabserve.model.ModelException;
 import org.tabserve.model.ModelSignature;
+import org.tabserve.rows.field.FieldProblem;
+import org.tabserve.rows.field.JsonText;
+import org.tabserve.rows.field.OnError;
+import org.tabserve.rows.field.RowWarnings;
+import org.tabserve.rows.field.RowsException;
+import org.tabserve.rows.read.GoodRows;
 
 /**
  * The rows a JSON reader ({@link JsonRowsParser}, MLflow's) has read so far, the problems found in them, and which
@@ -147,7 +153,7 @@ public final class RowsRead {
      * Names in quotes, comma-separated: {@code 'a', 'b'}; past {@link RowWarnings#NAMED_IGNORED} names the rest are
      * counted, since each row's error may say them (a body of thousands of unknown fields, rows lacking a feature).
      */
-    static String quoted(java.util.Collection<String> names) {
+    public static String quoted(java.util.Collection<String> names) {
         StringBuilder text = new StringBuilder();
         int shown = 0;
         for (String name : names) {

@@ -1,4 +1,4 @@
-package org.tabserve.rows;
+package org.tabserve.rows.parquet;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -8,6 +8,10 @@ import org.apache.parquet.schema.LogicalTypeAnnotation;
 import org.apache.parquet.schema.PrimitiveType;
 import org.apache.parquet.schema.Type;
 import org.tabserve.model.Feature;
+import org.tabserve.rows.arrow.ArrowCells;
+import org.tabserve.rows.arrow.ArrowRecord;
+import org.tabserve.rows.read.RowPass;
+import org.tabserve.rows.read.TextCells;
 
 /**
  * Reads the cells of a Parquet column as the values a {@link org.tabserve.model.Batch} takes for a feature, with no

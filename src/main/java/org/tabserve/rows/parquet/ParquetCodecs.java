@@ -1,4 +1,4 @@
-package org.tabserve.rows;
+package org.tabserve.rows.parquet;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -9,6 +9,7 @@ import java.util.zip.GZIPOutputStream;
 import org.apache.parquet.bytes.BytesInput;
 import org.apache.parquet.compression.CompressionCodecFactory;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.tabserve.rows.field.RowsException;
 import org.xerial.snappy.Snappy;
 
 /**
@@ -17,7 +18,7 @@ import org.xerial.snappy.Snappy;
  * so that a page that claims gigabytes is refused in words rather than allocated, and told to the reader, which
  * reserves it from the request's budget.
  */
-final class ParquetCodecs implements CompressionCodecFactory {
+public final class ParquetCodecs implements CompressionCodecFactory {
 
     /** The codecs read and written; a file compressed with any other is refused, its column named. */
     static final java.util.Set<CompressionCodecName> TAKEN = java.util.EnumSet.of(
@@ -30,7 +31,7 @@ final class ParquetCodecs implements CompressionCodecFactory {
     private long inflated;
 
     /** Codecs for writing, or for reading with nothing reserved. */
-    ParquetCodecs() {
+    public ParquetCodecs() {
         this(bytes -> {});
     }
 

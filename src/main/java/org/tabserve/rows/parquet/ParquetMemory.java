@@ -1,8 +1,9 @@
-package org.tabserve.rows;
+package org.tabserve.rows.parquet;
 
 import java.nio.ByteBuffer;
 import java.util.function.LongConsumer;
 import org.apache.parquet.bytes.ByteBufferAllocator;
+import org.tabserve.rows.field.RowsException;
 
 /**
  * The heap parquet-java may hold while reading a file, counted: its column chunks are read into buffers of this

@@ -1,4 +1,4 @@
-package org.tabserve.rows;
+package org.tabserve.rows.parquet;
 
 import java.lang.reflect.Constructor;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package org.tabserve.rows;
+package org.tabserve.rows.parquet;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,6 +27,13 @@ import org.apache.parquet.schema.PrimitiveType;
 import org.apache.parquet.schema.Type;
 import org.tabserve.model.Feature;
 import org.tabserve.model.ModelSignature;
+import org.tabserve.rows.arrow.ArrowRecord;
+import org.tabserve.rows.arrow.ForeignFormats;
+import org.tabserve.rows.field.RowsException;
+import org.tabserve.rows.read.CsvHeader;
+import org.tabserve.rows.read.RowPass;
+import org.tabserve.rows.read.RowsReader;
+import org.tabserve.rows.read.TypedColumnsReader;
 
 /**
  * Parquet's {@link RowsReader} ({@value #MEDIA_TYPE}): a flat table's row groups, read one at a time through
@@ -63,12 +70,12 @@ public final class ParquetRowsReader extends TypedColumnsReader {
     }
 
     @Override
-    String what() {
+    protected String what() {
         return "the Parquet file";
     }
 
     @Override
-    List<String> read(InputStream input, ChunkHandler handler, boolean withRecords) throws IOException {
+    protected List<String> read(InputStream input, ChunkHandler handler, boolean withRecords) throws IOException {
         numbersAsText.clear();
         Path file = Files.createTempFile("tabserve-", ".parquet");
         try {

@@ -1,4 +1,4 @@
-package org.tabserve.rows;
+package org.tabserve.rows.read;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -12,10 +12,12 @@ import org.tabserve.model.FieldError;
 import org.tabserve.model.ModelSignature;
 import org.tabserve.model.ScoredRows;
 import org.tabserve.model.ValueType;
+import org.tabserve.rows.field.NumberText;
 
 /**
  * Scores rows of typed cells for an engine that embeds the model core (spark/), as {@code ?on_error=row} scores a
- * request's rows: each cell is taken as the JSON routes take the value of its type ({@link JsonCells#read}), the rows
+ * request's rows: each cell is taken as the JSON routes take the value of its type ({@link
+ * org.tabserve.rows.json.JsonCells#read}), the rows
  * the model refuses are left out with their errors, and the others are scored by the caller's {@link BatchScoring}.
  *
  * <p>A cell is {@code null} (missing), a {@link Number}, a {@link String} or a {@link Boolean}: a float or double NaN is

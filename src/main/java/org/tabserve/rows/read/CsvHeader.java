@@ -1,4 +1,4 @@
-package org.tabserve.rows;
+package org.tabserve.rows.read;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -8,12 +8,14 @@ import org.apache.commons.csv.CSVException;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.tabserve.model.ModelSignature;
+import org.tabserve.rows.field.FieldProblem;
+import org.tabserve.rows.field.RowsException;
 
 /**
  * A CSV's header row, for {@link CsvRowsParser}: read, checked (every column named, none twice), matched to the
  * model's features by name, and commons-csv's syntax errors told in the file's terms.
  */
-final class CsvHeader {
+public final class CsvHeader {
 
     private CsvHeader() {}
 
@@ -22,7 +24,7 @@ final class CsvHeader {
      * thrown later (an {@link OutOfMemoryError} that try-with-resources turned into "Self-suppression not permitted",
      * say) is the server's, and must not become a 400 that blames the client.
      */
-    static CSVParser parse(Reader reader, CSVFormat format) throws IOException {
+    public static CSVParser parse(Reader reader, CSVFormat format) throws IOException {
         try {
             return CSVParser.parse(reader, format);
         } catch (CSVException e) {
@@ -97,7 +99,7 @@ final class CsvHeader {
      *
      * @param missing what a missing feature's error says, in the input's words
      */
-    static int[] featureColumns(
+    public static int[] featureColumns(
             ModelSignature signature, List<String> columns, java.util.function.UnaryOperator<String> missing) {
         List<String> features = signature.featureNames();
         int[] at = new int[features.size()];

@@ -1,8 +1,11 @@
-package org.tabserve.rows;
+package org.tabserve.rows.read;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntFunction;
+import org.tabserve.rows.field.FieldProblem;
+import org.tabserve.rows.field.OnError;
+import org.tabserve.rows.field.RowPlace;
 
 /**
  * The rows of one chunk read with {@link OnError#ROW}, for {@link RowPass}: each in file order with the problems found

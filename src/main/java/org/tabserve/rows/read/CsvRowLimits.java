@@ -1,8 +1,9 @@
-package org.tabserve.rows;
+package org.tabserve.rows.read;
 
 import java.io.IOException;
 import java.io.Reader;
 import java.util.List;
+import org.tabserve.rows.field.RowsException;
 
 /**
  * The size limits of one CSV row (cells, characters per cell, characters per row), enforced on the text as it is
@@ -13,7 +14,7 @@ import java.util.List;
  * lines are no rows) and refuses the first row past a limit with a 413 that names the limit and the row. Every CSV
  * reader (the upload, {@code /invocations}, {@code card}, {@code score}) reads through it.
  */
-final class CsvRowLimits extends Reader {
+public final class CsvRowLimits extends Reader {
 
     /** Cells in one row, the header's too: far more than any model's inputs and the columns a file adds. */
     static final int MAX_CELLS = 10_000;
@@ -23,7 +24,7 @@ final class CsvRowLimits extends Reader {
      */
     static final int MAX_CELL_CHARS = 65_536;
     /** Characters in one row, separators included (not its line end); the same as the longest header row. */
-    static final int MAX_ROW_CHARS = 1 << 20;
+    public static final int MAX_ROW_CHARS = 1 << 20;
 
     private static final int CELL_START = 0; // before a cell's first character, or in its leading spaces
     private static final int PLAIN = 1; // in a cell that does not start with a quote
@@ -244,7 +245,7 @@ final class CsvRowLimits extends Reader {
      * so that many uploads of long rows at once wait or get 503 instead of filling the heap. Rows up to
      * {@link #FREE_CHARS} cost nothing here; past that the reservation doubles, up to {@link #MAX_ROW_CHARS}.
      */
-    static final class RowMemory {
+    public static final class RowMemory {
 
         /** Row length that needs no reservation: the parse's buffers start this large anyway. */
         static final int FREE_CHARS = 1 << 16;
@@ -255,7 +256,7 @@ final class CsvRowLimits extends Reader {
          */
         static final int BYTES_PER_CHAR = 16;
         /** Reserves nothing: for readers outside the server (the command line), whose heap is their own. */
-        static final RowMemory NONE = new RowMemory(null);
+        public static final RowMemory NONE = new RowMemory(null);
 
         private final java.util.function.LongConsumer grow;
         private int reservedChars; // the row length the reservation covers
@@ -272,7 +273,7 @@ final class CsvRowLimits extends Reader {
         }
 
         /** Reserves for a row of {@code chars} (at most {@link #MAX_ROW_CHARS}) when it is longer than reserved. */
-        void reach(int chars) {
+        public void reach(int chars) {
             if (chars <= reservedChars) {
                 return;
             }

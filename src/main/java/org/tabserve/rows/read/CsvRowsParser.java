@@ -1,4 +1,4 @@
-package org.tabserve.rows;
+package org.tabserve.rows.read;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -10,6 +10,9 @@ import java.util.List;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
 import org.tabserve.model.ModelSignature;
+import org.tabserve.rows.field.NumberText;
+import org.tabserve.rows.field.OnError;
+import org.tabserve.rows.field.RowsException;
 
 /**
  * The CSV's {@link RowsReader}: a header row naming the columns (features by name, in any order, other columns kept
@@ -38,7 +41,7 @@ public final class CsvRowsParser extends RowsReader {
     }
 
     @Override
-    String what() {
+    protected String what() {
         return "the CSV";
     }
 
@@ -61,7 +64,7 @@ public final class CsvRowsParser extends RowsReader {
     }
 
     @Override
-    List<String> read(InputStream upload, ChunkHandler handler, boolean withRecords) throws IOException {
+    protected List<String> read(InputStream upload, ChunkHandler handler, boolean withRecords) throws IOException {
         // Reads of at least its buffer's size (commons-csv asks for 8 KiB) bypass this buffer: it costs nothing past
         // the header, which is read from it a character at a time for the separator to be found.
         BufferedReader reader = new BufferedReader(utf8Text(upload));

@@ -1,4 +1,4 @@
-package org.tabserve.rows;
+package org.tabserve.rows.read;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -7,12 +7,13 @@ import java.io.StringReader;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.DuplicateHeaderMode;
 import org.apache.commons.io.input.SequenceReader;
+import org.tabserve.rows.field.RowsException;
 
 /**
  * The separators a CSV upload's header row may use (comma; semicolon, as European Excel writes with decimal commas;
  * tab), found from that row before the parser starts, with how messages name them; a tie goes to the first.
  */
-enum CsvSeparator {
+public enum CsvSeparator {
     COMMA(',', "comma-separated"),
     SEMICOLON(';', "semicolon-separated (decimal commas allowed)"),
     TAB('\t', "tab-separated");
@@ -23,7 +24,7 @@ enum CsvSeparator {
      * Duplicate and empty column names are let through commons-csv and refused by {@link CsvRowsParser}'s header
      * check, whose messages speak of the user's file rather than of the library's builder.
      */
-    final CSVFormat format;
+    public final CSVFormat format;
     /** The same format for the rows after a header that was read already. */
     final CSVFormat rowsFormat;
 
@@ -83,7 +84,7 @@ enum CsvSeparator {
      * @param separator the header row's separator
      * @param text      the text the reader was given, the header row included
      */
-    record Found(CsvSeparator separator, Reader text) {}
+    public record Found(CsvSeparator separator, Reader text) {}
 
     /**
      * Finds the separator of the header row {@code reader} starts with. The row's characters are read and handed
@@ -94,7 +95,7 @@ enum CsvSeparator {
      * @param reader a buffered reader (the row is read a character at a time)
      * @param memory reserves the header's copy as the header grows
      */
-    static Found of(Reader reader, CsvRowLimits.RowMemory memory) throws IOException {
+    public static Found of(Reader reader, CsvRowLimits.RowMemory memory) throws IOException {
         StringBuilder line = new StringBuilder();
         boolean quoted = false;
         int checkAt = Math.min(memory.checkAt(), MAX_HEADER_CHARS);

@@ -1,7 +1,8 @@
-package org.tabserve.rows;
+package org.tabserve.rows.read;
 
 import java.io.IOException;
 import java.io.Reader;
+import org.tabserve.rows.field.NumberText;
 
 /**
  * Splits the plain lines of a CSV upload (no quote character, no carriage return but a CRLF line end, not blank)

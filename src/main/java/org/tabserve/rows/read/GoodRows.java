@@ -1,4 +1,4 @@
-package org.tabserve.rows;
+package org.tabserve.rows.read;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -6,16 +6,17 @@ import java.util.function.Function;
 import org.tabserve.model.Batch;
 import org.tabserve.model.FieldError;
 import org.tabserve.model.ModelException;
+import org.tabserve.rows.field.OnError;
 
 /**
  * The rows of a batch read with {@link OnError#ROW} that the model's own check takes, found one way for the CSV and
  * the JSON readers: the rows no reader found fault with are checked together; the rows that check refuses are left
  * out, each of its problems told to the caller, and the rest checked again until what is left passes.
  */
-final class GoodRows {
+public final class GoodRows {
 
     /** Hears each problem the model's check finds, with the candidate row it belongs to. */
-    interface Refusals {
+    public interface Refusals {
         void refused(int candidate, FieldError error);
     }
 
@@ -23,7 +24,7 @@ final class GoodRows {
      * @param batch the checked batch of the rows kept; null when none is
      * @param kept  the candidates' indexes of the batch's rows, in order
      */
-    record Checked(Batch batch, int[] kept) {}
+    public record Checked(Batch batch, int[] kept) {}
 
     private GoodRows() {}
 
@@ -36,7 +37,7 @@ final class GoodRows {
      *                   of invalid input naming each problem by its row among those given
      * @param refusals   told each problem the check finds, by candidate
      */
-    static <R> Checked check(
+    public static <R> Checked check(
             List<R> candidates,
             boolean[] faulty,
             boolean tellFaulty,
@@ -80,7 +81,7 @@ final class GoodRows {
      *
      * @param told for each candidate, the fields its reader already named (null: none)
      */
-    static Refusals untold(List<? extends java.util.Set<String>> told, Refusals refusals) {
+    public static Refusals untold(List<? extends java.util.Set<String>> told, Refusals refusals) {
         return (candidate, error) -> {
             java.util.Set<String> fields = told.get(candidate);
             if (fields == null || !fields.contains(error.field())) {

@@ -1,9 +1,10 @@
-package org.tabserve.rows;
+package org.tabserve.rows.read;
 
 import java.util.List;
 import java.util.function.IntFunction;
 import org.tabserve.model.Feature;
 import org.tabserve.model.ModelSignature;
+import org.tabserve.rows.field.NumberText;
 
 /**
  * A row's cells on the numbers-only path (the bank-note model's), for a {@link RowPass}: each cell read as a decimal

@@ -1,13 +1,18 @@
-package org.tabserve.rows;
+package org.tabserve.rows.read;
 
 import java.util.List;
 import org.tabserve.model.Batch;
 import org.tabserve.model.ModelCard;
 import org.tabserve.model.RangeWarning;
+import org.tabserve.rows.answer.PredictionJson;
+import org.tabserve.rows.field.OnError;
+import org.tabserve.rows.field.RowPlace;
+import org.tabserve.rows.field.RowWarnings;
 
 /**
  * One chunk of checked rows, ready for the model, as every {@link RowsReader} hands them on whatever the format it
- * read, so that scoring ({@link ChunkScorer}) and the answers' writers need not know the format.
+ * read, so that scoring ({@link org.tabserve.rows.write.ChunkScorer}) and the answers' writers need not know the
+ * format.
  *
  * @param columns the input's columns, in their order (a CSV's header, a JSON Lines file's first object's keys)
  * @param records the rows' cells as the input wrote them, one per column, for echoing input columns (empty when the

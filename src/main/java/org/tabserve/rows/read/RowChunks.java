@@ -1,4 +1,4 @@
-package org.tabserve.rows;
+package org.tabserve.rows.read;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -7,6 +7,9 @@ import org.tabserve.model.Batch;
 import org.tabserve.model.FieldError;
 import org.tabserve.model.ModelException;
 import org.tabserve.model.ModelSignature;
+import org.tabserve.rows.field.FieldProblem;
+import org.tabserve.rows.field.OnError;
+import org.tabserve.rows.field.RowPlace;
 
 /**
  * The chunks of a {@link RowPass}: the rows read since the last chunk, with each row's upload row number, made a

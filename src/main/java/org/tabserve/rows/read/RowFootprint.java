@@ -1,7 +1,8 @@
-package org.tabserve.rows;
+package org.tabserve.rows.read;
 
 import org.tabserve.model.ModelSignature;
 import org.tabserve.model.ValueType;
+import org.tabserve.rows.field.OnError;
 
 /**
  * The heap rows hold while they are answered, estimated (over-estimated) in one place for every route that reserves

@@ -1,10 +1,15 @@
-package org.tabserve.rows;
+package org.tabserve.rows.read;
 
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
 import org.tabserve.model.Feature;
 import org.tabserve.model.ModelSignature;
+import org.tabserve.rows.field.FieldProblem;
+import org.tabserve.rows.field.NumberText;
+import org.tabserve.rows.field.OnError;
+import org.tabserve.rows.field.RowPlace;
+import org.tabserve.rows.field.RowsException;
 
 /**
  * One pass over an input's data rows, for a {@link RowsReader} of any format: each row's cells read by their
@@ -14,7 +19,7 @@ import org.tabserve.model.ModelSignature;
  * hands it rows as cell texts ({@link #textRow}) or, for a CSV's plain lines, as split in place ({@link #plainRow});
  * the row mode's own parts are in {@link CsvPlaces} and {@link GoodRows}.
  */
-final class RowPass {
+public final class RowPass {
 
     private final List<Feature> features;
     private final boolean numbersOnly;
@@ -153,7 +158,7 @@ final class RowPass {
      *
      * @param line the line the row starts on, for the message about a row of the wrong length
      */
-    void textRow(String[] texts, long line) throws IOException {
+    public void textRow(String[] texts, long line) throws IOException {
         int rowNumber = countRow();
         List<String> echoed = Arrays.asList(texts);
         if (texts.length != width) {
@@ -186,7 +191,7 @@ final class RowPass {
      *
      * @param echoed the row's cells as text, one per column, when records are wanted (else null)
      */
-    void valueRow(Object[] cells, long chars, List<String> echoed) throws IOException {
+    public void valueRow(Object[] cells, long chars, List<String> echoed) throws IOException {
         int rowNumber = countRow();
         longest = Math.max(longest, chars);
         boolean readable;
@@ -233,7 +238,7 @@ final class RowPass {
      * A row of a columnar input whose every cell is a finite number, for a model that takes numbers only: what
      * {@link #valueRow} does with such a row, with no object per cell.
      */
-    void numberRow(double[] row, long chars, List<String> echoed) throws IOException {
+    public void numberRow(double[] row, long chars, List<String> echoed) throws IOException {
         int rowNumber = countRow();
         longest = Math.max(longest, chars);
         boolean readable = keep(row, rowNumber);
@@ -251,19 +256,19 @@ final class RowPass {
      * @return whether a row handed to {@link #numberRow} now is kept (so that its numbers must be an array of its
      *         own): always in row mode, otherwise while the pass hands its chunks on; a checking pass keeps none
      */
-    boolean keepsNumbers() {
+    public boolean keepsNumbers() {
         return rowMode || chunk.wanted();
     }
 
     /** A cell of a columnar input that holds no value of its feature's type, and why. */
-    record Unreadable(String problem) {}
+    public record Unreadable(String problem) {}
 
     /**
      * A line that holds no row at all (JSON Lines' line that is not an object), which is reported and left out.
      *
      * @param problem what is wrong with it, naming its line
      */
-    void unreadableRow(String problem) throws IOException {
+    public void unreadableRow(String problem) throws IOException {
         int rowNumber = countRow();
         add(new FieldProblem("row", problem, rowNumber));
         if (rowMode) {

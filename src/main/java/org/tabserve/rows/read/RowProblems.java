@@ -1,8 +1,11 @@
-package org.tabserve.rows;
+package org.tabserve.rows.read;
 
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import org.tabserve.rows.field.FieldProblem;
+import org.tabserve.rows.field.OnError;
+import org.tabserve.rows.field.RowsException;
 
 /**
  * The problems that refuse an input ({@link OnError#REJECT}), for a {@link RowPass}: every one counted, the first

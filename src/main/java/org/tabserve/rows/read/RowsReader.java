@@ -1,4 +1,4 @@
-package org.tabserve.rows;
+package org.tabserve.rows.read;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,13 +13,18 @@ import java.util.function.LongConsumer;
 import org.apache.commons.io.input.BOMInputStream;
 import org.tabserve.model.Batch;
 import org.tabserve.model.ModelSignature;
+import org.tabserve.rows.field.OnError;
+import org.tabserve.rows.field.RowPlace;
+import org.tabserve.rows.field.RowWarnings;
+import org.tabserve.rows.field.RowsException;
 
 /**
  * Rows in, whatever their format: a reader reads an input as a stream, checks every row against the model's
  * signature by the same rules (a {@link RowPass}: cells read by their feature's type, problems named by row and field,
  * {@link OnError} honoured, the row limit) and hands the rows on in {@link RowChunk}s, so that no input is held in
  * memory whole. A format is one subclass, which turns its input into columns and rows of cell texts, and one line in
- * {@link RowFormat}. Data rows are numbered from 1 in errors. Every route that reads rows from a file or a body
+ * {@link org.tabserve.rows.RowFormat}. Data rows are numbered from 1 in errors. Every route that reads rows from a file
+ * or a body
  * ({@code /predict_file}, {@code /invocations}, the upload page, {@code score}, {@code card}) reads them through one.
  */
 public abstract class RowsReader {
@@ -42,8 +47,8 @@ public abstract class RowsReader {
         boolean tryKeep(int rows, long textChars);
     }
 
-    final ModelSignature signature;
-    final long maxRows;
+    protected final ModelSignature signature;
+    protected final long maxRows;
     private OnError onError = OnError.REJECT;
     /** With {@link OnError#ROW}: the most rows a read may refuse in their place before it refuses the input. */
     private long maxErrorRows = OnError.UNBOUNDED;
@@ -59,9 +64,9 @@ public abstract class RowsReader {
      * passes (the reservation is held until the request ends, so a second pass over the same rows takes nothing
      * more); {@link CsvRowLimits.RowMemory#NONE} outside the server.
      */
-    CsvRowLimits.RowMemory rowMemory = CsvRowLimits.RowMemory.NONE;
+    protected CsvRowLimits.RowMemory rowMemory = CsvRowLimits.RowMemory.NONE;
 
-    RowsReader(ModelSignature signature, long maxRows) {
+    protected RowsReader(ModelSignature signature, long maxRows) {
         this.signature = signature;
         this.maxRows = maxRows;
     }
@@ -73,10 +78,11 @@ public abstract class RowsReader {
      * @return the input's columns, in their order
      * @throws RowsException as {@link #validate}
      */
-    abstract List<String> read(InputStream input, ChunkHandler handler, boolean withRecords) throws IOException;
+    protected abstract List<String> read(InputStream input, ChunkHandler handler, boolean withRecords)
+            throws IOException;
 
     /** @return the format's name in messages ("the CSV", "the JSON Lines") */
-    abstract String what();
+    protected abstract String what();
 
     /**
      * Chooses what a bad row does: refuse the whole input (the default, {@link OnError#REJECT}: a
@@ -233,7 +239,7 @@ public abstract class RowsReader {
      * The input as text, as every format reads it: a UTF-8 byte order mark dropped (pandas writes none; editors on
      * Windows may), and bytes that are not UTF-8 refused as they are read, with a {@link CharacterCodingException}.
      */
-    static Reader utf8Text(InputStream input) throws IOException {
+    public static Reader utf8Text(InputStream input) throws IOException {
         return new InputStreamReader(
                 BOMInputStream.builder().setInputStream(input).get(),
                 StandardCharsets.UTF_8
@@ -243,7 +249,7 @@ public abstract class RowsReader {
     }
 
     /** Starts a pass over the rows of an input whose columns are {@code columns}, for {@link #read}. */
-    RowPass pass(
+    protected RowPass pass(
             List<String> columns,
             int[] featureColumns,
             boolean decimalComma,
@@ -267,7 +273,7 @@ public abstract class RowsReader {
     }
 
     /** Ends a pass: the last part chunk and the verdict ({@link RowPass#finish}), then what it found is kept. */
-    void finish(RowPass pass) throws IOException {
+    protected void finish(RowPass pass) throws IOException {
         longestRecordChars = pass.longest();
         rowsRead = pass.count;
         pass.finish();

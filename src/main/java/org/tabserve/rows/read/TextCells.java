@@ -1,8 +1,9 @@
-package org.tabserve.rows;
+package org.tabserve.rows.read;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import org.tabserve.model.Feature;
+import org.tabserve.rows.field.NumberText;
 
 /**
  * Turns the text of a CSV cell, a form field or a query parameter into the cell a {@link org.tabserve.model.Batch}
@@ -11,10 +12,10 @@ import org.tabserve.model.Feature;
  * {@code true}/{@code false}, text as it is. Only the text formats know a cell's text is meant as a number, so they
  * share this one reading; whether the value fits the model (range, missing, categories) is the batch's to say.
  */
-final class TextCells {
+public final class TextCells {
 
     /** What {@link #read} returns for text that is no value of the feature's type; {@link #problem} says why. */
-    static final Object UNREADABLE = new Object();
+    public static final Object UNREADABLE = new Object();
 
     private TextCells() {}
 
@@ -23,7 +24,7 @@ final class TextCells {
      * @return {@code null} for an empty cell (a missing value), a {@link Double}, {@link Long}, {@link BigInteger},
      *         {@link BigDecimal}, {@link Boolean} or {@link String} as the feature's type says, or {@link #UNREADABLE}
      */
-    static Object read(Feature feature, String text, boolean decimalComma) {
+    public static Object read(Feature feature, String text, boolean decimalComma) {
         if (feature.type() == org.tabserve.model.ValueType.STRING) {
             return text.isEmpty() ? null : text;
         }
@@ -79,7 +80,7 @@ final class TextCells {
     }
 
     /** @return why {@link #read} found {@code text} unreadable for {@code feature}, quoting a bounded part of it */
-    static String problem(Feature feature, String text, boolean decimalComma) {
+    public static String problem(Feature feature, String text, boolean decimalComma) {
         String name = feature.name();
         String trimmed = text.strip();
         String shown = trimmed.length() > 40 ? trimmed.substring(0, 40) + "…" : trimmed;

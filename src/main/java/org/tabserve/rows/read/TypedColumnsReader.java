@@ -1,4 +1,4 @@
-package org.tabserve.rows;
+package org.tabserve.rows.read;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,13 +9,14 @@ import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 import org.tabserve.model.ModelSignature;
 import org.tabserve.model.RangeWarning;
+import org.tabserve.rows.field.RowWarnings;
 
 /**
  * What the readers of typed columns (Arrow, Parquet) share beyond {@link RowsReader}: the bytes a read holds reserved
  * from the request's budget at their most, once over every pass, and each text input that was sent numbers, told
  * once.
  */
-abstract class TypedColumnsReader extends RowsReader {
+public abstract class TypedColumnsReader extends RowsReader {
 
     /** Takes bytes from the request's budget ({@link #reservingRowMemory}); null outside the server. */
     private LongConsumer grow;
@@ -24,9 +25,9 @@ abstract class TypedColumnsReader extends RowsReader {
     /** What the request's budget threw when asked for more (its 413 or 503), or null: passed on as it is. */
     private RuntimeException refusedByBudget;
     /** Each text input sent numbers, with the first one's text, on the last read. */
-    final Map<String, String> numbersAsText = new LinkedHashMap<>();
+    protected final Map<String, String> numbersAsText = new LinkedHashMap<>();
 
-    TypedColumnsReader(ModelSignature signature, long maxRows) {
+    protected TypedColumnsReader(ModelSignature signature, long maxRows) {
         super(signature, maxRows);
     }
 
@@ -68,7 +69,7 @@ abstract class TypedColumnsReader extends RowsReader {
      * @throws RuntimeException what the budget throws when it has no room, also kept ({@link #refusedByBudget}) so
      *                          that a reader whose library wrapped it can pass it on rather than blame the input
      */
-    void reserveUpTo(long held) {
+    protected void reserveUpTo(long held) {
         if (grow != null && held > reserved) {
             try {
                 grow.accept(held - reserved);
@@ -81,7 +82,7 @@ abstract class TypedColumnsReader extends RowsReader {
     }
 
     /** @return what the request's budget refused on this reader's last reservation, or null */
-    RuntimeException refusedByBudget() {
+    protected RuntimeException refusedByBudget() {
         return refusedByBudget;
     }
 }

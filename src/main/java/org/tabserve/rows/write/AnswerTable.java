@@ -1,4 +1,4 @@
-package org.tabserve.rows;
+package org.tabserve.rows.write;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -6,6 +6,7 @@ import java.util.List;
 import org.tabserve.model.BatchScoring;
 import org.tabserve.model.Prediction;
 import org.tabserve.model.Uncertainty;
+import org.tabserve.rows.field.OnError;
 
 /**
  * The answer to a body of rows as a table of {@link CsvAnswer}'s answer columns alone (no input columns), one row per

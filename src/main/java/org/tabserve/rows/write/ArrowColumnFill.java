@@ -1,4 +1,4 @@
-package org.tabserve.rows;
+package org.tabserve.rows.write;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -1,4 +1,4 @@
-package org.tabserve.rows;
+package org.tabserve.rows.write;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -29,6 +29,12 @@ import org.apache.arrow.vector.types.pojo.FieldType;
 import org.apache.arrow.vector.types.pojo.Schema;
 import org.tabserve.model.Prediction;
 import org.tabserve.model.PredictionColumns;
+import org.tabserve.rows.answer.UncertaintyJson;
+import org.tabserve.rows.arrow.ArrowMemory;
+import org.tabserve.rows.arrow.ArrowRecord;
+import org.tabserve.rows.field.NumberText;
+import org.tabserve.rows.field.OnError;
+import org.tabserve.rows.read.RowsReader;
 
 /**
  * Arrow IPC stream's {@link RowsWriter}: the answer table as record batches of {@link RowsReader#CHUNK_ROWS} rows.
@@ -37,7 +43,7 @@ import org.tabserve.model.PredictionColumns;
  * prediction set, novelty flag and error are utf8, its probabilities, value, bounds, coverage and p-value float64,
  * and an empty cell (a bad row's) is null. Buffers are copied out through the heap, so writing needs no JVM flag.
  */
-final class ArrowRowsWriter implements RowsWriter {
+public final class ArrowRowsWriter implements RowsWriter {
 
     /** The answer's columns that hold text; every other answer column holds numbers. */
     private static final Set<String> TEXT_ANSWERS =
@@ -62,7 +68,7 @@ final class ArrowRowsWriter implements RowsWriter {
     private VectorSchemaRoot root;
     private int rows;
 
-    ArrowRowsWriter(OutputStream out) {
+    public ArrowRowsWriter(OutputStream out) {
         this.out = out;
         this.channel = new HeapWriteChannel(out);
     }
@@ -340,10 +346,10 @@ final class ArrowRowsWriter implements RowsWriter {
     }
 
     /** Arrow's channel, its buffers copied out through a heap array rather than viewed as direct ByteBuffers. */
-    static final class HeapWriteChannel extends WriteChannel {
+    public static final class HeapWriteChannel extends WriteChannel {
         private final byte[] copy = new byte[1 << 16];
 
-        HeapWriteChannel(OutputStream out) {
+        public HeapWriteChannel(OutputStream out) {
             super(Channels.newChannel(out));
         }
 

@@ -1,4 +1,4 @@
-package org.tabserve.rows;
+package org.tabserve.rows.write;
 
 import java.io.IOException;
 import java.util.ArrayDeque;
@@ -14,6 +14,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.tabserve.model.BatchScoring;
 import org.tabserve.model.Prediction;
 import org.tabserve.model.ScoredRows;
+import org.tabserve.rows.field.OnError;
+import org.tabserve.rows.read.RowChunk;
+import org.tabserve.rows.read.RowsReader;
 
 /**
  * Scores the chunks of an upload of rows (any format) on every core while the request thread goes on parsing and

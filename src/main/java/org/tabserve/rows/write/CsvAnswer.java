@@ -1,4 +1,4 @@
-package org.tabserve.rows;
+package org.tabserve.rows.write;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,6 +9,12 @@ import org.tabserve.model.Model;
 import org.tabserve.model.Prediction;
 import org.tabserve.model.PredictionColumns;
 import org.tabserve.model.Uncertainty;
+import org.tabserve.rows.answer.CoverageField;
+import org.tabserve.rows.answer.UncertaintyJson;
+import org.tabserve.rows.field.OnError;
+import org.tabserve.rows.field.RowPlace;
+import org.tabserve.rows.read.RowChunk;
+import org.tabserve.rows.read.RowsReader;
 
 /**
  * The answer to a file of rows, as a table: the input columns, then a classifier's label and one probability per

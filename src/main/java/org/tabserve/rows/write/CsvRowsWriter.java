@@ -1,16 +1,17 @@
-package org.tabserve.rows;
+package org.tabserve.rows.write;
 
 import java.io.IOException;
 import java.io.Writer;
 import java.util.List;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.QuoteMode;
+import org.tabserve.rows.field.NumberText;
 
 /**
  * The CSV's {@link RowsWriter}: one record a row, comma-separated, lines ended by {@code \n}. Text that a spreadsheet
  * would run as a formula is written as text ({@link #isFormula}).
  */
-final class CsvRowsWriter implements RowsWriter {
+public final class CsvRowsWriter implements RowsWriter {
 
     private static final CSVFormat FORMAT =
             CSVFormat.DEFAULT.builder().setRecordSeparator("\n").get();
@@ -20,7 +21,7 @@ final class CsvRowsWriter implements RowsWriter {
 
     private final Writer csv;
 
-    CsvRowsWriter(Writer csv) {
+    public CsvRowsWriter(Writer csv) {
         this.csv = csv;
     }
 

@@ -1,4 +1,4 @@
-package org.tabserve.rows;
+package org.tabserve.rows.write;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.util.MinimalPrettyPrinter;
@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.Writer;
 import java.util.List;
 import java.util.regex.Pattern;
+import org.tabserve.rows.field.JsonText;
 
 /**
  * JSON Lines' {@link RowsWriter}: one object a row, keyed by the columns, one a line, as pandas reads them back with
@@ -14,7 +15,7 @@ import java.util.regex.Pattern;
  * answer's cells keep their types (a label is a string, a probability a number), empty ones {@code null}, and a
  * number that is not finite is written as its name in a string ({@code "NaN"}), as Jackson writes one.
  */
-final class JsonLinesWriter implements RowsWriter {
+public final class JsonLinesWriter implements RowsWriter {
 
     /** A number as JSON writes one (RFC 8259 §6). */
     private static final Pattern JSON_NUMBER = Pattern.compile("-?(?:0|[1-9][0-9]*)(?:\\.[0-9]+)?(?:[eE][+-]?[0-9]+)?");
@@ -24,7 +25,7 @@ final class JsonLinesWriter implements RowsWriter {
     private List<String> names;
     private boolean any;
 
-    JsonLinesWriter(Writer out) {
+    public JsonLinesWriter(Writer out) {
         this.out = out;
         try {
             this.json = JsonText.FACTORY.createGenerator(out);

@@ -1,4 +1,4 @@
-package org.tabserve.rows;
+package org.tabserve.rows.write;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -16,6 +16,10 @@ import org.apache.parquet.schema.LogicalTypeAnnotation;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 import org.apache.parquet.schema.Types;
+import org.tabserve.rows.answer.UncertaintyJson;
+import org.tabserve.rows.arrow.ArrowRecord;
+import org.tabserve.rows.field.NumberText;
+import org.tabserve.rows.parquet.ParquetCodecs;
 
 /**
  * Parquet's {@link RowsWriter}: the answer table as one Snappy-compressed file of row groups of at most
@@ -24,14 +28,14 @@ import org.apache.parquet.schema.Types;
  * strings); the answer's label, prediction set, novelty flag and error are strings, its numbers doubles, and an
  * empty cell (a bad row's) is null.
  */
-final class ParquetRowsWriter implements RowsWriter {
+public final class ParquetRowsWriter implements RowsWriter {
 
     /** The answer's columns that hold text; every other answer column holds numbers. */
     private static final Set<String> TEXT_ANSWERS =
             Set.of("label", UncertaintyJson.PREDICTION_SET, "novel", CsvAnswer.ERROR_COLUMN);
 
     /** The rows parquet-java buffers before it writes them as a row group (its default, 128 MB, is the heap). */
-    static final long ROW_GROUP_BYTES = 8L << 20;
+    public static final long ROW_GROUP_BYTES = 8L << 20;
 
     private final OutputStream out;
     private List<String> names;
@@ -39,7 +43,7 @@ final class ParquetRowsWriter implements RowsWriter {
     private ArrowRecord.Kind[] kinds;
     private ParquetWriter<Group> writer;
 
-    ParquetRowsWriter(OutputStream out) {
+    public ParquetRowsWriter(OutputStream out) {
         this.out = out;
     }
 

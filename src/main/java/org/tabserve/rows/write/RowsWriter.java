@@ -1,4 +1,4 @@
-package org.tabserve.rows;
+package org.tabserve.rows.write;
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -7,7 +7,8 @@ import java.util.List;
 /**
  * Answers out, whatever their format: the table an answer to a file of rows is (the input's columns, then the
  * answer's), written a row at a time. A format that answers in kind is one implementation and one line in
- * {@link RowFormat}; {@link CsvAnswer} fills it for {@code /predict_file}'s file answers, the upload page's download
+ * {@link org.tabserve.rows.RowFormat}; {@link CsvAnswer} fills it for {@code /predict_file}'s file answers, the upload
+ * page's download
  * and the {@code score} command.
  */
 public interface RowsWriter extends Closeable {

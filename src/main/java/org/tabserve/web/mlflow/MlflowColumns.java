@@ -4,8 +4,8 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
 import org.tabserve.model.Prediction;
 import org.tabserve.model.Uncertainty;
-import org.tabserve.rows.CoverageField;
-import org.tabserve.rows.UncertaintyJson;
+import org.tabserve.rows.answer.CoverageField;
+import org.tabserve.rows.answer.UncertaintyJson;
 
 /**
  * One answered row of {@code /invocations} that asked for coverage, written as MLflow writes a row of a model that

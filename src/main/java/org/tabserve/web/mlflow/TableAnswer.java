@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.function.LongConsumer;
 import org.tabserve.model.Prediction;
 import org.tabserve.model.Uncertainty;
-import org.tabserve.rows.AnswerTable;
 import org.tabserve.rows.RowFormat;
+import org.tabserve.rows.write.AnswerTable;
 import org.tabserve.serving.RequestScoring;
 
 /**

@@ -3,8 +3,8 @@ package org.tabserve.web.v2;
 import java.util.ArrayList;
 import java.util.List;
 import org.tabserve.model.Uncertainty;
-import org.tabserve.rows.CoverageField;
-import org.tabserve.rows.UncertaintyJson;
+import org.tabserve.rows.answer.CoverageField;
+import org.tabserve.rows.answer.UncertaintyJson;
 
 /**
  * The outputs an inference request gains when it asks for coverage ({@code "coverage"} among its parameters),

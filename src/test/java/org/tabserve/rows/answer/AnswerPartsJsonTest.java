@@ -1,4 +1,4 @@
-package org.tabserve.rows;
+package org.tabserve.rows.answer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -9,6 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.tabserve.model.RangeWarning;
+import org.tabserve.rows.field.FieldProblem;
+import org.tabserve.rows.field.JsonText;
 
 /** The parts of a JSON answer written apart from its predictions: a row's and a request's warnings, a bad row's errors. */
 class AnswerPartsJsonTest {

@@ -1,4 +1,4 @@
-package org.tabserve.rows;
+package org.tabserve.rows.answer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,6 +17,9 @@ import org.tabserve.model.ModelSignature;
 import org.tabserve.model.OutputKind;
 import org.tabserve.model.Prediction;
 import org.tabserve.model.RangeWarning;
+import org.tabserve.rows.field.FieldProblem;
+import org.tabserve.rows.field.JsonText;
+import org.tabserve.rows.field.RowWarnings;
 
 /**
  * The answer of many rows ({@link PredictionJson.Rows}: names encoded once, ranges looked up once) must be the same

@@ -1,4 +1,4 @@
-package org.tabserve.rows;
+package org.tabserve.rows.arrow;
 
 import java.io.ByteArrayInputStream;
 import org.apache.arrow.memory.BufferAllocator;

@@ -1,4 +1,4 @@
-package org.tabserve.rows;
+package org.tabserve.rows.arrow;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -35,6 +35,12 @@ import org.apache.commons.compress.compressors.lz4.FramedLZ4CompressorOutputStre
 import org.junit.jupiter.api.Test;
 import org.tabserve.model.Model;
 import org.tabserve.model.onnx.OnnxModelLoader;
+import org.tabserve.rows.CsvFiles;
+import org.tabserve.rows.RowFormat;
+import org.tabserve.rows.field.OnError;
+import org.tabserve.rows.field.RowsException;
+import org.tabserve.rows.read.RowsReader;
+import org.tabserve.rows.write.ArrowRowsWriter;
 
 /**
  * LZ4-compressed Arrow streams (pyarrow's and pandas' {@code to_feather} default), written by Arrow Java's own codec,

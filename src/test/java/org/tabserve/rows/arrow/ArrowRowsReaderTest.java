@@ -1,4 +1,4 @@
-package org.tabserve.rows;
+package org.tabserve.rows.arrow;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -35,6 +35,16 @@ import org.apache.arrow.vector.types.pojo.Schema;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.tabserve.model.RangeWarning;
+import org.tabserve.rows.RowFormat;
+import org.tabserve.rows.RowsFixtures;
+import org.tabserve.rows.field.FieldProblem;
+import org.tabserve.rows.field.OnError;
+import org.tabserve.rows.field.RowPlace;
+import org.tabserve.rows.field.RowsException;
+import org.tabserve.rows.read.RowChunk;
+import org.tabserve.rows.read.RowsReader;
+import org.tabserve.rows.write.CsvAnswer;
+import org.tabserve.rows.write.RowsWriter;
 
 /**
  * The Arrow IPC stream reader and writer: typed columns read into the model's values with no text in between (floats,

@@ -1,4 +1,4 @@
-package org.tabserve.rows;
+package org.tabserve.rows.arrow;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -23,6 +23,11 @@ import org.apache.arrow.vector.types.pojo.Schema;
 import org.junit.jupiter.api.Test;
 import org.tabserve.model.Model;
 import org.tabserve.model.onnx.OnnxModelLoader;
+import org.tabserve.rows.CsvFiles;
+import org.tabserve.rows.RowFormat;
+import org.tabserve.rows.field.OnError;
+import org.tabserve.rows.write.AnswerTable;
+import org.tabserve.rows.write.CsvAnswer;
 
 /**
  * The bundled model scores the bank notes read from an Arrow stream and answers them in Arrow as {@code score} does,

@@ -1,4 +1,4 @@
-package org.tabserve.rows;
+package org.tabserve.rows.arrow;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -30,6 +30,11 @@ import org.apache.arrow.vector.types.pojo.Schema;
 import org.junit.jupiter.api.Test;
 import org.tabserve.model.Model;
 import org.tabserve.model.onnx.OnnxModelLoader;
+import org.tabserve.rows.CsvFiles;
+import org.tabserve.rows.RowFormat;
+import org.tabserve.rows.field.OnError;
+import org.tabserve.rows.write.ArrowRowsWriter;
+import org.tabserve.rows.write.CsvAnswer;
 
 /**
  * The Arrow path that reads a batch in slices and writes the answer column by column ({@link ArrowSlice},

@@ -1,4 +1,4 @@
-package org.tabserve.rows;
+package org.tabserve.rows.arrow;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -12,6 +12,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
+import org.tabserve.rows.RowFormat;
+import org.tabserve.rows.RowsFixtures;
+import org.tabserve.rows.field.RowsException;
+import org.tabserve.rows.read.RowsReader;
 
 /**
  * A body that is another format than the one it was sent as is refused as malformed (HTTP 400), naming what it looks

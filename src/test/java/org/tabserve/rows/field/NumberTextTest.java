@@ -1,4 +1,4 @@
-package org.tabserve.rows;
+package org.tabserve.rows.field;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

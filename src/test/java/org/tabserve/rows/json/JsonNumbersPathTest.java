@@ -1,4 +1,4 @@
-package org.tabserve.rows;
+package org.tabserve.rows.json;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -28,6 +28,8 @@ import org.tabserve.model.OutputKind;
 import org.tabserve.model.Task;
 import org.tabserve.model.ValueType;
 import org.tabserve.model.onnx.OnnxModelLoader;
+import org.tabserve.rows.answer.PredictionJson;
+import org.tabserve.rows.field.RowsException;
 
 /**
  * The plain-doubles path of {@link JsonRowsParser} (a numbers-only model's rows read straight into {@code double[]})

@@ -1,4 +1,4 @@
-package org.tabserve.rows;
+package org.tabserve.rows.json;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -14,6 +14,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.tabserve.model.Batch;
 import org.tabserve.model.Feature;
+import org.tabserve.rows.RowsFixtures;
+import org.tabserve.rows.field.FieldProblem;
+import org.tabserve.rows.field.OnError;
+import org.tabserve.rows.field.RowsException;
 
 /**
  * {@link JsonRowsParser} on a model of typed columns ({@link RowsFixtures#TYPED}: text with categories, a

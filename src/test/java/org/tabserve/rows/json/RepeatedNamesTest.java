@@ -1,4 +1,4 @@
-package org.tabserve.rows;
+package org.tabserve.rows.json;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -14,6 +14,8 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.tabserve.model.ModelSignature;
 import org.tabserve.model.OutputKind;
+import org.tabserve.rows.RowsFixtures;
+import org.tabserve.rows.field.RowsException;
 
 /**
  * {@link JsonRowsParser} refuses a name given twice in any object of a body, in Jackson's words, though it checks the

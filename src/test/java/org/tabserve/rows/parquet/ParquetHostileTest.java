@@ -1,4 +1,4 @@
-package org.tabserve.rows;
+package org.tabserve.rows.parquet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -17,6 +17,9 @@ import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.junit.jupiter.api.Test;
 import org.tabserve.model.Model;
 import org.tabserve.model.onnx.OnnxModelLoader;
+import org.tabserve.rows.RowFormat;
+import org.tabserve.rows.field.RowsException;
+import org.tabserve.rows.read.RowsReader;
 
 /**
  * A hostile Parquet file is refused in words before parquet-java allocates what it claims: a file cut short, a footer

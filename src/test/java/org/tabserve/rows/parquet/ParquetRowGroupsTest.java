@@ -1,4 +1,4 @@
-package org.tabserve.rows;
+package org.tabserve.rows.parquet;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -16,6 +16,11 @@ import java.util.function.LongConsumer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.tabserve.model.Batch;
+import org.tabserve.rows.RowFormat;
+import org.tabserve.rows.RowsFixtures;
+import org.tabserve.rows.field.RowsException;
+import org.tabserve.rows.read.RowChunk;
+import org.tabserve.rows.read.RowsReader;
 
 /**
  * Issue 61, finding 7: a legitimate Parquet file of 200,000 rows in many small row groups is read one row group at a

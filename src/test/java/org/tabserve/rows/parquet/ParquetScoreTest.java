@@ -1,4 +1,4 @@
-package org.tabserve.rows;
+package org.tabserve.rows.parquet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -23,6 +23,10 @@ import org.apache.parquet.schema.MessageTypeParser;
 import org.junit.jupiter.api.Test;
 import org.tabserve.model.Model;
 import org.tabserve.model.onnx.OnnxModelLoader;
+import org.tabserve.rows.CsvFiles;
+import org.tabserve.rows.RowFormat;
+import org.tabserve.rows.field.OnError;
+import org.tabserve.rows.write.CsvAnswer;
 
 /**
  * The bundled model scores the bank notes read from a Parquet file (Snappy, written by Hadoop's codec) and answers

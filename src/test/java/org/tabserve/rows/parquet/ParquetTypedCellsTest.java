@@ -1,4 +1,4 @@
-package org.tabserve.rows;
+package org.tabserve.rows.parquet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -22,6 +22,11 @@ import org.apache.parquet.schema.MessageTypeParser;
 import org.junit.jupiter.api.Test;
 import org.tabserve.model.Model;
 import org.tabserve.model.onnx.OnnxModelLoader;
+import org.tabserve.rows.CsvFiles;
+import org.tabserve.rows.RowFormat;
+import org.tabserve.rows.field.OnError;
+import org.tabserve.rows.read.RowChunk;
+import org.tabserve.rows.read.RowsReader;
 
 /**
  * The penguins pipeline (a text input, island, and numbers) reads a Parquet file's string, int64 and double columns

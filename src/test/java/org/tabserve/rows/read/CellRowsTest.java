@@ -1,4 +1,4 @@
-package org.tabserve.rows;
+package org.tabserve.rows.read;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

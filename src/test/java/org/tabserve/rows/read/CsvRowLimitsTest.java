@@ -1,4 +1,4 @@
-package org.tabserve.rows;
+package org.tabserve.rows.read;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -12,6 +12,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.tabserve.model.ModelSignature;
 import org.tabserve.model.OutputKind;
+import org.tabserve.rows.field.RowsException;
 
 /**
  * Issue 21, case 1: a 4 MB upload of one row of two million cells, one endless cell, an unclosed quote or a quoted

@@ -1,4 +1,4 @@
-package org.tabserve.rows;
+package org.tabserve.rows.read;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -19,6 +19,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.tabserve.model.Model;
 import org.tabserve.model.onnx.OnnxModelLoader;
+import org.tabserve.rows.CsvFiles;
+import org.tabserve.rows.RowsFixtures;
+import org.tabserve.rows.field.FieldProblem;
+import org.tabserve.rows.field.OnError;
+import org.tabserve.rows.field.RowPlace;
+import org.tabserve.rows.field.RowsException;
 
 /**
  * The CSV reader with {@link OnError#ROW}: every row in file order, a bad one with its problems in its place and the

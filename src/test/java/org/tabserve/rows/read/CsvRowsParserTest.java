@@ -1,4 +1,4 @@
-package org.tabserve.rows;
+package org.tabserve.rows.read;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -20,6 +20,9 @@ import org.tabserve.model.ModelSignature;
 import org.tabserve.model.OutputKind;
 import org.tabserve.model.Task;
 import org.tabserve.model.ValueType;
+import org.tabserve.rows.CsvFiles;
+import org.tabserve.rows.field.FieldProblem;
+import org.tabserve.rows.field.RowsException;
 
 /**
  * The CSV parser's validating pass that keeps rows and hands them on for scoring ahead, in chunks; the separators

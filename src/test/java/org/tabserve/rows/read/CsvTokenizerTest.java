@@ -1,4 +1,4 @@
-package org.tabserve.rows;
+package org.tabserve.rows.read;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -18,6 +18,8 @@ import org.tabserve.model.Batch;
 import org.tabserve.model.Model;
 import org.tabserve.model.ModelSignature;
 import org.tabserve.model.onnx.OnnxModelLoader;
+import org.tabserve.rows.RowsFixtures;
+import org.tabserve.rows.field.RowsException;
 
 /**
  * The plain-line path of the CSV parser ({@link CsvTokenizer}, used when an answer does not echo the input columns)

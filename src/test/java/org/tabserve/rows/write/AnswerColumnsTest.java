@@ -1,4 +1,4 @@
-package org.tabserve.rows;
+package org.tabserve.rows.write;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -14,6 +14,10 @@ import org.apache.arrow.vector.Float8Vector;
 import org.junit.jupiter.api.Test;
 import org.tabserve.model.Prediction;
 import org.tabserve.model.PredictionColumns;
+import org.tabserve.rows.RowFormat;
+import org.tabserve.rows.arrow.ArrowRecord;
+import org.tabserve.rows.arrow.ArrowSlice;
+import org.tabserve.rows.read.RowsReader;
 
 /**
  * The batch answers' writers read a chunk's predictions from their columns ({@link PredictionColumns}) and write what

@@ -1,4 +1,4 @@
-package org.tabserve.rows;
+package org.tabserve.rows.write;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -20,6 +20,9 @@ import org.tabserve.model.Model;
 import org.tabserve.model.Prediction;
 import org.tabserve.model.ScoredRows;
 import org.tabserve.model.onnx.OnnxModelLoader;
+import org.tabserve.rows.read.CsvRowsParser;
+import org.tabserve.rows.read.RowChunk;
+import org.tabserve.rows.read.RowsReader;
 
 /**
  * A preparing sink gets every chunk once, in upload order, each with its own preparation made once, whether the pool
