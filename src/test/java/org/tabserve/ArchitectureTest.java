@@ -219,11 +219,69 @@ class ArchitectureTest {
         assertEquals(List.of(), webTypesUsed(Path.of("src/main/java/org/tabserve/rows")), "rows name no web type");
     }
 
+    /**
+     * The rows' packages by floor from the ground (issue 62): the words every floor shares (a field's problem, the
+     * refusal, numbers' and JSON's text), the JSON parts of an answer, the one pass every reader runs (and CSV's reader
+     * on it), the formats' readers, the writers of the answer table; the table of formats ({@code org.tabserve.rows})
+     * stands on them all. Each package imports only those on the floors below its own, never one on its floor or
+     * above, so that no two import each other.
+     */
+    private static final List<List<String>> ROWS_FLOORS = List.of(
+            List.of("field"),
+            List.of("answer"),
+            List.of("read"),
+            List.of("json", "arrow"),
+            List.of("parquet"),
+            List.of("write"));
+
+    @Test
+    void rowsPackagesStandEachOnTheFloorsBelowItAndNeverOnTheTableOfFormats() throws IOException {
+        Path rows = Path.of("src/main/java/org/tabserve/rows");
+        List<String> packages = new ArrayList<>();
+        try (Stream<Path> dirs = Files.list(rows)) {
+            dirs.filter(Files::isDirectory)
+                    .forEach(d -> packages.add(d.getFileName().toString()));
+        }
+        assertEquals(
+                ROWS_FLOORS.stream().flatMap(List::stream).sorted().toList(),
+                packages.stream().sorted().toList(),
+                "every package of rows stands on a floor of ROWS_FLOORS");
+        List<String> below = new ArrayList<>();
+        List<String> named = new ArrayList<>();
+        List<String> upward = new ArrayList<>();
+        for (List<String> floor : ROWS_FLOORS) {
+            for (String room : floor) {
+                for (String i : importsIn(rows.resolve(room))) {
+                    java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                                    "org\\.tabserve\\.rows((?:\\.[a-z]\\w*)*)\\.[A-Z]\\w*")
+                            .matcher(i);
+                    if (!m.lookingAt()) {
+                        continue;
+                    }
+                    String into = m.group(1).isEmpty() ? "" : m.group(1).substring(1);
+                    if (!into.equals(room)) {
+                        named.add(room + " -> " + into);
+                        if (!below.contains(into)) {
+                            upward.add(room + ": " + i);
+                        }
+                    }
+                }
+            }
+            below.addAll(floor);
+        }
+        assertTrue(
+                named.contains("read -> field")
+                        && named.contains("parquet -> arrow")
+                        && named.contains("write -> read"),
+                "the scan found the arrows between the rows' packages: " + named);
+        assertEquals(List.of(), upward, "a package of rows imports only those on the floors below it");
+    }
+
     @Test
     void thePredictionLogStandsOnTheModelAndTheRowsWriter() throws IOException {
         Path root = Path.of("src/main/java/org/tabserve/predictionlog");
         List<String> imports = imports(root);
-        assertTrue(imports.contains("org.tabserve.rows.PredictionJson"), "the scan found the log's imports");
+        assertTrue(imports.contains("org.tabserve.rows.answer.PredictionJson"), "the scan found the log's imports");
         List<String> forbidden = imports.stream()
                 .filter(i -> Stream.of(
                                         "java.",
@@ -350,7 +408,7 @@ class ArchitectureTest {
                     continue;
                 }
                 hooksCalled.addAll(servingHooksCalled(file));
-                if (file.startsWith(MODEL) || file.endsWith("rows/ChunkScorer.java")) {
+                if (file.startsWith(MODEL) || file.endsWith("rows/write/ChunkScorer.java")) {
                     continue;
                 }
                 scanned++;
@@ -703,7 +761,7 @@ class ArchitectureTest {
             for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
                 String source = Files.readString(file).replace("com.sun.management.", "");
                 boolean signals = file.endsWith(Path.of("launcher", "StopSignals.java"));
-                boolean parquet = file.endsWith(Path.of("rows", "ParquetOptions.java"));
+                boolean parquet = file.endsWith(Path.of("rows", "parquet", "ParquetOptions.java"));
                 for (String mark :
                         List.of(".internal.", "sun.", "setAccessible(", "getDeclaredField(", "getDeclaredMethod(")) {
                     if (source.contains(mark)

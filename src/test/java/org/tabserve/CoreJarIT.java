@@ -41,7 +41,7 @@ class CoreJarIT {
         for (String needed : List.of(
                 "org/tabserve/model/onnx/OnnxModelLoader.class",
                 "org/tabserve/model/BatchScoring.class",
-                "org/tabserve/rows/CellRows.class",
+                "org/tabserve/rows/read/CellRows.class",
                 "org/tabserve/model/RowUncertainty.class")) {
             assertTrue(entries.contains(needed), needed);
         }

@@ -15,6 +15,11 @@ import org.tabserve.model.Model;
 import org.tabserve.model.ModelCard;
 import org.tabserve.model.Prediction;
 import org.tabserve.model.onnx.OnnxModelLoader;
+import org.tabserve.rows.answer.PredictionJson;
+import org.tabserve.rows.field.JsonText;
+import org.tabserve.rows.json.JsonRowsParser;
+import org.tabserve.rows.read.CsvRowsParser;
+import org.tabserve.rows.read.RowChunk;
 
 /**
  * The CSV path's parts timed by this thread's CPU time rather than wall time, each pair alternating in one run: on a

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.tabserve.model.ModelSignature;
 import org.tabserve.model.OutputKind;
+import org.tabserve.rows.json.JsonRowsParser;
 
 /**
  * Thread CPU time of {@link JsonRowsParser#parse} for one JSON row and per row of 10,000 (the bank-note model's

@@ -25,6 +25,12 @@ import org.tabserve.model.ModelCard;
 import org.tabserve.model.Prediction;
 import org.tabserve.model.onnx.ModelCoreBenchmark;
 import org.tabserve.model.onnx.OnnxModelLoader;
+import org.tabserve.rows.answer.PredictionJson;
+import org.tabserve.rows.field.JsonText;
+import org.tabserve.rows.json.JsonRowsParser;
+import org.tabserve.rows.read.CsvRowsParser;
+import org.tabserve.rows.read.RowChunk;
+import org.tabserve.rows.read.RowsReader;
 
 /**
  * The web layer's paths without HTTP: JSON body → {@link JsonRowsParser} → predict → {@link PredictionJson}, and CSV

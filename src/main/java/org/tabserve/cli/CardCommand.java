@@ -16,8 +16,8 @@ import org.tabserve.model.Task;
 import org.tabserve.model.onnx.OnnxModelLoader;
 import org.tabserve.model.onnx.graph.OnnxFormatException;
 import org.tabserve.rows.CsvFiles;
-import org.tabserve.rows.OnError;
-import org.tabserve.rows.RowsException;
+import org.tabserve.rows.field.OnError;
+import org.tabserve.rows.field.RowsException;
 
 /**
  * {@code card}: gives any ONNX model the full card from a labelled CSV. It reads the model's signature, streams the CSV

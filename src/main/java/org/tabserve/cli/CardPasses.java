@@ -15,8 +15,8 @@ import org.tabserve.model.Batch;
 import org.tabserve.model.Model;
 import org.tabserve.model.Prediction;
 import org.tabserve.rows.CsvFiles;
-import org.tabserve.rows.OnError;
-import org.tabserve.rows.RowsException;
+import org.tabserve.rows.field.OnError;
+import org.tabserve.rows.field.RowsException;
 
 /**
  * The {@code card} command's passes over a labelled CSV: each reads the file with the server's CSV reader in checked

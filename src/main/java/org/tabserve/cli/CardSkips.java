@@ -5,8 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.tabserve.model.SkippedRows;
-import org.tabserve.rows.FieldProblem;
-import org.tabserve.rows.RowPlace;
+import org.tabserve.rows.field.FieldProblem;
+import org.tabserve.rows.field.RowPlace;
 
 /**
  * The rows one reading of a data file left out ({@code card --skip-invalid}), counted, with the first few reasons:

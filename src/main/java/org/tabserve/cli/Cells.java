@@ -6,7 +6,7 @@ import org.tabserve.model.Feature;
 import org.tabserve.model.ModelInput;
 import org.tabserve.model.ModelSignature;
 import org.tabserve.model.ValueType;
-import org.tabserve.rows.CellRows;
+import org.tabserve.rows.read.CellRows;
 
 /**
  * Reads one feature's value of one row back out of a {@link Batch}, as the card shows it: numbers as doubles (a float

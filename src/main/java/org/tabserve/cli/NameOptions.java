@@ -21,7 +21,7 @@ import org.tabserve.model.ModelInput;
 import org.tabserve.model.Task;
 import org.tabserve.model.onnx.graph.OnnxFormatException;
 import org.tabserve.rows.CsvFiles;
-import org.tabserve.rows.RowsException;
+import org.tabserve.rows.field.RowsException;
 
 /**
  * The {@code card} command's {@code --feature-names} and {@code --class-names}: names for the columns of a model's one

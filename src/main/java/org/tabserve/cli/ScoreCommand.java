@@ -15,11 +15,11 @@ import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Set;
 import org.tabserve.model.Model;
-import org.tabserve.rows.CsvAnswer;
 import org.tabserve.rows.CsvFiles;
-import org.tabserve.rows.OnError;
 import org.tabserve.rows.RowFormat;
-import org.tabserve.rows.RowsException;
+import org.tabserve.rows.field.OnError;
+import org.tabserve.rows.field.RowsException;
+import org.tabserve.rows.write.CsvAnswer;
 
 /**
  * {@code score}: a CSV scored to a CSV with no server, with the answer {@code POST /predict_file} gives for

@@ -17,7 +17,7 @@ import org.tabserve.model.Model;
 import org.tabserve.model.RangeWarning;
 import org.tabserve.model.answer.AnswerSource;
 import org.tabserve.model.answer.RequestField;
-import org.tabserve.rows.PredictionJson;
+import org.tabserve.rows.answer.PredictionJson;
 
 /**
  * Writes a {@link ScoredCall} as JSON Lines, one object per row: the request's id, the model and version, the time,

@@ -10,6 +10,18 @@ import org.tabserve.model.Batch;
 import org.tabserve.model.BatchScoring;
 import org.tabserve.model.Model;
 import org.tabserve.model.Prediction;
+import org.tabserve.rows.field.OnError;
+import org.tabserve.rows.field.RowPlace;
+import org.tabserve.rows.field.RowsException;
+import org.tabserve.rows.read.CsvHeader;
+import org.tabserve.rows.read.CsvRowLimits;
+import org.tabserve.rows.read.CsvRowsParser;
+import org.tabserve.rows.read.CsvSeparator;
+import org.tabserve.rows.read.RowChunk;
+import org.tabserve.rows.read.RowsReader;
+import org.tabserve.rows.write.ChunkScorer;
+import org.tabserve.rows.write.CsvAnswer;
+import org.tabserve.rows.write.RowsWriter;
 
 /**
  * The server's CSV reading and CSV answer for the command line ({@code card}, {@code score}): the same parser as a

@@ -9,6 +9,11 @@ import org.tabserve.model.Feature;
 import org.tabserve.model.FieldError;
 import org.tabserve.model.ModelException;
 import org.tabserve.model.ModelSignature;
+import org.tabserve.rows.field.FieldProblem;
+import org.tabserve.rows.field.RowWarnings;
+import org.tabserve.rows.field.RowsException;
+import org.tabserve.rows.json.RowsRead;
+import org.tabserve.rows.read.TextCells;
 
 /**
  * Reads one row from request parameters, the shared format of {@code GET /predict?variance=..} and the HTML form:

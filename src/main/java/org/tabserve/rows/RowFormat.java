@@ -8,6 +8,16 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import org.tabserve.model.ModelSignature;
+import org.tabserve.rows.arrow.ArrowRowsReader;
+import org.tabserve.rows.json.JsonLinesReader;
+import org.tabserve.rows.parquet.ParquetRowsReader;
+import org.tabserve.rows.read.CsvRowsParser;
+import org.tabserve.rows.read.RowsReader;
+import org.tabserve.rows.write.ArrowRowsWriter;
+import org.tabserve.rows.write.CsvRowsWriter;
+import org.tabserve.rows.write.JsonLinesWriter;
+import org.tabserve.rows.write.ParquetRowsWriter;
+import org.tabserve.rows.write.RowsWriter;
 
 /**
  * The formats rows come in and answers go out in (CSV, JSON Lines, Arrow IPC, Parquet), one line each: the media type a request names it by, the file

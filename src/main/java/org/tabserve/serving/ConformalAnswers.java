@@ -8,7 +8,7 @@ import org.tabserve.model.Prediction;
 import org.tabserve.model.RowUncertainty;
 import org.tabserve.model.Uncertainty;
 import org.tabserve.model.answer.AnswerAssembler;
-import org.tabserve.rows.CoverageField;
+import org.tabserve.rows.answer.CoverageField;
 import org.tabserve.serving.limits.ServingException;
 
 /**

@@ -23,7 +23,7 @@ import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
 import org.junit.jupiter.api.Test;
-import org.tabserve.rows.ArrowStreams;
+import org.tabserve.rows.arrow.ArrowStreams;
 import org.tabserve.testing.BankNotes;
 
 /**

@@ -8,7 +8,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.tabserve.model.Feature;
 import org.tabserve.model.ModelSignature;
-import org.tabserve.rows.CellRows;
+import org.tabserve.rows.read.CellRows;
 
 /**
  * Reads a batch of rows' input columns straight into plain numbers, for a model whose features are all numbers that

@@ -16,7 +16,7 @@ import org.tabserve.model.ModelException;
 import org.tabserve.model.RowUncertainty;
 import org.tabserve.model.ScoredRows;
 import org.tabserve.model.answer.AnswerAssembler;
-import org.tabserve.rows.CellRows;
+import org.tabserve.rows.read.CellRows;
 
 /**
  * Scores one partition's rows in batches with the JVM's one session of the model ({@link ModelCache}): each batch's

@@ -15,7 +15,7 @@ import org.tabserve.model.Model;
 import org.tabserve.model.Task;
 import org.tabserve.model.answer.AnswerAssembler;
 import org.tabserve.model.onnx.OnnxModelLoader;
-import org.tabserve.rows.CellRows;
+import org.tabserve.rows.read.CellRows;
 
 /**
  * A tabserve model as a Spark SQL function, registered by one call: {@code name(struct(*))} answers a row whose

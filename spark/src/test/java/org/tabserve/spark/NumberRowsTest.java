@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.tabserve.model.Model;
 import org.tabserve.model.Prediction;
 import org.tabserve.model.answer.AnswerAssembler;
-import org.tabserve.rows.CellRows;
+import org.tabserve.rows.read.CellRows;
 
 /**
  * The plain numbers' path ({@link NumberRows}): double and float columns of a numbers-only model are read straight

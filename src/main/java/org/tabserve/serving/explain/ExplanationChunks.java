@@ -3,8 +3,8 @@ package org.tabserve.serving.explain;
 import org.tabserve.model.CallHeap;
 import org.tabserve.model.Explainer;
 import org.tabserve.model.ModelSignature;
-import org.tabserve.rows.ExplainField;
-import org.tabserve.rows.FieldProblem;
+import org.tabserve.rows.answer.ExplainField;
+import org.tabserve.rows.field.FieldProblem;
 import org.tabserve.serving.limits.MemoryBudget;
 import org.tabserve.serving.limits.ServingException;
 

@@ -1,7 +1,7 @@
 package org.tabserve.serving.limits;
 
 import java.util.List;
-import org.tabserve.rows.FieldProblem;
+import org.tabserve.rows.field.FieldProblem;
 
 /**
  * The serving layer's one error type: why a request's model work cannot go on (no such model or version, no room in

@@ -14,9 +14,9 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.ThreadLocalRandom;
 import org.tabserve.repository.ModelVersion;
-import org.tabserve.rows.FieldProblem;
-import org.tabserve.rows.JsonText;
-import org.tabserve.rows.RowsException;
+import org.tabserve.rows.field.FieldProblem;
+import org.tabserve.rows.field.JsonText;
+import org.tabserve.rows.field.RowsException;
 import org.tabserve.serving.limits.ServingException;
 
 /**

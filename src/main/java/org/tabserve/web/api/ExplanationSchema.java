@@ -11,7 +11,7 @@ import org.tabserve.model.Explainer;
 import org.tabserve.model.Explanation;
 import org.tabserve.model.ModelSignature;
 import org.tabserve.model.Task;
-import org.tabserve.rows.ExplanationJson;
+import org.tabserve.rows.answer.ExplanationJson;
 
 /**
  * The OpenAPI schema of a row's explanation, which an answer carries when asked (explain): its method, the quantity

@@ -24,7 +24,7 @@ import java.util.Map;
 import org.tabserve.model.Feature;
 import org.tabserve.model.ModelSignature;
 import org.tabserve.model.Task;
-import org.tabserve.rows.OnError;
+import org.tabserve.rows.field.OnError;
 import org.tabserve.web.openapi.DescribedModel;
 import org.tabserve.web.openapi.FeatureSchemas;
 import org.tabserve.web.openapi.OpenApi;

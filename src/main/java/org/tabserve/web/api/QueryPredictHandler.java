@@ -10,7 +10,7 @@ import org.tabserve.model.Model;
 import org.tabserve.model.ScoredRows;
 import org.tabserve.model.answer.AnswerAssembler;
 import org.tabserve.rows.ParameterRowParser;
-import org.tabserve.rows.PredictionJson;
+import org.tabserve.rows.answer.PredictionJson;
 import org.tabserve.serving.ResolvedModel;
 import org.tabserve.web.http.HttpProblem;
 import org.tabserve.web.http.Json;

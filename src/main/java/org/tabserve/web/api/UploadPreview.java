@@ -13,13 +13,13 @@ import org.tabserve.model.Prediction;
 import org.tabserve.model.RangeWarning;
 import org.tabserve.model.ValueType;
 import org.tabserve.model.answer.AnswerAssembler;
-import org.tabserve.rows.ChunkScorer;
-import org.tabserve.rows.CsvAnswer;
-import org.tabserve.rows.FieldProblem;
-import org.tabserve.rows.RowChunk;
 import org.tabserve.rows.RowFormat;
-import org.tabserve.rows.RowPlace;
-import org.tabserve.rows.RowsReader;
+import org.tabserve.rows.field.FieldProblem;
+import org.tabserve.rows.field.RowPlace;
+import org.tabserve.rows.read.RowChunk;
+import org.tabserve.rows.read.RowsReader;
+import org.tabserve.rows.write.ChunkScorer;
+import org.tabserve.rows.write.CsvAnswer;
 
 /**
  * A checked CSV upload scored for the browser ({@code ?format=html}): every row scored once (with

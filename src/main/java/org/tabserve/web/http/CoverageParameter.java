@@ -1,8 +1,8 @@
 package org.tabserve.web.http;
 
 import jakarta.servlet.http.HttpServletRequest;
-import org.tabserve.rows.CoverageField;
-import org.tabserve.rows.RowsException;
+import org.tabserve.rows.answer.CoverageField;
+import org.tabserve.rows.field.RowsException;
 
 /**
  * The coverage a request asks for ({@code ?coverage=0.9}, or {@code "coverage": 0.9} in its body), read by

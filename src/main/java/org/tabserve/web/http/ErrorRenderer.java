@@ -11,8 +11,8 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.tabserve.model.ModelException;
 import org.tabserve.repository.RepositoryException;
-import org.tabserve.rows.FieldProblem;
-import org.tabserve.rows.RowsException;
+import org.tabserve.rows.field.FieldProblem;
+import org.tabserve.rows.field.RowsException;
 import org.tabserve.serving.limits.ServingException;
 
 /**

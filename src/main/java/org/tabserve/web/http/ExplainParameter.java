@@ -2,8 +2,8 @@ package org.tabserve.web.http;
 
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;
-import org.tabserve.rows.ExplainField;
-import org.tabserve.rows.FieldProblem;
+import org.tabserve.rows.answer.ExplainField;
+import org.tabserve.rows.field.FieldProblem;
 
 /**
  * Whether a request asks for explanations ({@code "explain": true} in its body or {@code ?explain=true}), read by one

@@ -2,8 +2,8 @@ package org.tabserve.web.http;
 
 import java.util.List;
 import java.util.Map;
-import org.tabserve.rows.FieldProblem;
-import org.tabserve.rows.RowsException;
+import org.tabserve.rows.field.FieldProblem;
+import org.tabserve.rows.field.RowsException;
 import org.tabserve.serving.limits.ServingException;
 
 /**

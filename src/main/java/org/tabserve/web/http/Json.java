@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import org.tabserve.rows.JsonText;
-import org.tabserve.rows.RowFootprint;
+import org.tabserve.rows.field.JsonText;
+import org.tabserve.rows.read.RowFootprint;
 import org.tabserve.serving.limits.MemoryBudget;
 
 /**

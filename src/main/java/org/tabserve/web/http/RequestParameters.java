@@ -3,7 +3,7 @@ package org.tabserve.web.http;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;
 import java.util.Map;
-import org.tabserve.rows.FieldProblem;
+import org.tabserve.rows.field.FieldProblem;
 
 /**
  * A request's parameters as the rows layer's {@code ParameterRowParser} reads them, taken from the container in one
@@ -33,7 +33,7 @@ public final class RequestParameters {
      *
      * @throws HttpProblem 400 naming {@code on_error} for a value it does not take
      */
-    public static org.tabserve.rows.OnError onError(HttpServletRequest request) {
+    public static org.tabserve.rows.field.OnError onError(HttpServletRequest request) {
         return onError(request.getQueryString());
     }
 
@@ -41,11 +41,11 @@ public final class RequestParameters {
      * {@link #onError(HttpServletRequest)} from a query string the caller has read once ({@code getQueryString()},
      * null for none) for all of its parameters: each read of it walks the container's request wrappers.
      */
-    public static org.tabserve.rows.OnError onError(String queryString) {
-        String sent = query(queryString, org.tabserve.rows.OnError.PARAMETER);
+    public static org.tabserve.rows.field.OnError onError(String queryString) {
+        String sent = query(queryString, org.tabserve.rows.field.OnError.PARAMETER);
         try {
-            return org.tabserve.rows.OnError.parse(sent);
-        } catch (org.tabserve.rows.RowsException e) {
+            return org.tabserve.rows.field.OnError.parse(sent);
+        } catch (org.tabserve.rows.field.RowsException e) {
             throw HttpProblem.of(e);
         }
     }

@@ -10,12 +10,12 @@ import java.util.List;
 import java.util.Map;
 import org.tabserve.model.Feature;
 import org.tabserve.model.ModelSignature;
-import org.tabserve.rows.FieldProblem;
-import org.tabserve.rows.JsonCells;
-import org.tabserve.rows.JsonText;
-import org.tabserve.rows.PandasSplit;
-import org.tabserve.rows.RowsException;
-import org.tabserve.rows.RowsRead;
+import org.tabserve.rows.field.FieldProblem;
+import org.tabserve.rows.field.JsonText;
+import org.tabserve.rows.field.RowsException;
+import org.tabserve.rows.json.JsonCells;
+import org.tabserve.rows.json.PandasSplit;
+import org.tabserve.rows.json.RowsRead;
 import org.tabserve.web.http.HttpProblem;
 import org.tabserve.web.http.WebConfig;
 

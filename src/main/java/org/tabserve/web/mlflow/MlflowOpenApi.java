@@ -25,7 +25,7 @@ import java.util.Map;
 import org.tabserve.model.Feature;
 import org.tabserve.model.ModelSignature;
 import org.tabserve.model.Task;
-import org.tabserve.rows.JsonLinesReader;
+import org.tabserve.rows.json.JsonLinesReader;
 import org.tabserve.web.openapi.DescribedModel;
 import org.tabserve.web.openapi.FeatureSchemas;
 import org.tabserve.web.openapi.OpenApi;
@@ -89,7 +89,8 @@ public final class MlflowOpenApi extends OpenApiSection {
                                                                                                 .description(
                                                                                                         "one JSON object a line, keyed by the columns")))
                                                                 .addMediaType(
-                                                                        org.tabserve.rows.ArrowRowsReader.MEDIA_TYPE,
+                                                                        org.tabserve.rows.arrow.ArrowRowsReader
+                                                                                .MEDIA_TYPE,
                                                                         new MediaType()
                                                                                 .schema(
                                                                                         new StringSchema()
@@ -97,7 +98,7 @@ public final class MlflowOpenApi extends OpenApiSection {
                                                                                                 .description(
                                                                                                         "an Arrow IPC stream; answered in Arrow (the answer's columns) for that Accept")))
                                                                 .addMediaType(
-                                                                        org.tabserve.rows.ParquetRowsReader
+                                                                        org.tabserve.rows.parquet.ParquetRowsReader
                                                                                 .MLFLOW_MEDIA_TYPE,
                                                                         new MediaType()
                                                                                 .schema(

@@ -8,8 +8,8 @@ import java.util.function.LongConsumer;
 import org.tabserve.model.Prediction;
 import org.tabserve.model.Uncertainty;
 import org.tabserve.model.answer.AnswerAssembler;
-import org.tabserve.rows.AnswerTable;
 import org.tabserve.rows.RowFormat;
+import org.tabserve.rows.write.AnswerTable;
 
 /**
  * {@code /invocations}' answer as a table, for a body of rows whose request's {@code Accept} names Arrow's IPC stream

@@ -132,7 +132,7 @@ public final class OpenApi {
     public static Parameter onError() {
         return new Parameter()
                 .in("query")
-                .name(org.tabserve.rows.OnError.PARAMETER)
+                .name(org.tabserve.rows.field.OnError.PARAMETER)
                 .required(false)
                 .description(
                         "What a batch does with rows that cannot be scored: 'reject' (the default, the same on"

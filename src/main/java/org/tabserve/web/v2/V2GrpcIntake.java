@@ -16,7 +16,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import org.tabserve.rows.RowFootprint;
+import org.tabserve.rows.read.RowFootprint;
 import org.tabserve.serving.limits.MemoryBudget;
 import org.tabserve.serving.limits.ServingException;
 import org.tabserve.web.http.HttpProblem;

@@ -16,8 +16,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.tabserve.model.Prediction;
 import org.tabserve.model.ValueType;
-import org.tabserve.rows.CoverageField;
-import org.tabserve.rows.ExplainField;
+import org.tabserve.rows.answer.CoverageField;
+import org.tabserve.rows.answer.ExplainField;
 import org.tabserve.web.http.HttpProblem;
 
 /**

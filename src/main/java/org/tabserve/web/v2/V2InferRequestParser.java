@@ -10,11 +10,11 @@ import java.util.ArrayList;
 import java.util.List;
 import org.tabserve.model.Batch;
 import org.tabserve.model.ModelSignature;
-import org.tabserve.rows.CoverageField;
-import org.tabserve.rows.ExplainField;
-import org.tabserve.rows.FieldProblem;
-import org.tabserve.rows.JsonText;
-import org.tabserve.rows.RowsException;
+import org.tabserve.rows.answer.CoverageField;
+import org.tabserve.rows.answer.ExplainField;
+import org.tabserve.rows.field.FieldProblem;
+import org.tabserve.rows.field.JsonText;
+import org.tabserve.rows.field.RowsException;
 import org.tabserve.web.http.HttpProblem;
 import org.tabserve.web.http.Json;
 

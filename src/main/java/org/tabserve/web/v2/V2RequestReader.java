@@ -14,7 +14,7 @@ import org.tabserve.model.ModelException;
 import org.tabserve.model.ModelInput;
 import org.tabserve.model.ModelSignature;
 import org.tabserve.model.ValueType;
-import org.tabserve.rows.FieldProblem;
+import org.tabserve.rows.field.FieldProblem;
 import org.tabserve.web.http.HttpProblem;
 
 /**

@@ -11,8 +11,8 @@ import java.io.InputStream;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.tabserve.rows.CsvRowsParser;
 import org.tabserve.rows.RowsFixtures;
+import org.tabserve.rows.read.CsvRowsParser;
 
 /** Requests share the budget: past it they wait, then get 503; one that alone exceeds it gets 413; closing frees. */
 class MemoryBudgetTest {

@@ -7,7 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.tabserve.rows.ArrowRowsReader;
+import org.tabserve.rows.arrow.ArrowRowsReader;
 import org.tabserve.testing.Http;
 import org.tabserve.testing.Multipart;
 

@@ -8,7 +8,7 @@ import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.tabserve.rows.JsonRowsParser;
+import org.tabserve.rows.json.JsonRowsParser;
 import org.tabserve.web.http.HttpProblem;
 import org.tabserve.web.http.Problems;
 import org.tabserve.web.mlflow.MlflowRequestParser;

@@ -11,7 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.tabserve.rows.JsonRowsParser;
+import org.tabserve.rows.json.JsonRowsParser;
 import org.tabserve.web.http.HttpProblem;
 import org.tabserve.web.http.Problems;
 import org.tabserve.web.mlflow.MlflowRequestParser;

@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.tabserve.rows.RowsReader;
+import org.tabserve.rows.read.RowsReader;
 import org.tabserve.testing.Http;
 import org.tabserve.testing.Multipart;
 

@@ -21,7 +21,7 @@ import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.tabserve.rows.OnError;
+import org.tabserve.rows.field.OnError;
 import org.tabserve.testing.Http;
 import org.tabserve.testing.Multipart;
 

@@ -40,18 +40,18 @@ import org.tabserve.model.Batch;
 import org.tabserve.model.Feature;
 import org.tabserve.model.ModelInput;
 import org.tabserve.model.ModelSignature;
-import org.tabserve.rows.CsvRowsParser;
-import org.tabserve.rows.FieldProblem;
-import org.tabserve.rows.JsonLinesReader;
-import org.tabserve.rows.JsonRowsParser;
-import org.tabserve.rows.JsonText;
-import org.tabserve.rows.NumberText;
-import org.tabserve.rows.OnError;
 import org.tabserve.rows.ParameterRowParser;
-import org.tabserve.rows.RowChunk;
-import org.tabserve.rows.RowsException;
 import org.tabserve.rows.RowsFixtures;
-import org.tabserve.rows.RowsReader;
+import org.tabserve.rows.field.FieldProblem;
+import org.tabserve.rows.field.JsonText;
+import org.tabserve.rows.field.NumberText;
+import org.tabserve.rows.field.OnError;
+import org.tabserve.rows.field.RowsException;
+import org.tabserve.rows.json.JsonLinesReader;
+import org.tabserve.rows.json.JsonRowsParser;
+import org.tabserve.rows.read.CsvRowsParser;
+import org.tabserve.rows.read.RowChunk;
+import org.tabserve.rows.read.RowsReader;
 import org.tabserve.serving.limits.ServingException;
 import org.tabserve.serving.rollout.Rollout;
 import org.tabserve.testing.BatchRows;
@@ -779,13 +779,13 @@ public class RequestParsersFuzzTest {
         for (RowChunk chunk : chunks) {
             int next = 0;
             assertTrue(chunk.places().size() <= RowsReader.CHUNK_ROWS);
-            for (org.tabserve.rows.RowPlace place : chunk.places()) {
+            for (org.tabserve.rows.field.RowPlace place : chunk.places()) {
                 assertEquals(++number, place.number(), "places in the file's order");
                 if (place.isScored()) {
                     assertEquals(next++, place.batchRow(), "scored places are the batch's rows in order");
                 } else {
                     assertFalse(place.problems().isEmpty(), "a refused row says why");
-                    assertTrue(place.problems().size() <= org.tabserve.rows.RowPlace.MAX_PROBLEMS);
+                    assertTrue(place.problems().size() <= org.tabserve.rows.field.RowPlace.MAX_PROBLEMS);
                     place.problems().forEach(p -> assertEquals(place.number(), (long) p.row()));
                     refused.add(place.number());
                 }
@@ -916,7 +916,7 @@ public class RequestParsersFuzzTest {
         }
         long number = 0;
         for (RowChunk chunk : chunks) {
-            for (org.tabserve.rows.RowPlace place : chunk.places()) {
+            for (org.tabserve.rows.field.RowPlace place : chunk.places()) {
                 assertEquals(++number, place.number(), "places in the body's order");
                 assertEquals(place.isScored(), place.problems().isEmpty(), place::toString);
             }

@@ -9,7 +9,7 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.tabserve.rows.FieldProblem;
+import org.tabserve.rows.field.FieldProblem;
 import org.tabserve.serving.explain.ExplanationLimits;
 import org.tabserve.serving.limits.ServingException;
 

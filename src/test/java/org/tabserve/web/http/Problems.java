@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import org.junit.jupiter.api.function.Executable;
-import org.tabserve.rows.RowsException;
+import org.tabserve.rows.field.RowsException;
 
 /**
  * What a caller is answered when a reader refuses its input, for tests of the web layer's readers: a refusal of the

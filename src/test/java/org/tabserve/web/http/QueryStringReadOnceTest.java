@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.tabserve.rows.FieldProblem;
-import org.tabserve.rows.OnError;
+import org.tabserve.rows.field.FieldProblem;
+import org.tabserve.rows.field.OnError;
 
 /**
  * The query parameters of a JSON prediction read from its query string read once ({@code getQueryString()}, which

@@ -16,10 +16,10 @@ import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.junit.jupiter.api.Test;
 import org.tabserve.model.RangeWarning;
-import org.tabserve.rows.ArrowStreams;
-import org.tabserve.rows.OnError;
 import org.tabserve.rows.RowFormat;
 import org.tabserve.rows.RowsFixtures;
+import org.tabserve.rows.arrow.ArrowStreams;
+import org.tabserve.rows.field.OnError;
 
 /** An Arrow body on {@code /invocations} whose number column feeds a text input: taken as text and told once. */
 class ArrowInvocationsTest {

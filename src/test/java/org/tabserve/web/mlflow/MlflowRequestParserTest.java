@@ -14,7 +14,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.tabserve.model.Batch;
 import org.tabserve.model.ModelSignature;
 import org.tabserve.model.OutputKind;
-import org.tabserve.rows.FieldProblem;
+import org.tabserve.rows.field.FieldProblem;
 import org.tabserve.testing.BatchRows;
 import org.tabserve.web.http.HttpProblem;
 import org.tabserve.web.http.Problems;

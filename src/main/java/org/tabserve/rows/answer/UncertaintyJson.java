@@ -1,0 +1,54 @@
+package org.tabserve.rows.answer;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
+import org.tabserve.model.Uncertainty;
+
+/**
+ * Writes how sure an answer is ({@link Uncertainty}) as the fields of its row's JSON object: a regressor's
+ * {@code "interval": {"lower", "upper", "coverage"}} (and {@code "clipped": true} when an end was brought in to the
+ * target range the card saw), a classifier's {@code "prediction_set": [labels]} and
+ * {@code "coverage"}, and, when the card can tell, {@code "novelty": {"p_value", "novel"}}.
+ */
+public final class UncertaintyJson {
+
+    /** The regressor's interval. */
+    public static final String INTERVAL = "interval";
+    /** Within the interval, present (true) when an end was clipped to the card's target range. */
+    public static final String CLIPPED = "clipped";
+    /** The classifier's prediction set. */
+    public static final String PREDICTION_SET = "prediction_set";
+    /** The row's novelty. */
+    public static final String NOVELTY = "novelty";
+
+    private UncertaintyJson() {}
+
+    /** Writes {@code uncertainty}'s fields into the row's object, which is open; nothing for null. */
+    public static void write(JsonGenerator json, Uncertainty uncertainty) throws IOException {
+        if (uncertainty == null) {
+            return;
+        } else if (uncertainty.interval() != null) {
+            json.writeObjectFieldStart(INTERVAL);
+            json.writeNumberField("lower", uncertainty.interval().lower());
+            json.writeNumberField("upper", uncertainty.interval().upper());
+            json.writeNumberField(CoverageField.NAME, uncertainty.coverage());
+            if (uncertainty.interval().clipped()) {
+                json.writeBooleanField(CLIPPED, true);
+            }
+            json.writeEndObject();
+        } else {
+            json.writeArrayFieldStart(PREDICTION_SET);
+            for (String label : uncertainty.predictionSet()) {
+                json.writeString(label);
+            }
+            json.writeEndArray();
+            json.writeNumberField(CoverageField.NAME, uncertainty.coverage());
+        }
+        if (uncertainty.novelty() != null) {
+            json.writeObjectFieldStart(NOVELTY);
+            json.writeNumberField("p_value", uncertainty.novelty().pValue());
+            json.writeBooleanField("novel", uncertainty.novelty().novel());
+            json.writeEndObject();
+        }
+    }
+}

@@ -1,0 +1,162 @@
+package org.tabserve.rows.field;
+
+import com.fasterxml.jackson.core.io.NumberInput;
+import java.math.BigDecimal;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Reads a number that a person or a CSV file wrote as text: plain decimal notation only, so {@code NaN},
+ * {@code Infinity} and hexadecimal forms that {@link Double#parseDouble} would take are refused. Files separated by
+ * semicolons may write a decimal comma instead ({@link #parseDecimalComma}), but nothing that could be misread.
+ */
+public final class NumberText {
+
+    public static final Pattern DECIMAL = Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
+    private static final int MAX_LENGTH = 400;
+
+    private NumberText() {}
+
+    /**
+     * The text a JSON number stands for when it is sent for a text input (pandas writes a column of numbers as numbers
+     * even where the model takes text, as titanic's {@code pclass}): an integer as written, or a plain decimal that is
+     * the shortest form of its double (what Python and Java print for it, {@code 2.5}, {@code 0.1}); empty for a form
+     * whose text is not the number's one spelling, an exponent ({@code 1e5}) or digits beyond a double's
+     * ({@code 0.10000000000000000555}), which would name a category by accident.
+     *
+     * @param literal the number as the JSON text wrote it
+     */
+    public static Optional<String> exactText(String literal) {
+        if (literal.length() > MAX_LENGTH
+                || literal.indexOf('e') >= 0
+                || literal.indexOf('E') >= 0
+                || !isDecimal(literal)) {
+            return Optional.empty();
+        }
+        if (literal.indexOf('.') < 0) {
+            return Optional.of(literal);
+        }
+        double value = Double.parseDouble(literal);
+        return Double.isFinite(value) && new BigDecimal(literal).compareTo(new BigDecimal(Double.toString(value))) == 0
+                ? Optional.of(literal)
+                : Optional.empty();
+    }
+
+    /** @return the finite value, or empty when {@code text} is not a finite decimal number */
+    public static Optional<Double> parse(String text) {
+        String trimmed = text.strip();
+        if (trimmed.length() > MAX_LENGTH || !isDecimal(trimmed)) {
+            return Optional.empty();
+        }
+        // Jackson's bundled FastDoubleParser: the same correctly rounded value as Double.parseDouble, in less time.
+        double value = NumberInput.parseDouble(trimmed, true);
+        return Double.isFinite(value) ? Optional.of(value) : Optional.empty();
+    }
+
+    /**
+     * Whether {@code text} matches {@link #DECIMAL}, checked by hand: the regular expression was a visible cost when
+     * a CSV upload checks every value twice (validate, then predict). NumberTextTest holds the two to the same answers.
+     */
+    public static boolean isDecimal(String text) {
+        int n = text.length();
+        int i = 0;
+        if (i < n && (text.charAt(i) == '+' || text.charAt(i) == '-')) {
+            i++;
+        }
+        int integerDigits = 0;
+        while (i < n && isDigit(text.charAt(i))) {
+            i++;
+            integerDigits++;
+        }
+        int fractionDigits = 0;
+        if (i < n && text.charAt(i) == '.') {
+            i++;
+            while (i < n && isDigit(text.charAt(i))) {
+                i++;
+                fractionDigits++;
+            }
+        }
+        if (integerDigits == 0 && fractionDigits == 0) {
+            return false;
+        }
+        if (i < n && (text.charAt(i) == 'e' || text.charAt(i) == 'E')) {
+            i++;
+            if (i < n && (text.charAt(i) == '+' || text.charAt(i) == '-')) {
+                i++;
+            }
+            int exponentDigits = 0;
+            while (i < n && isDigit(text.charAt(i))) {
+                i++;
+                exponentDigits++;
+            }
+            if (exponentDigits == 0) {
+                return false;
+            }
+        }
+        return i == n;
+    }
+
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
+    }
+
+    /**
+     * Reads a number from a file that writes decimal commas, as European spreadsheets do ({@code 3,6} is 3.6). A
+     * decimal point is taken too ({@code 3.6}), except where it could be a thousands separator ({@code 1.234}: 1234
+     * or 1.234?), and so is anything holding both marks ({@code 1.234,5}) or several commas: such values are
+     * refused ({@link #decimalCommaProblem} says why) rather than read as a number the writer may not have meant.
+     *
+     * @return the finite value, or empty when {@code text} is not one, or not unambiguously one
+     */
+    public static Optional<Double> parseDecimalComma(String text) {
+        String trimmed = text.strip();
+        int comma = trimmed.indexOf(',');
+        if (comma < 0) {
+            return mayGroupThousands(trimmed) ? Optional.empty() : parse(trimmed);
+        }
+        if (trimmed.indexOf(',', comma + 1) >= 0 || trimmed.indexOf('.') >= 0) {
+            return Optional.empty();
+        }
+        return parse(trimmed.replace(',', '.'));
+    }
+
+    /**
+     * Whether a '.' in {@code text} may separate groups of thousands: 1 to 3 digits not starting with 0 (0.125 is
+     * never 125), then groups of 3 and nothing else.
+     */
+    public static boolean mayGroupThousands(String text) {
+        return THOUSANDS.matcher(text).matches();
+    }
+
+    private static final Pattern THOUSANDS = Pattern.compile("[+-]?[1-9]\\d{0,2}(\\.\\d{3})+");
+
+    /** @return why {@link #parseDecimalComma} refused {@code text} */
+    public static String decimalCommaProblem(String field, String text) {
+        String trimmed = text.strip();
+        String shown = trimmed.length() > 40 ? trimmed.substring(0, 40) + "…" : trimmed;
+        if (trimmed.indexOf(',') >= 0 && trimmed.indexOf('.') >= 0) {
+            return "'" + field + "' is '" + shown + "', with both '.' and ','; this file uses decimal commas, so write "
+                    + "numbers without a thousands separator (e.g. 1234,5)";
+        }
+        if (trimmed.indexOf(',') != trimmed.lastIndexOf(',')) {
+            return "'" + field + "' is '" + shown + "', with more than one ','; write one decimal comma and no "
+                    + "thousands separator (e.g. 1234,5)";
+        }
+        if (mayGroupThousands(trimmed)) {
+            boolean oneDot = trimmed.indexOf('.') == trimmed.lastIndexOf('.');
+            return "'" + field + "' is '" + shown + "' in a semicolon-separated file, where '.' may separate "
+                    + "thousands: write " + trimmed.replace(".", "") + " if that is meant"
+                    + (oneDot ? ", or " + trimmed.replace('.', ',') + " for a decimal" : "");
+        }
+        return problem(field, text);
+    }
+
+    /** @return why {@code text} was refused, quoting (a bounded part of) it */
+    public static String problem(String field, String text) {
+        String shown = text.length() > 40 ? text.substring(0, 40) + "…" : text;
+        if (text.isBlank()) {
+            return "'" + field + "' is empty; a number is required";
+        }
+        return "'" + field + "' must be a finite decimal number, got '" + shown + "'";
+    }
+}

@@ -1,0 +1,7 @@
+/**
+ * JSON rows in: the JSON routes' bodies ({@link org.tabserve.rows.json.JsonRowsParser}, with pandas' split orientation
+ * and the body shapes), their cells and the rows read so far ({@link org.tabserve.rows.json.RowsRead}, which MLflow's
+ * and the request parameters' readers fill too), and JSON Lines files. It stands on the floors below
+ * ({@code rows.read}, {@code rows.answer}, {@code rows.field}).
+ */
+package org.tabserve.rows.json;

@@ -1,0 +1,185 @@
+package org.tabserve.rows.read;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.tabserve.model.Batch;
+import org.tabserve.model.BatchScoring;
+import org.tabserve.model.Feature;
+import org.tabserve.model.FieldError;
+import org.tabserve.model.ModelSignature;
+import org.tabserve.model.ScoredRows;
+import org.tabserve.model.ValueType;
+import org.tabserve.rows.field.NumberText;
+
+/**
+ * Scores rows of typed cells for an engine that embeds the model core (spark/), as {@code ?on_error=row} scores a
+ * request's rows: each cell is taken as the JSON routes take the value of its type ({@link
+ * org.tabserve.rows.json.JsonCells#read}), the rows
+ * the model refuses are left out with their errors, and the others are scored by the caller's {@link BatchScoring}.
+ *
+ * <p>A cell is {@code null} (missing), a {@link Number}, a {@link String} or a {@link Boolean}: a float or double NaN is
+ * a missing value, as {@code NaN} in JSON is; a number for a text input is its exact text
+ * ({@link NumberText#exactText}); any other kind of value is an error naming its type.
+ */
+public final class CellRows {
+
+    /**
+     * The rows as scored.
+     *
+     * @param scored the kept rows' answers, in order
+     * @param kept   for each row given, its index in {@code scored}, or -1 when it was left out
+     * @param errors for each row given, its errors (empty for a kept row)
+     */
+    public record Scored(ScoredRows scored, int[] kept, List<List<FieldError>> errors) {}
+
+    private CellRows() {}
+
+    /**
+     * @param rows one array per row, in {@link ModelSignature#features()} order; cells are replaced by the model's
+     *             reading of them
+     */
+    public static Scored score(BatchScoring scoring, List<Object[]> rows) {
+        ModelSignature signature = scoring.model().signature();
+        List<Feature> features = signature.features();
+        List<List<FieldError>> errors = new ArrayList<>(rows.size());
+        boolean[] faulty = new boolean[rows.size()];
+        List<Set<String>> told = new ArrayList<>(rows.size());
+        for (int r = 0; r < rows.size(); r++) {
+            List<FieldError> rowErrors = new ArrayList<>(0);
+            Set<String> named = null;
+            Object[] cells = rows.get(r);
+            for (int f = 0; f < Math.min(cells.length, features.size()); f++) {
+                Object cell = cells[f];
+                Feature feature = features.get(f);
+                String problem = problem(feature, cell);
+                if (problem != null) {
+                    rowErrors.add(new FieldError(r, feature.name(), problem));
+                    faulty[r] = true;
+                    named = named == null ? new HashSet<>() : named;
+                    named.add(feature.name());
+                    cells[f] = null; // checked as missing, so that the row's other cells are checked too
+                } else {
+                    cells[f] = cell(feature, cell);
+                }
+            }
+            errors.add(rowErrors);
+            told.add(named);
+        }
+        // Every row is checked, a faulty one too: each of its bad cells is named (issue 61: a row whose three cells
+        // were of no JSON type left out its fourth, a boolean for a number), each once.
+        GoodRows.Checked checked = GoodRows.check(
+                rows,
+                faulty,
+                true,
+                some -> Batch.of(signature, some),
+                GoodRows.untold(
+                        told,
+                        (candidate, error) ->
+                                errors.get(candidate).add(new FieldError(candidate, error.field(), error.message()))));
+        int[] kept = new int[rows.size()];
+        Arrays.fill(kept, -1);
+        for (int i = 0; i < checked.kept().length; i++) {
+            kept[checked.kept()[i]] = i;
+        }
+        ScoredRows scored = checked.batch() == null ? ScoredRows.NONE : scoring.score(checked.batch());
+        return new Scored(scored, kept, errors);
+    }
+
+    /** What is wrong with a cell before the model's check, or null: only a value of no JSON type. */
+    private static String problem(Feature feature, Object cell) {
+        if (cell == null || cell instanceof String || cell instanceof Boolean) {
+            return null;
+        }
+        if (cell instanceof Number number) {
+            if (feature.type() == ValueType.STRING && !isNaN(number) && text(number) == null) {
+                return "'" + feature.name() + "' is a text input and the number " + number + " has no one text form"
+                        + " (a number is taken as text when written as an integer or a plain decimal, e.g. 3 or 2.5);"
+                        + " send it as a string";
+            }
+            return null;
+        }
+        return "'" + feature.name() + "' must be a number, a string, a boolean or missing, got " + kind(cell);
+    }
+
+    /** The kinds of value a column of another type gives, by the simple names of the types they are. */
+    private static final Set<String> LISTS = Set.of("Iterable", "Collection", "List", "Seq", "Set", "IterableOnce");
+
+    /**
+     * What a value of no JSON type is, in the words of the column it comes from (an array column, a map, a struct,
+     * binary data, a date), never a class's name alone: Spark hands an array column's cell over as Scala's
+     * {@code ArraySeq$ofRef}, whose simple name read "got a ofRef" (issue 61). Scala's and Spark's types are known
+     * by the names of the interfaces they implement, as this package does not depend on them.
+     */
+    static String kind(Object cell) {
+        if (cell instanceof byte[]) {
+            return "binary data (bytes)";
+        }
+        if (cell instanceof java.time.LocalDate) {
+            return "a date";
+        }
+        if (cell instanceof java.util.Date || cell instanceof java.time.temporal.TemporalAccessor) {
+            return "a date or time";
+        }
+        Set<String> types = new HashSet<>();
+        for (Class<?> type = cell.getClass(); type != null; type = type.getSuperclass()) {
+            interfaces(type, types);
+        }
+        // A map first: Scala's maps are iterables of pairs too.
+        if (types.contains("Map")) {
+            return "a map";
+        }
+        if (types.contains("Row")) {
+            return "a struct (a row of named fields)";
+        }
+        if (cell.getClass().isArray() || types.stream().anyMatch(LISTS::contains)) {
+            return "an array (a list of values)";
+        }
+        return "a value of another kind (" + cell.getClass().getName() + ")";
+    }
+
+    /** Adds the simple names of the interfaces {@code type} implements, and theirs, to {@code names}. */
+    private static void interfaces(Class<?> type, Set<String> names) {
+        for (Class<?> implemented : type.getInterfaces()) {
+            if (names.add(implemented.getSimpleName())) {
+                interfaces(implemented, names);
+            }
+        }
+    }
+
+    /** The cell as the model's check takes it (a cell {@link #problem} found nothing wrong with). */
+    private static Object cell(Feature feature, Object cell) {
+        if (cell instanceof Number number) {
+            if (isNaN(number)) {
+                return null;
+            }
+            if (feature.type() == ValueType.STRING) {
+                return text(number);
+            }
+            return number instanceof Float f ? (Object) floatAsDouble(f) : number;
+        }
+        return cell;
+    }
+
+    /**
+     * @return a float as the double of its shortest text ({@code 0.1f} as {@code 0.1}, not {@code 0.100000001...}):
+     *         the value a typed cell of a float column becomes, which every engine embedding the core must give alike
+     */
+    public static double floatAsDouble(float value) {
+        return Double.parseDouble(Float.toString(value));
+    }
+
+    private static boolean isNaN(Number number) {
+        return (number instanceof Double || number instanceof Float) && Double.isNaN(number.doubleValue());
+    }
+
+    /** A number's exact text for a text input, or null when it has none ({@link NumberText#exactText}). */
+    private static String text(Number number) {
+        String literal = number instanceof Float f
+                ? Float.toString(f)
+                : number instanceof Double d ? Double.toString(d) : number.toString();
+        return NumberText.exactText(literal).orElse(null);
+    }
+}

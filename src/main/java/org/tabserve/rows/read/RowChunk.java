@@ -1,0 +1,68 @@
+package org.tabserve.rows.read;
+
+import java.util.List;
+import org.tabserve.model.Batch;
+import org.tabserve.model.ModelCard;
+import org.tabserve.model.RangeWarning;
+import org.tabserve.rows.answer.PredictionJson;
+import org.tabserve.rows.field.OnError;
+import org.tabserve.rows.field.RowPlace;
+import org.tabserve.rows.field.RowWarnings;
+
+/**
+ * One chunk of checked rows, ready for the model, as every {@link RowsReader} hands them on whatever the format it
+ * read, so that scoring ({@link org.tabserve.rows.write.ChunkScorer}) and the answers' writers need not know the
+ * format.
+ *
+ * @param columns the input's columns, in their order (a CSV's header, a JSON Lines file's first object's keys)
+ * @param records the rows' cells as the input wrote them, one per column, for echoing input columns (empty when the
+ *                caller asked for none)
+ * @param batch   the rows, checked against the model's signature (with {@link OnError#ROW}: the good rows only,
+ *                possibly none)
+ * @param numbers the rows as read, in the model's feature order, on the numbers-only path; otherwise null
+ * @param cells   the rows as read, in the model's feature order, on the typed path; otherwise null
+ * @param places  with {@link OnError#ROW}: every row of the chunk in input order, each at its row of the batch or
+ *                refused with its problems; null when a bad row refuses the input ({@link OnError#REJECT})
+ */
+public record RowChunk(
+        List<String> columns,
+        List<List<String>> records,
+        Batch batch,
+        double[][] numbers,
+        List<Object[]> cells,
+        List<RowPlace> places) {
+
+    /** @return the rows of the batch (with {@link OnError#ROW}, the good rows only) */
+    public int size() {
+        return batch.size();
+    }
+
+    /** @return every row of the chunk, good or bad */
+    public int rowCount() {
+        return places == null ? batch.size() : places.size();
+    }
+
+    /**
+     * @return the cell of an echoed row (records were asked for) in the named column, as the input wrote it, or
+     *         null when the input has no such column
+     */
+    public String cell(int row, String column) {
+        int at = columns.indexOf(column);
+        return at < 0 ? null : records.get(row).get(at);
+    }
+
+    /**
+     * The range and unknown-category warnings of a row, from the values as read (not as the model's floats hold
+     * them, which would warn about values at the very ends of the training range).
+     */
+    public List<RangeWarning> warnings(ModelCard card, int row) {
+        return numbers != null
+                ? RowWarnings.warnings(card, batch, row, numbers[row])
+                : RowWarnings.warnings(card, batch, row, cells.get(row));
+    }
+
+    /** {@link #warnings(ModelCard, int)} with the card's ranges looked up once per answer. */
+    public List<RangeWarning> warnings(PredictionJson.Rows rows, int row) {
+        return numbers != null ? rows.warnings(batch, row, numbers[row]) : rows.warnings(batch, row, cells.get(row));
+    }
+}

@@ -1,0 +1,9 @@
+/**
+ * Rows in, whatever their format: the contract ({@link org.tabserve.rows.read.RowsReader}), the one pass every
+ * format's rows go through ({@code RowPass}: cells read by type, problems by row and field, the row limit) handing
+ * on {@link org.tabserve.rows.read.RowChunk}s, and CSV's reader on it: the pass splits plain lines with the CSV
+ * tokenizer and every reader names its columns and bounds its rows with the CSV header's and row limits' classes, so
+ * they live here. Also a row's heap ({@code RowFootprint}) and typed cells scored for spark/ ({@code CellRows}). It
+ * stands on {@code rows.field} and {@code rows.answer} (a chunk's warnings are the answer's).
+ */
+package org.tabserve.rows.read;

@@ -1,0 +1,60 @@
+package org.tabserve.rows.write;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.tabserve.model.BatchScoring;
+import org.tabserve.model.Prediction;
+import org.tabserve.model.Uncertainty;
+import org.tabserve.rows.field.OnError;
+
+/**
+ * The answer to a body of rows as a table of {@link CsvAnswer}'s answer columns alone (no input columns), one row per
+ * row sent, in order: for {@code /invocations} answered in a table format (Arrow), where MLflow's JSON answer has
+ * no input columns either. With {@link OnError#ROW}, a last column {@value CsvAnswer#ERROR_COLUMN}.
+ */
+public final class AnswerTable {
+
+    private AnswerTable() {}
+
+    /**
+     * Writes the table to {@code out} and closes it.
+     *
+     * @param answers       each row's prediction, null for a row refused in its place
+     * @param uncertainties each row's uncertainty (null for a refused row), or null when none was asked for
+     * @param errors        each row's problems as text (empty for a scored row), or null when a bad row refuses the
+     *                      body ({@link OnError#REJECT})
+     */
+    public static void write(
+            RowsWriter out,
+            BatchScoring scoring,
+            List<Prediction> answers,
+            List<Uncertainty> uncertainties,
+            List<String> errors)
+            throws IOException {
+        try (out) {
+            List<String> columns = new ArrayList<>(CsvAnswer.answerColumns(scoring));
+            int answerColumns = columns.size();
+            if (errors != null) {
+                columns.add(CsvAnswer.ERROR_COLUMN);
+            }
+            out.columns(columns);
+            List<Object> row = new ArrayList<>();
+            for (int i = 0; i < answers.size(); i++) {
+                row.clear();
+                if (answers.get(i) == null) {
+                    for (int c = 0; c < answerColumns; c++) {
+                        row.add("");
+                    }
+                } else {
+                    CsvAnswer.answer(row, answers.get(i));
+                    CsvAnswer.covered(row, uncertainties, i);
+                }
+                if (errors != null) {
+                    row.add(errors.get(i));
+                }
+                out.row(List.of(), row);
+            }
+        }
+    }
+}

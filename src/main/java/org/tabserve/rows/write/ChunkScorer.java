@@ -1,0 +1,315 @@
+package org.tabserve.rows.write;
+
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.tabserve.model.BatchScoring;
+import org.tabserve.model.Prediction;
+import org.tabserve.model.ScoredRows;
+import org.tabserve.rows.field.OnError;
+import org.tabserve.rows.read.RowChunk;
+import org.tabserve.rows.read.RowsReader;
+
+/**
+ * Scores the chunks of an upload of rows (any format) on every core while the request thread goes on parsing and
+ * writing: each chunk is one model call on a small pool, at most {@code threads} chunks are in flight, and the
+ * results are handed to the sink strictly in upload order on the request thread. One model call per chunk took one core; the SVM's kernel
+ * dominates, so a 2-core machine scores twice as fast with two chunks at once (ORT allows concurrent runs on one
+ * session). The pool belongs to the servlet and is shut down with it.
+ */
+public final class ChunkScorer implements AutoCloseable {
+
+    /** Receives each chunk with its predictions, in upload order, on the request thread. */
+    public interface Sink {
+        void accept(RowChunk chunk, ScoredRows scored) throws IOException;
+    }
+
+    /**
+     * A sink with work on a chunk's predictions that does not need the request thread (writing its numbers as text,
+     * say): while a chunk is handed to {@link #accept(RowChunk, List, Object)}, the pool prepares the next
+     * {@link #ahead()} chunks already scored, so the request thread, which alone writes the answer, does less. A chunk
+     * that was not prepared in time is prepared on the request thread at its turn; either way each chunk is prepared
+     * once and handed on in upload order. What a prepared chunk holds is the sink's to count: at most
+     * {@link #ahead()} + 1 chunks are prepared and not yet handed on at a time.
+     *
+     * @param <T> what a chunk's preparation makes
+     */
+    public interface Preparing<T> extends Sink {
+        /** Runs on a scoring thread or, for a chunk not prepared ahead, on the request thread. */
+        T prepare(RowChunk chunk, List<Prediction> predictions);
+
+        /** Receives each chunk as scored and its preparation, in upload order, on the request thread. */
+        void accept(RowChunk chunk, ScoredRows scored, T prepared) throws IOException;
+
+        /** @return how many chunks after the one being handed on the pool may prepare at once (0: none ahead) */
+        int ahead();
+
+        @Override
+        default void accept(RowChunk chunk, ScoredRows scored) throws IOException {
+            accept(chunk, scored, prepare(chunk, scored.predictions()));
+        }
+    }
+
+    private final ExecutorService pool;
+    private final int inFlight;
+
+    public ChunkScorer(int threads) {
+        AtomicInteger count = new AtomicInteger();
+        // A larger stack than the default 1 MB: ONNX Runtime 1.29 overflowed a default-sized stack in some processes.
+        this.pool = Executors.newFixedThreadPool(threads, task -> {
+            Thread thread = new Thread(null, task, "tabserve-score-" + count.incrementAndGet(), 8L << 20);
+            thread.setDaemon(true);
+            return thread;
+        });
+        this.inFlight = threads;
+    }
+
+    /** @return how many chunks a run keeps in the model at once (besides the one being parsed and the one written) */
+    public int inFlight() {
+        return inFlight;
+    }
+
+    /** A pipeline for one upload: pass it to {@link RowsReader#forEachChunk}, then call {@link Run#finish()}. */
+    public Run start(BatchScoring scoring, Sink sink) {
+        return new Run(scoring, sink, true);
+    }
+
+    /** Like {@link #start}, but every chunk is scored on the request thread itself, one after the other. */
+    public Run startInline(BatchScoring scoring, Sink sink) {
+        return new Run(scoring, sink, false);
+    }
+
+    public final class Run implements RowsReader.ChunkHandler {
+
+        /**
+         * One chunk's model call on the pool. Whoever claims it first decides its fate: the pool thread runs it, or
+         * {@link #cancel()} drops it before it starts; a call already running is waited for, never abandoned.
+         */
+        private final class Pending {
+            private final RowChunk chunk;
+            private final AtomicBoolean claimed = new AtomicBoolean();
+            private final CountDownLatch done = new CountDownLatch(1);
+            private final Future<List<Prediction>> predictions;
+
+            Pending(RowChunk chunk) {
+                this.chunk = chunk;
+                this.predictions = pool.submit(this::score);
+            }
+
+            /** Whether the chunk's preparation ({@link Preparing}) has been taken on, and its outcome once done. */
+            private final AtomicBoolean preparing = new AtomicBoolean();
+
+            private final CountDownLatch prepared = new CountDownLatch(1);
+            private volatile boolean preparedAhead;
+            private Object preparation;
+            private Throwable preparationFailure;
+
+            private List<Prediction> score() {
+                if (!claimed.compareAndSet(false, true)) {
+                    return null; // cancelled before it started
+                }
+                try {
+                    return predict(scoring, chunk);
+                } finally {
+                    done.countDown();
+                }
+            }
+
+            /** Has the pool prepare this chunk, once it is scored and if no one has taken it on. */
+            void prepareAhead(Preparing<?> preparing) {
+                if (preparedAhead || !predictions.isDone() || predictions.isCancelled()) {
+                    return;
+                }
+                preparedAhead = true;
+                try {
+                    pool.execute(() -> {
+                        if (this.preparing.compareAndSet(false, true)) {
+                            prepareNow(preparing);
+                        }
+                    });
+                } catch (java.util.concurrent.RejectedExecutionException e) {
+                    // the pool is stopping with the app: the request thread prepares the chunk at its turn
+                }
+            }
+
+            /** The chunk's preparation: made here unless the pool has taken it on, then waited for. */
+            <T> T preparation(Preparing<T> sink, List<Prediction> scored) {
+                if (preparing.compareAndSet(false, true)) {
+                    return sink.prepare(chunk, scored);
+                }
+                boolean interrupted = false;
+                while (true) {
+                    try {
+                        prepared.await();
+                        break;
+                    } catch (InterruptedException e) {
+                        interrupted = true; // the preparation is short and touches no model: wait for it
+                    }
+                }
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+                if (preparationFailure instanceof RuntimeException runtime) {
+                    throw runtime;
+                }
+                if (preparationFailure instanceof Error error) {
+                    throw error;
+                }
+                @SuppressWarnings("unchecked")
+                T made = (T) preparation;
+                return made;
+            }
+
+            private void prepareNow(Preparing<?> sink) {
+                try {
+                    preparation = sink.prepare(chunk, predictions.get());
+                } catch (RuntimeException | Error e) {
+                    preparationFailure = e;
+                } catch (Exception e) {
+                    preparationFailure = new IllegalStateException(e);
+                } finally {
+                    prepared.countDown();
+                }
+            }
+
+            /** Drops the call if it has not started, otherwise waits until it has returned. */
+            void cancelAndWait() {
+                if (claimed.compareAndSet(false, true)) {
+                    predictions.cancel(false);
+                    return;
+                }
+                boolean interrupted = false;
+                while (true) {
+                    try {
+                        done.await();
+                        break;
+                    } catch (InterruptedException e) {
+                        interrupted = true; // still wait: the chunk's model call must be over before we return
+                    }
+                }
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+
+        /** Scores each chunk on the pool, and does what is owed for it (the server's counts) in upload order. */
+        private final BatchScoring scoring;
+
+        private final Sink sink;
+        private final ArrayDeque<Pending> pending = new ArrayDeque<>();
+        private final boolean parallel;
+
+        private Run(BatchScoring scoring, Sink sink, boolean parallel) {
+            this.scoring = scoring;
+            this.sink = sink;
+            this.parallel = parallel;
+        }
+
+        @Override
+        public void accept(RowChunk chunk) throws IOException {
+            if (!parallel) {
+                sink.accept(chunk, answered(scoring, chunk, predict(scoring, chunk)));
+                return;
+            }
+            pending.add(new Pending(chunk));
+            while (pending.size() > inFlight) {
+                writeFirst();
+            }
+        }
+
+        /**
+         * Starts scoring a chunk on the pool and hands nothing to the sink before {@link #finish()}, with no bound on
+         * how many chunks wait: scoring goes on while an upload is still being checked, and nothing is answered unless
+         * it passes. The caller bounds the rows it hands on this way.
+         */
+        public void ahead(RowChunk chunk) {
+            pending.add(new Pending(chunk));
+        }
+
+        /** Hands every remaining chunk to the sink; on failure the chunks not yet scored are cancelled. */
+        public void finish() throws IOException {
+            while (!pending.isEmpty()) {
+                writeFirst();
+            }
+        }
+
+        /**
+         * Cancels what is still in flight (after a failure of the request): chunks not yet started never start, and
+         * this returns only once the chunks already inside the model have returned, so that the request may then let
+         * go of its model (and a swapped-out model be closed) with no scoring thread still running it.
+         */
+        public void cancel() {
+            for (Pending p : pending) {
+                p.cancelAndWait();
+            }
+            pending.clear();
+        }
+
+        private void writeFirst() throws IOException {
+            Pending first = pending.poll();
+            List<Prediction> predictions;
+            try {
+                predictions = first.predictions.get();
+            } catch (InterruptedException e) {
+                first.cancelAndWait(); // keeps the interrupt flag set for the caller
+                Thread.currentThread().interrupt();
+                cancel();
+                throw new IOException("interrupted while scoring the upload", e);
+            } catch (ExecutionException e) {
+                cancel();
+                if (e.getCause() instanceof RuntimeException runtime) {
+                    throw runtime;
+                }
+                if (e.getCause() instanceof Error error) {
+                    throw error;
+                }
+                throw new IllegalStateException(e.getCause());
+            } catch (CancellationException e) {
+                cancel();
+                throw e;
+            }
+            ScoredRows scored = answered(scoring, first.chunk, predictions);
+            if (sink instanceof Preparing<?> preparing) {
+                handOn(preparing, first, scored);
+                return;
+            }
+            sink.accept(first.chunk, scored);
+        }
+
+        /** Hands a chunk to a preparing sink, having the pool prepare the next ones meanwhile. */
+        private <T> void handOn(Preparing<T> preparing, Pending first, ScoredRows scored) throws IOException {
+            int ahead = preparing.ahead();
+            for (Pending next : pending) {
+                if (ahead-- <= 0) {
+                    break;
+                }
+                next.prepareAhead(preparing);
+            }
+            preparing.accept(first.chunk, scored, first.preparation(preparing, scored.predictions()));
+        }
+    }
+
+    /** Does what is owed for a chunk's predictions; a chunk of bad rows alone made none and has no batch. */
+    private static ScoredRows answered(BatchScoring scoring, RowChunk chunk, List<Prediction> predictions) {
+        return chunk.size() == 0 ? ScoredRows.NONE : scoring.answered(chunk.batch(), predictions);
+    }
+
+    /** A chunk's predictions; a chunk of bad rows alone ({@link OnError#ROW}) has none, and no model call. */
+    private static List<Prediction> predict(BatchScoring scoring, RowChunk chunk) {
+        return chunk.size() == 0 ? List.of() : scoring.predict(chunk.batch());
+    }
+
+    @Override
+    public void close() {
+        pool.shutdownNow();
+    }
+}

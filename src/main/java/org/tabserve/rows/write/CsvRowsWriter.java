@@ -1,0 +1,74 @@
+package org.tabserve.rows.write;
+
+import java.io.IOException;
+import java.io.Writer;
+import java.util.List;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.QuoteMode;
+import org.tabserve.rows.field.NumberText;
+
+/**
+ * The CSV's {@link RowsWriter}: one record a row, comma-separated, lines ended by {@code \n}. Text that a spreadsheet
+ * would run as a formula is written as text ({@link #isFormula}).
+ */
+public final class CsvRowsWriter implements RowsWriter {
+
+    private static final CSVFormat FORMAT =
+            CSVFormat.DEFAULT.builder().setRecordSeparator("\n").get();
+    /** For a cell escaped as a formula's text: quoted whatever it holds, as OWASP's advice on CSV injection has it. */
+    private static final CSVFormat QUOTED =
+            FORMAT.builder().setQuoteMode(QuoteMode.ALL).get();
+
+    private final Writer csv;
+
+    public CsvRowsWriter(Writer csv) {
+        this.csv = csv;
+    }
+
+    @Override
+    public void columns(List<String> names) throws IOException {
+        print(names, true);
+        FORMAT.println(csv);
+    }
+
+    @Override
+    public void row(List<String> input, List<?> answer) throws IOException {
+        print(input, true);
+        print(answer, input.isEmpty());
+        FORMAT.println(csv);
+    }
+
+    @Override
+    public void close() throws IOException {
+        csv.close();
+    }
+
+    /** Writes cells of one record, its text cells that a spreadsheet would run as a formula escaped. */
+    private void print(List<?> values, boolean first) throws IOException {
+        for (int i = 0; i < values.size(); i++) {
+            Object value = values.get(i);
+            if (value instanceof String text && isFormula(text)) {
+                QUOTED.print("'" + text, csv, first && i == 0);
+            } else {
+                FORMAT.print(value, csv, first && i == 0);
+            }
+        }
+    }
+
+    /**
+     * Whether a spreadsheet opening the answer would take this text cell for a formula (CSV injection: an input
+     * column, a label or a column name sent as {@code =HYPERLINK(...)} runs when the file is opened): it starts with
+     * {@code = + - @}, a tab or a carriage return and is not a number ({@code -1.5} and {@code +2e3} stay numbers;
+     * {@code -1,5} too, a decimal comma from a semicolon-separated upload).
+     */
+    static boolean isFormula(String text) {
+        if (text.isEmpty()) {
+            return false;
+        }
+        char first = text.charAt(0);
+        if (first != '=' && first != '+' && first != '-' && first != '@' && first != '\t' && first != '\r') {
+            return false;
+        }
+        return !NumberText.isDecimal(text) && !NumberText.isDecimal(text.replace(',', '.'));
+    }
+}

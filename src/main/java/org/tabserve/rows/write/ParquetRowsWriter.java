@@ -1,0 +1,207 @@
+package org.tabserve.rows.write;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.List;
+import java.util.Set;
+import org.apache.parquet.conf.PlainParquetConfiguration;
+import org.apache.parquet.example.data.Group;
+import org.apache.parquet.example.data.simple.SimpleGroup;
+import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.hadoop.example.ExampleParquetWriter;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.io.OutputFile;
+import org.apache.parquet.io.PositionOutputStream;
+import org.apache.parquet.schema.LogicalTypeAnnotation;
+import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
+import org.apache.parquet.schema.Types;
+import org.tabserve.rows.answer.UncertaintyJson;
+import org.tabserve.rows.arrow.ArrowRecord;
+import org.tabserve.rows.field.NumberText;
+import org.tabserve.rows.parquet.ParquetCodecs;
+
+/**
+ * Parquet's {@link RowsWriter}: the answer table as one Snappy-compressed file of row groups of at most
+ * {@link #ROW_GROUP_BYTES}, written through parquet-java without Hadoop. The input's columns keep a typed input's
+ * types ({@link ArrowRecord}: float, double, whole number, boolean; other columns and a text format's cells as
+ * strings); the answer's label, prediction set, novelty flag and error are strings, its numbers doubles, and an
+ * empty cell (a bad row's) is null.
+ */
+public final class ParquetRowsWriter implements RowsWriter {
+
+    /** The answer's columns that hold text; every other answer column holds numbers. */
+    private static final Set<String> TEXT_ANSWERS =
+            Set.of("label", UncertaintyJson.PREDICTION_SET, "novel", CsvAnswer.ERROR_COLUMN);
+
+    /** The rows parquet-java buffers before it writes them as a row group (its default, 128 MB, is the heap). */
+    public static final long ROW_GROUP_BYTES = 8L << 20;
+
+    private final OutputStream out;
+    private List<String> names;
+    private MessageType schema;
+    private ArrowRecord.Kind[] kinds;
+    private ParquetWriter<Group> writer;
+
+    public ParquetRowsWriter(OutputStream out) {
+        this.out = out;
+    }
+
+    @Override
+    public void columns(List<String> names) {
+        this.names = List.copyOf(names);
+    }
+
+    @Override
+    public void row(List<String> input, List<?> answer) throws IOException {
+        if (writer == null) {
+            start(input);
+        }
+        Group row = new SimpleGroup(schema);
+        ArrowRecord typed = input instanceof ArrowRecord record ? record : null;
+        int column = 0;
+        for (int i = 0; i < input.size(); i++) {
+            set(row, column++, typed != null ? typed.value(i) : input.get(i));
+        }
+        for (Object cell : answer) {
+            set(row, column++, cell);
+        }
+        writer.write(row);
+    }
+
+    /**
+     * Sets a cell by its column's type: a value as it is, text read as that type (a bad row's echoed cells are
+     * text); null, empty text, NaN or text that is no such value left unset (null).
+     */
+    private void set(Group row, int column, Object cell) {
+        String text = cell instanceof String string ? string : null;
+        if (cell == null || "".equals(text)) {
+            return;
+        }
+        switch (kinds[column]) {
+            case UTF8 -> row.add(column, cell.toString());
+            case BOOL -> {
+                Boolean value = cell instanceof Boolean b
+                        ? b
+                        : "true".equals(text) ? Boolean.TRUE : "false".equals(text) ? Boolean.FALSE : null;
+                if (value != null) {
+                    row.add(column, value);
+                }
+            }
+            default -> {
+                Number number =
+                        cell instanceof Number n ? n : NumberText.parse(text).orElse(null);
+                if (number == null) {
+                    return;
+                }
+                switch (kinds[column]) {
+                    case FLOAT32 -> row.add(column, number.floatValue());
+                    case FLOAT64 -> row.add(column, number.doubleValue());
+                    default -> row.add(column, number.longValue());
+                }
+            }
+        }
+    }
+
+    /** Starts the file: the input's columns typed as a typed input's were (else strings), then the answer's. */
+    private void start(List<String> input) throws IOException {
+        kinds = new ArrowRecord.Kind[names.size()];
+        Types.MessageTypeBuilder message = Types.buildMessage();
+        for (int i = 0; i < names.size(); i++) {
+            if (i < input.size()) {
+                kinds[i] = input instanceof ArrowRecord record ? record.kind(i) : ArrowRecord.Kind.UTF8;
+            } else {
+                kinds[i] = TEXT_ANSWERS.contains(names.get(i)) ? ArrowRecord.Kind.UTF8 : ArrowRecord.Kind.FLOAT64;
+            }
+            switch (kinds[i]) {
+                case FLOAT32 -> message.optional(PrimitiveTypeName.FLOAT).named(names.get(i));
+                case FLOAT64 -> message.optional(PrimitiveTypeName.DOUBLE).named(names.get(i));
+                case INT64 -> message.optional(PrimitiveTypeName.INT64).named(names.get(i));
+                case BOOL -> message.optional(PrimitiveTypeName.BOOLEAN).named(names.get(i));
+                case UTF8 ->
+                    message.optional(PrimitiveTypeName.BINARY)
+                            .as(LogicalTypeAnnotation.stringType())
+                            .named(names.get(i));
+            }
+        }
+        schema = message.named("answer");
+        writer = ExampleParquetWriter.builder(new StreamFile(out))
+                .withConf(new PlainParquetConfiguration())
+                .withType(schema)
+                .withCodecFactory(new ParquetCodecs())
+                .withCompressionCodec(CompressionCodecName.SNAPPY)
+                .withRowGroupSize(ROW_GROUP_BYTES)
+                .build();
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            if (writer == null) {
+                start(List.of()); // no row: the answer's columns alone
+            }
+            writer.close();
+            out.flush();
+        } finally {
+            out.close();
+        }
+    }
+
+    /** The output stream as the file parquet-java writes, from its start. */
+    private static final class StreamFile implements OutputFile {
+        private final OutputStream out;
+
+        StreamFile(OutputStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public PositionOutputStream create(long blockSizeHint) {
+            return new PositionOutputStream() {
+                private long position;
+
+                @Override
+                public long getPos() {
+                    return position;
+                }
+
+                @Override
+                public void write(int b) throws IOException {
+                    out.write(b);
+                    position++;
+                }
+
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                    out.write(b, off, len);
+                    position += len;
+                }
+
+                @Override
+                public void flush() throws IOException {
+                    out.flush();
+                }
+
+                @Override
+                public void close() throws IOException {
+                    out.flush(); // the writer's own close closes the stream
+                }
+            };
+        }
+
+        @Override
+        public PositionOutputStream createOrOverwrite(long blockSizeHint) {
+            return create(blockSizeHint);
+        }
+
+        @Override
+        public boolean supportsBlockSize() {
+            return false;
+        }
+
+        @Override
+        public long defaultBlockSize() {
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,139 @@
+package org.tabserve.rows.read;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.tabserve.cli.ConformalCards;
+import org.tabserve.model.BatchScoring;
+import org.tabserve.model.FieldError;
+import org.tabserve.model.Model;
+import org.tabserve.model.RowUncertainty;
+import org.tabserve.model.onnx.OnnxModelLoader;
+
+/**
+ * Rows of typed cells (what spark/ hands the core) scored as {@code ?on_error=row} scores a request's: a number for a
+ * text input is its text, NaN is missing, and a bad row is left out with its errors while the others are answered;
+ * a value of no JSON type is named in the words of its column (an array, a map, a date), never by a class's name
+ * alone, and every bad cell of a row is named, whatever else is wrong with it.
+ */
+class CellRowsTest {
+
+    private static final Path FIXTURES = Path.of("src/test/resources/org/tabserve/fixtures");
+
+    private static List<Object[]> rows(Object[]... rows) {
+        return new ArrayList<>(List.of(rows));
+    }
+
+    @Test
+    void takesANumberForATextInputAsItsTextAndLeavesBadRowsOutWithTheirErrors() throws Exception {
+        try (Model model = OnnxModelLoader.load(FIXTURES.resolve("penguins/kg-as-text.onnx"))) {
+            BatchScoring scoring = BatchScoring.offline(model);
+            CellRows.Scored asText = CellRows.score(
+                    scoring, rows(new Object[] {"Torgersen", "3", 181.0}, new Object[] {"Biscoe", "5", 217.0}));
+            CellRows.Scored numbers = CellRows.score(
+                    scoring,
+                    rows(
+                            new Object[] {"Torgersen", 3L, 181.0f},
+                            new Object[] {"Dream", 1.0E20, 190.0},
+                            new Object[] {"Dream", LocalDate.of(2020, 1, 1), 190.0},
+                            new Object[] {"Biscoe", 5, 217.0},
+                            new Object[] {"Biscoe", "5", Double.NaN}));
+            assertArrayEquals(new int[] {0, -1, -1, 1, -1}, numbers.kept());
+            assertEquals(asText.scored().predictions(), numbers.scored().predictions());
+            assertEquals(List.of(), numbers.errors().get(0));
+            assertEquals("body_mass_kg", numbers.errors().get(1).get(0).field());
+            assertTrue(
+                    numbers.errors().get(1).get(0).message().contains("the number 1.0E20 has no one text form"),
+                    numbers.errors().get(1).toString());
+            assertTrue(
+                    numbers.errors().get(2).get(0).message().endsWith("got a date"),
+                    numbers.errors().get(2).toString());
+            assertEquals(
+                    "missing value for 'flipper_length_mm'",
+                    numbers.errors().get(4).get(0).message());
+            assertEquals(4, numbers.errors().get(4).get(0).row());
+        }
+    }
+
+    /** Stand-ins shaped as Scala's collections are (Scala is not on this classpath): known by their interfaces. */
+    static final class Scala {
+        interface Seq {}
+
+        interface Iterable {}
+
+        interface Map extends Iterable {}
+
+        /** As Scala's {@code ArraySeq$ofRef}, what Spark hands an array column's cell over as. */
+        static final class ofRef implements Seq {}
+
+        static final class HashMap implements Map {}
+    }
+
+    @Test
+    void aValueOfNoJsonTypeIsNamedInTheWordsOfItsColumnNeverByAClassNameAlone() throws Exception {
+        try (Model model = OnnxModelLoader.load(Path.of("model.onnx"))) {
+            Object[][] values = {
+                {new Scala.ofRef(), "an array (a list of values)"},
+                {List.of(1.0, 2.0), "an array (a list of values)"},
+                {new double[] {1.0}, "an array (a list of values)"},
+                {new Scala.HashMap(), "a map"},
+                {java.util.Map.of("a", 1), "a map"},
+                {new byte[] {1}, "binary data (bytes)"},
+                {LocalDate.of(2020, 1, 1), "a date"},
+                {java.time.Instant.EPOCH, "a date or time"},
+            };
+            for (Object[] value : values) {
+                CellRows.Scored scored = CellRows.score(
+                        BatchScoring.offline(model), rows(new Object[] {value[0], 8.6661, -2.8073, -0.44699}));
+                assertEquals(
+                        "'variance' must be a number, a string, a boolean or missing, got " + value[1],
+                        scored.errors().get(0).get(0).message());
+            }
+        }
+    }
+
+    @Test
+    void everyBadCellOfARowIsNamedBesideThreeOfNoJsonType() throws Exception {
+        try (Model model = OnnxModelLoader.load(Path.of("model.onnx"))) {
+            CellRows.Scored scored = CellRows.score(
+                    BatchScoring.offline(model),
+                    rows(
+                            new Object[] {new Scala.ofRef(), LocalDate.of(2020, 1, 1), java.util.Map.of(), true},
+                            new Object[] {3.6216, 8.6661, -2.8073, -0.44699}));
+            assertArrayEquals(new int[] {-1, 0}, scored.kept());
+            List<FieldError> errors = scored.errors().get(0);
+            assertEquals(
+                    List.of("variance", "skewness", "curtosis", "entropy"),
+                    errors.stream().map(FieldError::field).toList(),
+                    errors.toString());
+            assertEquals(
+                    "'entropy' must be a number, got the boolean true",
+                    errors.get(3).message());
+            assertEquals(List.of(), scored.errors().get(1));
+        }
+    }
+
+    @Test
+    void answersEachRowWithItsUncertaintyWhenACoverageIsAsked() throws Exception {
+        Path carded = ConformalCards.classifier(Files.createTempDirectory("cell-rows"));
+        try (Model model = OnnxModelLoader.load(carded)) {
+            RowUncertainty covering = RowUncertainty.at(model.card().conformal(), 0.9);
+            CellRows.Scored scored = CellRows.score(
+                    BatchScoring.offline(model, covering),
+                    rows(new Object[] {8.6661, -2.8073}, new Object[] {2.0, null}));
+            assertArrayEquals(new int[] {0, -1}, scored.kept(), scored.errors().toString());
+            assertNotNull(scored.scored().uncertainty(0).predictionSet());
+            assertEquals(0.9, scored.scored().uncertainty(0).coverage());
+            assertNull(scored.scored().explanation(0));
+        }
+    }
+}
