@@ -19,11 +19,13 @@ import io.swagger.v3.oas.models.media.StringSchema;
 import io.swagger.v3.oas.models.parameters.Parameter;
 import io.swagger.v3.oas.models.parameters.RequestBody;
 import io.swagger.v3.oas.models.responses.ApiResponse;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.tabserve.model.Feature;
 import org.tabserve.model.ModelSignature;
-import org.tabserve.model.Task;
+import org.tabserve.model.answer.AnswerField;
+import org.tabserve.model.answer.AnswerShape;
 import org.tabserve.rows.field.OnError;
 import org.tabserve.web.openapi.DescribedModel;
 import org.tabserve.web.openapi.FeatureSchemas;
@@ -139,16 +141,9 @@ public final class FlaskOpenApi extends OpenApiSection {
                                                                 .addMediaType(
                                                                         "text/csv",
                                                                         new MediaType()
-                                                                                .schema(
-                                                                                        new StringSchema()
-                                                                                                .description(
-                                                                                                        (signature
-                                                                                                                                        .task()
-                                                                                                                                == Task
-                                                                                                                                        .REGRESSION
-                                                                                                                        ? "the input columns, then value"
-                                                                                                                        : "the input columns, then label and one probability_<class> column per class")
-                                                                                                                + "; with on_error=row, a last column error")))
+                                                                                .schema(new StringSchema()
+                                                                                        .description(
+                                                                                                csvColumns(model))))
                                                                 .addMediaType(
                                                                         "text/html",
                                                                         new MediaType()
@@ -157,5 +152,30 @@ public final class FlaskOpenApi extends OpenApiSection {
                                                                                                 .description(
                                                                                                         "a page showing the first rows, with the full CSV to download")))),
                                         problems(400, 413, 415, 503)))));
+    }
+
+    /**
+     * What a CSV answer's columns are after the input's: the described fields' table columns
+     * ({@link AnswerField#columns}), looped over in their order.
+     */
+    private static String csvColumns(DescribedModel model) {
+        AnswerShape shape = model.answerShape(true);
+        List<String> columns = new ArrayList<>();
+        String last = "";
+        for (AnswerField field : AnswerField.values()) {
+            if (!field.present(shape, true)) {
+                continue;
+            }
+            switch (field) {
+                case LABEL, VALUE -> columns.add(field.columns(shape).get(0).name());
+                case PROBABILITIES -> columns.add("one " + AnswerField.PROBABILITY_PREFIX + "<class> column per class");
+                // a table carries none of them
+                case DISPLAY_NAME, WARNINGS, EXPLANATION -> {}
+                // the columns ?coverage= adds: not in this document yet
+                case INTERVAL, PREDICTION_SET, COVERAGE, NOVELTY -> {}
+                case ERRORS -> last = "; with on_error=row, a last column " + AnswerField.ERROR_COLUMN;
+            }
+        }
+        return "the input columns, then " + String.join(" and ", columns) + last;
     }
 }

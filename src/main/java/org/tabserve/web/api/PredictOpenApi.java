@@ -26,9 +26,11 @@ import java.util.Map;
 import org.tabserve.model.Conformal;
 import org.tabserve.model.ModelSignature;
 import org.tabserve.model.Task;
+import org.tabserve.model.answer.AnswerField;
+import org.tabserve.model.answer.AnswerShape;
+import org.tabserve.model.answer.RequestField;
 import org.tabserve.rows.answer.CoverageField;
 import org.tabserve.rows.answer.ExplainField;
-import org.tabserve.rows.answer.ExplanationJson;
 import org.tabserve.rows.answer.PredictionJson;
 import org.tabserve.rows.answer.UncertaintyJson;
 import org.tabserve.serving.explain.RowExplanations;
@@ -208,7 +210,65 @@ public final class PredictOpenApi extends OpenApiSection {
                         + " model has a canary rollout (GET /models/{name}/api/rollout), absent otherwise");
     }
 
-    /** One prediction (a classifier's label and probabilities, or a regressor's value, with warnings), or a batch. */
+    /**
+     * Adds the request-level fields an answer's body may carry ({@link RequestField#inBody}), looped over in their
+     * order.
+     *
+     * @return {@code answer}
+     */
+    private static ObjectSchema requestFields(ObjectSchema answer) {
+        for (RequestField field : RequestField.values()) {
+            switch (field) {
+                case MODEL_VERSION -> answer.addProperty(field.key(), modelVersion());
+                // never in a JSON answer's body: the route names the model, the request id is a header's
+                case MODEL_NAME, ENGINE, REQUEST_ID -> {}
+            }
+        }
+        return answer;
+    }
+
+    /** Every class's probability by class label, each with its display name. */
+    private static ObjectSchema probabilities(DescribedModel model) {
+        ObjectSchema probabilities = new ObjectSchema();
+        probabilities.description("The probability of every class, by class label");
+        for (String label : model.signature().classLabels()) {
+            probabilities.addProperty(
+                    label,
+                    new NumberSchema()
+                            .format("double")
+                            .minimum(BigDecimal.ZERO)
+                            .maximum(BigDecimal.ONE)
+                            .description("probability of class " + label + " ("
+                                    + model.card().displayName(label) + ")"));
+            probabilities.addRequiredItem(label);
+        }
+        probabilities.additionalProperties(false);
+        return probabilities;
+    }
+
+    /** A regressor's interval at the coverage asked, the coverage within. */
+    private static Schema<?> interval() {
+        return new ObjectSchema()
+                .description("Only when asked"
+                        + " (coverage): the true value lies between lower and upper at least that often")
+                .addProperty("lower", new NumberSchema().format("double"))
+                .addProperty("upper", new NumberSchema().format("double"))
+                .addProperty(CoverageField.NAME, coverage())
+                .addProperty(
+                        UncertaintyJson.CLIPPED,
+                        new BooleanSchema()
+                                .description("present (true) when an end was cut to the target"
+                                        + " values the card saw (its training and"
+                                        + " calibration rows)"))
+                .required(List.of("lower", "upper", CoverageField.NAME))
+                .additionalProperties(false);
+    }
+
+    /**
+     * One prediction (a classifier's label and probabilities, or a regressor's value, with warnings), or a batch: a
+     * row's properties are the described fields it may carry ({@link AnswerField}), looped over in their order, those
+     * every answer carries required; the answer's are the request-level fields a body carries ({@link RequestField}).
+     */
     @SuppressWarnings("rawtypes")
     private static void answerSchemas(DescribedModel model, Map<String, Schema> schemas) {
         ModelSignature signature = model.signature();
@@ -217,84 +277,57 @@ public final class PredictOpenApi extends OpenApiSection {
                 .description("values outside the range the "
                         + "model saw in training and categories it has not seen (empty when none): treat the answer with care;"
                         + " for a lone row, also the fields sent that the model does not take, ignored");
-        if (signature.task() == Task.REGRESSION) {
-            ObjectSchema prediction = new ObjectSchema();
-            schemas.put(
-                    "Prediction",
-                    prediction
-                            .addProperty(
-                                    "value", new NumberSchema().format("double").description("the predicted number"))
-                            .addProperty("warnings", warnings)
-                            .addProperty(ExplanationJson.FIELD, ref("Explanation"))
-                            .addProperty(
-                                    UncertaintyJson.INTERVAL,
-                                    new ObjectSchema()
-                                            .description(
-                                                    "Only when asked"
-                                                            + " (coverage): the true value lies between lower and upper at least that often")
-                                            .addProperty("lower", new NumberSchema().format("double"))
-                                            .addProperty("upper", new NumberSchema().format("double"))
-                                            .addProperty(CoverageField.NAME, coverage())
-                                            .addProperty(
-                                                    UncertaintyJson.CLIPPED,
-                                                    new BooleanSchema()
-                                                            .description(
-                                                                    "present (true) when an end was cut to the target"
-                                                                            + " values the card saw (its training and"
-                                                                            + " calibration rows)"))
-                                            .required(List.of("lower", "upper", CoverageField.NAME))
-                                            .additionalProperties(false))
-                            .addProperty(UncertaintyJson.NOVELTY, ref("Novelty"))
-                            .addProperty(PredictionJson.MODEL_VERSION, modelVersion())
-                            .required(List.of("value", "warnings"))
-                            .additionalProperties(false));
-        } else {
-            ObjectSchema probabilities = new ObjectSchema();
-            probabilities.description("The probability of every class, by class label");
-            for (String label : signature.classLabels()) {
-                probabilities.addProperty(
-                        label,
-                        new NumberSchema()
-                                .format("double")
-                                .minimum(BigDecimal.ZERO)
-                                .maximum(BigDecimal.ONE)
-                                .description("probability of class " + label + " ("
-                                        + model.card().displayName(label) + ")"));
-                probabilities.addRequiredItem(label);
+        AnswerShape shape = model.answerShape(true);
+        AnswerShape always = model.answerShape(false);
+        ObjectSchema prediction = new ObjectSchema();
+        for (AnswerField field : AnswerField.values()) {
+            if (!field.present(shape, true)) {
+                continue;
             }
-            probabilities.additionalProperties(false);
-            schemas.put("Probabilities", probabilities);
-            ObjectSchema prediction = new ObjectSchema();
-            schemas.put(
-                    "Prediction",
-                    prediction
-                            .addProperty(
-                                    "label",
-                                    new StringSchema()
-                                            ._enum(signature.classLabels())
-                                            .description("the predicted class"))
-                            .addProperty(
-                                    "display_name",
-                                    new StringSchema()
-                                            .description("the class's name for people: " + model.classesText()))
-                            .addProperty("probabilities", ref("Probabilities"))
-                            .addProperty("warnings", warnings)
-                            .addProperty(ExplanationJson.FIELD, ref("Explanation"))
-                            .addProperty(
-                                    UncertaintyJson.PREDICTION_SET,
-                                    new ArraySchema()
-                                            .items(new StringSchema()._enum(signature.classLabels()))
-                                            .description(
-                                                    "Only when asked (coverage): the classes"
-                                                            + " that hold the true one at least that often, in class order; possibly none or all"))
-                            .addProperty(CoverageField.NAME, coverage())
-                            .addProperty(UncertaintyJson.NOVELTY, ref("Novelty"))
-                            .addProperty(PredictionJson.MODEL_VERSION, modelVersion())
-                            .required(List.of("label", "display_name", "probabilities", "warnings"))
-                            .additionalProperties(false));
-            if (signature.probabilityNote() != null) {
-                prediction.addProperty(PredictionJson.PROBABILITIES_NOTE, probabilityNote(signature));
+            switch (field) {
+                case LABEL ->
+                    prediction.addProperty(
+                            field.key(),
+                            new StringSchema()._enum(signature.classLabels()).description("the predicted class"));
+                case DISPLAY_NAME ->
+                    prediction.addProperty(
+                            field.key(),
+                            new StringSchema().description("the class's name for people: " + model.classesText()));
+                case PROBABILITIES -> {
+                    schemas.put("Probabilities", probabilities(model));
+                    prediction.addProperty(field.key(), ref("Probabilities"));
+                }
+                case VALUE ->
+                    prediction.addProperty(
+                            field.key(), new NumberSchema().format("double").description(field.description()));
+                case WARNINGS -> prediction.addProperty(field.key(), warnings);
+                case EXPLANATION -> prediction.addProperty(field.key(), ref("Explanation"));
+                case INTERVAL -> prediction.addProperty(field.key(), interval());
+                case PREDICTION_SET ->
+                    prediction.addProperty(
+                            field.key(),
+                            new ArraySchema()
+                                    .items(new StringSchema()._enum(signature.classLabels()))
+                                    .description(
+                                            "Only when asked (coverage): the classes"
+                                                    + " that hold the true one at least that often, in class order; possibly none or all"));
+                case COVERAGE -> {
+                    // a regressor's is in its interval
+                    if (shape.classifies()) {
+                        prediction.addProperty(field.key(), coverage());
+                    }
+                }
+                case NOVELTY -> prediction.addProperty(field.key(), ref("Novelty"));
+                // a bad row of a batch is answered by its errors in its place (RowErrors, beside Prediction)
+                case ERRORS -> {}
             }
+            if (field.present(always, false)) {
+                prediction.addRequiredItem(field.key());
+            }
+        }
+        schemas.put("Prediction", requestFields(prediction).additionalProperties(false));
+        if (signature.probabilityNote() != null) {
+            prediction.addProperty(PredictionJson.PROBABILITIES_NOTE, probabilityNote(signature));
         }
         schemas.put(
                 "Novelty",
@@ -347,9 +380,8 @@ public final class PredictOpenApi extends OpenApiSection {
                                         .description("the fields sent that"
                                                 + " the model does not take, ignored, and the text inputs sent numbers, taken as their text,"
                                                 + " each named once; absent when there are none"))
-                        .addProperty(PredictionJson.MODEL_VERSION, modelVersion())
-                        .addRequiredItem("predictions")
-                        .additionalProperties(false));
+                        .addRequiredItem("predictions"));
+        requestFields(predictions).additionalProperties(false);
         if (signature.probabilityNote() != null) {
             predictions.addProperty(PredictionJson.PROBABILITIES_NOTE, probabilityNote(signature));
         }

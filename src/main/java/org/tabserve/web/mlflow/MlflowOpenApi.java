@@ -24,7 +24,9 @@ import java.util.List;
 import java.util.Map;
 import org.tabserve.model.Feature;
 import org.tabserve.model.ModelSignature;
-import org.tabserve.model.Task;
+import org.tabserve.model.answer.AnswerField;
+import org.tabserve.model.answer.AnswerShape;
+import org.tabserve.model.answer.RequestField;
 import org.tabserve.rows.json.JsonLinesReader;
 import org.tabserve.web.openapi.DescribedModel;
 import org.tabserve.web.openapi.FeatureSchemas;
@@ -38,6 +40,8 @@ import org.tabserve.web.openapi.OpenApiSection;
 public final class MlflowOpenApi extends OpenApiSection {
 
     private static final String TAG = "MLflow scoring protocol";
+    /** The answer's column of predicted labels or values. */
+    private static final String PREDICTIONS = "predictions";
 
     public MlflowOpenApi() {
         super(TAG, "The routes of `mlflow models serve`, for MLflow clients");
@@ -212,46 +216,79 @@ public final class MlflowOpenApi extends OpenApiSection {
                                 params),
                         format(MlflowRequestParser.INSTANCES, ref("MlflowTensorInput"), params),
                         format(MlflowRequestParser.INPUTS, ref("MlflowTensorInput"), params)));
-        schemas.put(
-                "MlflowPredictions",
-                new ObjectSchema()
-                        .addProperty(
-                                "predictions",
-                                signature.task() == Task.REGRESSION
-                                        ? new ArraySchema()
-                                                .items(new NumberSchema().nullable(true))
-                                                .description(
-                                                        "the predicted value of each row (null for a bad row, with ?on_error=row)")
-                                        : new ArraySchema()
-                                                .items(new StringSchema()
-                                                        ._enum(signature.classLabels())
-                                                        .nullable(true))
-                                                .description(
-                                                        "the predicted class label of each row (null for a bad row, with ?on_error=row)"))
-                        .addProperty(
-                                "explanations",
-                                new ArraySchema()
-                                        .items(ref("Explanation").nullable(true))
-                                        .description(
-                                                "when asked (params.explain or ?explain=true), each row's explanation in order, null for a bad"
-                                                        + " row; absent otherwise"))
-                        .addProperty(
-                                "errors",
-                                new ArraySchema()
-                                        .items(ref("FieldProblem"))
-                                        .description(
-                                                "with ?on_error=row,"
-                                                        + " the problems of the rows that could not be scored, each with its row; absent when none"))
-                        .addProperty(
-                                "warnings",
-                                new ArraySchema()
-                                        .items(ref("MlflowWarning"))
-                                        .description("the columns sent"
-                                                + " that the model does not take, ignored, each named once; then what was done to rows' values"
-                                                + " (a missing text cell taken as the card's category, an unknown category), each said once"
-                                                + " with its rows; absent when there is nothing to say"))
-                        .addRequiredItem("predictions")
-                        .additionalProperties(false));
+        schemas.put("MlflowPredictions", predictions(model));
+    }
+
+    /**
+     * The answer: a column of each described per-row field MLflow's answer carries ({@link AnswerField}), looped over
+     * in their order, then the body's warnings; no request-level field ({@link RequestField}) is in its body.
+     */
+    private static Schema<?> predictions(DescribedModel model) {
+        ModelSignature signature = model.signature();
+        AnswerShape shape = model.answerShape(true);
+        ObjectSchema predictions = new ObjectSchema();
+        for (AnswerField field : AnswerField.values()) {
+            if (!field.present(shape, true)) {
+                continue;
+            }
+            switch (field) {
+                case LABEL ->
+                    predictions.addProperty(
+                            PREDICTIONS,
+                            new ArraySchema()
+                                    .items(new StringSchema()
+                                            ._enum(signature.classLabels())
+                                            .nullable(true))
+                                    .description(
+                                            "the predicted class label of each row (null for a bad row, with ?on_error=row)"));
+                case VALUE ->
+                    predictions.addProperty(
+                            PREDICTIONS,
+                            new ArraySchema()
+                                    .items(new NumberSchema().nullable(true))
+                                    .description(
+                                            "the predicted value of each row (null for a bad row, with ?on_error=row)"));
+                // as MLflow answers for a scikit-learn model: the prediction alone (/api/predict has the rest)
+                case DISPLAY_NAME, PROBABILITIES -> {}
+                // said once for the whole body with their rows, after the rows' columns (below)
+                case WARNINGS -> {}
+                case EXPLANATION ->
+                    predictions.addProperty(
+                            "explanations",
+                            new ArraySchema()
+                                    .items(ref("Explanation").nullable(true))
+                                    .description(
+                                            "when asked (params.explain or ?explain=true), each row's explanation in order, null for a bad"
+                                                    + " row; absent otherwise"));
+                // with a coverage each row is a record of its columns (MlflowColumns): not in this document yet
+                case INTERVAL, PREDICTION_SET, COVERAGE, NOVELTY -> {}
+                case ERRORS ->
+                    predictions.addProperty(
+                            field.key(),
+                            new ArraySchema()
+                                    .items(ref("FieldProblem"))
+                                    .description(
+                                            "with ?on_error=row,"
+                                                    + " the problems of the rows that could not be scored, each with its row; absent when none"));
+            }
+        }
+        for (RequestField field : RequestField.values()) {
+            switch (field) {
+                // MLflow's answer is its own shape: the version that answered is in X-Model-Version alone
+                case MODEL_NAME, MODEL_VERSION, ENGINE, REQUEST_ID -> {}
+            }
+        }
+        return predictions
+                .addProperty(
+                        "warnings",
+                        new ArraySchema()
+                                .items(ref("MlflowWarning"))
+                                .description("the columns sent"
+                                        + " that the model does not take, ignored, each named once; then what was done to rows' values"
+                                        + " (a missing text cell taken as the card's category, an unknown category), each said once"
+                                        + " with its rows; absent when there is nothing to say"))
+                .addRequiredItem(PREDICTIONS)
+                .additionalProperties(false);
     }
 
     /** One of the request's formats: that key, and optionally params. */

@@ -5,7 +5,10 @@ import java.util.List;
 import java.util.Locale;
 import org.tabserve.model.ModelCard;
 import org.tabserve.model.ModelSignature;
+import org.tabserve.model.Task;
 import org.tabserve.model.ValueOutput;
+import org.tabserve.model.answer.AnswerField;
+import org.tabserve.model.answer.AnswerShape;
 
 /**
  * The model an OpenAPI document describes and where its routes are, as every {@link OpenApiPart} reads it: the
@@ -18,6 +21,17 @@ import org.tabserve.model.ValueOutput;
  */
 public record DescribedModel(
         String name, String base, ModelSignature signature, ModelCard card, ValueOutput valueOutput) {
+
+    /**
+     * What the model's answers carry, as the documents loop over the described fields ({@link AnswerField#present}).
+     *
+     * @param asked whether the request asked for all a route may add (explanations, coverage and novelty): true for
+     *              every field an answer may carry, false for those every answer carries
+     */
+    public AnswerShape answerShape(boolean asked) {
+        return new AnswerShape(
+                signature.task() == Task.REGRESSION ? null : signature.classLabels(), asked, asked, asked);
+    }
 
     /** The features in the model's order, each with its type: {@code "a (float), b (string)"}. */
     public String featuresText() {

@@ -21,6 +21,9 @@ import org.tabserve.model.Feature;
 import org.tabserve.model.ModelInput;
 import org.tabserve.model.ModelSignature;
 import org.tabserve.model.ValueOutput;
+import org.tabserve.model.answer.AnswerField;
+import org.tabserve.model.answer.AnswerShape;
+import org.tabserve.model.answer.RequestField;
 import org.tabserve.web.openapi.DescribedModel;
 import org.tabserve.web.openapi.FeatureSchemas;
 
@@ -205,104 +208,132 @@ final class V2Schemas {
         schemas.put("V2InferRequest", request);
     }
 
+    /**
+     * The infer answer: the request-level fields the protocol carries ({@link RequestField}), then the parameters and
+     * outputs the described per-row fields are written as ({@link AnswerField}), each looped over in its order.
+     */
     @SuppressWarnings("rawtypes")
     private static void inferResponse(DescribedModel model, Map<String, Schema> schemas) {
-        ValueOutput valueOutput = model.valueOutput();
-        Schema<?> responseOutput;
-        if (valueOutput != null) {
-            schemas.put(
-                    "V2ValueOutput",
-                    new ObjectSchema()
-                            .addProperty("name", new StringSchema()._enum(List.of(valueOutput.name())))
-                            .addProperty(
-                                    "datatype",
-                                    new StringSchema()
-                                            ._enum(List.of(valueOutput.type().v2Name())))
-                            .addProperty(
-                                    "shape",
-                                    new ArraySchema()
-                                            .items(new IntegerSchema().format("int64"))
-                                            .minItems(2)
-                                            .maxItems(2)
-                                            .description("[N, 1]"))
-                            // No format: the request validator's float check refuses small numbers written in full.
-                            .addProperty("data", new ArraySchema().items(new NumberSchema()))
-                            .required(List.of("name", "datatype", "shape", "data")));
-            responseOutput = ref("V2ValueOutput");
-        } else {
-            schemas.put(
-                    "V2LabelOutput",
-                    new ObjectSchema()
-                            .addProperty("name", new StringSchema()._enum(List.of(V2Json.LABEL_OUTPUT)))
-                            .addProperty("datatype", new StringSchema()._enum(List.of("BYTES")))
-                            .addProperty(
-                                    "shape",
-                                    new ArraySchema()
-                                            .items(new IntegerSchema().format("int64"))
-                                            .minItems(1)
-                                            .maxItems(1))
-                            .addProperty(
-                                    "data",
-                                    new ArraySchema()
-                                            .items(new StringSchema()
-                                                    ._enum(model.signature().classLabels())))
-                            .required(List.of("name", "datatype", "shape", "data")));
-            schemas.put(
-                    "V2ProbabilitiesOutput",
-                    new ObjectSchema()
-                            .addProperty("name", new StringSchema()._enum(List.of(V2Json.PROBABILITIES_OUTPUT)))
-                            .addProperty("datatype", new StringSchema()._enum(List.of("FP32")))
-                            .addProperty(
-                                    "shape",
-                                    new ArraySchema()
-                                            .items(new IntegerSchema().format("int64"))
-                                            .minItems(2)
-                                            .maxItems(2))
-                            // No format: the request validator's float check refuses small numbers such as
-                            // 0.00040395252.
-                            .addProperty(
-                                    "data",
-                                    new ArraySchema()
-                                            .items(new NumberSchema()
-                                                    .minimum(BigDecimal.ZERO)
-                                                    .maximum(BigDecimal.ONE)))
-                            .required(List.of("name", "datatype", "shape", "data")));
-            responseOutput = oneOf(ref("V2LabelOutput"), ref("V2ProbabilitiesOutput"));
+        ObjectSchema response = new ObjectSchema();
+        for (RequestField field : RequestField.values()) {
+            switch (field) {
+                case MODEL_NAME, MODEL_VERSION -> response.addProperty(field.key(), new StringSchema());
+                case ENGINE -> {} // never in an answer's body (RequestField.inBody)
+                case REQUEST_ID -> response.addProperty("id", new StringSchema()); // the protocol's name for it
+            }
+        }
+        ObjectSchema parameters = new ObjectSchema();
+        parameters.description("only when explanations were asked");
+        List<Schema> outputs = new ArrayList<>();
+        AnswerShape shape = model.answerShape(true);
+        for (AnswerField field : AnswerField.values()) {
+            if (!field.present(shape, false)) {
+                continue;
+            }
+            switch (field) {
+                case LABEL ->
+                    outputs.add(output(
+                            schemas,
+                            "V2LabelOutput",
+                            V2Json.LABEL_OUTPUT,
+                            "BYTES",
+                            1,
+                            null,
+                            new StringSchema()._enum(model.signature().classLabels())));
+                // No format: the request validator's float check refuses small numbers such as 0.00040395252.
+                case PROBABILITIES ->
+                    outputs.add(output(
+                            schemas,
+                            "V2ProbabilitiesOutput",
+                            V2Json.PROBABILITIES_OUTPUT,
+                            "FP32",
+                            2,
+                            null,
+                            new NumberSchema().minimum(BigDecimal.ZERO).maximum(BigDecimal.ONE)));
+                // No format: the request validator's float check refuses small numbers written in full.
+                case VALUE -> {
+                    ValueOutput value = model.valueOutput();
+                    outputs.add(output(
+                            schemas,
+                            "V2ValueOutput",
+                            value.name(),
+                            value.type().v2Name(),
+                            2,
+                            "[N, 1]",
+                            new NumberSchema()));
+                }
+                // for people and JSON's answers: the protocol's tensors carry the model's own outputs
+                case DISPLAY_NAME, WARNINGS -> {}
+                case EXPLANATION -> explained(parameters);
+                // the outputs a coverage adds (V2Coverage): not in this document yet
+                case INTERVAL, PREDICTION_SET, COVERAGE, NOVELTY -> {}
+                // the protocol refuses a request with a bad row whole
+                case ERRORS -> {}
+            }
         }
         schemas.put(
                 "V2InferResponse",
-                new ObjectSchema()
-                        .addProperty("model_name", new StringSchema())
-                        .addProperty("model_version", new StringSchema())
-                        .addProperty("id", new StringSchema())
+                response.addProperty("parameters", parameters)
                         .addProperty(
-                                "parameters",
-                                new ObjectSchema()
-                                        .description("only when explanations were asked")
-                                        .addProperty(
-                                                V2Inference.EXPLAINED_PARAMETER,
-                                                new StringSchema()
-                                                        ._enum(List.of(
-                                                                Explanation.PROBABILITY,
-                                                                Explanation.MARGIN,
-                                                                Explanation.VALUE))
-                                                        .description(
-                                                                "what"
-                                                                        + " explanation_output and the contributions are: the predicted class's probability,"
-                                                                        + " its margin (raw score before the sigmoid or softmax), or a regressor's value"))
-                                        .addProperty(
-                                                V2Inference.METHOD_PARAMETER,
-                                                new StringSchema()
-                                                        ._enum(List.of(
-                                                                Explanation.EXACT,
-                                                                Explanation.PERMUTATION,
-                                                                Explanation.TREE,
-                                                                Explanation.LINEAR))
-                                                        .description(
-                                                                "how they were computed: exact (every coalition), permutation (sampled,"
-                                                                        + " still adding up), tree (TreeSHAP) or linear (closed form)")))
-                        .addProperty("outputs", new ArraySchema().items(responseOutput))
+                                "outputs",
+                                new ArraySchema()
+                                        .items(
+                                                outputs.size() == 1
+                                                        ? outputs.get(0)
+                                                        : new ComposedSchema().oneOf(outputs)))
                         .required(List.of("model_name", "outputs")));
+    }
+
+    /**
+     * Puts one output tensor's schema: its name, datatype, a shape of {@code rank} dimensions (said as {@code
+     * shapeText} unless null) and its data's elements. @return a reference to it
+     */
+    @SuppressWarnings("rawtypes")
+    private static Schema<?> output(
+            Map<String, Schema> schemas,
+            String schema,
+            String name,
+            String datatype,
+            int rank,
+            String shapeText,
+            Schema<?> element) {
+        Schema<?> shape = new ArraySchema()
+                .items(new IntegerSchema().format("int64"))
+                .minItems(rank)
+                .maxItems(rank)
+                .description(shapeText);
+        schemas.put(
+                schema,
+                new ObjectSchema()
+                        .addProperty("name", new StringSchema()._enum(List.of(name)))
+                        .addProperty("datatype", new StringSchema()._enum(List.of(datatype)))
+                        .addProperty("shape", shape)
+                        .addProperty("data", new ArraySchema().items(element))
+                        .required(List.of("name", "datatype", "shape", "data")));
+        return ref(schema);
+    }
+
+    /** The answer's parameters that say what the explanation outputs are and how they were computed. */
+    private static void explained(ObjectSchema parameters) {
+        parameters
+                .addProperty(
+                        V2Inference.EXPLAINED_PARAMETER,
+                        new StringSchema()
+                                ._enum(List.of(Explanation.PROBABILITY, Explanation.MARGIN, Explanation.VALUE))
+                                .description(
+                                        "what"
+                                                + " explanation_output and the contributions are: the predicted class's probability,"
+                                                + " its margin (raw score before the sigmoid or softmax), or a regressor's value"))
+                .addProperty(
+                        V2Inference.METHOD_PARAMETER,
+                        new StringSchema()
+                                ._enum(List.of(
+                                        Explanation.EXACT,
+                                        Explanation.PERMUTATION,
+                                        Explanation.TREE,
+                                        Explanation.LINEAR))
+                                .description("how they were computed: exact (every coalition), permutation (sampled,"
+                                        + " still adding up), tree (TreeSHAP) or linear (closed form)"));
     }
 
     private static Schema<?> tensorData(String name, Schema<?> element) {
