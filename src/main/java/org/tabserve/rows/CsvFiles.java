@@ -7,9 +7,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import org.tabserve.model.Batch;
-import org.tabserve.model.BatchScoring;
 import org.tabserve.model.Model;
 import org.tabserve.model.Prediction;
+import org.tabserve.model.answer.AnswerAssembler;
 import org.tabserve.rows.field.OnError;
 import org.tabserve.rows.field.RowPlace;
 import org.tabserve.rows.field.RowsException;
@@ -135,7 +135,7 @@ public final class CsvFiles {
             long[] read = {0};
             CsvAnswer.score(
                     run -> parser.forEachChunk(in, run),
-                    scorer.start(BatchScoring.offline(model), (chunk, answered) -> {
+                    scorer.start(AnswerAssembler.offline(model), (chunk, answered) -> {
                         refusedOf(chunk, refused);
                         long[] numbers = numbers(chunk, read);
                         if (chunk.size() > 0) {
@@ -181,24 +181,25 @@ public final class CsvFiles {
         try (ChunkScorer scorer = new ChunkScorer(Runtime.getRuntime().availableProcessors());
                 InputStream in = source.open()) {
             int[] rows = {0};
-            CsvAnswer.write(out, BatchScoring.offline(model), scorer, parser, in, header, new CsvAnswer.RowListener() {
-                @Override
-                public void accept(RowChunk chunk, int row, Prediction prediction) {
-                    counted();
-                }
+            CsvAnswer.write(
+                    out, AnswerAssembler.offline(model), scorer, parser, in, header, new CsvAnswer.RowListener() {
+                        @Override
+                        public void accept(RowChunk chunk, int row, Prediction prediction) {
+                            counted();
+                        }
 
-                @Override
-                public void refused(RowPlace place) {
-                    counted();
-                }
+                        @Override
+                        public void refused(RowPlace place) {
+                            counted();
+                        }
 
-                private void counted() {
-                    if (++rows[0] == RowsReader.CHUNK_ROWS) {
-                        progress.accept(rows[0]);
-                        rows[0] = 0;
-                    }
-                }
-            });
+                        private void counted() {
+                            if (++rows[0] == RowsReader.CHUNK_ROWS) {
+                                progress.accept(rows[0]);
+                                rows[0] = 0;
+                            }
+                        }
+                    });
             if (rows[0] > 0) {
                 progress.accept(rows[0]); // the last part chunk's rows
             }

@@ -14,8 +14,8 @@ import org.tabserve.model.FieldError;
 import org.tabserve.model.Model;
 import org.tabserve.model.ModelException;
 import org.tabserve.model.RowUncertainty;
-import org.tabserve.model.ScoredRows;
 import org.tabserve.model.answer.AnswerAssembler;
+import org.tabserve.model.answer.ScoredRows;
 import org.tabserve.rows.read.CellRows;
 
 /**

@@ -4,13 +4,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 import org.tabserve.model.Batch;
-import org.tabserve.model.BatchScoring;
 import org.tabserve.model.Explainer;
 import org.tabserve.model.Explanation;
 import org.tabserve.model.Model;
 import org.tabserve.model.Prediction;
 import org.tabserve.model.RowUncertainty;
-import org.tabserve.model.ScoredRows;
 import org.tabserve.model.Task;
 import org.tabserve.model.Uncertainty;
 
@@ -205,6 +203,7 @@ public final class AnswerAssembler implements BatchScoring {
     }
 
     /** @return the answer's request-level values: ask once the model has answered, or at least been asked for */
+    @Override
     public AnswerSource source() {
         return source.get();
     }

@@ -13,8 +13,8 @@ import org.tabserve.model.ModelCard;
 import org.tabserve.model.ModelSignature;
 import org.tabserve.model.Prediction;
 import org.tabserve.model.RangeWarning;
-import org.tabserve.model.ScoredRows;
 import org.tabserve.model.answer.AnswerSource;
+import org.tabserve.model.answer.ScoredRows;
 import org.tabserve.rows.field.JsonText;
 import org.tabserve.rows.field.RowWarnings;
 

@@ -6,12 +6,12 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.tabserve.model.Batch;
-import org.tabserve.model.BatchScoring;
 import org.tabserve.model.Feature;
 import org.tabserve.model.FieldError;
 import org.tabserve.model.ModelSignature;
-import org.tabserve.model.ScoredRows;
 import org.tabserve.model.ValueType;
+import org.tabserve.model.answer.BatchScoring;
+import org.tabserve.model.answer.ScoredRows;
 import org.tabserve.rows.field.NumberText;
 
 /**

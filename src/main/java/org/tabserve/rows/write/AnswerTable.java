@@ -3,9 +3,9 @@ package org.tabserve.rows.write;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import org.tabserve.model.BatchScoring;
 import org.tabserve.model.Prediction;
 import org.tabserve.model.Uncertainty;
+import org.tabserve.model.answer.BatchScoring;
 import org.tabserve.rows.field.OnError;
 
 /**

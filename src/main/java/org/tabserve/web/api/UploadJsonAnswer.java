@@ -6,7 +6,7 @@ import java.io.IOException;
 import java.util.List;
 import org.tabserve.model.Model;
 import org.tabserve.model.Prediction;
-import org.tabserve.model.ScoredRows;
+import org.tabserve.model.answer.ScoredRows;
 import org.tabserve.rows.answer.PredictionJson;
 import org.tabserve.rows.answer.RowErrorsJson;
 import org.tabserve.rows.answer.WarningsJson;

@@ -7,13 +7,13 @@ import java.util.Map;
 import org.tabserve.model.Explanation;
 import org.tabserve.model.Model;
 import org.tabserve.model.Prediction;
-import org.tabserve.model.ScoredRows;
 import org.tabserve.model.Uncertainty;
 import org.tabserve.model.ValueOutput;
 import org.tabserve.model.ValueType;
 import org.tabserve.model.answer.AnswerAssembler;
 import org.tabserve.model.answer.AnswerSource;
 import org.tabserve.model.answer.ClientWatch;
+import org.tabserve.model.answer.ScoredRows;
 import org.tabserve.serving.ResolvedModel;
 import org.tabserve.serving.Scoring;
 

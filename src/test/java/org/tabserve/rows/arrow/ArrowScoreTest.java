@@ -134,7 +134,7 @@ class ArrowScoreTest {
             answers.add(null);
             AnswerTable.write(
                     RowFormat.ARROW.writer(out),
-                    org.tabserve.model.BatchScoring.offline(model),
+                    org.tabserve.model.answer.AnswerAssembler.offline(model),
                     answers,
                     null,
                     List.of("", "variance: 'variance' is empty; a number is required"));

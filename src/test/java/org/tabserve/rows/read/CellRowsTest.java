@@ -13,10 +13,11 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.tabserve.cli.ConformalCards;
-import org.tabserve.model.BatchScoring;
 import org.tabserve.model.FieldError;
 import org.tabserve.model.Model;
 import org.tabserve.model.RowUncertainty;
+import org.tabserve.model.answer.AnswerAssembler;
+import org.tabserve.model.answer.BatchScoring;
 import org.tabserve.model.onnx.OnnxModelLoader;
 
 /**
@@ -36,7 +37,7 @@ class CellRowsTest {
     @Test
     void takesANumberForATextInputAsItsTextAndLeavesBadRowsOutWithTheirErrors() throws Exception {
         try (Model model = OnnxModelLoader.load(FIXTURES.resolve("penguins/kg-as-text.onnx"))) {
-            BatchScoring scoring = BatchScoring.offline(model);
+            BatchScoring scoring = AnswerAssembler.offline(model);
             CellRows.Scored asText = CellRows.score(
                     scoring, rows(new Object[] {"Torgersen", "3", 181.0}, new Object[] {"Biscoe", "5", 217.0}));
             CellRows.Scored numbers = CellRows.score(
@@ -93,7 +94,7 @@ class CellRowsTest {
             };
             for (Object[] value : values) {
                 CellRows.Scored scored = CellRows.score(
-                        BatchScoring.offline(model), rows(new Object[] {value[0], 8.6661, -2.8073, -0.44699}));
+                        AnswerAssembler.offline(model), rows(new Object[] {value[0], 8.6661, -2.8073, -0.44699}));
                 assertEquals(
                         "'variance' must be a number, a string, a boolean or missing, got " + value[1],
                         scored.errors().get(0).get(0).message());
@@ -105,7 +106,7 @@ class CellRowsTest {
     void everyBadCellOfARowIsNamedBesideThreeOfNoJsonType() throws Exception {
         try (Model model = OnnxModelLoader.load(Path.of("model.onnx"))) {
             CellRows.Scored scored = CellRows.score(
-                    BatchScoring.offline(model),
+                    AnswerAssembler.offline(model),
                     rows(
                             new Object[] {new Scala.ofRef(), LocalDate.of(2020, 1, 1), java.util.Map.of(), true},
                             new Object[] {3.6216, 8.6661, -2.8073, -0.44699}));
@@ -128,7 +129,7 @@ class CellRowsTest {
         try (Model model = OnnxModelLoader.load(carded)) {
             RowUncertainty covering = RowUncertainty.at(model.card().conformal(), 0.9);
             CellRows.Scored scored = CellRows.score(
-                    BatchScoring.offline(model, covering),
+                    AnswerAssembler.of(() -> model).covering(covering).build(),
                     rows(new Object[] {8.6661, -2.8073}, new Object[] {2.0, null}));
             assertArrayEquals(new int[] {0, -1}, scored.kept(), scored.errors().toString());
             assertNotNull(scored.scored().uncertainty(0).predictionSet());

@@ -15,10 +15,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.tabserve.model.Batch;
-import org.tabserve.model.BatchScoring;
 import org.tabserve.model.Model;
 import org.tabserve.model.Prediction;
-import org.tabserve.model.ScoredRows;
+import org.tabserve.model.answer.AnswerAssembler;
+import org.tabserve.model.answer.AnswerSource;
+import org.tabserve.model.answer.BatchScoring;
+import org.tabserve.model.answer.ScoredRows;
 import org.tabserve.model.onnx.OnnxModelLoader;
 import org.tabserve.rows.read.CsvRowsParser;
 import org.tabserve.rows.read.RowChunk;
@@ -91,7 +93,7 @@ class ChunkScorerTest {
             List<RowChunk> chunks = chunks(model);
             for (int ahead : new int[] {0, 1, 3, 20}) {
                 Recording sink = new Recording(ahead);
-                ChunkScorer.Run run = scorer.start(BatchScoring.offline(model), sink);
+                ChunkScorer.Run run = scorer.start(AnswerAssembler.offline(model), sink);
                 for (RowChunk chunk : chunks) {
                     run.accept(chunk);
                 }
@@ -119,6 +121,11 @@ class ChunkScorerTest {
                 @Override
                 public Model model() {
                     return model;
+                }
+
+                @Override
+                public AnswerSource source() {
+                    return AnswerAssembler.offline(model).source();
                 }
 
                 @Override
@@ -158,7 +165,7 @@ class ChunkScorerTest {
                 ChunkScorer scorer = new ChunkScorer(2)) {
             List<RowChunk> chunks = chunks(model);
             Recording sink = new Recording(3);
-            ChunkScorer.Run run = scorer.start(BatchScoring.offline(model), sink);
+            ChunkScorer.Run run = scorer.start(AnswerAssembler.offline(model), sink);
             chunks.forEach(run::ahead); // an upload kept while it is checked: every chunk scored before any answer
             run.finish();
             assertEquals(chunks, sink.accepted);
@@ -181,7 +188,7 @@ class ChunkScorerTest {
                     return super.prepare(chunk, predictions);
                 }
             };
-            ChunkScorer.Run run = scorer.start(BatchScoring.offline(model), sink);
+            ChunkScorer.Run run = scorer.start(AnswerAssembler.offline(model), sink);
             chunks.forEach(run::ahead);
             IllegalStateException failure = assertThrows(IllegalStateException.class, () -> {
                 try {

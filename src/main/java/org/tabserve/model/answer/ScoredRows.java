@@ -1,6 +1,9 @@
-package org.tabserve.model;
+package org.tabserve.model.answer;
 
 import java.util.List;
+import org.tabserve.model.Explanation;
+import org.tabserve.model.Prediction;
+import org.tabserve.model.Uncertainty;
 
 /**
  * A batch's rows as scored: each row's prediction, and, when the request asked, its explanation and its uncertainty,
