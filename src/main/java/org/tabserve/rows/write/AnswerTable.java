@@ -5,6 +5,9 @@ import java.util.ArrayList;
 import java.util.List;
 import org.tabserve.model.Prediction;
 import org.tabserve.model.Uncertainty;
+import org.tabserve.model.answer.AnswerColumn;
+import org.tabserve.model.answer.AnswerField;
+import org.tabserve.model.answer.AnswerShape;
 import org.tabserve.model.answer.BatchScoring;
 import org.tabserve.rows.field.OnError;
 
@@ -33,12 +36,10 @@ public final class AnswerTable {
             List<String> errors)
             throws IOException {
         try (out) {
-            List<String> columns = new ArrayList<>(CsvAnswer.answerColumns(scoring));
-            int answerColumns = columns.size();
-            if (errors != null) {
-                columns.add(CsvAnswer.ERROR_COLUMN);
-            }
-            out.columns(columns);
+            AnswerShape shape = scoring.shape();
+            List<AnswerColumn> columns = AnswerField.tableColumns(shape, errors != null);
+            int answerColumns = errors != null ? columns.size() - 1 : columns.size();
+            out.columns(List.of(), columns, scoring.source());
             List<Object> row = new ArrayList<>();
             for (int i = 0; i < answers.size(); i++) {
                 row.clear();
@@ -47,8 +48,7 @@ public final class AnswerTable {
                         row.add("");
                     }
                 } else {
-                    CsvAnswer.answer(row, answers.get(i));
-                    CsvAnswer.covered(row, uncertainties, i);
+                    CsvAnswer.cells(row, shape, answers, uncertainties, i, false);
                 }
                 if (errors != null) {
                     row.add(errors.get(i));

@@ -6,7 +6,7 @@ import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.BigIntVector;
@@ -29,7 +29,9 @@ import org.apache.arrow.vector.types.pojo.FieldType;
 import org.apache.arrow.vector.types.pojo.Schema;
 import org.tabserve.model.Prediction;
 import org.tabserve.model.PredictionColumns;
-import org.tabserve.rows.answer.UncertaintyJson;
+import org.tabserve.model.answer.AnswerColumn;
+import org.tabserve.model.answer.AnswerSource;
+import org.tabserve.model.answer.CellType;
 import org.tabserve.rows.arrow.ArrowMemory;
 import org.tabserve.rows.arrow.ArrowRecord;
 import org.tabserve.rows.field.NumberText;
@@ -45,10 +47,6 @@ import org.tabserve.rows.read.RowsReader;
  */
 public final class ArrowRowsWriter implements RowsWriter {
 
-    /** The answer's columns that hold text; every other answer column holds numbers. */
-    private static final Set<String> TEXT_ANSWERS =
-            Set.of("label", UncertaintyJson.PREDICTION_SET, "novel", CsvAnswer.ERROR_COLUMN);
-
     /** Arrow memory a batch being written may hold: a chunk of rows of a few hundred columns. */
     private static final long ALLOCATOR_LIMIT = 1L << 28;
 
@@ -56,6 +54,10 @@ public final class ArrowRowsWriter implements RowsWriter {
     private final WriteChannel channel;
     private final BufferAllocator allocator = ArrowMemory.allocator(ALLOCATOR_LIMIT);
     private List<String> names;
+    /** The answer's columns' types, after the input's columns. */
+    private List<CellType> answerTypes;
+    /** The request-level fields the schema's metadata carries. */
+    private Map<String, String> metadata;
     /** The labels' UTF-8 bytes, encoded once each. */
     private final java.util.Map<String, byte[]> labelBytes = new java.util.HashMap<>();
     /** The classes of the last chunk written from columns, and their UTF-8 bytes, by class index. */
@@ -74,8 +76,10 @@ public final class ArrowRowsWriter implements RowsWriter {
     }
 
     @Override
-    public void columns(List<String> names) {
-        this.names = List.copyOf(names);
+    public void columns(List<String> input, List<AnswerColumn> answer, AnswerSource source) {
+        this.names = RowsWriter.names(input, answer);
+        this.answerTypes = answer.stream().map(AnswerColumn::type).toList();
+        this.metadata = RowsWriter.metadata(source);
     }
 
     @Override
@@ -143,11 +147,13 @@ public final class ArrowRowsWriter implements RowsWriter {
             if (i < input.size()) {
                 type = input instanceof ArrowRecord record ? type(record.kind(i)) : ArrowType.Utf8.INSTANCE;
             } else {
-                type = TEXT_ANSWERS.contains(names.get(i)) ? ArrowType.Utf8.INSTANCE : type(ArrowRecord.Kind.FLOAT64);
+                type = answerTypes.get(i - input.size()) == CellType.TEXT
+                        ? ArrowType.Utf8.INSTANCE
+                        : type(ArrowRecord.Kind.FLOAT64);
             }
             fields.add(new Field(names.get(i), FieldType.nullable(type), null));
         }
-        root = VectorSchemaRoot.create(new Schema(fields), allocator);
+        root = VectorSchemaRoot.create(new Schema(fields, metadata.isEmpty() ? null : metadata), allocator);
         root.allocateNew();
         MessageSerializer.serialize(channel, root.getSchema());
     }

@@ -4,13 +4,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
-import org.tabserve.model.Model;
 import org.tabserve.model.Prediction;
 import org.tabserve.model.PredictionColumns;
 import org.tabserve.model.Uncertainty;
+import org.tabserve.model.answer.AnswerColumn;
+import org.tabserve.model.answer.AnswerField;
+import org.tabserve.model.answer.AnswerShape;
 import org.tabserve.model.answer.BatchScoring;
-import org.tabserve.rows.answer.CoverageField;
-import org.tabserve.rows.answer.UncertaintyJson;
 import org.tabserve.rows.field.OnError;
 import org.tabserve.rows.field.RowPlace;
 import org.tabserve.rows.read.RowChunk;
@@ -38,10 +38,7 @@ public final class CsvAnswer {
     }
 
     /** The last column of an answer with {@link OnError#ROW}: empty for a scored row, a bad row's problems. */
-    public static final String ERROR_COLUMN = "error";
-
-    /** What joins a prediction set's labels in one cell. */
-    public static final String SET_SEPARATOR = "|";
+    public static final String ERROR_COLUMN = AnswerField.ERROR_COLUMN;
 
     /** Feeds the chunks of an upload to a scoring run. */
     public interface ChunkSource {
@@ -92,15 +89,12 @@ public final class CsvAnswer {
             RowListener listener,
             boolean parallel)
             throws IOException {
-        List<String> columns = new ArrayList<>(header);
-        columns.addAll(answerColumns(scoring));
         boolean inPlace = parser.onError() == OnError.ROW;
-        int answerColumns = columns.size() - header.size();
-        if (inPlace) {
-            columns.add(ERROR_COLUMN);
-        }
+        AnswerShape shape = scoring.shape();
+        List<AnswerColumn> columns = AnswerField.tableColumns(shape, inPlace);
+        int answerColumns = inPlace ? columns.size() - 1 : columns.size();
         try (RowsWriter out = writer) {
-            out.columns(columns);
+            out.columns(header, columns, scoring.source());
             List<Object> answer = new ArrayList<>();
             ChunkScorer.Sink sink = (chunk, scored) -> {
                 List<Prediction> predictions = scored.predictions();
@@ -116,9 +110,7 @@ public final class CsvAnswer {
                     for (RowPlace place : chunk.places()) {
                         answer.clear();
                         if (place.isScored()) {
-                            answer(answer, predictions, place.batchRow());
-                            covered(answer, uncertain, place.batchRow());
-                            answer.add("");
+                            cells(answer, shape, predictions, uncertain, place.batchRow(), true);
                             out.row(chunk.records().get(place.batchRow()), answer);
                         } else {
                             out.row(refusedCells(place, header.size()), refusedAnswer(answer, place, answerColumns));
@@ -137,8 +129,7 @@ public final class CsvAnswer {
                 }
                 for (int r = 0; r < chunk.size(); r++) {
                     answer.clear();
-                    answer(answer, predictions, r);
-                    covered(answer, uncertain, r);
+                    cells(answer, shape, predictions, uncertain, r, false);
                     out.row(chunk.records().get(r), answer);
                 }
             };
@@ -149,71 +140,72 @@ public final class CsvAnswer {
     }
 
     /**
-     * The answer's columns after the input's: a classifier's label and one probability per class, or a regressor's
-     * value; then, when the scoring answers each row's uncertainty, its columns ({@link #write}).
+     * A scored row's answer cells, one per column of each present field ({@link AnswerField#tableColumns}), in the
+     * described order: a classifier's label and probabilities (read from the predictions' columns when they are held
+     * so) or a regressor's value, then, when a coverage was asked for, the interval's ends or the prediction set (its
+     * labels joined by {@value AnswerField#SET_SEPARATOR}), the coverage and the novelty; an empty error cell last
+     * when bad rows are answered in place.
+     *
+     * @param uncertain each row's uncertainty, or null when no coverage was asked for
+     * @param inPlace   whether bad rows are answered in place, so that the row ends with an empty error cell
      */
-    static List<String> answerColumns(BatchScoring scoring) {
-        Model classifier = scoring.model();
-        List<String> columns = new ArrayList<>();
-        boolean regressor = classifier.signature().task() == org.tabserve.model.Task.REGRESSION;
-        if (regressor) {
-            columns.add("value");
-        } else {
-            columns.add("label");
-            classifier.signature().classLabels().forEach(c -> columns.add("probability_" + c));
-        }
-        if (scoring.covers()) {
-            columns.addAll(regressor ? List.of("lower", "upper") : List.of(UncertaintyJson.PREDICTION_SET));
-            columns.add(CoverageField.NAME);
-            if (scoring.measuresNovelty()) {
-                columns.addAll(List.of("novelty_p_value", "novel"));
+    static void cells(
+            List<Object> out,
+            AnswerShape shape,
+            List<Prediction> predictions,
+            List<Uncertainty> uncertain,
+            int row,
+            boolean inPlace) {
+        Uncertainty uncertainty = uncertain == null ? null : uncertain.get(row);
+        for (AnswerField field : AnswerField.values()) {
+            if (!field.present(shape, inPlace)) {
+                continue;
+            }
+            switch (field) {
+                case LABEL -> label(out, predictions, row);
+                case PROBABILITIES -> probabilities(out, predictions, row);
+                case VALUE -> out.add(value(predictions, row));
+                // no columns: for people and JSON; no table-answered route takes explain
+                case DISPLAY_NAME, WARNINGS, EXPLANATION -> {}
+                case INTERVAL -> {
+                    out.add(uncertainty.interval().lower());
+                    out.add(uncertainty.interval().upper());
+                }
+                case PREDICTION_SET -> out.add(String.join(AnswerField.SET_SEPARATOR, uncertainty.predictionSet()));
+                case COVERAGE -> out.add(uncertainty.coverage());
+                case NOVELTY -> {
+                    out.add(uncertainty.novelty().pValue());
+                    out.add(Boolean.toString(uncertainty.novelty().novel()));
+                }
+                case ERRORS -> out.add("");
             }
         }
-        return columns;
     }
 
-    /** A scored row's answer. */
-    static void answer(List<Object> out, Prediction prediction) {
-        if (prediction instanceof Prediction.Classification classification) {
-            out.add(classification.label());
-            out.addAll(classification.probabilities());
-        } else {
-            out.add(((Prediction.Regression) prediction).value());
-        }
+    private static void label(List<Object> out, List<Prediction> predictions, int row) {
+        PredictionColumns columns = PredictionColumns.of(predictions);
+        out.add(
+                columns == null || !columns.answered(row)
+                        ? predictions.get(row).classification().label()
+                        : columns.classes().get(columns.labelIndex(row)));
     }
 
-    /** Row {@code row}'s answer, read from the predictions' columns when they are held so. */
-    static void answer(List<Object> out, List<Prediction> predictions, int row) {
+    private static void probabilities(List<Object> out, List<Prediction> predictions, int row) {
         PredictionColumns columns = PredictionColumns.of(predictions);
         if (columns == null || !columns.answered(row)) {
-            answer(out, predictions.get(row));
-        } else if (columns.classifies()) {
-            out.add(columns.classes().get(columns.labelIndex(row)));
+            out.addAll(predictions.get(row).classification().probabilities());
+        } else {
             for (int c = 0; c < columns.classCount(); c++) {
                 out.add(columns.probability(row, c));
             }
-        } else {
-            out.add(columns.value(row));
         }
     }
 
-    /** A scored row's uncertainty columns, when coverage was asked for. */
-    static void covered(List<Object> out, List<Uncertainty> uncertain, int row) {
-        if (uncertain == null) {
-            return;
-        }
-        Uncertainty uncertainty = uncertain.get(row);
-        if (uncertainty.interval() != null) {
-            out.add(uncertainty.interval().lower());
-            out.add(uncertainty.interval().upper());
-        } else {
-            out.add(String.join(SET_SEPARATOR, uncertainty.predictionSet()));
-        }
-        out.add(uncertainty.coverage());
-        if (uncertainty.novelty() != null) {
-            out.add(uncertainty.novelty().pValue());
-            out.add(Boolean.toString(uncertainty.novelty().novel()));
-        }
+    private static double value(List<Prediction> predictions, int row) {
+        PredictionColumns columns = PredictionColumns.of(predictions);
+        return columns == null || !columns.answered(row)
+                ? ((Prediction.Regression) predictions.get(row)).value()
+                : columns.value(row);
     }
 
     /** A bad row's input columns as the input wrote them (a row of the wrong length cut or padded to the header's). */

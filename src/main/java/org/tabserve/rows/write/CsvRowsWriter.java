@@ -5,6 +5,8 @@ import java.io.Writer;
 import java.util.List;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.QuoteMode;
+import org.tabserve.model.answer.AnswerColumn;
+import org.tabserve.model.answer.AnswerSource;
 import org.tabserve.rows.field.NumberText;
 
 /**
@@ -26,8 +28,8 @@ public final class CsvRowsWriter implements RowsWriter {
     }
 
     @Override
-    public void columns(List<String> names) throws IOException {
-        print(names, true);
+    public void columns(List<String> input, List<AnswerColumn> answer, AnswerSource source) throws IOException {
+        print(RowsWriter.names(input, answer), true);
         FORMAT.println(csv);
     }
 

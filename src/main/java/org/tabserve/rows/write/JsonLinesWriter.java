@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.io.Writer;
 import java.util.List;
 import java.util.regex.Pattern;
+import org.tabserve.model.answer.AnswerColumn;
+import org.tabserve.model.answer.AnswerSource;
 import org.tabserve.rows.field.JsonText;
 
 /**
@@ -36,8 +38,8 @@ public final class JsonLinesWriter implements RowsWriter {
     }
 
     @Override
-    public void columns(List<String> names) {
-        this.names = List.copyOf(names);
+    public void columns(List<String> input, List<AnswerColumn> answer, AnswerSource source) {
+        this.names = RowsWriter.names(input, answer);
     }
 
     @Override

@@ -3,7 +3,7 @@ package org.tabserve.rows.write;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.example.data.simple.SimpleGroup;
@@ -16,7 +16,9 @@ import org.apache.parquet.schema.LogicalTypeAnnotation;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 import org.apache.parquet.schema.Types;
-import org.tabserve.rows.answer.UncertaintyJson;
+import org.tabserve.model.answer.AnswerColumn;
+import org.tabserve.model.answer.AnswerSource;
+import org.tabserve.model.answer.CellType;
 import org.tabserve.rows.arrow.ArrowRecord;
 import org.tabserve.rows.field.NumberText;
 import org.tabserve.rows.parquet.ParquetCodecs;
@@ -30,15 +32,16 @@ import org.tabserve.rows.parquet.ParquetCodecs;
  */
 public final class ParquetRowsWriter implements RowsWriter {
 
-    /** The answer's columns that hold text; every other answer column holds numbers. */
-    private static final Set<String> TEXT_ANSWERS =
-            Set.of("label", UncertaintyJson.PREDICTION_SET, "novel", CsvAnswer.ERROR_COLUMN);
-
     /** The rows parquet-java buffers before it writes them as a row group (its default, 128 MB, is the heap). */
     public static final long ROW_GROUP_BYTES = 8L << 20;
 
     private final OutputStream out;
     private List<String> names;
+    /** The answer's columns' types, after the input's columns. */
+    private List<CellType> answerTypes;
+    /** The request-level fields the schema's metadata carries. */
+    private Map<String, String> metadata;
+
     private MessageType schema;
     private ArrowRecord.Kind[] kinds;
     private ParquetWriter<Group> writer;
@@ -48,8 +51,10 @@ public final class ParquetRowsWriter implements RowsWriter {
     }
 
     @Override
-    public void columns(List<String> names) {
-        this.names = List.copyOf(names);
+    public void columns(List<String> input, List<AnswerColumn> answer, AnswerSource source) {
+        this.names = RowsWriter.names(input, answer);
+        this.answerTypes = answer.stream().map(AnswerColumn::type).toList();
+        this.metadata = RowsWriter.metadata(source);
     }
 
     @Override
@@ -111,7 +116,9 @@ public final class ParquetRowsWriter implements RowsWriter {
             if (i < input.size()) {
                 kinds[i] = input instanceof ArrowRecord record ? record.kind(i) : ArrowRecord.Kind.UTF8;
             } else {
-                kinds[i] = TEXT_ANSWERS.contains(names.get(i)) ? ArrowRecord.Kind.UTF8 : ArrowRecord.Kind.FLOAT64;
+                kinds[i] = answerTypes.get(i - input.size()) == CellType.TEXT
+                        ? ArrowRecord.Kind.UTF8
+                        : ArrowRecord.Kind.FLOAT64;
             }
             switch (kinds[i]) {
                 case FLOAT32 -> message.optional(PrimitiveTypeName.FLOAT).named(names.get(i));
@@ -131,6 +138,7 @@ public final class ParquetRowsWriter implements RowsWriter {
                 .withCodecFactory(new ParquetCodecs())
                 .withCompressionCodec(CompressionCodecName.SNAPPY)
                 .withRowGroupSize(ROW_GROUP_BYTES)
+                .withExtraMetaData(metadata)
                 .build();
     }
 

@@ -2,7 +2,14 @@ package org.tabserve.rows.write;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import org.tabserve.model.answer.AnswerColumn;
+import org.tabserve.model.answer.AnswerField;
+import org.tabserve.model.answer.AnswerSource;
+import org.tabserve.model.answer.RequestField;
 
 /**
  * Answers out, whatever their format: the table an answer to a file of rows is (the input's columns, then the
@@ -13,8 +20,36 @@ import java.util.List;
  */
 public interface RowsWriter extends Closeable {
 
-    /** Writes the table's column names, once, before any row. */
-    void columns(List<String> names) throws IOException;
+    /**
+     * Writes the table's column names, once, before any row: the input's, then the answer's (each with its type, for
+     * a format that types its columns), and, for a format with a schema's metadata, the answer's request-level fields
+     * that a body carries ({@link RequestField#inBody}), under {@code tabserve.KEY}.
+     *
+     * @param input  the input's column names
+     * @param answer the answer's columns, in order ({@link org.tabserve.model.answer.AnswerField#tableColumns})
+     * @param source the answer's request-level values, or null for none
+     */
+    void columns(List<String> input, List<AnswerColumn> answer, AnswerSource source) throws IOException;
+
+    /** @return the input's column names, then the answer's */
+    static List<String> names(List<String> input, List<AnswerColumn> answer) {
+        List<String> names = new ArrayList<>(input);
+        names.addAll(AnswerField.names(answer));
+        return names;
+    }
+
+    /** @return the request-level fields a body carries, under {@code tabserve.KEY}, in order; empty for none */
+    static Map<String, String> metadata(AnswerSource source) {
+        Map<String, String> metadata = new LinkedHashMap<>();
+        if (source != null) {
+            for (RequestField field : RequestField.values()) {
+                if (field.inBody(source)) {
+                    metadata.put(RequestField.METADATA_PREFIX + field.key(), String.valueOf(field.value(source)));
+                }
+            }
+        }
+        return metadata;
+    }
 
     /**
      * Writes one row.

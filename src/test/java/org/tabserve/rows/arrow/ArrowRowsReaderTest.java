@@ -35,6 +35,8 @@ import org.apache.arrow.vector.types.pojo.Schema;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.tabserve.model.RangeWarning;
+import org.tabserve.model.answer.AnswerField;
+import org.tabserve.model.answer.AnswerShape;
 import org.tabserve.rows.RowFormat;
 import org.tabserve.rows.RowsFixtures;
 import org.tabserve.rows.field.FieldProblem;
@@ -270,7 +272,10 @@ class ArrowRowsReaderTest {
     void theWriterAnswersTypedColumnsThatArrowReadsBack() throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (RowsWriter writer = RowFormat.ARROW.writer(out)) {
-            writer.columns(List.of("island", "label", "probability_a", "probability_b", CsvAnswer.ERROR_COLUMN));
+            writer.columns(
+                    List.of("island"),
+                    AnswerField.tableColumns(new AnswerShape(List.of("a", "b"), false, false, false), true),
+                    null);
             writer.row(List.of("Biscoe"), List.of("a", 0.75, 0.25, ""));
             writer.row(List.of(""), List.of("", "", "", "'sex' is missing"));
         }
@@ -314,7 +319,10 @@ class ArrowRowsReaderTest {
         assertEquals(List.of("", "2.25", "7", "0.125"), records.get(1), "the refused row's cells");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (RowsWriter writer = RowFormat.ARROW.writer(out)) {
-            writer.columns(List.of("variance", "skewness", "curtosis", "entropy", "value"));
+            writer.columns(
+                    List.of("variance", "skewness", "curtosis", "entropy"),
+                    AnswerField.tableColumns(new AnswerShape(null, false, false, false), false),
+                    null);
             writer.row(records.get(0), List.of(0.5));
             writer.row(new ArrayList<>(records.get(1)), List.of("")); // as CsvAnswer echoes a refused row: text
         }

@@ -14,6 +14,9 @@ import org.apache.arrow.vector.Float8Vector;
 import org.junit.jupiter.api.Test;
 import org.tabserve.model.Prediction;
 import org.tabserve.model.PredictionColumns;
+import org.tabserve.model.answer.AnswerColumn;
+import org.tabserve.model.answer.AnswerField;
+import org.tabserve.model.answer.AnswerShape;
 import org.tabserve.rows.RowFormat;
 import org.tabserve.rows.arrow.ArrowRecord;
 import org.tabserve.rows.arrow.ArrowSlice;
@@ -22,7 +25,7 @@ import org.tabserve.rows.read.RowsReader;
 /**
  * The batch answers' writers read a chunk's predictions from their columns ({@link PredictionColumns}) and write what
  * they wrote from a {@code Prediction} per row, byte for byte: the Arrow answer's record batch
- * ({@link ArrowRowsWriter#rows}) and the CSV's rows ({@link CsvAnswer#answer(List, List, int)}), for a classifier of
+ * ({@link ArrowRowsWriter#rows}) and the CSV's rows ({@link CsvAnswer#cells}), for a classifier of
  * three classes and for a regressor, over more rows than one record batch holds; and an Arrow input's float64 and
  * float32 columns, nulls and a NaN among them, echoed in bulk as row by row.
  */
@@ -96,16 +99,17 @@ class AnswerColumnsTest {
             double[] values = new double[n];
             java.util.Arrays.fill(values, 2.5);
             PredictionColumns answers = PredictionColumns.regressed(values);
-            List<String> names = List.of("variance", "skewness", "value");
+            List<String> names = List.of("variance", "skewness");
+            List<AnswerColumn> answer = AnswerField.tableColumns(new AnswerShape(null, false, false, false), false);
 
             ByteArrayOutputStream inBulk = new ByteArrayOutputStream();
             try (ArrowRowsWriter writer = new ArrowRowsWriter(inBulk)) {
-                writer.columns(names);
+                writer.columns(names, answer, null);
                 writer.rows(records, answers);
             }
             ByteArrayOutputStream byRow = new ByteArrayOutputStream();
             try (ArrowRowsWriter writer = new ArrowRowsWriter(byRow)) {
-                writer.columns(names);
+                writer.columns(names, answer, null);
                 for (int r = 0; r < n; r++) {
                     writer.row(records.get(r), List.of(2.5));
                 }
@@ -126,7 +130,7 @@ class AnswerColumnsTest {
     private static byte[] arrow(List<Prediction> predictions, String firstAnswerColumn) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ArrowRowsWriter writer = new ArrowRowsWriter(bytes)) {
-            writer.columns(columns(predictions, firstAnswerColumn));
+            writer.columns(List.of("id"), columns(predictions), null);
             for (int from = 0; from < predictions.size(); from += RowsReader.CHUNK_ROWS) {
                 int to = Math.min(predictions.size(), from + RowsReader.CHUNK_ROWS);
                 List<Prediction> chunk =
@@ -141,25 +145,25 @@ class AnswerColumnsTest {
     private static String csv(List<Prediction> predictions, String firstAnswerColumn) throws IOException {
         StringWriter text = new StringWriter();
         try (RowsWriter writer = RowFormat.CSV.writer(text)) {
-            writer.columns(columns(predictions, firstAnswerColumn));
+            writer.columns(List.of("id"), columns(predictions), null);
             List<List<String>> inputs = inputs(0, predictions.size());
             List<Object> answer = new ArrayList<>();
             for (int r = 0; r < predictions.size(); r++) {
                 answer.clear();
-                CsvAnswer.answer(answer, predictions, r);
+                CsvAnswer.cells(answer, shape(predictions), predictions, null, r, false);
                 writer.row(inputs.get(r), answer);
             }
         }
         return text.toString();
     }
 
-    private static List<String> columns(List<Prediction> predictions, String firstAnswerColumn) {
-        List<String> names = new ArrayList<>(List.of("id"));
-        names.add(firstAnswerColumn);
-        if (predictions.get(0) instanceof Prediction.Classification) {
-            CLASSES.forEach(c -> names.add("probability_" + c));
-        }
-        return names;
+    private static AnswerShape shape(List<Prediction> predictions) {
+        boolean classifies = predictions.get(0) instanceof Prediction.Classification;
+        return new AnswerShape(classifies ? CLASSES : null, false, false, false);
+    }
+
+    private static List<AnswerColumn> columns(List<Prediction> predictions) {
+        return AnswerField.tableColumns(shape(predictions), false);
     }
 
     private static List<List<String>> inputs(int from, int to) {
