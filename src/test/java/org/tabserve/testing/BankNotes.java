@@ -143,6 +143,11 @@ public final class BankNotes {
                 () -> "display name in " + prediction);
         List<String> fields = new ArrayList<>();
         prediction.fieldNames().forEachRemaining(fields::add);
+        if (fields.remove("model_sha256")) { // a lone row's answer: the served file's digest
+            assertTrue(
+                    prediction.path("model_sha256").asText().matches("[0-9a-f]{64}"),
+                    () -> "model_sha256 is a SHA-256 in " + prediction);
+        }
         assertEquals(List.of("label", "display_name", "probabilities", "warnings"), fields);
         assertTrue(prediction.path("warnings").isArray(), () -> "warnings is a list in " + prediction);
         for (JsonNode warning : prediction.path("warnings")) {

@@ -14,8 +14,11 @@ import java.io.ByteArrayInputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -41,6 +44,7 @@ import org.tabserve.model.Model;
 import org.tabserve.model.RowUncertainty;
 import org.tabserve.model.answer.AnswerField;
 import org.tabserve.model.answer.AnswerShape;
+import org.tabserve.model.answer.AnswerSource;
 import org.tabserve.model.answer.RequestField;
 import org.tabserve.model.onnx.OnnxModelLoader;
 import org.tabserve.testing.GrpcChannels;
@@ -78,7 +82,15 @@ class AnswerFormatsTest {
     }
 
     /** A format's answer as seen from outside: its row-level names, its request-level keys and its headers. */
-    private record Seen(Set<String> names, Map<String, String> requestLevel, Map<String, String> headers) {}
+    private record Seen(Set<String> names, Map<String, String> requestLevel, Map<String, String> headers) {
+        /** @return the digest the test expects every header to carry, set by the test before the checks */
+        String requestLevelDigest() {
+            return expectedDigest;
+        }
+    }
+
+    /** The served file's digest for the model being checked. */
+    private static String expectedDigest;
 
     /** How a format spells a field, or null for a field it declines (each decline has its reason below). */
     private interface Spelling extends Function<AnswerField, List<String>> {}
@@ -102,17 +114,26 @@ class AnswerFormatsTest {
         AnswerShape plain = new AnswerShape(asked.classes(), false, false, false);
         AnswerShape covered = new AnswerShape(asked.classes(), false, true, asked.novelty());
         String base = "/models/" + name;
+        String sha256 = HexFormat.of()
+                .formatHex(MessageDigest.getInstance("SHA-256")
+                        .digest(Files.readAllBytes(dir.resolve("models").resolve(name + ".onnx"))));
+        expectedDigest = sha256;
 
         // JSON: a lone row and a batch, explained and covered; the query route asks for neither
         check("JSON, one row", asked, jsonRow(base, features, true), json(asked));
+        source("JSON, one row", jsonRow(base, features, true), sha256, RequestField::key);
         check("JSON, a batch", asked, jsonBatch(base, features), json(asked));
+        source("JSON, a batch", jsonBatch(base, features), sha256, RequestField::key);
         check("JSON, the query route", plain, queryRow(base, features), json(plain));
+        source("JSON, the query route", queryRow(base, features), sha256, RequestField::key);
         // the file answers, covered (an upload takes no explain)
         for (String accept : List.of("text/csv", "application/x-ndjson")) {
             check(accept, covered, tableAnswer(base, features, accept), table(covered));
         }
         check("Arrow", covered, arrow(base, features), table(covered));
+        source("Arrow", arrow(base, features), sha256, f -> RequestField.METADATA_PREFIX + f.key());
         check("Parquet", covered, parquet(base, features), table(covered));
+        source("Parquet", parquet(base, features), sha256, f -> RequestField.METADATA_PREFIX + f.key());
         // MLflow's records, explained and covered
         check("MLflow", asked, mlflow(base, features), mlflowSpelling(asked));
         // the Open Inference Protocol, explained and covered
@@ -123,7 +144,9 @@ class AnswerFormatsTest {
                 .path("name")
                 .asText();
         check("OIP REST", asked, v2Rest(name, features), v2Spelling(valueOutput));
+        source("OIP REST", v2Rest(name, features), sha256, AnswerFormatsTest::v2Parameter);
         check("OIP gRPC", asked, v2Grpc(name, features), v2Spelling(valueOutput));
+        source("OIP gRPC", v2Grpc(name, features), sha256, AnswerFormatsTest::v2Parameter);
     }
 
     /**
@@ -150,8 +173,40 @@ class AnswerFormatsTest {
                 assertTrue(
                         seen.headers().containsKey(field.header().toLowerCase()),
                         format + " answers without the header " + field.header() + ": " + seen.headers());
+                if (field == RequestField.MODEL_SHA256) {
+                    assertEquals(
+                            seen.requestLevelDigest(),
+                            seen.headers().get(field.header().toLowerCase()),
+                            format + "'s " + field.header());
+                }
             }
         }
+    }
+
+    /**
+     * Checks that {@code seen} carries every request-level field a body carries ({@link RequestField#inBody}) for an
+     * answer no canary chose a version for, under {@code spelling}'s key (null: the protocol has a field of its own
+     * for it), and the served file's digest as its {@link RequestField#MODEL_SHA256}.
+     */
+    private static void source(String format, Seen seen, String sha256, Function<RequestField, String> spelling) {
+        AnswerSource source = new AnswerSource("", 1, sha256, "", null, false);
+        for (RequestField field : RequestField.values()) {
+            String key = spelling.apply(field);
+            if (field.inBody(source) && key != null) {
+                assertEquals(
+                        String.valueOf(field.value(source)),
+                        seen.requestLevel().get(key),
+                        format + " carries " + field + " as " + key + ": " + seen.requestLevel());
+            }
+        }
+    }
+
+    /** The OIP's spelling of a request-level field: its own fields for the name, version and id, else a parameter. */
+    private static String v2Parameter(RequestField field) {
+        return switch (field) {
+            case MODEL_NAME, MODEL_VERSION, REQUEST_ID -> null;
+            default -> field.key();
+        };
     }
 
     /** JSON's spelling: each field under its key (a regressor's coverage within its interval). */
@@ -240,7 +295,8 @@ class AnswerFormatsTest {
                 base + "/api/predict",
                 "{\"explain\": true, \"coverage\": 0.9, \"instances\": [" + String.join(", ", objects) + "]}");
         JsonNode answer = response.json();
-        return seenJson(response, answer.path("predictions").get(0));
+        Seen row = seenJson(response, answer.path("predictions").get(0));
+        return new Seen(row.names(), seenJson(response, answer).requestLevel(), row.headers());
     }
 
     private static Seen queryRow(String base, List<String> features) {
@@ -263,7 +319,13 @@ class AnswerFormatsTest {
             names.add(key);
             row.path(key).fieldNames().forEachRemaining(inner -> names.add(key + "." + inner));
         }
-        return new Seen(names, Map.of(), headers(response));
+        Map<String, String> requestLevel = new java.util.HashMap<>();
+        for (RequestField field : RequestField.values()) {
+            if (row.has(field.key())) {
+                requestLevel.put(field.key(), row.path(field.key()).asText());
+            }
+        }
+        return new Seen(names, requestLevel, headers(response));
     }
 
     private static Map<String, String> headers(Http.Response response) {

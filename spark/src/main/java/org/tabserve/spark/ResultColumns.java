@@ -209,7 +209,8 @@ final class ResultColumns implements Serializable {
             }
             String key = RequestField.METADATA_PREFIX + field.key();
             switch (field) {
-                case MODEL_NAME, ENGINE, REQUEST_ID -> metadata.putString(key, (String) field.value(source));
+                case MODEL_NAME, MODEL_SHA256, ENGINE, REQUEST_ID ->
+                    metadata.putString(key, (String) field.value(source));
                 case MODEL_VERSION -> metadata.putLong(key, ((Number) field.value(source)).longValue());
             }
         }

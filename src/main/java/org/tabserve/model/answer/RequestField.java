@@ -11,6 +11,8 @@ public enum RequestField {
     MODEL_NAME("model_name", null),
     /** The version that answered: {@code X-Model-Version} on every answer; in the body under a canary. */
     MODEL_VERSION("model_version", "X-Model-Version"),
+    /** The SHA-256 of the served model file, in every answer: which exact model gave it (provenance). */
+    MODEL_SHA256("model_sha256", "Tabserve-Model-Sha256"),
     /** The engine that computed the answers: known to the metrics and the model's page, not written per answer. */
     ENGINE("engine", null),
     /** The request's id: answered as the caller's {@code X-Request-Id} header is, by the request's route. */
@@ -42,6 +44,7 @@ public enum RequestField {
         return switch (this) {
             case MODEL_NAME -> source.model();
             case MODEL_VERSION -> source.version();
+            case MODEL_SHA256 -> source.sha256();
             case ENGINE -> source.engine();
             case REQUEST_ID -> source.requestId();
         };
@@ -56,6 +59,7 @@ public enum RequestField {
         return switch (this) {
             case MODEL_NAME, ENGINE, REQUEST_ID -> false;
             case MODEL_VERSION -> source.versionShown();
+            case MODEL_SHA256 -> true;
         };
     }
 }

@@ -220,6 +220,12 @@ public final class PredictOpenApi extends OpenApiSection {
         for (RequestField field : RequestField.values()) {
             switch (field) {
                 case MODEL_VERSION -> answer.addProperty(field.key(), modelVersion());
+                case MODEL_SHA256 ->
+                    answer.addProperty(
+                            field.key(),
+                            new StringSchema()
+                                    .description("the SHA-256 of the served model file, in lower-case hex: which exact"
+                                            + " model gave the answer (also the Tabserve-Model-Sha256 header)"));
                 // never in a JSON answer's body: the route names the model, the request id is a header's
                 case MODEL_NAME, ENGINE, REQUEST_ID -> {}
             }

@@ -215,15 +215,17 @@ final class V2Schemas {
     @SuppressWarnings("rawtypes")
     private static void inferResponse(DescribedModel model, Map<String, Schema> schemas) {
         ObjectSchema response = new ObjectSchema();
+        ObjectSchema parameters = new ObjectSchema();
+        parameters.description(
+                "the served model file's SHA-256; the explanation's two only when explanations were asked");
         for (RequestField field : RequestField.values()) {
             switch (field) {
                 case MODEL_NAME, MODEL_VERSION -> response.addProperty(field.key(), new StringSchema());
+                case MODEL_SHA256 -> parameters.addProperty(field.key(), new StringSchema()); // in every answer
                 case ENGINE -> {} // never in an answer's body (RequestField.inBody)
                 case REQUEST_ID -> response.addProperty("id", new StringSchema()); // the protocol's name for it
             }
         }
-        ObjectSchema parameters = new ObjectSchema();
-        parameters.description("only when explanations were asked");
         List<Schema> outputs = new ArrayList<>();
         AnswerShape shape = model.answerShape(true);
         for (AnswerField field : AnswerField.values()) {

@@ -186,7 +186,8 @@ class OpenInferenceProtocolTest {
         Answer answer = post(infer(), request);
         assertEquals(200, answer.status(), answer.response().body());
         JsonNode body = answer.json();
-        assertEquals(List.of("model_name", "model_version", "id", "outputs"), fieldNames(body));
+        assertEquals(List.of("model_name", "model_version", "id", "parameters", "outputs"), fieldNames(body));
+        assertEquals(List.of("model_sha256"), fieldNames(body.get("parameters")), "the served file's digest");
         assertEquals(name, body.get("model_name").asText());
         assertEquals(version, body.get("model_version").asText());
         assertEquals("42", body.get("id").asText());
