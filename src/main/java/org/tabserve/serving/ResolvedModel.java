@@ -16,9 +16,10 @@ import org.tabserve.serving.rollout.Rollouts;
  * The model one request resolved to, handed to its handler (or the gRPC service's call) as an argument: the name and
  * version its path names (none on the root routes: the default model), and the lease on that model once the handler
  * asks for it (a request that names no version gets the one its model's rollout chooses, {@link Rollouts}). Whoever made it (the route servlet, the gRPC service) closes it when the request ends, so that the
- * request finishes on the model it began with even if that model is swapped or unloaded meanwhile; every prediction
- * it makes is counted here in the metrics, the statistics, the live profile and the prediction log, through the
- * scoring entry point ({@link Scoring}).
+ * request finishes on the model it began with even if that model is swapped or unloaded meanwhile. It holds the
+ * request's own state (its lease, id, caller, whether it is logged) and gives the answer's request-level values
+ * ({@link #source()}); what its predictions owe is counted by the hooks the scoring entry point hands the answer's
+ * assembler ({@link Scoring}, {@link AnswerHooks}).
  */
 public final class ResolvedModel implements AutoCloseable {
 
