@@ -38,6 +38,7 @@ import org.tabserve.web.http.Routes;
 import org.tabserve.web.openapi.DescribedModel;
 import org.tabserve.web.openapi.OpenApi;
 import org.tabserve.web.openapi.OpenApiSection;
+import org.tabserve.web.openapi.SourceSchemas;
 
 /**
  * The plain JSON API's part of the OpenAPI document: {@code /api/predict} with the request and answer schemas the
@@ -203,36 +204,6 @@ public final class PredictOpenApi extends OpenApiSection {
     }
 
     /** The version that answered, which an answer names while its model has a canary (either may answer). */
-    private static Schema<?> modelVersion() {
-        return new IntegerSchema()
-                .format("int64")
-                .description("the model version that answered; present while the"
-                        + " model has a canary rollout (GET /models/{name}/api/rollout), absent otherwise");
-    }
-
-    /**
-     * Adds the request-level fields an answer's body may carry ({@link RequestField#inBody}), looped over in their
-     * order.
-     *
-     * @return {@code answer}
-     */
-    private static ObjectSchema requestFields(ObjectSchema answer) {
-        for (RequestField field : RequestField.values()) {
-            switch (field) {
-                case MODEL_VERSION -> answer.addProperty(field.key(), modelVersion());
-                case MODEL_SHA256 ->
-                    answer.addProperty(
-                            field.key(),
-                            new StringSchema()
-                                    .description("the SHA-256 of the served model file, in lower-case hex: which exact"
-                                            + " model gave the answer (also the Tabserve-Model-Sha256 header)"));
-                // never in a JSON answer's body: the route names the model, the request id is a header's
-                case MODEL_NAME, ENGINE, REQUEST_ID -> {}
-            }
-        }
-        return answer;
-    }
-
     /** Every class's probability by class label, each with its display name. */
     private static ObjectSchema probabilities(DescribedModel model) {
         ObjectSchema probabilities = new ObjectSchema();
@@ -331,7 +302,7 @@ public final class PredictOpenApi extends OpenApiSection {
                 prediction.addRequiredItem(field.key());
             }
         }
-        schemas.put("Prediction", requestFields(prediction).additionalProperties(false));
+        schemas.put("Prediction", SourceSchemas.requestFields(prediction).additionalProperties(false));
         if (signature.probabilityNote() != null) {
             prediction.addProperty(PredictionJson.PROBABILITIES_NOTE, probabilityNote(signature));
         }
@@ -387,7 +358,7 @@ public final class PredictOpenApi extends OpenApiSection {
                                                 + " the model does not take, ignored, and the text inputs sent numbers, taken as their text,"
                                                 + " each named once; absent when there are none"))
                         .addRequiredItem("predictions"));
-        requestFields(predictions).additionalProperties(false);
+        SourceSchemas.requestFields(predictions).additionalProperties(false);
         if (signature.probabilityNote() != null) {
             predictions.addProperty(PredictionJson.PROBABILITIES_NOTE, probabilityNote(signature));
         }

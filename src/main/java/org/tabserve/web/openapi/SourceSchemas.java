@@ -1,0 +1,43 @@
+package org.tabserve.web.openapi;
+
+import io.swagger.v3.oas.models.media.IntegerSchema;
+import io.swagger.v3.oas.models.media.ObjectSchema;
+import io.swagger.v3.oas.models.media.Schema;
+import io.swagger.v3.oas.models.media.StringSchema;
+import org.tabserve.model.answer.RequestField;
+
+/** The schemas of the request-level fields a JSON answer's body carries ({@link RequestField}), looped over once. */
+public final class SourceSchemas {
+
+    private SourceSchemas() {}
+
+    /**
+     * Adds the request-level fields an answer's body may carry ({@link RequestField#inBody}), looped over in their
+     * order.
+     *
+     * @return {@code answer}
+     */
+    public static ObjectSchema requestFields(ObjectSchema answer) {
+        for (RequestField field : RequestField.values()) {
+            switch (field) {
+                case MODEL_VERSION -> answer.addProperty(field.key(), modelVersion());
+                case MODEL_SHA256 ->
+                    answer.addProperty(
+                            field.key(),
+                            new StringSchema()
+                                    .description("the SHA-256 of the served model file, in lower-case hex: which exact"
+                                            + " model gave the answer (also the Tabserve-Model-Sha256 header)"));
+                // never in a JSON answer's body: the route names the model, the request id is a header's
+                case MODEL_NAME, ENGINE, REQUEST_ID -> {}
+            }
+        }
+        return answer;
+    }
+
+    private static Schema<?> modelVersion() {
+        return new IntegerSchema()
+                .format("int64")
+                .description("the model version that answered; present while the"
+                        + " model has a canary rollout (GET /models/{name}/api/rollout), absent otherwise");
+    }
+}
