@@ -32,6 +32,18 @@ final class AnswerHooks implements AnswerAssembler.Hook {
     private volatile boolean scored;
 
     /**
+     * @param request the request, whose model is leased here
+     * @return what the request's answer owes for each batch its model answers, told when the request ends
+     */
+    static AnswerHooks of(ResolvedModel request) {
+        Model model = request.model();
+        AnswerHooks hooks = new AnswerHooks(
+                request, request.served(), model, request.version().orElseThrow());
+        request.atClose(hooks::ended);
+        return hooks;
+    }
+
+    /**
      * @param request the request, its model leased
      * @param served  the models the app serves
      * @param model   the request's leased model
@@ -73,7 +85,7 @@ final class AnswerHooks implements AnswerAssembler.Hook {
      * Counts the request in its model's statistics (when it scored or failed) and, when a rollout chose its version,
      * in the rollout.
      */
-    void ended(boolean failed, long nanos) {
+    void ended(Boolean failed, Long nanos) {
         if (scored || failed) {
             monitors.statistics().answered(name, version, scored && !failed, nanos);
         }

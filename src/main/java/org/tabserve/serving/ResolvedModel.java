@@ -1,6 +1,7 @@
 package org.tabserve.serving;
 
 import java.util.Optional;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.tabserve.model.Model;
 import org.tabserve.model.answer.AnswerSource;
@@ -19,7 +20,7 @@ import org.tabserve.serving.rollout.Rollouts;
  * request finishes on the model it began with even if that model is swapped or unloaded meanwhile. It holds the
  * request's own state (its lease, id, caller, whether it is logged) and gives the answer's request-level values
  * ({@link #source()}); what its predictions owe is counted by the hooks the scoring entry point hands the answer's
- * assembler ({@link Scoring}, {@link AnswerHooks}).
+ * assembler, which tell it how to count the request when it closes ({@link #atClose}).
  */
 public final class ResolvedModel implements AutoCloseable {
 
@@ -36,8 +37,8 @@ public final class ResolvedModel implements AutoCloseable {
     private String requestId;
 
     private final long started = System.nanoTime();
-    /** What is owed for each batch the request's model answers, once it has answered one ({@link #hooks()}). */
-    private AnswerHooks hooks;
+    /** Told how the request ended, once its answer's hooks are made ({@link #atClose}); or null. */
+    private BiConsumer<Boolean, Long> atClose;
     /** Whether the request failed: what the v2 statistics count it as. */
     private boolean failed;
     /** Whether the prediction log samples this request: drawn once, so that a request is logged whole or not. */
@@ -169,13 +170,16 @@ public final class ResolvedModel implements AutoCloseable {
     }
 
     /**
-     * @return what is owed for each batch the request's model answered, made once the model is leased: asked by the
-     *         answer's assembler alone ({@link Scoring}), at its first batch
+     * Tells {@code action}, when the request ends, whether it failed and how long it took: how the hooks its answer
+     * owed count the request once it is over.
      */
-    AnswerHooks hooks() {
-        Model scoring = model();
-        hooks = new AnswerHooks(this, served, scoring, lease.version());
-        return hooks;
+    void atClose(BiConsumer<Boolean, Long> action) {
+        this.atClose = action;
+    }
+
+    /** @return the models the app serves, for the hooks the request's answer owes */
+    ServedModels served() {
+        return served;
     }
 
     /** @return the answer's request-level values, once the model is leased */
@@ -244,8 +248,8 @@ public final class ResolvedModel implements AutoCloseable {
     @Override
     public void close() {
         if (lease != null) {
-            if (hooks != null) {
-                hooks.ended(failed, System.nanoTime() - started);
+            if (atClose != null) {
+                atClose.accept(failed, System.nanoTime() - started);
             } else if (failed) {
                 served.monitors()
                         .statistics()

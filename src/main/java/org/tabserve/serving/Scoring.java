@@ -38,7 +38,7 @@ public final class Scoring {
                             return explanations.of(model.name(), model.version().orElseThrow(), leased, rows, watch);
                         },
                         false)
-                .hooks(model::hooks)
+                .hooks(() -> AnswerHooks.of(model))
                 .build();
     }
 }

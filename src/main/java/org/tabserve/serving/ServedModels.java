@@ -2,7 +2,6 @@ package org.tabserve.serving;
 
 import java.io.IOException;
 import java.util.Optional;
-import org.tabserve.model.LiveProfile;
 import org.tabserve.model.Model;
 import org.tabserve.predictionlog.PredictionLog;
 import org.tabserve.repository.Lease;
@@ -116,17 +115,6 @@ public final class ServedModels {
     /** @return each served version's live inputs and drift, answers kept for labels, and inference statistics */
     public Monitors monitors() {
         return monitors;
-    }
-
-    /**
-     * @return the live profile of the version {@code request} leased (an empty one before it has scored anything),
-     *         leasing its model first
-     */
-    public LiveProfile live(ResolvedModel request) {
-        Model scoring = request.model();
-        return monitors.drift()
-                .of(request.name(), request.version().orElseThrow(), scoring)
-                .orElseGet(() -> new LiveProfile(scoring.signature(), scoring.card()));
     }
 
     /** @return the default model as it serves now, if it does (whatever the calling request uses) */

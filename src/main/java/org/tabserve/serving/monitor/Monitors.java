@@ -1,5 +1,7 @@
 package org.tabserve.serving.monitor;
 
+import org.tabserve.model.LiveProfile;
+import org.tabserve.model.Model;
 import org.tabserve.serving.feedback.FeedbackMonitor;
 
 /**
@@ -17,6 +19,14 @@ public record Monitors(DriftMonitor drift, FeedbackMonitor feedback, ModelStatis
     public static Monitors of(TabserveMetrics metrics) {
         return new Monitors(
                 new DriftMonitor(metrics.registry()), new FeedbackMonitor(metrics.registry()), new ModelStatistics());
+    }
+
+    /**
+     * @param model version {@code version} of model {@code name}, leased
+     * @return its live profile (an empty one before it has scored anything)
+     */
+    public LiveProfile live(String name, long version, Model model) {
+        return drift.of(name, version, model).orElseGet(() -> new LiveProfile(model.signature(), model.card()));
     }
 
     /** Version {@code version} of model {@code name} is no longer served: its live inputs, answers and figures go. */

@@ -33,13 +33,11 @@ import org.tabserve.web.http.Json;
  */
 public final class ModelApiHandler {
 
-    private final ServedModels served;
     private final TabserveMetrics metrics;
     private final Monitors monitors;
 
     /** @param served where each model version's live profile, live performance and novelty counts are read */
     public ModelApiHandler(ServedModels served) {
-        this.served = served;
         this.metrics = served.metrics();
         this.monitors = served.monitors();
     }
@@ -48,7 +46,8 @@ public final class ModelApiHandler {
     public void describe(ResolvedModel model, HttpServletRequest request, HttpServletResponse response)
             throws IOException {
         Model classifier = model.model();
-        Map<String, Object> body = describe(classifier, served.live(model));
+        Map<String, Object> body =
+                describe(classifier, monitors.live(model.name(), model.version().orElseThrow(), classifier));
         // Beside the features' drift: how well the version does now, from labels and without them.
         body.put(
                 "performance",

@@ -54,7 +54,8 @@ public final class ModelPageHandler {
                             "page",
                             ModelPages.build(classifier),
                             "live",
-                            LiveSection.of(served.live(model)),
+                            LiveSection.of(served.monitors()
+                                    .live(model.name(), model.version().orElseThrow(), classifier)),
                             "performance",
                             PerformanceWords.of(LivePerformanceJson.of(
                                     classifier,
