@@ -6,7 +6,6 @@ import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.BigIntVector;
@@ -31,7 +30,6 @@ import org.tabserve.model.Prediction;
 import org.tabserve.model.PredictionColumns;
 import org.tabserve.model.answer.AnswerColumn;
 import org.tabserve.model.answer.AnswerSource;
-import org.tabserve.model.answer.CellType;
 import org.tabserve.rows.arrow.ArrowMemory;
 import org.tabserve.rows.arrow.ArrowRecord;
 import org.tabserve.rows.field.NumberText;
@@ -53,11 +51,8 @@ public final class ArrowRowsWriter implements RowsWriter {
     private final OutputStream out;
     private final WriteChannel channel;
     private final BufferAllocator allocator = ArrowMemory.allocator(ALLOCATOR_LIMIT);
-    private List<String> names;
-    /** The answer's columns' types, after the input's columns. */
-    private List<CellType> answerTypes;
-    /** The request-level fields the schema's metadata carries. */
-    private Map<String, String> metadata;
+    /** The table's columns, their types and the schema's metadata. */
+    private TypedColumns columns;
     /** The labels' UTF-8 bytes, encoded once each. */
     private final java.util.Map<String, byte[]> labelBytes = new java.util.HashMap<>();
     /** The classes of the last chunk written from columns, and their UTF-8 bytes, by class index. */
@@ -77,9 +72,7 @@ public final class ArrowRowsWriter implements RowsWriter {
 
     @Override
     public void columns(List<String> input, List<AnswerColumn> answer, AnswerSource source) {
-        this.names = RowsWriter.names(input, answer);
-        this.answerTypes = answer.stream().map(AnswerColumn::type).toList();
-        this.metadata = RowsWriter.metadata(source);
+        this.columns = TypedColumns.of(input, answer, source);
     }
 
     @Override
@@ -142,18 +135,17 @@ public final class ArrowRowsWriter implements RowsWriter {
      */
     private void start(List<String> input) throws IOException {
         List<Field> fields = new ArrayList<>();
-        for (int i = 0; i < names.size(); i++) {
+        for (int i = 0; i < columns.names().size(); i++) {
             ArrowType type;
             if (i < input.size()) {
                 type = input instanceof ArrowRecord record ? type(record.kind(i)) : ArrowType.Utf8.INSTANCE;
             } else {
-                type = answerTypes.get(i - input.size()) == CellType.TEXT
-                        ? ArrowType.Utf8.INSTANCE
-                        : type(ArrowRecord.Kind.FLOAT64);
+                type = columns.answerText(i, input.size()) ? ArrowType.Utf8.INSTANCE : type(ArrowRecord.Kind.FLOAT64);
             }
-            fields.add(new Field(names.get(i), FieldType.nullable(type), null));
+            fields.add(new Field(columns.names().get(i), FieldType.nullable(type), null));
         }
-        root = VectorSchemaRoot.create(new Schema(fields, metadata.isEmpty() ? null : metadata), allocator);
+        root = VectorSchemaRoot.create(
+                new Schema(fields, columns.metadata().isEmpty() ? null : columns.metadata()), allocator);
         root.allocateNew();
         MessageSerializer.serialize(channel, root.getSchema());
     }

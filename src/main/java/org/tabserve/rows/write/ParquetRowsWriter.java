@@ -3,7 +3,6 @@ package org.tabserve.rows.write;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.List;
-import java.util.Map;
 import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.example.data.simple.SimpleGroup;
@@ -18,7 +17,6 @@ import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 import org.apache.parquet.schema.Types;
 import org.tabserve.model.answer.AnswerColumn;
 import org.tabserve.model.answer.AnswerSource;
-import org.tabserve.model.answer.CellType;
 import org.tabserve.rows.arrow.ArrowRecord;
 import org.tabserve.rows.field.NumberText;
 import org.tabserve.rows.parquet.ParquetCodecs;
@@ -36,11 +34,8 @@ public final class ParquetRowsWriter implements RowsWriter {
     public static final long ROW_GROUP_BYTES = 8L << 20;
 
     private final OutputStream out;
-    private List<String> names;
-    /** The answer's columns' types, after the input's columns. */
-    private List<CellType> answerTypes;
-    /** The request-level fields the schema's metadata carries. */
-    private Map<String, String> metadata;
+    /** The table's columns, their types and the schema's metadata. */
+    private TypedColumns columns;
 
     private MessageType schema;
     private ArrowRecord.Kind[] kinds;
@@ -52,9 +47,7 @@ public final class ParquetRowsWriter implements RowsWriter {
 
     @Override
     public void columns(List<String> input, List<AnswerColumn> answer, AnswerSource source) {
-        this.names = RowsWriter.names(input, answer);
-        this.answerTypes = answer.stream().map(AnswerColumn::type).toList();
-        this.metadata = RowsWriter.metadata(source);
+        this.columns = TypedColumns.of(input, answer, source);
     }
 
     @Override
@@ -110,25 +103,31 @@ public final class ParquetRowsWriter implements RowsWriter {
 
     /** Starts the file: the input's columns typed as a typed input's were (else strings), then the answer's. */
     private void start(List<String> input) throws IOException {
-        kinds = new ArrowRecord.Kind[names.size()];
+        kinds = new ArrowRecord.Kind[columns.names().size()];
         Types.MessageTypeBuilder message = Types.buildMessage();
-        for (int i = 0; i < names.size(); i++) {
+        for (int i = 0; i < columns.names().size(); i++) {
             if (i < input.size()) {
                 kinds[i] = input instanceof ArrowRecord record ? record.kind(i) : ArrowRecord.Kind.UTF8;
             } else {
-                kinds[i] = answerTypes.get(i - input.size()) == CellType.TEXT
-                        ? ArrowRecord.Kind.UTF8
-                        : ArrowRecord.Kind.FLOAT64;
+                kinds[i] = columns.answerText(i, input.size()) ? ArrowRecord.Kind.UTF8 : ArrowRecord.Kind.FLOAT64;
             }
             switch (kinds[i]) {
-                case FLOAT32 -> message.optional(PrimitiveTypeName.FLOAT).named(names.get(i));
-                case FLOAT64 -> message.optional(PrimitiveTypeName.DOUBLE).named(names.get(i));
-                case INT64 -> message.optional(PrimitiveTypeName.INT64).named(names.get(i));
-                case BOOL -> message.optional(PrimitiveTypeName.BOOLEAN).named(names.get(i));
+                case FLOAT32 ->
+                    message.optional(PrimitiveTypeName.FLOAT)
+                            .named(columns.names().get(i));
+                case FLOAT64 ->
+                    message.optional(PrimitiveTypeName.DOUBLE)
+                            .named(columns.names().get(i));
+                case INT64 ->
+                    message.optional(PrimitiveTypeName.INT64)
+                            .named(columns.names().get(i));
+                case BOOL ->
+                    message.optional(PrimitiveTypeName.BOOLEAN)
+                            .named(columns.names().get(i));
                 case UTF8 ->
                     message.optional(PrimitiveTypeName.BINARY)
                             .as(LogicalTypeAnnotation.stringType())
-                            .named(names.get(i));
+                            .named(columns.names().get(i));
             }
         }
         schema = message.named("answer");
@@ -138,7 +137,7 @@ public final class ParquetRowsWriter implements RowsWriter {
                 .withCodecFactory(new ParquetCodecs())
                 .withCompressionCodec(CompressionCodecName.SNAPPY)
                 .withRowGroupSize(ROW_GROUP_BYTES)
-                .withExtraMetaData(metadata)
+                .withExtraMetaData(columns.metadata())
                 .build();
     }
 
