@@ -8,11 +8,14 @@ import com.fasterxml.jackson.core.io.SerializedString;
 import java.io.IOException;
 import java.util.List;
 import org.tabserve.model.Batch;
+import org.tabserve.model.Explanation;
 import org.tabserve.model.FeatureStats;
 import org.tabserve.model.ModelCard;
 import org.tabserve.model.ModelSignature;
 import org.tabserve.model.Prediction;
 import org.tabserve.model.RangeWarning;
+import org.tabserve.model.Uncertainty;
+import org.tabserve.model.answer.AnswerField;
 import org.tabserve.model.answer.AnswerSource;
 import org.tabserve.model.answer.ScoredRows;
 import org.tabserve.rows.field.JsonText;
@@ -269,10 +272,41 @@ public final class PredictionJson {
         if (scored == null) {
             return;
         }
-        if (scored.explanation(row) != null) {
-            ExplanationJson.write(json, scored.explanation(row));
+        Explanation explanation = scored.explanation(row);
+        Uncertainty uncertainty = scored.uncertainty(row);
+        for (AnswerField field : AnswerField.values()) {
+            switch (field) {
+                // the row's opening, written before (the encoded fast path's bytes, InRangeRowText)
+                case LABEL, DISPLAY_NAME, PROBABILITIES, VALUE, WARNINGS -> {}
+                case EXPLANATION -> {
+                    if (explanation != null) {
+                        ExplanationJson.write(json, explanation);
+                    }
+                }
+                case INTERVAL -> {
+                    if (uncertainty != null && uncertainty.interval() != null) {
+                        UncertaintyJson.interval(json, uncertainty);
+                    }
+                }
+                case PREDICTION_SET -> {
+                    if (uncertainty != null && uncertainty.predictionSet() != null) {
+                        UncertaintyJson.predictionSet(json, uncertainty);
+                    }
+                }
+                case COVERAGE -> { // a regressor's is within its interval
+                    if (uncertainty != null && uncertainty.interval() == null) {
+                        json.writeNumberField(field.key(), uncertainty.coverage());
+                    }
+                }
+                case NOVELTY -> {
+                    if (uncertainty != null && uncertainty.novelty() != null) {
+                        UncertaintyJson.novelty(json, uncertainty.novelty());
+                    }
+                }
+                // a bad row's object is its problems alone, in its place (RowErrorsJson)
+                case ERRORS -> {}
+            }
         }
-        UncertaintyJson.write(json, scored.uncertainty(row));
     }
 
     public static void write(JsonGenerator json, Prediction prediction, ModelCard card, List<RangeWarning> warnings)

@@ -5,7 +5,8 @@ import java.io.IOException;
 import org.tabserve.model.Uncertainty;
 
 /**
- * Writes how sure an answer is ({@link Uncertainty}) as the fields of its row's JSON object: a regressor's
+ * Writes how sure an answer is ({@link Uncertainty}) as the fields of its row's JSON object, each part called by
+ * {@link PredictionJson}'s loop over the described fields: a regressor's
  * {@code "interval": {"lower", "upper", "coverage"}} (and {@code "clipped": true} when an end was brought in to the
  * target range the card saw), a classifier's {@code "prediction_set": [labels]} and
  * {@code "coverage"}, and, when the card can tell, {@code "novelty": {"p_value", "novel"}}.
@@ -23,32 +24,32 @@ public final class UncertaintyJson {
 
     private UncertaintyJson() {}
 
-    /** Writes {@code uncertainty}'s fields into the row's object, which is open; nothing for null. */
-    public static void write(JsonGenerator json, Uncertainty uncertainty) throws IOException {
-        if (uncertainty == null) {
-            return;
-        } else if (uncertainty.interval() != null) {
-            json.writeObjectFieldStart(INTERVAL);
-            json.writeNumberField("lower", uncertainty.interval().lower());
-            json.writeNumberField("upper", uncertainty.interval().upper());
-            json.writeNumberField(CoverageField.NAME, uncertainty.coverage());
-            if (uncertainty.interval().clipped()) {
-                json.writeBooleanField(CLIPPED, true);
-            }
-            json.writeEndObject();
-        } else {
-            json.writeArrayFieldStart(PREDICTION_SET);
-            for (String label : uncertainty.predictionSet()) {
-                json.writeString(label);
-            }
-            json.writeEndArray();
-            json.writeNumberField(CoverageField.NAME, uncertainty.coverage());
+    /** Writes a regressor's interval, with its coverage (and whether an end was clipped), into the open row. */
+    static void interval(JsonGenerator json, Uncertainty uncertainty) throws IOException {
+        json.writeObjectFieldStart(INTERVAL);
+        json.writeNumberField("lower", uncertainty.interval().lower());
+        json.writeNumberField("upper", uncertainty.interval().upper());
+        json.writeNumberField(CoverageField.NAME, uncertainty.coverage());
+        if (uncertainty.interval().clipped()) {
+            json.writeBooleanField(CLIPPED, true);
         }
-        if (uncertainty.novelty() != null) {
-            json.writeObjectFieldStart(NOVELTY);
-            json.writeNumberField("p_value", uncertainty.novelty().pValue());
-            json.writeBooleanField("novel", uncertainty.novelty().novel());
-            json.writeEndObject();
+        json.writeEndObject();
+    }
+
+    /** Writes a classifier's prediction set into the open row. */
+    static void predictionSet(JsonGenerator json, Uncertainty uncertainty) throws IOException {
+        json.writeArrayFieldStart(PREDICTION_SET);
+        for (String label : uncertainty.predictionSet()) {
+            json.writeString(label);
         }
+        json.writeEndArray();
+    }
+
+    /** Writes a row's novelty into the open row. */
+    static void novelty(JsonGenerator json, Uncertainty.RowNovelty novelty) throws IOException {
+        json.writeObjectFieldStart(NOVELTY);
+        json.writeNumberField("p_value", novelty.pValue());
+        json.writeBooleanField("novel", novelty.novel());
+        json.writeEndObject();
     }
 }
