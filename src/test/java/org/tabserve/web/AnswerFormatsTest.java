@@ -33,6 +33,8 @@ import org.apache.parquet.format.FileMetaData;
 import org.apache.parquet.format.KeyValue;
 import org.apache.parquet.format.SchemaElement;
 import org.apache.parquet.format.Util;
+import org.jsoup.nodes.Document;
+import org.jsoup.nodes.Element;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,7 +57,7 @@ import org.tabserve.testing.Multipart;
  * Every answer format carries every described field the request asked for ({@link AnswerField}, {@link RequestField}):
  * a classifier and a regressor with conformal cards, each asked for explanations and a coverage where the route takes
  * them, in JSON (a lone row, a batch, the query route), the file answers (CSV, JSON Lines, Arrow, Parquet), MLflow's
- * records, and the Open Inference Protocol over REST and gRPC. A format names, in this test, how it spells each field,
+ * records, the Open Inference Protocol over REST and gRPC, and the pages (the form's answer, the upload's). A format names, in this test, how it spells each field,
  * or why it does not carry it: a field added to the description that a format neither writes nor declines fails here.
  */
 class AnswerFormatsTest {
@@ -147,6 +149,13 @@ class AnswerFormatsTest {
         source("OIP REST", v2Rest(name, features), sha256, AnswerFormatsTest::v2Parameter);
         check("OIP gRPC", asked, v2Grpc(name, features), v2Spelling(valueOutput));
         source("OIP gRPC", v2Grpc(name, features), sha256, AnswerFormatsTest::v2Parameter);
+        // the pages: the form's answer, explained and covered, and the upload's table, covered
+        Seen form = formPage(base, features);
+        check("the form", asked, form, formSpelling());
+        source("the form", form, sha256, f -> "provenance-" + f.key());
+        Seen uploaded = uploadPage(base, features);
+        check("the upload page", covered, uploaded, uploadSpelling());
+        source("the upload page", uploaded, sha256, f -> "provenance-" + f.key());
     }
 
     /**
@@ -263,6 +272,82 @@ class AnswerFormatsTest {
             // the protocol refuses a request with a bad row whole
             case ERRORS -> null;
         };
+    }
+
+    /** The form's spelling: the elements of its answer, by id or class. */
+    private static Spelling formSpelling() {
+        return field -> switch (field) {
+            // the heading: the display name, the label beside it when they differ; a regressor's value
+            case LABEL, DISPLAY_NAME, VALUE -> List.of("#predicted");
+            case PROBABILITIES -> List.of(".bars");
+            // listed only when a value is out of range, which the test rows are not (FormPageTest shows one)
+            case WARNINGS -> null;
+            case EXPLANATION -> List.of("#explanation");
+            // the sureness words: the interval or the set at its coverage
+            case INTERVAL, PREDICTION_SET, COVERAGE -> List.of("#sureness");
+            // said in those words only when the row's p-value flags it, which the test rows' does not
+            case NOVELTY -> null;
+            // a bad value is shown next to its field, on a page with no answer
+            case ERRORS -> null;
+        };
+    }
+
+    /** The upload page's spelling: its table's headings. */
+    private static Spelling uploadSpelling() {
+        return field -> switch (field) {
+            // the display name stands for it; the label is the row's data-label
+            case LABEL -> List.of("row:data-label");
+            case DISPLAY_NAME -> List.of("prediction");
+            // the predicted class's: the download has every class's
+            case PROBABILITIES -> List.of("probability");
+            case VALUE -> List.of("value");
+            // listed below the table, row by row, when a value is out of range
+            case WARNINGS -> null;
+            // an upload takes no explain
+            case EXPLANATION -> null;
+            // how sure each answer is: in the download's columns (the CSV's, checked above), not the table's
+            case INTERVAL, PREDICTION_SET, COVERAGE, NOVELTY -> null;
+            // a bad row's errors take its answer's columns (PredictFileOnErrorTest)
+            case ERRORS -> null;
+        };
+    }
+
+    /** A page's request-level fields: each span of its provenance, by id, with its whole value as its title. */
+    private static Map<String, String> provenance(Document page) {
+        Map<String, String> fields = new java.util.HashMap<>();
+        page.select("#provenance span[id]").forEach(span -> fields.put(span.id(), span.attr("title")));
+        return fields;
+    }
+
+    private static Seen formPage(String base, List<String> features) {
+        StringBuilder form = new StringBuilder("coverage=0.9&explain=on");
+        for (String feature : features) {
+            form.append('&').append(feature).append('=').append(value(0, feature));
+        }
+        Http.Response response = http.postForm(base + "/", form.toString());
+        assertEquals(200, response.status(), response::text);
+        Document page = response.html();
+        Set<String> names = new LinkedHashSet<>();
+        for (Element element : page.select("#result *")) {
+            if (!element.id().isEmpty()) {
+                names.add("#" + element.id());
+            }
+            element.classNames().forEach(c -> names.add("." + c));
+        }
+        return new Seen(names, provenance(page), headers(response));
+    }
+
+    private static Seen uploadPage(String base, List<String> features) {
+        Http.Response response =
+                http.upload(base + "/predict_file?format=html&coverage=0.9", Multipart.csv(csv(features)));
+        assertEquals(200, response.status(), response::text);
+        Document page = response.html();
+        Set<String> names = new LinkedHashSet<>();
+        page.select("#preview thead th").forEach(th -> names.add(th.text()));
+        if (!page.select("#preview tbody tr[data-label]").isEmpty()) {
+            names.add("row:data-label");
+        }
+        return new Seen(names, provenance(page), headers(response));
     }
 
     /** One row as a JSON object's fields, without braces. */

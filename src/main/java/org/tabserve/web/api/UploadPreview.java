@@ -13,8 +13,11 @@ import org.tabserve.model.Prediction;
 import org.tabserve.model.RangeWarning;
 import org.tabserve.model.ValueType;
 import org.tabserve.model.answer.AnswerAssembler;
+import org.tabserve.model.answer.AnswerShape;
+import org.tabserve.model.answer.AnswerSource;
 import org.tabserve.rows.RowFormat;
 import org.tabserve.rows.field.FieldProblem;
+import org.tabserve.rows.field.OnError;
 import org.tabserve.rows.field.RowPlace;
 import org.tabserve.rows.read.RowChunk;
 import org.tabserve.rows.read.RowsReader;
@@ -35,6 +38,9 @@ import org.tabserve.rows.write.CsvAnswer;
  * @param rows       the first rows
  * @param csv        the whole CSV answer, or null when it is larger than {@link #DOWNLOAD_CAP}
  * @param ignored    the file's columns the model does not take: not in the table, carried through to the download
+ * @param shape      what the answer's rows carry ({@link org.tabserve.model.answer.AnswerField#present})
+ * @param inPlace    whether bad rows are answered in their place ({@code on_error=row})
+ * @param source     the answer's request-level values: which model file gave it
  */
 public record UploadPreview(
         Model model,
@@ -44,7 +50,10 @@ public record UploadPreview(
         long errorRows,
         List<Row> rows,
         byte[] csv,
-        List<String> ignored) {
+        List<String> ignored,
+        AnswerShape shape,
+        boolean inPlace,
+        AnswerSource source) {
 
     /** Rows kept for the page's table. */
     public static final int PREVIEW_ROWS = 10;
@@ -138,7 +147,10 @@ public record UploadPreview(
                 counts[2],
                 rows,
                 csv.overflowed() ? null : csv.toByteArray(),
-                parser.ignoredColumns());
+                parser.ignoredColumns(),
+                scores.shape(),
+                parser.onError() == OnError.ROW,
+                scores.source());
     }
 
     /** A value of a row as the model took it: a number as read, text as the file wrote it. */

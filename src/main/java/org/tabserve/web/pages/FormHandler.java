@@ -9,15 +9,18 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.tabserve.model.CardKeys;
-import org.tabserve.model.Explanation;
 import org.tabserve.model.Feature;
 import org.tabserve.model.FeatureStats;
 import org.tabserve.model.Model;
 import org.tabserve.model.ModelCard;
 import org.tabserve.model.Prediction;
 import org.tabserve.model.RangeWarning;
+import org.tabserve.model.Uncertainty;
 import org.tabserve.model.ValueType;
 import org.tabserve.model.answer.AnswerAssembler;
+import org.tabserve.model.answer.AnswerField;
+import org.tabserve.model.answer.AnswerShape;
+import org.tabserve.model.answer.AnswerSource;
 import org.tabserve.model.answer.ClientWatch;
 import org.tabserve.model.answer.ScoredRows;
 import org.tabserve.rows.ParameterRowParser;
@@ -150,10 +153,7 @@ public final class FormHandler {
         List<String> warnings = parsed.warnings(classifier.card()).stream()
                 .map(RangeWarning::message)
                 .toList();
-        String sureness = scored.uncertainty(0) == null
-                ? null
-                : SurenessWords.of(scored.uncertainty(0), classifier.card(), scored.prediction(0));
-        Outcome outcome = new Outcome(scored.prediction(0), warnings, scored.explanation(0), sureness);
+        Outcome outcome = new Outcome(scores.shape(explain), scored, warnings, scores.source());
         render(
                 model,
                 request,
@@ -165,10 +165,10 @@ public final class FormHandler {
     }
 
     /**
-     * A prediction, the warnings that go with it, its explanation when one was asked for (else null) and how sure it
-     * is, in words, when a coverage was (else null).
+     * The form's one answered row: what it carries, the row as scored, the warnings that go with it (in words), and
+     * the answer's request-level values.
      */
-    private record Outcome(Prediction prediction, List<String> warnings, Explanation explanation, String sureness) {}
+    private record Outcome(AnswerShape shape, ScoredRows scored, List<String> warnings, AnswerSource source) {}
 
     private static FormPage page(
             Model classifier, Map<String, String> typed, List<FieldProblem> problems, Outcome outcome) {
@@ -198,50 +198,7 @@ public final class FormHandler {
         // Errors on fields the form does not have (unknown or repeated parameters) are shown too, never dropped.
         fieldErrors.forEach(
                 (name, message) -> fields.add(FormPage.Field.unknown(name, typed.getOrDefault(name, ""), message)));
-        FormPage.Result result = null;
-        if (outcome != null) {
-            List<FormPage.Bar> bars = new ArrayList<>();
-            if (outcome.prediction() instanceof Prediction.Classification prediction) {
-                List<String> shown =
-                        ShownClasses.of(prediction.classes(), prediction::probabilityOf, prediction.label());
-                double rest = 1;
-                for (String label : shown) {
-                    double p = prediction.probabilityOf(label);
-                    rest -= p;
-                    bars.add(new FormPage.Bar(
-                            label, card.displayName(label), p, percent(p), label.equals(prediction.label())));
-                }
-                int others = prediction.classes().size() - shown.size();
-                if (others > 0) {
-                    double p = Math.max(0, rest);
-                    bars.add(new FormPage.Bar("", ShownClasses.others(others), p, percent(p), false));
-                }
-                result = new FormPage.Result(
-                        prediction.label(),
-                        card.displayName(prediction.label()),
-                        bars,
-                        fields,
-                        outcome.warnings(),
-                        false,
-                        null,
-                        ContributionChart.of(outcome.explanation(), typed, card),
-                        classifier.signature().probabilityNote(),
-                        outcome.sureness());
-            } else {
-                String value = Decimals.fourPlaces(((Prediction.Regression) outcome.prediction()).value());
-                result = new FormPage.Result(
-                        value,
-                        value,
-                        bars,
-                        fields,
-                        outcome.warnings(),
-                        true,
-                        targetRange(card),
-                        ContributionChart.of(outcome.explanation(), typed, card),
-                        null,
-                        outcome.sureness());
-            }
-        }
+        FormPage.Result result = outcome == null ? null : result(classifier, outcome, fields, typed);
         List<FormPage.Example> examples = new ArrayList<>();
         for (Examples.Row row : new Examples(card).all()) {
             List<String> parts = new ArrayList<>();
@@ -272,6 +229,87 @@ public final class FormHandler {
                 card.conformal() != null
                         && classifier.signature().feature(CoverageField.NAME).isEmpty(),
                 "");
+    }
+
+    /**
+     * The answer's part of the page: each described field the answer carries ({@link AnswerField}) fills its part, in
+     * the described order; then which model file gave it, as the body says ({@link FormPage.Provenance}).
+     */
+    private static FormPage.Result result(
+            Model classifier, Outcome outcome, List<FormPage.Field> sent, Map<String, String> typed) {
+        ModelCard card = classifier.card();
+        Prediction prediction = outcome.scored().prediction(0);
+        Uncertainty uncertainty = outcome.scored().uncertainty(0);
+        String label = null;
+        String displayName = null;
+        List<FormPage.Bar> bars = List.of();
+        String probabilityNote = null;
+        boolean regression = false;
+        String targetRange = null;
+        List<String> warnings = List.of();
+        FormPage.Explained explanation = null;
+        String sureness = null;
+        for (AnswerField field : AnswerField.values()) {
+            if (!field.present(outcome.shape(), false)) {
+                continue;
+            }
+            switch (field) {
+                case LABEL -> label = ((Prediction.Classification) prediction).label();
+                case DISPLAY_NAME -> displayName = card.displayName(label);
+                case PROBABILITIES -> {
+                    bars = bars((Prediction.Classification) prediction, card);
+                    probabilityNote = classifier.signature().probabilityNote();
+                }
+                case VALUE -> {
+                    // the value is both the heading's text and its "label"; the target's range puts it in scale
+                    label = Decimals.fourPlaces(((Prediction.Regression) prediction).value());
+                    displayName = label;
+                    regression = true;
+                    targetRange = targetRange(card);
+                }
+                case WARNINGS -> warnings = outcome.warnings();
+                case EXPLANATION ->
+                    explanation = ContributionChart.of(outcome.scored().explanation(0), typed, card);
+                case INTERVAL -> sureness = SurenessWords.interval(uncertainty);
+                case PREDICTION_SET -> sureness = SurenessWords.predictionSet(uncertainty, card, prediction);
+                // said in the interval's or the set's words, which are made at it: a coverage alone answers nothing
+                case COVERAGE -> {}
+                // said after them, only when the row's p-value flags it
+                case NOVELTY -> sureness += SurenessWords.novelty(uncertainty);
+                // a bad value is shown next to its field, on a page (a 400) with no answer
+                case ERRORS -> {}
+            }
+        }
+        return new FormPage.Result(
+                label,
+                displayName,
+                bars,
+                sent,
+                warnings,
+                regression,
+                targetRange,
+                explanation,
+                probabilityNote,
+                sureness,
+                FormPage.Provenance.of(outcome.source()));
+    }
+
+    /** A classifier's bars: the classes {@link ShownClasses} shows, then one of the others' sum when there are more. */
+    private static List<FormPage.Bar> bars(Prediction.Classification prediction, ModelCard card) {
+        List<FormPage.Bar> bars = new ArrayList<>();
+        List<String> shown = ShownClasses.of(prediction.classes(), prediction::probabilityOf, prediction.label());
+        double rest = 1;
+        for (String label : shown) {
+            double p = prediction.probabilityOf(label);
+            rest -= p;
+            bars.add(new FormPage.Bar(label, card.displayName(label), p, percent(p), label.equals(prediction.label())));
+        }
+        int others = prediction.classes().size() - shown.size();
+        if (others > 0) {
+            double p = Math.max(0, rest);
+            bars.add(new FormPage.Bar("", ShownClasses.others(others), p, percent(p), false));
+        }
+        return bars;
     }
 
     /**
@@ -334,7 +372,8 @@ public final class FormHandler {
         return features;
     }
 
-    private static String percent(double probability) {
+    /** @return a probability as a percentage with one decimal, e.g. {@code 97.3 %} */
+    static String percent(double probability) {
         return String.format(Locale.ROOT, "%.1f %%", probability * 100);
     }
 }

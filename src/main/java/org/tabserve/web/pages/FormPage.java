@@ -1,6 +1,9 @@
 package org.tabserve.web.pages;
 
+import java.util.ArrayList;
 import java.util.List;
+import org.tabserve.model.answer.AnswerSource;
+import org.tabserve.model.answer.RequestField;
 
 /**
  * What the HTML form shows: the model's name, example rows to fill in, one field per feature (with what was typed
@@ -164,6 +167,7 @@ record FormPage(
      * @param explanation the answer's contributions, when the form asked for them; else null
      * @param probabilityNote what the probabilities are when tabserve made them from the model's scores, or null
      * @param sureness    how sure the answer is, in words, when the form asked for a coverage; else null
+     * @param provenance  which model gave the answer, as its body says ({@link Provenance#of}); may be empty
      */
     record Result(
             String label,
@@ -175,7 +179,8 @@ record FormPage(
             String targetRange,
             Explained explanation,
             String probabilityNote,
-            String sureness) {}
+            String sureness,
+            List<Provenance> provenance) {}
 
     /**
      * An answer explained in the form's own columns.
@@ -193,4 +198,46 @@ record FormPage(
      * @param predicted   whether this is the predicted class
      */
     record Bar(String label, String displayName, double probability, String percent, boolean predicted) {}
+
+    /**
+     * One request-level field an answer's body carries, small beside the answer: its short text and, as the text's
+     * {@code title}, its whole value.
+     *
+     * @param id    the element's id, {@code provenance-} and the field's key
+     * @param text  e.g. {@code model file 45df0ec072c3}
+     * @param title e.g. the file's whole SHA-256
+     */
+    record Provenance(String id, String text, String title) {
+
+        /** The hex digits of a model file's SHA-256 shown; the whole is the title. */
+        static final int SHA256_SHOWN = 12;
+
+        /** @return the request-level fields {@code source}'s body carries ({@link RequestField#inBody}), in order */
+        static List<Provenance> of(AnswerSource source) {
+            List<Provenance> parts = new ArrayList<>();
+            for (RequestField field : RequestField.values()) {
+                if (!field.inBody(source)) {
+                    continue;
+                }
+                String id = "provenance-" + field.key();
+                switch (field) {
+                    // the page's heading names the model; the model's page says its engine; a page quotes no
+                    // request id back (none of these is in a body)
+                    case MODEL_NAME, ENGINE, REQUEST_ID -> {}
+                    // in the body where a rollout chose the version, which either version may answer
+                    case MODEL_VERSION ->
+                        parts.add(new Provenance(
+                                id, "version " + source.version(), "the version that answered: a rollout chose it"));
+                    case MODEL_SHA256 -> {
+                        String sha256 = source.sha256();
+                        parts.add(new Provenance(
+                                id,
+                                "model file " + sha256.substring(0, Math.min(SHA256_SHOWN, sha256.length())),
+                                sha256));
+                    }
+                }
+            }
+            return parts;
+        }
+    }
 }

@@ -18,40 +18,51 @@ final class SurenessWords {
 
     private SurenessWords() {}
 
-    static String of(Uncertainty uncertainty, ModelCard card, Prediction answer) {
-        String percent = Decimals.fourPlaces(uncertainty.coverage() * 100) + " %";
-        String words;
-        if (uncertainty.interval() != null) {
-            Uncertainty.Interval interval = uncertainty.interval();
-            words = "Between " + Decimals.fourPlaces(interval.lower()) + " and "
-                    + Decimals.fourPlaces(interval.upper()) + " with " + percent + " coverage: ranges made this way"
-                    + " hold the true value for at least " + percent + " of new rows like the calibration rows.";
-            if (interval.clipped()) {
-                words += " The range is cut to the values the model's card saw.";
-            }
-        } else {
-            List<String> names =
-                    uncertainty.predictionSet().stream().map(card::displayName).toList();
-            String sets = " (Sets made this way hold the true class for at least " + percent + " of new rows like the"
-                    + " calibration rows: a coverage, not this answer's probability.)";
-            words = switch (names.size()) {
-                case 0 -> empty(uncertainty, card, answer, percent) + sets;
-                case 1 ->
-                    capitalised(names.get(0)) + ": the prediction set at " + percent + " coverage holds this"
-                            + " class alone." + sets;
-                default ->
-                    capitalised(String.join(" or ", names)) + ": the prediction set at " + percent
-                            + " coverage holds more than one class, so the model cannot tell which." + sets;
-            };
-        }
-        if (uncertainty.novelty() != null && uncertainty.novelty().novel()) {
-            words += String.format(
-                    Locale.ROOT,
-                    " This row is unlike the rows the model was calibrated on (novelty p-value %.3g), so the coverage"
-                            + " may not hold for it.",
-                    uncertainty.novelty().pValue());
+    /** @return a regressor's interval at its coverage, in words */
+    static String interval(Uncertainty uncertainty) {
+        String percent = percent(uncertainty);
+        Uncertainty.Interval interval = uncertainty.interval();
+        String words = "Between " + Decimals.fourPlaces(interval.lower()) + " and "
+                + Decimals.fourPlaces(interval.upper()) + " with " + percent + " coverage: ranges made this way"
+                + " hold the true value for at least " + percent + " of new rows like the calibration rows.";
+        if (interval.clipped()) {
+            words += " The range is cut to the values the model's card saw.";
         }
         return words;
+    }
+
+    /** @return a classifier's prediction set at its coverage, in the card's display names */
+    static String predictionSet(Uncertainty uncertainty, ModelCard card, Prediction answer) {
+        String percent = percent(uncertainty);
+        List<String> names =
+                uncertainty.predictionSet().stream().map(card::displayName).toList();
+        String sets = " (Sets made this way hold the true class for at least " + percent + " of new rows like the"
+                + " calibration rows: a coverage, not this answer's probability.)";
+        return switch (names.size()) {
+            case 0 -> empty(uncertainty, card, answer, percent) + sets;
+            case 1 ->
+                capitalised(names.get(0)) + ": the prediction set at " + percent + " coverage holds this"
+                        + " class alone." + sets;
+            default ->
+                capitalised(String.join(" or ", names)) + ": the prediction set at " + percent
+                        + " coverage holds more than one class, so the model cannot tell which." + sets;
+        };
+    }
+
+    /** @return a sentence (after a space) when the row's novelty p-value flags it, else empty */
+    static String novelty(Uncertainty uncertainty) {
+        if (uncertainty.novelty() == null || !uncertainty.novelty().novel()) {
+            return "";
+        }
+        return String.format(
+                Locale.ROOT,
+                " This row is unlike the rows the model was calibrated on (novelty p-value %.3g), so the coverage"
+                        + " may not hold for it.",
+                uncertainty.novelty().pValue());
+    }
+
+    private static String percent(Uncertainty uncertainty) {
+        return Decimals.fourPlaces(uncertainty.coverage() * 100) + " %";
     }
 
     /** An empty set: no class's probability reaches the level the coverage needs; the top class's, for scale. */

@@ -18,6 +18,7 @@ import java.util.List;
  * @param download    a {@code data:text/csv} URI with the whole result, or null when it is too large for the page
  * @param downloadCap the largest result, in bytes, the page carries
  * @param ignored     the file's columns the model does not take, kept in the download
+ * @param provenance  which model gave the answers, as their body says
  */
 record UploadPage(
         String name,
@@ -30,7 +31,8 @@ record UploadPage(
         int answerColumns,
         String download,
         long downloadCap,
-        List<String> ignored) {
+        List<String> ignored,
+        List<FormPage.Provenance> provenance) {
 
     /** @return how many rows were scored */
     public long scoredRows() {

@@ -6,12 +6,12 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.tabserve.model.Model;
 import org.tabserve.model.ModelCard;
 import org.tabserve.model.Prediction;
 import org.tabserve.model.RangeWarning;
+import org.tabserve.model.answer.AnswerField;
 import org.tabserve.web.api.UploadPreview;
 import org.tabserve.web.api.UploadView;
 import org.tabserve.web.http.PageLinks;
@@ -37,58 +37,80 @@ public final class UploadPages implements UploadView {
         views.render(request, response, 200, "upload", Map.of("page", page(preview)), links);
     }
 
+    /**
+     * The page of {@code preview}: the answer's columns first, one or more for each described field the answer
+     * carries that the table shows ({@link AnswerField}, in the described order), then the values the model took.
+     */
     static UploadPage page(UploadPreview preview) {
         Model classifier = preview.model();
         ModelCard card = classifier.card();
         List<String> features = classifier.signature().featureNames();
         List<String> shown = FormHandler.displayOrder(classifier);
         // The answer first: on a narrow screen the table scrolls sideways, and the prediction must stay in view.
-        // A regressor's answer is one value; a classifier's a label and its probability.
-        boolean regression = classifier.signature().task() == org.tabserve.model.Task.REGRESSION;
-        List<String> columns = new ArrayList<>(regression ? List.of("value") : List.of("prediction", "probability"));
+        List<AnswerField> answered = new ArrayList<>();
+        List<String> columns = new ArrayList<>();
+        for (AnswerField field : AnswerField.values()) {
+            if (!field.present(preview.shape(), preview.inPlace())) {
+                continue;
+            }
+            answered.add(field);
+            switch (field) {
+                // the display name stands for it; the label is the row's data-label
+                case LABEL -> {}
+                case DISPLAY_NAME -> columns.add("prediction");
+                // the predicted class's alone, to be read at a glance: the download has every class's
+                case PROBABILITIES -> columns.add("probability");
+                case VALUE -> columns.add("value");
+                // said beside the table, row by row; a bad row's errors take its answer's columns
+                case WARNINGS, ERRORS -> {}
+                // an upload is never explained
+                case EXPLANATION -> {}
+                // how sure each answer is goes in the download's columns: the table shows the answers at a glance
+                case INTERVAL, PREDICTION_SET, COVERAGE, NOVELTY -> {}
+            }
+        }
+        int answerColumns = columns.size();
         columns.addAll(shown);
         List<UploadPage.Row> rows = new ArrayList<>();
         for (UploadPreview.Row row : preview.rows()) {
+            boolean refused = !row.errors().isEmpty();
             List<String> cells = new ArrayList<>();
             String label = null;
-            if (!row.errors().isEmpty()) {
-                for (String feature : shown) {
-                    cells.add(cellText(row.values().get(features.indexOf(feature))));
+            String warning = null;
+            String error = null;
+            for (AnswerField field : answered) {
+                if (refused != (field == AnswerField.ERRORS)) {
+                    continue; // a bad row has its errors in place of its answer; a scored row has none
                 }
-                rows.add(new UploadPage.Row(
-                        row.number(),
-                        cells,
-                        null,
-                        null,
-                        String.join(
+                switch (field) {
+                    case LABEL -> label = ((Prediction.Classification) row.prediction()).label();
+                    case DISPLAY_NAME -> cells.add(card.displayName(label));
+                    case PROBABILITIES ->
+                        cells.add(FormHandler.percent(
+                                ((Prediction.Classification) row.prediction()).probabilityOf(label)));
+                    case VALUE -> cells.add(Examples.text(((Prediction.Regression) row.prediction()).value()));
+                    case WARNINGS ->
+                        warning = row.warnings().isEmpty()
+                                ? null
+                                : String.join(
+                                        "; ",
+                                        row.warnings().stream()
+                                                .map(RangeWarning::message)
+                                                .toList());
+                    case ERRORS ->
+                        error = String.join(
                                 "; ",
                                 row.errors().stream()
                                         .map(e -> e.field() + ": " + e.message())
-                                        .toList())));
-                continue;
-            }
-            if (row.prediction() instanceof Prediction.Classification classification) {
-                label = classification.label();
-                cells.add(card.displayName(label));
-                cells.add(String.format(Locale.ROOT, "%.1f %%", classification.probabilityOf(label) * 100));
-            } else {
-                cells.add(Examples.text(((Prediction.Regression) row.prediction()).value()));
+                                        .toList());
+                    // not in the table: see the headings' switch above
+                    case EXPLANATION, INTERVAL, PREDICTION_SET, COVERAGE, NOVELTY -> {}
+                }
             }
             for (String feature : shown) {
                 cells.add(cellText(row.values().get(features.indexOf(feature))));
             }
-            rows.add(new UploadPage.Row(
-                    row.number(),
-                    cells,
-                    label,
-                    row.warnings().isEmpty()
-                            ? null
-                            : String.join(
-                                    "; ",
-                                    row.warnings().stream()
-                                            .map(RangeWarning::message)
-                                            .toList()),
-                    null));
+            rows.add(new UploadPage.Row(row.number(), cells, label, warning, error));
         }
         String download = preview.csv() == null
                 ? null
@@ -101,10 +123,11 @@ public final class UploadPages implements UploadView {
                 rows,
                 preview.warnedRows(),
                 preview.errorRows(),
-                regression ? 1 : 2,
+                answerColumns,
                 download,
                 UploadPreview.DOWNLOAD_CAP,
-                preview.ignored());
+                preview.ignored(),
+                FormPage.Provenance.of(preview.source()));
     }
 
     /**
