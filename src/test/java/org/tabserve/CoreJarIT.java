@@ -40,7 +40,7 @@ class CoreJarIT {
         }
         for (String needed : List.of(
                 "org/tabserve/model/onnx/OnnxModelLoader.class",
-                "org/tabserve/model/BatchScoring.class",
+                "org/tabserve/model/answer/AnswerAssembler.class",
                 "org/tabserve/rows/read/CellRows.class",
                 "org/tabserve/model/RowUncertainty.class")) {
             assertTrue(entries.contains(needed), needed);
