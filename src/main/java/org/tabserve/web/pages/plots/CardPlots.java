@@ -27,6 +27,8 @@ public final class CardPlots {
     public record Figure(String text, String value) {}
 
     /**
+     * A binary classifier's ROC curve, with its area under the curve.
+     *
      * @param auc           the area under the curve, or null when the card has none (one class only)
      * @param positiveClass the display name of the class whose probability is the score
      * @param note          how the rows were sampled, when they were; may be empty
@@ -35,6 +37,8 @@ public final class CardPlots {
     public record Roc(Figure auc, String positiveClass, String note, Plot plot) {}
 
     /**
+     * A regressor's metrics and pictures.
+     *
      * @param method    how the rows were chosen
      * @param rows      how many
      * @param mae       mean absolute error
