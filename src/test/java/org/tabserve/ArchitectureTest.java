@@ -577,6 +577,35 @@ class ArchitectureTest {
         }
     }
 
+    /**
+     * The pages' pictures ({@code pages.plots}) stand below the pages, which import them: they import only the JDK, the
+     * model's types and themselves, and name (by import or fully qualified) no web type but their own, so never
+     * {@code pages}; the pages' rules above (no Jetty, no ONNX Runtime, no protocol but through pages) hold them too.
+     */
+    @Test
+    void thePicturesStandBelowThePagesOnTheModelAlone() throws IOException {
+        Path plots = WEB.resolve("pages/plots");
+        assertTrue(
+                importsIn(WEB.resolve("pages")).contains("org.tabserve.web.pages.plots.Plot"),
+                "the scan found the pages' imports of their pictures");
+        List<String> imports = imports(plots);
+        assertTrue(imports.contains("org.tabserve.model.ModelCard"), "the scan found the pictures' imports");
+        List<String> forbidden = imports.stream()
+                .filter(i -> !i.startsWith("java.")
+                        && !i.matches("org\\.tabserve\\.model\\.[A-Z].*")
+                        && !i.startsWith("org.tabserve.web.pages.plots."))
+                .toList();
+        assertEquals(List.of(), forbidden, "the pictures are drawn from the model's numbers with the JDK alone");
+        List<String> upward = webTypesUsed(plots).stream()
+                .filter(t -> !t.startsWith("org.tabserve.web.pages.plots."))
+                .toList();
+        assertEquals(
+                List.of(),
+                upward,
+                "pages.plots stands below pages: what a picture needs from a page comes in as an argument, and what it"
+                        + " builds for a page is its own type");
+    }
+
     @Test
     void everyHandlerTakesItsModelAsAnArgumentNotFromTheRequest() throws IOException {
         // The model a request's path names is a ResolvedModel argument, never a request attribute or a thread-local.

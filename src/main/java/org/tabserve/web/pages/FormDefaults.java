@@ -13,6 +13,7 @@ import org.tabserve.model.FeatureStats;
 import org.tabserve.model.Model;
 import org.tabserve.model.ModelCard;
 import org.tabserve.model.ValueType;
+import org.tabserve.web.pages.plots.Decimals;
 
 /**
  * The values a fresh form is filled with, so that pressing Predict as shown answers: the card's first example row (a

@@ -38,6 +38,9 @@ import org.tabserve.web.http.PageLinks;
 import org.tabserve.web.http.RequestParameters;
 import org.tabserve.web.http.Views;
 import org.tabserve.web.http.WebConfig;
+import org.tabserve.web.pages.plots.ContributionChart;
+import org.tabserve.web.pages.plots.Decimals;
+import org.tabserve.web.pages.plots.ShownClasses;
 
 /**
  * {@code GET /} shows a form generated from the model's signature and card, filled with values the model takes
@@ -247,7 +250,7 @@ public final class FormHandler {
         boolean regression = false;
         String targetRange = null;
         List<String> warnings = List.of();
-        FormPage.Explained explanation = null;
+        ContributionChart.Explained explanation = null;
         String sureness = null;
         for (AnswerField field : AnswerField.values()) {
             if (!field.present(outcome.shape(), false)) {

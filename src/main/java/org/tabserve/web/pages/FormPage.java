@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.tabserve.model.answer.AnswerSource;
 import org.tabserve.model.answer.RequestField;
+import org.tabserve.web.pages.plots.ContributionChart;
+import org.tabserve.web.pages.plots.ShownClasses;
 
 /**
  * What the HTML form shows: the model's name, example rows to fill in, one field per feature (with what was typed
@@ -177,18 +179,10 @@ record FormPage(
             List<String> warnings,
             boolean regression,
             String targetRange,
-            Explained explanation,
+            ContributionChart.Explained explanation,
             String probabilityNote,
             String sureness,
             List<Provenance> provenance) {}
-
-    /**
-     * An answer explained in the form's own columns.
-     *
-     * @param chart   each input's contribution, largest first
-     * @param summary the explanation in words: what is explained, the base value and the answer
-     */
-    record Explained(Plot chart, String summary) {}
 
     /**
      * @param label       a class label

@@ -6,6 +6,8 @@ import java.util.Locale;
 import org.tabserve.model.LiveCounts;
 import org.tabserve.model.LiveProfile;
 import org.tabserve.model.Psi;
+import org.tabserve.web.pages.plots.LivePlots;
+import org.tabserve.web.pages.plots.Plot;
 
 /**
  * The card page's "Live" section: per input, what the model scored on every route against the card's training

@@ -1,6 +1,8 @@
 package org.tabserve.web.pages;
 
 import java.util.List;
+import org.tabserve.web.pages.plots.CardPlots;
+import org.tabserve.web.pages.plots.Plot;
 
 /**
  * What the model card page shows: the model, its training, its data, its metrics and its pictures (the confusion
@@ -40,12 +42,12 @@ record ModelPage(
         Metrics metrics,
         Plot confusion,
         List<Confused> confused,
-        Roc roc,
+        CardPlots.Roc roc,
         Plot calibration,
-        Regression regression,
+        CardPlots.Regression regression,
         List<Chart> histograms,
         List<Chart> categories,
-        List<Legend> legend,
+        List<CardPlots.Legend> legend,
         NoCard noCard,
         String probabilityNote) {
 
@@ -80,33 +82,8 @@ record ModelPage(
      */
     record Confused(String trueClass, String predicted, String rows, String share) {}
 
-    /** A figure's number as people read it ({@code text}) and as the card holds it ({@code value}). */
-    record Figure(String text, String value) {}
-
-    /**
-     * @param auc           the area under the curve, or null when the card has none (one class only)
-     * @param positiveClass the display name of the class whose probability is the score
-     * @param note          how the rows were sampled, when they were; may be empty
-     * @param plot          the curve
-     */
-    record Roc(Figure auc, String positiveClass, String note, Plot plot) {}
-
-    /**
-     * @param method    how the rows were chosen
-     * @param rows      how many
-     * @param mae       mean absolute error
-     * @param rmse      root mean squared error
-     * @param r2        coefficient of determination
-     * @param scatter   predicted against actual values, with y = x; null when the card has no points
-     * @param residuals the residuals' histogram; null when the card has none
-     */
-    record Regression(String method, String rows, Figure mae, Figure rmse, Figure r2, Plot scatter, Plot residuals) {}
-
     /** One picture of one feature. */
     record Chart(String feature, Plot plot) {}
-
-    /** A class's colour in the pictures. */
-    record Legend(String displayName, String label, String cssClass) {}
 
     /**
      * @param command the {@code card} command for this model, with its file name filled in

@@ -17,6 +17,11 @@ import org.tabserve.model.RegressionEvaluation;
 import org.tabserve.model.Task;
 import org.tabserve.web.api.ModelApiHandler;
 import org.tabserve.web.http.CardSize;
+import org.tabserve.web.pages.plots.BidiIsolate;
+import org.tabserve.web.pages.plots.CardPlots;
+import org.tabserve.web.pages.plots.Decimals;
+import org.tabserve.web.pages.plots.Plot;
+import org.tabserve.web.pages.plots.Plots;
 
 /**
  * Builds the {@link ModelPage} from a model's card: the card's facts in words (the model, its data, its inputs, its
@@ -113,7 +118,7 @@ final class ModelPages {
         ModelPage.Metrics metrics = null;
         Plot confusion = null;
         List<ModelPage.Confused> confused = List.of();
-        ModelPage.Roc roc = null;
+        CardPlots.Roc roc = null;
         Plot calibration = null;
         if (evaluation != null) {
             List<ModelPage.ClassLine> lines = new ArrayList<>();

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import org.tabserve.serving.monitor.RecentRequests;
 import org.tabserve.web.api.ModelIndexHandler;
+import org.tabserve.web.pages.plots.Sparkline;
 
 /**
  * The models page's view: one row per served model version, in the words a user checks first (is it loaded, what

@@ -5,6 +5,7 @@ import java.util.Comparator;
 import java.util.List;
 import org.tabserve.model.Evaluation;
 import org.tabserve.model.ModelCard;
+import org.tabserve.web.pages.plots.Plots;
 
 /**
  * The card's confusion told as a table when a matrix would be unreadable (issue 39: 28 classes made a matrix of

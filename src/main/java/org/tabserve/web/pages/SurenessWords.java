@@ -6,6 +6,7 @@ import org.tabserve.model.Conformal;
 import org.tabserve.model.ModelCard;
 import org.tabserve.model.Prediction;
 import org.tabserve.model.Uncertainty;
+import org.tabserve.web.pages.plots.Decimals;
 
 /**
  * How sure an answer is, in words for the form, each saying what is true of it and worded so that a coverage is not

@@ -21,6 +21,9 @@ import org.tabserve.card.CardFileTest;
 import org.tabserve.cli.FixtureCards;
 import org.tabserve.model.Model;
 import org.tabserve.model.onnx.OnnxModelLoader;
+import org.tabserve.web.pages.plots.CardPlots;
+import org.tabserve.web.pages.plots.Plot;
+import org.tabserve.web.pages.plots.Plots;
 
 /**
  * The card page's view model for cards made by the real {@code card} command on the penguins fixtures: each kind of
@@ -83,7 +86,7 @@ class ModelPagesTest {
     void aRegressorsPageHasItsErrorsAScatterWithTheDiagonalAndItsResiduals() throws IOException {
         ModelPage page = ModelPages.build(regressor);
         JsonNode sklearn = FixtureCards.sklearn("body-mass-regressor");
-        ModelPage.Regression regression = page.regression();
+        CardPlots.Regression regression = page.regression();
         assertNotNull(regression);
         assertEquals(
                 sklearn.get("r2_score").asDouble(),
@@ -139,7 +142,7 @@ class ModelPagesTest {
     void aBinaryClassifiersPageHasItsRocCurveWithItsAucAndACalibrationPlot() throws IOException {
         ModelPage page = ModelPages.build(binary);
         JsonNode sklearn = FixtureCards.sklearn("int64-column");
-        ModelPage.Roc roc = page.roc();
+        CardPlots.Roc roc = page.roc();
         assertNotNull(roc);
         assertEquals(
                 sklearn.get("roc_auc_score").asDouble(),
@@ -169,7 +172,7 @@ class ModelPagesTest {
         assertEquals(sklearn.get("rows").asInt(), rows, "every row in one calibration bin");
         assertEquals(
                 List.of("female", "male"),
-                page.legend().stream().map(ModelPage.Legend::displayName).toList());
+                page.legend().stream().map(CardPlots.Legend::displayName).toList());
         assertEquals(
                 String.format(
                         java.util.Locale.ROOT,
@@ -206,7 +209,7 @@ class ModelPagesTest {
         assertEquals(expected, drawn);
         assertEquals(
                 List.of("Adelie", "Chinstrap", "Gentoo"),
-                page.legend().stream().map(ModelPage.Legend::label).toList());
+                page.legend().stream().map(CardPlots.Legend::label).toList());
         assertTrue(island.plot().rects().stream().anyMatch(r -> r.cssClass().contains("class-2")), "Gentoo's colour");
         assertEquals(
                 List.of("island", "sex"),

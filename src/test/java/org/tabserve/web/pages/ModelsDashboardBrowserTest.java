@@ -21,6 +21,7 @@ import org.tabserve.cli.FixtureCards;
 import org.tabserve.launcher.TabserveServer;
 import org.tabserve.testing.Http;
 import org.tabserve.testing.ModelDirectory;
+import org.tabserve.web.pages.plots.Sparkline;
 
 /**
  * Issue 39, item 6, its last part: the models dashboard of a directory of six model versions, among them the

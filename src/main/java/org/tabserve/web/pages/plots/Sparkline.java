@@ -1,4 +1,4 @@
-package org.tabserve.web.pages;
+package org.tabserve.web.pages.plots;
 
 import java.util.List;
 import java.util.Locale;
@@ -25,7 +25,7 @@ import java.util.function.DoubleFunction;
  * @param total    the hour's sum (requests alone); empty for the others
  * @param severity the CSS class of the figure's severity now, which colours the line
  */
-record Sparkline(
+public record Sparkline(
         String kind,
         String name,
         String path,
@@ -39,7 +39,7 @@ record Sparkline(
     /** The drawing box's width: a step a minute, between the side pads. */
     static final int WIDTH = 124;
     /** The drawing box's height. */
-    static final int HEIGHT = 28;
+    public static final int HEIGHT = 28;
     /** Room kept round the line, so that the dots at its ends, at 0 and at the top are not cut. */
     private static final double PAD = 3;
 
@@ -49,7 +49,7 @@ record Sparkline(
      * @param format writes one value in words, as the page writes that figure elsewhere
      * @param summed whether the hour's sum means something (requests) and is given
      */
-    static Sparkline of(
+    public static Sparkline of(
             String kind,
             String name,
             List<Double> values,

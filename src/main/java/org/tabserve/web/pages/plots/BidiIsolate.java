@@ -1,4 +1,4 @@
-package org.tabserve.web.pages;
+package org.tabserve.web.pages.plots;
 
 /**
  * Keeps a text from a model's metadata (a class label, a feature or category name) from reordering the words around
@@ -7,7 +7,7 @@ package org.tabserve.web.pages;
  * wrapped in U+2068 FIRST STRONG ISOLATE and U+2069 POP DIRECTIONAL ISOLATE, which end whatever it opened. Text the
  * templates show alone is isolated there instead ({@code dir="auto"}, {@code <bdi>}).
  */
-final class BidiIsolate {
+public final class BidiIsolate {
 
     private static final char FIRST_STRONG_ISOLATE = '\u2068';
     private static final char POP_DIRECTIONAL_ISOLATE = '\u2069';
@@ -15,7 +15,7 @@ final class BidiIsolate {
     private BidiIsolate() {}
 
     /** @return {@code text} isolated when it holds anything that is not plain left-to-right text; else itself */
-    static String of(String text) {
+    public static String of(String text) {
         return needsIsolation(text) ? FIRST_STRONG_ISOLATE + text + POP_DIRECTIONAL_ISOLATE : text;
     }
 

@@ -1,4 +1,4 @@
-package org.tabserve.web.pages;
+package org.tabserve.web.pages.plots;
 
 import java.math.BigDecimal;
 import java.math.MathContext;
@@ -6,12 +6,12 @@ import java.math.RoundingMode;
 import java.util.Locale;
 
 /** Numbers written for people on the pages, so that the form, the charts and the hints round them one way. */
-final class Decimals {
+public final class Decimals {
 
     private Decimals() {}
 
     /** At most four decimals, half up, no trailing zeros, never in scientific notation: {@code 0.1235}, {@code 12}. */
-    static String fourPlaces(double value) {
+    public static String fourPlaces(double value) {
         return BigDecimal.valueOf(value)
                 .setScale(4, RoundingMode.HALF_UP)
                 .stripTrailingZeros()

@@ -1,4 +1,4 @@
-package org.tabserve.web.pages;
+package org.tabserve.web.pages.plots;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -10,7 +10,7 @@ import java.util.function.ToDoubleFunction;
  * cycling and 28 probability bars): up to {@link #MOST} classes are all shown; beyond, the {@code MOST - 1} that
  * weigh most (by probability on the form, by rows on the card) are, and the rest are summed as one "others" entry.
  */
-final class ShownClasses {
+public final class ShownClasses {
 
     /** The most entries a page names: all the classes up to this many, else one fewer and "others". */
     static final int MOST = 8;
@@ -26,7 +26,7 @@ final class ShownClasses {
      * @return the classes to name: all of them, in their order, when there are at most {@link #MOST}; else the
      * {@code MOST - 1} heaviest, heaviest first (ties in the model's order), {@code keep} among them
      */
-    static List<String> of(List<String> labels, ToDoubleFunction<String> weight, String keep) {
+    public static List<String> of(List<String> labels, ToDoubleFunction<String> weight, String keep) {
         if (labels.size() <= MOST) {
             return labels;
         }
@@ -40,7 +40,7 @@ final class ShownClasses {
     }
 
     /** The name of the "others" entry, saying how many classes it sums. */
-    static String others(int count) {
+    public static String others(int count) {
         return "others (" + count + (count == 1 ? " class)" : " classes)");
     }
 }

@@ -1,4 +1,4 @@
-package org.tabserve.web.pages;
+package org.tabserve.web.pages.plots;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -9,7 +9,7 @@ import org.tabserve.model.LiveProfile;
  * The card page's live pictures: an input's training distribution as filled bars with what the model scored lately
  * drawn over it as outlined bars, both as shares of their values, so that a shift shows as outlines off the bars.
  */
-final class LivePlots {
+public final class LivePlots {
 
     private static final int HEIGHT = 130;
     private static final double TOP = 8;
@@ -19,7 +19,7 @@ final class LivePlots {
     private LivePlots() {}
 
     /** The picture of {@code feature}'s training shares with its live shares of the last hour over them. */
-    static Plot overlay(LiveProfile.LiveFeature feature) {
+    public static Plot overlay(LiveProfile.LiveFeature feature) {
         int bins = feature.bins().size();
         double[] training = shares(
                 feature.training().stream().mapToDouble(Double::doubleValue).toArray());
@@ -112,7 +112,7 @@ final class LivePlots {
     }
 
     /** A share as a percentage for people, one decimal. */
-    static String percent(double share) {
+    public static String percent(double share) {
         return String.format(Locale.ROOT, "%.1f%%", share * 100);
     }
 }

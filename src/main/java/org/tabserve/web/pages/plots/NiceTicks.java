@@ -1,4 +1,4 @@
-package org.tabserve.web.pages;
+package org.tabserve.web.pages.plots;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package org.tabserve.web.pages;
+package org.tabserve.web.pages.plots;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -10,10 +10,10 @@ import java.util.function.IntFunction;
  * charts), cells (the confusion matrix) and x-y plots with a diagonal (scatter, ROC curve, calibration); the form's
  * contribution chart ({@link ContributionChart}) draws with the same sizes, bars and number format.
  */
-final class Plots {
+public final class Plots {
 
     /** Picture width in SVG user units; pictures scale down to the page's width. */
-    static final int WIDTH = 320;
+    public static final int WIDTH = 320;
 
     static final int HISTOGRAM_HEIGHT = 130;
     private static final int HISTOGRAM_TOP = 8;
@@ -21,7 +21,7 @@ final class Plots {
     private static final double HISTOGRAM_LEFT = 4;
 
     /** x-y plots: height and the margins that hold ticks and axis labels (the left one grows with the ticks). */
-    static final int XY_HEIGHT = 280;
+    public static final int XY_HEIGHT = 280;
 
     private static final double XY_RIGHT = 6;
     private static final double XY_TOP = 10;
@@ -350,7 +350,7 @@ final class Plots {
     }
 
     /** A share or score for people, with three decimals, as the metrics tables show them. */
-    static String fixed(double value) {
+    public static String fixed(double value) {
         return String.format(Locale.ROOT, "%.3f", value);
     }
 

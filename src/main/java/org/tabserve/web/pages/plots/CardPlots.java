@@ -1,4 +1,4 @@
-package org.tabserve.web.pages;
+package org.tabserve.web.pages.plots;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -16,9 +16,39 @@ import org.tabserve.model.RocCurve;
  * calibration, a regressor's scatter and residuals, and each feature's histogram or category counts by class, each
  * with the sentence that says in words what it shows.
  */
-final class CardPlots {
+public final class CardPlots {
 
     private CardPlots() {}
+
+    /** A class's colour in the pictures. */
+    public record Legend(String displayName, String label, String cssClass) {}
+
+    /** A figure's number as people read it ({@code text}) and as the card holds it ({@code value}). */
+    public record Figure(String text, String value) {}
+
+    /**
+     * A binary classifier's ROC curve, with its area under the curve.
+     *
+     * @param auc           the area under the curve, or null when the card has none (one class only)
+     * @param positiveClass the display name of the class whose probability is the score
+     * @param note          how the rows were sampled, when they were; may be empty
+     * @param plot          the curve
+     */
+    public record Roc(Figure auc, String positiveClass, String note, Plot plot) {}
+
+    /**
+     * A regressor's metrics and pictures.
+     *
+     * @param method    how the rows were chosen
+     * @param rows      how many
+     * @param mae       mean absolute error
+     * @param rmse      root mean squared error
+     * @param r2        coefficient of determination
+     * @param scatter   predicted against actual values, with y = x; null when the card has no points
+     * @param residuals the residuals' histogram; null when the card has none
+     */
+    public record Regression(
+            String method, String rows, Figure mae, Figure rmse, Figure r2, Plot scatter, Plot residuals) {}
 
     /**
      * The series the pictures draw, with their colours: a classifier's classes in the model's order, then any other
@@ -28,9 +58,9 @@ final class CardPlots {
      * @param labels the series drawn under their own names and colours
      * @param others the series summed as "others"; empty when every one is shown
      */
-    record Series(ModelCard card, List<String> labels, List<String> others) {
+    public record Series(ModelCard card, List<String> labels, List<String> others) {
 
-        static Series of(ModelCard card, List<String> classes) {
+        public static Series of(ModelCard card, List<String> classes) {
             List<String> labels = new ArrayList<>(classes);
             Map<String, Long> rows = new java.util.HashMap<>();
             card.histograms()
@@ -82,21 +112,20 @@ final class CardPlots {
         }
 
         /** One entry per series drawn, and one for "others"; none when there is one only (a regressor's). */
-        List<ModelPage.Legend> legend() {
+        public List<Legend> legend() {
             if (labels.size() < 2) {
                 return List.of();
             }
-            List<ModelPage.Legend> legend = new ArrayList<>(labels.stream()
-                    .map(l -> new ModelPage.Legend(name(l), l, colour(l)))
-                    .toList());
+            List<Legend> legend = new ArrayList<>(
+                    labels.stream().map(l -> new Legend(name(l), l, colour(l))).toList());
             if (!others.isEmpty()) {
-                legend.add(new ModelPage.Legend(ShownClasses.others(others.size()), "", ShownClasses.OTHERS_CSS));
+                legend.add(new Legend(ShownClasses.others(others.size()), "", ShownClasses.OTHERS_CSS));
             }
             return legend;
         }
     }
 
-    static Plot confusion(ModelCard card, Evaluation evaluation) {
+    public static Plot confusion(ModelCard card, Evaluation evaluation) {
         List<String> labels = evaluation.confusionLabels();
         List<String> names =
                 labels.stream().map(card::displayName).map(BidiIsolate::of).toList();
@@ -113,7 +142,7 @@ final class CardPlots {
                 "Rows by true class (rows) and predicted class (columns): " + String.join("; ", words) + ".");
     }
 
-    static Plot histogram(Series series, String feature, FeatureHistogram histogram) {
+    public static Plot histogram(Series series, String feature, FeatureHistogram histogram) {
         List<String> shown = series.among(histogram.counts().keySet());
         List<Plots.Series> bars = new ArrayList<>();
         List<String> words = new ArrayList<>();
@@ -151,7 +180,7 @@ final class CardPlots {
                         + histogram.bins() + " bins: " + String.join(", ", words) + ".");
     }
 
-    static Plot categories(Series series, String feature, CategoryCounts counts) {
+    public static Plot categories(Series series, String feature, CategoryCounts counts) {
         List<String> categories = counts.categories();
         List<String> shown = categories.stream().map(BidiIsolate::of).toList();
         List<Plots.Series> bars = new ArrayList<>();
@@ -186,18 +215,18 @@ final class CardPlots {
                 "Values of " + BidiIsolate.of(feature) + " in the data. " + String.join("; ", words) + ".");
     }
 
-    static ModelPage.Roc roc(ModelCard card, RocCurve curve) {
+    public static Roc roc(ModelCard card, RocCurve curve) {
         String positive = BidiIsolate.of(card.displayName(curve.positiveClass()));
-        ModelPage.Figure auc = curve.auc() == null ? null : figure(curve.auc());
+        Figure auc = curve.auc() == null ? null : figure(curve.auc());
         Plot plot = new Plots.Xy("roc-curve", 0, 1, 0, 1, "false positive rate", "true positive rate")
                 .diagonal()
                 .curve(curve.fpr(), curve.tpr(), "curve")
                 .plot("ROC curve of the probability of " + positive
                         + (auc == null ? "" : ": area under the curve " + auc.text()) + "; the diagonal is chance.");
-        return new ModelPage.Roc(auc, positive, curve.note(), plot);
+        return new Roc(auc, positive, curve.note(), plot);
     }
 
-    static Plot calibration(ModelCard card, Calibration calibration) {
+    public static Plot calibration(ModelCard card, Calibration calibration) {
         String positive = BidiIsolate.of(card.displayName(calibration.positiveClass()));
         List<String> words = new ArrayList<>();
         for (int i = 0; i < calibration.counts().size(); i++) {
@@ -217,7 +246,7 @@ final class CardPlots {
                 + Plots.fixed(calibration.observed().get(bin)) + " were " + positive;
     }
 
-    static ModelPage.Regression regression(RegressionEvaluation regression) {
+    public static Regression regression(RegressionEvaluation regression) {
         if (regression == null) {
             return null;
         }
@@ -260,7 +289,7 @@ final class CardPlots {
                             + counts.stream().mapToLong(Long::longValue).sum()
                             + " rows.");
         }
-        return new ModelPage.Regression(
+        return new Regression(
                 regression.method(),
                 Long.toString(regression.rows()),
                 figure(regression.mae()),
@@ -271,11 +300,11 @@ final class CardPlots {
     }
 
     /** A figure with three decimals for people (more for a large number: its 4 significant digits), exact as data. */
-    private static ModelPage.Figure figure(double value) {
+    private static Figure figure(double value) {
         String text = Math.abs(value) >= 1000
                 ? Plots.number(value)
                 : Math.abs(value) >= 10 ? String.format(java.util.Locale.ROOT, "%.1f", value) : Plots.fixed(value);
-        return new ModelPage.Figure(text, Double.toString(value));
+        return new Figure(text, Double.toString(value));
     }
 
     /** The CSS class of the i-th series' colour; the stylesheet has one for each of {@link ShownClasses#MOST}. */

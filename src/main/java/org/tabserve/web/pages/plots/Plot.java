@@ -1,4 +1,4 @@
-package org.tabserve.web.pages;
+package org.tabserve.web.pages.plots;
 
 import java.util.List;
 
@@ -16,7 +16,7 @@ import java.util.List;
  * @param dots    points (a scatter plot's rows, calibration bins)
  * @param texts   labels and ticks
  */
-record Plot(
+public record Plot(
         String id,
         int width,
         int height,
@@ -27,7 +27,7 @@ record Plot(
         List<Dot> dots,
         List<Text> texts) {
 
-    Plot {
+    public Plot {
         rects = List.copyOf(rects);
         lines = List.copyOf(lines);
         curves = List.copyOf(curves);
@@ -36,17 +36,18 @@ record Plot(
     }
 
     /** A rectangle with its CSS classes, an opacity (null: opaque) and a tooltip (null: none). */
-    record Rect(double x, double y, double width, double height, String cssClass, Double opacity, String title) {}
+    public record Rect(
+            double x, double y, double width, double height, String cssClass, Double opacity, String title) {}
 
     /** A straight line with its CSS classes. */
-    record Line(double x1, double y1, double x2, double y2, String cssClass) {}
+    public record Line(double x1, double y1, double x2, double y2, String cssClass) {}
 
     /** A polyline: its points as SVG's {@code points} text ("x,y x,y ..."), and its CSS classes. */
-    record Curve(String points, String cssClass) {}
+    public record Curve(String points, String cssClass) {}
 
     /** A point: its centre, radius, CSS classes and tooltip. */
-    record Dot(double x, double y, double r, String cssClass, String title) {}
+    public record Dot(double x, double y, double r, String cssClass, String title) {}
 
     /** Text placed at a point, with its CSS classes, anchor and an optional rotation (null: none). */
-    record Text(double x, double y, String text, String anchor, String transform, String cssClass) {}
+    public record Text(double x, double y, String text, String anchor, String transform, String cssClass) {}
 }

@@ -1,4 +1,4 @@
-package org.tabserve.web.pages;
+package org.tabserve.web.pages.plots;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -10,15 +10,23 @@ import org.tabserve.model.ModelCard;
  * The form's picture of why it answered as it did: an answer's contributions, one bar per input, largest first, with
  * the sentence that says what adds up to what; drawn with the card's pictures' sizes and number format ({@link Plots}).
  */
-final class ContributionChart {
+public final class ContributionChart {
 
     private ContributionChart() {}
+
+    /**
+     * An answer explained in the form's own columns.
+     *
+     * @param chart   each input's contribution, largest first
+     * @param summary the explanation in words: what is explained, the base value and the answer
+     */
+    public record Explained(Plot chart, String summary) {}
 
     /**
      * The explanation as the form shows it: a bar per input, largest contribution first, labelled with the value
      * typed, and a sentence saying what adds up to what.
      */
-    static FormPage.Explained of(Explanation explanation, Map<String, String> typed, ModelCard card) {
+    public static Explained of(Explanation explanation, Map<String, String> typed, ModelCard card) {
         if (explanation == null) {
             return null;
         }
@@ -45,7 +53,7 @@ final class ContributionChart {
                         ? "Shapley values, estimated from " + explanation.permutations() + " permutations"
                         : "Shapley values, exact")
                 + ").";
-        return new FormPage.Explained(plot("contributions", labels, values, summary), summary);
+        return new Explained(plot("contributions", labels, values, summary), summary);
     }
 
     /**
