@@ -25,6 +25,7 @@ import org.tabserve.cli.ConformalCards;
 import org.tabserve.launcher.TabserveServer;
 import org.tabserve.testing.GrpcChannels;
 import org.tabserve.testing.Http;
+import org.tabserve.web.v2.grpc.OpenInferenceGrpcTest;
 
 /**
  * The Open Inference Protocol's {@code coverage} parameter, over REST and gRPC alike: a regressor gains the outputs

@@ -1,4 +1,4 @@
-package org.tabserve.web.v2;
+package org.tabserve.web.v2.grpc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -40,6 +40,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.tabserve.launcher.TabserveServer;
 import org.tabserve.testing.GrpcChannels;
+import org.tabserve.web.v2.TypedModelsV2Test;
 
 /**
  * The Open Inference Protocol over gRPC, end to end: the launcher's own embedded Jetty (HTTP/2 cleartext beside
@@ -560,7 +561,8 @@ public class OpenInferenceGrpcTest {
     }
 
     /** Sends {@code body} (null: none) as JSON to {@code path} of {@code server}, as a REST client would. */
-    static HttpResponse<String> send(TabserveServer server, String method, String path, Object body) throws Exception {
+    public static HttpResponse<String> send(TabserveServer server, String method, String path, Object body)
+            throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(server.uri(path));
         if (body == null) {
             request.method(method, HttpRequest.BodyPublishers.noBody());
