@@ -28,7 +28,7 @@ import org.tabserve.web.v2.V2Request;
  * One input tensor of a gRPC {@code ModelInferRequest}: its values in {@code contents}, in the field of its datatype,
  * or in its entry of {@code raw_input_contents} (flat little-endian values; BYTES as a 4-byte little-endian length
  * before each value), read into a primitive array of the datatype's kind. Each value becomes its cell straight from
- * there, as {@link V2Values} would read it; only a value V2Values would refuse or make missing (NaN, infinite, inexact
+ * there, as {@code V2Values} would read it; only a value V2Values would refuse or make missing (NaN, infinite, inexact
  * in the input's type) goes through the JSON value REST would have carried, so that the words and the answer are
  * REST's.
  *

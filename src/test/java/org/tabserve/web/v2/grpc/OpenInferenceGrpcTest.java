@@ -561,8 +561,7 @@ public class OpenInferenceGrpcTest {
     }
 
     /** Sends {@code body} (null: none) as JSON to {@code path} of {@code server}, as a REST client would. */
-    public static HttpResponse<String> send(TabserveServer server, String method, String path, Object body)
-            throws Exception {
+    static HttpResponse<String> send(TabserveServer server, String method, String path, Object body) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(server.uri(path));
         if (body == null) {
             request.method(method, HttpRequest.BodyPublishers.noBody());

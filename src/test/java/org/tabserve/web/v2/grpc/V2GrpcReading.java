@@ -8,7 +8,7 @@ import org.tabserve.web.v2.V2RequestChecks;
 
 /**
  * A gRPC ModelInfer message's bytes read exactly as the service reads them (its footprint reserved, parsed, turned into
- * the transport-neutral request and checked against a model's signature), for the tests outside {@code web.v2} that
+ * the transport-neutral request and checked against a model's signature), for the tests outside {@code web.v2.grpc} that
  * need it: the fuzz tests of {@code web.api}.
  */
 public final class V2GrpcReading {
