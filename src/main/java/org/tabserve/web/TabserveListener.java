@@ -46,9 +46,9 @@ import org.tabserve.web.http.Views;
 import org.tabserve.web.http.WebConfig;
 import org.tabserve.web.metrics.MetricsHandler;
 import org.tabserve.web.pages.UploadPages;
-import org.tabserve.web.v2.V2GrpcBodyFilter;
-import org.tabserve.web.v2.V2GrpcDeadlines;
-import org.tabserve.web.v2.V2GrpcService;
+import org.tabserve.web.v2.grpc.V2GrpcBodyFilter;
+import org.tabserve.web.v2.grpc.V2GrpcDeadlines;
+import org.tabserve.web.v2.grpc.V2GrpcService;
 
 /**
  * Wires the web app once, in any servlet container: resolves {@link WebConfig}, loads the model (keeping the app up

@@ -20,7 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.tabserve.web.v2.OpenInferenceGrpcTest;
+import org.tabserve.web.v2.grpc.OpenInferenceGrpcTest;
 
 /**
  * The Open Inference Protocol over gRPC against a deployed WAR, on its HTTP port (HTTP/2 cleartext by prior knowledge,

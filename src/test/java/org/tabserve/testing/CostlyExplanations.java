@@ -16,7 +16,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.tabserve.cli.FixtureCards;
-import org.tabserve.web.v2.OpenInferenceGrpcTest;
+import org.tabserve.web.v2.grpc.OpenInferenceGrpcTest;
 
 /**
  * Explanations that take seconds of CPU, for the tests that cancel them (issue 34): the 10-column fixture model

@@ -31,7 +31,7 @@ import org.tabserve.cli.FixtureCards;
 import org.tabserve.testing.CostlyExplanations;
 import org.tabserve.testing.GrpcChannels;
 import org.tabserve.testing.TabserveProcess;
-import org.tabserve.web.v2.OpenInferenceGrpcTest;
+import org.tabserve.web.v2.grpc.OpenInferenceGrpcTest;
 
 /**
  * Issue 47, items 1, 8 and 14a, against the packaged WAR with README's shipped flags ({@code -Xmx128m}, a 46 MB

@@ -20,17 +20,17 @@ import org.tabserve.model.answer.RequestField;
  * @param tensors    the outputs, after the predictions'
  * @param parameters the answer's parameters (empty: none)
  */
-record V2Extras(List<Tensor> tensors, Map<String, String> parameters) {
+public record V2Extras(List<Tensor> tensors, Map<String, String> parameters) {
 
     /** The request-level fields the protocol carries in fields of its own: model_name, model_version, id. */
     private static final Set<RequestField> PROTOCOL_FIELDS =
             EnumSet.of(RequestField.MODEL_NAME, RequestField.MODEL_VERSION, RequestField.REQUEST_ID);
 
     /** One more output, with its values (Double or Boolean, as its datatype). */
-    record Tensor(V2Inference.Output output, List<?> values) {}
+    public record Tensor(V2Inference.Output output, List<?> values) {}
 
     /** @param answer a scored request's answer */
-    static V2Extras of(V2Inference.Answer answer) {
+    public static V2Extras of(V2Inference.Answer answer) {
         List<Tensor> tensors = new ArrayList<>();
         Map<String, String> parameters = new LinkedHashMap<>();
         AnswerShape shape = shape(answer);

@@ -57,7 +57,7 @@ public final class V2Handler {
      * repository (index, load, unload) and statistics ({@code /v2/models/stats}, gRPC's ModelStatistics), over REST and
      * gRPC.
      */
-    static final List<String> EXTENSIONS = List.of("model_repository", "statistics");
+    public static final List<String> EXTENSIONS = List.of("model_repository", "statistics");
 
     /** Writes one version's statistics into the answer, flushed with the rest rather than one by one. */
     private static final ObjectWriter STAT_ENTRY =
@@ -235,7 +235,7 @@ public final class V2Handler {
     }
 
     /** Every input with its datatype and shape ({@code -1} rows), and the outputs. */
-    static V2Json.ModelMetadata metadata(String name, List<Long> versions, Model classifier) {
+    public static V2Json.ModelMetadata metadata(String name, List<Long> versions, Model classifier) {
         ModelSignature signature = classifier.signature();
         ModelCard card = classifier.card();
         List<V2Json.TensorMetadata> inputs = new ArrayList<>();

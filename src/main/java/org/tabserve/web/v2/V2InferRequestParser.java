@@ -99,7 +99,7 @@ public final class V2InferRequestParser {
      * @param coverage the parameter's value as JSON, or null when the request has none
      * @return the coverage, or null when none was asked for
      */
-    static Double coverage(JsonNode coverage) {
+    public static Double coverage(JsonNode coverage) {
         String path = "parameters." + CoverageField.NAME;
         try {
             if (coverage == null || coverage.isNull()) {
@@ -126,7 +126,7 @@ public final class V2InferRequestParser {
      *
      * @param explain the parameter's value as JSON, or null when the request has none
      */
-    static boolean explain(JsonNode explain) {
+    public static boolean explain(JsonNode explain) {
         if (explain == null || explain.isNull()) {
             return false;
         }

@@ -23,17 +23,17 @@ import org.tabserve.serving.Scoring;
  * {@code label} and {@code probabilities}, a regressor's one output under the graph's name). The REST route writes
  * the answer as JSON and the gRPC service as protobuf, so both give the same answers and the same refusals.
  */
-final class V2Inference {
+public final class V2Inference {
 
     private final int maxBatchRows;
 
     /** @param maxBatchRows the most rows one request may hold */
-    V2Inference(int maxBatchRows) {
+    public V2Inference(int maxBatchRows) {
         this.maxBatchRows = maxBatchRows;
     }
 
     /** @return the reader that checks requests for {@code model} */
-    V2RequestReader reader(Model model) {
+    public V2RequestReader reader(Model model) {
         return new V2RequestReader(model.signature(), outputNames(model), maxBatchRows);
     }
 
@@ -46,7 +46,7 @@ final class V2Inference {
      * @param scored       the rows as scored, with their explanations and uncertainties when asked
      * @param source       the answer's request-level values
      */
-    record Answer(
+    public record Answer(
             String modelName,
             String modelVersion,
             String id,
@@ -54,7 +54,7 @@ final class V2Inference {
             Model classifier,
             ScoredRows scored,
             AnswerSource source) {
-        List<Prediction> predictions() {
+        public List<Prediction> predictions() {
             return scored.predictions();
         }
 
@@ -74,7 +74,7 @@ final class V2Inference {
      *
      * @param watch how the request notices that its client has gone while its rows are explained
      */
-    static Answer run(
+    public static Answer run(
             Scoring scoring, ResolvedModel model, V2InferRequestParser.V2InferRequest infer, ClientWatch watch) {
         AnswerAssembler assembler = scoring.of(model, infer.coverage());
         ScoredRows scored = assembler.scoreRows(infer.batch(), infer.explain(), watch);
@@ -121,7 +121,7 @@ final class V2Inference {
     /**
      * An output's name, datatype and shape, given once for both transports, which fill in its values each its own way.
      */
-    record Output(String name, String datatype, List<Long> shape) {
+    public record Output(String name, String datatype, List<Long> shape) {
 
         /** @return this output with {@code data} as REST's JSON record */
         V2Json.OutputTensor tensor(List<?> data) {
@@ -134,7 +134,7 @@ final class V2Inference {
      * @return its description: a classifier's {@code label} (BYTES, {@code [N]}) and {@code probabilities} (FP32,
      *         {@code [N, classes]}); a regressor's values ({@code [N, 1]}, in the output's own element type)
      */
-    static Output output(String name, Answer answer) {
+    public static Output output(String name, Answer answer) {
         long rows = answer.predictions().size();
         return switch (name) {
             case V2Json.LABEL_OUTPUT -> new Output(name, "BYTES", List.of(rows));

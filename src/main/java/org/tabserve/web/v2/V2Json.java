@@ -34,7 +34,7 @@ public final class V2Json {
     record Ready(boolean ready) {}
 
     /** One line of the repository extension's index. */
-    record IndexEntry(String name, String version, String state, String reason) {}
+    public record IndexEntry(String name, String version, String state, String reason) {}
 
     /** {@code GET /v2/models/{name}/ready}. */
     record ModelReady(String name, boolean ready) {}
@@ -45,7 +45,7 @@ public final class V2Json {
      * the label output names the classes for people ({@code class_names}, in class order) when the card does.
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record TensorMetadata(String name, String datatype, List<Long> shape, Map<String, List<String>> parameters) {
+    public record TensorMetadata(String name, String datatype, List<Long> shape, Map<String, List<String>> parameters) {
 
         TensorMetadata(String name, String datatype, List<Long> shape) {
             this(name, datatype, shape, null);
@@ -54,7 +54,7 @@ public final class V2Json {
 
     /** {@code GET /v2/models/{name}}; {@code versions} is left out for a model without a version. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record ModelMetadata(
+    public record ModelMetadata(
             String name,
             List<String> versions,
             String platform,
@@ -87,7 +87,7 @@ public final class V2Json {
      * and {@code live} is tabserve's: each input's live counts and drift, as {@code GET /api/model} gives them (null
      * for gRPC's ModelStatistics, whose message has no place for it).
      */
-    record ModelStat(
+    public record ModelStat(
             String name,
             String version,
             @JsonProperty("last_inference") long lastInference,
@@ -98,8 +98,8 @@ public final class V2Json {
             Map<String, Map<String, Object>> live) {}
 
     /** The requests that scored ({@code success}) and those that failed, each a count and a total in nanoseconds. */
-    record InferenceStats(DurationStat success, DurationStat fail) {}
+    public record InferenceStats(DurationStat success, DurationStat fail) {}
 
     /** A count and its total duration in nanoseconds. */
-    record DurationStat(long count, long ns) {}
+    public record DurationStat(long count, long ns) {}
 }

@@ -13,12 +13,12 @@ import org.tabserve.web.http.HttpProblem;
  * Repository RPCs): the index of every model version with its state, and loading and unloading a model, each
  * answering and failing alike; the caller checks the admin token first ({@code AdminToken}), as both do.
  */
-final class V2Repository {
+public final class V2Repository {
 
     private V2Repository() {}
 
     /** Every model version the repository knows of, with its state and the reason when it has one; or the ready ones. */
-    static List<V2Json.IndexEntry> index(ModelRepository repository, boolean readyOnly) {
+    public static List<V2Json.IndexEntry> index(ModelRepository repository, boolean readyOnly) {
         List<V2Json.IndexEntry> entries = new ArrayList<>();
         for (ModelStatus status : repository.index()) {
             if (!readyOnly || status.state() == ModelState.READY) {
@@ -41,7 +41,7 @@ final class V2Repository {
      *                                                  directory, a name that cannot be one), which ErrorRenderer
      *                                                  answers as that failure
      */
-    static void load(ModelRepository repository, String name) {
+    public static void load(ModelRepository repository, String name) {
         List<ModelStatus> statuses = repository.load(name).join();
         Optional<ModelStatus> failed = statuses.stream()
                 .filter(s -> s.state() == ModelState.UNAVAILABLE)
@@ -60,7 +60,7 @@ final class V2Repository {
      *
      * @throws org.tabserve.repository.RepositoryException when no such model is loaded (a 404 naming those that are)
      */
-    static void unload(ModelRepository repository, String name) {
+    public static void unload(ModelRepository repository, String name) {
         repository.unload(name).join();
     }
 }

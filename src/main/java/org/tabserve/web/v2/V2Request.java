@@ -17,13 +17,13 @@ import org.tabserve.model.ModelInput;
  * @param explain  whether the request's parameters ask for each row's explanation ({@code "explain": true})
  * @param coverage the coverage the request's parameters ask for ({@code "coverage": 0.9}), or null
  */
-record V2Request(String id, List<Input> inputs, List<String> outputs, boolean explain, Double coverage) {
+public record V2Request(String id, List<Input> inputs, List<String> outputs, boolean explain, Double coverage) {
 
     /**
      * One input tensor as its transport carries it. Its parts are read when the checks reach them, in the same order
      * for every transport, so that a request wrong in two ways is refused for the same first reason on each.
      */
-    interface Input {
+    public interface Input {
 
         /** @return the tensor's name */
         String name();
@@ -54,7 +54,7 @@ record V2Request(String id, List<Input> inputs, List<String> outputs, boolean ex
      * (gRPC's) reads the cells straight from them, and goes through the JSON value only for one V2Values would refuse,
      * so that the words are REST's.
      */
-    abstract static class Values extends AbstractList<JsonNode> {
+    public abstract static class Values extends AbstractList<JsonNode> {
 
         /** A JSON body's values, as they are. */
         static Values of(List<JsonNode> nodes) {
@@ -76,7 +76,7 @@ record V2Request(String id, List<Input> inputs, List<String> outputs, boolean ex
          *
          * @throws org.tabserve.web.http.HttpProblem 400 naming the input, the value and what is wrong with it
          */
-        Object cell(int index, String datatype, ModelInput input, Feature feature) {
+        protected Object cell(int index, String datatype, ModelInput input, Feature feature) {
             return V2Values.cell(get(index), datatype, input, feature, index);
         }
 
@@ -85,7 +85,7 @@ record V2Request(String id, List<Input> inputs, List<String> outputs, boolean ex
          *
          * @throws org.tabserve.web.http.HttpProblem as {@link #cell}
          */
-        double number(int index, String datatype, ModelInput input, Feature feature) {
+        protected double number(int index, String datatype, ModelInput input, Feature feature) {
             return ((Number) cell(index, datatype, input, feature)).doubleValue();
         }
     }

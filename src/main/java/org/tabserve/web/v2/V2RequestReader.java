@@ -25,7 +25,7 @@ import org.tabserve.web.http.HttpProblem;
  * of plain numbers, {@link Batch#ofNumbers}) checks as every route does; a value it refuses is a 400 naming its input
  * and row. REST and gRPC refuse alike because both end here.
  */
-final class V2RequestReader {
+public final class V2RequestReader {
 
     private final ModelSignature signature;
     private final List<String> modelOutputs;
@@ -66,7 +66,7 @@ final class V2RequestReader {
      * @throws HttpProblem 400 naming what is wrong (missing or unknown input, bad shape, datatype or value, with every
      *                     bad value listed), 413 for more rows than the server takes in one request
      */
-    V2InferRequestParser.V2InferRequest read(V2Request request) {
+    public V2InferRequestParser.V2InferRequest read(V2Request request) {
         Map<String, V2Request.Input> inputs = inputs(request.inputs());
         Rows rows = null;
         String rowsFrom = null;

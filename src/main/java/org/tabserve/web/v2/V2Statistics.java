@@ -20,7 +20,7 @@ import org.tabserve.serving.monitor.Monitors;
  * ModelStatistics): which ready versions the request names and each one's figures, so that both answer the same
  * versions with the same counts and fail alike for a model that does not serve.
  */
-final class V2Statistics {
+public final class V2Statistics {
 
     private V2Statistics() {}
 
@@ -36,7 +36,8 @@ final class V2Statistics {
      *                   own)
      * @throws org.tabserve.repository.RepositoryException as {@link #versions}
      */
-    static List<V2Json.ModelStat> of(ResolvedModel model, ModelRepository repository, Monitors monitors, boolean live) {
+    public static List<V2Json.ModelStat> of(
+            ResolvedModel model, ModelRepository repository, Monitors monitors, boolean live) {
         List<V2Json.ModelStat> stats = new ArrayList<>();
         for (ModelStatus version : versions(model, repository)) {
             stat(repository, monitors, version, live).ifPresent(stats::add);

@@ -9,9 +9,9 @@ import java.nio.file.Files;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.tabserve.model.ModelSignature;
-import org.tabserve.web.v2.V2GrpcReading;
 import org.tabserve.web.v2.V2InferRequestParser;
 import org.tabserve.web.v2.V2InferRequestParserTest;
+import org.tabserve.web.v2.grpc.V2GrpcReading;
 
 /**
  * The committed seeds of {@link RequestParsersFuzzTest#grpcModelInfer} are what {@link GrpcModelInferSeeds} makes, and

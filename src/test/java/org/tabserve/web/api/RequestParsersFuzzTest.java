@@ -60,10 +60,10 @@ import org.tabserve.web.http.HttpProblem;
 import org.tabserve.web.http.Json;
 import org.tabserve.web.http.Problems;
 import org.tabserve.web.mlflow.MlflowRequestParser;
-import org.tabserve.web.v2.V2GrpcReading;
 import org.tabserve.web.v2.V2InferRequestParser;
 import org.tabserve.web.v2.V2InferRequestParserTest;
 import org.tabserve.web.v2.V2Values;
+import org.tabserve.web.v2.grpc.V2GrpcReading;
 
 /**
  * Jazzer fuzz tests of every request parser: the JSON body of {@code /api/predict}, the Open Inference Protocol v2

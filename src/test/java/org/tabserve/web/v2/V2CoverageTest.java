@@ -12,7 +12,6 @@ import inference.ModelInferResponse;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,6 +24,7 @@ import org.tabserve.cli.ConformalCards;
 import org.tabserve.launcher.TabserveServer;
 import org.tabserve.testing.GrpcChannels;
 import org.tabserve.testing.Http;
+import org.tabserve.web.v2.grpc.OpenInferenceGrpcTest;
 
 /**
  * The Open Inference Protocol's {@code coverage} parameter, over REST and gRPC alike: a regressor gains the outputs
@@ -73,10 +73,10 @@ class V2CoverageTest {
     }
 
     private static JsonNode rest(String model, Object body, int status) throws Exception {
-        HttpResponse<String> response =
-                OpenInferenceGrpcTest.send(server, "POST", "/v2/models/" + model + "/infer", body);
-        assertEquals(status, response.statusCode(), response.body());
-        return JSON.readTree(response.body());
+        Http.Response response =
+                new Http(server).postJson("/v2/models/" + model + "/infer", JSON.writeValueAsString(body));
+        assertEquals(status, response.status(), response.text());
+        return JSON.readTree(response.text());
     }
 
     private static Map<String, JsonNode> outputs(JsonNode answer) {

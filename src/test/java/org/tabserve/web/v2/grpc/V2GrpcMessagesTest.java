@@ -1,4 +1,4 @@
-package org.tabserve.web.v2;
+package org.tabserve.web.v2.grpc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -15,6 +15,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.tabserve.web.http.HttpProblem;
 import org.tabserve.web.http.Problems;
+import org.tabserve.web.v2.V2InferRequestParser;
+import org.tabserve.web.v2.V2Request;
 
 /** A gRPC ModelInferRequest read as the transport-neutral request: contents, raw contents, and their refusals. */
 class V2GrpcMessagesTest {

@@ -1,4 +1,4 @@
-package org.tabserve.web.v2;
+package org.tabserve.web.v2.grpc;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.BooleanNode;
@@ -19,6 +19,11 @@ import org.tabserve.model.ValueType;
 import org.tabserve.rows.answer.CoverageField;
 import org.tabserve.rows.answer.ExplainField;
 import org.tabserve.web.http.HttpProblem;
+import org.tabserve.web.v2.V2Extras;
+import org.tabserve.web.v2.V2InferRequestParser;
+import org.tabserve.web.v2.V2Inference;
+import org.tabserve.web.v2.V2Json;
+import org.tabserve.web.v2.V2Request;
 
 /**
  * Translates between the Open Inference Protocol's gRPC messages (the {@code inference} package generated from

@@ -1,4 +1,4 @@
-package org.tabserve.web.v2;
+package org.tabserve.web.v2.grpc;
 
 import inference.ModelRepositoryParameter;
 import inference.RepositoryIndexRequest;
@@ -13,6 +13,8 @@ import java.util.Map;
 import org.tabserve.repository.ModelRepository;
 import org.tabserve.web.http.AdminToken;
 import org.tabserve.web.http.HttpProblem;
+import org.tabserve.web.v2.V2Json;
+import org.tabserve.web.v2.V2Repository;
 
 /**
  * The repository extension over gRPC (RepositoryIndex, RepositoryModelLoad, RepositoryModelUnload), answered by the

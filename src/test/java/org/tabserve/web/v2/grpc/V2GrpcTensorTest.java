@@ -1,4 +1,4 @@
-package org.tabserve.web.v2;
+package org.tabserve.web.v2.grpc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -7,10 +7,9 @@ import inference.InferTensorContents;
 import inference.ModelInferRequest;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.tabserve.model.ModelInput;
-import org.tabserve.web.http.HttpProblem;
+import org.tabserve.web.v2.V2Request;
+import org.tabserve.web.v2.V2RequestChecks;
 
 /**
  * A gRPC tensor's typed values read as cells straight from their primitives: each must be exactly the cell V2Values
@@ -18,8 +17,6 @@ import org.tabserve.web.http.HttpProblem;
  * takes and the values at the edges of exactness and range.
  */
 class V2GrpcTensorTest {
-
-    private static final List<ModelInput> INPUTS = V2InferRequestParserTest.TYPED.inputs();
 
     private static V2Request.Values values(String datatype, InferTensorContents.Builder contents) {
         return V2GrpcMessages.request(ModelInferRequest.newBuilder()
@@ -75,18 +72,18 @@ class V2GrpcTensorTest {
             rawInt64.putLong(l);
         }
         int compared = 0;
-        compared += sameAsRest("FP32", values("FP32", fp32));
-        compared += sameAsRest("FP32", raw("FP32", rawFp32));
-        compared += sameAsRest("FP64", values("FP64", fp64));
-        compared += sameAsRest("INT32", values("INT32", int32));
-        compared += sameAsRest("INT64", values("INT64", int64));
-        compared += sameAsRest("INT64", raw("INT64", rawInt64));
-        compared += sameAsRest(
+        compared += V2RequestChecks.sameAsRest("FP32", values("FP32", fp32));
+        compared += V2RequestChecks.sameAsRest("FP32", raw("FP32", rawFp32));
+        compared += V2RequestChecks.sameAsRest("FP64", values("FP64", fp64));
+        compared += V2RequestChecks.sameAsRest("INT32", values("INT32", int32));
+        compared += V2RequestChecks.sameAsRest("INT64", values("INT64", int64));
+        compared += V2RequestChecks.sameAsRest("INT64", raw("INT64", rawInt64));
+        compared += V2RequestChecks.sameAsRest(
                 "BOOL",
                 values(
                         "BOOL",
                         InferTensorContents.newBuilder().addBoolContents(true).addBoolContents(false)));
-        compared += sameAsRest(
+        compared += V2RequestChecks.sameAsRest(
                 "BYTES",
                 values(
                         "BYTES",
@@ -94,46 +91,5 @@ class V2GrpcTensorTest {
                                 .addBytesContents(ByteString.copyFromUtf8("Dream"))
                                 .addBytesContents(ByteString.copyFromUtf8("Atlantis"))));
         assertEquals(107, compared, "every value against every input that takes its datatype");
-    }
-
-    /** Compares each value's cell (and, for a number input that needs a value, its number) with REST's. */
-    private static int sameAsRest(String datatype, V2Request.Values values) {
-        int compared = 0;
-        for (ModelInput input : INPUTS) {
-            if (!V2Values.datatypes(input.type()).contains(datatype)) {
-                continue;
-            }
-            var feature = input.features().get(0);
-            for (int i = 0; i < values.size(); i++) {
-                int index = i;
-                String what = datatype + " value " + values.get(i) + " for input " + input.name();
-                assertEquals(
-                        outcome(() -> V2Values.cell(values.get(index), datatype, input, feature, index)),
-                        outcome(() -> values.cell(index, datatype, input, feature)),
-                        what);
-                if (input.type().isNumber()
-                        && !feature.missingAllowed()
-                        && !input.type().name().startsWith("INT")) {
-                    assertEquals(
-                            outcome(() -> V2Values.cell(values.get(index), datatype, input, feature, index)),
-                            outcome(() -> values.number(index, datatype, input, feature)),
-                            what + " (unboxed)");
-                }
-                compared++;
-            }
-        }
-        return compared;
-    }
-
-    /** The cell as a comparable value (a number as its double's bits), or the words it was refused with. */
-    private static Object outcome(java.util.function.Supplier<Object> cell) {
-        try {
-            Object value = cell.get();
-            return value instanceof Double d
-                    ? "double " + Double.doubleToRawLongBits(d)
-                    : value instanceof Long l ? "long " + l : value;
-        } catch (HttpProblem e) {
-            return "refused " + e.status() + ": " + e.detail();
-        }
     }
 }

@@ -1,4 +1,4 @@
-package org.tabserve.web.v2;
+package org.tabserve.web.v2.grpc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -40,6 +40,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.tabserve.launcher.TabserveServer;
 import org.tabserve.testing.GrpcChannels;
+import org.tabserve.web.v2.TypedModelsV2Test;
 
 /**
  * The Open Inference Protocol over gRPC, end to end: the launcher's own embedded Jetty (HTTP/2 cleartext beside

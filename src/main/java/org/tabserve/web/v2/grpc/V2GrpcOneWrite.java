@@ -1,4 +1,4 @@
-package org.tabserve.web.v2;
+package org.tabserve.web.v2.grpc;
 
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpServletResponseWrapper;

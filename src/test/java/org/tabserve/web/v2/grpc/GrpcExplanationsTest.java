@@ -1,4 +1,4 @@
-package org.tabserve.web.v2;
+package org.tabserve.web.v2.grpc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -30,6 +30,7 @@ import org.tabserve.cli.FixtureCards;
 import org.tabserve.launcher.TabserveServer;
 import org.tabserve.testing.CostlyExplanations;
 import org.tabserve.testing.GrpcChannels;
+import org.tabserve.web.v2.TypedModelsV2Test;
 
 /**
  * Issue 24: ModelInfer explains when its parameters say {@code explain} (a bool_param), with the same three outputs as

@@ -1,4 +1,4 @@
-package org.tabserve.web.v2;
+package org.tabserve.web.v2.grpc;
 
 import inference.GRPCInferenceServiceGrpc;
 import inference.ModelInferRequest;
@@ -34,6 +34,8 @@ import org.tabserve.serving.limits.MemoryBudget;
 import org.tabserve.serving.limits.ServingException;
 import org.tabserve.serving.monitor.TabserveMetrics;
 import org.tabserve.web.http.AdminToken;
+import org.tabserve.web.v2.V2Handler;
+import org.tabserve.web.v2.V2Inference;
 
 /**
  * The Open Inference Protocol over gRPC ({@code inference.GRPCInferenceService}'s core RPCs and the statistics and

@@ -1,12 +1,14 @@
-package org.tabserve.web.v2;
+package org.tabserve.web.v2.grpc;
 
 import inference.ModelInferRequest;
 import org.tabserve.model.ModelSignature;
 import org.tabserve.serving.limits.MemoryBudget;
+import org.tabserve.web.v2.V2InferRequestParser;
+import org.tabserve.web.v2.V2RequestChecks;
 
 /**
  * A gRPC ModelInfer message's bytes read exactly as the service reads them (its footprint reserved, parsed, turned into
- * the transport-neutral request and checked against a model's signature), for the tests outside {@code web.v2} that
+ * the transport-neutral request and checked against a model's signature), for the tests outside {@code web.v2.grpc} that
  * need it: the fuzz tests of {@code web.api}.
  */
 public final class V2GrpcReading {
@@ -21,8 +23,7 @@ public final class V2GrpcReading {
     public static V2InferRequestParser.V2InferRequest read(byte[] message, ModelSignature signature, int maxRows) {
         try (MemoryBudget.Reservation held = BUDGET.open()) {
             ModelInferRequest request = V2GrpcIntake.parse(message, ModelInferRequest.getDefaultInstance(), held);
-            return new V2RequestReader(signature, V2InferRequestParser.CLASSIFIER_OUTPUTS, maxRows)
-                    .read(V2GrpcMessages.request(request));
+            return V2RequestChecks.read(V2GrpcMessages.request(request), signature, maxRows);
         }
     }
 }

@@ -1,4 +1,4 @@
-package org.tabserve.web.v2;
+package org.tabserve.web.v2.grpc;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.BooleanNode;
@@ -22,12 +22,13 @@ import org.tabserve.model.Feature;
 import org.tabserve.model.ModelInput;
 import org.tabserve.model.ValueType;
 import org.tabserve.web.http.HttpProblem;
+import org.tabserve.web.v2.V2Request;
 
 /**
  * One input tensor of a gRPC {@code ModelInferRequest}: its values in {@code contents}, in the field of its datatype,
  * or in its entry of {@code raw_input_contents} (flat little-endian values; BYTES as a 4-byte little-endian length
  * before each value), read into a primitive array of the datatype's kind. Each value becomes its cell straight from
- * there, as {@link V2Values} would read it; only a value V2Values would refuse or make missing (NaN, infinite, inexact
+ * there, as {@code V2Values} would read it; only a value V2Values would refuse or make missing (NaN, infinite, inexact
  * in the input's type) goes through the JSON value REST would have carried, so that the words and the answer are
  * REST's.
  *
@@ -265,12 +266,12 @@ record V2GrpcTensor(ModelInferRequest.InferInputTensor tensor, ByteString raw) i
         }
 
         @Override
-        Object cell(int index, String datatype, ModelInput input, Feature feature) {
+        protected Object cell(int index, String datatype, ModelInput input, Feature feature) {
             return plain(index, input) ? (Object) values[index] : super.cell(index, datatype, input, feature);
         }
 
         @Override
-        double number(int index, String datatype, ModelInput input, Feature feature) {
+        protected double number(int index, String datatype, ModelInput input, Feature feature) {
             return plain(index, input) ? values[index] : super.number(index, datatype, input, feature);
         }
     }
@@ -303,7 +304,7 @@ record V2GrpcTensor(ModelInferRequest.InferInputTensor tensor, ByteString raw) i
         }
 
         @Override
-        Object cell(int index, String datatype, ModelInput input, Feature feature) {
+        protected Object cell(int index, String datatype, ModelInput input, Feature feature) {
             if (input.type() == ValueType.INT64 || input.type() == ValueType.INT32) {
                 return values[index]; // Batch checks an INT32 input's range, as for REST's whole numbers
             }
@@ -311,7 +312,7 @@ record V2GrpcTensor(ModelInferRequest.InferInputTensor tensor, ByteString raw) i
         }
 
         @Override
-        double number(int index, String datatype, ModelInput input, Feature feature) {
+        protected double number(int index, String datatype, ModelInput input, Feature feature) {
             return exact(index, input) ? values[index] : super.number(index, datatype, input, feature);
         }
     }
@@ -335,7 +336,7 @@ record V2GrpcTensor(ModelInferRequest.InferInputTensor tensor, ByteString raw) i
         }
 
         @Override
-        Object cell(int index, String datatype, ModelInput input, Feature feature) {
+        protected Object cell(int index, String datatype, ModelInput input, Feature feature) {
             return input.type() == ValueType.BOOL
                     ? (Object) values[index]
                     : super.cell(index, datatype, input, feature);
@@ -361,7 +362,7 @@ record V2GrpcTensor(ModelInferRequest.InferInputTensor tensor, ByteString raw) i
         }
 
         @Override
-        Object cell(int index, String datatype, ModelInput input, Feature feature) {
+        protected Object cell(int index, String datatype, ModelInput input, Feature feature) {
             return values[index];
         }
     }

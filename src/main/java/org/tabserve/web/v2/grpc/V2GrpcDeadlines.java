@@ -1,4 +1,4 @@
-package org.tabserve.web.v2;
+package org.tabserve.web.v2.grpc;
 
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;

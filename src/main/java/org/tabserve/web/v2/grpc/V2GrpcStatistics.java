@@ -1,4 +1,4 @@
-package org.tabserve.web.v2;
+package org.tabserve.web.v2.grpc;
 
 import inference.InferStatistics;
 import inference.ModelStatisticsRequest;
@@ -8,6 +8,8 @@ import io.grpc.stub.StreamObserver;
 import org.tabserve.serving.ResolvedModel;
 import org.tabserve.serving.ServedModels;
 import org.tabserve.web.http.HttpProblem;
+import org.tabserve.web.v2.V2Json;
+import org.tabserve.web.v2.V2Statistics;
 
 /**
  * The statistics extension over gRPC (ModelStatistics), answered by the same code as REST's

@@ -1,4 +1,4 @@
-package org.tabserve.web.v2;
+package org.tabserve.web.v2.grpc;
 
 import io.grpc.Context;
 import io.grpc.Contexts;
