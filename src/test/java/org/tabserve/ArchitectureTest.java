@@ -573,7 +573,7 @@ class ArchitectureTest {
     @Test
     void thePagesStandOnApiAndNothingButTheWiringUsesThem() throws IOException {
         List<String> pages = webTypesUsed(WEB.resolve("pages")).stream()
-                .filter(t -> !packageOf(t).matches("org\\.tabserve\\.web\\.(http|api|v2|pages)"))
+                .filter(t -> !packageOf(t).matches("org\\.tabserve\\.web\\.(http|api|v2|pages|pages\\.plots)"))
                 .toList();
         assertEquals(List.of(), pages, "pages draw what api and v2 give them, on the plumbing (never gRPC)");
         for (String protocol : List.of("api", "mlflow", "v2", "http")) {
