@@ -16,6 +16,7 @@ import org.tabserve.model.ModelException;
 import org.tabserve.model.ModelSignature;
 import org.tabserve.model.Prediction;
 import org.tabserve.model.StructuralExplainer;
+import org.tabserve.model.onnx.copy.GraphOutputs;
 import org.tabserve.model.onnx.explain.AdditiveEstimator;
 import org.tabserve.model.onnx.explain.EstimatorInput;
 import org.tabserve.model.onnx.explain.ExplainerHeap;
