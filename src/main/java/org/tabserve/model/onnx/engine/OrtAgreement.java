@@ -4,11 +4,11 @@ import org.tabserve.model.Prediction;
 
 /**
  * The one load-time test of tabserve's own Java reading of a model against ONNX Runtime: the plain engine's graph
- * ({@link PlainCheck}) and the exact explainer's estimator ({@link AttributeExplainer}) are each used only when every
- * answer they give on the rows tried is ONNX Runtime's, a number within {@link #TOLERANCE} of it (relative beyond 1,
- * so absolute for a probability): float rounding, since ONNX Runtime computes in float where the Java reading may
- * compute in double, or in another order. Where ONNX Runtime is known to be wrong ({@link OrtKnownErrors}), the plain
- * engine is held to it with the same error made on purpose, never with a wider bound.
+ * ({@link PlainCheck}) and the exact explainer's estimator ({@code model.onnx}'s {@code EstimatorCheck}) are each used
+ * only when every answer they give on the rows tried is ONNX Runtime's, a number within {@link #TOLERANCE} of it
+ * (relative beyond 1, so absolute for a probability): float rounding, since ONNX Runtime computes in float where the
+ * Java reading may compute in double, or in another order. Where ONNX Runtime is known to be wrong ({@link
+ * OrtKnownErrors}), the plain engine is held to it with the same error made on purpose, never with a wider bound.
  */
 public final class OrtAgreement {
 

@@ -21,15 +21,16 @@ import org.tabserve.model.onnx.plain.Unsupported;
 
 /**
  * A model's small batches run by its graph compiled to plain Java ({@link PlainGraph}) instead of an ONNX Runtime
- * call: the batch's typed columns become the graph's inputs as they are, and its values are decoded by the model's
- * own {@link OutputDecoder}. One ONNX Runtime call costs about 4 µs of CPU from one thread and 6.5–8.6 µs from 16 at
- * once (bench/RESULTS.md, issue 38), more than a small model's arithmetic. Per row in large batches ONNX Runtime is
- * cheaper for some operators and dearer for others: a graph whose operators all cost less in plain Java
- * ({@link PlainGraph#cheaperInLargeBatches}: the tree ensembles and the SVM, measured) runs batches of every size here;
- * any other keeps batches of more than {@value #MAX_ROWS} rows on ONNX Runtime, except where ONNX Runtime is known to
- * be wrong ({@link OrtKnownErrors}: {@link #everyBatch}). The choice follows from the graph alone, never from a
- * timing, so a model's answers never depend on the machine's load. A batch's rows are given to a plain graph one way,
- * for the engine and for the check of a linear model's rows that runs before any engine ({@link #rowCheck}).
+ * call: the batch's typed columns become the graph's inputs as they are, and its values are decoded by the model's own
+ * decoder (in {@code model.onnx}, as ONNX Runtime's are). One ONNX Runtime call costs about 4 µs of CPU from one
+ * thread and 6.5–8.6 µs from 16 at once (bench/RESULTS.md, issue 38), more than a small model's arithmetic. Per row in
+ * large batches ONNX Runtime is cheaper for some operators and dearer for others: a graph whose operators all cost
+ * less in plain Java ({@link PlainGraph#cheaperInLargeBatches}: the tree ensembles and the SVM, measured) runs batches
+ * of every size here; any other keeps batches of more than {@value #MAX_ROWS} rows on ONNX Runtime, except where ONNX
+ * Runtime is known to be wrong ({@link OrtKnownErrors}: {@link #everyBatch}). The choice follows from the graph alone,
+ * never from a timing, so a model's answers never depend on the machine's load. A batch's rows are given to a plain
+ * graph one way, for the engine and for the check of a linear model's rows that runs before any engine ({@link
+ * #rowCheck}).
  */
 public final class PlainEngine {
 
