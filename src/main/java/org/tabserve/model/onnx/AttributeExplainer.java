@@ -16,6 +16,7 @@ import org.tabserve.model.ModelException;
 import org.tabserve.model.ModelSignature;
 import org.tabserve.model.Prediction;
 import org.tabserve.model.StructuralExplainer;
+import org.tabserve.model.onnx.copy.GraphOutputs;
 import org.tabserve.model.onnx.explain.AdditiveEstimator;
 import org.tabserve.model.onnx.explain.EstimatorInput;
 import org.tabserve.model.onnx.explain.ExplainerHeap;
@@ -31,7 +32,7 @@ import org.tabserve.model.onnx.graph.OnnxNode;
  * in one call, and the background's once, at load; each column's contribution is then the Shapley value of its group
  * of estimator inputs ({@link EstimatorInput}). It is built only when that session agrees with the graph's structure
  * and with this Java reading of the estimator on the background rows ({@link #of}, {@link EstimatorCheck},
- * {@link OrtAgreement}), so that what it says is what the model does.
+ * {@link org.tabserve.model.onnx.engine.OrtAgreement}), so that what it says is what the model does.
  *
  * <p>The quantity explained is the predicted class's probability when the estimator outputs probabilities itself
  * (a random forest: post_transform NONE, and the model's probabilities are its scores), the regressor's value, and

@@ -8,6 +8,7 @@ import org.tabserve.model.Batch;
 import org.tabserve.model.Explanation;
 import org.tabserve.model.ModelSignature;
 import org.tabserve.model.Prediction;
+import org.tabserve.model.onnx.engine.OrtAgreement;
 import org.tabserve.model.onnx.explain.AdditiveEstimator;
 import org.tabserve.model.onnx.explain.EstimatorInput;
 import org.tabserve.model.onnx.graph.ml.PostTransform;

@@ -24,6 +24,8 @@ import org.tabserve.model.StructuralExplainer;
 import org.tabserve.model.Task;
 import org.tabserve.model.UseCount;
 import org.tabserve.model.ValueOutput;
+import org.tabserve.model.onnx.engine.CheckedModel;
+import org.tabserve.model.onnx.engine.PlainEngine;
 
 /**
  * A {@link Model} run by one ONNX Runtime session, a classifier or a regressor: it turns a {@link Batch} into
@@ -35,7 +37,7 @@ import org.tabserve.model.ValueOutput;
  * on one session, and {@link #close()} may come at any time: the session is freed only after the last prediction
  * inside it returns (a swapped model can be closed while a scoring thread is still running it).
  */
-final class OnnxModel implements Model {
+final class OnnxModel implements CheckedModel {
 
     private static final System.Logger LOG = System.getLogger(OnnxModel.class.getName());
 
@@ -111,20 +113,23 @@ final class OnnxModel implements Model {
      * From now on small batches run in plain Java, as {@link OnnxModelLoader} decided before the model is shared: once
      * the plain graph gave ONNX Runtime's answers (or, with {@code plain} null, not).
      */
-    void use(PlainEngine plain, Engine engine) {
+    @Override
+    public void use(PlainEngine plain, Engine engine) {
         this.plain = plain;
         this.engine = engine;
     }
 
     /** @return the values a prediction reads from the graph */
-    Set<String> outputNames() {
+    @Override
+    public Set<String> outputNames() {
         return outputNames;
     }
 
     /** Rows {@code [from, from + count)} answered by a plain graph, for the check that decides whether to use it. */
-    List<Prediction> predictPlain(PlainEngine engine, Batch batch, int from, int count) {
+    @Override
+    public List<Prediction> predictPlain(PlainEngine engine, Batch batch, int from, int count) {
         try {
-            return decoder.decode(engine.run(batch, from, count), count);
+            return decoder.decode(RunOutputs.of(engine.run(batch, from, count)), count);
         } catch (OrtException e) {
             throw new IllegalStateException("a plain run made an ONNX Runtime error", e);
         }
@@ -236,7 +241,8 @@ final class OnnxModel implements Model {
      * The batch's answers from ONNX Runtime alone, a row with no finite answer null: what the plain graph is checked
      * against at load, whichever engine the model uses by then.
      */
-    List<Prediction> predictOnnxRuntime(Batch batch) {
+    @Override
+    public List<Prediction> predictOnnxRuntime(Batch batch) {
         if (!uses.acquire()) {
             throw closed();
         }

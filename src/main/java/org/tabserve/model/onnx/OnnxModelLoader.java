@@ -29,6 +29,9 @@ import org.tabserve.model.Task;
 import org.tabserve.model.ValueOutput;
 import org.tabserve.model.onnx.card.CardJson;
 import org.tabserve.model.onnx.card.CardReader;
+import org.tabserve.model.onnx.copy.PrivateCopy;
+import org.tabserve.model.onnx.engine.PlainCheck;
+import org.tabserve.model.onnx.engine.PlainEngine;
 import org.tabserve.model.onnx.explain.LoadRoom;
 import org.tabserve.model.onnx.graph.OnnxFormatException;
 import org.tabserve.model.onnx.graph.OnnxGraph;
@@ -242,7 +245,7 @@ public final class OnnxModelLoader {
                         sessions::open));
             }
             DeclaredShapes.say(source, env, session, graph, signature, WarmUpRow.of(signature, stats));
-            PlainCheck.decide(model, graph, signature, List.copyOf(outputNames));
+            PlainCheck.decide(model, graph, signature);
         } catch (OrtException e) {
             close(model, session, binder, pinned);
             throw ModelException.unusable(source, "ONNX Runtime cannot read it (" + sessions.inWords(e) + ")", e);

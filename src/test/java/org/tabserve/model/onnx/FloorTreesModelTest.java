@@ -14,6 +14,7 @@ import org.tabserve.model.Batch;
 import org.tabserve.model.Engine;
 import org.tabserve.model.Model;
 import org.tabserve.model.Prediction;
+import org.tabserve.model.onnx.engine.OrtAgreement;
 
 /**
  * The tree model of issue 53's single-row comparison (fixtures/make_floor_trees_model.py: scikit-learn's

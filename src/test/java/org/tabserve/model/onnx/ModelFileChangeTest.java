@@ -19,6 +19,7 @@ import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 import org.tabserve.model.Model;
 import org.tabserve.model.ModelException;
+import org.tabserve.model.onnx.copy.PrivateCopy;
 
 /**
  * Issue 21 case 2: a model file truncated or rewritten while it loads ends as an unusable model whose reason says

@@ -21,6 +21,7 @@ import org.tabserve.model.FieldError;
 import org.tabserve.model.Model;
 import org.tabserve.model.ModelException;
 import org.tabserve.model.Prediction;
+import org.tabserve.model.onnx.engine.PlainCheck;
 
 /**
  * Issue 61, item 9, the rule "a row's answer is the same bits in any batch, on any route": a linear model's row whose

@@ -18,6 +18,8 @@ import org.tabserve.model.ModelException;
 import org.tabserve.model.ModelSignature;
 import org.tabserve.model.Prediction;
 import org.tabserve.model.ValueType;
+import org.tabserve.model.onnx.engine.OrtAgreement;
+import org.tabserve.model.onnx.engine.PlainCheck;
 
 /**
  * Issue 61, item 9: at the extremes of float (±3.4e38 and float's largest, ±2e38 that a scaler takes past it, ±1e20

@@ -19,6 +19,7 @@ import org.tabserve.model.Engine;
 import org.tabserve.model.Model;
 import org.tabserve.model.ModelSignature;
 import org.tabserve.model.Prediction;
+import org.tabserve.model.onnx.engine.OrtAgreement;
 
 /**
  * The tree ensembles the real exporter made (skl2onnx: a random forest, gradient-boosted regressors and a boosted

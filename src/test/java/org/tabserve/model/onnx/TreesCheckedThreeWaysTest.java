@@ -11,6 +11,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.tabserve.model.Batch;
 import org.tabserve.model.Engine;
 import org.tabserve.model.Prediction;
+import org.tabserve.model.onnx.engine.PlainEngine;
+import org.tabserve.testing.SingleRows;
 
 /**
  * Issue 53, item 2: every tree fixture of {@code fixtures/make_tree_checks.py} (scikit-learn's GradientBoosting,
@@ -54,7 +56,7 @@ class TreesCheckedThreeWaysTest {
             assertEquals(
                     Engine.PLAIN_JAVA, model.engine().name(), model.engine().note());
             Batch batch = Batch.of(model.signature(), library.rows);
-            LibraryAnswers.Gap java = library.gap(oneRowAtATime(model, library.rows));
+            LibraryAnswers.Gap java = library.gap(SingleRows.answers(model, library.rows));
             LibraryAnswers.Gap onnxRuntime = library.gap(model.predictOnnxRuntime(batch));
             String where =
                     fixture + " against " + library.library + ": plain Java " + java + "; ONNX Runtime " + onnxRuntime;
@@ -79,7 +81,7 @@ class TreesCheckedThreeWaysTest {
             throws Exception {
         LibraryAnswers library = LibraryAnswers.extremesOf(fixture);
         try (OnnxModel model = (OnnxModel) OnnxModelLoader.load(library.modelFile())) {
-            List<Prediction> java = oneRowAtATime(model, library.rows);
+            List<Prediction> java = SingleRows.answers(model, library.rows);
             List<Prediction> onnxRuntime = new ArrayList<>();
             for (Object[] row : library.rows) {
                 onnxRuntime.add(model.predictOnnxRuntime(Batch.of(model.signature(), List.<Object[]>of(row)))
@@ -114,7 +116,7 @@ class TreesCheckedThreeWaysTest {
     void onnxmltoolsExportsRegLogisticWithoutItsLogisticAndBothEnginesAnswerTheGraph() throws Exception {
         LibraryAnswers library = LibraryAnswers.of("xgb-sex-reg-logistic");
         try (OnnxModel model = (OnnxModel) OnnxModelLoader.load(library.modelFile())) {
-            List<Prediction> java = oneRowAtATime(model, library.rows);
+            List<Prediction> java = SingleRows.answers(model, library.rows);
             List<Prediction> onnxRuntime = model.predictOnnxRuntime(Batch.of(model.signature(), library.rows));
             assertTrue(library.gap(java).max() > 1, "not XGBoost's: " + library.gap(java));
             double worst = 0;
@@ -151,21 +153,11 @@ class TreesCheckedThreeWaysTest {
                 wrongest = Math.max(wrongest, Math.abs(raw - library.value(r)));
             }
             assertTrue(wrongest > 1, "ONNX Runtime leaves the logistic out: " + wrongest);
-            LibraryAnswers.Gap single = library.gap(oneRowAtATime(model, library.rows));
+            LibraryAnswers.Gap single = library.gap(SingleRows.answers(model, library.rows));
             LibraryAnswers.Gap whole = library.gap(model.predict(batch));
             assertTrue(single.max() <= BOUND && whole.max() <= BOUND, "one row " + single + "; all rows " + whole);
             assertTrue(library.rows.size() > PlainEngine.MAX_ROWS, "a batch larger than ONNX Runtime's share");
         }
-    }
-
-    /** Each row alone through the model: a batch of one, which the plain engine computes when the model uses it. */
-    static List<Prediction> oneRowAtATime(OnnxModel model, List<Object[]> rows) {
-        List<Prediction> answers = new ArrayList<>();
-        for (Object[] row : rows) {
-            answers.add(model.predict(Batch.of(model.signature(), List.<Object[]>of(row)))
-                    .get(0));
-        }
-        return answers;
     }
 
     private static double logistic(double x) {

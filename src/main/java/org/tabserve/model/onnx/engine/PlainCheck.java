@@ -1,4 +1,4 @@
-package org.tabserve.model.onnx;
+package org.tabserve.model.onnx.engine;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +27,7 @@ import org.tabserve.model.onnx.plain.Unsupported;
  * made on purpose, and then answers every batch, with the error named on the engine's note. The setting
  * {@link Engine#SETTING} = {@code onnxruntime} keeps every model on ONNX Runtime.
  */
-final class PlainCheck {
+public final class PlainCheck {
 
     private static final System.Logger LOG = System.getLogger(PlainCheck.class.getName());
 
@@ -36,18 +36,14 @@ final class PlainCheck {
 
     private PlainCheck() {}
 
-    /**
-     * Tries the model's graph in plain Java and tells the model which engine runs it.
-     *
-     * @param outputs the values the model's decoder reads
-     */
-    static void decide(OnnxModel model, OnnxGraph graph, ModelSignature signature, List<String> outputs) {
-        decide(model, graph, signature, outputs, setting());
+    /** Tries the model's graph in plain Java and tells the model which engine runs it. */
+    public static void decide(CheckedModel model, OnnxGraph graph, ModelSignature signature) {
+        decide(model, graph, signature, setting());
     }
 
-    /** As {@link #decide(OnnxModel, OnnxGraph, ModelSignature, List)}, with the setting given. */
-    static void decide(
-            OnnxModel model, OnnxGraph graph, ModelSignature signature, List<String> outputs, String setting) {
+    /** As {@link #decide(CheckedModel, OnnxGraph, ModelSignature)}, with the setting given. */
+    static void decide(CheckedModel model, OnnxGraph graph, ModelSignature signature, String setting) {
+        List<String> outputs = List.copyOf(model.outputNames());
         OrtKnownErrors errors = OrtKnownErrors.of(graph);
         String wrong = errors.none() ? "" : "; its answers are wrong there: " + errors.words();
         if (setting.equals("onnxruntime")) {
@@ -123,7 +119,7 @@ final class PlainCheck {
      * The card's background and example rows, and rows drawn within its ranges and categories: those the model takes
      * (a card row of a category the model does not know, or a drawn text the model refuses, is not a row to compare on).
      */
-    static List<Object[]> rows(ModelCard card, ModelSignature signature) {
+    public static List<Object[]> rows(ModelCard card, ModelSignature signature) {
         return valid(candidates(card, signature), signature);
     }
 
@@ -189,7 +185,8 @@ final class PlainCheck {
     }
 
     /** @return the first difference between the plain graph's answers and ONNX Runtime's, or null when none */
-    private static String mismatch(OnnxModel model, PlainEngine plain, ModelSignature signature, List<Object[]> rows) {
+    private static String mismatch(
+            CheckedModel model, PlainEngine plain, ModelSignature signature, List<Object[]> rows) {
         if (rows.isEmpty()) {
             return "no row to check it on";
         }

@@ -1,4 +1,4 @@
-package org.tabserve.model.onnx;
+package org.tabserve.model.onnx.copy;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -11,7 +11,7 @@ import java.nio.charset.StandardCharsets;
  * appended: protobuf merges the two (its rule for a message field that occurs twice, repeated fields concatenated),
  * so the graph ONNX Runtime builds is the file's, plus what the suffix adds.
  */
-final class GraphOutputs {
+public final class GraphOutputs {
 
     private static final int MODEL_GRAPH = 7;
     private static final int GRAPH_NODE = 1;
@@ -38,7 +38,7 @@ final class GraphOutputs {
      *
      * @return this, to declare more
      */
-    GraphOutputs output(String tensor, int width) {
+    public GraphOutputs output(String tensor, int width) {
         ByteArrayOutputStream dim0 = new ByteArrayOutputStream();
         lengthDelimited(dim0, DIM_PARAM, "N".getBytes(StandardCharsets.UTF_8));
         ByteArrayOutputStream dim1 = new ByteArrayOutputStream();
@@ -71,7 +71,7 @@ final class GraphOutputs {
      *
      * @return this, to declare more
      */
-    GraphOutputs copy(String tensor, String copy, int width) {
+    public GraphOutputs copy(String tensor, String copy, int width) {
         ByteArrayOutputStream node = new ByteArrayOutputStream();
         lengthDelimited(node, NODE_INPUT, tensor.getBytes(StandardCharsets.UTF_8));
         lengthDelimited(node, NODE_OUTPUT, copy.getBytes(StandardCharsets.UTF_8));
@@ -84,7 +84,7 @@ final class GraphOutputs {
      * @return the model with what was declared, in a read-only mapping of a new private file
      * @throws java.io.UncheckedIOException when that file cannot be written
      */
-    ByteBuffer appliedTo(ByteBuffer model) {
+    public ByteBuffer appliedTo(ByteBuffer model) {
         ByteArrayOutputStream suffix = new ByteArrayOutputStream();
         lengthDelimited(suffix, MODEL_GRAPH, graph.toByteArray());
         // A private file, not a direct buffer: a 150 MB model would not fit MaxDirectMemorySize (-Xmx by default).

@@ -1,4 +1,4 @@
-package org.tabserve.model.onnx;
+package org.tabserve.model.onnx.copy;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -28,7 +28,7 @@ import org.tabserve.model.ModelException;
  * {@link #bytes}): a regular file (links followed) of at most {@link #MAX_SIZE} bytes. A device, a FIFO or a
  * directory is refused by its kind; {@code /dev/zero} read to its end would never end (issue 61, item 10).
  */
-final class PrivateCopy {
+public final class PrivateCopy {
 
     /** ONNX Runtime reads a model from memory only up to 2 GB; larger models keep weights in external files. */
     static final long MAX_SIZE = Integer.MAX_VALUE;
@@ -44,12 +44,12 @@ final class PrivateCopy {
      * @throws ModelException {@link ModelException.Kind#UNUSABLE_MODEL} when the file cannot be read, is too large,
      *                        or changed while it was copied
      */
-    static ByteBuffer of(Path file) {
+    public static ByteBuffer of(Path file) {
         return of(file, () -> {});
     }
 
     /** {@link #of(Path)}, running {@code afterCopy} between the copy and the second stamp (the tests' seam). */
-    static ByteBuffer of(Path file, Runnable afterCopy) {
+    public static ByteBuffer of(Path file, Runnable afterCopy) {
         String source = file.toString();
         try {
             Stamp before = checked(file);
@@ -86,7 +86,7 @@ final class PrivateCopy {
      * @throws ModelException {@link ModelException.Kind#UNUSABLE_MODEL} when the file cannot be read, is not a
      *                        regular file, is too large, or changed while it was read
      */
-    static byte[] bytes(Path file) {
+    public static byte[] bytes(Path file) {
         String source = file.toString();
         try {
             Stamp before = checked(file);

@@ -1,4 +1,4 @@
-package org.tabserve.model.onnx;
+package org.tabserve.model.onnx.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.tabserve.model.Batch;
 import org.tabserve.model.Engine;
 import org.tabserve.model.Prediction;
+import org.tabserve.model.onnx.OnnxModelLoader;
 import org.tabserve.model.onnx.graph.OnnxGraph;
 
 /**
@@ -26,7 +27,7 @@ class PlainBatchPolicyTest {
     @Test
     void theBundledSvmAnswersALargeBatchInPlainJava() throws Exception {
         Path file = Path.of("model.onnx");
-        try (OnnxModel model = (OnnxModel) OnnxModelLoader.load(file)) {
+        try (CheckedModel model = (CheckedModel) OnnxModelLoader.load(file)) {
             PlainEngine plain = engine(model, file);
             assertTrue(plain.takesEveryBatch(), "maxRows " + plain.maxRows());
             assertNotes(model, "single rows and batches of every size are computed in plain Java");
@@ -46,7 +47,7 @@ class PlainBatchPolicyTest {
     @Test
     void aTreeEnsembleAnswersBatchesOfEverySizeInPlainJava() throws Exception {
         Path file = Path.of(FIXTURES + "floor/banknote-hgb-100x31.onnx");
-        try (OnnxModel model = (OnnxModel) OnnxModelLoader.load(file)) {
+        try (CheckedModel model = (CheckedModel) OnnxModelLoader.load(file)) {
             assertTrue(engine(model, file).takesEveryBatch());
             assertNotes(model, "single rows and batches of every size are computed in plain Java");
         }
@@ -55,7 +56,7 @@ class PlainBatchPolicyTest {
     @Test
     void aLinearModelKeepsLargeBatchesOnOnnxRuntime() throws Exception {
         Path file = Path.of(FIXTURES + "conformal/banknote-class-weak.onnx");
-        try (OnnxModel model = (OnnxModel) OnnxModelLoader.load(file)) {
+        try (CheckedModel model = (CheckedModel) OnnxModelLoader.load(file)) {
             PlainEngine plain = engine(model, file);
             assertFalse(plain.takesEveryBatch());
             assertEquals(PlainEngine.MAX_ROWS, plain.maxRows());
@@ -66,12 +67,12 @@ class PlainBatchPolicyTest {
         }
     }
 
-    private static PlainEngine engine(OnnxModel model, Path file) throws Exception {
+    private static PlainEngine engine(CheckedModel model, Path file) throws Exception {
         assertEquals(Engine.PLAIN_JAVA, model.engine().name(), model.engine().note());
         return PlainEngine.compile(OnnxGraph.read(file), model.signature(), List.copyOf(model.outputNames()));
     }
 
-    private static void assertNotes(OnnxModel model, String words) {
+    private static void assertNotes(CheckedModel model, String words) {
         assertTrue(model.engine().note().contains(words), model.engine().note());
     }
 }

@@ -1,16 +1,16 @@
-package org.tabserve.model.onnx;
+package org.tabserve.model.onnx.engine;
 
 import org.tabserve.model.Prediction;
 
 /**
  * The one load-time test of tabserve's own Java reading of a model against ONNX Runtime: the plain engine's graph
- * ({@link PlainCheck}) and the exact explainer's estimator ({@link AttributeExplainer}) are each used only when every
- * answer they give on the rows tried is ONNX Runtime's, a number within {@link #TOLERANCE} of it (relative beyond 1,
- * so absolute for a probability): float rounding, since ONNX Runtime computes in float where the Java reading may
- * compute in double, or in another order. Where ONNX Runtime is known to be wrong ({@link OrtKnownErrors}), the plain
- * engine is held to it with the same error made on purpose, never with a wider bound.
+ * ({@link PlainCheck}) and the exact explainer's estimator ({@code model.onnx}'s {@code EstimatorCheck}) are each used
+ * only when every answer they give on the rows tried is ONNX Runtime's, a number within {@link #TOLERANCE} of it
+ * (relative beyond 1, so absolute for a probability): float rounding, since ONNX Runtime computes in float where the
+ * Java reading may compute in double, or in another order. Where ONNX Runtime is known to be wrong ({@link
+ * OrtKnownErrors}), the plain engine is held to it with the same error made on purpose, never with a wider bound.
  */
-final class OrtAgreement {
+public final class OrtAgreement {
 
     /** How far a probability, a value or a score may be from ONNX Runtime's, relative beyond 1. */
     static final double TOLERANCE = 1e-5;
@@ -18,13 +18,13 @@ final class OrtAgreement {
     private OrtAgreement() {}
 
     /** @return whether {@code actual} is within {@link #TOLERANCE} of ONNX Runtime's {@code expected} (NaN never is) */
-    static boolean close(double expected, double actual) {
+    public static boolean close(double expected, double actual) {
         double scale = Math.max(1, Math.max(Math.abs(expected), Math.abs(actual)));
         return Math.abs(expected - actual) <= TOLERANCE * scale;
     }
 
     /** @return whether ONNX Runtime's scores {@code actual} are {@code expected}'s, one for one */
-    static boolean close(double[] expected, float[] actual) {
+    public static boolean close(double[] expected, float[] actual) {
         if (expected.length != actual.length) {
             return false;
         }
@@ -41,7 +41,7 @@ final class OrtAgreement {
      * @param actual   the Java reading's answer (null: none finite); two nulls agree
      * @return how the answer differs from ONNX Runtime's beyond float rounding, or null when it does not
      */
-    static String difference(Prediction expected, Prediction actual) {
+    public static String difference(Prediction expected, Prediction actual) {
         if (expected == null || actual == null) {
             return expected == actual ? null : "ONNX Runtime " + expected + ", plain Java " + actual;
         }

@@ -1,4 +1,4 @@
-package org.tabserve.model.onnx;
+package org.tabserve.model.onnx.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -16,6 +16,7 @@ import org.tabserve.model.Batch;
 import org.tabserve.model.Engine;
 import org.tabserve.model.Model;
 import org.tabserve.model.Prediction;
+import org.tabserve.model.onnx.OnnxModelLoader;
 import org.tabserve.model.onnx.graph.OnnxGraph;
 
 /**
@@ -46,7 +47,7 @@ class PlainEdgeRowsTest {
             })
     void everyEdgeRowIsAnsweredByPlainJavaAsByOnnxRuntime(String file) throws Exception {
         try (Model loaded = OnnxModelLoader.load(Path.of(file))) {
-            OnnxModel model = (OnnxModel) loaded;
+            CheckedModel model = (CheckedModel) loaded;
             assertEquals(
                     Engine.PLAIN_JAVA, model.engine().name(), model.engine().note());
             Object[] ordinary = PlainCheck.rows(model.card(), model.signature()).get(0);
@@ -67,7 +68,7 @@ class PlainEdgeRowsTest {
                 .readTree(Path.of(FIXTURES + "boosted/normalized-linear.edges.json")
                         .toFile());
         try (Model loaded = OnnxModelLoader.load(NORMALIZED)) {
-            OnnxModel model = (OnnxModel) loaded;
+            CheckedModel model = (CheckedModel) loaded;
             List<Object[]> rows = new ArrayList<>();
             for (JsonNode row : recorded.get("rows")) {
                 rows.add(new Object[] {
@@ -122,7 +123,7 @@ class PlainEdgeRowsTest {
      * The plain graph's answers, one row at a time and in the largest batches it takes ({@link PlainEngine#MAX_ROWS},
      * or the whole batch at once), against ONNX Runtime's.
      */
-    private static List<Prediction> assertAgree(OnnxModel model, Path file, Batch batch) throws Exception {
+    private static List<Prediction> assertAgree(CheckedModel model, Path file, Batch batch) throws Exception {
         PlainEngine plain =
                 PlainEngine.compile(OnnxGraph.read(file), model.signature(), List.copyOf(model.outputNames()));
         List<Prediction> onnxRuntime = model.predictOnnxRuntime(batch);

@@ -1,4 +1,4 @@
-package org.tabserve.model.onnx;
+package org.tabserve.model.onnx.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -15,6 +15,7 @@ import org.tabserve.model.Batch;
 import org.tabserve.model.Engine;
 import org.tabserve.model.Model;
 import org.tabserve.model.Prediction;
+import org.tabserve.model.onnx.OnnxModelLoader;
 import org.tabserve.model.onnx.graph.OnnxGraph;
 import org.tabserve.testing.LargeForests;
 
@@ -45,7 +46,7 @@ class PlainCheckTest {
             List<Object[]> rows =
                     PlainCheck.rows(model.card(), model.signature()).subList(0, 100);
             Batch batch = Batch.of(model.signature(), rows);
-            List<Prediction> onnxRuntime = ((OnnxModel) model).predictOnnxRuntime(batch);
+            List<Prediction> onnxRuntime = ((CheckedModel) model).predictOnnxRuntime(batch);
             double largest = 0;
             for (int r = 0; r < rows.size(); r++) {
                 Prediction single = model.predict(Batch.of(model.signature(), List.<Object[]>of(rows.get(r))))
@@ -91,10 +92,9 @@ class PlainCheckTest {
     void theSettingKeepsAModelOnOnnxRuntime() throws Exception {
         Path file = Path.of("model.onnx");
         try (Model loaded = OnnxModelLoader.load(file)) {
-            OnnxModel model = (OnnxModel) loaded;
+            CheckedModel model = (CheckedModel) loaded;
             assertEquals(Engine.PLAIN_JAVA, model.engine().name());
-            PlainCheck.decide(
-                    model, OnnxGraph.read(file), model.signature(), List.copyOf(model.outputNames()), "onnxruntime");
+            PlainCheck.decide(model, OnnxGraph.read(file), model.signature(), "onnxruntime");
             assertEquals(Engine.ONNX_RUNTIME, model.engine().name());
             assertTrue(
                     model.engine().note().contains(Engine.SETTING),

@@ -1,4 +1,4 @@
-package org.tabserve.model.onnx;
+package org.tabserve.model.onnx.engine;
 
 import java.lang.reflect.Array;
 import java.util.Collection;
@@ -21,17 +21,18 @@ import org.tabserve.model.onnx.plain.Unsupported;
 
 /**
  * A model's small batches run by its graph compiled to plain Java ({@link PlainGraph}) instead of an ONNX Runtime
- * call: the batch's typed columns become the graph's inputs as they are, and its values are decoded by the model's
- * own {@link OutputDecoder}. One ONNX Runtime call costs about 4 µs of CPU from one thread and 6.5–8.6 µs from 16 at
- * once (bench/RESULTS.md, issue 38), more than a small model's arithmetic. Per row in large batches ONNX Runtime is
- * cheaper for some operators and dearer for others: a graph whose operators all cost less in plain Java
- * ({@link PlainGraph#cheaperInLargeBatches}: the tree ensembles and the SVM, measured) runs batches of every size here;
- * any other keeps batches of more than {@value #MAX_ROWS} rows on ONNX Runtime, except where ONNX Runtime is known to
- * be wrong ({@link OrtKnownErrors}: {@link #everyBatch}). The choice follows from the graph alone, never from a
- * timing, so a model's answers never depend on the machine's load. A batch's rows are given to a plain graph one way,
- * for the engine and for the check of a linear model's rows that runs before any engine ({@link #rowCheck}).
+ * call: the batch's typed columns become the graph's inputs as they are, and its values are decoded by the model's own
+ * decoder (in {@code model.onnx}, as ONNX Runtime's are). One ONNX Runtime call costs about 4 µs of CPU from one
+ * thread and 6.5–8.6 µs from 16 at once (bench/RESULTS.md, issue 38), more than a small model's arithmetic. Per row in
+ * large batches ONNX Runtime is cheaper for some operators and dearer for others: a graph whose operators all cost
+ * less in plain Java ({@link PlainGraph#cheaperInLargeBatches}: the tree ensembles and the SVM, measured) runs batches
+ * of every size here; any other keeps batches of more than {@value #MAX_ROWS} rows on ONNX Runtime, except where ONNX
+ * Runtime is known to be wrong ({@link OrtKnownErrors}: {@link #everyBatch}). The choice follows from the graph alone,
+ * never from a timing, so a model's answers never depend on the machine's load. A batch's rows are given to a plain
+ * graph one way, for the engine and for the check of a linear model's rows that runs before any engine ({@link
+ * #rowCheck}).
  */
-final class PlainEngine {
+public final class PlainEngine {
 
     private static final System.Logger LOG = System.getLogger(PlainEngine.class.getName());
 
@@ -39,7 +40,7 @@ final class PlainEngine {
      * The most rows a plain run takes for a graph not {@link PlainGraph#cheaperInLargeBatches cheaper in large
      * batches}; larger batches go to ONNX Runtime, whose per-row cost is lower there.
      */
-    static final int MAX_ROWS = 16;
+    public static final int MAX_ROWS = 16;
 
     private final PlainGraph graph;
     private final ModelSignature signature;
@@ -56,7 +57,7 @@ final class PlainEngine {
      * @throws Unsupported when a needed node, or an input's type, is not run in plain Java, or the graph takes a fixed
      *                     batch (whose padded chunks ONNX Runtime runs)
      */
-    static PlainEngine compile(OnnxGraph graph, ModelSignature signature, Collection<String> outputs)
+    public static PlainEngine compile(OnnxGraph graph, ModelSignature signature, Collection<String> outputs)
             throws Unsupported {
         if (signature.fixedBatch() > 0) {
             throw new Unsupported("it takes a fixed batch of " + signature.fixedBatch() + " rows, which ONNX Runtime"
@@ -71,8 +72,8 @@ final class PlainEngine {
      * The graph's values for rows {@code [from, from + count)} of the batch: an input the rows fill whole is given to
      * the graph as it is (no operator writes its inputs), a part of one copied.
      */
-    RunOutputs run(Batch batch, int from, int count) {
-        return RunOutputs.of(graph.run(given(signature.inputs(), batch, from, count)));
+    public Map<String, PlainTensor> run(Batch batch, int from, int count) {
+        return graph.run(given(signature.inputs(), batch, from, count));
     }
 
     /**
@@ -126,7 +127,7 @@ final class PlainEngine {
      *     none that a float input can make so), or when the linear operators' inputs are not computed in plain Java
      *     (said in the log: such a model's rows are left to its engine, as before)
      */
-    static ModelSignature.RowCheck rowCheck(
+    public static ModelSignature.RowCheck rowCheck(
             String source, OnnxGraph graph, List<ModelInput> inputs, Collection<String> outputs) {
         LinearTerms terms;
         try {
@@ -319,7 +320,7 @@ final class PlainEngine {
     }
 
     /** @return the most rows a batch it runs may have: {@link #MAX_ROWS}, or every batch */
-    int maxRows() {
+    public int maxRows() {
         return maxRows;
     }
 

@@ -1,4 +1,4 @@
-package org.tabserve.model.onnx;
+package org.tabserve.model.onnx.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -23,8 +23,10 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.tabserve.model.Batch;
 import org.tabserve.model.Engine;
 import org.tabserve.model.Prediction;
+import org.tabserve.model.onnx.OnnxModelLoader;
 import org.tabserve.model.onnx.graph.OnnxGraph;
 import org.tabserve.model.onnx.graph.ml.MlModels;
+import org.tabserve.testing.SingleRows;
 
 /**
  * The ONNX Runtime tree errors issue 53 names, on graphs built by hand, against ONNX Runtime 1.29.0 and the operator's
@@ -78,7 +80,7 @@ class OrtKnownErrorsTest {
             throws Exception {
         byte[] bytes = withFeatures(MlModels.model(regressor(aggregate, post), MlModels.FLOAT, 2, 0, 1));
         List<Object[]> rows = rows(40);
-        try (OnnxModel model = load(bytes)) {
+        try (CheckedModel model = load(bytes)) {
             Batch batch = Batch.of(model.signature(), rows);
             List<Prediction> onnxRuntime = model.predictOnnxRuntime(batch);
             List<Prediction> all = model.predict(batch);
@@ -108,13 +110,8 @@ class OrtKnownErrorsTest {
     @Test
     void withTheSettingOnOnnxRuntimeTheNoteStillSaysOnnxRuntimeIsWrongThere() throws Exception {
         byte[] bytes = withFeatures(MlModels.model(regressor("SUM", "LOGISTIC"), MlModels.FLOAT, 2, 0, 1));
-        try (OnnxModel model = load(bytes)) {
-            PlainCheck.decide(
-                    model,
-                    OnnxGraph.read(ByteBuffer.wrap(bytes)),
-                    model.signature(),
-                    List.copyOf(model.outputNames()),
-                    "onnxruntime");
+        try (CheckedModel model = load(bytes)) {
+            PlainCheck.decide(model, OnnxGraph.read(ByteBuffer.wrap(bytes)), model.signature(), "onnxruntime");
             assertEquals(Engine.ONNX_RUNTIME, model.engine().name());
             assertTrue(
                     model.engine().note().contains("wrong there")
@@ -156,7 +153,7 @@ class OrtKnownErrorsTest {
         List<Object[]> rows = rows(20);
         double s = 0.3f + 0.4f;
         double second = 1 / (1 + Math.exp(-s));
-        try (OnnxModel model = load(bytes)) {
+        try (CheckedModel model = load(bytes)) {
             assertEquals(
                     Engine.PLAIN_JAVA, model.engine().name(), model.engine().note());
             assertTrue(
@@ -166,7 +163,7 @@ class OrtKnownErrorsTest {
             Batch batch = Batch.of(model.signature(), rows);
             List<List<Prediction>> engines = new ArrayList<>();
             engines.add(model.predictOnnxRuntime(batch));
-            engines.add(TreesCheckedThreeWaysTest.oneRowAtATime(model, rows));
+            engines.add(SingleRows.answers(model, rows));
             for (List<Prediction> answers : engines) {
                 for (Prediction p : answers) {
                     Prediction.Classification c = p.classification();
@@ -200,9 +197,9 @@ class OrtKnownErrorsTest {
                 .toByteArray();
     }
 
-    private OnnxModel load(byte[] bytes) throws Exception {
+    private CheckedModel load(byte[] bytes) throws Exception {
         Path file = Files.write(dir.resolve("trees-" + System.nanoTime() + ".onnx"), bytes);
-        return (OnnxModel) OnnxModelLoader.load(file);
+        return (CheckedModel) OnnxModelLoader.load(file);
     }
 
     private static double value(Prediction p) {

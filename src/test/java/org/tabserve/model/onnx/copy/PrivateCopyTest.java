@@ -1,4 +1,4 @@
-package org.tabserve.model.onnx;
+package org.tabserve.model.onnx.copy;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -17,6 +17,7 @@ import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 import org.tabserve.model.Model;
 import org.tabserve.model.ModelException;
+import org.tabserve.model.onnx.OnnxModelLoader;
 
 /**
  * Issue 61, item 10: a local model file is checked once, before a byte of it is read, by the server's load and by
