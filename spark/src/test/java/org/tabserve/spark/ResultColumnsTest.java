@@ -9,6 +9,7 @@ import java.util.Map;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.Metadata;
+import org.apache.spark.sql.types.MetadataBuilder;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.tabserve.model.Explanation;
@@ -110,11 +111,13 @@ class ResultColumnsTest {
 
         AnswerSource offline = new AnswerSource("notes", 0, "ab12", "plain Java", null, false);
         assertEquals(
-                Metadata.empty(),
+                new MetadataBuilder()
+                        .putString(RequestField.METADATA_PREFIX + RequestField.MODEL_SHA256.key(), "ab12")
+                        .build(),
                 columns.schema(input, "prediction", "errors", offline)
                         .apply("prediction")
                         .metadata(),
-                "offline, the body carries no request-level field");
+                "offline, the body carries the served file's digest alone");
 
         AnswerSource canary = new AnswerSource("notes", 7, "ab12", "plain Java", "r-1", true);
         Metadata metadata = columns.schema(input, "prediction", "errors", canary)
