@@ -41,8 +41,9 @@ public class SameArrowSchema {
             }
             pairs++;
             if (problems.isEmpty()) {
-                System.out.println("same Arrow schema " + parts[3] + " (" + old.getFields().size() + " fields, metadata "
-                        + old.getCustomMetadata() + " + tabserve.model_sha256)");
+                System.out.println(
+                        "same Arrow schema " + parts[3] + " (" + old.getFields().size() + " fields, metadata "
+                                + old.getCustomMetadata() + " + tabserve.model_sha256)");
             } else {
                 differ++;
                 System.out.println("DIFF Arrow schema " + parts[3] + ": " + String.join("; ", problems));

@@ -129,6 +129,8 @@ class AnswerFormatsTest {
         check("JSON, the query route", plain, queryRow(base, features), json(plain));
         source("JSON, the query route", queryRow(base, features), sha256, RequestField::key);
         // the file answers, covered (an upload takes no explain)
+        check("JSON, an upload", covered, jsonUpload(base, features), json(covered));
+        source("JSON, an upload", jsonUpload(base, features), sha256, RequestField::key);
         for (String accept : List.of("text/csv", "application/x-ndjson")) {
             check(accept, covered, tableAnswer(base, features, accept), table(covered));
         }
@@ -436,6 +438,13 @@ class AnswerFormatsTest {
                 http.upload(base + "/predict_file?coverage=0.9", Multipart.csv(csv(features)), "Accept", accept);
         assertEquals(200, response.status(), response::text);
         return response;
+    }
+
+    private static Seen jsonUpload(String base, List<String> features) {
+        Http.Response response = upload(base, features, "application/json");
+        JsonNode answer = response.json();
+        Seen row = seenJson(response, answer.path("predictions").get(0));
+        return new Seen(row.names(), seenJson(response, answer).requestLevel(), row.headers());
     }
 
     private static Seen tableAnswer(String base, List<String> features, String accept) throws Exception {

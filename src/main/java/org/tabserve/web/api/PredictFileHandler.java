@@ -152,7 +152,7 @@ public final class PredictFileHandler implements AutoCloseable {
             throw e;
         }
         if (kept) {
-            answer.write(response, run -> {}, ahead);
+            answer.write(response, run -> {}, ahead, scores);
             return true;
         }
         ahead.cancel();
@@ -275,7 +275,7 @@ public final class PredictFileHandler implements AutoCloseable {
             CsvAnswer.ChunkSource source)
             throws IOException {
         UploadJsonAnswer answer = new UploadJsonAnswer(scores.model(), parser, held);
-        answer.write(response, source, scorer.start(scores, answer));
+        answer.write(response, source, scorer.start(scores, answer), scores);
     }
 
     /** The answer table as a CSV download, {@code predictions.csv}. */

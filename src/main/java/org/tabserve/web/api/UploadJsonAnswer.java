@@ -6,9 +6,11 @@ import java.io.IOException;
 import java.util.List;
 import org.tabserve.model.Model;
 import org.tabserve.model.Prediction;
+import org.tabserve.model.answer.AnswerAssembler;
 import org.tabserve.model.answer.ScoredRows;
 import org.tabserve.rows.answer.PredictionJson;
 import org.tabserve.rows.answer.RowErrorsJson;
+import org.tabserve.rows.answer.SourceJson;
 import org.tabserve.rows.answer.WarningsJson;
 import org.tabserve.rows.field.RowPlace;
 import org.tabserve.rows.read.RowChunk;
@@ -54,8 +56,12 @@ final class UploadJsonAnswer implements ChunkScorer.Preparing<String[]> {
         return ahead == 0 ? null : rows.probabilityTexts(predictions);
     }
 
-    /** Starts the answer, feeds {@code source} through {@code run} and writes every row it scores. */
-    void write(HttpServletResponse response, CsvAnswer.ChunkSource source, ChunkScorer.Run run) throws IOException {
+    /**
+     * Starts the answer, feeds {@code source} through {@code run} and writes every row it scores, then the
+     * request-level fields a body carries ({@link SourceJson}) from {@code scoring}.
+     */
+    void write(HttpServletResponse response, CsvAnswer.ChunkSource source, ChunkScorer.Run run, AnswerAssembler scoring)
+            throws IOException {
         try (JsonGenerator generator = Json.start(response)) {
             json = generator;
             json.writeStartObject();
@@ -63,6 +69,7 @@ final class UploadJsonAnswer implements ChunkScorer.Preparing<String[]> {
             CsvAnswer.score(source, run);
             json.writeEndArray();
             WarningsJson.writeRequestWarnings(json, parser.requestWarnings());
+            SourceJson.write(json, scoring.source());
             json.writeEndObject();
         }
     }
