@@ -31,11 +31,11 @@ import org.tabserve.web.http.WebConfig;
 /**
  * Loads the models the app serves as it starts, a directory's or the one model (the WAR's or {@code --model}'s), and
  * tells the metrics, the documents and the explanations of every later load and unload; split from
- * {@link TabserveListener}, which wires the rest of the app.
+ * {@code TabserveListener}, which wires the rest of the app.
  */
 final class ModelsAtStart {
 
-    private static final Logger LOG = Logger.getLogger(TabserveListener.class.getName());
+    private static final Logger LOG = Logger.getLogger(ContextAttributes.LOGGER);
     static final String BUNDLED_MODEL = "/WEB-INF/model.onnx";
 
     private ModelsAtStart() {}
@@ -54,7 +54,7 @@ final class ModelsAtStart {
             RowExplanations explanations,
             PredictionLog log,
             MemoryBudget budget) {
-        java.util.function.BooleanSupplier draining = context.getAttribute(TabserveListener.LAUNCHER_DRAINING)
+        java.util.function.BooleanSupplier draining = context.getAttribute(ContextAttributes.LAUNCHER_DRAINING)
                         instanceof java.util.concurrent.atomic.AtomicBoolean flag
                 ? flag::get
                 : () -> false;
@@ -100,7 +100,7 @@ final class ModelsAtStart {
             String summary =
                     index.stream().filter(m -> m.state() == ModelState.READY).count() + " of " + index.size()
                             + " model version(s) from " + options.directory().orElseThrow();
-            context.setAttribute(TabserveListener.MODEL_SUMMARY, summary);
+            context.setAttribute(ContextAttributes.MODEL_SUMMARY, summary);
             LOG.info("Serving " + summary);
             serving[0] = new ServedModels(repository, metrics, monitors, null, log, draining, budget);
             return serving[0];
@@ -114,14 +114,14 @@ final class ModelsAtStart {
             Path file = config.model().map(Path::of).orElseGet(() -> bundledModel(context));
             // Loaded ahead under java -jar, while the container configured the app (ModelAhead), else now.
             ModelAhead.Loaded loaded =
-                    ModelAhead.take(context.getAttribute(TabserveListener.LAUNCHER_MODEL_AHEAD), file);
-            context.removeAttribute(TabserveListener.LAUNCHER_MODEL_AHEAD);
+                    ModelAhead.take(context.getAttribute(ContextAttributes.LAUNCHER_MODEL_AHEAD), file);
+            context.removeAttribute(ContextAttributes.LAUNCHER_MODEL_AHEAD);
             Model classifier = loaded.model();
             repository.serve(nameOf(classifier), classifier, loaded.took());
             String summary =
                     classifier.card().name() + " (sha256 " + classifier.sha256().substring(0, 12) + ") from "
                             + (config.model().isPresent() ? file : "the WAR");
-            context.setAttribute(TabserveListener.MODEL_SUMMARY, summary);
+            context.setAttribute(ContextAttributes.MODEL_SUMMARY, summary);
             LOG.info("Serving model " + summary);
         } catch (ModelException | MissingBundledModel e) {
             failure = e.getMessage();
@@ -131,7 +131,7 @@ final class ModelsAtStart {
             LOG.log(Level.SEVERE, "No model is served: " + failure, e);
         }
         if (failure != null) {
-            context.setAttribute(TabserveListener.MODEL_FAILURE, failure);
+            context.setAttribute(ContextAttributes.MODEL_FAILURE, failure);
         }
         return new ServedModels(repository, metrics, monitors, failure, log, draining, budget);
     }

@@ -16,7 +16,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.logging.Logger;
 import org.tabserve.predictionlog.PredictionLog;
 import org.tabserve.predictionlog.PredictionLogOptions;
-import org.tabserve.repository.ModelAhead;
 import org.tabserve.serving.Scoring;
 import org.tabserve.serving.ServedModels;
 import org.tabserve.serving.explain.RowExplanations;
@@ -58,29 +57,7 @@ import org.tabserve.web.v2.grpc.V2GrpcService;
  */
 public final class TabserveListener implements ServletContextListener {
 
-    /** Context attribute: one line naming the served model, for the launcher to print. */
-    public static final String MODEL_SUMMARY = "tabserve.model.summary";
-    /** Context attribute: why no model is served, when none is. */
-    public static final String MODEL_FAILURE = "tabserve.model.failure";
-    /**
-     * Context attribute the launcher sets (under {@code java -jar} only): its counters by name, a
-     * {@code Map<String, AtomicLong>} (JDK types, across its class loader), for {@code /metrics}.
-     */
-    public static final String LAUNCHER_COUNTERS = "tabserve.launcher.counters";
-    /**
-     * Context attribute the launcher sets (under {@code java -jar} only): an {@code AtomicBoolean} (a JDK type, across
-     * its class loader) that it sets on SIGTERM, from when readiness answers 503 while the app serves out the drain
-     * window. In a servlet container there is none: the container's own stop applies.
-     */
-    public static final String LAUNCHER_DRAINING = "tabserve.launcher.draining";
-    /**
-     * Context attribute the launcher sets (under {@code java -jar} only, with one model): a {@code Future} (a JDK
-     * type, across its class loader) of {@link ModelAhead#load}, which it started on a thread of its own while the
-     * container configured the app. In a servlet container there is none: the model loads here.
-     */
-    public static final String LAUNCHER_MODEL_AHEAD = "tabserve.model.ahead";
-
-    private static final Logger LOG = Logger.getLogger(TabserveListener.class.getName());
+    private static final Logger LOG = Logger.getLogger(ContextAttributes.LOGGER);
     /** The servlet gRPC calls go to, whose calls the gRPC service counts in the metrics itself. */
     private static final String GRPC_SERVLET = "grpc";
 
@@ -111,7 +88,7 @@ public final class TabserveListener implements ServletContextListener {
         }
         TabserveMetrics metrics = new TabserveMetrics();
         Monitors monitors = Monitors.of(metrics);
-        if (context.getAttribute(LAUNCHER_COUNTERS) instanceof java.util.Map<?, ?> counters) {
+        if (context.getAttribute(ContextAttributes.LAUNCHER_COUNTERS) instanceof java.util.Map<?, ?> counters) {
             metrics.launcherCounters(counters); // java -jar's connection-level counts
         }
         ModelBytes documents = ModelBytes.ofHeap();

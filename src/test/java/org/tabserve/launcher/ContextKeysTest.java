@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import org.junit.jupiter.api.Test;
 import org.tabserve.predictionlog.PredictionLogOptions;
 import org.tabserve.repository.RepositoryOptions;
+import org.tabserve.web.ContextAttributes;
 import org.tabserve.web.TabserveListener;
 import org.tabserve.web.http.SecurityHeadersFilter;
 import org.tabserve.web.http.WebConfig;
@@ -18,8 +19,8 @@ class ContextKeysTest {
 
     @Test
     void theLauncherReadsTheAttributesTheAppSets() {
-        assertEquals(TabserveListener.MODEL_SUMMARY, EmbeddedServer.MODEL_SUMMARY);
-        assertEquals(TabserveListener.MODEL_FAILURE, EmbeddedServer.MODEL_FAILURE);
+        assertEquals(ContextAttributes.MODEL_SUMMARY, EmbeddedServer.MODEL_SUMMARY);
+        assertEquals(ContextAttributes.MODEL_FAILURE, EmbeddedServer.MODEL_FAILURE);
         assertEquals(SecurityHeadersFilter.HEADERS_ATTRIBUTE, ProblemErrorHandler.SECURITY_HEADERS);
         assertEquals(org.tabserve.web.http.HealthHandler.READY_BODY, ProbeBodies.READY_BODY);
         assertEquals(org.tabserve.web.http.HealthHandler.PATH + "/ready", ProbeBodies.READY);
@@ -33,7 +34,7 @@ class ContextKeysTest {
 
     @Test
     void theAppReadsTheCountersTheLauncherSets() {
-        assertEquals(TabserveListener.LAUNCHER_COUNTERS, EmbeddedServer.COUNTERS);
+        assertEquals(ContextAttributes.LAUNCHER_COUNTERS, EmbeddedServer.COUNTERS);
         assertEquals(org.tabserve.serving.monitor.TabserveMetrics.RESPONSES_CUT, EmbeddedServer.RESPONSES_CUT);
         assertEquals(org.tabserve.serving.monitor.TabserveMetrics.CLIENT_ABORTS, EmbeddedServer.CLIENT_ABORTS);
         assertEquals(org.tabserve.serving.monitor.TabserveMetrics.HEADERS_REFUSED, EmbeddedServer.HEADERS_REFUSED);
@@ -44,7 +45,7 @@ class ContextKeysTest {
 
     @Test
     void theAppTakesTheModelTheLauncherLoadedAhead() throws Exception {
-        assertEquals(TabserveListener.LAUNCHER_MODEL_AHEAD, ModelAheadConfiguration.ATTRIBUTE);
+        assertEquals(ContextAttributes.LAUNCHER_MODEL_AHEAD, ModelAheadConfiguration.ATTRIBUTE);
         assertEquals(org.tabserve.repository.ModelAhead.class.getName(), ModelAheadConfiguration.APP_CLASS);
         assertEquals(
                 Object.class,
