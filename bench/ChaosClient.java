@@ -228,7 +228,11 @@ public final class ChaosClient {
         count(kind, answer.status);
         if (answer.status == 200) {
             String tail = answer.tail().strip();
-            boolean whole = answer.complete && (format.equals("csv") ? answer.lines == rows + 1 : tail.endsWith("]}"));
+            // a JSON answer ends with its predictions' array, then the request-level fields it carries
+            boolean whole = answer.complete
+                    && (format.equals("csv")
+                            ? answer.lines == rows + 1
+                            : tail.matches("(?s).*\\](,\"[a-z0-9_]+\":(\"[^\"]*\"|\\d+))*\\}"));
             if (!whole) {
                 unexpected(
                         kind,
@@ -315,7 +319,7 @@ public final class ChaosClient {
     private static final class Body {
         final long keep;
         final ByteArrayOutputStream start = new ByteArrayOutputStream();
-        final byte[] ring = new byte[32];
+        final byte[] ring = new byte[128];
         long bytes;
         long lines;
 
