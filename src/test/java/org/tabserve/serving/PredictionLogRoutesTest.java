@@ -72,6 +72,12 @@ class PredictionLogRoutesTest {
         }
     }
 
+    /** The log's whole lines: the writer thread may be in the middle of the last one. */
+    private static List<String> wholeLines(Path file) throws java.io.IOException {
+        String text = Files.readString(file, StandardCharsets.UTF_8);
+        return text.substring(0, text.lastIndexOf('\n') + 1).lines().toList();
+    }
+
     /** The log's lines of one request, waiting for the writer thread to write {@code count} of them. */
     private static List<JsonNode> lines(String requestId, int count) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
@@ -80,7 +86,7 @@ class PredictionLogRoutesTest {
             found.clear();
             Path file = log.resolve("predictions.jsonl");
             if (Files.exists(file)) {
-                for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                for (String line : wholeLines(file)) {
                     JsonNode node = Http.JSON.readTree(line);
                     if (node.path("request_id").asText().equals(requestId)) {
                         found.add(node);
@@ -227,7 +233,7 @@ class PredictionLogRoutesTest {
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (System.nanoTime() < deadline) {
-            for (String text : Files.readAllLines(log.resolve("predictions.jsonl"), StandardCharsets.UTF_8)) {
+            for (String text : wholeLines(log.resolve("predictions.jsonl"))) {
                 JsonNode line = Http.JSON.readTree(text);
                 if (line.path("call").asText().equals("grpc ModelInfer")) {
                     assertEquals(-4.25, line.path("inputs").path("variance").asDouble());
