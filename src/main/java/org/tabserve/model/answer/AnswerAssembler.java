@@ -9,7 +9,6 @@ import org.tabserve.model.Explanation;
 import org.tabserve.model.Model;
 import org.tabserve.model.Prediction;
 import org.tabserve.model.RowUncertainty;
-import org.tabserve.model.Task;
 import org.tabserve.model.Uncertainty;
 
 /**
@@ -213,11 +212,8 @@ public final class AnswerAssembler implements BatchScoring {
      * @return what this answer's rows carry
      */
     public AnswerShape shape(boolean explained) {
-        Model scoring = model();
-        return new AnswerShape(
-                scoring.signature().task() == Task.REGRESSION
-                        ? null
-                        : scoring.signature().classLabels(),
+        return AnswerShape.of(
+                model().signature(),
                 explained || explainEvery,
                 covering != null,
                 covering != null && covering.novelty());

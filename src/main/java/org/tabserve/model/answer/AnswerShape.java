@@ -1,6 +1,8 @@
 package org.tabserve.model.answer;
 
 import java.util.List;
+import org.tabserve.model.ModelSignature;
+import org.tabserve.model.Task;
 
 /**
  * What one answer's rows carry, known before any row is scored: the model's task and classes, and what the request
@@ -16,6 +18,15 @@ public record AnswerShape(List<String> classes, boolean explained, boolean cover
     public AnswerShape {
         classes = classes == null ? null : List.copyOf(classes);
         novelty = covered && novelty;
+    }
+
+    /**
+     * @param signature the model's signature: a regression's answers have no classes, a classifier's its labels
+     * @return the shape of an answer of that model, with what the request asked for
+     */
+    public static AnswerShape of(ModelSignature signature, boolean explained, boolean covered, boolean novelty) {
+        return new AnswerShape(
+                signature.task() == Task.REGRESSION ? null : signature.classLabels(), explained, covered, novelty);
     }
 
     /** @return whether the model is a classifier */

@@ -4,7 +4,6 @@ import java.util.List;
 import org.tabserve.model.Batch;
 import org.tabserve.model.Model;
 import org.tabserve.model.Prediction;
-import org.tabserve.model.Task;
 
 /**
  * How a caller's rows are scored, in two steps: the model's call, which may run on any thread (a pool scoring an
@@ -48,13 +47,6 @@ public interface BatchScoring {
 
     /** @return what each row of the answer carries beside its prediction (no explanations: a batch is not asked) */
     default AnswerShape shape() {
-        Model scoring = model();
-        return new AnswerShape(
-                scoring.signature().task() == Task.REGRESSION
-                        ? null
-                        : scoring.signature().classLabels(),
-                false,
-                covers(),
-                measuresNovelty());
+        return AnswerShape.of(model().signature(), false, covers(), measuresNovelty());
     }
 }

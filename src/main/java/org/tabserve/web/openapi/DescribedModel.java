@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Locale;
 import org.tabserve.model.ModelCard;
 import org.tabserve.model.ModelSignature;
-import org.tabserve.model.Task;
 import org.tabserve.model.ValueOutput;
 import org.tabserve.model.answer.AnswerField;
 import org.tabserve.model.answer.AnswerShape;
@@ -29,8 +28,7 @@ public record DescribedModel(
      *              every field an answer may carry, false for those every answer carries
      */
     public AnswerShape answerShape(boolean asked) {
-        return new AnswerShape(
-                signature.task() == Task.REGRESSION ? null : signature.classLabels(), asked, asked, asked);
+        return AnswerShape.of(signature, asked, asked, asked);
     }
 
     /** The features in the model's order, each with its type: {@code "a (float), b (string)"}. */

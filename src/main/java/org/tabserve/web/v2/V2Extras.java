@@ -6,7 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.tabserve.model.Task;
 import org.tabserve.model.answer.AnswerField;
 import org.tabserve.model.answer.AnswerShape;
 import org.tabserve.model.answer.RequestField;
@@ -68,9 +67,8 @@ public record V2Extras(List<Tensor> tensors, Map<String, String> parameters) {
 
     /** What the answer's rows carry: its model's task, and what the request asked for. */
     private static AnswerShape shape(V2Inference.Answer answer) {
-        boolean regressor = answer.classifier().signature().task() == Task.REGRESSION;
-        return new AnswerShape(
-                regressor ? null : answer.classifier().signature().classLabels(),
+        return AnswerShape.of(
+                answer.classifier().signature(),
                 answer.explanations() != null,
                 answer.uncertainties() != null,
                 answer.uncertainties() != null
