@@ -18,6 +18,7 @@ import org.tabserve.model.RangeWarning;
 import org.tabserve.model.answer.AnswerSource;
 import org.tabserve.model.answer.RequestField;
 import org.tabserve.rows.answer.PredictionJson;
+import org.tabserve.rows.answer.SourceJson;
 
 /**
  * Writes a {@link ScoredCall} as JSON Lines, one object per row: the request's id, the model and version, the time,
@@ -72,16 +73,7 @@ final class PredictionLines {
                 json.writeNumberField("version", call.version());
                 json.writeStringField("call", call.call());
                 json.writeNumberField("latency_ms", Math.round(latencyMillis * 1000) / 1000.0);
-                for (RequestField field : RequestField.values()) {
-                    if (field.inBody(source) && !LINE_FIELDS.contains(field)) {
-                        Object value = field.value(source);
-                        if (value instanceof Long number) {
-                            json.writeNumberField(field.key(), number);
-                        } else {
-                            json.writeStringField(field.key(), String.valueOf(value));
-                        }
-                    }
-                }
+                SourceJson.write(json, source, LINE_FIELDS);
                 json.writeObjectFieldStart("inputs");
                 for (int i = 0; i < of.written().length; i++) {
                     json.writeFieldName(of.names()[i]);

@@ -157,14 +157,29 @@ public final class CsvAnswer {
             int row,
             boolean inPlace) {
         Uncertainty uncertainty = uncertain == null ? null : uncertain.get(row);
+        PredictionColumns columns = PredictionColumns.of(predictions);
+        boolean held = columns != null && columns.answered(row); // read from the columns, no Prediction made
         for (AnswerField field : AnswerField.values()) {
             if (!field.present(shape, inPlace)) {
                 continue;
             }
             switch (field) {
-                case LABEL -> label(out, predictions, row);
-                case PROBABILITIES -> probabilities(out, predictions, row);
-                case VALUE -> out.add(value(predictions, row));
+                case LABEL ->
+                    out.add(
+                            held
+                                    ? columns.classes().get(columns.labelIndex(row))
+                                    : predictions.get(row).classification().label());
+                case PROBABILITIES -> {
+                    if (held) {
+                        for (int c = 0; c < columns.classCount(); c++) {
+                            out.add(columns.probability(row, c));
+                        }
+                    } else {
+                        out.addAll(predictions.get(row).classification().probabilities());
+                    }
+                }
+                case VALUE ->
+                    out.add(held ? columns.value(row) : ((Prediction.Regression) predictions.get(row)).value());
                 // no columns: for people and JSON; no table-answered route takes explain
                 case DISPLAY_NAME, WARNINGS, EXPLANATION -> {}
                 case INTERVAL -> {
@@ -180,32 +195,6 @@ public final class CsvAnswer {
                 case ERRORS -> out.add("");
             }
         }
-    }
-
-    private static void label(List<Object> out, List<Prediction> predictions, int row) {
-        PredictionColumns columns = PredictionColumns.of(predictions);
-        out.add(
-                columns == null || !columns.answered(row)
-                        ? predictions.get(row).classification().label()
-                        : columns.classes().get(columns.labelIndex(row)));
-    }
-
-    private static void probabilities(List<Object> out, List<Prediction> predictions, int row) {
-        PredictionColumns columns = PredictionColumns.of(predictions);
-        if (columns == null || !columns.answered(row)) {
-            out.addAll(predictions.get(row).classification().probabilities());
-        } else {
-            for (int c = 0; c < columns.classCount(); c++) {
-                out.add(columns.probability(row, c));
-            }
-        }
-    }
-
-    private static double value(List<Prediction> predictions, int row) {
-        PredictionColumns columns = PredictionColumns.of(predictions);
-        return columns == null || !columns.answered(row)
-                ? ((Prediction.Regression) predictions.get(row)).value()
-                : columns.value(row);
     }
 
     /** A bad row's input columns as the input wrote them (a row of the wrong length cut or padded to the header's). */
