@@ -1,7 +1,9 @@
 package org.tabserve.model.answer;
 
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The per-row fields of every answer, in the order every format writes them: each with its JSON key, when a row
@@ -85,17 +87,34 @@ public enum AnswerField {
      * @param shape the model's task and what the request asked for; the field must be {@link #present} in it
      */
     public List<AnswerColumn> columns(AnswerShape shape) {
+        if (this != PROBABILITIES) {
+            return FIXED_COLUMNS.get(this);
+        }
+        List<AnswerColumn> columns = new ArrayList<>(shape.classes().size());
+        for (int c = 0; c < shape.classes().size(); c++) {
+            columns.add(
+                    new AnswerColumn(this, PROBABILITY_PREFIX + shape.classes().get(c), CellType.NUMBER, c));
+        }
+        return columns;
+    }
+
+    /** The columns of every field but the probabilities (one a class), made once: writers ask per row. */
+    private static final Map<AnswerField, List<AnswerColumn>> FIXED_COLUMNS = new EnumMap<>(AnswerField.class);
+
+    static {
+        for (AnswerField field : values()) {
+            if (field != PROBABILITIES) {
+                FIXED_COLUMNS.put(field, field.fixedColumns());
+            }
+        }
+    }
+
+    /** @return the columns of a field whose columns do not depend on the model's classes */
+    private List<AnswerColumn> fixedColumns() {
         return switch (this) {
             case LABEL -> List.of(new AnswerColumn(this, "label", CellType.TEXT, 0));
             case DISPLAY_NAME, WARNINGS, EXPLANATION -> List.of();
-            case PROBABILITIES -> {
-                List<AnswerColumn> columns = new ArrayList<>(shape.classes().size());
-                for (int c = 0; c < shape.classes().size(); c++) {
-                    columns.add(new AnswerColumn(
-                            this, PROBABILITY_PREFIX + shape.classes().get(c), CellType.NUMBER, c));
-                }
-                yield columns;
-            }
+            case PROBABILITIES -> throw new IllegalStateException("one column a class");
             case VALUE -> List.of(new AnswerColumn(this, "value", CellType.NUMBER, 0));
             case INTERVAL ->
                 List.of(
