@@ -39,13 +39,15 @@ import org.tabserve.web.pages.ApiDocsHandler;
 import org.tabserve.web.pages.FormHandler;
 import org.tabserve.web.pages.ModelPageHandler;
 import org.tabserve.web.pages.ModelsPageHandler;
+import org.tabserve.web.pages.PythonClientHandler;
 import org.tabserve.web.v2.V2Handler;
 import org.tabserve.web.v2.V2OpenApi;
 
 /**
  * Every route tabserve answers, in one table (see {@link RouteTable} for how to add one): the served model's routes (at
- * the root for the default model, under {@code /models/{name}/} for each), the API docs page, the index of the
- * models, health, MLflow's service routes, the admin routes and the Open Inference Protocol, each with its handler.
+ * the root for the default model, under {@code /models/{name}/} for each), the API docs page, the Python client, the
+ * index of the models, health, MLflow's service routes, the admin routes and the Open Inference Protocol, each with its
+ * handler.
  */
 final class TabserveRoutes {
 
@@ -112,8 +114,9 @@ final class TabserveRoutes {
                         RouteTable.POST)
                 .model(Routes.OPENAPI_JSON, openApi::json, RouteTable.GET)
                 .model(Routes.OPENAPI_YAML, openApi::yaml, RouteTable.GET)
-                // The API's docs page; the served models.
+                // The API's docs page and the Python client; the served models.
                 .get(ApiDocsHandler.PATH, new ApiDocsHandler(views)::show)
+                .get(PythonClientHandler.PATH, new PythonClientHandler()::download)
                 .get(ModelIndexHandler.API_PATH, index::list)
                 .get(RouteTable.MODELS, modelsPage::show)
                 .get(RouteTable.MODELS + "/", modelsPage::show)

@@ -17,8 +17,8 @@ import java.util.Map;
 import org.tabserve.web.http.RouteTable;
 
 /**
- * The part of the routes every server has whatever protocols it serves: the OpenAPI documents themselves and their
- * Swagger UI (Documentation), and the metrics Prometheus scrapes (Operations).
+ * The part of the routes every server has whatever protocols it serves: the OpenAPI documents themselves, their
+ * Swagger UI and the Python client (Documentation), and the metrics Prometheus scrapes (Operations).
  */
 public final class ServerOpenApi implements OpenApiPart {
 
@@ -76,5 +76,16 @@ public final class ServerOpenApi implements OpenApiPart {
                 new PathItem()
                         .get(operation(TAG_DOCS, "apidocs", "Swagger UI for this document", null)
                                 .responses(responses(ok("text/html", new StringSchema(), "The Swagger UI page")))));
+        paths.addPathItem(
+                "/clients/tabserve_client.py",
+                new PathItem()
+                        .get(operation(
+                                        TAG_DOCS,
+                                        "pythonClient",
+                                        "The Python client, one file",
+                                        "tabserve_client.py, this server's Python client (the standard library, and pandas"
+                                                + " for data frames): curl it from here to install it. Cached for an hour;"
+                                                + " its ETag is its SHA-256.")
+                                .responses(responses(ok("text/x-python", new StringSchema(), "The client's source")))));
     }
 }

@@ -336,6 +336,7 @@ class OpenApiConformanceTest {
         get("/openapi.json", 200);
         exchange("GET", "/openapi.yaml", null, null, "application/yaml", 200, true);
         exchange("GET", "/apidocs", null, null, "text/html", 200, true);
+        exchange("GET", "/clients/tabserve_client.py", null, null, "text/x-python", 200, true);
     }
 
     @Test
