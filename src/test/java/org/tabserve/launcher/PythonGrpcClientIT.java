@@ -168,14 +168,19 @@ class PythonGrpcClientIT {
     record Run(int exit, String output) {}
 
     static Run run(List<String> command) throws IOException, InterruptedException {
+        return run(new ProcessBuilder(command), 120);
+    }
+
+    /** Runs a command as {@code builder} sets it up (its directory, its environment), for at most that long. */
+    static Run run(ProcessBuilder builder, long seconds) throws IOException, InterruptedException {
         Process process;
         try {
-            process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            process = builder.redirectErrorStream(true).start();
         } catch (IOException noPython) {
             return new Run(-1, noPython.toString());
         }
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!process.waitFor(120, TimeUnit.SECONDS)) {
+        if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
             process.destroyForcibly();
             return new Run(-1, "timed out: " + output);
         }
