@@ -143,6 +143,37 @@ class TreeRoutedColumnsTest {
         assertEquals(Map.of(), facts.treeRouted());
     }
 
+    /**
+     * A hostile graph of 40 Concats, each of the last one with itself: its values' columns double at each, past any
+     * memory; following them stops at the bound, in a moment, and no column is said to be routed.
+     */
+    @Test
+    void columnsThatDoubleAtEveryConcatAreFollowedOnlyToTheBound() throws OnnxFormatException {
+        GraphProto.Builder graph = GraphProto.newBuilder().addInput(tensor("x0", FLOAT, "N", 1));
+        for (int i = 0; i < 40; i++) {
+            graph.addNode(node("Concat", "", List.of("x" + i, "x" + i), List.of("x" + (i + 1)))
+                    .addAttribute(Graphs.intAttribute("axis", 1)));
+        }
+        graph.addNode(trees("TreeEnsembleRegressor", "x40", "value", 1, 1)).addOutput(tensor("value", FLOAT, "N", 1));
+        assertEquals(Map.of(), facts(graph).treeRouted());
+    }
+
+    @Test
+    void constantIndicesPastTheBoundAreNotRead() throws OnnxFormatException {
+        GraphFacts facts = facts(GraphProto.newBuilder()
+                .addInput(tensor("input", FLOAT, "N", 2))
+                .addInitializer(TensorProto.newBuilder()
+                        .setName("many")
+                        .setDataType(INT64)
+                        .addDims(TreeRoutedColumns.MAX_PLACES + 1L)
+                        .addInt64Data(0)) // one index held: the dimension alone says the list is too long to read
+                .addNode(node("Gather", "", List.of("input", "many"), List.of("picked"))
+                        .addAttribute(Graphs.intAttribute("axis", 1)))
+                .addNode(trees("TreeEnsembleRegressor", "picked", "value", 1, 1))
+                .addOutput(tensor("value", FLOAT, "N", 1)));
+        assertEquals(Map.of(), facts.treeRouted());
+    }
+
     private static GraphProto.Builder oneTree(NodeProto.Builder tree) {
         return GraphProto.newBuilder()
                 .addInput(tensor("input", FLOAT, "N", 2))
