@@ -35,7 +35,12 @@ final class CardCommand extends ModelCommand {
                     + " --out OUT.onnx [--eval HELD_OUT.csv] [--force] [--name NAME] [--description TEXT] [--version V]"
                     + " [--feature-names A,B,..] [--class-names setosa,versicolor,.. | 0=died,1=survived] [--source TEXT]"
                     + " [--licence TEXT] [--strict | --skip-invalid] [--calibration HELD_OUT.csv [--coverage 0.9]]"
-                    + " [--text-missing-as VALUE]\n"
+                    + " [--text-missing-as VALUE] [--missing COLS]\n"
+                    + "--missing COLS (comma-separated float or double inputs) takes a missing value (an empty cell, null)"
+                    + " of each as NaN, in the card's own scoring and in every answer, for a graph that handles NaN in a"
+                    + " way tabserve does not read; an input the graph imputes, or that only trees routing a missing"
+                    + " value read (XGBoost, LightGBM, HistGradientBoosting), takes one without it (GET /api/model says"
+                    + " which and why).\n"
                     + "--text-missing-as takes an empty cell of every text input whose categories hold VALUE (the exporter's"
                     + " imputer value, such as missing) as VALUE, in the card's own scoring and in every answer (with a"
                     + " warning); without it an empty text cell is refused.\n"
@@ -62,7 +67,8 @@ final class CardCommand extends ModelCommand {
             "licence",
             CardCalibration.CALIBRATION,
             CardCalibration.COVERAGE,
-            TextMissingAs.OPTION);
+            TextMissingAs.OPTION,
+            CardMissing.OPTION);
 
     static final String SKIP_INVALID = "skip-invalid";
     static final String STRICT = "strict";
@@ -182,7 +188,8 @@ final class CardCommand extends ModelCommand {
             throw e;
         }
         Model model = names == null ? given : NameOptions.named(NAME, given, modelFile, names, target);
-        return TextMissingAs.applied(NAME, model, modelFile, options, target, out);
+        Model taking = TextMissingAs.applied(NAME, model, modelFile, options, target, out);
+        return CardMissing.applied(NAME, taking, modelFile, options, target, out);
     }
 
     /** Writes the new file, then loads it as the server would; a card the server would refuse is not left behind. */

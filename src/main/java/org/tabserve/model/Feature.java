@@ -9,8 +9,8 @@ import java.util.Objects;
  *
  * @param name           the field's name
  * @param type           what its values are
- * @param missingAllowed whether a missing value ({@code null}, an empty cell) is taken: a float or double feature
- *                       the graph imputes, or that the card lists under {@code tabserve.missing}; it becomes NaN
+ * @param missing        why a missing value ({@code null}, an empty cell) is taken, as NaN, by this float or double
+ *                       feature; null when it is refused
  * @param categories     the values the model knows for a text or integer feature (from its encoder), else empty
  * @param refusesUnknown whether a value not in {@code categories} is refused (the encoder would fail on it), rather
  *                       than taken with a warning
@@ -20,7 +20,7 @@ import java.util.Objects;
 public record Feature(
         String name,
         ValueType type,
-        boolean missingAllowed,
+        Missing missing,
         List<String> categories,
         boolean refusesUnknown,
         String missingAs) {
@@ -28,11 +28,35 @@ public record Feature(
     /** The longest text value taken, in characters; longer is a field error, not a model call with it. */
     public static final int MAX_TEXT_LENGTH = 10_000;
 
+    /** Why a float or double feature takes a missing value, each with its word in {@code GET /api/model}. */
+    public enum Missing {
+        /** The graph feeds every value of it to an {@code Imputer} that replaces NaN. */
+        IMPUTER("imputer"),
+        /**
+         * Every value of it reaches only tree ensembles that route a missing value down a branch of each split, as
+         * their library (XGBoost, LightGBM, HistGradientBoosting) was trained to.
+         */
+        TREES("trees"),
+        /** The card lists it under {@code tabserve.missing} ({@code card --missing}). */
+        CARD("card");
+
+        private final String word;
+
+        Missing(String word) {
+            this.word = word;
+        }
+
+        /** @return its word in {@code GET /api/model}'s {@code missing_because} */
+        public String word() {
+            return word;
+        }
+    }
+
     public Feature {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(type, "type");
         categories = List.copyOf(categories);
-        if (missingAllowed && !(type == ValueType.FLOAT || type == ValueType.DOUBLE)) {
+        if (missing != null && !(type == ValueType.FLOAT || type == ValueType.DOUBLE)) {
             throw new IllegalArgumentException(
                     "feature '" + name + "' is " + type + "; only float and double features can be missing (as NaN)");
         }
@@ -42,15 +66,23 @@ public record Feature(
         }
     }
 
-    /** A feature whose missing values are never taken as a category. */
+    /**
+     * A feature whose missing values are never taken as a category; one that takes them ({@code missingAllowed}) takes
+     * them as declared from outside the graph, as a card does ({@link Missing#CARD}).
+     */
     public Feature(
             String name, ValueType type, boolean missingAllowed, List<String> categories, boolean refusesUnknown) {
-        this(name, type, missingAllowed, categories, refusesUnknown, null);
+        this(name, type, missingAllowed ? Missing.CARD : null, categories, refusesUnknown, null);
+    }
+
+    /** Whether a missing value ({@code null}, an empty cell) is taken, as NaN: see {@link #missing}. */
+    public boolean missingAllowed() {
+        return missing != null;
     }
 
     /** Whether a missing value is taken at all: as NaN ({@link #missingAllowed}) or as {@link #missingAs}. */
     public boolean takesMissing() {
-        return missingAllowed || missingAs != null;
+        return missingAllowed() || missingAs != null;
     }
 
     /** A float feature with no categories that may not be missing: the bank-note model's kind. */

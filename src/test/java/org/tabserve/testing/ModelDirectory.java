@@ -39,6 +39,11 @@ public final class ModelDirectory {
         this.root = root;
     }
 
+    /** A new empty temporary directory. */
+    public static ModelDirectory empty() throws IOException {
+        return new ModelDirectory(Files.createTempDirectory("tabserve-models"));
+    }
+
     /**
      * A new temporary directory holding {@code banknote/1/model.onnx}, {@code banknote/2/model.onnx},
      * {@code species.onnx} (the species classifier with a ZipMap output) and {@code mass/model.onnx} (the regressor).

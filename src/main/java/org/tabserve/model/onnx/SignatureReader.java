@@ -106,9 +106,16 @@ final class SignatureReader {
             GraphFacts.InputCategories categories =
                     width == 1 ? facts.categories().get(name) : null;
             List<Feature> features = new ArrayList<>();
-            for (String feature : names) {
-                boolean missing = (type == ValueType.FLOAT || type == ValueType.DOUBLE)
-                        && (facts.missingAllowed().contains(name) || cardMissing.contains(feature));
+            Set<Integer> routed = facts.treeRouted().getOrDefault(name, Set.of());
+            for (int column = 0; column < names.size(); column++) {
+                String feature = names.get(column);
+                Feature.Missing missing = !(type == ValueType.FLOAT || type == ValueType.DOUBLE)
+                        ? null
+                        : facts.missingAllowed().contains(name)
+                                ? Feature.Missing.IMPUTER
+                                : routed.contains(column)
+                                        ? Feature.Missing.TREES
+                                        : cardMissing.contains(feature) ? Feature.Missing.CARD : null;
                 features.add(new Feature(
                         feature,
                         type,

@@ -163,7 +163,7 @@ public final class ModelApiHandler {
 
     /**
      * The signature and card: the task, every input (its type, v2 datatype, shape and features), every feature (its
-     * type, whether it may be missing, its known categories and what an unknown one gets, its training range), and
+     * type, whether it may be missing and why, its known categories and what an unknown one gets, its training range), and
      * for a model of one input that input as {@code input}, as before typed inputs.
      */
     static Map<String, Object> describe(Model classifier) {
@@ -192,6 +192,9 @@ public final class ModelApiHandler {
                 feature.put("type", typeName(f.type()));
                 feature.put("input", input.name());
                 feature.put("missing_allowed", f.missingAllowed());
+                if (f.missing() != null) {
+                    feature.put("missing_because", f.missing().word());
+                }
                 if (f.missingAs() != null) {
                     feature.put("missing_as", f.missingAs());
                 }

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.tabserve.model.Engine;
+import org.tabserve.model.Feature;
 import org.tabserve.model.ModelInput;
 import org.tabserve.model.ModelSignature;
 import org.tabserve.model.ValueType;
@@ -76,6 +77,15 @@ public final class ModelApiOpenApi implements OpenApiPart {
                 .addProperty(
                         "missing_allowed",
                         new BooleanSchema().description("whether null (an empty cell or field) " + "is taken, as NaN"))
+                .addProperty(
+                        "missing_because",
+                        new StringSchema()
+                                ._enum(Arrays.stream(Feature.Missing.values())
+                                        .map(Feature.Missing::word)
+                                        .toList())
+                                .description("why null is taken, where it is: the graph imputes it (imputer), every"
+                                        + " tree that reads it routes a missing value (trees), or the card lists it"
+                                        + " (card)"))
                 .addProperty(
                         "categories",
                         new ArraySchema()

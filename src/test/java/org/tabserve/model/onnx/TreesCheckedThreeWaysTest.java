@@ -4,12 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.tabserve.model.Batch;
 import org.tabserve.model.Engine;
+import org.tabserve.model.Feature;
 import org.tabserve.model.Prediction;
 import org.tabserve.model.onnx.engine.PlainEngine;
 import org.tabserve.testing.SingleRows;
@@ -97,13 +99,63 @@ class TreesCheckedThreeWaysTest {
         }
     }
 
+    /** The models whose trees route a missing value (XGBoost's and HistGradientBoosting's). */
+    static List<String> routingFixtures() {
+        return List.of("hgb-sex", "hgb-species", "hgb-body-mass", "xgb-sex", "xgb-species", "xgb-body-mass");
+    }
+
     @Test
     void theRowsOfTheModelsThatTakeNanHoldNanAndAreAnswered() throws Exception {
-        for (String fixture : List.of("hgb-sex", "hgb-species", "hgb-body-mass", "xgb-sex", "xgb-species")) {
+        for (String fixture : routingFixtures()) {
             long missing = LibraryAnswers.of(fixture).rows.stream()
-                    .filter(r -> java.util.Arrays.asList(r).contains(null))
+                    .filter(r -> Arrays.asList(r).contains(null))
                     .count();
             assertTrue(missing >= 40, fixture + ": " + missing + " rows with a missing value");
+        }
+    }
+
+    /**
+     * Issue 66, item 1: no card says these models take a missing value (the script no longer writes
+     * {@code tabserve.missing}); their trees do, and every measurement takes one by them. scikit-learn's
+     * GradientBoosting and RandomForest, whose trees route nothing, take none.
+     */
+    @Test
+    void theTreesThatRouteAMissingValueTakeItWithoutACardAndTheOthersDoNot() throws Exception {
+        for (String fixture : fixtures()) {
+            try (OnnxModel model = (OnnxModel) OnnxModelLoader.load(LibraryAnswers.DIR.resolve(fixture + ".onnx"))) {
+                assertEquals(null, model.card().metadata().get(org.tabserve.model.CardKeys.MISSING), fixture);
+                Feature.Missing expected = routingFixtures().contains(fixture) ? Feature.Missing.TREES : null;
+                for (Feature feature : model.signature().features()) {
+                    assertEquals(expected, feature.missing(), fixture + ": " + feature.name());
+                }
+            }
+        }
+    }
+
+    /**
+     * The rows with a missing value, in plain Java and in ONNX Runtime, each row alone and all in one batch: the same
+     * bits everywhere (a NaN goes the same way down every branch in both engines).
+     */
+    @ParameterizedTest
+    @MethodSource("routingFixtures")
+    void rowsWithAMissingValueGetTheSameBitsFromPlainJavaAndOnnxRuntime(String fixture) throws Exception {
+        LibraryAnswers library = LibraryAnswers.of(fixture);
+        List<Object[]> missing = library.rows.stream()
+                .filter(r -> Arrays.asList(r).contains(null))
+                .toList();
+        try (OnnxModel model = (OnnxModel) OnnxModelLoader.load(library.modelFile())) {
+            List<Prediction> java = SingleRows.answers(model, missing);
+            List<Prediction> whole = model.predict(Batch.of(model.signature(), missing));
+            List<Prediction> onnxRuntime = model.predictOnnxRuntime(Batch.of(model.signature(), missing));
+            for (int r = 0; r < missing.size(); r++) {
+                Object[] row = missing.get(r);
+                Prediction alone = model.predictOnnxRuntime(Batch.of(model.signature(), List.<Object[]>of(row)))
+                        .get(0);
+                String where = fixture + ", row " + Arrays.toString(row);
+                assertEquals(alone, java.get(r), where);
+                assertEquals(alone, onnxRuntime.get(r), where);
+                assertEquals(alone, whole.get(r), where);
+            }
         }
     }
 

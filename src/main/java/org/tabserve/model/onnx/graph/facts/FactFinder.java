@@ -57,7 +57,8 @@ import org.tabserve.model.onnx.graph.ml.UnreadOperator;
  *       ends in an Imputer that replaces NaN ({@code replaced_value_float} NaN), passing only through ops that move
  *       values without computing with them (the column ops above, Concat, Gather, ArrayFeatureExtractor). A path
  *       into any other op (Scaler, Gemm, MatMul, a tree that would see the NaN) or straight to a graph output means
- *       no: the NaN would reach the answer.</li>
+ *       no: the NaN would reach the answer. Or, column by column, when it reaches only trees that route a missing
+ *       value as they were trained to ({@link TreeRoutedColumns}).</li>
  *   <li><b>Endings</b>: from a float or double tensor output (or a ZipMap's sequence of maps) back through
  *       {@link #CARRY} ops other than Normalizer, Softmax and Sigmoid to the op that computed it: Softmax, Sigmoid,
  *       an L1 Normalizer, or a classifier whose post_transform is SOFTMAX, LOGISTIC, SOFTMAX_ZERO or PROBIT
@@ -70,8 +71,8 @@ import org.tabserve.model.onnx.graph.ml.UnreadOperator;
  * <p>What each classic-ML operator is and means (its labels, post-transforms, Platt scaling) comes from its one
  * definition in {@code graph.ml}, which the plain engine and the explanations read too.
  *
- * <p>Why it is longer than 300 lines: the five rules share one index of the graph (which node uses each value) and
- * one walk along it; a third of the class is the statement of the rules above.
+ * <p>Why it is longer than 300 lines: the rules share one index of the graph (which node uses each value) and one walk
+ * along it; a third of the class is the statement of the rules above.
  */
 final class FactFinder {
 
@@ -119,10 +120,7 @@ final class FactFinder {
         Map<String, InputCategories> categories = new LinkedHashMap<>();
         Set<String> missing = new LinkedHashSet<>();
         for (OnnxValueInfo input : graph.inputs()) {
-            Optional<InputCategories> found = categories(input);
-            if (found.isPresent()) {
-                categories.put(input.name(), found.get());
-            }
+            categories(input).ifPresent(found -> categories.put(input.name(), found));
             if (input.tensor().map(t -> t.elementType().isFloatingPoint()).orElse(false) && imputed(input.name())) {
                 missing.add(input.name());
             }
@@ -132,7 +130,8 @@ final class FactFinder {
             ending(output).ifPresent(e -> endings.put(output.name(), e));
         }
         Optional<String> name = GraphNames.isGenerated(graph.name()) ? Optional.empty() : Optional.of(graph.name());
-        return new GraphFacts(classLabels(), task(), categories, missing, endings, name);
+        return new GraphFacts(
+                classLabels(), task(), categories, missing, new TreeRoutedColumns(graph).columns(), endings, name);
     }
 
     private Task task() {

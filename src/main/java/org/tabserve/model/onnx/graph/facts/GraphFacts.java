@@ -14,14 +14,16 @@ import org.tabserve.model.onnx.graph.OnnxGraph;
 
 /**
  * What the model core learns from a graph beyond its inputs' and outputs' types: the class labels, whether it is a
- * classifier or a regressor, the known categories of each text or integer column, which inputs may be missing, how
- * each output ends, and whether its name is a name. Computed once at load time by {@link #of(OnnxGraph)}; the rules
- * are documented on {@link FactFinder}.
+ * classifier or a regressor, the known categories of each text or integer column, which inputs (or columns) may be
+ * missing, how each output ends, and whether its name is a name. Computed once at load time by
+ * {@link #of(OnnxGraph)}; the rules are documented on {@link FactFinder}.
  *
  * @param classLabels    the class labels in the order of the probability columns, when the graph keeps them
  * @param task           classification or regression as the graph's classic-ML ops say, or unknown
  * @param categories     for each input whose values reach an encoder, its known values (by input name, input order)
  * @param missingAllowed the float or double inputs whose every value reaches an {@code Imputer} first (input order)
+ * @param treeRouted     for each float or double input with such columns, its columns (from 0) whose every value
+ *                       reaches only tree ensembles that route a missing value (input order; {@link TreeRoutedColumns})
  * @param outputEndings  how each float or double tensor output and each sequence-of-maps output ends (by name)
  * @param name           the graph's name, when it is a real name (not blank, not a generated id)
  */
@@ -30,6 +32,7 @@ public record GraphFacts(
         Task task,
         Map<String, InputCategories> categories,
         Set<String> missingAllowed,
+        Map<String, Set<Integer>> treeRouted,
         Map<String, OutputEnding> outputEndings,
         Optional<String> name) {
 
@@ -111,6 +114,9 @@ public record GraphFacts(
         Objects.requireNonNull(task, "task");
         categories = Collections.unmodifiableMap(new LinkedHashMap<>(categories));
         missingAllowed = Collections.unmodifiableSet(new LinkedHashSet<>(missingAllowed));
+        Map<String, Set<Integer>> routed = new LinkedHashMap<>();
+        treeRouted.forEach((input, columns) -> routed.put(input, Set.copyOf(columns)));
+        treeRouted = Collections.unmodifiableMap(routed);
         outputEndings = Collections.unmodifiableMap(new LinkedHashMap<>(outputEndings));
         Objects.requireNonNull(name, "name");
     }

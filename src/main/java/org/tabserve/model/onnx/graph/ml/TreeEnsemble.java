@@ -104,6 +104,20 @@ public final class TreeEnsemble {
         return TreeEnsembleReader.nodeCount(a);
     }
 
+    /**
+     * Whether the ensemble routes a missing value as its training library did, at every branch: one branch at least
+     * sends it the true way ({@code nodes_missing_value_tracks_true} 1), so a branch that does not sends it the false
+     * way by its exporter's choice (XGBoost's and LightGBM's default direction, HistGradientBoosting's
+     * {@code missing_go_to_left}). An ensemble with no such branch comes from a library whose trees take no missing
+     * value (scikit-learn's GradientBoosting and RandomForest write 0 everywhere): its zeros say nothing, and a NaN
+     * would go down branches no training row went.
+     *
+     * @param a a TreeEnsembleClassifier, TreeEnsembleRegressor or TreeEnsemble node's attributes
+     */
+    public static boolean routesMissing(NodeAttributes a) throws OnnxFormatException {
+        return TreeEnsembleReader.routesMissing(a);
+    }
+
     /** @return how many leaf weights the node lists (its classes' or targets'), counted without decoding them */
     public static int leafWeightCount(NodeAttributes a) throws OnnxFormatException {
         return TreeEnsembleReader.leafWeightCount(a);

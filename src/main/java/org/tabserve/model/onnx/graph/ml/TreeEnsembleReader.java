@@ -48,6 +48,22 @@ final class TreeEnsembleReader {
         return a.count("nodes_treeids");
     }
 
+    /**
+     * @return whether a branch sends a missing value the true way: a TreeEnsembleClassifier's or Regressor's listed
+     *         branch, or any node of ai.onnx.ml 5's TreeEnsemble (whose node lists hold branches alone)
+     */
+    static boolean routesMissing(NodeAttributes a) throws OnnxFormatException {
+        long[] tracks = a.ints("nodes_missing_value_tracks_true");
+        int[] modes = a.node().opType().equals("TreeEnsemble") ? null : a.indexesIn("nodes_modes", MODES);
+        for (int i = 0; i < tracks.length; i++) {
+            boolean branch = modes == null || (i < modes.length && modes[i] > 0);
+            if (tracks[i] == 1 && branch) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** @return how many leaf weights the ensemble lists, counted without decoding them */
     static int leafWeightCount(NodeAttributes a) throws OnnxFormatException {
         return a.count(prefix(a) + "weights");
