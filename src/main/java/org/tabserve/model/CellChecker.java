@@ -5,14 +5,47 @@ import java.math.BigInteger;
 import java.util.List;
 
 /**
- * Checks one cell against its feature and stores it in its input's column, or says what is wrong with it: a number
- * where text belongs or the reverse, a missing value where none is allowed, a fraction or an overflow for an integer,
- * a value out of float range, text too long, or an unknown category the model refuses (one the model takes is a
- * warning instead). {@code Batch} calls it for every cell and collects the problems.
+ * Checks one cell against its feature and stores it in its input's column, or says what is wrong with it, in the one
+ * wording each cause has in every format and in Spark: a number where text belongs or the reverse, a missing value
+ * where none is allowed, a fraction or an overflow for an integer, a value out of float range, text too long, or an
+ * unknown category the model refuses (one the model takes is a warning instead). {@code Batch} calls it for every
+ * cell and collects the problems; the readers that refuse a value before the batch sees it (JSON's and the columnar
+ * formats' numbers-only paths) word it here too ({@link #missing}, {@link #notKind}, {@link #notFinite}).
  */
-final class CellChecker {
+public final class CellChecker {
 
     private CellChecker() {}
+
+    /**
+     * A missing value the feature does not take, however it was sent: {@code null}, {@code NaN}, an empty cell, an
+     * absent field; with why for a kind of value that is never missing, and the way on where the model knows a word
+     * for it.
+     */
+    public static String missing(Feature feature) {
+        return "missing value for '" + feature.name() + "'"
+                + (feature.type().isNumber() ? "" : " (a " + kind(feature) + " cannot be missing)")
+                + missingCategory(feature);
+    }
+
+    /**
+     * A value of another kind than the feature's.
+     *
+     * @param got what was sent, by its kind alone: {@code "a string"}, {@code "a boolean"}, {@code "a number"},
+     *            {@code "an object"}, {@code "an array"} (never the value itself)
+     */
+    public static String notKind(Feature feature, String got) {
+        return "'" + feature.name() + "' must be a " + kind(feature) + ", got " + got;
+    }
+
+    /**
+     * A number that is not finite: NaN where it is not a missing value, an infinity, or a literal beyond a double's
+     * range.
+     *
+     * @param shown the value as sent ({@code Infinity}, {@code 1e400})
+     */
+    public static String notFinite(String name, String shown) {
+        return "'" + name + "' is " + shown + "; a finite number is required";
+    }
 
     /** Stores one cell, or says what is wrong with it. */
     static String store(Feature feature, Object cell, Object column, int at, List<RangeWarning> warnings) {
@@ -28,9 +61,7 @@ final class CellChecker {
         }
         if (cell == null) {
             if (!feature.missingAllowed()) {
-                return "missing value for '" + name + "'"
-                        + (feature.type().isNumber() ? "" : " (a " + kind(feature) + " cannot be missing)")
-                        + missingCategory(feature);
+                return missing(feature);
             }
             if (column instanceof float[] floats) {
                 floats[at] = Float.NaN;
@@ -47,9 +78,7 @@ final class CellChecker {
                 double value = number.doubleValue();
                 String problem = feature.type() == ValueType.FLOAT
                         ? ModelSignature.valueProblem(name, value)
-                        : Double.isFinite(value)
-                                ? null
-                                : "feature '" + name + "' is " + value + "; a finite number is required";
+                        : Double.isFinite(value) ? null : notFinite(name, Double.toString(value));
                 if (problem != null) {
                     return problem;
                 }
@@ -62,6 +91,9 @@ final class CellChecker {
             case INT64, INT32 -> {
                 if (!(cell instanceof Number number)) {
                     return mismatch(feature, cell);
+                }
+                if ((number instanceof Double || number instanceof Float) && !Double.isFinite(number.doubleValue())) {
+                    return notFinite(name, Double.toString(number.doubleValue()));
                 }
                 Long whole = whole(number);
                 long min = feature.type() == ValueType.INT32 ? Integer.MIN_VALUE : Long.MIN_VALUE;
@@ -125,10 +157,8 @@ final class CellChecker {
     }
 
     private static String mismatch(Feature feature, Object cell) {
-        String got = cell instanceof String text
-                ? "text \"" + (text.length() > 40 ? text.substring(0, 40) + "…" : text) + "\""
-                : cell instanceof Boolean ? "the boolean " + cell : "the number " + cell;
-        return "'" + feature.name() + "' must be a " + kind(feature) + ", got " + got;
+        return notKind(
+                feature, cell instanceof String ? "a string" : cell instanceof Boolean ? "a boolean" : "a number");
     }
 
     /** The value as a long when it is a whole number within long range; null otherwise. */

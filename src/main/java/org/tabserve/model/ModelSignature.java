@@ -270,11 +270,10 @@ public final class ModelSignature {
      */
     public static String valueProblem(String feature, double value) {
         if (Double.isNaN(value) || Double.isInfinite(value)) {
-            return "feature '" + feature + "' is " + value + "; a finite number is required";
+            return CellChecker.notFinite(feature, Double.toString(value));
         }
         if (Float.isInfinite((float) value)) {
-            return "feature '" + feature + "' is " + value + ", beyond the model's float range (±" + Float.MAX_VALUE
-                    + ")";
+            return "'" + feature + "' is " + value + ", beyond the model's float range (±" + Float.MAX_VALUE + ")";
         }
         return null;
     }

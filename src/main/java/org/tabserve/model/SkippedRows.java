@@ -26,7 +26,7 @@ public record SkippedRows(String file, long rows, long skipped, List<Reason> rea
     /**
      * One skipped row and what was wrong with it.
      *
-     * @param row     its number in the file, data rows counted from 1
+     * @param row     its number in the file, data rows counted from 0
      * @param field   the column that was wrong ({@code row} for the row as a whole)
      * @param message what was found and what is allowed
      */

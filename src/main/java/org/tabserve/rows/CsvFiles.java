@@ -41,14 +41,14 @@ public final class CsvFiles {
         /**
          * @param batch   the rows, checked against the model's signature
          * @param column  the text of the requested extra column in each row (stripped), or null when none was asked for
-         * @param numbers each row's number in the file (data rows from 1), for messages about it
+         * @param numbers each row's number in the file (data rows from 0), for messages about it
          */
         void accept(Batch batch, List<String> column, long[] numbers) throws IOException;
     }
 
     /** Receives each chunk of scored rows, in file order. */
     public interface Scored {
-        /** @param numbers each row's number in the file (data rows from 1), for messages about it */
+        /** @param numbers each row's number in the file (data rows from 0), for messages about it */
         void accept(Batch batch, List<String> column, long[] numbers, List<Prediction> predictions) throws IOException;
     }
 
@@ -97,7 +97,7 @@ public final class CsvFiles {
             }
         } else {
             for (int r = 0; r < numbers.length; r++) {
-                numbers[r] = read[0] + r + 1;
+                numbers[r] = read[0] + r;
             }
         }
         read[0] += chunk.rowCount();

@@ -32,7 +32,7 @@ public enum RowFormat {
             (signature, maxRows, unnamedIndex) -> new JsonLinesReader(signature, maxRows),
             JsonLinesWriter::new),
     ARROW(
-            List.of(ArrowRowsReader.MEDIA_TYPE, "application/vnd.apache.arrow.file"),
+            List.of(ArrowRowsReader.MEDIA_TYPE, ArrowRowsReader.FILE_MEDIA_TYPE),
             List.of(".arrows", ".arrow", ".feather"),
             (signature, maxRows, unnamedIndex) -> new ArrowRowsReader(signature, maxRows),
             (OutputStream out) -> new ArrowRowsWriter(out)),

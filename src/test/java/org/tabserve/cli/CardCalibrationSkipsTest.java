@@ -46,7 +46,7 @@ class CardCalibrationSkipsTest {
         // Before: nothing said, and the card's method read "(N - 1 rows)" with no word of the row left out.
         assertTrue(
                 result.err()
-                        .contains("--calibration: 1 of " + rows + " rows of held-out.csv was skipped: row 3: variance"),
+                        .contains("--calibration: 1 of " + rows + " rows of held-out.csv was skipped: row 2: variance"),
                 result.err());
         try (Model carded = OnnxModelLoader.load(out)) {
             List<SkippedRows> skipped = carded.card().skippedRows();

@@ -139,7 +139,7 @@ class CardCommandIT {
             assertTrue(process.waitFor(60, TimeUnit.SECONDS));
             assertEquals(1, process.exitValue(), said.toString());
             assertEquals(
-                    List.of("tabserve " + command.get(0) + ": wide.csv: row 1 (line 2) of the CSV has more than"
+                    List.of("tabserve " + command.get(0) + ": wide.csv: row 0 (line 2) of the CSV has more than"
                             + " 10000 cells, the most a CSV row may have (fixed: no setting raises it)"),
                     said);
         }

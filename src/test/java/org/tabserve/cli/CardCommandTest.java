@@ -269,7 +269,7 @@ class CardCommandTest {
         assertRefused(
                 dir,
                 1,
-                "row 3: label 'Emperor' in column 'species' is not a class of the model; its classes"
+                "row 2: label 'Emperor' in column 'species' is not a class of the model; its classes"
                         + " are [Adelie, Chinstrap, Gentoo]",
                 "card",
                 "--model",
@@ -289,7 +289,7 @@ class CardCommandTest {
         assertRefused(
                 dir,
                 1,
-                "row 1: label 'heavy' in column 'body_mass_g' is not a number",
+                "row 0: label 'heavy' in column 'body_mass_g' is not a number",
                 "card",
                 "--model",
                 copy(dir, "body-mass-regressor.onnx"),
@@ -454,7 +454,7 @@ class CardCommandTest {
         assertRefused(
                 dir,
                 1,
-                "wide.csv: row 1 (line 2) of the CSV has more than 10000 cells",
+                "wide.csv: row 0 (line 2) of the CSV has more than 10000 cells",
                 "card",
                 "--model",
                 copy(dir, "model.onnx", Path.of("model.onnx")),

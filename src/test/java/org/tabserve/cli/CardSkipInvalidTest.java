@@ -42,7 +42,7 @@ class CardSkipInvalidTest {
                 "--out",
                 out.toString());
         assertEquals(1, result.status(), result.err());
-        assertTrue(result.err().contains("row 4: "), result.err());
+        assertTrue(result.err().contains("row 3: "), result.err());
         assertTrue(result.err().contains("pass --skip-invalid"), result.err());
         assertFalse(Files.exists(out));
 
@@ -78,7 +78,7 @@ class CardSkipInvalidTest {
                 out.toString(),
                 "--skip-invalid");
         assertEquals(0, result.status(), result.err());
-        assertTrue(result.err().contains("11 of 344 rows of penguins.csv were skipped: row 4: sex: "), result.err());
+        assertTrue(result.err().contains("11 of 344 rows of penguins.csv were skipped: row 3: sex: "), result.err());
         JsonNode sklearn = FixtureCards.sklearn("species-zipmap"); // the 333 rows with a sex
         try (Model carded = OnnxModelLoader.load(out)) {
             Evaluation evaluation = carded.card().evaluation();
@@ -91,7 +91,7 @@ class CardSkipInvalidTest {
             assertEquals(344, skipped.get(0).rows());
             assertEquals(11, skipped.get(0).skipped());
             assertEquals(
-                    List.of(4L, 9L, 10L, 11L, 12L),
+                    List.of(3L, 8L, 9L, 10L, 11L), // counted from 0
                     skipped.get(0).reasons().stream()
                             .map(SkippedRows.Reason::row)
                             .toList());
@@ -107,7 +107,7 @@ class CardSkipInvalidTest {
     void aBadLabelAfterSkippedRowsIsNamedByItsRowInTheFile(@TempDir Path dir) throws IOException {
         List<String> rows =
                 new java.util.ArrayList<>(Files.readAllLines(CardCommandTest.FIXTURES.resolve("empty-sex.csv")));
-        rows.set(13, rows.get(13).replaceFirst("^Adelie,", "Emperor,")); // row 13, after five skipped rows
+        rows.set(13, rows.get(13).replaceFirst("^Adelie,", "Emperor,")); // row 12 (from 0), after five skipped rows
         Path data = dir.resolve("labels.csv");
         Files.write(data, rows);
         CardCommandTest.Result result = CardCommandTest.run(
@@ -122,7 +122,7 @@ class CardSkipInvalidTest {
                 dir.resolve("card.onnx").toString(),
                 "--skip-invalid");
         assertEquals(1, result.status(), result.err());
-        assertTrue(result.err().contains("row 13: label 'Emperor'"), result.err());
+        assertTrue(result.err().contains("row 12: label 'Emperor'"), result.err());
     }
 
     @Test

@@ -73,7 +73,7 @@ class ScoreCommandTest {
                 "--out",
                 out.toString());
         assertEquals(1, result.status());
-        assertTrue(result.err().startsWith("tabserve score: bad.csv: row 2:"), result.err());
+        assertTrue(result.err().startsWith("tabserve score: bad.csv: row 1:"), result.err());
         assertFalse(Files.exists(out));
         try (var files = Files.list(dir)) {
             assertEquals(List.of(data), files.toList());
@@ -154,7 +154,7 @@ class ScoreCommandTest {
                 "--out",
                 out.toString());
         assertEquals(1, result.status());
-        assertTrue(result.err().contains("row 4: "), result.err());
+        assertTrue(result.err().contains("row 3: "), result.err());
         assertTrue(result.err().contains("pass --on-error row"), result.err());
         assertFalse(Files.exists(out));
 
@@ -201,7 +201,7 @@ class ScoreCommandTest {
         assertTrue(
                 result.err()
                         .startsWith(
-                                "tabserve score: wide.csv: row 1 (line 2) of the CSV has more than 10000" + " cells"),
+                                "tabserve score: wide.csv: row 0 (line 2) of the CSV has more than 10000" + " cells"),
                 result.err());
         assertFalse(Files.exists(out));
     }

@@ -127,7 +127,7 @@ class LowMemoryUploadsIT {
             }
             assertEquals(413, upload.statusCode(), upload.body() + "\n" + String.join("\n", server.output()));
             assertTrue(
-                    upload.body().contains(shape.getValue()) && upload.body().contains("row 1 (line 2)"),
+                    upload.body().contains(shape.getValue()) && upload.body().contains("row 0 (line 2)"),
                     upload.body());
             if (body.length < 4 << 20) { // within the JSON and CSV body limit of /invocations
                 HttpResponse<String> invocations = client.send(

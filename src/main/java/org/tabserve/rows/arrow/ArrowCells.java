@@ -18,6 +18,7 @@ import org.apache.arrow.vector.ViewVarCharVector;
 import org.apache.arrow.vector.dictionary.DictionaryProvider;
 import org.apache.arrow.vector.types.pojo.DictionaryEncoding;
 import org.apache.arrow.vector.types.pojo.Field;
+import org.tabserve.model.CellChecker;
 import org.tabserve.model.Feature;
 import org.tabserve.rows.field.NumberText;
 import org.tabserve.rows.field.RowsException;
@@ -108,9 +109,7 @@ public final class ArrowCells {
                     : switch (feature.type()) {
                         case BOOL -> bits.get(row) != 0;
                         case STRING -> bits.get(row) != 0 ? "true" : "false";
-                        default ->
-                            new RowPass.Unreadable(
-                                    "'" + name + "' must be a number, got the boolean " + (bits.get(row) != 0));
+                        default -> new RowPass.Unreadable(CellChecker.notKind(feature, "a boolean"));
                     };
         }
         if (values instanceof Float8Vector || values instanceof Float4Vector || values instanceof Float2Vector) {
@@ -150,14 +149,13 @@ public final class ArrowCells {
             return null; // pandas' missing number
         }
         if (Double.isInfinite(value)) {
-            return new RowPass.Unreadable(
-                    "'" + feature.name() + "' must be a finite number, got " + (value > 0 ? "" : "-") + "Infinity");
+            return new RowPass.Unreadable(CellChecker.notFinite(feature.name(), Double.toString(value)));
         }
         return switch (feature.type()) {
             case FLOAT, DOUBLE -> value;
             case INT64, INT32 ->
                 value == Math.rint(value) && Math.abs(value) < 0x1p62 ? (Object) (long) value : new BigDecimal(value);
-            case BOOL -> notBoolean(feature, single ? Float.toString((float) value) : Double.toString(value));
+            case BOOL -> notBoolean(feature);
             case STRING -> asText(feature, single ? Float.toString((float) value) : Double.toString(value), asText);
         };
     }
@@ -166,7 +164,7 @@ public final class ArrowCells {
         return switch (feature.type()) {
             case FLOAT, DOUBLE -> (double) value;
             case INT64, INT32 -> value;
-            case BOOL -> notBoolean(feature, Long.toString(value));
+            case BOOL -> notBoolean(feature);
             case STRING -> asText(feature, Long.toString(value), asText);
         };
     }
@@ -182,21 +180,20 @@ public final class ArrowCells {
                     yield whole != null ? whole : value; // the batch refuses a fraction or an overflow in words
                 }
             }
-            case BOOL -> notBoolean(feature, value.toPlainString());
+            case BOOL -> notBoolean(feature);
             case STRING -> asText(feature, value.toPlainString(), asText);
         };
     }
 
-    private static RowPass.Unreadable notBoolean(Feature feature, String number) {
-        return new RowPass.Unreadable("'" + feature.name() + "' must be true or false, got the number " + number);
+    private static RowPass.Unreadable notBoolean(Feature feature) {
+        return new RowPass.Unreadable(CellChecker.notKind(feature, "a number"));
     }
 
     /** A number for a text input: its text when it has one spelling, noted to be told once; else a problem. */
     private static Object asText(Feature feature, String text, Map<String, String> asText) {
         var exact = NumberText.exactText(text);
         if (exact.isEmpty()) {
-            return new RowPass.Unreadable("'" + feature.name() + "' is a text input; the number " + text + " has no one"
-                    + " spelling to take as its text; send the column as text (utf8)");
+            return new RowPass.Unreadable(NumberText.noTextForm(feature.name(), text));
         }
         asText.putIfAbsent(feature.name(), exact.get());
         return exact.get();

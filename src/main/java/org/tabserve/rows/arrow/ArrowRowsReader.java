@@ -30,6 +30,8 @@ public final class ArrowRowsReader extends TypedColumnsReader {
 
     /** The media type of an Arrow IPC stream (IANA's registration). */
     public static final String MEDIA_TYPE = "application/vnd.apache.arrow.stream";
+    /** Arrow's IPC file format, read as the stream it holds. */
+    public static final String FILE_MEDIA_TYPE = "application/vnd.apache.arrow.file";
 
     /** Arrow memory one read may hold at once: a batch's body, the dictionaries, the columns' own small buffers. */
     static final long ALLOCATOR_LIMIT = 2 * ArrowMessages.MAX_BODY_BYTES;

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.io.NumberInput;
 import java.math.BigDecimal;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.tabserve.model.CellChecker;
+import org.tabserve.model.Feature;
 
 /**
  * Reads a number that a person or a CSV file wrote as text: plain decimal notation only, so {@code NaN},
@@ -151,12 +153,35 @@ public final class NumberText {
         return problem(field, text);
     }
 
-    /** @return why {@code text} was refused, quoting (a bounded part of) it */
+    /**
+     * @return why {@code text} was refused for the number feature {@code field}, quoting (a bounded part of) it: an
+     *         empty cell is a missing value and a decimal beyond a double's range a number that is not finite, in the
+     *         words every format uses ({@link CellChecker})
+     */
     public static String problem(String field, String text) {
-        String shown = text.length() > 40 ? text.substring(0, 40) + "…" : text;
-        if (text.isBlank()) {
-            return "'" + field + "' is empty; a number is required";
+        String trimmed = text.strip();
+        if (trimmed.isEmpty()) {
+            return CellChecker.missing(Feature.number(field));
         }
-        return "'" + field + "' must be a finite decimal number, got '" + shown + "'";
+        if (trimmed.length() <= MAX_LENGTH && isDecimal(trimmed)) {
+            return CellChecker.notFinite(field, bounded(trimmed));
+        }
+        return "'" + field + "' must be a finite decimal number, got '" + bounded(text) + "'";
+    }
+
+    /** @return the first 40 characters of {@code text}, and an ellipsis when there are more */
+    private static String bounded(String text) {
+        return text.length() > 40 ? text.substring(0, 40) + "…" : text;
+    }
+
+    /**
+     * A number sent for a text input that has no one text form ({@link #exactText} is empty), in every format's words.
+     *
+     * @param literal the number as sent (a bounded part of it is quoted)
+     */
+    public static String noTextForm(String field, String literal) {
+        return "'" + field + "' is a text input and the number " + bounded(literal) + " has no one text form"
+                + " (a number is taken as text when written as an integer or a plain decimal, e.g. 3 or 2.5);"
+                + " send it as a string";
     }
 }

@@ -6,7 +6,7 @@ import java.util.List;
  * Where one data row of a batch read with {@link OnError#ROW} went, so that an answer can put every row back in the
  * file's order: scored at {@link #batchRow} of its chunk's batch, or refused with its problems.
  *
- * @param number   the row's number in the file, data rows counted from 1
+ * @param number   the row's number in the file, data rows counted from 0 ({@link FieldProblem#row}'s count)
  * @param batchRow the row's index in its chunk's batch when it was scored, otherwise -1
  * @param problems why the row was refused (at most {@link #MAX_PROBLEMS}, each with the row's number); empty when it
  *                 was scored

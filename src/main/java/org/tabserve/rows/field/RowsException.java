@@ -46,8 +46,7 @@ public final class RowsException extends RuntimeException {
 
     /** Values that are wrong, every one listed; the message is the one field's, or how many there are. */
     public static RowsException invalidFields(List<FieldProblem> errors) {
-        String message =
-                errors.size() == 1 ? errors.get(0).message() : errors.size() + " fields are invalid; see errors";
+        String message = errors.size() == 1 ? errors.get(0).said() : errors.size() + " fields are invalid; see errors";
         return invalidFields(message, errors);
     }
 
@@ -83,20 +82,18 @@ public final class RowsException extends RuntimeException {
 
     /**
      * @return the problem as one line, for the command line, which has no {@code errors} list to point to: the one
-     *         bad field's message, or how many there are and the first few of them
+     *         bad field's message, or how many there are and the first few of them, each after its row
      */
     public String oneLine() {
         if (errors.size() == 1) {
-            return errors.get(0).message();
+            return errors.get(0).said();
         }
         if (errors.isEmpty()) {
             return getMessage();
         }
         String lead = getMessage().replace("; see errors", "").replaceFirst("; the first \\d+ are listed$", "");
-        List<String> shown = errors.stream()
-                .limit(ONE_LINE_ERRORS)
-                .map(FieldProblem::message)
-                .toList();
+        List<String> shown =
+                errors.stream().limit(ONE_LINE_ERRORS).map(FieldProblem::said).toList();
         return lead + ": " + String.join("; ", shown)
                 + (errors.size() > shown.size() ? "; and " + (errors.size() - shown.size()) + " more" : "");
     }

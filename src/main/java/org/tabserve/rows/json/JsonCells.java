@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.tabserve.model.Batch;
+import org.tabserve.model.CellChecker;
 import org.tabserve.model.Feature;
 import org.tabserve.model.ModelSignature;
 import org.tabserve.model.ValueType;
@@ -172,8 +173,7 @@ public final class JsonCells {
             case VALUE_FALSE -> Boolean.FALSE;
             case VALUE_NULL -> null;
             default -> {
-                rows.error(new FieldProblem(
-                        name, "'" + name + "' must be " + kind(feature) + ", got " + JsonText.describe(token), row));
+                rows.error(new FieldProblem(name, CellChecker.notKind(feature, JsonText.describe(token)), row));
                 parser.skipChildren();
                 yield null;
             }
@@ -194,14 +194,7 @@ public final class JsonCells {
                     return text;
                 })
                 .orElseGet(() -> {
-                    rows.error(new FieldProblem(
-                            name,
-                            "'" + name + "' is a text input and the number "
-                                    + (literal.length() > 40 ? literal.substring(0, 40) + "…" : literal)
-                                    + " has no one text form"
-                                    + " (a number is taken as text when written as an integer or a plain decimal, e.g. 3 or 2.5);"
-                                    + " send it as a string",
-                            row));
+                    rows.error(new FieldProblem(name, NumberText.noTextForm(name, literal), row));
                     return null;
                 });
     }
@@ -231,14 +224,19 @@ public final class JsonCells {
             }
             return value;
         }
-        rows.error(new FieldProblem(name, "'" + name + "' must be a number, got " + JsonText.describe(token), row));
+        rows.error(new FieldProblem(
+                name,
+                token == JsonToken.VALUE_NULL
+                        ? CellChecker.missing(feature)
+                        : CellChecker.notKind(feature, JsonText.describe(token)),
+                row));
         parser.skipChildren(); // a string is skipped unread, however long
         return 0.0;
     }
 
     /**
      * A {@code NaN} sent for a feature: a missing value, as Python's {@code json.dumps} writes pandas' missing values,
-     * taken where the feature may be missing; otherwise an error saying so.
+     * taken where the feature may be missing; otherwise refused as any missing value is, in the same words.
      *
      * @return whether it is taken as missing
      */
@@ -246,12 +244,7 @@ public final class JsonCells {
         if (feature.missingAllowed()) {
             return true;
         }
-        String name = feature.name();
-        rows.error(new FieldProblem(
-                name,
-                "'" + name + "' is NaN, which is read as a missing value, and this model" + " needs a value for '"
-                        + name + "'",
-                row));
+        rows.error(new FieldProblem(feature.name(), CellChecker.missing(feature), row));
         return false;
     }
 
@@ -259,14 +252,21 @@ public final class JsonCells {
     private static double finite(JsonParser parser, String name, Integer row, RowsRead rows) throws IOException {
         double value = parser.getDoubleValue();
         if (!Double.isFinite(value)) {
-            rows.error(new FieldProblem(name, "'" + name + "' is out of range: " + parser.getText(), row));
+            rows.error(new FieldProblem(name, CellChecker.notFinite(name, parser.getText()), row));
             return 0.0;
         }
         return value;
     }
 
-    /** A fraction read exactly; one whose exponent is beyond what BigDecimal holds is no whole number in range. */
+    /**
+     * A fraction read exactly; one whose exponent is beyond what BigDecimal holds is no whole number in range, and
+     * {@code Infinity} no finite number.
+     */
     private static Object decimal(JsonParser parser, String name, Integer row, RowsRead rows) throws IOException {
+        if (!NumberText.isDecimal(parser.getText())) {
+            rows.error(new FieldProblem(name, CellChecker.notFinite(name, parser.getText()), row));
+            return null;
+        }
         try {
             return parser.getDecimalValue();
         } catch (NumberFormatException e) {
@@ -299,14 +299,6 @@ public final class JsonCells {
             throw RowsException.invalidFields(
                     List.of(new FieldProblem(name, "'" + name + "' is not valid JSON text: " + why, row)));
         }
-    }
-
-    private static String kind(Feature feature) {
-        return switch (feature.type()) {
-            case FLOAT, DOUBLE, INT64, INT32 -> "a number";
-            case STRING -> "a string";
-            case BOOL -> "true or false";
-        };
     }
 
     /** An example object of every feature, for the message that answers an empty body. */

@@ -7,6 +7,7 @@ import org.apache.parquet.example.data.Group;
 import org.apache.parquet.schema.LogicalTypeAnnotation;
 import org.apache.parquet.schema.PrimitiveType;
 import org.apache.parquet.schema.Type;
+import org.tabserve.model.CellChecker;
 import org.tabserve.model.Feature;
 import org.tabserve.rows.arrow.ArrowCells;
 import org.tabserve.rows.arrow.ArrowRecord;
@@ -70,8 +71,7 @@ final class ParquetCells {
                 return switch (feature.type()) {
                     case BOOL -> value;
                     case STRING -> value ? "true" : "false";
-                    default ->
-                        new RowPass.Unreadable("'" + feature.name() + "' must be a number, got the boolean " + value);
+                    default -> new RowPass.Unreadable(CellChecker.notKind(feature, "a boolean"));
                 };
             default:
                 break;

@@ -95,9 +95,7 @@ public final class CellRows {
         }
         if (cell instanceof Number number) {
             if (feature.type() == ValueType.STRING && !isNaN(number) && text(number) == null) {
-                return "'" + feature.name() + "' is a text input and the number " + number + " has no one text form"
-                        + " (a number is taken as text when written as an integer or a plain decimal, e.g. 3 or 2.5);"
-                        + " send it as a string";
+                return NumberText.noTextForm(feature.name(), number.toString());
             }
             return null;
         }

@@ -227,11 +227,11 @@ public final class CsvRowLimits extends Reader {
         return rows > 0 && cells < header.size() ? "the cell of column '" + header.get(cells) + "'" : "a cell";
     }
 
-    /** The current row as the parser's messages name it: data rows from 1, after the header. */
+    /** The current row as the parser's messages name it: data rows from 0 after the header, as every error counts. */
     private String row() {
         return rows == 0
                 ? "the CSV's header row (line " + rowLine + ")"
-                : "row " + rows + " (line " + rowLine + ") of the CSV";
+                : "row " + (rows - 1) + " (line " + rowLine + ") of the CSV";
     }
 
     @Override

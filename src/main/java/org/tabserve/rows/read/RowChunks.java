@@ -229,8 +229,7 @@ final class RowChunks {
                         && unreadable.get(error.row()).contains(error.field())) {
                     continue; // reported where it was read
                 }
-                int row = rowNumbers[error.row()];
-                errors.add(new FieldProblem(error.field(), "row " + row + ": " + error.message(), row));
+                errors.add(new FieldProblem(error.field(), error.message(), rowNumbers[error.row()]));
             }
             return null;
         }

@@ -3,10 +3,10 @@ package org.tabserve.rows.read;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
+import org.tabserve.model.CellChecker;
 import org.tabserve.model.Feature;
 import org.tabserve.model.ModelSignature;
 import org.tabserve.rows.field.FieldProblem;
-import org.tabserve.rows.field.NumberText;
 import org.tabserve.rows.field.OnError;
 import org.tabserve.rows.field.RowPlace;
 import org.tabserve.rows.field.RowsException;
@@ -125,31 +125,30 @@ public final class RowPass {
         }
     }
 
-    /** Counts a data row, refusing one past the row limit; returns its number for messages. */
+    /**
+     * Counts a data row, refusing one past the row limit; returns its number for messages: data rows counted from 0,
+     * as every format counts them (a JSON body's instances, an answer's entries).
+     */
     private int countRow() {
         count++;
-        current = (int) Math.min(Integer.MAX_VALUE, count);
+        current = (int) Math.min(Integer.MAX_VALUE, count - 1);
         if (count > maxRows) {
             throw RowsException.tooManyRows(what + " has more than " + maxRows + " data rows; split it");
         }
-        return (int) Math.min(Integer.MAX_VALUE, count);
+        return current;
     }
 
-    /** A row of too many or too few cells, which is reported and left out. */
+    /** A row of too many or too few cells, which is reported and left out; its line says where it is in the text. */
     private void wrongWidth(int rowNumber, long line, int cells) {
-        add(new FieldProblem(
-                "row",
-                (rowMode ? "line " + line : "row " + count + " (line " + line + ")") + " has " + cells
-                        + " fields; the header has " + width,
-                rowNumber));
+        add(new FieldProblem("row", "line " + line + " has " + cells + " fields; the header has " + width, rowNumber));
     }
 
     /**
-     * A bad value of the row being read: its message starts with the row's number when the problem refuses the file
-     * (a list of many rows' problems), and not in row mode, where it is told in the row's place.
+     * A bad value of the row being read, in the words every format uses; its row is in {@link FieldProblem#row}, which
+     * a refusal's summary names ({@link RowsException#oneLine}).
      */
-    private FieldProblem problem(String field, String text, int rowNumber) {
-        return new FieldProblem(field, rowMode ? text : "row " + count + ": " + text, rowNumber);
+    private static FieldProblem problem(String field, String text, int rowNumber) {
+        return new FieldProblem(field, text, rowNumber);
     }
 
     /**
@@ -206,7 +205,7 @@ public final class RowPass {
                     String field = features.get(i).name();
                     add(problem(
                             field,
-                            cells[i] instanceof Unreadable why ? why.problem() : NumberText.problem(field, ""),
+                            cells[i] instanceof Unreadable why ? why.problem() : CellChecker.missing(features.get(i)),
                             rowNumber));
                 }
             }

@@ -23,9 +23,9 @@ import org.tabserve.rows.field.RowsException;
  * signature by the same rules (a {@link RowPass}: cells read by their feature's type, problems named by row and field,
  * {@link OnError} honoured, the row limit) and hands the rows on in {@link RowChunk}s, so that no input is held in
  * memory whole. A format is one subclass, which turns its input into columns and rows of cell texts, and one line in
- * {@link org.tabserve.rows.RowFormat}. Data rows are numbered from 1 in errors. Every route that reads rows from a file
- * or a body
- * ({@code /predict_file}, {@code /invocations}, the upload page, {@code score}, {@code card}) reads them through one.
+ * {@link org.tabserve.rows.RowFormat}. Data rows are numbered from 0 in errors, as every format numbers rows. Every
+ * route that reads rows from a file or a body ({@code /predict_file}, {@code /invocations}, the upload page,
+ * {@code score}, {@code card}) reads them through one.
  */
 public abstract class RowsReader {
 

@@ -68,7 +68,7 @@ public record UploadPreview(
     /**
      * One scored row.
      *
-     * @param number     the data row's number, from 1
+     * @param number     the data row's number, from 0 as every error counts it
      * @param values     each feature's value as the model took it, in the model's order: a {@code Double} or
      *                   {@code Float} for a number (null when missing), else the text as the file wrote it (a bad
      *                   row's: each as the file wrote it, empty when its row had no such cell)
@@ -109,7 +109,7 @@ public record UploadPreview(
                 new CsvAnswer.RowListener() {
                     @Override
                     public void accept(RowChunk chunk, int r, Prediction prediction) {
-                        counts[0]++;
+                        long number = counts[0]++; // counted from 0, as the refused rows' places are
                         List<RangeWarning> warnings = chunk.warnings(classifier.card(), r);
                         if (!warnings.isEmpty()) {
                             counts[1]++;
@@ -119,7 +119,7 @@ public record UploadPreview(
                             for (int f = 0; f < classifier.signature().featureCount(); f++) {
                                 values.add(value(chunk, r, f));
                             }
-                            rows.add(new Row(counts[0], values, prediction, warnings, List.of()));
+                            rows.add(new Row(number, values, prediction, warnings, List.of()));
                         }
                     }
 

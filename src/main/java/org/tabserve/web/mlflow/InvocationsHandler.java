@@ -50,7 +50,9 @@ public final class InvocationsHandler {
 
     /** The body formats this route takes beside MLflow's two. */
     private static final String OR_JSON_LINES = "or " + JsonLinesReader.MEDIA_TYPE + ", one JSON object a row, or "
-            + ArrowRowsReader.MEDIA_TYPE + ", an Arrow IPC stream, or " + ParquetRowsReader.MLFLOW_MEDIA_TYPE
+            + ArrowRowsReader.MEDIA_TYPE + " (or " + ArrowRowsReader.FILE_MEDIA_TYPE
+            + "), an Arrow IPC stream (or file), or "
+            + ParquetRowsReader.MLFLOW_MEDIA_TYPE
             + " (or " + ParquetRowsReader.MEDIA_TYPE + "), a Parquet file";
 
     private final WebConfig config;
@@ -239,11 +241,9 @@ public final class InvocationsHandler {
             throw HttpProblem.unsupportedMediaType(
                     "send Content-Type: application/json or text/csv (" + OR_JSON_LINES + "; none was sent)");
         }
+        // Every name a format of rows goes by (RowFormat's, as /predict_file takes them: Arrow's file format too).
         if (!sent.type().equals(MediaType.JSON)
-                && !sent.type().equals(MediaType.CSV)
-                && !sent.type().equals(JsonLinesReader.MEDIA_TYPE)
-                && !sent.type().equals(ArrowRowsReader.MEDIA_TYPE)
-                && RowFormat.ofMediaType(sent.type()).orElse(null) != RowFormat.PARQUET) {
+                && RowFormat.ofMediaType(sent.type()).isEmpty()) {
             throw HttpProblem.unsupportedMediaType("send Content-Type: application/json or text/csv, MLflow's scoring "
                     + "formats (" + OR_JSON_LINES + ") " + sent.sent());
         }

@@ -102,6 +102,15 @@ public final class MlflowOpenApi extends OpenApiSection {
                                                                                                 .description(
                                                                                                         "an Arrow IPC stream; answered in Arrow (the answer's columns) for that Accept")))
                                                                 .addMediaType(
+                                                                        org.tabserve.rows.arrow.ArrowRowsReader
+                                                                                .FILE_MEDIA_TYPE,
+                                                                        new MediaType()
+                                                                                .schema(
+                                                                                        new StringSchema()
+                                                                                                .format("binary")
+                                                                                                .description(
+                                                                                                        "an Arrow IPC file (Feather v2), read as the stream it holds")))
+                                                                .addMediaType(
                                                                         org.tabserve.rows.parquet.ParquetRowsReader
                                                                                 .MLFLOW_MEDIA_TYPE,
                                                                         new MediaType()

@@ -170,7 +170,9 @@ public final class OpenApi {
                         .addProperty("message", new StringSchema())
                         .addProperty(
                                 "row",
-                                new IntegerSchema().description("batch instance (from 0) or CSV data row (from 1)"))
+                                new IntegerSchema()
+                                        .description(
+                                                "the row, counted from 0 in every format: a batch's instance or a file's data row"))
                         .required(List.of("field", "message")));
         schemas.put(
                 "RowErrors",

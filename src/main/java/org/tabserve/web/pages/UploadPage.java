@@ -48,7 +48,7 @@ record UploadPage(
     }
 
     /**
-     * @param number      the data row's number, from 1
+     * @param number      the data row's number, from 0 as every error counts it
      * @param cells       the predicted class's display name, its probability, then the feature values (a bad row:
      *                    its feature values as the file wrote them)
      * @param predicted   the predicted class label; null for a bad row

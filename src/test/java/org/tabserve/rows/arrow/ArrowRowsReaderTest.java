@@ -100,9 +100,12 @@ class ArrowRowsReaderTest {
                 RowsException.class,
                 () -> new ArrowRowsReader(RowsFixtures.SIGNATURE, 100).validate(new ByteArrayInputStream(stream)));
         assertEquals(RowsException.Kind.INVALID_FIELDS, refused.kind());
-        String problems = refused.errors().toString();
-        assertTrue(problems.contains("row 2: 'variance' is empty"), problems);
-        assertTrue(problems.contains("row 2: 'curtosis' is empty"), problems);
+        assertEquals(
+                List.of(
+                        new FieldProblem("variance", "missing value for 'variance'", 1),
+                        new FieldProblem("curtosis", "missing value for 'curtosis'", 1)),
+                refused.errors(),
+                "the second row, counted from 0, in the words of every format");
 
         RowsReader inPlace = new ArrowRowsReader(RowsFixtures.SIGNATURE, 100).onError(OnError.ROW);
         List<RowPlace> places =

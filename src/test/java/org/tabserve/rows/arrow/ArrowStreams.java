@@ -61,6 +61,32 @@ public final class ArrowStreams {
         return bytes.toByteArray();
     }
 
+    /**
+     * An Arrow IPC file of the root's rows (one batch, no dictionaries), as Arrow's file writer lays it out: the magic
+     * {@code ARROW1} and its padding, the stream, the footer (the schema and where the batch sits), the footer's
+     * length and the magic again. Written through the heap channel, as {@link #write} is.
+     */
+    public static byte[] file(VectorSchemaRoot root) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        ArrowRowsWriter.HeapWriteChannel channel = new ArrowRowsWriter.HeapWriteChannel(bytes);
+        byte[] magic = "ARROW1".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        channel.write(magic);
+        channel.align();
+        MessageSerializer.serialize(channel, root.getSchema());
+        org.apache.arrow.vector.ipc.message.ArrowBlock block;
+        try (ArrowRecordBatch batch = new VectorUnloader(root).getRecordBatch()) {
+            block = MessageSerializer.serialize(channel, batch);
+        }
+        ArrowStreamWriter.writeEndOfStream(channel, IpcOption.DEFAULT);
+        long footerStart = channel.getCurrentPosition();
+        channel.write(
+                new org.apache.arrow.vector.ipc.message.ArrowFooter(root.getSchema(), List.of(), List.of(block)),
+                false);
+        channel.writeIntLittleEndian((int) (channel.getCurrentPosition() - footerStart));
+        channel.write(magic);
+        return bytes.toByteArray();
+    }
+
     /** The schema message of a stream, alone: what a hostile batch follows. */
     public static byte[] schema(Schema schema) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();

@@ -12,7 +12,7 @@ class RowsExceptionTest {
     private static List<FieldProblem> problems(int count) {
         List<FieldProblem> problems = new ArrayList<>();
         for (int i = 1; i <= count; i++) {
-            problems.add(new FieldProblem("f" + i, "row " + i + ": missing value for 'f" + i + "'", i));
+            problems.add(new FieldProblem("f" + i, "missing value for 'f" + i + "'", i));
         }
         return problems;
     }

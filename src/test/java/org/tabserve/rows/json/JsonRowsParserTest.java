@@ -195,7 +195,7 @@ class JsonRowsParserTest {
         assertEquals(
                 List.of(
                         "'variance' must be a number, got a string",
-                        "'skewness' must be a number, got null",
+                        "missing value for 'skewness'",
                         "'curtosis' must be a number, got a boolean"),
                 problem.errors().stream().limit(3).map(FieldProblem::message).toList());
         assertEquals("entropy", problem.errors().get(3).field());
@@ -286,8 +286,9 @@ class JsonRowsParserTest {
         RowsException text = refused(with("sex", "NaN"));
         assertEquals("sex", text.errors().get(0).field());
         assertEquals(
-                "'sex' is NaN, which is read as a missing value, and this model needs a value for 'sex'",
-                text.errors().get(0).message());
+                "missing value for 'sex' (a text value cannot be missing)",
+                text.errors().get(0).message(),
+                "NaN is refused as any missing value is, in the same words");
 
         RowsException numbers = assertThrows(
                 RowsException.class,
@@ -295,11 +296,11 @@ class JsonRowsParserTest {
                         .parse(utf8("{\"instances\": [[1, 2, 3, 4], [NaN, 2, 3, 4]]}")));
         assertEquals(1, numbers.errors().size(), numbers.errors().toString());
         assertEquals(1, numbers.errors().get(0).row());
-        assertTrue(numbers.errors().get(0).message().contains("is NaN, which is read as a missing value"));
+        assertEquals("missing value for 'variance'", numbers.errors().get(0).message());
 
         RowsException infinity = refused(with("bill_length_mm", "-Infinity"));
         assertEquals(
-                "'bill_length_mm' is out of range: -Infinity",
+                "'bill_length_mm' is -Infinity; a finite number is required",
                 infinity.errors().get(0).message(),
                 "Infinity is a number out of range, not a missing value");
     }

@@ -117,8 +117,7 @@ class CellRowsTest {
                     errors.stream().map(FieldError::field).toList(),
                     errors.toString());
             assertEquals(
-                    "'entropy' must be a number, got the boolean true",
-                    errors.get(3).message());
+                    "'entropy' must be a number, got a boolean", errors.get(3).message());
             assertEquals(List.of(), scored.errors().get(1));
         }
     }

@@ -111,7 +111,7 @@ class CsvRowLimitsTest {
     void aRowOfTwoMillionCellsIsRefusedNamingTheCellLimitAndTheRow() {
         assertRefused(
                 () -> new Generated(HEADER + "1,2,3,4", ",x", 4_000_000, "\n"),
-                "row 1 (line 2)",
+                "row 0 (line 2)",
                 "more than " + CsvRowLimits.MAX_CELLS + " cells");
     }
 
@@ -119,7 +119,7 @@ class CsvRowLimitsTest {
     void anEndlessCellIsRefusedNamingTheCellLimit() {
         assertRefused(
                 () -> new Generated(HEADER + "5,6,7,1\n1,2,3,", "x", 8_000_000, "\n"),
-                "row 2 (line 3)",
+                "row 1 (line 3)",
                 "longer than " + CsvRowLimits.MAX_CELL_CHARS + " characters");
     }
 
@@ -127,7 +127,7 @@ class CsvRowLimitsTest {
     void anUnclosedQuoteIsRefusedSayingWhereTheQuotedCellStarts() {
         assertRefused(
                 () -> new Generated(HEADER + "1,2,3,\"", "x", 8_000_000, ""),
-                "row 1 (line 2)",
+                "row 0 (line 2)",
                 "longer than " + CsvRowLimits.MAX_CELL_CHARS + " characters",
                 "closing quote");
     }
@@ -136,7 +136,7 @@ class CsvRowLimitsTest {
     void aQuotedCellOfNewlinesIsRefusedLikeAnyLongCell() {
         assertRefused(
                 () -> new Generated(HEADER + "1,2,3,\"", "\n", 8_000_000, "\"\n"),
-                "row 1 (line 2)",
+                "row 0 (line 2)",
                 "longer than " + CsvRowLimits.MAX_CELL_CHARS + " characters");
     }
 
@@ -145,7 +145,7 @@ class CsvRowLimitsTest {
         String cell = ",\"" + "y".repeat(500) + "\"";
         assertRefused(
                 () -> new Generated(HEADER + "1,2,3,4\r\n1,2,3,4", cell, 4_000_000, "\n"),
-                "row 2 (line 3)",
+                "row 1 (line 3)",
                 "longer than " + CsvRowLimits.MAX_ROW_CHARS + " characters");
     }
 
@@ -240,7 +240,7 @@ class CsvRowLimitsTest {
                     assertThrows(RowsException.class, () -> limited.transferTo(java.io.Writer.nullWriter()));
             String expected = records == 0
                     ? "header row (line " + (lines + 1) + ")"
-                    : "row " + records + " (line " + (lines + 1) + ")";
+                    : "row " + (records - 1) + " (line " + (lines + 1) + ")"; // data rows from 0, after the header
             assertTrue(
                     problem.getMessage().contains(expected),
                     "'" + expected + "' for " + prefix.replace("\r", "\\r").replace("\n", "\\n") + ": "

@@ -37,8 +37,8 @@ class CsvRowsInPlaceTest {
     static final Path PENGUINS = Path.of("src/test/resources/org/tabserve/fixtures/penguins");
     /** Rows 1 to 13 of penguins.csv, as published (CC0; see the fixtures' README). */
     static final Path EMPTY_SEX = PENGUINS.resolve("empty-sex.csv");
-    /** The data rows of {@link #EMPTY_SEX} whose sex is empty. */
-    static final List<Long> BAD_ROWS = List.of(4L, 9L, 10L, 11L, 12L);
+    /** The data rows of {@link #EMPTY_SEX} whose sex is empty, counted from 0 as every error counts rows. */
+    static final List<Long> BAD_ROWS = List.of(3L, 8L, 9L, 10L, 11L);
 
     private static Model species;
 
@@ -61,7 +61,7 @@ class CsvRowsInPlaceTest {
         assertEquals(13, places.size());
         for (int i = 0; i < places.size(); i++) {
             RowPlace place = places.get(i);
-            assertEquals(i + 1, place.number(), "file order");
+            assertEquals(i, place.number(), "file order, counted from 0");
             assertEquals(!BAD_ROWS.contains(place.number()), place.isScored(), "row " + place.number());
             if (!place.isScored()) {
                 assertEquals(
@@ -87,9 +87,11 @@ class CsvRowsInPlaceTest {
         assertEquals(RowsException.Kind.INVALID_FIELDS, refusal.kind());
         assertEquals(
                 BAD_ROWS, refusal.errors().stream().map(e -> (long) e.row()).toList());
-        assertTrue(
-                refusal.errors().get(0).message().startsWith("row 4: "),
-                refusal.errors().toString());
+        assertEquals(
+                "missing value for 'sex' (a text value cannot be missing)",
+                refusal.errors().get(0).message(),
+                "the row is in its own key, not in the words");
+        assertTrue(refusal.oneLine().contains("row 3: missing value for 'sex'"), refusal.oneLine());
     }
 
     @Test
@@ -99,7 +101,7 @@ class CsvRowsInPlaceTest {
         List<String> source = Files.readAllLines(EMPTY_SEX);
         String good = source.get(0) + "\n"
                 + java.util.stream.IntStream.rangeClosed(1, 13)
-                        .filter(r -> !BAD_ROWS.contains((long) r))
+                        .filter(r -> !BAD_ROWS.contains((long) r - 1))
                         .mapToObj(source::get)
                         .collect(Collectors.joining("\n"));
         List<String> rejectAnswer = scored(good, OnError.REJECT).lines().toList();
@@ -109,7 +111,7 @@ class CsvRowsInPlaceTest {
         int next = 1;
         for (int r = 1; r <= 13; r++) {
             String line = lines.get(r);
-            if (BAD_ROWS.contains((long) r)) {
+            if (BAD_ROWS.contains((long) r - 1)) {
                 int answerColumns =
                         rejectAnswer.get(0).split(",").length - source.get(0).split(",").length;
                 assertTrue(line.startsWith(source.get(r) + ",".repeat(answerColumns) + ",sex: "), line);
@@ -143,7 +145,7 @@ class CsvRowsInPlaceTest {
                 places.get(1).toString());
         assertEquals(List.of("1", "2", "3"), places.get(1).cells(), "the cells as written, for the answer's echo");
         assertEquals("skewness", places.get(2).problems().get(0).field());
-        assertEquals(3, places.get(2).problems().get(0).row());
+        assertEquals(2, places.get(2).problems().get(0).row());
     }
 
     @Test

@@ -71,7 +71,8 @@ class CsvRowsParserTest {
                 () -> new CsvRowsParser(SIGNATURE, 1_000_000)
                         .validateAndKeep(csv(ROWS, "1,x"), 100_000, chunks::add, (rows, chars) -> true));
         assertEquals(RowsException.Kind.INVALID_FIELDS, problem.kind());
-        assertTrue(problem.errors().get(0).message().contains("row " + ROWS), problem.errors()::toString);
+        assertEquals(ROWS - 1, problem.errors().get(0).row(), "the last row, counted from 0");
+        assertTrue(problem.oneLine().contains("row " + (ROWS - 1) + ": "), problem::oneLine);
         assertEquals(2, chunks.size(), "only the full chunks read before the bad row");
     }
 
@@ -248,7 +249,7 @@ class CsvRowsParserTest {
                 .append("Dream,MALE,1,,true\n"); // a missing number the model takes: fine
         RowsException problem = typedRefusal(csv.toString());
         assertEquals(RowsException.Kind.INVALID_FIELDS, problem.kind());
-        int first = RowsReader.CHUNK_ROWS + 3;
+        int first = RowsReader.CHUNK_ROWS + 2; // data rows counted from 0
         assertEquals(
                 List.of("sex", "count", "mass", "sex", "adult", "count"),
                 problem.errors().stream().map(FieldProblem::field).toList(),
@@ -258,7 +259,7 @@ class CsvRowsParserTest {
                 problem.errors().stream().map(FieldProblem::row).toList(),
                 "rows of the upload, not of the chunk");
         for (FieldProblem error : problem.errors()) {
-            assertTrue(error.message().startsWith("row " + error.row() + ": "), error.message());
+            assertFalse(error.message().startsWith("row "), "the row is in its own key: " + error.message());
             assertTrue(error.message().contains("'" + error.field() + "'"), error.message());
         }
         String text = messages(problem);
@@ -306,7 +307,7 @@ class CsvRowsParserTest {
                 List.of("a", "b", "a"),
                 problem.errors().stream().map(FieldProblem::field).toList());
         assertEquals(
-                List.of(1, 2, 3),
+                List.of(0, 1, 2),
                 problem.errors().stream().map(FieldProblem::row).toList());
         assertTrue(problem.errors().get(0).message().contains("with both '.' and ','"), messages(problem));
         assertTrue(problem.errors().get(1).message().contains("where '.' may separate thousands"), messages(problem));

@@ -116,8 +116,11 @@ class JsonLinesTest {
         JsonNode errors = refused.problem(400).get("errors");
         assertEquals(4, errors.size(), refused.text());
         assertEquals("variance", errors.get(0).get("field").asText());
-        assertTrue(errors.get(0).get("message").asText().startsWith("row 2: "), refused.text());
-        assertEquals(3, errors.get(1).get("row").asInt());
+        assertEquals(1, errors.get(0).get("row").asInt(), "the second line's row, counted from 0");
+        assertEquals(
+                "'variance' must be a finite decimal number, got 'high'",
+                errors.get(0).get("message").asText());
+        assertEquals(2, errors.get(1).get("row").asInt());
         assertTrue(
                 errors.get(1).get("message").asText().startsWith("line 3 is not a JSON object but an array"),
                 refused.text());

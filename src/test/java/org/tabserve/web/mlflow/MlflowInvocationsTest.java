@@ -9,9 +9,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.Float8Vector;
+import org.apache.arrow.vector.VectorSchemaRoot;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.tabserve.rows.arrow.ArrowStreams;
 import org.tabserve.testing.BankNotes;
 import org.tabserve.testing.Http;
 
@@ -59,8 +65,11 @@ class MlflowInvocationsTest {
 
     /** @param ignored the columns the answer's warnings must name, once each: the model does not take them */
     private static List<String> invocations(String contentType, String body, List<String> ignored) {
-        JsonNode answer = http.post("/invocations", contentType, body.getBytes(StandardCharsets.UTF_8))
-                .json();
+        return invocations(contentType, body.getBytes(StandardCharsets.UTF_8), ignored);
+    }
+
+    private static List<String> invocations(String contentType, byte[] body, List<String> ignored) {
+        JsonNode answer = http.post("/invocations", contentType, body).json();
         List<String> warned = new ArrayList<>();
         answer.path("warnings").forEach(w -> warned.add(w.path("feature").asText()));
         assertEquals(ignored, warned, answer::toString);
@@ -137,6 +146,35 @@ class MlflowInvocationsTest {
         }
         assertEquals(expected, invocations("text/csv", csv.toString()));
         assertEquals(expected, invocations("text/csv; charset=utf-8", csv.toString()));
+    }
+
+    /**
+     * Issue 66: routes.md lists Arrow's file format for {@code /invocations} as {@code /predict_file} takes it, but the
+     * route answered it 415. The notes as float64 columns, an Arrow IPC file and an Arrow IPC stream of the same rows.
+     */
+    @Test
+    void anArrowFileBodyGetsTheLabelsOfApiPredictAsAnArrowStreamDoes() throws Exception {
+        byte[] file;
+        byte[] stream;
+        try (BufferAllocator allocator = new RootAllocator()) {
+            List<Float8Vector> columns = new ArrayList<>();
+            for (String name : BankNotes.FEATURES) {
+                Float8Vector column = new Float8Vector(name, allocator);
+                column.allocateNew(notes.size());
+                for (int r = 0; r < notes.size(); r++) {
+                    column.set(r, notes.get(r).value(name));
+                }
+                column.setValueCount(notes.size());
+                columns.add(column);
+            }
+            try (VectorSchemaRoot root = new VectorSchemaRoot(new ArrayList<FieldVector>(columns))) {
+                root.setRowCount(notes.size());
+                file = ArrowStreams.file(root);
+                stream = ArrowStreams.write(root, List.of());
+            }
+        }
+        assertEquals(expected, invocations("application/vnd.apache.arrow.stream", stream, List.of()));
+        assertEquals(expected, invocations("application/vnd.apache.arrow.file", file, List.of()));
     }
 
     @Test

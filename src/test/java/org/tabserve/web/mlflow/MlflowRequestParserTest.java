@@ -250,9 +250,9 @@ class MlflowRequestParserTest {
         assertEquals(
                 List.of(
                         new FieldProblem("a", "'a' must be a number, got a string", 0),
-                        new FieldProblem("b", "'b' must be a number, got null", 0),
+                        new FieldProblem("b", "missing value for 'b'", 0),
                         new FieldProblem("a", "'a' must be a number, got a boolean", 1),
-                        new FieldProblem("b", "'b' is out of range: 1e400", 1)),
+                        new FieldProblem("b", "'b' is 1e400; a finite number is required", 1)),
                 problem.errors().subList(0, 4),
                 "in the order sent");
         assertTrue(problem.errors().get(4).message().contains("float range"), said(problem));
@@ -263,7 +263,10 @@ class MlflowRequestParserTest {
     void csvValuesThatAreNotNumbersAreListedAsTheUploadListsThem() {
         HttpProblem problem = Problems.thrownBy(() -> csv("a,b\n1,x\n"));
         assertEquals("b", problem.errors().get(0).field());
-        assertTrue(problem.errors().get(0).message().startsWith("row 1: "), said(problem));
+        assertEquals(0, problem.errors().get(0).row(), "the first data row, counted from 0 as JSON's rows are");
+        assertEquals(
+                "'b' must be a finite decimal number, got 'x'",
+                problem.errors().get(0).message());
         HttpProblem unnamed = Problems.thrownBy(() -> csv("a,,b\n1,2,3\n"));
         assertTrue(unnamed.detail().contains("column 2 of the CSV header has no name"), unnamed.detail());
     }
