@@ -23,8 +23,9 @@ import org.tabserve.model.onnx.plain.Unsupported;
  * A model's batches run by its graph compiled to plain Java ({@link PlainGraph}) instead of an ONNX Runtime call: the
  * batch's typed columns become the graph's inputs as they are, and its values are decoded by the model's own decoder
  * (in {@code model.onnx}, as ONNX Runtime's are). Batches of every size, so that a row's answer has the same bits alone,
- * in any batch and on any route (issue 66): the plain graph computes each row alone, in one order, whatever the
- * batch, where ONNX Runtime's answers differ from it in their last bits. One ONNX Runtime call costs about 4 µs of CPU
+ * in any batch and on any route (issue 66): the plain graph does a row's arithmetic the same way whatever the batch
+ * (checked at load, {@link PlainCheck}), and ONNX Runtime's answers differ from it in their last bits, so one engine
+ * answers every batch of a model. One ONNX Runtime call costs about 4 µs of CPU
  * (bench/RESULTS.md, issue 38), more than a small model's arithmetic; in large batches a bare linear model costs about
  * 25 ns a row more here, a pipeline with a one-hot encoder or an imputer less (bench/RESULTS.md, issue 66). A batch's
  * rows are given to a plain graph one way, for the engine and for the check of a linear model's rows that runs before
