@@ -88,8 +88,8 @@ class HostilePlainEngineIT {
     }
 
     /**
-     * The model runs in plain Java; the zero row alone and first in batches of 2 and 16 (plain Java) gets the answer
-     * it gets in 17 rows (ONNX Runtime): scikit-learn's.
+     * The model runs in plain Java; the zero row alone and first in batches of 2 and 16 gets the answer it gets in 17
+     * rows: scikit-learn's.
      */
     static void assertZeroRowAnsweredAsOnOnnxRuntime(RunningServer server) {
         Http http = new Http(server);

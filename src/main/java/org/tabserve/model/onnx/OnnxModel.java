@@ -57,7 +57,7 @@ final class OnnxModel implements CheckedModel {
     private final OutputDecoder decoder;
     /** The exact explainer from the estimator's attributes, or null; set once, just after the warm-up. */
     private volatile AttributeExplainer structural;
-    /** Small batches' engine (every batch's where ONNX Runtime is known wrong), set once while loading; or null. */
+    /** The engine of every batch when the plain graph runs it, set once while loading; or null: ONNX Runtime. */
     private volatile PlainEngine plain;
 
     private volatile Engine engine = Engine.onnxRuntime("every answer comes from ONNX Runtime");
@@ -110,7 +110,7 @@ final class OnnxModel implements CheckedModel {
     }
 
     /**
-     * From now on small batches run in plain Java, as {@link OnnxModelLoader} decided before the model is shared: once
+     * From now on every batch runs in plain Java, as {@link OnnxModelLoader} decided before the model is shared: once
      * the plain graph gave ONNX Runtime's answers (or, with {@code plain} null, not).
      */
     @Override
@@ -253,34 +253,44 @@ final class OnnxModel implements CheckedModel {
         }
     }
 
-    /** @param small the plain engine for small batches, or null for ONNX Runtime alone */
-    private List<Prediction> answers(Batch batch, PlainEngine small) {
+    /** @param plain the plain engine for every batch, or null for ONNX Runtime alone */
+    private List<Prediction> answers(Batch batch, PlainEngine plain) {
         int chunk = signature.fixedBatch() > 0 ? signature.fixedBatch() : batch.size();
         List<List<Prediction>> parts = new ArrayList<>();
         for (int from = 0; from < batch.size(); from += chunk) {
             int count = Math.min(chunk, batch.size() - from);
-            parts.add(run(batch, from, count, signature.fixedBatch(), small));
+            parts.add(
+                    plain != null // never a fixed batch: PlainEngine.compile refuses one
+                            ? runPlain(plain, batch, from, count)
+                            : run(batch, from, count, signature.fixedBatch()));
         }
         return PredictionColumns.joined(parts); // still columns, for the batch routes' writers
     }
 
-    private List<Prediction> run(Batch batch, int from, int count, int padTo, PlainEngine small) {
-        if (small != null && padTo <= 1 && count <= small.maxRows()) {
-            try {
-                List<Prediction> answers = predictPlain(small, batch, from, count);
-                if (!answers.contains(null)) {
-                    return answers;
-                }
-                // A row with no finite answer is refused, with its batch, only if ONNX Runtime finds none either:
-                // the load check tried the edges (zero, huge, tiny values), this keeps it so on any other row.
-            } catch (RuntimeException e) {
-                // Checked at load on hundreds of rows, so never expected: ONNX Runtime answers instead of a 500.
-                LOG.log(
-                        System.Logger.Level.WARNING,
-                        "the plain graph of " + source + " failed; ONNX Runtime answers",
-                        e);
-            }
+    /**
+     * Rows {@code [from, from + count)} in plain Java, each with the same bits as alone. A row it answers with no
+     * finite value is ONNX Runtime's (refused only if ONNX Runtime finds none either); the others keep plain Java's.
+     */
+    private List<Prediction> runPlain(PlainEngine plain, Batch batch, int from, int count) {
+        List<Prediction> answers;
+        try {
+            answers = predictPlain(plain, batch, from, count);
+        } catch (RuntimeException e) { // checked at load on hundreds of rows, so never expected: no 500
+            LOG.log(System.Logger.Level.WARNING, "the plain graph of " + source + " failed; ONNX Runtime answers", e);
+            return run(batch, from, count, 0);
         }
+        if (!answers.contains(null)) {
+            return answers;
+        }
+        List<Prediction> onnxRuntime = run(batch, from, count, 0);
+        List<Prediction> merged = new ArrayList<>(answers);
+        for (int r = 0; r < count; r++) {
+            merged.set(r, answers.get(r) != null ? answers.get(r) : onnxRuntime.get(r));
+        }
+        return merged;
+    }
+
+    private List<Prediction> run(Batch batch, int from, int count, int padTo) {
         // One row writes into pinned outputs, read before they go back to the pool; the Result holds them but
         // does not close them. Closing the bound inputs frees only what this call made: shared text tensors stay.
         Map<String, OnnxTensor> into = null;

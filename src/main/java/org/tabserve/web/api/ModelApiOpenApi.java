@@ -191,7 +191,7 @@ public final class ModelApiOpenApi implements OpenApiPart {
                                         new StringSchema()
                                                 ._enum(List.of(Engine.ONNX_RUNTIME, Engine.PLAIN_JAVA))
                                                 .description(
-                                                        "plain Java: single rows and small batches from the graph evaluated"
+                                                        "plain Java: batches of every size from the graph evaluated"
                                                                 + " in Java, checked against ONNX Runtime when the model loaded"))
                                 .addProperty("note", new StringSchema())
                                 .required(List.of("name", "note")))

@@ -9,7 +9,7 @@ import org.tabserve.model.Prediction;
 
 /**
  * A model whose engine {@link PlainCheck} decides while it loads: it answers by ONNX Runtime alone, or by a plain
- * engine it is given, and is then told which engine answers its small batches.
+ * engine it is given, and is then told which engine answers its batches.
  */
 public interface CheckedModel extends Model {
 
@@ -23,7 +23,7 @@ public interface CheckedModel extends Model {
     List<Prediction> predictPlain(PlainEngine engine, Batch batch, int from, int count);
 
     /**
-     * From now on small batches run on {@code plain} (none: null), with {@code engine} saying which engine answers and
+     * From now on every batch runs on {@code plain} (none: null), with {@code engine} saying which engine answers and
      * why.
      */
     void use(PlainEngine plain, Engine engine);

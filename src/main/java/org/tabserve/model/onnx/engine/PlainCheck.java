@@ -3,6 +3,7 @@ package org.tabserve.model.onnx.engine;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.SplittableRandom;
 import org.tabserve.model.Batch;
 import org.tabserve.model.Engine;
@@ -16,16 +17,16 @@ import org.tabserve.model.onnx.graph.OnnxGraph;
 import org.tabserve.model.onnx.plain.Unsupported;
 
 /**
- * Decides, while a model loads, whether its small batches run in plain Java: only when its graph compiles to plain
- * Java ({@link PlainEngine}) and then gives ONNX Runtime's answers ({@link OrtAgreement}) on every row it is tried on
- * (the card's background and example rows and {@value #GENERATED} rows drawn within the card's ranges and categories,
- * an eighth of the values missing where a feature may be, then the {@link EdgeRows}: zeros, overflowing squares,
- * denormals), in batches of one and of {@link PlainEngine#MAX_ROWS}, and all at once when the graph runs batches of
- * every size ({@link PlainEngine#takesEveryBatch}); a row neither answers finitely agrees, and a row the model refuses
- * of any caller (its cells, or its whole row: {@link PlainEngine#rowCheck}) is not tried. Any other answer keeps the
- * model on ONNX Runtime, and says why. Where ONNX Runtime is known to be wrong ({@link OrtKnownErrors}), the plain engine is checked with that error
- * made on purpose, and then answers every batch, with the error named on the engine's note. The setting
- * {@link Engine#SETTING} = {@code onnxruntime} keeps every model on ONNX Runtime.
+ * Decides, while a model loads, whether its batches run in plain Java: only when its graph compiles to plain Java
+ * ({@link PlainEngine}) and then gives ONNX Runtime's answers ({@link OrtAgreement}) on every row it is tried on (the
+ * card's background and example rows and {@value #GENERATED} rows drawn within the card's ranges and categories, an
+ * eighth of the values missing where a feature may be, then the {@link EdgeRows}: zeros, overflowing squares,
+ * denormals), in batches of {@link #SIZES one, of 17 and all at once}, each row with the same bits in each (the engine
+ * answers batches of every size, so that a row's answer never depends on its batch); a row neither answers finitely
+ * agrees, and a row the model refuses of any caller (its cells, or its whole row: {@link PlainEngine#rowCheck}) is not
+ * tried. Any other answer keeps the model on ONNX Runtime, and says why. Where ONNX Runtime is known to be wrong
+ * ({@link OrtKnownErrors}), the plain engine is checked with that error made on purpose, and the error is named on the
+ * engine's note. The setting {@link Engine#SETTING} = {@code onnxruntime} keeps every model on ONNX Runtime.
  */
 public final class PlainCheck {
 
@@ -33,6 +34,12 @@ public final class PlainCheck {
 
     /** Rows drawn for the check beside the card's own. */
     static final int GENERATED = 256;
+
+    /**
+     * The batch sizes the plain graph is tried in: one row, 17 (past the 16 rows under which some operators take a
+     * scalar path, {@code SvmKernels.LAID_OUT}), and every row at once (0).
+     */
+    private static final int[] SIZES = {1, 17, 0};
 
     private PlainCheck() {}
 
@@ -73,40 +80,23 @@ public final class PlainCheck {
             model.use(
                     null,
                     Engine.onnxRuntime(
-                            "its graph in plain Java answered otherwise than ONNX Runtime (" + mismatch + ")" + wrong));
-            return;
-        }
-        if (!errors.none()) {
-            model.use(
-                    plain.everyBatch(),
-                    new Engine(
-                            Engine.PLAIN_JAVA,
-                            "every batch is computed in plain Java (" + plain.nodes() + " nodes), not in ONNX Runtime,"
-                                    + " which is wrong on this graph: " + errors.words() + ". Plain Java computes the"
-                                    + " operator as ONNX defines it, and gave ONNX Runtime's answers on the "
-                                    + rows.size() + " rows it was checked on once made to leave that out too"));
-            return;
-        }
-        if (plain.takesEveryBatch()) {
-            model.use(
-                    plain,
-                    new Engine(
-                            Engine.PLAIN_JAVA,
-                            "single rows and batches of every size are computed in plain Java (" + plain.nodes()
-                                    + " nodes), which costs less a row than ONNX Runtime for its operators, in large"
-                                    + " batches too, and gave ONNX Runtime's answers on the " + rows.size()
-                                    + " rows it was checked on"));
+                            "its graph in plain Java answered otherwise than ONNX Runtime, or a row otherwise alone"
+                                    + " than in a batch (" + mismatch + ")" + wrong));
             return;
         }
         model.use(
                 plain,
                 new Engine(
                         Engine.PLAIN_JAVA,
-                        "single rows and batches of up to " + PlainEngine.MAX_ROWS
-                                + " rows are computed in plain Java (" + plain.nodes()
-                                + " nodes), which gave ONNX Runtime's answers"
-                                + " on the " + rows.size()
-                                + " rows it was checked on; larger batches run in ONNX Runtime"));
+                        errors.none()
+                                ? "single rows and batches of every size are computed in plain Java (" + plain.nodes()
+                                        + " nodes), so that a row's answer has the same bits in any batch, and gave"
+                                        + " ONNX Runtime's answers on the " + rows.size() + " rows it was checked on"
+                                : "every batch is computed in plain Java (" + plain.nodes() + " nodes), not in ONNX"
+                                        + " Runtime, which is wrong on this graph: " + errors.words() + ". Plain Java"
+                                        + " computes the operator as ONNX defines it, and gave ONNX Runtime's answers"
+                                        + " on the " + rows.size() + " rows it was checked on once made to leave that"
+                                        + " out too"));
     }
 
     /** {@value Engine#SETTING}: the system property, else the environment variable, else {@code auto}. */
@@ -184,7 +174,10 @@ public final class PlainCheck {
         };
     }
 
-    /** @return the first difference between the plain graph's answers and ONNX Runtime's, or null when none */
+    /**
+     * @return the first difference between the plain graph's answers and ONNX Runtime's, or between its answers to a
+     *     row alone and in a batch (which must have the same bits), or null when none
+     */
     private static String mismatch(
             CheckedModel model, PlainEngine plain, ModelSignature signature, List<Object[]> rows) {
         if (rows.isEmpty()) {
@@ -192,12 +185,11 @@ public final class PlainCheck {
         }
         Batch batch = Batch.of(signature, rows);
         List<Prediction> reference = model.predictOnnxRuntime(batch);
-        int[] sizes = plain.takesEveryBatch()
-                ? new int[] {1, PlainEngine.MAX_ROWS, batch.size()}
-                : new int[] {1, PlainEngine.MAX_ROWS};
-        for (int size : sizes) {
-            for (int from = 0; from < batch.size(); from += size) {
-                int count = Math.min(size, batch.size() - from);
+        List<Prediction> alone = new ArrayList<>();
+        for (int size : SIZES) {
+            int step = size == 0 ? batch.size() : size;
+            for (int from = 0; from < batch.size(); from += step) {
+                int count = Math.min(step, batch.size() - from);
                 List<Prediction> answers;
                 try {
                     answers = model.predictPlain(plain, batch, from, count);
@@ -208,6 +200,12 @@ public final class PlainCheck {
                     String difference = OrtAgreement.difference(reference.get(from + r), answers.get(r));
                     if (difference != null) {
                         return "row " + (from + r) + ": " + difference;
+                    }
+                    if (size == 1) {
+                        alone.add(answers.get(r));
+                    } else if (!Objects.equals(alone.get(from + r), answers.get(r))) {
+                        return "row " + (from + r) + " in plain Java alone " + alone.get(from + r) + ", in a batch"
+                                + " of " + count + " rows " + answers.get(r);
                     }
                 }
             }

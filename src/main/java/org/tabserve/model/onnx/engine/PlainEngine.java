@@ -20,36 +20,27 @@ import org.tabserve.model.onnx.plain.PlainTensor;
 import org.tabserve.model.onnx.plain.Unsupported;
 
 /**
- * A model's small batches run by its graph compiled to plain Java ({@link PlainGraph}) instead of an ONNX Runtime
- * call: the batch's typed columns become the graph's inputs as they are, and its values are decoded by the model's own
- * decoder (in {@code model.onnx}, as ONNX Runtime's are). One ONNX Runtime call costs about 4 µs of CPU from one
- * thread and 6.5–8.6 µs from 16 at once (bench/RESULTS.md, issue 38), more than a small model's arithmetic. Per row in
- * large batches ONNX Runtime is cheaper for some operators and dearer for others: a graph whose operators all cost
- * less in plain Java ({@link PlainGraph#cheaperInLargeBatches}: the tree ensembles and the SVM, measured) runs batches
- * of every size here; any other keeps batches of more than {@value #MAX_ROWS} rows on ONNX Runtime, except where ONNX
- * Runtime is known to be wrong ({@link OrtKnownErrors}: {@link #everyBatch}). The choice follows from the graph alone,
- * never from a timing, so a model's answers never depend on the machine's load. A batch's rows are given to a plain
- * graph one way, for the engine and for the check of a linear model's rows that runs before any engine ({@link
- * #rowCheck}).
+ * A model's batches run by its graph compiled to plain Java ({@link PlainGraph}) instead of an ONNX Runtime call: the
+ * batch's typed columns become the graph's inputs as they are, and its values are decoded by the model's own decoder
+ * (in {@code model.onnx}, as ONNX Runtime's are). Batches of every size, so that a row's answer has the same bits alone,
+ * in any batch and on any route (issue 66): the plain graph does a row's arithmetic the same way whatever the batch
+ * (checked at load, {@link PlainCheck}), and ONNX Runtime's answers differ from it in their last bits, so one engine
+ * answers every batch of a model. One ONNX Runtime call costs about 4 µs of CPU
+ * (bench/RESULTS.md, issue 38), more than a small model's arithmetic; in large batches a bare linear model costs about
+ * 25 ns a row more here, a pipeline with a one-hot encoder or an imputer less (bench/RESULTS.md, issue 66). A batch's
+ * rows are given to a plain graph one way, for the engine and for the check of a linear model's rows that runs before
+ * any engine ({@link #rowCheck}).
  */
 public final class PlainEngine {
 
     private static final System.Logger LOG = System.getLogger(PlainEngine.class.getName());
 
-    /**
-     * The most rows a plain run takes for a graph not {@link PlainGraph#cheaperInLargeBatches cheaper in large
-     * batches}; larger batches go to ONNX Runtime, whose per-row cost is lower there.
-     */
-    public static final int MAX_ROWS = 16;
-
     private final PlainGraph graph;
     private final ModelSignature signature;
-    private final int maxRows;
 
-    private PlainEngine(PlainGraph graph, ModelSignature signature, int maxRows) {
+    private PlainEngine(PlainGraph graph, ModelSignature signature) {
         this.graph = graph;
         this.signature = signature;
-        this.maxRows = maxRows;
     }
 
     /**
@@ -64,8 +55,7 @@ public final class PlainEngine {
                     + " runs padded");
         }
         takes(signature.inputs());
-        PlainGraph plain = PlainGraph.compile(graph, outputs);
-        return new PlainEngine(plain, signature, plain.cheaperInLargeBatches() ? Integer.MAX_VALUE : MAX_ROWS);
+        return new PlainEngine(PlainGraph.compile(graph, outputs), signature);
     }
 
     /**
@@ -108,11 +98,6 @@ public final class PlainEngine {
                 throw new Unsupported("input '" + input.name() + "' of type " + input.type());
             }
         }
-    }
-
-    /** @return the same engine for batches of every size: for a graph on which ONNX Runtime is known to be wrong */
-    PlainEngine everyBatch() {
-        return new PlainEngine(graph, signature, Integer.MAX_VALUE);
     }
 
     /**
@@ -317,16 +302,6 @@ public final class PlainEngine {
         Object part = Array.newInstance(data.getClass().getComponentType(), hi - lo);
         System.arraycopy(data, lo, part, 0, hi - lo);
         return part;
-    }
-
-    /** @return the most rows a batch it runs may have: {@link #MAX_ROWS}, or every batch */
-    public int maxRows() {
-        return maxRows;
-    }
-
-    /** @return whether it runs batches of every size: its graph is cheaper in large batches, or {@link #everyBatch} */
-    boolean takesEveryBatch() {
-        return maxRows == Integer.MAX_VALUE;
     }
 
     /** @return how many nodes a run computes */

@@ -39,10 +39,7 @@ public final class PlainGraph {
      */
     private record Step(PlainOp op, String[] reads, int[] from, int[] to, boolean copies) {}
 
-    /**
-     * The operators that copy values, a row costing about the same in either engine: they neither make nor spoil a
-     * graph's case for large batches ({@link #cheaperInLargeBatches}).
-     */
+    /** The operators that copy values: an output's bound is its inputs' largest ({@link #bounds}). */
     private static final Set<String> COPIES =
             Set.of("Identity", "Gather", "Concat", "Reshape", "Cast", "ArrayFeatureExtractor");
 
@@ -54,21 +51,12 @@ public final class PlainGraph {
     /** The values a run holds: the graph's inputs first, in order, then each name a node writes. */
     private final int slots;
 
-    private final boolean cheaperInLargeBatches;
-
-    private PlainGraph(
-            List<String> inputs,
-            Step[] steps,
-            List<String> outputs,
-            int[] outputSlots,
-            int slots,
-            boolean cheaperInLargeBatches) {
+    private PlainGraph(List<String> inputs, Step[] steps, List<String> outputs, int[] outputSlots, int slots) {
         this.inputs = inputs;
         this.steps = steps;
         this.outputs = outputs;
         this.outputSlots = outputSlots;
         this.slots = slots;
-        this.cheaperInLargeBatches = cheaperInLargeBatches;
     }
 
     /**
@@ -86,8 +74,6 @@ public final class PlainGraph {
             node.outputs().forEach(name -> slot.putIfAbsent(name, slot.size()));
         }
         List<Step> steps = new ArrayList<>();
-        boolean cheaper = false;
-        boolean dearer = false;
         for (OnnxNode node : run) {
             List<String> reads = new ArrayList<>();
             for (String in : node.inputs()) {
@@ -101,22 +87,11 @@ public final class PlainGraph {
             }
             int[] to = node.outputs().stream().mapToInt(slot::get).toArray();
             PlainOp op = operator(node, graph);
-            boolean copies = COPIES.contains(node.opType());
-            if (!copies) {
-                cheaper |= op.cheaperInLargeBatches();
-                dearer |= !op.cheaperInLargeBatches();
-            }
-            steps.add(new Step(op, reads.toArray(String[]::new), from, to, copies));
+            steps.add(new Step(op, reads.toArray(String[]::new), from, to, COPIES.contains(node.opType())));
         }
         int[] outputSlots =
                 outputs.stream().mapToInt(name -> slot.getOrDefault(name, -1)).toArray();
-        return new PlainGraph(
-                inputNames,
-                steps.toArray(Step[]::new),
-                List.copyOf(outputs),
-                outputSlots,
-                slot.size(),
-                cheaper && !dearer);
+        return new PlainGraph(inputNames, steps.toArray(Step[]::new), List.copyOf(outputs), outputSlots, slot.size());
     }
 
     /**
@@ -300,13 +275,5 @@ public final class PlainGraph {
     /** @return how many nodes a run computes */
     public int nodes() {
         return steps.length;
-    }
-
-    /**
-     * @return whether a row of a large batch costs less in this graph than in ONNX Runtime: every operator that is not
-     *     a copy says so ({@link PlainOp#cheaperInLargeBatches}), and there is one
-     */
-    public boolean cheaperInLargeBatches() {
-        return cheaperInLargeBatches;
     }
 }

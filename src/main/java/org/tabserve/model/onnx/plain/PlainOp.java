@@ -14,16 +14,6 @@ interface PlainOp {
     PlainTensor[] apply(PlainTensor[] inputs);
 
     /**
-     * Whether a row of a large batch costs less here than in ONNX Runtime, as measured with JMH on one thread
-     * ({@code PlainOrOrtBenchmark}; bench/RESULTS.notes.md, "Plain Java for large batches"): a fixed property of the
-     * operator, never timed at load, so that which engine answers a batch never depends on the machine's load.
-     * No by default (an operator not measured); the copying operators are neither ({@link PlainGraph}).
-     */
-    default boolean cheaperInLargeBatches() {
-        return false;
-    }
-
-    /**
      * The largest magnitude an element of the node's outputs can have when each input's elements are at most
      * {@code inputs[i]} in magnitude (a NaN aside, which stays NaN or is replaced), computed exactly, before float's
      * rounding ({@link PlainGraph#bounds} widens it by that): what lets a row's size be checked on the model's inputs
