@@ -125,6 +125,15 @@ public final class H2cWire implements AutoCloseable {
                         java.util.Arrays.copyOfRange(bytes, at, to));
             }
         }
+        data(stream, data, end);
+        return stream;
+    }
+
+    /**
+     * Sends {@code data} on a stream left open, as the server's window allows; the stream ends with it when {@code end}
+     * and {@code data} is not empty ({@link #endStream} ends it with nothing more).
+     */
+    public void data(int stream, byte[] data, boolean end) throws IOException, InterruptedException {
         for (int at = 0; at < data.length; at += MAX_FRAME) {
             int to = Math.min(data.length, at + MAX_FRAME);
             synchronized (this) {
@@ -143,7 +152,11 @@ public final class H2cWire implements AutoCloseable {
                         java.util.Arrays.copyOfRange(data, at, to));
             }
         }
-        return stream;
+    }
+
+    /** Ends a stream that {@link #post} left open: an empty DATA frame with END_STREAM. */
+    public synchronized void endStream(int stream) throws IOException {
+        frame(DATA, END_STREAM, stream, new byte[0]);
     }
 
     /** The stream's answer once it ends (by the server's END_STREAM, a reset, or the connection's end). */

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
  * it scored several of the table's partitions; and a sample of the answers equals the server's {@code /api/predict}
  * for the same rows, to every digit. The test runs the page's commands with {@code --master} on a free port
  * ({@code SPARK_MASTER_PORT}) and its paths under target/, after the root build did what the page's first line does
- * (its maven-invoker-plugin installs the root build, then packages and verifies spark/):
+ * (its maven-invoker-plugin packages and verifies spark/ on the root's target/tabserve-core.jar, installing nothing):
  *
  * <pre>
  * mvn -B install -DskipTests

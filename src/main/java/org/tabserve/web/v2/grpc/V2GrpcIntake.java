@@ -186,8 +186,13 @@ final class V2GrpcIntake {
         private final Message prototype;
         private final MemoryBudget.Reservation held;
         private final String rpc;
-        /** Set once a message is refused: the call is closed, and its RPC hears nothing more. */
-        private boolean refused;
+        /**
+         * Set once a message is refused: its RPC hears nothing more, and the call is closed with it once the request
+         * has all arrived ({@link #onHalfClose}). Closed before, while its end is still on the way, the container would
+         * reset the stream to stop the rest, and a reset that overtakes the answer reaches the client as CANCELLED
+         * without the words (as the body filter's refusals, {@link V2GrpcBodyFilter}).
+         */
+        private Status refused;
 
         Intake(
                 ServerCall<Arrived, A> call,
@@ -206,7 +211,7 @@ final class V2GrpcIntake {
 
         @Override
         public void onMessage(Arrived message) {
-            if (refused) {
+            if (refused != null) {
                 return;
             }
             Q request;
@@ -225,21 +230,24 @@ final class V2GrpcIntake {
         }
 
         private void refuse(Status status) {
-            refused = true;
+            refused = status;
             held.releaseAll();
-            call.close(status, new Metadata());
+            // Whatever else the client sends is read and dropped, so that the request's end is reached.
+            call.request(Integer.MAX_VALUE);
         }
 
         @Override
         public void onHalfClose() {
-            if (!refused) {
+            if (refused != null) {
+                call.close(refused, new Metadata());
+            } else {
                 context.run(listener::onHalfClose);
             }
         }
 
         @Override
         public void onReady() {
-            if (!refused) {
+            if (refused == null) {
                 context.run(listener::onReady);
             }
         }
@@ -247,7 +255,7 @@ final class V2GrpcIntake {
         @Override
         public void onCancel() {
             try {
-                if (!refused) {
+                if (refused == null) {
                     context.run(listener::onCancel);
                 }
             } finally {
@@ -258,7 +266,7 @@ final class V2GrpcIntake {
         @Override
         public void onComplete() {
             try {
-                if (!refused) {
+                if (refused == null) {
                     context.run(listener::onComplete);
                 }
             } finally {
