@@ -32,7 +32,8 @@ import org.tabserve.web.http.SharedAnswer;
 /**
  * The index of the served models: {@code GET /api/models} in JSON, and for {@code /models}, the page that lists them,
  * its entries ({@link #entries}): every version the repository knows, with its state, task, inputs, links, last load
- * and its model's requests of the last minutes.
+ * and its model's requests of the last minutes; and the model directory's entries that are not served, with why and
+ * the fix ({@code skipped}, {@code skipped_total}).
  */
 public final class ModelIndexHandler {
 
@@ -185,7 +186,13 @@ public final class ModelIndexHandler {
     public void list(ResolvedModel model, HttpServletRequest request, HttpServletResponse response) throws IOException {
         answer.write(
                 buildBytes(repository),
-                out -> Json.MAPPER.writeValue(out, Map.of("models", entries(repository, metrics, monitors))),
+                out -> {
+                    Map<String, Object> index = new java.util.LinkedHashMap<>();
+                    index.put("models", entries(repository, metrics, monitors));
+                    index.put("skipped", repository.skipped());
+                    index.put("skipped_total", repository.skippedCount());
+                    Json.MAPPER.writeValue(out, index);
+                },
                 json -> {
                     response.setContentType(Json.MEDIA_TYPE);
                     response.setHeader("Cache-Control", "no-store");

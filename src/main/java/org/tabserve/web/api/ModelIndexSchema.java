@@ -110,7 +110,30 @@ final class ModelIndexSchema {
                                         .addProperty("last_hour", lastHour())
                                         .required(List.of("name", "version", "state", "last_hour"))
                                         .description("with, once loaded, its live performance (FeedbackOpenApi)")))
+                .addProperty("skipped", skipped())
+                .addProperty(
+                        "skipped_total",
+                        new IntegerSchema()
+                                .description("how many entries the model directory's last scan skipped, those past"
+                                        + " the list's first " + org.tabserve.repository.ModelRepository.SKIPPED_KEPT
+                                        + " too"))
                 .addRequiredItem("models");
+    }
+
+    /** The model directory's entries not served ({@link org.tabserve.repository.SkippedEntry}). */
+    private static Schema<?> skipped() {
+        return new ArraySchema()
+                .maxItems(org.tabserve.repository.ModelRepository.SKIPPED_KEPT)
+                .description("the entries of the model directory (--models) that look meant as models but are not"
+                        + " served, by path: a folder of loose .onnx files, a file or folder whose name is no model's,"
+                        + " a version directory without its model.onnx; empty without --models")
+                .items(new ObjectSchema()
+                        .addProperty(
+                                "path",
+                                new StringSchema().description("relative to the model directory; a folder's ends in /"))
+                        .addProperty("reason", new StringSchema().description("why it is not served"))
+                        .addProperty("fix", new StringSchema().description("what would serve it"))
+                        .required(List.of("path", "reason", "fix")));
     }
 
     /** The last hour by minute ({@link ModelIndexHandler.LastHour}), what the models page draws as sparklines. */
