@@ -196,7 +196,7 @@ public final class ModelRepository implements AutoCloseable {
                         RepositoryException.Kind.IO, "the repository is closed; " + name + " was not served");
             }
         }
-        LOG.log(System.Logger.Level.INFO, "Serving {0}", served.key());
+        LOG.log(System.Logger.Level.INFO, LoaderPool.loadedLine(served.key(), model, loadTime));
         listener.loaded(name, served.key().version(), model, loadTime);
         return served.status();
     }
