@@ -64,7 +64,8 @@
     var output = document.getElementById('models-shown');
     var total = output ? output.getAttribute('data-total') : null;
     if (output && total !== null && cards.length === Number(total)) {
-      output.textContent = shown === cards.length ? total + ' versions' : shown + ' of ' + total + ' versions';
+      output.textContent = (shown === cards.length ? total : shown + ' of ' + total)
+        + (Number(total) === 1 ? ' version' : ' versions');
     }
   }
 

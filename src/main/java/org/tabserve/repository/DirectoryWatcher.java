@@ -40,6 +40,10 @@ final class DirectoryWatcher {
     private final Map<String, Map<ModelKey, FileStamp>> unloaded = new HashMap<>();
     /** Skipped paths already logged, so a poll does not repeat them. */
     private final Set<String> reported = new HashSet<>();
+    /** What the last scan skipped, at most {@link ModelRepository#SKIPPED_KEPT} of it, by path; read without the lock. */
+    private volatile List<SkippedEntry> skipped = List.of();
+    /** How many entries the last scan skipped. */
+    private volatile int skippedCount;
 
     private boolean scanFailureLogged;
 
@@ -244,12 +248,30 @@ final class DirectoryWatcher {
         }
     }
 
-    private void report(Map<Path, String> skipped) {
-        skipped.forEach((path, why) -> {
-            if (reported.add(path + ": " + why)) {
-                LOG.log(System.Logger.Level.WARNING, "Model repository: skipping {0}: {1}", path, why);
+    /** @return what the last scan skipped, at most {@link ModelRepository#SKIPPED_KEPT} entries, by path */
+    List<SkippedEntry> skipped() {
+        return skipped;
+    }
+
+    /** @return how many entries the last scan skipped, those past {@link ModelRepository#SKIPPED_KEPT} too */
+    int skippedCount() {
+        return skippedCount;
+    }
+
+    private void report(Map<Path, SkippedEntry> skipped) {
+        skipped.forEach((path, entry) -> {
+            if (reported.add(path + ": " + entry.reason())) {
+                LOG.log(
+                        System.Logger.Level.WARNING,
+                        "Model repository: skipping {0}: {1}; {2}",
+                        path,
+                        entry.reason(),
+                        entry.fix());
             }
         });
+        this.skipped =
+                skipped.values().stream().limit(ModelRepository.SKIPPED_KEPT).toList();
+        this.skippedCount = skipped.size();
     }
 
     private void pollQuietly() {

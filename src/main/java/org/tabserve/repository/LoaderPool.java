@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.tabserve.model.Model;
 import org.tabserve.model.ModelException;
+import org.tabserve.model.Task;
 
 /**
  * The repository's loader threads: {@link RepositoryOptions#loadThreads()} of them, one model's tasks one after
@@ -85,8 +86,23 @@ final class LoaderPool {
             model.close();
             return;
         }
-        LOG.log(System.Logger.Level.INFO, "{0} serves from {1} (loaded in {2} ms)", key, stamp.path(), took.toMillis());
+        LOG.log(System.Logger.Level.INFO, loadedLine(key, model, took));
         repository.listener().loaded(key.name(), key.version(), model, took);
+    }
+
+    /**
+     * The one line a model loaded logs, whichever way it came (a scan, a load call, an install, the one model served):
+     * {@code Loaded titanic v2 (sha256 1a2b3c4d5e6f, 12 inputs, classifier, plain Java) in 84 ms}. Its inputs,
+     * classes and outputs are the loader's debug record and {@code /api/model}'s.
+     */
+    static String loadedLine(ModelKey key, Model model, Duration took) {
+        String sha256 = model.sha256();
+        int inputs = model.signature().featureCount();
+        return "Loaded " + key.name() + " v" + key.version() + " (sha256 "
+                + sha256.substring(0, Math.min(12, sha256.length())) + ", " + inputs
+                + (inputs == 1 ? " input, " : " inputs, ")
+                + (model.signature().task() == Task.REGRESSION ? "regressor" : "classifier") + ", "
+                + model.engine().name() + ") in " + took.toMillis() + " ms";
     }
 
     /** Lets the running loads finish (for at most 30 s) and takes no new ones. */

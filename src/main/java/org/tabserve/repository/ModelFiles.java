@@ -22,7 +22,10 @@ import java.util.TreeMap;
  *   <li>{@code DIR/<name>.onnx}: version 1. A directory of the same name wins over it.</li>
  * </ul>
  * Names starting with a dot are skipped silently, so that a file being copied under a hidden name and then renamed
- * into place (the safe way to add a model) is never seen half-written; other files are skipped with a reason.
+ * into place (the safe way to add a model) is never seen half-written; other entries that look meant as models (a
+ * folder, an {@code .onnx} file, a version directory) are skipped with a reason and a fix ({@link SkippedEntry}),
+ * loose {@code .onnx} files in a folder that serves none of them (several without a {@code model.onnx}, or beside
+ * version directories) among them.
  *
  * <p>It also says where an installed model's file goes ({@link #installTarget}): where the scan serves that name
  * from, so that the next scans and a restart serve the upload, and never outside the directory.
@@ -38,9 +41,9 @@ final class ModelFiles {
      * One scan's result.
      *
      * @param found   every model version found, by key, in name and version order
-     * @param skipped entries that look meant as models but are not used, each with the reason
+     * @param skipped entries that look meant as models but are not used, each with the reason and the fix, by path
      */
-    record Scan(SortedMap<ModelKey, FileStamp> found, Map<Path, String> skipped) {}
+    record Scan(SortedMap<ModelKey, FileStamp> found, Map<Path, SkippedEntry> skipped) {}
 
     /**
      * Where an install of a model writes its file.
@@ -135,7 +138,7 @@ final class ModelFiles {
      */
     static Scan scan(Path directory) throws IOException {
         SortedMap<ModelKey, FileStamp> found = new TreeMap<>();
-        Map<Path, String> skipped = new TreeMap<>();
+        Skips skipped = new Skips(directory);
         List<Path> plainFiles = new ArrayList<>();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory)) {
             for (Path entry : entries) {
@@ -147,7 +150,7 @@ final class ModelFiles {
                     if (ModelKey.isName(fileName)) {
                         scanModelDirectory(entry, fileName, found, skipped);
                     } else {
-                        skipped.put(entry, "not a usable model name (letters, digits, '.', '_', '-')");
+                        skipped.add(entry, "'" + fileName + "' is not a usable model name", NAME_FIX);
                     }
                 } else if (fileName.endsWith(SUFFIX) && Files.isRegularFile(entry)) {
                     plainFiles.add(entry);
@@ -158,46 +161,116 @@ final class ModelFiles {
             String fileName = file.getFileName().toString();
             String name = fileName.substring(0, fileName.length() - SUFFIX.length());
             if (!ModelKey.isName(name)) {
-                skipped.put(file, "'" + name + "' is not a usable model name (letters, digits, '.', '_', '-')");
+                skipped.add(file, "'" + name + "' is not a usable model name", NAME_FIX);
             } else if (found.keySet().stream().anyMatch(key -> key.name().equals(name))) {
-                skipped.put(file, "the directory " + name + "/ holds this model's versions");
+                skipped.add(
+                        file,
+                        "the directory " + name + "/ holds this model's versions",
+                        "remove it, or make it a version there: " + name + "/<version>/" + MODEL_FILE);
             } else {
                 stamp(new ModelKey(name, 1), file, found, skipped);
             }
         }
-        return new Scan(found, skipped);
+        return new Scan(found, skipped.entries());
     }
 
+    /** What fixes a name that is not a model's. */
+    private static final String NAME_FIX = "rename it: a model's name is letters, digits, '.', '_' and '-'";
+
     private static void scanModelDirectory(
-            Path modelDirectory, String name, SortedMap<ModelKey, FileStamp> found, Map<Path, String> skipped) {
+            Path modelDirectory, String name, SortedMap<ModelKey, FileStamp> found, Skips skipped) {
         Listing listing;
         try {
             listing = Listing.of(modelDirectory);
         } catch (IOException e) {
-            skipped.put(modelDirectory, "cannot be read (" + e.getMessage() + ")");
+            skipped.unreadable(modelDirectory, e);
             return;
         }
-        listing.otherDirectories().forEach(d -> skipped.put(d, "not a version directory: " + ModelVersion.RULE));
+        listing.otherDirectories()
+                .forEach(d -> skipped.add(
+                        d,
+                        "not a version directory: " + ModelVersion.RULE,
+                        "name it by its version (" + name + "/1/" + MODEL_FILE + "), or move a model in it to the"
+                                + " top of --models"));
         boolean versioned = false;
         for (Map.Entry<Long, Path> version : listing.versions().entrySet()) {
             Path file = version.getValue().resolve(MODEL_FILE);
             if (Files.isRegularFile(file)) {
                 versioned |= stamp(new ModelKey(name, version.getKey()), file, found, skipped);
             } else {
-                skipped.put(version.getValue(), "no " + MODEL_FILE + " in it (yet)");
+                skipped.add(
+                        version.getValue(),
+                        "no " + MODEL_FILE + " in it (yet)",
+                        "put the version's file in it as " + MODEL_FILE);
             }
         }
-        if (versioned || listing.onnxFiles().isEmpty()) {
+        if (listing.onnxFiles().isEmpty()) {
+            return;
+        }
+        if (versioned) {
+            // Its versions serve the model: a loose file beside them serves nothing, and would otherwise be passed
+            // over without a word.
+            listing.onnxFiles()
+                    .forEach(f -> skipped.add(
+                            f,
+                            name + "/ serves its version directories, so a .onnx file beside them is not served",
+                            looseFix(name)));
             return;
         }
         Optional<Path> only = listing.servedFile();
         if (only.isEmpty()) {
-            skipped.put(
+            skipped.add(
                     modelDirectory,
-                    "holds " + listing.onnxFiles().size() + " .onnx files and no " + MODEL_FILE
-                            + ": put each version in its own numbered directory");
+                    "holds " + listing.onnxFiles().size() + " .onnx files ("
+                            + String.join(
+                                    ", ",
+                                    listing.onnxFiles().stream()
+                                            .map(f -> f.getFileName().toString())
+                                            .sorted()
+                                            .limit(3)
+                                            .toList())
+                            + (listing.onnxFiles().size() > 3 ? ", ..." : "") + ") and no " + MODEL_FILE
+                            + ", so none of them is served",
+                    looseFix(name));
         } else {
             stamp(new ModelKey(name, 1), only.get(), found, skipped);
+        }
+    }
+
+    /** What serves loose {@code .onnx} files found in the folder {@code name}. */
+    private static String looseFix(String name) {
+        return "loose .onnx files belong at the top of --models (each NAME.onnx is served as NAME), or in " + name
+                + "/<version>/" + MODEL_FILE + " as versions of " + name;
+    }
+
+    /**
+     * The entries a scan skips, each with where it is relative to the directory scanned (so that the words carry
+     * none of the server's paths), why, and the fix; by path.
+     */
+    private static final class Skips {
+
+        private final Path root;
+        private final Map<Path, SkippedEntry> entries = new TreeMap<>();
+
+        Skips(Path root) {
+            this.root = root;
+        }
+
+        void add(Path entry, String reason, String fix) {
+            String path = root.relativize(entry).toString().replace(java.io.File.separatorChar, '/');
+            entries.put(entry, new SkippedEntry(Files.isDirectory(entry) ? path + "/" : path, reason, fix));
+        }
+
+        /** {@code entry} could not be read: why in words of its kind, never its message (which holds paths). */
+        void unreadable(Path entry, IOException e) {
+            String why = e instanceof java.nio.file.AccessDeniedException
+                    ? "the server may not read it"
+                    : e instanceof NoSuchFileException ? "it went while it was read" : "reading it failed";
+            add(entry, "cannot be read: " + why, "let the server's user read it, or remove it");
+        }
+
+        Map<Path, SkippedEntry> entries() {
+            return entries;
         }
     }
 
@@ -242,12 +315,12 @@ final class ModelFiles {
         }
     }
 
-    private static boolean stamp(ModelKey key, Path file, Map<ModelKey, FileStamp> found, Map<Path, String> skipped) {
+    private static boolean stamp(ModelKey key, Path file, Map<ModelKey, FileStamp> found, Skips skipped) {
         try {
             found.put(key, FileStamp.of(file));
             return true;
         } catch (IOException e) {
-            skipped.put(file, "cannot be read (" + e.getMessage() + ")"); // removed since listed, or not allowed
+            skipped.unreadable(file, e); // removed since listed, or not allowed
             return false;
         }
     }

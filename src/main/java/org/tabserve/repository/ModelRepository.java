@@ -42,6 +42,9 @@ public final class ModelRepository implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(ModelRepository.class.getName());
 
+    /** The most skipped entries {@link #skipped()} keeps for the index: a directory of many is told in full by the log. */
+    public static final int SKIPPED_KEPT = 100;
+
     private final RepositoryOptions options;
     private final RepositoryListener listener;
     private final LoaderPool loaders;
@@ -193,7 +196,7 @@ public final class ModelRepository implements AutoCloseable {
                         RepositoryException.Kind.IO, "the repository is closed; " + name + " was not served");
             }
         }
-        LOG.log(System.Logger.Level.INFO, "Serving {0}", served.key());
+        LOG.log(System.Logger.Level.INFO, LoaderPool.loadedLine(served.key(), model, loadTime));
         listener.loaded(name, served.key().version(), model, loadTime);
         return served.status();
     }
@@ -227,6 +230,20 @@ public final class ModelRepository implements AutoCloseable {
     /** @return every model version known, with its state (and why, when it is not ready), by name and version */
     public List<ModelStatus> index() {
         return models.statuses();
+    }
+
+    /**
+     * @return the entries of the model directory its last scan skipped though they look meant as models, each with
+     *         why and the fix, by path: at most {@value #SKIPPED_KEPT} ({@link #skippedCount()} says
+     *         how many there were); none without a directory
+     */
+    public List<SkippedEntry> skipped() {
+        return watcher.skipped();
+    }
+
+    /** @return how many entries the model directory's last scan skipped ({@link #skipped()}) */
+    public int skippedCount() {
+        return watcher.skippedCount();
     }
 
     /**

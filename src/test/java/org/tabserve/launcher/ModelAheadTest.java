@@ -58,7 +58,7 @@ class ModelAheadTest {
     @BeforeEach
     void listen() {
         before = LOADER_LOG.getLevel();
-        LOADER_LOG.setLevel(Level.INFO); // the tests' logging.properties log warnings only
+        LOADER_LOG.setLevel(Level.FINE); // the tests' logging.properties log warnings only; a load's record is debug
         LOADER_LOG.addHandler(byThread);
     }
 

@@ -62,19 +62,19 @@ class ModelFilesTest {
 
         assertEquals(List.of(new ModelKey("dup", 1)), List.copyOf(scan.found().keySet()));
         assertTrue(
-                scan.skipped().get(dir.resolve("dup.onnx")).contains("dup/"),
+                scan.skipped().get(dir.resolve("dup.onnx")).reason().contains("dup/"),
                 scan.skipped().toString());
         assertTrue(
-                scan.skipped().get(dir.resolve("bad name.onnx")).contains("model name"),
+                scan.skipped().get(dir.resolve("bad name.onnx")).reason().contains("model name"),
                 scan.skipped().toString());
         assertTrue(
-                scan.skipped().get(dir.resolve("empty/2")).contains("model.onnx"),
+                scan.skipped().get(dir.resolve("empty/2")).reason().contains("model.onnx"),
                 scan.skipped().toString());
         assertTrue(
-                scan.skipped().get(dir.resolve("many")).contains("2 .onnx files"),
+                scan.skipped().get(dir.resolve("many")).reason().contains("2 .onnx files"),
                 scan.skipped().toString());
         assertTrue(
-                scan.skipped().get(dir.resolve("zero/0")).contains("from 1"),
+                scan.skipped().get(dir.resolve("zero/0")).reason().contains("from 1"),
                 scan.skipped().toString());
         assertEquals(5, scan.skipped().size(), scan.skipped().toString());
     }
@@ -92,9 +92,44 @@ class ModelFilesTest {
         for (String spelling : List.of("01", "+1", "\uFF11")) {
             assertTrue(
                     scan.skipped()
-                            .getOrDefault(dir.resolve("m").resolve(spelling), "")
+                            .get(dir.resolve("m").resolve(spelling))
+                            .reason()
                             .contains("no sign or leading" + " zero"),
                     scan.skipped().toString());
         }
+    }
+
+    /**
+     * Issue 66, item 6: loose {@code .onnx} files in a folder that serves none of them (several and no model.onnx, or
+     * beside version directories) are skipped with where they are relative to the directory, why, and the fix in
+     * words; before, the folder beside versions was passed over without a word.
+     */
+    @Test
+    void looseOnnxFilesInAFolderAreSkippedWithTheFixInWords() throws Exception {
+        Files.createDirectories(dir.resolve("extra"));
+        Files.writeString(dir.resolve("extra/xgb-sex.onnx"), "one model");
+        Files.writeString(dir.resolve("extra/gb-sex.onnx"), "another");
+        Files.createDirectories(dir.resolve("banknote/1"));
+        Files.writeString(dir.resolve("banknote/1/model.onnx"), "versioned");
+        Files.writeString(dir.resolve("banknote/old.onnx"), "beside the versions");
+
+        ModelFiles.Scan scan = ModelFiles.scan(dir);
+
+        assertEquals(
+                List.of(new ModelKey("banknote", 1)), List.copyOf(scan.found().keySet()));
+        SkippedEntry extra = scan.skipped().get(dir.resolve("extra"));
+        assertEquals("extra/", extra.path(), "relative to the directory: no server path in the index");
+        assertEquals(
+                "holds 2 .onnx files (gb-sex.onnx, xgb-sex.onnx) and no model.onnx, so none of them is served",
+                extra.reason());
+        assertEquals(
+                "loose .onnx files belong at the top of --models (each NAME.onnx is served as NAME), or in"
+                        + " extra/<version>/model.onnx as versions of extra",
+                extra.fix());
+        SkippedEntry old = scan.skipped().get(dir.resolve("banknote/old.onnx"));
+        assertEquals("banknote/old.onnx", old.path());
+        assertTrue(old.reason().contains("beside them is not served"), old.reason());
+        assertTrue(old.fix().startsWith("loose .onnx files belong at the top of --models"), old.fix());
+        assertEquals(2, scan.skipped().size(), scan.skipped().toString());
     }
 }

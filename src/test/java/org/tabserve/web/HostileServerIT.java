@@ -283,9 +283,9 @@ class HostileServerIT {
                 () -> "v2 load of a file cut short while it loads, answers not 200 or 4xx: " + failed);
 
         // The poller: the file overwritten in place, then truncated while the poller loads it. Its log line
-        // ("loaded in N ms") of a first, undisturbed reload tells when it scans and how long a load takes.
+        // ("... in N ms") of a first, undisturbed reload tells when it scans and how long a load takes.
         rewriteInPlace(file, heavy, heavy.length);
-        long[] loadedAt = awaitReloadLogged("churn version 1 serves from");
+        long[] loadedAt = awaitReloadLogged("Loaded churn v1 ");
         long loadNanos = loadedAt[1];
         long scanAt = loadedAt[0] - loadNanos; // a scan that started that load; the next come a second apart
         for (int round = 0; round < 3; round++) {
@@ -1337,7 +1337,7 @@ class HostileServerIT {
 
     /**
      * Waits for the server to log one more line containing {@code text}, with
-     * "loaded in N ms". @return when the line was seen ({@code System.nanoTime()}) and N in nanoseconds
+     * "in N ms" at its end. @return when the line was seen ({@code System.nanoTime()}) and N in nanoseconds
      */
     private static long[] awaitReloadLogged(String text) throws InterruptedException {
         long before = server.output().stream().filter(l -> l.contains(text)).count();
@@ -1349,7 +1349,7 @@ class HostileServerIT {
             if (lines.size() > before) {
                 long seen = System.nanoTime();
                 java.util.regex.Matcher took =
-                        Pattern.compile("loaded in ([0-9,.]+) ms").matcher(lines.get(lines.size() - 1));
+                        Pattern.compile(" in ([0-9,.]+) ms").matcher(lines.get(lines.size() - 1));
                 long millis = took.find() ? Long.parseLong(took.group(1).replaceAll("[,.]", "")) : 500;
                 return new long[] {seen, millis * 1_000_000L};
             }

@@ -275,8 +275,9 @@ public final class OnnxModelLoader {
             throw unusable(source, e);
         }
         ModelSignature signature = model.signature();
+        // At debug level: what serves it logs the one short line a load is (the inputs are /api/model's too).
         LOG.log(
-                System.Logger.Level.INFO,
+                System.Logger.Level.DEBUG,
                 "Loaded model {0} from {1} (sha256 {2}): {3}, inputs {4}, classes {5}," + " output {6}{7}",
                 model.card().name(),
                 source,

@@ -193,7 +193,7 @@ final class SignatureReader {
             };
         }
         if (facts.task() == GraphFacts.Task.REGRESSION) {
-            LOG.log(System.Logger.Level.INFO, "{0}: read as a regressor (its graph has a regressor op)", source);
+            LOG.log(System.Logger.Level.DEBUG, "{0}: read as a regressor (its graph has a regressor op)", source);
             return Task.REGRESSION;
         }
         if (facts.task() == GraphFacts.Task.UNKNOWN

@@ -20,6 +20,8 @@ import org.tabserve.rows.read.RowsReader;
  * The answer to a file of rows, as a table: the input columns, then a classifier's label and one probability per
  * class, or a regressor's value; with {@link OnError#ROW}, a last column {@value #ERROR_COLUMN}, empty for a scored
  * row and, for a bad row (whose answer columns are empty), its problems as {@code field: message; field: message}.
+ * An input column with an answer column's name (a file scored before) is written as {@code NAME_input}
+ * ({@link RowsWriter#inputNames}).
  * One answer for {@code /predict_file} with {@code Accept: text/csv}, the upload page's download and the
  * {@code score} command, written in any format's {@link RowsWriter} (CSV, JSON Lines); it uses no servlet class, so
  * the command line can run it without a container.
@@ -94,7 +96,7 @@ public final class CsvAnswer {
         List<AnswerColumn> columns = AnswerField.tableColumns(shape, inPlace);
         int answerColumns = inPlace ? columns.size() - 1 : columns.size();
         try (RowsWriter out = writer) {
-            out.columns(header, columns, scoring.source());
+            out.columns(RowsWriter.inputNames(header, columns), columns, scoring.source());
             List<Object> answer = new ArrayList<>();
             ChunkScorer.Sink sink = (chunk, scored) -> {
                 List<Prediction> predictions = scored.predictions();

@@ -3,9 +3,11 @@ package org.tabserve.rows.write;
 import java.io.Closeable;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.tabserve.model.answer.AnswerColumn;
 import org.tabserve.model.answer.AnswerField;
 import org.tabserve.model.answer.AnswerSource;
@@ -30,6 +32,42 @@ public interface RowsWriter extends Closeable {
      * @param source the answer's request-level values, or null for none
      */
     void columns(List<String> input, List<AnswerColumn> answer, AnswerSource source) throws IOException;
+
+    /** What follows the name of a column sent that an answer column has the name of ({@link #inputNames}). */
+    String SENT_SUFFIX = "_input";
+
+    /**
+     * The input's column names as an answer table writes them, each name once: a column sent under the name of one of
+     * the answer's columns (a file scored before and sent again: {@code label}, {@code probability_*}, {@code error},
+     * ...) keeps its cells under its name with {@value #SENT_SUFFIX} after it ({@code label_input}, then {@code
+     * label_input_2} if that is taken), so that nothing sent is dropped and the answer's columns keep the names
+     * clients read. Two columns of one name would make a CSV header, a JSON object or an Arrow or Parquet schema that
+     * tabserve itself, pandas and pyarrow refuse or read wrong.
+     *
+     * @return {@code input} itself when no name is the answer's
+     */
+    static List<String> inputNames(List<String> input, List<AnswerColumn> answer) {
+        List<String> answerNames = AnswerField.names(answer);
+        if (input.stream().noneMatch(answerNames::contains)) {
+            return input;
+        }
+        Set<String> taken = new HashSet<>(answerNames);
+        taken.addAll(input);
+        List<String> names = new ArrayList<>(input.size());
+        for (String name : input) {
+            if (!answerNames.contains(name)) {
+                names.add(name);
+                continue;
+            }
+            String renamed = name + SENT_SUFFIX;
+            for (int n = 2; taken.contains(renamed); n++) {
+                renamed = name + SENT_SUFFIX + "_" + n;
+            }
+            taken.add(renamed);
+            names.add(renamed);
+        }
+        return names;
+    }
 
     /** @return the input's column names, then the answer's */
     static List<String> names(List<String> input, List<AnswerColumn> answer) {

@@ -74,13 +74,23 @@ public final class RecentRequests {
     }
 
     /**
-     * Counts one answered request.
+     * Counts one answered request, and times it into the latency histogram.
      *
      * @param nowNanos when, on {@link System#nanoTime()}'s scale (a test passes its own)
      * @param error    whether the answer was an error (a status of 400 or more)
      * @param seconds  how long it took
      */
     public void record(long nowNanos, boolean error, double seconds) {
+        record(nowNanos, error, seconds, true);
+    }
+
+    /**
+     * Counts one answered request.
+     *
+     * @param timed whether its latency counts in the window's p50 and p99: not for a model's warm-up
+     *              ({@link ModelActivity#WARM_UP_REQUESTS}), whose cold requests say nothing of how it answers
+     */
+    public void record(long nowNanos, boolean error, double seconds, boolean timed) {
         long period = Math.floorDiv(nowNanos, bucketNanos);
         int base = Math.floorMod(period, buckets) * STRIDE;
         long seen = cells.get(base + PERIOD);
@@ -98,7 +108,9 @@ public final class RecentRequests {
         if (error) {
             cells.incrementAndGet(base + ERRORS);
         }
-        cells.incrementAndGet(base + HISTOGRAM + bucketOf(seconds));
+        if (timed) {
+            cells.incrementAndGet(base + HISTOGRAM + bucketOf(seconds));
+        }
     }
 
     /** The figures of the whole ring up to {@code nowNanos}: the last {@link #WINDOW_SECONDS} seconds, say. */
@@ -142,20 +154,26 @@ public final class RecentRequests {
     /** A window's figures from the sums of its buckets' cells (the period's cell unused). */
     private static Window figures(long[] sums) {
         long[] histogram = Arrays.copyOfRange(sums, HISTOGRAM, STRIDE);
-        return new Window(sums[REQUESTS], sums[ERRORS], quantile(histogram, 0.50), quantile(histogram, 0.99));
+        return new Window(
+                sums[REQUESTS],
+                sums[ERRORS],
+                quantile(histogram, 0.50),
+                quantile(histogram, 0.99),
+                Arrays.stream(histogram).sum());
     }
 
     /**
      * A window's figures.
      *
-     * @param p50 seconds within which half the requests were answered (the upper bound of its histogram bucket, so
-     *            at most a quarter over the true value); NaN when there were none
-     * @param p99 likewise for 99 in 100; {@link Double#POSITIVE_INFINITY} when past the last bound
+     * @param p50   seconds within which half the timed requests were answered (the upper bound of its histogram
+     *              bucket, so at most a quarter over the true value); NaN when none was timed
+     * @param p99   likewise for 99 in 100; {@link Double#POSITIVE_INFINITY} when past the last bound
+     * @param timed how many of the requests p50 and p99 are of: all but those of a model's warm-up
      */
-    public record Window(long requests, long errors, double p50, double p99) {
+    public record Window(long requests, long errors, double p50, double p99, long timed) {
 
         /** A window of no requests. */
-        public static final Window NONE = new Window(0, 0, Double.NaN, Double.NaN);
+        public static final Window NONE = new Window(0, 0, Double.NaN, Double.NaN, 0);
     }
 
     /** The index of the first bound at or above {@code seconds}: {@link #BOUNDS}{@code .length} past the last. */

@@ -32,7 +32,8 @@ import org.tabserve.web.http.SharedAnswer;
 /**
  * The index of the served models: {@code GET /api/models} in JSON, and for {@code /models}, the page that lists them,
  * its entries ({@link #entries}): every version the repository knows, with its state, task, inputs, links, last load
- * and its model's requests of the last minutes.
+ * and its model's requests of the last minutes; and the model directory's entries that are not served, with why and
+ * the fix ({@code skipped}, {@code skipped_total}).
  */
 public final class ModelIndexHandler {
 
@@ -104,7 +105,8 @@ public final class ModelIndexHandler {
                         window.requests(),
                         window.errors(),
                         Recent.millis(window.p99()),
-                        Double.isNaN(psi) ? null : Math.round(psi * 1e4) / 1e4));
+                        Double.isNaN(psi) ? null : Math.round(psi * 1e4) / 1e4,
+                        window.timed()));
             }
             return new LastHour(List.copyOf(minutes));
         }
@@ -115,29 +117,34 @@ public final class ModelIndexHandler {
      *
      * @param requests      the model's requests answered in it, over all its versions
      * @param errors        those of them answered with a status of 400 or more
-     * @param p99Ms         within how many milliseconds 99 in 100 of them were answered (a histogram bucket's upper
-     *                      bound); null when there were none, or when past the last bound
+     * @param p99Ms         within how many milliseconds 99 in 100 of the timed ones were answered (a histogram
+     *                      bucket's upper bound); null when none was timed, or when past the last bound
      * @param worstDriftPsi this version's highest worst-drift PSI sampled in the minute (four decimals); null when
      *                      nothing sampled it (no page, index or {@code /metrics} scrape asked) or no input had a
      *                      score
+     * @param timed         how many of the requests its p99 is of: all but the model's warm-up, its first
+     *                      {@value ModelActivity#WARM_UP_REQUESTS} after each load
      */
     public record Minute(
             long requests,
             long errors,
             @JsonProperty("p99_ms") Double p99Ms,
-            @JsonProperty("worst_drift_psi") Double worstDriftPsi) {}
+            @JsonProperty("worst_drift_psi") Double worstDriftPsi,
+            long timed) {}
 
     /**
      * A model's requests of the last {@code window_seconds} seconds: how many were answered, how many of them with a
      * status of 400 or more, and within how many milliseconds half of them and 99 in 100 were (each the upper bound
-     * of a histogram bucket, at most a quarter over; null when there were none).
+     * of a histogram bucket, at most a quarter over; null when none was timed), of the {@code timed} ones: all but
+     * the model's warm-up, its first {@value ModelActivity#WARM_UP_REQUESTS} requests after each load.
      */
     public record Recent(
             @JsonProperty("window_seconds") int windowSeconds,
             long requests,
             long errors,
             @JsonProperty("p50_ms") Double p50Ms,
-            @JsonProperty("p99_ms") Double p99Ms) {
+            @JsonProperty("p99_ms") Double p99Ms,
+            long timed) {
 
         static Recent of(RecentRequests.Window window) {
             return new Recent(
@@ -145,7 +152,8 @@ public final class ModelIndexHandler {
                     window.requests(),
                     window.errors(),
                     millis(window.p50()),
-                    millis(window.p99()));
+                    millis(window.p99()),
+                    window.timed());
         }
 
         static Double millis(double seconds) {
@@ -185,7 +193,13 @@ public final class ModelIndexHandler {
     public void list(ResolvedModel model, HttpServletRequest request, HttpServletResponse response) throws IOException {
         answer.write(
                 buildBytes(repository),
-                out -> Json.MAPPER.writeValue(out, Map.of("models", entries(repository, metrics, monitors))),
+                out -> {
+                    Map<String, Object> index = new java.util.LinkedHashMap<>();
+                    index.put("models", entries(repository, metrics, monitors));
+                    index.put("skipped", repository.skipped());
+                    index.put("skipped_total", repository.skippedCount());
+                    Json.MAPPER.writeValue(out, index);
+                },
                 json -> {
                     response.setContentType(Json.MEDIA_TYPE);
                     response.setHeader("Cache-Control", "no-store");

@@ -83,12 +83,14 @@ final class ModelIndexSchema {
                                                                         .nullable(true)
                                                                         .description(
                                                                                 "99 in 100 were answered within this"))
+                                                        .addProperty("timed", timed())
                                                         .required(List.of(
                                                                 "window_seconds",
                                                                 "requests",
                                                                 "errors",
                                                                 "p50_ms",
-                                                                "p99_ms")))
+                                                                "p99_ms",
+                                                                "timed")))
                                         .addProperty(
                                                 "worst_drift",
                                                 new ObjectSchema()
@@ -110,7 +112,39 @@ final class ModelIndexSchema {
                                         .addProperty("last_hour", lastHour())
                                         .required(List.of("name", "version", "state", "last_hour"))
                                         .description("with, once loaded, its live performance (FeedbackOpenApi)")))
+                .addProperty("skipped", skipped())
+                .addProperty(
+                        "skipped_total",
+                        new IntegerSchema()
+                                .description("how many entries the model directory's last scan skipped, those past"
+                                        + " the list's first " + org.tabserve.repository.ModelRepository.SKIPPED_KEPT
+                                        + " too"))
                 .addRequiredItem("models");
+    }
+
+    /** How many requests the latencies beside it are of ({@link ModelIndexHandler.Recent}). */
+    private static Schema<?> timed() {
+        return new IntegerSchema()
+                .format("int64")
+                .description("how many of the requests the latencies are of: all but the model's warm-up, its first "
+                        + org.tabserve.serving.monitor.ModelActivity.WARM_UP_REQUESTS
+                        + " requests after each load, whose cold runs say nothing of how it answers");
+    }
+
+    /** The model directory's entries not served ({@link org.tabserve.repository.SkippedEntry}). */
+    private static Schema<?> skipped() {
+        return new ArraySchema()
+                .maxItems(org.tabserve.repository.ModelRepository.SKIPPED_KEPT)
+                .description("the entries of the model directory (--models) that look meant as models but are not"
+                        + " served, by path: a folder of loose .onnx files, a file or folder whose name is no model's,"
+                        + " a version directory without its model.onnx; empty without --models")
+                .items(new ObjectSchema()
+                        .addProperty(
+                                "path",
+                                new StringSchema().description("relative to the model directory; a folder's ends in /"))
+                        .addProperty("reason", new StringSchema().description("why it is not served"))
+                        .addProperty("fix", new StringSchema().description("what would serve it"))
+                        .required(List.of("path", "reason", "fix")));
     }
 
     /** The last hour by minute ({@link ModelIndexHandler.LastHour}), what the models page draws as sparklines. */
@@ -151,7 +185,8 @@ final class ModelIndexSchema {
                                                                         + " version's worst drift (the highest PSI of its inputs over the hour up to"
                                                                         + " then), the highest sampled in the minute; null when nothing sampled it"
                                                                         + " (the models page, this index and /metrics do) or no input had a score"))
-                                        .required(List.of("requests", "errors", "p99_ms", "worst_drift_psi")))
+                                        .addProperty("timed", timed())
+                                        .required(List.of("requests", "errors", "p99_ms", "worst_drift_psi", "timed")))
                                 .description("oldest first, one a minute, the last the minute under way"))
                 .addRequiredItem("minutes");
     }

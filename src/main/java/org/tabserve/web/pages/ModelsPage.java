@@ -6,6 +6,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import org.tabserve.serving.monitor.ModelActivity;
 import org.tabserve.serving.monitor.RecentRequests;
 import org.tabserve.web.api.ModelIndexHandler;
 import org.tabserve.web.pages.plots.Sparkline;
@@ -107,6 +108,11 @@ record ModelsPage(List<Row> rows, int windowMinutes) {
             .thenComparing(Row::trouble, Comparator.reverseOrder())
             .thenComparing(Row::name);
 
+    /** @return the requests after a load that are not timed: the model's warm-up, as the legend says */
+    public int warmUpRequests() {
+        return ModelActivity.WARM_UP_REQUESTS;
+    }
+
     /** @return this page with the rows {@code filter} lets through, in the same order */
     ModelsPage filtered(ModelsFilter filter) {
         return filter.none()
@@ -131,7 +137,7 @@ record ModelsPage(List<Row> rows, int windowMinutes) {
                 ? Severity.OK
                 : Severity.ofDrift(e.worstDrift().drift());
         Severity errors = Severity.ofErrors(recent.errors(), recent.requests());
-        Severity latency = Severity.ofLatency(recent.p99Ms(), recent.requests());
+        Severity latency = Severity.ofLatency(recent.p99Ms(), recent.timed()); // not the warm-up's
         return new Row(
                 e.name(),
                 e.title().equals(e.name()) ? "" : e.title(),
@@ -142,8 +148,8 @@ record ModelsPage(List<Row> rows, int windowMinutes) {
                 e.inputs(),
                 Long.toString(recent.requests()),
                 Long.toString(recent.errors()),
-                millis(recent.p50Ms(), recent.requests()),
-                millis(recent.p99Ms(), recent.requests()),
+                millis(recent.p50Ms(), recent.timed()),
+                millis(recent.p99Ms(), recent.timed()),
                 loaded,
                 e.loadedAt() == null ? "" : e.loadedAt(),
                 e.form(),
@@ -181,7 +187,7 @@ record ModelsPage(List<Row> rows, int windowMinutes) {
                         "p99",
                         "p99",
                         minutes.stream()
-                                .map(m -> m.requests() == 0 ? null : m.p99Ms() == null ? overMs : m.p99Ms())
+                                .map(m -> m.timed() == 0 ? null : m.p99Ms() == null ? overMs : m.p99Ms())
                                 .toList(),
                         ms -> millis(ms, 1),
                         false,
@@ -207,9 +213,10 @@ record ModelsPage(List<Row> rows, int windowMinutes) {
         };
     }
 
-    private static String millis(Double ms, long requests) {
+    /** @param timed the requests {@code ms} is of: none is no figure, a figure past the last bound is "over" it */
+    private static String millis(Double ms, long timed) {
         if (ms == null) {
-            return requests == 0 ? "–" : "over " + seconds(RecentRequests.BOUNDS_MAX_SECONDS);
+            return timed == 0 ? "–" : "over " + seconds(RecentRequests.BOUNDS_MAX_SECONDS);
         }
         return ms >= 1000
                 ? seconds(ms / 1000)

@@ -16,8 +16,9 @@ import org.tabserve.web.http.SharedAnswer;
 import org.tabserve.web.http.Views;
 
 /**
- * {@code GET /models}: the page that lists the served models, drawn from the same entries as {@code /api/models};
- * the home page ({@code /}) of a server of a model directory.
+ * {@code GET /models}: the page that lists the served models, drawn from the same entries as {@code /api/models},
+ * and the model directory's entries that are not served, with why and the fix; the home page ({@code /}) of a server
+ * of a model directory.
  */
 public final class ModelsPageHandler {
 
@@ -84,7 +85,11 @@ public final class ModelsPageHandler {
                                     "modelsFilter",
                                     filter,
                                     "rollouts",
-                                    RolloutView.all(rollouts)),
+                                    RolloutView.all(rollouts),
+                                    "skipped",
+                                    repository.skipped(),
+                                    "skippedTotal",
+                                    repository.skippedCount()),
                             out);
                 },
                 html -> {

@@ -48,11 +48,11 @@ enum Severity {
     }
 
     /**
-     * @param p99Ms    the p99 in milliseconds, null when it is past the histogram's last bound
-     * @param requests the requests it is of
+     * @param p99Ms the p99 in milliseconds, null when it is past the histogram's last bound
+     * @param timed the requests it is of: none (no request, or only the model's warm-up) is no trouble
      */
-    static Severity ofLatency(Double p99Ms, long requests) {
-        if (requests == 0) {
+    static Severity ofLatency(Double p99Ms, long timed) {
+        if (timed == 0) {
             return OK;
         }
         if (p99Ms == null) {

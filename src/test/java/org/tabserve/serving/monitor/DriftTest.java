@@ -258,8 +258,8 @@ class DriftTest {
         Double lastPsi = null;
         for (JsonNode minute : minutes) {
             requests += minute.path("requests").asLong();
-            assertEquals(
-                    minute.path("requests").asLong() == 0, minute.path("p99_ms").isNull(), minute::toString);
+            assertEquals( // the model's warm-up is counted and not timed (issue 66)
+                    minute.path("timed").asLong() == 0, minute.path("p99_ms").isNull(), minute::toString);
             if (!minute.path("worst_drift_psi").isNull()) {
                 lastPsi = minute.path("worst_drift_psi").asDouble();
             }

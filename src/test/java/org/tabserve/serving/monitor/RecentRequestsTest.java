@@ -151,4 +151,44 @@ class RecentRequestsTest {
         assertEquals(1, hour.get(59).requests(), "the minute under way");
         assertEquals(0.0251, hour.get(59).p99(), 1e-12, "21 ms is in the bucket of 20 to 25.1 ms");
     }
+
+    /**
+     * Issue 66, item 6: a model's first 10 requests after each load (a fresh server's cold ones) are counted, errors
+     * too, but not timed into its p50 and p99, so that two cold requests of 2 s do not make a model that answers in
+     * 3 ms red for five minutes; a reload starts the warm-up again. Counted, not timed: no clock decides it.
+     */
+    @Test
+    void aModelsFirstTenRequestsAfterEachLoadAreCountedButNotTimed() {
+        AtomicLong nanos = new AtomicLong(1_000 * MINUTE);
+        ModelActivity activity = new ModelActivity(nanos::get, Clock.systemUTC());
+        activity.loaded("iris", 0.25);
+        activity.request("iris", false, 2.0); // the JVM's first run of the route
+        activity.request("iris", true, 1.5); // and a cold error
+        for (int i = 0; i < 8; i++) {
+            activity.request("iris", false, 0.003);
+        }
+        RecentRequests.Window warming = activity.of("iris").recent();
+        assertEquals(10, warming.requests());
+        assertEquals(1, warming.errors(), "the warm-up's errors count");
+        assertEquals(0, warming.timed());
+        assertTrue(Double.isNaN(warming.p99()), "no p99 yet: " + warming.p99());
+        for (int i = 0; i < 20; i++) {
+            activity.request("iris", false, 0.003);
+        }
+        RecentRequests.Window warm = activity.of("iris").recent();
+        assertEquals(30, warm.requests());
+        assertEquals(20, warm.timed());
+        assertEquals(0.00316, warm.p99(), 1e-12, "3 ms, in the bucket of 2.51 to 3.16 ms: not the cold 2 s");
+        assertEquals(
+                20,
+                activity.of("iris")
+                        .lastHour()
+                        .get(RecentRequests.HOUR_BUCKETS - 1)
+                        .timed());
+
+        activity.loaded("iris", 0.25); // a new version: cold again
+        activity.request("iris", false, 2.0);
+        assertEquals(0.00316, activity.of("iris").recent().p99(), 1e-12, "the reload's first request is its warm-up");
+        assertEquals(31, activity.of("iris").recent().requests());
+    }
 }

@@ -723,6 +723,37 @@ class BrowserTest {
     }
 
     /**
+     * Issue 66, item 6: the nav bar starts at the window's top left corner and spans its width on every page, the API
+     * docs' too (before: Swagger UI's page kept the browser's 8 px margin round the bar), at desktop width and at 360
+     * px.
+     */
+    @Test
+    void theNavBarSpansTheWindowFromItsTopLeftCornerOnEveryPage() {
+        for (Dimension size : List.of(DESKTOP, new Dimension(360, 1400))) {
+            browser.manage().window().setSize(size);
+            for (String path : List.of("/", "/card", "/apidocs", "/no-such-page", "/models")) {
+                open(path);
+                WebElement bar = present(By.cssSelector("header.site")).get(0);
+                String where = size.getWidth() + " px, " + path;
+                assertEquals(
+                        0L,
+                        ((Number) js("return Math.round(arguments[0].getBoundingClientRect().left);", bar)).longValue(),
+                        where);
+                assertEquals(
+                        0L,
+                        ((Number) js("return Math.round(arguments[0].getBoundingClientRect().top);", bar)).longValue(),
+                        where);
+                assertEquals(
+                        ((Number) js("return document.documentElement.clientWidth;")).longValue(),
+                        ((Number) js("return Math.round(arguments[0].getBoundingClientRect().width);", bar))
+                                .longValue(),
+                        where);
+            }
+        }
+        browser.manage().window().setSize(DESKTOP);
+    }
+
+    /**
      * Issue 23 item 7: the footer of a page shorter than the window sits at the window's bottom (the page's panel
      * fills the space), and the footer of a long page follows its content.
      */

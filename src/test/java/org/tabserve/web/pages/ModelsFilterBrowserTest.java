@@ -47,6 +47,45 @@ class ModelsFilterBrowserTest extends ChromiumTests {
                 .until(d -> shownCards().equals(expected));
     }
 
+    /**
+     * Issue 66, item 6: at 360 px each of the filter's labels stays on the line of the field it names, before it
+     * (before: "State" ended the first line and its list began the second, "Trouble" likewise).
+     */
+    @Test
+    void eachFilterLabelStaysOnTheLineOfItsFieldAtBothWidths() throws Exception {
+        try (TabserveServer server = TabserveServer.startReady(Map.of())) {
+            for (Dimension size : List.of(Chromium.PHONE, Chromium.DESKTOP)) {
+                browser.size(size);
+                browser.driver.get(server.uri("/models").toString());
+                List<WebElement> labels = browser.present(By.cssSelector("#models-filter label[for]"));
+                assertEquals(3, labels.size());
+                for (WebElement label : labels) {
+                    WebElement field = browser.byId(label.getAttribute("for"));
+                    long labelMiddle = browser.number(
+                            "var r = arguments[0].getBoundingClientRect(); return Math.round((r.top + r.bottom) / 2);",
+                            label);
+                    long fieldTop =
+                            browser.number("return Math.floor(arguments[0].getBoundingClientRect().top);", field);
+                    long fieldBottom =
+                            browser.number("return Math.ceil(arguments[0].getBoundingClientRect().bottom);", field);
+                    long labelRight =
+                            browser.number("return Math.round(arguments[0].getBoundingClientRect().right);", label);
+                    long fieldLeft =
+                            browser.number("return Math.round(arguments[0].getBoundingClientRect().left);", field);
+                    String where = size.getWidth() + " px: " + label.getText();
+                    assertTrue(
+                            labelMiddle >= fieldTop && labelMiddle <= fieldBottom,
+                            where + " is on another line than its field: middle " + labelMiddle + ", field " + fieldTop
+                                    + " to " + fieldBottom);
+                    assertTrue(
+                            labelRight <= fieldLeft,
+                            where + " ends at " + labelRight + ", its field starts at " + fieldLeft);
+                }
+                assertEquals(0, browser.sidewaysOverflow(), size + ": the page scrolls sideways");
+            }
+        }
+    }
+
     @Test
     void theLegendIsFoldedAndTheFilterNarrowsTheCardsAtBothWidths() throws Exception {
         ModelDirectory dir = ModelDirectory.withFourModels();
