@@ -4,7 +4,7 @@ package org.tabserve.model;
  * The heap one row of a model call holds while the call runs, over-estimated from the signature alone, for a caller
  * that must know a call's memory before it makes it (an explanation's chunks of mixed rows): the row as a
  * {@link Batch} holds it (4 or 8 bytes a number cell, a reference a text cell, whose string is shared), a text cell's
- * copy for its tensor, the outputs as read back from the runtime (the probabilities' floats, a label's string, a
+ * copy for its tensor, a plain graph's working arrays (every batch of a model plain Java runs is run there), the outputs as read back from the runtime (the probabilities' floats, a label's string, a
  * ZipMap's map of boxed entries), the probabilities as doubles, and the {@link Prediction} kept (a boxed probability a
  * class). Number inputs go to the runtime through direct buffers, off the heap. Figures per object of a 64-bit JVM with
  * compressed pointers, rounded up; {@code CallHeapTest} holds them above what real calls allocate.
@@ -19,6 +19,11 @@ public final class CallHeap {
     static final long PER_ZIPMAP_CLASS = 120;
     /** A label read back as text, a string of its own per row, or a regressor's value as read and as a double. */
     static final long LABEL = 64;
+    /**
+     * Per input cell run in plain Java, whose working arrays are on the heap (ONNX Runtime's are not): the cell as a
+     * float twice on its way to the estimator (its cast or scaled copy, and the concatenated row), 4 bytes each.
+     */
+    static final long PLAIN_CELL = 8;
 
     /**
      * What a call holds whatever its rows: the bound tensors' wrappers, the result's map, the lists' headers, a plain
@@ -34,12 +39,13 @@ public final class CallHeap {
         long cells = 0;
         for (ModelInput input : signature.inputs()) {
             cells += (long) input.width()
-                    * switch (input.type()) {
-                        case FLOAT, INT32 -> 4;
-                        case DOUBLE, INT64 -> 8;
-                        case STRING -> 8; // the batch's reference and the tensor's copy of it
-                        case BOOL -> 1;
-                    };
+                    * (PLAIN_CELL
+                            + switch (input.type()) {
+                                case FLOAT, INT32 -> 4;
+                                case DOUBLE, INT64 -> 8;
+                                case STRING -> 8; // the batch's reference and the tensor's copy of it
+                                case BOOL -> 1;
+                            });
         }
         int classes = signature.classLabels().size();
         long outputs = LABEL + PER_CLASS * classes;

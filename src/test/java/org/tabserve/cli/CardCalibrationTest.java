@@ -105,7 +105,7 @@ class CardCalibrationTest {
         assertEquals(1, refused.status(), refused.err());
         assertFalse(refused.err().contains("a bug"), refused.err());
         assertTrue(
-                refused.err().contains("row 1")
+                refused.err().contains("row 0")
                         && refused.err().contains("'entropy'")
                         && refused.err().contains("-1.7e308"),
                 refused.err());
