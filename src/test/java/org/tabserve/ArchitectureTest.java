@@ -388,7 +388,8 @@ class ArchitectureTest {
                         && !i.startsWith(
                                 "com.fasterxml.jackson.") // a rollout's JSON, read and written as the model's card is
                         && !i.matches("org\\.tabserve\\.(model|rows|repository|predictionlog|serving)\\..*")
-                        && !REDIS_CLIENT.matcher(i).lookingAt()) // the shared store's, serving.shared's alone (below)
+                        && !REDIS_CLIENT.matcher(i).lookingAt() // the shared store's, serving.shared's alone (below)
+                        && !i.startsWith(OPENTELEMETRY)) // the traces', serving.trace.otel's alone (below)
                 .toList();
         assertEquals(List.of(), forbidden, "serving imports no servlet, gRPC, Jetty or web type");
         List<String> json = new ArrayList<>();
@@ -513,7 +514,10 @@ class ArchitectureTest {
      * no two import each other.
      */
     private static final List<List<String>> SERVING_FLOORS = List.of(
-            List.of("limits"), List.of("feedback"), List.of("monitor", "shared"), List.of("explain", "rollout"));
+            List.of("limits", "trace"),
+            List.of("feedback"),
+            List.of("monitor", "shared"),
+            List.of("explain", "rollout"));
 
     private static final java.util.regex.Pattern SERVING_TYPE =
             java.util.regex.Pattern.compile("org\\.tabserve\\.serving((?:\\.[a-z]\\w*)*)\\.[A-Z]\\w*");
@@ -739,6 +743,31 @@ class ArchitectureTest {
                 imports(SERVING.resolve("shared/RedisAnswers.java")).stream()
                         .anyMatch(i -> i.startsWith("redis.clients.")),
                 "the scan finds the store's imports");
+    }
+
+    /** OpenTelemetry's API and SDK: the traces' (issue 67). */
+    private static final String OPENTELEMETRY = "io.opentelemetry.";
+
+    /**
+     * OpenTelemetry is {@code serving.trace.otel}'s alone, which the wiring opens only when an OTLP endpoint is given:
+     * nothing else names it, so that a server that does not trace never loads it (TracesIT checks the loaded classes).
+     */
+    @Test
+    void onlyTheTracesOwnPackageNamesOpenTelemetry() throws IOException {
+        Path otel = SERVING.resolve("trace/otel");
+        List<String> found = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(Path.of("src/main/java"))) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                boolean names = Files.readAllLines(file).stream().anyMatch(line -> line.contains(OPENTELEMETRY));
+                if (names && !file.getParent().equals(otel)) {
+                    found.add(file.toString());
+                }
+            }
+        }
+        assertEquals(List.of(), found, "OpenTelemetry is serving.trace.otel's alone");
+        assertTrue(
+                imports(otel.resolve("OtelTracing.java")).stream().anyMatch(i -> i.startsWith(OPENTELEMETRY)),
+                "the scan finds the tracing's imports");
     }
 
     /** The web app's types named in the files under {@code root}, by import or fully qualified. */

@@ -63,6 +63,8 @@ public final class EmbeddedServer {
     static final String MAX_MODELS_PARAMETER = "tabserve.max-models";
     /** The web app's {@code PredictionLogOptions.DIRECTORY}: a path, made absolute here. */
     static final String PREDICTION_LOG_PARAMETER = "tabserve.prediction-log";
+    /** The web app's setting of the OTLP endpoint its traces go to (OpenTelemetry's own name): {@code --otel-endpoint}. */
+    static final String OTEL_ENDPOINT_PARAMETER = "otel.exporter.otlp.endpoint";
     /** The container's defaults for the web app, in place of Jetty's webdefault-ee10.xml (see the file). */
     static final java.net.URL DEFAULTS_DESCRIPTOR = EmbeddedServer.class.getResource("webdefault.xml");
 
@@ -88,8 +90,8 @@ public final class EmbeddedServer {
         // The prediction log's masked columns are masked here too: a query (GET /predict?sex=...) carries their values.
         // Built on a thread of its own from here on, while this one makes the server (AccessLogAhead).
         QueryValueMask mask = new QueryValueMask(options.accessLogMask());
-        AccessLogAhead accessLog =
-                AccessLogAhead.start(() -> accessLog(line -> ProcessOutput.accessLog(mask.apply(line))));
+        AccessLogAhead accessLog = AccessLogAhead.start(
+                () -> accessLog(line -> ProcessOutput.accessLog(mask.apply(line)), traced(options)));
         Server server = new Server();
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
@@ -208,10 +210,29 @@ public final class EmbeddedServer {
 
     /**
      * The access log: one line per request in the NCSA combined format, a request whose client went away with
-     * {@link ClientAbort}'s status.
+     * {@link ClientAbort}'s status; when the app traces, with the answer's {@code traceparent} last.
      */
     static RequestLog accessLog(RequestLog.Writer writer) {
-        return ClientAbort.logging(new CustomRequestLog(writer, CustomRequestLog.EXTENDED_NCSA_FORMAT));
+        return accessLog(writer, false);
+    }
+
+    /** {@link #accessLog(RequestLog.Writer)}, with the answer's {@code traceparent} last when {@code traced}. */
+    static RequestLog accessLog(RequestLog.Writer writer, boolean traced) {
+        // Traced, each line ends with the answer's traceparent (its trace's id), quoted as the fields before it.
+        return ClientAbort.logging(new CustomRequestLog(
+                writer, CustomRequestLog.EXTENDED_NCSA_FORMAT + (traced ? " \"%{traceparent}o\"" : "")));
+    }
+
+    /**
+     * @return whether the web app traces its answers: an OTLP endpoint given by flag, system property or
+     *         OpenTelemetry's variable
+     */
+    static boolean traced(LauncherOptions options) {
+        return java.util.stream.Stream.of(
+                        options.webSettings().get(OTEL_ENDPOINT_PARAMETER),
+                        System.getProperty(OTEL_ENDPOINT_PARAMETER),
+                        System.getenv("OTEL_EXPORTER_OTLP_ENDPOINT"))
+                .anyMatch(value -> value != null && !value.isBlank());
     }
 
     /**

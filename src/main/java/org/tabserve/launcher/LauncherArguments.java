@@ -132,6 +132,15 @@ final class LauncherArguments {
                 case "--open-feedback" ->
                     webSettings.put( // a switch; --open-feedback=false is taken too
                             "tabserve.open-feedback", arg.contains("=") ? arg.substring(arg.indexOf('=') + 1) : "true");
+                case "--otel-endpoint" -> { // OpenTelemetry's own setting, as its variable names it
+                    if (arg.contains("=")) {
+                        webSettings.put(EmbeddedServer.OTEL_ENDPOINT_PARAMETER, arg.substring(arg.indexOf('=') + 1));
+                    } else if (i + 1 < args.length) {
+                        webSettings.put(EmbeddedServer.OTEL_ENDPOINT_PARAMETER, args[++i]);
+                    } else {
+                        throw new UsageException(name + " needs a value");
+                    }
+                }
                 case "--prediction-log",
                         "--prediction-log-sample",
                         "--prediction-log-mask",

@@ -13,7 +13,7 @@ final class LauncherUsage {
                                           [--min-response-rate BYTES] [--max-concurrent-streams N]
                                           [--prediction-log DIR [--prediction-log-sample F] [--prediction-log-mask A,B]]
                                           [--feedback-token TOKEN | --open-feedback]
-                                          [--shared-state redis://HOST:PORT]
+                                          [--shared-state redis://HOST:PORT] [--otel-endpoint URL]
                                           [--drain-seconds S] [--grpc-port N] [--probe-port N] [--help]
                    java -jar tabserve.war card --model MODEL.onnx --data LABELLED.csv --label COLUMN --out NEW.onnx ...
                    java -jar tabserve.war score --model MODEL.onnx --data ROWS.csv --out SCORED.csv ...
@@ -62,6 +62,10 @@ final class LauncherUsage {
                                replica and the live figures are the fleet's (default: each
                                replica keeps its own; prefer the variable when the URL has a
                                password)                          env TABSERVE_SHARED_STATE
+              --otel-endpoint URL  trace answers (a span for each stage) to this OpenTelemetry
+                               collector's OTLP/HTTP port, e.g. http://localhost:4318; 10 %
+                               of requests, or as their traceparent says (default: off)
+                                                                  env OTEL_EXPORTER_OTLP_ENDPOINT
               --drain-seconds S  on SIGTERM, answer 503 on /health/ready at once but go on
                                serving for S s, so that load balancers take the server out
                                before it stops (default 5; 0 = stop at once); SIGINT

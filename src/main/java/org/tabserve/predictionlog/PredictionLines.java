@@ -59,7 +59,8 @@ final class PredictionLines {
                 call.scoring().sha256(),
                 call.scoring().engine().name(),
                 call.requestId(),
-                false);
+                false,
+                call.traceId());
         Batch batch = call.batch();
         try (JsonGenerator json = JSON.createGenerator(out)) {
             json.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);

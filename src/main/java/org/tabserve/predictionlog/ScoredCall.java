@@ -20,6 +20,7 @@ import org.tabserve.model.RangeWarning;
  * @param latencyNanos from the request reaching its route to the answer being ready
  * @param batch        the rows as the model took them
  * @param predictions  its answers, one per row
+ * @param traceId      the id of the request's trace when it was traced and sampled, else null
  */
 public record ScoredCall(
         String requestId,
@@ -30,7 +31,22 @@ public record ScoredCall(
         Instant time,
         long latencyNanos,
         Batch batch,
-        List<Prediction> predictions) {
+        List<Prediction> predictions,
+        String traceId) {
+
+    /** A call that was not traced. */
+    public ScoredCall(
+            String requestId,
+            String call,
+            String model,
+            long version,
+            Model scoring,
+            Instant time,
+            long latencyNanos,
+            Batch batch,
+            List<Prediction> predictions) {
+        this(requestId, call, model, version, scoring, time, latencyNanos, batch, predictions, null);
+    }
 
     /** Heap of one object's header and a few fields, or of a string's object and its array's header, rounded up. */
     private static final int OBJECT = 48;

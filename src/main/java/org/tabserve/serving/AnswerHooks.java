@@ -9,6 +9,7 @@ import org.tabserve.model.Batch;
 import org.tabserve.model.Model;
 import org.tabserve.model.Prediction;
 import org.tabserve.model.answer.AnswerAssembler;
+import org.tabserve.model.answer.AnswerTrace;
 import org.tabserve.predictionlog.PredictionLog;
 import org.tabserve.predictionlog.ScoredCall;
 import org.tabserve.serving.monitor.Monitors;
@@ -28,6 +29,9 @@ final class AnswerHooks implements AnswerAssembler.Hook {
     private final TabserveMetrics metrics;
     private final Monitors monitors;
     private final Rollouts rollouts;
+    /** The request's trace, whose stages the comparison, the labels' keeping and the log's write open. */
+    private final AnswerTrace trace;
+
     private final List<AnswerAssembler.Hook> hooks = new ArrayList<>();
     private volatile boolean scored;
 
@@ -55,17 +59,17 @@ final class AnswerHooks implements AnswerAssembler.Hook {
         this.metrics = served.metrics();
         this.monitors = served.monitors();
         this.rollouts = request.unversioned() ? served.rollouts() : null;
+        this.trace = request.trace();
         hooks.add((batch, predictions) -> scored = true);
         hooks.add((batch, predictions) -> metrics.scored(name, predictions));
         hooks.add((batch, predictions) -> monitors.statistics().executed(name, version, batch.size()));
         hooks.add((batch, predictions) -> monitors.drift().record(name, version, model, batch));
         if (rollouts != null) { // off the answer's path: queued, or skipped
-            hooks.add((batch, predictions) -> rollouts.scored(name, version, batch, predictions));
+            hooks.add((batch, predictions) -> rollouts.scored(name, version, batch, predictions, trace));
         }
         hooks.add(new KeptForLabels(request.knownId(), request.caller(), model));
         if (request.logged()) {
-            hooks.add(
-                    new Logged(served.predictionLog(), request.requestId(), request.call(), model, request.started()));
+            hooks.add(new Logged(served.predictionLog(), request, model));
         }
     }
 
@@ -117,9 +121,13 @@ final class AnswerHooks implements AnswerAssembler.Hook {
         @Override
         public void answered(Batch rows, List<Prediction> predictions) {
             int first = answered.getAndAdd(predictions.size());
-            if (!monitors.feedback()
-                    .answered(name, version, model, keeping ? known : null, first, ticket, predictions, caller)) {
-                keeping = false; // a later part would join another request's rows, or be numbered wrongly
+            try (AnswerTrace.Stage stage = trace.stage("tabserve.labels")) {
+                stage.attribute("tabserve.rows", predictions.size());
+                if (!monitors.feedback()
+                        .answered(name, version, model, keeping ? known : null, first, ticket, predictions, caller)) {
+                    keeping = false; // a later part would join another request's rows, or be numbered wrongly
+                    stage.attribute("tabserve.labels.kept", 0);
+                }
             }
         }
     }
@@ -132,18 +140,30 @@ final class AnswerHooks implements AnswerAssembler.Hook {
         private final Model model;
         private final long started;
 
-        Logged(PredictionLog log, String id, String call, Model model, long started) {
+        Logged(PredictionLog log, ResolvedModel request, Model model) {
             this.log = log;
-            this.id = id;
-            this.call = call;
+            this.id = request.requestId();
+            this.call = request.call();
             this.model = model;
-            this.started = started;
+            this.started = request.started();
         }
 
         @Override
         public void answered(Batch rows, List<Prediction> predictions) {
-            log.offer(new ScoredCall(
-                    id, call, name, version, model, Instant.now(), System.nanoTime() - started, rows, predictions));
+            try (AnswerTrace.Stage stage = trace.stage("tabserve.prediction_log")) {
+                stage.attribute("tabserve.rows", predictions.size());
+                log.offer(new ScoredCall(
+                        id,
+                        call,
+                        name,
+                        version,
+                        model,
+                        Instant.now(),
+                        System.nanoTime() - started,
+                        rows,
+                        predictions,
+                        trace.traceId()));
+            }
         }
     }
 }

@@ -12,6 +12,7 @@ import org.tabserve.serving.feedback.LabelRate;
 import org.tabserve.serving.feedback.RequestIds;
 import org.tabserve.serving.limits.ServingException;
 import org.tabserve.serving.rollout.Rollouts;
+import org.tabserve.serving.trace.RequestSpan;
 
 /**
  * The model one request resolved to, handed to its handler (or the gRPC service's call) as an argument: the name and
@@ -47,6 +48,8 @@ public final class ResolvedModel implements AutoCloseable {
     private boolean unversioned;
     /** Told the version once the request has leased its model (the route servlet's version header); or null. */
     private Consumer<AnswerSource> whenLeased;
+    /** The request's span, the parent of its answer's stages: {@link RequestSpan#NONE} when not traced. */
+    private RequestSpan span = RequestSpan.NONE;
     /** The caller's address, which the answers kept for labels are counted under ({@link #client(String)}). */
     private String client = FeedbackMonitor.NOBODY;
 
@@ -191,7 +194,18 @@ public final class ResolvedModel implements AutoCloseable {
                 scoring.sha256(),
                 scoring.engine().name(),
                 requestId,
-                shownVersion().isPresent());
+                shownVersion().isPresent(),
+                span.traceId());
+    }
+
+    /** Makes {@code span} the request's, the parent of its answer's stages. */
+    public void trace(RequestSpan span) {
+        this.span = span;
+    }
+
+    /** @return the request's span, whose stages its answer's work opens ({@link RequestSpan#NONE} when untraced) */
+    public RequestSpan trace() {
+        return span;
     }
 
     /** @return whether the request named no version, so that its model's rollout chose it */

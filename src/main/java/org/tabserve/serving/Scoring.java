@@ -39,6 +39,7 @@ public final class Scoring {
                         },
                         false)
                 .hooks(() -> AnswerHooks.of(model))
+                .trace(model::trace)
                 .build();
     }
 }

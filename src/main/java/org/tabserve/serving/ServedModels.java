@@ -12,6 +12,7 @@ import org.tabserve.serving.limits.ServingException;
 import org.tabserve.serving.monitor.Monitors;
 import org.tabserve.serving.monitor.TabserveMetrics;
 import org.tabserve.serving.rollout.Rollouts;
+import org.tabserve.serving.trace.Tracing;
 
 /**
  * The models the server serves ({@link ModelRepository}), which of them the root routes answer with (the default
@@ -30,6 +31,7 @@ public final class ServedModels {
     private final PredictionLog predictionLog;
     private final Rollouts rollouts;
     private final Readiness readiness;
+    private volatile Tracing tracing = Tracing.OFF;
 
     /**
      * @param failure why no model is served when the app was given one model and it failed to load; null otherwise
@@ -97,6 +99,16 @@ public final class ServedModels {
 
     public PredictionLog predictionLog() {
         return predictionLog;
+    }
+
+    /** @return what opens each request's span: {@link Tracing#OFF} unless the wiring turned tracing on */
+    public Tracing tracing() {
+        return tracing;
+    }
+
+    /** Traces the requests with {@code tracing}, set once by the wiring before the first request. */
+    public void trace(Tracing tracing) {
+        this.tracing = tracing;
     }
 
     public ModelRepository repository() {

@@ -24,6 +24,9 @@ import org.tabserve.serving.monitor.ModelConcurrency;
 import org.tabserve.serving.monitor.Monitors;
 import org.tabserve.serving.monitor.TabserveMetrics;
 import org.tabserve.serving.shared.RedisAnswers;
+import org.tabserve.serving.trace.TraceSettings;
+import org.tabserve.serving.trace.Tracing;
+import org.tabserve.serving.trace.otel.OtelTracing;
 import org.tabserve.web.api.CsvUpload;
 import org.tabserve.web.api.PredictFileHandler;
 import org.tabserve.web.http.AdminToken;
@@ -127,6 +130,7 @@ public final class TabserveListener implements ServletContextListener {
                 explanations,
                 predictionLog(config, metrics, logBytes),
                 budget);
+        served.trace(tracing(context, metrics));
         context.setAttribute(HealthHandler.READY_BODY, HealthHandler.readyBodies(served));
         Views views = new Views(context, config.cacheTemplates());
         // One filter measures every request; declared here so that it needs no web.xml entry or annotation scan.
@@ -268,6 +272,29 @@ public final class TabserveListener implements ServletContextListener {
         }
     }
 
+    /**
+     * Traces the answers when an OTLP endpoint is given (OpenTelemetry's classes load only then); settings that are
+     * not valid turn tracing off with one log line, and the server starts without it.
+     */
+    private static Tracing tracing(ServletContext context, TabserveMetrics metrics) {
+        java.util.Optional<TraceSettings> settings;
+        try {
+            settings = TraceSettings.resolve(WebConfig.lookup(context));
+        } catch (IllegalArgumentException e) {
+            LOG.warning("Tracing is off: " + e.getMessage());
+            return Tracing.OFF;
+        }
+        return settings.map(traced -> {
+                    Tracing tracing = OtelTracing.open(traced, metrics.registry());
+                    LOG.info("Tracing " + Math.round(traced.ratio() * 1000) / 10.0 + " % of requests"
+                            + (traced.parentBased() ? " (or as their traceparent says)" : "") + " to OTLP/HTTP "
+                            + traced.traces().getScheme() + "://"
+                            + traced.traces().getRawAuthority());
+                    return tracing;
+                })
+                .orElse(Tracing.OFF);
+    }
+
     /** The prediction log the settings ask for, started, its counters in the metrics; a directory it cannot write stops the app. */
     private PredictionLog predictionLog(WebConfig config, TabserveMetrics metrics, long queueBytes) {
         if (config.predictionLog().isEmpty()) {
@@ -300,6 +327,7 @@ public final class TabserveListener implements ServletContextListener {
         }
         if (served != null) {
             served.monitors().feedback().close(); // the shared store's writer, if any
+            served.tracing().close(); // what is queued is sent, within a short bound
         }
         ScheduledExecutorService deadlines = grpcDeadlines;
         if (deadlines != null) {

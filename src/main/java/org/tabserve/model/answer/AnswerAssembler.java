@@ -85,6 +85,7 @@ public final class AnswerAssembler implements BatchScoring {
     private final Explaining explaining;
     private final boolean explainEvery;
     private final Supplier<Hook> hooks;
+    private final Supplier<AnswerTrace> trace;
     private Hook hook;
 
     private AnswerAssembler(Builder builder) {
@@ -94,6 +95,7 @@ public final class AnswerAssembler implements BatchScoring {
         this.explaining = builder.explaining;
         this.explainEvery = builder.explainEvery;
         this.hooks = builder.hooks;
+        this.trace = builder.trace;
     }
 
     /**
@@ -117,6 +119,7 @@ public final class AnswerAssembler implements BatchScoring {
         private Explaining explaining;
         private boolean explainEvery;
         private Supplier<Hook> hooks = () -> Hook.NONE;
+        private Supplier<AnswerTrace> trace = () -> AnswerTrace.NONE;
 
         private Builder(Supplier<Model> model) {
             this.model = model;
@@ -166,6 +169,12 @@ public final class AnswerAssembler implements BatchScoring {
             return this;
         }
 
+        /** @param trace the request's trace, whose stages the model's calls, explanations and coverage open */
+        public Builder trace(Supplier<AnswerTrace> trace) {
+            this.trace = trace;
+            return this;
+        }
+
         public AnswerAssembler build() {
             return new AnswerAssembler(this);
         }
@@ -185,7 +194,13 @@ public final class AnswerAssembler implements BatchScoring {
             if (explaining == null) {
                 throw new IllegalStateException("this answer's scoring explains nothing");
             }
-            explained = explaining.of(rows, watch);
+            try (AnswerTrace.Stage stage = trace.get().stage("tabserve.explain")) {
+                stage.attribute(ROWS, rows.size());
+                explained = explaining.of(rows, watch);
+                if (!explained.isEmpty()) {
+                    stage.attribute("tabserve.explain.method", explained.get(0).method());
+                }
+            }
         }
         ScoredRows scored = score(rows);
         return explained == null ? scored : scored.withExplanations(explained);
@@ -219,9 +234,24 @@ public final class AnswerAssembler implements BatchScoring {
                 covering != null && covering.novelty());
     }
 
+    /** The attribute of a stage's rows. */
+    private static final String ROWS = "tabserve.rows";
+
     @Override
     public List<Prediction> predict(Batch rows) {
-        return model.get().predict(rows);
+        Model scoring = model.get();
+        AnswerTrace traced = trace.get();
+        if (traced.traceId() == null) {
+            return scoring.predict(rows);
+        }
+        try (AnswerTrace.Stage stage = traced.stage("tabserve.model")) {
+            AnswerSource answering = source();
+            stage.attribute("tabserve.model.name", answering.model())
+                    .attribute("tabserve.model.version", answering.version())
+                    .attribute("tabserve.model.engine", answering.engine())
+                    .attribute(ROWS, rows.size());
+            return scoring.predict(rows);
+        }
     }
 
     @Override
@@ -230,7 +260,13 @@ public final class AnswerAssembler implements BatchScoring {
             hook = hooks.get();
         }
         hook.answered(rows, predictions);
-        List<Uncertainty> uncertainties = covering == null ? null : covering.of(rows, predictions);
+        List<Uncertainty> uncertainties = null;
+        if (covering != null) {
+            try (AnswerTrace.Stage stage = trace.get().stage("tabserve.coverage")) {
+                stage.attribute(ROWS, rows.size()).attribute("tabserve.novelty", covering.novelty() ? 1 : 0);
+                uncertainties = covering.of(rows, predictions);
+            }
+        }
         List<Explanation> explanations = explainEvery ? explaining.of(rows, ClientWatch.NONE) : null;
         return new ScoredRows(predictions, explanations, uncertainties);
     }

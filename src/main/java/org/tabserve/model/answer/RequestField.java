@@ -16,7 +16,12 @@ public enum RequestField {
     /** The engine that computed the answers: known to the metrics and the model's page, not written per answer. */
     ENGINE("engine", null),
     /** The request's id: answered as the caller's {@code X-Request-Id} header is, by the request's route. */
-    REQUEST_ID("request_id", null);
+    REQUEST_ID("request_id", null),
+    /**
+     * The id of the request's trace, in the body while the server traces the request and sampled it (its span's
+     * {@code traceparent} header is on every traced answer, sampled or not).
+     */
+    TRACE_ID("trace_id", null);
 
     /** The prefix of a request-level field's key in an Arrow or Parquet answer's schema metadata. */
     public static final String METADATA_PREFIX = "tabserve.";
@@ -47,6 +52,7 @@ public enum RequestField {
             case MODEL_SHA256 -> source.sha256();
             case ENGINE -> source.engine();
             case REQUEST_ID -> source.requestId();
+            case TRACE_ID -> source.traceId();
         };
     }
 
@@ -60,6 +66,7 @@ public enum RequestField {
             case MODEL_NAME, ENGINE, REQUEST_ID -> false;
             case MODEL_VERSION -> source.versionShown();
             case MODEL_SHA256 -> true;
+            case TRACE_ID -> source.traceId() != null;
         };
     }
 }

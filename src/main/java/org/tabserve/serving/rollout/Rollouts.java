@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import org.tabserve.model.Batch;
 import org.tabserve.model.Prediction;
+import org.tabserve.model.answer.AnswerTrace;
 import org.tabserve.repository.Lease;
 import org.tabserve.repository.ModelRepository;
 import org.tabserve.repository.RepositoryException;
@@ -76,6 +77,11 @@ public final class Rollouts implements AutoCloseable {
      * answer's path.
      */
     public void scored(String name, long version, Batch batch, List<Prediction> answered) {
+        scored(name, version, batch, answered, AnswerTrace.NONE);
+    }
+
+    /** As {@link #scored(String, long, Batch, List)}, each comparison a stage of the request's {@code trace}. */
+    public void scored(String name, long version, Batch batch, List<Prediction> answered, AnswerTrace trace) {
         RolloutStore.Held current = store.held(name);
         if (current == null) {
             return;
@@ -83,12 +89,12 @@ public final class Rollouts implements AutoCloseable {
         Rollout rollout = current.rollout();
         rollout.shadow()
                 .filter(s -> s.version() != version && drawn(s.sample()))
-                .ifPresent(s ->
-                        scorer.offer(name, comparison(name, SHADOW, version, s.version()), batch, version, answered));
+                .ifPresent(s -> scorer.offer(
+                        name, comparison(name, SHADOW, version, s.version()), batch, version, answered, trace));
         rollout.canary()
                 .filter(c -> drawn(c.sample()))
                 .flatMap(c -> canaryComparison(name, rollout, version))
-                .ifPresent(comparison -> scorer.offer(name, comparison, batch, version, answered));
+                .ifPresent(comparison -> scorer.offer(name, comparison, batch, version, answered, trace));
     }
 
     /**

@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.tabserve.model.Batch;
 import org.tabserve.model.Model;
 import org.tabserve.model.Prediction;
+import org.tabserve.model.answer.AnswerTrace;
 import org.tabserve.predictionlog.ScoredCall;
 import org.tabserve.repository.Lease;
 import org.tabserve.repository.ModelRepository;
@@ -82,6 +83,20 @@ public final class ShadowScorer implements AutoCloseable {
      * @param answered the answers the request gave, compared as they were sent
      */
     void offer(String name, VersionComparison comparison, Batch batch, long version, List<Prediction> answered) {
+        offer(name, comparison, batch, version, answered, AnswerTrace.NONE);
+    }
+
+    /**
+     * As {@link #offer(String, VersionComparison, Batch, long, List)}, its comparison a stage of the request's trace
+     * ({@code tabserve.rollout}: the role and the other version), timed on the scorer's thread.
+     */
+    void offer(
+            String name,
+            VersionComparison comparison,
+            Batch batch,
+            long version,
+            List<Prediction> answered,
+            AnswerTrace trace) {
         if (batch.size() > MAX_ROWS) {
             comparison.skipped();
             return;
@@ -91,7 +106,16 @@ public final class ShadowScorer implements AutoCloseable {
             comparison.skipped();
             return;
         }
-        Queued task = new Queued(held, () -> compare(name, comparison, batch, version, answered, held));
+        Queued task = new Queued(held, () -> {
+            try (AnswerTrace.Stage stage = trace.stage("tabserve.rollout")) {
+                stage.attribute("tabserve.rollout.role", comparison.role())
+                        .attribute(
+                                "tabserve.model.version",
+                                comparison.candidate() == version ? comparison.primary() : comparison.candidate())
+                        .attribute("tabserve.rows", batch.size());
+                compare(name, comparison, batch, version, answered, held);
+            }
+        });
         try {
             thread.execute(task);
         } catch (RejectedExecutionException e) {

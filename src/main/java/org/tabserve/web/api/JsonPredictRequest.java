@@ -14,6 +14,7 @@ import org.tabserve.model.ModelCard;
 import org.tabserve.model.RangeWarning;
 import org.tabserve.model.answer.AnswerAssembler;
 import org.tabserve.model.answer.AnswerSource;
+import org.tabserve.model.answer.AnswerTrace;
 import org.tabserve.model.answer.ScoredRows;
 import org.tabserve.rows.answer.PredictionJson;
 import org.tabserve.rows.answer.RowErrorsJson;
@@ -86,10 +87,16 @@ public final class JsonPredictRequest {
         OnError onError = RequestParameters.onError(query);
         try (MemoryBudget.Reservation held = budget.open()) {
             JsonRowsParser.ParsedRows parsed;
-            try (InputStream body = held.meteredUpFront(
-                    sent, request.getContentLengthLong(), Json.UNMETERED_BYTES, RowFootprint.PER_BODY_BYTE)) {
+            try (AnswerTrace.Stage reading = model.trace().stage("tabserve.read");
+                    InputStream body = held.meteredUpFront(
+                            sent, request.getContentLengthLong(), Json.UNMETERED_BYTES, RowFootprint.PER_BODY_BYTE)) {
+                reading.attribute("tabserve.format", "json")
+                        .attribute("tabserve.bytes", request.getContentLengthLong());
                 parsed = new JsonRowsParser(classifier.signature(), config.maxBatchRows())
                         .parse(body, onError, config.maxErrorRows());
+                reading.attribute(
+                        "tabserve.rows",
+                        parsed.rows() == null ? 0 : parsed.rows().size());
             } catch (RowsException e) {
                 throw HttpProblem.of(e, WebConfig.MAX_BATCH_ROWS);
             }
@@ -98,7 +105,10 @@ public final class JsonPredictRequest {
             ScoredRows scored = parsed.rows() == null
                     ? ScoredRows.NONE
                     : scores.scoreRows(parsed.rows(), explain, new AnswerKeepAlive(response, Json.MEDIA_TYPE));
-            respond(response, scored, parsed, classifier.card(), scores.source());
+            try (AnswerTrace.Stage writing = model.trace().stage("tabserve.write")) {
+                writing.attribute("tabserve.format", "json").attribute("tabserve.rows", scored.size());
+                respond(response, scored, parsed, classifier.card(), scores.source());
+            }
         }
     }
 

@@ -13,6 +13,7 @@ import org.tabserve.serving.ResolvedModel;
 import org.tabserve.serving.ServedModels;
 import org.tabserve.serving.feedback.RequestIds;
 import org.tabserve.serving.limits.ServingException;
+import org.tabserve.serving.trace.RequestSpan;
 
 /**
  * Serves the {@link RouteTable}, under every servlet mapping it lists: finds the path's route (404 naming the routes
@@ -25,6 +26,10 @@ public final class RouteServlet extends HttpServlet {
     private static final Logger LOG = Logger.getLogger(RouteServlet.class.getName());
     /** The header every answer from a model names the version that gave it in (a canary may choose either). */
     public static final String MODEL_VERSION = RequestField.MODEL_VERSION.header();
+    /** The W3C header a traced answer carries its server span's context in. */
+    public static final String TRACEPARENT = "traceparent";
+    /** The span attribute of the answer's HTTP status (OpenTelemetry's HTTP conventions). */
+    public static final String STATUS_CODE = RequestSpan.HTTP_STATUS;
 
     private final transient RouteTable table;
     private final transient ServedModels served;
@@ -41,8 +46,9 @@ public final class RouteServlet extends HttpServlet {
         String path = request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
         path = path.isEmpty() ? "/" : path;
         ResolvedModel model = null;
+        List<RouteTable.Match> matches = table.match(path);
+        RequestSpan span = traced(request, response, path, matches);
         try {
-            List<RouteTable.Match> matches = table.match(path);
             if (matches.isEmpty()) {
                 throw HttpProblem.noRoute(
                         request.getMethod(),
@@ -59,6 +65,7 @@ public final class RouteServlet extends HttpServlet {
                     request.getMethod() + " " + path,
                     request.getHeader(RequestIds.HEADER));
             model.client(request.getRemoteAddr()); // the answers kept for its labels are its own
+            model.trace(span);
             model.whenLeased(source -> {
                 for (RequestField field : RequestField.values()) {
                     if (field.header() != null) {
@@ -96,7 +103,9 @@ public final class RouteServlet extends HttpServlet {
             if (model != null && !ServingException.isClientGone(e)) {
                 model.failed();
             }
-            render(request, response, errors.toProblem(e, request), path, model);
+            HttpProblem problem = errors.toProblem(e, request);
+            span.refused(problem.status(), problem.title());
+            render(request, response, problem, path, model);
         } catch (OutOfMemoryError e) {
             if (model != null) {
                 model.failed();
@@ -116,12 +125,47 @@ public final class RouteServlet extends HttpServlet {
                     path,
                     model);
         } finally {
+            ended(span, response);
             if (model != null) {
                 if (!model.used().isEmpty()) {
                     request.setAttribute(MetricsFilter.MODEL_USED, model.used());
                 }
                 model.close();
             }
+        }
+    }
+
+    /**
+     * Opens the request's server span, the child of the caller's {@code traceparent}, named by its method and route
+     * (the route's pattern, never the raw path), and answers its own {@code traceparent}; health probes have none.
+     */
+    private RequestSpan traced(
+            HttpServletRequest request, HttpServletResponse response, String path, List<RouteTable.Match> matches) {
+        if (path.startsWith(HealthHandler.PATH + "/") || path.equals("/ping") || path.equals("/health")) {
+            return RequestSpan.NONE;
+        }
+        String route = matches.isEmpty() ? null : matches.get(0).route().pattern();
+        RequestSpan span = served.tracing()
+                .request(request.getMethod() + (route == null ? "" : " " + route), false, request::getHeader);
+        String traceparent = span.traceparent();
+        if (traceparent != null) {
+            span.attribute("http.request.method", request.getMethod())
+                    .attribute("url.path", request.getRequestURI())
+                    .attribute("url.scheme", request.getScheme())
+                    .attribute("network.protocol.version", request.getProtocol().replace("HTTP/", ""));
+            if (route != null) {
+                span.attribute("http.route", route);
+            }
+            response.setHeader(TRACEPARENT, traceparent);
+        }
+        return span;
+    }
+
+    /** Ends the request's span with its answer's status. */
+    private static void ended(RequestSpan span, HttpServletResponse response) {
+        if (span != RequestSpan.NONE) {
+            span.attribute(STATUS_CODE, response.getStatus()); // a 5xx makes the span an error
+            span.end();
         }
     }
 

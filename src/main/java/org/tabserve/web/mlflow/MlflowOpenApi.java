@@ -284,7 +284,7 @@ public final class MlflowOpenApi extends OpenApiSection {
         for (RequestField field : RequestField.values()) {
             switch (field) {
                 // MLflow's answer is its own shape: the version that answered is in X-Model-Version alone
-                case MODEL_NAME, MODEL_VERSION, MODEL_SHA256, ENGINE, REQUEST_ID -> {}
+                case MODEL_NAME, MODEL_VERSION, MODEL_SHA256, ENGINE, REQUEST_ID, TRACE_ID -> {}
             }
         }
         return predictions

@@ -27,6 +27,14 @@ public final class SourceSchemas {
                             new StringSchema()
                                     .description("the SHA-256 of the served model file, in lower-case hex: which exact"
                                             + " model gave the answer (also the Tabserve-Model-Sha256 header)"));
+                case TRACE_ID ->
+                    answer.addProperty(
+                            field.key(),
+                            new StringSchema()
+                                    .pattern("^[0-9a-f]{32}$")
+                                    .description("the id of the request's trace, while the server traces"
+                                            + " (otel.exporter.otlp.endpoint) and sampled this request; its span's"
+                                            + " context is the traceparent header"));
                 // never in a JSON answer's body: the route names the model, the request id is a header's
                 case MODEL_NAME, ENGINE, REQUEST_ID -> {}
             }

@@ -216,8 +216,8 @@ record FormPage(
                 String id = "provenance-" + field.key();
                 switch (field) {
                     // the page's heading names the model; the model's page says its engine; a page quotes no
-                    // request id back (none of these is in a body)
-                    case MODEL_NAME, ENGINE, REQUEST_ID -> {}
+                    // request id back (none of these is in a body), nor a trace's id
+                    case MODEL_NAME, ENGINE, REQUEST_ID, TRACE_ID -> {}
                     // in the body where a rollout chose the version, which either version may answer
                     case MODEL_VERSION ->
                         parts.add(new Provenance(

@@ -224,6 +224,7 @@ final class V2Schemas {
                 case MODEL_SHA256 -> parameters.addProperty(field.key(), new StringSchema()); // in every answer
                 case ENGINE -> {} // never in an answer's body (RequestField.inBody)
                 case REQUEST_ID -> response.addProperty("id", new StringSchema()); // the protocol's name for it
+                case TRACE_ID -> parameters.addProperty(field.key(), new StringSchema()); // a sampled trace's
             }
         }
         List<Schema> outputs = new ArrayList<>();

@@ -33,6 +33,7 @@ import org.tabserve.serving.explain.RowExplanations;
 import org.tabserve.serving.limits.MemoryBudget;
 import org.tabserve.serving.limits.ServingException;
 import org.tabserve.serving.monitor.TabserveMetrics;
+import org.tabserve.serving.trace.RequestSpan;
 import org.tabserve.web.http.AdminToken;
 import org.tabserve.web.v2.V2Handler;
 import org.tabserve.web.v2.V2Inference;
@@ -211,11 +212,16 @@ public final class V2GrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceS
     private <T> void call(
             StreamObserver<T> answer, String rpc, String name, String version, Function<ResolvedModel, T> work) {
         T reply;
+        RequestSpan span = served.tracing().request(PATH.substring(1) + "/" + rpc, true, V2GrpcCaller::metadata);
+        span.attribute("rpc.system", "grpc")
+                .attribute("rpc.service", PATH.substring(1))
+                .attribute("rpc.method", rpc);
         try (ResolvedModel model = ResolvedModel.of(served, name, version, "grpc " + rpc, V2GrpcCaller.requestId())) {
+            model.trace(span);
             try {
                 model.model(); // leased here: a model not there to answer is UNAVAILABLE, not a full server
             } catch (RuntimeException e) {
-                answer.onError(V2GrpcStatus.of(e, true, rpc).asRuntimeException());
+                answer.onError(refused(span, e, true, rpc).asRuntimeException());
                 return;
             }
             try {
@@ -227,15 +233,33 @@ public final class V2GrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceS
                 throw e;
             }
         } catch (RuntimeException e) {
-            answer.onError(V2GrpcStatus.of(e, false, rpc).asRuntimeException());
+            answer.onError(refused(span, e, false, rpc).asRuntimeException());
             return;
         } catch (OutOfMemoryError e) {
+            span.refused(io.grpc.Status.Code.INTERNAL.value(), "Internal server error");
+            span.end();
             answer.onError(io.grpc.Status.INTERNAL
                     .withDescription("the server ran out of memory while answering; try again later")
                     .asRuntimeException());
             return;
         }
+        span.attribute(GRPC_STATUS, 0);
+        span.end();
         reply(answer, reply);
+    }
+
+    /** The span attribute of a call's gRPC status code (OpenTelemetry's RPC conventions). */
+    private static final String GRPC_STATUS = "rpc.grpc.status_code";
+
+    /** Ends a call's span with its refusal's code and title (never its detail), and gives the status to answer. */
+    private static io.grpc.Status refused(RequestSpan span, RuntimeException e, boolean resolving, String rpc) {
+        io.grpc.Status status = V2GrpcStatus.of(e, resolving, rpc);
+        span.attribute(GRPC_STATUS, status.getCode().value());
+        span.refused(
+                status.getCode().value(),
+                org.tabserve.web.http.ErrorRenderer.problemOf(e, "gRPC " + rpc).title());
+        span.end();
+        return status;
     }
 
     private static <T> void reply(StreamObserver<T> answer, T reply) {

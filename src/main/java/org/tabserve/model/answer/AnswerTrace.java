@@ -1,0 +1,71 @@
+package org.tabserve.model.answer;
+
+/**
+ * The stages of one answer, each timed as a child of its request's span when the server traces it (the
+ * {@code otel.exporter.otlp.endpoint} setting, and the request sampled): reading the body, each chunk's model call,
+ * the explanations, the coverage, the rollout's comparison, the answers kept for labels, the prediction log, the
+ * answer's writing. {@link #NONE} when it does not, so that a stage costs nothing then. A stage's attributes are
+ * counts, names and formats: never a value the request sent.
+ */
+public interface AnswerTrace {
+
+    /** No trace: what an untraced or unsampled request, the commands and Spark use. */
+    AnswerTrace NONE = new AnswerTrace() {
+        @Override
+        public Stage stage(String name) {
+            return Stage.NONE;
+        }
+
+        @Override
+        public String traceId() {
+            return null;
+        }
+    };
+
+    /**
+     * Starts a stage now, as a child of the request's span (from any thread).
+     *
+     * @param name the stage's span name ({@code tabserve.model}, {@code tabserve.read}, ...)
+     * @return the stage, to be closed when it ends
+     */
+    Stage stage(String name);
+
+    /** @return the trace's id (32 lower-case hex digits) while the request is sampled, else null */
+    String traceId();
+
+    /** One stage of an answer, ended by {@link #close()}. */
+    interface Stage extends AutoCloseable {
+
+        /** No stage: what {@link AnswerTrace#NONE} starts. */
+        Stage NONE = new Stage() {
+            @Override
+            public Stage attribute(String key, String value) {
+                return this;
+            }
+
+            @Override
+            public Stage attribute(String key, long value) {
+                return this;
+            }
+
+            @Override
+            public void failed(String why) {}
+
+            @Override
+            public void close() {}
+        };
+
+        /** Sets an attribute: a name, a format, a role; never a value a request sent. */
+        Stage attribute(String key, String value);
+
+        /** Sets a count's or a size's attribute. */
+        Stage attribute(String key, long value);
+
+        /** Marks the stage as failed, with {@code why} (a problem's title, an exception's type): no request value. */
+        void failed(String why);
+
+        /** Ends the stage. */
+        @Override
+        void close();
+    }
+}

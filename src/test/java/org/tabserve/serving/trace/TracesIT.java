@@ -1,0 +1,398 @@
+package org.tabserve.serving.trace;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.tabserve.testing.BankNotes;
+import org.tabserve.testing.Http;
+import org.tabserve.testing.ModelDirectory;
+import org.tabserve.testing.Multipart;
+import org.tabserve.testing.OtlpReceiver;
+import org.tabserve.testing.TabserveProcess;
+
+/**
+ * Traces of the packaged WAR, received by a real OTLP/HTTP receiver ({@link OtlpReceiver}): one server traces a
+ * bank-note model under a shadow rollout with the prediction log on, sampling no request of its own (ratio 0, parent
+ * based), so that only callers who send a sampled {@code traceparent} are traced. A Python client's JSON prediction
+ * with an explanation, an upload of three chunks and a Python gRPC call each arrive as the server's spans under the
+ * caller's trace, with a span for each stage; an unsampled caller gets no span; the receiver killed, answers go on. A
+ * second server, given an endpoint that is no URL, starts without tracing and never loads an OpenTelemetry class.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class TracesIT {
+
+    private static final String PYTHON = "/usr/bin/python3";
+    private static final Path CLIENT =
+            Path.of("src", "test", "resources", "org", "tabserve", "serving", "trace", "traced_client.py");
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    /** An input value of the requests below, which no span may carry. */
+    private static final String SENT_VALUE = "3.6216";
+
+    private static OtlpReceiver receiver;
+    private static ModelDirectory models;
+    private static Path log;
+    private static TabserveProcess server;
+    private static Http http;
+
+    @BeforeAll
+    static void start() throws Exception {
+        receiver = OtlpReceiver.start();
+        models = ModelDirectory.withFourModels();
+        // The bank-note model carded with its training data, whose background sample its explanations need.
+        Path carded = org.tabserve.cli.FixtureCards.banknote(Files.createTempDirectory("tabserve-traces-card"));
+        models.install(carded, "banknote/1/model.onnx");
+        models.install(carded, "banknote/2/model.onnx");
+        models.install("{\"serving\": 1, \"shadow\": {\"version\": 2}}".getBytes(), "banknote/rollout.json");
+        log = Files.createTempDirectory("tabserve-traces-log");
+        Map<String, String> environment = new HashMap<>();
+        environment.put("OTEL_TRACES_SAMPLER_ARG", "0");
+        environment.put("OTEL_SERVICE_NAME", "tabserve-traces-it");
+        server = TabserveProcess.start(
+                List.of(
+                        "--port", "0",
+                        "--models", models.root().toString(),
+                        "--otel-endpoint", receiver.endpoint(),
+                        "--prediction-log", log.toString()),
+                environment);
+        server.awaitReady(Duration.ofSeconds(120));
+        http = new Http(server);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (server != null) {
+            server.close();
+        }
+        if (receiver != null) {
+            receiver.close();
+        }
+    }
+
+    private static String hex(int bytes) {
+        byte[] id = new byte[bytes];
+        ThreadLocalRandom.current().nextBytes(id);
+        return HexFormat.of().formatHex(id);
+    }
+
+    private static Map<String, List<OtlpReceiver.Received>> byName(List<OtlpReceiver.Received> spans) {
+        return spans.stream().collect(Collectors.groupingBy(OtlpReceiver.Received::name));
+    }
+
+    /** No attribute of any span carries a value the requests sent. */
+    private static void carriesNoInput(List<OtlpReceiver.Received> spans) {
+        for (OtlpReceiver.Received span : spans) {
+            assertFalse(span.attributes().toString().contains(SENT_VALUE), span.toString());
+            assertFalse(span.statusMessage().contains(SENT_VALUE), span.toString());
+        }
+    }
+
+    @Test
+    @Order(1)
+    void aPythonClientsJsonPredictionWithAnExplanationIsTracedStageByStageUnderItsTrace() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of(PYTHON)), PYTHON + " is missing");
+        String trace = hex(16);
+        String parent = hex(8);
+        Run client = run(
+                PYTHON,
+                CLIENT.toString(),
+                "json",
+                server.uri("/models/banknote/api/predict?explain=true").toString(),
+                "00-" + trace + "-" + parent + "-01",
+                BankNotes.genuine().json().toString());
+        assertEquals(0, client.exit(), client.output());
+        JsonNode answer = JSON.readTree(client.lastLine());
+        assertEquals(200, answer.path("status").asInt(), client.output());
+        assertEquals(trace, answer.path("body").path("trace_id").asText(), "the answer names its trace");
+        assertTrue(answer.path("traceparent").asText().matches("00-" + trace + "-[0-9a-f]{16}-01"), client.output());
+        String serverSpan = answer.path("traceparent").asText().substring(36, 52);
+
+        List<OtlpReceiver.Received> spans = receiver.await(
+                trace, got -> byName(got).keySet().containsAll(STAGES) && got.size() >= STAGES.size() + 1, WAIT);
+        Map<String, List<OtlpReceiver.Received>> named = byName(spans);
+        assertTrue(named.keySet().containsAll(STAGES), named.keySet().toString());
+        OtlpReceiver.Received request = spans.stream()
+                .filter(s -> s.spanId().equals(serverSpan))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no server span " + serverSpan + " in " + named.keySet()));
+        assertEquals(parent, request.parentSpanId(), "the caller's span is the server span's parent");
+        assertEquals(2, request.kind(), "SPAN_KIND_SERVER");
+        assertEquals("tabserve-traces-it", request.service());
+        assertEquals("POST", request.attributes().get("http.request.method"));
+        assertEquals("200", request.attributes().get("http.response.status_code"));
+        assertEquals(request.name(), "POST " + request.attributes().get("http.route"));
+        for (String stage : STAGES) {
+            for (OtlpReceiver.Received span : named.get(stage)) {
+                assertEquals(serverSpan, span.parentSpanId(), stage + " is a stage of the request");
+            }
+        }
+        OtlpReceiver.Received model = named.get("tabserve.model").get(0);
+        assertEquals("banknote", model.attributes().get("tabserve.model.name"));
+        assertEquals("1", model.attributes().get("tabserve.model.version"));
+        assertEquals("1", model.attributes().get("tabserve.rows"));
+        assertNotNull(model.attributes().get("tabserve.model.engine"));
+        assertNotNull(named.get("tabserve.explain").get(0).attributes().get("tabserve.explain.method"));
+        OtlpReceiver.Received shadow = named.get("tabserve.rollout").get(0);
+        assertEquals("shadow", shadow.attributes().get("tabserve.rollout.role"));
+        assertEquals("2", shadow.attributes().get("tabserve.model.version"));
+        assertEquals("json", named.get("tabserve.read").get(0).attributes().get("tabserve.format"));
+        carriesNoInput(spans);
+
+        // The access log's line and the prediction log's line carry the trace too.
+        assertTrue(
+                server.output().stream()
+                        .anyMatch(line -> line.contains("POST /models/banknote/api/predict") && line.contains(trace)),
+                "the access log names the trace");
+        assertTrue(awaitLogged(trace), "the prediction log's line names the trace");
+    }
+
+    /** The stages of a JSON prediction with an explanation, under a shadow, logged. */
+    private static final List<String> STAGES = List.of(
+            "tabserve.read",
+            "tabserve.explain",
+            "tabserve.model",
+            "tabserve.labels",
+            "tabserve.prediction_log",
+            "tabserve.rollout",
+            "tabserve.write");
+
+    private static boolean awaitLogged(String trace) throws Exception {
+        long end = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < end) {
+            try (var files = Files.list(log)) {
+                for (Path file : files.toList()) {
+                    if (Files.readString(file).contains("\"trace_id\":\"" + trace + "\"")) {
+                        return true;
+                    }
+                }
+            }
+            Thread.sleep(200);
+        }
+        return false;
+    }
+
+    @Test
+    @Order(2)
+    void anUploadOfThreeChunksHasAModelSpanForEachChunk() throws Exception {
+        String trace = hex(16);
+        StringBuilder csv = new StringBuilder(String.join(",", BankNotes.FEATURES)).append('\n');
+        List<BankNotes.Note> notes = BankNotes.all();
+        for (int i = 0; i < 9000; i++) {
+            BankNotes.Note note = notes.get(i % notes.size());
+            csv.append(BankNotes.FEATURES.stream().map(note.text()::get).collect(Collectors.joining(",")))
+                    .append('\n');
+        }
+        Http.Response answer = http.upload(
+                "/models/banknote/predict_file?format=json",
+                Multipart.csv(csv.toString()),
+                "traceparent",
+                "00-" + trace + "-" + hex(8) + "-01");
+        assertEquals(200, answer.status(), answer.text());
+        List<OtlpReceiver.Received> spans = receiver.await(
+                trace,
+                got -> byName(got).getOrDefault("tabserve.model", List.of()).size() >= 3,
+                WAIT);
+        List<OtlpReceiver.Received> chunks = byName(spans).getOrDefault("tabserve.model", List.of());
+        assertEquals(3, chunks.size(), byName(spans).keySet().toString());
+        assertEquals(
+                9000,
+                chunks.stream()
+                        .mapToLong(s -> Long.parseLong(s.attributes().get("tabserve.rows")))
+                        .sum());
+        carriesNoInput(spans);
+    }
+
+    @Test
+    @Order(3)
+    void aPythonGrpcCallIsTracedUnderItsMetadatasTrace() throws Exception {
+        Run check = run(PYTHON, "-c", "import grpc, grpc_tools.protoc");
+        assumeTrue(check.exit() == 0, "python3 cannot import grpc and grpc_tools: " + check.output());
+        Path stubs = Files.createTempDirectory("tabserve-traces-grpc");
+        Run protoc = run(
+                PYTHON,
+                "-m",
+                "grpc_tools.protoc",
+                "-Isrc/main/proto",
+                "--python_out=" + stubs,
+                "--grpc_python_out=" + stubs,
+                "src/main/proto/grpc_service.proto");
+        assertEquals(0, protoc.exit(), protoc.output());
+        String input = http.get("/v2/models/banknote")
+                .json()
+                .path("inputs")
+                .get(0)
+                .path("name")
+                .asText();
+        String trace = hex(16);
+        String parent = hex(8);
+        Run client = run(
+                PYTHON,
+                CLIENT.toString(),
+                "grpc",
+                server.uri().getHost() + ":" + server.uri().getPort(),
+                stubs.toString(),
+                "banknote",
+                input,
+                "00-" + trace + "-" + parent + "-01");
+        assertEquals(0, client.exit(), client.output());
+        List<OtlpReceiver.Received> spans =
+                receiver.await(trace, got -> byName(got).containsKey("tabserve.model") && got.size() >= 2, WAIT);
+        OtlpReceiver.Received call = spans.stream()
+                .filter(s -> s.parentSpanId().equals(parent))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no server span under the caller's: " + spans));
+        assertEquals("grpc", call.attributes().get("rpc.system"));
+        assertEquals("ModelInfer", call.attributes().get("rpc.method"));
+        assertEquals("0", call.attributes().get("rpc.grpc.status_code"));
+        assertEquals(call.spanId(), byName(spans).get("tabserve.model").get(0).parentSpanId());
+        carriesNoInput(spans);
+    }
+
+    @Test
+    @Order(4)
+    void aRefusalRecordsItsStatusAndTitleButNotWhatWasSent() throws Exception {
+        String trace = hex(16);
+        Http.Response refused = http.post(
+                "/models/banknote/api/predict",
+                "application/json",
+                "{\"variance\": \"secret-value-123\"}".getBytes(StandardCharsets.UTF_8),
+                "traceparent",
+                "00-" + trace + "-" + hex(8) + "-01");
+        assertEquals(400, refused.status(), refused.text());
+        List<OtlpReceiver.Received> spans = receiver.await(trace, got -> !got.isEmpty(), WAIT);
+        OtlpReceiver.Received request = spans.stream()
+                .filter(s -> s.kind() == 2)
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no server span: " + spans));
+        assertEquals("400", request.attributes().get("http.response.status_code"));
+        assertNotNull(request.attributes().get("tabserve.problem.title"), request.toString());
+        for (OtlpReceiver.Received span : spans) {
+            assertFalse(span.toString().contains("secret-value-123"), span.toString());
+        }
+    }
+
+    @Test
+    @Order(5)
+    void aCallerThatIsNotSampledAndAServerSamplingNothingSendNoSpan() throws Exception {
+        String unsampled = hex(16);
+        Http.Response caller = http.post(
+                "/models/banknote/api/predict",
+                "application/json",
+                BankNotes.genuine().json().toString().getBytes(StandardCharsets.UTF_8),
+                "traceparent",
+                "00-" + unsampled + "-" + hex(8) + "-00");
+        assertEquals(200, caller.status(), caller.text());
+        assertFalse(caller.json().has("trace_id"), caller.text());
+        Http.Response own = http.postJson(
+                "/models/banknote/api/predict", BankNotes.genuine().json().toString());
+        assertEquals(200, own.status(), own.text());
+        assertFalse(own.json().has("trace_id"), own.text());
+        String traceparent = own.header("traceparent").orElseThrow();
+        assertEquals(0, Integer.parseInt(traceparent.substring(53), 16) & 1, "not sampled: " + traceparent);
+        // A sampled request after both: once its spans are in, theirs would have been (one exporter, in order).
+        String later = hex(16);
+        http.post(
+                "/models/banknote/api/predict",
+                "application/json",
+                BankNotes.genuine().json().toString().getBytes(StandardCharsets.UTF_8),
+                "traceparent",
+                "00-" + later + "-" + hex(8) + "-01");
+        receiver.await(later, got -> byName(got).containsKey("tabserve.write") && got.size() > 5, WAIT);
+        assertEquals(List.of(), receiver.trace(unsampled));
+        assertEquals(List.of(), receiver.trace(traceparent.substring(3, 35)));
+    }
+
+    @Test
+    @Order(6)
+    void withTheCollectorGoneAnswersGoOn() throws Exception {
+        receiver.close();
+        for (int i = 0; i < 40; i++) {
+            Http.Response answer = http.post(
+                    "/models/banknote/api/predict",
+                    "application/json",
+                    BankNotes.genuine().json().toString().getBytes(StandardCharsets.UTF_8),
+                    "traceparent",
+                    "00-" + hex(16) + "-" + hex(8) + "-01");
+            assertEquals(200, answer.status(), answer.text());
+        }
+        assertTrue(server.process().isAlive());
+        assertTrue(http.get("/metrics").text().contains("tabserve_trace_spans_dropped"));
+    }
+
+    @Test
+    @Order(7)
+    void aServerGivenABadEndpointStartsWithoutTracingAndLoadsNoOpenTelemetryClass() throws Exception {
+        Path classes = Files.createTempFile("tabserve-classes", ".log");
+        try (TabserveProcess untraced = TabserveProcess.start(
+                TabserveProcess.war(),
+                List.of("-XX:TieredStopAtLevel=1", "-Xlog:class+load=info:file=" + classes),
+                List.of("--port", "0", "--otel-endpoint", "collector:4318"),
+                Map.of())) {
+            untraced.awaitReady(Duration.ofSeconds(120));
+            Http client = new Http(untraced);
+            Http.Response answer =
+                    client.postJson("/api/predict", BankNotes.genuine().json().toString());
+            assertEquals(200, answer.status(), answer.text());
+            assertTrue(answer.header("traceparent").isEmpty(), "no traceparent when tracing is off");
+            assertFalse(answer.json().has("trace_id"));
+            assertEquals(
+                    1,
+                    untraced.output().stream()
+                            .filter(line -> line.contains("Tracing is off") && line.contains(TraceSettings.ENDPOINT))
+                            .count(),
+                    String.join("\n", untraced.output()));
+            List<String> loaded = Files.readAllLines(classes).stream()
+                    .filter(line -> line.contains("io.opentelemetry"))
+                    .toList();
+            assertTrue(
+                    Files.readString(classes).contains("org.tabserve.serving.trace.Tracing"), "the log lists classes");
+            assertEquals(List.of(), loaded);
+        } finally {
+            Files.deleteIfExists(classes);
+        }
+    }
+
+    /** A finished command: its exit status and its output. */
+    private record Run(int exit, String output) {
+        String lastLine() {
+            String[] lines = output.strip().split("\n");
+            return lines[lines.length - 1];
+        }
+    }
+
+    private static Run run(String... command) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(new ArrayList<>(List.of(command)))
+                .redirectErrorStream(true)
+                .start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!process.waitFor(120, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            return new Run(-1, "timed out: " + output);
+        }
+        return new Run(process.exitValue(), output);
+    }
+}

@@ -1,0 +1,143 @@
+package org.tabserve.testing;
+
+import com.sun.net.httpserver.HttpServer;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
+import io.opentelemetry.proto.common.v1.KeyValue;
+import io.opentelemetry.proto.trace.v1.ResourceSpans;
+import io.opentelemetry.proto.trace.v1.ScopeSpans;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
+
+/**
+ * A trace collector's OTLP/HTTP receiver for the tests: {@code POST /v1/traces} with an
+ * {@code ExportTraceServiceRequest} in protobuf, decoded with opentelemetry-proto's generated classes (the wire format
+ * the server's exporter sends, as a real collector reads it), its spans kept in order. Stopped, its port refuses.
+ */
+public final class OtlpReceiver implements AutoCloseable {
+
+    /** One span as received: its ids in hex, name, kind's number, status code's number and attributes as text. */
+    public record Received(
+            String traceId,
+            String spanId,
+            String parentSpanId,
+            String name,
+            int kind,
+            int status,
+            String statusMessage,
+            Map<String, String> attributes,
+            String service) {}
+
+    private final HttpServer server;
+    private final List<Received> spans = new CopyOnWriteArrayList<>();
+
+    private OtlpReceiver(HttpServer server) {
+        this.server = server;
+    }
+
+    /** Starts a receiver on a free port of the loopback interface. */
+    public static OtlpReceiver start() throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        OtlpReceiver receiver = new OtlpReceiver(server);
+        server.createContext("/v1/traces", exchange -> {
+            try (InputStream in = exchange.getRequestBody()) {
+                ExportTraceServiceRequest request = ExportTraceServiceRequest.parseFrom(in.readAllBytes());
+                receiver.keep(request);
+                byte[] answer = ExportTraceServiceResponse.getDefaultInstance().toByteArray();
+                exchange.getResponseHeaders().set("Content-Type", "application/x-protobuf");
+                exchange.sendResponseHeaders(200, answer.length);
+                exchange.getResponseBody().write(answer);
+            } catch (IOException | RuntimeException e) {
+                exchange.sendResponseHeaders(400, -1);
+            } finally {
+                exchange.close();
+            }
+        });
+        server.start();
+        return receiver;
+    }
+
+    private void keep(ExportTraceServiceRequest request) {
+        HexFormat hex = HexFormat.of();
+        for (ResourceSpans resource : request.getResourceSpansList()) {
+            String service = text(resource.getResource().getAttributesList()).get("service.name");
+            for (ScopeSpans scope : resource.getScopeSpansList()) {
+                for (io.opentelemetry.proto.trace.v1.Span span : scope.getSpansList()) {
+                    spans.add(new Received(
+                            hex.formatHex(span.getTraceId().toByteArray()),
+                            hex.formatHex(span.getSpanId().toByteArray()),
+                            hex.formatHex(span.getParentSpanId().toByteArray()),
+                            span.getName(),
+                            span.getKindValue(),
+                            span.getStatus().getCodeValue(),
+                            span.getStatus().getMessage(),
+                            text(span.getAttributesList()),
+                            service));
+                }
+            }
+        }
+    }
+
+    private static Map<String, String> text(List<KeyValue> attributes) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (KeyValue attribute : attributes) {
+            var value = attribute.getValue();
+            out.put(
+                    attribute.getKey(),
+                    switch (value.getValueCase()) {
+                        case STRING_VALUE -> value.getStringValue();
+                        case INT_VALUE -> Long.toString(value.getIntValue());
+                        case BOOL_VALUE -> Boolean.toString(value.getBoolValue());
+                        case DOUBLE_VALUE -> Double.toString(value.getDoubleValue());
+                        default -> value.toString();
+                    });
+        }
+        return out;
+    }
+
+    /** @return the collector's base URL, as {@code --otel-endpoint} takes it */
+    public String endpoint() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    /** @return every span received so far */
+    public List<Received> spans() {
+        return new ArrayList<>(spans);
+    }
+
+    /** @return the spans of trace {@code traceId} received so far */
+    public List<Received> trace(String traceId) {
+        return spans().stream().filter(s -> s.traceId().equals(traceId)).toList();
+    }
+
+    /**
+     * Waits (within {@code timeout}) until the spans of {@code traceId} pass {@code done} (the exporter posts each
+     * second); returns them either way, for the caller's assertions to say what is missing.
+     */
+    public List<Received> await(String traceId, Predicate<List<Received>> done, Duration timeout)
+            throws InterruptedException {
+        long end = System.nanoTime() + timeout.toNanos();
+        List<Received> got = trace(traceId);
+        while (!done.test(got) && System.nanoTime() < end) {
+            Thread.sleep(100);
+            got = trace(traceId);
+        }
+        return got;
+    }
+
+    /** Stops the receiver: its port refuses from then on. */
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}
