@@ -256,7 +256,7 @@ final class ModelPages {
                             features(input),
                             ModelApiHandler.typeName(feature.type()),
                             input.name() + " " + input.type().v2Name() + " [" + shape + "]",
-                            feature.missingAllowed() ? "yes" : "no",
+                            missing(feature),
                             ""));
                 }
                 continue;
@@ -275,7 +275,7 @@ final class ModelPages {
                     input.name() + " " + input.type().v2Name() + " [" + shape + "]",
                     feature.missingAs() != null
                             ? "an empty " + feature.name() + " is taken as \"" + feature.missingAs() + "\""
-                            : feature.missingAllowed() ? "yes" : "no",
+                            : missing(feature),
                     categories));
         }
         return lines;
@@ -291,7 +291,19 @@ final class ModelPages {
                 && features.stream()
                         .allMatch(f -> f.categories().isEmpty()
                                 && f.type() == features.get(0).type()
-                                && f.missingAllowed() == features.get(0).missingAllowed());
+                                && f.missing() == features.get(0).missing());
+    }
+
+    /** Whether a feature may be missing, and why: the same reason {@code GET /api/model}'s missing_because gives. */
+    static String missing(Feature feature) {
+        if (feature.missing() == null) {
+            return "no";
+        }
+        return switch (feature.missing()) {
+            case IMPUTER -> "yes: the model imputes it";
+            case TREES -> "yes: its trees route a missing value";
+            case CARD -> "yes: the model card says so";
+        };
     }
 
     /** A tensor's column names, the first {@link #NAMES_LISTED} of them and how many more. */

@@ -82,6 +82,25 @@ class ModelPagesTest {
                 "one line per column input");
     }
 
+    /**
+     * Issue 66, item 1: the page says why an input may be missing, as {@code GET /api/model}'s missing_because does:
+     * an XGBoost model's trees route a missing value, a scikit-learn GradientBoosting's do not.
+     */
+    @Test
+    void theFeatureTableSaysWhyAnInputMayBeMissing() {
+        Path trees = Path.of("src/test/resources/org/tabserve/fixtures/trees");
+        try (Model xgb = OnnxModelLoader.load(trees.resolve("xgb-sex.onnx"));
+                Model gb = OnnxModelLoader.load(trees.resolve("gb-sex.onnx"))) {
+            assertTrue(
+                    ModelPages.inputs(xgb).stream()
+                            .anyMatch(l -> l.missing().equals("yes: its trees route a missing value")),
+                    () -> ModelPages.inputs(xgb).toString());
+            assertTrue(
+                    ModelPages.inputs(gb).stream().noneMatch(l -> l.missing().startsWith("yes")),
+                    () -> ModelPages.inputs(gb).toString());
+        }
+    }
+
     @Test
     void aRegressorsPageHasItsErrorsAScatterWithTheDiagonalAndItsResiduals() throws IOException {
         ModelPage page = ModelPages.build(regressor);
