@@ -21,13 +21,7 @@ import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.Float8Vector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
-import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.example.data.Group;
-import org.apache.parquet.example.data.simple.SimpleGroupFactory;
-import org.apache.parquet.hadoop.ParquetWriter;
-import org.apache.parquet.hadoop.example.ExampleParquetWriter;
-import org.apache.parquet.hadoop.metadata.CompressionCodecName;
-import org.apache.parquet.io.LocalOutputFile;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.MessageTypeParser;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -43,7 +37,7 @@ import org.tabserve.rows.field.FieldProblem;
 import org.tabserve.rows.field.OnError;
 import org.tabserve.rows.field.RowsException;
 import org.tabserve.rows.json.JsonRowsParser;
-import org.tabserve.rows.parquet.ParquetCodecs;
+import org.tabserve.rows.parquet.ParquetFiles;
 import org.tabserve.rows.read.CellRows;
 import org.tabserve.rows.read.RowChunk;
 
@@ -309,37 +303,26 @@ class RefusalWordsTest {
         }
         MessageType schema =
                 MessageTypeParser.parseMessageType(schemaText.append(" }").toString());
-        Path file = Files.createTempFile("refused", ".parquet");
-        Files.delete(file);
-        try {
-            try (ParquetWriter<Group> writer = ExampleParquetWriter.builder(new LocalOutputFile(file))
-                    .withConf(new PlainParquetConfiguration())
-                    .withType(schema)
-                    .withCodecFactory(new ParquetCodecs())
-                    .withCompressionCodec(CompressionCodecName.UNCOMPRESSED)
-                    .build()) {
-                SimpleGroupFactory groups = new SimpleGroupFactory(schema);
-                for (int r = 0; r < 2; r++) {
-                    Group group = groups.newGroup();
-                    for (Feature feature : signature.features()) {
-                        Object value = cell(feature, row, target, sent, r);
-                        if (value instanceof Double d) {
-                            group.add(feature.name(), d);
-                        } else if (value instanceof Long l) {
-                            group.add(feature.name(), l);
-                        } else if (value instanceof Boolean b) {
-                            group.add(feature.name(), b);
-                        } else if (value != null) {
-                            group.add(feature.name(), value.toString());
-                        } // null: left out
-                    }
-                    writer.write(group);
+        return ParquetFiles.written(schema, groups -> {
+            List<Group> written = new java.util.ArrayList<>();
+            for (int r = 0; r < 2; r++) {
+                Group group = groups.newGroup();
+                for (Feature feature : signature.features()) {
+                    Object value = cell(feature, row, target, sent, r);
+                    if (value instanceof Double d) {
+                        group.add(feature.name(), d);
+                    } else if (value instanceof Long l) {
+                        group.add(feature.name(), l);
+                    } else if (value instanceof Boolean b) {
+                        group.add(feature.name(), b);
+                    } else if (value != null) {
+                        group.add(feature.name(), value.toString());
+                    } // null: left out
                 }
+                written.add(group);
             }
-            return Files.readAllBytes(file);
-        } finally {
-            Files.deleteIfExists(file);
-        }
+            return written;
+        });
     }
 
     /** The problems of a file refused whole. */

@@ -32,12 +32,37 @@ import org.apache.parquet.schema.MessageTypeParser;
  * Parquet files for the tests: an answer read back as rows, a file whose footer is rewritten, and the bank notes
  * repeated to many rows in many small row groups, with the same rows as CSV.
  */
-final class ParquetFiles {
+public final class ParquetFiles {
 
     /** The bank notes (double features, int32 class), Snappy by Hadoop's own codec: fixtures/NotesParquet.java. */
     static final Path NOTES = Path.of("src/test/resources/parquet/banknotes.snappy.parquet");
 
     private ParquetFiles() {}
+
+    /**
+     * A test's own Parquet file of {@code schema}, uncompressed, written by parquet-java: its rows made by {@code rows}
+     * from the schema's group factory (a value left out of a group is a null).
+     */
+    public static byte[] written(MessageType schema, java.util.function.Function<SimpleGroupFactory, List<Group>> rows)
+            throws IOException {
+        Path tmp = Files.createTempFile("rows", ".parquet");
+        Files.delete(tmp);
+        try {
+            try (ParquetWriter<Group> writer = ExampleParquetWriter.builder(new LocalOutputFile(tmp))
+                    .withConf(new PlainParquetConfiguration())
+                    .withType(schema)
+                    .withCodecFactory(new ParquetCodecs())
+                    .withCompressionCodec(CompressionCodecName.UNCOMPRESSED)
+                    .build()) {
+                for (Group group : rows.apply(new SimpleGroupFactory(schema))) {
+                    writer.write(group);
+                }
+            }
+            return Files.readAllBytes(tmp);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
 
     /**
      * The bank notes' rows (the CSV's, repeated in order) as a Parquet file of four double columns and the int32

@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,19 +16,13 @@ import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.Float4Vector;
 import org.apache.arrow.vector.VectorSchemaRoot;
-import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.example.data.Group;
-import org.apache.parquet.example.data.simple.SimpleGroupFactory;
-import org.apache.parquet.hadoop.ParquetWriter;
-import org.apache.parquet.hadoop.example.ExampleParquetWriter;
-import org.apache.parquet.hadoop.metadata.CompressionCodecName;
-import org.apache.parquet.io.LocalOutputFile;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.MessageTypeParser;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.tabserve.rows.arrow.ArrowStreams;
-import org.tabserve.rows.parquet.ParquetCodecs;
+import org.tabserve.rows.parquet.ParquetFiles;
 import org.tabserve.testing.Http;
 import org.tabserve.testing.ModelDirectory;
 import org.tabserve.testing.Multipart;
@@ -183,30 +176,19 @@ class TreeMissingValuesTest {
     private static byte[] parquet(List<JsonNode> rows) throws IOException {
         MessageType schema = MessageTypeParser.parseMessageType("message penguins { optional float bill_length_mm;"
                 + " optional float bill_depth_mm; optional float flipper_length_mm; optional float body_mass_g; }");
-        Path tmp = Files.createTempFile("penguins", ".parquet");
-        Files.delete(tmp);
-        try {
-            try (ParquetWriter<Group> writer = ExampleParquetWriter.builder(new LocalOutputFile(tmp))
-                    .withConf(new PlainParquetConfiguration())
-                    .withType(schema)
-                    .withCodecFactory(new ParquetCodecs())
-                    .withCompressionCodec(CompressionCodecName.UNCOMPRESSED)
-                    .build()) {
-                SimpleGroupFactory groups = new SimpleGroupFactory(schema);
-                for (JsonNode row : rows) {
-                    Group group = groups.newGroup();
-                    for (int f = 0; f < MEASUREMENTS.size(); f++) {
-                        JsonNode value = row.get("inputs").get(f);
-                        if (!value.isNull()) {
-                            group.add(MEASUREMENTS.get(f), value.floatValue());
-                        }
+        return ParquetFiles.written(schema, groups -> {
+            List<Group> written = new java.util.ArrayList<>();
+            for (JsonNode row : rows) {
+                Group group = groups.newGroup();
+                for (int f = 0; f < MEASUREMENTS.size(); f++) {
+                    JsonNode value = row.get("inputs").get(f);
+                    if (!value.isNull()) {
+                        group.add(MEASUREMENTS.get(f), value.floatValue());
                     }
-                    writer.write(group);
                 }
+                written.add(group);
             }
-            return Files.readAllBytes(tmp);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+            return written;
+        });
     }
 }
