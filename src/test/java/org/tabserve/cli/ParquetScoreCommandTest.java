@@ -3,13 +3,23 @@ package org.tabserve.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import org.apache.parquet.format.SchemaElement;
+import org.apache.parquet.format.Util;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.tabserve.model.Feature;
+import org.tabserve.model.Model;
+import org.tabserve.model.onnx.OnnxModelLoader;
 
 /**
  * {@code score --data notes.parquet --out scored.parquet}: the bank notes read from Parquet get the labels and
@@ -74,5 +84,53 @@ class ParquetScoreCommandTest {
         assertEquals(1, result.status(), result.err());
         assertTrue(result.err().contains("cut.parquet: the Parquet file is not a readable Parquet file"), result.err());
         assertTrue(!Files.exists(dir.resolve("scored.parquet")));
+    }
+
+    /**
+     * A CSV scored to Parquet writes each of the model's input columns in the model's type (the bank note's floats as
+     * FLOAT, never as text, which Spark's connector took as JSON's text and refused: issue 65), a column the model
+     * does not take as text; and the file read back as {@code /predict_file} reads it gets the CSV's answers.
+     */
+    @Test
+    void aCsvScoredToParquetHasTheModelsTypesInItsInputColumns(@TempDir Path dir) throws Exception {
+        CardCommandTest.Result fromCsv = score(CSV, dir.resolve("csv.csv"));
+        assertEquals(0, fromCsv.status(), fromCsv.err());
+        CardCommandTest.Result toParquet = score(CSV, dir.resolve("scored.parquet"));
+        assertEquals(0, toParquet.status(), toParquet.err());
+        Map<String, String> types = new LinkedHashMap<>();
+        byte[] file = Files.readAllBytes(dir.resolve("scored.parquet"));
+        int footer = ByteBuffer.wrap(file, file.length - 8, 4)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .getInt();
+        List<SchemaElement> schema = Util.readFileMetaData(
+                        new ByteArrayInputStream(file, file.length - 8 - footer, footer))
+                .getSchema();
+        for (SchemaElement element : schema.subList(1, schema.size())) {
+            types.put(element.getName(), String.valueOf(element.getType()));
+        }
+        try (Model model = OnnxModelLoader.load(Path.of("model.onnx"))) {
+            for (Feature feature : model.signature().features()) {
+                assertEquals(
+                        switch (feature.type()) {
+                            case FLOAT -> "FLOAT";
+                            case DOUBLE -> "DOUBLE";
+                            default -> "INT64";
+                        },
+                        types.get(feature.name()),
+                        feature.name() + " in " + types);
+            }
+        }
+        assertEquals("BYTE_ARRAY", types.get("class"), "a column the model does not take stays text: " + types);
+        CardCommandTest.Result again = score(dir.resolve("scored.parquet"), dir.resolve("again.csv"));
+        assertEquals(0, again.status(), again.err());
+        assertEquals(
+                answers(dir.resolve("csv.csv")).subList(1, 1373),
+                Files.readAllLines(dir.resolve("again.csv")).stream()
+                        .skip(1)
+                        .map(line -> {
+                            String[] cells = line.split(",");
+                            return String.join(",", Arrays.copyOfRange(cells, 5, 8));
+                        })
+                        .toList());
     }
 }

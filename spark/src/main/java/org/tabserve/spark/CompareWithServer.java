@@ -13,7 +13,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -25,8 +24,10 @@ import org.tabserve.model.onnx.OnnxModelLoader;
 /**
  * The check of a scored table against the server: a sample of its scored rows is sent to a running tabserve's
  * {@code POST /api/predict} (with the coverage and explanations asked of the job), and every answer must be the
- * server's to every digit (label, probabilities, value, prediction set or interval, novelty, explanation); the job
- * fails naming the rows that differ.
+ * server's to every digit (label, probabilities, value, prediction set or interval, novelty, explanation); each row
+ * that differs is told on one short line and the job fails, as it does when it compared no row. Requests the server
+ * refuses as too large for the asked work (413: explanations of many trees) are sent again in halves. With no
+ * {@code --master} and no spark-submit, it runs in this JVM ({@code local[*]}).
  */
 public final class CompareWithServer {
 
@@ -35,8 +36,11 @@ public final class CompareWithServer {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** The most rows one request explains. */
+    /** The most rows one request sends: fewer when the server answers 413 for the asked work. */
     private static final int REQUEST_ROWS = 100;
+
+    /** The most characters a line about a row or a server's answer takes. */
+    private static final int SHORT = 160;
 
     private CompareWithServer() {}
 
@@ -54,40 +58,79 @@ public final class CompareWithServer {
             query.append("&explain=true");
         }
         URI predict = URI.create(options.value("--server").replaceAll("/$", "") + "/api/predict" + query);
-        SparkSession spark = options.session("tabserve-compare");
+        SparkSession spark = options.session("tabserve-compare", "local[*]");
         try {
-            Dataset<Row> scored = spark.read()
-                    .parquet(options.path("--scored"))
-                    .where(col("errors").isNull());
+            Dataset<Row> table = spark.read().parquet(options.path("--scored"));
+            Dataset<Row> scored = table.where(col("errors").isNull());
             long kept = scored.count();
+            if (kept == 0) {
+                throw new IllegalStateException("compared no row: " + options.value("--scored") + " has "
+                        + table.count() + " rows and none was answered (each has its errors in the column 'errors');"
+                        + " nothing was checked against the server");
+            }
             List<Row> rows = scored.sample(false, Math.min(1.0, 2.0 * sample / Math.max(1, kept)), 49)
                     .limit(sample)
                     .collectAsList();
+            if (rows.isEmpty()) {
+                throw new IllegalStateException("compared no row: the sample of " + kept + " answered rows is empty");
+            }
             HttpClient http = HttpClient.newHttpClient();
-            List<String> differences = new ArrayList<>();
-            for (int from = 0; from < rows.size(); from += REQUEST_ROWS) {
-                List<Row> some = rows.subList(from, Math.min(rows.size(), from + REQUEST_ROWS));
-                JsonNode answers =
+            int differ = 0;
+            int size = REQUEST_ROWS;
+            for (int from = 0; from < rows.size(); ) {
+                List<Row> some = rows.subList(from, Math.min(rows.size(), from + size));
+                HttpResponse<String> response =
                         post(http, predict, instances(model.signature().features(), some));
+                if (response.statusCode() == 413 && some.size() > 1) {
+                    // Past a limit the server states for the asked work (explanations' model rows, a batch's rows):
+                    // the same rows in smaller requests, never a difference.
+                    size = Math.max(1, some.size() / 2);
+                    continue;
+                }
+                if (response.statusCode() != 200) {
+                    throw new IllegalStateException(
+                            predict + " answered " + response.statusCode() + ": " + shortened(response.body()));
+                }
+                JsonNode answers = JSON.readTree(response.body()).path("predictions");
                 for (int r = 0; r < some.size(); r++) {
                     Row row = some.get(r);
                     String difference =
                             AnswerDifference.of(row.getStruct(row.fieldIndex("prediction")), answers.get(r));
-                    if (difference != null && differences.size() < 10) {
-                        differences.add("row " + row + ": " + difference);
-                    } else if (difference != null) {
-                        differences.add("...");
+                    if (difference != null) {
+                        differ++;
+                        System.out.println("tabserve-spark: differs: "
+                                + inputs(model.signature().features(), row) + ": " + shortened(difference));
                     }
                 }
+                from += some.size();
             }
             System.out.println("tabserve-spark: compared " + rows.size() + " of " + kept + " scored rows with "
-                    + predict + ": " + differences.size() + " differ");
-            if (!differences.isEmpty()) {
-                throw new IllegalStateException("answers differ from the server's: " + differences);
+                    + predict + " (" + size + " rows a request): " + differ + " differ");
+            if (differ > 0) {
+                throw new IllegalStateException(
+                        differ + " of " + rows.size() + " answers differ from the server's (each told above)");
             }
         } finally {
             spark.stop();
         }
+    }
+
+    /** A row's inputs, each {@code name=value}, shortened: which row differs, on one short line. */
+    static String inputs(List<Feature> features, Row row) {
+        StringBuilder said = new StringBuilder();
+        for (Feature feature : features) {
+            said.append(said.isEmpty() ? "" : " ")
+                    .append(feature.name())
+                    .append('=')
+                    .append(row.get(row.fieldIndex(feature.name())));
+        }
+        return shortened(said.toString());
+    }
+
+    /** At most {@link #SHORT} characters of {@code text}, on one line. */
+    static String shortened(String text) {
+        String line = text.replaceAll("\\s+", " ");
+        return line.length() <= SHORT ? line : line.substring(0, SHORT) + "…";
     }
 
     /** The rows as the body of {@code /api/predict}: each cell as JSON writes its type (a float as its text). */
@@ -116,16 +159,13 @@ public final class CompareWithServer {
         return body;
     }
 
-    private static JsonNode post(HttpClient http, URI uri, ObjectNode body) throws IOException, InterruptedException {
-        HttpResponse<String> response = http.send(
+    private static HttpResponse<String> post(HttpClient http, URI uri, ObjectNode body)
+            throws IOException, InterruptedException {
+        return http.send(
                 HttpRequest.newBuilder(uri)
                         .header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() != 200) {
-            throw new IllegalStateException(uri + " answered " + response.statusCode() + ": " + response.body());
-        }
-        return JSON.readTree(response.body()).path("predictions");
     }
 }

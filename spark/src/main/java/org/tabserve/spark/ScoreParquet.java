@@ -8,18 +8,33 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * The batch job: scores a Parquet table with a tabserve model ({@link TabserveModel}) and writes it, with each row's
- * answer and errors, as Parquet. {@code spark/score} runs it as a driver; {@code spark-submit --class
- * org.tabserve.spark.ScoreParquet} does too.
+ * answer and errors, as Parquet. {@code spark/job ScoreParquet} runs it as a driver; {@code spark-submit --class
+ * org.tabserve.spark.ScoreParquet} does too. It ends saying the rows in, answered and refused, with the first reasons
+ * ({@link JobSummary}), and exits 1 when every row was refused, or more than {@code --max-refused} (a count, or a
+ * share of the rows: {@code 1%}).
  */
 public final class ScoreParquet {
 
     static final String USAGE = "usage: ScoreParquet --model FILE --in PARQUET --out PARQUET [--master URL]"
-            + " [--batch-size N] [--coverage C] [--explain] [--fail-on-error] [--partitions N] [--session-per-partition]";
+            + " [--batch-size N] [--coverage C] [--explain] [--fail-on-error] [--partitions N] [--session-per-partition]"
+            + " [--max-refused N|P%]";
 
     private ScoreParquet() {}
 
     public static void main(String[] args) {
+        int status = run(args);
+        if (status != 0) {
+            System.exit(status);
+        }
+    }
+
+    /** @return the job's exit status: 0, or 1 when every row was refused or more than {@code --max-refused} */
+    static int run(String[] args) {
         JobOptions options = JobOptions.parse(args, USAGE, List.of("--model", "--in", "--out"));
+        String maxRefused = options.has("--max-refused") ? options.value("--max-refused") : null;
+        if (maxRefused != null) {
+            JobSummary.limit(maxRefused, maxRefused.endsWith("%")); // refused before the job, not after it
+        }
         SparkSession spark = options.session("tabserve-score");
         try {
             Dataset<Row> table = options.has("--partitions")
@@ -44,6 +59,16 @@ public final class ScoreParquet {
                     "tabserve-spark: scored %s into %s in %.1f s%n",
                     options.value("--in"), options.value("--out"), seconds);
             System.out.println("tabserve-spark: " + tasks.summary());
+            JobSummary summary =
+                    JobSummary.of(spark.read().parquet(options.path("--out")), model.getOrDefault(model.errorCol()));
+            System.out.println("tabserve-spark: " + summary.line());
+            String failure = summary.failure(maxRefused);
+            if (failure != null) {
+                System.err.println("tabserve-spark: failed: " + failure + "; the rows' errors are in the column '"
+                        + model.getOrDefault(model.errorCol()) + "' of " + options.value("--out"));
+                return 1;
+            }
+            return 0;
         } finally {
             spark.stop();
         }
@@ -105,9 +130,19 @@ public final class ScoreParquet {
 
         /** A session of {@code --master}'s cluster, or of the one spark-submit gives. */
         SparkSession session(String name) {
+            return session(name, null);
+        }
+
+        /**
+         * @param local the master when neither {@code --master} nor spark-submit ({@code spark.master}) names one, or
+         *              null to leave it to Spark (which then fails, "A master URL must be set")
+         */
+        SparkSession session(String name, String local) {
             SparkSession.Builder builder = SparkSession.builder().appName(name);
             if (has("--master")) {
                 builder = builder.master(value("--master"));
+            } else if (local != null && !new org.apache.spark.SparkConf().contains("spark.master")) {
+                builder = builder.master(local);
             }
             return builder.getOrCreate();
         }

@@ -22,7 +22,9 @@ import org.tabserve.rows.field.NumberText;
  *
  * <p>A cell is {@code null} (missing), a {@link Number}, a {@link String} or a {@link Boolean}: a float or double NaN is
  * a missing value, as {@code NaN} in JSON is; a number for a text input is its exact text
- * ({@link NumberText#exactText}); any other kind of value is an error naming its type.
+ * ({@link NumberText#exactText}); text for a number or boolean input is a text column's, read as the server reads
+ * the same Parquet file's text column ({@link TextCells}: {@code "0.1257"} is a number, empty text is missing,
+ * unreadable text refused in its words); any other kind of value is an error naming its type.
  */
 public final class CellRows {
 
@@ -88,8 +90,13 @@ public final class CellRows {
         return new Scored(scored, kept, errors);
     }
 
-    /** What is wrong with a cell before the model's check, or null: only a value of no JSON type. */
+    /** What is wrong with a cell before the model's check, or null: a value of no JSON type, or unreadable text. */
     private static String problem(Feature feature, Object cell) {
+        if (cell instanceof String text && feature.type() != ValueType.STRING) {
+            return TextCells.read(feature, text, false) == TextCells.UNREADABLE
+                    ? TextCells.problem(feature, text, false)
+                    : null;
+        }
         if (cell == null || cell instanceof String || cell instanceof Boolean) {
             return null;
         }
@@ -149,6 +156,9 @@ public final class CellRows {
 
     /** The cell as the model's check takes it (a cell {@link #problem} found nothing wrong with). */
     private static Object cell(Feature feature, Object cell) {
+        if (cell instanceof String text && feature.type() != ValueType.STRING) {
+            return TextCells.read(feature, text, false);
+        }
         if (cell instanceof Number number) {
             if (isNaN(number)) {
                 return null;

@@ -96,6 +96,7 @@ public final class CsvAnswer {
         List<AnswerColumn> columns = AnswerField.tableColumns(shape, inPlace);
         int answerColumns = inPlace ? columns.size() - 1 : columns.size();
         try (RowsWriter out = writer) {
+            out.inputs(scoring.model().signature().features());
             out.columns(RowsWriter.inputNames(header, columns), columns, scoring.source());
             List<Object> answer = new ArrayList<>();
             ChunkScorer.Sink sink = (chunk, scored) -> {

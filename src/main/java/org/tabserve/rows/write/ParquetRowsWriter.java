@@ -2,7 +2,9 @@ package org.tabserve.rows.write;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.example.data.simple.SimpleGroup;
@@ -15,6 +17,8 @@ import org.apache.parquet.schema.LogicalTypeAnnotation;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 import org.apache.parquet.schema.Types;
+import org.tabserve.model.Feature;
+import org.tabserve.model.ValueType;
 import org.tabserve.model.answer.AnswerColumn;
 import org.tabserve.model.answer.AnswerSource;
 import org.tabserve.rows.arrow.ArrowRecord;
@@ -24,8 +28,9 @@ import org.tabserve.rows.parquet.ParquetCodecs;
 /**
  * Parquet's {@link RowsWriter}: the answer table as one Snappy-compressed file of row groups of at most
  * {@link #ROW_GROUP_BYTES}, written through parquet-java without Hadoop. The input's columns keep a typed input's
- * types ({@link ArrowRecord}: float, double, whole number, boolean; other columns and a text format's cells as
- * strings); the answer's label, prediction set, novelty flag and error are strings, its numbers doubles, and an
+ * types ({@link ArrowRecord}: float, double, whole number, boolean); a text format's column that a model input names
+ * takes that input's type ({@link #inputs}: a float input as float, a double as double, a whole number as int64, a
+ * boolean as boolean), so that the table is scored again as the model takes it; other columns are strings. The answer's label, prediction set, novelty flag and error are strings, its numbers doubles, and an
  * empty cell (a bad row's) is null.
  */
 public final class ParquetRowsWriter implements RowsWriter {
@@ -36,6 +41,8 @@ public final class ParquetRowsWriter implements RowsWriter {
     private final OutputStream out;
     /** The table's columns, their types and the schema's metadata. */
     private TypedColumns columns;
+    /** The model's inputs by name: the types of a text input's columns. */
+    private Map<String, ValueType> inputTypes = Map.of();
 
     private MessageType schema;
     private ArrowRecord.Kind[] kinds;
@@ -43,6 +50,13 @@ public final class ParquetRowsWriter implements RowsWriter {
 
     public ParquetRowsWriter(OutputStream out) {
         this.out = out;
+    }
+
+    @Override
+    public void inputs(List<Feature> features) {
+        Map<String, ValueType> types = new HashMap<>();
+        features.forEach(feature -> types.put(feature.name(), feature.type()));
+        inputTypes = types;
     }
 
     @Override
@@ -87,8 +101,7 @@ public final class ParquetRowsWriter implements RowsWriter {
                 }
             }
             default -> {
-                Number number =
-                        cell instanceof Number n ? n : NumberText.parse(text).orElse(null);
+                Number number = cell instanceof Number n ? n : number(kinds[column], text);
                 if (number == null) {
                     return;
                 }
@@ -101,13 +114,52 @@ public final class ParquetRowsWriter implements RowsWriter {
         }
     }
 
-    /** Starts the file: the input's columns typed as a typed input's were (else strings), then the answer's. */
+    /**
+     * A number column's text as the reader took it: a decimal (or a semicolon file's decimal comma), a whole number
+     * exactly; null for text that is none (a bad row's, whose error column names it) or a fraction for a whole number.
+     */
+    private static Number number(ArrowRecord.Kind kind, String text) {
+        String trimmed = text.strip();
+        Double value = NumberText.parse(trimmed)
+                .or(() -> NumberText.parseDecimalComma(trimmed))
+                .orElse(null);
+        if (kind != ArrowRecord.Kind.INT64 || value == null) {
+            return value;
+        }
+        try {
+            return Long.parseLong(trimmed.startsWith("+") ? trimmed.substring(1) : trimmed);
+        } catch (NumberFormatException notALong) {
+            return value == Math.rint(value) && Math.abs(value) < 0x1p63 ? (Number) value.longValue() : null;
+        }
+    }
+
+    /** The kind of a text input's column: its model input's type, text for a column no input names. */
+    private ArrowRecord.Kind textKind(String name) {
+        ValueType type = inputTypes.get(name);
+        if (type == null) {
+            return ArrowRecord.Kind.UTF8;
+        }
+        return switch (type) {
+            case FLOAT -> ArrowRecord.Kind.FLOAT32;
+            case DOUBLE -> ArrowRecord.Kind.FLOAT64;
+            case INT64, INT32 -> ArrowRecord.Kind.INT64;
+            case BOOL -> ArrowRecord.Kind.BOOL;
+            case STRING -> ArrowRecord.Kind.UTF8;
+        };
+    }
+
+    /**
+     * Starts the file: the input's columns typed as a typed input's were (else as the model's inputs, else strings),
+     * then the answer's.
+     */
     private void start(List<String> input) throws IOException {
         kinds = new ArrowRecord.Kind[columns.names().size()];
         Types.MessageTypeBuilder message = Types.buildMessage();
         for (int i = 0; i < columns.names().size(); i++) {
             if (i < input.size()) {
-                kinds[i] = input instanceof ArrowRecord record ? record.kind(i) : ArrowRecord.Kind.UTF8;
+                kinds[i] = input instanceof ArrowRecord record
+                        ? record.kind(i)
+                        : textKind(columns.names().get(i));
             } else {
                 kinds[i] = columns.answerText(i, input.size()) ? ArrowRecord.Kind.UTF8 : ArrowRecord.Kind.FLOAT64;
             }

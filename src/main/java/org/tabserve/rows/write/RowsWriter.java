@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.tabserve.model.Feature;
 import org.tabserve.model.answer.AnswerColumn;
 import org.tabserve.model.answer.AnswerField;
 import org.tabserve.model.answer.AnswerSource;
@@ -68,6 +69,12 @@ public interface RowsWriter extends Closeable {
         }
         return names;
     }
+    /**
+     * Tells a format that types its columns the model's inputs, before {@link #columns}: a text input's column that a
+     * feature names is then written in the feature's type (Parquet's numbers as numbers), so that the table is read
+     * again, by tabserve or by Spark's connector, as the model takes it. A format of text ignores it.
+     */
+    default void inputs(List<Feature> features) {}
 
     /** @return the input's column names, then the answer's */
     static List<String> names(List<String> input, List<AnswerColumn> answer) {

@@ -136,4 +136,41 @@ class CellRowsTest {
             assertNull(scored.scored().explanation(0));
         }
     }
+
+    /**
+     * A text cell for a number input (a Parquet column of numbers written as text) is read as the server reads the same
+     * file's text column ({@link TextCells}): the same answer as the numbers, and unreadable text refused in the
+     * server's words for it, not as JSON's "must be a number, got text".
+     */
+    @Test
+    void readsTextForANumberInputAsTheServerReadsAFilesTextColumn() throws Exception {
+        try (Model model = OnnxModelLoader.load(Path.of("model.onnx"))) {
+            BatchScoring scoring = AnswerAssembler.offline(model);
+            CellRows.Scored numbers = CellRows.score(scoring, rows(new Object[] {3.6216, 8.6661, -2.8073, -0.44699}));
+            CellRows.Scored text = CellRows.score(
+                    scoring, rows(new Object[] {"3.6216", " 8.6661", "-2.8073", "-0.44699"}, new Object[] {
+                        "3.6216", "8,6661", "", "NaN"
+                    }));
+            assertArrayEquals(new int[] {0, -1}, text.kept());
+            assertEquals(List.of(), text.errors().get(0));
+            assertEquals(
+                    numbers.scored().predictions(),
+                    List.of(text.scored().predictions().get(0)));
+            assertEquals(
+                    List.of(
+                            new FieldError(
+                                    1,
+                                    "skewness",
+                                    TextCells.problem(
+                                            model.signature().features().get(1), "8,6661", false)),
+                            new FieldError(
+                                    1,
+                                    "entropy",
+                                    TextCells.problem(
+                                            model.signature().features().get(3), "NaN", false)),
+                            new FieldError(1, "curtosis", "missing value for 'curtosis'")),
+                    text.errors().get(1));
+            assertTrue(text.errors().get(1).get(0).message().contains("must be a finite decimal number, got '8,6661'"));
+        }
+    }
 }
