@@ -9,8 +9,9 @@ import java.io.UncheckedIOException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.tabserve.testing.BankNotes;
 import org.tabserve.testing.Http;
@@ -25,7 +26,13 @@ class LatencyExemplarsTest {
 
     private static final OtlpReceiver RECEIVER = receiver();
 
+    /** Closes the receiver after the server below stopped (extensions end in reverse), so its last post finds it. */
     @RegisterExtension
+    @Order(1)
+    static final AfterAllCallback CLOSE_RECEIVER = context -> RECEIVER.close();
+
+    @RegisterExtension
+    @Order(2)
     static final Http traced = Http.startingTheApp("--otel-endpoint", RECEIVER.endpoint());
 
     @RegisterExtension
@@ -40,11 +47,6 @@ class LatencyExemplarsTest {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    @AfterAll
-    static void stopReceiver() {
-        RECEIVER.close();
     }
 
     private static String hex(int bytes) {
