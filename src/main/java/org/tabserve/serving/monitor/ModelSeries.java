@@ -30,9 +30,19 @@ final class ModelSeries {
         }
     }
 
+    /** The latency's buckets' upper bounds, in seconds. */
+    private static final double[] LATENCY_BOUNDS = {
+        0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10
+    };
+    /** The latency's labels. */
+    private static final String[] LATENCY_LABELS = {"model", "route", "method", "protocol"};
+
     // The protocol label is last so that the model stays the first label, which forget removes series by.
     private final Counter requests;
     private final Histogram latency;
+    /** The latency's latest traced request a bucket, its exemplars; registered in the histogram's place. */
+    private final LatencyExemplars exemplars;
+
     private final Counter predictions;
     private final Counter rows;
     private final Map<String, Series> byModel = new ConcurrentHashMap<>();
@@ -54,10 +64,12 @@ final class ModelSeries {
                         + " status), by route and protocol")
                 .unit(null)
                 .classicOnly()
-                .classicUpperBounds(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
-                .labelNames("model", "route", "method", "protocol")
+                .classicUpperBounds(LATENCY_BOUNDS)
+                .labelNames(LATENCY_LABELS)
                 .withoutExemplars()
-                .register(registry);
+                .build();
+        exemplars = new LatencyExemplars(latency, LATENCY_LABELS, LATENCY_BOUNDS);
+        registry.register(exemplars);
         predictions = Counter.builder()
                 .name("tabserve_predictions")
                 .help("Predictions made, by model and predicted class label")
@@ -100,6 +112,7 @@ final class ModelSeries {
         predictions.removeIf(labels -> labels.get(0).equals(model));
         requests.removeIf(labels -> labels.get(0).equals(model));
         latency.removeIf(labels -> labels.get(0).equals(model));
+        exemplars.forget(model);
     }
 
     /** The labels of a request's series below its model's. */
@@ -121,8 +134,13 @@ final class ModelSeries {
             this.model = model;
         }
 
-        /** Counts one request answered with {@code status} after {@code seconds}. */
-        void request(String route, String method, String status, String protocol, double seconds) {
+        /**
+         * Counts one request answered with {@code status} after {@code seconds}.
+         *
+         * @param traceparent the request's span's {@code traceparent} when it is sampled (kept as its latency bucket's
+         *                    exemplar), else null
+         */
+        void request(String route, String method, String status, String protocol, double seconds, String traceparent) {
             RequestLabels labels = new RequestLabels(route, method, status, protocol);
             RequestSeries series = requestSeries.get(labels);
             if (series == null) {
@@ -134,6 +152,9 @@ final class ModelSeries {
             }
             series.count().inc();
             series.latency().observe(seconds);
+            if (traceparent != null) {
+                exemplars.record(new String[] {model, route, method, protocol}, seconds, traceparent);
+            }
         }
 
         /** Counts {@code count} more rows scored. */

@@ -193,7 +193,23 @@ public final class TabserveMetrics {
      * @param model    the model the request used, or empty when it used none
      */
     public void request(String protocol, String model, String route, String method, int status, double seconds) {
-        count(protocol, model, route, method, ModelSeries.statusLabel(status), status >= 400, seconds);
+        request(protocol, model, route, method, status, seconds, null);
+    }
+
+    /**
+     * Counts one HTTP request whose span was sampled: its latency's bucket keeps it as an OpenMetrics exemplar.
+     *
+     * @param traceparent the request's span's W3C {@code traceparent}, or null when it is not sampled
+     */
+    public void request(
+            String protocol,
+            String model,
+            String route,
+            String method,
+            int status,
+            double seconds,
+            String traceparent) {
+        count(protocol, model, route, method, ModelSeries.statusLabel(status), status >= 400, seconds, traceparent);
     }
 
     /**
@@ -205,12 +221,19 @@ public final class TabserveMetrics {
      * @param code       the status code's name ({@code OK}, {@code NOT_FOUND})
      */
     public void grpcCall(String model, String fullMethod, String code, double seconds) {
-        count(GRPC, model, "/" + fullMethod, "POST", code, !code.equals("OK"), seconds);
+        count(GRPC, model, "/" + fullMethod, "POST", code, !code.equals("OK"), seconds, null);
     }
 
     private void count(
-            String protocol, String model, String route, String method, String status, boolean failed, double seconds) {
-        series.of(model).request(route, method, status, protocol, seconds);
+            String protocol,
+            String model,
+            String route,
+            String method,
+            String status,
+            boolean failed,
+            double seconds,
+            String traceparent) {
+        series.of(model).request(route, method, status, protocol, seconds, traceparent);
         if (!model.isEmpty()) {
             activity.request(model, failed, seconds);
         }

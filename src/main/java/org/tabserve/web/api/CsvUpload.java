@@ -152,6 +152,11 @@ public final class CsvUpload {
                 .orElse(RowFormat.CSV);
     }
 
+    /** @return the file's size in bytes, as received */
+    long bytes() {
+        return part.getSize();
+    }
+
     /** @return the file's name as the client gave it, or null */
     String fileName() {
         return part.getSubmittedFileName();

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import org.tabserve.model.Model;
 import org.tabserve.model.answer.AnswerAssembler;
+import org.tabserve.model.answer.AnswerTrace;
 import org.tabserve.rows.RowFormat;
 import org.tabserve.rows.field.FieldProblem;
 import org.tabserve.rows.field.OnError;
@@ -101,17 +102,28 @@ public final class PredictFileHandler implements AutoCloseable {
         AnswerAssembler scores = scoring.of(model, CoverageParameter.asked(request, null));
         String onErrorSent = RequestParameters.query(request, OnError.PARAMETER);
         OnError checked = onError(onErrorSent); // a bad value is refused before the upload is read
-        CsvUpload file = CsvUpload.of(request, config.maxUploadBytes());
-        try (MemoryBudget.Reservation held = budget.open()) {
+        // The read stage: the upload received, then checked (its rows counted) by the answer's first pass.
+        AnswerTrace.Stage reading = model.trace().stage("tabserve.read");
+        CsvUpload file;
+        try {
+            file = CsvUpload.of(request, config.maxUploadBytes());
+        } catch (RuntimeException e) {
+            reading.close();
+            throw e;
+        }
+        reading.attribute("tabserve.format", file.format().name().toLowerCase(Locale.ROOT))
+                .attribute("tabserve.bytes", file.bytes());
+        try (reading;
+                MemoryBudget.Reservation held = budget.open()) {
             OnError onError = onErrorSent == null && file.onError() != null ? onError(file.onError()) : checked;
             RowsReader parser = file.format()
                     .reader(classifier.signature(), config.maxCsvRows())
                     .reservingRowMemory(held::grow)
                     .onError(onError, config.maxErrorRows());
-            if (format == Format.JSON && answeredFromKept(model, response, parser, file, held, scores)) {
+            if (format == Format.JSON && answeredFromKept(model, response, parser, file, held, scores, reading)) {
                 return;
             }
-            answerStreamed(model, request, response, format, parser, file, held, scores);
+            answerStreamed(model, request, response, format, parser, file, held, scores, reading);
         } catch (RowsException e) {
             throw HttpProblem.of(
                     withHint(e, format == Format.HTML ? UploadView.ON_ERROR_HINT : OnError.HINT),
@@ -134,7 +146,8 @@ public final class PredictFileHandler implements AutoCloseable {
             RowsReader parser,
             CsvUpload file,
             MemoryBudget.Reservation held,
-            AnswerAssembler scores)
+            AnswerAssembler scores,
+            AnswerTrace.Stage reading)
             throws IOException {
         Model classifier = model.model();
         UploadJsonAnswer answer = new UploadJsonAnswer(classifier, parser, held);
@@ -152,7 +165,10 @@ public final class PredictFileHandler implements AutoCloseable {
             throw e;
         }
         if (kept) {
-            answer.write(response, run -> {}, ahead, scores);
+            read(reading, parser);
+            try (AnswerTrace.Stage writing = written(model, Format.JSON, parser)) {
+                answer.write(response, run -> {}, ahead, scores);
+            }
             return true;
         }
         ahead.cancel();
@@ -173,13 +189,15 @@ public final class PredictFileHandler implements AutoCloseable {
             RowsReader parser,
             CsvUpload file,
             MemoryBudget.Reservation held,
-            AnswerAssembler scores)
+            AnswerAssembler scores,
+            AnswerTrace.Stage reading)
             throws IOException {
         Model classifier = model.model();
         List<String> header;
         try (InputStream in = file.open()) {
             header = parser.validate(in);
         }
+        read(reading, parser);
         long rowBytes = RowFootprint.streamed(classifier.signature(), header.size(), parser);
         // The rows held at once: a chunk, or for the other formats the chunks being parsed, scored and written, but
         // never more than the upload has (a few long rows were reserved as 4,096 chunks' worth: a 413 for 2.5 KB).
@@ -188,7 +206,8 @@ public final class PredictFileHandler implements AutoCloseable {
                 format == Format.HTML
                         ? UploadPreview.HELD_BYTES + rowBytes * Math.min(rows, RowsReader.CHUNK_ROWS)
                         : rowBytes * Math.min(rows, RowsReader.CHUNK_ROWS * (scorer.inFlight() + 2L)));
-        try (InputStream in = file.open()) {
+        try (InputStream in = file.open();
+                AnswerTrace.Stage writing = written(model, format, parser)) {
             switch (format) {
                 case CSV -> writeCsv(response, parser, in, header, scores);
                 case JSON_LINES, ARROW, PARQUET -> {
@@ -207,6 +226,23 @@ public final class PredictFileHandler implements AutoCloseable {
                 default -> writeJson(response, parser, held, scores, run -> parser.forEachChunk(in, run));
             }
         }
+    }
+
+    /** Ends the read stage once the upload's rows are all checked, with their count. */
+    private static void read(AnswerTrace.Stage reading, RowsReader parser) {
+        reading.attribute("tabserve.rows", parser.rowsRead());
+        reading.close();
+    }
+
+    /**
+     * Starts the write stage of an answer in {@code format} of the upload's rows: streamed, its chunks' model calls
+     * run inside it.
+     */
+    private static AnswerTrace.Stage written(ResolvedModel model, Format format, RowsReader parser) {
+        return model.trace()
+                .stage("tabserve.write")
+                .attribute("tabserve.format", format.name().toLowerCase(Locale.ROOT))
+                .attribute("tabserve.rows", parser.rowsRead());
     }
 
     /**

@@ -27,6 +27,8 @@ public final class MetricsFilter implements Filter {
 
     /** Request attribute: the name of the model the request used, for the {@code model} label. */
     static final String MODEL_USED = "tabserve.model.used";
+    /** Request attribute: the {@code traceparent} of the request's span when it is sampled, for an exemplar. */
+    static final String SAMPLED_TRACE = "tabserve.trace.sampled";
 
     private final TabserveMetrics metrics;
     /** The name of the servlet whose gRPC calls the gRPC service counts itself. */
@@ -66,7 +68,8 @@ public final class MetricsFilter implements Filter {
                         route(mapping),
                         method,
                         ((HttpServletResponse) response).getStatus(),
-                        (System.nanoTime() - start) / 1e9);
+                        (System.nanoTime() - start) / 1e9,
+                        (String) http.getAttribute(SAMPLED_TRACE));
             }
         }
     }

@@ -157,6 +157,9 @@ public final class RouteServlet extends HttpServlet {
                 span.attribute("http.route", route);
             }
             response.setHeader(TRACEPARENT, traceparent);
+            if (span.traceId() != null) { // sampled: its latency's bucket may show it as an exemplar
+                request.setAttribute(MetricsFilter.SAMPLED_TRACE, traceparent);
+            }
         }
         return span;
     }

@@ -30,7 +30,7 @@ class ModelSeriesTest {
         ModelSeries.Series of = series.of("m");
         of.rows(1);
         of.predictions("forged", 1);
-        of.request("/api/predict", "POST", ModelSeries.statusLabel(200), "rest", 0.002);
+        of.request("/api/predict", "POST", ModelSeries.statusLabel(200), "rest", 0.002, null);
     }
 
     private void assertCounts(double expected, String why) {

@@ -197,7 +197,7 @@ class TracesIT {
 
     @Test
     @Order(2)
-    void anUploadOfThreeChunksHasAModelSpanForEachChunk() throws Exception {
+    void anUploadOfThreeChunksIsReadWrittenAndHasAModelSpanForEachChunk() throws Exception {
         String trace = hex(16);
         StringBuilder csv = new StringBuilder(String.join(",", BankNotes.FEATURES)).append('\n');
         List<BankNotes.Note> notes = BankNotes.all();
@@ -214,10 +214,19 @@ class TracesIT {
         assertEquals(200, answer.status(), answer.text());
         List<OtlpReceiver.Received> spans = receiver.await(
                 trace,
-                got -> byName(got).getOrDefault("tabserve.model", List.of()).size() >= 3,
+                got -> byName(got).getOrDefault("tabserve.model", List.of()).size() >= 3
+                        && byName(got).containsKey("tabserve.read")
+                        && byName(got).containsKey("tabserve.write"),
                 WAIT);
         List<OtlpReceiver.Received> chunks = byName(spans).getOrDefault("tabserve.model", List.of());
         assertEquals(3, chunks.size(), byName(spans).keySet().toString());
+        Map<String, String> read = byName(spans).get("tabserve.read").get(0).attributes();
+        assertEquals("csv", read.get("tabserve.format"), read.toString());
+        assertEquals(Long.toString(csv.toString().getBytes(StandardCharsets.UTF_8).length), read.get("tabserve.bytes"));
+        assertEquals("9000", read.get("tabserve.rows"), read.toString());
+        Map<String, String> written = byName(spans).get("tabserve.write").get(0).attributes();
+        assertEquals("json", written.get("tabserve.format"), written.toString());
+        assertEquals("9000", written.get("tabserve.rows"), written.toString());
         assertEquals(
                 9000,
                 chunks.stream()

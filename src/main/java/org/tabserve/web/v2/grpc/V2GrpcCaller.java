@@ -2,11 +2,13 @@ package org.tabserve.web.v2.grpc;
 
 import io.grpc.Context;
 import io.grpc.Contexts;
+import io.grpc.ForwardingServerCall;
 import io.grpc.Grpc;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
+import io.grpc.Status;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import org.tabserve.web.http.AdminToken;
@@ -16,7 +18,8 @@ import org.tabserve.web.http.AdminToken;
  * call's {@code authorization} metadata and the caller's address (as gRPC's servlet transport reports them) in the
  * call's {@link Context}, where the repository RPCs hand them to the admin token's check; and its {@code x-request-id},
  * REST's {@code X-Request-Id}, by which a canary keeps a retried call on the version that answered it first; and its
- * metadata, whose W3C trace context the call's span is the child of.
+ * metadata, whose W3C trace context the call's span is the child of; and the call's answer, whose headers (or, for a
+ * refusal answered in trailers alone, its trailers) carry the call's span's {@code traceparent} back.
  */
 final class V2GrpcCaller implements ServerInterceptor {
 
@@ -31,6 +34,11 @@ final class V2GrpcCaller implements ServerInterceptor {
 
     /** The call's metadata, where its W3C trace context ({@code traceparent}, {@code tracestate}) is read. */
     private static final Context.Key<Metadata> METADATA = Context.key("tabserve.grpc.metadata");
+    /** The call's answer, which carries its span's {@code traceparent} back. */
+    private static final Context.Key<TracedCall<?, ?>> ANSWER = Context.key("tabserve.grpc.answer");
+    /** The metadata key of the W3C trace context's parent, as REST's header is named. */
+    private static final Metadata.Key<String> TRACEPARENT =
+            Metadata.Key.of("traceparent", Metadata.ASCII_STRING_MARSHALLER);
 
     @Override
     public <Q, A> ServerCall.Listener<Q> interceptCall(
@@ -39,11 +47,54 @@ final class V2GrpcCaller implements ServerInterceptor {
                 "gRPC " + call.getMethodDescriptor().getBareMethodName(),
                 headers.get(AUTHORIZATION),
                 address(call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR)));
+        TracedCall<Q, A> answer = new TracedCall<>(call);
         return Contexts.interceptCall(
-                Context.current().withValues(CALLER, caller, REQUEST_ID, headers.get(X_REQUEST_ID), METADATA, headers),
-                call,
+                Context.current()
+                        .withValues(CALLER, caller, REQUEST_ID, headers.get(X_REQUEST_ID), METADATA, headers)
+                        .withValue(ANSWER, answer),
+                answer,
                 headers,
                 next);
+    }
+
+    /** The call running on this thread answers {@code traceparent} (its span's) in its headers; null: none. */
+    static void answerTraceparent(String traceparent) {
+        TracedCall<?, ?> answer = ANSWER.get();
+        if (answer != null) {
+            answer.traceparent = traceparent;
+        }
+    }
+
+    /** A call whose answer's headers carry its span's {@code traceparent} once the service gave one. */
+    private static final class TracedCall<Q, A> extends ForwardingServerCall.SimpleForwardingServerCall<Q, A> {
+        private volatile String traceparent;
+        private volatile boolean headersSent;
+
+        TracedCall(ServerCall<Q, A> call) {
+            super(call);
+        }
+
+        @Override
+        public void sendHeaders(Metadata headers) {
+            headersSent = true;
+            put(headers);
+            super.sendHeaders(headers);
+        }
+
+        @Override
+        public void close(Status status, Metadata trailers) {
+            if (!headersSent) { // a refusal's trailers are the answer's only headers
+                put(trailers);
+            }
+            super.close(status, trailers);
+        }
+
+        private void put(Metadata metadata) {
+            String own = traceparent;
+            if (own != null) {
+                metadata.put(TRACEPARENT, own);
+            }
+        }
     }
 
     /** @return the {@code x-request-id} the call running on this thread was sent with, or null (checked where used) */

@@ -216,6 +216,7 @@ public final class V2GrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceS
         span.attribute("rpc.system", "grpc")
                 .attribute("rpc.service", PATH.substring(1))
                 .attribute("rpc.method", rpc);
+        V2GrpcCaller.answerTraceparent(span.traceparent());
         try (ResolvedModel model = ResolvedModel.of(served, name, version, "grpc " + rpc, V2GrpcCaller.requestId())) {
             model.trace(span);
             try {
