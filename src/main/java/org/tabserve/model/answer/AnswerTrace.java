@@ -64,10 +64,7 @@ public interface AnswerTrace {
         /** Marks the stage as failed, with {@code why} (a problem's title, an exception's type): no request value. */
         void failed(String why);
 
-        /**
-         * Ends the stage; a second close changes nothing (a stage its owner ends early is closed again by the
-         * try-with-resources that guards its failures).
-         */
+        /** Ends the stage. */
         @Override
         void close();
     }

@@ -99,9 +99,7 @@ final class OtelRequestSpan implements RequestSpan {
 
         @Override
         public void close() {
-            if (span.isRecording()) { // false once ended: a second close changes nothing
-                span.end();
-            }
+            span.end();
         }
     }
 }
