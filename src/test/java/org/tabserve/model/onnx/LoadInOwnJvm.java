@@ -3,6 +3,7 @@ package org.tabserve.model.onnx;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -25,6 +26,8 @@ public final class LoadInOwnJvm {
 
     private static final String TRUNCATE = "--truncate-when-mapped";
 
+    private static final String MAP_TRUNCATED = "--map-then-truncate";
+
     private LoadInOwnJvm() {}
 
     /** What the child JVM did: its exit status and its output. */
@@ -38,6 +41,20 @@ public final class LoadInOwnJvm {
     /** Runs the child with those flags and {@code jvmOptions} after them. */
     static Outcome run(Path file, Path scratch, boolean truncateWhenMapped, List<String> jvmOptions)
             throws IOException, InterruptedException {
+        return start(file, scratch, truncateWhenMapped ? TRUNCATE : "--", jvmOptions);
+    }
+
+    /**
+     * Runs a child that maps {@code file} itself, truncates it to nothing and hands the mapping to the loader, whose
+     * first read of it faults: what an I/O error under the private copy would do.
+     */
+    static Outcome runOnTruncatedMapping(Path file, Path scratch, List<String> jvmOptions)
+            throws IOException, InterruptedException {
+        return start(file, scratch, MAP_TRUNCATED, jvmOptions);
+    }
+
+    private static Outcome start(Path file, Path scratch, String mode, List<String> jvmOptions)
+            throws IOException, InterruptedException {
         String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -47,7 +64,7 @@ public final class LoadInOwnJvm {
                 "-XX:-CreateCoredumpOnCrash",
                 "-XX:ErrorFile=" + scratch.resolve("hs_err.log")));
         command.addAll(jvmOptions);
-        command.addAll(List.of(LoadInOwnJvm.class.getName(), file.toString(), truncateWhenMapped ? TRUNCATE : "--"));
+        command.addAll(List.of(LoadInOwnJvm.class.getName(), file.toString(), mode));
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(scratch.resolve("child.out").toFile());
@@ -71,7 +88,9 @@ public final class LoadInOwnJvm {
             watcher.start();
         }
         int status = 0;
-        try (Model model = OnnxModelLoader.load(file)) {
+        try (Model model = args.length > 1 && args[1].equals(MAP_TRUNCATED)
+                ? loadTruncatedMapping(file)
+                : OnnxModelLoader.load(file)) {
             System.out.println("loaded " + model.sha256());
         } catch (ModelException e) {
             System.out.println("refused: " + e.getMessage());
@@ -81,6 +100,15 @@ public final class LoadInOwnJvm {
         }
         System.out.flush();
         Runtime.getRuntime().halt(status);
+    }
+
+    private static Model loadTruncatedMapping(Path file) throws IOException {
+        ByteBuffer mapped;
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            mapped = channel.map(FileChannel.MapMode.READ_ONLY, 0, channel.size());
+            channel.truncate(0);
+        }
+        return OnnxModelLoader.load(file.toString(), "m", mapped, 1);
     }
 
     private static void truncateOnceMapped(Path file) {
