@@ -2,6 +2,7 @@ package org.tabserve.rows.write;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.math.BigDecimal;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,12 +19,12 @@ import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 import org.apache.parquet.schema.Types;
 import org.tabserve.model.Feature;
-import org.tabserve.model.ValueType;
 import org.tabserve.model.answer.AnswerColumn;
 import org.tabserve.model.answer.AnswerSource;
 import org.tabserve.rows.arrow.ArrowRecord;
 import org.tabserve.rows.field.NumberText;
 import org.tabserve.rows.parquet.ParquetCodecs;
+import org.tabserve.rows.read.TextCells;
 
 /**
  * Parquet's {@link RowsWriter}: the answer table as one Snappy-compressed file of row groups of at most
@@ -41,8 +42,8 @@ public final class ParquetRowsWriter implements RowsWriter {
     private final OutputStream out;
     /** The table's columns, their types and the schema's metadata. */
     private TypedColumns columns;
-    /** The model's inputs by name: the types of a text input's columns. */
-    private Map<String, ValueType> inputTypes = Map.of();
+    /** The model's inputs by name: the types of a text input's columns, and how their text reads. */
+    private Map<String, Feature> inputFeatures = Map.of();
 
     private MessageType schema;
     private ArrowRecord.Kind[] kinds;
@@ -54,9 +55,9 @@ public final class ParquetRowsWriter implements RowsWriter {
 
     @Override
     public void inputs(List<Feature> features) {
-        Map<String, ValueType> types = new HashMap<>();
-        features.forEach(feature -> types.put(feature.name(), feature.type()));
-        inputTypes = types;
+        Map<String, Feature> byName = new HashMap<>();
+        features.forEach(feature -> byName.put(feature.name(), feature));
+        inputFeatures = byName;
     }
 
     @Override
@@ -93,15 +94,13 @@ public final class ParquetRowsWriter implements RowsWriter {
         switch (kinds[column]) {
             case UTF8 -> row.add(column, cell.toString());
             case BOOL -> {
-                Boolean value = cell instanceof Boolean b
-                        ? b
-                        : "true".equals(text) ? Boolean.TRUE : "false".equals(text) ? Boolean.FALSE : null;
-                if (value != null) {
-                    row.add(column, value);
+                Object value = cell instanceof Boolean ? cell : read(column, text);
+                if (value instanceof Boolean b) {
+                    row.add(column, b);
                 }
             }
             default -> {
-                Number number = cell instanceof Number n ? n : number(kinds[column], text);
+                Number number = cell instanceof Number n ? n : number(read(column, text));
                 if (number == null) {
                     return;
                 }
@@ -115,31 +114,41 @@ public final class ParquetRowsWriter implements RowsWriter {
     }
 
     /**
-     * A number column's text as the reader took it: a decimal (or a semicolon file's decimal comma), a whole number
-     * exactly; null for text that is none (a bad row's, whose error column names it) or a fraction for a whole number.
+     * A column's text as the rows' reader took it ({@link TextCells#read}: a model input's by its feature, a decimal
+     * comma as a semicolon file writes it), another column's as a decimal; null for text that is none (a bad row's,
+     * whose error column names it).
      */
-    private static Number number(ArrowRecord.Kind kind, String text) {
-        String trimmed = text.strip();
-        Double value = NumberText.parse(trimmed)
-                .or(() -> NumberText.parseDecimalComma(trimmed))
-                .orElse(null);
-        if (kind != ArrowRecord.Kind.INT64 || value == null) {
-            return value;
+    private Object read(int column, String text) {
+        Feature feature = inputFeatures.get(columns.names().get(column));
+        if (feature == null) {
+            return NumberText.parse(text.strip()).orElse(null);
         }
-        try {
-            return Long.parseLong(trimmed.startsWith("+") ? trimmed.substring(1) : trimmed);
-        } catch (NumberFormatException notALong) {
-            return value == Math.rint(value) && Math.abs(value) < 0x1p63 ? (Number) value.longValue() : null;
+        Object value = TextCells.read(feature, text, false);
+        return value == TextCells.UNREADABLE ? TextCells.read(feature, text, true) : value;
+    }
+
+    /**
+     * A read cell as a number column's value: a whole number's decimal (3.0) as its long, none for a fraction or a
+     * whole number past long range, which the batch refused.
+     */
+    private static Number number(Object value) {
+        if (value instanceof BigDecimal decimal) {
+            try {
+                return decimal.longValueExact();
+            } catch (ArithmeticException notALong) {
+                return null;
+            }
         }
+        return value instanceof Double || value instanceof Long ? (Number) value : null;
     }
 
     /** The kind of a text input's column: its model input's type, text for a column no input names. */
     private ArrowRecord.Kind textKind(String name) {
-        ValueType type = inputTypes.get(name);
-        if (type == null) {
+        Feature feature = inputFeatures.get(name);
+        if (feature == null) {
             return ArrowRecord.Kind.UTF8;
         }
-        return switch (type) {
+        return switch (feature.type()) {
             case FLOAT -> ArrowRecord.Kind.FLOAT32;
             case DOUBLE -> ArrowRecord.Kind.FLOAT64;
             case INT64, INT32 -> ArrowRecord.Kind.INT64;

@@ -123,7 +123,7 @@ public final class ParquetFiles {
     }
 
     /** @return the column names and rows of a Parquet file's bytes */
-    static List<Group> rows(byte[] file, List<String> names) throws IOException {
+    public static List<Group> rows(byte[] file, List<String> names) throws IOException {
         Path tmp = Files.createTempFile("answer", ".parquet");
         try {
             Files.write(tmp, file);
