@@ -45,6 +45,22 @@ public final class OtlpReceiver implements AutoCloseable {
         this.server = server;
     }
 
+    /** {@link #start()} for a static field's initializer: an I/O failure unchecked. */
+    public static OtlpReceiver started() {
+        try {
+            return start();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** @return a random W3C trace-context id of {@code bytes} bytes (16 a trace's, 8 a span's), in lower-case hex */
+    public static String randomId(int bytes) {
+        byte[] id = new byte[bytes];
+        java.util.concurrent.ThreadLocalRandom.current().nextBytes(id);
+        return java.util.HexFormat.of().formatHex(id);
+    }
+
     /** Starts a receiver on a free port of the loopback interface. */
     public static OtlpReceiver start() throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);

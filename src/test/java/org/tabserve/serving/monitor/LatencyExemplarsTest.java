@@ -4,11 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -24,7 +20,7 @@ import org.tabserve.testing.OtlpReceiver;
  */
 class LatencyExemplarsTest {
 
-    private static final OtlpReceiver RECEIVER = receiver();
+    private static final OtlpReceiver RECEIVER = OtlpReceiver.started();
 
     /** Closes the receiver after the server below stopped (extensions end in reverse), so its last post finds it. */
     @RegisterExtension
@@ -41,20 +37,6 @@ class LatencyExemplarsTest {
     private static final String OPEN_METRICS = "application/openmetrics-text;version=1.0.0";
     private static final String BUCKET = "tabserve_http_request_duration_seconds_bucket{";
 
-    private static OtlpReceiver receiver() {
-        try {
-            return OtlpReceiver.start();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static String hex(int bytes) {
-        byte[] id = new byte[bytes];
-        ThreadLocalRandom.current().nextBytes(id);
-        return HexFormat.of().formatHex(id);
-    }
-
     /** Predicts one row under the caller's trace {@code trace}, sampled or not; @return the answer's traceparent */
     private static String predict(Http http, String trace, boolean sampled) {
         Http.Response answer = http.post(
@@ -62,7 +44,7 @@ class LatencyExemplarsTest {
                 "application/json",
                 BankNotes.genuine().json().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8),
                 "traceparent",
-                "00-" + trace + "-" + hex(8) + (sampled ? "-01" : "-00"));
+                "00-" + trace + "-" + OtlpReceiver.randomId(8) + (sampled ? "-01" : "-00"));
         assertEquals(200, answer.status(), answer.text());
         return answer.header("traceparent").orElse(null);
     }
@@ -76,7 +58,7 @@ class LatencyExemplarsTest {
 
     @Test
     void aSampledRequestsTraceIsItsLatencyBucketsExemplarInOpenMetrics() {
-        String trace = hex(16);
+        String trace = OtlpReceiver.randomId(16);
         String traceparent = predict(traced, trace, true);
         assertTrue(traceparent.matches("00-" + trace + "-[0-9a-f]{16}-01"), traceparent);
         String span = traceparent.substring(36, 52);
@@ -100,14 +82,14 @@ class LatencyExemplarsTest {
 
     @Test
     void aRequestNotSampledIsNoExemplar() {
-        String trace = hex(16);
+        String trace = OtlpReceiver.randomId(16);
         predict(traced, trace, false);
         assertFalse(traced.get("/metrics", "Accept", OPEN_METRICS).text().contains(trace));
     }
 
     @Test
     void withoutTracingNoBucketHasAnExemplar() {
-        predict(untraced, hex(16), true);
+        predict(untraced, OtlpReceiver.randomId(16), true);
         String metrics = untraced.get("/metrics", "Accept", OPEN_METRICS).text();
         assertFalse(predictBuckets(metrics).isEmpty(), metrics);
         assertFalse(metrics.contains(" # {"), "no exemplar without tracing");

@@ -15,10 +15,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
@@ -93,12 +91,6 @@ class TracesIT {
         }
     }
 
-    private static String hex(int bytes) {
-        byte[] id = new byte[bytes];
-        ThreadLocalRandom.current().nextBytes(id);
-        return HexFormat.of().formatHex(id);
-    }
-
     private static Map<String, List<OtlpReceiver.Received>> byName(List<OtlpReceiver.Received> spans) {
         return spans.stream().collect(Collectors.groupingBy(OtlpReceiver.Received::name));
     }
@@ -115,8 +107,8 @@ class TracesIT {
     @Order(1)
     void aPythonClientsJsonPredictionWithAnExplanationIsTracedStageByStageUnderItsTrace() throws Exception {
         assumeTrue(Files.isExecutable(Path.of(PYTHON)), PYTHON + " is missing");
-        String trace = hex(16);
-        String parent = hex(8);
+        String trace = OtlpReceiver.randomId(16);
+        String parent = OtlpReceiver.randomId(8);
         Run client = run(
                 PYTHON,
                 CLIENT.toString(),
@@ -198,7 +190,7 @@ class TracesIT {
     @Test
     @Order(2)
     void anUploadOfThreeChunksIsReadWrittenAndHasAModelSpanForEachChunk() throws Exception {
-        String trace = hex(16);
+        String trace = OtlpReceiver.randomId(16);
         StringBuilder csv = new StringBuilder(String.join(",", BankNotes.FEATURES)).append('\n');
         List<BankNotes.Note> notes = BankNotes.all();
         for (int i = 0; i < 9000; i++) {
@@ -210,7 +202,7 @@ class TracesIT {
                 "/models/banknote/predict_file?format=json",
                 Multipart.csv(csv.toString()),
                 "traceparent",
-                "00-" + trace + "-" + hex(8) + "-01");
+                "00-" + trace + "-" + OtlpReceiver.randomId(8) + "-01");
         assertEquals(200, answer.status(), answer.text());
         List<OtlpReceiver.Received> spans = receiver.await(
                 trace,
@@ -256,8 +248,8 @@ class TracesIT {
                 .get(0)
                 .path("name")
                 .asText();
-        String trace = hex(16);
-        String parent = hex(8);
+        String trace = OtlpReceiver.randomId(16);
+        String parent = OtlpReceiver.randomId(8);
         Run client = run(
                 PYTHON,
                 CLIENT.toString(),
@@ -284,13 +276,13 @@ class TracesIT {
     @Test
     @Order(4)
     void aRefusalRecordsItsStatusAndTitleButNotWhatWasSent() throws Exception {
-        String trace = hex(16);
+        String trace = OtlpReceiver.randomId(16);
         Http.Response refused = http.post(
                 "/models/banknote/api/predict",
                 "application/json",
                 "{\"variance\": \"secret-value-123\"}".getBytes(StandardCharsets.UTF_8),
                 "traceparent",
-                "00-" + trace + "-" + hex(8) + "-01");
+                "00-" + trace + "-" + OtlpReceiver.randomId(8) + "-01");
         assertEquals(400, refused.status(), refused.text());
         List<OtlpReceiver.Received> spans = receiver.await(trace, got -> !got.isEmpty(), WAIT);
         OtlpReceiver.Received request = spans.stream()
@@ -307,13 +299,13 @@ class TracesIT {
     @Test
     @Order(5)
     void aCallerThatIsNotSampledAndAServerSamplingNothingSendNoSpan() throws Exception {
-        String unsampled = hex(16);
+        String unsampled = OtlpReceiver.randomId(16);
         Http.Response caller = http.post(
                 "/models/banknote/api/predict",
                 "application/json",
                 BankNotes.genuine().json().toString().getBytes(StandardCharsets.UTF_8),
                 "traceparent",
-                "00-" + unsampled + "-" + hex(8) + "-00");
+                "00-" + unsampled + "-" + OtlpReceiver.randomId(8) + "-00");
         assertEquals(200, caller.status(), caller.text());
         assertFalse(caller.json().has("trace_id"), caller.text());
         Http.Response own = http.postJson(
@@ -323,13 +315,13 @@ class TracesIT {
         String traceparent = own.header("traceparent").orElseThrow();
         assertEquals(0, Integer.parseInt(traceparent.substring(53), 16) & 1, "not sampled: " + traceparent);
         // A sampled request after both: once its spans are in, theirs would have been (one exporter, in order).
-        String later = hex(16);
+        String later = OtlpReceiver.randomId(16);
         http.post(
                 "/models/banknote/api/predict",
                 "application/json",
                 BankNotes.genuine().json().toString().getBytes(StandardCharsets.UTF_8),
                 "traceparent",
-                "00-" + later + "-" + hex(8) + "-01");
+                "00-" + later + "-" + OtlpReceiver.randomId(8) + "-01");
         receiver.await(later, got -> byName(got).containsKey("tabserve.write") && got.size() > 5, WAIT);
         assertEquals(List.of(), receiver.trace(unsampled));
         assertEquals(List.of(), receiver.trace(traceparent.substring(3, 35)));
@@ -345,7 +337,7 @@ class TracesIT {
                     "application/json",
                     BankNotes.genuine().json().toString().getBytes(StandardCharsets.UTF_8),
                     "traceparent",
-                    "00-" + hex(16) + "-" + hex(8) + "-01");
+                    "00-" + OtlpReceiver.randomId(16) + "-" + OtlpReceiver.randomId(8) + "-01");
             assertEquals(200, answer.status(), answer.text());
         }
         assertTrue(server.process().isAlive());

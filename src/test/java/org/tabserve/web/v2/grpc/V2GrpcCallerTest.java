@@ -13,10 +13,6 @@ import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.MetadataUtils;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.util.HexFormat;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Order;
@@ -34,7 +30,7 @@ import org.tabserve.testing.OtlpReceiver;
  */
 class V2GrpcCallerTest {
 
-    private static final OtlpReceiver RECEIVER = receiver();
+    private static final OtlpReceiver RECEIVER = OtlpReceiver.started();
 
     /** Closes the receiver after the server below stopped (extensions end in reverse), so its last post finds it. */
     @RegisterExtension
@@ -48,20 +44,6 @@ class V2GrpcCallerTest {
     private static final Metadata.Key<String> TRACEPARENT =
             Metadata.Key.of("traceparent", Metadata.ASCII_STRING_MARSHALLER);
 
-    private static OtlpReceiver receiver() {
-        try {
-            return OtlpReceiver.start();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static String hex(int bytes) {
-        byte[] id = new byte[bytes];
-        ThreadLocalRandom.current().nextBytes(id);
-        return HexFormat.of().formatHex(id);
-    }
-
     /** Calls ModelInfer for one bank note on {@code model} under a sampled caller's {@code trace}. */
     private static void infer(
             ManagedChannel channel,
@@ -70,7 +52,7 @@ class V2GrpcCallerTest {
             AtomicReference<Metadata> headers,
             AtomicReference<Metadata> trailers) {
         Metadata sent = new Metadata();
-        sent.put(TRACEPARENT, "00-" + trace + "-" + hex(8) + "-01");
+        sent.put(TRACEPARENT, "00-" + trace + "-" + OtlpReceiver.randomId(8) + "-01");
         GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub stub = GRPCInferenceServiceGrpc.newBlockingStub(
                         channel)
                 .withInterceptors(
@@ -98,7 +80,7 @@ class V2GrpcCallerTest {
     void anAnswersHeadersCarryTheServerSpansTraceparent() throws Exception {
         ManagedChannel channel = GrpcChannels.to(traced.server());
         try {
-            String trace = hex(16);
+            String trace = OtlpReceiver.randomId(16);
             AtomicReference<Metadata> headers = new AtomicReference<>();
             AtomicReference<Metadata> trailers = new AtomicReference<>();
             infer(channel, "", trace, headers, trailers);
@@ -115,7 +97,7 @@ class V2GrpcCallerTest {
     void aRefusalsTrailersCarryIt() throws Exception {
         ManagedChannel channel = GrpcChannels.to(traced.server());
         try {
-            String trace = hex(16);
+            String trace = OtlpReceiver.randomId(16);
             AtomicReference<Metadata> headers = new AtomicReference<>();
             AtomicReference<Metadata> trailers = new AtomicReference<>();
             StatusRuntimeException refused = assertThrows(
