@@ -64,7 +64,10 @@ public interface AnswerTrace {
         /** Marks the stage as failed, with {@code why} (a problem's title, an exception's type): no request value. */
         void failed(String why);
 
-        /** Ends the stage. */
+        /**
+         * Ends the stage; a second close changes nothing (a stage its owner ends early is closed again by the
+         * try-with-resources that guards its failures).
+         */
         @Override
         void close();
     }

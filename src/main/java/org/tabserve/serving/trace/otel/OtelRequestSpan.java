@@ -99,7 +99,9 @@ final class OtelRequestSpan implements RequestSpan {
 
         @Override
         public void close() {
-            span.end();
+            if (span.isRecording()) { // false once ended: a second close changes nothing
+                span.end();
+            }
         }
     }
 }
