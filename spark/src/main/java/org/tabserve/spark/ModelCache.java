@@ -9,6 +9,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.tabserve.model.Explainer;
 import org.tabserve.model.Model;
@@ -23,6 +24,7 @@ public final class ModelCache {
 
     private static final Map<String, Model> MODELS = new ConcurrentHashMap<>();
     private static final Map<String, Explainer> EXPLAINERS = new ConcurrentHashMap<>();
+    private static final AtomicInteger LOADS = new AtomicInteger();
 
     private ModelCache() {}
 
@@ -56,7 +58,13 @@ public final class ModelCache {
         return MODELS.size();
     }
 
+    /** @return how many sessions this JVM has made, shared or not: each load of a model's bytes counts */
+    public static int loads() {
+        return LOADS.get();
+    }
+
     private static Model load(String sha256, byte[] bytes) {
+        LOADS.incrementAndGet();
         try {
             Path file = Files.createTempFile("tabserve-" + sha256.substring(0, 12) + "-", ".onnx");
             file.toFile().deleteOnExit();

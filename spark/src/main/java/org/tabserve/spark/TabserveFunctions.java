@@ -3,6 +3,7 @@ package org.tabserve.spark;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
@@ -38,27 +39,54 @@ public final class TabserveFunctions {
      * @return the function's result type
      */
     public static StructType register(SparkSession spark, String name, String modelPath) {
-        byte[] bytes = OnnxModelLoader.bytes(Path.of(modelPath)); // checked as the server checks a model file
-        String sha256 = ModelCache.sha256(bytes);
-        Model model = ModelCache.model(sha256, () -> bytes);
-        ResultColumns columns = new ResultColumns(
-                model.signature().task() == Task.CLASSIFICATION,
-                false,
-                false,
-                model.signature().classLabels());
-        StructType type = columns.answerType().add("errors", ResultColumns.ERRORS);
-        Broadcast<byte[]> broadcast =
-                JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(bytes);
-        spark.udf().register(name, new RowFunction(broadcast, sha256, columns), type);
-        return type;
+        SqlModel model =
+                SqlModel.of(OnnxModelLoader.bytes(Path.of(modelPath))); // checked as the server checks a model file
+        spark.udf().register(name, model.function(spark.sparkContext()), model.type());
+        return model.type();
+    }
+
+    /**
+     * A model read and loaded on the driver, ready to be a function: its bytes, their SHA-256 and its answer's
+     * columns ({@link #register} and {@link TabserveExtensions} make their functions of it).
+     */
+    record SqlModel(byte[] bytes, String sha256, ResultColumns columns) {
+
+        static SqlModel of(byte[] bytes) {
+            String sha256 = ModelCache.sha256(bytes);
+            Model model = ModelCache.model(sha256, () -> bytes);
+            return new SqlModel(
+                    bytes,
+                    sha256,
+                    new ResultColumns(
+                            model.signature().task() == Task.CLASSIFICATION,
+                            false,
+                            false,
+                            model.signature().classLabels()));
+        }
+
+        /** @return the model's inputs, in its order */
+        List<Feature> features() {
+            return ModelCache.model(sha256, () -> bytes).signature().features();
+        }
+
+        /** @return the function's result type: the answer's fields and {@code errors} */
+        StructType type() {
+            return columns.answerType().add("errors", ResultColumns.ERRORS);
+        }
+
+        /** @return the function, the model's bytes broadcast once by {@code context} */
+        RowFunction function(SparkContext context) {
+            Broadcast<byte[]> broadcast =
+                    JavaSparkContext.fromSparkContext(context).broadcast(bytes);
+            return new RowFunction(broadcast, sha256, columns);
+        }
     }
 
     /** The function itself: one row's fields to its answer and errors. */
-    private record RowFunction(Broadcast<byte[]> bytes, String sha256, ResultColumns columns)
-            implements UDF1<Row, Row> {
+    record RowFunction(Broadcast<byte[]> bytes, String sha256, ResultColumns columns) implements UDF1<Row, Row> {
 
         @Override
-        public Row call(Row row) throws Exception {
+        public Row call(Row row) {
             Model model = ModelCache.model(sha256, bytes::value);
             List<Feature> features = model.signature().features();
             List<String> names = List.of(row.schema().fieldNames());

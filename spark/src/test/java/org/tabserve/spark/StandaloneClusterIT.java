@@ -30,7 +30,8 @@ import org.junit.jupiter.api.Test;
  * needs), and {@code spark/job ScoreParquet} scores it with {@link TabserveModel} and writes it as Parquet. Every row
  * is answered but the three, whose errors are in their error column; each executor JVM loaded the model once, though
  * it scored several of the table's partitions; and a sample of the answers equals the server's {@code /api/predict}
- * for the same rows, to every digit. The test runs the page's commands with {@code --master} on a free port
+ * for the same rows, to every digit; the executors had the connector from the one jar, tabserve-spark-all.jar. The
+ * test runs the page's commands with {@code --master} on a free port
  * ({@code SPARK_MASTER_PORT}) and its paths under target/, after the root build did what the page's first line does
  * (its maven-invoker-plugin packages and verifies spark/ on the root's target/tabserve-core.jar, installing nothing):
  *
@@ -174,6 +175,19 @@ class StandaloneClusterIT {
             }
         }
         assertEquals(2, loads.size(), loads.toString());
+        // The executors had the connector, the model core and ONNX Runtime from the one jar alone (spark/job's
+        // spark.jars, as spark-submit --jars gives it): the jars each fetched into its application's directory.
+        for (Path work : cluster.workDirs()) {
+            try (Stream<Path> files = Files.walk(work)) {
+                assertEquals(
+                        List.of("tabserve-spark-all.jar"),
+                        files.map(f -> f.getFileName().toString())
+                                .filter(n -> n.endsWith(".jar"))
+                                .distinct()
+                                .toList(),
+                        work.toString());
+            }
+        }
         assertNotNull(loads.get(0));
         assertTrue(
                 loads.stream()
