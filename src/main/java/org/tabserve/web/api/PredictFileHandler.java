@@ -27,6 +27,7 @@ import org.tabserve.web.http.HttpProblem;
 import org.tabserve.web.http.MediaType;
 import org.tabserve.web.http.PageLinks;
 import org.tabserve.web.http.RequestParameters;
+import org.tabserve.web.http.StreamedAnswer;
 import org.tabserve.web.http.WebConfig;
 
 /**
@@ -336,6 +337,7 @@ public final class PredictFileHandler implements AutoCloseable {
             AnswerAssembler scores)
             throws IOException {
         response.setStatus(200);
+        StreamedAnswer.begin(response);
         response.setContentType(answer.isBinary() ? answer.mediaType() : answer.mediaType() + ";charset=UTF-8");
         CsvAnswer.write(
                 answer.writer(response.getOutputStream()),

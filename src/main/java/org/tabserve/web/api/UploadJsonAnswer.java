@@ -19,6 +19,7 @@ import org.tabserve.rows.write.ChunkScorer;
 import org.tabserve.rows.write.CsvAnswer;
 import org.tabserve.serving.limits.MemoryBudget;
 import org.tabserve.web.http.Json;
+import org.tabserve.web.http.StreamedAnswer;
 
 /**
  * The JSON answer of {@code POST /predict_file}, {@code {"predictions": [...]}}: a sink for scored chunks that writes
@@ -62,6 +63,7 @@ final class UploadJsonAnswer implements ChunkScorer.Preparing<String[]> {
      */
     void write(HttpServletResponse response, CsvAnswer.ChunkSource source, ChunkScorer.Run run, AnswerAssembler scoring)
             throws IOException {
+        StreamedAnswer.begin(response);
         try (JsonGenerator generator = Json.start(response)) {
             json = generator;
             json.writeStartObject();

@@ -10,6 +10,7 @@ import org.tabserve.model.Uncertainty;
 import org.tabserve.model.answer.AnswerAssembler;
 import org.tabserve.rows.RowFormat;
 import org.tabserve.rows.write.AnswerTable;
+import org.tabserve.web.http.StreamedAnswer;
 
 /**
  * {@code /invocations}' answer as a table, for a body of rows whose request's {@code Accept} names Arrow's IPC stream
@@ -42,6 +43,7 @@ final class TableAnswer {
             throws IOException {
         grow.accept(format.writerHeldBytes());
         response.setStatus(200);
+        StreamedAnswer.begin(response);
         response.setContentType(format.mediaType());
         AnswerTable.write(format.writer(response.getOutputStream()), scores, answers, uncertainties, errors);
     }
