@@ -6,13 +6,16 @@ import java.io.InputStream;
 import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.tabserve.model.Feature;
 import org.tabserve.model.Model;
 import org.tabserve.model.Prediction;
 import org.tabserve.model.RangeWarning;
 import org.tabserve.model.ValueType;
 import org.tabserve.model.answer.AnswerAssembler;
+import org.tabserve.model.answer.AnswerField;
 import org.tabserve.model.answer.AnswerShape;
 import org.tabserve.model.answer.AnswerSource;
 import org.tabserve.rows.RowFormat;
@@ -23,6 +26,7 @@ import org.tabserve.rows.read.RowChunk;
 import org.tabserve.rows.read.RowsReader;
 import org.tabserve.rows.write.ChunkScorer;
 import org.tabserve.rows.write.CsvAnswer;
+import org.tabserve.rows.write.RowsWriter;
 
 /**
  * A checked CSV upload scored for the browser ({@code ?format=html}): every row scored once (with
@@ -38,6 +42,8 @@ import org.tabserve.rows.write.CsvAnswer;
  * @param rows       the first rows
  * @param csv        the whole CSV answer, or null when it is larger than {@link #DOWNLOAD_CAP}
  * @param ignored    the file's columns the model does not take: not in the table, carried through to the download
+ * @param renamed    the file's columns named as one of the answer's, each with the name it has in the download
+ *                   ({@link RowsWriter#inputNames}), in the file's order
  * @param shape      what the answer's rows carry ({@link org.tabserve.model.answer.AnswerField#present})
  * @param inPlace    whether bad rows are answered in their place ({@code on_error=row})
  * @param source     the answer's request-level values: which model file gave it
@@ -51,6 +57,7 @@ public record UploadPreview(
         List<Row> rows,
         byte[] csv,
         List<String> ignored,
+        Map<String, String> renamed,
         AnswerShape shape,
         boolean inPlace,
         AnswerSource source) {
@@ -148,9 +155,22 @@ public record UploadPreview(
                 rows,
                 csv.overflowed() ? null : csv.toByteArray(),
                 parser.ignoredColumns(),
+                renamed(header, scores.shape(), parser.onError() == OnError.ROW),
                 scores.shape(),
                 parser.onError() == OnError.ROW,
                 scores.source());
+    }
+
+    /** The file's columns whose names the answer's columns take, each with its name in the download. */
+    private static Map<String, String> renamed(List<String> header, AnswerShape shape, boolean inPlace) {
+        List<String> written = RowsWriter.inputNames(header, AnswerField.tableColumns(shape, inPlace));
+        Map<String, String> renamed = new LinkedHashMap<>();
+        for (int i = 0; i < header.size(); i++) {
+            if (!header.get(i).equals(written.get(i))) {
+                renamed.put(header.get(i), written.get(i));
+            }
+        }
+        return renamed;
     }
 
     /** A value of a row as the model took it: a number as read, text as the file wrote it. */

@@ -1,6 +1,7 @@
 package org.tabserve.web.pages;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * What the page after a CSV upload shows: how many rows were scored, the first of them, and the whole result as a
@@ -18,6 +19,7 @@ import java.util.List;
  * @param download    a {@code data:text/csv} URI with the whole result, or null when it is too large for the page
  * @param downloadCap the largest result, in bytes, the page carries
  * @param ignored     the file's columns the model does not take, kept in the download
+ * @param renamed     the file's columns named as one of the answer's, each with its name in the download
  * @param provenance  which model gave the answers, as their body says
  */
 record UploadPage(
@@ -32,6 +34,7 @@ record UploadPage(
         String download,
         long downloadCap,
         List<String> ignored,
+        Map<String, String> renamed,
         List<FormPage.Provenance> provenance) {
 
     /** @return how many rows were scored */

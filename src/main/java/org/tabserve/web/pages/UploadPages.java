@@ -127,6 +127,7 @@ public final class UploadPages implements UploadView {
                 download,
                 UploadPreview.DOWNLOAD_CAP,
                 preview.ignored(),
+                preview.renamed(),
                 FormPage.Provenance.of(preview.source()));
     }
 
