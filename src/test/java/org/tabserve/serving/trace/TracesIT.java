@@ -296,8 +296,112 @@ class TracesIT {
         }
     }
 
+    /**
+     * Posts {@code body} to {@code path} under a new sampled trace, and returns the spans of the request once its read
+     * and write stages are in, after checking that both are stages of its server span and carry no input.
+     */
+    private static Map<String, List<OtlpReceiver.Received>> readAndWritten(
+            String path, String contentType, String body, String... headers) throws Exception {
+        String trace = OtlpReceiver.randomId(16);
+        List<String> sent = new ArrayList<>(List.of(headers));
+        sent.addAll(List.of("traceparent", "00-" + trace + "-" + OtlpReceiver.randomId(8) + "-01"));
+        Http.Response answer =
+                http.post(path, contentType, body.getBytes(StandardCharsets.UTF_8), sent.toArray(String[]::new));
+        assertEquals(200, answer.status(), answer.text());
+        List<OtlpReceiver.Received> spans = receiver.await(
+                trace,
+                got -> byName(got).keySet().containsAll(List.of("tabserve.read", "tabserve.model", "tabserve.write")),
+                WAIT);
+        Map<String, List<OtlpReceiver.Received>> named = byName(spans);
+        assertTrue(
+                named.keySet().containsAll(List.of("tabserve.read", "tabserve.model", "tabserve.write")),
+                path + ": " + named.keySet());
+        OtlpReceiver.Received request = spans.stream()
+                .filter(s -> s.kind() == 2)
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no server span: " + spans));
+        for (String stage : List.of("tabserve.read", "tabserve.write")) {
+            assertEquals(1, named.get(stage).size(), path + ": " + stage);
+            assertEquals(request.spanId(), named.get(stage).get(0).parentSpanId(), path + ": " + stage);
+        }
+        assertEquals(
+                Long.toString(body.getBytes(StandardCharsets.UTF_8).length),
+                named.get("tabserve.read").get(0).attributes().get("tabserve.bytes"),
+                path);
+        carriesNoInput(spans);
+        return named;
+    }
+
     @Test
     @Order(5)
+    void anOpenInferenceProtocolInferReadsAndWritesItsBodyInStages() throws Exception {
+        String input = http.get("/v2/models/banknote")
+                .json()
+                .path("inputs")
+                .get(0)
+                .path("name")
+                .asText();
+        BankNotes.Note note = BankNotes.genuine();
+        String data = BankNotes.FEATURES.stream().map(note.text()::get).collect(Collectors.joining(","));
+        Map<String, List<OtlpReceiver.Received>> named = readAndWritten(
+                "/v2/models/banknote/infer",
+                "application/json",
+                "{\"inputs\": [{\"name\": \"" + input + "\", \"shape\": [1, 4], \"datatype\": \"FP32\", \"data\": ["
+                        + data + "]}]}");
+        Map<String, String> read = named.get("tabserve.read").get(0).attributes();
+        assertEquals("json", read.get("tabserve.format"), read.toString());
+        assertEquals("1", read.get("tabserve.rows"), read.toString());
+        Map<String, String> written = named.get("tabserve.write").get(0).attributes();
+        assertEquals("json", written.get("tabserve.format"), written.toString());
+        assertEquals("1", written.get("tabserve.rows"), written.toString());
+    }
+
+    @Test
+    @Order(6)
+    void anMlflowInvocationOfCsvRowsAnsweredAsArrowReadsAndWritesInStages() throws Exception {
+        StringBuilder csv = new StringBuilder(String.join(",", BankNotes.FEATURES)).append('\n');
+        for (BankNotes.Note note : List.of(BankNotes.genuine(), BankNotes.forged())) {
+            csv.append(BankNotes.FEATURES.stream().map(note.text()::get).collect(Collectors.joining(",")))
+                    .append('\n');
+        }
+        Map<String, List<OtlpReceiver.Received>> named = readAndWritten(
+                "/models/banknote/invocations",
+                "text/csv",
+                csv.toString(),
+                "Accept",
+                "application/vnd.apache.arrow.stream");
+        Map<String, String> read = named.get("tabserve.read").get(0).attributes();
+        assertEquals("csv", read.get("tabserve.format"), read.toString());
+        assertEquals("2", read.get("tabserve.rows"), read.toString());
+        Map<String, String> written = named.get("tabserve.write").get(0).attributes();
+        assertEquals("arrow", written.get("tabserve.format"), written.toString());
+        assertEquals("2", written.get("tabserve.rows"), written.toString());
+
+        Map<String, List<OtlpReceiver.Received>> json = readAndWritten(
+                "/models/banknote/invocations",
+                "application/json",
+                "{\"dataframe_records\": [" + BankNotes.genuine().json() + "]}");
+        assertEquals("json", json.get("tabserve.read").get(0).attributes().get("tabserve.format"));
+        assertEquals("json", json.get("tabserve.write").get(0).attributes().get("tabserve.format"));
+    }
+
+    @Test
+    @Order(7)
+    void theFormsPostReadsItsFieldsAndWritesItsPageInStages() throws Exception {
+        Map<String, List<OtlpReceiver.Received>> named = readAndWritten(
+                "/models/banknote/",
+                "application/x-www-form-urlencoded",
+                BankNotes.genuine().query());
+        Map<String, String> read = named.get("tabserve.read").get(0).attributes();
+        assertEquals("form", read.get("tabserve.format"), read.toString());
+        assertEquals("1", read.get("tabserve.rows"), read.toString());
+        Map<String, String> written = named.get("tabserve.write").get(0).attributes();
+        assertEquals("html", written.get("tabserve.format"), written.toString());
+        assertEquals("1", written.get("tabserve.rows"), written.toString());
+    }
+
+    @Test
+    @Order(9)
     void aCallerThatIsNotSampledAndAServerSamplingNothingSendNoSpan() throws Exception {
         String unsampled = OtlpReceiver.randomId(16);
         Http.Response caller = http.post(
@@ -328,7 +432,7 @@ class TracesIT {
     }
 
     @Test
-    @Order(6)
+    @Order(10)
     void withTheCollectorGoneAnswersGoOn() throws Exception {
         receiver.close();
         for (int i = 0; i < 40; i++) {
@@ -345,7 +449,7 @@ class TracesIT {
     }
 
     @Test
-    @Order(7)
+    @Order(11)
     void aServerGivenABadEndpointStartsWithoutTracingAndLoadsNoOpenTelemetryClass() throws Exception {
         Path classes = Files.createTempFile("tabserve-classes", ".log");
         try (TabserveProcess untraced = TabserveProcess.start(
