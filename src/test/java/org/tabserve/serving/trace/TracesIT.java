@@ -37,7 +37,9 @@ import org.tabserve.testing.TabserveProcess;
  * bank-note model under a shadow rollout with the prediction log on, sampling no request of its own (ratio 0, parent
  * based), so that only callers who send a sampled {@code traceparent} are traced. A Python client's JSON prediction
  * with an explanation, an upload of three chunks and a Python gRPC call each arrive as the server's spans under the
- * caller's trace, with a span for each stage; an unsampled caller gets no span; the receiver killed, answers go on. A
+ * caller's trace, with a span for each stage; so do an Open Inference Protocol infer over REST, MLflow invocations
+ * and the form's post, each with its read and write stages, and a canaried model's comparison (its role and the other
+ * version); an unsampled caller gets no span; the receiver killed, answers go on. A
  * second server, given an endpoint that is no URL, starts without tracing and never loads an OpenTelemetry class.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -66,6 +68,11 @@ class TracesIT {
         models.install(carded, "banknote/1/model.onnx");
         models.install(carded, "banknote/2/model.onnx");
         models.install("{\"serving\": 1, \"shadow\": {\"version\": 2}}".getBytes(), "banknote/rollout.json");
+        models.copy(BankNotes.MODEL, "canaried/1/model.onnx");
+        models.copy(BankNotes.MODEL, "canaried/2/model.onnx");
+        models.install(
+                "{\"serving\": 1, \"canary\": {\"version\": 2, \"percent\": 50, \"sample\": 1}}".getBytes(),
+                "canaried/rollout.json");
         log = Files.createTempDirectory("tabserve-traces-log");
         Map<String, String> environment = new HashMap<>();
         environment.put("OTEL_TRACES_SAMPLER_ARG", "0");
@@ -398,6 +405,39 @@ class TracesIT {
         Map<String, String> written = named.get("tabserve.write").get(0).attributes();
         assertEquals("html", written.get("tabserve.format"), written.toString());
         assertEquals("1", written.get("tabserve.rows"), written.toString());
+    }
+
+    @Test
+    @Order(8)
+    void aCanariedModelsComparisonIsAStageNamingItsRoleAndTheOtherVersion() throws Exception {
+        String trace = OtlpReceiver.randomId(16);
+        Http.Response answer = http.post(
+                "/models/canaried/api/predict",
+                "application/json",
+                BankNotes.genuine().json().toString().getBytes(StandardCharsets.UTF_8),
+                "traceparent",
+                "00-" + trace + "-" + OtlpReceiver.randomId(8) + "-01");
+        assertEquals(200, answer.status(), answer.text());
+        long answering = Long.parseLong(answer.header("X-Model-Version").orElseThrow());
+        List<OtlpReceiver.Received> spans = receiver.await(
+                trace,
+                got -> byName(got).containsKey("tabserve.rollout")
+                        && byName(got).containsKey("tabserve.write"),
+                WAIT);
+        Map<String, List<OtlpReceiver.Received>> named = byName(spans);
+        String serverSpan = answer.header("traceparent").orElseThrow().substring(36, 52);
+        OtlpReceiver.Received comparison = named.get("tabserve.rollout").get(0);
+        assertEquals(serverSpan, comparison.parentSpanId(), "a stage of the request");
+        assertEquals("canary", comparison.attributes().get("tabserve.rollout.role"), comparison.toString());
+        assertEquals(
+                Long.toString(3 - answering),
+                comparison.attributes().get("tabserve.model.version"),
+                "the version beside the one that answered: " + comparison);
+        assertEquals("1", comparison.attributes().get("tabserve.rows"), comparison.toString());
+        assertEquals(
+                Long.toString(answering),
+                named.get("tabserve.model").get(0).attributes().get("tabserve.model.version"));
+        carriesNoInput(spans);
     }
 
     @Test
