@@ -57,13 +57,13 @@ final class OtelRequestSpan implements RequestSpan {
 
     @Override
     public RequestSpan attribute(String key, String value) {
-        span.setAttribute(key, value);
+        span.setAttribute(AttributeKeys.text(key), value);
         return this;
     }
 
     @Override
     public RequestSpan attribute(String key, long value) {
-        span.setAttribute(key, value);
+        span.setAttribute(AttributeKeys.number(key), value);
         if (key.equals(HTTP_STATUS) && value >= 500 && !errored) {
             span.setStatus(StatusCode.ERROR);
         }
@@ -96,13 +96,13 @@ final class OtelRequestSpan implements RequestSpan {
     private record OtelStage(Span span) implements Stage {
         @Override
         public Stage attribute(String key, String value) {
-            span.setAttribute(key, value);
+            span.setAttribute(AttributeKeys.text(key), value);
             return this;
         }
 
         @Override
         public Stage attribute(String key, long value) {
-            span.setAttribute(key, value);
+            span.setAttribute(AttributeKeys.number(key), value);
             return this;
         }
 
