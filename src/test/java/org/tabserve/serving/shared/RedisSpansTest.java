@@ -68,8 +68,11 @@ class RedisSpansTest {
 
     /** The one Redis span of {@code trace}, once received, checked against the conventions and for what it names. */
     private static OtlpReceiver.Received redisSpan(String trace, String... never) throws Exception {
-        List<OtlpReceiver.Received> spans =
-                receiver.await(trace, got -> got.stream().anyMatch(s -> s.name().endsWith("EVALSHA")), WAIT);
+        List<OtlpReceiver.Received> spans = receiver.await(
+                trace,
+                got -> got.stream().anyMatch(s -> s.name().endsWith("EVALSHA"))
+                        && got.stream().anyMatch(s -> s.kind() == 2),
+                WAIT);
         List<OtlpReceiver.Received> calls =
                 spans.stream().filter(s -> s.name().endsWith("EVALSHA")).toList();
         assertEquals(1, calls.size(), spans.toString());
