@@ -122,9 +122,18 @@ final class AnswerHooks implements AnswerAssembler.Hook {
         public void answered(Batch rows, List<Prediction> predictions) {
             int first = answered.getAndAdd(predictions.size());
             try (AnswerTrace.Stage stage = trace.stage("tabserve.labels")) {
-                stage.attribute("tabserve.rows", predictions.size());
+                stage.attribute(AnswerTrace.ROWS, predictions.size());
                 if (!monitors.feedback()
-                        .answered(name, version, model, keeping ? known : null, first, ticket, predictions, caller)) {
+                        .answered(
+                                name,
+                                version,
+                                model,
+                                keeping ? known : null,
+                                first,
+                                ticket,
+                                predictions,
+                                caller,
+                                trace)) {
                     keeping = false; // a later part would join another request's rows, or be numbered wrongly
                     stage.attribute("tabserve.labels.kept", 0);
                 }
@@ -151,7 +160,7 @@ final class AnswerHooks implements AnswerAssembler.Hook {
         @Override
         public void answered(Batch rows, List<Prediction> predictions) {
             try (AnswerTrace.Stage stage = trace.stage("tabserve.prediction_log")) {
-                stage.attribute("tabserve.rows", predictions.size());
+                stage.attribute(AnswerTrace.ROWS, predictions.size());
                 log.offer(new ScoredCall(
                         id,
                         call,

@@ -195,7 +195,7 @@ public final class AnswerAssembler implements BatchScoring {
                 throw new IllegalStateException("this answer's scoring explains nothing");
             }
             try (AnswerTrace.Stage stage = trace.get().stage("tabserve.explain")) {
-                stage.attribute(ROWS, rows.size());
+                stage.attribute(AnswerTrace.ROWS, rows.size());
                 explained = explaining.of(rows, watch);
                 if (!explained.isEmpty()) {
                     stage.attribute("tabserve.explain.method", explained.get(0).method());
@@ -234,9 +234,6 @@ public final class AnswerAssembler implements BatchScoring {
                 covering != null && covering.novelty());
     }
 
-    /** The attribute of a stage's rows. */
-    private static final String ROWS = "tabserve.rows";
-
     @Override
     public List<Prediction> predict(Batch rows) {
         Model scoring = model.get();
@@ -249,7 +246,7 @@ public final class AnswerAssembler implements BatchScoring {
             stage.attribute("tabserve.model.name", answering.model())
                     .attribute("tabserve.model.version", answering.version())
                     .attribute("tabserve.model.engine", answering.engine())
-                    .attribute(ROWS, rows.size());
+                    .attribute(AnswerTrace.ROWS, rows.size());
             return scoring.predict(rows);
         }
     }
@@ -263,7 +260,8 @@ public final class AnswerAssembler implements BatchScoring {
         List<Uncertainty> uncertainties = null;
         if (covering != null) {
             try (AnswerTrace.Stage stage = trace.get().stage("tabserve.coverage")) {
-                stage.attribute(ROWS, rows.size()).attribute("tabserve.novelty", covering.novelty() ? 1 : 0);
+                stage.attribute(AnswerTrace.ROWS, rows.size())
+                        .attribute("tabserve.novelty", covering.novelty() ? 1 : 0);
                 uncertainties = covering.of(rows, predictions);
             }
         }

@@ -9,10 +9,26 @@ package org.tabserve.model.answer;
  */
 public interface AnswerTrace {
 
+    /** The stage of reading a request's body: its {@link #FORMAT}, {@link #BYTES} and, once read, {@link #ROWS}. */
+    String READ = "tabserve.read";
+    /** The stage of writing the answer: its {@link #FORMAT} and {@link #ROWS}. */
+    String WRITE = "tabserve.write";
+    /** The attribute of a body's or an answer's format ({@code json}, {@code csv}, {@code form}, {@code html}, ...). */
+    String FORMAT = "tabserve.format";
+    /** The attribute of a body's bytes, as its {@code Content-Length} says or as received (-1: not said). */
+    String BYTES = "tabserve.bytes";
+    /** The attribute of a stage's rows. */
+    String ROWS = "tabserve.rows";
+
     /** No trace: what an untraced or unsampled request, the commands and Spark use. */
     AnswerTrace NONE = new AnswerTrace() {
         @Override
         public Stage stage(String name) {
+            return Stage.NONE;
+        }
+
+        @Override
+        public Stage call(String name) {
             return Stage.NONE;
         }
 
@@ -29,6 +45,33 @@ public interface AnswerTrace {
      * @return the stage, to be closed when it ends
      */
     Stage stage(String name);
+
+    /**
+     * Starts a stage that is a call to another service (a Redis round trip), as a client span of the request's (from
+     * any thread; it may end after the request's span).
+     *
+     * @param name the call's span name, after OpenTelemetry's conventions for its kind of service ({@code EVALSHA})
+     */
+    Stage call(String name);
+
+    /**
+     * Starts reading the request's body: {@link #READ}, with its format and bytes; set its {@link #ROWS} once read.
+     *
+     * @param format the body's format, a constant ({@code json}, {@code csv}, {@code form}): never built per request
+     * @param bytes  the body's bytes as its {@code Content-Length} says, or as received; -1 when not said
+     */
+    default Stage read(String format, long bytes) {
+        return stage(READ).attribute(FORMAT, format).attribute(BYTES, bytes);
+    }
+
+    /**
+     * Starts writing the answer: {@link #WRITE}, with its format and rows.
+     *
+     * @param format the answer's format, a constant ({@code json}, {@code html}, {@code arrow})
+     */
+    default Stage write(String format, long rows) {
+        return stage(WRITE).attribute(FORMAT, format).attribute(ROWS, rows);
+    }
 
     /** @return the trace's id (32 lower-case hex digits) while the request is sampled, else null */
     String traceId();

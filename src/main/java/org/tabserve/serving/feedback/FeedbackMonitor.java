@@ -10,6 +10,7 @@ import org.tabserve.model.LiveCounts;
 import org.tabserve.model.Model;
 import org.tabserve.model.Prediction;
 import org.tabserve.model.Task;
+import org.tabserve.model.answer.AnswerTrace;
 import org.tabserve.repository.VersionKey;
 import org.tabserve.serving.limits.MemoryBudget;
 
@@ -174,6 +175,7 @@ public final class FeedbackMonitor {
      * @param ticket    a number drawn once for the request, the same for each of its calls, so that a later part is
      *                  kept only after its own request's first part (in the shared store, which keeps them later)
      * @param client    the caller, as {@link LabelRate#key} names it ({@link #NOBODY} when unknown)
+     * @param trace     the request's trace, whose span the shared store's round trip that keeps the answer is
      * @return whether the answer was kept here or handed to the shared store (which may still not keep it): when
      *         not, the request's later parts are not to be offered
      */
@@ -185,7 +187,8 @@ public final class FeedbackMonitor {
             int first,
             long ticket,
             List<Prediction> predictions,
-            String client) {
+            String client,
+            AnswerTrace trace) {
         Entry entry = entry(name, version, model);
         long now = nanoClock.getAsLong();
         if (model.signature().task() == Task.CLASSIFICATION) {
@@ -202,7 +205,7 @@ public final class FeedbackMonitor {
             if (rows == null || !IdRing.storable(requestId)) {
                 return false;
             }
-            store.keep(name, version, requestId, first, ticket, rows.classes, rows.values);
+            store.keep(name, version, requestId, first, ticket, rows.classes, rows.values, trace);
             return true;
         }
         synchronized (taken.lock(name)) { // an id is the model's: taken in one version at a time
@@ -279,11 +282,11 @@ public final class FeedbackMonitor {
      * Joins each label to the answer it names and counts it in the live figures; a label for no kept answer is
      * counted too, never refused, and so is a regressor's true value beyond what a label can honestly be
      * ({@link LabelRange}), refused alone, never its batch. The labels' types are the caller's to have checked
-     * against the model.
+     * against the model. With a shared store, its round trip is a span of {@code trace}'s (the feedback request's).
      */
-    public Outcome join(String name, long version, Model model, List<Label> labels) {
+    public Outcome join(String name, long version, Model model, List<Label> labels, AnswerTrace trace) {
         return LabelJoins.join(
-                shared, name, version, entry(name, version, model), entries, nanoClock.getAsLong(), labels);
+                shared, name, version, entry(name, version, model), entries, nanoClock.getAsLong(), labels, trace);
     }
 
     /**

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.LongFunction;
 import org.tabserve.model.Model;
+import org.tabserve.model.answer.AnswerTrace;
 import org.tabserve.repository.VersionKey;
 
 /**
@@ -153,8 +154,9 @@ final class LabelJoins {
             long ownVersion,
             Model own,
             LongFunction<Model> served,
-            List<FeedbackMonitor.Label> labels) {
-        List<SharedAnswers.Joined> joined = store.join(name, labels);
+            List<FeedbackMonitor.Label> labels,
+            AnswerTrace trace) {
+        List<SharedAnswers.Joined> joined = store.join(name, labels, trace);
         for (int i = 0; i < labels.size(); i++) {
             SharedAnswers.Joined one = joined.get(i);
             long version = one.version() >= 0 ? one.version() : ownVersion;
@@ -173,7 +175,7 @@ final class LabelJoins {
     /**
      * Joins {@code labels} for version {@code version} of model {@code name} (its {@code entry}), in the shared store
      * when there is one, else in this server's versions of the model ({@code entries}), and adds each answering
-     * version's sums to its figures.
+     * version's sums to its figures; the store's round trip is a span of {@code trace}'s, the feedback request's.
      */
     static FeedbackMonitor.Outcome join(
             SharedAnswers store,
@@ -182,7 +184,8 @@ final class LabelJoins {
             FeedbackMonitor.Entry entry,
             Map<VersionKey, FeedbackMonitor.Entry> entries,
             long now,
-            List<FeedbackMonitor.Label> labels) {
+            List<FeedbackMonitor.Label> labels,
+            AnswerTrace trace) {
         Model model = entry.model();
         Map<Long, FeedbackMonitor.Entry> others = new TreeMap<>(java.util.Comparator.reverseOrder());
         entries.forEach((key, other) -> {
@@ -219,7 +222,8 @@ final class LabelJoins {
                     v -> v == version
                             ? model
                             : others.containsKey(v) ? others.get(v).model() : null,
-                    inRange);
+                    inRange,
+                    trace);
         }
         joins.sums().forEach((answering, sums) -> {
             FeedbackMonitor.Entry counted = answering == version ? entry : others.getOrDefault(answering, entry);

@@ -1,6 +1,7 @@
 package org.tabserve.serving.feedback;
 
 import java.util.List;
+import org.tabserve.model.answer.AnswerTrace;
 
 /**
  * A store of answers kept for labels that every replica of a fleet shares (the {@code --shared-state} setting), so
@@ -25,16 +26,26 @@ public interface SharedAnswers extends AutoCloseable {
      * Keeps request {@code id}'s answer, rows {@code first} on ({@code classes}: each row's class index, or
      * {@code values}: a regressor's), never waiting: queued for the store, or skipped and counted. An answer kept is
      * never replaced: a first part whose id the store holds (kept, or its mark not yet gone) is not kept, and
-     * counted as a reused id; a later part is kept only after its own request's earlier rows ({@code ticket}).
+     * counted as a reused id; a later part is kept only after its own request's earlier rows ({@code ticket}). The
+     * round trip that writes it is a span of {@code trace}'s, when its request is sampled.
      */
-    void keep(String model, long version, String id, int first, long ticket, int[] classes, double[] values);
+    void keep(
+            String model,
+            long version,
+            String id,
+            int first,
+            long ticket,
+            int[] classes,
+            double[] values,
+            AnswerTrace trace);
 
     /**
-     * Joins each label (of model {@code model}) to the answer it names, whichever replica and version gave it.
+     * Joins each label (of model {@code model}) to the answer it names, whichever replica and version gave it; the
+     * round trip is a span of {@code trace}'s, the feedback request's, when it is sampled.
      *
      * @throws SharedStateDown when the store does not answer in time
      */
-    List<Joined> join(String model, List<FeedbackMonitor.Label> labels);
+    List<Joined> join(String model, List<FeedbackMonitor.Label> labels, AnswerTrace trace);
 
     /** Adds a version's label sums (in {@link LivePerformance.Sum}'s order, its label figures only) for the fleet. */
     void add(String model, long version, double[] sums);

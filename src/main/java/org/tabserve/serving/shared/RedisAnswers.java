@@ -1,6 +1,5 @@
 package org.tabserve.serving.shared;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,11 +12,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
+import org.tabserve.model.answer.AnswerTrace;
 import org.tabserve.serving.feedback.FeedbackMonitor;
 import org.tabserve.serving.feedback.LivePerformance;
-import org.tabserve.serving.feedback.RecentAnswers;
 import org.tabserve.serving.feedback.SharedAnswers;
-import org.tabserve.serving.feedback.SharedStateDown;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.DefaultJedisClientConfig;
@@ -60,13 +58,21 @@ public final class RedisAnswers implements SharedAnswers {
         LivePerformance.Sum.DUPLICATE
     };
 
-    /** One answer to write. */
+    /** One answer to write, under its request's trace ({@link AnswerTrace#NONE} when not sampled). */
     private record Keep(
-            String model, long version, String id, int first, long ticket, int[] classes, double[] values) {}
+            String model,
+            long version,
+            String id,
+            int first,
+            long ticket,
+            int[] classes,
+            double[] values,
+            AnswerTrace trace) {}
 
     private record Figures(double[] sums, long at) {}
 
     private final RedisAddress address;
+    private final RedisSpans spans;
     private final Runnable reused;
     private final RedisClient redis;
     private final BlockingQueue<Keep> queue = new ArrayBlockingQueue<>(QUEUE);
@@ -91,6 +97,7 @@ public final class RedisAnswers implements SharedAnswers {
 
     RedisAnswers(RedisAddress address, Runnable reused) {
         this.address = address;
+        this.spans = new RedisSpans(address);
         this.reused = reused;
         DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
                 .connectionTimeoutMillis(TIMEOUT_MILLIS)
@@ -119,9 +126,18 @@ public final class RedisAnswers implements SharedAnswers {
     }
 
     @Override
-    public void keep(String model, long version, String id, int first, long ticket, int[] classes, double[] values) {
+    public void keep(
+            String model,
+            long version,
+            String id,
+            int first,
+            long ticket,
+            int[] classes,
+            double[] values,
+            AnswerTrace trace) {
+        AnswerTrace sampled = trace.traceId() == null ? AnswerTrace.NONE : trace;
         if (System.nanoTime() - downUntil < 0
-                || !queue.offer(new Keep(model, version, id, first, ticket, classes, values))) {
+                || !queue.offer(new Keep(model, version, id, first, ticket, classes, values, sampled))) {
             skipped.incrementAndGet();
         }
     }
@@ -157,6 +173,12 @@ public final class RedisAnswers implements SharedAnswers {
         loadScripts();
         long bucket = System.currentTimeMillis() / 1000 / BUCKET_SECONDS;
         List<Response<Object>> answers = new ArrayList<>(batch.size());
+        List<AnswerTrace.Stage> traced = new ArrayList<>(0); // the round trip, in each sampled request's trace
+        for (Keep keep : batch) {
+            if (keep.trace() != AnswerTrace.NONE) {
+                traced.add(spans.evalsha(keep.trace(), batch.size()));
+            }
+        }
         try (AbstractPipeline pipeline = redis.pipelined()) {
             for (Keep keep : batch) {
                 int rows = keep.classes() != null ? keep.classes().length : keep.values().length;
@@ -183,6 +205,11 @@ public final class RedisAnswers implements SharedAnswers {
                         args));
             }
             pipeline.sync();
+        } catch (RuntimeException e) {
+            traced.forEach(span -> RedisSpans.failed(span, e));
+            throw e;
+        } finally {
+            traced.forEach(AnswerTrace.Stage::close);
         }
         for (Response<Object> answer : answers) {
             try {
@@ -200,18 +227,18 @@ public final class RedisAnswers implements SharedAnswers {
     }
 
     @Override
-    public List<Joined> join(String model, List<FeedbackMonitor.Label> labels) {
+    public List<Joined> join(String model, List<FeedbackMonitor.Label> labels, AnswerTrace trace) {
         if (System.nanoTime() - downUntil < 0) {
-            throw unavailable(null);
+            throw RedisFailures.unavailable(address, null);
         }
-        List<Response<Object>> answers = send(model, labels);
+        List<Response<Object>> answers = send(model, labels, trace);
         if (!answers.isEmpty() && noScript(answers.get(0))) { // Redis lost the scripts (restarted, SCRIPT FLUSH)
             scriptsLoaded = false;
-            answers = send(model, labels);
+            answers = send(model, labels, trace);
         }
         List<Joined> joined = new ArrayList<>(labels.size());
         for (Response<Object> answer : answers) {
-            joined.add(joined(answer));
+            joined.add(RedisReplies.joined(answer));
         }
         return joined;
     }
@@ -225,11 +252,13 @@ public final class RedisAnswers implements SharedAnswers {
         }
     }
 
-    /** Sends the join script for each label, in one round trip. */
-    private List<Response<Object>> send(String model, List<FeedbackMonitor.Label> labels) {
+    /** Sends the join script for each label, in one round trip (a span of {@code trace}'s when sampled). */
+    private List<Response<Object>> send(String model, List<FeedbackMonitor.Label> labels, AnswerTrace trace) {
         List<Response<Object>> answers = new ArrayList<>(labels.size());
+        AnswerTrace.Stage span = AnswerTrace.Stage.NONE;
         try {
             loadScripts();
+            span = spans.evalsha(trace, labels.size());
             try (AbstractPipeline pipeline = redis.pipelined()) {
                 for (FeedbackMonitor.Label label : labels) {
                     answers.add(pipeline.evalsha(
@@ -242,50 +271,13 @@ public final class RedisAnswers implements SharedAnswers {
                 pipeline.sync();
             }
         } catch (JedisException e) {
+            RedisSpans.failed(span, e);
             down(e);
-            throw unavailable(e);
+            throw RedisFailures.unavailable(address, e);
+        } finally {
+            span.close();
         }
         return answers;
-    }
-
-    /** What one label came to, from the join script's answer; a value no replica wrote is corrupt. */
-    private static Joined joined(Response<Object> answer) {
-        try {
-            if (answer.get() instanceof List<?> got && !got.isEmpty()) {
-                String outcome = String.valueOf(got.get(0));
-                switch (outcome) {
-                    case "unknown":
-                        return new Joined(RecentAnswers.Outcome.UNKNOWN, -1, -1, Double.NaN, false);
-                    case "expired":
-                        return new Joined(RecentAnswers.Outcome.EXPIRED, -1, -1, Double.NaN, false);
-                    case "duplicate":
-                        return new Joined(
-                                RecentAnswers.Outcome.DUPLICATE,
-                                Long.parseLong(text(got.get(1))),
-                                -1,
-                                Double.NaN,
-                                false);
-                    case "joined":
-                        String value = text(got.get(2));
-                        boolean whole = value.matches("-?[0-9]{1,10}");
-                        return new Joined(
-                                RecentAnswers.Outcome.JOINED,
-                                Long.parseLong(text(got.get(1))),
-                                whole ? Integer.parseInt(value) : -1,
-                                whole ? Double.NaN : Double.parseDouble(value),
-                                false);
-                    default:
-                        break;
-                }
-            }
-        } catch (JedisDataException | NumberFormatException | IndexOutOfBoundsException e) {
-            // a value no replica wrote: counted as unknown, said corrupt
-        }
-        return new Joined(RecentAnswers.Outcome.UNKNOWN, -1, -1, Double.NaN, true);
-    }
-
-    private static String text(Object value) {
-        return value instanceof byte[] bytes ? new String(bytes, StandardCharsets.UTF_8) : String.valueOf(value);
     }
 
     @Override
@@ -332,7 +324,7 @@ public final class RedisAnswers implements SharedAnswers {
             }
             double[] sums = new double[LivePerformance.Sum.values().length];
             for (int f = 0; f < SUMS.length; f++) {
-                sums[SUMS[f].ordinal()] = Double.parseDouble(text(got.get(f)));
+                sums[SUMS[f].ordinal()] = Double.parseDouble(RedisReplies.text(got.get(f)));
             }
             figures.put(cached, new Figures(sums, now));
             return sums;
@@ -369,16 +361,6 @@ public final class RedisAnswers implements SharedAnswers {
                     "The shared store " + address + " did not answer (" + RedisFailures.cause(e)
                             + "): answers are served but not kept for labels, and labels are refused, until it does");
         }
-    }
-
-    private SharedStateDown unavailable(Exception e) {
-        return new SharedStateDown("the shared store of answers (" + address + ") "
-                + (e == null
-                        ? "is down"
-                        : "did not answer ("
-                                + (e instanceof JedisDataException ? "it refused the command" : RedisFailures.words(e))
-                                + ")")
-                + ": labels cannot be joined to their answers while it is down; send them again in a few seconds");
     }
 
     @Override

@@ -1,5 +1,8 @@
 package org.tabserve.serving.shared;
 
+import org.tabserve.serving.feedback.SharedStateDown;
+import redis.clients.jedis.exceptions.JedisDataException;
+
 /** What went wrong with the shared store, in words: for a caller (naming no class) and for the log. */
 final class RedisFailures {
 
@@ -29,5 +32,15 @@ final class RedisFailures {
         }
         String message = root.getMessage() == null ? "" : ": " + root.getMessage();
         return root.getClass().getSimpleName() + (message.length() > 120 ? message.substring(0, 120) : message);
+    }
+
+    /** The refusal of labels while the store at {@code address} is down ({@code e} null) or did not answer. */
+    static SharedStateDown unavailable(RedisAddress address, Exception e) {
+        return new SharedStateDown("the shared store of answers (" + address + ") "
+                + (e == null
+                        ? "is down"
+                        : "did not answer (" + (e instanceof JedisDataException ? "it refused the command" : words(e))
+                                + ")")
+                + ": labels cannot be joined to their answers while it is down; send them again in a few seconds");
     }
 }

@@ -20,6 +20,11 @@ public interface RequestSpan extends AnswerTrace {
         }
 
         @Override
+        public Stage call(String name) {
+            return Stage.NONE;
+        }
+
+        @Override
         public String traceId() {
             return null;
         }

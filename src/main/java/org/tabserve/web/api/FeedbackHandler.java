@@ -102,7 +102,7 @@ public final class FeedbackHandler {
         }
         FeedbackMonitor.Outcome outcome;
         try {
-            outcome = feedback.join(model.name(), model.version().orElseThrow(), served, labels);
+            outcome = feedback.join(model.name(), model.version().orElseThrow(), served, labels, model.trace());
         } catch (SharedStateDown e) {
             throw new HttpProblem(
                     503,

@@ -48,6 +48,9 @@ import org.tabserve.web.http.WebConfig;
  */
 public final class JsonPredictRequest {
 
+    /** The body's and the answer's format, as the trace's stages name it. */
+    private static final String FORMAT = "json";
+
     private final WebConfig config;
     private final MemoryBudget budget;
     private final Scoring scoring;
@@ -87,15 +90,14 @@ public final class JsonPredictRequest {
         OnError onError = RequestParameters.onError(query);
         try (MemoryBudget.Reservation held = budget.open()) {
             JsonRowsParser.ParsedRows parsed;
-            try (AnswerTrace.Stage reading = model.trace().stage("tabserve.read");
-                    InputStream body = held.meteredUpFront(
-                            sent, request.getContentLengthLong(), Json.UNMETERED_BYTES, RowFootprint.PER_BODY_BYTE)) {
-                reading.attribute("tabserve.format", "json")
-                        .attribute("tabserve.bytes", request.getContentLengthLong());
+            long bytes = request.getContentLengthLong();
+            try (AnswerTrace.Stage reading = model.trace().read(FORMAT, bytes);
+                    InputStream body =
+                            held.meteredUpFront(sent, bytes, Json.UNMETERED_BYTES, RowFootprint.PER_BODY_BYTE)) {
                 parsed = new JsonRowsParser(classifier.signature(), config.maxBatchRows())
                         .parse(body, onError, config.maxErrorRows());
                 reading.attribute(
-                        "tabserve.rows",
+                        AnswerTrace.ROWS,
                         parsed.rows() == null ? 0 : parsed.rows().size());
             } catch (RowsException e) {
                 throw HttpProblem.of(e, WebConfig.MAX_BATCH_ROWS);
@@ -105,8 +107,7 @@ public final class JsonPredictRequest {
             ScoredRows scored = parsed.rows() == null
                     ? ScoredRows.NONE
                     : scores.scoreRows(parsed.rows(), explain, new AnswerKeepAlive(response, Json.MEDIA_TYPE));
-            try (AnswerTrace.Stage writing = model.trace().stage("tabserve.write")) {
-                writing.attribute("tabserve.format", "json").attribute("tabserve.rows", scored.size());
+            try (AnswerTrace.Stage writing = model.trace().write(FORMAT, scored.size())) {
                 respond(response, scored, parsed, classifier.card(), scores.source());
             }
         }

@@ -104,7 +104,7 @@ public final class PredictFileHandler implements AutoCloseable {
         String onErrorSent = RequestParameters.query(request, OnError.PARAMETER);
         OnError checked = onError(onErrorSent); // a bad value is refused before the upload is read
         // The read stage: the upload received, then checked (its rows counted) by the answer's first pass.
-        AnswerTrace.Stage reading = model.trace().stage("tabserve.read");
+        AnswerTrace.Stage reading = model.trace().stage(AnswerTrace.READ);
         CsvUpload file;
         try {
             file = CsvUpload.of(request, config.maxUploadBytes());
@@ -112,8 +112,8 @@ public final class PredictFileHandler implements AutoCloseable {
             reading.close();
             throw e;
         }
-        reading.attribute("tabserve.format", file.format().name().toLowerCase(Locale.ROOT))
-                .attribute("tabserve.bytes", file.bytes());
+        reading.attribute(AnswerTrace.FORMAT, file.format().name().toLowerCase(Locale.ROOT))
+                .attribute(AnswerTrace.BYTES, file.bytes());
         try (reading;
                 MemoryBudget.Reservation held = budget.open()) {
             OnError onError = onErrorSent == null && file.onError() != null ? onError(file.onError()) : checked;
@@ -231,7 +231,7 @@ public final class PredictFileHandler implements AutoCloseable {
 
     /** Ends the read stage once the upload's rows are all checked, with their count. */
     private static void read(AnswerTrace.Stage reading, RowsReader parser) {
-        reading.attribute("tabserve.rows", parser.rowsRead());
+        reading.attribute(AnswerTrace.ROWS, parser.rowsRead());
         reading.close();
     }
 
@@ -240,10 +240,7 @@ public final class PredictFileHandler implements AutoCloseable {
      * run inside it.
      */
     private static AnswerTrace.Stage written(ResolvedModel model, Format format, RowsReader parser) {
-        return model.trace()
-                .stage("tabserve.write")
-                .attribute("tabserve.format", format.name().toLowerCase(Locale.ROOT))
-                .attribute("tabserve.rows", parser.rowsRead());
+        return model.trace().write(format.name().toLowerCase(Locale.ROOT), parser.rowsRead());
     }
 
     /**

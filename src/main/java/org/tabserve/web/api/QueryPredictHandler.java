@@ -8,6 +8,7 @@ import java.io.PushbackInputStream;
 import org.tabserve.model.Batch;
 import org.tabserve.model.Model;
 import org.tabserve.model.answer.AnswerAssembler;
+import org.tabserve.model.answer.AnswerTrace;
 import org.tabserve.model.answer.ScoredRows;
 import org.tabserve.rows.ParameterRowParser;
 import org.tabserve.rows.answer.PredictionJson;
@@ -96,12 +97,19 @@ public final class QueryPredictHandler {
     /** {@code GET /predict?variance=..&skewness=..}. */
     public void get(ResolvedModel model, HttpServletRequest request, HttpServletResponse response) throws IOException {
         Model classifier = model.model();
-        ParameterRowParser.ParsedRow parsed = new ParameterRowParser(classifier.signature())
-                .parse(RequestParameters.of(request, config.maxBodyBytes()));
+        ParameterRowParser.ParsedRow parsed;
+        // The read stage: the query's (or the posted form's) fields, as one row.
+        try (AnswerTrace.Stage reading = model.trace()
+                .read(request.getMethod().equals("GET") ? "query" : "form", request.getContentLengthLong())) {
+            parsed = new ParameterRowParser(classifier.signature())
+                    .parse(RequestParameters.of(request, config.maxBodyBytes()));
+            reading.attribute(AnswerTrace.ROWS, 1);
+        }
         Batch batch = parsed.orThrow();
         AnswerAssembler scores = json.scoring().of(model, null);
         ScoredRows scored = scores.scoreRows(batch);
-        try (JsonGenerator out = Json.start(response)) {
+        try (AnswerTrace.Stage writing = model.trace().write("json", scored.size());
+                JsonGenerator out = Json.start(response)) {
             PredictionJson.write(
                     out,
                     scored,

@@ -145,28 +145,30 @@ public final class RouteServlet extends HttpServlet {
             return RequestSpan.NONE;
         }
         String route = matches.isEmpty() ? null : matches.get(0).route().pattern();
-        RequestSpan span = served.tracing()
-                .request(request.getMethod() + (route == null ? "" : " " + route), false, request::getHeader);
+        String method = request.getMethod();
+        RequestSpan span =
+                served.tracing().request(route == null ? method : method + " " + route, false, request::getHeader);
         String traceparent = span.traceparent();
-        if (traceparent != null) {
-            span.attribute("http.request.method", request.getMethod())
+        if (traceparent == null) {
+            return span;
+        }
+        response.setHeader(TRACEPARENT, traceparent); // sampled or not: the caller's next hop keeps the decision
+        if (span.traceId() != null) { // sampled; an unsampled span records nothing, so its attributes are not built
+            span.attribute("http.request.method", method)
                     .attribute("url.path", request.getRequestURI())
                     .attribute("url.scheme", request.getScheme())
                     .attribute("network.protocol.version", request.getProtocol().replace("HTTP/", ""));
             if (route != null) {
                 span.attribute("http.route", route);
             }
-            response.setHeader(TRACEPARENT, traceparent);
-            if (span.traceId() != null) { // sampled: its latency's bucket may show it as an exemplar
-                request.setAttribute(MetricsFilter.SAMPLED_TRACE, traceparent);
-            }
+            request.setAttribute(MetricsFilter.SAMPLED_TRACE, traceparent); // its latency's bucket may show it
         }
         return span;
     }
 
     /** Ends the request's span with its answer's status. */
     private static void ended(RequestSpan span, HttpServletResponse response) {
-        if (span != RequestSpan.NONE) {
+        if (span.traceId() != null) { // an unsampled span records no attribute, and ends as it started
             span.attribute(STATUS_CODE, response.getStatus()); // a 5xx makes the span an error
             span.end();
         }

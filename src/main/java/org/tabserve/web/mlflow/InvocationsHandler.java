@@ -7,12 +7,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.tabserve.model.Explanation;
 import org.tabserve.model.Model;
 import org.tabserve.model.Prediction;
 import org.tabserve.model.Uncertainty;
 import org.tabserve.model.answer.AnswerAssembler;
 import org.tabserve.model.answer.AnswerShape;
+import org.tabserve.model.answer.AnswerTrace;
 import org.tabserve.model.answer.ScoredRows;
 import org.tabserve.rows.RowFormat;
 import org.tabserve.rows.answer.ExplanationJson;
@@ -55,6 +57,9 @@ public final class InvocationsHandler {
             + ParquetRowsReader.MLFLOW_MEDIA_TYPE
             + " (or " + ParquetRowsReader.MEDIA_TYPE + "), a Parquet file";
 
+    /** A JSON body's and answer's format, as the trace's stages name it. */
+    private static final String JSON = "json";
+
     private final WebConfig config;
     private final MemoryBudget budget;
     private final Scoring scoring;
@@ -95,7 +100,13 @@ public final class InvocationsHandler {
             MlflowWarnings told = new MlflowWarnings();
             AnswerAssembler scores;
             if (type.equals(MediaType.JSON)) {
-                JsonRowsParser.ParsedRows parsed = parser.parseJson(body, onError, config.maxErrorRows());
+                JsonRowsParser.ParsedRows parsed;
+                try (AnswerTrace.Stage reading = model.trace().read(JSON, request.getContentLengthLong())) {
+                    parsed = parser.parseJson(body, onError, config.maxErrorRows());
+                    reading.attribute(
+                            AnswerTrace.ROWS,
+                            parsed.rows() == null ? 0 : parsed.rows().size());
+                }
                 boolean explain = ExplainParameter.asked(request, parsed.explain());
                 scores = scoring.of(model, CoverageParameter.asked(request, parsed.coverage()));
                 ScoredRows scored = parsed.rows() == null
@@ -125,9 +136,16 @@ public final class InvocationsHandler {
                 RowFormat format = RowFormat.ofMediaType(type).orElseThrow();
                 // A Parquet body's rows are not in proportion to its bytes (a column of one repeated value is a few
                 // bytes, compressed pages inflate): its reader reserves what it holds, and each chunk its rows.
-                MlflowRequestParser.RowsBody csv = format == RowFormat.PARQUET
-                        ? parser.parseRows(body, format, onError, config.maxErrorRows(), held::grow)
-                        : parser.parseRows(body, format, onError, config.maxErrorRows());
+                MlflowRequestParser.RowsBody csv;
+                try (AnswerTrace.Stage reading =
+                        model.trace().read(formatName(format), request.getContentLengthLong())) {
+                    csv = format == RowFormat.PARQUET
+                            ? parser.parseRows(body, format, onError, config.maxErrorRows(), held::grow)
+                            : parser.parseRows(body, format, onError, config.maxErrorRows());
+                    reading.attribute(
+                            AnswerTrace.ROWS,
+                            csv.chunks().stream().mapToLong(RowChunk::size).sum());
+                }
                 for (RowChunk chunk : csv.chunks()) {
                     ScoredRows scored = chunk.size() == 0 ? ScoredRows.NONE : scores.scoreRows(chunk.batch());
                     if (chunk.places() == null) {
@@ -155,26 +173,35 @@ public final class InvocationsHandler {
                 told.request(csv.warnings());
                 RowFormat table = TableAnswer.asked(request);
                 if (table != null) {
-                    TableAnswer.write(
-                            response,
-                            table,
-                            held::grow,
-                            scores,
-                            answers,
-                            scores.covers() ? uncertainties : null,
-                            onError == OnError.ROW ? rowErrors : null);
+                    try (AnswerTrace.Stage writing = model.trace().write(formatName(table), answers.size())) {
+                        TableAnswer.write(
+                                response,
+                                table,
+                                held::grow,
+                                scores,
+                                answers,
+                                scores.covers() ? uncertainties : null,
+                                onError == OnError.ROW ? rowErrors : null);
+                    }
                     return;
                 }
             }
-            write(
-                    response,
-                    scores.shape(false),
-                    answers,
-                    scores.covers() ? uncertainties : null,
-                    explanations,
-                    problems,
-                    told);
+            try (AnswerTrace.Stage writing = model.trace().write(JSON, answers.size())) {
+                write(
+                        response,
+                        scores.shape(false),
+                        answers,
+                        scores.covers() ? uncertainties : null,
+                        explanations,
+                        problems,
+                        told);
+            }
         }
+    }
+
+    /** A format of rows as the trace's stages name it, as {@code /predict_file}'s do ({@code csv}, {@code arrow}). */
+    private static String formatName(RowFormat format) {
+        return format.name().toLowerCase(Locale.ROOT);
     }
 
     /**

@@ -21,6 +21,7 @@ import org.tabserve.model.answer.AnswerAssembler;
 import org.tabserve.model.answer.AnswerField;
 import org.tabserve.model.answer.AnswerShape;
 import org.tabserve.model.answer.AnswerSource;
+import org.tabserve.model.answer.AnswerTrace;
 import org.tabserve.model.answer.ClientWatch;
 import org.tabserve.model.answer.ScoredRows;
 import org.tabserve.rows.ParameterRowParser;
@@ -59,6 +60,11 @@ public final class FormHandler {
     static final int BYTES_PER_CARD_CHAR = 8;
     /** ... and for a card of no text. */
     static final long BASE_BYTES = 256 << 10;
+
+    /** The posted body's format and the answer's, as the trace's stages name them. */
+    private static final String FORM = "form";
+
+    private static final String HTML = "html";
 
     private final Views views;
     private final WebConfig config;
@@ -123,8 +129,12 @@ public final class FormHandler {
             throws IOException {
         Model classifier = model.model();
         MediaType.require(request, MediaType.FORM);
-        Map<String, String[]> parameters =
-                new java.util.LinkedHashMap<>(RequestParameters.of(request, config.maxBodyBytes()));
+        Map<String, String[]> parameters;
+        // The read stage: the body's fields, one row (its values are checked below, each told by its field).
+        try (AnswerTrace.Stage reading = model.trace().read(FORM, request.getContentLengthLong())) {
+            parameters = new java.util.LinkedHashMap<>(RequestParameters.of(request, config.maxBodyBytes()));
+            reading.attribute(AnswerTrace.ROWS, 1);
+        }
         // The box "Explain this answer" (offered when the card has a background sample), unless the model has an
         // input of that name; sent to a model that cannot explain, it is an ignored field, told as such.
         boolean explain = classifier.signature().feature(ExplainField.NAME).isEmpty()
@@ -140,14 +150,16 @@ public final class FormHandler {
                 CoverageParameter.asked(request, coverage.isEmpty() ? null : CoverageParameter.parsed(coverage)));
         ParameterRowParser.ParsedRow parsed = new ParameterRowParser(classifier.signature()).parse(parameters);
         if (!parsed.errors().isEmpty()) {
-            render(
-                    model,
-                    request,
-                    response,
-                    400,
-                    classifier,
-                    () -> page(classifier, parsed.typed(), parsed.errors(), null, explain)
-                            .covering(coverage));
+            try (AnswerTrace.Stage writing = model.trace().write(HTML, 0)) {
+                render(
+                        model,
+                        request,
+                        response,
+                        400,
+                        classifier,
+                        () -> page(classifier, parsed.typed(), parsed.errors(), null, explain)
+                                .covering(coverage));
+            }
             return;
         }
         // One row, bounded by the model rows a request may have evaluated: its explanation finishes; a page is
@@ -157,14 +169,16 @@ public final class FormHandler {
                 .map(RangeWarning::message)
                 .toList();
         Outcome outcome = new Outcome(scores.shape(explain), scored, warnings, scores.source());
-        render(
-                model,
-                request,
-                response,
-                200,
-                classifier,
-                () -> page(classifier, parsed.typed(), List.of(), outcome, explain)
-                        .covering(coverage));
+        try (AnswerTrace.Stage writing = model.trace().write(HTML, scored.size())) {
+            render(
+                    model,
+                    request,
+                    response,
+                    200,
+                    classifier,
+                    () -> page(classifier, parsed.typed(), List.of(), outcome, explain)
+                            .covering(coverage));
+        }
     }
 
     /**

@@ -16,6 +16,7 @@ import org.tabserve.model.Model;
 import org.tabserve.model.ModelCard;
 import org.tabserve.model.ModelInput;
 import org.tabserve.model.ModelSignature;
+import org.tabserve.model.answer.AnswerTrace;
 import org.tabserve.repository.ModelRepository;
 import org.tabserve.repository.ModelStatus;
 import org.tabserve.rows.field.FieldProblem;
@@ -60,6 +61,9 @@ public final class V2Handler {
     public static final List<String> EXTENSIONS = List.of("model_repository", "statistics");
 
     /** Writes one version's statistics into the answer, flushed with the rest rather than one by one. */
+    /** The infer body's and answer's format, as the trace's stages name it. */
+    private static final String FORMAT = "json";
+
     private static final ObjectWriter STAT_ENTRY =
             Json.MAPPER.writer().without(SerializationFeature.FLUSH_AFTER_WRITE_VALUE);
 
@@ -135,20 +139,24 @@ public final class V2Handler {
         Model classifier = model.model();
         try (MemoryBudget.Reservation held = budget.open()) {
             V2InferRequestParser.V2InferRequest infer;
-            try (InputStream body = held.meteredUpFront(
-                    LimitedInputStream.body(request, config.maxBodyBytes(), WebConfig.MAX_BODY_BYTES),
-                    request.getContentLengthLong(),
-                    Json.UNMETERED_BYTES,
-                    RowFootprint.PER_BODY_BYTE)) {
+            long bytes = request.getContentLengthLong();
+            try (AnswerTrace.Stage reading = model.trace().read(FORMAT, bytes);
+                    InputStream body = held.meteredUpFront(
+                            LimitedInputStream.body(request, config.maxBodyBytes(), WebConfig.MAX_BODY_BYTES),
+                            bytes,
+                            Json.UNMETERED_BYTES,
+                            RowFootprint.PER_BODY_BYTE)) {
                 infer = new V2InferRequestParser(
                                 classifier.signature(), V2Inference.outputNames(classifier), config.maxBatchRows())
                         .parse(body);
+                reading.attribute(AnswerTrace.ROWS, infer.batch().size());
             }
-            write(
-                    response,
-                    200,
-                    V2Inference.json(
-                            V2Inference.run(scoring, model, infer, new AnswerKeepAlive(response, Json.MEDIA_TYPE))));
+            V2Inference.Answer answer =
+                    V2Inference.run(scoring, model, infer, new AnswerKeepAlive(response, Json.MEDIA_TYPE));
+            try (AnswerTrace.Stage writing =
+                    model.trace().write(FORMAT, answer.predictions().size())) {
+                write(response, 200, V2Inference.json(answer));
+            }
         }
     }
 

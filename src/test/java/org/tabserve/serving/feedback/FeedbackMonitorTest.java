@@ -11,6 +11,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.tabserve.model.Model;
 import org.tabserve.model.Prediction;
+import org.tabserve.model.answer.AnswerTrace;
 import org.tabserve.model.onnx.OnnxModelLoader;
 import org.tabserve.serving.limits.MemoryBudget;
 
@@ -33,14 +34,27 @@ class FeedbackMonitorTest {
         try (Model model = OnnxModelLoader.load(Path.of("model.onnx"))) {
             FeedbackMonitor feedback = new FeedbackMonitor(new PrometheusRegistry());
             feedback.keepWithin(MemoryBudget.ofHeap());
-            assertTrue(feedback.answered("notes", 1, model, "victim", 0, 1, List.of(classified("0")), "10.0.0.1"));
+            assertTrue(feedback.answered(
+                    "notes", 1, model, "victim", 0, 1, List.of(classified("0")), "10.0.0.1", AnswerTrace.NONE));
             assertFalse(
                     feedback.answered(
-                            "notes", 2, model, "victim", 0, 2, List.of(classified("1"), classified("1")), "10.0.0.66"),
+                            "notes",
+                            2,
+                            model,
+                            "victim",
+                            0,
+                            2,
+                            List.of(classified("1"), classified("1")),
+                            "10.0.0.66",
+                            AnswerTrace.NONE),
                     "the victim's id on another version: not kept, and its later parts not offered");
             assertEquals(1, feedback.reusedIds());
-            FeedbackMonitor.Outcome outcome =
-                    feedback.join("notes", 2, model, List.of(new FeedbackMonitor.Label("victim", 0, "0", Double.NaN)));
+            FeedbackMonitor.Outcome outcome = feedback.join(
+                    "notes",
+                    2,
+                    model,
+                    List.of(new FeedbackMonitor.Label("victim", 0, "0", Double.NaN)),
+                    AnswerTrace.NONE);
             assertEquals(Map.of(1L, 1L), outcome.joinedBy(), "joined to version 1's answer: " + outcome);
             assertEquals(1.0, feedback.of("notes", 1, model).orElseThrow().liveAccuracy());
         }

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.tabserve.model.Batch;
 import org.tabserve.model.Model;
 import org.tabserve.model.Prediction;
+import org.tabserve.model.answer.AnswerTrace;
 import org.tabserve.model.onnx.OnnxModelLoader;
 import org.tabserve.serving.feedback.FeedbackMonitor;
 
@@ -60,7 +61,8 @@ class VersionKeysTest {
             FeedbackMonitor feedback = new FeedbackMonitor(new PrometheusRegistry());
             List<String> classes = List.of("0", "1");
             Prediction answer = new Prediction.Classification("0", classes, List.of(0.9, 0.1));
-            feedback.answered("banknote", 1, model, null, 0, 0, List.of(answer), FeedbackMonitor.NOBODY);
+            feedback.answered(
+                    "banknote", 1, model, null, 0, 0, List.of(answer), FeedbackMonitor.NOBODY, AnswerTrace.NONE);
             assertTrue(feedback.of(new String("banknote"), 1, model).isPresent());
             assertTrue(feedback.of("banknote", 2, model).isEmpty(), "another version has its own figures");
         }

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.tabserve.model.answer.AnswerTrace;
 import org.tabserve.serving.feedback.FeedbackMonitor;
 import org.tabserve.serving.feedback.RecentAnswers;
 import org.tabserve.serving.feedback.SharedAnswers;
@@ -72,30 +73,39 @@ class RedisAnswersTest {
                 MODEL,
                 java.util.Arrays.stream(rows)
                         .mapToObj(row -> new FeedbackMonitor.Label(id, row, "0", Double.NaN))
-                        .toList());
+                        .toList(),
+                AnswerTrace.NONE);
     }
 
     @Test
     void aReSentRequestNeitherClearsNorMovesTheLabelsOfTheAnswerKeptUnderItsId() throws Exception {
-        store.keep(MODEL, 1, "order-7", 0, 7, new int[] {0}, null);
+        store.keep(MODEL, 1, "order-7", 0, 7, new int[] {0}, null, AnswerTrace.NONE);
         await("the first answer is kept", () -> "1".equals(rowsKept("order-7")));
         assertEquals(RecentAnswers.Outcome.JOINED, label("order-7", 0).get(0).outcome());
         int before = reused.get();
         for (int i = 1; i <= 20; i++) {
-            store.keep(MODEL, 1, "order-7", 0, 100 + i, new int[] {1}, null);
+            store.keep(MODEL, 1, "order-7", 0, 100 + i, new int[] {1}, null, AnswerTrace.NONE);
             int expected = before + i;
             await("the re-sent answer is refused and counted", () -> reused.get() == expected);
             SharedAnswers.Joined again = label("order-7", 0).get(0);
             assertEquals(RecentAnswers.Outcome.DUPLICATE, again.outcome(), "the first label counts, re-sent or not");
         }
 
-        store.keep(MODEL, 1, "victim", 0, 11, new int[] {0, 0}, null);
+        store.keep(MODEL, 1, "victim", 0, 11, new int[] {0, 0}, null, AnswerTrace.NONE);
         await("the victim's answer is kept", () -> "2".equals(rowsKept("victim")));
         int taken = reused.get();
-        store.keep(MODEL, 2, "victim", 0, 99, new int[] {1}, null);
-        store.keep(MODEL, 2, "victim", 2, 99, new int[] {1}, null); // the attacker's later part, numbered on
+        store.keep(MODEL, 2, "victim", 0, 99, new int[] {1}, null, AnswerTrace.NONE);
+        store.keep(
+                MODEL,
+                2,
+                "victim",
+                2,
+                99,
+                new int[] {1},
+                null,
+                AnswerTrace.NONE); // the attacker's later part, numbered on
         await("both of the attacker's parts are refused", () -> reused.get() == taken + 2);
-        store.keep(MODEL, 1, "victim", 2, 11, new int[] {0}, null); // the victim's own later part
+        store.keep(MODEL, 1, "victim", 2, 11, new int[] {0}, null, AnswerTrace.NONE); // the victim's own later part
         await("the victim's own later part is kept", () -> "3".equals(rowsKept("victim")));
         List<SharedAnswers.Joined> joined = label("victim", 0, 1, 2, 3);
         for (int row = 0; row < 3; row++) {
@@ -108,13 +118,13 @@ class RedisAnswersTest {
 
     @Test
     void anExpiredAnswersIdIsNotTakenWhileItsMarkLasts() throws Exception {
-        store.keep(MODEL, 1, "late", 0, 5, new int[] {0}, null);
+        store.keep(MODEL, 1, "late", 0, 5, new int[] {0}, null, AnswerTrace.NONE);
         await("kept", () -> "1".equals(rowsKept("late")));
         try (RedisClient client = redis.client(null)) {
             client.del(RedisKeys.answerKey(MODEL, "late")); // as its hour ends; its mark lasts two
         }
         int before = reused.get();
-        store.keep(MODEL, 1, "late", 0, 6, new int[] {1}, null);
+        store.keep(MODEL, 1, "late", 0, 6, new int[] {1}, null, AnswerTrace.NONE);
         await("refused", () -> reused.get() == before + 1);
         assertEquals(RecentAnswers.Outcome.EXPIRED, label("late", 0).get(0).outcome(), "its late label is told so");
     }

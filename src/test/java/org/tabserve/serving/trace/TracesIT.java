@@ -37,7 +37,9 @@ import org.tabserve.testing.TabserveProcess;
  * bank-note model under a shadow rollout with the prediction log on, sampling no request of its own (ratio 0, parent
  * based), so that only callers who send a sampled {@code traceparent} are traced. A Python client's JSON prediction
  * with an explanation, an upload of three chunks and a Python gRPC call each arrive as the server's spans under the
- * caller's trace, with a span for each stage; an unsampled caller gets no span; the receiver killed, answers go on. A
+ * caller's trace, with a span for each stage; so do an Open Inference Protocol infer over REST, MLflow invocations
+ * and the form's post, each with its read and write stages, and a canaried model's comparison (its role and the other
+ * version); an unsampled caller gets no span; the receiver killed, answers go on. A
  * second server, given an endpoint that is no URL, starts without tracing and never loads an OpenTelemetry class.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -66,6 +68,11 @@ class TracesIT {
         models.install(carded, "banknote/1/model.onnx");
         models.install(carded, "banknote/2/model.onnx");
         models.install("{\"serving\": 1, \"shadow\": {\"version\": 2}}".getBytes(), "banknote/rollout.json");
+        models.copy(BankNotes.MODEL, "canaried/1/model.onnx");
+        models.copy(BankNotes.MODEL, "canaried/2/model.onnx");
+        models.install(
+                "{\"serving\": 1, \"canary\": {\"version\": 2, \"percent\": 50, \"sample\": 1}}".getBytes(),
+                "canaried/rollout.json");
         log = Files.createTempDirectory("tabserve-traces-log");
         Map<String, String> environment = new HashMap<>();
         environment.put("OTEL_TRACES_SAMPLER_ARG", "0");
@@ -260,8 +267,12 @@ class TracesIT {
                 input,
                 "00-" + trace + "-" + parent + "-01");
         assertEquals(0, client.exit(), client.output());
-        List<OtlpReceiver.Received> spans =
-                receiver.await(trace, got -> byName(got).containsKey("tabserve.model") && got.size() >= 2, WAIT);
+        // Until the server span is in too: the exporter may post the stages, ended first, in an earlier batch.
+        List<OtlpReceiver.Received> spans = receiver.await(
+                trace,
+                got -> byName(got).containsKey("tabserve.model")
+                        && got.stream().anyMatch(s -> s.parentSpanId().equals(parent)),
+                WAIT);
         OtlpReceiver.Received call = spans.stream()
                 .filter(s -> s.parentSpanId().equals(parent))
                 .findFirst()
@@ -284,7 +295,8 @@ class TracesIT {
                 "traceparent",
                 "00-" + trace + "-" + OtlpReceiver.randomId(8) + "-01");
         assertEquals(400, refused.status(), refused.text());
-        List<OtlpReceiver.Received> spans = receiver.await(trace, got -> !got.isEmpty(), WAIT);
+        List<OtlpReceiver.Received> spans =
+                receiver.await(trace, got -> got.stream().anyMatch(s -> s.kind() == 2), WAIT);
         OtlpReceiver.Received request = spans.stream()
                 .filter(s -> s.kind() == 2)
                 .findFirst()
@@ -296,8 +308,146 @@ class TracesIT {
         }
     }
 
+    /**
+     * Posts {@code body} to {@code path} under a new sampled trace, and returns the spans of the request once its read
+     * and write stages are in, after checking that both are stages of its server span and carry no input.
+     */
+    private static Map<String, List<OtlpReceiver.Received>> readAndWritten(
+            String path, String contentType, String body, String... headers) throws Exception {
+        String trace = OtlpReceiver.randomId(16);
+        List<String> sent = new ArrayList<>(List.of(headers));
+        sent.addAll(List.of("traceparent", "00-" + trace + "-" + OtlpReceiver.randomId(8) + "-01"));
+        Http.Response answer =
+                http.post(path, contentType, body.getBytes(StandardCharsets.UTF_8), sent.toArray(String[]::new));
+        assertEquals(200, answer.status(), answer.text());
+        List<OtlpReceiver.Received> spans = receiver.await(
+                trace,
+                got -> byName(got).keySet().containsAll(List.of("tabserve.read", "tabserve.model", "tabserve.write"))
+                        && got.stream().anyMatch(s -> s.kind() == 2), // the server span, ended last
+                WAIT);
+        Map<String, List<OtlpReceiver.Received>> named = byName(spans);
+        assertTrue(
+                named.keySet().containsAll(List.of("tabserve.read", "tabserve.model", "tabserve.write")),
+                path + ": " + named.keySet());
+        OtlpReceiver.Received request = spans.stream()
+                .filter(s -> s.kind() == 2)
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no server span: " + spans));
+        for (String stage : List.of("tabserve.read", "tabserve.write")) {
+            assertEquals(1, named.get(stage).size(), path + ": " + stage);
+            assertEquals(request.spanId(), named.get(stage).get(0).parentSpanId(), path + ": " + stage);
+        }
+        assertEquals(
+                Long.toString(body.getBytes(StandardCharsets.UTF_8).length),
+                named.get("tabserve.read").get(0).attributes().get("tabserve.bytes"),
+                path);
+        carriesNoInput(spans);
+        return named;
+    }
+
     @Test
     @Order(5)
+    void anOpenInferenceProtocolInferReadsAndWritesItsBodyInStages() throws Exception {
+        String input = http.get("/v2/models/banknote")
+                .json()
+                .path("inputs")
+                .get(0)
+                .path("name")
+                .asText();
+        BankNotes.Note note = BankNotes.genuine();
+        String data = BankNotes.FEATURES.stream().map(note.text()::get).collect(Collectors.joining(","));
+        Map<String, List<OtlpReceiver.Received>> named = readAndWritten(
+                "/v2/models/banknote/infer",
+                "application/json",
+                "{\"inputs\": [{\"name\": \"" + input + "\", \"shape\": [1, 4], \"datatype\": \"FP32\", \"data\": ["
+                        + data + "]}]}");
+        Map<String, String> read = named.get("tabserve.read").get(0).attributes();
+        assertEquals("json", read.get("tabserve.format"), read.toString());
+        assertEquals("1", read.get("tabserve.rows"), read.toString());
+        Map<String, String> written = named.get("tabserve.write").get(0).attributes();
+        assertEquals("json", written.get("tabserve.format"), written.toString());
+        assertEquals("1", written.get("tabserve.rows"), written.toString());
+    }
+
+    @Test
+    @Order(6)
+    void anMlflowInvocationOfCsvRowsAnsweredAsArrowReadsAndWritesInStages() throws Exception {
+        StringBuilder csv = new StringBuilder(String.join(",", BankNotes.FEATURES)).append('\n');
+        for (BankNotes.Note note : List.of(BankNotes.genuine(), BankNotes.forged())) {
+            csv.append(BankNotes.FEATURES.stream().map(note.text()::get).collect(Collectors.joining(",")))
+                    .append('\n');
+        }
+        Map<String, List<OtlpReceiver.Received>> named = readAndWritten(
+                "/models/banknote/invocations",
+                "text/csv",
+                csv.toString(),
+                "Accept",
+                "application/vnd.apache.arrow.stream");
+        Map<String, String> read = named.get("tabserve.read").get(0).attributes();
+        assertEquals("csv", read.get("tabserve.format"), read.toString());
+        assertEquals("2", read.get("tabserve.rows"), read.toString());
+        Map<String, String> written = named.get("tabserve.write").get(0).attributes();
+        assertEquals("arrow", written.get("tabserve.format"), written.toString());
+        assertEquals("2", written.get("tabserve.rows"), written.toString());
+
+        Map<String, List<OtlpReceiver.Received>> json = readAndWritten(
+                "/models/banknote/invocations",
+                "application/json",
+                "{\"dataframe_records\": [" + BankNotes.genuine().json() + "]}");
+        assertEquals("json", json.get("tabserve.read").get(0).attributes().get("tabserve.format"));
+        assertEquals("json", json.get("tabserve.write").get(0).attributes().get("tabserve.format"));
+    }
+
+    @Test
+    @Order(7)
+    void theFormsPostReadsItsFieldsAndWritesItsPageInStages() throws Exception {
+        Map<String, List<OtlpReceiver.Received>> named = readAndWritten(
+                "/models/banknote/",
+                "application/x-www-form-urlencoded",
+                BankNotes.genuine().query());
+        Map<String, String> read = named.get("tabserve.read").get(0).attributes();
+        assertEquals("form", read.get("tabserve.format"), read.toString());
+        assertEquals("1", read.get("tabserve.rows"), read.toString());
+        Map<String, String> written = named.get("tabserve.write").get(0).attributes();
+        assertEquals("html", written.get("tabserve.format"), written.toString());
+        assertEquals("1", written.get("tabserve.rows"), written.toString());
+    }
+
+    @Test
+    @Order(8)
+    void aCanariedModelsComparisonIsAStageNamingItsRoleAndTheOtherVersion() throws Exception {
+        String trace = OtlpReceiver.randomId(16);
+        Http.Response answer = http.post(
+                "/models/canaried/api/predict",
+                "application/json",
+                BankNotes.genuine().json().toString().getBytes(StandardCharsets.UTF_8),
+                "traceparent",
+                "00-" + trace + "-" + OtlpReceiver.randomId(8) + "-01");
+        assertEquals(200, answer.status(), answer.text());
+        long answering = Long.parseLong(answer.header("X-Model-Version").orElseThrow());
+        List<OtlpReceiver.Received> spans = receiver.await(
+                trace,
+                got -> byName(got).containsKey("tabserve.rollout")
+                        && byName(got).containsKey("tabserve.write"),
+                WAIT);
+        Map<String, List<OtlpReceiver.Received>> named = byName(spans);
+        String serverSpan = answer.header("traceparent").orElseThrow().substring(36, 52);
+        OtlpReceiver.Received comparison = named.get("tabserve.rollout").get(0);
+        assertEquals(serverSpan, comparison.parentSpanId(), "a stage of the request");
+        assertEquals("canary", comparison.attributes().get("tabserve.rollout.role"), comparison.toString());
+        assertEquals(
+                Long.toString(3 - answering),
+                comparison.attributes().get("tabserve.model.version"),
+                "the version beside the one that answered: " + comparison);
+        assertEquals("1", comparison.attributes().get("tabserve.rows"), comparison.toString());
+        assertEquals(
+                Long.toString(answering),
+                named.get("tabserve.model").get(0).attributes().get("tabserve.model.version"));
+        carriesNoInput(spans);
+    }
+
+    @Test
+    @Order(9)
     void aCallerThatIsNotSampledAndAServerSamplingNothingSendNoSpan() throws Exception {
         String unsampled = OtlpReceiver.randomId(16);
         Http.Response caller = http.post(
@@ -328,7 +478,7 @@ class TracesIT {
     }
 
     @Test
-    @Order(6)
+    @Order(10)
     void withTheCollectorGoneAnswersGoOn() throws Exception {
         receiver.close();
         for (int i = 0; i < 40; i++) {
@@ -345,7 +495,7 @@ class TracesIT {
     }
 
     @Test
-    @Order(7)
+    @Order(11)
     void aServerGivenABadEndpointStartsWithoutTracingAndLoadsNoOpenTelemetryClass() throws Exception {
         Path classes = Files.createTempFile("tabserve-classes", ".log");
         try (TabserveProcess untraced = TabserveProcess.start(

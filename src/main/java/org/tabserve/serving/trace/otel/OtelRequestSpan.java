@@ -2,6 +2,7 @@ package org.tabserve.serving.trace.otel;
 
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
@@ -16,7 +17,9 @@ final class OtelRequestSpan implements RequestSpan {
 
     private final Tracer tracer;
     private final Span span;
+    /** The request's span as its stages' parent; null when it records nothing (no stage is started then). */
     private final Context context;
+
     private final boolean grpc;
     /** Whether a refusal made the span an error, with its title. */
     private volatile boolean errored;
@@ -24,32 +27,43 @@ final class OtelRequestSpan implements RequestSpan {
     OtelRequestSpan(Tracer tracer, Span span, boolean grpc) {
         this.tracer = tracer;
         this.span = span;
-        this.context = Context.root().with(span);
+        this.context = span.isRecording() ? Context.root().with(span) : null;
         this.grpc = grpc;
     }
 
     @Override
     public Stage stage(String name) {
-        if (!span.isRecording()) {
+        if (context == null) {
             return Stage.NONE;
         }
         return new OtelStage(tracer.spanBuilder(name).setParent(context).startSpan());
     }
 
     @Override
+    public Stage call(String name) {
+        if (context == null) {
+            return Stage.NONE;
+        }
+        return new OtelStage(tracer.spanBuilder(name)
+                .setParent(context)
+                .setSpanKind(SpanKind.CLIENT)
+                .startSpan());
+    }
+
+    @Override
     public String traceId() {
-        return span.isRecording() ? span.getSpanContext().getTraceId() : null;
+        return context == null ? null : span.getSpanContext().getTraceId();
     }
 
     @Override
     public RequestSpan attribute(String key, String value) {
-        span.setAttribute(key, value);
+        span.setAttribute(AttributeKeys.text(key), value);
         return this;
     }
 
     @Override
     public RequestSpan attribute(String key, long value) {
-        span.setAttribute(key, value);
+        span.setAttribute(AttributeKeys.number(key), value);
         if (key.equals(HTTP_STATUS) && value >= 500 && !errored) {
             span.setStatus(StatusCode.ERROR);
         }
@@ -82,13 +96,13 @@ final class OtelRequestSpan implements RequestSpan {
     private record OtelStage(Span span) implements Stage {
         @Override
         public Stage attribute(String key, String value) {
-            span.setAttribute(key, value);
+            span.setAttribute(AttributeKeys.text(key), value);
             return this;
         }
 
         @Override
         public Stage attribute(String key, long value) {
-            span.setAttribute(key, value);
+            span.setAttribute(AttributeKeys.number(key), value);
             return this;
         }
 

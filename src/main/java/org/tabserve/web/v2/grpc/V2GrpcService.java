@@ -212,10 +212,13 @@ public final class V2GrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceS
     private <T> void call(
             StreamObserver<T> answer, String rpc, String name, String version, Function<ResolvedModel, T> work) {
         T reply;
-        RequestSpan span = served.tracing().request(PATH.substring(1) + "/" + rpc, true, V2GrpcCaller::metadata);
-        span.attribute("rpc.system", "grpc")
-                .attribute("rpc.service", PATH.substring(1))
-                .attribute("rpc.method", rpc);
+        RequestSpan span = served.tracing()
+                .request(GRPCInferenceServiceGrpc.SERVICE_NAME + "/" + rpc, true, V2GrpcCaller::metadata);
+        if (span.traceId() != null) { // an unsampled span records nothing: its attributes are not set
+            span.attribute("rpc.system", "grpc")
+                    .attribute("rpc.service", GRPCInferenceServiceGrpc.SERVICE_NAME)
+                    .attribute("rpc.method", rpc);
+        }
         V2GrpcCaller.answerTraceparent(span.traceparent());
         try (ResolvedModel model = ResolvedModel.of(served, name, version, "grpc " + rpc, V2GrpcCaller.requestId())) {
             model.trace(span);
