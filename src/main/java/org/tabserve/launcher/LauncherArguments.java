@@ -145,7 +145,9 @@ final class LauncherArguments {
                         "--prediction-log-sample",
                         "--prediction-log-mask",
                         "--feedback-token",
-                        "--shared-state" -> {
+                        "--shared-state",
+                        "--s3-endpoint",
+                        "--model-cache" -> {
                     if (arg.contains("=")) {
                         webSettings.put("tabserve." + name.substring(2), arg.substring(arg.indexOf('=') + 1));
                     } else if (i + 1 < args.length) {
