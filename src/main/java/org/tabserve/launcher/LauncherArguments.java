@@ -195,6 +195,10 @@ final class LauncherArguments {
                             .findFirst()
                             .orElse(""));
         }
+        if (modelPath.isPresent() && EmbeddedServer.isStore(modelPath.get())) {
+            throw new UsageException("--model (" + MODEL_VARIABLE + ") takes a local file; serve models from object"
+                    + " storage with --models s3://BUCKET/PREFIX (one model: s3://BUCKET/PREFIX holding NAME.onnx)");
+        }
         Optional<String> directory = present(models);
         if (modelPath.isPresent() && directory.isPresent()) {
             throw new UsageException("--model (" + MODEL_VARIABLE + ") and --models (" + MODELS_VARIABLE
