@@ -38,6 +38,12 @@ import org.tabserve.testing.TabserveProcess;
  * forced reload downloads again; a {@code rollout.json} in the bucket drives a canary; the store killed mid-run changes
  * no answer, and a restart with the store down serves the cache, readiness saying the store is unreachable. The store
  * test runs last, as it stops the shared server.
+ *
+ * <p>It stands for docs/operations.md's commands, which need an AWS account and its CLI: the test uploads with the
+ * SDK as {@code aws s3 cp banknote.onnx s3://models/prod/banknote/2/model.onnx} and
+ * {@code sha256sum banknote.onnx | aws s3 cp - s3://models/prod/banknote/2/model.onnx.sha256} do, and starts
+ * {@code java -jar target/tabserve.war --models s3://models/prod --poll-seconds 30} with an endpoint of its own and a
+ * poll of a second.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class S3ModelsIT {
