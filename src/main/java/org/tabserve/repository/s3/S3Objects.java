@@ -185,7 +185,11 @@ final class S3Objects implements AutoCloseable {
         while (cause.getCause() != null && cause.getCause() != cause) {
             cause = cause.getCause();
         }
-        return "the store did not answer (" + cause.getClass().getSimpleName() + ")";
+        if (cause instanceof java.io.IOException) {
+            return "the store did not answer (" + cause.getClass().getSimpleName() + ")";
+        }
+        return "no request could be made (" + cause.getClass().getSimpleName() + "): check the credentials"
+                + " (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, AWS_PROFILE, or a web identity) and the region";
     }
 
     long requests() {
