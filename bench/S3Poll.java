@@ -32,7 +32,7 @@ public class S3Poll {
             }
             Path cache = Files.createTempDirectory("s3poll").resolve("cache");
             try (S3Mirror mirror = S3Mirror.open(
-                    "s3://poll/models", Optional.of(store.endpoint().toString()), cache, 4)) {
+                    "s3://poll/models", Optional.of(store.endpoint().toString()), cache, 4, Long.MAX_VALUE)) {
                 long t0 = System.nanoTime();
                 mirror.refresh(false, Optional.empty());
                 long first = System.nanoTime() - t0;

@@ -28,6 +28,11 @@ final class ModelStores {
     /** Setting: how many objects download at once (default {@value #DEFAULT_DOWNLOADS}). */
     static final String STORE_DOWNLOADS = "tabserve.store-downloads";
 
+    /** Setting (env {@code TABSERVE_MODEL_CACHE_BYTES}): the most the cache's files hold together. */
+    static final String MODEL_CACHE_BYTES = "tabserve.model-cache-bytes";
+    /** Default of {@link #MODEL_CACHE_BYTES}: 64 GiB. */
+    static final long DEFAULT_CACHE_BYTES = 64L << 30;
+
     static final int DEFAULT_DOWNLOADS = 4;
     static final int MAX_DOWNLOADS = 64;
 
@@ -63,7 +68,21 @@ final class ModelStores {
                             + " to " + MAX_DOWNLOADS + ", got '" + text + "'");
                 })
                 .orElse(DEFAULT_DOWNLOADS);
-        return S3Mirror.open(location, endpoint, cache.toAbsolutePath(), downloads);
+        long cacheBytes = lookup.apply(MODEL_CACHE_BYTES)
+                .map(text -> {
+                    try {
+                        long n = Long.parseLong(text.strip());
+                        if (n >= 1) {
+                            return n;
+                        }
+                    } catch (NumberFormatException ignored) {
+                        // said below
+                    }
+                    throw new IllegalArgumentException("setting " + MODEL_CACHE_BYTES
+                            + " must be a positive whole number of bytes, got '" + text + "'");
+                })
+                .orElse(DEFAULT_CACHE_BYTES);
+        return S3Mirror.open(location, endpoint, cache.toAbsolutePath(), downloads, cacheBytes);
     }
 
     /** The user's cache, a folder per location and endpoint: {@code ~/.cache/tabserve/models/<digest>}. */

@@ -40,12 +40,16 @@ public final class S3Mirror implements ModelStore {
     static final int PROBLEMS_KEPT = 100;
 
     private static final System.Logger LOG = System.getLogger(S3Mirror.class.getName());
+    /** The end of the signature of a download refused for the cache's limit. */
+    private static final String FULL = "|full";
+
     private static final Pattern SHA256 = Pattern.compile("[0-9a-fA-F]{64}");
 
     private final S3Location location;
     private final S3Objects objects;
     private final CacheFolder cache;
     private final ExecutorService downloads;
+    private final long maxCacheBytes;
 
     // Guarded by the one refresh that runs at a time (the repository's store lock).
     private final Map<String, CacheFolder.Entry> manifest;
@@ -62,6 +66,12 @@ public final class S3Mirror implements ModelStore {
     private record Failure(String signature, SkippedEntry entry) {}
 
     S3Mirror(S3Location location, S3Objects objects, CacheFolder cache, int downloads) {
+        this(location, objects, cache, downloads, Long.MAX_VALUE);
+    }
+
+    /** @param maxCacheBytes the most the cache's files may hold together; a download past it is refused in words */
+    S3Mirror(S3Location location, S3Objects objects, CacheFolder cache, int downloads, long maxCacheBytes) {
+        this.maxCacheBytes = maxCacheBytes;
         this.location = location;
         this.objects = objects;
         this.cache = cache;
@@ -80,16 +90,18 @@ public final class S3Mirror implements ModelStore {
      * Opens the store at {@code location}, mirrored into {@code cacheRoot}.
      *
      * @param endpoint  another S3 server than AWS's ({@code --s3-endpoint}), addressed path-style; empty for AWS
-     * @param downloads how many objects download at once
+     * @param downloads     how many objects download at once
+     * @param maxCacheBytes the most the cache's files may hold together ({@code tabserve.model-cache-bytes})
      * @throws IllegalArgumentException in words, for a location or endpoint that cannot be used, or a cache folder
      *         anyone but this user could write
      */
-    public static S3Mirror open(String location, Optional<String> endpoint, Path cacheRoot, int downloads) {
+    public static S3Mirror open(
+            String location, Optional<String> endpoint, Path cacheRoot, int downloads, long maxCacheBytes) {
         S3Location parsed = S3Location.parse(location);
         Optional<URI> uri =
                 endpoint.map(String::strip).filter(e -> !e.isEmpty()).map(S3Mirror::endpoint);
         CacheFolder cache = CacheFolder.open(cacheRoot);
-        return new S3Mirror(parsed, S3Objects.open(parsed, uri), cache, downloads);
+        return new S3Mirror(parsed, S3Objects.open(parsed, uri), cache, downloads, maxCacheBytes);
     }
 
     private static URI endpoint(String text) {
@@ -184,6 +196,9 @@ public final class S3Mirror implements ModelStore {
     /** Downloads what the listing has that the cache does not, at most {@link #downloads} at once. */
     private void bring(StoreListing listing, boolean force) {
         Map<String, Future<Failure>> work = new TreeMap<>();
+        long[] planned = {
+            manifest.values().stream().mapToLong(CacheFolder.Entry::size).sum()
+        };
         listing.files.forEach((path, object) -> {
             Optional<S3Objects.Listed> digest = Optional.ofNullable(listing.digests.get(path));
             String signature =
@@ -193,9 +208,26 @@ public final class S3Mirror implements ModelStore {
                     && signature.equals(have.etag() + "|" + have.digestEtag())
                     && java.nio.file.Files.isRegularFile(cache.file(path));
             Failure failure = failed.get(path);
-            if (!force && (current || (failure != null && failure.signature().equals(signature)))) {
+            if (!force && (current || (failure != null && failure.signature().startsWith(signature)))) {
                 return;
             }
+            long grows = object.size() - (have == null ? 0 : have.size());
+            if (planned[0] + Math.max(0, grows) > maxCacheBytes) {
+                // Told once until the object changes or room is made (removeGone forgets these), the old file serving.
+                failed.put(
+                        path,
+                        new Failure(
+                                signature + FULL,
+                                problem(
+                                        path,
+                                        "the model cache would hold more than its"
+                                                + " limit of " + maxCacheBytes
+                                                + " bytes (tabserve.model-cache-bytes) with its " + object.size()
+                                                + " bytes; the cache's last good copy, if any, serves")));
+                LOG.log(System.Logger.Level.WARNING, "Model store: {0}{1}: the model cache is full", location, path);
+                return;
+            }
+            planned[0] += Math.max(0, grows);
             work.put(path, downloads.submit(() -> download(path, object, digest, signature)));
         });
         work.forEach((path, future) -> {
@@ -310,6 +342,7 @@ public final class S3Mirror implements ModelStore {
         try {
             cache.remove(path);
             manifest.remove(path);
+            failed.values().removeIf(f -> f.signature().endsWith(FULL)); // room made: those are tried again
             LOG.log(System.Logger.Level.INFO, "Model store: {0}{1} went from the store; removed", location, path);
         } catch (IOException e) {
             LOG.log(System.Logger.Level.WARNING, "Model cache: cannot remove " + path, e);

@@ -205,6 +205,29 @@ class S3ModelsIT {
 
     @Test
     @Order(5)
+    void aDownloadPastTheCachesLimitIsRefusedInWords() throws Exception {
+        store.bucket("full");
+        store.put("full", "models/a.onnx", model);
+        store.put("full", "models/b.onnx", model);
+        long limit = model.length + model.length / 2; // room for one of the two
+        try (TabserveProcess server =
+                start("s3://full/models", cache(), Map.of("TABSERVE_MODEL_CACHE_BYTES", Long.toString(limit)))) {
+            Http http = new Http(server);
+            ModelDirectory.awaitReady(http, 1);
+            JsonNode index = http.get("/api/models").json();
+            assertEquals(List.of("a"), names(index), "the first by key fits, the second does not");
+            String skipped = index.path("skipped").toString();
+            assertTrue(
+                    skipped.contains("s3://full/models/b.onnx")
+                            && skipped.contains("limit of " + limit + " bytes (tabserve.model-cache-bytes)"),
+                    skipped);
+            store.delete("full", "models/a.onnx");
+            ModelDirectory.awaitIndex(http, models -> names(models).equals(List.of("b")));
+        }
+    }
+
+    @Test
+    @Order(6)
     void theStoreGoingDownChangesNoAnswerAndARestartServesTheCache() throws Exception {
         store.bucket("down");
         store.put("down", "models/banknote.onnx", model);
@@ -282,7 +305,11 @@ class S3ModelsIT {
     }
 
     private static List<String> names(JsonNode index) {
-        return list(index).stream().map(m -> m.path("name").asText()).distinct().toList();
+        return names(list(index));
+    }
+
+    private static List<String> names(List<JsonNode> models) {
+        return models.stream().map(m -> m.path("name").asText()).distinct().toList();
     }
 
     private static void await(Http http, String path, Predicate<JsonNode> test) throws InterruptedException {
