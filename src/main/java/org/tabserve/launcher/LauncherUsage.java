@@ -6,7 +6,7 @@ final class LauncherUsage {
     private LauncherUsage() {}
 
     static final String TEXT = """
-            usage: java -jar tabserve.war [--port N] [--host ADDRESS] [--model FILE.onnx | --models DIR|s3://BUCKET/PREFIX]
+            usage: java -jar tabserve.war [--port N] [--host ADDRESS] [--model FILE.onnx | --models DIR]
                                           [--poll-seconds N] [--default-model NAME] [--max-models N]
                                           [--idle-timeout SECONDS] [--header-timeout SECONDS] [--max-header-bytes N]
                                           [--min-request-rate BYTES] [--min-request-rate-grace SECONDS]
