@@ -745,6 +745,31 @@ class ArchitectureTest {
                 "the scan finds the store's imports");
     }
 
+    /** The AWS SDK: the object store's (issue 64). */
+    private static final String AWS_SDK = "software.amazon.awssdk.";
+
+    /**
+     * The AWS SDK is {@code repository.s3}'s alone, which the wiring opens only for an {@code s3://} location: nothing
+     * else names it, so that a server reading local models never loads it.
+     */
+    @Test
+    void onlyTheObjectStoresPackageNamesTheAwsSdk() throws IOException {
+        Path s3 = Path.of("src/main/java/org/tabserve/repository/s3");
+        List<String> found = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(Path.of("src/main/java"))) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                boolean names = Files.readAllLines(file).stream().anyMatch(line -> line.contains(AWS_SDK));
+                if (names && !file.getParent().equals(s3)) {
+                    found.add(file.toString());
+                }
+            }
+        }
+        assertEquals(List.of(), found, "the AWS SDK is repository.s3's alone");
+        assertTrue(
+                imports(s3.resolve("S3Objects.java")).stream().anyMatch(i -> i.startsWith(AWS_SDK)),
+                "the scan finds the store's imports");
+    }
+
     /** OpenTelemetry's API and SDK: the traces' (issue 67). */
     private static final String OPENTELEMETRY = "io.opentelemetry.";
 
@@ -810,7 +835,8 @@ class ArchitectureTest {
         List<String> forbidden = imports.stream()
                 .filter(i -> !i.startsWith("java.")
                         && !i.startsWith("org.tabserve.model.")
-                        && !i.startsWith("org.tabserve.repository."))
+                        && !i.startsWith("org.tabserve.repository.")
+                        && !i.startsWith(AWS_SDK)) // the object store's, repository.s3's alone (below)
                 .toList();
         assertEquals(List.of(), forbidden, "no servlet, Jetty, web or ONNX Runtime import: it must be usable alone");
         List<String> intoRepository = imports(Path.of("src/main/java/org/tabserve/model")).stream()

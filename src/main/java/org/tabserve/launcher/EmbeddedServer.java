@@ -57,6 +57,8 @@ public final class EmbeddedServer {
     static final String MODEL_PARAMETER = "tabserve.model";
     /** The context init-parameters through which the web app learns its model repository's settings. */
     static final String MODELS_PARAMETER = "tabserve.models";
+    /** The web app's setting for {@code --model-cache}, a path made absolute here. */
+    static final String MODEL_CACHE_PARAMETER = "tabserve.model-cache";
 
     static final String POLL_SECONDS_PARAMETER = "tabserve.poll-seconds";
     static final String DEFAULT_MODEL_PARAMETER = "tabserve.default-model";
@@ -240,6 +242,11 @@ public final class EmbeddedServer {
      * (and in a container its own resolution order) apply to the rest. Paths are made absolute here, where the
      * user's working directory is known.
      */
+    /** Whether {@code location} is an object store's ({@code s3://BUCKET/PREFIX}), passed to the app as it is. */
+    static boolean isStore(String location) {
+        return location.strip().regionMatches(true, 0, "s3://", 0, 5);
+    }
+
     static Map<String, String> initParameters(LauncherOptions options) {
         Map<String, String> parameters = new LinkedHashMap<>();
         options.model()
@@ -249,7 +256,10 @@ public final class EmbeddedServer {
         repository
                 .directory()
                 .ifPresent(dir -> parameters.put(
-                        MODELS_PARAMETER, Path.of(dir).toAbsolutePath().toString()));
+                        MODELS_PARAMETER,
+                        isStore(dir)
+                                ? dir.strip()
+                                : Path.of(dir).toAbsolutePath().toString()));
         repository
                 .pollSeconds()
                 .ifPresent(seconds -> parameters.put(POLL_SECONDS_PARAMETER, Integer.toString(seconds)));
@@ -258,7 +268,7 @@ public final class EmbeddedServer {
         options.webSettings()
                 .forEach((key, value) -> parameters.put(
                         key,
-                        key.equals(PREDICTION_LOG_PARAMETER)
+                        key.equals(PREDICTION_LOG_PARAMETER) || key.equals(MODEL_CACHE_PARAMETER)
                                 ? Path.of(value).toAbsolutePath().toString()
                                 : value));
         return parameters;

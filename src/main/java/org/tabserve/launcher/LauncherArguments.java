@@ -145,7 +145,9 @@ final class LauncherArguments {
                         "--prediction-log-sample",
                         "--prediction-log-mask",
                         "--feedback-token",
-                        "--shared-state" -> {
+                        "--shared-state",
+                        "--s3-endpoint",
+                        "--model-cache" -> {
                     if (arg.contains("=")) {
                         webSettings.put("tabserve." + name.substring(2), arg.substring(arg.indexOf('=') + 1));
                     } else if (i + 1 < args.length) {
@@ -192,6 +194,10 @@ final class LauncherArguments {
                             .mapToObj(grpc -> " or --grpc-port's (" + grpc + ")")
                             .findFirst()
                             .orElse(""));
+        }
+        if (modelPath.isPresent() && EmbeddedServer.isStore(modelPath.get())) {
+            throw new UsageException("--model (" + MODEL_VARIABLE + ") takes a local file; serve models from object"
+                    + " storage with --models s3://BUCKET/PREFIX (one model: s3://BUCKET/PREFIX holding NAME.onnx)");
         }
         Optional<String> directory = present(models);
         if (modelPath.isPresent() && directory.isPresent()) {

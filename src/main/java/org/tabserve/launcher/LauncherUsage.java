@@ -13,6 +13,7 @@ final class LauncherUsage {
                                           [--min-response-rate BYTES] [--max-concurrent-streams N]
                                           [--prediction-log DIR [--prediction-log-sample F] [--prediction-log-mask A,B]]
                                           [--feedback-token TOKEN | --open-feedback]
+                                          [--s3-endpoint URL] [--model-cache DIR]
                                           [--shared-state redis://HOST:PORT] [--otel-endpoint URL]
                                           [--drain-seconds S] [--grpc-port N] [--probe-port N] [--help]
                    java -jar tabserve.war card --model MODEL.onnx --data LABELLED.csv --label COLUMN --out NEW.onnx ...
@@ -23,7 +24,12 @@ final class LauncherUsage {
               --model FILE     ONNX model to serve, a classifier or a regressor
                                (default: the model in the WAR)                     env TABSERVE_MODEL
               --models DIR     serve every model in DIR: DIR/NAME.onnx, DIR/NAME/VERSION/model.onnx
-                                                                                   env TABSERVE_MODELS
+                               or in s3://BUCKET/PREFIX, laid out the same, mirrored into
+                               --model-cache (credentials: AWS's default chain)    env TABSERVE_MODELS
+              --s3-endpoint URL  another S3 server than AWS's (MinIO, Ceph, R2, GCS),
+                               addressed path-style          env TABSERVE_S3_ENDPOINT or AWS_ENDPOINT_URL
+              --model-cache DIR  where s3:// models are kept, owner-only (default:
+                               ~/.cache/tabserve/models/<location's digest>)  env TABSERVE_MODEL_CACHE
               --poll-seconds N look for added, replaced, removed models every N s
                                (default 0: once, at start)                         env TABSERVE_POLL_SECONDS
               --default-model NAME  the model / and /api/predict answer with

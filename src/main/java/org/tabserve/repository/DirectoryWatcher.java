@@ -79,7 +79,7 @@ final class DirectoryWatcher {
                 "Model repository {0}: {1} model version(s) found, loading",
                 directory,
                 scan.found().size());
-        CompletableFuture<Void> startup = reconcile(scan, true, name -> true);
+        CompletableFuture<Void> startup = reconcile(scan, true, false, name -> true);
         repository.listener().scanned();
         if (timer != null) {
             long millis = pollInterval.toMillis();
@@ -106,7 +106,7 @@ final class DirectoryWatcher {
             }
             return CompletableFuture.completedFuture(null);
         }
-        CompletableFuture<Void> work = reconcile(scan, false, name -> true);
+        CompletableFuture<Void> work = reconcile(scan, false, false, name -> true);
         repository.listener().scanned();
         return work;
     }
@@ -119,6 +119,15 @@ final class DirectoryWatcher {
      *         model, or {@link RepositoryException.Kind#IO}
      */
     CompletableFuture<Void> load(String name) {
+        return load(name, false);
+    }
+
+    /**
+     * As {@link #load(String)}, and with {@code force} every version found is read again even when its file looks
+     * unchanged (a forced reload: the version that serves now keeps serving until the new load is ready, or if it
+     * fails).
+     */
+    CompletableFuture<Void> load(String name, boolean force) {
         ModelFiles.Scan scan = scanNow();
         if (scan.found().keySet().stream().noneMatch(key -> key.name().equals(name))) {
             throw new RepositoryException(
@@ -128,7 +137,7 @@ final class DirectoryWatcher {
                             + ModelFiles.MODEL_FILE + " or " + name + "/" + ModelFiles.MODEL_FILE);
         }
         unloaded.remove(name);
-        return reconcile(scan, true, name::equals);
+        return reconcile(scan, true, force, name::equals);
     }
 
     /** Keeps model {@code name} unloaded until its files change, as they are now (if there is a directory). */
@@ -171,8 +180,10 @@ final class DirectoryWatcher {
      * Brings the models {@code names} accepts in step with {@code scan}.
      *
      * @param immediate load new and changed files now (start-up, explicit load), rather than after a second scan
+     * @param force     load the files found even when they are the ones loaded (a forced reload)
      */
-    private CompletableFuture<Void> reconcile(ModelFiles.Scan scan, boolean immediate, Predicate<String> names) {
+    private CompletableFuture<Void> reconcile(
+            ModelFiles.Scan scan, boolean immediate, boolean force, Predicate<String> names) {
         report(scan.skipped());
         SortedMap<ModelKey, FileStamp> found = scan.found();
         List<CompletableFuture<Void>> work = new ArrayList<>();
@@ -197,7 +208,7 @@ final class DirectoryWatcher {
             }
             ServedModel served = repository.slot(key, false);
             boolean live = served != null && served.state() != ModelState.UNLOADING;
-            boolean current = live && stamp.equals(served.attempted());
+            boolean current = live && !force && stamp.equals(served.attempted());
             if (current && (!immediate || served.state() == ModelState.READY || served.state() == ModelState.LOADING)) {
                 pending.remove(key);
                 continue;
@@ -276,6 +287,7 @@ final class DirectoryWatcher {
 
     private void pollQuietly() {
         try {
+            repository.refreshStore(); // outside the lock: a store's requests must not hold up loads and admin calls
             repository.pollOnce();
         } catch (RuntimeException e) {
             // An exception would end the timer's schedule: log it and poll again next time.

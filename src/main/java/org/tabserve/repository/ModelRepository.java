@@ -50,6 +50,8 @@ public final class ModelRepository implements AutoCloseable {
     private final LoaderPool loaders;
     private final DirectoryWatcher watcher;
     private final ModelInstaller installer;
+    /** Where the models live when the directory is a store's cache ({@code s3://}); null for a local directory. */
+    private final StoreSide store;
     /** Every model version the repository knows of, by name, then version. */
     private final ModelIndex models = new ModelIndex();
 
@@ -61,11 +63,25 @@ public final class ModelRepository implements AutoCloseable {
 
     /** A repository for {@code options.directory()}; nothing happens before {@link #start()}. */
     public ModelRepository(RepositoryOptions options, RepositoryListener listener) {
-        this(options, listener, OnnxModelLoader::load);
+        this(options, listener, OnnxModelLoader::load, null);
+    }
+
+    /** A repository whose directory is {@code store}'s cache, which the store fills before each scan. */
+    public ModelRepository(RepositoryOptions options, RepositoryListener listener, ModelStore store) {
+        this(options, listener, OnnxModelLoader::load, store);
     }
 
     /** @param loader loads one model file: {@link OnnxModelLoader#load(Path)}, or in tests one that waits on a signal */
     ModelRepository(RepositoryOptions options, RepositoryListener listener, Function<Path, Model> loader) {
+        this(options, listener, loader, null);
+    }
+
+    private ModelRepository(
+            RepositoryOptions options, RepositoryListener listener, Function<Path, Model> loader, ModelStore store) {
+        if (store != null && !options.directory().equals(Optional.of(store.cache()))) {
+            throw new IllegalArgumentException("the repository's directory must be the store's cache");
+        }
+        this.store = store == null ? null : new StoreSide(store);
         this.options = options;
         this.listener = listener;
         this.loaders = new LoaderPool(this, loader, options.loadThreads());
@@ -88,6 +104,9 @@ public final class ModelRepository implements AutoCloseable {
         if (options.directory().isEmpty()) {
             startup = CompletableFuture.completedFuture(null); // the one model comes through serve()
             return startup;
+        }
+        if (store != null) {
+            store.refresh(false, Optional.empty()); // what the cache held from a previous run serves if this fails
         }
         startup = watcher.start(directory(), options.pollInterval());
         return startup;
@@ -128,6 +147,37 @@ public final class ModelRepository implements AutoCloseable {
             work = watcher.load(name);
         }
         return work.thenApply(ignored -> models.statuses(name));
+    }
+
+    /**
+     * Reads model {@code name} again now, even when its files look unchanged (a store's objects downloaded again); a
+     * version that serves keeps serving until its new load is ready, or when that fails (its reason says why).
+     *
+     * @return completes with the model's versions as they are after loading
+     * @throws RepositoryException as {@link #load(String)} does
+     */
+    public CompletableFuture<List<ModelStatus>> reload(String name) {
+        ModelKey.checkName(name);
+        if (store != null) {
+            store.refresh(true, Optional.of(name));
+        }
+        CompletableFuture<Void> work;
+        synchronized (this) {
+            work = watcher.load(name, true);
+        }
+        return work.thenApply(ignored -> models.statuses(name));
+    }
+
+    /** The poll timer's first step: a store's cache brought in step, outside the lock; nothing for a directory. */
+    void refreshStore() {
+        if (store != null && !closed) {
+            store.refresh(false, Optional.empty());
+        }
+    }
+
+    /** @return how the store the models come from is, when they come from one ({@code s3://}) */
+    public Optional<ModelStore.State> store() {
+        return store == null ? Optional.empty() : Optional.of(store.state());
     }
 
     /**
@@ -238,12 +288,12 @@ public final class ModelRepository implements AutoCloseable {
      *         how many there were); none without a directory
      */
     public List<SkippedEntry> skipped() {
-        return watcher.skipped();
+        return store == null ? watcher.skipped() : store.skipped(watcher.skipped(), SKIPPED_KEPT);
     }
 
     /** @return how many entries the model directory's last scan skipped ({@link #skipped()}) */
     public int skippedCount() {
-        return watcher.skippedCount();
+        return watcher.skippedCount() + (store == null ? 0 : store.problems());
     }
 
     /**
@@ -284,6 +334,9 @@ public final class ModelRepository implements AutoCloseable {
             closed = true;
         }
         watcher.close();
+        if (store != null) {
+            store.close();
+        }
         loaders.close();
         models.versions().forEach(ServedModel::unload);
     }

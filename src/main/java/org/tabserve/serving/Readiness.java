@@ -32,6 +32,14 @@ public final class Readiness {
         return !draining() && repository.ready();
     }
 
+    /**
+     * @return the store the models come from ({@code --models s3://...}): whether it answers, and why not; the cache
+     *         serves while it does not
+     */
+    public java.util.Optional<org.tabserve.repository.ModelStore.State> store() {
+        return repository.store();
+    }
+
     /** @return the model versions that serve, as {@code name/version} */
     public List<String> loaded() {
         return versionsIn(ModelState.READY);

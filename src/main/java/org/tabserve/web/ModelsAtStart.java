@@ -18,6 +18,7 @@ import org.tabserve.repository.ModelAhead;
 import org.tabserve.repository.ModelRepository;
 import org.tabserve.repository.ModelState;
 import org.tabserve.repository.ModelStatus;
+import org.tabserve.repository.ModelStore;
 import org.tabserve.repository.RepositoryListener;
 import org.tabserve.repository.RepositoryOptions;
 import org.tabserve.serving.ServedModels;
@@ -89,7 +90,25 @@ final class ModelsAtStart {
         };
         if (config.repository().isPresent()) {
             RepositoryOptions options = config.repository().get();
-            ModelRepository repository = new ModelRepository(options, listener);
+            java.util.function.Function<String, java.util.Optional<String>> lookup = WebConfig.lookup(context);
+            String location =
+                    lookup.apply(RepositoryOptions.DIRECTORY).orElse("").strip();
+            ModelRepository repository;
+            if (ModelStores.isStore(location)) {
+                // Models from object storage: mirrored into a cache folder, which the repository scans as its
+                // directory. The store's client (the AWS SDK) loads only here.
+                ModelStore store = ModelStores.open(location, lookup);
+                options = new RepositoryOptions(
+                        java.util.Optional.of(store.cache()),
+                        options.maxModels(),
+                        options.defaultModel(),
+                        options.pollInterval(),
+                        options.loadThreads());
+                repository = new ModelRepository(options, listener, store);
+                metrics.modelStore(repository::store);
+            } else {
+                repository = new ModelRepository(options, listener);
+            }
             built[0] = repository;
             // A directory that cannot be read stops the app: --models names a wrong place. The start-up loads are
             // waited for (two at a time, each bounded by its own file), so that the launcher's ready line means every
@@ -99,7 +118,12 @@ final class ModelsAtStart {
             List<ModelStatus> index = repository.index();
             String summary =
                     index.stream().filter(m -> m.state() == ModelState.READY).count() + " of " + index.size()
-                            + " model version(s) from " + options.directory().orElseThrow();
+                            + " model version(s) from "
+                            + repository
+                                    .store()
+                                    .map(ModelStore.State::location)
+                                    .orElse(String.valueOf(
+                                            repository.options().directory().orElseThrow()));
             context.setAttribute(ContextAttributes.MODEL_SUMMARY, summary);
             LOG.info("Serving " + summary);
             serving[0] = new ServedModels(repository, metrics, monitors, null, log, draining, budget);

@@ -134,6 +134,11 @@ final class TabserveRoutes {
                 // Off (404, whatever the method) without an admin token; 401 or 403 without the right one.
                 .route(AdminModelHandler.PATH, adminToken::authorize, admin::swap, RouteTable.POST)
                 .route(AdminModelHandler.MODELS_PATH + "/{name}", adminToken::authorize, admin::install, RouteTable.PUT)
+                .route(
+                        AdminModelHandler.MODELS_PATH + "/{name}" + AdminModelHandler.RELOAD,
+                        adminToken::authorize,
+                        admin::reload,
+                        RouteTable.POST)
                 // A model's rollout: set, promoted, rolled back.
                 .route(adminRollout, adminToken::authorize, rollout::put, RouteTable.PUT)
                 .route(adminRollout + "/promote", adminToken::authorize, rollout::promote, RouteTable.POST)

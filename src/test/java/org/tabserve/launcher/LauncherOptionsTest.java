@@ -410,4 +410,17 @@ class LauncherOptionsTest {
                 EmbeddedServer.initParameters(LauncherOptions.parse(new String[0], Map.of())),
                 "nothing given, nothing passed: the app's defaults apply");
     }
+
+    @Test
+    void anObjectStoreLocationIsPassedAsItIsAndModelTakesOnlyAFile() throws Exception {
+        LauncherOptions options = LauncherOptions.parse(
+                new String[] {"--models", "s3://models/prod", "--s3-endpoint", "http://127.0.0.1:9000"}, Map.of());
+        Map<String, String> parameters = EmbeddedServer.initParameters(options);
+        assertEquals("s3://models/prod", parameters.get(EmbeddedServer.MODELS_PARAMETER), "not made a local path");
+        assertEquals("http://127.0.0.1:9000", parameters.get("tabserve.s3-endpoint"));
+        LauncherOptions.UsageException refused = assertThrows(
+                LauncherOptions.UsageException.class,
+                () -> LauncherOptions.parse(new String[] {"--model", "s3://models/banknote.onnx"}, Map.of()));
+        assertTrue(refused.getMessage().contains("--models s3://BUCKET/PREFIX"), refused.getMessage());
+    }
 }

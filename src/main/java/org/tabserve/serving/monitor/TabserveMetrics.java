@@ -329,6 +329,15 @@ public final class TabserveMetrics {
                 .register(registry);
     }
 
+    /**
+     * Shows the store the models come from ({@code --models s3://...}) as {@code tabserve_model_store_*}
+     * ({@link StoreMetrics}), read from {@code state} when scraped.
+     */
+    public void modelStore(
+            java.util.function.Supplier<java.util.Optional<org.tabserve.repository.ModelStore.State>> state) {
+        StoreMetrics.register(registry, state);
+    }
+
     /** Counts one request's explanations ending so: explained, cancelled, busy, over_limit or failed. */
     public void explanation(String outcome) {
         explanations.labelValues(outcome).inc();

@@ -43,6 +43,8 @@ public final class AdminModelHandler {
     public static final String PATH = "/admin/model";
     /** The prefix of {@code PUT /admin/models/{name}}. */
     public static final String MODELS_PATH = "/admin/models";
+    /** The end of {@code POST /admin/models/{name}/reload}. */
+    public static final String RELOAD = "/reload";
     /** What the 404 of a path under {@link #MODELS_PATH} that no route serves says. */
     public static final String ROUTES_HINT = "install a model with PUT " + MODELS_PATH + "/{name}";
 
@@ -77,6 +79,34 @@ public final class AdminModelHandler {
         answer.put("name", status.name());
         answer.put("version", Long.toString(status.version()));
         answer.put("state", status.state().name());
+        respond(response, answer);
+    }
+
+    /**
+     * {@code POST /admin/models/{name}/reload}: reads the model again now, even when its files look unchanged (a
+     * store's objects downloaded again, their digests checked); a version that serves keeps serving until its new load
+     * is ready, or when it fails, which the answer's {@code reason} says.
+     */
+    public void reload(ResolvedModel named, HttpServletRequest request, HttpServletResponse response)
+            throws IOException {
+        String name = named.name();
+        java.util.List<org.tabserve.repository.ModelStatus> statuses =
+                model.repository().reload(name).join(); // failures: see ErrorRenderer
+        LOG.info("Reloaded model " + name + " at the request of " + request.getRemoteAddr());
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("status", "reloaded");
+        answer.put("name", name);
+        answer.put(
+                "versions",
+                statuses.stream()
+                        .map(status -> {
+                            Map<String, Object> version = new LinkedHashMap<>();
+                            version.put("version", Long.toString(status.version()));
+                            version.put("state", status.state().name());
+                            status.reason().ifPresent(reason -> version.put("reason", reason));
+                            return version;
+                        })
+                        .toList());
         respond(response, answer);
     }
 

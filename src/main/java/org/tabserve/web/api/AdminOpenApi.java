@@ -66,6 +66,35 @@ public final class AdminOpenApi extends OpenApiSection {
                                 .responses(responses(
                                         ok(JSON, ref("ModelInstalled"), "The model serves"),
                                         problems(400, 401, 403, 404, 409, 413, 415, 422)))));
+        paths.addPathItem(
+                AdminModelHandler.MODELS_PATH + "/{model_name}" + AdminModelHandler.RELOAD,
+                new PathItem()
+                        .post(operation(
+                                        TAG,
+                                        "reloadModel",
+                                        "Read a model again now, even when its files look unchanged (operators only)",
+                                        "Its files are read again (from an s3:// store, downloaded again with their digests checked) "
+                                                + "and every version loaded afresh; a version that serves keeps serving until its new load is "
+                                                + "ready, or when that fails, which the version's reason says. Needs "
+                                                + "`Authorization: Bearer <token>`; off (404) without an admin token.")
+                                .addParametersItem(OpenApi.modelName())
+                                .responses(responses(
+                                        ok(JSON, ref("ModelReloaded"), "The model's versions as they are now"),
+                                        problems(400, 401, 403, 404, 503)))));
+        schemas.put(
+                "ModelReloaded",
+                new ObjectSchema()
+                        .addProperty("status", new StringSchema()._enum(List.of("reloaded")))
+                        .addProperty("name", new StringSchema())
+                        .addProperty(
+                                "versions",
+                                new io.swagger.v3.oas.models.media.ArraySchema()
+                                        .items(new ObjectSchema()
+                                                .addProperty("version", new StringSchema())
+                                                .addProperty("state", new StringSchema())
+                                                .addProperty("reason", new StringSchema())
+                                                .required(List.of("version", "state"))))
+                        .required(List.of("status", "name", "versions")));
         schemas.put(
                 "ModelInstalled",
                 new ObjectSchema()

@@ -24,6 +24,7 @@ import org.tabserve.serving.monitor.ModelActivity;
 import org.tabserve.serving.monitor.Monitors;
 import org.tabserve.serving.monitor.RecentRequests;
 import org.tabserve.serving.monitor.TabserveMetrics;
+import org.tabserve.web.http.HealthHandler;
 import org.tabserve.web.http.Json;
 import org.tabserve.web.http.RouteTable;
 import org.tabserve.web.http.Routes;
@@ -73,7 +74,10 @@ public final class ModelIndexHandler {
             Recent recent,
             @JsonProperty("worst_drift") WorstDrift worstDrift,
             @JsonProperty("last_hour") LastHour lastHour,
-            @com.fasterxml.jackson.annotation.JsonUnwrapped LivePerformanceJson performance) {}
+            @com.fasterxml.jackson.annotation.JsonUnwrapped LivePerformanceJson performance,
+
+            @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+            String sha256) {}
 
     /**
      * The input whose live values of the last hour are furthest from the card's training profile, by the population
@@ -198,6 +202,7 @@ public final class ModelIndexHandler {
                     index.put("models", entries(repository, metrics, monitors));
                     index.put("skipped", repository.skipped());
                     index.put("skipped_total", repository.skippedCount());
+                    repository.store().ifPresent(store -> index.put("store", HealthHandler.storeJson(store)));
                     Json.MAPPER.writeValue(out, index);
                 },
                 json -> {
@@ -240,10 +245,12 @@ public final class ModelIndexHandler {
             WorstDrift worst = null;
             List<Double> driftByMinute = DriftMonitor.NO_MINUTES;
             LivePerformanceJson performance = null;
+            String sha256 = null;
             if (status.state() == ModelState.READY) {
                 try (Lease lease = repository.lease(status.name(), status.version())) {
                     Model served = lease.model();
                     task = served.signature().task().jsonName();
+                    sha256 = served.sha256();
                     title = served.card().name();
                     inputs = served.signature().features().stream()
                             .map(ModelIndexHandler::describe)
@@ -280,7 +287,8 @@ public final class ModelIndexHandler {
                     Recent.of(activity.recent()),
                     worst,
                     LastHour.of(activity.lastHour(), driftByMinute),
-                    performance));
+                    performance,
+                    sha256));
         }
         return entries;
     }

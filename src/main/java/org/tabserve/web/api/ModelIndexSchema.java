@@ -110,6 +110,11 @@ final class ModelIndexSchema {
                                                                         ._enum(List.of("small", "moderate", "large")))
                                                         .required(List.of("feature", "psi", "drift")))
                                         .addProperty("last_hour", lastHour())
+                                        .addProperty(
+                                                "sha256",
+                                                new StringSchema()
+                                                        .description("the SHA-256 of the file the version serves, as"
+                                                                + " answers give it (model_sha256); once loaded"))
                                         .required(List.of("name", "version", "state", "last_hour"))
                                         .description("with, once loaded, its live performance (FeedbackOpenApi)")))
                 .addProperty("skipped", skipped())
@@ -119,6 +124,18 @@ final class ModelIndexSchema {
                                 .description("how many entries the model directory's last scan skipped, those past"
                                         + " the list's first " + org.tabserve.repository.ModelRepository.SKIPPED_KEPT
                                         + " too"))
+                .addProperty(
+                        "store",
+                        new ObjectSchema()
+                                .addProperty("location", new StringSchema().description("s3://bucket/prefix/"))
+                                .addProperty("reachable", new io.swagger.v3.oas.models.media.BooleanSchema())
+                                .addProperty(
+                                        "detail",
+                                        new StringSchema()
+                                                .description("why the store does not answer; the cache serves"))
+                                .addProperty("cached_models", new IntegerSchema())
+                                .required(List.of("location", "reachable", "cached_models"))
+                                .description("where the models come from, when --models is an s3:// location"))
                 .addRequiredItem("models");
     }
 

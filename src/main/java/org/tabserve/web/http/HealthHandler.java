@@ -86,7 +86,18 @@ public final class HealthHandler {
         });
         body.put("loaded", readiness.loaded());
         body.put("failed", readiness.failed());
+        readiness.store().ifPresent(store -> body.put("store", storeJson(store)));
         return Json.MAPPER.writeValueAsBytes(body);
+    }
+
+    /** The store the models come from, as readiness and the models index show it: where, whether it answers, why not. */
+    public static Map<String, Object> storeJson(org.tabserve.repository.ModelStore.State store) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("location", store.location());
+        json.put("reachable", store.reachable());
+        store.detail().ifPresent(detail -> json.put("detail", "store unreachable: " + detail));
+        json.put("cached_models", store.cachedFiles());
+        return json;
     }
 
     private static void write(HttpServletResponse response, Map<String, Object> body) throws IOException {

@@ -329,6 +329,7 @@ class OpenApiConformanceTest {
                 true);
         exchange("POST", "/admin/models/" + name + "/rollout/promote", null, null, "application/json", 404, true);
         exchange("POST", "/admin/models/" + name + "/rollout/rollback", null, null, "application/json", 404, true);
+        exchange("POST", "/admin/models/" + name + "/reload", null, null, "application/json", 404, true);
     }
 
     @Test

@@ -1,0 +1,60 @@
+package org.tabserve.repository;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where a repository's models live when they are not in a local directory (an object store, {@code s3://}): it
+ * mirrors them into a local cache folder in the same layout as a {@code --models} directory, which the repository
+ * then scans, loads and swaps as it does a local one. What it could not bring (a failed download, a wrong digest, a
+ * key it refuses) leaves the cache's last good file in place and is told as a {@link SkippedEntry}.
+ *
+ * <p>{@link #refresh} is called by the repository outside its lock, one call at a time (at start, before each poll,
+ * and for a forced reload); it must not throw for the store's failures, which it records instead.
+ */
+public interface ModelStore extends AutoCloseable {
+
+    /**
+     * What a store last saw, for the models index and readiness' detail.
+     *
+     * @param location    where the models live ({@code s3://bucket/prefix/}), never with credentials
+     * @param reachable   whether its last request was answered
+     * @param detail      why it is not reachable, in words without credentials; empty when it is
+     * @param cachedFiles the model files the cache holds
+     * @param requests    requests sent to the store (listings and downloads)
+     * @param failures    requests that failed (no answer, or an error status)
+     * @param bytes       bytes downloaded
+     * @param backoffs    polls passed over because the store had been failing (each failure doubles the wait)
+     */
+    record State(
+            String location,
+            boolean reachable,
+            Optional<String> detail,
+            int cachedFiles,
+            long requests,
+            long failures,
+            long bytes,
+            long backoffs) {}
+
+    /** @return the local folder the store mirrors into, which the repository scans as its directory */
+    Path cache();
+
+    /**
+     * Brings the cache in step with the store: new and changed objects downloaded and checked, removed ones removed.
+     *
+     * @param force download even objects that look unchanged (a forced reload)
+     * @param name  only this model's objects, or every model's when empty
+     */
+    void refresh(boolean force, Optional<String> name);
+
+    /** @return what the store's last refresh could not bring, each with why and the fix, at most a hundred */
+    List<SkippedEntry> problems();
+
+    /** @return how the store is now */
+    State state();
+
+    /** Stops using the store (its client's connections); the cache stays for the next start. */
+    @Override
+    void close();
+}

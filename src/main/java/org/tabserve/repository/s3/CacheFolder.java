@@ -1,0 +1,271 @@
+package org.tabserve.repository.s3;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The local folder a store's objects are mirrored into, which the repository scans as its directory: created
+ * owner-only and refused when anyone else may write it (what the server loads must come from a place only its user
+ * can write); each object written under a hidden temporary name (which the repository's scan passes over), bounded,
+ * hashed as it is written, flushed, then renamed into place; and a manifest ({@value #MANIFEST}) recording each
+ * file's object ETag and SHA-256, by which the next start checks what a previous run left before serving it.
+ */
+final class CacheFolder {
+
+    /** The manifest's file name: hidden, so the repository's scan passes over it. */
+    static final String MANIFEST = ".tabserve-store";
+
+    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
+
+    /**
+     * What the manifest records of one cached file.
+     *
+     * @param etag       the object's ETag when it was downloaded
+     * @param sha256     the file's SHA-256, as written
+     * @param size       its size in bytes
+     * @param digestEtag the ETag of the {@code .sha256} object it was checked against; empty when there was none
+     */
+    record Entry(String etag, String sha256, long size, String digestEtag) {}
+
+    private final Path root;
+
+    private CacheFolder(Path root) {
+        this.root = root;
+    }
+
+    /**
+     * Opens (creating, owner-only) the cache folder {@code root}.
+     *
+     * @throws IllegalArgumentException in words, when it cannot be made or anyone but this user could write it
+     */
+    static CacheFolder open(Path root) {
+        try {
+            if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
+                Files.createDirectories(root.getParent());
+                try {
+                    Files.createDirectory(root, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+                } catch (FileAlreadyExistsException e) {
+                    // made by another start at the same moment: checked below as any existing folder
+                }
+            }
+            check(root);
+            return new CacheFolder(root.toRealPath());
+        } catch (IOException | UnsupportedOperationException e) {
+            throw new IllegalArgumentException(
+                    "cannot make the model cache folder " + root + " ("
+                            + e.getClass().getSimpleName() + ")",
+                    e);
+        }
+    }
+
+    /** Refuses a folder that is a link, not this user's, or writable by its group or others. */
+    static void check(Path root) throws IOException {
+        PosixFileAttributes attributes = Files.getFileAttributeView(
+                        root, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                .readAttributes();
+        if (!attributes.isDirectory()) {
+            throw new IllegalArgumentException("the model cache " + root + " is not a folder (a link or a file);"
+                    + " name a folder only this user can write");
+        }
+        UserPrincipal me = root.getFileSystem()
+                .getUserPrincipalLookupService()
+                .lookupPrincipalByName(System.getProperty("user.name"));
+        Set<PosixFilePermission> permissions = attributes.permissions();
+        boolean others = permissions.contains(PosixFilePermission.GROUP_WRITE)
+                || permissions.contains(PosixFilePermission.OTHERS_WRITE);
+        if (!attributes.owner().equals(me) || others) {
+            throw new IllegalArgumentException("the model cache " + root + " is "
+                    + PosixFilePermissions.toString(permissions) + " and owned by "
+                    + attributes.owner().getName()
+                    + ": what the server loads must come from a folder only its user (" + me.getName()
+                    + ") can write; chmod 700 it, or name another");
+        }
+    }
+
+    /** @return the folder */
+    Path root() {
+        return root;
+    }
+
+    /** @return the manifest's entries by cache path; empty when there is none (a first start) */
+    Map<String, Entry> readManifest() {
+        Map<String, Entry> entries = new TreeMap<>();
+        Path file = root.resolve(MANIFEST);
+        if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+            return entries;
+        }
+        try {
+            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                String[] f = line.split("\t", -1);
+                if (f.length == 5 && ObjectKeys.read(f[0]).path().isPresent()) {
+                    entries.put(f[0], new Entry(f[1], f[2], Long.parseLong(f[3]), f[4]));
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            entries.clear(); // an unreadable manifest vouches for nothing: every file is downloaded again
+        }
+        return entries;
+    }
+
+    /** Writes the manifest whole, under a temporary name then renamed over the old one. */
+    void writeManifest(Map<String, Entry> entries) throws IOException {
+        Path temp = root.resolve(MANIFEST + ".part");
+        try (BufferedWriter out = Files.newBufferedWriter(temp, StandardCharsets.UTF_8)) {
+            for (Map.Entry<String, Entry> e : entries.entrySet()) {
+                Entry v = e.getValue();
+                out.write(String.join(
+                        "\t", e.getKey(), clean(v.etag()), v.sha256(), Long.toString(v.size()), clean(v.digestEtag())));
+                out.write('\n');
+            }
+        }
+        move(temp, root.resolve(MANIFEST));
+    }
+
+    /** @return the cached file at {@code path} (a path {@link ObjectKeys} gave) */
+    Path file(String path) {
+        return root.resolve(path);
+    }
+
+    /**
+     * @return the SHA-256 of the cached file at {@code path}, empty when it is missing or cannot be read
+     */
+    Optional<String> digestOf(String path) {
+        Path file = file(path);
+        if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+            return Optional.empty();
+        }
+        try (InputStream in = new DigestInputStream(Files.newInputStream(file), sha256())) {
+            MessageDigest digest = ((DigestInputStream) in).getMessageDigest();
+            in.transferTo(OutputStream.nullOutputStream());
+            return Optional.of(HexFormat.of().formatHex(digest.digest()));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Writes {@code in}'s bytes to a hidden temporary file beside {@code path}'s place, at most {@code size} bytes.
+     *
+     * @return the written file and its SHA-256
+     * @throws IOException when the copy fails or the object is longer or shorter than {@code size}
+     */
+    Written write(String path, InputStream in, long size) throws IOException {
+        Path target = file(path);
+        Files.createDirectories(target.getParent());
+        Path temp = target.resolveSibling("." + target.getFileName() + "."
+                + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".part");
+        MessageDigest digest = sha256();
+        long copied = 0;
+        try (FileChannel channel = FileChannel.open(
+                        temp,
+                        Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                OutputStream out = java.nio.channels.Channels.newOutputStream(channel)) {
+            byte[] buffer = new byte[64 * 1024];
+            int n;
+            while ((n = in.read(buffer)) > 0) {
+                copied += n;
+                if (copied > size) {
+                    throw new IOException("the object is longer than the " + size + " bytes its listing gave");
+                }
+                digest.update(buffer, 0, n);
+                out.write(buffer, 0, n);
+            }
+            if (copied != size) {
+                throw new IOException("the download ended after " + copied + " of " + size + " bytes");
+            }
+            channel.force(true);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(temp);
+            throw e;
+        }
+        return new Written(temp, HexFormat.of().formatHex(digest.digest()), copied);
+    }
+
+    /**
+     * A downloaded file not yet in place.
+     *
+     * @param temp   its hidden temporary file
+     * @param sha256 its SHA-256
+     * @param size   its size
+     */
+    record Written(Path temp, String sha256, long size) {}
+
+    /** Renames a written file into {@code path}'s place, over the old one. */
+    void install(Written written, String path) throws IOException {
+        move(written.temp(), file(path));
+    }
+
+    /** Removes the cached file at {@code path} (its object went from the store), and its folders left empty. */
+    void remove(String path) throws IOException {
+        Path file = file(path);
+        Files.deleteIfExists(file);
+        for (Path dir = file.getParent(); dir != null && !dir.equals(root); dir = dir.getParent()) {
+            try (var entries = Files.list(dir)) {
+                if (entries.findAny().isPresent()) {
+                    break;
+                }
+            }
+            Files.deleteIfExists(dir);
+        }
+    }
+
+    /** Removes the temporary files a download killed mid-way left (at start), and the manifest's. */
+    void removeLeftovers() {
+        try (var files = Files.walk(root, 4)) {
+            for (Path entry : (Iterable<Path>) files::iterator) {
+                if (entry.getFileName().toString().endsWith(".part")
+                        && Files.isRegularFile(entry, LinkOption.NOFOLLOW_LINKS)) {
+                    Files.deleteIfExists(entry);
+                }
+            }
+        } catch (IOException | java.io.UncheckedIOException e) {
+            // a folder gone or unreadable while walked: what is left is cleaned at the next start
+        }
+    }
+
+    private static void move(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    private static String clean(String text) {
+        return text == null ? "" : text.replaceAll("[\\t\\n\\r]", "");
+    }
+
+    static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK has no SHA-256", e);
+        }
+    }
+}

@@ -1,0 +1,211 @@
+package org.tabserve.repository.s3;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.s3.model.GetObjectRequest;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * The requests a store's mirror sends, through the AWS SDK's S3 client over the JDK's HttpURLConnection: listings a
+ * page at a time, and downloads of the exact object a listing saw ({@code If-Match} its ETag). Every failure is told
+ * in words of its kind (no answer, or the status and S3's error code), never the SDK's message, which may carry a
+ * request's signing details; each request is counted.
+ */
+final class S3Objects implements AutoCloseable {
+
+    /** Keys a listing page asks for: S3's own most. */
+    static final int PAGE_KEYS = 1000;
+
+    /** The largest {@code .sha256} object read: a digest and a file name. */
+    static final long MAX_DIGEST_BYTES = 4096;
+
+    /** A listed object. */
+    record Listed(String key, String etag, long size) {}
+
+    /** A request that failed, said in words without credentials. */
+    static final class StoreFailure extends Exception {
+        StoreFailure(String words) {
+            super(words, null, false, false);
+        }
+    }
+
+    private final S3Client client;
+    private final S3Location location;
+    private final AtomicLong requests = new AtomicLong();
+    private final AtomicLong failures = new AtomicLong();
+    private final AtomicLong bytes = new AtomicLong();
+
+    S3Objects(S3Client client, S3Location location) {
+        this.client = client;
+        this.location = location;
+    }
+
+    /**
+     * A client for {@code location}: the default credentials chain (environment, profile, web identity), the default
+     * region chain (else {@code us-east-1}, which S3 servers of other makes accept), and with {@code endpoint} that
+     * server, addressed path-style.
+     */
+    static S3Objects open(S3Location location, Optional<URI> endpoint) {
+        S3ClientBuilder builder = S3Client.builder()
+                .httpClient(UrlConnectionHttpClient.builder()
+                        .connectionTimeout(Duration.ofSeconds(5))
+                        .socketTimeout(Duration.ofSeconds(30))
+                        .build())
+                .credentialsProvider(DefaultCredentialsProvider.builder().build())
+                .region(region())
+                // Checked by tabserve's own SHA-256 where it matters; S3 servers of other makes send no CRCs.
+                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
+        endpoint.ifPresent(uri -> builder.endpointOverride(uri).forcePathStyle(true));
+        return new S3Objects(builder.build(), location);
+    }
+
+    private static Region region() {
+        try {
+            return new DefaultAwsRegionProviderChain().getRegion();
+        } catch (SdkClientException e) {
+            return Region.US_EAST_1;
+        }
+    }
+
+    /**
+     * Lists the keys under the location's prefix followed by {@code start}, page by page, handing each object to
+     * {@code each} (so a listing of many keys holds one page at a time).
+     *
+     * @throws StoreFailure when a page cannot be had
+     */
+    void list(String start, Consumer<Listed> each) throws StoreFailure {
+        String token = null;
+        do {
+            ListObjectsV2Request.Builder request = ListObjectsV2Request.builder()
+                    .bucket(location.bucket())
+                    .prefix(location.prefix() + start)
+                    .maxKeys(PAGE_KEYS);
+            if (token != null) {
+                request.continuationToken(token);
+            }
+            ListObjectsV2Response page = call(() -> client.listObjectsV2(request.build()));
+            for (S3Object object : page.contents()) {
+                each.accept(new Listed(object.key(), object.eTag(), object.size()));
+            }
+            token = Boolean.TRUE.equals(page.isTruncated()) ? page.nextContinuationToken() : null;
+        } while (token != null);
+    }
+
+    /**
+     * Downloads {@code object} as listed (it fails if it changed since) into {@code into}.
+     *
+     * @throws StoreFailure when the store refuses or does not answer
+     * @throws IOException  when the bytes cannot be written, or are not the listed size
+     */
+    CacheFolder.Written download(Listed object, CacheFolder into, String path) throws StoreFailure, IOException {
+        try (ResponseInputStream<GetObjectResponse> in = get(object)) {
+            CacheFolder.Written written = into.write(path, in, object.size());
+            bytes.addAndGet(written.size());
+            return written;
+        } catch (SdkException e) {
+            failures.incrementAndGet();
+            throw new StoreFailure(words(e));
+        }
+    }
+
+    /**
+     * @return the text of a small object (a {@code .sha256}), at most {@link #MAX_DIGEST_BYTES}
+     * @throws StoreFailure when the store refuses or does not answer, or the object is larger
+     */
+    String text(Listed object) throws StoreFailure {
+        if (object.size() > MAX_DIGEST_BYTES) {
+            throw new StoreFailure(
+                    "it is " + object.size() + " bytes, more than the " + MAX_DIGEST_BYTES + " a digest file may be");
+        }
+        try (InputStream in = get(object)) {
+            byte[] content = in.readNBytes((int) MAX_DIGEST_BYTES + 1);
+            bytes.addAndGet(content.length);
+            return new String(content, 0, (int) Math.min(content.length, MAX_DIGEST_BYTES), StandardCharsets.UTF_8);
+        } catch (SdkException e) {
+            failures.incrementAndGet();
+            throw new StoreFailure(words(e));
+        } catch (IOException e) {
+            failures.incrementAndGet();
+            throw new StoreFailure("reading it failed (" + e.getClass().getSimpleName() + ")");
+        }
+    }
+
+    private ResponseInputStream<GetObjectResponse> get(Listed object) throws StoreFailure {
+        GetObjectRequest.Builder request =
+                GetObjectRequest.builder().bucket(location.bucket()).key(object.key());
+        if (object.etag() != null) {
+            request.ifMatch(object.etag());
+        }
+        return call(() -> client.getObject(request.build()));
+    }
+
+    private <T> T call(java.util.function.Supplier<T> request) throws StoreFailure {
+        requests.incrementAndGet();
+        try {
+            return request.get();
+        } catch (SdkException e) {
+            failures.incrementAndGet();
+            throw new StoreFailure(words(e));
+        }
+    }
+
+    /** What went wrong, in words of its kind: never the SDK's message, which may carry signing details. */
+    static String words(SdkException e) {
+        if (e instanceof S3Exception s3) {
+            String code =
+                    s3.awsErrorDetails() == null ? null : s3.awsErrorDetails().errorCode();
+            return "the store answered " + s3.statusCode()
+                    + (code == null ? "" : " " + S3Location.shown(code))
+                    + (s3.statusCode() == 403 ? " (check the credentials and the bucket's policy)" : "")
+                    + (s3.statusCode() == 412 ? " (the object changed while it was read; it is read again)" : "");
+        }
+        Throwable cause = e;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        if (cause instanceof java.io.IOException) {
+            return "the store did not answer (" + cause.getClass().getSimpleName() + ")";
+        }
+        return "no request could be made (" + cause.getClass().getSimpleName() + "): check the credentials"
+                + " (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, AWS_PROFILE, or a web identity) and the region";
+    }
+
+    long requests() {
+        return requests.get();
+    }
+
+    long failures() {
+        return failures.get();
+    }
+
+    long bytes() {
+        return bytes.get();
+    }
+
+    @Override
+    public void close() {
+        client.close();
+    }
+}

@@ -1,0 +1,79 @@
+package org.tabserve.repository.s3;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.tabserve.repository.SkippedEntry;
+
+/** One refresh's listing: the repository's files and their digests by cache path, and the keys refused. */
+final class StoreListing {
+    final Optional<String> name;
+    final Map<String, S3Objects.Listed> files = new TreeMap<>();
+    final Map<String, S3Objects.Listed> digests = new HashMap<>();
+    final List<SkippedEntry> refused = new ArrayList<>();
+    int refusedCount;
+    boolean truncated;
+
+    private final S3Location location;
+
+    StoreListing(S3Location location, Optional<String> name) {
+        this.location = location;
+        this.name = name;
+    }
+
+    /** A file the store has that the cache could not take, with why. */
+    static SkippedEntry problem(S3Location location, String path, String reason) {
+        return new SkippedEntry(
+                location + path,
+                reason,
+                "fix the object in the store; the cache's last good copy" + " serves until then");
+    }
+
+    void add(S3Objects.Listed object) {
+        if (!object.key().startsWith(location.prefix())) {
+            return;
+        }
+        ObjectKeys.Reading reading =
+                ObjectKeys.read(object.key().substring(location.prefix().length()));
+        if (reading.refusal().isPresent()) {
+            if (refused.size() < S3Mirror.PROBLEMS_KEPT) {
+                refused.add(new SkippedEntry(
+                        S3Location.shown(location
+                                + object.key().substring(location.prefix().length())),
+                        "refused: " + reading.refusal().get(),
+                        "rename the object: its key is a path in the cache, so it must stay under the prefix"));
+            }
+            refusedCount++;
+            return;
+        }
+        if (reading.path().isEmpty() || !covers(reading.path().get())) {
+            return;
+        }
+        String path = reading.path().get();
+        if (files.size() + digests.size() >= 2 * S3Mirror.MAX_OBJECTS) {
+            if (!truncated) {
+                refused.add(problem(
+                        location,
+                        path,
+                        "more than " + S3Mirror.MAX_OBJECTS + " model files under the prefix; the rest"
+                                + " are not read"));
+            }
+            truncated = true;
+            return;
+        }
+        if (ObjectKeys.isDigest(path)) {
+            digests.put(path.substring(0, path.length() - ObjectKeys.DIGEST_SUFFIX.length()), object);
+        } else {
+            files.put(path, object);
+        }
+    }
+
+    /** Whether {@code path} is one of the models this listing is for. */
+    boolean covers(String path) {
+        return name.map(n -> path.equals(n + ".onnx") || path.startsWith(n + "/"))
+                .orElse(true);
+    }
+}

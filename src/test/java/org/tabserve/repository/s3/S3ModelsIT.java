@@ -1,0 +1,339 @@
+package org.tabserve.repository.s3;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.http.HttpRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.tabserve.testing.BankNotes;
+import org.tabserve.testing.Http;
+import org.tabserve.testing.ModelDirectory;
+import org.tabserve.testing.S3ProxyProcess;
+import org.tabserve.testing.TabserveProcess;
+
+/**
+ * Models from a real S3 server (issue 64): the packaged WAR with {@code --models s3://BUCKET/PREFIX} against one
+ * s3proxy process shared by the class (filesystem backend, AWS v4 signatures required), the objects uploaded with the
+ * AWS SDK as a user's pipeline would. A bucket's models serve; a new version serves after the next polls; a truncated
+ * overwrite leaves the last good version serving with the reason in the index; a wrong {@code .sha256} is refused; a
+ * forced reload downloads again; a {@code rollout.json} in the bucket drives a canary; the store killed mid-run changes
+ * no answer, and a restart with the store down serves the cache, readiness saying the store is unreachable. The store
+ * test runs last, as it stops the shared server.
+ *
+ * <p>It stands for docs/operations.md's commands, which need an AWS account and its CLI: the test uploads with the
+ * SDK as {@code aws s3 cp banknote.onnx s3://models/prod/banknote/2/model.onnx} and
+ * {@code sha256sum banknote.onnx | aws s3 cp - s3://models/prod/banknote/2/model.onnx.sha256} do, and starts
+ * {@code java -jar target/tabserve.war --models s3://models/prod --poll-seconds 30} with an endpoint of its own and a
+ * poll of a second.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class S3ModelsIT {
+
+    private static final String TOKEN = "s3-admin-token-0123456789abcdef";
+    private static final String PREDICT = "/models/banknote/api/predict";
+
+    private static S3ProxyProcess store;
+    private static byte[] model;
+
+    @BeforeAll
+    static void startTheStore() throws Exception {
+        store = S3ProxyProcess.launch();
+        model = Files.readAllBytes(BankNotes.MODEL);
+    }
+
+    @AfterAll
+    static void stopTheStore() throws Exception {
+        if (store != null) {
+            store.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void aBucketsModelsServeANewVersionFollowsAndATruncatedOneLeavesTheLastGoodServing() throws Exception {
+        store.bucket("serve");
+        store.put("serve", "models/banknote/1/model.onnx", model);
+        store.put("serve", "models/banknote/1/model.onnx.sha256", (sha256(model) + "  model.onnx\n").getBytes());
+        store.put("serve", "models/README.md", "not a model".getBytes());
+        try (TabserveProcess server = start("s3://serve/models", cache(), Map.of())) {
+            Http http = new Http(server);
+            ModelDirectory.awaitReady(http, 1);
+            JsonNode index = http.get("/api/models").json();
+            assertEquals(
+                    sha256(model),
+                    ModelDirectory.entry(list(index), "banknote", "1")
+                            .path("sha256")
+                            .asText(),
+                    "the index shows the digest of the file served");
+            assertEquals(
+                    "s3://serve/models/", index.path("store").path("location").asText());
+            assertTrue(index.path("store").path("reachable").asBoolean(), index.toString());
+            assertEquals("1", predict(http, "a").header("X-Model-Version").orElseThrow());
+
+            store.put("serve", "models/banknote/2/model.onnx", model);
+            ModelDirectory.awaitIndex(
+                    http,
+                    models -> models.stream()
+                            .anyMatch(m -> m.path("version").asText().equals("2")
+                                    && m.path("state").asText().equals("READY")));
+            Http.Response answer = predict(http, "b");
+            assertEquals("2", answer.header("X-Model-Version").orElseThrow(), "the new version answers");
+            assertEquals(sha256(model), answer.json().path("model_sha256").asText());
+
+            byte[] truncated = java.util.Arrays.copyOf(model, model.length / 2);
+            store.put("serve", "models/banknote/2/model.onnx", truncated);
+            List<JsonNode> after = ModelDirectory.awaitIndex(
+                    http,
+                    models -> !ModelDirectory.entry(models, "banknote", "2")
+                            .path("reason")
+                            .asText()
+                            .isEmpty());
+            JsonNode two = ModelDirectory.entry(after, "banknote", "2");
+            assertEquals("READY", two.path("state").asText(), "the last good load of version 2 keeps serving: " + two);
+            assertEquals(sha256(model), two.path("sha256").asText(), "the good file's digest, not the truncated one's");
+            Http.Response still = predict(http, "c");
+            assertEquals(200, still.status(), still.text());
+            assertEquals("2", still.header("X-Model-Version").orElseThrow());
+            assertTrue(
+                    server.output().stream().noneMatch(line -> line.contains(S3ProxyProcess.SECRET_KEY)),
+                    "no credential in the log");
+        }
+    }
+
+    @Test
+    @Order(2)
+    void aWrongDigestIsRefusedInWordsAndOddKeysToo() throws Exception {
+        store.bucket("digest");
+        store.put("digest", "models/banknote.onnx", model);
+        store.put(
+                "digest",
+                "models/species.onnx",
+                Files.readAllBytes(ModelDirectory.PENGUINS.resolve("species-zipmap.onnx")));
+        store.put("digest", "models/species.onnx.sha256", ("0".repeat(64) + "  species.onnx\n").getBytes());
+        store.put("digest", "models/odd name.onnx", model);
+        try (TabserveProcess server = start("s3://digest/models/", cache(), Map.of())) {
+            Http http = new Http(server);
+            ModelDirectory.awaitReady(http, 1);
+            JsonNode index = http.get("/api/models").json();
+            assertEquals(List.of("banknote"), names(index), "the species model is not served: " + index);
+            String skipped = index.path("skipped").toString();
+            assertTrue(skipped.contains("s3://digest/models/species.onnx"), skipped);
+            assertTrue(
+                    skipped.contains("its SHA-256 is "
+                            + sha256(Files.readAllBytes(ModelDirectory.PENGUINS.resolve("species-zipmap.onnx")))),
+                    skipped);
+            assertTrue(skipped.contains("odd name.onnx") && skipped.contains("refused"), skipped);
+        }
+    }
+
+    @Test
+    @Order(3)
+    void aForcedReloadDownloadsAgainEvenWhenNothingChanged() throws Exception {
+        store.bucket("reload");
+        store.put("reload", "models/banknote.onnx", model);
+        try (TabserveProcess server = start("s3://reload/models", cache(), Map.of("TABSERVE_ADMIN_TOKEN", TOKEN))) {
+            Http http = new Http(server);
+            ModelDirectory.awaitReady(http, 1);
+            double before = metric(http, "tabserve_model_store_downloaded_bytes_total");
+            assertEquals(
+                    401,
+                    http.send("POST", "/admin/models/banknote/reload", HttpRequest.BodyPublishers.noBody())
+                            .status(),
+                    "admin only");
+            Http.Response reloaded = http.send(
+                    "POST",
+                    "/admin/models/banknote/reload",
+                    HttpRequest.BodyPublishers.noBody(),
+                    "Authorization",
+                    "Bearer " + TOKEN);
+            assertEquals(200, reloaded.status(), reloaded.text());
+            assertEquals("reloaded", reloaded.json().path("status").asText());
+            assertEquals(
+                    before + model.length,
+                    metric(http, "tabserve_model_store_downloaded_bytes_total"),
+                    "the object was downloaded again though its ETag is unchanged");
+            Http.Response unknown = http.send(
+                    "POST",
+                    "/admin/models/nosuch/reload",
+                    HttpRequest.BodyPublishers.noBody(),
+                    "Authorization",
+                    "Bearer " + TOKEN);
+            assertEquals(404, unknown.status(), unknown.text());
+        }
+    }
+
+    @Test
+    @Order(4)
+    void aRolloutJsonInTheBucketDrivesACanary() throws Exception {
+        store.bucket("canary");
+        store.put("canary", "models/banknote/1/model.onnx", model);
+        store.put("canary", "models/banknote/2/model.onnx", model);
+        store.put(
+                "canary",
+                "models/banknote/rollout.json",
+                "{\"serving\": 1, \"canary\": {\"version\": 2, \"percent\": 50}}".getBytes());
+        try (TabserveProcess server = start("s3://canary/models", cache(), Map.of())) {
+            Http http = new Http(server);
+            ModelDirectory.awaitReady(http, 2);
+            Set<String> versions = new HashSet<>();
+            for (int i = 0; i < 40 && versions.size() < 2; i++) {
+                versions.add(
+                        predict(http, "canary-" + i).header("X-Model-Version").orElseThrow());
+            }
+            assertEquals(Set.of("1", "2"), versions, "both versions answer their share");
+        }
+    }
+
+    @Test
+    @Order(5)
+    void aDownloadPastTheCachesLimitIsRefusedInWords() throws Exception {
+        store.bucket("full");
+        store.put("full", "models/a.onnx", model);
+        store.put("full", "models/b.onnx", model);
+        long limit = model.length + model.length / 2; // room for one of the two
+        try (TabserveProcess server =
+                start("s3://full/models", cache(), Map.of("TABSERVE_MODEL_CACHE_BYTES", Long.toString(limit)))) {
+            Http http = new Http(server);
+            ModelDirectory.awaitReady(http, 1);
+            JsonNode index = http.get("/api/models").json();
+            assertEquals(List.of("a"), names(index), "the first by key fits, the second does not");
+            String skipped = index.path("skipped").toString();
+            assertTrue(
+                    skipped.contains("s3://full/models/b.onnx")
+                            && skipped.contains("limit of " + limit + " bytes (tabserve.model-cache-bytes)"),
+                    skipped);
+            store.delete("full", "models/a.onnx");
+            ModelDirectory.awaitIndex(http, models -> names(models).equals(List.of("b")));
+        }
+    }
+
+    @Test
+    @Order(6)
+    void theStoreGoingDownChangesNoAnswerAndARestartServesTheCache() throws Exception {
+        store.bucket("down");
+        store.put("down", "models/banknote.onnx", model);
+        Path cache = cache();
+        try (TabserveProcess server = start("s3://down/models", cache, Map.of())) {
+            Http http = new Http(server);
+            ModelDirectory.awaitReady(http, 1);
+            store.kill();
+            await(
+                    http,
+                    "/api/models",
+                    json -> !json.path("store").path("reachable").asBoolean(true));
+            Http.Response answer = predict(http, "while-down");
+            assertEquals(200, answer.status(), answer.text());
+            assertTrue(metric(http, "tabserve_model_store_failures_total") > 0);
+        }
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(cache)));
+        try (TabserveProcess server = start("s3://down/models", cache, Map.of())) {
+            Http http = new Http(server);
+            ModelDirectory.awaitReady(http, 1);
+            JsonNode ready = http.get("/health/ready").json();
+            assertFalse(ready.path("store").path("reachable").asBoolean(true), ready.toString());
+            assertTrue(ready.path("store").path("detail").asText().startsWith("store unreachable: "), ready.toString());
+            assertEquals(200, predict(http, "from-cache").status(), "the cache serves");
+            store.start();
+            await(
+                    http,
+                    "/api/models",
+                    json -> json.path("store").path("reachable").asBoolean(false));
+        }
+    }
+
+    private static TabserveProcess start(String location, Path cache, Map<String, String> more) throws Exception {
+        Map<String, String> environment = new LinkedHashMap<>();
+        environment.put("AWS_ACCESS_KEY_ID", S3ProxyProcess.ACCESS_KEY);
+        environment.put("AWS_SECRET_ACCESS_KEY", S3ProxyProcess.SECRET_KEY);
+        environment.put("AWS_REGION", "us-east-1");
+        environment.putAll(more);
+        TabserveProcess server = TabserveProcess.start(
+                List.of(
+                        "--port",
+                        "0",
+                        "--models",
+                        location,
+                        "--poll-seconds",
+                        "1",
+                        "--s3-endpoint",
+                        store.endpoint().toString(),
+                        "--model-cache",
+                        cache.toString()),
+                environment);
+        server.awaitReady(Duration.ofSeconds(90));
+        return server;
+    }
+
+    private static Path cache() throws Exception {
+        return Files.createTempDirectory("tabserve-s3-cache").resolve("cache");
+    }
+
+    private static Http.Response predict(Http http, String id) {
+        return http.send(
+                "POST",
+                PREDICT,
+                HttpRequest.BodyPublishers.ofString(ModelDirectory.NOTE),
+                "Content-Type",
+                "application/json",
+                "X-Request-Id",
+                id);
+    }
+
+    private static List<JsonNode> list(JsonNode index) {
+        List<JsonNode> models = new ArrayList<>();
+        index.path("models").forEach(models::add);
+        return models;
+    }
+
+    private static List<String> names(JsonNode index) {
+        return names(list(index));
+    }
+
+    private static List<String> names(List<JsonNode> models) {
+        return models.stream().map(m -> m.path("name").asText()).distinct().toList();
+    }
+
+    private static void await(Http http, String path, Predicate<JsonNode> test) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        JsonNode json = http.get(path).json();
+        while (!test.test(json)) {
+            assertTrue(System.nanoTime() < deadline, path + " never showed what was awaited: " + json);
+            Thread.sleep(200);
+            json = http.get(path).json();
+        }
+    }
+
+    /** The value of the series {@code name} in {@code /metrics}. */
+    private static double metric(Http http, String name) {
+        for (String line : http.get("/metrics").text().split("\n")) {
+            if (line.startsWith(name + " ")) {
+                return Double.parseDouble(line.substring(name.length() + 1).strip());
+            }
+        }
+        throw new AssertionError("no " + name + " in /metrics");
+    }
+
+    private static String sha256(byte[] bytes) throws Exception {
+        return java.util.HexFormat.of()
+                .formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    }
+}
