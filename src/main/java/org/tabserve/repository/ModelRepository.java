@@ -81,7 +81,7 @@ public final class ModelRepository implements AutoCloseable {
         if (store != null && !options.directory().equals(Optional.of(store.cache()))) {
             throw new IllegalArgumentException("the repository's directory must be the store's cache");
         }
-        this.store = store == null ? null : new StoreSide(store);
+        this.store = store == null ? null : new StoreSide(store, models::versions);
         this.options = options;
         this.listener = listener;
         this.loaders = new LoaderPool(this, loader, options.loadThreads());

@@ -3,6 +3,7 @@ package org.tabserve.repository;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Where a repository's models live when they are not in a local directory (an object store, {@code s3://}): it
@@ -36,6 +37,25 @@ public interface ModelStore extends AutoCloseable {
             long failures,
             long bytes,
             long backoffs) {}
+
+    /**
+     * The model files the repository serves from now, which a store's cache must never evict: every loaded version's
+     * (shadows and canaries included) and each one loading.
+     */
+    @FunctionalInterface
+    interface Serving {
+        /**
+         * @return the files, as paths in the cache folder; empty until the repository has loaded what the cache held
+         *         at start (until then any file may be about to serve, and none may be evicted)
+         */
+        Optional<Set<Path>> files();
+    }
+
+    /**
+     * Tells the store which files serve, for its cache's evictions; the repository calls it once, before its first
+     * refresh. Until it is called a store evicts nothing.
+     */
+    void serving(Serving serving);
 
     /** @return the local folder the store mirrors into, which the repository scans as its directory */
     Path cache();

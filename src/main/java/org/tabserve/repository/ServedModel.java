@@ -1,5 +1,8 @@
 package org.tabserve.repository;
 
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -67,6 +70,23 @@ final class ServedModel {
 
     FileStamp attempted() {
         return attempted;
+    }
+
+    /**
+     * @return the files this version serves from (its loaded model's, while any lease may use it) and is loading
+     *         from: what a store's cache must keep
+     */
+    List<Path> files() {
+        List<Path> files = new ArrayList<>(2);
+        Generation generation = current.get();
+        if (generation != null) {
+            files.add(generation.stamp().path());
+        }
+        FileStamp tried = attempted;
+        if (tried != null && state == ModelState.LOADING) {
+            files.add(tried.path());
+        }
+        return files;
     }
 
     synchronized void attempting(FileStamp stamp) {

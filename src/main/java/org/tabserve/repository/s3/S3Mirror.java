@@ -5,17 +5,17 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Pattern;
 import org.tabserve.repository.ModelStore;
 import org.tabserve.repository.SkippedEntry;
 
@@ -25,8 +25,10 @@ import org.tabserve.repository.SkippedEntry;
  * own, its listed ETag being the one recorded) and downloads what is new or changed, at most
  * {@link #downloads} at once: bounded by the listed size before a byte is read, written under a hidden name, its
  * SHA-256 checked against a {@code .sha256} object beside it when there is one, then renamed into place; what went
- * from the store goes from the cache. A download that fails, a wrong digest or an object too large leaves the last
- * good file in place and is told ({@link #problems()}) until the object or its digest changes. When the store does
+ * from the store goes from the cache ({@link CheckedDownload}). A download that fails, a wrong digest or an object too
+ * large leaves the last good file in place and is told ({@link #problems()}) until the object or its digest changes.
+ * A download past the cache's limit first evicts the files of versions that do not serve, least recently served first
+ * ({@link CacheRoom}), and is refused in words only when those would not make room. When the store does
  * not answer, nothing in the cache changes, and polls back off (one passed over after the second failure in a row,
  * then 3, 7, at most 15).
  */
@@ -34,8 +36,6 @@ public final class S3Mirror implements ModelStore {
 
     /** The most model files a location may hold; past it the rest are not read, and that is told. */
     static final int MAX_OBJECTS = 100_000;
-    /** The largest model file downloaded: the largest a local model file may be (a Java array's length). */
-    static final long MAX_FILE_BYTES = Integer.MAX_VALUE;
     /** The most problems kept to show; the log and the count tell the rest. */
     static final int PROBLEMS_KEPT = 100;
 
@@ -43,13 +43,13 @@ public final class S3Mirror implements ModelStore {
     /** The end of the signature of a download refused for the cache's limit. */
     private static final String FULL = "|full";
 
-    private static final Pattern SHA256 = Pattern.compile("[0-9a-fA-F]{64}");
-
     private final S3Location location;
     private final S3Objects objects;
     private final CacheFolder cache;
     private final ExecutorService downloads;
     private final long maxCacheBytes;
+    private final CacheRoom room;
+    private final CheckedDownload checked;
 
     // Guarded by the one refresh that runs at a time (the repository's store lock).
     private final Map<String, CacheFolder.Entry> manifest;
@@ -75,6 +75,8 @@ public final class S3Mirror implements ModelStore {
         this.location = location;
         this.objects = objects;
         this.cache = cache;
+        this.room = new CacheRoom(cache.root());
+        this.checked = new CheckedDownload(objects, cache);
         AtomicInteger count = new AtomicInteger();
         this.downloads = Executors.newFixedThreadPool(downloads, task -> {
             Thread thread = new Thread(task, "tabserve-store-download-" + count.incrementAndGet());
@@ -99,24 +101,9 @@ public final class S3Mirror implements ModelStore {
             String location, Optional<String> endpoint, Path cacheRoot, int downloads, long maxCacheBytes) {
         S3Location parsed = S3Location.parse(location);
         Optional<URI> uri =
-                endpoint.map(String::strip).filter(e -> !e.isEmpty()).map(S3Mirror::endpoint);
+                endpoint.map(String::strip).filter(e -> !e.isEmpty()).map(S3Objects::endpoint);
         CacheFolder cache = CacheFolder.open(cacheRoot);
         return new S3Mirror(parsed, S3Objects.open(parsed, uri), cache, downloads, maxCacheBytes);
-    }
-
-    private static URI endpoint(String text) {
-        URI uri;
-        try {
-            uri = URI.create(text);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("the S3 endpoint is not a URL: http(s)://HOST[:PORT]", e);
-        }
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null || uri.getUserInfo() != null) {
-            throw new IllegalArgumentException("the S3 endpoint must be http(s)://HOST[:PORT], without credentials"
-                    + " (they come from the environment, a profile or a web identity)");
-        }
-        return uri;
     }
 
     /** The cache from a previous run serves only where its files are what the manifest recorded. */
@@ -141,6 +128,11 @@ public final class S3Mirror implements ModelStore {
             }
         }
         saveManifest();
+    }
+
+    @Override
+    public void serving(Serving serving) {
+        room.serving(serving);
     }
 
     @Override
@@ -196,13 +188,13 @@ public final class S3Mirror implements ModelStore {
     /** Downloads what the listing has that the cache does not, at most {@link #downloads} at once. */
     private void bring(StoreListing listing, boolean force) {
         Map<String, Future<Failure>> work = new TreeMap<>();
+        Optional<Set<String>> served = room.noteServed();
         long[] planned = {
             manifest.values().stream().mapToLong(CacheFolder.Entry::size).sum()
         };
         listing.files.forEach((path, object) -> {
             Optional<S3Objects.Listed> digest = Optional.ofNullable(listing.digests.get(path));
-            String signature =
-                    object.etag() + "|" + digest.map(S3Objects.Listed::etag).orElse("");
+            String signature = signature(listing, path);
             CacheFolder.Entry have = manifest.get(path);
             boolean current = have != null
                     && signature.equals(have.etag() + "|" + have.digestEtag())
@@ -211,13 +203,15 @@ public final class S3Mirror implements ModelStore {
             if (!force && (current || (failure != null && failure.signature().startsWith(signature)))) {
                 return;
             }
-            long grows = object.size() - (have == null ? 0 : have.size());
-            if (planned[0] + Math.max(0, grows) > maxCacheBytes) {
-                // Told once until the object changes or room is made (removeGone forgets these), the old file serving.
+            long grows = Math.max(0, object.size() - (have == null ? 0 : have.size()));
+            if (planned[0] + grows > maxCacheBytes
+                    && !makeRoom(listing, served, work.keySet(), path, planned, planned[0] + grows - maxCacheBytes)) {
+                // Told once until the object changes or room is made (removeGone forgets these), the old file serving;
+                // tried again at once when it was refused only because what serves was not known yet (at start).
                 failed.put(
                         path,
                         new Failure(
-                                signature + FULL,
+                                served.isPresent() ? signature + FULL : "",
                                 problem(
                                         path,
                                         "the model cache would hold more than its"
@@ -227,7 +221,7 @@ public final class S3Mirror implements ModelStore {
                 LOG.log(System.Logger.Level.WARNING, "Model store: {0}{1}: the model cache is full", location, path);
                 return;
             }
-            planned[0] += Math.max(0, grows);
+            planned[0] += grows;
             work.put(path, downloads.submit(() -> download(path, object, digest, signature)));
         });
         work.forEach((path, future) -> {
@@ -242,6 +236,7 @@ public final class S3Mirror implements ModelStore {
             }
             if (failure == null) {
                 failed.remove(path);
+                room.downloaded(path);
             } else {
                 failed.put(path, failure);
                 LOG.log(
@@ -254,79 +249,81 @@ public final class S3Mirror implements ModelStore {
         failed.keySet().removeIf(path -> !listing.files.containsKey(path) && listing.covers(path));
     }
 
+    /** @return what a listed file is downloaded at: its ETag and its digest's, which a change of either changes */
+    private static String signature(StoreListing listing, String path) {
+        S3Objects.Listed digest = listing.digests.get(path);
+        return listing.files.get(path).etag() + "|" + (digest == null ? "" : digest.etag());
+    }
+
+    /**
+     * Evicts the cached files of versions that do not serve, least recently served first ({@link CacheRoom}), so that
+     * {@code needed} more bytes fit for {@code path}; each is told, and downloaded again once room is made.
+     *
+     * @return whether room was made; when it cannot be, nothing is evicted
+     */
+    private boolean makeRoom(
+            StoreListing listing,
+            Optional<Set<String>> served,
+            Set<String> downloading,
+            String path,
+            long[] planned,
+            long needed) {
+        Set<String> busy = new HashSet<>(downloading);
+        busy.add(path);
+        Optional<List<String>> evict;
+        synchronized (manifest) {
+            evict = room.toEvict(manifest, served, busy, needed);
+        }
+        if (evict.isEmpty()) {
+            return false;
+        }
+        for (String gone : evict.get()) {
+            try {
+                cache.remove(gone);
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.WARNING, "Model cache: cannot evict " + gone, e);
+                return false;
+            }
+            synchronized (manifest) {
+                planned[0] -= manifest.remove(gone).size();
+            }
+            room.forget(gone);
+            if (listing.files.containsKey(gone)) {
+                failed.put(
+                        gone,
+                        new Failure(
+                                signature(listing, gone) + FULL,
+                                problem(
+                                        gone,
+                                        "it was evicted from the model cache (tabserve.model-cache-bytes) to make"
+                                                + " room for " + path + ", being the least recently served of the"
+                                                + " versions that do not serve; it is downloaded again once room"
+                                                + " is made")));
+            }
+            LOG.log(System.Logger.Level.INFO, "Model cache: {0} evicted for {1} (it does not serve)", gone, path);
+        }
+        return true;
+    }
+
     /** @return null when {@code path} is in place and recorded, else why not */
     private Failure download(
             String path, S3Objects.Listed object, Optional<S3Objects.Listed> digest, String signature) {
-        if (object.size() > MAX_FILE_BYTES) {
-            return new Failure(
-                    signature,
-                    problem(
-                            path,
-                            "it is " + object.size() + " bytes, more than the " + MAX_FILE_BYTES
-                                    + " a model file may be"));
-        }
-        Optional<String> expected = Optional.empty();
-        if (digest.isPresent()) {
-            try {
-                String text = objects.text(digest.get()).strip();
-                String first = text.isEmpty() ? "" : text.split("\\s+", 2)[0];
-                if (!SHA256.matcher(first).matches()) {
-                    return new Failure(
-                            signature,
-                            problem(
-                                    path,
-                                    "its " + ObjectKeys.DIGEST_SUFFIX + " does not start"
-                                            + " with a SHA-256 (64 hex digits), as sha256sum writes it"));
-                }
-                expected = Optional.of(first.toLowerCase(Locale.ROOT));
-            } catch (S3Objects.StoreFailure e) {
-                return new Failure(
-                        "", problem(path, "its " + ObjectKeys.DIGEST_SUFFIX + " could not be read: " + e.getMessage()));
-            }
-        }
-        CacheFolder.Written written;
+        CacheFolder.Entry entry;
         try {
-            written = objects.download(object, cache, path);
-        } catch (S3Objects.StoreFailure e) {
-            return new Failure("", problem(path, "its download failed: " + e.getMessage()));
-        } catch (IOException e) {
-            return new Failure("", problem(path, "its download failed: " + e.getMessage()));
-        }
-        try {
-            if (expected.isPresent() && !expected.get().equals(written.sha256())) {
-                java.nio.file.Files.deleteIfExists(written.temp());
-                return new Failure(
-                        signature,
-                        problem(
-                                path,
-                                "its SHA-256 is " + written.sha256() + " but its "
-                                        + ObjectKeys.DIGEST_SUFFIX + " says " + expected.get()
-                                        + "; the last good version keeps serving"));
-            }
-            cache.install(written, path);
-        } catch (IOException e) {
-            return new Failure(
-                    "",
-                    problem(
-                            path,
-                            "it could not be put in the cache (" + e.getClass().getSimpleName() + ")"));
+            entry = checked.bring(path, object, digest);
+        } catch (CheckedDownload.Refused e) {
+            return new Failure(e.lasting ? signature : "", problem(path, e.getMessage()));
         }
         synchronized (manifest) {
-            manifest.put(
-                    path,
-                    new CacheFolder.Entry(
-                            object.etag(),
-                            written.sha256(),
-                            written.size(),
-                            digest.map(S3Objects.Listed::etag).orElse("")));
+            manifest.put(path, entry);
         }
         LOG.log(
                 System.Logger.Level.INFO,
                 "Model store: {0}{1} downloaded ({2} bytes, sha256 {3})",
                 location,
                 path,
-                written.size(),
-                written.sha256().substring(0, 12));
+                entry.size(),
+                entry.sha256().substring(0, 12));
         return null;
     }
 
@@ -342,6 +339,7 @@ public final class S3Mirror implements ModelStore {
         try {
             cache.remove(path);
             manifest.remove(path);
+            room.forget(path);
             failed.values().removeIf(f -> f.signature().endsWith(FULL)); // room made: those are tried again
             LOG.log(System.Logger.Level.INFO, "Model store: {0}{1} went from the store; removed", location, path);
         } catch (IOException e) {

@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -79,6 +80,25 @@ final class S3Objects implements AutoCloseable {
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
         endpoint.ifPresent(uri -> builder.endpointOverride(uri).forcePathStyle(true));
         return new S3Objects(builder.build(), location);
+    }
+
+    /**
+     * @return {@code text} as another S3 server's endpoint
+     * @throws IllegalArgumentException in words, when it is not {@code http(s)://HOST[:PORT]} or carries credentials
+     */
+    static URI endpoint(String text) {
+        URI uri;
+        try {
+            uri = URI.create(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("the S3 endpoint is not a URL: http(s)://HOST[:PORT]", e);
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null || uri.getUserInfo() != null) {
+            throw new IllegalArgumentException("the S3 endpoint must be http(s)://HOST[:PORT], without credentials"
+                    + " (they come from the environment, a profile or a web identity)");
+        }
+        return uri;
     }
 
     private static Region region() {

@@ -17,6 +17,7 @@ import org.tabserve.web.http.Views;
 
 /**
  * {@code GET /models}: the page that lists the served models, drawn from the same entries as {@code /api/models},
+ * the store the models come from ({@code s3://}) and whether it answers, as {@code /api/models}' {@code store} says,
  * and the model directory's entries that are not served, with why and the fix; the home page ({@code /}) of a server
  * of a model directory.
  */
@@ -89,7 +90,9 @@ public final class ModelsPageHandler {
                                     "skipped",
                                     repository.skipped(),
                                     "skippedTotal",
-                                    repository.skippedCount()),
+                                    repository.skippedCount(),
+                                    "store",
+                                    repository.store().map(StoreView::of).orElse(StoreView.NONE)),
                             out);
                 },
                 html -> {

@@ -35,7 +35,8 @@ import org.tabserve.testing.TabserveProcess;
  * s3proxy process shared by the class (filesystem backend, AWS v4 signatures required), the objects uploaded with the
  * AWS SDK as a user's pipeline would. A bucket's models serve; a new version serves after the next polls; a truncated
  * overwrite leaves the last good version serving with the reason in the index; a wrong {@code .sha256} is refused; a
- * forced reload downloads again; a {@code rollout.json} in the bucket drives a canary; the store killed mid-run changes
+ * forced reload downloads again; a {@code rollout.json} in the bucket drives a canary; a full cache evicts a version
+ * that does not serve and never one that does; the store killed mid-run changes
  * no answer, and a restart with the store down serves the cache, readiness saying the store is unreachable. The store
  * test runs last, as it stops the shared server.
  *
@@ -223,6 +224,60 @@ class S3ModelsIT {
                     skipped);
             store.delete("full", "models/a.onnx");
             ModelDirectory.awaitIndex(http, models -> names(models).equals(List.of("b")));
+        }
+    }
+
+    @Test
+    @Order(5)
+    void aFullCacheEvictsAVersionThatDoesNotServeNeverOneThatServes() throws Exception {
+        store.bucket("evict");
+        store.put("evict", "models/banknote/1/model.onnx", model);
+        byte[] broken =
+                "not an ONNX model, so no version of it serves".repeat(20).getBytes();
+        store.put("evict", "models/broken.onnx", broken);
+        long limit = 2L * model.length + broken.length / 2; // version 2 fits only without broken.onnx
+        try (TabserveProcess server =
+                start("s3://evict/models", cache(), Map.of("TABSERVE_MODEL_CACHE_BYTES", Long.toString(limit)))) {
+            Http http = new Http(server);
+            ModelDirectory.awaitIndex(
+                    http,
+                    models -> models.size() == 2
+                            && ModelDirectory.entry(models, "banknote", "1")
+                                    .path("state")
+                                    .asText()
+                                    .equals("READY")
+                            && ModelDirectory.entry(models, "broken", "1")
+                                    .path("state")
+                                    .asText()
+                                    .equals("UNAVAILABLE"));
+
+            store.put("evict", "models/banknote/2/model.onnx", model);
+            List<JsonNode> after;
+            try {
+                after = ModelDirectory.awaitIndex(
+                        http,
+                        models -> names(models).equals(List.of("banknote"))
+                                && models.stream()
+                                                .filter(m ->
+                                                        m.path("state").asText().equals("READY"))
+                                                .count()
+                                        == 2);
+            } catch (AssertionError e) {
+                throw new AssertionError(
+                        http.get("/api/models").json().path("skipped") + "\n" + String.join("\n", server.output()), e);
+            }
+            assertEquals(
+                    "READY",
+                    ModelDirectory.entry(after, "banknote", "1").path("state").asText(),
+                    "it serves");
+            assertEquals(
+                    "2",
+                    predict(http, "after-eviction").header("X-Model-Version").orElseThrow());
+            String skipped = http.get("/api/models").json().path("skipped").toString();
+            assertTrue(
+                    skipped.contains("s3://evict/models/broken.onnx")
+                            && skipped.contains("evicted from the model cache"),
+                    skipped);
         }
     }
 
