@@ -45,6 +45,15 @@ public final class ParquetFiles {
      */
     public static byte[] written(MessageType schema, java.util.function.Function<SimpleGroupFactory, List<Group>> rows)
             throws IOException {
+        return written(schema, CompressionCodecName.UNCOMPRESSED, rows);
+    }
+
+    /** {@link #written(MessageType, java.util.function.Function)}, compressed by {@code codec}. */
+    public static byte[] written(
+            MessageType schema,
+            CompressionCodecName codec,
+            java.util.function.Function<SimpleGroupFactory, List<Group>> rows)
+            throws IOException {
         Path tmp = Files.createTempFile("rows", ".parquet");
         Files.delete(tmp);
         try {
@@ -52,7 +61,7 @@ public final class ParquetFiles {
                     .withConf(new PlainParquetConfiguration())
                     .withType(schema)
                     .withCodecFactory(new ParquetCodecs())
-                    .withCompressionCodec(CompressionCodecName.UNCOMPRESSED)
+                    .withCompressionCodec(codec)
                     .build()) {
                 for (Group group : rows.apply(new SimpleGroupFactory(schema))) {
                     writer.write(group);

@@ -10,13 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.example.data.Group;
-import org.apache.parquet.example.data.simple.SimpleGroupFactory;
-import org.apache.parquet.hadoop.ParquetWriter;
-import org.apache.parquet.hadoop.example.ExampleParquetWriter;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
-import org.apache.parquet.io.LocalOutputFile;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.MessageTypeParser;
 import org.junit.jupiter.api.Test;
@@ -123,30 +118,19 @@ class ParquetScoreTest {
     static byte[] notes(List<String> lines, int nullVarianceRow, CompressionCodecName codec) throws IOException {
         MessageType schema = MessageTypeParser.parseMessageType("message notes { optional double variance;"
                 + " optional double skewness; optional double curtosis; optional double entropy; }");
-        Path tmp = Files.createTempFile("notes", ".parquet");
-        Files.delete(tmp);
-        try {
-            try (ParquetWriter<Group> writer = ExampleParquetWriter.builder(new LocalOutputFile(tmp))
-                    .withConf(new PlainParquetConfiguration())
-                    .withType(schema)
-                    .withCodecFactory(new ParquetCodecs())
-                    .withCompressionCodec(codec)
-                    .build()) {
-                SimpleGroupFactory groups = new SimpleGroupFactory(schema);
-                for (int r = 0; r < lines.size() - 1; r++) {
-                    String[] cells = lines.get(r + 1).split(",");
-                    Group row = groups.newGroup();
-                    for (int c = 0; c < 4; c++) {
-                        if (c != 0 || r != nullVarianceRow) {
-                            row.add(c, Double.parseDouble(cells[c]));
-                        }
+        return ParquetFiles.written(schema, codec, groups -> {
+            List<Group> rows = new ArrayList<>();
+            for (int r = 0; r < lines.size() - 1; r++) {
+                String[] cells = lines.get(r + 1).split(",");
+                Group row = groups.newGroup();
+                for (int c = 0; c < 4; c++) {
+                    if (c != 0 || r != nullVarianceRow) {
+                        row.add(c, Double.parseDouble(cells[c]));
                     }
-                    writer.write(row);
                 }
+                rows.add(row);
             }
-            return Files.readAllBytes(tmp);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+            return rows;
+        });
     }
 }

@@ -9,15 +9,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
-import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.example.data.Group;
-import org.apache.parquet.example.data.simple.SimpleGroupFactory;
-import org.apache.parquet.hadoop.ParquetWriter;
-import org.apache.parquet.hadoop.example.ExampleParquetWriter;
-import org.apache.parquet.hadoop.metadata.CompressionCodecName;
-import org.apache.parquet.io.LocalOutputFile;
-import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.MessageTypeParser;
 import org.junit.jupiter.api.Test;
 import org.tabserve.model.Model;
@@ -39,36 +33,24 @@ class ParquetTypedCellsTest {
             Path.of("src/test/resources/org/tabserve/fixtures/penguins/species-nozipmap.onnx");
 
     private static byte[] parquet(String schemaText, List<String> lines, boolean islandAsNumber) throws IOException {
-        MessageType schema = MessageTypeParser.parseMessageType(schemaText);
-        Path tmp = Files.createTempFile("penguins", ".parquet");
-        Files.delete(tmp);
-        try {
-            try (ParquetWriter<Group> writer = ExampleParquetWriter.builder(new LocalOutputFile(tmp))
-                    .withConf(new PlainParquetConfiguration())
-                    .withType(schema)
-                    .withCodecFactory(new ParquetCodecs())
-                    .withCompressionCodec(CompressionCodecName.UNCOMPRESSED)
-                    .build()) {
-                SimpleGroupFactory groups = new SimpleGroupFactory(schema);
-                for (String line : lines.subList(1, lines.size())) {
-                    String[] cells = line.split(",");
-                    Group row = groups.newGroup();
-                    if (islandAsNumber) {
-                        row.add("island", 1);
-                    } else {
-                        row.add("island", cells[1]);
-                    }
-                    row.add("bill_length_mm", Double.parseDouble(cells[2]));
-                    row.add("bill_depth_mm", Double.parseDouble(cells[3]));
-                    row.add("flipper_length_mm", Long.parseLong(cells[4]));
-                    row.add("body_mass_g", Long.parseLong(cells[5]));
-                    writer.write(row);
+        return ParquetFiles.written(MessageTypeParser.parseMessageType(schemaText), groups -> {
+            List<Group> rows = new ArrayList<>();
+            for (String line : lines.subList(1, lines.size())) {
+                String[] cells = line.split(",");
+                Group row = groups.newGroup();
+                if (islandAsNumber) {
+                    row.add("island", 1);
+                } else {
+                    row.add("island", cells[1]);
                 }
+                row.add("bill_length_mm", Double.parseDouble(cells[2]));
+                row.add("bill_depth_mm", Double.parseDouble(cells[3]));
+                row.add("flipper_length_mm", Long.parseLong(cells[4]));
+                row.add("body_mass_g", Long.parseLong(cells[5]));
+                rows.add(row);
             }
-            return Files.readAllBytes(tmp);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+            return rows;
+        });
     }
 
     private static String answers(Model model, RowFormat format, byte[] rows) throws IOException {
