@@ -103,6 +103,17 @@ class TracesIT {
     }
 
     /** No attribute of any span carries a value the requests sent. */
+    /** The request's read and write stages name their formats and count {@code rows} each. */
+    private static void assertReadAndWritten(
+            Map<String, List<OtlpReceiver.Received>> named, String readFormat, String writeFormat, String rows) {
+        Map<String, String> read = named.get("tabserve.read").get(0).attributes();
+        assertEquals(readFormat, read.get("tabserve.format"), read.toString());
+        assertEquals(rows, read.get("tabserve.rows"), read.toString());
+        Map<String, String> written = named.get("tabserve.write").get(0).attributes();
+        assertEquals(writeFormat, written.get("tabserve.format"), written.toString());
+        assertEquals(rows, written.get("tabserve.rows"), written.toString());
+    }
+
     private static void carriesNoInput(List<OtlpReceiver.Received> spans) {
         for (OtlpReceiver.Received span : spans) {
             assertFalse(span.attributes().toString().contains(SENT_VALUE), span.toString());
@@ -361,12 +372,7 @@ class TracesIT {
                 "application/json",
                 "{\"inputs\": [{\"name\": \"" + input + "\", \"shape\": [1, 4], \"datatype\": \"FP32\", \"data\": ["
                         + data + "]}]}");
-        Map<String, String> read = named.get("tabserve.read").get(0).attributes();
-        assertEquals("json", read.get("tabserve.format"), read.toString());
-        assertEquals("1", read.get("tabserve.rows"), read.toString());
-        Map<String, String> written = named.get("tabserve.write").get(0).attributes();
-        assertEquals("json", written.get("tabserve.format"), written.toString());
-        assertEquals("1", written.get("tabserve.rows"), written.toString());
+        assertReadAndWritten(named, "json", "json", "1");
     }
 
     @Test
@@ -383,12 +389,7 @@ class TracesIT {
                 csv.toString(),
                 "Accept",
                 "application/vnd.apache.arrow.stream");
-        Map<String, String> read = named.get("tabserve.read").get(0).attributes();
-        assertEquals("csv", read.get("tabserve.format"), read.toString());
-        assertEquals("2", read.get("tabserve.rows"), read.toString());
-        Map<String, String> written = named.get("tabserve.write").get(0).attributes();
-        assertEquals("arrow", written.get("tabserve.format"), written.toString());
-        assertEquals("2", written.get("tabserve.rows"), written.toString());
+        assertReadAndWritten(named, "csv", "arrow", "2");
 
         Map<String, List<OtlpReceiver.Received>> json = readAndWritten(
                 "/models/banknote/invocations",
@@ -405,12 +406,7 @@ class TracesIT {
                 "/models/banknote/",
                 "application/x-www-form-urlencoded",
                 BankNotes.genuine().query());
-        Map<String, String> read = named.get("tabserve.read").get(0).attributes();
-        assertEquals("form", read.get("tabserve.format"), read.toString());
-        assertEquals("1", read.get("tabserve.rows"), read.toString());
-        Map<String, String> written = named.get("tabserve.write").get(0).attributes();
-        assertEquals("html", written.get("tabserve.format"), written.toString());
-        assertEquals("1", written.get("tabserve.rows"), written.toString());
+        assertReadAndWritten(named, "form", "html", "1");
     }
 
     @Test
