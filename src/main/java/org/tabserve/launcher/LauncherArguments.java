@@ -195,14 +195,20 @@ final class LauncherArguments {
                             .findFirst()
                             .orElse(""));
         }
-        if (modelPath.isPresent() && EmbeddedServer.isStore(modelPath.get())) {
-            throw new UsageException("--model (" + MODEL_VARIABLE + ") takes a local file; serve models from object"
-                    + " storage with --models s3://BUCKET/PREFIX (one model: s3://BUCKET/PREFIX holding NAME.onnx)");
-        }
         Optional<String> directory = present(models);
         if (modelPath.isPresent() && directory.isPresent()) {
             throw new UsageException("--model (" + MODEL_VARIABLE + ") and --models (" + MODELS_VARIABLE
                     + ") are both given: serve one file, or every model in a directory");
+        }
+        if (modelPath.isPresent() && EmbeddedServer.isStore(modelPath.get())) {
+            if (!modelPath.get().strip().endsWith(".onnx")) {
+                throw new UsageException("--model (" + MODEL_VARIABLE + ") s3://... names one model object,"
+                        + " s3://BUCKET/KEY.onnx; serve every model under a prefix with --models s3://BUCKET/PREFIX");
+            }
+            // One object serves as a store's repository of that one model, named by its file, which the root routes
+            // and the home page answer with; the web app opens it from --models' setting (KEY.onnx names one object).
+            directory = modelPath;
+            modelPath = Optional.empty();
         }
         Repository repository = new Repository(
                 directory,

@@ -23,6 +23,8 @@ final class LauncherUsage {
               --host ADDRESS   interface to listen on (default 127.0.0.1; 0.0.0.0 = all) env TABSERVE_HOST
               --model FILE     ONNX model to serve, a classifier or a regressor
                                (default: the model in the WAR)                     env TABSERVE_MODEL
+                               or one object s3://BUCKET/DIR/NAME.onnx, served as NAME,
+                               polled, checked and cached as --models s3:// models are
               --models DIR     serve every model in DIR: DIR/NAME.onnx, DIR/NAME/VERSION/model.onnx
                                or in s3://BUCKET/PREFIX, laid out the same, mirrored into
                                --model-cache (credentials: AWS's default chain)    env TABSERVE_MODELS

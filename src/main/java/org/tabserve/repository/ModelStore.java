@@ -27,6 +27,8 @@ public interface ModelStore extends AutoCloseable {
      * @param failures    requests that failed (no answer, or an error status)
      * @param bytes       bytes downloaded
      * @param backoffs    polls passed over because the store had been failing (each failure doubles the wait)
+     * @param oneModel    whether the location is one model's object ({@code --model s3://BUCKET/KEY.onnx}), whose
+     *                    server is that model's site, as {@code --model FILE}'s is (its form at {@code /})
      */
     record State(
             String location,
@@ -36,7 +38,8 @@ public interface ModelStore extends AutoCloseable {
             long requests,
             long failures,
             long bytes,
-            long backoffs) {}
+            long backoffs,
+            boolean oneModel) {}
 
     /**
      * The model files the repository serves from now, which a store's cache must never evict: every loaded version's

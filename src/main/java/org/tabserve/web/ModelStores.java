@@ -12,7 +12,8 @@ import org.tabserve.repository.s3.S3Location;
 import org.tabserve.repository.s3.S3Mirror;
 
 /**
- * Opens the store a {@code --models s3://BUCKET/PREFIX} location names, with its settings: the endpoint
+ * Opens the store a {@code --models s3://BUCKET/PREFIX} location names (or {@code --model s3://BUCKET/KEY.onnx}'s one
+ * object, which the launcher passes as that location), with its settings: the endpoint
  * ({@value #S3_ENDPOINT}, else {@code AWS_ENDPOINT_URL}), the cache folder ({@value #MODEL_CACHE}) and how many
  * objects download at once ({@value #STORE_DOWNLOADS}). Named only where a location is a store's, so that the store's
  * client (the AWS SDK) loads only then.

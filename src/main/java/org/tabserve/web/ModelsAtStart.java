@@ -97,7 +97,13 @@ final class ModelsAtStart {
             if (ModelStores.isStore(location)) {
                 // Models from object storage: mirrored into a cache folder, which the repository scans as its
                 // directory. The store's client (the AWS SDK) loads only here.
-                ModelStore store = ModelStores.open(location, lookup);
+                ModelStore store;
+                try {
+                    store = ModelStores.open(location, lookup);
+                } catch (IllegalArgumentException e) {
+                    LOG.severe("tabserve is not configured correctly: " + e.getMessage());
+                    throw e;
+                }
                 options = new RepositoryOptions(
                         java.util.Optional.of(store.cache()),
                         options.maxModels(),

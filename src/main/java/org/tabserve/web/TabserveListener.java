@@ -47,6 +47,7 @@ import org.tabserve.web.http.StaticServlet;
 import org.tabserve.web.http.Views;
 import org.tabserve.web.http.WebConfig;
 import org.tabserve.web.metrics.MetricsHandler;
+import org.tabserve.web.pages.ModelsPageHandler;
 import org.tabserve.web.pages.UploadPages;
 import org.tabserve.web.v2.grpc.V2GrpcBodyFilter;
 import org.tabserve.web.v2.grpc.V2GrpcDeadlines;
@@ -218,8 +219,7 @@ public final class TabserveListener implements ServletContextListener {
                 context,
                 "reader-lane",
                 config,
-                TabserveRoutes.dashboard(
-                        served.repository().options().directory().isPresent()),
+                TabserveRoutes.dashboard(ModelsPageHandler.manyModels(served.repository())),
                 "the models page and /api/models",
                 errors);
         ReaderLaneFilter.add(context, "metrics-lane", config, MetricsHandler.PATH::equals, MetricsHandler.PATH, errors);

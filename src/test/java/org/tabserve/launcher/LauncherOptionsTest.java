@@ -1,10 +1,12 @@
 package org.tabserve.launcher;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -412,15 +414,42 @@ class LauncherOptionsTest {
     }
 
     @Test
-    void anObjectStoreLocationIsPassedAsItIsAndModelTakesOnlyAFile() throws Exception {
+    void anObjectStoreLocationIsPassedAsItIs() throws Exception {
         LauncherOptions options = LauncherOptions.parse(
                 new String[] {"--models", "s3://models/prod", "--s3-endpoint", "http://127.0.0.1:9000"}, Map.of());
         Map<String, String> parameters = EmbeddedServer.initParameters(options);
         assertEquals("s3://models/prod", parameters.get(EmbeddedServer.MODELS_PARAMETER), "not made a local path");
         assertEquals("http://127.0.0.1:9000", parameters.get("tabserve.s3-endpoint"));
-        LauncherOptions.UsageException refused = assertThrows(
+    }
+
+    @Test
+    void oneModelObjectIsServedAsAStoreOfOneModelAndAPrefixIsRefusedToModel() throws Exception {
+        for (LauncherOptions options : List.of(
+                LauncherOptions.parse(
+                        new String[] {"--model", "s3://models/prod/banknote.onnx", "--poll-seconds", "30"}, Map.of()),
+                LauncherOptions.parse(
+                        new String[] {"--poll-seconds", "30"},
+                        Map.of(LauncherOptions.MODEL_VARIABLE, "s3://models/prod/banknote.onnx")))) {
+            Map<String, String> parameters = EmbeddedServer.initParameters(options);
+            assertEquals(
+                    "s3://models/prod/banknote.onnx",
+                    parameters.get(EmbeddedServer.MODELS_PARAMETER),
+                    "the web app opens it as a store's location, not a local path");
+            assertFalse(parameters.containsKey(EmbeddedServer.MODEL_PARAMETER), "no local file to load ahead");
+            assertEquals("30", parameters.get(EmbeddedServer.POLL_SECONDS_PARAMETER));
+        }
+        LauncherOptions.UsageException prefix = assertThrows(
                 LauncherOptions.UsageException.class,
-                () -> LauncherOptions.parse(new String[] {"--model", "s3://models/banknote.onnx"}, Map.of()));
-        assertTrue(refused.getMessage().contains("--models s3://BUCKET/PREFIX"), refused.getMessage());
+                () -> LauncherOptions.parse(new String[] {"--model", "s3://models/prod"}, Map.of()));
+        assertTrue(
+                prefix.getMessage().contains("s3://BUCKET/KEY.onnx")
+                        && prefix.getMessage().contains("--models s3://BUCKET/PREFIX"),
+                prefix.getMessage());
+        LauncherOptions.UsageException both = assertThrows(
+                LauncherOptions.UsageException.class,
+                () -> LauncherOptions.parse(
+                        new String[] {"--model", "s3://models/prod/banknote.onnx", "--models", "/srv/models"},
+                        Map.of()));
+        assertTrue(both.getMessage().contains("are both given"), both.getMessage());
     }
 }

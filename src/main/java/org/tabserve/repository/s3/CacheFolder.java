@@ -21,7 +21,9 @@ import java.nio.file.attribute.UserPrincipal;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -39,6 +41,8 @@ final class CacheFolder {
 
     /** The manifest's file name: hidden, so the repository's scan passes over it. */
     static final String MANIFEST = ".tabserve-store";
+
+    private static final System.Logger LOG = System.getLogger(CacheFolder.class.getName());
 
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
 
@@ -144,6 +148,32 @@ final class CacheFolder {
             }
         }
         move(temp, root.resolve(MANIFEST));
+    }
+
+    /**
+     * Removes the cached files that are not what {@code manifest} records (their SHA-256 differs, or they are
+     * missing), and their entries: what a previous run left serves only where it is what was downloaded.
+     */
+    void dropChanged(Map<String, Entry> manifest) {
+        List<String> changed = new ArrayList<>();
+        manifest.forEach((path, entry) -> {
+            if (!digestOf(path).map(entry.sha256()::equals).orElse(false)) {
+                changed.add(path);
+            }
+        });
+        for (String path : changed) {
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "Model cache: {0} is not what was downloaded (its SHA-256 differs or"
+                            + " it is missing); it is not served, and is downloaded again",
+                    path);
+            manifest.remove(path);
+            try {
+                remove(path);
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.WARNING, "Model cache: cannot remove " + path, e);
+            }
+        }
     }
 
     /** @return the cached file at {@code path} (a path {@link ObjectKeys} gave) */

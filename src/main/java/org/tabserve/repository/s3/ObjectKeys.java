@@ -43,33 +43,18 @@ final class ObjectKeys {
         if (relative.isEmpty() || relative.endsWith("/")) {
             return Reading.PASSED_OVER; // the prefix itself, or a folder's marker
         }
-        if (relative.length() > MAX_KEY_LENGTH) {
-            return Reading.refused("its key is longer than " + MAX_KEY_LENGTH + " characters");
-        }
-        if (relative.startsWith("/")) {
-            return Reading.refused("its key is absolute after the prefix (it starts with '/')");
-        }
-        if (relative.indexOf('\\') >= 0) {
-            return Reading.refused("its key holds a backslash");
+        Optional<String> climbs = climbs(relative);
+        if (climbs.isPresent()) {
+            return Reading.refused(climbs.get());
         }
         String[] parts = relative.split("/", -1);
-        for (String part : parts) {
-            if (part.isEmpty()) {
-                return Reading.refused("its key has an empty part ('//')");
-            }
-            if (part.equals("..") || part.equals(".")) {
-                return Reading.refused("its key climbs out of the prefix ('" + part + "')");
-            }
-        }
         String last = parts[parts.length - 1];
         if (!meant(last)) {
             return Reading.PASSED_OVER;
         }
-        for (String part : parts) {
-            if (!PART.matcher(part).matches()) {
-                return Reading.refused("its key has a part that is not letters, digits, '.', '_' and '-' starting"
-                        + " with a letter or digit");
-            }
+        Optional<String> odd = odd(parts);
+        if (odd.isPresent()) {
+            return Reading.refused(odd.get());
         }
         String file = last.endsWith(DIGEST_SUFFIX) ? last.substring(0, last.length() - DIGEST_SUFFIX.length()) : last;
         boolean layout = switch (parts.length) {
@@ -83,6 +68,45 @@ final class ObjectKeys {
                     + " NAME/VERSION/model.onnx (a .sha256 beside any of them) or NAME/rollout.json");
         }
         return new Reading(Optional.of(relative), Optional.empty());
+    }
+
+    /**
+     * @return why {@code key} may not be a path in the cache (it climbs out of where it is read from, or holds
+     *         characters a file name there may not), in words; empty when it may
+     */
+    static Optional<String> refusal(String key) {
+        return climbs(key).or(() -> odd(key.split("/", -1)));
+    }
+
+    private static Optional<String> climbs(String relative) {
+        if (relative.length() > MAX_KEY_LENGTH) {
+            return Optional.of("its key is longer than " + MAX_KEY_LENGTH + " characters");
+        }
+        if (relative.startsWith("/")) {
+            return Optional.of("its key is absolute after the prefix (it starts with '/')");
+        }
+        if (relative.indexOf('\\') >= 0) {
+            return Optional.of("its key holds a backslash");
+        }
+        for (String part : relative.split("/", -1)) {
+            if (part.isEmpty()) {
+                return Optional.of("its key has an empty part ('//')");
+            }
+            if (part.equals("..") || part.equals(".")) {
+                return Optional.of("its key climbs out of the prefix ('" + part + "')");
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<String> odd(String[] parts) {
+        for (String part : parts) {
+            if (!PART.matcher(part).matches()) {
+                return Optional.of("its key has a part that is not letters, digits, '.', '_' and '-' starting"
+                        + " with a letter or digit");
+            }
+        }
+        return Optional.empty();
     }
 
     /** Whether a file of this name is meant for the repository (a model, its digest, a rollout). */

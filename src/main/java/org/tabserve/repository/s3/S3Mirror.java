@@ -20,8 +20,8 @@ import org.tabserve.repository.ModelStore;
 import org.tabserve.repository.SkippedEntry;
 
 /**
- * Mirrors the models under an {@code s3://} location into a {@link CacheFolder}, which the repository scans as its
- * directory. Each refresh lists the location (a page of keys at a time: an unchanged model costs no request of its
+ * Mirrors the models under an {@code s3://} location (or one model object, {@link OneObject}) into a
+ * {@link CacheFolder}, which the repository scans as its directory. Each refresh lists the location (a page of keys at a time: an unchanged model costs no request of its
  * own, its listed ETag being the one recorded) and downloads what is new or changed, at most
  * {@link #downloads} at once: bounded by the listed size before a byte is read, written under a hidden name, its
  * SHA-256 checked against a {@code .sha256} object beside it when there is one, then renamed into place; what went
@@ -50,6 +50,8 @@ public final class S3Mirror implements ModelStore {
     private final long maxCacheBytes;
     private final CacheRoom room;
     private final CheckedDownload checked;
+    /** The one object mirrored, when the location names one ({@code --model s3://BUCKET/KEY.onnx}); else a prefix. */
+    private final Optional<OneObject> one;
 
     // Guarded by the one refresh that runs at a time (the repository's store lock).
     private final Map<String, CacheFolder.Entry> manifest;
@@ -65,13 +67,19 @@ public final class S3Mirror implements ModelStore {
 
     private record Failure(String signature, SkippedEntry entry) {}
 
-    S3Mirror(S3Location location, S3Objects objects, CacheFolder cache, int downloads) {
-        this(location, objects, cache, downloads, Long.MAX_VALUE);
-    }
-
-    /** @param maxCacheBytes the most the cache's files may hold together; a download past it is refused in words */
-    S3Mirror(S3Location location, S3Objects objects, CacheFolder cache, int downloads, long maxCacheBytes) {
+    /**
+     * @param maxCacheBytes the most the cache's files may hold together; a download past it is refused in words
+     * @param one           the one object mirrored, in {@code location}; empty to mirror the prefix's models
+     */
+    S3Mirror(
+            S3Location location,
+            S3Objects objects,
+            CacheFolder cache,
+            int downloads,
+            long maxCacheBytes,
+            Optional<OneObject> one) {
         this.maxCacheBytes = maxCacheBytes;
+        this.one = one;
         this.location = location;
         this.objects = objects;
         this.cache = cache;
@@ -85,11 +93,13 @@ public final class S3Mirror implements ModelStore {
         });
         cache.removeLeftovers();
         this.manifest = new TreeMap<>(cache.readManifest());
-        checkCached();
+        cache.dropChanged(manifest); // the cache from a previous run serves only where it is what was recorded
+        saveManifest();
     }
 
     /**
-     * Opens the store at {@code location}, mirrored into {@code cacheRoot}.
+     * Opens the store at {@code location}, mirrored into {@code cacheRoot}: a prefix's models
+     * ({@code s3://BUCKET/PREFIX}), or one model object ({@code s3://BUCKET/KEY.onnx}, {@link OneObject}).
      *
      * @param endpoint  another S3 server than AWS's ({@code --s3-endpoint}), addressed path-style; empty for AWS
      * @param downloads     how many objects download at once
@@ -99,35 +109,12 @@ public final class S3Mirror implements ModelStore {
      */
     public static S3Mirror open(
             String location, Optional<String> endpoint, Path cacheRoot, int downloads, long maxCacheBytes) {
-        S3Location parsed = S3Location.parse(location);
+        Optional<OneObject> one = OneObject.names(location) ? Optional.of(OneObject.parse(location)) : Optional.empty();
+        S3Location parsed = one.map(OneObject::folder).orElseGet(() -> S3Location.parse(location));
         Optional<URI> uri =
                 endpoint.map(String::strip).filter(e -> !e.isEmpty()).map(S3Objects::endpoint);
         CacheFolder cache = CacheFolder.open(cacheRoot);
-        return new S3Mirror(parsed, S3Objects.open(parsed, uri), cache, downloads, maxCacheBytes);
-    }
-
-    /** The cache from a previous run serves only where its files are what the manifest recorded. */
-    private void checkCached() {
-        List<String> changed = new ArrayList<>();
-        manifest.forEach((path, entry) -> {
-            if (!cache.digestOf(path).map(entry.sha256()::equals).orElse(false)) {
-                changed.add(path);
-            }
-        });
-        for (String path : changed) {
-            LOG.log(
-                    System.Logger.Level.WARNING,
-                    "Model cache: {0} is not what was downloaded (its SHA-256 differs or"
-                            + " it is missing); it is not served, and is downloaded again",
-                    path);
-            manifest.remove(path);
-            try {
-                cache.remove(path);
-            } catch (IOException e) {
-                LOG.log(System.Logger.Level.WARNING, "Model cache: cannot remove " + path, e);
-            }
-        }
-        saveManifest();
+        return new S3Mirror(parsed, S3Objects.open(parsed, uri), cache, downloads, maxCacheBytes, one);
     }
 
     @Override
@@ -149,7 +136,16 @@ public final class S3Mirror implements ModelStore {
         }
         StoreListing listing = new StoreListing(location, name);
         try {
-            objects.list(name.orElse(""), listing::add);
+            if (one.isPresent()) {
+                one.get()
+                        .look(
+                                objects,
+                                listing,
+                                Optional.ofNullable(manifest.get(one.get().file())),
+                                force);
+            } else {
+                objects.list(name.orElse(""), listing::add);
+            }
         } catch (S3Objects.StoreFailure e) {
             failuresInARow++;
             pollsToPass = Math.min((1 << Math.min(failuresInARow - 1, 4)) - 1, 15);
@@ -169,16 +165,7 @@ public final class S3Mirror implements ModelStore {
         failuresInARow = 0;
         unreachable = Optional.empty();
         bring(listing, force);
-        if (name.isEmpty()) {
-            removeGone(listing);
-        } else {
-            // A forced reload of one model: its files gone from the store go from the cache too.
-            new ArrayList<>(manifest.keySet())
-                    .stream()
-                            .filter(listing::covers)
-                            .filter(path -> !listing.files.containsKey(path))
-                            .forEach(this::removeCached);
-        }
+        removeGone(listing);
         saveManifest();
         List<SkippedEntry> now = new ArrayList<>(listing.refused);
         failed.values().stream().map(Failure::entry).forEach(now::add);
@@ -212,7 +199,8 @@ public final class S3Mirror implements ModelStore {
                         path,
                         new Failure(
                                 served.isPresent() ? signature + FULL : "",
-                                problem(
+                                StoreListing.problem(
+                                        location,
                                         path,
                                         "the model cache would hold more than its"
                                                 + " limit of " + maxCacheBytes
@@ -232,7 +220,8 @@ public final class S3Mirror implements ModelStore {
                 Thread.currentThread().interrupt();
                 return;
             } catch (ExecutionException e) {
-                failure = new Failure("", problem(path, "its download failed (" + e.getCause() + ")"));
+                failure = new Failure(
+                        "", StoreListing.problem(location, path, "its download failed (" + e.getCause() + ")"));
             }
             if (failure == null) {
                 failed.remove(path);
@@ -293,7 +282,8 @@ public final class S3Mirror implements ModelStore {
                         gone,
                         new Failure(
                                 signature(listing, gone) + FULL,
-                                problem(
+                                StoreListing.problem(
+                                        location,
                                         gone,
                                         "it was evicted from the model cache (tabserve.model-cache-bytes) to make"
                                                 + " room for " + path + ", being the least recently served of the"
@@ -312,7 +302,7 @@ public final class S3Mirror implements ModelStore {
         try {
             entry = checked.bring(path, object, digest);
         } catch (CheckedDownload.Refused e) {
-            return new Failure(e.lasting ? signature : "", problem(path, e.getMessage()));
+            return new Failure(e.lasting ? signature : "", StoreListing.problem(location, path, e.getMessage()));
         }
         synchronized (manifest) {
             manifest.put(path, entry);
@@ -327,12 +317,16 @@ public final class S3Mirror implements ModelStore {
         return null;
     }
 
+    /** Removes the cached files of the models listed (all, or a forced reload's one) that went from the store. */
     private void removeGone(StoreListing listing) {
-        if (listing.truncated) {
-            return; // a listing cut short says nothing of what went
+        if (listing.partial) {
+            return; // a listing cut short, or one object not found, says nothing of what went
         }
         new ArrayList<>(manifest.keySet())
-                .stream().filter(path -> !listing.files.containsKey(path)).forEach(this::removeCached);
+                .stream()
+                        .filter(listing::covers)
+                        .filter(path -> !listing.files.containsKey(path))
+                        .forEach(this::removeCached);
     }
 
     private void removeCached(String path) {
@@ -357,13 +351,6 @@ public final class S3Mirror implements ModelStore {
         }
     }
 
-    private SkippedEntry problem(String path, String reason) {
-        return new SkippedEntry(
-                location + path,
-                reason,
-                "fix the object in the store; the cache's last good copy" + " serves until then");
-    }
-
     @Override
     public List<SkippedEntry> problems() {
         return problems;
@@ -377,14 +364,15 @@ public final class S3Mirror implements ModelStore {
                     manifest.keySet().stream().filter(p -> p.endsWith(".onnx")).count();
         }
         return new State(
-                location.toString(),
+                one.map(OneObject::toString).orElse(location.toString()),
                 unreachable.isEmpty(),
                 unreachable,
                 models,
                 objects.requests(),
                 objects.failures(),
                 objects.bytes(),
-                backoffs);
+                backoffs,
+                one.isPresent());
     }
 
     @Override

@@ -22,6 +22,8 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.S3Exception;
@@ -131,6 +133,37 @@ final class S3Objects implements AutoCloseable {
             }
             token = Boolean.TRUE.equals(page.isTruncated()) ? page.nextContinuationToken() : null;
         } while (token != null);
+    }
+
+    /**
+     * Looks at the one object {@code key} without reading it (a HEAD request): with {@code known}, conditionally
+     * ({@code If-None-Match} its ETag), so that an unchanged object is answered 304 and costs no download.
+     *
+     * @return the object as it is now ({@code known} itself when unchanged); empty when the store has no such object
+     *         (404)
+     * @throws StoreFailure when the store refuses otherwise or does not answer
+     */
+    Optional<Listed> head(String key, Optional<Listed> known) throws StoreFailure {
+        HeadObjectRequest.Builder request =
+                HeadObjectRequest.builder().bucket(location.bucket()).key(key);
+        known.ifPresent(k -> request.ifNoneMatch(k.etag()));
+        requests.incrementAndGet();
+        try {
+            HeadObjectResponse found = client.headObject(request.build());
+            return Optional.of(new Listed(key, found.eTag(), found.contentLength()));
+        } catch (S3Exception e) {
+            if (e.statusCode() == 304 && known.isPresent()) {
+                return known; // not modified: the SDK throws for what S3 answers as a success
+            }
+            if (e.statusCode() == 404) {
+                return Optional.empty();
+            }
+            failures.incrementAndGet();
+            throw new StoreFailure(words(e));
+        } catch (SdkException e) {
+            failures.incrementAndGet();
+            throw new StoreFailure(words(e));
+        }
     }
 
     /**

@@ -15,7 +15,8 @@ final class StoreListing {
     final Map<String, S3Objects.Listed> digests = new HashMap<>();
     final List<SkippedEntry> refused = new ArrayList<>();
     int refusedCount;
-    boolean truncated;
+    /** Whether it says nothing of what went from the store: cut short, or its one object not found. */
+    boolean partial;
 
     private final S3Location location;
 
@@ -54,14 +55,14 @@ final class StoreListing {
         }
         String path = reading.path().get();
         if (files.size() + digests.size() >= 2 * S3Mirror.MAX_OBJECTS) {
-            if (!truncated) {
+            if (!partial) {
                 refused.add(problem(
                         location,
                         path,
                         "more than " + S3Mirror.MAX_OBJECTS + " model files under the prefix; the rest"
                                 + " are not read"));
             }
-            truncated = true;
+            partial = true;
             return;
         }
         if (ObjectKeys.isDigest(path)) {
@@ -73,7 +74,9 @@ final class StoreListing {
 
     /** Whether {@code path} is one of the models this listing is for. */
     boolean covers(String path) {
-        return name.map(n -> path.equals(n + ".onnx") || path.startsWith(n + "/"))
+        return name.map(n -> path.equals(n + ".onnx")
+                        || path.equals(n + ".onnx" + ObjectKeys.DIGEST_SUFFIX)
+                        || path.startsWith(n + "/"))
                 .orElse(true);
     }
 }

@@ -5,6 +5,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Map;
 import org.tabserve.repository.ModelRepository;
+import org.tabserve.repository.ModelStore;
 import org.tabserve.serving.ResolvedModel;
 import org.tabserve.serving.limits.MemoryBudget;
 import org.tabserve.serving.monitor.Monitors;
@@ -116,15 +117,23 @@ public final class ModelsPageHandler {
 
     /**
      * {@code GET /}: this page when the server serves a model directory ({@code --models}), where no one model is the
-     * site; else {@code form}, the one model's form. A model's own form stays at {@code /models/{name}/}.
+     * site; else {@code form}, the one model's form (also one model object's, {@code --model s3://BUCKET/KEY.onnx}). A
+     * model's own form stays at {@code /models/{name}/}.
      */
     public Handler home(Handler form) {
+        boolean directory = manyModels(repository);
         return (model, request, response) -> {
-            if (model.route().isEmpty() && repository.options().directory().isPresent()) {
+            if (model.route().isEmpty() && directory) {
                 show(model, request, response);
             } else {
                 form.handle(model, request, response);
             }
         };
+    }
+
+    /** @return whether {@code repository} serves a directory's models, not one model (a file, or one object) */
+    public static boolean manyModels(ModelRepository repository) {
+        return repository.options().directory().isPresent()
+                && !repository.store().map(ModelStore.State::oneModel).orElse(false);
     }
 }

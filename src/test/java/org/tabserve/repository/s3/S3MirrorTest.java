@@ -40,7 +40,13 @@ class S3MirrorTest {
         Files.writeString(cache.root().resolve("changed/1/.model.onnx.1234.part"), "a download cut short");
 
         S3Location location = S3Location.parse("s3://models/prod");
-        try (S3Mirror mirror = new S3Mirror(location, S3Objects.open(location, Optional.of(nobody())), cache, 2)) {
+        try (S3Mirror mirror = new S3Mirror(
+                location,
+                S3Objects.open(location, Optional.of(nobody())),
+                cache,
+                2,
+                Long.MAX_VALUE,
+                Optional.empty())) {
             assertTrue(Files.exists(cache.file("kept.onnx")), "a file the manifest vouches for serves");
             assertFalse(Files.exists(cache.file("changed/1/model.onnx")), "a changed file is not served");
             assertFalse(Files.exists(cache.root().resolve("changed/1/.model.onnx.1234.part")), "leftovers removed");
@@ -58,6 +64,32 @@ class S3MirrorTest {
             mirror.refresh(false, Optional.empty());
             assertEquals(2, mirror.state().failures(), "a poll passed over sends nothing");
             assertEquals(1, mirror.state().backoffs());
+        }
+    }
+
+    @Test
+    void oneObjectsCachedCopyStaysAndTheStateNamesTheObjectWhenTheStoreDoesNotAnswer() throws Exception {
+        CacheFolder cache = CacheFolder.open(temp.resolve("one"));
+        byte[] good = "a good model".getBytes();
+        CacheFolder.Written written = cache.write("banknote.onnx", new ByteArrayInputStream(good), good.length);
+        cache.install(written, "banknote.onnx");
+        cache.writeManifest(Map.of("banknote.onnx", new CacheFolder.Entry("\"a\"", written.sha256(), good.length, "")));
+        OneObject one = OneObject.parse("s3://models/prod/banknote.onnx");
+        try (S3Mirror mirror = new S3Mirror(
+                one.folder(),
+                S3Objects.open(one.folder(), Optional.of(nobody())),
+                cache,
+                2,
+                Long.MAX_VALUE,
+                Optional.of(one))) {
+            mirror.refresh(false, Optional.empty());
+            ModelStore.State state = mirror.state();
+            assertFalse(state.reachable(), state.toString());
+            assertEquals("s3://models/prod/banknote.onnx", state.location());
+            assertTrue(state.oneModel());
+            assertEquals(1, state.cachedFiles());
+            assertEquals(1, state.failures(), "the object's request failed; its digest's was not sent");
+            assertTrue(Files.exists(cache.file("banknote.onnx")), "the cached copy stays to serve");
         }
     }
 

@@ -3,21 +3,21 @@ package org.tabserve.repository.s3;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.tabserve.repository.s3.StoreServers.await;
+import static org.tabserve.repository.s3.StoreServers.cache;
+import static org.tabserve.repository.s3.StoreServers.metric;
+import static org.tabserve.repository.s3.StoreServers.sha256;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -316,30 +316,7 @@ class S3ModelsIT {
     }
 
     private static TabserveProcess start(String location, Path cache, Map<String, String> more) throws Exception {
-        Map<String, String> environment = new LinkedHashMap<>();
-        environment.put("AWS_ACCESS_KEY_ID", S3ProxyProcess.ACCESS_KEY);
-        environment.put("AWS_SECRET_ACCESS_KEY", S3ProxyProcess.SECRET_KEY);
-        environment.put("AWS_REGION", "us-east-1");
-        environment.putAll(more);
-        TabserveProcess server = TabserveProcess.start(
-                List.of(
-                        "--port",
-                        "0",
-                        "--models",
-                        location,
-                        "--poll-seconds",
-                        "1",
-                        "--s3-endpoint",
-                        store.endpoint().toString(),
-                        "--model-cache",
-                        cache.toString()),
-                environment);
-        server.awaitReady(Duration.ofSeconds(90));
-        return server;
-    }
-
-    private static Path cache() throws Exception {
-        return Files.createTempDirectory("tabserve-s3-cache").resolve("cache");
+        return StoreServers.start(store, "--models", location, cache, more);
     }
 
     private static Http.Response predict(Http http, String id) {
@@ -365,30 +342,5 @@ class S3ModelsIT {
 
     private static List<String> names(List<JsonNode> models) {
         return models.stream().map(m -> m.path("name").asText()).distinct().toList();
-    }
-
-    private static void await(Http http, String path, Predicate<JsonNode> test) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        JsonNode json = http.get(path).json();
-        while (!test.test(json)) {
-            assertTrue(System.nanoTime() < deadline, path + " never showed what was awaited: " + json);
-            Thread.sleep(200);
-            json = http.get(path).json();
-        }
-    }
-
-    /** The value of the series {@code name} in {@code /metrics}. */
-    private static double metric(Http http, String name) {
-        for (String line : http.get("/metrics").text().split("\n")) {
-            if (line.startsWith(name + " ")) {
-                return Double.parseDouble(line.substring(name.length() + 1).strip());
-            }
-        }
-        throw new AssertionError("no " + name + " in /metrics");
-    }
-
-    private static String sha256(byte[] bytes) throws Exception {
-        return java.util.HexFormat.of()
-                .formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
     }
 }
