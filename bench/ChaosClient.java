@@ -37,6 +37,12 @@ public final class ChaosClient {
     /** How long past the run's end a client may go on to make its minimum. */
     private static final long EXTRA_SECONDS = 60;
 
+    /**
+     * While this file exists (bench/chaos's {@code --min-answers}: the soak mix still short of its answers), every
+     * client goes on past the run's end, for at most {@link #EXTRA_SECONDS}; named by {@code CHAOS_GO_ON_FILE}.
+     */
+    private static final Path GO_ON = Path.of(System.getenv().getOrDefault("CHAOS_GO_ON_FILE", "/nonexistent/go-on"));
+
     private final String host;
     private final int port;
     private final String token;
@@ -154,13 +160,18 @@ public final class ChaosClient {
         return loop(name, step, () -> false);
     }
 
+    private static boolean mixGoesOn() {
+        return Files.exists(GO_ON);
+    }
+
     /** A client's loop until the run's end, or after it (for at most {@link #EXTRA_SECONDS}) while {@code more}. */
     private Thread loop(String name, Step step, BooleanSupplier more) {
         long last = deadline + EXTRA_SECONDS * 1_000_000_000L;
         Thread thread = new Thread(
                 () -> {
                     for (long n = 0;
-                            System.nanoTime() < deadline || (more.getAsBoolean() && System.nanoTime() < last);
+                            System.nanoTime() < deadline
+                                    || ((more.getAsBoolean() || mixGoesOn()) && System.nanoTime() < last);
                             n++) {
                         try {
                             step.run(n);
