@@ -42,6 +42,9 @@ class JettyClassPathIT {
                 war,
                 List.of(
                         TabserveProcess.FUNCTIONAL_JVM_OPTIONS.get(0),
+                        // The JDK's own class archive alone, not the WAR's (which TabserveProcess maps otherwise):
+                        // the log then names the jar each class of Jetty and the app was read from.
+                        "-Xshare:auto",
                         "-Xlog:class+load=info:file=" + logs.resolve("%p.log")),
                 List.of("--port", "0"),
                 Map.of("XDG_CACHE_HOME", temp.resolve("cache").toString()));
