@@ -21,12 +21,12 @@ import org.tabserve.serving.feedback.FeedbackMonitor;
 import org.tabserve.serving.feedback.LabelRate;
 import org.tabserve.serving.feedback.SharedStateDown;
 import org.tabserve.serving.limits.MemoryBudget;
-import org.tabserve.web.http.FeedbackToken;
 import org.tabserve.web.http.HttpProblem;
 import org.tabserve.web.http.Json;
-import org.tabserve.web.http.LimitedInputStream;
-import org.tabserve.web.http.MediaType;
 import org.tabserve.web.http.WebConfig;
+import org.tabserve.web.http.auth.FeedbackToken;
+import org.tabserve.web.http.limits.LimitedInputStream;
+import org.tabserve.web.http.request.MediaType;
 
 /**
  * {@code POST /api/feedback} (and per model and version): the true labels of answers given earlier, each naming the

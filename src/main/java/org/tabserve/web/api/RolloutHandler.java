@@ -10,11 +10,11 @@ import org.tabserve.predictionlog.PredictionLogOptions;
 import org.tabserve.serving.ResolvedModel;
 import org.tabserve.serving.rollout.Rollout;
 import org.tabserve.serving.rollout.Rollouts;
-import org.tabserve.web.http.AdminToken;
 import org.tabserve.web.http.Json;
-import org.tabserve.web.http.LimitedInputStream;
-import org.tabserve.web.http.MediaType;
 import org.tabserve.web.http.WebConfig;
+import org.tabserve.web.http.auth.AdminToken;
+import org.tabserve.web.http.limits.LimitedInputStream;
+import org.tabserve.web.http.request.MediaType;
 
 /**
  * A model's rollout over HTTP ({@link Rollouts} does the work): {@code GET

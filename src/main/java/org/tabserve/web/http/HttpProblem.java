@@ -96,7 +96,7 @@ public final class HttpProblem extends RuntimeException {
     }
 
     /** The 404 for a path no route serves, worded the same wherever it is noticed. */
-    static HttpProblem noRoute(String method, String uri) {
+    public static HttpProblem noRoute(String method, String uri) {
         return noRoute(method, uri, "");
     }
 

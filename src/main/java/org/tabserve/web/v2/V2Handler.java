@@ -28,14 +28,14 @@ import org.tabserve.serving.Scoring;
 import org.tabserve.serving.ServedModels;
 import org.tabserve.serving.limits.MemoryBudget;
 import org.tabserve.serving.monitor.Monitors;
-import org.tabserve.web.http.AdminToken;
 import org.tabserve.web.http.AnswerKeepAlive;
 import org.tabserve.web.http.HttpProblem;
 import org.tabserve.web.http.Json;
-import org.tabserve.web.http.LimitedInputStream;
-import org.tabserve.web.http.MediaType;
 import org.tabserve.web.http.Routes;
 import org.tabserve.web.http.WebConfig;
+import org.tabserve.web.http.auth.AdminToken;
+import org.tabserve.web.http.limits.LimitedInputStream;
+import org.tabserve.web.http.request.MediaType;
 
 /**
  * The Open Inference Protocol (KServe v2) over REST under {@code /v2}: server metadata and health, each served

@@ -11,8 +11,8 @@ import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.util.Map;
 import org.tabserve.repository.ModelRepository;
-import org.tabserve.web.http.AdminToken;
 import org.tabserve.web.http.HttpProblem;
+import org.tabserve.web.http.auth.AdminToken;
 import org.tabserve.web.v2.V2Json;
 import org.tabserve.web.v2.V2Repository;
 

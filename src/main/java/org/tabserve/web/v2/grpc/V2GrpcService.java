@@ -34,7 +34,7 @@ import org.tabserve.serving.limits.MemoryBudget;
 import org.tabserve.serving.limits.ServingException;
 import org.tabserve.serving.monitor.TabserveMetrics;
 import org.tabserve.serving.trace.RequestSpan;
-import org.tabserve.web.http.AdminToken;
+import org.tabserve.web.http.auth.AdminToken;
 import org.tabserve.web.v2.V2Handler;
 import org.tabserve.web.v2.V2Inference;
 

@@ -1,4 +1,4 @@
-package org.tabserve.web.http;
+package org.tabserve.web.http.container;
 
 import jakarta.servlet.GenericServlet;
 import jakarta.servlet.Servlet;

@@ -1,4 +1,4 @@
-package org.tabserve.web.http;
+package org.tabserve.web.http.limits;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -17,6 +17,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
+import org.tabserve.web.http.HttpProblem;
+import org.tabserve.web.http.WebConfig;
 
 /** Inflating what clients send: the limit holds for the inflated bytes, and broken gzip is the client's 400. */
 public class GzipInputTest {

@@ -1,4 +1,4 @@
-package org.tabserve.web.http;
+package org.tabserve.web.http.container;
 
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.RequestDispatcher;
@@ -6,6 +6,9 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import org.tabserve.web.http.ErrorRenderer;
+import org.tabserve.web.http.HttpProblem;
+import org.tabserve.web.http.limits.LimitedInputStream;
 
 /**
  * Renders the container's own errors (unknown route, wrong method, oversized request, a crash outside our servlets)

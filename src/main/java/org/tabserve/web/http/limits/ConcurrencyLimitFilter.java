@@ -1,4 +1,4 @@
-package org.tabserve.web.http;
+package org.tabserve.web.http.limits;
 
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
@@ -12,6 +12,9 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
+import org.tabserve.web.http.ErrorRenderer;
+import org.tabserve.web.http.HttpProblem;
+import org.tabserve.web.http.request.MediaType;
 
 /**
  * Serves at most a set number of requests at once and answers the next ones at once with 503 and

@@ -1,4 +1,4 @@
-package org.tabserve.web.http;
+package org.tabserve.web.http.container;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,8 +1,9 @@
-package org.tabserve.web.http;
+package org.tabserve.web.http.request;
 
 import jakarta.servlet.http.HttpServletRequest;
 import org.tabserve.rows.answer.CoverageField;
 import org.tabserve.rows.field.RowsException;
+import org.tabserve.web.http.HttpProblem;
 
 /**
  * The coverage a request asks for ({@code ?coverage=0.9}, or {@code "coverage": 0.9} in its body), read by

@@ -1,10 +1,11 @@
-package org.tabserve.web.http;
+package org.tabserve.web.http.limits;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.IOException;
 import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
+import org.tabserve.web.http.HttpProblem;
 
 class LimitedInputStreamTest {
 

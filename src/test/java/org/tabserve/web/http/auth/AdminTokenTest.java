@@ -1,4 +1,4 @@
-package org.tabserve.web.http;
+package org.tabserve.web.http.auth;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,4 @@
-package org.tabserve.web.http;
+package org.tabserve.web.http.container;
 
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.ServletException;
@@ -6,6 +6,8 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import org.tabserve.web.http.ErrorRenderer;
+import org.tabserve.web.http.HttpProblem;
 
 /**
  * Takes every path no route claims: GET and HEAD of a file in the WAR go to the container's own static-file servlet

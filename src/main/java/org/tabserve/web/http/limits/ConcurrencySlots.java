@@ -1,8 +1,10 @@
-package org.tabserve.web.http;
+package org.tabserve.web.http.limits;
 
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Semaphore;
+import org.tabserve.web.http.HttpProblem;
+import org.tabserve.web.http.WebConfig;
 
 /**
  * The concurrency limit's slots, apart from the servlet API: at most {@code limit} requests at once, of which at most

@@ -1,9 +1,10 @@
-package org.tabserve.web.http;
+package org.tabserve.web.http.request;
 
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import org.tabserve.web.http.HttpProblem;
 
 /**
  * A request's {@code Content-Type} read once, the same way on every route: the type in lower case and its parameters,

@@ -1,9 +1,11 @@
-package org.tabserve.web.http;
+package org.tabserve.web.http.request;
 
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;
 import java.util.Map;
 import org.tabserve.rows.field.FieldProblem;
+import org.tabserve.web.http.HttpProblem;
+import org.tabserve.web.http.WebConfig;
 
 /**
  * A request's parameters as the rows layer's {@code ParameterRowParser} reads them, taken from the container in one

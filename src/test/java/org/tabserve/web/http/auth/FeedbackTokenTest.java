@@ -1,4 +1,4 @@
-package org.tabserve.web.http;
+package org.tabserve.web.http.auth;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.tabserve.serving.monitor.TabserveMetrics;
 import org.tabserve.testing.Http;
+import org.tabserve.web.http.WebConfig;
 
 /**
  * Labels need a token by default (issue 61, finding 6): a server started with no feedback token and no admin token

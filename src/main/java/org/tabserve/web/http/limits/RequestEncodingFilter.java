@@ -1,4 +1,4 @@
-package org.tabserve.web.http;
+package org.tabserve.web.http.limits;
 
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -16,6 +16,9 @@ import java.util.Collections;
 import java.util.Enumeration;
 import java.util.List;
 import java.util.Locale;
+import org.tabserve.web.http.ErrorRenderer;
+import org.tabserve.web.http.HttpProblem;
+import org.tabserve.web.http.request.MediaType;
 
 /**
  * Takes request bodies sent with {@code Content-Encoding: gzip}: the app's servlets read them inflated, and count

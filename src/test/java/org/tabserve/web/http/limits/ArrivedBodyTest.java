@@ -1,4 +1,4 @@
-package org.tabserve.web.http;
+package org.tabserve.web.http.limits;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

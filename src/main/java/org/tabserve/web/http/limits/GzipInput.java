@@ -1,4 +1,4 @@
-package org.tabserve.web.http;
+package org.tabserve.web.http.limits;
 
 import java.io.BufferedInputStream;
 import java.io.EOFException;
@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.util.Locale;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
+import org.tabserve.web.http.WebConfig;
 
 /**
  * Inflates gzip data that a client sent: a request body with {@code Content-Encoding: gzip} or an uploaded

@@ -1,4 +1,4 @@
-package org.tabserve.web.http;
+package org.tabserve.web.http.auth;
 
 import jakarta.servlet.http.HttpServletRequest;
 import java.nio.charset.StandardCharsets;
@@ -10,6 +10,9 @@ import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.tabserve.serving.monitor.TabserveMetrics;
+import org.tabserve.web.http.HttpProblem;
+import org.tabserve.web.http.RateLimitedLog;
+import org.tabserve.web.http.WebConfig;
 
 /**
  * The bearer token that every admin route asks for ({@code /admin/model}, {@code /admin/models/{name}}, the Open

@@ -1,4 +1,4 @@
-package org.tabserve.web.http;
+package org.tabserve.web.http.request;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -10,6 +10,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.tabserve.rows.field.FieldProblem;
 import org.tabserve.rows.field.OnError;
+import org.tabserve.web.http.HttpProblem;
 
 /**
  * The query parameters of a JSON prediction read from its query string read once ({@code getQueryString()}, which

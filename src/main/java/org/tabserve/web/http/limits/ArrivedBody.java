@@ -1,4 +1,4 @@
-package org.tabserve.web.http;
+package org.tabserve.web.http.limits;
 
 import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;

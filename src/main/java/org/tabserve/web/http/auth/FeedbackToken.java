@@ -1,4 +1,4 @@
-package org.tabserve.web.http;
+package org.tabserve.web.http.auth;
 
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;
@@ -8,6 +8,9 @@ import java.util.Optional;
 import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.tabserve.web.http.HttpProblem;
+import org.tabserve.web.http.RateLimitedLog;
+import org.tabserve.web.http.WebConfig;
 
 /**
  * Who may send labels ({@code POST /api/feedback}), which set the live accuracy and error everyone reads: by default

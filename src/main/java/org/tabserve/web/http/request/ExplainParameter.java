@@ -1,9 +1,10 @@
-package org.tabserve.web.http;
+package org.tabserve.web.http.request;
 
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;
 import org.tabserve.rows.answer.ExplainField;
 import org.tabserve.rows.field.FieldProblem;
+import org.tabserve.web.http.HttpProblem;
 
 /**
  * Whether a request asks for explanations ({@code "explain": true} in its body or {@code ?explain=true}), read by one

@@ -1,4 +1,4 @@
-package org.tabserve.web.http;
+package org.tabserve.web.http.limits;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -11,6 +11,9 @@ import java.lang.reflect.Proxy;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.tabserve.web.http.HttpProblem;
+import org.tabserve.web.http.WebConfig;
+import org.tabserve.web.http.request.MediaType;
 
 class ConcurrencySlotsTest {
 

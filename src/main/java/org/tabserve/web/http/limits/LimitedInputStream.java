@@ -1,8 +1,10 @@
-package org.tabserve.web.http;
+package org.tabserve.web.http.limits;
 
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import org.tabserve.web.http.HttpProblem;
+import org.tabserve.web.http.WebConfig;
 
 /**
  * Reads at most a set number of bytes and answers 413 past it, for bodies that come without a Content-Length and for
