@@ -583,6 +583,7 @@ class ArchitectureTest {
      */
     private static final List<List<String>> SERVING_FLOORS = List.of(
             List.of("limits", "trace"),
+            List.of("access"),
             List.of("feedback"),
             List.of("monitor", "shared"),
             List.of("explain", "rollout"));

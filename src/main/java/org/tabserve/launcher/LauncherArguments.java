@@ -145,6 +145,7 @@ final class LauncherArguments {
                         "--prediction-log-sample",
                         "--prediction-log-mask",
                         "--feedback-token",
+                        "--api-keys",
                         "--shared-state",
                         "--s3-endpoint",
                         "--model-cache" -> {

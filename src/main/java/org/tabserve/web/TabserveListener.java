@@ -37,7 +37,9 @@ import org.tabserve.web.http.RouteServlet;
 import org.tabserve.web.http.RouteTable;
 import org.tabserve.web.http.Views;
 import org.tabserve.web.http.WebConfig;
+import org.tabserve.web.http.auth.Access;
 import org.tabserve.web.http.auth.AdminToken;
+import org.tabserve.web.http.auth.Exposure;
 import org.tabserve.web.http.auth.FeedbackToken;
 import org.tabserve.web.http.container.ErrorServlet;
 import org.tabserve.web.http.container.FirstRequestServlet;
@@ -153,14 +155,25 @@ public final class TabserveListener implements ServletContextListener {
             LOG.severe("tabserve is not configured correctly: " + e.getMessage());
             throw e;
         }
+        Access access;
+        try {
+            access = new Access(
+                    Access.keys(WebConfig.lookup(context)),
+                    adminToken,
+                    feedbackToken,
+                    new Exposure(java.util.Optional.ofNullable(
+                            (String) context.getAttribute(ContextAttributes.LAUNCHER_HOST))));
+        } catch (IllegalArgumentException e) {
+            LOG.severe("tabserve is not configured correctly: " + e.getMessage());
+            throw e;
+        }
         RouteTable routes = TabserveRoutes.table(
                 served,
                 config,
                 views,
                 budget,
                 documents,
-                adminToken,
-                feedbackToken,
+                access,
                 temp == null ? null : temp.toPath(),
                 upload,
                 scoring,
@@ -170,7 +183,7 @@ public final class TabserveListener implements ServletContextListener {
         ServletRegistration.Dynamic table = add(
                 context,
                 "routes",
-                new RouteServlet(routes, served, errors),
+                new RouteServlet(routes, served, errors, access),
                 routes.mappings().toArray(String[]::new));
         table.setMultipartConfig(
                 CsvUpload.multipartConfig(temp == null ? null : temp.getAbsolutePath(), config.maxUploadBytes()));
@@ -190,7 +203,7 @@ public final class TabserveListener implements ServletContextListener {
                         GRPC_SERVLET,
                         new FirstRequestServlet(() -> {
                             V2GrpcService service = new V2GrpcService(
-                                    served, config.maxBatchRows(), budget, version, adminToken, metrics, scoring);
+                                    served, config.maxBatchRows(), budget, version, access, metrics, scoring);
                             Executor onTheCallersThread = Runnable::run;
                             grpcDeadlines = V2GrpcDeadlines.start(); // a deadline costs no wake-up (V2GrpcDeadlines)
                             return new ServletServerBuilder()

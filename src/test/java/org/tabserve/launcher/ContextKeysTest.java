@@ -35,6 +35,7 @@ class ContextKeysTest {
     @Test
     void theAppReadsTheCountersTheLauncherSets() {
         assertEquals(ContextAttributes.LAUNCHER_COUNTERS, EmbeddedServer.COUNTERS);
+        assertEquals(ContextAttributes.LAUNCHER_HOST, ServerPorts.HOST);
         assertEquals(org.tabserve.serving.monitor.TabserveMetrics.RESPONSES_CUT, EmbeddedServer.RESPONSES_CUT);
         assertEquals(org.tabserve.serving.monitor.TabserveMetrics.CLIENT_ABORTS, EmbeddedServer.CLIENT_ABORTS);
         assertEquals(org.tabserve.serving.monitor.TabserveMetrics.HEADERS_REFUSED, EmbeddedServer.HEADERS_REFUSED);
@@ -70,7 +71,8 @@ class ContextKeysTest {
                         PredictionLogOptions.MASK,
                         org.tabserve.web.http.auth.FeedbackToken.FEEDBACK_TOKEN,
                         TabserveListener.SHARED_STATE,
-                        org.tabserve.web.http.auth.FeedbackToken.OPEN_FEEDBACK),
+                        org.tabserve.web.http.auth.FeedbackToken.OPEN_FEEDBACK,
+                        org.tabserve.web.http.auth.Access.API_KEYS),
                 LauncherOptions.WEB_SETTING_FLAGS.stream()
                         .map(flag -> "tabserve." + flag.substring(2))
                         .toList());

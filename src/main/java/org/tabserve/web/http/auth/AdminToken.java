@@ -62,7 +62,7 @@ public final class AdminToken {
      * a caller on the loopback interface that sends no token is let through (KServe's model agent sends none).
      */
     public void authorizeRepositoryChange(Caller caller) {
-        if (loopback && caller.authorization() == null && isLoopback(caller.remoteAddress())) {
+        if (letsThroughWithoutToken(caller)) {
             return;
         }
         authorize(caller);
@@ -80,6 +80,19 @@ public final class AdminToken {
      */
     public boolean accepts(String authorization) {
         return digest.isPresent() && isBearer(authorization) && carries(authorization, digest.get());
+    }
+
+    /**
+     * @return whether {@code token} (a bearer token as sent) is the admin token, checked in constant time; never when
+     *         the admin routes are off
+     */
+    boolean isToken(String token) {
+        return digest.isPresent() && MessageDigest.isEqual(sha256(token), digest.get());
+    }
+
+    /** @return whether the repository's load and unload let {@code caller} through without a token (loopback) */
+    boolean letsThroughWithoutToken(Caller caller) {
+        return loopback && caller.authorization() == null && isLoopback(caller.remoteAddress());
     }
 
     /** Whether an address as the container reports it (an IP literal, never resolved) is a loopback one. */

@@ -85,6 +85,14 @@ public final class FeedbackToken {
         };
     }
 
+    /**
+     * @return whether {@code token} (a bearer token as sent) is the feedback token, checked in constant time; never
+     *         when none is set
+     */
+    boolean isToken(String token) {
+        return digest.isPresent() && java.security.MessageDigest.isEqual(AdminToken.sha256(token), digest.get());
+    }
+
     /** @return whether labels need a token (always, unless {@link #OPEN_FEEDBACK}) */
     public boolean required() {
         return !open;
@@ -95,16 +103,21 @@ public final class FeedbackToken {
      * token, 403 with a wrong one, and 403 saying how to set one when the server has none.
      */
     public void authorize(HttpServletRequest request) {
+        authorize(AdminToken.callerOf(request));
+    }
+
+    /** {@link #authorize(HttpServletRequest)} for a caller as its transport tells it. */
+    public void authorize(AdminToken.Caller caller) {
         if (open) {
             return;
         }
         if (digest.isEmpty() && !admin.on()) { // no token at all: none can be right
-            noToken.log(() -> "Refused labels from " + request.getRemoteAddr() + ": no feedback token is set");
+            noToken.log(() -> "Refused labels from " + caller.remoteAddress() + ": no feedback token is set");
             throw HttpProblem.of(403, "Forbidden", CLOSED);
         }
-        String header = request.getHeader("Authorization");
+        String header = caller.authorization();
         if (!AdminToken.isBearer(header)) {
-            noToken.log(() -> "Refused labels from " + request.getRemoteAddr() + ": no bearer token");
+            noToken.log(() -> "Refused labels from " + caller.remoteAddress() + ": no bearer token");
             throw new HttpProblem(
                     401,
                     "Unauthorized",
@@ -114,7 +127,7 @@ public final class FeedbackToken {
                     Map.of("WWW-Authenticate", "Bearer realm=\"tabserve-feedback\""));
         }
         if (!(digest.isPresent() && AdminToken.carries(header, digest.get())) && !admin.accepts(header)) {
-            wrongToken.log(() -> "Refused labels from " + request.getRemoteAddr() + ": wrong feedback token");
+            wrongToken.log(() -> "Refused labels from " + caller.remoteAddress() + ": wrong feedback token");
             throw HttpProblem.of(403, "Forbidden", "the feedback token is wrong");
         }
     }

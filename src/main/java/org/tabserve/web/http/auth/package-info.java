@@ -1,6 +1,9 @@
 /**
- * Who is calling: the credentials a request carries (the admin token, the feedback token) checked in constant time,
- * refusals answered 401 or 403 and logged without the credential, at most once a minute of each kind. Stands on
- * {@code org.tabserve.web.http} alone; the protocols' handlers and gRPC service ask it, never the other way round.
+ * Who is calling: {@link org.tabserve.web.http.auth.Access}, the one place a request's credential (an API key, the
+ * admin token, the feedback token, each checked in constant time) becomes the serving layer's {@code Caller}, and the
+ * one check of what it may do, for the route table (as its {@code Gate}) and the gRPC service alike; refusals are
+ * answered 401 or 403 and logged without the credential, at most once a minute of each kind; and whether a server
+ * that asks no credential is open to the network ({@link org.tabserve.web.http.auth.Exposure}). Stands on
+ * {@code org.tabserve.web.http} alone; the wiring, the protocols' handlers and the gRPC service use it.
  */
 package org.tabserve.web.http.auth;

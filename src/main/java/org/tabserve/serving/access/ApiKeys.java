@@ -1,0 +1,144 @@
+package org.tabserve.serving.access;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
+import java.util.logging.Logger;
+
+/**
+ * The clients of the API keys file ({@code --api-keys}), by their keys: a key is matched by its SHA-256 against every
+ * client's digest, each compared in constant time and all of them compared whatever matched, so that neither a key,
+ * its length nor its place in the file shows in the time an answer takes. The file is read again when it changes, as
+ * model files are: at most once every {@link #CHECK_SECONDS}, by the request that finds the check due (the others go on
+ * with the clients as they were). A file that becomes unreadable or wrong keeps the clients it last gave, and says why
+ * in the log once for each change.
+ */
+public final class ApiKeys {
+
+    /** How often the file is looked at again, at most. */
+    public static final int CHECK_SECONDS = 1;
+
+    private static final Logger LOG = Logger.getLogger(ApiKeys.class.getName());
+
+    private final Path file;
+    private final LongSupplier nanoTime;
+    private final ReentrantLock checking = new ReentrantLock();
+    private volatile List<KeysFile.Client> clients;
+    /** The SHA-256 of the bytes {@link #clients} came from, or of the last bytes refused, to notice a change. */
+    private byte[] seen;
+
+    private volatile long nextCheck;
+
+    private ApiKeys(Path file, LongSupplier nanoTime, byte[] bytes, List<KeysFile.Client> clients) {
+        this.file = file;
+        this.nanoTime = nanoTime;
+        this.seen = sha256(bytes);
+        this.clients = List.copyOf(clients);
+        this.nextCheck = nanoTime.getAsLong() + TimeUnit.SECONDS.toNanos(CHECK_SECONDS);
+    }
+
+    /**
+     * Reads the keys file.
+     *
+     * @throws IllegalArgumentException in words, for a file that is missing, writable by another user, or wrong
+     */
+    public static ApiKeys open(Path file) {
+        return open(file, System::nanoTime);
+    }
+
+    static ApiKeys open(Path file, LongSupplier nanoTime) {
+        byte[] bytes = KeysFile.read(file);
+        return new ApiKeys(file, nanoTime, bytes, KeysFile.parse(bytes, file));
+    }
+
+    /** @return how many clients the file names, as last read */
+    public int size() {
+        return clients.size();
+    }
+
+    /** @return the file the keys are read from */
+    public Path file() {
+        return file;
+    }
+
+    /**
+     * @param key a key as a client sent it
+     * @return the client whose key it is, if any
+     */
+    public Optional<Caller> callerOf(String key) {
+        checkIfDue();
+        byte[] digest = sha256(key.getBytes(StandardCharsets.UTF_8));
+        KeysFile.Client found = null;
+        for (KeysFile.Client client : clients) { // every one, whichever matches
+            if (client.digest() != null && MessageDigest.isEqual(digest, client.digest())) {
+                found = client;
+            }
+        }
+        return found == null ? Optional.empty() : Optional.of(Caller.of(found.name(), found.grants()));
+    }
+
+    /** @return whether any client of the file may use {@code scope} (on some model) */
+    public boolean anyMay(Scope scope) {
+        checkIfDue();
+        return clients.stream().anyMatch(c -> Caller.of(c.name(), c.grants()).may(scope, null));
+    }
+
+    /** Reads the file again when its check is due and no other request is reading it. */
+    private void checkIfDue() {
+        long now = nanoTime.getAsLong();
+        if (now - nextCheck < 0 || !checking.tryLock()) {
+            return;
+        }
+        try {
+            if (now - nextCheck < 0) {
+                return;
+            }
+            nextCheck = now + TimeUnit.SECONDS.toNanos(CHECK_SECONDS);
+            reread();
+        } finally {
+            checking.unlock();
+        }
+    }
+
+    private void reread() {
+        byte[] bytes;
+        try {
+            bytes = KeysFile.read(file);
+        } catch (IllegalArgumentException e) {
+            byte[] marker = sha256(e.getMessage().getBytes(StandardCharsets.UTF_8));
+            if (!MessageDigest.isEqual(marker, seen)) {
+                seen = marker;
+                LOG.warning("The API keys file was not read again, its " + clients.size() + " clients stay as they"
+                        + " were: " + e.getMessage());
+            }
+            return;
+        }
+        byte[] digest = sha256(bytes);
+        if (MessageDigest.isEqual(digest, seen)) {
+            return;
+        }
+        seen = digest;
+        try {
+            List<KeysFile.Client> read = KeysFile.parse(bytes, file);
+            clients = List.copyOf(read);
+            LOG.info("Read the API keys file " + file + " again: " + read.size() + " clients");
+        } catch (IllegalArgumentException e) {
+            LOG.warning("The API keys file changed but is refused, its " + clients.size() + " clients stay as they"
+                    + " were: " + e.getMessage());
+        }
+    }
+
+    static byte[] sha256(byte[] bytes) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(bytes);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java has SHA-256", e);
+        }
+    }
+}
