@@ -83,12 +83,6 @@ public final class ApiKeys {
         return found == null ? Optional.empty() : Optional.of(Caller.of(found.name(), found.grants()));
     }
 
-    /** @return whether any client of the file may use {@code scope} (on some model) */
-    public boolean anyMay(Scope scope) {
-        checkIfDue();
-        return clients.stream().anyMatch(c -> Caller.of(c.name(), c.grants()).may(scope, null));
-    }
-
     /** Reads the file again when its check is due and no other request is reading it. */
     private void checkIfDue() {
         long now = nanoTime.getAsLong();

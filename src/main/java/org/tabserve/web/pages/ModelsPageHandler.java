@@ -93,7 +93,9 @@ public final class ModelsPageHandler {
                                     "modelsFilter",
                                     filter,
                                     "rollouts",
-                                    RolloutView.all(rollouts),
+                                    RolloutView.all(rollouts).stream()
+                                            .filter(view -> caller.may(Scope.READ, view.name()))
+                                            .toList(),
                                     "skipped",
                                     repository.skipped(),
                                     "skippedTotal",

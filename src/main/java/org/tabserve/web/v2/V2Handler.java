@@ -211,7 +211,7 @@ public final class V2Handler {
         } catch (com.fasterxml.jackson.core.JsonProcessingException | java.io.CharConversionException e) {
             throw JsonText.malformed(e);
         }
-        write(response, 200, V2Repository.index(repository, readyOnly));
+        write(response, 200, V2Repository.index(repository, readyOnly, model.caller()));
     }
 
     /**

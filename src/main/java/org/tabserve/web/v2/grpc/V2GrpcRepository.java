@@ -11,6 +11,7 @@ import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.util.Map;
 import org.tabserve.repository.ModelRepository;
+import org.tabserve.serving.access.Caller;
 import org.tabserve.web.http.ErrorRenderer;
 import org.tabserve.web.http.HttpProblem;
 import org.tabserve.web.http.auth.Access;
@@ -41,11 +42,11 @@ final class V2GrpcRepository {
     }
 
     /** Every model version with its state and reason, or the ready ones, as {@code POST /v2/repository/index}. */
-    void index(RepositoryIndexRequest request, StreamObserver<RepositoryIndexResponse> answer) {
+    void index(RepositoryIndexRequest request, StreamObserver<RepositoryIndexResponse> answer, Caller caller) {
         V2GrpcStatus.answer(answer, "RepositoryIndex", false, () -> {
             checkRepository(request.getRepositoryName());
             RepositoryIndexResponse.Builder index = RepositoryIndexResponse.newBuilder();
-            for (V2Json.IndexEntry entry : V2Repository.index(repository, request.getReady())) {
+            for (V2Json.IndexEntry entry : V2Repository.index(repository, request.getReady(), caller)) {
                 index.addModels(RepositoryIndexResponse.ModelIndex.newBuilder()
                         .setName(entry.name())
                         .setVersion(entry.version())

@@ -29,6 +29,7 @@ import java.util.function.Function;
 import org.tabserve.serving.ResolvedModel;
 import org.tabserve.serving.Scoring;
 import org.tabserve.serving.ServedModels;
+import org.tabserve.serving.access.Caller;
 import org.tabserve.serving.access.Scope;
 import org.tabserve.serving.explain.RowExplanations;
 import org.tabserve.serving.limits.MemoryBudget;
@@ -128,7 +129,7 @@ public final class V2GrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceS
 
     @Override
     public void serverMetadata(ServerMetadataRequest request, StreamObserver<ServerMetadataResponse> answer) {
-        if (!admitted(answer, "ServerMetadata", Scope.READ, null)) {
+        if (admitted(answer, "ServerMetadata", Scope.READ, null) == null) {
             return;
         }
         reply(
@@ -143,7 +144,7 @@ public final class V2GrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceS
     /** Ready or not for a model that is served; NOT_FOUND for one that is not, as REST's 404. */
     @Override
     public void modelReady(ModelReadyRequest request, StreamObserver<ModelReadyResponse> answer) {
-        if (!admitted(answer, "ModelReady", Scope.READ, request.getName())) {
+        if (admitted(answer, "ModelReady", Scope.READ, request.getName()) == null) {
             return;
         }
         try (ResolvedModel model = ResolvedModel.of(served, request.getName(), request.getVersion(), null)) {
@@ -199,8 +200,9 @@ public final class V2GrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceS
 
     @Override
     public void repositoryIndex(RepositoryIndexRequest request, StreamObserver<RepositoryIndexResponse> answer) {
-        if (admitted(answer, "RepositoryIndex", Scope.READ, null)) {
-            repository.index(request, answer);
+        Caller caller = admitted(answer, "RepositoryIndex", Scope.READ, null);
+        if (caller != null) {
+            repository.index(request, answer, caller); // the models it may read
         }
     }
 
@@ -277,16 +279,17 @@ public final class V2GrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceS
 
     /**
      * The one check of a call that is not {@link #call}'s: answers the refusal (UNAUTHENTICATED, PERMISSION_DENIED)
-     * and returns false when the caller may not use {@code scope} on the model it names (empty: the default model;
+     * and returns null when the caller may not use {@code scope} on the model it names (empty: the default model;
      * null: a call about no one model).
+     *
+     * @return the caller, when it may
      */
-    private boolean admitted(StreamObserver<?> answer, String rpc, Scope scope, String name) {
+    private Caller admitted(StreamObserver<?> answer, String rpc, Scope scope, String name) {
         try {
-            access.admit(V2GrpcCaller.current(rpc), scope, name == null ? null : modelName(name));
-            return true;
+            return access.admit(V2GrpcCaller.current(rpc), scope, name == null ? null : modelName(name));
         } catch (RuntimeException e) {
             answer.onError(V2GrpcStatus.of(e, false, rpc).asRuntimeException());
-            return false;
+            return null;
         }
     }
 

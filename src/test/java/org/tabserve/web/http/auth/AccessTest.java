@@ -291,6 +291,22 @@ class AccessTest {
                 .get("models")
                 .forEach(m -> all.add(m.get("name").asText()));
         assertTrue(all.containsAll(List.of("banknote", "species", "mass")), all.toString());
+        List<String> indexed = new ArrayList<>();
+        http.post(
+                        "/v2/repository/index",
+                        "application/json",
+                        "{}".getBytes(StandardCharsets.UTF_8),
+                        "Authorization",
+                        notes)
+                .json()
+                .forEach(m -> indexed.add(m.get("name").asText()));
+        assertEquals(List.of("banknote"), indexed.stream().distinct().toList(), "the repository's index too");
+        List<String> overGrpc = new ArrayList<>();
+        stub(NOTES_KEY)
+                .repositoryIndex(inference.RepositoryIndexRequest.getDefaultInstance())
+                .getModelsList()
+                .forEach(m -> overGrpc.add(m.getName()));
+        assertEquals(List.of("banknote"), overGrpc.stream().distinct().toList(), "and over gRPC");
         String page = http.get("/models", "Authorization", notes).text();
         assertTrue(page.contains("/models/banknote/"), "the page lists the model it may read");
         assertFalse(page.contains("/models/species/"), "and no other");
@@ -323,6 +339,15 @@ class AccessTest {
     }
 
     @Test
+    void aGrpcAuthorizationPastTheHeaderLimitIsRefusedOnItsCallAlone() {
+        // 16 KiB: past the server's 8 KiB of headers, below the 32 KiB the client itself sends at most.
+        String huge = "k".repeat(16 << 10);
+        StatusRuntimeException refused = assertThrows(StatusRuntimeException.class, () -> infer(huge, "banknote"));
+        assertFalse(String.valueOf(refused.getStatus().getDescription()).contains(huge.substring(0, 64)));
+        assertTrue(infer(NOTES_KEY, "banknote").getOutputsCount() > 0, "the next call is answered");
+    }
+
+    @Test
     void noKeyNorDigestIsEverLogged() {
         // Refusals of every kind first (each logged at most once a minute), then the whole log is read.
         http.get("/api/models");
@@ -337,7 +362,8 @@ class AccessTest {
         }
     }
 
-    private static inference.ModelInferResponse infer(String key, String model) {
+    /** A stub whose calls carry {@code authorization: Bearer key} (none for a null key). */
+    private static GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub stub(String key) {
         GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub stub =
                 GRPCInferenceServiceGrpc.newBlockingStub(channel);
         if (key != null) {
@@ -345,18 +371,23 @@ class AccessTest {
             headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), bearer(key));
             stub = stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
         }
-        return stub.modelInfer(ModelInferRequest.newBuilder()
-                .setModelName(model)
-                .addInputs(ModelInferRequest.InferInputTensor.newBuilder()
-                        .setName("input")
-                        .setDatatype("FP32")
-                        .addShape(1)
-                        .addShape(4)
-                        .setContents(InferTensorContents.newBuilder()
-                                .addFp32Contents(3.6216f)
-                                .addFp32Contents(8.6661f)
-                                .addFp32Contents(-2.8073f)
-                                .addFp32Contents(-0.44699f)))
-                .build());
+        return stub;
+    }
+
+    private static inference.ModelInferResponse infer(String key, String model) {
+        return stub(key)
+                .modelInfer(ModelInferRequest.newBuilder()
+                        .setModelName(model)
+                        .addInputs(ModelInferRequest.InferInputTensor.newBuilder()
+                                .setName("input")
+                                .setDatatype("FP32")
+                                .addShape(1)
+                                .addShape(4)
+                                .setContents(InferTensorContents.newBuilder()
+                                        .addFp32Contents(3.6216f)
+                                        .addFp32Contents(8.6661f)
+                                        .addFp32Contents(-2.8073f)
+                                        .addFp32Contents(-0.44699f)))
+                        .build());
     }
 }
