@@ -162,7 +162,8 @@ public final class TabserveListener implements ServletContextListener {
                     adminToken,
                     feedbackToken,
                     new Exposure(java.util.Optional.ofNullable(
-                            (String) context.getAttribute(ContextAttributes.LAUNCHER_HOST))));
+                            (String) context.getAttribute(ContextAttributes.LAUNCHER_HOST))),
+                    metrics);
         } catch (IllegalArgumentException e) {
             LOG.severe("tabserve is not configured correctly: " + e.getMessage());
             throw e;

@@ -4,7 +4,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
@@ -30,6 +32,8 @@ public final class ApiKeys {
     private final LongSupplier nanoTime;
     private final ReentrantLock checking = new ReentrantLock();
     private volatile List<KeysFile.Client> clients;
+    /** Each client's rate by its name, kept across reads of the file while its rate stays as written. */
+    private volatile Map<String, Quota> quotas;
     /** The SHA-256 of the bytes {@link #clients} came from, or of the last bytes refused, to notice a change. */
     private byte[] seen;
 
@@ -40,6 +44,7 @@ public final class ApiKeys {
         this.nanoTime = nanoTime;
         this.seen = sha256(bytes);
         this.clients = List.copyOf(clients);
+        this.quotas = quotas(clients, Map.of());
         this.nextCheck = nanoTime.getAsLong() + TimeUnit.SECONDS.toNanos(CHECK_SECONDS);
     }
 
@@ -80,7 +85,9 @@ public final class ApiKeys {
                 found = client;
             }
         }
-        return found == null ? Optional.empty() : Optional.of(Caller.of(found.name(), found.grants()));
+        return found == null
+                ? Optional.empty()
+                : Optional.of(new Caller(found.name(), found.grants(), true, quotas.get(found.name())));
     }
 
     /** Reads the file again when its check is due and no other request is reading it. */
@@ -120,12 +127,27 @@ public final class ApiKeys {
         seen = digest;
         try {
             List<KeysFile.Client> read = KeysFile.parse(bytes, file);
+            quotas = quotas(read, quotas);
             clients = List.copyOf(read);
             LOG.info("Read the API keys file " + file + " again: " + read.size() + " clients");
         } catch (IllegalArgumentException e) {
             LOG.warning("The API keys file changed but is refused, its " + clients.size() + " clients stay as they"
                     + " were: " + e.getMessage());
         }
+    }
+
+    /** The clients' rates, each client's bucket kept from {@code before} while its rate is written the same. */
+    private static Map<String, Quota> quotas(List<KeysFile.Client> clients, Map<String, Quota> before) {
+        Map<String, Quota> quotas = new HashMap<>();
+        for (KeysFile.Client client : clients) {
+            if (client.rate() != null) {
+                Quota kept = before.get(client.name());
+                quotas.put(
+                        client.name(),
+                        kept != null && kept.toString().equals(client.rate()) ? kept : Quota.parse(client.rate()));
+            }
+        }
+        return Map.copyOf(quotas);
     }
 
     static byte[] sha256(byte[] bytes) {

@@ -11,8 +11,9 @@ import org.tabserve.serving.limits.ServingException;
  * @param grants what it may do
  * @param known  whether a credential named it; a refusal of an unknown caller asks for one (401), of a known one
  *               names the scope it lacks (403)
+ * @param quota  its request rate, kept across its requests; null for a caller without one
  */
-public record Caller(String name, List<Grant> grants, boolean known) {
+public record Caller(String name, List<Grant> grants, boolean known, Quota quota) {
 
     /** A caller with no credential, of a server that asks for none: it may predict, explain, read and scrape. */
     public static final Caller OPEN = new Caller(
@@ -22,18 +23,19 @@ public record Caller(String name, List<Grant> grants, boolean known) {
                     new Grant(Scope.EXPLAIN, Grant.ALL),
                     new Grant(Scope.READ, Grant.ALL),
                     new Grant(Scope.METRICS, Grant.ALL)),
-            false);
+            false,
+            null);
 
     /** A caller with no credential, of a server that asks for one: it may do nothing. */
-    public static final Caller NOBODY = new Caller("", List.of(), false);
+    public static final Caller NOBODY = new Caller("", List.of(), false, null);
 
     public Caller {
         grants = List.copyOf(grants);
     }
 
-    /** A client its credential names. */
+    /** A client its credential names, without a rate. */
     public static Caller of(String name, List<Grant> grants) {
-        return new Caller(name, grants, true);
+        return new Caller(name, grants, true, null);
     }
 
     /** @return whether it may use {@code scope} on {@code model} (null: on some model) */

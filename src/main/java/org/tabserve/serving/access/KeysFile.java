@@ -36,7 +36,6 @@ final class KeysFile {
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@-]{0,127}");
     private static final Pattern DIGEST = Pattern.compile("[0-9a-fA-F]{64}");
-    private static final Pattern RATE = Pattern.compile("[0-9]{1,9}(\\.[0-9]{1,6})?/(s|m|min|h)");
 
     /**
      * One client of the file.
@@ -171,9 +170,12 @@ final class KeysFile {
                 digest = HexFormat.of().parseHex(fields[2].toLowerCase(Locale.ROOT));
             }
             String rate = fields.length == 4 ? fields[3] : null;
-            if (rate != null && !RATE.matcher(rate).matches()) {
-                throw new IllegalArgumentException(where + "the rate '" + rate + "' is not requests per second,"
-                        + " minute or hour, such as 20/s, 100/m or 1000/h");
+            if (rate != null) {
+                try {
+                    Quota.parse(rate);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException(where + e.getMessage(), e);
+                }
             }
             clients.add(new Client(name, grants, digest, rate));
             if (clients.size() > MAX_CLIENTS) {

@@ -129,4 +129,19 @@ class ApiKeysTest {
         Caller.OPEN.require(Scope.PREDICT, "iris");
         assertThrows(ServingException.class, () -> Caller.OPEN.require(Scope.ADMIN, null));
     }
+
+    @Test
+    void aClientsBucketOutlivesAReReadThatKeepsItsRate() throws IOException {
+        AtomicLong now = new AtomicLong();
+        Path file = keys("app predict " + sha256(KEY) + " 1/h\n", "rw-------");
+        ApiKeys keys = ApiKeys.open(file, now::get);
+        assertEquals(0, keys.callerOf(KEY).orElseThrow().quota().take(now.get()));
+        Files.writeString(file, "app predict " + sha256(KEY) + " 1/h\nother read " + sha256("other-key") + "\n");
+        now.addAndGet(TimeUnit.SECONDS.toNanos(ApiKeys.CHECK_SECONDS));
+        assertTrue(keys.callerOf("other-key").isPresent(), "read again");
+        assertTrue(keys.callerOf(KEY).orElseThrow().quota().take(now.get()) > 0, "its hour's request is spent");
+        Files.writeString(file, "app predict " + sha256(KEY) + " 2/h\n");
+        now.addAndGet(TimeUnit.SECONDS.toNanos(ApiKeys.CHECK_SECONDS));
+        assertEquals(0, keys.callerOf(KEY).orElseThrow().quota().take(now.get()), "a new rate starts a new bucket");
+    }
 }

@@ -3,6 +3,7 @@ package org.tabserve.web.http.auth;
 import jakarta.servlet.http.HttpServletRequest;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.logging.Level;
@@ -10,9 +11,12 @@ import java.util.logging.Logger;
 import org.tabserve.serving.access.ApiKeys;
 import org.tabserve.serving.access.Caller;
 import org.tabserve.serving.access.Grant;
+import org.tabserve.serving.access.Quota;
 import org.tabserve.serving.access.Scope;
 import org.tabserve.serving.limits.ServingException;
+import org.tabserve.serving.monitor.TabserveMetrics;
 import org.tabserve.web.http.Gate;
+import org.tabserve.web.http.HttpProblem;
 import org.tabserve.web.http.RateLimitedLog;
 
 /**
@@ -45,16 +49,25 @@ public final class Access implements Gate {
     private final AdminToken admin;
     private final FeedbackToken feedback;
     private final Exposure exposure;
+    private final TabserveMetrics metrics;
     private final RateLimitedLog noCredential = new RateLimitedLog(LOG, Level.WARNING);
     private final RateLimitedLog unknownCredential = new RateLimitedLog(LOG, Level.WARNING);
     private final RateLimitedLog noScope = new RateLimitedLog(LOG, Level.WARNING);
+    private final RateLimitedLog overRate = new RateLimitedLog(LOG, Level.WARNING);
 
     /**
      * @param keys     the API keys, if a file is given: then every route but health needs a credential
      * @param exposure whether the server is reachable beyond its own machine, told when it asks no credential
+     * @param metrics  where a request refused for its client's rate is counted, by client
      */
-    public Access(Optional<ApiKeys> keys, AdminToken admin, FeedbackToken feedback, Exposure exposure) {
+    public Access(
+            Optional<ApiKeys> keys,
+            AdminToken admin,
+            FeedbackToken feedback,
+            Exposure exposure,
+            TabserveMetrics metrics) {
         this.keys = keys;
+        this.metrics = metrics;
         this.admin = admin;
         this.feedback = feedback;
         this.exposure = exposure;
@@ -138,6 +151,11 @@ public final class Access implements Gate {
      *                          keys file, the admin and feedback tokens' own refusals
      */
     public Caller admit(AdminToken.Caller asker, Scope scope, String model) {
+        return admit(asker, scope, model, true);
+    }
+
+    /** @param counted whether the request takes a token of its client's rate (a guard's first look takes none) */
+    private Caller admit(AdminToken.Caller asker, Scope scope, String model, boolean counted) {
         if (!locked()) {
             switch (scope) {
                 case ADMIN -> {
@@ -173,7 +191,38 @@ public final class Access implements Gate {
             }
             throw e;
         }
+        if (counted && caller.quota() != null) {
+            long wait = caller.quota().take(System.nanoTime());
+            if (wait > 0) {
+                metrics.clientLimited(caller.name());
+                overRate.log(() -> "Refused " + asker.call() + " from " + asker.remoteAddress() + ": the client '"
+                        + caller.name() + "' is past its rate of " + caller.quota());
+                throw tooMany(caller, wait);
+            }
+        }
         return caller;
+    }
+
+    /**
+     * The 429 of a client past its rate, with {@code Retry-After} and the IETF draft's {@code RateLimit-Policy} and
+     * {@code RateLimit} (the client's quota and window; none left, and when the next request may go).
+     */
+    static HttpProblem tooMany(Caller caller, long waitNanos) {
+        Quota quota = caller.quota();
+        long seconds = Math.max(1, (waitNanos + 999_999_999L) / 1_000_000_000L);
+        return new HttpProblem(
+                429,
+                "Too many requests",
+                "the client '" + caller.name() + "' has sent more requests than its rate (" + quota
+                        + ") allows; send the next one in " + seconds + " s",
+                List.of(),
+                Map.of(
+                        "Retry-After",
+                        Long.toString(seconds),
+                        "RateLimit-Policy",
+                        "\"client\";q=" + quota.permits() + ";w=" + quota.windowSeconds(),
+                        "RateLimit",
+                        "\"client\";r=0;t=" + seconds));
     }
 
     /**
@@ -211,7 +260,8 @@ public final class Access implements Gate {
         if (!locked()) {
             admin.authorize(request);
         } else {
-            admit(request, Scope.ADMIN, null);
+            exposure.seen(request.getLocalAddr());
+            admit(AdminToken.callerOf(request), Scope.ADMIN, null, false); // the route's own check takes the token
         }
     }
 }

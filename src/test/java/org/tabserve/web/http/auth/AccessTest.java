@@ -45,6 +45,10 @@ class AccessTest {
     private static final String NOTES_KEY = "notes-key-0123456789abcdef0123456789ab";
     /** May scrape the metrics, nothing else. */
     private static final String SCRAPER_KEY = "scraper-key-0123456789abcdef012345678";
+    /** May predict with the bank-note model twice an hour, over REST. */
+    private static final String SLOW_KEY = "slow-key-0123456789abcdef0123456789abc";
+    /** May predict with the bank-note model once an hour, over gRPC. */
+    private static final String SLOW_GRPC_KEY = "slow-grpc-key-0123456789abcdef01234567";
     /** Added to the file while the server runs, and removed again. */
     private static final String LATE_KEY = "late-key-0123456789abcdef0123456789abc";
 
@@ -83,7 +87,9 @@ class AccessTest {
         List<String> lines = new ArrayList<>(List.of(
                 "# name      scopes                      sha256 of the key",
                 "reader      read                        " + sha256(READER_KEY),
-                "notes       predict:banknote,read:banknote " + sha256(NOTES_KEY) + "  20/s",
+                "notes       predict:banknote,read:banknote " + sha256(NOTES_KEY),
+                "slow        predict:banknote " + sha256(SLOW_KEY) + " 2/h",
+                "slow-grpc   predict:banknote " + sha256(SLOW_GRPC_KEY) + " 1/h",
                 "scraper     metrics                     " + sha256(SCRAPER_KEY)));
         lines.addAll(extra);
         Path written = keys.resolveSibling("keys.new");
@@ -310,6 +316,41 @@ class AccessTest {
         String page = http.get("/models", "Authorization", notes).text();
         assertTrue(page.contains("/models/banknote/"), "the page lists the model it may read");
         assertFalse(page.contains("/models/species/"), "and no other");
+    }
+
+    @Test
+    void aClientPastItsRateIs429WithItsPolicyAndNoOtherClientWaits() {
+        String slow = bearer(SLOW_KEY);
+        byte[] note = NOTE.getBytes(StandardCharsets.UTF_8);
+        for (int i = 0; i < 2; i++) {
+            Http.Response answered = http.post("/api/predict", "application/json", note, "Authorization", slow);
+            assertEquals(200, answered.status(), "request " + (i + 1) + " of the two an hour: " + answered.text());
+        }
+        Http.Response refused = http.post("/api/predict", "application/json", note, "Authorization", slow);
+        JsonNode problem = refused.problem(429);
+        assertTrue(problem.get("detail").asText().contains("2/h"), problem.toString());
+        long retry = Long.parseLong(refused.header("Retry-After").orElseThrow());
+        assertTrue(retry > 1700 && retry <= 1800, "half an hour for the next of two an hour: " + retry);
+        assertEquals("\"client\";q=2;w=3600", refused.header("RateLimit-Policy").orElseThrow());
+        assertEquals("\"client\";r=0;t=" + retry, refused.header("RateLimit").orElseThrow());
+        // Another client is not slowed by this one's limit.
+        assertEquals(
+                200,
+                http.post("/api/predict", "application/json", note, "Authorization", bearer(NOTES_KEY))
+                        .status());
+        // gRPC: the same bucket, RESOURCE_EXHAUSTED past it.
+        assertTrue(infer(SLOW_GRPC_KEY, "banknote").getOutputsCount() > 0);
+        StatusRuntimeException grpc =
+                assertThrows(StatusRuntimeException.class, () -> infer(SLOW_GRPC_KEY, "banknote"));
+        assertEquals(Status.Code.RESOURCE_EXHAUSTED, grpc.getStatus().getCode());
+        assertTrue(
+                grpc.getStatus().getDescription().contains("1/h"),
+                grpc.getStatus().toString());
+        // Counted by client: the file's names alone.
+        String metrics =
+                http.get("/metrics", "Authorization", bearer(SCRAPER_KEY)).text();
+        assertTrue(metrics.contains("tabserve_client_rate_limited_total{client=\"slow\"} 1.0"), metrics);
+        assertTrue(metrics.contains("tabserve_client_rate_limited_total{client=\"slow-grpc\"} 1.0"), metrics);
     }
 
     @Test
