@@ -24,8 +24,9 @@ import java.util.regex.Pattern;
 /**
  * The API keys file read and checked: one client a line, {@code NAME SCOPES SHA256HEX [RATE]} separated by
  * whitespace, {@code #} starting a comment; the file holds each key's SHA-256, never a key. It is refused, in words
- * that never quote a digest, when it is not a regular file only the server's user can write (owned by that user,
- * neither group- nor other-writable), when it is larger than {@link #MAX_BYTES}, or for any line that is not a client.
+ * that never quote a digest, when it is not a regular file only the server's user can write (owned by that user or
+ * root, neither group- nor other-writable, in a folder others cannot write unless it is sticky), when it is larger
+ * than {@link #MAX_BYTES}, or for any line that is not a client. A link is followed, and its target checked.
  */
 final class KeysFile {
 
@@ -54,40 +55,50 @@ final class KeysFile {
      *                                  user or too large
      */
     static byte[] read(Path file) {
-        PosixFileAttributes attributes;
+        Path real;
         try {
-            attributes = Files.readAttributes(file, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            real = file.toRealPath(); // a link is followed (a Kubernetes Secret's file is one): its target is checked
         } catch (NoSuchFileException e) {
             throw new IllegalArgumentException("the API keys file " + file + " does not exist");
-        } catch (UnsupportedOperationException e) {
-            throw new IllegalArgumentException("the API keys file " + file + " is on a file system without POSIX"
-                    + " permissions, where tabserve cannot tell who may write it");
         } catch (IOException e) {
             throw new IllegalArgumentException("the API keys file " + file + " cannot be read: " + e.getMessage());
         }
+        PosixFileAttributes attributes = attributes(real, file);
         if (!attributes.isRegularFile()) {
-            throw new IllegalArgumentException("the API keys file " + file + " is not a regular file (a link, a folder"
-                    + " or a device); name the file itself");
+            throw new IllegalArgumentException(
+                    "the API keys file " + file + " is not a regular file (a folder or a device); name the file");
         }
-        Set<PosixFilePermission> permissions = attributes.permissions();
-        if (permissions.contains(PosixFilePermission.GROUP_WRITE)
-                || permissions.contains(PosixFilePermission.OTHERS_WRITE)) {
+        if (othersMayWrite(attributes.permissions())) {
             throw new IllegalArgumentException("the API keys file " + file + " can be written by other users (its"
-                    + " permissions are " + PosixFilePermissions.toString(permissions) + "): whoever can write it can"
-                    + " give themselves any scope; tabserve reads keys only from a file only its own user can write"
-                    + " (chmod go-w " + file + ")");
+                    + " permissions are " + PosixFilePermissions.toString(attributes.permissions()) + "): whoever can"
+                    + " write it can give themselves any scope; tabserve reads keys only from a file only its own user"
+                    + " can write (chmod go-w " + file + ")");
         }
         UserPrincipal me = me(file);
-        if (me != null && !attributes.owner().equals(me)) {
+        if (me != null
+                && !attributes.owner().equals(me)
+                && !attributes.owner().getName().equals("root")) {
             throw new IllegalArgumentException("the API keys file " + file + " is owned by "
-                    + attributes.owner().getName() + ", not by the server's user (" + me.getName() + "): tabserve reads"
-                    + " keys only from a file its own user owns (chown " + me.getName() + " " + file + ")");
+                    + attributes.owner().getName() + ", neither the server's user (" + me.getName() + ") nor root:"
+                    + " tabserve reads keys only from a file its own user owns (chown " + me.getName() + " " + file
+                    + ")");
+        }
+        Path folder = real.getParent();
+        if (folder != null) {
+            PosixFileAttributes around = attributes(folder, file);
+            if (othersMayWrite(around.permissions()) && !sticky(folder)) {
+                throw new IllegalArgumentException("the folder " + folder + " that holds the API keys file " + file
+                        + " can be written by other users (its permissions are "
+                        + PosixFilePermissions.toString(around.permissions()) + "): whoever can write it can put"
+                        + " another file in the keys file's place; keep it in a folder only the server's user can"
+                        + " write");
+            }
         }
         if (attributes.size() > MAX_BYTES) {
             throw new IllegalArgumentException("the API keys file " + file + " has " + attributes.size()
                     + " bytes; tabserve reads at most " + MAX_BYTES);
         }
-        try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
+        try (InputStream in = Files.newInputStream(real)) {
             byte[] bytes = in.readNBytes(MAX_BYTES + 1);
             if (bytes.length > MAX_BYTES) {
                 throw new IllegalArgumentException("the API keys file " + file + " has more than " + MAX_BYTES
@@ -96,6 +107,32 @@ final class KeysFile {
             return bytes;
         } catch (IOException e) {
             throw new IllegalArgumentException("the API keys file " + file + " cannot be read: " + e.getMessage());
+        }
+    }
+
+    /** The POSIX attributes of {@code path}, which {@code file}'s refusal names. */
+    private static PosixFileAttributes attributes(Path path, Path file) {
+        try {
+            return Files.readAttributes(path, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (UnsupportedOperationException e) {
+            throw new IllegalArgumentException("the API keys file " + file + " is on a file system without POSIX"
+                    + " permissions, where tabserve cannot tell who may write it");
+        } catch (IOException e) {
+            throw new IllegalArgumentException("the API keys file " + file + " cannot be read: " + e.getMessage());
+        }
+    }
+
+    private static boolean othersMayWrite(Set<PosixFilePermission> permissions) {
+        return permissions.contains(PosixFilePermission.GROUP_WRITE)
+                || permissions.contains(PosixFilePermission.OTHERS_WRITE);
+    }
+
+    /** Whether a folder is sticky (as /tmp is): there only a file's owner may rename or remove it. */
+    private static boolean sticky(Path folder) {
+        try {
+            return (((Integer) Files.getAttribute(folder, "unix:mode", LinkOption.NOFOLLOW_LINKS)) & 01000) != 0;
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException | ClassCastException e) {
+            return false;
         }
     }
 

@@ -144,4 +144,27 @@ class ApiKeysTest {
         now.addAndGet(TimeUnit.SECONDS.toNanos(ApiKeys.CHECK_SECONDS));
         assertEquals(0, keys.callerOf(KEY).orElseThrow().quota().take(now.get()), "a new rate starts a new bucket");
     }
+
+    @Test
+    void aLinkIsFollowedAndItsTargetChecked() throws IOException {
+        Path target = keys("app predict " + sha256(KEY) + "\n", "r--------");
+        Path link = Files.createSymbolicLink(dir.resolve("link"), target); // as a Kubernetes Secret mounts its files
+        assertTrue(ApiKeys.open(link).callerOf(KEY).isPresent());
+        Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rw--w----"));
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> ApiKeys.open(link));
+        assertTrue(refused.getMessage().contains("can be written by other users"), refused.getMessage());
+    }
+
+    @Test
+    void aFileInAFolderOthersCanWriteIsRefused() throws IOException {
+        Path shared = Files.createDirectory(dir.resolve("shared"));
+        Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Path file = shared.resolve("keys");
+        Files.writeString(file, "app predict " + sha256(KEY) + "\n");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> ApiKeys.open(file));
+        assertTrue(refused.getMessage().contains("the folder " + shared), refused.getMessage());
+        Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwx------"));
+        assertTrue(ApiKeys.open(file).callerOf(KEY).isPresent());
+    }
 }
