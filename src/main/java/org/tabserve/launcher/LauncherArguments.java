@@ -146,6 +146,7 @@ final class LauncherArguments {
                         "--prediction-log-mask",
                         "--feedback-token",
                         "--api-keys",
+                        "--audit-log",
                         "--shared-state",
                         "--s3-endpoint",
                         "--model-cache" -> {

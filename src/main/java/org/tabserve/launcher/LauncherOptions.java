@@ -22,7 +22,7 @@ import java.util.Set;
  * {@code --drain-seconds} ({@code TABSERVE_DRAIN_SECONDS}, default 5), {@code --grpc-port}
  * ({@code TABSERVE_GRPC_PORT}, default none), {@code --probe-port} ({@code TABSERVE_PROBE_PORT}, default none), the web
  * app's {@code --prediction-log} flags and
- * {@code --feedback-token}, {@code --open-feedback}, {@code --api-keys} and {@code --shared-state} (passed on as its
+ * {@code --feedback-token}, {@code --open-feedback}, {@code --api-keys}, {@code --audit-log} and {@code --shared-state} (passed on as its
  * settings) and
  * {@code --help}.
  *
@@ -88,7 +88,8 @@ public record LauncherOptions(
             "--feedback-token",
             "--shared-state",
             "--open-feedback",
-            "--api-keys");
+            "--api-keys",
+            "--audit-log");
 
     public LauncherOptions {
         webSettings = Map.copyOf(webSettings);

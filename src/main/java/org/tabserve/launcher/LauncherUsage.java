@@ -13,6 +13,7 @@ final class LauncherUsage {
                                           [--min-response-rate BYTES] [--max-concurrent-streams N]
                                           [--prediction-log DIR [--prediction-log-sample F] [--prediction-log-mask A,B]]
                                           [--feedback-token TOKEN | --open-feedback] [--api-keys FILE]
+                                          [--audit-log FILE]
                                           [--s3-endpoint URL] [--model-cache DIR]
                                           [--shared-state redis://HOST:PORT] [--otel-endpoint URL]
                                           [--drain-seconds S] [--grpc-port N] [--probe-port N] [--help]
@@ -66,6 +67,8 @@ final class LauncherUsage {
               --api-keys FILE  every route but /health/* needs Authorization: Bearer KEY,
                                a key of FILE (NAME SCOPES SHA256HEX [RATE] a line), with
                                the scope it asks for (default: none asked)  env TABSERVE_API_KEYS
+              --audit-log FILE  append a JSON line for each admin action, refused credential
+                               and read of the API keys file (default: off)  env TABSERVE_AUDIT_LOG
               --shared-state redis://[USER:PASSWORD@]HOST:PORT  keep answers for labels in this
                                Redis, shared by every replica, so that a label joins on any
                                replica and the live figures are the fleet's (default: each

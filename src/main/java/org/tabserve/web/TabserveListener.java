@@ -39,6 +39,7 @@ import org.tabserve.web.http.Views;
 import org.tabserve.web.http.WebConfig;
 import org.tabserve.web.http.auth.Access;
 import org.tabserve.web.http.auth.AdminToken;
+import org.tabserve.web.http.auth.AuditLog;
 import org.tabserve.web.http.auth.Exposure;
 import org.tabserve.web.http.auth.FeedbackToken;
 import org.tabserve.web.http.container.ErrorServlet;
@@ -72,6 +73,8 @@ public final class TabserveListener implements ServletContextListener {
     private PredictFileHandler upload;
     /** The explanations, whose threads stop with the app. */
     private RowExplanations explanations;
+    /** The audit log, closed with the app. */
+    private AuditLog audit = AuditLog.OFF;
     /** The gRPC calls' deadline timer, started with the gRPC servlet at its first call and stopped with the app. */
     private volatile ScheduledExecutorService grpcDeadlines;
 
@@ -157,13 +160,15 @@ public final class TabserveListener implements ServletContextListener {
         }
         Access access;
         try {
+            audit = AuditLog.open(WebConfig.lookup(context));
             access = new Access(
                     Access.keys(WebConfig.lookup(context)),
                     adminToken,
                     feedbackToken,
                     new Exposure(java.util.Optional.ofNullable(
                             (String) context.getAttribute(ContextAttributes.LAUNCHER_HOST))),
-                    metrics);
+                    metrics,
+                    audit);
         } catch (IllegalArgumentException e) {
             LOG.severe("tabserve is not configured correctly: " + e.getMessage());
             throw e;
@@ -343,6 +348,7 @@ public final class TabserveListener implements ServletContextListener {
             served.monitors().feedback().close(); // the shared store's writer, if any
             served.tracing().close(); // what is queued is sent, within a short bound
         }
+        audit.close();
         ScheduledExecutorService deadlines = grpcDeadlines;
         if (deadlines != null) {
             deadlines.shutdownNow(); // after the servlet's destroy: no call is left to time out

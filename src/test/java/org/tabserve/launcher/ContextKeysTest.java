@@ -72,7 +72,8 @@ class ContextKeysTest {
                         org.tabserve.web.http.auth.FeedbackToken.FEEDBACK_TOKEN,
                         TabserveListener.SHARED_STATE,
                         org.tabserve.web.http.auth.FeedbackToken.OPEN_FEEDBACK,
-                        org.tabserve.web.http.auth.Access.API_KEYS),
+                        org.tabserve.web.http.auth.Access.API_KEYS,
+                        org.tabserve.web.http.auth.AuditLog.AUDIT_LOG),
                 LauncherOptions.WEB_SETTING_FLAGS.stream()
                         .map(flag -> "tabserve." + flag.substring(2))
                         .toList());

@@ -38,6 +38,24 @@ public final class ApiKeys {
     private byte[] seen;
 
     private volatile long nextCheck;
+    private volatile Reads reads = Reads.NONE;
+
+    /** Who is told of each read of the file after the first (the audit log). */
+    public interface Reads {
+        Reads NONE = new Reads() {
+            @Override
+            public void read(Path file, int clients) {}
+
+            @Override
+            public void refused(String why) {}
+        };
+
+        /** The file was read again: it names {@code clients} clients now. */
+        void read(Path file, int clients);
+
+        /** A change of the file was refused, in words that quote no digest: its clients stay as they were. */
+        void refused(String why);
+    }
 
     private ApiKeys(Path file, LongSupplier nanoTime, byte[] bytes, List<KeysFile.Client> clients) {
         this.file = file;
@@ -65,6 +83,11 @@ public final class ApiKeys {
     /** @return how many clients the file names, as last read */
     public int size() {
         return clients.size();
+    }
+
+    /** Tells {@code reads} of every read of the file from now on. */
+    public void tell(Reads reads) {
+        this.reads = reads;
     }
 
     /** @return the file the keys are read from */
@@ -117,6 +140,7 @@ public final class ApiKeys {
                 seen = marker;
                 LOG.warning("The API keys file was not read again, its " + clients.size() + " clients stay as they"
                         + " were: " + e.getMessage());
+                reads.refused(e.getMessage());
             }
             return;
         }
@@ -130,9 +154,11 @@ public final class ApiKeys {
             quotas = quotas(read, quotas);
             clients = List.copyOf(read);
             LOG.info("Read the API keys file " + file + " again: " + read.size() + " clients");
+            reads.read(file, read.size());
         } catch (IllegalArgumentException e) {
             LOG.warning("The API keys file changed but is refused, its " + clients.size() + " clients stay as they"
                     + " were: " + e.getMessage());
+            reads.refused(e.getMessage());
         }
     }
 

@@ -32,7 +32,7 @@ public final class Quota {
      * @param rate as the keys file writes it
      * @throws IllegalArgumentException naming the forms there are, for one that is none of them
      */
-    static Quota parse(String rate) {
+    public static Quota parse(String rate) {
         Matcher m = RATE.matcher(rate);
         if (!m.matches()) {
             throw new IllegalArgumentException("the rate '" + rate + "' is not a whole number of requests per second,"

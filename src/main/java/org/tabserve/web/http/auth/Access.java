@@ -42,6 +42,8 @@ public final class Access implements Gate {
 
     /** The caller the admin token names. */
     static final String ADMIN_TOKEN_CLIENT = "admin-token";
+    /** The caller the audit log names for the repository's load and unload let through on the loopback interface. */
+    static final String LOOPBACK_CLIENT = "loopback";
     /** The caller the feedback token names. */
     static final String FEEDBACK_TOKEN_CLIENT = "feedback-token";
 
@@ -50,6 +52,7 @@ public final class Access implements Gate {
     private final FeedbackToken feedback;
     private final Exposure exposure;
     private final TabserveMetrics metrics;
+    private final AuditLog audit;
     private final RateLimitedLog noCredential = new RateLimitedLog(LOG, Level.WARNING);
     private final RateLimitedLog unknownCredential = new RateLimitedLog(LOG, Level.WARNING);
     private final RateLimitedLog noScope = new RateLimitedLog(LOG, Level.WARNING);
@@ -59,15 +62,32 @@ public final class Access implements Gate {
      * @param keys     the API keys, if a file is given: then every route but health needs a credential
      * @param exposure whether the server is reachable beyond its own machine, told when it asks no credential
      * @param metrics  where a request refused for its client's rate is counted, by client
+     * @param audit    where admin actions, refused credentials and reads of the keys file are written
      */
     public Access(
             Optional<ApiKeys> keys,
             AdminToken admin,
             FeedbackToken feedback,
             Exposure exposure,
-            TabserveMetrics metrics) {
+            TabserveMetrics metrics,
+            AuditLog audit) {
         this.keys = keys;
         this.metrics = metrics;
+        this.audit = audit;
+        keys.ifPresent(k -> {
+            audit.keysRead(k.file(), k.size());
+            k.tell(new ApiKeys.Reads() {
+                @Override
+                public void read(Path file, int clients) {
+                    audit.keysRead(file, clients);
+                }
+
+                @Override
+                public void refused(String why) {
+                    audit.keysRefused(why);
+                }
+            });
+        });
         this.admin = admin;
         this.feedback = feedback;
         this.exposure = exposure;
@@ -157,19 +177,26 @@ public final class Access implements Gate {
     /** @param counted whether the request takes a token of its client's rate (a guard's first look takes none) */
     private Caller admit(AdminToken.Caller asker, Scope scope, String model, boolean counted) {
         if (!locked()) {
-            switch (scope) {
-                case ADMIN -> {
-                    admin.authorize(asker);
-                    return caller(asker.authorization());
-                }
-                case LABEL -> {
-                    feedback.authorize(asker);
-                    return caller(asker.authorization());
-                }
-                default -> {
-                    return Caller.OPEN;
-                }
+            if (scope != Scope.ADMIN && scope != Scope.LABEL) {
+                return Caller.OPEN;
             }
+            try { // the tokens' own checks and words, as before API keys
+                if (scope == Scope.ADMIN) {
+                    admin.authorize(asker);
+                } else {
+                    feedback.authorize(asker);
+                }
+            } catch (HttpProblem refused) {
+                if (refused.status() == 401 || refused.status() == 403) {
+                    audit.refused(asker, refused.status(), null, scope.word() + ": " + refused.detail());
+                }
+                throw refused;
+            }
+            Caller caller = caller(asker.authorization());
+            if (scope == Scope.ADMIN && counted) {
+                audit.admin(caller.name(), asker);
+            }
+            return caller;
         }
         Caller caller;
         try {
@@ -177,19 +204,26 @@ public final class Access implements Gate {
         } catch (ServingException e) {
             unknownCredential.log(() -> "Refused " + asker.call() + " from " + asker.remoteAddress()
                     + ": a bearer credential that is not one of the server's");
+            audit.refused(asker, 401, null, "a bearer credential that is not one of the server's");
             throw e;
         }
         try {
             caller.require(scope, model);
         } catch (ServingException e) {
+            String needed = scope.word() + (model == null ? "" : ":" + model);
             if (caller.known()) {
                 noScope.log(() -> "Refused " + asker.call() + " from " + asker.remoteAddress() + ": the client '"
-                        + caller.name() + "' has no scope " + scope.word() + (model == null ? "" : " on " + model));
+                        + caller.name() + "' has no scope " + needed);
+                audit.refused(asker, 403, caller.name(), "no scope " + needed);
             } else {
                 noCredential.log(
                         () -> "Refused " + asker.call() + " from " + asker.remoteAddress() + ": no credential");
+                audit.refused(asker, 401, null, "no credential for " + needed);
             }
             throw e;
+        }
+        if (scope == Scope.ADMIN && counted) {
+            audit.admin(caller.name(), asker);
         }
         if (counted && caller.quota() != null) {
             long wait = caller.quota().take(System.nanoTime());
@@ -231,9 +265,9 @@ public final class Access implements Gate {
      * {@code tabserve.admin-loopback} says so (KServe's model agent sends none).
      */
     public void admitRepositoryChange(AdminToken.Caller asker, String model) {
-        if (!locked()) {
-            admin.authorizeRepositoryChange(asker);
-        } else if (!admin.letsThroughWithoutToken(asker)) {
+        if (admin.letsThroughWithoutToken(asker)) {
+            audit.admin(LOOPBACK_CLIENT, asker);
+        } else {
             admit(asker, Scope.ADMIN, model);
         }
     }
@@ -257,11 +291,7 @@ public final class Access implements Gate {
 
     /** The guard of the admin routes, before their method is checked: 404 while they are off, else {@link #admit}. */
     public void guardAdmin(HttpServletRequest request) {
-        if (!locked()) {
-            admin.authorize(request);
-        } else {
-            exposure.seen(request.getLocalAddr());
-            admit(AdminToken.callerOf(request), Scope.ADMIN, null, false); // the route's own check takes the token
-        }
+        exposure.seen(request.getLocalAddr());
+        admit(AdminToken.callerOf(request), Scope.ADMIN, null, false); // the route's own check counts and audits it
     }
 }

@@ -49,6 +49,8 @@ class AccessTest {
     private static final String SLOW_KEY = "slow-key-0123456789abcdef0123456789abc";
     /** May predict with the bank-note model once an hour, over gRPC. */
     private static final String SLOW_GRPC_KEY = "slow-grpc-key-0123456789abcdef01234567";
+    /** May administer the models: load, unload, install. */
+    private static final String OPS_KEY = "ops-key-0123456789abcdef0123456789abcde";
     /** Added to the file while the server runs, and removed again. */
     private static final String LATE_KEY = "late-key-0123456789abcdef0123456789abc";
 
@@ -59,6 +61,7 @@ class AccessTest {
 
     static ModelDirectory models;
     static Path keys;
+    static Path audit;
     static TabserveServer server;
     static Http http;
     static ManagedChannel channel;
@@ -68,8 +71,16 @@ class AccessTest {
         models = ModelDirectory.withFourModels();
         keys = Files.createTempDirectory("tabserve-keys").resolve("keys");
         writeKeys(List.of());
+        audit = keys.resolveSibling("audit.jsonl");
         server = TabserveServer.startReady(
-                "--models", models.root().toString(), "--default-model", "banknote", "--api-keys", keys.toString());
+                "--models",
+                models.root().toString(),
+                "--default-model",
+                "banknote",
+                "--api-keys",
+                keys.toString(),
+                "--audit-log",
+                audit.toString());
         http = new Http(server);
         for (String name : List.of("banknote", "species", "mass")) {
             awaitReady(name);
@@ -90,7 +101,8 @@ class AccessTest {
                 "notes       predict:banknote,read:banknote " + sha256(NOTES_KEY),
                 "slow        predict:banknote " + sha256(SLOW_KEY) + " 2/h",
                 "slow-grpc   predict:banknote " + sha256(SLOW_GRPC_KEY) + " 1/h",
-                "scraper     metrics                     " + sha256(SCRAPER_KEY)));
+                "scraper     metrics                     " + sha256(SCRAPER_KEY),
+                "ops         admin                       " + sha256(OPS_KEY)));
         lines.addAll(extra);
         Path written = keys.resolveSibling("keys.new");
         Files.write(written, lines);
@@ -386,6 +398,67 @@ class AccessTest {
         StatusRuntimeException refused = assertThrows(StatusRuntimeException.class, () -> infer(huge, "banknote"));
         assertFalse(String.valueOf(refused.getStatus().getDescription()).contains(huge.substring(0, 64)));
         assertTrue(infer(NOTES_KEY, "banknote").getOutputsCount() > 0, "the next call is answered");
+    }
+
+    @Test
+    void theAuditLogHasAdminActionsRefusedCredentialsAndReadsOfTheKeysButNoCredential() throws Exception {
+        byte[] none = new byte[0];
+        assertEquals(
+                200,
+                http.post("/v2/repository/models/mass/load", "application/json", none, "Authorization", bearer(OPS_KEY))
+                        .status());
+        assertEquals(
+                403,
+                http.post(
+                                "/v2/repository/models/mass/load",
+                                "application/json",
+                                none,
+                                "Authorization",
+                                bearer(NOTES_KEY))
+                        .status());
+        assertEquals(
+                401,
+                http.get("/api/models", "Authorization", bearer(OPS_KEY + "x")).status());
+        writeKeys(List.of("late read " + sha256(LATE_KEY)));
+        awaitStatus(bearer(LATE_KEY), 200);
+        writeKeys(List.of());
+        awaitStatus(bearer(LATE_KEY), 401);
+        String log = Files.readString(audit);
+        List<JsonNode> lines = new ArrayList<>();
+        for (String line : log.split("\n")) {
+            lines.add(Http.JSON.readTree(line));
+        }
+        assertTrue(
+                lines.stream()
+                        .anyMatch(l -> l.path("event").asText().equals("admin")
+                                && l.path("client").asText().equals("ops")
+                                && l.path("call").asText().equals("POST /v2/repository/models/mass/load")),
+                log);
+        assertTrue(
+                lines.stream()
+                        .anyMatch(l -> l.path("event").asText().equals("refused")
+                                && l.path("status").asInt() == 403
+                                && l.path("client").asText().equals("notes")),
+                log);
+        assertTrue(
+                lines.stream()
+                        .anyMatch(l -> l.path("event").asText().equals("refused")
+                                && l.path("status").asInt() == 401),
+                log);
+        assertTrue(
+                lines.stream()
+                                .filter(l -> l.path("event").asText().equals("keys_read"))
+                                .count()
+                        >= 3,
+                log);
+        for (String key : List.of(READER_KEY, NOTES_KEY, SCRAPER_KEY, LATE_KEY, OPS_KEY)) {
+            assertFalse(log.contains(key), "no key in the audit log");
+            assertFalse(log.contains(sha256(key)), "no digest in the audit log");
+        }
+        assertEquals(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"),
+                Files.getPosixFilePermissions(audit),
+                "owner-only");
     }
 
     @Test
