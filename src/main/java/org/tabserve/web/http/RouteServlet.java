@@ -81,8 +81,10 @@ public final class RouteServlet extends HttpServlet {
             String method = request.getMethod();
             String wanted = method.equals("HEAD") ? RouteTable.GET : method;
             RouteTable.Route route = null;
+            RouteTable.Match chosen = null;
             for (RouteTable.Match match : matches) {
                 if (match.route().methods().contains(wanted)) {
+                    chosen = match;
                     route = match.route();
                     break;
                 }
@@ -90,10 +92,8 @@ public final class RouteServlet extends HttpServlet {
             // Who is calling, and whether it may: before the model the path names is looked up, so that a caller who
             // may not use it learns nothing of it. (OPTIONS and a method no route takes are answered as before.)
             if (route != null && route.scope() != null) {
-                model.caller(gate.admit(
-                        request,
-                        route.scope(),
-                        table.modelOf(path, served.repository()::defaultModel).orElse(null)));
+                model.caller(
+                        gate.admit(request, route.scope(), table.modelOf(chosen, served.repository()::defaultModel)));
             }
             if (matches.get(0).route().resolveFirst()) {
                 model.model(); // 404 or 503 here, for the model the path names, before its route sees the request

@@ -184,6 +184,18 @@ public final class RouteTable {
         return Optional.empty();
     }
 
+    /**
+     * The model one matched route is about: the one its path names, the default model's name on a model's root route,
+     * else null (a route about no one model).
+     */
+    String modelOf(Match match, java.util.function.Supplier<Optional<String>> defaultModel) {
+        String named = match.variables().get("name");
+        if (named != null) {
+            return named;
+        }
+        return defaultModelRoutes.contains(match.route()) ? defaultModel.get().orElse(null) : null;
+    }
+
     /** The methods a path's routes take, with HEAD beside GET, and OPTIONS, sorted as {@code Allow} lists them. */
     static Set<String> allowed(List<Match> matches) {
         Set<String> methods = new TreeSet<>();
