@@ -341,6 +341,74 @@ class ArchitectureTest {
     }
 
     /**
+     * The HTTP plumbing's packages by floor from the ground: {@code web.http} itself (the route table, the one error
+     * type and its renderer, JSON, the settings, views), then its jobs, each naming (by import, or fully qualified)
+     * only the packages on the floors below its own: what a request asks ({@code request}) and who is calling
+     * ({@code auth}), the limits (back-pressure and bounded inputs), and the servlets and filters the container runs
+     * beside the route servlet ({@code container}). So no two of them import each other.
+     */
+    private static final List<List<String>> HTTP_FLOORS =
+            List.of(List.of(""), List.of("request", "auth"), List.of("limits"), List.of("container"));
+
+    /** The most Java files one package of the HTTP plumbing may hold: past it, it is split by job. */
+    private static final int MAX_FILES_PER_PACKAGE = 25;
+
+    private static final java.util.regex.Pattern HTTP_TYPE =
+            java.util.regex.Pattern.compile("org\\.tabserve\\.web\\.http((?:\\.[a-z]\\w*)*)\\.[A-Z]\\w*");
+
+    @Test
+    void httpsPackagesStandEachOnTheFloorsBelowItAndStaySmall() throws IOException {
+        Path http = WEB.resolve("http");
+        List<String> packages = new ArrayList<>();
+        try (Stream<Path> dirs = Files.walk(http)) {
+            dirs.filter(Files::isDirectory)
+                    .forEach(d -> packages.add(http.relativize(d).toString().replace('/', '.')));
+        }
+        assertEquals(
+                HTTP_FLOORS.stream().flatMap(List::stream).sorted().toList(),
+                packages.stream().sorted().toList(),
+                "every package of the HTTP plumbing stands on a floor of HTTP_FLOORS");
+        List<String> below = new ArrayList<>();
+        List<String> named = new ArrayList<>();
+        List<String> upward = new ArrayList<>();
+        List<String> large = new ArrayList<>();
+        for (List<String> floor : HTTP_FLOORS) {
+            for (String pkg : floor) {
+                List<Path> files;
+                try (Stream<Path> listed = Files.list(http.resolve(pkg.replace('.', '/')))) {
+                    files = listed.filter(f -> f.toString().endsWith(".java")).toList();
+                }
+                if (files.size() > MAX_FILES_PER_PACKAGE) {
+                    large.add("web.http" + (pkg.isEmpty() ? "" : "." + pkg) + " has " + files.size() + " files");
+                }
+                for (Path file : files) {
+                    for (String line : Files.readAllLines(file)) {
+                        if (line.startsWith("package ")) {
+                            continue;
+                        }
+                        java.util.regex.Matcher m = HTTP_TYPE.matcher(line);
+                        while (m.find()) {
+                            String into = m.group(1).isEmpty() ? "" : m.group(1).substring(1);
+                            if (!into.equals(pkg)) {
+                                named.add(pkg + " -> " + into);
+                                if (!below.contains(into)) {
+                                    upward.add(file.getFileName() + ": " + m.group());
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            below.addAll(floor);
+        }
+        assertTrue(
+                named.contains("limits -> ") && named.contains("container -> limits") && named.contains("auth -> "),
+                "the scan found the arrows between the HTTP plumbing's packages: " + named);
+        assertEquals(List.of(), upward, "a package of the HTTP plumbing names only those on the floors below it");
+        assertEquals(List.of(), large, "a package of more than " + MAX_FILES_PER_PACKAGE + " files is split by job");
+    }
+
+    /**
      * Each protocol stands on http and the OpenAPI builders alone (its readers are in org.tabserve.rows, its model work
      * in org.tabserve.serving, below the web layer), never on another protocol, the pages or the wiring. The Open
      * Inference Protocol's gRPC transport (web.v2.grpc) stands on web.v2 too, whose request and answer code it shares;
@@ -515,6 +583,7 @@ class ArchitectureTest {
      */
     private static final List<List<String>> SERVING_FLOORS = List.of(
             List.of("limits", "trace"),
+            List.of("access"),
             List.of("feedback"),
             List.of("monitor", "shared"),
             List.of("explain", "rollout"));
@@ -592,7 +661,8 @@ class ArchitectureTest {
     @Test
     void thePagesStandOnApiAndNothingButTheWiringUsesThem() throws IOException {
         List<String> pages = webTypesUsed(WEB.resolve("pages")).stream()
-                .filter(t -> !packageOf(t).matches("org\\.tabserve\\.web\\.(http|api|v2|pages|pages\\.plots)"))
+                .filter(t ->
+                        !packageOf(t).matches("org\\.tabserve\\.web\\.(http(\\.\\w+)?|api|v2|pages|pages\\.plots)"))
                 .toList();
         assertEquals(List.of(), pages, "pages draw what api and v2 give them, on the plumbing (never gRPC)");
         for (String protocol : List.of("api", "mlflow", "v2", "http")) {
@@ -644,8 +714,8 @@ class ArchitectureTest {
             for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
                 String source = Files.readString(file);
                 for (String mark : List.of("ThreadLocal", "getRequestDispatcher(", ".forward(")) {
-                    boolean staticFiles =
-                            file.endsWith(Path.of("http", "StaticServlet.java")) && mark.equals(".forward(");
+                    boolean staticFiles = file.endsWith(Path.of("http", "container", "StaticServlet.java"))
+                            && mark.equals(".forward(");
                     if (source.contains(mark) && !staticFiles) {
                         found.add(file.getFileName() + ": " + mark);
                     }

@@ -137,7 +137,7 @@ public final class EmbeddedServer {
         // It, the cut answers and the client aborts below are counted for the app's /metrics, which reads the counters
         // from a context attribute.
         AtomicLong headersRefused = new AtomicLong();
-        webapp.setAttribute(DRAINING, drain.flag());
+        Map.of(DRAINING, drain.flag(), ServerPorts.HOST, options.host()).forEach(webapp::setAttribute);
         server.addBean(drain, false);
         MinimumBodyRate bodyRate = new MinimumBodyRate(
                 options.minRequestRate(),

@@ -145,6 +145,8 @@ final class LauncherArguments {
                         "--prediction-log-sample",
                         "--prediction-log-mask",
                         "--feedback-token",
+                        "--api-keys",
+                        "--audit-log",
                         "--shared-state",
                         "--s3-endpoint",
                         "--model-cache" -> {

@@ -22,7 +22,8 @@ import java.util.Set;
  * {@code --drain-seconds} ({@code TABSERVE_DRAIN_SECONDS}, default 5), {@code --grpc-port}
  * ({@code TABSERVE_GRPC_PORT}, default none), {@code --probe-port} ({@code TABSERVE_PROBE_PORT}, default none), the web
  * app's {@code --prediction-log} flags and
- * {@code --feedback-token}, {@code --open-feedback} and {@code --shared-state} (passed on as its settings) and
+ * {@code --feedback-token}, {@code --open-feedback}, {@code --api-keys}, {@code --audit-log} and {@code --shared-state} (passed on as its
+ * settings) and
  * {@code --help}.
  *
  * @param host           the interface to listen on
@@ -86,7 +87,9 @@ public record LauncherOptions(
             "--prediction-log-mask",
             "--feedback-token",
             "--shared-state",
-            "--open-feedback");
+            "--open-feedback",
+            "--api-keys",
+            "--audit-log");
 
     public LauncherOptions {
         webSettings = Map.copyOf(webSettings);

@@ -12,7 +12,8 @@ final class LauncherUsage {
                                           [--min-request-rate BYTES] [--min-request-rate-grace SECONDS]
                                           [--min-response-rate BYTES] [--max-concurrent-streams N]
                                           [--prediction-log DIR [--prediction-log-sample F] [--prediction-log-mask A,B]]
-                                          [--feedback-token TOKEN | --open-feedback]
+                                          [--feedback-token TOKEN | --open-feedback] [--api-keys FILE]
+                                          [--audit-log FILE]
                                           [--s3-endpoint URL] [--model-cache DIR]
                                           [--shared-state redis://HOST:PORT] [--otel-endpoint URL]
                                           [--drain-seconds S] [--grpc-port N] [--probe-port N] [--help]
@@ -65,6 +66,11 @@ final class LauncherUsage {
                                shows in ps)                       env TABSERVE_FEEDBACK_TOKEN
               --open-feedback  let anyone send labels, without a token (default: off)
                                                                   env TABSERVE_OPEN_FEEDBACK=true
+              --api-keys FILE  every route but /health/* needs Authorization: Bearer KEY,
+                               a key of FILE (NAME SCOPES SHA256HEX [RATE] a line), with
+                               the scope it asks for (default: none asked)  env TABSERVE_API_KEYS
+              --audit-log FILE  append a JSON line for each admin action, refused credential
+                               and read of the API keys file (default: off)  env TABSERVE_AUDIT_LOG
               --shared-state redis://[USER:PASSWORD@]HOST:PORT  keep answers for labels in this
                                Redis, shared by every replica, so that a label joins on any
                                replica and the live figures are the fleet's (default: each

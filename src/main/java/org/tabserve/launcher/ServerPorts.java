@@ -32,6 +32,11 @@ final class ServerPorts {
     /** The name of the connector of {@code --probe-port}. */
     static final String PROBES = "probes";
     /**
+     * The context attribute the web app reads the address it listens on from ({@code ContextAttributes.LAUNCHER_HOST}),
+     * so that a server that asks no credential says when the network can reach it.
+     */
+    static final String HOST = "tabserve.launcher.host";
+    /**
      * Most threads of {@code --probe-port}'s pool: its acceptor and selector, and the probes the web app answers
      * itself (not ready, draining), which take a few milliseconds each.
      */

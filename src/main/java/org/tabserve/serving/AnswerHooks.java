@@ -67,7 +67,7 @@ final class AnswerHooks implements AnswerAssembler.Hook {
         if (rollouts != null) { // off the answer's path: queued, or skipped
             hooks.add((batch, predictions) -> rollouts.scored(name, version, batch, predictions, trace));
         }
-        hooks.add(new KeptForLabels(request.knownId(), request.caller(), model));
+        hooks.add(new KeptForLabels(request.knownId(), request.clientKey(), model));
         if (request.logged()) {
             hooks.add(new Logged(served.predictionLog(), request, model));
         }

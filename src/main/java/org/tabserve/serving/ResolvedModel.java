@@ -7,6 +7,7 @@ import org.tabserve.model.Model;
 import org.tabserve.model.answer.AnswerSource;
 import org.tabserve.repository.Lease;
 import org.tabserve.repository.RepositoryException;
+import org.tabserve.serving.access.Caller;
 import org.tabserve.serving.feedback.FeedbackMonitor;
 import org.tabserve.serving.feedback.LabelRate;
 import org.tabserve.serving.feedback.RequestIds;
@@ -52,6 +53,8 @@ public final class ResolvedModel implements AutoCloseable {
     private RequestSpan span = RequestSpan.NONE;
     /** The caller's address, which the answers kept for labels are counted under ({@link #client(String)}). */
     private String client = FeedbackMonitor.NOBODY;
+    /** Who is calling, as its credential said. */
+    private Caller caller = Caller.NOBODY;
 
     /**
      * @param route     the model the request's path names, or null for the default model
@@ -219,8 +222,18 @@ public final class ResolvedModel implements AutoCloseable {
     }
 
     /** @return the caller's key, which the answers kept for labels are counted under */
-    String caller() {
+    String clientKey() {
         return client;
+    }
+
+    /** Names who is calling, as the transport's credential said ({@link Caller#NOBODY} until it does). */
+    public void caller(Caller caller) {
+        this.caller = caller;
+    }
+
+    /** @return who is calling: what it may do is asked of it where the request's work needs it (explanations) */
+    public Caller caller() {
+        return caller;
     }
 
     /** @return what was called, for the prediction log */

@@ -1,6 +1,7 @@
 package org.tabserve.serving;
 
 import org.tabserve.model.answer.AnswerAssembler;
+import org.tabserve.serving.access.Scope;
 import org.tabserve.serving.explain.RowExplanations;
 import org.tabserve.serving.limits.ServingException;
 
@@ -35,6 +36,8 @@ public final class Scoring {
                 .explaining(
                         (rows, watch) -> {
                             var leased = model.model(); // leased first, so that name() is the leased model's
+                            // Asked here, for every transport alike, since only the request's body may ask it.
+                            model.caller().require(Scope.EXPLAIN, model.name());
                             return explanations.of(model.name(), model.version().orElseThrow(), leased, rows, watch);
                         },
                         false)

@@ -28,6 +28,13 @@ public final class ContextAttributes {
      */
     public static final String LAUNCHER_MODEL_AHEAD = "tabserve.model.ahead";
 
+    /**
+     * Context attribute the launcher sets (under {@code java -jar} only): the address it listens on ({@code --host}),
+     * a {@code String}, by which a server that asks no credential tells whether the network can reach it. In a
+     * servlet container there is none: the first request's local address tells.
+     */
+    public static final String LAUNCHER_HOST = "tabserve.launcher.host";
+
     /** The logger of the wiring (the listener and the models' first load), whose name its lines have always carried. */
     static final String LOGGER = "org.tabserve.web.TabserveListener";
 

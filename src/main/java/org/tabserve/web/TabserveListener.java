@@ -29,23 +29,26 @@ import org.tabserve.serving.trace.Tracing;
 import org.tabserve.serving.trace.otel.OtelTracing;
 import org.tabserve.web.api.CsvUpload;
 import org.tabserve.web.api.PredictFileHandler;
-import org.tabserve.web.http.AdminToken;
-import org.tabserve.web.http.ConcurrencyLimitFilter;
 import org.tabserve.web.http.ErrorRenderer;
-import org.tabserve.web.http.ErrorServlet;
-import org.tabserve.web.http.FeedbackToken;
-import org.tabserve.web.http.FirstRequestServlet;
 import org.tabserve.web.http.HealthHandler;
 import org.tabserve.web.http.MetricsFilter;
 import org.tabserve.web.http.ModelBytes;
-import org.tabserve.web.http.ReaderLaneFilter;
-import org.tabserve.web.http.RequestEncodingFilter;
 import org.tabserve.web.http.RouteServlet;
 import org.tabserve.web.http.RouteTable;
-import org.tabserve.web.http.SecurityHeadersFilter;
-import org.tabserve.web.http.StaticServlet;
 import org.tabserve.web.http.Views;
 import org.tabserve.web.http.WebConfig;
+import org.tabserve.web.http.auth.Access;
+import org.tabserve.web.http.auth.AdminToken;
+import org.tabserve.web.http.auth.AuditLog;
+import org.tabserve.web.http.auth.Exposure;
+import org.tabserve.web.http.auth.FeedbackToken;
+import org.tabserve.web.http.container.ErrorServlet;
+import org.tabserve.web.http.container.FirstRequestServlet;
+import org.tabserve.web.http.container.SecurityHeadersFilter;
+import org.tabserve.web.http.container.StaticServlet;
+import org.tabserve.web.http.limits.ConcurrencyLimitFilter;
+import org.tabserve.web.http.limits.ReaderLaneFilter;
+import org.tabserve.web.http.limits.RequestEncodingFilter;
 import org.tabserve.web.metrics.MetricsHandler;
 import org.tabserve.web.pages.ModelsPageHandler;
 import org.tabserve.web.pages.UploadPages;
@@ -71,6 +74,8 @@ public final class TabserveListener implements ServletContextListener {
     private PredictFileHandler upload;
     /** The explanations, whose threads stop with the app. */
     private RowExplanations explanations;
+    /** The audit log, closed with the app. */
+    private AuditLog audit = AuditLog.OFF;
     /** The gRPC calls' deadline timer, started with the gRPC servlet at its first call and stopped with the app. */
     private volatile ScheduledExecutorService grpcDeadlines;
 
@@ -154,14 +159,28 @@ public final class TabserveListener implements ServletContextListener {
             LOG.severe("tabserve is not configured correctly: " + e.getMessage());
             throw e;
         }
+        Access access;
+        try {
+            audit = AuditLog.open(WebConfig.lookup(context));
+            access = new Access(
+                    Access.keys(WebConfig.lookup(context)),
+                    adminToken,
+                    feedbackToken,
+                    new Exposure(java.util.Optional.ofNullable(
+                            (String) context.getAttribute(ContextAttributes.LAUNCHER_HOST))),
+                    metrics,
+                    audit);
+        } catch (IllegalArgumentException e) {
+            LOG.severe("tabserve is not configured correctly: " + e.getMessage());
+            throw e;
+        }
         RouteTable routes = TabserveRoutes.table(
                 served,
                 config,
                 views,
                 budget,
                 documents,
-                adminToken,
-                feedbackToken,
+                access,
                 temp == null ? null : temp.toPath(),
                 upload,
                 scoring,
@@ -171,7 +190,7 @@ public final class TabserveListener implements ServletContextListener {
         ServletRegistration.Dynamic table = add(
                 context,
                 "routes",
-                new RouteServlet(routes, served, errors),
+                new RouteServlet(routes, served, errors, access),
                 routes.mappings().toArray(String[]::new));
         table.setMultipartConfig(
                 CsvUpload.multipartConfig(temp == null ? null : temp.getAbsolutePath(), config.maxUploadBytes()));
@@ -191,7 +210,7 @@ public final class TabserveListener implements ServletContextListener {
                         GRPC_SERVLET,
                         new FirstRequestServlet(() -> {
                             V2GrpcService service = new V2GrpcService(
-                                    served, config.maxBatchRows(), budget, version, adminToken, metrics, scoring);
+                                    served, config.maxBatchRows(), budget, version, access, metrics, scoring);
                             Executor onTheCallersThread = Runnable::run;
                             grpcDeadlines = V2GrpcDeadlines.start(); // a deadline costs no wake-up (V2GrpcDeadlines)
                             return new ServletServerBuilder()
@@ -329,6 +348,7 @@ public final class TabserveListener implements ServletContextListener {
             served.monitors().feedback().close(); // the shared store's writer, if any
             served.tracing().close(); // what is queued is sent, within a short bound
         }
+        audit.close();
         ScheduledExecutorService deadlines = grpcDeadlines;
         if (deadlines != null) {
             deadlines.shutdownNow(); // after the servlet's destroy: no call is left to time out

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.tabserve.serving.Scoring;
 import org.tabserve.serving.ServedModels;
+import org.tabserve.serving.access.Scope;
 import org.tabserve.serving.limits.MemoryBudget;
 import org.tabserve.serving.monitor.TabserveMetrics;
 import org.tabserve.web.api.AdminModelHandler;
@@ -21,14 +22,13 @@ import org.tabserve.web.api.PredictOpenApi;
 import org.tabserve.web.api.QueryPredictHandler;
 import org.tabserve.web.api.RolloutHandler;
 import org.tabserve.web.api.RolloutOpenApi;
-import org.tabserve.web.http.AdminToken;
-import org.tabserve.web.http.FeedbackToken;
 import org.tabserve.web.http.HealthHandler;
 import org.tabserve.web.http.ModelBytes;
 import org.tabserve.web.http.RouteTable;
 import org.tabserve.web.http.Routes;
 import org.tabserve.web.http.Views;
 import org.tabserve.web.http.WebConfig;
+import org.tabserve.web.http.auth.Access;
 import org.tabserve.web.metrics.MetricsHandler;
 import org.tabserve.web.mlflow.InvocationsHandler;
 import org.tabserve.web.mlflow.MlflowOpenApi;
@@ -55,7 +55,7 @@ final class TabserveRoutes {
 
     /**
      * @param upload the upload route, built by the listener, which stops its scoring pool with the app
-     * @param feedbackToken who may send labels
+     * @param access who may take each route (every route's scope is checked by it, but health's)
      * @param temp   where admin uploads are written before they are checked; null for the JVM's default
      * @param scoring the scoring entry point every route goes through, built by the listener, which stops its
      *                explanations' threads with the app
@@ -66,8 +66,7 @@ final class TabserveRoutes {
             Views views,
             MemoryBudget budget,
             ModelBytes documents,
-            AdminToken adminToken,
-            FeedbackToken feedbackToken,
+            Access access,
             Path temp,
             PredictFileHandler upload,
             Scoring scoring,
@@ -77,19 +76,20 @@ final class TabserveRoutes {
         QueryPredictHandler query = new QueryPredictHandler(config, json);
         OpenApiHandler openApi = new OpenApiHandler(openApiDocument(serverVersion), budget, documents);
         TabserveMetrics metrics = served.metrics();
-        ModelIndexHandler index = new ModelIndexHandler(budget, metrics, served.monitors(), served.repository());
+        ModelIndexHandler index =
+                new ModelIndexHandler(budget, metrics, served.monitors(), served.repository(), access::notice);
         ModelsPageHandler modelsPage = new ModelsPageHandler(
                 views, budget, metrics, served.monitors(), served.repository(), served.rollouts());
         ModelPageHandler card =
                 new ModelPageHandler(views, budget, served, served.monitors().feedback());
-        FeedbackHandler feedback = new FeedbackHandler(
-                config, budget, feedbackToken, served.monitors().feedback());
+        FeedbackHandler feedback =
+                new FeedbackHandler(config, budget, served.monitors().feedback());
         HealthHandler health = new HealthHandler(served.readiness());
         MlflowPingHandler mlflow = new MlflowPingHandler(serverVersion);
         AdminModelHandler admin = new AdminModelHandler(served, config, temp);
-        RolloutHandler rollout = new RolloutHandler(config, adminToken, served.rollouts());
+        RolloutHandler rollout = new RolloutHandler(config, access, served.rollouts());
         String adminRollout = AdminModelHandler.MODELS_PATH + "/{name}" + RolloutHandler.ADMIN_PATH;
-        V2Handler v2 = new V2Handler(config, budget, serverVersion, adminToken, scoring, served);
+        V2Handler v2 = new V2Handler(config, budget, serverVersion, access, scoring, served);
         String v2Model = V2Handler.PATH + "/models/{name}[/versions/{version}]";
         return RouteTable.builder()
                 .mount(HealthHandler.PATH, RouteTable.ErrorShape.PROBLEM, HealthHandler.ROUTES_HINT)
@@ -97,63 +97,81 @@ final class TabserveRoutes {
                 .mount(AdminModelHandler.MODELS_PATH, RouteTable.ErrorShape.PROBLEM, AdminModelHandler.ROUTES_HINT)
                 .mount(V2Handler.PATH, RouteTable.ErrorShape.OPEN_INFERENCE, V2Handler.ROUTES_HINT)
                 // The served model's routes: the default model's at the root, each model's under /models/{name}/; the
-                // root's GET is the models page instead when a model directory is served.
-                .model(Routes.FORM, modelsPage.home(form::show), RouteTable.GET)
-                .model(Routes.FORM, form::predict, RouteTable.POST)
-                .model(Routes.CARD, card::show, RouteTable.GET)
-                .model(Routes.OLD_CARD, card::moved, RouteTable.GET)
-                .model(Routes.API_PREDICT, json::handle, RouteTable.POST)
-                .model(Routes.API_MODEL, new ModelApiHandler(served)::describe, RouteTable.GET)
-                .model(Routes.FEEDBACK, feedback::post, RouteTable.POST)
-                .model(Routes.PREDICT, query::get, RouteTable.GET)
-                .model(Routes.PREDICT, query::post, RouteTable.POST)
-                .model(Routes.PREDICT_FILE, upload::predict, RouteTable.POST)
+                // root's GET is the models page instead when a model directory is served. Each route names the scope
+                // a caller needs to take it (on the model its path names, if any), which the route servlet asks of
+                // the access check; a route without one (health) is open to everyone.
+                .model(Routes.FORM, Scope.READ, modelsPage.home(form::show), RouteTable.GET)
+                .model(Routes.FORM, Scope.PREDICT, form::predict, RouteTable.POST)
+                .model(Routes.CARD, Scope.READ, card::show, RouteTable.GET)
+                .model(Routes.OLD_CARD, Scope.READ, card::moved, RouteTable.GET)
+                .model(Routes.API_PREDICT, Scope.PREDICT, json::handle, RouteTable.POST)
+                .model(Routes.API_MODEL, Scope.READ, new ModelApiHandler(served)::describe, RouteTable.GET)
+                .model(Routes.FEEDBACK, Scope.LABEL, feedback::post, RouteTable.POST)
+                .model(Routes.PREDICT, Scope.PREDICT, query::get, RouteTable.GET)
+                .model(Routes.PREDICT, Scope.PREDICT, query::post, RouteTable.POST)
+                .model(Routes.PREDICT_FILE, Scope.PREDICT, upload::predict, RouteTable.POST)
                 .model(
                         InvocationsHandler.PATH,
+                        Scope.PREDICT,
                         new InvocationsHandler(config, budget, scoring)::invoke,
                         RouteTable.POST)
-                .model(Routes.OPENAPI_JSON, openApi::json, RouteTable.GET)
-                .model(Routes.OPENAPI_YAML, openApi::yaml, RouteTable.GET)
+                .model(Routes.OPENAPI_JSON, Scope.READ, openApi::json, RouteTable.GET)
+                .model(Routes.OPENAPI_YAML, Scope.READ, openApi::yaml, RouteTable.GET)
                 // The API's docs page and the Python client; the served models.
-                .get(ApiDocsHandler.PATH, new ApiDocsHandler(views)::show)
-                .get(PythonClientHandler.PATH, new PythonClientHandler()::download)
-                .get(ModelIndexHandler.API_PATH, index::list)
-                .get(RouteTable.MODELS, modelsPage::show)
-                .get(RouteTable.MODELS + "/", modelsPage::show)
-                .route(RouteTable.MODEL_BASE, index::addSlash, RouteTable.GET, RouteTable.POST)
-                .get(RouteTable.MODELS + "/{name}" + RolloutHandler.PATH, rollout::show)
+                .get(ApiDocsHandler.PATH, Scope.READ, new ApiDocsHandler(views)::show)
+                .get(PythonClientHandler.PATH, Scope.READ, new PythonClientHandler()::download)
+                .get(ModelIndexHandler.API_PATH, Scope.READ, index::list)
+                .get(RouteTable.MODELS, Scope.READ, modelsPage::show)
+                .get(RouteTable.MODELS + "/", Scope.READ, modelsPage::show)
+                .route(RouteTable.MODEL_BASE, Scope.READ, index::addSlash, RouteTable.GET, RouteTable.POST)
+                .get(RouteTable.MODELS + "/{name}" + RolloutHandler.PATH, Scope.READ, rollout::show)
                 // The registry's series for Prometheus.
-                .get(MetricsHandler.PATH, new MetricsHandler(budget, metrics, served.repository())::scrape)
-                // Health; MLflow's service routes (its /health alias of /ping beside tabserve's /health/*).
+                .get(
+                        MetricsHandler.PATH,
+                        Scope.METRICS,
+                        new MetricsHandler(budget, metrics, served.repository())::scrape)
+                // Health, open to everyone; MLflow's service routes (its /health alias of /ping beside tabserve's
+                // /health/*, open as health is).
                 .get(HealthHandler.PATH + "/live", health::live)
                 .get(HealthHandler.PATH + "/ready", health::ready)
                 .get(MlflowPingHandler.PING, mlflow::ping)
                 .get(MlflowPingHandler.HEALTH, mlflow::ping)
-                .get(MlflowPingHandler.VERSION, mlflow::version)
+                .get(MlflowPingHandler.VERSION, Scope.READ, mlflow::version)
                 // Putting models in while the server runs.
-                // Off (404, whatever the method) without an admin token; 401 or 403 without the right one.
-                .route(AdminModelHandler.PATH, adminToken::authorize, admin::swap, RouteTable.POST)
-                .route(AdminModelHandler.MODELS_PATH + "/{name}", adminToken::authorize, admin::install, RouteTable.PUT)
+                // Off (404, whatever the method) without an admin token or API keys; 401 or 403 without the right one.
+                .route(AdminModelHandler.PATH, access::guardAdmin, Scope.ADMIN, admin::swap, RouteTable.POST)
+                .route(
+                        AdminModelHandler.MODELS_PATH + "/{name}",
+                        access::guardAdmin,
+                        Scope.ADMIN,
+                        admin::install,
+                        RouteTable.PUT)
                 .route(
                         AdminModelHandler.MODELS_PATH + "/{name}" + AdminModelHandler.RELOAD,
-                        adminToken::authorize,
+                        access::guardAdmin,
+                        Scope.ADMIN,
                         admin::reload,
                         RouteTable.POST)
                 // A model's rollout: set, promoted, rolled back.
-                .route(adminRollout, adminToken::authorize, rollout::put, RouteTable.PUT)
-                .route(adminRollout + "/promote", adminToken::authorize, rollout::promote, RouteTable.POST)
-                .route(adminRollout + "/rollback", adminToken::authorize, rollout::rollback, RouteTable.POST)
+                .route(adminRollout, access::guardAdmin, Scope.ADMIN, rollout::put, RouteTable.PUT)
+                .route(adminRollout + "/promote", access::guardAdmin, Scope.ADMIN, rollout::promote, RouteTable.POST)
+                .route(adminRollout + "/rollback", access::guardAdmin, Scope.ADMIN, rollout::rollback, RouteTable.POST)
                 // The Open Inference Protocol, with its repository extension.
-                .get(V2Handler.PATH, v2::serverMetadata)
-                .get(V2Handler.PATH + "/", v2::serverMetadata)
+                .get(V2Handler.PATH, Scope.READ, v2::serverMetadata)
+                .get(V2Handler.PATH + "/", Scope.READ, v2::serverMetadata)
                 .get(V2Handler.PATH + "/health/live", v2::live)
                 .get(V2Handler.PATH + "/health/ready", v2::ready)
-                .get(V2Handler.PATH + "/models/stats", v2::stats) // before {name}: the statistics of every model
-                .get(v2Model + "/stats", v2::stats)
-                .get(v2Model, v2::modelMetadata)
-                .get(v2Model + "/ready", v2::modelReady)
-                .post(v2Model + "/infer", v2::infer)
-                .post(V2Handler.PATH + "/repository/index", v2::index)
+                .get(
+                        V2Handler.PATH + "/models/stats",
+                        Scope.METRICS,
+                        v2::stats) // before {name}: the statistics of every model
+                .get(v2Model + "/stats", Scope.METRICS, v2::stats)
+                .get(v2Model, Scope.READ, v2::modelMetadata)
+                .get(v2Model + "/ready", Scope.READ, v2::modelReady)
+                .post(v2Model + "/infer", Scope.PREDICT, v2::infer)
+                .post(V2Handler.PATH + "/repository/index", Scope.READ, v2::index)
+                // The repository's load and unload check their caller themselves (KServe's agent on the loopback
+                // interface may send none: tabserve.admin-loopback), as their gRPC calls do.
                 .post(V2Handler.PATH + "/repository/models/{name}/load", v2::load)
                 .post(V2Handler.PATH + "/repository/models/{name}/unload", v2::unload)
                 .build();

@@ -7,8 +7,8 @@ import org.tabserve.predictionlog.PredictionLogOptions;
 import org.tabserve.repository.RepositoryOptions;
 import org.tabserve.web.ContextAttributes;
 import org.tabserve.web.TabserveListener;
-import org.tabserve.web.http.SecurityHeadersFilter;
 import org.tabserve.web.http.WebConfig;
+import org.tabserve.web.http.container.SecurityHeadersFilter;
 
 /**
  * The launcher and the web app talk through context attributes and init-parameters, each spelled once on each side:
@@ -35,6 +35,7 @@ class ContextKeysTest {
     @Test
     void theAppReadsTheCountersTheLauncherSets() {
         assertEquals(ContextAttributes.LAUNCHER_COUNTERS, EmbeddedServer.COUNTERS);
+        assertEquals(ContextAttributes.LAUNCHER_HOST, ServerPorts.HOST);
         assertEquals(org.tabserve.serving.monitor.TabserveMetrics.RESPONSES_CUT, EmbeddedServer.RESPONSES_CUT);
         assertEquals(org.tabserve.serving.monitor.TabserveMetrics.CLIENT_ABORTS, EmbeddedServer.CLIENT_ABORTS);
         assertEquals(org.tabserve.serving.monitor.TabserveMetrics.HEADERS_REFUSED, EmbeddedServer.HEADERS_REFUSED);
@@ -68,9 +69,11 @@ class ContextKeysTest {
                         PredictionLogOptions.DIRECTORY,
                         PredictionLogOptions.SAMPLE,
                         PredictionLogOptions.MASK,
-                        org.tabserve.web.http.FeedbackToken.FEEDBACK_TOKEN,
+                        org.tabserve.web.http.auth.FeedbackToken.FEEDBACK_TOKEN,
                         TabserveListener.SHARED_STATE,
-                        org.tabserve.web.http.FeedbackToken.OPEN_FEEDBACK),
+                        org.tabserve.web.http.auth.FeedbackToken.OPEN_FEEDBACK,
+                        org.tabserve.web.http.auth.Access.API_KEYS,
+                        org.tabserve.web.http.auth.AuditLog.AUDIT_LOG),
                 LauncherOptions.WEB_SETTING_FLAGS.stream()
                         .map(flag -> "tabserve." + flag.substring(2))
                         .toList());

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.tabserve.testing.Http;
 import org.tabserve.testing.Multipart;
-import org.tabserve.web.http.GzipInputTest;
+import org.tabserve.web.http.limits.GzipInputTest;
 
 /**
  * Hostile and malformed requests against every route of the real WAR, one table: each case names the exact status

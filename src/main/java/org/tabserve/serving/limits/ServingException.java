@@ -27,7 +27,11 @@ public final class ServingException extends RuntimeException {
         /** The request names something that cannot be done as asked (422): a rollout of a version not ready. */
         REFUSED,
         /** The client went (hung up, cancelled, let its deadline pass) before its answer was ready; no server fault. */
-        CLIENT_GONE
+        CLIENT_GONE,
+        /** No credential named the caller, or the one sent is no credential of the server's (401). */
+        UNAUTHENTICATED,
+        /** The caller's credential does not give what the request needs (403): the detail names the scope. */
+        FORBIDDEN
     }
 
     private final Kind kind;
@@ -67,6 +71,16 @@ public final class ServingException extends RuntimeException {
                 errors,
                 List.of(),
                 null);
+    }
+
+    /** A caller that no credential named, or whose credential is not one of the server's, told what to send. */
+    public static ServingException unauthenticated(String detail) {
+        return of(Kind.UNAUTHENTICATED, detail);
+    }
+
+    /** A caller whose credential does not allow the request, told the scope it lacks. */
+    public static ServingException forbidden(String detail) {
+        return of(Kind.FORBIDDEN, detail);
     }
 
     /** A request well formed but refused for what it names, saying why. */

@@ -52,6 +52,13 @@ public final class TabserveMetrics {
             .labelNames("reason")
             .withoutExemplars()
             .register(registry);
+    private final Counter clientLimited = Counter.builder()
+            .name("tabserve_client_rate_limited")
+            .help("Requests refused (429) for going past their client's rate in the API keys file, by client: the"
+                    + " file's names alone, so the series stay as few as its clients")
+            .labelNames("client")
+            .withoutExemplars()
+            .register(registry);
     private final Counter explainedModelRows = Counter.builder()
             .name("tabserve_explanation_model_rows")
             .help("Model rows evaluated to explain answers (a background row per coalition per explained row), over"
@@ -346,6 +353,11 @@ public final class TabserveMetrics {
     /** Counts a request to the admin route refused for its token; {@code reason} is no_token or wrong_token. */
     public void adminRefused(String reason) {
         adminRefused.labelValues(reason).inc();
+    }
+
+    /** Counts a request refused for going past the rate of {@code client}, a client of the API keys file. */
+    public void clientLimited(String client) {
+        clientLimited.labelValues(client).inc();
     }
 
     /** Model {@code name} serves {@code classifier} from now on, which took {@code seconds} to load. */

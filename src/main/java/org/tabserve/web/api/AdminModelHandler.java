@@ -16,12 +16,12 @@ import org.tabserve.model.ModelException;
 import org.tabserve.model.onnx.OnnxModelLoader;
 import org.tabserve.serving.ResolvedModel;
 import org.tabserve.serving.ServedModels;
-import org.tabserve.web.http.AdminToken;
 import org.tabserve.web.http.HttpProblem;
 import org.tabserve.web.http.Json;
-import org.tabserve.web.http.LimitedInputStream;
-import org.tabserve.web.http.MediaType;
 import org.tabserve.web.http.WebConfig;
+import org.tabserve.web.http.auth.AdminToken;
+import org.tabserve.web.http.limits.LimitedInputStream;
+import org.tabserve.web.http.request.MediaType;
 
 /**
  * The admin routes that put a model in while the server runs; the body is the ONNX file's bytes

@@ -10,10 +10,10 @@ import java.util.ArrayList;
 import java.util.List;
 import org.tabserve.rows.RowFormat;
 import org.tabserve.rows.field.OnError;
-import org.tabserve.web.http.GzipInput;
 import org.tabserve.web.http.HttpProblem;
-import org.tabserve.web.http.LimitedInputStream;
 import org.tabserve.web.http.WebConfig;
+import org.tabserve.web.http.limits.GzipInput;
+import org.tabserve.web.http.limits.LimitedInputStream;
 
 /**
  * The CSV file of an upload to {@code /predict_file} (multipart field {@value #FIELD}, and optionally the upload

@@ -21,12 +21,11 @@ import org.tabserve.serving.feedback.FeedbackMonitor;
 import org.tabserve.serving.feedback.LabelRate;
 import org.tabserve.serving.feedback.SharedStateDown;
 import org.tabserve.serving.limits.MemoryBudget;
-import org.tabserve.web.http.FeedbackToken;
 import org.tabserve.web.http.HttpProblem;
 import org.tabserve.web.http.Json;
-import org.tabserve.web.http.LimitedInputStream;
-import org.tabserve.web.http.MediaType;
 import org.tabserve.web.http.WebConfig;
+import org.tabserve.web.http.limits.LimitedInputStream;
+import org.tabserve.web.http.request.MediaType;
 
 /**
  * {@code POST /api/feedback} (and per model and version): the true labels of answers given earlier, each naming the
@@ -52,21 +51,18 @@ public final class FeedbackHandler {
 
     private final WebConfig config;
     private final MemoryBudget budget;
-    private final FeedbackToken token;
     private final FeedbackMonitor feedback;
     private final LabelRate rate = new LabelRate();
 
     /** @param feedback each served model version's answers kept for labels, which the labels are joined to */
-    public FeedbackHandler(WebConfig config, MemoryBudget budget, FeedbackToken token, FeedbackMonitor feedback) {
+    public FeedbackHandler(WebConfig config, MemoryBudget budget, FeedbackMonitor feedback) {
         this.config = config;
         this.budget = budget;
-        this.token = token;
         this.feedback = feedback;
     }
 
     /** {@code POST /api/feedback}: one label object, or an array of them, in; what they came to out. */
     public void post(ResolvedModel model, HttpServletRequest request, HttpServletResponse response) throws IOException {
-        token.authorize(request);
         String client = request.getRemoteAddr();
         long wait = rate.secondsToWait(client, System.nanoTime());
         if (wait > 0) {

@@ -30,14 +30,14 @@ import org.tabserve.serving.Scoring;
 import org.tabserve.serving.explain.RowExplanations;
 import org.tabserve.serving.limits.MemoryBudget;
 import org.tabserve.web.http.AnswerKeepAlive;
-import org.tabserve.web.http.CoverageParameter;
-import org.tabserve.web.http.ExplainParameter;
 import org.tabserve.web.http.HttpProblem;
 import org.tabserve.web.http.Json;
-import org.tabserve.web.http.LimitedInputStream;
-import org.tabserve.web.http.MediaType;
-import org.tabserve.web.http.RequestParameters;
 import org.tabserve.web.http.WebConfig;
+import org.tabserve.web.http.limits.LimitedInputStream;
+import org.tabserve.web.http.request.CoverageParameter;
+import org.tabserve.web.http.request.ExplainParameter;
+import org.tabserve.web.http.request.MediaType;
+import org.tabserve.web.http.request.RequestParameters;
 
 /**
  * Answers a JSON prediction request, one row or {@code {"instances": [...]}}, the same way on every route that takes

@@ -8,6 +8,8 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
 import org.tabserve.model.Feature;
 import org.tabserve.model.Model;
 import org.tabserve.model.Psi;
@@ -18,6 +20,8 @@ import org.tabserve.repository.ModelStatus;
 import org.tabserve.repository.RepositoryException;
 import org.tabserve.serving.ModelRoute;
 import org.tabserve.serving.ResolvedModel;
+import org.tabserve.serving.access.Caller;
+import org.tabserve.serving.access.Scope;
 import org.tabserve.serving.limits.MemoryBudget;
 import org.tabserve.serving.monitor.DriftMonitor;
 import org.tabserve.serving.monitor.ModelActivity;
@@ -173,6 +177,8 @@ public final class ModelIndexHandler {
     public static final long BUILD_BYTES_PER_MODEL = 32 << 10;
 
     private final SharedAnswer answer;
+    private final MemoryBudget budget;
+    private final Supplier<Optional<String>> notice;
     private final TabserveMetrics metrics;
     private final Monitors monitors;
     private final ModelRepository repository;
@@ -184,7 +190,22 @@ public final class ModelIndexHandler {
      */
     public ModelIndexHandler(
             MemoryBudget budget, TabserveMetrics metrics, Monitors monitors, ModelRepository repository) {
+        this(budget, metrics, monitors, repository, Optional::empty);
+    }
+
+    /**
+     * @param notice what the index says of how open the server is, when it says anything ({@code notice}): a server
+     *               on a network address that asks no credential
+     */
+    public ModelIndexHandler(
+            MemoryBudget budget,
+            TabserveMetrics metrics,
+            Monitors monitors,
+            ModelRepository repository,
+            Supplier<Optional<String>> notice) {
         this.answer = new SharedAnswer(budget, "the index of the models (" + API_PATH + ")");
+        this.budget = budget;
+        this.notice = notice;
         this.metrics = metrics;
         this.monitors = monitors;
         this.repository = repository;
@@ -195,22 +216,35 @@ public final class ModelIndexHandler {
      * served to at most a share of the concurrency limit's slots ({@code ReaderLaneFilter}).
      */
     public void list(ResolvedModel model, HttpServletRequest request, HttpServletResponse response) throws IOException {
-        answer.write(
-                buildBytes(repository),
-                out -> {
-                    Map<String, Object> index = new java.util.LinkedHashMap<>();
-                    index.put("models", entries(repository, metrics, monitors));
-                    index.put("skipped", repository.skipped());
-                    index.put("skipped_total", repository.skippedCount());
-                    repository.store().ifPresent(store -> index.put("store", HealthHandler.storeJson(store)));
-                    Json.MAPPER.writeValue(out, index);
-                },
-                json -> {
-                    response.setContentType(Json.MEDIA_TYPE);
-                    response.setHeader("Cache-Control", "no-store");
-                    response.setContentLength(json.length());
-                    json.writeTo(response.getOutputStream());
-                });
+        // A caller who may read every model shares the one build; one who may read some gets a build of its own,
+        // listing only those (and no skipped files, which may be any model's).
+        Caller caller = model.caller();
+        boolean everyModel = caller.mayAll(Scope.READ);
+        (everyModel ? answer : new SharedAnswer(budget, "the index of the models (" + API_PATH + ")"))
+                .write(
+                        buildBytes(repository),
+                        out -> {
+                            Map<String, Object> index = new java.util.LinkedHashMap<>();
+                            index.put("models", readable(entries(repository, metrics, monitors), caller));
+                            index.put("skipped", everyModel ? repository.skipped() : List.of());
+                            index.put("skipped_total", everyModel ? repository.skippedCount() : 0);
+                            notice.get().ifPresent(words -> index.put("notice", words));
+                            repository.store().ifPresent(store -> index.put("store", HealthHandler.storeJson(store)));
+                            Json.MAPPER.writeValue(out, index);
+                        },
+                        json -> {
+                            response.setContentType(Json.MEDIA_TYPE);
+                            response.setHeader("Cache-Control", "no-store");
+                            response.setContentLength(json.length());
+                            json.writeTo(response.getOutputStream());
+                        });
+    }
+
+    /** @return the entries of the models {@code caller} may read */
+    public static List<Entry> readable(List<Entry> entries, Caller caller) {
+        return caller.mayAll(Scope.READ)
+                ? entries
+                : entries.stream().filter(e -> caller.may(Scope.READ, e.name())).toList();
     }
 
     /** @return what a first build of an answer drawn from every model version's entry may hold */

@@ -21,14 +21,14 @@ import org.tabserve.serving.ResolvedModel;
 import org.tabserve.serving.Scoring;
 import org.tabserve.serving.explain.RowExplanations;
 import org.tabserve.serving.limits.MemoryBudget;
-import org.tabserve.web.http.CoverageParameter;
-import org.tabserve.web.http.ExplainParameter;
 import org.tabserve.web.http.HttpProblem;
-import org.tabserve.web.http.MediaType;
 import org.tabserve.web.http.PageLinks;
-import org.tabserve.web.http.RequestParameters;
 import org.tabserve.web.http.StreamedAnswer;
 import org.tabserve.web.http.WebConfig;
+import org.tabserve.web.http.request.CoverageParameter;
+import org.tabserve.web.http.request.ExplainParameter;
+import org.tabserve.web.http.request.MediaType;
+import org.tabserve.web.http.request.RequestParameters;
 
 /**
  * {@code POST /predict_file}: an upload of rows ({@link CsvUpload}: a CSV, or JSON Lines by the part's media type or

@@ -15,10 +15,10 @@ import org.tabserve.rows.answer.PredictionJson;
 import org.tabserve.serving.ResolvedModel;
 import org.tabserve.web.http.HttpProblem;
 import org.tabserve.web.http.Json;
-import org.tabserve.web.http.LimitedInputStream;
-import org.tabserve.web.http.MediaType;
-import org.tabserve.web.http.RequestParameters;
 import org.tabserve.web.http.WebConfig;
+import org.tabserve.web.http.limits.LimitedInputStream;
+import org.tabserve.web.http.request.MediaType;
+import org.tabserve.web.http.request.RequestParameters;
 
 /**
  * {@code /predict}, the original Flask apps' route, answered in JSON: {@code GET /predict?variance=..&skewness=..}

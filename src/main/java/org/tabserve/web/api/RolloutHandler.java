@@ -10,11 +10,11 @@ import org.tabserve.predictionlog.PredictionLogOptions;
 import org.tabserve.serving.ResolvedModel;
 import org.tabserve.serving.rollout.Rollout;
 import org.tabserve.serving.rollout.Rollouts;
-import org.tabserve.web.http.AdminToken;
 import org.tabserve.web.http.Json;
-import org.tabserve.web.http.LimitedInputStream;
-import org.tabserve.web.http.MediaType;
 import org.tabserve.web.http.WebConfig;
+import org.tabserve.web.http.auth.Access;
+import org.tabserve.web.http.limits.LimitedInputStream;
+import org.tabserve.web.http.request.MediaType;
 
 /**
  * A model's rollout over HTTP ({@link Rollouts} does the work): {@code GET
@@ -34,14 +34,14 @@ public final class RolloutHandler {
     private static final Logger LOG = Logger.getLogger(RolloutHandler.class.getName());
 
     private final WebConfig config;
-    private final AdminToken adminToken;
+    private final Access access;
     private final Rollouts rollouts;
     private final RolloutRows rows;
 
     /** @param rollouts the served models' rollouts, which the routes show and change */
-    public RolloutHandler(WebConfig config, AdminToken adminToken, Rollouts rollouts) {
+    public RolloutHandler(WebConfig config, Access access, Rollouts rollouts) {
         this.config = config;
-        this.adminToken = adminToken;
+        this.access = access;
         this.rollouts = rollouts;
         this.rows = new RolloutRows(
                 config.predictionLog().map(PredictionLogOptions::mask).orElse(java.util.Set.of()));
@@ -53,10 +53,7 @@ public final class RolloutHandler {
      */
     public void show(ResolvedModel model, HttpServletRequest request, HttpServletResponse response) throws IOException {
         model.model(); // 404 for a model not served, as every route of a model
-        boolean admin = adminToken.on() && request.getHeader("Authorization") != null;
-        if (admin) {
-            adminToken.authorize(request);
-        }
+        boolean admin = access.showsAdmin(request, model.name());
         respond(response, rows.shown(rollouts.status(model.name()), admin));
     }
 

@@ -45,7 +45,7 @@ public final class ErrorRenderer {
     public record ProtocolError(String error) {}
 
     /** Maps any failure to the problem a caller sees. */
-    HttpProblem toProblem(Throwable failure, HttpServletRequest request) {
+    public HttpProblem toProblem(Throwable failure, HttpServletRequest request) {
         return problemOf(failure, request.getMethod() + " " + request.getRequestURI());
     }
 
@@ -117,7 +117,8 @@ public final class ErrorRenderer {
      * longer be sent, so it throws instead: the container then aborts the connection, and the client sees a broken
      * answer rather than a short one that looks complete.
      */
-    void render(HttpServletRequest request, HttpServletResponse response, HttpProblem problem) throws IOException {
+    public void render(HttpServletRequest request, HttpServletResponse response, HttpProblem problem)
+            throws IOException {
         Object original = request.getAttribute(jakarta.servlet.RequestDispatcher.ERROR_REQUEST_URI);
         String uri = original instanceof String s ? s : request.getRequestURI();
         String path =

@@ -65,6 +65,8 @@ public final class HttpProblem extends RuntimeException {
             case NO_ROOM -> of(503, "Service unavailable", detail);
             case REFUSED -> of(422, "Unprocessable content", detail);
             case CLIENT_GONE -> of(CLIENT_GONE, "Client closed request", detail);
+            case UNAUTHENTICATED -> unauthorized(detail);
+            case FORBIDDEN -> of(403, "Forbidden", detail);
         };
         if (e.getCause() != null) {
             problem.initCause(e.getCause());
@@ -96,7 +98,7 @@ public final class HttpProblem extends RuntimeException {
     }
 
     /** The 404 for a path no route serves, worded the same wherever it is noticed. */
-    static HttpProblem noRoute(String method, String uri) {
+    public static HttpProblem noRoute(String method, String uri) {
         return noRoute(method, uri, "");
     }
 
@@ -134,6 +136,14 @@ public final class HttpProblem extends RuntimeException {
      * no one reads it; never a server error.
      */
     public static final int CLIENT_GONE = 499;
+
+    /** The challenge a 401 carries (RFC 6750): a bearer credential, for the realm every route shares. */
+    public static final String CHALLENGE = "Bearer realm=\"tabserve\"";
+
+    /** The 401 of a request that carries no good credential, with its {@code WWW-Authenticate} challenge. */
+    public static HttpProblem unauthorized(String detail) {
+        return new HttpProblem(401, "Unauthorized", detail, List.of(), Map.of("WWW-Authenticate", CHALLENGE));
+    }
 
     public static HttpProblem unsupportedMediaType(String detail) {
         return of(415, "Unsupported media type", detail);

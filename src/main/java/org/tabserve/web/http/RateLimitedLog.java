@@ -10,7 +10,7 @@ import java.util.logging.Logger;
  * cannot flood the log with it: the first occurrence is logged at once, later ones within the interval are only
  * counted, and the next line says how many were left out since the last one. Metrics count every occurrence.
  */
-final class RateLimitedLog {
+public final class RateLimitedLog {
 
     /** One line per kind per minute at most: enough to notice an attack, too few to fill a disk. */
     static final long DEFAULT_INTERVAL_NANOS = 60_000_000_000L;
@@ -23,7 +23,7 @@ final class RateLimitedLog {
     private long nextLineAt;
     private long leftOut;
 
-    RateLimitedLog(Logger log, Level level) {
+    public RateLimitedLog(Logger log, Level level) {
         this(log, level, DEFAULT_INTERVAL_NANOS, System::nanoTime);
     }
 
@@ -35,7 +35,7 @@ final class RateLimitedLog {
     }
 
     /** Logs {@code message} unless a line of this kind was written less than an interval ago; then only counts it. */
-    void log(Supplier<String> message) {
+    public void log(Supplier<String> message) {
         if (!log.isLoggable(level)) {
             return;
         }

@@ -34,11 +34,14 @@ public final class RouteServlet extends HttpServlet {
     private final transient RouteTable table;
     private final transient ServedModels served;
     private final transient ErrorRenderer errors;
+    private final transient Gate gate;
 
-    public RouteServlet(RouteTable table, ServedModels served, ErrorRenderer errors) {
+    /** @param gate who may take each route: the one check of its scope, before the route sees the request */
+    public RouteServlet(RouteTable table, ServedModels served, ErrorRenderer errors, Gate gate) {
         this.table = table;
         this.served = served;
         this.errors = errors;
+        this.gate = gate;
     }
 
     @Override
@@ -75,22 +78,30 @@ public final class RouteServlet extends HttpServlet {
             });
             // The id its prediction log lines carry, and that labels sent later name (POST /api/feedback).
             response.setHeader(RequestIds.HEADER, model.requestId());
+            String method = request.getMethod();
+            String wanted = method.equals("HEAD") ? RouteTable.GET : method;
+            RouteTable.Route route = null;
+            RouteTable.Match chosen = null;
+            for (RouteTable.Match match : matches) {
+                if (match.route().methods().contains(wanted)) {
+                    chosen = match;
+                    route = match.route();
+                    break;
+                }
+            }
+            // Who is calling, and whether it may: before the model the path names is looked up, so that a caller who
+            // may not use it learns nothing of it. (OPTIONS and a method no route takes are answered as before.)
+            if (route != null && route.scope() != null) {
+                model.caller(
+                        gate.admit(request, route.scope(), table.modelOf(chosen, served.repository()::defaultModel)));
+            }
             if (matches.get(0).route().resolveFirst()) {
                 model.model(); // 404 or 503 here, for the model the path names, before its route sees the request
             }
-            String method = request.getMethod();
             if (method.equals("OPTIONS")) {
                 response.setHeader("Allow", String.join(", ", RouteTable.allowed(matches)));
                 response.setStatus(204);
                 return;
-            }
-            String wanted = method.equals("HEAD") ? RouteTable.GET : method;
-            RouteTable.Route route = null;
-            for (RouteTable.Match match : matches) {
-                if (match.route().methods().contains(wanted)) {
-                    route = match.route();
-                    break;
-                }
             }
             if (route == null) {
                 throw HttpProblem.methodNotAllowed(method, request.getRequestURI(), RouteTable.allowed(matches));

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import org.tabserve.serving.access.Scope;
 
 /**
  * Every route tabserve answers, as data: a path pattern, the methods it takes and its {@link Handler}, under a mount
@@ -24,10 +25,11 @@ import java.util.TreeSet;
  *
  * <p><b>Adding a route</b> is one entry in the table the wiring builds ({@code TabserveRoutes}, beside the listener) plus
  * its handler, a method taking {@code (ResolvedModel, request, response)}, whose object the wiring builds with what is
- * not the request's own (the repository, readiness, rollouts) that it needs:
+ * not the request's own (the repository, readiness, rollouts) that it needs, and the {@link Scope} a caller needs to
+ * take it (checked by the {@link Gate} before the handler runs; only health goes without):
  * <pre>{@code
- *     .get("/api/echo", echo::answer)                                   // a route of its own
- *     .model("/api/schema", schema::answer, GET)                        // and /models/{name}/api/schema
+ *     .get("/api/echo", Scope.READ, echo::answer)                       // a route of its own
+ *     .model("/api/schema", Scope.READ, schema::answer, GET)            // and /models/{name}/api/schema
  * }</pre>
  * The metrics count it by its servlet mapping ({@link #mappings()}), the OpenAPI document lists it in its protocol's
  * part.
@@ -71,8 +73,11 @@ public final class RouteTable {
      * @param resolveFirst whether the model its path names is leased before anything else (404 or 503 before a 405),
      *                     as for every model's own routes
      * @param guard        what runs first, before the method check
+     * @param scope        what a caller needs to take it, on the model its path names ({@link Gate}); null for a
+     *                     route open to everyone (health)
      */
-    public record Route(String pattern, Set<String> methods, Handler handler, boolean resolveFirst, Guard guard) {}
+    public record Route(
+            String pattern, Set<String> methods, Handler handler, boolean resolveFirst, Guard guard, Scope scope) {}
 
     /** A path prefix the table serves, with the error shape of its routes and what its 404 suggests. */
     record Mount(String prefix, ErrorShape shape, String hint) {
@@ -177,6 +182,18 @@ public final class RouteTable {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * The model one matched route is about: the one its path names, the default model's name on a model's root route,
+     * else null (a route about no one model).
+     */
+    String modelOf(Match match, java.util.function.Supplier<Optional<String>> defaultModel) {
+        String named = match.variables().get("name");
+        if (named != null) {
+            return named;
+        }
+        return defaultModelRoutes.contains(match.route()) ? defaultModel.get().orElse(null) : null;
     }
 
     /** The methods a path's routes take, with HEAD beside GET, and OPTIONS, sorted as {@code Allow} lists them. */
@@ -292,25 +309,48 @@ public final class RouteTable {
             return this;
         }
 
-        /** A route of its own, for the given methods. */
+        /** A route of its own, for the given methods, open to every caller (health). */
         public Builder route(String pattern, Handler handler, String... methods) {
-            return route(pattern, Guard.NONE, handler, methods);
+            return route(pattern, Guard.NONE, null, handler, methods);
         }
 
-        /** A route of its own that {@code guard} checks before anything else (see {@link Guard}). */
+        /** A route of its own that a caller needs {@code scope} to take (on the model its path names, if any). */
+        public Builder route(String pattern, Scope scope, Handler handler, String... methods) {
+            return route(pattern, Guard.NONE, scope, handler, methods);
+        }
+
+        /** A route of its own, open to every caller, that {@code guard} checks before anything else. */
         public Builder route(String pattern, Guard guard, Handler handler, String... methods) {
-            routes.add(new Route(pattern, Set.of(methods), handler, false, guard));
+            return route(pattern, guard, null, handler, methods);
+        }
+
+        /**
+         * A route of its own that {@code guard} checks before anything else (see {@link Guard}), and that a caller
+         * needs {@code scope} to take.
+         */
+        public Builder route(String pattern, Guard guard, Scope scope, Handler handler, String... methods) {
+            routes.add(new Route(pattern, Set.of(methods), handler, false, guard, scope));
             return this;
         }
 
-        /** A GET route. */
+        /** A GET route open to every caller. */
         public Builder get(String pattern, Handler handler) {
             return route(pattern, handler, GET);
         }
 
-        /** A POST route. */
+        /** A GET route that a caller needs {@code scope} to take. */
+        public Builder get(String pattern, Scope scope, Handler handler) {
+            return route(pattern, scope, handler, GET);
+        }
+
+        /** A POST route open to every caller. */
         public Builder post(String pattern, Handler handler) {
             return route(pattern, handler, POST);
+        }
+
+        /** A POST route that a caller needs {@code scope} to take. */
+        public Builder post(String pattern, Scope scope, Handler handler) {
+            return route(pattern, scope, handler, POST);
         }
 
         /**
@@ -319,10 +359,16 @@ public final class RouteTable {
          * {@code /models/{name}/api/predict}), leased before anything else.
          */
         public Builder model(String rootPath, Handler handler, String... methods) {
-            Route root = new Route(rootPath, Set.of(methods), handler, false, Guard.NONE);
+            return model(rootPath, null, handler, methods);
+        }
+
+        /** {@link #model(String, Handler, String...)}, which a caller needs {@code scope} on the model to take. */
+        public Builder model(String rootPath, Scope scope, Handler handler, String... methods) {
+            Route root = new Route(rootPath, Set.of(methods), handler, false, Guard.NONE, scope);
             routes.add(root);
             defaultModelRoutes.add(root);
-            routes.add(new Route(MODEL_BASE + "/" + Routes.in(rootPath), Set.of(methods), handler, true, Guard.NONE));
+            routes.add(new Route(
+                    MODEL_BASE + "/" + Routes.in(rootPath), Set.of(methods), handler, true, Guard.NONE, scope));
             return this;
         }
 

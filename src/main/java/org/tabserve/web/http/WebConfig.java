@@ -22,7 +22,7 @@ import org.tabserve.serving.explain.ExplanationLimits;
  * @param maxCsvRows     most data rows in one CSV upload
  * @param cacheTemplates whether Thymeleaf caches parsed templates (off for the dev loop)
  * @param maxConcurrentRequests most requests served at once; more get 503 with {@code Retry-After}
- * @param maxConcurrentUploads  most of those that may be uploads ({@link ConcurrencyLimitFilter#isUpload}), so that
+ * @param maxConcurrentUploads  most of those that may be uploads ({@code ConcurrencyLimitFilter.isUpload}), so that
  *                              slow uploads never hold the slots small requests need
  * @param adminToken     the bearer token that the admin routes need; empty keeps them off
  * @param adminLoopback  whether callers on the loopback interface may use the repository's load and unload without
@@ -120,7 +120,11 @@ public record WebConfig(
         return resolve(context::getInitParameter, System.getProperties()::getProperty, System.getenv());
     }
 
-    static WebConfig resolve(
+    /**
+     * Resolves every setting from the given sources, in the documented order (what the settings' tests and the auth
+     * package's give it, in place of a servlet context).
+     */
+    public static WebConfig resolve(
             Function<String, String> initParameters,
             Function<String, String> systemProperties,
             Map<String, String> environment) {
@@ -166,7 +170,7 @@ public record WebConfig(
 
     /**
      * @return a setting's value by its name, looked up in {@link #resolve}'s order (init-parameter, system property,
-     *         environment), for the settings a part of the app resolves itself ({@link FeedbackToken})
+     *         environment), for the settings a part of the app resolves itself ({@code FeedbackToken})
      */
     public static Function<String, Optional<String>> lookup(ServletContext context) {
         Map<String, String> environment = System.getenv();
@@ -175,7 +179,7 @@ public record WebConfig(
     }
 
     /** A bearer token of {@code setting}, refused when shorter than {@link #MIN_ADMIN_TOKEN_LENGTH}. */
-    static String checkedToken(String setting, String token) {
+    public static String checkedToken(String setting, String token) {
         if (token.length() < MIN_ADMIN_TOKEN_LENGTH) {
             throw new IllegalArgumentException("setting " + setting + " must have at least " + MIN_ADMIN_TOKEN_LENGTH
                     + " characters (it has " + token.length() + "); use e.g. `openssl rand -hex 32`");

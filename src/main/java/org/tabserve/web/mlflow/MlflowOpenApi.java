@@ -79,7 +79,7 @@ public final class MlflowOpenApi extends OpenApiSection {
                                                                         JSON,
                                                                         new MediaType().schema(ref("MlflowRequest")))
                                                                 .addMediaType(
-                                                                        org.tabserve.web.http.MediaType.CSV,
+                                                                        org.tabserve.web.http.request.MediaType.CSV,
                                                                         new MediaType()
                                                                                 .schema(
                                                                                         new StringSchema()

@@ -7,6 +7,8 @@ import java.util.Map;
 import org.tabserve.repository.ModelRepository;
 import org.tabserve.repository.ModelStore;
 import org.tabserve.serving.ResolvedModel;
+import org.tabserve.serving.access.Caller;
+import org.tabserve.serving.access.Scope;
 import org.tabserve.serving.limits.MemoryBudget;
 import org.tabserve.serving.monitor.Monitors;
 import org.tabserve.serving.monitor.TabserveMetrics;
@@ -70,11 +72,16 @@ public final class ModelsPageHandler {
      */
     public void show(ResolvedModel model, HttpServletRequest request, HttpServletResponse response) throws IOException {
         ModelsFilter filter = ModelsFilter.of(request);
-        SharedAnswer shared = filter.none() ? page : filtered(filter);
+        // A caller who may read only some models gets a build of its own, listing only those.
+        Caller caller = model.caller();
+        SharedAnswer shared = !caller.mayAll(Scope.READ)
+                ? new SharedAnswer(budget, "the models page")
+                : filter.none() ? page : filtered(filter);
         shared.write(
                 ModelIndexHandler.buildBytes(repository),
                 out -> {
-                    ModelsPage all = ModelsPage.of(ModelIndexHandler.entries(repository, metrics, monitors));
+                    ModelsPage all = ModelsPage.of(ModelIndexHandler.readable(
+                            ModelIndexHandler.entries(repository, metrics, monitors), caller));
                     views.renderTo(
                             request,
                             response,
@@ -87,7 +94,9 @@ public final class ModelsPageHandler {
                                     "modelsFilter",
                                     filter,
                                     "rollouts",
-                                    RolloutView.all(rollouts),
+                                    RolloutView.all(rollouts).stream()
+                                            .filter(view -> caller.may(Scope.READ, view.name()))
+                                            .toList(),
                                     "skipped",
                                     repository.skipped(),
                                     "skippedTotal",

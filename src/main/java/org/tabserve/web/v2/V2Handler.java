@@ -28,14 +28,15 @@ import org.tabserve.serving.Scoring;
 import org.tabserve.serving.ServedModels;
 import org.tabserve.serving.limits.MemoryBudget;
 import org.tabserve.serving.monitor.Monitors;
-import org.tabserve.web.http.AdminToken;
 import org.tabserve.web.http.AnswerKeepAlive;
 import org.tabserve.web.http.HttpProblem;
 import org.tabserve.web.http.Json;
-import org.tabserve.web.http.LimitedInputStream;
-import org.tabserve.web.http.MediaType;
 import org.tabserve.web.http.Routes;
 import org.tabserve.web.http.WebConfig;
+import org.tabserve.web.http.auth.Access;
+import org.tabserve.web.http.auth.AdminToken;
+import org.tabserve.web.http.limits.LimitedInputStream;
+import org.tabserve.web.http.request.MediaType;
 
 /**
  * The Open Inference Protocol (KServe v2) over REST under {@code /v2}: server metadata and health, each served
@@ -70,7 +71,7 @@ public final class V2Handler {
     private final WebConfig config;
     private final MemoryBudget budget;
     private final String serverVersion;
-    private final AdminToken adminToken;
+    private final Access access;
     private final Scoring scoring;
     private final Monitors monitors;
     private final ModelRepository repository;
@@ -84,10 +85,10 @@ public final class V2Handler {
             WebConfig config,
             MemoryBudget budget,
             String serverVersion,
-            AdminToken adminToken,
+            Access access,
             Scoring scoring,
             ServedModels served) {
-        this.adminToken = adminToken;
+        this.access = access;
         this.scoring = scoring;
         this.monitors = served.monitors();
         this.repository = served.repository();
@@ -210,7 +211,7 @@ public final class V2Handler {
         } catch (com.fasterxml.jackson.core.JsonProcessingException | java.io.CharConversionException e) {
             throw JsonText.malformed(e);
         }
-        write(response, 200, V2Repository.index(repository, readyOnly));
+        write(response, 200, V2Repository.index(repository, readyOnly, model.caller()));
     }
 
     /**
@@ -230,7 +231,7 @@ public final class V2Handler {
     private void loadOrUnload(
             boolean load, ResolvedModel model, HttpServletRequest request, HttpServletResponse response)
             throws IOException {
-        adminToken.authorizeRepositoryChange(request);
+        access.admitRepositoryChange(AdminToken.callerOf(request), model.name());
         LimitedInputStream.body(request, config.maxBodyBytes(), WebConfig.MAX_BODY_BYTES)
                 .transferTo(java.io.OutputStream.nullOutputStream());
         if (load) {

@@ -6,6 +6,8 @@ import java.util.Optional;
 import org.tabserve.repository.ModelRepository;
 import org.tabserve.repository.ModelState;
 import org.tabserve.repository.ModelStatus;
+import org.tabserve.serving.access.Caller;
+import org.tabserve.serving.access.Scope;
 import org.tabserve.web.http.HttpProblem;
 
 /**
@@ -17,11 +19,14 @@ public final class V2Repository {
 
     private V2Repository() {}
 
-    /** Every model version the repository knows of, with its state and the reason when it has one; or the ready ones. */
-    public static List<V2Json.IndexEntry> index(ModelRepository repository, boolean readyOnly) {
+    /**
+     * Every model version the repository knows of that {@code caller} may read, with its state and the reason when it
+     * has one; or the ready ones.
+     */
+    public static List<V2Json.IndexEntry> index(ModelRepository repository, boolean readyOnly, Caller caller) {
         List<V2Json.IndexEntry> entries = new ArrayList<>();
         for (ModelStatus status : repository.index()) {
-            if (!readyOnly || status.state() == ModelState.READY) {
+            if ((!readyOnly || status.state() == ModelState.READY) && caller.may(Scope.READ, status.name())) {
                 entries.add(new V2Json.IndexEntry(
                         status.name(),
                         Long.toString(status.version()),

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.tabserve.testing.BankNotes;
 import org.tabserve.testing.Http;
 import org.tabserve.testing.Multipart;
-import org.tabserve.web.http.GzipInputTest;
+import org.tabserve.web.http.limits.GzipInputTest;
 
 /** {@code POST /predict_file}: a CSV upload in multipart field {@code file}, over real HTTP. */
 class PredictFileTest {

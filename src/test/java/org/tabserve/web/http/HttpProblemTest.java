@@ -34,7 +34,11 @@ class HttpProblemTest {
                 ServingException.Kind.REFUSED,
                 422,
                 ServingException.Kind.CLIENT_GONE,
-                HttpProblem.CLIENT_GONE);
+                HttpProblem.CLIENT_GONE,
+                ServingException.Kind.UNAUTHENTICATED,
+                401,
+                ServingException.Kind.FORBIDDEN,
+                403);
         assertEquals(ServingException.Kind.values().length, statuses.size(), "every kind is mapped here");
         statuses.forEach((kind, status) -> {
             HttpProblem problem = HttpProblem.of(ServingException.of(kind, "why"));
@@ -87,5 +91,15 @@ class HttpProblemTest {
         assertSame(how, HttpProblem.of(gone).getCause());
         assertEquals(
                 HttpProblem.CLIENT_GONE, ErrorRenderer.problemOf(gone, "GET /").status());
+    }
+
+    @Test
+    void aCallerWithoutAGoodCredentialIsChallengedAsRfc6750Says() {
+        HttpProblem problem = HttpProblem.of(ServingException.unauthenticated("send a key"));
+        assertEquals(401, problem.status());
+        assertEquals("Bearer realm=\"tabserve\"", problem.headers().get("WWW-Authenticate"));
+        assertEquals(
+                null,
+                HttpProblem.of(ServingException.forbidden("no scope")).headers().get("WWW-Authenticate"));
     }
 }

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.tabserve.testing.Http;
 import org.tabserve.testing.Multipart;
+import org.tabserve.web.http.limits.GzipInputTest;
 
 /**
  * Every refusal for going past a limit says what raises that limit, so that whoever meets it knows what to change:

@@ -11,7 +11,7 @@ import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import org.tabserve.web.http.AdminToken;
+import org.tabserve.web.http.auth.AdminToken;
 
 /**
  * Tells a gRPC call's service who called, as a servlet request tells the REST routes: the interceptor puts each

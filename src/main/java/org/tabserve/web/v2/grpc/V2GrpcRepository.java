@@ -11,8 +11,10 @@ import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.util.Map;
 import org.tabserve.repository.ModelRepository;
-import org.tabserve.web.http.AdminToken;
+import org.tabserve.serving.access.Caller;
+import org.tabserve.web.http.ErrorRenderer;
 import org.tabserve.web.http.HttpProblem;
+import org.tabserve.web.http.auth.Access;
 import org.tabserve.web.v2.V2Json;
 import org.tabserve.web.v2.V2Repository;
 
@@ -32,19 +34,19 @@ final class V2GrpcRepository {
     private static final String UNLOAD_DEPENDENTS = "unload_dependents";
 
     private final ModelRepository repository;
-    private final AdminToken adminToken;
+    private final Access access;
 
-    V2GrpcRepository(ModelRepository repository, AdminToken adminToken) {
+    V2GrpcRepository(ModelRepository repository, Access access) {
         this.repository = repository;
-        this.adminToken = adminToken;
+        this.access = access;
     }
 
     /** Every model version with its state and reason, or the ready ones, as {@code POST /v2/repository/index}. */
-    void index(RepositoryIndexRequest request, StreamObserver<RepositoryIndexResponse> answer) {
+    void index(RepositoryIndexRequest request, StreamObserver<RepositoryIndexResponse> answer, Caller caller) {
         V2GrpcStatus.answer(answer, "RepositoryIndex", false, () -> {
             checkRepository(request.getRepositoryName());
             RepositoryIndexResponse.Builder index = RepositoryIndexResponse.newBuilder();
-            for (V2Json.IndexEntry entry : V2Repository.index(repository, request.getReady())) {
+            for (V2Json.IndexEntry entry : V2Repository.index(repository, request.getReady(), caller)) {
                 index.addModels(RepositoryIndexResponse.ModelIndex.newBuilder()
                         .setName(entry.name())
                         .setVersion(entry.version())
@@ -57,7 +59,7 @@ final class V2GrpcRepository {
 
     /** As {@code POST /v2/repository/models/{name}/load}: answers once the model serves, or fails saying why. */
     void load(RepositoryModelLoadRequest request, StreamObserver<RepositoryModelLoadResponse> answer) {
-        if (authorized(answer, "RepositoryModelLoad")) {
+        if (authorized(answer, "RepositoryModelLoad", request.getModelName())) {
             V2GrpcStatus.answer(answer, "RepositoryModelLoad", false, () -> {
                 checkRepository(request.getRepositoryName());
                 if (!request.getParametersMap().isEmpty()) {
@@ -73,7 +75,7 @@ final class V2GrpcRepository {
 
     /** As {@code POST /v2/repository/models/{name}/unload}. */
     void unload(RepositoryModelUnloadRequest request, StreamObserver<RepositoryModelUnloadResponse> answer) {
-        if (authorized(answer, "RepositoryModelUnload")) {
+        if (authorized(answer, "RepositoryModelUnload", request.getModelName())) {
             V2GrpcStatus.answer(answer, "RepositoryModelUnload", false, () -> {
                 checkRepository(request.getRepositoryName());
                 for (Map.Entry<String, ModelRepositoryParameter> parameter :
@@ -96,11 +98,12 @@ final class V2GrpcRepository {
     }
 
     /** Checks the caller's admin token as REST's load and unload do; answers the refusal and returns false if refused. */
-    private boolean authorized(StreamObserver<?> answer, String rpc) {
+    private boolean authorized(StreamObserver<?> answer, String rpc, String model) {
         try {
-            adminToken.authorizeRepositoryChange(V2GrpcCaller.current(rpc));
+            access.admitRepositoryChange(V2GrpcCaller.current(rpc), model);
             return true;
-        } catch (HttpProblem refused) {
+        } catch (RuntimeException e) {
+            HttpProblem refused = ErrorRenderer.problemOf(e, "gRPC " + rpc);
             Status status = refused.status() == 404 ? Status.UNIMPLEMENTED : V2GrpcStatus.code(refused.status(), false);
             answer.onError(status.withDescription(refused.detail()).asRuntimeException());
             return false;

@@ -29,12 +29,14 @@ import java.util.function.Function;
 import org.tabserve.serving.ResolvedModel;
 import org.tabserve.serving.Scoring;
 import org.tabserve.serving.ServedModels;
+import org.tabserve.serving.access.Caller;
+import org.tabserve.serving.access.Scope;
 import org.tabserve.serving.explain.RowExplanations;
 import org.tabserve.serving.limits.MemoryBudget;
 import org.tabserve.serving.limits.ServingException;
 import org.tabserve.serving.monitor.TabserveMetrics;
 import org.tabserve.serving.trace.RequestSpan;
-import org.tabserve.web.http.AdminToken;
+import org.tabserve.web.http.auth.Access;
 import org.tabserve.web.v2.V2Handler;
 import org.tabserve.web.v2.V2Inference;
 
@@ -61,13 +63,14 @@ public final class V2GrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceS
     private final V2GrpcStatistics statistics;
     private final TabserveMetrics metrics;
     private final Scoring scoring;
+    private final Access access;
 
     /**
      * @param served        the models the app serves
      * @param maxBatchRows  the most rows one request may hold
      * @param budget        the memory budget requests share, which every call's message reserves from
      * @param serverVersion tabserve's version, for ServerMetadata
-     * @param adminToken    the token RepositoryModelLoad and RepositoryModelUnload ask for, as REST's load and unload
+     * @param access        who may make each call, as REST's routes are asked
      * @param metrics       where each call is counted
      * @param explanations  the explanations REST's routes share, which ModelInfer's {@code explain} asks for
      */
@@ -76,16 +79,17 @@ public final class V2GrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceS
             int maxBatchRows,
             MemoryBudget budget,
             String serverVersion,
-            AdminToken adminToken,
+            Access access,
             TabserveMetrics metrics,
             Scoring scoring) {
         this.scoring = scoring;
+        this.access = access;
         this.served = served;
         this.inference = new V2Inference(maxBatchRows);
         this.budget = budget;
         this.serverVersion = serverVersion;
-        this.repository = new V2GrpcRepository(served.repository(), adminToken);
-        this.statistics = new V2GrpcStatistics(served);
+        this.repository = new V2GrpcRepository(served.repository(), access);
+        this.statistics = new V2GrpcStatistics(served, access);
         this.metrics = metrics;
     }
 
@@ -125,6 +129,9 @@ public final class V2GrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceS
 
     @Override
     public void serverMetadata(ServerMetadataRequest request, StreamObserver<ServerMetadataResponse> answer) {
+        if (admitted(answer, "ServerMetadata", Scope.READ, null) == null) {
+            return;
+        }
         reply(
                 answer,
                 ServerMetadataResponse.newBuilder()
@@ -137,6 +144,9 @@ public final class V2GrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceS
     /** Ready or not for a model that is served; NOT_FOUND for one that is not, as REST's 404. */
     @Override
     public void modelReady(ModelReadyRequest request, StreamObserver<ModelReadyResponse> answer) {
+        if (admitted(answer, "ModelReady", Scope.READ, request.getName()) == null) {
+            return;
+        }
         try (ResolvedModel model = ResolvedModel.of(served, request.getName(), request.getVersion(), null)) {
             boolean ready = true;
             try {
@@ -160,6 +170,7 @@ public final class V2GrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceS
         call(
                 answer,
                 "ModelMetadata",
+                Scope.READ,
                 request.getName(),
                 request.getVersion(),
                 (model) -> V2GrpcMessages.metadata(V2Handler.metadata(
@@ -173,7 +184,7 @@ public final class V2GrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceS
     @Override
     public void modelInfer(ModelInferRequest request, StreamObserver<ModelInferResponse> answer) {
         io.grpc.Context context = io.grpc.Context.current();
-        call(answer, "ModelInfer", request.getModelName(), request.getModelVersion(), model -> {
+        call(answer, "ModelInfer", Scope.PREDICT, request.getModelName(), request.getModelVersion(), model -> {
             return V2GrpcMessages.response(V2Inference.run(
                     scoring,
                     model,
@@ -189,7 +200,10 @@ public final class V2GrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceS
 
     @Override
     public void repositoryIndex(RepositoryIndexRequest request, StreamObserver<RepositoryIndexResponse> answer) {
-        repository.index(request, answer);
+        Caller caller = admitted(answer, "RepositoryIndex", Scope.READ, null);
+        if (caller != null) {
+            repository.index(request, answer, caller); // the models it may read
+        }
     }
 
     @Override
@@ -210,7 +224,12 @@ public final class V2GrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceS
      * model back.
      */
     private <T> void call(
-            StreamObserver<T> answer, String rpc, String name, String version, Function<ResolvedModel, T> work) {
+            StreamObserver<T> answer,
+            String rpc,
+            Scope scope,
+            String name,
+            String version,
+            Function<ResolvedModel, T> work) {
         T reply;
         RequestSpan span = served.tracing()
                 .request(GRPCInferenceServiceGrpc.SERVICE_NAME + "/" + rpc, true, V2GrpcCaller::metadata);
@@ -222,6 +241,12 @@ public final class V2GrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceS
         V2GrpcCaller.answerTraceparent(span.traceparent());
         try (ResolvedModel model = ResolvedModel.of(served, name, version, "grpc " + rpc, V2GrpcCaller.requestId())) {
             model.trace(span);
+            try {
+                model.caller(access.admit(V2GrpcCaller.current(rpc), scope, modelName(name)));
+            } catch (RuntimeException e) {
+                answer.onError(refused(span, e, false, rpc).asRuntimeException());
+                return;
+            }
             try {
                 model.model(); // leased here: a model not there to answer is UNAVAILABLE, not a full server
             } catch (RuntimeException e) {
@@ -250,6 +275,27 @@ public final class V2GrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceS
         span.attribute(GRPC_STATUS, 0);
         span.end();
         reply(answer, reply);
+    }
+
+    /**
+     * The one check of a call that is not {@link #call}'s: answers the refusal (UNAUTHENTICATED, PERMISSION_DENIED)
+     * and returns null when the caller may not use {@code scope} on the model it names (empty: the default model;
+     * null: a call about no one model).
+     *
+     * @return the caller, when it may
+     */
+    private Caller admitted(StreamObserver<?> answer, String rpc, Scope scope, String name) {
+        try {
+            return access.admit(V2GrpcCaller.current(rpc), scope, name == null ? null : modelName(name));
+        } catch (RuntimeException e) {
+            answer.onError(V2GrpcStatus.of(e, false, rpc).asRuntimeException());
+            return null;
+        }
+    }
+
+    /** The model a call names, as its scope is checked on: an empty name is the default model's. */
+    private String modelName(String name) {
+        return name.isEmpty() ? served.repository().defaultModel().orElse(null) : name;
     }
 
     /** The span attribute of a call's gRPC status code (OpenTelemetry's RPC conventions). */

@@ -7,7 +7,9 @@ import inference.StatisticDuration;
 import io.grpc.stub.StreamObserver;
 import org.tabserve.serving.ResolvedModel;
 import org.tabserve.serving.ServedModels;
+import org.tabserve.serving.access.Scope;
 import org.tabserve.web.http.HttpProblem;
+import org.tabserve.web.http.auth.Access;
 import org.tabserve.web.v2.V2Json;
 import org.tabserve.web.v2.V2Statistics;
 
@@ -23,9 +25,11 @@ final class V2GrpcStatistics {
     private static final String RPC = "ModelStatistics";
 
     private final ServedModels served;
+    private final Access access;
 
-    V2GrpcStatistics(ServedModels served) {
+    V2GrpcStatistics(ServedModels served, Access access) {
         this.served = served;
+        this.access = access;
     }
 
     /** Every ready version's figures that the request names, or the refusal REST would answer with. */
@@ -35,6 +39,8 @@ final class V2GrpcStatistics {
                 throw HttpProblem.badRequest("version: a version ('" + request.getVersion() + "') needs the name of "
                         + "its model; an empty name asks for every version of every model");
             }
+            access.admit(
+                    V2GrpcCaller.current(RPC), Scope.METRICS, request.getName().isEmpty() ? null : request.getName());
             ModelStatisticsResponse.Builder response = ModelStatisticsResponse.newBuilder();
             try (ResolvedModel model = ResolvedModel.of(served, request.getName(), request.getVersion(), null)) {
                 for (V2Json.ModelStat stat : V2Statistics.of(model, served.repository(), served.monitors(), false)) {

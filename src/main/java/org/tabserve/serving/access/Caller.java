@@ -1,0 +1,77 @@
+package org.tabserve.serving.access;
+
+import java.util.List;
+import org.tabserve.serving.limits.ServingException;
+
+/**
+ * Who is calling: a client's name and what it may do ({@link Grant}s), as its credential says; every route and
+ * protocol asks the same question of it ({@link #require}), and is refused in the same words.
+ *
+ * @param name   the client's name (the keys file's first column); empty for a caller that sent no credential
+ * @param grants what it may do
+ * @param known  whether a credential named it; a refusal of an unknown caller asks for one (401), of a known one
+ *               names the scope it lacks (403)
+ * @param quota  its request rate, kept across its requests; null for a caller without one
+ */
+public record Caller(String name, List<Grant> grants, boolean known, Quota quota) {
+
+    /** A caller with no credential, of a server that asks for none: it may predict, explain, read and scrape. */
+    public static final Caller OPEN = new Caller(
+            "",
+            List.of(
+                    new Grant(Scope.PREDICT, Grant.ALL),
+                    new Grant(Scope.EXPLAIN, Grant.ALL),
+                    new Grant(Scope.READ, Grant.ALL),
+                    new Grant(Scope.METRICS, Grant.ALL)),
+            false,
+            null);
+
+    /** A caller with no credential, of a server that asks for one: it may do nothing. */
+    public static final Caller NOBODY = new Caller("", List.of(), false, null);
+
+    public Caller {
+        grants = List.copyOf(grants);
+    }
+
+    /** A client its credential names, without a rate. */
+    public static Caller of(String name, List<Grant> grants) {
+        return new Caller(name, grants, true, null);
+    }
+
+    /** @return whether it may use {@code scope} on {@code model} (null: on some model) */
+    public boolean may(Scope scope, String model) {
+        for (Grant grant : grants) {
+            if (grant.allows(scope, model)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** @return whether it may use {@code scope} on every model, so that a list needs no filtering for it */
+    public boolean mayAll(Scope scope) {
+        return grants.contains(new Grant(scope, Grant.ALL));
+    }
+
+    /**
+     * Lets the caller through when it may use {@code scope} on {@code model}.
+     *
+     * @param model the model's name; null for a route about no one model (it needs the scope on some model)
+     * @throws ServingException {@link ServingException.Kind#UNAUTHENTICATED} when no credential named the caller,
+     *                          {@link ServingException.Kind#FORBIDDEN} naming the scope it lacks when one did
+     */
+    public void require(Scope scope, String model) {
+        if (may(scope, model)) {
+            return;
+        }
+        String needed = model == null
+                ? "the scope " + scope.word() + " (on any model)"
+                : "the scope " + scope.word() + ":" + model + " (or " + scope.word() + ", on every model)";
+        if (!known) {
+            throw ServingException.unauthenticated("this needs a credential with " + needed
+                    + ": send Authorization: Bearer KEY, KEY a key of the server's API keys file");
+        }
+        throw ServingException.forbidden(
+                "the client '" + name + "' may not do this: it needs " + needed + ", which its key does not give");
+    }
+}

@@ -1,0 +1,298 @@
+package org.tabserve.web.http.auth;
+
+import jakarta.servlet.http.HttpServletRequest;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.tabserve.serving.access.ApiKeys;
+import org.tabserve.serving.access.Caller;
+import org.tabserve.serving.access.Grant;
+import org.tabserve.serving.access.Quota;
+import org.tabserve.serving.access.Scope;
+import org.tabserve.serving.limits.ServingException;
+import org.tabserve.serving.monitor.TabserveMetrics;
+import org.tabserve.web.http.Gate;
+import org.tabserve.web.http.HttpProblem;
+import org.tabserve.web.http.RateLimitedLog;
+
+/**
+ * The one place a request's credential becomes a {@link Caller}, and the one check of what a caller may do, for every
+ * route and protocol: REST and the form's posts and uploads through the route table's {@link Gate}, the Open Inference
+ * Protocol's gRPC calls through their service, each with the {@code Authorization} header (gRPC: the
+ * {@code authorization} metadata) its transport read.
+ *
+ * <p>With no API keys file ({@link #API_KEYS}) the server asks no credential to predict, explain, read or scrape, as
+ * it always has; labels need the feedback token ({@link FeedbackToken}) and the admin routes the admin token
+ * ({@link AdminToken}), each refused in its own words, as before. With a keys file every route but health needs a
+ * credential: a key of the file (its client's scopes), the admin token (the scopes {@code admin} and {@code label})
+ * or the feedback token ({@code label}); no credential is 401, one that is none of these is 401 too, and one without
+ * the scope the request needs is 403 naming it; a client of the file past its rate is 429 ({@link Quota}).
+ * Refusals are logged at most once a minute of each kind, never with the credential; admin actions, refused
+ * credentials and reads of the keys file go to the {@link AuditLog} as well.
+ */
+public final class Access implements Gate {
+
+    /** The API keys file: one client a line ({@code NAME SCOPES SHA256HEX [RATE]}); unset, no keys are asked. */
+    public static final String API_KEYS = "tabserve.api-keys";
+
+    private static final Logger LOG = Logger.getLogger(Access.class.getName());
+
+    /** The caller the admin token names. */
+    static final String ADMIN_TOKEN_CLIENT = "admin-token";
+    /** The caller the audit log names for the repository's load and unload let through on the loopback interface. */
+    static final String LOOPBACK_CLIENT = "loopback";
+    /** The caller the feedback token names. */
+    static final String FEEDBACK_TOKEN_CLIENT = "feedback-token";
+
+    private final Optional<ApiKeys> keys;
+    private final AdminToken admin;
+    private final FeedbackToken feedback;
+    private final Exposure exposure;
+    private final TabserveMetrics metrics;
+    private final AuditLog audit;
+    private final RateLimitedLog noCredential = new RateLimitedLog(LOG, Level.WARNING);
+    private final RateLimitedLog unknownCredential = new RateLimitedLog(LOG, Level.WARNING);
+    private final RateLimitedLog noScope = new RateLimitedLog(LOG, Level.WARNING);
+    private final RateLimitedLog overRate = new RateLimitedLog(LOG, Level.WARNING);
+
+    /**
+     * @param keys     the API keys, if a file is given: then every route but health needs a credential
+     * @param exposure whether the server is reachable beyond its own machine, told when it asks no credential
+     * @param metrics  where a request refused for its client's rate is counted, by client
+     * @param audit    where admin actions, refused credentials and reads of the keys file are written
+     */
+    public Access(
+            Optional<ApiKeys> keys,
+            AdminToken admin,
+            FeedbackToken feedback,
+            Exposure exposure,
+            TabserveMetrics metrics,
+            AuditLog audit) {
+        this.keys = keys;
+        this.metrics = metrics;
+        this.audit = audit;
+        keys.ifPresent(k -> {
+            audit.keysRead(k.file(), k.size());
+            k.tell(new ApiKeys.Reads() {
+                @Override
+                public void read(Path file, int clients) {
+                    audit.keysRead(file, clients);
+                }
+
+                @Override
+                public void refused(String why) {
+                    audit.keysRefused(why);
+                }
+            });
+        });
+        this.admin = admin;
+        this.feedback = feedback;
+        this.exposure = exposure;
+        if (keys.isPresent() && !feedback.required()) {
+            throw new IllegalArgumentException("settings " + FeedbackToken.OPEN_FEEDBACK + " and " + API_KEYS
+                    + " are both given: with API keys every route needs a credential; give the clients who send"
+                    + " labels the scope label instead");
+        }
+        exposure.open(keys.isEmpty());
+    }
+
+    /**
+     * Reads the keys file the settings name, if any.
+     *
+     * @param lookup a setting's value by its name, in the web app's order
+     * @throws IllegalArgumentException in words, for a keys file that is missing, writable by others or wrong
+     */
+    public static Optional<ApiKeys> keys(Function<String, Optional<String>> lookup) {
+        Optional<ApiKeys> keys = lookup.apply(API_KEYS).map(file -> ApiKeys.open(Path.of(file)));
+        keys.ifPresent(k -> LOG.info("API keys: " + k.size() + " clients from " + k.file()
+                + "; every route but /health/* needs Authorization: Bearer KEY"));
+        return keys;
+    }
+
+    /** @return whether every route but health needs a credential (an API keys file is given) */
+    public boolean locked() {
+        return keys.isPresent();
+    }
+
+    /** @return what {@code /api/models} says of a server open to the network with no credential asked, if it is */
+    public Optional<String> notice() {
+        return exposure.notice();
+    }
+
+    /**
+     * The one place a credential becomes a caller.
+     *
+     * @param authorization the {@code Authorization} header (gRPC: the {@code authorization} metadata), or null
+     * @return the caller it names: {@link Caller#OPEN} or {@link Caller#NOBODY} (whether the server asks for a
+     *         credential) when it names none
+     * @throws ServingException UNAUTHENTICATED for a bearer credential that is none of the server's, when it asks one
+     */
+    public Caller caller(String authorization) {
+        if (!AdminToken.isBearer(authorization)) {
+            return locked() ? Caller.NOBODY : Caller.OPEN;
+        }
+        String token = authorization.substring(7).strip();
+        if (keys.isPresent()) {
+            Optional<Caller> client = keys.get().callerOf(token);
+            if (client.isPresent()) {
+                return client.get();
+            }
+        }
+        if (admin.isToken(token)) {
+            return Caller.of(
+                    ADMIN_TOKEN_CLIENT, List.of(new Grant(Scope.ADMIN, Grant.ALL), new Grant(Scope.LABEL, Grant.ALL)));
+        }
+        if (feedback.isToken(token)) {
+            return Caller.of(FEEDBACK_TOKEN_CLIENT, List.of(new Grant(Scope.LABEL, Grant.ALL)));
+        }
+        if (locked()) {
+            throw ServingException.unauthenticated("the bearer credential sent is not a key of the server's API keys"
+                    + " file, nor its admin or feedback token");
+        }
+        return Caller.OPEN; // a server that asks no credential lets a stray one through, as it always has
+    }
+
+    /** The route table's check of a REST request ({@link Gate}). */
+    @Override
+    public Caller admit(HttpServletRequest request, Scope scope, String model) {
+        exposure.seen(request.getLocalAddr());
+        return admit(AdminToken.callerOf(request), scope, model);
+    }
+
+    /**
+     * Lets {@code asker} through when it may use {@code scope} on {@code model}, on any transport.
+     *
+     * @param model the model's name, or null for a request about no one model
+     * @return the caller
+     * @throws RuntimeException the refusal, in words: 401 or 403 (gRPC: UNAUTHENTICATED, PERMISSION_DENIED); with no
+     *                          keys file, the admin and feedback tokens' own refusals
+     */
+    public Caller admit(AdminToken.Caller asker, Scope scope, String model) {
+        return admit(asker, scope, model, true);
+    }
+
+    /** @param counted whether the request takes a token of its client's rate (a guard's first look takes none) */
+    private Caller admit(AdminToken.Caller asker, Scope scope, String model, boolean counted) {
+        if (!locked()) {
+            if (scope != Scope.ADMIN && scope != Scope.LABEL) {
+                return Caller.OPEN;
+            }
+            try { // the tokens' own checks and words, as before API keys
+                if (scope == Scope.ADMIN) {
+                    admin.authorize(asker);
+                } else {
+                    feedback.authorize(asker);
+                }
+            } catch (HttpProblem refused) {
+                if (refused.status() == 401 || refused.status() == 403) {
+                    audit.refused(asker, refused.status(), null, scope.word() + ": " + refused.detail());
+                }
+                throw refused;
+            }
+            Caller caller = caller(asker.authorization());
+            if (scope == Scope.ADMIN && counted) {
+                audit.admin(caller.name(), asker);
+            }
+            return caller;
+        }
+        Caller caller;
+        try {
+            caller = caller(asker.authorization());
+        } catch (ServingException e) {
+            unknownCredential.log(() -> "Refused " + asker.call() + " from " + asker.remoteAddress()
+                    + ": a bearer credential that is not one of the server's");
+            audit.refused(asker, 401, null, "a bearer credential that is not one of the server's");
+            throw e;
+        }
+        try {
+            caller.require(scope, model);
+        } catch (ServingException e) {
+            String needed = scope.word() + (model == null ? "" : ":" + model);
+            if (caller.known()) {
+                noScope.log(() -> "Refused " + asker.call() + " from " + asker.remoteAddress() + ": the client '"
+                        + caller.name() + "' has no scope " + needed);
+                audit.refused(asker, 403, caller.name(), "no scope " + needed);
+            } else {
+                noCredential.log(
+                        () -> "Refused " + asker.call() + " from " + asker.remoteAddress() + ": no credential");
+                audit.refused(asker, 401, null, "no credential for " + needed);
+            }
+            throw e;
+        }
+        if (scope == Scope.ADMIN && counted) {
+            audit.admin(caller.name(), asker);
+        }
+        if (counted && caller.quota() != null) {
+            long wait = caller.quota().take(System.nanoTime());
+            if (wait > 0) {
+                metrics.clientLimited(caller.name());
+                overRate.log(() -> "Refused " + asker.call() + " from " + asker.remoteAddress() + ": the client '"
+                        + caller.name() + "' is past its rate of " + caller.quota());
+                throw tooMany(caller, wait);
+            }
+        }
+        return caller;
+    }
+
+    /**
+     * The 429 of a client past its rate, with {@code Retry-After} and the IETF draft's {@code RateLimit-Policy} and
+     * {@code RateLimit} (the client's quota and window; none left, and when the next request may go).
+     */
+    static HttpProblem tooMany(Caller caller, long waitNanos) {
+        Quota quota = caller.quota();
+        long seconds = Math.max(1, (waitNanos + 999_999_999L) / 1_000_000_000L);
+        return new HttpProblem(
+                429,
+                "Too many requests",
+                "the client '" + caller.name() + "' has sent more requests than its rate (" + quota
+                        + ") allows; send the next one in " + seconds + " s",
+                List.of(),
+                Map.of(
+                        "Retry-After",
+                        Long.toString(seconds),
+                        "RateLimit-Policy",
+                        "\"client\";q=" + quota.permits() + ";w=" + quota.windowSeconds(),
+                        "RateLimit",
+                        "\"client\";r=0;t=" + seconds));
+    }
+
+    /**
+     * The repository's load and unload ({@code /v2/repository/models/{name}/load}, gRPC's RepositoryModelLoad): as
+     * {@link #admit} with {@code admin}, except that callers on the loopback interface may send no credential when
+     * {@code tabserve.admin-loopback} says so (KServe's model agent sends none).
+     */
+    public void admitRepositoryChange(AdminToken.Caller asker, String model) {
+        if (admin.letsThroughWithoutToken(asker)) {
+            audit.admin(LOOPBACK_CLIENT, asker);
+        } else {
+            admit(asker, Scope.ADMIN, model);
+        }
+    }
+
+    /**
+     * Whether a request that may read a model's rollout is shown what only an administrator sees (the disagreements'
+     * rows): a caller with the scope {@code admin} on it; with no keys file, one that sends the admin token (a wrong
+     * one is refused rather than shown less).
+     */
+    public boolean showsAdmin(HttpServletRequest request, String model) {
+        String authorization = request.getHeader("Authorization");
+        if (!locked()) {
+            if (admin.on() && authorization != null) {
+                admin.authorize(request);
+                return true;
+            }
+            return false;
+        }
+        return caller(authorization).may(Scope.ADMIN, model);
+    }
+
+    /** The guard of the admin routes, before their method is checked: 404 while they are off, else {@link #admit}. */
+    public void guardAdmin(HttpServletRequest request) {
+        exposure.seen(request.getLocalAddr());
+        admit(AdminToken.callerOf(request), Scope.ADMIN, null, false); // the route's own check counts and audits it
+    }
+}

@@ -1,0 +1,134 @@
+package org.tabserve.web.http.auth;
+
+import jakarta.servlet.http.HttpServletRequest;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.tabserve.web.http.HttpProblem;
+import org.tabserve.web.http.RateLimitedLog;
+import org.tabserve.web.http.WebConfig;
+
+/**
+ * Who may send labels ({@code POST /api/feedback}), which set the live accuracy and error everyone reads: by default
+ * only a caller with {@code Authorization: Bearer} the {@link #FEEDBACK_TOKEN} or the admin token, so that labels
+ * cannot be forged or sent first for another client's request id; with neither token set, no one, the refusal (403)
+ * saying how to set one. {@link #OPEN_FEEDBACK} lets anyone send them, asked for by name. Checked in constant time;
+ * refusals logged at most once a minute of each kind.
+ */
+public final class FeedbackToken {
+
+    /** The bearer token labels need (the admin token is taken too). */
+    public static final String FEEDBACK_TOKEN = "tabserve.feedback-token";
+    /** {@code true} lets anyone send labels, without a token; off by default. */
+    public static final String OPEN_FEEDBACK = "tabserve.open-feedback";
+
+    private static final Logger LOG = Logger.getLogger(FeedbackToken.class.getName());
+
+    /** Why labels are refused when no token is set, and how to take them. */
+    static final String CLOSED = "labels are refused: the server has no feedback token. Start it with"
+            + " --feedback-token TOKEN (the environment variable TABSERVE_FEEDBACK_TOKEN, or the setting "
+            + FEEDBACK_TOKEN + ") and send Authorization: Bearer TOKEN, or with --open-feedback"
+            + " (TABSERVE_OPEN_FEEDBACK=true, or " + OPEN_FEEDBACK + ") to let anyone send labels";
+
+    private final Optional<byte[]> digest;
+    private final boolean open;
+    private final AdminToken admin;
+    private final RateLimitedLog noToken = new RateLimitedLog(LOG, Level.WARNING);
+    private final RateLimitedLog wrongToken = new RateLimitedLog(LOG, Level.WARNING);
+
+    /**
+     * @param token the feedback token, if one is set
+     * @param open  whether anyone may send labels (no token may be set then)
+     * @param admin the admin token, which is taken for labels too
+     */
+    public FeedbackToken(Optional<String> token, boolean open, AdminToken admin) {
+        if (open && token.isPresent()) {
+            throw new IllegalArgumentException("settings " + OPEN_FEEDBACK + " and " + FEEDBACK_TOKEN + " are both"
+                    + " given: labels are either open to anyone or need the token; drop one");
+        }
+        this.digest = token.map(AdminToken::sha256);
+        this.open = open;
+        this.admin = admin;
+    }
+
+    /**
+     * @param lookup a setting's value by its name, in the web app's order ({@link WebConfig#lookup})
+     * @throws IllegalArgumentException for a token shorter than the admin token's shortest, an
+     *                                  {@link #OPEN_FEEDBACK} other than true or false, or both set
+     */
+    public static FeedbackToken resolve(Function<String, Optional<String>> lookup, AdminToken admin) {
+        Optional<String> token = lookup.apply(FEEDBACK_TOKEN).map(t -> WebConfig.checkedToken(FEEDBACK_TOKEN, t));
+        boolean open =
+                lookup.apply(OPEN_FEEDBACK).map(FeedbackToken::trueOrFalse).orElse(false);
+        FeedbackToken feedback = new FeedbackToken(token, open, admin);
+        if (!open && token.isEmpty()) {
+            LOG.info(
+                    admin.on()
+                            ? "Labels (POST /api/feedback) need the admin token: no feedback token is set (--feedback-token),"
+                                    + " nor --open-feedback"
+                            : "Labels (POST /api/feedback): " + CLOSED);
+        }
+        return feedback;
+    }
+
+    private static boolean trueOrFalse(String text) {
+        return switch (text.toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default ->
+                throw new IllegalArgumentException(
+                        "setting " + OPEN_FEEDBACK + " must be true or false, found '" + text + "'");
+        };
+    }
+
+    /**
+     * @return whether {@code token} (a bearer token as sent) is the feedback token, checked in constant time; never
+     *         when none is set
+     */
+    boolean isToken(String token) {
+        return digest.isPresent() && java.security.MessageDigest.isEqual(AdminToken.sha256(token), digest.get());
+    }
+
+    /** @return whether labels need a token (always, unless {@link #OPEN_FEEDBACK}) */
+    public boolean required() {
+        return !open;
+    }
+
+    /**
+     * Lets the request through when labels are open or it carries the feedback or admin token; else 401 without a
+     * token, 403 with a wrong one, and 403 saying how to set one when the server has none.
+     */
+    public void authorize(HttpServletRequest request) {
+        authorize(AdminToken.callerOf(request));
+    }
+
+    /** {@link #authorize(HttpServletRequest)} for a caller as its transport tells it. */
+    public void authorize(AdminToken.Caller caller) {
+        if (open) {
+            return;
+        }
+        if (digest.isEmpty() && !admin.on()) { // no token at all: none can be right
+            noToken.log(() -> "Refused labels from " + caller.remoteAddress() + ": no feedback token is set");
+            throw HttpProblem.of(403, "Forbidden", CLOSED);
+        }
+        String header = caller.authorization();
+        if (!AdminToken.isBearer(header)) {
+            noToken.log(() -> "Refused labels from " + caller.remoteAddress() + ": no bearer token");
+            throw new HttpProblem(
+                    401,
+                    "Unauthorized",
+                    "labels need Authorization: Bearer <the feedback token> (the server's " + FEEDBACK_TOKEN
+                            + ", or the admin token)",
+                    List.of(),
+                    Map.of("WWW-Authenticate", "Bearer realm=\"tabserve-feedback\""));
+        }
+        if (!(digest.isPresent() && AdminToken.carries(header, digest.get())) && !admin.accepts(header)) {
+            wrongToken.log(() -> "Refused labels from " + caller.remoteAddress() + ": wrong feedback token");
+            throw HttpProblem.of(403, "Forbidden", "the feedback token is wrong");
+        }
+    }
+}

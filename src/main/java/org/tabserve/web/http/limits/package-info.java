@@ -1,0 +1,8 @@
+/**
+ * Back-pressure and bounded inputs: the concurrency limit and its slots (uploads and small requests in shares of
+ * their own, the readers' lanes), small bodies read before they take a slot, request bodies counted against their
+ * limits as they are read, gzip bodies inflated under the same limits. Each refusal is an
+ * {@link org.tabserve.web.http.HttpProblem} written by the one renderer. Stands on {@code org.tabserve.web.http} and
+ * {@code request}.
+ */
+package org.tabserve.web.http.limits;

@@ -1,0 +1,170 @@
+package org.tabserve.serving.access;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tabserve.serving.limits.ServingException;
+
+/** The API keys file: who may write it, what a line holds, how a key is matched, and how a change is read. */
+class ApiKeysTest {
+
+    private static final String KEY = "a-key-of-32-characters-or-so-0123456789";
+
+    @TempDir
+    Path dir;
+
+    private Path keys(String text, String permissions) throws IOException {
+        Path file = dir.resolve("keys");
+        Files.writeString(file, text);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString(permissions));
+        return file;
+    }
+
+    static String sha256(String key) {
+        try {
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void aFileOtherUsersCanWriteIsRefusedInWords() throws IOException {
+        for (String permissions : List.of("rw-rw----", "rw-r--rw-", "rw-rw-rw-")) {
+            Path file = keys("app predict " + sha256(KEY) + "\n", permissions);
+            IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> ApiKeys.open(file));
+            assertTrue(refused.getMessage().contains("can be written by other users"), refused.getMessage());
+            assertTrue(refused.getMessage().contains("chmod go-w"), refused.getMessage());
+            assertFalse(refused.getMessage().contains(sha256(KEY)), "no digest in the words");
+        }
+    }
+
+    @Test
+    void aFileOnlyItsOwnerCanWriteIsRead() throws IOException {
+        ApiKeys keys = ApiKeys.open(
+                keys("# a comment\n\napp predict:titanic,read " + sha256(KEY) + " 20/s # x\n", "rw-r--r--"));
+        Caller app = keys.callerOf(KEY).orElseThrow();
+        assertEquals("app", app.name());
+        assertTrue(app.may(Scope.PREDICT, "titanic"));
+        assertFalse(app.may(Scope.PREDICT, "iris"));
+        assertTrue(app.may(Scope.READ, "iris"));
+        assertFalse(app.may(Scope.ADMIN, null));
+    }
+
+    @Test
+    void aKeyThatDiffersInItsLastByteIsNoKey() throws IOException {
+        ApiKeys keys = ApiKeys.open(keys("app predict " + sha256(KEY) + "\n", "rw-------"));
+        String last = KEY.substring(0, KEY.length() - 1) + (char) (KEY.charAt(KEY.length() - 1) ^ 1);
+        assertTrue(keys.callerOf(KEY).isPresent());
+        assertTrue(keys.callerOf(last).isEmpty());
+        assertTrue(keys.callerOf(KEY + " ").isEmpty());
+        assertTrue(keys.callerOf(sha256(KEY)).isEmpty(), "the digest is not the key");
+    }
+
+    @Test
+    void aWrongLineIsRefusedNamingItsLineAndNeverItsDigest() throws IOException {
+        String digest = sha256(KEY);
+        for (String line : List.of(
+                "app " + digest + " predict", // columns swapped
+                "app predict " + digest.substring(1),
+                "app predict " + digest + " fast",
+                "app write " + digest,
+                "app predict",
+                "a/b predict " + digest)) {
+            Path file = keys("# first\n" + line + "\n", "rw-------");
+            IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> ApiKeys.open(file));
+            assertTrue(refused.getMessage().contains("line 2"), refused.getMessage());
+            assertFalse(refused.getMessage().contains(digest.substring(1, 40)), refused.getMessage());
+        }
+        Path twice = keys("app predict " + digest + "\napp read " + sha256("other") + "\n", "rw-------");
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ApiKeys.open(twice))
+                .getMessage()
+                .contains("named twice"));
+    }
+
+    @Test
+    void aChangedFileIsReadAgainOnceItsCheckIsDue() throws IOException {
+        AtomicLong now = new AtomicLong();
+        Path file = keys("app predict " + sha256(KEY) + "\n", "rw-------");
+        ApiKeys keys = ApiKeys.open(file, now::get);
+        Files.writeString(file, "other predict " + sha256("other-key") + "\n");
+        assertTrue(keys.callerOf(KEY).isPresent(), "not looked at again before its check is due");
+        now.addAndGet(TimeUnit.SECONDS.toNanos(ApiKeys.CHECK_SECONDS));
+        assertTrue(keys.callerOf(KEY).isEmpty(), "a key removed stops working");
+        assertEquals("other", keys.callerOf("other-key").orElseThrow().name(), "a key added works");
+        // A change that makes the file writable by others is refused: the clients stay as they were.
+        Files.writeString(file, "third predict " + sha256("third-key") + "\n");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-rw-rw-"));
+        now.addAndGet(TimeUnit.SECONDS.toNanos(ApiKeys.CHECK_SECONDS));
+        assertTrue(keys.callerOf("third-key").isEmpty());
+        assertTrue(keys.callerOf("other-key").isPresent());
+    }
+
+    @Test
+    void aCallerWithoutTheScopeIsRefusedNamingIt() {
+        Caller notes = Caller.of("notes", List.of(Grant.parse("predict:banknote")));
+        notes.require(Scope.PREDICT, "banknote");
+        ServingException refused = assertThrows(ServingException.class, () -> notes.require(Scope.PREDICT, "iris"));
+        assertEquals(ServingException.Kind.FORBIDDEN, refused.kind());
+        assertTrue(refused.getMessage().contains("predict:iris"), refused.getMessage());
+        assertEquals(
+                ServingException.Kind.UNAUTHENTICATED,
+                assertThrows(ServingException.class, () -> Caller.NOBODY.require(Scope.READ, null))
+                        .kind());
+        Caller.OPEN.require(Scope.PREDICT, "iris");
+        assertThrows(ServingException.class, () -> Caller.OPEN.require(Scope.ADMIN, null));
+    }
+
+    @Test
+    void aClientsBucketOutlivesAReReadThatKeepsItsRate() throws IOException {
+        AtomicLong now = new AtomicLong();
+        Path file = keys("app predict " + sha256(KEY) + " 1/h\n", "rw-------");
+        ApiKeys keys = ApiKeys.open(file, now::get);
+        assertEquals(0, keys.callerOf(KEY).orElseThrow().quota().take(now.get()));
+        Files.writeString(file, "app predict " + sha256(KEY) + " 1/h\nother read " + sha256("other-key") + "\n");
+        now.addAndGet(TimeUnit.SECONDS.toNanos(ApiKeys.CHECK_SECONDS));
+        assertTrue(keys.callerOf("other-key").isPresent(), "read again");
+        assertTrue(keys.callerOf(KEY).orElseThrow().quota().take(now.get()) > 0, "its hour's request is spent");
+        Files.writeString(file, "app predict " + sha256(KEY) + " 2/h\n");
+        now.addAndGet(TimeUnit.SECONDS.toNanos(ApiKeys.CHECK_SECONDS));
+        assertEquals(0, keys.callerOf(KEY).orElseThrow().quota().take(now.get()), "a new rate starts a new bucket");
+    }
+
+    @Test
+    void aLinkIsFollowedAndItsTargetChecked() throws IOException {
+        Path target = keys("app predict " + sha256(KEY) + "\n", "r--------");
+        Path link = Files.createSymbolicLink(dir.resolve("link"), target); // as a Kubernetes Secret mounts its files
+        assertTrue(ApiKeys.open(link).callerOf(KEY).isPresent());
+        Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rw--w----"));
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> ApiKeys.open(link));
+        assertTrue(refused.getMessage().contains("can be written by other users"), refused.getMessage());
+    }
+
+    @Test
+    void aFileInAFolderOthersCanWriteIsRefused() throws IOException {
+        Path shared = Files.createDirectory(dir.resolve("shared"));
+        Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Path file = shared.resolve("keys");
+        Files.writeString(file, "app predict " + sha256(KEY) + "\n");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> ApiKeys.open(file));
+        assertTrue(refused.getMessage().contains("the folder " + shared), refused.getMessage());
+        Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwx------"));
+        assertTrue(ApiKeys.open(file).callerOf(KEY).isPresent());
+    }
+}
