@@ -30,14 +30,21 @@ final class TabserveWar implements AutoCloseable {
         this.uri = uri;
     }
 
-    /** Starts the WAR with {@code args} after {@code --port 0} and waits until it says where it serves. */
+    /**
+     * Starts the WAR with {@code args} after {@code --port 0} and waits until it says where it serves: with README's
+     * JVM options, and the class archive {@code mvn package} made beside it when there is one, as README's command.
+     */
     static TabserveWar start(Path war, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar",
-                war.toString(),
-                "--port",
-                "0"));
+                "-Xmx128m",
+                "-XX:+UseSerialGC",
+                "-XX:+ExitOnOutOfMemoryError"));
+        Path archive = war.resolveSibling("tabserve.jsa");
+        if (java.nio.file.Files.isRegularFile(archive)) {
+            command.add("-XX:SharedArchiveFile=" + archive);
+        }
+        command.addAll(List.of("-jar", war.toString(), "--port", "0"));
         command.addAll(List.of(args));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         List<String> output = new ArrayList<>();
