@@ -457,7 +457,8 @@ class ArchitectureTest {
                                 "com.fasterxml.jackson.") // a rollout's JSON, read and written as the model's card is
                         && !i.matches("org\\.tabserve\\.(model|rows|repository|predictionlog|serving)\\..*")
                         && !REDIS_CLIENT.matcher(i).lookingAt() // the shared store's, serving.shared's alone (below)
-                        && !i.startsWith(OPENTELEMETRY)) // the traces', serving.trace.otel's alone (below)
+                        && !i.startsWith(OPENTELEMETRY) // the traces', serving.trace.otel's alone (below)
+                        && !i.startsWith(NIMBUS)) // OIDC tokens', serving.access.oidc's alone (below)
                 .toList();
         assertEquals(List.of(), forbidden, "serving imports no servlet, gRPC, Jetty or web type");
         List<String> json = new ArrayList<>();
@@ -863,6 +864,31 @@ class ArchitectureTest {
         assertTrue(
                 imports(otel.resolve("OtelTracing.java")).stream().anyMatch(i -> i.startsWith(OPENTELEMETRY)),
                 "the scan finds the tracing's imports");
+    }
+
+    /** nimbus-jose-jwt: OIDC tokens' (issue 63). */
+    private static final String NIMBUS = "com.nimbusds.";
+
+    /**
+     * nimbus-jose-jwt is {@code serving.access.oidc}'s alone: nothing else names it, so that the library can be
+     * changed in one place.
+     */
+    @Test
+    void onlyTheOidcPackageNamesNimbus() throws IOException {
+        Path oidc = SERVING.resolve("access/oidc");
+        List<String> found = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(Path.of("src/main/java"))) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                boolean names = Files.readAllLines(file).stream().anyMatch(line -> line.contains(NIMBUS));
+                if (names && !file.getParent().equals(oidc)) {
+                    found.add(file.toString());
+                }
+            }
+        }
+        assertEquals(List.of(), found, "nimbus-jose-jwt is serving.access.oidc's alone");
+        assertTrue(
+                imports(oidc.resolve("OidcTokens.java")).stream().anyMatch(i -> i.startsWith(NIMBUS)),
+                "the scan finds the tokens' imports");
     }
 
     /** The web app's types named in the files under {@code root}, by import or fully qualified. */

@@ -13,6 +13,7 @@ final class LauncherUsage {
                                           [--min-response-rate BYTES] [--max-concurrent-streams N]
                                           [--prediction-log DIR [--prediction-log-sample F] [--prediction-log-mask A,B]]
                                           [--feedback-token TOKEN | --open-feedback] [--api-keys FILE]
+                                          [--oidc-issuer URL --oidc-audience AUD [--oidc-scopes-claim CLAIM]]
                                           [--audit-log FILE]
                                           [--s3-endpoint URL] [--model-cache DIR]
                                           [--shared-state redis://HOST:PORT] [--otel-endpoint URL]
@@ -69,8 +70,17 @@ final class LauncherUsage {
               --api-keys FILE  every route but /health/* needs Authorization: Bearer KEY,
                                a key of FILE (NAME SCOPES SHA256HEX [RATE] a line), with
                                the scope it asks for (default: none asked)  env TABSERVE_API_KEYS
+              --oidc-issuer URL  every route but /health/* needs a credential; take OIDC tokens
+                               (JWTs, RS256/ES256/PS256) this issuer signed, its keys found
+                               by discovery (default: none)       env TABSERVE_OIDC_ISSUER
+              --oidc-audience AUD  the audience a token must name in its aud (with
+                               --oidc-issuer)                    env TABSERVE_OIDC_AUDIENCE
+              --oidc-scopes-claim CLAIM  the claim of a token's scopes, a path by dots (default:
+                               scope; Keycloak's roles: realm_access.roles)
+                                                                  env TABSERVE_OIDC_SCOPES_CLAIM
               --audit-log FILE  append a JSON line for each admin action, refused credential
-                               and read of the API keys file (default: off)  env TABSERVE_AUDIT_LOG
+                               and read of the API keys file or the issuer's keys (default:
+                               off)                               env TABSERVE_AUDIT_LOG
               --shared-state redis://[USER:PASSWORD@]HOST:PORT  keep answers for labels in this
                                Redis, shared by every replica, so that a label joins on any
                                replica and the live figures are the fleet's (default: each

@@ -76,6 +76,8 @@ public final class TabserveListener implements ServletContextListener {
     private RowExplanations explanations;
     /** The audit log, closed with the app. */
     private AuditLog audit = AuditLog.OFF;
+    /** Who is calling; closed with the app (the OIDC issuer's keys are no longer asked for). */
+    private Access access;
     /** The gRPC calls' deadline timer, started with the gRPC servlet at its first call and stopped with the app. */
     private volatile ScheduledExecutorService grpcDeadlines;
 
@@ -159,11 +161,11 @@ public final class TabserveListener implements ServletContextListener {
             LOG.severe("tabserve is not configured correctly: " + e.getMessage());
             throw e;
         }
-        Access access;
         try {
             audit = AuditLog.open(WebConfig.lookup(context));
             access = new Access(
                     Access.keys(WebConfig.lookup(context)),
+                    Access.tokens(WebConfig.lookup(context), audit),
                     adminToken,
                     feedbackToken,
                     new Exposure(java.util.Optional.ofNullable(
@@ -347,6 +349,9 @@ public final class TabserveListener implements ServletContextListener {
         if (served != null) {
             served.monitors().feedback().close(); // the shared store's writer, if any
             served.tracing().close(); // what is queued is sent, within a short bound
+        }
+        if (access != null) {
+            access.close();
         }
         audit.close();
         ScheduledExecutorService deadlines = grpcDeadlines;

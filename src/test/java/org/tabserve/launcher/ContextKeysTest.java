@@ -73,7 +73,10 @@ class ContextKeysTest {
                         TabserveListener.SHARED_STATE,
                         org.tabserve.web.http.auth.FeedbackToken.OPEN_FEEDBACK,
                         org.tabserve.web.http.auth.Access.API_KEYS,
-                        org.tabserve.web.http.auth.AuditLog.AUDIT_LOG),
+                        org.tabserve.web.http.auth.AuditLog.AUDIT_LOG,
+                        org.tabserve.serving.access.oidc.OidcTokens.ISSUER,
+                        org.tabserve.serving.access.oidc.OidcTokens.AUDIENCE,
+                        org.tabserve.serving.access.oidc.OidcTokens.SCOPES_CLAIM),
                 LauncherOptions.WEB_SETTING_FLAGS.stream()
                         .map(flag -> "tabserve." + flag.substring(2))
                         .toList());

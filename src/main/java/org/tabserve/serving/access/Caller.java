@@ -69,9 +69,10 @@ public record Caller(String name, List<Grant> grants, boolean known, Quota quota
                 : "the scope " + scope.word() + ":" + model + " (or " + scope.word() + ", on every model)";
         if (!known) {
             throw ServingException.unauthenticated("this needs a credential with " + needed
-                    + ": send Authorization: Bearer KEY, KEY a key of the server's API keys file");
+                    + ": send Authorization: Bearer KEY, KEY a key of the server's API keys file or a token of its OIDC"
+                    + " issuer");
         }
-        throw ServingException.forbidden(
-                "the client '" + name + "' may not do this: it needs " + needed + ", which its key does not give");
+        throw ServingException.forbidden("the client '" + name + "' may not do this: it needs " + needed
+                + ", which its credential does not give");
     }
 }

@@ -13,6 +13,7 @@ import org.tabserve.serving.access.Caller;
 import org.tabserve.serving.access.Grant;
 import org.tabserve.serving.access.Quota;
 import org.tabserve.serving.access.Scope;
+import org.tabserve.serving.access.oidc.OidcTokens;
 import org.tabserve.serving.limits.ServingException;
 import org.tabserve.serving.monitor.TabserveMetrics;
 import org.tabserve.web.http.Gate;
@@ -49,6 +50,7 @@ public final class Access implements Gate {
     static final String FEEDBACK_TOKEN_CLIENT = "feedback-token";
 
     private final Optional<ApiKeys> keys;
+    private final Optional<OidcTokens> tokens;
     private final AdminToken admin;
     private final FeedbackToken feedback;
     private final Exposure exposure;
@@ -61,18 +63,21 @@ public final class Access implements Gate {
 
     /**
      * @param keys     the API keys, if a file is given: then every route but health needs a credential
+     * @param tokens   the OIDC issuer's tokens, if one is given ({@link #tokens}): then too
      * @param exposure whether the server is reachable beyond its own machine, told when it asks no credential
      * @param metrics  where a request refused for its client's rate is counted, by client
      * @param audit    where admin actions, refused credentials and reads of the keys file are written
      */
     public Access(
             Optional<ApiKeys> keys,
+            Optional<OidcTokens> tokens,
             AdminToken admin,
             FeedbackToken feedback,
             Exposure exposure,
             TabserveMetrics metrics,
             AuditLog audit) {
         this.keys = keys;
+        this.tokens = tokens;
         this.metrics = metrics;
         this.audit = audit;
         keys.ifPresent(k -> {
@@ -92,12 +97,13 @@ public final class Access implements Gate {
         this.admin = admin;
         this.feedback = feedback;
         this.exposure = exposure;
-        if (keys.isPresent() && !feedback.required()) {
-            throw new IllegalArgumentException("settings " + FeedbackToken.OPEN_FEEDBACK + " and " + API_KEYS
-                    + " are both given: with API keys every route needs a credential; give the clients who send"
-                    + " labels the scope label instead");
+        if (locked() && !feedback.required()) {
+            throw new IllegalArgumentException("settings " + FeedbackToken.OPEN_FEEDBACK + " and "
+                    + (keys.isPresent() ? API_KEYS : OidcTokens.ISSUER) + " are both given: with API keys or"
+                    + " tokens every route needs a credential; give the clients who send labels the scope label"
+                    + " instead");
         }
-        exposure.open(keys.isEmpty());
+        exposure.open(!locked());
     }
 
     /**
@@ -113,9 +119,35 @@ public final class Access implements Gate {
         return keys;
     }
 
-    /** @return whether every route but health needs a credential (an API keys file is given) */
+    /**
+     * Opens the OIDC issuer the settings name, if any ({@link OidcTokens#ISSUER}, {@link OidcTokens#AUDIENCE}): its
+     * keys are read before this returns, or asked for again in the background when it does not answer.
+     *
+     * @param audit where each read of the issuer's keys, or failure to read them, is written
+     * @throws IllegalArgumentException in words, for an issuer without an audience or one that is no URL
+     */
+    public static Optional<OidcTokens> tokens(Function<String, Optional<String>> lookup, AuditLog audit) {
+        return OidcTokens.open(lookup, new OidcTokens.Events() {
+            @Override
+            public void keysRead(String detail) {
+                audit.jwksRead(detail);
+            }
+
+            @Override
+            public void keysFailed(String why) {
+                audit.jwksFailed(why);
+            }
+        });
+    }
+
+    /** @return whether every route but health needs a credential (an API keys file or an OIDC issuer is given) */
     public boolean locked() {
-        return keys.isPresent();
+        return keys.isPresent() || tokens.isPresent();
+    }
+
+    /** Stops asking the OIDC issuer for its keys, if it was being asked. */
+    public void close() {
+        tokens.ifPresent(OidcTokens::close);
     }
 
     /** @return what {@code /api/models} says of a server open to the network with no credential asked, if it is */
@@ -136,7 +168,14 @@ public final class Access implements Gate {
             return locked() ? Caller.NOBODY : Caller.OPEN;
         }
         String token = authorization.substring(7).strip();
-        if (keys.isPresent()) {
+        ServingException tokenRefused = null;
+        if (tokens.isPresent() && OidcTokens.looksLikeToken(token)) { // a JWT: header.claims.signature
+            try {
+                return tokens.get().callerOf(token);
+            } catch (ServingException refused) {
+                tokenRefused = refused; // unless it is the admin or feedback token, below
+            }
+        } else if (keys.isPresent()) {
             Optional<Caller> client = keys.get().callerOf(token);
             if (client.isPresent()) {
                 return client.get();
@@ -149,9 +188,13 @@ public final class Access implements Gate {
         if (feedback.isToken(token)) {
             return Caller.of(FEEDBACK_TOKEN_CLIENT, List.of(new Grant(Scope.LABEL, Grant.ALL)));
         }
+        if (tokenRefused != null) {
+            throw tokenRefused;
+        }
         if (locked()) {
-            throw ServingException.unauthenticated("the bearer credential sent is not a key of the server's API keys"
-                    + " file, nor its admin or feedback token");
+            throw ServingException.unauthenticated("the bearer credential sent is not "
+                    + (keys.isPresent() ? "a key of the server's API keys file" : "a token (a JWT)")
+                    + ", nor its admin or feedback token");
         }
         return Caller.OPEN; // a server that asks no credential lets a stray one through, as it always has
     }
@@ -203,9 +246,9 @@ public final class Access implements Gate {
         try {
             caller = caller(asker.authorization());
         } catch (ServingException e) {
-            unknownCredential.log(() -> "Refused " + asker.call() + " from " + asker.remoteAddress()
-                    + ": a bearer credential that is not one of the server's");
-            audit.refused(asker, 401, null, "a bearer credential that is not one of the server's");
+            unknownCredential.log(
+                    () -> "Refused " + asker.call() + " from " + asker.remoteAddress() + ": " + e.getMessage());
+            audit.refused(asker, 401, null, e.getMessage());
             throw e;
         }
         try {

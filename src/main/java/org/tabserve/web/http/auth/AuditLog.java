@@ -125,6 +125,16 @@ public final class AuditLog implements AutoCloseable {
         write(new Line(now(), "keys_refused", null, null, null, null, why, null));
     }
 
+    /** The OIDC issuer's keys were read, at start or again (for a token naming a key not among them). */
+    void jwksRead(String detail) {
+        write(new Line(now(), "jwks_read", null, null, null, null, detail, null));
+    }
+
+    /** The OIDC issuer's keys could not be read: those it last gave, if any, are kept. */
+    void jwksFailed(String why) {
+        write(new Line(now(), "jwks_failed", null, null, null, null, why, null));
+    }
+
     private void write(Line line) {
         if (out == null) {
             return;

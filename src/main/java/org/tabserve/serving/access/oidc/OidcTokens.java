@@ -1,0 +1,267 @@
+package org.tabserve.serving.access.oidc;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import java.text.ParseException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.logging.Logger;
+import java.util.regex.Pattern;
+import org.tabserve.serving.access.Caller;
+import org.tabserve.serving.access.Grant;
+import org.tabserve.serving.access.Scope;
+import org.tabserve.serving.limits.ServingException;
+
+/**
+ * OIDC bearer tokens ({@code --oidc-issuer}, {@code --oidc-audience}): a JWT signed by the issuer's key (RS256, ES256
+ * or PS256 alone), issued by that issuer for that audience, within its {@code exp} and {@code nbf} (a minute's skew
+ * either way), becomes the caller its {@code azp} (else {@code client_id}) names, with the scopes of its
+ * {@code scope} claim or the claim {@code --oidc-scopes-claim} names (a path such as {@code realm_access.roles}).
+ * A token checked is kept a minute at most (never past its {@code exp}), in a bounded cache, so that a client that
+ * sends the same token again costs a lookup. Every refusal says why in words, never with the token or its claims.
+ */
+public final class OidcTokens implements AutoCloseable {
+
+    /** The issuer's URL, exactly as its tokens' {@code iss} spells it; unset, no token is taken. */
+    public static final String ISSUER = "tabserve.oidc-issuer";
+    /** The audience a token must name in its {@code aud}. */
+    public static final String AUDIENCE = "tabserve.oidc-audience";
+    /** The claim that holds a token's scopes, a path through objects by dots; default {@link #DEFAULT_SCOPES_CLAIM}. */
+    public static final String SCOPES_CLAIM = "tabserve.oidc-scopes-claim";
+    /** The standard claim of a token's scopes, space-separated. */
+    static final String DEFAULT_SCOPES_CLAIM = "scope";
+    /** The longest token taken; a longer one is refused before it is parsed. */
+    static final int MAX_TOKEN_CHARS = 8192;
+    /** How far a token's {@code exp} and {@code nbf} may be off the server's clock. */
+    static final Duration SKEW = Duration.ofSeconds(60);
+    /** How often the issuer's keys may be read again for a token naming an unknown key, at most. */
+    static final Duration MIN_REFRESH = Duration.ofSeconds(30);
+    /** The most tokens kept checked. */
+    static final int CACHE_SIZE = 10_000;
+    /** The longest a checked token is kept. */
+    static final Duration CACHED = Duration.ofSeconds(60);
+
+    private static final Set<JWSAlgorithm> ALGORITHMS =
+            Set.of(JWSAlgorithm.RS256, JWSAlgorithm.ES256, JWSAlgorithm.PS256);
+    private static final Pattern CLIENT_NAME = Pattern.compile("[A-Za-z0-9._@:-]{1,100}");
+    private static final Logger LOG = Logger.getLogger(OidcTokens.class.getName());
+
+    private final String issuer;
+    private final String audience;
+    private final String[] scopesClaim;
+    private final IssuerKeys keys;
+    private final Map<String, Checked> checked = new ConcurrentHashMap<>();
+
+    /** A token checked, and until when (System.nanoTime) it stands. */
+    private record Checked(Caller caller, long until) {}
+
+    /** Told of each read of the issuer's keys and of each failure to read them. */
+    public interface Events {
+        void keysRead(String detail);
+
+        void keysFailed(String why);
+    }
+
+    OidcTokens(String issuer, String audience, String scopesClaim, Duration minRefresh, Events events) {
+        this.issuer = issuer;
+        this.audience = audience;
+        this.scopesClaim = scopesClaim.split("\\.", -1);
+        this.keys = new IssuerKeys(issuer, minRefresh, events);
+    }
+
+    /**
+     * Opens the issuer the settings name, if any: both the issuer and the audience must be given.
+     *
+     * @throws IllegalArgumentException in words, for an issuer without an audience (or the reverse), or an issuer
+     *                                  that is no http(s) URL
+     */
+    public static Optional<OidcTokens> open(Function<String, Optional<String>> lookup, Events events) {
+        Optional<String> issuer = lookup.apply(ISSUER).map(String::strip).filter(s -> !s.isEmpty());
+        Optional<String> audience = lookup.apply(AUDIENCE).map(String::strip).filter(s -> !s.isEmpty());
+        if (issuer.isEmpty() && audience.isEmpty()) {
+            return Optional.empty();
+        }
+        if (issuer.isEmpty() || audience.isEmpty()) {
+            throw new IllegalArgumentException("settings " + ISSUER + " and " + AUDIENCE + " go together: a token is"
+                    + " taken only from that issuer for that audience; give both");
+        }
+        if (!issuer.get().matches("https?://[^\\s]+")) {
+            throw new IllegalArgumentException("setting " + ISSUER + " must be the issuer's http(s) URL, as its"
+                    + " tokens' iss spells it (e.g. https://keycloak.example/realms/NAME)");
+        }
+        String claim = lookup.apply(SCOPES_CLAIM)
+                .map(String::strip)
+                .filter(s -> !s.isEmpty())
+                .orElse(DEFAULT_SCOPES_CLAIM);
+        if (!claim.matches("[A-Za-z0-9_:-]+(\\.[A-Za-z0-9_:-]+)*")) {
+            throw new IllegalArgumentException("setting " + SCOPES_CLAIM + " must be a claim's name, or a path of"
+                    + " names by dots (realm_access.roles)");
+        }
+        LOG.info("OIDC tokens from " + issuer.get() + " for the audience " + audience.get() + ", scopes from the"
+                + " claim " + claim + "; every route but /health/* needs Authorization: Bearer TOKEN or KEY");
+        return Optional.of(new OidcTokens(issuer.get(), audience.get(), claim, MIN_REFRESH, events));
+    }
+
+    /** @return whether {@code credential} has a JWT's form (three parts between two dots), told without parsing it */
+    public static boolean looksLikeToken(String credential) {
+        int first = credential.indexOf('.');
+        return first > 0
+                && credential.indexOf('.', first + 1) > first
+                && credential.indexOf('.', first + 1) == credential.lastIndexOf('.');
+    }
+
+    /**
+     * The caller a token names.
+     *
+     * @throws ServingException UNAUTHENTICATED, saying why, for a token that is not good
+     */
+    public Caller callerOf(String token) {
+        Checked hit = checked.get(token);
+        if (hit != null && System.nanoTime() - hit.until() < 0) {
+            return hit.caller();
+        }
+        if (token.length() > MAX_TOKEN_CHARS) {
+            throw refused("the token has " + token.length() + " characters, more than the " + MAX_TOKEN_CHARS
+                    + " this server takes");
+        }
+        SignedJWT jwt;
+        try {
+            jwt = SignedJWT.parse(token);
+        } catch (ParseException e) {
+            throw refused("the token is not a signed JWT (its header must name one of RS256, ES256, PS256)");
+        }
+        JWSHeader header = jwt.getHeader();
+        if (!ALGORITHMS.contains(header.getAlgorithm())) {
+            throw refused("the token's alg is not taken: only RS256, ES256 and PS256 are");
+        }
+        if (!keys.ready()) {
+            keys.key(header.getKeyID()); // asks the issuer again, at most once every minRefresh
+            if (!keys.ready()) {
+                throw refused(keys.problem());
+            }
+        }
+        IssuerKeys.Key key = keys.key(header.getKeyID());
+        if (key == null) {
+            throw refused("no key of the issuer's has the token's kid (the issuer's keys are read again for an"
+                    + " unknown kid at most once every " + MIN_REFRESH.toSeconds() + " s)");
+        }
+        if (!key.algorithms().contains(header.getAlgorithm())) {
+            throw refused("the token's alg does not fit the issuer's key it names");
+        }
+        try {
+            if (!jwt.verify(key.verifier())) {
+                throw refused("the token's signature is not the issuer's");
+            }
+        } catch (JOSEException e) {
+            throw refused("the token's signature is not the issuer's");
+        }
+        JWTClaimsSet claims;
+        try {
+            claims = jwt.getJWTClaimsSet();
+        } catch (ParseException e) {
+            throw refused("the token's claims are not a JSON object");
+        }
+        long untilMillis = checkClaims(claims);
+        Caller caller = Caller.of(client(claims), grants(claims));
+        long now = System.currentTimeMillis();
+        long keep =
+                Math.min(CACHED.toNanos(), Duration.ofMillis(untilMillis - now).toNanos());
+        if (keep > 0) {
+            if (checked.size() >= CACHE_SIZE) {
+                checked.clear(); // bounded: a flood of good tokens starts the cache again
+            }
+            checked.put(token, new Checked(caller, System.nanoTime() + keep));
+        }
+        return caller;
+    }
+
+    /** @return until when (epoch ms) the token stands: its exp, with the skew */
+    private long checkClaims(JWTClaimsSet claims) {
+        if (!issuer.equals(claims.getIssuer())) {
+            throw refused("the token was not issued by " + issuer + " (setting " + ISSUER + ")");
+        }
+        List<String> audiences = claims.getAudience();
+        if (audiences == null || !audiences.contains(audience)) {
+            throw refused("the token is not for this server: its aud does not name " + audience + " (setting "
+                    + AUDIENCE + ")");
+        }
+        long now = System.currentTimeMillis();
+        Date exp = claims.getExpirationTime();
+        if (exp == null) {
+            throw refused("the token has no exp");
+        }
+        if (now > exp.getTime() + SKEW.toMillis()) {
+            throw refused("the token has expired");
+        }
+        Date nbf = claims.getNotBeforeTime();
+        if (nbf != null && now < nbf.getTime() - SKEW.toMillis()) {
+            throw refused("the token is not valid yet (its nbf is ahead of the server's clock)");
+        }
+        return exp.getTime() + SKEW.toMillis();
+    }
+
+    /** The client the token names: its azp, else its client_id. */
+    private static String client(JWTClaimsSet claims) {
+        Object name = claims.getClaim("azp");
+        if (name == null) {
+            name = claims.getClaim("client_id");
+        }
+        if (!(name instanceof String text) || !CLIENT_NAME.matcher(text).matches()) {
+            throw refused("the token names no client: it needs azp or client_id, of letters, digits and ._@:-");
+        }
+        return text;
+    }
+
+    /** The grants of the scopes claim: its words that are tabserve's scopes; the token's other scopes are not ours. */
+    private List<Grant> grants(JWTClaimsSet claims) {
+        Object value = claims.getClaims();
+        for (String name : scopesClaim) {
+            value = value instanceof Map<?, ?> object ? object.get(name) : null;
+        }
+        List<String> words = new ArrayList<>();
+        if (value instanceof String text) {
+            words.addAll(List.of(text.strip().split("\\s+")));
+        } else if (value instanceof List<?> list) {
+            list.stream()
+                    .filter(String.class::isInstance)
+                    .map(String.class::cast)
+                    .forEach(words::add);
+        }
+        List<Grant> grants = new ArrayList<>();
+        for (String word : words) {
+            int colon = word.indexOf(':');
+            if (Scope.of(colon < 0 ? word : word.substring(0, colon)).isPresent()) {
+                try {
+                    grants.add(Grant.parse(word));
+                } catch (IllegalArgumentException e) {
+                    // "predict:" names no model: no grant
+                }
+            }
+        }
+        return grants;
+    }
+
+    private static ServingException refused(String why) {
+        return ServingException.unauthenticated("the bearer token is refused: " + why);
+    }
+
+    /** @return how many times the issuer's keys have been asked for (at start, again, and in the background) */
+    int keyFetches() {
+        return keys.fetches();
+    }
+
+    @Override
+    public void close() {
+        keys.close();
+    }
+}

@@ -1,0 +1,251 @@
+package org.tabserve.serving.access.oidc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jose.util.Base64URL;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.PlainJWT;
+import com.nimbusds.jwt.SignedJWT;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.tabserve.serving.access.Caller;
+import org.tabserve.serving.access.Scope;
+import org.tabserve.serving.limits.ServingException;
+import org.tabserve.testing.JoseIssuer;
+
+/**
+ * Issue 63, OIDC tokens: a token of a real issuer of the test's own (keys made now, discovery and JWKS over HTTP)
+ * becomes its client with its scopes; every hostile token of the issue is refused in words (401), never with the
+ * token, and a flood of unknown kids reads the issuer's keys a bounded number of times.
+ */
+class OidcTokensTest {
+
+    private static final String AUDIENCE = "tabserve";
+
+    static JoseIssuer issuer;
+    static OidcTokens tokens;
+    static final List<String> reads = new CopyOnWriteArrayList<>();
+
+    @BeforeAll
+    static void start() throws Exception {
+        issuer = JoseIssuer.start();
+        tokens = new OidcTokens(issuer.issuer(), AUDIENCE, "scope", Duration.ofSeconds(3600), events(reads));
+    }
+
+    @AfterAll
+    static void stop() {
+        tokens.close();
+        issuer.close();
+    }
+
+    static OidcTokens.Events events(List<String> into) {
+        return new OidcTokens.Events() {
+            @Override
+            public void keysRead(String detail) {
+                into.add("read " + detail);
+            }
+
+            @Override
+            public void keysFailed(String why) {
+                into.add("failed " + why);
+            }
+        };
+    }
+
+    private static String refusal(String token) {
+        ServingException refused = assertThrows(ServingException.class, () -> tokens.callerOf(token));
+        assertEquals(ServingException.Kind.UNAUTHENTICATED, refused.kind());
+        assertFalse(refused.getMessage().contains(token), "the refusal never repeats the token");
+        return refused.getMessage();
+    }
+
+    @Test
+    void aGoodTokenIsItsClientWithItsScopesPerModel() {
+        Caller caller = tokens.callerOf(issuer.token("notes", AUDIENCE, "openid predict:banknote profile"));
+        assertEquals("notes", caller.name());
+        assertTrue(caller.may(Scope.PREDICT, "banknote"));
+        assertFalse(caller.may(Scope.PREDICT, "species"));
+        assertFalse(caller.may(Scope.READ, "banknote"));
+    }
+
+    @Test
+    void es256AndPs256AreTakenAndTheClientMayComeFromClientId() {
+        Caller ec = tokens.callerOf(issuer.token(
+                JWSAlgorithm.ES256,
+                c -> c.audience(AUDIENCE).claim("client_id", "ec-client").claim("scope", "read")));
+        assertEquals("ec-client", ec.name());
+        assertTrue(ec.may(Scope.READ, "anything"));
+        Caller ps = tokens.callerOf(issuer.token(
+                JWSAlgorithm.PS256, c -> c.audience(AUDIENCE).claim("azp", "ps").claim("scope", "admin")));
+        assertTrue(ps.may(Scope.ADMIN, "mass"));
+    }
+
+    @Test
+    void algNoneIsRefused() {
+        String none = new PlainJWT(new JWTClaimsSet.Builder()
+                        .issuer(issuer.issuer())
+                        .audience(AUDIENCE)
+                        .claim("azp", "notes")
+                        .claim("scope", "admin")
+                        .expirationTime(Date.from(Instant.now().plusSeconds(300)))
+                        .build())
+                .serialize();
+        assertTrue(refusal(none).contains("not a signed JWT"), refusal(none));
+    }
+
+    @Test
+    void hs256SignedWithThePublicKeyAsSecretIsRefused() throws Exception {
+        SignedJWT forged = new SignedJWT(
+                new JWSHeader.Builder(JWSAlgorithm.HS256)
+                        .keyID(issuer.rsa().getKeyID())
+                        .build(),
+                new JWTClaimsSet.Builder()
+                        .issuer(issuer.issuer())
+                        .audience(AUDIENCE)
+                        .claim("azp", "notes")
+                        .claim("scope", "admin")
+                        .expirationTime(Date.from(Instant.now().plusSeconds(300)))
+                        .build());
+        forged.sign(new MACSigner(issuer.rsa().toPublicJWK().toJSONString().getBytes(StandardCharsets.UTF_8)));
+        String message = refusal(forged.serialize());
+        assertTrue(message.contains("alg is not taken"), message);
+    }
+
+    @Test
+    void expiredIsRefusedPastTheSkewAndTakenWithinIt() {
+        Instant now = Instant.now();
+        String expired = issuer.token(
+                JWSAlgorithm.RS256,
+                c -> c.audience(AUDIENCE).claim("azp", "notes").expirationTime(Date.from(now.minusSeconds(120))));
+        assertTrue(refusal(expired).contains("expired"), refusal(expired));
+        String justExpired = issuer.token(
+                JWSAlgorithm.RS256,
+                c -> c.audience(AUDIENCE).claim("azp", "notes").expirationTime(Date.from(now.minusSeconds(20))));
+        assertEquals("notes", tokens.callerOf(justExpired).name());
+    }
+
+    @Test
+    void notYetValidIsRefused() {
+        String early = issuer.token(
+                JWSAlgorithm.RS256,
+                c -> c.audience(AUDIENCE)
+                        .claim("azp", "notes")
+                        .notBeforeTime(Date.from(Instant.now().plusSeconds(180))));
+        assertTrue(refusal(early).contains("not valid yet"), refusal(early));
+    }
+
+    @Test
+    void anotherAudienceIsRefused() {
+        String message = refusal(issuer.token("notes", "another-service", "predict"));
+        assertTrue(message.contains("aud does not name tabserve"), message);
+    }
+
+    @Test
+    void anotherIssuerIsRefused() throws Exception {
+        try (JoseIssuer other = JoseIssuer.start()) {
+            String message = refusal(other.token("notes", AUDIENCE, "predict"));
+            assertTrue(message.contains("signature is not the issuer's"), message); // its key is not the issuer's
+        }
+        String renamed = issuer.token(
+                JWSAlgorithm.RS256,
+                c -> c.issuer("http://elsewhere.example").audience(AUDIENCE).claim("azp", "notes"));
+        assertTrue(refusal(renamed).contains("not issued by"), refusal(renamed));
+    }
+
+    @Test
+    void aFloodOfUnknownKidsReadsTheKeysABoundedNumberOfTimes() {
+        int before = issuer.jwksReads();
+        for (int i = 0; i < 200; i++) {
+            int n = i;
+            String message = refusal(issuer.token(
+                    JWSAlgorithm.RS256, "kid-" + n, c -> c.audience(AUDIENCE).claim("azp", "x")));
+            assertTrue(message.contains("kid"), message);
+        }
+        assertTrue(
+                issuer.jwksReads() - before <= 1,
+                "200 unknown kids read the JWKS " + (issuer.jwksReads() - before) + " times; at most once an interval");
+    }
+
+    @Test
+    void aTokenOf64KbIsRefusedBeforeItIsParsed() {
+        String big = issuer.token(
+                JWSAlgorithm.RS256,
+                c -> c.audience(AUDIENCE).claim("azp", "notes").claim("pad", "x".repeat(64 * 1024)));
+        assertTrue(big.length() > 64 * 1024);
+        String message = refusal(big);
+        assertTrue(message.contains("more than the 8192"), message);
+    }
+
+    @Test
+    void aSignatureThatDiffersInItsLastByteIsRefused() {
+        String good = issuer.token("notes", AUDIENCE, "predict");
+        int dot = good.lastIndexOf('.');
+        byte[] signature = new Base64URL(good.substring(dot + 1)).decode();
+        signature[signature.length - 1] ^= 1;
+        String bad = good.substring(0, dot + 1) + Base64URL.encode(signature);
+        assertTrue(refusal(bad).contains("signature is not the issuer's"), refusal(bad));
+    }
+
+    @Test
+    void keycloaksRolesAreReadFromTheClaimTheFlagNames() {
+        try (OidcTokens keycloak = new OidcTokens(
+                issuer.issuer(), AUDIENCE, "realm_access.roles", Duration.ofSeconds(3600), events(reads))) {
+            Caller caller = keycloak.callerOf(issuer.token(
+                    JWSAlgorithm.RS256,
+                    c -> c.audience(AUDIENCE)
+                            .claim("azp", "notes")
+                            .claim("scope", "admin")
+                            .claim("realm_access", Map.of("roles", List.of("offline_access", "predict:banknote")))));
+            assertTrue(caller.may(Scope.PREDICT, "banknote"));
+            assertFalse(caller.may(Scope.ADMIN, "banknote"), "the scope claim is not read when the flag names another");
+        }
+    }
+
+    @Test
+    void anIssuerDownAtStartIsAskedAgainAndTokensAreRefusedInWordsMeanwhile() throws Exception {
+        List<String> events = new CopyOnWriteArrayList<>();
+        try (JoseIssuer late = JoseIssuer.startDown();
+                OidcTokens waiting =
+                        new OidcTokens(late.issuer(), AUDIENCE, "scope", Duration.ofMillis(200), events(events))) {
+            String token = late.token("notes", AUDIENCE, "predict");
+            ServingException refused = assertThrows(ServingException.class, () -> waiting.callerOf(token));
+            assertTrue(refused.getMessage().contains("could not be read"), refused.getMessage());
+            assertTrue(events.get(0).startsWith("failed "), events.toString());
+            late.up();
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (events.stream().noneMatch(e -> e.startsWith("read "))) {
+                assertTrue(System.nanoTime() < deadline, "the issuer was not asked again: " + events);
+                Thread.sleep(50);
+            }
+            assertEquals("notes", waiting.callerOf(token).name());
+        }
+    }
+
+    @Test
+    void theSettingsGoTogether() {
+        Map<String, String> onlyIssuer = Map.of(OidcTokens.ISSUER, issuer.issuer());
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> OidcTokens.open(k -> Optional.ofNullable(onlyIssuer.get(k)), events(reads)));
+        assertTrue(e.getMessage().contains(OidcTokens.AUDIENCE), e.getMessage());
+        assertEquals(Optional.empty(), OidcTokens.open(k -> Optional.empty(), events(reads)));
+        assertTrue(OidcTokens.looksLikeToken("a.b.c"));
+        assertFalse(OidcTokens.looksLikeToken("0123456789abcdef"));
+        assertFalse(OidcTokens.looksLikeToken("a.b.c.d.e"));
+    }
+}

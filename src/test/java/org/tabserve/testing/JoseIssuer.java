@@ -1,0 +1,142 @@
+package org.tabserve.testing;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSSigner;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * A real OIDC issuer of the test's own: an RSA and an EC P-256 key made when it starts, its discovery document and
+ * JWKS served by the JDK's HTTP server on a free port, and tokens signed with its keys. Counts the JWKS's reads, and
+ * answers 503 while {@link #down} is set, as an issuer that is not up yet.
+ */
+public final class JoseIssuer implements AutoCloseable {
+
+    private final HttpServer server;
+    private final RSAKey rsa;
+    private final ECKey ec;
+    private final AtomicInteger jwksReads = new AtomicInteger();
+    private final AtomicBoolean down = new AtomicBoolean();
+
+    private JoseIssuer(boolean startDown) throws IOException, JOSEException {
+        rsa = new RSAKeyGenerator(2048).keyID("rsa-1").generate();
+        ec = new ECKeyGenerator(Curve.P_256).keyID("ec-1").generate();
+        down.set(startDown);
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext(
+                "/.well-known/openid-configuration",
+                exchange -> answer(
+                        exchange,
+                        "{\"issuer\":\"" + issuer() + "\",\"jwks_uri\":\"" + issuer()
+                                + "/jwks\",\"id_token_signing_alg_values_supported\":[\"RS256\",\"ES256\",\"PS256\"]}"));
+        server.createContext("/jwks", exchange -> {
+            jwksReads.incrementAndGet();
+            answer(exchange, new JWKSet(List.<JWK>of(rsa.toPublicJWK(), ec.toPublicJWK())).toString());
+        });
+        server.start();
+    }
+
+    /** An issuer that answers at once. */
+    public static JoseIssuer start() throws IOException, JOSEException {
+        return new JoseIssuer(false);
+    }
+
+    /** An issuer that answers 503 until {@link #up}. */
+    public static JoseIssuer startDown() throws IOException, JOSEException {
+        return new JoseIssuer(true);
+    }
+
+    private void answer(HttpExchange exchange, String json) throws IOException {
+        try (exchange) {
+            if (down.get()) {
+                exchange.sendResponseHeaders(503, -1);
+                return;
+            }
+            byte[] body = json.getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+        }
+    }
+
+    /** Answers from now on. */
+    public void up() {
+        down.set(false);
+    }
+
+    /** @return the issuer's URL, as its tokens' iss spells it */
+    public String issuer() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    /** @return how many times its JWKS was read */
+    public int jwksReads() {
+        return jwksReads.get();
+    }
+
+    /** @return its RSA key, private part included */
+    public RSAKey rsa() {
+        return rsa;
+    }
+
+    /** A token of {@code client} for {@code audience} with {@code scope}, valid five minutes, signed RS256. */
+    public String token(String client, String audience, String scope) {
+        return token(
+                JWSAlgorithm.RS256,
+                claims -> claims.claim("azp", client).audience(audience).claim("scope", scope));
+    }
+
+    /**
+     * A token signed with {@code alg} (RS256, PS256 with the RSA key, ES256 with the EC key), its claims this issuer's,
+     * valid five minutes from now, then changed by {@code claims}.
+     */
+    public String token(JWSAlgorithm alg, Consumer<JWTClaimsSet.Builder> claims) {
+        return token(alg, alg == JWSAlgorithm.ES256 ? ec.getKeyID() : rsa.getKeyID(), claims);
+    }
+
+    /** As {@link #token(JWSAlgorithm, Consumer)}, its header naming the key {@code kid}. */
+    public String token(JWSAlgorithm alg, String kid, Consumer<JWTClaimsSet.Builder> claims) {
+        Instant now = Instant.now();
+        JWTClaimsSet.Builder builder = new JWTClaimsSet.Builder()
+                .issuer(issuer())
+                .subject("s-1")
+                .issueTime(Date.from(now))
+                .expirationTime(Date.from(now.plusSeconds(300)));
+        claims.accept(builder);
+        try {
+            JWSSigner signer = alg == JWSAlgorithm.ES256 ? new ECDSASigner(ec) : new RSASSASigner(rsa);
+            SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(alg).keyID(kid).build(), builder.build());
+            jwt.sign(signer);
+            return jwt.serialize();
+        } catch (JOSEException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}

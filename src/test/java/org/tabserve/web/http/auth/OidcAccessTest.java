@@ -1,0 +1,183 @@
+package org.tabserve.web.http.auth;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.nimbusds.jose.JWSAlgorithm;
+import inference.GRPCInferenceServiceGrpc;
+import inference.InferTensorContents;
+import inference.ModelInferRequest;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.MetadataUtils;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.tabserve.launcher.TabserveServer;
+import org.tabserve.testing.GrpcChannels;
+import org.tabserve.testing.Http;
+import org.tabserve.testing.JoseIssuer;
+import org.tabserve.testing.ModelDirectory;
+
+/**
+ * Issue 63, OIDC tokens through the one check of every route: with {@code --oidc-issuer} and {@code --oidc-audience}
+ * (and an API keys file beside them, both taken) a token of a real issuer of the test's own gives its client its
+ * scopes per model over REST and gRPC alike; a forged token is 401 in words, and the audit log says so without it.
+ */
+class OidcAccessTest {
+
+    private static final String AUDIENCE = "tabserve";
+    private static final String READER_KEY = "reader-key-0123456789abcdef0123456789";
+    private static final String NOTE =
+            "{\"variance\": 3.6216, \"skewness\": 8.6661, \"curtosis\": -2.8073, \"entropy\": -0.44699}";
+
+    static JoseIssuer issuer;
+    static ModelDirectory models;
+    static Path audit;
+    static TabserveServer server;
+    static Http http;
+    static ManagedChannel channel;
+
+    @BeforeAll
+    static void start() throws Exception {
+        issuer = JoseIssuer.start();
+        models = ModelDirectory.withFourModels();
+        Path keys = Files.createTempDirectory("tabserve-oidc").resolve("keys");
+        Files.write(keys, List.of("reader read " + AccessTest.sha256(READER_KEY)));
+        Files.setPosixFilePermissions(keys, PosixFilePermissions.fromString("rw-------"));
+        audit = keys.resolveSibling("audit.jsonl");
+        server = TabserveServer.startReady(
+                "--models",
+                models.root().toString(),
+                "--default-model",
+                "banknote",
+                "--api-keys",
+                keys.toString(),
+                "--oidc-issuer",
+                issuer.issuer(),
+                "--oidc-audience",
+                AUDIENCE,
+                "--audit-log",
+                audit.toString());
+        http = new Http(server);
+        for (String name : List.of("banknote", "species")) {
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            while (http.get("/v2/models/" + name + "/ready", "Authorization", "Bearer " + READER_KEY)
+                            .status()
+                    != 200) {
+                assertTrue(System.nanoTime() < deadline, name + " never became ready");
+                Thread.sleep(100);
+            }
+        }
+        channel = GrpcChannels.to(server);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        GrpcChannels.close(channel, server);
+        issuer.close();
+    }
+
+    private static Http.Response predict(String model, String token) {
+        return http.post(
+                "/models/" + model + "/api/predict",
+                "application/json",
+                NOTE.getBytes(StandardCharsets.UTF_8),
+                "Authorization",
+                "Bearer " + token);
+    }
+
+    @Test
+    void aTokenWithPredictOnOneModelPredictsItAndNoOtherOverRest() {
+        String token = issuer.token("notes", AUDIENCE, "predict:banknote");
+        Http.Response answer = predict("banknote", token);
+        assertEquals(200, answer.status(), answer.text());
+        JsonNode problem = predict("species", token).problem(403);
+        assertTrue(problem.get("detail").asText().contains("predict:species"), problem.toString());
+        assertTrue(problem.get("detail").asText().contains("'notes'"), problem.toString());
+    }
+
+    @Test
+    void aTokenWithPredictOnOneModelPredictsItAndNoOtherOverGrpc() {
+        String token = issuer.token("notes", AUDIENCE, "predict:banknote");
+        assertEquals(1, infer(token, "banknote").getOutputsCount() > 0 ? 1 : 0);
+        StatusRuntimeException denied = assertThrows(StatusRuntimeException.class, () -> infer(token, "species"));
+        assertEquals(Status.Code.PERMISSION_DENIED, denied.getStatus().getCode());
+        assertTrue(
+                denied.getStatus().getDescription().contains("predict:species"),
+                denied.getStatus().toString());
+        String forged = issuer.token("notes", "another-service", "predict");
+        StatusRuntimeException refused = assertThrows(StatusRuntimeException.class, () -> infer(forged, "banknote"));
+        assertEquals(Status.Code.UNAUTHENTICATED, refused.getStatus().getCode());
+        assertTrue(
+                refused.getStatus().getDescription().contains("aud"),
+                refused.getStatus().toString());
+    }
+
+    @Test
+    void anApiKeyStillWorksBesideTokens() {
+        assertEquals(
+                200,
+                http.get("/api/models", "Authorization", "Bearer " + READER_KEY).status());
+        assertEquals(401, http.get("/api/models").status());
+    }
+
+    @Test
+    void aRefusedTokenIs401InWordsAndTheAuditLogNeverHoldsIt() throws Exception {
+        String expired = issuer.token(
+                JWSAlgorithm.RS256,
+                c -> c.audience(AUDIENCE)
+                        .claim("azp", "notes")
+                        .claim("scope", "predict")
+                        .expirationTime(new java.util.Date(System.currentTimeMillis() - 600_000)));
+        Http.Response answer = predict("banknote", expired);
+        JsonNode problem = answer.problem(401);
+        assertEquals(
+                "Bearer realm=\"tabserve\"", answer.header("WWW-Authenticate").orElseThrow());
+        assertTrue(problem.get("detail").asText().contains("expired"), problem.toString());
+        assertFalse(answer.text().contains(expired));
+        String log = Files.readString(audit);
+        assertTrue(log.contains("\"event\":\"jwks_read\""), log);
+        assertTrue(log.contains("the token has expired"), log);
+        assertFalse(log.contains(expired.substring(0, 40)), "the audit log holds no token");
+    }
+
+    @Test
+    void aTokenOf64KbIsRefusedCleanly() {
+        String big = issuer.token(
+                JWSAlgorithm.RS256,
+                c -> c.audience(AUDIENCE).claim("azp", "notes").claim("pad", "x".repeat(64 * 1024)));
+        int status = predict("banknote", big).status();
+        assertTrue(status == 431 || status == 401, "a 64 KB token: " + status);
+    }
+
+    private static inference.ModelInferResponse infer(String token, String model) {
+        Metadata headers = new Metadata();
+        headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
+        return GRPCInferenceServiceGrpc.newBlockingStub(channel)
+                .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
+                .modelInfer(ModelInferRequest.newBuilder()
+                        .setModelName(model)
+                        .addInputs(ModelInferRequest.InferInputTensor.newBuilder()
+                                .setName("input")
+                                .setDatatype("FP32")
+                                .addShape(1)
+                                .addShape(4)
+                                .setContents(InferTensorContents.newBuilder()
+                                        .addFp32Contents(3.6216f)
+                                        .addFp32Contents(8.6661f)
+                                        .addFp32Contents(-2.8073f)
+                                        .addFp32Contents(-0.44699f)))
+                        .build());
+    }
+}
