@@ -45,23 +45,63 @@ public final class Batch {
      * @throws ModelException of kind {@link ModelException.Kind#INVALID_INPUT} listing every bad value with its row
      */
     public static Batch of(ModelSignature signature, List<Object[]> rows) {
-        int size = rows.size();
+        int width = signature.features().size();
+        return of(
+                signature,
+                rows.size(),
+                r -> rows.get(r).length == width ? null : rows.get(r).length,
+                (r, f) -> rows.get(r)[f]);
+    }
+
+    /**
+     * Checks and converts rows given column by column, as {@link #of} checks the same cells given row by row: for an
+     * engine that reads its rows by column (spark/), with no array per row.
+     *
+     * @param columns one array per feature, in {@link ModelSignature#features()} order, each holding that feature's
+     *                cells for every row, all of the same length
+     * @throws ModelException of kind {@link ModelException.Kind#INVALID_INPUT} listing every bad value with its row
+     */
+    public static Batch ofColumns(ModelSignature signature, Object[][] columns) {
+        if (columns.length != signature.features().size()) {
+            throw new IllegalArgumentException(
+                    columns.length + " columns for the " + signature.features().size() + " features");
+        }
+        int size = columns.length == 0 ? 0 : columns[0].length;
+        for (Object[] column : columns) {
+            if (column.length != size) {
+                throw new IllegalArgumentException("columns of " + size + " and " + column.length + " rows");
+            }
+        }
+        return of(signature, size, r -> null, (r, f) -> columns[f][r]);
+    }
+
+    /** A row's cell by its feature's index. */
+    private interface Cells {
+        Object cell(int row, int feature);
+    }
+
+    /** How many cells a row has when the model takes another count, else null. */
+    private interface Widths {
+        Integer wrong(int row);
+    }
+
+    private static Batch of(ModelSignature signature, int size, Widths widths, Cells cells) {
         Object[] data = allocate(signature, size);
         List<List<RangeWarning>> warnings = new ArrayList<>(size);
         ModelSignature.FieldErrors errors = new ModelSignature.FieldErrors();
         boolean[] refused = null; // the rows with a refused cell, which the model's row check leaves alone
         List<Feature> features = signature.features();
+        List<RangeWarning> rowWarnings = new ArrayList<>(); // one row's at a time, copied when it has any
         for (int r = 0; r < size; r++) {
-            Object[] cells = rows.get(r);
-            List<RangeWarning> rowWarnings = new ArrayList<>(0);
-            if (cells.length != features.size()) {
+            Integer wrong = widths.wrong(r);
+            if (wrong != null) {
                 errors.add(
                         r,
                         "row",
-                        "row has " + cells.length + " values; the model takes " + features.size() + ": "
+                        "row has " + wrong + " values; the model takes " + features.size() + ": "
                                 + signature.featureNames());
                 refused = refused(refused, size, r);
-                warnings.add(rowWarnings);
+                warnings.add(List.of());
                 continue;
             }
             int f = 0;
@@ -69,7 +109,7 @@ public final class Batch {
                 ModelInput input = signature.inputs().get(i);
                 for (int c = 0; c < input.width(); c++, f++) {
                     String problem = CellChecker.store(
-                            input.features().get(c), cells[f], data[i], r * input.width() + c, rowWarnings);
+                            input.features().get(c), cells.cell(r, f), data[i], r * input.width() + c, rowWarnings);
                     if (problem != null) {
                         errors.add(r, features.get(f).name(), problem);
                         refused = refused(refused, size, r);
@@ -77,6 +117,7 @@ public final class Batch {
                 }
             }
             warnings.add(rowWarnings.isEmpty() ? List.of() : List.copyOf(rowWarnings));
+            rowWarnings.clear();
         }
         return checked(new Batch(signature, size, data, warnings), refused, errors);
     }

@@ -1,10 +1,12 @@
 package org.tabserve.spark;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.function.Supplier;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
@@ -38,11 +40,14 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
     private final boolean sessionPerPartition;
     private final boolean explain;
     private final NumberRows numbers;
+    private final boolean[] textBytes;
 
     /**
      * @param inputColumns for each of the model's features, in its order, the index of the row's column holding it
      * @param coverage     the coverage each answer's uncertainty is made for, or null for none
      * @param numbers      the reader of a batch's plain numbers when the model and the columns allow, else null
+     * @param textBytes    for each of the model's features, whether its column comes as its text's UTF-8 bytes
+     *                     ({@link TextBytes})
      */
     PartitionScorer(
             Broadcast<byte[]> bytes,
@@ -54,7 +59,8 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
             ResultColumns columns,
             boolean sessionPerPartition,
             boolean explain,
-            NumberRows numbers) {
+            NumberRows numbers,
+            boolean[] textBytes) {
         this.bytes = bytes;
         this.sha256 = sha256;
         this.inputColumns = inputColumns;
@@ -65,6 +71,7 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
         this.sessionPerPartition = sessionPerPartition;
         this.explain = explain;
         this.numbers = numbers;
+        this.textBytes = textBytes;
     }
 
     @Override
@@ -128,38 +135,42 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
         ScoredRows scored = result.scored();
         List<Row> out = new ArrayList<>(batch.size());
         for (int r = 0; r < batch.size(); r++) {
-            Row row = batch.get(r);
-            Object[] values = new Object[row.length() + 2];
-            for (int c = 0; c < row.length(); c++) {
-                values[c] = row.get(c);
-            }
             int kept = result.kept()[r];
             if (kept >= 0) {
-                values[row.length()] = RowFactory.create(
-                        columns.answer(scored.prediction(kept), scored.uncertainty(kept), scored.explanation(kept)));
+                out.add(new ScoredRow(
+                        batch.get(r),
+                        RowFactory.create(columns.answer(
+                                scored.prediction(kept), scored.uncertainty(kept), scored.explanation(kept))),
+                        null));
             } else {
                 List<FieldError> errors = result.errors().get(r);
                 if (failOnError) {
                     throw new IllegalArgumentException("a row the model cannot score: " + errors);
                 }
-                values[row.length() + 1] = ResultColumns.errors(errors);
+                out.add(new ScoredRow(batch.get(r), null, ResultColumns.errors(errors)));
             }
-            out.add(RowFactory.create(values));
         }
         return out;
     }
 
-    /** The batch's cells as Spark gives them, each taken as the server takes JSON's ({@link CellRows}). */
+    /**
+     * The batch's cells as Spark gives them, each taken as the server takes JSON's ({@link CellRows}), read column by
+     * column with no array per row.
+     */
     private CellRows.Scored scoreCells(AnswerAssembler scoring, List<Row> batch) {
-        List<Object[]> cells = new ArrayList<>(batch.size());
-        for (Row row : batch) {
-            Object[] rowCells = new Object[inputColumns.length];
-            for (int f = 0; f < inputColumns.length; f++) {
-                rowCells[f] = row.get(inputColumns[f]);
+        Object[][] cells = new Object[inputColumns.length][];
+        for (int f = 0; f < inputColumns.length; f++) {
+            int column = inputColumns[f];
+            boolean bytes = textBytes[f];
+            Object[] feature = new Object[batch.size()];
+            for (int r = 0; r < feature.length; r++) {
+                Object cell = batch.get(r).get(column);
+                // Spark's own decoding of its text (UTF8String.toString)
+                feature[r] = bytes && cell != null ? new String((byte[]) cell, StandardCharsets.UTF_8) : cell;
             }
-            cells.add(rowCells);
+            cells[f] = feature;
         }
-        return CellRows.score(scoring, cells);
+        return CellRows.scoreColumns(scoring, cells);
     }
 
     /**
@@ -171,19 +182,28 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
         if (values == null) {
             return null;
         }
+        return allKept(
+                scoring, batch.size(), () -> Batch.ofNumbers(scoring.model().signature(), values));
+    }
+
+    /**
+     * @param rows the batch, checked by the model core
+     * @return the batch scored, every row kept; null when the model refuses a row, which the typed cells then name
+     */
+    private static CellRows.Scored allKept(AnswerAssembler scoring, int size, Supplier<Batch> rows) {
         Batch checked;
         try {
-            checked = Batch.ofNumbers(scoring.model().signature(), values);
+            checked = rows.get();
         } catch (ModelException e) {
             if (e.kind() == ModelException.Kind.INVALID_INPUT) {
                 return null;
             }
             throw e;
         }
-        int[] kept = new int[batch.size()];
+        int[] kept = new int[size];
         for (int r = 0; r < kept.length; r++) {
             kept[r] = r;
         }
-        return new CellRows.Scored(scoring.score(checked), kept, Collections.nCopies(batch.size(), List.of()));
+        return new CellRows.Scored(scoring.score(checked), kept, Collections.nCopies(size, List.of()));
     }
 }

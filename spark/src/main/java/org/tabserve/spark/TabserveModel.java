@@ -167,6 +167,11 @@ public final class TabserveModel extends Transformer {
         Broadcast<byte[]> bytes = JavaSparkContext.fromSparkContext(
                         dataset.sparkSession().sparkContext())
                 .broadcast(loaded.bytes());
+        TextBytes text = TextBytes.of(schema);
+        boolean[] textInputs = new boolean[inputs.length];
+        for (int f = 0; f < inputs.length; f++) {
+            textInputs[f] = text.bytes(inputs[f]);
+        }
         PartitionScorer scorer = new PartitionScorer(
                 bytes,
                 loaded.sha256(),
@@ -177,12 +182,12 @@ public final class TabserveModel extends Transformer {
                 columns(loaded.model()),
                 (Boolean) getOrDefault(sessionPerPartition),
                 (Boolean) getOrDefault(explain),
-                NumberRows.of(loaded.model().signature(), schema, inputs));
-        String answer = getOrDefault(outputCol);
-        // Spark's row encoder keeps no column's metadata: the answer column's (its request-level fields) is set again.
-        return dataset.toDF()
-                .mapPartitions(scorer, Encoders.row(out))
-                .withMetadata(answer, out.apply(answer).metadata());
+                NumberRows.of(loaded.model().signature(), schema, inputs),
+                textInputs);
+        return text.out(
+                text.in(dataset.toDF()).mapPartitions(scorer, Encoders.row(text.scored(out))),
+                out,
+                getOrDefault(outputCol));
     }
 
     @Override

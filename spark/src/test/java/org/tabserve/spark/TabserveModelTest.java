@@ -136,6 +136,43 @@ class TabserveModelTest {
                 "the answer column's metadata (its request-level fields) survives the scoring");
     }
 
+    /**
+     * The text columns cross the scoring as their bytes ({@link TextBytes}) and come back as the same text, with their
+     * metadata: one the model reads, one it does not (named with a dot), and a table with two names Spark cannot tell
+     * apart, whose text stays text all along.
+     */
+    @Test
+    void givesBackEveryTextColumnAsItWasWithItsMetadata() {
+        TabserveModel model = new TabserveModel()
+                .setModelPath(FIXTURES.resolve("penguins/kg-as-text.onnx").toString());
+        org.apache.spark.sql.types.Metadata tagged = new org.apache.spark.sql.types.MetadataBuilder()
+                .putString("unit", "name")
+                .build();
+        Dataset<Row> penguins = penguins(false)
+                .withColumn(
+                        "the.name", org.apache.spark.sql.functions.col("name").as("the.name", tagged))
+                .withColumn("note", org.apache.spark.sql.functions.lit("ünï ✓"));
+        Dataset<Row> scored = model.transform(penguins);
+        assertEquals(model.transformSchema(penguins.schema()), scored.schema());
+        assertEquals(tagged, scored.schema().apply("the.name").metadata());
+        List<Row> rows = scored.orderBy("name").collectAsList();
+        List<Row> given = penguins.orderBy("name").collectAsList();
+        for (int r = 0; r < given.size(); r++) {
+            for (String text : List.of("name", "island", "the.name", "note")) {
+                assertEquals((String) given.get(r).getAs(text), rows.get(r).getAs(text), text);
+            }
+        }
+        assertNotNull(rows.get(0).getAs("prediction"));
+
+        Dataset<Row> twice = penguins(false)
+                .select(
+                        org.apache.spark.sql.functions.col("*"),
+                        org.apache.spark.sql.functions.lit("x").as("NAME"));
+        List<Row> same = model.transform(twice).collectAsList(); // in the order given: "a" first
+        assertEquals("x", same.get(0).getString(4));
+        assertEquals(rows.get(0).<Row>getAs("prediction"), same.get(0).<Row>getAs("prediction"));
+    }
+
     @Test
     void refusesATableWithoutAColumnTheModelTakes() {
         IllegalArgumentException refused = assertThrows(

@@ -45,49 +45,142 @@ public final class CellRows {
      */
     public static Scored score(BatchScoring scoring, List<Object[]> rows) {
         ModelSignature signature = scoring.model().signature();
-        List<Feature> features = signature.features();
-        List<List<FieldError>> errors = new ArrayList<>(rows.size());
-        boolean[] faulty = new boolean[rows.size()];
-        List<Set<String>> told = new ArrayList<>(rows.size());
-        for (int r = 0; r < rows.size(); r++) {
-            List<FieldError> rowErrors = new ArrayList<>(0);
+        return score(
+                scoring,
+                rows.size(),
+                new Cells() {
+                    @Override
+                    public int width(int row) {
+                        return Math.min(
+                                rows.get(row).length, signature.features().size());
+                    }
+
+                    @Override
+                    public Object get(int row, int feature) {
+                        return rows.get(row)[feature];
+                    }
+
+                    @Override
+                    public void set(int row, int feature, Object cell) {
+                        rows.get(row)[feature] = cell;
+                    }
+                },
+                some -> Batch.of(signature, GoodRows.pick(rows, some)));
+    }
+
+    /**
+     * Scores rows given column by column, as {@link #score(BatchScoring, List)} scores the same cells given row by row
+     * (the same rows kept, the same errors, the same answers), with no array per row.
+     *
+     * @param columns one array per feature, in {@link ModelSignature#features()} order, each holding that feature's
+     *                cells for every row, all of the same length; cells are replaced by the model's reading of them
+     */
+    public static Scored scoreColumns(BatchScoring scoring, Object[][] columns) {
+        ModelSignature signature = scoring.model().signature();
+        int size = columns.length == 0 ? 0 : columns[0].length;
+        return score(
+                scoring,
+                size,
+                new Cells() {
+                    @Override
+                    public int width(int row) {
+                        return columns.length;
+                    }
+
+                    @Override
+                    public Object get(int row, int feature) {
+                        return columns[feature][row];
+                    }
+
+                    @Override
+                    public void set(int row, int feature, Object cell) {
+                        columns[feature][row] = cell;
+                    }
+                },
+                some -> Batch.ofColumns(signature, some.length == size ? columns : pick(columns, some)));
+    }
+
+    /** The cells of a batch, by row and feature. */
+    private interface Cells {
+        /** @return how many of the row's cells are checked: the features', or fewer when the row has fewer */
+        int width(int row);
+
+        Object get(int row, int feature);
+
+        void set(int row, int feature, Object cell);
+    }
+
+    /** The model's check of the rows at some indexes, in order: their batch, or its refusal. */
+    private interface Check {
+        Batch of(int[] rows);
+    }
+
+    private static Scored score(BatchScoring scoring, int size, Cells cells, Check check) {
+        List<Feature> features = scoring.model().signature().features();
+        List<List<FieldError>> errors = new ArrayList<>(size);
+        boolean[] faulty = new boolean[size];
+        List<Set<String>> told = new ArrayList<>(size);
+        for (int r = 0; r < size; r++) {
+            List<FieldError> rowErrors = null;
             Set<String> named = null;
-            Object[] cells = rows.get(r);
-            for (int f = 0; f < Math.min(cells.length, features.size()); f++) {
-                Object cell = cells[f];
+            for (int f = 0; f < cells.width(r); f++) {
+                Object cell = cells.get(r, f);
                 Feature feature = features.get(f);
                 String problem = problem(feature, cell);
                 if (problem != null) {
+                    rowErrors = rowErrors == null ? new ArrayList<>() : rowErrors;
                     rowErrors.add(new FieldError(r, feature.name(), problem));
                     faulty[r] = true;
                     named = named == null ? new HashSet<>() : named;
                     named.add(feature.name());
-                    cells[f] = null; // checked as missing, so that the row's other cells are checked too
+                    cells.set(r, f, null); // checked as missing, so that the row's other cells are checked too
                 } else {
-                    cells[f] = cell(feature, cell);
+                    cells.set(r, f, cell(feature, cell));
                 }
             }
             errors.add(rowErrors);
             told.add(named);
         }
+        List<Integer> candidates = new ArrayList<>(size);
+        for (int r = 0; r < size; r++) {
+            candidates.add(r);
+        }
         // Every row is checked, a faulty one too: each of its bad cells is named (issue 61: a row whose three cells
         // were of no JSON type left out its fourth, a boolean for a number), each once.
         GoodRows.Checked checked = GoodRows.check(
-                rows,
+                candidates,
                 faulty,
                 true,
-                some -> Batch.of(signature, some),
-                GoodRows.untold(
-                        told,
-                        (candidate, error) ->
-                                errors.get(candidate).add(new FieldError(candidate, error.field(), error.message()))));
-        int[] kept = new int[rows.size()];
+                some -> check.of(some.stream().mapToInt(Integer::intValue).toArray()),
+                GoodRows.untold(told, (candidate, error) -> {
+                    if (errors.get(candidate) == null) {
+                        errors.set(candidate, new ArrayList<>());
+                    }
+                    errors.get(candidate).add(new FieldError(candidate, error.field(), error.message()));
+                }));
+        int[] kept = new int[size];
         Arrays.fill(kept, -1);
         for (int i = 0; i < checked.kept().length; i++) {
             kept[checked.kept()[i]] = i;
         }
+        for (int r = 0; r < size; r++) {
+            if (errors.get(r) == null) {
+                errors.set(r, List.of());
+            }
+        }
         ScoredRows scored = checked.batch() == null ? ScoredRows.NONE : scoring.score(checked.batch());
         return new Scored(scored, kept, errors);
+    }
+
+    /** @return the cells of the rows at {@code rows}, in order, by column */
+    private static Object[][] pick(Object[][] columns, int[] rows) {
+        Object[][] picked = new Object[columns.length][rows.length];
+        for (int f = 0; f < columns.length; f++) {
+            for (int i = 0; i < rows.length; i++) {
+                picked[f][i] = columns[f][rows[i]];
+            }
+        }
+        return picked;
     }
 
     /** What is wrong with a cell before the model's check, or null: a value of no JSON type, or unreadable text. */

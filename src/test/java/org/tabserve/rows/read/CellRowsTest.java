@@ -173,4 +173,50 @@ class CellRowsTest {
             assertTrue(text.errors().get(1).get(0).message().contains("must be a finite decimal number, got '8,6661'"));
         }
     }
+
+    /**
+     * The same cells given column by column (spark/'s way, no array per row) keep the same rows, name the same errors
+     * and get the same answers as given row by row: bad cells of every kind, a missing value the model refuses in
+     * its own check (the imputed pipeline's sex), numbers for text, floats and NaN.
+     */
+    @Test
+    void scoresCellsGivenByColumnAsTheSameCellsGivenByRow() throws Exception {
+        try (Model kg = OnnxModelLoader.load(FIXTURES.resolve("penguins/kg-as-text.onnx"));
+                Model imputed = OnnxModelLoader.load(FIXTURES.resolve("penguins/species-sex-imputed.onnx"))) {
+            assertSameByColumn(
+                    AnswerAssembler.offline(kg),
+                    new Object[] {"Torgersen", 3L, 181.0f},
+                    new Object[] {"Dream", 1.0E20, 190.0},
+                    new Object[] {"Dream", LocalDate.of(2020, 1, 1), true},
+                    new Object[] {"Biscoe", 5, 217.0},
+                    new Object[] {"Biscoe", "5", Double.NaN},
+                    new Object[] {"Biscoe", "4", 200.5f});
+            assertSameByColumn(
+                    AnswerAssembler.offline(imputed),
+                    new Object[] {"Torgersen", 39.1, 18.7, 181, 3750, "MALE"},
+                    new Object[] {"Torgersen", null, null, null, null, null},
+                    new Object[] {"Dream", 36.4, 17.0f, 195, 3325.0, "FEMALE"},
+                    new Object[] {"Biscoe", 46.1, Double.NaN, 211L, 4500, null},
+                    new Object[] {"Nowhere", 46.1, 13.2, 211, 4500, "FEMALE"});
+        }
+    }
+
+    private static void assertSameByColumn(BatchScoring scoring, Object[]... given) {
+        int width = scoring.model().signature().features().size();
+        Object[][] columns = new Object[width][given.length];
+        List<Object[]> rows = new ArrayList<>();
+        for (int r = 0; r < given.length; r++) {
+            rows.add(given[r].clone());
+            for (int f = 0; f < width; f++) {
+                columns[f][r] = given[r][f];
+            }
+        }
+        CellRows.Scored byRow = CellRows.score(scoring, rows);
+        CellRows.Scored byColumn = CellRows.scoreColumns(scoring, columns);
+        assertTrue(byRow.scored().size() > 0, "some row is answered");
+        assertTrue(byRow.scored().size() < given.length, "some row is refused");
+        assertArrayEquals(byRow.kept(), byColumn.kept());
+        assertEquals(byRow.errors(), byColumn.errors());
+        assertEquals(byRow.scored().predictions(), byColumn.scored().predictions());
+    }
 }
