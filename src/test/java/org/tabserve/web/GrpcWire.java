@@ -27,7 +27,7 @@ import java.util.function.Supplier;
  * writes the bytes as they are), for the hostile cases: bytes that are not protobuf, messages that protobuf reads but
  * that hold a great many tiny fields, and messages larger than any heap, generated as they are sent.
  */
-final class GrpcWire implements AutoCloseable {
+public final class GrpcWire implements AutoCloseable {
 
     /** The service's name on the wire. */
     static final String SERVICE = "inference.GRPCInferenceService";
@@ -153,7 +153,7 @@ final class GrpcWire implements AutoCloseable {
     }
 
     /** One bank-note tensor of {@code rows} rows of FP32 values in contents. */
-    static ModelInferRequest notes(String model, int rows) {
+    public static ModelInferRequest notes(String model, int rows) {
         InferTensorContents.Builder contents = InferTensorContents.newBuilder();
         float[] note = {3.6216f, 8.6661f, -2.8073f, -0.44699f};
         for (int r = 0; r < rows; r++) {

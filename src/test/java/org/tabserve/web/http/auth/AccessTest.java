@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import inference.GRPCInferenceServiceGrpc;
-import inference.InferTensorContents;
-import inference.ModelInferRequest;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Status;
@@ -31,6 +29,7 @@ import org.tabserve.testing.GrpcChannels;
 import org.tabserve.testing.Http;
 import org.tabserve.testing.ModelDirectory;
 import org.tabserve.testing.Multipart;
+import org.tabserve.web.GrpcWire;
 
 /**
  * Issue 63, items 1 and 2: with {@code --api-keys FILE} every route but health needs a key of the file, and each key
@@ -489,19 +488,6 @@ class AccessTest {
     }
 
     private static inference.ModelInferResponse infer(String key, String model) {
-        return stub(key)
-                .modelInfer(ModelInferRequest.newBuilder()
-                        .setModelName(model)
-                        .addInputs(ModelInferRequest.InferInputTensor.newBuilder()
-                                .setName("input")
-                                .setDatatype("FP32")
-                                .addShape(1)
-                                .addShape(4)
-                                .setContents(InferTensorContents.newBuilder()
-                                        .addFp32Contents(3.6216f)
-                                        .addFp32Contents(8.6661f)
-                                        .addFp32Contents(-2.8073f)
-                                        .addFp32Contents(-0.44699f)))
-                        .build());
+        return stub(key).modelInfer(GrpcWire.notes(model, 1));
     }
 }

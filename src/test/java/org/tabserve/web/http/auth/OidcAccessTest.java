@@ -8,8 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.nimbusds.jose.JWSAlgorithm;
 import inference.GRPCInferenceServiceGrpc;
-import inference.InferTensorContents;
-import inference.ModelInferRequest;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Status;
@@ -28,6 +26,7 @@ import org.tabserve.testing.GrpcChannels;
 import org.tabserve.testing.Http;
 import org.tabserve.testing.JoseIssuer;
 import org.tabserve.testing.ModelDirectory;
+import org.tabserve.web.GrpcWire;
 
 /**
  * Issue 63, OIDC tokens through the one check of every route: with {@code --oidc-issuer} and {@code --oidc-audience}
@@ -166,18 +165,6 @@ class OidcAccessTest {
         headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
         return GRPCInferenceServiceGrpc.newBlockingStub(channel)
                 .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
-                .modelInfer(ModelInferRequest.newBuilder()
-                        .setModelName(model)
-                        .addInputs(ModelInferRequest.InferInputTensor.newBuilder()
-                                .setName("input")
-                                .setDatatype("FP32")
-                                .addShape(1)
-                                .addShape(4)
-                                .setContents(InferTensorContents.newBuilder()
-                                        .addFp32Contents(3.6216f)
-                                        .addFp32Contents(8.6661f)
-                                        .addFp32Contents(-2.8073f)
-                                        .addFp32Contents(-0.44699f)))
-                        .build());
+                .modelInfer(GrpcWire.notes(model, 1));
     }
 }
