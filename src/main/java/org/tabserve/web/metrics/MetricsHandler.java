@@ -17,6 +17,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.zip.GZIPOutputStream;
 import org.tabserve.repository.ModelRepository;
 import org.tabserve.serving.ResolvedModel;
+import org.tabserve.serving.access.Caller;
+import org.tabserve.serving.access.Scope;
 import org.tabserve.serving.limits.MemoryBudget;
 import org.tabserve.serving.monitor.TabserveMetrics;
 import org.tabserve.web.http.SharedAnswer;
@@ -32,7 +34,9 @@ import org.tabserve.web.http.SharedAnswer;
  *
  * <p>A scrape that the client must tailor (a query: {@code name[]} or {@code debug}; or a name filter set in the
  * client's own properties) goes to the client's handler as before, unshared, within a reservation of the same size.
- * The client's formats and the JVM's metrics are made at the first scrape, not at every start. Thread-safe.
+ * The client's formats and the JVM's metrics are made at the first scrape, not at every start. A client whose
+ * {@code metrics} scope covers some models only gets the series it may see ({@link ScopedRegistry}), through the
+ * client's handler as a tailored scrape is. Thread-safe.
  */
 public final class MetricsHandler {
 
@@ -75,6 +79,17 @@ public final class MetricsHandler {
             throws IOException {
         Exposition client = exposition();
         long bytes = BUILD_BYTES_PER_MODEL * Math.max(1, repository.index().size());
+        Caller caller = model.caller();
+        if (!caller.mayAll(Scope.METRICS)) {
+            // A client whose scope covers some models: the client's handler on the series it may see, its own build.
+            PrometheusScrapeHandler scoped = new PrometheusScrapeHandler(
+                    PrometheusProperties.get(), new ScopedRegistry(metrics.registry(), caller));
+            budget.buildAnswer(bytes, WHAT, () -> {
+                scoped.handleRequest(new HttpExchangeAdapter(request, response));
+                return null;
+            });
+            return;
+        }
         if (request.getQueryString() != null || client.filtered()) {
             budget.buildAnswer(bytes, WHAT, () -> {
                 client.tailored().handleRequest(new HttpExchangeAdapter(request, response));

@@ -11,6 +11,7 @@ import org.tabserve.repository.ModelState;
 import org.tabserve.repository.ModelStatus;
 import org.tabserve.serving.ModelRoute;
 import org.tabserve.serving.ResolvedModel;
+import org.tabserve.serving.access.Scope;
 import org.tabserve.serving.monitor.LiveJson;
 import org.tabserve.serving.monitor.ModelStatistics;
 import org.tabserve.serving.monitor.Monitors;
@@ -65,6 +66,8 @@ public final class V2Statistics {
             repository.index().stream()
                     .filter(s -> s.state() == ModelState.READY)
                     .filter(s -> name == null || s.name().equals(name))
+                    // every model's: those the caller may see the figures of (metrics:NAME), no other's
+                    .filter(s -> name != null || model.caller().may(Scope.METRICS, s.name()))
                     .forEach(versions::add);
             if (name != null && versions.isEmpty()) {
                 model.model(); // the 404 (or 503 with its reason) of a model that does not serve

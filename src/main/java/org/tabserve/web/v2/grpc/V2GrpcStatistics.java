@@ -7,6 +7,7 @@ import inference.StatisticDuration;
 import io.grpc.stub.StreamObserver;
 import org.tabserve.serving.ResolvedModel;
 import org.tabserve.serving.ServedModels;
+import org.tabserve.serving.access.Caller;
 import org.tabserve.serving.access.Scope;
 import org.tabserve.web.http.HttpProblem;
 import org.tabserve.web.http.auth.Access;
@@ -39,10 +40,11 @@ final class V2GrpcStatistics {
                 throw HttpProblem.badRequest("version: a version ('" + request.getVersion() + "') needs the name of "
                         + "its model; an empty name asks for every version of every model");
             }
-            access.admit(
+            Caller caller = access.admit(
                     V2GrpcCaller.current(RPC), Scope.METRICS, request.getName().isEmpty() ? null : request.getName());
             ModelStatisticsResponse.Builder response = ModelStatisticsResponse.newBuilder();
             try (ResolvedModel model = ResolvedModel.of(served, request.getName(), request.getVersion(), null)) {
+                model.caller(caller);
                 for (V2Json.ModelStat stat : V2Statistics.of(model, served.repository(), served.monitors(), false)) {
                     response.addModelStats(message(stat));
                 }

@@ -48,6 +48,10 @@ class AccessTest {
     private static final String SLOW_KEY = "slow-key-0123456789abcdef0123456789abc";
     /** May predict with the bank-note model once an hour, over gRPC. */
     private static final String SLOW_GRPC_KEY = "slow-grpc-key-0123456789abcdef01234567";
+    /** May scrape the bank-note model's figures, no other model's. */
+    private static final String NOTES_SCRAPER_KEY = "notes-scraper-key-0123456789abcdef0123";
+    /** May predict with the bank-note model once an hour, to be counted by client in the metrics. */
+    private static final String LIMITED_KEY = "limited-key-0123456789abcdef0123456789";
     /** May administer the models: load, unload, install. */
     private static final String OPS_KEY = "ops-key-0123456789abcdef0123456789abcde";
     /** Added to the file while the server runs, and removed again. */
@@ -101,6 +105,8 @@ class AccessTest {
                 "slow        predict:banknote " + sha256(SLOW_KEY) + " 2/h",
                 "slow-grpc   predict:banknote " + sha256(SLOW_GRPC_KEY) + " 1/h",
                 "scraper     metrics                     " + sha256(SCRAPER_KEY),
+                "notes-scraper metrics:banknote          " + sha256(NOTES_SCRAPER_KEY),
+                "limited     predict:banknote " + sha256(LIMITED_KEY) + " 1/h",
                 "ops         admin                       " + sha256(OPS_KEY)));
         lines.addAll(extra);
         Path written = keys.resolveSibling("keys.new");
@@ -327,6 +333,60 @@ class AccessTest {
         String page = http.get("/models", "Authorization", notes).text();
         assertTrue(page.contains("/models/banknote/"), "the page lists the model it may read");
         assertFalse(page.contains("/models/species/"), "and no other");
+    }
+
+    @Test
+    void aKeyToScrapeOneModelSeesItsFiguresAndNoOtherModelsOrClients() {
+        byte[] note = NOTE.getBytes(StandardCharsets.UTF_8);
+        for (int i = 0; i < 2; i++) { // the second past its rate: a series of the client 'limited'
+            http.post("/api/predict", "application/json", note, "Authorization", bearer(LIMITED_KEY));
+        }
+        String every =
+                http.get("/metrics", "Authorization", bearer(SCRAPER_KEY)).text();
+        for (String series : List.of(
+                "tabserve_model_info{model=\"banknote\"",
+                "tabserve_model_info{model=\"species\"",
+                "tabserve_client_rate_limited_total{client=\"limited\"}",
+                "jvm_memory_used_bytes")) {
+            assertTrue(every.contains(series), "a scraper of every model sees " + series);
+        }
+        String one = bearer(NOTES_SCRAPER_KEY);
+        Http.Response scraped = http.get("/metrics", "Authorization", one);
+        assertEquals(200, scraped.status(), scraped.text());
+        String seen = scraped.text();
+        assertTrue(seen.contains("tabserve_model_info{model=\"banknote\""), seen);
+        assertTrue(seen.contains("jvm_memory_used_bytes"), "the server's own series stay: " + seen);
+        for (String other : List.of("model=\"species\"", "model=\"mass\"", "client=\"limited\"")) {
+            assertFalse(seen.contains(other), "no " + other + " for a scraper of banknote alone");
+        }
+        assertFalse(seen.contains("tabserve_client_rate_limited"), "not even as a family with nothing in it");
+        // The scrape's own name filter and formats still work on what it may see.
+        String filtered = http.get("/metrics?name[]=tabserve_model_info", "Authorization", one)
+                .text();
+        assertTrue(filtered.contains("tabserve_model_info{model=\"banknote\""), filtered);
+        assertFalse(filtered.contains("species") || filtered.contains("jvm_"), filtered);
+        Http.Response open =
+                http.get("/metrics", "Authorization", one, "Accept", "application/openmetrics-text; version=1.0.0");
+        assertTrue(open.text().endsWith("# EOF\n") && !open.text().contains("species"), open.text());
+        // The statistics of every model: its model's alone, over REST and gRPC.
+        List<String> stats = new ArrayList<>();
+        http.get("/v2/models/stats", "Authorization", one)
+                .json()
+                .get("model_stats")
+                .forEach(m -> stats.add(m.get("name").asText()));
+        assertEquals(List.of("banknote"), stats.stream().distinct().toList());
+        List<String> overGrpc = new ArrayList<>();
+        stub(NOTES_SCRAPER_KEY)
+                .modelStatistics(inference.ModelStatisticsRequest.getDefaultInstance())
+                .getModelStatsList()
+                .forEach(m -> overGrpc.add(m.getName()));
+        assertEquals(List.of("banknote"), overGrpc.stream().distinct().toList(), "and over gRPC");
+        List<String> all = new ArrayList<>();
+        http.get("/v2/models/stats", "Authorization", bearer(SCRAPER_KEY))
+                .json()
+                .get("model_stats")
+                .forEach(m -> all.add(m.get("name").asText()));
+        assertTrue(all.containsAll(List.of("banknote", "species", "mass")), all.toString());
     }
 
     @Test
