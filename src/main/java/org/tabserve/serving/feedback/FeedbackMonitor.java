@@ -43,8 +43,23 @@ public final class FeedbackMonitor {
      * @param row       the row of that answer, counted from 0 in the order the answer gave its rows
      * @param label     a classifier's true class label; null for a regressor
      * @param value     a regressor's true value; NaN for a classifier
+     * @param client    the caller the answer was given to (its name; {@link #NOBODY} for one that sent no
+     *                  credential): request ids are each caller's own, so that a label joins only an answer of the
+     *                  caller it names, whom the web layer has checked it may label for
      */
-    public record Label(String requestId, int row, String label, double value) {}
+    public record Label(String requestId, int row, String label, double value, String client) {
+
+        public Label {
+            if (client == null) {
+                throw new IllegalArgumentException("a label names the client whose answer it is (empty: none)");
+            }
+        }
+
+        /** A label of an answer given without a credential. */
+        public Label(String requestId, int row, String label, double value) {
+            this(requestId, row, label, value, NOBODY);
+        }
+    }
 
     /**
      * What a feedback request's labels came to: joined to their answers, or not, and why not.
@@ -189,6 +204,26 @@ public final class FeedbackMonitor {
             List<Prediction> predictions,
             String client,
             AnswerTrace trace) {
+        return answered(name, version, model, NOBODY, requestId, first, ticket, predictions, client, trace);
+    }
+
+    /**
+     * As {@link #answered(String, long, Model, String, int, long, List, String, AnswerTrace)}, for an answer to caller
+     * {@code owner} (the name its credential gave it, {@link #NOBODY} for none): its id is kept as {@code owner}'s
+     * own, so that another caller's answer under the same id is another answer, and only labels naming {@code owner}
+     * join it.
+     */
+    public boolean answered(
+            String name,
+            long version,
+            Model model,
+            String owner,
+            String requestId,
+            int first,
+            long ticket,
+            List<Prediction> predictions,
+            String client,
+            AnswerTrace trace) {
         Entry entry = entry(name, version, model);
         long now = nanoClock.getAsLong();
         if (model.signature().task() == Task.CLASSIFICATION) {
@@ -205,17 +240,17 @@ public final class FeedbackMonitor {
             if (rows == null || !IdRing.storable(requestId)) {
                 return false;
             }
-            store.keep(name, version, requestId, first, ticket, rows.classes, rows.values, trace);
+            store.keep(name, version, owner, requestId, first, ticket, rows.classes, rows.values, trace);
             return true;
         }
         synchronized (taken.lock(name)) { // an id is the model's: taken in one version at a time
-            if (first == 0 && taken.held(name, now, requestId, v -> answersOf(name, v))) {
+            if (first == 0 && taken.held(name, now, owner, requestId, v -> answersOf(name, v))) {
                 taken.reused();
                 return false;
             }
-            boolean kept = entry.answers().keep(now, requestId, first, predictions, client);
+            boolean kept = entry.answers().keep(now, owner, requestId, first, predictions, client);
             if (!kept && first == 0 && takeBackFromOthers(entry, client)) {
-                kept = entry.answers().keep(now, requestId, first, predictions, client);
+                kept = entry.answers().keep(now, owner, requestId, first, predictions, client);
             }
             return kept;
         }

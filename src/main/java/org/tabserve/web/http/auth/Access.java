@@ -29,8 +29,8 @@ import org.tabserve.web.http.RateLimitedLog;
  * <p>With no API keys file ({@link #API_KEYS}) the server asks no credential to predict, explain, read or scrape, as
  * it always has; labels need the feedback token ({@link FeedbackToken}) and the admin routes the admin token
  * ({@link AdminToken}), each refused in its own words, as before. With a keys file every route but health needs a
- * credential: a key of the file (its client's scopes), the admin token (the scopes {@code admin} and {@code label})
- * or the feedback token ({@code label}); no credential is 401, one that is none of these is 401 too, and one without
+ * credential: a key of the file (its client's scopes), the admin token (the scopes {@code admin} and
+ * {@code label:any}) or the feedback token ({@code label:any}); no credential is 401, one that is none of these is 401 too, and one without
  * the scope the request needs is 403 naming it; a client of the file past its rate is 429 ({@link Quota}).
  * Refusals are logged at most once a minute of each kind, never with the credential; admin actions, refused
  * credentials and reads of the keys file go to the {@link AuditLog} as well.
@@ -183,10 +183,11 @@ public final class Access implements Gate {
         }
         if (admin.isToken(token)) {
             return Caller.of(
-                    ADMIN_TOKEN_CLIENT, List.of(new Grant(Scope.ADMIN, Grant.ALL), new Grant(Scope.LABEL, Grant.ALL)));
+                    ADMIN_TOKEN_CLIENT,
+                    List.of(new Grant(Scope.ADMIN, Grant.ALL), new Grant(Scope.LABEL_ANY, Grant.ALL)));
         }
-        if (feedback.isToken(token)) {
-            return Caller.of(FEEDBACK_TOKEN_CLIENT, List.of(new Grant(Scope.LABEL, Grant.ALL)));
+        if (feedback.isToken(token)) { // a labelling service's: any caller's answers
+            return Caller.of(FEEDBACK_TOKEN_CLIENT, List.of(new Grant(Scope.LABEL_ANY, Grant.ALL)));
         }
         if (tokenRefused != null) {
             throw tokenRefused;
