@@ -10,6 +10,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.tabserve.serving.access.ApiKeys;
 import org.tabserve.serving.access.Caller;
+import org.tabserve.serving.access.ClientRates;
 import org.tabserve.serving.access.Grant;
 import org.tabserve.serving.access.Quota;
 import org.tabserve.serving.access.Scope;
@@ -50,6 +51,9 @@ public final class Access implements Gate {
     static final String FEEDBACK_TOKEN_CLIENT = "feedback-token";
 
     private final Optional<ApiKeys> keys;
+    /** The rates of clients by name ({@code --client-rates}), for those whose credential gives none. */
+    private final ClientRates rates;
+
     private final Optional<OidcTokens> tokens;
     private final AdminToken admin;
     private final FeedbackToken feedback;
@@ -76,6 +80,24 @@ public final class Access implements Gate {
             Exposure exposure,
             TabserveMetrics metrics,
             AuditLog audit) {
+        this(keys, tokens, admin, feedback, exposure, metrics, audit, ClientRates.NONE);
+    }
+
+    /**
+     * As {@link #Access(Optional, Optional, AdminToken, FeedbackToken, Exposure, TabserveMetrics, AuditLog)}, with
+     * the rates of clients by name ({@code --client-rates}): an OIDC or certificate client's, or a key's client whose
+     * line gives none, taken by the same buckets and counted in the same series as a keys file's rates.
+     */
+    public Access(
+            Optional<ApiKeys> keys,
+            Optional<OidcTokens> tokens,
+            AdminToken admin,
+            FeedbackToken feedback,
+            Exposure exposure,
+            TabserveMetrics metrics,
+            AuditLog audit,
+            ClientRates rates) {
+        this.rates = rates;
         this.keys = keys;
         this.tokens = tokens;
         this.metrics = metrics;
@@ -245,7 +267,7 @@ public final class Access implements Gate {
         }
         Caller caller;
         try {
-            caller = caller(asker.authorization());
+            caller = rates.rated(caller(asker.authorization()));
         } catch (ServingException e) {
             unknownCredential.log(
                     () -> "Refused " + asker.call() + " from " + asker.remoteAddress() + ": " + e.getMessage());
