@@ -49,12 +49,6 @@ public final class FeedbackMonitor {
      */
     public record Label(String requestId, int row, String label, double value, String client) {
 
-        public Label {
-            if (client == null) {
-                throw new IllegalArgumentException("a label names the client whose answer it is (empty: none)");
-            }
-        }
-
         /** A label of an answer given without a credential. */
         public Label(String requestId, int row, String label, double value) {
             this(requestId, row, label, value, NOBODY);
@@ -183,8 +177,10 @@ public final class FeedbackMonitor {
      * answer itself for the labels to come. An answer kept for labels is never replaced: one whose id has an answer
      * kept already, in any version of the model (or had one within {@link RecentAnswers#REMEMBERED_NANOS}), is not
      * kept, and counted ({@link #reusedIds}; {@link TakenIds}); labels for the id join its first answer. So it is in the
-     * shared store.
+     * shared store. Each caller's ids are its own ({@code owner}): another caller's answer under the same id is
+     * another answer, and only labels naming {@code owner} join it.
      *
+     * @param owner     the caller's name, as its credential gave it ({@link #NOBODY} for one that sent none)
      * @param requestId the id the answer carries back ({@code X-Request-Id}), or null when it carries none
      * @param first     the request's rows answered before this call (a CSV upload's earlier chunks)
      * @param ticket    a number drawn once for the request, the same for each of its calls, so that a later part is
@@ -193,25 +189,6 @@ public final class FeedbackMonitor {
      * @param trace     the request's trace, whose span the shared store's round trip that keeps the answer is
      * @return whether the answer was kept here or handed to the shared store (which may still not keep it): when
      *         not, the request's later parts are not to be offered
-     */
-    public boolean answered(
-            String name,
-            long version,
-            Model model,
-            String requestId,
-            int first,
-            long ticket,
-            List<Prediction> predictions,
-            String client,
-            AnswerTrace trace) {
-        return answered(name, version, model, NOBODY, requestId, first, ticket, predictions, client, trace);
-    }
-
-    /**
-     * As {@link #answered(String, long, Model, String, int, long, List, String, AnswerTrace)}, for an answer to caller
-     * {@code owner} (the name its credential gave it, {@link #NOBODY} for none): its id is kept as {@code owner}'s
-     * own, so that another caller's answer under the same id is another answer, and only labels naming {@code owner}
-     * join it.
      */
     public boolean answered(
             String name,

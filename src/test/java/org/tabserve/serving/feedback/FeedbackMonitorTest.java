@@ -35,12 +35,22 @@ class FeedbackMonitorTest {
             FeedbackMonitor feedback = new FeedbackMonitor(new PrometheusRegistry());
             feedback.keepWithin(MemoryBudget.ofHeap());
             assertTrue(feedback.answered(
-                    "notes", 1, model, "victim", 0, 1, List.of(classified("0")), "10.0.0.1", AnswerTrace.NONE));
+                    "notes",
+                    1,
+                    model,
+                    FeedbackMonitor.NOBODY,
+                    "victim",
+                    0,
+                    1,
+                    List.of(classified("0")),
+                    "10.0.0.1",
+                    AnswerTrace.NONE));
             assertFalse(
                     feedback.answered(
                             "notes",
                             2,
                             model,
+                            FeedbackMonitor.NOBODY,
                             "victim",
                             0,
                             2,
