@@ -18,7 +18,6 @@ import org.tabserve.rows.field.JsonText;
 import org.tabserve.rows.read.RowFootprint;
 import org.tabserve.serving.ResolvedModel;
 import org.tabserve.serving.access.Caller;
-import org.tabserve.serving.access.Scope;
 import org.tabserve.serving.feedback.FeedbackMonitor;
 import org.tabserve.serving.feedback.LabelRate;
 import org.tabserve.serving.feedback.SharedStateDown;
@@ -26,6 +25,7 @@ import org.tabserve.serving.limits.MemoryBudget;
 import org.tabserve.web.http.HttpProblem;
 import org.tabserve.web.http.Json;
 import org.tabserve.web.http.WebConfig;
+import org.tabserve.web.http.auth.Access;
 import org.tabserve.web.http.limits.LimitedInputStream;
 import org.tabserve.web.http.request.MediaType;
 
@@ -66,23 +66,19 @@ public final class FeedbackHandler {
     private final WebConfig config;
     private final MemoryBudget budget;
     private final FeedbackMonitor feedback;
-    private final java.util.function.BooleanSupplier callersTold;
+    private final Access access;
     private final LabelRate rate = new LabelRate();
 
     /**
-     * @param feedback    each served model version's answers kept for labels, which the labels are joined to
-     * @param callersTold whether the server tells callers apart (asks a credential of every route): then a label
-     *                    names by default an answer of its sender's, else one given without a credential
+     * @param feedback each served model version's answers kept for labels, which the labels are joined to
+     * @param access   whether the server tells callers apart ({@link Access#locked}): then a label names by default
+     *                 an answer of its sender's, else one given without a credential; and who may name another's
      */
-    public FeedbackHandler(
-            WebConfig config,
-            MemoryBudget budget,
-            FeedbackMonitor feedback,
-            java.util.function.BooleanSupplier callersTold) {
+    public FeedbackHandler(WebConfig config, MemoryBudget budget, FeedbackMonitor feedback, Access access) {
         this.config = config;
         this.budget = budget;
         this.feedback = feedback;
-        this.callersTold = callersTold;
+        this.access = access;
     }
 
     /** {@code POST /api/feedback}: one label object, or an array of them, in; what they came to out. */
@@ -107,7 +103,7 @@ public final class FeedbackHandler {
         Model served = model.model();
         long version = model.version().orElseThrow();
         Caller sender = model.caller();
-        String own = callersTold.getAsBoolean() ? sender.name() : FeedbackMonitor.NOBODY;
+        String own = access.locked() ? sender.name() : FeedbackMonitor.NOBODY;
         List<FeedbackMonitor.Label> labels;
         try (MemoryBudget.Reservation held = budget.open();
                 InputStream body = held.meteredUpFront(
@@ -124,7 +120,8 @@ public final class FeedbackHandler {
         }
         for (FeedbackMonitor.Label label : labels) {
             if (!label.client().equals(own)) { // another caller's answer: a labelling service's to name
-                sender.require(Scope.LABEL_ANY, model.name());
+                access.admitLabelsOfOthers(request, sender, model.name());
+                break;
             }
         }
         FeedbackMonitor.Outcome outcome;

@@ -20,8 +20,8 @@ import org.tabserve.testing.Http;
  * Issue 63, item 5: labels bound to their callers, against a real server with an API keys file. Two clients choosing
  * one request id get two answers, and each one's label joins its own; a label for another client's id is unknown, in
  * the same words as an id never answered; a labelling service with {@code label:any} labels either client's answer by
- * naming it ({@code client}), and a client without it may not name another (403); the prediction log names the
- * client, never its key.
+ * naming it ({@code client}), and a client without it may not name another (403, in the audit log); the prediction
+ * log names the client, never its key.
  */
 class FeedbackCallersTest {
 
@@ -35,6 +35,7 @@ class FeedbackCallersTest {
             "{\"variance\": -1.3971, \"skewness\": 3.3191, \"curtosis\": -1.3927, \"entropy\": -1.9948}";
 
     static Path log;
+    static Path audit;
     static TabserveServer server;
     static Http http;
 
@@ -50,7 +51,9 @@ class FeedbackCallersTest {
                         "carol     label          " + sha256(CAROL_KEY)));
         Files.setPosixFilePermissions(keys, PosixFilePermissions.fromString("rw-------"));
         log = keys.resolveSibling("log");
-        server = TabserveServer.startReady("--api-keys", keys.toString(), "--prediction-log", log.toString());
+        audit = keys.resolveSibling("audit.jsonl");
+        server = TabserveServer.startReady(
+                "--api-keys", keys.toString(), "--prediction-log", log.toString(), "--audit-log", audit.toString());
         http = new Http(server);
     }
 
@@ -137,7 +140,7 @@ class FeedbackCallersTest {
     }
 
     @Test
-    void aLabellingServiceWithLabelAnyLabelsEitherClientsAnswerByNamingIt() {
+    void aLabellingServiceWithLabelAnyLabelsEitherClientsAnswerByNamingIt() throws Exception {
         String alices = predict(ALICE_KEY, "r5", NOTE);
         String bobs = predict(BOB_KEY, "r5", OTHER_NOTE);
         JsonNode any = labelled(
@@ -155,6 +158,11 @@ class FeedbackCallersTest {
                     .problem(403);
             assertTrue(problem.path("detail").asText().contains("label:any"), problem::toString);
         }
+        String audited = Files.readString(audit);
+        assertTrue(
+                audited.contains("\"client\":\"bob\"") && audited.contains("no scope label:any:"),
+                "bob's refusal is in the audit log: " + audited);
+        assertFalse(audited.contains(BOB_KEY), "never with his key");
         JsonNode own = labelled(BOB_KEY, "{\"request_id\": \"r6\", \"client\": \"bob\", \"label\": \"0\"}");
         assertEquals(1, own.path("unknown").asInt(), "naming itself is bob's right, and r6 is not his: " + own);
         JsonNode alice = labelled(ALICE_KEY, one("r6", alices));

@@ -356,6 +356,25 @@ public final class Access implements Gate {
         return caller(authorization).may(Scope.ADMIN, model);
     }
 
+    /**
+     * Lets {@code caller} label the answers of another client than itself on {@code model} (a label's {@code client}
+     * field): the scope {@code label:any}, a labelling service's. Refused as a missing scope is anywhere (403 naming
+     * it; 401 for a caller without a credential), in the log at most once a minute and in the audit log.
+     */
+    public void admitLabelsOfOthers(HttpServletRequest request, Caller caller, String model) {
+        try {
+            caller.require(Scope.LABEL_ANY, model);
+        } catch (ServingException e) {
+            AdminToken.Caller asker = AdminToken.callerOf(request);
+            String needed = Scope.LABEL_ANY.word() + ":" + model;
+            noScope.log(() -> "Refused " + asker.call() + " from " + asker.remoteAddress() + ": the client '"
+                    + caller.name() + "' has no scope " + needed + " to label another client's answers");
+            audit.refused(
+                    asker, caller.known() ? 403 : 401, caller.known() ? caller.name() : null, "no scope " + needed);
+            throw e;
+        }
+    }
+
     /** The guard of the admin routes, before their method is checked: 404 while they are off, else {@link #admit}. */
     public void guardAdmin(HttpServletRequest request) {
         exposure.seen(request.getLocalAddr());
