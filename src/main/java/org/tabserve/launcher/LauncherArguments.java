@@ -146,6 +146,7 @@ final class LauncherArguments {
                         "--prediction-log-mask",
                         "--feedback-token",
                         "--api-keys",
+                        "--client-rates",
                         "--oidc-issuer",
                         "--oidc-audience",
                         "--oidc-scopes-claim",

@@ -22,7 +22,7 @@ import java.util.Set;
  * {@code --drain-seconds} ({@code TABSERVE_DRAIN_SECONDS}, default 5), {@code --grpc-port}
  * ({@code TABSERVE_GRPC_PORT}, default none), {@code --probe-port} ({@code TABSERVE_PROBE_PORT}, default none), the web
  * app's {@code --prediction-log} flags and
- * {@code --feedback-token}, {@code --open-feedback}, {@code --api-keys}, {@code --oidc-issuer}, {@code --oidc-audience}, {@code --oidc-scopes-claim}, {@code --audit-log} and {@code --shared-state} (passed on as its
+ * {@code --feedback-token}, {@code --open-feedback}, {@code --api-keys}, {@code --oidc-issuer}, {@code --oidc-audience}, {@code --oidc-scopes-claim}, {@code --client-rates}, {@code --audit-log} and {@code --shared-state} (passed on as its
  * settings) and
  * {@code --help}.
  *
@@ -92,7 +92,8 @@ public record LauncherOptions(
             "--audit-log",
             "--oidc-issuer",
             "--oidc-audience",
-            "--oidc-scopes-claim");
+            "--oidc-scopes-claim",
+            "--client-rates");
 
     public LauncherOptions {
         webSettings = Map.copyOf(webSettings);

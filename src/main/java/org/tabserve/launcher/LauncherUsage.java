@@ -14,6 +14,7 @@ final class LauncherUsage {
                                           [--prediction-log DIR [--prediction-log-sample F] [--prediction-log-mask A,B]]
                                           [--feedback-token TOKEN | --open-feedback] [--api-keys FILE]
                                           [--oidc-issuer URL --oidc-audience AUD [--oidc-scopes-claim CLAIM]]
+                                          [--client-rates NAME=RATE,...]
                                           [--audit-log FILE]
                                           [--s3-endpoint URL] [--model-cache DIR]
                                           [--shared-state redis://HOST:PORT] [--otel-endpoint URL]
@@ -78,6 +79,10 @@ final class LauncherUsage {
               --oidc-scopes-claim CLAIM  the claim of a token's scopes, a path by dots (default:
                                scope; Keycloak's roles: realm_access.roles)
                                                                   env TABSERVE_OIDC_SCOPES_CLAIM
+              --client-rates NAME=RATE,...  each named client's request rate (20/s, 100/m,
+                               1000/h): an OIDC or certificate client's, or a key's whose
+                               line has none; 429 past it (default: none)
+                                                                  env TABSERVE_CLIENT_RATES
               --audit-log FILE  append a JSON line for each admin action, refused credential
                                and read of the API keys file or the issuer's keys (default:
                                off)                               env TABSERVE_AUDIT_LOG

@@ -21,6 +21,8 @@ import org.tabserve.model.RangeWarning;
  * @param batch        the rows as the model took them
  * @param predictions  its answers, one per row
  * @param traceId      the id of the request's trace when it was traced and sampled, else null
+ * @param client       the caller's name, as its credential gave it (never the credential), or null for a caller
+ *                     that sent none
  */
 public record ScoredCall(
         String requestId,
@@ -32,7 +34,23 @@ public record ScoredCall(
         long latencyNanos,
         Batch batch,
         List<Prediction> predictions,
-        String traceId) {
+        String traceId,
+        String client) {
+
+    /** A call of a caller that sent no credential. */
+    public ScoredCall(
+            String requestId,
+            String call,
+            String model,
+            long version,
+            Model scoring,
+            Instant time,
+            long latencyNanos,
+            Batch batch,
+            List<Prediction> predictions,
+            String traceId) {
+        this(requestId, call, model, version, scoring, time, latencyNanos, batch, predictions, traceId, null);
+    }
 
     /** A call that was not traced. */
     public ScoredCall(
@@ -57,7 +75,9 @@ public record ScoredCall(
      *         what it holds, not by its rows (100 rows of 5,000-character texts hold megabytes)
      */
     long heldBytes() {
-        return OBJECT * 4L + 2L * (requestId.length() + call.length() + model.length()) + heldBytes(batch);
+        return OBJECT * 4L
+                + 2L * (requestId.length() + call.length() + model.length() + (client == null ? 0 : client.length()))
+                + heldBytes(batch);
     }
 
     /**

@@ -67,7 +67,7 @@ final class AnswerHooks implements AnswerAssembler.Hook {
         if (rollouts != null) { // off the answer's path: queued, or skipped
             hooks.add((batch, predictions) -> rollouts.scored(name, version, batch, predictions, trace));
         }
-        hooks.add(new KeptForLabels(request.knownId(), request.clientKey(), model));
+        hooks.add(new KeptForLabels(request.knownId(), request.caller().name(), request.clientKey(), model));
         if (request.logged()) {
             hooks.add(new Logged(served.predictionLog(), request, model));
         }
@@ -103,6 +103,9 @@ final class AnswerHooks implements AnswerAssembler.Hook {
         /** An id the answer carries back (the caller's, or given to it), for labels to name; or null. */
         private final String known;
 
+        /** The caller's name, whose own the request's id is ({@code ""}: no credential). */
+        private final String owner;
+
         private final String caller;
         private final Model model;
         /** The rows answered so far, for numbering the next batch's rows. */
@@ -112,8 +115,9 @@ final class AnswerHooks implements AnswerAssembler.Hook {
         /** Whether the request's rows are still offered to be kept: not once a part was not kept. */
         private volatile boolean keeping = true;
 
-        KeptForLabels(String known, String caller, Model model) {
+        KeptForLabels(String known, String owner, String caller, Model model) {
             this.known = known;
+            this.owner = owner;
             this.caller = caller;
             this.model = model;
         }
@@ -128,6 +132,7 @@ final class AnswerHooks implements AnswerAssembler.Hook {
                                 name,
                                 version,
                                 model,
+                                owner,
                                 keeping ? known : null,
                                 first,
                                 ticket,
@@ -148,6 +153,8 @@ final class AnswerHooks implements AnswerAssembler.Hook {
         private final String call;
         private final Model model;
         private final long started;
+        /** The caller's name, or null for one that sent no credential. */
+        private final String client;
 
         Logged(PredictionLog log, ResolvedModel request, Model model) {
             this.log = log;
@@ -155,6 +162,8 @@ final class AnswerHooks implements AnswerAssembler.Hook {
             this.call = request.call();
             this.model = model;
             this.started = request.started();
+            String name = request.caller().name();
+            this.client = name.isEmpty() ? null : name;
         }
 
         @Override
@@ -171,7 +180,8 @@ final class AnswerHooks implements AnswerAssembler.Hook {
                         System.nanoTime() - started,
                         rows,
                         predictions,
-                        trace.traceId()));
+                        trace.traceId(),
+                        client));
             }
         }
     }

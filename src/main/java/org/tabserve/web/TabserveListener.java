@@ -171,7 +171,8 @@ public final class TabserveListener implements ServletContextListener {
                     new Exposure(java.util.Optional.ofNullable(
                             (String) context.getAttribute(ContextAttributes.LAUNCHER_HOST))),
                     metrics,
-                    audit);
+                    audit,
+                    org.tabserve.serving.access.ClientRates.resolve(WebConfig.lookup(context)));
         } catch (IllegalArgumentException e) {
             LOG.severe("tabserve is not configured correctly: " + e.getMessage());
             throw e;

@@ -83,7 +83,7 @@ final class TabserveRoutes {
         ModelPageHandler card =
                 new ModelPageHandler(views, budget, served, served.monitors().feedback());
         FeedbackHandler feedback =
-                new FeedbackHandler(config, budget, served.monitors().feedback());
+                new FeedbackHandler(config, budget, served.monitors().feedback(), access);
         HealthHandler health = new HealthHandler(served.readiness());
         MlflowPingHandler mlflow = new MlflowPingHandler(serverVersion);
         AdminModelHandler admin = new AdminModelHandler(served, config, temp);

@@ -76,7 +76,8 @@ class ContextKeysTest {
                         org.tabserve.web.http.auth.AuditLog.AUDIT_LOG,
                         org.tabserve.serving.access.oidc.OidcTokens.ISSUER,
                         org.tabserve.serving.access.oidc.OidcTokens.AUDIENCE,
-                        org.tabserve.serving.access.oidc.OidcTokens.SCOPES_CLAIM),
+                        org.tabserve.serving.access.oidc.OidcTokens.SCOPES_CLAIM,
+                        org.tabserve.serving.access.ClientRates.CLIENT_RATES),
                 LauncherOptions.WEB_SETTING_FLAGS.stream()
                         .map(flag -> "tabserve." + flag.substring(2))
                         .toList());

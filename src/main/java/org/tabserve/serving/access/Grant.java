@@ -5,6 +5,8 @@ import java.util.stream.Collectors;
 
 /**
  * One scope on one model ({@code predict:titanic}) or on every model ({@code predict}, the same as {@code predict:*}).
+ * {@code label:any} (labels for any caller's answers) is one scope, on every model, or on one as
+ * {@code label:any:titanic}; it allows {@code label} too.
  *
  * @param scope what it allows
  * @param model the model's name, or {@link #ALL}
@@ -26,6 +28,15 @@ public record Grant(Scope scope, String model) {
      * @throws IllegalArgumentException naming the scopes there are, for a scope that is none of them
      */
     public static Grant parse(String text) {
+        String any = Scope.LABEL_ANY.word();
+        if (text.equals(any) || text.startsWith(any + ":")) {
+            String model = text.equals(any) ? ALL : text.substring(any.length() + 1);
+            if (model.isEmpty()) {
+                throw new IllegalArgumentException(shown(text) + " names no model after its ':'; write " + any
+                        + " for every model, or " + any + ":MODEL");
+            }
+            return new Grant(Scope.LABEL_ANY, model);
+        }
         int colon = text.indexOf(':');
         String word = colon < 0 ? text : text.substring(0, colon);
         String model = colon < 0 ? ALL : text.substring(colon + 1);
@@ -52,7 +63,8 @@ public record Grant(Scope scope, String model) {
 
     /** @return whether it allows {@code scope} on {@code model} (null: on some model) */
     boolean allows(Scope scope, String model) {
-        return this.scope == scope && (model == null || this.model.equals(ALL) || this.model.equals(model));
+        return (this.scope == scope || this.scope == Scope.LABEL_ANY && scope == Scope.LABEL)
+                && (model == null || this.model.equals(ALL) || this.model.equals(model));
     }
 
     /** @return as the keys file spells it: {@code predict} or {@code predict:titanic} */

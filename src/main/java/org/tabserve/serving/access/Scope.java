@@ -4,9 +4,10 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * What a caller may do, each on one model or on all ({@link Grant}): predict, explain its answers, send labels, read
- * (pages, cards, {@code /api/model(s)}, the OpenAPI documents), read the metrics, and administer (install, reload,
- * load and unload models, set their rollouts).
+ * What a caller may do, each on one model or on all ({@link Grant}): predict, explain its answers, send labels for its
+ * own answers, read (pages, cards, {@code /api/model(s)}, the OpenAPI documents), read the metrics, administer
+ * (install, reload, load and unload models, set their rollouts), and send labels for any caller's answers (a
+ * labelling service: {@code label:any}, which gives {@code label} too).
  */
 public enum Scope {
     PREDICT,
@@ -14,11 +15,12 @@ public enum Scope {
     LABEL,
     READ,
     METRICS,
-    ADMIN;
+    ADMIN,
+    LABEL_ANY;
 
-    /** @return the scope as the keys file and the refusals spell it: {@code predict} */
+    /** @return the scope as the keys file and the refusals spell it: {@code predict}, {@code label:any} */
     public String word() {
-        return name().toLowerCase(Locale.ROOT);
+        return this == LABEL_ANY ? "label:any" : name().toLowerCase(Locale.ROOT);
     }
 
     /** @return the scope spelled {@code word} ({@code predict}), if it is one */

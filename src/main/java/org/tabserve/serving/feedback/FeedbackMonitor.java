@@ -43,8 +43,17 @@ public final class FeedbackMonitor {
      * @param row       the row of that answer, counted from 0 in the order the answer gave its rows
      * @param label     a classifier's true class label; null for a regressor
      * @param value     a regressor's true value; NaN for a classifier
+     * @param client    the caller the answer was given to (its name; {@link #NOBODY} for one that sent no
+     *                  credential): request ids are each caller's own, so that a label joins only an answer of the
+     *                  caller it names, whom the web layer has checked it may label for
      */
-    public record Label(String requestId, int row, String label, double value) {}
+    public record Label(String requestId, int row, String label, double value, String client) {
+
+        /** A label of an answer given without a credential. */
+        public Label(String requestId, int row, String label, double value) {
+            this(requestId, row, label, value, NOBODY);
+        }
+    }
 
     /**
      * What a feedback request's labels came to: joined to their answers, or not, and why not.
@@ -168,8 +177,10 @@ public final class FeedbackMonitor {
      * answer itself for the labels to come. An answer kept for labels is never replaced: one whose id has an answer
      * kept already, in any version of the model (or had one within {@link RecentAnswers#REMEMBERED_NANOS}), is not
      * kept, and counted ({@link #reusedIds}; {@link TakenIds}); labels for the id join its first answer. So it is in the
-     * shared store.
+     * shared store. Each caller's ids are its own ({@code owner}): another caller's answer under the same id is
+     * another answer, and only labels naming {@code owner} join it.
      *
+     * @param owner     the caller's name, as its credential gave it ({@link #NOBODY} for one that sent none)
      * @param requestId the id the answer carries back ({@code X-Request-Id}), or null when it carries none
      * @param first     the request's rows answered before this call (a CSV upload's earlier chunks)
      * @param ticket    a number drawn once for the request, the same for each of its calls, so that a later part is
@@ -183,6 +194,7 @@ public final class FeedbackMonitor {
             String name,
             long version,
             Model model,
+            String owner,
             String requestId,
             int first,
             long ticket,
@@ -205,17 +217,17 @@ public final class FeedbackMonitor {
             if (rows == null || !IdRing.storable(requestId)) {
                 return false;
             }
-            store.keep(name, version, requestId, first, ticket, rows.classes, rows.values, trace);
+            store.keep(name, version, owner, requestId, first, ticket, rows.classes, rows.values, trace);
             return true;
         }
         synchronized (taken.lock(name)) { // an id is the model's: taken in one version at a time
-            if (first == 0 && taken.held(name, now, requestId, v -> answersOf(name, v))) {
+            if (first == 0 && taken.held(name, now, owner, requestId, v -> answersOf(name, v))) {
                 taken.reused();
                 return false;
             }
-            boolean kept = entry.answers().keep(now, requestId, first, predictions, client);
+            boolean kept = entry.answers().keep(now, owner, requestId, first, predictions, client);
             if (!kept && first == 0 && takeBackFromOthers(entry, client)) {
-                kept = entry.answers().keep(now, requestId, first, predictions, client);
+                kept = entry.answers().keep(now, owner, requestId, first, predictions, client);
             }
             return kept;
         }

@@ -10,8 +10,11 @@ import java.util.concurrent.ThreadLocalRandom;
  * for labels").
  *
  * <p>An id is stored as its ASCII bytes, up to {@link #MAX_ID_LENGTH} (what {@link RequestIds} accepts); others are
- * not {@linkplain #storable storable}. A slot holds the time it was added, one {@code long} and one flag for its
- * owner, and an object only where its owner needs one (an answer of many rows). Slots are removed oldest first, or
+ * not {@linkplain #storable storable}. An id is kept per client ({@code owner}: the name of the caller its answer was
+ * given to, empty for one that sent no credential), so that two clients' ids never meet: the same id of two clients
+ * is two slots, and {@link #find} finds only the slot of the client it is asked for. A slot holds the time it was
+ * added, one {@code long} and one flag for its owner, and an object only where its owner needs one (an answer of many
+ * rows). Slots are removed oldest first, or
  * from the middle (then skipped when they become the oldest). The index hashes with a seed drawn when the JVM starts,
  * so that ids chosen to collide cannot be made ahead, and keeps each slot's hash, so that an id is hashed once. Not
  * thread-safe: its owner locks.
@@ -21,10 +24,12 @@ final class IdRing {
     /** The longest id stored: {@link RequestIds}' limit. */
     static final int MAX_ID_LENGTH = 128;
     /**
-     * The heap a slot takes: its id's bytes, length and hash, time, number, flag, object reference and two index
-     * entries.
+     * The heap a slot takes: its id's bytes, length and hash, time, number, flag, object and client references and two
+     * index entries.
      */
-    static final int SLOT_BYTES = MAX_ID_LENGTH + 1 + 4 + 8 + 8 + 1 + 4 + 2 * 4;
+    static final int SLOT_BYTES = MAX_ID_LENGTH + 1 + 4 + 8 + 8 + 1 + 4 + 4 + 2 * 4;
+    /** The client of ids kept without one: a caller that sent no credential. */
+    static final String ANONYMOUS = "";
 
     /** The index's hash seed: one per JVM, so that a ring can take another's ids with their hashes. */
     private static final long SEED = ThreadLocalRandom.current().nextLong() | 1;
@@ -38,6 +43,7 @@ final class IdRing {
     private long[] numbers;
     private boolean[] flags;
     private Object[] objects;
+    private String[] owners; // each slot's client ({@link #ANONYMOUS}: none)
     private int[] index; // slot + 1, 0 for none; twice the capacity
     private int head; // the oldest slot in use (live or removed)
     private int used; // slots from head on, removed ones included
@@ -58,6 +64,7 @@ final class IdRing {
         numbers = new long[slots];
         flags = new boolean[slots];
         objects = new Object[slots];
+        owners = new String[slots];
         index = new int[slots * 2];
         head = 0;
         used = 0;
@@ -98,19 +105,27 @@ final class IdRing {
 
     /** As {@link #add(String, long)}, for a {@linkplain #storable storable} id of {@link #hash} {@code hash}. */
     int add(String id, int hash, long time) {
+        return add(ANONYMOUS, id, hash, time);
+    }
+
+    /**
+     * As {@link #add(String, int, long)}, for client {@code owner}'s id, of {@link #hash(String, String)}
+     * {@code hash}.
+     */
+    int add(String owner, String id, int hash, long time) {
         int slot = reserve();
         for (int i = 0; i < id.length(); i++) {
             ids[slot * MAX_ID_LENGTH + i] = (byte) id.charAt(i);
         }
-        return place(slot, id.length(), hash, time);
+        return place(slot, id.length(), hash, owner, time);
     }
 
-    /** Keeps the id of {@code other}'s {@code otherSlot} as the newest here, as {@link #add} does. */
+    /** Keeps the id of {@code other}'s {@code otherSlot} (its client's) as the newest here, as {@link #add} does. */
     int addFrom(IdRing other, int otherSlot, long time) {
         int slot = reserve();
         int length = other.lengths[otherSlot] & 0xff;
         System.arraycopy(other.ids, otherSlot * MAX_ID_LENGTH, ids, slot * MAX_ID_LENGTH, length);
-        return place(slot, length, other.hashes[otherSlot], time);
+        return place(slot, length, other.hashes[otherSlot], other.owners[otherSlot], time);
     }
 
     private int reserve() {
@@ -120,9 +135,10 @@ final class IdRing {
         return (head + used) & (capacity - 1);
     }
 
-    private int place(int slot, int length, int hash, long time) {
+    private int place(int slot, int length, int hash, String owner, long time) {
         lengths[slot] = (byte) length;
         hashes[slot] = hash;
+        owners[slot] = owner;
         at[slot] = time;
         numbers[slot] = 0;
         flags[slot] = false;
@@ -147,6 +163,7 @@ final class IdRing {
         long[] oldNumbers = numbers;
         boolean[] oldFlags = flags;
         Object[] oldObjects = objects;
+        String[] oldOwners = owners;
         int oldCapacity = capacity;
         int oldHead = head;
         int oldUsed = used;
@@ -159,25 +176,38 @@ final class IdRing {
             }
             int slot = used;
             System.arraycopy(oldIds, from * MAX_ID_LENGTH, ids, slot * MAX_ID_LENGTH, length);
-            place(slot, length, oldHashes[from], oldAt[from]);
+            place(slot, length, oldHashes[from], oldOwners[from], oldAt[from]);
             numbers[slot] = oldNumbers[from];
             flags[slot] = oldFlags[from];
             objects[slot] = oldObjects[from];
         }
     }
 
-    /** @return the slot of {@code id}, or -1 when it is not kept */
+    /** @return the slot of {@code id} (kept without a client), or -1 when it is not kept */
     int find(String id) {
-        return storable(id) ? find(id, hash(id)) : -1;
+        return find(ANONYMOUS, id);
+    }
+
+    /** @return the slot of client {@code owner}'s {@code id}, or -1 when it is not kept */
+    int find(String owner, String id) {
+        return storable(id) ? find(owner, id, hash(owner, id)) : -1;
     }
 
     /** As {@link #find(String)}, for a {@linkplain #storable storable} id of {@link #hash} {@code hash}. */
     int find(String id, int hash) {
+        return find(ANONYMOUS, id, hash);
+    }
+
+    /** As {@link #find(String, String)}, for an id of {@link #hash(String, String)} {@code hash}. */
+    int find(String owner, String id, int hash) {
         int length = id.length();
         int mask = index.length - 1;
         for (int i = hash & mask; index[i] != 0; i = (i + 1) & mask) {
             int slot = index[i] - 1;
-            if (hashes[slot] == hash && (lengths[slot] & 0xff) == length && sameId(slot, id)) {
+            if (hashes[slot] == hash
+                    && (lengths[slot] & 0xff) == length
+                    && sameId(slot, id)
+                    && owners[slot].equals(owner)) {
                 return slot;
             }
         }
@@ -238,6 +268,7 @@ final class IdRing {
         index[hole] = 0;
         lengths[slot] = 0;
         objects[slot] = null;
+        owners[slot] = null;
         live--;
         oldest();
     }
@@ -275,6 +306,11 @@ final class IdRing {
         objects[slot] = value;
     }
 
+    /** @return the client whose id {@code slot} keeps ({@link #ANONYMOUS}: none) */
+    String owner(int slot) {
+        return owners[slot];
+    }
+
     /** @return the id of {@code slot} as a string (for tests and messages) */
     String id(int slot) {
         return new String(ids, slot * MAX_ID_LENGTH, lengths[slot] & 0xff, java.nio.charset.StandardCharsets.US_ASCII);
@@ -282,17 +318,34 @@ final class IdRing {
 
     /** @return the index's hash of {@code id}, to find it and then add it without hashing it twice */
     static int hash(String id) {
-        int length = id.length();
-        long h = SEED ^ length;
+        return finish(mix(SEED ^ id.length(), id));
+    }
+
+    /**
+     * @return the index's hash of client {@code owner}'s {@code id}: {@link #hash(String)} for an id kept without a
+     *         client, else the client's name and the id, each with its length, so that no two clients' ids share
+     *         their hashes by design
+     */
+    static int hash(String owner, String id) {
+        if (owner.isEmpty()) {
+            return hash(id);
+        }
+        long h = mix(SEED ^ ((long) owner.length() << 32), owner);
+        return finish(mix(h ^ id.length(), id));
+    }
+
+    /** @return {@code h} with {@code text}'s characters mixed in, eight bytes a round */
+    private static long mix(long h, String text) {
+        int length = text.length();
         for (int c = 0; c < length; ) { // eight characters (bytes, the id being ASCII) a round
             long word = 0;
             for (int end = Math.min(length, c + 8); c < end; c++) {
-                word = word << 8 | (id.charAt(c) & 0xff);
+                word = word << 8 | (text.charAt(c) & 0xff);
             }
             h = (h ^ word) * 0x9E3779B97F4A7C15L;
             h ^= h >>> 29;
         }
-        return finish(h);
+        return h;
     }
 
     private static int finish(long h) {

@@ -22,12 +22,13 @@ final class LabelJoins {
 
     /** Why a label was not joined, in words, by outcome. */
     static final String UNKNOWN_HERE = "no answer of this request_id and row is kept on this server: not answered by"
-            + " this model (or not with this row), forgotten long ago, or answered by another replica (each replica keeps its own answers"
+            + " this model (or not with this row, or not to the client the label names: each client's request ids"
+            + " are its own), forgotten long ago, or answered by another replica (each replica keeps its own answers"
             + " unless they share a store: the --shared-state setting); a later answer under an id that has one is"
             + " never kept, as labels join an id's first answer";
 
     static final String UNKNOWN_SHARED = "no answer of this request_id and row is in the shared store: not answered by"
-            + " this model, or over two hours ago, or not kept (the store was down, behind or full when it was"
+            + " this model (or not to the client the label names: each client's request ids are its own), or over two hours ago, or not kept (the store was down, behind or full when it was"
             + " answered, or the id had an answer already: labels join an id's first answer)";
     static final String EXPIRED = "its answer was over an hour old when the label came, or was let go for room";
     static final String DUPLICATE = "this row had a label already: the first one counts";
@@ -118,12 +119,13 @@ final class LabelJoins {
         for (FeedbackMonitor.Label label : labels) {
             long version = ownVersion;
             FeedbackMonitor.Entry entry = own;
-            RecentAnswers.Join join = own.answers().join(now, label.requestId(), label.row());
+            RecentAnswers.Join join = own.answers().join(now, label.client(), label.requestId(), label.row());
             for (Map.Entry<Long, FeedbackMonitor.Entry> other : others.entrySet()) {
                 if (join.outcome() != RecentAnswers.Outcome.UNKNOWN) {
                     break;
                 }
-                RecentAnswers.Join there = other.getValue().answers().join(now, label.requestId(), label.row());
+                RecentAnswers.Join there =
+                        other.getValue().answers().join(now, label.client(), label.requestId(), label.row());
                 if (there.outcome() != RecentAnswers.Outcome.UNKNOWN) {
                     join = there;
                     version = other.getKey();

@@ -13,7 +13,8 @@ import org.tabserve.model.Prediction;
  * pushed out every other client's before their labels came. A full room is freed by a few more answers than the
  * need ({@link RoomForAnswers#SLACK_ANSWERS}) when they are the newcomer's own or past that floor. A dropped
  * answer's id is remembered (ids alone, as many again) so that a late label is counted as expired rather than
- * unknown. Both are kept in {@link IdRing}s, flat arrays rather than an object per request, so
+ * unknown. Ids are kept per caller ({@code owner}, the name its credential gave it; {@link IdRing#ANONYMOUS} for none):
+ * two callers' answers under the same id are two answers, and a label joins only the answer of the caller it names. Both are kept in {@link IdRing}s, flat arrays rather than an object per request, so
  * that keeping them does not make the young collections copy and promote every request's answer. Thread-safe: one
  * lock per version, held for a map operation.
  */
@@ -149,20 +150,25 @@ public final class RecentAnswers {
      * another's, and an answer to another client is kept all the same.
      */
     boolean keep(long now, String id, int first, List<Prediction> predictions, String client) {
+        return keep(now, IdRing.ANONYMOUS, id, first, predictions, client);
+    }
+
+    /** As {@link #keep(long, String, int, List, String)}, for caller {@code owner}'s id {@code id}. */
+    boolean keep(long now, String owner, String id, int first, List<Prediction> predictions, String client) {
         if (first >= MAX_ROWS || predictions.isEmpty() || !IdRing.storable(id)) {
             return false;
         }
         int rowCount = Math.min(predictions.size(), MAX_ROWS - first);
         KeptRows answer = first == 0 && rowCount == 1 ? null : KeptRows.of(classes, first, predictions);
-        int hash = IdRing.hash(id);
+        int hash = IdRing.hash(owner, id);
         synchronized (this) {
             expire(now);
-            int before = answers.find(id, hash);
+            int before = answers.find(owner, id, hash);
             if (first > 0) {
                 // A later part of a request whose earlier rows were not all kept would number its rows wrongly.
                 return before >= 0 && rowCount(before) == first && append(now, before, answer.classes, answer.values);
             }
-            if (before >= 0 || gone.find(id, hash) >= 0) {
+            if (before >= 0 || gone.find(owner, id, hash) >= 0) {
                 return false; // an answer kept for labels is never replaced: its labels would join another row
             }
             long bytes = bytes(rowCount, bytesPerRow());
@@ -170,7 +176,7 @@ public final class RecentAnswers {
             if (client == null) {
                 return false;
             }
-            int slot = answers.add(id, hash, now);
+            int slot = answers.add(owner, id, hash, now);
             if (answer == null) {
                 answers.number(slot, KeptRows.oneRow(classes, predictions));
                 answers.object(slot, client);
@@ -227,17 +233,30 @@ public final class RecentAnswers {
      * @return whether request {@code id} has an answer here, kept or let go within {@link #REMEMBERED_NANOS}: a new
      *         answer under it is not kept ({@link #keep})
      */
-    synchronized boolean holds(long now, String id) {
+    boolean holds(long now, String id) {
+        return holds(now, IdRing.ANONYMOUS, id);
+    }
+
+    /** As {@link #holds(long, String)}, for caller {@code owner}'s id {@code id}. */
+    synchronized boolean holds(long now, String owner, String id) {
         expire(now);
-        return answers.find(id) >= 0 || gone.find(id) >= 0;
+        return answers.find(owner, id) >= 0 || gone.find(owner, id) >= 0;
     }
 
     /** Joins a label to row {@code row} of request {@code id}'s answer, marking the row labelled. */
-    synchronized Join join(long now, String id, int row) {
+    Join join(long now, String id, int row) {
+        return join(now, IdRing.ANONYMOUS, id, row);
+    }
+
+    /**
+     * As {@link #join(long, String, int)}, for the answer to caller {@code owner}: another caller's answer under the
+     * same id is never joined, and the label is unknown, as for an id never answered.
+     */
+    synchronized Join join(long now, String owner, String id, int row) {
         expire(now);
-        int slot = answers.find(id);
+        int slot = answers.find(owner, id);
         if (slot < 0) {
-            return gone.find(id) >= 0 ? Join.EXPIRED : Join.UNKNOWN;
+            return gone.find(owner, id) >= 0 ? Join.EXPIRED : Join.UNKNOWN;
         }
         KeptRows rows = rows(slot);
         if (rows == null) {

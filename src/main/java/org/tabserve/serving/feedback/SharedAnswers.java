@@ -29,9 +29,28 @@ public interface SharedAnswers extends AutoCloseable {
      * counted as a reused id; a later part is kept only after its own request's earlier rows ({@code ticket}). The
      * round trip that writes it is a span of {@code trace}'s, when its request is sampled.
      */
+    default void keep(
+            String model,
+            long version,
+            String id,
+            int first,
+            long ticket,
+            int[] classes,
+            double[] values,
+            AnswerTrace trace) {
+        keep(model, version, FeedbackMonitor.NOBODY, id, first, ticket, classes, values, trace);
+    }
+
+    /**
+     * As {@link #keep(String, long, String, int, long, int[], double[], AnswerTrace)}, for an answer to caller
+     * {@code owner} ({@link FeedbackMonitor#NOBODY}: one that sent no credential): each caller's ids are its own, so
+     * that two callers' answers under one id are two answers, and a label joins the one of the caller it names
+     * ({@link FeedbackMonitor.Label#client}).
+     */
     void keep(
             String model,
             long version,
+            String owner,
             String id,
             int first,
             long ticket,

@@ -48,12 +48,13 @@ final class TakenIds {
 
     /**
      * @param answers each version's answers, or null for a version gone meanwhile
-     * @return whether a version of model {@code name} {@linkplain RecentAnswers#holds holds} request {@code id}
+     * @return whether a version of model {@code name} {@linkplain RecentAnswers#holds holds} caller {@code owner}'s
+     *         request {@code id} (another caller's answer under the same id is another answer)
      */
-    boolean held(String name, long now, String id, LongFunction<RecentAnswers> answers) {
+    boolean held(String name, long now, String owner, String id, LongFunction<RecentAnswers> answers) {
         for (long version : of(name)) {
             RecentAnswers kept = answers.apply(version);
-            if (kept != null && kept.holds(now, id)) {
+            if (kept != null && kept.holds(now, owner, id)) {
                 return true;
             }
         }

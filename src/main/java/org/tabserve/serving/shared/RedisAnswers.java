@@ -29,7 +29,8 @@ import redis.clients.jedis.exceptions.JedisException;
  * a round trip, so that an answer never waits for Redis; labels and the fleet's figures are read on the caller's
  * thread within {@link #TIMEOUT_MILLIS}. After a failure the store is taken as down for {@link #DOWN_NANOS}, so that
  * no caller waits for it meanwhile: answers are skipped (counted), labels refused in words. Keys are under
- * {@link RedisKeys#PREFIX}, each model's name spelled with its length so that no two names and ids meet.
+ * {@link RedisKeys#PREFIX}, each model's name spelled with its length so that no two names and ids meet, and each
+ * named caller's answers under keys of their own, so that two callers' ids never meet.
  */
 public final class RedisAnswers implements SharedAnswers {
 
@@ -62,6 +63,7 @@ public final class RedisAnswers implements SharedAnswers {
     private record Keep(
             String model,
             long version,
+            String owner,
             String id,
             int first,
             long ticket,
@@ -129,6 +131,7 @@ public final class RedisAnswers implements SharedAnswers {
     public void keep(
             String model,
             long version,
+            String owner,
             String id,
             int first,
             long ticket,
@@ -137,7 +140,7 @@ public final class RedisAnswers implements SharedAnswers {
             AnswerTrace trace) {
         AnswerTrace sampled = trace.traceId() == null ? AnswerTrace.NONE : trace;
         if (System.nanoTime() - downUntil < 0
-                || !queue.offer(new Keep(model, version, id, first, ticket, classes, values, sampled))) {
+                || !queue.offer(new Keep(model, version, owner, id, first, ticket, classes, values, sampled))) {
             skipped.incrementAndGet();
         }
     }
@@ -185,7 +188,7 @@ public final class RedisAnswers implements SharedAnswers {
                 List<String> args = new ArrayList<>(rows + 7);
                 args.add(Integer.toString(KEEP_SECONDS));
                 args.add(Integer.toString(2 * KEEP_SECONDS));
-                args.add(Long.toString(128 + keep.id().length() + 24L * rows));
+                args.add(Long.toString(128 + keep.owner().length() + keep.id().length() + 24L * rows));
                 args.add(Long.toString(ROOM_PER_BUCKET));
                 args.add(Integer.toString(keep.first()));
                 args.add(Long.toString(keep.version()));
@@ -199,8 +202,8 @@ public final class RedisAnswers implements SharedAnswers {
                 answers.add(pipeline.evalsha(
                         keepSha,
                         List.of(
-                                RedisKeys.answerKey(keep.model(), keep.id()),
-                                RedisKeys.seenKey(keep.model(), keep.id()),
+                                RedisKeys.answerKey(keep.model(), keep.owner(), keep.id()),
+                                RedisKeys.seenKey(keep.model(), keep.owner(), keep.id()),
                                 RedisKeys.PREFIX + "room:" + bucket),
                         args));
             }
@@ -264,8 +267,8 @@ public final class RedisAnswers implements SharedAnswers {
                     answers.add(pipeline.evalsha(
                             joinSha,
                             List.of(
-                                    RedisKeys.answerKey(model, label.requestId()),
-                                    RedisKeys.seenKey(model, label.requestId())),
+                                    RedisKeys.answerKey(model, label.client(), label.requestId()),
+                                    RedisKeys.seenKey(model, label.client(), label.requestId())),
                             List.of(Integer.toString(label.row()))));
                 }
                 pipeline.sync();

@@ -17,6 +17,7 @@ import org.tabserve.rows.field.FieldProblem;
 import org.tabserve.rows.field.JsonText;
 import org.tabserve.rows.read.RowFootprint;
 import org.tabserve.serving.ResolvedModel;
+import org.tabserve.serving.access.Caller;
 import org.tabserve.serving.feedback.FeedbackMonitor;
 import org.tabserve.serving.feedback.LabelRate;
 import org.tabserve.serving.feedback.SharedStateDown;
@@ -24,6 +25,7 @@ import org.tabserve.serving.limits.MemoryBudget;
 import org.tabserve.web.http.HttpProblem;
 import org.tabserve.web.http.Json;
 import org.tabserve.web.http.WebConfig;
+import org.tabserve.web.http.auth.Access;
 import org.tabserve.web.http.limits.LimitedInputStream;
 import org.tabserve.web.http.request.MediaType;
 
@@ -36,6 +38,13 @@ import org.tabserve.web.http.request.MediaType;
  * {@code not_joined}, and the batch's others joined. Labels need the feedback or admin token unless they are open
  * ({@link FeedbackToken}), and each client's are bounded ({@link LabelRate}): past its share, 429 with
  * {@code Retry-After}.
+ *
+ * <p>Labels are bound to callers: each caller's request ids are its own, and a label joins an answer of the caller its
+ * {@code client} field names, by default its sender (on a server that asks no credential, where no caller is told
+ * apart, the answers given without one, as before). Only a sender with the scope {@code label:any} (a labelling
+ * service; the admin and feedback tokens) may name another caller (403 naming the scope otherwise); a label for
+ * another caller's id is unknown, counted and said as an id never answered is, so that no caller learns which ids
+ * another has used.
  */
 public final class FeedbackHandler {
 
@@ -44,6 +53,11 @@ public final class FeedbackHandler {
 
     static final String ROW = "row";
     static final String LABEL = "label";
+    /** The caller whose answer a label names: by default its sender. */
+    static final String CLIENT = "client";
+    /** What a client's name may be, as the keys file and OIDC spell them; empty: a caller without a credential. */
+    private static final java.util.regex.Pattern CLIENT_NAME =
+            java.util.regex.Pattern.compile("[A-Za-z0-9._@:-]{0,128}");
     /** The most bad fields one refusal lists: enough to tell a client what it does wrong, few enough to read. */
     static final int MAX_PROBLEMS = 100;
     /** When to send labels again after the shared store did not answer: it is tried again after a second. */
@@ -52,13 +66,19 @@ public final class FeedbackHandler {
     private final WebConfig config;
     private final MemoryBudget budget;
     private final FeedbackMonitor feedback;
+    private final Access access;
     private final LabelRate rate = new LabelRate();
 
-    /** @param feedback each served model version's answers kept for labels, which the labels are joined to */
-    public FeedbackHandler(WebConfig config, MemoryBudget budget, FeedbackMonitor feedback) {
+    /**
+     * @param feedback each served model version's answers kept for labels, which the labels are joined to
+     * @param access   whether the server tells callers apart ({@link Access#locked}): then a label names by default
+     *                 an answer of its sender's, else one given without a credential; and who may name another's
+     */
+    public FeedbackHandler(WebConfig config, MemoryBudget budget, FeedbackMonitor feedback, Access access) {
         this.config = config;
         this.budget = budget;
         this.feedback = feedback;
+        this.access = access;
     }
 
     /** {@code POST /api/feedback}: one label object, or an array of them, in; what they came to out. */
@@ -82,6 +102,8 @@ public final class FeedbackHandler {
         MediaType.require(request, MediaType.JSON);
         Model served = model.model();
         long version = model.version().orElseThrow();
+        Caller sender = model.caller();
+        String own = access.locked() ? sender.name() : FeedbackMonitor.NOBODY;
         List<FeedbackMonitor.Label> labels;
         try (MemoryBudget.Reservation held = budget.open();
                 InputStream body = held.meteredUpFront(
@@ -89,12 +111,18 @@ public final class FeedbackHandler {
                         request.getContentLengthLong(),
                         Json.UNMETERED_BYTES,
                         RowFootprint.PER_BODY_BYTE)) {
-            labels = read(body, served);
+            labels = read(body, served, own);
         } finally {
             rate.spend(client, 1, System.nanoTime()); // a refused body costs its request, as one label
         }
         if (labels.size() > 1) {
             rate.spend(client, labels.size() - 1, System.nanoTime());
+        }
+        for (FeedbackMonitor.Label label : labels) {
+            if (!label.client().equals(own)) { // another caller's answer: a labelling service's to name
+                access.admitLabelsOfOthers(request, sender, model.name());
+                break;
+            }
         }
         FeedbackMonitor.Outcome outcome;
         try {
@@ -127,13 +155,13 @@ public final class FeedbackHandler {
     }
 
     /** Reads the labels, refusing the body with its bad fields (the first {@link #MAX_PROBLEMS}) named. */
-    private List<FeedbackMonitor.Label> read(InputStream body, Model served) throws IOException {
+    private List<FeedbackMonitor.Label> read(InputStream body, Model served, String own) throws IOException {
         List<FeedbackMonitor.Label> labels = new ArrayList<>();
         List<FieldProblem> problems = new ArrayList<>();
         try (JsonParser parser = Json.MAPPER.createParser(body)) {
             JsonToken first = parser.nextToken();
             if (first == JsonToken.START_OBJECT) {
-                label(parser.readValueAsTree(), null, served, labels, problems);
+                label(parser.readValueAsTree(), null, served, own, labels, problems);
             } else if (first == JsonToken.START_ARRAY) {
                 int index = 0;
                 while (parser.nextToken() != JsonToken.END_ARRAY) {
@@ -141,7 +169,7 @@ public final class FeedbackHandler {
                         throw HttpProblem.tooLarge("more than " + config.maxBatchRows() + " labels in one request;"
                                 + " send them in smaller parts; " + WebConfig.raisedBy(WebConfig.MAX_BATCH_ROWS));
                     }
-                    label(parser.readValueAsTree(), index++, served, labels, problems);
+                    label(parser.readValueAsTree(), index++, served, own, labels, problems);
                     if (problems.size() >= MAX_PROBLEMS) {
                         break; // enough to tell the caller what is wrong
                     }
@@ -164,12 +192,14 @@ public final class FeedbackHandler {
 
     /**
      * Reads one label object ({@code item}: its index in an array, null for a lone object); a regressor's value out
-     * of its range is the join's to refuse, alone ({@link FeedbackMonitor#join}).
+     * of its range is the join's to refuse, alone ({@link FeedbackMonitor#join}); without a {@link #CLIENT}, it names
+     * an answer to {@code own}.
      */
     private static void label(
             JsonNode node,
             Integer item,
             Model served,
+            String own,
             List<FeedbackMonitor.Label> labels,
             List<FieldProblem> problems) {
         if (node == null || !node.isObject()) {
@@ -178,14 +208,24 @@ public final class FeedbackHandler {
         }
         int before = problems.size();
         node.fieldNames().forEachRemaining(field -> {
-            if (!field.equals(REQUEST_ID) && !field.equals(ROW) && !field.equals(LABEL)) {
+            if (!field.equals(REQUEST_ID) && !field.equals(ROW) && !field.equals(LABEL) && !field.equals(CLIENT)) {
                 problems.add(new FieldProblem(
                         field,
                         "is not a field of a label; they are " + REQUEST_ID + ", " + ROW
-                                + " (0 unless the answer had several rows) and " + LABEL,
+                                + " (0 unless the answer had several rows), " + LABEL + " and " + CLIENT
+                                + " (the client the answer was given to, by default the sender)",
                         item));
             }
         });
+        JsonNode named = node.get(CLIENT);
+        if (named != null
+                && !(named.isTextual() && CLIENT_NAME.matcher(named.textValue()).matches())) {
+            problems.add(new FieldProblem(
+                    CLIENT,
+                    "must be the name of the client the answer was given to (letters, digits and ._@:-, at most 128;"
+                            + " empty: a caller without a credential)",
+                    item));
+        }
         JsonNode id = node.get(REQUEST_ID);
         if (id == null || !id.isTextual()) {
             problems.add(new FieldProblem(
@@ -230,7 +270,12 @@ public final class FeedbackHandler {
             classLabel = classOf(served, label.asText());
         }
         if (problems.size() == before) {
-            labels.add(new FeedbackMonitor.Label(id.textValue(), row == null ? 0 : row.intValue(), classLabel, value));
+            labels.add(new FeedbackMonitor.Label(
+                    id.textValue(),
+                    row == null ? 0 : row.intValue(),
+                    classLabel,
+                    value,
+                    named == null ? own : named.textValue()));
         }
     }
 

@@ -96,6 +96,12 @@ public final class FeedbackOpenApi implements OpenApiPart {
                                         ._default(0)
                                         .description("the row of that answer, counted from 0 in the answer's order"))
                         .addProperty(FeedbackHandler.LABEL, label)
+                        .addProperty(
+                                FeedbackHandler.CLIENT,
+                                new StringSchema()
+                                        .pattern("^[A-Za-z0-9._@:-]{0,128}$")
+                                        .description("the client the answer was given to, by default the sender;"
+                                                + " another than the sender needs the scope label:any"))
                         .required(List.of(FeedbackHandler.REQUEST_ID, FeedbackHandler.LABEL))
                         .additionalProperties(false));
         ObjectSchema answer = new ObjectSchema();

@@ -35,12 +35,22 @@ class FeedbackMonitorTest {
             FeedbackMonitor feedback = new FeedbackMonitor(new PrometheusRegistry());
             feedback.keepWithin(MemoryBudget.ofHeap());
             assertTrue(feedback.answered(
-                    "notes", 1, model, "victim", 0, 1, List.of(classified("0")), "10.0.0.1", AnswerTrace.NONE));
+                    "notes",
+                    1,
+                    model,
+                    FeedbackMonitor.NOBODY,
+                    "victim",
+                    0,
+                    1,
+                    List.of(classified("0")),
+                    "10.0.0.1",
+                    AnswerTrace.NONE));
             assertFalse(
                     feedback.answered(
                             "notes",
                             2,
                             model,
+                            FeedbackMonitor.NOBODY,
                             "victim",
                             0,
                             2,
@@ -57,6 +67,48 @@ class FeedbackMonitorTest {
                     AnswerTrace.NONE);
             assertEquals(Map.of(1L, 1L), outcome.joinedBy(), "joined to version 1's answer: " + outcome);
             assertEquals(1.0, feedback.of("notes", 1, model).orElseThrow().liveAccuracy());
+        }
+    }
+
+    @Test
+    void twoCallersChoosingOneIdAreTwoAnswersAcrossVersionsAndEachLabelJoinsItsOwn() throws Exception {
+        try (Model model = OnnxModelLoader.load(Path.of("model.onnx"))) {
+            FeedbackMonitor feedback = new FeedbackMonitor(new PrometheusRegistry());
+            feedback.keepWithin(MemoryBudget.ofHeap());
+            assertTrue(feedback.answered(
+                    "notes", 1, model, "alice", "r1", 0, 1, List.of(classified("0")), "10.0.0.1", AnswerTrace.NONE));
+            assertTrue(
+                    feedback.answered(
+                            "notes",
+                            2,
+                            model,
+                            "bob",
+                            "r1",
+                            0,
+                            2,
+                            List.of(classified("1")),
+                            "10.0.0.2",
+                            AnswerTrace.NONE),
+                    "bob's r1 on another version is kept: it is bob's, not alice's");
+            assertEquals(0, feedback.reusedIds(), "no id was re-used: each caller chose its own");
+            FeedbackMonitor.Outcome outcome = feedback.join(
+                    "notes",
+                    2,
+                    model,
+                    List.of(
+                            new FeedbackMonitor.Label("r1", 0, "0", Double.NaN, "alice"),
+                            new FeedbackMonitor.Label("r1", 0, "0", Double.NaN, "bob"),
+                            new FeedbackMonitor.Label("r1", 0, "0", Double.NaN, "carol"),
+                            new FeedbackMonitor.Label("r1", 0, "0", Double.NaN)),
+                    AnswerTrace.NONE);
+            assertEquals(Map.of(1L, 1L, 2L, 1L), outcome.joinedBy(), "each to its own caller's answer: " + outcome);
+            assertEquals(2, outcome.unknown(), "carol's and the anonymous caller's r1 were never answered: " + outcome);
+            assertEquals(
+                    outcome.notJoined().get(0).reason(),
+                    outcome.notJoined().get(1).reason(),
+                    "another caller's id is said as an id never answered is");
+            assertEquals(1.0, feedback.of("notes", 1, model).orElseThrow().liveAccuracy(), "alice's answer was right");
+            assertEquals(0.0, feedback.of("notes", 2, model).orElseThrow().liveAccuracy(), "bob's was not");
         }
     }
 }

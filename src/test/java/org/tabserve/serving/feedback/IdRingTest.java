@@ -21,6 +21,38 @@ import org.junit.jupiter.api.Test;
 class IdRingTest {
 
     @Test
+    void eachClientsIdsAreItsOwnThroughGrowthRemovalsAndTheRingOfIdsLetGo() {
+        IdRing ring = new IdRing(2);
+        IdRing gone = new IdRing(2);
+        List<String> clients = List.of("", "alice", "bob", "alice:bob", "1:a");
+        for (int i = 0; i < 500; i++) {
+            for (String client : clients) {
+                ring.number(ring.add(client, "r" + i, IdRing.hash(client, "r" + i), i), clients.indexOf(client));
+            }
+        }
+        assertEquals(2_500, ring.size());
+        for (int i = 0; i < 500; i += 7) {
+            for (String client : clients) {
+                int slot = ring.find(client, "r" + i);
+                assertTrue(slot >= 0, client + "'s r" + i);
+                assertEquals(client, ring.owner(slot));
+                assertEquals(clients.indexOf(client), ring.number(slot), "each client's own slot");
+            }
+            assertEquals(-1, ring.find("carol", "r" + i), "an id no client carol chose");
+        }
+        assertEquals(ring.find("r3"), ring.find("", "r3"), "an id without a client is the anonymous caller's");
+        assertEquals(IdRing.hash("r3"), IdRing.hash("", "r3"), "hashed as before callers were told apart");
+        int bobs = ring.find("bob", "r9");
+        gone.addFrom(ring, bobs, 9);
+        ring.remove(bobs);
+        assertEquals(-1, ring.find("bob", "r9"));
+        assertTrue(ring.find("alice", "r9") >= 0, "alice's r9 stays when bob's goes");
+        assertTrue(gone.find("bob", "r9") >= 0, "bob's r9 is remembered as bob's");
+        assertEquals(-1, gone.find("alice", "r9"));
+        assertEquals(-1, gone.find("r9"));
+    }
+
+    @Test
     void behavesAsAnInsertionOrderedMapThroughRandomAddsFindsAndRemovals() {
         Random random = new Random(38);
         IdRing ring = new IdRing(4);

@@ -71,6 +71,40 @@ class RecentAnswersTest {
     }
 
     @Test
+    void twoCallersAnswersUnderOneIdAreTwoAnswersAndALabelJoinsOnlyItsOwnCallers() {
+        RecentAnswers answers = new RecentAnswers(CLASSES, room(1 << 20));
+        assertTrue(answers.keep(0, "alice", "r1", 0, answers("0"), "10.0.0.1"));
+        assertTrue(
+                answers.keep(0, "bob", "r1", 0, answers("1", "1"), "10.0.0.2"),
+                "bob's r1 is bob's own, kept beside alice's (issue 63, item 5)");
+        assertTrue(answers.keep(0, "", "r1", 0, answers("1"), "10.0.0.3"), "and so is an anonymous caller's r1");
+        assertEquals(3, answers.size());
+        assertEquals(
+                new RecentAnswers.Join(RecentAnswers.Outcome.JOINED, 1, Double.NaN),
+                answers.join(MINUTE, "bob", "r1", 1));
+        assertEquals(
+                new RecentAnswers.Join(RecentAnswers.Outcome.JOINED, 0, Double.NaN),
+                answers.join(MINUTE, "alice", "r1", 0),
+                "alice's label joins alice's answer, not bob's");
+        assertEquals(
+                RecentAnswers.Join.UNKNOWN, answers.join(MINUTE, "alice", "r1", 1), "bob's second row is not hers");
+        assertFalse(answers.holds(MINUTE, "carol", "r1"));
+        assertEquals(
+                RecentAnswers.Join.UNKNOWN,
+                answers.join(MINUTE, "carol", "r1", 0),
+                "another caller's id is unknown to carol, as an id never answered is");
+        assertEquals(
+                RecentAnswers.Join.UNKNOWN,
+                answers.join(MINUTE, "alic", "er1", 0),
+                "a name and an id that spell the same text are not the same caller's id");
+        assertEquals(
+                RecentAnswers.Join.EXPIRED,
+                answers.join(61 * MINUTE, "bob", "r1", 0),
+                "each caller's id expires as its own");
+        assertEquals(RecentAnswers.Join.UNKNOWN, answers.join(61 * MINUTE, "carol", "r1", 0), "and is never carol's");
+    }
+
+    @Test
     void theLaterPartsOfOneAnswerAreNumberedOnAndKeepTheirEarlierRowsLabels() {
         RecentAnswers answers = new RecentAnswers(CLASSES, room(1 << 20));
         answers.keep(0, "upload", 0, answers("0", "0"));

@@ -62,7 +62,16 @@ class VersionKeysTest {
             List<String> classes = List.of("0", "1");
             Prediction answer = new Prediction.Classification("0", classes, List.of(0.9, 0.1));
             feedback.answered(
-                    "banknote", 1, model, null, 0, 0, List.of(answer), FeedbackMonitor.NOBODY, AnswerTrace.NONE);
+                    "banknote",
+                    1,
+                    model,
+                    FeedbackMonitor.NOBODY,
+                    null,
+                    0,
+                    0,
+                    List.of(answer),
+                    FeedbackMonitor.NOBODY,
+                    AnswerTrace.NONE);
             assertTrue(feedback.of(new String("banknote"), 1, model).isPresent());
             assertTrue(feedback.of("banknote", 2, model).isEmpty(), "another version has its own figures");
         }

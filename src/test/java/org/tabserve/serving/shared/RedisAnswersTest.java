@@ -116,6 +116,63 @@ class RedisAnswersTest {
         assertEquals(RecentAnswers.Outcome.UNKNOWN, joined.get(3).outcome(), "the attacker's rows were never kept");
     }
 
+    /** Labels row 0 of {@code client}'s answer {@code id} through {@code replica}. */
+    private static SharedAnswers.Joined labelOf(SharedAnswers replica, String client, String id) {
+        return replica.join(MODEL, List.of(new FeedbackMonitor.Label(id, 0, "0", Double.NaN, client)), AnswerTrace.NONE)
+                .get(0);
+    }
+
+    private static boolean kept(String client, String id) {
+        try (RedisClient client1 = redis.client(null)) {
+            return client1.exists(RedisKeys.answerKey(MODEL, client, id));
+        }
+    }
+
+    @Test
+    void twoCallersChoosingOneIdOnTwoReplicasAreTwoAnswersAndEachLabelJoinsItsOwn() throws Exception {
+        AtomicInteger otherReused = new AtomicInteger();
+        try (SharedAnswers other = new RedisAnswers(RedisAddress.parse(redis.url()), otherReused::incrementAndGet)) {
+            int before = reused.get();
+            store.keep(MODEL, 1, "alice", "r1", 0, 21, new int[] {0}, null, AnswerTrace.NONE);
+            other.keep(MODEL, 2, "bob", "r1", 0, 22, new int[] {1, 1}, null, AnswerTrace.NONE);
+            other.keep(MODEL, 1, "", "r1", 0, 23, new int[] {1}, null, AnswerTrace.NONE);
+            await("each caller's r1 is kept", () -> kept("alice", "r1") && kept("bob", "r1") && kept("", "r1"));
+            assertEquals(before, reused.get(), "no id was taken: each caller chose its own");
+            assertEquals(0, otherReused.get());
+
+            SharedAnswers.Joined alices = labelOf(other, "alice", "r1");
+            assertEquals(RecentAnswers.Outcome.JOINED, alices.outcome(), "alice's label, on the other replica");
+            assertEquals(1, alices.version());
+            assertEquals(0, alices.predictedClass(), "alice's answer, not bob's");
+            SharedAnswers.Joined bobs = labelOf(store, "bob", "r1");
+            assertEquals(RecentAnswers.Outcome.JOINED, bobs.outcome());
+            assertEquals(2, bobs.version());
+            assertEquals(1, bobs.predictedClass(), "bob's answer, not alice's");
+            assertEquals(RecentAnswers.Outcome.JOINED, labelOf(store, "", "r1").outcome());
+            assertEquals(
+                    RecentAnswers.Outcome.UNKNOWN,
+                    labelOf(store, "carol", "r1").outcome(),
+                    "another caller's id is unknown to carol, as an id never answered is");
+
+            // A name and an id can make no other caller's key: names are spelled with their length.
+            store.keep(MODEL, 1, "a", "lice:r2", 0, 24, new int[] {0}, null, AnswerTrace.NONE);
+            await("kept", () -> kept("a", "lice:r2"));
+            assertEquals(
+                    RecentAnswers.Outcome.UNKNOWN, labelOf(store, "alice", "r2").outcome());
+            assertEquals(
+                    RecentAnswers.Outcome.UNKNOWN, labelOf(store, "", "lice:r2").outcome());
+            // A name of other characters, or too long, is kept under its digest: a key of bounded length.
+            String odd = "CN=Alice Smith,O=Example " + "x".repeat(300);
+            store.keep(MODEL, 1, odd, "r3", 0, 25, new int[] {0}, null, AnswerTrace.NONE);
+            await("kept", () -> kept(odd, "r3"));
+            assertTrue(RedisKeys.answerKey(MODEL, odd, "r3").length() < 120, RedisKeys.answerKey(MODEL, odd, "r3"));
+            assertEquals(RecentAnswers.Outcome.JOINED, labelOf(other, odd, "r3").outcome());
+            assertEquals(
+                    RecentAnswers.Outcome.UNKNOWN,
+                    labelOf(other, odd.substring(1), "r3").outcome());
+        }
+    }
+
     @Test
     void anExpiredAnswersIdIsNotTakenWhileItsMarkLasts() throws Exception {
         store.keep(MODEL, 1, "late", 0, 5, new int[] {0}, null, AnswerTrace.NONE);

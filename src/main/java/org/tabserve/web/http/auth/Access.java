@@ -10,6 +10,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.tabserve.serving.access.ApiKeys;
 import org.tabserve.serving.access.Caller;
+import org.tabserve.serving.access.ClientRates;
 import org.tabserve.serving.access.Grant;
 import org.tabserve.serving.access.Quota;
 import org.tabserve.serving.access.Scope;
@@ -29,8 +30,8 @@ import org.tabserve.web.http.RateLimitedLog;
  * <p>With no API keys file ({@link #API_KEYS}) the server asks no credential to predict, explain, read or scrape, as
  * it always has; labels need the feedback token ({@link FeedbackToken}) and the admin routes the admin token
  * ({@link AdminToken}), each refused in its own words, as before. With a keys file every route but health needs a
- * credential: a key of the file (its client's scopes), the admin token (the scopes {@code admin} and {@code label})
- * or the feedback token ({@code label}); no credential is 401, one that is none of these is 401 too, and one without
+ * credential: a key of the file (its client's scopes), the admin token (the scopes {@code admin} and
+ * {@code label:any}) or the feedback token ({@code label:any}); no credential is 401, one that is none of these is 401 too, and one without
  * the scope the request needs is 403 naming it; a client of the file past its rate is 429 ({@link Quota}).
  * Refusals are logged at most once a minute of each kind, never with the credential; admin actions, refused
  * credentials and reads of the keys file go to the {@link AuditLog} as well.
@@ -50,6 +51,9 @@ public final class Access implements Gate {
     static final String FEEDBACK_TOKEN_CLIENT = "feedback-token";
 
     private final Optional<ApiKeys> keys;
+    /** The rates of clients by name ({@code --client-rates}), for those whose credential gives none. */
+    private final ClientRates rates;
+
     private final Optional<OidcTokens> tokens;
     private final AdminToken admin;
     private final FeedbackToken feedback;
@@ -76,6 +80,24 @@ public final class Access implements Gate {
             Exposure exposure,
             TabserveMetrics metrics,
             AuditLog audit) {
+        this(keys, tokens, admin, feedback, exposure, metrics, audit, ClientRates.NONE);
+    }
+
+    /**
+     * As {@link #Access(Optional, Optional, AdminToken, FeedbackToken, Exposure, TabserveMetrics, AuditLog)}, with
+     * the rates of clients by name ({@code --client-rates}): an OIDC or certificate client's, or a key's client whose
+     * line gives none, taken by the same buckets and counted in the same series as a keys file's rates.
+     */
+    public Access(
+            Optional<ApiKeys> keys,
+            Optional<OidcTokens> tokens,
+            AdminToken admin,
+            FeedbackToken feedback,
+            Exposure exposure,
+            TabserveMetrics metrics,
+            AuditLog audit,
+            ClientRates rates) {
+        this.rates = rates;
         this.keys = keys;
         this.tokens = tokens;
         this.metrics = metrics;
@@ -183,10 +205,11 @@ public final class Access implements Gate {
         }
         if (admin.isToken(token)) {
             return Caller.of(
-                    ADMIN_TOKEN_CLIENT, List.of(new Grant(Scope.ADMIN, Grant.ALL), new Grant(Scope.LABEL, Grant.ALL)));
+                    ADMIN_TOKEN_CLIENT,
+                    List.of(new Grant(Scope.ADMIN, Grant.ALL), new Grant(Scope.LABEL_ANY, Grant.ALL)));
         }
-        if (feedback.isToken(token)) {
-            return Caller.of(FEEDBACK_TOKEN_CLIENT, List.of(new Grant(Scope.LABEL, Grant.ALL)));
+        if (feedback.isToken(token)) { // a labelling service's: any caller's answers
+            return Caller.of(FEEDBACK_TOKEN_CLIENT, List.of(new Grant(Scope.LABEL_ANY, Grant.ALL)));
         }
         if (tokenRefused != null) {
             throw tokenRefused;
@@ -244,7 +267,7 @@ public final class Access implements Gate {
         }
         Caller caller;
         try {
-            caller = caller(asker.authorization());
+            caller = rates.rated(caller(asker.authorization()));
         } catch (ServingException e) {
             unknownCredential.log(
                     () -> "Refused " + asker.call() + " from " + asker.remoteAddress() + ": " + e.getMessage());
@@ -331,6 +354,25 @@ public final class Access implements Gate {
             return false;
         }
         return caller(authorization).may(Scope.ADMIN, model);
+    }
+
+    /**
+     * Lets {@code caller} label the answers of another client than itself on {@code model} (a label's {@code client}
+     * field): the scope {@code label:any}, a labelling service's. Refused as a missing scope is anywhere (403 naming
+     * it; 401 for a caller without a credential), in the log at most once a minute and in the audit log.
+     */
+    public void admitLabelsOfOthers(HttpServletRequest request, Caller caller, String model) {
+        try {
+            caller.require(Scope.LABEL_ANY, model);
+        } catch (ServingException e) {
+            AdminToken.Caller asker = AdminToken.callerOf(request);
+            String needed = Scope.LABEL_ANY.word() + ":" + model;
+            noScope.log(() -> "Refused " + asker.call() + " from " + asker.remoteAddress() + ": the client '"
+                    + caller.name() + "' has no scope " + needed + " to label another client's answers");
+            audit.refused(
+                    asker, caller.known() ? 403 : 401, caller.known() ? caller.name() : null, "no scope " + needed);
+            throw e;
+        }
     }
 
     /** The guard of the admin routes, before their method is checked: 404 while they are off, else {@link #admit}. */

@@ -39,6 +39,15 @@ class AccessStartTest {
     }
 
     @Test
+    void clientRatesThatAreNotNameEqualsRatePairsStopTheStartInWords() {
+        IllegalStateException refused = assertThrows(
+                IllegalStateException.class,
+                () -> TabserveServer.startReady("--client-rates", "notes=20/s,batch=5/day"));
+        assertTrue(refused.getMessage().contains("tabserve.client-rates, client 'batch'"), refused.getMessage());
+        assertTrue(refused.getMessage().contains("20/s, 100/m or 1000/h"), refused.getMessage());
+    }
+
+    @Test
     void aServerOnANetworkAddressWithoutCredentialsSaysSoOnce() throws Exception {
         try (TabserveServer server = TabserveServer.startReady("--host", "0.0.0.0")) {
             Http http = new Http(server);

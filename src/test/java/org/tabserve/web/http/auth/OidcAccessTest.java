@@ -31,7 +31,9 @@ import org.tabserve.web.GrpcWire;
 /**
  * Issue 63, OIDC tokens through the one check of every route: with {@code --oidc-issuer} and {@code --oidc-audience}
  * (and an API keys file beside them, both taken) a token of a real issuer of the test's own gives its client its
- * scopes per model over REST and gRPC alike; a forged token is 401 in words, and the audit log says so without it.
+ * scopes per model over REST and gRPC alike; a forged token is 401 in words, and the audit log says so without it; a
+ * client named in {@code --client-rates} is held to its rate by the same buckets as a keys file's clients (issue 63,
+ * item 4).
  */
 class OidcAccessTest {
 
@@ -67,7 +69,9 @@ class OidcAccessTest {
                 "--oidc-audience",
                 AUDIENCE,
                 "--audit-log",
-                audit.toString());
+                audit.toString(),
+                "--client-rates",
+                "slow-oidc=2/h, slow-grpc-oidc=1/h");
         http = new Http(server);
         for (String name : List.of("banknote", "species")) {
             long deadline = System.nanoTime() + 60_000_000_000L;
@@ -121,6 +125,44 @@ class OidcAccessTest {
         assertTrue(
                 refused.getStatus().getDescription().contains("aud"),
                 refused.getStatus().toString());
+    }
+
+    @Test
+    void anOidcClientNamedInClientRatesIs429PastItsRateAndNoOtherClientWaits() {
+        String slow = issuer.token("slow-oidc", AUDIENCE, "predict:banknote");
+        for (int i = 0; i < 2; i++) {
+            Http.Response answered = predict("banknote", slow);
+            assertEquals(200, answered.status(), "request " + (i + 1) + " of the two an hour: " + answered.text());
+        }
+        Http.Response refused = predict("banknote", slow);
+        JsonNode problem = refused.problem(429);
+        assertTrue(problem.get("detail").asText().contains("'slow-oidc'"), problem.toString());
+        assertTrue(problem.get("detail").asText().contains("2/h"), problem.toString());
+        long retry = Long.parseLong(refused.header("Retry-After").orElseThrow());
+        assertTrue(retry > 1700 && retry <= 1800, "half an hour for the next of two an hour: " + retry);
+        assertEquals("\"client\";q=2;w=3600", refused.header("RateLimit-Policy").orElseThrow());
+        assertEquals("\"client\";r=0;t=" + retry, refused.header("RateLimit").orElseThrow());
+        // Another token of the same client is the same client: its bucket is empty too.
+        assertEquals(
+                429,
+                predict("banknote", issuer.token("slow-oidc", AUDIENCE, "predict"))
+                        .status());
+        // Another client is not slowed by this one's limit, nor limited at all when the setting does not name it.
+        String notes = issuer.token("notes", AUDIENCE, "predict:banknote");
+        for (int i = 0; i < 5; i++) {
+            assertEquals(200, predict("banknote", notes).status());
+        }
+        // gRPC: the same buckets, RESOURCE_EXHAUSTED past one.
+        String slowGrpc = issuer.token("slow-grpc-oidc", AUDIENCE, "predict:banknote");
+        assertTrue(infer(slowGrpc, "banknote").getOutputsCount() > 0);
+        StatusRuntimeException grpc = assertThrows(StatusRuntimeException.class, () -> infer(slowGrpc, "banknote"));
+        assertEquals(Status.Code.RESOURCE_EXHAUSTED, grpc.getStatus().getCode());
+        // Counted by client: the setting's names alone.
+        String metrics = http.get("/metrics", "Authorization", "Bearer " + issuer.token("scraper", AUDIENCE, "metrics"))
+                .text();
+        assertTrue(metrics.contains("tabserve_client_rate_limited_total{client=\"slow-oidc\"} 2.0"), metrics);
+        assertTrue(metrics.contains("tabserve_client_rate_limited_total{client=\"slow-grpc-oidc\"} 1.0"), metrics);
+        assertFalse(metrics.contains("client=\"notes\""), metrics);
     }
 
     @Test
