@@ -92,8 +92,6 @@ class HostileServerIT {
     private static final String VALID =
             "{\"variance\": 3.6, \"skewness\": 8.6, \"curtosis\": -2.8, \"entropy\": -0.44}";
 
-    /** A connection silent this long is closed ({@code --idle-timeout}). */
-    private static final int IDLE_SECONDS = 3;
     /** Request line and headers must arrive within this ({@code --header-timeout}). */
     private static final int HEADER_SECONDS = 4;
     /** Requests served at once ({@code TABSERVE_MAX_CONCURRENT_REQUESTS}): case 6 opens this many slow uploads. */
@@ -157,10 +155,12 @@ class HostileServerIT {
                 Integer.toString(MAX_MODELS),
                 "--default-model",
                 "banknote",
-                "--idle-timeout",
-                Integer.toString(IDLE_SECONDS),
                 "--header-timeout",
                 Integer.toString(HEADER_SECONDS)));
+        // The idle timeout stays the shipped 30 s: no case here is about a silent connection (HostileInputTest's
+        // are), and at 3 s a gRPC stream whose answer a loaded machine (load 12-20) held back that long was reset by
+        // Jetty's stream idle timeout: case 13 once got CANCELLED instead of its INVALID_ARGUMENT, and case 14's
+        // 512 MB call was refused for it (issue 66).
         args.addAll(SLOW_BODY_FLAGS);
         Map<String, String> environment = new LinkedHashMap<>(TabserveProcess.SHIPPED_ENVIRONMENT);
         environment.put("TABSERVE_ADMIN_TOKEN", TOKEN);
@@ -703,8 +703,8 @@ class HostileServerIT {
         // 512 MB declared at -Xmx128m: only its length and 16 KB of it are sent, so the answer proves it refused from
         // the
         // length, never waiting for or holding the rest. (grpc-java frames a message whole before sending anything,
-        // seconds for 512 MB on a loaded machine, past this server's 3 s idle timeout: refused for that instead, in
-        // CI.)
+        // seconds for 512 MB on a loaded machine, past the 3 s idle timeout this server had then: refused for that
+        // instead, in CI.)
         long huge = 512L << 20;
         byte[] start =
                 ByteBuffer.allocate(5 + 16_384).put((byte) 0).putInt((int) huge).array();
