@@ -89,15 +89,8 @@ public final class RouteServlet extends HttpServlet {
                     break;
                 }
             }
-            // Who is calling, and whether it may: before the model the path names is looked up, so that a caller who
-            // may not use it learns nothing of it. (OPTIONS and a method no route takes are answered as before.)
-            if (route != null && route.scope() != null) {
-                model.caller(
-                        gate.admit(request, route.scope(), table.modelOf(chosen, served.repository()::defaultModel)));
-            }
-            if (matches.get(0).route().resolveFirst()) {
-                model.model(); // 404 or 503 here, for the model the path names, before its route sees the request
-            }
+            // OPTIONS and a method no route takes are answered from the path alone, never from whether the model it
+            // names is served: a caller who may not read a model learns nothing of it from them (issue 63).
             if (method.equals("OPTIONS")) {
                 response.setHeader("Allow", String.join(", ", RouteTable.allowed(matches)));
                 response.setStatus(204);
@@ -105,6 +98,15 @@ public final class RouteServlet extends HttpServlet {
             }
             if (route == null) {
                 throw HttpProblem.methodNotAllowed(method, request.getRequestURI(), RouteTable.allowed(matches));
+            }
+            // Who is calling, and whether it may: before the model the path names is looked up, so that a caller who
+            // may not use it learns nothing of it.
+            if (route.scope() != null) {
+                model.caller(
+                        gate.admit(request, route.scope(), table.modelOf(chosen, served.repository()::defaultModel)));
+            }
+            if (matches.get(0).route().resolveFirst()) {
+                model.model(); // 404 or 503 here, for the model the path names, before its route sees the request
             }
             route.handler().handle(model, request, response);
         } catch (RuntimeException e) {

@@ -13,6 +13,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.MetadataUtils;
 import java.io.IOException;
+import java.net.http.HttpRequest.BodyPublishers;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -185,6 +186,17 @@ class AccessTest {
                 http.post("/admin/model", "application/octet-stream", new byte[] {1})
                         .status());
         assertEquals(200, http.get("/ping").status(), "MLflow's health check");
+    }
+
+    @Test
+    void optionsAndMethodsNoRouteTakesTellNothingOfWhichModelsAreServed() {
+        for (String method : List.of("OPTIONS", "DELETE", "PATCH")) {
+            Http.Response served = http.send(method, "/models/banknote/api/predict", BodyPublishers.noBody());
+            Http.Response unknown = http.send(method, "/models/no-such-model/api/predict", BodyPublishers.noBody());
+            assertEquals(served.status(), unknown.status(), method + ": the same status for a model served or not");
+            assertEquals(served.header("Allow"), unknown.header("Allow"), method);
+            assertEquals(method.equals("OPTIONS") ? 204 : 405, unknown.status(), method + " " + unknown.text());
+        }
     }
 
     @Test
