@@ -15,7 +15,6 @@ import org.eclipse.jetty.ee10.webapp.MetaInfConfiguration;
 import org.eclipse.jetty.ee10.webapp.WebAppContext;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.CustomRequestLog;
-import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.RequestLog;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
@@ -95,20 +94,12 @@ public final class EmbeddedServer {
         AccessLogAhead accessLog = AccessLogAhead.start(
                 () -> accessLog(line -> ProcessOutput.accessLog(mask.apply(line)), traced(options)));
         Server server = new Server();
-        HttpConfiguration http = new HttpConfiguration();
-        http.setSendServerVersion(false);
-        http.setSendXPoweredBy(false);
-        http.setRequestHeaderSize(options.maxHeaderBytes());
-        // No per-connection cache of header fields: Jetty's is a trie of 1024 rows, 96 KB of char[] on every kept-alive
-        // HTTP/1.1 connection, so that a thousand connections filled a 128 MB heap and the JVM did little but full
-        // collections (probes took seconds). Header values are parsed afresh instead, a few small strings a request.
-        http.setHeaderCacheSize(0);
         // On SIGTERM the app's readiness turns 503 while it goes on serving, for the drain window (Drain), and HTTP/1.1
         // clients are asked to close their connections meanwhile.
         Drain drain = new Drain(options.drainTime());
         AppAttribute<Map> securityHeaders = new AppAttribute<>(server, ProblemErrorHandler.SECURITY_HEADERS, Map.class);
         ProbeBodies probes = new ProbeBodies(server, drain.flag(), securityHeaders);
-        ServerPorts.open(server, options, http);
+        ServerPorts.open(server, options);
 
         // No session handler and no security handler: tabserve keeps no state between requests and never makes a
         // session, and web.xml declares no security constraint (the admin routes check their token themselves), so
@@ -201,7 +192,8 @@ public final class EmbeddedServer {
      */
     static String readyLine(Server server, Object modelSummary) {
         URI uri = server.getURI();
-        return "tabserve: serving " + modelSummary + " on http://" + uri.getHost() + ":" + uri.getPort() + "/"
+        return "tabserve: serving " + modelSummary + " on " + uri.getScheme() + "://" + uri.getHost() + ":"
+                + uri.getPort() + "/"
                 + ServerPorts.named(server, ServerPorts.GRPC)
                         .map(grpc -> " and gRPC (HTTP/2 only) on port " + grpc.getLocalPort())
                         .orElse("")
@@ -303,7 +295,15 @@ public final class EmbeddedServer {
             ProcessOutput.takeOverConsoleLogging();
         }
         // From here on the launcher's lines are said in order with the log's ("see the log above"), never waiting.
-        Server server = create(options, war);
+        Server server;
+        try {
+            server = create(options, war);
+        } catch (IllegalArgumentException e) { // a TLS file missing, not PEM or readable by others: in words
+            ProcessOutput.say("cannot start: " + e.getMessage());
+            ProcessOutput.flush();
+            System.exit(1);
+            return;
+        }
         Optional<String> portTaken = PortsFirst.open(server, options);
         if (portTaken.isPresent()) {
             ProcessOutput.say(portTaken.get());

@@ -199,6 +199,20 @@ public final class Access implements Gate {
         return Caller.OPEN; // a server that asks no credential lets a stray one through, as it always has
     }
 
+    /**
+     * The caller a request names, with every credential of it: its bearer credential ({@link #caller(String)}) if it
+     * sent one, else its TLS client certificate, whose CN is the client of the keys file's line of that name with the
+     * key column {@code -}. A certificate whose name has no such line names a client with no scope: 403 on every
+     * route, as the TLS handshake already told who it is.
+     */
+    Caller callerOf(AdminToken.Caller asker) {
+        if (asker.certificate() == null || AdminToken.isBearer(asker.authorization()) || !locked()) {
+            return caller(asker.authorization());
+        }
+        return keys.flatMap(k -> k.callerNamed(asker.certificate()))
+                .orElseGet(() -> Caller.of(asker.certificate(), List.of()));
+    }
+
     /** The route table's check of a REST request ({@link Gate}). */
     @Override
     public Caller admit(HttpServletRequest request, Scope scope, String model) {
@@ -244,7 +258,7 @@ public final class Access implements Gate {
         }
         Caller caller;
         try {
-            caller = caller(asker.authorization());
+            caller = callerOf(asker);
         } catch (ServingException e) {
             unknownCredential.log(
                     () -> "Refused " + asker.call() + " from " + asker.remoteAddress() + ": " + e.getMessage());
@@ -330,7 +344,7 @@ public final class Access implements Gate {
             }
             return false;
         }
-        return caller(authorization).may(Scope.ADMIN, model);
+        return callerOf(AdminToken.callerOf(request)).may(Scope.ADMIN, model);
     }
 
     /** The guard of the admin routes, before their method is checked: 404 while they are off, else {@link #admit}. */
