@@ -955,6 +955,21 @@ class ArchitectureTest {
         assertEquals(List.of(), forbidden, "the trainer and the card command share it; it needs the model only");
     }
 
+    /**
+     * The owner check of the files the server trusts ({@code org.tabserve.files}) stands on the JDK alone: the launcher
+     * (the TLS key) and the web app (the API keys file, the model cache) both ask it, each from its own class loader.
+     */
+    @Test
+    void theFilesOwnerCheckImportsOnlyTheJdk() throws IOException {
+        List<String> imports = imports(Path.of("src/main/java/org/tabserve/files"));
+        assertTrue(imports.contains("java.nio.file.attribute.PosixFileAttributes"), "the scan found its imports");
+        assertEquals(
+                List.of(), imports.stream().filter(i -> !i.startsWith("java.")).toList());
+        assertTrue(
+                imports(Path.of("src/main/java/org/tabserve/launcher")).contains("org.tabserve.files.OwnerOnly"),
+                "the launcher checks the TLS key with it");
+    }
+
     @Test
     void launcherKnowsNothingOfTheWebAppOrTheModel() throws IOException {
         List<String> imports = imports(Path.of("src/main/java/org/tabserve/launcher"));
