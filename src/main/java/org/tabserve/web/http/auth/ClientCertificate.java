@@ -68,7 +68,11 @@ public final class ClientCertificate {
      * its client certificate in that header when it presented one.
      */
     public static HttpServletRequest carried(HttpServletRequest request) {
-        return new Carried(request, nameOf(request));
+        String name = nameOf(request);
+        if (name == null && request.getHeader(GRPC_HEADER) == null) {
+            return request; // nothing to carry and nothing to drop: the request as it came, at no cost
+        }
+        return new Carried(request, name);
     }
 
     private static final class Carried extends HttpServletRequestWrapper {
