@@ -80,6 +80,10 @@ class TlsIT {
 
     @BeforeAll
     static void start() throws Exception {
+        String doc = Files.readString(Path.of("docs", "security.md"));
+        for (String command : List.of(KEYS, START, CURL)) { // what runs here is what the doc says
+            assertTrue(doc.contains(command), "docs/security.md says " + command);
+        }
         run(List.of("sh", EXAMPLES.resolve("tls-certs.sh").toString()));
         // A client of the same authority that the keys file does not name, and one named notes by another authority.
         certificate("stranger", "ca");

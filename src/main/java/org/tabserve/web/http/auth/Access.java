@@ -31,7 +31,8 @@ import org.tabserve.web.http.RateLimitedLog;
  * ({@link AdminToken}), each refused in its own words, as before. With a keys file every route but health needs a
  * credential: a key of the file (its client's scopes), the admin token (the scopes {@code admin} and {@code label})
  * or the feedback token ({@code label}); no credential is 401, one that is none of these is 401 too, and one without
- * the scope the request needs is 403 naming it; a client of the file past its rate is 429 ({@link Quota}).
+ * the scope the request needs is 403 naming it; a client of the file past its rate is 429 ({@link Quota}). A TLS
+ * client certificate ({@link ClientCertificate}) names the client of the file's line of its CN whose key is {@code -}.
  * Refusals are logged at most once a minute of each kind, never with the credential; admin actions, refused
  * credentials and reads of the keys file go to the {@link AuditLog} as well.
  */
