@@ -455,7 +455,7 @@ class ArchitectureTest {
                         && !i.startsWith("io.prometheus.metrics.")
                         && !i.startsWith(
                                 "com.fasterxml.jackson.") // a rollout's JSON, read and written as the model's card is
-                        && !i.matches("org\\.tabserve\\.(model|rows|repository|predictionlog|serving)\\..*")
+                        && !i.matches("org\\.tabserve\\.(model|rows|repository|predictionlog|serving|files)\\..*")
                         && !REDIS_CLIENT.matcher(i).lookingAt() // the shared store's, serving.shared's alone (below)
                         && !i.startsWith(OPENTELEMETRY) // the traces', serving.trace.otel's alone (below)
                         && !i.startsWith(NIMBUS)) // OIDC tokens', serving.access.oidc's alone (below)
@@ -932,6 +932,7 @@ class ArchitectureTest {
                 .filter(i -> !i.startsWith("java.")
                         && !i.startsWith("org.tabserve.model.")
                         && !i.startsWith("org.tabserve.repository.")
+                        && !i.startsWith("org.tabserve.files.") // the owner check the keys file and TLS key share
                         && !i.startsWith(AWS_SDK)) // the object store's, repository.s3's alone (below)
                 .toList();
         assertEquals(List.of(), forbidden, "no servlet, Jetty, web or ONNX Runtime import: it must be usable alone");
@@ -952,6 +953,21 @@ class ArchitectureTest {
                         && !i.startsWith("org.tabserve.card."))
                 .toList();
         assertEquals(List.of(), forbidden, "the trainer and the card command share it; it needs the model only");
+    }
+
+    /**
+     * The owner check of the files the server trusts ({@code org.tabserve.files}) stands on the JDK alone: the launcher
+     * (the TLS key) and the web app (the API keys file, the model cache) both ask it, each from its own class loader.
+     */
+    @Test
+    void theFilesOwnerCheckImportsOnlyTheJdk() throws IOException {
+        List<String> imports = imports(Path.of("src/main/java/org/tabserve/files"));
+        assertTrue(imports.contains("java.nio.file.attribute.PosixFileAttributes"), "the scan found its imports");
+        assertEquals(
+                List.of(), imports.stream().filter(i -> !i.startsWith("java.")).toList());
+        assertTrue(
+                imports(Path.of("src/main/java/org/tabserve/launcher")).contains("org.tabserve.files.OwnerOnly"),
+                "the launcher checks the TLS key with it");
     }
 
     @Test

@@ -15,7 +15,6 @@ import org.eclipse.jetty.ee10.webapp.MetaInfConfiguration;
 import org.eclipse.jetty.ee10.webapp.WebAppContext;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.CustomRequestLog;
-import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.RequestLog;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
@@ -71,10 +70,6 @@ public final class EmbeddedServer {
     static final java.net.URL DEFAULTS_DESCRIPTOR = EmbeddedServer.class.getResource("webdefault.xml");
 
     private static final String LOG_FORMAT = "java.util.logging.SimpleFormatter.format";
-    /** Jetty's {@code MemoryUtils} setting: how many object references fill a cache line (padding of its queues). */
-    static final String REFERENCES_PER_CACHE_LINE = "org.eclipse.jetty.util.referencesPerCacheLine";
-    /** Jetty's {@code MemoryUtils} setting that the answer is worked out from (64 unless set). */
-    private static final String CACHE_LINE_BYTES = "org.eclipse.jetty.util.cacheLineBytes";
     /** Held so that its level is not lost to garbage collection. */
     private static final Logger JETTY_LOG = Logger.getLogger("org.eclipse.jetty");
 
@@ -95,20 +90,12 @@ public final class EmbeddedServer {
         AccessLogAhead accessLog = AccessLogAhead.start(
                 () -> accessLog(line -> ProcessOutput.accessLog(mask.apply(line)), traced(options)));
         Server server = new Server();
-        HttpConfiguration http = new HttpConfiguration();
-        http.setSendServerVersion(false);
-        http.setSendXPoweredBy(false);
-        http.setRequestHeaderSize(options.maxHeaderBytes());
-        // No per-connection cache of header fields: Jetty's is a trie of 1024 rows, 96 KB of char[] on every kept-alive
-        // HTTP/1.1 connection, so that a thousand connections filled a 128 MB heap and the JVM did little but full
-        // collections (probes took seconds). Header values are parsed afresh instead, a few small strings a request.
-        http.setHeaderCacheSize(0);
         // On SIGTERM the app's readiness turns 503 while it goes on serving, for the drain window (Drain), and HTTP/1.1
         // clients are asked to close their connections meanwhile.
         Drain drain = new Drain(options.drainTime());
         AppAttribute<Map> securityHeaders = new AppAttribute<>(server, ProblemErrorHandler.SECURITY_HEADERS, Map.class);
         ProbeBodies probes = new ProbeBodies(server, drain.flag(), securityHeaders);
-        ServerPorts.open(server, options, http);
+        ServerPorts.open(server, options);
 
         // No session handler and no security handler: tabserve keeps no state between requests and never makes a
         // session, and web.xml declares no security constraint (the admin routes check their token themselves), so
@@ -201,7 +188,8 @@ public final class EmbeddedServer {
      */
     static String readyLine(Server server, Object modelSummary) {
         URI uri = server.getURI();
-        return "tabserve: serving " + modelSummary + " on http://" + uri.getHost() + ":" + uri.getPort() + "/"
+        return "tabserve: serving " + modelSummary + " on " + uri.getScheme() + "://" + uri.getHost() + ":"
+                + uri.getPort() + "/"
                 + ServerPorts.named(server, ServerPorts.GRPC)
                         .map(grpc -> " and gRPC (HTTP/2 only) on port " + grpc.getLocalPort())
                         .orElse("")
@@ -284,7 +272,7 @@ public final class EmbeddedServer {
         if (ownLogging) {
             JETTY_LOG.setLevel(Level.WARNING); // Jetty's start-up chatter; the ready line says what matters
         }
-        presetReferencesPerCacheLine();
+        CacheLineReferences.preset();
         ClassArchiveNotice.ofThisJvm().ifPresent(line -> System.err.println("tabserve: " + line));
         LauncherOptions options;
         try {
@@ -303,7 +291,15 @@ public final class EmbeddedServer {
             ProcessOutput.takeOverConsoleLogging();
         }
         // From here on the launcher's lines are said in order with the log's ("see the log above"), never waiting.
-        Server server = create(options, war);
+        Server server;
+        try {
+            server = create(options, war);
+        } catch (IllegalArgumentException e) { // a TLS file missing, not PEM or readable by others: in words
+            ProcessOutput.say("cannot start: " + e.getMessage());
+            ProcessOutput.flush();
+            System.exit(1);
+            return;
+        }
         Optional<String> portTaken = PortsFirst.open(server, options);
         if (portTaken.isPresent()) {
             ProcessOutput.say(portTaken.get());
@@ -360,33 +356,6 @@ public final class EmbeddedServer {
         server.join();
         ProcessOutput.flush(); // the last requests' and records' lines, which the writers would write a few ms later
         System.exit(0);
-    }
-
-    /**
-     * Gives Jetty the number of references per cache line that it would work out itself (the cache line's bytes over
-     * 4 with compressed oops, over 8 without), unless the operator set it. Without it, Jetty's {@code MemoryUtils} asks
-     * the platform MBean server whether oops are compressed: starting that server registers every platform MXBean,
-     * some 180 classes and about 0.1 s of each start (bench/RESULTS.notes.md, "Issue 25, goal 5"). The diagnostic
-     * MXBean alone gives the same answer without the server.
-     */
-    static void presetReferencesPerCacheLine() {
-        if (System.getProperty(REFERENCES_PER_CACHE_LINE) != null) {
-            return;
-        }
-        int cacheLineBytes = Integer.getInteger(CACHE_LINE_BYTES, 64);
-        boolean compressedOops;
-        try {
-            compressedOops = Boolean.parseBoolean(java.lang.management.ManagementFactory.getPlatformMXBean(
-                            com.sun.management.HotSpotDiagnosticMXBean.class)
-                    .getVMOption("UseCompressedOops")
-                    .getValue());
-        } catch (RuntimeException e) {
-            return; // not HotSpot, or no such option: Jetty works it out (or falls back) itself
-        }
-        int references = cacheLineBytes / (compressedOops ? Integer.BYTES : Long.BYTES);
-        if (references >= 1) {
-            System.setProperty(REFERENCES_PER_CACHE_LINE, Integer.toString(references));
-        }
     }
 
     private static void stopQuietly(Server server) {

@@ -77,6 +77,9 @@ final class LauncherArguments {
         String drain = environment.get(DRAIN_SECONDS_VARIABLE);
         String grpcPort = environment.get(GRPC_PORT_VARIABLE);
         String probePort = environment.get(PROBE_PORT_VARIABLE);
+        String tlsCert = environment.get(LauncherOptions.TLS_CERT_VARIABLE);
+        String tlsKey = environment.get(LauncherOptions.TLS_KEY_VARIABLE);
+        String tlsClientCa = environment.get(LauncherOptions.TLS_CLIENT_CA_VARIABLE);
         boolean help = false;
         Map<String, String> webSettings = new java.util.LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
@@ -100,7 +103,10 @@ final class LauncherArguments {
                         "--max-concurrent-streams",
                         "--drain-seconds",
                         "--grpc-port",
-                        "--probe-port" -> {
+                        "--probe-port",
+                        "--tls-cert",
+                        "--tls-key",
+                        "--tls-client-ca" -> {
                     String value;
                     if (arg.contains("=")) {
                         value = arg.substring(arg.indexOf('=') + 1);
@@ -126,6 +132,9 @@ final class LauncherArguments {
                         case "--drain-seconds" -> drain = value;
                         case "--grpc-port" -> grpcPort = value;
                         case "--probe-port" -> probePort = value;
+                        case "--tls-cert" -> tlsCert = value;
+                        case "--tls-key" -> tlsKey = value;
+                        case "--tls-client-ca" -> tlsClientCa = value;
                         default -> model = value;
                     }
                 }
@@ -238,7 +247,28 @@ final class LauncherArguments {
                 accessLogMask(webSettings, environment),
                 drainSeconds.isPresent() ? Duration.ofSeconds(drainSeconds.getAsInt()) : DEFAULT_DRAIN_TIME,
                 grpcPortNumber,
-                probePortNumber);
+                probePortNumber,
+                tls(present(tlsCert), present(tlsKey), present(tlsClientCa)));
+    }
+
+    /** HTTPS's files, when a certificate and its key are given; refused when only one of them is, or a CA alone. */
+    private static Optional<LauncherOptions.Tls> tls(
+            Optional<String> cert, Optional<String> key, Optional<String> clientCa) throws UsageException {
+        if (cert.isPresent() != key.isPresent()) {
+            throw new UsageException("--tls-cert and --tls-key (TABSERVE_TLS_CERT, TABSERVE_TLS_KEY) go together: the"
+                    + " server's certificate chain and its key, each a PEM file");
+        }
+        if (cert.isEmpty()) {
+            if (clientCa.isPresent()) {
+                throw new UsageException("--tls-client-ca (TABSERVE_TLS_CLIENT_CA) asks clients for certificates over"
+                        + " HTTPS: give the server's own with --tls-cert and --tls-key");
+            }
+            return Optional.empty();
+        }
+        return Optional.of(new LauncherOptions.Tls(
+                java.nio.file.Path.of(cert.get()),
+                java.nio.file.Path.of(key.get()),
+                clientCa.map(java.nio.file.Path::of)));
     }
 
     /**

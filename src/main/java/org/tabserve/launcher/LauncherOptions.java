@@ -20,7 +20,8 @@ import java.util.Set;
  * repository's {@code --models} ({@code TABSERVE_MODELS}), {@code --poll-seconds} ({@code TABSERVE_POLL_SECONDS}),
  * {@code --default-model} ({@code TABSERVE_DEFAULT_MODEL}) and {@code --max-models} ({@code TABSERVE_MAX_MODELS}),
  * {@code --drain-seconds} ({@code TABSERVE_DRAIN_SECONDS}, default 5), {@code --grpc-port}
- * ({@code TABSERVE_GRPC_PORT}, default none), {@code --probe-port} ({@code TABSERVE_PROBE_PORT}, default none), the web
+ * ({@code TABSERVE_GRPC_PORT}, default none), {@code --probe-port} ({@code TABSERVE_PROBE_PORT}, default none),
+ * {@code --tls-cert}, {@code --tls-key} and {@code --tls-client-ca} ({@link Tls}), the web
  * app's {@code --prediction-log} flags and
  * {@code --feedback-token}, {@code --open-feedback}, {@code --api-keys}, {@code --oidc-issuer}, {@code --oidc-audience}, {@code --oidc-scopes-claim}, {@code --client-rates}, {@code --audit-log} and {@code --shared-state} (passed on as its
  * settings) and
@@ -57,6 +58,8 @@ import java.util.Set;
  *                       (0 picks a free one); empty: gRPC only on {@code port}, beside HTTP/1.1
  * @param probePort      a third port that answers only {@code /health/live} and {@code /health/ready}, with threads
  *                       and a selector of its own (0 picks a free one); empty: probes on {@code port} only
+ * @param tls            {@code --tls-cert}, {@code --tls-key} and {@code --tls-client-ca}: HTTPS on {@code port} (and
+ *                       {@code grpcPort}); empty: cleartext
  */
 public record LauncherOptions(
         String host,
@@ -75,7 +78,8 @@ public record LauncherOptions(
         Set<String> accessLogMask,
         Duration drainTime,
         OptionalInt grpcPort,
-        OptionalInt probePort) {
+        OptionalInt probePort,
+        Optional<Tls> tls) {
 
     /**
      * The flags that are the web app's settings of the same name under {@code tabserve.}; {@code --open-feedback}, a
@@ -143,8 +147,25 @@ public record LauncherOptions(
                 Set.of(),
                 DEFAULT_DRAIN_TIME,
                 OptionalInt.empty(),
-                OptionalInt.empty());
+                OptionalInt.empty(),
+                Optional.empty());
     }
+
+    /**
+     * The PEM files of HTTPS ({@code --tls-cert}, {@code TABSERVE_TLS_CERT}; {@code --tls-key},
+     * {@code TABSERVE_TLS_KEY}; {@code --tls-client-ca}, {@code TABSERVE_TLS_CLIENT_CA}), read at start.
+     *
+     * @param cert     the server's certificate chain, its own first
+     * @param key      its PKCS#8 private key, which only the server's user may read
+     * @param clientCa the authority whose certificates clients must present; empty: none asked
+     */
+    public record Tls(java.nio.file.Path cert, java.nio.file.Path key, Optional<java.nio.file.Path> clientCa) {}
+
+    /** Environment variables of {@link Tls}'s files. */
+    public static final String TLS_CERT_VARIABLE = "TABSERVE_TLS_CERT";
+
+    public static final String TLS_KEY_VARIABLE = "TABSERVE_TLS_KEY";
+    public static final String TLS_CLIENT_CA_VARIABLE = "TABSERVE_TLS_CLIENT_CA";
 
     /** Default idle timeout. */
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);

@@ -19,6 +19,7 @@ final class LauncherUsage {
                                           [--s3-endpoint URL] [--model-cache DIR]
                                           [--shared-state redis://HOST:PORT] [--otel-endpoint URL]
                                           [--drain-seconds S] [--grpc-port N] [--probe-port N] [--help]
+                                          [--tls-cert PEM --tls-key PEM [--tls-client-ca PEM]]
                    java -jar tabserve.war card --model MODEL.onnx --data LABELLED.csv --label COLUMN --out NEW.onnx ...
                    java -jar tabserve.war score --model MODEL.onnx --data ROWS.csv --out SCORED.csv ...
                    java -jar tabserve.war log-csv --model NAME --log DIR --out ROWS.csv ...
@@ -106,6 +107,13 @@ final class LauncherUsage {
               --probe-port N   also answer /health/live and /health/ready on port N, with
                                threads of their own, quick while --port is overloaded
                                (default: on --port only; 0 = any free port)  env TABSERVE_PROBE_PORT
+              --tls-cert PEM --tls-key PEM  serve HTTPS (HTTP/1.1 and h2, gRPC too) on --port
+                               and --grpc-port with this certificate chain and PKCS#8 key
+                               (the key readable by this user alone)  env TABSERVE_TLS_CERT,
+                                                                  TABSERVE_TLS_KEY
+              --tls-client-ca PEM  ask every client for a certificate this CA signed; its CN
+                               is the client of --api-keys' line NAME SCOPES -
+                                                                  env TABSERVE_TLS_CLIENT_CA
               --help           print this and exit
 
             commands (no server; each lists its own options: java -jar tabserve.war card --help):

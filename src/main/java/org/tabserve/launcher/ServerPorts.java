@@ -5,7 +5,9 @@ import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.http2.server.AbstractHTTP2ServerConnectionFactory;
 import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
+import org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory;
 import org.eclipse.jetty.server.ConnectionFactory;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.Handler;
@@ -16,8 +18,10 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.util.thread.ThreadPool;
+import org.tabserve.launcher.tls.TlsConnectors;
 
 /**
  * The launcher's connectors, each with the launcher's bounds: {@code --port} (HTTP/1.1 and HTTP/2 cleartext, on the
@@ -50,8 +54,29 @@ final class ServerPorts {
 
     private ServerPorts() {}
 
-    /** Adds the connectors {@code options} ask for to {@code server}. */
-    static void open(Server server, LauncherOptions options, HttpConfiguration http) {
+    /**
+     * Adds the connectors {@code options} ask for to {@code server}.
+     *
+     * @throws IllegalArgumentException in words, for TLS files that cannot serve ({@link TlsConnectors#context})
+     */
+    static void open(Server server, LauncherOptions options) {
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        http.setSendXPoweredBy(false);
+        http.setRequestHeaderSize(options.maxHeaderBytes());
+        // No per-connection cache of header fields: Jetty's is a trie of 1024 rows, 96 KB of char[] on every kept-alive
+        // HTTP/1.1 connection, so that a thousand connections filled a 128 MB heap and the JVM did little but full
+        // collections (probes took seconds). Header values are parsed afresh instead, a few small strings a request.
+        http.setHeaderCacheSize(0);
+        // With --tls-cert, --port and --grpc-port speak TLS: HTTP/1.1 and h2 by ALPN, gRPC over h2 as in cleartext;
+        // --probe-port stays cleartext, for probes that carry no certificate.
+        Optional<SslContextFactory.Server> tls =
+                options.tls().map(files -> TlsConnectors.context(files.cert(), files.key(), files.clientCa()));
+        HttpConfiguration served = http;
+        if (tls.isPresent()) {
+            served = new HttpConfiguration(http);
+            TlsConnectors.secure(served);
+        }
         // HTTP/1.1, and HTTP/2 cleartext on the same port for the gRPC service: clients speak it with prior knowledge
         // (the HTTP/1.1 connection sees HTTP/2's preface and hands over); an Upgrade: h2c request stays HTTP/1.1.
         // Its HPACK decoder takes header blocks up to a cap past the limit, for Http2HeaderLimit to refuse one stream
@@ -62,8 +87,17 @@ final class ServerPorts {
                 options.port(),
                 null,
                 -1,
-                new HttpConnectionFactory(http),
-                streamLimited(new PriorKnowledgeH2c(Http2HeaderLimit.http2Configuration(http)), options));
+                tls.isPresent()
+                        ? TlsConnectors.https(
+                                tls.get(),
+                                served,
+                                streamLimited(
+                                        new HTTP2ServerConnectionFactory(Http2HeaderLimit.http2Configuration(served)),
+                                        options))
+                        : new ConnectionFactory[] {
+                            new HttpConnectionFactory(http),
+                            streamLimited(new PriorKnowledgeH2c(Http2HeaderLimit.http2Configuration(http)), options)
+                        });
         // --grpc-port: HTTP/2 alone, on a thread pool without reserved threads. On the shared port, a call of a client
         // that sends one at a time passes through three threads and re-arms the connection's interest through the
         // selector's wake-up (Jetty hands the selecting over to a reserved thread, as HTTP/1.1 wants); without them
@@ -79,9 +113,19 @@ final class ServerPorts {
                             options.grpcPort().getAsInt(),
                             threads,
                             -1,
-                            streamLimited(
-                                    new HTTP2CServerConnectionFactory(Http2HeaderLimit.http2Configuration(http)),
-                                    options))
+                            tls.isPresent()
+                                    ? TlsConnectors.h2Only(
+                                            tls.get(),
+                                            streamLimited(
+                                                    new HTTP2ServerConnectionFactory(
+                                                            Http2HeaderLimit.http2Configuration(served)),
+                                                    options))
+                                    : new ConnectionFactory[] {
+                                        streamLimited(
+                                                new HTTP2CServerConnectionFactory(
+                                                        Http2HeaderLimit.http2Configuration(http)),
+                                                options)
+                                    })
                     .setName(GRPC);
         }
         // --probe-port: health probes alone (ProbeAnswers refuses every other path there), with an acceptor, a
@@ -267,7 +311,8 @@ final class ServerPorts {
      * Fewer streams per connection than the web app has concurrency slots: one connection, however many calls it
      * multiplexes, cannot take every slot (a client past it waits for a stream to end, as HTTP/2 clients do).
      */
-    private static <F extends HTTP2CServerConnectionFactory> F streamLimited(F factory, LauncherOptions options) {
+    private static <F extends AbstractHTTP2ServerConnectionFactory> F streamLimited(
+            F factory, LauncherOptions options) {
         factory.setMaxConcurrentStreams(options.maxConcurrentStreams());
         return factory;
     }

@@ -32,15 +32,15 @@ class EmbeddedServerTest {
 
     @BeforeEach
     void clear() {
-        before = System.clearProperty(EmbeddedServer.REFERENCES_PER_CACHE_LINE);
+        before = System.clearProperty(CacheLineReferences.REFERENCES_PER_CACHE_LINE);
     }
 
     @AfterEach
     void restore() {
         if (before == null) {
-            System.clearProperty(EmbeddedServer.REFERENCES_PER_CACHE_LINE);
+            System.clearProperty(CacheLineReferences.REFERENCES_PER_CACHE_LINE);
         } else {
-            System.setProperty(EmbeddedServer.REFERENCES_PER_CACHE_LINE, before);
+            System.setProperty(CacheLineReferences.REFERENCES_PER_CACHE_LINE, before);
         }
     }
 
@@ -144,17 +144,17 @@ class EmbeddedServerTest {
                 ? MemoryUtils.getIntegersPerCacheLine()
                 : MemoryUtils.getLongsPerCacheLine();
 
-        EmbeddedServer.presetReferencesPerCacheLine();
+        CacheLineReferences.preset();
 
-        assertEquals(Integer.toString(jettys), System.getProperty(EmbeddedServer.REFERENCES_PER_CACHE_LINE));
+        assertEquals(Integer.toString(jettys), System.getProperty(CacheLineReferences.REFERENCES_PER_CACHE_LINE));
     }
 
     @Test
     void leavesAnOperatorsOwnSettingAlone() {
-        System.setProperty(EmbeddedServer.REFERENCES_PER_CACHE_LINE, "3");
+        System.setProperty(CacheLineReferences.REFERENCES_PER_CACHE_LINE, "3");
 
-        EmbeddedServer.presetReferencesPerCacheLine();
+        CacheLineReferences.preset();
 
-        assertEquals("3", System.getProperty(EmbeddedServer.REFERENCES_PER_CACHE_LINE));
+        assertEquals("3", System.getProperty(CacheLineReferences.REFERENCES_PER_CACHE_LINE));
     }
 }

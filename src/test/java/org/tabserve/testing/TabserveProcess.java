@@ -40,7 +40,7 @@ public final class TabserveProcess implements RunningServer {
     /** The environment the project ships with {@link #SHIPPED_JVM_OPTIONS}: two malloc arenas. */
     public static final Map<String, String> SHIPPED_ENVIRONMENT = Map.of("MALLOC_ARENA_MAX", "2");
 
-    private static final Pattern READY = Pattern.compile("tabserve: serving (.+) on (http://\\S+/)");
+    private static final Pattern READY = Pattern.compile("tabserve: serving (.+) on (https?://\\S+/)");
     /** The ready line's words for {@code --grpc-port}'s port and {@code --probe-port}'s. */
     private static final Pattern GRPC_PORT = Pattern.compile(" and gRPC \\(HTTP/2 only\\) on port (\\d+)");
 

@@ -13,7 +13,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -29,6 +28,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
+import org.tabserve.files.OwnerOnly;
 
 /**
  * The local folder a store's objects are mirrored into, which the repository scans as its directory: created
@@ -89,9 +89,7 @@ final class CacheFolder {
 
     /** Refuses a folder that is a link, not this user's, or writable by its group or others. */
     static void check(Path root) throws IOException {
-        PosixFileAttributes attributes = Files.getFileAttributeView(
-                        root, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
-                .readAttributes();
+        PosixFileAttributes attributes = OwnerOnly.attributes(root);
         if (!attributes.isDirectory()) {
             throw new IllegalArgumentException("the model cache " + root + " is not a folder (a link or a file);"
                     + " name a folder only this user can write");
@@ -100,9 +98,7 @@ final class CacheFolder {
                 .getUserPrincipalLookupService()
                 .lookupPrincipalByName(System.getProperty("user.name"));
         Set<PosixFilePermission> permissions = attributes.permissions();
-        boolean others = permissions.contains(PosixFilePermission.GROUP_WRITE)
-                || permissions.contains(PosixFilePermission.OTHERS_WRITE);
-        if (!attributes.owner().equals(me) || others) {
+        if (!attributes.owner().equals(me) || OwnerOnly.othersMayWrite(permissions)) {
             throw new IllegalArgumentException("the model cache " + root + " is "
                     + PosixFilePermissions.toString(permissions) + " and owned by "
                     + attributes.owner().getName()

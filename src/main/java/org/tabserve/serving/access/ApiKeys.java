@@ -113,6 +113,21 @@ public final class ApiKeys {
                 : Optional.of(new Caller(found.name(), found.grants(), true, quotas.get(found.name())));
     }
 
+    /**
+     * @param name a client's name as another credential gave it (a TLS client certificate's CN)
+     * @return the client of the file's line of that name whose key column is {@code -}, if any: a client with a key
+     *         is named by its key alone
+     */
+    public Optional<Caller> callerNamed(String name) {
+        checkIfDue();
+        for (KeysFile.Client client : clients) {
+            if (client.digest() == null && client.name().equals(name)) {
+                return Optional.of(new Caller(client.name(), client.grants(), true, quotas.get(client.name())));
+            }
+        }
+        return Optional.empty();
+    }
+
     /** Reads the file again when its check is due and no other request is reading it. */
     private void checkIfDue() {
         long now = nanoTime.getAsLong();

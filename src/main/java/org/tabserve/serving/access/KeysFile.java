@@ -6,11 +6,9 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributes;
-import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
 import java.util.ArrayList;
@@ -18,8 +16,10 @@ import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.tabserve.files.OwnerOnly;
 
 /**
  * The API keys file read and checked: one client a line, {@code NAME SCOPES SHA256HEX [RATE]} separated by
@@ -68,25 +68,23 @@ final class KeysFile {
             throw new IllegalArgumentException(
                     "the API keys file " + file + " is not a regular file (a folder or a device); name the file");
         }
-        if (othersMayWrite(attributes.permissions())) {
+        if (OwnerOnly.othersMayWrite(attributes.permissions())) {
             throw new IllegalArgumentException("the API keys file " + file + " can be written by other users (its"
                     + " permissions are " + PosixFilePermissions.toString(attributes.permissions()) + "): whoever can"
                     + " write it can give themselves any scope; tabserve reads keys only from a file only its own user"
                     + " can write (chmod go-w " + file + ")");
         }
-        UserPrincipal me = me(file);
-        if (me != null
-                && !attributes.owner().equals(me)
-                && !attributes.owner().getName().equals("root")) {
+        Optional<UserPrincipal> me = OwnerOnly.me(file);
+        if (!OwnerOnly.ownedByMeOrRoot(attributes, me)) {
+            String name = me.get().getName();
             throw new IllegalArgumentException("the API keys file " + file + " is owned by "
-                    + attributes.owner().getName() + ", neither the server's user (" + me.getName() + ") nor root:"
-                    + " tabserve reads keys only from a file its own user owns (chown " + me.getName() + " " + file
-                    + ")");
+                    + attributes.owner().getName() + ", neither the server's user (" + name + ") nor root:"
+                    + " tabserve reads keys only from a file its own user owns (chown " + name + " " + file + ")");
         }
         Path folder = real.getParent();
         if (folder != null) {
             PosixFileAttributes around = attributes(folder, file);
-            if (othersMayWrite(around.permissions()) && !sticky(folder)) {
+            if (OwnerOnly.othersMayWrite(around.permissions()) && !OwnerOnly.sticky(folder)) {
                 throw new IllegalArgumentException("the folder " + folder + " that holds the API keys file " + file
                         + " can be written by other users (its permissions are "
                         + PosixFilePermissions.toString(around.permissions()) + "): whoever can write it can put"
@@ -113,37 +111,12 @@ final class KeysFile {
     /** The POSIX attributes of {@code path}, which {@code file}'s refusal names. */
     private static PosixFileAttributes attributes(Path path, Path file) {
         try {
-            return Files.readAttributes(path, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            return OwnerOnly.attributes(path);
         } catch (UnsupportedOperationException e) {
             throw new IllegalArgumentException("the API keys file " + file + " is on a file system without POSIX"
                     + " permissions, where tabserve cannot tell who may write it");
         } catch (IOException e) {
             throw new IllegalArgumentException("the API keys file " + file + " cannot be read: " + e.getMessage());
-        }
-    }
-
-    private static boolean othersMayWrite(Set<PosixFilePermission> permissions) {
-        return permissions.contains(PosixFilePermission.GROUP_WRITE)
-                || permissions.contains(PosixFilePermission.OTHERS_WRITE);
-    }
-
-    /** Whether a folder is sticky (as /tmp is): there only a file's owner may rename or remove it. */
-    private static boolean sticky(Path folder) {
-        try {
-            return (((Integer) Files.getAttribute(folder, "unix:mode", LinkOption.NOFOLLOW_LINKS)) & 01000) != 0;
-        } catch (IOException | UnsupportedOperationException | IllegalArgumentException | ClassCastException e) {
-            return false;
-        }
-    }
-
-    /** The server's user, as the file system knows it; null when it cannot say (no owner is checked then). */
-    private static UserPrincipal me(Path file) {
-        try {
-            return file.getFileSystem()
-                    .getUserPrincipalLookupService()
-                    .lookupPrincipalByName(System.getProperty("user.name"));
-        } catch (IOException | UnsupportedOperationException e) {
-            return null;
         }
     }
 

@@ -66,6 +66,21 @@ class ApiKeysTest {
         assertFalse(app.may(Scope.ADMIN, null));
     }
 
+    /**
+     * A client certificate's CN finds the line of that name whose key column is {@code -}, and never a client that has
+     * a key: a certificate named after a keyed client does not get its scopes.
+     */
+    @Test
+    void aNameFindsOnlyAClientWithoutAKey() throws IOException {
+        ApiKeys keys = ApiKeys.open(keys("notes predict:banknote - 5/s\nops admin " + sha256(KEY) + "\n", "rw-------"));
+        Caller notes = keys.callerNamed("notes").orElseThrow();
+        assertTrue(notes.known() && notes.may(Scope.PREDICT, "banknote") && !notes.may(Scope.ADMIN, null));
+        assertEquals("5/s", notes.quota().toString());
+        assertTrue(keys.callerNamed("ops").isEmpty(), "a keyed client is named by its key alone");
+        assertTrue(keys.callerNamed("Notes").isEmpty());
+        assertTrue(keys.callerOf("-").isEmpty(), "no key is -");
+    }
+
     @Test
     void aKeyThatDiffersInItsLastByteIsNoKey() throws IOException {
         ApiKeys keys = ApiKeys.open(keys("app predict " + sha256(KEY) + "\n", "rw-------"));

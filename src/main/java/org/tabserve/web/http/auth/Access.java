@@ -31,8 +31,10 @@ import org.tabserve.web.http.RateLimitedLog;
  * it always has; labels need the feedback token ({@link FeedbackToken}) and the admin routes the admin token
  * ({@link AdminToken}), each refused in its own words, as before. With a keys file every route but health needs a
  * credential: a key of the file (its client's scopes), the admin token (the scopes {@code admin} and
- * {@code label:any}) or the feedback token ({@code label:any}); no credential is 401, one that is none of these is 401 too, and one without
- * the scope the request needs is 403 naming it; a client of the file past its rate is 429 ({@link Quota}).
+ * {@code label:any}) or the feedback token ({@code label:any}); no credential is 401, one that is none of these is 401
+ * too, and one without the scope the request needs is 403 naming it; a client of the file past its rate is 429
+ * ({@link Quota}). A TLS client certificate ({@link ClientCertificate}) names the client of the file's line of its CN
+ * whose key is {@code -}.
  * Refusals are logged at most once a minute of each kind, never with the credential; admin actions, refused
  * credentials and reads of the keys file go to the {@link AuditLog} as well.
  */
@@ -222,6 +224,20 @@ public final class Access implements Gate {
         return Caller.OPEN; // a server that asks no credential lets a stray one through, as it always has
     }
 
+    /**
+     * The caller a request names, with every credential of it: its bearer credential ({@link #caller(String)}) if it
+     * sent one, else its TLS client certificate, whose CN is the client of the keys file's line of that name with the
+     * key column {@code -}. A certificate whose name has no such line names a client with no scope: 403 on every
+     * route, as the TLS handshake already told who it is.
+     */
+    Caller callerOf(AdminToken.Caller asker) {
+        if (asker.certificate() == null || AdminToken.isBearer(asker.authorization()) || !locked()) {
+            return caller(asker.authorization());
+        }
+        return keys.flatMap(k -> k.callerNamed(asker.certificate()))
+                .orElseGet(() -> Caller.of(asker.certificate(), List.of()));
+    }
+
     /** The route table's check of a REST request ({@link Gate}). */
     @Override
     public Caller admit(HttpServletRequest request, Scope scope, String model) {
@@ -267,7 +283,7 @@ public final class Access implements Gate {
         }
         Caller caller;
         try {
-            caller = rates.rated(caller(asker.authorization()));
+            caller = rates.rated(callerOf(asker));
         } catch (ServingException e) {
             unknownCredential.log(
                     () -> "Refused " + asker.call() + " from " + asker.remoteAddress() + ": " + e.getMessage());
@@ -353,7 +369,7 @@ public final class Access implements Gate {
             }
             return false;
         }
-        return caller(authorization).may(Scope.ADMIN, model);
+        return callerOf(AdminToken.callerOf(request)).may(Scope.ADMIN, model);
     }
 
     /**

@@ -41,15 +41,26 @@ public final class AdminToken {
      * @param call          what was called, as the refusal and the log name it ({@code POST /admin/model})
      * @param authorization the {@code Authorization} header (gRPC: the {@code authorization} metadata), or null
      * @param remoteAddress the caller's address, an IP literal as the container reports it, or null
+     * @param certificate   the CN of the TLS client certificate it presented ({@link ClientCertificate}), or null
      */
-    public record Caller(String call, String authorization, String remoteAddress) {}
+    public record Caller(String call, String authorization, String remoteAddress, String certificate) {
 
-    /** The caller of a servlet request: its method and path, its {@code Authorization} header and its address. */
+        /** A caller without a client certificate. */
+        public Caller(String call, String authorization, String remoteAddress) {
+            this(call, authorization, remoteAddress, null);
+        }
+    }
+
+    /**
+     * The caller of a servlet request: its method and path, its {@code Authorization} header, its address and its
+     * client certificate's name.
+     */
     public static Caller callerOf(HttpServletRequest request) {
         return new Caller(
                 request.getMethod() + " " + request.getRequestURI(),
                 request.getHeader("Authorization"),
-                request.getRemoteAddr());
+                request.getRemoteAddr(),
+                ClientCertificate.nameOf(request));
     }
 
     /** {@link #authorizeRepositoryChange(Caller)} for a servlet request. */

@@ -21,6 +21,7 @@ import org.tabserve.serving.limits.ServingException;
 import org.tabserve.web.http.GrpcRefusal;
 import org.tabserve.web.http.HttpProblem;
 import org.tabserve.web.http.Json;
+import org.tabserve.web.http.auth.ClientCertificate;
 
 /**
  * Meters a gRPC call's bytes against the memory budget as gRPC's servlet transport reads them, as a REST body is
@@ -52,7 +53,8 @@ public final class V2GrpcBodyFilter implements Filter {
         Call call = new Call(budget.open(), http.getRequestURI());
         boolean handedOver = false;
         try {
-            chain.doFilter(new Metered(http, call), new V2GrpcOneWrite((HttpServletResponse) response));
+            chain.doFilter(new Metered(ClientCertificate.carried(http), call), new V2GrpcOneWrite((HttpServletResponse)
+                    response));
             if (http.isAsyncStarted()) {
                 http.getAsyncContext().addListener(call);
                 handedOver = true;

@@ -12,6 +12,7 @@ import io.grpc.Status;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import org.tabserve.web.http.auth.AdminToken;
+import org.tabserve.web.http.auth.ClientCertificate;
 
 /**
  * Tells a gRPC call's service who called, as a servlet request tells the REST routes: the interceptor puts each
@@ -27,6 +28,10 @@ final class V2GrpcCaller implements ServerInterceptor {
     /** The header REST's admin routes read; gRPC metadata keys are lower case, as HTTP/2's header names are. */
     private static final Metadata.Key<String> AUTHORIZATION =
             Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+
+    /** The name of the call's TLS client certificate ({@link ClientCertificate#carried}). */
+    private static final Metadata.Key<String> CERTIFICATE =
+            Metadata.Key.of(ClientCertificate.GRPC_HEADER, Metadata.ASCII_STRING_MARSHALLER);
 
     private static final Context.Key<String> REQUEST_ID = Context.key("tabserve.grpc.request-id");
     private static final Metadata.Key<String> X_REQUEST_ID =
@@ -46,7 +51,8 @@ final class V2GrpcCaller implements ServerInterceptor {
         AdminToken.Caller caller = new AdminToken.Caller(
                 "gRPC " + call.getMethodDescriptor().getBareMethodName(),
                 headers.get(AUTHORIZATION),
-                address(call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR)));
+                address(call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR)),
+                headers.get(CERTIFICATE)); // set by the server from the TLS client certificate, never the client's
         TracedCall<Q, A> answer = new TracedCall<>(call);
         return Contexts.interceptCall(
                 Context.current()
