@@ -40,6 +40,7 @@ import org.tabserve.web.http.WebConfig;
 import org.tabserve.web.http.auth.Access;
 import org.tabserve.web.http.auth.AdminToken;
 import org.tabserve.web.http.auth.AuditLog;
+import org.tabserve.web.http.auth.Credentials;
 import org.tabserve.web.http.auth.Exposure;
 import org.tabserve.web.http.auth.FeedbackToken;
 import org.tabserve.web.http.container.ErrorServlet;
@@ -164,8 +165,8 @@ public final class TabserveListener implements ServletContextListener {
         try {
             audit = AuditLog.open(WebConfig.lookup(context));
             access = new Access(
-                    Access.keys(WebConfig.lookup(context)),
-                    Access.tokens(WebConfig.lookup(context), audit),
+                    Credentials.keys(WebConfig.lookup(context)),
+                    Credentials.tokens(WebConfig.lookup(context), audit),
                     adminToken,
                     feedbackToken,
                     new Exposure(java.util.Optional.ofNullable(

@@ -5,13 +5,11 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.tabserve.serving.access.ApiKeys;
 import org.tabserve.serving.access.Caller;
 import org.tabserve.serving.access.ClientRates;
-import org.tabserve.serving.access.Grant;
 import org.tabserve.serving.access.Quota;
 import org.tabserve.serving.access.Scope;
 import org.tabserve.serving.access.oidc.OidcTokens;
@@ -22,7 +20,7 @@ import org.tabserve.web.http.HttpProblem;
 import org.tabserve.web.http.RateLimitedLog;
 
 /**
- * The one place a request's credential becomes a {@link Caller}, and the one check of what a caller may do, for every
+ * The one check of what a caller may do (its credentials made a {@link Caller} by {@link Credentials}), for every
  * route and protocol: REST and the form's posts and uploads through the route table's {@link Gate}, the Open Inference
  * Protocol's gRPC calls through their service, each with the {@code Authorization} header (gRPC: the
  * {@code authorization} metadata) its transport read.
@@ -45,18 +43,13 @@ public final class Access implements Gate {
 
     private static final Logger LOG = Logger.getLogger(Access.class.getName());
 
-    /** The caller the admin token names. */
-    static final String ADMIN_TOKEN_CLIENT = "admin-token";
     /** The caller the audit log names for the repository's load and unload let through on the loopback interface. */
     static final String LOOPBACK_CLIENT = "loopback";
-    /** The caller the feedback token names. */
-    static final String FEEDBACK_TOKEN_CLIENT = "feedback-token";
 
-    private final Optional<ApiKeys> keys;
+    private final Credentials credentials;
     /** The rates of clients by name ({@code --client-rates}), for those whose credential gives none. */
     private final ClientRates rates;
 
-    private final Optional<OidcTokens> tokens;
     private final AdminToken admin;
     private final FeedbackToken feedback;
     private final Exposure exposure;
@@ -100,8 +93,7 @@ public final class Access implements Gate {
             AuditLog audit,
             ClientRates rates) {
         this.rates = rates;
-        this.keys = keys;
-        this.tokens = tokens;
+        this.credentials = new Credentials(keys, tokens, admin, feedback);
         this.metrics = metrics;
         this.audit = audit;
         keys.ifPresent(k -> {
@@ -130,112 +122,19 @@ public final class Access implements Gate {
         exposure.open(!locked());
     }
 
-    /**
-     * Reads the keys file the settings name, if any.
-     *
-     * @param lookup a setting's value by its name, in the web app's order
-     * @throws IllegalArgumentException in words, for a keys file that is missing, writable by others or wrong
-     */
-    public static Optional<ApiKeys> keys(Function<String, Optional<String>> lookup) {
-        Optional<ApiKeys> keys = lookup.apply(API_KEYS).map(file -> ApiKeys.open(Path.of(file)));
-        keys.ifPresent(k -> LOG.info("API keys: " + k.size() + " clients from " + k.file()
-                + "; every route but /health/* needs Authorization: Bearer KEY"));
-        return keys;
-    }
-
-    /**
-     * Opens the OIDC issuer the settings name, if any ({@link OidcTokens#ISSUER}, {@link OidcTokens#AUDIENCE}): its
-     * keys are read before this returns, or asked for again in the background when it does not answer.
-     *
-     * @param audit where each read of the issuer's keys, or failure to read them, is written
-     * @throws IllegalArgumentException in words, for an issuer without an audience or one that is no URL
-     */
-    public static Optional<OidcTokens> tokens(Function<String, Optional<String>> lookup, AuditLog audit) {
-        return OidcTokens.open(lookup, new OidcTokens.Events() {
-            @Override
-            public void keysRead(String detail) {
-                audit.jwksRead(detail);
-            }
-
-            @Override
-            public void keysFailed(String why) {
-                audit.jwksFailed(why);
-            }
-        });
-    }
-
     /** @return whether every route but health needs a credential (an API keys file or an OIDC issuer is given) */
     public boolean locked() {
-        return keys.isPresent() || tokens.isPresent();
+        return credentials.locked();
     }
 
     /** Stops asking the OIDC issuer for its keys, if it was being asked. */
     public void close() {
-        tokens.ifPresent(OidcTokens::close);
+        credentials.close();
     }
 
     /** @return what {@code /api/models} says of a server open to the network with no credential asked, if it is */
     public Optional<String> notice() {
         return exposure.notice();
-    }
-
-    /**
-     * The one place a credential becomes a caller.
-     *
-     * @param authorization the {@code Authorization} header (gRPC: the {@code authorization} metadata), or null
-     * @return the caller it names: {@link Caller#OPEN} or {@link Caller#NOBODY} (whether the server asks for a
-     *         credential) when it names none
-     * @throws ServingException UNAUTHENTICATED for a bearer credential that is none of the server's, when it asks one
-     */
-    public Caller caller(String authorization) {
-        if (!AdminToken.isBearer(authorization)) {
-            return locked() ? Caller.NOBODY : Caller.OPEN;
-        }
-        String token = authorization.substring(7).strip();
-        ServingException tokenRefused = null;
-        if (tokens.isPresent() && OidcTokens.looksLikeToken(token)) { // a JWT: header.claims.signature
-            try {
-                return tokens.get().callerOf(token);
-            } catch (ServingException refused) {
-                tokenRefused = refused; // unless it is the admin or feedback token, below
-            }
-        } else if (keys.isPresent()) {
-            Optional<Caller> client = keys.get().callerOf(token);
-            if (client.isPresent()) {
-                return client.get();
-            }
-        }
-        if (admin.isToken(token)) {
-            return Caller.of(
-                    ADMIN_TOKEN_CLIENT,
-                    List.of(new Grant(Scope.ADMIN, Grant.ALL), new Grant(Scope.LABEL_ANY, Grant.ALL)));
-        }
-        if (feedback.isToken(token)) { // a labelling service's: any caller's answers
-            return Caller.of(FEEDBACK_TOKEN_CLIENT, List.of(new Grant(Scope.LABEL_ANY, Grant.ALL)));
-        }
-        if (tokenRefused != null) {
-            throw tokenRefused;
-        }
-        if (locked()) {
-            throw ServingException.unauthenticated("the bearer credential sent is not "
-                    + (keys.isPresent() ? "a key of the server's API keys file" : "a token (a JWT)")
-                    + ", nor its admin or feedback token");
-        }
-        return Caller.OPEN; // a server that asks no credential lets a stray one through, as it always has
-    }
-
-    /**
-     * The caller a request names, with every credential of it: its bearer credential ({@link #caller(String)}) if it
-     * sent one, else its TLS client certificate, whose CN is the client of the keys file's line of that name with the
-     * key column {@code -}. A certificate whose name has no such line names a client with no scope: 403 on every
-     * route, as the TLS handshake already told who it is.
-     */
-    Caller callerOf(AdminToken.Caller asker) {
-        if (asker.certificate() == null || AdminToken.isBearer(asker.authorization()) || !locked()) {
-            return caller(asker.authorization());
-        }
-        return keys.flatMap(k -> k.callerNamed(asker.certificate()))
-                .orElseGet(() -> Caller.of(asker.certificate(), List.of()));
     }
 
     /** The route table's check of a REST request ({@link Gate}). */
@@ -275,7 +174,7 @@ public final class Access implements Gate {
                 }
                 throw refused;
             }
-            Caller caller = caller(asker.authorization());
+            Caller caller = credentials.caller(asker.authorization());
             if (scope == Scope.ADMIN && counted) {
                 audit.admin(caller.name(), asker);
             }
@@ -283,7 +182,7 @@ public final class Access implements Gate {
         }
         Caller caller;
         try {
-            caller = rates.rated(callerOf(asker));
+            caller = rates.rated(credentials.callerOf(asker));
         } catch (ServingException e) {
             unknownCredential.log(
                     () -> "Refused " + asker.call() + " from " + asker.remoteAddress() + ": " + e.getMessage());
@@ -369,7 +268,7 @@ public final class Access implements Gate {
             }
             return false;
         }
-        return callerOf(AdminToken.callerOf(request)).may(Scope.ADMIN, model);
+        return credentials.callerOf(AdminToken.callerOf(request)).may(Scope.ADMIN, model);
     }
 
     /**

@@ -1,0 +1,143 @@
+package org.tabserve.web.http.auth;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.logging.Logger;
+import org.tabserve.serving.access.ApiKeys;
+import org.tabserve.serving.access.Caller;
+import org.tabserve.serving.access.Grant;
+import org.tabserve.serving.access.Scope;
+import org.tabserve.serving.access.oidc.OidcTokens;
+import org.tabserve.serving.limits.ServingException;
+
+/**
+ * Who is calling: the one place a request's credentials (its bearer credential: a key of the API keys file, a token of
+ * the OIDC issuer, the admin or the feedback token; else its TLS client certificate) become a {@link Caller}, for
+ * {@link Access} to check what that caller may do.
+ */
+public final class Credentials {
+
+    private static final Logger LOG = Logger.getLogger(Credentials.class.getName());
+
+    /** The client the admin token names. */
+    static final String ADMIN_TOKEN_CLIENT = "admin-token";
+    /** The client the feedback token names. */
+    static final String FEEDBACK_TOKEN_CLIENT = "feedback-token";
+
+    private final Optional<ApiKeys> keys;
+    private final Optional<OidcTokens> tokens;
+    private final AdminToken admin;
+    private final FeedbackToken feedback;
+
+    Credentials(Optional<ApiKeys> keys, Optional<OidcTokens> tokens, AdminToken admin, FeedbackToken feedback) {
+        this.keys = keys;
+        this.tokens = tokens;
+        this.admin = admin;
+        this.feedback = feedback;
+    }
+
+    /**
+     * Reads the keys file the settings name, if any.
+     *
+     * @param lookup a setting's value by its name, in the web app's order
+     * @throws IllegalArgumentException in words, for a keys file that is missing, writable by others or wrong
+     */
+    public static Optional<ApiKeys> keys(Function<String, Optional<String>> lookup) {
+        Optional<ApiKeys> keys = lookup.apply(Access.API_KEYS).map(file -> ApiKeys.open(Path.of(file)));
+        keys.ifPresent(k -> LOG.info("API keys: " + k.size() + " clients from " + k.file()
+                + "; every route but /health/* needs Authorization: Bearer KEY"));
+        return keys;
+    }
+
+    /**
+     * Opens the OIDC issuer the settings name, if any ({@link OidcTokens#ISSUER}, {@link OidcTokens#AUDIENCE}): its
+     * keys are read before this returns, or asked for again in the background when it does not answer.
+     *
+     * @param audit where each read of the issuer's keys, or failure to read them, is written
+     * @throws IllegalArgumentException in words, for an issuer without an audience or one that is no URL
+     */
+    public static Optional<OidcTokens> tokens(Function<String, Optional<String>> lookup, AuditLog audit) {
+        return OidcTokens.open(lookup, new OidcTokens.Events() {
+            @Override
+            public void keysRead(String detail) {
+                audit.jwksRead(detail);
+            }
+
+            @Override
+            public void keysFailed(String why) {
+                audit.jwksFailed(why);
+            }
+        });
+    }
+
+    /** @return whether every route but health needs a credential (an API keys file or an OIDC issuer is given) */
+    boolean locked() {
+        return keys.isPresent() || tokens.isPresent();
+    }
+
+    /** Stops asking the OIDC issuer for its keys, if it was being asked. */
+    void close() {
+        tokens.ifPresent(OidcTokens::close);
+    }
+
+    /**
+     * The one place a credential becomes a caller.
+     *
+     * @param authorization the {@code Authorization} header (gRPC: the {@code authorization} metadata), or null
+     * @return the caller it names: {@link Caller#OPEN} or {@link Caller#NOBODY} (whether the server asks for a
+     *         credential) when it names none
+     * @throws ServingException UNAUTHENTICATED for a bearer credential that is none of the server's, when it asks one
+     */
+    Caller caller(String authorization) {
+        if (!AdminToken.isBearer(authorization)) {
+            return locked() ? Caller.NOBODY : Caller.OPEN;
+        }
+        String token = authorization.substring(7).strip();
+        ServingException tokenRefused = null;
+        if (tokens.isPresent() && OidcTokens.looksLikeToken(token)) { // a JWT: header.claims.signature
+            try {
+                return tokens.get().callerOf(token);
+            } catch (ServingException refused) {
+                tokenRefused = refused; // unless it is the admin or feedback token, below
+            }
+        } else if (keys.isPresent()) {
+            Optional<Caller> client = keys.get().callerOf(token);
+            if (client.isPresent()) {
+                return client.get();
+            }
+        }
+        if (admin.isToken(token)) {
+            return Caller.of(
+                    ADMIN_TOKEN_CLIENT,
+                    List.of(new Grant(Scope.ADMIN, Grant.ALL), new Grant(Scope.LABEL_ANY, Grant.ALL)));
+        }
+        if (feedback.isToken(token)) { // a labelling service's: any caller's answers
+            return Caller.of(FEEDBACK_TOKEN_CLIENT, List.of(new Grant(Scope.LABEL_ANY, Grant.ALL)));
+        }
+        if (tokenRefused != null) {
+            throw tokenRefused;
+        }
+        if (locked()) {
+            throw ServingException.unauthenticated("the bearer credential sent is not "
+                    + (keys.isPresent() ? "a key of the server's API keys file" : "a token (a JWT)")
+                    + ", nor its admin or feedback token");
+        }
+        return Caller.OPEN; // a server that asks no credential lets a stray one through, as it always has
+    }
+
+    /**
+     * The caller a request names, with every credential of it: its bearer credential ({@link #caller(String)}) if it
+     * sent one, else its TLS client certificate, whose CN is the client of the keys file's line of that name with the
+     * key column {@code -}. A certificate whose name has no such line names a client with no scope: 403 on every
+     * route, as the TLS handshake already told who it is.
+     */
+    Caller callerOf(AdminToken.Caller asker) {
+        if (asker.certificate() == null || AdminToken.isBearer(asker.authorization()) || !locked()) {
+            return caller(asker.authorization());
+        }
+        return keys.flatMap(k -> k.callerNamed(asker.certificate()))
+                .orElseGet(() -> Caller.of(asker.certificate(), List.of()));
+    }
+}
