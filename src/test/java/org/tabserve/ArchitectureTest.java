@@ -350,7 +350,7 @@ class ArchitectureTest {
     private static final List<List<String>> HTTP_FLOORS =
             List.of(List.of(""), List.of("request", "auth"), List.of("limits"), List.of("container"));
 
-    /** The most Java files one package of the HTTP plumbing may hold: past it, it is split by job. */
+    /** The most Java files one package of the HTTP plumbing or of the launcher may hold: past it, it is split by job. */
     private static final int MAX_FILES_PER_PACKAGE = 25;
 
     private static final java.util.regex.Pattern HTTP_TYPE =
@@ -968,6 +968,67 @@ class ArchitectureTest {
         assertTrue(
                 imports(Path.of("src/main/java/org/tabserve/launcher")).contains("org.tabserve.files.OwnerOnly"),
                 "the launcher checks the TLS key with it");
+    }
+
+    private static final Path LAUNCHER = Path.of("src/main/java/org/tabserve/launcher");
+
+    private static final java.util.regex.Pattern LAUNCHER_TYPE =
+            java.util.regex.Pattern.compile("org\\.tabserve\\.launcher((?:\\.[a-z]\\w*)*)\\.[A-Z]\\w*");
+
+    /** The only arrows between the launcher's own packages: the bootstrap's WAR cache asks the class path's owner check. */
+    private static final Map<String, List<String>> LAUNCHER_PACKAGE_ARROWS = Map.of("warcache", List.of("classpath"));
+
+    /**
+     * The launcher and each of its packages stay small (past {@link #MAX_FILES_PER_PACKAGE} Java files, one is split by
+     * job), and its packages are leaves below it: none names a type of {@code org.tabserve.launcher} itself, by import
+     * or fully qualified, nor one of another of them but by {@link #LAUNCHER_PACKAGE_ARROWS}, so no circle forms.
+     */
+    @Test
+    void theLaunchersPackagesAreLeavesBelowItAndStaySmall() throws IOException {
+        List<Path> dirs;
+        try (Stream<Path> walked = Files.walk(LAUNCHER)) {
+            dirs = walked.filter(Files::isDirectory).toList();
+        }
+        List<String> large = new ArrayList<>();
+        List<String> named = new ArrayList<>();
+        List<String> forbidden = new ArrayList<>();
+        for (Path dir : dirs) {
+            String pkg = LAUNCHER.relativize(dir).toString().replace('/', '.');
+            List<Path> files;
+            try (Stream<Path> listed = Files.list(dir)) {
+                files = listed.filter(f -> f.toString().endsWith(".java")).toList();
+            }
+            if (files.size() > MAX_FILES_PER_PACKAGE) {
+                large.add("launcher" + (pkg.isEmpty() ? "" : "." + pkg) + " has " + files.size() + " files");
+            }
+            if (pkg.isEmpty()) {
+                continue; // the launcher itself may name every package below it
+            }
+            for (Path file : files) {
+                for (String line : Files.readAllLines(file)) {
+                    if (line.startsWith("package ")) {
+                        continue;
+                    }
+                    java.util.regex.Matcher m = LAUNCHER_TYPE.matcher(line);
+                    while (m.find()) {
+                        String into = m.group(1).isEmpty() ? "" : m.group(1).substring(1);
+                        if (!into.equals(pkg)) {
+                            named.add(pkg + " -> " + into);
+                            if (!LAUNCHER_PACKAGE_ARROWS
+                                    .getOrDefault(pkg, List.of())
+                                    .contains(into)) {
+                                forbidden.add(file.getFileName() + ": " + m.group());
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assertTrue(
+                dirs.size() > 4 && named.contains("warcache -> classpath"),
+                "the scan found the launcher's packages and the arrows between them: " + dirs + " " + named);
+        assertEquals(List.of(), forbidden, "a package below the launcher names neither it nor another beside it");
+        assertEquals(List.of(), large, "a package of more than " + MAX_FILES_PER_PACKAGE + " files is split by job");
     }
 
     @Test

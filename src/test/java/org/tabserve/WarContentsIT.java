@@ -86,16 +86,16 @@ class WarContentsIT {
                 .toList();
         assertEquals(
                 List.of(
-                        "org/tabserve/launcher/ClassPathBeside.class",
                         "org/tabserve/launcher/JettyClassPath.class",
                         "org/tabserve/launcher/Main.class",
                         "org/tabserve/launcher/SecondJvm.class",
-                        "org/tabserve/launcher/WarCache$Unpacked.class",
-                        "org/tabserve/launcher/WarCache.class",
-                        "org/tabserve/launcher/WarCacheCleaner.class",
-                        "org/tabserve/launcher/WarCacheKey.class",
-                        "org/tabserve/launcher/WarCacheNatives.class",
-                        "org/tabserve/launcher/WarCacheRoots.class"),
+                        "org/tabserve/launcher/classpath/ClassPathBeside.class",
+                        "org/tabserve/launcher/warcache/WarCache$Unpacked.class",
+                        "org/tabserve/launcher/warcache/WarCache.class",
+                        "org/tabserve/launcher/warcache/WarCacheCleaner.class",
+                        "org/tabserve/launcher/warcache/WarCacheKey.class",
+                        "org/tabserve/launcher/warcache/WarCacheNatives.class",
+                        "org/tabserve/launcher/warcache/WarCacheRoots.class"),
                 atRoot.stream().sorted().toList(),
                 "only the bootstrap sits at the WAR's root");
     }

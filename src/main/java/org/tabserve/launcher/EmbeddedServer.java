@@ -19,6 +19,12 @@ import org.eclipse.jetty.server.RequestLog;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.tabserve.launcher.guard.ClientAbort;
+import org.tabserve.launcher.guard.ClientStreamLimit;
+import org.tabserve.launcher.guard.HeaderDeadline;
+import org.tabserve.launcher.guard.Http2HeaderLimit;
+import org.tabserve.launcher.guard.MinimumBodyRate;
+import org.tabserve.launcher.guard.MinimumResponseRate;
 import org.tabserve.launcher.output.ProcessOutput;
 
 /**
@@ -132,6 +138,7 @@ public final class EmbeddedServer {
                 SHUTDOWN_IDLE_TIMEOUT,
                 new Http2HeaderLimit(
                         options.maxHeaderBytes(),
+                        LauncherOptions.MAX_HEADER_BYTES_VARIABLE,
                         headersRefused,
                         new CloseWhileDraining(drain.flag(), new GracefulHandler(webapp))));
         // An answer its client takes too slowly (or not at all) is cut at the minimum response rate, freeing its slot.

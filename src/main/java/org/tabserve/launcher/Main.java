@@ -16,6 +16,9 @@ import java.util.Optional;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.stream.Stream;
+import org.tabserve.launcher.classpath.ClassPathBeside;
+import org.tabserve.launcher.warcache.WarCache;
+import org.tabserve.launcher.warcache.WarCacheNatives;
 
 /**
  * The bootstrap of {@code java -jar tabserve.war}, at the WAR's root with {@link WarCache}: it has the WAR unpacked

@@ -12,6 +12,8 @@ import java.util.Enumeration;
 import java.util.List;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
+import org.tabserve.launcher.classpath.ClassPathBeside;
+import org.tabserve.launcher.warcache.WarCache;
 
 /**
  * This start run again in a JVM of its own whose class path holds only the WAR's bootstrap classes, for when the
@@ -32,7 +34,12 @@ final class SecondJvm {
     static final String STOP_LINE = "stop";
 
     private static final String ARCHIVE_OPTION = "-XX:SharedArchiveFile=";
-    private static final String BOOTSTRAP = "org/tabserve/launcher/";
+    /** The bootstrap's packages, whose classes (directly in each) sit at the WAR's root. */
+    private static final List<String> BOOTSTRAP = List.of(
+            folder(Main.class.getPackageName()),
+            folder(ClassPathBeside.class.getPackageName()),
+            folder(WarCache.class.getPackageName()));
+
     private static final String BOOT_PREFIX = "tabserve-boot";
 
     private SecondJvm() {}
@@ -116,21 +123,26 @@ final class SecondJvm {
 
     /** Copies the classes at the WAR's root ({@link Main} and its bootstrap helpers) into {@code boot}. */
     private static void copyBootstrap(Path war, Path boot) throws IOException {
-        Path folder = Files.createDirectories(boot.resolve(BOOTSTRAP));
+        for (String folder : BOOTSTRAP) {
+            Files.createDirectories(boot.resolve(folder));
+        }
         try (JarFile jar = new JarFile(war.toFile(), false)) {
             Enumeration<JarEntry> entries = jar.entries();
             while (entries.hasMoreElements()) {
                 JarEntry entry = entries.nextElement();
                 String name = entry.getName();
-                if (name.startsWith(BOOTSTRAP)
-                        && name.endsWith(".class")
-                        && name.indexOf('/', BOOTSTRAP.length()) < 0) {
+                if (BOOTSTRAP.contains(name.substring(0, name.lastIndexOf('/') + 1)) && name.endsWith(".class")) {
                     try (InputStream in = jar.getInputStream(entry)) {
-                        Files.copy(in, folder.resolve(name.substring(BOOTSTRAP.length())));
+                        Files.copy(in, boot.resolve(name));
                     }
                 }
             }
         }
+    }
+
+    /** A package's folder in a jar: {@code org/tabserve/launcher/} for {@code org.tabserve.launcher}. */
+    private static String folder(String packageName) {
+        return packageName.replace('.', '/') + "/";
     }
 
     /**

@@ -21,6 +21,7 @@ import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.util.thread.ThreadPool;
+import org.tabserve.launcher.guard.Http2HeaderLimit;
 import org.tabserve.launcher.tls.TlsConnectors;
 
 /**

@@ -10,6 +10,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.tabserve.launcher.classpath.ClassPathBeside;
 
 /** When the launcher says that the class archive it was given is not mapped, and when it keeps quiet. */
 class ClassArchiveNoticeTest {

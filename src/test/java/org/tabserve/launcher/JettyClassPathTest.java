@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.jar.Attributes;
+import java.util.jar.JarFile;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 import java.util.zip.ZipEntry;
@@ -139,6 +140,18 @@ class JettyClassPathTest {
             Files.delete(libJetty.resolve("jetty-util-12.1.12.jar"));
             assertEquals(JettyClassPath.NONE, JettyClassPath.of(war, loader));
         }
+    }
+
+    @Test
+    void theClassPathNamedByAWarsManifestIsRead() throws IOException {
+        Path war = war(List.of("a.jar", "b.jar"));
+        Manifest manifest;
+        try (JarFile jar = new JarFile(war.toFile())) {
+            manifest = jar.getManifest();
+        }
+        assertEquals(
+                List.of(dir.resolve(PREFIX + "a.jar"), dir.resolve(PREFIX + "b.jar")),
+                JettyClassPath.named(war, manifest));
     }
 
     @Test

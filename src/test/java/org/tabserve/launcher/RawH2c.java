@@ -14,24 +14,24 @@ import java.util.Map;
  * well-behaved client does: open a stream window of 0 and read nothing, or reset a stream half-way. Headers are sent
  * as HPACK literals (no table, no Huffman), which every server must read.
  */
-final class RawH2c implements AutoCloseable {
+public final class RawH2c implements AutoCloseable {
 
-    static final int DATA = 0;
-    static final int HEADERS = 1;
-    static final int RST_STREAM = 3;
-    static final int SETTINGS = 4;
-    static final int PING = 6;
-    static final int END_STREAM = 0x1;
-    static final int END_HEADERS = 0x4;
+    public static final int DATA = 0;
+    public static final int HEADERS = 1;
+    public static final int RST_STREAM = 3;
+    public static final int SETTINGS = 4;
+    public static final int PING = 6;
+    public static final int END_STREAM = 0x1;
+    public static final int END_HEADERS = 0x4;
     /** SETTINGS_MAX_CONCURRENT_STREAMS' identifier. */
-    static final int MAX_CONCURRENT_STREAMS = 3;
+    public static final int MAX_CONCURRENT_STREAMS = 3;
     /** SETTINGS_INITIAL_WINDOW_SIZE's identifier. */
-    static final int INITIAL_WINDOW_SIZE = 4;
+    public static final int INITIAL_WINDOW_SIZE = 4;
     /** RST_STREAM's CANCEL error code. */
-    static final int CANCEL = 8;
+    public static final int CANCEL = 8;
 
     /** A frame as read: its type, flags, stream and payload. */
-    record Frame(int type, int flags, int stream, byte[] payload) {}
+    public record Frame(int type, int flags, int stream, byte[] payload) {}
 
     private final Socket socket;
     private final OutputStream out;
@@ -40,7 +40,7 @@ final class RawH2c implements AutoCloseable {
     private final Map<Integer, Integer> serverSettings = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** Connects with HTTP/2's preface and a SETTINGS frame of {@code settings} (identifier to value). */
-    RawH2c(URI server, Map<Integer, Integer> settings) throws IOException {
+    public RawH2c(URI server, Map<Integer, Integer> settings) throws IOException {
         socket = new Socket(server.getHost(), server.getPort());
         socket.setSoTimeout(60_000);
         out = socket.getOutputStream();
@@ -58,7 +58,7 @@ final class RawH2c implements AutoCloseable {
     }
 
     /** Opens stream {@code id} with a request's headers; {@code endStream} when it has no body. */
-    void request(int id, String method, String path, boolean endStream, String... headers) throws IOException {
+    public void request(int id, String method, String path, boolean endStream, String... headers) throws IOException {
         ByteArrayOutputStream block = new ByteArrayOutputStream();
         literal(block, ":method", method);
         literal(block, ":scheme", "http");
@@ -71,19 +71,19 @@ final class RawH2c implements AutoCloseable {
     }
 
     /** Sends some of a request's body on stream {@code id}. */
-    void data(int id, byte[] bytes, boolean endStream) throws IOException {
+    public void data(int id, byte[] bytes, boolean endStream) throws IOException {
         frame(DATA, endStream ? END_STREAM : 0, id, bytes);
     }
 
     /** Resets stream {@code id}, as a client that gives up on its request does. */
-    void reset(int id, int errorCode) throws IOException {
+    public void reset(int id, int errorCode) throws IOException {
         frame(RST_STREAM, 0, id, new byte[] {
             (byte) (errorCode >> 24), (byte) (errorCode >> 16), (byte) (errorCode >> 8), (byte) errorCode
         });
     }
 
     /** The server's next frame; its SETTINGS and PINGs are acknowledged on the way, as any client must. */
-    Frame next() throws IOException {
+    public Frame next() throws IOException {
         while (true) {
             int length = (in.readUnsignedByte() << 16) | (in.readUnsignedByte() << 8) | in.readUnsignedByte();
             int type = in.readUnsignedByte();
@@ -107,7 +107,7 @@ final class RawH2c implements AutoCloseable {
     }
 
     /** What the server's SETTINGS frames read by {@link #next()} said, identifier to value. */
-    Map<Integer, Integer> serverSettings() {
+    public Map<Integer, Integer> serverSettings() {
         return Map.copyOf(serverSettings);
     }
 

@@ -1,4 +1,4 @@
-package org.tabserve.launcher;
+package org.tabserve.launcher.guard;
 
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.jetty.http.HttpField;
@@ -23,7 +23,7 @@ import org.eclipse.jetty.util.Callback;
  * 6.5.2): each field's name and value plus 32 bytes, the pseudo-headers included. HTTP/1.1 requests are left to
  * Jetty's parser, which refuses them past the same limit, counted in raw bytes, as it always has.
  */
-final class Http2HeaderLimit extends Handler.Wrapper {
+public final class Http2HeaderLimit extends Handler.Wrapper {
 
     /** How many times the per-request limit an HTTP/2 header block may reach before it ends its connection. */
     static final int CONNECTION_CAP_FACTOR = 4;
@@ -31,20 +31,23 @@ final class Http2HeaderLimit extends Handler.Wrapper {
     private static final int FIELD_OVERHEAD = 32;
 
     private final int limit;
+    private final String variable;
     private final AtomicLong refusals;
 
     /**
      * @param limit    the largest header list accepted, in bytes ({@code --max-header-bytes})
+     * @param variable the environment variable that sets the limit too, named with the flag in a gRPC refusal
      * @param refusals counts the requests refused
      */
-    Http2HeaderLimit(int limit, AtomicLong refusals, Handler handler) {
+    public Http2HeaderLimit(int limit, String variable, AtomicLong refusals, Handler handler) {
         super(handler);
         this.limit = limit;
+        this.variable = variable;
         this.refusals = refusals;
     }
 
     /** The HTTP/2 factory's configuration: {@code http}'s, with the decoder's limit raised to the connection cap. */
-    static HttpConfiguration http2Configuration(HttpConfiguration http) {
+    public static HttpConfiguration http2Configuration(HttpConfiguration http) {
         HttpConfiguration http2 = new HttpConfiguration(http);
         http2.setRequestHeaderSize(connectionCap(http.getRequestHeaderSize()));
         return http2;
@@ -72,7 +75,7 @@ final class Http2HeaderLimit extends Handler.Wrapper {
                     "request headers (metadata) of "
                             + size + " bytes are past the limit of " + limit
                             + " bytes; the launcher's --max-header-bytes ("
-                            + LauncherOptions.MAX_HEADER_BYTES_VARIABLE + ") raises it",
+                            + variable + ") raises it",
                     callback);
         } else {
             Response.writeError(request, response, callback, HttpStatus.REQUEST_HEADER_FIELDS_TOO_LARGE_431);

@@ -1,4 +1,4 @@
-package org.tabserve.launcher;
+package org.tabserve.launcher.guard;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -25,7 +25,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The header deadline on a real Jetty connector, wired as {@link EmbeddedServer} wires it, in front of a handler that
+ * The header deadline on a real Jetty connector, wired as the launcher's {@code EmbeddedServer} wires it, in front of a handler that
  * reads the whole body and answers 200. It rests on Jetty's public API only; these tests are what says an upgrade
  * still counts bytes, requests and completions as it relies on.
  */

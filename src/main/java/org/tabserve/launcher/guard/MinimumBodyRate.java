@@ -1,4 +1,4 @@
-package org.tabserve.launcher;
+package org.tabserve.launcher.guard;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -43,7 +43,7 @@ import org.eclipse.jetty.util.thread.Scheduler;
  * {@code stopGrace} at any rate: a client that trickles a large upload just fast enough would otherwise hold the stop
  * for its whole timeout.
  */
-final class MinimumBodyRate extends Handler.Wrapper implements Graceful {
+public final class MinimumBodyRate extends Handler.Wrapper implements Graceful {
 
     private static final Logger LOG = Logger.getLogger(MinimumBodyRate.class.getName());
     /** How the client is told the stop's grace for a body. */
@@ -64,7 +64,7 @@ final class MinimumBodyRate extends Handler.Wrapper implements Graceful {
     }
 
     /** @param stopGrace how long after the graceful stop begins a body may still be arriving */
-    MinimumBodyRate(long minBytesPerSecond, Duration grace, Duration stopGrace, Handler handler) {
+    public MinimumBodyRate(long minBytesPerSecond, Duration grace, Duration stopGrace, Handler handler) {
         super(handler);
         this.minBytesPerSecond = minBytesPerSecond;
         this.grace = grace;

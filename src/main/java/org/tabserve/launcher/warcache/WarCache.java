@@ -1,4 +1,4 @@
-package org.tabserve.launcher;
+package org.tabserve.launcher.warcache;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -31,10 +31,10 @@ import java.util.jar.JarFile;
  * unpacks afresh, as before. Bootstrap code: the JDK only.
  *
  * <p>It and its helpers ({@link WarCacheRoots} chooses and checks the root, {@link WarCacheKey} names a WAR's
- * version, {@link WarCacheNatives} takes ONNX Runtime's libraries out, {@link WarCacheCleaner} removes old versions) sit at the WAR's root beside {@link Main}:
- * the build copies {@code WarCache*.class} there, and WarContentsIT checks that the root holds exactly those.
+ * version, {@link WarCacheNatives} takes ONNX Runtime's libraries out, {@link WarCacheCleaner} removes old versions) sit at the WAR's root beside the launcher's {@code Main}:
+ * the build copies this package's classes there, and WarContentsIT checks that the root holds exactly the bootstrap's.
  */
-final class WarCache {
+public final class WarCache {
 
     static final String WEBAPP = "webapp";
     static final String ORT_NATIVE = "onnxruntime-native";
@@ -49,7 +49,7 @@ final class WarCache {
     private static FileChannel held;
 
     /** The unpacked web app and, when the WAR has them for this platform, ONNX Runtime's native libraries. */
-    record Unpacked(Path webapp, Optional<Path> ortNatives) {}
+    public record Unpacked(Path webapp, Optional<Path> ortNatives) {}
 
     private WarCache() {}
 
@@ -57,7 +57,7 @@ final class WarCache {
      * The WAR unpacked under the first usable cache root, unpacking it there first if needed; empty when there is
      * none (read-only file system, no POSIX permissions) or when a root is refused ({@code log} says why).
      */
-    static Optional<Unpacked> open(Path war, Map<String, String> env, Consumer<String> log) {
+    public static Optional<Unpacked> open(Path war, Map<String, String> env, Consumer<String> log) {
         for (Path root : WarCacheRoots.roots(env)) {
             Optional<Boolean> safe = WarCacheRoots.secure(root, log);
             if (safe.isEmpty()) {

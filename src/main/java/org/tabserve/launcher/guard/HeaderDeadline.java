@@ -1,4 +1,4 @@
-package org.tabserve.launcher;
+package org.tabserve.launcher.guard;
 
 import java.time.Duration;
 import java.util.Map;
@@ -26,7 +26,7 @@ import org.eclipse.jetty.util.Callback;
  * or past zero on a new connection) can only be the next request's line and headers; once they have been arriving
  * for longer than the deadline, the connection is closed.
  */
-final class HeaderDeadline extends Handler.Wrapper implements Connection.Listener {
+public final class HeaderDeadline extends Handler.Wrapper implements Connection.Listener {
 
     private static final Logger LOG = Logger.getLogger(HeaderDeadline.class.getName());
 
@@ -46,7 +46,7 @@ final class HeaderDeadline extends Handler.Wrapper implements Connection.Listene
     private final Map<Connection, Watch> open = new ConcurrentHashMap<>();
     private ScheduledExecutorService sweeper;
 
-    HeaderDeadline(Duration limit, Handler handler) {
+    public HeaderDeadline(Duration limit, Handler handler) {
         super(handler);
         this.limit = limit;
     }

@@ -1,4 +1,4 @@
-package org.tabserve.launcher;
+package org.tabserve.launcher.classpath;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -17,7 +17,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Optional;
 import java.util.jar.Attributes;
-import java.util.jar.JarFile;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 import java.util.zip.ZipEntry;
@@ -131,14 +130,6 @@ class ClassPathBesideTest {
         assertTrue(why.orElseThrow().contains("outside"));
     }
 
-    @Test
-    void theClassPathNamedByAWarsManifestIsRead() throws IOException {
-        Path war = jarNaming(temp.resolve("tabserve.war"), "tabserve/WEB-INF/lib-jetty/a.jar tabserve-classes.jar");
-        assertEquals(
-                List.of(temp.resolve("tabserve/WEB-INF/lib-jetty/a.jar"), temp.resolve("tabserve-classes.jar")),
-                JettyClassPath.named(war, manifestOf(war)));
-    }
-
     /**
      * The JDK behaviour {@link ClassPathBeside#closeTheClassPath} rests on: a jar named by a manifest's class path that
      * is not there at the first look-up is dropped for good, so one made there afterwards is never read. Fails on a
@@ -155,12 +146,6 @@ class ClassPathBesideTest {
         // The same layout with the jar there from the start: it is read (the test above can fail).
         try (URLClassLoader loader = new URLClassLoader(new URL[] {war.toUri().toURL()}, null)) {
             assertNotNull(loader.getResource("planted.txt"));
-        }
-    }
-
-    private static Manifest manifestOf(Path war) throws IOException {
-        try (JarFile jar = new JarFile(war.toFile())) {
-            return jar.getManifest();
         }
     }
 

@@ -1,4 +1,4 @@
-package org.tabserve.launcher;
+package org.tabserve.launcher.guard;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -7,6 +7,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.tabserve.launcher.RawH2c;
+import org.tabserve.launcher.TabserveServer;
 
 /**
  * A request the client gives up on (an HTTP/2 stream it resets half-way through its body) is the client's doing: the

@@ -1,4 +1,4 @@
-package org.tabserve.launcher;
+package org.tabserve.launcher.warcache;
 
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
+import org.tabserve.launcher.classpath.ClassPathBeside;
 
 /**
  * Where {@link WarCache} may keep the unpacked WAR: the candidate roots in order, and the check that one is this

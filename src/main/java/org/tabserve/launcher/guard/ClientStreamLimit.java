@@ -1,4 +1,4 @@
-package org.tabserve.launcher;
+package org.tabserve.launcher.guard;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -23,7 +23,7 @@ import org.eclipse.jetty.util.Callback;
  * app, with 503 and {@code Retry-After} (a gRPC call with UNAVAILABLE, as the app answers one that finds no slot).
  * HTTP/1.1 requests are not counted: a connection carries one at a time.
  */
-final class ClientStreamLimit extends Handler.Wrapper {
+public final class ClientStreamLimit extends Handler.Wrapper {
 
     /** Seconds a refused client is asked to wait, as the web app's concurrency limit asks. */
     static final String RETRY_AFTER = "1";
@@ -32,7 +32,7 @@ final class ClientStreamLimit extends Handler.Wrapper {
     private final ConcurrentHashMap<InetAddress, Integer> open = new ConcurrentHashMap<>();
 
     /** @param limit most HTTP/2 streams one address may have open at once */
-    ClientStreamLimit(int limit, Handler handler) {
+    public ClientStreamLimit(int limit, Handler handler) {
         super(handler);
         this.limit = limit;
     }

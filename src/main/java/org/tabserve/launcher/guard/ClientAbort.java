@@ -1,4 +1,4 @@
-package org.tabserve.launcher;
+package org.tabserve.launcher.guard;
 
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -21,7 +21,7 @@ import org.eclipse.jetty.util.Callback;
  * as it is, and so is a body the client got wrong (Jetty's 400 for bad chunking). The body's failure is seen as the app reads it, before the app answers (the listeners may run after the
  * request has been answered and logged: Jetty wakes the reader first).
  */
-final class ClientAbort extends Handler.Wrapper {
+public final class ClientAbort extends Handler.Wrapper {
 
     /** The status logged for a request whose client went away (nginx's 499, "client closed request"). */
     static final int CLIENT_CLOSED_REQUEST = 499;
@@ -31,7 +31,7 @@ final class ClientAbort extends Handler.Wrapper {
     private final AtomicLong aborts;
 
     /** @param aborts counts the requests whose client went away */
-    ClientAbort(AtomicLong aborts, Handler handler) {
+    public ClientAbort(AtomicLong aborts, Handler handler) {
         super(handler);
         this.aborts = aborts;
     }
@@ -69,7 +69,7 @@ final class ClientAbort extends Handler.Wrapper {
     }
 
     /** {@code log}, with the status of a request whose client went away logged as {@value #CLIENT_CLOSED_REQUEST}. */
-    static RequestLog logging(RequestLog log) {
+    public static RequestLog logging(RequestLog log) {
         return (request, response) -> log.log(
                 request,
                 request.getAttribute(ATTRIBUTE) == null

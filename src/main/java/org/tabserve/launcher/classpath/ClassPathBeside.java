@@ -1,4 +1,4 @@
-package org.tabserve.launcher;
+package org.tabserve.launcher.classpath;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,11 +14,11 @@ import java.util.Optional;
  * system look-up), so they are trusted only where no one but this process's user (or root) can have put them: the
  * WAR's folder, and every folder and jar below it that the manifest names, belong to this user or root and no one
  * else may write to them; each folder above it is either such a folder or sticky (as /tmp is, where others may not
- * rename what is ours). {@link Main} asks before anything else, and before the JVM has had a reason to open a jar
+ * rename what is ours). The launcher's {@code Main} asks before anything else, and before the JVM has had a reason to open a jar
  * beyond the WAR (it finds its own classes in the WAR, the first entry). Bootstrap code at the WAR's root: the JDK
  * only.
  */
-final class ClassPathBeside {
+public final class ClassPathBeside {
 
     private static final int GROUP_OR_OTHERS_WRITE = 0022;
     private static final int STICKY = 01000;
@@ -33,7 +33,7 @@ final class ClassPathBeside {
      * @return why the jars beside the WAR cannot be trusted, or empty when no one but {@code me} or root can have put
      *     anything where the manifest points
      */
-    static Optional<String> distrust(Path folder, List<Path> named, int me) throws IOException {
+    public static Optional<String> distrust(Path folder, List<Path> named, int me) throws IOException {
         Path real = folder.toRealPath();
         String why = folderProblem(real, me);
         if (why != null) {
@@ -74,7 +74,7 @@ final class ClassPathBeside {
     }
 
     /** @return whether any of the jars is there (a file, a link or anything else at its path) */
-    static boolean anyThere(List<Path> named) {
+    public static boolean anyThere(List<Path> named) {
         return named.stream().anyMatch(jar -> Files.exists(jar, LinkOption.NOFOLLOW_LINKS));
     }
 
@@ -111,7 +111,7 @@ final class ClassPathBeside {
     }
 
     /** This process's user id: the owner of /proc/self, else of a file it makes (the JDK has no call for it). */
-    static int me() throws IOException {
+    public static int me() throws IOException {
         Path self = Path.of("/proc/self");
         if (Files.exists(self)) {
             return owner(self, true);
@@ -146,7 +146,7 @@ final class ClassPathBeside {
      * again (the JDK's URL class path, behind every built-in class loader; ClassPathBesideTest fails on a JDK that stops doing so). A
      * jar made beside the WAR later is then never read.
      */
-    static void closeTheClassPath(ClassLoader loader) {
+    public static void closeTheClassPath(ClassLoader loader) {
         loader.getResource("META-INF/tabserve/no-such-resource");
     }
 }

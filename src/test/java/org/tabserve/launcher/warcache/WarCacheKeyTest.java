@@ -1,4 +1,4 @@
-package org.tabserve.launcher;
+package org.tabserve.launcher.warcache;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;

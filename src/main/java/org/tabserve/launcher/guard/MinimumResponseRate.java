@@ -1,4 +1,4 @@
-package org.tabserve.launcher;
+package org.tabserve.launcher.guard;
 
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -28,7 +28,7 @@ import org.eclipse.jetty.util.thread.Scheduler;
  * counts, never the time the app takes to produce the answer; the bytes counted are those of writes done plus those of
  * the waiting write that its connection has sent so far (a large write shows its progress).
  */
-final class MinimumResponseRate extends Handler.Wrapper {
+public final class MinimumResponseRate extends Handler.Wrapper {
 
     private static final Logger LOG = Logger.getLogger(MinimumResponseRate.class.getName());
 
@@ -42,7 +42,7 @@ final class MinimumResponseRate extends Handler.Wrapper {
      *                          late, a first stall)
      * @param cut               counts the answers cut
      */
-    MinimumResponseRate(long minBytesPerSecond, Duration grace, AtomicLong cut, Handler handler) {
+    public MinimumResponseRate(long minBytesPerSecond, Duration grace, AtomicLong cut, Handler handler) {
         super(handler);
         this.cut = cut;
         this.minBytesPerSecond = minBytesPerSecond;

@@ -1,4 +1,4 @@
-package org.tabserve.launcher;
+package org.tabserve.launcher.warcache;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;

@@ -1,4 +1,4 @@
-package org.tabserve.launcher;
+package org.tabserve.launcher.warcache;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,10 +16,10 @@ import java.util.stream.Stream;
  * start does not extract 28 MB to a temporary directory as ONNX Runtime otherwise does. Bootstrap code at the WAR's
  * root: the JDK only.
  */
-final class WarCacheNatives {
+public final class WarCacheNatives {
 
     /** Where ONNX Runtime's Java binding looks for its native libraries instead of extracting them from its jar. */
-    static final String ORT_NATIVE_PATH = "onnxruntime.native.path";
+    public static final String ORT_NATIVE_PATH = "onnxruntime.native.path";
 
     private WarCacheNatives() {}
 

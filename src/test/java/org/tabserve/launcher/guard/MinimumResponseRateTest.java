@@ -1,4 +1,4 @@
-package org.tabserve.launcher;
+package org.tabserve.launcher.guard;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.tabserve.launcher.RawH2c;
+import org.tabserve.launcher.TabserveServer;
 
 /**
  * A client that asks for answers and reads none of them: one HTTP/2 connection with a stream window of 0 opens 100
