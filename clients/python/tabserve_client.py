@@ -154,7 +154,7 @@ class Client:
         result.attrs.update(source, warnings=warnings)
         return result
 
-    def label(self, request_ids, labels, rows=None, model=None, version=None):
+    def label(self, request_ids, labels, rows=None, model=None, version=None, client=None):
         """Sends the true labels of answers given earlier (``POST /api/feedback``), for the live accuracy.
 
         Args:
@@ -163,6 +163,9 @@ class Client:
                 in order from row 0; or a sequence of request ids, one a label
             labels: the true classes (as text, their numbers or their names), or a regressor's true values
             rows: each label's row in its answer, with a sequence of request ids (row 0 when left out)
+            client: the client the answers were given to, when it is not the sender: a labelling service's (the
+                scope ``label:any``, or the feedback or admin token) for another client's answers; by default the
+                sender's own (docs/security.md, "Labels bound to their callers")
 
         Returns:
             The server's answer as a dict: ``received``, ``joined``, ``unknown``, ``expired``, ``duplicates`` and
@@ -183,6 +186,9 @@ class Client:
             raise ValueError("%d request ids, %d rows and %d labels: give one of each a label"
                              % (len(ids), len(rows), len(labels)))
         items = [{"request_id": i, "row": r, "label": v} for i, r, v in zip(ids, rows, labels)]
+        if client is not None:
+            for item in items:
+                item["client"] = client
         headers = {"Authorization": "Bearer " + self.token} if self.token else {}
         path = self._base(model, version) + "/api/feedback"
         total = None

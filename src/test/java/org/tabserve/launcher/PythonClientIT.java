@@ -198,6 +198,10 @@ class PythonClientIT {
         assertEquals(
                 "{\"received\":5,\"joined\":5,\"unknown\":0,\"duplicates\":0}",
                 checked.path("label").toString());
+        // Named for another client (label(..., client=...)), they joined none of the sender's answers.
+        assertEquals(
+                "{\"received\":5,\"joined\":0,\"unknown\":5}",
+                checked.path("label_another_client").toString());
 
         JsonNode refused = http.post(
                         "/api/feedback",

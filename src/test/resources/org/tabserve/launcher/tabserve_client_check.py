@@ -58,6 +58,9 @@ out["batched"] = {
     "row": batched["row"].tolist(),
     "label": batched["label"].tolist(),
 }
+# The same labels named for another client first: the token may label any client's, and that client has none.
+other = client.label(batched, batched["label"], client="another-client")
+out["label_another_client"] = {k: other[k] for k in ("received", "joined", "unknown")}
 fed = client.label(batched, batched["label"])
 out["label"] = {k: fed[k] for k in ("received", "joined", "unknown", "duplicates")}
 out["label_without_token"] = refusal(lambda: Client(url).label(batched, batched["label"]))

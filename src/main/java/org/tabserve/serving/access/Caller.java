@@ -54,13 +54,22 @@ public record Caller(String name, List<Grant> grants, boolean known, Quota quota
     }
 
     /**
+     * {@link #require(Scope, String, String)} where the server's credentials are not at hand (a check inside an
+     * answer, whose caller the route's own check already let in).
+     */
+    public void require(Scope scope, String model) {
+        require(scope, model, "send Authorization: Bearer and a credential of the server's");
+    }
+
+    /**
      * Lets the caller through when it may use {@code scope} on {@code model}.
      *
      * @param model the model's name; null for a route about no one model (it needs the scope on some model)
+     * @param send  what a caller without a credential is told to send: the credentials the server takes
      * @throws ServingException {@link ServingException.Kind#UNAUTHENTICATED} when no credential named the caller,
      *                          {@link ServingException.Kind#FORBIDDEN} naming the scope it lacks when one did
      */
-    public void require(Scope scope, String model) {
+    public void require(Scope scope, String model, String send) {
         if (may(scope, model)) {
             return;
         }
@@ -68,9 +77,7 @@ public record Caller(String name, List<Grant> grants, boolean known, Quota quota
                 ? "the scope " + scope.word() + " (on any model)"
                 : "the scope " + scope.word() + ":" + model + " (or " + scope.word() + ", on every model)";
         if (!known) {
-            throw ServingException.unauthenticated("this needs a credential with " + needed
-                    + ": send Authorization: Bearer KEY, KEY a key of the server's API keys file or a token of its OIDC"
-                    + " issuer");
+            throw ServingException.unauthenticated("this needs a credential with " + needed + ": " + send);
         }
         throw ServingException.forbidden("the client '" + name + "' may not do this: it needs " + needed
                 + ", which its credential does not give");

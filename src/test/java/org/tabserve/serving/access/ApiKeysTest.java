@@ -130,19 +130,28 @@ class ApiKeysTest {
         assertTrue(keys.callerOf("other-key").isPresent());
     }
 
+    /** What the server tells a caller without a credential to send. */
+    private static final String SEND = "send Authorization: Bearer KEY";
+
     @Test
     void aCallerWithoutTheScopeIsRefusedNamingIt() {
         Caller notes = Caller.of("notes", List.of(Grant.parse("predict:banknote")));
-        notes.require(Scope.PREDICT, "banknote");
-        ServingException refused = assertThrows(ServingException.class, () -> notes.require(Scope.PREDICT, "iris"));
+        notes.require(Scope.PREDICT, "banknote", SEND);
+        ServingException refused =
+                assertThrows(ServingException.class, () -> notes.require(Scope.PREDICT, "iris", SEND));
         assertEquals(ServingException.Kind.FORBIDDEN, refused.kind());
         assertTrue(refused.getMessage().contains("predict:iris"), refused.getMessage());
         assertEquals(
                 ServingException.Kind.UNAUTHENTICATED,
-                assertThrows(ServingException.class, () -> Caller.NOBODY.require(Scope.READ, null))
+                assertThrows(ServingException.class, () -> Caller.NOBODY.require(Scope.READ, null, SEND))
                         .kind());
-        Caller.OPEN.require(Scope.PREDICT, "iris");
-        assertThrows(ServingException.class, () -> Caller.OPEN.require(Scope.ADMIN, null));
+        assertTrue(
+                assertThrows(ServingException.class, () -> Caller.NOBODY.require(Scope.READ, null, SEND))
+                        .getMessage()
+                        .endsWith(": " + SEND),
+                "a caller without a credential is told what to send");
+        Caller.OPEN.require(Scope.PREDICT, "iris", SEND);
+        assertThrows(ServingException.class, () -> Caller.OPEN.require(Scope.ADMIN, null, SEND));
     }
 
     @Test

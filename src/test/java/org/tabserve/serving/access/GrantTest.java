@@ -34,7 +34,8 @@ class GrantTest {
         Caller own = Caller.of("alice", List.of(Grant.parse("label")));
         assertTrue(own.may(Scope.LABEL, "notes"));
         assertFalse(own.may(Scope.LABEL_ANY, "notes"), "label alone is for its own answers");
-        ServingException refused = assertThrows(ServingException.class, () -> own.require(Scope.LABEL_ANY, "notes"));
+        ServingException refused =
+                assertThrows(ServingException.class, () -> own.require(Scope.LABEL_ANY, "notes", "send a key"));
         assertTrue(
                 refused.getMessage().contains("label:any:notes (or label:any, on every model)"), refused.getMessage());
     }

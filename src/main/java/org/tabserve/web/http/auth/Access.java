@@ -190,7 +190,7 @@ public final class Access implements Gate {
             throw e;
         }
         try {
-            caller.require(scope, model);
+            caller.require(scope, model, credentials.send());
         } catch (ServingException e) {
             String needed = scope.word() + (model == null ? "" : ":" + model);
             if (caller.known()) {
@@ -278,7 +278,7 @@ public final class Access implements Gate {
      */
     public void admitLabelsOfOthers(HttpServletRequest request, Caller caller, String model) {
         try {
-            caller.require(Scope.LABEL_ANY, model);
+            caller.require(Scope.LABEL_ANY, model, credentials.send());
         } catch (ServingException e) {
             AdminToken.Caller asker = AdminToken.callerOf(request);
             String needed = Scope.LABEL_ANY.word() + ":" + model;

@@ -77,6 +77,17 @@ public final class Credentials {
         return keys.isPresent() || tokens.isPresent();
     }
 
+    /** @return what a caller without a credential is told to send: the credentials this server takes, no other */
+    String send() {
+        if (keys.isPresent() && tokens.isPresent()) {
+            return "send Authorization: Bearer KEY, KEY a key of the server's API keys file or a token of its OIDC"
+                    + " issuer";
+        }
+        return keys.isPresent()
+                ? "send Authorization: Bearer KEY, KEY a key of the server's API keys file"
+                : "send Authorization: Bearer TOKEN, TOKEN a token of the server's OIDC issuer";
+    }
+
     /** Stops asking the OIDC issuer for its keys, if it was being asked. */
     void close() {
         tokens.ifPresent(OidcTokens::close);

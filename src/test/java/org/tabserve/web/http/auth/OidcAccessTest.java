@@ -181,6 +181,12 @@ class OidcAccessTest {
                         .claim("azp", "notes")
                         .claim("scope", "predict")
                         .expirationTime(new java.util.Date(System.currentTimeMillis() - 600_000)));
+        JsonNode none = http.postJson("/models/banknote/api/predict", "{}").problem(401);
+        assertTrue(
+                none.get("detail")
+                        .asText()
+                        .endsWith("a key of the server's API keys file or a token of its OIDC issuer"),
+                "both credentials this server takes: " + none);
         Http.Response answer = predict("banknote", expired);
         JsonNode problem = answer.problem(401);
         assertEquals(
