@@ -197,7 +197,7 @@ class DocExamplesIT {
                     command.where() + ": the one models directory the docs describe");
             args.set(models + 1, modelsDirectory().toString());
         }
-        TabserveProcess server = TabserveProcess.start(TabserveProcess.war(), java.jvmOptions(), args, environment);
+        TabserveProcess server = TabserveProcess.start(TabserveProcess.war(), jvmOptions(java), args, environment);
         servers.put(key, new Started(server, environment.get("TABSERVE_ADMIN_TOKEN")));
         try {
             server.awaitReady(Duration.ofSeconds(90));
@@ -205,6 +205,16 @@ class DocExamplesIT {
             fail(command.where() + ": `" + command.text() + "` did not serve: " + e.getMessage());
         }
         return server;
+    }
+
+    /**
+     * The JVM options a command is run with: those it writes, as written; for one that writes none (a plain
+     * {@code java -jar}, whose JIT the docs leave to the JVM), {@link TabserveProcess#FUNCTIONAL_JVM_OPTIONS}, as every
+     * start checked for what it answers: C2's compiler threads cost a short-lived JVM more than its code saves (the
+     * doc servers' and commands' CPU was a tenth of the ITs' server starts).
+     */
+    private static List<String> jvmOptions(ExampleCommands.Java java) {
+        return java.jvmOptions().isEmpty() ? TabserveProcess.FUNCTIONAL_JVM_OPTIONS : java.jvmOptions();
     }
 
     /** /srv/models as docs/routes.md describes it. */
@@ -222,7 +232,7 @@ class DocExamplesIT {
     private static void runToItsEnd(DocBlocks.Command command, ExampleCommands.Java java) throws Exception {
         List<String> line = new ArrayList<>(
                 List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        line.addAll(java.jvmOptions());
+        line.addAll(jvmOptions(java));
         line.addAll(List.of("-jar", TabserveProcess.war().toString()));
         line.addAll(java.args());
         ProcessBuilder builder = new ProcessBuilder(line).redirectErrorStream(true);
