@@ -30,15 +30,27 @@ public final class MemoryBudget {
     static final Duration WAIT = Duration.ofSeconds(5);
 
     private final long capacity;
+    /** How long a request waits for room before it is answered 503: {@link #WAIT}. */
+    private final long waitNanos;
+
     private long used; // guarded by this
     private long opened; // guarded by this: reservations opened, each one's number its age
     private final TreeSet<Long> waiting = new TreeSet<>(); // guarded by this: waiters' numbers
 
     MemoryBudget(long capacity) {
+        this(capacity, WAIT);
+    }
+
+    /**
+     * A budget whose requests wait up to {@code wait} for room instead of {@link #WAIT}: for a test of a wait that
+     * must run out, which then need not take the whole of it.
+     */
+    MemoryBudget(long capacity, Duration wait) {
         if (capacity <= 0) {
             throw new IllegalArgumentException("capacity must be positive, got " + capacity);
         }
         this.capacity = capacity;
+        this.waitNanos = wait.toNanos();
     }
 
     /** A budget of {@link #HEAP_SHARE} of the heap this JVM may grow to. */
@@ -59,7 +71,7 @@ public final class MemoryBudget {
             throw new IllegalArgumentException("setting " + setting + " is " + bytes + " bytes, more than half of the "
                     + (capacity >> 20) + " MB that requests share; lower it, or raise the heap: " + RAISED_BY);
         }
-        return new MemoryBudget(capacity - bytes);
+        return new MemoryBudget(capacity - bytes, Duration.ofNanos(waitNanos));
     }
 
     public long capacity() {
@@ -161,7 +173,7 @@ public final class MemoryBudget {
          *                     needs more than the whole budget, which no wait can give
          */
         public void grow(long bytes) {
-            grow(bytes, WAIT.toNanos());
+            grow(bytes, waitNanos);
         }
 
         /** As {@link #grow}, waiting up to {@code waitNanos} for room (0: refused at once when there is none). */
@@ -236,7 +248,7 @@ public final class MemoryBudget {
          * case, cost nothing here).
          */
         public InputStream metered(InputStream body, long free, int bytesPerByte) {
-            return metered(body, free, bytesPerByte, WAIT.toNanos());
+            return metered(body, free, bytesPerByte, waitNanos);
         }
 
         /**
