@@ -5,15 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.tabserve.testing.KeyDigests;
 
 /**
  * Issue 63, item 7: in a servlet container (the Jetty base, the WAR unchanged) the API keys are the same setting,
@@ -29,9 +27,7 @@ class JettyBaseApiKeysIT {
         Path dir = Files.createDirectories(Path.of("target", "it", "api-keys")).toAbsolutePath();
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
         Path keys = dir.resolve("keys");
-        String digest = HexFormat.of()
-                .formatHex(MessageDigest.getInstance("SHA-256").digest(KEY.getBytes(StandardCharsets.UTF_8)));
-        Files.writeString(keys, "app predict " + digest + "\n");
+        Files.writeString(keys, "app predict " + KeyDigests.sha256(KEY) + "\n");
         Files.setPosixFilePermissions(keys, PosixFilePermissions.fromString("rw-------"));
         try (ServerProcess jetty =
                 Containers.startJettyBase("jetty-base-api-keys", Map.of("TABSERVE_API_KEYS", keys.toString()))) {

@@ -21,6 +21,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.tabserve.testing.TabserveProcess;
+import org.tabserve.testing.V2Outputs;
 
 /**
  * A Python gRPC client against the packaged WAR under {@code java -jar}: stubs generated from
@@ -122,29 +123,7 @@ class PythonGrpcClientIT {
             assertEquals(want.path("model_name"), got.path("model_name"));
             assertEquals(want.path("model_version"), got.path("model_version"));
             assertEquals(want.path("id"), got.path("id"));
-            assertEquals(want.path("outputs").size(), got.path("outputs").size(), client.output());
-            for (int o = 0; o < want.path("outputs").size(); o++) {
-                JsonNode w = want.path("outputs").get(o);
-                JsonNode g = got.path("outputs").get(o);
-                assertEquals(w.path("name"), g.path("name"));
-                assertEquals(w.path("datatype"), g.path("datatype"));
-                assertEquals(w.path("shape"), g.path("shape"));
-                assertEquals(w.path("data").size(), g.path("data").size(), g.toString());
-                for (int i = 0; i < w.path("data").size(); i++) {
-                    if (w.path("datatype").asText().equals("FP32")) {
-                        // REST writes the float32's shortest decimal form, Python the double it widens to.
-                        assertEquals(
-                                (float) w.path("data").get(i).asDouble(),
-                                (float) g.path("data").get(i).asDouble(),
-                                w.path("name").asText() + " " + i);
-                    } else {
-                        assertEquals(
-                                w.path("data").get(i),
-                                g.path("data").get(i),
-                                w.path("name").asText() + " " + i);
-                    }
-                }
-            }
+            V2Outputs.assertSame(want, got, client.output());
             assertEquals("0", got.path("outputs").get(0).path("data").get(0).asText(), "the genuine note");
 
             HttpResponse<String> unknown = post(process, "/v2/models/no-such-model/infer", request);

@@ -29,14 +29,7 @@ class PemFilesTest {
 
     @BeforeAll
     static void makeCertificates() throws Exception {
-        Process openssl = new ProcessBuilder(
-                        "sh",
-                        Path.of("docs/examples/tls-certs.sh").toAbsolutePath().toString())
-                .directory(dir.toFile())
-                .redirectErrorStream(true)
-                .start();
-        String output = new String(openssl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, openssl.waitFor(), output);
+        DocCertificates.make(dir);
     }
 
     @Test

@@ -9,7 +9,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.time.Duration;
@@ -37,14 +36,7 @@ class TlsPortsTest {
 
     @BeforeAll
     static void start() throws Exception {
-        Process openssl = new ProcessBuilder(
-                        "sh",
-                        Path.of("docs/examples/tls-certs.sh").toAbsolutePath().toString())
-                .directory(dir.toFile())
-                .redirectErrorStream(true)
-                .start();
-        String output = new String(openssl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, openssl.waitFor(), output);
+        DocCertificates.make(dir);
         server = TabserveServer.startReady(
                 "--tls-cert",
                 dir.resolve("server.pem").toString(),

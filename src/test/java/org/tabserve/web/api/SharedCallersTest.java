@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.tabserve.launcher.TabserveServer;
 import org.tabserve.testing.Http;
+import org.tabserve.testing.KeyDigests;
 import org.tabserve.testing.RedisProcess;
 import redis.clients.jedis.RedisClient;
 
@@ -52,10 +53,10 @@ class SharedCallersTest {
         Files.write(
                 keys,
                 List.of(
-                        "alice     predict,label  " + FeedbackCallersTest.sha256(ALICE_KEY),
-                        "bob       predict,label  " + FeedbackCallersTest.sha256(BOB_KEY),
-                        "carol     predict,label  " + FeedbackCallersTest.sha256(CAROL_KEY),
-                        "labeller  label:any      " + FeedbackCallersTest.sha256(LABELLER_KEY)));
+                        "alice     predict,label  " + KeyDigests.sha256(ALICE_KEY),
+                        "bob       predict,label  " + KeyDigests.sha256(BOB_KEY),
+                        "carol     predict,label  " + KeyDigests.sha256(CAROL_KEY),
+                        "labeller  label:any      " + KeyDigests.sha256(LABELLER_KEY)));
         Files.setPosixFilePermissions(keys, PosixFilePermissions.fromString("rw-------"));
         first = TabserveServer.startReady("--api-keys", keys.toString(), "--shared-state", redis.url());
         second = TabserveServer.startReady("--api-keys", keys.toString(), "--shared-state", redis.url());

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tabserve.launcher.TabserveServer;
 import org.tabserve.testing.Http;
+import org.tabserve.testing.KeyDigests;
 
 /**
  * Issue 63, items 1 and 3: how a server starts. A keys file other users can write stops the start, in words; a
@@ -28,7 +29,7 @@ class AccessStartTest {
     @Test
     void aKeysFileOtherUsersCanWriteStopsTheStartInWords() throws Exception {
         Path keys = dir.resolve("keys");
-        String digest = AccessTest.sha256("some-key-0123456789abcdef");
+        String digest = KeyDigests.sha256("some-key-0123456789abcdef");
         Files.writeString(keys, "app predict " + digest + "\n");
         Files.setPosixFilePermissions(keys, PosixFilePermissions.fromString("rw-rw-r--"));
         IllegalStateException refused = assertThrows(
@@ -69,7 +70,7 @@ class AccessStartTest {
             assertTrue(new Http(server).get("/api/models").json().path("notice").isMissingNode());
         }
         Path keys = dir.resolve("keys");
-        Files.writeString(keys, "reader read " + AccessTest.sha256("reader-key-0123456789abcdef") + "\n");
+        Files.writeString(keys, "reader read " + KeyDigests.sha256("reader-key-0123456789abcdef") + "\n");
         Files.setPosixFilePermissions(keys, PosixFilePermissions.fromString("rw-------"));
         try (TabserveServer server = TabserveServer.startReady("--host", "0.0.0.0", "--api-keys", keys.toString())) {
             JsonNode index = new Http(server)

@@ -25,6 +25,7 @@ import org.tabserve.launcher.TabserveServer;
 import org.tabserve.testing.GrpcChannels;
 import org.tabserve.testing.Http;
 import org.tabserve.testing.JoseIssuer;
+import org.tabserve.testing.KeyDigests;
 import org.tabserve.testing.ModelDirectory;
 import org.tabserve.web.GrpcWire;
 
@@ -54,7 +55,7 @@ class OidcAccessTest {
         issuer = JoseIssuer.start();
         models = ModelDirectory.withFourModels();
         Path keys = Files.createTempDirectory("tabserve-oidc").resolve("keys");
-        Files.write(keys, List.of("reader read " + AccessTest.sha256(READER_KEY)));
+        Files.write(keys, List.of("reader read " + KeyDigests.sha256(READER_KEY)));
         Files.setPosixFilePermissions(keys, PosixFilePermissions.fromString("rw-------"));
         audit = keys.resolveSibling("audit.jsonl");
         server = TabserveServer.startReady(
