@@ -51,6 +51,7 @@ final class PemFiles {
      * @param flag the flag that named it, as the refusals say
      */
     static List<X509Certificate> certificates(Path file, String flag) {
+        checkOwned(file, flag, false);
         List<X509Certificate> chain = new ArrayList<>();
         CertificateFactory factory;
         try {
@@ -111,20 +112,36 @@ final class PemFiles {
      * link is followed and its target checked.
      */
     static void checkPrivate(Path file, String flag) {
+        checkOwned(file, flag, true);
+    }
+
+    /**
+     * Refuses a file another user could write (a certificate decides whom the server trusts, or whom it says it is),
+     * or, when {@code secret}, read; or owned by another user than the server's or root. A link is followed and its
+     * target checked.
+     */
+    private static void checkOwned(Path file, String flag, boolean secret) {
         Path real = realPath(file, flag);
         PosixFileAttributes attributes;
         try {
             attributes = OwnerOnly.attributes(real);
         } catch (UnsupportedOperationException e) {
             throw new IllegalArgumentException(flag + " " + file + " is on a file system without POSIX permissions,"
-                    + " where tabserve cannot tell who may read the key");
+                    + " where tabserve cannot tell who may read or write it");
         } catch (IOException e) {
             throw new IllegalArgumentException(flag + " " + file + " cannot be read: " + e.getMessage());
         }
         if (!attributes.isRegularFile()) {
-            throw new IllegalArgumentException(flag + " " + file + " is not a regular file; name the key's file");
+            throw new IllegalArgumentException(flag + " " + file + " is not a regular file; name the PEM file");
         }
-        if (OwnerOnly.othersMayRead(attributes.permissions()) || OwnerOnly.othersMayWrite(attributes.permissions())) {
+        if (!secret && OwnerOnly.othersMayWrite(attributes.permissions())) {
+            throw new IllegalArgumentException(flag + " " + file + " can be written by other users (its permissions"
+                    + " are " + PosixFilePermissions.toString(attributes.permissions()) + "): whoever writes it"
+                    + " chooses which certificates the server trusts or presents (chmod go-w " + file + ")");
+        }
+        if (secret
+                && (OwnerOnly.othersMayRead(attributes.permissions())
+                        || OwnerOnly.othersMayWrite(attributes.permissions()))) {
             throw new IllegalArgumentException(flag + " " + file + " can be read or written by other users (its"
                     + " permissions are " + PosixFilePermissions.toString(attributes.permissions()) + "): whoever"
                     + " reads the key can pass for the server; tabserve reads a key only its own user can read"

@@ -66,6 +66,25 @@ class PemFilesTest {
         assertThrows(IllegalArgumentException.class, () -> PemFiles.privateKey(groupKey, "--tls-key"));
     }
 
+    /** Whoever could write the authority's file could add its own and pass for any client; the chain likewise. */
+    @Test
+    void aCertificateFileOthersMayWriteIsRefusedAndOneTheyMayReadIsNot() throws Exception {
+        Path ca = copy("ca.pem", "open-ca.pem", "rw-rw-rw-");
+        IllegalArgumentException refused = assertThrows(
+                IllegalArgumentException.class,
+                () -> TlsConnectors.context(dir.resolve("server.pem"), dir.resolve("server-key.pem"), Optional.of(ca)));
+        assertEquals(
+                "--tls-client-ca " + ca + " can be written by other users (its permissions are rw-rw-rw-): whoever"
+                        + " writes it chooses which certificates the server trusts or presents (chmod go-w " + ca + ")",
+                refused.getMessage());
+        Path chain = copy("server.pem", "group-server.pem", "rw-rw-r--");
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> TlsConnectors.context(chain, dir.resolve("server-key.pem"), Optional.empty()));
+        Path readable = copy("ca.pem", "readable-ca.pem", "rw-r--r--");
+        TlsConnectors.context(dir.resolve("server.pem"), dir.resolve("server-key.pem"), Optional.of(readable));
+    }
+
     @Test
     void aFileThatIsNotPemIsRefusedInWords() throws Exception {
         Path der = dir.resolve("server.der");
