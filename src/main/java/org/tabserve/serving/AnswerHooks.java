@@ -67,7 +67,8 @@ final class AnswerHooks implements AnswerAssembler.Hook {
         if (rollouts != null) { // off the answer's path: queued, or skipped
             hooks.add((batch, predictions) -> rollouts.scored(name, version, batch, predictions, trace));
         }
-        hooks.add(new KeptForLabels(request.knownId(), request.caller().name(), request.clientKey(), model));
+        hooks.add(new KeptForLabels(
+                request.knownId(), request.mintedId(), request.caller().name(), request.clientKey(), model));
         if (request.logged()) {
             hooks.add(new Logged(served.predictionLog(), request, model));
         }
@@ -103,6 +104,9 @@ final class AnswerHooks implements AnswerAssembler.Hook {
         /** An id the answer carries back (the caller's, or given to it), for labels to name; or null. */
         private final String known;
 
+        /** Whether the server made {@link #known} for the request: no answer can hold it yet. */
+        private final boolean minted;
+
         /** The caller's name, whose own the request's id is ({@code ""}: no credential). */
         private final String owner;
 
@@ -115,8 +119,9 @@ final class AnswerHooks implements AnswerAssembler.Hook {
         /** Whether the request's rows are still offered to be kept: not once a part was not kept. */
         private volatile boolean keeping = true;
 
-        KeptForLabels(String known, String owner, String caller, Model model) {
+        KeptForLabels(String known, boolean minted, String owner, String caller, Model model) {
             this.known = known;
+            this.minted = minted;
             this.owner = owner;
             this.caller = caller;
             this.model = model;
@@ -134,6 +139,7 @@ final class AnswerHooks implements AnswerAssembler.Hook {
                                 model,
                                 owner,
                                 keeping ? known : null,
+                                minted,
                                 first,
                                 ticket,
                                 predictions,

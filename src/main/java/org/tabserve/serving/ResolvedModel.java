@@ -37,6 +37,8 @@ public final class ResolvedModel implements AutoCloseable {
     private final String call;
     /** The caller's request id, or null to make one when the request is logged. */
     private String requestId;
+    /** Whether {@link #requestId} was made here, not the caller's. */
+    private boolean minted;
 
     private final long started = System.nanoTime();
     /** Told how the request ended, once its answer's hooks are made ({@link #atClose}); or null. */
@@ -259,8 +261,14 @@ public final class ResolvedModel implements AutoCloseable {
     public String requestId() {
         if (requestId == null) {
             requestId = RequestIds.next();
+            minted = true;
         }
         return requestId;
+    }
+
+    /** @return whether the request's id was made here ({@link RequestIds#next}), not sent by its caller */
+    boolean mintedId() {
+        return minted;
     }
 
     /** Marks the request as failed (refused or broken) for the v2 statistics of its model, if it leased one. */

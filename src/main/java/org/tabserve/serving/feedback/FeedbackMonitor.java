@@ -201,6 +201,27 @@ public final class FeedbackMonitor {
             List<Prediction> predictions,
             String client,
             AnswerTrace trace) {
+        return answered(name, version, model, owner, requestId, false, first, ticket, predictions, client, trace);
+    }
+
+    /**
+     * As {@link #answered(String, long, Model, String, String, int, long, List, String, AnswerTrace)}, for an id
+     * {@code minted} by this server for the request ({@link RequestIds#next}: 122 random bits no caller sent before):
+     * no answer can hold it yet, so none is looked for. A caller who later sends it back as its own id is looked up as
+     * any other.
+     */
+    public boolean answered(
+            String name,
+            long version,
+            Model model,
+            String owner,
+            String requestId,
+            boolean minted,
+            int first,
+            long ticket,
+            List<Prediction> predictions,
+            String client,
+            AnswerTrace trace) {
         Entry entry = entry(name, version, model);
         long now = nanoClock.getAsLong();
         if (model.signature().task() == Task.CLASSIFICATION) {
@@ -221,7 +242,7 @@ public final class FeedbackMonitor {
             return true;
         }
         synchronized (taken.lock(name)) { // an id is the model's: taken in one version at a time
-            if (first == 0 && taken.held(name, now, owner, requestId, v -> answersOf(name, v))) {
+            if (first == 0 && !minted && taken.held(name, now, owner, requestId, v -> answersOf(name, v))) {
                 taken.reused();
                 return false;
             }

@@ -71,6 +71,56 @@ class FeedbackMonitorTest {
     }
 
     @Test
+    void anIdTheServerMadeIsNotLookedUpInTheOtherVersionsAndOneACallerSentBackIs() throws Exception {
+        try (Model model = OnnxModelLoader.load(Path.of("model.onnx"))) {
+            FeedbackMonitor feedback = new FeedbackMonitor(new PrometheusRegistry());
+            feedback.keepWithin(MemoryBudget.ofHeap());
+            String made = RequestIds.next();
+            assertTrue(feedback.answered(
+                    "notes",
+                    1,
+                    model,
+                    FeedbackMonitor.NOBODY,
+                    made,
+                    true,
+                    0,
+                    1,
+                    List.of(classified("0")),
+                    "10.0.0.1",
+                    AnswerTrace.NONE));
+            // A minted id is 122 random bits no caller sent before: no other version is searched for it (the lookup
+            // a caller's own id pays). Here version 2 is told it is minted although version 1 holds it: kept.
+            assertTrue(feedback.answered(
+                    "notes",
+                    2,
+                    model,
+                    FeedbackMonitor.NOBODY,
+                    made,
+                    true,
+                    0,
+                    2,
+                    List.of(classified("1")),
+                    "10.0.0.1",
+                    AnswerTrace.NONE));
+            assertEquals(0, feedback.reusedIds());
+            // The same id sent back by a caller as its own is looked up, and found taken.
+            assertFalse(feedback.answered(
+                    "notes",
+                    2,
+                    model,
+                    FeedbackMonitor.NOBODY,
+                    made,
+                    false,
+                    0,
+                    3,
+                    List.of(classified("1")),
+                    "10.0.0.66",
+                    AnswerTrace.NONE));
+            assertEquals(1, feedback.reusedIds());
+        }
+    }
+
+    @Test
     void twoCallersChoosingOneIdAreTwoAnswersAcrossVersionsAndEachLabelJoinsItsOwn() throws Exception {
         try (Model model = OnnxModelLoader.load(Path.of("model.onnx"))) {
             FeedbackMonitor feedback = new FeedbackMonitor(new PrometheusRegistry());

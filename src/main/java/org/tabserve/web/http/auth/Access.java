@@ -141,7 +141,13 @@ public final class Access implements Gate {
     @Override
     public Caller admit(HttpServletRequest request, Scope scope, String model) {
         exposure.seen(request.getLocalAddr());
-        return admit(AdminToken.callerOf(request), scope, model);
+        // No credential is asked: nothing of the request is read for a caller (its words would be thrown away).
+        return asksNothing(scope) ? Caller.OPEN : admit(AdminToken.callerOf(request), scope, model);
+    }
+
+    /** @return whether {@code scope} is open to anyone here: no keys file or issuer, and no token of its own */
+    private boolean asksNothing(Scope scope) {
+        return !locked() && scope != Scope.ADMIN && scope != Scope.LABEL;
     }
 
     /**
@@ -159,7 +165,7 @@ public final class Access implements Gate {
     /** @param counted whether the request takes a token of its client's rate (a guard's first look takes none) */
     private Caller admit(AdminToken.Caller asker, Scope scope, String model, boolean counted) {
         if (!locked()) {
-            if (scope != Scope.ADMIN && scope != Scope.LABEL) {
+            if (asksNothing(scope)) {
                 return Caller.OPEN;
             }
             try { // the tokens' own checks and words, as before API keys
