@@ -247,3 +247,82 @@ print()
 print("| goal | target | tabserve | baseline | ratio | met / not met |")
 print("|---|---|---:|---:|---:|---|")
 print("\n".join(rows))
+
+# ---- Issue 68: performance, round 4 (bench/round4: every figure from one run; medians over the rounds) ----
+if os.path.exists(os.path.join(out, "round4.txt")):
+    rows = []
+    round4 = {}
+    for line in (read("round4.txt") or "").splitlines():
+        key, _, value = line.partition(" ")
+        if key:
+            round4[key] = value.strip()
+
+    def r4(key):
+        try:
+            return float(round4[key])
+        except (KeyError, ValueError):
+            return None
+
+    def median_of(runs, server, conns, field):
+        hits = runs.get(("2", server, str(conns)))
+        return statistics.median(r[field] for r in hits) if hits else None
+
+    def first8(name):
+        found = {}
+        for line in (read(name) or "").splitlines():
+            f = line.split()
+            if len(f) == 8 and f[0] == "2" and f[3] == "first8":
+                found[f[1]] = float(f[7])
+        return found
+
+    trees = pod_runs("pods-trees.raw")
+    for model, runs, name in (("bundled model", pods, "pods"), ("100-tree × 31-leaf model", trees, "pods-trees")):
+        n = len(runs.get(("2", "tabserve", "16"), []))
+        for conns in (16, 64):
+            t, f, b = (median_of(runs, s, conns, 1) for s in ("tabserve", "floor", "bare"))
+            where = "%s, %d conn., 2 CPUs (bench/%s, median of %d rounds)" % (model, conns, name.replace("pods-trees", "pods --model trees"), n)
+            at_most("1. single row, server CPU per request ÷ the bare servlet, " + where, "≤ 1.3× bare", t, b, 1.3, "µs",
+                    baseline_name="bare", why_missing="not measured")
+            at_most("1. single row, server CPU per request ÷ the floor, " + where, "≤ 0.8× floor", t, f, 0.8, "µs",
+                    why_missing="not measured")
+        t, f = (median_of(runs, s, 64, 0) for s in ("tabserve", "floor"))
+        at_most("2. p99 latency, %s, 64 conn., 2 CPUs (median of %d rounds)" % (model, n), "≤ 1.0× floor", t, f, 1.0,
+                "ms", why_missing="not measured")
+        first = first8(name + ".first8")
+        at_most("2. the first 8 s of load on a fresh server, CPU per request, %s, 16 conn." % model, "≤ 1.5× floor",
+                first.get("tabserve"), first.get("floor"), 1.5, "µs", why_missing="not measured")
+
+    def at_least(goal, target, value, limit):
+        if value is None:
+            row(goal, target, "—", "—", "—", "not measured")
+        else:
+            row(goal, target, "%.0f rows/s" % value, "—", "%.2f× goal" % (value / limit),
+                "met" if value >= limit else "not met: %.0f%% short" % ((limit - value) * 100 / limit))
+
+    at_least("3. CSV upload of 100,000 rows to /predict_file answered in JSON, end to end (median of %s)"
+             % round4.get("csv_json_runs", "?"), "≥ 1,000,000 rows/s", r4("csv_json_rows_per_s"), 1e6)
+    at_least("3. CSV → CSV, 1,000,000 rows (bench/arrow, median of %s)" % round4.get("arrow_runs", "?"),
+             "≥ 1,000,000 rows/s", r4("csv_csv_rows_per_s"), 1e6)
+    at_least("4. Arrow → Arrow, 1,000,000 rows (bench/arrow, median of %s)" % round4.get("arrow_runs", "?"),
+             "≥ 3,000,000 rows/s", r4("arrow_rows_per_s"), 3e6)
+    at_most("5. one 69-column, 28-class SVM row explained over HTTP, mean (%s)" % round4.get("explain_what", "bench/explain"),
+            "≤ 100 ms", r4("explain_mean_ms"), None, 100.0, "ms")
+    py = read("py-grpc.json")
+    if py and py.strip().startswith("{"):
+        p = json.loads(py)
+        g, s = p.get("grpc"), p["rest"]
+        at_most("6. sequential ModelInfer from Python's grpcio on the shared port ÷ REST v2 from http.client, median "
+                "latency (bench/py-grpc; client CPU per call: grpcio %s µs, http.client %s µs)"
+                % (g.get("client_cpu_us", "?") if g else "?", s.get("client_cpu_us", "?")), "≤ 1.2× REST",
+                g["median_ms"] if g else None, s["median_ms"], 1.2, "ms", baseline_name="REST")
+    else:
+        row("6. sequential ModelInfer from Python's grpcio ÷ REST v2 (bench/py-grpc)", "≤ 1.2× REST", "—", "—", "—",
+            (py or "not measured").strip().splitlines()[0] if py else "not measured")
+    print()
+    print("**Goals of issue 68, all from this run** (machine: %d CPUs; load average %s at the start, %s at the end; "
+          "README's flags; floor = bench/HandWrittenServer.java, bare = bench/BareServer.java):"
+          % (os.cpu_count(), round4.get("load_before", "?"), round4.get("load_end", "?")))
+    print()
+    print("| goal | target | tabserve | baseline | ratio | met / not met |")
+    print("|---|---|---:|---:|---:|---|")
+    print("\n".join(rows))
