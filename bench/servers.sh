@@ -15,6 +15,10 @@ tabserve_args=(${tabserve_args[@]+"${tabserve_args[@]}"})
 shipped_env="MALLOC_ARENA_MAX=2"
 shipped_flags="-Xmx128m -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError"
 flags=${BENCH_JVM_OPTS:-$shipped_flags}; [ "$flags" = none ] && flags=""
+# README's command also maps the class archive `mvn package` makes for the WAR (its training start asks for the first
+# requests, so it holds the request path's classes too): tabserve gets it with the shipped flags, as README starts it.
+tabserve_archive=()
+[ -z "${BENCH_JVM_OPTS:-}" ] && [ -f target/tabserve.jsa ] && tabserve_archive=(-XX:SharedArchiveFile=target/tabserve.jsa)
 envs=${BENCH_ENV-$shipped_env}
 read -r -a jvm <<< "$flags"
 read -r -a env_args <<< "$envs"
@@ -46,7 +50,7 @@ python_missing() {
 start_server() {
   local kind=$1 port=$2 log=$3; shift 3
   case $kind in
-    tabserve) env "${env_args[@]}" "$@" java "${jvm[@]}" -jar target/tabserve.war --port "$port" ${tabserve_args[@]+"${tabserve_args[@]}"} > "$log" 2>&1 & ;;
+    tabserve) env "${env_args[@]}" "$@" java "${jvm[@]}" ${tabserve_archive[@]+"${tabserve_archive[@]}"} -jar target/tabserve.war --port "$port" ${tabserve_args[@]+"${tabserve_args[@]}"} > "$log" 2>&1 & ;;
     floor) env "${env_args[@]}" "$@" java "${jvm[@]}" -cp "$(floor_classpath)" bench/HandWrittenServer.java "$port" "$floor_model" \
       > "$log" 2>&1 & ;;
     bare) env "${env_args[@]}" "$@" java "${jvm[@]}" -cp "target/war-extra/WEB-INF/lib-jetty/*" bench/BareServer.java "$port" \
