@@ -26,6 +26,11 @@ import org.tabserve.rows.field.RowsException;
 public final class CsvRowsParser extends RowsReader {
 
     private final boolean unnamedIndex;
+    /**
+     * Whether commons-csv reads every line, as it does for an echoing answer in row mode: the path
+     * {@link CsvTokenizer}'s split lines are held to in tests.
+     */
+    private boolean commonsCsvOnly;
 
     public CsvRowsParser(ModelSignature signature, long maxRows) {
         this(signature, maxRows, false);
@@ -38,6 +43,12 @@ public final class CsvRowsParser extends RowsReader {
     public CsvRowsParser(ModelSignature signature, long maxRows, boolean unnamedIndex) {
         super(signature, maxRows);
         this.unnamedIndex = unnamedIndex;
+    }
+
+    /** Has commons-csv read every line, the tokenizer none (the reference the tokenizer's lines are held to). */
+    CsvRowsParser commonsCsvOnly() {
+        this.commonsCsvOnly = true;
+        return this;
     }
 
     @Override
@@ -84,8 +95,12 @@ public final class CsvRowsParser extends RowsReader {
             throws IOException {
         boolean decimalComma = separator == CsvSeparator.SEMICOLON;
         // Plain lines are split in place (CsvTokenizer); from the first line that is not plain on, commons-csv reads
-        // the rest. An answer that echoes the input columns needs commons-csv's records, so it reads everything.
-        CsvTokenizer lines = withRecords ? null : new CsvTokenizer(reader, separator.character);
+        // the rest. An answer that echoes the input columns takes a plain line's cells as the tokenizer trims them,
+        // which are commons-csv's record of it; in row mode a bad row echoes its cells as commons-csv read them, so
+        // commons-csv reads everything there.
+        CsvTokenizer lines = commonsCsvOnly || withRecords && onError() == OnError.ROW
+                ? null
+                : new CsvTokenizer(reader, separator.character);
         CSVParser parser = null;
         long positionOffset = 0;
         try {

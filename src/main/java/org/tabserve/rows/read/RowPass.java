@@ -299,18 +299,31 @@ public final class RowPass {
             chars += line.length(i);
         }
         longest = Math.max(longest, chars);
+        boolean readable;
         if (numbersOnly && !decimalComma) {
-            keep(numberCells.readPlain(line, told), rowNumber);
+            readable = keep(numberCells.readPlain(line, told), rowNumber);
         } else if (numbersOnly) {
-            readNumbers(line::text, true, rowNumber);
+            readable = readNumbers(line::text, true, rowNumber);
         } else {
-            readCells(line::text, rowNumber);
+            readable = readCells(line::text, rowNumber);
+        }
+        if (readable && withRecords) {
+            chunk.addRecord(record(line));
         }
         if (rowMode) {
             endRow(rowNumber, numbersOnly ? !places.rowHasProblems() : true, null);
         } else if (rows() == RowsReader.CHUNK_ROWS) {
             chunk.flush();
         }
+    }
+
+    /** A plain line's cells as text, as commons-csv's record of the line holds them (trimmed the same way). */
+    private List<String> record(CsvTokenizer line) {
+        String[] cells = new String[width];
+        for (int i = 0; i < width; i++) {
+            cells[i] = line.text(i);
+        }
+        return Arrays.asList(cells);
     }
 
     /**

@@ -11,6 +11,7 @@ import org.tabserve.model.answer.AnswerColumn;
 import org.tabserve.model.answer.AnswerField;
 import org.tabserve.model.answer.AnswerShape;
 import org.tabserve.model.answer.BatchScoring;
+import org.tabserve.model.answer.ScoredRows;
 import org.tabserve.rows.field.OnError;
 import org.tabserve.rows.field.RowPlace;
 import org.tabserve.rows.read.RowChunk;
@@ -91,6 +92,37 @@ public final class CsvAnswer {
             RowListener listener,
             boolean parallel)
             throws IOException {
+        write(writer, scoring, scorer, parser, in, header, listener, parallel, 0);
+    }
+
+    /**
+     * Heap a chunk's probabilities hold as text ({@link ProbabilityTexts}) per row of a model of {@code classes}
+     * classes, at most: a string of up to 24 characters a number, and the array's reference.
+     */
+    public static long probabilityTextBytes(int classes) {
+        return classes * (8L + 24 + 16 + 24);
+    }
+
+    /**
+     * {@link #write(RowsWriter, BatchScoring, ChunkScorer, RowsReader, InputStream, List, RowListener, boolean)}; a
+     * CSV answer of a classifier's probabilities, scored on the pool, has the pool write them as text for the
+     * {@code ahead} chunks after the one being written, while this thread writes it ({@link ChunkScorer.Preparing}):
+     * the same text, {@link Double#toString(double)}'s, on another core. The caller has reserved
+     * ({@code ahead} + 1) chunks' {@link #probabilityTextBytes}.
+     *
+     * @param ahead chunks prepared ahead at most; 0 for none (every number written here as it goes)
+     */
+    public static void write(
+            RowsWriter writer,
+            BatchScoring scoring,
+            ChunkScorer scorer,
+            RowsReader parser,
+            InputStream in,
+            List<String> header,
+            RowListener listener,
+            boolean parallel,
+            int ahead)
+            throws IOException {
         boolean inPlace = parser.onError() == OnError.ROW;
         AnswerShape shape = scoring.shape();
         List<AnswerColumn> columns = AnswerField.tableColumns(shape, inPlace);
@@ -99,7 +131,7 @@ public final class CsvAnswer {
             out.inputs(scoring.model().signature().features());
             out.columns(RowsWriter.inputNames(header, columns), columns, scoring.source());
             List<Object> answer = new ArrayList<>();
-            ChunkScorer.Sink sink = (chunk, scored) -> {
+            ProbabilitySink sink = (chunk, scored, texts) -> {
                 List<Prediction> predictions = scored.predictions();
                 List<Uncertainty> uncertain = scored.uncertainties();
                 if (inPlace) {
@@ -133,12 +165,82 @@ public final class CsvAnswer {
                 for (int r = 0; r < chunk.size(); r++) {
                     answer.clear();
                     cells(answer, shape, predictions, uncertain, r, false);
+                    if (texts != null) {
+                        texts.put(answer, r);
+                    }
                     out.row(chunk.records().get(r), answer);
                 }
             };
+            ChunkScorer.Sink chosen =
+                    parallel && ahead > 0 && !inPlace && out instanceof CsvRowsWriter && shape.classifies()
+                            ? new ProbabilityTexts(sink, ahead)
+                            : (chunk, scored) -> sink.accept(chunk, scored, null);
             score(
                     run -> parser.forEachChunk(in, run),
-                    parallel ? scorer.start(scoring, sink) : scorer.startInline(scoring, sink));
+                    parallel ? scorer.start(scoring, chosen) : scorer.startInline(scoring, chosen));
+        }
+    }
+
+    /** Writes a scored chunk's rows, with its probabilities' texts when the pool wrote them (else null). */
+    private interface ProbabilitySink {
+        void accept(RowChunk chunk, ScoredRows scored, ProbabilityTexts.Chunk texts) throws IOException;
+    }
+
+    /**
+     * The probabilities of a chunk's rows as {@link Double#toString(double)} writes them, which is what
+     * {@link CsvRowsWriter} prints for a number, made on the scoring pool ahead of the chunk's turn.
+     */
+    private static final class ProbabilityTexts implements ChunkScorer.Preparing<ProbabilityTexts.Chunk> {
+
+        /** One chunk's texts: {@code classes} per row, null for a row not held in columns or a number not finite. */
+        record Chunk(String[] texts, int classes) {
+            /** Puts row {@code row}'s texts in place of its probabilities among {@code answer}'s cells. */
+            void put(List<Object> answer, int row) {
+                // the probabilities follow the label, the answer's first cell (AnswerField's order)
+                for (int c = 0; c < classes; c++) {
+                    String text = texts[row * classes + c];
+                    if (text != null) {
+                        answer.set(1 + c, text);
+                    }
+                }
+            }
+        }
+
+        private final ProbabilitySink sink;
+        private final int ahead;
+
+        ProbabilityTexts(ProbabilitySink sink, int ahead) {
+            this.sink = sink;
+            this.ahead = ahead;
+        }
+
+        @Override
+        public Chunk prepare(RowChunk chunk, List<Prediction> predictions) {
+            PredictionColumns columns = PredictionColumns.of(predictions);
+            if (columns == null || !columns.classifies()) {
+                return null;
+            }
+            int classes = columns.classCount();
+            String[] texts = new String[predictions.size() * classes];
+            for (int r = 0; r < predictions.size(); r++) {
+                if (columns.answered(r)) {
+                    for (int c = 0; c < classes; c++) {
+                        double p = columns.probability(r, c);
+                        texts[r * classes + c] = Double.isFinite(p) ? Double.toString(p) : null;
+                    }
+                }
+            }
+            return new Chunk(texts, classes);
+        }
+
+        @Override
+        public void accept(RowChunk chunk, ScoredRows scored, Chunk prepared) throws IOException {
+            sink.accept(chunk, scored, prepared);
+        }
+
+        @Override
+        public int ahead() {
+            return ahead;
         }
     }
 

@@ -49,12 +49,43 @@ public final class CsvRowsWriter implements RowsWriter {
     private void print(List<?> values, boolean first) throws IOException {
         for (int i = 0; i < values.size(); i++) {
             Object value = values.get(i);
+            boolean newRecord = first && i == 0;
             if (value instanceof String text && isFormula(text)) {
-                QUOTED.print("'" + text, csv, first && i == 0);
+                QUOTED.print("'" + text, csv, newRecord);
+            } else if ((value instanceof String || value instanceof Double) && isBare(value.toString())) {
+                if (!newRecord) {
+                    csv.write(',');
+                }
+                csv.write(value.toString());
             } else {
-                FORMAT.print(value, csv, first && i == 0);
+                FORMAT.print(value, csv, newRecord);
             }
         }
+    }
+
+    /**
+     * Whether commons-csv's {@link #FORMAT} writes {@code text} as it is, unquoted: it is not empty and holds only
+     * ASCII letters, digits, {@code .}, {@code -} and {@code +} (no character at or below {@code #} to start it, no
+     * separator, quote or line end in it, no white space to end it), as every number and most labels do. Such a cell
+     * is written here without commons-csv's per-cell lock and scan; any other goes through commons-csv.
+     */
+    static boolean isBare(String text) {
+        int n = text.length();
+        if (n == 0) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            char c = text.charAt(i);
+            if (!(c >= '0' && c <= '9'
+                    || c >= 'a' && c <= 'z'
+                    || c >= 'A' && c <= 'Z'
+                    || c == '.'
+                    || c == '-'
+                    || c == '+')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

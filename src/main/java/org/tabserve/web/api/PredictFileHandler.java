@@ -210,13 +210,13 @@ public final class PredictFileHandler implements AutoCloseable {
         try (InputStream in = file.open();
                 AnswerTrace.Stage writing = written(model, format, parser)) {
             switch (format) {
-                case CSV -> writeCsv(response, parser, in, header, scores);
+                case CSV -> writeCsv(response, parser, in, header, scores, textsAhead(classifier, held));
                 case JSON_LINES, ARROW, PARQUET -> {
                     RowFormat table = format == Format.ARROW
                             ? RowFormat.ARROW
                             : format == Format.PARQUET ? RowFormat.PARQUET : RowFormat.JSON_LINES;
                     held.grow(table.writerHeldBytes()); // Parquet's row group, before the writer buffers it
-                    writeTable(response, table, parser, in, header, scores);
+                    writeTable(response, table, parser, in, header, scores, 0);
                 }
                 case HTML ->
                     page.render(
@@ -312,26 +312,46 @@ public final class PredictFileHandler implements AutoCloseable {
         answer.write(response, source, scorer.start(scores, answer), scores);
     }
 
+    /**
+     * How many chunks ahead of the one written the pool writes a classifier's probabilities as text for a CSV answer
+     * ({@link CsvAnswer#write(org.tabserve.rows.write.RowsWriter, org.tabserve.model.answer.BatchScoring,
+     * ChunkScorer, RowsReader, InputStream, List, CsvAnswer.RowListener, boolean, int)}): {@link #AHEAD} when the
+     * budget has room for those chunks' texts and the one being written's, else none.
+     */
+    private static int textsAhead(Model classifier, MemoryBudget.Reservation held) {
+        int classes = classifier.signature().classLabels().size();
+        return classes > 0
+                        && held.tryGrow((AHEAD + 1L) * RowsReader.CHUNK_ROWS * CsvAnswer.probabilityTextBytes(classes))
+                ? AHEAD
+                : 0;
+    }
+
     /** The answer table as a CSV download, {@code predictions.csv}. */
     private void writeCsv(
             HttpServletResponse response,
             RowsReader parser,
             InputStream in,
             List<String> header,
-            AnswerAssembler scores)
+            AnswerAssembler scores,
+            int textsAhead)
             throws IOException {
         response.setHeader("Content-Disposition", "attachment; filename=\"predictions.csv\"");
-        writeTable(response, RowFormat.CSV, parser, in, header, scores);
+        writeTable(response, RowFormat.CSV, parser, in, header, scores, textsAhead);
     }
 
-    /** The answer table ({@link CsvAnswer}'s columns) in a format of its own: CSV, JSON Lines, or Arrow's bytes. */
+    /**
+     * The answer table ({@link CsvAnswer}'s columns) in a format of its own: CSV, JSON Lines, or Arrow's bytes.
+     *
+     * @param textsAhead chunks whose probabilities the pool writes as text ahead, for a CSV answer (else 0)
+     */
     private void writeTable(
             HttpServletResponse response,
             RowFormat answer,
             RowsReader parser,
             InputStream in,
             List<String> header,
-            AnswerAssembler scores)
+            AnswerAssembler scores,
+            int textsAhead)
             throws IOException {
         response.setStatus(200);
         StreamedAnswer.begin(response);
@@ -344,6 +364,7 @@ public final class PredictFileHandler implements AutoCloseable {
                 in,
                 header,
                 CsvAnswer.RowListener.NONE,
-                true);
+                true,
+                textsAhead);
     }
 }

@@ -22,9 +22,10 @@ import org.tabserve.rows.RowsFixtures;
 import org.tabserve.rows.field.RowsException;
 
 /**
- * The plain-line path of the CSV parser ({@link CsvTokenizer}, used when an answer does not echo the input columns)
- * against commons-csv's (used when it does): on every input both must give the same rows, the same values, the same
- * warnings and the same field errors, word for word.
+ * The plain-line path of the CSV parser ({@link CsvTokenizer}) against commons-csv's (which reads from the first line
+ * that is not plain on, and every line of an echoing answer in row mode): on every input both must give the same rows,
+ * the same values, the same warnings and the same field errors, word for word, and an answer that echoes the input
+ * columns the same cells.
  */
 class CsvTokenizerTest {
 
@@ -32,15 +33,31 @@ class CsvTokenizerTest {
             Path.of("src/test/resources/org/tabserve/web/api/RequestParsersFuzzTestInputs/csvUpload");
     private static final Path PENGUINS = Path.of("src/test/resources/org/tabserve/fixtures/penguins");
 
-    /** What one path made of an upload: its refusal, or its chunks, rendered for a readable comparison. */
-    private static String outcome(ModelSignature signature, byte[] csv, boolean plain) throws IOException {
+    /** The ways an upload is read. */
+    private enum Way {
+        /** commons-csv alone, with the rows' records: the reference. */
+        COMMONS,
+        /** The checking pass of an answer scored from the rows kept: no records. */
+        PLAIN_KEPT,
+        /** The second pass of an answer that echoes the input columns: records from the split lines. */
+        PLAIN_RECORDS
+    }
+
+    /**
+     * What one path made of an upload: its refusal, or its chunks, rendered for a readable comparison.
+     *
+     * @param records whether the chunks' records are rendered too
+     */
+    private static String outcome(ModelSignature signature, byte[] csv, Way way, boolean records) throws IOException {
         CsvRowsParser parser = new CsvRowsParser(signature, 50_000);
         List<RowChunk> chunks = new ArrayList<>();
         try {
-            if (plain) {
-                parser.validateAndKeep(new ByteArrayInputStream(csv), Integer.MAX_VALUE, chunks::add, (r, c) -> true);
-            } else {
-                parser.forEachChunk(new ByteArrayInputStream(csv), chunks::add);
+            switch (way) {
+                case PLAIN_KEPT ->
+                    parser.validateAndKeep(
+                            new ByteArrayInputStream(csv), Integer.MAX_VALUE, chunks::add, (r, c) -> true);
+                case PLAIN_RECORDS -> parser.forEachChunk(new ByteArrayInputStream(csv), chunks::add);
+                case COMMONS -> parser.commonsCsvOnly().forEachChunk(new ByteArrayInputStream(csv), chunks::add);
             }
         } catch (RowsException problem) {
             return "refused " + problem.kind() + ": " + problem.getMessage() + "\n"
@@ -70,17 +87,26 @@ class CsvTokenizerTest {
             for (int r = 0; r < chunk.size(); r++) {
                 out.append(batch.warnings(r)).append('\n');
             }
+            if (records) {
+                for (List<String> record : chunk.records()) {
+                    out.append(record.size()).append(" cells: ");
+                    for (String cell : record) {
+                        out.append('[').append(cell).append(']');
+                    }
+                    out.append('\n');
+                }
+            }
         }
         return out.toString();
     }
 
     private static void assertSame(ModelSignature signature, byte[] csv) throws IOException {
-        String commons = outcome(signature, csv, false);
-        String plain = outcome(signature, csv, true);
+        java.util.function.Supplier<String> input =
+                () -> "for the input " + Arrays.toString(new String(csv, StandardCharsets.UTF_8).toCharArray());
         assertEquals(
-                commons,
-                plain,
-                () -> "for the input " + Arrays.toString(new String(csv, StandardCharsets.UTF_8).toCharArray()));
+                outcome(signature, csv, Way.COMMONS, false), outcome(signature, csv, Way.PLAIN_KEPT, false), input);
+        assertEquals(
+                outcome(signature, csv, Way.COMMONS, true), outcome(signature, csv, Way.PLAIN_RECORDS, true), input);
     }
 
     private static final List<ModelSignature> SIGNATURES =
