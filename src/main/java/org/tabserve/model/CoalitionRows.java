@@ -7,8 +7,9 @@ import java.util.function.IntUnaryOperator;
  * The model rows that explanations by coalitions evaluate, for one model and background: the background's own answers,
  * computed once and kept for every row this explains (they are the empty coalition's, whatever the row), the
  * explained row's answer once per explanation (the full coalition's, in the first call beside the first mixed rows),
- * and rows that mix the explained row with background rows, in calls of at most the rows the caller gives (whose heap it has reserved, {@link CallHeap}), each
- * seen by the caller's meter first.
+ * and rows that mix the explained row with background rows, in calls of at most the rows the caller gives (whose heap
+ * it has reserved, {@link CallHeap#perColumnsRow}: each row's answer is read from the call's columns, its prediction
+ * never made), each seen by the caller's meter first.
  *
  * <p>Thread-safe: the background's answers are computed once under this object's lock; nothing else is kept.
  */
@@ -80,18 +81,32 @@ final class CoalitionRows {
                 meter.beforeCall(chunk.length);
                 List<Prediction> predictions =
                         model.predict(Batch.mixed(background, 0, background, chunk, (out, f) -> false));
+                PredictionColumns columns = PredictionColumns.of(predictions);
                 for (int k = 0; k < chunk.length; k++) {
-                    Prediction prediction = predictions.get(k);
-                    computed[start + k] = prediction instanceof Prediction.Classification c
-                            ? c.probabilities().stream()
-                                    .mapToDouble(Double::doubleValue)
-                                    .toArray()
-                            : new double[] {((Prediction.Regression) prediction).value()};
+                    computed[start + k] = answer(predictions, columns, k);
                 }
             }
             answers = computed;
         }
         return answers;
+    }
+
+    /** Row {@code k}'s probabilities, or its value: read from the call's columns where it has an answer there. */
+    private static double[] answer(List<Prediction> predictions, PredictionColumns columns, int k) {
+        if (columns != null && columns.answered(k)) {
+            if (!columns.classifies()) {
+                return new double[] {columns.value(k)};
+            }
+            double[] probabilities = new double[columns.classCount()];
+            for (int c = 0; c < probabilities.length; c++) {
+                probabilities[c] = columns.probability(k, c);
+            }
+            return probabilities;
+        }
+        Prediction prediction = predictions.get(k); // another model's list, or a row with no answer, as it always was
+        return prediction instanceof Prediction.Classification c
+                ? c.probabilities().stream().mapToDouble(Double::doubleValue).toArray()
+                : new double[] {((Prediction.Regression) prediction).value()};
     }
 
     /** Takes the output of each mixed row ({@link #outputs}) as its call returns. */

@@ -117,6 +117,15 @@ public final class Explainer {
     }
 
     /**
+     * The heap one row of this explainer's model calls holds, over-estimated: a call's ({@link CallHeap#perRow}) when
+     * the model explains itself from its structure; else one whose answers are read from the call's columns, as the
+     * coalitions' rows are, without making their predictions ({@link CallHeap#perColumnsRow}).
+     */
+    public long callBytesPerRow(ModelSignature signature) {
+        return structural != null ? CallHeap.perRow(signature) : CallHeap.perColumnsRow(signature);
+    }
+
+    /**
      * The most rows one explained row puts through the model in all: a caller that budgets its calls' memory
      * ({@link CallHeap}) need reserve no more than this many rows of a call. One when the model explains itself from
      * its structure; else its coalitions' mixed rows and its own answer (which goes in the first call beside them), or

@@ -119,7 +119,7 @@ class ExplainerTest {
             assertEquals(List.of(perRow), calls, "the row's own answer and its mixed rows in one call");
             calls.clear();
             Explanation chunked = explainer.explain(rows, 1, calls::add, 557);
-            assertEquals(List.of(557, 557, 557, perRow - 3 * 557), calls, "the shipped server's calls");
+            assertEquals(List.of(557, 557, 557, perRow - 3 * 557), calls, "calls of 557 rows");
             Explanation alone = explainer.explain(rows, 1, Explainer.Meter.NONE, 1);
             assertEquals(Explanation.PERMUTATION, alone.method());
             assertEquals(alone, inOne);
