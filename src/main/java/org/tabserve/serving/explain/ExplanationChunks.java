@@ -23,7 +23,7 @@ record ExplanationChunks(int rowsPerCall, long bytes) {
 
     /**
      * The share of the budget one request's model calls may hold at once (1/32: 1.4 MB at {@code -Xmx128m}, some
-     * 650 rows of a 69-input, 28-class model): the explanation threads and their queue (17 requests by default on two
+     * 1,000 rows of a 69-input, 28-class model explained by coalitions): the explanation threads and their queue (17 requests by default on two
      * CPUs) hold at most half the budget between them, and a call is still hundreds of rows, whose fixed cost is
      * small beside its rows'.
      */
