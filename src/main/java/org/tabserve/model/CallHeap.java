@@ -34,8 +34,27 @@ public final class CallHeap {
 
     private CallHeap() {}
 
+    /**
+     * Per class of a call whose answers are read from its columns ({@link PredictionColumns}) and whose rows'
+     * {@link Prediction}s are never made (an explanation's calls): a float as read and a double.
+     */
+    static final long PER_CLASS_READ = 16;
+
     /** @return the heap one row of a call to a model of this signature holds, over-estimated */
     public static long perRow(ModelSignature signature) {
+        return perRow(signature, PER_CLASS);
+    }
+
+    /**
+     * @return the heap one row of a call to a model of this signature holds when the call's answers are read from its
+     *         columns ({@link PredictionColumns#of}) and no row's {@link Prediction} is made, as an explanation's calls
+     *         are read, over-estimated: {@link #perRow} without the boxed probabilities
+     */
+    public static long perColumnsRow(ModelSignature signature) {
+        return perRow(signature, PER_CLASS_READ);
+    }
+
+    private static long perRow(ModelSignature signature, long perClass) {
         long cells = 0;
         for (ModelInput input : signature.inputs()) {
             cells += (long) input.width()
@@ -48,7 +67,7 @@ public final class CallHeap {
                             });
         }
         int classes = signature.classLabels().size();
-        long outputs = LABEL + PER_CLASS * classes;
+        long outputs = LABEL + perClass * classes;
         if (signature.outputKind() == OutputKind.LABEL_AND_ZIPMAP) {
             outputs += PER_ZIPMAP_CLASS * classes + 64;
         }

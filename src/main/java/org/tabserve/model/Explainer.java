@@ -117,15 +117,25 @@ public final class Explainer {
     }
 
     /**
-     * The most rows one explained row puts through the model in all, beside its own answer: a caller that budgets
-     * its calls' memory ({@link CallHeap}) need reserve no more than this many rows of a call. One when the model
-     * explains itself from its structure; else its coalitions' mixed rows, or the background's, if more.
+     * The heap one row of this explainer's model calls holds, over-estimated: a call's ({@link CallHeap#perRow}) when
+     * the model explains itself from its structure; else one whose answers are read from the call's columns, as the
+     * coalitions' rows are, without making their predictions ({@link CallHeap#perColumnsRow}).
+     */
+    public long callBytesPerRow(ModelSignature signature) {
+        return structural != null ? CallHeap.perRow(signature) : CallHeap.perColumnsRow(signature);
+    }
+
+    /**
+     * The most rows one explained row puts through the model in all: a caller that budgets its calls' memory
+     * ({@link CallHeap}) need reserve no more than this many rows of a call. One when the model explains itself from
+     * its structure; else its coalitions' mixed rows and its own answer (which goes in the first call beside them), or
+     * the background's, if more.
      */
     public long rowsToCall(ModelSignature signature) {
         if (structural != null) {
             return 1;
         }
-        return Math.max(backgroundRows, modelRowsPerRow(signature) - 1);
+        return Math.max(backgroundRows, modelRowsPerRow(signature));
     }
 
     /**
@@ -215,21 +225,19 @@ public final class Explainer {
             throw new IllegalArgumentException(columns + " columns are too many to explain exactly");
         }
         int count = 1 << columns;
-        CoalitionRows.Target target = coalitions.target(rows, row, meter);
         double[] value = new double[count];
-        value[0] = CoalitionRows.mean(coalitions.backgroundOutputs(target, meter, rowsPerCall));
-        value[count - 1] = target.output();
         // Mixed row k is coalition k / B + 1 (the masks between the empty and the full one) on background row k % B.
-        coalitions.outputs(
+        CoalitionRows.Target target = coalitions.outputs(
                 rows,
                 row,
                 (count - 2) * backgroundRows,
                 k -> k % backgroundRows,
                 (out, f) -> ((out / backgroundRows + 1) & (1 << f)) != 0,
-                target,
                 meter,
                 rowsPerCall,
                 (out, output) -> value[out / backgroundRows + 1] += output / backgroundRows);
+        value[0] = CoalitionRows.mean(coalitions.backgroundOutputs(target, meter, rowsPerCall));
+        value[count - 1] = target.output();
         // Shapley weight of a coalition of s other columns: s! (M - s - 1)! / M! = 1 / (M * C(M - 1, s)).
         double[] weight = new double[columns];
         for (int s = 0; s < columns; s++) {

@@ -39,12 +39,8 @@ final class PermutationSampling {
             throw new IllegalArgumentException("at least " + MIN_PAIRS + " pairs of permutations, got " + pairs);
         }
         int columns = rows.signature().featureCount();
-        CoalitionRows.Target target = coalitions.target(rows, row, meter);
-        double[] backgroundOutputs = coalitions.backgroundOutputs(target, meter, rowsPerCall);
-        double base = CoalitionRows.mean(backgroundOutputs);
-        double total = target.output() - base;
         SplittableRandom random = new SplittableRandom(seed);
-        int[] references = shuffled(backgroundOutputs.length, random);
+        int[] references = shuffled(coalitions.backgroundRows(), random);
         int walks = 2 * pairs;
         int inner = columns - 1;
         int[][] orders = new int[walks][];
@@ -64,18 +60,18 @@ final class PermutationSampling {
         // Walk p's j-th row holds the explained row's values on the first j + 1 columns of its order, the rest from
         // its pair's background row.
         double[] outputs = new double[walks * inner];
-        if (inner > 0) {
-            coalitions.outputs(
-                    rows,
-                    row,
-                    outputs.length,
-                    out -> references[(out / inner / 2) % references.length],
-                    (out, f) -> positions[out / inner][f] <= out % inner,
-                    target,
-                    meter,
-                    rowsPerCall,
-                    (out, output) -> outputs[out] = output);
-        }
+        CoalitionRows.Target target = coalitions.outputs(
+                rows,
+                row,
+                outputs.length,
+                out -> references[(out / inner / 2) % references.length],
+                (out, f) -> positions[out / inner][f] <= out % inner,
+                meter,
+                rowsPerCall,
+                (out, output) -> outputs[out] = output);
+        double[] backgroundOutputs = coalitions.backgroundOutputs(target, meter, rowsPerCall);
+        double base = CoalitionRows.mean(backgroundOutputs);
+        double total = target.output() - base;
         double[][] pairMeans = new double[pairs][columns];
         double[] totals = new double[pairs];
         for (int p = 0; p < walks; p++) {

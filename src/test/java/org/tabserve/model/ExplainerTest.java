@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -91,6 +92,38 @@ class ExplainerTest {
                     explanation.standardErrors().values().stream().allMatch(e -> e > 0 && Double.isFinite(e)),
                     explanation.standardErrors()::toString);
             assertEquals(explanation.output(), explanation.sum(), 1e-9, "additive: " + explanation);
+        }
+    }
+
+    /**
+     * Issue 68: the explained row's own answer goes to the model as the first row of its first call, beside the mixed
+     * rows, rather than in a call of its own (each call of the 28-class SVM's graph pays its 1,955 nodes once); no
+     * value changes, whatever the calls' size: the explanation is the same, bit for bit, with every row in a call of
+     * its own.
+     */
+    @Test
+    void aSampledRowsOwnAnswerGoesInItsFirstCallAndTheCallsSizesChangeNoValue() throws Exception {
+        Path wide = Path.of("src/test/resources/org/tabserve/fixtures/wide");
+        Path carded = FixtureCards.card(
+                wide.resolve("classes-28.onnx"),
+                wide.resolve("classes-28.labelled.csv"),
+                "tree",
+                dir.resolve("classes-28.onnx"));
+        try (Model model = OnnxModelLoader.load(carded)) {
+            Explainer explainer = new Explainer(model, model.card().background(), false);
+            Batch rows = Batch.of(model.signature(), model.card().background().cells());
+            explainer.explain(rows, 0); // answers the background, once
+            int perRow = (int) explainer.modelRowsPerRow(model.signature());
+            List<Integer> calls = new ArrayList<>();
+            Explanation inOne = explainer.explain(rows, 1, calls::add, Explainer.MAX_ROWS_PER_CALL);
+            assertEquals(List.of(perRow), calls, "the row's own answer and its mixed rows in one call");
+            calls.clear();
+            Explanation chunked = explainer.explain(rows, 1, calls::add, 557);
+            assertEquals(List.of(557, 557, 557, perRow - 3 * 557), calls, "calls of 557 rows");
+            Explanation alone = explainer.explain(rows, 1, Explainer.Meter.NONE, 1);
+            assertEquals(Explanation.PERMUTATION, alone.method());
+            assertEquals(alone, inOne);
+            assertEquals(alone, chunked);
         }
     }
 

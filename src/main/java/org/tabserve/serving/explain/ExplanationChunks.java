@@ -10,8 +10,8 @@ import org.tabserve.serving.limits.ServingException;
 
 /**
  * How one request's explanations go to the model, known before any of their work runs, so that the memory budget can
- * be reserved for all of it at once: model calls of at most {@link #rowsPerCall} rows (each row {@link CallHeap#perRow}
- * bytes, and {@link CallHeap#PER_CALL} a call), beside what the explanations themselves hold ({@link Explainer#heldBytes}). A call is as large as the work
+ * be reserved for all of it at once: model calls of at most {@link #rowsPerCall} rows (each row
+ * {@link Explainer#callBytesPerRow} bytes, and {@link CallHeap#PER_CALL} a call), beside what the explanations themselves hold ({@link Explainer#heldBytes}). A call is as large as the work
  * needs, at most {@link Explainer#MAX_ROWS_PER_CALL} rows and {@link #BUDGET_SHARE a share} of the budget, and never
  * less than one row: so that one row of any model that loads can be explained, and only a request whose own
  * explanations cannot fit the budget is refused, in words naming {@code explain}.
@@ -23,7 +23,7 @@ record ExplanationChunks(int rowsPerCall, long bytes) {
 
     /**
      * The share of the budget one request's model calls may hold at once (1/32: 1.4 MB at {@code -Xmx128m}, some
-     * 650 rows of a 69-input, 28-class model): the explanation threads and their queue (17 requests by default on two
+     * 1,000 rows of a 69-input, 28-class model explained by coalitions): the explanation threads and their queue (17 requests by default on two
      * CPUs) hold at most half the budget between them, and a call is still hundreds of rows, whose fixed cost is
      * small beside its rows'.
      */
@@ -37,7 +37,7 @@ record ExplanationChunks(int rowsPerCall, long bytes) {
      *                          explanations and a call of one row need more than the whole budget
      */
     static ExplanationChunks of(Explainer explainer, ModelSignature signature, int rows, long capacity, String model) {
-        long perRow = CallHeap.perRow(signature);
+        long perRow = explainer.callBytesPerRow(signature);
         long held = explainer.heldBytes(signature, rows) + CallHeap.PER_CALL;
         if (held + perRow > capacity) {
             String need = "explaining " + rows + " row(s) of model '" + model + "' holds about " + mb(held + perRow)

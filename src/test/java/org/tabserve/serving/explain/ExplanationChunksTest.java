@@ -42,7 +42,8 @@ class ExplanationChunksTest {
                 dir.resolve("classes-28.onnx"));
         try (Model model = OnnxModelLoader.load(carded)) {
             Explainer explainer = new Explainer(model, model.card().background());
-            long perRow = CallHeap.perRow(model.signature());
+            long perRow = explainer.callBytesPerRow(model.signature());
+            assertEquals(CallHeap.perColumnsRow(model.signature()), perRow, "its rows' predictions are never made");
 
             ExplanationChunks shipped = ExplanationChunks.of(explainer, model.signature(), 1, SHIPPED, "classes-28");
             assertEquals(SHIPPED / ExplanationChunks.BUDGET_SHARE / perRow, shipped.rowsPerCall());
