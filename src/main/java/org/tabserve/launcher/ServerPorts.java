@@ -283,7 +283,8 @@ final class ServerPorts {
     }
 
     /**
-     * A connector on {@code port} with the launcher's bounds, added to the server.
+     * A connector on {@code port} with the launcher's bounds ({@link SelectorReadsH2}: HTTP/2 read on the selector), added to
+     * the server.
      *
      * @param threads its own thread pool, or null for the server's
      * @param cores   its acceptors and selectors, each; -1 for Jetty's count from the machine's cores
@@ -295,7 +296,7 @@ final class ServerPorts {
             QueuedThreadPool threads,
             int cores,
             ConnectionFactory... factories) {
-        ServerConnector connector = new ServerConnector(server, threads, null, null, cores, cores, factories);
+        ServerConnector connector = new SelectorReadsH2(server, threads, cores, factories);
         connector.setHost(options.host());
         connector.setPort(port);
         // A connection silent this long is closed, also half-way through its headers: slow-loris clients end here.
