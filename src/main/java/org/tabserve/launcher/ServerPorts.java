@@ -99,11 +99,12 @@ final class ServerPorts {
                             new HttpConnectionFactory(http),
                             streamLimited(new PriorKnowledgeH2c(Http2HeaderLimit.http2Configuration(http)), options)
                         });
-        // --grpc-port: HTTP/2 alone, on a thread pool without reserved threads. On the shared port, a call of a client
-        // that sends one at a time passes through three threads and re-arms the connection's interest through the
-        // selector's wake-up (Jetty hands the selecting over to a reserved thread, as HTTP/1.1 wants); without them
+        // --grpc-port: HTTP/2 alone, on a thread pool without reserved threads. Over TLS on the shared port, a call of
+        // a client that sends one at a time passes through three threads and re-arms the connection's interest through
+        // the selector's wake-up (Jetty hands the selecting over to a reserved thread, as HTTP/1.1 wants); without them
         // the selector reads the frames, hands the call to one thread and selects again itself
-        // (bench/RESULTS.notes.md, "Issue 38, goal 4"). Every bound of the shared port applies here too.
+        // (bench/RESULTS.notes.md, "Issue 38, goal 4"), as the shared port does in cleartext (SelectorReadsH2).
+        // Every bound of the shared port applies here too.
         if (options.grpcPort().isPresent()) {
             QueuedThreadPool threads = new QueuedThreadPool();
             threads.setName("tabserve-grpc");
