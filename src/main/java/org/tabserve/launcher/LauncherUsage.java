@@ -102,7 +102,7 @@ final class LauncherUsage {
                                (Ctrl-C) and a second signal stop at once, a signal during
                                the stop exits at once             env TABSERVE_DRAIN_SECONDS
               --grpc-port N    also serve gRPC on port N, HTTP/2 only, with threads of its
-                               own: a cheaper call for one-at-a-time callers (default:
+                               own: cheaper for one-at-a-time callers over TLS (default:
                                gRPC on --port only; 0 = any free port)   env TABSERVE_GRPC_PORT
               --probe-port N   also answer /health/live and /health/ready on port N, with
                                threads of their own, quick while --port is overloaded

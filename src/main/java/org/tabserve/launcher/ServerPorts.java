@@ -99,11 +99,12 @@ final class ServerPorts {
                             new HttpConnectionFactory(http),
                             streamLimited(new PriorKnowledgeH2c(Http2HeaderLimit.http2Configuration(http)), options)
                         });
-        // --grpc-port: HTTP/2 alone, on a thread pool without reserved threads. On the shared port, a call of a client
-        // that sends one at a time passes through three threads and re-arms the connection's interest through the
-        // selector's wake-up (Jetty hands the selecting over to a reserved thread, as HTTP/1.1 wants); without them
+        // --grpc-port: HTTP/2 alone, on a thread pool without reserved threads. Over TLS on the shared port, a call of
+        // a client that sends one at a time passes through three threads and re-arms the connection's interest through
+        // the selector's wake-up (Jetty hands the selecting over to a reserved thread, as HTTP/1.1 wants); without them
         // the selector reads the frames, hands the call to one thread and selects again itself
-        // (bench/RESULTS.notes.md, "Issue 38, goal 4"). Every bound of the shared port applies here too.
+        // (bench/RESULTS.notes.md, "Issue 38, goal 4"), as the shared port does in cleartext (SelectorReadsH2).
+        // Every bound of the shared port applies here too.
         if (options.grpcPort().isPresent()) {
             QueuedThreadPool threads = new QueuedThreadPool();
             threads.setName("tabserve-grpc");
@@ -283,7 +284,8 @@ final class ServerPorts {
     }
 
     /**
-     * A connector on {@code port} with the launcher's bounds, added to the server.
+     * A connector on {@code port} with the launcher's bounds ({@link SelectorReadsH2}: HTTP/2 read on the selector), added to
+     * the server.
      *
      * @param threads its own thread pool, or null for the server's
      * @param cores   its acceptors and selectors, each; -1 for Jetty's count from the machine's cores
@@ -295,7 +297,7 @@ final class ServerPorts {
             QueuedThreadPool threads,
             int cores,
             ConnectionFactory... factories) {
-        ServerConnector connector = new ServerConnector(server, threads, null, null, cores, cores, factories);
+        ServerConnector connector = new SelectorReadsH2(server, threads, cores, factories);
         connector.setHost(options.host());
         connector.setPort(port);
         // A connection silent this long is closed, also half-way through its headers: slow-loris clients end here.

@@ -32,7 +32,7 @@ import org.tabserve.testing.H2cWire;
 
 /**
  * {@code --grpc-port}: a second port that speaks HTTP/2 alone, on a thread pool of its own without reserved threads
- * (what makes a one-at-a-time caller's call cheaper there), answering as the shared port does and under the same
+ * (what makes a one-at-a-time caller's call cheaper there over TLS), answering as the shared port does and under the same
  * bounds: the header limit refuses a stream, the idle timeout closes a silent connection, the streams per connection
  * are capped, and an HTTP/1.1 request is not served.
  */
