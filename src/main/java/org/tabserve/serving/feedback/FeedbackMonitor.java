@@ -182,6 +182,9 @@ public final class FeedbackMonitor {
      *
      * @param owner     the caller's name, as its credential gave it ({@link #NOBODY} for one that sent none)
      * @param requestId the id the answer carries back ({@code X-Request-Id}), or null when it carries none
+     * @param minted    whether this server made {@code requestId} for the request ({@link RequestIds#next}: 122 random
+     *                  bits no caller sent before), so that no answer can hold it yet and none is looked for; a caller
+     *                  who later sends it back as its own id is looked up as any other
      * @param first     the request's rows answered before this call (a CSV upload's earlier chunks)
      * @param ticket    a number drawn once for the request, the same for each of its calls, so that a later part is
      *                  kept only after its own request's first part (in the shared store, which keeps them later)
@@ -189,26 +192,6 @@ public final class FeedbackMonitor {
      * @param trace     the request's trace, whose span the shared store's round trip that keeps the answer is
      * @return whether the answer was kept here or handed to the shared store (which may still not keep it): when
      *         not, the request's later parts are not to be offered
-     */
-    public boolean answered(
-            String name,
-            long version,
-            Model model,
-            String owner,
-            String requestId,
-            int first,
-            long ticket,
-            List<Prediction> predictions,
-            String client,
-            AnswerTrace trace) {
-        return answered(name, version, model, owner, requestId, false, first, ticket, predictions, client, trace);
-    }
-
-    /**
-     * As {@link #answered(String, long, Model, String, String, int, long, List, String, AnswerTrace)}, for an id
-     * {@code minted} by this server for the request ({@link RequestIds#next}: 122 random bits no caller sent before):
-     * no answer can hold it yet, so none is looked for. A caller who later sends it back as its own id is looked up as
-     * any other.
      */
     public boolean answered(
             String name,

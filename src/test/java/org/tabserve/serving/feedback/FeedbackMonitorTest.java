@@ -40,6 +40,7 @@ class FeedbackMonitorTest {
                     model,
                     FeedbackMonitor.NOBODY,
                     "victim",
+                    false,
                     0,
                     1,
                     List.of(classified("0")),
@@ -52,6 +53,7 @@ class FeedbackMonitorTest {
                             model,
                             FeedbackMonitor.NOBODY,
                             "victim",
+                            false,
                             0,
                             2,
                             List.of(classified("1"), classified("1")),
@@ -126,7 +128,17 @@ class FeedbackMonitorTest {
             FeedbackMonitor feedback = new FeedbackMonitor(new PrometheusRegistry());
             feedback.keepWithin(MemoryBudget.ofHeap());
             assertTrue(feedback.answered(
-                    "notes", 1, model, "alice", "r1", 0, 1, List.of(classified("0")), "10.0.0.1", AnswerTrace.NONE));
+                    "notes",
+                    1,
+                    model,
+                    "alice",
+                    "r1",
+                    false,
+                    0,
+                    1,
+                    List.of(classified("0")),
+                    "10.0.0.1",
+                    AnswerTrace.NONE));
             assertTrue(
                     feedback.answered(
                             "notes",
@@ -134,6 +146,7 @@ class FeedbackMonitorTest {
                             model,
                             "bob",
                             "r1",
+                            false,
                             0,
                             2,
                             List.of(classified("1")),

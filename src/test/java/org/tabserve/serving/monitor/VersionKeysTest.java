@@ -67,6 +67,7 @@ class VersionKeysTest {
                     model,
                     FeedbackMonitor.NOBODY,
                     null,
+                    false,
                     0,
                     0,
                     List.of(answer),
