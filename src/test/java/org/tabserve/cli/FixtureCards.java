@@ -90,6 +90,15 @@ public final class FixtureCards {
                 dir.resolve("banknote.onnx"));
     }
 
+    /**
+     * Cards the wide fixture {@code name} (fixtures/wide/NAME.onnx with its NAME.labelled.csv, labels in
+     * {@code column}) into {@code out} and returns it.
+     */
+    public static Path wide(String name, String column, Path out) throws IOException {
+        Path wide = Path.of("src/test/resources/org/tabserve/fixtures/wide");
+        return card(wide.resolve(name + ".onnx"), wide.resolve(name + ".labelled.csv"), column, out);
+    }
+
     /** Runs {@code card} on {@code model} with a labelled CSV of its own and returns {@code out}. */
     public static Path card(Path model, Path data, String column, Path out, String... extra) throws IOException {
         List<String> args = new ArrayList<>(List.of(

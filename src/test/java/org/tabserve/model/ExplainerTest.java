@@ -61,20 +61,13 @@ class ExplainerTest {
 
     @Test
     void theWideModelIsEstimatedByPermutationsAndStillAddsUp() throws Exception {
-        Path wide = Path.of("src/test/resources/org/tabserve/fixtures/wide");
-        Path carded = FixtureCards.card(
-                wide.resolve("wide-69.onnx"), wide.resolve("wide-69.labelled.csv"), "label", dir.resolve("wide.onnx"));
+        Path carded = FixtureCards.wide("wide-69", "label", dir.resolve("wide.onnx"));
         assertAdditive(carded, Explanation.PERMUTATION);
     }
 
     @Test
     void theWideModelsSampledRowCostsTheFixedBudgetAndSaysEachColumnsError() throws Exception {
-        Path wide = Path.of("src/test/resources/org/tabserve/fixtures/wide");
-        Path carded = FixtureCards.card(
-                wide.resolve("wide-69.onnx"),
-                wide.resolve("wide-69.labelled.csv"),
-                "label",
-                dir.resolve("wide-budget.onnx"));
+        Path carded = FixtureCards.wide("wide-69", "label", dir.resolve("wide-budget.onnx"));
         try (Model model = OnnxModelLoader.load(carded)) {
             Explainer explainer = new Explainer(model, model.card().background(), false);
             Batch rows = Batch.of(model.signature(), model.card().background().cells());
@@ -103,12 +96,7 @@ class ExplainerTest {
      */
     @Test
     void aSampledRowsOwnAnswerGoesInItsFirstCallAndTheCallsSizesChangeNoValue() throws Exception {
-        Path wide = Path.of("src/test/resources/org/tabserve/fixtures/wide");
-        Path carded = FixtureCards.card(
-                wide.resolve("classes-28.onnx"),
-                wide.resolve("classes-28.labelled.csv"),
-                "tree",
-                dir.resolve("classes-28.onnx"));
+        Path carded = FixtureCards.wide("classes-28", "tree", dir.resolve("classes-28.onnx"));
         try (Model model = OnnxModelLoader.load(carded)) {
             Explainer explainer = new Explainer(model, model.card().background(), false);
             Batch rows = Batch.of(model.signature(), model.card().background().cells());
@@ -170,12 +158,7 @@ class ExplainerTest {
      */
     @Test
     void sampledValuesAgreeWithTheExactOnesWithinTheirErrorsAndAddUp() throws Exception {
-        Path wide = Path.of("src/test/resources/org/tabserve/fixtures/wide");
-        Path wide10 = FixtureCards.card(
-                wide.resolve("wide-10.onnx"),
-                wide.resolve("wide-10.labelled.csv"),
-                "label",
-                dir.resolve("wide-10.onnx"));
+        Path wide10 = FixtureCards.wide("wide-10", "label", dir.resolve("wide-10.onnx"));
         for (Path file : List.of(bankNotes, wide10)) {
             try (Model model = OnnxModelLoader.load(file)) {
                 Explainer explainer = new Explainer(model, model.card().background(), false);
