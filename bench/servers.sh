@@ -103,3 +103,17 @@ warm_up() {
   done
   rm -f "$file"; echo
 }
+
+# csv_uploads NAME URL WARM RUNS: the 100,000-row CSV upload ($out/rows100k.csv, bench/bodies) to URL, end to end with
+# curl: WARM uploads not counted (the CSV path's own code is still being compiled for the first dozens, which then cost
+# 1.5-2x the server CPU per row of later ones: bench/RESULTS.notes.md, issue 25 goal 4), then RUNS timed, the last
+# answer in $out/csv.NAME.answer and the times in $out/csv.NAME.times; prints the best and the median seconds.
+csv_uploads() {
+  local times=() i
+  for i in $(seq 1 "$3"); do curl -s -o /dev/null -F "file=@$out/rows100k.csv" "$2"; done
+  for i in $(seq 1 "$4"); do
+    times+=("$(curl -s -o "$out/csv.$1.answer" -w '%{time_total}' -F "file=@$out/rows100k.csv" "$2")")
+  done
+  printf '%s\n' "${times[@]}" > "$out/csv.$1.times"
+  sort -n "$out/csv.$1.times" | awk '{a[NR]=$1} END {printf "%s %s\n", a[1], a[int((NR+1)/2)]}'
+}
