@@ -50,13 +50,15 @@ public final class CsvRowsWriter implements RowsWriter {
         for (int i = 0; i < values.size(); i++) {
             Object value = values.get(i);
             boolean newRecord = first && i == 0;
-            if (value instanceof String text && isFormula(text)) {
+            // A number's text made once: Double.toString is most of what writing a number costs.
+            String text = value instanceof String || value instanceof Double ? value.toString() : null;
+            if (value instanceof String && isFormula(text)) {
                 QUOTED.print("'" + text, csv, newRecord);
-            } else if ((value instanceof String || value instanceof Double) && isBare(value.toString())) {
+            } else if (text != null && isBare(text)) {
                 if (!newRecord) {
                     csv.write(',');
                 }
-                csv.write(value.toString());
+                csv.write(text);
             } else {
                 FORMAT.print(value, csv, newRecord);
             }
