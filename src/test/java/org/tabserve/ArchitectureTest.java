@@ -455,7 +455,7 @@ class ArchitectureTest {
                         && !i.startsWith("io.prometheus.metrics.")
                         && !i.startsWith(
                                 "com.fasterxml.jackson.") // a rollout's JSON, read and written as the model's card is
-                        && !i.matches("org\\.tabserve\\.(model|rows|repository|predictionlog|serving|files)\\..*")
+                        && !i.matches("org\\.tabserve\\.(model|rows|repository|predictionlog|serving|files|outbound)\\..*")
                         && !REDIS_CLIENT.matcher(i).lookingAt() // the shared store's, serving.shared's alone (below)
                         && !i.startsWith(OPENTELEMETRY) // the traces', serving.trace.otel's alone (below)
                         && !i.startsWith(NIMBUS)) // OIDC tokens', serving.access.oidc's alone (below)
@@ -933,6 +933,7 @@ class ArchitectureTest {
                         && !i.startsWith("org.tabserve.model.")
                         && !i.startsWith("org.tabserve.repository.")
                         && !i.startsWith("org.tabserve.files.") // the owner check the keys file and TLS key share
+                        && !i.startsWith("org.tabserve.outbound.") // the bound on the store's reads
                         && !i.startsWith(AWS_SDK)) // the object store's, repository.s3's alone (below)
                 .toList();
         assertEquals(List.of(), forbidden, "no servlet, Jetty, web or ONNX Runtime import: it must be usable alone");
@@ -968,6 +969,17 @@ class ArchitectureTest {
         assertTrue(
                 imports(Path.of("src/main/java/org/tabserve/launcher")).contains("org.tabserve.files.OwnerOnly"),
                 "the launcher checks the TLS key with it");
+    }
+
+    /**
+     * The one bound on reads from outside ({@code org.tabserve.outbound}) stands on the JDK alone, below every package
+     * that reads from outside (the issuer's keys, the store, Redis, the trace export), and names none of them.
+     */
+    @Test
+    void theOutboundBoundImportsOnlyTheJdk() throws IOException {
+        List<String> imports = imports(Path.of("src/main/java/org/tabserve/outbound"));
+        assertTrue(imports.contains("java.net.http.HttpResponse"), "the scan found its imports");
+        assertEquals(List.of(), imports.stream().filter(i -> !i.startsWith("java.")).toList());
     }
 
     private static final Path LAUNCHER = Path.of("src/main/java/org/tabserve/launcher");
