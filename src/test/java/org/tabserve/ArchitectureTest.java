@@ -455,7 +455,8 @@ class ArchitectureTest {
                         && !i.startsWith("io.prometheus.metrics.")
                         && !i.startsWith(
                                 "com.fasterxml.jackson.") // a rollout's JSON, read and written as the model's card is
-                        && !i.matches("org\\.tabserve\\.(model|rows|repository|predictionlog|serving|files|outbound)\\..*")
+                        && !i.matches(
+                                "org\\.tabserve\\.(model|rows|repository|predictionlog|serving|files|outbound)\\..*")
                         && !REDIS_CLIENT.matcher(i).lookingAt() // the shared store's, serving.shared's alone (below)
                         && !i.startsWith(OPENTELEMETRY) // the traces', serving.trace.otel's alone (below)
                         && !i.startsWith(NIMBUS)) // OIDC tokens', serving.access.oidc's alone (below)
@@ -979,7 +980,8 @@ class ArchitectureTest {
     void theOutboundBoundImportsOnlyTheJdk() throws IOException {
         List<String> imports = imports(Path.of("src/main/java/org/tabserve/outbound"));
         assertTrue(imports.contains("java.net.http.HttpResponse"), "the scan found its imports");
-        assertEquals(List.of(), imports.stream().filter(i -> !i.startsWith("java.")).toList());
+        assertEquals(
+                List.of(), imports.stream().filter(i -> !i.startsWith("java.")).toList());
     }
 
     private static final Path LAUNCHER = Path.of("src/main/java/org/tabserve/launcher");

@@ -138,8 +138,8 @@ public final class ReadBound {
             double owed = minBytesPerSecond * (judged / 1e9);
             if (bytes < owed) {
                 long rate = Math.round(bytes / (elapsedNanos / 1e9));
-                return what + " arrived at " + rate + " bytes a second, slower than the " + minBytesPerSecond
-                        + " of " + rateSetting;
+                return what + " arrived at " + rate + " bytes a second, slower than the " + minBytesPerSecond + " of "
+                        + rateSetting;
             }
         }
         return null;

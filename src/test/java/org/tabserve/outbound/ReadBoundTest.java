@@ -40,7 +40,8 @@ class ReadBoundTest {
             exchange.close();
         });
         server.start();
-        proxy = TricklingProxy.to(URI.create("http://127.0.0.1:" + server.getAddress().getPort()));
+        proxy = TricklingProxy.to(
+                URI.create("http://127.0.0.1:" + server.getAddress().getPort()));
         proxy.slow(line -> line.contains("/slow"), 10);
     }
 
@@ -51,12 +52,14 @@ class ReadBoundTest {
     }
 
     private static ReadBound bound(Duration deadline, long rate) {
-        return new ReadBound("the test's document", deadline, "test.deadline", rate, "test.rate", Duration.ofMillis(200));
+        return new ReadBound(
+                "the test's document", deadline, "test.deadline", rate, "test.rate", Duration.ofMillis(200));
     }
 
     private static byte[] get(ReadBound bound, String path) throws Exception {
         try (OutboundRead read = bound.begin()) {
-            HttpRequest request = HttpRequest.newBuilder(proxy.uri().resolve(path)).build();
+            HttpRequest request =
+                    HttpRequest.newBuilder(proxy.uri().resolve(path)).build();
             return ReadBound.await(read, HTTP.sendAsync(request, new BoundedBody(read, 1 << 20, "the document")))
                     .body();
         }
@@ -104,8 +107,7 @@ class ReadBoundTest {
         silent.start();
         try (Socket socket = new Socket("127.0.0.1", silent.getAddress().getPort());
                 OutboundRead read = bound.begin()) {
-            socket.getOutputStream()
-                    .write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             read.watch(() -> {
                 try {
                     socket.close();
