@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -16,8 +17,11 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Consumer;
+import java.util.logging.Logger;
 import java.util.zip.GZIPOutputStream;
+import org.tabserve.files.WrittenFile;
 
 /**
  * The log's files in its directory, rotated by size: {@code predictions.jsonl} is written until the next batch would
@@ -32,6 +36,11 @@ import java.util.zip.GZIPOutputStream;
  * counted as written. Here every file is opened without following links, the directory is locked for one server at
  * a time, the file is checked to be still the one in the directory before each write, and every failure is thrown
  * to the writer, which counts the rows it lost.
+ * <p>
+ * Its files hold every input value, so they get the checks of {@link WrittenFile} (issue 76): each is made owner-only
+ * ({@code rw-------}; an existing one its group or others may read is made so, which is said), one of another user is
+ * refused, and the directory (made {@code rwx------} when missing) must be the server user's or root's and not
+ * writable by its group or others, sticky or not: the log makes and renames several files there.
  */
 final class RollingLines implements AutoCloseable {
 
@@ -43,6 +52,9 @@ final class RollingLines implements AutoCloseable {
     private static final String ROLLING = ".predictions.rolling.jsonl";
 
     private static final LinkOption[] NO_FOLLOW = {LinkOption.NOFOLLOW_LINKS};
+    /** Told when a file of the log was made owner-only: said in the log, not counted as an error of writing. */
+    private static final Consumer<String> FIXED =
+            words -> Logger.getLogger(PredictionLog.class.getName()).warning("prediction log: " + words);
 
     private final Path directory;
     private final long maxFileBytes;
@@ -68,13 +80,18 @@ final class RollingLines implements AutoCloseable {
         this.maxFiles = options.maxFiles();
         this.problems = problems;
         Path given = options.directory().toAbsolutePath();
-        Files.createDirectories(given);
+        Files.createDirectories(given, WrittenFile.ownerOnlyFolder());
         // The directory as named by the operator may be a link (to a data volume, say); the files in it may not.
         this.directory = given.toRealPath();
+        WrittenFile.checkFolder(directory, "the prediction log " + directory.resolve(ACTIVE), false);
         if (!Files.isWritable(directory)) {
             throw new IOException("the prediction log's directory " + directory + " is not writable by this process");
         }
         try {
+            for (int i = 1; i <= maxFiles; i++) { // an older server's rolled files, perhaps made readable by anyone
+                WrittenFile.checkExisting(rolled(i), "the prediction log's rolled file", FIXED);
+            }
+            WrittenFile.checkExisting(directory.resolve(ROLLING), "the prediction log's file", FIXED);
             lock();
             open();
         } catch (IOException | RuntimeException e) {
@@ -121,8 +138,10 @@ final class RollingLines implements AutoCloseable {
     /** Takes the directory's lock, so that a second server on the same directory stops at its start, saying why. */
     private void lock() throws IOException {
         Path file = directory.resolve(LOCK);
-        lockFile =
-                FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+        lockFile = FileChannel.open(
+                file,
+                Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
+                WrittenFile.ownerOnly());
         try {
             lock = lockFile.tryLock();
         } catch (OverlappingFileLockException e) {
@@ -138,13 +157,16 @@ final class RollingLines implements AutoCloseable {
     private void open() throws IOException {
         Path file = directory.resolve(ACTIVE);
         refuseLinkOrOther(file); // before opening: opening a planted pipe would wait for a reader forever
+        WrittenFile.checkExisting(file, "the prediction log's file", FIXED); // another user's, or readable by others
         try {
             out = FileChannel.open(
                     file,
-                    StandardOpenOption.CREATE,
-                    StandardOpenOption.WRITE,
-                    StandardOpenOption.APPEND,
-                    LinkOption.NOFOLLOW_LINKS);
+                    Set.of(
+                            StandardOpenOption.CREATE,
+                            StandardOpenOption.WRITE,
+                            StandardOpenOption.APPEND,
+                            LinkOption.NOFOLLOW_LINKS),
+                    WrittenFile.ownerOnly());
         } catch (FileSystemException e) {
             refuseLinkOrOther(file); // a link planted since: O_NOFOLLOW refused it, say so plainly
             throw e;
@@ -194,7 +216,7 @@ final class RollingLines implements AutoCloseable {
             out = null;
         }
         if (!Files.isDirectory(directory, NO_FOLLOW)) {
-            Files.createDirectories(directory);
+            Files.createDirectories(directory, WrittenFile.ownerOnlyFolder());
         }
         if (lock == null || !Files.exists(directory.resolve(LOCK), NO_FOLLOW)) {
             closeQuietly(lockFile); // the lock of a deleted file: take one on the new file
@@ -230,11 +252,13 @@ final class RollingLines implements AutoCloseable {
             Files.deleteIfExists(part);
             try (InputStream in = Files.newInputStream(rolling, LinkOption.NOFOLLOW_LINKS);
                     OutputStream gzip = new GZIPOutputStream(
-                            Files.newOutputStream(
+                            Channels.newOutputStream(Files.newByteChannel(
                                     part,
-                                    StandardOpenOption.CREATE_NEW,
-                                    StandardOpenOption.WRITE,
-                                    LinkOption.NOFOLLOW_LINKS),
+                                    Set.of(
+                                            StandardOpenOption.CREATE_NEW,
+                                            StandardOpenOption.WRITE,
+                                            LinkOption.NOFOLLOW_LINKS),
+                                    WrittenFile.ownerOnly())),
                             1 << 16)) {
                 in.transferTo(gzip);
             }

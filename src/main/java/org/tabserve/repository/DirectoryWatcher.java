@@ -46,6 +46,8 @@ final class DirectoryWatcher {
     private volatile int skippedCount;
 
     private boolean scanFailureLogged;
+    /** How many model versions past the scan's ceiling the log last told of. */
+    private int pastCeilingReported;
 
     /** @param pollInterval how often to poll; zero for never */
     DirectoryWatcher(ModelRepository repository, LoaderPool loaders, Duration pollInterval) {
@@ -66,7 +68,7 @@ final class DirectoryWatcher {
     CompletableFuture<Void> start(Path directory, Duration pollInterval) {
         ModelFiles.Scan scan;
         try {
-            scan = ModelFiles.scan(directory);
+            scan = ModelFiles.scan(directory, repository.options().maxModelFiles());
         } catch (IOException e) {
             throw new RepositoryException(
                     RepositoryException.Kind.IO,
@@ -92,7 +94,7 @@ final class DirectoryWatcher {
     CompletableFuture<Void> poll() {
         ModelFiles.Scan scan;
         try {
-            scan = ModelFiles.scan(repository.directory());
+            scan = ModelFiles.scan(repository.directory(), repository.options().maxModelFiles());
             scanFailureLogged = false;
         } catch (IOException e) {
             // A volume briefly gone (remounted) must not unload every model: keep serving, try again next time.
@@ -145,11 +147,13 @@ final class DirectoryWatcher {
         Map<ModelKey, FileStamp> files = new HashMap<>();
         try {
             if (repository.options().directory().isPresent()) {
-                ModelFiles.scan(repository.directory()).found().forEach((key, stamp) -> {
-                    if (key.name().equals(name)) {
-                        files.put(key, stamp);
-                    }
-                });
+                ModelFiles.scan(repository.directory(), repository.options().maxModelFiles())
+                        .found()
+                        .forEach((key, stamp) -> {
+                            if (key.name().equals(name)) {
+                                files.put(key, stamp);
+                            }
+                        });
             }
         } catch (IOException e) {
             LOG.log(System.Logger.Level.DEBUG, "Cannot scan while unloading " + name, e);
@@ -184,7 +188,7 @@ final class DirectoryWatcher {
      */
     private CompletableFuture<Void> reconcile(
             ModelFiles.Scan scan, boolean immediate, boolean force, Predicate<String> names) {
-        report(scan.skipped());
+        report(scan);
         SortedMap<ModelKey, FileStamp> found = scan.found();
         List<CompletableFuture<Void>> work = new ArrayList<>();
         Set<String> stillUnloaded = new HashSet<>();
@@ -250,7 +254,7 @@ final class DirectoryWatcher {
 
     private ModelFiles.Scan scanNow() {
         try {
-            return ModelFiles.scan(repository.directory());
+            return ModelFiles.scan(repository.directory(), repository.options().maxModelFiles());
         } catch (IOException e) {
             throw new RepositoryException(
                     RepositoryException.Kind.IO,
@@ -269,9 +273,13 @@ final class DirectoryWatcher {
         return skippedCount;
     }
 
-    private void report(Map<Path, SkippedEntry> skipped) {
+    private void report(ModelFiles.Scan scan) {
+        Map<Path, SkippedEntry> skipped = scan.skipped();
+        int most = repository.options().maxModelFiles();
+        String pastCeiling = scan.pastCeiling() == 0 ? null : ModelFiles.pastCeiling(most, most + scan.pastCeiling());
         skipped.forEach((path, entry) -> {
-            if (reported.add(path + ": " + entry.reason())) {
+            // The versions past the ceiling are told in one line below, not one each (they may be thousands).
+            if (!entry.reason().equals(pastCeiling) && reported.add(path + ": " + entry.reason())) {
                 LOG.log(
                         System.Logger.Level.WARNING,
                         "Model repository: skipping {0}: {1}; {2}",
@@ -280,6 +288,17 @@ final class DirectoryWatcher {
                         entry.fix());
             }
         });
+        if (scan.pastCeiling() != pastCeilingReported) {
+            pastCeilingReported = scan.pastCeiling();
+            if (pastCeiling != null) {
+                LOG.log(
+                        System.Logger.Level.WARNING,
+                        "Model repository: skipping {0} model version(s): {1}; {2}",
+                        scan.pastCeiling(),
+                        pastCeiling.replace("; this one is past them", ""),
+                        ModelFiles.CEILING_FIX);
+            }
+        }
         this.skipped =
                 skipped.values().stream().limit(ModelRepository.SKIPPED_KEPT).toList();
         this.skippedCount = skipped.size();

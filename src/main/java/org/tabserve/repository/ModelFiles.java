@@ -42,8 +42,9 @@ final class ModelFiles {
      *
      * @param found   every model version found, by key, in name and version order
      * @param skipped entries that look meant as models but are not used, each with the reason and the fix, by path
+     * @param pastCeiling how many of those are model versions past the most a scan lists ({@link #pastCeiling})
      */
-    record Scan(SortedMap<ModelKey, FileStamp> found, Map<Path, SkippedEntry> skipped) {}
+    record Scan(SortedMap<ModelKey, FileStamp> found, Map<Path, SkippedEntry> skipped, int pastCeiling) {}
 
     /**
      * Where an install of a model writes its file.
@@ -132,11 +133,49 @@ final class ModelFiles {
     }
 
     /**
-     * Lists {@code directory}.
+     * Lists {@code directory}, every model version in it.
      *
      * @throws IOException when the directory itself cannot be read
      */
     static Scan scan(Path directory) throws IOException {
+        return scan(directory, Integer.MAX_VALUE);
+    }
+
+    /**
+     * Lists {@code directory}, at most {@code most} model versions: the first by name and version; each one past them
+     * is skipped, saying why ({@link #pastCeiling}), so that a folder of thousands of files costs the index one
+     * skipped entry each (of which it keeps {@link ModelRepository#SKIPPED_KEPT}) and a count.
+     *
+     * @throws IOException when the directory itself cannot be read
+     */
+    static Scan scan(Path directory, int most) throws IOException {
+        Scan all = listAll(directory);
+        if (all.found().size() <= most) {
+            return all;
+        }
+        SortedMap<ModelKey, FileStamp> found = new TreeMap<>(all.found());
+        Skips skipped = new Skips(directory);
+        all.skipped().forEach(skipped.entries()::put);
+        String reason = pastCeiling(most, all.found().size());
+        List<ModelKey> past =
+                new ArrayList<>(all.found().keySet()).subList(most, all.found().size());
+        for (ModelKey key : past) {
+            skipped.add(found.remove(key).path(), reason, CEILING_FIX);
+        }
+        return new Scan(found, skipped.entries(), past.size());
+    }
+
+    /** What fixes a model version past the most a scan lists. */
+    static final String CEILING_FIX = "raise " + RepositoryOptions.MAX_MODEL_FILES + " (TABSERVE_MAX_MODEL_FILES, with"
+            + " the heap: each version listed is an entry of /api/models and /models), or move models out of the folder";
+
+    /** @return why a model version past the first {@code most} of {@code found} is not listed */
+    static String pastCeiling(int most, int found) {
+        return "the folder holds " + found + " model versions and a scan lists at most " + most + " ("
+                + RepositoryOptions.MAX_MODEL_FILES + "), the first by name and version; this one is past them";
+    }
+
+    private static Scan listAll(Path directory) throws IOException {
         SortedMap<ModelKey, FileStamp> found = new TreeMap<>();
         Skips skipped = new Skips(directory);
         List<Path> plainFiles = new ArrayList<>();
@@ -171,7 +210,7 @@ final class ModelFiles {
                 stamp(new ModelKey(name, 1), file, found, skipped);
             }
         }
-        return new Scan(found, skipped.entries());
+        return new Scan(found, skipped.entries(), 0);
     }
 
     /** What fixes a name that is not a model's. */

@@ -17,13 +17,16 @@ import org.tabserve.model.WholeNumbers;
  * @param defaultModel the model the root routes answer with; empty: the only one, else the first by name (ready, carded first)
  * @param pollInterval how often the directory is scanned for changes; zero scans it once, at start
  * @param loadThreads  how many models load at once (each model's loads and unloads still run one after another)
+ * @param maxModelFiles most model versions a scan of the directory lists; the ones past it, by name and version, are
+ *                     skipped, each saying why
  */
 public record RepositoryOptions(
         Optional<Path> directory,
         int maxModels,
         Optional<String> defaultModel,
         Duration pollInterval,
-        int loadThreads) {
+        int loadThreads,
+        int maxModelFiles) {
 
     /** Setting (context init-parameter, system property; {@code TABSERVE_MODELS} in the environment): the directory. */
     public static final String DIRECTORY = "tabserve.models";
@@ -33,6 +36,8 @@ public record RepositoryOptions(
     public static final String DEFAULT_MODEL = "tabserve.default-model";
     /** Setting: most model versions loaded at once. */
     public static final String MAX_MODELS = "tabserve.max-models";
+    /** Setting: most model versions a scan of the directory lists ({@link #maxModelFiles}). */
+    public static final String MAX_MODEL_FILES = "tabserve.max-model-files";
 
     /**
      * Default of {@link #maxModels}: twice the 50 models the start-up measurement loads; a directory holding more is
@@ -42,6 +47,17 @@ public record RepositoryOptions(
     public static final int DEFAULT_MAX_MODELS = 100;
     /** Largest accepted {@link #maxModels}. */
     public static final int MAX_MAX_MODELS = 100_000;
+    /**
+     * Default of {@link #maxModelFiles} (or {@link #maxModels} when that is more): the versions past
+     * {@code --max-models} are listed too, each {@code UNAVAILABLE}, an entry of {@code /api/models} (about 5 kB of
+     * JSON, most of it its last hour minute by minute) and of {@code /models} (3 kB), a few series of
+     * {@code /metrics}. 3,000 entries are a 15 MB index, which one build of it may hold three times over within the
+     * 46 MB the shipped heap ({@code -Xmx128m}) gives one build; a thousand more would be refused 503. Raise it with
+     * the heap.
+     */
+    public static final int DEFAULT_MAX_MODEL_FILES = 3_000;
+    /** Largest accepted {@link #maxModelFiles}. */
+    public static final int MAX_MAX_MODEL_FILES = 1_000_000;
     /** Longest accepted poll interval: a day. */
     public static final long MAX_POLL_SECONDS = 86_400;
     /**
@@ -63,7 +79,26 @@ public record RepositoryOptions(
         if (loadThreads < 1) {
             throw new IllegalArgumentException("loadThreads must be at least 1, got " + loadThreads);
         }
+        if (maxModelFiles < 1) {
+            throw new IllegalArgumentException("maxModelFiles must be at least 1, got " + maxModelFiles);
+        }
         defaultModel.ifPresent(ModelKey::checkName);
+    }
+
+    /** Options listing at most {@link #DEFAULT_MAX_MODEL_FILES} model versions of the directory, or {@code maxModels}. */
+    public RepositoryOptions(
+            Optional<Path> directory,
+            int maxModels,
+            Optional<String> defaultModel,
+            Duration pollInterval,
+            int loadThreads) {
+        this(
+                directory,
+                maxModels,
+                defaultModel,
+                pollInterval,
+                loadThreads,
+                Math.max(DEFAULT_MAX_MODEL_FILES, maxModels));
     }
 
     /** A directory scanned once, with the default limits. */
@@ -90,6 +125,7 @@ public record RepositoryOptions(
         }
         long poll = whole(lookup, POLL_SECONDS, 0, 0, MAX_POLL_SECONDS);
         long max = whole(lookup, MAX_MODELS, DEFAULT_MAX_MODELS, 1, MAX_MAX_MODELS);
+        long files = whole(lookup, MAX_MODEL_FILES, Math.max(DEFAULT_MAX_MODEL_FILES, max), 1, MAX_MAX_MODEL_FILES);
         Optional<String> defaultModel =
                 lookup.apply(DEFAULT_MODEL).map(String::strip).filter(d -> !d.isEmpty());
         defaultModel.ifPresent(name -> {
@@ -104,7 +140,8 @@ public record RepositoryOptions(
                 (int) max,
                 defaultModel,
                 Duration.ofSeconds(poll),
-                DEFAULT_LOAD_THREADS));
+                DEFAULT_LOAD_THREADS,
+                (int) files));
     }
 
     private static long whole(

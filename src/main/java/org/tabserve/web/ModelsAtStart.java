@@ -109,7 +109,8 @@ final class ModelsAtStart {
                         options.maxModels(),
                         options.defaultModel(),
                         options.pollInterval(),
-                        options.loadThreads());
+                        options.loadThreads(),
+                        options.maxModelFiles());
                 repository = new ModelRepository(options, listener, store);
                 metrics.modelStore(repository::store);
             } else {

@@ -4,10 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
@@ -21,8 +23,9 @@ import org.tabserve.model.Model;
 import org.tabserve.model.onnx.OnnxModelLoader;
 
 /**
- * The log's directory is one other people and processes can write to: a symbolic link planted there (as the file
- * being written, or as a rolled file's name) is never written through; the directory deleted while the server writes
+ * The log's files hold every input value: they are made owner-only (an older one readable by others is made so), one
+ * of another user is refused, and so is a directory others may write (issue 76). A symbolic link planted there (as
+ * the file being written, or as a rolled file's name) is never written through; the directory deleted while the server writes
  * is said, counted and made again instead of rows going to an unlinked file; a second log on the same directory is
  * refused at its start; and rows a write loses count as failed, never as written.
  */
@@ -159,5 +162,75 @@ class PredictionLogFilesTest {
         try (PredictionLog again = PredictionLog.start(options(log, 1 << 20), QUEUE_BYTES)) {
             assertEquals(0, again.errors(), "the lock goes with the server that held it");
         }
+    }
+
+    private static final java.util.Set<java.nio.file.attribute.PosixFilePermission> OWNER_ONLY =
+            PosixFilePermissions.fromString("rw-------");
+
+    @Test
+    void theLogsFilesAreMadeOwnerOnlyInAFolderOfItsOwn() throws Exception {
+        Path log = dir.resolve("made/log");
+        try (PredictionLog predictionLog = PredictionLog.start(options(log, 2048), QUEUE_BYTES)) {
+            for (int i = 0; i < 10; i++) { // past 2 KiB: rolled over
+                predictionLog.offer(call("row-" + i, 5));
+                int batch = i;
+                await(() -> predictionLog.writtenRows() == 5 * (batch + 1L));
+            }
+            assertEquals(0, predictionLog.errors());
+        }
+        assertEquals(PosixFilePermissions.fromString("rwx------"), Files.getPosixFilePermissions(log));
+        for (String file : List.of(RollingLines.ACTIVE, "predictions.1.jsonl.gz", RollingLines.LOCK)) {
+            assertEquals(OWNER_ONLY, Files.getPosixFilePermissions(log.resolve(file)), file);
+        }
+    }
+
+    @Test
+    void aFolderOthersMayWriteIsRefusedAtTheStartStickyOrNot() throws Exception {
+        for (String mode : List.of("rwxrwxrwx", "rwxrwx---")) {
+            Path log = Files.createDirectories(dir.resolve("shared-" + mode));
+            Files.setPosixFilePermissions(log, PosixFilePermissions.fromString(mode));
+            IOException e =
+                    assertThrows(IOException.class, () -> PredictionLog.start(options(log, 1 << 20), QUEUE_BYTES));
+            assertTrue(e.getMessage().contains("can be written by other users"), e.getMessage());
+            assertTrue(e.getMessage().contains(log.toString()), "names the folder: " + e.getMessage());
+            assertFalse(Files.exists(log.resolve(RollingLines.ACTIVE)), "nothing written there");
+        }
+        Path sticky = Files.createDirectories(dir.resolve("sticky"));
+        Files.setAttribute(sticky, "unix:mode", 01777);
+        IOException e =
+                assertThrows(IOException.class, () -> PredictionLog.start(options(sticky, 1 << 20), QUEUE_BYTES));
+        assertTrue(e.getMessage().contains("can be written by other users"), e.getMessage());
+    }
+
+    @Test
+    void anOlderLogReadableByOthersIsMadeOwnerOnly() throws Exception {
+        Path log = Files.createDirectories(dir.resolve("older"));
+        Path active = Files.writeString(log.resolve(RollingLines.ACTIVE), "{\"id\":\"old\"}\n");
+        Path rolled = Files.write(log.resolve("predictions.1.jsonl.gz"), new byte[] {31, -117});
+        for (Path file : List.of(active, rolled)) {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+        }
+        try (PredictionLog predictionLog = PredictionLog.start(options(log, 1 << 20), QUEUE_BYTES)) {
+            predictionLog.offer(call("new", 2));
+            await(() -> predictionLog.writtenRows() == 2);
+        }
+        assertEquals(OWNER_ONLY, Files.getPosixFilePermissions(active));
+        assertEquals(OWNER_ONLY, Files.getPosixFilePermissions(rolled));
+        assertTrue(Files.readString(active).startsWith("{\"id\":\"old\"}"), "appended to, not replaced");
+    }
+
+    @Test
+    void aLogFileOfAnotherUserIsRefusedAtTheStart() throws Exception {
+        assumeTrue(
+                "root".equals(System.getProperty("user.name")),
+                "only root can give a file to another user (nobody) to plant it");
+        Path log = Files.createDirectories(dir.resolve("planted"));
+        Path active = Files.writeString(log.resolve(RollingLines.ACTIVE), "someone else's\n");
+        Files.setPosixFilePermissions(active, OWNER_ONLY);
+        Files.setOwner(
+                active, active.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody"));
+        IOException e = assertThrows(IOException.class, () -> PredictionLog.start(options(log, 1 << 20), QUEUE_BYTES));
+        assertTrue(e.getMessage().contains("is owned by nobody"), e.getMessage());
+        assertEquals("someone else's\n", Files.readString(active));
     }
 }

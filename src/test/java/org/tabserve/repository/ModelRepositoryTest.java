@@ -430,6 +430,29 @@ class ModelRepositoryTest {
         }
     }
 
+    @Test
+    void aFolderOfMoreModelFilesThanTheCeilingListsTheFirstAndNamesTheRestAsSkipped() throws Exception {
+        for (int i = 0; i < 8; i++) { // not even models: each listed one is UNAVAILABLE, saying why
+            Files.writeString(dir.resolve(String.format("m%02d.onnx", i)), "not a model");
+        }
+        start(new RepositoryOptions(Optional.of(dir), 2, Optional.empty(), Duration.ofHours(1), 2, 5));
+        assertEquals(
+                List.of("m00", "m01", "m02", "m03", "m04"),
+                repository.index().stream().map(ModelStatus::name).toList(),
+                "the first five by name are listed");
+        assertEquals(3, repository.skippedCount());
+        assertEquals(
+                List.of("m05.onnx", "m06.onnx", "m07.onnx"),
+                repository.skipped().stream().map(SkippedEntry::path).toList());
+        SkippedEntry past = repository.skipped().get(0);
+        assertTrue(past.reason().contains("holds 8 model versions"), past.reason());
+        assertTrue(past.reason().contains(RepositoryOptions.MAX_MODEL_FILES), past.reason());
+        assertTrue(past.fix().contains("TABSERVE_MAX_MODEL_FILES"), past.fix());
+        Files.delete(dir.resolve("m00.onnx"));
+        repository.pollOnce().join();
+        assertEquals(2, repository.skippedCount(), "one fewer file: one fewer past the ceiling");
+    }
+
     private List<Path> listing() throws Exception {
         try (Stream<Path> files = Files.walk(dir)) {
             return files.filter(Files::isRegularFile).sorted().toList();

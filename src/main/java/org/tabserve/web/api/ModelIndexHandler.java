@@ -176,6 +176,12 @@ public final class ModelIndexHandler {
      */
     public static final long BUILD_BYTES_PER_MODEL = 32 << 10;
 
+    /**
+     * What a first build may hold per model version that holds no model: its entry's few words (its state and why)
+     * and its last hour, minute by minute, which the JSON and the page write for every entry.
+     */
+    public static final long BUILD_BYTES_PER_UNLOADED = 8 << 10;
+
     private final SharedAnswer answer;
     private final MemoryBudget budget;
     private final Supplier<Optional<String>> notice;
@@ -247,9 +253,12 @@ public final class ModelIndexHandler {
                 : entries.stream().filter(e -> caller.may(Scope.READ, e.name())).toList();
     }
 
-    /** @return what a first build of an answer drawn from every model version's entry may hold */
+    /**
+     * @return what a first build of an answer drawn from every model version's entry may hold: sized by the versions
+     *         loaded, each other version costing its entry only
+     */
     public static long buildBytes(ModelRepository repository) {
-        return BUILD_BYTES_PER_MODEL * Math.max(1, repository.index().size());
+        return ModelStatus.answerBytes(repository.index(), BUILD_BYTES_PER_MODEL, BUILD_BYTES_PER_UNLOADED);
     }
 
     /**

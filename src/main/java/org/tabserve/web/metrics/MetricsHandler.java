@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.zip.GZIPOutputStream;
 import org.tabserve.repository.ModelRepository;
+import org.tabserve.repository.ModelStatus;
 import org.tabserve.serving.ResolvedModel;
 import org.tabserve.serving.access.Caller;
 import org.tabserve.serving.access.Scope;
@@ -48,6 +49,12 @@ public final class MetricsHandler {
      */
     static final long BUILD_BYTES_PER_MODEL = 64 << 10;
 
+    /**
+     * What a build may hold per model version that holds no model (past {@code --max-models}, or failed): its few
+     * series (its state, its requests refused) and their share of the snapshot.
+     */
+    static final long BUILD_BYTES_PER_UNLOADED = 2 << 10;
+
     private static final String WHAT = "the metrics (" + PATH + ")";
 
     /** The client's formats and handler, made at the first scrape. */
@@ -62,7 +69,7 @@ public final class MetricsHandler {
 
     private final MemoryBudget budget;
     private final TabserveMetrics metrics;
-    /** The served model versions, whose number sizes a build. */
+    /** The served model versions, whose number (the loaded ones', chiefly) sizes a build. */
     private final ModelRepository repository;
 
     private final Map<Variant, SharedAnswer> answers = new ConcurrentHashMap<>();
@@ -78,7 +85,7 @@ public final class MetricsHandler {
     public void scrape(ResolvedModel model, HttpServletRequest request, HttpServletResponse response)
             throws IOException {
         Exposition client = exposition();
-        long bytes = BUILD_BYTES_PER_MODEL * Math.max(1, repository.index().size());
+        long bytes = ModelStatus.answerBytes(repository.index(), BUILD_BYTES_PER_MODEL, BUILD_BYTES_PER_UNLOADED);
         Caller caller = model.caller();
         if (!caller.mayAll(Scope.METRICS)) {
             // A client whose scope covers some models: the client's handler on the series it may see, its own build.

@@ -176,7 +176,12 @@ public final class Access implements Gate {
                 }
             } catch (HttpProblem refused) {
                 if (refused.status() == 401 || refused.status() == 403) {
-                    audit.refused(asker, refused.status(), null, scope.word() + ": " + refused.detail());
+                    audit.refused(
+                            asker,
+                            refused.status(),
+                            null,
+                            scope.word() + ": " + refused.detail(),
+                            scope == Scope.ADMIN);
                 }
                 throw refused;
             }
@@ -192,7 +197,7 @@ public final class Access implements Gate {
         } catch (ServingException e) {
             unknownCredential.log(
                     () -> "Refused " + asker.call() + " from " + asker.remoteAddress() + ": " + e.getMessage());
-            audit.refused(asker, 401, null, e.getMessage());
+            audit.refused(asker, 401, null, e.getMessage(), scope == Scope.ADMIN);
             throw e;
         }
         try {
@@ -202,11 +207,11 @@ public final class Access implements Gate {
             if (caller.known()) {
                 noScope.log(() -> "Refused " + asker.call() + " from " + asker.remoteAddress() + ": the client '"
                         + caller.name() + "' has no scope " + needed);
-                audit.refused(asker, 403, caller.name(), "no scope " + needed);
+                audit.refused(asker, 403, caller.name(), "no scope " + needed, scope == Scope.ADMIN);
             } else {
                 noCredential.log(
                         () -> "Refused " + asker.call() + " from " + asker.remoteAddress() + ": no credential");
-                audit.refused(asker, 401, null, "no credential for " + needed);
+                audit.refused(asker, 401, null, "no credential for " + needed, scope == Scope.ADMIN);
             }
             throw e;
         }
@@ -291,7 +296,11 @@ public final class Access implements Gate {
             noScope.log(() -> "Refused " + asker.call() + " from " + asker.remoteAddress() + ": the client '"
                     + caller.name() + "' has no scope " + needed + " to label another client's answers");
             audit.refused(
-                    asker, caller.known() ? 403 : 401, caller.known() ? caller.name() : null, "no scope " + needed);
+                    asker,
+                    caller.known() ? 403 : 401,
+                    caller.known() ? caller.name() : null,
+                    "no scope " + needed,
+                    false);
             throw e;
         }
     }

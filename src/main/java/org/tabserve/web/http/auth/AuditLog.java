@@ -3,37 +3,47 @@ package org.tabserve.web.http.auth;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.tabserve.files.WrittenFile;
 import org.tabserve.serving.access.Quota;
 import org.tabserve.web.http.Json;
 import org.tabserve.web.http.RateLimitedLog;
 
 /**
  * The audit log ({@code --audit-log FILE}): one JSON object a line for every admin action let through, every refused
- * credential (at most {@link #REFUSALS_A_MINUTE} lines a minute of each status, the next line saying how many were
- * left out, so that no flood of bad requests fills the disk), and every read or refusal of the API keys file. A line
- * names the client, the call and the caller's address, never a credential. The file is created owner-only and
- * appended to; a line is written whole, under a lock, and flushed.
+ * credential, and every read or refusal of the API keys file. Every refusal on an admin route is written; other
+ * refusals are written at most {@link #REFUSALS_A_MINUTE} lines a minute of each status for each caller (a known
+ * client by its name, any other by its address), that caller's next line saying how many of its own were left out,
+ * so that no flood of bad requests fills the disk, and no flood from one caller hides another's (issue 76: a cap
+ * shared by every caller left a known client's attempts on the admin routes without a line). A line names the client,
+ * the call and the caller's address, never a credential. The file is opened as {@link WrittenFile} says (owner-only,
+ * never through a link, in a folder only the server's user can write) and appended to; a line is written whole,
+ * under a lock, and flushed.
  */
 public final class AuditLog implements AutoCloseable {
 
     /** The audit log's file; unset, nothing is written. */
     public static final String AUDIT_LOG = "tabserve.audit-log";
-    /** The most lines a minute of refused credentials of one status. */
+    /** The most lines a minute of one caller's refused credentials of one status, off the admin routes. */
     static final String REFUSALS_A_MINUTE = "60/m";
+    /**
+     * The most callers whose refusals are counted each on its own at once; callers refused past them within a minute
+     * share one count of {@link #REFUSALS_A_MINUTE} for each status, so that a flood from many addresses cannot fill
+     * the heap either.
+     */
+    static final int CALLERS_COUNTED = 4096;
+
+    private static final long MINUTE_NANOS = 60_000_000_000L;
     /** Writes nothing. */
     public static final AuditLog OFF = new AuditLog(null, null);
 
@@ -41,8 +51,11 @@ public final class AuditLog implements AutoCloseable {
 
     private final Path file;
     private final OutputStream out;
-    private final Map<Integer, Quota> refusals = new ConcurrentHashMap<>();
-    private final Map<Integer, AtomicLong> leftOut = new ConcurrentHashMap<>();
+    /** Each caller's refusals of each status, by {@link #who} and status; guarded by itself. */
+    private final Map<String, Refusals> refusals = new HashMap<>();
+    /** When callers not refused for a minute were last let go from {@link #refusals}; guarded by it. */
+    private long swept = System.nanoTime();
+
     private final RateLimitedLog failed = new RateLimitedLog(LOG, Level.WARNING);
 
     /** One line. */
@@ -56,6 +69,13 @@ public final class AuditLog implements AutoCloseable {
             Integer status,
             String detail,
             Long leftOut) {}
+
+    /** One caller's refusals of one status: its lines' quota, and how many of its lines were left out since its last. */
+    private static final class Refusals {
+        final Quota quota = Quota.parse(REFUSALS_A_MINUTE);
+        long leftOut;
+        long last;
+    }
 
     private AuditLog(Path file, OutputStream out) {
         this.file = file;
@@ -74,13 +94,12 @@ public final class AuditLog implements AutoCloseable {
         }
         Path file = Path.of(setting.get()).toAbsolutePath();
         try {
-            if (!Files.exists(file)) {
-                Files.createFile(
-                        file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            }
-            OutputStream out = Files.newOutputStream(file, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
+            OutputStream out = Channels.newOutputStream(
+                    WrittenFile.openForAppending(file, "the audit log", fixed -> LOG.warning("Audit log: " + fixed)));
             LOG.info("Audit log: " + file);
             return new AuditLog(file, out);
+        } catch (WrittenFile.Refused e) {
+            throw new IllegalArgumentException("setting " + AUDIT_LOG + ": " + e.getMessage());
         } catch (IOException | UnsupportedOperationException e) {
             throw new IllegalArgumentException(
                     "setting " + AUDIT_LOG + ": the audit log " + file + " cannot be opened for appending: " + e);
@@ -92,27 +111,54 @@ public final class AuditLog implements AutoCloseable {
         write(new Line(now(), "admin", client, asker.call(), asker.remoteAddress(), null, null, null));
     }
 
-    /** A credential refused with {@code status} (401 or 403), for {@code why} (never the credential). */
-    void refused(AdminToken.Caller asker, int status, String client, String why) {
+    /**
+     * A credential refused with {@code status} (401 or 403), for {@code why} (never the credential): always written
+     * on an admin route, else within the caller's {@link #REFUSALS_A_MINUTE} of that status.
+     *
+     * @param client     the known client refused (a missing scope), or null for a caller no credential names
+     * @param adminRoute whether the call was to an admin route (the admin routes, the repository's load and unload)
+     */
+    void refused(AdminToken.Caller asker, int status, String client, String why, boolean adminRoute) {
         if (out == null) {
             return;
         }
-        Quota quota = refusals.computeIfAbsent(status, s -> Quota.parse(REFUSALS_A_MINUTE));
-        AtomicLong skipped = leftOut.computeIfAbsent(status, s -> new AtomicLong());
-        if (quota.take(System.nanoTime()) > 0) {
-            skipped.incrementAndGet();
-            return;
+        Long before = null;
+        if (!adminRoute) {
+            long now = System.nanoTime();
+            synchronized (refusals) {
+                Refusals of = refusalsOf(who(client, asker) + " " + status, status, now);
+                of.last = now;
+                if (of.quota.take(now) > 0) {
+                    of.leftOut++;
+                    return;
+                }
+                before = of.leftOut == 0 ? null : of.leftOut;
+                of.leftOut = 0;
+            }
         }
-        long before = skipped.getAndSet(0);
-        write(new Line(
-                now(),
-                "refused",
-                client,
-                asker.call(),
-                asker.remoteAddress(),
-                status,
-                why,
-                before == 0 ? null : before));
+        write(new Line(now(), "refused", client, asker.call(), asker.remoteAddress(), status, why, before));
+    }
+
+    /** @return whom a refusal's count is of: a known client by its name, any other caller by its address */
+    private static String who(String client, AdminToken.Caller asker) {
+        return client != null ? "client " + client : "from " + asker.remoteAddress();
+    }
+
+    /**
+     * @return the count of {@code key}'s refusals; past {@link #CALLERS_COUNTED} callers refused within a minute, the
+     *         count the others share for {@code status}
+     */
+    private Refusals refusalsOf(String key, int status, long now) {
+        Refusals of = refusals.get(key);
+        if (of != null) {
+            return of;
+        }
+        if (refusals.size() >= CALLERS_COUNTED && now - swept > 1_000_000_000L) {
+            refusals.values().removeIf(r -> now - r.last > MINUTE_NANOS); // each with a full quota again
+            swept = now;
+        }
+        return refusals.computeIfAbsent(
+                refusals.size() >= CALLERS_COUNTED ? "others " + status : key, k -> new Refusals());
     }
 
     /** The API keys file was read, at start or again. */
