@@ -118,7 +118,8 @@ final class DirectoryWatcher {
      * {@link ModelRepository#load(String)}), and ends an earlier unload of it.
      *
      * @throws RepositoryException of kind {@link RepositoryException.Kind#NOT_FOUND} when the directory holds no such
-     *         model, or {@link RepositoryException.Kind#IO}
+     *         model, {@link RepositoryException.Kind#LIMIT} when its files are past {@code tabserve.max-model-files},
+     *         or {@link RepositoryException.Kind#IO}
      */
     CompletableFuture<Void> load(String name) {
         return load(name, false);
@@ -132,6 +133,16 @@ final class DirectoryWatcher {
     CompletableFuture<Void> load(String name, boolean force) {
         ModelFiles.Scan scan = scanNow();
         if (scan.found().keySet().stream().noneMatch(key -> key.name().equals(name))) {
+            scan.skipped().values().stream()
+                    .filter(entry -> entry.fix().equals(ModelFiles.CEILING_FIX)
+                            && (entry.path().equals(name + ".onnx")
+                                    || entry.path().startsWith(name + "/")))
+                    .findFirst()
+                    .ifPresent(entry -> {
+                        throw new RepositoryException(
+                                RepositoryException.Kind.LIMIT,
+                                "model '" + name + "' is not listed: " + entry.reason() + "; " + entry.fix());
+                    });
             throw new RepositoryException(
                     RepositoryException.Kind.NOT_FOUND,
                     "no model '" + name + "' in "

@@ -448,6 +448,9 @@ class ModelRepositoryTest {
         assertTrue(past.reason().contains("holds 8 model versions"), past.reason());
         assertTrue(past.reason().contains(RepositoryOptions.MAX_MODEL_FILES), past.reason());
         assertTrue(past.fix().contains("TABSERVE_MAX_MODEL_FILES"), past.fix());
+        RepositoryException load = assertThrows(RepositoryException.class, () -> repository.load("m07"));
+        assertEquals(RepositoryException.Kind.LIMIT, load.kind(), "an explicit load says why, not 'no such model'");
+        assertTrue(load.getMessage().contains(RepositoryOptions.MAX_MODEL_FILES), load.getMessage());
         Files.delete(dir.resolve("m00.onnx"));
         repository.pollOnce().join();
         assertEquals(2, repository.skippedCount(), "one fewer file: one fewer past the ceiling");
