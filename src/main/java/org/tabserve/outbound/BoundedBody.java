@@ -31,6 +31,7 @@ public final class BoundedBody implements HttpResponse.BodyHandler<byte[]> {
 
     @Override
     public HttpResponse.BodySubscriber<byte[]> apply(HttpResponse.ResponseInfo info) {
+        read.answered();
         return new Subscriber();
     }
 

@@ -11,7 +11,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One read from outside under its {@link ReadBound}: counts the bytes that arrive and, on every read and from a
- * watchdog four times a second, abandons the read once it is past its deadline or below its rate, cutting it with the
+ * watchdog four times a second, abandons the read once it is past its deadline (from the first byte asked) or below its rate (its body's bytes, from
+ * the answer's head on), cutting it with the
  * abort its caller gave (so that a peer that stops sending altogether frees the reader as well). Closing it ends the
  * watch; abandoned, it is counted once.
  */
@@ -29,6 +30,7 @@ public final class OutboundRead implements AutoCloseable {
     private final ReadBound bound;
     private final long start;
     private final AtomicLong bytes = new AtomicLong();
+    private volatile long answered;
     private volatile String abandoned;
     private volatile ScheduledFuture<?> watch;
     private volatile boolean closed;
@@ -36,6 +38,16 @@ public final class OutboundRead implements AutoCloseable {
     OutboundRead(ReadBound bound, long start) {
         this.bound = bound;
         this.start = start;
+    }
+
+    /**
+     * Marks the answer begun (its head arrived): from now on, after the grace, its body's rate is judged; until then
+     * only the deadline is.
+     */
+    public void answered() {
+        if (answered == 0) {
+            answered = System.nanoTime();
+        }
     }
 
     /** Counts {@code n} bytes that arrived (for a reader that does not go through {@link #body}). */
@@ -50,7 +62,7 @@ public final class OutboundRead implements AutoCloseable {
      */
     public void check() throws ReadAbandoned {
         if (abandoned == null) {
-            String why = bound.judge(System.nanoTime() - start, bytes.get());
+            String why = judge();
             if (why == null) {
                 return;
             }
@@ -62,10 +74,16 @@ public final class OutboundRead implements AutoCloseable {
     /** Marks the read abandoned now (a cancelled future), if it was not already. */
     ReadAbandoned abandon() {
         if (abandoned == null) {
-            String why = bound.judge(System.nanoTime() - start, bytes.get());
+            String why = judge();
             abandon(why == null ? bound.what() + " was cut off" : why);
         }
         return new ReadAbandoned(abandoned);
+    }
+
+    private String judge() {
+        long now = System.nanoTime();
+        long began = answered;
+        return bound.judge(now - start, began == 0 ? 0 : now - began, bytes.get());
     }
 
     private synchronized void abandon(String why) {
@@ -117,6 +135,7 @@ public final class OutboundRead implements AutoCloseable {
      *         read is past its deadline or below its rate (also when its abort cut the stream under it)
      */
     public InputStream body(InputStream in) {
+        answered();
         return new FilterInputStream(in) {
             @Override
             public int read() throws IOException {

@@ -15,7 +15,10 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class ReadBound {
 
-    /** The time a read is given before its rate is judged: a slow first byte is the deadline's to judge. */
+    /**
+     * The time an answer's body is given, from its head, before its rate is judged: a slow head is the deadline's to
+     * judge.
+     */
     public static final Duration DEFAULT_GRACE = Duration.ofSeconds(2);
 
     private final String what;
@@ -30,7 +33,8 @@ public final class ReadBound {
      * @param what              the read in words, as a sentence's subject ("the OIDC issuer's JWKS")
      * @param deadline          the most a read may take in all, from the first byte asked to the last byte read
      * @param deadlineSetting   the setting that chose {@code deadline}, named when a read passes it
-     * @param minBytesPerSecond the slowest average rate a read's body may arrive at after {@code grace}; 0: no rate
+     * @param minBytesPerSecond the slowest average rate a read's body may arrive at, from its answer's head, once
+     *                          {@code grace} has passed; 0: no rate
      * @param rateSetting       the setting that chose {@code minBytesPerSecond}
      * @param grace             the time a read has before its rate is judged
      */
@@ -101,6 +105,11 @@ public final class ReadBound {
             throw e;
         } catch (CancellationException e) {
             throw read.abandon();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof ReadAbandoned abandoned) {
+                throw abandoned; // the body's own reader abandoned it
+            }
+            throw e;
         }
     }
 
@@ -128,16 +137,19 @@ public final class ReadBound {
         return grace;
     }
 
-    /** Why a read at {@code elapsed} with {@code bytes} read is abandoned, in words; null while it may go on. */
-    String judge(long elapsedNanos, long bytes) {
+    /**
+     * Why a read {@code elapsedNanos} after its request, {@code answeringNanos} after its answer's head (0: none yet),
+     * with {@code bytes} of its body read, is abandoned, in words; null while it may go on.
+     */
+    String judge(long elapsedNanos, long answeringNanos, long bytes) {
         if (elapsedNanos > deadline.toNanos()) {
             return what + " took longer than " + seconds(deadline) + " in all (" + deadlineSetting + ")";
         }
-        long judged = elapsedNanos - grace.toNanos();
+        long judged = answeringNanos - grace.toNanos();
         if (minBytesPerSecond > 0 && judged > 0) {
             double owed = minBytesPerSecond * (judged / 1e9);
             if (bytes < owed) {
-                long rate = Math.round(bytes / (elapsedNanos / 1e9));
+                long rate = Math.round(bytes / (answeringNanos / 1e9));
                 return what + " arrived at " + rate + " bytes a second, slower than the " + minBytesPerSecond + " of "
                         + rateSetting;
             }
