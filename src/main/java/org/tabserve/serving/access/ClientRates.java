@@ -1,8 +1,11 @@
 package org.tabserve.serving.access;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
@@ -26,9 +29,11 @@ public final class ClientRates {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@:-]{0,127}");
 
     private final Map<String, Quota> quotas;
+    private final Set<String> order;
 
     private ClientRates(Map<String, Quota> quotas) {
         this.quotas = Map.copyOf(quotas);
+        this.order = new LinkedHashSet<>(quotas.keySet());
     }
 
     /**
@@ -93,6 +98,11 @@ public final class ClientRates {
         }
         Quota quota = quotas.get(caller.name());
         return quota == null ? caller : new Caller(caller.name(), caller.grants(), true, quota);
+    }
+
+    /** @return the names of the clients the setting names, in its order */
+    public Set<String> names() {
+        return Collections.unmodifiableSet(order);
     }
 
     /** @return how many clients the setting names */

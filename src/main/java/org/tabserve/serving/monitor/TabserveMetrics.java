@@ -59,6 +59,9 @@ public final class TabserveMetrics {
             .labelNames("client")
             .withoutExemplars()
             .register(registry);
+    /** The reads from outside abandoned, by kind ({@link #outboundReadsAbandoned}). */
+    private final OutboundReadMetrics outbound = new OutboundReadMetrics(registry);
+
     private final Counter explainedModelRows = Counter.builder()
             .name("tabserve_explanation_model_rows")
             .help("Model rows evaluated to explain answers (a background row per coalition per explained row), over"
@@ -343,6 +346,11 @@ public final class TabserveMetrics {
     public void modelStore(
             java.util.function.Supplier<java.util.Optional<org.tabserve.repository.ModelStore.State>> state) {
         StoreMetrics.register(registry, state);
+    }
+
+    /** Shows the reads of kind {@code read} ({@code oidc_issuer}) abandoned, as {@code abandoned} says when scraped. */
+    public void outboundReadsAbandoned(String read, java.util.function.LongSupplier abandoned) {
+        outbound.abandoned(read, abandoned);
     }
 
     /** Counts one request's explanations ending so: explained, cancelled, busy, over_limit or failed. */
