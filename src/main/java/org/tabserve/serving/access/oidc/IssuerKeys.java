@@ -84,8 +84,8 @@ final class IssuerKeys implements AutoCloseable {
         this.discoveryBound = bound.named("the OIDC issuer's discovery document");
         this.jwksBound = bound.named("the OIDC issuer's JWKS");
         this.events = events;
-        this.problem = "its keys are being read (tokens are refused until they are; the read takes at most "
-                + bound.deadline().toMillis() + " ms)";
+        this.problem = "the keys of the OIDC issuer " + issuer + " are being read (tokens are refused until they are;"
+                + " a read takes at most " + bound.deadline().toMillis() + " ms)";
         this.http = HttpClient.newBuilder()
                 .connectTimeout(bound.deadline())
                 .followRedirects(HttpClient.Redirect.NEVER)
