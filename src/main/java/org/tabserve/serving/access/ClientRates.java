@@ -11,8 +11,8 @@ import java.util.regex.Pattern;
 
 /**
  * The request rates of clients named by a setting rather than a keys file's line ({@code --client-rates
- * NAME=20/s,NAME2=5/m}, the setting {@link #CLIENT_RATES}): an OIDC token's client (its {@code azp}), a client
- * certificate's, or a key's client whose line gives no rate. Each is a {@link Quota} of its own, kept for the server's
+ * NAME=20/s,NAME2=5/m}, the setting {@link #CLIENT_RATES}): an OIDC token's client (named {@code oidc:AZP}), or a
+ * key's client whose line gives no rate (named as its line). Each is a {@link Quota} of its own, kept for the server's
  * life, so that one client at its limit slows no other; a client the setting does not name is not limited by it.
  * Bounded: at most {@link #MAX_CLIENTS} clients, each a name as the keys file spells one.
  */

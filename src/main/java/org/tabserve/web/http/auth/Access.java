@@ -133,19 +133,20 @@ public final class Access implements Gate {
     private static void checkRateName(String name, boolean keys, boolean tokens) {
         String why = null;
         if (name.startsWith(OidcTokens.CLIENT_PREFIX)) {
-            why = tokens ? null : "an OIDC token's client, and no OIDC issuer is given (" + OidcTokens.ISSUER + ")";
+            why = tokens ? null : "an OIDC token's client, but no OIDC issuer is given (" + OidcTokens.ISSUER + ")";
         } else if (name.startsWith(ClientCertificate.CLIENT_PREFIX)) {
-            why = "a client certificate's without a line in the keys file, which may do nothing; give a rate to the"
-                    + " keys file's line of its CN (NAME SCOPES - RATE) instead";
+            why = "a client certificate's without a line in the keys file, which may do nothing; give the keys file's"
+                    + " line of its CN a rate instead (NAME SCOPES - RATE)";
         } else if (name.contains(":")) {
-            why = "no client: a keys file's client is named as its line (no colon), an OIDC token's client oidc:AZP";
+            why = "which no client can be: a keys file's client is named as its line (no colon), an OIDC token's"
+                    + " client oidc:AZP";
         } else if (!keys) {
-            why = "a keys file's client, and no API keys file is given (" + API_KEYS + "); an OIDC token's client is"
+            why = "a keys file's client, but no API keys file is given (" + API_KEYS + "); an OIDC token's client is"
                     + " named oidc:AZP, here oidc:" + name;
         }
         if (why != null) {
             throw new IllegalArgumentException(
-                    "setting " + ClientRates.CLIENT_RATES + " names the client '" + name + "', which names " + why);
+                    "setting " + ClientRates.CLIENT_RATES + " names the client '" + name + "', " + why);
         }
     }
 

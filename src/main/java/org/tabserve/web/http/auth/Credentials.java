@@ -53,7 +53,8 @@ public final class Credentials {
 
     /**
      * Opens the OIDC issuer the settings name, if any ({@link OidcTokens#ISSUER}, {@link OidcTokens#AUDIENCE}): its
-     * keys are read before this returns, or asked for again in the background when it does not answer.
+     * keys are read before this returns if the issuer gives them within {@link OidcTokens#READ_DEADLINE}, else in the
+     * background.
      *
      * @param audit where each read of the issuer's keys, or failure to read them, is written
      * @throws IllegalArgumentException in words, for an issuer without an audience or one that is no URL
