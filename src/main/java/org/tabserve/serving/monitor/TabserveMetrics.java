@@ -54,8 +54,9 @@ public final class TabserveMetrics {
             .register(registry);
     private final Counter clientLimited = Counter.builder()
             .name("tabserve_client_rate_limited")
-            .help("Requests refused (429) for going past their client's rate in the API keys file, by client: the"
-                    + " file's names alone, so the series stay as few as its clients")
+            .help(
+                    "Requests refused (429) for going past their client's rate (the API keys file's or --client-rates'), by"
+                            + " client: clients with a rate alone (an OIDC client as oidc:AZP), so the series stay as few")
             .labelNames("client")
             .withoutExemplars()
             .register(registry);
