@@ -26,7 +26,8 @@ import org.tabserve.serving.limits.ServingException;
 /**
  * OIDC bearer tokens ({@code --oidc-issuer}, {@code --oidc-audience}): a JWT signed by the issuer's key (RS256, ES256
  * or PS256 alone), issued by that issuer for that audience, within its {@code exp} and {@code nbf} (a minute's skew
- * either way), becomes the caller its {@code azp} (else {@code client_id}) names, with the scopes of its
+ * either way), becomes the caller its {@code azp} (else {@code client_id}) names, as {@code oidc:AZP} (never a keys
+ * file's client, whose names have no colon), with the scopes of its
  * {@code scope} claim or the claim {@code --oidc-scopes-claim} names (a path such as {@code realm_access.roles}).
  * A token checked is kept a minute at most (never past its {@code exp}), in a bounded cache, so that a client that
  * sends the same token again costs a lookup. Every refusal says why in words, never with the token or its claims.
