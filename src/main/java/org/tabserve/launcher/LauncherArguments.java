@@ -159,6 +159,8 @@ final class LauncherArguments {
                         "--oidc-issuer",
                         "--oidc-audience",
                         "--oidc-scopes-claim",
+                        "--oidc-read-deadline",
+                        "--oidc-min-read-rate",
                         "--audit-log",
                         "--shared-state",
                         "--s3-endpoint",

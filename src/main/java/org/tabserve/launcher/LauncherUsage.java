@@ -13,7 +13,8 @@ final class LauncherUsage {
                                           [--min-response-rate BYTES] [--max-concurrent-streams N]
                                           [--prediction-log DIR [--prediction-log-sample F] [--prediction-log-mask A,B]]
                                           [--feedback-token TOKEN | --open-feedback] [--api-keys FILE]
-                                          [--oidc-issuer URL --oidc-audience AUD [--oidc-scopes-claim CLAIM]]
+                                          [--oidc-issuer URL --oidc-audience AUD [--oidc-scopes-claim CLAIM]
+                                           [--oidc-read-deadline SECONDS] [--oidc-min-read-rate BYTES]]
                                           [--client-rates NAME=RATE,...]
                                           [--audit-log FILE]
                                           [--s3-endpoint URL] [--model-cache DIR]
@@ -80,8 +81,14 @@ final class LauncherUsage {
               --oidc-scopes-claim CLAIM  the claim of a token's scopes, a path by dots (default:
                                scope; Keycloak's roles: realm_access.roles)
                                                                   env TABSERVE_OIDC_SCOPES_CLAIM
+              --oidc-read-deadline SECONDS  the most one read from the issuer (its discovery
+                               document, its JWKS) may take in all (default: 5)
+                                                                  env TABSERVE_OIDC_READ_DEADLINE
+              --oidc-min-read-rate BYTES  the slowest a read from the issuer may arrive, bytes
+                               a second after its first 2 s (default: 1024; 0: none)
+                                                                  env TABSERVE_OIDC_MIN_READ_RATE
               --client-rates NAME=RATE,...  each named client's request rate (20/s, 100/m,
-                               1000/h): an OIDC or certificate client's, or a key's whose
+                               1000/h): an OIDC client's (oidc:AZP), or a key's whose
                                line has none; 429 past it (default: none)
                                                                   env TABSERVE_CLIENT_RATES
               --audit-log FILE  append a JSON line for each admin action, refused credential

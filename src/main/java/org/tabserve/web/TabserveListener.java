@@ -164,9 +164,12 @@ public final class TabserveListener implements ServletContextListener {
         }
         try {
             audit = AuditLog.open(WebConfig.lookup(context));
+            java.util.Optional<org.tabserve.serving.access.oidc.OidcTokens> tokens =
+                    Credentials.tokens(WebConfig.lookup(context), audit);
+            tokens.ifPresent(t -> metrics.outboundReadsAbandoned("oidc_issuer", t::readsAbandoned));
             access = new Access(
                     Credentials.keys(WebConfig.lookup(context)),
-                    Credentials.tokens(WebConfig.lookup(context), audit),
+                    tokens,
                     adminToken,
                     feedbackToken,
                     new Exposure(java.util.Optional.ofNullable(

@@ -19,6 +19,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Date;
@@ -29,8 +30,10 @@ import java.util.function.Consumer;
 
 /**
  * A real OIDC issuer of the test's own: an RSA and an EC P-256 key made when it starts, its discovery document and
- * JWKS served by the JDK's HTTP server on a free port, and tokens signed with its keys. Counts the JWKS's reads, and
- * answers 503 while {@link #down} is set, as an issuer that is not up yet.
+ * JWKS served by the JDK's HTTP server on a free port, and tokens signed with its keys. Counts the JWKS's reads,
+ * answers 503 while {@link #down} is set, as an issuer that is not up yet, leaves a key out of its JWKS while it is
+ * {@link #withhold withheld} (a key the issuer has not published yet), and may be {@link #seenAt seen at} another
+ * address (a proxy of the test's in front of it), which its documents and tokens then name.
  */
 public final class JoseIssuer implements AutoCloseable {
 
@@ -39,6 +42,8 @@ public final class JoseIssuer implements AutoCloseable {
     private final ECKey ec;
     private final AtomicInteger jwksReads = new AtomicInteger();
     private final AtomicBoolean down = new AtomicBoolean();
+    private volatile String withheld;
+    private volatile URI seenAt;
 
     private JoseIssuer(boolean startDown) throws IOException, JOSEException {
         rsa = new RSAKeyGenerator(2048).keyID("rsa-1").generate();
@@ -53,7 +58,10 @@ public final class JoseIssuer implements AutoCloseable {
                                 + "/jwks\",\"id_token_signing_alg_values_supported\":[\"RS256\",\"ES256\",\"PS256\"]}"));
         server.createContext("/jwks", exchange -> {
             jwksReads.incrementAndGet();
-            answer(exchange, new JWKSet(List.<JWK>of(rsa.toPublicJWK(), ec.toPublicJWK())).toString());
+            List<JWK> published = List.<JWK>of(rsa.toPublicJWK(), ec.toPublicJWK()).stream()
+                    .filter(key -> !key.getKeyID().equals(withheld))
+                    .toList();
+            answer(exchange, new JWKSet(published).toString());
         });
         server.start();
     }
@@ -86,9 +94,25 @@ public final class JoseIssuer implements AutoCloseable {
         down.set(false);
     }
 
-    /** @return the issuer's URL, as its tokens' iss spells it */
+    /** @return the issuer's URL, as its tokens' iss spells it: where it is {@link #seenAt seen at} */
     public String issuer() {
-        return "http://127.0.0.1:" + server.getAddress().getPort();
+        return seenAt != null ? seenAt.toString() : address().toString();
+    }
+
+    /** @return where its server listens, {@code http://127.0.0.1:PORT} */
+    public URI address() {
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    }
+
+    /** Names {@code uri} (a proxy in front of it) as its address, in its documents and tokens, from now on. */
+    public void seenAt(URI uri) {
+        String text = uri.toString();
+        seenAt = URI.create(text.endsWith("/") ? text.substring(0, text.length() - 1) : text);
+    }
+
+    /** Leaves the key {@code kid} ({@code "ec-1"}, {@code "rsa-1"}) out of its JWKS from now on; null: none. */
+    public void withhold(String kid) {
+        withheld = kid;
     }
 
     /** @return how many times its JWKS was read */

@@ -1,15 +1,18 @@
 package org.tabserve.serving.access;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
  * The request rates of clients named by a setting rather than a keys file's line ({@code --client-rates
- * NAME=20/s,NAME2=5/m}, the setting {@link #CLIENT_RATES}): an OIDC token's client (its {@code azp}), a client
- * certificate's, or a key's client whose line gives no rate. Each is a {@link Quota} of its own, kept for the server's
+ * NAME=20/s,NAME2=5/m}, the setting {@link #CLIENT_RATES}): an OIDC token's client (named {@code oidc:AZP}), or a
+ * key's client whose line gives no rate (named as its line). Each is a {@link Quota} of its own, kept for the server's
  * life, so that one client at its limit slows no other; a client the setting does not name is not limited by it.
  * Bounded: at most {@link #MAX_CLIENTS} clients, each a name as the keys file spells one.
  */
@@ -26,9 +29,11 @@ public final class ClientRates {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@:-]{0,127}");
 
     private final Map<String, Quota> quotas;
+    private final Set<String> order;
 
     private ClientRates(Map<String, Quota> quotas) {
         this.quotas = Map.copyOf(quotas);
+        this.order = new LinkedHashSet<>(quotas.keySet());
     }
 
     /**
@@ -93,6 +98,11 @@ public final class ClientRates {
         }
         Quota quota = quotas.get(caller.name());
         return quota == null ? caller : new Caller(caller.name(), caller.grants(), true, quota);
+    }
+
+    /** @return the names of the clients the setting names, in its order */
+    public Set<String> names() {
+        return Collections.unmodifiableSet(order);
     }
 
     /** @return how many clients the setting names */

@@ -54,11 +54,15 @@ public final class TabserveMetrics {
             .register(registry);
     private final Counter clientLimited = Counter.builder()
             .name("tabserve_client_rate_limited")
-            .help("Requests refused (429) for going past their client's rate in the API keys file, by client: the"
-                    + " file's names alone, so the series stay as few as its clients")
+            .help(
+                    "Requests refused (429) for going past their client's rate (the API keys file's or --client-rates'), by"
+                            + " client: clients with a rate alone (an OIDC client as oidc:AZP), so the series stay as few")
             .labelNames("client")
             .withoutExemplars()
             .register(registry);
+    /** The reads from outside abandoned, by kind ({@link #outboundReadsAbandoned}). */
+    private final OutboundReadMetrics outbound = new OutboundReadMetrics(registry);
+
     private final Counter explainedModelRows = Counter.builder()
             .name("tabserve_explanation_model_rows")
             .help("Model rows evaluated to explain answers (a background row per coalition per explained row), over"
@@ -343,6 +347,11 @@ public final class TabserveMetrics {
     public void modelStore(
             java.util.function.Supplier<java.util.Optional<org.tabserve.repository.ModelStore.State>> state) {
         StoreMetrics.register(registry, state);
+    }
+
+    /** Shows the reads of kind {@code read} ({@code oidc_issuer}) abandoned, as {@code abandoned} says when scraped. */
+    public void outboundReadsAbandoned(String read, java.util.function.LongSupplier abandoned) {
+        outbound.abandoned(read, abandoned);
     }
 
     /** Counts one request's explanations ending so: explained, cancelled, busy, over_limit or failed. */

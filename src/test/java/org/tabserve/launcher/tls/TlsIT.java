@@ -164,7 +164,8 @@ class TlsIT {
         HttpResponse<String> answer = client("stranger").send(predict(), HttpResponse.BodyHandlers.ofString());
         assertEquals(403, answer.statusCode(), answer.body());
         assertTrue(
-                answer.body().contains("the client 'stranger' may not do this: it needs the scope predict:banknote"),
+                answer.body()
+                        .contains("the client 'cert:stranger' may not do this: it needs the scope predict:banknote"),
                 answer.body());
     }
 

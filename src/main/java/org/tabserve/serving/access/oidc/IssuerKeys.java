@@ -13,7 +13,6 @@ import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -24,16 +23,27 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
+import org.tabserve.outbound.BoundedBody;
+import org.tabserve.outbound.OutboundRead;
+import org.tabserve.outbound.ReadBound;
 
 /**
  * The signing keys of one OIDC issuer: found by its discovery document ({@code ISSUER/.well-known/openid-configuration}),
- * read from its JWKS, kept, and read again when a token names a key not among them, at most once every
- * {@code minRefresh} however many such tokens arrive (no refresh storm). An issuer that does not answer at start is
- * asked again in the background, as often, until it does; the start goes on meanwhile.
+ * read from its JWKS, kept, and read again in the background when a token names a key not among them, at most one read
+ * at a time and at most once every {@code minRefresh} however many such tokens arrive (no refresh storm). No request
+ * ever waits on a read: a token whose key is unknown is refused at once while its read goes on, and one whose key the
+ * read brings is taken on a later request. Every read is held to one {@link ReadBound} (a total deadline and a minimum
+ * rate, both settings), past which it is abandoned and counted. The start waits for the first read at most the
+ * deadline; an issuer that does not answer by then is asked again in the background, every {@code minRefresh}, until it
+ * does.
  */
 final class IssuerKeys implements AutoCloseable {
 
@@ -47,39 +57,65 @@ final class IssuerKeys implements AutoCloseable {
 
     private final String issuer;
     private final long minRefreshNanos;
+    private final ReadBound discoveryBound;
+    private final ReadBound jwksBound;
     private final OidcTokens.Events events;
     private final HttpClient http;
-    private final Object fetching = new Object();
-    private final ScheduledExecutorService retries;
+    private final ScheduledExecutorService reader;
+    /** Whether a read is asked for or under way: at most one at a time. */
+    private final AtomicBoolean reading = new AtomicBoolean();
+
     private volatile Map<String, Key> keys;
-    private volatile String problem = "its keys have not been read yet";
-    private volatile long lastFetch;
+    private volatile String problem;
+    /** When the last read was asked for (System.nanoTime). */
+    private volatile long lastAsked;
+
     private volatile int fetches;
 
     /**
-     * Reads the issuer's keys once before it returns; when they cannot be read, says so and goes on asking in the
-     * background every {@code minRefresh} until they are.
+     * Starts reading the issuer's keys and waits for that read at most {@code bound}'s deadline; when they are not read
+     * by then, the start goes on, and they are asked for in the background every {@code minRefresh} until they are.
+     *
+     * @param bound the bound of every read from the issuer (its discovery document's and its JWKS's)
      */
-    IssuerKeys(String issuer, Duration minRefresh, OidcTokens.Events events) {
+    IssuerKeys(String issuer, Duration minRefresh, ReadBound bound, OidcTokens.Events events) {
         this.issuer = issuer;
         this.minRefreshNanos = minRefresh.toNanos();
+        this.discoveryBound = bound.named("the OIDC issuer's discovery document");
+        this.jwksBound = bound.named("the OIDC issuer's JWKS");
         this.events = events;
+        this.problem = "the keys of the OIDC issuer " + issuer + " are being read (tokens are refused until they are;"
+                + " a read takes at most " + bound.deadline().toMillis() + " ms)";
         this.http = HttpClient.newBuilder()
-                .connectTimeout(Duration.ofSeconds(3))
+                .connectTimeout(bound.deadline())
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .build();
-        this.lastFetch = System.nanoTime() - minRefreshNanos;
-        synchronized (fetching) {
-            fetch();
-        }
-        this.retries = Executors.newSingleThreadScheduledExecutor(r -> {
+        this.reader = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "tabserve-oidc-keys");
             thread.setDaemon(true);
             return thread;
         });
-        if (keys == null) {
-            retries.scheduleWithFixedDelay(this::retry, minRefreshNanos, minRefreshNanos, TimeUnit.NANOSECONDS);
+        this.lastAsked = System.nanoTime() - minRefreshNanos;
+        CountDownLatch first = new CountDownLatch(1);
+        readIfDue(first::countDown);
+        try {
+            if (!first.await(bound.deadline().toNanos(), TimeUnit.NANOSECONDS)) {
+                LOG.warning("the OIDC issuer " + issuer + " has not given its keys within "
+                        + bound.deadline().toMillis() + " ms; the start goes on and they are read in the background"
+                        + " (tokens are refused until they are)");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
+        reader.scheduleWithFixedDelay(
+                () -> {
+                    if (keys == null) {
+                        readIfDue(() -> {});
+                    }
+                },
+                minRefreshNanos,
+                minRefreshNanos,
+                TimeUnit.NANOSECONDS);
     }
 
     /** @return whether the keys have been read at least once */
@@ -92,32 +128,60 @@ final class IssuerKeys implements AutoCloseable {
         return problem;
     }
 
+    /** @return whether a read of the issuer's keys is asked for or under way */
+    boolean reading() {
+        return reading.get();
+    }
+
     /** @return how many times the discovery document and JWKS have been asked for */
     int fetches() {
         return fetches;
     }
 
     /**
-     * The key {@code kid} names (null: the issuer's only key, if it has one), reading the keys again first when it is
-     * unknown and they were last read {@code minRefresh} ago or more.
+     * The key {@code kid} names (null: the issuer's only key, if it has one), never waiting: when it is unknown and
+     * the keys were last asked for {@code minRefresh} ago or more, they are read again in the background, and a
+     * later request finds the key if the read brings it.
      *
-     * @return the key, or null when the issuer has none such
+     * @return the key, or null when the keys at hand have none such
      */
     Key key(String kid) {
         Key found = find(keys, kid);
-        if (found != null) {
-            return found;
+        if (found == null) {
+            readIfDue(() -> {});
         }
-        if (System.nanoTime() - lastFetch < minRefreshNanos) {
-            return null;
+        return found;
+    }
+
+    /**
+     * Asks for a read of the keys in the background when none is under way and the last was asked for
+     * {@code minRefresh} ago or more; never waits. {@code done} runs once the read is over, or at once when none is
+     * asked for.
+     */
+    void readIfDue(Runnable done) {
+        long now = System.nanoTime();
+        if (now - lastAsked < minRefreshNanos || !reading.compareAndSet(false, true)) {
+            done.run();
+            return;
         }
-        synchronized (fetching) {
-            found = find(keys, kid);
-            if (found == null && System.nanoTime() - lastFetch >= minRefreshNanos) {
-                fetch();
-                found = find(keys, kid);
-            }
-            return found;
+        if (now - lastAsked < minRefreshNanos) { // another thread asked in between
+            reading.set(false);
+            done.run();
+            return;
+        }
+        lastAsked = now;
+        try {
+            reader.execute(() -> {
+                try {
+                    fetch();
+                } finally {
+                    reading.set(false);
+                    done.run();
+                }
+            });
+        } catch (RejectedExecutionException e) { // closed
+            reading.set(false);
+            done.run();
         }
     }
 
@@ -131,25 +195,13 @@ final class IssuerKeys implements AutoCloseable {
         return keys.get(kid);
     }
 
-    private void retry() {
-        synchronized (fetching) {
-            if (keys == null) {
-                fetch();
-            }
-        }
-        if (keys != null) {
-            retries.shutdown();
-        }
-    }
-
-    /** Reads the discovery document and the JWKS it names; called holding {@link #fetching}. */
+    /** Reads the discovery document and the JWKS it names; on the reader's thread alone. */
     private void fetch() {
-        lastFetch = System.nanoTime();
         fetches++;
         try {
             String discovery = (issuer.endsWith("/") ? issuer.substring(0, issuer.length() - 1) : issuer)
                     + "/.well-known/openid-configuration";
-            Map<String, Object> document = JSONObjectUtils.parse(get(discovery));
+            Map<String, Object> document = JSONObjectUtils.parse(get(discovery, discoveryBound));
             Object named = document.get("issuer");
             if (!issuer.equals(named)) {
                 throw new IOException("its discovery document " + discovery + " names another issuer than " + issuer
@@ -159,7 +211,7 @@ final class IssuerKeys implements AutoCloseable {
             if (!(jwksUri instanceof String uri)) {
                 throw new IOException("its discovery document " + discovery + " has no jwks_uri");
             }
-            Map<String, Key> read = verifiers(JWKSet.parse(get(uri)));
+            Map<String, Key> read = verifiers(JWKSet.parse(get(uri, jwksBound)));
             boolean first = keys == null;
             keys = read;
             problem = "";
@@ -215,32 +267,39 @@ final class IssuerKeys implements AutoCloseable {
         return Map.copyOf(found);
     }
 
-    /** A document of the issuer's: 200, at most {@link #MAX_DOCUMENT_BYTES}. */
-    private String get(String url) throws IOException, InterruptedException {
+    /**
+     * A document of the issuer's: 200, at most {@link #MAX_DOCUMENT_BYTES}, read whole within {@code bound}'s deadline
+     * and rate (else abandoned, in words naming the setting).
+     */
+    private String get(String url, ReadBound bound) throws IOException, InterruptedException {
         URI uri = URI.create(url);
         if (!"https".equals(uri.getScheme()) && !"http".equals(uri.getScheme())) {
             throw new IOException(url + " is not an http(s) address");
         }
-        HttpResponse<InputStream> response = http.send(
-                HttpRequest.newBuilder(uri)
-                        .timeout(Duration.ofSeconds(5))
-                        .header("Accept", "application/json")
-                        .build(),
-                HttpResponse.BodyHandlers.ofInputStream());
-        try (InputStream body = response.body()) {
-            if (response.statusCode() != 200) {
-                throw new IOException(url + " answered " + response.statusCode());
-            }
-            byte[] bytes = body.readNBytes(MAX_DOCUMENT_BYTES + 1);
-            if (bytes.length > MAX_DOCUMENT_BYTES) {
-                throw new IOException(url + " answered more than " + MAX_DOCUMENT_BYTES + " bytes");
-            }
-            return new String(bytes, StandardCharsets.UTF_8);
+        HttpResponse<byte[]> response;
+        try (OutboundRead read = bound.begin()) {
+            response = ReadBound.await(
+                    read,
+                    http.sendAsync(
+                            HttpRequest.newBuilder(uri)
+                                    .timeout(bound.deadline())
+                                    .header("Accept", "application/json")
+                                    .build(),
+                            new BoundedBody(read, MAX_DOCUMENT_BYTES, url)));
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            throw cause instanceof IOException io
+                    ? io
+                    : new IOException(cause.getMessage() == null ? cause.toString() : cause.getMessage(), cause);
         }
+        if (response.statusCode() != 200) {
+            throw new IOException(url + " answered " + response.statusCode());
+        }
+        return new String(response.body(), StandardCharsets.UTF_8);
     }
 
     @Override
     public void close() {
-        retries.shutdownNow();
+        reader.shutdownNow();
     }
 }

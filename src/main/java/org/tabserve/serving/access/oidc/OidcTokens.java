@@ -17,6 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.logging.Logger;
 import java.util.regex.Pattern;
+import org.tabserve.outbound.ReadBound;
 import org.tabserve.serving.access.Caller;
 import org.tabserve.serving.access.Grant;
 import org.tabserve.serving.access.Scope;
@@ -25,7 +26,8 @@ import org.tabserve.serving.limits.ServingException;
 /**
  * OIDC bearer tokens ({@code --oidc-issuer}, {@code --oidc-audience}): a JWT signed by the issuer's key (RS256, ES256
  * or PS256 alone), issued by that issuer for that audience, within its {@code exp} and {@code nbf} (a minute's skew
- * either way), becomes the caller its {@code azp} (else {@code client_id}) names, with the scopes of its
+ * either way), becomes the caller its {@code azp} (else {@code client_id}) names, as {@code oidc:AZP} (never a keys
+ * file's client, whose names have no colon), with the scopes of its
  * {@code scope} claim or the claim {@code --oidc-scopes-claim} names (a path such as {@code realm_access.roles}).
  * A token checked is kept a minute at most (never past its {@code exp}), in a bounded cache, so that a client that
  * sends the same token again costs a lookup. Every refusal says why in words, never with the token or its claims.
@@ -38,6 +40,16 @@ public final class OidcTokens implements AutoCloseable {
     public static final String AUDIENCE = "tabserve.oidc-audience";
     /** The claim that holds a token's scopes, a path through objects by dots; default {@link #DEFAULT_SCOPES_CLAIM}. */
     public static final String SCOPES_CLAIM = "tabserve.oidc-scopes-claim";
+    /** The most one read from the issuer (its discovery document, its JWKS) may take in all, in seconds. */
+    public static final String READ_DEADLINE = "tabserve.oidc-read-deadline";
+    /** The slowest average rate, bytes a second, at which a read from the issuer may arrive (after a grace). */
+    public static final String MIN_READ_RATE = "tabserve.oidc-min-read-rate";
+    /** {@link #READ_DEADLINE}'s default, seconds. */
+    static final int DEFAULT_READ_SECONDS = 5;
+    /** {@link #MIN_READ_RATE}'s default, bytes a second. */
+    static final int DEFAULT_MIN_READ_RATE = 1024;
+    /** The prefix of an OIDC client's name, which keeps it apart from a keys file's clients (whose names have no colon). */
+    public static final String CLIENT_PREFIX = "oidc:";
     /** The standard claim of a token's scopes, space-separated. */
     static final String DEFAULT_SCOPES_CLAIM = "scope";
     /** The longest token taken; a longer one is refused before it is parsed. */
@@ -60,6 +72,7 @@ public final class OidcTokens implements AutoCloseable {
     private final String audience;
     private final String[] scopesClaim;
     private final IssuerKeys keys;
+    private final ReadBound bound;
     private final Map<String, Checked> checked = new ConcurrentHashMap<>();
 
     /** A token checked, and until when (System.nanoTime) it stands. */
@@ -73,10 +86,27 @@ public final class OidcTokens implements AutoCloseable {
     }
 
     OidcTokens(String issuer, String audience, String scopesClaim, Duration minRefresh, Events events) {
+        this(issuer, audience, scopesClaim, minRefresh, bound(DEFAULT_READ_SECONDS, DEFAULT_MIN_READ_RATE), events);
+    }
+
+    OidcTokens(
+            String issuer, String audience, String scopesClaim, Duration minRefresh, ReadBound bound, Events events) {
         this.issuer = issuer;
         this.audience = audience;
         this.scopesClaim = scopesClaim.split("\\.", -1);
-        this.keys = new IssuerKeys(issuer, minRefresh, events);
+        this.bound = bound;
+        this.keys = new IssuerKeys(issuer, minRefresh, bound, events);
+    }
+
+    /** The bound of every read from the issuer: {@code seconds} in all, {@code minRate} bytes a second after 2 s. */
+    static ReadBound bound(long seconds, long minRate) {
+        return new ReadBound(
+                "the OIDC issuer's document",
+                Duration.ofSeconds(seconds),
+                READ_DEADLINE,
+                minRate,
+                MIN_READ_RATE,
+                ReadBound.DEFAULT_GRACE);
     }
 
     /**
@@ -107,9 +137,32 @@ public final class OidcTokens implements AutoCloseable {
             throw new IllegalArgumentException("setting " + SCOPES_CLAIM + " must be a claim's name, or a path of"
                     + " names by dots (realm_access.roles)");
         }
+        long seconds = whole(lookup, READ_DEADLINE, DEFAULT_READ_SECONDS, 1, 300, "seconds");
+        long rate = whole(lookup, MIN_READ_RATE, DEFAULT_MIN_READ_RATE, 0, 1 << 30, "bytes a second (0: none)");
         LOG.info("OIDC tokens from " + issuer.get() + " for the audience " + audience.get() + ", scopes from the"
-                + " claim " + claim + "; every route but /health/* needs Authorization: Bearer TOKEN or KEY");
-        return Optional.of(new OidcTokens(issuer.get(), audience.get(), claim, MIN_REFRESH, events));
+                + " claim " + claim + "; every route but /health/* needs Authorization: Bearer TOKEN or KEY; each read"
+                + " from the issuer takes at most " + seconds + " s, at " + rate + " bytes a second or more");
+        return Optional.of(
+                new OidcTokens(issuer.get(), audience.get(), claim, MIN_REFRESH, bound(seconds, rate), events));
+    }
+
+    /** A whole-number setting from {@code min} to {@code max}, else {@code fallback}; refused in words naming it. */
+    private static long whole(
+            Function<String, Optional<String>> lookup, String setting, long fallback, long min, long max, String unit) {
+        Optional<String> text = lookup.apply(setting).map(String::strip).filter(s -> !s.isEmpty());
+        if (text.isEmpty()) {
+            return fallback;
+        }
+        try {
+            long value = Long.parseLong(text.get());
+            if (value >= min && value <= max) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // said below
+        }
+        throw new IllegalArgumentException(
+                "setting " + setting + " must be a whole number of " + unit + " from " + min + " to " + max);
     }
 
     /** @return whether {@code credential} has a JWT's form (three parts between two dots), told without parsing it */
@@ -145,15 +198,16 @@ public final class OidcTokens implements AutoCloseable {
             throw refused("the token's alg is not taken: only RS256, ES256 and PS256 are");
         }
         if (!keys.ready()) {
-            keys.key(header.getKeyID()); // asks the issuer again, at most once every minRefresh
-            if (!keys.ready()) {
-                throw refused(keys.problem());
-            }
+            keys.readIfDue(() -> {}); // asks the issuer again in the background, at most once every minRefresh
+            throw refused(keys.problem());
         }
-        IssuerKeys.Key key = keys.key(header.getKeyID());
+        IssuerKeys.Key key = keys.key(header.getKeyID()); // never waits: an unknown kid starts a read, at most one
         if (key == null) {
-            throw refused("no key of the issuer's has the token's kid (the issuer's keys are read again for an"
-                    + " unknown kid at most once every " + MIN_REFRESH.toSeconds() + " s)");
+            throw refused("no key of the issuer's has the token's kid: the key is unknown"
+                    + (keys.reading()
+                            ? "; the issuer's keys are being read again, send the token again in a few seconds"
+                            : " (the issuer's keys are read again for an unknown kid at most once every "
+                                    + MIN_REFRESH.toSeconds() + " s)"));
         }
         if (!key.algorithms().contains(header.getAlgorithm())) {
             throw refused("the token's alg does not fit the issuer's key it names");
@@ -165,14 +219,9 @@ public final class OidcTokens implements AutoCloseable {
         } catch (JOSEException e) {
             throw refused("the token's signature is not the issuer's");
         }
-        JWTClaimsSet claims;
-        try {
-            claims = jwt.getJWTClaimsSet();
-        } catch (ParseException e) {
-            throw refused("the token's claims are not a JSON object");
-        }
+        JWTClaimsSet claims = claims(jwt);
         long untilMillis = checkClaims(claims);
-        Caller caller = Caller.of(client(claims), grants(claims));
+        Caller caller = Caller.of(CLIENT_PREFIX + client(claims), grants(claims));
         long now = System.currentTimeMillis();
         long keep =
                 Math.min(CACHED.toNanos(), Duration.ofMillis(untilMillis - now).toNanos());
@@ -183,6 +232,39 @@ public final class OidcTokens implements AutoCloseable {
             checked.put(token, new Checked(caller, System.nanoTime() + keep));
         }
         return caller;
+    }
+
+    /**
+     * The token's claims, each registered claim of the type RFC 7519 gives it.
+     *
+     * @throws ServingException UNAUTHENTICATED naming the claim of a wrong type, or saying the claims are no object
+     */
+    private static JWTClaimsSet claims(SignedJWT jwt) {
+        Map<String, Object> json = jwt.getPayload().toJSONObject();
+        if (json == null) {
+            throw refused("the token's claims are not a JSON object");
+        }
+        for (String name : List.of("iss", "sub", "jti")) {
+            if (json.get(name) != null && !(json.get(name) instanceof String)) {
+                throw refused("the token's " + name + " claim must be a string");
+            }
+        }
+        Object aud = json.get("aud");
+        if (aud != null
+                && !(aud instanceof String)
+                && !(aud instanceof List<?> list && list.stream().allMatch(String.class::isInstance))) {
+            throw refused("the token's aud claim must be a string or a list of strings");
+        }
+        for (String name : List.of("exp", "nbf", "iat")) {
+            if (json.get(name) != null && !(json.get(name) instanceof Number)) {
+                throw refused("the token's " + name + " claim must be a number (seconds since 1970)");
+            }
+        }
+        try {
+            return JWTClaimsSet.parse(json);
+        } catch (ParseException e) {
+            throw refused("the token's claims are not a JWT's claims set");
+        }
     }
 
     /** @return until when (epoch ms) the token stands: its exp, with the skew */
@@ -253,6 +335,11 @@ public final class OidcTokens implements AutoCloseable {
 
     private static ServingException refused(String why) {
         return ServingException.unauthenticated("the bearer token is refused: " + why);
+    }
+
+    /** @return how many reads from the issuer were abandoned, past {@link #READ_DEADLINE} or below {@link #MIN_READ_RATE} */
+    public long readsAbandoned() {
+        return bound.abandoned();
     }
 
     /** @return how many times the issuer's keys have been asked for (at start, again, and in the background) */

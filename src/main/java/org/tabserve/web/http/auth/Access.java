@@ -94,6 +94,9 @@ public final class Access implements Gate {
             ClientRates rates) {
         this.rates = rates;
         this.credentials = new Credentials(keys, tokens, admin, feedback);
+        if (credentials.locked()) {
+            rates.names().forEach(name -> checkRateName(name, keys.isPresent(), tokens.isPresent()));
+        }
         this.metrics = metrics;
         this.audit = audit;
         keys.ifPresent(k -> {
@@ -120,6 +123,31 @@ public final class Access implements Gate {
                     + " instead");
         }
         exposure.open(!locked());
+    }
+
+    /**
+     * Refuses a name of {@code --client-rates} that no client of this server can have: each kind of client has names of
+     * its own (a keys file's client its line's, which has no colon; an OIDC token's {@code oidc:AZP}; a certificate's
+     * without a line {@code cert:CN}), so that a rate given one kind never reaches another.
+     */
+    private static void checkRateName(String name, boolean keys, boolean tokens) {
+        String why = null;
+        if (name.startsWith(OidcTokens.CLIENT_PREFIX)) {
+            why = tokens ? null : "an OIDC token's client, but no OIDC issuer is given (" + OidcTokens.ISSUER + ")";
+        } else if (name.startsWith(ClientCertificate.CLIENT_PREFIX)) {
+            why = "a client certificate's without a line in the keys file, which may do nothing; give the keys file's"
+                    + " line of its CN a rate instead (NAME SCOPES - RATE)";
+        } else if (name.contains(":")) {
+            why = "which no client can be: a keys file's client is named as its line (no colon), an OIDC token's"
+                    + " client oidc:AZP";
+        } else if (!keys) {
+            why = "a keys file's client, but no API keys file is given (" + API_KEYS + "); an OIDC token's client is"
+                    + " named oidc:AZP, here oidc:" + name;
+        }
+        if (why != null) {
+            throw new IllegalArgumentException(
+                    "setting " + ClientRates.CLIENT_RATES + " names the client '" + name + "', " + why);
+        }
     }
 
     /** @return whether every route but health needs a credential (an API keys file or an OIDC issuer is given) */

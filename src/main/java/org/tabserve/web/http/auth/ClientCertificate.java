@@ -31,8 +31,19 @@ public final class ClientCertificate {
     private ClientCertificate() {}
 
     /**
+     * What a certificate whose subject has more than one CN is named, carried as a name is: longer than
+     * {@link #MAX_NAME}, so that no certificate's CN is ever taken for it. Such a certificate names no client: its
+     * request is refused (401) in these words, as which of its CNs names it is not for the server to choose.
+     */
+    static final String SEVERAL_NAMES = "the client certificate's subject has more than one CN (common name), so it"
+            + " names no client: present a certificate whose subject has one CN";
+    /** The prefix of the name of a certificate's client that no keys file's line names: no keys file name has a colon. */
+    static final String CLIENT_PREFIX = "cert:";
+
+    /**
      * @return the CN of the subject of the request's client certificate, or null when it presented none (or its
-     *         subject has no CN, or one longer than {@link #MAX_NAME} or with control characters)
+     *         subject has no CN, or one longer than {@link #MAX_NAME} or with control characters), or
+     *         {@link #SEVERAL_NAMES} when its subject has more than one CN
      */
     public static String nameOf(HttpServletRequest request) {
         Object chain = request.getAttribute(ATTRIBUTE);
@@ -42,17 +53,22 @@ public final class ClientCertificate {
         return commonName(certificates[0]);
     }
 
-    /** @return the CN of {@code certificate}'s subject (its last, if several), or null */
+    /** @return the CN of {@code certificate}'s subject, {@link #SEVERAL_NAMES} when it has more than one, or null */
     static String commonName(X509Certificate certificate) {
         String found = null;
+        int names = 0;
         try {
             for (Rdn rdn : new LdapName(certificate.getSubjectX500Principal().getName()).getRdns()) {
-                if (rdn.getType().equalsIgnoreCase("CN") && rdn.getValue() instanceof String name) {
-                    found = name;
+                if (rdn.getType().equalsIgnoreCase("CN")) {
+                    names++;
+                    found = rdn.getValue() instanceof String name ? name : null;
                 }
             }
         } catch (InvalidNameException e) {
             return null;
+        }
+        if (names > 1) {
+            return SEVERAL_NAMES;
         }
         if (found == null
                 || found.isEmpty()

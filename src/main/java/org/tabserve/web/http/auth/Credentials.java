@@ -53,7 +53,8 @@ public final class Credentials {
 
     /**
      * Opens the OIDC issuer the settings name, if any ({@link OidcTokens#ISSUER}, {@link OidcTokens#AUDIENCE}): its
-     * keys are read before this returns, or asked for again in the background when it does not answer.
+     * keys are read before this returns if the issuer gives them within {@link OidcTokens#READ_DEADLINE}, else in the
+     * background.
      *
      * @param audit where each read of the issuer's keys, or failure to read them, is written
      * @throws IllegalArgumentException in words, for an issuer without an audience or one that is no URL
@@ -141,14 +142,21 @@ public final class Credentials {
     /**
      * The caller a request names, with every credential of it: its bearer credential ({@link #caller(String)}) if it
      * sent one, else its TLS client certificate, whose CN is the client of the keys file's line of that name with the
-     * key column {@code -}. A certificate whose name has no such line names a client with no scope: 403 on every
-     * route, as the TLS handshake already told who it is.
+     * key column {@code -}. A certificate whose name has no such line names a client with no scope, named
+     * {@code cert:CN} so that it is never taken for a client of another kind: 403 on every route, as the TLS handshake
+     * already told who it is. A certificate whose subject has several CNs names no one: 401 saying so.
+     *
+     * @throws ServingException UNAUTHENTICATED for a bearer credential that is none of the server's, or a certificate
+     *                          with several CNs
      */
     Caller callerOf(AdminToken.Caller asker) {
         if (asker.certificate() == null || AdminToken.isBearer(asker.authorization()) || !locked()) {
             return caller(asker.authorization());
         }
+        if (asker.certificate().equals(ClientCertificate.SEVERAL_NAMES)) {
+            throw ServingException.unauthenticated(ClientCertificate.SEVERAL_NAMES);
+        }
         return keys.flatMap(k -> k.callerNamed(asker.certificate()))
-                .orElseGet(() -> Caller.of(asker.certificate(), List.of()));
+                .orElseGet(() -> Caller.of(ClientCertificate.CLIENT_PREFIX + asker.certificate(), List.of()));
     }
 }

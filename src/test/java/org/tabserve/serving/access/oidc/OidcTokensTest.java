@@ -3,6 +3,7 @@ package org.tabserve.serving.access.oidc;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.nimbusds.jose.JWSAlgorithm;
@@ -27,6 +28,7 @@ import org.tabserve.serving.access.Caller;
 import org.tabserve.serving.access.Scope;
 import org.tabserve.serving.limits.ServingException;
 import org.tabserve.testing.JoseIssuer;
+import org.tabserve.testing.TricklingProxy;
 
 /**
  * Issue 63, OIDC tokens: a token of a real issuer of the test's own (keys made now, discovery and JWKS over HTTP)
@@ -77,7 +79,7 @@ class OidcTokensTest {
     @Test
     void aGoodTokenIsItsClientWithItsScopesPerModel() {
         Caller caller = tokens.callerOf(issuer.token("notes", AUDIENCE, "openid predict:banknote profile"));
-        assertEquals("notes", caller.name());
+        assertEquals("oidc:notes", caller.name(), "an OIDC client is named apart from a keys file's");
         assertTrue(caller.may(Scope.PREDICT, "banknote"));
         assertFalse(caller.may(Scope.PREDICT, "species"));
         assertFalse(caller.may(Scope.READ, "banknote"));
@@ -88,7 +90,7 @@ class OidcTokensTest {
         Caller ec = tokens.callerOf(issuer.token(
                 JWSAlgorithm.ES256,
                 c -> c.audience(AUDIENCE).claim("client_id", "ec-client").claim("scope", "read")));
-        assertEquals("ec-client", ec.name());
+        assertEquals("oidc:ec-client", ec.name());
         assertTrue(ec.may(Scope.READ, "anything"));
         Caller ps = tokens.callerOf(issuer.token(
                 JWSAlgorithm.PS256, c -> c.audience(AUDIENCE).claim("azp", "ps").claim("scope", "admin")));
@@ -136,7 +138,7 @@ class OidcTokensTest {
         String justExpired = issuer.token(
                 JWSAlgorithm.RS256,
                 c -> c.audience(AUDIENCE).claim("azp", "notes").expirationTime(Date.from(now.minusSeconds(20))));
-        assertEquals("notes", tokens.callerOf(justExpired).name());
+        assertEquals("oidc:notes", tokens.callerOf(justExpired).name());
     }
 
     @Test
@@ -232,8 +234,117 @@ class OidcTokensTest {
                 assertTrue(System.nanoTime() < deadline, "the issuer was not asked again: " + events);
                 Thread.sleep(50);
             }
-            assertEquals("notes", waiting.callerOf(token).name());
+            assertEquals("oidc:notes", waiting.callerOf(token).name());
         }
+    }
+
+    /** An issuer of the test's behind a proxy that trickles what it is told to, its documents naming the proxy. */
+    private static JoseIssuer behind(TricklingProxy[] proxy, String withheld) throws Exception {
+        JoseIssuer behind = JoseIssuer.start();
+        behind.withhold(withheld);
+        proxy[0] = TricklingProxy.to(behind.address());
+        behind.seenAt(proxy[0].uri());
+        return behind;
+    }
+
+    @Test
+    void anUnknownKidIsRefusedAtOnceWhileTheJwksTricklesAndItsKeyIsTakenOnceARefreshBringsIt() throws Exception {
+        TricklingProxy[] proxy = new TricklingProxy[1];
+        List<String> events = new CopyOnWriteArrayList<>();
+        try (JoseIssuer slow = behind(proxy, "ec-1"); // a key the issuer publishes later: unknown to the server now
+                TricklingProxy closing = proxy[0];
+                OidcTokens waiting = new OidcTokens(
+                        slow.issuer(),
+                        AUDIENCE,
+                        "scope",
+                        Duration.ofMillis(200),
+                        OidcTokens.bound(1, 1024),
+                        events(events))) {
+            closing.slow(line -> line.contains("/jwks"), 1); // the JWKS a byte a second from now on
+            Thread.sleep(300); // past the 200 ms between reads
+            String later = slow.token(
+                    JWSAlgorithm.ES256,
+                    c -> c.audience(AUDIENCE).claim("azp", "notes").claim("scope", "predict"));
+            String good = slow.token("notes", AUDIENCE, "predict");
+            for (int i = 0; i < 20; i++) { // every unknown kid refused at once, a read begun by the first alone
+                ServingException refused = assertTimeoutPreemptively( // the read takes minutes
+                        Duration.ofSeconds(10),
+                        () -> assertThrows(ServingException.class, () -> waiting.callerOf(later)),
+                        "a request never waits on the issuer's read");
+                assertTrue(refused.getMessage().contains("the key is unknown"), refused.getMessage());
+                assertTrue(refused.getMessage().contains("being read again"), refused.getMessage());
+                assertEquals(
+                        "oidc:notes",
+                        assertTimeoutPreemptively(Duration.ofSeconds(10), () -> waiting.callerOf(good))
+                                .name(),
+                        "a token of a known key is taken while the JWKS trickles");
+            }
+            assertEquals(1, closing.trickled(), "one read at a time, however many unknown kids");
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (waiting.readsAbandoned() == 0) { // the trickling read is abandoned at its deadline
+                assertTrue(System.nanoTime() < deadline, "the trickling read was never abandoned: " + events);
+                Thread.sleep(50);
+            }
+            assertTrue(
+                    events.stream().anyMatch(e -> e.startsWith("failed ") && e.contains(OidcTokens.READ_DEADLINE)),
+                    "the failure names the setting: " + events);
+            closing.slow(line -> false, 1);
+            slow.withhold(null); // the issuer publishes the key: a later request finds it once a read brings it
+            while (true) {
+                try {
+                    assertEquals("oidc:notes", waiting.callerOf(later).name());
+                    break;
+                } catch (ServingException refused) {
+                    assertTrue(System.nanoTime() < deadline, "the key never came: " + refused.getMessage());
+                    Thread.sleep(50);
+                }
+            }
+        }
+    }
+
+    @Test
+    void aDiscoveryDocumentThatTricklesHoldsTheStartAtMostTheDeadline() throws Exception {
+        TricklingProxy[] proxy = new TricklingProxy[1];
+        List<String> events = new CopyOnWriteArrayList<>();
+        try (JoseIssuer slow = behind(proxy, null);
+                TricklingProxy closing = proxy[0]) {
+            closing.slow(line -> line.contains("/.well-known/openid-configuration"), 1);
+            OidcTokens started = assertTimeoutPreemptively( // the document takes minutes at a byte a second
+                    Duration.ofSeconds(10),
+                    () -> new OidcTokens(
+                            slow.issuer(),
+                            AUDIENCE,
+                            "scope",
+                            Duration.ofSeconds(3600),
+                            OidcTokens.bound(1, 1024),
+                            events(events)),
+                    "the start waits on the issuer at most its read deadline");
+            try (started) {
+                ServingException refused =
+                        assertThrows(ServingException.class, () -> started.callerOf(slow.token("n", AUDIENCE, "read")));
+                assertTrue(refused.getMessage().contains("OIDC issuer"), refused.getMessage());
+                long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+                while (started.readsAbandoned() == 0) {
+                    assertTrue(System.nanoTime() < deadline, "never abandoned: " + events);
+                    Thread.sleep(50);
+                }
+                assertTrue(
+                        events.toString().contains("discovery document took longer than 1 s in all"),
+                        events.toString());
+            }
+        }
+    }
+
+    @Test
+    void aClaimOfTheWrongTypeIsNamed() {
+        String numericJti = issuer.token(
+                JWSAlgorithm.RS256,
+                c -> c.audience(AUDIENCE).claim("azp", "notes").claim("jti", 42));
+        assertTrue(refusal(numericJti).contains("the token's jti claim must be a string"), refusal(numericJti));
+        String textExp = issuer.token(
+                JWSAlgorithm.RS256,
+                c -> c.audience(AUDIENCE).claim("azp", "notes").claim("exp", "1900000000"));
+        assertTrue(refusal(textExp).contains("the token's exp claim must be a number"), refusal(textExp));
     }
 
     @Test

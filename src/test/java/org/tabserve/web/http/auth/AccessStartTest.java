@@ -49,6 +49,22 @@ class AccessStartTest {
     }
 
     @Test
+    void clientRatesNamingAKeysFilesClientWithoutAKeysFileStopTheStartInWords() {
+        // Issue 76, item 9: an OIDC client is oidc:AZP; a bare name is a keys file's client, and there is none here.
+        IllegalStateException refused = assertThrows(
+                IllegalStateException.class,
+                () -> TabserveServer.startReady(
+                        "--oidc-issuer",
+                        "http://127.0.0.1:1",
+                        "--oidc-audience",
+                        "tabserve",
+                        "--client-rates",
+                        "notes=20/s"));
+        assertTrue(refused.getMessage().contains("names the client 'notes'"), refused.getMessage());
+        assertTrue(refused.getMessage().contains("oidc:notes"), refused.getMessage());
+    }
+
+    @Test
     void aServerOnANetworkAddressWithoutCredentialsSaysSoOnce() throws Exception {
         try (TabserveServer server = TabserveServer.startReady("--host", "0.0.0.0")) {
             Http http = new Http(server);

@@ -277,7 +277,7 @@ class KeycloakIT {
         assertEquals(200, answer.statusCode(), answer.body());
         HttpResponse<String> other = call("POST", "/models/species/api/predict", notes, NOTE);
         assertEquals(403, other.statusCode(), other.body());
-        assertTrue(detail(other).contains("predict:species") && detail(other).contains("'notes'"), other.body());
+        assertTrue(detail(other).contains("predict:species") && detail(other).contains("'oidc:notes'"), other.body());
         HttpResponse<String> index = call("GET", "/api/models", notes, null);
         assertEquals(403, index.statusCode(), index.body());
     }

@@ -40,6 +40,7 @@ class OidcAccessTest {
 
     private static final String AUDIENCE = "tabserve";
     private static final String READER_KEY = "reader-key-0123456789abcdef0123456789";
+    private static final String SHOP_KEY = "shop-key-0123456789abcdef0123456789abc";
     private static final String NOTE =
             "{\"variance\": 3.6216, \"skewness\": 8.6661, \"curtosis\": -2.8073, \"entropy\": -0.44699}";
 
@@ -55,7 +56,11 @@ class OidcAccessTest {
         issuer = JoseIssuer.start();
         models = ModelDirectory.withFourModels();
         Path keys = Files.createTempDirectory("tabserve-oidc").resolve("keys");
-        Files.write(keys, List.of("reader read " + KeyDigests.sha256(READER_KEY)));
+        Files.write(
+                keys,
+                List.of(
+                        "reader read " + KeyDigests.sha256(READER_KEY),
+                        "shop predict,label " + KeyDigests.sha256(SHOP_KEY)));
         Files.setPosixFilePermissions(keys, PosixFilePermissions.fromString("rw-------"));
         audit = keys.resolveSibling("audit.jsonl");
         server = TabserveServer.startReady(
@@ -72,7 +77,7 @@ class OidcAccessTest {
                 "--audit-log",
                 audit.toString(),
                 "--client-rates",
-                "slow-oidc=2/h, slow-grpc-oidc=1/h");
+                "oidc:slow-oidc=2/h, oidc:slow-grpc-oidc=1/h");
         http = new Http(server);
         for (String name : List.of("banknote", "species")) {
             long deadline = System.nanoTime() + 60_000_000_000L;
@@ -108,7 +113,7 @@ class OidcAccessTest {
         assertEquals(200, answer.status(), answer.text());
         JsonNode problem = predict("species", token).problem(403);
         assertTrue(problem.get("detail").asText().contains("predict:species"), problem.toString());
-        assertTrue(problem.get("detail").asText().contains("'notes'"), problem.toString());
+        assertTrue(problem.get("detail").asText().contains("'oidc:notes'"), problem.toString());
     }
 
     @Test
@@ -137,7 +142,7 @@ class OidcAccessTest {
         }
         Http.Response refused = predict("banknote", slow);
         JsonNode problem = refused.problem(429);
-        assertTrue(problem.get("detail").asText().contains("'slow-oidc'"), problem.toString());
+        assertTrue(problem.get("detail").asText().contains("'oidc:slow-oidc'"), problem.toString());
         assertTrue(problem.get("detail").asText().contains("2/h"), problem.toString());
         long retry = Long.parseLong(refused.header("Retry-After").orElseThrow());
         assertTrue(retry > 1700 && retry <= 1800, "half an hour for the next of two an hour: " + retry);
@@ -161,9 +166,50 @@ class OidcAccessTest {
         // Counted by client: the setting's names alone.
         String metrics = http.get("/metrics", "Authorization", "Bearer " + issuer.token("scraper", AUDIENCE, "metrics"))
                 .text();
-        assertTrue(metrics.contains("tabserve_client_rate_limited_total{client=\"slow-oidc\"} 2.0"), metrics);
-        assertTrue(metrics.contains("tabserve_client_rate_limited_total{client=\"slow-grpc-oidc\"} 1.0"), metrics);
-        assertFalse(metrics.contains("client=\"notes\""), metrics);
+        assertTrue(metrics.contains("tabserve_client_rate_limited_total{client=\"oidc:slow-oidc\"} 2.0"), metrics);
+        assertTrue(metrics.contains("tabserve_client_rate_limited_total{client=\"oidc:slow-grpc-oidc\"} 1.0"), metrics);
+        assertFalse(metrics.contains("client=\"oidc:notes\""), metrics);
+    }
+
+    /** Predicts as {@code credential} under the request id {@code id}; returns the answer's label. */
+    private static String predictAs(String credential, String id) {
+        Http.Response answer = http.post(
+                "/models/banknote/api/predict",
+                "application/json",
+                NOTE.getBytes(StandardCharsets.UTF_8),
+                "Authorization",
+                "Bearer " + credential,
+                "X-Request-Id",
+                id);
+        assertEquals(200, answer.status(), answer.text());
+        return answer.json().path("label").asText();
+    }
+
+    private static JsonNode labelAs(String credential, String id, String label) {
+        Http.Response fed = http.post(
+                "/models/banknote/api/feedback",
+                "application/json",
+                ("{\"request_id\": \"" + id + "\", \"label\": \"" + label + "\"}").getBytes(StandardCharsets.UTF_8),
+                "Authorization",
+                "Bearer " + credential);
+        assertEquals(200, fed.status(), fed.text());
+        return fed.json();
+    }
+
+    @Test
+    void anOidcClientNamedAsAKeysFilesClientIsAnotherClient() {
+        // Issue 76, item 9: an azp spelled as a keys file's client's name labels none of that client's answers, nor
+        // the reverse; the token's client is oidc:shop, which no line of a keys file can be.
+        String token = issuer.token("shop", AUDIENCE, "predict:banknote label");
+        String keyed = predictAs(SHOP_KEY, "shared-id-1");
+        JsonNode byToken = labelAs(token, "shared-id-1", keyed);
+        assertEquals(
+                0, byToken.path("joined").asInt(), "the token's shop labelled the key's shop's answer: " + byToken);
+        String tokens = predictAs(token, "shared-id-2");
+        JsonNode byKey = labelAs(SHOP_KEY, "shared-id-2", tokens);
+        assertEquals(0, byKey.path("joined").asInt(), "the key's shop labelled the token's shop's answer: " + byKey);
+        assertEquals(1, labelAs(token, "shared-id-2", tokens).path("joined").asInt(), "each labels its own");
+        assertEquals(1, labelAs(SHOP_KEY, "shared-id-1", keyed).path("joined").asInt(), "each labels its own");
     }
 
     @Test
