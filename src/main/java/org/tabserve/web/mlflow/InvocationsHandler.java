@@ -175,6 +175,7 @@ public final class InvocationsHandler {
                 if (table != null) {
                     try (AnswerTrace.Stage writing = model.trace().write(formatName(table), answers.size())) {
                         TableAnswer.write(
+                                request,
                                 response,
                                 table,
                                 held::grow,
