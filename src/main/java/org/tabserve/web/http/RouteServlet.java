@@ -8,12 +8,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.logging.Logger;
 import org.tabserve.model.answer.RequestField;
+import org.tabserve.rows.answer.ExplainField;
 import org.tabserve.serving.ModelRoute;
 import org.tabserve.serving.ResolvedModel;
 import org.tabserve.serving.ServedModels;
+import org.tabserve.serving.access.Scope;
 import org.tabserve.serving.feedback.RequestIds;
 import org.tabserve.serving.limits.ServingException;
 import org.tabserve.serving.trace.RequestSpan;
+import org.tabserve.web.http.request.RequestParameters;
 
 /**
  * Serves the {@link RouteTable}, under every servlet mapping it lists: finds the path's route (404 naming the routes
@@ -102,8 +105,15 @@ public final class RouteServlet extends HttpServlet {
             // Who is calling, and whether it may: before the model the path names is looked up, so that a caller who
             // may not use it learns nothing of it.
             if (route.scope() != null) {
-                model.caller(
-                        gate.admit(request, route.scope(), table.modelOf(chosen, served.repository()::defaultModel)));
+                String named = table.modelOf(chosen, served.repository()::defaultModel);
+                model.caller(gate.admit(request, route.scope(), named));
+                // ?explain=true asks for a scope of its own: checked here too, before the model is looked up, so that
+                // a caller without it gets the same 403 for a model served or not (issue 76). (A body's "explain" is
+                // read once the model is, and checked where the explanation is made: Scoring.)
+                if (route.scope() == Scope.PREDICT
+                        && "true".equals(RequestParameters.query(request.getQueryString(), ExplainField.NAME))) {
+                    model.caller().require(Scope.EXPLAIN, named);
+                }
             }
             if (matches.get(0).route().resolveFirst()) {
                 model.model(); // 404 or 503 here, for the model the path names, before its route sees the request
