@@ -16,7 +16,6 @@ import org.tabserve.serving.access.Scope;
 import org.tabserve.serving.feedback.RequestIds;
 import org.tabserve.serving.limits.ServingException;
 import org.tabserve.serving.trace.RequestSpan;
-import org.tabserve.web.http.request.RequestParameters;
 
 /**
  * Serves the {@link RouteTable}, under every servlet mapping it lists: finds the path's route (404 naming the routes
@@ -110,8 +109,7 @@ public final class RouteServlet extends HttpServlet {
                 // ?explain=true asks for a scope of its own: checked here too, before the model is looked up, so that
                 // a caller without it gets the same 403 for a model served or not (issue 76). (A body's "explain" is
                 // read once the model is, and checked where the explanation is made: Scoring.)
-                if (route.scope() == Scope.PREDICT
-                        && "true".equals(RequestParameters.query(request.getQueryString(), ExplainField.NAME))) {
+                if (route.scope() == Scope.PREDICT && asksToExplain(request.getQueryString())) {
                     model.caller().require(Scope.EXPLAIN, named);
                 }
             }
@@ -156,6 +154,33 @@ public final class RouteServlet extends HttpServlet {
                 model.close();
             }
         }
+    }
+
+    /**
+     * @return whether the query says {@code explain=true}, read as the routes read it (a value they refuse, or a
+     *     malformed query, is theirs to refuse in words: not asked here)
+     */
+    static boolean asksToExplain(String query) {
+        if (query == null || !query.contains(ExplainField.NAME)) {
+            return false;
+        }
+        for (String pair : query.split("&")) {
+            int equals = pair.indexOf('=');
+            try {
+                if (equals > 0
+                        && java.net.URLDecoder.decode(
+                                        pair.substring(0, equals), java.nio.charset.StandardCharsets.UTF_8)
+                                .equals(ExplainField.NAME)
+                        && java.net.URLDecoder.decode(
+                                        pair.substring(equals + 1), java.nio.charset.StandardCharsets.UTF_8)
+                                .equals("true")) {
+                    return true;
+                }
+            } catch (IllegalArgumentException malformed) {
+                return false;
+            }
+        }
+        return false;
     }
 
     /**
