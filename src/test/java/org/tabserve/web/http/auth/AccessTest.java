@@ -285,6 +285,22 @@ class AccessTest {
                 assertForbidden(answer, "explain:" + name);
             }
         }
+        // over gRPC, ModelInfer's explain parameter alike: PERMISSION_DENIED for a model served or not
+        for (String name : List.of("banknote", "no-such-model")) {
+            inference.ModelInferRequest explained = GrpcWire.notes(name, 1).toBuilder()
+                    .putParameters(
+                            "explain",
+                            inference.InferParameter.newBuilder()
+                                    .setBoolParam(true)
+                                    .build())
+                    .build();
+            StatusRuntimeException grpc = assertThrows(
+                    StatusRuntimeException.class, () -> stub(PREDICTOR_KEY).modelInfer(explained));
+            assertEquals(Status.Code.PERMISSION_DENIED, grpc.getStatus().getCode(), name + ": " + grpc.getStatus());
+            assertTrue(
+                    grpc.getStatus().getDescription().contains("explain:" + name),
+                    grpc.getStatus().toString());
+        }
         // and without explain, the same key predicts, and a model not served is 404
         assertEquals(
                 200,
