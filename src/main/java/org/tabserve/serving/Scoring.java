@@ -35,8 +35,11 @@ public final class Scoring {
                 .covering(ConformalAnswers.asked(model, coverage))
                 .explaining(
                         (rows, watch) -> {
-                            var leased = model.model(); // leased first, so that name() is the leased model's
-                            // Asked here, for every transport alike, since only the request's body may ask it.
+                            // Asked here, for every transport alike, since only the request's body may ask it;
+                            // before the model is leased, so that a caller without the scope is refused alike
+                            // whether or not the model is served (issue 76), and again on the leased model's name.
+                            model.caller().require(Scope.EXPLAIN, model.name());
+                            var leased = model.model();
                             model.caller().require(Scope.EXPLAIN, model.name());
                             return explanations.of(model.name(), model.version().orElseThrow(), leased, rows, watch);
                         },

@@ -97,6 +97,35 @@ abstract class DeploymentChecks {
         assertEquals("0", predictions.get(0).path("label").asText());
     }
 
+    /**
+     * An upload's answer, small (ended before the first byte is sent) or large (sent while it is written), as CSV and
+     * as JSON, read off a raw socket: exactly one of Content-Length and Transfer-Encoding, a body framed as it says,
+     * and the next answer on the connection starting right after it. Tomcat answered with both headers and an
+     * unchunked body when the app set Transfer-Encoding itself (issue 76): the shape of response smuggling.
+     */
+    @Test
+    void anUploadsAnswerIsFramedByExactlyOneHeaderAndEndsWhereItsFramingSays() throws Exception {
+        String small = "variance,skewness,curtosis,entropy\r\n3.6216,8.6661,-2.8073,-0.44699\r\n";
+        byte[] large = java.nio.file.Files.readAllBytes(org.tabserve.testing.BankNotes.DATA);
+        for (byte[] csv : List.of(small.getBytes(StandardCharsets.US_ASCII), large)) {
+            org.tabserve.testing.Multipart upload = org.tabserve.testing.Multipart.csv(csv);
+            byte[] body = upload.bytes();
+            long rows = new String(csv, StandardCharsets.US_ASCII).lines().count() - 1;
+            for (String accept : List.of("text/csv", "application/json")) {
+                org.tabserve.testing.RawFraming.Answer answer = org.tabserve.testing.RawFraming.exchange(
+                        base(),
+                        "POST /predict_file HTTP/1.1\r\nHost: localhost\r\nContent-Type: " + upload.contentType()
+                                + "\r\nAccept: " + accept + "\r\nContent-Length: " + body.length + "\r\n\r\n",
+                        body);
+                assertTrue(answer.statusLine().startsWith("HTTP/1.1 200"), accept + ": " + answer.statusLine());
+                long answered = accept.equals("text/csv")
+                        ? answer.text().lines().count() - 1
+                        : JSON.readTree(answer.text()).path("predictions").size();
+                assertEquals(rows, answered, accept + ", " + rows + " rows: " + answer.headers());
+            }
+        }
+    }
+
     @Test
     void describesTheModelsFeaturesAndClasses() throws Exception {
         HttpResponse<String> response = get("/api/model");

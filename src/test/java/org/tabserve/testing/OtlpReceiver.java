@@ -26,7 +26,10 @@ import java.util.function.Predicate;
  */
 public final class OtlpReceiver implements AutoCloseable {
 
-    /** One span as received: its ids in hex, name, kind's number, status code's number and attributes as text. */
+    /**
+     * One span as received: its ids in hex, name, kind's number, status code's number, attributes as text, service and
+     * W3C trace state (empty for none).
+     */
     public record Received(
             String traceId,
             String spanId,
@@ -36,7 +39,8 @@ public final class OtlpReceiver implements AutoCloseable {
             int status,
             String statusMessage,
             Map<String, String> attributes,
-            String service) {}
+            String service,
+            String traceState) {}
 
     private final HttpServer server;
     private final List<Received> spans = new CopyOnWriteArrayList<>();
@@ -98,7 +102,8 @@ public final class OtlpReceiver implements AutoCloseable {
                             span.getStatus().getCodeValue(),
                             span.getStatus().getMessage(),
                             text(span.getAttributesList()),
-                            service));
+                            service,
+                            span.getTraceState()));
                 }
             }
         }

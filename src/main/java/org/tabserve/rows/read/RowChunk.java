@@ -1,10 +1,14 @@
 package org.tabserve.rows.read;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.tabserve.model.Batch;
+import org.tabserve.model.FieldError;
 import org.tabserve.model.ModelCard;
 import org.tabserve.model.RangeWarning;
 import org.tabserve.rows.answer.PredictionJson;
+import org.tabserve.rows.field.FieldProblem;
 import org.tabserve.rows.field.OnError;
 import org.tabserve.rows.field.RowPlace;
 import org.tabserve.rows.field.RowWarnings;
@@ -64,5 +68,48 @@ public record RowChunk(
     /** {@link #warnings(ModelCard, int)} with the card's ranges looked up once per answer. */
     public List<RangeWarning> warnings(PredictionJson.Rows rows, int row) {
         return numbers != null ? rows.warnings(batch, row, numbers[row]) : rows.warnings(batch, row, cells.get(row));
+    }
+
+    /**
+     * Row mode: this chunk with the rows of its batch that the model refused once it computed them
+     * ({@link ComputedRefusals}) moved out of the batch, each refused in its place with its errors (told in the
+     * file's row numbers).
+     *
+     * @param refused the batch's refused rows, by their index in it
+     * @throws IllegalStateException outside row mode, where a refusal is the whole input's
+     */
+    public RowChunk refusing(Map<Integer, List<FieldError>> refused) {
+        if (places == null) {
+            throw new IllegalStateException("only a chunk read with on_error=row refuses rows in their place");
+        }
+        int[] kept = ComputedRefusals.kept(refused, batch.size());
+        int[] moved = new int[batch.size()];
+        java.util.Arrays.fill(moved, -1);
+        for (int i = 0; i < kept.length; i++) {
+            moved[kept[i]] = i;
+        }
+        List<RowPlace> placed = new ArrayList<>(places.size());
+        for (RowPlace place : places) {
+            List<FieldError> errors = place.isScored() ? refused.get(place.batchRow()) : null;
+            if (!place.isScored()) {
+                placed.add(place);
+            } else if (errors == null) {
+                placed.add(RowPlace.scored(place.number(), moved[place.batchRow()]));
+            } else {
+                List<FieldProblem> problems = new ArrayList<>(errors.size());
+                for (FieldError error : errors) {
+                    problems.add(new FieldProblem(error.field(), error.message(), Math.toIntExact(place.number())));
+                }
+                placed.add(RowPlace.refused(
+                        place.number(), problems, records.isEmpty() ? null : records.get(place.batchRow())));
+            }
+        }
+        return new RowChunk(
+                columns,
+                records.isEmpty() ? records : GoodRows.pick(records, kept),
+                batch.rows(kept),
+                numbers == null ? null : GoodRows.pick(List.of(numbers), kept).toArray(double[][]::new),
+                cells == null ? null : GoodRows.pick(cells, kept),
+                placed);
     }
 }

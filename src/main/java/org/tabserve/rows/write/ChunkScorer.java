@@ -15,6 +15,7 @@ import org.tabserve.model.Prediction;
 import org.tabserve.model.answer.BatchScoring;
 import org.tabserve.model.answer.ScoredRows;
 import org.tabserve.rows.field.OnError;
+import org.tabserve.rows.read.ComputedRefusals;
 import org.tabserve.rows.read.RowChunk;
 import org.tabserve.rows.read.RowsReader;
 
@@ -94,7 +95,9 @@ public final class ChunkScorer implements AutoCloseable {
          * {@link #cancel()} drops it before it starts; a call already running is waited for, never abandoned.
          */
         private final class Pending {
-            private final RowChunk chunk;
+            /** The chunk, less the rows the model refused once it computed them (row mode), once it is scored. */
+            private volatile RowChunk chunk;
+
             private final AtomicBoolean claimed = new AtomicBoolean();
             private final CountDownLatch done = new CountDownLatch(1);
             private final Future<List<Prediction>> predictions;
@@ -117,7 +120,9 @@ public final class ChunkScorer implements AutoCloseable {
                     return null; // cancelled before it started
                 }
                 try {
-                    return predict(scoring, chunk);
+                    ComputedRefusals.Scored<RowChunk, List<Prediction>> scored = predict(scoring, chunk);
+                    chunk = scored.rows();
+                    return scored.scored();
                 } finally {
                     done.countDown();
                 }
@@ -217,7 +222,8 @@ public final class ChunkScorer implements AutoCloseable {
         @Override
         public void accept(RowChunk chunk) throws IOException {
             if (!parallel) {
-                sink.accept(chunk, answered(scoring, chunk, predict(scoring, chunk)));
+                ComputedRefusals.Scored<RowChunk, List<Prediction>> scored = predict(scoring, chunk);
+                sink.accept(scored.rows(), answered(scoring, scored.rows(), scored.scored()));
                 return;
             }
             pending.add(new Pending(chunk));
@@ -303,9 +309,13 @@ public final class ChunkScorer implements AutoCloseable {
         return chunk.size() == 0 ? ScoredRows.NONE : scoring.answered(chunk.batch(), predictions);
     }
 
-    /** A chunk's predictions; a chunk of bad rows alone ({@link OnError#ROW}) has none, and no model call. */
-    private static List<Prediction> predict(BatchScoring scoring, RowChunk chunk) {
-        return chunk.size() == 0 ? List.of() : scoring.predict(chunk.batch());
+    /**
+     * A chunk's predictions; a chunk of bad rows alone ({@link OnError#ROW}) has none, and no model call. In row mode
+     * the rows the model refuses once it computed them (an answer not finite) are refused in their place, and the
+     * chunk returned without them ({@link ComputedRefusals}).
+     */
+    private static ComputedRefusals.Scored<RowChunk, List<Prediction>> predict(BatchScoring scoring, RowChunk chunk) {
+        return ComputedRefusals.score(chunk, scoring::predict, List.of());
     }
 
     @Override

@@ -23,6 +23,7 @@ import org.tabserve.rows.answer.WarningsJson;
 import org.tabserve.rows.field.FieldProblem;
 import org.tabserve.rows.field.OnError;
 import org.tabserve.rows.field.RowsException;
+import org.tabserve.rows.json.ComputedJsonRefusals;
 import org.tabserve.rows.json.JsonRowsParser;
 import org.tabserve.rows.read.RowFootprint;
 import org.tabserve.serving.ResolvedModel;
@@ -104,9 +105,11 @@ public final class JsonPredictRequest {
             }
             boolean explain = ExplainParameter.asked(query, parsed.explain());
             AnswerAssembler scores = scoring.of(model, CoverageParameter.asked(query, parsed.coverage()));
-            ScoredRows scored = parsed.rows() == null
-                    ? ScoredRows.NONE
-                    : scores.scoreRows(parsed.rows(), explain, new AnswerKeepAlive(response, Json.MEDIA_TYPE));
+            AnswerKeepAlive watch = new AnswerKeepAlive(response, Json.MEDIA_TYPE);
+            var answered = ComputedJsonRefusals.score(
+                    parsed, onError == OnError.ROW, rows -> scores.scoreRows(rows, explain, watch), ScoredRows.NONE);
+            parsed = answered.rows();
+            ScoredRows scored = answered.scored();
             try (AnswerTrace.Stage writing = model.trace().write(FORMAT, scored.size())) {
                 respond(response, scored, parsed, classifier.card(), scores.source());
             }

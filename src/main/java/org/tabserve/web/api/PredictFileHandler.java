@@ -121,7 +121,8 @@ public final class PredictFileHandler implements AutoCloseable {
                     .reader(classifier.signature(), config.maxCsvRows())
                     .reservingRowMemory(held::grow)
                     .onError(onError, config.maxErrorRows());
-            if (format == Format.JSON && answeredFromKept(model, response, parser, file, held, scores, reading)) {
+            if (format == Format.JSON
+                    && answeredFromKept(model, request, response, parser, file, held, scores, reading)) {
                 return;
             }
             answerStreamed(model, request, response, format, parser, file, held, scores, reading);
@@ -143,6 +144,7 @@ public final class PredictFileHandler implements AutoCloseable {
      */
     private boolean answeredFromKept(
             ResolvedModel model,
+            HttpServletRequest request,
             HttpServletResponse response,
             RowsReader parser,
             CsvUpload file,
@@ -168,7 +170,7 @@ public final class PredictFileHandler implements AutoCloseable {
         if (kept) {
             read(reading, parser);
             try (AnswerTrace.Stage writing = written(model, Format.JSON, parser)) {
-                answer.write(response, run -> {}, ahead, scores);
+                answer.write(request, response, run -> {}, ahead, scores);
             }
             return true;
         }
@@ -210,13 +212,13 @@ public final class PredictFileHandler implements AutoCloseable {
         try (InputStream in = file.open();
                 AnswerTrace.Stage writing = written(model, format, parser)) {
             switch (format) {
-                case CSV -> writeCsv(response, parser, in, header, scores, textsAhead(classifier, held));
+                case CSV -> writeCsv(request, response, parser, in, header, scores, textsAhead(classifier, held));
                 case JSON_LINES, ARROW, PARQUET -> {
                     RowFormat table = format == Format.ARROW
                             ? RowFormat.ARROW
                             : format == Format.PARQUET ? RowFormat.PARQUET : RowFormat.JSON_LINES;
                     held.grow(table.writerHeldBytes()); // Parquet's row group, before the writer buffers it
-                    writeTable(response, table, parser, in, header, scores, 0);
+                    writeTable(request, response, table, parser, in, header, scores, 0);
                 }
                 case HTML ->
                     page.render(
@@ -224,7 +226,7 @@ public final class PredictFileHandler implements AutoCloseable {
                             response,
                             PageLinks.of(model),
                             UploadPreview.score(scores, scorer, parser, in, header, file.fileName()));
-                default -> writeJson(response, parser, held, scores, run -> parser.forEachChunk(in, run));
+                default -> writeJson(request, response, parser, held, scores, run -> parser.forEachChunk(in, run));
             }
         }
     }
@@ -302,6 +304,7 @@ public final class PredictFileHandler implements AutoCloseable {
     }
 
     private void writeJson(
+            HttpServletRequest request,
             HttpServletResponse response,
             RowsReader parser,
             MemoryBudget.Reservation held,
@@ -309,7 +312,7 @@ public final class PredictFileHandler implements AutoCloseable {
             CsvAnswer.ChunkSource source)
             throws IOException {
         UploadJsonAnswer answer = new UploadJsonAnswer(scores.model(), parser, held);
-        answer.write(response, source, scorer.start(scores, answer), scores);
+        answer.write(request, response, source, scorer.start(scores, answer), scores);
     }
 
     /**
@@ -328,6 +331,7 @@ public final class PredictFileHandler implements AutoCloseable {
 
     /** The answer table as a CSV download, {@code predictions.csv}. */
     private void writeCsv(
+            HttpServletRequest request,
             HttpServletResponse response,
             RowsReader parser,
             InputStream in,
@@ -336,7 +340,7 @@ public final class PredictFileHandler implements AutoCloseable {
             int textsAhead)
             throws IOException {
         response.setHeader("Content-Disposition", "attachment; filename=\"predictions.csv\"");
-        writeTable(response, RowFormat.CSV, parser, in, header, scores, textsAhead);
+        writeTable(request, response, RowFormat.CSV, parser, in, header, scores, textsAhead);
     }
 
     /**
@@ -345,6 +349,7 @@ public final class PredictFileHandler implements AutoCloseable {
      * @param textsAhead chunks whose probabilities the pool writes as text ahead, for a CSV answer (else 0)
      */
     private void writeTable(
+            HttpServletRequest request,
             HttpServletResponse response,
             RowFormat answer,
             RowsReader parser,
@@ -354,7 +359,7 @@ public final class PredictFileHandler implements AutoCloseable {
             int textsAhead)
             throws IOException {
         response.setStatus(200);
-        StreamedAnswer.begin(response);
+        StreamedAnswer.begin(request, response);
         response.setContentType(answer.isBinary() ? answer.mediaType() : answer.mediaType() + ";charset=UTF-8");
         CsvAnswer.write(
                 answer.writer(response.getOutputStream()),

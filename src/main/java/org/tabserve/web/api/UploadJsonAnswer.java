@@ -1,6 +1,7 @@
 package org.tabserve.web.api;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.List;
@@ -61,9 +62,14 @@ final class UploadJsonAnswer implements ChunkScorer.Preparing<String[]> {
      * Starts the answer, feeds {@code source} through {@code run} and writes every row it scores, then the
      * request-level fields a body carries ({@link SourceJson}) from {@code scoring}.
      */
-    void write(HttpServletResponse response, CsvAnswer.ChunkSource source, ChunkScorer.Run run, AnswerAssembler scoring)
+    void write(
+            HttpServletRequest request,
+            HttpServletResponse response,
+            CsvAnswer.ChunkSource source,
+            ChunkScorer.Run run,
+            AnswerAssembler scoring)
             throws IOException {
-        StreamedAnswer.begin(response);
+        StreamedAnswer.begin(request, response);
         try (JsonGenerator generator = Json.start(response)) {
             json = generator;
             json.writeStartObject();

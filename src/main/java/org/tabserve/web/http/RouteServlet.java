@@ -8,9 +8,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.logging.Logger;
 import org.tabserve.model.answer.RequestField;
+import org.tabserve.rows.answer.ExplainField;
 import org.tabserve.serving.ModelRoute;
 import org.tabserve.serving.ResolvedModel;
 import org.tabserve.serving.ServedModels;
+import org.tabserve.serving.access.Scope;
 import org.tabserve.serving.feedback.RequestIds;
 import org.tabserve.serving.limits.ServingException;
 import org.tabserve.serving.trace.RequestSpan;
@@ -102,8 +104,14 @@ public final class RouteServlet extends HttpServlet {
             // Who is calling, and whether it may: before the model the path names is looked up, so that a caller who
             // may not use it learns nothing of it.
             if (route.scope() != null) {
-                model.caller(
-                        gate.admit(request, route.scope(), table.modelOf(chosen, served.repository()::defaultModel)));
+                String named = table.modelOf(chosen, served.repository()::defaultModel);
+                model.caller(gate.admit(request, route.scope(), named));
+                // ?explain=true asks for a scope of its own: checked here too, before the model is looked up, so that
+                // a caller without it gets the same 403 for a model served or not (issue 76). (A body's "explain" is
+                // read once the model is, and checked where the explanation is made: Scoring.)
+                if (route.scope() == Scope.PREDICT && asksToExplain(request.getQueryString())) {
+                    model.caller().require(Scope.EXPLAIN, named);
+                }
             }
             if (matches.get(0).route().resolveFirst()) {
                 model.model(); // 404 or 503 here, for the model the path names, before its route sees the request
@@ -146,6 +154,33 @@ public final class RouteServlet extends HttpServlet {
                 model.close();
             }
         }
+    }
+
+    /**
+     * @return whether the query says {@code explain=true}, read as the routes read it (a value they refuse, or a
+     *     malformed query, is theirs to refuse in words: not asked here)
+     */
+    static boolean asksToExplain(String query) {
+        if (query == null || !query.contains(ExplainField.NAME)) {
+            return false;
+        }
+        for (String pair : query.split("&")) {
+            int equals = pair.indexOf('=');
+            try {
+                if (equals > 0
+                        && java.net.URLDecoder.decode(
+                                        pair.substring(0, equals), java.nio.charset.StandardCharsets.UTF_8)
+                                .equals(ExplainField.NAME)
+                        && java.net.URLDecoder.decode(
+                                        pair.substring(equals + 1), java.nio.charset.StandardCharsets.UTF_8)
+                                .equals("true")) {
+                    return true;
+                }
+            } catch (IllegalArgumentException malformed) {
+                return false;
+            }
+        }
+        return false;
     }
 
     /**

@@ -22,9 +22,11 @@ import org.tabserve.rows.arrow.ArrowRowsReader;
 import org.tabserve.rows.field.FieldProblem;
 import org.tabserve.rows.field.OnError;
 import org.tabserve.rows.field.RowPlace;
+import org.tabserve.rows.json.ComputedJsonRefusals;
 import org.tabserve.rows.json.JsonLinesReader;
 import org.tabserve.rows.json.JsonRowsParser;
 import org.tabserve.rows.parquet.ParquetRowsReader;
+import org.tabserve.rows.read.ComputedRefusals;
 import org.tabserve.rows.read.RowChunk;
 import org.tabserve.rows.read.RowFootprint;
 import org.tabserve.serving.ResolvedModel;
@@ -109,9 +111,15 @@ public final class InvocationsHandler {
                 }
                 boolean explain = ExplainParameter.asked(request, parsed.explain());
                 scores = scoring.of(model, CoverageParameter.asked(request, parsed.coverage()));
-                ScoredRows scored = parsed.rows() == null
-                        ? ScoredRows.NONE
-                        : scores.scoreRows(parsed.rows(), explain, new AnswerKeepAlive(response, Json.MEDIA_TYPE));
+                AnswerAssembler assembler = scores;
+                AnswerKeepAlive watch = new AnswerKeepAlive(response, Json.MEDIA_TYPE);
+                var refusing = ComputedJsonRefusals.score(
+                        parsed,
+                        onError == OnError.ROW,
+                        rows -> assembler.scoreRows(rows, explain, watch),
+                        ScoredRows.NONE);
+                parsed = refusing.rows();
+                ScoredRows scored = refusing.scored();
                 told.request(parsed.requestWarnings());
                 int next = 0;
                 for (int row = 0; row < parsed.sent(); row++) {
@@ -146,8 +154,11 @@ public final class InvocationsHandler {
                             AnswerTrace.ROWS,
                             csv.chunks().stream().mapToLong(RowChunk::size).sum());
                 }
-                for (RowChunk chunk : csv.chunks()) {
-                    ScoredRows scored = chunk.size() == 0 ? ScoredRows.NONE : scores.scoreRows(chunk.batch());
+                for (RowChunk read : csv.chunks()) {
+                    AnswerAssembler assembler = scores;
+                    var refusing = ComputedRefusals.score(read, assembler::scoreRows, ScoredRows.NONE);
+                    RowChunk chunk = refusing.rows();
+                    ScoredRows scored = refusing.scored();
                     if (chunk.places() == null) {
                         for (int r = 0; r < scored.size(); r++) {
                             told.row(answers.size() + r, chunk.batch().warnings(r));
@@ -175,6 +186,7 @@ public final class InvocationsHandler {
                 if (table != null) {
                     try (AnswerTrace.Stage writing = model.trace().write(formatName(table), answers.size())) {
                         TableAnswer.write(
+                                request,
                                 response,
                                 table,
                                 held::grow,

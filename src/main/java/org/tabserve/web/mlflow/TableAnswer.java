@@ -33,6 +33,7 @@ final class TableAnswer {
      * Writes the table, its writer's buffer ({@link RowFormat#writerHeldBytes}) reserved through {@code grow} first.
      */
     static void write(
+            HttpServletRequest request,
             HttpServletResponse response,
             RowFormat format,
             LongConsumer grow,
@@ -43,7 +44,7 @@ final class TableAnswer {
             throws IOException {
         grow.accept(format.writerHeldBytes());
         response.setStatus(200);
-        StreamedAnswer.begin(response);
+        StreamedAnswer.begin(request, response);
         response.setContentType(format.mediaType());
         AnswerTable.write(format.writer(response.getOutputStream()), scores, answers, uncertainties, errors);
     }

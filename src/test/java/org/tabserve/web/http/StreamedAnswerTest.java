@@ -17,6 +17,7 @@ import org.tabserve.rows.RowFormat;
 import org.tabserve.testing.BankNotes;
 import org.tabserve.testing.Http;
 import org.tabserve.testing.Multipart;
+import org.tabserve.testing.RawFraming;
 
 /**
  * Answers written while they are computed are framed in chunks on HTTP/1.1 even when the connection is to close (as
@@ -130,5 +131,40 @@ class StreamedAnswerTest {
         assertEquals(
                 Files.readAllLines(BankNotes.DATA).size(),
                 new String(raw.body(), StandardCharsets.UTF_8).lines().count());
+    }
+
+    /**
+     * Issue 76, on embedded Jetty (TomcatDeploymentIT checks Tomcat the same way, DeploymentChecks): on a connection
+     * kept open, each streamed answer, small or large, as CSV, JSON or Arrow, carries exactly one of Content-Length and
+     * Transfer-Encoding, its body is framed as that header says, and the next answer starts right after it.
+     */
+    @Test
+    void everyStreamedAnswerIsFramedByExactlyOneHeaderOnAKeptConnection() throws IOException {
+        byte[] large = Files.readAllBytes(BankNotes.DATA);
+        byte[] small = "variance,skewness,curtosis,entropy\n3.6216,8.6661,-2.8073,-0.44699\n"
+                .getBytes(StandardCharsets.US_ASCII);
+        for (byte[] csv : java.util.List.of(small, large)) {
+            long rows = new String(csv, StandardCharsets.US_ASCII).lines().count() - 1;
+            Multipart upload = Multipart.csv(csv);
+            byte[] body = upload.bytes();
+            for (String accept : java.util.List.of("text/csv", "application/json")) {
+                RawFraming.Answer answer = RawFraming.exchange(
+                        http.uri("/"), head("/predict_file", upload.contentType(), accept, body), body);
+                assertTrue(answer.statusLine().startsWith("HTTP/1.1 200"), answer.statusLine());
+                long answered = accept.equals("text/csv")
+                        ? answer.text().lines().count() - 1
+                        : Http.JSON.readTree(answer.text()).path("predictions").size();
+                assertEquals(rows, answered, accept + ": " + answer.headers());
+            }
+            RawFraming.Answer arrow = RawFraming.exchange(
+                    http.uri("/"), head("/invocations", "text/csv", RowFormat.ARROW.mediaType(), csv), csv);
+            assertTrue(arrow.statusLine().startsWith("HTTP/1.1 200"), arrow.statusLine());
+            assertTrue(arrow.body().length > 0);
+        }
+    }
+
+    private static String head(String path, String contentType, String accept, byte[] body) {
+        return "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: " + contentType + "\r\nAccept: " + accept
+                + "\r\nContent-Length: " + body.length + "\r\n\r\n";
     }
 }

@@ -41,15 +41,22 @@ public final class OtelTracing implements Tracing {
     /** How often what is queued is posted. */
     static final Duration EXPORT_DELAY = Duration.ofSeconds(1);
 
+    /** The one W3C trace context header read from a caller. */
+    static final String TRACEPARENT = "traceparent";
+
     private static final TextMapGetter<Function<String, String>> HEADERS = new TextMapGetter<>() {
         @Override
         public Iterable<String> keys(Function<String, String> carrier) {
             return List.of(); // the W3C propagator asks for its two headers by name
         }
 
+        /**
+         * The caller's {@code traceparent}; never its {@code tracestate}, which the caller writes at will (a 6.6 KB one
+         * was exported whole with every span, issue 76) and which no span of tabserve needs: spans carry none.
+         */
         @Override
         public String get(Function<String, String> carrier, String key) {
-            return carrier == null ? null : carrier.apply(key);
+            return carrier == null || !key.equals(TRACEPARENT) ? null : carrier.apply(key);
         }
     };
 

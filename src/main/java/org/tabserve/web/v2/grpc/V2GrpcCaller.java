@@ -20,7 +20,8 @@ import org.tabserve.web.http.auth.ClientCertificate;
  * call's {@link Context}, where the repository RPCs hand them to the admin token's check; and its {@code x-request-id},
  * REST's {@code X-Request-Id}, by which a canary keeps a retried call on the version that answered it first; and its
  * metadata, whose W3C trace context the call's span is the child of; and the call's answer, whose headers (or, for a
- * refusal answered in trailers alone, its trailers) carry the call's span's {@code traceparent} back.
+ * refusal answered in trailers alone, its trailers) carry the call's span's {@code traceparent} and its request id
+ * ({@code x-request-id}, the caller's or the server's own) back.
  */
 final class V2GrpcCaller implements ServerInterceptor {
 
@@ -71,9 +72,25 @@ final class V2GrpcCaller implements ServerInterceptor {
         }
     }
 
-    /** A call whose answer's headers carry its span's {@code traceparent} once the service gave one. */
+    /**
+     * The call running on this thread answers {@code x-request-id} (the id its prediction log lines carry and labels
+     * name: the caller's own, or the one the server made), as REST answers {@code X-Request-Id} (issue 76: a call sent
+     * without one could not be labelled, its id never told).
+     */
+    static void answerRequestId(String requestId) {
+        TracedCall<?, ?> answer = ANSWER.get();
+        if (answer != null) {
+            answer.requestId = requestId;
+        }
+    }
+
+    /**
+     * A call whose answer's headers carry its span's {@code traceparent} and its {@code x-request-id} once the service
+     * gave them.
+     */
     private static final class TracedCall<Q, A> extends ForwardingServerCall.SimpleForwardingServerCall<Q, A> {
         private volatile String traceparent;
+        private volatile String requestId;
         private volatile boolean headersSent;
 
         TracedCall(ServerCall<Q, A> call) {
@@ -99,6 +116,11 @@ final class V2GrpcCaller implements ServerInterceptor {
             String own = traceparent;
             if (own != null) {
                 metadata.put(TRACEPARENT, own);
+            }
+            String id = requestId;
+            if (id != null) {
+                metadata.removeAll(X_REQUEST_ID);
+                metadata.put(X_REQUEST_ID, id);
             }
         }
     }

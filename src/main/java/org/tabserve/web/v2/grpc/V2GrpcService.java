@@ -1,6 +1,7 @@
 package org.tabserve.web.v2.grpc;
 
 import inference.GRPCInferenceServiceGrpc;
+import inference.InferParameter;
 import inference.ModelInferRequest;
 import inference.ModelInferResponse;
 import inference.ModelMetadataRequest;
@@ -26,6 +27,7 @@ import io.grpc.ServerServiceDefinition;
 import io.grpc.ServerStreamTracer;
 import io.grpc.stub.StreamObserver;
 import java.util.function.Function;
+import org.tabserve.rows.answer.ExplainField;
 import org.tabserve.serving.ResolvedModel;
 import org.tabserve.serving.Scoring;
 import org.tabserve.serving.ServedModels;
@@ -184,7 +186,12 @@ public final class V2GrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceS
     @Override
     public void modelInfer(ModelInferRequest request, StreamObserver<ModelInferResponse> answer) {
         io.grpc.Context context = io.grpc.Context.current();
-        call(answer, "ModelInfer", Scope.PREDICT, request.getModelName(), request.getModelVersion(), model -> {
+        InferParameter explain = request.getParametersOrDefault(ExplainField.NAME, null);
+        boolean explaining = explain != null
+                && explain.getParameterChoiceCase() == InferParameter.ParameterChoiceCase.BOOL_PARAM
+                && explain.getBoolParam();
+        Scope[] scopes = explaining ? new Scope[] {Scope.PREDICT, Scope.EXPLAIN} : new Scope[] {Scope.PREDICT};
+        call(answer, "ModelInfer", scopes, request.getModelName(), request.getModelVersion(), model -> {
             return V2GrpcMessages.response(V2Inference.run(
                     scoring,
                     model,
@@ -230,6 +237,21 @@ public final class V2GrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceS
             String name,
             String version,
             Function<ResolvedModel, T> work) {
+        call(answer, rpc, new Scope[] {scope}, name, version, work);
+    }
+
+    /**
+     * {@link #call(StreamObserver, String, Scope, String, String, Function)} needing each of {@code scopes}, all asked
+     * before the model is looked up (issue 76: an explanation asked of a model not served was NOT_FOUND for a caller
+     * who may not explain, PERMISSION_DENIED for one served, telling which models exist).
+     */
+    private <T> void call(
+            StreamObserver<T> answer,
+            String rpc,
+            Scope[] scopes,
+            String name,
+            String version,
+            Function<ResolvedModel, T> work) {
         T reply;
         RequestSpan span = served.tracing()
                 .request(GRPCInferenceServiceGrpc.SERVICE_NAME + "/" + rpc, true, V2GrpcCaller::metadata);
@@ -241,8 +263,12 @@ public final class V2GrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceS
         V2GrpcCaller.answerTraceparent(span.traceparent());
         try (ResolvedModel model = ResolvedModel.of(served, name, version, "grpc " + rpc, V2GrpcCaller.requestId())) {
             model.trace(span);
+            V2GrpcCaller.answerRequestId(model.requestId()); // as REST's X-Request-Id, on a refusal too
             try {
-                model.caller(access.admit(V2GrpcCaller.current(rpc), scope, modelName(name)));
+                model.caller(access.admit(V2GrpcCaller.current(rpc), scopes[0], modelName(name)));
+                for (int i = 1; i < scopes.length; i++) {
+                    model.caller().require(scopes[i], modelName(name));
+                }
             } catch (RuntimeException e) {
                 answer.onError(refused(span, e, false, rpc).asRuntimeException());
                 return;

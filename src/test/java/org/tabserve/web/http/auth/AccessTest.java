@@ -52,6 +52,8 @@ class AccessTest {
     private static final String NOTES_SCRAPER_KEY = "notes-scraper-key-0123456789abcdef0123";
     /** May predict with the bank-note model once an hour, to be counted by client in the metrics. */
     private static final String LIMITED_KEY = "limited-key-0123456789abcdef0123456789";
+    /** May predict with every model, and explain none. */
+    private static final String PREDICTOR_KEY = "predictor-key-0123456789abcdef01234567";
     /** May administer the models: load, unload, install. */
     private static final String OPS_KEY = "ops-key-0123456789abcdef0123456789abcde";
     /** Added to the file while the server runs, and removed again. */
@@ -107,7 +109,8 @@ class AccessTest {
                 "scraper     metrics                     " + sha256(SCRAPER_KEY),
                 "notes-scraper metrics:banknote          " + sha256(NOTES_SCRAPER_KEY),
                 "limited     predict:banknote " + sha256(LIMITED_KEY) + " 1/h",
-                "ops         admin                       " + sha256(OPS_KEY)));
+                "ops         admin                       " + sha256(OPS_KEY),
+                "predictor   predict                     " + sha256(PREDICTOR_KEY)));
         lines.addAll(extra);
         Path written = keys.resolveSibling("keys.new");
         Files.write(written, lines);
@@ -255,6 +258,58 @@ class AccessTest {
     private static void assertForbidden(Http.Response answer, String scope) {
         JsonNode problem = answer.problem(403);
         assertTrue(problem.get("detail").asText().contains(scope), problem.toString());
+    }
+
+    /**
+     * Issue 76: {@code ?explain=true} without the explain scope is the same 403 for a model served or not; it was 404
+     * for a model not served (the model was looked up before the scope was asked), telling the caller which exist.
+     */
+    @Test
+    void explainingWithoutTheScopeIs403WhetherOrNotTheModelIsServed() {
+        String predictor = bearer(PREDICTOR_KEY);
+        byte[] note = NOTE.getBytes(StandardCharsets.UTF_8);
+        for (String name : List.of("banknote", "no-such-model")) {
+            for (String path : List.of("/api/predict", "/invocations", "/predict_file")) {
+                Http.Response answer = path.equals("/predict_file")
+                        ? http.upload(
+                                "/models/" + name + path + "?explain=true",
+                                Multipart.csv("variance,skewness,curtosis,entropy\n1,2,3,4\n"),
+                                "Authorization",
+                                predictor)
+                        : http.post(
+                                "/models/" + name + path + "?explain=true",
+                                "application/json",
+                                note,
+                                "Authorization",
+                                predictor);
+                assertForbidden(answer, "explain:" + name);
+            }
+        }
+        // over gRPC, ModelInfer's explain parameter alike: PERMISSION_DENIED for a model served or not
+        for (String name : List.of("banknote", "no-such-model")) {
+            inference.ModelInferRequest explained = GrpcWire.notes(name, 1).toBuilder()
+                    .putParameters(
+                            "explain",
+                            inference.InferParameter.newBuilder()
+                                    .setBoolParam(true)
+                                    .build())
+                    .build();
+            StatusRuntimeException grpc = assertThrows(
+                    StatusRuntimeException.class, () -> stub(PREDICTOR_KEY).modelInfer(explained));
+            assertEquals(Status.Code.PERMISSION_DENIED, grpc.getStatus().getCode(), name + ": " + grpc.getStatus());
+            assertTrue(
+                    grpc.getStatus().getDescription().contains("explain:" + name),
+                    grpc.getStatus().toString());
+        }
+        // and without explain, the same key predicts, and a model not served is 404
+        assertEquals(
+                200,
+                http.post("/models/banknote/api/predict", "application/json", note, "Authorization", predictor)
+                        .status());
+        assertEquals(
+                404,
+                http.post("/models/no-such-model/api/predict", "application/json", note, "Authorization", predictor)
+                        .status());
     }
 
     @Test

@@ -13,6 +13,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.MetadataUtils;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Order;
@@ -43,6 +44,14 @@ class V2GrpcCallerTest {
 
     private static final Metadata.Key<String> TRACEPARENT =
             Metadata.Key.of("traceparent", Metadata.ASCII_STRING_MARSHALLER);
+    private static final Metadata.Key<String> TRACESTATE =
+            Metadata.Key.of("tracestate", Metadata.ASCII_STRING_MARSHALLER);
+    private static final Metadata.Key<String> X_REQUEST_ID =
+            Metadata.Key.of("x-request-id", Metadata.ASCII_STRING_MARSHALLER);
+    /** A caller's tracestate of 32 members of about 200 characters each, 6.6 KB: far past W3C's 512 characters. */
+    private static final String LONG_TRACESTATE = java.util.stream.IntStream.range(0, 32)
+            .mapToObj(i -> "vendor" + i + "=" + "x".repeat(196))
+            .collect(java.util.stream.Collectors.joining(","));
 
     /** Calls ModelInfer for one bank note on {@code model} under a sampled caller's {@code trace}. */
     private static void infer(
@@ -51,7 +60,17 @@ class V2GrpcCallerTest {
             String trace,
             AtomicReference<Metadata> headers,
             AtomicReference<Metadata> trailers) {
-        Metadata sent = new Metadata();
+        infer(channel, model, trace, new Metadata(), headers, trailers);
+    }
+
+    /** {@link #infer(ManagedChannel, String, String, AtomicReference, AtomicReference)} sending {@code sent} too. */
+    private static void infer(
+            ManagedChannel channel,
+            String model,
+            String trace,
+            Metadata sent,
+            AtomicReference<Metadata> headers,
+            AtomicReference<Metadata> trailers) {
         sent.put(TRACEPARENT, "00-" + trace + "-" + OtlpReceiver.randomId(8) + "-01");
         GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub stub = GRPCInferenceServiceGrpc.newBlockingStub(
                         channel)
@@ -110,5 +129,83 @@ class V2GrpcCallerTest {
         } finally {
             channel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
         }
+    }
+
+    /**
+     * Issue 76: a call's answer names its request id in {@code x-request-id}, as REST answers {@code X-Request-Id}: the
+     * caller's own when it sent one, else the one the server made (before, a call sent without one could not be
+     * labelled, since its id was never told); a refusal's trailers carry it too.
+     */
+    @Test
+    void anAnswerNamesItsRequestIdTheCallersOrOneTheServerMade() throws Exception {
+        ManagedChannel channel = GrpcChannels.to(traced.server());
+        try {
+            AtomicReference<Metadata> headers = new AtomicReference<>();
+            AtomicReference<Metadata> trailers = new AtomicReference<>();
+            infer(channel, "", OtlpReceiver.randomId(16), headers, trailers);
+            String made = headers.get().get(X_REQUEST_ID);
+            assertTrue(made != null && made.matches("[0-9a-f-]{36}"), "a new id: " + headers.get());
+
+            Metadata sent = new Metadata();
+            sent.put(X_REQUEST_ID, "caller-id-76");
+            infer(channel, "", OtlpReceiver.randomId(16), sent, headers, trailers);
+            assertEquals(List.of("caller-id-76"), list(headers.get().getAll(X_REQUEST_ID)), "the caller's own");
+
+            StatusRuntimeException refused = assertThrows(
+                    StatusRuntimeException.class,
+                    () -> infer(channel, "no-such-model", OtlpReceiver.randomId(16), headers, trailers));
+            assertEquals(io.grpc.Status.Code.NOT_FOUND, refused.getStatus().getCode(), refused.toString());
+            String refusedId = trailers.get().get(X_REQUEST_ID);
+            assertTrue(refusedId != null && !refusedId.equals(made), "a refusal's own id: " + trailers.get());
+        } finally {
+            channel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * Issue 76: a caller's 6.6 KB {@code tracestate} (REST header or gRPC metadata) is not exported with the spans, as
+     * docs/operations.md says no header is recorded: every span of the request's trace, as a real collector receives
+     * it, has no trace state, and the request's trace (its traceparent) is still followed.
+     */
+    @Test
+    void aCallersTracestateIsNeverExported() throws Exception {
+        String restTrace = OtlpReceiver.randomId(16);
+        Http.Response answer = traced.post(
+                "/api/predict",
+                "application/json",
+                "{\"variance\": 3.6216, \"skewness\": 8.6661, \"curtosis\": -2.8073, \"entropy\": -0.44699}"
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                "traceparent",
+                "00-" + restTrace + "-" + OtlpReceiver.randomId(8) + "-01",
+                "tracestate",
+                LONG_TRACESTATE);
+        assertEquals(200, answer.status(), answer.text());
+
+        String grpcTrace = OtlpReceiver.randomId(16);
+        ManagedChannel channel = GrpcChannels.to(traced.server());
+        try {
+            Metadata sent = new Metadata();
+            sent.put(TRACESTATE, LONG_TRACESTATE);
+            infer(channel, "", grpcTrace, sent, new AtomicReference<>(), new AtomicReference<>());
+        } finally {
+            channel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
+        }
+        for (String trace : List.of(restTrace, grpcTrace)) {
+            List<OtlpReceiver.Received> spans = RECEIVER.await(
+                    trace, got -> got.stream().anyMatch(span -> span.kind() == 2), java.time.Duration.ofSeconds(20));
+            assertTrue(spans.stream().anyMatch(span -> span.kind() == 2), "the server span of " + trace);
+            for (OtlpReceiver.Received span : spans) {
+                assertTrue(
+                        span.traceState().isEmpty(),
+                        span.name() + " carries a tracestate of "
+                                + span.traceState().length() + " characters");
+            }
+        }
+    }
+
+    private static List<String> list(Iterable<String> values) {
+        List<String> list = new java.util.ArrayList<>();
+        values.forEach(list::add);
+        return list;
     }
 }
