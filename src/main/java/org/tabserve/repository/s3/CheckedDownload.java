@@ -11,7 +11,8 @@ import java.util.regex.Pattern;
  * is read ({@link #MAX_FILE_BYTES} at most), written under a hidden name, its SHA-256 checked against the
  * {@code .sha256} object beside it when there is one, then renamed into place. The digest is the one gate: a file
  * serves only when its bytes match the {@code .sha256} published beside them, or, with none published for it, as
- * downloaded. A copy that served unchecked is withdrawn once a {@code .sha256} its bytes do not match is published; a
+ * downloaded. A copy that served unchecked is withdrawn once a {@code .sha256} its bytes do not match is published
+ * beside the same object (the model uploaded, then a wrong digest); a
  * copy that matched a published digest keeps serving while a new object or digest is refused, and while its
  * {@code .sha256} is missing (a digest once published is needed from then on). The manifest records the published
  * digest each file matched.
@@ -72,15 +73,17 @@ final class CheckedDownload {
         Optional<String> expected = Optional.empty();
         if (digest.isPresent()) {
             expected = Optional.of(published(digest.get()));
-            if (have.isPresent()
-                    && !lastGood
-                    && !expected.get().equals(have.get().sha256())) {
-                withdraw.run(); // it served unchecked, and the digest now published says it is not what was meant
-                lastGood = false;
-            } else if (have.isPresent()
+            boolean same = have.isPresent()
                     && object.etag() != null
-                    && object.etag().equals(have.get().etag())
-                    && expected.get().equals(have.get().sha256())) {
+                    && object.etag().equals(have.get().etag());
+            if (same && !lastGood && !expected.get().equals(have.get().sha256())) {
+                withdraw.run(); // it served unchecked, and the digest now published beside it says it is not the one
+                throw new Refused(
+                        true,
+                        "its SHA-256 is " + have.get().sha256() + " but its " + ObjectKeys.DIGEST_SUFFIX + " says "
+                                + expected.get() + "; it does not serve (it had served with no digest published, and"
+                                + " is withdrawn)");
+            } else if (same && expected.get().equals(have.get().sha256())) {
                 CacheFolder.Entry h = have.get();
                 return new CacheFolder.Entry(
                         h.etag(), h.sha256(), h.size(), digest.get().etag(), expected.get());
@@ -99,9 +102,7 @@ final class CheckedDownload {
                         true,
                         "its SHA-256 is " + written.sha256() + " but its " + ObjectKeys.DIGEST_SUFFIX + " says "
                                 + expected.get() + "; "
-                                + (lastGood
-                                        ? "the last good version keeps serving"
-                                        : "it does not serve (no copy of it ever matched a published digest)"));
+                                + (have.isPresent() ? "the last good version keeps serving" : "it does not serve"));
             }
             cache.install(written, path);
         } catch (IOException e) {

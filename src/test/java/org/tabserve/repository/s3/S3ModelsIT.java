@@ -90,7 +90,8 @@ class S3ModelsIT {
             assertTrue(index.path("store").path("reachable").asBoolean(), index.toString());
             assertEquals("1", predict(http, "a").header("X-Model-Version").orElseThrow());
 
-            store.put("serve", "models/banknote/2/model.onnx", model);
+            store.put("serve", "models/banknote/2/model.onnx", model); // waits for its digest, as version 1 has one
+            store.put("serve", "models/banknote/2/model.onnx.sha256", (sha256(model) + "  model.onnx\n").getBytes());
             ModelDirectory.awaitIndex(
                     http,
                     models -> models.stream()
