@@ -262,7 +262,9 @@ public final class S3Mirror implements ModelStore {
             if (downloads.busy(path)
                     || (!force
                             && (current
-                                    || (failure != null && failure.signature().startsWith(signature))))) {
+                                    || (failure != null
+                                            && (failure.signature().equals(signature)
+                                                    || failure.signature().equals(signature + FULL)))))) {
                 continue;
             }
             if (digest.isEmpty()
