@@ -46,6 +46,7 @@ final class CheckedDownload {
      * Downloads {@code object} to the cache's {@code path}, checked against {@code digest}'s SHA-256 when given.
      *
      * @param have     what the manifest records of the cache's copy now, if any
+     * @param reread   download it again even when the cache's copy already matches its digest (a forced reload)
      * @param withdraw takes the cache's copy out (file and entry) when a published digest shows it should not serve
      * @return what the cache's manifest records of it
      * @throws Refused why it is not in place
@@ -55,6 +56,7 @@ final class CheckedDownload {
             S3Objects.Listed object,
             Optional<S3Objects.Listed> digest,
             Optional<CacheFolder.Entry> have,
+            boolean reread,
             Runnable withdraw)
             throws Refused {
         if (object.size() > MAX_FILE_BYTES) {
@@ -83,7 +85,7 @@ final class CheckedDownload {
                         "its SHA-256 is " + have.get().sha256() + " but its " + ObjectKeys.DIGEST_SUFFIX + " says "
                                 + expected.get() + "; it does not serve (it had served with no digest published, and"
                                 + " is withdrawn)");
-            } else if (same && expected.get().equals(have.get().sha256())) {
+            } else if (same && !reread && expected.get().equals(have.get().sha256())) {
                 CacheFolder.Entry h = have.get();
                 return new CacheFolder.Entry(
                         h.etag(), h.sha256(), h.size(), digest.get().etag(), expected.get());

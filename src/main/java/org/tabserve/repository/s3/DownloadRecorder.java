@@ -33,10 +33,11 @@ final class DownloadRecorder {
             S3Objects.Listed object,
             Optional<S3Objects.Listed> digest,
             Optional<CacheFolder.Entry> have,
+            boolean force,
             String signature) {
         CacheFolder.Entry entry;
         try {
-            entry = checked.bring(path, object, digest, have, () -> withdraw(path));
+            entry = checked.bring(path, object, digest, have, force, () -> withdraw(path));
         } catch (CheckedDownload.Refused e) {
             boolean abandoned = e.getMessage().contains("it was abandoned: ");
             return new MirrorFailure(

@@ -291,7 +291,7 @@ public final class S3Mirror implements ModelStore {
             }
             planned[0] += grows;
             Optional<CacheFolder.Entry> had = Optional.ofNullable(have);
-            downloads.submit(path, grows, () -> recorder.download(path, object, digest, had, signature));
+            downloads.submit(path, grows, () -> recorder.download(path, object, digest, had, force, signature));
             if (force || (starting && (have == null || (!have.checked() && digest.isPresent())))) {
                 awaited.add(path);
             }

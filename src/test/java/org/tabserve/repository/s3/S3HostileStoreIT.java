@@ -113,32 +113,34 @@ class S3HostileStoreIT {
     @Test
     void aRestartWithAGoodCacheAndATricklingChangedObjectServesTheCache() throws Exception {
         store.bucket("restart");
-        store.put("restart", "models/banknote.onnx", model);
-        store.put("restart", "models/banknote.onnx.sha256", (sha256(model) + "  banknote.onnx\n").getBytes());
+        restartServesTheCache(
+                "--models", "s3://restart/models", "models/banknote.onnx", "/models/banknote/api/predict");
+        restartServesTheCache("--model", "s3://restart/one/banknote.onnx", "one/banknote.onnx", "/api/predict");
+    }
+
+    /** A good copy cached by a first run; then the object changes and trickles, and a restart serves the copy. */
+    private static void restartServesTheCache(String flag, String location, String key, String route) throws Exception {
+        store.put("restart", key, model);
+        store.put("restart", key + ".sha256", (sha256(model) + "  banknote.onnx\n").getBytes());
         Path cache = cache();
-        try (TabserveProcess server = StoreServers.start(
-                store.endpoint(), "--models", "s3://restart/models", cache, SHORT, Duration.ofSeconds(60))) {
-            ModelDirectory.awaitReady(new Http(server), 1);
+        try (TabserveProcess server =
+                StoreServers.start(store.endpoint(), flag, location, cache, SHORT, Duration.ofSeconds(60))) {
+            assertEquals(200, predict(new Http(server), route).status());
         }
-        store.put("restart", "models/banknote.onnx", large);
-        store.put("restart", "models/banknote.onnx.sha256", (sha256(large) + "  banknote.onnx\n").getBytes());
-        proxy.slow(
-                line -> line.startsWith("GET /restart/models/banknote.onnx ")
-                        || line.startsWith("GET /restart/models/banknote.onnx?"),
-                10);
-        try (TabserveProcess server = StoreServers.start(
-                proxy.uri(), "--models", "s3://restart/models", cache, SHORT, Duration.ofSeconds(20))) {
+        store.put("restart", key, large);
+        store.put("restart", key + ".sha256", (sha256(large) + "  banknote.onnx\n").getBytes());
+        String get = "GET /restart/" + key;
+        proxy.slow(line -> line.startsWith(get + " ") || line.startsWith(get + "?"), 10);
+        try (TabserveProcess server =
+                StoreServers.start(proxy.uri(), flag, location, cache, SHORT, Duration.ofSeconds(20))) {
             Http http = new Http(server);
-            Http.Response answer = predict(http, "/models/banknote/api/predict");
+            Http.Response answer = predict(http, route);
             assertEquals(200, answer.status(), answer.text());
             assertEquals(sha256(model), answer.json().path("model_sha256").asText(), "the cached copy serves");
             await(http, "/api/models", json -> json.path("skipped").toString().contains("it was abandoned"));
             assertEquals(
                     sha256(model),
-                    predict(http, "/models/banknote/api/predict")
-                            .json()
-                            .path("model_sha256")
-                            .asText());
+                    predict(http, route).json().path("model_sha256").asText());
         } finally {
             proxy.slow(line -> false, 1);
         }
