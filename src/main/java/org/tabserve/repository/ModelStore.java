@@ -29,6 +29,9 @@ public interface ModelStore extends AutoCloseable {
      * @param backoffs    polls passed over because the store had been failing (each failure doubles the wait)
      * @param oneModel    whether the location is one model's object ({@code --model s3://BUCKET/KEY.onnx}), whose
      *                    server is that model's site, as {@code --model FILE}'s is (its form at {@code /})
+     * @param readsAbandoned reads from the store abandoned past their deadline or below their rate (listings, HEADs,
+     *                       digests and objects)
+     * @param abandoned   the objects whose last download was abandoned so, as {@code s3://} names (at most 100)
      */
     record State(
             String location,
@@ -39,7 +42,9 @@ public interface ModelStore extends AutoCloseable {
             long failures,
             long bytes,
             long backoffs,
-            boolean oneModel) {}
+            boolean oneModel,
+            long readsAbandoned,
+            List<String> abandoned) {}
 
     /**
      * The model files the repository serves from now, which a store's cache must never evict: every loaded version's

@@ -4,18 +4,20 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Optional;
 import java.util.function.Function;
 import org.tabserve.repository.ModelStore;
 import org.tabserve.repository.s3.S3Location;
 import org.tabserve.repository.s3.S3Mirror;
+import org.tabserve.repository.s3.StoreReads;
 
 /**
  * Opens the store a {@code --models s3://BUCKET/PREFIX} location names (or {@code --model s3://BUCKET/KEY.onnx}'s one
  * object, which the launcher passes as that location), with its settings: the endpoint
  * ({@value #S3_ENDPOINT}, else {@code AWS_ENDPOINT_URL}), the cache folder ({@value #MODEL_CACHE}) and how many
- * objects download at once ({@value #STORE_DOWNLOADS}). Named only where a location is a store's, so that the store's
+ * objects download at once ({@value #STORE_DOWNLOADS}), and how long its reads may take ({@link StoreReads}). Named only where a location is a store's, so that the store's
  * client (the AWS SDK) loads only then.
  */
 final class ModelStores {
@@ -83,7 +85,33 @@ final class ModelStores {
                             + " must be a positive whole number of bytes, got '" + text + "'");
                 })
                 .orElse(DEFAULT_CACHE_BYTES);
-        return S3Mirror.open(location, endpoint, cache.toAbsolutePath(), downloads, cacheBytes);
+        StoreReads reads = new StoreReads(
+                seconds(lookup, StoreReads.READ_DEADLINE, StoreReads.DEFAULTS.readDeadline()),
+                seconds(lookup, StoreReads.DOWNLOAD_DEADLINE, StoreReads.DEFAULTS.downloadDeadline()),
+                lookup.apply(StoreReads.MIN_READ_RATE)
+                        .map(text -> whole(StoreReads.MIN_READ_RATE, text, 0, "bytes a second (0: no rate)"))
+                        .orElse(StoreReads.DEFAULTS.minBytesPerSecond()));
+        return S3Mirror.open(location, endpoint, cache.toAbsolutePath(), downloads, cacheBytes, reads);
+    }
+
+    private static Duration seconds(Function<String, Optional<String>> lookup, String setting, Duration otherwise) {
+        return lookup.apply(setting)
+                .map(text -> Duration.ofSeconds(whole(setting, text, 1, "seconds")))
+                .orElse(otherwise);
+    }
+
+    /** @throws IllegalArgumentException naming {@code setting}, when {@code text} is not a whole number from {@code min} */
+    private static long whole(String setting, String text, long min, String unit) {
+        try {
+            long n = Long.parseLong(text.strip());
+            if (n >= min) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // said below
+        }
+        throw new IllegalArgumentException("setting " + setting + " must be a whole number of " + unit + ", at least "
+                + min + ", got '" + text + "'");
     }
 
     /** The user's cache, a folder per location and endpoint: {@code ~/.cache/tabserve/models/<digest>}. */

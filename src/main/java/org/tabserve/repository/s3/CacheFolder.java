@@ -35,7 +35,8 @@ import org.tabserve.files.OwnerOnly;
  * owner-only and refused when anyone else may write it (what the server loads must come from a place only its user
  * can write); each object written under a hidden temporary name (which the repository's scan passes over), bounded,
  * hashed as it is written, flushed, then renamed into place; and a manifest ({@value #MANIFEST}) recording each
- * file's object ETag and SHA-256, by which the next start checks what a previous run left before serving it.
+ * file's object ETag and the published SHA-256 it was checked against (its {@code .sha256}'s), by which the next start
+ * checks what a previous run left before serving it.
  */
 final class CacheFolder {
 
@@ -53,8 +54,26 @@ final class CacheFolder {
      * @param sha256     the file's SHA-256, as written
      * @param size       its size in bytes
      * @param digestEtag the ETag of the {@code .sha256} object it was checked against; empty when there was none
+     * @param published  the SHA-256 that {@code .sha256} published, which the file matched; empty when none was
+     *                   published for it (then it serves unchecked, as the store's docs say)
      */
-    record Entry(String etag, String sha256, long size, String digestEtag) {}
+    record Entry(String etag, String sha256, long size, String digestEtag, String published) {
+
+        /** An entry checked against no {@code .sha256}. */
+        Entry(String etag, String sha256, long size, String digestEtag) {
+            this(etag, sha256, size, digestEtag, "");
+        }
+
+        /** @return whether the file matched a published {@code .sha256} */
+        boolean checked() {
+            return !published.isEmpty();
+        }
+
+        /** @return what the file must hash to: the published digest it was checked against, else as written */
+        String vouched() {
+            return checked() ? published : sha256;
+        }
+    }
 
     private final Path root;
 
@@ -122,8 +141,11 @@ final class CacheFolder {
         try {
             for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
                 String[] f = line.split("\t", -1);
-                if (f.length == 5 && ObjectKeys.read(f[0]).path().isPresent()) {
-                    entries.put(f[0], new Entry(f[1], f[2], Long.parseLong(f[3]), f[4]));
+                if (f.length == 6 && ObjectKeys.read(f[0]).path().isPresent()) {
+                    entries.put(f[0], new Entry(f[1], f[2], Long.parseLong(f[3]), f[4], f[5]));
+                } else if (f.length == 5 && ObjectKeys.read(f[0]).path().isPresent()) {
+                    // An earlier run's line: checked against a .sha256 exactly when it names that object's ETag.
+                    entries.put(f[0], new Entry(f[1], f[2], Long.parseLong(f[3]), f[4], f[4].isEmpty() ? "" : f[2]));
                 }
             }
         } catch (IOException | NumberFormatException e) {
@@ -139,7 +161,13 @@ final class CacheFolder {
             for (Map.Entry<String, Entry> e : entries.entrySet()) {
                 Entry v = e.getValue();
                 out.write(String.join(
-                        "\t", e.getKey(), clean(v.etag()), v.sha256(), Long.toString(v.size()), clean(v.digestEtag())));
+                        "\t",
+                        e.getKey(),
+                        clean(v.etag()),
+                        v.sha256(),
+                        Long.toString(v.size()),
+                        clean(v.digestEtag()),
+                        clean(v.published())));
                 out.write('\n');
             }
         }
@@ -147,13 +175,14 @@ final class CacheFolder {
     }
 
     /**
-     * Removes the cached files that are not what {@code manifest} records (their SHA-256 differs, or they are
-     * missing), and their entries: what a previous run left serves only where it is what was downloaded.
+     * Removes the cached files that are not what {@code manifest} vouches for (their SHA-256 is not the published
+     * digest they were checked against, or with none published not what was downloaded; or they are missing), and
+     * their entries: what a previous run left serves only where it passed the digest's gate.
      */
     void dropChanged(Map<String, Entry> manifest) {
         List<String> changed = new ArrayList<>();
         manifest.forEach((path, entry) -> {
-            if (!digestOf(path).map(entry.sha256()::equals).orElse(false)) {
+            if (!digestOf(path).map(entry.vouched()::equals).orElse(false)) {
                 changed.add(path);
             }
         });
@@ -169,6 +198,27 @@ final class CacheFolder {
             } catch (IOException e) {
                 LOG.log(System.Logger.Level.WARNING, "Model cache: cannot remove " + path, e);
             }
+        }
+    }
+
+    /**
+     * Removes the model files the manifest does not record (a run that ended between putting a file in place and
+     * recording it): what the manifest does not vouch for never serves.
+     */
+    void dropUnrecorded(Set<String> recorded) {
+        try (var files = Files.walk(root, 3)) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                String path = root.relativize(file).toString();
+                if (path.endsWith(".onnx")
+                        && !file.getFileName().toString().startsWith(".")
+                        && Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)
+                        && !recorded.contains(path)) {
+                    LOG.log(System.Logger.Level.WARNING, "Model cache: {0} is not in its manifest; removed", path);
+                    Files.deleteIfExists(file);
+                }
+            }
+        } catch (IOException | java.io.UncheckedIOException e) {
+            LOG.log(System.Logger.Level.WARNING, "Model cache: cannot look for files not in its manifest", e);
         }
     }
 
@@ -258,6 +308,39 @@ final class CacheFolder {
                 }
             }
             Files.deleteIfExists(dir);
+        }
+    }
+
+    /**
+     * Removes the folders left empty (a version folder whose download was refused, or that the store dropped), so that
+     * the repository's scan does not list them as versions waiting for a model; {@code busy} keeps those a download
+     * in flight writes in.
+     */
+    void removeEmptyFolders(java.util.function.Predicate<String> busy) {
+        List<Path> folders = new ArrayList<>();
+        try (var files = Files.walk(root, 3)) {
+            files.filter(p -> !p.equals(root) && Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS))
+                    .forEach(folders::add);
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return; // tried again at the next refresh
+        }
+        folders.sort(java.util.Comparator.comparingInt(Path::getNameCount).reversed()); // the deepest first
+        for (Path folder : folders) {
+            if (busy.test(root.relativize(folder) + "/")) {
+                continue;
+            }
+            try (var entries = Files.list(folder)) {
+                if (entries.findAny().isPresent()) {
+                    continue;
+                }
+            } catch (IOException e) {
+                continue;
+            }
+            try {
+                Files.deleteIfExists(folder);
+            } catch (IOException e) {
+                // not empty after all (a download began in it): kept
+            }
         }
     }
 

@@ -10,23 +10,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.ConcurrentSkipListMap;
 import org.tabserve.repository.ModelStore;
 import org.tabserve.repository.SkippedEntry;
 
 /**
  * Mirrors the models under an {@code s3://} location (or one model object, {@link OneObject}) into a
  * {@link CacheFolder}, which the repository scans as its directory. Each refresh lists the location (a page of keys at a time: an unchanged model costs no request of its
- * own, its listed ETag being the one recorded) and downloads what is new or changed, at most
- * {@link #downloads} at once: bounded by the listed size before a byte is read, written under a hidden name, its
- * SHA-256 checked against a {@code .sha256} object beside it when there is one, then renamed into place; what went
- * from the store goes from the cache ({@link CheckedDownload}). A download that fails, a wrong digest or an object too
- * large leaves the last good file in place and is told ({@link #problems()}) until the object or its digest changes.
+ * own, its listed ETag being the one recorded) and hands what is new or changed to its downloads
+ * ({@link StoreDownloads}), which run beside the polls, each bounded ({@link StoreReads}): a slow object holds up
+ * neither the listing, nor the other models, nor the start (which waits only for models the cache has no copy of).
+ * Each is bounded by the listed size before a byte is read, written under a hidden name, its SHA-256 checked against a
+ * {@code .sha256} object beside it ({@link CheckedDownload}, the one gate), then renamed into place; what went from
+ * the store goes from the cache, its folders too. A model file without a {@code .sha256} waits for one while other
+ * files of its model publish theirs. A download that fails or is abandoned, a wrong digest or an object too large
+ * leaves the last good file in place and is told ({@link #problems()}) until the object or its digest changes.
  * A download past the cache's limit first evicts the files of versions that do not serve, least recently served first
  * ({@link CacheRoom}), and is refused in words only when those would not make room. When the store does
  * not answer, nothing in the cache changes, and polls back off (one passed over after the second failure in a row,
@@ -46,26 +44,32 @@ public final class S3Mirror implements ModelStore {
     private final S3Location location;
     private final S3Objects objects;
     private final CacheFolder cache;
-    private final ExecutorService downloads;
+    private final StoreDownloads<MirrorFailure> downloads;
     private final long maxCacheBytes;
     private final CacheRoom room;
     private final CheckedDownload checked;
+    private final DownloadRecorder recorder;
     /** The one object mirrored, when the location names one ({@code --model s3://BUCKET/KEY.onnx}); else a prefix. */
     private final Optional<OneObject> one;
 
     // Guarded by the one refresh that runs at a time (the repository's store lock).
     private final Map<String, CacheFolder.Entry> manifest;
     /** Paths whose last download failed, with the signature it was tried at (ETag and digest's ETag) and why. */
-    private final Map<String, Failure> failed = new HashMap<>();
+    private final Map<String, MirrorFailure> failed = new HashMap<>();
 
     private int failuresInARow;
     private int pollsToPass;
+    /** Whether no refresh has listed the store yet: the start's, which waits for the models the cache lacks. */
+    private boolean starting = true;
 
     private volatile List<SkippedEntry> problems = List.of();
+    /** The objects whose last download was abandoned as too slow, as {@code s3://} names. */
+    private volatile List<String> slow = List.of();
+    /** The last listing's keys refused. */
+    private List<SkippedEntry> refused = List.of();
+
     private volatile Optional<String> unreachable = Optional.empty();
     private volatile long backoffs;
-
-    private record Failure(String signature, SkippedEntry entry) {}
 
     /**
      * @param maxCacheBytes the most the cache's files may hold together; a download past it is refused in words
@@ -85,16 +89,13 @@ public final class S3Mirror implements ModelStore {
         this.cache = cache;
         this.room = new CacheRoom(cache.root());
         this.checked = new CheckedDownload(objects, cache);
-        AtomicInteger count = new AtomicInteger();
-        this.downloads = Executors.newFixedThreadPool(downloads, task -> {
-            Thread thread = new Thread(task, "tabserve-store-download-" + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.downloads = new StoreDownloads<>(downloads);
         cache.removeLeftovers();
-        this.manifest = new TreeMap<>(cache.readManifest());
+        this.manifest = new ConcurrentSkipListMap<>(cache.readManifest()); // downloads record into it on their threads
         cache.dropChanged(manifest); // the cache from a previous run serves only where it is what was recorded
-        saveManifest();
+        cache.dropUnrecorded(manifest.keySet()); // and a model file the manifest does not vouch for never serves
+        this.recorder = new DownloadRecorder(location, checked, cache, manifest);
+        recorder.save();
     }
 
     /**
@@ -104,17 +105,23 @@ public final class S3Mirror implements ModelStore {
      * @param endpoint  another S3 server than AWS's ({@code --s3-endpoint}), addressed path-style; empty for AWS
      * @param downloads     how many objects download at once
      * @param maxCacheBytes the most the cache's files may hold together ({@code tabserve.model-cache-bytes})
+     * @param reads         how long each read from the store may take, and how slowly it may arrive
      * @throws IllegalArgumentException in words, for a location or endpoint that cannot be used, or a cache folder
      *         anyone but this user could write
      */
     public static S3Mirror open(
-            String location, Optional<String> endpoint, Path cacheRoot, int downloads, long maxCacheBytes) {
+            String location,
+            Optional<String> endpoint,
+            Path cacheRoot,
+            int downloads,
+            long maxCacheBytes,
+            StoreReads reads) {
         Optional<OneObject> one = OneObject.names(location) ? Optional.of(OneObject.parse(location)) : Optional.empty();
         S3Location parsed = one.map(OneObject::folder).orElseGet(() -> S3Location.parse(location));
         Optional<URI> uri =
                 endpoint.map(String::strip).filter(e -> !e.isEmpty()).map(S3Objects::endpoint);
         CacheFolder cache = CacheFolder.open(cacheRoot);
-        return new S3Mirror(parsed, S3Objects.open(parsed, uri), cache, downloads, maxCacheBytes, one);
+        return new S3Mirror(parsed, S3Objects.open(parsed, uri, reads), cache, downloads, maxCacheBytes, one);
     }
 
     @Override
@@ -132,6 +139,7 @@ public final class S3Mirror implements ModelStore {
         if (!force && pollsToPass > 0) {
             pollsToPass--;
             backoffs++;
+            take(List.of());
             return;
         }
         StoreListing listing = new StoreListing(location, name);
@@ -157,6 +165,8 @@ public final class S3Mirror implements ModelStore {
                         e.getMessage());
             }
             unreachable = Optional.of(e.getMessage() + "; the cached models keep serving");
+            take(List.of());
+            starting = false;
             return;
         }
         if (unreachable.isPresent()) {
@@ -164,84 +174,129 @@ public final class S3Mirror implements ModelStore {
         }
         failuresInARow = 0;
         unreachable = Optional.empty();
-        bring(listing, force);
+        take(List.of());
+        List<String> awaited = bring(listing, force);
+        take(awaited);
+        failed.keySet().removeIf(path -> !listing.files.containsKey(path) && listing.covers(path));
+        starting = false;
         removeGone(listing);
-        saveManifest();
-        List<SkippedEntry> now = new ArrayList<>(listing.refused);
-        failed.values().stream().map(Failure::entry).forEach(now::add);
-        problems = now.stream().limit(PROBLEMS_KEPT).toList();
+        if (!listing.partial) {
+            cache.removeEmptyFolders(downloads::writesIn);
+        }
+        recorder.save();
+        refused = List.copyOf(listing.refused);
+        tell();
     }
 
-    /** Downloads what the listing has that the cache does not, at most {@link #downloads} at once. */
-    private void bring(StoreListing listing, boolean force) {
-        Map<String, Future<Failure>> work = new TreeMap<>();
+    /**
+     * Takes up what the downloads that ended came to, first waiting for those of {@code waitFor} (each bounded by its
+     * own read): a download's failure is told until its object or digest changes.
+     */
+    private void take(List<String> waitFor) {
+        try {
+            downloads.harvest(waitFor, (path, outcome) -> {
+                MirrorFailure failure = outcome.thrown() == null
+                        ? outcome.value()
+                        : new MirrorFailure(
+                                "",
+                                StoreListing.problem(
+                                        location,
+                                        path,
+                                        "its download failed ("
+                                                + outcome.thrown().getClass().getSimpleName() + ")"));
+                if (failure == null) {
+                    failed.remove(path);
+                    room.downloaded(path);
+                } else {
+                    failed.put(path, failure);
+                    LOG.log(
+                            System.Logger.Level.WARNING,
+                            "Model store: {0}: {1}",
+                            failure.entry().path(),
+                            failure.entry().reason());
+                }
+            });
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        tell();
+    }
+
+    /** Tells the last listing's refusals, then each path's last failure. */
+    private void tell() {
+        List<SkippedEntry> now = new ArrayList<>(refused);
+        failed.values().stream().map(MirrorFailure::entry).forEach(now::add);
+        problems = now.stream().limit(PROBLEMS_KEPT).toList();
+        slow = failed.values().stream()
+                .filter(MirrorFailure::abandoned)
+                .map(f -> f.entry().path())
+                .limit(PROBLEMS_KEPT)
+                .toList();
+    }
+
+    /**
+     * Hands what the listing has that the cache does not to the downloads, new models first.
+     *
+     * @return the paths a refresh waits for: at start those the cache holds no copy of (a cached copy serves while
+     *         its store is slow), and in a forced reload all it downloads again
+     */
+    private List<String> bring(StoreListing listing, boolean force) {
+        List<String> awaited = new ArrayList<>();
         Optional<Set<String>> served = room.noteServed();
         long[] planned = {
-            manifest.values().stream().mapToLong(CacheFolder.Entry::size).sum()
+            manifest.values().stream().mapToLong(CacheFolder.Entry::size).sum() + downloads.growing()
         };
-        listing.files.forEach((path, object) -> {
+        Set<String> digested = new HashSet<>();
+        listing.digests.keySet().forEach(path -> digested.add(StoreListing.modelOf(path)));
+        List<String> order = new ArrayList<>(listing.files.keySet());
+        order.sort(java.util.Comparator.comparing(path -> failed.containsKey(path))); // never tried before, first
+        for (String path : order) {
+            S3Objects.Listed object = listing.files.get(path);
             Optional<S3Objects.Listed> digest = Optional.ofNullable(listing.digests.get(path));
-            String signature = signature(listing, path);
+            String signature = listing.signature(path);
             CacheFolder.Entry have = manifest.get(path);
             boolean current = have != null
                     && signature.equals(have.etag() + "|" + have.digestEtag())
                     && java.nio.file.Files.isRegularFile(cache.file(path));
-            Failure failure = failed.get(path);
-            if (!force && (current || (failure != null && failure.signature().startsWith(signature)))) {
-                return;
+            MirrorFailure failure = failed.get(path);
+            if (downloads.busy(path)
+                    || (!force
+                            && (current
+                                    || (failure != null
+                                            && (failure.signature().equals(signature)
+                                                    || failure.signature().equals(signature + FULL)))))) {
+                continue;
+            }
+            if (digest.isEmpty()
+                    && path.endsWith(".onnx")
+                    && digested.contains(StoreListing.modelOf(path))
+                    && (have == null || !have.checked())) {
+                failed.put(
+                        path,
+                        new MirrorFailure(signature, StoreListing.problem(location, path, StoreListing.waiting(path))));
+                continue;
             }
             long grows = Math.max(0, object.size() - (have == null ? 0 : have.size()));
             if (planned[0] + grows > maxCacheBytes
-                    && !makeRoom(listing, served, work.keySet(), path, planned, planned[0] + grows - maxCacheBytes)) {
+                    && !makeRoom(listing, served, path, planned, planned[0] + grows - maxCacheBytes)) {
                 // Told once until the object changes or room is made (removeGone forgets these), the old file serving;
                 // tried again at once when it was refused only because what serves was not known yet (at start).
                 failed.put(
                         path,
-                        new Failure(
+                        new MirrorFailure(
                                 served.isPresent() ? signature + FULL : "",
-                                StoreListing.problem(
-                                        location,
-                                        path,
-                                        "the model cache would hold more than its"
-                                                + " limit of " + maxCacheBytes
-                                                + " bytes (tabserve.model-cache-bytes) with its " + object.size()
-                                                + " bytes; the cache's last good copy, if any, serves")));
+                                StoreListing.problem(location, path, StoreListing.full(maxCacheBytes, object.size()))));
                 LOG.log(System.Logger.Level.WARNING, "Model store: {0}{1}: the model cache is full", location, path);
-                return;
+                continue;
             }
             planned[0] += grows;
-            work.put(path, downloads.submit(() -> download(path, object, digest, signature)));
-        });
-        work.forEach((path, future) -> {
-            Failure failure;
-            try {
-                failure = future.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (ExecutionException e) {
-                failure = new Failure(
-                        "", StoreListing.problem(location, path, "its download failed (" + e.getCause() + ")"));
+            Optional<CacheFolder.Entry> had = Optional.ofNullable(have);
+            downloads.submit(path, grows, () -> recorder.download(path, object, digest, had, force, signature));
+            if (force || (starting && (have == null || (!have.checked() && digest.isPresent())))) {
+                awaited.add(path);
             }
-            if (failure == null) {
-                failed.remove(path);
-                room.downloaded(path);
-            } else {
-                failed.put(path, failure);
-                LOG.log(
-                        System.Logger.Level.WARNING,
-                        "Model store: {0}: {1}",
-                        failure.entry().path(),
-                        failure.entry().reason());
-            }
-        });
-        failed.keySet().removeIf(path -> !listing.files.containsKey(path) && listing.covers(path));
-    }
-
-    /** @return what a listed file is downloaded at: its ETag and its digest's, which a change of either changes */
-    private static String signature(StoreListing listing, String path) {
-        S3Objects.Listed digest = listing.digests.get(path);
-        return listing.files.get(path).etag() + "|" + (digest == null ? "" : digest.etag());
+        }
+        return awaited;
     }
 
     /**
@@ -251,13 +306,8 @@ public final class S3Mirror implements ModelStore {
      * @return whether room was made; when it cannot be, nothing is evicted
      */
     private boolean makeRoom(
-            StoreListing listing,
-            Optional<Set<String>> served,
-            Set<String> downloading,
-            String path,
-            long[] planned,
-            long needed) {
-        Set<String> busy = new HashSet<>(downloading);
+            StoreListing listing, Optional<Set<String>> served, String path, long[] planned, long needed) {
+        Set<String> busy = new HashSet<>(downloads.paths());
         busy.add(path);
         Optional<List<String>> evict;
         synchronized (manifest) {
@@ -280,41 +330,13 @@ public final class S3Mirror implements ModelStore {
             if (listing.files.containsKey(gone)) {
                 failed.put(
                         gone,
-                        new Failure(
-                                signature(listing, gone) + FULL,
-                                StoreListing.problem(
-                                        location,
-                                        gone,
-                                        "it was evicted from the model cache (tabserve.model-cache-bytes) to make"
-                                                + " room for " + path + ", being the least recently served of the"
-                                                + " versions that do not serve; it is downloaded again once room"
-                                                + " is made")));
+                        new MirrorFailure(
+                                listing.signature(gone) + FULL,
+                                StoreListing.problem(location, gone, StoreListing.evicted(path))));
             }
             LOG.log(System.Logger.Level.INFO, "Model cache: {0} evicted for {1} (it does not serve)", gone, path);
         }
         return true;
-    }
-
-    /** @return null when {@code path} is in place and recorded, else why not */
-    private Failure download(
-            String path, S3Objects.Listed object, Optional<S3Objects.Listed> digest, String signature) {
-        CacheFolder.Entry entry;
-        try {
-            entry = checked.bring(path, object, digest);
-        } catch (CheckedDownload.Refused e) {
-            return new Failure(e.lasting ? signature : "", StoreListing.problem(location, path, e.getMessage()));
-        }
-        synchronized (manifest) {
-            manifest.put(path, entry);
-        }
-        LOG.log(
-                System.Logger.Level.INFO,
-                "Model store: {0}{1} downloaded ({2} bytes, sha256 {3})",
-                location,
-                path,
-                entry.size(),
-                entry.sha256().substring(0, 12));
-        return null;
     }
 
     /** Removes the cached files of the models listed (all, or a forced reload's one) that went from the store. */
@@ -341,16 +363,6 @@ public final class S3Mirror implements ModelStore {
         }
     }
 
-    private void saveManifest() {
-        try {
-            synchronized (manifest) {
-                cache.writeManifest(manifest);
-            }
-        } catch (IOException e) {
-            LOG.log(System.Logger.Level.WARNING, "Model cache: cannot write its manifest", e);
-        }
-    }
-
     @Override
     public List<SkippedEntry> problems() {
         return problems;
@@ -372,12 +384,14 @@ public final class S3Mirror implements ModelStore {
                 objects.failures(),
                 objects.bytes(),
                 backoffs,
-                one.isPresent());
+                one.isPresent(),
+                objects.abandoned(),
+                slow);
     }
 
     @Override
     public void close() {
-        downloads.shutdownNow();
+        downloads.close();
         objects.close();
     }
 }

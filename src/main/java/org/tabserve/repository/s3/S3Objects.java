@@ -1,7 +1,6 @@
 package org.tabserve.repository.s3;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -9,6 +8,9 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import org.tabserve.outbound.OutboundRead;
+import org.tabserve.outbound.ReadAbandoned;
+import org.tabserve.outbound.ReadBound;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
@@ -33,7 +35,10 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * The requests a store's mirror sends, through the AWS SDK's S3 client over the JDK's HttpURLConnection: listings a
  * page at a time, and downloads of the exact object a listing saw ({@code If-Match} its ETag). Every failure is told
  * in words of its kind (no answer, or the status and S3's error code), never the SDK's message, which may carry a
- * request's signing details; each request is counted.
+ * request's signing details; each request is counted. Every read is bounded ({@link StoreReads}): a listing page, a
+ * HEAD and a digest by the SDK's call timeout at {@value StoreReads#READ_DEADLINE}, an object's body by its
+ * {@link OutboundRead}, which aborts the stream past {@value StoreReads#DOWNLOAD_DEADLINE} or below
+ * {@value StoreReads#MIN_READ_RATE}; a read abandoned is counted ({@link #abandoned()}).
  */
 final class S3Objects implements AutoCloseable {
 
@@ -58,10 +63,18 @@ final class S3Objects implements AutoCloseable {
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
     private final AtomicLong bytes = new AtomicLong();
+    private final ReadBound listing;
+    private final ReadBound head;
+    private final ReadBound digest;
+    private final ReadBound download;
 
-    S3Objects(S3Client client, S3Location location) {
+    S3Objects(S3Client client, S3Location location, StoreReads reads) {
         this.client = client;
         this.location = location;
+        this.listing = reads.listing();
+        this.head = listing.named("a HEAD of the object");
+        this.digest = listing.named("its " + ObjectKeys.DIGEST_SUFFIX);
+        this.download = reads.download();
     }
 
     /**
@@ -69,7 +82,7 @@ final class S3Objects implements AutoCloseable {
      * region chain (else {@code us-east-1}, which S3 servers of other makes accept), and with {@code endpoint} that
      * server, addressed path-style.
      */
-    static S3Objects open(S3Location location, Optional<URI> endpoint) {
+    static S3Objects open(S3Location location, Optional<URI> endpoint, StoreReads reads) {
         S3ClientBuilder builder = S3Client.builder()
                 .httpClient(UrlConnectionHttpClient.builder()
                         .connectionTimeout(Duration.ofSeconds(5))
@@ -81,7 +94,7 @@ final class S3Objects implements AutoCloseable {
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
         endpoint.ifPresent(uri -> builder.endpointOverride(uri).forcePathStyle(true));
-        return new S3Objects(builder.build(), location);
+        return new S3Objects(builder.build(), location, reads);
     }
 
     /**
@@ -123,11 +136,12 @@ final class S3Objects implements AutoCloseable {
             ListObjectsV2Request.Builder request = ListObjectsV2Request.builder()
                     .bucket(location.bucket())
                     .prefix(location.prefix() + start)
-                    .maxKeys(PAGE_KEYS);
+                    .maxKeys(PAGE_KEYS)
+                    .overrideConfiguration(o -> o.apiCallTimeout(listing.deadline()));
             if (token != null) {
                 request.continuationToken(token);
             }
-            ListObjectsV2Response page = call(() -> client.listObjectsV2(request.build()));
+            ListObjectsV2Response page = call(listing, () -> client.listObjectsV2(request.build()));
             for (S3Object object : page.contents()) {
                 each.accept(new Listed(object.key(), object.eTag(), object.size()));
             }
@@ -144,11 +158,14 @@ final class S3Objects implements AutoCloseable {
      * @throws StoreFailure when the store refuses otherwise or does not answer
      */
     Optional<Listed> head(String key, Optional<Listed> known) throws StoreFailure {
-        HeadObjectRequest.Builder request =
-                HeadObjectRequest.builder().bucket(location.bucket()).key(key);
+        HeadObjectRequest.Builder request = HeadObjectRequest.builder()
+                .bucket(location.bucket())
+                .key(key)
+                .overrideConfiguration(o -> o.apiCallTimeout(head.deadline()));
         known.ifPresent(k -> request.ifNoneMatch(k.etag()));
         requests.incrementAndGet();
-        try {
+        OutboundRead read = head.begin();
+        try (read) {
             HeadObjectResponse found = client.headObject(request.build());
             return Optional.of(new Listed(key, found.eTag(), found.contentLength()));
         } catch (S3Exception e) {
@@ -162,7 +179,7 @@ final class S3Objects implements AutoCloseable {
             throw new StoreFailure(words(e));
         } catch (SdkException e) {
             failures.incrementAndGet();
-            throw new StoreFailure(words(e));
+            throw new StoreFailure(abandoned(read).orElseGet(() -> words(e)));
         }
     }
 
@@ -173,13 +190,35 @@ final class S3Objects implements AutoCloseable {
      * @throws IOException  when the bytes cannot be written, or are not the listed size
      */
     CacheFolder.Written download(Listed object, CacheFolder into, String path) throws StoreFailure, IOException {
-        try (ResponseInputStream<GetObjectResponse> in = get(object)) {
-            CacheFolder.Written written = into.write(path, in, object.size());
+        OutboundRead read = download.begin();
+        ResponseInputStream<GetObjectResponse> in = get(object, read, download);
+        boolean whole = false;
+        try (read) {
+            read.watch(in::abort); // frees this thread from a store that stops sending
+            CacheFolder.Written written = into.write(path, read.body(in), object.size());
             bytes.addAndGet(written.size());
+            whole = true;
             return written;
+        } catch (ReadAbandoned e) {
+            failures.incrementAndGet();
+            throw new StoreFailure("it was abandoned: " + e.getMessage());
         } catch (SdkException e) {
             failures.incrementAndGet();
-            throw new StoreFailure(words(e));
+            throw new StoreFailure(abandoned(read).orElseGet(() -> words(e)));
+        } finally {
+            close(in, whole);
+        }
+    }
+
+    /** Closes a body read whole; aborts one cut short, so that its connection is not kept (nor drained). */
+    private static void close(ResponseInputStream<GetObjectResponse> in, boolean whole) {
+        try {
+            if (!whole) {
+                in.abort();
+            }
+            in.close();
+        } catch (IOException | RuntimeException e) {
+            // the connection goes either way
         }
     }
 
@@ -192,36 +231,80 @@ final class S3Objects implements AutoCloseable {
             throw new StoreFailure(
                     "it is " + object.size() + " bytes, more than the " + MAX_DIGEST_BYTES + " a digest file may be");
         }
-        try (InputStream in = get(object)) {
-            byte[] content = in.readNBytes((int) MAX_DIGEST_BYTES + 1);
+        OutboundRead read = digest.begin();
+        ResponseInputStream<GetObjectResponse> got = get(object, read, digest);
+        boolean whole = false;
+        try (read) {
+            read.watch(got::abort);
+            byte[] content = read.body(got).readNBytes((int) MAX_DIGEST_BYTES + 1);
             bytes.addAndGet(content.length);
+            whole = content.length <= MAX_DIGEST_BYTES;
             return new String(content, 0, (int) Math.min(content.length, MAX_DIGEST_BYTES), StandardCharsets.UTF_8);
+        } catch (ReadAbandoned e) {
+            failures.incrementAndGet();
+            throw new StoreFailure("it was abandoned: " + e.getMessage());
         } catch (SdkException e) {
             failures.incrementAndGet();
-            throw new StoreFailure(words(e));
+            throw new StoreFailure(abandoned(read).orElseGet(() -> words(e)));
         } catch (IOException e) {
             failures.incrementAndGet();
             throw new StoreFailure("reading it failed (" + e.getClass().getSimpleName() + ")");
+        } finally {
+            close(got, whole);
         }
     }
 
-    private ResponseInputStream<GetObjectResponse> get(Listed object) throws StoreFailure {
-        GetObjectRequest.Builder request =
-                GetObjectRequest.builder().bucket(location.bucket()).key(object.key());
+    /** Asks for {@code object}'s body: its answer's head within {@code bound}'s deadline (the SDK's call timeout). */
+    private ResponseInputStream<GetObjectResponse> get(Listed object, OutboundRead read, ReadBound bound)
+            throws StoreFailure {
+        GetObjectRequest.Builder request = GetObjectRequest.builder()
+                .bucket(location.bucket())
+                .key(object.key())
+                .overrideConfiguration(o -> o.apiCallTimeout(bound.deadline()));
         if (object.etag() != null) {
             request.ifMatch(object.etag());
         }
-        return call(() -> client.getObject(request.build()));
+        try {
+            return call(bound, read, () -> client.getObject(request.build()));
+        } catch (StoreFailure e) {
+            read.close();
+            throw e;
+        }
     }
 
-    private <T> T call(java.util.function.Supplier<T> request) throws StoreFailure {
+    /** Sends one request under {@code bound}, as one read of its own. */
+    private <T> T call(ReadBound bound, java.util.function.Supplier<T> request) throws StoreFailure {
+        try (OutboundRead read = bound.begin()) {
+            return call(bound, read, request);
+        }
+    }
+
+    private <T> T call(ReadBound bound, OutboundRead read, java.util.function.Supplier<T> request) throws StoreFailure {
         requests.incrementAndGet();
         try {
             return request.get();
         } catch (SdkException e) {
             failures.incrementAndGet();
-            throw new StoreFailure(words(e));
+            throw new StoreFailure(abandoned(read).orElseGet(() -> words(e)));
         }
+    }
+
+    /**
+     * @return why {@code read} was abandoned (counted then), in words naming its setting, when the SDK's call timeout
+     *         cut it at its deadline; empty when it failed otherwise
+     */
+    private static Optional<String> abandoned(OutboundRead read) {
+        try {
+            read.check();
+            return Optional.empty();
+        } catch (ReadAbandoned e) {
+            return Optional.of("it was abandoned: " + e.getMessage());
+        }
+    }
+
+    /** @return how many reads from the store were abandoned, past their deadline or below their rate */
+    long abandoned() {
+        return listing.abandoned() + download.abandoned();
     }
 
     /** What went wrong, in words of its kind: never the SDK's message, which may carry signing details. */

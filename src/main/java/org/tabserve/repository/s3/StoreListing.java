@@ -79,4 +79,35 @@ final class StoreListing {
                         || path.startsWith(n + "/"))
                 .orElse(true);
     }
+
+    /** @return the model a cache path is of: {@code banknote} for {@code banknote/2/model.onnx} and {@code banknote.onnx} */
+    static String modelOf(String path) {
+        int slash = path.indexOf('/');
+        return slash >= 0 ? path.substring(0, slash) : path.substring(0, path.length() - ".onnx".length());
+    }
+
+    static String waiting(String path) {
+        return "it waits for its " + ObjectKeys.DIGEST_SUFFIX + ": other files of model " + modelOf(path)
+                + " publish one, so it serves only once its own is published and matches its bytes";
+    }
+
+    /** @return what a listed file is downloaded at: its ETag and its digest's, which a change of either changes */
+    String signature(String path) {
+        S3Objects.Listed digest = digests.get(path);
+        return files.get(path).etag() + "|" + (digest == null ? "" : digest.etag());
+    }
+
+    /** Why a download is refused for the cache's limit. */
+    static String full(long maxCacheBytes, long size) {
+        return "the model cache would hold more than its limit of " + maxCacheBytes
+                + " bytes (tabserve.model-cache-bytes) with its " + size
+                + " bytes; the cache's last good copy, if any, serves";
+    }
+
+    /** Why a cached file was evicted for {@code path}. */
+    static String evicted(String path) {
+        return "it was evicted from the model cache (tabserve.model-cache-bytes) to make room for " + path
+                + ", being the least recently served of the versions that do not serve; it is downloaded again once"
+                + " room is made";
+    }
 }

@@ -43,6 +43,14 @@ final class StoreMetrics {
                         + " failing (the wait doubles with each failure in a row)",
                 state,
                 ModelStore.State::backoffs);
+        counter(
+                registry,
+                "tabserve_model_store_reads_abandoned",
+                "Reads from the model store abandoned past their deadline or below their rate (listings, HEADs,"
+                        + " digests, objects: tabserve.store-read-deadline, tabserve.store-download-deadline,"
+                        + " tabserve.store-min-read-rate)",
+                state,
+                ModelStore.State::readsAbandoned);
         GaugeWithCallback.builder()
                 .name("tabserve_model_store_up")
                 .help("Whether the model store answered its last request (1) or not (0): the cache serves meanwhile")

@@ -97,6 +97,8 @@ public final class HealthHandler {
         json.put("reachable", store.reachable());
         store.detail().ifPresent(detail -> json.put("detail", "store unreachable: " + detail));
         json.put("cached_models", store.cachedFiles());
+        json.put("reads_abandoned", store.readsAbandoned());
+        json.put("abandoned", store.abandoned());
         return json;
     }
 

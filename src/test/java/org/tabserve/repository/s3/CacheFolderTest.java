@@ -83,4 +83,51 @@ class CacheFolderTest {
         Files.writeString(cache.root().resolve(CacheFolder.MANIFEST), "../../etc/x.onnx\te\tabc\t1\t\n");
         assertEquals(Map.of(), cache.readManifest());
     }
+
+    @Test
+    void aCachedFileServesAtStartOnlyWhereItMatchesThePublishedDigestItWasCheckedAgainst() throws IOException {
+        CacheFolder cache = CacheFolder.open(temp.resolve("gate"));
+        byte[] bytes = "model bytes".getBytes();
+        for (String path : new String[] {"checked.onnx", "contradicted.onnx", "plain.onnx", "stray.onnx"}) {
+            cache.install(cache.write(path, new ByteArrayInputStream(bytes), bytes.length), path);
+        }
+        String own = cache.digestOf("checked.onnx").orElseThrow();
+        Map<String, CacheFolder.Entry> manifest = new java.util.TreeMap<>(Map.of(
+                "checked.onnx", new CacheFolder.Entry("\"a\"", own, bytes.length, "\"d\"", own),
+                // its own digest recorded, but it was checked against another: it never passed the gate
+                "contradicted.onnx", new CacheFolder.Entry("\"b\"", own, bytes.length, "\"d\"", "0".repeat(64)),
+                "plain.onnx", new CacheFolder.Entry("\"c\"", own, bytes.length, "")));
+        cache.writeManifest(manifest);
+        assertEquals(manifest, cache.readManifest(), "the published digest is read back as written");
+
+        Map<String, CacheFolder.Entry> read = new java.util.TreeMap<>(cache.readManifest());
+        cache.dropChanged(read);
+        cache.dropUnrecorded(read.keySet());
+        assertEquals(java.util.Set.of("checked.onnx", "plain.onnx"), read.keySet());
+        assertFalse(Files.exists(cache.file("contradicted.onnx")), "not what its published digest says");
+        assertFalse(Files.exists(cache.file("stray.onnx")), "a model file the manifest does not record never serves");
+        assertTrue(Files.exists(cache.file("checked.onnx")) && Files.exists(cache.file("plain.onnx")));
+    }
+
+    @Test
+    void anEarlierRunsManifestLineCountsAsCheckedOnlyWhenItNamesADigestObject() throws IOException {
+        CacheFolder cache = CacheFolder.open(temp.resolve("old"));
+        String sha = "a".repeat(64);
+        Files.writeString(
+                cache.root().resolve(CacheFolder.MANIFEST),
+                "x.onnx\te\t" + sha + "\t1\t\"d\"\ny.onnx\te\t" + sha + "\t1\t\n");
+        Map<String, CacheFolder.Entry> read = cache.readManifest();
+        assertTrue(read.get("x.onnx").checked());
+        assertFalse(read.get("y.onnx").checked());
+    }
+
+    @Test
+    void emptyFoldersGoButOneADownloadWritesInStays() throws IOException {
+        CacheFolder cache = CacheFolder.open(temp.resolve("folders"));
+        Files.createDirectories(cache.root().resolve("banknote/3"));
+        Files.createDirectories(cache.root().resolve("iris/2"));
+        cache.removeEmptyFolders(folder -> folder.equals("iris/") || folder.equals("iris/2/"));
+        assertFalse(Files.exists(cache.root().resolve("banknote")), "a dropped version's folder leaves the cache");
+        assertTrue(Files.exists(cache.root().resolve("iris/2")), "a download in flight writes there");
+    }
 }

@@ -42,7 +42,7 @@ class S3MirrorTest {
         S3Location location = S3Location.parse("s3://models/prod");
         try (S3Mirror mirror = new S3Mirror(
                 location,
-                S3Objects.open(location, Optional.of(nobody())),
+                S3Objects.open(location, Optional.of(nobody()), StoreReads.DEFAULTS),
                 cache,
                 2,
                 Long.MAX_VALUE,
@@ -77,7 +77,7 @@ class S3MirrorTest {
         OneObject one = OneObject.parse("s3://models/prod/banknote.onnx");
         try (S3Mirror mirror = new S3Mirror(
                 one.folder(),
-                S3Objects.open(one.folder(), Optional.of(nobody())),
+                S3Objects.open(one.folder(), Optional.of(nobody()), StoreReads.DEFAULTS),
                 cache,
                 2,
                 Long.MAX_VALUE,

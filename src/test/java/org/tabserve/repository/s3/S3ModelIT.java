@@ -168,6 +168,7 @@ class S3ModelIT {
             byte[] other = Files.readAllBytes(OTHER);
             String otherSha = sha256(other);
             store.put("poll", "banknote.onnx", other);
+            store.put("poll", "banknote.onnx.sha256", (otherSha + "  banknote.onnx\n").getBytes()); // the last good
             await(http, "/api/models", json -> sha256OfAnswer(http).equals(otherSha));
             assertNotEquals(
                     withoutDigest(first),

@@ -90,7 +90,8 @@ class S3ModelsIT {
             assertTrue(index.path("store").path("reachable").asBoolean(), index.toString());
             assertEquals("1", predict(http, "a").header("X-Model-Version").orElseThrow());
 
-            store.put("serve", "models/banknote/2/model.onnx", model);
+            store.put("serve", "models/banknote/2/model.onnx", model); // waits for its digest, as version 1 has one
+            store.put("serve", "models/banknote/2/model.onnx.sha256", (sha256(model) + "  model.onnx\n").getBytes());
             ModelDirectory.awaitIndex(
                     http,
                     models -> models.stream()
@@ -102,12 +103,9 @@ class S3ModelsIT {
 
             byte[] truncated = java.util.Arrays.copyOf(model, model.length / 2);
             store.put("serve", "models/banknote/2/model.onnx", truncated);
-            List<JsonNode> after = ModelDirectory.awaitIndex(
-                    http,
-                    models -> !ModelDirectory.entry(models, "banknote", "2")
-                            .path("reason")
-                            .asText()
-                            .isEmpty());
+            String refused = "its SHA-256 is " + sha256(truncated); // its digest, the good file's, refuses it
+            await(http, "/api/models", json -> json.path("skipped").toString().contains(refused));
+            List<JsonNode> after = ModelDirectory.index(http);
             JsonNode two = ModelDirectory.entry(after, "banknote", "2");
             assertEquals("READY", two.path("state").asText(), "the last good load of version 2 keeps serving: " + two);
             assertEquals(sha256(model), two.path("sha256").asText(), "the good file's digest, not the truncated one's");

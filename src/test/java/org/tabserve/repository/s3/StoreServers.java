@@ -30,6 +30,16 @@ final class StoreServers {
      */
     static TabserveProcess start(
             S3ProxyProcess store, String flag, String location, Path cache, Map<String, String> more) throws Exception {
+        return start(store.endpoint(), flag, location, cache, more, Duration.ofSeconds(90));
+    }
+
+    /**
+     * As {@link #start(S3ProxyProcess, String, String, Path, Map)}, with another endpoint (a peer in front of the
+     * store), ready within {@code within}.
+     */
+    static TabserveProcess start(
+            java.net.URI endpoint, String flag, String location, Path cache, Map<String, String> more, Duration within)
+            throws Exception {
         Map<String, String> environment = new LinkedHashMap<>();
         environment.put("AWS_ACCESS_KEY_ID", S3ProxyProcess.ACCESS_KEY);
         environment.put("AWS_SECRET_ACCESS_KEY", S3ProxyProcess.SECRET_KEY);
@@ -43,11 +53,16 @@ final class StoreServers {
                 "--poll-seconds",
                 "1",
                 "--s3-endpoint",
-                store.endpoint().toString(),
+                endpoint.toString(),
                 "--model-cache",
                 cache.toString()));
         TabserveProcess server = TabserveProcess.start(args, environment);
-        server.awaitReady(Duration.ofSeconds(90));
+        try {
+            server.awaitReady(within);
+        } catch (AssertionError | RuntimeException e) {
+            server.close();
+            throw e;
+        }
         return server;
     }
 
