@@ -8,9 +8,18 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketAddress;
 import java.net.SocketException;
+import java.time.Duration;
+import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
+import redis.clients.jedis.Connection;
+import redis.clients.jedis.ConnectionFactory;
+import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.DefaultJedisSocketFactory;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.JedisSocketFactory;
+import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.providers.PooledConnectionProvider;
 
 /**
  * Jedis's sockets held to {@link RedisDeadline}: each socket its own factory connects (TLS too) is handed to Jedis
@@ -25,6 +34,44 @@ final class DeadlineSockets implements JedisSocketFactory {
     DeadlineSockets(DefaultJedisSocketFactory connect, RedisDeadline deadline) {
         this.connect = connect;
         this.deadline = deadline;
+    }
+
+    /**
+     * @return the pooled client of the store at {@code address}: 16 connections, each call's wait for one, its
+     *         connecting and its reads held to {@code deadline}
+     */
+    static RedisClient client(RedisAddress address, RedisDeadline deadline) {
+        Duration total = deadline.deadline();
+        int millis = (int) Math.min(Integer.MAX_VALUE, total.toMillis());
+        DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
+                .connectionTimeoutMillis(millis)
+                .socketTimeoutMillis(millis)
+                .database(address.database())
+                .ssl(address.tls())
+                .clientName("tabserve");
+        if (address.password() != null) {
+            config.user(address.user()).password(address.password());
+        }
+        GenericObjectPoolConfig<Connection> pool = new GenericObjectPoolConfig<>();
+        pool.setMaxTotal(16);
+        pool.setMaxIdle(16);
+        pool.setMaxWait(total);
+        pool.setBlockWhenExhausted(true);
+        pool.setJmxEnabled(false);
+        JedisClientConfig clientConfig = config.build();
+        HostAndPort hostAndPort = new HostAndPort(address.host(), address.port());
+        DeadlineSockets sockets =
+                new DeadlineSockets(new DefaultJedisSocketFactory(hostAndPort, clientConfig), deadline);
+        // The client asks Redis for its protocol as it is built: that call is held to the deadline too (a failure
+        // there is the client's to catch; the store is used as it answers).
+        try (RedisDeadline.Call call = deadline.begin()) {
+            return RedisClient.builder()
+                    .hostAndPort(hostAndPort)
+                    .clientConfig(clientConfig)
+                    .connectionProvider(
+                            new PooledConnectionProvider(new ConnectionFactory(sockets, clientConfig), pool))
+                    .build();
+        }
     }
 
     @Override

@@ -13,23 +13,15 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import org.tabserve.model.answer.AnswerTrace;
 import org.tabserve.serving.feedback.FeedbackMonitor;
 import org.tabserve.serving.feedback.LivePerformance;
 import org.tabserve.serving.feedback.SharedAnswers;
 import redis.clients.jedis.AbstractPipeline;
-import redis.clients.jedis.Connection;
-import redis.clients.jedis.ConnectionFactory;
-import redis.clients.jedis.DefaultJedisClientConfig;
-import redis.clients.jedis.DefaultJedisSocketFactory;
-import redis.clients.jedis.HostAndPort;
-import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
-import redis.clients.jedis.providers.PooledConnectionProvider;
 
 /**
  * The shared store in Redis ({@link SharedAnswers}): answers are queued and written by one thread of its own, many to
@@ -120,31 +112,7 @@ public final class RedisAnswers implements SharedAnswers {
         this.deadline = new RedisDeadline(deadline, address);
         this.spans = new RedisSpans(address);
         this.reused = reused;
-        int millis = (int) Math.min(Integer.MAX_VALUE, deadline.toMillis());
-        DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
-                .connectionTimeoutMillis(millis)
-                .socketTimeoutMillis(millis)
-                .database(address.database())
-                .ssl(address.tls())
-                .clientName("tabserve");
-        if (address.password() != null) {
-            config.user(address.user()).password(address.password());
-        }
-        GenericObjectPoolConfig<Connection> pool = new GenericObjectPoolConfig<>();
-        pool.setMaxTotal(16);
-        pool.setMaxIdle(16);
-        pool.setMaxWait(deadline);
-        pool.setBlockWhenExhausted(true);
-        pool.setJmxEnabled(false);
-        JedisClientConfig clientConfig = config.build();
-        HostAndPort hostAndPort = new HostAndPort(address.host(), address.port());
-        DeadlineSockets sockets =
-                new DeadlineSockets(new DefaultJedisSocketFactory(hostAndPort, clientConfig), this.deadline);
-        this.redis = RedisClient.builder()
-                .hostAndPort(hostAndPort)
-                .clientConfig(clientConfig)
-                .connectionProvider(new PooledConnectionProvider(new ConnectionFactory(sockets, clientConfig), pool))
-                .build();
+        this.redis = DeadlineSockets.client(address, this.deadline);
         this.writer = new Thread(this::write, "tabserve-shared-state");
         writer.setDaemon(true);
         writer.start();

@@ -29,7 +29,8 @@ import org.tabserve.testing.Http;
  * A Redis that trickles its replies ({@code --shared-state} pointed at a peer of the test's own that takes every
  * command and answers each connection with a RESP simple string a byte every 200 ms, never ending it): each byte
  * comes within any per-read timeout, so only a total deadline ends a call. With {@code tabserve.redis-deadline} at
- * 300 ms, a label is refused in words (503, naming the setting) within seconds, never held for the trickle's length;
+ * 300 ms, the server starts (its Redis client asks for the protocol as it is built, under the deadline too: it once
+ * hung the start), a label is refused in words (503, naming the setting) within seconds, never held for the trickle;
  * answers are served meanwhile; the calls abandoned are counted and their connections closed.
  */
 @Timeout(120)
