@@ -17,6 +17,11 @@ It speaks tabserve's JSON API over HTTP (``POST /api/predict``, ``POST /predict_
 each model's own ``/models/{name}/...`` forms of them); docs/routes.md describes those routes and their keys. A
 refusal is a :class:`TabserveError` carrying the server's problem detail (RFC 9457): its status, title, detail and
 the fields it names. pandas is imported only by the methods that take or give a data frame; gRPC is not used.
+
+Two answers are refused by the client itself, as an :class:`AnswerRefused` (a :class:`TabserveError`): a redirect
+of a request that carries the token (:meth:`Client.label`), which is not followed, so that the token never goes to
+another address; and an answer longer than ``max_answer_bytes`` (256 MiB unless the client is given another), which
+is not read further, so that a server (or anything posing as one) cannot fill the caller's memory.
 """
 
 import gzip
@@ -28,10 +33,14 @@ import urllib.parse
 import urllib.request
 import uuid
 
-__all__ = ["Client", "TabserveError"]
+__all__ = ["AnswerRefused", "Client", "MAX_ANSWER_BYTES", "TabserveError"]
 
 #: The most rows one request explains (the server's limit, docs/routes.md "Explanations").
 EXPLAIN_ROWS = 100
+#: The longest answer a client reads by default, in bytes (``Client(max_answer_bytes=...)`` raises it): 256 MiB.
+MAX_ANSWER_BYTES = 256 * 1024 * 1024
+#: The most of a refusal's body read for its problem detail.
+_PROBLEM_BYTES = 1024 * 1024
 #: The most labels sent in one request (the server takes a burst of 20,000 a client, then 1,000 a second).
 LABEL_BATCH = 1000
 #: The counts of a feedback answer, summed over the requests that one call of :meth:`Client.label` sends.
@@ -84,6 +93,40 @@ class TabserveError(Exception):
         return words
 
 
+class AnswerRefused(TabserveError):
+    """An answer the client would not take, with ``status`` the answer's HTTP status and ``detail`` why.
+
+    ``title`` is ``Redirect not followed`` for a redirect of a request that carries the token (``Location`` is named;
+    the token was not sent there), or ``Answer too long`` for an answer longer than the client's
+    ``max_answer_bytes`` (read no further than that).
+    """
+
+    def __init__(self, status, title, detail):
+        super().__init__(status, {"title": title, "detail": detail})
+
+
+class _NoCredentialRedirect(urllib.request.HTTPRedirectHandler):
+    """Follows no redirect of a request that carries ``Authorization``: refuses it, naming where it pointed."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        if req.has_header("Authorization"):
+            fp.close()
+            parts = urllib.parse.urlsplit(newurl)
+            host = parts.hostname or ""
+            host = "[%s]" % host if ":" in host else host
+            host += ":%d" % parts.port if parts.port is not None else ""
+            where = urllib.parse.urlunsplit((parts.scheme, host, parts.path, "", ""))  # no user, password, query
+            raise AnswerRefused(
+                code, "Redirect not followed",
+                "%s %s answered %d, a redirect to %s: not followed, and the token was not sent there (a request "
+                "that carries the token goes to the client's url alone; give Client the address that answers)"
+                % (req.get_method(), urllib.parse.urlsplit(req.full_url).path, code, where))
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+_OPENER = urllib.request.build_opener(_NoCredentialRedirect)
+
+
 class Client:
     """A tabserve server, at ``url`` (``http://host:8080``, or the context path it is deployed under).
 
@@ -94,9 +137,16 @@ class Client:
         model: the model to ask, by the name its routes have (``/models/{name}/...``); None for the default model
         version: one version of that model; None for the one that serves the model
         timeout: seconds to wait for the server to answer a request
+        max_answer_bytes: the longest answer read, in bytes (:data:`MAX_ANSWER_BYTES`, 256 MiB, by default): a
+            longer one is refused as it arrives (:class:`AnswerRefused`, naming this argument), unread past it. An
+            answer written to a file (:meth:`score_file` with ``out``) is streamed there, and only each of its
+            records is held to it
     """
 
-    def __init__(self, url, token=None, model=None, version=None, timeout=300):
+    def __init__(self, url, token=None, model=None, version=None, timeout=300, max_answer_bytes=MAX_ANSWER_BYTES):
+        if isinstance(max_answer_bytes, bool) or not isinstance(max_answer_bytes, int) or max_answer_bytes < 1:
+            raise ValueError("max_answer_bytes is a number of bytes, 1 or more, not %r" % (max_answer_bytes,))
+        self.max_answer_bytes = max_answer_bytes
         self.url = url.rstrip("/")
         self.token = token
         self.model = model
@@ -143,7 +193,7 @@ class Client:
             for offset, body in self._bodies(frame, start, min(start + limit, len(frame))):
                 try:
                     with self._post(path, query, body, "application/json") as response:
-                        answer = json.load(response)
+                        answer = self._json(response, path)
                         request_id = response.headers.get("X-Request-Id")
                 except TabserveError as refusal:
                     raise _shifted(refusal, offset, len(answered)) from None
@@ -195,7 +245,7 @@ class Client:
         for start in range(0, len(items), LABEL_BATCH):
             body = json.dumps(items[start:start + LABEL_BATCH]).encode("utf-8")
             with self._post(path, {}, body, "application/json", headers=headers) as response:
-                total = _feedback_sum(total, json.load(response))
+                total = _feedback_sum(total, self._json(response, path))
         return total
 
     def score_file(self, path, out=None, progress=None, chunk_rows=10000, coverage=None, on_error="reject",
@@ -267,19 +317,49 @@ class Client:
         try:
             with self._post(route, query, body, "multipart/form-data; boundary=" + boundary, headers) as response:
                 if sink is None:
-                    answer = json.load(response)
+                    answer = self._json(response, route)
                     parts.extend(_answer_rows(answer["predictions"], response.headers.get("X-Request-Id"), done))
                     return len(answer["predictions"])
-                header = _record(response)
+                header = self._answer_record(response, route)
                 if first and header is not None:
                     sink.write(header)
                 rows = 0
-                for record in iter(lambda: _record(response), None):
+                for record in iter(lambda: self._answer_record(response, route), None):
                     sink.write(record)
                     rows += 1
                 return rows
         except TabserveError as refusal:
             raise _shifted(refusal, done, done) from None
+
+    def _json(self, response, path):
+        """The JSON of an answer, read to at most ``max_answer_bytes``: refused (:class:`AnswerRefused`) past it."""
+        limit = self.max_answer_bytes
+        declared = response.headers.get("Content-Length")
+        if declared is not None and declared.strip().isdigit() and int(declared) > limit:
+            raise self._too_long(response, path, "declares %s bytes" % declared.strip())
+        blocks, read = [], 0
+        while True:
+            block = response.read(min(_BLOCK, limit + 1 - read))
+            if not block:
+                break
+            blocks.append(block)
+            read += len(block)
+            if read > limit:
+                raise self._too_long(response, path, "went on past them")
+        return json.loads(b"".join(blocks))
+
+    def _answer_record(self, response, path):
+        """The next record of a CSV answer, at most ``max_answer_bytes`` long; None at the end."""
+        record = _record(response, self.max_answer_bytes + 1)
+        if record is not None and len(record) > self.max_answer_bytes:
+            raise self._too_long(response, path, "held a record longer than that")
+        return record
+
+    def _too_long(self, response, path, how):
+        return AnswerRefused(
+            response.status, "Answer too long",
+            "the answer to POST %s %s: longer than max_answer_bytes (%d bytes), so it was not read further; "
+            "Client(..., max_answer_bytes=...) raises the bound" % (path, how, self.max_answer_bytes))
 
     def _base(self, model, version):
         """The path before a route: the model's own (``/models/{name}[/versions/{v}]``) or the root's."""
@@ -310,7 +390,7 @@ class Client:
         for key, value in (headers or {}).items():
             request.add_header(key, value)
         try:
-            return urllib.request.urlopen(request, timeout=self.timeout)
+            return _OPENER.open(request, timeout=self.timeout)
         except urllib.error.HTTPError as refused:
             with refused:
                 raise _refusal(refused) from None
@@ -340,7 +420,7 @@ def _query(explain=False, coverage=None, on_error="reject", format=None):
 
 def _refusal(refused):
     """The TabserveError of an HTTP error answer: its problem JSON, or its text as the detail."""
-    text = refused.read().decode("utf-8", "replace")
+    text = refused.read(_PROBLEM_BYTES).decode("utf-8", "replace")
     try:
         problem = json.loads(text)
     except ValueError:
@@ -479,13 +559,14 @@ def _csv_bytes(name):
     return gzip.open(name, "rb") if magic == b"\x1f\x8b" else open(name, "rb")
 
 
-def _record(file):
-    """The next CSV record, bytes as they are (a quoted field may hold line breaks), or None at the end."""
-    record = file.readline()
+def _record(file, limit=-1):
+    """The next CSV record, bytes as they are (a quoted field may hold line breaks), or None at the end; with a
+    ``limit``, at most about that many bytes (a longer record is cut there, for its caller to refuse)."""
+    record = file.readline(limit)
     if not record:
         return None
-    while record.count(b'"') % 2 == 1:
-        more = file.readline()
+    while record.count(b'"') % 2 == 1 and (limit < 0 or len(record) < limit):
+        more = file.readline(limit - len(record) if limit >= 0 else -1)
         if not more:
             break
         record += more

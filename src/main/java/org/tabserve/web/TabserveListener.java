@@ -123,9 +123,11 @@ public final class TabserveListener implements ServletContextListener {
             WebConfig.lookup(context)
                     .apply(SHARED_STATE)
                     .filter(url -> !url.isBlank())
-                    .ifPresent(url -> monitors.feedback().share(reused -> RedisAnswers.open(url, reused)));
+                    .ifPresent(url -> monitors.feedback()
+                            .share(reused -> RedisAnswers.open(url, reused, WebConfig.lookup(context))));
         } catch (IllegalArgumentException e) {
-            LOG.severe("tabserve is not configured correctly: setting " + SHARED_STATE + ": " + e.getMessage());
+            LOG.severe("tabserve is not configured correctly: "
+                    + (e.getMessage().startsWith("setting ") ? "" : "setting " + SHARED_STATE + ": ") + e.getMessage());
             throw e;
         }
         // Before the models, whose unloads and reloads drop their versions' kept explainers.

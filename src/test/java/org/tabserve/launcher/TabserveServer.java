@@ -60,7 +60,8 @@ public final class TabserveServer implements RunningServer {
             RepositoryOptions.DIRECTORY,
             RepositoryOptions.POLL_SECONDS,
             RepositoryOptions.DEFAULT_MODEL,
-            RepositoryOptions.MAX_MODELS);
+            RepositoryOptions.MAX_MODELS,
+            "tabserve.redis-deadline");
     /** The launcher's own variables, which {@link LauncherOptions#parse} reads. */
     private static final List<String> LAUNCHER_VARIABLES = List.of(
             LauncherOptions.PORT_VARIABLE,

@@ -44,6 +44,7 @@ public final class OtlpReceiver implements AutoCloseable {
 
     private final HttpServer server;
     private final List<Received> spans = new CopyOnWriteArrayList<>();
+    private volatile int padding;
 
     private OtlpReceiver(HttpServer server) {
         this.server = server;
@@ -73,7 +74,7 @@ public final class OtlpReceiver implements AutoCloseable {
             try (InputStream in = exchange.getRequestBody()) {
                 ExportTraceServiceRequest request = ExportTraceServiceRequest.parseFrom(in.readAllBytes());
                 receiver.keep(request);
-                byte[] answer = ExportTraceServiceResponse.getDefaultInstance().toByteArray();
+                byte[] answer = receiver.answer();
                 exchange.getResponseHeaders().set("Content-Type", "application/x-protobuf");
                 exchange.sendResponseHeaders(200, answer.length);
                 exchange.getResponseBody().write(answer);
@@ -154,6 +155,28 @@ public final class OtlpReceiver implements AutoCloseable {
             got = trace(traceId);
         }
         return got;
+    }
+
+    /**
+     * Pads each answer with {@code bytes} bytes of a field the protocol does not define (a reader skips it, as
+     * protobuf skips every unknown field): an answer with a body to trickle (the protocol's own answer is empty).
+     */
+    public void padAnswers(int bytes) {
+        this.padding = bytes;
+    }
+
+    private byte[] answer() {
+        ExportTraceServiceResponse.Builder answer = ExportTraceServiceResponse.newBuilder();
+        if (padding > 0) {
+            answer.setUnknownFields(com.google.protobuf.UnknownFieldSet.newBuilder()
+                    .addField(
+                            1000,
+                            com.google.protobuf.UnknownFieldSet.Field.newBuilder()
+                                    .addLengthDelimited(com.google.protobuf.ByteString.copyFrom(new byte[padding]))
+                                    .build())
+                    .build());
+        }
+        return answer.build().toByteArray();
     }
 
     /** Stops the receiver: its port refuses from then on. */

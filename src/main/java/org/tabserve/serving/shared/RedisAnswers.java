@@ -4,21 +4,20 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import org.tabserve.model.answer.AnswerTrace;
 import org.tabserve.serving.feedback.FeedbackMonitor;
 import org.tabserve.serving.feedback.LivePerformance;
 import org.tabserve.serving.feedback.SharedAnswers;
 import redis.clients.jedis.AbstractPipeline;
-import redis.clients.jedis.Connection;
-import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.exceptions.JedisDataException;
@@ -27,7 +26,8 @@ import redis.clients.jedis.exceptions.JedisException;
 /**
  * The shared store in Redis ({@link SharedAnswers}): answers are queued and written by one thread of its own, many to
  * a round trip, so that an answer never waits for Redis; labels and the fleet's figures are read on the caller's
- * thread within {@link #TIMEOUT_MILLIS}. After a failure the store is taken as down for {@link #DOWN_NANOS}, so that
+ * thread, every call (its connection and its wait for one included) within one total deadline
+ * ({@link RedisDeadline}, {@code tabserve.redis-deadline}), however Redis trickles its reply. After a failure the store is taken as down for {@link #DOWN_NANOS}, so that
  * no caller waits for it meanwhile: answers are skipped (counted), labels refused in words. Keys are under
  * {@link RedisKeys#PREFIX}, each model's name spelled with its length so that no two names and ids meet, and each
  * named caller's answers under keys of their own, so that two callers' ids never meet.
@@ -35,8 +35,6 @@ import redis.clients.jedis.exceptions.JedisException;
 public final class RedisAnswers implements SharedAnswers {
 
     private static final Logger LOG = Logger.getLogger(RedisAnswers.class.getName());
-    /** The longest a call to Redis may take (connecting, or waiting for its answer), and a connection from the pool. */
-    static final int TIMEOUT_MILLIS = 500;
     /** How long the store is taken as down after a failure, before it is tried again. */
     static final long DOWN_NANOS = TimeUnit.SECONDS.toNanos(1);
     /** Answers waiting to be written, at most: past them (Redis slower than the answers come), one is skipped. */
@@ -74,6 +72,7 @@ public final class RedisAnswers implements SharedAnswers {
     private record Figures(double[] sums, long at) {}
 
     private final RedisAddress address;
+    private final RedisDeadline deadline;
     private final RedisSpans spans;
     private final Runnable reused;
     private final RedisClient redis;
@@ -94,33 +93,26 @@ public final class RedisAnswers implements SharedAnswers {
      * @throws IllegalArgumentException for a URL that is not one, saying why without its password
      */
     public static SharedAnswers open(String url, Runnable reused) {
-        return new RedisAnswers(RedisAddress.parse(url), reused);
+        return new RedisAnswers(RedisAddress.parse(url), reused, RedisDeadline.DEFAULT);
     }
 
-    RedisAnswers(RedisAddress address, Runnable reused) {
+    /**
+     * As {@link #open(String, Runnable)}, each call held to the deadline {@code lookup} gives as
+     * {@code tabserve.redis-deadline} (500 ms by default).
+     *
+     * @throws IllegalArgumentException for a URL that is not one, or a deadline that is not one, saying which
+     */
+    public static SharedAnswers open(String url, Runnable reused, Function<String, Optional<String>> lookup) {
+        Duration deadline = RedisDeadline.resolve(lookup);
+        return new RedisAnswers(RedisAddress.parse(url), reused, deadline);
+    }
+
+    RedisAnswers(RedisAddress address, Runnable reused, Duration deadline) {
         this.address = address;
+        this.deadline = new RedisDeadline(deadline, address);
         this.spans = new RedisSpans(address);
         this.reused = reused;
-        DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
-                .connectionTimeoutMillis(TIMEOUT_MILLIS)
-                .socketTimeoutMillis(TIMEOUT_MILLIS)
-                .database(address.database())
-                .ssl(address.tls())
-                .clientName("tabserve");
-        if (address.password() != null) {
-            config.user(address.user()).password(address.password());
-        }
-        GenericObjectPoolConfig<Connection> pool = new GenericObjectPoolConfig<>();
-        pool.setMaxTotal(16);
-        pool.setMaxIdle(16);
-        pool.setMaxWait(Duration.ofMillis(TIMEOUT_MILLIS));
-        pool.setBlockWhenExhausted(true);
-        pool.setJmxEnabled(false);
-        this.redis = RedisClient.builder()
-                .hostAndPort(address.host(), address.port())
-                .clientConfig(config.build())
-                .poolConfig(pool)
-                .build();
+        this.redis = DeadlineSockets.client(address, this.deadline);
         this.writer = new Thread(this::write, "tabserve-shared-state");
         writer.setDaemon(true);
         writer.start();
@@ -159,7 +151,9 @@ public final class RedisAnswers implements SharedAnswers {
                 if (System.nanoTime() - downUntil < 0) {
                     skipped.addAndGet(batch.size());
                 } else {
-                    writeAll(batch);
+                    try (RedisDeadline.Call call = deadline.begin()) {
+                        writeAll(batch);
+                    }
                 }
             } catch (InterruptedException e) {
                 return;
@@ -232,12 +226,15 @@ public final class RedisAnswers implements SharedAnswers {
     @Override
     public List<Joined> join(String model, List<FeedbackMonitor.Label> labels, AnswerTrace trace) {
         if (System.nanoTime() - downUntil < 0) {
-            throw RedisFailures.unavailable(address, null);
+            throw RedisFailures.unavailable(address, null, deadline.deadline());
         }
-        List<Response<Object>> answers = send(model, labels, trace);
-        if (!answers.isEmpty() && noScript(answers.get(0))) { // Redis lost the scripts (restarted, SCRIPT FLUSH)
-            scriptsLoaded = false;
+        List<Response<Object>> answers;
+        try (RedisDeadline.Call call = deadline.begin()) { // one deadline for the join, sent again or not
             answers = send(model, labels, trace);
+            if (!answers.isEmpty() && noScript(answers.get(0))) { // Redis lost the scripts (restarted, SCRIPT FLUSH)
+                scriptsLoaded = false;
+                answers = send(model, labels, trace);
+            }
         }
         List<Joined> joined = new ArrayList<>(labels.size());
         for (Response<Object> answer : answers) {
@@ -276,7 +273,7 @@ public final class RedisAnswers implements SharedAnswers {
         } catch (JedisException e) {
             RedisSpans.failed(span, e);
             down(e);
-            throw RedisFailures.unavailable(address, e);
+            throw RedisFailures.unavailable(address, e, deadline.deadline());
         } finally {
             span.close();
         }
@@ -289,7 +286,8 @@ public final class RedisAnswers implements SharedAnswers {
             return;
         }
         String key = RedisKeys.liveKey(model, version, System.currentTimeMillis() / 1000 / BUCKET_SECONDS);
-        try (AbstractPipeline pipeline = redis.pipelined()) {
+        try (RedisDeadline.Call call = deadline.begin();
+                AbstractPipeline pipeline = redis.pipelined()) {
             for (int f = 0; f < SUMS.length; f++) {
                 double amount = sums[SUMS[f].ordinal()];
                 if (amount != 0 && Double.isFinite(amount)) {
@@ -320,7 +318,7 @@ public final class RedisAnswers implements SharedAnswers {
         for (int b = 0; b < 12; b++) {
             keys.add(RedisKeys.liveKey(model, version, bucket - b));
         }
-        try {
+        try (RedisDeadline.Call call = deadline.begin()) {
             loadScripts();
             if (!(redis.evalsha(sumsSha, keys, FIELDS) instanceof List<?> got) || got.size() != FIELDS.size()) {
                 return null;
@@ -369,6 +367,12 @@ public final class RedisAnswers implements SharedAnswers {
     @Override
     public long skipped() {
         return skipped.get();
+    }
+
+    /** @return the calls to Redis abandoned at their deadline ({@code tabserve.redis-deadline}), since start */
+    @Override
+    public long abandoned() {
+        return deadline.abandoned();
     }
 
     @Override

@@ -1,5 +1,7 @@
 package org.tabserve.serving.shared;
 
+import java.time.Duration;
+import org.tabserve.outbound.ReadAbandoned;
 import org.tabserve.serving.feedback.SharedStateDown;
 import redis.clients.jedis.exceptions.JedisDataException;
 
@@ -9,16 +11,17 @@ final class RedisFailures {
     private RedisFailures() {}
 
     /** The failure in words for a caller, naming no class: what went wrong, not how the server is built. */
-    static String words(Exception e) {
+    static String words(Exception e, Duration deadline) {
         for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
-            if (cause instanceof java.net.SocketTimeoutException) {
-                return "it took longer than " + RedisAnswers.TIMEOUT_MILLIS + " ms";
+            if (cause instanceof ReadAbandoned || cause instanceof java.net.SocketTimeoutException) {
+                return "it took longer than " + deadline.toMillis() + " ms in all (" + RedisDeadline.SETTING + ")";
             }
             if (cause instanceof java.net.ConnectException) {
                 return "the connection was refused";
             }
             if (cause instanceof java.util.NoSuchElementException) {
-                return "no connection to it was free within " + RedisAnswers.TIMEOUT_MILLIS + " ms";
+                return "no connection to it was free within " + deadline.toMillis() + " ms (" + RedisDeadline.SETTING
+                        + ")";
             }
         }
         return "the connection failed";
@@ -35,11 +38,12 @@ final class RedisFailures {
     }
 
     /** The refusal of labels while the store at {@code address} is down ({@code e} null) or did not answer. */
-    static SharedStateDown unavailable(RedisAddress address, Exception e) {
+    static SharedStateDown unavailable(RedisAddress address, Exception e, Duration deadline) {
         return new SharedStateDown("the shared store of answers (" + address + ") "
                 + (e == null
                         ? "is down"
-                        : "did not answer (" + (e instanceof JedisDataException ? "it refused the command" : words(e))
+                        : "did not answer ("
+                                + (e instanceof JedisDataException ? "it refused the command" : words(e, deadline))
                                 + ")")
                 + ": labels cannot be joined to their answers while it is down; send them again in a few seconds");
     }

@@ -12,15 +12,19 @@ import java.util.function.Function;
  * {@code OTEL_EXPORTER_OTLP_ENDPOINT}), the collector's OTLP/HTTP base URL, whose {@code /v1/traces} the spans are
  * sent to; {@value #SERVICE_NAME} ({@code OTEL_SERVICE_NAME}, default {@code tabserve}); {@value #SAMPLER}
  * ({@code OTEL_TRACES_SAMPLER}, default {@code parentbased_traceidratio}) and {@value #SAMPLER_ARG}
- * ({@code OTEL_TRACES_SAMPLER_ARG}, the ratio, default 0.1).
+ * ({@code OTEL_TRACES_SAMPLER_ARG}, the ratio, default 0.1); {@value #TIMEOUT} ({@code OTEL_EXPORTER_OTLP_TIMEOUT},
+ * milliseconds, or {@value #TRACES_TIMEOUT}), the most one post of spans may take in all, body of the answer included
+ * (tabserve's default {@link #DEFAULT_TIMEOUT}, not OpenTelemetry's 10 s).
  *
  * @param traces      the URL the spans are posted to
  * @param serviceName the {@code service.name} of the server's spans
  * @param parentBased whether a caller's sampled or unsampled {@code traceparent} decides, the ratio applying only to
  *                    requests that come without one
  * @param ratio       the share of requests sampled, from 0 to 1
+ * @param exportTimeout the most one post of spans may take in all
  */
-public record TraceSettings(URI traces, String serviceName, boolean parentBased, double ratio) {
+public record TraceSettings(
+        URI traces, String serviceName, boolean parentBased, double ratio, java.time.Duration exportTimeout) {
 
     /** The collector's OTLP/HTTP base URL; unset, the server does not trace. */
     public static final String ENDPOINT = "otel.exporter.otlp.endpoint";
@@ -30,6 +34,12 @@ public record TraceSettings(URI traces, String serviceName, boolean parentBased,
     public static final String SAMPLER = "otel.traces.sampler";
     /** The sampler's ratio. */
     public static final String SAMPLER_ARG = "otel.traces.sampler.arg";
+    /** The most one post of spans may take, in milliseconds: connecting, the answer and its body. */
+    public static final String TIMEOUT = "otel.exporter.otlp.timeout";
+    /** The same for traces alone (OpenTelemetry's signal-specific name), which wins over {@link #TIMEOUT}. */
+    public static final String TRACES_TIMEOUT = "otel.exporter.otlp.traces.timeout";
+    /** The export timeout when none is given. */
+    public static final java.time.Duration DEFAULT_TIMEOUT = java.time.Duration.ofSeconds(2);
     /** The share of requests sampled when no ratio is given: one in ten. */
     public static final double DEFAULT_RATIO = 0.1;
 
@@ -61,7 +71,28 @@ public record TraceSettings(URI traces, String serviceName, boolean parentBased,
                         + " traceidratio, parentbased_always_on, parentbased_always_off, parentbased_traceidratio;"
                         + " got '" + sampler + "'");
         };
-        return Optional.of(new TraceSettings(traces, service, sampler.startsWith("parentbased_"), ratio));
+        java.time.Duration timeout = timeout(lookup, TRACES_TIMEOUT)
+                .or(() -> timeout(lookup, TIMEOUT))
+                .orElse(DEFAULT_TIMEOUT);
+        return Optional.of(new TraceSettings(traces, service, sampler.startsWith("parentbased_"), ratio, timeout));
+    }
+
+    /** A timeout in whole milliseconds, 1 to 600,000, else a refusal naming {@code setting}. */
+    private static Optional<java.time.Duration> timeout(Function<String, Optional<String>> lookup, String setting) {
+        Optional<String> given = lookup.apply(setting).map(String::strip).filter(v -> !v.isEmpty());
+        if (given.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            long millis = Long.parseLong(given.get());
+            if (millis >= 1 && millis <= 600_000) {
+                return Optional.of(java.time.Duration.ofMillis(millis));
+            }
+        } catch (NumberFormatException e) {
+            // said below
+        }
+        throw new IllegalArgumentException("setting " + setting + " must be a whole number of milliseconds from 1 to"
+                + " 600000, got '" + given.get() + "'");
     }
 
     /** The traces' URL under the collector's base URL. */

@@ -40,7 +40,7 @@ class RedisAnswersTest {
     static void start() throws Exception {
         assumeTrue(RedisProcess.installed(), RedisProcess.MISSING);
         redis = RedisProcess.launch();
-        store = new RedisAnswers(RedisAddress.parse(redis.url()), reused::incrementAndGet);
+        store = new RedisAnswers(RedisAddress.parse(redis.url()), reused::incrementAndGet, RedisDeadline.DEFAULT);
     }
 
     @AfterAll
@@ -131,7 +131,8 @@ class RedisAnswersTest {
     @Test
     void twoCallersChoosingOneIdOnTwoReplicasAreTwoAnswersAndEachLabelJoinsItsOwn() throws Exception {
         AtomicInteger otherReused = new AtomicInteger();
-        try (SharedAnswers other = new RedisAnswers(RedisAddress.parse(redis.url()), otherReused::incrementAndGet)) {
+        try (SharedAnswers other = new RedisAnswers(
+                RedisAddress.parse(redis.url()), otherReused::incrementAndGet, RedisDeadline.DEFAULT)) {
             int before = reused.get();
             store.keep(MODEL, 1, "alice", "r1", 0, 21, new int[] {0}, null, AnswerTrace.NONE);
             other.keep(MODEL, 2, "bob", "r1", 0, 22, new int[] {1, 1}, null, AnswerTrace.NONE);

@@ -6,9 +6,11 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.common.ComponentLoader;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapGetter;
 import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
+import io.opentelemetry.sdk.common.export.HttpSenderProvider;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
@@ -19,6 +21,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import org.tabserve.outbound.ReadBound;
 import org.tabserve.serving.trace.RequestSpan;
 import org.tabserve.serving.trace.TraceSettings;
 import org.tabserve.serving.trace.Tracing;
@@ -27,8 +30,10 @@ import org.tabserve.serving.trace.Tracing;
  * Tracing over OpenTelemetry's SDK: each request's server span is the child of the caller's W3C trace context,
  * sampled by the settings' sampler, its spans batched in a bounded queue ({@value #MAX_QUEUE} spans; what does not fit
  * is dropped, and counted in {@code tabserve_trace_spans_dropped}) and posted to the collector's
- * {@code /v1/traces} in batches of at most {@value #MAX_BATCH}, each post given {@link #EXPORT_TIMEOUT} without a
- * retry: a collector that is slow, down or gone costs the answers nothing but the spans it misses.
+ * {@code /v1/traces} in batches of at most {@value #MAX_BATCH}, each post given the settings' export timeout in all
+ * ({@link TraceSettings#TIMEOUT}, 2 s by default: its connection, its answer and the answer's body, which
+ * {@link BoundedPosts} bounds) without a retry: a collector that is slow, down, gone or trickling costs the answers
+ * nothing but the spans it misses.
  */
 public final class OtelTracing implements Tracing {
 
@@ -36,8 +41,6 @@ public final class OtelTracing implements Tracing {
     static final int MAX_QUEUE = 2048;
     /** The most spans in one post. */
     static final int MAX_BATCH = 512;
-    /** How long one post (and the connection for it) may take. */
-    static final Duration EXPORT_TIMEOUT = Duration.ofSeconds(2);
     /** How often what is queued is posted. */
     static final Duration EXPORT_DELAY = Duration.ofSeconds(1);
 
@@ -62,10 +65,12 @@ public final class OtelTracing implements Tracing {
 
     private final SdkTracerProvider provider;
     private final Tracer tracer;
+    private final Duration timeout;
 
-    private OtelTracing(SdkTracerProvider provider) {
+    private OtelTracing(SdkTracerProvider provider, Duration timeout) {
         this.provider = provider;
         this.tracer = provider.get("org.tabserve");
+        this.timeout = timeout;
     }
 
     /**
@@ -74,10 +79,25 @@ public final class OtelTracing implements Tracing {
      */
     public static Tracing open(TraceSettings settings, PrometheusRegistry registry) {
         DroppedSpans dropped = new DroppedSpans();
+        Duration timeout = settings.exportTimeout();
+        ReadBound posts = new ReadBound(
+                "a post of spans to the collector", timeout, TraceSettings.TIMEOUT, 0, TraceSettings.TIMEOUT, timeout);
+        ComponentLoader classes = ComponentLoader.forClassLoader(OtelTracing.class.getClassLoader());
         OtlpHttpSpanExporter exporter = OtlpHttpSpanExporter.builder()
                 .setEndpoint(settings.traces().toString())
-                .setTimeout(EXPORT_TIMEOUT)
-                .setConnectTimeout(EXPORT_TIMEOUT)
+                .setTimeout(timeout)
+                .setConnectTimeout(timeout)
+                .setComponentLoader(
+                        new ComponentLoader() { // the posts are BoundedPosts', not the JDK sender's
+                            @Override
+                            public <T> Iterable<T> load(Class<T> kind) {
+                                if (kind == HttpSenderProvider.class) {
+                                    HttpSenderProvider bounded = config -> new BoundedPosts(config, posts);
+                                    return List.of(kind.cast(bounded));
+                                }
+                                return classes.load(kind);
+                            }
+                        })
                 .setRetryPolicy(null) // a post that fails is not tried again: the queue stays bounded in time too
                 .setMeterProvider(io.opentelemetry.api.metrics.MeterProvider::noop)
                 .build();
@@ -85,7 +105,7 @@ public final class OtelTracing implements Tracing {
                 .setMaxQueueSize(MAX_QUEUE)
                 .setMaxExportBatchSize(MAX_BATCH)
                 .setScheduleDelay(EXPORT_DELAY)
-                .setExporterTimeout(EXPORT_TIMEOUT)
+                .setExporterTimeout(timeout)
                 .setMeterProvider(dropped)
                 .build();
         Sampler ratio = Sampler.traceIdRatioBased(settings.ratio());
@@ -101,7 +121,13 @@ public final class OtelTracing implements Tracing {
                 .help("Spans not exported because the exporter's queue was full (the collector slow or down)")
                 .callback(callback -> callback.call(dropped.count()))
                 .register(registry);
-        return new OtelTracing(provider);
+        CounterWithCallback.builder()
+                .name("tabserve_trace_exports_abandoned")
+                .help("Posts of spans to the collector abandoned at their deadline (" + TraceSettings.TIMEOUT
+                        + "): a collector that answered, or sent its answer's body, too slowly")
+                .callback(callback -> callback.call(posts.abandoned()))
+                .register(registry);
+        return new OtelTracing(provider, timeout);
     }
 
     @Override
@@ -116,6 +142,6 @@ public final class OtelTracing implements Tracing {
 
     @Override
     public void close() {
-        provider.shutdown().join(EXPORT_TIMEOUT.toMillis() * 2, TimeUnit.MILLISECONDS);
+        provider.shutdown().join(timeout.toMillis() * 2, TimeUnit.MILLISECONDS);
     }
 }
