@@ -370,7 +370,6 @@ public final class RedisAnswers implements SharedAnswers {
     }
 
     /** @return the calls to Redis abandoned at their deadline ({@code tabserve.redis-deadline}), since start */
-    @Override
     public long abandoned() {
         return deadline.abandoned();
     }
