@@ -18,9 +18,7 @@ final class StoreMetrics {
     private StoreMetrics() {}
 
     static void register(
-            PrometheusRegistry registry,
-            Supplier<Optional<ModelStore.State>> state,
-            OutboundReadMetrics outbound) {
+            PrometheusRegistry registry, Supplier<Optional<ModelStore.State>> state, OutboundReadMetrics outbound) {
         counter(
                 registry,
                 "tabserve_model_store_requests",
@@ -47,9 +45,9 @@ final class StoreMetrics {
                 state,
                 ModelStore.State::backoffs);
         // Its reads abandoned are the outbound reads' family's, beside the issuer's, Redis' and the collector's.
-        outbound.abandoned("model_store", () -> state.get()
-                .map(ModelStore.State::readsAbandoned)
-                .orElse(0L));
+        outbound.abandoned(
+                "model_store",
+                () -> state.get().map(ModelStore.State::readsAbandoned).orElse(0L));
         GaugeWithCallback.builder()
                 .name("tabserve_model_store_up")
                 .help("Whether the model store answered its last request (1) or not (0): the cache serves meanwhile")

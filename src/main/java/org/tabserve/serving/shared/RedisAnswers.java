@@ -102,7 +102,7 @@ public final class RedisAnswers implements SharedAnswers {
      *
      * @throws IllegalArgumentException for a URL that is not one, or a deadline that is not one, saying which
      */
-    public static SharedAnswers open(String url, Runnable reused, Function<String, Optional<String>> lookup) {
+    public static RedisAnswers open(String url, Runnable reused, Function<String, Optional<String>> lookup) {
         Duration deadline = RedisDeadline.resolve(lookup);
         return new RedisAnswers(RedisAddress.parse(url), reused, deadline);
     }

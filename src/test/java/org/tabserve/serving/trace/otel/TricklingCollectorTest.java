@@ -41,7 +41,8 @@ class TricklingCollectorTest {
                     .orElseThrow();
             assertEquals(Duration.ofSeconds(1), traced.exportTimeout());
             PrometheusRegistry registry = new PrometheusRegistry();
-            Map<String, java.util.function.LongSupplier> abandonedReads = new java.util.concurrent.ConcurrentHashMap<>();
+            Map<String, java.util.function.LongSupplier> abandonedReads =
+                    new java.util.concurrent.ConcurrentHashMap<>();
             Tracing tracing = OtelTracing.open(traced, registry, abandonedReads::put);
             try {
                 RequestSpan span = tracing.request("GET /trickled", false, header -> null);
@@ -65,8 +66,9 @@ class TricklingCollectorTest {
                 assertEquals(
                         List.of(),
                         reading,
-                        "threads still reading the collector's answer (" + abandonedReads.get("otlp").getAsLong() + " abandoned, "
-                                + proxy.trickled() + " trickled)");
+                        "threads still reading the collector's answer ("
+                                + abandonedReads.get("otlp").getAsLong() + " abandoned, " + proxy.trickled()
+                                + " trickled)");
                 assertTrue(abandonedReads.get("otlp").getAsLong() >= 1, "the post is counted as abandoned");
                 assertTrue(
                         receiver.spans().stream().anyMatch(s -> s.name().equals("GET /trickled")),
