@@ -123,8 +123,11 @@ public final class TabserveListener implements ServletContextListener {
             WebConfig.lookup(context)
                     .apply(SHARED_STATE)
                     .filter(url -> !url.isBlank())
-                    .ifPresent(url -> monitors.feedback()
-                            .share(reused -> RedisAnswers.open(url, reused, WebConfig.lookup(context))));
+                    .ifPresent(url -> monitors.feedback().share(reused -> {
+                        RedisAnswers redis = RedisAnswers.open(url, reused, WebConfig.lookup(context));
+                        metrics.outboundReadsAbandoned("redis", redis::abandoned);
+                        return redis;
+                    }));
         } catch (IllegalArgumentException e) {
             LOG.severe("tabserve is not configured correctly: "
                     + (e.getMessage().startsWith("setting ") ? "" : "setting " + SHARED_STATE + ": ") + e.getMessage());
@@ -313,7 +316,7 @@ public final class TabserveListener implements ServletContextListener {
             return Tracing.OFF;
         }
         return settings.map(traced -> {
-                    Tracing tracing = OtelTracing.open(traced, metrics.registry());
+                    Tracing tracing = OtelTracing.open(traced, metrics.registry(), metrics::outboundReadsAbandoned);
                     LOG.info("Tracing " + Math.round(traced.ratio() * 1000) / 10.0 + " % of requests"
                             + (traced.parentBased() ? " (or as their traceparent says)" : "") + " to OTLP/HTTP "
                             + traced.traces().getScheme() + "://"

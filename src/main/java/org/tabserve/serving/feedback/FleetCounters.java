@@ -62,17 +62,5 @@ final class FleetCounters {
                     }
                 })
                 .register(registry);
-        CounterWithCallback.builder()
-                .name("tabserve_shared_state_abandoned_calls")
-                .help("Calls to the shared store (--shared-state) abandoned at their deadline, tabserve.redis-deadline"
-                        + " (a Redis that answered too slowly, or trickled its reply): the store is then taken as down"
-                        + " for a second")
-                .callback(callback -> {
-                    SharedAnswers store = shared.get();
-                    if (store != null) {
-                        callback.call(store.abandoned());
-                    }
-                })
-                .register(registry);
     }
 }

@@ -78,11 +78,6 @@ public interface SharedAnswers extends AutoCloseable {
     /** @return answers not kept because the store was behind, down or full, since start */
     long skipped();
 
-    /** @return calls to the store abandoned at their deadline (a store that answers too slowly), since start */
-    default long abandoned() {
-        return 0;
-    }
-
     /** @return the store as the docs and logs may name it: its address, never its password */
     String describe();
 

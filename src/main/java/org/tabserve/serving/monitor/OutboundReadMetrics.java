@@ -18,7 +18,9 @@ final class OutboundReadMetrics {
         CounterWithCallback.builder()
                 .name("tabserve_outbound_reads_abandoned")
                 .help("Reads from outside abandoned past their deadline or below their minimum rate, by kind of read"
-                        + " (oidc_issuer: the OIDC issuer's discovery document and JWKS); the log names the setting")
+                        + " (oidc_issuer: the OIDC issuer's discovery document and JWKS; model_store: an s3:// store's"
+                        + " listings, HEADs, digests and objects; redis: calls to the shared store; otlp: posts of"
+                        + " spans to the trace collector); the log names the setting")
                 .labelNames("read")
                 .callback(counter -> abandoned.forEach((read, count) -> counter.call(count.getAsLong(), read)))
                 .register(registry);

@@ -11,13 +11,14 @@ import org.tabserve.repository.ModelStore;
 /**
  * The series of the store the models come from ({@code --models s3://...}), {@code tabserve_model_store_*}, read from
  * its state when scraped: its requests, failures, bytes downloaded, polls passed over while it failed, whether it
- * answers, and the model files its cache holds.
+ * answers, and the model files its cache holds; its reads abandoned as {@code tabserve_outbound_reads_abandoned{read="model_store"}}.
  */
 final class StoreMetrics {
 
     private StoreMetrics() {}
 
-    static void register(PrometheusRegistry registry, Supplier<Optional<ModelStore.State>> state) {
+    static void register(
+            PrometheusRegistry registry, Supplier<Optional<ModelStore.State>> state, OutboundReadMetrics outbound) {
         counter(
                 registry,
                 "tabserve_model_store_requests",
@@ -43,14 +44,10 @@ final class StoreMetrics {
                         + " failing (the wait doubles with each failure in a row)",
                 state,
                 ModelStore.State::backoffs);
-        counter(
-                registry,
-                "tabserve_model_store_reads_abandoned",
-                "Reads from the model store abandoned past their deadline or below their rate (listings, HEADs,"
-                        + " digests, objects: tabserve.store-read-deadline, tabserve.store-download-deadline,"
-                        + " tabserve.store-min-read-rate)",
-                state,
-                ModelStore.State::readsAbandoned);
+        // Its reads abandoned are the outbound reads' family's, beside the issuer's, Redis' and the collector's.
+        outbound.abandoned(
+                "model_store",
+                () -> state.get().map(ModelStore.State::readsAbandoned).orElse(0L));
         GaugeWithCallback.builder()
                 .name("tabserve_model_store_up")
                 .help("Whether the model store answered its last request (1) or not (0): the cache serves meanwhile")

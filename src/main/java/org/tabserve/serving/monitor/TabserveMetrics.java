@@ -346,10 +346,10 @@ public final class TabserveMetrics {
      */
     public void modelStore(
             java.util.function.Supplier<java.util.Optional<org.tabserve.repository.ModelStore.State>> state) {
-        StoreMetrics.register(registry, state);
+        StoreMetrics.register(registry, state, outbound);
     }
 
-    /** Shows the reads of kind {@code read} ({@code oidc_issuer}) abandoned, as {@code abandoned} says when scraped. */
+    /** Shows the reads of kind {@code read} ({@code oidc_issuer}, {@code redis}, ...) abandoned, when scraped. */
     public void outboundReadsAbandoned(String read, java.util.function.LongSupplier abandoned) {
         outbound.abandoned(read, abandoned);
     }

@@ -102,7 +102,7 @@ public final class RedisAnswers implements SharedAnswers {
      *
      * @throws IllegalArgumentException for a URL that is not one, or a deadline that is not one, saying which
      */
-    public static SharedAnswers open(String url, Runnable reused, Function<String, Optional<String>> lookup) {
+    public static RedisAnswers open(String url, Runnable reused, Function<String, Optional<String>> lookup) {
         Duration deadline = RedisDeadline.resolve(lookup);
         return new RedisAnswers(RedisAddress.parse(url), reused, deadline);
     }
@@ -370,7 +370,6 @@ public final class RedisAnswers implements SharedAnswers {
     }
 
     /** @return the calls to Redis abandoned at their deadline ({@code tabserve.redis-deadline}), since start */
-    @Override
     public long abandoned() {
         return deadline.abandoned();
     }

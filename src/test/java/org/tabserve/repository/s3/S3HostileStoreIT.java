@@ -103,7 +103,7 @@ class S3HostileStoreIT {
             JsonNode ready = http.get("/health/ready").json().path("store");
             assertTrue(ready.path("reads_abandoned").asLong() >= 4, ready.toString());
             assertTrue(ready.path("abandoned").toString().contains("s3://slow/models/a.onnx"), ready.toString());
-            assertTrue(metric(http, "tabserve_model_store_reads_abandoned_total") >= 4);
+            assertTrue(metric(http, "tabserve_outbound_reads_abandoned_total{read=\"model_store\"}") >= 4);
             assertTrue(proxy.trickled() >= 4);
         } finally {
             proxy.slow(line -> false, 1);

@@ -101,7 +101,7 @@ class TricklingRedisTest {
     }
 
     private static double abandoned() {
-        Matcher m = Pattern.compile("(?m)^tabserve_shared_state_abandoned_calls_total ([0-9.eE+]+)$")
+        Matcher m = Pattern.compile("(?m)^tabserve_outbound_reads_abandoned_total\\{read=\"redis\"} ([0-9.eE+]+)$")
                 .matcher(http.get("/metrics").text());
         assertTrue(m.find(), "the abandoned calls are a series");
         return Double.parseDouble(m.group(1));

@@ -74,10 +74,14 @@ public final class OtelTracing implements Tracing {
     }
 
     /**
-     * Starts the exporter (it connects at its first post, so a collector that is not up yet is no failure) and counts
-     * the spans its queue drops in {@code registry}.
+     * Starts the exporter (it connects at its first post, so a collector that is not up yet is no failure), counts
+     * the spans its queue drops in {@code registry}, and hands {@code abandonedReads} the count of its posts abandoned
+     * past their deadline, as {@code otlp}.
      */
-    public static Tracing open(TraceSettings settings, PrometheusRegistry registry) {
+    public static Tracing open(
+            TraceSettings settings,
+            PrometheusRegistry registry,
+            java.util.function.BiConsumer<String, java.util.function.LongSupplier> abandonedReads) {
         DroppedSpans dropped = new DroppedSpans();
         Duration timeout = settings.exportTimeout();
         ReadBound posts = new ReadBound(
@@ -121,12 +125,7 @@ public final class OtelTracing implements Tracing {
                 .help("Spans not exported because the exporter's queue was full (the collector slow or down)")
                 .callback(callback -> callback.call(dropped.count()))
                 .register(registry);
-        CounterWithCallback.builder()
-                .name("tabserve_trace_exports_abandoned")
-                .help("Posts of spans to the collector abandoned at their deadline (" + TraceSettings.TIMEOUT
-                        + "): a collector that answered, or sent its answer's body, too slowly")
-                .callback(callback -> callback.call(posts.abandoned()))
-                .register(registry);
+        abandonedReads.accept("otlp", posts::abandoned);
         return new OtelTracing(provider, timeout);
     }
 
