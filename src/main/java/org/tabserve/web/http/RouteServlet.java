@@ -157,30 +157,18 @@ public final class RouteServlet extends HttpServlet {
     }
 
     /**
-     * @return whether the query says {@code explain=true}, read as the routes read it (a value they refuse, or a
-     *     malformed query, is theirs to refuse in words: not asked here)
+     * @return whether the query says {@code explain=true}, read by the routes' own rule ({@link QueryParameter}); a
+     *     query that rule refuses is the route's to refuse in words, not asked here
      */
     static boolean asksToExplain(String query) {
         if (query == null || !query.contains(ExplainField.NAME)) {
             return false;
         }
-        for (String pair : query.split("&")) {
-            int equals = pair.indexOf('=');
-            try {
-                if (equals > 0
-                        && java.net.URLDecoder.decode(
-                                        pair.substring(0, equals), java.nio.charset.StandardCharsets.UTF_8)
-                                .equals(ExplainField.NAME)
-                        && java.net.URLDecoder.decode(
-                                        pair.substring(equals + 1), java.nio.charset.StandardCharsets.UTF_8)
-                                .equals("true")) {
-                    return true;
-                }
-            } catch (IllegalArgumentException malformed) {
-                return false;
-            }
+        try {
+            return "true".equals(QueryParameter.of(query, ExplainField.NAME));
+        } catch (HttpProblem refusedByTheRoute) {
+            return false;
         }
-        return false;
     }
 
     /**

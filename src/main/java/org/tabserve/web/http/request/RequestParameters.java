@@ -1,10 +1,9 @@
 package org.tabserve.web.http.request;
 
 import jakarta.servlet.http.HttpServletRequest;
-import java.util.List;
 import java.util.Map;
-import org.tabserve.rows.field.FieldProblem;
 import org.tabserve.web.http.HttpProblem;
+import org.tabserve.web.http.QueryParameter;
 import org.tabserve.web.http.WebConfig;
 
 /**
@@ -69,30 +68,6 @@ public final class RequestParameters {
      * @throws HttpProblem 400 naming the parameter when the query gives it more than once
      */
     public static String query(String query, String parameter) {
-        String sent = null;
-        int times = 0;
-        if (query != null) {
-            for (String pair : query.split("&")) {
-                int equals = pair.indexOf('=');
-                String name = decode(equals < 0 ? pair : pair.substring(0, equals));
-                if (name.equals(parameter)) {
-                    sent = equals < 0 ? "" : decode(pair.substring(equals + 1));
-                    times++;
-                }
-            }
-        }
-        if (times > 1) {
-            throw HttpProblem.invalidFields(List.of(new FieldProblem(
-                    parameter, "'" + parameter + "' is given " + times + " times in the query; give it once", null)));
-        }
-        return sent;
-    }
-
-    private static String decode(String text) {
-        try {
-            return java.net.URLDecoder.decode(text, java.nio.charset.StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            throw HttpProblem.badRequest("the query string is not url-encoded UTF-8");
-        }
+        return QueryParameter.of(query, parameter);
     }
 }
