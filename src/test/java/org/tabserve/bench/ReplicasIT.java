@@ -33,7 +33,8 @@ import org.tabserve.testing.RedisProcess;
 import org.tabserve.testing.TabserveProcess;
 
 /**
- * Issue 52's proof: three replicas of the packaged WAR (the shipped JVM options) behind Debian's HAProxy, round robin,
+ * Issue 52's proof: three replicas of the packaged WAR (the shipped JVM options) behind Debian's HAProxy, configured
+ * with the docs' deploy/haproxy/haproxy.cfg (only its addresses changed, by {@code bench/haproxy-config}), round robin,
  * 3,000 single-row answers and 3,000 labels (in batches of 100) sent through the balancer. With the shared store
  * ({@code --shared-state}, Debian's redis-server on a port of the test's own) all 3,000 labels join, every replica
  * shows the same {@code live_accuracy} (the fleet's: the accuracy of the 3,000 answers), and the per-replica counters
@@ -267,7 +268,10 @@ class ReplicasIT {
         return dump;
     }
 
-    /** Three replicas of the WAR, as README ships it, and HAProxy in front, round robin. */
+    /**
+     * Three replicas of the WAR, as README ships it, and HAProxy in front with the docs' configuration, round robin,
+     * each replica health-checked.
+     */
     private record Fleet(List<TabserveProcess> replicas, Process haproxy, URI balancer) implements AutoCloseable {
 
         static Fleet start(List<String> flags) throws Exception {
@@ -289,25 +293,17 @@ class ReplicasIT {
                 try (ServerSocket socket = new ServerSocket(0)) {
                     port = socket.getLocalPort();
                 }
-                StringBuilder config = new StringBuilder("""
-                        defaults
-                          mode http
-                          timeout connect 2s
-                          timeout client 30s
-                          timeout server 30s
-                        frontend replicas
-                          bind 127.0.0.1:%d
-                          default_backend replicas
-                        backend replicas
-                          balance roundrobin
-                        """.formatted(port));
-                for (int i = 0; i < replicas.size(); i++) {
-                    config.append("  server r")
-                            .append(i)
-                            .append(" 127.0.0.1:")
-                            .append(replicas.get(i).uri().getPort())
-                            .append('\n');
+                // The docs' deploy/haproxy/haproxy.cfg with only the addresses changed: bench/haproxy-config.
+                List<String> configCommand =
+                        new ArrayList<>(List.of("bash", "bench/haproxy-config", "127.0.0.1:" + port));
+                for (TabserveProcess replica : replicas) {
+                    configCommand.add("127.0.0.1:" + replica.uri().getPort());
                 }
+                Process configProcess = new ProcessBuilder(configCommand)
+                        .redirectError(ProcessBuilder.Redirect.INHERIT)
+                        .start();
+                String config = new String(configProcess.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertEquals(0, configProcess.waitFor(), "bench/haproxy-config failed");
                 Path cfg = Files.createTempFile("replicas-haproxy", ".cfg");
                 Files.writeString(cfg, config);
                 Process haproxy = new ProcessBuilder(HAPROXY.toString(), "-f", cfg.toString(), "-db")
