@@ -9,16 +9,29 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.tabserve.testing.TabserveProcess;
 
 /**
- * deploy/kubernetes/ parses and its probes (and deploy/kserve's) name routes the running app really answers, on the
- * image's port; with-models/deployment.yaml is deployment.yaml with a models volume where the image's entrypoint looks.
+ * deploy/kubernetes/'s Deployment run as its pod runs it, and its probes answered: the image's Jetty base (built by
+ * deploy/jetty-base.sh, started from its {@code jetty.start} as the Jetty image's entrypoint starts it) with the
+ * container's environment as with-models/deployment.yaml writes it ({@code JAVA_OPTIONS} the JVM's options, the
+ * others the server's environment) and a models directory where its volume is mounted. Only what a test must change
+ * is changed: the port (a free one on 127.0.0.1 for the container's 8080) and the mount's directory (the test's own for
+ * {@code /models}, given to the web app as deploy/entrypoint.sh gives it, {@code TABSERVE_MODELS}); the class
+ * archive {@code JAVA_OPTIONS} names is the image's, absent here, which Java 17 starts without. Its startup,
+ * liveness and readiness probes answer 200 on the container's port, and the model it serves is the one in the
+ * volume. with-models/deployment.yaml is deployment.yaml with a models volume where the image's entrypoint looks.
+ * ManifestSchemasTest reads every field of these files against Kubernetes' own schema; KServeRuntimeIT runs
+ * deploy/kserve's runtimes on their args and probes them.
  *
  * <p>It stands for these commands of docs/deploy.md, which need a cluster: what they apply parses, its probes and
  * ports are the app's, and the Service and the autoscaler name the Deployment that either file makes.
@@ -33,17 +46,37 @@ class KubernetesManifestsIT {
 
     static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     static final Path DIR = Path.of("deploy", "kubernetes");
-    static TabserveProcess app;
+    /** The model the test puts in the volume, under a name of its own so that it is told from the WAR's. */
+    static final String MODEL = "banknote-from-volume";
+
+    static ServerProcess pod;
 
     @BeforeAll
     static void start() throws Exception {
-        app = TabserveProcess.startReady();
+        JsonNode container = container("with-models/deployment.yaml");
+        Path base = Containers.buildJettyBase("kubernetes-manifests", Containers.OnnxRuntimeSetup.SHARED);
+        Path models = Files.createDirectories(base.resolveSibling("models"));
+        Files.copy(Path.of("model.onnx"), models.resolve(MODEL + ".onnx"));
+        List<String> javaOptions = List.of();
+        Map<String, String> environment = new HashMap<>();
+        for (JsonNode variable : container.path("env")) {
+            String name = variable.path("name").asText();
+            String value = variable.path("value").asText();
+            if (name.equals("JAVA_OPTIONS")) {
+                javaOptions = List.of(value.strip().split("\\s+"));
+            } else {
+                environment.put(name, value);
+            }
+        }
+        environment.put("TABSERVE_MODELS", models.toString());
+        pod = Containers.startJettyBaseAsTheImage("kubernetes-manifests", base, javaOptions, environment);
+        pod.awaitReadiness(200, Duration.ofSeconds(120));
     }
 
     @AfterAll
     static void stop() throws InterruptedException {
-        if (app != null) {
-            app.close();
+        if (pod != null) {
+            pod.close();
         }
     }
 
@@ -62,20 +95,6 @@ class KubernetesManifestsIT {
                 .path("spec")
                 .path("containers")
                 .get(0);
-    }
-
-    @Test
-    void kserveRuntimeProbesGetRoutesTheAppAnswersWith200() throws Exception {
-        for (JsonNode runtime : KServeManifestsTest.ofKind("ServingRuntime", "ClusterServingRuntime")) {
-            JsonNode container = runtime.path("spec").path("containers").get(0);
-            for (String probe : List.of("readinessProbe", "livenessProbe")) {
-                String path = container.path(probe).path("httpGet").path("path").asText();
-                int status = DeploymentChecks.send(
-                                HttpRequest.newBuilder(app.uri(path)).GET().build())
-                        .statusCode();
-                assertEquals(200, status, runtime.path("metadata").path("name").asText() + " " + probe + " " + path);
-            }
-        }
     }
 
     /**
@@ -118,26 +137,72 @@ class KubernetesManifestsIT {
                 "the mount alone chooses the repository: " + variables);
     }
 
+    /**
+     * Every probe of both Deployments gets a route the running pod answers with 200, on the container's port, and
+     * the Service sends to that port.
+     */
     @Test
-    void probesGetRoutesTheAppAnswersWith200OnPort8080() throws Exception {
-        JsonNode container = container();
-        assertEquals(8080, container.path("ports").get(0).path("containerPort").asInt());
-        assertEquals(
-                "/health/live",
-                container.path("livenessProbe").path("httpGet").path("path").asText());
-        assertEquals(
-                "/health/ready",
-                container.path("readinessProbe").path("httpGet").path("path").asText());
-        for (String probe : List.of("startupProbe", "livenessProbe", "readinessProbe")) {
-            JsonNode get = container.path(probe).path("httpGet");
-            assertEquals(8080, get.path("port").asInt(), probe);
-            int status = DeploymentChecks.send(
-                            HttpRequest.newBuilder(app.uri(get.path("path").asText()))
-                                    .GET()
-                                    .build())
-                    .statusCode();
-            assertEquals(200, status, probe + " " + get.path("path").asText());
+    void probesGetRoutesThePodAnswersWith200OnTheContainersPort() throws Exception {
+        for (String file : List.of("deployment.yaml", "with-models/deployment.yaml")) {
+            JsonNode container = container(file);
+            int containerPort =
+                    container.path("ports").get(0).path("containerPort").asInt();
+            assertEquals(8080, containerPort, file + ": the image's Jetty listens on 8080 (jetty.http.port)");
+            assertEquals(
+                    "/health/live",
+                    container.path("livenessProbe").path("httpGet").path("path").asText(),
+                    file);
+            assertEquals(
+                    "/health/ready",
+                    container
+                            .path("readinessProbe")
+                            .path("httpGet")
+                            .path("path")
+                            .asText(),
+                    file);
+            for (String probe : List.of("startupProbe", "livenessProbe", "readinessProbe")) {
+                JsonNode get = container.path(probe).path("httpGet");
+                assertEquals(containerPort, get.path("port").asInt(), file + " " + probe);
+                int status = DeploymentChecks.send(HttpRequest.newBuilder(pod.base()
+                                        .resolve(get.path("path").asText().substring(1)))
+                                .GET()
+                                .build())
+                        .statusCode();
+                assertEquals(
+                        200, status, file + " " + probe + " " + get.path("path").asText());
+            }
         }
+        assertEquals(
+                8080,
+                read("service.yaml")
+                        .path("spec")
+                        .path("ports")
+                        .get(0)
+                        .path("targetPort")
+                        .asInt());
+    }
+
+    /** The pod serves the model in its volume, and scores with it, under the Deployment's JVM options. */
+    @Test
+    void thePodServesTheModelInItsVolume() throws Exception {
+        HttpResponse<String> models = DeploymentChecks.send(
+                HttpRequest.newBuilder(pod.base().resolve("api/models")).GET().build());
+        assertEquals(200, models.statusCode(), models.body());
+        List<String> names = new java.util.ArrayList<>();
+        DeploymentChecks.JSON
+                .readTree(models.body())
+                .path("models")
+                .forEach(entry -> names.add(entry.path("name").asText()));
+        assertEquals(List.of(MODEL), names, models.body());
+        HttpResponse<String> prediction =
+                DeploymentChecks.send(HttpRequest.newBuilder(pod.base().resolve("models/" + MODEL + "/api/predict"))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(DeploymentChecks.GENUINE_ROW))
+                        .build());
+        assertEquals(200, prediction.statusCode(), prediction.body());
+        assertEquals(
+                "0",
+                DeploymentChecks.JSON.readTree(prediction.body()).path("label").asText());
     }
 
     @Test
