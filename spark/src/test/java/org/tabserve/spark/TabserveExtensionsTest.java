@@ -4,8 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.SparkContext;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -18,7 +22,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 /**
  * The SQL extension as a user of SQL, PySpark or SparkR has it: a session given only Spark settings
  * ({@code spark.sql.extensions} and {@code spark.tabserve.model.NAME=PATH}), and SQL alone, through
- * {@code spark.sql}: each named model is a function whose answers are the Transformer's for the same rows; a call
+ * {@code spark.sql}, the settings being docs/scale.md's as written (but for the models' paths): each named model is a function whose answers are the Transformer's for the same rows; a call
  * that cannot be scored fails at analysis, naming why; and a bad setting fails the session, naming the setting.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -40,13 +44,42 @@ class TabserveExtensionsTest {
                 .config("spark.tabserve.model." + name, path);
     }
 
-    private static SparkSession session() {
+    /** docs/scale.md's settings, as a user writes them in spark-defaults.conf: its one {@code properties} block. */
+    static Map<String, String> docSettings() throws IOException {
+        List<String> lines = Files.readAllLines(Path.of("..", "docs", "scale.md"));
+        int open = lines.indexOf("```properties");
+        assertTrue(open > 0 && lines.lastIndexOf("```properties") == open, "docs/scale.md has one properties block");
+        Map<String, String> settings = new LinkedHashMap<>();
+        for (String line :
+                lines.subList(open + 1, lines.subList(open, lines.size()).indexOf("```") + open)) {
+            String[] setting = line.strip().split("\\s+", 2);
+            settings.put(setting[0], setting[1]);
+        }
+        return settings;
+    }
+
+    /**
+     * The session of docs/scale.md's settings as written, but for the models' paths, which are the test's: the
+     * bundled model for {@code /models/model.onnx}, the penguins' for {@code /models/penguins.onnx}.
+     */
+    private static SparkSession session() throws IOException {
         if (spark == null) {
-            spark = builder("banknote", MODEL)
-                    .config(
-                            "spark.tabserve.model.penguin",
-                            FIXTURES.resolve("penguins/kg-as-text.onnx").toString())
-                    .getOrCreate();
+            Map<String, String> paths = Map.of(
+                    "/models/model.onnx",
+                    MODEL,
+                    "/models/penguins.onnx",
+                    FIXTURES.resolve("penguins/kg-as-text.onnx").toString());
+            SparkSession.Builder builder = SparkSession.builder()
+                    .appName("tabserve-extensions-test")
+                    .master("local[2]")
+                    .config("spark.ui.enabled", "false")
+                    .config("spark.driver.host", "127.0.0.1");
+            Map<String, String> settings = docSettings();
+            assertEquals(
+                    List.of("spark.sql.extensions", "spark.tabserve.model.banknote", "spark.tabserve.model.penguin"),
+                    List.copyOf(settings.keySet()));
+            settings.forEach((key, value) -> builder.config(key, paths.getOrDefault(value, value)));
+            spark = builder.getOrCreate();
             spark.sql("CREATE TEMPORARY VIEW notes USING csv OPTIONS (path '" + System.getProperty("tabserve.data")
                     + "', header 'true', inferSchema 'true')");
         }
@@ -82,7 +115,7 @@ class TabserveExtensionsTest {
 
     @Test
     @Order(2)
-    void eachNamedModelIsAFunctionThatAnswersAsTheTransformer() {
+    void eachNamedModelIsAFunctionThatAnswersAsTheTransformer() throws IOException {
         List<Row> sql =
                 session().sql("SELECT banknote(struct(*)) AS answer FROM notes").collectAsList();
         List<Row> transformed = new TabserveModel()
@@ -118,7 +151,7 @@ class TabserveExtensionsTest {
 
     @Test
     @Order(3)
-    void aCallThatCannotBeScoredFailsAtAnalysisNamingWhy() {
+    void aCallThatCannotBeScoredFailsAtAnalysisNamingWhy() throws IOException {
         failsSaying("SELECT banknote(variance) FROM notes", "banknote takes a struct whose fields name");
         failsSaying("SELECT banknote(struct(*), 1) FROM notes", "banknote takes one argument");
         failsSaying(
