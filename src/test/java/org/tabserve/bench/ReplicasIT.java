@@ -18,7 +18,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.StringJoiner;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -60,6 +62,20 @@ class ReplicasIT {
      * but for every seventh, labelled wrongly, so that the live accuracy is not the model's 100 % on these notes.
      */
     private record Answer(String id, String label, String truth) {}
+
+    /**
+     * The shipped environment, with each call to Redis given 5 s in all instead of the default 500 ms: on a machine at
+     * load 27 (two cores, three replicas, HAProxy, Redis and the test's clients) calls past 500 ms were cut off as the
+     * deadline says, their answers not kept, and 13 to 81 of the 3,000 labels missed (the deadline itself is proved by
+     * the hostile tests of the shared store); here every label must join, however loaded the machine.
+     */
+    private static final Map<String, String> ENVIRONMENT = withRedisDeadline(TabserveProcess.SHIPPED_ENVIRONMENT);
+
+    private static Map<String, String> withRedisDeadline(Map<String, String> shipped) {
+        Map<String, String> environment = new HashMap<>(shipped);
+        environment.put("TABSERVE_REDIS_DEADLINE", "5s");
+        return Map.copyOf(environment);
+    }
 
     /** The replicas' feedback token, which labels need. */
     private static final String TOKEN = "replicas-feedback-token-0123456789abcdef";
@@ -281,10 +297,7 @@ class ReplicasIT {
                     List<String> args = new ArrayList<>(List.of("--port", "0", "--feedback-token", TOKEN));
                     args.addAll(flags);
                     replicas.add(TabserveProcess.start(
-                            TabserveProcess.war(),
-                            TabserveProcess.SHIPPED_JVM_OPTIONS,
-                            args,
-                            TabserveProcess.SHIPPED_ENVIRONMENT));
+                            TabserveProcess.war(), TabserveProcess.SHIPPED_JVM_OPTIONS, args, ENVIRONMENT));
                 }
                 for (TabserveProcess replica : replicas) {
                     replica.awaitReady(Duration.ofSeconds(120));
