@@ -47,7 +47,8 @@ import org.tabserve.testing.TabserveProcess;
  * endpoint and {@code AWS_REQUEST_CHECKSUM_CALCULATION=when_required}, {@code aws s3 mb}, the two {@code aws s3 cp}
  * with the {@code aws} on the machine's path, and {@code java -jar target/tabserve.war --models s3://models/prod
  * --poll-seconds 30} (started on a free port, with a cache folder of its own by {@code TABSERVE_MODEL_CACHE}); the
- * port of the doc's endpoint, 8081, becomes the test's server's. The other cases upload with the AWS SDK as those
+ * port of the doc's endpoint, 8081, becomes the test's server's, and the doc's poll of 30 s one of a second (the second
+ * poll that loads a new file would hold the case 30 s). The other cases upload with the AWS SDK as those
  * commands do, and start the server with an endpoint of their own and a poll of a second.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -81,7 +82,8 @@ class S3ModelsIT {
         Files.copy(BankNotes.MODEL, folder.resolve("banknote.onnx"));
         DocShell shell = DocShell.of("docs/operations.md", "S3ModelsIT")
                 .in(folder)
-                .replace("http://127.0.0.1:8081", store.endpoint().toString());
+                .replace("http://127.0.0.1:8081", store.endpoint().toString())
+                .replace("--poll-seconds 30", "--poll-seconds 1");
         List<String> commands = shell.commands();
         TabserveProcess server = null;
         try {
