@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.tabserve.docs.DocShell;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
@@ -18,26 +19,35 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * A real S3 server for the tests: s3proxy (its runnable jar, {@code target/it/s3proxy.jar}, which the build copies
- * from Maven Central) on its filesystem backend, with AWS v4 signatures required, as a process of the test's own on a
- * free loopback port; stopped and started again on the same port and folder to play a store that goes down mid-run.
- * Uploads go through the AWS SDK, as a user's pipeline would send them.
+ * A real S3 server for the tests: s3proxy, started by docs/operations.md's own commands ("An S3 server on your
+ * machine", the block marked {@code <!-- run by: S3ProxyProcess -->}, read by {@link DocShell}) as a user types
+ * them: its runnable jar fetched by the doc's {@code curl} (from the local Maven repository, which holds the very jar
+ * the build resolved from Maven Central), its folder made, and {@code java -jar ... --properties FILE} with the doc's
+ * docs/examples/s3proxy.properties (filesystem backend, AWS v4 signatures required), the test's changes being a free
+ * loopback port for the doc's 8081, a folder of its own, and C1 alone through {@code JAVA_TOOL_OPTIONS} (the tests'
+ * machines are shared). Stopped and started again on the same port and folder to play a store that goes down
+ * mid-run. Uploads go through the AWS SDK, as a user's pipeline would send them.
  */
 public final class S3ProxyProcess implements AutoCloseable {
 
-    /** The credentials the server takes; the tests hand them to tabserve through AWS's standard variables. */
-    public static final String ACCESS_KEY = "tabserve-test-access";
+    /** The doc's properties file, which the tests use with their own port. */
+    public static final Path PROPERTIES = Path.of("docs/examples/s3proxy.properties");
 
-    public static final String SECRET_KEY = "tabserve-test-secret-0123456789";
+    /** The credentials the doc's server takes; the tests hand them to tabserve through AWS's standard variables. */
+    public static final String ACCESS_KEY = "local-access";
+
+    public static final String SECRET_KEY = "local-secret-0123456789";
 
     private final int port;
-    private final Path properties;
+    private final Path work;
+    private final DocShell shell;
     private final S3Client client;
     private Process process;
 
-    private S3ProxyProcess(int port, Path properties) {
+    private S3ProxyProcess(int port, Path work, DocShell shell) {
         this.port = port;
-        this.properties = properties;
+        this.work = work;
+        this.shell = shell;
         this.client = S3Client.builder()
                 .httpClient(UrlConnectionHttpClient.create())
                 .endpointOverride(endpoint())
@@ -50,57 +60,61 @@ public final class S3ProxyProcess implements AutoCloseable {
                 .build();
     }
 
-    /** The runnable jar: failsafe's {@code tabserve.s3proxy.jar}, else where the build copies it. */
-    public static Path jar() {
-        return Path.of(System.getProperty("tabserve.s3proxy.jar", "target/it/s3proxy.jar"))
-                .toAbsolutePath();
-    }
-
-    /** Starts one on a free port over a new folder, and waits until it answers. */
+    /** Starts one by the doc's commands on a free port over a new folder, and waits until it answers. */
     public static S3ProxyProcess launch() throws IOException, InterruptedException {
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
+        String properties = Files.readString(PROPERTIES);
+        for (String line :
+                List.of("s3proxy.identity=" + ACCESS_KEY, "s3proxy.credential=" + SECRET_KEY, DOC_ENDPOINT)) {
+            if (!properties.contains(line)) {
+                throw new IllegalStateException(PROPERTIES + " no longer has " + line + ": change the tests with it");
+            }
+        }
         Path work = Files.createTempDirectory("tabserve-s3proxy");
-        Path data = Files.createDirectories(work.resolve("data"));
-        Path properties = work.resolve("s3proxy.properties");
-        Files.writeString(
-                properties,
-                String.join(
-                        "\n",
-                        "s3proxy.endpoint=http://127.0.0.1:" + port,
-                        "s3proxy.authorization=aws-v4",
-                        "s3proxy.identity=" + ACCESS_KEY,
-                        "s3proxy.credential=" + SECRET_KEY,
-                        "jclouds.provider=filesystem",
-                        "jclouds.filesystem.basedir=" + data,
-                        ""));
-        S3ProxyProcess proxy = new S3ProxyProcess(port, properties);
+        Path copy = work.resolve("s3proxy.properties");
+        Files.writeString(copy, properties.replace(DOC_ENDPOINT, "s3proxy.endpoint=http://127.0.0.1:" + port));
+        DocShell shell = DocShell.of("docs/operations.md", "S3ProxyProcess")
+                .in(work)
+                .centralFromLocalRepository()
+                .replace(PROPERTIES.toString(), copy.toString())
+                .environment("JAVA_TOOL_OPTIONS", "-XX:TieredStopAtLevel=1");
+        List<String> commands = shell.commands();
+        int java = -1;
+        for (int i = 0; i < commands.size(); i++) {
+            if (commands.get(i).startsWith("java ")) {
+                java = i;
+            } else {
+                shell.run(i, 60);
+            }
+        }
+        if (java < 0) {
+            throw new IllegalStateException("docs/operations.md's s3proxy block starts no java");
+        }
+        S3ProxyProcess proxy = new S3ProxyProcess(port, work, shell);
+        proxy.javaCommand = java;
         proxy.start();
+        shell.assertAllRun();
         return proxy;
     }
 
-    /** Starts it (again) on its port and folder, and waits until it answers. */
+    private static final String DOC_ENDPOINT = "s3proxy.endpoint=http://127.0.0.1:8081";
+
+    private int javaCommand;
+
+    /** Starts it (again) by the doc's command on its port and folder, and waits until it answers. */
     public void start() throws IOException, InterruptedException {
-        process = new ProcessBuilder(List.of(
-                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "-XX:TieredStopAtLevel=1",
-                        "-jar",
-                        jar().toString(),
-                        "--properties",
-                        properties.toString()))
-                .redirectErrorStream(true)
-                .redirectOutput(properties.resolveSibling("s3proxy.log").toFile())
-                .start();
+        Path log = work.resolve("s3proxy.log");
+        process = shell.start(javaCommand, log);
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (true) {
             try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
                 return;
             } catch (IOException notYet) {
                 if (System.nanoTime() > deadline || !process.isAlive()) {
-                    throw new IOException("s3proxy did not start on port " + port + ": "
-                            + Files.readString(properties.resolveSibling("s3proxy.log")));
+                    throw new IOException("s3proxy did not start on port " + port + ": " + Files.readString(log));
                 }
                 Thread.sleep(100);
             }

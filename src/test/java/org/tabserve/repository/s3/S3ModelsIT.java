@@ -19,11 +19,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.tabserve.docs.DocShell;
 import org.tabserve.testing.BankNotes;
 import org.tabserve.testing.Http;
 import org.tabserve.testing.ModelDirectory;
@@ -40,11 +42,14 @@ import org.tabserve.testing.TabserveProcess;
  * no answer, and a restart with the store down serves the cache, readiness saying the store is unreachable. The store
  * test runs last, as it stops the shared server.
  *
- * <p>It stands for docs/operations.md's commands, which need an AWS account and its CLI: the test uploads with the
- * SDK as {@code aws s3 cp banknote.onnx s3://models/prod/banknote/2/model.onnx} and
- * {@code sha256sum banknote.onnx | aws s3 cp - s3://models/prod/banknote/2/model.onnx.sha256} do, and starts
- * {@code java -jar target/tabserve.war --models s3://models/prod --poll-seconds 30} with an endpoint of its own and a
- * poll of a second.
+ * <p>Its s3proxy is started by docs/operations.md's commands ({@link S3ProxyProcess}), and its first case runs that
+ * page's blocks marked for it as written ({@link DocShell}): the {@code export}s of the local server's credentials,
+ * endpoint and {@code AWS_REQUEST_CHECKSUM_CALCULATION=when_required}, {@code aws s3 mb}, the two {@code aws s3 cp}
+ * with the {@code aws} on the machine's path, and {@code java -jar target/tabserve.war --models s3://models/prod
+ * --poll-seconds 30} (started on a free port, with a cache folder of its own by {@code TABSERVE_MODEL_CACHE}); the
+ * port of the doc's endpoint, 8081, becomes the test's server's, and the doc's poll of 30 s one of a second (the second
+ * poll that loads a new file would hold the case 30 s). The other cases upload with the AWS SDK as those
+ * commands do, and start the server with an endpoint of their own and a poll of a second.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class S3ModelsIT {
@@ -66,6 +71,77 @@ class S3ModelsIT {
         if (store != null) {
             store.close();
         }
+    }
+
+    @Test
+    @Order(0)
+    void theDocsCommandsUploadWithTheAwsCliAndTheServerServesWhatTheyUploaded() throws Exception {
+        String cli = awsCli();
+        Assumptions.assumeTrue(cli == null, "docs/operations.md's aws commands are not run: " + cli);
+        Path folder = Files.createTempDirectory("tabserve-s3-doc");
+        Files.copy(BankNotes.MODEL, folder.resolve("banknote.onnx"));
+        DocShell shell = DocShell.of("docs/operations.md", "S3ModelsIT")
+                .in(folder)
+                .replace("http://127.0.0.1:8081", store.endpoint().toString())
+                .replace("--poll-seconds 30", "--poll-seconds 1");
+        List<String> commands = shell.commands();
+        TabserveProcess server = null;
+        try {
+            for (int i = 0; i < commands.size(); i++) {
+                if (commands.get(i).startsWith("java -jar target/tabserve.war ")) {
+                    List<String> args = List.of(shell.take(i)
+                            .substring("java -jar target/tabserve.war ".length())
+                            .split(" "));
+                    Map<String, String> environment = new java.util.HashMap<>(shell.environment());
+                    environment.put("TABSERVE_MODEL_CACHE", cache().toString());
+                    server = TabserveProcess.startReady(environment, args.toArray(String[]::new));
+                } else {
+                    shell.run(i, 60);
+                }
+            }
+            shell.assertAllRun();
+            assertTrue(server != null, "the block starts the server");
+            Http http = new Http(server);
+            ModelDirectory.awaitReady(http, 1);
+            Http.Response answer = predict(http, "doc");
+            assertEquals(200, answer.status(), answer.text());
+            assertEquals("2", answer.header("X-Model-Version").orElseThrow());
+            assertEquals(sha256(model), answer.json().path("model_sha256").asText(), "the file aws uploaded serves");
+            JsonNode index = http.get("/api/models").json();
+            assertEquals(
+                    sha256(model),
+                    ModelDirectory.entry(list(index), "banknote", "2")
+                            .path("sha256")
+                            .asText(),
+                    "its .sha256, piped to aws s3 cp, was the gate: " + index);
+        } finally {
+            if (server != null) {
+                server.close();
+            }
+        }
+    }
+
+    /** Why the machine's aws-cli cannot run the doc's commands (none, or older than AWS_ENDPOINT_URL), or null. */
+    private static String awsCli() throws Exception {
+        Process version;
+        try {
+            version = new ProcessBuilder("aws", "--version")
+                    .redirectErrorStream(true)
+                    .start();
+        } catch (java.io.IOException none) {
+            return "no aws on the path";
+        }
+        String said = new String(version.getInputStream().readAllBytes()).strip();
+        version.waitFor();
+        java.util.regex.Matcher m =
+                java.util.regex.Pattern.compile("aws-cli/(\\d+)\\.(\\d+)").matcher(said);
+        if (!m.find()) {
+            return "aws --version said " + said;
+        }
+        int major = Integer.parseInt(m.group(1));
+        int minor = Integer.parseInt(m.group(2));
+        boolean endpointVariable = major > 2 || (major == 2 && minor >= 13) || (major == 1 && minor >= 29);
+        return endpointVariable ? null : said + " does not read AWS_ENDPOINT_URL (1.29 and 2.13 do)";
     }
 
     @Test

@@ -17,26 +17,27 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.tabserve.docs.DocShell;
 import org.tabserve.testing.ModelDirectory;
 import org.tabserve.testing.TabserveProcess;
 
 /**
- * Issue 63, OIDC with Keycloak as the issuer: its distribution from Maven Central ({@code target/it/keycloak-*},
- * unpacked by the build) started once in dev mode with the Java 21+ it needs, a realm made now through its admin REST
- * API with two clients, {@code notes} (the realm role {@code predict:banknote}) and {@code ops} ({@code admin},
- * {@code read}), each with an audience mapper for {@code tabserve}; their tokens, by the client-credentials grant,
- * sent to the packaged WAR started with {@code --oidc-issuer}, {@code --oidc-audience} and the roles' claim
- * ({@code TABSERVE_OIDC_SCOPES_CLAIM=realm_access.roles}), are taken or refused as their roles say.
+ * Issue 63, OIDC with Keycloak as the issuer, started by docs/security.md's own commands (the block marked
+ * {@code <!-- run by: KeycloakIT -->}, read and run as written by {@link DocShell}): its distribution fetched by the
+ * doc's {@code curl} (from the local Maven repository, which holds the very tarball the build resolved from Maven
+ * Central) and unpacked by its {@code tar}, started once in dev mode with the Java 21+ it needs, the realm of
+ * docs/examples/keycloak-realm.json made through its admin REST API with two clients, {@code notes} (the realm role
+ * {@code predict:banknote}) and {@code ops} ({@code admin}, {@code read}), each with an audience mapper for
+ * {@code tabserve}, the secret of {@code notes} read back, the packaged WAR started with the doc's flags, and the doc's
+ * prediction with a token of {@code notes}. The test's changes: free ports for Keycloak's 8180 and tabserve's 8080,
+ * a folder of models for {@code /srv/models}, the realm file's path, {@code JAVA_HOME} and C1 alone for Keycloak's
+ * JIT ({@code JAVA_OPTS_APPEND}). The cases then take or refuse the clients' tokens as their roles say.
  */
 class KeycloakIT {
 
@@ -45,10 +46,11 @@ class KeycloakIT {
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final String NOTE =
             "{\"variance\": 3.6216, \"skewness\": 8.6661, \"curtosis\": -2.8073, \"entropy\": -0.44699}";
+    private static final String WAR = "java -jar target/tabserve.war ";
 
     static Process keycloak;
     static String base;
-    static String realm;
+    static String realm = "ml";
     static Map<String, String> secrets;
     static TabserveProcess server;
 
@@ -56,43 +58,52 @@ class KeycloakIT {
     static void start() throws Exception {
         int port = freePort();
         base = "http://127.0.0.1:" + port;
-        Path home = home();
-        Path log = home.resolveSibling("keycloak.log");
-        List<String> command = new ArrayList<>(List.of(
-                "bash",
-                home.resolve("bin/kc.sh").toString(),
-                "start-dev",
-                "--http-host=127.0.0.1",
-                "--http-port=" + port,
-                "--http-management-port=" + freePort()));
-        ProcessBuilder builder =
-                new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.environment().put("JAVA_HOME", java21().toString());
-        // C1 alone: Keycloak's build and start are a minute or two of JIT-heavy work on one
-        // or two cores, which the tests' machines share
-        builder.environment().put("JAVA_OPTS_APPEND", "-XX:TieredStopAtLevel=1");
-        builder.environment().put("KC_BOOTSTRAP_ADMIN_USERNAME", "admin");
-        builder.environment().put("KC_BOOTSTRAP_ADMIN_PASSWORD", "admin");
-        keycloak = builder.start();
-        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
-        while (status(base + "/realms/master") != 200) {
-            assertTrue(keycloak.isAlive(), "Keycloak stopped; see " + log);
-            assertTrue(System.nanoTime() < deadline, "Keycloak did not answer within 5 minutes; see " + log);
-            Thread.sleep(250);
-        }
-        realm = "tabserve-"
-                + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
-        secrets = Map.of("notes", secret(), "ops", secret());
-        makeRealm();
+        Path folder = Path.of("target/it/keycloak-run").toAbsolutePath();
+        new ProcessBuilder("rm", "-rf", folder.toString()).inheritIO().start().waitFor();
+        Files.createDirectories(folder);
+        Path log = folder.resolve("keycloak.log");
         ModelDirectory models = ModelDirectory.withFourModels();
-        server = TabserveProcess.startReady(
-                Map.of("TABSERVE_OIDC_SCOPES_CLAIM", "realm_access.roles"),
-                "--models",
-                models.root().toString(),
-                "--oidc-issuer",
-                base + "/realms/" + realm,
-                "--oidc-audience",
-                "tabserve");
+        DocShell shell = DocShell.of("docs/security.md", "KeycloakIT")
+                .in(folder)
+                .centralFromLocalRepository()
+                .replace("127.0.0.1:8180", "127.0.0.1:" + port)
+                .replace("--http-port=8180", "--http-port=" + port)
+                .replace(
+                        "docs/examples/keycloak-realm.json",
+                        Path.of("docs/examples/keycloak-realm.json")
+                                .toAbsolutePath()
+                                .toString())
+                .replace("/srv/models", models.root().toString())
+                .environment("JAVA_HOME", java21().toString())
+                // C1 alone: Keycloak's build and start are a minute or two of JIT-heavy work on one
+                // or two cores, which the tests' machines share
+                .environment("JAVA_OPTS_APPEND", "-XX:TieredStopAtLevel=1");
+        List<String> commands = shell.commands();
+        for (int i = 0; i < commands.size(); i++) {
+            String command = commands.get(i);
+            if (command.contains("kc.sh start-dev")) {
+                keycloak = shell.start(i, log);
+                long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+                while (status(base + "/realms/master") != 200) {
+                    assertTrue(keycloak.isAlive(), "Keycloak stopped; see " + log);
+                    assertTrue(System.nanoTime() < deadline, "Keycloak did not answer within 5 minutes; see " + log);
+                    Thread.sleep(250);
+                }
+            } else if (command.startsWith(WAR)) {
+                List<String> args =
+                        List.of(shell.take(i).substring(WAR.length()).split(" "));
+                server = TabserveProcess.startReady(Map.of(), args.toArray(String[]::new));
+                shell.replace("localhost:8080", server.uri().getAuthority());
+            } else {
+                String printed = shell.run(i, 120);
+                if (command.contains("/api/predict")) {
+                    assertTrue(printed.contains("\"label\""), shell.where(i) + ": " + printed);
+                }
+            }
+        }
+        shell.assertAllRun();
+        assertTrue(shell.variable("SECRET").matches("[A-Za-z0-9]{16,}"), "Keycloak made notes' secret");
+        secrets = Map.of("notes", shell.variable("SECRET"), "ops", secretOf("ops"));
     }
 
     @AfterAll
@@ -106,19 +117,18 @@ class KeycloakIT {
         }
     }
 
-    /** The unpacked distribution: failsafe's {@code tabserve.keycloak.home}, else the build's {@code target/it}. */
-    private static Path home() throws IOException {
-        Optional<String> chosen = Optional.ofNullable(System.getProperty("tabserve.keycloak.home"));
-        if (chosen.isPresent()) {
-            return Path.of(chosen.get()).toAbsolutePath();
-        }
-        try (Stream<Path> found = Files.list(Path.of("target/it"))) {
-            return found.filter(p -> p.getFileName().toString().startsWith("keycloak-"))
-                    .filter(Files::isDirectory)
-                    .findFirst()
-                    .orElseThrow(() -> new IllegalStateException("no Keycloak in target/it: run mvn package first"))
-                    .toAbsolutePath();
-        }
+    /** The secret Keycloak made for {@code client}, read through its admin REST API as the doc reads notes'. */
+    private static String secretOf(String client) throws Exception {
+        String admin = tokenOf(
+                "master",
+                Map.of("grant_type", "password", "client_id", "admin-cli", "username", "admin", "password", "admin"));
+        HttpResponse<String> answer = HTTP.send(
+                HttpRequest.newBuilder(URI.create(base + "/admin/realms/" + realm + "/clients?clientId=" + client))
+                        .header("Authorization", "Bearer " + admin)
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, answer.statusCode(), answer.body());
+        return JSON.readTree(answer.body()).get(0).get("secret").asText();
     }
 
     /** A JDK of version 21 or later, which Keycloak needs: under /usr/lib/jvm, by its {@code release} file. */
@@ -147,11 +157,6 @@ class KeycloakIT {
         }
     }
 
-    private static String secret() {
-        return HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong())
-                + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
-    }
-
     private static int status(String url) throws InterruptedException {
         try {
             return HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.discarding())
@@ -161,72 +166,6 @@ class KeycloakIT {
         } catch (IOException e) {
             return -2;
         }
-    }
-
-    /** The realm, its roles, its two clients and their service accounts' roles, in one import. */
-    private static void makeRealm() throws Exception {
-        String admin = tokenOf(
-                "master",
-                Map.of("grant_type", "password", "client_id", "admin-cli", "username", "admin", "password", "admin"));
-        List<Map<String, Object>> clients = new ArrayList<>();
-        for (String client : List.of("notes", "ops")) {
-            clients.add(Map.of(
-                    "clientId",
-                    client,
-                    "secret",
-                    secrets.get(client),
-                    "publicClient",
-                    false,
-                    "serviceAccountsEnabled",
-                    true,
-                    "standardFlowEnabled",
-                    false,
-                    "protocolMappers",
-                    List.of(Map.of(
-                            "name", "tabserve-audience",
-                            "protocol", "openid-connect",
-                            "protocolMapper", "oidc-audience-mapper",
-                            "config", Map.of("included.custom.audience", "tabserve", "access.token.claim", "true")))));
-        }
-        Map<String, Object> representation = Map.of(
-                "realm",
-                realm,
-                "enabled",
-                true,
-                "roles",
-                Map.of(
-                        "realm",
-                        List.of(Map.of("name", "predict:banknote"), Map.of("name", "admin"), Map.of("name", "read"))),
-                "clients",
-                clients,
-                "users",
-                List.of(
-                        Map.of(
-                                "username",
-                                "service-account-notes",
-                                "enabled",
-                                true,
-                                "serviceAccountClientId",
-                                "notes",
-                                "realmRoles",
-                                List.of("predict:banknote")),
-                        Map.of(
-                                "username",
-                                "service-account-ops",
-                                "enabled",
-                                true,
-                                "serviceAccountClientId",
-                                "ops",
-                                "realmRoles",
-                                List.of("admin", "read"))));
-        HttpResponse<String> made = HTTP.send(
-                HttpRequest.newBuilder(URI.create(base + "/admin/realms"))
-                        .header("Authorization", "Bearer " + admin)
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(representation)))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertEquals(201, made.statusCode(), made.body());
     }
 
     /** An access token of the realm {@code of}, by the form's grant. */
