@@ -236,7 +236,8 @@ public final class TabserveListener implements ServletContextListener {
                         V2GrpcService.PATH + "/*")
                 .setAsyncSupported(true);
         add(context, "error", new ErrorServlet(errors), "/error");
-        add(context, "static", new StaticServlet(errors), "/");
+        // Each directory by its exact path too, so that no container answers one named without its slash (Undertow).
+        add(context, "static", new StaticServlet(errors), "/").addMapping(StaticServlet.directories(context));
 
         // Security headers first, so that even a refused request carries them; then the concurrency limit, which keeps
         // a share of its slots for small requests so that uploads (however slowly they arrive) cannot take them all.

@@ -67,7 +67,10 @@ class KeycloakIT {
                 "--http-management-port=" + freePort()));
         ProcessBuilder builder =
                 new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.environment().put("JAVA_HOME", java21().toString());
+        builder.environment()
+                .put(
+                        "JAVA_HOME",
+                        org.tabserve.testing.Jdks.atLeast(21, "Keycloak").toString());
         // C1 alone: Keycloak's build and start are a minute or two of JIT-heavy work on one
         // or two cores, which the tests' machines share
         builder.environment().put("JAVA_OPTS_APPEND", "-XX:TieredStopAtLevel=1");
@@ -119,26 +122,6 @@ class KeycloakIT {
                     .orElseThrow(() -> new IllegalStateException("no Keycloak in target/it: run mvn package first"))
                     .toAbsolutePath();
         }
-    }
-
-    /** A JDK of version 21 or later, which Keycloak needs: under /usr/lib/jvm, by its {@code release} file. */
-    private static Path java21() throws IOException {
-        try (Stream<Path> jdks = Files.list(Path.of("/usr/lib/jvm"))) {
-            for (Path jdk : jdks.sorted().toList()) {
-                Path release = jdk.resolve("release");
-                if (Files.isRegularFile(release) && Files.isExecutable(jdk.resolve("bin/java"))) {
-                    String text = Files.readString(release);
-                    int at = text.indexOf("JAVA_VERSION=\"");
-                    if (at >= 0) {
-                        String version = text.substring(at + 14, text.indexOf('"', at + 14));
-                        if (Integer.parseInt(version.split("[.]")[0]) >= 21) {
-                            return jdk;
-                        }
-                    }
-                }
-            }
-        }
-        throw new IllegalStateException("Keycloak needs Java 21 or later; none under /usr/lib/jvm");
     }
 
     private static int freePort() throws IOException {
