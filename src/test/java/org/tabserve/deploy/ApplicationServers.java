@@ -55,14 +55,19 @@ final class ApplicationServers {
 
     /** The one line of docs/deploy.md that starts (after its indent) with this text, stripped: a config fragment. */
     static String deployDocLine(String start) throws IOException {
-        List<String> lines = Files.readAllLines(Path.of("docs", "deploy.md")).stream()
-                .map(String::strip)
-                .filter(line -> line.startsWith(start))
-                .toList();
+        List<String> lines = deployDocLines(start);
         if (lines.size() != 1) {
             throw new IllegalStateException("docs/deploy.md has " + lines.size() + " lines starting " + start);
         }
         return lines.get(0);
+    }
+
+    /** The lines of docs/deploy.md that start (after their indent) with this text, stripped, in order. */
+    static List<String> deployDocLines(String start) throws IOException {
+        return Files.readAllLines(Path.of("docs", "deploy.md")).stream()
+                .map(String::strip)
+                .filter(line -> line.startsWith(start))
+                .toList();
     }
 
     /**

@@ -8,26 +8,25 @@ import org.junit.jupiter.api.BeforeAll;
 
 /**
  * The shared end-to-end checks against the same WAR, unchanged, deployed at {@code /} in GlassFish 8 (Servlet 6.1,
- * its {@code domain1}), started once by the commands of docs/deploy.md's GlassFish section.
+ * its {@code domain1}), started once by the commands of docs/deploy.md's GlassFish section, read from it:
+ * <pre>
+ * $GLASSFISH_HOME/bin/startserv domain1
+ * $GLASSFISH_HOME/bin/asadmin create-system-properties org.glassfish.microprofile.health.enabled=false
+ * $GLASSFISH_HOME/bin/asadmin deploy --contextroot / --name tabserve target/tabserve.war
+ * </pre>
+ * with the domain's ports changed to free ones and its listeners on 127.0.0.1.
  */
 class GlassFishDeploymentIT extends DeploymentChecks {
-
-    /** docs/deploy.md's start command: the domain in the foreground (its ports changed to free ones here). */
-    static final String START = "$GLASSFISH_HOME/bin/startserv domain1";
-
-    /**
-     * docs/deploy.md's commands against the running domain: GlassFish's MicroProfile Health off (it maps
-     * {@code /health/*} in a web app at the root context, which the app refuses to start beside), then the deploy.
-     */
-    static final List<String> ASADMIN = List.of(
-            "$GLASSFISH_HOME/bin/asadmin create-system-properties org.glassfish.microprofile.health.enabled=false",
-            "$GLASSFISH_HOME/bin/asadmin deploy --contextroot / --name tabserve target/tabserve.war");
 
     static ServerProcess glassFish;
 
     @BeforeAll
     static void start() throws Exception {
-        glassFish = ApplicationServers.startGlassFish("glassfish-checks", START, ASADMIN, ENVIRONMENT);
+        glassFish = ApplicationServers.startGlassFish(
+                "glassfish-checks",
+                ApplicationServers.deployDocLine("$GLASSFISH_HOME/bin/startserv "),
+                ApplicationServers.deployDocLines("$GLASSFISH_HOME/bin/asadmin "),
+                ENVIRONMENT);
         glassFish.awaitReadiness(200, Duration.ofSeconds(60));
     }
 
