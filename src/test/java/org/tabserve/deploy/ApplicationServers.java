@@ -124,7 +124,8 @@ final class ApplicationServers {
 
     /**
      * Starts GlassFish with a copy of the distribution's {@code domain1} in {@code target/it/NAME/domains} (its
-     * {@code domain.xml}'s ports changed to free ones and its listeners bound to 127.0.0.1, nothing else), by
+     * {@code domain.xml}'s ports changed to free ones and its listeners bound to 127.0.0.1, and the JVM option
+     * docs/deploy.md adds to its {@code java-config}), by
      * {@code start} ({@code startserv}, the foreground form of {@code asadmin start-domain}) with
      * {@code --domaindir}, on the Java 21 or later that GlassFish 8 needs; then runs each of {@code commands}
      * ({@code asadmin} subcommands, the doc's deploy among them) against its admin port, and returns the server.
@@ -171,6 +172,8 @@ final class ApplicationServers {
                 server,
                 "name=\"JMS_PROVIDER_PORT\" value=\"7676\"",
                 "name=\"JMS_PROVIDER_PORT\" value=\"" + ServerProcess.freePort() + "\"");
+        String option = deployDocLine("<jvm-options>-Dproduct.name=");
+        server = replaceOnce(server, "</java-config>", option + "\n      </java-config>");
         Files.writeString(domainXml, server + xml.substring(end));
 
         Map<String, String> variables = new HashMap<>(environment);
