@@ -179,6 +179,8 @@ final class ApplicationServers {
         Map<String, String> variables = new HashMap<>(environment);
         variables.put(
                 "AS_JAVA", org.tabserve.testing.Jdks.atLeast(21, "GlassFish 8").toString());
+        // checked for what it answers, not its speed, as every other server the tests start; asadmin's JVMs too
+        variables.put("JDK_JAVA_OPTIONS", String.join(" ", TabserveProcess.FUNCTIONAL_JVM_OPTIONS));
         Map<String, Path> homes = Map.of("GLASSFISH_HOME", home);
         List<String> command = new ArrayList<>(List.of("bash"));
         command.addAll(documented(start, homes, Map.of(), variables));
@@ -192,7 +194,7 @@ final class ApplicationServers {
             ServerProcess.run(
                     words,
                     Path.of("."),
-                    Map.of("AS_JAVA", variables.get("AS_JAVA")),
+                    Map.of("AS_JAVA", variables.get("AS_JAVA"), "JDK_JAVA_OPTIONS", variables.get("JDK_JAVA_OPTIONS")),
                     java.time.Duration.ofSeconds(240));
         }
         return glassFish;
