@@ -47,6 +47,7 @@ import org.tabserve.web.http.container.ErrorServlet;
 import org.tabserve.web.http.container.FirstRequestServlet;
 import org.tabserve.web.http.container.SecurityHeadersFilter;
 import org.tabserve.web.http.container.StaticServlet;
+import org.tabserve.web.http.container.SuspiciousPathFilter;
 import org.tabserve.web.http.limits.ConcurrencyLimitFilter;
 import org.tabserve.web.http.limits.ReaderLaneFilter;
 import org.tabserve.web.http.limits.RequestEncodingFilter;
@@ -236,7 +237,8 @@ public final class TabserveListener implements ServletContextListener {
                         V2GrpcService.PATH + "/*")
                 .setAsyncSupported(true);
         add(context, "error", new ErrorServlet(errors), "/error");
-        add(context, "static", new StaticServlet(errors), "/");
+        // Each directory by its exact path too, so that no container answers one named without its slash (Undertow).
+        add(context, "static", new StaticServlet(errors), "/").addMapping(StaticServlet.directories(context));
 
         // Security headers first, so that even a refused request carries them; then the concurrency limit, which keeps
         // a share of its slots for small requests so that uploads (however slowly they arrive) cannot take them all.
@@ -244,6 +246,10 @@ public final class TabserveListener implements ServletContextListener {
         headers.addMappingForUrlPatterns(
                 java.util.EnumSet.of(DispatcherType.REQUEST, DispatcherType.ERROR), false, "/*");
         headers.setAsyncSupported(true);
+        // A path with an encoded slash, backslash or NUL: refused here too, where the container passes it on.
+        FilterRegistration.Dynamic paths = context.addFilter("suspicious-paths", new SuspiciousPathFilter(errors));
+        paths.addMappingForUrlPatterns(java.util.EnumSet.of(DispatcherType.REQUEST), true, "/*");
+        paths.setAsyncSupported(true);
         // The models page and /api/models hold at most a quarter of the limit's slots, refused before taking one; so do
         // the scrapes of /metrics, in a lane of their own, so that a crowd of either never shuts out the other.
         ReaderLaneFilter.add(

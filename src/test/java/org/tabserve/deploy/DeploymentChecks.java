@@ -216,9 +216,20 @@ abstract class DeploymentChecks {
                 response.body());
     }
 
+    /**
+     * Why this runtime answers {@code Expect: 100-continue} itself, before the app can refuse a body on its declared
+     * length, or null where the app decides (Jetty; Tomcat with {@code continueResponseTiming="onRead"}). A runtime
+     * that has a reason says it here and docs/deploy.md says it too; the check below is then assumed away in its words.
+     */
+    String invitesTheBodyBeforeTheApp() {
+        return null;
+    }
+
     @Test
     void aDeclaredLengthOverALimitIsRefusedWith413AndTheConnectionClosedWithout100ContinueOrReadingTheBody()
             throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                invitesTheBodyBeforeTheApp() == null, this::invitesTheBodyBeforeTheApp);
         Map<String, String> refusals = Map.of(
                 "POST /api/predict HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: " + (5 << 20),
                 "the body has " + (5 << 20) + " bytes; the limit is " + (4 << 20) + " bytes",

@@ -62,12 +62,21 @@ final class ServerProcess implements AutoCloseable {
 
     /** Runs a short command to its end; fails with its output unless it exits 0. */
     static void run(List<String> command, Path directory) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command)
-                .directory(directory.toFile())
-                .redirectErrorStream(true)
-                .start();
+        run(command, directory, Map.of(), Duration.ofSeconds(120));
+    }
+
+    /**
+     * Runs a command with these extra variables to its end within the timeout; fails with its output unless it exits
+     * 0.
+     */
+    static void run(List<String> command, Path directory, Map<String, String> environment, Duration timeout)
+            throws IOException, InterruptedException {
+        ProcessBuilder builder =
+                new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true);
+        builder.environment().putAll(environment);
+        Process p = builder.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
+        if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) || p.exitValue() != 0) {
             throw new IllegalStateException(String.join(" ", command) + " failed:\n" + out);
         }
     }
@@ -113,6 +122,22 @@ final class ServerProcess implements AutoCloseable {
         }
         throw new IllegalStateException(name + " did not answer " + status + " on /health/ready within " + timeout
                 + " (last " + last + "):\n" + log());
+    }
+
+    /** Waits until the process listens on a loopback port (an admin port, say); fails if it exits first. */
+    void awaitListening(int port, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException(name + " exited with " + process.exitValue() + ":\n" + log());
+            }
+            try (java.net.Socket ignored = new java.net.Socket("127.0.0.1", port)) {
+                return;
+            } catch (IOException notYet) {
+                Thread.sleep(100);
+            }
+        }
+        throw new IllegalStateException(name + " did not listen on " + port + " within " + timeout + ":\n" + log());
     }
 
     /** Prints a line and appends it to target/deployment-readiness.txt. */

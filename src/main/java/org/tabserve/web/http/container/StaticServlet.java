@@ -58,6 +58,27 @@ public final class StaticServlet extends HttpServlet {
     }
 
     /**
+     * Every directory of the web app (its root's and its jars' {@code META-INF/resources}), outside {@code WEB-INF},
+     * by its path without the trailing slash: mapped to this servlet exactly, so that a directory named without its
+     * slash reaches it as on any path, where a container may otherwise answer it itself (Undertow, in WildFly,
+     * redirects it to the slashed path before the servlet mapped at {@code /} sees it).
+     */
+    public static String[] directories(jakarta.servlet.ServletContext context) {
+        java.util.List<String> directories = new java.util.ArrayList<>();
+        java.util.Deque<String> pending = new java.util.ArrayDeque<>(java.util.List.of("/"));
+        while (!pending.isEmpty()) {
+            java.util.Set<String> entries = context.getResourcePaths(pending.pop());
+            for (String entry : entries == null ? java.util.Set.<String>of() : entries) {
+                if (entry.endsWith("/") && !entry.equals("/WEB-INF/")) {
+                    directories.add(entry.substring(0, entry.length() - 1));
+                    pending.push(entry);
+                }
+            }
+        }
+        return directories.toArray(String[]::new);
+    }
+
+    /**
      * Whether the path names a file of the web app (its root or a jar's {@code META-INF/resources}), not a
      * directory: {@code getResourcePaths} lists a directory's entries and gives nothing for a file.
      */

@@ -19,11 +19,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.tabserve.docs.DocShell;
+import org.tabserve.testing.Jdks;
 import org.tabserve.testing.ModelDirectory;
 import org.tabserve.testing.TabserveProcess;
 
@@ -74,7 +74,7 @@ class KeycloakIT {
                                 .toAbsolutePath()
                                 .toString())
                 .replace("/srv/models", models.root().toString())
-                .environment("JAVA_HOME", java21().toString())
+                .environment("JAVA_HOME", Jdks.atLeast(21, "Keycloak").toString())
                 // C1 alone: Keycloak's build and start are a minute or two of JIT-heavy work on one
                 // or two cores, which the tests' machines share
                 .environment("JAVA_OPTS_APPEND", "-XX:TieredStopAtLevel=1");
@@ -129,26 +129,6 @@ class KeycloakIT {
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, answer.statusCode(), answer.body());
         return JSON.readTree(answer.body()).get(0).get("secret").asText();
-    }
-
-    /** A JDK of version 21 or later, which Keycloak needs: under /usr/lib/jvm, by its {@code release} file. */
-    private static Path java21() throws IOException {
-        try (Stream<Path> jdks = Files.list(Path.of("/usr/lib/jvm"))) {
-            for (Path jdk : jdks.sorted().toList()) {
-                Path release = jdk.resolve("release");
-                if (Files.isRegularFile(release) && Files.isExecutable(jdk.resolve("bin/java"))) {
-                    String text = Files.readString(release);
-                    int at = text.indexOf("JAVA_VERSION=\"");
-                    if (at >= 0) {
-                        String version = text.substring(at + 14, text.indexOf('"', at + 14));
-                        if (Integer.parseInt(version.split("[.]")[0]) >= 21) {
-                            return jdk;
-                        }
-                    }
-                }
-            }
-        }
-        throw new IllegalStateException("Keycloak needs Java 21 or later; none under /usr/lib/jvm");
     }
 
     private static int freePort() throws IOException {

@@ -1,0 +1,59 @@
+package org.tabserve.deploy;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+/**
+ * The shared end-to-end checks against the same WAR, unchanged, deployed at {@code /} in GlassFish 8 (Servlet 6.1,
+ * its {@code domain1}), started once by the commands of docs/deploy.md's GlassFish section, read from it:
+ * <pre>
+ * $GLASSFISH_HOME/bin/startserv domain1
+ * $GLASSFISH_HOME/bin/asadmin create-system-properties org.glassfish.microprofile.health.enabled=false
+ * $GLASSFISH_HOME/bin/asadmin set configs.config.server-config.network-config.protocols.protocol.http-listener-1.http.xpowered-by=false
+ * $GLASSFISH_HOME/bin/asadmin deploy --contextroot / --name tabserve target/tabserve.war
+ * </pre>
+ * with the domain's ports changed to free ones, its listeners on 127.0.0.1, and the section's JVM option in its
+ * {@code domain.xml}.
+ */
+class GlassFishDeploymentIT extends DeploymentChecks {
+
+    static ServerProcess glassFish;
+
+    @BeforeAll
+    static void start() throws Exception {
+        glassFish = ApplicationServers.startGlassFish(
+                "glassfish-checks",
+                ApplicationServers.deployDocLine("$GLASSFISH_HOME/bin/startserv "),
+                ApplicationServers.deployDocLines("$GLASSFISH_HOME/bin/asadmin "),
+                ENVIRONMENT);
+        glassFish.awaitReadiness(200, Duration.ofSeconds(60));
+    }
+
+    @AfterAll
+    static void stop() throws InterruptedException {
+        if (glassFish != null) {
+            glassFish.close();
+        }
+    }
+
+    @Override
+    String invitesTheBodyBeforeTheApp() {
+        return "GlassFish 8 (Grizzly) answers Expect: 100-continue with 100 Continue as the request arrives, before the"
+                + " app runs, and has no setting to wait for the app's first read: a body the app refuses on its"
+                + " declared length is invited all the same (the 413 and its words follow), and the connection stays"
+                + " open for it (docs/deploy.md, GlassFish)";
+    }
+
+    @Override
+    URI base() {
+        return glassFish.base();
+    }
+
+    @Override
+    List<String> log() {
+        return glassFish.output();
+    }
+}

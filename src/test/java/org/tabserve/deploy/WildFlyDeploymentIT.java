@@ -1,0 +1,48 @@
+package org.tabserve.deploy;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+/**
+ * The shared end-to-end checks against the same WAR, unchanged, deployed at {@code /} in WildFly (Undertow, Servlet
+ * 6.1, {@code standalone.xml}), started once by the commands of docs/deploy.md's WildFly section, read from it:
+ * <pre>
+ * cp target/tabserve.war $WILDFLY_HOME/standalone/deployments/ROOT.war
+ * LAUNCH_JBOSS_IN_BACKGROUND=1 $WILDFLY_HOME/bin/standalone.sh -b 127.0.0.1 -bmanagement 127.0.0.1 -Djboss.http.port=8080 -Djboss.management.http.port=9990
+ * </pre>
+ * with its ports changed to free ones, and its default HTTP listener as the section writes it.
+ */
+class WildFlyDeploymentIT extends DeploymentChecks {
+
+    static ServerProcess wildFly;
+
+    @BeforeAll
+    static void start() throws Exception {
+        wildFly = ApplicationServers.startWildFly(
+                "wildfly-checks",
+                ApplicationServers.deployDocLine("cp target/tabserve.war $WILDFLY_HOME/"),
+                ApplicationServers.deployDocLine("LAUNCH_JBOSS_IN_BACKGROUND=1 $WILDFLY_HOME/bin/standalone.sh "),
+                ENVIRONMENT);
+        wildFly.awaitReadiness(200, Duration.ofSeconds(180));
+    }
+
+    @AfterAll
+    static void stop() throws InterruptedException {
+        if (wildFly != null) {
+            wildFly.close();
+        }
+    }
+
+    @Override
+    URI base() {
+        return wildFly.base();
+    }
+
+    @Override
+    List<String> log() {
+        return wildFly.output();
+    }
+}
