@@ -62,10 +62,17 @@ final class ServerProcess implements AutoCloseable {
 
     /** Runs a short command to its end; fails with its output unless it exits 0. */
     static void run(List<String> command, Path directory) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command)
-                .directory(directory.toFile())
-                .redirectErrorStream(true)
-                .start();
+        run(command, directory, Map.of());
+    }
+
+    /** {@link #run(List, Path)} with these extra variables (and no inherited TABSERVE_*). */
+    static void run(List<String> command, Path directory, Map<String, String> environment)
+            throws IOException, InterruptedException {
+        ProcessBuilder builder =
+                new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true);
+        builder.environment().keySet().removeIf(k -> k.startsWith("TABSERVE_"));
+        builder.environment().putAll(environment);
+        Process p = builder.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
             throw new IllegalStateException(String.join(" ", command) + " failed:\n" + out);
@@ -190,6 +197,8 @@ final class ServerProcess implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
+        // A server started through a shell that did not exec it (the docs' commands run with bash) is its child.
+        process.toHandle().descendants().forEach(ProcessHandle::destroy);
         if (process.isAlive()) {
             process.toHandle().destroy(); // SIGTERM; Process.destroy() would also close the pipe we read
             if (!process.waitFor(40, TimeUnit.SECONDS)) {
