@@ -121,12 +121,47 @@ public final class GrpcRefusal {
         if (description != null) {
             status.put("grpc-message", percentEncoded(bounded(description)));
         }
+        request.setAttribute(REFUSED_WITH, Integer.toString(code));
         if (sendsStatusInTrailers(request)) {
-            response.setTrailerFields(() -> status);
+            Map<String, String> trailers = callMetadata(response);
+            trailers.putAll(status);
+            response.setTrailerFields(() -> trailers);
         } else {
             status.forEach(response::setHeader);
         }
     }
+
+    /** The request attribute that holds the {@code grpc-status} a call was refused with by {@link #write}. */
+    public static final String REFUSED_WITH = GrpcRefusal.class.getName() + ".code";
+
+    /**
+     * The response's fields so far that a trailers-only answer would have carried to the client as its trailers (the
+     * call's metadata: its request id, its trace), which go out as trailers too when the status does: every field but
+     * HTTP's own and gRPC's headers-only ones.
+     */
+    public static Map<String, String> callMetadata(HttpServletResponse response) {
+        Map<String, String> metadata = new LinkedHashMap<>();
+        for (String name : response.getHeaderNames()) {
+            String lower = name.toLowerCase(java.util.Locale.ROOT);
+            if (!HEADERS_ONLY.contains(lower) && !isStatusField(lower)) {
+                metadata.put(lower, String.join(",", response.getHeaders(name)));
+            }
+        }
+        return metadata;
+    }
+
+    private static final java.util.Set<String> HEADERS_ONLY = java.util.Set.of(
+            "content-type",
+            "content-length",
+            "content-encoding",
+            "transfer-encoding",
+            "connection",
+            "date",
+            "server",
+            "vary",
+            "trailer",
+            "grpc-encoding",
+            "grpc-accept-encoding");
 
     /**
      * Whether a call's status goes out as trailer fields ({@code HttpServletResponse.setTrailerFields}) rather than

@@ -3,7 +3,6 @@ package org.tabserve.web.v2.grpc;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpServletResponseWrapper;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import org.tabserve.web.http.GrpcRefusal;
@@ -24,7 +23,7 @@ import org.tabserve.web.http.GrpcRefusal;
 final class V2GrpcOneWrite extends HttpServletResponseWrapper {
 
     private final boolean statusInTrailers;
-    /** The status fields moved to the trailers, once the transport set one as a header. */
+    /** The fields moved to the trailers, once the transport set a status field as a header. */
     private Map<String, String> trailers;
 
     V2GrpcOneWrite(HttpServletRequest request, HttpServletResponse response) {
@@ -51,13 +50,20 @@ final class V2GrpcOneWrite extends HttpServletResponseWrapper {
         }
     }
 
-    /** Keeps a status field for the trailers, when it goes there; @return whether it was kept */
+    /**
+     * Keeps a field for the trailers, when it goes there: a status field, and from then on every field the transport
+     * sets (the rest of its trailers-only answer); the call's metadata set before the status go out as trailers too.
+     * @return whether it was kept
+     */
     private synchronized boolean toTrailers(String name, String value, boolean add) {
-        if (!statusInTrailers || value == null || !GrpcRefusal.isStatusField(name) || isCommitted()) {
+        if (!statusInTrailers
+                || value == null
+                || isCommitted()
+                || (trailers == null && !GrpcRefusal.isStatusField(name))) {
             return false;
         }
         if (trailers == null) {
-            Map<String, String> fields = new LinkedHashMap<>();
+            Map<String, String> fields = GrpcRefusal.callMetadata(this);
             trailers = fields;
             super.setTrailerFields(() -> {
                 synchronized (this) {
