@@ -211,6 +211,21 @@ abstract class DeploymentChecks {
                 assertEquals(rows, answered, accept + ", " + rows + " rows: " + answer.headers());
             }
         }
+        // On a connection the server closes after the answer, the answer is still chunked and ends with its last
+        // chunk: an answer cut short (a stop, a failure after the first rows) then fails at the client instead of
+        // reading as a shorter table.
+        org.tabserve.testing.Multipart upload = org.tabserve.testing.Multipart.csv(large);
+        byte[] body = upload.bytes();
+        java.io.ByteArrayOutputStream sent = new java.io.ByteArrayOutputStream();
+        sent.writeBytes(("POST /predict_file HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nContent-Type: "
+                        + upload.contentType() + "\r\nAccept: text/csv\r\nContent-Length: " + body.length + "\r\n\r\n")
+                .getBytes(StandardCharsets.ISO_8859_1));
+        sent.writeBytes(body);
+        RawAnswer closing = raw(sent.toString(StandardCharsets.ISO_8859_1));
+        assertTrue(closing.statusLine().startsWith("HTTP/1.1 200"), closing.statusLine());
+        assertTrue(closing.headers().contains("transfer-encoding: chunked"), closing.headers());
+        assertFalse(closing.headers().contains("content-length:"), closing.headers());
+        assertTrue(closing.body().endsWith("\r\n0\r\n\r\n"), "ends with the last chunk");
     }
 
     @Test
@@ -511,7 +526,7 @@ abstract class DeploymentChecks {
     }
 
     /**
-     * The same 100 notes uploaded to {@code /predict_file} as CSV, JSON Lines, Arrow and Parquet, each answered in
+     * The same notes (TableFormats.ROWS of them) uploaded to {@code /predict_file} as CSV, JSON Lines, Arrow and Parquet, each answered in
      * CSV, JSON, JSON Lines, Arrow and Parquet: every answer's probabilities are the CSV upload's CSV answer's, bit for
      * bit, and {@code /invocations} on the CSV answers the same labels.
      */

@@ -28,7 +28,7 @@ import org.tabserve.testing.BankNotes;
  */
 final class TableFormats {
 
-    static final int ROWS = 100;
+    static final int ROWS = 30;
     static final String COLUMN = "probability_1";
 
     /** An upload: a file name the server knows the format by, its media type, its bytes. */
