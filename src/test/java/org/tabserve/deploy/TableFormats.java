@@ -24,7 +24,8 @@ import org.tabserve.testing.BankNotes;
 /**
  * The same bank notes (the data set's first {@link #ROWS} rows) as an upload in each format {@code /predict_file}
  * takes, and each answer format read back to the one column every format carries, {@code probability_1}, so that the
- * suite can compare answers bit for bit across formats: the fixtures of ArrowContainersIT and ParquetScoreIT, reused.
+ * suite can compare answers bit for bit across formats: the Arrow fixture of the former ArrowContainersIT and
+ * ParquetScoreIT's Parquet writer, reused.
  */
 final class TableFormats {
 
@@ -63,7 +64,7 @@ final class TableFormats {
                         ParquetFiles.notesInRowGroups(ROWS, 1 << 20)));
     }
 
-    /** The rows' four features as float64 columns, as ArrowContainersIT wrote them. */
+    /** The rows' four features as float64 columns, written by the heap channel (the server needs no JVM flag for it). */
     private static byte[] arrow(List<String> rows) throws IOException {
         ArrowType type = new ArrowType.FloatingPoint(FloatingPointPrecision.DOUBLE);
         try (BufferAllocator allocator = new RootAllocator();
