@@ -72,6 +72,8 @@ final class ServerProcess implements AutoCloseable {
                 new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true);
         builder.environment().keySet().removeIf(k -> k.startsWith("TABSERVE_"));
         builder.environment().putAll(environment);
+        // No input: a command that asks (tomcat10-instance-create, when a port looks taken) reads its end at once.
+        builder.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         Process p = builder.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
