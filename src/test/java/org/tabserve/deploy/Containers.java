@@ -12,12 +12,10 @@ import org.tabserve.testing.TabserveProcess;
 
 /**
  * Starts the packaged WAR in the real containers that failsafe's {@code pre-integration-test} unpacked from Maven
- * Central: a Jetty base built by {@code deploy/jetty-base.sh} (what the Docker image runs) and Tomcat 10.1.
+ * Central, and Debian's: a Jetty base built by {@code deploy/jetty-base.sh} (what the Docker image runs), and Tomcat
+ * (Debian's 10.1, Maven Central's 11) set up by the steps docs/deploy.md gives.
  */
 final class Containers {
-
-    /** What docs/deploy.md adds inside Tomcat's HTTP connector for gRPC (HTTP/2 cleartext on the same port). */
-    static final String TOMCAT_H2C = "<UpgradeProtocol className=\"org.apache.coyote.http2.Http2Protocol\"/>";
 
     /** The image's ENTRYPOINT script (the Dockerfile copies it to /opt/tabserve/). */
     static final Path ENTRYPOINT = Path.of("deploy", "entrypoint.sh");
@@ -29,8 +27,9 @@ final class Containers {
                 .toAbsolutePath();
     }
 
-    static Path tomcatHome() {
-        return Path.of(System.getProperty("tabserve.tomcat.home", "target/it/apache-tomcat"))
+    /** Tomcat 11 as Maven Central has it (org.apache.tomcat:tomcat tar.gz), unpacked by failsafe's pre-integration-test. */
+    static Path tomcat11Home() {
+        return Path.of(System.getProperty("tabserve.tomcat11.home", "target/it/apache-tomcat-11"))
                 .toAbsolutePath();
     }
 
@@ -163,74 +162,77 @@ final class Containers {
     }
 
     /**
-     * Makes a CATALINA_BASE in {@code target/it/NAME} from the distribution's {@code conf/} (HTTP port changed to a
-     * free one, shutdown port off), deploys the WAR unchanged as {@code webapps/ROOT.war} and starts Tomcat's
-     * bootstrap with the options {@code catalina.sh run} gives it.
+     * Starts Tomcat by the steps docs/deploy.md gives for it ({@code steps}, read from the page by
+     * {@link DeployDoc#steps}), as a user would type them, with the test's own places put in for the page's: the
+     * CATALINA_BASE {@code /srv/tabserve} becomes {@code target/it/NAME/base}, {@code target/tabserve.war} the WAR under
+     * test, the ports 8080 and 8005 free ones, and {@code apache-tomcat-VERSION} the distribution failsafe unpacked
+     * (which must be the version the page names). Every step but the last runs with bash; then the page's
+     * {@code server.xml} fragments ({@link #applyServerXml}) go into the base, as the page tells a user to paste them;
+     * the last step ({@code catalina.sh run}) is the server, started with the tests' JVM options in
+     * {@code CATALINA_OPTS} and the JDK running the tests as {@code JAVA_HOME}.
      */
-    static ServerProcess startTomcat(String name, Map<String, String> environment) throws IOException {
-        return startTomcat(name, environment, false);
+    static ServerProcess startTomcat(String name, List<String> steps, Map<String, String> environment)
+            throws IOException, InterruptedException {
+        Path dir = freshDirectory(name);
+        Path base = dir.resolve("base");
+        int port = ServerProcess.freePort();
+        int shutdownPort = ServerProcess.freePort();
+        Map<String, String> env = new java.util.HashMap<>(environment);
+        env.put("JAVA_HOME", System.getProperty("java.home"));
+        env.put("CATALINA_OPTS", String.join(" ", TabserveProcess.FUNCTIONAL_JVM_OPTIONS));
+        List<String> commands = new ArrayList<>();
+        for (String step : steps) {
+            commands.add(ours(step, base, port, shutdownPort));
+        }
+        for (String step : commands.subList(0, commands.size() - 1)) {
+            ServerProcess.run(List.of("bash", "-euc", step), Path.of("").toAbsolutePath(), env);
+        }
+        applyServerXml(base.resolve("conf/server.xml"), port);
+        String run = commands.get(commands.size() - 1);
+        if (!run.endsWith("catalina.sh run")) {
+            throw new IllegalStateException("the page's last step is not catalina.sh run: " + run);
+        }
+        return ServerProcess.start(
+                "tomcat " + name, List.of("bash", "-c", run), Path.of("").toAbsolutePath(), env, port);
+    }
+
+    /** A step of the page with the test's places put in for the page's (see {@link #startTomcat}). */
+    private static String ours(String step, Path base, int port, int shutdownPort) {
+        String home = tomcat11Home().getFileName().toString();
+        java.util.regex.Matcher distribution =
+                java.util.regex.Pattern.compile("apache-tomcat-[0-9.]+").matcher(step);
+        while (distribution.find()) {
+            if (!distribution.group().equals(home)) {
+                throw new IllegalStateException(
+                        DeployDoc.PAGE + " names " + distribution.group() + "; the tests unpack " + home + ": " + step);
+            }
+        }
+        return step.replace("/srv/tabserve", base.toString())
+                .replace("target/tabserve.war", TabserveProcess.war().toString())
+                .replaceAll("\\bapache-tomcat-[0-9.]+", tomcat11Home().toString())
+                .replaceAll("\\b8080\\b", Integer.toString(port))
+                .replaceAll("\\b8005\\b", Integer.toString(shutdownPort));
     }
 
     /**
-     * {@link #startTomcat(String, Map)}, with {@link #TOMCAT_H2C} in the HTTP connector when {@code h2c}: HTTP/2
-     * cleartext on the same port, for gRPC, as docs/deploy.md describes.
+     * Pastes docs/deploy.md's fragments into a base's {@code server.xml} as the page says: its HTTP connector (on
+     * {@code port} for the page's 8080) in place of the stock HTTP/1.1 connector, its valve inside {@code <Host>}.
      */
-    static ServerProcess startTomcat(String name, Map<String, String> environment, boolean h2c) throws IOException {
-        Path home = tomcatHome();
-        Path base = freshDirectory(name);
-        for (String sub : List.of("logs", "temp", "work", "webapps", "conf")) {
-            Files.createDirectories(base.resolve(sub));
-        }
-        try (Stream<Path> conf = Files.list(home.resolve("conf"))) {
-            for (Path file : conf.filter(Files::isRegularFile).toList()) {
-                Files.copy(file, base.resolve("conf").resolve(file.getFileName()));
-            }
-        }
-        int port = ServerProcess.freePort();
-        Path serverXml = base.resolve("conf/server.xml");
+    static void applyServerXml(Path serverXml, int port) throws IOException {
         String xml = Files.readString(serverXml);
-        // The settings README's deployment section recommends: 100 Continue only once the app reads the body (so that
-        // a body refused on its declared length is never invited), and error pages without a report or the version.
-        String edited = xml.replace("<Server port=\"8005\"", "<Server port=\"-1\"")
-                .replace(
-                        "<Connector port=\"8080\"",
-                        "<Connector address=\"127.0.0.1\" port=\"" + port + "\" continueResponseTiming=\"onRead\"")
-                // h2c: Tomcat's Http2Protocol as the connector's upgrade protocol, which also takes HTTP/2's preface
-                // from clients that speak it from the first byte (gRPC's plaintext channels).
-                .replaceFirst(
-                        "(<Connector address=\"127.0.0.1\"[^>]*?)\\s*/>",
-                        h2c ? "$1>\n      " + TOMCAT_H2C + "\n    </Connector>" : "$0")
-                .replaceFirst(
-                        "(<Host name=\"localhost\"[^>]*>)",
-                        "$1\n        <Valve className=\"org.apache.catalina.valves."
-                                + "ErrorReportValve\" showReport=\"false\" showServerInfo=\"false\"/>");
-        if (edited.equals(xml)
-                || !edited.contains("port=\"" + port + "\"")
-                || !edited.contains("ErrorReportValve")
-                || h2c != edited.contains(TOMCAT_H2C + "\n    </Connector>")) {
+        String connector = DeployDoc.xml("the HTTP connector").replaceAll("\\b8080\\b", Integer.toString(port));
+        String valve = DeployDoc.xml("the host's valve");
+        java.util.regex.Matcher stock = java.util.regex.Pattern.compile(
+                        "<Connector port=\"\\d+\" protocol=\"HTTP/1.1\"[^>]*/>")
+                .matcher(xml);
+        java.util.regex.Matcher host = java.util.regex.Pattern.compile("<Host name=\"localhost\"[^>]*>")
+                .matcher(xml);
+        if (!stock.find() || !host.find() || host.start() < stock.end()) {
             throw new IllegalStateException(
-                    "Tomcat's server.xml no longer has the expected connector and host:\n" + xml);
+                    serverXml + " no longer has the stock HTTP connector and host the page's steps edit:\n" + xml);
         }
+        String edited = xml.substring(0, stock.start()) + connector + xml.substring(stock.end(), host.end()) + "\n"
+                + valve + xml.substring(host.end());
         Files.writeString(serverXml, edited);
-        Files.copy(org.tabserve.testing.TabserveProcess.war(), base.resolve("webapps/ROOT.war"));
-
-        List<String> command = new ArrayList<>(List.of(ServerProcess.java()));
-        command.addAll(TabserveProcess.FUNCTIONAL_JVM_OPTIONS); // checked for what it answers, not its speed
-        command.addAll(List.of(
-                "--add-opens=java.base/java.lang=ALL-UNNAMED",
-                "--add-opens=java.base/java.io=ALL-UNNAMED",
-                "--add-opens=java.base/java.util=ALL-UNNAMED",
-                "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
-                "--add-opens=java.rmi/sun.rmi.transport=ALL-UNNAMED",
-                "-Djava.util.logging.manager=org.apache.juli.ClassLoaderLogManager",
-                "-Djava.util.logging.config.file=" + base.resolve("conf/logging.properties"),
-                "-Dcatalina.home=" + home,
-                "-Dcatalina.base=" + base,
-                "-Djava.io.tmpdir=" + base.resolve("temp"),
-                "-cp",
-                home.resolve("bin/bootstrap.jar") + java.io.File.pathSeparator + home.resolve("bin/tomcat-juli.jar"),
-                "org.apache.catalina.startup.Bootstrap",
-                "start"));
-        return ServerProcess.start("tomcat " + name, command, base, environment, port);
     }
 }

@@ -11,8 +11,10 @@ import inference.ServerLiveRequest;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.stub.MetadataUtils;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -24,7 +26,8 @@ import org.tabserve.web.v2.grpc.OpenInferenceGrpcTest;
 
 /**
  * The Open Inference Protocol over gRPC against a deployed WAR, on its HTTP port (HTTP/2 cleartext by prior knowledge,
- * grpc-java's plaintext channel), each call beside the REST v2 request it stands for.
+ * grpc-java's plaintext channel), each call beside the REST v2 request it stands for, both with the suite's API key
+ * ({@link DeploymentChecks#KEY}, as {@code authorization} metadata on gRPC).
  */
 final class GrpcCalls {
 
@@ -92,6 +95,7 @@ final class GrpcCalls {
     private static HttpResponse<String> post(URI base, String path) throws Exception {
         return DeploymentChecks.send(HttpRequest.newBuilder(base.resolve(path.substring(1)))
                 .header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + DeploymentChecks.KEY)
                 .POST(HttpRequest.BodyPublishers.ofString(
                         DeploymentChecks.JSON.writeValueAsString(NOTES), StandardCharsets.UTF_8))
                 .build());
@@ -103,11 +107,23 @@ final class GrpcCalls {
     }
 
     static void withStub(URI base, Calls calls) throws Exception {
+        withStub(base, DeploymentChecks.KEY, calls);
+    }
+
+    /** Calls with {@code key} as the {@code authorization} metadata (none when null). */
+    static void withStub(URI base, String key, Calls calls) throws Exception {
         ManagedChannel channel = Grpc.newChannelBuilderForAddress(
                         base.getHost(), base.getPort(), InsecureChannelCredentials.create())
                 .build();
         try {
-            calls.run(GRPCInferenceServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS));
+            GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub stub =
+                    GRPCInferenceServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
+            if (key != null) {
+                Metadata metadata = new Metadata();
+                metadata.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + key);
+                stub = stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(metadata));
+            }
+            calls.run(stub);
         } finally {
             channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         }

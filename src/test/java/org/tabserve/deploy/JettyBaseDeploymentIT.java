@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
  * docker run --rm -p 8080:8080 tabserve
  * docker run --rm -p 8080:8080 --read-only --tmpfs /tmp:rw,exec,size=512m tabserve
  * </pre>
- * Besides the shared checks, gRPC on the same port: the base's {@code tabserve-h2c} module (HTTP/2 cleartext by prior
+ * The suite's gRPC cases run on the same port: the base's {@code tabserve-h2c} module (HTTP/2 cleartext by prior
  * knowledge only, deploy/jetty-base.sh).
  */
 class JettyBaseDeploymentIT extends DeploymentChecks {
@@ -47,21 +47,6 @@ class JettyBaseDeploymentIT extends DeploymentChecks {
         }
     }
 
-    @Test
-    void servesTheOpenInferenceProtocolOverGrpcOnTheSamePortAsRestV2() throws Exception {
-        GrpcCalls.assertModelInferAnswersAsRestV2(base());
-    }
-
-    @Test
-    void aRefusedGrpcCallEndsWithNotFoundAndRestsMessage() throws Exception {
-        GrpcCalls.Refusal refusal = GrpcCalls.unknownModelInfer(base());
-        assertEquals(
-                io.grpc.Status.Code.NOT_FOUND,
-                refusal.grpc().getCode(),
-                refusal.grpc().toString());
-        assertEquals(refusal.restMessage(), refusal.grpc().getDescription());
-    }
-
     /**
      * A client asking to upgrade to h2c (the JDK HttpClient's default) stays on HTTP/1.1 and gets its answer, also with
      * a chunked body, which Jetty's stock http2c module would upgrade and then fail to read (jetty/jetty.project#11588).
@@ -70,13 +55,13 @@ class JettyBaseDeploymentIT extends DeploymentChecks {
     void aClientAskingToUpgradeStaysOnHttp11AndIsAnsweredAlsoWithAChunkedBody() throws Exception {
         HttpClient upgrading =
                 HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build();
-        HttpResponse<String> get = upgrading.send(
-                HttpRequest.newBuilder(uri("/health/live")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> get =
+                upgrading.send(request("/health/live").build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, get.statusCode(), get.body());
         assertEquals(HttpClient.Version.HTTP_1_1, get.version());
         byte[] row = GENUINE_ROW.getBytes(StandardCharsets.UTF_8);
         HttpResponse<String> chunked = upgrading.send(
-                HttpRequest.newBuilder(uri("/api/predict"))
+                request("/api/predict")
                         .header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(row)))
                         .build(),

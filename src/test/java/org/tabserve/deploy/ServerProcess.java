@@ -65,15 +65,24 @@ final class ServerProcess implements AutoCloseable {
         run(command, directory, Map.of(), Duration.ofSeconds(120));
     }
 
+    /** {@link #run(List, Path)} with these extra variables (and no inherited TABSERVE_*). */
+    static void run(List<String> command, Path directory, Map<String, String> environment)
+            throws IOException, InterruptedException {
+        run(command, directory, environment, Duration.ofSeconds(120));
+    }
+
     /**
-     * Runs a command with these extra variables to its end within the timeout; fails with its output unless it exits
-     * 0.
+     * Runs a command with these extra variables (and no inherited TABSERVE_*) to its end within the timeout; fails
+     * with its output unless it exits 0.
      */
     static void run(List<String> command, Path directory, Map<String, String> environment, Duration timeout)
             throws IOException, InterruptedException {
         ProcessBuilder builder =
                 new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true);
+        builder.environment().keySet().removeIf(k -> k.startsWith("TABSERVE_"));
         builder.environment().putAll(environment);
+        // No input: a command that asks (tomcat10-instance-create, when a port looks taken) reads its end at once.
+        builder.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         Process p = builder.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) || p.exitValue() != 0) {
@@ -215,6 +224,8 @@ final class ServerProcess implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
+        // A server started through a shell that did not exec it (the docs' commands run with bash) is its child.
+        process.toHandle().descendants().forEach(ProcessHandle::destroy);
         if (process.isAlive()) {
             process.toHandle().destroy(); // SIGTERM; Process.destroy() would also close the pipe we read
             if (!process.waitFor(40, TimeUnit.SECONDS)) {

@@ -5,9 +5,12 @@ knowledge). PythonGrpcClientIT runs it against the built WAR and compares what i
     python3 oip_grpc_client.py HOST:PORT MODEL STUBS_DIR ROWS_JSON
 
 ROWS_JSON is a JSON list of rows of FP32 values for the model's one input. Prints one JSON object: ServerLive, then
-ModelMetadata and ModelInfer as their REST v2 JSON would be, or the failing call's gRPC status code and details.
+ModelMetadata and ModelInfer as their REST v2 JSON would be, or the failing call's gRPC status code and details. With
+the environment variable TABSERVE_API_KEY set, each call carries it as the `authorization` metadata (a server with API
+keys, docs/security.md).
 """
 import json
+import os
 import sys
 
 address, model, stubs, rows = sys.argv[1], sys.argv[2], sys.argv[3], json.loads(sys.argv[4])
@@ -35,12 +38,15 @@ def contents(t):
     raise ValueError("unexpected datatype " + t.datatype)
 
 
+key = os.environ.get("TABSERVE_API_KEY")
+auth = (("authorization", "Bearer " + key),) if key else ()
+
 with grpc.insecure_channel(address) as channel:
     stub = pb_grpc.GRPCInferenceServiceStub(channel)
     out = {}
     try:
-        out["live"] = stub.ServerLive(pb.ServerLiveRequest(), timeout=30).live
-        metadata = stub.ModelMetadata(pb.ModelMetadataRequest(name=model), timeout=30)
+        out["live"] = stub.ServerLive(pb.ServerLiveRequest(), timeout=30, metadata=auth).live
+        metadata = stub.ModelMetadata(pb.ModelMetadataRequest(name=model), timeout=30, metadata=auth)
         out["metadata"] = {
             "name": metadata.name,
             "platform": metadata.platform,
@@ -50,14 +56,14 @@ with grpc.insecure_channel(address) as channel:
         request = pb.ModelInferRequest(model_name=model, id="python")
         request.inputs.add(name=metadata.inputs[0].name, datatype="FP32", shape=[len(rows), len(rows[0])],
                            contents=pb.InferTensorContents(fp32_contents=[v for row in rows for v in row]))
-        answer = stub.ModelInfer(request, timeout=30)
+        answer = stub.ModelInfer(request, timeout=30, metadata=auth)
         out["infer"] = {
             "model_name": answer.model_name,
             "model_version": answer.model_version,
             "id": answer.id,
             "outputs": [tensor(t, contents(t)) for t in answer.outputs],
         }
-        stub.ModelInfer(pb.ModelInferRequest(model_name="no-such-model", inputs=request.inputs), timeout=30)
+        stub.ModelInfer(pb.ModelInferRequest(model_name="no-such-model", inputs=request.inputs), timeout=30, metadata=auth)
     except grpc.RpcError as e:
         out["error"] = {"code": e.code().name, "details": e.details()}
     print(json.dumps(out))

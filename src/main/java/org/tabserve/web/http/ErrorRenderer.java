@@ -143,7 +143,7 @@ public final class ErrorRenderer {
         if (GrpcRefusal.isGrpc(request)) {
             // A gRPC client reads a status, not a page. Its body is left unread: gRPC's servlet transport reads it
             // with non-blocking reads, and draining it here would hold this thread for as long as a client stalls.
-            GrpcRefusal.write(response, problem);
+            GrpcRefusal.write(request, response, problem);
             return;
         }
         response.resetBuffer();

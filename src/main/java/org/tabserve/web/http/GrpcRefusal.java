@@ -3,10 +3,13 @@ package org.tabserve.web.http;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
- * A refusal as a gRPC client reads it: a trailers-only answer (HTTP 200 whose headers carry {@code grpc-status} and
- * {@code grpc-message}, and no body), its code mapped from the HTTP status REST answers with. Here, beside the error
+ * A refusal as a gRPC client reads it: an answer without a message whose {@code grpc-status} and {@code grpc-message}
+ * travel as HTTP/2 trailer fields ({@link #sendsStatusInTrailers}), its code mapped from the HTTP status REST answers
+ * with. Here, beside the error
  * renderer, because the filters in front of the gRPC servlet (the concurrency limit) refuse gRPC calls too, where an
  * HTTP error page would reach a gRPC client as UNKNOWN or CANCELLED without its words; the gRPC service maps its
  * statuses through the same table ({@link #code}). Codes are gRPC's numbers, so that this package needs no gRPC.
@@ -97,19 +100,86 @@ public final class GrpcRefusal {
      * Answers the refusal of a call whose answer has not begun. A 503 with {@code Retry-After} (the server is busy)
      * is UNAVAILABLE, for clients to retry.
      */
-    static void write(HttpServletResponse response, HttpProblem problem) {
-        write(response, code(problem.status(), problem.headers().containsKey("Retry-After")), problem.detail());
+    static void write(HttpServletRequest request, HttpServletResponse response, HttpProblem problem) {
+        write(
+                request,
+                response,
+                code(problem.status(), problem.headers().containsKey("Retry-After")),
+                problem.detail());
     }
 
-    /** Answers a call, whose answer has not begun, with {@code code} and {@code description} (bounded). */
-    public static void write(HttpServletResponse response, int code, String description) {
+    /**
+     * Answers a call, whose answer has not begun, with {@code code} and {@code description} (bounded): as trailer
+     * fields on HTTP/2, else in the headers.
+     */
+    public static void write(HttpServletRequest request, HttpServletResponse response, int code, String description) {
         response.resetBuffer();
         response.setStatus(200);
         response.setContentType("application/grpc");
-        response.setHeader("grpc-status", Integer.toString(code));
+        Map<String, String> status = new LinkedHashMap<>();
+        status.put("grpc-status", Integer.toString(code));
         if (description != null) {
-            response.setHeader("grpc-message", percentEncoded(bounded(description)));
+            status.put("grpc-message", percentEncoded(bounded(description)));
         }
+        request.setAttribute(REFUSED_WITH, Integer.toString(code));
+        if (sendsStatusInTrailers(request)) {
+            Map<String, String> trailers = callMetadata(response);
+            trailers.putAll(status);
+            response.setTrailerFields(() -> trailers);
+        } else {
+            status.forEach(response::setHeader);
+        }
+    }
+
+    /** The request attribute that holds the {@code grpc-status} a call was refused with by {@link #write}. */
+    public static final String REFUSED_WITH = GrpcRefusal.class.getName() + ".code";
+
+    /**
+     * The response's fields so far that a trailers-only answer would have carried to the client as its trailers (the
+     * call's metadata: its request id, its trace), which go out as trailers too when the status does: every field but
+     * HTTP's own and gRPC's headers-only ones.
+     */
+    public static Map<String, String> callMetadata(HttpServletResponse response) {
+        Map<String, String> metadata = new LinkedHashMap<>();
+        for (String name : response.getHeaderNames()) {
+            String lower = name.toLowerCase(java.util.Locale.ROOT);
+            if (!HEADERS_ONLY.contains(lower) && !isStatusField(lower)) {
+                metadata.put(lower, String.join(",", response.getHeaders(name)));
+            }
+        }
+        return metadata;
+    }
+
+    private static final java.util.Set<String> HEADERS_ONLY = java.util.Set.of(
+            "content-type",
+            "content-length",
+            "content-encoding",
+            "transfer-encoding",
+            "connection",
+            "date",
+            "server",
+            "vary",
+            "trailer",
+            "grpc-encoding",
+            "grpc-accept-encoding");
+
+    /**
+     * Whether a call's status goes out as trailer fields ({@code HttpServletResponse.setTrailerFields}) rather than
+     * as a trailers-only answer's headers: on HTTP/2, where every container sends trailer fields as the frame that ends
+     * the stream. A trailers-only answer is one HEADERS frame ending the stream, which the Servlet API cannot ask for:
+     * Tomcat sends the headers, then an empty DATA frame ending the stream, and gRPC clients then lose the status
+     * (grpc-java: INTERNAL, "Received unexpected EOS on empty DATA frame from server", grpc/grpc-java#10124). Headers,
+     * then the status as trailers, is an answer without messages that every gRPC client reads, from every container.
+     */
+    public static boolean sendsStatusInTrailers(HttpServletRequest request) {
+        return "HTTP/2.0".equals(request.getProtocol());
+    }
+
+    /** Whether a field is one of a call's status fields, which gRPC sends as trailers (or in a trailers-only answer). */
+    public static boolean isStatusField(String name) {
+        return name.equalsIgnoreCase("grpc-status")
+                || name.equalsIgnoreCase("grpc-message")
+                || name.equalsIgnoreCase("grpc-status-details-bin");
     }
 
     /** gRPC's encoding of {@code grpc-message}: UTF-8, every byte outside printable ASCII and '%' as %XX. */

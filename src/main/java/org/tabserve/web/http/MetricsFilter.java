@@ -51,7 +51,10 @@ public final class MetricsFilter implements Filter {
             boolean grpc = isGrpc(http);
             HttpServletMapping mapping = http.getHttpServletMapping();
             boolean grpcServed = grpc && mapping != null && grpcServlet.equals(mapping.getServletName());
-            String refusal = ((HttpServletResponse) response).getHeader("grpc-status");
+            Object refusedWith = http.getAttribute(GrpcRefusal.REFUSED_WITH);
+            String refusal = refusedWith != null
+                    ? refusedWith.toString()
+                    : ((HttpServletResponse) response).getHeader("grpc-status");
             if (grpcServed && !http.isAsyncStarted() && refusal != null) {
                 // Refused before gRPC's servlet took it (the concurrency limit): the service never saw it to count it.
                 metrics.grpcCall(

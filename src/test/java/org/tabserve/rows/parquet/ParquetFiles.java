@@ -78,7 +78,7 @@ public final class ParquetFiles {
      * class, uncompressed, written by parquet-java in row groups of about {@code rowGroupBytes} (a row group holds at
      * least the 100 rows parquet-java writes before it first looks at the size).
      */
-    static byte[] notesInRowGroups(int rows, long rowGroupBytes) throws IOException {
+    public static byte[] notesInRowGroups(int rows, long rowGroupBytes) throws IOException {
         List<String> lines = Files.readAllLines(Path.of("data/BankNote_Authentication.csv"));
         MessageType schema = MessageTypeParser.parseMessageType("message notes { required double variance;"
                 + " required double skewness; required double curtosis; required double entropy;"

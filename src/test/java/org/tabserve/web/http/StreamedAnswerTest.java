@@ -134,7 +134,7 @@ class StreamedAnswerTest {
     }
 
     /**
-     * Issue 76, on embedded Jetty (TomcatDeploymentIT checks Tomcat the same way, DeploymentChecks): on a connection
+     * Issue 76, on embedded Jetty (the deployment suite, DeploymentChecks, checks Tomcat 10.1 and 11 the same way): on a connection
      * kept open, each streamed answer, small or large, as CSV, JSON or Arrow, carries exactly one of Content-Length and
      * Transfer-Encoding, its body is framed as that header says, and the next answer starts right after it.
      */

@@ -53,8 +53,9 @@ public final class V2GrpcBodyFilter implements Filter {
         Call call = new Call(budget.open(), http.getRequestURI());
         boolean handedOver = false;
         try {
-            chain.doFilter(new Metered(ClientCertificate.carried(http), call), new V2GrpcOneWrite((HttpServletResponse)
-                    response));
+            chain.doFilter(
+                    new Metered(ClientCertificate.carried(http), call),
+                    new V2GrpcOneWrite(http, (HttpServletResponse) response));
             if (http.isAsyncStarted()) {
                 http.getAsyncContext().addListener(call);
                 handedOver = true;
@@ -192,8 +193,7 @@ public final class V2GrpcBodyFilter implements Filter {
         }
 
         /**
-         * Answers the refused call as a gRPC trailers-only answer (HTTP 200 whose headers carry {@code grpc-status} and
-         * {@code grpc-message}, and no body); the transport is told the call ended once it is out ({@link Call#end}).
+         * Answers the refused call as gRPC refuses one, without a message ({@link GrpcRefusal#write}); the transport is told the call ended once it is out ({@link Call#end}).
          * Should an answer be under way already, the refusal is thrown to the transport, which resets the stream.
          */
         private void answer() {
@@ -204,7 +204,11 @@ public final class V2GrpcBodyFilter implements Filter {
                     || !(async.getResponse() instanceof HttpServletResponse response)) {
                 throw call.refused.asRuntimeException();
             }
-            GrpcRefusal.write(response, call.refused.getCode().value(), call.refused.getDescription());
+            GrpcRefusal.write(
+                    (HttpServletRequest) request,
+                    response,
+                    call.refused.getCode().value(),
+                    call.refused.getDescription());
             async.complete();
         }
 
