@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -96,6 +97,36 @@ class DeploymentConsistencyTest {
     void buildsWithMavenOnTemurin17() throws IOException {
         String first = group(Files.readString(DOCKERFILE), "(?m)^FROM\\s+(\\S+)\\s+AS\\s+build\\s*$");
         assertTrue(first.matches("maven:[0-9.]+-eclipse-temurin-17"), first);
+    }
+
+    /**
+     * The build stage copies every input of the main build that pom.xml names: its resource directories (the Python
+     * client among them, without which the WAR refuses to start), the web app's directory and the bundled model. A
+     * directory copied whole covers what is under it.
+     */
+    @Test
+    void theBuildStageCopiesEveryInputOfTheMainBuild() throws IOException {
+        String dockerfile = Files.readString(DOCKERFILE);
+        String build = dockerfile.substring(dockerfile.indexOf(" AS build"), dockerfile.lastIndexOf("\nFROM "));
+        List<String> copied = new ArrayList<>();
+        Matcher copy = Pattern.compile("(?m)^COPY (?!--)(\\S+) \\S+$").matcher(build);
+        while (copy.find()) {
+            copied.add(copy.group(1).replaceAll("/$", ""));
+        }
+        String pom = Files.readString(Path.of("pom.xml"));
+        List<String> inputs = new ArrayList<>(List.of("model.onnx", "src/main/java", "src/main/proto"));
+        Matcher resource =
+                Pattern.compile("<resource>\\s*<directory>([^<$]+)</directory>").matcher(pom);
+        while (resource.find()) {
+            inputs.add(resource.group(1));
+        }
+        inputs.add(group(pom, "<warSourceDirectory>\\$\\{project.basedir}/([^<]+)</warSourceDirectory>"));
+        assertTrue(inputs.contains("clients/python"), "pom.xml's resources: " + inputs);
+        for (String input : inputs) {
+            assertTrue(
+                    copied.stream().anyMatch(c -> input.equals(c) || input.startsWith(c + "/")),
+                    "the build stage copies " + input + " (it copies " + copied + ")");
+        }
     }
 
     @Test
