@@ -18,6 +18,10 @@ WORKDIR /src
 # a dependency layer that lacks anything fails the image's build rather than downloading it on every code change.
 COPY pom.xml ./
 RUN mvn -B -ntp dependency:go-offline dependency:copy@image-offline && rm -rf target
+# go-offline resolves each dependency's own tree, not the project's graph as the build resolves it (pom.xml's
+# dependencyManagement and nearest-wins): the versions the build picks (gson 2.12.1, guava 33.5.0-android,
+# snappy-java 1.1.10.8) are fetched by resolving that graph, in every scope.
+RUN mvn -B -ntp dependency:resolve
 # Every input of the main build: the model it bundles, the web app's files, the sources and resources, and the
 # Python client it serves (pom.xml's resources; DeploymentConsistencyTest checks the list).
 COPY model.onnx ./

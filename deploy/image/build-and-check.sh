@@ -111,6 +111,7 @@ else
     --dpkgopt='path-exclude=/usr/share/doc/*' --dpkgopt='path-include=/usr/share/doc/*/copyright' \
     --dpkgopt='path-exclude=/usr/share/man/*' --dpkgopt='path-exclude=/usr/share/locale/*' \
     --essential-hook='mkdir -p "$1/usr/share/man/man1"' \
+    --dpkgopt=force-unsafe-io \
     bookworm "$rootfs" > "$ENGINE_DIR/mmdebstrap.log" 2>&1; then
     cat "$ENGINE_DIR/mmdebstrap.log" >&2
     fail "mmdebstrap could not make Debian bookworm with openjdk-17-jdk-headless"
@@ -148,11 +149,13 @@ revision=$(git rev-parse HEAD 2> /dev/null || echo unknown)
 source=$(git remote get-url origin 2> /dev/null || echo "file://$PWD")
 VERSION=$(sed -n 's:^  <version>\(.*\)</version>$:\1:p' pom.xml | head -n 1)
 say "building $IMAGE (version $VERSION, revision $revision)"
-podman build --format docker --pull=never \
+if ! podman build --format docker --pull=never \
   --volume "$BUILD_TRUST_STORE:/etc/ssl/certs/java/cacerts:ro" \
   --build-arg SOURCE="$source" --build-arg REVISION="$revision" --build-arg VERSION="$VERSION" \
-  --tag tabserve . 2>&1 | tee "$ENGINE_DIR/build.log" | grep -E '^(STEP|COMMIT|Successfully|Error|error)|tabserve:|BUILD|ERROR' || true
-[ "${PIPESTATUS[0]}" = 0 ] || fail "podman build failed; its output is in $ENGINE_DIR/build.log"
+  --tag tabserve . 2>&1 | tee "$ENGINE_DIR/build.log" | grep --line-buffered -E 'STEP [0-9]|^COMMIT|AppCDS archive'; then
+  tail -n 40 "$ENGINE_DIR/build.log" >&2
+  fail "podman build failed; its whole output is in $ENGINE_DIR/build.log"
+fi
 podman image exists "$IMAGE" || fail "podman build made no $IMAGE; see $ENGINE_DIR/build.log"
 build_seconds=$((SECONDS - started))
 size=$(podman image inspect --format '{{.Size}}' "$IMAGE")
@@ -328,8 +331,8 @@ check "pushed $REGISTRY/tabserve:$VERSION"
     grep -qF "$label" <<< "$labels" || fail "the pulled image has no label $label: $labels"
   done
   ! curl -s -o /dev/null http://127.0.0.1:8080/ || fail "port 8080, which the docs' command publishes, is taken"
-  podman run -d -p 8080:8080 --read-only --tmpfs /tmp:rw,exec "$REGISTRY/tabserve:$VERSION" > "$ENGINE_DIR/elsewhere/container"
-  pulled=$(cat "$ENGINE_DIR/elsewhere/container")
+  podman run -d -p 8080:8080 --read-only --tmpfs /tmp:rw,exec "$REGISTRY/tabserve:$VERSION" > "$ENGINE_DIR/container"
+  pulled=$(cat "$ENGINE_DIR/container")
   trap 'podman rm -f -t 0 "$pulled" > /dev/null 2>&1 || true' EXIT
   wait_ready "$pulled" 8080
   answer=$(curl -fsS -H 'Content-Type: application/json' -d "$GENUINE_ROW" "http://127.0.0.1:8080/api/predict")

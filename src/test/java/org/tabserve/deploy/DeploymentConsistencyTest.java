@@ -127,6 +127,16 @@ class DeploymentConsistencyTest {
                     copied.stream().anyMatch(c -> input.equals(c) || input.startsWith(c + "/")),
                     "the build stage copies " + input + " (it copies " + copied + ")");
         }
+        // .dockerignore leaves out everything but what it lets through (`*`, then `!path`): each COPY's source must be.
+        List<String> letThrough = Files.readAllLines(Path.of(".dockerignore")).stream()
+                .filter(l -> l.startsWith("!"))
+                .map(l -> l.substring(1).replaceAll("/$", ""))
+                .toList();
+        for (String source : copied) {
+            assertTrue(
+                    letThrough.stream().anyMatch(l -> source.equals(l) || source.startsWith(l + "/")),
+                    ".dockerignore lets " + source + " into the build context (it lets " + letThrough + ")");
+        }
     }
 
     @Test

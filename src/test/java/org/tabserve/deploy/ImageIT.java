@@ -46,10 +46,10 @@ class ImageIT extends DeploymentChecks {
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .start();
-        if (!script.waitFor(15, TimeUnit.MINUTES)) {
+        if (!script.waitFor(25, TimeUnit.MINUTES)) {
             script.toHandle().descendants().forEach(ProcessHandle::destroy);
             script.destroy();
-            throw new IllegalStateException("build-and-check.sh took over 15 minutes:\n" + tail(log));
+            throw new IllegalStateException("build-and-check.sh took over 25 minutes:\n" + tail(log));
         }
         String output = tail(log);
         System.out.println(output);
