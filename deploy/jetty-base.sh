@@ -157,6 +157,10 @@ jetty.httpConfig.sendServerVersion=false
 jetty.httpConfig.sendXPoweredBy=false
 ## Requests in flight get up to 30 s to finish on shutdown, as with `java -jar tabserve.war`.
 jetty.server.stopTimeout=30000
+## Meanwhile a connection silent for 5 s is closed, as with `java -jar` (EmbeddedServer.SHUTDOWN_IDLE_TIMEOUT): Jetty's
+## 1 s also cut an upload in flight whose client pauses between its writes, as curl's --limit-rate does (the image's
+## SIGTERM check, deploy/image/build-and-check.sh, saw its 408).
+jetty.graceful.shutdownIdleTimeout=5000
 ## 220 MiB: above tabserve's largest accepted body (a 200 MiB CSV upload plus multipart overhead), so that the
 ## app, not the container, answers oversized requests with its 413 problem+json.
 jetty.sizeLimit.maxRequestContentSize=230686720

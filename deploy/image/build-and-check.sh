@@ -212,7 +212,8 @@ case "$ready" in
   *) fail "/health/ready does not say ready with the model of the volume: $ready" ;;
 esac
 check "ready, serving the models volume at /models: $ready"
-podman logs "$name" 2>&1 | grep -q '/models is mounted' || fail "the entrypoint did not say it serves /models"
+logs=$(podman logs "$name" 2>&1)
+grep -q '/models is mounted' <<< "$logs" || fail "the entrypoint did not say it serves /models: $(head -n 5 <<< "$logs")"
 
 answer=$(curl -fsS -H 'Content-Type: application/json' -d "$GENUINE_ROW" "http://127.0.0.1:$port/api/predict")
 case "$answer" in
@@ -223,12 +224,12 @@ check "a prediction: $answer"
 
 if command -v chromium > /dev/null; then
   dom=$(chromium --headless --no-sandbox --disable-gpu --user-data-dir="$work/chromium" \
-    --dump-dom "http://127.0.0.1:$port/" 2> "$work/chromium.log")
+    --dump-dom "http://127.0.0.1:$port/models/banknote/?example=genuine-1" 2> "$work/chromium.log")
   for field in variance skewness curtosis entropy; do
     grep -q "id=\"$field\"" <<< "$dom" || fail "Chromium's form page has no field $field: $(head -c 2000 <<< "$dom")"
   done
   grep -q 'id="submit"' <<< "$dom" || fail "Chromium's form page has no submit button"
-  check "the form page, drawn by Chromium: the four fields and its submit button"
+  check "the model's form (/models/banknote/, an example filled in), drawn by Chromium: its four fields and its button"
 else
   fail "chromium is not installed (.ci/run installs it): the form page cannot be checked"
 fi
@@ -263,16 +264,16 @@ check "read-only root with a writable /tmp; serving under --memory 300m (using $
 podman healthcheck run "$name" || fail "the HEALTHCHECK command failed on a ready server"
 check "the HEALTHCHECK command answers healthy"
 
-# SIGTERM with an upload in flight: the CSV is sent at 20 kB/s, so the request is still being read when the JVM
-# gets the signal; Jetty's graceful stop answers it before the JVM exits (143), within podman's 10 s grace.
+# SIGTERM with an upload in flight: the CSV (155 kB) is sent at 40 kB/s, so the request is still being read when the JVM
+# gets the signal; Jetty's graceful stop answers it before the JVM exits (143), within the 20 s grace given here.
 python3 - "$work/upload.csv" <<'PY'
 import sys
 with open(sys.argv[1], "w") as f:
     f.write("variance,skewness,curtosis,entropy\n")
-    for i in range(2500):
+    for i in range(5000):
         f.write("3.6216,8.6661,-2.8073,-0.44699\n")
 PY
-curl -sS --limit-rate 20k -o "$work/upload.json" -w '%{http_code}' -F "file=@$work/upload.csv;type=text/csv" \
+curl -sS --limit-rate 40k -o "$work/upload.json" -w '%{http_code}' -F "file=@$work/upload.csv;type=text/csv" \
   -H 'Accept: application/json' "http://127.0.0.1:$port/predict_file" > "$work/upload.status" 2> "$work/upload.err" &
 upload=$!
 sleep 1.5
