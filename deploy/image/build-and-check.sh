@@ -309,7 +309,7 @@ YAML
 docker-registry serve "$registry/config.yml" > "$registry/registry.log" 2>&1 &
 registry_pid=$!
 deadline=$((SECONDS + 30))
-until curl -fsS -o /dev/null "http://127.0.0.1:$registry_port/v2/"; do
+until curl -fsS -o /dev/null "http://127.0.0.1:$registry_port/v2/" 2> /dev/null; do
   kill -0 "$registry_pid" 2> /dev/null && [ $SECONDS -lt $deadline ] || {
     cat "$registry/registry.log" >&2
     fail "docker-registry did not answer on 127.0.0.1:$registry_port"
