@@ -159,9 +159,13 @@ revision=$(git rev-parse HEAD 2> /dev/null || echo unknown)
 source=$(git remote get-url origin 2> /dev/null || echo "file://$PWD")
 VERSION=$(sed -n 's:^  <version>\(.*\)</version>$:\1:p' pom.xml | head -n 1)
 say "building $IMAGE (version $VERSION, revision $revision)"
+# The labels again as --label: podman 4.3's builder (buildah 1.28) reuses a cached LABEL step whose build argument
+# changed (it compares the step's text, $REVISION unexpanded), so a new commit alone kept the last build's revision.
 if ! podman build --format docker --pull=never \
   --volume "$BUILD_TRUST_STORE:/etc/ssl/certs/java/cacerts:ro" \
   --build-arg SOURCE="$source" --build-arg REVISION="$revision" --build-arg VERSION="$VERSION" \
+  --label org.opencontainers.image.source="$source" --label org.opencontainers.image.revision="$revision" \
+  --label org.opencontainers.image.version="$VERSION" \
   --tag tabserve . 2>&1 | tee "$ENGINE_DIR/build.log" | grep --line-buffered -E 'STEP [0-9]|^COMMIT|AppCDS archive'; then
   tail -n 40 "$ENGINE_DIR/build.log" >&2
   fail "podman build failed; its whole output is in $ENGINE_DIR/build.log"
