@@ -139,6 +139,22 @@ class DeploymentConsistencyTest {
         }
     }
 
+    /** The image says where its source is, which commit and version it is and its licence (OCI's labels). */
+    @Test
+    void labelsTheImageWithItsSourceRevisionVersionAndLicence() throws IOException {
+        String dockerfile = Files.readString(DOCKERFILE);
+        for (String label : List.of("source", "revision", "version", "licenses")) {
+            assertTrue(
+                    dockerfile.contains("org.opencontainers.image." + label + "="),
+                    "the Dockerfile sets org.opencontainers.image." + label);
+        }
+        String script = Files.readString(Path.of("deploy", "image", "build-and-check.sh"));
+        for (String argument : List.of("SOURCE", "REVISION", "VERSION")) {
+            assertTrue(dockerfile.contains("ARG " + argument + "="), "the Dockerfile declares ARG " + argument);
+            assertTrue(script.contains("--build-arg " + argument + "="), "build-and-check.sh passes " + argument);
+        }
+    }
+
     @Test
     void buildsTheImagesJettyBaseWithTheScriptTheTestsRun() throws IOException {
         String dockerfile = Files.readString(DOCKERFILE);
