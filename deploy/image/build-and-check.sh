@@ -3,10 +3,11 @@
 # from Debian) and checks the image it makes as a user runs it; then takes it the whole way a user's image goes:
 # pushed to a registry, pulled into an empty engine store elsewhere, run and asked for a prediction.
 #
-#   deploy/image/build-and-check.sh [--bases-only]
+#   deploy/image/build-and-check.sh [--build-only]
 #
-# --bases-only makes the bases (step 1) and stops: .ci/run starts it early, in the background, so that the bases are
-# made while Maven compiles and tests, and ImageIT's run of this script finds them (it waits for a run making them).
+# --build-only makes the bases and the image (steps 1 and 2) and stops: .ci/run starts it early, in the background, so
+# that they are made (Maven's downloads in the build container among them) while the test command compiles and runs
+# the unit tests, and ImageIT's run of this script finds them in the store's cache (it waits for a run making them).
 #
 # 1. The base images the Dockerfile's FROM lines name (maven:3.9.11-eclipse-temurin-17 and
 #    jetty:12.1.12-jdk17-eclipse-temurin) are made here, without any registry: Debian bookworm with OpenJDK 17
@@ -90,8 +91,8 @@ trap cleanup EXIT
 
 # --- 1. the bases -------------------------------------------------------------------------------------------------
 started=$SECONDS
-# One run at a time makes them: another waits here, then finds them made.
-exec 9> "$ENGINE_DIR/bases.lock"
+# One run at a time makes the bases and the image: another waits here, then finds them made (the build's cache).
+exec 9> "$ENGINE_DIR/build.lock"
 flock 9
 if podman image exists "$MAVEN_IMAGE" && podman image exists "$JETTY_IMAGE"; then
   say "bases: $MAVEN_IMAGE and $JETTY_IMAGE are in the store already"
@@ -148,10 +149,6 @@ else
   bases_seconds=$((SECONDS - started))
   say "bases: $MAVEN_IMAGE and $JETTY_IMAGE made in ${bases_seconds}s"
 fi
-flock -u 9
-if [ "${1:-}" = --bases-only ]; then
-  exit 0
-fi
 
 # --- 2. the image -------------------------------------------------------------------------------------------------
 started=$SECONDS
@@ -174,6 +171,10 @@ podman image exists "$IMAGE" || fail "podman build made no $IMAGE; see $ENGINE_D
 build_seconds=$((SECONDS - started))
 size=$(podman image inspect --format '{{.Size}}' "$IMAGE")
 say "image: $IMAGE built in ${build_seconds}s, $((size / 1000000)) MB"
+flock -u 9
+if [ "${1:-}" = --build-only ]; then
+  exit 0
+fi
 
 # --- 3. the checks ------------------------------------------------------------------------------------------------
 started=$SECONDS
@@ -324,7 +325,8 @@ REGISTRY=127.0.0.1:$registry_port
 # A registry on loopback without TLS, named so in each store's settings, which the commands below then need no flag
 # for; a real registry has TLS and needs no such line.
 insecure() {
-  printf '\n[[registry]]\nlocation = "%s"\ninsecure = true\n' "$REGISTRY" >> "$CONTAINERS_REGISTRIES_CONF"
+  { cat "$CONTAINERS_REGISTRIES_CONF"; printf '\n[[registry]]\nlocation = "%s"\ninsecure = true\n' "$REGISTRY"; } |
+    engine_write "$CONTAINERS_REGISTRIES_CONF"
 }
 insecure
 # What a user types (docs/deploy.md, "Docker": push it to a registry, pull it elsewhere and run it).

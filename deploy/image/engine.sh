@@ -12,19 +12,25 @@
 #   runc          crun (podman's default) cannot create the containers' cgroups here (cgroups in hybrid mode)
 #   ulimits       podman's default nofile/nproc for a container exceed what root may set here (nofile 20000)
 #   cgroupfs      no systemd runs as PID 1 to manage the containers' cgroups
+# Writes stdin to FILE by a rename, so that a podman of another run reading FILE meanwhile (.ci/run's early build
+# beside ImageIT's) reads it whole, the old or the new, never a file half written.
+engine_write() {
+  cat > "$1.$$" && mv -f "$1.$$" "$1"
+}
+
 engine_settings() {
   local dir=${1:-${TABSERVE_PODMAN_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/target/podman}}
   mkdir -p "$dir"
   dir=$(cd "$dir" && pwd)
   mkdir -p "$dir/storage" "$dir/run" "$dir/tmp" "$dir/networks"
-  cat > "$dir/storage.conf" <<CONF
+  engine_write "$dir/storage.conf" <<CONF
 # Written by deploy/image/engine.sh.
 [storage]
 driver = "overlay"
 graphroot = "$dir/storage"
 runroot = "$dir/run"
 CONF
-  cat > "$dir/containers.conf" <<CONF
+  engine_write "$dir/containers.conf" <<CONF
 # Written by deploy/image/engine.sh.
 [containers]
 default_ulimits = ["nofile=20000:20000", "nproc=32768:32768"]
@@ -39,13 +45,13 @@ tmp_dir = "$dir/tmp"
 [network]
 network_config_dir = "$dir/networks"
 CONF
-  cat > "$dir/registries.conf" <<CONF
+  engine_write "$dir/registries.conf" <<CONF
 # Written by deploy/image/engine.sh: a short name (FROM maven:...) means Docker Hub's, as in Docker; with
 # --pull=never it is only looked up in this store.
 unqualified-search-registries = ["docker.io"]
 short-name-mode = "permissive"
 CONF
-  cat > "$dir/policy.json" <<CONF
+  engine_write "$dir/policy.json" <<CONF
 { "default": [{ "type": "insecureAcceptAnything" }] }
 CONF
   export CONTAINERS_STORAGE_CONF=$dir/storage.conf
