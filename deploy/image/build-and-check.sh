@@ -286,7 +286,11 @@ kill -0 "$upload" 2> /dev/null || fail "the upload ended before the SIGTERM: $(c
 stopping=$SECONDS
 podman stop -t 20 "$name" > /dev/null
 stopped=$((SECONDS - stopping))
-wait "$upload" || fail "the upload in flight was cut by the stop: $(cat "$work/upload.err")"
+if ! wait "$upload"; then
+  podman logs "$name" 2>&1 | tail -n 15 >&2
+  fail "the upload in flight was cut by the stop: $(cat "$work/upload.err"); the JVM exited with \
+$(podman inspect --format '{{.State.ExitCode}} (OOM-killed: {{.State.OOMKilled}})' "$name") ${stopped}s after the signal"
+fi
 status=$(cat "$work/upload.status")
 [ "$status" = 200 ] || fail "the upload in flight was answered $status: $(head -c 500 "$work/upload.json")"
 grep -q '"label"' "$work/upload.json" || fail "the upload's answer has no predictions: $(head -c 500 "$work/upload.json")"
