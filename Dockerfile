@@ -13,15 +13,24 @@
 # --- build: Maven + Temurin 17 ------------------------------------------------------------------------------------
 FROM maven:3.9.11-eclipse-temurin-17 AS build
 WORKDIR /src
-# Dependencies and plugins first, in a layer of their own: it is rebuilt only when pom.xml changes.
+# Dependencies and plugins first, in a layer of their own: it is rebuilt only when pom.xml changes. go-offline, and
+# what it leaves out that the build needs (pom.xml, execution image-offline); the build below runs offline (-o), so
+# a dependency layer that lacks anything fails the image's build rather than downloading it on every code change.
 COPY pom.xml ./
-RUN mvn -B -ntp dependency:go-offline
+RUN mvn -B -ntp dependency:go-offline dependency:copy@image-offline && rm -rf target
+# go-offline resolves each dependency's own tree, not the project's graph as the build resolves it (pom.xml's
+# dependencyManagement and nearest-wins): the versions the build picks (gson 2.12.1, guava 33.5.0-android,
+# snappy-java 1.1.10.8) are fetched by resolving that graph, in every scope.
+RUN mvn -B -ntp dependency:resolve
+# Every input of the main build: the model it bundles, the web app's files, the sources and resources, and the
+# Python client it serves (pom.xml's resources; DeploymentConsistencyTest checks the list).
 COPY model.onnx ./
 COPY webapp ./webapp
+COPY clients/python ./clients/python
 COPY src/main ./src/main
 # Tests run in CI (`mvn verify`), not in the image build; nor does target/tabserve.jsa, the archive of `java -jar` at
 # the build's path: the image makes its own for its Jetty base below.
-RUN mvn -B -ntp -Dmaven.test.skip=true -Dtabserve.cds.skip=true package
+RUN mvn -B -ntp -o -Dmaven.test.skip=true -Dtabserve.cds.skip=true package
 
 # --- run: the official Jetty image (Jetty 12.1.12, Temurin 17), as its non-root user `jetty` ------------------------
 FROM jetty:12.1.12-jdk17-eclipse-temurin
@@ -71,3 +80,16 @@ HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 CMD ["bas
 # because setting ENTRYPOINT clears the inherited CMD.
 ENTRYPOINT ["/bin/sh", "/opt/tabserve/entrypoint.sh", "/docker-entrypoint.sh"]
 CMD ["java", "-jar", "/usr/local/jetty/start.jar"]
+
+# The OCI labels (github.com/opencontainers/image-spec, annotations.md), last so that a new commit rebuilds nothing
+# above: where the source is, which commit and version of it this is, and its licence (an SPDX expression;
+# NOASSERTION while the project names none). deploy/image/build-and-check.sh passes the first three:
+#   --build-arg SOURCE="$(git remote get-url origin)" --build-arg REVISION="$(git rev-parse HEAD)" --build-arg VERSION=0.1.0-SNAPSHOT
+ARG SOURCE=unknown
+ARG REVISION=unknown
+ARG VERSION=unknown
+LABEL org.opencontainers.image.source="$SOURCE" \
+      org.opencontainers.image.revision="$REVISION" \
+      org.opencontainers.image.version="$VERSION" \
+      org.opencontainers.image.licenses="NOASSERTION" \
+      org.opencontainers.image.title="tabserve"

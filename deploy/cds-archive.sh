@@ -51,20 +51,29 @@ status_of() {
 
 tmp=$(mktemp -d)
 log=$tmp/training.log
-# The command line the image's entrypoint runs: jetty.start's words, with JAVA_OPTIONS right after `java`, and the
-# training start's address as the server's first properties (those after `--env` would be the web app
-# environment's).
+# The command line the image's entrypoint runs: the words of jetty.start's `exec` line (deploy/jetty-base.sh writes
+# it), with JAVA_OPTIONS where it names $JAVA_OPTIONS, and the training start's address as the server's first
+# properties (those after `--env` would be the web app environment's).
+exec_line=$(grep -m 1 '^exec ' "$jetty_base/jetty.start" || true)
+if [ -z "$exec_line" ]; then
+  echo "$jetty_base/jetty.start has no exec line: build the base again with deploy/jetty-base.sh" >&2
+  exit 1
+fi
 command=()
-# shellcheck disable=SC2046 # word splitting is what the image's entrypoint does with jetty.start
-for word in $(cat "$jetty_base/jetty.start"); do
-  command+=("$word")
-  if [ ${#command[@]} = 1 ]; then
+set -f
+# shellcheck disable=SC2086 # word splitting is what the image's entrypoint's shell does with jetty.start
+for word in ${exec_line#exec }; do
+  if [ "$word" = '$JAVA_OPTIONS' ]; then
     # shellcheck disable=SC2206 # JAVA_OPTIONS is a list of flags, split as the image's entrypoint splits it
     command+=(${JAVA_OPTIONS:-} -XX:ArchiveClassesAtExit="$archive" -Djava.io.tmpdir="$tmp")
-  elif [ "$word" = org.eclipse.jetty.xml.XmlConfiguration ]; then
+    continue
+  fi
+  command+=("$word")
+  if [ "$word" = org.eclipse.jetty.xml.XmlConfiguration ]; then
     command+=(jetty.http.host=127.0.0.1 jetty.http.port="$port")
   fi
 done
+set +f
 (cd "$jetty_base" && exec "${command[@]}") > "$log" 2>&1 &
 pid=$!
 trap 'kill "$pid" 2> /dev/null || true; rm -rf "$tmp"' EXIT

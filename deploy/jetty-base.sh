@@ -157,6 +157,10 @@ jetty.httpConfig.sendServerVersion=false
 jetty.httpConfig.sendXPoweredBy=false
 ## Requests in flight get up to 30 s to finish on shutdown, as with `java -jar tabserve.war`.
 jetty.server.stopTimeout=30000
+## Meanwhile a connection silent for 5 s is closed, as with `java -jar` (EmbeddedServer.SHUTDOWN_IDLE_TIMEOUT): Jetty's
+## 1 s also cut an upload in flight whose client pauses between its writes, as curl's --limit-rate does (the image's
+## SIGTERM check, deploy/image/build-and-check.sh, saw its 408).
+jetty.graceful.shutdownIdleTimeout=5000
 ## 220 MiB: above tabserve's largest accepted body (a 200 MiB CSV upload plus multipart overhead), so that the
 ## app, not the container, answers oversized requests with its 413 problem+json.
 jetty.sizeLimit.maxRequestContentSize=230686720
@@ -209,8 +213,32 @@ INI
 fi
 
 # The command line the image's entrypoint runs, worked out now (it would otherwise do a dry run at every start and
-# write this file, which a read-only root filesystem forbids). The entrypoint adds -Djava.io.tmpdir itself.
-java -jar "$jetty_home/start.jar" --dry-run | sed -e 's/ -Djava.io.tmpdir=[^ ]*//g' > jetty.start
+# write this file, which a read-only root filesystem forbids), in the format of the official image's
+# generate-jetty-start.sh (deploy/image/jetty.docker/), which its docker-entrypoint.sh reads: a first line
+# `# JETTY_VERSION: V` (any other version, or none, and the entrypoint writes the file again, which fails on a
+# read-only root and leaves sh as PID 1), then `exec` and the command, which the entrypoint sources, so that java
+# replaces the shell as PID 1 and gets SIGTERM. Where that script writes the JAVA_OPTIONS of its dry run into the
+# command, this file names $JAVA_OPTIONS, expanded by the entrypoint's shell at each start: the options given at
+# `docker run` apply, with the -Djava.io.tmpdir the entrypoint adds to them (so the dry run's own is left out).
+# JETTY_VERSION is the image's (its ENV); elsewhere (the tests' bases) the version of JETTY_HOME's jars.
+jetty_version=${JETTY_VERSION:-}
+if [ -z "$jetty_version" ]; then
+  server_jar=$(find "$jetty_home/lib" -maxdepth 1 -name 'jetty-server-*.jar' | head -n 1)
+  jetty_version=${server_jar##*/jetty-server-}
+  jetty_version=${jetty_version%.jar}
+fi
+dry_run=$(java -jar "$jetty_home/start.jar" --dry-run | sed -e 's/ -Djava.io.tmpdir=[^ ]*//g')
+case "$dry_run" in
+  *[\$\'\"\`\\]* | *$'\n'*)
+    echo "start.jar's dry run has a quote, a \$, a backslash or a second line, which jetty.start cannot hold as" \
+      "words: $dry_run" >&2
+    exit 1
+    ;;
+esac
+{
+  echo "# JETTY_VERSION: $jetty_version"
+  echo "exec ${dry_run%% *} \$JAVA_OPTIONS ${dry_run#* }"
+} > jetty.start
 
 mkdir -p webapps
 if [ -n "$war" ]; then

@@ -134,29 +134,46 @@ final class Containers {
     }
 
     /**
-     * Starts a base made by {@link #buildJettyBase} as the Jetty image's own entrypoint starts it: the command in its
-     * {@code jetty.start} (start.jar's dry run, which deploy/jetty-base.sh writes), split into words, with
-     * {@code javaOptions} (the image's {@code JAVA_OPTIONS}) right after {@code java}; on 127.0.0.1 and a free port,
-     * given as the server's first properties (those after {@code --env} would be the web app environment's).
+     * Starts a base made by {@link #buildJettyBase} as the Jetty image's own entrypoint starts it: the command of the
+     * {@code exec} line of its {@code jetty.start} (deploy/jetty-base.sh writes it in the format of the image's
+     * generate-jetty-start.sh: {@code # JETTY_VERSION: V}, then {@code exec} and start.jar's dry run), split into
+     * words, with {@code javaOptions} (the image's {@code JAVA_OPTIONS}) where it names {@code $JAVA_OPTIONS}; on
+     * 127.0.0.1 and a free port, given as the server's first properties (those after {@code --env} would be the web
+     * app environment's). A {@code jetty.start} the entrypoint would write again (another version line, none) fails.
      */
     static ServerProcess startJettyBaseAsTheImage(
             String name, Path base, List<String> javaOptions, Map<String, String> environment) throws IOException {
+        Path file = base.resolve("jetty.start");
+        List<String> lines = Files.readAllLines(file);
+        // The version of the jetty-home the base was made from (target/it/jetty-home-V), as the image's ENV has it.
+        String version =
+                "# JETTY_VERSION: " + jettyHome().getFileName().toString().replaceFirst("^jetty-home-", "");
+        if (lines.size() != 2 || !lines.get(0).equals(version) || !lines.get(1).startsWith("exec ")) {
+            throw new IllegalStateException(
+                    file + " is not in the entrypoint's format ('" + version + "', then 'exec COMMAND'): " + lines);
+        }
         List<String> words =
-                List.of(Files.readString(base.resolve("jetty.start")).trim().split("\\s+"));
+                List.of(lines.get(1).substring("exec ".length()).trim().split("\\s+"));
         int port = ServerProcess.freePort();
         List<String> command = new ArrayList<>();
+        boolean options = false;
+        boolean xml = false;
         for (String word : words) {
-            command.add(word);
-            if (command.size() == 1) {
+            if (word.equals("$JAVA_OPTIONS")) {
                 command.addAll(javaOptions);
                 command.add("-Djava.io.tmpdir=" + base.resolveSibling("tmp"));
-            } else if (word.equals("org.eclipse.jetty.xml.XmlConfiguration")) {
+                options = true;
+                continue;
+            }
+            command.add(word);
+            if (word.equals("org.eclipse.jetty.xml.XmlConfiguration")) {
                 command.addAll(List.of("jetty.http.host=127.0.0.1", "jetty.http.port=" + port));
+                xml = true;
             }
         }
-        if (command.size() == words.size() + javaOptions.size() + 1) {
+        if (!options || !xml) {
             throw new IllegalStateException(
-                    "no org.eclipse.jetty.xml.XmlConfiguration in " + base.resolve("jetty.start"));
+                    "no $JAVA_OPTIONS or no org.eclipse.jetty.xml.XmlConfiguration in " + file + ": " + lines);
         }
         return ServerProcess.start("jetty-base " + name, command, base, environment, port);
     }

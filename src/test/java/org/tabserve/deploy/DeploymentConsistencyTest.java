@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -96,6 +97,62 @@ class DeploymentConsistencyTest {
     void buildsWithMavenOnTemurin17() throws IOException {
         String first = group(Files.readString(DOCKERFILE), "(?m)^FROM\\s+(\\S+)\\s+AS\\s+build\\s*$");
         assertTrue(first.matches("maven:[0-9.]+-eclipse-temurin-17"), first);
+    }
+
+    /**
+     * The build stage copies every input of the main build that pom.xml names: its resource directories (the Python
+     * client among them, without which the WAR refuses to start), the web app's directory and the bundled model. A
+     * directory copied whole covers what is under it.
+     */
+    @Test
+    void theBuildStageCopiesEveryInputOfTheMainBuild() throws IOException {
+        String dockerfile = Files.readString(DOCKERFILE);
+        String build = dockerfile.substring(dockerfile.indexOf(" AS build"), dockerfile.lastIndexOf("\nFROM "));
+        List<String> copied = new ArrayList<>();
+        Matcher copy = Pattern.compile("(?m)^COPY (?!--)(\\S+) \\S+$").matcher(build);
+        while (copy.find()) {
+            copied.add(copy.group(1).replaceAll("/$", ""));
+        }
+        String pom = Files.readString(Path.of("pom.xml"));
+        List<String> inputs = new ArrayList<>(List.of("model.onnx", "src/main/java", "src/main/proto"));
+        Matcher resource =
+                Pattern.compile("<resource>\\s*<directory>([^<$]+)</directory>").matcher(pom);
+        while (resource.find()) {
+            inputs.add(resource.group(1));
+        }
+        inputs.add(group(pom, "<warSourceDirectory>\\$\\{project.basedir}/([^<]+)</warSourceDirectory>"));
+        assertTrue(inputs.contains("clients/python"), "pom.xml's resources: " + inputs);
+        for (String input : inputs) {
+            assertTrue(
+                    copied.stream().anyMatch(c -> input.equals(c) || input.startsWith(c + "/")),
+                    "the build stage copies " + input + " (it copies " + copied + ")");
+        }
+        // .dockerignore leaves out everything but what it lets through (`*`, then `!path`): each COPY's source must be.
+        List<String> letThrough = Files.readAllLines(Path.of(".dockerignore")).stream()
+                .filter(l -> l.startsWith("!"))
+                .map(l -> l.substring(1).replaceAll("/$", ""))
+                .toList();
+        for (String source : copied) {
+            assertTrue(
+                    letThrough.stream().anyMatch(l -> source.equals(l) || source.startsWith(l + "/")),
+                    ".dockerignore lets " + source + " into the build context (it lets " + letThrough + ")");
+        }
+    }
+
+    /** The image says where its source is, which commit and version it is and its licence (OCI's labels). */
+    @Test
+    void labelsTheImageWithItsSourceRevisionVersionAndLicence() throws IOException {
+        String dockerfile = Files.readString(DOCKERFILE);
+        for (String label : List.of("source", "revision", "version", "licenses")) {
+            assertTrue(
+                    dockerfile.contains("org.opencontainers.image." + label + "="),
+                    "the Dockerfile sets org.opencontainers.image." + label);
+        }
+        String script = Files.readString(Path.of("deploy", "image", "build-and-check.sh"));
+        for (String argument : List.of("SOURCE", "REVISION", "VERSION")) {
+            assertTrue(dockerfile.contains("ARG " + argument + "="), "the Dockerfile declares ARG " + argument);
+            assertTrue(script.contains("--build-arg " + argument + "="), "build-and-check.sh passes " + argument);
+        }
     }
 
     @Test

@@ -1,0 +1,376 @@
+#!/usr/bin/env bash
+# Builds the Dockerfile at the top of the checkout, unchanged, with a real container engine (rootful podman and runc,
+# from Debian) and checks the image it makes as a user runs it; then takes it the whole way a user's image goes:
+# pushed to a registry, pulled into an empty engine store elsewhere, run and asked for a prediction.
+#
+#   deploy/image/build-and-check.sh [--build-only]
+#
+# --build-only makes the bases and the image (steps 1 and 2) and stops: .ci/run starts it early, in the background, so
+# that they are made (Maven's downloads in the build container among them) while the test command compiles and runs
+# the unit tests, and ImageIT's run of this script finds them in the store's cache (it waits for a run making them).
+#
+# 1. The base images the Dockerfile's FROM lines name (maven:3.9.11-eclipse-temurin-17 and
+#    jetty:12.1.12-jdk17-eclipse-temurin) are made here, without any registry: Debian bookworm with OpenJDK 17
+#    (mmdebstrap), plus Maven and jetty-home from Maven Central laid out as the official images lay them out
+#    (deploy/image/bases/*.Containerfile; the Jetty image's own docker-entrypoint.sh and generate-jetty-start.sh,
+#    unchanged, from deploy/image/jetty.docker/). They are tagged with the FROM lines' names and kept in the
+#    project's engine store (target/podman), so a second run skips this step.
+# 2. The image: `podman build --format docker --pull=never` of the Dockerfile, with the host's Java trust store
+#    mounted read-only for the build's Maven (BUILD_TRUST_STORE), tagged IMAGE (default localhost/tabserve:latest).
+# 3. Its checks, on one container run as docs/deploy.md runs it (read-only root, tmpfs /tmp, --memory 300m, a models
+#    volume at /models): ready, a prediction, the form page as Chromium draws it, the user (jetty, uid 999), java as
+#    PID 1 with JAVA_OPTIONS and the class archive mapped, the memory limit, the HEALTHCHECK, and a SIGTERM with an
+#    upload in flight, answered before the JVM exits (exit 143, not a SIGKILL's 137). The image's size is printed.
+# 4. Push, pull, run: Debian's docker-registry on 127.0.0.1 (its own settings and storage), the image pushed to it,
+#    pulled into a fresh, empty engine store, run and asked for a prediction; its OCI labels are checked there.
+#
+# The engine's store and settings are in TABSERVE_PODMAN_DIR (default target/podman; deploy/image/engine.sh), never
+# the system's. Exit codes: 0 every check held; 1 a check or a build failed (said above it); 69 podman cannot run on
+# this machine (said why; the caller skips, saying so). The seconds each stage took are printed at the end and kept in
+# TABSERVE_PODMAN_DIR/timings. Nothing here uses `--network host`: the builds and containers are on the default bridge.
+set -euo pipefail
+
+cd "$(dirname "$0")/../.."
+# shellcheck source=deploy/image/engine.sh
+. deploy/image/engine.sh
+
+CANNOT_RUN=69
+cannot_run() {
+  echo "build-and-check.sh: podman cannot run on this machine: $*" >&2
+  exit $CANNOT_RUN
+}
+fail() {
+  echo "build-and-check.sh: FAILED: $*" >&2
+  exit 1
+}
+say() {
+  echo "build-and-check.sh: $*"
+}
+
+# The image's name, as docs/deploy.md builds it (`podman build ... --tag tabserve`): localhost/tabserve:latest.
+IMAGE=localhost/tabserve:latest
+MAVEN_IMAGE=docker.io/library/maven:3.9.11-eclipse-temurin-17
+JETTY_IMAGE=docker.io/library/jetty:12.1.12-jdk17-eclipse-temurin
+JDK_IMAGE=localhost/tabserve-bases/debian-jdk17:bookworm
+BUILD_TRUST_STORE=${BUILD_TRUST_STORE:-/etc/ssl/certs/java/cacerts}
+# A genuine note from the data set: the bundled model says label "0" (DeploymentChecks.GENUINE_ROW).
+GENUINE_ROW='{"variance": 3.6216, "skewness": 8.6661, "curtosis": -2.8073, "entropy": -0.44699}'
+
+for tool in podman runc mmdebstrap docker-registry curl python3 mvn; do
+  command -v "$tool" > /dev/null || cannot_run "$tool is not installed (.ci/run installs podman runc mmdebstrap docker-registry)"
+done
+[ "$(id -u)" = 0 ] || cannot_run "rootful podman needs root, and this runs as uid $(id -u)"
+[ -r "$BUILD_TRUST_STORE" ] || cannot_run "no Java trust store at $BUILD_TRUST_STORE for the build's Maven (BUILD_TRUST_STORE)"
+engine_settings
+if ! info=$(podman info --format '{{.Host.OCIRuntime.Name}} {{.Store.GraphDriverName}}' 2>&1); then
+  cannot_run "podman info failed: $info"
+fi
+say "engine: podman $(podman version --format '{{.Client.Version}}'), $info, store $ENGINE_DIR"
+
+# The FROM lines this script makes bases for must be the Dockerfile's.
+for base in "$MAVEN_IMAGE" "$JETTY_IMAGE"; do
+  grep -q "^FROM ${base#docker.io/library/}\b" Dockerfile || fail "the Dockerfile has no FROM ${base#docker.io/library/}: update the bases here"
+done
+
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+containers=()
+registry_pid=
+cleanup() {
+  local c
+  for c in "${containers[@]}"; do
+    podman rm -f -t 0 "$c" > /dev/null 2>&1 || true
+  done
+  if [ -n "$registry_pid" ]; then
+    kill "$registry_pid" 2> /dev/null || true
+  fi
+}
+trap cleanup EXIT
+
+# --- 1. the bases -------------------------------------------------------------------------------------------------
+started=$SECONDS
+# One run at a time makes the bases and the image: another waits here, then finds them made (the build's cache).
+exec 9> "$ENGINE_DIR/build.lock"
+flock 9
+if podman image exists "$MAVEN_IMAGE" && podman image exists "$JETTY_IMAGE"; then
+  say "bases: $MAVEN_IMAGE and $JETTY_IMAGE are in the store already"
+  bases_seconds="cached ($((SECONDS - started))s waiting for them)"
+else
+  context=$ENGINE_DIR/bases-context
+  rm -rf "$context"
+  mkdir -p "$context"
+  cp deploy/image/jetty.docker/docker-entrypoint.sh deploy/image/jetty.docker/generate-jetty-start.sh "$context"/
+  # Maven and jetty-home from Maven Central, while Debian's packages are fetched.
+  (
+    for artifact in org.apache.maven:apache-maven:3.9.11:tar.gz:bin org.eclipse.jetty:jetty-home:12.1.12:tar.gz; do
+      mvn -B -q -ntp dependency:copy -Dartifact="$artifact" -DoutputDirectory="$context" -Dmdep.useBaseVersion=true
+    done
+  ) > "$context/maven.log" 2>&1 &
+  downloads=$!
+  rootfs=$ENGINE_DIR/debian-jdk17.tar
+  rm -f "$rootfs"
+  # Debian's minimal system with OpenJDK 17 headless (the JDK, as eclipse-temurin:17-jdk is) and nothing else;
+  # without documentation, manual pages and translations (man1 stays, empty: the JDK's update-alternatives links its
+  # manual page there and fails without the directory).
+  if ! mmdebstrap --variant=minbase --include=openjdk-17-jdk-headless \
+    --dpkgopt='path-exclude=/usr/share/doc/*' --dpkgopt='path-include=/usr/share/doc/*/copyright' \
+    --dpkgopt='path-exclude=/usr/share/man/*' --dpkgopt='path-exclude=/usr/share/locale/*' \
+    --essential-hook='mkdir -p "$1/usr/share/man/man1"' \
+    --dpkgopt=force-unsafe-io \
+    bookworm "$rootfs" > "$ENGINE_DIR/mmdebstrap.log" 2>&1; then
+    cat "$ENGINE_DIR/mmdebstrap.log" >&2
+    fail "mmdebstrap could not make Debian bookworm with openjdk-17-jdk-headless"
+  fi
+  wait "$downloads" || { cat "$context/maven.log" >&2; fail "Maven could not fetch apache-maven and jetty-home"; }
+  # JAVA_HOME where Temurin's images have it, as a link to Debian's JDK.
+  podman import \
+    --change 'ENV JAVA_HOME=/opt/java/openjdk' \
+    --change 'ENV PATH=/opt/java/openjdk/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
+    --change 'ENV LANG=C.UTF-8' \
+    --change 'CMD ["jshell"]' \
+    "$rootfs" "$JDK_IMAGE.tmp" > /dev/null
+  rm -f "$rootfs"
+  if ! out=$(podman run --rm --network none "$JDK_IMAGE.tmp" sh -c \
+    'mkdir -p /opt/java && ln -s "$(dirname "$(dirname "$(readlink -f /usr/bin/java)")")" /opt/java/openjdk && echo linked' 2>&1); then
+    podman rmi "$JDK_IMAGE.tmp" > /dev/null 2>&1 || true
+    cannot_run "podman cannot start a container: $out"
+  fi
+  # The link above, in a layer of its own (the build reuses the imported system).
+  printf 'FROM %s\nRUN mkdir -p /opt/java && ln -s "$(dirname "$(dirname "$(readlink -f /usr/bin/java)")")" /opt/java/openjdk && java -version\n' \
+    "$JDK_IMAGE.tmp" | podman build --format docker --pull=never -q -t "$JDK_IMAGE" -f - "$context" > /dev/null
+  podman rmi "$JDK_IMAGE.tmp" > /dev/null
+  podman build --format docker --pull=never -q --build-arg JDK_BASE="$JDK_IMAGE" \
+    -f deploy/image/bases/maven.Containerfile -t "$MAVEN_IMAGE" "$context" > /dev/null
+  podman build --format docker --pull=never -q --build-arg JDK_BASE="$JDK_IMAGE" \
+    -f deploy/image/bases/jetty.Containerfile -t "$JETTY_IMAGE" "$context" > /dev/null
+  rm -rf "$context"
+  bases_seconds=$((SECONDS - started))
+  say "bases: $MAVEN_IMAGE and $JETTY_IMAGE made in ${bases_seconds}s"
+fi
+
+# --- 2. the image -------------------------------------------------------------------------------------------------
+started=$SECONDS
+revision=$(git rev-parse HEAD 2> /dev/null || echo unknown)
+source=$(git remote get-url origin 2> /dev/null || echo "file://$PWD")
+VERSION=$(sed -n 's:^  <version>\(.*\)</version>$:\1:p' pom.xml | head -n 1)
+say "building $IMAGE (version $VERSION, revision $revision)"
+# The labels again as --label: podman 4.3's builder (buildah 1.28) reuses a cached LABEL step whose build argument
+# changed (it compares the step's text, $REVISION unexpanded), so a new commit alone kept the last build's revision.
+if ! podman build --format docker --pull=never \
+  --volume "$BUILD_TRUST_STORE:/etc/ssl/certs/java/cacerts:ro" \
+  --build-arg SOURCE="$source" --build-arg REVISION="$revision" --build-arg VERSION="$VERSION" \
+  --label org.opencontainers.image.source="$source" --label org.opencontainers.image.revision="$revision" \
+  --label org.opencontainers.image.version="$VERSION" \
+  --tag tabserve . 2>&1 | tee "$ENGINE_DIR/build.log" | grep --line-buffered -E 'STEP [0-9]|^COMMIT|AppCDS archive'; then
+  tail -n 40 "$ENGINE_DIR/build.log" >&2
+  fail "podman build failed; its whole output is in $ENGINE_DIR/build.log"
+fi
+podman image exists "$IMAGE" || fail "podman build made no $IMAGE; see $ENGINE_DIR/build.log"
+build_seconds=$((SECONDS - started))
+size=$(podman image inspect --format '{{.Size}}' "$IMAGE")
+say "image: $IMAGE built in ${build_seconds}s, $((size / 1000000)) MB"
+flock -u 9
+if [ "${1:-}" = --build-only ]; then
+  exit 0
+fi
+
+# --- 3. the checks ------------------------------------------------------------------------------------------------
+started=$SECONDS
+check() {
+  say "check: $*"
+}
+
+# Waits until the server in container $1 on port $2 answers ready, or fails with its log.
+wait_ready() {
+  local name=$1 port=$2 deadline=$((SECONDS + 180))
+  until curl -fsS -o /dev/null "http://127.0.0.1:$port/health/ready" 2> /dev/null; do
+    if [ "$(podman inspect --format '{{.State.Running}}' "$name")" != true ] || [ $SECONDS -ge $deadline ]; then
+      podman logs "$name" >&2 || true
+      fail "$name did not become ready on port $port"
+    fi
+    sleep 0.5
+  done
+}
+
+[ "$(podman image inspect --format '{{.Config.Healthcheck}}' "$IMAGE")" != "<nil>" ] ||
+  fail "the image has no HEALTHCHECK (built without --format docker?)"
+check "the image keeps its HEALTHCHECK: $(podman image inspect --format '{{.Config.Healthcheck.Test}}' "$IMAGE")"
+
+work=$ENGINE_DIR/check
+rm -rf "$work"
+mkdir -p "$work/models"
+cp model.onnx "$work/models/banknote.onnx"
+chmod -R a+rX "$work/models"
+port=$(free_port)
+name=tabserve-check
+podman rm -f -t 0 "$name" > /dev/null 2>&1 || true
+containers+=("$name")
+podman run -d --name "$name" --read-only --tmpfs /tmp:rw,exec --memory 300m \
+  -v "$work/models:/models:ro" -p "127.0.0.1:$port:8080" "$IMAGE" > /dev/null
+wait_ready "$name" "$port"
+
+ready=$(curl -fsS "http://127.0.0.1:$port/health/ready")
+case "$ready" in
+  *'"status":"ready"'*'"name":"banknote"'*) ;;
+  *) fail "/health/ready does not say ready with the model of the volume: $ready" ;;
+esac
+check "ready, serving the models volume at /models: $ready"
+logs=$(podman logs "$name" 2>&1)
+grep -q '/models is mounted' <<< "$logs" || fail "the entrypoint did not say it serves /models: $(head -n 5 <<< "$logs")"
+
+answer=$(curl -fsS -H 'Content-Type: application/json' -d "$GENUINE_ROW" "http://127.0.0.1:$port/api/predict")
+case "$answer" in
+  *'"label":"0"'*) ;;
+  *) fail "the genuine note is not predicted as label 0: $answer" ;;
+esac
+check "a prediction: $answer"
+
+if command -v chromium > /dev/null; then
+  dom=$(chromium --headless --no-sandbox --disable-gpu --user-data-dir="$work/chromium" \
+    --dump-dom "http://127.0.0.1:$port/models/banknote/?example=genuine-1" 2> "$work/chromium.log")
+  for field in variance skewness curtosis entropy; do
+    grep -q "id=\"$field\"" <<< "$dom" || fail "Chromium's form page has no field $field: $(head -c 2000 <<< "$dom")"
+  done
+  grep -q 'id="submit"' <<< "$dom" || fail "Chromium's form page has no submit button"
+  check "the model's form (/models/banknote/, an example filled in), drawn by Chromium: its four fields and its button"
+else
+  fail "chromium is not installed (.ci/run installs it): the form page cannot be checked"
+fi
+
+user=$(podman exec "$name" sh -c 'id -un; id -u; awk "/^Uid:/ {print \$2}" /proc/1/status')
+[ "$(echo $user)" = "jetty 999 999" ] || fail "the server does not run as jetty, uid 999 (user, uid, PID 1's uid: $(echo $user))"
+check "runs as jetty, uid 999 (PID 1 too)"
+
+cmdline=$(podman exec "$name" cat /proc/1/cmdline | tr '\0' ' ')
+case "$cmdline" in
+  */java\ *) ;;
+  *) fail "PID 1 is not java (the entrypoint did not exec it: jetty.start's format?): $cmdline" ;;
+esac
+for option in -Xmx128m -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError -XX:SharedArchiveFile=/var/lib/jetty/tabserve.jsa; do
+  case "$cmdline" in
+    *" $option "*) ;;
+    *) fail "JAVA_OPTIONS' $option is not on PID 1's command line: $cmdline" ;;
+  esac
+done
+podman exec "$name" grep -q /var/lib/jetty/tabserve.jsa /proc/1/maps || fail "PID 1 does not map the class archive"
+check "java is PID 1 with JAVA_OPTIONS and maps /var/lib/jetty/tabserve.jsa: ${cmdline:0:200}..."
+
+if podman exec "$name" sh -c 'touch /var/lib/jetty/written' 2> /dev/null; then
+  fail "the root filesystem is writable under --read-only"
+fi
+podman exec "$name" sh -c 'touch /tmp/written && rm /tmp/written' || fail "/tmp is not writable"
+limit=$(podman exec "$name" sh -c 'cat /sys/fs/cgroup/memory.max 2> /dev/null || cat /sys/fs/cgroup/memory/memory.limit_in_bytes')
+[ "$limit" = 314572800 ] || fail "the container's memory limit is $limit, not 300m"
+usage=$(podman exec "$name" sh -c 'cat /sys/fs/cgroup/memory.current 2> /dev/null || cat /sys/fs/cgroup/memory/memory.usage_in_bytes')
+check "read-only root with a writable /tmp; serving under --memory 300m (using $((usage / 1048576)) MB)"
+
+podman healthcheck run "$name" || fail "the HEALTHCHECK command failed on a ready server"
+check "the HEALTHCHECK command answers healthy"
+
+# SIGTERM with an upload in flight: the CSV (155 kB) is sent at 40 kB/s, so the request is still being read when the JVM
+# gets the signal; Jetty's graceful stop answers it before the JVM exits (143), within the 20 s grace given here.
+python3 - "$work/upload.csv" <<'PY'
+import sys
+with open(sys.argv[1], "w") as f:
+    f.write("variance,skewness,curtosis,entropy\n")
+    for i in range(5000):
+        f.write("3.6216,8.6661,-2.8073,-0.44699\n")
+PY
+curl -sS --limit-rate 40k -o "$work/upload.json" -w '%{http_code}' -F "file=@$work/upload.csv;type=text/csv" \
+  -H 'Accept: application/json' "http://127.0.0.1:$port/predict_file" > "$work/upload.status" 2> "$work/upload.err" &
+upload=$!
+sleep 1.5
+kill -0 "$upload" 2> /dev/null || fail "the upload ended before the SIGTERM: $(cat "$work/upload.status" "$work/upload.err")"
+stopping=$SECONDS
+podman stop -t 20 "$name" > /dev/null
+stopped=$((SECONDS - stopping))
+if ! wait "$upload"; then
+  podman logs "$name" 2>&1 | tail -n 15 >&2
+  fail "the upload in flight was cut by the stop: $(cat "$work/upload.err"); the JVM exited with \
+$(podman inspect --format '{{.State.ExitCode}} (OOM-killed: {{.State.OOMKilled}})' "$name") ${stopped}s after the signal"
+fi
+status=$(cat "$work/upload.status")
+[ "$status" = 200 ] || fail "the upload in flight was answered $status: $(head -c 500 "$work/upload.json")"
+grep -q '"label"' "$work/upload.json" || fail "the upload's answer has no predictions: $(head -c 500 "$work/upload.json")"
+code=$(podman inspect --format '{{.State.ExitCode}}' "$name")
+[ "$code" = 143 ] || fail "the JVM exited with $code after SIGTERM (137: killed after the grace period)"
+check "SIGTERM: the upload in flight was answered 200, then java exited 143, ${stopped}s after the signal"
+podman rm "$name" > /dev/null
+
+# --- 4. push, pull, run ---------------------------------------------------------------------------------------------
+registry=$ENGINE_DIR/registry
+rm -rf "$registry"
+mkdir -p "$registry/data"
+registry_port=$(free_port)
+cat > "$registry/config.yml" <<YAML
+# Written by deploy/image/build-and-check.sh: Debian's docker-registry on loopback, storage of its own.
+version: 0.1
+log:
+  level: warn
+storage:
+  filesystem:
+    rootdirectory: $registry/data
+http:
+  addr: 127.0.0.1:$registry_port
+YAML
+docker-registry serve "$registry/config.yml" > "$registry/registry.log" 2>&1 &
+registry_pid=$!
+deadline=$((SECONDS + 30))
+until curl -fsS -o /dev/null "http://127.0.0.1:$registry_port/v2/" 2> /dev/null; do
+  kill -0 "$registry_pid" 2> /dev/null && [ $SECONDS -lt $deadline ] || {
+    cat "$registry/registry.log" >&2
+    fail "docker-registry did not answer on 127.0.0.1:$registry_port"
+  }
+  sleep 0.2
+done
+REGISTRY=127.0.0.1:$registry_port
+# A registry on loopback without TLS, named so in each store's settings, which the commands below then need no flag
+# for; a real registry has TLS and needs no such line.
+insecure() {
+  { cat "$CONTAINERS_REGISTRIES_CONF"; printf '\n[[registry]]\nlocation = "%s"\ninsecure = true\n' "$REGISTRY"; } |
+    engine_write "$CONTAINERS_REGISTRIES_CONF"
+}
+insecure
+# What a user types (docs/deploy.md, "Docker": push it to a registry, pull it elsewhere and run it).
+podman tag tabserve "$REGISTRY/tabserve:$VERSION"
+podman push "$REGISTRY/tabserve:$VERSION"
+podman rmi "$REGISTRY/tabserve:$VERSION" > /dev/null
+check "pushed $REGISTRY/tabserve:$VERSION"
+(
+  # Elsewhere: an engine store of its own, emptied first.
+  engine_settings "$ENGINE_DIR/elsewhere"
+  podman rm -a -f -t 0 > /dev/null 2>&1 || true
+  podman rmi -a -f > /dev/null 2>&1 || true
+  [ -z "$(podman images -q)" ] || fail "the store elsewhere is not empty"
+  insecure
+  podman pull "$REGISTRY/tabserve:$VERSION"
+  labels=$(podman image inspect --format '{{json .Labels}}' "$REGISTRY/tabserve:$VERSION")
+  for label in "\"org.opencontainers.image.revision\":\"$revision\"" "\"org.opencontainers.image.version\":\"$VERSION\"" \
+    "\"org.opencontainers.image.source\":\"$source\"" '"org.opencontainers.image.licenses":"NOASSERTION"'; do
+    grep -qF "$label" <<< "$labels" || fail "the pulled image has no label $label: $labels"
+  done
+  ! curl -s -o /dev/null http://127.0.0.1:8080/ || fail "port 8080, which the docs' command publishes, is taken"
+  podman run -d -p 8080:8080 --read-only --tmpfs /tmp:rw,exec "$REGISTRY/tabserve:$VERSION" > "$ENGINE_DIR/container"
+  pulled=$(cat "$ENGINE_DIR/container")
+  trap 'podman rm -f -t 0 "$pulled" > /dev/null 2>&1 || true' EXIT
+  wait_ready "$pulled" 8080
+  answer=$(curl -fsS -H 'Content-Type: application/json' -d "$GENUINE_ROW" "http://127.0.0.1:8080/api/predict")
+  case "$answer" in
+    *'"label":"0"'*) ;;
+    *) fail "the pulled image does not predict label 0: $answer" ;;
+  esac
+  check "pulled into an empty store, ran it, predicted: $answer; labels $labels"
+  podman rm -f -t 10 "$pulled" > /dev/null
+  podman rmi -a -f > /dev/null
+)
+kill "$registry_pid"
+wait "$registry_pid" 2> /dev/null || true
+registry_pid=
+rm -rf "$registry"
+checks_seconds=$((SECONDS - started))
+
+timings="bases ${bases_seconds}$(case $bases_seconds in cached*) ;; *) echo s ;; esac), image build ${build_seconds}s, checks ${checks_seconds}s, image size $((size / 1000000)) MB"
+echo "$timings" > "$ENGINE_DIR/timings"
+say "every check held: $timings"
