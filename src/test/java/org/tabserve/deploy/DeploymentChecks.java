@@ -88,6 +88,22 @@ abstract class DeploymentChecks {
     }
 
     /**
+     * @return why this runtime ends a streamed answer on a closing connection by closing it, not with a last chunk
+     *         (so a cut answer reads as a shorter one there), or null where it chunks; docs/deploy.md says it too
+     */
+    String endsAClosingAnswerByClosingBecause() {
+        return null;
+    }
+
+    /**
+     * @return why this runtime's client may never read the app's 413 for a body without a length that outgrows the
+     *         limit (the runtime closes the connection under the body still arriving), or null where it arrives
+     */
+    String losesARefusalSentMidBodyBecause() {
+        return null;
+    }
+
+    /**
      * @param clientOutput what Python's grpcio client printed when its calls failed
      * @return why this runtime cannot serve grpcio's calls, as its log shows, or empty when it should have
      */
@@ -223,6 +239,8 @@ abstract class DeploymentChecks {
         sent.writeBytes(body);
         RawAnswer closing = raw(sent.toString(StandardCharsets.ISO_8859_1));
         assertTrue(closing.statusLine().startsWith("HTTP/1.1 200"), closing.statusLine());
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                endsAClosingAnswerByClosingBecause() == null, this::endsAClosingAnswerByClosingBecause);
         assertTrue(closing.headers().contains("transfer-encoding: chunked"), closing.headers());
         assertFalse(closing.headers().contains("content-length:"), closing.headers());
         assertTrue(closing.body().endsWith("\r\n0\r\n\r\n"), "ends with the last chunk");
@@ -294,6 +312,8 @@ abstract class DeploymentChecks {
                 .getBytes(StandardCharsets.US_ASCII);
         byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII);
         byte[] rows = "1,2,3,4\n".repeat((int) (2 * UPLOAD_BODY_LIMIT / 8)).getBytes(StandardCharsets.US_ASCII);
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                losesARefusalSentMidBodyBecause() == null, this::losesARefusalSentMidBodyBecause);
         // No length: the container finds the upload too large only while reading it, past the limit.
         HttpRequest request = request("/predict_file")
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary)
