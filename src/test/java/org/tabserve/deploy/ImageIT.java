@@ -9,6 +9,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,6 +37,13 @@ class ImageIT extends DeploymentChecks {
     static final String CONTAINER = "tabserve-image-it";
 
     static ServerProcess image;
+
+    /** The image's user, {@code jetty}, as the official image makes it. */
+    private static final int JETTY_UID = 999;
+    /** Where the container sees the suite's keys file and model. */
+    private static final String SUITE_IN_CONTAINER = "/srv/tabserve-suite";
+    /** The carded model's file name, which is its served name. */
+    private static final String MODEL_FILE = "banknote-authenticator.onnx";
 
     @BeforeAll
     static void buildCheckAndStart() throws Exception {
@@ -70,7 +78,23 @@ class ImageIT extends DeploymentChecks {
                 "/tmp:rw,exec",
                 "-p",
                 "127.0.0.1:" + port + ":8080"));
-        for (Map.Entry<String, String> variable : ENVIRONMENT.entrySet()) {
+        // The suite's keys file and carded model are files of the test's machine: the container gets copies in a
+        // volume of their own, owned by the image's user (jetty, uid 999; the keys file owner-only, as security.md
+        // asks), and the variables name them where the container sees them.
+        Path suite = Containers.freshDirectory("image-suite");
+        Path keys = Files.copy(Path.of(ENVIRONMENT.get("TABSERVE_API_KEYS")), suite.resolve("keys"));
+        Path model = Files.copy(Path.of(ENVIRONMENT.get("TABSERVE_MODEL")), suite.resolve(MODEL_FILE));
+        Files.setPosixFilePermissions(keys, PosixFilePermissions.fromString("rw-------"));
+        Files.setPosixFilePermissions(model, PosixFilePermissions.fromString("rw-r--r--"));
+        for (Path path : List.of(suite, keys, model)) {
+            Files.setAttribute(path, "unix:uid", JETTY_UID);
+            Files.setAttribute(path, "unix:gid", JETTY_UID);
+        }
+        command.addAll(List.of("-v", suite + ":" + SUITE_IN_CONTAINER + ":ro"));
+        Map<String, String> environment = new java.util.TreeMap<>(ENVIRONMENT);
+        environment.put("TABSERVE_API_KEYS", SUITE_IN_CONTAINER + "/keys");
+        environment.put("TABSERVE_MODEL", SUITE_IN_CONTAINER + "/" + MODEL_FILE);
+        for (Map.Entry<String, String> variable : environment.entrySet()) {
             command.addAll(List.of("-e", variable.getKey() + "=" + variable.getValue()));
         }
         command.add(IMAGE);
