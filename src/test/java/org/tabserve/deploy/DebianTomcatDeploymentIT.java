@@ -2,12 +2,9 @@ package org.tabserve.deploy;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 /**
@@ -16,8 +13,6 @@ import org.junit.jupiter.api.BeforeAll;
  * the steps of docs/deploy.md's section "Debian's Tomcat 10.1", read from the page.
  */
 class DebianTomcatDeploymentIT extends TomcatChecks {
-
-    static ServerProcess tomcat;
 
     @BeforeAll
     static void start() throws Exception {
@@ -28,22 +23,5 @@ class DebianTomcatDeploymentIT extends TomcatChecks {
         tomcat =
                 Containers.startTomcat("tomcat10-debian", DeployDoc.steps(DebianTomcatDeploymentIT.class), ENVIRONMENT);
         tomcat.awaitReadiness(200, Duration.ofSeconds(120));
-    }
-
-    @AfterAll
-    static void stop() throws InterruptedException {
-        if (tomcat != null) {
-            tomcat.close();
-        }
-    }
-
-    @Override
-    URI base() {
-        return tomcat.base();
-    }
-
-    @Override
-    List<String> log() {
-        return tomcat.output();
     }
 }

@@ -1,9 +1,6 @@
 package org.tabserve.deploy;
 
-import java.net.URI;
 import java.time.Duration;
-import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 /**
@@ -13,28 +10,9 @@ import org.junit.jupiter.api.BeforeAll;
  */
 class Tomcat11DeploymentIT extends TomcatChecks {
 
-    static ServerProcess tomcat;
-
     @BeforeAll
     static void start() throws Exception {
         tomcat = Containers.startTomcat("tomcat11", DeployDoc.steps(Tomcat11DeploymentIT.class), ENVIRONMENT);
         tomcat.awaitReadiness(200, Duration.ofSeconds(120));
-    }
-
-    @AfterAll
-    static void stop() throws InterruptedException {
-        if (tomcat != null) {
-            tomcat.close();
-        }
-    }
-
-    @Override
-    URI base() {
-        return tomcat.base();
-    }
-
-    @Override
-    List<String> log() {
-        return tomcat.output();
     }
 }

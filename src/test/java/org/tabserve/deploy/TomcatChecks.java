@@ -3,12 +3,15 @@ package org.tabserve.deploy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
+import java.util.List;
 import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,6 +21,27 @@ import org.junit.jupiter.api.Test;
  * {@code maxSavePostSize} gets Tomcat's own 413.
  */
 abstract class TomcatChecks extends DeploymentChecks {
+
+    /** The Tomcat the running class started in its {@code @BeforeAll} (classes of a fork run one after another). */
+    static ServerProcess tomcat;
+
+    @AfterAll
+    static void stop() throws InterruptedException {
+        if (tomcat != null) {
+            tomcat.close();
+            tomcat = null;
+        }
+    }
+
+    @Override
+    URI base() {
+        return tomcat.base();
+    }
+
+    @Override
+    List<String> log() {
+        return tomcat.output();
+    }
 
     /** What Tomcat logs when its HPACK decoder refuses a header name with a colon sent as a literal. */
     static final String HPACK_REFUSAL = "The illegal [:] character was found when decoding an HTTP/2 header field name";
