@@ -78,9 +78,10 @@ public final class HealthHandler {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", "ready");
         model.loaded().ifPresent(classifier -> {
-            body.put("model", classifier.card().name());
+            // One name, the one its routes and /api/models give it (/models/{name}/...), under both keys tools read:
+            // a card's own name (which may be another) is the card's to show (/api/model, /card).
+            body.put("model", model.name());
             body.put("sha256", classifier.sha256());
-            // The name its routes and /api/models give it (/models/{name}/...): a card's name may be another.
             body.put("name", model.name());
             model.version().ifPresent(version -> body.put("version", version));
         });

@@ -12,9 +12,10 @@ import org.tabserve.testing.Http;
 import org.tabserve.testing.ModelDirectory;
 
 /**
- * Issue 51, item 7: {@code /health/ready} over a model directory whose model's card calls it something else than its
- * routes do (the bundled bank-note model, carded {@code banknote-authenticator}, served as {@code banknote}): the
- * answer names the model by its routes' name, beside its card's name, which stays where tools read it.
+ * Issue 51, item 7 and issue 79, item 3: {@code /health/ready} over a model directory whose model's card calls it
+ * something else than its routes do (the bundled bank-note model, carded {@code banknote-authenticator}, served as
+ * {@code banknote}): the answer names the model by one name, its routes' name, under both keys tools read ({@code name}
+ * and {@code model}); the card's name is the card's ({@code /api/model}).
  */
 class HealthReadyRouteNameTest {
 
@@ -37,12 +38,13 @@ class HealthReadyRouteNameTest {
     }
 
     @Test
-    void readyNamesTheModelByItsRoutesNameAndVersionBesideItsCardsName() {
+    void readyNamesTheModelByItsRoutesNameAloneAndItsVersion() {
         JsonNode ready = http.get("/health/ready").json();
         // Before: only "model": "banknote-authenticator", a name no route of this server answers to.
         assertEquals("banknote", ready.path("name").asText(), ready.toString());
         assertEquals(3, ready.path("version").asLong(), ready.toString());
-        assertEquals("banknote-authenticator", ready.path("model").asText(), "the card's name stays: " + ready);
+        // Before issue 79: "model" was the card's name, a second name for the same model beside "name".
+        assertEquals("banknote", ready.path("model").asText(), "one name: " + ready);
         assertEquals("[\"banknote/2\",\"banknote/3\"]", ready.path("loaded").toString());
         assertEquals(
                 200,
@@ -50,8 +52,8 @@ class HealthReadyRouteNameTest {
                         .status(),
                 "the name is one a route answers to");
         assertEquals(
-                404,
-                http.get("/models/" + ready.path("model").asText() + "/api/model")
-                        .status());
+                "banknote-authenticator",
+                http.get("/models/banknote/api/model").json().path("name").asText(),
+                "the card keeps its own name");
     }
 }

@@ -28,11 +28,14 @@ public final class FeedbackToken {
 
     private static final Logger LOG = Logger.getLogger(FeedbackToken.class.getName());
 
-    /** Why labels are refused when no token is set, and how to take them. */
-    static final String CLOSED = "labels are refused: the server has no feedback token. Start it with"
-            + " --feedback-token TOKEN (the environment variable TABSERVE_FEEDBACK_TOKEN, or the setting "
-            + FEEDBACK_TOKEN + ") and send Authorization: Bearer TOKEN, or with --open-feedback"
-            + " (TABSERVE_OPEN_FEEDBACK=true, or " + OPEN_FEEDBACK + ") to let anyone send labels";
+    /**
+     * Why labels are refused when no token is set, and how to take them, in each way a server is started: a context
+     * init-parameter or the environment in a servlet container, the same variable or a flag under {@code java -jar}.
+     */
+    static final String CLOSED = "labels are refused: the server has no feedback token. Set one in the context"
+            + " init-parameter " + FEEDBACK_TOKEN + " or the environment variable TABSERVE_FEEDBACK_TOKEN (under"
+            + " java -jar also --feedback-token TOKEN) and send Authorization: Bearer TOKEN; or let anyone send labels"
+            + " with the init-parameter " + OPEN_FEEDBACK + "=true or TABSERVE_OPEN_FEEDBACK=true (--open-feedback)";
 
     private final Optional<byte[]> digest;
     private final boolean open;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -42,7 +43,16 @@ class FeedbackTokenTest {
         for (String[] headers : new String[][] {{}, {"Authorization", "Bearer guessed-0123456789abcdef"}}) {
             JsonNode problem = label(headers).problem(403);
             String detail = problem.path("detail").asText();
-            assertTrue(detail.contains("--feedback-token") && detail.contains("--open-feedback"), detail);
+            // Each way a server is started: a servlet container has neither flags nor a command line.
+            for (String way : List.of(
+                    "init-parameter tabserve.feedback-token",
+                    "TABSERVE_FEEDBACK_TOKEN",
+                    "--feedback-token",
+                    "tabserve.open-feedback=true",
+                    "TABSERVE_OPEN_FEEDBACK=true",
+                    "--open-feedback")) {
+                assertTrue(detail.contains(way), way + ": " + detail);
+            }
         }
         java.util.regex.Matcher joined = java.util.regex.Pattern.compile(
                         "tabserve_feedback_labels_total\\{[^}]*outcome=\"joined\"[^}]*\\} ([0-9.eE+]+)")
