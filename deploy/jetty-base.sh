@@ -38,6 +38,16 @@ case "$shared_onnxruntime" in
   0|1) ;;
   *) echo "SHARED_ONNXRUNTIME must be 0 or 1, got '$shared_onnxruntime'" >&2; exit 2 ;;
 esac
+# Each path as given (relative to where the script is run, as a user types them) and checked, in words, before the
+# script changes into JETTY_BASE.
+[ -f "$jetty_home/start.jar" ] || { echo "$0: JETTY_HOME '$jetty_home' has no start.jar (an unpacked jetty-home)" >&2; exit 2; }
+[ -d "$jetty_base" ] || { echo "$0: JETTY_BASE '$jetty_base' is not a directory (make it first)" >&2; exit 2; }
+jetty_home=$(cd "$jetty_home" && pwd)
+jetty_base=$(cd "$jetty_base" && pwd)
+if [ -n "$war" ]; then
+  [ -f "$war" ] || { echo "$0: WAR '$war' is not a file (mvn -B package -DskipTests makes target/tabserve.war)" >&2; exit 2; }
+  war=$(cd "$(dirname "$war")" && pwd)/$(basename "$war")
+fi
 
 # The modules tabserve needs, on top of what the official image already enables (server,http,ext,resources):
 #   ee10-deploy       deploys webapps/*.war as Jakarta EE 10 (Servlet 6.0) web apps

@@ -114,23 +114,33 @@ final class Containers {
 
     /**
      * Builds {@code target/it/NAME/base} with the shared script, the WAR as {@code webapps/ROOT.war}, and an empty
-     * {@code target/it/NAME/tmp} beside it for the server's {@code java.io.tmpdir}; returns the base.
+     * {@code target/it/NAME/tmp} beside it for the server's {@code java.io.tmpdir}; returns the base. The script is run
+     * as docs/deploy.md writes it, from the project's directory with paths relative to it
+     * ({@code deploy/jetty-base.sh JETTY_HOME BASE target/tabserve.war}): run with absolute paths, it hid that a
+     * relative WAR failed with a bare unzip error once the script had changed into the base (issue 79, item 5).
      */
     static Path buildJettyBase(String name, OnnxRuntimeSetup setup) throws IOException, InterruptedException {
         Path dir = freshDirectory(name);
         Path base = Files.createDirectories(dir.resolve("base"));
         Files.createDirectories(dir.resolve("tmp"));
+        Path project = Path.of("").toAbsolutePath();
         ServerProcess.run(
                 List.of(
                         "env",
                         "SHARED_ONNXRUNTIME=" + setup.variable,
                         "bash",
-                        Path.of("deploy", "jetty-base.sh").toAbsolutePath().toString(),
-                        jettyHome().toString(),
-                        base.toString(),
-                        TabserveProcess.war().toString()),
-                dir);
+                        "deploy/jetty-base.sh",
+                        relative(project, jettyHome()),
+                        relative(project, base),
+                        relative(project, TabserveProcess.war())),
+                project);
         return base;
+    }
+
+    /** {@code path} as a user types it from the project's directory: relative where it lies under it. */
+    private static String relative(Path project, Path path) {
+        Path absolute = path.toAbsolutePath().normalize();
+        return absolute.startsWith(project) ? project.relativize(absolute).toString() : absolute.toString();
     }
 
     /**

@@ -33,11 +33,12 @@ import org.junit.jupiter.api.Test;
  * for the same rows, to every digit; the executors had the connector from the one jar, tabserve-spark-all.jar. The
  * test runs the page's commands with {@code --master} on a free port
  * ({@code SPARK_MASTER_PORT}) and its paths under target/, after the root build did what the page's first line does
- * (its maven-invoker-plugin packages and verifies spark/ on the root's target/tabserve-core.jar, installing nothing):
+ * (its maven-invoker-plugin packages and verifies spark/ on the root's target/tabserve-core.jar, installing nothing in
+ * a local repository that others may share, as the page's line does):
  *
  * <pre>
- * mvn -B install -DskipTests
- * mvn -B -f spark/pom.xml package -DskipTests
+ * mvn -B package -DskipTests
+ * mvn -B -f spark/pom.xml package -DskipTests -Dtabserve.core.jar=$PWD/target/tabserve-core.jar
  * spark/cluster start 2
  * spark/job NotesTable --master spark://127.0.0.1:7077 --csv data/BankNote_Authentication.csv --rows 100000 --bad 3 --out target/notes.parquet
  * spark/job ScoreParquet --master spark://127.0.0.1:7077 --model model.onnx --in target/notes.parquet --out target/scored.parquet
