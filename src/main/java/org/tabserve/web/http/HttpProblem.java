@@ -173,6 +173,11 @@ public final class HttpProblem extends RuntimeException {
         return errors;
     }
 
+    /** @return whether some bad field is in a row of many (an upload, a batch), which the others could be answered without */
+    public boolean inRows() {
+        return errors.stream().anyMatch(e -> e.row() != null);
+    }
+
     /** @return extra response headers such as {@code Retry-After} or {@code Allow} */
     public Map<String, String> headers() {
         return headers;

@@ -318,6 +318,46 @@ class BrowserTest {
         }
     }
 
+    /**
+     * Issue 79, item 3: a refused upload's page names each bad value's row, as the JSON refusal does, and links to the
+     * form with "answer the other rows" ticked; uploaded again from there, every other row is answered.
+     */
+    @Test
+    void aRefusedUploadNamesEachBadRowAndLinksToAnsweringTheOtherRows() throws IOException {
+        Path csv = Files.createTempFile("bad-notes", ".csv");
+        Files.writeString(
+                csv,
+                String.join(",", BankNotes.FEATURES) + "\n1,2,3,4\nabc,2,3,4\n,2,3,4\n5,6,7,8\n",
+                StandardCharsets.UTF_8);
+        try {
+            open("/");
+            byId("file").sendKeys(csv.toAbsolutePath().toString());
+            navigate(byId("preview"));
+            List<String> errors = browser.findElements(By.cssSelector("ul.errors li")).stream()
+                    .map(WebElement::getText)
+                    .toList();
+            assertEquals(2, errors.size(), errors.toString());
+            assertTrue(
+                    errors.get(0).startsWith("Row 1, variance: ")
+                            && errors.get(0).contains("'abc'"),
+                    errors.get(0));
+            assertTrue(errors.get(1).startsWith("Row 2, variance: missing value"), errors.get(1));
+
+            navigate(byId("answer-the-other-rows"));
+            assertTrue(byId("on_error").isSelected(), "the form comes back with the box ticked");
+            byId("file").sendKeys(csv.toAbsolutePath().toString());
+            navigate(byId("preview"));
+            String summary = byId("summary").getText();
+            assertTrue(summary.startsWith("2 rows scored"), summary);
+            assertEquals(
+                    4,
+                    browser.findElements(By.cssSelector("#preview tbody tr")).size(),
+                    "every row in its place, the bad ones with their errors");
+        } finally {
+            Files.deleteIfExists(csv);
+        }
+    }
+
     private static Path awaitDownload(String name) {
         Path file = downloads.resolve(name);
         new WebDriverWait(browser, Duration.ofSeconds(20))
