@@ -33,7 +33,8 @@ import org.tabserve.testing.KeyDigests;
  * form and its posts, JSON, the Flask routes, uploads in CSV, JSON Lines, Arrow and Parquet answered in each format,
  * {@code /invocations}, the Open Inference Protocol over REST and over gRPC from grpc-java and Python's grpcio, the
  * pages, {@code /metrics}, labels, explanations), with API keys on: the server is started with {@link #ENVIRONMENT}
- * (a keys file of {@link #KEY}, which has every scope the suite uses, and {@link #READER_KEY}, which may only read).
+ * (a keys file of {@link #KEY}, which has every scope the suite uses, and {@link #READER_KEY}, which may only read;
+ * browser pages of {@link #CORS_ORIGIN} allowed).
  * Answers are compared with the same rows' answers on another route, bit for bit, not with numbers written here.
  *
  * <p>A subclass starts its runtime once for all the cases and says where it listens ({@link #base()}) and what it
