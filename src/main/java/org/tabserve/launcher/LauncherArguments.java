@@ -163,6 +163,7 @@ final class LauncherArguments {
                         "--oidc-min-read-rate",
                         "--audit-log",
                         "--shared-state",
+                        "--cors-origins",
                         "--s3-endpoint",
                         "--model-cache" -> {
                     if (arg.contains("=")) {

@@ -23,7 +23,7 @@ import java.util.Set;
  * ({@code TABSERVE_GRPC_PORT}, default none), {@code --probe-port} ({@code TABSERVE_PROBE_PORT}, default none),
  * {@code --tls-cert}, {@code --tls-key} and {@code --tls-client-ca} ({@link Tls}), the web
  * app's {@code --prediction-log} flags and
- * {@code --feedback-token}, {@code --open-feedback}, {@code --api-keys}, {@code --oidc-issuer}, {@code --oidc-audience}, {@code --oidc-scopes-claim}, {@code --oidc-read-deadline}, {@code --oidc-min-read-rate}, {@code --client-rates}, {@code --audit-log} and {@code --shared-state} (passed on as its
+ * {@code --feedback-token}, {@code --open-feedback}, {@code --api-keys}, {@code --oidc-issuer}, {@code --oidc-audience}, {@code --oidc-scopes-claim}, {@code --oidc-read-deadline}, {@code --oidc-min-read-rate}, {@code --client-rates}, {@code --audit-log}, {@code --shared-state} and {@code --cors-origins} (passed on as its
  * settings) and
  * {@code --help}.
  *
@@ -99,7 +99,8 @@ public record LauncherOptions(
             "--oidc-scopes-claim",
             "--client-rates",
             "--oidc-read-deadline",
-            "--oidc-min-read-rate");
+            "--oidc-min-read-rate",
+            "--cors-origins");
 
     public LauncherOptions {
         webSettings = Map.copyOf(webSettings);

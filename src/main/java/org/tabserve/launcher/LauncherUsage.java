@@ -15,7 +15,7 @@ final class LauncherUsage {
                                           [--feedback-token TOKEN | --open-feedback] [--api-keys FILE]
                                           [--oidc-issuer URL --oidc-audience AUD [--oidc-scopes-claim CLAIM]
                                            [--oidc-read-deadline SECONDS] [--oidc-min-read-rate BYTES]]
-                                          [--client-rates NAME=RATE,...]
+                                          [--client-rates NAME=RATE,...] [--cors-origins ORIGIN,...]
                                           [--audit-log FILE]
                                           [--s3-endpoint URL] [--model-cache DIR]
                                           [--shared-state redis://HOST:PORT] [--otel-endpoint URL]
@@ -91,6 +91,10 @@ final class LauncherUsage {
                                1000/h): an OIDC client's (oidc:AZP), or a key's whose
                                line has none; 429 past it (default: none)
                                                                   env TABSERVE_CLIENT_RATES
+              --cors-origins ORIGIN,...  let browser pages of these origins call the JSON routes
+                               (https://app.example.com,http://localhost:3000, or * alone:
+                               any; never with cookies) (default: none, no CORS)
+                                                                  env TABSERVE_CORS_ORIGINS
               --audit-log FILE  append a JSON line for each admin action, refused credential
                                and read of the API keys file or the issuer's keys (default:
                                off)                               env TABSERVE_AUDIT_LOG

@@ -43,6 +43,8 @@ import org.tabserve.web.http.auth.AuditLog;
 import org.tabserve.web.http.auth.Credentials;
 import org.tabserve.web.http.auth.Exposure;
 import org.tabserve.web.http.auth.FeedbackToken;
+import org.tabserve.web.http.container.CrossOriginFilter;
+import org.tabserve.web.http.container.CrossOrigins;
 import org.tabserve.web.http.container.ErrorServlet;
 import org.tabserve.web.http.container.FirstRequestServlet;
 import org.tabserve.web.http.container.SecurityHeadersFilter;
@@ -162,7 +164,9 @@ public final class TabserveListener implements ServletContextListener {
         upload = new PredictFileHandler(config, new UploadPages(views), budget, scoring);
         AdminToken adminToken = new AdminToken(config, metrics);
         FeedbackToken feedbackToken;
+        java.util.Optional<CrossOrigins> crossOrigins;
         try {
+            crossOrigins = CrossOrigins.resolve(WebConfig.lookup(context));
             feedbackToken = FeedbackToken.resolve(WebConfig.lookup(context), adminToken);
         } catch (IllegalArgumentException e) {
             LOG.severe("tabserve is not configured correctly: " + e.getMessage());
@@ -250,6 +254,11 @@ public final class TabserveListener implements ServletContextListener {
         FilterRegistration.Dynamic paths = context.addFilter("suspicious-paths", new SuspiciousPathFilter(errors));
         paths.addMappingForUrlPatterns(java.util.EnumSet.of(DispatcherType.REQUEST), true, "/*");
         paths.setAsyncSupported(true);
+        // Browser pages of the listed origins may call the JSON routes: preflights answered before any slot is taken.
+        crossOrigins.ifPresent(origins -> {
+            CrossOriginFilter.add(context, origins, routes, TabserveRoutes::crossOrigin, errors);
+            LOG.info("CORS: browser pages from " + origins.described() + " may call the JSON routes");
+        });
         // The models page and /api/models hold at most a quarter of the limit's slots, refused before taking one; so do
         // the scrapes of /metrics, in a lane of their own, so that a crowd of either never shuts out the other.
         ReaderLaneFilter.add(

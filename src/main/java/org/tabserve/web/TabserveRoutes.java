@@ -178,6 +178,39 @@ final class TabserveRoutes {
     }
 
     /**
+     * The roots of the routes a browser page of another origin may call when the server allows it ({@code
+     * --cors-origins}): the JSON and data routes, at the root and under each model's own routes; not the pages, the
+     * Python client, {@code /metrics}, the health probes (answered ahead of every filter under {@code java -jar}) nor
+     * the admin routes.
+     */
+    private static final java.util.Set<String> CROSS_ORIGIN_ROOTS = java.util.Set.of(
+            Routes.PREDICT,
+            Routes.PREDICT_FILE,
+            InvocationsHandler.PATH,
+            Routes.OPENAPI_JSON,
+            Routes.OPENAPI_YAML,
+            MlflowPingHandler.VERSION);
+
+    /**
+     * @return whether a route, by its pattern as the table writes it, is one a page of another origin may call:
+     *     {@code /api/*}, {@code /v2} and under it, and {@link #CROSS_ORIGIN_ROOTS}, at the root or under
+     *     {@code /models/{name}[/versions/{version}]}
+     */
+    static boolean crossOrigin(String pattern) {
+        String root = pattern;
+        for (String base : List.of(RouteTable.MODEL_BASE, RouteTable.MODELS + "/{name}")) {
+            if (pattern.startsWith(base + "/")) {
+                root = pattern.substring(base.length());
+                break;
+            }
+        }
+        return root.startsWith("/api/")
+                || root.equals(Routes.V2)
+                || root.startsWith(Routes.V2 + "/")
+                || CROSS_ORIGIN_ROOTS.contains(root);
+    }
+
+    /**
      * @param directory whether a model directory is served, whose home page ({@code /}) is the models page
      * @return whether a GET of a path (within the context) is the models page or {@code /api/models}, the answers
      *         about every model

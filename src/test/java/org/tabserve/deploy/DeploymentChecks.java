@@ -33,7 +33,8 @@ import org.tabserve.testing.KeyDigests;
  * form and its posts, JSON, the Flask routes, uploads in CSV, JSON Lines, Arrow and Parquet answered in each format,
  * {@code /invocations}, the Open Inference Protocol over REST and over gRPC from grpc-java and Python's grpcio, the
  * pages, {@code /metrics}, labels, explanations), with API keys on: the server is started with {@link #ENVIRONMENT}
- * (a keys file of {@link #KEY}, which has every scope the suite uses, and {@link #READER_KEY}, which may only read).
+ * (a keys file of {@link #KEY}, which has every scope the suite uses, and {@link #READER_KEY}, which may only read;
+ * browser pages of {@link #CORS_ORIGIN} allowed).
  * Answers are compared with the same rows' answers on another route, bit for bit, not with numbers written here.
  *
  * <p>A subclass starts its runtime once for all the cases and says where it listens ({@link #base()}) and what it
@@ -68,13 +69,18 @@ abstract class DeploymentChecks {
     /** The suite's key as a raw request's header line. */
     static final String AUTHORIZATION = "Authorization: Bearer " + KEY + "\r\n";
 
+    /** The origin whose browser pages may call the JSON routes (CORS): each deployment is started allowing it. */
+    static final String CORS_ORIGIN = "https://app.example.com";
+
     static final Map<String, String> ENVIRONMENT = Map.of(
             "TABSERVE_MAX_UPLOAD_BYTES",
             Long.toString(UPLOAD_LIMIT),
             "TABSERVE_API_KEYS",
             keysFile().toString(),
             "TABSERVE_MODEL",
-            cardedModel().toString());
+            cardedModel().toString(),
+            "TABSERVE_CORS_ORIGINS",
+            CORS_ORIGIN);
 
     /** @return the base URI of the deployed app, ending in {@code /} */
     abstract URI base();
@@ -487,6 +493,44 @@ abstract class DeploymentChecks {
                         .statusCode());
         String printed = String.join("\n", log());
         assertFalse(printed.contains(KEY) || printed.contains(READER_KEY), "a key in the log");
+    }
+
+    /**
+     * Issue 79, item 4: a browser page of the listed origin is answered its preflight without a key (a preflight
+     * carries none), and its prediction with the key carries the origin; another origin's preflight is refused in
+     * words, with no CORS header: the app's own filter, the same in every container.
+     */
+    @Test
+    void aListedOriginsPreflightNeedsNoKeyAndAnotherOriginsIsRefusedInWords() throws Exception {
+        HttpResponse<String> preflight = send(preflight(CORS_ORIGIN));
+        assertEquals(204, preflight.statusCode(), preflight.body());
+        assertEquals(Optional.of(CORS_ORIGIN), preflight.headers().firstValue("Access-Control-Allow-Origin"));
+        assertEquals(Optional.of("POST"), preflight.headers().firstValue("Access-Control-Allow-Methods"));
+        assertTrue(preflight
+                .headers()
+                .firstValue("Access-Control-Allow-Headers")
+                .orElse("")
+                .contains("Authorization"));
+        HttpResponse<String> answer = send(request("/api/predict")
+                .header("Origin", CORS_ORIGIN)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(GENUINE_ROW, StandardCharsets.UTF_8))
+                .build());
+        assertEquals(200, answer.statusCode(), answer.body());
+        assertEquals(Optional.of(CORS_ORIGIN), answer.headers().firstValue("Access-Control-Allow-Origin"));
+        HttpResponse<String> hostile = send(preflight("https://evil.example.net"));
+        assertEquals(403, hostile.statusCode(), hostile.body());
+        assertTrue(hostile.body().contains("not among the server's CORS origins"), hostile.body());
+        assertEquals(Optional.empty(), hostile.headers().firstValue("Access-Control-Allow-Origin"));
+    }
+
+    private HttpRequest preflight(String origin) {
+        return HttpRequest.newBuilder(uri("/api/predict"))
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                .header("Origin", origin)
+                .header("Access-Control-Request-Method", "POST")
+                .header("Access-Control-Request-Headers", "authorization,content-type")
+                .build();
     }
 
     @Test

@@ -79,7 +79,8 @@ class ContextKeysTest {
                         org.tabserve.serving.access.oidc.OidcTokens.SCOPES_CLAIM,
                         org.tabserve.serving.access.ClientRates.CLIENT_RATES,
                         org.tabserve.serving.access.oidc.OidcTokens.READ_DEADLINE,
-                        org.tabserve.serving.access.oidc.OidcTokens.MIN_READ_RATE),
+                        org.tabserve.serving.access.oidc.OidcTokens.MIN_READ_RATE,
+                        org.tabserve.web.http.container.CrossOrigins.CORS_ORIGINS),
                 LauncherOptions.WEB_SETTING_FLAGS.stream()
                         .map(flag -> "tabserve." + flag.substring(2))
                         .toList());

@@ -61,7 +61,8 @@ public final class TabserveServer implements RunningServer {
             RepositoryOptions.POLL_SECONDS,
             RepositoryOptions.DEFAULT_MODEL,
             RepositoryOptions.MAX_MODELS,
-            "tabserve.redis-deadline");
+            "tabserve.redis-deadline",
+            org.tabserve.web.http.container.CrossOrigins.CORS_ORIGINS);
     /** The launcher's own variables, which {@link LauncherOptions#parse} reads. */
     private static final List<String> LAUNCHER_VARIABLES = List.of(
             LauncherOptions.PORT_VARIABLE,

@@ -198,14 +198,28 @@ public final class RouteTable {
 
     /** The methods a path's routes take, with HEAD beside GET, and OPTIONS, sorted as {@code Allow} lists them. */
     static Set<String> allowed(List<Match> matches) {
+        Set<String> methods = methodsOf(matches.stream().map(Match::route).toList());
+        methods.add("OPTIONS");
+        return methods;
+    }
+
+    /**
+     * The routes {@code path} (within the context, {@code /} for its root) matches, in the table's order, the first
+     * the one that answers it: what a filter in front of the route servlet asks of a path (none: no route serves it).
+     */
+    public List<Route> routesOf(String path) {
+        return match(path).stream().map(Match::route).toList();
+    }
+
+    /** @return the methods these routes take, with HEAD beside GET, sorted (a new set the caller may add to) */
+    public static Set<String> methodsOf(List<Route> routes) {
         Set<String> methods = new TreeSet<>();
-        for (Match match : matches) {
-            methods.addAll(match.route().methods());
-            if (match.route().methods().contains(GET)) {
+        for (Route route : routes) {
+            methods.addAll(route.methods());
+            if (route.methods().contains(GET)) {
                 methods.add("HEAD");
             }
         }
-        methods.add("OPTIONS");
         return methods;
     }
 
