@@ -55,10 +55,10 @@ public final class CellChecker {
             return "a " + kind(feature) + " cannot be missing" + missingCategory(feature);
         }
         if (feature.refused() == Feature.Refused.TREES) {
-            return "its trees take none: no split has a way for a missing value (as scikit-learn's GradientBoosting"
-                    + " and RandomForest, which take no NaN, are exported); send a value, or take it as NaN with card"
-                    + " --missing " + name + ", which sends it down each split's false branch, where no training row"
-                    + " went";
+            return "its trees take none: no split has a way for a missing value, as scikit-learn's GradientBoosting"
+                    + " and RandomForest, which take no NaN, are exported; send a value, or take it as NaN with card"
+                    + " --missing " + name + ", which sends it down each split's false branch, a way the trees never"
+                    + " learned for it";
         }
         return "the graph computes with it and imputes no missing value first; card --missing " + name + " takes it"
                 + " as NaN, for a graph that handles NaN in a way tabserve does not read";

@@ -120,12 +120,12 @@ public final class TreeEnsemble {
      *   <li>every branch is BRANCH_LT: XGBoost's split {@code x < threshold} as onnxmltools' XGBoost converter writes
      *       every one (the yes child true, tracks 1 exactly where XGBoost's missing child is the yes child), and no
      *       other exporter tabserve knows writes its trees so (scikit-learn's, LightGBM's and Spark's compare with
-     *       {@code <=}, BRANCH_LEQ). An XGBoost model trained without a missing value by its {@code hist} or
-     *       {@code approx} method (XGBoost 2's default) sends one the "no" way at every split, all 0, exactly where a
-     *       NaN goes without a track.
+     *       {@code <=}, BRANCH_LEQ). An XGBoost model trained without a missing value by {@code hist} (XGBoost 2's
+     *       default) or {@code approx} sends one the "no" way at every split (the penguins' fixtures do), all 0,
+     *       exactly where a NaN goes without a track.
      * </ul>
      *
-     * An ensemble of neither kind comes from a library whose trees take no missing value (scikit-learn's
+     * An ensemble of neither kind is read as one from a library whose trees take no missing value (scikit-learn's
      * GradientBoosting and RandomForest write 0 everywhere with BRANCH_LEQ): its zeros say nothing, and a NaN would
      * go down branches no training row went. ai.onnx.ml 5's {@code TreeEnsemble} holds its modes in a tensor, which
      * is not read: it routes one by its tracks alone.
