@@ -18,13 +18,50 @@ public final class CellChecker {
 
     /**
      * A missing value the feature does not take, however it was sent: {@code null}, {@code NaN}, an empty cell, an
-     * absent field; with why for a kind of value that is never missing, and the way on where the model knows a word
+     * absent field; with why for a kind of value that is never missing and for a number its trees take none of
+     * ({@link #missingReason}, with the way on: {@code card --missing}), and the way on where the model knows a word
      * for it.
      */
     public static String missing(Feature feature) {
         return "missing value for '" + feature.name() + "'"
-                + (feature.type().isNumber() ? "" : " (a " + kind(feature) + " cannot be missing)")
+                + (!feature.type().isNumber()
+                        ? " (a " + kind(feature) + " cannot be missing)"
+                        : feature.refused() == Feature.Refused.TREES ? " (" + missingReason(feature) + ")" : "")
                 + missingCategory(feature);
+    }
+
+    /**
+     * Why the feature takes a missing value or refuses one, in a sentence, with the way on where there is one: what
+     * {@code GET /api/model} says as {@code missing_reason}, and the why of {@link #missing} for a number whose trees
+     * take none.
+     */
+    public static String missingReason(Feature feature) {
+        String name = feature.name();
+        if (feature.missing() != null) {
+            return switch (feature.missing()) {
+                case IMPUTER -> "the graph imputes it: an Imputer replaces a missing value with its fitted value";
+                case TREES ->
+                    "its trees route it: each split sends a missing value down the branch its training library"
+                            + " learned for it (XGBoost's or LightGBM's default direction, HistGradientBoosting's"
+                            + " missing_go_to_left)";
+                case CARD -> "the model card takes it as NaN (card --missing, stored as tabserve.missing)";
+            };
+        }
+        if (feature.missingAs() != null) {
+            return "the model card takes it as \"" + feature.missingAs() + "\" (card --text-missing-as, stored as"
+                    + " tabserve.text_missing_as)";
+        }
+        if (feature.type() != ValueType.FLOAT && feature.type() != ValueType.DOUBLE) {
+            return "a " + kind(feature) + " cannot be missing" + missingCategory(feature);
+        }
+        if (feature.refused() == Feature.Refused.TREES) {
+            return "its trees take none: no split has a way for a missing value, as scikit-learn's GradientBoosting"
+                    + " and RandomForest, which take no NaN, are exported; send a value, or take it as NaN with card"
+                    + " --missing " + name + ", which sends it down each split's false branch, a way the trees never"
+                    + " learned for it";
+        }
+        return "the graph computes with it and imputes no missing value first; card --missing " + name + " takes it"
+                + " as NaN, for a graph that handles NaN in a way tabserve does not read";
     }
 
     /**

@@ -16,6 +16,8 @@ import java.util.Objects;
  *                       than taken with a warning
  * @param missingAs      for a text feature, the category a missing value is taken as (with a warning), as the card's
  *                       {@code tabserve.text_missing_as} declares; null when a missing value is refused
+ * @param refused        why this float or double feature refuses a missing value; null when it takes one, and for
+ *                       other types (which never take one as NaN)
  */
 public record Feature(
         String name,
@@ -23,7 +25,8 @@ public record Feature(
         Missing missing,
         List<String> categories,
         boolean refusesUnknown,
-        String missingAs) {
+        String missingAs,
+        Refused refused) {
 
     /** The longest text value taken, in characters; longer is a field error, not a model call with it. */
     public static final int MAX_TEXT_LENGTH = 10_000;
@@ -52,6 +55,17 @@ public record Feature(
         }
     }
 
+    /** Why a float or double feature refuses a missing value, each with its word. */
+    public enum Refused {
+        /**
+         * A value of it reaches a tree ensemble that routes no missing value ({@code TreeEnsemble#routesMissing}): one
+         * whose library takes none, as scikit-learn's GradientBoosting and RandomForest.
+         */
+        TREES,
+        /** The graph computes with it (a Scaler, a linear model) and no Imputer replaces a NaN first. */
+        GRAPH
+    }
+
     public Feature {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(type, "type");
@@ -60,10 +74,29 @@ public record Feature(
             throw new IllegalArgumentException(
                     "feature '" + name + "' is " + type + "; only float and double features can be missing (as NaN)");
         }
+        if (refused != null && (missing != null || !(type == ValueType.FLOAT || type == ValueType.DOUBLE))) {
+            throw new IllegalArgumentException(
+                    "feature '" + name + "' is " + type + (missing != null ? " and takes" + " a missing value" : "")
+                            + "; only a float or double feature that takes none says why");
+        }
         if (missingAs != null && (type != ValueType.STRING || !categories.contains(missingAs))) {
             throw new IllegalArgumentException("feature '" + name + "' cannot take a missing value as \"" + missingAs
                     + "\": only a text feature can, as one of its categories " + categories);
         }
+    }
+
+    /**
+     * A feature that takes a missing value for {@code missing}, or that the graph computes with
+     * ({@link Refused#GRAPH}) when it is a float or double feature that takes none.
+     */
+    public Feature(
+            String name,
+            ValueType type,
+            Missing missing,
+            List<String> categories,
+            boolean refusesUnknown,
+            String missingAs) {
+        this(name, type, missing, categories, refusesUnknown, missingAs, computedWith(type, missing));
     }
 
     /**
@@ -73,6 +106,10 @@ public record Feature(
     public Feature(
             String name, ValueType type, boolean missingAllowed, List<String> categories, boolean refusesUnknown) {
         this(name, type, missingAllowed ? Missing.CARD : null, categories, refusesUnknown, null);
+    }
+
+    private static Refused computedWith(ValueType type, Missing missing) {
+        return missing == null && (type == ValueType.FLOAT || type == ValueType.DOUBLE) ? Refused.GRAPH : null;
     }
 
     /** Whether a missing value ({@code null}, an empty cell) is taken, as NaN: see {@link #missing}. */

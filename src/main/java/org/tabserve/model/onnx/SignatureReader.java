@@ -107,22 +107,28 @@ final class SignatureReader {
                     width == 1 ? facts.categories().get(name) : null;
             List<Feature> features = new ArrayList<>();
             Set<Integer> routed = facts.treeRouted().getOrDefault(name, Set.of());
+            Set<Integer> unrouted = facts.treeUnrouted().getOrDefault(name, Set.of());
+            boolean number = type == ValueType.FLOAT || type == ValueType.DOUBLE;
             for (int column = 0; column < names.size(); column++) {
                 String feature = names.get(column);
-                Feature.Missing missing = !(type == ValueType.FLOAT || type == ValueType.DOUBLE)
+                Feature.Missing missing = !number
                         ? null
                         : facts.missingAllowed().contains(name)
                                 ? Feature.Missing.IMPUTER
                                 : routed.contains(column)
                                         ? Feature.Missing.TREES
                                         : cardMissing.contains(feature) ? Feature.Missing.CARD : null;
+                Feature.Refused refused = !number || missing != null
+                        ? null
+                        : unrouted.contains(column) ? Feature.Refused.TREES : Feature.Refused.GRAPH;
                 features.add(new Feature(
                         feature,
                         type,
                         missing,
                         categories == null ? List.of() : categories.values(),
                         categories != null && categories.refusesUnknown(),
-                        missingAs.get(feature)));
+                        missingAs.get(feature),
+                        refused));
             }
             inputs.add(new ModelInput(name, type, features, shape.length));
         }

@@ -2,6 +2,7 @@ package org.tabserve.rows.read;
 
 import java.util.List;
 import java.util.function.IntFunction;
+import org.tabserve.model.CellChecker;
 import org.tabserve.model.Feature;
 import org.tabserve.model.ModelSignature;
 import org.tabserve.rows.field.NumberText;
@@ -68,7 +69,11 @@ final class NumberCells {
         var value = decimalComma ? NumberText.parseDecimalComma(text) : NumberText.parse(text);
         String problem = value.isPresent()
                 ? ModelSignature.valueProblem(feature, value.get())
-                : decimalComma ? NumberText.decimalCommaProblem(feature, text) : NumberText.problem(feature, text);
+                : text.isBlank()
+                        ? CellChecker.missing(features.get(i)) // in its own words: why its trees take none
+                        : decimalComma
+                                ? NumberText.decimalCommaProblem(feature, text)
+                                : NumberText.problem(feature, text);
         if (problem == null) {
             row[i] = value.get();
             return true;

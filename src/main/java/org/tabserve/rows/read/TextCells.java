@@ -2,6 +2,7 @@ package org.tabserve.rows.read;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import org.tabserve.model.CellChecker;
 import org.tabserve.model.Feature;
 import org.tabserve.rows.field.NumberText;
 
@@ -90,7 +91,10 @@ public final class TextCells {
                 decimalComma && (trimmed.indexOf(',') >= 0 || NumberText.mayGroupThousands(trimmed))
                         ? NumberText.decimalCommaProblem(name, text)
                         : "'" + name + "' must be a whole number, got '" + shown + "'";
-            default -> decimalComma ? NumberText.decimalCommaProblem(name, text) : NumberText.problem(name, text);
+            default ->
+                trimmed.isEmpty()
+                        ? CellChecker.missing(feature)
+                        : decimalComma ? NumberText.decimalCommaProblem(name, text) : NumberText.problem(name, text);
         };
     }
 }

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.tabserve.model.CategoryCounts;
+import org.tabserve.model.CellChecker;
 import org.tabserve.model.Conformal;
 import org.tabserve.model.Evaluation;
 import org.tabserve.model.Feature;
@@ -195,6 +196,7 @@ public final class ModelApiHandler {
                 if (f.missing() != null) {
                     feature.put("missing_because", f.missing().word());
                 }
+                feature.put("missing_reason", CellChecker.missingReason(f));
                 if (f.missingAs() != null) {
                     feature.put("missing_as", f.missingAs());
                 }

@@ -87,6 +87,11 @@ public final class ModelApiOpenApi implements OpenApiPart {
                                         + " tree that reads it routes a missing value (trees), or the card lists it"
                                         + " (card)"))
                 .addProperty(
+                        "missing_reason",
+                        new StringSchema()
+                                .description("why null is taken or refused, in a sentence, with the way on where"
+                                        + " there is one (card --missing for a number the model takes none of)"))
+                .addProperty(
                         "categories",
                         new ArraySchema()
                                 .items(new StringSchema())
@@ -106,7 +111,7 @@ public final class ModelApiOpenApi implements OpenApiPart {
                                         + "data and how often each occurred, per class (a regressor's: its one series)")
                                 .additionalProperties(new ObjectSchema().additionalProperties(new IntegerSchema())))
                 .addProperty("live", live())
-                .required(List.of("name", "type", "input", "missing_allowed", "live"));
+                .required(List.of("name", "type", "input", "missing_allowed", "missing_reason", "live"));
     }
 
     /** A feature's live figures against the card's training profile ({@link LiveJson}). */

@@ -21,6 +21,13 @@ import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.MessageTypeParser;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.tabserve.model.CellChecker;
+import org.tabserve.model.Feature;
+import org.tabserve.model.ValueType;
 import org.tabserve.rows.arrow.ArrowStreams;
 import org.tabserve.rows.parquet.ParquetFiles;
 import org.tabserve.testing.Http;
@@ -34,6 +41,11 @@ import org.tabserve.testing.Multipart;
  * probabilities within 1e-6) and the same in every format; {@code GET /api/model} says each measurement may be missing
  * because of the trees. scikit-learn's GradientBoosting on the same measurements, whose trees route nothing, still
  * refuses a missing value with a 400 naming the field.
+ *
+ * <p>Issue 79, item 2: the same for XGBoost's classifier trained without a missing value ({@code xgb-sex-no-nan}, by
+ * {@code hist}, XGBoost 2's default), whose every split sends one XGBoost's "no" way (tracks 0 throughout), which
+ * tabserve refused before; GradientBoosting's refusal says why, in JSON and in a CSV, and names {@code card --missing};
+ * {@code GET /api/model} gives each feature's {@code missing_reason}.
  */
 class TreeMissingValuesTest {
 
@@ -49,6 +61,7 @@ class TreeMissingValuesTest {
         try {
             ModelDirectory dir = ModelDirectory.empty();
             dir.copy(TREES.resolve("xgb-sex.onnx"), "xgb.onnx");
+            dir.copy(TREES.resolve("xgb-sex-no-nan.onnx"), "xgb-no-nan.onnx");
             dir.copy(TREES.resolve("gb-sex.onnx"), "gb.onnx");
             return dir;
         } catch (IOException e) {
@@ -56,10 +69,15 @@ class TreeMissingValuesTest {
         }
     }
 
-    /** XGBoost's rows of xgb-sex.expected.json that have a missing measurement: inputs (null where missing), answer. */
-    private static List<JsonNode> xgboostRowsWithAMissingValue() throws IOException {
+    /** The served XGBoost models, each with its fixture: trained with NaN in its rows, and without. */
+    static List<Arguments> xgboostModels() {
+        return List.of(Arguments.of("xgb", "xgb-sex"), Arguments.of("xgb-no-nan", "xgb-sex-no-nan"));
+    }
+
+    /** XGBoost's rows of the fixture's expected.json that have a missing measurement: inputs (null where missing), answer. */
+    private static List<JsonNode> xgboostRowsWithAMissingValue(String fixture) throws IOException {
         JsonNode expected =
-                Http.JSON.readTree(TREES.resolve("xgb-sex.expected.json").toFile());
+                Http.JSON.readTree(TREES.resolve(fixture + ".expected.json").toFile());
         List<JsonNode> rows = new ArrayList<>();
         for (JsonNode row : expected.get("rows")) {
             for (JsonNode input : row.get("inputs")) {
@@ -73,9 +91,11 @@ class TreeMissingValuesTest {
         return rows;
     }
 
-    @Test
-    void jsonNullAndNanAreAnsweredAsXgboostAnswersAndEveryFormatAnswersAlike() throws Exception {
-        List<JsonNode> rows = xgboostRowsWithAMissingValue();
+    @ParameterizedTest
+    @MethodSource("xgboostModels")
+    void jsonNullAndNanAreAnsweredAsXgboostAnswersAndEveryFormatAnswersAlike(String model, String fixture)
+            throws Exception {
+        List<JsonNode> rows = xgboostRowsWithAMissingValue(fixture);
         ArrayNode instances = Http.JSON.createArrayNode();
         StringBuilder csv = new StringBuilder(String.join(",", MEASUREMENTS)).append('\n');
         for (JsonNode row : rows) {
@@ -88,7 +108,7 @@ class TreeMissingValuesTest {
             }
             csv.append(String.join(",", cells)).append('\n');
         }
-        Http.Response json = http.postJson("/models/xgb/api/predict", "{\"instances\": " + instances + "}");
+        Http.Response json = http.postJson("/models/" + model + "/api/predict", "{\"instances\": " + instances + "}");
         assertEquals(200, json.status(), json.text());
         JsonNode predictions = json.json().get("predictions");
         for (int r = 0; r < rows.size(); r++) {
@@ -104,44 +124,77 @@ class TreeMissingValuesTest {
         String nan = instances.toString().replace("null", "NaN"); // as Python's json.dumps writes pandas' NaN
         assertEquals(
                 predictions,
-                http.postJson("/models/xgb/api/predict", "{\"instances\": " + nan + "}")
+                http.postJson("/models/" + model + "/api/predict", "{\"instances\": " + nan + "}")
                         .json()
                         .get("predictions"));
         byte[] text = csv.toString().getBytes(StandardCharsets.UTF_8);
-        assertEquals(predictions, uploaded(new Multipart().file("file", "rows.csv", "text/csv", text)));
-        assertEquals(
-                predictions,
-                uploaded(new Multipart()
-                        .file("file", "rows.arrows", "application/vnd.apache.arrow.stream", arrow(rows))));
+        assertEquals(predictions, uploaded(model, new Multipart().file("file", "rows.csv", "text/csv", text)));
         assertEquals(
                 predictions,
                 uploaded(
+                        model,
+                        new Multipart()
+                                .file("file", "rows.arrows", "application/vnd.apache.arrow.stream", arrow(rows))));
+        assertEquals(
+                predictions,
+                uploaded(
+                        model,
                         new Multipart().file("file", "rows.parquet", "application/vnd.apache.parquet", parquet(rows))));
     }
 
-    @Test
-    void theModelSaysEveryMeasurementMayBeMissingBecauseOfItsTrees() {
-        for (JsonNode feature : http.get("/models/xgb/api/model").json().get("features")) {
+    @ParameterizedTest
+    @ValueSource(strings = {"xgb", "xgb-no-nan"})
+    void theModelSaysEveryMeasurementMayBeMissingBecauseOfItsTrees(String model) {
+        for (JsonNode feature :
+                http.get("/models/" + model + "/api/model").json().get("features")) {
             assertTrue(feature.get("missing_allowed").asBoolean(), feature::toString);
             assertEquals("trees", feature.get("missing_because").asText(), feature::toString);
+            assertTrue(feature.get("missing_reason").asText().startsWith("its trees route it"), feature::toString);
         }
+    }
+
+    @Test
+    void theModelSaysWhyGradientBoostingTakesNoMissingValueAndTheWayOn() {
         for (JsonNode feature : http.get("/models/gb/api/model").json().get("features")) {
             assertEquals(false, feature.get("missing_allowed").asBoolean(), feature::toString);
             assertTrue(feature.path("missing_because").isMissingNode(), feature::toString);
+            String reason = feature.get("missing_reason").asText();
+            assertTrue(reason.startsWith("its trees take none"), feature::toString);
+            assertTrue(reason.contains("card --missing " + feature.get("name").asText()), feature::toString);
         }
     }
 
+    /**
+     * The 400 names the field, says why (its trees take none, as scikit-learn's GradientBoosting is exported) and the
+     * way on ({@code card --missing} with the field), in JSON ({@code null} and {@code NaN}) and for an empty CSV cell
+     * alike.
+     */
     @Test
-    void treesThatRouteNothingStillRefuseAMissingValueNamingTheField() {
-        Http.Response refused = http.postJson(
-                "/models/gb/api/predict",
-                "{\"bill_length_mm\": null, \"bill_depth_mm\": 18.7, \"flipper_length_mm\": 181,"
-                        + " \"body_mass_g\": 3750}");
+    void treesThatRouteNothingStillRefuseAMissingValueNamingTheFieldWhyAndTheWayOn() {
+        String expected = CellChecker.missing(
+                new Feature("bill_length_mm", ValueType.FLOAT, null, List.of(), false, null, Feature.Refused.TREES));
+        assertTrue(
+                expected.startsWith("missing value for 'bill_length_mm' (its trees take none")
+                        && expected.contains("scikit-learn's GradientBoosting")
+                        && expected.contains("card --missing bill_length_mm"),
+                expected);
+        for (String value : List.of("null", "NaN")) {
+            Http.Response refused = http.postJson(
+                    "/models/gb/api/predict",
+                    "{\"bill_length_mm\": " + value + ", \"bill_depth_mm\": 18.7, \"flipper_length_mm\": 181,"
+                            + " \"body_mass_g\": 3750}");
+            assertEquals(List.of("bill_length_mm"), refused.errorFields(400), refused.text());
+            assertEquals(expected, refused.problem(400).at("/errors/0/message").asText(), refused.text());
+        }
+        byte[] csv = (String.join(",", MEASUREMENTS) + "\n,18.7,181,3750\n").getBytes(StandardCharsets.UTF_8);
+        Http.Response refused =
+                http.upload("/models/gb/predict_file", new Multipart().file("file", "rows.csv", "text/csv", csv));
         assertEquals(List.of("bill_length_mm"), refused.errorFields(400), refused.text());
+        assertEquals(expected, refused.problem(400).at("/errors/0/message").asText(), refused.text());
     }
 
-    private static JsonNode uploaded(Multipart file) {
-        Http.Response response = http.upload("/models/xgb/predict_file", file);
+    private static JsonNode uploaded(String model, Multipart file) {
+        Http.Response response = http.upload("/models/" + model + "/predict_file", file);
         assertEquals(200, response.status(), response.text());
         return response.json().get("predictions");
     }

@@ -130,8 +130,9 @@ final class FactFinder {
             ending(output).ifPresent(e -> endings.put(output.name(), e));
         }
         Optional<String> name = GraphNames.isGenerated(graph.name()) ? Optional.empty() : Optional.of(graph.name());
+        TreeRoutedColumns.Found trees = new TreeRoutedColumns(graph).columns();
         return new GraphFacts(
-                classLabels(), task(), categories, missing, new TreeRoutedColumns(graph).columns(), endings, name);
+                classLabels(), task(), categories, missing, trees.routed(), trees.unrouted(), endings, name);
     }
 
     private Task task() {

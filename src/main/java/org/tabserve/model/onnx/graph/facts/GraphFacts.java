@@ -24,6 +24,8 @@ import org.tabserve.model.onnx.graph.OnnxGraph;
  * @param missingAllowed the float or double inputs whose every value reaches an {@code Imputer} first (input order)
  * @param treeRouted     for each float or double input with such columns, its columns (from 0) whose every value
  *                       reaches only tree ensembles that route a missing value (input order; {@link TreeRoutedColumns})
+ * @param treeUnrouted   for each float or double input with such columns, its columns (from 0) that reach a tree
+ *                       ensemble that routes no missing value (input order): why such a column takes none
  * @param outputEndings  how each float or double tensor output and each sequence-of-maps output ends (by name)
  * @param name           the graph's name, when it is a real name (not blank, not a generated id)
  */
@@ -33,6 +35,7 @@ public record GraphFacts(
         Map<String, InputCategories> categories,
         Set<String> missingAllowed,
         Map<String, Set<Integer>> treeRouted,
+        Map<String, Set<Integer>> treeUnrouted,
         Map<String, OutputEnding> outputEndings,
         Optional<String> name) {
 
@@ -117,6 +120,9 @@ public record GraphFacts(
         Map<String, Set<Integer>> routed = new LinkedHashMap<>();
         treeRouted.forEach((input, columns) -> routed.put(input, Set.copyOf(columns)));
         treeRouted = Collections.unmodifiableMap(routed);
+        Map<String, Set<Integer>> unrouted = new LinkedHashMap<>();
+        treeUnrouted.forEach((input, columns) -> unrouted.put(input, Set.copyOf(columns)));
+        treeUnrouted = Collections.unmodifiableMap(unrouted);
         outputEndings = Collections.unmodifiableMap(new LinkedHashMap<>(outputEndings));
         Objects.requireNonNull(name, "name");
     }

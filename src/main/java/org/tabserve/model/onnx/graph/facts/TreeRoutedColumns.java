@@ -53,6 +53,9 @@ final class TreeRoutedColumns {
     private final int[] firstPlace;
     private boolean[] reached;
     private boolean[] refused;
+    /** Per place, whether it reaches a tree ensemble that routes no missing value. */
+    private boolean[] unrouting;
+
     private long spent;
 
     TreeRoutedColumns(OnnxGraph graph) {
@@ -61,44 +64,59 @@ final class TreeRoutedColumns {
         this.firstPlace = new int[inputs.size() + 1];
     }
 
-    /** @return per float or double input with such columns, those columns (from 0), in input order */
-    Map<String, Set<Integer>> columns() {
+    /**
+     * What the walk found, per float or double input with such columns, those columns (from 0), in input order.
+     *
+     * @param routed   the columns that may be missing: each reaches tree ensembles that route a missing value and
+     *                 nothing else
+     * @param unrouted the columns that reach a tree ensemble that routes none (whatever else they reach): a missing
+     *                 value of theirs would go down branches no training row went
+     */
+    record Found(Map<String, Set<Integer>> routed, Map<String, Set<Integer>> unrouted) {
+        static final Found NONE = new Found(Map.of(), Map.of());
+    }
+
+    /** @return the columns routed, and those that reach trees that route nothing */
+    Found columns() {
         long total = 0;
         for (int i = 0; i < inputs.size(); i++) {
             firstPlace[i] = (int) Math.min(total, MAX_PLACES);
             total += floating(inputs.get(i)) ? Math.max(0, width(inputs.get(i))) : 0;
         }
         if (total > MAX_PLACES) {
-            return Map.of();
+            return Found.NONE;
         }
         firstPlace[inputs.size()] = (int) total;
         reached = new boolean[(int) total];
         refused = new boolean[(int) total];
+        unrouting = new boolean[(int) total];
         for (int i = 0; i < inputs.size(); i++) {
             int width = width(inputs.get(i));
             if (width > 0 && !place(inputs.get(i).name(), width, floating(inputs.get(i)) ? firstPlace[i] : NONE)) {
-                return Map.of();
+                return Found.NONE;
             }
         }
         for (OnnxNode node : graph.nodes()) {
             if (!follow(node)) {
-                return Map.of();
+                return Found.NONE;
             }
         }
         graph.outputs().forEach(o -> refuse(places.get(o.name())));
-        Map<String, Set<Integer>> columns = new LinkedHashMap<>();
+        Map<String, Set<Integer>> routed = new LinkedHashMap<>();
+        Map<String, Set<Integer>> unrouted = new LinkedHashMap<>();
         for (int i = 0; i < inputs.size(); i++) {
-            Set<Integer> routed = new TreeSet<>();
             for (int p = firstPlace[i]; p < firstPlace[i + 1]; p++) {
                 if (reached[p] && !refused[p]) {
-                    routed.add(p - firstPlace[i]);
+                    routed.computeIfAbsent(inputs.get(i).name(), k -> new TreeSet<>())
+                            .add(p - firstPlace[i]);
+                }
+                if (unrouting[p]) {
+                    unrouted.computeIfAbsent(inputs.get(i).name(), k -> new TreeSet<>())
+                            .add(p - firstPlace[i]);
                 }
             }
-            if (!routed.isEmpty()) {
-                columns.put(inputs.get(i).name(), routed);
-            }
         }
-        return columns;
+        return new Found(routed, unrouted);
     }
 
     /** Follows the columns {@code node} reads; @return false when the bound on places is passed */
@@ -112,6 +130,7 @@ final class TreeRoutedColumns {
                     if (p != NONE) {
                         reached[p] = true;
                         refused[p] |= !routes;
+                        unrouting[p] |= !routes;
                     }
                 }
             }

@@ -105,12 +105,30 @@ public final class TreeEnsemble {
     }
 
     /**
-     * Whether the ensemble routes a missing value as its training library did, at every branch: one branch at least
-     * sends it the true way ({@code nodes_missing_value_tracks_true} 1), so a branch that does not sends it the false
-     * way by its exporter's choice (XGBoost's and LightGBM's default direction, HistGradientBoosting's
-     * {@code missing_go_to_left}). An ensemble with no such branch comes from a library whose trees take no missing
-     * value (scikit-learn's GradientBoosting and RandomForest write 0 everywhere): its zeros say nothing, and a NaN
-     * would go down branches no training row went.
+     * Whether the ensemble routes a missing value as its training library did, at every branch. A NaN reaches a
+     * branch of any mode but NEQ as false, so a branch sends it the false way unless its missing value tracks true
+     * ({@code nodes_missing_value_tracks_true} 1); what is to be told is whether a branch's 0 is its library's choice
+     * or only the absence of one. The ensemble's own nodes tell, not the file's {@code producer_name}, which says
+     * {@code skl2onnx} when skl2onnx exports an XGBoost model inside a scikit-learn pipeline through onnxmltools'
+     * converter, and which a tool that edits and saves a model may rewrite. It routes one when:
+     *
+     * <ul>
+     *   <li>a branch at least sends it the true way (tracks 1): its exporter wrote each branch's way from the library's
+     *       own (XGBoost's default direction, LightGBM's {@code default_left} with its reading of NaN as 0 where a
+     *       feature had none in training, HistGradientBoosting's {@code missing_go_to_left}), so a 0 beside it is the
+     *       false way by the library's choice too; or
+     *   <li>every branch is BRANCH_LT: XGBoost's split {@code x < threshold} as onnxmltools' XGBoost converter writes
+     *       every one (the yes child true, tracks 1 exactly where XGBoost's missing child is the yes child), and no
+     *       other exporter tabserve knows writes its trees so (scikit-learn's, LightGBM's and Spark's compare with
+     *       {@code <=}, BRANCH_LEQ). An XGBoost model trained without a missing value by {@code hist} (XGBoost 2's
+     *       default) or {@code approx} sends one the "no" way at every split (the penguins' fixtures do), all 0,
+     *       exactly where a NaN goes without a track.
+     * </ul>
+     *
+     * An ensemble of neither kind is read as one from a library whose trees take no missing value (scikit-learn's
+     * GradientBoosting and RandomForest write 0 everywhere with BRANCH_LEQ): its zeros say nothing, and a NaN would
+     * go down branches no training row went. ai.onnx.ml 5's {@code TreeEnsemble} holds its modes in a tensor, which
+     * is not read: it routes one by its tracks alone.
      *
      * @param a a TreeEnsembleClassifier, TreeEnsembleRegressor or TreeEnsemble node's attributes
      */

@@ -49,19 +49,34 @@ final class TreeEnsembleReader {
     }
 
     /**
-     * @return whether a branch sends a missing value the true way: a TreeEnsembleClassifier's or Regressor's listed
-     *         branch, or any node of ai.onnx.ml 5's TreeEnsemble (whose node lists hold branches alone)
+     * @return whether the ensemble routes a missing value as {@link TreeEnsemble#routesMissing} says: a branch sends
+     *         it the true way (a TreeEnsembleClassifier's or Regressor's listed branch, or any node of ai.onnx.ml 5's
+     *         TreeEnsemble, whose node lists hold branches alone), or, of a TreeEnsembleClassifier or Regressor, every
+     *         branch is BRANCH_LT
      */
     static boolean routesMissing(NodeAttributes a) throws OnnxFormatException {
         long[] tracks = a.ints("nodes_missing_value_tracks_true");
-        int[] modes = a.node().opType().equals("TreeEnsemble") ? null : a.indexesIn("nodes_modes", MODES);
-        for (int i = 0; i < tracks.length; i++) {
-            boolean branch = modes == null || (i < modes.length && modes[i] > 0);
-            if (tracks[i] == 1 && branch) {
-                return true;
+        if (a.node().opType().equals("TreeEnsemble")) {
+            for (long track : tracks) {
+                if (track == 1) {
+                    return true;
+                }
+            }
+            return false; // its modes are a tensor, not read: only its tracks say
+        }
+        int[] modes = a.indexesIn("nodes_modes", MODES);
+        boolean branches = false;
+        boolean lessThan = true;
+        for (int i = 0; i < modes.length; i++) {
+            if (modes[i] > 0) {
+                if (i < tracks.length && tracks[i] == 1) {
+                    return true;
+                }
+                branches = true;
+                lessThan &= modes[i] == TreeEnsemble.LT;
             }
         }
-        return false;
+        return branches && lessThan;
     }
 
     /** @return how many leaf weights the ensemble lists, counted without decoding them */

@@ -18,6 +18,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.IntStream;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -37,7 +38,8 @@ class TreeRoutedColumnsTest {
     private static final Path PENGUINS = Path.of("src/test/resources/org/tabserve/fixtures/penguins");
 
     @ParameterizedTest
-    @ValueSource(strings = {"xgb-sex", "xgb-species", "xgb-sex-reg-logistic", "hgb-sex", "hgb-species"})
+    @ValueSource(
+            strings = {"xgb-sex", "xgb-species", "xgb-sex-reg-logistic", "xgb-sex-no-nan", "hgb-sex", "hgb-species"})
     void everyMeasurementOfTheXgboostAndHistGradientBoostingFixturesIsRouted(String fixture) throws IOException {
         assertEquals(
                 Map.of("input", Set.of(0, 1, 2, 3)),
@@ -46,7 +48,7 @@ class TreeRoutedColumnsTest {
 
     @Test
     void theRegressorsOfThreeMeasurementsToo() throws IOException {
-        for (String fixture : List.of("xgb-body-mass", "hgb-body-mass")) {
+        for (String fixture : List.of("xgb-body-mass", "xgb-body-mass-no-nan", "hgb-body-mass")) {
             assertEquals(
                     Map.of("input", Set.of(0, 1, 2)),
                     fixture(TREES.resolve(fixture + ".onnx")).treeRouted(),
@@ -57,11 +59,46 @@ class TreeRoutedColumnsTest {
     @Test
     void scikitLearnsGradientBoostingAndRandomForestRouteNothingNorDoImputedPipelines() throws IOException {
         for (String fixture : List.of("gb-sex", "gb-species", "gb-body-mass", "rf-species", "rf-body-mass")) {
-            assertEquals(Map.of(), fixture(TREES.resolve(fixture + ".onnx")).treeRouted(), fixture);
+            GraphFacts facts = fixture(TREES.resolve(fixture + ".onnx"));
+            assertEquals(Map.of(), facts.treeRouted(), fixture);
+            int width = fixture.endsWith("body-mass") ? 3 : 4;
+            assertEquals(
+                    Map.of("input", Set.copyOf(IntStream.range(0, width).boxed().toList())),
+                    facts.treeUnrouted(),
+                    fixture + ": every measurement reaches trees that route nothing");
         }
         for (String fixture : List.of("species-nozipmap", "body-mass-regressor")) {
-            assertEquals(Map.of(), fixture(PENGUINS.resolve(fixture + ".onnx")).treeRouted(), fixture);
+            GraphFacts facts = fixture(PENGUINS.resolve(fixture + ".onnx"));
+            assertEquals(Map.of(), facts.treeRouted(), fixture);
+            assertEquals(Map.of(), facts.treeUnrouted(), fixture + ": the Imputer comes first, the trees see no NaN");
         }
+    }
+
+    /**
+     * Issue 79, item 2: an XGBoost model trained without a missing value (by {@code hist}, XGBoost 2's default) sends
+     * one the "no" way at every split, which onnxmltools writes as tracks 0 throughout: its every branch is BRANCH_LT,
+     * XGBoost's {@code x < threshold}, and that is the sign that each 0 is XGBoost's choice. The same zeros on a
+     * BRANCH_LEQ tree (scikit-learn's), or on trees of both modes, say nothing: nothing is routed.
+     */
+    @Test
+    void zerosOnEveryBranchRouteWhenEveryBranchIsXgboostsLessThanAndOnlyThen() throws OnnxFormatException {
+        NodeProto.Builder lessThan = trees("TreeEnsembleRegressor", "input", "label", 2, 0);
+        setModes(lessThan, "BRANCH_LT", "LEAF", "BRANCH_LT", "LEAF", "LEAF");
+        GraphFacts xgboost = facts(oneTree(lessThan));
+        assertEquals(Map.of("input", Set.of(0, 1)), xgboost.treeRouted());
+        assertEquals(Map.of(), xgboost.treeUnrouted());
+
+        GraphFacts scikitLearn = facts(oneTree(trees("TreeEnsembleRegressor", "input", "label", 2, 0)));
+        assertEquals(Map.of(), scikitLearn.treeRouted());
+        assertEquals(Map.of("input", Set.of(0, 1)), scikitLearn.treeUnrouted());
+
+        NodeProto.Builder mixed = trees("TreeEnsembleRegressor", "input", "label", 2, 0);
+        setModes(mixed, "BRANCH_LT", "LEAF", "BRANCH_LEQ", "LEAF", "LEAF");
+        assertEquals(Map.of(), facts(oneTree(mixed)).treeRouted(), "one <= branch: the zeros say nothing");
+
+        NodeProto.Builder leaves = trees("TreeEnsembleRegressor", "input", "label", 2, 0);
+        setModes(leaves, "LEAF", "LEAF", "LEAF", "LEAF", "LEAF");
+        assertEquals(Map.of(), facts(oneTree(leaves)).treeRouted(), "no branch at all: no sign either");
     }
 
     @Test
@@ -222,6 +259,11 @@ class TreeRoutedColumnsTest {
                 .addAttribute(Graphs.ints(prefix + "ids", new long[leaves.length]))
                 .addAttribute(Graphs.floats(prefix + "weights", weights));
         return classifier ? node.addAttribute(Graphs.ints("classlabels_int64s", 0, 1)) : node;
+    }
+
+    private static void setModes(NodeProto.Builder tree, String... modes) {
+        tree.removeAttribute(attribute(tree, "nodes_modes"));
+        tree.addAttribute(Graphs.strings("nodes_modes", modes));
     }
 
     private static int attribute(NodeProto.Builder node, String name) {
