@@ -1,7 +1,6 @@
 package org.tabserve.testing;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -43,7 +42,7 @@ public final class ProgressLines implements TestExecutionListener {
         try {
             Path ledger = LEDGERS.resolve(mavenProcess() + "-" + phase.suffix + ".txt");
             System.out.println(line(phase, record(ledger, name.get()), total(testClasses(), phase)));
-        } catch (IOException | UncheckedIOException e) {
+        } catch (IOException | RuntimeException e) {
             // A progress line is a courtesy: a ledger that cannot be written costs the line, never a test.
         }
     }
