@@ -1,0 +1,59 @@
+#!/usr/bin/env python3
+"""Where a sampled run's CPU went: each process's CPU (sample.py's TSV) summed by the part of .ci/run that started it
+(the image's background build, the unit tests' forks, the ITs' forks, the Spark connector's build, Maven itself),
+then, inside the ITs, by kind of process (`java -jar tabserve.war` by JVM options, Jetty bases, runtimes, browsers).
+
+    bench/ci-cpu/attribute.py SAMPLES.tsv
+"""
+import collections
+import sys
+
+rows = [r for r in (line.rstrip("\n").split("\t", 6) for line in open(sys.argv[1])) if len(r) == 7 and r[0].isdigit()]
+P = {int(r[0]): dict(ppid=int(r[1]), cpu=float(r[2]), first=float(r[3]), cwd=r[5], cmd=r[6]) for r in rows}
+t0 = min(v["first"] for v in P.values())
+
+
+def part(pid):
+    seen = 0
+    while pid in P and seen < 60:
+        c = P[pid]["cmd"]
+        if "build-and-check.sh" in c:
+            return "the image's bases and build"
+        if "surefirebooter" in c and "add-opens" in c:
+            return "ITs (failsafe forks and what they start)"
+        if "surefirebooter" in c:
+            return "unit tests (surefire forks and what they start)"
+        if "maven-invoker" in c or "/spark" in P[pid]["cwd"]:
+            return "the Spark connector's build"
+        if "plexus-classworlds" in c:
+            return "Maven itself (compile, package, class archive)"
+        pid = P[pid]["ppid"]
+        seen += 1
+    return "other"
+
+
+def kind(v):
+    c = v["cmd"]
+    if "tabserve.war" in c and "-jar" in c:
+        return "tabserve.war " + ("C1" if "TieredStopAtLevel=1" in c else "C2") + (" shipped flags" if "Xmx128m" in c else "")
+    for k in ["start.jar", "chromium", "keycloak", "catalina", "jboss-modules", "glassfish", "s3proxy", "haproxy", "redis", "wrk", "python3", "podman"]:
+        if k in c:
+            return k
+    return "test JVM" if "surefirebooter" in c else c.split(" ")[0][-30:]
+
+
+parts, kinds, counts = collections.Counter(), collections.Counter(), collections.Counter()
+for pid, v in P.items():
+    if v["first"] == t0:
+        continue  # running before the run began (its CPU is not the run's)
+    p = part(pid)
+    parts[p] += v["cpu"]
+    if p.startswith("ITs"):
+        kinds[kind(v)] += v["cpu"]
+        counts[kind(v)] += 1
+print(f"{sum(parts.values()):8.0f} CPU s attributed")
+for p, cpu in parts.most_common():
+    print(f"{cpu:8.0f}  {p}")
+print("inside the ITs:")
+for k, cpu in kinds.most_common(15):
+    print(f"{cpu:8.0f}  {counts[k]:4d} x {k}")
