@@ -26,7 +26,7 @@ public final class CellChecker {
         return "missing value for '" + feature.name() + "'"
                 + (!feature.type().isNumber()
                         ? " (a " + kind(feature) + " cannot be missing)"
-                        : feature.refused() == Feature.Refused.TREES ? " (" + missingReason(feature) + ")" : "")
+                        : feature.treesRouteNone() ? " (" + missingReason(feature) + ")" : "")
                 + missingCategory(feature);
     }
 
@@ -54,7 +54,7 @@ public final class CellChecker {
         if (feature.type() != ValueType.FLOAT && feature.type() != ValueType.DOUBLE) {
             return "a " + kind(feature) + " cannot be missing" + missingCategory(feature);
         }
-        if (feature.refused() == Feature.Refused.TREES) {
+        if (feature.treesRouteNone()) {
             return "its trees take none: no split has a way for a missing value, as scikit-learn's GradientBoosting"
                     + " and RandomForest, which take no NaN, are exported; send a value, or take it as NaN with card"
                     + " --missing " + name + ", which sends it down each split's false branch, a way the trees never"

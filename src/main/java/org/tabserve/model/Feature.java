@@ -16,8 +16,9 @@ import java.util.Objects;
  *                       than taken with a warning
  * @param missingAs      for a text feature, the category a missing value is taken as (with a warning), as the card's
  *                       {@code tabserve.text_missing_as} declares; null when a missing value is refused
- * @param refused        why this float or double feature refuses a missing value; null when it takes one, and for
- *                       other types (which never take one as NaN)
+ * @param treesRouteNone whether this float or double feature, taking no missing value, reaches a tree ensemble that
+ *                       routes none ({@code TreeEnsemble#routesMissing}): one whose library takes none, as
+ *                       scikit-learn's GradientBoosting and RandomForest; the why of its refusal
  */
 public record Feature(
         String name,
@@ -26,7 +27,7 @@ public record Feature(
         List<String> categories,
         boolean refusesUnknown,
         String missingAs,
-        Refused refused) {
+        boolean treesRouteNone) {
 
     /** The longest text value taken, in characters; longer is a field error, not a model call with it. */
     public static final int MAX_TEXT_LENGTH = 10_000;
@@ -55,17 +56,6 @@ public record Feature(
         }
     }
 
-    /** Why a float or double feature refuses a missing value, each with its word. */
-    public enum Refused {
-        /**
-         * A value of it reaches a tree ensemble that routes no missing value ({@code TreeEnsemble#routesMissing}): one
-         * whose library takes none, as scikit-learn's GradientBoosting and RandomForest.
-         */
-        TREES,
-        /** The graph computes with it (a Scaler, a linear model) and no Imputer replaces a NaN first. */
-        GRAPH
-    }
-
     public Feature {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(type, "type");
@@ -74,7 +64,7 @@ public record Feature(
             throw new IllegalArgumentException(
                     "feature '" + name + "' is " + type + "; only float and double features can be missing (as NaN)");
         }
-        if (refused != null && (missing != null || !(type == ValueType.FLOAT || type == ValueType.DOUBLE))) {
+        if (treesRouteNone && (missing != null || !(type == ValueType.FLOAT || type == ValueType.DOUBLE))) {
             throw new IllegalArgumentException(
                     "feature '" + name + "' is " + type + (missing != null ? " and takes" + " a missing value" : "")
                             + "; only a float or double feature that takes none says why");
@@ -85,10 +75,7 @@ public record Feature(
         }
     }
 
-    /**
-     * A feature that takes a missing value for {@code missing}, or that the graph computes with
-     * ({@link Refused#GRAPH}) when it is a float or double feature that takes none.
-     */
+    /** A feature that takes a missing value for {@code missing}, or refuses one reaching no tree that routes none. */
     public Feature(
             String name,
             ValueType type,
@@ -96,7 +83,7 @@ public record Feature(
             List<String> categories,
             boolean refusesUnknown,
             String missingAs) {
-        this(name, type, missing, categories, refusesUnknown, missingAs, computedWith(type, missing));
+        this(name, type, missing, categories, refusesUnknown, missingAs, false);
     }
 
     /**
@@ -106,10 +93,6 @@ public record Feature(
     public Feature(
             String name, ValueType type, boolean missingAllowed, List<String> categories, boolean refusesUnknown) {
         this(name, type, missingAllowed ? Missing.CARD : null, categories, refusesUnknown, null);
-    }
-
-    private static Refused computedWith(ValueType type, Missing missing) {
-        return missing == null && (type == ValueType.FLOAT || type == ValueType.DOUBLE) ? Refused.GRAPH : null;
     }
 
     /** Whether a missing value ({@code null}, an empty cell) is taken, as NaN: see {@link #missing}. */

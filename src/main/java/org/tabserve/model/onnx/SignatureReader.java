@@ -118,9 +118,6 @@ final class SignatureReader {
                                 : routed.contains(column)
                                         ? Feature.Missing.TREES
                                         : cardMissing.contains(feature) ? Feature.Missing.CARD : null;
-                Feature.Refused refused = !number || missing != null
-                        ? null
-                        : unrouted.contains(column) ? Feature.Refused.TREES : Feature.Refused.GRAPH;
                 features.add(new Feature(
                         feature,
                         type,
@@ -128,7 +125,7 @@ final class SignatureReader {
                         categories == null ? List.of() : categories.values(),
                         categories != null && categories.refusesUnknown(),
                         missingAs.get(feature),
-                        refused));
+                        number && missing == null && unrouted.contains(column)));
             }
             inputs.add(new ModelInput(name, type, features, shape.length));
         }

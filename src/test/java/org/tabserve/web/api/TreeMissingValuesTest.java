@@ -171,8 +171,8 @@ class TreeMissingValuesTest {
      */
     @Test
     void treesThatRouteNothingStillRefuseAMissingValueNamingTheFieldWhyAndTheWayOn() {
-        String expected = CellChecker.missing(
-                new Feature("bill_length_mm", ValueType.FLOAT, null, List.of(), false, null, Feature.Refused.TREES));
+        String expected =
+                CellChecker.missing(new Feature("bill_length_mm", ValueType.FLOAT, null, List.of(), false, null, true));
         assertTrue(
                 expected.startsWith("missing value for 'bill_length_mm' (its trees take none")
                         && expected.contains("scikit-learn's GradientBoosting")

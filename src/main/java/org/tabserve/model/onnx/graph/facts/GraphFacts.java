@@ -112,17 +112,20 @@ public record GraphFacts(
         }
     }
 
+    /** An unmodifiable copy of columns by input, in input order. */
+    private static Map<String, Set<Integer>> columnsCopied(Map<String, Set<Integer>> byInput) {
+        Map<String, Set<Integer>> copy = new LinkedHashMap<>();
+        byInput.forEach((input, columns) -> copy.put(input, Set.copyOf(columns)));
+        return Collections.unmodifiableMap(copy);
+    }
+
     public GraphFacts {
         Objects.requireNonNull(classLabels, "classLabels");
         Objects.requireNonNull(task, "task");
         categories = Collections.unmodifiableMap(new LinkedHashMap<>(categories));
         missingAllowed = Collections.unmodifiableSet(new LinkedHashSet<>(missingAllowed));
-        Map<String, Set<Integer>> routed = new LinkedHashMap<>();
-        treeRouted.forEach((input, columns) -> routed.put(input, Set.copyOf(columns)));
-        treeRouted = Collections.unmodifiableMap(routed);
-        Map<String, Set<Integer>> unrouted = new LinkedHashMap<>();
-        treeUnrouted.forEach((input, columns) -> unrouted.put(input, Set.copyOf(columns)));
-        treeUnrouted = Collections.unmodifiableMap(unrouted);
+        treeRouted = columnsCopied(treeRouted);
+        treeUnrouted = columnsCopied(treeUnrouted);
         outputEndings = Collections.unmodifiableMap(new LinkedHashMap<>(outputEndings));
         Objects.requireNonNull(name, "name");
     }
