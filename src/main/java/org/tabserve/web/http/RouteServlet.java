@@ -46,10 +46,15 @@ public final class RouteServlet extends HttpServlet {
         this.gate = gate;
     }
 
+    /** @return the request's path within the context, as the route table matches it: {@code /} for the root */
+    public static String pathOf(HttpServletRequest request) {
+        String path = request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
+        return path.isEmpty() ? "/" : path;
+    }
+
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        String path = request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
-        path = path.isEmpty() ? "/" : path;
+        String path = pathOf(request);
         ResolvedModel model = null;
         List<RouteTable.Match> matches = table.match(path);
         RequestSpan span = traced(request, response, path, matches);

@@ -16,6 +16,7 @@ import org.tabserve.model.answer.RequestField;
 import org.tabserve.serving.feedback.RequestIds;
 import org.tabserve.web.http.ErrorRenderer;
 import org.tabserve.web.http.HttpProblem;
+import org.tabserve.web.http.RouteServlet;
 import org.tabserve.web.http.RouteTable;
 
 /**
@@ -87,8 +88,7 @@ public final class CrossOriginFilter extends HttpFilter {
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
-        String path = request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
-        List<RouteTable.Route> matched = routes.routesOf(path.isEmpty() ? "/" : path);
+        List<RouteTable.Route> matched = routes.routesOf(RouteServlet.pathOf(request));
         if (matched.isEmpty() || !crossOrigin.test(matched.get(0).pattern())) {
             chain.doFilter(request, response);
             return;
