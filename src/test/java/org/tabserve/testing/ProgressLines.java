@@ -29,6 +29,11 @@ public final class ProgressLines implements TestExecutionListener {
     /** Where the ledgers are kept, under the project's directory. */
     static final Path LEDGERS = Path.of("target", "progress");
 
+    /** This fork's phase's total of classes, -1 until its first class ends, and the phase's ledger. */
+    private int total = -1;
+
+    private Path ledger;
+
     @Override
     public void executionFinished(TestIdentifier test, TestExecutionResult result) {
         Optional<String> name = test.getSource()
@@ -40,8 +45,11 @@ public final class ProgressLines implements TestExecutionListener {
         }
         Phase phase = name.get().endsWith("IT") ? Phase.INTEGRATION : Phase.UNIT;
         try {
-            Path ledger = LEDGERS.resolve(mavenProcess() + "-" + phase.suffix + ".txt");
-            System.out.println(line(phase, record(ledger, name.get()), total(testClasses(), phase)));
+            if (total < 0) { // the fork's first class: its phase's total and ledger do not change in the run
+                total = total(testClasses(), phase);
+                ledger = LEDGERS.resolve(mavenProcess() + "-" + phase.suffix + ".txt");
+            }
+            System.out.println(line(phase, record(ledger, name.get()), total));
         } catch (IOException | RuntimeException e) {
             // A progress line is a courtesy: a ledger that cannot be written costs the line, never a test.
         }
