@@ -17,14 +17,14 @@ def part(pid):
     seen = 0
     while pid in P and seen < 60:
         c = P[pid]["cmd"]
+        if "spark/pom.xml" in c or "/spark" in P[pid]["cwd"]:
+            return "the Spark connector's build (SparkConnectorIT)"
         if "build-and-check.sh" in c:
             return "the image's bases and build"
         if "surefirebooter" in c and "add-opens" in c:
             return "ITs (failsafe forks and what they start)"
         if "surefirebooter" in c:
             return "unit tests (surefire forks and what they start)"
-        if "maven-invoker" in c or "/spark" in P[pid]["cwd"]:
-            return "the Spark connector's build"
         if "plexus-classworlds" in c:
             return "Maven itself (compile, package, class archive)"
         pid = P[pid]["ppid"]

@@ -33,8 +33,8 @@ import org.junit.jupiter.api.Test;
  * for the same rows, to every digit; the executors had the connector from the one jar, tabserve-spark-all.jar. The
  * test runs the page's commands with {@code --master} on a free port
  * ({@code SPARK_MASTER_PORT}) and its paths under target/, after the root build did what the page's first line does
- * (its maven-invoker-plugin packages and verifies spark/ on the root's target/tabserve-core.jar, installing nothing in
- * a local repository that others may share, as the page's line does):
+ * (its SparkConnectorIT packages and verifies spark/ on the root's target/tabserve-core.jar, installing nothing in a
+ * local repository that others may share, as the page's line does):
  *
  * <pre>
  * mvn -B package -DskipTests
