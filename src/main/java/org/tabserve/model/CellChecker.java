@@ -246,9 +246,15 @@ public final class CellChecker {
 
     /**
      * For a text input whose categories hold a word a missing value becomes before the model (an imputer's fill
-     * value), the way on: send that word, as the model was trained on it. Never taken in its place unasked.
+     * value), the way on: send that word, as the model was trained on it. Never taken in its place unasked. For one
+     * whose categories hold the empty text, which no format can send as a value, the card's declaration is the way.
      */
     private static String missingCategory(Feature feature) {
+        if (feature.categories().contains("")) {
+            return "; the model knows an empty text among the values of '" + feature.name() + "', which tabserve takes"
+                    + " as a missing value in every format: card --text-missing-as \"\" takes a missing '"
+                    + feature.name() + "' as that value";
+        }
         for (String word : MISSING_WORDS) {
             if (feature.categories().contains(word)) {
                 return "; the model knows \"" + word + "\" among the values of '" + feature.name() + "', which is what"
