@@ -17,8 +17,8 @@ public final class CellChecker {
     private CellChecker() {}
 
     /**
-     * A missing value the feature does not take, however it was sent: {@code null}, {@code NaN}, an empty cell, an
-     * absent field; with why for a kind of value that is never missing and for a number its trees take none of
+     * A missing value the feature does not take, however it was sent: {@code null}, {@code NaN}, an empty cell or
+     * text, an absent field; with why for a kind of value that is never missing and for a number its trees take none of
      * ({@link #missingReason}, with the way on: {@code card --missing}), and the way on where the model knows a word
      * for it.
      */
@@ -84,9 +84,14 @@ public final class CellChecker {
         return "'" + name + "' is " + shown + "; a finite number is required";
     }
 
-    /** Stores one cell, or says what is wrong with it. */
-    static String store(Feature feature, Object cell, Object column, int at, List<RangeWarning> warnings) {
+    /**
+     * Stores one cell, or says what is wrong with it. An empty text for a text feature is a missing value, as an empty
+     * CSV cell is, whichever format sent it (a JSON {@code ""}, an empty Arrow or Parquet string, a v2 tensor's empty
+     * bytes): one meaning for nothing, so that every format answers the same rows alike.
+     */
+    static String store(Feature feature, Object sent, Object column, int at, List<RangeWarning> warnings) {
         String name = feature.name();
+        Object cell = feature.type() == ValueType.STRING && "".equals(sent) ? null : sent;
         if (cell == null && feature.missingAs() != null) {
             warnings.add(new RangeWarning(
                     name,
@@ -241,9 +246,15 @@ public final class CellChecker {
 
     /**
      * For a text input whose categories hold a word a missing value becomes before the model (an imputer's fill
-     * value), the way on: send that word, as the model was trained on it. Never taken in its place unasked.
+     * value), the way on: send that word, as the model was trained on it. Never taken in its place unasked. For one
+     * whose categories hold the empty text, which no format can send as a value, the card's declaration is the way.
      */
     private static String missingCategory(Feature feature) {
+        if (feature.categories().contains("")) {
+            return "; the model knows an empty text among the values of '" + feature.name() + "', which tabserve takes"
+                    + " as a missing value in every format: card --text-missing-as \"\" takes a missing '"
+                    + feature.name() + "' as that value";
+        }
         for (String word : MISSING_WORDS) {
             if (feature.categories().contains(word)) {
                 return "; the model knows \"" + word + "\" among the values of '" + feature.name() + "', which is what"

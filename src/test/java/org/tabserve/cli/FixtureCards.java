@@ -29,12 +29,11 @@ public final class FixtureCards {
         Path fixtures = CardFileTest.FIXTURES;
         List<String> lines = Files.readAllLines(fixtures.resolve(model + ".inputs.csv"));
         List<JsonNode> rows = new ArrayList<>();
-        for (String line : Files.readAllLines(fixtures.resolve(model + ".expected.json"))) {
-            if (line.strip().startsWith("{\"row\"")) {
-                JsonNode row = JSON.readTree(line.strip().replaceAll(",$", ""));
-                if (row.get("unknown").isEmpty()) {
-                    rows.add(row);
-                }
+        for (JsonNode row : JSON.readTree(
+                        fixtures.resolve(model + ".expected.json").toFile())
+                .get("rows")) {
+            if (row.get("unknown").isEmpty()) {
+                rows.add(row);
             }
         }
         assertEquals(lines.size() - 1, rows.size(), "inputs.csv has the expected rows with no unknown value");

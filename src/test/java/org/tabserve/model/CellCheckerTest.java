@@ -1,5 +1,7 @@
 package org.tabserve.model;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -26,7 +28,11 @@ class CellCheckerTest {
     }
 
     private static String refusal(ModelSignature signature) {
-        Object[] row = {null};
+        return refusal(signature, null);
+    }
+
+    private static String refusal(ModelSignature signature, Object cell) {
+        Object[] row = {cell};
         return assertThrows(ModelException.class, () -> Batch.of(signature, List.<Object[]>of(row)))
                 .getMessage();
     }
@@ -46,5 +52,39 @@ class CellCheckerTest {
         assertTrue(
                 Arrays.asList(refusal(textInput(List.of("a", "missing_value"))).split("\""))
                         .contains("missing_value"));
+    }
+
+    /** Issue 79, item 3: an empty text is a missing value however it is sent, refused in a missing value's words. */
+    @Test
+    void anEmptyTextIsRefusedAsAMissingValueIs() {
+        for (List<String> categories : List.of(List.of("C", "Q", "S"), List.of("C", "Q", "S", "missing"))) {
+            ModelSignature signature = textInput(categories);
+            assertEquals(refusal(signature, null), refusal(signature, ""), categories.toString());
+        }
+        String known = refusal(textInput(List.of("C", "Q", "S", "")), "");
+        assertTrue(
+                known.contains("missing value for 'embarked'")
+                        && known.contains("card --text-missing-as \"\" takes a missing 'embarked'"),
+                known);
+    }
+
+    /** Where the card declares a missing text's value, an empty text is taken as it, with the warning null gets. */
+    @Test
+    void anEmptyTextIsTakenAsTheCardsWordWithTheWarningNullGets() {
+        Feature embarked =
+                new Feature("embarked", ValueType.STRING, null, List.of("C", "Q", "S", "missing"), false, "missing");
+        ModelSignature signature = new ModelSignature(
+                List.of(new ModelInput("embarked", ValueType.STRING, List.of(embarked), 2)),
+                Task.CLASSIFICATION,
+                List.of("died", "survived"),
+                OutputKind.PROBABILITIES,
+                false,
+                0);
+        Batch empty = Batch.of(signature, List.<Object[]>of(new Object[] {""}));
+        Batch missing = Batch.of(signature, List.<Object[]>of(new Object[] {null}));
+        assertArrayEquals(new String[] {"missing"}, (String[]) empty.data(0));
+        assertArrayEquals((String[]) missing.data(0), (String[]) empty.data(0));
+        assertEquals(missing.warnings(0), empty.warnings(0));
+        assertTrue(empty.warnings(0).get(0).message().contains("is missing and was taken as \"missing\""));
     }
 }

@@ -9,9 +9,15 @@ import org.tabserve.model.ModelSignature;
 /** The one valid row a load predicts to warm a model up and to probe its outputs with. */
 final class WarmUpRow {
 
+    /** The text of a text input that names no categories: any non-empty text is a value of it. */
+    private static final String ANY_TEXT = "text";
+
     private WarmUpRow() {}
 
-    /** One valid row for a warm-up: training means, known categories, else zeros, "" and false. */
+    /**
+     * One valid row for a warm-up: training means, known categories, else zeros, a word and false (a word, not "",
+     * which is a missing value that a text input takes only by its card).
+     */
     static Object[] of(ModelSignature signature, Map<String, FeatureStats> stats) {
         List<Feature> features = signature.features();
         Object[] row = new Object[features.size()];
@@ -25,7 +31,9 @@ final class WarmUpRow {
                             ? 0L
                             : Long.parseLong(feature.categories().get(0));
                 case STRING ->
-                    feature.categories().isEmpty() ? "" : feature.categories().get(0);
+                    feature.categories().isEmpty()
+                            ? ANY_TEXT
+                            : feature.categories().get(0);
                 case BOOL -> Boolean.FALSE;
             };
         }

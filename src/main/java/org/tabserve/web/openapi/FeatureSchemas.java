@@ -63,7 +63,10 @@ public final class FeatureSchemas {
         return schema;
     }
 
-    /** A valid value of a feature: its training mean, its first known category, else zero, "" or false. */
+    /**
+     * A valid value of a feature: its training mean, its first known category, else zero, a word or false (a word, as
+     * the JSON example has it, not "", which is a missing value).
+     */
     public static Object example(ModelCard card, Feature feature) {
         FeatureStats stats = card.featureStats().get(feature.name());
         return switch (feature.type()) {
@@ -74,7 +77,7 @@ public final class FeatureSchemas {
                         ? 0L
                         : Long.parseLong(feature.categories().get(0));
             case STRING ->
-                feature.categories().isEmpty() ? "" : feature.categories().get(0);
+                feature.categories().isEmpty() ? "text" : feature.categories().get(0);
             case BOOL -> Boolean.FALSE;
         };
     }

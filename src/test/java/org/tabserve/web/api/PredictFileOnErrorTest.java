@@ -223,10 +223,17 @@ class PredictFileOnErrorTest {
         List<String> header = records.get(0).getParser().getHeaderNames();
         assertEquals("error", header.get(header.size() - 1), "the last column: " + header);
         assertEquals(ROWS, records.size());
+        List<CSVRecord> sent = CSVFormat.DEFAULT
+                .builder()
+                .setHeader()
+                .setSkipHeaderRecord(true)
+                .get()
+                .parse(new StringReader(new String(csv(), StandardCharsets.UTF_8)))
+                .getRecords();
         for (int row = 1; row <= ROWS; row++) {
             CSVRecord record = records.get(row - 1);
             assertEquals(header.size(), record.size(), "row " + row + " has every column");
-            assertEquals(expected.get(row).path("target").asText(), record.get("species"), "the input echoed");
+            assertEquals(sent.get(row - 1).get("species"), record.get("species"), "the input echoed");
             if (BAD_ROWS.contains(row - 1)) {
                 assertEquals("", record.get("label"));
                 assertEquals("", record.get("probability_Adelie"));

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -18,6 +19,8 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tabserve.cli.FixtureCards;
 import org.tabserve.launcher.TabserveServer;
 import org.tabserve.testing.Http;
 import org.tabserve.testing.Multipart;
@@ -26,7 +29,8 @@ import org.tabserve.testing.Multipart;
  * A user's own data and client, the first time (issue 23): what Python's {@code json.dumps} and {@code requests}
  * send, against the real exporter's penguin classifier ({@code species-zipmap}, text columns and missing numbers),
  * compared with scikit-learn's own answers recorded beside it. A bare {@code NaN} is a missing value where the model
- * takes one; a body with no {@code Content-Type} is JSON on the Flask route; whole rows with columns the model does
+ * takes one (its rows with missing measurements have no sex either, so that is shown on the same pipeline with sex's
+ * imputer word, {@code species-sex-imputed} carded with {@code --text-missing-as missing}, served beside it); a body with no {@code Content-Type} is JSON on the Flask route; whole rows with columns the model does
  * not take are answered, the extras named once in {@code warnings}; and a batch with a bad row answers every other
  * row under {@code ?on_error=row}, or is refused, saying so, by default.
  */
@@ -37,13 +41,28 @@ class PythonClientsTest {
     private static TabserveServer server;
     private static Http http;
     private static JsonNode expected;
+    /** scikit-learn's answers for {@code species-sex-imputed}'s rows with a missing sex. */
+    private static JsonNode imputed;
+
+    @TempDir
+    static Path dir;
 
     @BeforeAll
     static void start() throws Exception {
         expected =
                 Http.JSON.readTree(DIR.resolve("species-zipmap.expected.json").toFile());
-        server = TabserveServer.startReady(
-                "--model", DIR.resolve("species-zipmap.onnx").toString());
+        imputed = Http.JSON.readTree(
+                DIR.resolve("species-sex-imputed.expected.json").toFile());
+        Path models = Files.createDirectories(dir.resolve("models"));
+        Files.copy(DIR.resolve("species-zipmap.onnx"), models.resolve("species-zipmap.onnx"));
+        FixtureCards.card(
+                DIR.resolve("species-sex-imputed.onnx"),
+                Path.of("data/penguins.csv"),
+                "species",
+                models.resolve("sex-imputed.onnx"),
+                "--text-missing-as",
+                "missing");
+        server = TabserveServer.startReady("--models", models.toString(), "--default-model", "species-zipmap");
         http = new Http(server);
     }
 
@@ -65,8 +84,8 @@ class PythonClientsTest {
         }
     }
 
-    /** The first recorded row whose inputs hold a missing value (a null), which the model's imputer fills. */
-    private static JsonNode rowWithAMissingNumber() {
+    /** The first recorded row whose inputs hold a missing number (a null), which the model's imputer fills. */
+    private static JsonNode rowWithAMissingNumber(JsonNode expected) {
         for (JsonNode row : expected.path("rows")) {
             if (row.path("inputs").toString().contains("null")) {
                 return row;
@@ -88,17 +107,17 @@ class PythonClientsTest {
     /** json.dumps writes float('nan') as a bare NaN: the missing value a DataFrame holds, read as null is. */
     @Test
     void aBareNaNIsTheMissingValueItIsInPandas() {
-        JsonNode row = rowWithAMissingNumber();
+        JsonNode row = rowWithAMissingNumber(imputed);
         String withNull = row.path("inputs").toString();
         String withNaN = withNull.replace("null", "NaN");
         assertTrue(withNaN.contains("NaN"), withNaN);
-        for (String route : List.of("/api/predict", "/predict")) {
+        for (String route : List.of("/models/sex-imputed/api/predict", "/models/sex-imputed/predict")) {
             JsonNode answer = http.postJson(route, withNaN).json();
             assertScikitLearns(row, answer, route + " " + withNaN);
             assertEquals(http.postJson(route, withNull).json(), answer, "NaN answers as null does");
         }
         // MLflow's dataframe_records, as DataFrame.to_dict(orient="records") and json.dumps send it.
-        JsonNode mlflow = http.postJson("/invocations", "{\"dataframe_records\": [" + withNaN + "]}")
+        JsonNode mlflow = http.postJson("/models/sex-imputed/invocations", "{\"dataframe_records\": [" + withNaN + "]}")
                 .json();
         assertEquals(
                 row.path("label").asText(), mlflow.path("predictions").get(0).asText());

@@ -33,7 +33,8 @@ import org.tabserve.testing.Http;
  * (fixtures/make_penguins_models.py) with scikit-learn's answers for every row: the WAR runs with {@code --model}
  * one fixture at a time, all its rows go in one batch request per route, a few rows also one by one; labels must be
  * equal, probabilities within 1e-5, values within 1e-5 relative, and {@code warnings} must name exactly the fields
- * whose category the encoder never saw; MLflow's {@code POST /invocations} takes the same rows in each of its layouts. Then typed bad input against a penguins model: each gets a 4xx naming its
+ * whose category the encoder never saw, and the rows it cannot take (an empty sex, {@code ""}, is a missing value)
+ * are refused naming each input they lack; MLflow's {@code POST /invocations} takes the same rows in each of its layouts. Then typed bad input against a penguins model: each gets a 4xx naming its
  * field (or a warning where the model takes the value), and the next valid request is answered.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -117,6 +118,40 @@ class TypedModelsJsonTest {
                         http.postJson(route, row.path("inputs").toString()).json();
                 assertAnswer(expected, row, answer, fixture + " " + route + " single");
             }
+        }
+        refusedRowsAreRefusedNamingEachInputTheyLack(expected, http, fixture);
+    }
+
+    /**
+     * The rows the model cannot take ({@code refused} in expected.json: an empty sex sent as {@code ""}, a missing
+     * number the graph does not impute): a batch of them is a 400 naming every row and input the fixture says is
+     * missing there, and nothing else, each in the one wording of a missing value.
+     */
+    private static void refusedRowsAreRefusedNamingEachInputTheyLack(JsonNode expected, Http http, String fixture) {
+        JsonNode refused = expected.path("refused");
+        ArrayNode instances = Http.JSON.createArrayNode();
+        TreeSet<String> lacking = new TreeSet<>();
+        for (int r = 0; r < refused.size(); r++) {
+            instances.add(refused.get(r).path("inputs"));
+            for (JsonNode name : refused.get(r).path("missing")) {
+                lacking.add(r + " " + name.asText());
+            }
+        }
+        if (instances.isEmpty()) {
+            return;
+        }
+        String body = Http.JSON.createObjectNode().set("instances", instances).toString();
+        for (String route : List.of("/api/predict", "/predict")) {
+            JsonNode errors = http.postJson(route, body).problem(400).path("errors");
+            TreeSet<String> named = new TreeSet<>();
+            for (JsonNode error : errors) {
+                String field = error.path("field").asText();
+                named.add(error.path("row").asInt() + " " + field);
+                assertTrue(
+                        error.path("message").asText().startsWith("missing value for '" + field + "'"),
+                        fixture + " " + route + ": " + error);
+            }
+            assertEquals(lacking, named, fixture + " " + route + ": " + errors);
         }
     }
 

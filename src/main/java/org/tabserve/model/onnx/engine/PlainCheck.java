@@ -156,7 +156,9 @@ public final class PlainCheck {
     private static Object drawn(Feature feature, FeatureStats stats, SplittableRandom random) {
         List<String> categories = feature.categories();
         return switch (feature.type()) {
-            case STRING -> categories.isEmpty() ? "" : categories.get(random.nextInt(categories.size()));
+            // any text where no categories are known, never "": that is a missing value, which no text input takes
+            // unasked
+            case STRING -> categories.isEmpty() ? "text" : categories.get(random.nextInt(categories.size()));
             case INT64, INT32 ->
                 categories.isEmpty()
                         ? (Object) (long) random.nextInt(-3, 4)
