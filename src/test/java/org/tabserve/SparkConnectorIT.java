@@ -50,7 +50,7 @@ class SparkConnectorIT {
                 "verify",
                 "-Dtabserve.core.jar=" + coreJar,
                 "-Dmaven.repo.local=" + DocShell.localRepository()));
-        if (Boolean.getBoolean("tabserve.maven.offline")) {
+        if (System.getProperty("tabserve.maven.settings", "").equals("offline=true")) {
             command.add("-o");
         }
         Path log = ROOT.resolve("target").resolve("spark-connector.log");
@@ -72,7 +72,8 @@ class SparkConnectorIT {
         assertEquals(0, build.exitValue(), () -> "spark/'s build failed (" + log + "):\n" + tail(log));
 
         List<String> classes;
-        try (Stream<Path> sources = Files.walk(SPARK.resolve("src").resolve("test").resolve("java"))) {
+        try (Stream<Path> sources =
+                Files.walk(SPARK.resolve("src").resolve("test").resolve("java"))) {
             classes = sources.map(p -> p.getFileName().toString())
                     .filter(n -> n.endsWith("Test.java") || n.endsWith("IT.java"))
                     .map(n -> n.substring(0, n.length() - ".java".length()))
