@@ -17,6 +17,8 @@ WORKDIR /src
 # what it leaves out that the build needs (pom.xml, execution image-offline); the build below runs offline (-o), so
 # a dependency layer that lacks anything fails the image's build rather than downloading it on every code change.
 COPY pom.xml ./
+# Maven's own JVM options (.mvn/jvm.config: C1 alone and the serial collector, half the CPU of a build).
+COPY .mvn ./.mvn
 RUN mvn -B -ntp dependency:go-offline dependency:copy@image-offline && rm -rf target
 # go-offline resolves each dependency's own tree, not the project's graph as the build resolves it (pom.xml's
 # dependencyManagement and nearest-wins): the versions the build picks (gson 2.12.1, guava 33.5.0-android,
