@@ -18,6 +18,7 @@ import org.tabserve.predictionlog.PredictionLog;
 import org.tabserve.predictionlog.PredictionLogOptions;
 import org.tabserve.serving.Scoring;
 import org.tabserve.serving.ServedModels;
+import org.tabserve.serving.access.oidc.OidcLogin;
 import org.tabserve.serving.explain.RowExplanations;
 import org.tabserve.serving.limits.MemoryBudget;
 import org.tabserve.serving.monitor.ModelConcurrency;
@@ -43,6 +44,8 @@ import org.tabserve.web.http.auth.AuditLog;
 import org.tabserve.web.http.auth.Credentials;
 import org.tabserve.web.http.auth.Exposure;
 import org.tabserve.web.http.auth.FeedbackToken;
+import org.tabserve.web.http.auth.login.LoginFilter;
+import org.tabserve.web.http.auth.login.LoginSettings;
 import org.tabserve.web.http.container.CrossOriginFilter;
 import org.tabserve.web.http.container.CrossOrigins;
 import org.tabserve.web.http.container.ErrorServlet;
@@ -172,6 +175,8 @@ public final class TabserveListener implements ServletContextListener {
             LOG.severe("tabserve is not configured correctly: " + e.getMessage());
             throw e;
         }
+        java.util.Optional<OidcLogin> login;
+        LoginSettings sessions;
         try {
             audit = AuditLog.open(WebConfig.lookup(context));
             java.util.Optional<org.tabserve.serving.access.oidc.OidcTokens> tokens =
@@ -187,6 +192,9 @@ public final class TabserveListener implements ServletContextListener {
                     metrics,
                     audit,
                     org.tabserve.serving.access.ClientRates.resolve(WebConfig.lookup(context)));
+            // A person's sign-in to the pages, with a login client of the issuer's (issue 78).
+            login = OidcLogin.open(WebConfig.lookup(context), tokens);
+            sessions = LoginSettings.resolve(WebConfig.lookup(context));
         } catch (IllegalArgumentException e) {
             LOG.severe("tabserve is not configured correctly: " + e.getMessage());
             throw e;
@@ -286,6 +294,14 @@ public final class TabserveListener implements ServletContextListener {
         FilterRegistration.Dynamic encoding = context.addFilter("request-encoding", new RequestEncodingFilter(errors));
         encoding.addMappingForUrlPatterns(java.util.EnumSet.of(DispatcherType.REQUEST), true, "/*");
         encoding.setAsyncSupported(true);
+        // Then a person's sign-in, within a slot and with the body's coding undone: a browser's navigation without a
+        // credential is sent to the issuer, a session's cookie names its person, and its posts carry its CSRF token.
+        login.ifPresent(signIn -> {
+            FilterRegistration.Dynamic pages =
+                    context.addFilter("sign-in", new LoginFilter(signIn, sessions, routes::asksScope, errors));
+            pages.addMappingForUrlPatterns(java.util.EnumSet.of(DispatcherType.REQUEST), true, "/*");
+            pages.setAsyncSupported(true);
+        });
         // Last, on the gRPC service's path alone: its messages' bytes are metered against the memory budget as the
         // transport reads them, as REST bodies are.
         FilterRegistration.Dynamic grpcBodies = context.addFilter("grpc-bodies", new V2GrpcBodyFilter(budget));

@@ -146,6 +146,14 @@ public final class RouteTable {
         return routes;
     }
 
+    /**
+     * @return whether a route {@code path} (within the context) names asks its caller for a scope: the routes a person
+     *     signs in for, where health and a path no route takes ask none
+     */
+    public boolean asksScope(String path) {
+        return match(path).stream().anyMatch(m -> m.route().scope() != null);
+    }
+
     /** Every route that {@code path} (within the context, {@code /} for its root) matches, in the table's order. */
     List<Match> match(String path) {
         List<Match> fixed = fixedPaths.get(path);

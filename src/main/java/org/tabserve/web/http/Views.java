@@ -60,6 +60,7 @@ public final class Views {
         response.setContentType("text/html;charset=UTF-8");
         Map<String, Object> all = new java.util.HashMap<>(variables);
         all.putIfAbsent("links", links);
+        all.putIfAbsent(PageSession.VARIABLE, PageSession.of(request)); // the person signed in, if any
         WebContext context = new WebContext(application.buildExchange(request, response), request.getLocale(), all);
         engine.process(template, context, response.getWriter());
     }
