@@ -175,7 +175,7 @@ public final class TabserveListener implements ServletContextListener {
             LOG.severe("tabserve is not configured correctly: " + e.getMessage());
             throw e;
         }
-        java.util.Optional<OidcLogin> login;
+        java.util.Optional<OidcLogin> login; // a person's sign-in to the pages, and how long its sessions last
         LoginSettings sessions;
         try {
             audit = AuditLog.open(WebConfig.lookup(context));
@@ -192,7 +192,6 @@ public final class TabserveListener implements ServletContextListener {
                     metrics,
                     audit,
                     org.tabserve.serving.access.ClientRates.resolve(WebConfig.lookup(context)));
-            // A person's sign-in to the pages, with a login client of the issuer's (issue 78).
             login = OidcLogin.open(WebConfig.lookup(context), tokens);
             sessions = LoginSettings.resolve(WebConfig.lookup(context));
         } catch (IllegalArgumentException e) {
@@ -255,8 +254,7 @@ public final class TabserveListener implements ServletContextListener {
         // Security headers first, so that even a refused request carries them; then the concurrency limit, which keeps
         // a share of its slots for small requests so that uploads (however slowly they arrive) cannot take them all.
         FilterRegistration.Dynamic headers = context.addFilter("security-headers", new SecurityHeadersFilter());
-        headers.addMappingForUrlPatterns(
-                java.util.EnumSet.of(DispatcherType.REQUEST, DispatcherType.ERROR), false, "/*");
+        headers.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST, DispatcherType.ERROR), false, "/*");
         headers.setAsyncSupported(true);
         // A path with an encoded slash, backslash or NUL: refused here too, where the container passes it on.
         FilterRegistration.Dynamic paths = context.addFilter("suspicious-paths", new SuspiciousPathFilter(errors));
@@ -294,8 +292,7 @@ public final class TabserveListener implements ServletContextListener {
         FilterRegistration.Dynamic encoding = context.addFilter("request-encoding", new RequestEncodingFilter(errors));
         encoding.addMappingForUrlPatterns(java.util.EnumSet.of(DispatcherType.REQUEST), true, "/*");
         encoding.setAsyncSupported(true);
-        // Then a person's sign-in, within a slot and with the body's coding undone: a browser's navigation without a
-        // credential is sent to the issuer, a session's cookie names its person, and its posts carry its CSRF token.
+        // Then a person's sign-in (issue 78), within a slot and with the body's coding undone.
         login.ifPresent(signIn -> {
             FilterRegistration.Dynamic pages =
                     context.addFilter("sign-in", new LoginFilter(signIn, sessions, routes::asksScope, errors));

@@ -146,10 +146,7 @@ public final class RouteTable {
         return routes;
     }
 
-    /**
-     * @return whether a route {@code path} (within the context) names asks its caller for a scope: the routes a person
-     *     signs in for, where health and a path no route takes ask none
-     */
+    /** @return whether a route of {@code path} asks its caller a scope (a person signs in for those) */
     public boolean asksScope(String path) {
         return match(path).stream().anyMatch(m -> m.route().scope() != null);
     }

@@ -1,5 +1,6 @@
 package org.tabserve.serving.access.oidc;
 
+import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.JWTParser;
 import com.nimbusds.oauth2.sdk.AuthorizationCode;
 import com.nimbusds.oauth2.sdk.AuthorizationCodeGrant;
@@ -32,6 +33,7 @@ import java.util.Optional;
 import java.util.function.Function;
 import java.util.logging.Logger;
 import org.tabserve.outbound.ReadBound;
+import org.tabserve.serving.access.Caller;
 import org.tabserve.serving.access.SecretFile;
 import org.tabserve.serving.limits.ServingException;
 
@@ -226,7 +228,52 @@ public final class OidcLogin {
             throw OidcTokens.loginRefused(
                     "the issuer's answer has no ID token (the sign-in asks for the scope openid)");
         }
-        return tokens.signedIn(oidc.getOIDCTokens().getIDTokenString(), client.getValue(), pending.nonce());
+        return signedIn(oidc.getOIDCTokens().getIDTokenString(), client.getValue(), pending.nonce());
+    }
+
+    /**
+     * The person an ID token names, checked as a bearer token is (its signature by a key of the issuer's, its
+     * {@code iss}, {@code exp} and {@code nbf}, its claims' types), for the audience {@code client} (the login client,
+     * which its {@code azp} must name too when it has one) and with the {@code nonce} its sign-in sent. The person is
+     * named {@code user:NAME}, NAME its {@code preferred_username} (else its {@code sub}), with the scopes of the same
+     * claim as tokens' ({@link OidcTokens#SCOPES_CLAIM}).
+     *
+     * @throws ServingException UNAUTHENTICATED, saying why in words that hold none of the token's claims
+     */
+    SignedIn signedIn(String idToken, String client, String nonce) {
+        JWTClaimsSet claims = tokens.verified(idToken, client, OidcTokens::loginRefused);
+        Object azp = claims.getClaim("azp");
+        if (azp != null && !client.equals(azp)) {
+            throw OidcTokens.loginRefused("the ID token was given to another client than " + client + " (its azp)");
+        }
+        Object sent = claims.getClaim("nonce");
+        if (!(sent instanceof String text)) {
+            throw OidcTokens.loginRefused("the ID token has no nonce, and this sign-in sent one");
+        }
+        if (!java.security.MessageDigest.isEqual(
+                text.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                nonce.getBytes(java.nio.charset.StandardCharsets.UTF_8))) {
+            throw OidcTokens.loginRefused(
+                    "the ID token's nonce is not the one this sign-in sent (a token of another sign-in)");
+        }
+        String name = person(claims);
+        return new SignedIn(
+                Caller.of(OidcTokens.PERSON_PREFIX + name, tokens.grants(claims)),
+                name,
+                idToken,
+                OidcTokens.expiry(claims));
+    }
+
+    /** The name of the person an ID token names: its preferred_username, else its sub. */
+    private static String person(JWTClaimsSet claims) {
+        for (String claim : List.of("preferred_username", "sub")) {
+            if (claims.getClaim(claim) instanceof String text
+                    && OidcTokens.CLIENT_NAME.matcher(text).matches()) {
+                return text;
+            }
+        }
+        throw OidcTokens.loginRefused(
+                "the ID token names no one: it needs preferred_username or sub, of letters, digits and" + " ._@:-");
     }
 
     /**

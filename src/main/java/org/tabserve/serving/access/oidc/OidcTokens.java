@@ -67,7 +67,7 @@ public final class OidcTokens implements AutoCloseable {
 
     private static final Set<JWSAlgorithm> ALGORITHMS =
             Set.of(JWSAlgorithm.RS256, JWSAlgorithm.ES256, JWSAlgorithm.PS256);
-    private static final Pattern CLIENT_NAME = Pattern.compile("[A-Za-z0-9._@:-]{1,100}");
+    static final Pattern CLIENT_NAME = Pattern.compile("[A-Za-z0-9._@:-]{1,100}");
     private static final Logger LOG = Logger.getLogger(OidcTokens.class.getName());
 
     private final String issuer;
@@ -201,52 +201,12 @@ public final class OidcTokens implements AutoCloseable {
     }
 
     /**
-     * The person an ID token names, checked as a bearer token is (its signature by a key of the issuer's, its
-     * {@code iss}, {@code exp} and {@code nbf}, its claims' types), for the audience {@code client} (the login client,
-     * which its {@code azp} must name too when it has one) and with the {@code nonce} its sign-in sent. The person is
-     * named {@code user:NAME}, NAME its {@code preferred_username} (else its {@code sub}), with the scopes of the same
-     * claim as tokens' ({@link #SCOPES_CLAIM}).
-     *
-     * @throws ServingException UNAUTHENTICATED, saying why in words that hold none of the token's claims
-     */
-    public SignedIn signedIn(String idToken, String client, String nonce) {
-        JWTClaimsSet claims = verified(idToken, client, OidcTokens::loginRefused);
-        Object azp = claims.getClaim("azp");
-        if (azp != null && !client.equals(azp)) {
-            throw loginRefused("the ID token was given to another client than " + client + " (its azp)");
-        }
-        Object sent = claims.getClaim("nonce");
-        if (!(sent instanceof String text)) {
-            throw loginRefused("the ID token has no nonce, and this sign-in sent one");
-        }
-        if (!java.security.MessageDigest.isEqual(
-                text.getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                nonce.getBytes(java.nio.charset.StandardCharsets.UTF_8))) {
-            throw loginRefused("the ID token's nonce is not the one this sign-in sent (a token of another sign-in)");
-        }
-        String name = person(claims);
-        return new SignedIn(Caller.of(PERSON_PREFIX + name, grants(claims)), name, idToken, expiry(claims));
-    }
-
-    /** The name of the person an ID token names: its preferred_username, else its sub. */
-    private static String person(JWTClaimsSet claims) {
-        for (String claim : List.of("preferred_username", "sub")) {
-            if (claims.getClaim(claim) instanceof String text
-                    && CLIENT_NAME.matcher(text).matches()) {
-                return text;
-            }
-        }
-        throw loginRefused(
-                "the ID token names no one: it needs preferred_username or sub, of letters, digits and" + " ._@:-");
-    }
-
-    /**
      * The claims of a token of the issuer's for {@code audience}, once its form, its signature, its issuer, its
      * audience and its times are checked: the one check of bearer tokens and ID tokens alike.
      *
      * @param refusal how a refusal is made from its reason
      */
-    private JWTClaimsSet verified(String token, String audience, Function<String, ServingException> refusal) {
+    JWTClaimsSet verified(String token, String audience, Function<String, ServingException> refusal) {
         if (token.length() > MAX_TOKEN_CHARS) {
             throw refusal.apply("the token has " + token.length() + " characters, more than the " + MAX_TOKEN_CHARS
                     + " this server takes");
@@ -346,7 +306,7 @@ public final class OidcTokens implements AutoCloseable {
     }
 
     /** @return until when (epoch ms) a checked token stands: its exp, with the skew */
-    private static long expiry(JWTClaimsSet claims) {
+    static long expiry(JWTClaimsSet claims) {
         return claims.getExpirationTime().getTime() + SKEW.toMillis();
     }
 
@@ -363,7 +323,7 @@ public final class OidcTokens implements AutoCloseable {
     }
 
     /** The grants of the scopes claim: its words that are tabserve's scopes; the token's other scopes are not ours. */
-    private List<Grant> grants(JWTClaimsSet claims) {
+    List<Grant> grants(JWTClaimsSet claims) {
         Object value = claims.getClaims();
         for (String name : scopesClaim) {
             value = value instanceof Map<?, ?> object ? object.get(name) : null;

@@ -3,7 +3,7 @@ package org.tabserve.serving.access.oidc;
 import org.tabserve.serving.access.Caller;
 
 /**
- * A person the issuer signed in, from the ID token its sign-in brought ({@link OidcTokens#signedIn}).
+ * A person the issuer signed in, from the ID token its sign-in brought ({@link OidcLogin#finish}).
  *
  * @param caller      the person as a caller, {@code user:NAME}, with the scopes of the tokens' claim
  * @param name        the name shown on the pages and in the logs, the only claim of the token they ever show
