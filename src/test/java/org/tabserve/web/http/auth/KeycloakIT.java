@@ -276,6 +276,8 @@ class KeycloakIT {
 
             chromium.byId("sign-out-button").click(); // to Keycloak's sign-out, back to /, and so to its login page
             new org.openqa.selenium.support.ui.WebDriverWait(browser, Duration.ofSeconds(20))
+                    .withMessage(() -> "after sign-out the browser is at " + browser.getCurrentUrl() + ", titled '"
+                            + browser.getTitle() + "'")
                     .until(d -> d.getCurrentUrl().startsWith(base + "/realms/" + realm));
             assertTrue(
                     browser.findElements(org.openqa.selenium.By.id("username")).size() == 1,

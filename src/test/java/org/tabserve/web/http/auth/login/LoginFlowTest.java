@@ -192,6 +192,17 @@ class LoginFlowTest {
     }
 
     @Test
+    void theModelsPageNamesThePersonAndListsWhatTheyMayRead() throws Exception {
+        CookieBrowser browser = new CookieBrowser();
+        signIn(browser);
+        HttpResponse<String> index = browser.navigate(server.uri("/models"));
+        assertEquals(200, index.statusCode(), index.body());
+        assertTrue(index.body().contains("id=\"signed-in-name\">alice<"), "its own build names the person");
+        assertTrue(index.body().contains("banknote"), index.body());
+        assertFalse(index.body().contains("/models/species/"), "a model alice may not read is not listed");
+    }
+
+    @Test
     void programsKeepTheir401AndTheirTokens() throws Exception {
         HttpClient program = HttpClient.newHttpClient();
         HttpResponse<String> bare = program.send(
