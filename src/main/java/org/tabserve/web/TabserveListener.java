@@ -253,9 +253,7 @@ public final class TabserveListener implements ServletContextListener {
 
         // Security headers first, so that even a refused request carries them; then the concurrency limit, which keeps
         // a share of its slots for small requests so that uploads (however slowly they arrive) cannot take them all.
-        FilterRegistration.Dynamic headers = context.addFilter("security-headers", new SecurityHeadersFilter());
-        headers.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST, DispatcherType.ERROR), false, "/*");
-        headers.setAsyncSupported(true);
+        SecurityHeadersFilter.add(context, login.map(OidcLogin::issuerOrigin)); // forms may post to the issuer
         // A path with an encoded slash, backslash or NUL: refused here too, where the container passes it on.
         FilterRegistration.Dynamic paths = context.addFilter("suspicious-paths", new SuspiciousPathFilter(errors));
         paths.addMappingForUrlPatterns(java.util.EnumSet.of(DispatcherType.REQUEST), true, "/*");

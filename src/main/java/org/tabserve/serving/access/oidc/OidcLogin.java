@@ -300,6 +300,16 @@ public final class OidcLogin {
         }
     }
 
+    /**
+     * The issuer's origin ({@code scheme://host[:port]}), where its sign-out is: the pages' forms may post there, as
+     * the sign-out's form is redirected to its {@code end_session_endpoint} (a Content-Security-Policy's
+     * {@code form-action} holds a form's redirects too).
+     */
+    public String issuerOrigin() {
+        URI issuer = URI.create(tokens.issuer());
+        return issuer.getScheme() + "://" + issuer.getRawAuthority();
+    }
+
     private IssuerKeys.Endpoints endpoints() {
         IssuerKeys.Endpoints endpoints = tokens.endpoints();
         if (endpoints == null) {

@@ -143,6 +143,11 @@ class LoginFlowTest {
         assertTrue(page.body().contains("Signed in as"), "the page says who is signed in");
         assertTrue(page.body().contains("id=\"signed-in-name\">alice<"), page.body());
         assertTrue(page.body().contains("id=\"sign-out-button\""), "and has a sign-out button");
+        String policy = page.headers().firstValue("Content-Security-Policy").orElse("");
+        URI origin = URI.create(issuer.issuer());
+        assertTrue(
+                policy.contains("form-action 'self' " + origin.getScheme() + "://" + origin.getRawAuthority() + ";"),
+                "the sign-out's form is redirected to the issuer, which a browser holds to form-action: " + policy);
         String session = browser.cookie(SessionCookies.SESSION).header();
         assertTrue(
                 session.contains("HttpOnly") && session.contains("SameSite=Lax") && session.contains("Path=/"),
