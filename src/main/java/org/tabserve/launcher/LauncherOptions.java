@@ -23,7 +23,7 @@ import java.util.Set;
  * ({@code TABSERVE_GRPC_PORT}, default none), {@code --probe-port} ({@code TABSERVE_PROBE_PORT}, default none),
  * {@code --tls-cert}, {@code --tls-key} and {@code --tls-client-ca} ({@link Tls}), the web
  * app's {@code --prediction-log} flags and
- * {@code --feedback-token}, {@code --open-feedback}, {@code --api-keys}, {@code --oidc-issuer}, {@code --oidc-audience}, {@code --oidc-scopes-claim}, {@code --oidc-read-deadline}, {@code --oidc-min-read-rate}, {@code --client-rates}, {@code --audit-log}, {@code --shared-state} and {@code --cors-origins} (passed on as its
+ * {@code --feedback-token}, {@code --open-feedback}, {@code --api-keys}, {@code --oidc-issuer}, {@code --oidc-audience}, {@code --oidc-scopes-claim}, {@code --oidc-read-deadline}, {@code --oidc-min-read-rate}, {@code --oidc-login-client}, {@code --oidc-login-secret-file}, {@code --oidc-redirect-base}, {@code --client-rates}, {@code --audit-log}, {@code --shared-state} and {@code --cors-origins} (passed on as its
  * settings) and
  * {@code --help}.
  *
@@ -100,6 +100,9 @@ public record LauncherOptions(
             "--client-rates",
             "--oidc-read-deadline",
             "--oidc-min-read-rate",
+            "--oidc-login-client",
+            "--oidc-login-secret-file",
+            "--oidc-redirect-base",
             "--cors-origins");
 
     public LauncherOptions {

@@ -14,7 +14,9 @@ final class LauncherUsage {
                                           [--prediction-log DIR [--prediction-log-sample F] [--prediction-log-mask A,B]]
                                           [--feedback-token TOKEN | --open-feedback] [--api-keys FILE]
                                           [--oidc-issuer URL --oidc-audience AUD [--oidc-scopes-claim CLAIM]
-                                           [--oidc-read-deadline SECONDS] [--oidc-min-read-rate BYTES]]
+                                           [--oidc-read-deadline SECONDS] [--oidc-min-read-rate BYTES]
+                                           [--oidc-login-client ID [--oidc-login-secret-file FILE]
+                                            [--oidc-redirect-base URL]]]
                                           [--client-rates NAME=RATE,...] [--cors-origins ORIGIN,...]
                                           [--audit-log FILE]
                                           [--s3-endpoint URL] [--model-cache DIR]
@@ -87,6 +89,15 @@ final class LauncherUsage {
               --oidc-min-read-rate BYTES  the slowest a read from the issuer may arrive, bytes
                                a second after its first 2 s (default: 1024; 0: none)
                                                                   env TABSERVE_OIDC_MIN_READ_RATE
+              --oidc-login-client ID  people sign in to the pages through the issuer as this
+                               client (the code flow with PKCE), its secret in the
+                               variable TABSERVE_OIDC_LOGIN_SECRET or a file (default: no
+                               sign-in)                          env TABSERVE_OIDC_LOGIN_CLIENT
+              --oidc-login-secret-file FILE  the login client's secret, in a file only this
+                               user may read                env TABSERVE_OIDC_LOGIN_SECRET_FILE
+              --oidc-redirect-base URL  the server's address as browsers reach it, behind a
+                               proxy (default: the request's own)
+                                                                  env TABSERVE_OIDC_REDIRECT_BASE
               --client-rates NAME=RATE,...  each named client's request rate (20/s, 100/m,
                                1000/h): an OIDC client's (oidc:AZP), or a key's whose
                                line has none; 429 past it (default: none)

@@ -18,6 +18,7 @@ import org.tabserve.predictionlog.PredictionLog;
 import org.tabserve.predictionlog.PredictionLogOptions;
 import org.tabserve.serving.Scoring;
 import org.tabserve.serving.ServedModels;
+import org.tabserve.serving.access.oidc.OidcLogin;
 import org.tabserve.serving.explain.RowExplanations;
 import org.tabserve.serving.limits.MemoryBudget;
 import org.tabserve.serving.monitor.ModelConcurrency;
@@ -43,6 +44,8 @@ import org.tabserve.web.http.auth.AuditLog;
 import org.tabserve.web.http.auth.Credentials;
 import org.tabserve.web.http.auth.Exposure;
 import org.tabserve.web.http.auth.FeedbackToken;
+import org.tabserve.web.http.auth.login.LoginFilter;
+import org.tabserve.web.http.auth.login.LoginSettings;
 import org.tabserve.web.http.container.CrossOriginFilter;
 import org.tabserve.web.http.container.CrossOrigins;
 import org.tabserve.web.http.container.ErrorServlet;
@@ -172,6 +175,8 @@ public final class TabserveListener implements ServletContextListener {
             LOG.severe("tabserve is not configured correctly: " + e.getMessage());
             throw e;
         }
+        java.util.Optional<OidcLogin> login; // a person's sign-in to the pages, and how long its sessions last
+        LoginSettings sessions;
         try {
             audit = AuditLog.open(WebConfig.lookup(context));
             java.util.Optional<org.tabserve.serving.access.oidc.OidcTokens> tokens =
@@ -187,6 +192,8 @@ public final class TabserveListener implements ServletContextListener {
                     metrics,
                     audit,
                     org.tabserve.serving.access.ClientRates.resolve(WebConfig.lookup(context)));
+            login = OidcLogin.open(WebConfig.lookup(context), tokens);
+            sessions = LoginSettings.resolve(WebConfig.lookup(context));
         } catch (IllegalArgumentException e) {
             LOG.severe("tabserve is not configured correctly: " + e.getMessage());
             throw e;
@@ -246,10 +253,7 @@ public final class TabserveListener implements ServletContextListener {
 
         // Security headers first, so that even a refused request carries them; then the concurrency limit, which keeps
         // a share of its slots for small requests so that uploads (however slowly they arrive) cannot take them all.
-        FilterRegistration.Dynamic headers = context.addFilter("security-headers", new SecurityHeadersFilter());
-        headers.addMappingForUrlPatterns(
-                java.util.EnumSet.of(DispatcherType.REQUEST, DispatcherType.ERROR), false, "/*");
-        headers.setAsyncSupported(true);
+        SecurityHeadersFilter.add(context, login.map(OidcLogin::issuerOrigin)); // forms may post to the issuer
         // A path with an encoded slash, backslash or NUL: refused here too, where the container passes it on.
         FilterRegistration.Dynamic paths = context.addFilter("suspicious-paths", new SuspiciousPathFilter(errors));
         paths.addMappingForUrlPatterns(java.util.EnumSet.of(DispatcherType.REQUEST), true, "/*");
@@ -286,6 +290,13 @@ public final class TabserveListener implements ServletContextListener {
         FilterRegistration.Dynamic encoding = context.addFilter("request-encoding", new RequestEncodingFilter(errors));
         encoding.addMappingForUrlPatterns(java.util.EnumSet.of(DispatcherType.REQUEST), true, "/*");
         encoding.setAsyncSupported(true);
+        // Then a person's sign-in (issue 78), within a slot and with the body's coding undone.
+        login.ifPresent(signIn -> {
+            FilterRegistration.Dynamic pages =
+                    context.addFilter("sign-in", new LoginFilter(signIn, sessions, routes::asksScope, errors));
+            pages.addMappingForUrlPatterns(java.util.EnumSet.of(DispatcherType.REQUEST), true, "/*");
+            pages.setAsyncSupported(true);
+        });
         // Last, on the gRPC service's path alone: its messages' bytes are metered against the memory budget as the
         // transport reads them, as REST bodies are.
         FilterRegistration.Dynamic grpcBodies = context.addFilter("grpc-bodies", new V2GrpcBodyFilter(budget));

@@ -80,6 +80,9 @@ class ContextKeysTest {
                         org.tabserve.serving.access.ClientRates.CLIENT_RATES,
                         org.tabserve.serving.access.oidc.OidcTokens.READ_DEADLINE,
                         org.tabserve.serving.access.oidc.OidcTokens.MIN_READ_RATE,
+                        org.tabserve.serving.access.oidc.OidcLogin.CLIENT,
+                        org.tabserve.serving.access.oidc.OidcLogin.SECRET_FILE,
+                        org.tabserve.serving.access.oidc.OidcLogin.REDIRECT_BASE,
                         org.tabserve.web.http.container.CrossOrigins.CORS_ORIGINS),
                 LauncherOptions.WEB_SETTING_FLAGS.stream()
                         .map(flag -> "tabserve." + flag.substring(2))

@@ -33,7 +33,9 @@ import java.util.function.Consumer;
  * JWKS served by the JDK's HTTP server on a free port, and tokens signed with its keys. Counts the JWKS's reads,
  * answers 503 while {@link #down} is set, as an issuer that is not up yet, leaves a key out of its JWKS while it is
  * {@link #withhold withheld} (a key the issuer has not published yet), and may be {@link #seenAt seen at} another
- * address (a proxy of the test's in front of it), which its documents and tokens then name.
+ * address (a proxy of the test's in front of it), which its documents and tokens then name. Its discovery document
+ * names the code flow's endpoints too ({@code /authorize}, {@code /token}, {@code /logout}), which
+ * {@link CodeFlowIssuer} serves.
  */
 public final class JoseIssuer implements AutoCloseable {
 
@@ -55,7 +57,10 @@ public final class JoseIssuer implements AutoCloseable {
                 exchange -> answer(
                         exchange,
                         "{\"issuer\":\"" + issuer() + "\",\"jwks_uri\":\"" + issuer()
-                                + "/jwks\",\"id_token_signing_alg_values_supported\":[\"RS256\",\"ES256\",\"PS256\"]}"));
+                                + "/jwks\",\"authorization_endpoint\":\"" + issuer()
+                                + "/authorize\",\"token_endpoint\":\""
+                                + issuer() + "/token\",\"end_session_endpoint\":\"" + issuer() + "/logout\","
+                                + "\"id_token_signing_alg_values_supported\":[\"RS256\",\"ES256\",\"PS256\"]}"));
         server.createContext("/jwks", exchange -> {
             jwksReads.incrementAndGet();
             List<JWK> published = List.<JWK>of(rsa.toPublicJWK(), ec.toPublicJWK()).stream()
@@ -87,6 +92,14 @@ public final class JoseIssuer implements AutoCloseable {
             exchange.sendResponseHeaders(200, body.length);
             exchange.getResponseBody().write(body);
         }
+    }
+
+    /**
+     * Serves {@code path} with {@code handler} as well: the code flow's endpoints ({@code /authorize}, {@code /token}),
+     * which its discovery document names ({@link CodeFlowIssuer}).
+     */
+    public void serve(String path, com.sun.net.httpserver.HttpHandler handler) {
+        server.createContext(path, handler);
     }
 
     /** Answers from now on. */

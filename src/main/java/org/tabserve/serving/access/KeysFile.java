@@ -55,68 +55,85 @@ final class KeysFile {
      *                                  user or too large
      */
     static byte[] read(Path file) {
+        return read(file, "the API keys file", "give themselves any scope", false);
+    }
+
+    /**
+     * A file of the server's own, once its ownership and permissions are checked as the keys file's are.
+     *
+     * @param what   what the refusals call it ({@code the API keys file})
+     * @param harm   what whoever could write it could do, as the refusal says it ({@code give themselves any scope})
+     * @param secret whether it holds a secret, which then no other user may read either
+     * @throws IllegalArgumentException in words, for a file that is missing, not a regular file, writable (or, for a
+     *                                  secret, readable) by another user, or too large
+     */
+    static byte[] read(Path file, String what, String harm, boolean secret) {
         Path real;
         try {
             real = file.toRealPath(); // a link is followed (a Kubernetes Secret's file is one): its target is checked
         } catch (NoSuchFileException e) {
-            throw new IllegalArgumentException("the API keys file " + file + " does not exist");
+            throw new IllegalArgumentException(what + " " + file + " does not exist");
         } catch (IOException e) {
-            throw new IllegalArgumentException("the API keys file " + file + " cannot be read: " + e.getMessage());
+            throw new IllegalArgumentException(what + " " + file + " cannot be read: " + e.getMessage());
         }
-        PosixFileAttributes attributes = attributes(real, file);
+        PosixFileAttributes attributes = attributes(real, file, what);
         if (!attributes.isRegularFile()) {
             throw new IllegalArgumentException(
-                    "the API keys file " + file + " is not a regular file (a folder or a device); name the file");
+                    what + " " + file + " is not a regular file (a folder or a device); name the file");
         }
         if (OwnerOnly.othersMayWrite(attributes.permissions())) {
-            throw new IllegalArgumentException("the API keys file " + file + " can be written by other users (its"
+            throw new IllegalArgumentException(what + " " + file + " can be written by other users (its"
                     + " permissions are " + PosixFilePermissions.toString(attributes.permissions()) + "): whoever can"
-                    + " write it can give themselves any scope; tabserve reads keys only from a file only its own user"
+                    + " write it can " + harm + "; tabserve reads it only from a file only its own user"
                     + " can write (chmod go-w " + file + ")");
+        }
+        if (secret && OwnerOnly.othersMayRead(attributes.permissions())) {
+            throw new IllegalArgumentException(what + " " + file + " can be read by other users (its permissions are "
+                    + PosixFilePermissions.toString(attributes.permissions()) + "): it holds a secret; tabserve reads"
+                    + " it only from a file only its own user can read (chmod 600 " + file + ")");
         }
         Optional<UserPrincipal> me = OwnerOnly.me(file);
         if (!OwnerOnly.ownedByMeOrRoot(attributes, me)) {
             String name = me.get().getName();
-            throw new IllegalArgumentException("the API keys file " + file + " is owned by "
+            throw new IllegalArgumentException(what + " " + file + " is owned by "
                     + attributes.owner().getName() + ", neither the server's user (" + name + ") nor root:"
-                    + " tabserve reads keys only from a file its own user owns (chown " + name + " " + file + ")");
+                    + " tabserve reads it only from a file its own user owns (chown " + name + " " + file + ")");
         }
         Path folder = real.getParent();
         if (folder != null) {
-            PosixFileAttributes around = attributes(folder, file);
+            PosixFileAttributes around = attributes(folder, file, what);
             if (OwnerOnly.othersMayWrite(around.permissions()) && !OwnerOnly.sticky(folder)) {
-                throw new IllegalArgumentException("the folder " + folder + " that holds the API keys file " + file
+                throw new IllegalArgumentException("the folder " + folder + " that holds " + what + " " + file
                         + " can be written by other users (its permissions are "
                         + PosixFilePermissions.toString(around.permissions()) + "): whoever can write it can put"
-                        + " another file in the keys file's place; keep it in a folder only the server's user can"
-                        + " write");
+                        + " another file in its place; keep it in a folder only the server's user can write");
             }
         }
         if (attributes.size() > MAX_BYTES) {
-            throw new IllegalArgumentException("the API keys file " + file + " has " + attributes.size()
-                    + " bytes; tabserve reads at most " + MAX_BYTES);
+            throw new IllegalArgumentException(
+                    what + " " + file + " has " + attributes.size() + " bytes; tabserve reads at most " + MAX_BYTES);
         }
         try (InputStream in = Files.newInputStream(real)) {
             byte[] bytes = in.readNBytes(MAX_BYTES + 1);
             if (bytes.length > MAX_BYTES) {
-                throw new IllegalArgumentException("the API keys file " + file + " has more than " + MAX_BYTES
-                        + " bytes; tabserve reads at most that");
+                throw new IllegalArgumentException(
+                        what + " " + file + " has more than " + MAX_BYTES + " bytes; tabserve reads at most that");
             }
             return bytes;
         } catch (IOException e) {
-            throw new IllegalArgumentException("the API keys file " + file + " cannot be read: " + e.getMessage());
+            throw new IllegalArgumentException(what + " " + file + " cannot be read: " + e.getMessage());
         }
     }
 
     /** The POSIX attributes of {@code path}, which {@code file}'s refusal names. */
-    private static PosixFileAttributes attributes(Path path, Path file) {
+    private static PosixFileAttributes attributes(Path path, Path file, String what) {
         try {
             return OwnerOnly.attributes(path);
         } catch (UnsupportedOperationException e) {
-            throw new IllegalArgumentException("the API keys file " + file + " is on a file system without POSIX"
+            throw new IllegalArgumentException(what + " " + file + " is on a file system without POSIX"
                     + " permissions, where tabserve cannot tell who may write it");
         } catch (IOException e) {
-            throw new IllegalArgumentException("the API keys file " + file + " cannot be read: " + e.getMessage());
+            throw new IllegalArgumentException(what + " " + file + " cannot be read: " + e.getMessage());
         }
     }
 

@@ -11,6 +11,7 @@ import java.util.List;
 import org.tabserve.rows.RowFormat;
 import org.tabserve.rows.field.OnError;
 import org.tabserve.web.http.HttpProblem;
+import org.tabserve.web.http.PageSession;
 import org.tabserve.web.http.WebConfig;
 import org.tabserve.web.http.limits.GzipInput;
 import org.tabserve.web.http.limits.LimitedInputStream;
@@ -42,6 +43,14 @@ public final class CsvUpload {
     }
 
     /** The form's {@code on_error} field as sent (a short word: more is refused), read from the container's part. */
+    /** The upload form's CSRF token field, as sent (null when it is longer than a token can be). */
+    private static String token(Part part) throws IOException {
+        try (InputStream in = part.getInputStream()) {
+            byte[] sent = in.readNBytes(129);
+            return sent.length > 128 ? null : new String(sent, java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
+
     private static String choice(Part part) throws IOException {
         try (InputStream in = part.getInputStream()) {
             byte[] sent = in.readNBytes(65);
@@ -87,10 +96,15 @@ public final class CsvUpload {
         try {
             Part file = null;
             String onError = null;
+            String csrf = null;
             List<String> others = new ArrayList<>();
             for (Part part : request.getParts()) {
                 if (FIELD.equals(part.getName()) && file == null) {
                     file = part;
+                } else if (PageSession.FIELD.equals(part.getName())
+                        && csrf == null
+                        && part.getSubmittedFileName() == null) {
+                    csrf = token(part); // the page's form carries its session's token
                 } else if (OnError.PARAMETER.equals(part.getName())
                         && onError == null
                         && part.getSubmittedFileName() == null) {
@@ -99,6 +113,7 @@ public final class CsvUpload {
                     others.add(part.getName());
                 }
             }
+            PageSession.requireToken(request, csrf); // a signed-in person's upload: from this server's page alone
             if (!others.isEmpty()) {
                 throw HttpProblem.badRequest("unexpected multipart field(s) " + others
                         + "; send the CSV once, in the field '" + FIELD + "'");

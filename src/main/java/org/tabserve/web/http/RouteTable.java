@@ -146,6 +146,11 @@ public final class RouteTable {
         return routes;
     }
 
+    /** @return whether a route of {@code path} asks its caller a scope (a person signs in for those) */
+    public boolean asksScope(String path) {
+        return match(path).stream().anyMatch(m -> m.route().scope() != null);
+    }
+
     /** Every route that {@code path} (within the context, {@code /} for its root) matches, in the table's order. */
     List<Match> match(String path) {
         List<Match> fixed = fixedPaths.get(path);

@@ -60,13 +60,15 @@ public final class Views {
         response.setContentType("text/html;charset=UTF-8");
         Map<String, Object> all = new java.util.HashMap<>(variables);
         all.putIfAbsent("links", links);
+        all.putIfAbsent(PageSession.VARIABLE, PageSession.of(request)); // the person signed in, if any
         WebContext context = new WebContext(application.buildExchange(request, response), request.getLocale(), all);
         engine.process(template, context, response.getWriter());
     }
 
     /**
      * Writes a page's HTML in UTF-8 to {@code out} rather than to the response (an answer shared by many requests,
-     * {@link SharedAnswer}); {@code request} and {@code response} give only its links' context.
+     * {@link SharedAnswer}); {@code request} and {@code response} give only its links' context, and its person signed
+     * in, whose page is never shared.
      */
     public void renderTo(
             HttpServletRequest request,
@@ -77,6 +79,7 @@ public final class Views {
             throws IOException {
         Map<String, Object> all = new java.util.HashMap<>(variables);
         all.putIfAbsent("links", PageLinks.ROOT);
+        all.putIfAbsent(PageSession.VARIABLE, PageSession.of(request)); // a shared build is never a session's
         WebContext context = new WebContext(application.buildExchange(request, response), request.getLocale(), all);
         java.io.Writer writer = new java.io.OutputStreamWriter(out, java.nio.charset.StandardCharsets.UTF_8);
         engine.process(template, context, writer);

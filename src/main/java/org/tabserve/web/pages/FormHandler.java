@@ -34,6 +34,7 @@ import org.tabserve.serving.limits.MemoryBudget;
 import org.tabserve.web.http.CardSize;
 import org.tabserve.web.http.HttpProblem;
 import org.tabserve.web.http.PageLinks;
+import org.tabserve.web.http.PageSession;
 import org.tabserve.web.http.Views;
 import org.tabserve.web.http.WebConfig;
 import org.tabserve.web.http.request.CoverageParameter;
@@ -133,6 +134,9 @@ public final class FormHandler {
         // The read stage: the body's fields, one row (its values are checked below, each told by its field).
         try (AnswerTrace.Stage reading = model.trace().read(FORM, request.getContentLengthLong())) {
             parameters = new java.util.LinkedHashMap<>(RequestParameters.of(request, config.maxBodyBytes()));
+            if (classifier.signature().feature(PageSession.FIELD).isEmpty()) {
+                parameters.remove(PageSession.FIELD); // the session's CSRF token, checked by the sign-in's filter
+            }
             reading.attribute(AnswerTrace.ROWS, 1);
         }
         // The box "Explain this answer" (offered when the card has a background sample), unless the model has an

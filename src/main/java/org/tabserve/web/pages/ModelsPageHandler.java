@@ -15,6 +15,7 @@ import org.tabserve.serving.monitor.TabserveMetrics;
 import org.tabserve.serving.rollout.Rollouts;
 import org.tabserve.web.api.ModelIndexHandler;
 import org.tabserve.web.http.Handler;
+import org.tabserve.web.http.PageSession;
 import org.tabserve.web.http.SharedAnswer;
 import org.tabserve.web.http.Views;
 
@@ -72,9 +73,10 @@ public final class ModelsPageHandler {
      */
     public void show(ResolvedModel model, HttpServletRequest request, HttpServletResponse response) throws IOException {
         ModelsFilter filter = ModelsFilter.of(request);
-        // A caller who may read only some models gets a build of its own, listing only those.
+        // A caller who may read only some models gets a build of its own, listing only those; so does a person signed
+        // in, whose page names them and carries their session's token.
         Caller caller = model.caller();
-        SharedAnswer shared = !caller.mayAll(Scope.READ)
+        SharedAnswer shared = !caller.mayAll(Scope.READ) || PageSession.of(request) != null
                 ? new SharedAnswer(budget, "the models page")
                 : filter.none() ? page : filtered(filter);
         shared.write(

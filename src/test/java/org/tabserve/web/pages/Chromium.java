@@ -23,9 +23,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * Debian's headless Chromium driven by Selenium for a browser test class, as {@link BrowserTest} starts it (the
  * driver's path given, nothing downloaded; skipped, saying why, where either is missing), with the waits the pages
- * need and whole-page screenshots.
+ * need and whole-page screenshots. Public for the browser cases of other packages' tests (KeycloakIT's sign-in).
  */
-final class Chromium implements AutoCloseable {
+public final class Chromium implements AutoCloseable {
 
     static final Dimension DESKTOP = new Dimension(1280, 1100);
     static final Dimension PHONE = new Dimension(360, 1400);
@@ -38,7 +38,7 @@ final class Chromium implements AutoCloseable {
 
     private static final Duration IMPLICIT_WAIT = Duration.ofSeconds(10);
 
-    final WebDriver driver;
+    public final WebDriver driver;
     private final Path profile;
 
     private Chromium(WebDriver driver, Path profile) {
@@ -47,7 +47,7 @@ final class Chromium implements AutoCloseable {
     }
 
     /** Starts the browser at desktop size; the calling test class is skipped when Chromium is not installed. */
-    static Chromium start() throws IOException {
+    public static Chromium start() throws IOException {
         return start(null);
     }
 
@@ -114,7 +114,7 @@ final class Chromium implements AutoCloseable {
         return ((Number) js(script, args)).longValue();
     }
 
-    WebElement byId(String id) {
+    public WebElement byId(String id) {
         return driver.findElement(By.id(id));
     }
 

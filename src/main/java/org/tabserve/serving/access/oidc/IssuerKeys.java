@@ -50,6 +50,12 @@ final class IssuerKeys implements AutoCloseable {
     /** One key of the issuer's and the algorithms it verifies. */
     record Key(JWSVerifier verifier, Set<JWSAlgorithm> algorithms) {}
 
+    /**
+     * Where the issuer's discovery document says a person signs in and out: its {@code authorization_endpoint},
+     * {@code token_endpoint} and {@code end_session_endpoint}, each null when it names none.
+     */
+    record Endpoints(String authorization, String token, String endSession) {}
+
     /** The most a discovery document or a JWKS may weigh. */
     static final int MAX_DOCUMENT_BYTES = 1 << 20;
 
@@ -66,6 +72,7 @@ final class IssuerKeys implements AutoCloseable {
     private final AtomicBoolean reading = new AtomicBoolean();
 
     private volatile Map<String, Key> keys;
+    private volatile Endpoints endpoints;
     private volatile String problem;
     /** When the last read was asked for (System.nanoTime). */
     private volatile long lastAsked;
@@ -121,6 +128,11 @@ final class IssuerKeys implements AutoCloseable {
     /** @return whether the keys have been read at least once */
     boolean ready() {
         return keys != null;
+    }
+
+    /** @return the endpoints of the discovery document last read, or null before one is */
+    Endpoints endpoints() {
+        return endpoints;
     }
 
     /** @return why the keys cannot be used yet, in words naming the issuer */
@@ -212,6 +224,10 @@ final class IssuerKeys implements AutoCloseable {
                 throw new IOException("its discovery document " + discovery + " has no jwks_uri");
             }
             Map<String, Key> read = verifiers(JWKSet.parse(get(uri, jwksBound)));
+            endpoints = new Endpoints(
+                    url(document, "authorization_endpoint"),
+                    url(document, "token_endpoint"),
+                    url(document, "end_session_endpoint"));
             boolean first = keys == null;
             keys = read;
             problem = "";
@@ -234,6 +250,11 @@ final class IssuerKeys implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** The http(s) URL a discovery document gives under {@code name}, or null for none or one of another kind. */
+    private static String url(Map<String, Object> document, String name) {
+        return document.get(name) instanceof String text && text.matches("https?://\\S+") ? text : null;
     }
 
     /** The keys that verify the algorithms tabserve takes: RSA (RS256, PS256) and EC P-256 (ES256). */
@@ -276,26 +297,47 @@ final class IssuerKeys implements AutoCloseable {
         if (!"https".equals(uri.getScheme()) && !"http".equals(uri.getScheme())) {
             throw new IOException(url + " is not an http(s) address");
         }
-        HttpResponse<byte[]> response;
+        HttpResponse<byte[]> response =
+                send(HttpRequest.newBuilder(uri).header("Accept", "application/json"), url, bound);
+        if (response.statusCode() != 200) {
+            throw new IOException(url + " answered " + response.statusCode());
+        }
+        return new String(response.body(), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Posts a form to the issuer ({@code token_endpoint}'s code exchange) through the client its documents are read
+     * with, held to {@code bound} from the request sent to the last byte of its answer (at most
+     * {@link #MAX_DOCUMENT_BYTES}).
+     *
+     * @param headers the request's headers, name and value in turn
+     * @return the answer's status and body, whatever its status
+     */
+    HttpResponse<byte[]> post(URI uri, String form, ReadBound bound, String... headers)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri)
+                .header("Accept", "application/json")
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form, StandardCharsets.UTF_8));
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        return send(request, uri.toString(), bound);
+    }
+
+    private HttpResponse<byte[]> send(HttpRequest.Builder request, String url, ReadBound bound)
+            throws IOException, InterruptedException {
         try (OutboundRead read = bound.begin()) {
-            response = ReadBound.await(
+            return ReadBound.await(
                     read,
                     http.sendAsync(
-                            HttpRequest.newBuilder(uri)
-                                    .timeout(bound.deadline())
-                                    .header("Accept", "application/json")
-                                    .build(),
-                            new BoundedBody(read, MAX_DOCUMENT_BYTES, url)));
+                            request.timeout(bound.deadline()).build(), new BoundedBody(read, MAX_DOCUMENT_BYTES, url)));
         } catch (ExecutionException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
             throw cause instanceof IOException io
                     ? io
                     : new IOException(cause.getMessage() == null ? cause.toString() : cause.getMessage(), cause);
         }
-        if (response.statusCode() != 200) {
-            throw new IOException(url + " answered " + response.statusCode());
-        }
-        return new String(response.body(), StandardCharsets.UTF_8);
     }
 
     @Override

@@ -50,6 +50,8 @@ public final class OidcTokens implements AutoCloseable {
     static final int DEFAULT_MIN_READ_RATE = 1024;
     /** The prefix of an OIDC client's name, which keeps it apart from a keys file's clients (whose names have no colon). */
     public static final String CLIENT_PREFIX = "oidc:";
+    /** The prefix of a person's name, signed in by the issuer ({@link OidcLogin}): no client of another kind has it. */
+    public static final String PERSON_PREFIX = "user:";
     /** The standard claim of a token's scopes, space-separated. */
     static final String DEFAULT_SCOPES_CLAIM = "scope";
     /** The longest token taken; a longer one is refused before it is parsed. */
@@ -65,7 +67,7 @@ public final class OidcTokens implements AutoCloseable {
 
     private static final Set<JWSAlgorithm> ALGORITHMS =
             Set.of(JWSAlgorithm.RS256, JWSAlgorithm.ES256, JWSAlgorithm.PS256);
-    private static final Pattern CLIENT_NAME = Pattern.compile("[A-Za-z0-9._@:-]{1,100}");
+    static final Pattern CLIENT_NAME = Pattern.compile("[A-Za-z0-9._@:-]{1,100}");
     private static final Logger LOG = Logger.getLogger(OidcTokens.class.getName());
 
     private final String issuer;
@@ -183,44 +185,8 @@ public final class OidcTokens implements AutoCloseable {
         if (hit != null && System.nanoTime() - hit.until() < 0) {
             return hit.caller();
         }
-        if (token.length() > MAX_TOKEN_CHARS) {
-            throw refused("the token has " + token.length() + " characters, more than the " + MAX_TOKEN_CHARS
-                    + " this server takes");
-        }
-        SignedJWT jwt;
-        try {
-            jwt = SignedJWT.parse(token);
-        } catch (ParseException e) {
-            throw refused("the token is not a signed JWT (its header must name one of RS256, ES256, PS256)");
-        }
-        JWSHeader header = jwt.getHeader();
-        if (!ALGORITHMS.contains(header.getAlgorithm())) {
-            throw refused("the token's alg is not taken: only RS256, ES256 and PS256 are");
-        }
-        if (!keys.ready()) {
-            keys.readIfDue(() -> {}); // asks the issuer again in the background, at most once every minRefresh
-            throw refused(keys.problem());
-        }
-        IssuerKeys.Key key = keys.key(header.getKeyID()); // never waits: an unknown kid starts a read, at most one
-        if (key == null) {
-            throw refused("no key of the issuer's has the token's kid: the key is unknown"
-                    + (keys.reading()
-                            ? "; the issuer's keys are being read again, send the token again in a few seconds"
-                            : " (the issuer's keys are read again for an unknown kid at most once every "
-                                    + MIN_REFRESH.toSeconds() + " s)"));
-        }
-        if (!key.algorithms().contains(header.getAlgorithm())) {
-            throw refused("the token's alg does not fit the issuer's key it names");
-        }
-        try {
-            if (!jwt.verify(key.verifier())) {
-                throw refused("the token's signature is not the issuer's");
-            }
-        } catch (JOSEException e) {
-            throw refused("the token's signature is not the issuer's");
-        }
-        JWTClaimsSet claims = claims(jwt);
-        long untilMillis = checkClaims(claims);
+        JWTClaimsSet claims = verified(token, audience, OidcTokens::refused);
+        long untilMillis = expiry(claims);
         Caller caller = Caller.of(CLIENT_PREFIX + client(claims), grants(claims));
         long now = System.currentTimeMillis();
         long keep =
@@ -235,61 +201,113 @@ public final class OidcTokens implements AutoCloseable {
     }
 
     /**
+     * The claims of a token of the issuer's for {@code audience}, once its form, its signature, its issuer, its
+     * audience and its times are checked: the one check of bearer tokens and ID tokens alike.
+     *
+     * @param refusal how a refusal is made from its reason
+     */
+    JWTClaimsSet verified(String token, String audience, Function<String, ServingException> refusal) {
+        if (token.length() > MAX_TOKEN_CHARS) {
+            throw refusal.apply("the token has " + token.length() + " characters, more than the " + MAX_TOKEN_CHARS
+                    + " this server takes");
+        }
+        SignedJWT jwt;
+        try {
+            jwt = SignedJWT.parse(token);
+        } catch (ParseException e) {
+            throw refusal.apply("the token is not a signed JWT (its header must name one of RS256, ES256, PS256)");
+        }
+        JWSHeader header = jwt.getHeader();
+        if (!ALGORITHMS.contains(header.getAlgorithm())) {
+            throw refusal.apply("the token's alg is not taken: only RS256, ES256 and PS256 are");
+        }
+        if (!keys.ready()) {
+            keys.readIfDue(() -> {}); // asks the issuer again in the background, at most once every minRefresh
+            throw refusal.apply(keys.problem());
+        }
+        IssuerKeys.Key key = keys.key(header.getKeyID()); // never waits: an unknown kid starts a read, at most one
+        if (key == null) {
+            throw refusal.apply("no key of the issuer's has the token's kid: the key is unknown"
+                    + (keys.reading()
+                            ? "; the issuer's keys are being read again, send the token again in a few seconds"
+                            : " (the issuer's keys are read again for an unknown kid at most once every "
+                                    + MIN_REFRESH.toSeconds() + " s)"));
+        }
+        if (!key.algorithms().contains(header.getAlgorithm())) {
+            throw refusal.apply("the token's alg does not fit the issuer's key it names");
+        }
+        try {
+            if (!jwt.verify(key.verifier())) {
+                throw refusal.apply("the token's signature is not the issuer's");
+            }
+        } catch (JOSEException e) {
+            throw refusal.apply("the token's signature is not the issuer's");
+        }
+        JWTClaimsSet claims = claims(jwt, refusal);
+        checkClaims(claims, audience, refusal);
+        return claims;
+    }
+
+    /**
      * The token's claims, each registered claim of the type RFC 7519 gives it.
      *
      * @throws ServingException UNAUTHENTICATED naming the claim of a wrong type, or saying the claims are no object
      */
-    private static JWTClaimsSet claims(SignedJWT jwt) {
+    private static JWTClaimsSet claims(SignedJWT jwt, Function<String, ServingException> refused) {
         Map<String, Object> json = jwt.getPayload().toJSONObject();
         if (json == null) {
-            throw refused("the token's claims are not a JSON object");
+            throw refused.apply("the token's claims are not a JSON object");
         }
         for (String name : List.of("iss", "sub", "jti")) {
             if (json.get(name) != null && !(json.get(name) instanceof String)) {
-                throw refused("the token's " + name + " claim must be a string");
+                throw refused.apply("the token's " + name + " claim must be a string");
             }
         }
         Object aud = json.get("aud");
         if (aud != null
                 && !(aud instanceof String)
                 && !(aud instanceof List<?> list && list.stream().allMatch(String.class::isInstance))) {
-            throw refused("the token's aud claim must be a string or a list of strings");
+            throw refused.apply("the token's aud claim must be a string or a list of strings");
         }
         for (String name : List.of("exp", "nbf", "iat")) {
             if (json.get(name) != null && !(json.get(name) instanceof Number)) {
-                throw refused("the token's " + name + " claim must be a number (seconds since 1970)");
+                throw refused.apply("the token's " + name + " claim must be a number (seconds since 1970)");
             }
         }
         try {
             return JWTClaimsSet.parse(json);
         } catch (ParseException e) {
-            throw refused("the token's claims are not a JWT's claims set");
+            throw refused.apply("the token's claims are not a JWT's claims set");
         }
     }
 
-    /** @return until when (epoch ms) the token stands: its exp, with the skew */
-    private long checkClaims(JWTClaimsSet claims) {
+    /** Checks the token's iss, aud, exp and nbf (each time with {@link #SKEW}). */
+    private void checkClaims(JWTClaimsSet claims, String audience, Function<String, ServingException> refused) {
         if (!issuer.equals(claims.getIssuer())) {
-            throw refused("the token was not issued by " + issuer + " (setting " + ISSUER + ")");
+            throw refused.apply("the token was not issued by " + issuer + " (setting " + ISSUER + ")");
         }
         List<String> audiences = claims.getAudience();
         if (audiences == null || !audiences.contains(audience)) {
-            throw refused("the token is not for this server: its aud does not name " + audience + " (setting "
-                    + AUDIENCE + ")");
+            throw refused.apply("the token is not for this server: its aud does not name " + audience
+                    + (audience.equals(this.audience) ? " (setting " + AUDIENCE + ")" : ""));
         }
         long now = System.currentTimeMillis();
         Date exp = claims.getExpirationTime();
         if (exp == null) {
-            throw refused("the token has no exp");
+            throw refused.apply("the token has no exp");
         }
         if (now > exp.getTime() + SKEW.toMillis()) {
-            throw refused("the token has expired");
+            throw refused.apply("the token has expired");
         }
         Date nbf = claims.getNotBeforeTime();
         if (nbf != null && now < nbf.getTime() - SKEW.toMillis()) {
-            throw refused("the token is not valid yet (its nbf is ahead of the server's clock)");
+            throw refused.apply("the token is not valid yet (its nbf is ahead of the server's clock)");
         }
-        return exp.getTime() + SKEW.toMillis();
+    }
+
+    /** @return until when (epoch ms) a checked token stands: its exp, with the skew */
+    static long expiry(JWTClaimsSet claims) {
+        return claims.getExpirationTime().getTime() + SKEW.toMillis();
     }
 
     /** The client the token names: its azp, else its client_id. */
@@ -305,7 +323,7 @@ public final class OidcTokens implements AutoCloseable {
     }
 
     /** The grants of the scopes claim: its words that are tabserve's scopes; the token's other scopes are not ours. */
-    private List<Grant> grants(JWTClaimsSet claims) {
+    List<Grant> grants(JWTClaimsSet claims) {
         Object value = claims.getClaims();
         for (String name : scopesClaim) {
             value = value instanceof Map<?, ?> object ? object.get(name) : null;
@@ -335,6 +353,30 @@ public final class OidcTokens implements AutoCloseable {
 
     private static ServingException refused(String why) {
         return ServingException.unauthenticated("the bearer token is refused: " + why);
+    }
+
+    static ServingException loginRefused(String why) {
+        return ServingException.unauthenticated("the sign-in is refused: " + why);
+    }
+
+    /** @return the issuer's URL, as its tokens' iss spells it */
+    String issuer() {
+        return issuer;
+    }
+
+    /** @return the endpoints of the issuer's discovery document, or null before it is read */
+    IssuerKeys.Endpoints endpoints() {
+        return keys.endpoints();
+    }
+
+    /** @return the issuer's keys and documents, through whose client every read from the issuer goes */
+    IssuerKeys keys() {
+        return keys;
+    }
+
+    /** @return the bound of every read from the issuer */
+    ReadBound bound() {
+        return bound;
     }
 
     /** @return how many reads from the issuer were abandoned, past {@link #READ_DEADLINE} or below {@link #MIN_READ_RATE} */

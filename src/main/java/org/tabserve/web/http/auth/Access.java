@@ -43,6 +43,12 @@ public final class Access implements Gate {
 
     private static final Logger LOG = Logger.getLogger(Access.class.getName());
 
+    /**
+     * The request attribute of a person signed in ({@code web.http.auth.login}): the {@link Caller} its session names,
+     * which a request that sends no bearer credential is taken as. Only the server sets it (a client cannot).
+     */
+    public static final String SIGNED_IN = "org.tabserve.signed-in";
+
     /** The caller the audit log names for the repository's load and unload let through on the loopback interface. */
     static final String LOOPBACK_CLIENT = "loopback";
 
@@ -170,7 +176,22 @@ public final class Access implements Gate {
     public Caller admit(HttpServletRequest request, Scope scope, String model) {
         exposure.seen(request.getLocalAddr());
         // No credential is asked: nothing of the request is read for a caller (its words would be thrown away).
-        return asksNothing(scope) ? Caller.OPEN : admit(AdminToken.callerOf(request), scope, model);
+        return asksNothing(scope)
+                ? Caller.OPEN
+                : admit(AdminToken.callerOf(request), scope, model, true, signedIn(request));
+    }
+
+    /** @return the person a request's session names ({@link #SIGNED_IN}), or null */
+    private static Caller signedIn(HttpServletRequest request) {
+        return request.getAttribute(SIGNED_IN) instanceof Caller person ? person : null;
+    }
+
+    /**
+     * The caller a request names: its bearer credential if it sends one, else the person its session names, else its
+     * client certificate ({@link Credentials#callerOf}).
+     */
+    private Caller callerOf(AdminToken.Caller asker, Caller signedIn) {
+        return signedIn != null && !AdminToken.isBearer(asker.authorization()) ? signedIn : credentials.callerOf(asker);
     }
 
     /** @return whether {@code scope} is open to anyone here: no keys file or issuer, and no token of its own */
@@ -187,11 +208,14 @@ public final class Access implements Gate {
      *                          keys file, the admin and feedback tokens' own refusals
      */
     public Caller admit(AdminToken.Caller asker, Scope scope, String model) {
-        return admit(asker, scope, model, true);
+        return admit(asker, scope, model, true, null);
     }
 
-    /** @param counted whether the request takes a token of its client's rate (a guard's first look takes none) */
-    private Caller admit(AdminToken.Caller asker, Scope scope, String model, boolean counted) {
+    /**
+     * @param counted  whether the request takes a token of its client's rate (a guard's first look takes none)
+     * @param signedIn the person the request's session names, or null
+     */
+    private Caller admit(AdminToken.Caller asker, Scope scope, String model, boolean counted, Caller signedIn) {
         if (!locked()) {
             if (asksNothing(scope)) {
                 return Caller.OPEN;
@@ -221,7 +245,7 @@ public final class Access implements Gate {
         }
         Caller caller;
         try {
-            caller = rates.rated(credentials.callerOf(asker));
+            caller = rates.rated(callerOf(asker, signedIn));
         } catch (ServingException e) {
             unknownCredential.log(
                     () -> "Refused " + asker.call() + " from " + asker.remoteAddress() + ": " + e.getMessage());
@@ -307,7 +331,7 @@ public final class Access implements Gate {
             }
             return false;
         }
-        return credentials.callerOf(AdminToken.callerOf(request)).may(Scope.ADMIN, model);
+        return callerOf(AdminToken.callerOf(request), signedIn(request)).may(Scope.ADMIN, model);
     }
 
     /**
@@ -336,6 +360,11 @@ public final class Access implements Gate {
     /** The guard of the admin routes, before their method is checked: 404 while they are off, else {@link #admit}. */
     public void guardAdmin(HttpServletRequest request) {
         exposure.seen(request.getLocalAddr());
-        admit(AdminToken.callerOf(request), Scope.ADMIN, null, false); // the route's own check counts and audits it
+        admit(
+                AdminToken.callerOf(request),
+                Scope.ADMIN,
+                null,
+                false,
+                signedIn(request)); // the route's own check counts
     }
 }

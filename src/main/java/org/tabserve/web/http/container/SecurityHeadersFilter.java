@@ -2,15 +2,19 @@ package org.tabserve.web.http.container;
 
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterChain;
+import jakarta.servlet.FilterRegistration;
+import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Collections;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Puts the same security headers on every answer, pages, APIs and errors alike: a Content-Security-Policy that allows
@@ -24,6 +28,10 @@ import java.util.Map;
  * (cross-site tracing). Containers used to refuse it by a security constraint in their default descriptor; the
  * embedded server runs no security handler (its constraint lookup cost every request) and Tomcat refuses it in its
  * connector, so the app does it here, once, the same in every container.
+ *
+ * <p>With a person's sign-in (issue 78) forms may also post to the OIDC issuer's origin: the sign-out button posts to
+ * {@code /logout}, which redirects to the issuer's {@code end_session_endpoint}, and browsers hold a form's redirects to
+ * {@code form-action} as well (Chromium refuses the whole sign-out otherwise, and the page stays as it was).
  */
 public final class SecurityHeadersFilter extends HttpFilter {
 
@@ -32,13 +40,10 @@ public final class SecurityHeadersFilter extends HttpFilter {
      * may be {@code data:} URIs, as Swagger UI's stylesheet draws its icons with them; forms post only here; no
      * plugins, no {@code <base>}, no framing.
      */
-    static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; "
-            + "img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+    static final String CONTENT_SECURITY_POLICY = policy("'self'");
 
     /** Every security header and its value, in the order they are set: the one list of them. */
-    public static final Map<String, String> HEADERS = headers();
-
-    private static final List<Map.Entry<String, String>> HEADER_LIST = List.copyOf(HEADERS.entrySet());
+    public static final Map<String, String> HEADERS = headers(CONTENT_SECURITY_POLICY);
 
     /**
      * The context attribute holding {@link #HEADERS} (a {@code Map<String, String>}, JDK types only, so that the
@@ -46,9 +51,44 @@ public final class SecurityHeadersFilter extends HttpFilter {
      */
     public static final String HEADERS_ATTRIBUTE = "tabserve.security-headers";
 
-    private static Map<String, String> headers() {
+    private final Map<String, String> headers;
+    private final List<Map.Entry<String, String>> headerList;
+
+    /** The headers of {@link #HEADERS}, forms posting only to this origin. */
+    public SecurityHeadersFilter() {
+        this(Optional.empty());
+    }
+
+    /**
+     * @param formTarget an origin forms may post to besides this one ({@code https://host[:port]}): the OIDC issuer's,
+     *                   whose sign-out the pages' sign-out button is redirected to
+     */
+    public SecurityHeadersFilter(Optional<String> formTarget) {
+        this.headers =
+                formTarget.map(origin -> headers(policy("'self' " + origin))).orElse(HEADERS);
+        this.headerList = List.copyOf(headers.entrySet());
+    }
+
+    /**
+     * Puts the headers on every answer of {@code context}, its error dispatches too, first among its filters.
+     *
+     * @param formTarget see {@link #SecurityHeadersFilter(Optional)}
+     */
+    public static void add(ServletContext context, Optional<String> formTarget) {
+        FilterRegistration.Dynamic headers =
+                context.addFilter("security-headers", new SecurityHeadersFilter(formTarget));
+        headers.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST, DispatcherType.ERROR), false, "/*");
+        headers.setAsyncSupported(true);
+    }
+
+    private static String policy(String formAction) {
+        return "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
+                + "base-uri 'none'; form-action " + formAction + "; frame-ancestors 'none'";
+    }
+
+    private static Map<String, String> headers(String contentSecurityPolicy) {
         Map<String, String> headers = new LinkedHashMap<>();
-        headers.put("Content-Security-Policy", CONTENT_SECURITY_POLICY);
+        headers.put("Content-Security-Policy", contentSecurityPolicy);
         headers.put("X-Content-Type-Options", "nosniff");
         headers.put("Referrer-Policy", "no-referrer");
         headers.put("X-Frame-Options", "DENY"); // frame-ancestors for browsers that predate CSP 2
@@ -57,14 +97,14 @@ public final class SecurityHeadersFilter extends HttpFilter {
 
     @Override
     public void init() {
-        getServletContext().setAttribute(HEADERS_ATTRIBUTE, HEADERS);
+        getServletContext().setAttribute(HEADERS_ATTRIBUTE, headers);
     }
 
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
         for (Map.Entry<String, String> header :
-                HEADER_LIST) { // a loop: forEach(response::setHeader) made a lambda each time
+                headerList) { // a loop: forEach(response::setHeader) made a lambda each time
             response.setHeader(header.getKey(), header.getValue());
         }
         if (request.getMethod().equals("TRACE") && request.getDispatcherType() == DispatcherType.REQUEST) {

@@ -37,7 +37,8 @@ import org.tabserve.testing.TabserveProcess;
  * {@code tabserve}, the secret of {@code notes} read back, the packaged WAR started with the doc's flags, and the doc's
  * prediction with a token of {@code notes}. The test's changes: free ports for Keycloak's 8180 and tabserve's 8080,
  * a folder of models for {@code /srv/models}, the realm file's path, {@code JAVA_HOME} and C1 alone for Keycloak's
- * JIT ({@code JAVA_OPTS_APPEND}). The cases then take or refuse the clients' tokens as their roles say.
+ * JIT ({@code JAVA_OPTS_APPEND}). The cases then take or refuse the clients' tokens as their roles say, and (issue 78)
+ * a person signs in to the pages through Keycloak's own login page in headless Chromium, on the same Keycloak.
  */
 class KeycloakIT {
 
@@ -53,6 +54,7 @@ class KeycloakIT {
     static String realm = "ml";
     static Map<String, String> secrets;
     static TabserveProcess server;
+    static ModelDirectory models;
 
     @BeforeAll
     static void start() throws Exception {
@@ -62,7 +64,7 @@ class KeycloakIT {
         new ProcessBuilder("rm", "-rf", folder.toString()).inheritIO().start().waitFor();
         Files.createDirectories(folder);
         Path log = folder.resolve("keycloak.log");
-        ModelDirectory models = ModelDirectory.withFourModels();
+        models = ModelDirectory.withFourModels();
         DocShell shell = DocShell.of("docs/security.md", "KeycloakIT")
                 .in(folder)
                 .centralFromLocalRepository()
@@ -220,5 +222,72 @@ class KeycloakIT {
         assertEquals(401, answer.statusCode(), answer.body());
         assertTrue(detail(answer).contains("the bearer token is refused"), answer.body());
         assertEquals(401, call("GET", "/api/models", null, null).statusCode());
+    }
+
+    /**
+     * Issue 78: a login client and a user with a password made in the realm at test time ({@link KeycloakPages}), a
+     * second tabserve on the same Keycloak with the sign-in on, and headless Chromium: sent to Keycloak's own login
+     * page, signed in with the password, back on the form, which predicts; a model without the scope is a 403 page
+     * naming it; the sign-out ends the session and Keycloak's, and the session's cookie saved before is refused.
+     */
+    @Test
+    void aPersonSignsInThroughKeycloaksLoginPagePredictsIsRefusedAModelAndSignsOut() throws Exception {
+        String secret = "pages-" + java.util.UUID.randomUUID();
+        String admin = tokenOf(
+                "master",
+                Map.of("grant_type", "password", "client_id", "admin-cli", "username", "admin", "password", "admin"));
+        try (TabserveProcess pages = TabserveProcess.startReady(
+                        Map.of("TABSERVE_OIDC_LOGIN_SECRET", secret),
+                        "--models",
+                        models.root().toString(),
+                        "--oidc-issuer",
+                        base + "/realms/" + realm,
+                        "--oidc-audience",
+                        "tabserve",
+                        "--oidc-scopes-claim",
+                        "realm_access.roles",
+                        "--oidc-login-client",
+                        "tabserve-pages");
+                org.tabserve.web.pages.Chromium chromium = org.tabserve.web.pages.Chromium.start()) {
+            KeycloakPages realmPages = new KeycloakPages(base, realm, admin);
+            realmPages.loginClient("tabserve-pages", secret, pages.uri());
+            realmPages.user("alice", "alice-password-1", List.of("read", "predict:banknote"));
+            org.openqa.selenium.WebDriver browser = chromium.driver;
+            browser.get(pages.uri().resolve("/models/banknote/").toString());
+            assertTrue(browser.getCurrentUrl().startsWith(base + "/realms/" + realm), browser.getCurrentUrl());
+            browser.findElement(org.openqa.selenium.By.id("username")).sendKeys("alice");
+            browser.findElement(org.openqa.selenium.By.id("password")).sendKeys("alice-password-1");
+            browser.findElement(org.openqa.selenium.By.id("kc-login")).click();
+            assertEquals("alice", chromium.byId("signed-in-name").getText(), browser.getPageSource());
+            for (Map.Entry<String, String> field : Map.of(
+                            "variance", "3.6216", "skewness", "8.6661", "curtosis", "-2.8073", "entropy", "-0.44699")
+                    .entrySet()) {
+                chromium.byId(field.getKey()).clear();
+                chromium.byId(field.getKey()).sendKeys(field.getValue());
+            }
+            chromium.byId("predict").submit();
+            assertTrue(chromium.byId("result").isDisplayed(), "the form answers: " + browser.getPageSource());
+            String saved = browser.manage().getCookieNamed("tabserve_session").getValue();
+
+            browser.get(pages.uri().resolve("/models/species/").toString());
+            chromium.byId("predict").submit();
+            assertTrue(chromium.byId("detail").getText().contains("predict:species"), browser.getPageSource());
+            assertTrue(chromium.byId("detail").getText().contains("user:alice"), browser.getPageSource());
+
+            chromium.byId("sign-out-button").click(); // to Keycloak's sign-out, back to /, and so to its login page
+            new org.openqa.selenium.support.ui.WebDriverWait(browser, Duration.ofSeconds(20))
+                    .withMessage(() -> "after sign-out the browser is at " + browser.getCurrentUrl() + ", titled '"
+                            + browser.getTitle() + "'")
+                    .until(d -> d.getCurrentUrl().startsWith(base + "/realms/" + realm));
+            assertTrue(
+                    browser.findElements(org.openqa.selenium.By.id("username")).size() == 1,
+                    "Keycloak's session ended too: its login page again, " + browser.getCurrentUrl());
+            HttpResponse<String> replayed = HTTP.send(
+                    HttpRequest.newBuilder(pages.uri().resolve("/api/models"))
+                            .header("Cookie", "tabserve_session=" + saved)
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(401, replayed.statusCode(), "the saved cookie is refused after sign-out: " + replayed.body());
+        }
     }
 }

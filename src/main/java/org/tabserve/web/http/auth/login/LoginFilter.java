@@ -1,0 +1,264 @@
+package org.tabserve.web.http.auth.login;
+
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.tabserve.serving.access.oidc.OidcLogin;
+import org.tabserve.serving.access.oidc.SignedIn;
+import org.tabserve.web.http.ErrorRenderer;
+import org.tabserve.web.http.HttpProblem;
+import org.tabserve.web.http.PageSession;
+import org.tabserve.web.http.RateLimitedLog;
+import org.tabserve.web.http.RouteServlet;
+import org.tabserve.web.http.auth.Access;
+
+/**
+ * A person's sign-in to the pages, a servlet filter of the web app's own (so the same in every container): a browser's
+ * navigation to a page that asks a scope, sent with no credential, is sent to the issuer's sign-in (the authorization
+ * code flow with PKCE, {@code state} and {@code nonce} kept in the {@link PendingLogins pre-login table} under the
+ * browser's pre-login cookie); {@link #CALLBACK} ends it, checks what came back and opens a {@link Sessions session}
+ * under a new id; a request with the session's cookie is then taken as its person ({@link Access#SIGNED_IN}), and
+ * must carry the session's CSRF token when it changes anything ({@link PageSession}); {@link #LOGOUT} ends the session
+ * at once and sends the browser to the issuer's sign-out. A request with a bearer credential never uses a session, and
+ * a program (a request that does not ask for HTML) is never redirected: it gets the route's 401 as before.
+ */
+public final class LoginFilter implements Filter {
+
+    /** Where a sign-in starts ({@code ?next=PATH}: the page to return to). */
+    public static final String LOGIN = "/login";
+    /** Where the issuer sends the person back. */
+    public static final String CALLBACK = LOGIN + "/callback";
+    /** Where the pages' sign-out button posts. */
+    public static final String LOGOUT = "/logout";
+
+    private static final Logger LOG = Logger.getLogger(LoginFilter.class.getName());
+    private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS");
+    private static final String CERTIFICATE = "jakarta.servlet.request.X509Certificate";
+
+    private final OidcLogin login;
+    private final Predicate<String> asksScope;
+    private final ErrorRenderer errors;
+    private final Sessions sessions;
+    private final PendingLogins pending;
+    private final SessionCookies cookies;
+    private final RateLimitedLog refusals = new RateLimitedLog(LOG, Level.WARNING);
+
+    /**
+     * @param asksScope whether a path (within the context) is a route that asks its caller a scope: a navigation
+     *                  there without a credential is sent to sign in
+     */
+    public LoginFilter(OidcLogin login, LoginSettings settings, Predicate<String> asksScope, ErrorRenderer errors) {
+        this.login = login;
+        this.asksScope = asksScope;
+        this.errors = errors;
+        this.sessions = new Sessions(settings);
+        this.pending = new PendingLogins(settings.maxPending());
+        this.cookies = new SessionCookies(
+                login.redirectBase().map(b -> "https".equals(b.getScheme())).orElse(false));
+    }
+
+    @Override
+    public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain)
+            throws IOException, ServletException {
+        HttpServletRequest request = (HttpServletRequest) req;
+        HttpServletResponse response = (HttpServletResponse) res;
+        String path = RouteServlet.pathOf(request);
+        try {
+            switch (path) {
+                case LOGIN -> start(request, response, localPath(request.getParameter("next")));
+                case CALLBACK -> callback(request, response);
+                case LOGOUT -> logout(request, response);
+                default -> guard(request, response, chain, path);
+            }
+        } catch (HttpProblem | org.tabserve.serving.limits.ServingException refused) {
+            refusals.log(() -> "Refused " + request.getMethod() + " " + path + " from " + request.getRemoteAddr() + ": "
+                    + refused.getMessage());
+            errors.render(request, response, errors.toProblem(refused, request));
+        }
+    }
+
+    /** Any other path: its session's person, its CSRF token checked; else, for a navigation, a sign-in. */
+    private void guard(HttpServletRequest request, HttpServletResponse response, FilterChain chain, String path)
+            throws IOException, ServletException {
+        String authorization = request.getHeader("Authorization");
+        if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            chain.doFilter(request, response); // a program's credential: no session is looked at
+            return;
+        }
+        String id = SessionCookies.read(request, SessionCookies.SESSION);
+        Sessions.Session session = sessions.find(id);
+        if (session != null) {
+            request.setAttribute(Access.SIGNED_IN, session.person().caller());
+            request.setAttribute(
+                    PageSession.ATTRIBUTE, new PageSession(session.person().name(), session.csrf()));
+            if (!SAFE_METHODS.contains(request.getMethod())) {
+                checkToken(request);
+            }
+            chain.doFilter(request, response);
+            return;
+        }
+        if (id != null) {
+            cookies.clearSession(request, response); // ended, or never one of this server's
+        }
+        if (navigation(request) && request.getAttribute(CERTIFICATE) == null && asksScope.test(path)) {
+            String query = request.getQueryString();
+            start(request, response, path + (query == null ? "" : "?" + query));
+            return;
+        }
+        chain.doFilter(request, response);
+    }
+
+    /**
+     * Checks the CSRF token of a request of a session that may change something: in the header a script sends, in a
+     * url-encoded form's hidden field; a multipart upload's field is checked where its parts are read.
+     */
+    private static void checkToken(HttpServletRequest request) {
+        String sent = request.getHeader(PageSession.HEADER);
+        String type =
+                request.getContentType() == null ? "" : request.getContentType().toLowerCase(Locale.ROOT);
+        if (sent == null && type.startsWith("multipart/form-data")) {
+            return; // the upload's reader checks its field (PageSession.requireToken), once it reads the parts
+        }
+        if (sent == null && type.startsWith("application/x-www-form-urlencoded")) {
+            try {
+                sent = request.getParameter(PageSession.FIELD);
+            } catch (RuntimeException unreadable) {
+                sent = null; // a body the container cannot read as a form carries no token
+            }
+        }
+        PageSession.requireToken(request, sent);
+    }
+
+    /** Sends the browser to the issuer's sign-in, the sign-in's state kept under a new pre-login cookie. */
+    private void start(HttpServletRequest request, HttpServletResponse response, String returnTo) throws IOException {
+        OidcLogin.Pending started = login.start(URI.create(base(request) + CALLBACK));
+        cookies.pending(request, response, pending.put(started, returnTo));
+        response.setHeader("Cache-Control", "no-store");
+        response.sendRedirect(started.authorization().toString());
+    }
+
+    /** The issuer's answer: the sign-in of this browser's pre-login cookie, its state, its code; then a session. */
+    private void callback(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        PendingLogins.Entry entry = pending.take(SessionCookies.read(request, SessionCookies.PENDING));
+        cookies.clearPending(request, response);
+        if (entry == null) {
+            throw HttpProblem.of(
+                    400,
+                    "Bad request",
+                    "this sign-in was not started in this browser, was used already, or took longer than "
+                            + LoginSettings.PENDING_FOR.toMinutes() + " minutes: open the page you wanted again to"
+                            + " sign in");
+        }
+        if (!same(request.getParameter("state"), entry.pending().state())) {
+            throw HttpProblem.of(
+                    400,
+                    "Bad request",
+                    "the sign-in's answer does not carry the state this browser's sign-in sent (an answer of another"
+                            + " sign-in, or a forged one): open the page you wanted again to sign in");
+        }
+        String error = request.getParameter("error");
+        if (error != null) {
+            throw HttpProblem.of(
+                    401,
+                    "Unauthorized",
+                    "the issuer did not sign you in (" + (error.matches("[A-Za-z0-9_]{1,64}") ? error : "an error")
+                            + ")");
+        }
+        String code = request.getParameter("code");
+        if (code == null || code.isEmpty()) {
+            throw HttpProblem.badRequest("the sign-in's answer carries no code: open the page you wanted again");
+        }
+        SignedIn person = login.finish(entry.pending(), code);
+        sessions.end(SessionCookies.read(request, SessionCookies.SESSION)); // a session fixed before is never kept
+        Sessions.Session session = sessions.open(person); // always a new id
+        cookies.session(request, response, session.id());
+        LOG.info("Signed in: " + person.caller().name() + " from " + request.getRemoteAddr());
+        response.setHeader("Cache-Control", "no-store");
+        response.setStatus(303);
+        response.setHeader("Location", request.getContextPath() + entry.returnTo());
+    }
+
+    /** Ends the session at once, then sends the browser to the issuer's sign-out, when it has one. */
+    private void logout(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        if (!"POST".equals(request.getMethod())) {
+            response.setHeader("Allow", "POST");
+            throw HttpProblem.of(405, "Method not allowed", "sign out with the button of a page (POST " + LOGOUT + ")");
+        }
+        Sessions.Session session = sessions.find(SessionCookies.read(request, SessionCookies.SESSION));
+        URI home = URI.create(base(request) + "/");
+        String location = request.getContextPath() + "/";
+        if (session != null) {
+            request.setAttribute(
+                    PageSession.ATTRIBUTE, new PageSession(session.person().name(), session.csrf()));
+            checkToken(request);
+            sessions.end(session.id());
+            LOG.info("Signed out: " + session.person().caller().name());
+            location = login.endSession(session.person().idToken(), home)
+                    .map(URI::toString)
+                    .orElse(location);
+        }
+        cookies.clearSession(request, response);
+        response.setHeader("Cache-Control", "no-store");
+        response.setStatus(303);
+        response.setHeader("Location", location);
+    }
+
+    /** @return the web app's address as browsers reach it: the redirect base, else the request's own */
+    private String base(HttpServletRequest request) {
+        return login.redirectBase().map(URI::toString).orElseGet(() -> {
+            String url = request.getRequestURL().toString();
+            return url.substring(0, url.length() - request.getRequestURI().length()) + request.getContextPath();
+        });
+    }
+
+    /** @return whether a request is a browser's navigation to a page: a GET or HEAD that asks for HTML */
+    static boolean navigation(HttpServletRequest request) {
+        if (!"GET".equals(request.getMethod()) && !"HEAD".equals(request.getMethod())) {
+            return false;
+        }
+        String accept = request.getHeader("Accept");
+        return "navigate".equals(request.getHeader("Sec-Fetch-Mode"))
+                || (accept != null && accept.toLowerCase(Locale.ROOT).contains("text/html"));
+    }
+
+    /** @return {@code next} when it is a path of this server's ({@code /...}, never {@code //host}), else {@code /} */
+    static String localPath(String next) {
+        if (next == null
+                || !next.startsWith("/")
+                || next.startsWith("//")
+                || next.contains("\\")
+                || next.chars().anyMatch(c -> c < 0x20 || c == 0x7f)
+                || next.length() > 2048) {
+            return "/";
+        }
+        return next;
+    }
+
+    private static boolean same(String sent, String kept) {
+        return sent != null
+                && MessageDigest.isEqual(sent.getBytes(StandardCharsets.UTF_8), kept.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** @return how many sign-ins are under way (the pre-login table's size) */
+    int pendingLogins() {
+        return pending.size();
+    }
+
+    /** @return how many sessions are open */
+    int openSessions() {
+        return sessions.size();
+    }
+}

@@ -1,0 +1,186 @@
+package org.tabserve.web.http.auth.login;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.tabserve.testing.CodeFlowIssuer;
+import org.tabserve.testing.Multipart;
+
+/**
+ * Issue 78's hostile cases against the sign-in, on {@link LoginFlowTest}'s server and issuer: a forged {@code state},
+ * a replayed code, an ID token without the nonce, with another's, or for another audience, a cookie of another
+ * session, a cross-site post and upload without the CSRF token, a session fixed before the sign-in, and a flood of
+ * sign-in starts past the pre-login table's bound. Each is refused in words, and none leaves a session behind.
+ */
+class HostileLoginTest {
+
+    @BeforeAll
+    static void start() throws Exception {
+        LoginFlowTest.start();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        LoginFlowTest.stop();
+    }
+
+    @BeforeEach
+    void alice() {
+        LoginFlowTest.flow.signsIn("alice", "read:banknote predict:banknote");
+    }
+
+    /** Starts a sign-in and has the issuer answer it: the callback's address, not yet followed. */
+    private static URI issuersAnswer(CookieBrowser browser) throws Exception {
+        HttpResponse<String> toIssuer = browser.navigate(LoginFlowTest.server.uri("/models/banknote/"));
+        assertEquals(302, toIssuer.statusCode(), toIssuer.body());
+        HttpResponse<String> back = browser.follow(toIssuer);
+        return back.uri().resolve(back.headers().firstValue("Location").orElseThrow());
+    }
+
+    private static URI withState(URI callback, String state) {
+        String query = callback.getRawQuery().replaceAll("state=[^&]*", "state=" + state);
+        return URI.create(
+                callback.getScheme() + "://" + callback.getRawAuthority() + callback.getRawPath() + "?" + query);
+    }
+
+    @Test
+    void aForgedStateIsRefusedAndOpensNoSession() throws Exception {
+        CookieBrowser browser = new CookieBrowser();
+        URI callback = issuersAnswer(browser);
+        HttpResponse<String> refused = browser.navigate(withState(callback, "forged-state"));
+        assertEquals(400, refused.statusCode(), refused.body());
+        assertTrue(refused.body().contains("does not carry the state"), refused.body());
+        assertNull(browser.cookie(SessionCookies.SESSION));
+        HttpResponse<String> again = browser.navigate(callback);
+        assertEquals(400, again.statusCode(), "the sign-in was used up by the forged answer: " + again.body());
+        assertNull(browser.cookie(SessionCookies.SESSION));
+    }
+
+    @Test
+    void aReplayedCodeIsRefusedByTheIssuerAndTheServerSaysSo() throws Exception {
+        CookieBrowser victim = new CookieBrowser();
+        URI used = issuersAnswer(victim);
+        assertEquals(303, victim.navigate(used).statusCode(), "the code's first use signs in");
+        CookieBrowser thief = new CookieBrowser();
+        URI fresh = issuersAnswer(thief); // a sign-in of the thief's own, whose state it knows
+        String state = fresh.getRawQuery().replaceAll(".*state=([^&]*).*", "$1");
+        int exchanges = LoginFlowTest.flow.exchanges();
+        HttpResponse<String> replayed = thief.navigate(withState(used, state));
+        assertEquals(401, replayed.statusCode(), replayed.body());
+        assertTrue(replayed.body().contains("the issuer refused the code (invalid_grant)"), replayed.body());
+        assertEquals(exchanges + 1, LoginFlowTest.flow.exchanges(), "the used code went to the issuer, who refused it");
+        assertNull(thief.cookie(SessionCookies.SESSION));
+        HttpResponse<String> twice = victim.navigate(used);
+        assertEquals(400, twice.statusCode(), "the same callback again finds no sign-in under way: " + twice.body());
+    }
+
+    @Test
+    void anIdTokenWithoutTheNonceWithAnotherOrForAnotherAudienceIsRefused() throws Exception {
+        Map<String, java.util.function.Consumer<com.nimbusds.jwt.JWTClaimsSet.Builder>> forged = Map.of(
+                "has no nonce",
+                claims -> claims.claim("nonce", null),
+                "nonce is not the one this sign-in sent",
+                claims -> claims.claim("nonce", "another-sign-in"),
+                "its aud does not name " + CodeFlowIssuer.CLIENT,
+                claims -> claims.audience("tabserve"));
+        for (Map.Entry<String, java.util.function.Consumer<com.nimbusds.jwt.JWTClaimsSet.Builder>> each :
+                forged.entrySet()) {
+            LoginFlowTest.flow.tampers(each.getValue());
+            CookieBrowser browser = new CookieBrowser();
+            HttpResponse<String> refused = browser.navigate(issuersAnswer(browser));
+            assertEquals(401, refused.statusCode(), each.getKey() + ": " + refused.body());
+            assertTrue(refused.body().contains(each.getKey()), refused.body());
+            assertTrue(refused.body().contains("the sign-in is refused"), refused.body());
+            assertNull(browser.cookie(SessionCookies.SESSION), each.getKey());
+        }
+    }
+
+    @Test
+    void aCookieOfAnotherSessionDoesNotCarryThisSessionsToken() throws Exception {
+        CookieBrowser alice = new CookieBrowser();
+        String alicesToken = LoginFlowTest.csrf(LoginFlowTest.signIn(alice).body());
+        CookieBrowser bob = new CookieBrowser();
+        LoginFlowTest.flow.signsIn("bob", "read:banknote predict:banknote");
+        LoginFlowTest.signIn(bob);
+        HttpResponse<String> mixed =
+                bob.post(LoginFlowTest.server.uri("/models/banknote/"), LoginFlowTest.NOTE + "&_csrf=" + alicesToken);
+        assertEquals(403, mixed.statusCode(), mixed.body());
+        assertTrue(mixed.body().contains("is not your session"), mixed.body());
+        CookieBrowser stranger = new CookieBrowser();
+        stranger.plant(SessionCookies.SESSION, "A".repeat(43), "/");
+        HttpResponse<String> madeUp = stranger.navigate(LoginFlowTest.server.uri("/models/banknote/"));
+        assertEquals(302, madeUp.statusCode(), "a made-up session is none: sent to sign in");
+    }
+
+    @Test
+    void aCrossSitePostOrUploadWithoutTheTokenIsRefusedInWords() throws Exception {
+        CookieBrowser browser = new CookieBrowser();
+        LoginFlowTest.signIn(browser);
+        HttpResponse<String> post = browser.send(HttpRequest.newBuilder(LoginFlowTest.server.uri("/models/banknote/"))
+                .header("Accept", "text/html")
+                .header("Origin", "https://evil.example")
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(LoginFlowTest.NOTE)));
+        assertEquals(403, post.statusCode(), post.body());
+        assertTrue(post.body().contains("CSRF token"), post.body());
+        assertTrue(post.body().contains("is missing"), post.body());
+        Multipart upload = Multipart.csv("variance,skewness,curtosis,entropy\n3.6,8.6,-2.8,-0.4\n");
+        HttpResponse<String> file = browser.send(
+                HttpRequest.newBuilder(LoginFlowTest.server.uri("/models/banknote/predict_file?format=html"))
+                        .header("Accept", "text/html")
+                        .header("Content-Type", upload.contentType())
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(upload.bytes())));
+        assertEquals(403, file.statusCode(), file.body());
+        assertTrue(file.body().contains("CSRF token"), file.body());
+    }
+
+    @Test
+    void aSessionFixedBeforeTheSignInIsNeverTheOneAfter() throws Exception {
+        CookieBrowser attacker = new CookieBrowser();
+        LoginFlowTest.flow.signsIn("mallory", "read:banknote");
+        LoginFlowTest.signIn(attacker);
+        String fixed = attacker.cookie(SessionCookies.SESSION).value();
+        CookieBrowser victim = new CookieBrowser();
+        victim.plant(SessionCookies.SESSION, fixed, "/"); // planted in the victim's browser
+        LoginFlowTest.flow.signsIn("alice", "read:banknote predict:banknote");
+        HttpResponse<String> toIssuer =
+                victim.send(HttpRequest.newBuilder(LoginFlowTest.server.uri("/login?next=/models/banknote/"))
+                        .header("Accept", "text/html")
+                        .GET());
+        HttpResponse<String> landed = victim.follow(victim.follow(toIssuer));
+        assertEquals(303, landed.statusCode(), landed.body());
+        String after = victim.cookie(SessionCookies.SESSION).value();
+        assertNotEquals(fixed, after, "a new id at sign-in");
+        HttpResponse<String> old = attacker.navigate(LoginFlowTest.server.uri("/models/banknote/"));
+        assertEquals(302, old.statusCode(), "the fixed session was ended at the victim's sign-in: " + old.body());
+    }
+
+    @Test
+    void aFloodOfSignInStartsKeepsTheTableBoundedTheOldestLetGo() throws Exception {
+        CookieBrowser first = new CookieBrowser();
+        URI firstAnswer = issuersAnswer(first);
+        List<CookieBrowser> flood = new ArrayList<>();
+        for (int i = 0; i < 60; i++) { // TABSERVE_MAX_LOGIN_STARTS is 50
+            CookieBrowser browser = new CookieBrowser();
+            assertEquals(302, browser.navigate(LoginFlowTest.server.uri("/")).statusCode());
+            flood.add(browser);
+        }
+        HttpResponse<String> evicted = first.navigate(firstAnswer);
+        assertEquals(400, evicted.statusCode(), "the oldest sign-in was let go: " + evicted.body());
+        CookieBrowser last = new CookieBrowser();
+        HttpResponse<String> landed = last.navigate(issuersAnswer(last));
+        assertEquals(303, landed.statusCode(), "a new sign-in still works: " + landed.body());
+    }
+}
