@@ -18,9 +18,13 @@ each model's own ``/models/{name}/...`` forms of them); docs/routes.md describes
 refusal is a :class:`TabserveError` carrying the server's problem detail (RFC 9457): its status, title, detail and
 the fields it names. pandas is imported only by the methods that take or give a data frame; gRPC is not used.
 
+A server that asks for credentials (API keys, OIDC tokens: docs/security.md) takes the client's token, given as
+``Client(url, token=...)`` or in the environment variable ``TABSERVE_TOKEN``, which every request then carries as
+``Authorization: Bearer``; a refusal for it (401, or 403 naming the scope the token lacks) is a :class:`TabserveError`.
+
 Two answers are refused by the client itself, as an :class:`AnswerRefused` (a :class:`TabserveError`): a redirect
-of a request that carries the token (:meth:`Client.label`), which is not followed, so that the token never goes to
-another address; and an answer longer than ``max_answer_bytes`` (256 MiB unless the client is given another), which
+of a request that carries the token (every request, once there is one), which is not followed, so that the token
+never goes to another address; and an answer longer than ``max_answer_bytes`` (256 MiB unless the client is given another), which
 is not read further, so that a server (or anything posing as one) cannot fill the caller's memory.
 """
 
@@ -63,7 +67,8 @@ class TabserveError(Exception):
     """A refusal of the server, with its problem detail (``application/problem+json``, RFC 9457).
 
     Attributes:
-        status: the HTTP status (400 for bad input, 401 or 403 for labels without the right token, 404, 413, ...)
+        status: the HTTP status (400 for bad input, 401 without a token the server takes, 403 for one without the
+            scope the detail names, 404, 413, ...)
         title: the problem's title, such as ``Invalid input``
         detail: what was wrong, in words
         errors: the fields at fault, each a dict with ``field``, ``message`` and, for a batch, ``row`` (counted in
@@ -132,8 +137,9 @@ class Client:
 
     Args:
         url: the server's address
-        token: the bearer token labels need (the server's ``--feedback-token`` or admin token); sent only with
-            :meth:`label`
+        token: the bearer token the server takes (an API key, an OIDC access token, or for labels its
+            ``--feedback-token`` or admin token), sent with every request; None takes the environment variable
+            ``TABSERVE_TOKEN``, when it is set
         model: the model to ask, by the name its routes have (``/models/{name}/...``); None for the default model
         version: one version of that model; None for the one that serves the model
         timeout: seconds to wait for the server to answer a request
@@ -148,7 +154,7 @@ class Client:
             raise ValueError("max_answer_bytes is a number of bytes, 1 or more, not %r" % (max_answer_bytes,))
         self.max_answer_bytes = max_answer_bytes
         self.url = url.rstrip("/")
-        self.token = token
+        self.token = token if token is not None else os.environ.get("TABSERVE_TOKEN") or None
         self.model = model
         self.version = version
         self.timeout = timeout
@@ -239,12 +245,11 @@ class Client:
         if client is not None:
             for item in items:
                 item["client"] = client
-        headers = {"Authorization": "Bearer " + self.token} if self.token else {}
         path = self._base(model, version) + "/api/feedback"
         total = None
         for start in range(0, len(items), LABEL_BATCH):
             body = json.dumps(items[start:start + LABEL_BATCH]).encode("utf-8")
-            with self._post(path, {}, body, "application/json", headers=headers) as response:
+            with self._post(path, {}, body, "application/json") as response:
                 total = _feedback_sum(total, self._json(response, path))
         return total
 
@@ -387,6 +392,8 @@ class Client:
         request.add_header("Content-Type", content_type)
         request.add_header("Accept", "text/csv" if query.get("format") == "csv" else "application/json")
         request.add_header("User-Agent", "tabserve_client.py")
+        if self.token:
+            request.add_header("Authorization", "Bearer " + self.token)
         for key, value in (headers or {}).items():
             request.add_header(key, value)
         try:
