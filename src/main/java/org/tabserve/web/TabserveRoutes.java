@@ -34,6 +34,7 @@ import org.tabserve.web.mlflow.InvocationsHandler;
 import org.tabserve.web.mlflow.MlflowOpenApi;
 import org.tabserve.web.mlflow.MlflowPingHandler;
 import org.tabserve.web.openapi.OpenApiDocument;
+import org.tabserve.web.openapi.OpenApiSecurity;
 import org.tabserve.web.openapi.ServerOpenApi;
 import org.tabserve.web.pages.ApiDocsHandler;
 import org.tabserve.web.pages.FormHandler;
@@ -74,7 +75,10 @@ final class TabserveRoutes {
         FormHandler form = new FormHandler(views, config, budget, scoring);
         JsonPredictRequest json = new JsonPredictRequest(config, budget, scoring);
         QueryPredictHandler query = new QueryPredictHandler(config, json);
-        OpenApiHandler openApi = new OpenApiHandler(openApiDocument(serverVersion), budget, documents);
+        OpenApiHandler openApi = new OpenApiHandler(
+                openApiDocument(serverVersion, new OpenApiSecurity(access.locked(), access.issuer())),
+                budget,
+                documents);
         TabserveMetrics metrics = served.metrics();
         ModelIndexHandler index =
                 new ModelIndexHandler(budget, metrics, served.monitors(), served.repository(), access::notice);
@@ -222,8 +226,11 @@ final class TabserveRoutes {
                 || (directory && path.equals("/"));
     }
 
-    /** The OpenAPI document: each protocol's part, in the order the document lists their sections and routes. */
-    static OpenApiDocument openApiDocument(String serverVersion) {
+    /**
+     * The OpenAPI document: each protocol's part, in the order the document lists their sections and routes, and the
+     * credentials the server takes.
+     */
+    static OpenApiDocument openApiDocument(String serverVersion, OpenApiSecurity security) {
         return new OpenApiDocument(
                 serverVersion,
                 List.of(
@@ -235,6 +242,7 @@ final class TabserveRoutes {
                         new MlflowOpenApi(),
                         new ServerOpenApi(),
                         new AdminOpenApi(),
-                        new RolloutOpenApi()));
+                        new RolloutOpenApi()),
+                security);
     }
 }

@@ -18,6 +18,7 @@ import org.tabserve.model.Model;
 import org.tabserve.model.onnx.OnnxModelLoader;
 import org.tabserve.web.openapi.DescribedModel;
 import org.tabserve.web.openapi.OpenApiDocument;
+import org.tabserve.web.openapi.OpenApiSecurity;
 
 /**
  * The OpenAPI document as the listener assembles it from each protocol's part, pinned: for the bundled model and every
@@ -33,7 +34,8 @@ class ServedOpenApiDocumentTest {
     private static final Path EXPECTED = Path.of("src/test/resources/org/tabserve/web/openapi");
     private static final Path PENGUINS = Path.of("src/test/resources/org/tabserve/fixtures/penguins");
     /** The document as the listener wires it, every protocol's part in place. */
-    private static final OpenApiDocument DOCUMENT = TabserveRoutes.openApiDocument("0.0.0-pinned");
+    private static final OpenApiDocument DOCUMENT =
+            TabserveRoutes.openApiDocument("0.0.0-pinned", OpenApiSecurity.OPEN);
 
     /** Each model, and whether its document under /models/{name} is pinned too (it differs only in the base). */
     static Stream<Arguments> documents() {

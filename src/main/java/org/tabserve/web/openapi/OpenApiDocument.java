@@ -26,13 +26,16 @@ public final class OpenApiDocument {
 
     private final String serverVersion;
     private final List<OpenApiPart> parts;
+    private final OpenApiSecurity security;
 
     /**
-     * @param parts each protocol's part, in the order the document lists their tags and routes
+     * @param parts    each protocol's part, in the order the document lists their tags and routes
+     * @param security the credentials the server takes, which the document declares
      */
-    public OpenApiDocument(String serverVersion, List<OpenApiPart> parts) {
+    public OpenApiDocument(String serverVersion, List<OpenApiPart> parts, OpenApiSecurity security) {
         this.serverVersion = serverVersion;
         this.parts = List.copyOf(parts);
+        this.security = security;
     }
 
     /**
@@ -65,7 +68,7 @@ public final class OpenApiDocument {
             tags.addAll(part.tags());
             part.addTo(model, paths, schemas);
         }
-        return new OpenAPI()
+        OpenAPI api = new OpenAPI()
                 .openapi("3.0.3")
                 .info(new Info()
                         .title("tabserve: " + model.card().name())
@@ -74,6 +77,8 @@ public final class OpenApiDocument {
                 .tags(tags)
                 .paths(paths)
                 .components(new Components().schemas(schemas));
+        security.addTo(api);
+        return api;
     }
 
     /** What the document is about: which model on which routes, its features and what it predicts. */

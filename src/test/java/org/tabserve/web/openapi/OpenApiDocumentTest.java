@@ -66,8 +66,41 @@ class OpenApiDocumentTest {
         }
     }
 
-    private static final OpenApiDocument DOCUMENT =
-            new OpenApiDocument("1.2.3", List.of(new Part("first", "/one"), new Part("second", "/two")));
+    private static final OpenApiDocument DOCUMENT = new OpenApiDocument(
+            "1.2.3", List.of(new Part("first", "/one"), new Part("second", "/two")), OpenApiSecurity.OPEN);
+
+    /**
+     * Issue 78, item 2: Swagger UI's "Authorize" needs the document's schemes. An open server's declares the bearer
+     * token (its labels and admin routes take one) and asks it of no route; a server with keys and an issuer declares
+     * the issuer's discovery too and asks one of them of every route but health's.
+     */
+    @Test
+    void theDocumentDeclaresTheCredentialsTheServerTakesAndAsksThemWhereTheyAreNeeded() throws IOException {
+        DescribedModel model = new DescribedModel("iris", "", SIGNATURE, CARD, null);
+        ObjectMapper json = new ObjectMapper();
+        JsonNode open = json.readTree(DOCUMENT.write(model, false));
+        assertEquals("http", open.at("/components/securitySchemes/bearer/type").asText());
+        assertEquals(
+                "bearer", open.at("/components/securitySchemes/bearer/scheme").asText());
+        assertTrue(open.at("/components/securitySchemes/oidc").isMissingNode(), open.toString());
+        assertTrue(open.path("security").isMissingNode(), "an open server asks no credential: " + open);
+
+        OpenApiDocument locked = new OpenApiDocument(
+                "1.2.3",
+                List.of(new Part("first", "/one"), new Part("health", "/health/ready")),
+                new OpenApiSecurity(true, java.util.Optional.of("https://issuer.example/realms/ml/")));
+        JsonNode document = json.readTree(locked.write(model, false));
+        assertEquals(
+                "openIdConnect",
+                document.at("/components/securitySchemes/oidc/type").asText());
+        assertEquals(
+                "https://issuer.example/realms/ml/.well-known/openid-configuration",
+                document.at("/components/securitySchemes/oidc/openIdConnectUrl").asText());
+        assertEquals(
+                "[{\"bearer\":[]},{\"oidc\":[]}]", document.path("security").toString());
+        assertTrue(document.at("/paths/~1one/get/security").isMissingNode(), "the document's own applies");
+        assertEquals("[]", document.at("/paths/~1health~1ready/get/security").toString(), "health answers everyone");
+    }
 
     @Test
     void theDocumentIsThePartsInTheirOrderWithTheSharedSchemas() {

@@ -360,7 +360,7 @@ public final class OidcTokens implements AutoCloseable {
     }
 
     /** @return the issuer's URL, as its tokens' iss spells it */
-    String issuer() {
+    public String issuer() {
         return issuer;
     }
 

@@ -161,6 +161,11 @@ public final class Access implements Gate {
         return credentials.locked();
     }
 
+    /** @return the OIDC issuer whose tokens are taken, if one is given (the OpenAPI document names its discovery) */
+    public Optional<String> issuer() {
+        return credentials.issuer();
+    }
+
     /** Stops asking the OIDC issuer for its keys, if it was being asked. */
     public void close() {
         credentials.close();

@@ -78,6 +78,11 @@ public final class Credentials {
         return keys.isPresent() || tokens.isPresent();
     }
 
+    /** @return the OIDC issuer whose tokens are taken, as its tokens' {@code iss} spells it, if one is given */
+    public Optional<String> issuer() {
+        return tokens.map(OidcTokens::issuer);
+    }
+
     /** @return what a caller without a credential is told to send: the credentials this server takes, no other */
     String send() {
         if (keys.isPresent() && tokens.isPresent()) {

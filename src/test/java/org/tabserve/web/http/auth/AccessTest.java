@@ -136,6 +136,24 @@ class AccessTest {
         }
     }
 
+    /**
+     * Issue 78, item 2: the served OpenAPI document of a server with keys declares the bearer scheme and asks it of
+     * every route but health's, so that Swagger UI's "Authorize" sends the key with "Try it out".
+     */
+    @Test
+    void theServedOpenApiDocumentAsksTheBearerKeyOfEveryRouteButHealth() {
+        Http.Response response = http.get("/openapi.json", "Authorization", bearer(READER_KEY));
+        assertEquals(200, response.status(), response.text());
+        com.fasterxml.jackson.databind.JsonNode document = response.json();
+        assertEquals(
+                "bearer",
+                document.at("/components/securitySchemes/bearer/scheme").asText(),
+                response.text());
+        assertEquals("[{\"bearer\":[]}]", document.path("security").toString());
+        assertEquals("[]", document.at("/paths/~1health~1ready/get/security").toString());
+        assertTrue(document.at("/paths/~1api~1predict/post/security").isMissingNode(), "the document's own applies");
+    }
+
     @Test
     void aRequestWithoutACredentialIs401WithTheBearerChallenge() {
         Http.Response answer = http.postJson("/api/predict", NOTE);
