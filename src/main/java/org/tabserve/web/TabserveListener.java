@@ -293,7 +293,7 @@ public final class TabserveListener implements ServletContextListener {
         // Then a person's sign-in (issue 78), within a slot and with the body's coding undone.
         login.ifPresent(signIn -> {
             FilterRegistration.Dynamic pages =
-                    context.addFilter("sign-in", new LoginFilter(signIn, sessions, routes::asksScope, errors));
+                    context.addFilter("sign-in", new LoginFilter(signIn, sessions, routes::asksScope, errors, audit));
             pages.addMappingForUrlPatterns(java.util.EnumSet.of(DispatcherType.REQUEST), true, "/*");
             pages.setAsyncSupported(true);
         });

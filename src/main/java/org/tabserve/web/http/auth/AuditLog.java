@@ -161,6 +161,16 @@ public final class AuditLog implements AutoCloseable {
                 refusals.size() >= CALLERS_COUNTED ? "others " + status : key, k -> new Refusals());
     }
 
+    /** A person signed in to the pages through the OIDC issuer, by name ({@code user:NAME}), from an address. */
+    public void signedIn(String person, String from) {
+        write(new Line(now(), "sign_in", person, null, from, null, null, null));
+    }
+
+    /** A person's session was ended by their sign-out, by name, from an address. */
+    public void signedOut(String person, String from) {
+        write(new Line(now(), "sign_out", person, null, from, null, null, null));
+    }
+
     /** The API keys file was read, at start or again. */
     void keysRead(Path keys, int clients) {
         write(new Line(now(), "keys_read", null, null, null, null, keys + ": " + clients + " clients", null));

@@ -24,6 +24,7 @@ import org.tabserve.web.http.PageSession;
 import org.tabserve.web.http.RateLimitedLog;
 import org.tabserve.web.http.RouteServlet;
 import org.tabserve.web.http.auth.Access;
+import org.tabserve.web.http.auth.AuditLog;
 
 /**
  * A person's sign-in to the pages, a servlet filter of the web app's own (so the same in every container): a browser's
@@ -54,14 +55,22 @@ public final class LoginFilter implements Filter {
     private final Sessions sessions;
     private final PendingLogins pending;
     private final SessionCookies cookies;
+    private final AuditLog audit;
     private final RateLimitedLog refusals = new RateLimitedLog(LOG, Level.WARNING);
 
     /**
      * @param asksScope whether a path (within the context) is a route that asks its caller a scope: a navigation
      *                  there without a credential is sent to sign in
+     * @param audit     where each sign-in and sign-out is written, by the person's name (never a token or code)
      */
-    public LoginFilter(OidcLogin login, LoginSettings settings, Predicate<String> asksScope, ErrorRenderer errors) {
+    public LoginFilter(
+            OidcLogin login,
+            LoginSettings settings,
+            Predicate<String> asksScope,
+            ErrorRenderer errors,
+            AuditLog audit) {
         this.login = login;
+        this.audit = audit;
         this.asksScope = asksScope;
         this.errors = errors;
         this.sessions = new Sessions(settings);
@@ -186,6 +195,7 @@ public final class LoginFilter implements Filter {
         Sessions.Session session = sessions.open(person); // always a new id
         cookies.session(request, response, session.id());
         LOG.info("Signed in: " + person.caller().name() + " from " + request.getRemoteAddr());
+        audit.signedIn(person.caller().name(), request.getRemoteAddr());
         response.setHeader("Cache-Control", "no-store");
         response.setStatus(303);
         response.setHeader("Location", request.getContextPath() + entry.returnTo());
@@ -206,6 +216,7 @@ public final class LoginFilter implements Filter {
             checkToken(request);
             sessions.end(session.id());
             LOG.info("Signed out: " + session.person().caller().name());
+            audit.signedOut(session.person().caller().name(), request.getRemoteAddr());
             location = login.endSession(session.person().idToken(), home)
                     .map(URI::toString)
                     .orElse(location);

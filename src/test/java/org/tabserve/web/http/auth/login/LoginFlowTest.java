@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -43,6 +44,7 @@ class LoginFlowTest {
     static CodeFlowIssuer flow;
     static ModelDirectory models;
     static TabserveServer server;
+    static Path audit;
 
     @BeforeAll
     static void start() throws Exception {
@@ -52,6 +54,7 @@ class LoginFlowTest {
         Path secret = Files.createTempDirectory("tabserve-login").resolve("secret");
         Files.writeString(secret, CodeFlowIssuer.SECRET + "\n");
         Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-------"));
+        audit = secret.resolveSibling("audit.jsonl");
         server = TabserveServer.startReady(
                 Map.of("TABSERVE_MAX_LOGIN_STARTS", "50"),
                 "--models",
@@ -65,7 +68,9 @@ class LoginFlowTest {
                 "--oidc-login-client",
                 CodeFlowIssuer.CLIENT,
                 "--oidc-login-secret-file",
-                secret.toString());
+                secret.toString(),
+                "--audit-log",
+                audit.toString());
     }
 
     @AfterAll
@@ -184,6 +189,20 @@ class LoginFlowTest {
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(401, post.statusCode(), post.body());
+
+        // The person in the audit log (issue 78, item 4): the sign-in and the sign-out by name, never a token or code.
+        List<String> lines = Files.readAllLines(audit);
+        assertTrue(
+                lines.stream()
+                        .anyMatch(l -> l.contains("\"event\":\"sign_in\"") && l.contains("\"client\":\"user:alice\"")),
+                "the sign-in's line: " + lines);
+        assertTrue(
+                lines.stream()
+                        .anyMatch(l -> l.contains("\"event\":\"sign_out\"") && l.contains("\"client\":\"user:alice\"")),
+                "the sign-out's line: " + lines);
+        for (String line : lines) {
+            assertFalse(line.contains(saved) || line.contains(token) || line.contains(said.get("id_token_hint")), line);
+        }
     }
 
     @Test
