@@ -21,6 +21,7 @@ import org.tabserve.outbound.ReadBound;
 import org.tabserve.serving.access.Caller;
 import org.tabserve.serving.access.Grant;
 import org.tabserve.serving.access.Scope;
+import org.tabserve.serving.access.WholeSetting;
 import org.tabserve.serving.limits.ServingException;
 
 /**
@@ -139,32 +140,14 @@ public final class OidcTokens implements AutoCloseable {
             throw new IllegalArgumentException("setting " + SCOPES_CLAIM + " must be a claim's name, or a path of"
                     + " names by dots (realm_access.roles)");
         }
-        long seconds = whole(lookup, READ_DEADLINE, DEFAULT_READ_SECONDS, 1, 300, "seconds");
-        long rate = whole(lookup, MIN_READ_RATE, DEFAULT_MIN_READ_RATE, 0, 1 << 30, "bytes a second (0: none)");
+        long seconds = WholeSetting.of(lookup, READ_DEADLINE, DEFAULT_READ_SECONDS, 1, 300, "seconds");
+        long rate =
+                WholeSetting.of(lookup, MIN_READ_RATE, DEFAULT_MIN_READ_RATE, 0, 1 << 30, "bytes a second (0: none)");
         LOG.info("OIDC tokens from " + issuer.get() + " for the audience " + audience.get() + ", scopes from the"
                 + " claim " + claim + "; every route but /health/* needs Authorization: Bearer TOKEN or KEY; each read"
                 + " from the issuer takes at most " + seconds + " s, at " + rate + " bytes a second or more");
         return Optional.of(
                 new OidcTokens(issuer.get(), audience.get(), claim, MIN_REFRESH, bound(seconds, rate), events));
-    }
-
-    /** A whole-number setting from {@code min} to {@code max}, else {@code fallback}; refused in words naming it. */
-    private static long whole(
-            Function<String, Optional<String>> lookup, String setting, long fallback, long min, long max, String unit) {
-        Optional<String> text = lookup.apply(setting).map(String::strip).filter(s -> !s.isEmpty());
-        if (text.isEmpty()) {
-            return fallback;
-        }
-        try {
-            long value = Long.parseLong(text.get());
-            if (value >= min && value <= max) {
-                return value;
-            }
-        } catch (NumberFormatException e) {
-            // said below
-        }
-        throw new IllegalArgumentException(
-                "setting " + setting + " must be a whole number of " + unit + " from " + min + " to " + max);
     }
 
     /** @return whether {@code credential} has a JWT's form (three parts between two dots), told without parsing it */

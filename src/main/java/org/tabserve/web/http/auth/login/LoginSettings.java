@@ -3,6 +3,7 @@ package org.tabserve.web.http.auth.login;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Function;
+import org.tabserve.serving.access.WholeSetting;
 
 /**
  * How long a person's session lasts and how many the server keeps: idle and absolute timeouts, the most sessions and
@@ -31,27 +32,9 @@ public record LoginSettings(Duration idle, Duration absolute, int maxSessions, i
     /** The settings the lookup gives, each else its default. */
     public static LoginSettings resolve(Function<String, Optional<String>> lookup) {
         return new LoginSettings(
-                Duration.ofSeconds(whole(lookup, IDLE, 1800, 60, 86_400 * 7)),
-                Duration.ofSeconds(whole(lookup, ABSOLUTE, 28_800, 60, 86_400 * 30)),
-                (int) whole(lookup, MAX_SESSIONS, 10_000, 1, 1_000_000),
-                (int) whole(lookup, MAX_PENDING, 10_000, 1, 1_000_000));
-    }
-
-    private static long whole(
-            Function<String, Optional<String>> lookup, String setting, long fallback, long min, long max) {
-        Optional<String> text = lookup.apply(setting).map(String::strip).filter(s -> !s.isEmpty());
-        if (text.isEmpty()) {
-            return fallback;
-        }
-        try {
-            long value = Long.parseLong(text.get());
-            if (value >= min && value <= max) {
-                return value;
-            }
-        } catch (NumberFormatException e) {
-            // said below
-        }
-        throw new IllegalArgumentException("setting " + setting + " must be a whole number from " + min + " to " + max
-                + " (default " + fallback + ")");
+                Duration.ofSeconds(WholeSetting.of(lookup, IDLE, 1800, 60, 86_400 * 7, "seconds")),
+                Duration.ofSeconds(WholeSetting.of(lookup, ABSOLUTE, 28_800, 60, 86_400 * 30, "seconds")),
+                (int) WholeSetting.of(lookup, MAX_SESSIONS, 10_000, 1, 1_000_000, "sessions"),
+                (int) WholeSetting.of(lookup, MAX_PENDING, 10_000, 1, 1_000_000, "sign-ins under way"));
     }
 }
