@@ -75,8 +75,12 @@ final class TabserveRoutes {
         FormHandler form = new FormHandler(views, config, budget, scoring);
         JsonPredictRequest json = new JsonPredictRequest(config, budget, scoring);
         QueryPredictHandler query = new QueryPredictHandler(config, json);
+        // The document asks the table, built below and complete before any request, which of its paths are open.
+        RouteTable[] table = new RouteTable[1];
         OpenApiHandler openApi = new OpenApiHandler(
-                openApiDocument(serverVersion, new OpenApiSecurity(access.locked(), access.issuer())),
+                openApiDocument(
+                        serverVersion,
+                        new OpenApiSecurity(access.locked(), access.issuer(), path -> !table[0].asksScope(path))),
                 budget,
                 documents);
         TabserveMetrics metrics = served.metrics();
@@ -95,7 +99,7 @@ final class TabserveRoutes {
         String adminRollout = AdminModelHandler.MODELS_PATH + "/{name}" + RolloutHandler.ADMIN_PATH;
         V2Handler v2 = new V2Handler(config, budget, serverVersion, access, scoring, served);
         String v2Model = V2Handler.PATH + "/models/{name}[/versions/{version}]";
-        return RouteTable.builder()
+        table[0] = RouteTable.builder()
                 .mount(HealthHandler.PATH, RouteTable.ErrorShape.PROBLEM, HealthHandler.ROUTES_HINT)
                 .mount(RouteTable.MODELS, RouteTable.ErrorShape.PROBLEM, ModelIndexHandler.ROUTES_HINT)
                 .mount(AdminModelHandler.MODELS_PATH, RouteTable.ErrorShape.PROBLEM, AdminModelHandler.ROUTES_HINT)
@@ -179,6 +183,7 @@ final class TabserveRoutes {
                 .post(V2Handler.PATH + "/repository/models/{name}/load", v2::load)
                 .post(V2Handler.PATH + "/repository/models/{name}/unload", v2::unload)
                 .build();
+        return table[0];
     }
 
     /**

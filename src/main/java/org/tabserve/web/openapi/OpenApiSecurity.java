@@ -9,20 +9,23 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * The credentials the server takes, as the OpenAPI document declares them, so that Swagger UI's "Authorize" sends
  * them: a bearer token always (the admin and feedback tokens are bearer tokens, and API keys and OIDC access tokens
  * go the same way), and the OIDC issuer's discovery when one is given. When every route needs a credential
- * ({@code required}: API keys or an issuer), the document asks one of them of every operation but health's.
+ * ({@code required}: API keys or an issuer), the document asks one of them of every operation but those of the paths
+ * the route table leaves open (the probes: health, the v2 health, MLflow's ping).
  *
- * @param required whether every route but health needs a credential
+ * @param required whether every route but the open ones needs a credential
  * @param issuer   the OIDC issuer whose tokens are taken, as its tokens' {@code iss} spells it
+ * @param open     whether a path of the document asks no scope of its caller (the route table's answer)
  */
-public record OpenApiSecurity(boolean required, Optional<String> issuer) {
+public record OpenApiSecurity(boolean required, Optional<String> issuer, Predicate<String> open) {
 
     /** A server that asks no credential of its routes and knows no issuer. */
-    public static final OpenApiSecurity OPEN = new OpenApiSecurity(false, Optional.empty());
+    public static final OpenApiSecurity OPEN = new OpenApiSecurity(false, Optional.empty(), path -> true);
 
     /** The bearer scheme's name in the document. */
     static final String BEARER = "bearer";
@@ -54,11 +57,9 @@ public record OpenApiSecurity(boolean required, Optional<String> issuer) {
         issuer.ifPresent(url -> any.add(new SecurityRequirement().addList(OIDC)));
         api.security(any);
         for (Map.Entry<String, PathItem> path : api.getPaths().entrySet()) {
-            if (path.getKey().equals("/health")
-                    || path.getKey().startsWith("/health/")
-                    || path.getKey().equals("/ping")) {
-                for (Operation open : path.getValue().readOperations()) {
-                    open.security(List.of()); // health answers everyone
+            if (open.test(path.getKey())) {
+                for (Operation operation : path.getValue().readOperations()) {
+                    operation.security(List.of()); // a probe answers everyone
                 }
             }
         }

@@ -88,7 +88,10 @@ class OpenApiDocumentTest {
         OpenApiDocument locked = new OpenApiDocument(
                 "1.2.3",
                 List.of(new Part("first", "/one"), new Part("health", "/health/ready")),
-                new OpenApiSecurity(true, java.util.Optional.of("https://issuer.example/realms/ml/")));
+                new OpenApiSecurity(
+                        true,
+                        java.util.Optional.of("https://issuer.example/realms/ml/"),
+                        path -> path.startsWith("/health")));
         JsonNode document = json.readTree(locked.write(model, false));
         assertEquals(
                 "openIdConnect",

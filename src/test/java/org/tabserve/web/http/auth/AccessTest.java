@@ -138,10 +138,11 @@ class AccessTest {
 
     /**
      * Issue 78, item 2: the served OpenAPI document of a server with keys declares the bearer scheme and asks it of
-     * every route but health's, so that Swagger UI's "Authorize" sends the key with "Try it out".
+     * every route but the probes' (health, the v2 health, MLflow's ping, which the route table leaves open), so that
+     * Swagger UI's "Authorize" sends the key with "Try it out".
      */
     @Test
-    void theServedOpenApiDocumentAsksTheBearerKeyOfEveryRouteButHealth() {
+    void theServedOpenApiDocumentAsksTheBearerKeyOfEveryRouteButTheProbes() {
         Http.Response response = http.get("/openapi.json", "Authorization", bearer(READER_KEY));
         assertEquals(200, response.status(), response.text());
         com.fasterxml.jackson.databind.JsonNode document = response.json();
@@ -150,7 +151,13 @@ class AccessTest {
                 document.at("/components/securitySchemes/bearer/scheme").asText(),
                 response.text());
         assertEquals("[{\"bearer\":[]}]", document.path("security").toString());
-        assertEquals("[]", document.at("/paths/~1health~1ready/get/security").toString());
+        for (String probe : List.of("/health/ready", "/v2/health/live", "/ping")) {
+            assertEquals(
+                    "[]",
+                    document.at("/paths/" + probe.replace("/", "~1") + "/get/security")
+                            .toString(),
+                    probe + " answers everyone: " + document.at("/paths/" + probe.replace("/", "~1")));
+        }
         assertTrue(document.at("/paths/~1api~1predict/post/security").isMissingNode(), "the document's own applies");
     }
 
