@@ -14,14 +14,13 @@ import os
 import re
 import sys
 
-SUITE = re.compile(r'<testsuite [^>]*?name="([^"]+)"[^>]*?time="([0-9.]+)"|<testsuite [^>]*?time="([0-9.]+)"[^>]*?name="([^"]+)"')
+SUITE = re.compile(r'<testsuite [^>]*?name="([^"]+)"[^>]*?time="([0-9.]+)"')  # failsafe writes name before time
 
 times = {}
 for report in glob.glob(os.path.join(sys.argv[1], "TEST-*.xml")):
     with open(report, encoding="utf-8") as f:
         m = SUITE.search(f.read())
     if m:
-        name, seconds = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
-        times[name] = times.get(name, 0) + int(float(seconds) * 1000)
+        times[m.group(1)] = times.get(m.group(1), 0) + int(float(m.group(2)) * 1000)
 for name, ms in sorted(times.items(), key=lambda kv: (-kv[1], kv[0])):
     print("0,%d,%s,all" % (ms, name))
