@@ -18,13 +18,13 @@ import org.tabserve.predictionlog.PredictionLog;
 import org.tabserve.predictionlog.PredictionLogOptions;
 import org.tabserve.serving.Scoring;
 import org.tabserve.serving.ServedModels;
+import org.tabserve.serving.access.ClientBuckets;
 import org.tabserve.serving.access.oidc.OidcLogin;
 import org.tabserve.serving.explain.RowExplanations;
 import org.tabserve.serving.limits.MemoryBudget;
 import org.tabserve.serving.monitor.ModelConcurrency;
 import org.tabserve.serving.monitor.Monitors;
 import org.tabserve.serving.monitor.TabserveMetrics;
-import org.tabserve.serving.shared.RedisAnswers;
 import org.tabserve.serving.trace.TraceSettings;
 import org.tabserve.serving.trace.Tracing;
 import org.tabserve.serving.trace.otel.OtelTracing;
@@ -89,7 +89,7 @@ public final class TabserveListener implements ServletContextListener {
     private volatile ScheduledExecutorService grpcDeadlines;
 
     /**
-     * The fleet's shared store of answers kept for labels, {@code redis://host:port} (env
+     * The fleet's shared store of answers kept for labels and of clients' rates, {@code redis://host:port} (env
      * {@code TABSERVE_SHARED_STATE}); unset, each replica keeps its own.
      */
     public static final String SHARED_STATE = "tabserve.shared-state";
@@ -124,21 +124,8 @@ public final class TabserveListener implements ServletContextListener {
             LOG.severe("tabserve is not configured correctly: " + e.getMessage());
             throw e;
         }
-        // The fleet's shared store of answers kept for labels, when one is given (its client loads only then).
-        try {
-            WebConfig.lookup(context)
-                    .apply(SHARED_STATE)
-                    .filter(url -> !url.isBlank())
-                    .ifPresent(url -> monitors.feedback().share(reused -> {
-                        RedisAnswers redis = RedisAnswers.open(url, reused, WebConfig.lookup(context));
-                        metrics.outboundReadsAbandoned("redis", redis::abandoned);
-                        return redis;
-                    }));
-        } catch (IllegalArgumentException e) {
-            LOG.severe("tabserve is not configured correctly: "
-                    + (e.getMessage().startsWith("setting ") ? "" : "setting " + SHARED_STATE + ": ") + e.getMessage());
-            throw e;
-        }
+        // The fleet's shared store of answers kept for labels and of clients' rates, when one is given.
+        ClientBuckets buckets = SharedState.open(context, monitors, metrics);
         // Before the models, whose unloads and reloads drop their versions' kept explainers.
         explanations = new RowExplanations(config.explanations(), metrics, budget);
         served = ModelsAtStart.start(
@@ -191,7 +178,8 @@ public final class TabserveListener implements ServletContextListener {
                             (String) context.getAttribute(ContextAttributes.LAUNCHER_HOST))),
                     metrics,
                     audit,
-                    org.tabserve.serving.access.ClientRates.resolve(WebConfig.lookup(context)));
+                    org.tabserve.serving.access.ClientRates.resolve(WebConfig.lookup(context)),
+                    buckets);
             login = OidcLogin.open(WebConfig.lookup(context), tokens);
             sessions = LoginSettings.resolve(WebConfig.lookup(context));
         } catch (IllegalArgumentException e) {
