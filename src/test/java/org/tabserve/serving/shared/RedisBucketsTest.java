@@ -203,7 +203,7 @@ class RedisBucketsTest {
         assertTrue(replica.take(notes) > 0, "the fleet's bucket is empty");
         redis.stop();
         int allowed = 0;
-        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(2_500); // past two retries of the store
+        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1_600); // past a retry of the store
         int takes = 0;
         while (System.nanoTime() - end < 0) {
             long began = System.nanoTime();
