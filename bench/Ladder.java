@@ -19,8 +19,8 @@ import org.eclipse.jetty.server.Server;
 import org.tabserve.launcher.EmbeddedServer;
 import org.tabserve.launcher.LauncherOptions;
 import org.tabserve.model.Model;
-import org.tabserve.model.Prediction;
 import org.tabserve.model.onnx.OnnxModelLoader;
+import org.tabserve.model.signature.Prediction;
 import org.tabserve.web.http.Json;
 
 /**

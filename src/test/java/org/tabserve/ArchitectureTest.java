@@ -32,18 +32,155 @@ class ArchitectureTest {
         assertEquals(List.of(), tooLong);
     }
 
+    /**
+     * The model core's packages by floor from the ground (issue 80): what a model takes and gives (its signature, a
+     * batch, a prediction, its exception), how sure an answer is (conformal sets), what a model says about itself (the
+     * card), and beside each other the Shapley explanations and the live profiles. Each names (by import, or fully
+     * qualified) only the packages on the floors below its own, never one on its floor or above, nor the package of
+     * the {@code Model} interface ({@code org.tabserve.model}) that stands on them all; {@code model.onnx} and
+     * {@code model.answer} stand above that.
+     */
+    private static final List<List<String>> MODEL_FLOORS =
+            List.of(List.of("signature"), List.of("conformal"), List.of("card"), List.of("explain", "live"));
+
+    /** A type of the model core: of the {@code Model} interface's package or of one on {@link #MODEL_FLOORS}. */
+    private static final java.util.regex.Pattern MODEL_CORE_TYPE =
+            java.util.regex.Pattern.compile("org\\.tabserve\\.model\\.(?:(?:"
+                    + String.join(
+                            "|", MODEL_FLOORS.stream().flatMap(List::stream).toList())
+                    + ")\\.)?[A-Z]\\w*");
+
+    /** The model core's packages: the {@code Model} interface's and those on {@link #MODEL_FLOORS}. */
+    private static List<Path> modelCore() {
+        List<Path> core = new ArrayList<>(List.of(MODEL));
+        MODEL_FLOORS.stream().flatMap(List::stream).forEach(job -> core.add(MODEL.resolve(job)));
+        return core;
+    }
+
     @Test
     void theModelCoreImportsOnlyTheJdkAndItself() throws IOException {
-        List<String> imports = importsIn(MODEL);
+        List<String> imports = new ArrayList<>();
+        for (Path dir : modelCore()) {
+            imports.addAll(importsIn(dir));
+        }
         assertTrue(imports.size() > 10, "the scan found the model's imports: " + imports.size());
         List<String> forbidden = imports.stream()
-                .filter(i -> !i.startsWith("java.") && !i.matches("org\\.tabserve\\.model\\.[A-Z].*"))
+                .filter(i ->
+                        !i.startsWith("java.") && !MODEL_CORE_TYPE.matcher(i).lookingAt())
                 .toList();
         assertEquals(
                 List.of(),
                 forbidden,
-                "model/ holds the Model interface and the runtime-free value types: no "
-                        + "ONNX Runtime, no model.onnx (the arrow is onnx -> model), no HTTP, Jetty or Tribuo");
+                "model/ and its jobs' packages hold the Model interface and the runtime-free value types: no ONNX"
+                        + " Runtime, no model.onnx or model.answer (the arrows are onnx -> model and answer -> model),"
+                        + " no HTTP, Jetty or Tribuo");
+    }
+
+    private static final java.util.regex.Pattern MODEL_TYPE =
+            java.util.regex.Pattern.compile("org\\.tabserve\\.model((?:\\.[a-z]\\w*)*)\\.[A-Z]\\w*");
+
+    @Test
+    void theModelsJobsStandEachOnTheFloorsBelowItAndNeverOnTheModelInterface() throws IOException {
+        List<String> jobs = new ArrayList<>();
+        try (Stream<Path> dirs = Files.list(MODEL)) {
+            dirs.filter(Files::isDirectory)
+                    .map(d -> d.getFileName().toString())
+                    .filter(d -> !d.equals("onnx") && !d.equals("answer"))
+                    .forEach(jobs::add);
+        }
+        assertEquals(
+                MODEL_FLOORS.stream().flatMap(List::stream).sorted().toList(),
+                jobs.stream().sorted().toList(),
+                "every package of the model's jobs (but onnx and answer, above the model) stands on a floor of"
+                        + " MODEL_FLOORS");
+        List<String> below = new ArrayList<>();
+        List<String> named = new ArrayList<>();
+        List<String> upward = new ArrayList<>();
+        for (List<String> floor : MODEL_FLOORS) {
+            for (String job : floor) {
+                List<Path> files;
+                try (Stream<Path> listed = Files.list(MODEL.resolve(job))) {
+                    files = listed.filter(f -> f.toString().endsWith(".java")).toList();
+                }
+                for (Path file : files) {
+                    for (String line : Files.readAllLines(file)) {
+                        if (line.startsWith("package ")) {
+                            continue;
+                        }
+                        java.util.regex.Matcher m = MODEL_TYPE.matcher(line);
+                        while (m.find()) {
+                            String into = m.group(1).isEmpty() ? "" : m.group(1).substring(1);
+                            if (!into.equals(job)) {
+                                named.add(job + " -> " + into);
+                                if (!below.contains(into)) {
+                                    upward.add(file.getFileName() + ": " + m.group());
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            below.addAll(floor);
+        }
+        assertTrue(
+                named.contains("explain -> card")
+                        && named.contains("card -> conformal")
+                        && named.contains("conformal -> signature"),
+                "the scan found the arrows between the model's packages: " + named);
+        assertEquals(
+                List.of(),
+                upward,
+                "a package of the model's jobs names only those on the floors below it; what it needs of a model comes"
+                        + " in through an interface of its own (explain's ExplainedModel, which Model extends)");
+    }
+
+    /**
+     * No two files of one package of the model core name each other (issue 80): where a part needs the whole, it is
+     * handed a narrow interface of its own ({@code ModelSignature.Rows}, which a batch is, for the model's check of
+     * whole rows), or what both need moves down a file ({@code ExplanationMeter}, {@code LiveKind}), so that each
+     * package's files stand one way.
+     */
+    @Test
+    void noTwoFilesOfAPackageOfTheModelCoreNameEachOther() throws IOException {
+        List<String> pairs = new ArrayList<>();
+        List<String> named = new ArrayList<>();
+        for (Path dir : modelCore()) {
+            Map<String, String> code = new java.util.TreeMap<>();
+            try (Stream<Path> listed = Files.list(dir)) {
+                for (Path file : listed.filter(f -> f.toString().endsWith(".java") && !f.endsWith("package-info.java"))
+                        .toList()) {
+                    code.put(file.getFileName().toString().replace(".java", ""), codeOf(file));
+                }
+            }
+            for (String a : code.keySet()) {
+                for (String b : code.keySet()) {
+                    boolean ab = java.util.regex.Pattern.compile("\\b" + b + "\\b")
+                            .matcher(code.get(a))
+                            .find();
+                    if (!a.equals(b) && ab) {
+                        named.add(a + " -> " + b);
+                        if (a.compareTo(b) < 0
+                                && java.util.regex.Pattern.compile("\\b" + a + "\\b")
+                                        .matcher(code.get(b))
+                                        .find()) {
+                            pairs.add(dir.getFileName() + ": " + a + " <-> " + b);
+                        }
+                    }
+                }
+            }
+        }
+        assertTrue(
+                named.contains("Batch -> ModelSignature") && named.contains("Explainer -> CoalitionRows"),
+                "the scan found the arrows between the model core's files: " + named);
+        assertEquals(List.of(), pairs, "two files of a package that name each other are one job, or want an interface");
+    }
+
+    /** The code of a Java file without its comments and string literals. */
+    private static String codeOf(Path file) throws IOException {
+        return Files.readString(file)
+                .replaceAll("(?s)/\\*.*?\\*/", "")
+                .replaceAll("//[^\n]*", "")
+                .replaceAll("\"(?:\\\\.|[^\"\\\\\\n])*\"", "\"\"");
     }
 
     @Test
@@ -107,11 +244,11 @@ class ArchitectureTest {
      * plain graphs, the engine choice (the plain graphs it feeds) and the model file's copy.
      */
     private static final Map<String, List<String>> BELOW_THE_ONNX_RUNTIME_MODEL = Map.of(
-            "card", List.of("org.tabserve.model.CardKeys", "com.fasterxml.jackson."),
+            "card", List.of("org.tabserve.model.card.CardKeys", "com.fasterxml.jackson."),
             "explain", List.of("org.tabserve.model.onnx.graph.OnnxNode"),
             "plain", List.of("org.tabserve.model.onnx.graph.OnnxNode"),
             "engine", List.of("org.tabserve.model.onnx.plain.PlainGraph", "org.tabserve.model.onnx.plain."),
-            "copy", List.of("org.tabserve.model.ModelException"));
+            "copy", List.of("org.tabserve.model.signature.ModelException"));
 
     /**
      * The card's reader ({@code model.onnx.card}), the exact explanations' arithmetic ({@code model.onnx.explain}),
@@ -147,7 +284,7 @@ class ArchitectureTest {
             List<String> forbidden = named.stream()
                     .filter(i -> !i.startsWith("java.")
                             && mayAlsoName.stream().noneMatch(i::startsWith)
-                            && !i.matches("org\\.tabserve\\.model\\.[A-Z].*")
+                            && !MODEL_CORE_TYPE.matcher(i).lookingAt()
                             && !i.startsWith("org.tabserve.model.onnx.graph.")
                             && !i.startsWith("org.tabserve.model.onnx." + below + "."))
                     .toList();
@@ -450,7 +587,8 @@ class ArchitectureTest {
     void servingStandsBelowTheWebAndAboveTheModel() throws IOException {
         List<String> imports = imports(SERVING);
         assertTrue(imports.contains("org.tabserve.repository.ModelRepository"), "the scan found serving's imports");
-        assertTrue(imports.contains("org.tabserve.model.Explainer"), "the scan read serving's packages' imports");
+        assertTrue(
+                imports.contains("org.tabserve.model.explain.Explainer"), "the scan read serving's packages' imports");
         List<String> forbidden = imports.stream()
                 .filter(i -> !i.startsWith("java.")
                         && !i.startsWith("io.prometheus.metrics.")
@@ -649,7 +787,7 @@ class ArchitectureTest {
     @Test
     void theOpenApiDocumentNamesNoProtocol() throws IOException {
         assertTrue(
-                imports(WEB.resolve("openapi")).contains("org.tabserve.model.ModelSignature"),
+                imports(WEB.resolve("openapi")).contains("org.tabserve.model.signature.ModelSignature"),
                 "the scan reads openapi's imports");
         List<String> upward = webTypesUsed(WEB.resolve("openapi")).stream()
                 .filter(t -> !t.startsWith("org.tabserve.web.http.") && !t.startsWith("org.tabserve.web.openapi."))
@@ -692,10 +830,10 @@ class ArchitectureTest {
                 importsIn(WEB.resolve("pages")).contains("org.tabserve.web.pages.plots.Plot"),
                 "the scan found the pages' imports of their pictures");
         List<String> imports = imports(plots);
-        assertTrue(imports.contains("org.tabserve.model.ModelCard"), "the scan found the pictures' imports");
+        assertTrue(imports.contains("org.tabserve.model.card.ModelCard"), "the scan found the pictures' imports");
         List<String> forbidden = imports.stream()
                 .filter(i -> !i.startsWith("java.")
-                        && !i.matches("org\\.tabserve\\.model\\.[A-Z].*")
+                        && !MODEL_CORE_TYPE.matcher(i).lookingAt()
                         && !i.startsWith("org.tabserve.web.pages.plots."))
                 .toList();
         assertEquals(List.of(), forbidden, "the pictures are drawn from the model's numbers with the JDK alone");
@@ -948,7 +1086,7 @@ class ArchitectureTest {
     @Test
     void theCardWriterUsesTheModelAloneNeverTheWebOrTribuo() throws IOException {
         List<String> imports = imports(Path.of("src/main/java/org/tabserve/card"));
-        assertTrue(imports.contains("org.tabserve.model.CardKeys"), "the card writer spells keys with CardKeys");
+        assertTrue(imports.contains("org.tabserve.model.card.CardKeys"), "the card writer spells keys with CardKeys");
         List<String> forbidden = imports.stream()
                 .filter(i -> !i.startsWith("java.")
                         && !i.startsWith("com.fasterxml.jackson.")

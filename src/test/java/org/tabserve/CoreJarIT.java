@@ -47,7 +47,7 @@ class CoreJarIT {
                 "org/tabserve/model/onnx/OnnxModelLoader.class",
                 "org/tabserve/model/answer/AnswerAssembler.class",
                 "org/tabserve/rows/read/CellRows.class",
-                "org/tabserve/model/RowUncertainty.class")) {
+                "org/tabserve/model/conformal/RowUncertainty.class")) {
             assertTrue(entries.contains(needed), needed);
         }
         List<String> outside = entries.stream()

@@ -5,6 +5,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.tabserve.model.signature.Batch;
+import org.tabserve.model.signature.Feature;
+import org.tabserve.model.signature.ModelSignature;
+import org.tabserve.model.signature.ValueType;
 
 /**
  * The models and rows the benchmarks score, made one way for all of them: a model carded by the real {@code card}

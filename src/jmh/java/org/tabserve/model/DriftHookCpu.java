@@ -6,7 +6,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import org.tabserve.model.live.LiveProfile;
 import org.tabserve.model.onnx.OnnxModelLoader;
+import org.tabserve.model.signature.Batch;
 
 /**
  * What the live drift hook ({@link LiveProfile#record}) adds to a single-row prediction, in the request threads' own

@@ -16,7 +16,12 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
+import org.tabserve.model.explain.Explainer;
+import org.tabserve.model.explain.Explanation;
 import org.tabserve.model.onnx.OnnxModelLoader;
+import org.tabserve.model.signature.Background;
+import org.tabserve.model.signature.Batch;
+import org.tabserve.model.signature.Prediction;
 
 /**
  * What one explained row costs (issue 24's goal: exact for up to 10 columns in at most 5 ms on one core; issue 38's:

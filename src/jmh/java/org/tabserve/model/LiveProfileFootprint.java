@@ -4,6 +4,8 @@ import java.lang.ref.Reference;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.tabserve.model.live.LiveCounts;
+import org.tabserve.model.live.LiveProfile;
 import org.tabserve.model.onnx.OnnxModelLoader;
 
 /**

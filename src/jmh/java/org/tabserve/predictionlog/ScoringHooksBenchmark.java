@@ -21,12 +21,12 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
-import org.tabserve.model.Batch;
 import org.tabserve.model.BenchFixtures;
-import org.tabserve.model.LiveProfile;
 import org.tabserve.model.Model;
-import org.tabserve.model.Prediction;
+import org.tabserve.model.live.LiveProfile;
 import org.tabserve.model.onnx.OnnxModelLoader;
+import org.tabserve.model.signature.Batch;
+import org.tabserve.model.signature.Prediction;
 
 /**
  * What the two hooks on every scored batch cost a single-row prediction, with and without them in one run (issue 24:

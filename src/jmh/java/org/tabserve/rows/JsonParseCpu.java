@@ -5,8 +5,8 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import org.tabserve.model.ModelSignature;
-import org.tabserve.model.OutputKind;
+import org.tabserve.model.signature.ModelSignature;
+import org.tabserve.model.signature.OutputKind;
 import org.tabserve.rows.json.JsonRowsParser;
 
 /**

@@ -8,7 +8,7 @@ import java.util.SplittableRandom;
 import java.util.function.Supplier;
 
 /**
- * Draws the card's background sample ({@link org.tabserve.model.CardKeys#BACKGROUND}) from a stream of rows in one
+ * Draws the card's background sample ({@link org.tabserve.model.card.CardKeys#BACKGROUND}) from a stream of rows in one
  * pass: reservoir sampling (Vitter's algorithm R) with a fixed seed, so that the same file gives the same rows, and
  * every row of the file has the same chance to be kept whatever the file's length.
  */

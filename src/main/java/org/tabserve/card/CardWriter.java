@@ -3,7 +3,7 @@ package org.tabserve.card;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.tabserve.model.CardKeys;
+import org.tabserve.model.card.CardKeys;
 
 /**
  * Assembles a card's {@code metadata_props}: each value under its {@link CardKeys} key, structured values as JSON

@@ -9,7 +9,7 @@ import java.util.SplittableRandom;
 
 /**
  * A classifier's metrics over labelled rows, added one row at a time in bounded memory, in the shape
- * {@link org.tabserve.model.CardKeys#METRICS} documents: accuracy, per-class precision, recall, F1 and support, the
+ * {@link org.tabserve.model.card.CardKeys#METRICS} documents: accuracy, per-class precision, recall, F1 and support, the
  * confusion matrix, and, when the rows' probabilities are given, the log-loss and for two classes the ROC curve with
  * its AUC and a calibration table.
  *

@@ -4,12 +4,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.tabserve.model.Background;
-import org.tabserve.model.Conformal;
-import org.tabserve.model.Prediction;
+import org.tabserve.model.conformal.Conformal;
+import org.tabserve.model.signature.Background;
+import org.tabserve.model.signature.Prediction;
 
 /**
- * The card's split-conformal calibration ({@link org.tabserve.model.CardKeys#CONFORMAL}), gathered one scored row at a
+ * The card's split-conformal calibration ({@link org.tabserve.model.card.CardKeys#CONFORMAL}), gathered one scored row at a
  * time from a file the model never trained on: each row's nonconformity score (a regressor's absolute residual, a
  * classifier's {@code 1 - p(true class)}) and, when the card has a background sample, its novelty score, kept in a
  * seeded reservoir of {@link Conformal#MAX_SCORES} rows (a random subset of exchangeable rows is itself a valid

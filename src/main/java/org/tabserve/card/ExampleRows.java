@@ -1,7 +1,7 @@
 package org.tabserve.card;
 
 /**
- * Which rows become the card's examples ({@link org.tabserve.model.CardKeys#EXAMPLES}): a few per class, evenly
+ * Which rows become the card's examples ({@link org.tabserve.model.card.CardKeys#EXAMPLES}): a few per class, evenly
  * spaced through that class's rows in file order, so that the choice is deterministic and spread over the data rather
  * than its first lines. Knowing each class's row count (a first pass over a file), a second pass keeps the rows at
  * these positions.

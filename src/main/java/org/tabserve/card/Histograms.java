@@ -7,7 +7,7 @@ import java.util.Map;
 
 /**
  * Equal-width bins over a known range and the counts per class in each, as
- * {@link org.tabserve.model.CardKeys#HISTOGRAMS} stores them: the edges are rounded so that the card reads well, the
+ * {@link org.tabserve.model.card.CardKeys#HISTOGRAMS} stores them: the edges are rounded so that the card reads well, the
  * outer edges stay the exact range, and the last bin includes its upper edge.
  */
 public final class Histograms {

@@ -8,7 +8,7 @@ import java.util.SplittableRandom;
 
 /**
  * A regressor's metrics over labelled rows, added one row at a time in bounded memory, in the shape
- * {@link org.tabserve.model.CardKeys#METRICS} documents for regressors: MAE, RMSE, R², a histogram of the residuals
+ * {@link org.tabserve.model.card.CardKeys#METRICS} documents for regressors: MAE, RMSE, R², a histogram of the residuals
  * (predicted minus actual) and a sample of (actual, predicted) points for a scatter plot.
  *
  * <p>The residuals' range is not known until the last row, so they are counted in {@link #FINE_BINS} fine bins whose

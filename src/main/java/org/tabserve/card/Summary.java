@@ -42,7 +42,7 @@ public final class Summary {
         return sum / count;
     }
 
-    /** @return {@code {"min", "max", "mean"}}, as {@link org.tabserve.model.CardKeys#FEATURE_STATS} documents */
+    /** @return {@code {"min", "max", "mean"}}, as {@link org.tabserve.model.card.CardKeys#FEATURE_STATS} documents */
     public Map<String, Object> toJson() {
         Map<String, Object> one = new LinkedHashMap<>();
         one.put("min", min);

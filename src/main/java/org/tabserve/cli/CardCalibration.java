@@ -9,13 +9,13 @@ import java.util.Locale;
 import org.tabserve.card.BackgroundSample;
 import org.tabserve.card.CardJson;
 import org.tabserve.card.ConformalCalibration;
-import org.tabserve.model.Background;
-import org.tabserve.model.Batch;
-import org.tabserve.model.Conformal;
 import org.tabserve.model.Model;
-import org.tabserve.model.NoveltyDistance;
-import org.tabserve.model.Prediction;
-import org.tabserve.model.Task;
+import org.tabserve.model.conformal.Conformal;
+import org.tabserve.model.conformal.NoveltyDistance;
+import org.tabserve.model.signature.Background;
+import org.tabserve.model.signature.Batch;
+import org.tabserve.model.signature.Prediction;
+import org.tabserve.model.signature.Task;
 
 /**
  * {@code card --calibration}: scores a labelled file of rows the model never trained on into the card's

@@ -11,10 +11,10 @@ import java.util.Map;
 import java.util.Set;
 import org.tabserve.card.CardFile;
 import org.tabserve.model.Model;
-import org.tabserve.model.ModelException;
-import org.tabserve.model.Task;
 import org.tabserve.model.onnx.OnnxModelLoader;
 import org.tabserve.model.onnx.graph.OnnxFormatException;
+import org.tabserve.model.signature.ModelException;
+import org.tabserve.model.signature.Task;
 import org.tabserve.rows.CsvFiles;
 import org.tabserve.rows.field.OnError;
 import org.tabserve.rows.field.RowsException;
@@ -139,7 +139,7 @@ final class CardCommand extends ModelCommand {
                         + data.getFileName() + ", which the statistics and examples come from";
             }
             Map<String, Object> metrics = scored.metrics(method);
-            metrics.put(org.tabserve.model.CardKeys.METRICS_HELD_OUT, eval != null);
+            metrics.put(org.tabserve.model.card.CardKeys.METRICS_HELD_OUT, eval != null);
             List<Map<String, Object>> skipped = new java.util.ArrayList<>();
             if (dataSkips.skipped() > 0) {
                 skipped.add(dataSkips.json(first.rows));
@@ -165,7 +165,7 @@ final class CardCommand extends ModelCommand {
             Map<String, String> card = CardEntries.entries(
                     options, model, classifier, classNames, label, data, sha256, first, second, metrics, eval, skipped);
             if (conformal != null) {
-                card.put(org.tabserve.model.CardKeys.CONFORMAL, conformal);
+                card.put(org.tabserve.model.card.CardKeys.CONFORMAL, conformal);
             }
             // Through a link, the file it points to is replaced, and the link stays.
             write(modelFile, card, Files.exists(target) ? target.toRealPath() : target, options.flag("force"));

@@ -9,10 +9,10 @@ import org.tabserve.card.ClassificationMetrics;
 import org.tabserve.card.ExampleRows;
 import org.tabserve.card.Histograms;
 import org.tabserve.card.RegressionMetrics;
-import org.tabserve.model.Batch;
 import org.tabserve.model.Model;
-import org.tabserve.model.Prediction;
-import org.tabserve.model.Task;
+import org.tabserve.model.signature.Batch;
+import org.tabserve.model.signature.Prediction;
+import org.tabserve.model.signature.Task;
 
 /**
  * Pass two of the {@code card} command: histograms over pass one's ranges, the example rows, and, when it scores, the
@@ -122,7 +122,7 @@ final class CardDetails {
         for (int f = 0; f < cells.features().size(); f++) {
             Object value = cells.value(batch, r, f);
             row.add(
-                    cells.features().get(f).type() == org.tabserve.model.ValueType.BOOL && value != null
+                    cells.features().get(f).type() == org.tabserve.model.signature.ValueType.BOOL && value != null
                             ? (Object) Boolean.valueOf((String) value)
                             : value);
         }

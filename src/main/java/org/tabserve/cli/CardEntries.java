@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.Map;
 import org.tabserve.card.CardWriter;
 import org.tabserve.card.Summary;
-import org.tabserve.model.CardKeys;
 import org.tabserve.model.Model;
-import org.tabserve.model.Task;
+import org.tabserve.model.card.CardKeys;
+import org.tabserve.model.signature.Task;
 
 /**
  * The {@code card} command's card: what the two passes measured, the options' names and the data block, put under

@@ -9,10 +9,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.tabserve.card.CardWriter;
-import org.tabserve.model.CardKeys;
-import org.tabserve.model.Feature;
 import org.tabserve.model.Model;
-import org.tabserve.model.ValueType;
+import org.tabserve.model.card.CardKeys;
+import org.tabserve.model.signature.Feature;
+import org.tabserve.model.signature.ValueType;
 
 /**
  * The {@code card --missing COLS} option: each float or double input named takes a missing value (an empty cell,

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.tabserve.model.SkippedRows;
+import org.tabserve.model.card.SkippedRows;
 import org.tabserve.rows.field.FieldProblem;
 import org.tabserve.rows.field.RowPlace;
 

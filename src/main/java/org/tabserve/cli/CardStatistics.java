@@ -4,9 +4,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.tabserve.card.Summary;
-import org.tabserve.model.Batch;
 import org.tabserve.model.Model;
-import org.tabserve.model.Task;
+import org.tabserve.model.signature.Batch;
+import org.tabserve.model.signature.Task;
 
 /**
  * Pass one of the {@code card} command: each number feature's range and mean, each text feature's categories and the

@@ -1,11 +1,11 @@
 package org.tabserve.cli;
 
 import java.util.List;
-import org.tabserve.model.Batch;
-import org.tabserve.model.Feature;
-import org.tabserve.model.ModelInput;
-import org.tabserve.model.ModelSignature;
-import org.tabserve.model.ValueType;
+import org.tabserve.model.signature.Batch;
+import org.tabserve.model.signature.Feature;
+import org.tabserve.model.signature.ModelInput;
+import org.tabserve.model.signature.ModelSignature;
+import org.tabserve.model.signature.ValueType;
 import org.tabserve.rows.read.CellRows;
 
 /**

@@ -1,7 +1,7 @@
 package org.tabserve.cli;
 
 import org.tabserve.model.Model;
-import org.tabserve.model.Task;
+import org.tabserve.model.signature.Task;
 
 /** The {@code card} command's check of a row's label: a class of the model, or a regressor's number. */
 final class Labels {

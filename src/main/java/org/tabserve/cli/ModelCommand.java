@@ -7,8 +7,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import org.tabserve.model.Model;
-import org.tabserve.model.ModelException;
 import org.tabserve.model.onnx.OnnxModelLoader;
+import org.tabserve.model.signature.ModelException;
 
 /**
  * What every command over a model file and a CSV does the same way, in one place: its options and {@code --help},

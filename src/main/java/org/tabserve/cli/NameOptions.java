@@ -15,11 +15,11 @@ import java.util.Set;
 import java.util.stream.IntStream;
 import org.tabserve.card.CardFile;
 import org.tabserve.card.CardWriter;
-import org.tabserve.model.CardKeys;
 import org.tabserve.model.Model;
-import org.tabserve.model.ModelInput;
-import org.tabserve.model.Task;
+import org.tabserve.model.card.CardKeys;
 import org.tabserve.model.onnx.graph.OnnxFormatException;
+import org.tabserve.model.signature.ModelInput;
+import org.tabserve.model.signature.Task;
 import org.tabserve.rows.CsvFiles;
 import org.tabserve.rows.field.RowsException;
 

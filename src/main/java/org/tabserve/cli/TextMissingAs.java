@@ -7,10 +7,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.tabserve.card.CardWriter;
-import org.tabserve.model.CardKeys;
-import org.tabserve.model.Feature;
 import org.tabserve.model.Model;
-import org.tabserve.model.ValueType;
+import org.tabserve.model.card.CardKeys;
+import org.tabserve.model.signature.Feature;
+import org.tabserve.model.signature.ValueType;
 
 /**
  * The {@code card --text-missing-as VALUE} option: an empty cell of every text input whose categories hold VALUE (the

@@ -2,6 +2,14 @@ package org.tabserve.model;
 
 import java.util.List;
 import java.util.Optional;
+import org.tabserve.model.card.ModelCard;
+import org.tabserve.model.explain.ExplainedModel;
+import org.tabserve.model.explain.StructuralExplainer;
+import org.tabserve.model.signature.Batch;
+import org.tabserve.model.signature.ModelException;
+import org.tabserve.model.signature.ModelSignature;
+import org.tabserve.model.signature.Prediction;
+import org.tabserve.model.signature.ValueOutput;
 
 /**
  * A loaded tabular model as everything outside {@code model/} sees it, so that routes, the repository and the
@@ -10,9 +18,10 @@ import java.util.Optional;
  * <p>Thread-safety: one instance is shared by all request threads; {@link #close()} may come at any time and frees
  * the model only after the last prediction inside it returns.
  */
-public interface Model extends AutoCloseable {
+public interface Model extends ExplainedModel, AutoCloseable {
 
     /** @return what the model takes and gives */
+    @Override
     ModelSignature signature();
 
     /**
@@ -22,6 +31,7 @@ public interface Model extends AutoCloseable {
     Optional<ValueOutput> valueOutput();
 
     /** @return what the model says about itself */
+    @Override
     ModelCard card();
 
     /** @return the SHA-256 of the model file, in lower-case hex */
@@ -58,6 +68,7 @@ public interface Model extends AutoCloseable {
      *                        no finite answer, or {@link ModelException.Kind#PREDICTION_FAILED}
      * @throws IllegalArgumentException when the batch was checked against another model's signature
      */
+    @Override
     List<Prediction> predict(Batch batch);
 
     /** @return which engine computes this model's answers, and why */
@@ -69,6 +80,7 @@ public interface Model extends AutoCloseable {
      * @return an exact explainer from the model's structure against its card's background sample, when the model
      *         has one that the structure allows (see {@link StructuralExplainer}); empty otherwise
      */
+    @Override
     default Optional<StructuralExplainer> structuralExplainer() {
         return Optional.empty();
     }

@@ -1,6 +1,7 @@
 /**
- * The {@link org.tabserve.model.Model} interface everything outside {@code model/} uses, and the value types it speaks
- * in (signature, features, batches, predictions, the card, its exception); no runtime here, which is
- * {@code model.onnx}'s. It knows nothing of HTTP, servlets or training.
+ * The {@link org.tabserve.model.Model} interface everything outside {@code model/} uses (no runtime here, which is
+ * {@code model.onnx}'s, and nothing of HTTP, servlets or training), standing on the packages of the values it speaks
+ * in, one per job, whose arrows point down only: {@code explain} and {@code live} on {@code card}, {@code card} on
+ * {@code conformal}, and all of them on {@code signature}.
  */
 package org.tabserve.model;

@@ -11,12 +11,12 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.logging.Logger;
-import org.tabserve.model.Batch;
-import org.tabserve.model.Feature;
 import org.tabserve.model.Model;
-import org.tabserve.model.RangeWarning;
 import org.tabserve.model.answer.AnswerSource;
 import org.tabserve.model.answer.RequestField;
+import org.tabserve.model.signature.Batch;
+import org.tabserve.model.signature.Feature;
+import org.tabserve.model.signature.RangeWarning;
 import org.tabserve.rows.answer.PredictionJson;
 import org.tabserve.rows.answer.SourceJson;
 

@@ -2,10 +2,10 @@ package org.tabserve.predictionlog;
 
 import java.time.Instant;
 import java.util.List;
-import org.tabserve.model.Batch;
 import org.tabserve.model.Model;
-import org.tabserve.model.Prediction;
-import org.tabserve.model.RangeWarning;
+import org.tabserve.model.signature.Batch;
+import org.tabserve.model.signature.Prediction;
+import org.tabserve.model.signature.RangeWarning;
 
 /**
  * One batch a model scored for one request, as the web layer hands it to the {@link PredictionLog}: enough to write

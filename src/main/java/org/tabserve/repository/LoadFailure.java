@@ -3,7 +3,7 @@ package org.tabserve.repository;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.regex.Pattern;
-import org.tabserve.model.ModelException;
+import org.tabserve.model.signature.ModelException;
 
 /**
  * The words a failed load leaves in the repository's index, which anonymous callers read ({@code /models},

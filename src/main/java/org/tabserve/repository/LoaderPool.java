@@ -10,8 +10,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.tabserve.model.Model;
-import org.tabserve.model.ModelException;
-import org.tabserve.model.Task;
+import org.tabserve.model.signature.ModelException;
+import org.tabserve.model.signature.Task;
 
 /**
  * The repository's loader threads: {@link RepositoryOptions#loadThreads()} of them, one model's tasks one after

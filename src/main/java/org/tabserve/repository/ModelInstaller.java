@@ -14,7 +14,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.tabserve.model.Model;
-import org.tabserve.model.ModelException;
+import org.tabserve.model.signature.ModelException;
 
 /**
  * Installs an uploaded model file into the repository's directory and serves it ({@link ModelRepository#install}):

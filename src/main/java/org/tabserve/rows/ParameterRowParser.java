@@ -4,11 +4,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.tabserve.model.Batch;
-import org.tabserve.model.Feature;
-import org.tabserve.model.FieldError;
-import org.tabserve.model.ModelException;
-import org.tabserve.model.ModelSignature;
+import org.tabserve.model.signature.Batch;
+import org.tabserve.model.signature.Feature;
+import org.tabserve.model.signature.FieldError;
+import org.tabserve.model.signature.ModelException;
+import org.tabserve.model.signature.ModelSignature;
 import org.tabserve.rows.field.FieldProblem;
 import org.tabserve.rows.field.RowWarnings;
 import org.tabserve.rows.field.RowsException;
@@ -46,8 +46,8 @@ public final class ParameterRowParser {
          * The row's warnings: numbers outside the training range, judged on the values as sent (before the model's
          * float rounding), then the categories the model has not seen.
          */
-        public List<org.tabserve.model.RangeWarning> warnings(org.tabserve.model.ModelCard card) {
-            List<org.tabserve.model.RangeWarning> warnings = RowWarnings.ignored(ignored);
+        public List<org.tabserve.model.signature.RangeWarning> warnings(org.tabserve.model.card.ModelCard card) {
+            List<org.tabserve.model.signature.RangeWarning> warnings = RowWarnings.ignored(ignored);
             warnings.addAll(RowWarnings.warnings(card, batch, 0, cells));
             return List.copyOf(warnings);
         }

@@ -7,7 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import org.tabserve.model.ModelSignature;
+import org.tabserve.model.signature.ModelSignature;
 import org.tabserve.rows.arrow.ArrowRowsReader;
 import org.tabserve.rows.json.JsonLinesReader;
 import org.tabserve.rows.parquet.ParquetRowsReader;

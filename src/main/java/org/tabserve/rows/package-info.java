@@ -1,6 +1,6 @@
 /**
  * Rows in and out, with no servlet: the readers of CSV files, JSON bodies, Arrow streams, Parquet files and request
- * parameters that turn what a caller sent into a model's checked {@link org.tabserve.model.Batch}, and the writers of
+ * parameters that turn what a caller sent into a model's checked {@link org.tabserve.model.signature.Batch}, and the writers of
  * predictions as JSON, CSV, JSON Lines, Arrow and Parquet. The servlets and the command line ({@code card},
  * {@code score}) share them, so a file is read, refused and answered alike everywhere. A reader refuses with a
  * {@link org.tabserve.rows.field.RowsException} listing every bad field; the web layer alone decides what HTTP makes

@@ -2,12 +2,12 @@ package org.tabserve.serving;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.tabserve.model.Batch;
-import org.tabserve.model.Conformal;
-import org.tabserve.model.Prediction;
-import org.tabserve.model.RowUncertainty;
-import org.tabserve.model.Uncertainty;
 import org.tabserve.model.answer.AnswerAssembler;
+import org.tabserve.model.conformal.Conformal;
+import org.tabserve.model.conformal.RowUncertainty;
+import org.tabserve.model.conformal.Uncertainty;
+import org.tabserve.model.signature.Batch;
+import org.tabserve.model.signature.Prediction;
 import org.tabserve.rows.answer.CoverageField;
 import org.tabserve.serving.limits.ServingException;
 

@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.tabserve.model.Model;
-import org.tabserve.model.ModelException;
+import org.tabserve.model.signature.ModelException;
 import org.tabserve.predictionlog.PredictionLog;
 import org.tabserve.repository.ModelAhead;
 import org.tabserve.repository.ModelRepository;

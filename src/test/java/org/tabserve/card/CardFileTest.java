@@ -16,9 +16,9 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.tabserve.model.CardKeys;
 import org.tabserve.model.Model;
-import org.tabserve.model.ModelCard;
+import org.tabserve.model.card.CardKeys;
+import org.tabserve.model.card.ModelCard;
 import org.tabserve.model.onnx.OnnxModelLoader;
 import org.tabserve.model.onnx.graph.OnnxFormatException;
 

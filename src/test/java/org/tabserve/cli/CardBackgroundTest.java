@@ -14,10 +14,10 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tabserve.card.BackgroundSample;
-import org.tabserve.model.Background;
-import org.tabserve.model.CardKeys;
 import org.tabserve.model.Model;
+import org.tabserve.model.card.CardKeys;
 import org.tabserve.model.onnx.OnnxModelLoader;
+import org.tabserve.model.signature.Background;
 
 /**
  * {@code card} stores a background sample ({@link CardKeys#BACKGROUND}) drawn reproducibly from the data: 100 rows

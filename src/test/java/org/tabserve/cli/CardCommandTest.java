@@ -18,10 +18,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tabserve.card.CardFileTest;
-import org.tabserve.model.CardKeys;
-import org.tabserve.model.Evaluation;
 import org.tabserve.model.Model;
-import org.tabserve.model.ModelCard;
+import org.tabserve.model.card.CardKeys;
+import org.tabserve.model.card.Evaluation;
+import org.tabserve.model.card.ModelCard;
 import org.tabserve.model.onnx.OnnxModelLoader;
 
 /**

@@ -12,10 +12,10 @@ import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.tabserve.model.CardKeys;
-import org.tabserve.model.Feature;
 import org.tabserve.model.Model;
+import org.tabserve.model.card.CardKeys;
 import org.tabserve.model.onnx.OnnxModelLoader;
+import org.tabserve.model.signature.Feature;
 
 /**
  * Issue 66, item 1: {@code card --missing COLS} is in {@code card --help}, writes {@code tabserve.missing}, which the

@@ -11,9 +11,9 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.tabserve.model.Evaluation;
 import org.tabserve.model.Model;
-import org.tabserve.model.SkippedRows;
+import org.tabserve.model.card.Evaluation;
+import org.tabserve.model.card.SkippedRows;
 import org.tabserve.model.onnx.OnnxModelLoader;
 
 /**

@@ -12,8 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.tabserve.model.Evaluation;
 import org.tabserve.model.Model;
+import org.tabserve.model.card.Evaluation;
 import org.tabserve.model.onnx.OnnxModelLoader;
 
 /**

@@ -17,9 +17,9 @@ import org.apache.parquet.format.SchemaElement;
 import org.apache.parquet.format.Util;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.tabserve.model.Feature;
 import org.tabserve.model.Model;
 import org.tabserve.model.onnx.OnnxModelLoader;
+import org.tabserve.model.signature.Feature;
 
 /**
  * {@code score --data notes.parquet --out scored.parquet}: the bank notes read from Parquet get the labels and

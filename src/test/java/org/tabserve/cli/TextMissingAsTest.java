@@ -13,13 +13,13 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.tabserve.model.Batch;
-import org.tabserve.model.CardKeys;
-import org.tabserve.model.Feature;
 import org.tabserve.model.Model;
-import org.tabserve.model.ModelException;
-import org.tabserve.model.Prediction;
+import org.tabserve.model.card.CardKeys;
 import org.tabserve.model.onnx.OnnxModelLoader;
+import org.tabserve.model.signature.Batch;
+import org.tabserve.model.signature.Feature;
+import org.tabserve.model.signature.ModelException;
+import org.tabserve.model.signature.Prediction;
 
 /** card --text-missing-as on species-sex-imputed.onnx, whose sex encoder knows "missing" (an imputer's value). */
 class TextMissingAsTest {

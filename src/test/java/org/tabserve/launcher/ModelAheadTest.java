@@ -20,8 +20,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.tabserve.model.ModelException;
 import org.tabserve.model.onnx.OnnxModelLoader;
+import org.tabserve.model.signature.ModelException;
 
 /**
  * The one model is loaded ahead, on the launcher's own thread while Jetty configures the web app

@@ -27,10 +27,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.tabserve.model.Batch;
 import org.tabserve.model.Model;
-import org.tabserve.model.Prediction;
 import org.tabserve.model.onnx.OnnxModelLoader;
+import org.tabserve.model.signature.Batch;
+import org.tabserve.model.signature.Prediction;
 
 /**
  * The log's own behaviour on the bundled model's real predictions: each row written once with the model's answer;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
-import org.tabserve.model.ModelException;
+import org.tabserve.model.signature.ModelException;
 
 /** A failed load's reason, which anonymous callers read: the file as the directory names it, no path of the server. */
 class LoadFailureTest {

@@ -20,9 +20,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tabserve.model.Model;
-import org.tabserve.model.ModelException;
-import org.tabserve.model.Task;
 import org.tabserve.model.onnx.OnnxModelLoader;
+import org.tabserve.model.signature.ModelException;
+import org.tabserve.model.signature.Task;
 
 class ModelRepositoryTest {
 

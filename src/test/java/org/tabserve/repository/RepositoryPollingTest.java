@@ -19,7 +19,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tabserve.model.Model;
-import org.tabserve.model.ModelException;
+import org.tabserve.model.signature.ModelException;
 
 /**
  * The directory changing while the repository serves. Each test polls by hand ({@link ModelRepository#pollOnce()},

@@ -1,12 +1,12 @@
 package org.tabserve.rows;
 
 import java.util.List;
-import org.tabserve.model.Feature;
-import org.tabserve.model.ModelInput;
-import org.tabserve.model.ModelSignature;
-import org.tabserve.model.OutputKind;
-import org.tabserve.model.Task;
-import org.tabserve.model.ValueType;
+import org.tabserve.model.signature.Feature;
+import org.tabserve.model.signature.ModelInput;
+import org.tabserve.model.signature.ModelSignature;
+import org.tabserve.model.signature.OutputKind;
+import org.tabserve.model.signature.Task;
+import org.tabserve.model.signature.ValueType;
 
 /** The model signatures the readers' tests share, here and in the web layer's tests of the routes that use them. */
 public final class RowsFixtures {

@@ -8,7 +8,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
-import org.tabserve.model.LiveProfile;
+import org.tabserve.model.live.LiveProfile;
 import org.tabserve.repository.ModelRepository;
 import org.tabserve.serving.monitor.TabserveMetrics;
 import org.tabserve.serving.rollout.Rollouts;

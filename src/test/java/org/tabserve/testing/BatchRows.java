@@ -1,7 +1,7 @@
 package org.tabserve.testing;
 
 import java.util.List;
-import org.tabserve.model.Batch;
+import org.tabserve.model.signature.Batch;
 
 /** A checked batch's rows as numbers in feature order, for tests of parsers of numbers-only models. */
 public final class BatchRows {

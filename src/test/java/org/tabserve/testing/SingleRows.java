@@ -2,9 +2,9 @@ package org.tabserve.testing;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.tabserve.model.Batch;
 import org.tabserve.model.Model;
-import org.tabserve.model.Prediction;
+import org.tabserve.model.signature.Batch;
+import org.tabserve.model.signature.Prediction;
 
 /** Rows answered each alone: a batch of one, which the plain engine computes when the model uses it. */
 public final class SingleRows {

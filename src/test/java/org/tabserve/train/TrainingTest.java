@@ -19,14 +19,14 @@ import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.tabserve.model.Batch;
-import org.tabserve.model.CardKeys;
-import org.tabserve.model.Evaluation;
-import org.tabserve.model.FeatureStats;
 import org.tabserve.model.Model;
-import org.tabserve.model.ModelCard;
-import org.tabserve.model.Prediction;
+import org.tabserve.model.card.CardKeys;
+import org.tabserve.model.card.Evaluation;
+import org.tabserve.model.card.ModelCard;
 import org.tabserve.model.onnx.OnnxModelLoader;
+import org.tabserve.model.signature.Batch;
+import org.tabserve.model.signature.FeatureStats;
+import org.tabserve.model.signature.Prediction;
 import org.tribuo.classification.Label;
 
 /** Trains the bank-note model once, as the training command does, and checks what it wrote. */
@@ -182,7 +182,8 @@ class TrainingTest {
 
         for (String feature : classifier.signature().featureNames()) {
             int column = data.featureNames().indexOf(feature);
-            org.tabserve.model.FeatureHistogram histogram = card.histograms().get(feature);
+            org.tabserve.model.card.FeatureHistogram histogram =
+                    card.histograms().get(feature);
             assertEquals(
                     card.featureStats().get(feature).min(), histogram.edges().get(0), 0, feature + " first edge");
             assertEquals(

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.tabserve.model.CardKeys;
+import org.tabserve.model.card.CardKeys;
 import org.tabserve.testing.BankNotes;
 import org.tabserve.testing.Http;
 import org.tabserve.testing.ModelDirectory;

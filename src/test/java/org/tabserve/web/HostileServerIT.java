@@ -60,7 +60,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.function.Executable;
-import org.tabserve.model.CardKeys;
+import org.tabserve.model.card.CardKeys;
 import org.tabserve.model.onnx.graph.MetadataWriter;
 import org.tabserve.testing.BankNotes;
 import org.tabserve.testing.H2cWire;

@@ -9,7 +9,7 @@ import org.tabserve.card.ClassificationMetrics;
 import org.tabserve.card.ExampleRows;
 import org.tabserve.card.Histograms;
 import org.tabserve.card.Summary;
-import org.tabserve.model.CardKeys;
+import org.tabserve.model.card.CardKeys;
 import org.tribuo.ImmutableFeatureMap;
 import org.tribuo.Model;
 import org.tribuo.Tribuo;

@@ -17,9 +17,9 @@ import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.tabserve.model.Feature;
 import org.tabserve.model.Model;
 import org.tabserve.model.onnx.OnnxModelLoader;
+import org.tabserve.model.signature.Feature;
 
 /**
  * The check of a scored table against the server: a sample of its scored rows is sent to a running tabserve's

@@ -11,8 +11,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
-import org.tabserve.model.Explainer;
 import org.tabserve.model.Model;
+import org.tabserve.model.explain.Explainer;
 import org.tabserve.model.onnx.OnnxModelLoader;
 
 /**

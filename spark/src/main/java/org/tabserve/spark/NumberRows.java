@@ -6,8 +6,8 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.tabserve.model.Feature;
-import org.tabserve.model.ModelSignature;
+import org.tabserve.model.signature.Feature;
+import org.tabserve.model.signature.ModelSignature;
 import org.tabserve.rows.read.CellRows;
 
 /**

@@ -11,13 +11,13 @@ import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.tabserve.model.Batch;
-import org.tabserve.model.FieldError;
 import org.tabserve.model.Model;
-import org.tabserve.model.ModelException;
-import org.tabserve.model.RowUncertainty;
 import org.tabserve.model.answer.AnswerAssembler;
 import org.tabserve.model.answer.ScoredRows;
+import org.tabserve.model.conformal.RowUncertainty;
+import org.tabserve.model.signature.Batch;
+import org.tabserve.model.signature.FieldError;
+import org.tabserve.model.signature.ModelException;
 import org.tabserve.rows.read.CellRows;
 
 /**

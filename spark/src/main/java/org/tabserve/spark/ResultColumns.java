@@ -11,14 +11,14 @@ import org.apache.spark.sql.types.Metadata;
 import org.apache.spark.sql.types.MetadataBuilder;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
-import org.tabserve.model.Explanation;
-import org.tabserve.model.FieldError;
-import org.tabserve.model.Prediction;
-import org.tabserve.model.Uncertainty;
 import org.tabserve.model.answer.AnswerField;
 import org.tabserve.model.answer.AnswerShape;
 import org.tabserve.model.answer.AnswerSource;
 import org.tabserve.model.answer.RequestField;
+import org.tabserve.model.conformal.Uncertainty;
+import org.tabserve.model.explain.Explanation;
+import org.tabserve.model.signature.FieldError;
+import org.tabserve.model.signature.Prediction;
 import scala.jdk.javaapi.CollectionConverters;
 
 /**

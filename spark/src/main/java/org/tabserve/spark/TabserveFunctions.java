@@ -11,11 +11,11 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.types.StructType;
-import org.tabserve.model.Feature;
 import org.tabserve.model.Model;
-import org.tabserve.model.Task;
 import org.tabserve.model.answer.AnswerAssembler;
 import org.tabserve.model.onnx.OnnxModelLoader;
+import org.tabserve.model.signature.Feature;
+import org.tabserve.model.signature.Task;
 import org.tabserve.rows.read.CellRows;
 
 /**

@@ -16,12 +16,12 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StructType;
-import org.tabserve.model.Feature;
 import org.tabserve.model.Model;
-import org.tabserve.model.RowUncertainty;
-import org.tabserve.model.Task;
 import org.tabserve.model.answer.AnswerAssembler;
+import org.tabserve.model.conformal.RowUncertainty;
 import org.tabserve.model.onnx.OnnxModelLoader;
+import org.tabserve.model.signature.Feature;
+import org.tabserve.model.signature.Task;
 
 /**
  * A tabserve model as a Spark ML {@link Transformer}: every row of a DataFrame whose columns the model's inputs name

@@ -19,8 +19,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.tabserve.model.Model;
-import org.tabserve.model.Prediction;
 import org.tabserve.model.answer.AnswerAssembler;
+import org.tabserve.model.signature.Prediction;
 import org.tabserve.rows.read.CellRows;
 
 /**

@@ -12,11 +12,11 @@ import org.apache.spark.sql.types.Metadata;
 import org.apache.spark.sql.types.MetadataBuilder;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
-import org.tabserve.model.Explanation;
-import org.tabserve.model.Prediction;
-import org.tabserve.model.Uncertainty;
 import org.tabserve.model.answer.AnswerSource;
 import org.tabserve.model.answer.RequestField;
+import org.tabserve.model.conformal.Uncertainty;
+import org.tabserve.model.explain.Explanation;
+import org.tabserve.model.signature.Prediction;
 
 /**
  * The answer column, written by looping over the described fields: the same struct as before, field for field and in

@@ -17,10 +17,10 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
-import org.tabserve.model.Batch;
 import org.tabserve.model.Model;
-import org.tabserve.model.ModelSignature;
-import org.tabserve.model.Prediction;
+import org.tabserve.model.signature.Batch;
+import org.tabserve.model.signature.ModelSignature;
+import org.tabserve.model.signature.Prediction;
 
 /**
  * Issue 61, item 9: what the check of a linear model's rows (a score that overflows float in some order of adding is

@@ -16,10 +16,10 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
-import org.tabserve.model.Batch;
 import org.tabserve.model.BenchFixtures;
 import org.tabserve.model.Model;
-import org.tabserve.model.Prediction;
+import org.tabserve.model.signature.Batch;
+import org.tabserve.model.signature.Prediction;
 
 /**
  * The model core on a text-input pipeline (skl2onnx's penguins species classifier: two one-hot text columns, four

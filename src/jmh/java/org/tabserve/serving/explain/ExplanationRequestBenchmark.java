@@ -16,12 +16,12 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
-import org.tabserve.model.Batch;
 import org.tabserve.model.BenchFixtures;
-import org.tabserve.model.Explainer;
-import org.tabserve.model.Explanation;
 import org.tabserve.model.Model;
+import org.tabserve.model.explain.Explainer;
+import org.tabserve.model.explain.Explanation;
 import org.tabserve.model.onnx.OnnxModelLoader;
+import org.tabserve.model.signature.Batch;
 
 /**
  * What a one-row request's explanation costs in model work (issue 38, goal 3): through the version's kept explainer

@@ -3,8 +3,8 @@ package org.tabserve.serving.feedback;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
-import org.tabserve.model.Prediction;
 import org.tabserve.model.onnx.plain.CpuRounds;
+import org.tabserve.model.signature.Prediction;
 
 /**
  * What keeping one single-row answer for its labels costs at a full room, as under a single-row load, in the

@@ -3,13 +3,13 @@ package org.tabserve.model.answer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
-import org.tabserve.model.Batch;
-import org.tabserve.model.Explainer;
-import org.tabserve.model.Explanation;
 import org.tabserve.model.Model;
-import org.tabserve.model.Prediction;
-import org.tabserve.model.RowUncertainty;
-import org.tabserve.model.Uncertainty;
+import org.tabserve.model.conformal.RowUncertainty;
+import org.tabserve.model.conformal.Uncertainty;
+import org.tabserve.model.explain.Explainer;
+import org.tabserve.model.explain.Explanation;
+import org.tabserve.model.signature.Batch;
+import org.tabserve.model.signature.Prediction;
 
 /**
  * The one place an answer is assembled, for the server, the commands and Spark alike: a batch's explanations when

@@ -1,8 +1,8 @@
 package org.tabserve.model.answer;
 
 import java.util.List;
-import org.tabserve.model.ModelSignature;
-import org.tabserve.model.Task;
+import org.tabserve.model.signature.ModelSignature;
+import org.tabserve.model.signature.Task;
 
 /**
  * What one answer's rows carry, known before any row is scored: the model's task and classes, and what the request

@@ -1,9 +1,9 @@
 package org.tabserve.model.answer;
 
 import java.util.List;
-import org.tabserve.model.Batch;
 import org.tabserve.model.Model;
-import org.tabserve.model.Prediction;
+import org.tabserve.model.signature.Batch;
+import org.tabserve.model.signature.Prediction;
 
 /**
  * How a caller's rows are scored, in two steps: the model's call, which may run on any thread (a pool scoring an

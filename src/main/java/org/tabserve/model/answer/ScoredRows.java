@@ -1,9 +1,9 @@
 package org.tabserve.model.answer;
 
 import java.util.List;
-import org.tabserve.model.Explanation;
-import org.tabserve.model.Prediction;
-import org.tabserve.model.Uncertainty;
+import org.tabserve.model.conformal.Uncertainty;
+import org.tabserve.model.explain.Explanation;
+import org.tabserve.model.signature.Prediction;
 
 /**
  * A batch's rows as scored: each row's prediction, and, when the request asked, its explanation and its uncertainty,

@@ -8,14 +8,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
-import org.tabserve.model.Background;
-import org.tabserve.model.Batch;
-import org.tabserve.model.Explainer;
-import org.tabserve.model.Explanation;
-import org.tabserve.model.ModelException;
-import org.tabserve.model.ModelSignature;
-import org.tabserve.model.Prediction;
-import org.tabserve.model.StructuralExplainer;
+import org.tabserve.model.explain.Explanation;
+import org.tabserve.model.explain.ExplanationMeter;
+import org.tabserve.model.explain.StructuralExplainer;
 import org.tabserve.model.onnx.copy.GraphOutputs;
 import org.tabserve.model.onnx.explain.AdditiveEstimator;
 import org.tabserve.model.onnx.explain.EstimatorInput;
@@ -24,6 +19,11 @@ import org.tabserve.model.onnx.explain.LoadRoom;
 import org.tabserve.model.onnx.graph.OnnxFormatException;
 import org.tabserve.model.onnx.graph.OnnxGraph;
 import org.tabserve.model.onnx.graph.OnnxNode;
+import org.tabserve.model.signature.Background;
+import org.tabserve.model.signature.Batch;
+import org.tabserve.model.signature.ModelException;
+import org.tabserve.model.signature.ModelSignature;
+import org.tabserve.model.signature.Prediction;
 
 /**
  * Explains a tree ensemble or a linear model exactly from its definition ({@link AdditiveEstimator}), with the
@@ -198,7 +198,7 @@ final class AttributeExplainer implements StructuralExplainer, AutoCloseable {
 
     /** Counts the row's work as {@link #modelRowsPerRow} model rows, seen by {@code meter} before its one call. */
     @Override
-    public Explanation explain(Batch rows, int row, Explainer.Meter meter) {
+    public Explanation explain(Batch rows, int row, ExplanationMeter meter) {
         meter.beforeCall((int) Math.min(Integer.MAX_VALUE, modelRowsPerRow()));
         EstimatorProbe.Run one;
         try {

@@ -13,12 +13,12 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.IntStream;
-import org.tabserve.model.Batch;
-import org.tabserve.model.CardKeys;
-import org.tabserve.model.ModelSignature;
+import org.tabserve.model.card.CardKeys;
 import org.tabserve.model.onnx.card.CardLimits;
 import org.tabserve.model.onnx.card.CardReader;
 import org.tabserve.model.onnx.graph.facts.GraphFacts;
+import org.tabserve.model.signature.Batch;
+import org.tabserve.model.signature.ModelSignature;
 
 /**
  * Finds a classifier's class labels while it loads, from the card, the ZipMap's keys, the graph or the shape of its

@@ -12,12 +12,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.tabserve.model.Batch;
-import org.tabserve.model.ModelSignature;
 import org.tabserve.model.onnx.graph.Dimension;
 import org.tabserve.model.onnx.graph.OnnxGraph;
 import org.tabserve.model.onnx.graph.OnnxType;
 import org.tabserve.model.onnx.graph.OnnxValueInfo;
+import org.tabserve.model.signature.Batch;
+import org.tabserve.model.signature.ModelSignature;
 
 /**
  * Says once, when a model loads, in the app's log, which of its outputs return another shape than the one the graph

@@ -3,15 +3,15 @@ package org.tabserve.model.onnx;
 import ai.onnxruntime.OrtException;
 import java.util.ArrayList;
 import java.util.List;
-import org.tabserve.model.Background;
-import org.tabserve.model.Batch;
-import org.tabserve.model.Explanation;
-import org.tabserve.model.ModelSignature;
-import org.tabserve.model.Prediction;
+import org.tabserve.model.explain.Explanation;
 import org.tabserve.model.onnx.engine.OrtAgreement;
 import org.tabserve.model.onnx.explain.AdditiveEstimator;
 import org.tabserve.model.onnx.explain.EstimatorInput;
 import org.tabserve.model.onnx.graph.ml.PostTransform;
+import org.tabserve.model.signature.Background;
+import org.tabserve.model.signature.Batch;
+import org.tabserve.model.signature.ModelSignature;
+import org.tabserve.model.signature.Prediction;
 
 /**
  * Decides, while a model loads, whether its exact explainer ({@link AttributeExplainer}) says what the model does:

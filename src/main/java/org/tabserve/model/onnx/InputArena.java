@@ -2,8 +2,8 @@ package org.tabserve.model.onnx;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import org.tabserve.model.ModelInput;
-import org.tabserve.model.ModelSignature;
+import org.tabserve.model.signature.ModelInput;
+import org.tabserve.model.signature.ModelSignature;
 
 /**
  * The direct buffer each thread reuses for the number and bool tensors of a bind ({@link InputBinder}), sliced per

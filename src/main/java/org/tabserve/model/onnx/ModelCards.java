@@ -4,21 +4,21 @@ import ai.onnxruntime.OnnxModelMetadata;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.tabserve.model.Background;
-import org.tabserve.model.Batch;
-import org.tabserve.model.CardKeys;
-import org.tabserve.model.CategoryCounts;
-import org.tabserve.model.Conformal;
-import org.tabserve.model.FeatureHistogram;
-import org.tabserve.model.FeatureStats;
-import org.tabserve.model.ModelCard;
-import org.tabserve.model.ModelException;
-import org.tabserve.model.ModelSignature;
-import org.tabserve.model.Task;
-import org.tabserve.model.ValueType;
+import org.tabserve.model.card.CardKeys;
+import org.tabserve.model.card.CategoryCounts;
+import org.tabserve.model.card.FeatureHistogram;
+import org.tabserve.model.card.ModelCard;
+import org.tabserve.model.conformal.Conformal;
 import org.tabserve.model.onnx.card.CardReader;
 import org.tabserve.model.onnx.graph.OnnxGraph;
 import org.tabserve.model.onnx.graph.facts.GraphFacts;
+import org.tabserve.model.signature.Background;
+import org.tabserve.model.signature.Batch;
+import org.tabserve.model.signature.FeatureStats;
+import org.tabserve.model.signature.ModelException;
+import org.tabserve.model.signature.ModelSignature;
+import org.tabserve.model.signature.Task;
+import org.tabserve.model.signature.ValueType;
 
 /**
  * Builds a model's card from its metadata and graph, once its signature is known, so that a card entry naming a

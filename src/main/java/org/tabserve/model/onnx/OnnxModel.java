@@ -8,24 +8,24 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.tabserve.model.Batch;
 import org.tabserve.model.Engine;
-import org.tabserve.model.Explainer;
-import org.tabserve.model.Explanation;
-import org.tabserve.model.Feature;
-import org.tabserve.model.FeatureStats;
 import org.tabserve.model.Model;
-import org.tabserve.model.ModelCard;
-import org.tabserve.model.ModelException;
-import org.tabserve.model.ModelSignature;
-import org.tabserve.model.Prediction;
-import org.tabserve.model.PredictionColumns;
-import org.tabserve.model.StructuralExplainer;
-import org.tabserve.model.Task;
 import org.tabserve.model.UseCount;
-import org.tabserve.model.ValueOutput;
+import org.tabserve.model.card.ModelCard;
+import org.tabserve.model.explain.Explanation;
+import org.tabserve.model.explain.ExplanationMeter;
+import org.tabserve.model.explain.StructuralExplainer;
 import org.tabserve.model.onnx.engine.CheckedModel;
 import org.tabserve.model.onnx.engine.PlainEngine;
+import org.tabserve.model.signature.Batch;
+import org.tabserve.model.signature.Feature;
+import org.tabserve.model.signature.FeatureStats;
+import org.tabserve.model.signature.ModelException;
+import org.tabserve.model.signature.ModelSignature;
+import org.tabserve.model.signature.Prediction;
+import org.tabserve.model.signature.PredictionColumns;
+import org.tabserve.model.signature.Task;
+import org.tabserve.model.signature.ValueOutput;
 
 /**
  * A {@link Model} run by one ONNX Runtime session, a classifier or a regressor: it turns a {@link Batch} into
@@ -168,7 +168,7 @@ final class OnnxModel implements CheckedModel {
         }
         return Optional.of(new StructuralExplainer() {
             @Override
-            public Explanation explain(Batch rows, int row, Explainer.Meter meter) {
+            public Explanation explain(Batch rows, int row, ExplanationMeter meter) {
                 if (rows.signature() != signature && !rows.signature().equals(signature)) {
                     throw new IllegalArgumentException("the batch was checked against another model's signature");
                 }

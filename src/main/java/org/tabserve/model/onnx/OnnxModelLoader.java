@@ -17,16 +17,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.tabserve.model.Batch;
-import org.tabserve.model.FeatureStats;
 import org.tabserve.model.Model;
-import org.tabserve.model.ModelCard;
-import org.tabserve.model.ModelException;
-import org.tabserve.model.ModelInput;
-import org.tabserve.model.ModelSignature;
-import org.tabserve.model.OutputKind;
-import org.tabserve.model.Task;
-import org.tabserve.model.ValueOutput;
+import org.tabserve.model.card.ModelCard;
 import org.tabserve.model.onnx.card.CardJson;
 import org.tabserve.model.onnx.card.CardReader;
 import org.tabserve.model.onnx.copy.PrivateCopy;
@@ -37,6 +29,14 @@ import org.tabserve.model.onnx.graph.OnnxFormatException;
 import org.tabserve.model.onnx.graph.OnnxGraph;
 import org.tabserve.model.onnx.graph.OnnxLimitException;
 import org.tabserve.model.onnx.graph.facts.GraphFacts;
+import org.tabserve.model.signature.Batch;
+import org.tabserve.model.signature.FeatureStats;
+import org.tabserve.model.signature.ModelException;
+import org.tabserve.model.signature.ModelInput;
+import org.tabserve.model.signature.ModelSignature;
+import org.tabserve.model.signature.OutputKind;
+import org.tabserve.model.signature.Task;
+import org.tabserve.model.signature.ValueOutput;
 
 /**
  * Loads an ONNX file into a {@link Model}: it reads a private copy of the file, opens the ONNX Runtime session (in

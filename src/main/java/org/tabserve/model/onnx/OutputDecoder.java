@@ -6,13 +6,13 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.tabserve.model.CardKeys;
-import org.tabserve.model.ModelException;
-import org.tabserve.model.ModelSignature;
-import org.tabserve.model.OutputKind;
-import org.tabserve.model.Prediction;
-import org.tabserve.model.PredictionColumns;
+import org.tabserve.model.card.CardKeys;
 import org.tabserve.model.onnx.graph.ml.PostTransform;
+import org.tabserve.model.signature.ModelException;
+import org.tabserve.model.signature.ModelSignature;
+import org.tabserve.model.signature.OutputKind;
+import org.tabserve.model.signature.Prediction;
+import org.tabserve.model.signature.PredictionColumns;
 
 /**
  * Turns what the graph returned for some rows into their predictions, held as columns ({@link PredictionColumns}):

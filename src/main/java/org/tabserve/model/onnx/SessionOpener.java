@@ -4,7 +4,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import java.nio.ByteBuffer;
-import org.tabserve.model.ModelException;
+import org.tabserve.model.signature.ModelException;
 
 /**
  * Opens the ONNX Runtime sessions of one file's load with tabserve's session options, and puts what ONNX Runtime says

@@ -10,15 +10,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.IntStream;
-import org.tabserve.model.CardKeys;
-import org.tabserve.model.Feature;
-import org.tabserve.model.ModelInput;
-import org.tabserve.model.OutputKind;
-import org.tabserve.model.Task;
-import org.tabserve.model.ValueOutput;
-import org.tabserve.model.ValueType;
+import org.tabserve.model.card.CardKeys;
 import org.tabserve.model.onnx.card.CardReader;
 import org.tabserve.model.onnx.graph.facts.GraphFacts;
+import org.tabserve.model.signature.Feature;
+import org.tabserve.model.signature.ModelInput;
+import org.tabserve.model.signature.OutputKind;
+import org.tabserve.model.signature.Task;
+import org.tabserve.model.signature.ValueOutput;
+import org.tabserve.model.signature.ValueType;
 
 /**
  * Reads what a graph takes, from ONNX Runtime's view of its inputs and outputs, the facts read from the graph itself

@@ -11,8 +11,8 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
-import org.tabserve.model.Batch;
-import org.tabserve.model.ModelSignature;
+import org.tabserve.model.signature.Batch;
+import org.tabserve.model.signature.ModelSignature;
 
 /**
  * Reads the shape of the tensor outputs whose graph declares none (onnxmltools writes LightGBM's {@code probabilities}

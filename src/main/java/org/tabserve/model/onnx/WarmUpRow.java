@@ -2,9 +2,9 @@ package org.tabserve.model.onnx;
 
 import java.util.List;
 import java.util.Map;
-import org.tabserve.model.Feature;
-import org.tabserve.model.FeatureStats;
-import org.tabserve.model.ModelSignature;
+import org.tabserve.model.signature.Feature;
+import org.tabserve.model.signature.FeatureStats;
+import org.tabserve.model.signature.ModelSignature;
 
 /** The one valid row a load predicts to warm a model up and to probe its outputs with. */
 final class WarmUpRow {

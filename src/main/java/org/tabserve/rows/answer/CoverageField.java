@@ -3,7 +3,7 @@ package org.tabserve.rows.answer;
 import com.fasterxml.jackson.core.JsonToken;
 import java.util.List;
 import java.util.Locale;
-import org.tabserve.model.Conformal;
+import org.tabserve.model.conformal.Conformal;
 import org.tabserve.rows.field.FieldProblem;
 import org.tabserve.rows.field.JsonText;
 import org.tabserve.rows.field.NumberText;

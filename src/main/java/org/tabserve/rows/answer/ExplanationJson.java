@@ -3,7 +3,7 @@ package org.tabserve.rows.answer;
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
 import java.util.Map;
-import org.tabserve.model.Explanation;
+import org.tabserve.model.explain.Explanation;
 
 /**
  * Writes one row's explanation as the JSON routes answer it, so that every route that explains spells it alike:

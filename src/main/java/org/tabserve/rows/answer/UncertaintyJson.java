@@ -2,7 +2,7 @@ package org.tabserve.rows.answer;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
-import org.tabserve.model.Uncertainty;
+import org.tabserve.model.conformal.Uncertainty;
 
 /**
  * Writes how sure an answer is ({@link Uncertainty}) as the fields of its row's JSON object, each part called by

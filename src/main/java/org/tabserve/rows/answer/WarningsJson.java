@@ -5,7 +5,7 @@ import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.io.SerializedString;
 import java.io.IOException;
 import java.util.List;
-import org.tabserve.model.RangeWarning;
+import org.tabserve.model.signature.RangeWarning;
 
 /**
  * Writes warnings as the JSON answers spell them, {@code "warnings": [{"feature", "message"}]}: a row's (values outside

@@ -18,15 +18,15 @@ import org.apache.arrow.vector.ViewVarCharVector;
 import org.apache.arrow.vector.dictionary.DictionaryProvider;
 import org.apache.arrow.vector.types.pojo.DictionaryEncoding;
 import org.apache.arrow.vector.types.pojo.Field;
-import org.tabserve.model.CellChecker;
-import org.tabserve.model.Feature;
+import org.tabserve.model.signature.CellChecker;
+import org.tabserve.model.signature.Feature;
 import org.tabserve.rows.field.NumberText;
 import org.tabserve.rows.field.RowsException;
 import org.tabserve.rows.read.RowPass;
 import org.tabserve.rows.read.TextCells;
 
 /**
- * Reads the cells of an Arrow column as the values a {@link org.tabserve.model.Batch} takes for a feature, with no
+ * Reads the cells of an Arrow column as the values a {@link org.tabserve.model.signature.Batch} takes for a feature, with no
  * text in between: floating point and integer columns as numbers (NaN, pandas' missing number, as missing), boolean
  * columns as booleans, utf8 and dictionary-encoded columns as text (read by the feature's type, as a CSV cell is),
  * nulls as missing. A number sent for a text input is taken as its text, as JSON's is ({@link NumberText#exactText}),

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.core.io.NumberInput;
 import java.math.BigDecimal;
 import java.util.Optional;
 import java.util.regex.Pattern;
-import org.tabserve.model.CellChecker;
-import org.tabserve.model.Feature;
+import org.tabserve.model.signature.CellChecker;
+import org.tabserve.model.signature.Feature;
 
 /**
  * Reads a number that a person or a CSV file wrote as text: plain decimal notation only, so {@code NaN},

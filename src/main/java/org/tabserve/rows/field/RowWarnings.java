@@ -2,10 +2,10 @@ package org.tabserve.rows.field;
 
 import java.util.List;
 import java.util.Map;
-import org.tabserve.model.Batch;
-import org.tabserve.model.ModelCard;
-import org.tabserve.model.ModelSignature;
-import org.tabserve.model.RangeWarning;
+import org.tabserve.model.card.ModelCard;
+import org.tabserve.model.signature.Batch;
+import org.tabserve.model.signature.ModelSignature;
+import org.tabserve.model.signature.RangeWarning;
 
 /**
  * The warnings an answer carries: for each row, its numbers outside the training range and the categories the model

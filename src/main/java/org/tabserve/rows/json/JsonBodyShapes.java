@@ -1,7 +1,7 @@
 package org.tabserve.rows.json;
 
 import java.util.List;
-import org.tabserve.model.ModelSignature;
+import org.tabserve.model.signature.ModelSignature;
 import org.tabserve.rows.field.FieldProblem;
 import org.tabserve.rows.field.JsonText;
 import org.tabserve.rows.field.RowsException;

@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.tabserve.model.ModelSignature;
+import org.tabserve.model.signature.ModelSignature;
 import org.tabserve.rows.field.JsonText;
 import org.tabserve.rows.field.OnError;
 import org.tabserve.rows.field.RowsException;

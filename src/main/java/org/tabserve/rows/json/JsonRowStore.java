@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.util.List;
-import org.tabserve.model.Feature;
+import org.tabserve.model.signature.Feature;
 
 /**
  * Where a request's rows are kept as they are read, for {@link JsonRowsParser}: one row type {@code R} for the whole

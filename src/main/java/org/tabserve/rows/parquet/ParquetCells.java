@@ -7,15 +7,15 @@ import org.apache.parquet.example.data.Group;
 import org.apache.parquet.schema.LogicalTypeAnnotation;
 import org.apache.parquet.schema.PrimitiveType;
 import org.apache.parquet.schema.Type;
-import org.tabserve.model.CellChecker;
-import org.tabserve.model.Feature;
+import org.tabserve.model.signature.CellChecker;
+import org.tabserve.model.signature.Feature;
 import org.tabserve.rows.arrow.ArrowCells;
 import org.tabserve.rows.arrow.ArrowRecord;
 import org.tabserve.rows.read.RowPass;
 import org.tabserve.rows.read.TextCells;
 
 /**
- * Reads the cells of a Parquet column as the values a {@link org.tabserve.model.Batch} takes for a feature, with no
+ * Reads the cells of a Parquet column as the values a {@link org.tabserve.model.signature.Batch} takes for a feature, with no
  * text in between, as {@link ArrowCells} reads Arrow's: double and float columns as numbers (NaN as missing), int32
  * and int64 columns (signed, unsigned or decimal) as whole or exact numbers, booleans as booleans, string columns as
  * text read by the feature's type, nulls as missing; a number sent for a text input is taken as its exact text.

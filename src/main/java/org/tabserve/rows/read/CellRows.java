@@ -5,13 +5,13 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.tabserve.model.Batch;
-import org.tabserve.model.Feature;
-import org.tabserve.model.FieldError;
-import org.tabserve.model.ModelSignature;
-import org.tabserve.model.ValueType;
 import org.tabserve.model.answer.BatchScoring;
 import org.tabserve.model.answer.ScoredRows;
+import org.tabserve.model.signature.Batch;
+import org.tabserve.model.signature.Feature;
+import org.tabserve.model.signature.FieldError;
+import org.tabserve.model.signature.ModelSignature;
+import org.tabserve.model.signature.ValueType;
 import org.tabserve.rows.field.NumberText;
 
 /**

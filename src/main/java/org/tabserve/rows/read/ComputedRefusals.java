@@ -5,9 +5,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
-import org.tabserve.model.Batch;
-import org.tabserve.model.FieldError;
-import org.tabserve.model.ModelException;
+import org.tabserve.model.signature.Batch;
+import org.tabserve.model.signature.FieldError;
+import org.tabserve.model.signature.ModelException;
 import org.tabserve.rows.field.OnError;
 
 /**

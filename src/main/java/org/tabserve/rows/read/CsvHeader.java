@@ -7,7 +7,7 @@ import java.util.List;
 import org.apache.commons.csv.CSVException;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
-import org.tabserve.model.ModelSignature;
+import org.tabserve.model.signature.ModelSignature;
 import org.tabserve.rows.field.FieldProblem;
 import org.tabserve.rows.field.RowsException;
 

@@ -9,7 +9,7 @@ import java.nio.charset.CharacterCodingException;
 import java.util.List;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
-import org.tabserve.model.ModelSignature;
+import org.tabserve.model.signature.ModelSignature;
 import org.tabserve.rows.field.NumberText;
 import org.tabserve.rows.field.OnError;
 import org.tabserve.rows.field.RowsException;

@@ -3,9 +3,9 @@ package org.tabserve.rows.read;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
-import org.tabserve.model.Batch;
-import org.tabserve.model.FieldError;
-import org.tabserve.model.ModelException;
+import org.tabserve.model.signature.Batch;
+import org.tabserve.model.signature.FieldError;
+import org.tabserve.model.signature.ModelException;
 import org.tabserve.rows.field.OnError;
 
 /**

@@ -2,9 +2,9 @@ package org.tabserve.rows.read;
 
 import java.util.List;
 import java.util.function.IntFunction;
-import org.tabserve.model.CellChecker;
-import org.tabserve.model.Feature;
-import org.tabserve.model.ModelSignature;
+import org.tabserve.model.signature.CellChecker;
+import org.tabserve.model.signature.Feature;
+import org.tabserve.model.signature.ModelSignature;
 import org.tabserve.rows.field.NumberText;
 
 /**

@@ -1,7 +1,7 @@
 package org.tabserve.rows.read;
 
-import org.tabserve.model.ModelSignature;
-import org.tabserve.model.ValueType;
+import org.tabserve.model.signature.ModelSignature;
+import org.tabserve.model.signature.ValueType;
 import org.tabserve.rows.field.OnError;
 
 /**

@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 import org.apache.commons.io.input.BOMInputStream;
-import org.tabserve.model.Batch;
-import org.tabserve.model.ModelSignature;
+import org.tabserve.model.signature.Batch;
+import org.tabserve.model.signature.ModelSignature;
 import org.tabserve.rows.field.OnError;
 import org.tabserve.rows.field.RowPlace;
 import org.tabserve.rows.field.RowWarnings;
@@ -133,7 +133,7 @@ public abstract class RowsReader {
      * @return the warnings of the last read that concern the whole input, told once in a JSON answer: each column
      *         the model does not take ({@link #ignoredColumns()}), and what a format took in a way of its own
      */
-    public List<org.tabserve.model.RangeWarning> requestWarnings() {
+    public List<org.tabserve.model.signature.RangeWarning> requestWarnings() {
         return RowWarnings.ignored(ignoredColumns);
     }
 

@@ -2,12 +2,12 @@ package org.tabserve.rows.read;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import org.tabserve.model.CellChecker;
-import org.tabserve.model.Feature;
+import org.tabserve.model.signature.CellChecker;
+import org.tabserve.model.signature.Feature;
 import org.tabserve.rows.field.NumberText;
 
 /**
- * Turns the text of a CSV cell, a form field or a query parameter into the cell a {@link org.tabserve.model.Batch}
+ * Turns the text of a CSV cell, a form field or a query parameter into the cell a {@link org.tabserve.model.signature.Batch}
  * takes for a feature, read by the feature's type: numbers as decimals ({@link NumberText}, with a semicolon file's
  * decimal commas), whole numbers exactly (so that 2^62 + 1 is not rounded through a double), booleans as
  * {@code true}/{@code false}, text as it is. Only the text formats know a cell's text is meant as a number, so they
@@ -26,7 +26,7 @@ public final class TextCells {
      *         {@link BigDecimal}, {@link Boolean} or {@link String} as the feature's type says, or {@link #UNREADABLE}
      */
     public static Object read(Feature feature, String text, boolean decimalComma) {
-        if (feature.type() == org.tabserve.model.ValueType.STRING) {
+        if (feature.type() == org.tabserve.model.signature.ValueType.STRING) {
             return text.isEmpty() ? null : text;
         }
         String trimmed = text.strip();

@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
-import org.tabserve.model.ModelSignature;
-import org.tabserve.model.RangeWarning;
+import org.tabserve.model.signature.ModelSignature;
+import org.tabserve.model.signature.RangeWarning;
 import org.tabserve.rows.field.RowWarnings;
 
 /**

@@ -3,12 +3,12 @@ package org.tabserve.rows.write;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import org.tabserve.model.Prediction;
-import org.tabserve.model.Uncertainty;
 import org.tabserve.model.answer.AnswerColumn;
 import org.tabserve.model.answer.AnswerField;
 import org.tabserve.model.answer.AnswerShape;
 import org.tabserve.model.answer.BatchScoring;
+import org.tabserve.model.conformal.Uncertainty;
+import org.tabserve.model.signature.Prediction;
 import org.tabserve.rows.field.OnError;
 
 /**

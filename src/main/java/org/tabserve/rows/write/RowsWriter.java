@@ -8,11 +8,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.tabserve.model.Feature;
 import org.tabserve.model.answer.AnswerColumn;
 import org.tabserve.model.answer.AnswerField;
 import org.tabserve.model.answer.AnswerSource;
 import org.tabserve.model.answer.RequestField;
+import org.tabserve.model.signature.Feature;
 
 /**
  * Answers out, whatever their format: the table an answer to a file of rows is (the input's columns, then the

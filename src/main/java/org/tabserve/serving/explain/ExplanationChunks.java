@@ -1,8 +1,8 @@
 package org.tabserve.serving.explain;
 
-import org.tabserve.model.CallHeap;
-import org.tabserve.model.Explainer;
-import org.tabserve.model.ModelSignature;
+import org.tabserve.model.explain.Explainer;
+import org.tabserve.model.signature.CallHeap;
+import org.tabserve.model.signature.ModelSignature;
 import org.tabserve.rows.answer.ExplainField;
 import org.tabserve.rows.field.FieldProblem;
 import org.tabserve.serving.limits.MemoryBudget;

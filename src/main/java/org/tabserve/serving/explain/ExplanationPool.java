@@ -13,8 +13,8 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
-import org.tabserve.model.Explainer;
 import org.tabserve.model.answer.ClientWatch;
+import org.tabserve.model.explain.ExplanationMeter;
 import org.tabserve.serving.limits.ServingException;
 import org.tabserve.serving.monitor.ModelConcurrency;
 import org.tabserve.serving.monitor.TabserveMetrics;
@@ -24,7 +24,7 @@ import org.tabserve.serving.monitor.TabserveMetrics;
  * explanations (seconds of CPU each) share a part of the CPU and leave the rest to plain predictions, and many at
  * once get 503 with {@code Retry-After} instead of piling up. The request's thread waits for its work and watches its
  * client meanwhile ({@link ClientWatch}); when the client has gone, the work stops at its next model call
- * ({@link Explainer.Meter}) or, not started yet, never starts. Every model row evaluated is counted in the metrics.
+ * ({@link ExplanationMeter}) or, not started yet, never starts. Every model row evaluated is counted in the metrics.
  */
 public final class ExplanationPool implements AutoCloseable {
 
@@ -65,7 +65,7 @@ public final class ExplanationPool implements AutoCloseable {
      * @throws ServingException {@link ServingException.Kind#BUSY} when every thread is busy and the queue is full;
      *                          {@link ServingException.Kind#CLIENT_GONE} once the client has gone and the work has stopped
      */
-    public <T> T run(String model, Function<Explainer.Meter, T> work, ClientWatch watch) {
+    public <T> T run(String model, Function<ExplanationMeter, T> work, ClientWatch watch) {
         Waiting waiting = new Waiting(metrics.concurrency().queue(model));
         try {
             return run(model, work, watch, waiting);
@@ -74,10 +74,10 @@ public final class ExplanationPool implements AutoCloseable {
         }
     }
 
-    private <T> T run(String model, Function<Explainer.Meter, T> work, ClientWatch watch, Waiting waiting) {
+    private <T> T run(String model, Function<ExplanationMeter, T> work, ClientWatch watch, Waiting waiting) {
         AtomicBoolean stop = new AtomicBoolean();
         CompletableFuture<T> result = new CompletableFuture<>();
-        Explainer.Meter meter = modelRows -> {
+        ExplanationMeter meter = modelRows -> {
             if (stop.get()) {
                 throw new CancellationException("the client has gone");
             }

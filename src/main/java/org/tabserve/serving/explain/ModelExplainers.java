@@ -2,8 +2,8 @@ package org.tabserve.serving.explain;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.tabserve.model.Explainer;
 import org.tabserve.model.Model;
+import org.tabserve.model.explain.Explainer;
 import org.tabserve.repository.VersionKey;
 
 /**

@@ -2,11 +2,11 @@ package org.tabserve.serving.explain;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.tabserve.model.Batch;
-import org.tabserve.model.Explainer;
-import org.tabserve.model.Explanation;
 import org.tabserve.model.Model;
 import org.tabserve.model.answer.ClientWatch;
+import org.tabserve.model.explain.Explainer;
+import org.tabserve.model.explain.Explanation;
+import org.tabserve.model.signature.Batch;
 import org.tabserve.rows.answer.ExplainField;
 import org.tabserve.rows.field.FieldProblem;
 import org.tabserve.serving.limits.MemoryBudget;

@@ -1,9 +1,9 @@
 package org.tabserve.serving.feedback;
 
-import org.tabserve.model.Calibration;
 import org.tabserve.model.Model;
-import org.tabserve.model.Prediction;
-import org.tabserve.model.PredictionColumns;
+import org.tabserve.model.card.Calibration;
+import org.tabserve.model.signature.Prediction;
+import org.tabserve.model.signature.PredictionColumns;
 
 /**
  * A classifier's chance of being right on one row, as confidence-based performance estimation (CBPE) reads it without

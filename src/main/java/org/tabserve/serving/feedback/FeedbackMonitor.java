@@ -6,11 +6,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
-import org.tabserve.model.LiveCounts;
 import org.tabserve.model.Model;
-import org.tabserve.model.Prediction;
-import org.tabserve.model.Task;
 import org.tabserve.model.answer.AnswerTrace;
+import org.tabserve.model.live.LiveCounts;
+import org.tabserve.model.signature.Prediction;
+import org.tabserve.model.signature.Task;
 import org.tabserve.repository.VersionKey;
 import org.tabserve.serving.limits.MemoryBudget;
 

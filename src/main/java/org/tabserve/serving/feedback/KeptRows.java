@@ -1,8 +1,8 @@
 package org.tabserve.serving.feedback;
 
 import java.util.List;
-import org.tabserve.model.Prediction;
-import org.tabserve.model.PredictionColumns;
+import org.tabserve.model.signature.Prediction;
+import org.tabserve.model.signature.PredictionColumns;
 
 /**
  * An answer kept for labels ({@link RecentAnswers}) of more than one row: its rows' predicted classes (a classifier's,

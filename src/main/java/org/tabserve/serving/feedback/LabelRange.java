@@ -1,9 +1,9 @@
 package org.tabserve.serving.feedback;
 
 import java.util.Locale;
-import org.tabserve.model.Conformal;
-import org.tabserve.model.ModelCard;
-import org.tabserve.model.RegressionEvaluation;
+import org.tabserve.model.card.ModelCard;
+import org.tabserve.model.card.RegressionEvaluation;
+import org.tabserve.model.conformal.Conformal;
 
 /**
  * The values a regressor's label may honestly have, so that one absurd label cannot poison (or, summed past the

@@ -1,7 +1,7 @@
 package org.tabserve.serving.feedback;
 
 import java.util.List;
-import org.tabserve.model.Prediction;
+import org.tabserve.model.signature.Prediction;
 
 /**
  * One model version's answers of the last {@link FeedbackMonitor#WINDOW_NANOS}, by request id, so that a label sent

@@ -1,8 +1,8 @@
 package org.tabserve.serving.feedback;
 
 import java.util.List;
-import org.tabserve.model.Prediction;
-import org.tabserve.model.PredictionColumns;
+import org.tabserve.model.signature.Prediction;
+import org.tabserve.model.signature.PredictionColumns;
 
 /**
  * What a version's answers tell before any label comes: a classifier's rows' confidence, summed into the hour's

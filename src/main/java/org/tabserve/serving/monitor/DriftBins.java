@@ -6,7 +6,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.List;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
-import org.tabserve.model.LiveProfile;
+import org.tabserve.model.live.LiveProfile;
 import org.tabserve.repository.VersionKey;
 
 /**

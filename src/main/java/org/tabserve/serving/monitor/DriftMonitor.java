@@ -9,9 +9,9 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 import java.util.function.ToLongFunction;
-import org.tabserve.model.Batch;
-import org.tabserve.model.LiveProfile;
 import org.tabserve.model.Model;
+import org.tabserve.model.live.LiveProfile;
+import org.tabserve.model.signature.Batch;
 import org.tabserve.repository.VersionKey;
 
 /**

@@ -3,9 +3,10 @@ package org.tabserve.serving.monitor;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import org.tabserve.model.LiveCounts;
-import org.tabserve.model.LiveProfile;
-import org.tabserve.model.Psi;
+import org.tabserve.model.live.LiveCounts;
+import org.tabserve.model.live.LiveKind;
+import org.tabserve.model.live.LiveProfile;
+import org.tabserve.model.live.Psi;
 
 /**
  * One input's live figures as {@code GET /api/model} (each feature's {@code "live"} key) and the v2 statistics give
@@ -20,7 +21,7 @@ public final class LiveJson {
     public static Map<String, Object> of(LiveProfile.LiveFeature feature) {
         Map<String, Object> live = new LinkedHashMap<>();
         live.put("compared_on", feature.kind().name().toLowerCase(Locale.ROOT));
-        if (feature.kind() != LiveProfile.Kind.NONE) {
+        if (feature.kind() != LiveKind.NONE) {
             live.put("bins", feature.bins());
             live.put("training", feature.training());
             live.put("values_needed", feature.needed()); // before a window's values get a drift score
@@ -37,19 +38,19 @@ public final class LiveJson {
         out.put("values", window.values());
         out.put("missing", window.missing());
         out.put("missing_rate", window.rate(window.missing()));
-        if (feature.kind() == LiveProfile.Kind.HISTOGRAM) {
+        if (feature.kind() == LiveKind.HISTOGRAM) {
             out.put("out_of_range", window.outOfRange());
             out.put("out_of_range_rate", window.rate(window.outOfRange()));
         }
-        if (feature.kind() == LiveProfile.Kind.CATEGORIES) {
+        if (feature.kind() == LiveKind.CATEGORIES) {
             out.put("unknown_categories", window.unknown());
             out.put("unknown_category_rate", window.rate(window.unknown()));
         }
-        if (feature.kind() != LiveProfile.Kind.NONE) {
+        if (feature.kind() != LiveKind.NONE) {
             out.put("counts", window.counts());
             out.put("psi", Double.isNaN(window.psi()) ? null : window.psi());
         }
-        out.put("drift", feature.kind() == LiveProfile.Kind.NONE ? "no training profile" : Psi.reading(window.psi()));
+        out.put("drift", feature.kind() == LiveKind.NONE ? "no training profile" : Psi.reading(window.psi()));
         return out;
     }
 }

@@ -1,7 +1,7 @@
 package org.tabserve.serving.monitor;
 
-import org.tabserve.model.LiveProfile;
 import org.tabserve.model.Model;
+import org.tabserve.model.live.LiveProfile;
 import org.tabserve.serving.feedback.FeedbackMonitor;
 
 /**

@@ -17,8 +17,8 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.tabserve.model.Prediction;
-import org.tabserve.model.PredictionColumns;
+import org.tabserve.model.signature.Prediction;
+import org.tabserve.model.signature.PredictionColumns;
 
 /**
  * The web app's Prometheus metrics, in a registry the app owns (not the client's static default registry, so a

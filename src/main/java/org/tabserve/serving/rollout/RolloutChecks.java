@@ -6,7 +6,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
 import org.tabserve.model.Model;
-import org.tabserve.model.ModelInput;
+import org.tabserve.model.signature.ModelInput;
 import org.tabserve.repository.Lease;
 import org.tabserve.repository.ModelRepository;
 import org.tabserve.repository.ModelState;

@@ -7,9 +7,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
-import org.tabserve.model.Batch;
-import org.tabserve.model.Feature;
-import org.tabserve.model.Prediction;
+import org.tabserve.model.signature.Batch;
+import org.tabserve.model.signature.Feature;
+import org.tabserve.model.signature.Prediction;
 
 /**
  * The live comparison of a rollout's two versions, the one that answers unversioned requests (the primary) and its

@@ -7,10 +7,10 @@ import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.oas.models.media.StringSchema;
 import java.math.BigDecimal;
 import java.util.List;
-import org.tabserve.model.Explainer;
-import org.tabserve.model.Explanation;
-import org.tabserve.model.ModelSignature;
-import org.tabserve.model.Task;
+import org.tabserve.model.explain.Explainer;
+import org.tabserve.model.explain.Explanation;
+import org.tabserve.model.signature.ModelSignature;
+import org.tabserve.model.signature.Task;
 import org.tabserve.rows.answer.ExplanationJson;
 
 /**

@@ -19,7 +19,7 @@ import io.swagger.v3.oas.models.media.StringSchema;
 import io.swagger.v3.oas.models.tags.Tag;
 import java.util.List;
 import java.util.Map;
-import org.tabserve.model.Task;
+import org.tabserve.model.signature.Task;
 import org.tabserve.serving.feedback.LabelRate;
 import org.tabserve.web.http.Routes;
 import org.tabserve.web.openapi.DescribedModel;

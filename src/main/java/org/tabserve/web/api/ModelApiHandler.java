@@ -7,19 +7,19 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.tabserve.model.CategoryCounts;
-import org.tabserve.model.CellChecker;
-import org.tabserve.model.Conformal;
-import org.tabserve.model.Evaluation;
-import org.tabserve.model.Feature;
-import org.tabserve.model.LiveProfile;
 import org.tabserve.model.Model;
-import org.tabserve.model.ModelCard;
-import org.tabserve.model.ModelInput;
-import org.tabserve.model.ModelSignature;
-import org.tabserve.model.RegressionEvaluation;
-import org.tabserve.model.SkippedRows;
-import org.tabserve.model.ValueType;
+import org.tabserve.model.card.CategoryCounts;
+import org.tabserve.model.card.Evaluation;
+import org.tabserve.model.card.ModelCard;
+import org.tabserve.model.card.RegressionEvaluation;
+import org.tabserve.model.card.SkippedRows;
+import org.tabserve.model.conformal.Conformal;
+import org.tabserve.model.live.LiveProfile;
+import org.tabserve.model.signature.CellChecker;
+import org.tabserve.model.signature.Feature;
+import org.tabserve.model.signature.ModelInput;
+import org.tabserve.model.signature.ModelSignature;
+import org.tabserve.model.signature.ValueType;
 import org.tabserve.serving.ResolvedModel;
 import org.tabserve.serving.ServedModels;
 import org.tabserve.serving.monitor.LiveJson;
@@ -250,7 +250,9 @@ public final class ModelApiHandler {
             body.put("metrics", metrics(card.regression()));
         }
         if (card.conformal() != null) {
-            body.put("conformal", conformal(card.conformal(), signature.task() == org.tabserve.model.Task.REGRESSION));
+            body.put(
+                    "conformal",
+                    conformal(card.conformal(), signature.task() == org.tabserve.model.signature.Task.REGRESSION));
         }
         body.put("data", card.data());
         body.put("trainer", card.trainer());

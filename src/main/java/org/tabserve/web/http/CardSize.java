@@ -1,6 +1,6 @@
 package org.tabserve.web.http;
 
-import org.tabserve.model.ModelCard;
+import org.tabserve.model.card.ModelCard;
 import org.tabserve.serving.limits.MemoryBudget;
 
 /**

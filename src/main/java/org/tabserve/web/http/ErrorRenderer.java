@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import org.tabserve.model.ModelException;
+import org.tabserve.model.signature.ModelException;
 import org.tabserve.repository.RepositoryException;
 import org.tabserve.rows.field.FieldProblem;
 import org.tabserve.rows.field.RowsException;

@@ -2,10 +2,10 @@ package org.tabserve.web.mlflow;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
-import org.tabserve.model.Prediction;
-import org.tabserve.model.Uncertainty;
 import org.tabserve.model.answer.AnswerField;
 import org.tabserve.model.answer.AnswerShape;
+import org.tabserve.model.conformal.Uncertainty;
+import org.tabserve.model.signature.Prediction;
 
 /**
  * One answered row of {@code /invocations} that asked for coverage, written as MLflow writes a row of a model that

@@ -10,8 +10,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import org.tabserve.model.Batch;
-import org.tabserve.model.ModelSignature;
+import org.tabserve.model.signature.Batch;
+import org.tabserve.model.signature.ModelSignature;
 import org.tabserve.rows.RowFormat;
 import org.tabserve.rows.answer.CoverageField;
 import org.tabserve.rows.answer.ExplainField;
@@ -203,7 +203,7 @@ public final class MlflowRequestParser {
      *                 format took in a way of its own (an Arrow number column taken as text)
      */
     public record RowsBody(
-            List<RowChunk> chunks, List<String> ignored, List<org.tabserve.model.RangeWarning> warnings) {}
+            List<RowChunk> chunks, List<String> ignored, List<org.tabserve.model.signature.RangeWarning> warnings) {}
 
     /**
      * Reads a pandas-style CSV body ({@code DataFrame.to_csv()}, its unnamed index column included) with the CSV

@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.tabserve.model.RangeWarning;
+import org.tabserve.model.signature.RangeWarning;
 
 /**
  * What an MLflow answer says beside its bare predictions, since MLflow's shape has no place per row: the request's own

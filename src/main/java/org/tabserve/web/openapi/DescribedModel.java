@@ -3,11 +3,11 @@ package org.tabserve.web.openapi;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.tabserve.model.ModelCard;
-import org.tabserve.model.ModelSignature;
-import org.tabserve.model.ValueOutput;
 import org.tabserve.model.answer.AnswerField;
 import org.tabserve.model.answer.AnswerShape;
+import org.tabserve.model.card.ModelCard;
+import org.tabserve.model.signature.ModelSignature;
+import org.tabserve.model.signature.ValueOutput;
 
 /**
  * The model an OpenAPI document describes and where its routes are, as every {@link OpenApiPart} reads it: the

@@ -8,10 +8,10 @@ import io.swagger.v3.oas.models.media.ObjectSchema;
 import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.oas.models.media.StringSchema;
 import java.util.Locale;
-import org.tabserve.model.Feature;
-import org.tabserve.model.FeatureStats;
-import org.tabserve.model.ModelCard;
-import org.tabserve.model.ModelSignature;
+import org.tabserve.model.card.ModelCard;
+import org.tabserve.model.signature.Feature;
+import org.tabserve.model.signature.FeatureStats;
+import org.tabserve.model.signature.ModelSignature;
 
 /**
  * The model's input as schemas, built from its signature and card, in one place for every protocol that takes

@@ -11,8 +11,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.tabserve.model.ModelCard;
-import org.tabserve.model.Task;
+import org.tabserve.model.card.ModelCard;
+import org.tabserve.model.signature.Task;
 
 /**
  * The OpenAPI 3.0 document of every tabserve route for one served model, assembled from the part each protocol

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import org.tabserve.model.ModelCard;
+import org.tabserve.model.card.ModelCard;
 
 /**
  * The card's example rows under stable ids ({@code genuine-1}, {@code forged-2}: the class's display name and a

@@ -6,13 +6,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.tabserve.model.CategoryCounts;
-import org.tabserve.model.Feature;
-import org.tabserve.model.FeatureHistogram;
-import org.tabserve.model.FeatureStats;
 import org.tabserve.model.Model;
-import org.tabserve.model.ModelCard;
-import org.tabserve.model.ValueType;
+import org.tabserve.model.card.CategoryCounts;
+import org.tabserve.model.card.FeatureHistogram;
+import org.tabserve.model.card.ModelCard;
+import org.tabserve.model.signature.Feature;
+import org.tabserve.model.signature.FeatureStats;
+import org.tabserve.model.signature.ValueType;
 import org.tabserve.web.pages.plots.Decimals;
 
 /**

@@ -3,9 +3,10 @@ package org.tabserve.web.pages;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.tabserve.model.LiveCounts;
-import org.tabserve.model.LiveProfile;
-import org.tabserve.model.Psi;
+import org.tabserve.model.live.LiveCounts;
+import org.tabserve.model.live.LiveKind;
+import org.tabserve.model.live.LiveProfile;
+import org.tabserve.model.live.Psi;
 import org.tabserve.web.pages.plots.LivePlots;
 import org.tabserve.web.pages.plots.Plot;
 
@@ -43,11 +44,11 @@ record LiveSection(boolean profile, int windowMinutes, int valuesPerBin, long mi
     static LiveSection of(LiveProfile live) {
         List<Chart> charts = new ArrayList<>();
         for (LiveProfile.LiveFeature feature : live.snapshot()) {
-            if (feature.kind() == LiveProfile.Kind.NONE) {
+            if (feature.kind() == LiveKind.NONE) {
                 continue;
             }
             LiveProfile.Window recent = feature.recent();
-            String outside = feature.kind() == LiveProfile.Kind.HISTOGRAM
+            String outside = feature.kind() == LiveKind.HISTOGRAM
                     ? LivePlots.percent(recent.rate(recent.outOfRange())) + " out of the training range"
                     : LivePlots.percent(recent.rate(recent.unknown())) + " categories the training data never had";
             charts.add(new Chart(

@@ -1,8 +1,8 @@
 package org.tabserve.web.pages;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.tabserve.model.CardKeys;
-import org.tabserve.model.ModelCard;
+import org.tabserve.model.card.CardKeys;
+import org.tabserve.model.card.ModelCard;
 import org.tabserve.web.http.Json;
 
 /**

@@ -3,18 +3,18 @@ package org.tabserve.web.pages;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.tabserve.model.CategoryCounts;
-import org.tabserve.model.ClassMetrics;
-import org.tabserve.model.Conformal;
-import org.tabserve.model.Evaluation;
-import org.tabserve.model.Feature;
-import org.tabserve.model.FeatureHistogram;
 import org.tabserve.model.Model;
-import org.tabserve.model.ModelCard;
-import org.tabserve.model.ModelInput;
-import org.tabserve.model.ModelSignature;
-import org.tabserve.model.RegressionEvaluation;
-import org.tabserve.model.Task;
+import org.tabserve.model.card.CategoryCounts;
+import org.tabserve.model.card.ClassMetrics;
+import org.tabserve.model.card.Evaluation;
+import org.tabserve.model.card.FeatureHistogram;
+import org.tabserve.model.card.ModelCard;
+import org.tabserve.model.card.RegressionEvaluation;
+import org.tabserve.model.conformal.Conformal;
+import org.tabserve.model.signature.Feature;
+import org.tabserve.model.signature.ModelInput;
+import org.tabserve.model.signature.ModelSignature;
+import org.tabserve.model.signature.Task;
 import org.tabserve.web.api.ModelApiHandler;
 import org.tabserve.web.http.CardSize;
 import org.tabserve.web.pages.plots.BidiIsolate;
@@ -165,7 +165,7 @@ final class ModelPages {
                 facts,
                 data,
                 card.skippedRows().stream()
-                        .map(org.tabserve.model.SkippedRows::sentence)
+                        .map(org.tabserve.model.card.SkippedRows::sentence)
                         .toList(),
                 metrics,
                 confusion,

@@ -3,8 +3,8 @@ package org.tabserve.web.pages;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import org.tabserve.model.Evaluation;
-import org.tabserve.model.ModelCard;
+import org.tabserve.model.card.Evaluation;
+import org.tabserve.model.card.ModelCard;
 import org.tabserve.web.pages.plots.Plots;
 
 /**

@@ -2,10 +2,10 @@ package org.tabserve.web.pages;
 
 import java.util.List;
 import java.util.Locale;
-import org.tabserve.model.Conformal;
-import org.tabserve.model.ModelCard;
-import org.tabserve.model.Prediction;
-import org.tabserve.model.Uncertainty;
+import org.tabserve.model.card.ModelCard;
+import org.tabserve.model.conformal.Conformal;
+import org.tabserve.model.conformal.Uncertainty;
+import org.tabserve.model.signature.Prediction;
 import org.tabserve.web.pages.plots.Decimals;
 
 /**

@@ -2,8 +2,8 @@ package org.tabserve.web.v2;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.tabserve.model.Uncertainty;
 import org.tabserve.model.answer.AnswerField;
+import org.tabserve.model.conformal.Uncertainty;
 
 /**
  * The outputs an inference request gains when it asks for coverage ({@code "coverage"} among its parameters),

@@ -3,8 +3,8 @@ package org.tabserve.web.v2;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.AbstractList;
 import java.util.List;
-import org.tabserve.model.Feature;
-import org.tabserve.model.ModelInput;
+import org.tabserve.model.signature.Feature;
+import org.tabserve.model.signature.ModelInput;
 
 /**
  * An Open Inference Protocol inference request as a transport delivers it (REST's JSON body, gRPC's
@@ -72,7 +72,7 @@ public record V2Request(String id, List<Input> inputs, List<String> outputs, boo
         }
 
         /**
-         * Value {@code index} as the cell {@link org.tabserve.model.Batch#of} takes ({@link V2Values#cell}).
+         * Value {@code index} as the cell {@link org.tabserve.model.signature.Batch#of} takes ({@link V2Values#cell}).
          *
          * @throws org.tabserve.web.http.HttpProblem 400 naming the input, the value and what is wrong with it
          */

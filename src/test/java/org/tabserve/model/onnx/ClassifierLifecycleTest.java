@@ -18,9 +18,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 import org.tabserve.model.Model;
-import org.tabserve.model.ModelException;
-import org.tabserve.model.Prediction;
 import org.tabserve.model.onnx.OnnxModels.Head;
+import org.tabserve.model.signature.ModelException;
+import org.tabserve.model.signature.Prediction;
 
 /** A classifier knows where it came from, and once closed it refuses to predict instead of touching freed memory. */
 class ClassifierLifecycleTest {

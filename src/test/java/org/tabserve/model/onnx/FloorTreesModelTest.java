@@ -10,11 +10,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.tabserve.model.Batch;
 import org.tabserve.model.Engine;
 import org.tabserve.model.Model;
-import org.tabserve.model.Prediction;
 import org.tabserve.model.onnx.engine.OrtAgreement;
+import org.tabserve.model.signature.Batch;
+import org.tabserve.model.signature.Prediction;
 
 /**
  * The tree model of issue 53's single-row comparison (fixtures/make_floor_trees_model.py: scikit-learn's

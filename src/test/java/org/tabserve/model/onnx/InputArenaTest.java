@@ -9,9 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.ByteBuffer;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.tabserve.model.ModelInput;
-import org.tabserve.model.ModelSignature;
-import org.tabserve.model.OutputKind;
+import org.tabserve.model.signature.ModelInput;
+import org.tabserve.model.signature.ModelSignature;
+import org.tabserve.model.signature.OutputKind;
 
 /** The thread's reused input buffer: sized per input and aligned, reused by the next bind, none for a large one. */
 class InputArenaTest {

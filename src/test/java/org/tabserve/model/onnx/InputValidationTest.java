@@ -16,12 +16,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.tabserve.model.CardKeys;
-import org.tabserve.model.FieldError;
 import org.tabserve.model.Model;
-import org.tabserve.model.ModelException;
-import org.tabserve.model.Prediction;
+import org.tabserve.model.card.CardKeys;
 import org.tabserve.model.onnx.OnnxModels.Head;
+import org.tabserve.model.signature.FieldError;
+import org.tabserve.model.signature.ModelException;
+import org.tabserve.model.signature.Prediction;
 
 /** Values the model cannot take are refused before ONNX Runtime sees them, naming every bad feature and its row. */
 class InputValidationTest {

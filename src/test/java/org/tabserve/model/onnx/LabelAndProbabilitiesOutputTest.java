@@ -13,9 +13,9 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.tabserve.model.CardKeys;
 import org.tabserve.model.Model;
-import org.tabserve.model.OutputKind;
+import org.tabserve.model.card.CardKeys;
+import org.tabserve.model.signature.OutputKind;
 
 /** skl2onnx with {@code zipmap=False}: a label tensor [N] next to a probability tensor [N, C]. */
 class LabelAndProbabilitiesOutputTest {

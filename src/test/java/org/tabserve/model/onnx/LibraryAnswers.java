@@ -6,7 +6,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.tabserve.model.Prediction;
+import org.tabserve.model.signature.Prediction;
 
 /**
  * A tree fixture's {@code <model>.expected.json} as {@code fixtures/make_tree_checks.py} wrote it: each row's inputs

@@ -13,7 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.tabserve.model.Model;
-import org.tabserve.model.ModelException;
+import org.tabserve.model.signature.ModelException;
 
 /**
  * Loads one model in a JVM of its own with the shipped heap flags, for tests of failures that kill a JVM (SIGBUS, an

@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
-import org.tabserve.model.CardKeys;
 import org.tabserve.model.Model;
+import org.tabserve.model.card.CardKeys;
 import org.tabserve.model.onnx.graph.OnnxGraph;
 
 /**

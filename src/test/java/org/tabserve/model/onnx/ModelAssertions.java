@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.List;
-import org.tabserve.model.ModelException;
-import org.tabserve.model.Prediction;
+import org.tabserve.model.signature.ModelException;
+import org.tabserve.model.signature.Prediction;
 
 /** Assertions shared by the model tests: a {@link Prediction} against a reference, and a refused model file. */
 final class ModelAssertions {

@@ -20,15 +20,15 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.tabserve.model.CardKeys;
-import org.tabserve.model.ClassMetrics;
-import org.tabserve.model.Evaluation;
-import org.tabserve.model.FeatureHistogram;
-import org.tabserve.model.FeatureStats;
 import org.tabserve.model.Model;
-import org.tabserve.model.ModelCard;
-import org.tabserve.model.ModelSignature;
+import org.tabserve.model.card.CardKeys;
+import org.tabserve.model.card.ClassMetrics;
+import org.tabserve.model.card.Evaluation;
+import org.tabserve.model.card.FeatureHistogram;
+import org.tabserve.model.card.ModelCard;
 import org.tabserve.model.onnx.OnnxModels.Head;
+import org.tabserve.model.signature.FeatureStats;
+import org.tabserve.model.signature.ModelSignature;
 
 /** The card in the model's {@code metadata_props}: read back, defaulted when absent, refused when inconsistent. */
 class ModelCardTest {
@@ -171,7 +171,7 @@ class ModelCardTest {
                 CardKeys.BACKGROUND,
                 background("[\"f0\", \"f1\", \"f2\", \"f3\"]", "[[1, 2.5, -3, 4], [0.5, 0, 0, 1e3]]", 2)));
         try (Model model = OnnxModelLoader.load(file)) {
-            org.tabserve.model.Background background = model.card().background();
+            org.tabserve.model.signature.Background background = model.card().background();
             assertEquals(List.of("f0", "f1", "f2", "f3"), background.columns());
             assertEquals(2, background.size());
             assertEquals(24, background.seed());

@@ -18,8 +18,8 @@ import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 import org.tabserve.model.Model;
-import org.tabserve.model.ModelException;
 import org.tabserve.model.onnx.copy.PrivateCopy;
+import org.tabserve.model.signature.ModelException;
 
 /**
  * Issue 21 case 2: a model file truncated or rewritten while it loads ends as an unusable model whose reason says

@@ -12,9 +12,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tabserve.model.Model;
-import org.tabserve.model.ModelException;
-import org.tabserve.model.Prediction;
 import org.tabserve.model.onnx.card.CardLimits;
+import org.tabserve.model.signature.ModelException;
+import org.tabserve.model.signature.Prediction;
 
 /** Files tabserve cannot serve are refused at load time, with the file's path and the reason in one message. */
 class ModelRefusalTest {

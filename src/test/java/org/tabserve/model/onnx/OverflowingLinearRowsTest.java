@@ -15,13 +15,13 @@ import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.tabserve.model.Batch;
 import org.tabserve.model.Engine;
-import org.tabserve.model.FieldError;
 import org.tabserve.model.Model;
-import org.tabserve.model.ModelException;
-import org.tabserve.model.Prediction;
 import org.tabserve.model.onnx.engine.PlainCheck;
+import org.tabserve.model.signature.Batch;
+import org.tabserve.model.signature.FieldError;
+import org.tabserve.model.signature.ModelException;
+import org.tabserve.model.signature.Prediction;
 
 /**
  * Issue 61, item 9, the rule "a row's answer is the same bits in any batch, on any route": a linear model's row whose
@@ -93,7 +93,7 @@ class OverflowingLinearRowsTest {
             OnnxModel model = (OnnxModel) loaded;
             // A batch checked against an equal signature without this model's row check (another version's, or a
             // caller's own): the model checks its rows itself, before an engine is chosen.
-            org.tabserve.model.ModelSignature bare = new org.tabserve.model.ModelSignature(
+            org.tabserve.model.signature.ModelSignature bare = new org.tabserve.model.signature.ModelSignature(
                     model.signature().inputs(),
                     model.signature().task(),
                     model.signature().classLabels(),
@@ -129,7 +129,7 @@ class OverflowingLinearRowsTest {
     void everyExtremeRowWhoseFinitenessDependsOnTheBatchIsRefused(String file) {
         try (Model loaded = OnnxModelLoader.load(Path.of(file))) {
             OnnxModel model = (OnnxModel) loaded;
-            org.tabserve.model.ModelSignature bare = bare(model);
+            org.tabserve.model.signature.ModelSignature bare = bare(model);
             Object[] ordinary = PlainCheck.rows(model.card(), model.signature()).get(0);
             int dependent = 0;
             int refused = 0;
@@ -165,8 +165,8 @@ class OverflowingLinearRowsTest {
     }
 
     /** The model's signature without its row check: what a batch made elsewhere carries. */
-    private static org.tabserve.model.ModelSignature bare(OnnxModel model) {
-        return new org.tabserve.model.ModelSignature(
+    private static org.tabserve.model.signature.ModelSignature bare(OnnxModel model) {
+        return new org.tabserve.model.signature.ModelSignature(
                 model.signature().inputs(),
                 model.signature().task(),
                 model.signature().classLabels(),
@@ -183,7 +183,7 @@ class OverflowingLinearRowsTest {
     }
 
     private static List<Prediction> onnxRuntime(OnnxModel model, List<Object[]> rows) {
-        org.tabserve.model.ModelSignature bare = new org.tabserve.model.ModelSignature(
+        org.tabserve.model.signature.ModelSignature bare = new org.tabserve.model.signature.ModelSignature(
                 model.signature().inputs(),
                 model.signature().task(),
                 model.signature().classLabels(),

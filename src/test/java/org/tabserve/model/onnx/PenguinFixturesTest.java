@@ -13,12 +13,12 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.tabserve.model.Batch;
-import org.tabserve.model.Feature;
 import org.tabserve.model.Model;
-import org.tabserve.model.ModelSignature;
-import org.tabserve.model.Prediction;
-import org.tabserve.model.RangeWarning;
+import org.tabserve.model.signature.Batch;
+import org.tabserve.model.signature.Feature;
+import org.tabserve.model.signature.ModelSignature;
+import org.tabserve.model.signature.Prediction;
+import org.tabserve.model.signature.RangeWarning;
 
 /**
  * Every model the real exporter made (fixtures/make_penguins_models.py: skl2onnx pipelines with text, integer and

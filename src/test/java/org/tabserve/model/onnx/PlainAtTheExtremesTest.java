@@ -10,16 +10,16 @@ import java.util.Objects;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.tabserve.model.Batch;
 import org.tabserve.model.Engine;
-import org.tabserve.model.Feature;
 import org.tabserve.model.Model;
-import org.tabserve.model.ModelException;
-import org.tabserve.model.ModelSignature;
-import org.tabserve.model.Prediction;
-import org.tabserve.model.ValueType;
 import org.tabserve.model.onnx.engine.OrtAgreement;
 import org.tabserve.model.onnx.engine.PlainCheck;
+import org.tabserve.model.signature.Batch;
+import org.tabserve.model.signature.Feature;
+import org.tabserve.model.signature.ModelException;
+import org.tabserve.model.signature.ModelSignature;
+import org.tabserve.model.signature.Prediction;
+import org.tabserve.model.signature.ValueType;
 
 /**
  * Issue 61, item 9: at the extremes of float (±3.4e38 and float's largest, ±2e38 that a scaler takes past it, ±1e20

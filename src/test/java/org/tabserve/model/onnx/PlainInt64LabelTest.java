@@ -10,10 +10,10 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.tabserve.model.Batch;
 import org.tabserve.model.Engine;
 import org.tabserve.model.Model;
-import org.tabserve.model.Prediction;
+import org.tabserve.model.signature.Batch;
+import org.tabserve.model.signature.Prediction;
 
 /**
  * A scikit-learn linear pipeline with int64 labels, as skl2onnx exports it (its label, and an int64 column it picks,

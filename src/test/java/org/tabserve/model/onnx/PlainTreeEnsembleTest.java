@@ -14,12 +14,12 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.tabserve.model.Batch;
 import org.tabserve.model.Engine;
 import org.tabserve.model.Model;
-import org.tabserve.model.ModelSignature;
-import org.tabserve.model.Prediction;
 import org.tabserve.model.onnx.engine.OrtAgreement;
+import org.tabserve.model.signature.Batch;
+import org.tabserve.model.signature.ModelSignature;
+import org.tabserve.model.signature.Prediction;
 
 /**
  * The tree ensembles the real exporter made (skl2onnx: a random forest, gradient-boosted regressors and a boosted

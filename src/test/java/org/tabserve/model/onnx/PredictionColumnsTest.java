@@ -16,11 +16,11 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.tabserve.model.Batch;
 import org.tabserve.model.Model;
-import org.tabserve.model.ModelSignature;
-import org.tabserve.model.Prediction;
-import org.tabserve.model.PredictionColumns;
+import org.tabserve.model.signature.Batch;
+import org.tabserve.model.signature.ModelSignature;
+import org.tabserve.model.signature.Prediction;
+import org.tabserve.model.signature.PredictionColumns;
 
 /**
  * A batch's predictions come back from the model core as columns ({@link PredictionColumns}: each row's class index

@@ -17,13 +17,13 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.tabserve.model.CardKeys;
 import org.tabserve.model.Model;
-import org.tabserve.model.ModelException;
-import org.tabserve.model.ModelSignature;
-import org.tabserve.model.OutputKind;
-import org.tabserve.model.Prediction;
+import org.tabserve.model.card.CardKeys;
 import org.tabserve.model.onnx.OnnxModels.Head;
+import org.tabserve.model.signature.ModelException;
+import org.tabserve.model.signature.ModelSignature;
+import org.tabserve.model.signature.OutputKind;
+import org.tabserve.model.signature.Prediction;
 
 /** Models with a single float output [N, C] (Tribuo, Keras, PyTorch): probabilities, logits, or one sigmoid column. */
 class TensorOutputTest {

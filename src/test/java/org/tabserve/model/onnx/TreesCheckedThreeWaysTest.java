@@ -9,10 +9,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.tabserve.model.Batch;
 import org.tabserve.model.Engine;
-import org.tabserve.model.Feature;
-import org.tabserve.model.Prediction;
+import org.tabserve.model.signature.Batch;
+import org.tabserve.model.signature.Feature;
+import org.tabserve.model.signature.Prediction;
 import org.tabserve.testing.SingleRows;
 
 /**
@@ -126,7 +126,7 @@ class TreesCheckedThreeWaysTest {
     void theTreesThatRouteAMissingValueTakeItWithoutACardAndTheOthersDoNot() throws Exception {
         for (String fixture : fixtures()) {
             try (OnnxModel model = (OnnxModel) OnnxModelLoader.load(LibraryAnswers.DIR.resolve(fixture + ".onnx"))) {
-                assertEquals(null, model.card().metadata().get(org.tabserve.model.CardKeys.MISSING), fixture);
+                assertEquals(null, model.card().metadata().get(org.tabserve.model.card.CardKeys.MISSING), fixture);
                 Feature.Missing expected = routingFixtures().contains(fixture) ? Feature.Missing.TREES : null;
                 for (Feature feature : model.signature().features()) {
                     assertEquals(expected, feature.missing(), fixture + ": " + feature.name());

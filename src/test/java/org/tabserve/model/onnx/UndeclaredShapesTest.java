@@ -13,8 +13,8 @@ import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tabserve.model.Model;
-import org.tabserve.model.ModelException;
-import org.tabserve.model.Prediction;
+import org.tabserve.model.signature.ModelException;
+import org.tabserve.model.signature.Prediction;
 
 /**
  * A model whose outputs declare no shape (as onnxmltools writes LightGBM's) is served with the shape it returns at

@@ -13,10 +13,10 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.tabserve.model.CardKeys;
 import org.tabserve.model.Model;
-import org.tabserve.model.OutputKind;
-import org.tabserve.model.Prediction;
+import org.tabserve.model.card.CardKeys;
+import org.tabserve.model.signature.OutputKind;
+import org.tabserve.model.signature.Prediction;
 
 /**
  * skl2onnx's default output: a label tensor [N] and a ZipMap, a sequence of maps from class to probability. The

@@ -22,12 +22,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
-import org.tabserve.model.Batch;
-import org.tabserve.model.Feature;
 import org.tabserve.model.Model;
-import org.tabserve.model.ModelSignature;
-import org.tabserve.model.ValueType;
 import org.tabserve.model.onnx.graph.OnnxGraph;
+import org.tabserve.model.signature.Batch;
+import org.tabserve.model.signature.Feature;
+import org.tabserve.model.signature.ModelSignature;
+import org.tabserve.model.signature.ValueType;
 
 /**
  * The ZipMap's tensor, exposed as a graph output of skl2onnx's penguins classifier, holds for every fixture row

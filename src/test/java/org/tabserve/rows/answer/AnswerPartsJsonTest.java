@@ -8,7 +8,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.tabserve.model.RangeWarning;
+import org.tabserve.model.signature.RangeWarning;
 import org.tabserve.rows.field.FieldProblem;
 import org.tabserve.rows.field.JsonText;
 

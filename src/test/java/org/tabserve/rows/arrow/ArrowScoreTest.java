@@ -129,8 +129,9 @@ class ArrowScoreTest {
     void invocationsAnswerTableHasTheAnswersColumnsAloneAndABadRowsError() throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (Model model = OnnxModelLoader.load(Path.of("model.onnx"))) {
-            java.util.List<org.tabserve.model.Prediction> answers = new java.util.ArrayList<>();
-            answers.add(new org.tabserve.model.Prediction.Classification("1", List.of("0", "1"), List.of(0.25, 0.75)));
+            java.util.List<org.tabserve.model.signature.Prediction> answers = new java.util.ArrayList<>();
+            answers.add(new org.tabserve.model.signature.Prediction.Classification(
+                    "1", List.of("0", "1"), List.of(0.25, 0.75)));
             answers.add(null);
             AnswerTable.write(
                     RowFormat.ARROW.writer(out),

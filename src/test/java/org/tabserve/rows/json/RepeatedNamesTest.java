@@ -12,8 +12,8 @@ import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
-import org.tabserve.model.ModelSignature;
-import org.tabserve.model.OutputKind;
+import org.tabserve.model.signature.ModelSignature;
+import org.tabserve.model.signature.OutputKind;
 import org.tabserve.rows.RowsFixtures;
 import org.tabserve.rows.field.RowsException;
 

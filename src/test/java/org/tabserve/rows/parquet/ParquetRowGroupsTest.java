@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.function.LongConsumer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.tabserve.model.Batch;
+import org.tabserve.model.signature.Batch;
 import org.tabserve.rows.RowFormat;
 import org.tabserve.rows.RowsFixtures;
 import org.tabserve.rows.field.RowsException;

@@ -13,12 +13,12 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.tabserve.cli.ConformalCards;
-import org.tabserve.model.FieldError;
 import org.tabserve.model.Model;
-import org.tabserve.model.RowUncertainty;
 import org.tabserve.model.answer.AnswerAssembler;
 import org.tabserve.model.answer.BatchScoring;
+import org.tabserve.model.conformal.RowUncertainty;
 import org.tabserve.model.onnx.OnnxModelLoader;
+import org.tabserve.model.signature.FieldError;
 
 /**
  * Rows of typed cells (what spark/ hands the core) scored as {@code ?on_error=row} scores a request's: a number for a

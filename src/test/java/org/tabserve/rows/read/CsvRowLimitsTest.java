@@ -10,8 +10,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.tabserve.model.ModelSignature;
-import org.tabserve.model.OutputKind;
+import org.tabserve.model.signature.ModelSignature;
+import org.tabserve.model.signature.OutputKind;
 import org.tabserve.rows.field.RowsException;
 
 /**

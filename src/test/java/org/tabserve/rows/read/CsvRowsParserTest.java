@@ -13,13 +13,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.tabserve.model.Batch;
-import org.tabserve.model.Feature;
-import org.tabserve.model.ModelInput;
-import org.tabserve.model.ModelSignature;
-import org.tabserve.model.OutputKind;
-import org.tabserve.model.Task;
-import org.tabserve.model.ValueType;
+import org.tabserve.model.signature.Batch;
+import org.tabserve.model.signature.Feature;
+import org.tabserve.model.signature.ModelInput;
+import org.tabserve.model.signature.ModelSignature;
+import org.tabserve.model.signature.OutputKind;
+import org.tabserve.model.signature.Task;
+import org.tabserve.model.signature.ValueType;
 import org.tabserve.rows.CsvFiles;
 import org.tabserve.rows.field.FieldProblem;
 import org.tabserve.rows.field.RowsException;
@@ -137,7 +137,7 @@ class CsvRowsParserTest {
         return new ModelInput(name, type, List.of(new Feature(name, type, missing, categories, refuses)), 2);
     }
 
-    private static final org.tabserve.model.ModelCard EMPTY_CARD = new org.tabserve.model.ModelCard(
+    private static final org.tabserve.model.card.ModelCard EMPTY_CARD = new org.tabserve.model.card.ModelCard(
             "m",
             "",
             "",
@@ -190,7 +190,7 @@ class CsvRowsParserTest {
         assertEquals(
                 List.of("island"),
                 chunks.get(0).warnings(EMPTY_CARD, 0).stream()
-                        .map(org.tabserve.model.RangeWarning::feature)
+                        .map(org.tabserve.model.signature.RangeWarning::feature)
                         .toList(),
                 "an unknown category the model takes warns");
     }
@@ -199,14 +199,14 @@ class CsvRowsParserTest {
     void aTypedValueAtTheVeryEndOfTheTrainingRangeIsCheckedAsSentNotAsTheModelsFloatHoldsIt() throws IOException {
         // 6.8248 is held by a float as 6.82480001, above this maximum: the check must read the cell as sent.
         assertTrue((double) 6.8248f > 6.8248, "the premise: the float is above the double");
-        org.tabserve.model.ModelCard card = new org.tabserve.model.ModelCard(
+        org.tabserve.model.card.ModelCard card = new org.tabserve.model.card.ModelCard(
                 "m",
                 "",
                 "",
                 "",
                 java.util.Map.of(),
                 "",
-                java.util.Map.of("mass", new org.tabserve.model.FeatureStats(1.0, 6.8248, 3.0)),
+                java.util.Map.of("mass", new org.tabserve.model.signature.FeatureStats(1.0, 6.8248, 3.0)),
                 null,
                 java.util.Map.of(),
                 java.util.Map.of(),
@@ -219,7 +219,7 @@ class CsvRowsParserTest {
         assertEquals(
                 List.of("mass"),
                 chunks.get(0).warnings(card, 1).stream()
-                        .map(org.tabserve.model.RangeWarning::feature)
+                        .map(org.tabserve.model.signature.RangeWarning::feature)
                         .toList(),
                 "just above it is not");
     }

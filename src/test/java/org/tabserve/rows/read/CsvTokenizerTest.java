@@ -14,10 +14,10 @@ import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
-import org.tabserve.model.Batch;
 import org.tabserve.model.Model;
-import org.tabserve.model.ModelSignature;
 import org.tabserve.model.onnx.OnnxModelLoader;
+import org.tabserve.model.signature.Batch;
+import org.tabserve.model.signature.ModelSignature;
 import org.tabserve.rows.RowsFixtures;
 import org.tabserve.rows.field.RowsException;
 

@@ -10,12 +10,12 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tabserve.cli.FixtureCards;
-import org.tabserve.model.Batch;
-import org.tabserve.model.CallHeap;
-import org.tabserve.model.Explainer;
-import org.tabserve.model.Explanation;
 import org.tabserve.model.Model;
+import org.tabserve.model.explain.Explainer;
+import org.tabserve.model.explain.Explanation;
 import org.tabserve.model.onnx.OnnxModelLoader;
+import org.tabserve.model.signature.Batch;
+import org.tabserve.model.signature.CallHeap;
 import org.tabserve.serving.limits.ServingException;
 
 /**

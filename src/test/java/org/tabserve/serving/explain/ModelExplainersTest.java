@@ -14,10 +14,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tabserve.cli.FixtureCards;
-import org.tabserve.model.Batch;
-import org.tabserve.model.Explainer;
 import org.tabserve.model.Model;
+import org.tabserve.model.explain.Explainer;
 import org.tabserve.model.onnx.OnnxModelLoader;
+import org.tabserve.model.signature.Batch;
 
 /**
  * Each served version's explainer is kept between requests, on the bank-note model carded by the real {@code card}

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.tabserve.model.Calibration;
-import org.tabserve.model.Prediction;
-import org.tabserve.model.PredictionColumns;
+import org.tabserve.model.card.Calibration;
+import org.tabserve.model.signature.Prediction;
+import org.tabserve.model.signature.PredictionColumns;
 
 /**
  * What is counted after scoring reads a batch's predictions from their columns ({@link PredictionColumns}) and counts

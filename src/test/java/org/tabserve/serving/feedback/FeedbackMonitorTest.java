@@ -10,9 +10,9 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.tabserve.model.Model;
-import org.tabserve.model.Prediction;
 import org.tabserve.model.answer.AnswerTrace;
 import org.tabserve.model.onnx.OnnxModelLoader;
+import org.tabserve.model.signature.Prediction;
 import org.tabserve.serving.limits.MemoryBudget;
 
 /**

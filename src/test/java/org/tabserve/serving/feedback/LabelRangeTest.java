@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.tabserve.model.Conformal;
-import org.tabserve.model.ModelCard;
+import org.tabserve.model.card.ModelCard;
+import org.tabserve.model.conformal.Conformal;
 
 /**
  * A regressor's labels: finite, and within what a label can honestly be: the target's range (the card's, else the

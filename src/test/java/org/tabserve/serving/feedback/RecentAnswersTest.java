@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.tabserve.model.Prediction;
+import org.tabserve.model.signature.Prediction;
 
 /**
  * The answers kept for labels, on a clock of the test's: a label joins the row it names once, an answer over an hour

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.tabserve.model.Prediction;
+import org.tabserve.model.signature.Prediction;
 
 /**
  * A full room freed with a slack: a flood's answer lets a few more of its own older answers go than it needs, so that

@@ -8,9 +8,9 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
-import org.tabserve.model.Batch;
 import org.tabserve.model.Model;
 import org.tabserve.model.onnx.OnnxModelLoader;
+import org.tabserve.model.signature.Batch;
 import org.tabserve.testing.BankNotes;
 
 /**

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.tabserve.model.Prediction;
+import org.tabserve.model.signature.Prediction;
 
 /**
  * A single row, or a batch whose rows are all of one class, is counted as one run without the map of classes a mixed

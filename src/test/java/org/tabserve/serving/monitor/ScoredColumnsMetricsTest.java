@@ -7,8 +7,8 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.tabserve.model.Prediction;
-import org.tabserve.model.PredictionColumns;
+import org.tabserve.model.signature.Prediction;
+import org.tabserve.model.signature.PredictionColumns;
 
 /**
  * A batch's predictions counted by class from their columns ({@link PredictionColumns}) give the counts its

@@ -8,8 +8,8 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.tabserve.model.Model;
-import org.tabserve.model.Prediction;
 import org.tabserve.model.onnx.OnnxModelLoader;
+import org.tabserve.model.signature.Prediction;
 
 /** tabserve's metrics never start a thread that would outlive the web app (hot redeploy stays flat). */
 class TabserveMetricsTest {

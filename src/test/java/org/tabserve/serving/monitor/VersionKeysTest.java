@@ -7,11 +7,11 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.tabserve.model.Batch;
 import org.tabserve.model.Model;
-import org.tabserve.model.Prediction;
 import org.tabserve.model.answer.AnswerTrace;
 import org.tabserve.model.onnx.OnnxModelLoader;
+import org.tabserve.model.signature.Batch;
+import org.tabserve.model.signature.Prediction;
 import org.tabserve.serving.feedback.FeedbackMonitor;
 
 /**

@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.tabserve.model.Batch;
+import org.tabserve.model.signature.Batch;
 import org.tabserve.rows.ParameterRowParser;
 import org.tabserve.rows.field.FieldProblem;
 import org.tabserve.rows.field.RowsException;

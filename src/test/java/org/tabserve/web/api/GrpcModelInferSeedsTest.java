@@ -8,7 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.tabserve.model.ModelSignature;
+import org.tabserve.model.signature.ModelSignature;
 import org.tabserve.web.v2.V2InferRequestParser;
 import org.tabserve.web.v2.V2InferRequestParserTest;
 import org.tabserve.web.v2.grpc.V2GrpcReading;

@@ -13,7 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.tabserve.model.ModelSignature;
+import org.tabserve.model.signature.ModelSignature;
 
 /**
  * A plain reading of simple JSON Lines bodies for {@link RequestParsersFuzzTest#jsonLines}, written apart from the

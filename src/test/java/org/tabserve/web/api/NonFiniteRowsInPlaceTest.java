@@ -244,10 +244,10 @@ class NonFiniteRowsInPlaceTest {
                 .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(13))
                 .setGraph(graph)
                 .addMetadataProps(ai.onnx.proto.OnnxMl.StringStringEntryProto.newBuilder()
-                        .setKey(org.tabserve.model.CardKeys.TASK)
+                        .setKey(org.tabserve.model.card.CardKeys.TASK)
                         .setValue("regression"))
                 .addMetadataProps(ai.onnx.proto.OnnxMl.StringStringEntryProto.newBuilder()
-                        .setKey(org.tabserve.model.CardKeys.FEATURES)
+                        .setKey(org.tabserve.model.card.CardKeys.FEATURES)
                         .setValue("[\"f0\", \"f1\", \"f2\", \"f3\"]"))
                 .build()
                 .toByteArray();

@@ -36,10 +36,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Timeout;
-import org.tabserve.model.Batch;
-import org.tabserve.model.Feature;
-import org.tabserve.model.ModelInput;
-import org.tabserve.model.ModelSignature;
+import org.tabserve.model.signature.Batch;
+import org.tabserve.model.signature.Feature;
+import org.tabserve.model.signature.ModelInput;
+import org.tabserve.model.signature.ModelSignature;
 import org.tabserve.rows.ParameterRowParser;
 import org.tabserve.rows.RowsFixtures;
 import org.tabserve.rows.field.FieldProblem;
@@ -825,16 +825,18 @@ public class RequestParsersFuzzTest {
                     () -> "refused a valid typed CSV: " + problem.detail() + " " + problem.errors()));
             return;
         }
-        List<org.tabserve.model.Batch> batches = new ArrayList<>();
+        List<org.tabserve.model.signature.Batch> batches = new ArrayList<>();
         parser.forEachChunk(new ByteArrayInputStream(csv), chunk -> {
             assertEquals(chunk.records().size(), chunk.size(), "one record per row");
             assertNull(chunk.numbers());
             batches.add(chunk.batch());
         });
-        List<org.tabserve.model.Batch> ahead = new ArrayList<>();
+        List<org.tabserve.model.signature.Batch> ahead = new ArrayList<>();
         boolean kept = parser.validateAndKeep(
                 new ByteArrayInputStream(csv), KEEP_ROWS, chunk -> ahead.add(chunk.batch()), (n, chars) -> true);
-        int rows = batches.stream().mapToInt(org.tabserve.model.Batch::size).sum();
+        int rows = batches.stream()
+                .mapToInt(org.tabserve.model.signature.Batch::size)
+                .sum();
         assertEquals(rows <= KEEP_ROWS, kept);
         simple.ifPresent(expected -> {
             assertTrue(expected != TypedCells.REFUSED, "accepted a typed CSV that is not valid");
@@ -1988,9 +1990,10 @@ public class RequestParsersFuzzTest {
         }
 
         /** The batches hold exactly the expected rows, in order. */
-        static void assertBatchHolds(List<Object[]> expected, List<org.tabserve.model.Batch> batches, String what) {
+        static void assertBatchHolds(
+                List<Object[]> expected, List<org.tabserve.model.signature.Batch> batches, String what) {
             int r = 0;
-            for (org.tabserve.model.Batch batch : batches) {
+            for (org.tabserve.model.signature.Batch batch : batches) {
                 for (int i = 0; i < batch.size(); i++, r++) {
                     Object[] row = expected.get(r);
                     String where = what + " row " + r;

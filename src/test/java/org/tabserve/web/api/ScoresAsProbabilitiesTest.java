@@ -12,7 +12,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.tabserve.launcher.TabserveServer;
-import org.tabserve.model.ModelSignature;
+import org.tabserve.model.signature.ModelSignature;
 import org.tabserve.testing.Http;
 
 /**

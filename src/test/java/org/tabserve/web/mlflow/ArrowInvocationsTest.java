@@ -15,7 +15,7 @@ import org.apache.arrow.vector.IntVector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.junit.jupiter.api.Test;
-import org.tabserve.model.RangeWarning;
+import org.tabserve.model.signature.RangeWarning;
 import org.tabserve.rows.RowFormat;
 import org.tabserve.rows.RowsFixtures;
 import org.tabserve.rows.arrow.ArrowStreams;

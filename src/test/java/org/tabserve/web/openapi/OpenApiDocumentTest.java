@@ -17,9 +17,9 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.tabserve.model.ModelCard;
-import org.tabserve.model.ModelSignature;
-import org.tabserve.model.OutputKind;
+import org.tabserve.model.card.ModelCard;
+import org.tabserve.model.signature.ModelSignature;
+import org.tabserve.model.signature.OutputKind;
 
 /**
  * The assembler puts together what each part contributes, in the parts' order, with the schemas every part may refer

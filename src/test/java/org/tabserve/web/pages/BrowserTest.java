@@ -605,7 +605,7 @@ class BrowserTest {
         Files.write(dir.root().resolve("truncated.onnx"), java.util.Arrays.copyOf(whole, whole.length / 2));
         try (java.io.OutputStream out = Files.newOutputStream(dir.root().resolve("unreadable-outputs.onnx"))) {
             org.tabserve.model.onnx.graph.MetadataWriter.write(
-                    java.nio.ByteBuffer.wrap(whole), Map.of(org.tabserve.model.CardKeys.TASK, "regression"), out);
+                    java.nio.ByteBuffer.wrap(whole), Map.of(org.tabserve.model.card.CardKeys.TASK, "regression"), out);
         }
         try (TabserveServer server =
                 TabserveServer.startReady(Map.of(), "--models", dir.root().toString())) {

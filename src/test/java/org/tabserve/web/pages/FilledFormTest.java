@@ -23,8 +23,8 @@ import org.tabserve.card.CardFile;
 import org.tabserve.card.CardFileTest;
 import org.tabserve.cli.FixtureCards;
 import org.tabserve.launcher.TabserveServer;
-import org.tabserve.model.CardKeys;
 import org.tabserve.model.Model;
+import org.tabserve.model.card.CardKeys;
 import org.tabserve.model.onnx.OnnxModelLoader;
 import org.tabserve.testing.Http;
 

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
-import org.tabserve.model.Psi;
+import org.tabserve.model.live.Psi;
 
 /** The models page's severities (drift by the card's own words, errors, latency) and its order by trouble. */
 class SeverityTest {

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.tabserve.launcher.TabserveServer;
-import org.tabserve.model.CardKeys;
+import org.tabserve.model.card.CardKeys;
 import org.tabserve.model.onnx.graph.MetadataWriter;
 import org.tabserve.serving.monitor.ModelActivity;
 import org.tabserve.testing.BankNotes;

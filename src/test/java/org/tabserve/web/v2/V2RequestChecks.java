@@ -2,8 +2,8 @@ package org.tabserve.web.v2;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import org.tabserve.model.ModelInput;
-import org.tabserve.model.ModelSignature;
+import org.tabserve.model.signature.ModelInput;
+import org.tabserve.model.signature.ModelSignature;
 import org.tabserve.web.http.HttpProblem;
 
 /**

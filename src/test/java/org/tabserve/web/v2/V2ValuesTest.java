@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.tabserve.model.ModelInput;
-import org.tabserve.model.ValueType;
+import org.tabserve.model.signature.ModelInput;
+import org.tabserve.model.signature.ValueType;
 import org.tabserve.web.http.Json;
 import org.tabserve.web.http.Problems;
 

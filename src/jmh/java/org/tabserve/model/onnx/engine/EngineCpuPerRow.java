@@ -3,11 +3,11 @@ package org.tabserve.model.onnx.engine;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.tabserve.model.Batch;
-import org.tabserve.model.Prediction;
 import org.tabserve.model.onnx.OnnxModelLoader;
 import org.tabserve.model.onnx.graph.OnnxGraph;
 import org.tabserve.model.onnx.plain.CpuRounds;
+import org.tabserve.model.signature.Batch;
+import org.tabserve.model.signature.Prediction;
 
 /**
  * Issue 66, item 2: a whole model's answers (its graph and the decoding of its outputs into predictions) per row, in

@@ -10,8 +10,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.tabserve.model.CardKeys;
-import org.tabserve.model.Conformal;
+import org.tabserve.model.card.CardKeys;
+import org.tabserve.model.conformal.Conformal;
 
 /**
  * Reads the card's split-conformal calibration ({@link CardKeys#CONFORMAL}), bounded to {@link Conformal#MAX_SCORES}

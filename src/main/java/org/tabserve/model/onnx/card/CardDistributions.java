@@ -7,10 +7,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.tabserve.model.CardKeys;
-import org.tabserve.model.CategoryCounts;
-import org.tabserve.model.FeatureHistogram;
-import org.tabserve.model.FeatureStats;
+import org.tabserve.model.card.CardKeys;
+import org.tabserve.model.card.CategoryCounts;
+import org.tabserve.model.card.FeatureHistogram;
+import org.tabserve.model.signature.FeatureStats;
 
 /**
  * Reads the card's per-feature distributions: statistics ({@link CardKeys#FEATURE_STATS}), histograms ({@link

@@ -31,7 +31,7 @@ public final class CardLimits {
     static final int EXAMPLES = 1_000;
 
     /**
-     * Rows of the background sample ({@link org.tabserve.model.CardKeys#BACKGROUND}): each explained row costs one
+     * Rows of the background sample ({@link org.tabserve.model.card.CardKeys#BACKGROUND}): each explained row costs one
      * model row per background row and coalition, so the sample bounds an explanation's cost (card writes 100).
      */
     static final int BACKGROUND_ROWS = 1_000;

@@ -10,13 +10,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.tabserve.model.Calibration;
-import org.tabserve.model.CardKeys;
-import org.tabserve.model.ClassMetrics;
-import org.tabserve.model.Evaluation;
-import org.tabserve.model.FeatureHistogram;
-import org.tabserve.model.RegressionEvaluation;
-import org.tabserve.model.RocCurve;
+import org.tabserve.model.card.Calibration;
+import org.tabserve.model.card.CardKeys;
+import org.tabserve.model.card.ClassMetrics;
+import org.tabserve.model.card.Evaluation;
+import org.tabserve.model.card.FeatureHistogram;
+import org.tabserve.model.card.RegressionEvaluation;
+import org.tabserve.model.card.RocCurve;
 
 /**
  * Reads the card's metrics ({@link CardKeys#METRICS}): a classifier's evaluation with its ROC curve and calibration,

@@ -6,14 +6,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.tabserve.model.Background;
-import org.tabserve.model.CardKeys;
-import org.tabserve.model.CategoryCounts;
-import org.tabserve.model.Evaluation;
-import org.tabserve.model.FeatureHistogram;
-import org.tabserve.model.FeatureStats;
-import org.tabserve.model.RegressionEvaluation;
-import org.tabserve.model.SkippedRows;
+import org.tabserve.model.card.CardKeys;
+import org.tabserve.model.card.CategoryCounts;
+import org.tabserve.model.card.Evaluation;
+import org.tabserve.model.card.FeatureHistogram;
+import org.tabserve.model.card.RegressionEvaluation;
+import org.tabserve.model.card.SkippedRows;
+import org.tabserve.model.signature.Background;
+import org.tabserve.model.signature.FeatureStats;
 
 /**
  * Reads the card's values out of ONNX metadata, failing with the key's name when a value is not what
@@ -125,7 +125,7 @@ public final class CardReader {
     }
 
     /** The split-conformal calibration ({@link CardKeys#CONFORMAL}); its groups are checked against the model later. */
-    public Optional<org.tabserve.model.Conformal> conformal() {
+    public Optional<org.tabserve.model.conformal.Conformal> conformal() {
         return parse(CardKeys.CONFORMAL, CardConformal::conformal);
     }
 

@@ -10,9 +10,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.tabserve.model.Background;
-import org.tabserve.model.CardKeys;
-import org.tabserve.model.SkippedRows;
+import org.tabserve.model.card.CardKeys;
+import org.tabserve.model.card.SkippedRows;
+import org.tabserve.model.signature.Background;
 
 /**
  * Reads the rows a card carries: examples per class ({@link CardKeys#EXAMPLES}), the background sample ({@link

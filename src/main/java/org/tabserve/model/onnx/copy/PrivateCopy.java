@@ -9,7 +9,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Map;
 import java.util.Objects;
-import org.tabserve.model.ModelException;
+import org.tabserve.model.signature.ModelException;
 
 /**
  * A model file's bytes copied into a temporary file that only this process can reach (owner-only, unlinked as soon as

@@ -2,10 +2,10 @@ package org.tabserve.model.onnx.engine;
 
 import java.util.List;
 import java.util.Set;
-import org.tabserve.model.Batch;
 import org.tabserve.model.Engine;
 import org.tabserve.model.Model;
-import org.tabserve.model.Prediction;
+import org.tabserve.model.signature.Batch;
+import org.tabserve.model.signature.Prediction;
 
 /**
  * A model whose engine {@link PlainCheck} decides while it loads: it answers by ONNX Runtime alone, or by a plain

@@ -2,8 +2,8 @@ package org.tabserve.model.onnx.engine;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.tabserve.model.Feature;
-import org.tabserve.model.ValueType;
+import org.tabserve.model.signature.Feature;
+import org.tabserve.model.signature.ValueType;
 
 /**
  * The rows on which float arithmetic has its edges, for the load check that the plain graph answers as ONNX Runtime

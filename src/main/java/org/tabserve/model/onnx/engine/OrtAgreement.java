@@ -1,6 +1,6 @@
 package org.tabserve.model.onnx.engine;
 
-import org.tabserve.model.Prediction;
+import org.tabserve.model.signature.Prediction;
 
 /**
  * The one load-time test of tabserve's own Java reading of a model against ONNX Runtime: the plain engine's graph

@@ -5,16 +5,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.SplittableRandom;
-import org.tabserve.model.Batch;
 import org.tabserve.model.Engine;
-import org.tabserve.model.Feature;
-import org.tabserve.model.FeatureStats;
-import org.tabserve.model.ModelCard;
-import org.tabserve.model.ModelException;
-import org.tabserve.model.ModelSignature;
-import org.tabserve.model.Prediction;
+import org.tabserve.model.card.ModelCard;
 import org.tabserve.model.onnx.graph.OnnxGraph;
 import org.tabserve.model.onnx.plain.Unsupported;
+import org.tabserve.model.signature.Batch;
+import org.tabserve.model.signature.Feature;
+import org.tabserve.model.signature.FeatureStats;
+import org.tabserve.model.signature.ModelException;
+import org.tabserve.model.signature.ModelSignature;
+import org.tabserve.model.signature.Prediction;
 
 /**
  * Decides, while a model loads, whether its batches run in plain Java: only when its graph compiles to plain Java

@@ -7,17 +7,17 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.tabserve.model.Batch;
-import org.tabserve.model.Feature;
-import org.tabserve.model.ModelInput;
-import org.tabserve.model.ModelSignature;
-import org.tabserve.model.ValueType;
 import org.tabserve.model.onnx.graph.OnnxGraph;
 import org.tabserve.model.onnx.graph.ml.Coefficients;
 import org.tabserve.model.onnx.plain.LinearTerms;
 import org.tabserve.model.onnx.plain.PlainGraph;
 import org.tabserve.model.onnx.plain.PlainTensor;
 import org.tabserve.model.onnx.plain.Unsupported;
+import org.tabserve.model.signature.Batch;
+import org.tabserve.model.signature.Feature;
+import org.tabserve.model.signature.ModelInput;
+import org.tabserve.model.signature.ModelSignature;
+import org.tabserve.model.signature.ValueType;
 
 /**
  * A model's batches run by its graph compiled to plain Java ({@link PlainGraph}) instead of an ONNX Runtime call: the
@@ -70,7 +70,7 @@ public final class PlainEngine {
      * @return rows {@code [from, from + count)} of the batch as a plain graph's inputs, by name: an input the rows
      *         fill whole as it is (no operator writes its inputs), a part of one copied
      */
-    static Map<String, PlainTensor> given(List<ModelInput> inputs, Batch batch, int from, int count) {
+    static Map<String, PlainTensor> given(List<ModelInput> inputs, ModelSignature.Rows batch, int from, int count) {
         Map<String, PlainTensor> given = new HashMap<>();
         for (int i = 0; i < inputs.size(); i++) {
             ModelInput input = inputs.get(i);
@@ -159,7 +159,7 @@ public final class PlainEngine {
         }
 
         @Override
-        public void check(Batch batch, boolean[] skip, ModelSignature.FieldErrors errors) {
+        public void check(ModelSignature.Rows batch, boolean[] skip, ModelSignature.FieldErrors errors) {
             if (!anyBeyond(batch)) {
                 return; // the usual batch: one pass over its numbers, nothing computed
             }
@@ -183,7 +183,7 @@ public final class PlainEngine {
         }
 
         /** @return whether one of the batch's number values is beyond {@link #safe} in magnitude (a NaN is not) */
-        private boolean anyBeyond(Batch batch) {
+        private boolean anyBeyond(ModelSignature.Rows batch) {
             if (safe < 0) {
                 return true; // a NaN too may be imputed into a score that no magnitude keeps safe
             }
@@ -213,7 +213,7 @@ public final class PlainEngine {
         }
 
         /** @return whether one of the row's number values is beyond {@link #safe} in magnitude (a NaN is not) */
-        private boolean beyond(Batch batch, int r) {
+        private boolean beyond(ModelSignature.Rows batch, int r) {
             if (safe < 0) {
                 return true;
             }
@@ -249,7 +249,7 @@ public final class PlainEngine {
          *     rows computed at once, or, where the plain graph cannot take one of them (a row whose cells were
          *     refused), each row beyond alone; a row it cannot take alone is left to the engine
          */
-        private boolean[] orderless(Batch batch, int from, int count, boolean[] skip) {
+        private boolean[] orderless(ModelSignature.Rows batch, int from, int count, boolean[] skip) {
             boolean[] orderless = new boolean[count];
             boolean[] all = null;
             try {
@@ -279,7 +279,7 @@ public final class PlainEngine {
          * the others are, the row is taken. A model with no safe magnitude (an input no node before its estimator
          * bounds, or an intercept near float's largest) has the row itself named.
          */
-        private void refuse(Batch batch, int r, ModelSignature.FieldErrors errors) {
+        private void refuse(ModelSignature.Rows batch, int r, ModelSignature.FieldErrors errors) {
             String why = " too large for this model: its score overflows float (in some order of adding its terms, so"
                     + " that whether it is finite would depend on how it is computed)";
             if (safe <= 0) {

@@ -6,8 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.tabserve.model.ModelInput;
-import org.tabserve.model.ModelSignature;
 import org.tabserve.model.onnx.graph.NodeAttributes;
 import org.tabserve.model.onnx.graph.OnnxAttribute;
 import org.tabserve.model.onnx.graph.OnnxFormatException;
@@ -16,6 +14,8 @@ import org.tabserve.model.onnx.graph.OnnxNode;
 import org.tabserve.model.onnx.graph.OnnxTensor;
 import org.tabserve.model.onnx.graph.ml.OneHotEncoding;
 import org.tabserve.model.onnx.graph.ml.UnreadOperator;
+import org.tabserve.model.signature.ModelInput;
+import org.tabserve.model.signature.ModelSignature;
 
 /**
  * The one estimator of a graph (a tree ensemble or a linear model) and which of the model's input columns each
@@ -26,7 +26,7 @@ import org.tabserve.model.onnx.graph.ml.UnreadOperator;
  * Concat along the last axis, OneHotEncoder (each input element becomes one element per category), an
  * ArrayFeatureExtractor with constant indices and a Reshape that keeps a row's elements in order. Anything else
  * between the inputs and the estimator (a Normalizer, a matrix product, an unknown operator) leaves the estimator's
- * input unmapped, and the model is explained by the generic {@link org.tabserve.model.Explainer}.
+ * input unmapped, and the model is explained by the generic {@link org.tabserve.model.explain.Explainer}.
  *
  * @param estimator the estimator node
  * @param tensor    its input tensor, {@code [N, k]}

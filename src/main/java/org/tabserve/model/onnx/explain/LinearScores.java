@@ -1,7 +1,7 @@
 package org.tabserve.model.onnx.explain;
 
 import java.util.List;
-import org.tabserve.model.Explanation;
+import org.tabserve.model.explain.Explanation;
 import org.tabserve.model.onnx.graph.ml.BinaryCase;
 import org.tabserve.model.onnx.graph.ml.Coefficients;
 import org.tabserve.model.onnx.graph.ml.LinearClassifier;

@@ -3,13 +3,13 @@ package org.tabserve.web.pages.plots;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.tabserve.model.Calibration;
-import org.tabserve.model.CategoryCounts;
-import org.tabserve.model.Evaluation;
-import org.tabserve.model.FeatureHistogram;
-import org.tabserve.model.ModelCard;
-import org.tabserve.model.RegressionEvaluation;
-import org.tabserve.model.RocCurve;
+import org.tabserve.model.card.Calibration;
+import org.tabserve.model.card.CategoryCounts;
+import org.tabserve.model.card.Evaluation;
+import org.tabserve.model.card.FeatureHistogram;
+import org.tabserve.model.card.ModelCard;
+import org.tabserve.model.card.RegressionEvaluation;
+import org.tabserve.model.card.RocCurve;
 
 /**
  * The pictures of the card page, drawn from the card's numbers with {@link Plots}: its confusion matrix, ROC curve,

@@ -3,8 +3,8 @@ package org.tabserve.web.pages.plots;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.tabserve.model.Explanation;
-import org.tabserve.model.ModelCard;
+import org.tabserve.model.card.ModelCard;
+import org.tabserve.model.explain.Explanation;
 
 /**
  * The form's picture of why it answered as it did: an answer's contributions, one bar per input, largest first, with

@@ -3,7 +3,8 @@ package org.tabserve.web.pages.plots;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.tabserve.model.LiveProfile;
+import org.tabserve.model.live.LiveKind;
+import org.tabserve.model.live.LiveProfile;
 
 /**
  * The card page's live pictures: an input's training distribution as filled bars with what the model scored lately
@@ -35,7 +36,7 @@ public final class LivePlots {
         for (int b = 0; b < bins; b++) {
             double x = Plots.round(LEFT + b * binWidth + 1);
             double width = Plots.round(binWidth - 2);
-            String bin = feature.kind() == LiveProfile.Kind.HISTOGRAM
+            String bin = feature.kind() == LiveKind.HISTOGRAM
                     ? "from " + range(feature, b)
                     : feature.bins().get(b);
             if (training[b] > 0) {
@@ -62,7 +63,7 @@ public final class LivePlots {
             }
         }
         List<Plot.Text> texts = new ArrayList<>();
-        if (feature.kind() == LiveProfile.Kind.HISTOGRAM) {
+        if (feature.kind() == LiveKind.HISTOGRAM) {
             texts.add(new Plot.Text(0, AXIS + 17, Plots.number(feature.edges().get(0)), "start", null, "tick x-tick"));
             texts.add(new Plot.Text(
                     Plots.WIDTH, AXIS + 17, Plots.number(feature.edges().get(bins)), "end", null, "tick x-tick"));
@@ -81,7 +82,7 @@ public final class LivePlots {
         }
         String summary = "Training values of " + BidiIsolate.of(feature.name()) + " (filled bars) and the "
                 + feature.recent().values() + " values scored in the last hour (outlines), as shares of each, on "
-                + bins + (feature.kind() == LiveProfile.Kind.HISTOGRAM ? " bins." : " categories.");
+                + bins + (feature.kind() == LiveKind.HISTOGRAM ? " bins." : " categories.");
         return new Plot(
                 "live-" + feature.name(),
                 Plots.WIDTH,

@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.tabserve.card.CardWriter;
-import org.tabserve.model.CardKeys;
-import org.tabserve.model.CategoryCounts;
+import org.tabserve.model.card.CardKeys;
+import org.tabserve.model.card.CategoryCounts;
 
 /**
  * The category counts the card writer puts in a card come back from {@link CardDistributions} per class in the

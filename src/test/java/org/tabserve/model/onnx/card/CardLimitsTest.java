@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.tabserve.card.CardWriter;
-import org.tabserve.model.CardKeys;
+import org.tabserve.model.card.CardKeys;
 
 /**
  * Issue 21 case 4, at load: every card structure a page or document draws item by item has a bound, and a card past

@@ -16,11 +16,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.tabserve.card.CardWriter;
 import org.tabserve.card.ClassificationMetrics;
 import org.tabserve.card.RegressionMetrics;
-import org.tabserve.model.Calibration;
-import org.tabserve.model.CardKeys;
-import org.tabserve.model.Evaluation;
-import org.tabserve.model.RegressionEvaluation;
-import org.tabserve.model.RocCurve;
+import org.tabserve.model.card.Calibration;
+import org.tabserve.model.card.CardKeys;
+import org.tabserve.model.card.Evaluation;
+import org.tabserve.model.card.RegressionEvaluation;
+import org.tabserve.model.card.RocCurve;
 
 /**
  * The metrics the card writer puts in a card come back from {@link CardMetrics} (through {@link CardReader}, which

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.tabserve.card.CardWriter;
-import org.tabserve.model.CardKeys;
+import org.tabserve.model.card.CardKeys;
 
 /**
  * {@link CardReader} gives nothing for an absent key, refuses a card newer than it reads and a value that is not

@@ -7,9 +7,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.tabserve.model.Background;
-import org.tabserve.model.CardKeys;
-import org.tabserve.model.SkippedRows;
+import org.tabserve.model.card.CardKeys;
+import org.tabserve.model.card.SkippedRows;
+import org.tabserve.model.signature.Background;
 
 /**
  * The rows a card carries come back from {@link CardRows} with their types (the background's cells as numbers,

@@ -16,8 +16,8 @@ import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 import org.tabserve.model.Model;
-import org.tabserve.model.ModelException;
 import org.tabserve.model.onnx.OnnxModelLoader;
+import org.tabserve.model.signature.ModelException;
 
 /**
  * Issue 61, item 10: a local model file is checked once, before a byte of it is read, by the server's load and by

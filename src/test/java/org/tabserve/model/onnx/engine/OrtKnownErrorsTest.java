@@ -20,12 +20,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.tabserve.model.Batch;
 import org.tabserve.model.Engine;
-import org.tabserve.model.Prediction;
 import org.tabserve.model.onnx.OnnxModelLoader;
 import org.tabserve.model.onnx.graph.OnnxGraph;
 import org.tabserve.model.onnx.graph.ml.MlModels;
+import org.tabserve.model.signature.Batch;
+import org.tabserve.model.signature.Prediction;
 import org.tabserve.testing.SingleRows;
 
 /**

@@ -11,12 +11,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.tabserve.model.Batch;
 import org.tabserve.model.Engine;
 import org.tabserve.model.Model;
-import org.tabserve.model.Prediction;
 import org.tabserve.model.onnx.OnnxModelLoader;
 import org.tabserve.model.onnx.graph.OnnxGraph;
+import org.tabserve.model.signature.Batch;
+import org.tabserve.model.signature.Prediction;
 import org.tabserve.testing.LargeForests;
 
 /**

@@ -1,0 +1,82 @@
+package org.tabserve.model.signature;
+
+import java.util.List;
+
+/**
+ * The one failure type of the model layer: either the caller's input is wrong (with every bad field listed), the
+ * model file cannot be served, or ONNX Runtime failed while predicting.
+ */
+public final class ModelException extends RuntimeException {
+
+    /** Most field errors one exception carries; the message still counts all of them. */
+    public static final int MAX_FIELD_ERRORS = 100;
+
+    /** Whose fault it is, which decides how an outer layer answers. */
+    public enum Kind {
+        /** The caller sent values the model cannot take; {@link #fieldErrors()} says which and why. */
+        INVALID_INPUT,
+        /** The model file is missing, is not ONNX, or has a shape tabserve cannot serve. */
+        UNUSABLE_MODEL,
+        /** ONNX Runtime failed on valid input, or the classifier is closed. */
+        PREDICTION_FAILED
+    }
+
+    private final Kind kind;
+    private final List<FieldError> fieldErrors;
+    /** For {@link Kind#UNUSABLE_MODEL}: what is wrong, without the file it names; null otherwise. */
+    private final String reason;
+
+    private ModelException(Kind kind, String message, List<FieldError> fieldErrors, Throwable cause) {
+        this(kind, message, fieldErrors, cause, null);
+    }
+
+    private ModelException(Kind kind, String message, List<FieldError> fieldErrors, Throwable cause, String reason) {
+        super(message, cause);
+        this.kind = kind;
+        this.fieldErrors = List.copyOf(fieldErrors);
+        this.reason = reason;
+    }
+
+    /**
+     * Input that breaks the model's contract.
+     *
+     * @param errors the bad fields, at most {@link #MAX_FIELD_ERRORS} of them
+     * @param total  how many errors were found in all, which may exceed the list's size
+     */
+    static ModelException invalidInput(List<FieldError> errors, int total) {
+        String message = total == 1
+                ? errors.get(0).message()
+                : total + " invalid values" + (total > errors.size() ? " (first " + errors.size() + " listed)" : "");
+        return new ModelException(Kind.INVALID_INPUT, message, errors, null);
+    }
+
+    /** A model file that cannot be served; the message names the file and the reason. */
+    public static ModelException unusable(String source, String reason, Throwable cause) {
+        return new ModelException(
+                Kind.UNUSABLE_MODEL, "cannot serve model " + source + ": " + reason, List.of(), cause, reason);
+    }
+
+    /** A failure inside ONNX Runtime on input that passed validation. */
+    public static ModelException predictionFailed(String reason, Throwable cause) {
+        return new ModelException(Kind.PREDICTION_FAILED, reason, List.of(), cause);
+    }
+
+    /** @return whose fault this is */
+    public Kind kind() {
+        return kind;
+    }
+
+    /**
+     * @return what is wrong, without the path of the file it is about (for {@link Kind#UNUSABLE_MODEL}; the message
+     *         names the file), so that a caller may show it to someone who is not to learn the server's paths; for
+     *         the other kinds, the message
+     */
+    public String reason() {
+        return reason != null ? reason : getMessage();
+    }
+
+    /** @return the bad fields for {@link Kind#INVALID_INPUT}, otherwise empty */
+    public List<FieldError> fieldErrors() {
+        return fieldErrors;
+    }
+}
