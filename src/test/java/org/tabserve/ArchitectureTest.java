@@ -33,6 +33,30 @@ class ArchitectureTest {
     }
 
     /**
+     * The house's size rule for packages (issue 80): past {@link #MAX_FILES_PER_PACKAGE} Java files a package holds
+     * more than one job, and is split by job, each in a package of its own.
+     */
+    @Test
+    void noMainPackagePassesTwentyFiveFiles() throws IOException {
+        List<String> large = new ArrayList<>();
+        int packages = 0;
+        try (Stream<Path> dirs = Files.walk(Path.of("src/main/java"))) {
+            for (Path dir : dirs.filter(Files::isDirectory).toList()) {
+                long files;
+                try (Stream<Path> listed = Files.list(dir)) {
+                    files = listed.filter(f -> f.toString().endsWith(".java")).count();
+                }
+                packages += files > 0 ? 1 : 0;
+                if (files > MAX_FILES_PER_PACKAGE) {
+                    large.add(dir + " (" + files + " files)");
+                }
+            }
+        }
+        assertTrue(packages > 50, "the scan found the main packages: " + packages);
+        assertEquals(List.of(), large, "a package of more than " + MAX_FILES_PER_PACKAGE + " files is split by job");
+    }
+
+    /**
      * The model core's packages by floor from the ground (issue 80): what a model takes and gives (its signature, a
      * batch, a prediction, its exception), how sure an answer is (conformal sets), what a model says about itself (the
      * card), and beside each other the Shapley explanations and the live profiles. Each names (by import, or fully
@@ -488,7 +512,7 @@ class ArchitectureTest {
     private static final List<List<String>> HTTP_FLOORS =
             List.of(List.of(""), List.of("request", "auth"), List.of("limits", "auth.login"), List.of("container"));
 
-    /** The most Java files one package of the HTTP plumbing or of the launcher may hold: past it, it is split by job. */
+    /** The most Java files one package may hold, its package-info among them: past it, it is split by job. */
     private static final int MAX_FILES_PER_PACKAGE = 25;
 
     private static final java.util.regex.Pattern HTTP_TYPE =
