@@ -27,9 +27,12 @@ import java.util.function.Predicate;
 final class DirectoryWatcher {
 
     /** The repository's one logger, which log settings name: its work logs as it did before it was split. */
-    private static final System.Logger LOG = System.getLogger(ModelRepository.class.getName());
+    private static final System.Logger LOG = RepositoryState.LOG;
 
-    private final ModelRepository repository;
+    /** The most skipped entries {@link #skipped()} keeps for the index: a directory of many is told in full by the log. */
+    static final int SKIPPED_KEPT = 100;
+
+    private final RepositoryState repository;
     private final LoaderPool loaders;
     private final ScheduledExecutorService timer;
 
@@ -40,7 +43,7 @@ final class DirectoryWatcher {
     private final Map<String, Map<ModelKey, FileStamp>> unloaded = new HashMap<>();
     /** Skipped paths already logged, so a poll does not repeat them. */
     private final Set<String> reported = new HashSet<>();
-    /** What the last scan skipped, at most {@link ModelRepository#SKIPPED_KEPT} of it, by path; read without the lock. */
+    /** What the last scan skipped, at most {@link #SKIPPED_KEPT} of it, by path; read without the lock. */
     private volatile List<SkippedEntry> skipped = List.of();
     /** How many entries the last scan skipped. */
     private volatile int skippedCount;
@@ -50,7 +53,7 @@ final class DirectoryWatcher {
     private int pastCeilingReported;
 
     /** @param pollInterval how often to poll; zero for never */
-    DirectoryWatcher(ModelRepository repository, LoaderPool loaders, Duration pollInterval) {
+    DirectoryWatcher(RepositoryState repository, LoaderPool loaders, Duration pollInterval) {
         this.repository = repository;
         this.loaders = loaders;
         this.timer = pollInterval.isZero()
@@ -90,7 +93,7 @@ final class DirectoryWatcher {
         return startup;
     }
 
-    /** One scan, then the loads and unloads it calls for (see {@link ModelRepository#pollOnce()}). */
+    /** One scan, then the loads and unloads it calls for (see {@code ModelRepository.pollOnce}). */
     CompletableFuture<Void> poll() {
         ModelFiles.Scan scan;
         try {
@@ -115,7 +118,7 @@ final class DirectoryWatcher {
 
     /**
      * Loads every version of {@code name} found now, taking its files as complete (see
-     * {@link ModelRepository#load(String)}), and ends an earlier unload of it.
+     * {@code ModelRepository.load}), and ends an earlier unload of it.
      *
      * @throws RepositoryException of kind {@link RepositoryException.Kind#NOT_FOUND} when the directory holds no such
      *         model, {@link RepositoryException.Kind#LIMIT} when its files are past {@code tabserve.max-model-files},
@@ -274,12 +277,12 @@ final class DirectoryWatcher {
         }
     }
 
-    /** @return what the last scan skipped, at most {@link ModelRepository#SKIPPED_KEPT} entries, by path */
+    /** @return what the last scan skipped, at most {@link #SKIPPED_KEPT} entries, by path */
     List<SkippedEntry> skipped() {
         return skipped;
     }
 
-    /** @return how many entries the last scan skipped, those past {@link ModelRepository#SKIPPED_KEPT} too */
+    /** @return how many entries the last scan skipped, those past {@link #SKIPPED_KEPT} too */
     int skippedCount() {
         return skippedCount;
     }
@@ -310,15 +313,13 @@ final class DirectoryWatcher {
                         ModelFiles.CEILING_FIX);
             }
         }
-        this.skipped =
-                skipped.values().stream().limit(ModelRepository.SKIPPED_KEPT).toList();
+        this.skipped = skipped.values().stream().limit(SKIPPED_KEPT).toList();
         this.skippedCount = skipped.size();
     }
 
     private void pollQuietly() {
         try {
-            repository.refreshStore(); // outside the lock: a store's requests must not hold up loads and admin calls
-            repository.pollOnce();
+            repository.poll();
         } catch (RuntimeException e) {
             // An exception would end the timer's schedule: log it and poll again next time.
             LOG.log(System.Logger.Level.ERROR, "Polling the model directory failed", e);

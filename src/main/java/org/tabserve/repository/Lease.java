@@ -2,6 +2,7 @@ package org.tabserve.repository;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.tabserve.model.Model;
+import org.tabserve.model.UseCount;
 
 /**
  * A request's hold on one loaded model version: while it is open, that model stays usable even if it is replaced
@@ -10,12 +11,21 @@ import org.tabserve.model.Model;
  */
 public final class Lease implements AutoCloseable {
 
+    /**
+     * One loaded model of a {@link ServedModel} with a count of its users: the holder, and each lease on it.
+     *
+     * @param model the model loaded
+     * @param stamp the file it was loaded from, as it was then
+     * @param users the holder's use and each lease's; the last one out closes the model
+     */
+    record Generation(Model model, FileStamp stamp, UseCount users) {}
+
     private final ModelKey key;
-    private final ServedModel.Generation generation;
+    private final Generation generation;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     /** Made by {@link ServedModel#lease()} once it holds a use of {@code generation}. */
-    Lease(ModelKey key, ServedModel.Generation generation) {
+    Lease(ModelKey key, Generation generation) {
         this.key = key;
         this.generation = generation;
     }

@@ -21,15 +21,15 @@ import org.tabserve.model.signature.Task;
 final class LoaderPool {
 
     /** The repository's one logger, which log settings name: its work logs as it did before it was split. */
-    private static final System.Logger LOG = System.getLogger(ModelRepository.class.getName());
+    private static final System.Logger LOG = RepositoryState.LOG;
 
-    private final ModelRepository repository;
+    private final RepositoryState repository;
     private final Function<Path, Model> loader;
     private final ExecutorService loadThreads;
     private final ModelLanes lanes;
 
     /** @param loader loads one model file: {@link org.tabserve.model.onnx.OnnxModelLoader#load(Path)}, or a test's */
-    LoaderPool(ModelRepository repository, Function<Path, Model> loader, int threads) {
+    LoaderPool(RepositoryState repository, Function<Path, Model> loader, int threads) {
         this.repository = repository;
         this.loader = loader;
         this.loadThreads = Executors.newFixedThreadPool(threads, threads("tabserve-model-loader"));

@@ -174,6 +174,22 @@ final class ModelIndex {
                 .count();
     }
 
+    /**
+     * @param maxModels the most versions loaded or loading at once ({@link RepositoryOptions#maxModels()})
+     * @throws RepositoryException of kind {@link RepositoryException.Kind#LIMIT} when {@code key} would not fit
+     */
+    void checkRoom(ModelKey key, int maxModels) {
+        if (busyBesides(key) >= maxModels) {
+            // No count of what is loaded in the words: they stay the same while the version waits, so it is told once.
+            throw new RepositoryException(
+                    RepositoryException.Kind.LIMIT,
+                    key + " is not loaded: --max-models ("
+                            + RepositoryOptions.MAX_MODELS + ") is " + maxModels
+                            + " and that many model versions"
+                            + " are loaded or loading; raise it or remove a model");
+        }
+    }
+
     /** @return every version known, of every model */
     List<ServedModel> versions() {
         return all().toList();

@@ -17,7 +17,7 @@ import org.tabserve.model.Model;
 import org.tabserve.model.signature.ModelException;
 
 /**
- * Installs an uploaded model file into the repository's directory and serves it ({@link ModelRepository#install}):
+ * Installs an uploaded model file into the repository's directory and serves it ({@code ModelRepository.install}):
  * the one place that writes into the directory, durably and atomically, so that a bad upload changes nothing and a
  * crash leaves either the old file or the new one. It runs on the model's lane of the {@link LoaderPool} and under the
  * repository's lock where it picks the target and swaps the served version.
@@ -25,13 +25,13 @@ import org.tabserve.model.signature.ModelException;
 final class ModelInstaller {
 
     /** The repository's one logger, which log settings name: its work logs as it did before it was split. */
-    private static final System.Logger LOG = System.getLogger(ModelRepository.class.getName());
+    private static final System.Logger LOG = RepositoryState.LOG;
 
-    private final ModelRepository repository;
+    private final RepositoryState repository;
     private final LoaderPool loaders;
     private final DirectoryWatcher watcher;
 
-    ModelInstaller(ModelRepository repository, LoaderPool loaders, DirectoryWatcher watcher) {
+    ModelInstaller(RepositoryState repository, LoaderPool loaders, DirectoryWatcher watcher) {
         this.repository = repository;
         this.loaders = loaders;
         this.watcher = watcher;
@@ -110,7 +110,7 @@ final class ModelInstaller {
     /** Runs on {@code name}'s lane: loads the temporary file, renames it into place, serves it. */
     private ModelStatus installNow(String name, Path temporary) {
         ModelFiles.Target chosen;
-        synchronized (repository) {
+        synchronized (repository.lock()) {
             chosen = installTarget(name);
         }
         ModelKey key = chosen.key();
@@ -133,7 +133,7 @@ final class ModelInstaller {
         }
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         ServedModel served;
-        synchronized (repository) {
+        synchronized (repository.lock()) {
             try {
                 if (!installTarget(name).equals(chosen)) {
                     throw new RepositoryException(

@@ -40,10 +40,10 @@ import org.tabserve.model.onnx.OnnxModelLoader;
  */
 public final class ModelRepository implements AutoCloseable {
 
-    private static final System.Logger LOG = System.getLogger(ModelRepository.class.getName());
+    private static final System.Logger LOG = RepositoryState.LOG;
 
     /** The most skipped entries {@link #skipped()} keeps for the index: a directory of many is told in full by the log. */
-    public static final int SKIPPED_KEPT = 100;
+    public static final int SKIPPED_KEPT = DirectoryWatcher.SKIPPED_KEPT;
 
     private final RepositoryOptions options;
     private final RepositoryListener listener;
@@ -54,6 +54,8 @@ public final class ModelRepository implements AutoCloseable {
     private final StoreSide store;
     /** Every model version the repository knows of, by name, then version. */
     private final ModelIndex models = new ModelIndex();
+    /** What the helpers ask of this repository, handed to them in its place. */
+    private final RepositoryState state = new State();
 
     // Guarded by this, as is the watcher's state: what scans, loads, installs and explicit calls decide together.
     private boolean started;
@@ -84,9 +86,9 @@ public final class ModelRepository implements AutoCloseable {
         this.store = store == null ? null : new StoreSide(store, models::versions);
         this.options = options;
         this.listener = listener;
-        this.loaders = new LoaderPool(this, loader, options.loadThreads());
-        this.watcher = new DirectoryWatcher(this, loaders, options.pollInterval());
-        this.installer = new ModelInstaller(this, loaders, watcher);
+        this.loaders = new LoaderPool(state, loader, options.loadThreads());
+        this.watcher = new DirectoryWatcher(state, loaders, options.pollInterval());
+        this.installer = new ModelInstaller(state, loaders, watcher);
     }
 
     /**
@@ -108,7 +110,7 @@ public final class ModelRepository implements AutoCloseable {
         if (store != null) {
             store.refresh(false, Optional.empty()); // what the cache held from a previous run serves if this fails
         }
-        startup = watcher.start(directory(), options.pollInterval());
+        startup = watcher.start(state.directory(), options.pollInterval());
         return startup;
     }
 
@@ -166,13 +168,6 @@ public final class ModelRepository implements AutoCloseable {
             work = watcher.load(name, true);
         }
         return work.thenApply(ignored -> models.statuses(name));
-    }
-
-    /** The poll timer's first step: a store's cache brought in step, outside the lock; nothing for a directory. */
-    void refreshStore() {
-        if (store != null && !closed) {
-            store.refresh(false, Optional.empty());
-        }
     }
 
     /** @return how the store the models come from is, when they come from one ({@code s3://}) */
@@ -239,7 +234,7 @@ public final class ModelRepository implements AutoCloseable {
         ModelKey.checkName(name);
         ServedModel served;
         synchronized (this) {
-            served = models.highestLive(name).orElseGet(() -> slot(new ModelKey(name, 1), true));
+            served = models.highestLive(name).orElseGet(() -> state.slot(new ModelKey(name, 1), true));
             watcher.released(name);
             if (closed || !served.serve(model, served.attempted())) {
                 throw new RepositoryException(
@@ -341,60 +336,64 @@ public final class ModelRepository implements AutoCloseable {
         models.versions().forEach(ServedModel::unload);
     }
 
-    // ---- for the watcher, the loader pool and the installer (callers of slot and checkRoom hold this) ----
+    /** The repository as its helpers see it (callers of slot and checkRoom hold its lock). */
+    private final class State implements RepositoryState {
 
-    /** @return whether {@link #close()} was called */
-    boolean closed() {
-        return closed;
-    }
-
-    RepositoryListener listener() {
-        return listener;
-    }
-
-    /** @return every version known, of every model */
-    List<ServedModel> versions() {
-        return models.versions();
-    }
-
-    /** @throws RepositoryException of kind {@link RepositoryException.Kind#LIMIT} when {@code key} would not fit */
-    void checkRoom(ModelKey key) {
-        if (models.busyBesides(key) >= options.maxModels()) {
-            // No count of what is loaded in the words: they stay the same while the version waits, so it is told once.
-            throw new RepositoryException(
-                    RepositoryException.Kind.LIMIT,
-                    key + " is not loaded: --max-models ("
-                            + RepositoryOptions.MAX_MODELS + ") is " + options.maxModels()
-                            + " and that many model versions"
-                            + " are loaded or loading; raise it or remove a model");
+        @Override
+        public Object lock() {
+            return ModelRepository.this;
         }
-    }
 
-    /** @return the live holder of {@code key}; with {@code create}, a new one replacing none or an unloading one */
-    ServedModel slot(ModelKey key, boolean create) {
-        ServedModel served = models.get(key);
-        if (!create || (served != null && served.state() != ModelState.UNLOADING)) {
-            return served;
+        @Override
+        public RepositoryOptions options() {
+            return options;
         }
-        return models.replace(key, this::gone);
-    }
 
-    /** An unloaded version's last lease closed: forget it (unless a new load of it took its place). */
-    private void gone(ServedModel served) {
-        ModelKey key = served.key();
-        synchronized (this) {
-            models.remove(served);
+        @Override
+        public boolean closed() {
+            return closed;
         }
-        LOG.log(System.Logger.Level.INFO, "{0} unloaded", key);
-        listener.unloaded(key.name(), key.version());
-    }
 
-    /** The model directory; only called where there is one. */
-    Path directory() {
-        return options.directory()
-                .orElseThrow(
-                        () -> new RepositoryException(
-                                RepositoryException.Kind.NOT_FOUND,
-                                "tabserve was started without --models: it serves the one model it was given, and loads no other"));
+        @Override
+        public RepositoryListener listener() {
+            return listener;
+        }
+
+        @Override
+        public List<ServedModel> versions() {
+            return models.versions();
+        }
+
+        @Override
+        public void checkRoom(ModelKey key) {
+            models.checkRoom(key, options.maxModels());
+        }
+
+        @Override
+        public ServedModel slot(ModelKey key, boolean create) {
+            ServedModel served = models.get(key);
+            if (!create || (served != null && served.state() != ModelState.UNLOADING)) {
+                return served;
+            }
+            return models.replace(key, this::gone);
+        }
+
+        /** An unloaded version's last lease closed: forget it (unless a new load of it took its place). */
+        private void gone(ServedModel served) {
+            ModelKey key = served.key();
+            synchronized (ModelRepository.this) {
+                models.remove(served);
+            }
+            LOG.log(System.Logger.Level.INFO, "{0} unloaded", key);
+            listener.unloaded(key.name(), key.version());
+        }
+
+        @Override
+        public void poll() {
+            if (store != null && !closed) {
+                store.refresh(false, Optional.empty()); // outside the lock: a store's requests must not hold up loads
+            }
+            pollOnce();
+        }
     }
 }

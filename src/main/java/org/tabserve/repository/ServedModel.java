@@ -20,12 +20,9 @@ import org.tabserve.model.UseCount;
  */
 final class ServedModel {
 
-    /** One loaded model with a count of its users: the holder, and each lease. */
-    record Generation(Model model, FileStamp stamp, UseCount users) {}
-
     private final ModelKey key;
     private final Consumer<ServedModel> onGone;
-    private final AtomicReference<Generation> current = new AtomicReference<>();
+    private final AtomicReference<Lease.Generation> current = new AtomicReference<>();
     private volatile ModelState state = ModelState.LOADING;
     private volatile String reason;
     /** The file the last load was tried from, whether it worked or not: a scan reloads only a different one. */
@@ -59,7 +56,7 @@ final class ServedModel {
 
     /** @return whether the loaded model has a card that describes its data ({@code card}'s), so a user's default */
     boolean carded() {
-        Generation generation = current.get();
+        Lease.Generation generation = current.get();
         return generation != null && generation.model().card().describesData();
     }
 
@@ -78,7 +75,7 @@ final class ServedModel {
      */
     List<Path> files() {
         List<Path> files = new ArrayList<>(2);
-        Generation generation = current.get();
+        Lease.Generation generation = current.get();
         if (generation != null) {
             files.add(generation.stamp().path());
         }
@@ -102,12 +99,12 @@ final class ServedModel {
      * @return a lease on the served model, or empty when none is ready (never loaded, failed, or unloading)
      */
     Optional<Lease> lease() {
-        Generation generation = current.get();
+        Lease.Generation generation = current.get();
         while (generation != null && state != ModelState.UNLOADING) {
             if (generation.users().acquire()) {
                 return Optional.of(new Lease(key, generation));
             }
-            Generation next = current.get(); // lost a race with a swap that let the old one go: take the new one
+            Lease.Generation next = current.get(); // lost a race with a swap that let the old one go: take the new one
             if (next == generation) {
                 return Optional.empty(); // let go without a successor: unloaded
             }
@@ -126,7 +123,7 @@ final class ServedModel {
         if (state == ModelState.UNLOADING) {
             return false;
         }
-        Generation previous = current.getAndSet(new Generation(model, stamp, closer(model)));
+        Lease.Generation previous = current.getAndSet(new Lease.Generation(model, stamp, closer(model)));
         state = ModelState.READY;
         reason = null;
         changed.run();
@@ -162,7 +159,7 @@ final class ServedModel {
      * was loaded or none is leased).
      */
     void unload() {
-        Generation generation;
+        Lease.Generation generation;
         synchronized (this) {
             if (state == ModelState.UNLOADING) {
                 return;
@@ -183,7 +180,7 @@ final class ServedModel {
     private UseCount closer(Model model) {
         return new UseCount(() -> {
             model.close();
-            Generation served = current.get();
+            Lease.Generation served = current.get();
             if (state == ModelState.UNLOADING && served != null && served.model() == model) {
                 onGone.accept(this);
             }
