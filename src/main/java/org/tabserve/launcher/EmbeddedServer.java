@@ -38,11 +38,6 @@ public final class EmbeddedServer {
 
     /** How long in-flight requests may take to finish on shutdown. */
     static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
-    /**
-     * On shutdown, how long a connection may stay silent before it is closed (idle or in the middle of a request), and
-     * how long a request's body may go on arriving, however fast ({@link MinimumBodyRate}).
-     */
-    static final Duration SHUTDOWN_IDLE_TIMEOUT = Duration.ofSeconds(5);
     /** The web app's context attributes this launcher reads (set by the app's listener). */
     static final String MODEL_SUMMARY = "tabserve.model.summary";
 
@@ -70,8 +65,6 @@ public final class EmbeddedServer {
     static final String MAX_MODELS_PARAMETER = "tabserve.max-models";
     /** The web app's {@code PredictionLogOptions.DIRECTORY}: a path, made absolute here. */
     static final String PREDICTION_LOG_PARAMETER = "tabserve.prediction-log";
-    /** The web app's setting of the OTLP endpoint its traces go to (OpenTelemetry's own name): {@code --otel-endpoint}. */
-    static final String OTEL_ENDPOINT_PARAMETER = "otel.exporter.otlp.endpoint";
     /** The container's defaults for the web app, in place of Jetty's webdefault-ee10.xml (see the file). */
     static final java.net.URL DEFAULTS_DESCRIPTOR = EmbeddedServer.class.getResource("webdefault.xml");
 
@@ -135,7 +128,7 @@ public final class EmbeddedServer {
         MinimumBodyRate bodyRate = new MinimumBodyRate(
                 options.minRequestRate(),
                 options.minRequestRateGrace(),
-                SHUTDOWN_IDLE_TIMEOUT,
+                ServerPorts.SHUTDOWN_IDLE_TIMEOUT,
                 new Http2HeaderLimit(
                         options.maxHeaderBytes(),
                         LauncherOptions.MAX_HEADER_BYTES_VARIABLE,
@@ -226,8 +219,8 @@ public final class EmbeddedServer {
      */
     static boolean traced(LauncherOptions options) {
         return java.util.stream.Stream.of(
-                        options.webSettings().get(OTEL_ENDPOINT_PARAMETER),
-                        System.getProperty(OTEL_ENDPOINT_PARAMETER),
+                        options.webSettings().get(LauncherOptions.OTEL_ENDPOINT_PARAMETER),
+                        System.getProperty(LauncherOptions.OTEL_ENDPOINT_PARAMETER),
                         System.getenv("OTEL_EXPORTER_OTLP_ENDPOINT"))
                 .anyMatch(value -> value != null && !value.isBlank());
     }
@@ -237,11 +230,6 @@ public final class EmbeddedServer {
      * (and in a container its own resolution order) apply to the rest. Paths are made absolute here, where the
      * user's working directory is known.
      */
-    /** Whether {@code location} is an object store's ({@code s3://BUCKET/PREFIX}), passed to the app as it is. */
-    static boolean isStore(String location) {
-        return location.strip().regionMatches(true, 0, "s3://", 0, 5);
-    }
-
     static Map<String, String> initParameters(LauncherOptions options) {
         Map<String, String> parameters = new LinkedHashMap<>();
         options.model()
@@ -252,7 +240,7 @@ public final class EmbeddedServer {
                 .directory()
                 .ifPresent(dir -> parameters.put(
                         MODELS_PARAMETER,
-                        isStore(dir)
+                        LauncherOptions.isStore(dir)
                                 ? dir.strip()
                                 : Path.of(dir).toAbsolutePath().toString()));
         repository
@@ -283,7 +271,7 @@ public final class EmbeddedServer {
         ClassArchiveNotice.ofThisJvm().ifPresent(line -> System.err.println("tabserve: " + line));
         LauncherOptions options;
         try {
-            options = LauncherOptions.parse(args, System.getenv());
+            options = LauncherArguments.parse(args, System.getenv());
         } catch (LauncherOptions.UsageException e) {
             System.err.println("tabserve: " + e.getMessage());
             System.err.print(LauncherUsage.TEXT);

@@ -48,8 +48,18 @@ final class JettyClassPath {
     /** Jetty and the launcher, and the web app's classes and libraries, which the web app then takes from it. */
     static final int JETTY_AND_APP = 2;
 
+    // The WAR's layout, as the bootstrap reads it.
+    /** Jetty, the servlet API and the launcher, which no container reads. */
+    static final String LIB_JETTY = "WEB-INF/lib-jetty/";
+    /** The launcher's server, which the bootstrap calls by name once Jetty is on its class loader. */
+    static final String SERVER_CLASS = "org.tabserve.launcher.EmbeddedServer";
+    /** The web app's own classes and libraries, which the command-line tools run on (no Jetty, no servlet API). */
+    static final String CLASSES = "WEB-INF/classes/";
+    /** The web app's libraries, beside its classes. */
+    static final String LIB = "WEB-INF/lib/";
+
     /** The class that must come from the checked launcher jar. */
-    static final String SERVER_RESOURCE = Main.SERVER_CLASS.replace('.', '/') + ".class";
+    static final String SERVER_RESOURCE = SERVER_CLASS.replace('.', '/') + ".class";
     /** The launcher's own jar in {@code WEB-INF/lib-jetty/} (the pom's {@code launcher-jar}). */
     static final String LAUNCHER_JAR = "tabserve-launcher.jar";
 
@@ -77,22 +87,20 @@ final class JettyClassPath {
             if (named.isEmpty()) {
                 return NONE;
             }
-            if (!copiesOf(jar, Main.LIB_JETTY, named) || !fromLauncherJar(loader, named.get(LIB_JETTY_LAUNCHER))) {
+            if (!copiesOf(jar, LIB_JETTY, named) || !fromLauncherJar(loader, named.get(LIB_JETTY_LAUNCHER))) {
                 return NONE;
             }
-            if (named.keySet().stream().noneMatch(key -> !key.startsWith(Main.LIB_JETTY))) {
+            if (named.keySet().stream().noneMatch(key -> !key.startsWith(LIB_JETTY))) {
                 return JETTY; // a manifest that names Jetty alone
             }
-            Path classes = named.get(Main.CLASSES);
-            return classes != null && copiesOf(jar, Main.LIB, named) && sameClasses(jar, classes)
-                    ? JETTY_AND_APP
-                    : NONE;
+            Path classes = named.get(CLASSES);
+            return classes != null && copiesOf(jar, LIB, named) && sameClasses(jar, classes) ? JETTY_AND_APP : NONE;
         } catch (IOException | RuntimeException e) {
             return NONE; // unreadable, or a name that is no path: the WAR's own copies, as before
         }
     }
 
-    private static final String LIB_JETTY_LAUNCHER = Main.LIB_JETTY + LAUNCHER_JAR;
+    private static final String LIB_JETTY_LAUNCHER = LIB_JETTY + LAUNCHER_JAR;
 
     /**
      * Every jar directly in the WAR's {@code folder} is named, an exact copy, and nothing else under it is named.
@@ -127,10 +135,10 @@ final class JettyClassPath {
             while (entries.hasMoreElements()) {
                 JarEntry entry = entries.nextElement();
                 String name = entry.getName();
-                if (!name.startsWith(Main.CLASSES) || entry.isDirectory()) {
+                if (!name.startsWith(CLASSES) || entry.isDirectory()) {
                     continue;
                 }
-                JarEntry copy = classes.getJarEntry(name.substring(Main.CLASSES.length()));
+                JarEntry copy = classes.getJarEntry(name.substring(CLASSES.length()));
                 if (copy == null || copy.getSize() != entry.getSize() || copy.getCrc() != entry.getCrc()) {
                     return false;
                 }
@@ -154,7 +162,7 @@ final class JettyClassPath {
         for (String relative : classPathOf(manifest)) {
             Path file = Path.of(base.resolve(relative));
             int webInf = relative.lastIndexOf(WEB_INF);
-            String key = webInf >= 0 ? relative.substring(webInf) : Main.CLASSES;
+            String key = webInf >= 0 ? relative.substring(webInf) : CLASSES;
             if (named.put(key, file) != null) {
                 return Map.of(); // two jars for one entry: not a layout this launcher wrote
             }

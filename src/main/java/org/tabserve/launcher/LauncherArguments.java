@@ -143,9 +143,9 @@ final class LauncherArguments {
                             "tabserve.open-feedback", arg.contains("=") ? arg.substring(arg.indexOf('=') + 1) : "true");
                 case "--otel-endpoint" -> { // OpenTelemetry's own setting, as its variable names it
                     if (arg.contains("=")) {
-                        webSettings.put(EmbeddedServer.OTEL_ENDPOINT_PARAMETER, arg.substring(arg.indexOf('=') + 1));
+                        webSettings.put(LauncherOptions.OTEL_ENDPOINT_PARAMETER, arg.substring(arg.indexOf('=') + 1));
                     } else if (i + 1 < args.length) {
-                        webSettings.put(EmbeddedServer.OTEL_ENDPOINT_PARAMETER, args[++i]);
+                        webSettings.put(LauncherOptions.OTEL_ENDPOINT_PARAMETER, args[++i]);
                     } else {
                         throw new UsageException(name + " needs a value");
                     }
@@ -221,7 +221,7 @@ final class LauncherArguments {
             throw new UsageException("--model (" + MODEL_VARIABLE + ") and --models (" + MODELS_VARIABLE
                     + ") are both given: serve one file, or every model in a directory");
         }
-        if (modelPath.isPresent() && EmbeddedServer.isStore(modelPath.get())) {
+        if (modelPath.isPresent() && LauncherOptions.isStore(modelPath.get())) {
             if (!modelPath.get().strip().endsWith(".onnx")) {
                 throw new UsageException("--model (" + MODEL_VARIABLE + ") s3://... names one model object,"
                         + " s3://BUCKET/KEY.onnx; serve every model under a prefix with --models s3://BUCKET/PREFIX");

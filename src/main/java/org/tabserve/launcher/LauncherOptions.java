@@ -244,15 +244,18 @@ public record LauncherOptions(
     /** Environment variable for the most model versions loaded at once. */
     public static final String MAX_MODELS_VARIABLE = "TABSERVE_MAX_MODELS";
 
+    /** The web app's setting of the OTLP endpoint its traces go to (OpenTelemetry's own name): {@code --otel-endpoint}. */
+    static final String OTEL_ENDPOINT_PARAMETER = "otel.exporter.otlp.endpoint";
+
+    /** Whether {@code location} is an object store's ({@code s3://BUCKET/PREFIX}), passed to the app as it is. */
+    static boolean isStore(String location) {
+        return location.strip().regionMatches(true, 0, "s3://", 0, 5);
+    }
+
     /** Thrown for arguments that make no sense, with the line to print. */
     static final class UsageException extends Exception {
         UsageException(String message) {
             super(message);
         }
-    }
-
-    /** The settings these flags and this environment give ({@link LauncherArguments}). */
-    static LauncherOptions parse(String[] args, Map<String, String> environment) throws UsageException {
-        return LauncherArguments.parse(args, environment);
     }
 }

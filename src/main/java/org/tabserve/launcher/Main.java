@@ -1,5 +1,10 @@
 package org.tabserve.launcher;
 
+import static org.tabserve.launcher.JettyClassPath.CLASSES;
+import static org.tabserve.launcher.JettyClassPath.LIB;
+import static org.tabserve.launcher.JettyClassPath.LIB_JETTY;
+import static org.tabserve.launcher.JettyClassPath.SERVER_CLASS;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URL;
@@ -8,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.text.Collator;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.Enumeration;
 import java.util.List;
 import java.util.Locale;
@@ -33,12 +37,6 @@ import org.tabserve.launcher.warcache.WarCacheNatives;
  */
 public final class Main {
 
-    static final String LIB_JETTY = "WEB-INF/lib-jetty/";
-    static final String SERVER_CLASS = "org.tabserve.launcher.EmbeddedServer";
-    /** The web app's own classes and libraries, which the command-line tools run on (no Jetty, no servlet API). */
-    static final String CLASSES = "WEB-INF/classes/";
-
-    static final String LIB = "WEB-INF/lib/";
     static final String COMMANDS_CLASS = "org.tabserve.cli.Commands";
     /** The first arguments that run a command-line tool instead of the server. */
     static final List<String> COMMANDS = List.of("card", "score", "log-csv");
@@ -90,7 +88,7 @@ public final class Main {
         Path jars = null;
         if (cached.isEmpty()) {
             Path temporary = Files.createTempDirectory("tabserve-launcher");
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(temporary)));
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> SecondJvm.deleteTree(temporary)));
             jars = temporary;
         }
         if (command) {
@@ -250,13 +248,5 @@ public final class Main {
             }
         }
         return urls;
-    }
-
-    static void deleteTree(Path root) {
-        try (Stream<Path> files = Files.walk(root)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // a temporary directory; the OS cleans it up eventually
-        }
     }
 }

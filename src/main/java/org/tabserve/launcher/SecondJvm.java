@@ -8,10 +8,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.Enumeration;
 import java.util.List;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
+import java.util.stream.Stream;
 import org.tabserve.launcher.classpath.ClassPathBeside;
 import org.tabserve.launcher.warcache.WarCache;
 
@@ -36,11 +38,13 @@ final class SecondJvm {
     private static final String ARCHIVE_OPTION = "-XX:SharedArchiveFile=";
     /** The bootstrap's packages, whose classes (directly in each) sit at the WAR's root. */
     private static final List<String> BOOTSTRAP = List.of(
-            folder(Main.class.getPackageName()),
+            folder(SecondJvm.class.getPackageName()),
             folder(ClassPathBeside.class.getPackageName()),
             folder(WarCache.class.getPackageName()));
 
     private static final String BOOT_PREFIX = "tabserve-boot";
+    /** The bootstrap's main class, which the second JVM runs: the launcher's {@code Main}, which calls this one. */
+    static final String MAIN_CLASS = SecondJvm.class.getPackageName() + ".Main";
 
     private SecondJvm() {}
 
@@ -62,7 +66,7 @@ final class SecondJvm {
         Process second = builder.start();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stopAndFollow(second, server, boot), "tabserve-second"));
         int status = second.waitFor();
-        Main.deleteTree(boot);
+        deleteTree(boot);
         return status;
     }
 
@@ -74,7 +78,7 @@ final class SecondJvm {
         Path boot = Path.of(System.getProperty("java.class.path")).toAbsolutePath();
         Path temporary = Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath();
         if (boot.getFileName().toString().startsWith(BOOT_PREFIX) && temporary.equals(boot.getParent())) {
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> Main.deleteTree(boot), "tabserve-boot-delete"));
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(boot), "tabserve-boot-delete"));
         }
     }
 
@@ -90,7 +94,7 @@ final class SecondJvm {
         command.add("-D" + WAR_PROPERTY + "=" + war.toAbsolutePath());
         command.add("-cp");
         command.add(boot.toString());
-        command.add(Main.class.getName());
+        command.add(MAIN_CLASS);
         command.addAll(Arrays.asList(args));
         return command;
     }
@@ -109,7 +113,7 @@ final class SecondJvm {
         List<String> options = new ArrayList<>();
         for (int i = 0; i < arguments.size(); i++) {
             String argument = arguments.get(i);
-            if (argument.equals("-jar") || argument.equals(Main.class.getName())) {
+            if (argument.equals("-jar") || argument.equals(MAIN_CLASS)) {
                 return options;
             }
             if (argument.equals("-cp") || argument.equals("-classpath") || argument.equals("--class-path")) {
@@ -168,7 +172,16 @@ final class SecondJvm {
         } catch (InterruptedException e) {
             status = 1;
         }
-        Main.deleteTree(boot);
+        deleteTree(boot);
         Runtime.getRuntime().halt(status);
+    }
+
+    /** Deletes a temporary folder of the bootstrap's (this one's, and the launcher's jars copied out of the WAR). */
+    static void deleteTree(Path root) {
+        try (Stream<Path> files = Files.walk(root)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // a temporary directory; the OS cleans it up eventually
+        }
     }
 }

@@ -1,5 +1,6 @@
 package org.tabserve.launcher;
 
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Optional;
 import java.util.concurrent.Executor;
@@ -32,6 +33,11 @@ import org.tabserve.launcher.tls.TlsConnectors;
  */
 final class ServerPorts {
 
+    /**
+     * On shutdown, how long a connection may stay silent before it is closed (idle or in the middle of a request), and
+     * how long a request's body may go on arriving, however fast ({@code MinimumBodyRate}).
+     */
+    static final Duration SHUTDOWN_IDLE_TIMEOUT = Duration.ofSeconds(5);
     /** The name of the connector of {@code --grpc-port}. */
     static final String GRPC = "grpc";
     /** The name of the connector of {@code --probe-port}. */
@@ -304,8 +310,7 @@ final class ServerPorts {
         connector.setIdleTimeout(options.idleTimeout().toMillis());
         // On SIGTERM, connections silent this long are closed: kept-alive idle ones, so that shutdown is quick, but
         // also a slow request in flight. Jetty's 1 s failed such requests; 5 s lets them pause as slow clients do.
-        connector.setShutdownIdleTimeout(
-                Math.min(options.idleTimeout().toMillis(), EmbeddedServer.SHUTDOWN_IDLE_TIMEOUT.toMillis()));
+        connector.setShutdownIdleTimeout(Math.min(options.idleTimeout().toMillis(), SHUTDOWN_IDLE_TIMEOUT.toMillis()));
         server.addConnector(connector);
         return connector;
     }

@@ -79,7 +79,7 @@ class JettyClassPathIT {
     @Test
     void theBuiltWarLoadsJettyAndTheLauncherFromTheWarExplodedBesideIt() throws Exception {
         Path war = TabserveProcess.war();
-        Path libJetty = war.resolveSibling("tabserve").resolve(Main.LIB_JETTY);
+        Path libJetty = war.resolveSibling("tabserve").resolve(JettyClassPath.LIB_JETTY);
         assertTrue(Files.isDirectory(libJetty), "mvn package left no " + libJetty);
 
         List<String> loaded = classesLoaded(war);
@@ -104,8 +104,8 @@ class JettyClassPathIT {
     @Test
     void aWarBesideTheJarsOfAnotherBuildServesWithItsOwnCopies() throws Exception {
         Path war = Files.copy(TabserveProcess.war(), temp.resolve("tabserve.war"));
-        Path built = TabserveProcess.war().resolveSibling("tabserve").resolve(Main.LIB_JETTY);
-        Path beside = Files.createDirectories(temp.resolve("tabserve").resolve(Main.LIB_JETTY));
+        Path built = TabserveProcess.war().resolveSibling("tabserve").resolve(JettyClassPath.LIB_JETTY);
+        Path beside = Files.createDirectories(temp.resolve("tabserve").resolve(JettyClassPath.LIB_JETTY));
         List<Path> jars = new ArrayList<>();
         try (Stream<Path> files = Files.list(built)) {
             files.forEach(jars::add);

@@ -72,7 +72,7 @@ class JettyClassPathTest {
             jar.write("<web-app/>".getBytes(StandardCharsets.UTF_8));
             jar.closeEntry();
             for (Map.Entry<String, byte[]> entry : jars.entrySet()) {
-                jar.putNextEntry(new ZipEntry(Main.LIB_JETTY + entry.getKey()));
+                jar.putNextEntry(new ZipEntry(JettyClassPath.LIB_JETTY + entry.getKey()));
                 jar.write(entry.getValue());
                 jar.closeEntry();
             }

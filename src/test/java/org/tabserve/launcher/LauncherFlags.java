@@ -18,7 +18,7 @@ public final class LauncherFlags {
      */
     public static LauncherOptions parse(List<String> args) {
         try {
-            return LauncherOptions.parse(args.toArray(String[]::new), Map.of());
+            return LauncherArguments.parse(args.toArray(String[]::new), Map.of());
         } catch (LauncherOptions.UsageException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }

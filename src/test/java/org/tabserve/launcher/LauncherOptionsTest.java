@@ -26,7 +26,7 @@ class LauncherOptionsTest {
 
     @Test
     void defaultsToLoopbackPort8080AndTheBundledModel() throws Exception {
-        LauncherOptions options = LauncherOptions.parse(new String[0], Map.of());
+        LauncherOptions options = LauncherArguments.parse(new String[0], Map.of());
         assertEquals(new LauncherOptions("127.0.0.1", 8080, Optional.empty(), false), options);
     }
 
@@ -36,50 +36,50 @@ class LauncherOptionsTest {
                 Map.of("TABSERVE_PORT", "9000", "TABSERVE_HOST", "0.0.0.0", "TABSERVE_MODEL", "/env.onnx");
         assertEquals(
                 new LauncherOptions("0.0.0.0", 9000, Optional.of("/env.onnx"), false),
-                LauncherOptions.parse(new String[0], env));
+                LauncherArguments.parse(new String[0], env));
         assertEquals(
                 new LauncherOptions("::1", 9100, Optional.of("/flag.onnx"), false),
-                LauncherOptions.parse(new String[] {"--port", "9100", "--host=::1", "--model", "/flag.onnx"}, env));
+                LauncherArguments.parse(new String[] {"--port", "9100", "--host=::1", "--model", "/flag.onnx"}, env));
     }
 
     @Test
     void idleTimeoutAndHeaderLimitDefaultTo30SecondsAnd8KiBAndComeFromFlagsOrEnvironment() throws Exception {
-        LauncherOptions defaults = LauncherOptions.parse(new String[0], Map.of());
+        LauncherOptions defaults = LauncherArguments.parse(new String[0], Map.of());
         assertEquals(java.time.Duration.ofSeconds(30), defaults.idleTimeout());
         assertEquals(8192, defaults.maxHeaderBytes());
         Map<String, String> env = Map.of("TABSERVE_IDLE_TIMEOUT", "5", "TABSERVE_MAX_HEADER_BYTES", "4096");
         assertEquals(
                 java.time.Duration.ofSeconds(5),
-                LauncherOptions.parse(new String[0], env).idleTimeout());
-        assertEquals(4096, LauncherOptions.parse(new String[0], env).maxHeaderBytes());
+                LauncherArguments.parse(new String[0], env).idleTimeout());
+        assertEquals(4096, LauncherArguments.parse(new String[0], env).maxHeaderBytes());
         LauncherOptions flags =
-                LauncherOptions.parse(new String[] {"--idle-timeout", "2", "--max-header-bytes=16384"}, env);
+                LauncherArguments.parse(new String[] {"--idle-timeout", "2", "--max-header-bytes=16384"}, env);
         assertEquals(java.time.Duration.ofSeconds(2), flags.idleTimeout());
         assertEquals(16384, flags.maxHeaderBytes());
         assertThrows(
                 LauncherOptions.UsageException.class,
-                () -> LauncherOptions.parse(new String[] {"--idle-timeout", "0"}, Map.of()));
+                () -> LauncherArguments.parse(new String[] {"--idle-timeout", "0"}, Map.of()));
         assertThrows(
                 LauncherOptions.UsageException.class,
-                () -> LauncherOptions.parse(new String[] {"--max-header-bytes", "x"}, Map.of()));
+                () -> LauncherArguments.parse(new String[] {"--max-header-bytes", "x"}, Map.of()));
     }
 
     @Test
     void drainDefaultsTo5SecondsTakesZeroAndComesFromTheFlagOrTheEnvironment() throws Exception {
         assertEquals(
                 java.time.Duration.ofSeconds(5),
-                LauncherOptions.parse(new String[0], Map.of()).drainTime());
+                LauncherArguments.parse(new String[0], Map.of()).drainTime());
         Map<String, String> env = Map.of("TABSERVE_DRAIN_SECONDS", "0");
         assertEquals(
                 java.time.Duration.ZERO,
-                LauncherOptions.parse(new String[0], env).drainTime());
+                LauncherArguments.parse(new String[0], env).drainTime());
         assertEquals(
                 java.time.Duration.ofSeconds(20),
-                LauncherOptions.parse(new String[] {"--drain-seconds", "20"}, env)
+                LauncherArguments.parse(new String[] {"--drain-seconds", "20"}, env)
                         .drainTime());
         LauncherOptions.UsageException negative = assertThrows(
                 LauncherOptions.UsageException.class,
-                () -> LauncherOptions.parse(new String[] {"--drain-seconds=-1"}, Map.of()));
+                () -> LauncherArguments.parse(new String[] {"--drain-seconds=-1"}, Map.of()));
         assertEquals("--drain-seconds must be a whole number from 0 to 3600, got '-1'", negative.getMessage());
     }
 
@@ -88,11 +88,11 @@ class LauncherOptionsTest {
         // Issue 47, item 14: --drain-seconds took a full-width '３０' as 30 (Integer.parseInt reads any script's digits).
         LauncherOptions.UsageException flag = assertThrows(
                 LauncherOptions.UsageException.class,
-                () -> LauncherOptions.parse(new String[] {"--drain-seconds", "３０"}, Map.of()));
+                () -> LauncherArguments.parse(new String[] {"--drain-seconds", "３０"}, Map.of()));
         assertEquals("--drain-seconds must be a whole number from 0 to 3600, got '３０'", flag.getMessage());
         assertThrows(
                 LauncherOptions.UsageException.class,
-                () -> LauncherOptions.parse(new String[0], Map.of("TABSERVE_DRAIN_SECONDS", "３０")));
+                () -> LauncherArguments.parse(new String[0], Map.of("TABSERVE_DRAIN_SECONDS", "３０")));
         for (String[] args : new String[][] {
             {"--port", "８０８０"},
             {"--idle-timeout", "٣"},
@@ -104,7 +104,7 @@ class LauncherOptionsTest {
         }) {
             assertThrows(
                     LauncherOptions.UsageException.class,
-                    () -> LauncherOptions.parse(args, Map.of()),
+                    () -> LauncherArguments.parse(args, Map.of()),
                     String.join(" ", args));
         }
     }
@@ -113,79 +113,81 @@ class LauncherOptionsTest {
     void headerTimeoutDefaultsTo20SecondsAndComesFromTheFlagOrTheEnvironment() throws Exception {
         assertEquals(
                 java.time.Duration.ofSeconds(20),
-                LauncherOptions.parse(new String[0], Map.of()).headerTimeout());
+                LauncherArguments.parse(new String[0], Map.of()).headerTimeout());
         Map<String, String> env = Map.of("TABSERVE_HEADER_TIMEOUT", "7");
         assertEquals(
                 java.time.Duration.ofSeconds(7),
-                LauncherOptions.parse(new String[0], env).headerTimeout());
+                LauncherArguments.parse(new String[0], env).headerTimeout());
         assertEquals(
                 java.time.Duration.ofSeconds(3),
-                LauncherOptions.parse(new String[] {"--header-timeout=3"}, env).headerTimeout());
+                LauncherArguments.parse(new String[] {"--header-timeout=3"}, env)
+                        .headerTimeout());
         LauncherOptions.UsageException zero = assertThrows(
                 LauncherOptions.UsageException.class,
-                () -> LauncherOptions.parse(new String[] {"--header-timeout", "0"}, Map.of()));
+                () -> LauncherArguments.parse(new String[] {"--header-timeout", "0"}, Map.of()));
         assertTrue(zero.getMessage().contains("--header-timeout"), zero.getMessage());
     }
 
     @Test
     void theMinimumBodyRateDefaultsTo1024BytesASecondAfter10SecondsAndComesFromTheFlagOrTheEnvironment()
             throws Exception {
-        LauncherOptions defaults = LauncherOptions.parse(new String[0], Map.of());
+        LauncherOptions defaults = LauncherArguments.parse(new String[0], Map.of());
         assertEquals(1024, defaults.minRequestRate());
         assertEquals(java.time.Duration.ofSeconds(10), defaults.minRequestRateGrace());
         Map<String, String> env = Map.of("TABSERVE_MIN_REQUEST_RATE", "500", "TABSERVE_MIN_REQUEST_RATE_GRACE", "30");
-        LauncherOptions fromEnv = LauncherOptions.parse(new String[0], env);
+        LauncherOptions fromEnv = LauncherArguments.parse(new String[0], env);
         assertEquals(500, fromEnv.minRequestRate());
         assertEquals(java.time.Duration.ofSeconds(30), fromEnv.minRequestRateGrace());
         LauncherOptions flags =
-                LauncherOptions.parse(new String[] {"--min-request-rate=0", "--min-request-rate-grace", "2"}, env);
+                LauncherArguments.parse(new String[] {"--min-request-rate=0", "--min-request-rate-grace", "2"}, env);
         assertEquals(0, flags.minRequestRate(), "0 turns the minimum off");
         assertEquals(java.time.Duration.ofSeconds(2), flags.minRequestRateGrace());
         LauncherOptions.UsageException negative = assertThrows(
                 LauncherOptions.UsageException.class,
-                () -> LauncherOptions.parse(new String[] {"--min-request-rate", "-1"}, Map.of()));
+                () -> LauncherArguments.parse(new String[] {"--min-request-rate", "-1"}, Map.of()));
         assertTrue(negative.getMessage().contains("--min-request-rate"), negative.getMessage());
         LauncherOptions.UsageException noGrace = assertThrows(
                 LauncherOptions.UsageException.class,
-                () -> LauncherOptions.parse(new String[] {"--min-request-rate-grace", "0"}, Map.of()));
+                () -> LauncherArguments.parse(new String[] {"--min-request-rate-grace", "0"}, Map.of()));
         assertTrue(noGrace.getMessage().contains("--min-request-rate-grace"), noGrace.getMessage());
     }
 
     @Test
     void theMinimumResponseRateAndTheStreamsPerConnectionHaveDefaultsAFlagAndAVariable() throws Exception {
-        LauncherOptions defaults = LauncherOptions.parse(new String[0], Map.of());
+        LauncherOptions defaults = LauncherArguments.parse(new String[0], Map.of());
         assertEquals(1024, defaults.minResponseRate());
         assertEquals(32, defaults.maxConcurrentStreams());
         Map<String, String> env = Map.of("TABSERVE_MIN_RESPONSE_RATE", "500", "TABSERVE_MAX_CONCURRENT_STREAMS", "8");
-        LauncherOptions fromEnv = LauncherOptions.parse(new String[0], env);
+        LauncherOptions fromEnv = LauncherArguments.parse(new String[0], env);
         assertEquals(500, fromEnv.minResponseRate());
         assertEquals(8, fromEnv.maxConcurrentStreams());
         LauncherOptions flags =
-                LauncherOptions.parse(new String[] {"--min-response-rate=0", "--max-concurrent-streams", "100"}, env);
+                LauncherArguments.parse(new String[] {"--min-response-rate=0", "--max-concurrent-streams", "100"}, env);
         assertEquals(0, flags.minResponseRate(), "0 turns the minimum off");
         assertEquals(100, flags.maxConcurrentStreams());
         for (String[] bad : new String[][] {
             {"--max-concurrent-streams", "0"}, {"--max-concurrent-streams", "129"}, {"--min-response-rate", "-1"}
         }) {
             LauncherOptions.UsageException refused =
-                    assertThrows(LauncherOptions.UsageException.class, () -> LauncherOptions.parse(bad, Map.of()));
+                    assertThrows(LauncherOptions.UsageException.class, () -> LauncherArguments.parse(bad, Map.of()));
             assertTrue(refused.getMessage().contains(bad[0]), refused.getMessage());
         }
     }
 
     @Test
     void theGrpcPortIsOffByDefaultAndTakenFromAFlagOrAVariableButNeverTheSharedPort() throws Exception {
-        assertTrue(LauncherOptions.parse(new String[0], Map.of()).grpcPort().isEmpty());
+        assertTrue(LauncherArguments.parse(new String[0], Map.of()).grpcPort().isEmpty());
         Map<String, String> env = Map.of("TABSERVE_GRPC_PORT", "9001");
-        assertEquals(9001, LauncherOptions.parse(new String[0], env).grpcPort().getAsInt());
+        assertEquals(
+                9001, LauncherArguments.parse(new String[0], env).grpcPort().getAsInt());
         assertEquals(
                 9002,
-                LauncherOptions.parse(new String[] {"--grpc-port=9002"}, env)
+                LauncherArguments.parse(new String[] {"--grpc-port=9002"}, env)
                         .grpcPort()
                         .getAsInt());
         assertEquals(
                 0,
-                LauncherOptions.parse(new String[] {"--port", "0", "--grpc-port", "0"}, Map.of())
+                LauncherArguments.parse(new String[] {"--port", "0", "--grpc-port", "0"}, Map.of())
                         .grpcPort()
                         .getAsInt(),
                 "both may pick a free port");
@@ -198,24 +200,25 @@ class LauncherOptionsTest {
             {"--grpc-port"}
         }) {
             LauncherOptions.UsageException refused =
-                    assertThrows(LauncherOptions.UsageException.class, () -> LauncherOptions.parse(bad, Map.of()));
+                    assertThrows(LauncherOptions.UsageException.class, () -> LauncherArguments.parse(bad, Map.of()));
             assertTrue(refused.getMessage().contains("--grpc-port"), refused.getMessage());
         }
     }
 
     @Test
     void theProbePortIsOffByDefaultAndTakenFromAFlagOrAVariableButNeverAnotherPortOfTheServer() throws Exception {
-        assertTrue(LauncherOptions.parse(new String[0], Map.of()).probePort().isEmpty());
+        assertTrue(LauncherArguments.parse(new String[0], Map.of()).probePort().isEmpty());
         Map<String, String> env = Map.of("TABSERVE_PROBE_PORT", "9011");
-        assertEquals(9011, LauncherOptions.parse(new String[0], env).probePort().getAsInt());
+        assertEquals(
+                9011, LauncherArguments.parse(new String[0], env).probePort().getAsInt());
         assertEquals(
                 9012,
-                LauncherOptions.parse(new String[] {"--probe-port=9012"}, env)
+                LauncherArguments.parse(new String[] {"--probe-port=9012"}, env)
                         .probePort()
                         .getAsInt());
         assertEquals(
                 0,
-                LauncherOptions.parse(new String[] {"--port", "0", "--grpc-port", "0", "--probe-port", "0"}, Map.of())
+                LauncherArguments.parse(new String[] {"--port", "0", "--grpc-port", "0", "--probe-port", "0"}, Map.of())
                         .probePort()
                         .getAsInt(),
                 "every port may be a free one");
@@ -229,7 +232,7 @@ class LauncherOptionsTest {
             {"--probe-port"}
         }) {
             LauncherOptions.UsageException refused =
-                    assertThrows(LauncherOptions.UsageException.class, () -> LauncherOptions.parse(bad, Map.of()));
+                    assertThrows(LauncherOptions.UsageException.class, () -> LauncherArguments.parse(bad, Map.of()));
             assertTrue(refused.getMessage().contains("--probe-port"), refused.getMessage());
         }
     }
@@ -238,31 +241,31 @@ class LauncherOptionsTest {
     void theSharedStateIsPassedOnAsTheWebAppsSetting() throws Exception {
         assertEquals(
                 Map.of("tabserve.shared-state", "redis://127.0.0.1:6379"),
-                LauncherOptions.parse(new String[] {"--shared-state", "redis://127.0.0.1:6379"}, Map.of())
+                LauncherArguments.parse(new String[] {"--shared-state", "redis://127.0.0.1:6379"}, Map.of())
                         .webSettings());
         assertEquals(
                 Map.of("tabserve.shared-state", "redis://:pw@r:1"),
-                LauncherOptions.parse(new String[] {"--shared-state=redis://:pw@r:1"}, Map.of())
+                LauncherArguments.parse(new String[] {"--shared-state=redis://:pw@r:1"}, Map.of())
                         .webSettings());
         assertThrows(
                 LauncherOptions.UsageException.class,
-                () -> LauncherOptions.parse(new String[] {"--shared-state"}, Map.of()));
+                () -> LauncherArguments.parse(new String[] {"--shared-state"}, Map.of()));
     }
 
     @Test
     void theFeedbackTokenFlagIsPassedToTheAppAsItsSettingAndHelpNamesItsVariable() throws Exception {
         assertEquals(
                 Map.of("tabserve.feedback-token", "labels-0123456789abcdef"),
-                LauncherOptions.parse(new String[] {"--feedback-token", "labels-0123456789abcdef"}, Map.of())
+                LauncherArguments.parse(new String[] {"--feedback-token", "labels-0123456789abcdef"}, Map.of())
                         .webSettings());
         assertEquals(
                 Map.of("tabserve.feedback-token", "t"),
-                LauncherOptions.parse(new String[] {"--feedback-token=t"}, Map.of())
+                LauncherArguments.parse(new String[] {"--feedback-token=t"}, Map.of())
                         .webSettings(),
                 "the app checks its length");
         assertThrows(
                 LauncherOptions.UsageException.class,
-                () -> LauncherOptions.parse(new String[] {"--feedback-token"}, Map.of()));
+                () -> LauncherArguments.parse(new String[] {"--feedback-token"}, Map.of()));
         assertTrue(
                 LauncherUsage.TEXT.lines().anyMatch(line -> line.endsWith("env TABSERVE_FEEDBACK_TOKEN")),
                 LauncherUsage.TEXT);
@@ -272,11 +275,11 @@ class LauncherOptionsTest {
     void theOpenFeedbackSwitchIsPassedToTheAppAsItsSettingAndHelpNamesItsVariable() throws Exception {
         assertEquals(
                 Map.of("tabserve.open-feedback", "true"),
-                LauncherOptions.parse(new String[] {"--open-feedback"}, Map.of())
+                LauncherArguments.parse(new String[] {"--open-feedback"}, Map.of())
                         .webSettings());
         assertEquals(
                 Map.of("tabserve.open-feedback", "false"),
-                LauncherOptions.parse(new String[] {"--open-feedback=false"}, Map.of())
+                LauncherArguments.parse(new String[] {"--open-feedback=false"}, Map.of())
                         .webSettings());
         assertTrue(
                 LauncherUsage.TEXT.lines().anyMatch(line -> line.endsWith("env TABSERVE_OPEN_FEEDBACK=true")),
@@ -285,7 +288,7 @@ class LauncherOptionsTest {
 
     @Test
     void helpIsAnsweredWhateverElseIsGiven() throws Exception {
-        assertTrue(LauncherOptions.parse(new String[] {"--port", "1", "--help"}, Map.of())
+        assertTrue(LauncherArguments.parse(new String[] {"--port", "1", "--help"}, Map.of())
                 .help());
     }
 
@@ -323,19 +326,20 @@ class LauncherOptionsTest {
     void refusesBadPortsUnknownFlagsAndMissingValuesWithAUsableMessage() {
         assertThrows(
                 LauncherOptions.UsageException.class,
-                () -> LauncherOptions.parse(new String[] {"--port", "http"}, Map.of()));
+                () -> LauncherArguments.parse(new String[] {"--port", "http"}, Map.of()));
         assertThrows(
                 LauncherOptions.UsageException.class,
-                () -> LauncherOptions.parse(new String[] {"--port", "70000"}, Map.of()));
+                () -> LauncherArguments.parse(new String[] {"--port", "70000"}, Map.of()));
         assertThrows(
                 LauncherOptions.UsageException.class,
-                () -> LauncherOptions.parse(new String[0], Map.of("TABSERVE_PORT", "-1")));
+                () -> LauncherArguments.parse(new String[0], Map.of("TABSERVE_PORT", "-1")));
         LauncherOptions.UsageException unknown = assertThrows(
                 LauncherOptions.UsageException.class,
-                () -> LauncherOptions.parse(new String[] {"--verbose"}, Map.of()));
+                () -> LauncherArguments.parse(new String[] {"--verbose"}, Map.of()));
         assertTrue(unknown.getMessage().contains("--verbose"));
         LauncherOptions.UsageException missing = assertThrows(
-                LauncherOptions.UsageException.class, () -> LauncherOptions.parse(new String[] {"--model"}, Map.of()));
+                LauncherOptions.UsageException.class,
+                () -> LauncherArguments.parse(new String[] {"--model"}, Map.of()));
         assertTrue(missing.getMessage().contains("--model needs a value"));
     }
 
@@ -343,7 +347,7 @@ class LauncherOptionsTest {
     void repositoryFlagsWinOverTheirVariablesAndAreLeftEmptyWhenNotGiven() throws Exception {
         assertEquals(
                 LauncherOptions.Repository.NONE,
-                LauncherOptions.parse(new String[0], Map.of()).repository());
+                LauncherArguments.parse(new String[0], Map.of()).repository());
         Map<String, String> env = Map.of(
                 "TABSERVE_MODELS",
                 "/env/models",
@@ -356,8 +360,8 @@ class LauncherOptionsTest {
         assertEquals(
                 new LauncherOptions.Repository(
                         Optional.of("/env/models"), OptionalInt.of(5), Optional.of("iris"), OptionalInt.of(20)),
-                LauncherOptions.parse(new String[0], env).repository());
-        LauncherOptions flags = LauncherOptions.parse(
+                LauncherArguments.parse(new String[0], env).repository());
+        LauncherOptions flags = LauncherArguments.parse(
                 new String[] {
                     "--models", "/flag/models", "--poll-seconds=0", "--default-model", "banknote", "--max-models=3"
                 },
@@ -379,19 +383,19 @@ class LauncherOptionsTest {
         }) {
             LauncherOptions.UsageException e = assertThrows(
                     LauncherOptions.UsageException.class,
-                    () -> LauncherOptions.parse(args, Map.of()),
+                    () -> LauncherArguments.parse(args, Map.of()),
                     String.join(" ", args));
             assertTrue(e.getMessage().startsWith(args[0] + " must be a whole number"), e.getMessage());
         }
         LauncherOptions.UsageException both = assertThrows(
                 LauncherOptions.UsageException.class,
-                () -> LauncherOptions.parse(new String[] {"--models", "/m"}, Map.of("TABSERVE_MODEL", "/one.onnx")));
+                () -> LauncherArguments.parse(new String[] {"--models", "/m"}, Map.of("TABSERVE_MODEL", "/one.onnx")));
         assertTrue(both.getMessage().contains("--model (TABSERVE_MODEL) and --models"), both.getMessage());
     }
 
     @Test
     void passesTheRepositorySettingsGivenAsTheNamesTheWebAppReads() throws Exception {
-        LauncherOptions options = LauncherOptions.parse(
+        LauncherOptions options = LauncherArguments.parse(
                 new String[] {
                     "--models", "models", "--poll-seconds", "2", "--default-model", "iris", "--max-models", "7"
                 },
@@ -409,13 +413,13 @@ class LauncherOptionsTest {
                 EmbeddedServer.initParameters(options));
         assertEquals(
                 Map.of(),
-                EmbeddedServer.initParameters(LauncherOptions.parse(new String[0], Map.of())),
+                EmbeddedServer.initParameters(LauncherArguments.parse(new String[0], Map.of())),
                 "nothing given, nothing passed: the app's defaults apply");
     }
 
     @Test
     void anObjectStoreLocationIsPassedAsItIs() throws Exception {
-        LauncherOptions options = LauncherOptions.parse(
+        LauncherOptions options = LauncherArguments.parse(
                 new String[] {"--models", "s3://models/prod", "--s3-endpoint", "http://127.0.0.1:9000"}, Map.of());
         Map<String, String> parameters = EmbeddedServer.initParameters(options);
         assertEquals("s3://models/prod", parameters.get(EmbeddedServer.MODELS_PARAMETER), "not made a local path");
@@ -425,9 +429,9 @@ class LauncherOptionsTest {
     @Test
     void oneModelObjectIsServedAsAStoreOfOneModelAndAPrefixIsRefusedToModel() throws Exception {
         for (LauncherOptions options : List.of(
-                LauncherOptions.parse(
+                LauncherArguments.parse(
                         new String[] {"--model", "s3://models/prod/banknote.onnx", "--poll-seconds", "30"}, Map.of()),
-                LauncherOptions.parse(
+                LauncherArguments.parse(
                         new String[] {"--poll-seconds", "30"},
                         Map.of(LauncherOptions.MODEL_VARIABLE, "s3://models/prod/banknote.onnx")))) {
             Map<String, String> parameters = EmbeddedServer.initParameters(options);
@@ -440,14 +444,14 @@ class LauncherOptionsTest {
         }
         LauncherOptions.UsageException prefix = assertThrows(
                 LauncherOptions.UsageException.class,
-                () -> LauncherOptions.parse(new String[] {"--model", "s3://models/prod"}, Map.of()));
+                () -> LauncherArguments.parse(new String[] {"--model", "s3://models/prod"}, Map.of()));
         assertTrue(
                 prefix.getMessage().contains("s3://BUCKET/KEY.onnx")
                         && prefix.getMessage().contains("--models s3://BUCKET/PREFIX"),
                 prefix.getMessage());
         LauncherOptions.UsageException both = assertThrows(
                 LauncherOptions.UsageException.class,
-                () -> LauncherOptions.parse(
+                () -> LauncherArguments.parse(
                         new String[] {"--model", "s3://models/prod/banknote.onnx", "--models", "/srv/models"},
                         Map.of()));
         assertTrue(both.getMessage().contains("are both given"), both.getMessage());

@@ -18,7 +18,8 @@ class LauncherTlsOptionsTest {
     @Test
     void tlsIsOffByDefaultAndComesFromTheFlagsOrTheVariables() throws Exception {
         assertEquals(
-                Optional.empty(), LauncherOptions.parse(new String[0], Map.of()).tls());
+                Optional.empty(),
+                LauncherArguments.parse(new String[0], Map.of()).tls());
         Map<String, String> env = Map.of(
                 "TABSERVE_TLS_CERT", "/env/cert.pem",
                 "TABSERVE_TLS_KEY", "/env/key.pem",
@@ -26,15 +27,15 @@ class LauncherTlsOptionsTest {
         assertEquals(
                 Optional.of(new LauncherOptions.Tls(
                         Path.of("/env/cert.pem"), Path.of("/env/key.pem"), Optional.of(Path.of("/env/ca.pem")))),
-                LauncherOptions.parse(new String[0], env).tls());
+                LauncherArguments.parse(new String[0], env).tls());
         assertEquals(
                 Optional.of(new LauncherOptions.Tls(
                         Path.of("/flag/cert.pem"), Path.of("/env/key.pem"), Optional.of(Path.of("/env/ca.pem")))),
-                LauncherOptions.parse(new String[] {"--tls-cert=/flag/cert.pem"}, env)
+                LauncherArguments.parse(new String[] {"--tls-cert=/flag/cert.pem"}, env)
                         .tls());
         assertEquals(
                 Optional.of(new LauncherOptions.Tls(Path.of("c.pem"), Path.of("k.pem"), Optional.empty())),
-                LauncherOptions.parse(new String[] {"--tls-cert", "c.pem", "--tls-key", "k.pem"}, Map.of())
+                LauncherArguments.parse(new String[] {"--tls-cert", "c.pem", "--tls-key", "k.pem"}, Map.of())
                         .tls());
     }
 
@@ -42,21 +43,21 @@ class LauncherTlsOptionsTest {
     void aCertificateWithoutItsKeyOrAClientCaWithoutTheServersIsRefusedNamingTheFlags() {
         LauncherOptions.UsageException alone = assertThrows(
                 LauncherOptions.UsageException.class,
-                () -> LauncherOptions.parse(new String[] {"--tls-cert", "c.pem"}, Map.of()));
+                () -> LauncherArguments.parse(new String[] {"--tls-cert", "c.pem"}, Map.of()));
         assertTrue(
                 alone.getMessage()
                         .startsWith("--tls-cert and --tls-key (TABSERVE_TLS_CERT, TABSERVE_TLS_KEY) go" + " together"),
                 alone.getMessage());
         assertThrows(
                 LauncherOptions.UsageException.class,
-                () -> LauncherOptions.parse(new String[0], Map.of("TABSERVE_TLS_KEY", "k.pem")));
+                () -> LauncherArguments.parse(new String[0], Map.of("TABSERVE_TLS_KEY", "k.pem")));
         LauncherOptions.UsageException ca = assertThrows(
                 LauncherOptions.UsageException.class,
-                () -> LauncherOptions.parse(new String[] {"--tls-client-ca", "ca.pem"}, Map.of()));
+                () -> LauncherArguments.parse(new String[] {"--tls-client-ca", "ca.pem"}, Map.of()));
         assertTrue(ca.getMessage().contains("give the server's own with --tls-cert and --tls-key"), ca.getMessage());
         assertThrows(
                 LauncherOptions.UsageException.class,
-                () -> LauncherOptions.parse(new String[] {"--tls-key"}, Map.of()),
+                () -> LauncherArguments.parse(new String[] {"--tls-key"}, Map.of()),
                 "a flag needs its value");
     }
 }

@@ -49,12 +49,12 @@ class QueryValueMaskTest {
         Map<String, String> env = Map.of("TABSERVE_PREDICTION_LOG_MASK", "name, email");
         assertEquals(
                 Set.of("name", "email"),
-                LauncherOptions.parse(new String[0], env).accessLogMask());
+                LauncherArguments.parse(new String[0], env).accessLogMask());
         assertEquals(
                 Set.of("sex", "embarked"),
-                LauncherOptions.parse(
+                LauncherArguments.parse(
                                 new String[] {"--prediction-log", "d", "--prediction-log-mask", "sex,embarked"}, env)
                         .accessLogMask());
-        assertEquals(Set.of(), LauncherOptions.parse(new String[0], Map.of()).accessLogMask());
+        assertEquals(Set.of(), LauncherArguments.parse(new String[0], Map.of()).accessLogMask());
     }
 }

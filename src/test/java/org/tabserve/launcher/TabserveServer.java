@@ -33,7 +33,7 @@ import org.tabserve.web.http.WebConfig;
  * new JVM takes; what only the packaged WAR or a separate process shows stays with {@link org.tabserve.testing.TabserveProcess}.
  *
  * <p>The launcher's environment variables are given as a map, never set in this JVM: the launcher's own ones go
- * through {@link LauncherOptions#parse} as in {@code main}, the web app's (such as {@code TABSERVE_ADMIN_TOKEN}) become
+ * through {@link LauncherArguments#parse} as in {@code main}, the web app's (such as {@code TABSERVE_ADMIN_TOKEN}) become
  * the context init-parameters they name, which the app reads before the JVM's environment. Its log (the app's records
  * at the levels this JVM logs, while it runs) and its access log are kept for {@link #output()}, as the process's
  * stdout is; one server at a time reads the log, so tests that read it must not run in parallel.
@@ -68,7 +68,7 @@ public final class TabserveServer implements RunningServer {
             RepositoryOptions.MAX_MODELS,
             "tabserve.redis-deadline",
             org.tabserve.web.http.container.CrossOrigins.CORS_ORIGINS);
-    /** The launcher's own variables, which {@link LauncherOptions#parse} reads. */
+    /** The launcher's own variables, which {@link LauncherArguments#parse} reads. */
     private static final List<String> LAUNCHER_VARIABLES = List.of(
             LauncherOptions.PORT_VARIABLE,
             LauncherOptions.HOST_VARIABLE,
@@ -126,7 +126,7 @@ public final class TabserveServer implements RunningServer {
         args.addAll(List.of(launcherArgs));
         LauncherOptions options;
         try {
-            options = LauncherOptions.parse(args.toArray(String[]::new), environment);
+            options = LauncherArguments.parse(args.toArray(String[]::new), environment);
         } catch (LauncherOptions.UsageException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
@@ -262,7 +262,7 @@ public final class TabserveServer implements RunningServer {
 
     /**
      * Stops the server at once. Not gracefully, as the launcher on SIGTERM does (GracefulShutdownIT tests that, on
-     * the WAR): a graceful stop waits {@link EmbeddedServer#SHUTDOWN_IDLE_TIMEOUT} for the test's kept-alive
+     * the WAR): a graceful stop waits {@link ServerPorts#SHUTDOWN_IDLE_TIMEOUT} for the test's kept-alive
      * connections, five seconds a class for nothing, as no request is in flight when a test closes its server.
      */
     @Override

@@ -72,16 +72,16 @@ class WebAppClassPathTest {
         try (OutputStream out = Files.newOutputStream(war);
                 JarOutputStream jar = new JarOutputStream(out, manifest)) {
             for (Map.Entry<String, byte[]> entry : jettyJars.entrySet()) {
-                jar.putNextEntry(new ZipEntry(Main.LIB_JETTY + entry.getKey()));
+                jar.putNextEntry(new ZipEntry(JettyClassPath.LIB_JETTY + entry.getKey()));
                 jar.write(entry.getValue());
             }
             for (Map.Entry<String, byte[]> entry : appJars.entrySet()) {
-                jar.putNextEntry(new ZipEntry(Main.LIB + entry.getKey()));
+                jar.putNextEntry(new ZipEntry(JettyClassPath.LIB + entry.getKey()));
                 jar.write(entry.getValue());
             }
-            jar.putNextEntry(new ZipEntry(Main.CLASSES + "org/"));
+            jar.putNextEntry(new ZipEntry(JettyClassPath.CLASSES + "org/"));
             for (Map.Entry<String, String> entry : classes.entrySet()) {
-                jar.putNextEntry(new ZipEntry(Main.CLASSES + entry.getKey()));
+                jar.putNextEntry(new ZipEntry(JettyClassPath.CLASSES + entry.getKey()));
                 jar.write(entry.getValue().getBytes(StandardCharsets.UTF_8));
             }
         }
