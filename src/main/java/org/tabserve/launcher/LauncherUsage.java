@@ -109,9 +109,10 @@ final class LauncherUsage {
               --audit-log FILE  append a JSON line for each admin action, refused credential
                                and read of the API keys file or the issuer's keys (default:
                                off)                               env TABSERVE_AUDIT_LOG
-              --shared-state redis://[USER:PASSWORD@]HOST:PORT  keep answers for labels in this
-                               Redis, shared by every replica, so that a label joins on any
-                               replica and the live figures are the fleet's (default: each
+              --shared-state redis://[USER:PASSWORD@]HOST:PORT  keep answers for labels and the
+                               pages' sessions in this Redis, shared by every replica, so that
+                               a label joins on any replica, the live figures are the fleet's
+                               and a person signed in stays so on every replica (default: each
                                replica keeps its own; prefer the variable when the URL has a
                                password)                          env TABSERVE_SHARED_STATE
               --otel-endpoint URL  trace answers (a span for each stage) to this OpenTelemetry

@@ -24,7 +24,6 @@ import org.tabserve.serving.limits.MemoryBudget;
 import org.tabserve.serving.monitor.ModelConcurrency;
 import org.tabserve.serving.monitor.Monitors;
 import org.tabserve.serving.monitor.TabserveMetrics;
-import org.tabserve.serving.shared.RedisAnswers;
 import org.tabserve.serving.trace.TraceSettings;
 import org.tabserve.serving.trace.Tracing;
 import org.tabserve.serving.trace.otel.OtelTracing;
@@ -83,6 +82,8 @@ public final class TabserveListener implements ServletContextListener {
     private RowExplanations explanations;
     /** The audit log, closed with the app. */
     private AuditLog audit = AuditLog.OFF;
+    /** The fleet's shared store of sessions, closed with the app (its answers close with the feedback monitor). */
+    private SharedState shared;
     /** Who is calling; closed with the app (the OIDC issuer's keys are no longer asked for). */
     private Access access;
     /** The gRPC calls' deadline timer, started with the gRPC servlet at its first call and stopped with the app. */
@@ -126,14 +127,7 @@ public final class TabserveListener implements ServletContextListener {
         }
         // The fleet's shared store of answers kept for labels, when one is given (its client loads only then).
         try {
-            WebConfig.lookup(context)
-                    .apply(SHARED_STATE)
-                    .filter(url -> !url.isBlank())
-                    .ifPresent(url -> monitors.feedback().share(reused -> {
-                        RedisAnswers redis = RedisAnswers.open(url, reused, WebConfig.lookup(context));
-                        metrics.outboundReadsAbandoned("redis", redis::abandoned);
-                        return redis;
-                    }));
+            shared = SharedState.open(context, monitors.feedback(), metrics);
         } catch (IllegalArgumentException e) {
             LOG.severe("tabserve is not configured correctly: "
                     + (e.getMessage().startsWith("setting ") ? "" : "setting " + SHARED_STATE + ": ") + e.getMessage());
@@ -292,8 +286,8 @@ public final class TabserveListener implements ServletContextListener {
         encoding.setAsyncSupported(true);
         // Then a person's sign-in (issue 78), within a slot and with the body's coding undone.
         login.ifPresent(signIn -> {
-            FilterRegistration.Dynamic pages =
-                    context.addFilter("sign-in", new LoginFilter(signIn, sessions, routes::asksScope, errors, audit));
+            FilterRegistration.Dynamic pages = context.addFilter(
+                    "sign-in", new LoginFilter(signIn, sessions, shared.sessions(), routes::asksScope, errors, audit));
             pages.addMappingForUrlPatterns(java.util.EnumSet.of(DispatcherType.REQUEST), true, "/*");
             pages.setAsyncSupported(true);
         });
@@ -388,6 +382,9 @@ public final class TabserveListener implements ServletContextListener {
         }
         if (access != null) {
             access.close();
+        }
+        if (shared != null) {
+            shared.close();
         }
         audit.close();
         ScheduledExecutorService deadlines = grpcDeadlines;
