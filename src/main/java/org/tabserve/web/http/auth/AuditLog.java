@@ -131,11 +131,26 @@ public final class AuditLog implements AutoCloseable {
             org.tabserve.serving.access.Caller known,
             String why,
             boolean adminRoute) {
+        refused(
+                asker,
+                status,
+                known,
+                why,
+                adminRoute,
+                known == null ? sent(asker) : known.kind().word());
+    }
+
+    private void refused(
+            AdminToken.Caller asker,
+            int status,
+            org.tabserve.serving.access.Caller known,
+            String why,
+            boolean adminRoute,
+            String kind) {
         if (out == null) {
             return;
         }
         String client = known == null ? null : known.name();
-        String kind = known == null ? sent(asker) : known.kind().word();
         Long before = null;
         if (!adminRoute) {
             long now = System.nanoTime();
@@ -188,6 +203,21 @@ public final class AuditLog implements AutoCloseable {
         }
         return refusals.computeIfAbsent(
                 refusals.size() >= CALLERS_COUNTED ? "others " + status : key, k -> new Refusals());
+    }
+
+    /**
+     * A refusal by the pages' sign-in (401 or 403): a sign-in's answer the server refused (no one is signed in yet:
+     * {@code person} null), or a request of a person's session refused (a post without the session's CSRF token),
+     * counted as {@link #refused} counts, of kind {@code person}.
+     */
+    public void refusedPerson(String person, String call, String from, int status, String why) {
+        refused(
+                new AdminToken.Caller(call, null, from, null),
+                status,
+                person == null ? null : org.tabserve.serving.access.Caller.of(person, java.util.List.of()),
+                why,
+                false,
+                "person");
     }
 
     /** A person signed in to the pages through the OIDC issuer, by name ({@code user:NAME}), from an address. */

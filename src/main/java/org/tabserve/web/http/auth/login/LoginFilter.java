@@ -35,7 +35,9 @@ import org.tabserve.web.http.auth.AuditLog;
  * browser's pre-login cookie); {@link #CALLBACK} ends it, checks what came back and opens a {@link Sessions session}
  * under a new id; a request with the session's cookie is then taken as its person ({@link Access#SIGNED_IN}), and
  * must carry the session's CSRF token when it changes anything ({@link PageSession}); {@link #LOGOUT} ends the session
- * at once and sends the browser to the issuer's sign-out. A request with a bearer credential never uses a session, and
+ * at once and sends the browser to the issuer's sign-out. The sessions and sign-ins under way are kept in the
+ * replica's memory, or with {@code --shared-state} in the fleet's store ({@link LoginState}), where a store that does not
+ * answer makes a request of a session a 503, never a session. A request with a bearer credential never uses a session, and
  * a program (a request that does not ask for HTML) is never redirected: it gets the route's 401 as before.
  */
 public final class LoginFilter implements Filter {
@@ -111,7 +113,18 @@ public final class LoginFilter implements Filter {
         } catch (HttpProblem | org.tabserve.serving.limits.ServingException refused) {
             refusals.log(() -> "Refused " + request.getMethod() + " " + path + " from " + request.getRemoteAddr() + ": "
                     + refused.getMessage());
-            errors.render(request, response, errors.toProblem(refused, request));
+            HttpProblem problem = errors.toProblem(refused, request);
+            if (problem.status() == 401 || problem.status() == 403) { // a sign-in's answer, a post without its token
+                audit.refusedPerson(
+                        request.getAttribute(Access.SIGNED_IN) instanceof org.tabserve.serving.access.Caller person
+                                ? person.name()
+                                : null,
+                        request.getMethod() + " " + request.getRequestURI(),
+                        request.getRemoteAddr(),
+                        problem.status(),
+                        problem.detail());
+            }
+            errors.render(request, response, problem);
         }
     }
 

@@ -168,6 +168,8 @@ class CallerInRecordsTest {
         assertEquals(200, posted.statusCode(), posted.body());
         HttpResponse<String> refused = browser.navigate(server.uri("/models/species/"));
         assertEquals(403, refused.statusCode(), refused.body());
+        HttpResponse<String> noToken = browser.post(server.uri("/models/banknote/"), LoginFlowTest.NOTE);
+        assertEquals(403, noToken.statusCode(), "the session's post without its CSRF token: " + noToken.body());
 
         String keyTrace = OtlpReceiver.randomId(16);
         assertEquals(200, predict(OPS_KEY, keyTrace).statusCode());
@@ -207,6 +209,13 @@ class CallerInRecordsTest {
                 .orElseThrow(() -> new AssertionError("the person's refusal: " + audited));
         assertEquals("person", personRefused.path("kind").asText());
         assertEquals(403, personRefused.path("status").asInt());
+        assertTrue(
+                audited.stream()
+                        .anyMatch(l -> "refused".equals(l.path("event").asText())
+                                && "user:alice".equals(l.path("client").asText())
+                                && "person".equals(l.path("kind").asText())
+                                && l.path("detail").asText().contains("CSRF token")),
+                "the sign-in's own refusal of the person's post: " + audited);
         JsonNode admin = audited.stream()
                 .filter(l -> "admin".equals(l.path("event").asText()))
                 .findFirst()

@@ -293,6 +293,19 @@ class SharedSessionsTest {
         assertEquals("/models/banknote/?x=1", entry.returnTo());
         assertNull(one.takeLogin(started), "a sign-in is taken once, fleet-wide");
         assertNull(two.takeLogin(SessionIds.next()), "one never started");
+        String planted = SessionIds.next();
+        String plantedKey = "tabserve:login:" + new SessionSeal(FLEET).key(SessionSeal.Kind.LOGIN, planted);
+        String session = new SessionSeal(FLEET)
+                .seal(SessionSeal.Kind.SESSION, planted, "{\"st\":\"x\"}".getBytes(StandardCharsets.UTF_8));
+        try (RedisClient client = redis.client(null)) {
+            for (String value : List.of("garbage", session, "y".repeat(SharedSessions.MAX_VALUE + 1))) {
+                client.set(plantedKey, value);
+                assertNull(one.takeLogin(planted), "a value planted under a sign-in's key is no sign-in");
+            }
+            client.hset(plantedKey, "v", "x");
+            assertNull(one.takeLogin(planted), "a hash there neither");
+            assertFalse(client.exists(plantedKey), "and what no replica wrote is let go");
+        }
 
         one.startLogin(PENDING, "/");
         two.startLogin(PENDING, "/");
