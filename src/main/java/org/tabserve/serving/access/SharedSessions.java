@@ -44,7 +44,8 @@ public interface SharedSessions extends AutoCloseable {
     /**
      * Keeps a sign-in under way under {@code key} for {@code lifetimeMillis}.
      *
-     * @return false when the fleet has started {@code max} sign-ins within that lifetime already: the start is refused
+     * @return false when the fleet has started {@code max} sign-ins in this window of that lifetime (windows by the
+     *         clock) already: the start is refused
      */
     boolean startLogin(String key, String sealed, long lifetimeMillis, int max);
 

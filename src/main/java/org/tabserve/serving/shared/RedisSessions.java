@@ -18,7 +18,8 @@ import redis.clients.jedis.exceptions.JedisException;
  * The pages' sessions and sign-ins under way in Redis ({@link SharedSessions}, the {@code --shared-state} store): each
  * step one script run in Redis ({@link SessionScripts}), every call (its connection and its wait for one included)
  * within one total deadline ({@link RedisDeadline}, {@code tabserve.redis-deadline}). After a failure the store is
- * taken as down for {@link RedisAnswers#DOWN_NANOS}, said once in the log, and every call meanwhile refused at once
+ * taken as down for {@link RedisAnswers#DOWN_NANOS} and every call meanwhile refused at once; a failure, or a command
+ * Redis refuses, is said once in the log until a call succeeds again
  * (503 in words): a session is never granted, nor a sign-in started, because Redis did not answer.
  */
 public final class RedisSessions implements SharedSessions {
@@ -160,10 +161,12 @@ public final class RedisSessions implements SharedSessions {
                 LOG.info("The shared store of sessions " + address + " answers again");
             }
             return result;
-        } catch (JedisDataException e) {
+        } catch (JedisDataException e) { // it answered, refusing (out of memory, read-only, a wrong password)
+            said(e);
             throw unavailable("refused the command");
         } catch (JedisException e) {
-            down(e);
+            downUntil = System.nanoTime() + RedisAnswers.DOWN_NANOS;
+            said(e);
             throw unavailable("did not answer (" + RedisFailures.words(e, deadline.deadline()) + ")");
         }
     }
@@ -175,14 +178,13 @@ public final class RedisSessions implements SharedSessions {
                         + " sign-ins started while it is down; try again in a few seconds");
     }
 
-    /** Takes the store as down for a second, logging it once an outage (until a call succeeds again). */
-    private void down(Exception e) {
-        downUntil = System.nanoTime() + RedisAnswers.DOWN_NANOS;
+    /** Says the store failed, once an outage (until a call succeeds again). */
+    private void said(Exception e) {
         if (!outage) {
             outage = true;
             LOG.log(
                     Level.WARNING,
-                    "The shared store of sessions " + address + " did not answer (" + RedisFailures.cause(e)
+                    "The shared store of sessions " + address + " did not answer or refused (" + RedisFailures.cause(e)
                             + "): pages asked with a session, and sign-ins, are answered 503 until it does");
         }
     }

@@ -141,7 +141,7 @@ final class SharedLoginState implements LoginState {
                 seal.key(SessionSeal.Kind.LOGIN, id), sealed, LoginSettings.PENDING_FOR.toMillis(), maxPending)) {
             throw ServingException.of(
                     ServingException.Kind.BUSY,
-                    "the fleet has " + maxPending + " sign-ins under way started in the last "
+                    "the fleet has started " + maxPending + " sign-ins in this window of "
                             + LoginSettings.PENDING_FOR.toMinutes() + " minutes (" + LoginSettings.MAX_PENDING
                             + "): try again in a few minutes");
         }

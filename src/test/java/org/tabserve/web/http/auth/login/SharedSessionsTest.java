@@ -366,4 +366,39 @@ class SharedSessionsTest {
         assertNotNull(one.find(back.id()));
         assertNull(one.find(opened.id()), "a Redis restarted without its data has no old session");
     }
+
+    @Test
+    void aRedisThatRefusesWritesIsA503InWordsNeverASessionAndSaidInTheLog() throws Exception {
+        java.util.logging.Logger log = java.util.logging.Logger.getLogger(RedisSessions.class.getName());
+        List<String> said = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler handler = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                if (record.getLevel() == java.util.logging.Level.WARNING) {
+                    said.add(record.getMessage());
+                }
+            }
+
+            @Override
+            public void flush() {}
+
+            @Override
+            public void close() {}
+        };
+        log.addHandler(handler);
+        // A primary that takes no write without a replica: Redis answers every write with a refusal (NOREPLICAS).
+        try (RedisProcess refusing = RedisProcess.launch("--min-replicas-to-write", "1");
+                SharedSessions store = RedisSessions.open(refusing.url(), s -> Optional.empty())) {
+            SharedLoginState replica = new SharedLoginState(
+                    store, new SessionSeal(FLEET), settings(Duration.ofMinutes(30), Duration.ofHours(8), 100));
+            ServingException refused = assertThrows(ServingException.class, () -> replica.open(alice()));
+            assertEquals(ServingException.Kind.UNAVAILABLE, refused.kind(), refused.getMessage());
+            assertTrue(refused.getMessage().contains("refused the command"), refused.getMessage());
+            assertThrows(ServingException.class, () -> replica.startLogin(PENDING, "/"));
+            assertNull(replica.find(SessionIds.next()), "a read of no session still answers: none");
+        } finally {
+            log.removeHandler(handler);
+        }
+        assertEquals(1, said.stream().filter(m -> m.contains("refused")).count(), "said once in the log: " + said);
+    }
 }
