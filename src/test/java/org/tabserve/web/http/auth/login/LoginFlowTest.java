@@ -5,10 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.net.http.HttpClient;
@@ -20,7 +17,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -37,9 +33,7 @@ import org.tabserve.testing.ModelDirectory;
  * {@link CodeFlowIssuer}) on a real server on a real port, every step of the authorization code flow over HTTP with a
  * browser's cookies ({@link CookieBrowser}): sent to the issuer with PKCE, state and nonce; back with a session whose
  * person predicts through the form and is refused a model without its scope, in words naming both; signed out at once,
- * the saved cookie refused after. Programs keep their 401 and their tokens. Swagger UI's calls from the person's
- * {@code /apidocs} are the session's, holding to its CSRF rule; the page's interceptor, run in Node as Swagger UI calls
- * it, sends the token and the cookie to the page's own origin alone.
+ * the saved cookie refused after. Programs keep their 401 and their tokens.
  */
 class LoginFlowTest {
 
@@ -250,107 +244,5 @@ class LoginFlowTest {
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, page.statusCode(), "a token reads the page, never sent to sign in: " + page.body());
         assertFalse(page.body().contains("Signed in as"), "a program has no session");
-    }
-
-    // Swagger UI in the person's session (issue 78): /apidocs names the session's CSRF token for its script, whose
-    // interceptor sends it with "Try it out"'s calls to the page's own origin alone.
-
-    private static final Path NODE = Path.of("/usr/bin/node");
-    private static final Pattern DATA_CSRF = Pattern.compile("data-csrf=\"([A-Za-z0-9_-]+)\"");
-    private static final String JSON_NOTE =
-            "{\"variance\": 3.6216, \"skewness\": 8.6661, \"curtosis\": -2.8073, \"entropy\": -0.44699}";
-
-    private static HttpResponse<String> predictAsSwaggerUi(CookieBrowser browser, String csrf) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(server.uri("/models/banknote/api/predict"))
-                .header("Accept", "application/json")
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(JSON_NOTE));
-        if (csrf != null) {
-            request.header("X-CSRF-Token", csrf);
-        }
-        return browser.send(request);
-    }
-
-    @Test
-    void trySwaggerUisCallsFromThePersonsPageAreTheSessionsAndHoldToTheCsrfRule() throws Exception {
-        flow.signsIn("alice", "read:banknote predict:banknote");
-        CookieBrowser browser = new CookieBrowser();
-        String formPage = signIn(browser).body();
-        String sessionsToken = csrf(formPage);
-
-        HttpResponse<String> apidocs = browser.navigate(server.uri("/apidocs"));
-        assertEquals(200, apidocs.statusCode(), apidocs.body());
-        Matcher named = DATA_CSRF.matcher(apidocs.body());
-        assertTrue(named.find(), "the page names the session's token for its script: " + apidocs.body());
-        assertEquals(sessionsToken, named.group(1));
-
-        HttpResponse<String> document =
-                browser.send(HttpRequest.newBuilder(server.uri("/openapi.json")).header("Accept", "application/json"));
-        assertEquals(200, document.statusCode(), "Swagger UI reads the document in the session: " + document.body());
-
-        HttpResponse<String> predicted = predictAsSwaggerUi(browser, named.group(1));
-        assertEquals(200, predicted.statusCode(), "Try it out, as the person: " + predicted.body());
-        assertTrue(predicted.body().contains("probabilities"), predicted.body());
-
-        HttpResponse<String> bare = predictAsSwaggerUi(browser, null);
-        assertEquals(403, bare.statusCode(), "a post of the session without its token: " + bare.body());
-        assertTrue(bare.body().contains("CSRF token"), bare.body());
-        HttpResponse<String> other = predictAsSwaggerUi(browser, SessionIds.next());
-        assertEquals(403, other.statusCode(), "another token: " + other.body());
-        assertTrue(other.body().contains("not your session's"), other.body());
-    }
-
-    @Test
-    void thePagesInterceptorSendsTheTokenAndTheCookieToItsOwnOriginAlone() throws Exception {
-        assumeTrue(Files.isExecutable(NODE), "needs Node.js at /usr/bin/node (apt-get install nodejs)");
-        String script = """
-                const fs = require('fs');
-                let started = null, onLoad = null;
-                global.window = {addEventListener: (e, f) => { onLoad = f; },
-                                 location: {origin: 'http://127.0.0.1:8080'}};
-                global.document = {body: {dataset: {openapi: '/openapi.json', csrf: process.argv[3]}}};
-                global.SwaggerUIBundle = c => { started = c; return {}; };
-                SwaggerUIBundle.presets = {apis: {}}; SwaggerUIBundle.plugins = {DownloadUrl: {}};
-                global.SwaggerUIStandalonePreset = {};
-                require('vm').runInThisContext(fs.readFileSync(process.argv[2], 'utf8'));
-                onLoad();
-                const call = url => started.requestInterceptor({url: url, method: 'POST', headers: {}});
-                console.log(JSON.stringify({
-                  own: call('http://127.0.0.1:8080/models/banknote/api/predict'),
-                  relative: call('/api/predict'),
-                  other: call('https://elsewhere.example/api/predict'),
-                  url: started.url}));
-                """;
-        Path file = Files.createTempFile("apidocs-interceptor", ".js");
-        Files.writeString(file, script);
-        JsonNode calls = run(file, "the-sessions-token");
-        assertEquals("/openapi.json", calls.path("url").asText());
-        for (String own : new String[] {"own", "relative"}) {
-            assertEquals(
-                    "the-sessions-token",
-                    calls.path(own).path("headers").path("X-CSRF-Token").asText(),
-                    own);
-            assertEquals("same-origin", calls.path(own).path("credentials").asText(), own);
-        }
-        assertTrue(calls.path("other").path("headers").path("X-CSRF-Token").isMissingNode(), calls.toString());
-        assertEquals("omit", calls.path("other").path("credentials").asText(), "nor the cookie, elsewhere");
-        JsonNode anonymous = run(file, "");
-        assertTrue(
-                anonymous.path("own").path("headers").path("X-CSRF-Token").isMissingNode(),
-                "a page without a session sends no token: " + anonymous);
-    }
-
-    private static JsonNode run(Path file, String csrf) throws Exception {
-        Process node = new ProcessBuilder(
-                        NODE.toString(),
-                        file.toString(),
-                        Path.of("webapp/static/apidocs.js").toAbsolutePath().toString(),
-                        csrf)
-                .redirectErrorStream(true)
-                .start();
-        String out = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(node.waitFor(60, TimeUnit.SECONDS), "node did not end");
-        assertEquals(0, node.exitValue(), out);
-        return new ObjectMapper().readTree(out.strip());
     }
 }
