@@ -99,8 +99,10 @@ final class LauncherUsage {
                                proxy (default: the request's own)
                                                                   env TABSERVE_OIDC_REDIRECT_BASE
               --client-rates NAME=RATE,...  each named client's request rate (20/s, 100/m,
-                               1000/h): an OIDC client's (oidc:AZP), or a key's whose
-                               line has none; 429 past it (default: none)
+                               1000/h) or daily quota (50000/d): an OIDC client's
+                               (oidc:AZP), or a key's whose line has none; 429 past it;
+                               the fleet's with --shared-state, else each replica's
+                               (default: none)
                                                                   env TABSERVE_CLIENT_RATES
               --cors-origins ORIGIN,...  let browser pages of these origins call the JSON routes
                                (https://app.example.com,http://localhost:3000, or * alone:
@@ -109,12 +111,13 @@ final class LauncherUsage {
               --audit-log FILE  append a JSON line for each admin action, refused credential
                                and read of the API keys file or the issuer's keys (default:
                                off)                               env TABSERVE_AUDIT_LOG
-              --shared-state redis://[USER:PASSWORD@]HOST:PORT  keep answers for labels and the
-                               pages' sessions in this Redis, shared by every replica, so that
-                               a label joins on any replica, the live figures are the fleet's
-                               and a person signed in stays so on every replica (default: each
-                               replica keeps its own; prefer the variable when the URL has a
-                               password)                          env TABSERVE_SHARED_STATE
+              --shared-state redis://[USER:PASSWORD@]HOST:PORT  keep answers for labels,
+                               clients' rates and the pages' sessions in this Redis, shared
+                               by every replica, so that a label joins on any replica, the
+                               live figures are the fleet's, a client's rate holds across the
+                               fleet and a person signed in stays so on every replica
+                               (default: each replica keeps its own; prefer the variable
+                               when the URL has a password)       env TABSERVE_SHARED_STATE
               --otel-endpoint URL  trace answers (a span for each stage) to this OpenTelemetry
                                collector's OTLP/HTTP port, e.g. http://localhost:4318; 10 %
                                of requests, or as their traceparent says (default: off)

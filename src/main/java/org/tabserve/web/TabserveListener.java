@@ -18,6 +18,7 @@ import org.tabserve.predictionlog.PredictionLog;
 import org.tabserve.predictionlog.PredictionLogOptions;
 import org.tabserve.serving.Scoring;
 import org.tabserve.serving.ServedModels;
+import org.tabserve.serving.access.ClientBuckets;
 import org.tabserve.serving.access.oidc.OidcLogin;
 import org.tabserve.serving.explain.RowExplanations;
 import org.tabserve.serving.limits.MemoryBudget;
@@ -90,7 +91,7 @@ public final class TabserveListener implements ServletContextListener {
     private volatile ScheduledExecutorService grpcDeadlines;
 
     /**
-     * The fleet's shared store of answers kept for labels, {@code redis://host:port} (env
+     * The fleet's shared store of answers kept for labels and of clients' rates, {@code redis://host:port} (env
      * {@code TABSERVE_SHARED_STATE}); unset, each replica keeps its own.
      */
     public static final String SHARED_STATE = "tabserve.shared-state";
@@ -125,14 +126,10 @@ public final class TabserveListener implements ServletContextListener {
             LOG.severe("tabserve is not configured correctly: " + e.getMessage());
             throw e;
         }
-        // The fleet's shared store of answers kept for labels, when one is given (its client loads only then).
-        try {
-            shared = SharedState.open(context, monitors.feedback(), metrics);
-        } catch (IllegalArgumentException e) {
-            LOG.severe("tabserve is not configured correctly: "
-                    + (e.getMessage().startsWith("setting ") ? "" : "setting " + SHARED_STATE + ": ") + e.getMessage());
-            throw e;
-        }
+        // The fleet's shared store of answers kept for labels, of clients' rates and of the pages' sessions, when one
+        // is given.
+        shared = SharedState.open(context, monitors, metrics);
+        ClientBuckets buckets = shared.buckets();
         // Before the models, whose unloads and reloads drop their versions' kept explainers.
         explanations = new RowExplanations(config.explanations(), metrics, budget);
         served = ModelsAtStart.start(
@@ -185,7 +182,8 @@ public final class TabserveListener implements ServletContextListener {
                             (String) context.getAttribute(ContextAttributes.LAUNCHER_HOST))),
                     metrics,
                     audit,
-                    org.tabserve.serving.access.ClientRates.resolve(WebConfig.lookup(context)));
+                    org.tabserve.serving.access.ClientRates.resolve(WebConfig.lookup(context)),
+                    buckets);
             login = OidcLogin.open(WebConfig.lookup(context), tokens);
             sessions = LoginSettings.resolve(WebConfig.lookup(context));
         } catch (IllegalArgumentException e) {

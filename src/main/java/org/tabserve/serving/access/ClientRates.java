@@ -62,7 +62,7 @@ public final class ClientRates {
                 throw new IllegalArgumentException("setting " + CLIENT_RATES + ": "
                         + (each.isEmpty() ? "an empty pair" : "'" + shown(each) + "'")
                         + " is not NAME=RATE, NAME a client's name (letters, digits, ._@:-) and RATE such as 20/s,"
-                        + " 100/m or 1000/h; pairs are separated by commas");
+                        + " 100/m, 1000/h or 50000/d; pairs are separated by commas");
             }
             Quota quota;
             try {

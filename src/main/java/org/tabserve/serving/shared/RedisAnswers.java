@@ -364,6 +364,11 @@ public final class RedisAnswers implements SharedAnswers {
         }
     }
 
+    /** @return the fleet's buckets of clients' rates in this store, on its connections and within its deadline */
+    public org.tabserve.serving.access.SharedBuckets buckets() {
+        return new RedisBuckets(address, deadline, redis);
+    }
+
     @Override
     public long skipped() {
         return skipped.get();

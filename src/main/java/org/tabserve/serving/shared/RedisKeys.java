@@ -9,7 +9,8 @@ import java.nio.charset.StandardCharsets;
  * caller under {@code ac:MODEL:CALLER:ID}, the caller's name spelled with its length too (or, when it is longer than
  * {@link #MAX_SPELLED_CLIENT} or has other characters than a name's, as {@code #} and its SHA-256), so that each
  * caller's ids are its own: no id one caller chooses, nor any caller's name, makes another caller's key, and a key
- * stays within a few hundred bytes.
+ * stays within a few hundred bytes. A client's bucket of its rate is {@code rate:CLIENT:PERMITS/SECONDS}, the
+ * client's name spelled the same way.
  */
 final class RedisKeys {
 
@@ -49,6 +50,15 @@ final class RedisKeys {
     /** The mark of caller {@code owner}'s answer {@code id} ({@link #seenKey(String, String)} for no caller). */
     static String seenKey(String model, String owner, String id) {
         return owner.isEmpty() ? seenKey(model, id) : PREFIX + "sc:" + spelled(model) + client(owner) + id;
+    }
+
+    /**
+     * The key of client {@code client}'s bucket of {@code permits} a {@code windowSeconds}: the client's name as the
+     * configuration names it (never its credential), spelled as an answer's caller is; the rate in the key, so that a
+     * client whose rate changes gets a new bucket, as the replica's own buckets do.
+     */
+    static String rateKey(String client, long permits, long windowSeconds) {
+        return PREFIX + "rate:" + client(client) + permits + "/" + windowSeconds;
     }
 
     /** The key of a session, {@code digest} the hex digest of its id the web layer makes (never the id). */

@@ -1,8 +1,9 @@
 package org.tabserve.serving.shared;
 
 /**
- * The Lua scripts {@link RedisAnswers} runs in Redis, each one step done at once there: keeping an answer within the
- * fleet's room, joining a label to it, and reading an hour's label sums. What they read back is bounded in Redis
+ * The Lua scripts {@link RedisAnswers} and {@link RedisBuckets} run in Redis, each one step done at once there: keeping
+ * an answer within the fleet's room, joining a label to it, reading an hour's label sums, and taking a request's token
+ * from a client's bucket. What they read back is bounded in Redis
  * itself (a type checked, a value's length checked before it is read), so that a value no replica wrote, however
  * large or odd, never travels to the server nor stops it.
  */
@@ -96,5 +97,43 @@ final class RedisScripts {
             end
             for j = 1, #ARGV do sums[j] = string.format('%.17g', sums[j]) end
             return sums
+            """;
+
+    /**
+     * Takes one token from a client's bucket, on Redis's own clock ({@code TIME}), so that replicas whose clocks
+     * differ share one bucket exactly. KEYS: the bucket (a hash: {@code t} the tokens left, {@code at} when, in
+     * microseconds). ARGV: the bucket's size (the rate's number), its window in seconds. A bucket that is missing, of
+     * another type, or holds what no replica writes (too long, not a number, out of range) is taken as full (and replaced
+     * when its token is taken). A token
+     * taken writes the bucket with an expiry of when it would be full again, so that an idle client's bucket leaves
+     * no key; a refusal writes nothing. Returns 0 when the token is taken, else how many microseconds until one may
+     * be (at least 1, at most the window).
+     */
+    static final String TAKE = """
+            if redis.replicate_commands then redis.replicate_commands() end
+            local permits = tonumber(ARGV[1])
+            local per = tonumber(ARGV[2]) * 1000000 / permits
+            local time = redis.call('TIME')
+            local now = tonumber(time[1]) * 1000000 + tonumber(time[2])
+            local tokens = permits
+            local valid = false
+            if redis.call('TYPE', KEYS[1]).ok == 'hash' and redis.call('HSTRLEN', KEYS[1], 't') <= 32
+                and redis.call('HSTRLEN', KEYS[1], 'at') <= 32 then
+              local kept = redis.call('HMGET', KEYS[1], 't', 'at')
+              local t = tonumber(kept[1])
+              local at = tonumber(kept[2])
+              if t and at and t >= 0 and t <= permits and at > 0 and at <= now + per * permits then
+                tokens = math.min(permits, t + math.max(0, now - at) / per)
+                valid = true
+              end
+            end
+            if tokens < 1 then
+              return math.min(math.ceil((1 - tokens) * per), tonumber(ARGV[2]) * 1000000)
+            end
+            tokens = tokens - 1
+            if not valid then redis.call('DEL', KEYS[1]) end
+            redis.call('HSET', KEYS[1], 't', string.format('%.17g', tokens), 'at', string.format('%.17g', now))
+            redis.call('PEXPIRE', KEYS[1], math.ceil((permits - tokens) * per / 1000) + 1)
+            return 0
             """;
 }

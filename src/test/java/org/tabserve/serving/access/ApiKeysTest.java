@@ -55,6 +55,15 @@ class ApiKeysTest {
         assertFalse(app.may(Scope.ADMIN, null));
     }
 
+    @Test
+    void aLineMayGiveItsClientADailyQuota() throws IOException {
+        ApiKeys keys = ApiKeys.open(keys("nightly predict " + sha256(KEY) + " 50000/d\n", "rw-------"));
+        Caller nightly = keys.callerOf(KEY).orElseThrow();
+        assertEquals("50000/d", nightly.quota().toString());
+        assertEquals(50_000, nightly.quota().permits());
+        assertEquals(86_400, nightly.quota().windowSeconds());
+    }
+
     /**
      * A client certificate's CN finds the line of that name whose key column is {@code -}, and never a client that has
      * a key: a certificate named after a keyed client does not get its scopes.
@@ -87,6 +96,7 @@ class ApiKeysTest {
                 "app " + digest + " predict", // columns swapped
                 "app predict " + digest.substring(1),
                 "app predict " + digest + " fast",
+                "app predict " + digest + " 500/day",
                 "app write " + digest,
                 "app predict",
                 "a/b predict " + digest)) {

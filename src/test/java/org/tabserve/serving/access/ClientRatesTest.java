@@ -28,8 +28,10 @@ class ClientRatesTest {
 
     @Test
     void eachNamedClientHasABucketOfItsOwnKeptAcrossItsRequests() {
-        ClientRates rates = of(" slow-oidc=2/h , fast@example.com=20/s,CN.svc:1=5/m ");
-        assertEquals(3, rates.size());
+        ClientRates rates = of(" slow-oidc=2/h , fast@example.com=20/s,CN.svc:1=5/m, oidc:nightly=50000/d ");
+        assertEquals(4, rates.size());
+        assertEquals(
+                86_400, rates.rated(Caller.of("oidc:nightly", PREDICT)).quota().windowSeconds());
         Caller first = rates.rated(Caller.of("slow-oidc", PREDICT));
         Caller second = rates.rated(Caller.of("slow-oidc", PREDICT));
         assertEquals("2/h", first.quota().toString());
@@ -48,11 +50,26 @@ class ClientRatesTest {
 
     @Test
     void aSettingThatIsNotNameEqualsRatePairsIsRefusedInWords() {
-        for (String bad :
-                List.of("slow", "=2/h", "slow=", "slow=2/d", "slow=0/s", "a b=2/s", "slow=2/h,,fast=1/s", "-x=1/s")) {
+        for (String bad : List.of(
+                "slow",
+                "=2/h",
+                "slow=",
+                "slow=2/day",
+                "slow=0/d",
+                "slow=0/s",
+                "a b=2/s",
+                "slow=2/h,,fast=1/s",
+                "-x=1/s")) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> of(bad), bad);
             assertTrue(e.getMessage().startsWith("setting " + ClientRates.CLIENT_RATES), e.getMessage());
         }
+        IllegalArgumentException day = assertThrows(IllegalArgumentException.class, () -> of("nightly=9000/days"));
+        assertTrue(
+                day.getMessage()
+                        .startsWith("setting " + ClientRates.CLIENT_RATES + ", client 'nightly': the rate"
+                                + " '9000/days' is not"),
+                day.getMessage());
+        assertTrue(day.getMessage().contains("50000/d"), day.getMessage());
         IllegalArgumentException twice = assertThrows(IllegalArgumentException.class, () -> of("slow=2/h,slow=3/h"));
         assertTrue(twice.getMessage().contains("'slow' twice"), twice.getMessage());
         String secret = "s".repeat(200);

@@ -33,13 +33,33 @@ class QuotaTest {
     }
 
     @Test
-    void aRateIsAWholeNumberPerSecondMinuteOrHour() {
+    void aRateIsAWholeNumberPerSecondMinuteHourOrDay() {
         assertEquals(1, Quota.parse("20/s").windowSeconds());
         assertEquals(60, Quota.parse("100/min").windowSeconds());
         assertEquals(3600, Quota.parse("1000/h").windowSeconds());
-        for (String wrong : new String[] {"0/s", "1.5/s", "20", "20/d", "-1/s", "1000000000/s"}) {
+        assertEquals(86_400, Quota.parse("50000/d").windowSeconds());
+        assertEquals(50_000, Quota.parse("50000/d").permits());
+        for (String wrong :
+                new String[] {"0/s", "1.5/s", "20", "20/day", "20/D", "0/d", "-1/d", "1000000000/s", "20/w", " 20/d"}) {
             IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> Quota.parse(wrong));
-            assertTrue(refused.getMessage().contains("20/s, 100/m or 1000/h"), refused.getMessage());
+            assertTrue(refused.getMessage().contains("20/s, 100/m, 1000/h or 50000/d"), refused.getMessage());
+            assertTrue(
+                    refused.getMessage().contains("'" + wrong + "'"), "names what was given: " + refused.getMessage());
         }
+        String long1 = "7".repeat(200) + "/d";
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> Quota.parse(long1));
+        assertTrue(refused.getMessage().length() < 200, "quotes a bounded part: " + refused.getMessage());
+    }
+
+    @Test
+    void aDailyQuotaIsABurstOfItsNumberThenOneForEachShareOfTheDay() {
+        Quota quota = Quota.parse("4/d");
+        long now = 5 * SECOND;
+        for (int i = 0; i < 4; i++) {
+            assertEquals(0, quota.take(now), "request " + (i + 1) + " of the day's");
+        }
+        assertEquals(6 * 3600 * SECOND, quota.take(now), "the next in a quarter of a day");
+        assertTrue(quota.take(now + 6 * 3600 * SECOND - 1) > 0, "not before");
+        assertEquals(0, quota.take(now + 6 * 3600 * SECOND), "then one");
     }
 }

@@ -25,7 +25,8 @@ import redis.clients.jedis.RedisClient;
  * Issue 63, item 5, across a fleet: two replicas sharing a real Redis ({@code --shared-state}, Debian's redis-server)
  * with one API keys file. Two clients choosing one request id on two replicas get two answers in the store, and each
  * one's label, posted to the other replica, joins its own; a third client's label of that id is unknown; a labelling
- * service with {@code label:any} labels either by naming it. Skipped, saying so, without redis-server.
+ * service with {@code label:any} labels either by naming it. Issue 78, item 3: a client's rate holds across the two,
+ * one bucket in the store. Skipped, saying so, without redis-server.
  */
 @Timeout(180)
 class SharedCallersTest {
@@ -34,6 +35,7 @@ class SharedCallersTest {
     private static final String BOB_KEY = "bob-key-0123456789abcdef0123456789abcde";
     private static final String CAROL_KEY = "carol-key-0123456789abcdef0123456789ab";
     private static final String LABELLER_KEY = "labeller-key-0123456789abcdef012345678";
+    private static final String METERED_KEY = "metered-key-0123456789abcdef0123456789";
     private static final String NOTE =
             "{\"variance\": 3.6216, \"skewness\": 8.6661, \"curtosis\": -2.8073, \"entropy\": -0.44699}";
     private static final String OTHER_NOTE =
@@ -56,7 +58,8 @@ class SharedCallersTest {
                         "alice     predict,label  " + KeyDigests.sha256(ALICE_KEY),
                         "bob       predict,label  " + KeyDigests.sha256(BOB_KEY),
                         "carol     predict,label  " + KeyDigests.sha256(CAROL_KEY),
-                        "labeller  label:any      " + KeyDigests.sha256(LABELLER_KEY)));
+                        "labeller  label:any      " + KeyDigests.sha256(LABELLER_KEY),
+                        "metered   predict        " + KeyDigests.sha256(METERED_KEY) + "  4/h"));
         Files.setPosixFilePermissions(keys, PosixFilePermissions.fromString("rw-------"));
         first = TabserveServer.startReady("--api-keys", keys.toString(), "--shared-state", redis.url());
         second = TabserveServer.startReady("--api-keys", keys.toString(), "--shared-state", redis.url());
@@ -135,6 +138,35 @@ class SharedCallersTest {
             for (String key : client.keys("tabserve:*")) {
                 assertTrue(key.length() < 200, key);
             }
+        }
+    }
+
+    @Test
+    void aClientsRateHoldsAcrossTheReplicasAndItsRefusalSaysTheFleetsBucket() {
+        int answered = 0;
+        for (int i = 0; i < 12; i++) {
+            Http replica = i % 2 == 0 ? one : two;
+            Http.Response answer = replica.post(
+                    "/api/predict",
+                    "application/json",
+                    NOTE.getBytes(StandardCharsets.UTF_8),
+                    "Authorization",
+                    "Bearer " + METERED_KEY);
+            if (answer.status() == 200) {
+                answered++;
+                continue;
+            }
+            assertEquals(429, answer.status(), answer::text);
+            assertEquals(
+                    "\"client\";q=4;w=3600", answer.header("RateLimit-Policy").orElseThrow());
+            long retry = Long.parseLong(answer.header("Retry-After").orElseThrow());
+            assertTrue(retry > 800 && retry <= 900, "the fleet's next token, in 15 min: " + retry);
+            assertEquals("\"client\";r=0;t=" + retry, answer.header("RateLimit").orElseThrow());
+            assertTrue(answer.text().contains("'metered'") && !answer.text().contains(METERED_KEY), answer::text);
+        }
+        assertEquals(4, answered, "4/h across two replicas: 4 in all, not 4 on each");
+        try (RedisClient client = redis.client(null)) {
+            assertEquals(java.util.Set.of("tabserve:rate:7:metered:4/3600"), client.keys("tabserve:rate:*"));
         }
     }
 }

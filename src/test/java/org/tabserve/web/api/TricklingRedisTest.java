@@ -19,11 +19,15 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.tabserve.launcher.TabserveServer;
 import org.tabserve.testing.BankNotes;
 import org.tabserve.testing.Http;
+import org.tabserve.testing.KeyDigests;
 
 /**
  * A Redis that trickles its replies ({@code --shared-state} pointed at a peer of the test's own that takes every
@@ -31,12 +35,17 @@ import org.tabserve.testing.Http;
  * comes within any per-read timeout, so only a total deadline ends a call. With {@code tabserve.redis-deadline} at
  * 300 ms, the server starts (its Redis client asks for the protocol as it is built, under the deadline too: it once
  * hung the start), a label is refused in words (503, naming the setting) within seconds, never held for the trickle;
- * answers are served meanwhile; the calls abandoned are counted and their connections closed.
+ * answers are served meanwhile; the calls abandoned are counted and their connections closed. A client with a rate
+ * (issue 78, item 3) is answered from the replica's own bucket, each request held no longer than the deadline, and
+ * refused only past that bucket, never for the store's sake.
  */
 @Timeout(120)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class) // the label first: a store never failed before it
 class TricklingRedisTest {
 
     private static final String TOKEN = "trickling-redis-feedback-token-0123456789";
+    private static final String KEY = "trickling-redis-reader-key-0123456789abcd";
+    private static final String METERED_KEY = "trickling-redis-metered-key-0123456789ab";
 
     static TricklingRedis redis;
     static TabserveServer server;
@@ -45,12 +54,23 @@ class TricklingRedisTest {
     @BeforeAll
     static void start() throws IOException {
         redis = new TricklingRedis();
+        java.nio.file.Path keys =
+                java.nio.file.Files.createTempDirectory("trickling-redis").resolve("keys");
+        java.nio.file.Files.write(
+                keys,
+                List.of(
+                        "reader   predict,read,metrics  " + KeyDigests.sha256(KEY),
+                        "metered  predict               " + KeyDigests.sha256(METERED_KEY) + "  3/h"));
+        java.nio.file.Files.setPosixFilePermissions(
+                keys, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         server = TabserveServer.startReady(
                 Map.of("TABSERVE_REDIS_DEADLINE", "300ms"),
                 "--shared-state",
                 "redis://127.0.0.1:" + redis.port(),
                 "--feedback-token",
-                TOKEN);
+                TOKEN,
+                "--api-keys",
+                keys.toString());
         http = new Http(server);
     }
 
@@ -65,12 +85,13 @@ class TricklingRedisTest {
     }
 
     @Test
+    @Order(1)
     void aLabelIsRefusedInWordsAtTheDeadlineAndAnswersAreServed() throws Exception {
         long started = System.nanoTime();
         Http.Response refused = http.post(
                 "/api/feedback",
                 "application/json",
-                "{\"request_id\":\"r-1\",\"label\":\"genuine\"}".getBytes(StandardCharsets.UTF_8),
+                "{\"request_id\":\"r-1\",\"label\":\"genuine\",\"client\":\"reader\"}".getBytes(StandardCharsets.UTF_8),
                 "Authorization",
                 "Bearer " + TOKEN);
         long took = System.nanoTime() - started;
@@ -86,10 +107,12 @@ class TricklingRedisTest {
 
         List<BankNotes.Note> notes = BankNotes.mixed(20);
         for (BankNotes.Note note : notes) {
-            assertEquals(
-                    200, http.postJson("/api/predict", note.json().toString()).status());
+            assertEquals(200, predict(KEY, note).status());
         }
-        assertEquals(200, http.get("/api/models").status(), "the figures fall back to this replica's");
+        assertEquals(
+                200,
+                http.get("/api/models", "Authorization", "Bearer " + KEY).status(),
+                "the figures fall back to this replica's");
 
         assertTrue(abandoned() >= 1, "the call abandoned is counted");
         // Its connection was closed by the server, not left to the trickle: the peer's writes fail.
@@ -100,10 +123,38 @@ class TricklingRedisTest {
         }
     }
 
+    @Test
+    @Order(2)
+    void aRatedClientIsAnsweredFromTheReplicasOwnBucketWithinTheDeadlineAndRefusedOnlyPastIt() {
+        List<Integer> statuses = new java.util.ArrayList<>();
+        for (BankNotes.Note note : BankNotes.mixed(6)) {
+            long began = System.nanoTime();
+            statuses.add(predict(METERED_KEY, note).status());
+            long took = System.nanoTime() - began;
+            assertTrue(took < Duration.ofSeconds(5).toNanos(), "held " + took / 1_000_000 + " ms, not the trickle");
+        }
+        assertEquals(List.of(200, 200, 200, 429, 429, 429), statuses, "the replica's own 3/h, never none");
+        assertEquals(6, series("tabserve_client_rate_local_takes_total"), "each counted");
+        assertEquals(3, series("tabserve_client_rate_limited_total\\{client=\"metered\"}"), "past its own bucket");
+    }
+
+    private static Http.Response predict(String key, BankNotes.Note note) {
+        return http.post(
+                "/api/predict",
+                "application/json",
+                note.json().toString().getBytes(StandardCharsets.UTF_8),
+                "Authorization",
+                "Bearer " + key);
+    }
+
     private static double abandoned() {
-        Matcher m = Pattern.compile("(?m)^tabserve_outbound_reads_abandoned_total\\{read=\"redis\"} ([0-9.eE+]+)$")
-                .matcher(http.get("/metrics").text());
-        assertTrue(m.find(), "the abandoned calls are a series");
+        return series("tabserve_outbound_reads_abandoned_total\\{read=\"redis\"}");
+    }
+
+    private static double series(String series) {
+        Matcher m = Pattern.compile("(?m)^" + series + " ([0-9.eE+]+)$")
+                .matcher(http.get("/metrics", "Authorization", "Bearer " + KEY).text());
+        assertTrue(m.find(), series + " is a series");
         return Double.parseDouble(m.group(1));
     }
 

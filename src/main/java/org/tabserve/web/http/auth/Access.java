@@ -9,6 +9,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.tabserve.serving.access.ApiKeys;
 import org.tabserve.serving.access.Caller;
+import org.tabserve.serving.access.ClientBuckets;
 import org.tabserve.serving.access.ClientRates;
 import org.tabserve.serving.access.Quota;
 import org.tabserve.serving.access.Scope;
@@ -55,6 +56,8 @@ public final class Access implements Gate {
     private final Credentials credentials;
     /** The rates of clients by name ({@code --client-rates}), for those whose credential gives none. */
     private final ClientRates rates;
+    /** Where each rate's token is taken: each client's own bucket, or the fleet's in the shared store. */
+    private final ClientBuckets buckets;
 
     private final AdminToken admin;
     private final FeedbackToken feedback;
@@ -81,13 +84,14 @@ public final class Access implements Gate {
             Exposure exposure,
             TabserveMetrics metrics,
             AuditLog audit) {
-        this(keys, tokens, admin, feedback, exposure, metrics, audit, ClientRates.NONE);
+        this(keys, tokens, admin, feedback, exposure, metrics, audit, ClientRates.NONE, ClientBuckets.LOCAL);
     }
 
     /**
      * As {@link #Access(Optional, Optional, AdminToken, FeedbackToken, Exposure, TabserveMetrics, AuditLog)}, with
      * the rates of clients by name ({@code --client-rates}): an OIDC or certificate client's, or a key's client whose
-     * line gives none, taken by the same buckets and counted in the same series as a keys file's rates.
+     * line gives none, taken by the same buckets and counted in the same series as a keys file's rates; every rate's
+     * token taken from {@code buckets} (the fleet's, with the shared store).
      */
     public Access(
             Optional<ApiKeys> keys,
@@ -97,8 +101,10 @@ public final class Access implements Gate {
             Exposure exposure,
             TabserveMetrics metrics,
             AuditLog audit,
-            ClientRates rates) {
+            ClientRates rates,
+            ClientBuckets buckets) {
         this.rates = rates;
+        this.buckets = buckets;
         this.credentials = new Credentials(keys, tokens, admin, feedback);
         if (credentials.locked()) {
             rates.names().forEach(name -> checkRateName(name, keys.isPresent(), tokens.isPresent()));
@@ -277,7 +283,7 @@ public final class Access implements Gate {
             audit.admin(caller, asker);
         }
         if (counted && caller.quota() != null) {
-            long wait = caller.quota().take(System.nanoTime());
+            long wait = buckets.take(caller);
             if (wait > 0) {
                 metrics.clientLimited(caller.name());
                 overRate.log(() -> "Refused " + asker.call() + " from " + asker.remoteAddress() + ": the client '"

@@ -45,7 +45,7 @@ class AccessStartTest {
                 IllegalStateException.class,
                 () -> TabserveServer.startReady("--client-rates", "notes=20/s,batch=5/day"));
         assertTrue(refused.getMessage().contains("tabserve.client-rates, client 'batch'"), refused.getMessage());
-        assertTrue(refused.getMessage().contains("20/s, 100/m or 1000/h"), refused.getMessage());
+        assertTrue(refused.getMessage().contains("20/s, 100/m, 1000/h or 50000/d"), refused.getMessage());
     }
 
     @Test
