@@ -257,7 +257,7 @@ public final class Access implements Gate {
         Caller caller;
         try {
             Caller named = callerOf(asker, signedIn);
-            caller = rates.rated(named).ofKind(named.kind()); // the rate by name, the credential's kind kept
+            caller = rates.rated(named); // the rate by name
         } catch (ServingException e) {
             unknownCredential.log(
                     () -> "Refused " + asker.call() + " from " + asker.remoteAddress() + ": " + e.getMessage());
