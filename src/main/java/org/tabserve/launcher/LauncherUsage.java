@@ -111,12 +111,13 @@ final class LauncherUsage {
               --audit-log FILE  append a JSON line for each admin action, refused credential
                                and read of the API keys file or the issuer's keys (default:
                                off)                               env TABSERVE_AUDIT_LOG
-              --shared-state redis://[USER:PASSWORD@]HOST:PORT  keep answers for labels and
-                               clients' rates in this Redis, shared by every replica, so
-                               that a label joins on any replica, the live figures are the
-                               fleet's and a client's rate holds across the fleet (default:
-                               each replica keeps its own; prefer the variable when the URL
-                               has a password)                    env TABSERVE_SHARED_STATE
+              --shared-state redis://[USER:PASSWORD@]HOST:PORT  keep answers for labels,
+                               clients' rates and the pages' sessions in this Redis, shared
+                               by every replica, so that a label joins on any replica, the
+                               live figures are the fleet's, a client's rate holds across the
+                               fleet and a person signed in stays so on every replica
+                               (default: each replica keeps its own; prefer the variable
+                               when the URL has a password)       env TABSERVE_SHARED_STATE
               --otel-endpoint URL  trace answers (a span for each stage) to this OpenTelemetry
                                collector's OTLP/HTTP port, e.g. http://localhost:4318; 10 %
                                of requests, or as their traceparent says (default: off)

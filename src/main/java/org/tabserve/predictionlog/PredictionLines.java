@@ -22,7 +22,7 @@ import org.tabserve.rows.answer.SourceJson;
 
 /**
  * Writes a {@link ScoredCall} as JSON Lines, one object per row: the request's id, the model and version, the time,
- * the latency, the caller's name ({@code client}, when its credential named one), the row's inputs by column (masked ones left out and named under {@code masked}) and its answer in
+ * the latency, the caller's name and kind ({@code client}, {@code client_kind}, when its credential named one), the row's inputs by column (masked ones left out and named under {@code masked}) and its answer in
  * {@code outputs}, as {@code /api/predict} gives it (a warning about a masked column without its value). Used by the log's one writer thread only.
  */
 final class PredictionLines {
@@ -76,6 +76,9 @@ final class PredictionLines {
                 json.writeNumberField("latency_ms", Math.round(latencyMillis * 1000) / 1000.0);
                 if (call.client() != null) {
                     json.writeStringField("client", call.client()); // its name, never its credential
+                    if (call.clientKind() != null) {
+                        json.writeStringField("client_kind", call.clientKind()); // what named it
+                    }
                 }
                 SourceJson.write(json, source, LINE_FIELDS);
                 json.writeObjectFieldStart("inputs");

@@ -23,6 +23,8 @@ import org.tabserve.model.signature.RangeWarning;
  * @param traceId      the id of the request's trace when it was traced and sampled, else null
  * @param client       the caller's name, as its credential gave it (never the credential), or null for a caller
  *                     that sent none
+ * @param clientKind   what named the caller ({@code key}, {@code token}, {@code certificate}, {@code person},
+ *                     {@code admin_token}, {@code feedback_token}), or null with no {@code client}
  */
 public record ScoredCall(
         String requestId,
@@ -35,7 +37,24 @@ public record ScoredCall(
         Batch batch,
         List<Prediction> predictions,
         String traceId,
-        String client) {
+        String client,
+        String clientKind) {
+
+    /** A call of a named caller whose kind is not said. */
+    public ScoredCall(
+            String requestId,
+            String call,
+            String model,
+            long version,
+            Model scoring,
+            Instant time,
+            long latencyNanos,
+            Batch batch,
+            List<Prediction> predictions,
+            String traceId,
+            String client) {
+        this(requestId, call, model, version, scoring, time, latencyNanos, batch, predictions, traceId, client, null);
+    }
 
     /** A call of a caller that sent no credential. */
     public ScoredCall(
@@ -76,7 +95,12 @@ public record ScoredCall(
      */
     long heldBytes() {
         return OBJECT * 4L
-                + 2L * (requestId.length() + call.length() + model.length() + (client == null ? 0 : client.length()))
+                + 2L
+                        * (requestId.length()
+                                + call.length()
+                                + model.length()
+                                + (client == null ? 0 : client.length())
+                                + 16)
                 + heldBytes(batch);
     }
 

@@ -162,6 +162,8 @@ final class AnswerHooks implements AnswerAssembler.Hook {
         /** The caller's name, or null for one that sent no credential. */
         private final String client;
 
+        private final String clientKind;
+
         Logged(PredictionLog log, ResolvedModel request, Model model) {
             this.log = log;
             this.id = request.requestId();
@@ -170,6 +172,7 @@ final class AnswerHooks implements AnswerAssembler.Hook {
             this.started = request.started();
             String name = request.caller().name();
             this.client = name.isEmpty() ? null : name;
+            this.clientKind = name.isEmpty() ? null : request.caller().kind().word();
         }
 
         @Override
@@ -187,7 +190,8 @@ final class AnswerHooks implements AnswerAssembler.Hook {
                         rows,
                         predictions,
                         trace.traceId(),
-                        client));
+                        client,
+                        clientKind));
             }
         }
     }

@@ -228,9 +228,16 @@ public final class ResolvedModel implements AutoCloseable {
         return client;
     }
 
-    /** Names who is calling, as the transport's credential said ({@link Caller#NOBODY} until it does). */
+    /**
+     * Names who is calling, as the transport's credential said ({@link Caller#NOBODY} until it does): its name and
+     * kind become attributes of the request's span, when it is sampled.
+     */
     public void caller(Caller caller) {
         this.caller = caller;
+        if (span.traceId() != null && !caller.name().isEmpty()) { // sampled, and a credential named the caller
+            span.attribute(RequestSpan.CLIENT_NAME, caller.name())
+                    .attribute(RequestSpan.CLIENT_KIND, caller.kind().word());
+        }
     }
 
     /** @return who is calling: what it may do is asked of it where the request's work needs it (explanations) */

@@ -83,6 +83,8 @@ public final class TabserveListener implements ServletContextListener {
     private RowExplanations explanations;
     /** The audit log, closed with the app. */
     private AuditLog audit = AuditLog.OFF;
+    /** The fleet's shared store of sessions, closed with the app (its answers close with the feedback monitor). */
+    private SharedState shared;
     /** Who is calling; closed with the app (the OIDC issuer's keys are no longer asked for). */
     private Access access;
     /** The gRPC calls' deadline timer, started with the gRPC servlet at its first call and stopped with the app. */
@@ -124,8 +126,10 @@ public final class TabserveListener implements ServletContextListener {
             LOG.severe("tabserve is not configured correctly: " + e.getMessage());
             throw e;
         }
-        // The fleet's shared store of answers kept for labels and of clients' rates, when one is given.
-        ClientBuckets buckets = SharedState.open(context, monitors, metrics);
+        // The fleet's shared store of answers kept for labels, of clients' rates and of the pages' sessions, when one
+        // is given.
+        shared = SharedState.open(context, monitors, metrics);
+        ClientBuckets buckets = shared.buckets();
         // Before the models, whose unloads and reloads drop their versions' kept explainers.
         explanations = new RowExplanations(config.explanations(), metrics, budget);
         served = ModelsAtStart.start(
@@ -280,8 +284,8 @@ public final class TabserveListener implements ServletContextListener {
         encoding.setAsyncSupported(true);
         // Then a person's sign-in (issue 78), within a slot and with the body's coding undone.
         login.ifPresent(signIn -> {
-            FilterRegistration.Dynamic pages =
-                    context.addFilter("sign-in", new LoginFilter(signIn, sessions, routes::asksScope, errors, audit));
+            FilterRegistration.Dynamic pages = context.addFilter(
+                    "sign-in", new LoginFilter(signIn, sessions, shared.sessions(), routes::asksScope, errors, audit));
             pages.addMappingForUrlPatterns(java.util.EnumSet.of(DispatcherType.REQUEST), true, "/*");
             pages.setAsyncSupported(true);
         });
@@ -376,6 +380,9 @@ public final class TabserveListener implements ServletContextListener {
         }
         if (access != null) {
             access.close();
+        }
+        if (shared != null) {
+            shared.close();
         }
         audit.close();
         ScheduledExecutorService deadlines = grpcDeadlines;

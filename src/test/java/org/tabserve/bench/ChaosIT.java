@@ -53,7 +53,7 @@ class ChaosIT {
         builder.redirectErrorStream(true);
         Process process = builder.start();
         byte[] output = process.getInputStream().readAllBytes();
-        assertTrue(process.waitFor(3, TimeUnit.MINUTES), "bench/chaos did not end");
+        assertTrue(process.waitFor(4, TimeUnit.MINUTES), "bench/chaos did not end");
         return new Run(process.exitValue(), new String(output, StandardCharsets.UTF_8));
     }
 
@@ -68,8 +68,10 @@ class ChaosIT {
         // 40 s is early for resident memory (the JIT, ONNX Runtime's arenas): 64 MB of growth after 15 s is allowed
         // here (measured: 35 MB after 15 s at 60 s); the 10-minute bench/chaos holds it to 48 MB after a minute.
         // The mix's pace is the machine's: 927 answers in 40 s beside CI's other test JVMs (seen, at 2 connections),
-        // 187 at load 14-20; 500 still sends each of its 26 kinds of request many times, so the mix and every hostile
-        // client go on past the 40 s, a minute at most, until the mix has them (--min-answers).
+        // 187 at load 14-20 (and 439 a minute past the end at load 12-20); 500 still sends each of its 26 kinds of
+        // request
+        // many times, so the mix and every hostile client go on past the 40 s, two minutes at most, until the mix has
+        // them (--min-answers).
         Run run = chaos("--seconds", "40", "--warmup", "15", "--max-growth-mb", "64", "--min-answers", "500");
         assertEquals(0, run.exit(), run::output);
         assertTrue(run.output().contains("chaos: PASS"), run::output);
@@ -77,7 +79,7 @@ class ChaosIT {
         assertTrue(
                 run.number(DONE, 2) >= MIN_HANG_UPS,
                 () -> "fewer than " + MIN_HANG_UPS + " clients hung up"
-                        + " mid-answer, even a minute past the run's end (every other attempt refused):\n"
+                        + " mid-answer, even two minutes past the run's end (every other attempt refused):\n"
                         + run.output());
         assertEquals(0, run.number(DONE, 3), run::output);
         assertTrue(run.number(MIX, 1) >= 500, () -> "too few requests in the mix to say anything:\n" + run.output());

@@ -12,8 +12,55 @@ import org.tabserve.serving.limits.ServingException;
  * @param known  whether a credential named it; a refusal of an unknown caller asks for one (401), of a known one
  *               names the scope it lacks (403)
  * @param quota  its request rate, kept across its requests; null for a caller without one
+ * @param kind   what named it (its credential's kind), which the records carry beside its name
  */
-public record Caller(String name, List<Grant> grants, boolean known, Quota quota) {
+public record Caller(String name, List<Grant> grants, boolean known, Quota quota, Kind kind) {
+
+    /**
+     * What named the caller, as the records say it ({@link #word}): the prediction log's {@code client_kind}, the
+     * audit log's {@code kind}, the traces' {@code tabserve.client.kind}.
+     */
+    public enum Kind {
+        /** No credential named it. */
+        NONE("none"),
+        /** A client of the API keys file, named by its key. */
+        KEY("key"),
+        /** An OIDC bearer token's client ({@code oidc:AZP}). */
+        TOKEN("token"),
+        /** A TLS client certificate: a keys file's line of its CN with no key, or {@code cert:CN}. */
+        CERTIFICATE("certificate"),
+        /** A person signed in to the pages ({@code user:NAME}), by their session. */
+        PERSON("person"),
+        /** The admin token. */
+        ADMIN_TOKEN("admin_token"),
+        /** The feedback token. */
+        FEEDBACK_TOKEN("feedback_token");
+
+        private final String word;
+
+        Kind(String word) {
+            this.word = word;
+        }
+
+        /** @return the kind as the records spell it */
+        public String word() {
+            return word;
+        }
+
+        /** @return the kind a name of this spelling has, when its credential did not say: by its prefix */
+        static Kind of(String name) {
+            if (name.isEmpty()) {
+                return NONE;
+            } else if (name.startsWith("user:")) {
+                return PERSON;
+            } else if (name.startsWith("oidc:")) {
+                return TOKEN;
+            } else if (name.startsWith("cert:")) {
+                return CERTIFICATE;
+            }
+            return KEY;
+        }
+    }
 
     /** A caller with no credential, of a server that asks for none: it may predict, explain, read and scrape. */
     public static final Caller OPEN = new Caller(
@@ -31,11 +78,27 @@ public record Caller(String name, List<Grant> grants, boolean known, Quota quota
 
     public Caller {
         grants = List.copyOf(grants);
+        kind = kind == null ? Kind.of(name) : kind;
+    }
+
+    /** A caller whose kind its name's spelling gives ({@code user:}, {@code oidc:}, {@code cert:}, else a key's). */
+    public Caller(String name, List<Grant> grants, boolean known, Quota quota) {
+        this(name, grants, known, quota, null);
     }
 
     /** A client its credential names, without a rate. */
     public static Caller of(String name, List<Grant> grants) {
         return new Caller(name, grants, true, null);
+    }
+
+    /** A client its credential names, of the kind it says, without a rate. */
+    public static Caller of(String name, List<Grant> grants, Kind kind) {
+        return new Caller(name, grants, true, null, kind);
+    }
+
+    /** @return this caller, of {@code kind} (a caller rebuilt by name, with its rate, keeps its credential's kind) */
+    public Caller ofKind(Kind kind) {
+        return kind == this.kind ? this : new Caller(name, grants, known, quota, kind);
     }
 
     /** @return whether it may use {@code scope} on {@code model} (null: on some model) */

@@ -97,7 +97,7 @@ public final class ClientRates {
             return caller;
         }
         Quota quota = quotas.get(caller.name());
-        return quota == null ? caller : new Caller(caller.name(), caller.grants(), true, quota);
+        return quota == null ? caller : new Caller(caller.name(), caller.grants(), true, quota, caller.kind());
     }
 
     /** @return the names of the clients the setting names, in its order */

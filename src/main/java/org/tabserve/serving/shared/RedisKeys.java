@@ -61,6 +61,21 @@ final class RedisKeys {
         return PREFIX + "rate:" + client(client) + permits + "/" + windowSeconds;
     }
 
+    /** The key of a session, {@code digest} the hex digest of its id the web layer makes (never the id). */
+    static String sessionKey(String digest) {
+        return PREFIX + "session:" + digest;
+    }
+
+    /** The key of a sign-in under way, {@code digest} the hex digest of its id. */
+    static String loginKey(String digest) {
+        return PREFIX + "login:" + digest;
+    }
+
+    /** The count of the fleet's sign-ins started in window {@code bucket}. */
+    static String loginsKey(long bucket) {
+        return PREFIX + "logins:" + bucket;
+    }
+
     static String liveKey(String model, long version, long bucket) {
         return PREFIX + "live:" + spelled(model) + version + ":" + bucket;
     }

@@ -9,6 +9,14 @@ import org.tabserve.model.answer.AnswerTrace;
  */
 public interface RequestSpan extends AnswerTrace {
 
+    /**
+     * The attribute of the caller's name, as its credential named it ({@code notes}, {@code oidc:notes},
+     * {@code user:alice}): never the credential, nor any other claim of a token.
+     */
+    String CLIENT_NAME = "tabserve.client.name";
+    /** The attribute of what named the caller: {@code key}, {@code token}, {@code certificate}, {@code person}, ... */
+    String CLIENT_KIND = "tabserve.client.kind";
+
     /** The attribute of an HTTP answer's status; a 5xx makes the span an error. */
     String HTTP_STATUS = "http.response.status_code";
 

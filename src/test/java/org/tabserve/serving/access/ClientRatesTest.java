@@ -41,6 +41,11 @@ class ClientRatesTest {
         assertTrue(first.quota().take(2) > 0, "the third of two an hour waits");
         assertTrue(rates.rated(Caller.of("fast@example.com", PREDICT)).quota().take(2) == 0, "another is not slowed");
         assertEquals("5/m", rates.rated(Caller.of("CN.svc:1", PREDICT)).quota().toString());
+        assertEquals(
+                Caller.Kind.TOKEN,
+                rates.rated(Caller.of("oidc:nightly", PREDICT, Caller.Kind.TOKEN))
+                        .kind(),
+                "a caller given its rate by name keeps its credential's kind, which the records say");
         assertNull(rates.rated(Caller.of("other", PREDICT)).quota(), "a client not named is not limited");
         Caller keyed = new Caller("slow-oidc", PREDICT, true, Quota.parse("7/s"));
         assertSame(keyed, rates.rated(keyed), "a keys file's own rate stands");

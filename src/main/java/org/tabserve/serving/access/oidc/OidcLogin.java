@@ -154,6 +154,24 @@ public final class OidcLogin {
     }
 
     /**
+     * @return the HMAC-SHA256 of {@code purpose}, a NUL and {@code text}, under the login client's secret: what every
+     *         replica that shares the login client makes alike and nothing without the secret can, so that the shared
+     *         sessions' keys and seals need no secret of their own (a new secret ends the sessions sealed under the
+     *         old one)
+     */
+    public byte[] derive(String purpose, String text) {
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(secret.getValueBytes(), "HmacSHA256"));
+            mac.update(purpose.getBytes(StandardCharsets.UTF_8));
+            mac.update((byte) 0);
+            return mac.doFinal(text.getBytes(StandardCharsets.UTF_8));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("the JDK has no HmacSHA256", e);
+        }
+    }
+
+    /**
      * Starts a sign-in: a fresh state, nonce and PKCE verifier, and the issuer's sign-in address that asks for them.
      *
      * @param redirect where the issuer sends the person back to (the server's callback)

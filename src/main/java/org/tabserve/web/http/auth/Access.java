@@ -250,13 +250,14 @@ public final class Access implements Gate {
             }
             Caller caller = credentials.caller(asker.authorization());
             if (scope == Scope.ADMIN && counted) {
-                audit.admin(caller.name(), asker);
+                audit.admin(caller, asker);
             }
             return caller;
         }
         Caller caller;
         try {
-            caller = rates.rated(callerOf(asker, signedIn));
+            Caller named = callerOf(asker, signedIn);
+            caller = rates.rated(named); // the rate by name
         } catch (ServingException e) {
             unknownCredential.log(
                     () -> "Refused " + asker.call() + " from " + asker.remoteAddress() + ": " + e.getMessage());
@@ -270,7 +271,7 @@ public final class Access implements Gate {
             if (caller.known()) {
                 noScope.log(() -> "Refused " + asker.call() + " from " + asker.remoteAddress() + ": the client '"
                         + caller.name() + "' has no scope " + needed);
-                audit.refused(asker, 403, caller.name(), "no scope " + needed, scope == Scope.ADMIN);
+                audit.refused(asker, 403, caller, "no scope " + needed, scope == Scope.ADMIN);
             } else {
                 noCredential.log(
                         () -> "Refused " + asker.call() + " from " + asker.remoteAddress() + ": no credential");
@@ -279,7 +280,7 @@ public final class Access implements Gate {
             throw e;
         }
         if (scope == Scope.ADMIN && counted) {
-            audit.admin(caller.name(), asker);
+            audit.admin(caller, asker);
         }
         if (counted && caller.quota() != null) {
             long wait = buckets.take(caller);
@@ -322,7 +323,7 @@ public final class Access implements Gate {
      */
     public void admitRepositoryChange(AdminToken.Caller asker, String model) {
         if (admin.letsThroughWithoutToken(asker)) {
-            audit.admin(LOOPBACK_CLIENT, asker);
+            audit.admin(LOOPBACK_CLIENT, Caller.Kind.NONE.word(), asker);
         } else {
             admit(asker, Scope.ADMIN, model);
         }
@@ -359,11 +360,7 @@ public final class Access implements Gate {
             noScope.log(() -> "Refused " + asker.call() + " from " + asker.remoteAddress() + ": the client '"
                     + caller.name() + "' has no scope " + needed + " to label another client's answers");
             audit.refused(
-                    asker,
-                    caller.known() ? 403 : 401,
-                    caller.known() ? caller.name() : null,
-                    "no scope " + needed,
-                    false);
+                    asker, caller.known() ? 403 : 401, caller.known() ? caller : null, "no scope " + needed, false);
             throw e;
         }
     }

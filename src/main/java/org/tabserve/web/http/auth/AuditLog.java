@@ -64,6 +64,7 @@ public final class AuditLog implements AutoCloseable {
             String time,
             String event,
             String client,
+            String kind,
             String call,
             String from,
             Integer status,
@@ -106,22 +107,50 @@ public final class AuditLog implements AutoCloseable {
         }
     }
 
-    /** An admin action let through: {@code client} called {@code call}. */
-    void admin(String client, AdminToken.Caller asker) {
-        write(new Line(now(), "admin", client, asker.call(), asker.remoteAddress(), null, null, null));
+    /** An admin action let through: {@code caller} called {@code call}. */
+    void admin(org.tabserve.serving.access.Caller caller, AdminToken.Caller asker) {
+        admin(caller.name(), caller.kind().word(), asker);
+    }
+
+    /** An admin action let through: {@code client}, named so by a credential of {@code kind}, called {@code call}. */
+    void admin(String client, String kind, AdminToken.Caller asker) {
+        write(new Line(now(), "admin", client, kind, asker.call(), asker.remoteAddress(), null, null, null));
     }
 
     /**
      * A credential refused with {@code status} (401 or 403), for {@code why} (never the credential): always written
      * on an admin route, else within the caller's {@link #REFUSALS_A_MINUTE} of that status.
      *
-     * @param client     the known client refused (a missing scope), or null for a caller no credential names
+     * @param known      the known client refused (a missing scope), or null for a caller no credential names: its
+     *                   line says what kind of credential it sent ({@link #sent})
      * @param adminRoute whether the call was to an admin route (the admin routes, the repository's load and unload)
      */
-    void refused(AdminToken.Caller asker, int status, String client, String why, boolean adminRoute) {
+    void refused(
+            AdminToken.Caller asker,
+            int status,
+            org.tabserve.serving.access.Caller known,
+            String why,
+            boolean adminRoute) {
+        refused(
+                asker,
+                status,
+                known,
+                why,
+                adminRoute,
+                known == null ? sent(asker) : known.kind().word());
+    }
+
+    private void refused(
+            AdminToken.Caller asker,
+            int status,
+            org.tabserve.serving.access.Caller known,
+            String why,
+            boolean adminRoute,
+            String kind) {
         if (out == null) {
             return;
         }
+        String client = known == null ? null : known.name();
         Long before = null;
         if (!adminRoute) {
             long now = System.nanoTime();
@@ -136,7 +165,22 @@ public final class AuditLog implements AutoCloseable {
                 of.leftOut = 0;
             }
         }
-        write(new Line(now(), "refused", client, asker.call(), asker.remoteAddress(), status, why, before));
+        write(new Line(now(), "refused", client, kind, asker.call(), asker.remoteAddress(), status, why, before));
+    }
+
+    /**
+     * @return the kind of credential a caller no credential named sent, never a word of it: {@code token} (a bearer
+     *         credential shaped as a JWT), {@code bearer} (any other: a key, or the admin or feedback token, not the
+     *         server's), {@code certificate} (a client certificate alone), or {@code none}
+     */
+    static String sent(AdminToken.Caller asker) {
+        if (AdminToken.isBearer(asker.authorization())) {
+            return org.tabserve.serving.access.oidc.OidcTokens.looksLikeToken(
+                            asker.authorization().substring(7).strip())
+                    ? "token"
+                    : "bearer";
+        }
+        return asker.certificate() != null ? "certificate" : "none";
     }
 
     /** @return whom a refusal's count is of: a known client by its name, any other caller by its address */
@@ -161,34 +205,49 @@ public final class AuditLog implements AutoCloseable {
                 refusals.size() >= CALLERS_COUNTED ? "others " + status : key, k -> new Refusals());
     }
 
+    /**
+     * A refusal by the pages' sign-in (401 or 403): a sign-in's answer the server refused (no one is signed in yet:
+     * {@code person} null), or a request of a person's session refused (a post without the session's CSRF token),
+     * counted as {@link #refused} counts, of kind {@code person}.
+     */
+    public void refusedPerson(String person, String call, String from, int status, String why) {
+        refused(
+                new AdminToken.Caller(call, null, from, null),
+                status,
+                person == null ? null : org.tabserve.serving.access.Caller.of(person, java.util.List.of()),
+                why,
+                false,
+                "person");
+    }
+
     /** A person signed in to the pages through the OIDC issuer, by name ({@code user:NAME}), from an address. */
     public void signedIn(String person, String from) {
-        write(new Line(now(), "sign_in", person, null, from, null, null, null));
+        write(new Line(now(), "sign_in", person, "person", null, from, null, null, null));
     }
 
     /** A person's session was ended by their sign-out, by name, from an address. */
     public void signedOut(String person, String from) {
-        write(new Line(now(), "sign_out", person, null, from, null, null, null));
+        write(new Line(now(), "sign_out", person, "person", null, from, null, null, null));
     }
 
     /** The API keys file was read, at start or again. */
     void keysRead(Path keys, int clients) {
-        write(new Line(now(), "keys_read", null, null, null, null, keys + ": " + clients + " clients", null));
+        write(new Line(now(), "keys_read", null, null, null, null, null, keys + ": " + clients + " clients", null));
     }
 
     /** A change of the API keys file was refused: its clients stay as they were. */
     void keysRefused(String why) {
-        write(new Line(now(), "keys_refused", null, null, null, null, why, null));
+        write(new Line(now(), "keys_refused", null, null, null, null, null, why, null));
     }
 
     /** The OIDC issuer's keys were read, at start or again (for a token naming a key not among them). */
     void jwksRead(String detail) {
-        write(new Line(now(), "jwks_read", null, null, null, null, detail, null));
+        write(new Line(now(), "jwks_read", null, null, null, null, null, detail, null));
     }
 
     /** The OIDC issuer's keys could not be read: those it last gave, if any, are kept. */
     void jwksFailed(String why) {
-        write(new Line(now(), "jwks_failed", null, null, null, null, why, null));
+        write(new Line(now(), "jwks_failed", null, null, null, null, null, why, null));
     }
 
     private void write(Line line) {

@@ -128,10 +128,12 @@ public final class Credentials {
         if (admin.isToken(token)) {
             return Caller.of(
                     ADMIN_TOKEN_CLIENT,
-                    List.of(new Grant(Scope.ADMIN, Grant.ALL), new Grant(Scope.LABEL_ANY, Grant.ALL)));
+                    List.of(new Grant(Scope.ADMIN, Grant.ALL), new Grant(Scope.LABEL_ANY, Grant.ALL)),
+                    Caller.Kind.ADMIN_TOKEN);
         }
         if (feedback.isToken(token)) { // a labelling service's: any caller's answers
-            return Caller.of(FEEDBACK_TOKEN_CLIENT, List.of(new Grant(Scope.LABEL_ANY, Grant.ALL)));
+            return Caller.of(
+                    FEEDBACK_TOKEN_CLIENT, List.of(new Grant(Scope.LABEL_ANY, Grant.ALL)), Caller.Kind.FEEDBACK_TOKEN);
         }
         if (tokenRefused != null) {
             throw tokenRefused;
@@ -162,6 +164,7 @@ public final class Credentials {
             throw ServingException.unauthenticated(ClientCertificate.SEVERAL_NAMES);
         }
         return keys.flatMap(k -> k.callerNamed(asker.certificate()))
+                .map(client -> client.ofKind(Caller.Kind.CERTIFICATE)) // a keys file's line, named by its certificate
                 .orElseGet(() -> Caller.of(ClientCertificate.CLIENT_PREFIX + asker.certificate(), List.of()));
     }
 }

@@ -22,6 +22,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.tabserve.deploy.Tomcat11Server;
 import org.tabserve.docs.DocShell;
 import org.tabserve.testing.Jdks;
 import org.tabserve.testing.ModelDirectory;
@@ -38,7 +39,8 @@ import org.tabserve.testing.TabserveProcess;
  * prediction with a token of {@code notes}. The test's changes: free ports for Keycloak's 8180 and tabserve's 8080,
  * a folder of models for {@code /srv/models}, the realm file's path, {@code JAVA_HOME} and C1 alone for Keycloak's
  * JIT ({@code JAVA_OPTS_APPEND}). The cases then take or refuse the clients' tokens as their roles say, and (issue 78)
- * a person signs in to the pages through Keycloak's own login page in headless Chromium, on the same Keycloak.
+ * a person signs in to the pages through Keycloak's own login page in headless Chromium, on the same Keycloak, in the
+ * embedded server and in Tomcat 11.
  */
 class KeycloakIT {
 
@@ -233,32 +235,72 @@ class KeycloakIT {
     @Test
     void aPersonSignsInThroughKeycloaksLoginPagePredictsIsRefusedAModelAndSignsOut() throws Exception {
         String secret = "pages-" + java.util.UUID.randomUUID();
+        try (TabserveProcess pages = TabserveProcess.startReady(
+                Map.of("TABSERVE_OIDC_LOGIN_SECRET", secret),
+                "--models",
+                models.root().toString(),
+                "--oidc-issuer",
+                base + "/realms/" + realm,
+                "--oidc-audience",
+                "tabserve",
+                "--oidc-scopes-claim",
+                "realm_access.roles",
+                "--oidc-login-client",
+                "tabserve-pages")) {
+            signInPredictBeRefusedAndSignOut(pages.uri(), "tabserve-pages", secret, "alice");
+        }
+    }
+
+    /**
+     * The same sign-in in Tomcat 11 (made and started by docs/deploy.md's steps), the settings as the environment
+     * variables docs/security.md names: the login is a portable servlet filter, and Tomcat's own session (which the
+     * app does not use) must not stand in for it.
+     */
+    @Test
+    void aPersonSignsInToTheAppInTomcatAsInTheEmbeddedServer() throws Exception {
+        String secret = "tomcat-" + java.util.UUID.randomUUID();
+        try (Tomcat11Server tomcat = Tomcat11Server.start(
+                "keycloak-tomcat11",
+                Map.of(
+                        "TABSERVE_MODELS",
+                        models.root().toString(),
+                        "TABSERVE_OIDC_ISSUER",
+                        base + "/realms/" + realm,
+                        "TABSERVE_OIDC_AUDIENCE",
+                        "tabserve",
+                        "TABSERVE_OIDC_SCOPES_CLAIM",
+                        "realm_access.roles",
+                        "TABSERVE_OIDC_LOGIN_CLIENT",
+                        "tabserve-pages-tomcat",
+                        "TABSERVE_OIDC_LOGIN_SECRET",
+                        secret))) {
+            signInPredictBeRefusedAndSignOut(tomcat.uri(), "tabserve-pages-tomcat", secret, "carol");
+        }
+    }
+
+    /**
+     * A person {@code user} (made in the realm with the roles {@code read} and {@code predict:banknote}) opens a
+     * model's form on {@code pages}, is sent to Keycloak's login page, signs in there, is named on the page, predicts
+     * through the form, is refused a model it has no scope for in words naming the scope and itself, signs out (the
+     * app's session and Keycloak's), and the cookie saved before is refused afterwards.
+     */
+    private static void signInPredictBeRefusedAndSignOut(URI pages, String client, String secret, String user)
+            throws Exception {
         String admin = tokenOf(
                 "master",
                 Map.of("grant_type", "password", "client_id", "admin-cli", "username", "admin", "password", "admin"));
-        try (TabserveProcess pages = TabserveProcess.startReady(
-                        Map.of("TABSERVE_OIDC_LOGIN_SECRET", secret),
-                        "--models",
-                        models.root().toString(),
-                        "--oidc-issuer",
-                        base + "/realms/" + realm,
-                        "--oidc-audience",
-                        "tabserve",
-                        "--oidc-scopes-claim",
-                        "realm_access.roles",
-                        "--oidc-login-client",
-                        "tabserve-pages");
-                org.tabserve.web.pages.Chromium chromium = org.tabserve.web.pages.Chromium.start()) {
+        String password = user + "-password-1";
+        try (org.tabserve.web.pages.Chromium chromium = org.tabserve.web.pages.Chromium.start()) {
             KeycloakPages realmPages = new KeycloakPages(base, realm, admin);
-            realmPages.loginClient("tabserve-pages", secret, pages.uri());
-            realmPages.user("alice", "alice-password-1", List.of("read", "predict:banknote"));
+            realmPages.loginClient(client, secret, pages);
+            realmPages.user(user, password, List.of("read", "predict:banknote"));
             org.openqa.selenium.WebDriver browser = chromium.driver;
-            browser.get(pages.uri().resolve("/models/banknote/").toString());
+            browser.get(pages.resolve("/models/banknote/").toString());
             assertTrue(browser.getCurrentUrl().startsWith(base + "/realms/" + realm), browser.getCurrentUrl());
-            browser.findElement(org.openqa.selenium.By.id("username")).sendKeys("alice");
-            browser.findElement(org.openqa.selenium.By.id("password")).sendKeys("alice-password-1");
+            browser.findElement(org.openqa.selenium.By.id("username")).sendKeys(user);
+            browser.findElement(org.openqa.selenium.By.id("password")).sendKeys(password);
             browser.findElement(org.openqa.selenium.By.id("kc-login")).click();
-            assertEquals("alice", chromium.byId("signed-in-name").getText(), browser.getPageSource());
+            assertEquals(user, chromium.byId("signed-in-name").getText(), browser.getPageSource());
             for (Map.Entry<String, String> field : Map.of(
                             "variance", "3.6216", "skewness", "8.6661", "curtosis", "-2.8073", "entropy", "-0.44699")
                     .entrySet()) {
@@ -269,10 +311,10 @@ class KeycloakIT {
             assertTrue(chromium.byId("result").isDisplayed(), "the form answers: " + browser.getPageSource());
             String saved = browser.manage().getCookieNamed("tabserve_session").getValue();
 
-            browser.get(pages.uri().resolve("/models/species/").toString());
+            browser.get(pages.resolve("/models/species/").toString());
             chromium.byId("predict").submit();
             assertTrue(chromium.byId("detail").getText().contains("predict:species"), browser.getPageSource());
-            assertTrue(chromium.byId("detail").getText().contains("user:alice"), browser.getPageSource());
+            assertTrue(chromium.byId("detail").getText().contains("user:" + user), browser.getPageSource());
 
             chromium.byId("sign-out-button").click(); // to Keycloak's sign-out, back to /, and so to its login page
             new org.openqa.selenium.support.ui.WebDriverWait(browser, Duration.ofSeconds(20))
@@ -283,7 +325,7 @@ class KeycloakIT {
                     browser.findElements(org.openqa.selenium.By.id("username")).size() == 1,
                     "Keycloak's session ended too: its login page again, " + browser.getCurrentUrl());
             HttpResponse<String> replayed = HTTP.send(
-                    HttpRequest.newBuilder(pages.uri().resolve("/api/models"))
+                    HttpRequest.newBuilder(pages.resolve("/api/models"))
                             .header("Cookie", "tabserve_session=" + saved)
                             .build(),
                     HttpResponse.BodyHandlers.ofString());

@@ -12,10 +12,12 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.tabserve.serving.access.SharedSessions;
 import org.tabserve.serving.access.oidc.OidcLogin;
 import org.tabserve.serving.access.oidc.SignedIn;
 import org.tabserve.web.http.ErrorRenderer;
@@ -33,7 +35,9 @@ import org.tabserve.web.http.auth.AuditLog;
  * browser's pre-login cookie); {@link #CALLBACK} ends it, checks what came back and opens a {@link Sessions session}
  * under a new id; a request with the session's cookie is then taken as its person ({@link Access#SIGNED_IN}), and
  * must carry the session's CSRF token when it changes anything ({@link PageSession}); {@link #LOGOUT} ends the session
- * at once and sends the browser to the issuer's sign-out. A request with a bearer credential never uses a session, and
+ * at once and sends the browser to the issuer's sign-out. The sessions and sign-ins under way are kept in the
+ * replica's memory, or with {@code --shared-state} in the fleet's store ({@link LoginState}), where a store that does not
+ * answer makes a request of a session a 503, never a session. A request with a bearer credential never uses a session, and
  * a program (a request that does not ask for HTML) is never redirected: it gets the route's 401 as before.
  */
 public final class LoginFilter implements Filter {
@@ -52,8 +56,7 @@ public final class LoginFilter implements Filter {
     private final OidcLogin login;
     private final Predicate<String> asksScope;
     private final ErrorRenderer errors;
-    private final Sessions sessions;
-    private final PendingLogins pending;
+    private final LoginState state;
     private final SessionCookies cookies;
     private final AuditLog audit;
     private final RateLimitedLog refusals = new RateLimitedLog(LOG, Level.WARNING);
@@ -69,12 +72,27 @@ public final class LoginFilter implements Filter {
             Predicate<String> asksScope,
             ErrorRenderer errors,
             AuditLog audit) {
+        this(login, settings, Optional.empty(), asksScope, errors, audit);
+    }
+
+    /**
+     * @param shared the fleet's shared store of sessions ({@code --shared-state}): the sessions and sign-ins under way
+     *               kept there, so that every replica finds them; empty, in this replica's memory alone
+     */
+    public LoginFilter(
+            OidcLogin login,
+            LoginSettings settings,
+            Optional<SharedSessions> shared,
+            Predicate<String> asksScope,
+            ErrorRenderer errors,
+            AuditLog audit) {
         this.login = login;
         this.audit = audit;
         this.asksScope = asksScope;
         this.errors = errors;
-        this.sessions = new Sessions(settings);
-        this.pending = new PendingLogins(settings.maxPending());
+        this.state = shared.<LoginState>map(
+                        store -> new SharedLoginState(store, new SessionSeal(login::derive), settings))
+                .orElseGet(() -> new LocalLoginState(settings));
         this.cookies = new SessionCookies(
                 login.redirectBase().map(b -> "https".equals(b.getScheme())).orElse(false));
     }
@@ -95,7 +113,18 @@ public final class LoginFilter implements Filter {
         } catch (HttpProblem | org.tabserve.serving.limits.ServingException refused) {
             refusals.log(() -> "Refused " + request.getMethod() + " " + path + " from " + request.getRemoteAddr() + ": "
                     + refused.getMessage());
-            errors.render(request, response, errors.toProblem(refused, request));
+            HttpProblem problem = errors.toProblem(refused, request);
+            if (problem.status() == 401 || problem.status() == 403) { // a sign-in's answer, a post without its token
+                audit.refusedPerson(
+                        request.getAttribute(Access.SIGNED_IN) instanceof org.tabserve.serving.access.Caller person
+                                ? person.name()
+                                : null,
+                        request.getMethod() + " " + request.getRequestURI(),
+                        request.getRemoteAddr(),
+                        problem.status(),
+                        problem.detail());
+            }
+            errors.render(request, response, problem);
         }
     }
 
@@ -108,7 +137,7 @@ public final class LoginFilter implements Filter {
             return;
         }
         String id = SessionCookies.read(request, SessionCookies.SESSION);
-        Sessions.Session session = sessions.find(id);
+        Sessions.Session session = state.find(id);
         if (session != null) {
             request.setAttribute(Access.SIGNED_IN, session.person().caller());
             request.setAttribute(
@@ -154,14 +183,14 @@ public final class LoginFilter implements Filter {
     /** Sends the browser to the issuer's sign-in, the sign-in's state kept under a new pre-login cookie. */
     private void start(HttpServletRequest request, HttpServletResponse response, String returnTo) throws IOException {
         OidcLogin.Pending started = login.start(URI.create(base(request) + CALLBACK));
-        cookies.pending(request, response, pending.put(started, returnTo));
+        cookies.pending(request, response, state.startLogin(started, returnTo));
         response.setHeader("Cache-Control", "no-store");
         response.sendRedirect(started.authorization().toString());
     }
 
     /** The issuer's answer: the sign-in of this browser's pre-login cookie, its state, its code; then a session. */
     private void callback(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        PendingLogins.Entry entry = pending.take(SessionCookies.read(request, SessionCookies.PENDING));
+        PendingLogins.Entry entry = state.takeLogin(SessionCookies.read(request, SessionCookies.PENDING));
         cookies.clearPending(request, response);
         if (entry == null) {
             throw HttpProblem.of(
@@ -191,8 +220,8 @@ public final class LoginFilter implements Filter {
             throw HttpProblem.badRequest("the sign-in's answer carries no code: open the page you wanted again");
         }
         SignedIn person = login.finish(entry.pending(), code);
-        sessions.end(SessionCookies.read(request, SessionCookies.SESSION)); // a session fixed before is never kept
-        Sessions.Session session = sessions.open(person); // always a new id
+        state.end(SessionCookies.read(request, SessionCookies.SESSION)); // a session fixed before is never kept
+        Sessions.Session session = state.open(person); // always a new id
         cookies.session(request, response, session.id());
         LOG.info("Signed in: " + person.caller().name() + " from " + request.getRemoteAddr());
         audit.signedIn(person.caller().name(), request.getRemoteAddr());
@@ -207,14 +236,14 @@ public final class LoginFilter implements Filter {
             response.setHeader("Allow", "POST");
             throw HttpProblem.of(405, "Method not allowed", "sign out with the button of a page (POST " + LOGOUT + ")");
         }
-        Sessions.Session session = sessions.find(SessionCookies.read(request, SessionCookies.SESSION));
+        Sessions.Session session = state.find(SessionCookies.read(request, SessionCookies.SESSION));
         URI home = URI.create(base(request) + "/");
         String location = request.getContextPath() + "/";
         if (session != null) {
             request.setAttribute(
                     PageSession.ATTRIBUTE, new PageSession(session.person().name(), session.csrf()));
             checkToken(request);
-            sessions.end(session.id());
+            state.end(session.id());
             LOG.info("Signed out: " + session.person().caller().name());
             audit.signedOut(session.person().caller().name(), request.getRemoteAddr());
             location = login.endSession(session.person().idToken(), home)
@@ -263,13 +292,8 @@ public final class LoginFilter implements Filter {
                 && MessageDigest.isEqual(sent.getBytes(StandardCharsets.UTF_8), kept.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** @return how many sign-ins are under way (the pre-login table's size) */
-    int pendingLogins() {
-        return pending.size();
-    }
-
-    /** @return how many sessions are open */
-    int openSessions() {
-        return sessions.size();
+    /** @return where the sessions and sign-ins under way are kept */
+    LoginState state() {
+        return state;
     }
 }

@@ -28,7 +28,7 @@ final class Sessions {
         private final long createdNanos;
         private volatile long usedNanos;
 
-        private Session(String id, SignedIn person, String csrf, long now) {
+        Session(String id, SignedIn person, String csrf, long now) {
             this.id = id;
             this.person = person;
             this.csrf = csrf;

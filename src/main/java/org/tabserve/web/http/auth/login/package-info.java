@@ -2,7 +2,8 @@
  * A person's sign-in to the pages through the OIDC issuer ({@code --oidc-login-client}): the servlet filter of the
  * authorization code flow and of sign-out ({@link org.tabserve.web.http.auth.login.LoginFilter}), the server-side
  * sessions it keeps (bounded in count and memory, with idle and absolute timeouts) and the pre-login table of sign-ins
- * under way (bounded, the oldest let go), and the cookies' rules. The protocol's messages are
+ * under way (bounded, the oldest let go), in the replica's memory or, with {@code --shared-state}, in the fleet's
+ * shared store, sealed under their ids, and the cookies' rules. The protocol's messages are
  * {@code serving.access.oidc}'s; what a session's person may do is checked by {@code auth}'s one check, as for every
  * other caller. Stands on {@code http} and {@code auth}.
  */

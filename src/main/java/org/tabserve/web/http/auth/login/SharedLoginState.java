@@ -1,0 +1,216 @@
+package org.tabserve.web.http.auth.login;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.tabserve.serving.access.Caller;
+import org.tabserve.serving.access.Grant;
+import org.tabserve.serving.access.SharedSessions;
+import org.tabserve.serving.access.oidc.OidcLogin;
+import org.tabserve.serving.access.oidc.OidcTokens;
+import org.tabserve.serving.access.oidc.SignedIn;
+import org.tabserve.serving.limits.ServingException;
+import org.tabserve.web.http.Json;
+
+/**
+ * The sessions and sign-ins under way in the fleet's shared store ({@code --shared-state}), so that a person is not
+ * signed out by the balancer and the issuer may send them back to any replica: each under a digest of its id, sealed
+ * under the id ({@link SessionSeal}). The store holds the idle and absolute timeouts (an expiry, and the times checked
+ * at each use); the sealed value holds when the session was opened too, checked again here, so that the store alone
+ * cannot make a session outlast its absolute timeout. A value that does not open, or opens to what no replica wrote
+ * (a field missing, of another type, a scope that is none, a time ahead), is no session. A sign-out ends the session
+ * in the store, for every replica at once.
+ */
+final class SharedLoginState implements LoginState {
+
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._@:-]{1,100}");
+    /** The longest ID token a session keeps (the bearer tokens' bound, with room). */
+    private static final int MAX_ID_TOKEN = 16 << 10;
+    /** The most scopes a session keeps. */
+    private static final int MAX_GRANTS = 1000;
+    /** How far ahead of this replica's clock another's may be, for a session opened there. */
+    private static final long SKEW_MILLIS = 60_000;
+
+    private final SharedSessions store;
+    private final SessionSeal seal;
+    private final long idleMillis;
+    private final long absoluteMillis;
+    private final int maxPending;
+
+    SharedLoginState(SharedSessions store, SessionSeal seal, LoginSettings settings) {
+        this.store = store;
+        this.seal = seal;
+        this.idleMillis = settings.idle().toMillis();
+        this.absoluteMillis = settings.absolute().toMillis();
+        this.maxPending = settings.maxPending();
+    }
+
+    @Override
+    public Sessions.Session open(SignedIn person) {
+        String id = SessionIds.next();
+        String csrf = SessionIds.next();
+        long now = System.currentTimeMillis();
+        ObjectNode value = Json.MAPPER.createObjectNode();
+        value.put("n", person.name());
+        com.fasterxml.jackson.databind.node.ArrayNode scopes = value.putArray("g");
+        person.caller().grants().forEach(g -> scopes.add(g.toString()));
+        value.put("t", person.idToken());
+        value.put("x", person.untilMillis());
+        value.put("c", csrf);
+        value.put("s", now);
+        String sealed = seal.seal(SessionSeal.Kind.SESSION, id, bytes(value));
+        store.open(seal.key(SessionSeal.Kind.SESSION, id), sealed, now, idleMillis, absoluteMillis);
+        return new Sessions.Session(id, person, csrf, System.nanoTime());
+    }
+
+    @Override
+    public Sessions.Session find(String id) {
+        if (!SessionIds.looksLikeId(id)) {
+            return null;
+        }
+        long now = System.currentTimeMillis();
+        SharedSessions.Stored stored =
+                store.touch(seal.key(SessionSeal.Kind.SESSION, id), now, idleMillis, absoluteMillis);
+        if (stored == null) {
+            return null;
+        }
+        JsonNode value = read(seal.open(SessionSeal.Kind.SESSION, id, stored.sealed()));
+        if (value == null) {
+            return null;
+        }
+        String name = text(value, "n", 100);
+        String token = text(value, "t", MAX_ID_TOKEN);
+        String csrf = text(value, "c", 43);
+        JsonNode grants = value.get("g");
+        JsonNode until = value.get("x");
+        JsonNode opened = value.get("s");
+        if (name == null
+                || !NAME.matcher(name).matches()
+                || token == null
+                || !SessionIds.looksLikeId(csrf)
+                || grants == null
+                || !grants.isArray()
+                || grants.size() > MAX_GRANTS
+                || until == null
+                || !until.canConvertToExactIntegral()
+                || opened == null
+                || !opened.canConvertToExactIntegral()
+                || opened.asLong() != stored.createdMillis()
+                || opened.asLong() > now + SKEW_MILLIS
+                || now - opened.asLong() > absoluteMillis) {
+            return null;
+        }
+        List<Grant> scopes = new ArrayList<>(grants.size());
+        for (JsonNode grant : grants) {
+            if (!grant.isTextual() || grant.asText().length() > 200) {
+                return null;
+            }
+            try {
+                scopes.add(Grant.parse(grant.asText()));
+            } catch (IllegalArgumentException e) {
+                return null;
+            }
+        }
+        SignedIn person = new SignedIn(Caller.of(OidcTokens.PERSON_PREFIX + name, scopes), name, token, until.asLong());
+        return new Sessions.Session(id, person, csrf, System.nanoTime());
+    }
+
+    @Override
+    public void end(String id) {
+        if (SessionIds.looksLikeId(id)) {
+            store.end(seal.key(SessionSeal.Kind.SESSION, id));
+        }
+    }
+
+    @Override
+    public String startLogin(OidcLogin.Pending pending, String returnTo) {
+        String id = SessionIds.next();
+        ObjectNode value = Json.MAPPER.createObjectNode();
+        value.put("st", pending.state());
+        value.put("no", pending.nonce());
+        value.put("ve", pending.verifier());
+        value.put("re", pending.redirect().toString());
+        value.put("to", returnTo);
+        value.put("s", System.currentTimeMillis());
+        String sealed = seal.seal(SessionSeal.Kind.LOGIN, id, bytes(value));
+        if (!store.startLogin(
+                seal.key(SessionSeal.Kind.LOGIN, id), sealed, LoginSettings.PENDING_FOR.toMillis(), maxPending)) {
+            throw ServingException.of(
+                    ServingException.Kind.BUSY,
+                    "the fleet has started " + maxPending + " sign-ins in this window of "
+                            + LoginSettings.PENDING_FOR.toMinutes() + " minutes (" + LoginSettings.MAX_PENDING
+                            + "): try again in a few minutes");
+        }
+        return id;
+    }
+
+    @Override
+    public PendingLogins.Entry takeLogin(String id) {
+        if (!SessionIds.looksLikeId(id)) {
+            return null;
+        }
+        String sealed = store.takeLogin(seal.key(SessionSeal.Kind.LOGIN, id));
+        JsonNode value = read(seal.open(SessionSeal.Kind.LOGIN, id, sealed));
+        if (value == null) {
+            return null;
+        }
+        String state = text(value, "st", 512);
+        String nonce = text(value, "no", 512);
+        String verifier = text(value, "ve", 512);
+        String redirect = text(value, "re", 4096);
+        String returnTo = text(value, "to", 4096);
+        JsonNode started = value.get("s");
+        long now = System.currentTimeMillis();
+        if (state == null
+                || nonce == null
+                || verifier == null
+                || redirect == null
+                || returnTo == null
+                || !LoginFilter.localPath(returnTo).equals(returnTo)
+                || started == null
+                || !started.canConvertToExactIntegral()
+                || now - started.asLong() > LoginSettings.PENDING_FOR.toMillis()
+                || started.asLong() > now + SKEW_MILLIS) {
+            return null;
+        }
+        URI back;
+        try {
+            back = URI.create(redirect);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+        return new PendingLogins.Entry(
+                new OidcLogin.Pending(state, nonce, verifier, back, back), returnTo, System.nanoTime());
+    }
+
+    private static byte[] bytes(ObjectNode value) {
+        try {
+            return Json.MAPPER.writeValueAsBytes(value);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** @return the JSON object {@code plain} holds, or null (none, or not an object) */
+    private static JsonNode read(byte[] plain) {
+        if (plain == null) {
+            return null;
+        }
+        try {
+            JsonNode node = Json.MAPPER.readTree(plain);
+            return node != null && node.isObject() ? node : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** @return the text field {@code name}, when it is text of at most {@code max} characters, else null */
+    private static String text(JsonNode value, String name, int max) {
+        JsonNode field = value.get(name);
+        return field != null && field.isTextual() && field.asText().length() <= max ? field.asText() : null;
+    }
+}
