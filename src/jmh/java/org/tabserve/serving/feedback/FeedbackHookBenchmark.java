@@ -19,6 +19,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 import org.tabserve.model.Model;
+import org.tabserve.model.answer.AnswerTrace;
 import org.tabserve.model.onnx.OnnxModelLoader;
 import org.tabserve.model.signature.Batch;
 import org.tabserve.model.signature.Prediction;
@@ -66,7 +67,18 @@ public class FeedbackHookBenchmark {
     @Threads(1)
     public List<Prediction> predictAndKeepForLabels() {
         List<Prediction> predictions = served.predict(row);
-        feedback.answered("bench", 1, served, RequestIds.next(), 0, 0, predictions, FeedbackMonitor.NOBODY);
+        feedback.answered(
+                "bench",
+                1,
+                served,
+                FeedbackMonitor.NOBODY,
+                RequestIds.next(),
+                true,
+                0,
+                0,
+                predictions,
+                FeedbackMonitor.NOBODY,
+                AnswerTrace.NONE);
         return predictions;
     }
 
@@ -75,7 +87,17 @@ public class FeedbackHookBenchmark {
     @Threads(1)
     public FeedbackMonitor keepForLabels() {
         feedback.answered(
-                "bench", 1, served, Long.toString(ids.incrementAndGet()), 0, 0, ANSWER, FeedbackMonitor.NOBODY);
+                "bench",
+                1,
+                served,
+                FeedbackMonitor.NOBODY,
+                Long.toString(ids.incrementAndGet()),
+                false,
+                0,
+                0,
+                ANSWER,
+                FeedbackMonitor.NOBODY,
+                AnswerTrace.NONE);
         return feedback;
     }
 

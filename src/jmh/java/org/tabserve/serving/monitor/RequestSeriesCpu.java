@@ -63,7 +63,7 @@ public final class RequestSeriesCpu {
         };
         CpuRounds.Call lookedUpOnce = () -> {
             ModelSeries.Series of = series.of(MODEL);
-            of.request(ROUTE, "POST", ModelSeries.statusLabel(200), TabserveMetrics.REST, 0.0004);
+            of.request(ROUTE, "POST", ModelSeries.statusLabel(200), TabserveMetrics.REST, 0.0004, null);
             ModelSeries.Series scored = series.of(MODEL); // TabserveMetrics.scored looks the model up again
             scored.rows(1);
             scored.predictions(label, 1);
