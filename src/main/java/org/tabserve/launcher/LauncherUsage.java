@@ -99,10 +99,11 @@ final class LauncherUsage {
                                proxy (default: the request's own)
                                                                   env TABSERVE_OIDC_REDIRECT_BASE
               --client-rates NAME=RATE,...  each named client's request rate (20/s, 100/m,
-                               1000/h) or daily quota (50000/d): an OIDC client's
-                               (oidc:AZP), or a key's whose line has none; 429 past it;
-                               the fleet's with --shared-state, else each replica's
-                               (default: none)
+                               1000/h) or daily quota (50000/d), or up to 4 at once
+                               joined by + (20/s+50000/d, each window once): an OIDC
+                               client's (oidc:AZP), or a key's whose line has none; 429
+                               past any; the fleet's with --shared-state, else each
+                               replica's (default: none)
                                                                   env TABSERVE_CLIENT_RATES
               --cors-origins ORIGIN,...  let browser pages of these origins call the JSON routes
                                (https://app.example.com,http://localhost:3000, or * alone:

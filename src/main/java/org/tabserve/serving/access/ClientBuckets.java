@@ -42,21 +42,32 @@ public final class ClientBuckets {
     }
 
     /**
-     * Takes one token for {@code caller}'s request.
+     * Takes one token for {@code caller}'s request ({@link #admit}, its wait alone).
      *
      * @param caller a caller with a rate ({@link Caller#quota()} not null)
      * @return 0 when the request may go (its token is taken), else how many nanoseconds until one may
      */
     public long take(Caller caller) {
+        return admit(caller).nanos();
+    }
+
+    /**
+     * Takes one token for {@code caller}'s request from each of its buckets, when every one has one.
+     *
+     * @param caller a caller with a rate ({@link Caller#quota()} not null)
+     * @return {@link Quota.Wait#TAKEN}, else which of its rates refused and how many nanoseconds until every bucket
+     *         has a token
+     */
+    public Quota.Wait admit(Caller caller) {
         Quota quota = caller.quota();
         if (fleet != null) {
-            long wait = fleet.take(caller.name(), quota);
-            if (wait >= 0) {
+            Quota.Wait wait = fleet.take(caller.name(), quota);
+            if (wait != SharedBuckets.UNANSWERED) {
                 return wait;
             }
             local.increment();
         }
-        return quota.take(System.nanoTime());
+        return quota.admit(System.nanoTime());
     }
 
     /** @return the requests whose token was taken on this replica because the shared store did not answer */

@@ -12,7 +12,8 @@ import java.util.regex.Pattern;
 /**
  * The request rates of clients named by a setting rather than a keys file's line ({@code --client-rates
  * NAME=20/s,NAME2=5/m}, the setting {@link #CLIENT_RATES}): an OIDC token's client (named {@code oidc:AZP}), or a
- * key's client whose line gives no rate (named as its line). Each is a {@link Quota} of its own, kept for the server's
+ * key's client whose line gives no rate (named as its line). Each is a {@link Quota} of its own (one rate, or several
+ * joined by {@code +}: {@code NAME=20/s+50000/d}), kept for the server's
  * life, so that one client at its limit slows no other; a client the setting does not name is not limited by it.
  * Bounded: at most {@link #MAX_CLIENTS} clients, each a name as the keys file spells one.
  */
@@ -62,7 +63,8 @@ public final class ClientRates {
                 throw new IllegalArgumentException("setting " + CLIENT_RATES + ": "
                         + (each.isEmpty() ? "an empty pair" : "'" + shown(each) + "'")
                         + " is not NAME=RATE, NAME a client's name (letters, digits, ._@:-) and RATE such as 20/s,"
-                        + " 100/m, 1000/h or 50000/d; pairs are separated by commas");
+                        + " 100/m, 1000/h or 50000/d, or several joined by + (20/s+50000/d); pairs are separated by"
+                        + " commas");
             }
             Quota quota;
             try {

@@ -8,17 +8,22 @@ package org.tabserve.serving.access;
  */
 public interface SharedBuckets {
 
-    /** What {@link #take} answers when the store did not answer within its deadline, or answered what it never says. */
-    long UNANSWERED = -1;
+    /**
+     * What {@link #take} answers when the store did not answer within its deadline, or answered what it never says
+     * (told apart by identity).
+     */
+    Quota.Wait UNANSWERED = new Quota.Wait(-1, -1);
 
     /**
-     * Takes one request's token from client {@code client}'s bucket in the store, of {@code quota}'s size and window,
-     * shared by every replica; within the store's deadline, never longer.
+     * Takes one request's token from each of client {@code client}'s buckets in the store, one for each of
+     * {@code quota}'s rates (of its size and window), shared by every replica, when every one has a token, and none
+     * when one has none, at once; within the store's deadline, never longer.
      *
-     * @return 0 when the token is taken, else how many nanoseconds until one may be; {@link #UNANSWERED} when the
-     *         store did not answer in time (the replica then takes the client's own bucket instead)
+     * @return {@link Quota.Wait#TAKEN} when the tokens are taken, else the rate that refused and how many
+     *         nanoseconds until every bucket has one; {@link #UNANSWERED} when the store did not answer in time (the
+     *         replica then takes the client's own buckets instead)
      */
-    long take(String client, Quota quota);
+    Quota.Wait take(String client, Quota quota);
 
     /** @return the store as logs may name it: its address, never its password */
     String describe();

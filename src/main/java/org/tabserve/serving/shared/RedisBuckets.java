@@ -1,5 +1,6 @@
 package org.tabserve.serving.shared;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -12,8 +13,8 @@ import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
- * The fleet's buckets of clients' rates in Redis ({@link SharedBuckets}): each take is one round trip, the script
- * {@link RedisScripts#TAKE} by its digest ({@code EVALSHA}; {@code EVAL} once more when Redis has lost it), on the
+ * The fleet's buckets of clients' rates in Redis ({@link SharedBuckets}): each take is one round trip, whatever the
+ * client's number of rates, the script {@link RedisScripts#TAKE} over all its buckets by its digest ({@code EVALSHA}; {@code EVAL} once more when Redis has lost it), on the
  * store's connections and within its total deadline ({@link RedisDeadline}, {@code tabserve.redis-deadline}). A
  * store that does not answer in time, or answers what the script never says, is taken as down: said once in the log,
  * each request meanwhile answered {@link #UNANSWERED} at once (the replica takes the client's own bucket), and one
@@ -40,7 +41,7 @@ final class RedisBuckets implements SharedBuckets {
     }
 
     @Override
-    public long take(String client, Quota quota) {
+    public Quota.Wait take(String client, Quota quota) {
         if (down.get()) {
             long at = retryAt.get();
             long now = System.nanoTime();
@@ -48,8 +49,13 @@ final class RedisBuckets implements SharedBuckets {
                 return UNANSWERED; // one request a second asks the store again; the others do not wait for it
             }
         }
-        List<String> keys = List.of(RedisKeys.rateKey(client, quota.permits(), quota.windowSeconds()));
-        List<String> args = List.of(Long.toString(quota.permits()), Long.toString(quota.windowSeconds()));
+        List<String> keys = new ArrayList<>(quota.rates());
+        List<String> args = new ArrayList<>(2 * quota.rates());
+        for (int i = 0; i < quota.rates(); i++) {
+            keys.add(RedisKeys.rateKey(client, quota.permits(i), quota.windowSeconds(i)));
+            args.add(Long.toString(quota.permits(i)));
+            args.add(Long.toString(quota.windowSeconds(i)));
+        }
         Object reply;
         try (RedisDeadline.Call call = deadline.begin()) {
             try {
@@ -67,14 +73,38 @@ final class RedisBuckets implements SharedBuckets {
                             : RedisFailures.words(e, deadline.deadline()));
             return UNANSWERED;
         }
-        if (!(reply instanceof Long micros) || micros < 0 || micros > quota.windowSeconds() * 1_000_000L) {
+        Quota.Wait wait = wait(reply, quota);
+        if (wait == null) {
             down("it answered what the script never does");
             return UNANSWERED;
         }
         if (down.compareAndSet(true, false)) {
             LOG.info("The shared store " + address + " answers again: each client's rate is the fleet's again");
         }
-        return TimeUnit.MICROSECONDS.toNanos(micros);
+        return wait;
+    }
+
+    /**
+     * @return the script's answer ({@code {0, 0}}, or {@code {MICROS, I}}) as a wait; null for what it never
+     *         answers
+     */
+    private static Quota.Wait wait(Object reply, Quota quota) {
+        if (!(reply instanceof List<?> pair)
+                || pair.size() != 2
+                || !(pair.get(0) instanceof Long micros)
+                || !(pair.get(1) instanceof Long rate)) {
+            return null;
+        }
+        if (micros == 0 && rate == 0) {
+            return Quota.Wait.TAKEN;
+        }
+        if (rate < 1
+                || rate > quota.rates()
+                || micros < 1
+                || micros > quota.windowSeconds((int) (rate - 1)) * 1_000_000L) {
+            return null;
+        }
+        return new Quota.Wait((int) (rate - 1), TimeUnit.MICROSECONDS.toNanos(micros));
     }
 
     /** Takes the store as down for the rates, saying so once an outage. */

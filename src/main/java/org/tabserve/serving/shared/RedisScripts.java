@@ -2,8 +2,8 @@ package org.tabserve.serving.shared;
 
 /**
  * The Lua scripts {@link RedisAnswers} and {@link RedisBuckets} run in Redis, each one step done at once there: keeping
- * an answer within the fleet's room, joining a label to it, reading an hour's label sums, and taking a request's token
- * from a client's bucket. What they read back is bounded in Redis
+ * an answer within the fleet's room, joining a label to it, reading an hour's label sums, and taking a request's tokens
+ * from a client's buckets. What they read back is bounded in Redis
  * itself (a type checked, a value's length checked before it is read), so that a value no replica wrote, however
  * large or odd, never travels to the server nor stops it.
  */
@@ -100,40 +100,56 @@ final class RedisScripts {
             """;
 
     /**
-     * Takes one token from a client's bucket, on Redis's own clock ({@code TIME}), so that replicas whose clocks
-     * differ share one bucket exactly. KEYS: the bucket (a hash: {@code t} the tokens left, {@code at} when, in
-     * microseconds). ARGV: the bucket's size (the rate's number), its window in seconds. A bucket that is missing, of
-     * another type, or holds what no replica writes (too long, not a number, out of range) is taken as full (and replaced
-     * when its token is taken). A token
-     * taken writes the bucket with an expiry of when it would be full again, so that an idle client's bucket leaves
-     * no key; a refusal writes nothing. Returns 0 when the token is taken, else how many microseconds until one may
-     * be (at least 1, at most the window).
+     * Takes one token from each of a client's buckets, one for each of its rates, when every one has one, and none
+     * when one has none: all read, then all written, in one run, on Redis's own clock ({@code TIME}), so that
+     * replicas whose clocks differ share the buckets exactly. KEYS: the buckets (each a hash: {@code t} the tokens
+     * left, {@code at} when, in microseconds). ARGV: each bucket's size (its rate's number) and its window in seconds,
+     * in the keys' order. A bucket that is missing, of another type, or holds what no replica writes (too long, not a
+     * number, out of range) is taken as full (and replaced when its token is taken). Tokens taken write each bucket
+     * with an expiry of when it would be full again, so that an idle client's buckets leave no key; a refusal writes
+     * nothing. Returns {@code {0, 0}} when the tokens are taken, else {@code {MICROS, I}}: how many microseconds until
+     * every bucket has a token (at least 1, at most the window of bucket I), and I the bucket (from 1) that needs
+     * the longest.
      */
     static final String TAKE = """
             if redis.replicate_commands then redis.replicate_commands() end
-            local permits = tonumber(ARGV[1])
-            local per = tonumber(ARGV[2]) * 1000000 / permits
             local time = redis.call('TIME')
             local now = tonumber(time[1]) * 1000000 + tonumber(time[2])
-            local tokens = permits
-            local valid = false
-            if redis.call('TYPE', KEYS[1]).ok == 'hash' and redis.call('HSTRLEN', KEYS[1], 't') <= 32
-                and redis.call('HSTRLEN', KEYS[1], 'at') <= 32 then
-              local kept = redis.call('HMGET', KEYS[1], 't', 'at')
-              local t = tonumber(kept[1])
-              local at = tonumber(kept[2])
-              if t and at and t >= 0 and t <= permits and at > 0 and at <= now + per * permits then
-                tokens = math.min(permits, t + math.max(0, now - at) / per)
-                valid = true
+            local tokens, pers, valid = {}, {}, {}
+            local wait, refused = 0, 0
+            for i = 1, #KEYS do
+              local permits = tonumber(ARGV[2 * i - 1])
+              local window = tonumber(ARGV[2 * i]) * 1000000
+              local per = window / permits
+              pers[i] = per
+              tokens[i] = permits
+              valid[i] = false
+              if redis.call('TYPE', KEYS[i]).ok == 'hash' and redis.call('HSTRLEN', KEYS[i], 't') <= 32
+                  and redis.call('HSTRLEN', KEYS[i], 'at') <= 32 then
+                local kept = redis.call('HMGET', KEYS[i], 't', 'at')
+                local t = tonumber(kept[1])
+                local at = tonumber(kept[2])
+                if t and at and t >= 0 and t <= permits and at > 0 and at <= now + per * permits then
+                  tokens[i] = math.min(permits, t + math.max(0, now - at) / per)
+                  valid[i] = true
+                end
+              end
+              if tokens[i] < 1 then
+                local needed = math.min(math.ceil((1 - tokens[i]) * per), window)
+                if needed > wait then
+                  wait = needed
+                  refused = i
+                end
               end
             end
-            if tokens < 1 then
-              return math.min(math.ceil((1 - tokens) * per), tonumber(ARGV[2]) * 1000000)
+            if refused > 0 then return {wait, refused} end
+            for i = 1, #KEYS do
+              local permits = tonumber(ARGV[2 * i - 1])
+              local left = tokens[i] - 1
+              if not valid[i] then redis.call('DEL', KEYS[i]) end
+              redis.call('HSET', KEYS[i], 't', string.format('%.17g', left), 'at', string.format('%.17g', now))
+              redis.call('PEXPIRE', KEYS[i], math.ceil((permits - left) * pers[i] / 1000) + 1)
             end
-            tokens = tokens - 1
-            if not valid then redis.call('DEL', KEYS[1]) end
-            redis.call('HSET', KEYS[1], 't', string.format('%.17g', tokens), 'at', string.format('%.17g', now))
-            redis.call('PEXPIRE', KEYS[1], math.ceil((permits - tokens) * per / 1000) + 1)
-            return 0
+            return {0, 0}
             """;
 }

@@ -64,6 +64,25 @@ class ApiKeysTest {
         assertEquals(86_400, nightly.quota().windowSeconds());
     }
 
+    @Test
+    void aLineMayGiveItsClientSeveralRatesJoinedByPlus() throws IOException {
+        ApiKeys keys = ApiKeys.open(keys("notes predict " + sha256(KEY) + " 20/s+50000/d\n", "rw-------"));
+        Caller notes = keys.callerOf(KEY).orElseThrow();
+        assertEquals("20/s+50000/d", notes.quota().toString());
+        assertEquals(2, notes.quota().rates());
+        assertEquals(86_400, notes.quota().windowSeconds(1));
+        for (String rate :
+                List.of("20/s+", "+5/d", "5/d+6/d", "1/s+2/m+3/h+4/d+5/min", "20/s+" + "9".repeat(300) + "/d")) {
+            Path file = keys("# first\nnotes predict " + sha256(KEY) + " " + rate + "\n", "rw-------");
+            IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> ApiKeys.open(file));
+            assertTrue(
+                    refused.getMessage().contains("line 2")
+                            && refused.getMessage().contains("+"),
+                    refused.getMessage());
+            assertTrue(refused.getMessage().length() < 500, refused.getMessage());
+        }
+    }
+
     /**
      * A client certificate's CN finds the line of that name whose key column is {@code -}, and never a client that has
      * a key: a certificate named after a keyed client does not get its scopes.

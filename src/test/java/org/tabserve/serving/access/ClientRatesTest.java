@@ -81,4 +81,21 @@ class ClientRatesTest {
         IllegalArgumentException long1 = assertThrows(IllegalArgumentException.class, () -> of(secret));
         assertTrue(long1.getMessage().length() < 300 && !long1.getMessage().contains(secret), long1.getMessage());
     }
+
+    @Test
+    void aClientMayHaveSeveralRatesJoinedByPlusAndABadJoinIsRefusedNamingTheClient() {
+        ClientRates rates = of("oidc:notes=20/s+50000/d, slow=2/h");
+        Quota notes = rates.rated(Caller.of("oidc:notes", PREDICT)).quota();
+        assertEquals("20/s+50000/d", notes.toString());
+        assertEquals(2, notes.rates());
+        assertEquals(1, rates.rated(Caller.of("slow", PREDICT)).quota().rates());
+        for (String bad :
+                List.of("20/s+", "+5/d", "5/d+6/d", "1/s+2/m+3/h+4/d+5/min", "1/s+" + "2".repeat(500) + "/d")) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> of("nightly=" + bad), bad);
+            assertTrue(
+                    e.getMessage().startsWith("setting " + ClientRates.CLIENT_RATES + ", client 'nightly': the rate '"),
+                    e.getMessage());
+            assertTrue(e.getMessage().contains("joined by +") && e.getMessage().length() < 500, e.getMessage());
+        }
+    }
 }

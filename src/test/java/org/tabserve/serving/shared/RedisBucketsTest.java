@@ -146,6 +146,44 @@ class RedisBucketsTest {
     }
 
     @Test
+    void twoReplicasShareEveryBucketOfAClientOfSeveralRatesAndARefusalTakesFromNone() throws Exception {
+        ClientBuckets first = replica(Duration.ofSeconds(5));
+        ClientBuckets second = replica(Duration.ofSeconds(5));
+        String minute = "tabserve:rate:5:notes:3/60";
+        String day = "tabserve:rate:5:notes:5/86400";
+        for (int i = 0; i < 3; i++) {
+            ClientBuckets replica = i % 2 == 0 ? first : second;
+            assertEquals(Quota.Wait.TAKEN, replica.admit(client("notes", "3/m+5/d")), "request " + (i + 1));
+        }
+        for (int i = 0; i < 4; i++) {
+            Quota.Wait refused = (i % 2 == 0 ? first : second).admit(client("notes", "3/m+5/d"));
+            assertEquals(0, refused.rate(), "the fleet's minute refuses, on either replica");
+            assertTrue(
+                    refused.nanos() > TimeUnit.SECONDS.toNanos(19) && refused.nanos() <= TimeUnit.SECONDS.toNanos(20),
+                    "a token of the minute's every 20 s: " + refused.nanos());
+        }
+        try (RedisClient client = redis.client(null)) {
+            assertEquals(2.0, Double.parseDouble(client.hget(day, "t")), 1e-3, "the minute's refusals took no day's");
+            client.del(minute); // the minute's bucket full again, as if a minute had passed
+            assertEquals(Quota.Wait.TAKEN, second.admit(client("notes", "3/m+5/d")));
+            assertEquals(Quota.Wait.TAKEN, first.admit(client("notes", "3/m+5/d")));
+            for (int i = 0; i < 4; i++) {
+                Quota.Wait refused = (i % 2 == 0 ? first : second).admit(client("notes", "3/m+5/d"));
+                assertEquals(1, refused.rate(), "now the fleet's day refuses");
+                assertTrue(
+                        refused.nanos() > TimeUnit.HOURS.toNanos(4)
+                                && refused.nanos() <= TimeUnit.HOURS.toNanos(24) / 5,
+                        "a token of the day's every 4.8 h: " + refused.nanos());
+            }
+            assertEquals(
+                    1.0, Double.parseDouble(client.hget(minute, "t")), 1e-3, "the day's refusals took no minute's");
+            assertTrue(client.pttl(day) > TimeUnit.HOURS.toMillis(23), "the day's key lasts until it is full again");
+        }
+        assertEquals(0, first.takenLocally() + second.takenLocally(), "the store answered every take");
+        assertEquals(0, second.take(client("notes", "3/m")), "a rate of its own is the client's key, not the joined's");
+    }
+
+    @Test
     void aBucketsKeyNamesTheClientNeverItsCredentialAndGoesWhenTheBucketIsFullAgain() throws Exception {
         ClientBuckets replica = replica(Duration.ofSeconds(5));
         assertEquals(0, replica.take(client("notes", "5/s")));

@@ -2,8 +2,6 @@ package org.tabserve.web.http.auth;
 
 import jakarta.servlet.http.HttpServletRequest;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -283,37 +281,15 @@ public final class Access implements Gate {
             audit.admin(caller, asker);
         }
         if (counted && caller.quota() != null) {
-            long wait = buckets.take(caller);
-            if (wait > 0) {
+            Quota.Wait wait = buckets.admit(caller);
+            if (wait.nanos() > 0) {
                 metrics.clientLimited(caller.name());
                 overRate.log(() -> "Refused " + asker.call() + " from " + asker.remoteAddress() + ": the client '"
-                        + caller.name() + "' is past its rate of " + caller.quota());
-                throw tooMany(caller, wait);
+                        + caller.name() + "' is past its rate of " + RateRefusal.refusing(caller.quota(), wait));
+                throw RateRefusal.tooMany(caller, wait);
             }
         }
         return caller;
-    }
-
-    /**
-     * The 429 of a client past its rate, with {@code Retry-After} and the IETF draft's {@code RateLimit-Policy} and
-     * {@code RateLimit} (the client's quota and window; none left, and when the next request may go).
-     */
-    static HttpProblem tooMany(Caller caller, long waitNanos) {
-        Quota quota = caller.quota();
-        long seconds = Math.max(1, (waitNanos + 999_999_999L) / 1_000_000_000L);
-        return new HttpProblem(
-                429,
-                "Too many requests",
-                "the client '" + caller.name() + "' has sent more requests than its rate (" + quota
-                        + ") allows; send the next one in " + seconds + " s",
-                List.of(),
-                Map.of(
-                        "Retry-After",
-                        Long.toString(seconds),
-                        "RateLimit-Policy",
-                        "\"client\";q=" + quota.permits() + ";w=" + quota.windowSeconds(),
-                        "RateLimit",
-                        "\"client\";r=0;t=" + seconds));
     }
 
     /**

@@ -46,6 +46,8 @@ class AccessTest {
     private static final String SCRAPER_KEY = "scraper-key-0123456789abcdef012345678";
     /** May predict with the bank-note model twice an hour, over REST. */
     private static final String SLOW_KEY = "slow-key-0123456789abcdef0123456789abc";
+    /** May predict with the bank-note model three times a minute and once an hour, both at once. */
+    private static final String JOINED_KEY = "joined-key-0123456789abcdef0123456789a";
     /** May predict with the bank-note model once an hour, over gRPC. */
     private static final String SLOW_GRPC_KEY = "slow-grpc-key-0123456789abcdef01234567";
     /** May scrape the bank-note model's figures, no other model's. */
@@ -106,6 +108,7 @@ class AccessTest {
                 "notes       predict:banknote,read:banknote " + sha256(NOTES_KEY),
                 "slow        predict:banknote " + sha256(SLOW_KEY) + " 2/h",
                 "slow-grpc   predict:banknote " + sha256(SLOW_GRPC_KEY) + " 1/h",
+                "joined      predict:banknote " + sha256(JOINED_KEY) + " 3/m+1/h",
                 "scraper     metrics                     " + sha256(SCRAPER_KEY),
                 "notes-scraper metrics:banknote          " + sha256(NOTES_SCRAPER_KEY),
                 "limited     predict:banknote " + sha256(LIMITED_KEY) + " 1/h",
@@ -508,6 +511,27 @@ class AccessTest {
                 http.get("/metrics", "Authorization", bearer(SCRAPER_KEY)).text();
         assertTrue(metrics.contains("tabserve_client_rate_limited_total{client=\"slow\"} 1.0"), metrics);
         assertTrue(metrics.contains("tabserve_client_rate_limited_total{client=\"slow-grpc\"} 1.0"), metrics);
+    }
+
+    @Test
+    void aClientOfSeveralRatesIs429NamingEveryPolicyAndTheOneThatRefused() {
+        String joined = bearer(JOINED_KEY);
+        byte[] note = NOTE.getBytes(StandardCharsets.UTF_8);
+        Http.Response answered = http.post("/api/predict", "application/json", note, "Authorization", joined);
+        assertEquals(200, answered.status(), answered.text());
+        Http.Response refused = http.post("/api/predict", "application/json", note, "Authorization", joined);
+        JsonNode problem = refused.problem(429);
+        assertTrue(problem.get("detail").asText().contains("its rate of 1/h (of 3/m+1/h)"), problem.toString());
+        long retry = Long.parseLong(refused.header("Retry-After").orElseThrow());
+        assertTrue(retry > 3500 && retry <= 3600, "the hour's wait, though the minute has tokens: " + retry);
+        assertEquals(
+                "\"client-minute\";q=3;w=60, \"client-hour\";q=1;w=3600",
+                refused.header("RateLimit-Policy").orElseThrow());
+        assertEquals(
+                "\"client-hour\";r=0;t=" + retry, refused.header("RateLimit").orElseThrow());
+        String metrics =
+                http.get("/metrics", "Authorization", bearer(SCRAPER_KEY)).text();
+        assertTrue(metrics.contains("tabserve_client_rate_limited_total{client=\"joined\"} 1.0"), metrics);
     }
 
     @Test
