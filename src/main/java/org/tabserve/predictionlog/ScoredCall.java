@@ -40,22 +40,6 @@ public record ScoredCall(
         String client,
         String clientKind) {
 
-    /** A call of a named caller whose kind is not said. */
-    public ScoredCall(
-            String requestId,
-            String call,
-            String model,
-            long version,
-            Model scoring,
-            Instant time,
-            long latencyNanos,
-            Batch batch,
-            List<Prediction> predictions,
-            String traceId,
-            String client) {
-        this(requestId, call, model, version, scoring, time, latencyNanos, batch, predictions, traceId, client, null);
-    }
-
     /** A call of a caller that sent no credential. */
     public ScoredCall(
             String requestId,
@@ -68,7 +52,7 @@ public record ScoredCall(
             Batch batch,
             List<Prediction> predictions,
             String traceId) {
-        this(requestId, call, model, version, scoring, time, latencyNanos, batch, predictions, traceId, null);
+        this(requestId, call, model, version, scoring, time, latencyNanos, batch, predictions, traceId, null, null);
     }
 
     /** A call that was not traced. */
