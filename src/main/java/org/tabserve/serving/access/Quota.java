@@ -156,16 +156,6 @@ public final class Quota {
         return permits.length;
     }
 
-    /** @return how many requests a full bucket of its first rate holds, the policy's quota ({@code q}) */
-    public long permits() {
-        return permits[0];
-    }
-
-    /** @return over how many seconds the bucket of its first rate fills, the policy's window ({@code w}) */
-    public long windowSeconds() {
-        return windowSeconds[0];
-    }
-
     /** @return how many requests a full bucket of rate {@code rate} (its index, as written) holds */
     public long permits(int rate) {
         return permits[rate];

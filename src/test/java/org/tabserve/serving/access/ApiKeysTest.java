@@ -60,8 +60,8 @@ class ApiKeysTest {
         ApiKeys keys = ApiKeys.open(keys("nightly predict " + sha256(KEY) + " 50000/d\n", "rw-------"));
         Caller nightly = keys.callerOf(KEY).orElseThrow();
         assertEquals("50000/d", nightly.quota().toString());
-        assertEquals(50_000, nightly.quota().permits());
-        assertEquals(86_400, nightly.quota().windowSeconds());
+        assertEquals(50_000, nightly.quota().permits(0));
+        assertEquals(86_400, nightly.quota().windowSeconds(0));
     }
 
     @Test

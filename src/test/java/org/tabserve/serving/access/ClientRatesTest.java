@@ -31,7 +31,7 @@ class ClientRatesTest {
         ClientRates rates = of(" slow-oidc=2/h , fast@example.com=20/s,CN.svc:1=5/m, oidc:nightly=50000/d ");
         assertEquals(4, rates.size());
         assertEquals(
-                86_400, rates.rated(Caller.of("oidc:nightly", PREDICT)).quota().windowSeconds());
+                86_400, rates.rated(Caller.of("oidc:nightly", PREDICT)).quota().windowSeconds(0));
         Caller first = rates.rated(Caller.of("slow-oidc", PREDICT));
         Caller second = rates.rated(Caller.of("slow-oidc", PREDICT));
         assertEquals("2/h", first.quota().toString());

@@ -15,8 +15,8 @@ class QuotaTest {
     @Test
     void aBurstOfTheRateThenOneRequestForEachShareOfTheWindow() {
         Quota quota = Quota.parse("3/m");
-        assertEquals(3, quota.permits());
-        assertEquals(60, quota.windowSeconds());
+        assertEquals(3, quota.permits(0));
+        assertEquals(60, quota.windowSeconds(0));
         long now = 1_000 * SECOND;
         for (int i = 0; i < 3; i++) {
             assertEquals(0, quota.take(now), "request " + (i + 1) + " of the burst");
@@ -34,11 +34,11 @@ class QuotaTest {
 
     @Test
     void aRateIsAWholeNumberPerSecondMinuteHourOrDay() {
-        assertEquals(1, Quota.parse("20/s").windowSeconds());
-        assertEquals(60, Quota.parse("100/min").windowSeconds());
-        assertEquals(3600, Quota.parse("1000/h").windowSeconds());
-        assertEquals(86_400, Quota.parse("50000/d").windowSeconds());
-        assertEquals(50_000, Quota.parse("50000/d").permits());
+        assertEquals(1, Quota.parse("20/s").windowSeconds(0));
+        assertEquals(60, Quota.parse("100/min").windowSeconds(0));
+        assertEquals(3600, Quota.parse("1000/h").windowSeconds(0));
+        assertEquals(86_400, Quota.parse("50000/d").windowSeconds(0));
+        assertEquals(50_000, Quota.parse("50000/d").permits(0));
         for (String wrong :
                 new String[] {"0/s", "1.5/s", "20", "20/day", "20/D", "0/d", "-1/d", "1000000000/s", "20/w", " 20/d"}) {
             IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> Quota.parse(wrong));
