@@ -7,6 +7,12 @@
 # "Start to ready (issue 53, item 4)"). Java 17 cannot make the archive on the fly (-XX:+AutoCreateSharedArchive is
 # Java 19's). The Docker image makes its own archive for its Jetty base (deploy/cds-archive.sh).
 #
+# With Java 25 or later as `java`, the training start writes an AOT cache instead (-XX:AOTCacheOutput, JEP 514): the
+# classes loaded and linked (JEP 483) and the request path's method profiles (JEP 515), so the JIT starts from them.
+# The same -XX:SharedArchiveFile=ARCHIVE maps it, so README's command is one for both; a JVM of another version than the
+# one that made it says so in one warning and starts without it. The training start makes its first requests many
+# times over for the profiles.
+#
 #   deploy/war-cds-archive.sh WAR ARCHIVE
 #
 # The archive holds for this JDK and for WAR at the path given here, as it is now (its size and time): a start of
@@ -49,7 +55,15 @@ request() {
   echo "${status%% *}"
 }
 
-XDG_CACHE_HOME=$tmp/cache MALLOC_ARENA_MAX=2 java "${flags[@]}" -XX:ArchiveClassesAtExit="$partial" \
+feature=$(java -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = //p')
+if [ "${feature%%.*}" -ge 25 ] 2> /dev/null; then
+  kind="AOT cache (Java $feature)"
+  write=-XX:AOTCacheOutput="$partial"
+else
+  kind="AppCDS archive"
+  write=-XX:ArchiveClassesAtExit="$partial"
+fi
+XDG_CACHE_HOME=$tmp/cache MALLOC_ARENA_MAX=2 java "${flags[@]}" "$write" \
   -Djava.io.tmpdir="$tmp" -jar "$war" --host 127.0.0.1 --port 0 > "$log" 2>&1 &
 pid=$!
 deadline=$((SECONDS + 180))
@@ -73,9 +87,16 @@ until [ "$(request /health/ready)" = 200 ]; do
 done
 # The first requests' classes too, so that the first users do not load them (a body the bundled model takes; another
 # model answers 400, whose classes are worth having as well).
-request /api/predict '{"variance": 3.6, "skewness": 8.6, "curtosis": -2.8, "entropy": -0.44}' > /dev/null
-for path in / /api/model /openapi.json /metrics; do
-  request "$path" > /dev/null
+# A few hundred times over: the method profiles an AOT cache keeps are those of code run often enough to be profiled.
+for round in $(seq 200); do
+  request /api/predict '{"variance": 3.6, "skewness": 8.6, "curtosis": -2.8, "entropy": -0.44}' > /dev/null
+  request /api/predict '{"instances": [{"variance": 3.6, "skewness": 8.6, "curtosis": -2.8, "entropy": -0.44},
+    {"variance": -1.4, "skewness": -0.8, "curtosis": 1.5, "entropy": 0.2}]}' > /dev/null
+  if [ $((round % 20)) = 0 ]; then
+    for path in / /api/model /openapi.json /metrics; do
+      request "$path" > /dev/null
+    done
+  fi
 done
 kill -TERM "$pid"
 wait "$pid" || true
@@ -89,4 +110,4 @@ fi
 # file it maps end it with SIGBUS at its next request (docs/operations.md); a rename leaves it the old file.
 chmod a-w "$partial"
 mv -f "$partial" "$archive"
-echo "tabserve: AppCDS archive $archive written ($(($(wc -c < "$archive") / 1048576)) MB)"
+echo "tabserve: $kind $archive written ($(($(wc -c < "$archive") / 1048576)) MB)"

@@ -36,6 +36,13 @@ final class SecondJvm {
     static final String STOP_LINE = "stop";
 
     private static final String ARCHIVE_OPTION = "-XX:SharedArchiveFile=";
+    /** Java 24's name for an archive with linked classes and method profiles (JEP 483, 515). */
+    private static final String AOT_CACHE_OPTION = "-XX:AOTCache=";
+    /**
+     * What the WAR's manifest says to {@code java -jar} ({@code Enable-Native-Access}), for a JVM started from a class
+     * path: ONNX Runtime loads native code, which Java 24 and later otherwise warn about (Java 17 knows the option).
+     */
+    static final String NATIVE_ACCESS_OPTION = "--enable-native-access=ALL-UNNAMED";
     /** The bootstrap's packages, whose classes (directly in each) sit at the WAR's root. */
     private static final List<String> BOOTSTRAP = List.of(
             folder(SecondJvm.class.getPackageName()),
@@ -87,10 +94,12 @@ final class SecondJvm {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         for (String option : options) {
-            if (!option.startsWith(ARCHIVE_OPTION)) { // made for the first JVM's class path: the JVM would refuse it
+            // made for the first JVM's class path: the JVM would refuse it
+            if (!option.startsWith(ARCHIVE_OPTION) && !option.startsWith(AOT_CACHE_OPTION)) {
                 command.add(option);
             }
         }
+        command.add(NATIVE_ACCESS_OPTION);
         command.add("-D" + WAR_PROPERTY + "=" + war.toAbsolutePath());
         command.add("-cp");
         command.add(boot.toString());

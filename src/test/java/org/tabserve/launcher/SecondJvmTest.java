@@ -25,9 +25,9 @@ class SecondJvmTest {
     }
 
     @Test
-    void theSecondJvmRunsMainFromTheBootstrapsFolderWithoutTheArchive() {
+    void theSecondJvmRunsMainFromTheBootstrapsFolderWithoutTheArchiveAndWithTheManifestsNativeAccess() {
         List<String> command = SecondJvm.command(
-                List.of("-Xmx128m", "-XX:SharedArchiveFile=t.jsa", "-XX:+UseSerialGC"),
+                List.of("-Xmx128m", "-XX:SharedArchiveFile=t.jsa", "-XX:AOTCache=t.aot", "-XX:+UseSerialGC"),
                 Path.of("/srv/t.war"),
                 Path.of("/tmp/boot"),
                 new String[] {"--port", "0"});
@@ -36,6 +36,7 @@ class SecondJvmTest {
                 List.of(
                         "-Xmx128m",
                         "-XX:+UseSerialGC",
+                        "--enable-native-access=ALL-UNNAMED",
                         "-D" + SecondJvm.WAR_PROPERTY + "=/srv/t.war",
                         "-cp",
                         "/tmp/boot",

@@ -95,8 +95,15 @@ public final class TabserveProcess implements RunningServer {
      */
     public static TabserveProcess start(
             Path war, List<String> jvmOptions, List<String> args, Map<String, String> environment) throws IOException {
-        List<String> command = new ArrayList<>(
-                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        return start(Path.of(System.getProperty("java.home")), war, jvmOptions, args, environment);
+    }
+
+    /** As {@link #start(Path, List, List, Map)}, with the {@code java} of another JDK ({@code jdk}/bin/java). */
+    public static TabserveProcess start(
+            Path jdk, Path war, List<String> jvmOptions, List<String> args, Map<String, String> environment)
+            throws IOException {
+        List<String> command =
+                new ArrayList<>(List.of(jdk.resolve("bin").resolve("java").toString()));
         command.addAll(jvmOptions);
         classArchive(war, jvmOptions, environment)
                 .ifPresent(archive -> command.add("-XX:SharedArchiveFile=" + archive));
