@@ -12,6 +12,7 @@ import org.tabserve.model.Model;
 import org.tabserve.model.answer.AnswerAssembler;
 import org.tabserve.model.answer.AnswerShape;
 import org.tabserve.model.answer.AnswerTrace;
+import org.tabserve.model.answer.InPlaceRefusals;
 import org.tabserve.model.answer.ScoredRows;
 import org.tabserve.model.conformal.Uncertainty;
 import org.tabserve.model.explain.Explanation;
@@ -26,7 +27,6 @@ import org.tabserve.rows.json.ComputedJsonRefusals;
 import org.tabserve.rows.json.JsonLinesReader;
 import org.tabserve.rows.json.JsonRowsParser;
 import org.tabserve.rows.parquet.ParquetRowsReader;
-import org.tabserve.rows.read.ComputedRefusals;
 import org.tabserve.rows.read.RowChunk;
 import org.tabserve.rows.read.RowFootprint;
 import org.tabserve.serving.ResolvedModel;
@@ -113,12 +113,11 @@ public final class InvocationsHandler {
                 scores = scoring.of(model, CoverageParameter.asked(request, parsed.coverage()));
                 AnswerAssembler assembler = scores;
                 AnswerKeepAlive watch = new AnswerKeepAlive(response, Json.MEDIA_TYPE);
-                var refusing = ComputedJsonRefusals.score(
-                        parsed,
-                        onError == OnError.ROW,
+                var refusing = InPlaceRefusals.score(
+                        new ComputedJsonRefusals.Chunk(parsed, onError == OnError.ROW),
                         rows -> assembler.scoreRows(rows, explain, watch),
                         ScoredRows.NONE);
-                parsed = refusing.rows();
+                parsed = refusing.rows().parsed();
                 ScoredRows scored = refusing.scored();
                 told.request(parsed.requestWarnings());
                 int next = 0;
@@ -156,7 +155,7 @@ public final class InvocationsHandler {
                 }
                 for (RowChunk read : csv.chunks()) {
                     AnswerAssembler assembler = scores;
-                    var refusing = ComputedRefusals.score(read, assembler::scoreRows, ScoredRows.NONE);
+                    var refusing = InPlaceRefusals.score(read, assembler::scoreRows, ScoredRows.NONE);
                     RowChunk chunk = refusing.rows();
                     ScoredRows scored = refusing.scored();
                     if (chunk.places() == null) {
