@@ -28,7 +28,6 @@ import org.tabserve.rows.json.JsonLinesReader;
 import org.tabserve.rows.json.JsonRowsParser;
 import org.tabserve.rows.parquet.ParquetRowsReader;
 import org.tabserve.rows.read.RowChunk;
-import org.tabserve.rows.read.RowFootprint;
 import org.tabserve.serving.ResolvedModel;
 import org.tabserve.serving.Scoring;
 import org.tabserve.serving.limits.MemoryBudget;
@@ -87,11 +86,7 @@ public final class InvocationsHandler {
         Model classifier = model.model();
         MlflowRequestParser parser = new MlflowRequestParser(classifier.signature(), config.maxBatchRows());
         try (MemoryBudget.Reservation held = budget.open();
-                InputStream body = held.meteredUpFront(
-                        LimitedInputStream.body(request, config.maxBodyBytes(), WebConfig.MAX_BODY_BYTES),
-                        request.getContentLengthLong(),
-                        Json.UNMETERED_BYTES,
-                        RowFootprint.PER_BODY_BYTE)) {
+                InputStream body = LimitedInputStream.meteredJsonBody(request, config, held)) {
             // One entry per row sent, in order: its prediction, or null for a row that could not be scored.
             List<Prediction> answers = new ArrayList<>();
             List<Explanation> explanations = new ArrayList<>();
