@@ -221,7 +221,7 @@ public final class FeedbackMonitor {
             if (rows == null || !IdRing.storable(requestId)) {
                 return false;
             }
-            store.keep(name, version, owner, requestId, first, ticket, rows.classes, rows.values, trace);
+            store.keep(rows.kept(name, version, owner, requestId, first, ticket, trace));
             return true;
         }
         synchronized (taken.lock(name)) { // an id is the model's: taken in one version at a time
