@@ -103,32 +103,7 @@ public final class FeedbackMonitor {
             long scored,
             Double estimatedAccuracy,
             boolean calibrated,
-            boolean fleet) {
-
-        /** This replica's figures. */
-        public Performance(
-                long labelled,
-                Double liveAccuracy,
-                Double liveMae,
-                long unknown,
-                long expired,
-                long duplicates,
-                long scored,
-                Double estimatedAccuracy,
-                boolean calibrated) {
-            this(
-                    labelled,
-                    liveAccuracy,
-                    liveMae,
-                    unknown,
-                    expired,
-                    duplicates,
-                    scored,
-                    estimatedAccuracy,
-                    calibrated,
-                    false);
-        }
-    }
+            boolean fleet) {}
 
     /**
      * A version's answers and figures, the range its labels may have (a regressor's), and the model instance they are
