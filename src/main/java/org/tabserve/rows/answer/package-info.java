@@ -2,8 +2,5 @@
  * The JSON parts of an answer, written alike by every route: a prediction
  * ({@link org.tabserve.rows.answer.PredictionJson}), its warnings, uncertainty and explanation, the rows refused in
  * their place, and the request fields that ask for them (coverage, explain). It stands on {@code rows.field} alone.
- *
- * <p>The JSON parts of every answer: {@code PredictionJson}, warnings, uncertainty, explanations, rows refused in
- * place, and the {@code coverage} and {@code explain} fields that ask for them.
  */
 package org.tabserve.rows.answer;

@@ -5,10 +5,5 @@
  * scoring itself is the model's answer package's ({@code model.answer.ChunkScorer}).
  * The Arrow writer is here, not in {@code rows.arrow}, because the answer table and it name each other. It stands on
  * every floor below it.
- *
- * <p>Answers out through one contract, {@code RowsWriter}: {@code CsvAnswer}'s table ({@code AnswerTable} without the
- * input columns) and its writer in each format (CSV, JSON Lines, Arrow, whose batch {@code CsvAnswer} fills column by
- * column, so the two share a package, and Parquet); each receives a file's chunks as scored
- * ({@code model.answer.ChunkAnswers}) from the model's {@code model.answer.ChunkScorer}.
  */
 package org.tabserve.rows.write;

@@ -1,8 +1,6 @@
 /**
  * MLflow's scoring protocol ({@code mlflow models serve}), for MLflow clients: {@code POST /invocations} with its
- * request parser, and {@code GET /ping} and {@code /version}. It stands on {@code http} and on the readers of rows.
- *
- * <p>MLflow's scoring protocol: {@code /invocations}, {@code /ping}, {@code /version} and its body parser, with their
- * OpenAPI part.
+ * request parser, and {@code GET /ping} and {@code /version}, with their OpenAPI part. It stands on {@code http} and on
+ * the readers of rows.
  */
 package org.tabserve.web.mlflow;

@@ -4,8 +4,5 @@
  * on {@code api} (the form reads parameters with its parser; the upload page draws api's scored
  * {@link org.tabserve.web.api.UploadPreview}), on {@code v2} (the card shows each input's tensor shape) and on the
  * model; never on {@code org.tabserve.web}.
- *
- * <p>The HTML pages (form, card, upload answer, models index, API docs): handlers, view models and examples; the upload
- * page draws the {@code UploadPreview} that {@code api} scored.
  */
 package org.tabserve.web.pages;

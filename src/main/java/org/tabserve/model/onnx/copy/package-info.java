@@ -3,9 +3,5 @@
  * into a private one, refusing a file that changes while it is read, and
  * {@link org.tabserve.model.onnx.copy.GraphOutputs} appends graph outputs to such a copy for a second session. No ONNX
  * Runtime: {@code model.onnx} opens its sessions on these bytes.
- *
- * <p>The model file's bytes as ONNX Runtime reads them: {@code PrivateCopy} copies the file into a private one and
- * refuses a file that changes while it is read; {@code GraphOutputs} appends graph outputs to such a copy for the exact
- * explainer's second session. No ONNX Runtime; below {@code model.onnx}.
  */
 package org.tabserve.model.onnx.copy;

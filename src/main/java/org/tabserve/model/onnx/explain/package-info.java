@@ -5,11 +5,5 @@
  * LinearScores}) computes the Shapley values, and {@link org.tabserve.model.onnx.explain.LoadRoom} bounds the heap
  * their reading takes ({@code ExplainerHeap}). No ONNX Runtime: {@code model.onnx}'s {@code AttributeExplainer} runs
  * the second session that feeds them and holds them to ONNX Runtime's answers.
- *
- * <p>The exact explanations of tree ensembles and linear models without ONNX Runtime: {@code EstimatorInput} maps the
- * estimator's inputs to the model's columns through the graph, {@code TreeShap} and {@code LinearScores} (an
- * {@code AdditiveEstimator}) explain the estimator's definition from {@code graph.ml}, and {@code LoadRoom} holds the
- * heap their reading takes ({@code ExplainerHeap}). Below {@code model.onnx}, whose {@code AttributeExplainer} feeds
- * them.
  */
 package org.tabserve.model.onnx.explain;

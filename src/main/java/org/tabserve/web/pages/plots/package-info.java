@@ -5,10 +5,5 @@
  * the way pictures and pages alike write numbers and names for people (rounding, bidirectional isolation, which classes
  * are named one by one). It stands below {@code pages}, which imports it: it stands on the model and the JDK alone and
  * never names a type of {@code pages} or of the rest of the web app.
- *
- * <p>The pages' pictures as shapes already placed for inline SVG ({@code Plot}, placed by {@code Plots}): the card's
- * ({@code CardPlots}), the form's contributions, the live overlays and the models index's sparklines, and how pictures
- * and pages alike write numbers and names for people. Below {@code pages}: stands on the model alone, never names
- * {@code pages}.
  */
 package org.tabserve.web.pages.plots;

@@ -13,13 +13,5 @@
  * no main file outside it names an operator's attribute ({@code OperatorAttributesTest}). It stands beside the graph
  * reader, whose rule it keeps (the JDK and {@code model.onnx.graph} only, never ONNX Runtime), so that the graph
  * facts may use it too.
- *
- * <p>Each ONNX-ML operator tabserve reads, defined once from its node's attributes ({@code LinearClassifier},
- * {@code LinearRegressor}, {@code SvmClassifier}, {@code TreeEnsemble}, and the transformers' {@code OneHotEncoding},
- * {@code Normalization}, {@code Scaling}, {@code Imputation}), which no other main file names
- * ({@code OperatorAttributesTest}), and what ONNX Runtime makes of them, written once ({@code PostTransform},
- * {@code BinaryCase}, {@code OperatorLabels}): the plain engine, the exact explanations and the graph facts read
- * operators only here. Under {@code graph} so that the graph facts may use it: it keeps the graph reader's rule (the
- * JDK and {@code graph} alone).
  */
 package org.tabserve.model.onnx.graph.ml;
