@@ -126,18 +126,7 @@ public final class ChunkScorer implements AutoCloseable {
                 if (preparing.compareAndSet(false, true)) {
                     return sink.prepare(chunk, scored);
                 }
-                boolean interrupted = false;
-                while (true) {
-                    try {
-                        prepared.await();
-                        break;
-                    } catch (InterruptedException e) {
-                        interrupted = true; // the preparation is short and touches no model: wait for it
-                    }
-                }
-                if (interrupted) {
-                    Thread.currentThread().interrupt();
-                }
+                awaitUninterruptibly(prepared); // the preparation is short and touches no model: wait for it
                 if (preparationFailure instanceof RuntimeException runtime) {
                     throw runtime;
                 }
@@ -167,18 +156,7 @@ public final class ChunkScorer implements AutoCloseable {
                     predictions.cancel(false);
                     return;
                 }
-                boolean interrupted = false;
-                while (true) {
-                    try {
-                        done.await();
-                        break;
-                    } catch (InterruptedException e) {
-                        interrupted = true; // still wait: the chunk's model call must be over before we return
-                    }
-                }
-                if (interrupted) {
-                    Thread.currentThread().interrupt();
-                }
+                awaitUninterruptibly(done); // still wait: the chunk's model call must be over before we return
             }
         }
 
@@ -289,6 +267,22 @@ public final class ChunkScorer implements AutoCloseable {
                 next.prepareAhead(preparing);
             }
             preparing.accept(first.chunk, scored, first.preparation(preparing, scored.predictions()));
+        }
+    }
+
+    /** Waits for {@code latch} through interrupts, and keeps the thread's interrupt flag set if one came. */
+    private static void awaitUninterruptibly(CountDownLatch latch) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                latch.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 
