@@ -403,6 +403,64 @@ class ArchitectureTest {
     }
 
     /**
+     * The types that score rows (issue 80, scoring in one room): the model itself ({@code Model}, whose
+     * {@code predict} runs it, its {@code Engine}, and {@code ExplainedModel}, whose {@code explain} does), what runs it for a caller in the model's
+     * answer package ({@code BatchScoring}, {@code AnswerAssembler}, the upload's {@code ChunkScorer}, the scoring
+     * loop of {@code InPlaceRefusals}), the explainer, the ONNX Runtime model and serving's entry point and jobs.
+     */
+    private static final java.util.regex.Pattern SCORING_TYPE = java.util.regex.Pattern.compile("\\borg\\.tabserve\\."
+            + "(?:model\\.(?:Model|Engine|answer\\.(?:BatchScoring|AnswerAssembler|ChunkScorer|InPlaceRefusals)"
+            + "|explain\\.(?:\\w*Explainer|ExplainedModel)|onnx\\.[\\w.]+)|serving\\.[\\w.]+)\\b");
+
+    /**
+     * rows only reads and writes (issue 80): no class of {@code org.tabserve.rows} or its packages names a
+     * {@link #SCORING_TYPE}, by import or fully qualified in its code (a comment may point to one), so that scoring
+     * has one room, the model's answer package: rows hands over the rows it read ({@code model.answer.ChunkRows},
+     * {@code CellRows.Checked}) and receives their answers to write ({@code ChunkAnswers}, {@code ScoredRows}).
+     */
+    @Test
+    void rowsNamesNoTypeThatScores() throws IOException {
+        List<String> found = new ArrayList<>();
+        int named = 0;
+        try (Stream<Path> files = Files.walk(Path.of("src/main/java/org/tabserve/rows"))) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                List<String> lines = Files.readAllLines(file);
+                for (int i = 0; i < lines.size(); i++) {
+                    String line = lines.get(i).strip();
+                    if (line.startsWith("*") || line.startsWith("/*") || line.startsWith("//")) {
+                        continue;
+                    }
+                    named += line.contains("org.tabserve.model.") ? 1 : 0;
+                    if (SCORING_TYPE.matcher(line).find()) {
+                        found.add(file + ":" + (i + 1) + ": " + line);
+                    }
+                }
+            }
+        }
+        assertTrue(named > 50, "the scan read the rows' names of the model's types: " + named);
+        assertTrue(
+                SCORING_TYPE
+                                .matcher("import org.tabserve.model.answer.ChunkScorer;")
+                                .find()
+                        && SCORING_TYPE
+                                .matcher("import org.tabserve.model.Model;")
+                                .find()
+                        && !SCORING_TYPE
+                                .matcher("import org.tabserve.model.answer.ChunkAnswers;")
+                                .find()
+                        && !SCORING_TYPE
+                                .matcher("import org.tabserve.model.signature.ModelSignature;")
+                                .find(),
+                "the rule tells a scoring type from a type of the rows handed over or their answers");
+        assertEquals(
+                List.of(),
+                found,
+                "rows only reads and writes: score through the model's answer package (ChunkScorer for an upload's"
+                        + " chunks, BatchScoring.scoreKept for CellRows' checked rows), handing it the rows read and"
+                        + " writing the answers it hands back");
+    }
+
+    /**
      * The rows' packages by floor from the ground (issue 62): the words every floor shares (a field's problem, the
      * refusal, numbers' and JSON's text), the JSON parts of an answer, the one pass every reader runs (and CSV's reader
      * on it), the formats' readers, the writers of the answer table; the table of formats ({@code org.tabserve.rows})
@@ -656,8 +714,8 @@ class ArchitectureTest {
      * One way in for every answer (issue 48): rows are scored through serving's entry point ({@code Scoring}), which
      * alone calls a request's model and the hooks every answer owes (metrics, drift, labels, rollouts, the prediction
      * log, novelty, explanations); a handler that called them itself could forget one. Outside serving and the model,
-     * only the chunk scorer of rows calls a scoring's {@code predict} (it runs the entry point's model calls on its
-     * pool).
+     * nothing calls a scoring's {@code predict}: the model's answer package's chunk scorer runs the entry point's
+     * model calls on its pool.
      */
     @Test
     void onlyServingsEntryPointCallsTheModelAndTheHooksEveryAnswerOwes() throws IOException {
@@ -675,7 +733,7 @@ class ArchitectureTest {
                     continue;
                 }
                 hooksCalled.addAll(servingHooksCalled(file));
-                if (file.startsWith(MODEL) || file.endsWith("rows/write/ChunkScorer.java")) {
+                if (file.startsWith(MODEL)) {
                     continue;
                 }
                 scanned++;
@@ -696,7 +754,7 @@ class ArchitectureTest {
                 List.of(),
                 found,
                 "score rows through serving.Scoring (AnswerAssembler.scoreRows, or hand the"
-                        + " AnswerAssembler to a ChunkScorer); never call a model's predict, the counters or the coverage"
+                        + " AnswerAssembler to model.answer's ChunkScorer); never call a model's predict, the counters or the coverage"
                         + " from a handler");
         assertEquals(
                 List.of(),

@@ -7,7 +7,7 @@ import org.tabserve.model.card.CardKeys;
 
 /**
  * Assembles a card's {@code metadata_props}: each value under its {@link CardKeys} key, structured values as JSON
- * ({@link CardJson}), in one fixed key order and with no timestamps, so that the same inputs give the same bytes. The
+ * ({@link CardJsonWriter}), in one fixed key order and with no timestamps, so that the same inputs give the same bytes. The
  * trainer and the {@code card} command both write through it.
  */
 public final class CardWriter {
@@ -75,7 +75,7 @@ public final class CardWriter {
 
     /** Puts a structured value (maps, lists, numbers) as JSON. */
     public CardWriter json(String key, Object value) {
-        entries.put(key, CardJson.write(value));
+        entries.put(key, CardJsonWriter.write(value));
         return this;
     }
 

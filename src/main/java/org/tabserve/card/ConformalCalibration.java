@@ -161,7 +161,8 @@ public final class ConformalCalibration {
                         + (perClass
                                 ? "per class (Mondrian), as the" + " classes are imbalanced"
                                 : "pooled over the classes");
-        Conformal unchecked = new Conformal(how + "; " + method, file, rows, perClass, scores, List.of(), reference);
+        Conformal unchecked =
+                new Conformal(how + "; " + method, file, rows, perClass, scores, List.of(), reference, null);
         List<Conformal.Check> checks = new ArrayList<>();
         for (double coverage : CHECKED) {
             if (coverage <= unchecked.largestCoverage()) {

@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import org.tabserve.card.BackgroundSample;
-import org.tabserve.card.CardJson;
+import org.tabserve.card.CardJsonWriter;
 import org.tabserve.card.ConformalCalibration;
 import org.tabserve.model.Model;
 import org.tabserve.model.conformal.Conformal;
@@ -90,7 +90,7 @@ final class CardCalibration {
     /** Adds a chunk of scored calibration rows. */
     void score(Batch batch, List<String> labels, long[] numbers, List<Prediction> predictions) {
         for (int r = 0; r < predictions.size(); r++) {
-            String truth = Labels.checkLabel(model, labelColumn, labels.get(r), numbers[r]);
+            String truth = LabelCheck.checkLabel(model, labelColumn, labels.get(r), numbers[r]);
             if (predictions.get(r) instanceof Prediction.Regression answer) {
                 checkResidual(Double.parseDouble(truth), answer.value(), truth, numbers[r]);
             }
@@ -181,6 +181,6 @@ final class CardCalibration {
                     model.signature().task() == Task.CLASSIFICATION ? "set size" : "interval width",
                     check.meanSize()));
         }
-        return CardJson.write(ConformalCalibration.toJson(conformal));
+        return CardJsonWriter.write(ConformalCalibration.toJson(conformal));
     }
 }

@@ -143,7 +143,7 @@ final class CardDetails {
             if (first == null) {
                 rows++;
             }
-            String label = Labels.checkLabel(model, labelColumn, labels.get(r), numbers[r]);
+            String label = LabelCheck.checkLabel(model, labelColumn, labels.get(r), numbers[r]);
             if (predictions.get(r) instanceof Prediction.Classification c) {
                 classification.add(label, c.label(), c.probabilities());
             } else {

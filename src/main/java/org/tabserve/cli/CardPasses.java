@@ -60,7 +60,7 @@ final class CardPasses {
                 InputStream in = new DigestInputStream(new BufferedInputStream(counting, 1 << 16), digest)) {
             // The reader closes what it read; the rest of the file still goes through the digest after it.
             CsvFiles.read(
-                    model,
+                    model.signature(),
                     new java.io.FilterInputStream(in) {
                         @Override
                         public void close() {}
@@ -97,7 +97,7 @@ final class CardPasses {
         Progress progress = new Progress(err, CardCommand.NAME + ": " + what, Files.size(file));
         try (CountingInput counting = new CountingInput(Files.newInputStream(file));
                 InputStream in = new BufferedInputStream(counting, 1 << 16)) {
-            CsvFiles.score(
+            CsvScoring.score(
                     model,
                     in,
                     label,

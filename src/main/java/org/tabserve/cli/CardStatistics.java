@@ -53,11 +53,11 @@ final class CardStatistics {
     void accept(Batch batch, List<String> labels, long[] numbers) {
         for (int r = 0; r < batch.size(); r++) {
             rows++;
-            String label = Labels.checkLabel(model, labelColumn, labels.get(r), numbers[r]);
+            String label = LabelCheck.checkLabel(model, labelColumn, labels.get(r), numbers[r]);
             if (classifier) {
                 classRows.merge(label, 1L, Long::sum);
             } else {
-                target.add(Labels.target(labelColumn, label, numbers[r]));
+                target.add(LabelCheck.target(labelColumn, label, numbers[r]));
             }
             for (int f = 0; f < cells.features().size(); f++) {
                 String name = cells.features().get(f).name();

@@ -15,7 +15,6 @@ import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Set;
 import org.tabserve.model.Model;
-import org.tabserve.rows.CsvFiles;
 import org.tabserve.rows.RowFormat;
 import org.tabserve.rows.field.OnError;
 import org.tabserve.rows.field.RowsException;
@@ -156,7 +155,7 @@ final class ScoreCommand extends ModelCommand {
         long[] bytes = {0};
         Writer writer =
                 new BufferedWriter(new OutputStreamWriter(new NonClosing(stream), StandardCharsets.UTF_8), 1 << 16);
-        refused[0] = CsvFiles.writeScored(
+        refused[0] = CsvScoring.writeScored(
                 model,
                 () -> {
                     CountingInput counting = new CountingInput(Files.newInputStream(data));

@@ -2,13 +2,12 @@ package org.tabserve.rows;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.Writer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
-import org.tabserve.model.Model;
-import org.tabserve.model.answer.AnswerAssembler;
+import org.tabserve.model.answer.ChunkAnswers;
 import org.tabserve.model.signature.Batch;
+import org.tabserve.model.signature.ModelSignature;
 import org.tabserve.model.signature.Prediction;
 import org.tabserve.rows.field.OnError;
 import org.tabserve.rows.field.RowPlace;
@@ -19,22 +18,15 @@ import org.tabserve.rows.read.CsvRowsParser;
 import org.tabserve.rows.read.CsvSeparator;
 import org.tabserve.rows.read.RowChunk;
 import org.tabserve.rows.read.RowsReader;
-import org.tabserve.rows.write.ChunkScorer;
-import org.tabserve.rows.write.CsvAnswer;
-import org.tabserve.rows.write.RowsWriter;
 
 /**
- * The server's CSV reading and CSV answer for the command line ({@code card}, {@code score}): the same parser as a
- * {@code /predict_file} upload (columns by header name, typed cells, missing values, the same refusals) and the same
- * answer writer, on every core, with no servlet container. A file the upload would refuse is refused with the same
- * {@link RowsException}, which the command prints as its one line ({@link RowsException#oneLine()}).
+ * The server's CSV reading for the command line ({@code card}, {@code score}): the same parser as a
+ * {@code /predict_file} upload (columns by header name, typed cells, missing values, the same refusals), with no
+ * servlet container, handing on the rows checked or receiving them scored ({@link #scored}). A file the upload would
+ * refuse is refused with the same {@link RowsException}, which the command prints as its one line
+ * ({@link RowsException#oneLine()}).
  */
 public final class CsvFiles {
-
-    /** Opens the file for one reading pass. */
-    public interface Source {
-        InputStream open() throws IOException;
-    }
 
     /** Receives each chunk of checked rows, in file order. */
     public interface Rows {
@@ -55,13 +47,13 @@ public final class CsvFiles {
     private CsvFiles() {}
 
     /**
-     * Reads every row of a CSV for {@code model}, handing on chunks while no row was refused.
+     * Reads every row of a CSV for a model of {@code signature}, handing on chunks while no row was refused.
      *
      * @param column a column beyond the model's inputs whose text is wanted (a label), or null
      * @throws RowsException what the upload would have answered (400 listing bad values, a missing column, ...)
      */
-    public static void read(Model model, InputStream in, String column, Rows rows) throws IOException {
-        read(model, in, column, OnError.REJECT, rows, place -> {});
+    public static void read(ModelSignature signature, InputStream in, String column, Rows rows) throws IOException {
+        read(signature, in, column, OnError.REJECT, rows, place -> {});
     }
 
     /**
@@ -71,10 +63,15 @@ public final class CsvFiles {
      * @throws RowsException as {@link #read}; with {@link OnError#ROW} only for what is wrong with the file itself
      */
     public static void read(
-            Model model, InputStream in, String column, OnError onError, Rows rows, Consumer<RowPlace> refused)
+            ModelSignature signature,
+            InputStream in,
+            String column,
+            OnError onError,
+            Rows rows,
+            Consumer<RowPlace> refused)
             throws IOException {
         long[] read = {0};
-        new CsvRowsParser(model.signature(), Long.MAX_VALUE).onError(onError).forEachChunk(in, chunk -> {
+        new CsvRowsParser(signature, Long.MAX_VALUE).onError(onError).forEachChunk(in, chunk -> {
             refusedOf(chunk, refused);
             long[] numbers = numbers(chunk, read);
             if (chunk.size() > 0) {
@@ -116,95 +113,22 @@ public final class CsvFiles {
     }
 
     /**
-     * Reads and scores every row of a CSV on every core, handing on the chunks in file order.
+     * Hands on each chunk of a file's rows as scored, in file order, as {@link #read} hands on the rows checked: what a
+     * pass that scores a file gives the model's chunk scorer ({@link org.tabserve.model.answer.ChunkScorer}) to
+     * receive the answers.
      *
-     * @throws RowsException as {@link #read}
+     * @param column  a column beyond the model's inputs whose text is wanted (a label), or null
+     * @param refused told each bad row of a file read with {@link OnError#ROW}, in file order
      */
-    public static void score(Model model, InputStream in, String column, Scored scored) throws IOException {
-        score(model, in, column, OnError.REJECT, scored, place -> {});
-    }
-
-    /**
-     * {@link #score}, choosing what a bad row does, as {@link #read(Model, InputStream, String, OnError, Rows, Consumer)}.
-     */
-    public static void score(
-            Model model, InputStream in, String column, OnError onError, Scored scored, Consumer<RowPlace> refused)
-            throws IOException {
-        try (ChunkScorer scorer = new ChunkScorer(Runtime.getRuntime().availableProcessors())) {
-            CsvRowsParser parser = new CsvRowsParser(model.signature(), Long.MAX_VALUE).onError(onError);
-            long[] read = {0};
-            CsvAnswer.score(
-                    run -> parser.forEachChunk(in, run),
-                    scorer.start(AnswerAssembler.offline(model), (chunk, answered) -> {
-                        refusedOf(chunk, refused);
-                        long[] numbers = numbers(chunk, read);
-                        if (chunk.size() > 0) {
-                            scored.accept(chunk.batch(), column(chunk, column), numbers, answered.predictions());
-                        }
-                    }));
-        }
-    }
-
-    /**
-     * Writes the answer {@code POST /predict_file} gives with {@code Accept: text/csv} to {@code out} (and closes it):
-     * the file is read once to check every row, as the upload is, and again to score it on every core.
-     *
-     * @param onError  what a bad row does: refuse the file, or ({@link OnError#ROW}) be written in its place with
-     *                 its problems in the answer's {@value CsvAnswer#ERROR_COLUMN} column
-     * @param progress told of each chunk's rows as they are written
-     * @return how many rows were written with their problems instead of an answer (0 with {@link OnError#REJECT})
-     * @throws RowsException as {@link #read}, before anything is written
-     */
-    public static long writeScored(
-            Model model, Source source, Writer out, OnError onError, java.util.function.IntConsumer progress)
-            throws IOException {
-        return writeScored(model, source, RowFormat.CSV, RowFormat.CSV.writer(out), onError, progress);
-    }
-
-    /**
-     * {@link #writeScored(Model, Source, Writer, OnError, java.util.function.IntConsumer)} for rows in any format,
-     * the answer written by {@code out} in its own.
-     */
-    public static long writeScored(
-            Model model,
-            Source source,
-            RowFormat format,
-            RowsWriter out,
-            OnError onError,
-            java.util.function.IntConsumer progress)
-            throws IOException {
-        RowsReader parser = format.reader(model.signature(), Long.MAX_VALUE).onError(onError);
-        List<String> header;
-        try (InputStream in = source.open()) {
-            header = parser.validate(in);
-        }
-        try (ChunkScorer scorer = new ChunkScorer(Runtime.getRuntime().availableProcessors());
-                InputStream in = source.open()) {
-            int[] rows = {0};
-            CsvAnswer.write(
-                    out, AnswerAssembler.offline(model), scorer, parser, in, header, new CsvAnswer.RowListener() {
-                        @Override
-                        public void accept(RowChunk chunk, int row, Prediction prediction) {
-                            counted();
-                        }
-
-                        @Override
-                        public void refused(RowPlace place) {
-                            counted();
-                        }
-
-                        private void counted() {
-                            if (++rows[0] == RowsReader.CHUNK_ROWS) {
-                                progress.accept(rows[0]);
-                                rows[0] = 0;
-                            }
-                        }
-                    });
-            if (rows[0] > 0) {
-                progress.accept(rows[0]); // the last part chunk's rows
+    public static ChunkAnswers<RowChunk> scored(String column, Scored scored, Consumer<RowPlace> refused) {
+        long[] read = {0};
+        return (chunk, answered) -> {
+            refusedOf(chunk, refused);
+            long[] numbers = numbers(chunk, read);
+            if (chunk.size() > 0) {
+                scored.accept(chunk.batch(), column(chunk, column), numbers, answered.predictions());
             }
-        }
-        return parser.refusedRows();
+        };
     }
 
     /**

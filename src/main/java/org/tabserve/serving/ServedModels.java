@@ -34,41 +34,6 @@ public final class ServedModels {
     private volatile Tracing tracing = Tracing.OFF;
 
     /**
-     * @param failure why no model is served when the app was given one model and it failed to load; null otherwise
-     */
-    public ServedModels(ModelRepository repository, TabserveMetrics metrics, Monitors monitors, String failure) {
-        this(repository, metrics, monitors, failure, PredictionLog.off());
-    }
-
-    /**
-     * @param failure       why no model is served when the app was given one model and it failed to load; else null
-     * @param predictionLog where sampled requests' scored rows are logged ({@link PredictionLog#off()}: nowhere)
-     */
-    public ServedModels(
-            ModelRepository repository,
-            TabserveMetrics metrics,
-            Monitors monitors,
-            String failure,
-            PredictionLog predictionLog) {
-        this(repository, metrics, monitors, failure, predictionLog, () -> false);
-    }
-
-    /**
-     * @param failure       why no model is served when the app was given one model and it failed to load; else null
-     * @param predictionLog where sampled requests' scored rows are logged ({@link PredictionLog#off()}: nowhere)
-     * @param draining      whether the server is draining before it stops (the launcher's flag), for readiness
-     */
-    public ServedModels(
-            ModelRepository repository,
-            TabserveMetrics metrics,
-            Monitors monitors,
-            String failure,
-            PredictionLog predictionLog,
-            java.util.function.BooleanSupplier draining) {
-        this(repository, metrics, monitors, failure, predictionLog, draining, MemoryBudget.ofHeap());
-    }
-
-    /**
      * @param failure       why no model is served when the app was given one model and it failed to load; else null
      * @param predictionLog where sampled requests' scored rows are logged ({@link PredictionLog#off()}: nowhere)
      * @param draining      whether the server is draining before it stops (the launcher's flag), for readiness

@@ -27,7 +27,6 @@ import org.apache.parquet.schema.MessageTypeParser;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.tabserve.model.Model;
-import org.tabserve.model.answer.AnswerAssembler;
 import org.tabserve.model.onnx.OnnxModelLoader;
 import org.tabserve.model.signature.Feature;
 import org.tabserve.model.signature.FieldError;
@@ -364,9 +363,9 @@ class RefusalWordsTest {
             }
             rows.add(cells.toArray());
         }
-        CellRows.Scored scored = CellRows.score(AnswerAssembler.offline(model), rows);
+        List<List<FieldError>> checked = CellRows.check(model.signature(), rows).errors();
         List<FieldProblem> problems = new ArrayList<>();
-        for (List<FieldError> errors : scored.errors()) {
+        for (List<FieldError> errors : checked) {
             errors.forEach(e -> problems.add(new FieldProblem(e.field(), e.message(), e.row())));
         }
         return problems;

@@ -170,7 +170,8 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
             }
             cells[f] = feature;
         }
-        return CellRows.scoreColumns(scoring, cells);
+        CellRows.Checked checked = CellRows.checkColumns(scoring.model().signature(), cells);
+        return checked.answered(scoring.scoreKept(checked.batch()));
     }
 
     /**

@@ -99,8 +99,9 @@ public final class TabserveFunctions {
                 }
                 cells[f] = row.get(at);
             }
+            CellRows.Checked checked = CellRows.check(model.signature(), new ArrayList<>(List.<Object[]>of(cells)));
             CellRows.Scored scored =
-                    CellRows.score(AnswerAssembler.offline(model), new ArrayList<>(List.<Object[]>of(cells)));
+                    checked.answered(AnswerAssembler.offline(model).scoreKept(checked.batch()));
             int width = columns.answerType().size();
             Object[] values = new Object[width + 1];
             if (scored.kept()[0] >= 0) {

@@ -86,7 +86,9 @@ class NumberRowsTest {
                 for (Row row : scored.subList(from, Math.min(scored.size(), from + 16))) {
                     cells.add(new Object[] {row.getAs("skewness"), row.getAs("curtosis")});
                 }
-                CellRows.Scored expected = CellRows.score(AnswerAssembler.offline(model), cells);
+                CellRows.Checked checked = CellRows.check(model.signature(), cells);
+                CellRows.Scored expected =
+                        checked.answered(AnswerAssembler.offline(model).scoreKept(checked.batch()));
                 Row row = scored.get(r);
                 int kept = expected.kept()[r - from];
                 if (r == 7) {

@@ -21,7 +21,13 @@ public interface AnswerTrace {
     String ROWS = "tabserve.rows";
 
     /** No trace: what an untraced or unsampled request, the commands and Spark use. */
-    AnswerTrace NONE = new AnswerTrace() {
+    AnswerTrace NONE = new Untraced();
+
+    /**
+     * No trace, whose stages cost nothing: {@link #NONE}'s kind, which a trace of a wider kind that is off too
+     * (serving's request span when tracing is off) extends rather than spell the same nothing again.
+     */
+    class Untraced implements AnswerTrace {
         @Override
         public Stage stage(String name) {
             return Stage.NONE;
@@ -36,7 +42,7 @@ public interface AnswerTrace {
         public String traceId() {
             return null;
         }
-    };
+    }
 
     /**
      * Starts a stage now, as a child of the request's span (from any thread).

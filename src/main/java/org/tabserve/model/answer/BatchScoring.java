@@ -32,6 +32,16 @@ public interface BatchScoring {
         return answered(rows, predict(rows));
     }
 
+    /**
+     * {@link #score}, for the rows a check kept, which may be none: a reader of rows hands its kept rows over, and
+     * takes these answers back.
+     *
+     * @param kept the rows, or null when none was kept
+     */
+    default ScoredRows scoreKept(Batch kept) {
+        return kept == null ? ScoredRows.NONE : score(kept);
+    }
+
     /** @return whether each row is answered with its uncertainty (a coverage was asked for) */
     default boolean covers() {
         return false;

@@ -82,119 +82,143 @@ public record ModelCard(
         skippedRows = List.copyOf(skippedRows);
     }
 
-    /** A card without a conformal calibration. */
-    public ModelCard(
-            String name,
-            String version,
-            String description,
-            String producer,
-            Map<String, String> classDisplayNames,
-            String classDisplayNote,
-            Map<String, FeatureStats> featureStats,
-            Evaluation evaluation,
-            Map<String, Object> data,
-            Map<String, Object> trainer,
-            Map<String, FeatureHistogram> histograms,
-            Map<String, List<Map<String, Object>>> examples,
-            Map<String, CategoryCounts> categories,
-            RegressionEvaluation regression,
-            Map<String, String> metadata,
-            List<SkippedRows> skippedRows,
-            Background background) {
-        this(
-                name,
-                version,
-                description,
-                producer,
-                classDisplayNames,
-                classDisplayNote,
-                featureStats,
-                evaluation,
-                data,
-                trainer,
-                histograms,
-                examples,
-                categories,
-                regression,
-                metadata,
-                skippedRows,
-                background,
-                null);
+    /**
+     * @param name    short name: the card's, else the graph's, else the file's
+     * @param version the card's version, else the ONNX {@code model_version}
+     * @return a card of that name and version with every other part empty or absent, to be filled in
+     */
+    public static Builder builder(String name, String version) {
+        return new Builder(name, version);
     }
 
-    /** A card without a background sample. */
-    public ModelCard(
-            String name,
-            String version,
-            String description,
-            String producer,
-            Map<String, String> classDisplayNames,
-            String classDisplayNote,
-            Map<String, FeatureStats> featureStats,
-            Evaluation evaluation,
-            Map<String, Object> data,
-            Map<String, Object> trainer,
-            Map<String, FeatureHistogram> histograms,
-            Map<String, List<Map<String, Object>>> examples,
-            Map<String, CategoryCounts> categories,
-            RegressionEvaluation regression,
-            Map<String, String> metadata,
-            List<SkippedRows> skippedRows) {
-        this(
-                name,
-                version,
-                description,
-                producer,
-                classDisplayNames,
-                classDisplayNote,
-                featureStats,
-                evaluation,
-                data,
-                trainer,
-                histograms,
-                examples,
-                categories,
-                regression,
-                metadata,
-                skippedRows,
-                null,
-                null);
-    }
+    /** Makes a card part by part, each part not given empty or absent (as the record's components say). */
+    public static final class Builder {
+        private final String name;
+        private final String version;
+        private String description = "";
+        private String producer = "";
+        private Map<String, String> classDisplayNames = Map.of();
+        private String classDisplayNote = "";
+        private Map<String, FeatureStats> featureStats = Map.of();
+        private Evaluation evaluation = null;
+        private Map<String, Object> data = Map.of();
+        private Map<String, Object> trainer = Map.of();
+        private Map<String, FeatureHistogram> histograms = Map.of();
+        private Map<String, List<Map<String, Object>>> examples = Map.of();
+        private Map<String, CategoryCounts> categories = Map.of();
+        private RegressionEvaluation regression = null;
+        private Map<String, String> metadata = Map.of();
+        private List<SkippedRows> skippedRows = List.of();
+        private Background background = null;
+        private Conformal conformal = null;
 
-    /** A card without category counts or regression metrics (a classifier's card from before they were read). */
-    public ModelCard(
-            String name,
-            String version,
-            String description,
-            String producer,
-            Map<String, String> classDisplayNames,
-            String classDisplayNote,
-            Map<String, FeatureStats> featureStats,
-            Evaluation evaluation,
-            Map<String, Object> data,
-            Map<String, Object> trainer,
-            Map<String, FeatureHistogram> histograms,
-            Map<String, List<Map<String, Object>>> examples,
-            Map<String, String> metadata) {
-        this(
-                name,
-                version,
-                description,
-                producer,
-                classDisplayNames,
-                classDisplayNote,
-                featureStats,
-                evaluation,
-                data,
-                trainer,
-                histograms,
-                examples,
-                Map.of(),
-                null,
-                metadata,
-                List.of(),
-                null,
-                null);
+        private Builder(String name, String version) {
+            this.name = name;
+            this.version = version;
+        }
+
+        public Builder description(String description) {
+            this.description = description;
+            return this;
+        }
+
+        public Builder producer(String producer) {
+            this.producer = producer;
+            return this;
+        }
+
+        public Builder classDisplayNames(Map<String, String> classDisplayNames) {
+            this.classDisplayNames = classDisplayNames;
+            return this;
+        }
+
+        public Builder classDisplayNote(String classDisplayNote) {
+            this.classDisplayNote = classDisplayNote;
+            return this;
+        }
+
+        public Builder featureStats(Map<String, FeatureStats> featureStats) {
+            this.featureStats = featureStats;
+            return this;
+        }
+
+        public Builder evaluation(Evaluation evaluation) {
+            this.evaluation = evaluation;
+            return this;
+        }
+
+        public Builder data(Map<String, Object> data) {
+            this.data = data;
+            return this;
+        }
+
+        public Builder trainer(Map<String, Object> trainer) {
+            this.trainer = trainer;
+            return this;
+        }
+
+        public Builder histograms(Map<String, FeatureHistogram> histograms) {
+            this.histograms = histograms;
+            return this;
+        }
+
+        public Builder examples(Map<String, List<Map<String, Object>>> examples) {
+            this.examples = examples;
+            return this;
+        }
+
+        public Builder categories(Map<String, CategoryCounts> categories) {
+            this.categories = categories;
+            return this;
+        }
+
+        public Builder regression(RegressionEvaluation regression) {
+            this.regression = regression;
+            return this;
+        }
+
+        public Builder metadata(Map<String, String> metadata) {
+            this.metadata = metadata;
+            return this;
+        }
+
+        public Builder skippedRows(List<SkippedRows> skippedRows) {
+            this.skippedRows = skippedRows;
+            return this;
+        }
+
+        public Builder background(Background background) {
+            this.background = background;
+            return this;
+        }
+
+        public Builder conformal(Conformal conformal) {
+            this.conformal = conformal;
+            return this;
+        }
+
+        /** @return the card of the parts given */
+        public ModelCard build() {
+            return new ModelCard(
+                    name,
+                    version,
+                    description,
+                    producer,
+                    classDisplayNames,
+                    classDisplayNote,
+                    featureStats,
+                    evaluation,
+                    data,
+                    trainer,
+                    histograms,
+                    examples,
+                    categories,
+                    regression,
+                    metadata,
+                    skippedRows,
+                    background,
+                    conformal);
+        }
     }
 
     private static <V> Map<String, V> frozen(Map<String, V> map) {

@@ -40,18 +40,6 @@ public record Conformal(
         Novelty novelty,
         double[] range) {
 
-    /** A calibration without a target range: its intervals are not clipped. */
-    public Conformal(
-            String method,
-            String file,
-            long rows,
-            boolean classConditional,
-            Map<String, double[]> scores,
-            List<Check> checks,
-            Novelty novelty) {
-        this(method, file, rows, classConditional, scores, checks, novelty, null);
-    }
-
     /** The smallest coverage a request may ask for. */
     public static final double MIN_COVERAGE = 0.5;
     /** The largest coverage a request may ask for. */

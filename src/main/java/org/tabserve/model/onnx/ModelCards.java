@@ -74,25 +74,25 @@ final class ModelCards {
         if (target != null && stats.containsKey(String.valueOf(target))) {
             ordered.putIfAbsent(String.valueOf(target), stats.get(String.valueOf(target)));
         }
-        return new ModelCard(
-                name,
-                version,
-                description,
-                metadata.getProducerName() == null ? "" : metadata.getProducerName(),
-                cardReader.stringMap(CardKeys.CLASS_DISPLAY_NAMES).orElse(Map.of()),
-                cardReader.text(CardKeys.CLASS_DISPLAY_NOTE).orElse(""),
-                ordered,
-                cardReader.evaluation().orElse(null),
-                cardReader.object(CardKeys.DATA).orElse(Map.of()),
-                cardReader.object(CardKeys.TRAINER).orElse(Map.of()),
-                orderedHistograms(signature, cardReader.histograms().orElse(Map.of())),
-                checkedExamples(signature, cardReader.examples().orElse(Map.of())),
-                orderedCategories(signature, cardReader.categories().orElse(Map.of())),
-                cardReader.regressionEvaluation().orElse(null),
-                metadata.getCustomMetadata(),
-                cardReader.skippedRows().orElse(List.of()),
-                checkedBackground(signature, cardReader.background().orElse(null)),
-                checkedConformal(signature, cardReader));
+        return ModelCard.builder(name, version)
+                .description(description)
+                .producer(metadata.getProducerName() == null ? "" : metadata.getProducerName())
+                .classDisplayNames(
+                        cardReader.stringMap(CardKeys.CLASS_DISPLAY_NAMES).orElse(Map.of()))
+                .classDisplayNote(cardReader.text(CardKeys.CLASS_DISPLAY_NOTE).orElse(""))
+                .featureStats(ordered)
+                .evaluation(cardReader.evaluation().orElse(null))
+                .data(cardReader.object(CardKeys.DATA).orElse(Map.of()))
+                .trainer(cardReader.object(CardKeys.TRAINER).orElse(Map.of()))
+                .histograms(orderedHistograms(signature, cardReader.histograms().orElse(Map.of())))
+                .examples(checkedExamples(signature, cardReader.examples().orElse(Map.of())))
+                .categories(orderedCategories(signature, cardReader.categories().orElse(Map.of())))
+                .regression(cardReader.regressionEvaluation().orElse(null))
+                .metadata(metadata.getCustomMetadata())
+                .skippedRows(cardReader.skippedRows().orElse(List.of()))
+                .background(checkedBackground(signature, cardReader.background().orElse(null)))
+                .conformal(checkedConformal(signature, cardReader))
+                .build();
     }
 
     /**

@@ -19,7 +19,7 @@ import java.util.Map;
 import java.util.Set;
 import org.tabserve.model.Model;
 import org.tabserve.model.card.ModelCard;
-import org.tabserve.model.onnx.card.CardJson;
+import org.tabserve.model.onnx.card.CardJsonReader;
 import org.tabserve.model.onnx.card.CardReader;
 import org.tabserve.model.onnx.copy.PrivateCopy;
 import org.tabserve.model.onnx.engine.PlainCheck;
@@ -117,7 +117,7 @@ public final class OnnxModelLoader {
      * whatever goes wrong here.
      */
     public static void loadClassesAhead() {
-        CardJson.warm();
+        CardJsonReader.warm();
     }
 
     /** A file being installed into a model directory: {@code .NAME.UUID.onnx.part} (the repository's installer). */

@@ -9,7 +9,7 @@ import org.tabserve.model.onnx.graph.NodeAttributes;
 import org.tabserve.model.onnx.graph.OnnxFormatException;
 import org.tabserve.model.onnx.graph.OnnxGraph;
 import org.tabserve.model.onnx.graph.OnnxNode;
-import org.tabserve.model.onnx.graph.ml.Labels;
+import org.tabserve.model.onnx.graph.ml.OperatorLabels;
 
 /**
  * The float tensor a graph's ZipMap turns into a sequence of maps, made a graph output of its own so that
@@ -53,7 +53,8 @@ record ZipMapProbabilities(String tensor, String zipMap, List<String> columns) {
 
     private static List<String> labels(OnnxNode node) {
         try {
-            return Labels.read(new NodeAttributes(node), Labels.INT64S).texts();
+            return OperatorLabels.read(new NodeAttributes(node), OperatorLabels.INT64S)
+                    .texts();
         } catch (OnnxFormatException e) {
             return null; // the attribute is unreadable: leave the ZipMap as it is, the decoder reads its maps
         }

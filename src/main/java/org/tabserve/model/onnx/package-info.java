@@ -6,5 +6,12 @@
  * ({@code model.onnx.card}), the exact explanations' arithmetic ({@code model.onnx.explain}), the graphs in plain Java
  * ({@code model.onnx.plain}), the choice of the engine that answers and its load-time check ({@code
  * model.onnx.engine}), and the model file's private copy ({@code model.onnx.copy}).
+ *
+ * <p>The ONNX Runtime implementation of {@code Model} ({@code OnnxModel}, package-private) and {@code OnnxModelLoader},
+ * which assembles one from a file (private copy, session, signature, graph facts, card, warm-up, engine) in the
+ * process's one {@code OnnxEnvironment}: the only package importing {@code ai.onnxruntime}. Also the exact explainer's
+ * ONNX Runtime half ({@code AttributeExplainer}, {@code EstimatorProbe}: a second session whose
+ * {@code copy.GraphOutputs} expose the estimator's inputs and scores; {@code EstimatorCheck} holds them to
+ * {@code engine.OrtAgreement}).
  */
 package org.tabserve.model.onnx;

@@ -79,4 +79,28 @@ public final class ModelException extends RuntimeException {
     public List<FieldError> fieldErrors() {
         return fieldErrors;
     }
+
+    /**
+     * The rows of a batch this refuses by their index, as a model refuses the rows it could only judge once it computed
+     * them (a row whose answer is not finite), so that a batch read with bad rows answered in their place can answer
+     * each such row with its errors in its place (issue 76).
+     *
+     * @param size the batch's rows
+     * @return the rows refused, by their index in the batch, each with its errors; null when this is not a refusal of
+     *         some of the batch's rows by their index (the request's own failure, to be passed on)
+     */
+    public java.util.Map<Integer, List<FieldError>> refusedRows(int size) {
+        if (kind != Kind.INVALID_INPUT || fieldErrors.isEmpty()) {
+            return null;
+        }
+        java.util.Map<Integer, List<FieldError>> refused = new java.util.TreeMap<>();
+        for (FieldError error : fieldErrors) {
+            if (error.row() < 0 || error.row() >= size) {
+                return null; // not this batch's rows (an explanation's mixed rows): the refusal is the request's
+            }
+            refused.computeIfAbsent(error.row(), r -> new java.util.ArrayList<>())
+                    .add(error);
+        }
+        return refused;
+    }
 }

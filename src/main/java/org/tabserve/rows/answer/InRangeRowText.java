@@ -17,7 +17,7 @@ import org.tabserve.rows.field.JsonText;
  * <p>Why a second way of writing one answer shape is kept (issue 35 asked to lose it if the speed allowed): it is the
  * generator's own text, not a second writer's, replayed, and what it saves is per row, where an upload's answer
  * spends its time: a dozen generator calls per row became one raw value ({@code d09709e}: 1.96 to 1.87 us of server
- * CPU a row on {@code bench/csv-ab}, bench/RESULTS.md), and with {@link org.tabserve.rows.write.ChunkScorer.Preparing}
+ * CPU a row on {@code bench/csv-ab}, bench/RESULTS.md), and with {@link org.tabserve.model.answer.ChunkAnswers.Preparing}
  * the probabilities'
  * text is written on the scoring pool while the request thread writes. Its two guards are what keep it one writer:
  * the text is made by the same {@code writeStart} the call-by-call rows use, and {@code PredictionJson.Rows.fits}

@@ -95,6 +95,22 @@ public final class JsonText {
         return message == null ? "" : SETTING.matcher(message).replaceAll("");
     }
 
+    /**
+     * Counts the items of the array a parser has just started, skipping each without keeping it, and leaves the
+     * parser on the array's end.
+     *
+     * @param check told how many items were counted before each next one (a bound on the rows refuses past it)
+     */
+    public static int countItems(JsonParser parser, java.util.function.IntConsumer check) throws IOException {
+        int count = 0;
+        while (parser.nextToken() != JsonToken.END_ARRAY) {
+            check.accept(count);
+            parser.skipChildren();
+            count++;
+        }
+        return count;
+    }
+
     /** What a JSON token is, in words for an error message: "a string", "a number", "null", … */
     public static String describe(JsonToken token) {
         return switch (token) {

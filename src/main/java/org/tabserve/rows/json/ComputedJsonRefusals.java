@@ -4,45 +4,56 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 import java.util.stream.IntStream;
+import org.tabserve.model.answer.ChunkRows;
 import org.tabserve.model.signature.Batch;
 import org.tabserve.model.signature.FieldError;
-import org.tabserve.model.signature.ModelException;
 import org.tabserve.rows.field.FieldProblem;
-import org.tabserve.rows.read.ComputedRefusals;
 
 /**
  * A JSON batch read with {@code ?on_error=row} after the model refused some of its rows once it computed them
- * ({@link ComputedRefusals}): those rows left out of the batch, each with its errors in its place.
+ * ({@link org.tabserve.model.signature.ModelException#refusedRows}): those rows left out of the batch, each with its
+ * errors in its place.
  */
 public final class ComputedJsonRefusals {
 
     private ComputedJsonRefusals() {}
 
     /**
-     * Scores the request's rows ({@code none} when it has none); in row mode ({@code rowMode}, a batch), each row the
-     * model refuses once it computed it is refused in its place and the rest scored again, until the model answers
-     * every row left. Otherwise a refusal is the request's, and passed on.
+     * A request's rows as handed over to be scored (by the model's answer package, {@code InPlaceRefusals}): in row mode ({@code rowMode}, a
+     * batch), each row the model refuses once it computed it is refused in its place and the rest scored again, until
+     * the model answers every row left. Otherwise a refusal is the request's, and passed on.
      *
-     * @param score the model's call on the rows, which may refuse some of them by their index
+     * @param parsed  the request's rows, with their problems
+     * @param rowMode whether bad rows are answered in their place ({@code ?on_error=row})
      */
-    public static <T> ComputedRefusals.Scored<JsonRowsParser.ParsedRows, T> score(
-            JsonRowsParser.ParsedRows parsed, boolean rowMode, Function<Batch, T> score, T none) {
-        while (parsed.rows() != null) {
-            try {
-                return new ComputedRefusals.Scored<>(parsed, score.apply(parsed.rows()));
-            } catch (ModelException e) {
-                Map<Integer, List<FieldError>> refused = rowMode && parsed.batch()
-                        ? ComputedRefusals.of(e, parsed.rows().size())
-                        : null;
-                if (refused == null) {
-                    throw e;
-                }
-                parsed = refusing(parsed, refused);
-            }
+    public record Chunk(JsonRowsParser.ParsedRows parsed, boolean rowMode) implements ChunkRows<Chunk> {
+
+        @Override
+        public Batch batch() {
+            return parsed.rows();
         }
-        return new ComputedRefusals.Scored<>(parsed, none);
+
+        @Override
+        public int size() {
+            return parsed.rows() == null ? 0 : parsed.rows().size();
+        }
+
+        /** @return whether the request has rows left to score (a batch of none is still scored) */
+        @Override
+        public boolean hasRows() {
+            return parsed.rows() != null;
+        }
+
+        @Override
+        public boolean refusesInPlace() {
+            return rowMode && parsed.batch();
+        }
+
+        @Override
+        public Chunk refusing(Map<Integer, List<FieldError>> refused) {
+            return new Chunk(ComputedJsonRefusals.refusing(parsed, refused), rowMode);
+        }
     }
 
     /**

@@ -64,33 +64,6 @@ public final class JsonRowsParser {
             boolean explain,
             Double coverage) {
 
-        /** What a request held that did not ask for coverage. */
-        public ParsedRows(
-                List<Object[]> cells,
-                double[][] numbers,
-                Batch rows,
-                boolean batch,
-                int[] sentRows,
-                List<FieldProblem> problems,
-                List<String> ignored,
-                Map<String, String> numbersAsText,
-                boolean explain) {
-            this(cells, numbers, rows, batch, sentRows, problems, ignored, numbersAsText, explain, null);
-        }
-
-        /** What a request held that did not ask for explanations. */
-        public ParsedRows(
-                List<Object[]> cells,
-                double[][] numbers,
-                Batch rows,
-                boolean batch,
-                int[] sentRows,
-                List<FieldProblem> problems,
-                List<String> ignored,
-                Map<String, String> numbersAsText) {
-            this(cells, numbers, rows, batch, sentRows, problems, ignored, numbersAsText, false);
-        }
-
         /** @return these rows, asking for explanations or not */
         public ParsedRows explaining(boolean asked) {
             return new ParsedRows(

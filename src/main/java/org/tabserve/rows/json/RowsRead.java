@@ -311,6 +311,7 @@ public final class RowsRead {
      * @param checked what {@link #check} or {@link #checkBatch(String, OnError, long)} returned
      */
     public JsonRowsParser.ParsedRows parsed(Batch checked, boolean batch, OnError onError) {
+        // the body's own fields (explain, coverage) are its parser's to add: ParsedRows.explaining, covering
         return new JsonRowsParser.ParsedRows(
                 cells(),
                 numbers(),
@@ -319,7 +320,9 @@ public final class RowsRead {
                 batch ? batchRows : null,
                 batch && onError == OnError.ROW ? problems() : List.of(),
                 ignored(),
-                Map.copyOf(numbersAsText));
+                Map.copyOf(numbersAsText),
+                false,
+                null);
     }
 
     /** @return every problem found, in the order found (each with its row in a batch) */

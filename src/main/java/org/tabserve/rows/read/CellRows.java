@@ -5,7 +5,6 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.tabserve.model.answer.BatchScoring;
 import org.tabserve.model.answer.ScoredRows;
 import org.tabserve.model.signature.Batch;
 import org.tabserve.model.signature.Feature;
@@ -15,10 +14,11 @@ import org.tabserve.model.signature.ValueType;
 import org.tabserve.rows.field.NumberText;
 
 /**
- * Scores rows of typed cells for an engine that embeds the model core (spark/), as {@code ?on_error=row} scores a
+ * Checks rows of typed cells for an engine that embeds the model core (spark/), as {@code ?on_error=row} checks a
  * request's rows: each cell is taken as the JSON routes take the value of its type ({@link
- * org.tabserve.rows.json.JsonCells#read}), the rows
- * the model refuses are left out with their errors, and the others are scored by the caller's {@link BatchScoring}.
+ * org.tabserve.rows.json.JsonCells#read}), the rows the model refuses are left out with their errors, and the others
+ * are handed over in one batch for the caller to score ({@link org.tabserve.model.answer.BatchScoring#scoreKept}), whose
+ * answers {@link Checked#answered} takes back.
  *
  * <p>A cell is {@code null} (missing), a {@link Number}, a {@link String} or a {@link Boolean}: a float or double NaN is
  * a missing value, as {@code NaN} in JSON is; a number for a text input is its exact text
@@ -37,16 +37,29 @@ public final class CellRows {
      */
     public record Scored(ScoredRows scored, int[] kept, List<List<FieldError>> errors) {}
 
+    /**
+     * The rows as checked, ready to be scored.
+     *
+     * @param batch  the kept rows, in order, or null when none was kept
+     * @param kept   for each row given, its index in {@code batch}, or -1 when it was left out
+     * @param errors for each row given, its errors (empty for a kept row)
+     */
+    public record Checked(Batch batch, int[] kept, List<List<FieldError>> errors) {
+        /** @return the rows as scored, given the kept rows' answers ({@link ScoredRows#NONE} when none was kept) */
+        public Scored answered(ScoredRows scored) {
+            return new Scored(scored, kept, errors);
+        }
+    }
+
     private CellRows() {}
 
     /**
      * @param rows one array per row, in {@link ModelSignature#features()} order; cells are replaced by the model's
      *             reading of them
      */
-    public static Scored score(BatchScoring scoring, List<Object[]> rows) {
-        ModelSignature signature = scoring.model().signature();
-        return score(
-                scoring,
+    public static Checked check(ModelSignature signature, List<Object[]> rows) {
+        return check(
+                signature,
                 rows.size(),
                 new Cells() {
                     @Override
@@ -69,17 +82,16 @@ public final class CellRows {
     }
 
     /**
-     * Scores rows given column by column, as {@link #score(BatchScoring, List)} scores the same cells given row by row
-     * (the same rows kept, the same errors, the same answers), with no array per row.
+     * Checks rows given column by column, as {@link #check(ModelSignature, List)} checks the same cells given row by
+     * row (the same rows kept, the same errors, the same batch), with no array per row.
      *
      * @param columns one array per feature, in {@link ModelSignature#features()} order, each holding that feature's
      *                cells for every row, all of the same length; cells are replaced by the model's reading of them
      */
-    public static Scored scoreColumns(BatchScoring scoring, Object[][] columns) {
-        ModelSignature signature = scoring.model().signature();
+    public static Checked checkColumns(ModelSignature signature, Object[][] columns) {
         int size = columns.length == 0 ? 0 : columns[0].length;
-        return score(
-                scoring,
+        return check(
+                signature,
                 size,
                 new Cells() {
                     @Override
@@ -115,8 +127,8 @@ public final class CellRows {
         Batch of(int[] rows);
     }
 
-    private static Scored score(BatchScoring scoring, int size, Cells cells, Check check) {
-        List<Feature> features = scoring.model().signature().features();
+    private static Checked check(ModelSignature signature, int size, Cells cells, Check check) {
+        List<Feature> features = signature.features();
         List<List<FieldError>> errors = new ArrayList<>(size);
         boolean[] faulty = new boolean[size];
         List<Set<String>> told = new ArrayList<>(size);
@@ -168,8 +180,7 @@ public final class CellRows {
                 errors.set(r, List.of());
             }
         }
-        ScoredRows scored = checked.batch() == null ? ScoredRows.NONE : scoring.score(checked.batch());
-        return new Scored(scored, kept, errors);
+        return new Checked(checked.batch(), kept, errors);
     }
 
     /** @return the cells of the rows at {@code rows}, in order, by column */

@@ -3,6 +3,7 @@ package org.tabserve.rows.read;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.tabserve.model.answer.ChunkRows;
 import org.tabserve.model.card.ModelCard;
 import org.tabserve.model.signature.Batch;
 import org.tabserve.model.signature.FieldError;
@@ -15,7 +16,7 @@ import org.tabserve.rows.field.RowWarnings;
 
 /**
  * One chunk of checked rows, ready for the model, as every {@link RowsReader} hands them on whatever the format it
- * read, so that scoring ({@link org.tabserve.rows.write.ChunkScorer}) and the answers' writers need not know the
+ * read, so that scoring ({@link org.tabserve.model.answer.ChunkScorer}) and the answers' writers need not know the
  * format.
  *
  * @param columns the input's columns, in their order (a CSV's header, a JSON Lines file's first object's keys)
@@ -34,11 +35,19 @@ public record RowChunk(
         Batch batch,
         double[][] numbers,
         List<Object[]> cells,
-        List<RowPlace> places) {
+        List<RowPlace> places)
+        implements ChunkRows<RowChunk> {
 
     /** @return the rows of the batch (with {@link OnError#ROW}, the good rows only) */
+    @Override
     public int size() {
         return batch.size();
+    }
+
+    /** @return whether the chunk was read with {@link OnError#ROW}, its bad rows answered in their place */
+    @Override
+    public boolean refusesInPlace() {
+        return places != null;
     }
 
     /** @return every row of the chunk, good or bad */
@@ -72,17 +81,20 @@ public record RowChunk(
 
     /**
      * Row mode: this chunk with the rows of its batch that the model refused once it computed them
-     * ({@link ComputedRefusals}) moved out of the batch, each refused in its place with its errors (told in the
+     * ({@link org.tabserve.model.signature.ModelException#refusedRows}) moved out of the batch, each refused in its place with its errors (told in the
      * file's row numbers).
      *
      * @param refused the batch's refused rows, by their index in it
      * @throws IllegalStateException outside row mode, where a refusal is the whole input's
      */
+    @Override
     public RowChunk refusing(Map<Integer, List<FieldError>> refused) {
         if (places == null) {
             throw new IllegalStateException("only a chunk read with on_error=row refuses rows in their place");
         }
-        int[] kept = ComputedRefusals.kept(refused, batch.size());
+        int[] kept = java.util.stream.IntStream.range(0, batch.size())
+                .filter(r -> !refused.containsKey(r))
+                .toArray();
         int[] moved = new int[batch.size()];
         java.util.Arrays.fill(moved, -1);
         for (int i = 0; i < kept.length; i++) {

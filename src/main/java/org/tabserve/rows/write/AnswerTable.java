@@ -6,7 +6,7 @@ import java.util.List;
 import org.tabserve.model.answer.AnswerColumn;
 import org.tabserve.model.answer.AnswerField;
 import org.tabserve.model.answer.AnswerShape;
-import org.tabserve.model.answer.BatchScoring;
+import org.tabserve.model.answer.AnswerSource;
 import org.tabserve.model.conformal.Uncertainty;
 import org.tabserve.model.signature.Prediction;
 import org.tabserve.rows.field.OnError;
@@ -23,6 +23,9 @@ public final class AnswerTable {
     /**
      * Writes the table to {@code out} and closes it.
      *
+     * @param shape         what each row carries ({@link org.tabserve.model.answer.BatchScoring#shape()})
+     * @param source        the answer's request-level values, which model gave it
+     *
      * @param answers       each row's prediction, null for a row refused in its place
      * @param uncertainties each row's uncertainty (null for a refused row), or null when none was asked for
      * @param errors        each row's problems as text (empty for a scored row), or null when a bad row refuses the
@@ -30,16 +33,16 @@ public final class AnswerTable {
      */
     public static void write(
             RowsWriter out,
-            BatchScoring scoring,
+            AnswerShape shape,
+            AnswerSource source,
             List<Prediction> answers,
             List<Uncertainty> uncertainties,
             List<String> errors)
             throws IOException {
         try (out) {
-            AnswerShape shape = scoring.shape();
             List<AnswerColumn> columns = AnswerField.tableColumns(shape, errors != null);
             int answerColumns = errors != null ? columns.size() - 1 : columns.size();
-            out.columns(List.of(), columns, scoring.source());
+            out.columns(List.of(), columns, source);
             List<Object> row = new ArrayList<>();
             for (int i = 0; i < answers.size(); i++) {
                 row.clear();

@@ -1,21 +1,21 @@
 package org.tabserve.rows.write;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import org.tabserve.model.answer.AnswerColumn;
 import org.tabserve.model.answer.AnswerField;
 import org.tabserve.model.answer.AnswerShape;
-import org.tabserve.model.answer.BatchScoring;
+import org.tabserve.model.answer.AnswerSource;
+import org.tabserve.model.answer.ChunkAnswers;
 import org.tabserve.model.answer.ScoredRows;
 import org.tabserve.model.conformal.Uncertainty;
+import org.tabserve.model.signature.Feature;
 import org.tabserve.model.signature.Prediction;
 import org.tabserve.model.signature.PredictionColumns;
 import org.tabserve.rows.field.OnError;
 import org.tabserve.rows.field.RowPlace;
 import org.tabserve.rows.read.RowChunk;
-import org.tabserve.rows.read.RowsReader;
 
 /**
  * The answer to a file of rows, as a table: the input columns, then a classifier's label and one probability per
@@ -43,57 +43,15 @@ public final class CsvAnswer {
     /** The last column of an answer with {@link OnError#ROW}: empty for a scored row, a bad row's problems. */
     public static final String ERROR_COLUMN = AnswerField.ERROR_COLUMN;
 
-    /** Feeds the chunks of an upload to a scoring run. */
-    public interface ChunkSource {
-        void feed(ChunkScorer.Run run) throws IOException;
+    /**
+     * The rows of the answer as scored: hands each chunk read, with its answers, to the sink in upload order (the
+     * model's chunk scorer fed the reader's chunks, {@link org.tabserve.model.answer.ChunkScorer.Run#score}).
+     */
+    public interface Scores {
+        void into(ChunkAnswers<RowChunk> sink) throws IOException;
     }
 
     private CsvAnswer() {}
-
-    /** Feeds {@code source} into {@code run} and then writes what is still in flight; cancels the run on failure. */
-    public static void score(ChunkSource source, ChunkScorer.Run run) throws IOException {
-        try {
-            source.feed(run);
-            run.finish();
-        } catch (IOException | RuntimeException | Error e) {
-            run.cancel();
-            throw e;
-        }
-    }
-
-    /** Writes the answer to {@code writer} and closes it, scoring chunks on every core. */
-    public static void write(
-            RowsWriter writer,
-            BatchScoring scoring,
-            ChunkScorer scorer,
-            RowsReader parser,
-            InputStream in,
-            List<String> header,
-            RowListener listener)
-            throws IOException {
-        write(writer, scoring, scorer, parser, in, header, listener, true);
-    }
-
-    /**
-     * When the scoring answers each row's uncertainty ({@link BatchScoring#covers()}), its columns follow the
-     * answer's: a regressor's {@code lower}, {@code upper}, a classifier's {@code prediction_set} (the labels, joined
-     * by {@value #SET_SEPARATOR}), then {@code coverage}, and {@code novelty_p_value}, {@code novel} where the card can
-     * tell.
-     *
-     * @param parallel whether chunks are scored on the scorer's pool or one by one on this thread
-     */
-    public static void write(
-            RowsWriter writer,
-            BatchScoring scoring,
-            ChunkScorer scorer,
-            RowsReader parser,
-            InputStream in,
-            List<String> header,
-            RowListener listener,
-            boolean parallel)
-            throws IOException {
-        write(writer, scoring, scorer, parser, in, header, listener, parallel, 0);
-    }
 
     /**
      * Heap a chunk's probabilities hold as text ({@link ProbabilityTexts}) per row of a model of {@code classes}
@@ -104,32 +62,36 @@ public final class CsvAnswer {
     }
 
     /**
-     * {@link #write(RowsWriter, BatchScoring, ChunkScorer, RowsReader, InputStream, List, RowListener, boolean)}; a
-     * CSV answer of a classifier's probabilities, scored on the pool, has the pool write them as text for the
-     * {@code ahead} chunks after the one being written, while this thread writes it ({@link ChunkScorer.Preparing}):
-     * the same text, {@link Double#toString(double)}'s, on another core. The caller has reserved
-     * ({@code ahead} + 1) chunks' {@link #probabilityTextBytes}.
+     * Writes the answer to {@code writer} and closes it, as {@code scores} hands on the chunks read with their
+     * answers. When each row is answered with its uncertainty ({@link AnswerShape#covered()}), its columns follow the
+     * answer's: a regressor's {@code lower}, {@code upper}, a classifier's {@code prediction_set} (the labels, joined
+     * by {@value AnswerField#SET_SEPARATOR}), then {@code coverage}, and {@code novelty_p_value}, {@code novel} where
+     * the card can tell. A CSV answer of a classifier's probabilities, scored on a pool, has the pool write them as
+     * text for the {@code ahead} chunks after the one being written, while this thread writes it
+     * ({@link ChunkAnswers.Preparing}): the same text, {@link Double#toString(double)}'s, on another core. The caller
+     * has reserved ({@code ahead} + 1) chunks' {@link #probabilityTextBytes}.
      *
-     * @param ahead chunks prepared ahead at most; 0 for none (every number written here as it goes)
+     * @param inputs  the model's inputs
+     * @param inPlace whether bad rows are answered in their place ({@link OnError#ROW})
+     * @param ahead   chunks prepared ahead at most; 0 for none (every number written here as it goes, as it must be
+     *                when the chunks are scored on this thread)
      */
     public static void write(
             RowsWriter writer,
-            BatchScoring scoring,
-            ChunkScorer scorer,
-            RowsReader parser,
-            InputStream in,
+            AnswerShape shape,
+            List<Feature> inputs,
+            AnswerSource source,
             List<String> header,
             RowListener listener,
-            boolean parallel,
-            int ahead)
+            boolean inPlace,
+            int ahead,
+            Scores scores)
             throws IOException {
-        boolean inPlace = parser.onError() == OnError.ROW;
-        AnswerShape shape = scoring.shape();
         List<AnswerColumn> columns = AnswerField.tableColumns(shape, inPlace);
         int answerColumns = inPlace ? columns.size() - 1 : columns.size();
         try (RowsWriter out = writer) {
-            out.inputs(scoring.model().signature().features());
-            out.columns(RowsWriter.inputNames(header, columns), columns, scoring.source());
+            out.inputs(inputs);
+            out.columns(RowsWriter.inputNames(header, columns), columns, source);
             List<Object> answer = new ArrayList<>();
             ProbabilitySink sink = (chunk, scored, texts) -> {
                 List<Prediction> predictions = scored.predictions();
@@ -171,13 +133,10 @@ public final class CsvAnswer {
                     out.row(chunk.records().get(r), answer);
                 }
             };
-            ChunkScorer.Sink chosen =
-                    parallel && ahead > 0 && !inPlace && out instanceof CsvRowsWriter && shape.classifies()
-                            ? new ProbabilityTexts(sink, ahead)
-                            : (chunk, scored) -> sink.accept(chunk, scored, null);
-            score(
-                    run -> parser.forEachChunk(in, run),
-                    parallel ? scorer.start(scoring, chosen) : scorer.startInline(scoring, chosen));
+            ChunkAnswers<RowChunk> chosen = ahead > 0 && !inPlace && out instanceof CsvRowsWriter && shape.classifies()
+                    ? new ProbabilityTexts(sink, ahead)
+                    : (chunk, scored) -> sink.accept(chunk, scored, null);
+            scores.into(chosen);
         }
     }
 
@@ -190,7 +149,7 @@ public final class CsvAnswer {
      * The probabilities of a chunk's rows as {@link Double#toString(double)} writes them, which is what
      * {@link CsvRowsWriter} prints for a number, made on the scoring pool ahead of the chunk's turn.
      */
-    private static final class ProbabilityTexts implements ChunkScorer.Preparing<ProbabilityTexts.Chunk> {
+    private static final class ProbabilityTexts implements ChunkAnswers.Preparing<RowChunk, ProbabilityTexts.Chunk> {
 
         /** One chunk's texts: {@code classes} per row, null for a row not held in columns or a number not finite. */
         record Chunk(String[] texts, int classes) {

@@ -103,32 +103,7 @@ public final class FeedbackMonitor {
             long scored,
             Double estimatedAccuracy,
             boolean calibrated,
-            boolean fleet) {
-
-        /** This replica's figures. */
-        public Performance(
-                long labelled,
-                Double liveAccuracy,
-                Double liveMae,
-                long unknown,
-                long expired,
-                long duplicates,
-                long scored,
-                Double estimatedAccuracy,
-                boolean calibrated) {
-            this(
-                    labelled,
-                    liveAccuracy,
-                    liveMae,
-                    unknown,
-                    expired,
-                    duplicates,
-                    scored,
-                    estimatedAccuracy,
-                    calibrated,
-                    false);
-        }
-    }
+            boolean fleet) {}
 
     /**
      * A version's answers and figures, the range its labels may have (a regressor's), and the model instance they are
@@ -221,7 +196,7 @@ public final class FeedbackMonitor {
             if (rows == null || !IdRing.storable(requestId)) {
                 return false;
             }
-            store.keep(name, version, owner, requestId, first, ticket, rows.classes, rows.values, trace);
+            store.keep(rows.kept(name, version, owner, requestId, first, ticket, trace));
             return true;
         }
         synchronized (taken.lock(name)) { // an id is the model's: taken in one version at a time

@@ -1,6 +1,7 @@
 package org.tabserve.serving.feedback;
 
 import java.util.List;
+import org.tabserve.model.answer.AnswerTrace;
 import org.tabserve.model.signature.Prediction;
 import org.tabserve.model.signature.PredictionColumns;
 
@@ -32,6 +33,12 @@ final class KeptRows {
                 concat(values, moreValues),
                 java.util.Arrays.copyOf(labelled, labelled.length + more),
                 client);
+    }
+
+    /** @return these rows as one answer for the fleet's store to keep ({@link SharedAnswers.Kept}) */
+    SharedAnswers.Kept kept(
+            String model, long version, String owner, String id, int first, long ticket, AnswerTrace trace) {
+        return new SharedAnswers.Kept(model, version, owner, id, first, ticket, classes, values, trace);
     }
 
     /**

@@ -23,31 +23,15 @@ public interface SharedAnswers extends AutoCloseable {
             RecentAnswers.Outcome outcome, long version, int predictedClass, double predictedValue, boolean corrupt) {}
 
     /**
-     * Keeps request {@code id}'s answer, rows {@code first} on ({@code classes}: each row's class index, or
-     * {@code values}: a regressor's), never waiting: queued for the store, or skipped and counted. An answer kept is
-     * never replaced: a first part whose id the store holds (kept, or its mark not yet gone) is not kept, and
-     * counted as a reused id; a later part is kept only after its own request's earlier rows ({@code ticket}). The
-     * round trip that writes it is a span of {@code trace}'s, when its request is sampled.
+     * One answer to keep: request {@code id}'s, to caller {@code owner} ({@link FeedbackMonitor#NOBODY}: one that sent
+     * no credential), rows {@code first} on ({@code classes}: each row's class index, or {@code values}: a
+     * regressor's). Each caller's ids are its own, so that two callers' answers under one id are two answers, and a
+     * label joins the one of the caller it names ({@link FeedbackMonitor.Label#client}).
+     *
+     * @param ticket the order of the request's parts: a later part is kept only after its own request's earlier rows
+     * @param trace  the request's trace, whose span the round trip that writes it is when the request is sampled
      */
-    default void keep(
-            String model,
-            long version,
-            String id,
-            int first,
-            long ticket,
-            int[] classes,
-            double[] values,
-            AnswerTrace trace) {
-        keep(model, version, FeedbackMonitor.NOBODY, id, first, ticket, classes, values, trace);
-    }
-
-    /**
-     * As {@link #keep(String, long, String, int, long, int[], double[], AnswerTrace)}, for an answer to caller
-     * {@code owner} ({@link FeedbackMonitor#NOBODY}: one that sent no credential): each caller's ids are its own, so
-     * that two callers' answers under one id are two answers, and a label joins the one of the caller it names
-     * ({@link FeedbackMonitor.Label#client}).
-     */
-    void keep(
+    record Kept(
             String model,
             long version,
             String owner,
@@ -56,7 +40,18 @@ public interface SharedAnswers extends AutoCloseable {
             long ticket,
             int[] classes,
             double[] values,
-            AnswerTrace trace);
+            AnswerTrace trace) {
+        /** @return this answer under no trace ({@link AnswerTrace#NONE}), for a request that is not sampled */
+        public Kept untraced() {
+            return new Kept(model, version, owner, id, first, ticket, classes, values, AnswerTrace.NONE);
+        }
+    }
+
+    /**
+     * Keeps an answer, never waiting: queued for the store, or skipped and counted. An answer kept is never replaced:
+     * a first part whose id the store holds (kept, or its mark not yet gone) is not kept, and counted as a reused id.
+     */
+    void keep(Kept kept);
 
     /**
      * Joins each label (of model {@code model}) to the answer it names, whichever replica and version gave it; the

@@ -57,18 +57,6 @@ public final class RedisAnswers implements SharedAnswers {
         LivePerformance.Sum.DUPLICATE
     };
 
-    /** One answer to write, under its request's trace ({@link AnswerTrace#NONE} when not sampled). */
-    private record Keep(
-            String model,
-            long version,
-            String owner,
-            String id,
-            int first,
-            long ticket,
-            int[] classes,
-            double[] values,
-            AnswerTrace trace) {}
-
     private record Figures(double[] sums, long at) {}
 
     private final RedisAddress address;
@@ -76,7 +64,7 @@ public final class RedisAnswers implements SharedAnswers {
     private final RedisSpans spans;
     private final Runnable reused;
     private final RedisClient redis;
-    private final BlockingQueue<Keep> queue = new ArrayBlockingQueue<>(QUEUE);
+    private final BlockingQueue<Kept> queue = new ArrayBlockingQueue<>(QUEUE);
     private final AtomicLong skipped = new AtomicLong();
     private final Map<String, Figures> figures = new ConcurrentHashMap<>();
     private final Thread writer;
@@ -120,29 +108,19 @@ public final class RedisAnswers implements SharedAnswers {
     }
 
     @Override
-    public void keep(
-            String model,
-            long version,
-            String owner,
-            String id,
-            int first,
-            long ticket,
-            int[] classes,
-            double[] values,
-            AnswerTrace trace) {
-        AnswerTrace sampled = trace.traceId() == null ? AnswerTrace.NONE : trace;
-        if (System.nanoTime() - downUntil < 0
-                || !queue.offer(new Keep(model, version, owner, id, first, ticket, classes, values, sampled))) {
+    public void keep(Kept kept) {
+        Kept queued = kept.trace().traceId() == null ? kept.untraced() : kept; // under its request's trace if sampled
+        if (System.nanoTime() - downUntil < 0 || !queue.offer(queued)) {
             skipped.incrementAndGet();
         }
     }
 
     /** The writer's loop: takes what is queued, up to 256 answers, and writes them in one round trip. */
     private void write() {
-        List<Keep> batch = new ArrayList<>();
+        List<Kept> batch = new ArrayList<>();
         while (!closed) {
             try {
-                Keep first = queue.poll(1, TimeUnit.SECONDS);
+                Kept first = queue.poll(1, TimeUnit.SECONDS);
                 if (first == null) {
                     continue;
                 }
@@ -166,18 +144,18 @@ public final class RedisAnswers implements SharedAnswers {
         }
     }
 
-    private void writeAll(List<Keep> batch) {
+    private void writeAll(List<Kept> batch) {
         loadScripts();
         long bucket = System.currentTimeMillis() / 1000 / BUCKET_SECONDS;
         List<Response<Object>> answers = new ArrayList<>(batch.size());
         List<AnswerTrace.Stage> traced = new ArrayList<>(0); // the round trip, in each sampled request's trace
-        for (Keep keep : batch) {
+        for (Kept keep : batch) {
             if (keep.trace() != AnswerTrace.NONE) {
                 traced.add(spans.evalsha(keep.trace(), batch.size()));
             }
         }
         try (AbstractPipeline pipeline = redis.pipelined()) {
-            for (Keep keep : batch) {
+            for (Kept keep : batch) {
                 int rows = keep.classes() != null ? keep.classes().length : keep.values().length;
                 List<String> args = new ArrayList<>(rows + 7);
                 args.add(Integer.toString(KEEP_SECONDS));

@@ -21,21 +21,11 @@ public interface RequestSpan extends AnswerTrace {
     String HTTP_STATUS = "http.response.status_code";
 
     /** No span: tracing is off. */
-    RequestSpan NONE = new RequestSpan() {
-        @Override
-        public Stage stage(String name) {
-            return Stage.NONE;
-        }
+    RequestSpan NONE = new Off();
 
-        @Override
-        public Stage call(String name) {
-            return Stage.NONE;
-        }
-
-        @Override
-        public String traceId() {
-            return null;
-        }
+    /** No span, its answer's stages none either ({@link AnswerTrace.Untraced}): tracing is off. */
+    final class Off extends AnswerTrace.Untraced implements RequestSpan {
+        private Off() {}
 
         @Override
         public RequestSpan attribute(String key, String value) {
@@ -57,7 +47,7 @@ public interface RequestSpan extends AnswerTrace {
 
         @Override
         public void end() {}
-    };
+    }
 
     /** Sets an attribute of the request: its method, route, status; never a value it sent. */
     RequestSpan attribute(String key, String value);

@@ -15,7 +15,6 @@ import java.util.Map;
 import org.tabserve.model.Model;
 import org.tabserve.rows.field.FieldProblem;
 import org.tabserve.rows.field.JsonText;
-import org.tabserve.rows.read.RowFootprint;
 import org.tabserve.serving.ResolvedModel;
 import org.tabserve.serving.access.Caller;
 import org.tabserve.serving.feedback.FeedbackMonitor;
@@ -106,11 +105,7 @@ public final class FeedbackHandler {
         String own = access.locked() ? sender.name() : FeedbackMonitor.NOBODY;
         List<FeedbackMonitor.Label> labels;
         try (MemoryBudget.Reservation held = budget.open();
-                InputStream body = held.meteredUpFront(
-                        LimitedInputStream.body(request, config.maxBodyBytes(), WebConfig.MAX_BODY_BYTES),
-                        request.getContentLengthLong(),
-                        Json.UNMETERED_BYTES,
-                        RowFootprint.PER_BODY_BYTE)) {
+                InputStream body = LimitedInputStream.meteredJsonBody(request, config, held)) {
             labels = read(body, served, own);
         } finally {
             rate.spend(client, 1, System.nanoTime()); // a refused body costs its request, as one label

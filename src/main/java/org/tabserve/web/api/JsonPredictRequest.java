@@ -13,6 +13,7 @@ import org.tabserve.model.Model;
 import org.tabserve.model.answer.AnswerAssembler;
 import org.tabserve.model.answer.AnswerSource;
 import org.tabserve.model.answer.AnswerTrace;
+import org.tabserve.model.answer.InPlaceRefusals;
 import org.tabserve.model.answer.ScoredRows;
 import org.tabserve.model.card.ModelCard;
 import org.tabserve.model.signature.RangeWarning;
@@ -106,9 +107,11 @@ public final class JsonPredictRequest {
             boolean explain = ExplainParameter.asked(query, parsed.explain());
             AnswerAssembler scores = scoring.of(model, CoverageParameter.asked(query, parsed.coverage()));
             AnswerKeepAlive watch = new AnswerKeepAlive(response, Json.MEDIA_TYPE);
-            var answered = ComputedJsonRefusals.score(
-                    parsed, onError == OnError.ROW, rows -> scores.scoreRows(rows, explain, watch), ScoredRows.NONE);
-            parsed = answered.rows();
+            var answered = InPlaceRefusals.score(
+                    new ComputedJsonRefusals.Chunk(parsed, onError == OnError.ROW),
+                    rows -> scores.scoreRows(rows, explain, watch),
+                    ScoredRows.NONE);
+            parsed = answered.rows().parsed();
             ScoredRows scored = answered.scored();
             try (AnswerTrace.Stage writing = model.trace().write(FORMAT, scored.size())) {
                 respond(response, scored, parsed, classifier.card(), scores.source());

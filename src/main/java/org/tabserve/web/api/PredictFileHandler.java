@@ -9,13 +9,14 @@ import java.util.Locale;
 import org.tabserve.model.Model;
 import org.tabserve.model.answer.AnswerAssembler;
 import org.tabserve.model.answer.AnswerTrace;
+import org.tabserve.model.answer.ChunkScorer;
 import org.tabserve.rows.RowFormat;
 import org.tabserve.rows.field.FieldProblem;
 import org.tabserve.rows.field.OnError;
 import org.tabserve.rows.field.RowsException;
+import org.tabserve.rows.read.RowChunk;
 import org.tabserve.rows.read.RowFootprint;
 import org.tabserve.rows.read.RowsReader;
-import org.tabserve.rows.write.ChunkScorer;
 import org.tabserve.rows.write.CsvAnswer;
 import org.tabserve.serving.ResolvedModel;
 import org.tabserve.serving.Scoring;
@@ -154,7 +155,7 @@ public final class PredictFileHandler implements AutoCloseable {
             throws IOException {
         Model classifier = model.model();
         UploadJsonAnswer answer = new UploadJsonAnswer(classifier, parser, held);
-        ChunkScorer.Run ahead = scorer.start(scores, answer);
+        ChunkScorer.Run<RowChunk> ahead = scorer.start(scores, answer);
         boolean kept;
         try (InputStream in = file.open()) {
             kept = parser.validateAndKeep(
@@ -226,7 +227,8 @@ public final class PredictFileHandler implements AutoCloseable {
                             response,
                             PageLinks.of(model),
                             UploadPreview.score(scores, scorer, parser, in, header, file.fileName()));
-                default -> writeJson(request, response, parser, held, scores, run -> parser.forEachChunk(in, run));
+                default ->
+                    writeJson(request, response, parser, held, scores, run -> parser.forEachChunk(in, run::accept));
             }
         }
     }
@@ -309,7 +311,7 @@ public final class PredictFileHandler implements AutoCloseable {
             RowsReader parser,
             MemoryBudget.Reservation held,
             AnswerAssembler scores,
-            CsvAnswer.ChunkSource source)
+            ChunkScorer.Chunks<RowChunk> source)
             throws IOException {
         UploadJsonAnswer answer = new UploadJsonAnswer(scores.model(), parser, held);
         answer.write(request, response, source, scorer.start(scores, answer), scores);
@@ -317,8 +319,9 @@ public final class PredictFileHandler implements AutoCloseable {
 
     /**
      * How many chunks ahead of the one written the pool writes a classifier's probabilities as text for a CSV answer
-     * ({@link CsvAnswer#write(org.tabserve.rows.write.RowsWriter, org.tabserve.model.answer.BatchScoring,
-     * ChunkScorer, RowsReader, InputStream, List, CsvAnswer.RowListener, boolean, int)}): {@link #AHEAD} when the
+     * ({@link CsvAnswer#write(org.tabserve.rows.write.RowsWriter, org.tabserve.model.answer.AnswerShape, List,
+     * org.tabserve.model.answer.AnswerSource, List, CsvAnswer.RowListener, boolean, int, CsvAnswer.Scores)}):
+     * {@link #AHEAD} when the
      * budget has room for those chunks' texts and the one being written's, else none.
      */
     private static int textsAhead(Model classifier, MemoryBudget.Reservation held) {
@@ -363,13 +366,13 @@ public final class PredictFileHandler implements AutoCloseable {
         response.setContentType(answer.isBinary() ? answer.mediaType() : answer.mediaType() + ";charset=UTF-8");
         CsvAnswer.write(
                 answer.writer(response.getOutputStream()),
-                scores,
-                scorer,
-                parser,
-                in,
+                scores.shape(),
+                scores.model().signature().features(),
+                scores.source(),
                 header,
                 CsvAnswer.RowListener.NONE,
-                true,
-                textsAhead);
+                parser.onError() == OnError.ROW,
+                textsAhead,
+                sink -> scorer.start(scores, sink).score(run -> parser.forEachChunk(in, run::accept)));
     }
 }

@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.util.List;
 import org.tabserve.model.Model;
 import org.tabserve.model.answer.AnswerAssembler;
+import org.tabserve.model.answer.ChunkAnswers;
+import org.tabserve.model.answer.ChunkScorer;
 import org.tabserve.model.answer.ScoredRows;
 import org.tabserve.model.signature.Prediction;
 import org.tabserve.rows.answer.PredictionJson;
@@ -16,8 +18,6 @@ import org.tabserve.rows.answer.WarningsJson;
 import org.tabserve.rows.field.RowPlace;
 import org.tabserve.rows.read.RowChunk;
 import org.tabserve.rows.read.RowsReader;
-import org.tabserve.rows.write.ChunkScorer;
-import org.tabserve.rows.write.CsvAnswer;
 import org.tabserve.serving.limits.MemoryBudget;
 import org.tabserve.web.http.Json;
 import org.tabserve.web.http.StreamedAnswer;
@@ -25,9 +25,9 @@ import org.tabserve.web.http.StreamedAnswer;
 /**
  * The JSON answer of {@code POST /predict_file}, {@code {"predictions": [...]}}: a sink for scored chunks that writes
  * each row as it comes, the rows' probabilities written as text ahead on the scoring pool
- * ({@link ChunkScorer.Preparing}) when the budget has room for those texts.
+ * ({@link ChunkAnswers.Preparing}) when the budget has room for those texts.
  */
-final class UploadJsonAnswer implements ChunkScorer.Preparing<String[]> {
+final class UploadJsonAnswer implements ChunkAnswers.Preparing<RowChunk, String[]> {
     private final PredictionJson.Rows rows;
     /** The upload's reader, which knows its header's columns the model does not take once it has read it. */
     private final RowsReader parser;
@@ -65,8 +65,8 @@ final class UploadJsonAnswer implements ChunkScorer.Preparing<String[]> {
     void write(
             HttpServletRequest request,
             HttpServletResponse response,
-            CsvAnswer.ChunkSource source,
-            ChunkScorer.Run run,
+            ChunkScorer.Chunks<RowChunk> source,
+            ChunkScorer.Run<RowChunk> run,
             AnswerAssembler scoring)
             throws IOException {
         StreamedAnswer.begin(request, response);
@@ -74,7 +74,7 @@ final class UploadJsonAnswer implements ChunkScorer.Preparing<String[]> {
             json = generator;
             json.writeStartObject();
             json.writeArrayFieldStart("predictions");
-            CsvAnswer.score(source, run);
+            run.score(source);
             json.writeEndArray();
             WarningsJson.writeRequestWarnings(json, parser.requestWarnings());
             SourceJson.write(json, scoring.source());

@@ -14,6 +14,7 @@ import org.tabserve.model.answer.AnswerAssembler;
 import org.tabserve.model.answer.AnswerField;
 import org.tabserve.model.answer.AnswerShape;
 import org.tabserve.model.answer.AnswerSource;
+import org.tabserve.model.answer.ChunkScorer;
 import org.tabserve.model.signature.Feature;
 import org.tabserve.model.signature.Prediction;
 import org.tabserve.model.signature.RangeWarning;
@@ -24,7 +25,6 @@ import org.tabserve.rows.field.OnError;
 import org.tabserve.rows.field.RowPlace;
 import org.tabserve.rows.read.RowChunk;
 import org.tabserve.rows.read.RowsReader;
-import org.tabserve.rows.write.ChunkScorer;
 import org.tabserve.rows.write.CsvAnswer;
 import org.tabserve.rows.write.RowsWriter;
 
@@ -108,10 +108,9 @@ public record UploadPreview(
         CappedBuffer csv = new CappedBuffer(DOWNLOAD_CAP);
         CsvAnswer.write(
                 RowFormat.CSV.writer(new OutputStreamWriter(csv, StandardCharsets.UTF_8)),
-                scores,
-                scorer,
-                parser,
-                in,
+                scores.shape(),
+                classifier.signature().features(),
+                scores.source(),
                 header,
                 new CsvAnswer.RowListener() {
                     @Override
@@ -145,7 +144,9 @@ public record UploadPreview(
                         }
                     }
                 },
-                false);
+                parser.onError() == OnError.ROW,
+                0,
+                sink -> scorer.startInline(scores, sink).score(run -> parser.forEachChunk(in, run::accept)));
         return new UploadPreview(
                 classifier,
                 fileName,

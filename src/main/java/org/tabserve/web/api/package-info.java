@@ -7,5 +7,9 @@
  * description shows), the repository and the model; never on {@code pages} (the upload's HTML answer is a finished
  * {@link org.tabserve.web.api.UploadPreview} handed to an {@link org.tabserve.web.api.UploadView}) or on
  * {@code org.tabserve.web}.
+ *
+ * <p>The plain JSON and CSV API ({@code /api/predict}, {@code /api/model}, {@code /api/models}, {@code /api/feedback},
+ * {@code /predict_file}), the original Flask routes ({@code /predict}), the OpenAPI document's routes and the admin
+ * routes: handlers, with their OpenAPI parts.
  */
 package org.tabserve.web.api;

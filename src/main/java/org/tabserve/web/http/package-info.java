@@ -9,5 +9,14 @@
  * beside the route servlet). It depends on {@code org.tabserve.serving}, the repository, the rows, the model and the
  * servlet API only, never on a sibling package or on {@code org.tabserve.web}: the root paths others name are
  * constants in {@link org.tabserve.web.http.Routes}.
+ *
+ * <p>HTTP plumbing only, the ground floor of the web layer: {@code RouteTable} (routes as data: pattern, methods,
+ * handler, error shape) and {@code RouteServlet}, which serves it (404, 405 with {@code Allow}, {@code OPTIONS}, the
+ * model lease) and hands each {@code Handler} its {@code ResolvedModel}; one error type ({@code HttpProblem}) and its
+ * renderer ({@code ErrorRenderer}), the one place a {@code RowsException} or a {@code ServingException} becomes an HTTP
+ * answer, and {@code GrpcRefusal}, the same refusal as a gRPC status; JSON, the settings ({@code WebConfig}), views,
+ * page links, health, the metrics filter, the answers shared by the requests that ask at once ({@code SharedAnswer},
+ * {@code ModelBytes}) or streamed ({@code StreamedAnswer}). Names no sibling package, and none of its own jobs'
+ * packages below.
  */
 package org.tabserve.web.http;

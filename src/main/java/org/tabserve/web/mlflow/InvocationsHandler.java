@@ -12,6 +12,7 @@ import org.tabserve.model.Model;
 import org.tabserve.model.answer.AnswerAssembler;
 import org.tabserve.model.answer.AnswerShape;
 import org.tabserve.model.answer.AnswerTrace;
+import org.tabserve.model.answer.InPlaceRefusals;
 import org.tabserve.model.answer.ScoredRows;
 import org.tabserve.model.conformal.Uncertainty;
 import org.tabserve.model.explain.Explanation;
@@ -26,9 +27,7 @@ import org.tabserve.rows.json.ComputedJsonRefusals;
 import org.tabserve.rows.json.JsonLinesReader;
 import org.tabserve.rows.json.JsonRowsParser;
 import org.tabserve.rows.parquet.ParquetRowsReader;
-import org.tabserve.rows.read.ComputedRefusals;
 import org.tabserve.rows.read.RowChunk;
-import org.tabserve.rows.read.RowFootprint;
 import org.tabserve.serving.ResolvedModel;
 import org.tabserve.serving.Scoring;
 import org.tabserve.serving.limits.MemoryBudget;
@@ -87,11 +86,7 @@ public final class InvocationsHandler {
         Model classifier = model.model();
         MlflowRequestParser parser = new MlflowRequestParser(classifier.signature(), config.maxBatchRows());
         try (MemoryBudget.Reservation held = budget.open();
-                InputStream body = held.meteredUpFront(
-                        LimitedInputStream.body(request, config.maxBodyBytes(), WebConfig.MAX_BODY_BYTES),
-                        request.getContentLengthLong(),
-                        Json.UNMETERED_BYTES,
-                        RowFootprint.PER_BODY_BYTE)) {
+                InputStream body = LimitedInputStream.meteredJsonBody(request, config, held)) {
             // One entry per row sent, in order: its prediction, or null for a row that could not be scored.
             List<Prediction> answers = new ArrayList<>();
             List<Explanation> explanations = new ArrayList<>();
@@ -113,12 +108,11 @@ public final class InvocationsHandler {
                 scores = scoring.of(model, CoverageParameter.asked(request, parsed.coverage()));
                 AnswerAssembler assembler = scores;
                 AnswerKeepAlive watch = new AnswerKeepAlive(response, Json.MEDIA_TYPE);
-                var refusing = ComputedJsonRefusals.score(
-                        parsed,
-                        onError == OnError.ROW,
+                var refusing = InPlaceRefusals.score(
+                        new ComputedJsonRefusals.Chunk(parsed, onError == OnError.ROW),
                         rows -> assembler.scoreRows(rows, explain, watch),
                         ScoredRows.NONE);
-                parsed = refusing.rows();
+                parsed = refusing.rows().parsed();
                 ScoredRows scored = refusing.scored();
                 told.request(parsed.requestWarnings());
                 int next = 0;
@@ -156,7 +150,7 @@ public final class InvocationsHandler {
                 }
                 for (RowChunk read : csv.chunks()) {
                     AnswerAssembler assembler = scores;
-                    var refusing = ComputedRefusals.score(read, assembler::scoreRows, ScoredRows.NONE);
+                    var refusing = InPlaceRefusals.score(read, assembler::scoreRows, ScoredRows.NONE);
                     RowChunk chunk = refusing.rows();
                     ScoredRows scored = refusing.scored();
                     if (chunk.places() == null) {

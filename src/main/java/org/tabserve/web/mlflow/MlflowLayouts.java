@@ -214,13 +214,7 @@ final class MlflowLayouts {
         if (token != JsonToken.START_ARRAY) {
             throw HttpProblem.badRequest(what + " must be an array, got " + JsonText.describe(token));
         }
-        int count = 0;
-        while (parser.nextToken() != JsonToken.END_ARRAY) {
-            checkRowCount(count);
-            parser.skipChildren();
-            count++;
-        }
-        return count;
+        return JsonText.countItems(parser, this::checkRowCount);
     }
 
     private void checkRowCount(int rowsSoFar) {

@@ -46,6 +46,12 @@ final class TableAnswer {
         response.setStatus(200);
         StreamedAnswer.begin(request, response);
         response.setContentType(format.mediaType());
-        AnswerTable.write(format.writer(response.getOutputStream()), scores, answers, uncertainties, errors);
+        AnswerTable.write(
+                format.writer(response.getOutputStream()),
+                scores.shape(),
+                scores.source(),
+                answers,
+                uncertainties,
+                errors);
     }
 }

@@ -21,7 +21,6 @@ import org.tabserve.repository.ModelRepository;
 import org.tabserve.repository.ModelStatus;
 import org.tabserve.rows.field.FieldProblem;
 import org.tabserve.rows.field.JsonText;
-import org.tabserve.rows.read.RowFootprint;
 import org.tabserve.serving.Readiness;
 import org.tabserve.serving.ResolvedModel;
 import org.tabserve.serving.Scoring;
@@ -142,11 +141,7 @@ public final class V2Handler {
             V2InferRequestParser.V2InferRequest infer;
             long bytes = request.getContentLengthLong();
             try (AnswerTrace.Stage reading = model.trace().read(FORMAT, bytes);
-                    InputStream body = held.meteredUpFront(
-                            LimitedInputStream.body(request, config.maxBodyBytes(), WebConfig.MAX_BODY_BYTES),
-                            bytes,
-                            Json.UNMETERED_BYTES,
-                            RowFootprint.PER_BODY_BYTE)) {
+                    InputStream body = LimitedInputStream.meteredJsonBody(request, config, held)) {
                 infer = new V2InferRequestParser(
                                 classifier.signature(), V2Inference.outputNames(classifier), config.maxBatchRows())
                         .parse(body);

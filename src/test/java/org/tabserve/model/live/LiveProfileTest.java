@@ -44,28 +44,15 @@ class LiveProfileTest {
             false,
             0);
 
-    private static final ModelCard CARD = new ModelCard(
-            "m",
-            "1",
-            "",
-            "",
-            Map.of(),
-            "",
-            Map.of(),
-            null,
-            Map.of(),
-            Map.of(),
-            Map.of(
+    private static final ModelCard CARD = ModelCard.builder("m", "1")
+            .histograms(Map.of(
                     "x",
-                    new FeatureHistogram(List.of(0.0, 1.0, 2.0), Map.of("a", List.of(30, 20), "b", List.of(20, 30)))),
-            Map.of(),
-            Map.of(
+                    new FeatureHistogram(List.of(0.0, 1.0, 2.0), Map.of("a", List.of(30, 20), "b", List.of(20, 30)))))
+            .categories(Map.of(
                     "color",
                     new CategoryCounts(
-                            new java.util.TreeMap<>(Map.of("a", Map.of("red", 60L), "b", Map.of("blue", 40L))))),
-            null,
-            Map.of(),
-            List.of());
+                            new java.util.TreeMap<>(Map.of("a", Map.of("red", 60L), "b", Map.of("blue", 40L))))))
+            .build();
 
     @Test
     void countsBinsOutOfRangeMissingAndUnknownCategories() {
@@ -130,23 +117,9 @@ class LiveProfileTest {
     void putsEveryNumberInTheBinABinarySearchOfTheEdgesFinds() {
         // Uneven edges, one of them zero and some not exact in a float, and values on, next to and between them.
         List<Double> edges = List.of(-3.7, -1.0, 0.0, 0.1, 0.30000000000000004, 2.5, 100.0);
-        ModelCard card = new ModelCard(
-                "m",
-                "1",
-                "",
-                "",
-                Map.of(),
-                "",
-                Map.of(),
-                null,
-                Map.of(),
-                Map.of(),
-                Map.of("x", new FeatureHistogram(edges, Map.of("a", List.of(1, 2, 3, 4, 5, 6)))),
-                Map.of(),
-                Map.of(),
-                null,
-                Map.of(),
-                List.of());
+        ModelCard card = ModelCard.builder("m", "1")
+                .histograms(Map.of("x", new FeatureHistogram(edges, Map.of("a", List.of(1, 2, 3, 4, 5, 6)))))
+                .build();
         List<Float> values = new ArrayList<>(List.of(0.0f, -0.0f, Float.MIN_VALUE, -Float.MIN_VALUE, 1e-30f));
         for (double edge : edges) {
             float f = (float) edge;

@@ -30,20 +30,10 @@ class PredictionJsonTest {
     private static final List<String> CLASSES = List.of("0", "fake \"one\"", "é\u2028");
     private static final ModelSignature SIGNATURE =
             ModelSignature.floatClassifier("input", List.of("a", "b"), CLASSES, OutputKind.PROBABILITIES);
-    private static final ModelCard CARD = new ModelCard(
-            "m",
-            "1",
-            "",
-            "",
-            Map.of("0", "genuine <note>"),
-            "",
-            Map.of("a", new FeatureStats(-1, 1, 0)),
-            null,
-            Map.of(),
-            Map.of(),
-            Map.of(),
-            Map.of(),
-            Map.of());
+    private static final ModelCard CARD = ModelCard.builder("m", "1")
+            .classDisplayNames(Map.of("0", "genuine <note>"))
+            .featureStats(Map.of("a", new FeatureStats(-1, 1, 0)))
+            .build();
 
     private interface Writing {
         void write(JsonGenerator json) throws IOException;

@@ -33,9 +33,9 @@ import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
 import org.apache.commons.compress.compressors.lz4.FramedLZ4CompressorOutputStream;
 import org.junit.jupiter.api.Test;
+import org.tabserve.cli.CsvScoring;
 import org.tabserve.model.Model;
 import org.tabserve.model.onnx.OnnxModelLoader;
-import org.tabserve.rows.CsvFiles;
 import org.tabserve.rows.RowFormat;
 import org.tabserve.rows.field.OnError;
 import org.tabserve.rows.field.RowsException;
@@ -103,7 +103,7 @@ class ArrowCompressionTest {
     private static String answer(byte[] arrow) throws IOException {
         StringWriter csv = new StringWriter();
         try (Model model = OnnxModelLoader.load(Path.of("model.onnx"))) {
-            CsvFiles.writeScored(
+            CsvScoring.writeScored(
                     model,
                     () -> new ByteArrayInputStream(arrow),
                     RowFormat.ARROW,

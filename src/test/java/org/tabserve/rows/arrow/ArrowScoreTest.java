@@ -21,9 +21,9 @@ import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
 import org.junit.jupiter.api.Test;
+import org.tabserve.cli.CsvScoring;
 import org.tabserve.model.Model;
 import org.tabserve.model.onnx.OnnxModelLoader;
-import org.tabserve.rows.CsvFiles;
 import org.tabserve.rows.RowFormat;
 import org.tabserve.rows.field.OnError;
 import org.tabserve.rows.write.AnswerTable;
@@ -51,14 +51,14 @@ class ArrowScoreTest {
         ByteArrayOutputStream csvAnswer = new ByteArrayOutputStream();
         ByteArrayOutputStream arrowAnswer = new ByteArrayOutputStream();
         try (Model model = OnnxModelLoader.load(Path.of("model.onnx"))) {
-            CsvFiles.writeScored(
+            CsvScoring.writeScored(
                     model,
                     () -> new ByteArrayInputStream(csv),
                     RowFormat.CSV,
                     RowFormat.CSV.writer(csvAnswer),
                     OnError.REJECT,
                     rows -> {});
-            CsvFiles.writeScored(
+            CsvScoring.writeScored(
                     model,
                     () -> new ByteArrayInputStream(arrow),
                     RowFormat.ARROW,
@@ -99,7 +99,7 @@ class ArrowScoreTest {
         List<String> lines = Files.readAllLines(DATA).subList(0, 6);
         ByteArrayOutputStream answer = new ByteArrayOutputStream();
         try (Model model = OnnxModelLoader.load(Path.of("model.onnx"))) {
-            long refused = CsvFiles.writeScored(
+            long refused = CsvScoring.writeScored(
                     model,
                     () -> new ByteArrayInputStream(arrowOf(lines, 2)),
                     RowFormat.ARROW,
@@ -133,9 +133,12 @@ class ArrowScoreTest {
             answers.add(new org.tabserve.model.signature.Prediction.Classification(
                     "1", List.of("0", "1"), List.of(0.25, 0.75)));
             answers.add(null);
+            org.tabserve.model.answer.AnswerAssembler scoring =
+                    org.tabserve.model.answer.AnswerAssembler.offline(model);
             AnswerTable.write(
                     RowFormat.ARROW.writer(out),
-                    org.tabserve.model.answer.AnswerAssembler.offline(model),
+                    scoring.shape(),
+                    scoring.source(),
                     answers,
                     null,
                     List.of("", "variance: missing value for 'variance'"));

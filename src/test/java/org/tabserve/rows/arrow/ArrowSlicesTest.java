@@ -28,9 +28,9 @@ import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
 import org.junit.jupiter.api.Test;
+import org.tabserve.cli.CsvScoring;
 import org.tabserve.model.Model;
 import org.tabserve.model.onnx.OnnxModelLoader;
-import org.tabserve.rows.CsvFiles;
 import org.tabserve.rows.RowFormat;
 import org.tabserve.rows.field.OnError;
 import org.tabserve.rows.write.ArrowRowsWriter;
@@ -70,7 +70,7 @@ class ArrowSlicesTest {
             byte[] csv = csvOf(cells);
             assertEquals(
                     BAD.size(),
-                    CsvFiles.writeScored(
+                    CsvScoring.writeScored(
                             model,
                             () -> new ByteArrayInputStream(arrow),
                             RowFormat.ARROW,
@@ -79,7 +79,7 @@ class ArrowSlicesTest {
                             rows -> {}));
             assertEquals(
                     BAD.size(),
-                    CsvFiles.writeScored(
+                    CsvScoring.writeScored(
                             model,
                             () -> new ByteArrayInputStream(csv),
                             RowFormat.CSV,
@@ -97,7 +97,7 @@ class ArrowSlicesTest {
                 }
             }
             byte[] goodArrow = arrowOf(good);
-            CsvFiles.writeScored(
+            CsvScoring.writeScored(
                     model,
                     () -> new ByteArrayInputStream(goodArrow),
                     RowFormat.ARROW,
@@ -105,7 +105,7 @@ class ArrowSlicesTest {
                     OnError.REJECT,
                     rows -> {});
             ByteArrayOutputStream goodCsv = new ByteArrayOutputStream();
-            CsvFiles.writeScored(
+            CsvScoring.writeScored(
                     model,
                     () -> new ByteArrayInputStream(csvOf(good)),
                     RowFormat.CSV,

@@ -15,9 +15,9 @@ import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.MessageTypeParser;
 import org.junit.jupiter.api.Test;
+import org.tabserve.cli.CsvScoring;
 import org.tabserve.model.Model;
 import org.tabserve.model.onnx.OnnxModelLoader;
-import org.tabserve.rows.CsvFiles;
 import org.tabserve.rows.RowFormat;
 import org.tabserve.rows.field.OnError;
 import org.tabserve.rows.write.CsvAnswer;
@@ -42,14 +42,14 @@ class ParquetScoreTest {
         ByteArrayOutputStream csvAnswer = new ByteArrayOutputStream();
         ByteArrayOutputStream parquetAnswer = new ByteArrayOutputStream();
         try (Model model = OnnxModelLoader.load(Path.of("model.onnx"))) {
-            CsvFiles.writeScored(
+            CsvScoring.writeScored(
                     model,
                     () -> Files.newInputStream(DATA),
                     RowFormat.CSV,
                     RowFormat.CSV.writer(csvAnswer),
                     OnError.REJECT,
                     rows -> {});
-            CsvFiles.writeScored(
+            CsvScoring.writeScored(
                     model,
                     () -> Files.newInputStream(ParquetFiles.NOTES),
                     RowFormat.ofFileName(ParquetFiles.NOTES.toString()).orElseThrow(),
@@ -92,7 +92,7 @@ class ParquetScoreTest {
         byte[] gzip = notes(Files.readAllLines(DATA).subList(0, 6), 2, CompressionCodecName.GZIP);
         ByteArrayOutputStream answer = new ByteArrayOutputStream();
         try (Model model = OnnxModelLoader.load(Path.of("model.onnx"))) {
-            long refused = CsvFiles.writeScored(
+            long refused = CsvScoring.writeScored(
                     model,
                     () -> new ByteArrayInputStream(gzip),
                     RowFormat.PARQUET,

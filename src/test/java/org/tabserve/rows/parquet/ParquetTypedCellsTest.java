@@ -14,9 +14,9 @@ import java.util.List;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.schema.MessageTypeParser;
 import org.junit.jupiter.api.Test;
+import org.tabserve.cli.CsvScoring;
 import org.tabserve.model.Model;
 import org.tabserve.model.onnx.OnnxModelLoader;
-import org.tabserve.rows.CsvFiles;
 import org.tabserve.rows.RowFormat;
 import org.tabserve.rows.field.OnError;
 import org.tabserve.rows.read.RowChunk;
@@ -55,7 +55,7 @@ class ParquetTypedCellsTest {
 
     private static String answers(Model model, RowFormat format, byte[] rows) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        CsvFiles.writeScored(
+        CsvScoring.writeScored(
                 model, () -> new ByteArrayInputStream(rows), format, RowFormat.CSV.writer(out), OnError.ROW, n -> {});
         // The label, the three classes' probabilities and the error: each row's last five cells.
         return out.toString(StandardCharsets.UTF_8)

@@ -30,6 +30,18 @@ class CellRowsTest {
 
     private static final Path FIXTURES = Path.of("src/test/resources/org/tabserve/fixtures");
 
+    /** The rows checked by {@link CellRows}, and the kept ones scored, as spark/ scores a batch. */
+    private static CellRows.Scored score(BatchScoring scoring, List<Object[]> rows) {
+        CellRows.Checked checked = CellRows.check(scoring.model().signature(), rows);
+        return checked.answered(scoring.scoreKept(checked.batch()));
+    }
+
+    /** {@link #score}, the cells given column by column. */
+    private static CellRows.Scored scoreColumns(BatchScoring scoring, Object[][] columns) {
+        CellRows.Checked checked = CellRows.checkColumns(scoring.model().signature(), columns);
+        return checked.answered(scoring.scoreKept(checked.batch()));
+    }
+
     private static List<Object[]> rows(Object[]... rows) {
         return new ArrayList<>(List.of(rows));
     }
@@ -38,9 +50,9 @@ class CellRowsTest {
     void takesANumberForATextInputAsItsTextAndLeavesBadRowsOutWithTheirErrors() throws Exception {
         try (Model model = OnnxModelLoader.load(FIXTURES.resolve("penguins/kg-as-text.onnx"))) {
             BatchScoring scoring = AnswerAssembler.offline(model);
-            CellRows.Scored asText = CellRows.score(
-                    scoring, rows(new Object[] {"Torgersen", "3", 181.0}, new Object[] {"Biscoe", "5", 217.0}));
-            CellRows.Scored numbers = CellRows.score(
+            CellRows.Scored asText =
+                    score(scoring, rows(new Object[] {"Torgersen", "3", 181.0}, new Object[] {"Biscoe", "5", 217.0}));
+            CellRows.Scored numbers = score(
                     scoring,
                     rows(
                             new Object[] {"Torgersen", 3L, 181.0f},
@@ -93,8 +105,8 @@ class CellRowsTest {
                 {java.time.Instant.EPOCH, "a date or time"},
             };
             for (Object[] value : values) {
-                CellRows.Scored scored = CellRows.score(
-                        AnswerAssembler.offline(model), rows(new Object[] {value[0], 8.6661, -2.8073, -0.44699}));
+                CellRows.Scored scored =
+                        score(AnswerAssembler.offline(model), rows(new Object[] {value[0], 8.6661, -2.8073, -0.44699}));
                 assertEquals(
                         "'variance' must be a number, a string, a boolean or missing, got " + value[1],
                         scored.errors().get(0).get(0).message());
@@ -105,7 +117,7 @@ class CellRowsTest {
     @Test
     void everyBadCellOfARowIsNamedBesideThreeOfNoJsonType() throws Exception {
         try (Model model = OnnxModelLoader.load(Path.of("model.onnx"))) {
-            CellRows.Scored scored = CellRows.score(
+            CellRows.Scored scored = score(
                     AnswerAssembler.offline(model),
                     rows(
                             new Object[] {new Scala.ofRef(), LocalDate.of(2020, 1, 1), java.util.Map.of(), true},
@@ -127,7 +139,7 @@ class CellRowsTest {
         Path carded = ConformalCards.classifier(Files.createTempDirectory("cell-rows"));
         try (Model model = OnnxModelLoader.load(carded)) {
             RowUncertainty covering = RowUncertainty.at(model.card().conformal(), 0.9);
-            CellRows.Scored scored = CellRows.score(
+            CellRows.Scored scored = score(
                     AnswerAssembler.of(() -> model).covering(covering).build(),
                     rows(new Object[] {8.6661, -2.8073}, new Object[] {2.0, null}));
             assertArrayEquals(new int[] {0, -1}, scored.kept(), scored.errors().toString());
@@ -146,9 +158,9 @@ class CellRowsTest {
     void readsTextForANumberInputAsTheServerReadsAFilesTextColumn() throws Exception {
         try (Model model = OnnxModelLoader.load(Path.of("model.onnx"))) {
             BatchScoring scoring = AnswerAssembler.offline(model);
-            CellRows.Scored numbers = CellRows.score(scoring, rows(new Object[] {3.6216, 8.6661, -2.8073, -0.44699}));
-            CellRows.Scored text = CellRows.score(
-                    scoring, rows(new Object[] {"3.6216", " 8.6661", "-2.8073", "-0.44699"}, new Object[] {
+            CellRows.Scored numbers = score(scoring, rows(new Object[] {3.6216, 8.6661, -2.8073, -0.44699}));
+            CellRows.Scored text =
+                    score(scoring, rows(new Object[] {"3.6216", " 8.6661", "-2.8073", "-0.44699"}, new Object[] {
                         "3.6216", "8,6661", "", "NaN"
                     }));
             assertArrayEquals(new int[] {0, -1}, text.kept());
@@ -211,8 +223,8 @@ class CellRowsTest {
                 columns[f][r] = given[r][f];
             }
         }
-        CellRows.Scored byRow = CellRows.score(scoring, rows);
-        CellRows.Scored byColumn = CellRows.scoreColumns(scoring, columns);
+        CellRows.Scored byRow = score(scoring, rows);
+        CellRows.Scored byColumn = scoreColumns(scoring, columns);
         assertTrue(byRow.scored().size() > 0, "some row is answered");
         assertTrue(byRow.scored().size() < given.length, "some row is refused");
         assertArrayEquals(byRow.kept(), byColumn.kept());

@@ -17,9 +17,9 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.tabserve.cli.CsvScoring;
 import org.tabserve.model.Model;
 import org.tabserve.model.onnx.OnnxModelLoader;
-import org.tabserve.rows.CsvFiles;
 import org.tabserve.rows.RowsFixtures;
 import org.tabserve.rows.field.FieldProblem;
 import org.tabserve.rows.field.OnError;
@@ -182,7 +182,7 @@ class CsvRowsInPlaceTest {
     private static String scored(String csv, OnError onError) throws IOException {
         StringWriter out = new StringWriter();
         byte[] bytes = csv.getBytes(StandardCharsets.UTF_8);
-        long refused = CsvFiles.writeScored(species, () -> new ByteArrayInputStream(bytes), out, onError, rows -> {});
+        long refused = CsvScoring.writeScored(species, () -> new ByteArrayInputStream(bytes), out, onError, rows -> {});
         assertEquals(onError == OnError.ROW ? BAD_ROWS.size() : 0, refused);
         return out.toString();
     }

@@ -137,20 +137,8 @@ class CsvRowsParserTest {
         return new ModelInput(name, type, List.of(new Feature(name, type, missing, categories, refuses)), 2);
     }
 
-    private static final org.tabserve.model.card.ModelCard EMPTY_CARD = new org.tabserve.model.card.ModelCard(
-            "m",
-            "",
-            "",
-            "",
-            java.util.Map.of(),
-            "",
-            java.util.Map.of(),
-            null,
-            java.util.Map.of(),
-            java.util.Map.of(),
-            java.util.Map.of(),
-            java.util.Map.of(),
-            java.util.Map.of());
+    private static final org.tabserve.model.card.ModelCard EMPTY_CARD =
+            org.tabserve.model.card.ModelCard.builder("m", "").build();
 
     private static List<RowChunk> typedChunks(String text) throws IOException {
         CsvRowsParser parser = new CsvRowsParser(TYPED, 100_000);
@@ -199,20 +187,9 @@ class CsvRowsParserTest {
     void aTypedValueAtTheVeryEndOfTheTrainingRangeIsCheckedAsSentNotAsTheModelsFloatHoldsIt() throws IOException {
         // 6.8248 is held by a float as 6.82480001, above this maximum: the check must read the cell as sent.
         assertTrue((double) 6.8248f > 6.8248, "the premise: the float is above the double");
-        org.tabserve.model.card.ModelCard card = new org.tabserve.model.card.ModelCard(
-                "m",
-                "",
-                "",
-                "",
-                java.util.Map.of(),
-                "",
-                java.util.Map.of("mass", new org.tabserve.model.signature.FeatureStats(1.0, 6.8248, 3.0)),
-                null,
-                java.util.Map.of(),
-                java.util.Map.of(),
-                java.util.Map.of(),
-                java.util.Map.of(),
-                java.util.Map.of());
+        org.tabserve.model.card.ModelCard card = org.tabserve.model.card.ModelCard.builder("m", "")
+                .featureStats(java.util.Map.of("mass", new org.tabserve.model.signature.FeatureStats(1.0, 6.8248, 3.0)))
+                .build();
         List<RowChunk> chunks = typedChunks(
                 "island,sex,count,mass,adult\n" + "Dream,MALE,1,6.8248,true\n" + "Dream,MALE,1,6.8249,true\n");
         assertEquals(List.of(), chunks.get(0).warnings(card, 0), "the maximum itself is inside the range");

@@ -13,6 +13,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.tabserve.model.Model;
 import org.tabserve.model.answer.AnswerAssembler;
+import org.tabserve.model.answer.ChunkScorer;
 import org.tabserve.model.onnx.OnnxModelLoader;
 import org.tabserve.rows.RowFormat;
 import org.tabserve.rows.read.RowsReader;
@@ -54,16 +55,18 @@ class ProbabilityTextsTest {
         RowsReader parser = RowFormat.CSV.reader(model.signature(), Long.MAX_VALUE);
         List<String> header = parser.validate(new ByteArrayInputStream(upload));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
+        AnswerAssembler scoring = AnswerAssembler.offline(model);
         CsvAnswer.write(
                 RowFormat.CSV.writer(new OutputStreamWriter(out, StandardCharsets.UTF_8)),
-                AnswerAssembler.offline(model),
-                scorer,
-                parser,
-                new ByteArrayInputStream(upload),
+                scoring.shape(),
+                model.signature().features(),
+                scoring.source(),
                 header,
                 CsvAnswer.RowListener.NONE,
-                true,
-                ahead);
+                false,
+                ahead,
+                sink -> scorer.start(scoring, sink)
+                        .score(run -> parser.forEachChunk(new ByteArrayInputStream(upload), run::accept)));
         return out.toString(StandardCharsets.UTF_8);
     }
 }

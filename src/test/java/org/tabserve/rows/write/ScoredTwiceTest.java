@@ -15,9 +15,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.tabserve.cli.CsvScoring;
 import org.tabserve.model.Model;
 import org.tabserve.model.onnx.OnnxModelLoader;
-import org.tabserve.rows.CsvFiles;
 import org.tabserve.rows.RowFormat;
 import org.tabserve.rows.field.OnError;
 import org.tabserve.testing.BankNotes;
@@ -56,7 +56,7 @@ class ScoredTwiceTest {
         RowsWriter writer = out.isBinary()
                 ? out.writer(answer)
                 : out.writer(new OutputStreamWriter(answer, StandardCharsets.UTF_8));
-        CsvFiles.writeScored(model, () -> new ByteArrayInputStream(input), in, writer, onError, rows -> {});
+        CsvScoring.writeScored(model, () -> new ByteArrayInputStream(input), in, writer, onError, rows -> {});
         return answer.toByteArray();
     }
 

@@ -53,25 +53,8 @@ class LabelRangeTest {
                 List.of(),
                 null,
                 new double[] {0, 512.33});
-        LabelRange range = new LabelRange(new ModelCard(
-                "fares",
-                "1",
-                "",
-                "",
-                Map.of(),
-                "",
-                Map.of(),
-                null,
-                Map.of(),
-                Map.of(),
-                Map.of(),
-                Map.of(),
-                Map.of(),
-                null,
-                Map.of(),
-                List.of(),
-                null,
-                calibration));
+        LabelRange range = new LabelRange(
+                ModelCard.builder("fares", "1").conformal(calibration).build());
         range.answered(7, 10);
         assertNull(range.refusal(5000), "within the card's range widened, though far past the answers'");
         String refusal = range.refusal(6000);

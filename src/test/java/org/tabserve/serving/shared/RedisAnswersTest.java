@@ -79,33 +79,47 @@ class RedisAnswersTest {
 
     @Test
     void aReSentRequestNeitherClearsNorMovesTheLabelsOfTheAnswerKeptUnderItsId() throws Exception {
-        store.keep(MODEL, 1, "order-7", 0, 7, new int[] {0}, null, AnswerTrace.NONE);
+        store.keep(new SharedAnswers.Kept(
+                MODEL, 1, FeedbackMonitor.NOBODY, "order-7", 0, 7, new int[] {0}, null, AnswerTrace.NONE));
         await("the first answer is kept", () -> "1".equals(rowsKept("order-7")));
         assertEquals(RecentAnswers.Outcome.JOINED, label("order-7", 0).get(0).outcome());
         int before = reused.get();
         for (int i = 1; i <= 20; i++) {
-            store.keep(MODEL, 1, "order-7", 0, 100 + i, new int[] {1}, null, AnswerTrace.NONE);
+            store.keep(new SharedAnswers.Kept(
+                    MODEL, 1, FeedbackMonitor.NOBODY, "order-7", 0, 100 + i, new int[] {1}, null, AnswerTrace.NONE));
             int expected = before + i;
             await("the re-sent answer is refused and counted", () -> reused.get() == expected);
             SharedAnswers.Joined again = label("order-7", 0).get(0);
             assertEquals(RecentAnswers.Outcome.DUPLICATE, again.outcome(), "the first label counts, re-sent or not");
         }
 
-        store.keep(MODEL, 1, "victim", 0, 11, new int[] {0, 0}, null, AnswerTrace.NONE);
+        store.keep(new SharedAnswers.Kept(
+                MODEL, 1, FeedbackMonitor.NOBODY, "victim", 0, 11, new int[] {0, 0}, null, AnswerTrace.NONE));
         await("the victim's answer is kept", () -> "2".equals(rowsKept("victim")));
         int taken = reused.get();
-        store.keep(MODEL, 2, "victim", 0, 99, new int[] {1}, null, AnswerTrace.NONE);
-        store.keep(
+        store.keep(new SharedAnswers.Kept(
+                MODEL, 2, FeedbackMonitor.NOBODY, "victim", 0, 99, new int[] {1}, null, AnswerTrace.NONE));
+        store.keep(new SharedAnswers.Kept(
                 MODEL,
                 2,
+                FeedbackMonitor.NOBODY,
                 "victim",
                 2,
                 99,
                 new int[] {1},
                 null,
-                AnswerTrace.NONE); // the attacker's later part, numbered on
+                AnswerTrace.NONE)); // the attacker's later part, numbered on
         await("both of the attacker's parts are refused", () -> reused.get() == taken + 2);
-        store.keep(MODEL, 1, "victim", 2, 11, new int[] {0}, null, AnswerTrace.NONE); // the victim's own later part
+        store.keep(new SharedAnswers.Kept(
+                MODEL,
+                1,
+                FeedbackMonitor.NOBODY,
+                "victim",
+                2,
+                11,
+                new int[] {0},
+                null,
+                AnswerTrace.NONE)); // the victim's own later part
         await("the victim's own later part is kept", () -> "3".equals(rowsKept("victim")));
         List<SharedAnswers.Joined> joined = label("victim", 0, 1, 2, 3);
         for (int row = 0; row < 3; row++) {
@@ -134,9 +148,9 @@ class RedisAnswersTest {
         try (SharedAnswers other = new RedisAnswers(
                 RedisAddress.parse(redis.url()), otherReused::incrementAndGet, RedisDeadline.DEFAULT)) {
             int before = reused.get();
-            store.keep(MODEL, 1, "alice", "r1", 0, 21, new int[] {0}, null, AnswerTrace.NONE);
-            other.keep(MODEL, 2, "bob", "r1", 0, 22, new int[] {1, 1}, null, AnswerTrace.NONE);
-            other.keep(MODEL, 1, "", "r1", 0, 23, new int[] {1}, null, AnswerTrace.NONE);
+            store.keep(new SharedAnswers.Kept(MODEL, 1, "alice", "r1", 0, 21, new int[] {0}, null, AnswerTrace.NONE));
+            other.keep(new SharedAnswers.Kept(MODEL, 2, "bob", "r1", 0, 22, new int[] {1, 1}, null, AnswerTrace.NONE));
+            other.keep(new SharedAnswers.Kept(MODEL, 1, "", "r1", 0, 23, new int[] {1}, null, AnswerTrace.NONE));
             await("each caller's r1 is kept", () -> kept("alice", "r1") && kept("bob", "r1") && kept("", "r1"));
             assertEquals(before, reused.get(), "no id was taken: each caller chose its own");
             assertEquals(0, otherReused.get());
@@ -156,7 +170,7 @@ class RedisAnswersTest {
                     "another caller's id is unknown to carol, as an id never answered is");
 
             // A name and an id can make no other caller's key: names are spelled with their length.
-            store.keep(MODEL, 1, "a", "lice:r2", 0, 24, new int[] {0}, null, AnswerTrace.NONE);
+            store.keep(new SharedAnswers.Kept(MODEL, 1, "a", "lice:r2", 0, 24, new int[] {0}, null, AnswerTrace.NONE));
             await("kept", () -> kept("a", "lice:r2"));
             assertEquals(
                     RecentAnswers.Outcome.UNKNOWN, labelOf(store, "alice", "r2").outcome());
@@ -164,7 +178,7 @@ class RedisAnswersTest {
                     RecentAnswers.Outcome.UNKNOWN, labelOf(store, "", "lice:r2").outcome());
             // A name of other characters, or too long, is kept under its digest: a key of bounded length.
             String odd = "CN=Alice Smith,O=Example " + "x".repeat(300);
-            store.keep(MODEL, 1, odd, "r3", 0, 25, new int[] {0}, null, AnswerTrace.NONE);
+            store.keep(new SharedAnswers.Kept(MODEL, 1, odd, "r3", 0, 25, new int[] {0}, null, AnswerTrace.NONE));
             await("kept", () -> kept(odd, "r3"));
             assertTrue(RedisKeys.answerKey(MODEL, odd, "r3").length() < 120, RedisKeys.answerKey(MODEL, odd, "r3"));
             assertEquals(RecentAnswers.Outcome.JOINED, labelOf(other, odd, "r3").outcome());
@@ -176,13 +190,15 @@ class RedisAnswersTest {
 
     @Test
     void anExpiredAnswersIdIsNotTakenWhileItsMarkLasts() throws Exception {
-        store.keep(MODEL, 1, "late", 0, 5, new int[] {0}, null, AnswerTrace.NONE);
+        store.keep(new SharedAnswers.Kept(
+                MODEL, 1, FeedbackMonitor.NOBODY, "late", 0, 5, new int[] {0}, null, AnswerTrace.NONE));
         await("kept", () -> "1".equals(rowsKept("late")));
         try (RedisClient client = redis.client(null)) {
             client.del(RedisKeys.answerKey(MODEL, "late")); // as its hour ends; its mark lasts two
         }
         int before = reused.get();
-        store.keep(MODEL, 1, "late", 0, 6, new int[] {1}, null, AnswerTrace.NONE);
+        store.keep(new SharedAnswers.Kept(
+                MODEL, 1, FeedbackMonitor.NOBODY, "late", 0, 6, new int[] {1}, null, AnswerTrace.NONE));
         await("refused", () -> reused.get() == before + 1);
         assertEquals(RecentAnswers.Outcome.EXPIRED, label("late", 0).get(0).outcome(), "its late label is told so");
     }

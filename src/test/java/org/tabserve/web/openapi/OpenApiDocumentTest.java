@@ -28,20 +28,11 @@ import org.tabserve.model.signature.OutputKind;
  */
 class OpenApiDocumentTest {
 
-    private static final ModelCard CARD = new ModelCard(
-            "iris",
-            "2",
-            "Flowers.",
-            "tests",
-            Map.of("0", "setosa"),
-            "",
-            Map.of(),
-            null,
-            Map.of(),
-            Map.of(),
-            Map.of(),
-            Map.of(),
-            Map.of());
+    private static final ModelCard CARD = ModelCard.builder("iris", "2")
+            .description("Flowers.")
+            .producer("tests")
+            .classDisplayNames(Map.of("0", "setosa"))
+            .build();
     private static final ModelSignature SIGNATURE =
             ModelSignature.floatClassifier("x", List.of("petal", "sepal"), List.of("0", "1"), OutputKind.PROBABILITIES);
 

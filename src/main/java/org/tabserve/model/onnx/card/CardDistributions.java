@@ -1,6 +1,6 @@
 package org.tabserve.model.onnx.card;
 
-import static org.tabserve.model.onnx.card.CardJson.number;
+import static org.tabserve.model.onnx.card.CardJsonReader.number;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;

@@ -1,9 +1,9 @@
 package org.tabserve.model.onnx.card;
 
-import static org.tabserve.model.onnx.card.CardJson.array;
-import static org.tabserve.model.onnx.card.CardJson.number;
-import static org.tabserve.model.onnx.card.CardJson.numbers;
-import static org.tabserve.model.onnx.card.CardJson.text;
+import static org.tabserve.model.onnx.card.CardJsonReader.array;
+import static org.tabserve.model.onnx.card.CardJsonReader.number;
+import static org.tabserve.model.onnx.card.CardJsonReader.numbers;
+import static org.tabserve.model.onnx.card.CardJsonReader.text;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;

@@ -90,7 +90,7 @@ public final class CardReader {
     }
 
     public Optional<Map<String, Object>> object(String key) {
-        return parse(key, CardJson::plain);
+        return parse(key, CardJsonReader::plain);
     }
 
     public Optional<Map<String, FeatureStats>> featureStats() {
@@ -134,7 +134,7 @@ public final class CardReader {
         return parse(CardKeys.SKIPPED_ROWS, CardRows::skippedRows);
     }
 
-    private <T> Optional<T> parse(String key, CardJson.Parser<T> parser) {
-        return CardJson.parse(key, text(key), parser);
+    private <T> Optional<T> parse(String key, CardJsonReader.Parser<T> parser) {
+        return CardJsonReader.parse(key, text(key), parser);
     }
 }

@@ -1,9 +1,9 @@
 package org.tabserve.model.onnx.card;
 
-import static org.tabserve.model.onnx.card.CardJson.array;
-import static org.tabserve.model.onnx.card.CardJson.count;
-import static org.tabserve.model.onnx.card.CardJson.number;
-import static org.tabserve.model.onnx.card.CardJson.text;
+import static org.tabserve.model.onnx.card.CardJsonReader.array;
+import static org.tabserve.model.onnx.card.CardJsonReader.count;
+import static org.tabserve.model.onnx.card.CardJsonReader.number;
+import static org.tabserve.model.onnx.card.CardJsonReader.text;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
@@ -119,7 +119,7 @@ final class CardRows {
             if (!file.isObject()) {
                 throw new IllegalArgumentException("expected a JSON array of {file, rows, skipped, reasons}");
             }
-            JsonNode reasons = file.has("reasons") ? array(file, "reasons") : CardJson.emptyArray();
+            JsonNode reasons = file.has("reasons") ? array(file, "reasons") : CardJsonReader.emptyArray();
             CardLimits.check("'reasons'", reasons.size(), SkippedRows.MAX_REASONS);
             List<SkippedRows.Reason> kept = new ArrayList<>();
             for (JsonNode reason : reasons) {

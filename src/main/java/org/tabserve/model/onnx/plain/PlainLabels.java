@@ -1,13 +1,13 @@
 package org.tabserve.model.onnx.plain;
 
-import org.tabserve.model.onnx.graph.ml.Labels;
+import org.tabserve.model.onnx.graph.ml.OperatorLabels;
 
 /** A classifier operator's label output, {@code [rows]} of text or int64, from each row's label index. */
 final class PlainLabels {
 
-    private final Labels labels;
+    private final OperatorLabels labels;
 
-    PlainLabels(Labels labels) {
+    PlainLabels(OperatorLabels labels) {
         this.labels = labels;
     }
 

@@ -73,23 +73,11 @@ public final class Access implements Gate {
      * @param exposure whether the server is reachable beyond its own machine, told when it asks no credential
      * @param metrics  where a request refused for its client's rate is counted, by client
      * @param audit    where admin actions, refused credentials and reads of the keys file are written
-     */
-    public Access(
-            Optional<ApiKeys> keys,
-            Optional<OidcTokens> tokens,
-            AdminToken admin,
-            FeedbackToken feedback,
-            Exposure exposure,
-            TabserveMetrics metrics,
-            AuditLog audit) {
-        this(keys, tokens, admin, feedback, exposure, metrics, audit, ClientRates.NONE, ClientBuckets.LOCAL);
-    }
-
-    /**
-     * As {@link #Access(Optional, Optional, AdminToken, FeedbackToken, Exposure, TabserveMetrics, AuditLog)}, with
-     * the rates of clients by name ({@code --client-rates}): an OIDC or certificate client's, or a key's client whose
-     * line gives none, taken by the same buckets and counted in the same series as a keys file's rates; every rate's
-     * token taken from {@code buckets} (the fleet's, with the shared store).
+     * @param rates    the rates of clients by name ({@code --client-rates}): an OIDC or certificate client's, or a
+     *                 key's client whose line gives none, taken by the same buckets and counted in the same series as
+     *                 a keys file's rates ({@link ClientRates#NONE}: none)
+     * @param buckets  where every rate's token is taken from (the fleet's, with the shared store;
+     *                 {@link ClientBuckets#LOCAL}: this replica's)
      */
     public Access(
             Optional<ApiKeys> keys,

@@ -3,7 +3,10 @@ package org.tabserve.web.http.limits;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import org.tabserve.rows.read.RowFootprint;
+import org.tabserve.serving.limits.MemoryBudget;
 import org.tabserve.web.http.HttpProblem;
+import org.tabserve.web.http.Json;
 import org.tabserve.web.http.WebConfig;
 
 /**
@@ -109,5 +112,21 @@ public final class LimitedInputStream extends FilterInputStream {
         boolean inflated = request.getAttribute(RequestEncodingFilter.INFLATED) != null;
         return new LimitedInputStream(
                 request.getInputStream(), limit, setting, inflated ? "the body inflated" : "the body");
+    }
+
+    /**
+     * Opens a JSON request body within the body limit ({@link WebConfig#MAX_BODY_BYTES}), metered by the request's
+     * reservation as its parsed rows hold it ({@link RowFootprint#PER_BODY_BYTE} a byte past the first
+     * {@link Json#UNMETERED_BYTES}), its declared length reserved up front where the budget has room
+     * ({@link MemoryBudget.Reservation#meteredUpFront}).
+     */
+    public static InputStream meteredJsonBody(
+            jakarta.servlet.http.HttpServletRequest request, WebConfig config, MemoryBudget.Reservation held)
+            throws IOException {
+        return held.meteredUpFront(
+                body(request, config.maxBodyBytes(), WebConfig.MAX_BODY_BYTES),
+                request.getContentLengthLong(),
+                Json.UNMETERED_BYTES,
+                RowFootprint.PER_BODY_BYTE);
     }
 }

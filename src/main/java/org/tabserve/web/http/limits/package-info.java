@@ -4,5 +4,10 @@
  * limits as they are read, gzip bodies inflated under the same limits. Each refusal is an
  * {@link org.tabserve.web.http.HttpProblem} written by the one renderer. Stands on {@code org.tabserve.web.http} and
  * {@code request}.
+ *
+ * <p>Back-pressure and bounded inputs: the concurrency limit and its slots ({@code ConcurrencyLimitFilter},
+ * {@code ConcurrencySlots}, the readers' lanes, {@code ReaderLaneFilter}), small bodies read before they take a slot
+ * ({@code ArrivedBody}, {@code BlockingBody}), bodies counted against their limits ({@code LimitedInputStream}), gzip
+ * bodies ({@code RequestEncodingFilter}, {@code GzipInput}). Stands on {@code http} and {@code request}.
  */
 package org.tabserve.web.http.limits;

@@ -29,9 +29,9 @@ import org.tabserve.model.onnx.graph.facts.GraphFacts.OutputEnding;
 import org.tabserve.model.onnx.graph.facts.GraphFacts.Task;
 import org.tabserve.model.onnx.graph.ml.Estimators;
 import org.tabserve.model.onnx.graph.ml.Imputation;
-import org.tabserve.model.onnx.graph.ml.Labels;
 import org.tabserve.model.onnx.graph.ml.Normalization;
 import org.tabserve.model.onnx.graph.ml.OneHotEncoding;
+import org.tabserve.model.onnx.graph.ml.OperatorLabels;
 import org.tabserve.model.onnx.graph.ml.PostTransform;
 import org.tabserve.model.onnx.graph.ml.SvmClassifier;
 import org.tabserve.model.onnx.graph.ml.UnreadOperator;
@@ -157,7 +157,7 @@ final class FactFinder {
             if (!labelled || !reachesOutput(node)) {
                 continue;
             }
-            Optional<Labels> found = Labels.declared(new NodeAttributes(node));
+            Optional<OperatorLabels> found = OperatorLabels.declared(new NodeAttributes(node));
             if (found.isPresent()) {
                 ElementType type = found.get().text() ? ElementType.STRING : ElementType.INT64;
                 return Optional.of(new ClassLabels(

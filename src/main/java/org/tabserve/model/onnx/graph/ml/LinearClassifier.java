@@ -13,10 +13,11 @@ public final class LinearClassifier {
 
     private final Coefficients coefficients;
     private final PostTransform transform;
-    private final Labels labels;
+    private final OperatorLabels labels;
     private final BinaryCase binary;
 
-    private LinearClassifier(Coefficients coefficients, PostTransform transform, Labels labels, BinaryCase binary) {
+    private LinearClassifier(
+            Coefficients coefficients, PostTransform transform, OperatorLabels labels, BinaryCase binary) {
         this.coefficients = coefficients;
         this.transform = transform;
         this.labels = labels;
@@ -33,7 +34,7 @@ public final class LinearClassifier {
         float[] coefficients = a.floats("coefficients");
         float[] intercepts = a.floats("intercepts");
         PostTransform post = PostTransform.of(a);
-        Labels labels = Labels.read(a, Labels.INTS);
+        OperatorLabels labels = OperatorLabels.read(a, OperatorLabels.INTS);
         int rows = intercepts.length; // ONNX Runtime's class count
         if (rows == 0 || coefficients.length == 0 || coefficients.length % rows != 0) {
             throw UnreadOperator.at(
@@ -59,7 +60,7 @@ public final class LinearClassifier {
             return new LinearClassifier(weights, PostTransform.NONE, labels, binary);
         }
         PostTransform one = post == PostTransform.PROBIT ? post : PostTransform.NONE;
-        return new LinearClassifier(weights, one, Labels.zeroOne(labels.text()), null);
+        return new LinearClassifier(weights, one, OperatorLabels.zeroOne(labels.text()), null);
     }
 
     /** @return its rows of coefficients, a raw score each */
@@ -83,7 +84,7 @@ public final class LinearClassifier {
     }
 
     /** @return the labels the label output takes, in score order (0 and 1 for one score without two labels) */
-    public Labels labels() {
+    public OperatorLabels labels() {
         return labels;
     }
 

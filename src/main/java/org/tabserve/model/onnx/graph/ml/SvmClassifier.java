@@ -24,7 +24,7 @@ public final class SvmClassifier {
     private final float gamma;
     private final float coef0;
     private final float degree;
-    private final Labels labels;
+    private final OperatorLabels labels;
     private final PostTransform post;
     private final int[] perClass;
     private final int vectors;
@@ -35,7 +35,7 @@ public final class SvmClassifier {
     private final float[] probA;
     private final float[] probB;
 
-    private SvmClassifier(NodeAttributes a, Kernel kernel, Labels labels, PostTransform post, int[] perClass)
+    private SvmClassifier(NodeAttributes a, Kernel kernel, OperatorLabels labels, PostTransform post, int[] perClass)
             throws OnnxFormatException {
         float[] params = a.floats("kernel_params");
         this.kernel = kernel;
@@ -72,7 +72,7 @@ public final class SvmClassifier {
             throw UnreadOperator.at(a, "kernel " + kernelName);
         }
         PostTransform post = PostTransform.of(a);
-        Labels labels = Labels.read(a, Labels.INTS);
+        OperatorLabels labels = OperatorLabels.read(a, OperatorLabels.INTS);
         long[] counts = a.ints("vectors_per_class");
         int[] perClass = new int[counts.length];
         long total = 0;
@@ -134,7 +134,7 @@ public final class SvmClassifier {
     }
 
     /** @return its labels, in class order */
-    public Labels labels() {
+    public OperatorLabels labels() {
         return labels;
     }
 

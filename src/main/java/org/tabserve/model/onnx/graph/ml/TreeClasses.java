@@ -20,8 +20,8 @@ package org.tabserve.model.onnx.graph.ml;
  */
 final class TreeClasses {
 
-    private final Labels declared;
-    private final Labels labels;
+    private final OperatorLabels declared;
+    private final OperatorLabels labels;
     private final int count;
     private final float[] base;
     private final PostTransform post;
@@ -37,7 +37,7 @@ final class TreeClasses {
     private final BinaryCase mixedCase;
 
     TreeClasses(
-            Labels declared,
+            OperatorLabels declared,
             float[] base,
             PostTransform post,
             boolean oneScored,
@@ -45,7 +45,7 @@ final class TreeClasses {
             BinaryCase binary) {
         this.declared = declared;
         this.count = declared.size();
-        this.labels = count == 2 && !oneScored && !declared.text() ? Labels.zeroOne(false) : declared;
+        this.labels = count == 2 && !oneScored && !declared.text() ? OperatorLabels.zeroOne(false) : declared;
         this.base = base;
         this.post = post;
         this.oneScored = oneScored;
@@ -59,11 +59,11 @@ final class TreeClasses {
         return count;
     }
 
-    Labels declared() {
+    OperatorLabels declared() {
         return declared;
     }
 
-    Labels labels() {
+    OperatorLabels labels() {
         return labels;
     }
 

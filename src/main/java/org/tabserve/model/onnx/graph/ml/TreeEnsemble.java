@@ -157,7 +157,7 @@ public final class TreeEnsemble {
     }
 
     /** @return a classifier's labels in score order, as declared */
-    public Labels classLabels() {
+    public OperatorLabels classLabels() {
         return classes.declared();
     }
 
@@ -165,7 +165,7 @@ public final class TreeEnsemble {
      * @return the values its label output takes, in score order: the declared labels, but 0 and 1 where ONNX Runtime
      *         names one of two integer classes by its index
      */
-    public Labels labels() {
+    public OperatorLabels labels() {
         return classes.labels();
     }
 

@@ -97,7 +97,7 @@ final class TreeEnsembleReader {
             }
         }
         PostTransform post = PostTransform.of(a);
-        Labels labels = classifier ? Labels.read(a, Labels.INT64S) : null;
+        OperatorLabels labels = classifier ? OperatorLabels.read(a, OperatorLabels.INT64S) : null;
         boolean average = false;
         if (classifier && labels.size() < 2) {
             throw unread(labels.size() + " class labels (two or more are read)");

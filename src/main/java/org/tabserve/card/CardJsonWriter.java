@@ -4,11 +4,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /** Writes card values as JSON the same way every time (insertion order, Java's shortest double text). */
-public final class CardJson {
+public final class CardJsonWriter {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private CardJson() {}
+    private CardJsonWriter() {}
 
     /** @return {@code value} (maps, lists, numbers, strings, arrays) as JSON text */
     public static String write(Object value) {

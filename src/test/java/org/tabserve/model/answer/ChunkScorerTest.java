@@ -1,4 +1,4 @@
-package org.tabserve.rows.write;
+package org.tabserve.model.answer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -15,10 +15,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.tabserve.model.Model;
-import org.tabserve.model.answer.AnswerAssembler;
-import org.tabserve.model.answer.AnswerSource;
-import org.tabserve.model.answer.BatchScoring;
-import org.tabserve.model.answer.ScoredRows;
 import org.tabserve.model.onnx.OnnxModelLoader;
 import org.tabserve.model.signature.Batch;
 import org.tabserve.model.signature.Prediction;
@@ -50,7 +46,7 @@ class ChunkScorerTest {
     }
 
     /** Records what it is given; its preparation is the chunk's labels, made once per chunk. */
-    private static class Recording implements ChunkScorer.Preparing<List<String>> {
+    private static class Recording implements ChunkAnswers.Preparing<RowChunk, List<String>> {
         final int ahead;
         final List<RowChunk> accepted = new ArrayList<>();
         final ConcurrentHashMap<RowChunk, AtomicInteger> prepared = new ConcurrentHashMap<>();
@@ -93,7 +89,7 @@ class ChunkScorerTest {
             List<RowChunk> chunks = chunks(model);
             for (int ahead : new int[] {0, 1, 3, 20}) {
                 Recording sink = new Recording(ahead);
-                ChunkScorer.Run run = scorer.start(AnswerAssembler.offline(model), sink);
+                ChunkScorer.Run<RowChunk> run = scorer.start(AnswerAssembler.offline(model), sink);
                 for (RowChunk chunk : chunks) {
                     run.accept(chunk);
                 }
@@ -149,7 +145,7 @@ class ChunkScorerTest {
                 }
             };
             Recording sink = new Recording(0);
-            ChunkScorer.Run run = scorer.start(scoring, sink);
+            ChunkScorer.Run<RowChunk> run = scorer.start(scoring, sink);
             for (RowChunk chunk : chunks) {
                 run.accept(chunk);
             }
@@ -165,7 +161,7 @@ class ChunkScorerTest {
                 ChunkScorer scorer = new ChunkScorer(2)) {
             List<RowChunk> chunks = chunks(model);
             Recording sink = new Recording(3);
-            ChunkScorer.Run run = scorer.start(AnswerAssembler.offline(model), sink);
+            ChunkScorer.Run<RowChunk> run = scorer.start(AnswerAssembler.offline(model), sink);
             chunks.forEach(run::ahead); // an upload kept while it is checked: every chunk scored before any answer
             run.finish();
             assertEquals(chunks, sink.accepted);
@@ -188,7 +184,7 @@ class ChunkScorerTest {
                     return super.prepare(chunk, predictions);
                 }
             };
-            ChunkScorer.Run run = scorer.start(AnswerAssembler.offline(model), sink);
+            ChunkScorer.Run<RowChunk> run = scorer.start(AnswerAssembler.offline(model), sink);
             chunks.forEach(run::ahead);
             IllegalStateException failure = assertThrows(IllegalStateException.class, () -> {
                 try {

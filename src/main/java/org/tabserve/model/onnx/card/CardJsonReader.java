@@ -18,7 +18,7 @@ import java.util.Optional;
  * The card's JSON, parsed strictly and read field by field, so that every reader of a card value refuses a bad one
  * in the same words: the metadata key, then the field and what it must be.
  */
-public final class CardJson {
+public final class CardJsonReader {
 
     /** Without Jackson's thread-local buffers, which would outlive an undeploy on the container's threads. */
     private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
@@ -32,7 +32,7 @@ public final class CardJson {
         T parse(JsonNode node);
     }
 
-    private CardJson() {}
+    private CardJsonReader() {}
 
     /**
      * @return {@code raw} parsed by {@code parser}; empty when there is no value, or when the parser returns null

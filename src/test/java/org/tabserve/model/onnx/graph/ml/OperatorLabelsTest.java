@@ -9,39 +9,43 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** An operator's class labels: its strings before its integers, each operator's own integer attribute, typed. */
-class LabelsTest {
+class OperatorLabelsTest {
 
     @Test
     void textLabelsComeBeforeIntegersAndIntegersReadAsDecimalText() throws Exception {
-        Labels both = Labels.read(
+        OperatorLabels both = OperatorLabels.read(
                 MlModels.attributesOf(MlModels.node("LinearClassifier", true)
-                        .addAttribute(MlModels.ints(Labels.INTS, 7, 3))
-                        .addAttribute(MlModels.strings(Labels.STRINGS, "no", "yes"))
+                        .addAttribute(MlModels.ints(OperatorLabels.INTS, 7, 3))
+                        .addAttribute(MlModels.strings(OperatorLabels.STRINGS, "no", "yes"))
                         .build()),
-                Labels.INTS);
+                OperatorLabels.INTS);
         assertTrue(both.text());
         assertEquals(List.of("no", "yes"), both.texts());
-        Labels ints = Labels.read(
+        OperatorLabels ints = OperatorLabels.read(
                 MlModels.attributesOf(MlModels.node("LinearClassifier", true)
-                        .addAttribute(MlModels.ints(Labels.INTS, 7, 3))
+                        .addAttribute(MlModels.ints(OperatorLabels.INTS, 7, 3))
                         .build()),
-                Labels.INTS);
+                OperatorLabels.INTS);
         assertFalse(ints.text());
         assertEquals(List.of("7", "3"), ints.texts());
         assertEquals(3, ints.integer(1));
-        assertEquals(Labels.INTS, ints.attribute());
+        assertEquals(OperatorLabels.INTS, ints.attribute());
     }
 
     @Test
     void eachOperatorReadsItsOwnIntegerAttributeWhileTheGraphsDeclaredLabelsAreAnyOfThem() throws Exception {
         var trees = MlModels.attributesOf(MlModels.node("TreeEnsembleClassifier", true)
-                .addAttribute(MlModels.ints(Labels.INTS, 0, 1))
+                .addAttribute(MlModels.ints(OperatorLabels.INTS, 0, 1))
                 .build());
-        assertEquals(0, Labels.read(trees, Labels.INT64S).size(), "a tree ensemble's labels are classlabels_int64s");
-        assertEquals(Optional.of(List.of("0", "1")), Labels.declared(trees).map(Labels::texts));
+        assertEquals(
+                0,
+                OperatorLabels.read(trees, OperatorLabels.INT64S).size(),
+                "a tree ensemble's labels are classlabels_int64s");
+        assertEquals(
+                Optional.of(List.of("0", "1")), OperatorLabels.declared(trees).map(OperatorLabels::texts));
         var typed = MlModels.attributesOf(MlModels.node("ZipMap", true)
-                .addAttribute(MlModels.floats(Labels.INT64S, 1, 2))
+                .addAttribute(MlModels.floats(OperatorLabels.INT64S, 1, 2))
                 .build());
-        assertEquals(Optional.empty(), Labels.declared(typed), "an attribute of another type reads as absent");
+        assertEquals(Optional.empty(), OperatorLabels.declared(typed), "an attribute of another type reads as absent");
     }
 }

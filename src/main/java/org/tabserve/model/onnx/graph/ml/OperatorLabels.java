@@ -12,7 +12,7 @@ import org.tabserve.model.onnx.graph.OnnxFormatException;
  * labels ({@code classlabels_int64s} of the tree ensembles and ZipMap, {@code classlabels_ints} of LinearClassifier
  * and SVMClassifier), as ONNX Runtime reads them: an attribute of another type reads as absent.
  */
-public final class Labels {
+public final class OperatorLabels {
 
     /** The attribute of text labels. */
     public static final String STRINGS = "classlabels_strings";
@@ -25,7 +25,7 @@ public final class Labels {
     private final long[] integers;
     private final String attribute;
 
-    private Labels(List<String> texts, long[] integers, String attribute) {
+    private OperatorLabels(List<String> texts, long[] integers, String attribute) {
         this.texts = List.copyOf(texts);
         this.integers = integers;
         this.attribute = attribute;
@@ -35,10 +35,10 @@ public final class Labels {
      * @param intsAttribute the operator's attribute of integer labels ({@link #INT64S} or {@link #INTS})
      * @return its labels: the strings when there are any, else the integers (none: no labels)
      */
-    public static Labels read(NodeAttributes a, String intsAttribute) throws OnnxFormatException {
+    public static OperatorLabels read(NodeAttributes a, String intsAttribute) throws OnnxFormatException {
         List<String> strings = a.strings(STRINGS);
         if (!strings.isEmpty()) {
-            return new Labels(strings, null, STRINGS);
+            return new OperatorLabels(strings, null, STRINGS);
         }
         return ofIntegers(a.ints(intsAttribute), intsAttribute);
     }
@@ -49,9 +49,9 @@ public final class Labels {
      *
      * @return the first non-empty one, or empty
      */
-    public static Optional<Labels> declared(NodeAttributes a) throws OnnxFormatException {
+    public static Optional<OperatorLabels> declared(NodeAttributes a) throws OnnxFormatException {
         for (String attribute : List.of(INT64S, INTS)) {
-            Labels labels = read(a, attribute);
+            OperatorLabels labels = read(a, attribute);
             if (labels.size() > 0) {
                 return Optional.of(labels);
             }
@@ -60,16 +60,16 @@ public final class Labels {
     }
 
     /** The labels ONNX Runtime writes when it names a binary answer by its score's sign alone: 0 and 1, text or not. */
-    static Labels zeroOne(boolean text) {
-        return text ? new Labels(List.of("0", "1"), null, STRINGS) : ofIntegers(new long[] {0, 1}, INT64S);
+    static OperatorLabels zeroOne(boolean text) {
+        return text ? new OperatorLabels(List.of("0", "1"), null, STRINGS) : ofIntegers(new long[] {0, 1}, INT64S);
     }
 
-    private static Labels ofIntegers(long[] values, String attribute) {
+    private static OperatorLabels ofIntegers(long[] values, String attribute) {
         List<String> texts = new ArrayList<>(values.length);
         for (long value : values) {
             texts.add(Long.toString(value));
         }
-        return new Labels(texts, values, attribute);
+        return new OperatorLabels(texts, values, attribute);
     }
 
     /** @return how many labels */

@@ -1,4 +1,4 @@
-package org.tabserve.rows.write;
+package org.tabserve.model.answer;
 
 import java.io.IOException;
 import java.util.ArrayDeque;
@@ -11,53 +11,16 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.tabserve.model.answer.BatchScoring;
-import org.tabserve.model.answer.ScoredRows;
 import org.tabserve.model.signature.Prediction;
-import org.tabserve.rows.field.OnError;
-import org.tabserve.rows.read.ComputedRefusals;
-import org.tabserve.rows.read.RowChunk;
-import org.tabserve.rows.read.RowsReader;
 
 /**
- * Scores the chunks of an upload of rows (any format) on every core while the request thread goes on parsing and
- * writing: each chunk is one model call on a small pool, at most {@code threads} chunks are in flight, and the
- * results are handed to the sink strictly in upload order on the request thread. One model call per chunk took one core; the SVM's kernel
+ * Scores the chunks of an upload of rows (any format), as its reader hands them over ({@link ChunkRows}), on every
+ * core while the request thread goes on parsing and writing: each chunk is one model call on a small pool, at most {@code threads} chunks are in flight, and the
+ * answers are handed to the writer's {@link ChunkAnswers} strictly in upload order on the request thread. One model call per chunk took one core; the SVM's kernel
  * dominates, so a 2-core machine scores twice as fast with two chunks at once (ORT allows concurrent runs on one
  * session). The pool belongs to the servlet and is shut down with it.
  */
 public final class ChunkScorer implements AutoCloseable {
-
-    /** Receives each chunk with its predictions, in upload order, on the request thread. */
-    public interface Sink {
-        void accept(RowChunk chunk, ScoredRows scored) throws IOException;
-    }
-
-    /**
-     * A sink with work on a chunk's predictions that does not need the request thread (writing its numbers as text,
-     * say): while a chunk is handed to {@link #accept(RowChunk, List, Object)}, the pool prepares the next
-     * {@link #ahead()} chunks already scored, so the request thread, which alone writes the answer, does less. A chunk
-     * that was not prepared in time is prepared on the request thread at its turn; either way each chunk is prepared
-     * once and handed on in upload order. What a prepared chunk holds is the sink's to count: at most
-     * {@link #ahead()} + 1 chunks are prepared and not yet handed on at a time.
-     *
-     * @param <T> what a chunk's preparation makes
-     */
-    public interface Preparing<T> extends Sink {
-        /** Runs on a scoring thread or, for a chunk not prepared ahead, on the request thread. */
-        T prepare(RowChunk chunk, List<Prediction> predictions);
-
-        /** Receives each chunk as scored and its preparation, in upload order, on the request thread. */
-        void accept(RowChunk chunk, ScoredRows scored, T prepared) throws IOException;
-
-        /** @return how many chunks after the one being handed on the pool may prepare at once (0: none ahead) */
-        int ahead();
-
-        @Override
-        default void accept(RowChunk chunk, ScoredRows scored) throws IOException {
-            accept(chunk, scored, prepare(chunk, scored.predictions()));
-        }
-    }
 
     private final ExecutorService pool;
     private final int inFlight;
@@ -78,17 +41,30 @@ public final class ChunkScorer implements AutoCloseable {
         return inFlight;
     }
 
-    /** A pipeline for one upload: pass it to {@link RowsReader#forEachChunk}, then call {@link Run#finish()}. */
-    public Run start(BatchScoring scoring, Sink sink) {
-        return new Run(scoring, sink, true);
+    /**
+     * A pipeline for one upload: hand it the reader's chunks ({@link Run#accept}), then call {@link Run#finish()}; or
+     * have {@link Run#score} do both.
+     */
+    public <C extends ChunkRows<C>> Run<C> start(BatchScoring scoring, ChunkAnswers<C> sink) {
+        return new Run<>(scoring, sink, true);
     }
 
     /** Like {@link #start}, but every chunk is scored on the request thread itself, one after the other. */
-    public Run startInline(BatchScoring scoring, Sink sink) {
-        return new Run(scoring, sink, false);
+    public <C extends ChunkRows<C>> Run<C> startInline(BatchScoring scoring, ChunkAnswers<C> sink) {
+        return new Run<>(scoring, sink, false);
     }
 
-    public final class Run implements RowsReader.ChunkHandler {
+    /** Hands the chunks of an upload, as its reader reads them, to a run. */
+    public interface Chunks<C extends ChunkRows<C>> {
+        void feed(Run<C> run) throws IOException;
+    }
+
+    /**
+     * One upload's pipeline: its chunks are scored on the pool, and handed on with their answers in upload order.
+     *
+     * @param <C> the reader's chunk
+     */
+    public final class Run<C extends ChunkRows<C>> {
 
         /**
          * One chunk's model call on the pool. Whoever claims it first decides its fate: the pool thread runs it, or
@@ -96,18 +72,18 @@ public final class ChunkScorer implements AutoCloseable {
          */
         private final class Pending {
             /** The chunk, less the rows the model refused once it computed them (row mode), once it is scored. */
-            private volatile RowChunk chunk;
+            private volatile C chunk;
 
             private final AtomicBoolean claimed = new AtomicBoolean();
             private final CountDownLatch done = new CountDownLatch(1);
             private final Future<List<Prediction>> predictions;
 
-            Pending(RowChunk chunk) {
+            Pending(C chunk) {
                 this.chunk = chunk;
                 this.predictions = pool.submit(this::score);
             }
 
-            /** Whether the chunk's preparation ({@link Preparing}) has been taken on, and its outcome once done. */
+            /** Whether the chunk's preparation ({@link ChunkAnswers.Preparing}) has been taken on, and its outcome once done. */
             private final AtomicBoolean preparing = new AtomicBoolean();
 
             private final CountDownLatch prepared = new CountDownLatch(1);
@@ -120,7 +96,7 @@ public final class ChunkScorer implements AutoCloseable {
                     return null; // cancelled before it started
                 }
                 try {
-                    ComputedRefusals.Scored<RowChunk, List<Prediction>> scored = predict(scoring, chunk);
+                    InPlaceRefusals.Scored<C, List<Prediction>> scored = predict(scoring, chunk);
                     chunk = scored.rows();
                     return scored.scored();
                 } finally {
@@ -129,7 +105,7 @@ public final class ChunkScorer implements AutoCloseable {
             }
 
             /** Has the pool prepare this chunk, once it is scored and if no one has taken it on. */
-            void prepareAhead(Preparing<?> preparing) {
+            void prepareAhead(ChunkAnswers.Preparing<C, ?> preparing) {
                 if (preparedAhead || !predictions.isDone() || predictions.isCancelled()) {
                     return;
                 }
@@ -146,22 +122,11 @@ public final class ChunkScorer implements AutoCloseable {
             }
 
             /** The chunk's preparation: made here unless the pool has taken it on, then waited for. */
-            <T> T preparation(Preparing<T> sink, List<Prediction> scored) {
+            <T> T preparation(ChunkAnswers.Preparing<C, T> sink, List<Prediction> scored) {
                 if (preparing.compareAndSet(false, true)) {
                     return sink.prepare(chunk, scored);
                 }
-                boolean interrupted = false;
-                while (true) {
-                    try {
-                        prepared.await();
-                        break;
-                    } catch (InterruptedException e) {
-                        interrupted = true; // the preparation is short and touches no model: wait for it
-                    }
-                }
-                if (interrupted) {
-                    Thread.currentThread().interrupt();
-                }
+                awaitUninterruptibly(prepared); // the preparation is short and touches no model: wait for it
                 if (preparationFailure instanceof RuntimeException runtime) {
                     throw runtime;
                 }
@@ -173,7 +138,7 @@ public final class ChunkScorer implements AutoCloseable {
                 return made;
             }
 
-            private void prepareNow(Preparing<?> sink) {
+            private void prepareNow(ChunkAnswers.Preparing<C, ?> sink) {
                 try {
                     preparation = sink.prepare(chunk, predictions.get());
                 } catch (RuntimeException | Error e) {
@@ -191,38 +156,27 @@ public final class ChunkScorer implements AutoCloseable {
                     predictions.cancel(false);
                     return;
                 }
-                boolean interrupted = false;
-                while (true) {
-                    try {
-                        done.await();
-                        break;
-                    } catch (InterruptedException e) {
-                        interrupted = true; // still wait: the chunk's model call must be over before we return
-                    }
-                }
-                if (interrupted) {
-                    Thread.currentThread().interrupt();
-                }
+                awaitUninterruptibly(done); // still wait: the chunk's model call must be over before we return
             }
         }
 
         /** Scores each chunk on the pool, and does what is owed for it (the server's counts) in upload order. */
         private final BatchScoring scoring;
 
-        private final Sink sink;
+        private final ChunkAnswers<C> sink;
         private final ArrayDeque<Pending> pending = new ArrayDeque<>();
         private final boolean parallel;
 
-        private Run(BatchScoring scoring, Sink sink, boolean parallel) {
+        private Run(BatchScoring scoring, ChunkAnswers<C> sink, boolean parallel) {
             this.scoring = scoring;
             this.sink = sink;
             this.parallel = parallel;
         }
 
-        @Override
-        public void accept(RowChunk chunk) throws IOException {
+        /** Takes the reader's next chunk: scores it, and hands on the chunks whose turn has come. */
+        public void accept(C chunk) throws IOException {
             if (!parallel) {
-                ComputedRefusals.Scored<RowChunk, List<Prediction>> scored = predict(scoring, chunk);
+                InPlaceRefusals.Scored<C, List<Prediction>> scored = predict(scoring, chunk);
                 sink.accept(scored.rows(), answered(scoring, scored.rows(), scored.scored()));
                 return;
             }
@@ -237,8 +191,19 @@ public final class ChunkScorer implements AutoCloseable {
          * how many chunks wait: scoring goes on while an upload is still being checked, and nothing is answered unless
          * it passes. The caller bounds the rows it hands on this way.
          */
-        public void ahead(RowChunk chunk) {
+        public void ahead(C chunk) {
             pending.add(new Pending(chunk));
+        }
+
+        /** Feeds {@code chunks} into this run and then hands on what is still in flight; cancels the run on failure. */
+        public void score(Chunks<C> chunks) throws IOException {
+            try {
+                chunks.feed(this);
+                finish();
+            } catch (IOException | RuntimeException | Error e) {
+                cancel();
+                throw e;
+            }
         }
 
         /** Hands every remaining chunk to the sink; on failure the chunks not yet scored are cancelled. */
@@ -284,7 +249,7 @@ public final class ChunkScorer implements AutoCloseable {
                 throw e;
             }
             ScoredRows scored = answered(scoring, first.chunk, predictions);
-            if (sink instanceof Preparing<?> preparing) {
+            if (sink instanceof ChunkAnswers.Preparing<C, ?> preparing) {
                 handOn(preparing, first, scored);
                 return;
             }
@@ -292,7 +257,8 @@ public final class ChunkScorer implements AutoCloseable {
         }
 
         /** Hands a chunk to a preparing sink, having the pool prepare the next ones meanwhile. */
-        private <T> void handOn(Preparing<T> preparing, Pending first, ScoredRows scored) throws IOException {
+        private <T> void handOn(ChunkAnswers.Preparing<C, T> preparing, Pending first, ScoredRows scored)
+                throws IOException {
             int ahead = preparing.ahead();
             for (Pending next : pending) {
                 if (ahead-- <= 0) {
@@ -304,18 +270,35 @@ public final class ChunkScorer implements AutoCloseable {
         }
     }
 
+    /** Waits for {@code latch} through interrupts, and keeps the thread's interrupt flag set if one came. */
+    private static void awaitUninterruptibly(CountDownLatch latch) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                latch.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** Does what is owed for a chunk's predictions; a chunk of bad rows alone made none and has no batch. */
-    private static ScoredRows answered(BatchScoring scoring, RowChunk chunk, List<Prediction> predictions) {
+    private static ScoredRows answered(BatchScoring scoring, ChunkRows<?> chunk, List<Prediction> predictions) {
         return chunk.size() == 0 ? ScoredRows.NONE : scoring.answered(chunk.batch(), predictions);
     }
 
     /**
-     * A chunk's predictions; a chunk of bad rows alone ({@link OnError#ROW}) has none, and no model call. In row mode
-     * the rows the model refuses once it computed them (an answer not finite) are refused in their place, and the
-     * chunk returned without them ({@link ComputedRefusals}).
+     * A chunk's predictions; a chunk of bad rows alone (answered in their place) has none, and no model call. In row
+     * mode the rows the model refuses once it computed them (an answer not finite) are refused in their place, and the
+     * chunk returned without them ({@link InPlaceRefusals}).
      */
-    private static ComputedRefusals.Scored<RowChunk, List<Prediction>> predict(BatchScoring scoring, RowChunk chunk) {
-        return ComputedRefusals.score(chunk, scoring::predict, List.of());
+    private static <C extends ChunkRows<C>> InPlaceRefusals.Scored<C, List<Prediction>> predict(
+            BatchScoring scoring, C chunk) {
+        return InPlaceRefusals.score(chunk, scoring::predict, List.of());
     }
 
     @Override

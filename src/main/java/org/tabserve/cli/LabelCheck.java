@@ -4,9 +4,9 @@ import org.tabserve.model.Model;
 import org.tabserve.model.signature.Task;
 
 /** The {@code card} command's check of a row's label: a class of the model, or a regressor's number. */
-final class Labels {
+final class LabelCheck {
 
-    private Labels() {}
+    private LabelCheck() {}
 
     /** The label of a row checked as the model's task needs: a known class, or a number. */
     static String checkLabel(Model model, String labelColumn, String text, long row) {
