@@ -32,7 +32,6 @@ import org.tabserve.model.signature.Task;
 import org.tabserve.rows.answer.CoverageField;
 import org.tabserve.rows.answer.ExplainField;
 import org.tabserve.rows.answer.PredictionJson;
-import org.tabserve.rows.answer.UncertaintyJson;
 import org.tabserve.serving.explain.RowExplanations;
 import org.tabserve.web.http.Routes;
 import org.tabserve.web.openapi.DescribedModel;
@@ -232,7 +231,7 @@ public final class PredictOpenApi extends OpenApiSection {
                 .addProperty("upper", new NumberSchema().format("double"))
                 .addProperty(CoverageField.NAME, coverage())
                 .addProperty(
-                        UncertaintyJson.CLIPPED,
+                        "clipped",
                         new BooleanSchema()
                                 .description("present (true) when an end was cut to the target"
                                         + " values the card saw (its training and"
