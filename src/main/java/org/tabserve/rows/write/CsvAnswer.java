@@ -7,7 +7,9 @@ import java.util.List;
 import org.tabserve.model.answer.AnswerColumn;
 import org.tabserve.model.answer.AnswerField;
 import org.tabserve.model.answer.AnswerShape;
+import org.tabserve.model.answer.AnsweredRow;
 import org.tabserve.model.answer.BatchScoring;
+import org.tabserve.model.answer.FieldValue;
 import org.tabserve.model.answer.ScoredRows;
 import org.tabserve.model.conformal.Uncertainty;
 import org.tabserve.model.signature.Prediction;
@@ -264,40 +266,31 @@ public final class CsvAnswer {
         Uncertainty uncertainty = uncertain == null ? null : uncertain.get(row);
         PredictionColumns columns = PredictionColumns.of(predictions);
         boolean held = columns != null && columns.answered(row); // read from the columns, no Prediction made
+        AnsweredRow.Scored answered = null;
         for (AnswerField field : AnswerField.values()) {
             if (!field.present(shape, inPlace)) {
                 continue;
             }
-            switch (field) {
-                case LABEL ->
-                    out.add(
-                            held
-                                    ? columns.classes().get(columns.labelIndex(row))
-                                    : predictions.get(row).classification().label());
-                case PROBABILITIES -> {
-                    if (held) {
-                        for (int c = 0; c < columns.classCount(); c++) {
-                            out.add(columns.probability(row, c));
-                        }
-                    } else {
-                        out.addAll(predictions.get(row).classification().probabilities());
-                    }
+            if (held && field == AnswerField.LABEL) {
+                out.add(columns.classes().get(columns.labelIndex(row)));
+            } else if (held && field == AnswerField.PROBABILITIES) {
+                for (int c = 0; c < columns.classCount(); c++) {
+                    out.add(columns.probability(row, c));
                 }
-                case VALUE ->
-                    out.add(held ? columns.value(row) : ((Prediction.Regression) predictions.get(row)).value());
-                // no columns: for people and JSON; no table-answered route takes explain
-                case DISPLAY_NAME, WARNINGS, EXPLANATION -> {}
-                case INTERVAL -> {
-                    out.add(uncertainty.interval().lower());
-                    out.add(uncertainty.interval().upper());
+            } else if (held && field == AnswerField.VALUE) {
+                out.add(columns.value(row));
+            } else {
+                List<AnswerColumn> fieldColumns = field.columns(shape);
+                if (fieldColumns.isEmpty()) {
+                    continue; // for people and JSON (the display name, warnings, an explanation)
                 }
-                case PREDICTION_SET -> out.add(String.join(AnswerField.SET_SEPARATOR, uncertainty.predictionSet()));
-                case COVERAGE -> out.add(uncertainty.coverage());
-                case NOVELTY -> {
-                    out.add(uncertainty.novelty().pValue());
-                    out.add(Boolean.toString(uncertainty.novelty().novel()));
+                if (answered == null && field != AnswerField.ERRORS) { // a scored row's error cell is empty
+                    answered = new AnsweredRow.Scored(predictions.get(row), null, null, null, uncertainty);
                 }
-                case ERRORS -> out.add("");
+                FieldValue value = field == AnswerField.ERRORS ? null : field.value(answered);
+                for (AnswerColumn column : fieldColumns) {
+                    out.add(column.cell(value));
+                }
             }
         }
     }

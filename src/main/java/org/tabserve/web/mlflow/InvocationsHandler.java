@@ -12,6 +12,7 @@ import org.tabserve.model.Model;
 import org.tabserve.model.answer.AnswerAssembler;
 import org.tabserve.model.answer.AnswerShape;
 import org.tabserve.model.answer.AnswerTrace;
+import org.tabserve.model.answer.AnsweredRow;
 import org.tabserve.model.answer.ScoredRows;
 import org.tabserve.model.conformal.Uncertainty;
 import org.tabserve.model.explain.Explanation;
@@ -242,7 +243,8 @@ public final class InvocationsHandler {
                 if (prediction == null) {
                     json.writeNull();
                 } else if (uncertainties != null) {
-                    MlflowColumns.write(json, shape, prediction, uncertainties.get(i));
+                    MlflowColumns.write(
+                            json, shape, new AnsweredRow.Scored(prediction, null, null, null, uncertainties.get(i)));
                 } else if (prediction instanceof Prediction.Regression regression) {
                     json.writeNumber(regression.value());
                 } else {
