@@ -37,23 +37,24 @@ public record V2Extras(List<Tensor> tensors, Map<String, String> parameters) {
             if (!field.present(shape, false)) {
                 continue;
             }
-            switch (field) {
+            List<Tensor> outputs = switch (field) {
                 // the outputs the request names, which each transport writes from the predictions
-                case LABEL, PROBABILITIES, VALUE -> {}
+                case LABEL, PROBABILITIES, VALUE -> List.of();
                 // for people and JSON's answers: the protocol's tensors carry the model's own outputs
-                case DISPLAY_NAME, WARNINGS -> {}
+                case DISPLAY_NAME, WARNINGS -> List.of();
                 // the protocol refuses a request with a bad row whole
-                case ERRORS -> {}
+                case ERRORS -> List.of();
                 case EXPLANATION -> {
                     V2Inference.Explained explained = V2Inference.Explained.of(answer);
-                    tensors.addAll(explained.tensors());
                     parameters.putAll(explained.parameters());
+                    yield explained.tensors();
                 }
-                case INTERVAL -> tensors.addAll(V2Coverage.interval(answer));
-                case PREDICTION_SET -> tensors.add(V2Coverage.predictionSet(answer));
-                case COVERAGE -> tensors.add(V2Coverage.coverage(answer));
-                case NOVELTY -> tensors.add(V2Coverage.novelty(answer));
-            }
+                case INTERVAL -> V2Coverage.interval(answer);
+                case PREDICTION_SET -> List.of(V2Coverage.predictionSet(answer));
+                case COVERAGE -> List.of(V2Coverage.coverage(answer));
+                case NOVELTY -> List.of(V2Coverage.novelty(answer));
+            };
+            tensors.addAll(outputs);
         }
         if (answer.source() != null) {
             for (RequestField field : RequestField.values()) {
