@@ -177,6 +177,11 @@ public final class FlaskOpenApi extends OpenApiSection {
                     last = "; with on_error=row, a last column " + AnswerField.ERROR_COLUMN;
                     yield null;
                 }
+                // any other field: its table columns
+                default ->
+                    field.columns(shape).isEmpty()
+                            ? null
+                            : String.join(" and ", AnswerField.names(field.columns(shape)));
             };
             if (column != null) {
                 columns.add(column);

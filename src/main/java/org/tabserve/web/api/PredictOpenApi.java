@@ -35,6 +35,7 @@ import org.tabserve.rows.answer.PredictionJson;
 import org.tabserve.serving.explain.RowExplanations;
 import org.tabserve.web.http.Routes;
 import org.tabserve.web.openapi.DescribedModel;
+import org.tabserve.web.openapi.FieldSchemas;
 import org.tabserve.web.openapi.OpenApi;
 import org.tabserve.web.openapi.OpenApiSection;
 import org.tabserve.web.openapi.SourceSchemas;
@@ -283,6 +284,8 @@ public final class PredictOpenApi extends OpenApiSection {
                 case NOVELTY -> ref("Novelty");
                 // a bad row of a batch is answered by its errors in its place (RowErrors, beside Prediction)
                 case ERRORS -> null;
+                // a field with no words of its own here: by its type
+                default -> FieldSchemas.of(field.type(shape)).description(field.description());
             };
             if (schema != null) {
                 prediction.addProperty(field.key(), schema);

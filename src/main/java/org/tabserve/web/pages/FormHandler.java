@@ -274,20 +274,12 @@ public final class FormHandler {
             if (!field.present(outcome.shape(), false)) {
                 continue;
             }
-            // an expression (whether the page shows it), so that the compiler asks a new field's case of the page
-            boolean shown = switch (field) {
-                case LABEL -> {
-                    label = ((Prediction.Classification) prediction).label();
-                    yield true;
-                }
-                case DISPLAY_NAME -> {
-                    displayName = card.displayName(label);
-                    yield true;
-                }
+            switch (field) {
+                case LABEL -> label = ((Prediction.Classification) prediction).label();
+                case DISPLAY_NAME -> displayName = card.displayName(label);
                 case PROBABILITIES -> {
                     bars = bars((Prediction.Classification) prediction, card);
                     probabilityNote = classifier.signature().probabilityNote();
-                    yield true;
                 }
                 case VALUE -> {
                     // the value is both the heading's text and its "label"; the target's range puts it in scale
@@ -295,34 +287,19 @@ public final class FormHandler {
                     displayName = label;
                     regression = true;
                     targetRange = targetRange(card);
-                    yield true;
                 }
-                case WARNINGS -> {
-                    warnings = outcome.warnings();
-                    yield true;
-                }
-                case EXPLANATION -> {
+                case WARNINGS -> warnings = outcome.warnings();
+                case EXPLANATION ->
                     explanation = ContributionChart.of(outcome.scored().explanation(0), typed, card);
-                    yield true;
-                }
-                case INTERVAL -> {
-                    sureness = SurenessWords.interval(uncertainty);
-                    yield true;
-                }
-                case PREDICTION_SET -> {
-                    sureness = SurenessWords.predictionSet(uncertainty, card, prediction);
-                    yield true;
-                }
+                case INTERVAL -> sureness = SurenessWords.interval(uncertainty);
+                case PREDICTION_SET -> sureness = SurenessWords.predictionSet(uncertainty, card, prediction);
                 // said in the interval's or the set's words, which are made at it: a coverage alone answers nothing
-                case COVERAGE -> false;
+                case COVERAGE -> {}
                 // said after them, only when the row's p-value flags it
-                case NOVELTY -> {
-                    sureness += SurenessWords.novelty(uncertainty);
-                    yield true;
-                }
+                case NOVELTY -> sureness += SurenessWords.novelty(uncertainty);
                 // a bad value is shown next to its field, on a page (a 400) with no answer
-                case ERRORS -> false;
-            };
+                case ERRORS -> {}
+            }
         }
         return new FormPage.Result(
                 label,

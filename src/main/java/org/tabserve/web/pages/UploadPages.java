@@ -67,6 +67,8 @@ public final class UploadPages implements UploadView {
                 case EXPLANATION -> null;
                 // how sure each answer is goes in the download's columns: the table shows the answers at a glance
                 case INTERVAL, PREDICTION_SET, COVERAGE, NOVELTY -> null;
+                // so does any other field: the table shows the fields it has words for
+                default -> null;
             };
             if (heading != null) {
                 columns.add(heading);
@@ -114,6 +116,7 @@ public final class UploadPages implements UploadView {
                     }
                     // not in the table: see the headings' switch above
                     case EXPLANATION, INTERVAL, PREDICTION_SET, COVERAGE, NOVELTY -> null;
+                    default -> null;
                 };
                 if (cell != null) {
                     cells.add(cell);

@@ -219,16 +219,12 @@ final class V2Schemas {
         parameters.description(
                 "the served model file's SHA-256; the explanation's two only when explanations were asked");
         for (RequestField field : RequestField.values()) {
-            // the protocol's own fields of the answer, or its parameters
-            ObjectSchema in = switch (field) {
-                case MODEL_NAME, MODEL_VERSION, REQUEST_ID -> response;
-                case MODEL_SHA256 -> parameters; // in every answer
-                case ENGINE -> null; // never in an answer's body (RequestField.inBody)
-                case TRACE_ID -> parameters; // a sampled trace's
-            };
-            if (in != null) {
-                // the protocol's name for the request's id is id
-                in.addProperty(field == RequestField.REQUEST_ID ? "id" : field.key(), new StringSchema());
+            switch (field) {
+                case MODEL_NAME, MODEL_VERSION -> response.addProperty(field.key(), new StringSchema());
+                case MODEL_SHA256 -> parameters.addProperty(field.key(), new StringSchema()); // in every answer
+                case ENGINE -> {} // never in an answer's body (RequestField.inBody)
+                case REQUEST_ID -> response.addProperty("id", new StringSchema()); // the protocol's name for it
+                case TRACE_ID -> parameters.addProperty(field.key(), new StringSchema()); // a sampled trace's
             }
         }
         List<Schema> outputs = new ArrayList<>();
@@ -237,51 +233,45 @@ final class V2Schemas {
             if (!field.present(shape, false)) {
                 continue;
             }
-            Schema output = switch (field) {
+            switch (field) {
                 case LABEL ->
-                    output(
+                    outputs.add(output(
                             schemas,
                             "V2LabelOutput",
                             V2Json.LABEL_OUTPUT,
                             "BYTES",
                             1,
                             null,
-                            new StringSchema()._enum(model.signature().classLabels()));
+                            new StringSchema()._enum(model.signature().classLabels())));
                 // No format: the request validator's float check refuses small numbers such as 0.00040395252.
                 case PROBABILITIES ->
-                    output(
+                    outputs.add(output(
                             schemas,
                             "V2ProbabilitiesOutput",
                             V2Json.PROBABILITIES_OUTPUT,
                             "FP32",
                             2,
                             null,
-                            new NumberSchema().minimum(BigDecimal.ZERO).maximum(BigDecimal.ONE));
+                            new NumberSchema().minimum(BigDecimal.ZERO).maximum(BigDecimal.ONE)));
                 // No format: the request validator's float check refuses small numbers written in full.
                 case VALUE -> {
                     ValueOutput value = model.valueOutput();
-                    yield output(
+                    outputs.add(output(
                             schemas,
                             "V2ValueOutput",
                             value.name(),
                             value.type().v2Name(),
                             2,
                             "[N, 1]",
-                            new NumberSchema());
+                            new NumberSchema()));
                 }
                 // for people and JSON's answers: the protocol's tensors carry the model's own outputs
-                case DISPLAY_NAME, WARNINGS -> null;
-                case EXPLANATION -> {
-                    explained(parameters); // its parameters
-                    yield null;
-                }
+                case DISPLAY_NAME, WARNINGS -> {}
+                case EXPLANATION -> explained(parameters);
                 // the outputs a coverage adds (V2Coverage): not in this document yet
-                case INTERVAL, PREDICTION_SET, COVERAGE, NOVELTY -> null;
+                case INTERVAL, PREDICTION_SET, COVERAGE, NOVELTY -> {}
                 // the protocol refuses a request with a bad row whole
-                case ERRORS -> null;
-            };
-            if (output != null) {
-                outputs.add(output);
+                case ERRORS -> {}
             }
         }
         schemas.put(
