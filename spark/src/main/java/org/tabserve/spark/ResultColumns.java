@@ -14,6 +14,8 @@ import org.apache.spark.sql.types.StructType;
 import org.tabserve.model.answer.AnswerField;
 import org.tabserve.model.answer.AnswerShape;
 import org.tabserve.model.answer.AnswerSource;
+import org.tabserve.model.answer.AnsweredRow;
+import org.tabserve.model.answer.FieldType;
 import org.tabserve.model.answer.RequestField;
 import org.tabserve.model.conformal.Uncertainty;
 import org.tabserve.model.explain.Explanation;
@@ -157,6 +159,17 @@ final class ResultColumns implements Serializable {
                                             uncertainty.novelty().novel()));
                 // a row left out has a null answer and its errors in a column of their own (errorCol)
                 case ERRORS -> null;
+                // a field with no spelling of its own here: by its type
+                default -> {
+                    FieldType type = field.type(shape);
+                    yield part(
+                            field,
+                            SparkFields.type(type),
+                            (prediction, uncertainty, explaining) -> SparkFields.value(
+                                    type,
+                                    field.value(
+                                            new AnsweredRow.Scored(prediction, null, null, explaining, uncertainty))));
+                }
             };
             if (part != null) {
                 built.add(part);
