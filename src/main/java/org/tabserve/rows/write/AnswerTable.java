@@ -7,6 +7,7 @@ import org.tabserve.model.answer.AnswerColumn;
 import org.tabserve.model.answer.AnswerField;
 import org.tabserve.model.answer.AnswerShape;
 import org.tabserve.model.answer.BatchScoring;
+import org.tabserve.model.answer.ScoredRows;
 import org.tabserve.model.conformal.Uncertainty;
 import org.tabserve.model.signature.Prediction;
 import org.tabserve.rows.field.OnError;
@@ -41,6 +42,7 @@ public final class AnswerTable {
             int answerColumns = errors != null ? columns.size() - 1 : columns.size();
             out.columns(List.of(), columns, scoring.source());
             List<Object> row = new ArrayList<>();
+            ScoredRows scored = new ScoredRows(answers, null, uncertainties); // a refused row's place is null
             for (int i = 0; i < answers.size(); i++) {
                 row.clear();
                 if (answers.get(i) == null) {
@@ -48,7 +50,7 @@ public final class AnswerTable {
                         row.add("");
                     }
                 } else {
-                    CsvAnswer.cells(row, shape, answers, uncertainties, i, false);
+                    CsvAnswer.cells(row, shape, scored, i, false);
                 }
                 if (errors != null) {
                     row.add(errors.get(i));

@@ -11,7 +11,6 @@ import org.tabserve.model.answer.AnsweredRow;
 import org.tabserve.model.answer.BatchScoring;
 import org.tabserve.model.answer.FieldValue;
 import org.tabserve.model.answer.ScoredRows;
-import org.tabserve.model.conformal.Uncertainty;
 import org.tabserve.model.signature.Prediction;
 import org.tabserve.model.signature.PredictionColumns;
 import org.tabserve.rows.field.OnError;
@@ -133,9 +132,13 @@ public final class CsvAnswer {
             out.inputs(scoring.model().signature().features());
             out.columns(RowsWriter.inputNames(header, columns), columns, scoring.source());
             List<Object> answer = new ArrayList<>();
+            // Arrow writes a table of the predictions' columns alone column by column
+            boolean predictionsOnly = columns.stream()
+                    .allMatch(c -> c.field() == AnswerField.LABEL
+                            || c.field() == AnswerField.PROBABILITIES
+                            || c.field() == AnswerField.VALUE);
             ProbabilitySink sink = (chunk, scored, texts) -> {
                 List<Prediction> predictions = scored.predictions();
-                List<Uncertainty> uncertain = scored.uncertainties();
                 if (inPlace) {
                     for (RowPlace place : listener == RowListener.NONE ? List.<RowPlace>of() : chunk.places()) {
                         if (place.isScored()) {
@@ -147,7 +150,7 @@ public final class CsvAnswer {
                     for (RowPlace place : chunk.places()) {
                         answer.clear();
                         if (place.isScored()) {
-                            cells(answer, shape, predictions, uncertain, place.batchRow(), true);
+                            cells(answer, shape, scored, place.batchRow(), true);
                             out.row(chunk.records().get(place.batchRow()), answer);
                         } else {
                             out.row(refusedCells(place, header.size()), refusedAnswer(answer, place, answerColumns));
@@ -158,7 +161,7 @@ public final class CsvAnswer {
                 for (int r = 0; r < (listener == RowListener.NONE ? 0 : chunk.size()); r++) {
                     listener.accept(chunk, r, predictions.get(r));
                 }
-                if (uncertain == null
+                if (predictionsOnly
                         && out instanceof ArrowRowsWriter arrow
                         && !chunk.records().isEmpty()) {
                     arrow.rows(chunk.records(), predictions); // column by column
@@ -166,7 +169,7 @@ public final class CsvAnswer {
                 }
                 for (int r = 0; r < chunk.size(); r++) {
                     answer.clear();
-                    cells(answer, shape, predictions, uncertain, r, false);
+                    cells(answer, shape, scored, r, false);
                     if (texts != null) {
                         texts.put(answer, r);
                     }
@@ -249,22 +252,17 @@ public final class CsvAnswer {
     /**
      * A scored row's answer cells, one per column of each present field ({@link AnswerField#tableColumns}), in the
      * described order: a classifier's label and probabilities (read from the predictions' columns when they are held
-     * so) or a regressor's value, then, when a coverage was asked for, the interval's ends or the prediction set (its
-     * labels joined by {@value AnswerField#SET_SEPARATOR}), the coverage and the novelty; an empty error cell last
-     * when bad rows are answered in place.
+     * so) or a regressor's value, then every other field's cells from its value ({@link AnswerColumn#cell}): when a
+     * coverage was asked for, the interval's ends or the prediction set (its labels joined by
+     * {@value AnswerField#SET_SEPARATOR}), the coverage and the novelty; an empty error cell last when bad rows are
+     * answered in place.
      *
-     * @param uncertain each row's uncertainty, or null when no coverage was asked for
-     * @param inPlace   whether bad rows are answered in place, so that the row ends with an empty error cell
+     * @param scored  the rows as scored
+     * @param row     which of them
+     * @param inPlace whether bad rows are answered in place, so that the row ends with an empty error cell
      */
-    static void cells(
-            List<Object> out,
-            AnswerShape shape,
-            List<Prediction> predictions,
-            List<Uncertainty> uncertain,
-            int row,
-            boolean inPlace) {
-        Uncertainty uncertainty = uncertain == null ? null : uncertain.get(row);
-        PredictionColumns columns = PredictionColumns.of(predictions);
+    static void cells(List<Object> out, AnswerShape shape, ScoredRows scored, int row, boolean inPlace) {
+        PredictionColumns columns = PredictionColumns.of(scored.predictions());
         boolean held = columns != null && columns.answered(row); // read from the columns, no Prediction made
         AnsweredRow.Scored answered = null;
         for (AnswerField field : AnswerField.values()) {
@@ -285,7 +283,7 @@ public final class CsvAnswer {
                     continue; // for people and JSON (the display name, warnings, an explanation)
                 }
                 if (answered == null && field != AnswerField.ERRORS) { // a scored row's error cell is empty
-                    answered = new AnsweredRow.Scored(predictions.get(row), null, null, null, uncertainty);
+                    answered = AnsweredRow.Scored.of(scored, row);
                 }
                 FieldValue value = field == AnswerField.ERRORS ? null : field.value(answered);
                 for (AnswerColumn column : fieldColumns) {
