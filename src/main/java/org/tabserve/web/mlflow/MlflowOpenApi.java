@@ -290,6 +290,7 @@ public final class MlflowOpenApi extends OpenApiSection {
             boolean inBody = switch (field) {
                 // MLflow's answer is its own shape: the version that answered is in X-Model-Version alone
                 case MODEL_NAME, MODEL_VERSION, MODEL_SHA256, ENGINE, REQUEST_ID, TRACE_ID -> false;
+                default -> false;
             };
             assert !inBody : field;
         }

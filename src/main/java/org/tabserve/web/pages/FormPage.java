@@ -218,6 +218,8 @@ record FormPage(
                     // the page's heading names the model; the model's page says its engine; a page quotes no
                     // request id back (none of these is in a body), nor a trace's id
                     case MODEL_NAME, ENGINE, REQUEST_ID, TRACE_ID -> null;
+                    // nor any other field: the page shows the provenance it has words for
+                    default -> null;
                     // in the body where a rollout chose the version, which either version may answer
                     case MODEL_VERSION ->
                         new Provenance(
