@@ -6,10 +6,8 @@ import java.util.List;
 import org.tabserve.model.answer.AnswerColumn;
 import org.tabserve.model.answer.AnswerField;
 import org.tabserve.model.answer.AnswerShape;
+import org.tabserve.model.answer.AnsweredRow;
 import org.tabserve.model.answer.BatchScoring;
-import org.tabserve.model.answer.ScoredRows;
-import org.tabserve.model.conformal.Uncertainty;
-import org.tabserve.model.signature.Prediction;
 import org.tabserve.rows.field.OnError;
 
 /**
@@ -24,17 +22,12 @@ public final class AnswerTable {
     /**
      * Writes the table to {@code out} and closes it.
      *
-     * @param answers       each row's prediction, null for a row refused in its place
-     * @param uncertainties each row's uncertainty (null for a refused row), or null when none was asked for
-     * @param errors        each row's problems as text (empty for a scored row), or null when a bad row refuses the
-     *                      body ({@link OnError#REJECT})
+     * @param answers each row sent as scored, in order, null for a row refused in its place
+     * @param errors  each row's problems as text (empty for a scored row), or null when a bad row refuses the body
+     *                ({@link OnError#REJECT})
      */
     public static void write(
-            RowsWriter out,
-            BatchScoring scoring,
-            List<Prediction> answers,
-            List<Uncertainty> uncertainties,
-            List<String> errors)
+            RowsWriter out, BatchScoring scoring, List<AnsweredRow.Scored> answers, List<String> errors)
             throws IOException {
         try (out) {
             AnswerShape shape = scoring.shape();
@@ -42,7 +35,6 @@ public final class AnswerTable {
             int answerColumns = errors != null ? columns.size() - 1 : columns.size();
             out.columns(List.of(), columns, scoring.source());
             List<Object> row = new ArrayList<>();
-            ScoredRows scored = new ScoredRows(answers, null, uncertainties); // a refused row's place is null
             for (int i = 0; i < answers.size(); i++) {
                 row.clear();
                 if (answers.get(i) == null) {
@@ -50,7 +42,7 @@ public final class AnswerTable {
                         row.add("");
                     }
                 } else {
-                    CsvAnswer.cells(row, shape, scored, i, false);
+                    CsvAnswer.cells(row, shape, answers.get(i), false);
                 }
                 if (errors != null) {
                     row.add(errors.get(i));

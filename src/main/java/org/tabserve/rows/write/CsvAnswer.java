@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import org.tabserve.model.answer.AnswerColumn;
 import org.tabserve.model.answer.AnswerField;
 import org.tabserve.model.answer.AnswerShape;
@@ -264,28 +265,46 @@ public final class CsvAnswer {
     static void cells(List<Object> out, AnswerShape shape, ScoredRows scored, int row, boolean inPlace) {
         PredictionColumns columns = PredictionColumns.of(scored.predictions());
         boolean held = columns != null && columns.answered(row); // read from the columns, no Prediction made
-        AnsweredRow.Scored answered = null;
+        cells(out, shape, held ? columns : null, row, () -> AnsweredRow.Scored.of(scored, row), inPlace);
+    }
+
+    /** {@link #cells(List, AnswerShape, ScoredRows, int, boolean)} of one row as scored. */
+    public static void cells(List<Object> out, AnswerShape shape, AnsweredRow.Scored row, boolean inPlace) {
+        cells(out, shape, null, 0, () -> row, inPlace);
+    }
+
+    /**
+     * @param held     the predictions' columns, where the row's label, probabilities or value are read from them
+     * @param answered the row as scored, asked for the fields not read from the columns
+     */
+    private static void cells(
+            List<Object> out,
+            AnswerShape shape,
+            PredictionColumns held,
+            int row,
+            Supplier<AnsweredRow.Scored> answered,
+            boolean inPlace) {
+        AnsweredRow.Scored scored = null; // asked once, for the first field not read from the columns
         for (AnswerField field : AnswerField.values()) {
             if (!field.present(shape, inPlace)) {
                 continue;
             }
-            if (held && field == AnswerField.LABEL) {
-                out.add(columns.classes().get(columns.labelIndex(row)));
-            } else if (held && field == AnswerField.PROBABILITIES) {
-                for (int c = 0; c < columns.classCount(); c++) {
-                    out.add(columns.probability(row, c));
+            if (held != null && field == AnswerField.LABEL) {
+                out.add(held.classes().get(held.labelIndex(row)));
+            } else if (held != null && field == AnswerField.PROBABILITIES) {
+                for (int c = 0; c < held.classCount(); c++) {
+                    out.add(held.probability(row, c));
                 }
-            } else if (held && field == AnswerField.VALUE) {
-                out.add(columns.value(row));
+            } else if (held != null && field == AnswerField.VALUE) {
+                out.add(held.value(row));
             } else {
                 List<AnswerColumn> fieldColumns = field.columns(shape);
-                if (fieldColumns.isEmpty()) {
-                    continue; // for people and JSON (the display name, warnings, an explanation)
+                // a scored row's error cell is empty; no columns for people and JSON's fields
+                FieldValue value = null;
+                if (field != AnswerField.ERRORS && !fieldColumns.isEmpty()) {
+                    scored = scored == null ? answered.get() : scored;
+                    value = field.value(scored);
                 }
-                if (answered == null && field != AnswerField.ERRORS) { // a scored row's error cell is empty
-                    answered = AnsweredRow.Scored.of(scored, row);
-                }
-                FieldValue value = field == AnswerField.ERRORS ? null : field.value(answered);
                 for (AnswerColumn column : fieldColumns) {
                     out.add(column.cell(value));
                 }
