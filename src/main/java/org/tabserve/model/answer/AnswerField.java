@@ -9,10 +9,16 @@ import org.tabserve.model.signature.Prediction;
 
 /**
  * The per-row fields of every answer, in the order every format writes them: each with its JSON key, when a row
- * carries it ({@link #present}), the columns a table spells it as ({@link #columns}) and a sentence for the API's
- * documents. A writer loops over {@link #values()}, switching on the field to write it its format's way; a new field
- * is one constant here, a value in {@link ScoredRows}, and one case in each writer's switch (which the compiler asks
- * for) — {@code AnswerFormatsTest} fails for a format that leaves a present field out.
+ * carries it ({@link #present}), its type ({@link #type}, of the sealed {@link FieldType}), its value for a row
+ * ({@link #value}, of {@link AnsweredRow}), the columns a table spells it as ({@link #columns}) and a sentence for the
+ * API's documents. A writer loops over {@link #values()} and writes each field by its type, switching over the
+ * type's kind in a switch expression the compiler checks; a format that spells some fields its own way (the hot
+ * label, probabilities and value; the pages' words; Spark's struct and OIP's outputs of the uncertainty) names those
+ * and writes any other by its type or leaves it to the JSON answer. A new field is one constant here (before
+ * {@link #ERRORS}, whose column is a table's last) and, for a value of its own, its place in {@link AnsweredRow} and
+ * {@link ScoredRows} and where {@link AnswerAssembler} makes it; the compiler asks for its cases in this enum's switch
+ * expressions, and {@code AnswerFormatsTest}'s, whose spellings are switch expressions too, asks how each format
+ * spells it and fails for a format that leaves a present field out.
  */
 public enum AnswerField {
     /** A classifier's predicted class. */
