@@ -286,14 +286,8 @@ public final class MlflowOpenApi extends OpenApiSection {
                 predictions.addProperty(property.getKey(), property.getValue());
             }
         }
-        for (RequestField field : RequestField.values()) {
-            boolean inBody = switch (field) {
-                // MLflow's answer is its own shape: the version that answered is in X-Model-Version alone
-                case MODEL_NAME, MODEL_VERSION, MODEL_SHA256, ENGINE, REQUEST_ID, TRACE_ID -> false;
-                default -> false;
-            };
-            assert !inBody : field;
-        }
+        // MLflow's answer is its own shape: no request-level field is in its body (the version that answered is in
+        // X-Model-Version alone)
         return predictions
                 .addProperty(
                         "warnings",
