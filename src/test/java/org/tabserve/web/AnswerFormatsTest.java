@@ -41,6 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.tabserve.cli.ConformalCards;
+import org.tabserve.cli.ScoreRuns;
 import org.tabserve.launcher.TabserveServer;
 import org.tabserve.model.Model;
 import org.tabserve.model.answer.AnswerField;
@@ -57,7 +58,10 @@ import org.tabserve.testing.Multipart;
  * Every answer format carries every described field the request asked for ({@link AnswerField}, {@link RequestField}):
  * a classifier and a regressor with conformal cards, each asked for explanations and a coverage where the route takes
  * them, in JSON (a lone row, a batch, the query route), the file answers (CSV, JSON Lines, Arrow, Parquet), MLflow's
- * records, the Open Inference Protocol over REST and gRPC, and the pages (the form's answer, the upload's). A format names, in this test, how it spells each field,
+ * records, the Open Inference Protocol over REST and gRPC, the pages (the form's answer, the upload's), the score
+ * command's file, and the OpenAPI documents' answers (/api/predict's, /invocations', the OIP's, /predict_file's);
+ * Spark's struct is checked the same way by the connector's own {@code ResultColumnsTest}. A format names, in this
+ * test, how it spells each field,
  * or why it does not carry it: a field added to the description that a format neither writes nor declines fails here.
  */
 class AnswerFormatsTest {
@@ -158,6 +162,121 @@ class AnswerFormatsTest {
         Seen uploaded = uploadPage(base, features);
         check("the upload page", covered, uploaded, uploadSpelling());
         source("the upload page", uploaded, sha256, f -> "provenance-" + f.key());
+        // the score command: the upload's table, with its error column under --on-error row (it takes no coverage)
+        Seen scored = scoreCommand(name, features);
+        check("score", plain, scored, table(plain));
+        assertTrue(scored.names().contains(AnswerField.ERROR_COLUMN), "score --on-error row: " + scored.names());
+        // the OpenAPI documents: each answer's schema names each field the route's answer carries
+        JsonNode document = http.get(base + "/openapi.json").json();
+        JsonNode schemas = document.path("components").path("schemas");
+        check("OpenAPI, /api/predict", asked, schemaNames(schemas.path("Prediction")), json(asked));
+        check("OpenAPI, /invocations", asked, schemaNames(schemas.path("MlflowPredictions")), mlflowDocument());
+        check("OpenAPI, the OIP", asked, v2Document(schemas), v2Document(valueOutput));
+        check("OpenAPI, /predict_file", plain, flaskDocument(document), flaskDocument(plain));
+    }
+
+    /** The score command's CSV answer's header, for the test rows with one bad row, under --on-error row. */
+    private static Seen scoreCommand(String name, List<String> features) throws Exception {
+        Path data = dir.resolve(name + "-rows.csv");
+        Path out = dir.resolve(name + "-scored.csv");
+        Files.writeString(data, csv(features) + "oops" + ",1".repeat(features.size() - 1) + "\n");
+        String[] run = ScoreRuns.run(
+                "score",
+                "--model",
+                dir.resolve("models").resolve(name + ".onnx").toString(),
+                "--data",
+                data.toString(),
+                "--out",
+                out.toString(),
+                "--force",
+                "--on-error",
+                "row");
+        assertEquals("0", run[0], run[1]);
+        String header = Files.readAllLines(out).get(0);
+        return new Seen(new LinkedHashSet<>(List.of(header.split(","))), Map.of(), null);
+    }
+
+    /** A schema's property names, and each inline property's own as {@code key.inner}. */
+    private static Seen schemaNames(JsonNode schema) {
+        Set<String> names = new LinkedHashSet<>();
+        schema.path("properties").fields().forEachRemaining(property -> {
+            names.add(property.getKey());
+            property.getValue()
+                    .path("properties")
+                    .fieldNames()
+                    .forEachRemaining(inner -> names.add(property.getKey() + "." + inner));
+        });
+        return new Seen(names, Map.of(), null);
+    }
+
+    /** The OIP answer's schema: its parameters' names and the names its outputs' schemas allow. */
+    private static Seen v2Document(JsonNode schemas) {
+        Set<String> names = new LinkedHashSet<>(
+                schemaNames(schemas.path("V2InferResponse").path("properties").path("parameters"))
+                        .names());
+        schemas.fields().forEachRemaining(schema -> {
+            if (schema.getKey().startsWith("V2") && schema.getKey().endsWith("Output")) {
+                schema.getValue().path("properties").path("name").path("enum").forEach(n -> names.add(n.asText()));
+            }
+        });
+        return new Seen(names, Map.of(), null);
+    }
+
+    /** The words of /predict_file's CSV answer's description. */
+    private static Seen flaskDocument(JsonNode document) {
+        Set<String> names = new LinkedHashSet<>();
+        document.path("paths").fields().forEachRemaining(path -> {
+            if (path.getKey().endsWith("/predict_file")) {
+                path.getValue().findValues("text/csv").forEach(media -> {
+                    String text = media.path("schema").path("description").asText();
+                    names.addAll(List.of(text.split("[^A-Za-z0-9_]+")));
+                });
+            }
+        });
+        return new Seen(names, Map.of(), null);
+    }
+
+    /** The /invocations answer's schema: the predictions, their explanations and errors, each beside the others. */
+    private static Spelling mlflowDocument() {
+        return field -> switch (field) {
+            case LABEL, VALUE -> List.of("predictions");
+            // as MLflow answers for a scikit-learn model: the prediction alone (/api/predict has the rest)
+            case DISPLAY_NAME, PROBABILITIES -> null;
+            // said once for the whole body, beside the predictions
+            case WARNINGS -> List.of("warnings");
+            case EXPLANATION -> List.of("explanations");
+            // with a coverage each row is a record of its columns (MlflowColumns): not in the document yet
+            case INTERVAL, PREDICTION_SET, COVERAGE, NOVELTY -> null;
+            case ERRORS -> List.of(field.key());
+        };
+    }
+
+    /** /predict_file's CSV answer's description: its columns after the input's. */
+    private static Spelling flaskDocument(AnswerShape shape) {
+        return field -> switch (field) {
+            case LABEL, VALUE -> AnswerField.names(field.columns(shape));
+            case PROBABILITIES -> List.of(AnswerField.PROBABILITY_PREFIX);
+            // a table carries none of them
+            case DISPLAY_NAME, WARNINGS, EXPLANATION -> null;
+            // the columns ?coverage= adds: not in the document yet
+            case INTERVAL, PREDICTION_SET, COVERAGE, NOVELTY -> null;
+            case ERRORS -> List.of(AnswerField.ERROR_COLUMN);
+        };
+    }
+
+    /** The OIP answer's schema: the outputs the request may name, and the explanation's parameters. */
+    private static Spelling v2Document(String valueOutput) {
+        return field -> switch (field) {
+            case LABEL, PROBABILITIES -> List.of(field.key());
+            case VALUE -> List.of(valueOutput);
+            // the protocol's tensors carry the model's outputs; names for people and warnings are JSON's
+            case DISPLAY_NAME, WARNINGS -> null;
+            case EXPLANATION -> List.of("explanation_explained", "explanation_method");
+            // the outputs a coverage adds (V2Coverage): not in the document yet
+            case INTERVAL, PREDICTION_SET, COVERAGE, NOVELTY -> null;
+            // the protocol refuses a request with a bad row whole
+            case ERRORS -> null;
+        };
     }
 
     /**

@@ -14,6 +14,8 @@ import org.apache.spark.sql.types.StructType;
 import org.tabserve.model.answer.AnswerField;
 import org.tabserve.model.answer.AnswerShape;
 import org.tabserve.model.answer.AnswerSource;
+import org.tabserve.model.answer.AnsweredRow;
+import org.tabserve.model.answer.FieldType;
 import org.tabserve.model.answer.RequestField;
 import org.tabserve.model.conformal.Uncertainty;
 import org.tabserve.model.explain.Explanation;
@@ -97,28 +99,28 @@ final class ResultColumns implements Serializable {
             if (!field.present(shape, false)) {
                 continue;
             }
-            switch (field) {
+            Part part = switch (field) {
                 case LABEL ->
-                    built.add(part(
+                    part(
                             field,
                             DataTypes.StringType,
-                            (prediction, uncertainty, explaining) -> ((Prediction.Classification) prediction).label()));
+                            (prediction, uncertainty, explaining) -> ((Prediction.Classification) prediction).label());
                 case PROBABILITIES ->
-                    built.add(part(
+                    part(
                             field,
                             probabilitiesType(),
                             (prediction, uncertainty, explaining) ->
-                                    probabilities((Prediction.Classification) prediction)));
+                                    probabilities((Prediction.Classification) prediction));
                 case VALUE ->
-                    built.add(part(
+                    part(
                             field,
                             DataTypes.DoubleType,
-                            (prediction, uncertainty, explaining) -> ((Prediction.Regression) prediction).value()));
+                            (prediction, uncertainty, explaining) -> ((Prediction.Regression) prediction).value());
                 // for people and a JSON answer: Spark's answer is read by programs
-                case DISPLAY_NAME, WARNINGS -> {}
+                case DISPLAY_NAME, WARNINGS -> null;
                 // Spark's struct has its explanation last, after the uncertainty (the description puts it before the
                 // interval): kept there, so that a job reading the struct by position reads it as before
-                case EXPLANATION ->
+                case EXPLANATION -> {
                     explanation = part(
                             field,
                             EXPLANATION,
@@ -129,32 +131,48 @@ final class ResultColumns implements Serializable {
                                     explaining.baseValue(),
                                     explaining.output(),
                                     CollectionConverters.asScala(explaining.contributions())));
+                    yield null; // added last, below
+                }
                 case INTERVAL ->
-                    built.add(part(
+                    part(
                             field,
                             INTERVAL,
                             (prediction, uncertainty, explaining) -> RowFactory.create(
                                     uncertainty.interval().lower(),
-                                    uncertainty.interval().upper())));
+                                    uncertainty.interval().upper()));
                 case PREDICTION_SET ->
-                    built.add(part(
+                    part(
                             field,
                             DataTypes.createArrayType(DataTypes.StringType),
                             (prediction, uncertainty, explaining) ->
-                                    uncertainty.predictionSet().toArray(new String[0])));
+                                    uncertainty.predictionSet().toArray(new String[0]));
                 // Spark's answer has no coverage field: the job asks one coverage for every row (its coverage param)
-                case COVERAGE -> {}
+                case COVERAGE -> null;
                 case NOVELTY ->
-                    built.add(part(
+                    part(
                             field,
                             NOVELTY,
                             (prediction, uncertainty, explaining) -> uncertainty.novelty() == null
                                     ? null
                                     : RowFactory.create(
                                             uncertainty.novelty().pValue(),
-                                            uncertainty.novelty().novel())));
+                                            uncertainty.novelty().novel()));
                 // a row left out has a null answer and its errors in a column of their own (errorCol)
-                case ERRORS -> {}
+                case ERRORS -> null;
+                // a field with no spelling of its own here: by its type
+                default -> {
+                    FieldType type = field.type(shape);
+                    yield part(
+                            field,
+                            SparkFields.type(type),
+                            (prediction, uncertainty, explaining) -> SparkFields.value(
+                                    type,
+                                    field.value(
+                                            new AnsweredRow.Scored(prediction, null, null, explaining, uncertainty))));
+                }
+            };
+            if (part != null) {
+                built.add(part);
             }
         }
         if (explanation != null) {
@@ -208,11 +226,13 @@ final class ResultColumns implements Serializable {
                 continue;
             }
             String key = RequestField.METADATA_PREFIX + field.key();
-            switch (field) {
-                case MODEL_NAME, MODEL_SHA256, ENGINE, REQUEST_ID ->
-                    metadata.putString(key, (String) field.value(source));
-                case MODEL_VERSION -> metadata.putLong(key, ((Number) field.value(source)).longValue());
-            }
+            Object value = field.value(source);
+            metadata = switch (field.type().kind()) {
+                case TEXT -> metadata.putString(key, (String) value);
+                case NUMBER -> metadata.putLong(key, ((Number) value).longValue());
+                case FLAG, TEXTS, NAMED_NUMBERS, STRUCT, RECORDS ->
+                    throw new IllegalStateException(field + " is not a request-level field's type");
+            };
         }
         return metadata.build();
     }

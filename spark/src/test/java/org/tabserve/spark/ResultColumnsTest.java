@@ -3,6 +3,7 @@ package org.tabserve.spark;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Map;
@@ -12,6 +13,8 @@ import org.apache.spark.sql.types.Metadata;
 import org.apache.spark.sql.types.MetadataBuilder;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
+import org.tabserve.model.answer.AnswerField;
+import org.tabserve.model.answer.AnswerShape;
 import org.tabserve.model.answer.AnswerSource;
 import org.tabserve.model.answer.RequestField;
 import org.tabserve.model.conformal.Uncertainty;
@@ -128,5 +131,49 @@ class ResultColumnsTest {
             assertEquals(field.inBody(canary), metadata.contains(key), key);
         }
         assertEquals(7L, metadata.getLong("tabserve.model_version"));
+    }
+
+    @Test
+    void aTracedAnswersColumnCarriesItsTraceId() {
+        AnswerSource traced =
+                new AnswerSource("notes", 0, "ab12", "plain Java", null, false, "0af7651916cd43dd8448eb211c80319c");
+        Metadata metadata = new ResultColumns(true, false, false, List.of("no", "yes"))
+                .schema(new StructType().add("x", DataTypes.DoubleType), "prediction", "errors", traced)
+                .apply("prediction")
+                .metadata();
+        assertEquals(
+                "0af7651916cd43dd8448eb211c80319c",
+                metadata.getString(RequestField.METADATA_PREFIX + RequestField.TRACE_ID.key()));
+    }
+
+    /**
+     * Every described field a covered, explained answer carries is in Spark's struct under its key, or declined here
+     * with its reason: a field added to the description that Spark neither carries nor declines fails here.
+     */
+    @Test
+    void everyDescribedFieldIsInTheStructOrDeclined() {
+        for (boolean classifier : new boolean[] {true, false}) {
+            AnswerShape shape = new AnswerShape(classifier ? List.of("no", "yes") : null, true, true, true);
+            List<String> names = List.of(new ResultColumns(classifier, true, true, List.of("no", "yes"))
+                    .answerType()
+                    .fieldNames());
+            for (AnswerField field : AnswerField.values()) {
+                if (!field.present(shape, false)) {
+                    continue;
+                }
+                String name = switch (field) {
+                    case LABEL, PROBABILITIES, VALUE, EXPLANATION, INTERVAL, PREDICTION_SET, NOVELTY -> field.key();
+                    // for people and a JSON answer: Spark's answer is read by programs
+                    case DISPLAY_NAME, WARNINGS -> null;
+                    // the job asks one coverage for every row (its coverage param)
+                    case COVERAGE -> null;
+                    // a row left out has its errors in a column of their own (errorCol)
+                    case ERRORS -> null;
+                };
+                if (name != null) {
+                    assertTrue(names.contains(name), "Spark's struct leaves out " + field + ": " + names);
+                }
+            }
+        }
     }
 }

@@ -4,13 +4,21 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import org.tabserve.model.conformal.Uncertainty;
+import org.tabserve.model.signature.Prediction;
 
 /**
  * The per-row fields of every answer, in the order every format writes them: each with its JSON key, when a row
- * carries it ({@link #present}), the columns a table spells it as ({@link #columns}) and a sentence for the API's
- * documents. A writer loops over {@link #values()}, switching on the field to write it its format's way; a new field
- * is one constant here, a value in {@link ScoredRows}, and one case in each writer's switch (which the compiler asks
- * for) — {@code AnswerFormatsTest} fails for a format that leaves a present field out.
+ * carries it ({@link #present}), its type ({@link #type}, of the sealed {@link FieldType}), its value for a row
+ * ({@link #value}, of {@link AnsweredRow}), the columns a table spells it as ({@link #columns}) and a sentence for the
+ * API's documents. A writer loops over {@link #values()} and writes each field by its type, switching over the
+ * type's kind in a switch expression the compiler checks; a format that spells some fields its own way (the hot
+ * label, probabilities and value; the pages' words; Spark's struct and OIP's outputs of the uncertainty) names those
+ * and writes any other by its type or leaves it to the JSON answer. A new field is one constant here (before
+ * {@link #ERRORS}, whose column is a table's last) and, for a value of its own, its place in {@link AnsweredRow} and
+ * {@link ScoredRows} and where {@link AnswerAssembler} makes it; the compiler asks for its cases in this enum's switch
+ * expressions, and {@code AnswerFormatsTest}'s, whose spellings are switch expressions too, asks how each format
+ * spells it and fails for a format that leaves a present field out.
  */
 public enum AnswerField {
     /** A classifier's predicted class. */
@@ -77,6 +85,63 @@ public enum AnswerField {
             case COVERAGE -> shape.covered();
             case NOVELTY -> shape.novelty();
             case ERRORS -> errors;
+        };
+    }
+
+    /**
+     * @param shape the model's task and what the request asked for
+     * @return the type of the field's value in such an answer
+     */
+    public FieldType type(AnswerShape shape) {
+        return switch (this) {
+            case LABEL, DISPLAY_NAME -> FieldType.TEXT;
+            case PROBABILITIES -> new FieldType.NamedNumbers(shape.classes());
+            case VALUE, COVERAGE -> FieldType.NUMBER;
+            case WARNINGS -> FieldValues.WARNING_RECORDS;
+            case EXPLANATION -> FieldValues.EXPLANATION;
+            case INTERVAL -> FieldValues.INTERVAL;
+            case PREDICTION_SET -> FieldType.TEXTS;
+            case NOVELTY -> FieldValues.NOVELTY;
+            case ERRORS -> FieldValues.PROBLEM_RECORDS;
+        };
+    }
+
+    /**
+     * @param row a row of an answer
+     * @return the field's value for the row, of {@link #type}, or null where the row does not carry it (a regressor's
+     *         label, an explanation not asked for, a scored row's errors)
+     */
+    public FieldValue value(AnsweredRow row) {
+        if (row instanceof AnsweredRow.Refused refused) {
+            return this == ERRORS ? FieldValues.problems(refused.problems()) : null;
+        }
+        return scoredValue((AnsweredRow.Scored) row);
+    }
+
+    private FieldValue scoredValue(AnsweredRow.Scored row) {
+        Prediction.Classification classification = row.prediction() instanceof Prediction.Classification c ? c : null;
+        Uncertainty uncertainty = row.uncertainty();
+        return switch (this) {
+            case LABEL -> classification == null ? null : new FieldValue.Text(classification.label());
+            case DISPLAY_NAME -> FieldValue.text(row.displayName());
+            case PROBABILITIES ->
+                classification == null
+                        ? null
+                        : new FieldValue.NamedNumbers(classification.classes(), classification.probabilities());
+            case VALUE ->
+                row.prediction() instanceof Prediction.Regression regression
+                        ? FieldValue.number(regression.value())
+                        : null;
+            case WARNINGS -> FieldValues.warnings(row.warnings());
+            case EXPLANATION -> FieldValues.explanation(row.explanation());
+            case INTERVAL -> FieldValues.interval(uncertainty);
+            case PREDICTION_SET ->
+                uncertainty == null || uncertainty.predictionSet() == null
+                        ? null
+                        : new FieldValue.Texts(uncertainty.predictionSet());
+            case COVERAGE -> uncertainty == null ? null : FieldValue.number(uncertainty.coverage());
+            case NOVELTY -> FieldValues.novelty(uncertainty);
+            case ERRORS -> null;
         };
     }
 

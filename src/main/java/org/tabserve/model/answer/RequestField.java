@@ -44,6 +44,14 @@ public enum RequestField {
         return header;
     }
 
+    /** @return the type of its {@link #value}: text, or a whole number for the version */
+    public FieldType type() {
+        return switch (this) {
+            case MODEL_NAME, MODEL_SHA256, ENGINE, REQUEST_ID, TRACE_ID -> FieldType.TEXT;
+            case MODEL_VERSION -> FieldType.WHOLE;
+        };
+    }
+
     /** @return the field's value in {@code source}: text, or a whole number for the version */
     public Object value(AnswerSource source) {
         return switch (this) {

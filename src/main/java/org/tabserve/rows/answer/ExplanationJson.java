@@ -2,7 +2,7 @@ package org.tabserve.rows.answer;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
-import java.util.Map;
+import org.tabserve.model.answer.FieldValues;
 import org.tabserve.model.explain.Explanation;
 
 /**
@@ -30,32 +30,6 @@ public final class ExplanationJson {
 
     /** The explanation as a JSON object alone, for a list of them (MLflow's answer, {@code "explanations"}). */
     public static void writeObject(JsonGenerator json, Explanation explanation) throws IOException {
-        json.writeStartObject();
-        json.writeStringField("method", explanation.method());
-        json.writeStringField("explained", explanation.explained());
-        if (explanation.explainedClass() != null) {
-            json.writeStringField("class", explanation.explainedClass());
-        }
-        json.writeNumberField("base_value", explanation.baseValue());
-        json.writeNumberField("output", explanation.output());
-        json.writeObjectFieldStart("contributions");
-        for (Map.Entry<String, Double> contribution :
-                explanation.contributions().entrySet()) {
-            json.writeNumberField(contribution.getKey(), contribution.getValue());
-        }
-        json.writeEndObject();
-        if (Explanation.PERMUTATION.equals(explanation.method())) {
-            json.writeObjectFieldStart(STANDARD_ERRORS);
-            for (Map.Entry<String, Double> error : explanation.standardErrors().entrySet()) {
-                json.writeNumberField(error.getKey(), error.getValue());
-            }
-            json.writeEndObject();
-        }
-        json.writeNumberField("background_rows", explanation.backgroundRows());
-        if (Explanation.PERMUTATION.equals(explanation.method())) {
-            json.writeNumberField("permutations", explanation.permutations());
-            json.writeNumberField("standard_error", explanation.maxStandardError());
-        }
-        json.writeEndObject();
+        FieldJson.write(json, FieldValues.explanation(explanation));
     }
 }

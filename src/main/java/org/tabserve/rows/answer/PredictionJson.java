@@ -6,13 +6,15 @@ import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.core.io.NumberOutput;
 import com.fasterxml.jackson.core.io.SerializedString;
 import java.io.IOException;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import org.tabserve.model.answer.AnswerField;
 import org.tabserve.model.answer.AnswerSource;
+import org.tabserve.model.answer.AnsweredRow;
+import org.tabserve.model.answer.FieldValue;
 import org.tabserve.model.answer.ScoredRows;
 import org.tabserve.model.card.ModelCard;
-import org.tabserve.model.conformal.Uncertainty;
-import org.tabserve.model.explain.Explanation;
 import org.tabserve.model.signature.Batch;
 import org.tabserve.model.signature.FeatureStats;
 import org.tabserve.model.signature.ModelSignature;
@@ -264,47 +266,38 @@ public final class PredictionJson {
     }
 
     /**
-     * What a request asked for beside a row's prediction, in every JSON answer: its explanation ({@link
-     * ExplanationJson}) and how sure it is ({@link UncertaintyJson}); nothing for a row of no scored rows (a log's).
-     * A new per-answer field is one line here (and one in {@link ScoredRows}).
+     * The fields a row's object opens with, which {@link Rows} writes with names and numbers encoded once (and
+     * {@link InRangeRowText}'s bytes hold); a bad row's object is its problems alone, in its place
+     * ({@link RowErrorsJson}).
+     */
+    private static final Set<AnswerField> WRITTEN_APART = EnumSet.of(
+            AnswerField.LABEL,
+            AnswerField.DISPLAY_NAME,
+            AnswerField.PROBABILITIES,
+            AnswerField.VALUE,
+            AnswerField.WARNINGS,
+            AnswerField.ERRORS);
+
+    /**
+     * What a request asked for beside a row's prediction, in every JSON answer: each other described field the row
+     * carries ({@link AnswerField#value}), under its key, written by its type ({@link FieldJson}); a regressor's
+     * coverage is within its interval. Nothing for a row of no scored rows (a log's).
      */
     static void writeExtras(JsonGenerator json, ScoredRows scored, int row) throws IOException {
         if (scored == null) {
             return;
         }
-        Explanation explanation = scored.explanation(row);
-        Uncertainty uncertainty = scored.uncertainty(row);
+        AnsweredRow.Scored answered = AnsweredRow.Scored.of(scored, row);
         for (AnswerField field : AnswerField.values()) {
-            switch (field) {
-                // the row's opening, written before (the encoded fast path's bytes, InRangeRowText)
-                case LABEL, DISPLAY_NAME, PROBABILITIES, VALUE, WARNINGS -> {}
-                case EXPLANATION -> {
-                    if (explanation != null) {
-                        ExplanationJson.write(json, explanation);
-                    }
-                }
-                case INTERVAL -> {
-                    if (uncertainty != null && uncertainty.interval() != null) {
-                        UncertaintyJson.interval(json, uncertainty);
-                    }
-                }
-                case PREDICTION_SET -> {
-                    if (uncertainty != null && uncertainty.predictionSet() != null) {
-                        UncertaintyJson.predictionSet(json, uncertainty);
-                    }
-                }
-                case COVERAGE -> { // a regressor's is within its interval
-                    if (uncertainty != null && uncertainty.interval() == null) {
-                        json.writeNumberField(field.key(), uncertainty.coverage());
-                    }
-                }
-                case NOVELTY -> {
-                    if (uncertainty != null && uncertainty.novelty() != null) {
-                        UncertaintyJson.novelty(json, uncertainty.novelty());
-                    }
-                }
-                // a bad row's object is its problems alone, in its place (RowErrorsJson)
-                case ERRORS -> {}
+            if (WRITTEN_APART.contains(field)
+                    || (field == AnswerField.COVERAGE
+                            && answered.uncertainty() != null
+                            && answered.uncertainty().interval() != null)) {
+                continue;
+            }
+            FieldValue value = field.value(answered);
+            if (value != null) {
+                FieldJson.writeField(json, field.key(), value);
             }
         }
     }

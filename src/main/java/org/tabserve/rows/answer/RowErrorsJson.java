@@ -2,7 +2,10 @@ package org.tabserve.rows.answer;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
+import org.tabserve.model.answer.AnswerField;
+import org.tabserve.model.answer.AnsweredRow;
 import org.tabserve.rows.field.FieldProblem;
 
 /**
@@ -15,18 +18,13 @@ public final class RowErrorsJson {
 
     /** Writes the object that stands in a batch answer's place of a row that could not be scored. */
     public static void write(JsonGenerator json, List<FieldProblem> problems) throws IOException {
-        json.writeStartObject();
-        json.writeArrayFieldStart("errors");
+        List<AnsweredRow.Problem> answered = new ArrayList<>(problems.size());
         for (FieldProblem problem : problems) {
-            json.writeStartObject();
-            json.writeStringField("field", problem.field());
-            json.writeStringField("message", problem.message());
-            if (problem.row() != null) {
-                json.writeNumberField("row", problem.row());
-            }
-            json.writeEndObject();
+            answered.add(new AnsweredRow.Problem(problem.field(), problem.message(), problem.row()));
         }
-        json.writeEndArray();
+        json.writeStartObject();
+        FieldJson.writeField(
+                json, AnswerField.ERRORS.key(), AnswerField.ERRORS.value(new AnsweredRow.Refused(answered)));
         json.writeEndObject();
     }
 }

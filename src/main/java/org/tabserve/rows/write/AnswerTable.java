@@ -7,8 +7,7 @@ import org.tabserve.model.answer.AnswerColumn;
 import org.tabserve.model.answer.AnswerField;
 import org.tabserve.model.answer.AnswerShape;
 import org.tabserve.model.answer.AnswerSource;
-import org.tabserve.model.conformal.Uncertainty;
-import org.tabserve.model.signature.Prediction;
+import org.tabserve.model.answer.AnsweredRow;
 import org.tabserve.rows.field.OnError;
 
 /**
@@ -23,20 +22,17 @@ public final class AnswerTable {
     /**
      * Writes the table to {@code out} and closes it.
      *
-     * @param shape         what each row carries ({@link org.tabserve.model.answer.BatchScoring#shape()})
-     * @param source        the answer's request-level values, which model gave it
-     *
-     * @param answers       each row's prediction, null for a row refused in its place
-     * @param uncertainties each row's uncertainty (null for a refused row), or null when none was asked for
-     * @param errors        each row's problems as text (empty for a scored row), or null when a bad row refuses the
-     *                      body ({@link OnError#REJECT})
+     * @param shape   what each row carries ({@link org.tabserve.model.answer.BatchScoring#shape()})
+     * @param source  the answer's request-level values, which model gave it
+     * @param answers each row sent as scored, in order, null for a row refused in its place
+     * @param errors  each row's problems as text (empty for a scored row), or null when a bad row refuses the body
+     *                ({@link OnError#REJECT})
      */
     public static void write(
             RowsWriter out,
             AnswerShape shape,
             AnswerSource source,
-            List<Prediction> answers,
-            List<Uncertainty> uncertainties,
+            List<AnsweredRow.Scored> answers,
             List<String> errors)
             throws IOException {
         try (out) {
@@ -51,7 +47,7 @@ public final class AnswerTable {
                         row.add("");
                     }
                 } else {
-                    CsvAnswer.cells(row, shape, answers, uncertainties, i, false);
+                    CsvAnswer.cells(row, shape, answers.get(i), false);
                 }
                 if (errors != null) {
                     row.add(errors.get(i));

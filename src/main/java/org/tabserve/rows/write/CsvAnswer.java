@@ -3,13 +3,15 @@ package org.tabserve.rows.write;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import org.tabserve.model.answer.AnswerColumn;
 import org.tabserve.model.answer.AnswerField;
 import org.tabserve.model.answer.AnswerShape;
 import org.tabserve.model.answer.AnswerSource;
+import org.tabserve.model.answer.AnsweredRow;
 import org.tabserve.model.answer.ChunkAnswers;
+import org.tabserve.model.answer.FieldValue;
 import org.tabserve.model.answer.ScoredRows;
-import org.tabserve.model.conformal.Uncertainty;
 import org.tabserve.model.signature.Feature;
 import org.tabserve.model.signature.Prediction;
 import org.tabserve.model.signature.PredictionColumns;
@@ -93,9 +95,13 @@ public final class CsvAnswer {
             out.inputs(inputs);
             out.columns(RowsWriter.inputNames(header, columns), columns, source);
             List<Object> answer = new ArrayList<>();
+            // Arrow writes a table of the predictions' columns alone column by column
+            boolean predictionsOnly = columns.stream()
+                    .allMatch(c -> c.field() == AnswerField.LABEL
+                            || c.field() == AnswerField.PROBABILITIES
+                            || c.field() == AnswerField.VALUE);
             ProbabilitySink sink = (chunk, scored, texts) -> {
                 List<Prediction> predictions = scored.predictions();
-                List<Uncertainty> uncertain = scored.uncertainties();
                 if (inPlace) {
                     for (RowPlace place : listener == RowListener.NONE ? List.<RowPlace>of() : chunk.places()) {
                         if (place.isScored()) {
@@ -107,7 +113,7 @@ public final class CsvAnswer {
                     for (RowPlace place : chunk.places()) {
                         answer.clear();
                         if (place.isScored()) {
-                            cells(answer, shape, predictions, uncertain, place.batchRow(), true);
+                            cells(answer, shape, scored, place.batchRow(), true);
                             out.row(chunk.records().get(place.batchRow()), answer);
                         } else {
                             out.row(refusedCells(place, header.size()), refusedAnswer(answer, place, answerColumns));
@@ -118,7 +124,7 @@ public final class CsvAnswer {
                 for (int r = 0; r < (listener == RowListener.NONE ? 0 : chunk.size()); r++) {
                     listener.accept(chunk, r, predictions.get(r));
                 }
-                if (uncertain == null
+                if (predictionsOnly
                         && out instanceof ArrowRowsWriter arrow
                         && !chunk.records().isEmpty()) {
                     arrow.rows(chunk.records(), predictions); // column by column
@@ -126,7 +132,7 @@ public final class CsvAnswer {
                 }
                 for (int r = 0; r < chunk.size(); r++) {
                     answer.clear();
-                    cells(answer, shape, predictions, uncertain, r, false);
+                    cells(answer, shape, scored, r, false);
                     if (texts != null) {
                         texts.put(answer, r);
                     }
@@ -206,57 +212,61 @@ public final class CsvAnswer {
     /**
      * A scored row's answer cells, one per column of each present field ({@link AnswerField#tableColumns}), in the
      * described order: a classifier's label and probabilities (read from the predictions' columns when they are held
-     * so) or a regressor's value, then, when a coverage was asked for, the interval's ends or the prediction set (its
-     * labels joined by {@value AnswerField#SET_SEPARATOR}), the coverage and the novelty; an empty error cell last
-     * when bad rows are answered in place.
+     * so) or a regressor's value, then every other field's cells from its value ({@link AnswerColumn#cell}): when a
+     * coverage was asked for, the interval's ends or the prediction set (its labels joined by
+     * {@value AnswerField#SET_SEPARATOR}), the coverage and the novelty; an empty error cell last when bad rows are
+     * answered in place.
      *
-     * @param uncertain each row's uncertainty, or null when no coverage was asked for
-     * @param inPlace   whether bad rows are answered in place, so that the row ends with an empty error cell
+     * @param scored  the rows as scored
+     * @param row     which of them
+     * @param inPlace whether bad rows are answered in place, so that the row ends with an empty error cell
      */
-    static void cells(
+    static void cells(List<Object> out, AnswerShape shape, ScoredRows scored, int row, boolean inPlace) {
+        PredictionColumns columns = PredictionColumns.of(scored.predictions());
+        boolean held = columns != null && columns.answered(row); // read from the columns, no Prediction made
+        cells(out, shape, held ? columns : null, row, () -> AnsweredRow.Scored.of(scored, row), inPlace);
+    }
+
+    /** {@link #cells(List, AnswerShape, ScoredRows, int, boolean)} of one row as scored. */
+    public static void cells(List<Object> out, AnswerShape shape, AnsweredRow.Scored row, boolean inPlace) {
+        cells(out, shape, null, 0, () -> row, inPlace);
+    }
+
+    /**
+     * @param held     the predictions' columns, where the row's label, probabilities or value are read from them
+     * @param answered the row as scored, asked for the fields not read from the columns
+     */
+    private static void cells(
             List<Object> out,
             AnswerShape shape,
-            List<Prediction> predictions,
-            List<Uncertainty> uncertain,
+            PredictionColumns held,
             int row,
+            Supplier<AnsweredRow.Scored> answered,
             boolean inPlace) {
-        Uncertainty uncertainty = uncertain == null ? null : uncertain.get(row);
-        PredictionColumns columns = PredictionColumns.of(predictions);
-        boolean held = columns != null && columns.answered(row); // read from the columns, no Prediction made
+        AnsweredRow.Scored scored = null; // asked once, for the first field not read from the columns
         for (AnswerField field : AnswerField.values()) {
             if (!field.present(shape, inPlace)) {
                 continue;
             }
-            switch (field) {
-                case LABEL ->
-                    out.add(
-                            held
-                                    ? columns.classes().get(columns.labelIndex(row))
-                                    : predictions.get(row).classification().label());
-                case PROBABILITIES -> {
-                    if (held) {
-                        for (int c = 0; c < columns.classCount(); c++) {
-                            out.add(columns.probability(row, c));
-                        }
-                    } else {
-                        out.addAll(predictions.get(row).classification().probabilities());
-                    }
+            if (held != null && field == AnswerField.LABEL) {
+                out.add(held.classes().get(held.labelIndex(row)));
+            } else if (held != null && field == AnswerField.PROBABILITIES) {
+                for (int c = 0; c < held.classCount(); c++) {
+                    out.add(held.probability(row, c));
                 }
-                case VALUE ->
-                    out.add(held ? columns.value(row) : ((Prediction.Regression) predictions.get(row)).value());
-                // no columns: for people and JSON; no table-answered route takes explain
-                case DISPLAY_NAME, WARNINGS, EXPLANATION -> {}
-                case INTERVAL -> {
-                    out.add(uncertainty.interval().lower());
-                    out.add(uncertainty.interval().upper());
+            } else if (held != null && field == AnswerField.VALUE) {
+                out.add(held.value(row));
+            } else {
+                List<AnswerColumn> fieldColumns = field.columns(shape);
+                // a scored row's error cell is empty; no columns for people and JSON's fields
+                FieldValue value = null;
+                if (field != AnswerField.ERRORS && !fieldColumns.isEmpty()) {
+                    scored = scored == null ? answered.get() : scored;
+                    value = field.value(scored);
                 }
-                case PREDICTION_SET -> out.add(String.join(AnswerField.SET_SEPARATOR, uncertainty.predictionSet()));
-                case COVERAGE -> out.add(uncertainty.coverage());
-                case NOVELTY -> {
-                    out.add(uncertainty.novelty().pValue());
-                    out.add(Boolean.toString(uncertainty.novelty().novel()));
+                for (AnswerColumn column : fieldColumns) {
+                    out.add(column.cell(value));
                 }
-                case ERRORS -> out.add("");
             }
         }
     }

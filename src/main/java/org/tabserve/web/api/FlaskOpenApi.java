@@ -166,14 +166,25 @@ public final class FlaskOpenApi extends OpenApiSection {
             if (!field.present(shape, true)) {
                 continue;
             }
-            switch (field) {
-                case LABEL, VALUE -> columns.add(field.columns(shape).get(0).name());
-                case PROBABILITIES -> columns.add("one " + AnswerField.PROBABILITY_PREFIX + "<class> column per class");
+            String column = switch (field) {
+                case LABEL, VALUE -> field.columns(shape).get(0).name();
+                case PROBABILITIES -> "one " + AnswerField.PROBABILITY_PREFIX + "<class> column per class";
                 // a table carries none of them
-                case DISPLAY_NAME, WARNINGS, EXPLANATION -> {}
+                case DISPLAY_NAME, WARNINGS, EXPLANATION -> null;
                 // the columns ?coverage= adds: not in this document yet
-                case INTERVAL, PREDICTION_SET, COVERAGE, NOVELTY -> {}
-                case ERRORS -> last = "; with on_error=row, a last column " + AnswerField.ERROR_COLUMN;
+                case INTERVAL, PREDICTION_SET, COVERAGE, NOVELTY -> null;
+                case ERRORS -> {
+                    last = "; with on_error=row, a last column " + AnswerField.ERROR_COLUMN;
+                    yield null;
+                }
+                // any other field: its table columns
+                default ->
+                    field.columns(shape).isEmpty()
+                            ? null
+                            : String.join(" and ", AnswerField.names(field.columns(shape)));
+            };
+            if (column != null) {
+                columns.add(column);
             }
         }
         return "the input columns, then " + String.join(" and ", columns) + last;

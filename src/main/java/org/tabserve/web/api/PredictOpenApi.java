@@ -32,10 +32,10 @@ import org.tabserve.model.signature.Task;
 import org.tabserve.rows.answer.CoverageField;
 import org.tabserve.rows.answer.ExplainField;
 import org.tabserve.rows.answer.PredictionJson;
-import org.tabserve.rows.answer.UncertaintyJson;
 import org.tabserve.serving.explain.RowExplanations;
 import org.tabserve.web.http.Routes;
 import org.tabserve.web.openapi.DescribedModel;
+import org.tabserve.web.openapi.FieldSchemas;
 import org.tabserve.web.openapi.OpenApi;
 import org.tabserve.web.openapi.OpenApiSection;
 import org.tabserve.web.openapi.SourceSchemas;
@@ -232,7 +232,7 @@ public final class PredictOpenApi extends OpenApiSection {
                 .addProperty("upper", new NumberSchema().format("double"))
                 .addProperty(CoverageField.NAME, coverage())
                 .addProperty(
-                        UncertaintyJson.CLIPPED,
+                        "clipped",
                         new BooleanSchema()
                                 .description("present (true) when an end was cut to the target"
                                         + " values the card saw (its training and"
@@ -261,42 +261,34 @@ public final class PredictOpenApi extends OpenApiSection {
             if (!field.present(shape, true)) {
                 continue;
             }
-            switch (field) {
-                case LABEL ->
-                    prediction.addProperty(
-                            field.key(),
-                            new StringSchema()._enum(signature.classLabels()).description("the predicted class"));
+            Schema<?> schema = switch (field) {
+                case LABEL -> new StringSchema()._enum(signature.classLabels()).description("the predicted class");
                 case DISPLAY_NAME ->
-                    prediction.addProperty(
-                            field.key(),
-                            new StringSchema().description("the class's name for people: " + model.classesText()));
+                    new StringSchema().description("the class's name for people: " + model.classesText());
                 case PROBABILITIES -> {
                     schemas.put("Probabilities", probabilities(model));
-                    prediction.addProperty(field.key(), ref("Probabilities"));
+                    yield ref("Probabilities");
                 }
-                case VALUE ->
-                    prediction.addProperty(
-                            field.key(), new NumberSchema().format("double").description(field.description()));
-                case WARNINGS -> prediction.addProperty(field.key(), warnings);
-                case EXPLANATION -> prediction.addProperty(field.key(), ref("Explanation"));
-                case INTERVAL -> prediction.addProperty(field.key(), interval());
+                case VALUE -> new NumberSchema().format("double").description(field.description());
+                case WARNINGS -> warnings;
+                case EXPLANATION -> ref("Explanation");
+                case INTERVAL -> interval();
                 case PREDICTION_SET ->
-                    prediction.addProperty(
-                            field.key(),
-                            new ArraySchema()
-                                    .items(new StringSchema()._enum(signature.classLabels()))
-                                    .description(
-                                            "Only when asked (coverage): the classes"
-                                                    + " that hold the true one at least that often, in class order; possibly none or all"));
-                case COVERAGE -> {
-                    // a regressor's is in its interval
-                    if (shape.classifies()) {
-                        prediction.addProperty(field.key(), coverage());
-                    }
-                }
-                case NOVELTY -> prediction.addProperty(field.key(), ref("Novelty"));
+                    new ArraySchema()
+                            .items(new StringSchema()._enum(signature.classLabels()))
+                            .description(
+                                    "Only when asked (coverage): the classes"
+                                            + " that hold the true one at least that often, in class order; possibly none or all");
+                // a regressor's is in its interval
+                case COVERAGE -> shape.classifies() ? coverage() : null;
+                case NOVELTY -> ref("Novelty");
                 // a bad row of a batch is answered by its errors in its place (RowErrors, beside Prediction)
-                case ERRORS -> {}
+                case ERRORS -> null;
+                // a field with no words of its own here: by its type
+                default -> FieldSchemas.of(field.type(shape)).description(field.description());
+            };
+            if (schema != null) {
+                prediction.addProperty(field.key(), schema);
             }
             if (field.present(always, false)) {
                 prediction.addRequiredItem(field.key());

@@ -12,10 +12,9 @@ import org.tabserve.model.Model;
 import org.tabserve.model.answer.AnswerAssembler;
 import org.tabserve.model.answer.AnswerShape;
 import org.tabserve.model.answer.AnswerTrace;
+import org.tabserve.model.answer.AnsweredRow;
 import org.tabserve.model.answer.InPlaceRefusals;
 import org.tabserve.model.answer.ScoredRows;
-import org.tabserve.model.conformal.Uncertainty;
-import org.tabserve.model.explain.Explanation;
 import org.tabserve.model.signature.Prediction;
 import org.tabserve.rows.RowFormat;
 import org.tabserve.rows.answer.ExplanationJson;
@@ -87,10 +86,9 @@ public final class InvocationsHandler {
         MlflowRequestParser parser = new MlflowRequestParser(classifier.signature(), config.maxBatchRows());
         try (MemoryBudget.Reservation held = budget.open();
                 InputStream body = LimitedInputStream.meteredJsonBody(request, config, held)) {
-            // One entry per row sent, in order: its prediction, or null for a row that could not be scored.
-            List<Prediction> answers = new ArrayList<>();
-            List<Explanation> explanations = new ArrayList<>();
-            List<Uncertainty> uncertainties = new ArrayList<>();
+            // One entry per row sent, in order: the row as scored, or null for a row that could not be scored.
+            List<AnsweredRow.Scored> answers = new ArrayList<>();
+            boolean explained = false;
             List<FieldProblem> problems = new ArrayList<>();
             // A body of rows answered as a table (Accept: Arrow): each row's problems as text, in its place.
             List<String> rowErrors = new ArrayList<>();
@@ -121,13 +119,9 @@ public final class InvocationsHandler {
                     if (answered) {
                         told.row(row, parsed.rows().warnings(next));
                     }
-                    explanations.add(answered ? scored.explanation(next) : null);
-                    uncertainties.add(answered ? scored.uncertainty(next) : null);
-                    answers.add(answered ? scored.prediction(next++) : null);
+                    answers.add(answered ? AnsweredRow.Scored.of(scored, next++) : null);
                 }
-                if (scored.explanations() == null) {
-                    explanations.clear();
-                }
+                explained = scored.explanations() != null;
                 problems.addAll(parsed.problems());
             } else {
                 ExplainParameter.refuseAsked(
@@ -157,10 +151,9 @@ public final class InvocationsHandler {
                         for (int r = 0; r < scored.size(); r++) {
                             told.row(answers.size() + r, chunk.batch().warnings(r));
                         }
-                        answers.addAll(scored.predictions());
-                        scored.predictions().forEach(p -> rowErrors.add(""));
-                        if (scored.uncertainties() != null) {
-                            uncertainties.addAll(scored.uncertainties());
+                        for (int r = 0; r < scored.size(); r++) {
+                            answers.add(AnsweredRow.Scored.of(scored, r));
+                            rowErrors.add("");
                         }
                         continue;
                     }
@@ -169,9 +162,8 @@ public final class InvocationsHandler {
                         if (answered) {
                             told.row(answers.size(), chunk.batch().warnings(place.batchRow()));
                         }
-                        answers.add(answered ? scored.prediction(place.batchRow()) : null);
+                        answers.add(answered ? AnsweredRow.Scored.of(scored, place.batchRow()) : null);
                         rowErrors.add(place.problemsText());
-                        uncertainties.add(answered ? scored.uncertainty(place.batchRow()) : null);
                         problems.addAll(place.problems());
                     }
                 }
@@ -186,21 +178,13 @@ public final class InvocationsHandler {
                                 held::grow,
                                 scores,
                                 answers,
-                                scores.covers() ? uncertainties : null,
                                 onError == OnError.ROW ? rowErrors : null);
                     }
                     return;
                 }
             }
             try (AnswerTrace.Stage writing = model.trace().write(JSON, answers.size())) {
-                write(
-                        response,
-                        scores.shape(false),
-                        answers,
-                        scores.covers() ? uncertainties : null,
-                        explanations,
-                        problems,
-                        told);
+                write(response, scores.shape(false), answers, scores.covers(), explained, problems, told);
             }
         }
     }
@@ -216,41 +200,42 @@ public final class InvocationsHandler {
      * prediction is a record of columns, as MLflow answers for a model that returns a data frame
      * ({@link MlflowColumns}).
      *
-     * @param uncertainties each row's uncertainty (null for a row not scored), or null when no coverage was asked for
+     * @param answers   each row sent as scored, in order, null for a row not scored
+     * @param covered   whether a coverage was asked for, so that each prediction is a record
+     * @param explained whether explanations were asked for and given
      */
     private static void write(
             HttpServletResponse response,
             AnswerShape shape,
-            List<Prediction> answers,
-            List<Uncertainty> uncertainties,
-            List<Explanation> explanations,
+            List<AnsweredRow.Scored> answers,
+            boolean covered,
+            boolean explained,
             List<FieldProblem> problems,
             MlflowWarnings warnings)
             throws IOException {
         try (JsonGenerator json = Json.start(response)) {
             json.writeStartObject();
             json.writeArrayFieldStart("predictions");
-            for (int i = 0; i < answers.size(); i++) {
-                Prediction prediction = answers.get(i);
+            for (AnsweredRow.Scored row : answers) {
                 // As MLflow's pyfunc answers: a classifier's label, a regressor's number.
-                if (prediction == null) {
+                if (row == null) {
                     json.writeNull();
-                } else if (uncertainties != null) {
-                    MlflowColumns.write(json, shape, prediction, uncertainties.get(i));
-                } else if (prediction instanceof Prediction.Regression regression) {
+                } else if (covered) {
+                    MlflowColumns.write(json, shape, row);
+                } else if (row.prediction() instanceof Prediction.Regression regression) {
                     json.writeNumber(regression.value());
                 } else {
-                    json.writeString(prediction.classification().label());
+                    json.writeString(row.prediction().classification().label());
                 }
             }
             json.writeEndArray();
-            if (!explanations.isEmpty()) {
+            if (explained) {
                 json.writeArrayFieldStart("explanations");
-                for (Explanation explanation : explanations) {
-                    if (explanation == null) {
+                for (AnsweredRow.Scored row : answers) {
+                    if (row == null || row.explanation() == null) {
                         json.writeNull();
                     } else {
-                        ExplanationJson.writeObject(json, explanation);
+                        ExplanationJson.writeObject(json, row.explanation());
                     }
                 }
                 json.writeEndArray();

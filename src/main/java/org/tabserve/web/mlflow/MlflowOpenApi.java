@@ -240,9 +240,9 @@ public final class MlflowOpenApi extends OpenApiSection {
             if (!field.present(shape, true)) {
                 continue;
             }
-            switch (field) {
+            Map.Entry<String, Schema<?>> property = switch (field) {
                 case LABEL ->
-                    predictions.addProperty(
+                    Map.entry(
                             PREDICTIONS,
                             new ArraySchema()
                                     .items(new StringSchema()
@@ -251,18 +251,18 @@ public final class MlflowOpenApi extends OpenApiSection {
                                     .description(
                                             "the predicted class label of each row (null for a bad row, with ?on_error=row)"));
                 case VALUE ->
-                    predictions.addProperty(
+                    Map.entry(
                             PREDICTIONS,
                             new ArraySchema()
                                     .items(new NumberSchema().nullable(true))
                                     .description(
                                             "the predicted value of each row (null for a bad row, with ?on_error=row)"));
                 // as MLflow answers for a scikit-learn model: the prediction alone (/api/predict has the rest)
-                case DISPLAY_NAME, PROBABILITIES -> {}
+                case DISPLAY_NAME, PROBABILITIES -> null;
                 // said once for the whole body with their rows, after the rows' columns (below)
-                case WARNINGS -> {}
+                case WARNINGS -> null;
                 case EXPLANATION ->
-                    predictions.addProperty(
+                    Map.entry(
                             "explanations",
                             new ArraySchema()
                                     .items(ref("Explanation").nullable(true))
@@ -270,23 +270,24 @@ public final class MlflowOpenApi extends OpenApiSection {
                                             "when asked (params.explain or ?explain=true), each row's explanation in order, null for a bad"
                                                     + " row; absent otherwise"));
                 // with a coverage each row is a record of its columns (MlflowColumns): not in this document yet
-                case INTERVAL, PREDICTION_SET, COVERAGE, NOVELTY -> {}
+                case INTERVAL, PREDICTION_SET, COVERAGE, NOVELTY -> null;
+                // likewise any other field, a column of a record with a coverage (MlflowColumns)
+                default -> null;
                 case ERRORS ->
-                    predictions.addProperty(
+                    Map.entry(
                             field.key(),
                             new ArraySchema()
                                     .items(ref("FieldProblem"))
                                     .description(
                                             "with ?on_error=row,"
                                                     + " the problems of the rows that could not be scored, each with its row; absent when none"));
+            };
+            if (property != null) {
+                predictions.addProperty(property.getKey(), property.getValue());
             }
         }
-        for (RequestField field : RequestField.values()) {
-            switch (field) {
-                // MLflow's answer is its own shape: the version that answered is in X-Model-Version alone
-                case MODEL_NAME, MODEL_VERSION, MODEL_SHA256, ENGINE, REQUEST_ID, TRACE_ID -> {}
-            }
-        }
+        // MLflow's answer is its own shape: no request-level field is in its body (the version that answered is in
+        // X-Model-Version alone)
         return predictions
                 .addProperty(
                         "warnings",

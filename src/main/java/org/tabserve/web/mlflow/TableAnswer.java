@@ -6,8 +6,7 @@ import java.io.IOException;
 import java.util.List;
 import java.util.function.LongConsumer;
 import org.tabserve.model.answer.AnswerAssembler;
-import org.tabserve.model.conformal.Uncertainty;
-import org.tabserve.model.signature.Prediction;
+import org.tabserve.model.answer.AnsweredRow;
 import org.tabserve.rows.RowFormat;
 import org.tabserve.rows.write.AnswerTable;
 import org.tabserve.web.http.StreamedAnswer;
@@ -38,20 +37,13 @@ final class TableAnswer {
             RowFormat format,
             LongConsumer grow,
             AnswerAssembler scores,
-            List<Prediction> answers,
-            List<Uncertainty> uncertainties,
+            List<AnsweredRow.Scored> answers,
             List<String> errors)
             throws IOException {
         grow.accept(format.writerHeldBytes());
         response.setStatus(200);
         StreamedAnswer.begin(request, response);
         response.setContentType(format.mediaType());
-        AnswerTable.write(
-                format.writer(response.getOutputStream()),
-                scores.shape(),
-                scores.source(),
-                answers,
-                uncertainties,
-                errors);
+        AnswerTable.write(format.writer(response.getOutputStream()), scores.shape(), scores.source(), answers, errors);
     }
 }

@@ -19,24 +19,25 @@ public final class SourceSchemas {
      */
     public static ObjectSchema requestFields(ObjectSchema answer) {
         for (RequestField field : RequestField.values()) {
-            switch (field) {
-                case MODEL_VERSION -> answer.addProperty(field.key(), modelVersion());
+            Schema<?> schema = switch (field) {
+                case MODEL_VERSION -> modelVersion();
                 case MODEL_SHA256 ->
-                    answer.addProperty(
-                            field.key(),
-                            new StringSchema()
-                                    .description("the SHA-256 of the served model file, in lower-case hex: which exact"
-                                            + " model gave the answer (also the Tabserve-Model-Sha256 header)"));
+                    new StringSchema()
+                            .description("the SHA-256 of the served model file, in lower-case hex: which exact"
+                                    + " model gave the answer (also the Tabserve-Model-Sha256 header)");
                 case TRACE_ID ->
-                    answer.addProperty(
-                            field.key(),
-                            new StringSchema()
-                                    .pattern("^[0-9a-f]{32}$")
-                                    .description("the id of the request's trace, while the server traces"
-                                            + " (otel.exporter.otlp.endpoint) and sampled this request; its span's"
-                                            + " context is the traceparent header"));
+                    new StringSchema()
+                            .pattern("^[0-9a-f]{32}$")
+                            .description("the id of the request's trace, while the server traces"
+                                    + " (otel.exporter.otlp.endpoint) and sampled this request; its span's"
+                                    + " context is the traceparent header");
                 // never in a JSON answer's body: the route names the model, the request id is a header's
-                case MODEL_NAME, ENGINE, REQUEST_ID -> {}
+                case MODEL_NAME, ENGINE, REQUEST_ID -> null;
+                // a field with no words of its own here: by its type, where a body carries it
+                default -> FieldSchemas.of(field.type());
+            };
+            if (schema != null) {
+                answer.addProperty(field.key(), schema);
             }
         }
         return answer;

@@ -214,21 +214,26 @@ record FormPage(
                     continue;
                 }
                 String id = "provenance-" + field.key();
-                switch (field) {
+                Provenance part = switch (field) {
                     // the page's heading names the model; the model's page says its engine; a page quotes no
                     // request id back (none of these is in a body), nor a trace's id
-                    case MODEL_NAME, ENGINE, REQUEST_ID, TRACE_ID -> {}
+                    case MODEL_NAME, ENGINE, REQUEST_ID, TRACE_ID -> null;
+                    // nor any other field: the page shows the provenance it has words for
+                    default -> null;
                     // in the body where a rollout chose the version, which either version may answer
                     case MODEL_VERSION ->
-                        parts.add(new Provenance(
-                                id, "version " + source.version(), "the version that answered: a rollout chose it"));
+                        new Provenance(
+                                id, "version " + source.version(), "the version that answered: a rollout chose it");
                     case MODEL_SHA256 -> {
                         String sha256 = source.sha256();
-                        parts.add(new Provenance(
+                        yield new Provenance(
                                 id,
                                 "model file " + sha256.substring(0, Math.min(SHA256_SHOWN, sha256.length())),
-                                sha256));
+                                sha256);
                     }
+                };
+                if (part != null) {
+                    parts.add(part);
                 }
             }
             return parts;

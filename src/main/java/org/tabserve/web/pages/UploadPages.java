@@ -54,19 +54,24 @@ public final class UploadPages implements UploadView {
                 continue;
             }
             answered.add(field);
-            switch (field) {
+            String heading = switch (field) {
                 // the display name stands for it; the label is the row's data-label
-                case LABEL -> {}
-                case DISPLAY_NAME -> columns.add("prediction");
+                case LABEL -> null;
+                case DISPLAY_NAME -> "prediction";
                 // the predicted class's alone, to be read at a glance: the download has every class's
-                case PROBABILITIES -> columns.add("probability");
-                case VALUE -> columns.add("value");
+                case PROBABILITIES -> "probability";
+                case VALUE -> "value";
                 // said beside the table, row by row; a bad row's errors take its answer's columns
-                case WARNINGS, ERRORS -> {}
+                case WARNINGS, ERRORS -> null;
                 // an upload is never explained
-                case EXPLANATION -> {}
+                case EXPLANATION -> null;
                 // how sure each answer is goes in the download's columns: the table shows the answers at a glance
-                case INTERVAL, PREDICTION_SET, COVERAGE, NOVELTY -> {}
+                case INTERVAL, PREDICTION_SET, COVERAGE, NOVELTY -> null;
+                // so does any other field: the table shows the fields it has words for
+                default -> null;
+            };
+            if (heading != null) {
+                columns.add(heading);
             }
         }
         int answerColumns = columns.size();
@@ -82,14 +87,16 @@ public final class UploadPages implements UploadView {
                 if (refused != (field == AnswerField.ERRORS)) {
                     continue; // a bad row has its errors in place of its answer; a scored row has none
                 }
-                switch (field) {
-                    case LABEL -> label = ((Prediction.Classification) row.prediction()).label();
-                    case DISPLAY_NAME -> cells.add(card.displayName(label));
+                String cell = switch (field) {
+                    case LABEL -> {
+                        label = ((Prediction.Classification) row.prediction()).label();
+                        yield null; // the row's data-label
+                    }
+                    case DISPLAY_NAME -> card.displayName(label);
                     case PROBABILITIES ->
-                        cells.add(FormHandler.percent(
-                                ((Prediction.Classification) row.prediction()).probabilityOf(label)));
-                    case VALUE -> cells.add(Examples.text(((Prediction.Regression) row.prediction()).value()));
-                    case WARNINGS ->
+                        FormHandler.percent(((Prediction.Classification) row.prediction()).probabilityOf(label));
+                    case VALUE -> Examples.text(((Prediction.Regression) row.prediction()).value());
+                    case WARNINGS -> {
                         warning = row.warnings().isEmpty()
                                 ? null
                                 : String.join(
@@ -97,14 +104,22 @@ public final class UploadPages implements UploadView {
                                         row.warnings().stream()
                                                 .map(RangeWarning::message)
                                                 .toList());
-                    case ERRORS ->
+                        yield null; // said beside the table
+                    }
+                    case ERRORS -> {
                         error = String.join(
                                 "; ",
                                 row.errors().stream()
                                         .map(e -> e.field() + ": " + e.message())
                                         .toList());
+                        yield null; // in place of the answer's columns
+                    }
                     // not in the table: see the headings' switch above
-                    case EXPLANATION, INTERVAL, PREDICTION_SET, COVERAGE, NOVELTY -> {}
+                    case EXPLANATION, INTERVAL, PREDICTION_SET, COVERAGE, NOVELTY -> null;
+                    default -> null;
+                };
+                if (cell != null) {
+                    cells.add(cell);
                 }
             }
             for (String feature : shown) {

@@ -8,6 +8,9 @@ import java.util.Map;
 import java.util.Set;
 import org.tabserve.model.answer.AnswerField;
 import org.tabserve.model.answer.AnswerShape;
+import org.tabserve.model.answer.AnsweredRow;
+import org.tabserve.model.answer.FieldType;
+import org.tabserve.model.answer.FieldValue;
 import org.tabserve.model.answer.RequestField;
 
 /**
@@ -37,23 +40,26 @@ public record V2Extras(List<Tensor> tensors, Map<String, String> parameters) {
             if (!field.present(shape, false)) {
                 continue;
             }
-            switch (field) {
+            List<Tensor> outputs = switch (field) {
                 // the outputs the request names, which each transport writes from the predictions
-                case LABEL, PROBABILITIES, VALUE -> {}
+                case LABEL, PROBABILITIES, VALUE -> List.of();
                 // for people and JSON's answers: the protocol's tensors carry the model's own outputs
-                case DISPLAY_NAME, WARNINGS -> {}
+                case DISPLAY_NAME, WARNINGS -> List.of();
                 // the protocol refuses a request with a bad row whole
-                case ERRORS -> {}
+                case ERRORS -> List.of();
                 case EXPLANATION -> {
                     V2Inference.Explained explained = V2Inference.Explained.of(answer);
-                    tensors.addAll(explained.tensors());
                     parameters.putAll(explained.parameters());
+                    yield explained.tensors();
                 }
-                case INTERVAL -> tensors.addAll(V2Coverage.interval(answer));
-                case PREDICTION_SET -> tensors.add(V2Coverage.predictionSet(answer));
-                case COVERAGE -> tensors.add(V2Coverage.coverage(answer));
-                case NOVELTY -> tensors.add(V2Coverage.novelty(answer));
-            }
+                case INTERVAL -> V2Coverage.interval(answer);
+                case PREDICTION_SET -> List.of(V2Coverage.predictionSet(answer));
+                case COVERAGE -> List.of(V2Coverage.coverage(answer));
+                case NOVELTY -> List.of(V2Coverage.novelty(answer));
+                // a field with no spelling of its own here: by its type
+                default -> byType(field, answer);
+            };
+            tensors.addAll(outputs);
         }
         if (answer.source() != null) {
             for (RequestField field : RequestField.values()) {
@@ -63,6 +69,66 @@ public record V2Extras(List<Tensor> tensors, Map<String, String> parameters) {
             }
         }
         return new V2Extras(tensors, parameters);
+    }
+
+    /**
+     * A field with no spelling of its own in the protocol, as outputs by its type: a number an FP64 {@code [N]}, a flag
+     * a BOOL {@code [N]}, named numbers an FP64 {@code [N, names]}, a struct one such output per member named
+     * {@code key_member}; the protocol's extra outputs carry numbers and flags, so texts and records are not among them.
+     */
+    private static List<Tensor> byType(AnswerField field, V2Inference.Answer answer) {
+        List<FieldValue> values = new ArrayList<>(answer.scored().size());
+        for (int r = 0; r < answer.scored().size(); r++) {
+            values.add(field.value(AnsweredRow.Scored.of(answer.scored(), r)));
+        }
+        return byType(field.key(), field.type(shape(answer)), values);
+    }
+
+    private static List<Tensor> byType(String name, FieldType type, List<FieldValue> values) {
+        long n = values.size();
+        return switch (type.kind()) {
+            case NUMBER ->
+                List.of(new Tensor(new V2Inference.Output(name, "FP64", List.of(n)), cells(values, -1, Double.NaN)));
+            case FLAG ->
+                List.of(new Tensor(new V2Inference.Output(name, "BOOL", List.of(n)), cells(values, -1, false)));
+            case NAMED_NUMBERS -> {
+                List<Object> cells = new ArrayList<>();
+                int width = ((FieldType.NamedNumbers) type).names().size();
+                for (int part = 0; part < width; part++) {
+                    cells.addAll(cells(values, part, Double.NaN));
+                }
+                yield List.of(new Tensor(new V2Inference.Output(name, "FP64", List.of(n, (long) width)), cells));
+            }
+            case STRUCT -> {
+                List<Tensor> tensors = new ArrayList<>();
+                List<FieldType.Member> members = ((FieldType.Struct) type).members();
+                for (int m = 0; m < members.size(); m++) {
+                    List<FieldValue> parts = new ArrayList<>(values.size());
+                    for (FieldValue value : values) {
+                        parts.add(value == null ? null : value.part(m));
+                    }
+                    tensors.addAll(byType(
+                            name + "_" + members.get(m).name(), members.get(m).type(), parts));
+                }
+                yield tensors;
+            }
+            case TEXT, TEXTS, RECORDS -> List.of();
+        };
+    }
+
+    /** @return each value (its part {@code part}, or whole for -1) as a Double or Boolean; {@code none} for none */
+    private static List<Object> cells(List<FieldValue> values, int part, Object none) {
+        List<Object> cells = new ArrayList<>(values.size());
+        for (FieldValue value : values) {
+            FieldValue cell = value == null || part < 0 ? value : value.part(part);
+            cells.add(
+                    cell instanceof FieldValue.Flag flag
+                            ? (Object) flag.flag()
+                            : cell instanceof FieldValue.Number number
+                                    ? number.number().doubleValue()
+                                    : none);
+        }
+        return cells;
     }
 
     /** What the answer's rows carry: its model's task, and what the request asked for. */

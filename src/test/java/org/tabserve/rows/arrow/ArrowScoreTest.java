@@ -129,9 +129,14 @@ class ArrowScoreTest {
     void invocationsAnswerTableHasTheAnswersColumnsAloneAndABadRowsError() throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (Model model = OnnxModelLoader.load(Path.of("model.onnx"))) {
-            java.util.List<org.tabserve.model.signature.Prediction> answers = new java.util.ArrayList<>();
-            answers.add(new org.tabserve.model.signature.Prediction.Classification(
-                    "1", List.of("0", "1"), List.of(0.25, 0.75)));
+            java.util.List<org.tabserve.model.answer.AnsweredRow.Scored> answers = new java.util.ArrayList<>();
+            answers.add(new org.tabserve.model.answer.AnsweredRow.Scored(
+                    new org.tabserve.model.signature.Prediction.Classification(
+                            "1", List.of("0", "1"), List.of(0.25, 0.75)),
+                    null,
+                    null,
+                    null,
+                    null));
             answers.add(null);
             org.tabserve.model.answer.AnswerAssembler scoring =
                     org.tabserve.model.answer.AnswerAssembler.offline(model);
@@ -140,7 +145,6 @@ class ArrowScoreTest {
                     scoring.shape(),
                     scoring.source(),
                     answers,
-                    null,
                     List.of("", "variance: missing value for 'variance'"));
         }
         try (BufferAllocator allocator = new RootAllocator();

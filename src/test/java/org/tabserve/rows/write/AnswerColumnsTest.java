@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.tabserve.model.answer.AnswerColumn;
 import org.tabserve.model.answer.AnswerField;
 import org.tabserve.model.answer.AnswerShape;
+import org.tabserve.model.answer.ScoredRows;
 import org.tabserve.model.signature.Prediction;
 import org.tabserve.model.signature.PredictionColumns;
 import org.tabserve.rows.RowFormat;
@@ -150,7 +151,7 @@ class AnswerColumnsTest {
             List<Object> answer = new ArrayList<>();
             for (int r = 0; r < predictions.size(); r++) {
                 answer.clear();
-                CsvAnswer.cells(answer, shape(predictions), predictions, null, r, false);
+                CsvAnswer.cells(answer, shape(predictions), new ScoredRows(predictions, null, null), r, false);
                 writer.row(inputs.get(r), answer);
             }
         }
