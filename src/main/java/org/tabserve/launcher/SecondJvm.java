@@ -42,7 +42,7 @@ final class SecondJvm {
      * What the WAR's manifest says to {@code java -jar} ({@code Enable-Native-Access}), for a JVM started from a class
      * path: ONNX Runtime loads native code, which Java 24 and later otherwise warn about (Java 17 knows the option).
      */
-    static final String NATIVE_ACCESS_OPTION = "--enable-native-access=ALL-UNNAMED";
+    private static final String NATIVE_ACCESS_OPTION = "--enable-native-access=ALL-UNNAMED";
     /** The bootstrap's packages, whose classes (directly in each) sit at the WAR's root. */
     private static final List<String> BOOTSTRAP = List.of(
             folder(SecondJvm.class.getPackageName()),
