@@ -13,7 +13,8 @@ import java.util.Optional;
  * silently with no class sharing at all, not even the JDK's own archive, about a quarter more CPU to the ready line
  * than with neither (bench/RESULTS.notes.md, "Start to ready (issue 53, item 4)"). An archive that is found but was
  * made for another WAR or JDK the JVM reports itself, in one warning, and keeps the JDK's archive. An archive that is
- * mapped but that someone other than the server's user (or root) could rewrite is named too: the JVM maps it for its
+ * mapped (given with {@code -XX:SharedArchiveFile}, or with Java 24's {@code -XX:AOTCache}) but that someone other than
+ * the server's user (or root) could rewrite is named too: the JVM maps it for its
  * whole life, and a copy over it in place ends the server with SIGBUS at its next request (it must be replaced by a
  * rename, as {@code deploy/war-cds-archive.sh} does, and is best read-only).
  */
@@ -65,20 +66,53 @@ final class ClassArchiveNotice {
                 + " keep it the server user's, read-only, and replace it by a rename (deploy/war-cds-archive.sh)");
     }
 
+    /**
+     * @return whether class sharing was switched off ({@code -Xshare:off}): Java 17 says so in its
+     *     {@code UseSharedSpaces} flag, which later JVMs no longer have (its look-up failed on Java 25 and took every
+     *     word of this class with it); there, the JVM's own arguments say it
+     */
+    private static boolean switchedOff(HotSpotDiagnosticMXBean hotSpot) {
+        try {
+            return hotSpot.getVMOption("UseSharedSpaces").getOrigin() != VMOption.Origin.DEFAULT;
+        } catch (IllegalArgumentException e) {
+            return ManagementFactory.getRuntimeMXBean().getInputArguments().contains("-Xshare:off");
+        }
+    }
+
+    /**
+     * @return the AOT cache given with {@code -XX:AOTCache} (Java 24 and later), which the JVM maps as it maps a class
+     *     archive; empty when none was given or the JVM has no such option (Java 17)
+     */
+    private static Optional<String> aotCache(HotSpotDiagnosticMXBean hotSpot) {
+        try {
+            VMOption option = hotSpot.getVMOption("AOTCache");
+            return option.getOrigin() == VMOption.Origin.DEFAULT
+                            || option.getValue().isEmpty()
+                    ? Optional.empty()
+                    : Optional.of(option.getValue());
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
     /** @return the line for this JVM, or empty when it has nothing to say (or is not HotSpot) */
     static Optional<String> ofThisJvm() {
         try {
             HotSpotDiagnosticMXBean hotSpot = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
             VMOption option = hotSpot.getVMOption("SharedArchiveFile");
-            boolean switchedOff = hotSpot.getVMOption("UseSharedSpaces").getOrigin() != VMOption.Origin.DEFAULT;
+            boolean switchedOff = switchedOff(hotSpot);
             Optional<String> given = option.getOrigin() == VMOption.Origin.DEFAULT || switchedOff
                     ? Optional.empty()
                     : Optional.of(option.getValue());
             Optional<String> notMapped = of(given, System.getProperty("java.vm.info"));
-            if (notMapped.isPresent() || given.isEmpty()) {
+            if (notMapped.isPresent()) {
                 return notMapped;
             }
-            return ofMapped(Path.of(given.get()), (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid"));
+            Optional<String> mapped = given.isPresent() ? given : aotCache(hotSpot);
+            if (mapped.isEmpty()) {
+                return Optional.empty();
+            }
+            return ofMapped(Path.of(mapped.get()), (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid"));
         } catch (IOException | RuntimeException e) {
             return Optional.empty(); // not HotSpot, no such option, or no /proc to tell the user
         }

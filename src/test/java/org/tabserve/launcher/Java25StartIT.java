@@ -99,6 +99,24 @@ class Java25StartIT {
                         && said.get(1).contains("has been called by org.apache.arrow.memory.util.MemoryUtil"),
                 String.join("\n", said));
         ArchivedClasses.assertTakenFromAotCache(classes, LauncherCdsIT.ARCHIVED);
+
+        // The same cache given as Java 25 names it (-XX:AOTCache), now writable by others: the JVM maps it for its
+        // whole
+        // life, so the launcher names it, as it names such an archive given with -XX:SharedArchiveFile.
+        Files.setPosixFilePermissions(cache, java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw-rw-"));
+        List<String> planted = new ArrayList<>(TabserveProcess.SHIPPED_JVM_OPTIONS);
+        planted.add("-XX:AOTCache=" + cache);
+        TabserveProcess writable = TabserveProcess.start(jdk, war, planted, List.of("--port", "0"), environment);
+        try {
+            writable.awaitReady(Duration.ofSeconds(90));
+        } finally {
+            assertEquals(0, writable.terminate(Duration.ofSeconds(30)), String.join("\n", writable.output()));
+        }
+        assertTrue(
+                writable.output().stream()
+                        .anyMatch(line -> line.startsWith("tabserve: the class archive " + cache)
+                                && line.contains("others may write to it (mode 0666)")),
+                String.join("\n", writable.output()));
     }
 
     /** The lines of a JVM's output that are the JVM's warnings or words about its class archive. */
