@@ -449,7 +449,7 @@ class ReplicasIT {
                     List<String> args = new ArrayList<>(List.of("--port", "0", "--feedback-token", TOKEN));
                     args.addAll(flags);
                     replicas.add(TabserveProcess.start(
-                            TabserveProcess.war(), TabserveProcess.SHIPPED_JVM_OPTIONS, args, ENVIRONMENT));
+                            TabserveProcess.war(), TabserveProcess.SHIPPED_BOUNDS_JVM_OPTIONS, args, ENVIRONMENT));
                 }
                 for (TabserveProcess replica : replicas) {
                     replica.awaitReady(Duration.ofSeconds(120));

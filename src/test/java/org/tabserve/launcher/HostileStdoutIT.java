@@ -57,7 +57,7 @@ class HostileStdoutIT {
     void requestsAndProbesAreAnsweredWhileNothingReadsStdoutAndTheLinesDroppedAreCountedAndSaidOnce() throws Exception {
         try (TabserveProcess server = TabserveProcess.start(
                 TabserveProcess.war(),
-                TabserveProcess.SHIPPED_JVM_OPTIONS,
+                TabserveProcess.SHIPPED_BOUNDS_JVM_OPTIONS,
                 List.of("--port", "0", "--probe-port", "0"),
                 TabserveProcess.SHIPPED_ENVIRONMENT)) {
             server.awaitReady(Duration.ofSeconds(90));
@@ -100,7 +100,7 @@ class HostileStdoutIT {
         environment.put("TABSERVE_ADMIN_TOKEN", ADMIN_TOKEN);
         try (TabserveProcess server = TabserveProcess.start(
                 TabserveProcess.war(),
-                TabserveProcess.SHIPPED_JVM_OPTIONS,
+                TabserveProcess.SHIPPED_BOUNDS_JVM_OPTIONS,
                 List.of("--port", "0", "--probe-port", "0"),
                 environment)) {
             server.awaitReady(Duration.ofSeconds(90));

@@ -85,7 +85,7 @@ class HostileBudgetIT {
         Files.copy(BankNotes.MODEL, models.resolve("banknote.onnx"));
         server = TabserveProcess.start(
                 TabserveProcess.war(),
-                TabserveProcess.SHIPPED_JVM_OPTIONS,
+                TabserveProcess.SHIPPED_BOUNDS_JVM_OPTIONS,
                 List.of("--port", "0", "--models", models.toString()),
                 TabserveProcess.SHIPPED_ENVIRONMENT);
         server.awaitReady(Duration.ofSeconds(90));

@@ -60,7 +60,7 @@ class HostileDashboardIT {
         }
         server = TabserveProcess.start(
                 TabserveProcess.war(),
-                TabserveProcess.SHIPPED_JVM_OPTIONS,
+                TabserveProcess.SHIPPED_BOUNDS_JVM_OPTIONS,
                 List.of("--port", "0", "--models", dir.toString(), "--max-models", Integer.toString(MODELS)),
                 TabserveProcess.SHIPPED_ENVIRONMENT);
         server.awaitReady(Duration.ofSeconds(120));

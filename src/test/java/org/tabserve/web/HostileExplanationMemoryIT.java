@@ -95,7 +95,7 @@ class HostileExplanationMemoryIT {
         environment.put("TABSERVE_EXPLAIN_THREADS", "1");
         server = TabserveProcess.start(
                 TabserveProcess.war(),
-                TabserveProcess.SHIPPED_JVM_OPTIONS,
+                TabserveProcess.SHIPPED_BOUNDS_JVM_OPTIONS,
                 List.of("--port", "0", "--models", models.toString(), "--default-model", "banknote"),
                 environment);
         server.awaitReady(Duration.ofSeconds(90));
@@ -213,7 +213,7 @@ class HostileExplanationMemoryIT {
         environment.putAll(CostlyExplanations.BY_COALITIONS);
         try (TabserveProcess coalitions = TabserveProcess.start(
                 TabserveProcess.war(),
-                TabserveProcess.SHIPPED_JVM_OPTIONS,
+                TabserveProcess.SHIPPED_BOUNDS_JVM_OPTIONS,
                 List.of("--port", "0", "--models", own.toString(), "--default-model", "banknote"),
                 environment)) {
             coalitions.awaitReady(Duration.ofSeconds(90));

@@ -58,7 +58,7 @@ class HostileExplanationsIT {
         CostlyExplanations.card(models.resolve("wide10.onnx"));
         server = TabserveProcess.start(
                 TabserveProcess.war(),
-                TabserveProcess.SHIPPED_JVM_OPTIONS,
+                TabserveProcess.SHIPPED_BOUNDS_JVM_OPTIONS,
                 List.of("--port", "0", "--models", models.toString(), "--default-model", "banknote"),
                 withCoalitions());
         server.awaitReady(Duration.ofSeconds(90));

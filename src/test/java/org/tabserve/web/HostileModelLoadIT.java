@@ -76,7 +76,7 @@ class HostileModelLoadIT {
         environment.putAll(more);
         TabserveProcess started = TabserveProcess.start(
                 TabserveProcess.war(),
-                TabserveProcess.SHIPPED_JVM_OPTIONS,
+                TabserveProcess.SHIPPED_BOUNDS_JVM_OPTIONS,
                 List.of("--port", "0", "--models", models.root().toString(), "--poll-seconds", "1"),
                 environment);
         try {

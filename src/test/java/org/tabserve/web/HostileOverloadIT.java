@@ -57,7 +57,10 @@ class HostileOverloadIT {
         List<String> all = new ArrayList<>(List.of("--port", "0"));
         all.addAll(List.of(args));
         TabserveProcess server = TabserveProcess.start(
-                TabserveProcess.war(), TabserveProcess.SHIPPED_JVM_OPTIONS, all, TabserveProcess.SHIPPED_ENVIRONMENT);
+                TabserveProcess.war(),
+                TabserveProcess.SHIPPED_BOUNDS_JVM_OPTIONS,
+                all,
+                TabserveProcess.SHIPPED_ENVIRONMENT);
         server.awaitReady(Duration.ofSeconds(90));
         return server;
     }

@@ -56,7 +56,7 @@ class HostilePredictionLogIT {
         log = dir.resolve("log");
         server = TabserveProcess.start(
                 TabserveProcess.war(),
-                TabserveProcess.SHIPPED_JVM_OPTIONS,
+                TabserveProcess.SHIPPED_BOUNDS_JVM_OPTIONS,
                 List.of(
                         "--port",
                         "0",
@@ -192,7 +192,7 @@ class HostilePredictionLogIT {
     void aSecondServerOnTheSameLogDirectoryStopsAtItsStartSayingWhy() throws Exception {
         TabserveProcess second = TabserveProcess.start(
                 TabserveProcess.war(),
-                TabserveProcess.SHIPPED_JVM_OPTIONS,
+                TabserveProcess.SHIPPED_BOUNDS_JVM_OPTIONS,
                 List.of("--port", "0", "--model", PENGUINS.toString(), "--prediction-log", log.toString()),
                 TabserveProcess.SHIPPED_ENVIRONMENT);
         try {

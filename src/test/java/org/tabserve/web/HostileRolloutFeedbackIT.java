@@ -77,7 +77,7 @@ class HostileRolloutFeedbackIT {
         environment.put("TABSERVE_FEEDBACK_TOKEN", FEEDBACK_TOKEN);
         server = TabserveProcess.start(
                 TabserveProcess.war(),
-                TabserveProcess.SHIPPED_JVM_OPTIONS,
+                TabserveProcess.SHIPPED_BOUNDS_JVM_OPTIONS,
                 List.of(
                         "--port",
                         "0",
@@ -531,7 +531,10 @@ class HostileRolloutFeedbackIT {
                         List.of("--port", "0", "--drain-seconds", "\uFF13\uFF10"), TabserveProcess.SHIPPED_ENVIRONMENT),
                 Map.entry(List.of("--port", "0"), variable))) {
             TabserveProcess refused = TabserveProcess.start(
-                    TabserveProcess.war(), TabserveProcess.SHIPPED_JVM_OPTIONS, start.getKey(), start.getValue());
+                    TabserveProcess.war(),
+                    TabserveProcess.SHIPPED_BOUNDS_JVM_OPTIONS,
+                    start.getKey(),
+                    start.getValue());
             try {
                 assertEquals(2, refused.awaitExit(Duration.ofSeconds(60)), () -> String.join("\n", refused.output()));
                 assertTrue(

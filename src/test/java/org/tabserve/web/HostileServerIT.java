@@ -142,7 +142,7 @@ class HostileServerIT {
         Files.createSymbolicLink(dir.resolve("linked"), outside);
         crashReports = Files.createTempDirectory("tabserve-crash");
 
-        List<String> jvm = new ArrayList<>(TabserveProcess.SHIPPED_JVM_OPTIONS);
+        List<String> jvm = new ArrayList<>(TabserveProcess.SHIPPED_BOUNDS_JVM_OPTIONS);
         jvm.add("-XX:ErrorFile=" + crashReports.resolve("hs_err_pid%p.log"));
         List<String> args = new ArrayList<>(List.of(
                 "--port",

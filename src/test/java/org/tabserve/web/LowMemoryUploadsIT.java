@@ -153,9 +153,12 @@ class LowMemoryUploadsIT {
         assertTrue(server.process().isAlive());
     }
 
-    /** README's shipped command: {@code MALLOC_ARENA_MAX=2 java -Xmx128m -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError}. */
+    /**
+     * README's shipped bounds: {@code MALLOC_ARENA_MAX=2 java -Xmx128m -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError},
+     * C1 compiling ({@link TabserveProcess#SHIPPED_BOUNDS_JVM_OPTIONS}).
+     */
     private static final Map<String, String> SHIPPED_FLAGS = Map.of(
-            "MALLOC_ARENA_MAX", "2", "JAVA_TOOL_OPTIONS", "-Xmx128m -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError");
+            "MALLOC_ARENA_MAX", "2", "JAVA_TOOL_OPTIONS", String.join(" ", TabserveProcess.SHIPPED_BOUNDS_JVM_OPTIONS));
 
     /**
      * Issue 21, case 1, rows within the limits: 32 uploads at once (every upload slot) of rows just under the row

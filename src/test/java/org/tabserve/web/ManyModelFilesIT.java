@@ -42,7 +42,7 @@ class ManyModelFilesIT {
         }
         server = TabserveProcess.start(
                 TabserveProcess.war(),
-                TabserveProcess.SHIPPED_JVM_OPTIONS,
+                TabserveProcess.SHIPPED_BOUNDS_JVM_OPTIONS,
                 List.of("--port", "0", "--models", dir.toString(), "--max-models", Integer.toString(LOADED)),
                 TabserveProcess.SHIPPED_ENVIRONMENT);
         server.awaitReady(Duration.ofSeconds(90));

@@ -35,7 +35,7 @@ class ParquetScoreIT {
     private static Result score(Path data, Path out) throws Exception {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(TabserveProcess.SHIPPED_JVM_OPTIONS);
+        command.addAll(TabserveProcess.SHIPPED_BOUNDS_JVM_OPTIONS);
         command.addAll(List.of(
                 "-jar",
                 TabserveProcess.war().toString(),
@@ -62,7 +62,10 @@ class ParquetScoreIT {
         byte[] parquet = ParquetFiles.notesInRowGroups(rows, 2 << 10);
         assertTrue(ParquetFiles.rowGroups(parquet) >= 1_000, ParquetFiles.rowGroups(parquet) + " row groups");
         try (TabserveProcess server = TabserveProcess.startReady(Map.of(
-                "MALLOC_ARENA_MAX", "2", "JAVA_TOOL_OPTIONS", String.join(" ", TabserveProcess.SHIPPED_JVM_OPTIONS)))) {
+                "MALLOC_ARENA_MAX",
+                "2",
+                "JAVA_TOOL_OPTIONS",
+                String.join(" ", TabserveProcess.SHIPPED_BOUNDS_JVM_OPTIONS)))) {
             HttpClient client = HttpClient.newHttpClient();
             JsonNode fromCsv = upload(client, server, "notes.csv", ParquetFiles.notesCsv(rows));
             JsonNode fromParquet = upload(client, server, "notes.parquet", parquet);
