@@ -47,6 +47,9 @@ public record Explanation(
     /** Shapley values of a linear model's raw score in closed form, exact. */
     public static final String LINEAR = "linear";
 
+    /** Every way an explanation is computed, as the documents list them. */
+    public static final java.util.List<String> METHODS = java.util.List.of(EXACT, PERMUTATION, TREE, LINEAR);
+
     /** The predicted class's probability is explained. */
     public static final String PROBABILITY = "probability";
 

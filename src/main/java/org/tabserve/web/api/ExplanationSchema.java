@@ -50,11 +50,7 @@ final class ExplanationSchema {
                 .addProperty(
                         "method",
                         new StringSchema()
-                                ._enum(List.of(
-                                        Explanation.EXACT,
-                                        Explanation.PERMUTATION,
-                                        Explanation.TREE,
-                                        Explanation.LINEAR))
+                                ._enum(Explanation.METHODS)
                                 .description(
                                         "tree: exact, from a tree ensemble's trees (interventional TreeSHAP); linear: exact, from a"
                                                 + " linear model's weights; exact: every coalition of the columns (up to 10 columns);"

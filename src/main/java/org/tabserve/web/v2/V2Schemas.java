@@ -330,11 +330,7 @@ final class V2Schemas {
                 .addProperty(
                         V2Inference.METHOD_PARAMETER,
                         new StringSchema()
-                                ._enum(List.of(
-                                        Explanation.EXACT,
-                                        Explanation.PERMUTATION,
-                                        Explanation.TREE,
-                                        Explanation.LINEAR))
+                                ._enum(Explanation.METHODS)
                                 .description("how they were computed: exact (every coalition), permutation (sampled,"
                                         + " still adding up), tree (TreeSHAP) or linear (closed form)"));
     }
