@@ -6,22 +6,16 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.tabserve.model.Model;
 import org.tabserve.model.answer.AnswerAssembler;
-import org.tabserve.model.answer.AnswerField;
-import org.tabserve.model.answer.AnswerShape;
-import org.tabserve.model.answer.AnswerSource;
 import org.tabserve.model.answer.AnswerTrace;
 import org.tabserve.model.answer.ClientWatch;
 import org.tabserve.model.answer.ScoredRows;
 import org.tabserve.model.card.CardKeys;
 import org.tabserve.model.card.ModelCard;
-import org.tabserve.model.conformal.Uncertainty;
 import org.tabserve.model.signature.Feature;
 import org.tabserve.model.signature.FeatureStats;
-import org.tabserve.model.signature.Prediction;
 import org.tabserve.model.signature.RangeWarning;
 import org.tabserve.model.signature.ValueType;
 import org.tabserve.rows.ParameterRowParser;
@@ -40,9 +34,7 @@ import org.tabserve.web.http.WebConfig;
 import org.tabserve.web.http.request.CoverageParameter;
 import org.tabserve.web.http.request.MediaType;
 import org.tabserve.web.http.request.RequestParameters;
-import org.tabserve.web.pages.plots.ContributionChart;
 import org.tabserve.web.pages.plots.Decimals;
-import org.tabserve.web.pages.plots.ShownClasses;
 
 /**
  * {@code GET /} shows a form generated from the model's signature and card, filled with values the model takes
@@ -172,7 +164,7 @@ public final class FormHandler {
         List<String> warnings = parsed.warnings(classifier.card()).stream()
                 .map(RangeWarning::message)
                 .toList();
-        Outcome outcome = new Outcome(scores.shape(explain), scored, warnings, scores.source());
+        FormResult.Outcome outcome = new FormResult.Outcome(scores.shape(explain), scored, warnings, scores.source());
         try (AnswerTrace.Stage writing = model.trace().write(HTML, scored.size())) {
             render(
                     model,
@@ -185,14 +177,8 @@ public final class FormHandler {
         }
     }
 
-    /**
-     * The form's one answered row: what it carries, the row as scored, the warnings that go with it (in words), and
-     * the answer's request-level values.
-     */
-    private record Outcome(AnswerShape shape, ScoredRows scored, List<String> warnings, AnswerSource source) {}
-
     private static FormPage page(
-            Model classifier, Map<String, String> typed, List<FieldProblem> problems, Outcome outcome) {
+            Model classifier, Map<String, String> typed, List<FieldProblem> problems, FormResult.Outcome outcome) {
         return page(classifier, typed, problems, outcome, false);
     }
 
@@ -200,7 +186,7 @@ public final class FormHandler {
             Model classifier,
             Map<String, String> typed,
             List<FieldProblem> problems,
-            Outcome outcome,
+            FormResult.Outcome outcome,
             boolean explain) {
         ModelCard card = classifier.card();
         Map<String, String> fieldErrors = new HashMap<>();
@@ -219,7 +205,7 @@ public final class FormHandler {
         // Errors on fields the form does not have (unknown or repeated parameters) are shown too, never dropped.
         fieldErrors.forEach(
                 (name, message) -> fields.add(FormPage.Field.unknown(name, typed.getOrDefault(name, ""), message)));
-        FormPage.Result result = outcome == null ? null : result(classifier, outcome, fields, typed);
+        FormPage.Result result = outcome == null ? null : FormResult.of(classifier, outcome, fields, typed);
         List<FormPage.Example> examples = new ArrayList<>();
         for (Examples.Row row : new Examples(card).all()) {
             List<String> parts = new ArrayList<>();
@@ -250,87 +236,6 @@ public final class FormHandler {
                 card.conformal() != null
                         && classifier.signature().feature(CoverageField.NAME).isEmpty(),
                 "");
-    }
-
-    /**
-     * The answer's part of the page: each described field the answer carries ({@link AnswerField}) fills its part, in
-     * the described order; then which model file gave it, as the body says ({@link FormPage.Provenance}).
-     */
-    private static FormPage.Result result(
-            Model classifier, Outcome outcome, List<FormPage.Field> sent, Map<String, String> typed) {
-        ModelCard card = classifier.card();
-        Prediction prediction = outcome.scored().prediction(0);
-        Uncertainty uncertainty = outcome.scored().uncertainty(0);
-        String label = null;
-        String displayName = null;
-        List<FormPage.Bar> bars = List.of();
-        String probabilityNote = null;
-        boolean regression = false;
-        String targetRange = null;
-        List<String> warnings = List.of();
-        ContributionChart.Explained explanation = null;
-        String sureness = null;
-        for (AnswerField field : AnswerField.values()) {
-            if (!field.present(outcome.shape(), false)) {
-                continue;
-            }
-            switch (field) {
-                case LABEL -> label = ((Prediction.Classification) prediction).label();
-                case DISPLAY_NAME -> displayName = card.displayName(label);
-                case PROBABILITIES -> {
-                    bars = bars((Prediction.Classification) prediction, card);
-                    probabilityNote = classifier.signature().probabilityNote();
-                }
-                case VALUE -> {
-                    // the value is both the heading's text and its "label"; the target's range puts it in scale
-                    label = Decimals.fourPlaces(((Prediction.Regression) prediction).value());
-                    displayName = label;
-                    regression = true;
-                    targetRange = targetRange(card);
-                }
-                case WARNINGS -> warnings = outcome.warnings();
-                case EXPLANATION ->
-                    explanation = ContributionChart.of(outcome.scored().explanation(0), typed, card);
-                case INTERVAL -> sureness = SurenessWords.interval(uncertainty);
-                case PREDICTION_SET -> sureness = SurenessWords.predictionSet(uncertainty, card, prediction);
-                // said in the interval's or the set's words, which are made at it: a coverage alone answers nothing
-                case COVERAGE -> {}
-                // said after them, only when the row's p-value flags it
-                case NOVELTY -> sureness += SurenessWords.novelty(uncertainty);
-                // a bad value is shown next to its field, on a page (a 400) with no answer
-                case ERRORS -> {}
-            }
-        }
-        return new FormPage.Result(
-                label,
-                displayName,
-                bars,
-                sent,
-                warnings,
-                regression,
-                targetRange,
-                explanation,
-                probabilityNote,
-                sureness,
-                FormPage.Provenance.of(outcome.source()));
-    }
-
-    /** A classifier's bars: the classes {@link ShownClasses} shows, then one of the others' sum when there are more. */
-    private static List<FormPage.Bar> bars(Prediction.Classification prediction, ModelCard card) {
-        List<FormPage.Bar> bars = new ArrayList<>();
-        List<String> shown = ShownClasses.of(prediction.classes(), prediction::probabilityOf, prediction.label());
-        double rest = 1;
-        for (String label : shown) {
-            double p = prediction.probabilityOf(label);
-            rest -= p;
-            bars.add(new FormPage.Bar(label, card.displayName(label), p, percent(p), label.equals(prediction.label())));
-        }
-        int others = prediction.classes().size() - shown.size();
-        if (others > 0) {
-            double p = Math.max(0, rest);
-            bars.add(new FormPage.Bar("", ShownClasses.others(others), p, percent(p), false));
-        }
-        return bars;
     }
 
     /**
@@ -365,13 +270,6 @@ public final class FormHandler {
                 feature.takesMissing());
     }
 
-    /** The training range of a regressor's target, when the card's statistics have its column (the data's label). */
-    static String targetRange(ModelCard card) {
-        Object target = card.data().get("label_column");
-        FeatureStats stats = target == null ? null : card.featureStats().get(String.valueOf(target));
-        return stats == null ? null : Decimals.fourPlaces(stats.min()) + " to " + Decimals.fourPlaces(stats.max());
-    }
-
     private static String plural(String noun) {
         return noun.endsWith("s") || noun.endsWith("x") || noun.endsWith("sh") || noun.endsWith("ch")
                 ? noun + "es"
@@ -391,10 +289,5 @@ public final class FormHandler {
             }
         }
         return features;
-    }
-
-    /** @return a probability as a percentage with one decimal, e.g. {@code 97.3 %} */
-    static String percent(double probability) {
-        return String.format(Locale.ROOT, "%.1f %%", probability * 100);
     }
 }

@@ -94,7 +94,7 @@ public final class UploadPages implements UploadView {
                     }
                     case DISPLAY_NAME -> card.displayName(label);
                     case PROBABILITIES ->
-                        FormHandler.percent(((Prediction.Classification) row.prediction()).probabilityOf(label));
+                        FormResult.percent(((Prediction.Classification) row.prediction()).probabilityOf(label));
                     case VALUE -> Examples.text(((Prediction.Regression) row.prediction()).value());
                     case WARNINGS -> {
                         warning = row.warnings().isEmpty()

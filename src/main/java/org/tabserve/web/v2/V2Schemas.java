@@ -13,7 +13,6 @@ import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.oas.models.media.StringSchema;
 import java.math.BigDecimal;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.tabserve.model.answer.AnswerField;
@@ -25,7 +24,6 @@ import org.tabserve.model.signature.ModelInput;
 import org.tabserve.model.signature.ModelSignature;
 import org.tabserve.model.signature.ValueOutput;
 import org.tabserve.web.openapi.DescribedModel;
-import org.tabserve.web.openapi.FeatureSchemas;
 
 /**
  * The Open Inference Protocol's schemas for {@link V2OpenApi}: metadata, the repository index, and the infer request
@@ -204,7 +202,7 @@ final class V2Schemas {
                                                 .toList()))
                 .addProperty("outputs", new ArraySchema().items(ref("V2RequestOutput")))
                 .addRequiredItem("inputs");
-        request.example(exampleRequest(model));
+        request.example(V2ExampleRequest.of(model));
         schemas.put("V2InferRequest", request);
     }
 
@@ -219,12 +217,15 @@ final class V2Schemas {
         parameters.description(
                 "the served model file's SHA-256; the explanation's two only when explanations were asked");
         for (RequestField field : RequestField.values()) {
-            switch (field) {
-                case MODEL_NAME, MODEL_VERSION -> response.addProperty(field.key(), new StringSchema());
-                case MODEL_SHA256 -> parameters.addProperty(field.key(), new StringSchema()); // in every answer
-                case ENGINE -> {} // never in an answer's body (RequestField.inBody)
-                case REQUEST_ID -> response.addProperty("id", new StringSchema()); // the protocol's name for it
-                case TRACE_ID -> parameters.addProperty(field.key(), new StringSchema()); // a sampled trace's
+            ObjectSchema into = switch (field) {
+                case MODEL_NAME, MODEL_VERSION, REQUEST_ID -> response;
+                case MODEL_SHA256 -> parameters; // in every answer
+                case ENGINE -> null; // never in an answer's body (RequestField.inBody)
+                case TRACE_ID -> parameters; // a sampled trace's
+            };
+            if (into != null) {
+                // the protocol's name for the request's id
+                into.addProperty(field == RequestField.REQUEST_ID ? "id" : field.key(), new StringSchema());
             }
         }
         List<Schema> outputs = new ArrayList<>();
@@ -233,45 +234,51 @@ final class V2Schemas {
             if (!field.present(shape, false)) {
                 continue;
             }
-            switch (field) {
+            Schema output = switch (field) {
                 case LABEL ->
-                    outputs.add(output(
+                    output(
                             schemas,
                             "V2LabelOutput",
                             V2Json.LABEL_OUTPUT,
                             "BYTES",
                             1,
                             null,
-                            new StringSchema()._enum(model.signature().classLabels())));
+                            new StringSchema()._enum(model.signature().classLabels()));
                 // No format: the request validator's float check refuses small numbers such as 0.00040395252.
                 case PROBABILITIES ->
-                    outputs.add(output(
+                    output(
                             schemas,
                             "V2ProbabilitiesOutput",
                             V2Json.PROBABILITIES_OUTPUT,
                             "FP32",
                             2,
                             null,
-                            new NumberSchema().minimum(BigDecimal.ZERO).maximum(BigDecimal.ONE)));
+                            new NumberSchema().minimum(BigDecimal.ZERO).maximum(BigDecimal.ONE));
                 // No format: the request validator's float check refuses small numbers written in full.
                 case VALUE -> {
                     ValueOutput value = model.valueOutput();
-                    outputs.add(output(
+                    yield output(
                             schemas,
                             "V2ValueOutput",
                             value.name(),
                             value.type().v2Name(),
                             2,
                             "[N, 1]",
-                            new NumberSchema()));
+                            new NumberSchema());
                 }
                 // for people and JSON's answers: the protocol's tensors carry the model's own outputs
-                case DISPLAY_NAME, WARNINGS -> {}
-                case EXPLANATION -> explained(parameters);
+                case DISPLAY_NAME, WARNINGS -> null;
+                case EXPLANATION -> {
+                    explained(parameters);
+                    yield null;
+                }
                 // the outputs a coverage adds (V2Coverage): not in this document yet
-                case INTERVAL, PREDICTION_SET, COVERAGE, NOVELTY -> {}
+                case INTERVAL, PREDICTION_SET, COVERAGE, NOVELTY -> null;
                 // the protocol refuses a request with a bad row whole
-                case ERRORS -> {}
+                case ERRORS -> null;
+            };
+            if (output != null) {
+                outputs.add(output);
             }
         }
         schemas.put(
@@ -371,26 +378,5 @@ final class V2Schemas {
                 .addProperty("parameters", parameters)
                 .addProperty("data", ref(data))
                 .required(List.of("name", "shape", "datatype", "data"));
-    }
-
-    /** A request that Swagger UI's "Try it out" can send as it is: one row of training means and known categories. */
-    private static Map<String, Object> exampleRequest(DescribedModel model) {
-        List<Map<String, Object>> inputs = new ArrayList<>();
-        for (ModelInput input : model.signature().inputs()) {
-            List<Object> row = new ArrayList<>();
-            for (Feature feature : input.features()) {
-                row.add(FeatureSchemas.example(model.card(), feature));
-            }
-            Map<String, Object> tensor = new LinkedHashMap<>();
-            tensor.put("name", input.name());
-            tensor.put("shape", input.rank() == 1 ? List.of(1) : List.of(1, input.width()));
-            tensor.put("datatype", input.type().v2Name());
-            tensor.put("data", row);
-            inputs.add(tensor);
-        }
-        Map<String, Object> example = new LinkedHashMap<>();
-        example.put("id", "42");
-        example.put("inputs", inputs);
-        return example;
     }
 }
