@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,7 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
@@ -70,25 +68,18 @@ class BrowserTest {
     private static WebDriver browser;
     private String testName;
 
+    /** The test JVM's Chromium ({@link Chromium#shared()}), as a new one, saving downloads without asking. */
     @BeforeAll
     static void startBrowser() throws IOException {
-        downloads = Files.createTempDirectory("tabserve-downloads");
-        chromium = Chromium.start(downloads);
+        chromium = Chromium.shared();
+        downloads = chromium.downloads();
         browser = chromium.driver;
     }
 
     @AfterAll
-    static void stopBrowser() throws IOException {
-        if (chromium != null) {
-            chromium.close();
-        }
-        if (downloads != null) {
-            try (Stream<Path> files = Files.walk(downloads)) {
-                files.sorted(java.util.Comparator.reverseOrder())
-                        .map(Path::toFile)
-                        .forEach(File::delete);
-            }
-        }
+    static void leaveBrowser() {
+        chromium = null;
+        browser = null;
     }
 
     @BeforeEach

@@ -21,9 +21,10 @@ import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
- * Debian's headless Chromium driven by Selenium for a browser test class, as {@link BrowserTest} starts it (the
- * driver's path given, nothing downloaded; skipped, saying why, where either is missing), with the waits the pages
- * need and whole-page screenshots. Public for the browser cases of other packages' tests (KeycloakIT's sign-in).
+ * Debian's headless Chromium driven by Selenium (the driver's path given, nothing downloaded; skipped, saying why,
+ * where either is missing), with the waits the pages need and whole-page screenshots: one per test JVM for the browser
+ * test classes ({@link #shared()}), handed to each class as a new one would be. Public for the browser cases of other
+ * packages' tests (SwaggerUiSessionTest's, KeycloakIT's sign-in).
  */
 public final class Chromium implements AutoCloseable {
 
@@ -40,10 +41,79 @@ public final class Chromium implements AutoCloseable {
 
     public final WebDriver driver;
     private final Path profile;
+    /** Where downloads are saved without asking; null for the browser's default. */
+    private final Path downloads;
 
-    private Chromium(WebDriver driver, Path profile) {
+    /** This JVM's browser for the browser test classes, started by the first that asks. */
+    private static Chromium shared;
+
+    private Chromium(WebDriver driver, Path profile, Path downloads) {
         this.driver = driver;
         this.profile = profile;
+        this.downloads = downloads;
+    }
+
+    /**
+     * This test JVM's Chromium, started by the first browser test class that asks and quit when the JVM exits: a start
+     * and quit of Chromium and its driver cost about 2 s of CPU, once per class before (seven classes; now one per
+     * fork). Each class gets it as a new one: on a blank page at desktop size, with no cookie (the servers of
+     * every class are on 127.0.0.1, where cookies do not tell ports apart), no cached response and no earlier class's
+     * download; one whose driver no longer answers is replaced. Saves downloads into {@link #downloads()}.
+     */
+    public static synchronized Chromium shared() throws IOException {
+        if (shared != null && !shared.answers()) {
+            shared.closeQuietly();
+            shared = null;
+        }
+        if (shared == null) {
+            Path downloads = Files.createTempDirectory("tabserve-downloads");
+            shared = start(downloads);
+            Chromium started = shared;
+            Runtime.getRuntime().addShutdownHook(new Thread(started::closeQuietly, "quit shared Chromium"));
+        } else {
+            shared.reset();
+        }
+        return shared;
+    }
+
+    /** The folder downloads are saved in, emptied for each class that takes the {@link #shared()} browser. */
+    Path downloads() {
+        return downloads;
+    }
+
+    private boolean answers() {
+        try {
+            driver.getWindowHandle();
+            return true;
+        } catch (org.openqa.selenium.WebDriverException e) {
+            return false;
+        }
+    }
+
+    /** As a new browser: a blank page at desktop size, the waits as set at the start, no cookie, cache or download. */
+    private void reset() throws IOException {
+        driver.get("about:blank");
+        ChromeDriver chrome = (ChromeDriver) driver;
+        chrome.executeCdpCommand("Network.clearBrowserCookies", java.util.Map.of());
+        chrome.executeCdpCommand("Network.clearBrowserCache", java.util.Map.of());
+        driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
+        driver.manage().timeouts().implicitlyWait(IMPLICIT_WAIT);
+        size(DESKTOP);
+        if (downloads != null) {
+            try (Stream<Path> files = Files.list(downloads)) {
+                for (Path file : files.toList()) {
+                    Files.delete(file);
+                }
+            }
+        }
+    }
+
+    private void closeQuietly() {
+        try {
+            close();
+        } catch (IOException | RuntimeException e) {
+            System.err.println("the shared Chromium did not quit cleanly: " + e);
+        }
     }
 
     /** Starts the browser at desktop size; the calling test class is skipped when Chromium is not installed. */
@@ -56,7 +126,7 @@ public final class Chromium implements AutoCloseable {
      *
      * @param downloads where a download is saved; null for the browser's default
      */
-    static Chromium start(Path downloads) throws IOException {
+    private static Chromium start(Path downloads) throws IOException {
         assumeTrue(
                 Files.isExecutable(BrowserTest.CHROMIUM),
                 "browser tests skipped: " + BrowserTest.CHROMIUM
@@ -95,14 +165,18 @@ public final class Chromium implements AutoCloseable {
         driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
         driver.manage().timeouts().implicitlyWait(IMPLICIT_WAIT);
         Files.createDirectories(BrowserTest.SCREENSHOTS);
-        return new Chromium(driver, profile);
+        return new Chromium(driver, profile, downloads);
     }
 
     @Override
     public void close() throws IOException {
         driver.quit();
-        try (Stream<Path> files = Files.walk(profile)) {
-            files.sorted(java.util.Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+        for (Path folder : downloads == null ? List.of(profile) : List.of(profile, downloads)) {
+            try (Stream<Path> files = Files.walk(folder)) {
+                files.sorted(java.util.Comparator.reverseOrder())
+                        .map(Path::toFile)
+                        .forEach(File::delete);
+            }
         }
     }
 

@@ -6,8 +6,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 
 /**
- * A browser test class's one Chromium: started before the class's tests (which are skipped, saying why, where Chromium
- * is not installed), set to desktop size before each test, and closed after the last.
+ * A browser test class's Chromium: the test JVM's one ({@link Chromium#shared()}), taken before the class's tests
+ * (which are skipped, saying why, where Chromium is not installed) as a new browser would be, set to desktop size
+ * before each test, and left running after the last for the next class.
  */
 abstract class ChromiumTests {
 
@@ -15,15 +16,12 @@ abstract class ChromiumTests {
 
     @BeforeAll
     static void startBrowser() throws IOException {
-        browser = Chromium.start();
+        browser = Chromium.shared();
     }
 
     @AfterAll
-    static void stopBrowser() throws IOException {
-        if (browser != null) {
-            browser.close();
-            browser = null;
-        }
+    static void leaveBrowser() {
+        browser = null;
     }
 
     @BeforeEach

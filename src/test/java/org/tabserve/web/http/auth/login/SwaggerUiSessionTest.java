@@ -57,36 +57,32 @@ class SwaggerUiSessionTest {
     @Test
     void swaggerUisTryItOutInARealBrowserIsThePersons() throws Exception {
         LoginFlowTest.flow.signsIn("alice", "read:banknote predict:banknote");
-        try (Chromium chromium = Chromium.start()) {
-            WebDriver driver = chromium.driver;
-            driver.get(LoginFlowTest.server.uri("/models/banknote/").toString()); // to the issuer and back: signed in
-            assertEquals(LoginFlowTest.server.uri("/models/banknote/").toString(), driver.getCurrentUrl());
-            driver.get(LoginFlowTest.server.uri("/apidocs").toString());
-            WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(30));
-            WebElement path =
-                    wait.until(d -> d.findElements(By.cssSelector(".opblock-post .opblock-summary-path")).stream()
-                            .filter(e -> e.getText().replace("\u200b", "").equals("/api/predict"))
-                            .findFirst()
-                            .orElse(null));
-            WebElement operation = path.findElement(
-                    By.xpath("ancestor::div[contains(concat(' ', normalize-space(@class), ' '), ' opblock ')][1]"));
-            path.click();
-            wait.until(d ->
-                    !operation.findElements(By.cssSelector(".try-out__btn")).isEmpty());
-            operation.findElement(By.cssSelector(".try-out__btn")).click();
-            wait.until(d -> !operation.findElements(By.cssSelector(".execute")).isEmpty());
-            operation.findElement(By.cssSelector(".execute")).click();
-            WebElement status = wait.until(d ->
-                    operation.findElements(By.cssSelector(".live-responses-table tbody .response-col_status")).stream()
-                            .findFirst()
-                            .orElse(null));
-            assertEquals(
-                    "200",
-                    status.getText().strip(),
-                    operation
-                            .findElement(By.cssSelector(".live-responses-table tbody"))
-                            .getText());
-        }
+        WebDriver driver = Chromium.shared().driver; // the test JVM's, as a new one: no cookie
+        driver.get(LoginFlowTest.server.uri("/models/banknote/").toString()); // to the issuer and back: signed in
+        assertEquals(LoginFlowTest.server.uri("/models/banknote/").toString(), driver.getCurrentUrl());
+        driver.get(LoginFlowTest.server.uri("/apidocs").toString());
+        WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(30));
+        WebElement path = wait.until(d -> d.findElements(By.cssSelector(".opblock-post .opblock-summary-path")).stream()
+                .filter(e -> e.getText().replace("\u200b", "").equals("/api/predict"))
+                .findFirst()
+                .orElse(null));
+        WebElement operation = path.findElement(
+                By.xpath("ancestor::div[contains(concat(' ', normalize-space(@class), ' '), ' opblock ')][1]"));
+        path.click();
+        wait.until(d -> !operation.findElements(By.cssSelector(".try-out__btn")).isEmpty());
+        operation.findElement(By.cssSelector(".try-out__btn")).click();
+        wait.until(d -> !operation.findElements(By.cssSelector(".execute")).isEmpty());
+        operation.findElement(By.cssSelector(".execute")).click();
+        WebElement status = wait.until(
+                d -> operation.findElements(By.cssSelector(".live-responses-table tbody .response-col_status")).stream()
+                        .findFirst()
+                        .orElse(null));
+        assertEquals(
+                "200",
+                status.getText().strip(),
+                operation
+                        .findElement(By.cssSelector(".live-responses-table tbody"))
+                        .getText());
     }
 
     private static HttpResponse<String> predictAsSwaggerUi(CookieBrowser browser, String csrf) throws Exception {
