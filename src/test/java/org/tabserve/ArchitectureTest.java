@@ -275,14 +275,14 @@ class ArchitectureTest {
      * plain graphs, the engine choice (the plain graphs it feeds) and the model file's copy.
      */
     private static final Map<String, List<String>> BELOW_THE_ONNX_RUNTIME_MODEL = Map.of(
-            "card", List.of("org.tabserve.model.card.CardKeys", "com.fasterxml.jackson."),
-            "explain", List.of("org.tabserve.model.onnx.graph.OnnxNode"),
+            "cardread", List.of("org.tabserve.model.card.CardKeys", "com.fasterxml.jackson."),
+            "shapley", List.of("org.tabserve.model.onnx.graph.OnnxNode"),
             "plain", List.of("org.tabserve.model.onnx.graph.OnnxNode"),
             "engine", List.of("org.tabserve.model.onnx.plain.PlainGraph", "org.tabserve.model.onnx.plain."),
             "copy", List.of("org.tabserve.model.signature.ModelException"));
 
     /**
-     * The card's reader ({@code model.onnx.card}), the exact explanations' arithmetic ({@code model.onnx.explain}),
+     * The card's reader ({@code model.onnx.cardread}), the exact explanations' arithmetic ({@code model.onnx.shapley}),
      * the plain graphs ({@code model.onnx.plain}), the engine choice and its load-time check ({@code
      * model.onnx.engine}) and the model file's copy ({@code model.onnx.copy}) stand below {@code model.onnx}, which
      * imports them: none names ONNX Runtime, {@code model.onnx}'s own classes or another of them (but the engine
@@ -469,7 +469,7 @@ class ArchitectureTest {
      */
     private static final List<List<String>> ROWS_FLOORS = List.of(
             List.of("field"),
-            List.of("answer"),
+            List.of("answerjson"),
             List.of("read"),
             List.of("json", "arrow"),
             List.of("parquet"),
@@ -522,7 +522,7 @@ class ArchitectureTest {
     void thePredictionLogStandsOnTheModelAndTheRowsWriter() throws IOException {
         Path root = Path.of("src/main/java/org/tabserve/predictionlog");
         List<String> imports = imports(root);
-        assertTrue(imports.contains("org.tabserve.rows.answer.PredictionJson"), "the scan found the log's imports");
+        assertTrue(imports.contains("org.tabserve.rows.answerjson.PredictionJson"), "the scan found the log's imports");
         List<String> forbidden = imports.stream()
                 .filter(i -> Stream.of(
                                         "java.",
@@ -702,7 +702,7 @@ class ArchitectureTest {
         }
         assertEquals(List.of(), json, "Jackson is for a rollout's JSON alone: the routes write serving's answers");
         assertEquals(List.of(), webTypesUsed(SERVING), "serving names no web type");
-        for (String below : List.of("model", "rows", "repository", "predictionlog", "card", "launcher")) {
+        for (String below : List.of("model", "rows", "repository", "predictionlog", "cardmaking", "launcher")) {
             List<String> up = imports(Path.of("src/main/java/org/tabserve", below)).stream()
                     .filter(i -> i.startsWith("org.tabserve.serving."))
                     .toList();
@@ -812,11 +812,11 @@ class ArchitectureTest {
      * no two import each other.
      */
     private static final List<List<String>> SERVING_FLOORS = List.of(
-            List.of("limits", "trace"),
+            List.of("budget", "trace"),
             List.of("access"),
             List.of("feedback"),
             List.of("monitor", "shared"),
-            List.of("explain", "rollout"));
+            List.of("explanations", "rollout"));
 
     private static final java.util.regex.Pattern SERVING_TYPE =
             java.util.regex.Pattern.compile("org\\.tabserve\\.serving((?:\\.[a-z]\\w*)*)\\.[A-Z]\\w*");
@@ -862,7 +862,7 @@ class ArchitectureTest {
             below.addAll(floor);
         }
         assertTrue(
-                named.contains("explain -> limits")
+                named.contains("explanations -> budget")
                         && named.contains("monitor -> feedback")
                         && named.contains("shared -> feedback"),
                 "the scan found the arrows between serving's packages: " + named);
@@ -1174,13 +1174,13 @@ class ArchitectureTest {
 
     @Test
     void theCardWriterUsesTheModelAloneNeverTheWebOrTribuo() throws IOException {
-        List<String> imports = imports(Path.of("src/main/java/org/tabserve/card"));
+        List<String> imports = imports(Path.of("src/main/java/org/tabserve/cardmaking"));
         assertTrue(imports.contains("org.tabserve.model.card.CardKeys"), "the card writer spells keys with CardKeys");
         List<String> forbidden = imports.stream()
                 .filter(i -> !i.startsWith("java.")
                         && !i.startsWith("com.fasterxml.jackson.")
                         && !i.startsWith("org.tabserve.model.")
-                        && !i.startsWith("org.tabserve.card."))
+                        && !i.startsWith("org.tabserve.cardmaking."))
                 .toList();
         assertEquals(List.of(), forbidden, "the trainer and the card command share it; it needs the model only");
     }

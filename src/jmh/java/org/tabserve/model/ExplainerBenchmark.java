@@ -34,7 +34,7 @@ import org.tabserve.model.signature.Prediction;
  * (6 columns), the 28-class SVM of 69 columns (no structure read here: sampled, issue 38's 4.2 s row) and the 10-input
  * linear model (by coalitions: the dearest exact row, 1 + 1,022 &times; 100 model rows); and the model's own share
  * of a row, its mixed rows predicted alone. A served request's row, through the version's kept explainer, is
- * {@code org.tabserve.serving.explain.ExplanationRequestBenchmark}'s. Run: {@code mvn -B -Pjmh test-compile exec:exec
+ * {@code org.tabserve.serving.explanations.ExplanationRequestBenchmark}'s. Run: {@code mvn -B -Pjmh test-compile exec:exec
  * -Djmh.args="ExplainerBenchmark -t 1"}.
  */
 @State(Scope.Benchmark)

@@ -6,9 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import org.tabserve.card.BackgroundSample;
-import org.tabserve.card.CardJsonWriter;
-import org.tabserve.card.ConformalCalibration;
+import org.tabserve.cardmaking.BackgroundSample;
+import org.tabserve.cardmaking.CardJsonWriter;
+import org.tabserve.cardmaking.ConformalCalibration;
 import org.tabserve.model.Model;
 import org.tabserve.model.conformal.Conformal;
 import org.tabserve.model.conformal.NoveltyDistance;
@@ -38,7 +38,7 @@ final class CardCalibration {
      * @param targets a regressor's target values in the data (its minimum and maximum), which its intervals are
      *                clipped to with the calibration rows'; ignored for a classifier
      */
-    CardCalibration(Model model, String labelColumn, BackgroundSample sample, org.tabserve.card.Summary targets) {
+    CardCalibration(Model model, String labelColumn, BackgroundSample sample, org.tabserve.cardmaking.Summary targets) {
         this.model = model;
         this.labelColumn = labelColumn;
         Background background = sample.rows().isEmpty()

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import org.tabserve.card.CardFile;
+import org.tabserve.cardmaking.CardFile;
 import org.tabserve.model.Model;
 import org.tabserve.model.onnx.OnnxModelLoader;
 import org.tabserve.model.onnx.graph.OnnxFormatException;

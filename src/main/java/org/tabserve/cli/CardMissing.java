@@ -8,7 +8,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.tabserve.card.CardWriter;
+import org.tabserve.cardmaking.CardWriter;
 import org.tabserve.model.Model;
 import org.tabserve.model.card.CardKeys;
 import org.tabserve.model.signature.Feature;

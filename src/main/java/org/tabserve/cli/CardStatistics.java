@@ -3,7 +3,7 @@ package org.tabserve.cli;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.tabserve.card.Summary;
+import org.tabserve.cardmaking.Summary;
 import org.tabserve.model.Model;
 import org.tabserve.model.signature.Batch;
 import org.tabserve.model.signature.Task;

@@ -99,7 +99,7 @@ final class ScoreCommand extends ModelCommand {
                     try (OutputStream stream = Files.newOutputStream(tmp)) {
                         rows = write(model, data, format, stream, answer, onError, refused, progress);
                     }
-                    org.tabserve.card.CardFile.permissionsOf(data, tmp);
+                    org.tabserve.cardmaking.CardFile.permissionsOf(data, tmp);
                     Files.move(tmp, replaced, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
                 } finally {
                     Files.deleteIfExists(tmp);

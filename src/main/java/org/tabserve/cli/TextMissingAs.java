@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.tabserve.card.CardWriter;
+import org.tabserve.cardmaking.CardWriter;
 import org.tabserve.model.Model;
 import org.tabserve.model.card.CardKeys;
 import org.tabserve.model.signature.Feature;

@@ -17,8 +17,8 @@ import org.tabserve.model.answer.RequestField;
 import org.tabserve.model.signature.Batch;
 import org.tabserve.model.signature.Feature;
 import org.tabserve.model.signature.RangeWarning;
-import org.tabserve.rows.answer.PredictionJson;
-import org.tabserve.rows.answer.SourceJson;
+import org.tabserve.rows.answerjson.PredictionJson;
+import org.tabserve.rows.answerjson.SourceJson;
 
 /**
  * Writes a {@link ScoredCall} as JSON Lines, one object per row: the request's id, the model and version, the time,

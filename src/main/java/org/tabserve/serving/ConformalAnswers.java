@@ -8,8 +8,8 @@ import org.tabserve.model.conformal.RowUncertainty;
 import org.tabserve.model.conformal.Uncertainty;
 import org.tabserve.model.signature.Batch;
 import org.tabserve.model.signature.Prediction;
-import org.tabserve.rows.answer.CoverageField;
-import org.tabserve.serving.limits.ServingException;
+import org.tabserve.rows.answerjson.CoverageField;
+import org.tabserve.serving.budget.ServingException;
 
 /**
  * How sure each answer of a request is, at the coverage it asked for ({@code coverage}): the interval or prediction

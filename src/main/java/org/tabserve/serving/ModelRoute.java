@@ -3,7 +3,7 @@ package org.tabserve.serving;
 import java.util.Optional;
 import java.util.OptionalLong;
 import org.tabserve.repository.ModelVersion;
-import org.tabserve.serving.limits.ServingException;
+import org.tabserve.serving.budget.ServingException;
 
 /**
  * The model a request's path names ({@code /models/{name}[/versions/{version}]/...}, {@code /v2/models/...}), as the

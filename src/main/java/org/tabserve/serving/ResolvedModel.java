@@ -8,10 +8,10 @@ import org.tabserve.model.answer.AnswerSource;
 import org.tabserve.repository.Lease;
 import org.tabserve.repository.RepositoryException;
 import org.tabserve.serving.access.Caller;
+import org.tabserve.serving.budget.ServingException;
 import org.tabserve.serving.feedback.FeedbackMonitor;
 import org.tabserve.serving.feedback.LabelRate;
 import org.tabserve.serving.feedback.RequestIds;
-import org.tabserve.serving.limits.ServingException;
 import org.tabserve.serving.rollout.Rollouts;
 import org.tabserve.serving.trace.RequestSpan;
 

@@ -2,8 +2,8 @@ package org.tabserve.serving;
 
 import org.tabserve.model.answer.AnswerAssembler;
 import org.tabserve.serving.access.Scope;
-import org.tabserve.serving.explain.RowExplanations;
-import org.tabserve.serving.limits.ServingException;
+import org.tabserve.serving.budget.ServingException;
+import org.tabserve.serving.explanations.RowExplanations;
 
 /**
  * The one way in for every answer: each route, REST or gRPC, page or upload, parses its request into rows and asks

@@ -6,7 +6,7 @@
  * row's explanation and uncertainty with its novelty). Its jobs stand below it, each in its own package, their
  * arrows pointing down only and never back to it: {@code explain} and {@code rollout} stand on {@code monitor}, which
  * stands on {@code feedback}, with {@code limits} below them all (the one exception,
- * {@link org.tabserve.serving.limits.ServingException}, which the web's error renderer and the gRPC status mapping
+ * {@link org.tabserve.serving.budget.ServingException}, which the web's error renderer and the gRPC status mapping
  * translate; the memory budget requests share). It stands on the model, the rows, the repository and the prediction
  * log; the web app stands on it.
  *

@@ -5,7 +5,7 @@ import java.util.List;
 import org.tabserve.serving.Scoring;
 import org.tabserve.serving.ServedModels;
 import org.tabserve.serving.access.Scope;
-import org.tabserve.serving.limits.MemoryBudget;
+import org.tabserve.serving.budget.MemoryBudget;
 import org.tabserve.serving.monitor.TabserveMetrics;
 import org.tabserve.web.api.AdminModelHandler;
 import org.tabserve.web.api.AdminOpenApi;

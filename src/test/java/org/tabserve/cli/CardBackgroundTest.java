@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.tabserve.card.BackgroundSample;
+import org.tabserve.cardmaking.BackgroundSample;
 import org.tabserve.model.Model;
 import org.tabserve.model.card.CardKeys;
 import org.tabserve.model.onnx.OnnxModelLoader;

@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.tabserve.card.CardFileTest;
+import org.tabserve.cardmaking.CardFileTest;
 import org.tabserve.testing.TabserveProcess;
 
 /** The packaged WAR's {@code card} command, then the WAR serving what it wrote: the card page shows the card. */

@@ -17,7 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.tabserve.card.CardFileTest;
+import org.tabserve.cardmaking.CardFileTest;
 import org.tabserve.model.Model;
 import org.tabserve.model.card.CardKeys;
 import org.tabserve.model.card.Evaluation;

@@ -12,7 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.tabserve.card.CardFileTest;
+import org.tabserve.cardmaking.CardFileTest;
 
 /**
  * The penguins fixtures with cards made by the real {@code card} command, for tests in any package: the labelled CSV

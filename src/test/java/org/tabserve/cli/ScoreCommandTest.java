@@ -10,7 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.tabserve.card.CardFileTest;
+import org.tabserve.cardmaking.CardFileTest;
 
 /** {@code score}: the upload's CSV answer, written to a file or stdout, and nothing for a file with a bad row. */
 class ScoreCommandTest {

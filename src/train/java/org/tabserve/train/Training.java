@@ -6,7 +6,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import org.tabserve.card.CardFile;
+import org.tabserve.cardmaking.CardFile;
 import org.tabserve.model.onnx.graph.OnnxFormatException;
 import org.tribuo.Example;
 import org.tribuo.Model;

@@ -23,7 +23,7 @@ import org.tabserve.model.answer.AnswerTrace;
 import org.tabserve.model.onnx.OnnxModelLoader;
 import org.tabserve.model.signature.Batch;
 import org.tabserve.model.signature.Prediction;
-import org.tabserve.serving.limits.MemoryBudgetSeam;
+import org.tabserve.serving.budget.MemoryBudgetSeam;
 
 /**
  * What the feedback hook costs one answered row of the bundled bank-note model (issue 37): the prediction alone, and

@@ -9,7 +9,7 @@ import org.tabserve.model.card.CategoryCounts;
 import org.tabserve.model.card.FeatureHistogram;
 import org.tabserve.model.card.ModelCard;
 import org.tabserve.model.conformal.Conformal;
-import org.tabserve.model.onnx.card.CardReader;
+import org.tabserve.model.onnx.cardread.CardReader;
 import org.tabserve.model.onnx.graph.OnnxGraph;
 import org.tabserve.model.onnx.graph.facts.GraphFacts;
 import org.tabserve.model.signature.Background;

@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.IntStream;
 import org.tabserve.model.card.CardKeys;
-import org.tabserve.model.onnx.card.CardReader;
+import org.tabserve.model.onnx.cardread.CardReader;
 import org.tabserve.model.onnx.graph.facts.GraphFacts;
 import org.tabserve.model.signature.Feature;
 import org.tabserve.model.signature.ModelInput;

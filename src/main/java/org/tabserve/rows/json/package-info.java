@@ -2,7 +2,7 @@
  * JSON rows in: the JSON routes' bodies ({@link org.tabserve.rows.json.JsonRowsParser}, with pandas' split orientation
  * and the body shapes), their cells and the rows read so far ({@link org.tabserve.rows.json.RowsRead}, which MLflow's
  * and the request parameters' readers fill too), and JSON Lines files. It stands on the floors below
- * ({@code rows.read}, {@code rows.answer}, {@code rows.field}).
+ * ({@code rows.read}, {@code rows.answerjson}, {@code rows.field}).
  *
  * <p>JSON rows in: the JSON routes' bodies ({@code JsonRowsParser}; their shapes, {@code JsonBodyShapes}; pandas' split
  * orientation, {@code PandasSplit}, which MLflow's {@code dataframe_split} reads too), cells ({@code JsonCells}), the

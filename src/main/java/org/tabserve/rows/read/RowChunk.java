@@ -8,7 +8,7 @@ import org.tabserve.model.card.ModelCard;
 import org.tabserve.model.signature.Batch;
 import org.tabserve.model.signature.FieldError;
 import org.tabserve.model.signature.RangeWarning;
-import org.tabserve.rows.answer.PredictionJson;
+import org.tabserve.rows.answerjson.PredictionJson;
 import org.tabserve.rows.field.FieldProblem;
 import org.tabserve.rows.field.OnError;
 import org.tabserve.rows.field.RowPlace;

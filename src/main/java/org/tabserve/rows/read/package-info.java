@@ -4,7 +4,7 @@
  * on {@link org.tabserve.rows.read.RowChunk}s, and CSV's reader on it: the pass splits plain lines with the CSV
  * tokenizer and every reader names its columns and bounds its rows with the CSV header's and row limits' classes, so
  * they live here. Also a row's heap ({@code RowFootprint}) and typed cells checked for spark/ ({@code CellRows}). It
- * stands on {@code rows.field} and {@code rows.answer} (a chunk's warnings are the answer's).
+ * stands on {@code rows.field} and {@code rows.answerjson} (a chunk's warnings are the answer's).
  *
  * <p>Rows in through one contract, {@code RowsReader}: every format's rows over one {@code RowPass} (text and number
  * cells, problems by row, the row limit), handing on {@code RowChunk}s; the CSV's reader with its tokenizer, separator,

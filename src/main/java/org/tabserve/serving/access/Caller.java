@@ -1,7 +1,7 @@
 package org.tabserve.serving.access;
 
 import java.util.List;
-import org.tabserve.serving.limits.ServingException;
+import org.tabserve.serving.budget.ServingException;
 
 /**
  * Who is calling: a client's name and what it may do ({@link Grant}s), as its credential says; every route and

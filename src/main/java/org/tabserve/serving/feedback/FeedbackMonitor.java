@@ -12,7 +12,7 @@ import org.tabserve.model.live.LiveCounts;
 import org.tabserve.model.signature.Prediction;
 import org.tabserve.model.signature.Task;
 import org.tabserve.repository.VersionKey;
-import org.tabserve.serving.limits.MemoryBudget;
+import org.tabserve.serving.budget.MemoryBudget;
 
 /**
  * How well each served model version is doing now: its answers of the last hour kept by request id

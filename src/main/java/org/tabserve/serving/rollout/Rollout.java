@@ -17,7 +17,7 @@ import org.tabserve.repository.ModelVersion;
 import org.tabserve.rows.field.FieldProblem;
 import org.tabserve.rows.field.JsonText;
 import org.tabserve.rows.field.RowsException;
-import org.tabserve.serving.limits.ServingException;
+import org.tabserve.serving.budget.ServingException;
 
 /**
  * A model's rollout as configured, in {@code rollout.json} beside its versions or through the admin API, with the

@@ -12,7 +12,7 @@ import org.tabserve.repository.ModelRepository;
 import org.tabserve.repository.ModelState;
 import org.tabserve.repository.ModelStatus;
 import org.tabserve.repository.RepositoryException;
-import org.tabserve.serving.limits.ServingException;
+import org.tabserve.serving.budget.ServingException;
 
 /**
  * What a rollout asks of a model's versions, in words: that each version it names is ready, that one is left to answer

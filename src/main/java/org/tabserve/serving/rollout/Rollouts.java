@@ -14,8 +14,8 @@ import org.tabserve.model.signature.Prediction;
 import org.tabserve.repository.Lease;
 import org.tabserve.repository.ModelRepository;
 import org.tabserve.repository.RepositoryException;
-import org.tabserve.serving.limits.MemoryBudget;
-import org.tabserve.serving.limits.ServingException;
+import org.tabserve.serving.budget.MemoryBudget;
+import org.tabserve.serving.budget.ServingException;
 import org.tabserve.serving.monitor.TabserveMetrics;
 
 /**

@@ -15,7 +15,7 @@ import org.tabserve.model.signature.Prediction;
 import org.tabserve.predictionlog.ScoredCall;
 import org.tabserve.repository.Lease;
 import org.tabserve.repository.ModelRepository;
-import org.tabserve.serving.limits.MemoryBudget;
+import org.tabserve.serving.budget.MemoryBudget;
 
 /**
  * Scores the rows a request's answer was made from on both versions of a rollout, off the answer's path: one small

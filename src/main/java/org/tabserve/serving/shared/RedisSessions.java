@@ -9,7 +9,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.regex.Pattern;
 import org.tabserve.serving.access.SharedSessions;
-import org.tabserve.serving.limits.ServingException;
+import org.tabserve.serving.budget.ServingException;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;

@@ -11,7 +11,7 @@ import org.tabserve.model.explain.Explainer;
 import org.tabserve.model.explain.Explanation;
 import org.tabserve.model.signature.ModelSignature;
 import org.tabserve.model.signature.Task;
-import org.tabserve.rows.answer.ExplanationJson;
+import org.tabserve.rows.answerjson.ExplanationJson;
 
 /**
  * The OpenAPI schema of a row's explanation, which an answer carries when asked (explain): its method, the quantity

@@ -22,7 +22,7 @@ import org.tabserve.serving.ModelRoute;
 import org.tabserve.serving.ResolvedModel;
 import org.tabserve.serving.access.Caller;
 import org.tabserve.serving.access.Scope;
-import org.tabserve.serving.limits.MemoryBudget;
+import org.tabserve.serving.budget.MemoryBudget;
 import org.tabserve.serving.monitor.DriftMonitor;
 import org.tabserve.serving.monitor.ModelActivity;
 import org.tabserve.serving.monitor.Monitors;

@@ -5,7 +5,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import org.tabserve.model.Model;
 import org.tabserve.serving.ResolvedModel;
-import org.tabserve.serving.limits.MemoryBudget;
+import org.tabserve.serving.budget.MemoryBudget;
 import org.tabserve.web.http.CardSize;
 import org.tabserve.web.http.ModelBytes;
 import org.tabserve.web.http.Routes;

@@ -11,7 +11,7 @@ import org.tabserve.model.answer.AnswerTrace;
 import org.tabserve.model.answer.ScoredRows;
 import org.tabserve.model.signature.Batch;
 import org.tabserve.rows.ParameterRowParser;
-import org.tabserve.rows.answer.PredictionJson;
+import org.tabserve.rows.answerjson.PredictionJson;
 import org.tabserve.serving.ResolvedModel;
 import org.tabserve.web.http.HttpProblem;
 import org.tabserve.web.http.Json;

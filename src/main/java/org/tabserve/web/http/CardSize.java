@@ -1,7 +1,7 @@
 package org.tabserve.web.http;
 
 import org.tabserve.model.card.ModelCard;
-import org.tabserve.serving.limits.MemoryBudget;
+import org.tabserve.serving.budget.MemoryBudget;
 
 /**
  * How much text a model's card holds (every metadata key and value, in characters): the measure by which answers

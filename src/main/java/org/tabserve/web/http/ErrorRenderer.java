@@ -13,7 +13,7 @@ import org.tabserve.model.signature.ModelException;
 import org.tabserve.repository.RepositoryException;
 import org.tabserve.rows.field.FieldProblem;
 import org.tabserve.rows.field.RowsException;
-import org.tabserve.serving.limits.ServingException;
+import org.tabserve.serving.budget.ServingException;
 
 /**
  * The one place that turns a failure into a response: {@link HttpProblem}s, the rows layer's refusals and the model's

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Map;
 import org.tabserve.rows.field.FieldProblem;
 import org.tabserve.rows.field.RowsException;
-import org.tabserve.serving.limits.ServingException;
+import org.tabserve.serving.budget.ServingException;
 
 /**
  * The web layer's one error type: an HTTP status with an RFC 9457 title and detail, and for field problems the

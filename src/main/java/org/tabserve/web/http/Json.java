@@ -7,7 +7,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import org.tabserve.rows.field.JsonText;
 import org.tabserve.rows.read.RowFootprint;
-import org.tabserve.serving.limits.MemoryBudget;
+import org.tabserve.serving.budget.MemoryBudget;
 
 /**
  * The web layer's JSON: the answers' media type, the mapper over the one Jackson factory ({@link JsonText}), and what a

@@ -8,13 +8,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.logging.Logger;
 import org.tabserve.model.answer.RequestField;
-import org.tabserve.rows.answer.ExplainField;
+import org.tabserve.rows.answerjson.ExplainField;
 import org.tabserve.serving.ModelRoute;
 import org.tabserve.serving.ResolvedModel;
 import org.tabserve.serving.ServedModels;
 import org.tabserve.serving.access.Scope;
+import org.tabserve.serving.budget.ServingException;
 import org.tabserve.serving.feedback.RequestIds;
-import org.tabserve.serving.limits.ServingException;
 import org.tabserve.serving.trace.RequestSpan;
 
 /**

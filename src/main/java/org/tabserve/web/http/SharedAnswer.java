@@ -7,7 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
-import org.tabserve.serving.limits.MemoryBudget;
+import org.tabserve.serving.budget.MemoryBudget;
 
 /**
  * An answer about every served model (the models page, {@code /api/models}) built once for all the requests that ask
@@ -109,7 +109,7 @@ public final class SharedAnswer {
      *
      * @param estimate what a first build may hold, in bytes; later builds hold {@link #BUILD_BYTES_PER_ANSWER_BYTE}
      *                 times the last answer's size when that is more
-     * @throws org.tabserve.serving.limits.ServingException BUSY (503, {@code Retry-After}) when the budget has no
+     * @throws org.tabserve.serving.budget.ServingException BUSY (503, {@code Retry-After}) when the budget has no
      *                                                      room for the build in time, to every request that shared it
      */
     public void write(long estimate, Builder builder, Writer writer) throws IOException {

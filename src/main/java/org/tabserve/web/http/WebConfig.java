@@ -8,7 +8,7 @@ import java.util.function.Function;
 import org.tabserve.model.WholeNumbers;
 import org.tabserve.predictionlog.PredictionLogOptions;
 import org.tabserve.repository.RepositoryOptions;
-import org.tabserve.serving.explain.ExplanationLimits;
+import org.tabserve.serving.explanations.ExplanationLimits;
 
 /**
  * The web app's settings, resolved once at start-up in one documented order: context init-parameter, then system

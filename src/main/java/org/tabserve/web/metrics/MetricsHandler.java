@@ -20,7 +20,7 @@ import org.tabserve.repository.ModelStatus;
 import org.tabserve.serving.ResolvedModel;
 import org.tabserve.serving.access.Caller;
 import org.tabserve.serving.access.Scope;
-import org.tabserve.serving.limits.MemoryBudget;
+import org.tabserve.serving.budget.MemoryBudget;
 import org.tabserve.serving.monitor.TabserveMetrics;
 import org.tabserve.web.http.SharedAnswer;
 

@@ -9,7 +9,7 @@ import org.tabserve.model.answer.AnswerField;
 import org.tabserve.model.answer.AnswerShape;
 import org.tabserve.model.answer.AnsweredRow;
 import org.tabserve.model.answer.FieldValue;
-import org.tabserve.rows.answer.FieldJson;
+import org.tabserve.rows.answerjson.FieldJson;
 
 /**
  * One answered row of {@code /invocations} that asked for coverage, written as MLflow writes a row of a model that

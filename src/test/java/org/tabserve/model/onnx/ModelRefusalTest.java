@@ -12,7 +12,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tabserve.model.Model;
-import org.tabserve.model.onnx.card.CardLimits;
+import org.tabserve.model.onnx.cardread.CardLimits;
 import org.tabserve.model.signature.ModelException;
 import org.tabserve.model.signature.Prediction;
 

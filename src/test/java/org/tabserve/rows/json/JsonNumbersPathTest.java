@@ -28,7 +28,7 @@ import org.tabserve.model.signature.ModelSignature;
 import org.tabserve.model.signature.OutputKind;
 import org.tabserve.model.signature.Task;
 import org.tabserve.model.signature.ValueType;
-import org.tabserve.rows.answer.PredictionJson;
+import org.tabserve.rows.answerjson.PredictionJson;
 import org.tabserve.rows.field.RowsException;
 
 /**

@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.tabserve.serving.limits.ServingException;
+import org.tabserve.serving.budget.ServingException;
 
 /** The API keys file: who may write it, what a line holds, how a key is matched, and how a change is read. */
 class ApiKeysTest {

@@ -13,7 +13,7 @@ import org.tabserve.model.Model;
 import org.tabserve.model.answer.AnswerTrace;
 import org.tabserve.model.onnx.OnnxModelLoader;
 import org.tabserve.model.signature.Prediction;
-import org.tabserve.serving.limits.MemoryBudget;
+import org.tabserve.serving.budget.MemoryBudget;
 
 /**
  * The answers kept for labels across a model's versions, on the bundled bank-note model: a request id is the

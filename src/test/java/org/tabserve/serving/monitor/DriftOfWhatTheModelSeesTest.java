@@ -14,7 +14,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.tabserve.card.CardFileTest;
+import org.tabserve.cardmaking.CardFileTest;
 import org.tabserve.cli.FixtureCards;
 import org.tabserve.launcher.TabserveServer;
 import org.tabserve.testing.Http;

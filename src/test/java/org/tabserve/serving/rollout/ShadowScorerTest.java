@@ -16,8 +16,8 @@ import org.tabserve.repository.Lease;
 import org.tabserve.repository.ModelRepository;
 import org.tabserve.repository.RepositoryListener;
 import org.tabserve.repository.RepositoryOptions;
-import org.tabserve.serving.limits.MemoryBudget;
-import org.tabserve.serving.limits.MemoryBudgetSeam;
+import org.tabserve.serving.budget.MemoryBudget;
+import org.tabserve.serving.budget.MemoryBudgetSeam;
 import org.tabserve.testing.BankNotes;
 import org.tabserve.testing.ModelDirectory;
 

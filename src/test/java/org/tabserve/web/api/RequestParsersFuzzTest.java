@@ -52,7 +52,7 @@ import org.tabserve.rows.json.JsonRowsParser;
 import org.tabserve.rows.read.CsvRowsParser;
 import org.tabserve.rows.read.RowChunk;
 import org.tabserve.rows.read.RowsReader;
-import org.tabserve.serving.limits.ServingException;
+import org.tabserve.serving.budget.ServingException;
 import org.tabserve.serving.rollout.Rollout;
 import org.tabserve.testing.BatchRows;
 import org.tabserve.web.http.ErrorRenderer;

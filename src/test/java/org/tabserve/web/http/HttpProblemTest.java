@@ -10,8 +10,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.tabserve.rows.field.FieldProblem;
-import org.tabserve.serving.explain.ExplanationLimits;
-import org.tabserve.serving.limits.ServingException;
+import org.tabserve.serving.budget.ServingException;
+import org.tabserve.serving.explanations.ExplanationLimits;
 
 /** The one place the serving layer's refusals become HTTP answers (and, through them, gRPC statuses). */
 class HttpProblemTest {

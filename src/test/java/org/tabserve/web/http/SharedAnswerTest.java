@@ -19,8 +19,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
-import org.tabserve.serving.limits.MemoryBudget;
-import org.tabserve.serving.limits.ServingException;
+import org.tabserve.serving.budget.MemoryBudget;
+import org.tabserve.serving.budget.ServingException;
 
 /** The dashboard's answers are built once for the requests that ask together, fresh for those that ask after. */
 class SharedAnswerTest {

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
-import org.tabserve.serving.explain.ExplanationLimits;
+import org.tabserve.serving.explanations.ExplanationLimits;
 
 class WebConfigTest {
 

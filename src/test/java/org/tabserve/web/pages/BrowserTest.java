@@ -34,7 +34,7 @@ import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.WebDriverWait;
-import org.tabserve.card.CardFileTest;
+import org.tabserve.cardmaking.CardFileTest;
 import org.tabserve.cli.FixtureCards;
 import org.tabserve.cli.IrisCards;
 import org.tabserve.launcher.TabserveServer;

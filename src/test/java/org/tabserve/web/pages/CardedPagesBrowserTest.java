@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
-import org.tabserve.card.CardFileTest;
+import org.tabserve.cardmaking.CardFileTest;
 import org.tabserve.cli.FixtureCards;
 import org.tabserve.launcher.TabserveServer;
 

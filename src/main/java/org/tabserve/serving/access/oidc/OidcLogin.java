@@ -35,7 +35,7 @@ import java.util.logging.Logger;
 import org.tabserve.outbound.ReadBound;
 import org.tabserve.serving.access.Caller;
 import org.tabserve.serving.access.SecretFile;
-import org.tabserve.serving.limits.ServingException;
+import org.tabserve.serving.budget.ServingException;
 
 /**
  * The authorization code flow of a person's sign-in, with Nimbus' OAuth 2 SDK for its messages: the issuer's sign-in

@@ -22,7 +22,7 @@ import org.tabserve.serving.access.Caller;
 import org.tabserve.serving.access.Grant;
 import org.tabserve.serving.access.Scope;
 import org.tabserve.serving.access.WholeSetting;
-import org.tabserve.serving.limits.ServingException;
+import org.tabserve.serving.budget.ServingException;
 
 /**
  * OIDC bearer tokens ({@code --oidc-issuer}, {@code --oidc-audience}): a JWT signed by the issuer's key (RS256, ES256

@@ -12,7 +12,7 @@ import org.tabserve.serving.access.ClientRates;
 import org.tabserve.serving.access.Quota;
 import org.tabserve.serving.access.Scope;
 import org.tabserve.serving.access.oidc.OidcTokens;
-import org.tabserve.serving.limits.ServingException;
+import org.tabserve.serving.budget.ServingException;
 import org.tabserve.serving.monitor.TabserveMetrics;
 import org.tabserve.web.http.Gate;
 import org.tabserve.web.http.HttpProblem;

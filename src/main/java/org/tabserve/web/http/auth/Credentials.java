@@ -10,7 +10,7 @@ import org.tabserve.serving.access.Caller;
 import org.tabserve.serving.access.Grant;
 import org.tabserve.serving.access.Scope;
 import org.tabserve.serving.access.oidc.OidcTokens;
-import org.tabserve.serving.limits.ServingException;
+import org.tabserve.serving.budget.ServingException;
 
 /**
  * Who is calling: the one place a request's credentials (its bearer credential: a key of the API keys file, a token of

@@ -1,7 +1,7 @@
 package org.tabserve.web.http.request;
 
 import jakarta.servlet.http.HttpServletRequest;
-import org.tabserve.rows.answer.CoverageField;
+import org.tabserve.rows.answerjson.CoverageField;
 import org.tabserve.rows.field.RowsException;
 import org.tabserve.web.http.HttpProblem;
 

@@ -2,7 +2,7 @@ package org.tabserve.web.http.request;
 
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;
-import org.tabserve.rows.answer.ExplainField;
+import org.tabserve.rows.answerjson.ExplainField;
 import org.tabserve.rows.field.FieldProblem;
 import org.tabserve.web.http.HttpProblem;
 

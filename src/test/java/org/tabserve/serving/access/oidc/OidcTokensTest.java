@@ -26,7 +26,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.tabserve.serving.access.Caller;
 import org.tabserve.serving.access.Scope;
-import org.tabserve.serving.limits.ServingException;
+import org.tabserve.serving.budget.ServingException;
 import org.tabserve.testing.JoseIssuer;
 import org.tabserve.testing.TricklingProxy;
 

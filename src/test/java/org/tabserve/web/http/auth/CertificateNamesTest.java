@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tabserve.serving.access.ApiKeys;
 import org.tabserve.serving.access.Caller;
-import org.tabserve.serving.limits.ServingException;
+import org.tabserve.serving.budget.ServingException;
 import org.tabserve.serving.monitor.TabserveMetrics;
 import org.tabserve.web.http.WebConfig;
 

@@ -2,7 +2,7 @@ package org.tabserve.web.v2.grpc;
 
 import inference.ModelInferRequest;
 import org.tabserve.model.signature.ModelSignature;
-import org.tabserve.serving.limits.MemoryBudget;
+import org.tabserve.serving.budget.MemoryBudget;
 import org.tabserve.web.v2.V2InferRequestParser;
 import org.tabserve.web.v2.V2RequestChecks;
 

@@ -6,7 +6,7 @@ import java.util.Arrays;
  * A tree ensemble's nodes by (tree id, node id), in two primitive arrays with open addressing: 12 to 24 bytes a node
  * where a {@code HashMap<Long, Integer>} took about 72 (an entry, a Long and an Integer each), which at half a million
  * nodes was the largest part of reading a forest ({@link TreeEnsembleReader}; the explanations' estimate of its
- * heap, {@code model.onnx.explain.ExplainerHeap}, counts it).
+ * heap, {@code model.onnx.shapley.ExplainerHeap}, counts it).
  */
 final class NodeIndex {
 

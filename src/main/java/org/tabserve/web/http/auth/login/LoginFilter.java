@@ -110,7 +110,7 @@ public final class LoginFilter implements Filter {
                 case LOGOUT -> logout(request, response);
                 default -> guard(request, response, chain, path);
             }
-        } catch (HttpProblem | org.tabserve.serving.limits.ServingException refused) {
+        } catch (HttpProblem | org.tabserve.serving.budget.ServingException refused) {
             refusals.log(() -> "Refused " + request.getMethod() + " " + path + " from " + request.getRemoteAddr() + ": "
                     + refused.getMessage());
             HttpProblem problem = errors.toProblem(refused, request);

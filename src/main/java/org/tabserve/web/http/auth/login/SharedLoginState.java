@@ -13,7 +13,7 @@ import org.tabserve.serving.access.SharedSessions;
 import org.tabserve.serving.access.oidc.OidcLogin;
 import org.tabserve.serving.access.oidc.OidcTokens;
 import org.tabserve.serving.access.oidc.SignedIn;
-import org.tabserve.serving.limits.ServingException;
+import org.tabserve.serving.budget.ServingException;
 import org.tabserve.web.http.Json;
 
 /**

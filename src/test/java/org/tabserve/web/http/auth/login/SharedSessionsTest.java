@@ -27,7 +27,7 @@ import org.tabserve.serving.access.Grant;
 import org.tabserve.serving.access.SharedSessions;
 import org.tabserve.serving.access.oidc.OidcLogin;
 import org.tabserve.serving.access.oidc.SignedIn;
-import org.tabserve.serving.limits.ServingException;
+import org.tabserve.serving.budget.ServingException;
 import org.tabserve.serving.shared.RedisSessions;
 import org.tabserve.testing.RedisProcess;
 import redis.clients.jedis.RedisClient;
