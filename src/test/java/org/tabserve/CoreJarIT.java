@@ -52,7 +52,8 @@ class CoreJarIT {
         }
         List<String> outside = entries.stream()
                 .filter(e -> e.endsWith(".class"))
-                .filter(e -> !e.matches("org/tabserve/(model|rows|card|serving|predictionlog|repository|files)/.*"))
+                .filter(e ->
+                        !e.matches("org/tabserve/(model|rows|cardmaking|serving|predictionlog|repository|files)/.*"))
                 .toList();
         assertEquals(List.of(), outside);
     }
