@@ -34,9 +34,18 @@ def part(pid):
 
 def kind(v):
     c = v["cmd"]
+    program = c.split(" ")[0].rsplit("/", 1)[-1]
+    if program in ("curl", "tar", "gzip", "jq"):
+        return program  # the docs' downloads and unpacking, whose arguments name what they fetch (keycloak, s3proxy)
     if "tabserve.war" in c and "-jar" in c:
         return "tabserve.war " + ("C1" if "TieredStopAtLevel=1" in c else "C2") + (" shipped flags" if "Xmx128m" in c else "")
-    for k in ["start.jar", "chromium", "keycloak", "catalina", "jboss-modules", "glassfish", "s3proxy", "haproxy", "redis", "wrk", "python3", "podman"]:
+    # One `kc.sh start-dev` is two JVMs: the build (Quarkus' augmentation, a child of kc.sh that exits with status 10),
+    # then the server, which kc.sh execs in its own process (first seen as kc.sh, or as java with kc.config.built).
+    if "kc.config.built" in c or "bin/kc.sh" in c:
+        return "keycloak server"
+    if "kc.script.pid" in c:
+        return "keycloak build (start-dev's augmentation)"
+    for k in ["start.jar", "chromium", "catalina", "jboss-modules", "glassfish", "s3proxy", "haproxy", "redis", "wrk", "python3", "podman"]:
         if k in c:
             return k
     return "test JVM" if "surefirebooter" in c else c.split(" ")[0][-30:]

@@ -26,7 +26,8 @@ import software.amazon.awssdk.services.s3.S3Client;
  * docs/examples/s3proxy.properties (filesystem backend, AWS v4 signatures required), the test's changes being a free
  * loopback port for the doc's 8081, a folder of its own, and C1 alone through {@code JAVA_TOOL_OPTIONS} (the tests'
  * machines are shared). Stopped and started again on the same port and folder to play a store that goes down
- * mid-run. Uploads go through the AWS SDK, as a user's pipeline would send them.
+ * mid-run. Uploads go through the AWS SDK, as a user's pipeline would send them. The store ITs take the test JVM's
+ * one ({@link #shared()}).
  */
 public final class S3ProxyProcess implements AutoCloseable {
 
@@ -101,6 +102,35 @@ public final class S3ProxyProcess implements AutoCloseable {
     }
 
     private static final String DOC_ENDPOINT = "s3proxy.endpoint=http://127.0.0.1:8081";
+
+    private static S3ProxyProcess shared;
+
+    /**
+     * The test JVM's one s3proxy, launched by the doc's commands at its first use and killed when the JVM exits: the
+     * store ITs that failsafe runs in the same fork (one class after another) share it rather than each starting its
+     * own (2 to 3 s of CPU a start), each class in buckets of names of its own (a bucket made twice is refused,
+     * {@code BucketAlreadyOwnedByYou}). One that a class left stopped (its case of a store that goes down) is started
+     * again, on its port and folder, for the next.
+     */
+    public static synchronized S3ProxyProcess shared() throws IOException, InterruptedException {
+        if (shared == null) {
+            S3ProxyProcess launched = launch();
+            Runtime.getRuntime()
+                    .addShutdownHook(new Thread(
+                            () -> {
+                                try {
+                                    launched.close();
+                                } catch (InterruptedException e) {
+                                    Thread.currentThread().interrupt();
+                                }
+                            },
+                            "s3proxy-stop"));
+            shared = launched;
+        } else if (!shared.process.isAlive()) {
+            shared.start();
+        }
+        return shared;
+    }
 
     private int javaCommand;
 

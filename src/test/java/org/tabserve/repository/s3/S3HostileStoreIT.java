@@ -28,12 +28,13 @@ import org.tabserve.testing.TabserveProcess;
 import org.tabserve.testing.TricklingProxy;
 
 /**
- * A hostile store (issue 76): the packaged WAR against one s3proxy shared by the class, with short read bounds, some
- * of its objects trickled by a {@link TricklingProxy} in front of it. Four trickling objects take the download slots
- * and are abandoned in words naming the setting, while the listing goes on and a new model is fetched; a restart with
- * a good cache and a trickling changed object serves the cache within seconds; the digest is the one gate, whatever
- * the order the model and its {@code .sha256} arrive in, and after a restart; a version folder the store dropped
- * leaves the index (it stayed as "no model.onnx in it (yet)").
+ * A hostile store (issue 76): the packaged WAR against the test JVM's s3proxy ({@link S3ProxyProcess#shared()}, in
+ * buckets of this class's names), with short read bounds, some of its objects trickled by a {@link TricklingProxy} in
+ * front of it. Four trickling objects take the download slots and are abandoned in words naming the setting, while
+ * the listing goes on and a new model is fetched; a restart with a good cache and a trickling changed object serves
+ * the cache within seconds; the digest is the one gate, whatever the order the model and its {@code .sha256} arrive
+ * in, and after a restart; a version folder the store dropped leaves the index (it stayed as "no model.onnx in it
+ * (yet)").
  */
 class S3HostileStoreIT {
 
@@ -57,19 +58,16 @@ class S3HostileStoreIT {
 
     @BeforeAll
     static void startTheStore() throws Exception {
-        store = S3ProxyProcess.launch();
+        store = S3ProxyProcess.shared();
         proxy = TricklingProxy.to(store.endpoint());
         model = Files.readAllBytes(BankNotes.MODEL);
         large = Files.readAllBytes(LARGE);
     }
 
     @AfterAll
-    static void stopTheStore() throws Exception {
+    static void stopTheProxy() throws Exception {
         if (proxy != null) {
             proxy.close();
-        }
-        if (store != null) {
-            store.close();
         }
     }
 

@@ -16,7 +16,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -30,12 +29,13 @@ import org.tabserve.testing.TabserveProcess;
 
 /**
  * One model object from a real S3 server (issue 64): the packaged WAR with {@code --model s3://BUCKET/KEY.onnx}
- * against an s3proxy process of the class's own (filesystem backend, AWS v4 signatures required). The object serves
- * as the same file does with {@code --model FILE} (the root routes' answers, the home page), its digest checked and
- * shown; an unchanged object is polled without being downloaded again; a replaced one answers after a poll; a wrong
- * {@code .sha256} leaves the last good version serving, saying why; a forced reload downloads it again; and with the
- * store down at start the cached copy of a previous run serves. A key that climbs out of its folder is refused in words.
- * The store test runs last, as it stops the server.
+ * against the test JVM's s3proxy ({@link S3ProxyProcess#shared()}, in buckets of this class's names: filesystem
+ * backend, AWS v4 signatures required). The object serves as the same file does with {@code --model FILE} (the root
+ * routes' answers, the home page), its digest checked and shown; an unchanged object is polled without being
+ * downloaded again; a replaced one answers after a poll; a wrong {@code .sha256} leaves the last good version serving,
+ * saying why; a forced reload downloads it again; and with the store down at start the cached copy of a previous run
+ * serves. A key that climbs out of its folder is refused in words. The store test runs last, as it stops the server
+ * (which the next class to share it starts again).
  *
  * <p>It stands for docs/operations.md's commands for one object, which need an AWS account and its CLI: the test
  * uploads with the SDK as {@code aws s3 cp banknote.onnx s3://models/prod/banknote.onnx} and
@@ -59,15 +59,8 @@ class S3ModelIT {
 
     @BeforeAll
     static void startTheStore() throws Exception {
-        store = S3ProxyProcess.launch();
+        store = S3ProxyProcess.shared();
         model = Files.readAllBytes(BankNotes.MODEL);
-    }
-
-    @AfterAll
-    static void stopTheStore() throws Exception {
-        if (store != null) {
-            store.close();
-        }
     }
 
     @Test
@@ -190,16 +183,16 @@ class S3ModelIT {
     @Test
     @Order(4)
     void withTheStoreDownAtStartTheCachedCopyServes() throws Exception {
-        store.bucket("down");
-        store.put("down", "models/banknote.onnx", model);
+        store.bucket("down-at-start");
+        store.put("down-at-start", "models/banknote.onnx", model);
         Path cache = cache();
         try (TabserveProcess server =
-                StoreServers.start(store, "--model", "s3://down/models/banknote.onnx", cache, Map.of())) {
+                StoreServers.start(store, "--model", "s3://down-at-start/models/banknote.onnx", cache, Map.of())) {
             assertEquals(200, predict(new Http(server)).status());
         }
         store.kill();
         try (TabserveProcess server =
-                StoreServers.start(store, "--model", "s3://down/models/banknote.onnx", cache, Map.of())) {
+                StoreServers.start(store, "--model", "s3://down-at-start/models/banknote.onnx", cache, Map.of())) {
             Http http = new Http(server);
             JsonNode ready = http.get("/health/ready").json();
             assertFalse(ready.path("store").path("reachable").asBoolean(true), ready.toString());

@@ -18,7 +18,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -33,14 +32,14 @@ import org.tabserve.testing.S3ProxyProcess;
 import org.tabserve.testing.TabserveProcess;
 
 /**
- * Models from a real S3 server (issue 64): the packaged WAR with {@code --models s3://BUCKET/PREFIX} against one
- * s3proxy process shared by the class (filesystem backend, AWS v4 signatures required), the objects uploaded with the
- * AWS SDK as a user's pipeline would. A bucket's models serve; a new version serves after the next polls; a truncated
- * overwrite leaves the last good version serving with the reason in the index; a wrong {@code .sha256} is refused; a
- * forced reload downloads again; a {@code rollout.json} in the bucket drives a canary; a full cache evicts a version
- * that does not serve and never one that does; the store killed mid-run changes
- * no answer, and a restart with the store down serves the cache, readiness saying the store is unreachable. The store
- * test runs last, as it stops the shared server.
+ * Models from a real S3 server (issue 64): the packaged WAR with {@code --models s3://BUCKET/PREFIX} against the test
+ * JVM's s3proxy ({@link S3ProxyProcess#shared()}, in buckets of this class's names: filesystem backend, AWS v4
+ * signatures required), the objects uploaded with the AWS SDK as a user's pipeline would. A bucket's models serve; a
+ * new version serves after the next polls; a truncated overwrite leaves the last good version serving with the reason
+ * in the index; a wrong {@code .sha256} is refused; a forced reload downloads again; a {@code rollout.json} in the
+ * bucket drives a canary; a full cache evicts a version that does not serve and never one that does; the store killed
+ * mid-run changes no answer, and a restart with the store down serves the cache, readiness saying the store is
+ * unreachable. The store test runs last, as it stops the shared server (and starts it again).
  *
  * <p>Its s3proxy is started by docs/operations.md's commands ({@link S3ProxyProcess}), and its first case runs that
  * page's blocks marked for it as written ({@link DocShell}): the {@code export}s of the local server's credentials,
@@ -62,15 +61,8 @@ class S3ModelsIT {
 
     @BeforeAll
     static void startTheStore() throws Exception {
-        store = S3ProxyProcess.launch();
+        store = S3ProxyProcess.shared();
         model = Files.readAllBytes(BankNotes.MODEL);
-    }
-
-    @AfterAll
-    static void stopTheStore() throws Exception {
-        if (store != null) {
-            store.close();
-        }
     }
 
     @Test

@@ -37,10 +37,14 @@ import org.tabserve.testing.TabserveProcess;
  * {@code predict:banknote}) and {@code ops} ({@code admin}, {@code read}), each with an audience mapper for
  * {@code tabserve}, the secret of {@code notes} read back, the packaged WAR started with the doc's flags, and the doc's
  * prediction with a token of {@code notes}. The test's changes: free ports for Keycloak's 8180 and tabserve's 8080,
- * a folder of models for {@code /srv/models}, the realm file's path, {@code JAVA_HOME} and C1 alone for Keycloak's
- * JIT ({@code JAVA_OPTS_APPEND}). The cases then take or refuse the clients' tokens as their roles say, and (issue 78)
- * a person signs in to the pages through Keycloak's own login page in headless Chromium, on the same Keycloak, in the
- * embedded server and in Tomcat 11.
+ * a folder of models for {@code /srv/models}, the realm file's path, {@code JAVA_HOME}, and C1 alone for Keycloak's
+ * JIT with no verification of its classes' bytecode ({@code JAVA_OPTS_APPEND}). The cases then take or refuse the
+ * clients' tokens as their roles say, and (issue 78) a person signs in to the pages through Keycloak's own login page
+ * in headless Chromium, on the same Keycloak, in the embedded server and in Tomcat 11.
+ *
+ * <p>The one start is two JVMs, both {@code kc.sh}'s: a fresh distribution's {@code start-dev} first builds (Quarkus'
+ * augmentation for the dev profile, some 25 s of CPU, a JVM that ends with status 10), then kc.sh execs the server in
+ * its own process (some 30 s of CPU to ready); bench/ci-cpu/attribute.py tells the two apart.
  */
 class KeycloakIT {
 
@@ -80,8 +84,12 @@ class KeycloakIT {
                 .replace("/srv/models", models.root().toString())
                 .environment("JAVA_HOME", Jdks.atLeast(21, "Keycloak").toString())
                 // C1 alone: Keycloak's build and start are a minute or two of JIT-heavy work on one
-                // or two cores, which the tests' machines share
-                .environment("JAVA_OPTS_APPEND", "-XX:TieredStopAtLevel=1");
+                // or two cores, which the tests' machines share (with C2 too, 95 s of CPU to ready rather than under
+                // 60);
+                // and its tens of thousands of classes loaded unverified (a few seconds of that CPU)
+                .environment(
+                        "JAVA_OPTS_APPEND",
+                        "-XX:TieredStopAtLevel=1 -XX:+UnlockDiagnosticVMOptions -XX:-BytecodeVerificationRemote");
         List<String> commands = shell.commands();
         for (int i = 0; i < commands.size(); i++) {
             String command = commands.get(i);
