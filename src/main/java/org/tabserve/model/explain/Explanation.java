@@ -48,7 +48,7 @@ public record Explanation(
     public static final String LINEAR = "linear";
 
     /** Every way an explanation is computed, as the documents list them. */
-    public static final java.util.List<String> METHODS = java.util.List.of(EXACT, PERMUTATION, TREE, LINEAR);
+    public static final List<String> METHODS = List.of(EXACT, PERMUTATION, TREE, LINEAR);
 
     /** The predicted class's probability is explained. */
     public static final String PROBABILITY = "probability";
