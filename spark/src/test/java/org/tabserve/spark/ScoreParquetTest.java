@@ -33,6 +33,12 @@ class ScoreParquetTest {
     private static final String MODEL = ROOT.resolve("model.onnx").toString();
     private static final Path CSV = ROOT.resolve("data/BankNote_Authentication.csv");
 
+    /** Where the score command's table is written, once for the tests that read it. */
+    @TempDir
+    static Path shared;
+
+    private static Path byCommand;
+
     @BeforeAll
     static void sessions() {
         System.setProperty("spark.driver.host", "127.0.0.1");
@@ -63,6 +69,19 @@ class ScoreParquetTest {
         }
     }
 
+    /**
+     * @return the table {@code java -jar tabserve.war score --model model.onnx --data CSV --out OUT} wrote, the command
+     *     run once for the class
+     */
+    private static synchronized Path byCommand() throws Exception {
+        if (byCommand == null) {
+            Path out = shared.resolve("by-command.parquet");
+            scoreCommand(out);
+            byCommand = out;
+        }
+        return byCommand;
+    }
+
     /** {@code java -jar tabserve.war score --model model.onnx --data CSV --out OUT}, the command itself. */
     private static void scoreCommand(Path out) throws Exception {
         Process process = new ProcessBuilder(
@@ -85,10 +104,8 @@ class ScoreParquetTest {
 
     @Test
     void scoresATableWrittenByTheScoreCommandWithItsAnswers(@TempDir Path dir) throws Exception {
-        Path byCommand = dir.resolve("by-command.parquet");
-        scoreCommand(byCommand);
         Said said = score(
-                "--in", byCommand.toString(), "--out", dir.resolve("scored").toString());
+                "--in", byCommand().toString(), "--out", dir.resolve("scored").toString());
         assertEquals(0, said.status(), said.out());
         assertTrue(said.out().contains("tabserve-spark: 1,372 rows in, 1,372 answered, 0 refused\n"), said.out());
         SparkSession spark = spark();
@@ -109,9 +126,8 @@ class ScoreParquetTest {
     }
 
     @Test
-    void takesNumbersWrittenAsTextAsTheServerTakesThem(@TempDir Path dir) throws Exception {
-        Path byCommand = dir.resolve("by-command.parquet");
-        scoreCommand(byCommand);
+    void takesNumbersWrittenAsTextAsTheServerTakesThem() throws Exception {
+        Path byCommand = byCommand();
         SparkSession spark = spark();
         try {
             // Spark's CSV reader gives every column as text (StringType); one row's variance is no number.

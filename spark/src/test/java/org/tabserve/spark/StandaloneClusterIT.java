@@ -1,6 +1,5 @@
 package org.tabserve.spark;
 
-import static org.apache.spark.sql.functions.col;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -14,11 +13,21 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
+import org.apache.parquet.conf.PlainParquetConfiguration;
+import org.apache.parquet.example.data.Group;
+import org.apache.parquet.hadoop.ParquetReader;
+import org.apache.parquet.hadoop.api.ReadSupport;
+import org.apache.parquet.hadoop.example.GroupReadSupport;
+import org.apache.parquet.io.LocalInputFile;
+import org.apache.parquet.schema.Type;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -31,7 +40,9 @@ import org.junit.jupiter.api.Test;
  * is answered but the three, whose errors are in their error column; each executor JVM loaded the model once, though
  * it scored several of the table's partitions; and a sample of the answers equals the server's {@code /api/predict}
  * for the same rows, to every digit; the executors had the connector from the one jar, tabserve-spark-all.jar. The
- * test runs the page's commands with {@code --master} on a free port
+ * job's own summary, which it reads back in Spark from the table it wrote, says as many rows in, answered and refused;
+ * the test reads the table with Parquet's own reader (no Spark in the test's JVM: a local Spark there cost 20 s of CPU,
+ * Parquet's reader 2 s). The test runs the page's commands with {@code --master} on a free port
  * ({@code SPARK_MASTER_PORT}) and its paths under target/, after the root build did what the page's first line does
  * (its SparkConnectorIT packages and verifies spark/ on the root's target/tabserve-core.jar, installing nothing in a
  * local repository that others may share, as the page's line does):
@@ -50,10 +61,10 @@ class StandaloneClusterIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int ROWS = 100_000;
     private static final int PARTITIONS = 8;
+    private static final List<String> FEATURES = List.of("variance", "skewness", "curtosis", "entropy");
 
     private static Path dir;
     private static StandaloneCluster cluster;
-    private static SparkSession spark;
     private static TabserveWar server;
 
     @BeforeAll
@@ -64,20 +75,10 @@ class StandaloneClusterIT {
         // the same two cores that once took 165 s (the wait is 180 s).
         server = TabserveWar.start(Path.of(System.getProperty("tabserve.war")));
         cluster = StandaloneCluster.start(dir);
-        // The test reads the job's output in a Spark of its own, in this JVM.
-        spark = SparkSession.builder()
-                .appName("tabserve-cluster-it-check")
-                .master("local[1]")
-                .config("spark.ui.enabled", "false")
-                .config("spark.driver.host", "127.0.0.1")
-                .getOrCreate();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (spark != null) {
-            spark.stop();
-        }
         if (server != null) {
             server.close();
         }
@@ -114,31 +115,41 @@ class StandaloneClusterIT {
                 "--batch-size",
                 "2048");
         assertTrue(said.contains("tabserve-spark: scored "), said);
+        // The job's summary, read back in Spark from the table it wrote.
+        assertTrue(
+                said.contains(String.format(
+                        Locale.ROOT,
+                        "tabserve-spark: %,d rows in, %,d answered, 3 refused; the first reasons: variance: missing value"
+                                + " for 'variance'%n",
+                        ROWS,
+                        ROWS - 3)),
+                said);
 
-        Dataset<Row> scored = spark.read().parquet(output.toString());
-        assertEquals(ROWS, scored.count());
-        List<Row> refused =
-                scored.where(col("errors").isNotNull()).orderBy("id").collectAsList();
+        // The written table, read here with Parquet's own reader, in the order of the ids.
+        List<Scored> scored = read(output);
+        assertEquals(ROWS, scored.size());
+        List<Scored> refused = scored.stream().filter(r -> r.errors() != null).toList();
         assertEquals(3, refused.size(), refused.toString());
-        for (Row row : refused) {
-            assertNull(row.getAs("prediction"), row.toString());
-            List<Row> errors = row.getList(row.fieldIndex("errors"));
-            assertEquals("variance", errors.get(0).getString(0));
-            assertEquals("missing value for 'variance'", errors.get(0).getString(1));
+        for (Scored row : refused) {
+            assertNull(row.label(), row.toString());
+            assertNull(row.probabilities(), row.toString());
+            assertEquals("variance", row.errors().get(0).get(0));
+            assertEquals("missing value for 'variance'", row.errors().get(0).get(1));
         }
-        assertEquals(ROWS - 3, scored.where(col("prediction.label").isNotNull()).count());
+        assertEquals(ROWS - 3, scored.stream().filter(r -> r.label() != null).count());
 
-        List<Row> sample = scored.where(col("errors").isNull())
-                .dropDuplicates("variance", "skewness", "curtosis", "entropy")
-                .orderBy("id")
+        // The first 200 answered rows of distinct features.
+        Set<List<Double>> features = new HashSet<>();
+        List<Scored> sample = scored.stream()
+                .filter(r -> r.errors() == null && features.add(r.features()))
                 .limit(200)
-                .collectAsList();
+                .toList();
         assertEquals(200, sample.size());
         ArrayNode instances = JSON.createArrayNode();
-        for (Row row : sample) {
+        for (Scored row : sample) {
             ObjectNode instance = instances.addObject();
-            for (String feature : List.of("variance", "skewness", "curtosis", "entropy")) {
-                instance.put(feature, row.getDouble(row.fieldIndex(feature)));
+            for (int f = 0; f < FEATURES.size(); f++) {
+                instance.put(FEATURES.get(f), row.features().get(f));
             }
         }
         JsonNode answers = JSON.readTree(server.post(
@@ -147,18 +158,17 @@ class StandaloneClusterIT {
                 .path("predictions");
         assertEquals(sample.size(), answers.size());
         for (int i = 0; i < sample.size(); i++) {
-            Row answer = sample.get(i).getStruct(sample.get(i).fieldIndex("prediction"));
+            Scored row = sample.get(i);
             JsonNode expected = answers.get(i);
-            assertEquals(expected.path("label").asText(), answer.getString(0), "row " + i);
+            assertEquals(expected.path("label").asText(), row.label(), "row " + i);
             // The probabilities: a struct of one double per class, named by its label, as the server's JSON object.
-            Row probabilities = answer.getStruct(1);
-            Row row = sample.get(i);
+            Map<String, Double> probabilities = row.probabilities();
             assertEquals(expected.path("probabilities").size(), probabilities.size());
             expected.path("probabilities")
                     .fields()
                     .forEachRemaining(e -> assertEquals(
                             e.getValue().doubleValue(),
-                            probabilities.getDouble(probabilities.fieldIndex(e.getKey())),
+                            probabilities.getOrDefault(e.getKey(), Double.NaN),
                             row + " " + e.getKey()));
         }
 
@@ -197,6 +207,78 @@ class StandaloneClusterIT {
                                 .count()
                         == 2,
                 loads.toString());
+    }
+
+    /**
+     * A row of the scored table.
+     *
+     * @param id            the row's {@code id}
+     * @param features      the bank note's four features, a missing one null
+     * @param label         {@code prediction.label}, or null when the row has no answer
+     * @param probabilities {@code prediction.probabilities}, each class's field by its name, or null without an answer
+     * @param errors        each error's {@code field} and {@code message}, or null when the row has no errors
+     */
+    private record Scored(
+            long id,
+            List<Double> features,
+            String label,
+            Map<String, Double> probabilities,
+            List<List<String>> errors) {}
+
+    /** @return the rows of the Parquet table (a directory of Spark's part files) {@code table}, by id */
+    private static List<Scored> read(Path table) throws IOException {
+        List<Path> parts;
+        try (Stream<Path> files = Files.list(table)) {
+            parts = files.filter(f -> f.getFileName().toString().endsWith(".parquet"))
+                    .sorted()
+                    .toList();
+        }
+        assertTrue(!parts.isEmpty(), "no part file in " + table);
+        List<Scored> rows = new ArrayList<>();
+        for (Path part : parts) {
+            try (ParquetReader<Group> reader =
+                    new ParquetReader.Builder<Group>(new LocalInputFile(part), new PlainParquetConfiguration()) {
+                        @Override
+                        protected ReadSupport<Group> getReadSupport() {
+                            return new GroupReadSupport();
+                        }
+                    }.build()) {
+                for (Group row = reader.read(); row != null; row = reader.read()) {
+                    rows.add(scored(row));
+                }
+            }
+        }
+        rows.sort(Comparator.comparingLong(Scored::id));
+        return rows;
+    }
+
+    private static Scored scored(Group row) {
+        List<Double> features = new ArrayList<>();
+        for (String feature : FEATURES) {
+            features.add(row.getFieldRepetitionCount(feature) == 0 ? null : row.getDouble(feature, 0));
+        }
+        String label = null;
+        Map<String, Double> probabilities = null;
+        if (row.getFieldRepetitionCount("prediction") > 0) {
+            Group prediction = row.getGroup("prediction", 0);
+            label = prediction.getFieldRepetitionCount("label") == 0 ? null : prediction.getString("label", 0);
+            Group classes = prediction.getGroup("probabilities", 0);
+            probabilities = new LinkedHashMap<>();
+            for (Type field : classes.getType().getFields()) {
+                probabilities.put(field.getName(), classes.getDouble(field.getName(), 0));
+            }
+        }
+        List<List<String>> errors = null;
+        if (row.getFieldRepetitionCount("errors") > 0) {
+            // Spark's list: a group of repeated "list" groups, each with its "element"
+            Group list = row.getGroup("errors", 0);
+            errors = new ArrayList<>();
+            for (int e = 0; e < list.getFieldRepetitionCount("list"); e++) {
+                Group error = list.getGroup("list", e).getGroup("element", 0);
+                errors.add(List.of(error.getString("field", 0), error.getString("message", 0)));
+            }
+        }
+        return new Scored(row.getLong("id", 0), features, label, probabilities, errors);
     }
 
     private static void deleteTree(Path root) throws IOException {
