@@ -12,11 +12,16 @@ an old and a new tabserve serving the same models and compares the answers byte 
   that the fields are equal and the metadata differs by tabserve.model_sha256 = the file's SHA-256 only.
 - gRPC ModelInfer: the serialized response as it came off the wire, with the one "parameters" map entry whose key is
   model_sha256 (its value the file's SHA-256) cut out of the new side, equal byte for byte; the status code, message,
-  and initial and trailing metadata equal.
+  and initial and trailing metadata equal as sets of fields (their order carries no meaning in gRPC).
+- HTTP and gRPC: X-Request-Id is sent (the same to both sides), so fixed.
 - HTTP: the status line and every header in order, but Date, the new Tabserve-Model-Sha256 (which must hold the file's
   SHA-256) and Content-Length (which must be each body's own length) equal; X-Request-Id is sent, so fixed.
 
     python3 bench/same_answers.py CASES_JSON STUBS_DIR OUT_DIR ARROW_LIST
+
+With SAME_OLD_HAS_SHA=1 in the environment (an old build made after issue 62, e.g. issue 80's before/after), the old
+side carries the SHA-256 too: it is checked and cut on both sides alike, and Arrow answers are compared whole, byte
+for byte, schema message included.
 
 CASES_JSON names the server pairs: [{"old": PORT, "new": PORT, "models": [{"name", "prefix" (its routes' prefix),
 "file" (the served file), "data" (a CSV of rows), optionally "v2_name" and "arrow_upload" (an Arrow stream of rows)}]}].
@@ -27,6 +32,7 @@ import hashlib
 import http.client
 import json
 import math
+import os
 import re
 import sys
 
@@ -58,6 +64,9 @@ def report(name, problems, note=""):
         print("DIFF %s: %s" % (name, "; ".join(problems)))
     else:
         print("same %s%s" % (name, note))
+
+
+OLD_HAS_SHA = os.environ.get("SAME_OLD_HAS_SHA") == "1"
 
 
 def cut_json(body, sha):
@@ -108,7 +117,7 @@ def compare_http(name, pair, sha, method, path, body, headers):
                     problems.append("%s Content-Length %s but %d bytes" % (which, v, len(side[3])))
                 continue
             if low == "tabserve-model-sha256":
-                if which == "old":
+                if which == "old" and not OLD_HAS_SHA:
                     problems.append("old answer has Tabserve-Model-Sha256")
                 elif v != sha:
                     problems.append("Tabserve-Model-Sha256 %s, not the file's %s" % (v, sha))
@@ -123,7 +132,11 @@ def compare_http(name, pair, sha, method, path, body, headers):
         problems.append("new 2xx answer without Tabserve-Model-Sha256")
     content_type = dict((k.lower(), v) for k, v in new[2]).get("content-type", "")
     note = ""
-    if content_type.startswith(ARROW):
+    if content_type.startswith(ARROW) and OLD_HAS_SHA:
+        if old[3] != new[3]:
+            problems.append("Arrow stream: " + first_difference(old[3], new[3]))
+        note = " (Arrow: %d bytes, equal whole)" % len(old[3])
+    elif content_type.startswith(ARROW):
         old_rest, new_rest = arrow_rest(old[3]), arrow_rest(new[3])
         if old_rest is None or new_rest is None:
             problems.append("not an Arrow stream")
@@ -138,17 +151,21 @@ def compare_http(name, pair, sha, method, path, body, headers):
             note = " (Arrow: %d bytes after the schema message equal; schema %d / %d bytes, checked by "\
                    "SameArrowSchema)" % (len(old_rest), len(old[3]) - len(old_rest), len(new[3]) - len(new_rest))
     else:
-        new_body, cut = new[3], 0
+        old_body, new_body, cut = old[3], new[3], 0
         if "json" in content_type:  # application/json, problem+json and x-ndjson
             new_body, cut = cut_json(new[3], sha)
+            if OLD_HAS_SHA:
+                old_body, old_cut = cut_json(old[3], sha)
+                if old_cut != cut:
+                    problems.append("model_sha256 cut %d times from the old body, %d from the new" % (old_cut, cut))
             note = " (%d bytes, model_sha256 cut %d times)" % (len(old[3]), cut)
             if 200 <= new[0] < 300 and cut == 0:
                 unmarked.append(name)
                 note += " NOTE: the new body has no model_sha256 (the header has it)"
         else:
             note = " (%d bytes)" % len(old[3])
-        if old[3] != new_body:
-            problems.append(first_difference(old[3], new_body))
+        if old_body != new_body:
+            problems.append(first_difference(old_body, new_body))
     report("%s [%d %s]" % (name, old[0], content_type.split(";")[0]), problems, note)
 
 
@@ -193,20 +210,21 @@ def strip_sha_parameter(raw, sha):
     return bytes(kept), cut
 
 
-def grpc_call(port, request):
+def grpc_call(port, request, rid):
     with grpc.insecure_channel("127.0.0.1:%d" % port) as channel:
         call = channel.unary_unary("/inference.GRPCInferenceService/ModelInfer",
                                    request_serializer=pb.ModelInferRequest.SerializeToString,
                                    response_deserializer=None)
         try:
-            raw, state = call.with_call(request, timeout=120)
+            raw, state = call.with_call(request, timeout=120, metadata=(("x-request-id", rid),))
             return (grpc.StatusCode.OK, "", tuple(state.initial_metadata()), tuple(state.trailing_metadata()), raw)
         except grpc.RpcError as e:
             return (e.code(), e.details(), tuple(e.initial_metadata()), tuple(e.trailing_metadata()), b"")
 
 
 def compare_grpc(name, pair, sha, request):
-    old, new = grpc_call(pair["old"], request), grpc_call(pair["new"], request)
+    rid = "same-answers-%d" % (compared + 1)
+    old, new = grpc_call(pair["old"], request, rid), grpc_call(pair["new"], request, rid)
     problems = []
     if old[:2] != new[:2]:
         problems.append("status %s %r / %s %r" % (old[0], old[1], new[0], new[1]))
@@ -216,19 +234,26 @@ def compare_grpc(name, pair, sha, request):
         for k, v in side[2] + side[3]:
             if k == "content-length" and int(v) != (5 + len(side[4]) if side[4] else 0):
                 problems.append("%s content-length %s but a message of %d bytes" % (which, v, len(side[4])))
-            elif k == "tabserve-model-sha256" and (which == "old" or v != sha):
+            elif k == "tabserve-model-sha256" and ((which == "old" and not OLD_HAS_SHA) or v != sha):
                 problems.append("%s tabserve-model-sha256 %s" % (which, v))
             elif k not in ("date", "content-length", "tabserve-model-sha256"):
                 kept.append((k, v))
         return kept
 
-    if meta(old, "old") != meta(new, "new"):
+    # as a set of fields: their order carries no meaning in gRPC (and a refusal's trailers came out in an order of
+    # their own each start before 2026-11-28)
+    if sorted(meta(old, "old")) != sorted(meta(new, "new")):
         problems.append("metadata %s / %s" % (old[2] + old[3], new[2] + new[3]))
     new_raw, cut = strip_sha_parameter(new[4], sha)
+    old_raw = old[4]
+    if OLD_HAS_SHA:
+        old_raw, old_cut = strip_sha_parameter(old[4], sha)
+        if old_cut != cut:
+            problems.append("model_sha256 parameter cut %d times from the old answer, %d from the new" % (old_cut, cut))
     if old[0] == grpc.StatusCode.OK and cut != 1:
         problems.append("model_sha256 parameter found %d times" % cut)
-    if old[4] != new_raw:
-        problems.append(first_difference(old[4], new_raw))
+    if old_raw != new_raw:
+        problems.append(first_difference(old_raw, new_raw))
     report("%s [%s]" % (name, old[0].name), problems, " (%d bytes, model_sha256 parameter cut %d times)"
            % (len(old[4]), cut))
 

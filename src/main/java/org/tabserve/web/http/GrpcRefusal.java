@@ -5,6 +5,8 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * A refusal as a gRPC client reads it: an answer without a message whose {@code grpc-status} and {@code grpc-message}
@@ -137,11 +139,15 @@ public final class GrpcRefusal {
     /**
      * The response's fields so far that a trailers-only answer would have carried to the client as its trailers (the
      * call's metadata: its request id, its trace), which go out as trailers too when the status does: every field but
-     * HTTP's own and gRPC's headers-only ones.
+     * HTTP's own and gRPC's headers-only ones; in the order of their names, since the Servlet API gives the names in
+     * none (Jetty's set changed its order from one start to the next: the same refusal's trailers came out in another
+     * order after a restart).
      */
     public static Map<String, String> callMetadata(HttpServletResponse response) {
         Map<String, String> metadata = new LinkedHashMap<>();
-        for (String name : response.getHeaderNames()) {
+        Set<String> names = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+        names.addAll(response.getHeaderNames());
+        for (String name : names) {
             String lower = name.toLowerCase(java.util.Locale.ROOT);
             if (!HEADERS_ONLY.contains(lower) && !isStatusField(lower)) {
                 metadata.put(lower, String.join(",", response.getHeaders(name)));
@@ -150,7 +156,7 @@ public final class GrpcRefusal {
         return metadata;
     }
 
-    private static final java.util.Set<String> HEADERS_ONLY = java.util.Set.of(
+    private static final Set<String> HEADERS_ONLY = Set.of(
             "content-type",
             "content-length",
             "content-encoding",

@@ -1,7 +1,9 @@
 package org.tabserve.web.http;
 
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.tabserve.rows.field.FieldProblem;
 import org.tabserve.rows.field.RowsException;
 import org.tabserve.serving.budget.ServingException;
@@ -23,7 +25,9 @@ public final class HttpProblem extends RuntimeException {
         this.status = status;
         this.title = title;
         this.errors = List.copyOf(errors);
-        this.headers = Map.copyOf(headers);
+        // in the order of their names: the same answer on every start (callers' Map.of has an order of its own each
+        // start)
+        this.headers = Collections.unmodifiableMap(new TreeMap<>(headers));
     }
 
     public static HttpProblem of(int status, String title, String detail) {
@@ -178,7 +182,7 @@ public final class HttpProblem extends RuntimeException {
         return errors.stream().anyMatch(e -> e.row() != null);
     }
 
-    /** @return extra response headers such as {@code Retry-After} or {@code Allow} */
+    /** @return extra response headers such as {@code Retry-After} or {@code Allow}, in the order of their names */
     public Map<String, String> headers() {
         return headers;
     }

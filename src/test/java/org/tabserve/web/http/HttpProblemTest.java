@@ -102,4 +102,27 @@ class HttpProblemTest {
                 null,
                 HttpProblem.of(ServingException.forbidden("no scope")).headers().get("WWW-Authenticate"));
     }
+
+    /**
+     * A refusal's headers go out in the order of their names, the same on every start: a caller's {@code Map.of} of
+     * several (a 429's Retry-After and RateLimit fields) has an order of its own each start.
+     */
+    @Test
+    void headersAreInTheOrderOfTheirNames() {
+        HttpProblem problem = new HttpProblem(
+                429,
+                "Too many requests",
+                "slow down",
+                List.of(),
+                Map.of(
+                        "Retry-After",
+                        "1",
+                        "RateLimit-Policy",
+                        "\"client\";q=1;w=1",
+                        "RateLimit",
+                        "\"client\";r=0;t=1"));
+        assertEquals(
+                List.of("RateLimit", "RateLimit-Policy", "Retry-After"),
+                List.copyOf(problem.headers().keySet()));
+    }
 }

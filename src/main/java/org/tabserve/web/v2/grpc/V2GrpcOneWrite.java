@@ -3,6 +3,8 @@ package org.tabserve.web.v2.grpc;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpServletResponseWrapper;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import org.tabserve.web.http.GrpcRefusal;
@@ -67,7 +69,8 @@ final class V2GrpcOneWrite extends HttpServletResponseWrapper {
             trailers = fields;
             super.setTrailerFields(() -> {
                 synchronized (this) {
-                    return Map.copyOf(fields);
+                    // a copy in the fields' order (Map.copyOf's order changes from one start to the next)
+                    return Collections.unmodifiableMap(new LinkedHashMap<>(fields));
                 }
             });
         }
