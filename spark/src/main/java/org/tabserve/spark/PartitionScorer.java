@@ -14,6 +14,7 @@ import org.apache.spark.sql.RowFactory;
 import org.tabserve.model.Model;
 import org.tabserve.model.answer.AnswerAssembler;
 import org.tabserve.model.answer.ScoredRows;
+import org.tabserve.model.answer.SentOrder;
 import org.tabserve.model.conformal.RowUncertainty;
 import org.tabserve.model.signature.Batch;
 import org.tabserve.model.signature.FieldError;
@@ -135,8 +136,8 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
         ScoredRows scored = result.scored();
         List<Row> out = new ArrayList<>(batch.size());
         for (int r = 0; r < batch.size(); r++) {
-            int kept = result.kept()[r];
-            if (kept >= 0) {
+            int kept = result.order().scoredAt(r);
+            if (kept != SentOrder.REFUSED) {
                 out.add(new ScoredRow(
                         batch.get(r),
                         RowFactory.create(columns.answer(
@@ -201,10 +202,7 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
             }
             throw e;
         }
-        int[] kept = new int[size];
-        for (int r = 0; r < kept.length; r++) {
-            kept[r] = r;
-        }
-        return new CellRows.Scored(scoring.score(checked), kept, Collections.nCopies(size, List.of()));
+        return new CellRows.Scored(
+                scoring.score(checked), SentOrder.allScored(size), Collections.nCopies(size, List.of()));
     }
 }

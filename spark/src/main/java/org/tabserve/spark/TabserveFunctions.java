@@ -13,6 +13,7 @@ import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.types.StructType;
 import org.tabserve.model.Model;
 import org.tabserve.model.answer.AnswerAssembler;
+import org.tabserve.model.answer.SentOrder;
 import org.tabserve.model.onnx.OnnxModelLoader;
 import org.tabserve.model.signature.Feature;
 import org.tabserve.model.signature.Task;
@@ -104,7 +105,7 @@ public final class TabserveFunctions {
                     checked.answered(AnswerAssembler.offline(model).scoreKept(checked.batch()));
             int width = columns.answerType().size();
             Object[] values = new Object[width + 1];
-            if (scored.kept()[0] >= 0) {
+            if (scored.order().scoredAt(0) != SentOrder.REFUSED) {
                 Object[] answer = columns.answer(scored.scored().prediction(0), null, null);
                 System.arraycopy(answer, 0, values, 0, width);
             } else {

@@ -90,7 +90,7 @@ class NumberRowsTest {
                 CellRows.Scored expected =
                         checked.answered(AnswerAssembler.offline(model).scoreKept(checked.batch()));
                 Row row = scored.get(r);
-                int kept = expected.kept()[r - from];
+                int kept = expected.order().scoredAt(r - from);
                 if (r == 7) {
                     assertEquals(-1, kept);
                     assertNull(row.getAs("prediction"));

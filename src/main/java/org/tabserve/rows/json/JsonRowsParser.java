@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.tabserve.model.answer.SentOrder;
 import org.tabserve.model.card.ModelCard;
 import org.tabserve.model.signature.Batch;
 import org.tabserve.model.signature.Feature;
@@ -79,6 +80,11 @@ public final class JsonRowsParser {
         /** @return how many rows the request held, the bad ones in row mode included */
         public int sent() {
             return cells != null ? cells.size() : numbers.length;
+        }
+
+        /** @return where each row sent went: its place among {@link #rows()}, or refused (row mode) */
+        public SentOrder order() {
+            return sentRows == null ? SentOrder.allScored(sent()) : SentOrder.ofScored(sent(), sentRows);
         }
 
         /** @return the request's row of row {@code row} of {@link #rows()} */

@@ -1,11 +1,11 @@
 package org.tabserve.rows.read;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.tabserve.model.answer.ScoredRows;
+import org.tabserve.model.answer.SentOrder;
 import org.tabserve.model.signature.Batch;
 import org.tabserve.model.signature.Feature;
 import org.tabserve.model.signature.FieldError;
@@ -32,22 +32,22 @@ public final class CellRows {
      * The rows as scored.
      *
      * @param scored the kept rows' answers, in order
-     * @param kept   for each row given, its index in {@code scored}, or -1 when it was left out
+     * @param order  where each row given went: its index in {@code scored}, or left out
      * @param errors for each row given, its errors (empty for a kept row)
      */
-    public record Scored(ScoredRows scored, int[] kept, List<List<FieldError>> errors) {}
+    public record Scored(ScoredRows scored, SentOrder order, List<List<FieldError>> errors) {}
 
     /**
      * The rows as checked, ready to be scored.
      *
      * @param batch  the kept rows, in order, or null when none was kept
-     * @param kept   for each row given, its index in {@code batch}, or -1 when it was left out
+     * @param order  where each row given went: its index in {@code batch}, or left out
      * @param errors for each row given, its errors (empty for a kept row)
      */
-    public record Checked(Batch batch, int[] kept, List<List<FieldError>> errors) {
+    public record Checked(Batch batch, SentOrder order, List<List<FieldError>> errors) {
         /** @return the rows as scored, given the kept rows' answers ({@link ScoredRows#NONE} when none was kept) */
         public Scored answered(ScoredRows scored) {
-            return new Scored(scored, kept, errors);
+            return new Scored(scored, order, errors);
         }
     }
 
@@ -170,17 +170,12 @@ public final class CellRows {
                     }
                     errors.get(candidate).add(new FieldError(candidate, error.field(), error.message()));
                 }));
-        int[] kept = new int[size];
-        Arrays.fill(kept, -1);
-        for (int i = 0; i < checked.kept().length; i++) {
-            kept[checked.kept()[i]] = i;
-        }
         for (int r = 0; r < size; r++) {
             if (errors.get(r) == null) {
                 errors.set(r, List.of());
             }
         }
-        return new Checked(checked.batch(), kept, errors);
+        return new Checked(checked.batch(), SentOrder.ofScored(size, checked.kept()), errors);
     }
 
     /** @return the cells of the rows at {@code rows}, in order, by column */

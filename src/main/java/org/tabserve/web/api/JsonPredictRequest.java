@@ -15,6 +15,7 @@ import org.tabserve.model.answer.AnswerSource;
 import org.tabserve.model.answer.AnswerTrace;
 import org.tabserve.model.answer.InPlaceRefusals;
 import org.tabserve.model.answer.ScoredRows;
+import org.tabserve.model.answer.SentOrder;
 import org.tabserve.model.card.ModelCard;
 import org.tabserve.model.signature.RangeWarning;
 import org.tabserve.rows.answerjson.PredictionJson;
@@ -179,11 +180,11 @@ public final class JsonPredictRequest {
         for (FieldProblem problem : parsed.problems()) {
             problems.computeIfAbsent(problem.row(), r -> new ArrayList<>()).add(problem);
         }
-        int next = 0;
-        for (int row = 0; row < parsed.sent(); row++) {
-            if (next < scored.size() && parsed.sentRow(next) == row) {
-                encoded.write(json, scored, next, parsed.warnings(encoded, next));
-                next++;
+        SentOrder order = parsed.order();
+        for (int row = 0; row < order.sent(); row++) {
+            int at = order.scoredAt(row);
+            if (at != SentOrder.REFUSED) {
+                encoded.write(json, scored, at, parsed.warnings(encoded, at));
             } else {
                 RowErrorsJson.write(json, problems.getOrDefault(row, List.of()));
             }

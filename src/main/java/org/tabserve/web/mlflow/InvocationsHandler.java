@@ -15,6 +15,7 @@ import org.tabserve.model.answer.AnswerTrace;
 import org.tabserve.model.answer.AnsweredRow;
 import org.tabserve.model.answer.InPlaceRefusals;
 import org.tabserve.model.answer.ScoredRows;
+import org.tabserve.model.answer.SentOrder;
 import org.tabserve.model.signature.Prediction;
 import org.tabserve.rows.RowFormat;
 import org.tabserve.rows.answerjson.ExplanationJson;
@@ -113,13 +114,13 @@ public final class InvocationsHandler {
                 parsed = refusing.rows().parsed();
                 ScoredRows scored = refusing.scored();
                 told.request(parsed.requestWarnings());
-                int next = 0;
-                for (int row = 0; row < parsed.sent(); row++) {
-                    boolean answered = next < scored.size() && parsed.sentRow(next) == row;
-                    if (answered) {
-                        told.row(row, parsed.rows().warnings(next));
+                SentOrder order = parsed.order();
+                for (int row = 0; row < order.sent(); row++) {
+                    int at = order.scoredAt(row);
+                    if (at != SentOrder.REFUSED) {
+                        told.row(row, parsed.rows().warnings(at));
                     }
-                    answers.add(answered ? AnsweredRow.Scored.of(scored, next++) : null);
+                    answers.add(at != SentOrder.REFUSED ? AnsweredRow.Scored.of(scored, at) : null);
                 }
                 explained = scored.explanations() != null;
                 problems.addAll(parsed.problems());

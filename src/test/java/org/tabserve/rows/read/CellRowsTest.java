@@ -60,7 +60,7 @@ class CellRowsTest {
                             new Object[] {"Dream", LocalDate.of(2020, 1, 1), 190.0},
                             new Object[] {"Biscoe", 5, 217.0},
                             new Object[] {"Biscoe", "5", Double.NaN}));
-            assertArrayEquals(new int[] {0, -1, -1, 1, -1}, numbers.kept());
+            assertArrayEquals(new int[] {0, -1, -1, 1, -1}, numbers.order().indexes());
             assertEquals(asText.scored().predictions(), numbers.scored().predictions());
             assertEquals(List.of(), numbers.errors().get(0));
             assertEquals("body_mass_kg", numbers.errors().get(1).get(0).field());
@@ -122,7 +122,7 @@ class CellRowsTest {
                     rows(
                             new Object[] {new Scala.ofRef(), LocalDate.of(2020, 1, 1), java.util.Map.of(), true},
                             new Object[] {3.6216, 8.6661, -2.8073, -0.44699}));
-            assertArrayEquals(new int[] {-1, 0}, scored.kept());
+            assertArrayEquals(new int[] {-1, 0}, scored.order().indexes());
             List<FieldError> errors = scored.errors().get(0);
             assertEquals(
                     List.of("variance", "skewness", "curtosis", "entropy"),
@@ -142,7 +142,8 @@ class CellRowsTest {
             CellRows.Scored scored = score(
                     AnswerAssembler.of(() -> model).covering(covering).build(),
                     rows(new Object[] {8.6661, -2.8073}, new Object[] {2.0, null}));
-            assertArrayEquals(new int[] {0, -1}, scored.kept(), scored.errors().toString());
+            assertArrayEquals(
+                    new int[] {0, -1}, scored.order().indexes(), scored.errors().toString());
             assertNotNull(scored.scored().uncertainty(0).predictionSet());
             assertEquals(0.9, scored.scored().uncertainty(0).coverage());
             assertNull(scored.scored().explanation(0));
@@ -163,7 +164,7 @@ class CellRowsTest {
                     score(scoring, rows(new Object[] {"3.6216", " 8.6661", "-2.8073", "-0.44699"}, new Object[] {
                         "3.6216", "8,6661", "", "NaN"
                     }));
-            assertArrayEquals(new int[] {0, -1}, text.kept());
+            assertArrayEquals(new int[] {0, -1}, text.order().indexes());
             assertEquals(List.of(), text.errors().get(0));
             assertEquals(
                     numbers.scored().predictions(),
@@ -227,7 +228,7 @@ class CellRowsTest {
         CellRows.Scored byColumn = scoreColumns(scoring, columns);
         assertTrue(byRow.scored().size() > 0, "some row is answered");
         assertTrue(byRow.scored().size() < given.length, "some row is refused");
-        assertArrayEquals(byRow.kept(), byColumn.kept());
+        assertArrayEquals(byRow.order().indexes(), byColumn.order().indexes());
         assertEquals(byRow.errors(), byColumn.errors());
         assertEquals(byRow.scored().predictions(), byColumn.scored().predictions());
     }
