@@ -59,8 +59,15 @@ def grpc_port_call():
 
 
 def rest_call():
-    rest.request("POST", path, body, headers)
-    answer = rest.getresponse()
+    try:
+        rest.request("POST", path, body, headers)
+        answer = rest.getresponse()
+    except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+        # the server closed the connection while it was idle (its idle timeout, e.g. through the other kinds'
+        # warm-up at load): legal HTTP, which http.client does not retry on its own; once more on a new connection
+        rest.close()
+        rest.request("POST", path, body, headers)
+        answer = rest.getresponse()
     data = answer.read()
     if answer.status != 200:
         raise SystemExit("REST answered %d: %s" % (answer.status, data[:200]))

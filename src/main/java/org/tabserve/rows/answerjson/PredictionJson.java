@@ -284,7 +284,7 @@ public final class PredictionJson {
      * coverage is within its interval. Nothing for a row of no scored rows (a log's).
      */
     static void writeExtras(JsonGenerator json, ScoredRows scored, int row) throws IOException {
-        if (scored == null) {
+        if (scored == null || !scored.hasExtras(row)) { // a plain row (most): no field to look at
             return;
         }
         AnsweredRow.Scored answered = AnsweredRow.Scored.of(scored, row);
