@@ -285,9 +285,12 @@ class OidcTokensTest {
                 assertTrue(System.nanoTime() < deadline, "the trickling read was never abandoned: " + events);
                 Thread.sleep(50);
             }
-            assertTrue(
-                    events.stream().anyMatch(e -> e.startsWith("failed ") && e.contains(OidcTokens.READ_DEADLINE)),
-                    "the failure names the setting: " + events);
+            // the read's failure is told once the abandoned read's exception reaches the key fetch, just after the
+            // count above (at load, a moment later)
+            while (events.stream().noneMatch(e -> e.startsWith("failed ") && e.contains(OidcTokens.READ_DEADLINE))) {
+                assertTrue(System.nanoTime() < deadline, "the failure names the setting: " + events);
+                Thread.sleep(50);
+            }
             closing.slow(line -> false, 1);
             slow.withhold(null); // the issuer publishes the key: a later request finds it once a read brings it
             while (true) {
