@@ -139,9 +139,8 @@ public final class GrpcRefusal {
     /**
      * The response's fields so far that a trailers-only answer would have carried to the client as its trailers (the
      * call's metadata: its request id, its trace), which go out as trailers too when the status does: every field but
-     * HTTP's own and gRPC's headers-only ones; in the order of their names, since the Servlet API gives the names in
-     * none (Jetty's set changed its order from one start to the next: the same refusal's trailers came out in another
-     * order after a restart).
+     * HTTP's own and gRPC's headers-only ones; in the order of their names, since the Servlet API promises the names
+     * in no order, so that the same refusal's trailers come out alike in every container and on every start.
      */
     public static Map<String, String> callMetadata(HttpServletResponse response) {
         Map<String, String> metadata = new LinkedHashMap<>();

@@ -126,8 +126,8 @@ class V2GrpcCallerTest {
             assertTrue(
                     traceparent != null && traceparent.matches("00-" + trace + "-[0-9a-f]{16}-01"),
                     "the refusal's: " + trailers.get());
-            // In the order of their names, the same on every start (Jetty's order of the response's header names
-            // changed from one start to the next)
+            // In the order of their names, the same on every start (the trailers were copied by Map.copyOf, whose
+            // order changes from one start to the next)
             List<String> names = new java.util.ArrayList<>();
             java.util.regex.Matcher name = java.util.regex.Pattern.compile("[(,]([a-z0-9-]+)=")
                     .matcher(trailers.get().toString());
