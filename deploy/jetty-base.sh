@@ -55,8 +55,9 @@ fi
 #   graceful          on SIGTERM, stop accepting and let requests in flight finish (jetty.server.stopTimeout)
 #   size-limit        a container-wide ceiling on request bodies, above the app's own limits
 #   tabserve-h2c      HTTP/2 cleartext by prior knowledge on the HTTP connector, for gRPC (this base's own, below)
+#   tabserve-stop     the stop ends once the kernel has delivered the answers' last bytes (this base's own, below)
 # A unit test (DeploymentConsistencyTest) checks this list against the Dockerfile and pom.xml.
-MODULES=server,http,ext,resources,ee10-deploy,ee10-annotations,graceful,size-limit,tabserve-h2c
+MODULES=server,http,ext,resources,ee10-deploy,ee10-annotations,graceful,size-limit,tabserve-h2c,tabserve-stop
 
 # Copies the entries of a zip (a WAR, a jar) matching a pattern (e.g. WEB-INF/lib/onnxruntime-*.jar) into a
 # directory, flattened, with jar (from the JDK) or unzip, whichever there is.
@@ -147,6 +148,34 @@ cat > etc/tabserve-h2c.xml <<'XML'
           </New>
         </Set>
       </New>
+    </Arg>
+  </Call>
+</Configure>
+XML
+cat > modules/tabserve-stop.mod <<'MOD'
+# Written by deploy/jetty-base.sh.
+[description]
+The server's stop (after the graceful module's) ends once the kernel has delivered what its connections wrote, within
+jetty.server.stopTimeout: Jetty's graceful stop ends when each answer is written to the kernel, and a slow client's
+rest goes with a container's network when the JVM exits (org.tabserve.launcher.stop, as `java -jar tabserve.war`).
+
+[depend]
+server
+
+[lib]
+lib/tabserve/tabserve-launcher.jar
+
+[xml]
+etc/tabserve-stop.xml
+MOD
+cat > etc/tabserve-stop.xml <<'XML'
+<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE Configure PUBLIC "-//Jetty//Configure//EN" "https://jetty.org/configure_10_0.dtd">
+<!-- Written by deploy/jetty-base.sh. -->
+<Configure id="Server" class="org.eclipse.jetty.server.Server">
+  <Call name="addEventListener">
+    <Arg>
+      <New class="org.tabserve.launcher.stop.DeliveredBeforeExit"><Arg><Ref refid="Server"/></Arg></New>
     </Arg>
   </Call>
 </Configure>

@@ -26,6 +26,7 @@ import org.tabserve.launcher.guard.Http2HeaderLimit;
 import org.tabserve.launcher.guard.MinimumBodyRate;
 import org.tabserve.launcher.guard.MinimumResponseRate;
 import org.tabserve.launcher.output.ProcessOutput;
+import org.tabserve.launcher.stop.DeliveredBeforeExit;
 
 /**
  * Runs the WAR on embedded Jetty 12 (ee10), deployed as any container deploys it. It only builds, starts and stops
@@ -178,6 +179,8 @@ public final class EmbeddedServer {
         server.setRequestLog(accessLog);
         server.setStopTimeout(STOP_TIMEOUT.toMillis());
         server.setStopAtShutdown(false); // StopSignals stops it before the JVM shuts down, so that the exit status is 0
+        // The stop ends once the kernel has delivered the answers' last bytes: in a container they go with its network.
+        server.addEventListener(new DeliveredBeforeExit(server));
         return server;
     }
 

@@ -201,7 +201,14 @@ class DeploymentConsistencyTest {
                 Arrays.asList(group(script, "(?m)^MODULES=(\\S+)$").split(","));
         assertTrue(
                 modules.containsAll(List.of(
-                        "server", "http", "ee10-deploy", "ee10-annotations", "graceful", "size-limit", "tabserve-h2c")),
+                        "server",
+                        "http",
+                        "ee10-deploy",
+                        "ee10-annotations",
+                        "graceful",
+                        "size-limit",
+                        "tabserve-h2c",
+                        "tabserve-stop")),
                 modules.toString());
         assertTrue(!modules.contains("http2c") && !modules.contains("http2"), modules.toString());
         assertTrue(

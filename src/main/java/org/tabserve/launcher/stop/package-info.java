@@ -1,0 +1,12 @@
+/**
+ * The end of a graceful stop: the JVM waits, within the server's stop timeout, until the kernel has delivered what
+ * the server's connections wrote, so that an answer Jetty finished writing is not lost with a container's network.
+ *
+ * <p>Jetty's graceful stop ends once every request is answered, which means written to the kernel, not received: a
+ * client reading a large answer slowly still has part of it in the kernel's send queue when Jetty closes the
+ * connection (its shutdown idle timeout) and the JVM exits. On a host the kernel goes on sending a closed socket's
+ * queue; in a container the network goes with the container's last process (podman, Kubernetes), and so does the rest
+ * of the answer. {@code DeliveredBeforeExit} holds the exit until {@code TcpSendQueues} finds nothing left unacknowledged
+ * on the server's ports.
+ */
+package org.tabserve.launcher.stop;

@@ -1,0 +1,133 @@
+package org.tabserve.launcher.stop;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.InputStream;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A real Jetty server's stop with an answer the kernel still holds for a client that reads slowly: the stop ends once
+ * the client has it all, and at the stop timeout for a client that never reads.
+ */
+class DeliveredBeforeExitTest {
+
+    /** An answer the server's send buffer takes whole, and the client's small window does not. */
+    private static final int ANSWER_BYTES = 256 << 10;
+
+    @BeforeAll
+    static void onLinux() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                Files.isReadable(Path.of("/proc/self/net/tcp")), "the send queues are read from Linux's /proc");
+    }
+
+    @Test
+    void theStopEndsOnceTheClientHasReceivedTheWholeAnswer() throws Exception {
+        CountDownLatch written = new CountDownLatch(1);
+        Server server = server(written, 30_000);
+        try (Socket client = client(server)) {
+            assertTrue(written.await(30, TimeUnit.SECONDS), "the answer was written");
+            CompletableFuture<Void> stop = CompletableFuture.runAsync(() -> stop(server));
+            // Jetty's graceful stop has nothing in flight and closes the idle connection after 100 ms: without the
+            // listener the stop is over then, with the rest of the answer in the kernel.
+            Thread.sleep(1_500);
+            assertTrue(!stop.isDone(), "the stop waits while the client has not received the answer");
+            long read = readAll(client.getInputStream());
+            stop.get(30, TimeUnit.SECONDS);
+            assertEquals(0, new TcpSendQueues().unacknowledged(Set.of(port(client))), "delivered when the stop ended");
+            assertTrue(read > ANSWER_BYTES, "the whole answer with its head: " + read);
+        }
+    }
+
+    @Test
+    void aClientThatNeverReadsHoldsTheStopNoLongerThanTheStopTimeout() throws Exception {
+        CountDownLatch written = new CountDownLatch(1);
+        Server server = server(written, 1_000);
+        try (Socket client = client(server)) {
+            assertTrue(written.await(30, TimeUnit.SECONDS), "the answer was written");
+            long began = System.nanoTime();
+            CompletableFuture.runAsync(() -> stop(server)).get(60, TimeUnit.SECONDS);
+            long tookMs = (System.nanoTime() - began) / 1_000_000;
+            assertTrue(tookMs >= 900, "the stop waited for the client up to its timeout: " + tookMs + " ms");
+            assertTrue(server.isStopped());
+        }
+    }
+
+    /** A server whose one route writes {@link #ANSWER_BYTES} bytes, closing idle connections 100 ms into a stop. */
+    private static Server server(CountDownLatch written, long stopTimeoutMs) throws Exception {
+        Server server = new Server();
+        ServerConnector connector = new ServerConnector(server);
+        connector.setHost("127.0.0.1");
+        connector.setAcceptedSendBufferSize(1 << 20);
+        connector.setShutdownIdleTimeout(100);
+        server.addConnector(connector);
+        server.setHandler(new Handler.Abstract() {
+            @Override
+            public boolean handle(Request request, Response response, Callback callback) {
+                response.getHeaders().put(HttpHeader.CONTENT_LENGTH, ANSWER_BYTES);
+                response.write(
+                        true,
+                        ByteBuffer.allocate(ANSWER_BYTES),
+                        Callback.from(
+                                () -> {
+                                    callback.succeeded();
+                                    written.countDown();
+                                },
+                                callback::failed));
+                return true;
+            }
+        });
+        server.setStopTimeout(stopTimeoutMs);
+        server.addEventListener(new DeliveredBeforeExit(server));
+        server.start();
+        return server;
+    }
+
+    /** A client with a small window that asks for the answer and reads nothing yet. */
+    private static Socket client(Server server) throws Exception {
+        Socket client = new Socket();
+        client.setReceiveBufferSize(16 << 10);
+        client.connect(new java.net.InetSocketAddress(
+                "127.0.0.1", ((ServerConnector) server.getConnectors()[0]).getLocalPort()));
+        client.getOutputStream().write("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        return client;
+    }
+
+    private static int port(Socket client) {
+        return client.getPort();
+    }
+
+    private static void stop(Server server) {
+        try {
+            server.stop();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static long readAll(InputStream in) throws Exception {
+        byte[] buffer = new byte[8192];
+        long read = 0;
+        for (int n; (n = in.read(buffer)) >= 0; ) {
+            read += n;
+        }
+        return read;
+    }
+}
