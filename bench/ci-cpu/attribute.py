@@ -3,9 +3,13 @@
 (the image's background build, the unit tests' forks, the ITs' forks, the Spark connector's build, Maven itself),
 then, inside the ITs, by kind of process (`java -jar tabserve.war` by JVM options, Jetty bases, runtimes, browsers).
 
-    bench/ci-cpu/attribute.py SAMPLES.tsv
+    bench/ci-cpu/attribute.py SAMPLES.tsv [CLASS-TIMES.tsv]
+
+With the test JVMs' class times (target/progress/class-times.tsv, written by src/test's ClassTimes), the processes the
+ITs started are also summed by the IT class that was running in their fork when they were first seen.
 """
 import collections
+import os
 import sys
 
 rows = [r for r in (line.rstrip("\n").split("\t", 6) for line in open(sys.argv[1])) if len(r) == 7 and r[0].isdigit()]
@@ -66,3 +70,35 @@ for p, cpu in parts.most_common():
 print("inside the ITs:")
 for k, cpu in kinds.most_common(15):
     print(f"{cpu:8.0f}  {counts[k]:4d} x {k}")
+
+if len(sys.argv) > 2 and os.path.exists(sys.argv[2]):
+    # fork pid -> [(start s, end s, class)], from the listener's lines
+    runs = collections.defaultdict(list)
+    for line in open(sys.argv[2]):
+        f = line.rstrip("\n").split("\t")
+        if len(f) == 4 and f[0].isdigit():
+            runs[int(f[0])].append((int(f[2]) / 1000, int(f[3]) / 1000, f[1].rsplit(".", 1)[-1]))
+
+    def fork_of(pid):
+        seen = 0
+        while pid in P and seen < 60:
+            if pid in runs:
+                return pid
+            pid = P[pid]["ppid"]
+            seen += 1
+        return None
+
+    by_class, starts = collections.Counter(), collections.Counter()
+    for pid, v in P.items():
+        fork = fork_of(pid)
+        if fork is None or fork == pid or v["first"] == t0:
+            continue
+        # The class that began last before the process was first seen (sampled every 2 s: it may be seen just after).
+        began = [r for r in runs[fork] if r[0] <= v["first"]]
+        name = max(began)[2] if began else "?"
+        by_class[name] += v["cpu"]
+        if kind(v).startswith("tabserve.war"):
+            starts[name] += 1
+    print("processes the ITs started, by IT class (CPU s, tabserve starts):")
+    for name, cpu in by_class.most_common(30):
+        print(f"{cpu:8.0f}  {starts[name]:4d}  {name}")

@@ -1,0 +1,63 @@
+package org.tabserve.testing;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.platform.engine.TestExecutionResult;
+import org.junit.platform.engine.support.descriptor.ClassSource;
+import org.junit.platform.launcher.TestExecutionListener;
+import org.junit.platform.launcher.TestIdentifier;
+
+/**
+ * When each test class ran and in which test JVM: one line a class ({@code pid, class, start ms, end ms}, tab-separated)
+ * appended to {@code target/progress/class-times.tsv}, so that bench/ci-cpu/attribute.py can say which class started the
+ * processes a fork's children were (a tabserve, a Jetty base, a Keycloak). Registered for every test JVM through
+ * {@code META-INF/services}.
+ */
+public final class ClassTimes implements TestExecutionListener {
+
+    /** The file the lines are appended to, under the project's directory. */
+    static final Path FILE = ProgressLines.LEDGERS.resolve("class-times.tsv");
+
+    private final Map<String, Long> started = new ConcurrentHashMap<>();
+
+    @Override
+    public void executionStarted(TestIdentifier test) {
+        topLevelClass(test).ifPresent(name -> started.put(name, System.currentTimeMillis()));
+    }
+
+    @Override
+    public void executionFinished(TestIdentifier test, TestExecutionResult result) {
+        topLevelClass(test).ifPresent(name -> {
+            Long start = started.remove(name);
+            if (start == null) {
+                return;
+            }
+            String line = line(ProcessHandle.current().pid(), name, start, System.currentTimeMillis());
+            try {
+                Files.createDirectories(FILE.getParent());
+                // One short append a class: O_APPEND keeps the forks' lines whole.
+                Files.writeString(
+                        FILE, line, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            } catch (IOException | RuntimeException e) {
+                // A timing line is for the CI's CPU table: one that cannot be written costs the line, never a test.
+            }
+        });
+    }
+
+    static String line(long pid, String className, long startMs, long endMs) {
+        return pid + "\t" + className + "\t" + startMs + "\t" + endMs + "\n";
+    }
+
+    private static Optional<String> topLevelClass(TestIdentifier test) {
+        return test.getSource()
+                .filter(ClassSource.class::isInstance)
+                .map(source -> ((ClassSource) source).getClassName())
+                .filter(n -> !n.contains("$"));
+    }
+}

@@ -1,0 +1,16 @@
+package org.tabserve.testing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
+
+/** A class's timing line is what bench/ci-cpu/attribute.py splits: pid, class, start and end in ms, by tabs. */
+class ClassTimesTest {
+
+    @Test
+    void aLineIsTheForkTheClassAndItsTimes() {
+        assertEquals(
+                "4242\torg.tabserve.ExampleIT\t1000\t2500\n",
+                ClassTimes.line(4242, "org.tabserve.ExampleIT", 1000, 2500));
+    }
+}
