@@ -99,6 +99,6 @@ if len(sys.argv) > 2 and os.path.exists(sys.argv[2]):
         by_class[name] += v["cpu"]
         if kind(v).startswith("tabserve.war"):
             starts[name] += 1
-    print("processes the ITs started, by IT class (CPU s, tabserve starts):")
+    print("processes the test classes started (ITs and unit tests alike), by class (CPU s, tabserve starts):")
     for name, cpu in by_class.most_common(30):
         print(f"{cpu:8.0f}  {starts[name]:4d}  {name}")
