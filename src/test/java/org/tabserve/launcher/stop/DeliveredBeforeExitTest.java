@@ -40,10 +40,8 @@ class DeliveredBeforeExitTest {
 
     @Test
     void theStopEndsOnceTheClientHasReceivedTheWholeAnswer() throws Exception {
-        CountDownLatch written = new CountDownLatch(1);
-        Server server = server(written, 30_000);
-        try (Socket client = client(server)) {
-            assertTrue(written.await(30, TimeUnit.SECONDS), "the answer was written");
+        Server server = server(30_000);
+        try (Socket client = answeredClient(server)) {
             CompletableFuture<Void> stop = CompletableFuture.runAsync(() -> stop(server));
             // Jetty's graceful stop has nothing in flight and closes the idle connection after 100 ms: without the
             // listener the stop is over then, with the rest of the answer in the kernel.
@@ -58,10 +56,8 @@ class DeliveredBeforeExitTest {
 
     @Test
     void aClientThatNeverReadsHoldsTheStopNoLongerThanTheStopTimeout() throws Exception {
-        CountDownLatch written = new CountDownLatch(1);
-        Server server = server(written, 1_000);
-        try (Socket client = client(server)) {
-            assertTrue(written.await(30, TimeUnit.SECONDS), "the answer was written");
+        Server server = server(1_000);
+        try (Socket client = answeredClient(server)) {
             long began = System.nanoTime();
             CompletableFuture.runAsync(() -> stop(server)).get(60, TimeUnit.SECONDS);
             long tookMs = (System.nanoTime() - began) / 1_000_000;
@@ -70,8 +66,11 @@ class DeliveredBeforeExitTest {
         }
     }
 
+    /** The latch the server's one route counts down once its answer is written. */
+    private final CountDownLatch written = new CountDownLatch(1);
+
     /** A server whose one route writes {@link #ANSWER_BYTES} bytes, closing idle connections 100 ms into a stop. */
-    private static Server server(CountDownLatch written, long stopTimeoutMs) throws Exception {
+    private Server server(long stopTimeoutMs) throws Exception {
         Server server = new Server();
         ServerConnector connector = new ServerConnector(server);
         connector.setHost("127.0.0.1");
@@ -100,7 +99,13 @@ class DeliveredBeforeExitTest {
         return server;
     }
 
-    /** A client with a small window that asks for the answer and reads nothing yet. */
+    /** A client with a small window that asked for the answer, which the server has written, and read nothing yet. */
+    private Socket answeredClient(Server server) throws Exception {
+        Socket client = client(server);
+        assertTrue(written.await(30, TimeUnit.SECONDS), "the answer was written");
+        return client;
+    }
+
     private static Socket client(Server server) throws Exception {
         Socket client = new Socket();
         client.setReceiveBufferSize(16 << 10);
