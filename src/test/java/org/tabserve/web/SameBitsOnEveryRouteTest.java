@@ -136,6 +136,49 @@ class SameBitsOnEveryRouteTest {
         assertSameBits("CSV upload", 0, answers);
     }
 
+    /**
+     * The same upload answered in CSV and in JSON writes each probability as the same text: CSV's writer uses the JDK's
+     * {@code Double.toString}, JSON's Jackson's shortest-decimal writer, and Java 17's {@code Double.toString} is not
+     * always the shortest (both parse to the same bits, which the case above checks; this is the text a user diffs).
+     */
+    @Test
+    void aCsvUploadWritesEveryProbabilityAsItsJsonAnswerDoes() throws Exception {
+        StringBuilder csv = new StringBuilder(String.join(",", header)).append('\n');
+        for (int r = 0; r < ROWS; r++) {
+            csv.append(String.join(",", row(r))).append('\n');
+        }
+        Http.Response inCsv = http.upload("/predict_file", Multipart.csv(csv.toString()), "Accept", "text/csv");
+        Http.Response inJson =
+                http.upload("/predict_file", Multipart.csv(csv.toString()), "Accept", "application/json");
+        assertEquals(200, inCsv.status(), inCsv::text);
+        assertEquals(200, inJson.status(), inJson::text);
+        List<String> lines = inCsv.text().lines().toList();
+        List<String> names = List.of(lines.get(0).split(","));
+        List<String> csvTexts = new ArrayList<>();
+        for (String line : lines.subList(1, lines.size())) {
+            String[] cells = line.split(",");
+            for (String name : CLASSES) {
+                csvTexts.add(cells[names.indexOf("probability_" + name)]);
+            }
+        }
+        List<String> jsonTexts = new ArrayList<>();
+        try (com.fasterxml.jackson.core.JsonParser parser =
+                Http.JSON.getFactory().createParser(inJson.text())) {
+            for (com.fasterxml.jackson.core.JsonToken token; (token = parser.nextToken()) != null; ) {
+                if (token == com.fasterxml.jackson.core.JsonToken.FIELD_NAME
+                        && "probabilities".equals(parser.currentName())) {
+                    parser.nextToken(); // the object of class -> probability, in the classes' order
+                    while (parser.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+                        parser.nextToken();
+                        jsonTexts.add(parser.getText());
+                    }
+                }
+            }
+        }
+        assertEquals(ROWS * CLASSES.size(), csvTexts.size());
+        assertEquals(csvTexts, jsonTexts);
+    }
+
     @Test
     void anArrowUploadAcrossTheChunkBoundary() throws Exception {
         Http.Response response = http.upload(
