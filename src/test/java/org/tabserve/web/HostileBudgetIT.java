@@ -202,8 +202,13 @@ class HostileBudgetIT {
                     "one client alone, batch " + i);
         }
         Duration aloneTook = Duration.ofNanos(System.nanoTime() - alone);
-        // Two clients share the cores one had: twice its time, twice again for the machine's swings, and 5 s.
-        Duration allowed = aloneTook.multipliedBy(4).plusSeconds(5);
+        // Two clients share the cores one had: twice its time, three times again for the machine's swings between the
+        // two measurements (a fresh clone's CI run at load saw 5.6x: 17.9 s against 3.2 s alone, every answer a 200),
+        // and 5 s; but always under what the fault this guards against cost (each overlap of the two clients' batches
+        // waited 5 s: about twice the time alone plus 8 x 5 s), with 5 s to spare.
+        Duration allowed = min(
+                aloneTook.multipliedBy(6).plusSeconds(5),
+                aloneTook.multipliedBy(2).plusSeconds(answers * 5L - 5));
         ExecutorService clients = Executors.newFixedThreadPool(2);
         try {
             long together = System.nanoTime();
@@ -454,5 +459,9 @@ class HostileBudgetIT {
             tensor.addFloatData(value);
         }
         return tensor.build();
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 }
