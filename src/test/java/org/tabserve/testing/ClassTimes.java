@@ -6,10 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.platform.engine.TestExecutionResult;
-import org.junit.platform.engine.support.descriptor.ClassSource;
 import org.junit.platform.launcher.TestExecutionListener;
 import org.junit.platform.launcher.TestIdentifier;
 
@@ -28,12 +26,12 @@ public final class ClassTimes implements TestExecutionListener {
 
     @Override
     public void executionStarted(TestIdentifier test) {
-        topLevelClass(test).ifPresent(name -> started.put(name, System.currentTimeMillis()));
+        ProgressLines.topLevelClass(test).ifPresent(name -> started.put(name, System.currentTimeMillis()));
     }
 
     @Override
     public void executionFinished(TestIdentifier test, TestExecutionResult result) {
-        topLevelClass(test).ifPresent(name -> {
+        ProgressLines.topLevelClass(test).ifPresent(name -> {
             Long start = started.remove(name);
             if (start == null) {
                 return;
@@ -52,12 +50,5 @@ public final class ClassTimes implements TestExecutionListener {
 
     static String line(long pid, String className, long startMs, long endMs) {
         return pid + "\t" + className + "\t" + startMs + "\t" + endMs + "\n";
-    }
-
-    private static Optional<String> topLevelClass(TestIdentifier test) {
-        return test.getSource()
-                .filter(ClassSource.class::isInstance)
-                .map(source -> ((ClassSource) source).getClassName())
-                .filter(n -> !n.contains("$"));
     }
 }

@@ -36,10 +36,7 @@ public final class ProgressLines implements TestExecutionListener {
 
     @Override
     public void executionFinished(TestIdentifier test, TestExecutionResult result) {
-        Optional<String> name = test.getSource()
-                .filter(ClassSource.class::isInstance)
-                .map(source -> ((ClassSource) source).getClassName())
-                .filter(n -> !n.contains("$"));
+        Optional<String> name = topLevelClass(test);
         if (name.isEmpty()) {
             return;
         }
@@ -53,6 +50,14 @@ public final class ProgressLines implements TestExecutionListener {
         } catch (IOException | RuntimeException e) {
             // A progress line is a courtesy: a ledger that cannot be written costs the line, never a test.
         }
+    }
+
+    /** @return the test class {@code test} is, when it is a top-level class (not a nested one, not a method) */
+    static Optional<String> topLevelClass(TestIdentifier test) {
+        return test.getSource()
+                .filter(ClassSource.class::isInstance)
+                .map(source -> ((ClassSource) source).getClassName())
+                .filter(n -> !n.contains("$"));
     }
 
     /** The kinds of test class a phase of {@code mvn verify} runs. */

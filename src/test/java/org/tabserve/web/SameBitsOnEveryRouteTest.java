@@ -86,6 +86,15 @@ class SameBitsOnEveryRouteTest {
         return distinct.get(r % distinct.size());
     }
 
+    /** The uploads' CSV: the header, then {@link #ROWS} rows. */
+    private static String uploadCsv() {
+        StringBuilder csv = new StringBuilder(String.join(",", header)).append('\n');
+        for (int r = 0; r < ROWS; r++) {
+            csv.append(String.join(",", row(r))).append('\n');
+        }
+        return csv.toString();
+    }
+
     private static List<String[]> rows(int from, int count) {
         List<String[]> rows = new ArrayList<>();
         for (int r = from; r < from + count; r++) {
@@ -115,11 +124,7 @@ class SameBitsOnEveryRouteTest {
 
     @Test
     void aCsvUploadAcrossTheChunkBoundary() {
-        StringBuilder csv = new StringBuilder(String.join(",", header)).append('\n');
-        for (int r = 0; r < ROWS; r++) {
-            csv.append(String.join(",", row(r))).append('\n');
-        }
-        Http.Response response = http.upload("/predict_file", Multipart.csv(csv.toString()), "Accept", "text/csv");
+        Http.Response response = http.upload("/predict_file", Multipart.csv(uploadCsv()), "Accept", "text/csv");
         assertEquals(200, response.status(), response::text);
         List<String> lines = response.text().lines().toList();
         List<String> names = List.of(lines.get(0).split(","));
@@ -143,13 +148,9 @@ class SameBitsOnEveryRouteTest {
      */
     @Test
     void aCsvUploadWritesEveryProbabilityAsItsJsonAnswerDoes() throws Exception {
-        StringBuilder csv = new StringBuilder(String.join(",", header)).append('\n');
-        for (int r = 0; r < ROWS; r++) {
-            csv.append(String.join(",", row(r))).append('\n');
-        }
-        Http.Response inCsv = http.upload("/predict_file", Multipart.csv(csv.toString()), "Accept", "text/csv");
-        Http.Response inJson =
-                http.upload("/predict_file", Multipart.csv(csv.toString()), "Accept", "application/json");
+        String csv = uploadCsv();
+        Http.Response inCsv = http.upload("/predict_file", Multipart.csv(csv), "Accept", "text/csv");
+        Http.Response inJson = http.upload("/predict_file", Multipart.csv(csv), "Accept", "application/json");
         assertEquals(200, inCsv.status(), inCsv::text);
         assertEquals(200, inJson.status(), inJson::text);
         List<String> lines = inCsv.text().lines().toList();
