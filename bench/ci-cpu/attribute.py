@@ -73,11 +73,15 @@ for k, cpu in kinds.most_common(15):
 
 if len(sys.argv) > 2 and os.path.exists(sys.argv[2]):
     # fork pid -> [(start s, end s, class)], from the listener's lines
+    # and what each class cost its own test JVM (a fifth column, CPU ms; files of older runs have four)
     runs = collections.defaultdict(list)
+    own = collections.Counter()
     for line in open(sys.argv[2]):
         f = line.rstrip("\n").split("\t")
-        if len(f) == 4 and f[0].isdigit():
+        if len(f) in (4, 5) and f[0].isdigit():
             runs[int(f[0])].append((int(f[2]) / 1000, int(f[3]) / 1000, f[1].rsplit(".", 1)[-1]))
+            if len(f) == 5:
+                own[f[1].rsplit(".", 1)[-1]] += int(f[4]) / 1000
 
     def fork_of(pid):
         seen = 0
@@ -102,3 +106,8 @@ if len(sys.argv) > 2 and os.path.exists(sys.argv[2]):
     print("processes the test classes started (ITs and unit tests alike), by class (CPU s, tabserve starts):")
     for name, cpu in by_class.most_common(30):
         print(f"{cpu:8.0f}  {starts[name]:4d}  {name}")
+    if own:
+        total = by_class + own
+        print("each class's whole cost: its own test JVM's CPU plus the processes it started (CPU s: whole, own JVM):")
+        for name, cpu in total.most_common(40):
+            print(f"{cpu:8.0f}  {own[name]:6.0f}  {name}")

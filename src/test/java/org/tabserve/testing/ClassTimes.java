@@ -12,31 +12,38 @@ import org.junit.platform.launcher.TestExecutionListener;
 import org.junit.platform.launcher.TestIdentifier;
 
 /**
- * When each test class ran and in which test JVM: one line a class ({@code pid, class, start ms, end ms}, tab-separated)
- * appended to {@code target/progress/class-times.tsv}, so that bench/ci-cpu/attribute.py can say which class started the
- * processes a fork's children were (a tabserve, a Jetty base, a Keycloak). Registered for every test JVM through
- * {@code META-INF/services}.
+ * When each test class ran and in which test JVM: one line a class ({@code pid, class, start ms, end ms, test JVM CPU
+ * ms}, tab-separated) appended to {@code target/progress/class-times.tsv}, so that bench/ci-cpu/attribute.py can say
+ * which class started the processes a fork's children were (a tabserve, a Jetty base, a Keycloak) and what the class
+ * cost its own JVM (a fork runs one class at a time, so the JVM's CPU over the class is the class's, its compiler and
+ * collector included). Registered for every test JVM through {@code META-INF/services}.
  */
 public final class ClassTimes implements TestExecutionListener {
 
     /** The file the lines are appended to, under the project's directory. */
     static final Path FILE = ProgressLines.LEDGERS.resolve("class-times.tsv");
 
-    private final Map<String, Long> started = new ConcurrentHashMap<>();
+    private final Map<String, long[]> started = new ConcurrentHashMap<>();
 
     @Override
     public void executionStarted(TestIdentifier test) {
-        ProgressLines.topLevelClass(test).ifPresent(name -> started.put(name, System.currentTimeMillis()));
+        ProgressLines.topLevelClass(test)
+                .ifPresent(name -> started.put(name, new long[] {System.currentTimeMillis(), cpuMillis()}));
     }
 
     @Override
     public void executionFinished(TestIdentifier test, TestExecutionResult result) {
         ProgressLines.topLevelClass(test).ifPresent(name -> {
-            Long start = started.remove(name);
+            long[] start = started.remove(name);
             if (start == null) {
                 return;
             }
-            String line = line(ProcessHandle.current().pid(), name, start, System.currentTimeMillis());
+            String line = line(
+                    ProcessHandle.current().pid(),
+                    name,
+                    start[0],
+                    System.currentTimeMillis(),
+                    Math.max(0, cpuMillis() - start[1]));
             try {
                 Files.createDirectories(FILE.getParent());
                 // One short append a class: O_APPEND keeps the forks' lines whole.
@@ -48,7 +55,16 @@ public final class ClassTimes implements TestExecutionListener {
         });
     }
 
-    static String line(long pid, String className, long startMs, long endMs) {
-        return pid + "\t" + className + "\t" + startMs + "\t" + endMs + "\n";
+    static String line(long pid, String className, long startMs, long endMs, long cpuMs) {
+        return pid + "\t" + className + "\t" + startMs + "\t" + endMs + "\t" + cpuMs + "\n";
+    }
+
+    /** This JVM's CPU time so far (every thread's, user and system), in milliseconds; 0 where the JVM cannot say. */
+    private static long cpuMillis() {
+        if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.OperatingSystemMXBean os) {
+            return Math.max(0, os.getProcessCpuTime() / 1_000_000);
+        }
+        return 0;
     }
 }
