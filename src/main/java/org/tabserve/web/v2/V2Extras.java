@@ -1,5 +1,12 @@
 package org.tabserve.web.v2;
 
+import io.swagger.v3.oas.models.media.ArraySchema;
+import io.swagger.v3.oas.models.media.BooleanSchema;
+import io.swagger.v3.oas.models.media.IntegerSchema;
+import io.swagger.v3.oas.models.media.NumberSchema;
+import io.swagger.v3.oas.models.media.ObjectSchema;
+import io.swagger.v3.oas.models.media.Schema;
+import io.swagger.v3.oas.models.media.StringSchema;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -75,6 +82,7 @@ public record V2Extras(List<Tensor> tensors, Map<String, String> parameters) {
      * A field with no spelling of its own in the protocol, as outputs by its type: a number an FP64 {@code [N]}, a flag
      * a BOOL {@code [N]}, named numbers an FP64 {@code [N, names]}, a struct one such output per member named
      * {@code key_member}; the protocol's extra outputs carry numbers and flags, so texts and records are not among them.
+     * The OIP document describes them from the same types ({@link #outputSchemas}).
      */
     private static List<Tensor> byType(AnswerField field, V2Inference.Answer answer) {
         List<FieldValue> values = new ArrayList<>(answer.scored().size());
@@ -114,6 +122,42 @@ public record V2Extras(List<Tensor> tensors, Map<String, String> parameters) {
             }
             case TEXT, TEXTS, RECORDS -> List.of();
         };
+    }
+
+    /** @return the schemas of the outputs {@link #of} writes a field of this type as, in their order */
+    static List<Schema<?>> outputSchemas(String name, FieldType type) {
+        return switch (type.kind()) {
+            case NUMBER -> List.of(outputSchema(name, "FP64", 1, "[N]", new NumberSchema()));
+            case FLAG -> List.of(outputSchema(name, "BOOL", 1, "[N]", new BooleanSchema()));
+            case NAMED_NUMBERS -> List.of(outputSchema(name, "FP64", 2, "[N, names]", new NumberSchema()));
+            case STRUCT -> {
+                List<Schema<?>> schemas = new ArrayList<>();
+                for (FieldType.Member member : ((FieldType.Struct) type).members()) {
+                    schemas.addAll(outputSchemas(name + "_" + member.name(), member.type()));
+                }
+                yield schemas;
+            }
+            case TEXT, TEXTS, RECORDS -> List.of();
+        };
+    }
+
+    /**
+     * One output tensor's schema: its name, datatype, a shape of {@code rank} dimensions (said as {@code shapeText}
+     * unless null) and its data's elements.
+     */
+    static ObjectSchema outputSchema(String name, String datatype, int rank, String shapeText, Schema<?> element) {
+        return (ObjectSchema) new ObjectSchema()
+                .addProperty("name", new StringSchema()._enum(List.of(name)))
+                .addProperty("datatype", new StringSchema()._enum(List.of(datatype)))
+                .addProperty(
+                        "shape",
+                        new ArraySchema()
+                                .items(new IntegerSchema().format("int64"))
+                                .minItems(rank)
+                                .maxItems(rank)
+                                .description(shapeText))
+                .addProperty("data", new ArraySchema().items(element))
+                .required(List.of("name", "datatype", "shape", "data"));
     }
 
     /** @return each value (its part {@code part}, or whole for -1) as a Double or Boolean; {@code none} for none */

@@ -221,7 +221,8 @@ final class V2Schemas {
                 case MODEL_NAME, MODEL_VERSION, REQUEST_ID -> response;
                 case MODEL_SHA256 -> parameters; // in every answer
                 case ENGINE -> null; // never in an answer's body (RequestField.inBody)
-                case TRACE_ID -> parameters; // a sampled trace's
+                // a sampled trace's; and any other field the body carries, as V2Extras writes it
+                default -> parameters;
             };
             if (into != null) {
                 // the protocol's name for the request's id
@@ -234,52 +235,52 @@ final class V2Schemas {
             if (!field.present(shape, false)) {
                 continue;
             }
-            Schema output = switch (field) {
+            List<Schema<?>> these = switch (field) {
                 case LABEL ->
-                    output(
+                    List.of(output(
                             schemas,
                             "V2LabelOutput",
                             V2Json.LABEL_OUTPUT,
                             "BYTES",
                             1,
                             null,
-                            new StringSchema()._enum(model.signature().classLabels()));
+                            new StringSchema()._enum(model.signature().classLabels())));
                 // No format: the request validator's float check refuses small numbers such as 0.00040395252.
                 case PROBABILITIES ->
-                    output(
+                    List.of(output(
                             schemas,
                             "V2ProbabilitiesOutput",
                             V2Json.PROBABILITIES_OUTPUT,
                             "FP32",
                             2,
                             null,
-                            new NumberSchema().minimum(BigDecimal.ZERO).maximum(BigDecimal.ONE));
+                            new NumberSchema().minimum(BigDecimal.ZERO).maximum(BigDecimal.ONE)));
                 // No format: the request validator's float check refuses small numbers written in full.
                 case VALUE -> {
                     ValueOutput value = model.valueOutput();
-                    yield output(
+                    yield List.of(output(
                             schemas,
                             "V2ValueOutput",
                             value.name(),
                             value.type().v2Name(),
                             2,
                             "[N, 1]",
-                            new NumberSchema());
+                            new NumberSchema()));
                 }
                 // for people and JSON's answers: the protocol's tensors carry the model's own outputs
-                case DISPLAY_NAME, WARNINGS -> null;
+                case DISPLAY_NAME, WARNINGS -> List.of();
                 case EXPLANATION -> {
                     explained(parameters);
-                    yield null;
+                    yield List.of();
                 }
                 // the outputs a coverage adds (V2Coverage): not in this document yet
-                case INTERVAL, PREDICTION_SET, COVERAGE, NOVELTY -> null;
+                case INTERVAL, PREDICTION_SET, COVERAGE, NOVELTY -> List.of();
                 // the protocol refuses a request with a bad row whole
-                case ERRORS -> null;
+                case ERRORS -> List.of();
+                // a field with no spelling of its own here: the outputs its type is written as (V2Extras)
+                default -> V2Extras.outputSchemas(field.key(), field.type(shape));
             };
-            if (output != null) {
-                outputs.add(output);
-            }
+            outputs.addAll(these);
         }
         schemas.put(
                 "V2InferResponse",
@@ -294,10 +295,7 @@ final class V2Schemas {
                         .required(List.of("model_name", "outputs")));
     }
 
-    /**
-     * Puts one output tensor's schema: its name, datatype, a shape of {@code rank} dimensions (said as {@code
-     * shapeText} unless null) and its data's elements. @return a reference to it
-     */
+    /** Puts one output tensor's schema ({@link V2Extras#outputSchema}). @return a reference to it */
     @SuppressWarnings("rawtypes")
     private static Schema<?> output(
             Map<String, Schema> schemas,
@@ -307,19 +305,7 @@ final class V2Schemas {
             int rank,
             String shapeText,
             Schema<?> element) {
-        Schema<?> shape = new ArraySchema()
-                .items(new IntegerSchema().format("int64"))
-                .minItems(rank)
-                .maxItems(rank)
-                .description(shapeText);
-        schemas.put(
-                schema,
-                new ObjectSchema()
-                        .addProperty("name", new StringSchema()._enum(List.of(name)))
-                        .addProperty("datatype", new StringSchema()._enum(List.of(datatype)))
-                        .addProperty("shape", shape)
-                        .addProperty("data", new ArraySchema().items(element))
-                        .required(List.of("name", "datatype", "shape", "data")));
+        schemas.put(schema, V2Extras.outputSchema(name, datatype, rank, shapeText, element));
         return ref(schema);
     }
 
