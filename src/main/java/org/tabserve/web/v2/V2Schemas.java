@@ -278,7 +278,10 @@ final class V2Schemas {
                 // the protocol refuses a request with a bad row whole
                 case ERRORS -> List.of();
                 // a field with no spelling of its own here: the outputs its type is written as (V2Extras)
-                default -> V2Extras.outputSchemas(field.key(), field.type(shape));
+                default ->
+                    V2Extras.outputSchemas(field.key(), field.type(shape)).stream()
+                            .<Schema<?>>map(output -> named(schemas, output))
+                            .toList();
             };
             outputs.addAll(these);
         }
@@ -307,6 +310,22 @@ final class V2Schemas {
             Schema<?> element) {
         schemas.put(schema, V2Extras.outputSchema(name, datatype, rank, shapeText, element));
         return ref(schema);
+    }
+
+    /**
+     * Puts an output's schema under the name the document gives each output ({@code V2ScoredAtOutput} for the output
+     * {@code scored_at}). @return a reference to it
+     */
+    @SuppressWarnings("rawtypes")
+    private static Schema<?> named(Map<String, Schema> schemas, Schema<?> output) {
+        String name = String.valueOf(
+                ((Schema<?>) output.getProperties().get("name")).getEnum().get(0));
+        StringBuilder schema = new StringBuilder("V2");
+        for (String word : name.split("_")) {
+            schema.append(Character.toUpperCase(word.charAt(0))).append(word.substring(1));
+        }
+        schemas.put(schema.append("Output").toString(), output);
+        return ref(schema.toString());
     }
 
     /** The answer's parameters that say what the explanation outputs are and how they were computed. */
