@@ -72,8 +72,8 @@ public final class GraphParseTiming {
     private static Object parse(String parser, ByteBuffer bytes) throws Exception {
         switch (parser) {
             case "reader" -> {
-                var graph = org.tabserve.model.onnx.graph.OnnxGraph.read(bytes);
-                org.tabserve.model.onnx.graph.facts.GraphFacts.of(graph);
+                var graph = org.tabserve.model.onnx.graph.GraphParser.parse(bytes);
+                org.tabserve.model.onnx.graph.facts.FactFinder.find(graph);
                 return graph;
             }
             case "protobuf" -> {

@@ -43,7 +43,7 @@ import onnx.OnnxMl;
  * <ul>
  *   <li>{@code load}: for comparison, the server's whole load of the file ({@code OnnxModelLoader.load}: the private
  *       copy, the reader, ONNX Runtime's session, the checks), which needs the WAR's runtime class path;</li>
- *   <li>{@code reader}: what the loader calls, {@code OnnxGraph.read} then {@code GraphFacts.of} (class labels,
+ *   <li>{@code reader}: what the loader calls, {@code GraphParser.parse} then {@code FactFinder.find} (class labels,
  *       categories, task), on a read-only mapping of the file, as the loader maps its private copy;</li>
  *   <li>{@code lite}: {@code ModelProto.parseFrom(ByteBuffer)} of the classes generated from onnx-ml.proto as onnx
  *       ships it ({@code optimize_for = LITE_RUNTIME}), on the same mapping; byte strings are copied;</li>
@@ -172,8 +172,8 @@ public final class ReaderVsGenerated {
         }
         return switch (mode) {
             case "reader" -> {
-                var graph = org.tabserve.model.onnx.graph.OnnxGraph.read(bytes);
-                yield List.of(graph, org.tabserve.model.onnx.graph.facts.GraphFacts.of(graph));
+                var graph = org.tabserve.model.onnx.graph.GraphParser.parse(bytes);
+                yield List.of(graph, org.tabserve.model.onnx.graph.facts.FactFinder.find(graph));
             }
             case "lite" -> OnnxMl.ModelProto.parseFrom(bytes.duplicate());
             case "lite-aliased" -> {

@@ -334,7 +334,7 @@ class LowMemoryUploadsIT {
     private static void withMetadata(java.nio.file.Path out, Map<String, String> changes) throws IOException {
         java.nio.file.Path bundled = java.nio.file.Path.of("model.onnx");
         Map<String, String> metadata = new java.util.LinkedHashMap<>(
-                org.tabserve.model.onnx.graph.OnnxGraph.read(bundled).metadata());
+                org.tabserve.model.onnx.graph.GraphParser.parse(bundled).metadata());
         metadata.putAll(changes);
         try (java.io.OutputStream stream = java.nio.file.Files.newOutputStream(out)) {
             org.tabserve.model.onnx.graph.MetadataWriter.write(

@@ -27,7 +27,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.tabserve.model.Model;
-import org.tabserve.model.onnx.graph.OnnxGraph;
+import org.tabserve.model.onnx.graph.GraphParser;
 import org.tabserve.model.signature.Batch;
 import org.tabserve.model.signature.Feature;
 import org.tabserve.model.signature.ModelSignature;
@@ -77,7 +77,7 @@ public class PipelineStagesBenchmark {
         // As OnnxModelLoader does: a ZipMap's tensor is exposed as an output and read in place of the maps.
         byte[] raw = Files.readAllBytes(file);
         ZipMapProbabilities zipMap =
-                ZipMapProbabilities.of(OnnxGraph.read(ByteBuffer.wrap(raw))).orElse(null);
+                ZipMapProbabilities.of(GraphParser.parse(ByteBuffer.wrap(raw))).orElse(null);
         ByteBuffer bytes = zipMap != null
                 ? zipMap.exposedIn(ByteBuffer.wrap(raw))
                 : ByteBuffer.allocateDirect(raw.length).put(raw).flip();

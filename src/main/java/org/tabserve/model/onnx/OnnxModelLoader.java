@@ -24,9 +24,11 @@ import org.tabserve.model.onnx.cardread.CardReader;
 import org.tabserve.model.onnx.copy.PrivateCopy;
 import org.tabserve.model.onnx.engine.PlainCheck;
 import org.tabserve.model.onnx.engine.PlainEngine;
+import org.tabserve.model.onnx.graph.GraphParser;
 import org.tabserve.model.onnx.graph.OnnxFormatException;
 import org.tabserve.model.onnx.graph.OnnxGraph;
 import org.tabserve.model.onnx.graph.OnnxLimitException;
+import org.tabserve.model.onnx.graph.facts.FactFinder;
 import org.tabserve.model.onnx.graph.facts.GraphFacts;
 import org.tabserve.model.onnx.shapley.LoadRoom;
 import org.tabserve.model.signature.Batch;
@@ -172,8 +174,8 @@ public final class OnnxModelLoader {
         InputBinder binder = null;
         OnnxModel model = null;
         try {
-            OnnxGraph graph = parsed != null ? parsed : OnnxGraph.read(bytes);
-            GraphFacts facts = GraphFacts.of(graph);
+            OnnxGraph graph = parsed != null ? parsed : GraphParser.parse(bytes);
+            GraphFacts facts = FactFinder.find(graph);
             OnnxModelMetadata metadata = session.getMetadata();
             CardReader cardReader = new CardReader(metadata.getCustomMetadata());
             List<ModelInput> inputs = SignatureReader.inputs(session.getInputInfo(), facts, cardReader);
@@ -306,7 +308,7 @@ public final class OnnxModelLoader {
      */
     private OnnxGraph parsedOrNull() {
         try {
-            return OnnxGraph.read(bytes);
+            return GraphParser.parse(bytes);
         } catch (OnnxLimitException e) {
             throw ModelException.unusable(source, e.getMessage(), e);
         } catch (OnnxFormatException | RuntimeException e) {

@@ -15,7 +15,7 @@ import org.tabserve.cli.IrisCards;
 import org.tabserve.model.Model;
 import org.tabserve.model.explain.Explainer;
 import org.tabserve.model.explain.Explanation;
-import org.tabserve.model.onnx.graph.OnnxGraph;
+import org.tabserve.model.onnx.graph.GraphParser;
 import org.tabserve.model.onnx.shapley.ExplainerHeap;
 import org.tabserve.model.onnx.shapley.LoadRoom;
 import org.tabserve.model.signature.Background;
@@ -186,7 +186,8 @@ class AttributeExplainerTest {
         try (Model model = OnnxModelLoader.load(forest)) {
             assertNotNull(((OnnxModel) model).attributeExplainer(), "the forest is explained from its trees");
             kept = LoadRoom.ofHeap().used() - before;
-            assertEquals(ExplainerHeap.of(OnnxGraph.read(forest).nodes().get(0)).toKeep(), kept);
+            assertEquals(
+                    ExplainerHeap.of(GraphParser.parse(forest).nodes().get(0)).toKeep(), kept);
         }
         assertEquals(before, LoadRoom.ofHeap().used(), "closing the model gave its share back");
     }

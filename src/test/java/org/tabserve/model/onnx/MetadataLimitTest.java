@@ -16,7 +16,7 @@ import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 import org.tabserve.model.Model;
 import org.tabserve.model.card.CardKeys;
-import org.tabserve.model.onnx.graph.OnnxGraph;
+import org.tabserve.model.onnx.graph.OnnxLimits;
 
 /**
  * Issue 21 case 3: metadata past the limits (1 MiB a value, 4 MiB in all, 10,000 entries) is refused from its length
@@ -61,7 +61,7 @@ class MetadataLimitTest {
     @Test
     void moreThanTenThousandEntriesAreRefusedHoweverSmall() throws IOException {
         ModelProto.Builder model = bundled();
-        for (int i = 0; i <= OnnxGraph.MAX_METADATA_ENTRIES; i++) {
+        for (int i = 0; i <= OnnxLimits.MAX_METADATA_ENTRIES; i++) {
             model.addMetadataProps(StringStringEntryProto.newBuilder().setKey(Integer.toString(i, 36)));
         }
         assertUnusable(write("entries.onnx", model), "the model has more than 10,000 metadata entries");

@@ -23,7 +23,7 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.tabserve.model.Model;
-import org.tabserve.model.onnx.graph.OnnxGraph;
+import org.tabserve.model.onnx.graph.GraphParser;
 import org.tabserve.model.signature.Batch;
 import org.tabserve.model.signature.Feature;
 import org.tabserve.model.signature.ModelSignature;
@@ -43,7 +43,7 @@ class ZipMapProbabilitiesTest {
         Path file = DIR.resolve("species-zipmap.onnx");
         ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(file));
         ZipMapProbabilities zipMap =
-                ZipMapProbabilities.of(OnnxGraph.read(bytes)).orElseThrow();
+                ZipMapProbabilities.of(GraphParser.parse(bytes)).orElseThrow();
         assertEquals(List.of("Adelie", "Chinstrap", "Gentoo"), zipMap.columns());
 
         try (Model model = OnnxModelLoader.load(file)) {
@@ -80,7 +80,7 @@ class ZipMapProbabilitiesTest {
     @Test
     void aGraphWhoseProbabilitiesAreAlreadyATensorHasNoZipMapToExpose() throws Exception {
         ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(DIR.resolve("species-nozipmap.onnx")));
-        assertTrue(ZipMapProbabilities.of(OnnxGraph.read(bytes)).isEmpty());
+        assertTrue(ZipMapProbabilities.of(GraphParser.parse(bytes)).isEmpty());
     }
 
     private static List<Object[]> rows(ModelSignature signature) throws Exception {

@@ -23,8 +23,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tabserve.model.Model;
 import org.tabserve.model.onnx.OnnxModelLoader;
+import org.tabserve.model.onnx.graph.GraphParser;
 import org.tabserve.model.onnx.graph.MetadataWriter;
-import org.tabserve.model.onnx.graph.OnnxGraph;
 import org.thymeleaf.TemplateEngine;
 import org.thymeleaf.context.Context;
 import org.thymeleaf.context.IExpressionContext;
@@ -51,7 +51,7 @@ class BidiIsolationTest {
         Path file = dir.resolve("override.onnx");
         Path bundled = Path.of("model.onnx");
         Map<String, String> metadata =
-                new LinkedHashMap<>(OnnxGraph.read(bundled).metadata());
+                new LinkedHashMap<>(GraphParser.parse(bundled).metadata());
         metadata.put("tabserve.class_display_names", "{\"0\":\"genuine\",\"1\":\"" + REVERSED + "\"}");
         try (OutputStream out = Files.newOutputStream(file)) {
             MetadataWriter.write(ByteBuffer.wrap(Files.readAllBytes(bundled)), metadata, out);

@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.tabserve.model.onnx.OnnxModelLoader;
-import org.tabserve.model.onnx.graph.OnnxGraph;
+import org.tabserve.model.onnx.graph.GraphParser;
 import org.tabserve.model.onnx.plain.CpuRounds;
 import org.tabserve.model.signature.Batch;
 import org.tabserve.model.signature.Prediction;
@@ -30,8 +30,8 @@ public final class EngineCpuPerRow {
         for (int m = 2; m < args.length; m++) {
             Path file = Path.of(args[m]);
             try (CheckedModel model = (CheckedModel) OnnxModelLoader.load(file)) {
-                PlainEngine plain =
-                        PlainEngine.compile(OnnxGraph.read(file), model.signature(), List.copyOf(model.outputNames()));
+                PlainEngine plain = PlainEngine.compile(
+                        GraphParser.parse(file), model.signature(), List.copyOf(model.outputNames()));
                 List<Object[]> distinct = PlainCheck.rows(model.card(), model.signature());
                 List<Object[]> rows = new ArrayList<>();
                 while (rows.size() < BATCH) {

@@ -24,6 +24,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.tabserve.model.onnx.graph.GraphParser;
 import org.tabserve.model.onnx.graph.NodeAttributes;
 import org.tabserve.model.onnx.graph.OnnxGraph;
 import org.tabserve.model.onnx.graph.OnnxNode;
@@ -78,7 +79,7 @@ public class PlainOrOrtBenchmark {
     @Setup
     public void load() throws Exception {
         Path path = file(model);
-        OnnxGraph graph = OnnxGraph.read(path);
+        OnnxGraph graph = GraphParser.parse(path);
         input = graph.inputs().get(0).name();
         width = model.equals("linear") ? 2 : 4;
         outputs = graph.outputs().stream().map(o -> o.name()).toList();

@@ -22,9 +22,11 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.tabserve.model.onnx.graph.GraphParser;
 import org.tabserve.model.onnx.graph.NodeAttributes;
 import org.tabserve.model.onnx.graph.OnnxGraph;
 import org.tabserve.model.onnx.graph.ml.TreeEnsemble;
+import org.tabserve.model.onnx.graph.ml.TreeEnsembleReader;
 
 /**
  * Issue 53's tree goal (item 1): the 100-tree × 31-leaf gradient-boosted model (scikit-learn's
@@ -58,9 +60,9 @@ public class TreesAtTheFloorBenchmark {
 
     @Setup
     public void load() throws Exception {
-        OnnxGraph graph = OnnxGraph.read(MODEL);
+        OnnxGraph graph = GraphParser.parse(MODEL);
         plain = PlainGraph.compile(graph, List.of("label", "probabilities"));
-        definition = TreeEnsemble.read(new NodeAttributes(graph.nodes().get(0)));
+        definition = TreeEnsembleReader.read(new NodeAttributes(graph.nodes().get(0)));
         env = OrtEnvironment.getEnvironment();
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setIntraOpNumThreads(1);

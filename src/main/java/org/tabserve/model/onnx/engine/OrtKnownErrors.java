@@ -6,7 +6,7 @@ import org.tabserve.model.onnx.graph.NodeAttributes;
 import org.tabserve.model.onnx.graph.OnnxGraph;
 import org.tabserve.model.onnx.graph.OnnxNode;
 import org.tabserve.model.onnx.graph.ml.PostTransform;
-import org.tabserve.model.onnx.graph.ml.TreeEnsemble;
+import org.tabserve.model.onnx.graph.ml.TreeEnsembleReader;
 
 /**
  * The errors of ONNX Runtime 1.29 (the version tabserve runs) that tabserve knows by name, found in a graph: where one
@@ -39,7 +39,7 @@ final class OrtKnownErrors {
         for (OnnxNode node : graph.nodes()) {
             if (node.isMl("TreeEnsembleRegressor")) {
                 NodeAttributes a = new NodeAttributes(node);
-                if (TreeEnsemble.targets(a) == 1 && LEFT_OUT.contains(PostTransform.word(a))) {
+                if (TreeEnsembleReader.targets(a) == 1 && LEFT_OUT.contains(PostTransform.word(a))) {
                     found.add(node);
                 }
             }

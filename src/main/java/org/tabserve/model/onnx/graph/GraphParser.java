@@ -1,6 +1,10 @@
 package org.tabserve.model.onnx.graph;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,8 +30,8 @@ import java.util.stream.Collectors;
  *       {@code UnsafeByteOperations}, which ties the parsed model to the mapping.</li>
  *   <li>Hostile files: protobuf-java bounds only a message's nesting and total size, and ran out of a 128 MB heap on
  *       8 million empty metadata entries (16 MB) and on a million short keys (8 MB); with it, every bound this
- *       reader checks from lengths on the wire ({@link OnnxGraph#MAX_TEXT_BYTES}, {@link
- *       OnnxGraph#MAX_METADATA_BYTES}, {@link OnnxGraph#MAX_METADATA_ENTRIES}, {@link ValueInfoReader#MAX_TYPE_DEPTH})
+ *       reader checks from lengths on the wire ({@link OnnxLimits#MAX_TEXT_BYTES}, {@link
+ *       OnnxLimits#MAX_METADATA_BYTES}, {@link OnnxLimits#MAX_METADATA_ENTRIES}, {@link ValueInfoReader#MAX_TYPE_DEPTH})
  *       would need a
  *       wire pass of its own before the parse.</li>
  * </ul>
@@ -43,7 +47,7 @@ import java.util.stream.Collectors;
  * split would have to pass around; a tenth of it is the reasons above. An input's or output's name and type count
  * against none of it and nest to a depth of their own: {@link ValueInfoReader} reads them.
  */
-final class GraphParser {
+public final class GraphParser {
 
     // ModelProto
     private static final int MODEL_IR_VERSION = 1;
@@ -76,9 +80,9 @@ final class GraphParser {
     private static final int OPSET_VERSION = 2;
 
     private final ByteBuffer bytes;
-    /** Bytes of metadata and descriptions read so far, against {@link OnnxGraph#MAX_METADATA_BYTES}. */
+    /** Bytes of metadata and descriptions read so far, against {@link OnnxLimits#MAX_METADATA_BYTES}. */
     private long metadataBytes;
-    /** metadata_props entries read so far, against {@link OnnxGraph#MAX_METADATA_ENTRIES}. */
+    /** metadata_props entries read so far, against {@link OnnxLimits#MAX_METADATA_ENTRIES}. */
     private int metadataEntries;
 
     private long irVersion;
@@ -99,7 +103,31 @@ final class GraphParser {
         this.bytes = bytes;
     }
 
-    static OnnxGraph parse(ByteBuffer bytes) throws OnnxFormatException {
+    /**
+     * Reads the model in {@code file}, mapped into memory rather than read into the heap. Only for a file nothing
+     * writes while it is read (tools, tests): a mapping of a file truncated meanwhile faults on the next read. The
+     * server reads a model from a private copy instead ({@code OnnxModel.load}).
+     *
+     * @throws OnnxFormatException when the file is not a well-formed ONNX model (the message says why and where)
+     * @throws IOException         when the file cannot be read
+     */
+    public static OnnxGraph parse(Path file) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = channel.size();
+            if (size > Integer.MAX_VALUE) {
+                throw new OnnxFormatException("the file is larger than 2 GB (" + size + " bytes); ONNX keeps larger"
+                        + " models' weights in external data files, which tabserve does not read");
+            }
+            return parse(channel.map(FileChannel.MapMode.READ_ONLY, 0, size));
+        }
+    }
+
+    /**
+     * Reads the model in {@code bytes}, from its position to its limit, without moving its position or copying it.
+     *
+     * @throws OnnxFormatException when the bytes are not a well-formed ONNX model
+     */
+    public static OnnxGraph parse(ByteBuffer bytes) throws OnnxFormatException {
         if (!bytes.hasRemaining()) {
             throw new OnnxFormatException("not an ONNX model: the file is empty");
         }
@@ -215,11 +243,11 @@ final class GraphParser {
      * of the two comes first in the file.
      */
     private void entry(WireReader entry) throws OnnxFormatException {
-        if (++metadataEntries > OnnxGraph.MAX_METADATA_ENTRIES) {
+        if (++metadataEntries > OnnxLimits.MAX_METADATA_ENTRIES) {
             throw new OnnxLimitException(String.format(
                     Locale.ROOT,
                     "the model has more than %,d metadata entries;" + " tabserve reads at most that many",
-                    OnnxGraph.MAX_METADATA_ENTRIES));
+                    OnnxLimits.MAX_METADATA_ENTRIES));
         }
         String key = "";
         String value = "";
@@ -229,7 +257,7 @@ final class GraphParser {
                 case ENTRY_KEY -> key = described(entry, "a metadata key");
                 case ENTRY_VALUE -> {
                     int length = entry.peekLength();
-                    if (length > OnnxGraph.MAX_TEXT_BYTES) {
+                    if (length > OnnxLimits.MAX_TEXT_BYTES) {
                         oversized = length;
                         entry.skip();
                     } else {
@@ -242,7 +270,7 @@ final class GraphParser {
         }
         if (oversized >= 0) {
             throw new OnnxLimitException("metadata '" + shown(key) + "' is " + Sizes.bytes(oversized)
-                    + "; tabserve reads at most " + Sizes.bytes(OnnxGraph.MAX_TEXT_BYTES) + " per metadata value");
+                    + "; tabserve reads at most " + Sizes.bytes(OnnxLimits.MAX_TEXT_BYTES) + " per metadata value");
         }
         withinBudget("metadata '" + shown(key) + "'");
         metadata.remove(key);
@@ -257,18 +285,18 @@ final class GraphParser {
 
     /** Adds a text of {@code length} bytes to the metadata read, refusing it or the total when too large. */
     private void counted(int length, String what) throws OnnxLimitException {
-        if (length > OnnxGraph.MAX_TEXT_BYTES) {
+        if (length > OnnxLimits.MAX_TEXT_BYTES) {
             throw new OnnxLimitException(what + " is " + Sizes.bytes(length) + "; tabserve reads at most "
-                    + Sizes.bytes(OnnxGraph.MAX_TEXT_BYTES) + " per text");
+                    + Sizes.bytes(OnnxLimits.MAX_TEXT_BYTES) + " per text");
         }
         metadataBytes += length;
         withinBudget(what);
     }
 
     private void withinBudget(String at) throws OnnxLimitException {
-        if (metadataBytes > OnnxGraph.MAX_METADATA_BYTES) {
+        if (metadataBytes > OnnxLimits.MAX_METADATA_BYTES) {
             throw new OnnxLimitException("the model's metadata and descriptions are over "
-                    + Sizes.bytes(OnnxGraph.MAX_METADATA_BYTES) + " in all (reached at " + at
+                    + Sizes.bytes(OnnxLimits.MAX_METADATA_BYTES) + " in all (reached at " + at
                     + "); tabserve reads at most that much");
         }
     }

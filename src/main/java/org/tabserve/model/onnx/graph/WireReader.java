@@ -105,15 +105,15 @@ final class WireReader {
 
     /**
      * @return the current length-delimited field decoded as UTF-8 (malformed bytes become U+FFFD)
-     * @throws OnnxLimitException when it is longer than {@link OnnxGraph#MAX_TEXT_BYTES}, before it is decoded
+     * @throws OnnxLimitException when it is longer than {@link OnnxLimits#MAX_TEXT_BYTES}, before it is decoded
      */
     String string() throws OnnxFormatException {
         int at = position;
         int length = length();
-        if (length > OnnxGraph.MAX_TEXT_BYTES) {
+        if (length > OnnxLimits.MAX_TEXT_BYTES) {
             throw new OnnxLimitException("a text field of " + Sizes.bytes(length) + " at byte " + (base + at)
                     + " (in " + message + ", field " + field + ") is longer than the "
-                    + Sizes.bytes(OnnxGraph.MAX_TEXT_BYTES)
+                    + Sizes.bytes(OnnxLimits.MAX_TEXT_BYTES)
                     + " tabserve reads");
         }
         ByteBuffer slice = buffer.duplicate().limit(position + length).position(position);

@@ -21,7 +21,7 @@ import org.tabserve.model.onnx.graph.ml.Normalization;
 import org.tabserve.model.onnx.graph.ml.OneHotEncoding;
 import org.tabserve.model.onnx.graph.ml.Scaling;
 import org.tabserve.model.onnx.graph.ml.SvmClassifier;
-import org.tabserve.model.onnx.graph.ml.TreeEnsemble;
+import org.tabserve.model.onnx.graph.ml.TreeEnsembleReader;
 import org.tabserve.model.onnx.graph.ml.UnreadOperator;
 
 /**
@@ -146,7 +146,7 @@ public final class PlainGraph {
 
     /** A tree ensemble of up to {@link TreeEnsembleOp#MAX_NODES} nodes, counted before any list is read. */
     private static PlainOp trees(NodeAttributes a) throws Unsupported, UnreadOperator, OnnxFormatException {
-        int nodes = TreeEnsemble.nodeCount(a);
+        int nodes = TreeEnsembleReader.nodeCount(a);
         if (nodes > TreeEnsembleOp.MAX_NODES) {
             throw Unsupported.at(
                     a,
@@ -156,7 +156,7 @@ public final class PlainGraph {
                             nodes,
                             TreeEnsembleOp.MAX_NODES));
         }
-        return new TreeEnsembleOp(TreeEnsemble.read(a));
+        return new TreeEnsembleOp(TreeEnsembleReader.read(a));
     }
 
     private static PlainOp operator(OnnxNode node, OnnxGraph graph, NodeAttributes a)

@@ -7,7 +7,7 @@ import org.tabserve.model.onnx.graph.OnnxNode;
 import org.tabserve.model.onnx.graph.ml.LinearClassifier;
 import org.tabserve.model.onnx.graph.ml.LinearRegressor;
 import org.tabserve.model.onnx.graph.ml.PostTransform;
-import org.tabserve.model.onnx.graph.ml.TreeEnsemble;
+import org.tabserve.model.onnx.graph.ml.TreeEnsembleReader;
 import org.tabserve.model.onnx.graph.ml.UnreadOperator;
 
 /**
@@ -42,7 +42,8 @@ public abstract class AdditiveEstimator {
         NodeAttributes a = new NodeAttributes(node);
         try {
             return switch (node.opType()) {
-                case "TreeEnsembleClassifier", "TreeEnsembleRegressor" -> TreeShap.of(TreeEnsemble.read(a), width);
+                case "TreeEnsembleClassifier", "TreeEnsembleRegressor" ->
+                    TreeShap.of(TreeEnsembleReader.read(a), width);
                 case "LinearClassifier" -> LinearScores.of(LinearClassifier.read(a), width);
                 default -> LinearScores.of(LinearRegressor.read(a), width);
             };

@@ -4,7 +4,7 @@ import org.tabserve.model.onnx.graph.NodeAttributes;
 import org.tabserve.model.onnx.graph.OnnxFormatException;
 import org.tabserve.model.onnx.graph.OnnxNode;
 import org.tabserve.model.onnx.graph.ml.Coefficients;
-import org.tabserve.model.onnx.graph.ml.TreeEnsemble;
+import org.tabserve.model.onnx.graph.ml.TreeEnsembleReader;
 
 /**
  * The heap an estimator's exact explainer takes ({@link TreeShap}, {@link LinearScores}), at its reading's peak
@@ -38,8 +38,8 @@ public record ExplainerHeap(long toBuild, long toKeep, String what) {
         NodeAttributes a = new NodeAttributes(node);
         String op = node.opType();
         if (op.startsWith("Tree")) {
-            long nodes = TreeEnsemble.nodeCount(a);
-            long weights = TreeEnsemble.leafWeightCount(a);
+            long nodes = TreeEnsembleReader.nodeCount(a);
+            long weights = TreeEnsembleReader.leafWeightCount(a);
             return new ExplainerHeap(
                     nodes * TREE_BUILD_PER_NODE + weights * TREE_BUILD_PER_LEAF_WEIGHT,
                     nodes * TREE_KEEP_PER_NODE + weights * TREE_KEEP_PER_LEAF_WEIGHT,

@@ -22,6 +22,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.tabserve.model.Engine;
 import org.tabserve.model.onnx.OnnxModelLoader;
+import org.tabserve.model.onnx.graph.GraphParser;
 import org.tabserve.model.onnx.graph.OnnxGraph;
 import org.tabserve.model.onnx.graph.ml.MlModels;
 import org.tabserve.model.signature.Batch;
@@ -111,7 +112,7 @@ class OrtKnownErrorsTest {
     void withTheSettingOnOnnxRuntimeTheNoteStillSaysOnnxRuntimeIsWrongThere() throws Exception {
         byte[] bytes = withFeatures(MlModels.model(regressor("SUM", "LOGISTIC"), MlModels.FLOAT, 2, 0, 1));
         try (CheckedModel model = load(bytes)) {
-            PlainCheck.decide(model, OnnxGraph.read(ByteBuffer.wrap(bytes)), model.signature(), "onnxruntime");
+            PlainCheck.decide(model, GraphParser.parse(ByteBuffer.wrap(bytes)), model.signature(), "onnxruntime");
             assertEquals(Engine.ONNX_RUNTIME, model.engine().name());
             assertTrue(
                     model.engine().note().contains("wrong there")
@@ -124,7 +125,7 @@ class OrtKnownErrorsTest {
     void noKnownErrorForNoneOrProbitOrSeveralTargets() throws Exception {
         for (String post : List.of("NONE", "PROBIT")) {
             OnnxGraph graph =
-                    OnnxGraph.read(ByteBuffer.wrap(MlModels.model(regressor("SUM", post), MlModels.FLOAT, 2, 0, 1)));
+                    GraphParser.parse(ByteBuffer.wrap(MlModels.model(regressor("SUM", post), MlModels.FLOAT, 2, 0, 1)));
             assertTrue(OrtKnownErrors.of(graph).none(), post);
         }
         NodeProto.Builder targets = regressor("SUM", "LOGISTIC").toBuilder();
@@ -133,7 +134,7 @@ class OrtKnownErrorsTest {
                 targets.setAttribute(i, integer("n_targets", 2));
             }
         }
-        OnnxGraph graph = OnnxGraph.read(ByteBuffer.wrap(MlModels.model(targets.build(), MlModels.FLOAT, 2, 0, 2)));
+        OnnxGraph graph = GraphParser.parse(ByteBuffer.wrap(MlModels.model(targets.build(), MlModels.FLOAT, 2, 0, 2)));
         assertTrue(OrtKnownErrors.of(graph).none(), "two targets: ONNX Runtime applies the transform");
     }
 
@@ -149,7 +150,7 @@ class OrtKnownErrorsTest {
                 .leaf(1, 0, 0, 0.4f)
                 .node("TreeEnsembleClassifier", ints("classlabels_int64s", 0, 1), text("post_transform", "LOGISTIC"));
         byte[] bytes = withFeatures(MlModels.model(leaves, MlModels.FLOAT, 2, MlModels.INT64, 2));
-        assertTrue(OrtKnownErrors.of(OnnxGraph.read(ByteBuffer.wrap(bytes))).none());
+        assertTrue(OrtKnownErrors.of(GraphParser.parse(ByteBuffer.wrap(bytes))).none());
         List<Object[]> rows = rows(20);
         double s = 0.3f + 0.4f;
         double second = 1 / (1 + Math.exp(-s));

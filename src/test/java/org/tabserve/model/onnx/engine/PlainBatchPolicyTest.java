@@ -10,7 +10,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.tabserve.model.Engine;
 import org.tabserve.model.onnx.OnnxModelLoader;
-import org.tabserve.model.onnx.graph.OnnxGraph;
+import org.tabserve.model.onnx.graph.GraphParser;
 import org.tabserve.model.signature.Batch;
 import org.tabserve.model.signature.Prediction;
 
@@ -71,7 +71,7 @@ class PlainBatchPolicyTest {
 
     private static PlainEngine engine(CheckedModel model, Path file) throws Exception {
         assertEquals(Engine.PLAIN_JAVA, model.engine().name(), model.engine().note());
-        return PlainEngine.compile(OnnxGraph.read(file), model.signature(), List.copyOf(model.outputNames()));
+        return PlainEngine.compile(GraphParser.parse(file), model.signature(), List.copyOf(model.outputNames()));
     }
 
     private static void assertNotes(CheckedModel model, String words) {

@@ -14,7 +14,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.tabserve.model.Engine;
 import org.tabserve.model.Model;
 import org.tabserve.model.onnx.OnnxModelLoader;
-import org.tabserve.model.onnx.graph.OnnxGraph;
+import org.tabserve.model.onnx.graph.GraphParser;
 import org.tabserve.model.signature.Batch;
 import org.tabserve.model.signature.Prediction;
 import org.tabserve.testing.LargeForests;
@@ -94,7 +94,7 @@ class PlainCheckTest {
         try (Model loaded = OnnxModelLoader.load(file)) {
             CheckedModel model = (CheckedModel) loaded;
             assertEquals(Engine.PLAIN_JAVA, model.engine().name());
-            PlainCheck.decide(model, OnnxGraph.read(file), model.signature(), "onnxruntime");
+            PlainCheck.decide(model, GraphParser.parse(file), model.signature(), "onnxruntime");
             assertEquals(Engine.ONNX_RUNTIME, model.engine().name());
             assertTrue(
                     model.engine().note().contains(Engine.SETTING),

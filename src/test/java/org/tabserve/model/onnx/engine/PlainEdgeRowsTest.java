@@ -15,7 +15,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.tabserve.model.Engine;
 import org.tabserve.model.Model;
 import org.tabserve.model.onnx.OnnxModelLoader;
-import org.tabserve.model.onnx.graph.OnnxGraph;
+import org.tabserve.model.onnx.graph.GraphParser;
 import org.tabserve.model.signature.Batch;
 import org.tabserve.model.signature.Prediction;
 
@@ -123,7 +123,7 @@ class PlainEdgeRowsTest {
     /** The plain graph's answers, one row at a time and all at once, against ONNX Runtime's. */
     private static List<Prediction> assertAgree(CheckedModel model, Path file, Batch batch) throws Exception {
         PlainEngine plain =
-                PlainEngine.compile(OnnxGraph.read(file), model.signature(), List.copyOf(model.outputNames()));
+                PlainEngine.compile(GraphParser.parse(file), model.signature(), List.copyOf(model.outputNames()));
         List<Prediction> onnxRuntime = model.predictOnnxRuntime(batch);
         List<Prediction> all = model.predictPlain(plain, batch, 0, batch.size());
         for (int r = 0; r < batch.size(); r++) {

@@ -12,6 +12,7 @@ import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import com.google.protobuf.ByteString;
 import java.nio.ByteBuffer;
 import java.util.List;
+import org.tabserve.model.onnx.graph.facts.FactFinder;
 import org.tabserve.model.onnx.graph.facts.GraphFacts;
 
 /**
@@ -39,12 +40,12 @@ public final class Graphs {
 
     /** The graph read back by tabserve's reader, from a heap buffer. */
     public static OnnxGraph read(ModelProto.Builder model) throws OnnxFormatException {
-        return OnnxGraph.read(ByteBuffer.wrap(model.build().toByteArray()));
+        return GraphParser.parse(ByteBuffer.wrap(model.build().toByteArray()));
     }
 
     /** The facts of {@code graph} wrapped in a model. */
     public static GraphFacts facts(GraphProto.Builder graph) throws OnnxFormatException {
-        return GraphFacts.of(read(model(graph)));
+        return FactFinder.find(read(model(graph)));
     }
 
     public static NodeProto.Builder node(String op, String domain, List<String> inputs, List<String> outputs) {

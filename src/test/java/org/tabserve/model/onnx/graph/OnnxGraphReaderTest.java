@@ -26,7 +26,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.tabserve.model.onnx.graph.facts.GraphFacts;
+import org.tabserve.model.onnx.graph.facts.FactFinder;
 
 /** The wire-format reader: versions, large initializers read in place, and bad files refused with a clear reason. */
 class OnnxGraphReaderTest {
@@ -66,7 +66,7 @@ class OnnxGraphReaderTest {
                 .build()
                 .toByteArray();
         ByteBuffer buffer = ByteBuffer.wrap(bytes);
-        OnnxGraph graph = OnnxGraph.read(buffer);
+        OnnxGraph graph = GraphParser.parse(buffer);
         assertEquals(0, buffer.position());
         assertEquals("a doc", graph.docString());
         assertEquals(java.util.Map.of("k", "v"), graph.metadata());
@@ -92,7 +92,7 @@ class OnnxGraphReaderTest {
         model = null;
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         long before = threads.getCurrentThreadAllocatedBytes();
-        OnnxGraph graph = OnnxGraph.read(file);
+        OnnxGraph graph = GraphParser.parse(file);
         long allocated = threads.getCurrentThreadAllocatedBytes() - before;
         assertEquals(
                 List.of((long) size / 4), graph.initializers().get("weights").dims());
@@ -142,7 +142,7 @@ class OnnxGraphReaderTest {
     /** 1 when refused with an OnnxFormatException; 0 when read (and its facts computed); anything else fails. */
     private static int readsOrRefuses(byte[] bytes) {
         try {
-            GraphFacts.of(OnnxGraph.read(ByteBuffer.wrap(bytes)));
+            FactFinder.find(GraphParser.parse(ByteBuffer.wrap(bytes)));
             return 0;
         } catch (OnnxFormatException e) {
             assertTrue(e.getMessage().startsWith("not"), e.getMessage());
@@ -152,7 +152,7 @@ class OnnxGraphReaderTest {
 
     private OnnxFormatException assertRefused(byte[] bytes, String reason) throws IOException {
         Path file = Files.write(dir.resolve("bad.onnx"), bytes);
-        OnnxFormatException e = assertThrows(OnnxFormatException.class, () -> OnnxGraph.read(file));
+        OnnxFormatException e = assertThrows(OnnxFormatException.class, () -> GraphParser.parse(file));
         assertTrue(e.getMessage().contains(reason), e.getMessage());
         return e;
     }

@@ -15,6 +15,7 @@ import java.nio.LongBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.tabserve.model.onnx.graph.GraphParser;
 import org.tabserve.model.onnx.graph.OnnxGraph;
 import org.tabserve.model.onnx.graph.ml.MlModels;
 
@@ -33,7 +34,7 @@ final class AgainstOrt {
      * @return how many rows' scores were finite, for a test to know what it compared
      */
     static int assertSame(String what, byte[] model, int input, double[][] rows) throws Exception {
-        OnnxGraph graph = OnnxGraph.read(ByteBuffer.wrap(model));
+        OnnxGraph graph = GraphParser.parse(ByteBuffer.wrap(model));
         List<String> outputs = graph.outputs().stream().map(o -> o.name()).toList();
         PlainGraph plain = PlainGraph.compile(graph, outputs);
         int width = rows[0].length;

@@ -20,6 +20,7 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.tabserve.model.onnx.graph.ElementType;
+import org.tabserve.model.onnx.graph.GraphParser;
 import org.tabserve.model.onnx.graph.OnnxGraph;
 import org.tabserve.model.onnx.graph.ml.Coefficients;
 import org.tabserve.model.onnx.graph.ml.Imputation;
@@ -61,7 +62,7 @@ class LinearTermsTest {
 
     @Test
     void noRowWithinTheSafeMagnitudeIsOrderlessAndOneAThousandthBeyondCanBe() throws Exception {
-        LinearTerms terms = terms(OnnxGraph.read(ByteBuffer.wrap(classifier(0.5f, -1f, 2f))), Set.of("x"));
+        LinearTerms terms = terms(GraphParser.parse(ByteBuffer.wrap(classifier(0.5f, -1f, 2f))), Set.of("x"));
         float safe = (float) terms.safeInput();
         // Each class's weights add up to 3.5 in magnitude: the largest safe value is float's largest / 3.5, less the
         // slack for float's rounding (a few parts in a million).
@@ -88,7 +89,7 @@ class LinearTermsTest {
     void onnxRuntimeAnswersEveryRowWithinTheSafeMagnitudeFinitelyAloneAndInABatch() throws Exception {
         byte[] model = classifier(0.5f, -1f, 2f);
         float safe = (float)
-                terms(OnnxGraph.read(ByteBuffer.wrap(model)), Set.of("x")).safeInput();
+                terms(GraphParser.parse(ByteBuffer.wrap(model)), Set.of("x")).safeInput();
         SplittableRandom random = new SplittableRandom(61);
         float[][] rows = new float[200][FEATURES];
         for (int r = 0; r < rows.length; r++) {
@@ -115,14 +116,15 @@ class LinearTermsTest {
 
     @Test
     void anInterceptOfFloatsLargestLeavesNoSafeMagnitude() throws Exception {
-        LinearTerms terms = terms(OnnxGraph.read(ByteBuffer.wrap(classifier(0.5f, Float.MAX_VALUE, 2f))), Set.of("x"));
+        LinearTerms terms =
+                terms(GraphParser.parse(ByteBuffer.wrap(classifier(0.5f, Float.MAX_VALUE, 2f))), Set.of("x"));
         assertEquals(-1, terms.safeInput());
         assertTrue(orderless(terms, new float[] {0, 0, 0}));
     }
 
     @Test
     void aGraphWithoutALinearOperatorHasNoTerms() throws Exception {
-        OnnxGraph trees = OnnxGraph.read(FIXTURES.resolve("trees/gb-sex.onnx"));
+        OnnxGraph trees = GraphParser.parse(FIXTURES.resolve("trees/gb-sex.onnx"));
         assertNull(terms(trees, Set.of()));
     }
 
@@ -133,11 +135,11 @@ class LinearTermsTest {
      */
     @Test
     void theNodesBeforeTheEstimatorBoundItsInput() throws Exception {
-        OnnxGraph normalized = OnnxGraph.read(FIXTURES.resolve("boosted/normalized-linear.onnx"));
+        OnnxGraph normalized = GraphParser.parse(FIXTURES.resolve("boosted/normalized-linear.onnx"));
         assertEquals(Float.MAX_VALUE, terms(normalized, numbers(normalized)).safeInput());
-        OnnxGraph iris = OnnxGraph.read(FIXTURES.resolve("iris/iris-single-tensor.onnx"));
-        OnnxGraph scaled = OnnxGraph.read(FIXTURES.resolve("quickstart/iris-classifier.onnx"));
-        OnnxGraph penguins = OnnxGraph.read(FIXTURES.resolve("penguins/species-zipmap.onnx"));
+        OnnxGraph iris = GraphParser.parse(FIXTURES.resolve("iris/iris-single-tensor.onnx"));
+        OnnxGraph scaled = GraphParser.parse(FIXTURES.resolve("quickstart/iris-classifier.onnx"));
+        OnnxGraph penguins = GraphParser.parse(FIXTURES.resolve("penguins/species-zipmap.onnx"));
         for (OnnxGraph graph : List.of(iris, scaled, penguins)) {
             double safe = terms(graph, numbers(graph)).safeInput();
             assertTrue(safe > 1e35 && safe < Float.MAX_VALUE, String.valueOf(safe));

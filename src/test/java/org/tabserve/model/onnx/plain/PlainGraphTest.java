@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.tabserve.model.onnx.graph.GraphParser;
 import org.tabserve.model.onnx.graph.NodeAttributes;
 import org.tabserve.model.onnx.graph.OnnxGraph;
 import org.tabserve.model.onnx.graph.OnnxNode;
@@ -21,7 +22,7 @@ class PlainGraphTest {
 
     @Test
     void theBundledModelCompilesToItsFourNodesAndGivesProbabilities() throws Exception {
-        PlainGraph graph = PlainGraph.compile(OnnxGraph.read(Path.of("model.onnx")), List.of("output"));
+        PlainGraph graph = PlainGraph.compile(GraphParser.parse(Path.of("model.onnx")), List.of("output"));
         assertEquals(4, graph.nodes());
         PlainTensor row = PlainTensor.floats(1, 4, new float[] {3.6216f, 8.6661f, -2.8073f, -0.44699f});
         PlainTensor out = graph.run(Map.of("input", row)).get("output");
@@ -33,7 +34,7 @@ class PlainGraphTest {
 
     @Test
     void anOperatorWithoutAPlainImplementationIsNamed() throws Exception {
-        OnnxGraph fixedBatch = OnnxGraph.read(PENGUINS.resolve("fixed-batch-4.onnx"));
+        OnnxGraph fixedBatch = GraphParser.parse(PENGUINS.resolve("fixed-batch-4.onnx"));
         Unsupported refused = assertThrows(
                 Unsupported.class,
                 () -> PlainGraph.compile(
@@ -45,7 +46,7 @@ class PlainGraphTest {
     void onlyTheNodesTheOutputsNeedAreCompiled() throws Exception {
         // The iris model's label comes from the LinearClassifier alone; its probabilities need the Normalizer too.
         OnnxGraph iris =
-                OnnxGraph.read(Path.of("src/test/resources/org/tabserve/fixtures/iris/iris-single-tensor.onnx"));
+                GraphParser.parse(Path.of("src/test/resources/org/tabserve/fixtures/iris/iris-single-tensor.onnx"));
         assertEquals(1, PlainGraph.compile(iris, List.of("label")).nodes());
         assertEquals(
                 2, PlainGraph.compile(iris, List.of("label", "probabilities")).nodes());
@@ -53,7 +54,7 @@ class PlainGraphTest {
 
     @Test
     void aTextColumnIsOneHotEncodedAndAnUnknownValueIsAllZeros() throws Exception {
-        OnnxNode encoder = OnnxGraph.read(PENGUINS.resolve("species-zipmap.onnx")).nodes().stream()
+        OnnxNode encoder = GraphParser.parse(PENGUINS.resolve("species-zipmap.onnx")).nodes().stream()
                 .filter(n -> n.opType().equals("OneHotEncoder"))
                 .findFirst()
                 .orElseThrow();
@@ -67,11 +68,11 @@ class PlainGraphTest {
     @Test
     void gatherPicksColumnsAndConcatJoinsThem() throws Exception {
         // The bundled model's first node gathers columns [2, 3, 1, 0]; a penguins model concatenates on axis 1.
-        OnnxNode gatherNode = OnnxGraph.read(Path.of("model.onnx")).nodes().get(0);
+        OnnxNode gatherNode = GraphParser.parse(Path.of("model.onnx")).nodes().get(0);
         PlainTensor x = PlainTensor.floats(2, 4, new float[] {1, 2, 3, 4, 5, 6, 7, 8});
         PlainOp gather = ShapeOps.gather(new NodeAttributes(gatherNode), new long[] {2, 3, 1, 0});
         assertArrayEquals(new float[] {3, 4, 2, 1, 7, 8, 6, 5}, gather.apply(new PlainTensor[] {x})[0].floats());
-        OnnxNode concatNode = OnnxGraph.read(PENGUINS.resolve("species-labels-in-graph.onnx")).nodes().stream()
+        OnnxNode concatNode = GraphParser.parse(PENGUINS.resolve("species-labels-in-graph.onnx")).nodes().stream()
                 .filter(n -> n.opType().equals("Concat"))
                 .findFirst()
                 .orElseThrow();

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.tabserve.model.onnx.graph.GraphParser;
 import org.tabserve.model.onnx.graph.OnnxGraph;
 
 /** What a compiled graph's run answers: the values asked for, by name, in the order asked, each input named if missing. */
@@ -18,7 +19,7 @@ class PlainRunTest {
 
     @Test
     void theValuesAskedForComeByNameInTheOrderAsked() throws Exception {
-        OnnxGraph iris = OnnxGraph.read(IRIS);
+        OnnxGraph iris = GraphParser.parse(IRIS);
         String input = iris.inputs().get(0).name();
         PlainTensor rows = PlainTensor.floats(2, 4, new float[] {5.1f, 3.5f, 1.4f, 0.2f, 6.7f, 3.0f, 5.2f, 2.3f});
         Map<String, PlainTensor> one =
@@ -38,7 +39,7 @@ class PlainRunTest {
     @Test
     void anIntermediateValueCanBeAskedFor() throws Exception {
         // The bundled model's first node gathers columns [2, 3, 1, 0] of its input.
-        OnnxGraph graph = OnnxGraph.read(Path.of("model.onnx"));
+        OnnxGraph graph = GraphParser.parse(Path.of("model.onnx"));
         String gathered = graph.nodes().get(0).outputs().get(0);
         PlainTensor row = PlainTensor.floats(1, 4, new float[] {1, 2, 3, 4});
         Map<String, PlainTensor> out = PlainGraph.compile(graph, List.of(gathered, "output"))
@@ -49,7 +50,7 @@ class PlainRunTest {
 
     @Test
     void aMissingInputIsNamed() throws Exception {
-        OnnxGraph iris = OnnxGraph.read(IRIS);
+        OnnxGraph iris = GraphParser.parse(IRIS);
         PlainGraph graph = PlainGraph.compile(iris, List.of("label"));
         IllegalArgumentException missing = assertThrows(
                 IllegalArgumentException.class,

@@ -14,7 +14,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.tabserve.model.onnx.graph.OnnxGraph;
+import org.tabserve.model.onnx.graph.GraphParser;
 import org.tabserve.model.onnx.graph.ml.MlModels;
 import org.tabserve.model.onnx.graph.ml.SvmClassifier;
 
@@ -62,7 +62,7 @@ class SvmBlocksTest {
 
     @Test
     void aRowsAnswerIsTheSameBitForBitInWhateverBatchAndBlockItComes() throws Exception {
-        PlainGraph plain = PlainGraph.compile(OnnxGraph.read(Path.of("model.onnx")), List.of("output"));
+        PlainGraph plain = PlainGraph.compile(GraphParser.parse(Path.of("model.onnx")), List.of("output"));
         double[][] rows = rows(2 * SvmKernels.BLOCK + 37, new SplittableRandom(5));
         float[] whole = plain.run(Map.of("input", AgainstOrtInput.floats(rows)))
                 .get("output")

@@ -18,11 +18,13 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.tabserve.model.onnx.graph.GraphParser;
 import org.tabserve.model.onnx.graph.NodeAttributes;
 import org.tabserve.model.onnx.graph.OnnxGraph;
 import org.tabserve.model.onnx.graph.OnnxNode;
 import org.tabserve.model.onnx.graph.ml.MlModels;
 import org.tabserve.model.onnx.graph.ml.TreeEnsemble;
+import org.tabserve.model.onnx.graph.ml.TreeEnsembleReader;
 import org.tabserve.model.onnx.plain.RandomTrees.Leaves;
 
 /**
@@ -109,10 +111,10 @@ class TreeWalkerTest {
         }
         int ensembles = 0;
         for (Path model : models) {
-            for (OnnxNode node : OnnxGraph.read(model).nodes()) {
+            for (OnnxNode node : GraphParser.parse(model).nodes()) {
                 if (node.opType().startsWith("TreeEnsemble")) {
                     NodeAttributes a = new NodeAttributes(node);
-                    TreeEnsemble trees = TreeEnsemble.read(a);
+                    TreeEnsemble trees = TreeEnsembleReader.read(a);
                     assertWalkedAsRead(model.getFileName().toString(), a, rowsAround(trees, 400));
                     ensembles++;
                 }
@@ -126,8 +128,9 @@ class TreeWalkerTest {
         Path dir = FIXTURES.resolve("floor");
         JsonNode expected = new ObjectMapper()
                 .readTree(dir.resolve("banknote-hgb-100x31.expected.json").toFile());
-        OnnxGraph graph = OnnxGraph.read(dir.resolve("banknote-hgb-100x31.onnx"));
-        TreeEnsemble trees = TreeEnsemble.read(new NodeAttributes(graph.nodes().get(0)));
+        OnnxGraph graph = GraphParser.parse(dir.resolve("banknote-hgb-100x31.onnx"));
+        TreeEnsemble trees =
+                TreeEnsembleReader.read(new NodeAttributes(graph.nodes().get(0)));
         assertEquals(100, trees.trees());
         assertEquals(expected.get("nodes").asInt(), trees.nodes());
         JsonNode rows = expected.get("rows");
@@ -159,7 +162,7 @@ class TreeWalkerTest {
 
     /** The walker's scores and labels equal the ensemble's reading, bit for bit, in a batch and row by row. */
     static void assertWalkedAsRead(String what, NodeAttributes a, double[][] rows) throws Exception {
-        TreeEnsemble trees = TreeEnsemble.read(a);
+        TreeEnsemble trees = TreeEnsembleReader.read(a);
         int width = rows[0].length;
         int k = trees.outputs();
         float[] x = new float[rows.length * width];

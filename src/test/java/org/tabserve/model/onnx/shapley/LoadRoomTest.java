@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.tabserve.model.onnx.graph.GraphParser;
 import org.tabserve.model.onnx.graph.NodeAttributes;
-import org.tabserve.model.onnx.graph.OnnxGraph;
 import org.tabserve.model.onnx.graph.OnnxNode;
 import org.tabserve.testing.LargeForests;
 
@@ -25,7 +25,7 @@ class LoadRoomTest {
     @Test
     void aForestsEstimateCountsItsNodesAndLeafWeightsWithoutDecodingThem() throws Exception {
         Path forest = LargeForests.classifier(dir.resolve("counted.onnx"), 3, 4);
-        OnnxNode node = OnnxGraph.read(forest).nodes().get(0);
+        OnnxNode node = GraphParser.parse(forest).nodes().get(0);
         NodeAttributes a = new NodeAttributes(node);
         assertEquals(a.ints("nodes_treeids").length, a.count("nodes_treeids"));
         assertEquals(3 * 31, a.count("nodes_treeids"));

@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Predicate;
 import org.tabserve.model.onnx.graph.ElementType;
 import org.tabserve.model.onnx.graph.GraphNames;
 import org.tabserve.model.onnx.graph.NodeAttributes;
@@ -74,7 +73,7 @@ import org.tabserve.model.onnx.graph.ml.UnreadOperator;
  * <p>Why it is longer than 300 lines: the rules share one index of the graph (which node uses each value) and one walk
  * along it; a third of the class is the statement of the rules above.
  */
-final class FactFinder {
+public final class FactFinder {
 
     /** Standard ops that keep each value as it is, only moving it (the data input is input 0). */
     private static final Set<String> COLUMN_OPS =
@@ -103,7 +102,7 @@ final class FactFinder {
     private final Map<String, List<Use>> consumers = new HashMap<>();
     private final Set<String> graphOutputs = new HashSet<>();
 
-    FactFinder(OnnxGraph graph) {
+    private FactFinder(OnnxGraph graph) {
         this.graph = graph;
         for (OnnxNode node : graph.nodes()) {
             node.outputs().forEach(o -> producers.putIfAbsent(o, node));
@@ -116,7 +115,12 @@ final class FactFinder {
         graph.outputs().forEach(o -> graphOutputs.add(o.name()));
     }
 
-    GraphFacts facts() throws OnnxFormatException {
+    /** Finds the facts of {@code graph} by the rules above; throws when an attribute list they need is malformed. */
+    public static GraphFacts find(OnnxGraph graph) throws OnnxFormatException {
+        return new FactFinder(graph).facts();
+    }
+
+    private GraphFacts facts() throws OnnxFormatException {
         Map<String, InputCategories> categories = new LinkedHashMap<>();
         Set<String> missing = new LinkedHashSet<>();
         for (OnnxValueInfo input : graph.inputs()) {
@@ -374,11 +378,7 @@ final class FactFinder {
 
     /** Whether any output of {@code node} reaches a graph output through {@link #CARRY} ops. */
     private boolean reachesOutput(OnnxNode node) {
-        return reaches(node.outputs(), u -> CARRY.contains(u.node().opType()));
-    }
-
-    private boolean reaches(List<String> start, Predicate<Use> follow) {
-        Deque<String> values = new ArrayDeque<>(start);
+        Deque<String> values = new ArrayDeque<>(node.outputs());
         Set<String> seen = new HashSet<>();
         while (!values.isEmpty()) {
             String value = values.pop();
@@ -387,7 +387,7 @@ final class FactFinder {
             }
             if (seen.add(value)) {
                 consumers.getOrDefault(value, List.of()).stream()
-                        .filter(follow)
+                        .filter(u -> CARRY.contains(u.node().opType()))
                         .forEach(u -> values.addAll(u.node().outputs()));
             }
         }

@@ -9,14 +9,12 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import org.tabserve.model.onnx.graph.ElementType;
-import org.tabserve.model.onnx.graph.OnnxFormatException;
-import org.tabserve.model.onnx.graph.OnnxGraph;
 
 /**
  * What the model core learns from a graph beyond its inputs' and outputs' types: the class labels, whether it is a
  * classifier or a regressor, the known categories of each text or integer column, which inputs (or columns) may be
- * missing, how each output ends, and whether its name is a name. Computed once at load time by
- * {@link #of(OnnxGraph)}; the rules are documented on {@link FactFinder}.
+ * missing, how each output ends, and whether its name is a name. Found once at load time by {@code FactFinder}, whose
+ * description states the rules.
  *
  * @param classLabels    the class labels in the order of the probability columns, when the graph keeps them
  * @param task           classification or regression as the graph's classic-ML ops say, or unknown
@@ -128,14 +126,5 @@ public record GraphFacts(
         treeUnrouted = columnsCopied(treeUnrouted);
         outputEndings = Collections.unmodifiableMap(new LinkedHashMap<>(outputEndings));
         Objects.requireNonNull(name, "name");
-    }
-
-    /**
-     * Reads the facts from {@code graph}.
-     *
-     * @throws OnnxFormatException when an attribute list the facts need is malformed
-     */
-    public static GraphFacts of(OnnxGraph graph) throws OnnxFormatException {
-        return new FactFinder(graph).facts();
     }
 }

@@ -17,6 +17,7 @@ import org.tabserve.model.onnx.graph.OnnxTensor;
 import org.tabserve.model.onnx.graph.OnnxType;
 import org.tabserve.model.onnx.graph.OnnxValueInfo;
 import org.tabserve.model.onnx.graph.ml.TreeEnsemble;
+import org.tabserve.model.onnx.graph.ml.TreeEnsembleReader;
 
 /**
  * The columns of the float and double inputs that may be missing because trees take them: each column followed node by
@@ -156,7 +157,7 @@ final class TreeRoutedColumns {
     /** Whether the ensemble routes a missing value; one whose tracks or modes cannot be read does not. */
     private static boolean routes(OnnxNode trees) {
         try {
-            return TreeEnsemble.routesMissing(new NodeAttributes(trees));
+            return TreeEnsembleReader.routesMissing(new NodeAttributes(trees));
         } catch (OnnxFormatException e) {
             return false; // ONNX Runtime's load says what is wrong with it
         }

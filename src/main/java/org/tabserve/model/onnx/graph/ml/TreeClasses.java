@@ -89,7 +89,7 @@ final class TreeClasses {
         float[] v = new float[count]; // ONNX Runtime's scores, transformed in float as there
         if (count > 2) {
             for (int k = 0; k < base.length; k++) {
-                s[k] = has[k] ? TreeEnsemble.add(s[k], base[k], inFloat) : base[k];
+                s[k] = has[k] ? TreeSums.add(s[k], base[k], inFloat) : base[k];
                 has[k] = true;
             }
             int label = -1;
@@ -110,15 +110,15 @@ final class TreeClasses {
         int written = -1; // ONNX Runtime's write_additional_scores
         if (base.length == 2) {
             if (has[1]) {
-                s[1] = TreeEnsemble.add(base[1], s[0], inFloat);
+                s[1] = TreeSums.add(base[1], s[0], inFloat);
                 s[0] = -s[1];
             } else {
-                s[1] = TreeEnsemble.add(s[1], base[1], inFloat);
-                s[0] = TreeEnsemble.add(s[0], base[0], inFloat);
+                s[1] = TreeSums.add(s[1], base[1], inFloat);
+                s[0] = TreeSums.add(s[0], base[0], inFloat);
             }
         } else {
             if (base.length == 1) {
-                s[0] = TreeEnsemble.add(s[0], base[0], inFloat);
+                s[0] = TreeSums.add(s[0], base[0], inFloat);
             } else {
                 written = 3;
             }

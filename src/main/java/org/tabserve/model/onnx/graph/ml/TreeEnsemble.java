@@ -1,26 +1,30 @@
 package org.tabserve.model.onnx.graph.ml;
 
 import java.util.Arrays;
-import org.tabserve.model.onnx.graph.NodeAttributes;
-import org.tabserve.model.onnx.graph.OnnxFormatException;
+import java.util.List;
 
 /**
  * ai.onnx.ml TreeEnsembleClassifier or TreeEnsembleRegressor (thresholds and weights as floats) as ONNX Runtime reads
- * it ({@code tree_ensemble_common.h}, {@code tree_ensemble_aggregator.h}), read by {@link TreeEnsembleReader}: trees
- * listed one after another, each from its root; a row walks each tree from the root, at each branch to the true child
- * when its value compares true with the threshold (BRANCH_LEQ, _LT, _GTE, _GT, _EQ, _NEQ), or when it is missing (NaN)
- * and the node's missing value tracks true, down to a leaf, whose weights add to the scores of their classes (a
- * regressor's one target takes a leaf's first weight); the trees' sums, in float (double for a double input), then
- * take the base values and the post-transform, for a classifier as {@link TreeClasses} says, and for a regressor as
- * the sum (its average over the trees with AVERAGE) plus its one base value, through its post-transform as ONNX defines
- * it (ONNX Runtime 1.29 applies PROBIT alone there and leaves the others out: onnxruntime#26596).
+ * it ({@code tree_ensemble_common.h}, {@code tree_ensemble_aggregator.h}), read from a node by
+ * {@code TreeEnsembleReader}: trees listed one after another, each from its root; a row walks each tree from the root,
+ * at each branch to the true child when its value compares true with the threshold (BRANCH_LEQ, _LT, _GTE, _GT, _EQ,
+ * _NEQ), or when it is missing (NaN) and the node's missing value tracks true, down to a leaf, whose weights add to the
+ * scores of their classes (a regressor's one target takes a leaf's first weight); the trees' sums, in float (double for
+ * a double input), then take the base values and the post-transform, for a classifier as {@link TreeClasses} says, and
+ * for a regressor as the sum (its average over the trees with AVERAGE) plus its one base value, through its
+ * post-transform as ONNX defines it (ONNX Runtime 1.29 applies PROBIT alone there and leaves the others out:
+ * onnxruntime#26596).
  *
  * <p>Its exact explanations read it as margins, each the trees' sum of a leaf value plus a base
  * ({@link #margins()}), where ONNX Runtime's scores are such sums through a post-transform.
  */
 public final class TreeEnsemble {
 
-    /** Node modes ({@link #mode}), each at its index in {@link TreeEnsembleReader#MODES}. */
+    /** The node modes' words ({@code nodes_modes}), each at its constant's index below. */
+    static final List<String> MODES =
+            List.of("LEAF", "BRANCH_LEQ", "BRANCH_LT", "BRANCH_GTE", "BRANCH_GT", "BRANCH_EQ", "BRANCH_NEQ");
+
+    /** Node modes ({@link #mode}), each at its index in {@link #MODES}. */
     public static final byte LEAF = 0;
 
     public static final byte LEQ = 1;
@@ -86,64 +90,6 @@ public final class TreeEnsemble {
             max = mode[i] == LEAF ? max : Math.max(max, feature[i]);
         }
         this.maxFeature = max;
-    }
-
-    /**
-     * @param a a TreeEnsembleClassifier or TreeEnsembleRegressor node's attributes
-     * @throws UnreadOperator naming what is not read (see {@link TreeEnsembleReader})
-     */
-    public static TreeEnsemble read(NodeAttributes a) throws UnreadOperator, OnnxFormatException {
-        return TreeEnsembleReader.read(a);
-    }
-
-    /**
-     * @param a a TreeEnsembleClassifier or TreeEnsembleRegressor node's attributes
-     * @return how many nodes it lists, counted without decoding the lists: what a reader sizes its heap by first
-     */
-    public static int nodeCount(NodeAttributes a) throws OnnxFormatException {
-        return TreeEnsembleReader.nodeCount(a);
-    }
-
-    /**
-     * Whether the ensemble routes a missing value as its training library did, at every branch. A NaN reaches a
-     * branch of any mode but NEQ as false, so a branch sends it the false way unless its missing value tracks true
-     * ({@code nodes_missing_value_tracks_true} 1); what is to be told is whether a branch's 0 is its library's choice
-     * or only the absence of one. The ensemble's own nodes tell, not the file's {@code producer_name}, which says
-     * {@code skl2onnx} when skl2onnx exports an XGBoost model inside a scikit-learn pipeline through onnxmltools'
-     * converter, and which a tool that edits and saves a model may rewrite. It routes one when:
-     *
-     * <ul>
-     *   <li>a branch at least sends it the true way (tracks 1): its exporter wrote each branch's way from the library's
-     *       own (XGBoost's default direction, LightGBM's {@code default_left} with its reading of NaN as 0 where a
-     *       feature had none in training, HistGradientBoosting's {@code missing_go_to_left}), so a 0 beside it is the
-     *       false way by the library's choice too; or
-     *   <li>every branch is BRANCH_LT: XGBoost's split {@code x < threshold} as onnxmltools' XGBoost converter writes
-     *       every one (the yes child true, tracks 1 exactly where XGBoost's missing child is the yes child), and no
-     *       other exporter tabserve knows writes its trees so (scikit-learn's, LightGBM's and Spark's compare with
-     *       {@code <=}, BRANCH_LEQ). An XGBoost model trained without a missing value by {@code hist} (XGBoost 2's
-     *       default) or {@code approx} sends one the "no" way at every split (the penguins' fixtures do), all 0,
-     *       exactly where a NaN goes without a track.
-     * </ul>
-     *
-     * An ensemble of neither kind is read as one from a library whose trees take no missing value (scikit-learn's
-     * GradientBoosting and RandomForest write 0 everywhere with BRANCH_LEQ): its zeros say nothing, and a NaN would
-     * go down branches no training row went. ai.onnx.ml 5's {@code TreeEnsemble} holds its modes in a tensor, which
-     * is not read: it routes one by its tracks alone.
-     *
-     * @param a a TreeEnsembleClassifier, TreeEnsembleRegressor or TreeEnsemble node's attributes
-     */
-    public static boolean routesMissing(NodeAttributes a) throws OnnxFormatException {
-        return TreeEnsembleReader.routesMissing(a);
-    }
-
-    /** @return how many leaf weights the node lists (its classes' or targets'), counted without decoding them */
-    public static int leafWeightCount(NodeAttributes a) throws OnnxFormatException {
-        return TreeEnsembleReader.leafWeightCount(a);
-    }
-
-    /** @return a TreeEnsembleRegressor node's {@code n_targets} (1 when absent), read without the rest */
-    public static long targets(NodeAttributes a) {
-        return TreeEnsembleReader.targets(a);
     }
 
     /** @return whether it is a classifier */
@@ -273,7 +219,7 @@ public final class TreeEnsemble {
         int first = whenTrue[leaf];
         int end = first + weightCount(leaf);
         for (int w = first; w < end; w++) {
-            s[weightIds[w]] = add(s[weightIds[w]], weights[w], inFloat);
+            s[weightIds[w]] = TreeSums.add(s[weightIds[w]], weights[w], inFloat);
             has[weightIds[w]] = true;
         }
     }
@@ -290,8 +236,8 @@ public final class TreeEnsemble {
         if (classes != null) {
             return classes.finish(s, has, inFloat, out, outAt);
         }
-        double value = average ? round(s[0] / roots.length, inFloat) : s[0];
-        s[0] = add(value, origin, inFloat);
+        double value = average ? TreeSums.round(s[0] / roots.length, inFloat) : s[0];
+        s[0] = TreeSums.add(value, origin, inFloat);
         post.apply(s, 0, 1);
         out[outAt] = (float) s[0];
         return 0;
@@ -325,15 +271,6 @@ public final class TreeEnsemble {
     /** @return weight {@code i} of {@code leaf} */
     public float weight(int leaf, int i) {
         return weights[whenTrue[leaf] + i];
-    }
-
-    /** @return {@code a + b} as ONNX Runtime sums it: in float when {@code inFloat}, else in double */
-    static double add(double a, double b, boolean inFloat) {
-        return round(a + b, inFloat);
-    }
-
-    private static double round(double value, boolean inFloat) {
-        return inFloat ? (float) value : value;
     }
 
     /**

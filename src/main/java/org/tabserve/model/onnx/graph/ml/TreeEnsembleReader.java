@@ -13,11 +13,7 @@ import org.tabserve.model.onnx.graph.OnnxFormatException;
  * node), a cycle, a weight of a branch or of a class out of range, more base values than classes. The reading is
  * bounded by the lists' sizes: primitive arrays and a {@link NodeIndex}, about 125 bytes a node at its peak.
  */
-final class TreeEnsembleReader {
-
-    /** The node modes' words, each at its {@link TreeEnsemble} constant's index. */
-    static final List<String> MODES =
-            List.of("LEAF", "BRANCH_LEQ", "BRANCH_LT", "BRANCH_GTE", "BRANCH_GT", "BRANCH_EQ", "BRANCH_NEQ");
+public final class TreeEnsembleReader {
 
     private final NodeAttributes a;
     private final boolean classifier;
@@ -34,27 +30,59 @@ final class TreeEnsembleReader {
         this.classifier = a.node().opType().equals("TreeEnsembleClassifier");
     }
 
-    static TreeEnsemble read(NodeAttributes a) throws UnreadOperator, OnnxFormatException {
+    /**
+     * @param a a TreeEnsembleClassifier or TreeEnsembleRegressor node's attributes
+     * @throws UnreadOperator naming what is not read (this class's description lists what)
+     */
+    public static TreeEnsemble read(NodeAttributes a) throws UnreadOperator, OnnxFormatException {
         return new TreeEnsembleReader(a).read();
     }
 
-    /** @return a regressor's {@code n_targets} (1 when absent) */
-    static long targets(NodeAttributes a) {
+    /** @return a TreeEnsembleRegressor node's {@code n_targets} (1 when absent), read without the rest */
+    public static long targets(NodeAttributes a) {
         return a.integer("n_targets", 1);
     }
 
-    /** @return how many nodes the ensemble lists, counted without decoding them */
-    static int nodeCount(NodeAttributes a) throws OnnxFormatException {
+    /**
+     * @param a a TreeEnsembleClassifier or TreeEnsembleRegressor node's attributes
+     * @return how many nodes it lists, counted without decoding the lists: what a reader sizes its heap by first
+     */
+    public static int nodeCount(NodeAttributes a) throws OnnxFormatException {
         return a.count("nodes_treeids");
     }
 
     /**
-     * @return whether the ensemble routes a missing value as {@link TreeEnsemble#routesMissing} says: a branch sends
-     *         it the true way (a TreeEnsembleClassifier's or Regressor's listed branch, or any node of ai.onnx.ml 5's
-     *         TreeEnsemble, whose node lists hold branches alone), or, of a TreeEnsembleClassifier or Regressor, every
-     *         branch is BRANCH_LT
+     * Whether the ensemble routes a missing value as its training library did, at every branch. A NaN reaches a
+     * branch of any mode but NEQ as false, so a branch sends it the false way unless its missing value tracks true
+     * ({@code nodes_missing_value_tracks_true} 1); what is to be told is whether a branch's 0 is its library's choice
+     * or only the absence of one. The ensemble's own nodes tell, not the file's {@code producer_name}, which says
+     * {@code skl2onnx} when skl2onnx exports an XGBoost model inside a scikit-learn pipeline through onnxmltools'
+     * converter, and which a tool that edits and saves a model may rewrite. It routes one when:
+     *
+     * <ul>
+     *   <li>a branch at least sends it the true way (tracks 1): its exporter wrote each branch's way from the library's
+     *       own (XGBoost's default direction, LightGBM's {@code default_left} with its reading of NaN as 0 where a
+     *       feature had none in training, HistGradientBoosting's {@code missing_go_to_left}), so a 0 beside it is the
+     *       false way by the library's choice too; or
+     *   <li>every branch is BRANCH_LT: XGBoost's split {@code x < threshold} as onnxmltools' XGBoost converter writes
+     *       every one (the yes child true, tracks 1 exactly where XGBoost's missing child is the yes child), and no
+     *       other exporter tabserve knows writes its trees so (scikit-learn's, LightGBM's and Spark's compare with
+     *       {@code <=}, BRANCH_LEQ). An XGBoost model trained without a missing value by {@code hist} (XGBoost 2's
+     *       default) or {@code approx} sends one the "no" way at every split (the penguins' fixtures do), all 0,
+     *       exactly where a NaN goes without a track.
+     * </ul>
+     *
+     * An ensemble of neither kind is read as one from a library whose trees take no missing value (scikit-learn's
+     * GradientBoosting and RandomForest write 0 everywhere with BRANCH_LEQ): its zeros say nothing, and a NaN would
+     * go down branches no training row went. ai.onnx.ml 5's {@code TreeEnsemble} holds its modes in a tensor, which
+     * is not read: it routes one by its tracks alone.
+     *
+     * @param a a TreeEnsembleClassifier, TreeEnsembleRegressor or TreeEnsemble node's attributes
+     * @return whether a branch sends it the true way (a TreeEnsembleClassifier's or Regressor's listed branch, or any
+     *         node of ai.onnx.ml 5's TreeEnsemble, whose node lists hold branches alone), or, of a
+     *         TreeEnsembleClassifier or Regressor, every branch is BRANCH_LT
      */
-    static boolean routesMissing(NodeAttributes a) throws OnnxFormatException {
+    public static boolean routesMissing(NodeAttributes a) throws OnnxFormatException {
         long[] tracks = a.ints("nodes_missing_value_tracks_true");
         if (a.node().opType().equals("TreeEnsemble")) {
             for (long track : tracks) {
@@ -64,7 +92,7 @@ final class TreeEnsembleReader {
             }
             return false; // its modes are a tensor, not read: only its tracks say
         }
-        int[] modes = a.indexesIn("nodes_modes", MODES);
+        int[] modes = a.indexesIn("nodes_modes", TreeEnsemble.MODES);
         boolean branches = false;
         boolean lessThan = true;
         for (int i = 0; i < modes.length; i++) {
@@ -79,8 +107,8 @@ final class TreeEnsembleReader {
         return branches && lessThan;
     }
 
-    /** @return how many leaf weights the ensemble lists, counted without decoding them */
-    static int leafWeightCount(NodeAttributes a) throws OnnxFormatException {
+    /** @return how many leaf weights the node lists (its classes' or targets'), counted without decoding them */
+    public static int leafWeightCount(NodeAttributes a) throws OnnxFormatException {
         return a.count(prefix(a) + "weights");
     }
 
@@ -184,7 +212,7 @@ final class TreeEnsembleReader {
         n = treeIds.length;
         long[] nodeIds = a.ints("nodes_nodeids");
         long[] featureIds = a.ints("nodes_featureids");
-        int[] modes = a.indexesIn("nodes_modes", MODES);
+        int[] modes = a.indexesIn("nodes_modes", TreeEnsemble.MODES);
         float[] values = a.floats("nodes_values");
         long[] trueIds = a.ints("nodes_truenodeids");
         long[] falseIds = a.ints("nodes_falsenodeids");
@@ -201,7 +229,8 @@ final class TreeEnsembleReader {
         mode = new byte[n];
         for (int i = 0; i < n; i++) {
             if (modes[i] < 0) {
-                throw unread("node " + nodeIds[i] + " of tree " + treeIds[i] + " has a mode that is none of " + MODES);
+                throw unread("node " + nodeIds[i] + " of tree " + treeIds[i] + " has a mode that is none of "
+                        + TreeEnsemble.MODES);
             }
             mode[i] = (byte) modes[i];
             if (!index.put(treeIds[i], nodeIds[i], i)) {

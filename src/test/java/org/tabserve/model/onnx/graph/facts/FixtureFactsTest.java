@@ -12,6 +12,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.tabserve.model.onnx.graph.Dimension;
 import org.tabserve.model.onnx.graph.ElementType;
+import org.tabserve.model.onnx.graph.GraphParser;
 import org.tabserve.model.onnx.graph.OnnxGraph;
 import org.tabserve.model.onnx.graph.OnnxNode;
 import org.tabserve.model.onnx.graph.OnnxType;
@@ -142,8 +143,8 @@ class FixtureFactsTest {
 
     @Test
     void fixedBatchFourEndsInSoftmaxAndHasARealName() throws IOException {
-        OnnxGraph graph = OnnxGraph.read(FIXTURES.resolve("fixed-batch-4.onnx"));
-        GraphFacts facts = GraphFacts.of(graph);
+        OnnxGraph graph = GraphParser.parse(FIXTURES.resolve("fixed-batch-4.onnx"));
+        GraphFacts facts = FactFinder.find(graph);
         assertEquals(Optional.empty(), facts.classLabels());
         assertEquals(Task.UNKNOWN, facts.task(), "no classic-ML op: the card or the shapes decide");
         assertEquals(Map.of(), facts.categories());
@@ -164,8 +165,8 @@ class FixtureFactsTest {
 
     @Test
     void bundledTribuoModelIsAnSvmWithPlattProbabilities() throws IOException {
-        OnnxGraph graph = OnnxGraph.read(Path.of("model.onnx"));
-        GraphFacts facts = GraphFacts.of(graph);
+        OnnxGraph graph = GraphParser.parse(Path.of("model.onnx"));
+        GraphFacts facts = FactFinder.find(graph);
         assertEquals(
                 Optional.of(new ClassLabels(List.of("0", "1"), ElementType.INT64, "SVMClassifier.classlabels_ints")),
                 facts.classLabels());
@@ -210,7 +211,7 @@ class FixtureFactsTest {
 
     @Test
     void readsSkl2onnxTypesShapesAndOpsets() throws IOException {
-        OnnxGraph graph = OnnxGraph.read(FIXTURES.resolve("species-zipmap.onnx"));
+        OnnxGraph graph = GraphParser.parse(FIXTURES.resolve("species-zipmap.onnx"));
         assertEquals(
                 List.of("island", "bill_length_mm", "bill_depth_mm", "flipper_length_mm", "body_mass_g", "sex"),
                 graph.inputs().stream().map(OnnxValueInfo::name).toList());
@@ -254,6 +255,6 @@ class FixtureFactsTest {
     }
 
     private static GraphFacts facts(String fixture) throws IOException {
-        return GraphFacts.of(OnnxGraph.read(FIXTURES.resolve(fixture)));
+        return FactFinder.find(GraphParser.parse(FIXTURES.resolve(fixture)));
     }
 }

@@ -23,9 +23,9 @@ import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.tabserve.model.onnx.graph.GraphParser;
 import org.tabserve.model.onnx.graph.Graphs;
 import org.tabserve.model.onnx.graph.OnnxFormatException;
-import org.tabserve.model.onnx.graph.OnnxGraph;
 
 /**
  * Issue 66, item 1: which columns take a missing value because the trees that read them route it. The tree fixtures
@@ -285,6 +285,6 @@ class TreeRoutedColumnsTest {
     }
 
     private static GraphFacts fixture(Path model) throws IOException {
-        return GraphFacts.of(OnnxGraph.read(model));
+        return FactFinder.find(GraphParser.parse(model));
     }
 }

@@ -13,9 +13,9 @@ import com.google.protobuf.ByteString;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import org.tabserve.model.onnx.graph.GraphParser;
 import org.tabserve.model.onnx.graph.NodeAttributes;
 import org.tabserve.model.onnx.graph.OnnxFormatException;
-import org.tabserve.model.onnx.graph.OnnxGraph;
 
 /**
  * One-node ai.onnx.ml models for the operators' tests, built with the generated ONNX protobuf classes (a writer
@@ -67,7 +67,8 @@ public final class MlModels {
 
     /** @return the attributes of the model's one node, as tabserve's reader reads them */
     public static NodeAttributes attributes(byte[] model) throws OnnxFormatException {
-        return new NodeAttributes(OnnxGraph.read(ByteBuffer.wrap(model)).nodes().get(0));
+        return new NodeAttributes(
+                GraphParser.parse(ByteBuffer.wrap(model)).nodes().get(0));
     }
 
     /** @return the attributes of {@code node}, written in a model and read back by tabserve's reader */

@@ -30,7 +30,7 @@ class TreeEnsembleTest {
     }
 
     private static TreeEnsemble read(MlModels.Trees trees, AttributeProto... extra) throws Exception {
-        return TreeEnsemble.read(MlModels.attributesOf(trees.node("TreeEnsembleClassifier", extra)));
+        return TreeEnsembleReader.read(MlModels.attributesOf(trees.node("TreeEnsembleClassifier", extra)));
     }
 
     private static String refusal(MlModels.Trees trees, AttributeProto... extra) {
@@ -86,7 +86,7 @@ class TreeEnsembleTest {
         assertTrue(refusal(stump(0), ints("classlabels_int64s", 0)).contains("1 class labels"));
         String regressor = assertThrows(
                         UnreadOperator.class,
-                        () -> TreeEnsemble.read(MlModels.attributesOf(new MlModels.Trees()
+                        () -> TreeEnsembleReader.read(MlModels.attributesOf(new MlModels.Trees()
                                 .leaf(0, 0, 0, 1)
                                 .node("TreeEnsembleRegressor", text("aggregate_function", "MAX")))))
                 .getMessage();
