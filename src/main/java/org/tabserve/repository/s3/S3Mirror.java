@@ -89,7 +89,7 @@ public final class S3Mirror implements ModelStore {
         this.manifest = new ConcurrentSkipListMap<>(cache.readManifest()); // downloads record into it on their threads
         cache.dropChanged(manifest); // the cache from a previous run serves only where it is what was recorded
         cache.dropUnrecorded(manifest.keySet()); // and a model file the manifest does not vouch for never serves
-        this.recorder = new DownloadRecorder(location, checked, cache, manifest);
+        this.recorder = new DownloadRecorder(LOG, location, checked, cache, manifest);
         recorder.save();
     }
 
