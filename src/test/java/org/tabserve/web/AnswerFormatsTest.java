@@ -44,6 +44,7 @@ import org.tabserve.cli.ConformalCards;
 import org.tabserve.cli.ScoreRuns;
 import org.tabserve.launcher.TabserveServer;
 import org.tabserve.model.Model;
+import org.tabserve.model.answer.AnswerColumn;
 import org.tabserve.model.answer.AnswerField;
 import org.tabserve.model.answer.AnswerShape;
 import org.tabserve.model.answer.AnswerSource;
@@ -254,7 +255,7 @@ class AnswerFormatsTest {
     /** /predict_file's CSV answer's description: its columns after the input's. */
     private static Spelling flaskDocument(AnswerShape shape) {
         return field -> switch (field) {
-            case LABEL, VALUE -> AnswerField.names(field.columns(shape));
+            case LABEL, VALUE -> AnswerColumn.names(AnswerColumn.columns(field, shape));
             case PROBABILITIES -> List.of(AnswerField.PROBABILITY_PREFIX);
             // a table carries none of them
             case DISPLAY_NAME, WARNINGS, EXPLANATION -> null;
@@ -355,7 +356,7 @@ class AnswerFormatsTest {
             case DISPLAY_NAME, WARNINGS -> null;
             // no route that answers in a table takes explain
             case EXPLANATION -> null;
-            default -> AnswerField.names(field.columns(shape));
+            default -> AnswerColumn.names(AnswerColumn.columns(field, shape));
         };
     }
 

@@ -38,13 +38,6 @@ public final class WarCache {
 
     static final String WEBAPP = "webapp";
     static final String ORT_NATIVE = "onnxruntime-native";
-    /** The names under the root: unpacked versions, directories being filled, removals under way, and the lock file. */
-    static final String VERSION_PREFIX = "war-";
-
-    static final String FILLING_PREFIX = ".filling-";
-    static final String TRASH_PREFIX = ".trash-";
-    static final String LOCK = ".lock";
-
     /** The shared lock on the version in use: held for the JVM's lifetime, it keeps other starts from deleting it. */
     private static FileChannel held;
 
@@ -80,7 +73,7 @@ public final class WarCache {
     private static Unpacked unpacked(Path war, Path root) throws IOException {
         Path version;
         try (JarFile jar = new JarFile(war.toFile())) {
-            version = root.resolve(VERSION_PREFIX + WarCacheKey.of(war));
+            version = root.resolve(WarCacheRoots.VERSION_PREFIX + WarCacheKey.of(war));
             for (int attempt = 0; ; attempt++) {
                 if (!Files.isDirectory(version, LinkOption.NOFOLLOW_LINKS)) {
                     fill(jar, root, version);
@@ -104,9 +97,9 @@ public final class WarCache {
      * start got there first, its directory is used and ours deleted. Old versions are removed afterwards.
      */
     private static void fill(JarFile jar, Path root, Path version) throws IOException {
-        Path filling = Files.createDirectory(root.resolve(FILLING_PREFIX + UUID.randomUUID()));
+        Path filling = Files.createDirectory(root.resolve(WarCacheRoots.FILLING_PREFIX + UUID.randomUUID()));
         try (FileChannel lock = FileChannel.open(
-                        filling.resolve(LOCK),
+                        filling.resolve(WarCacheRoots.LOCK),
                         StandardOpenOption.CREATE_NEW,
                         StandardOpenOption.READ,
                         StandardOpenOption.WRITE);
@@ -157,7 +150,7 @@ public final class WarCache {
      * ends, however it ends). False when the directory was removed or replaced meanwhile, so the caller starts over.
      */
     private static boolean lockShared(Path version) throws IOException {
-        Path lockFile = version.resolve(LOCK);
+        Path lockFile = version.resolve(WarCacheRoots.LOCK);
         Object before;
         FileChannel channel;
         try {

@@ -39,11 +39,11 @@ final class WarCacheCleaner {
         try (Stream<Path> children = Files.list(root)) {
             for (Path child : (Iterable<Path>) children::iterator) {
                 String name = child.getFileName().toString();
-                if (name.startsWith(WarCache.VERSION_PREFIX) && !child.equals(inUse)) {
+                if (name.startsWith(WarCacheRoots.VERSION_PREFIX) && !child.equals(inUse)) {
                     versions.add(child);
-                } else if (name.startsWith(WarCache.TRASH_PREFIX)) {
+                } else if (name.startsWith(WarCacheRoots.TRASH_PREFIX)) {
                     deleteTree(child);
-                } else if (name.startsWith(WarCache.FILLING_PREFIX) && olderThan(child, ABANDONED)) {
+                } else if (name.startsWith(WarCacheRoots.FILLING_PREFIX) && olderThan(child, ABANDONED)) {
                     removeUnlessLocked(root, child);
                 }
             }
@@ -58,12 +58,12 @@ final class WarCacheCleaner {
 
     /** Renames {@code dir} to the trash while holding its lock exclusively, then deletes it; a held lock means in use. */
     private static void removeUnlessLocked(Path root, Path dir) {
-        Path lockFile = dir.resolve(WarCache.LOCK);
+        Path lockFile = dir.resolve(WarCacheRoots.LOCK);
         if (!Files.exists(lockFile)) {
             deleteTree(dir);
             return;
         }
-        Path trash = root.resolve(WarCache.TRASH_PREFIX + UUID.randomUUID());
+        Path trash = root.resolve(WarCacheRoots.TRASH_PREFIX + UUID.randomUUID());
         try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             FileLock lock = channel.tryLock();
             if (lock == null) {

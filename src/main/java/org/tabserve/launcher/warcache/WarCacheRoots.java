@@ -18,11 +18,19 @@ import java.util.function.Consumer;
 import org.tabserve.launcher.classpath.ClassPathBeside;
 
 /**
- * Where {@link WarCache} may keep the unpacked WAR: the candidate roots in order, and the check that one is this
- * user's own real directory that no one else may write to, since the server runs code from it. Bootstrap code at the
- * WAR's root: the JDK only.
+ * Where {@link WarCache} may keep the unpacked WAR: the candidate roots in order, the check that one is this user's
+ * own real directory that no one else may write to, since the server runs code from it, and the names of what lies
+ * under a root, which the cache makes and {@code WarCacheCleaner} clears. Bootstrap code at the WAR's root: the JDK
+ * only.
  */
 final class WarCacheRoots {
+
+    /** The names under a root: unpacked versions, directories being filled, removals under way, and the lock file. */
+    static final String VERSION_PREFIX = "war-";
+
+    static final String FILLING_PREFIX = ".filling-";
+    static final String TRASH_PREFIX = ".trash-";
+    static final String LOCK = ".lock";
 
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
 

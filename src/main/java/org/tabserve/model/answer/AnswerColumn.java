@@ -1,8 +1,14 @@
 package org.tabserve.model.answer;
 
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
 /**
  * One column of an answer written as a table (CSV, JSON Lines, Arrow, Parquet, MLflow's records, Spark's result
- * struct): its name and how it holds its cells, taken from the field it spells out.
+ * struct): its name and how it holds its cells, taken from the field it spells out; this type also says which columns
+ * each field is in a table ({@link #columns}, {@link #tableColumns}).
  *
  * @param field the per-row field it belongs to
  * @param name  the column's name
@@ -11,6 +17,81 @@ package org.tabserve.model.answer;
  *              interval's ends or a novelty's p-value and flag, else 0
  */
 public record AnswerColumn(AnswerField field, String name, CellType type, int part) {
+
+    /** The columns of every field but the probabilities (one a class), made once: writers ask per row. */
+    private static final Map<AnswerField, List<AnswerColumn>> FIXED_COLUMNS = new EnumMap<>(AnswerField.class);
+
+    static {
+        for (AnswerField field : AnswerField.values()) {
+            if (field != AnswerField.PROBABILITIES) {
+                FIXED_COLUMNS.put(field, fixedColumns(field));
+            }
+        }
+    }
+
+    /**
+     * The columns {@code field} is in a table, in order: none for the fields a table does not carry (the display name
+     * and warnings, which are for people and a JSON answer; an explanation, which no table-answered route takes).
+     *
+     * @param shape the model's task and what the request asked for; the field must be {@link AnswerField#present} in
+     *              it
+     */
+    public static List<AnswerColumn> columns(AnswerField field, AnswerShape shape) {
+        if (field != AnswerField.PROBABILITIES) {
+            return FIXED_COLUMNS.get(field);
+        }
+        List<AnswerColumn> columns = new ArrayList<>(shape.classes().size());
+        for (int c = 0; c < shape.classes().size(); c++) {
+            columns.add(new AnswerColumn(
+                    field, AnswerField.PROBABILITY_PREFIX + shape.classes().get(c), CellType.NUMBER, c));
+        }
+        return columns;
+    }
+
+    /** @return the columns of a field whose columns do not depend on the model's classes */
+    private static List<AnswerColumn> fixedColumns(AnswerField field) {
+        return switch (field) {
+            case LABEL -> List.of(new AnswerColumn(field, "label", CellType.TEXT, 0));
+            case DISPLAY_NAME, WARNINGS, EXPLANATION -> List.of();
+            case PROBABILITIES -> throw new IllegalStateException("one column a class");
+            case VALUE -> List.of(new AnswerColumn(field, "value", CellType.NUMBER, 0));
+            case INTERVAL ->
+                List.of(
+                        new AnswerColumn(field, "lower", CellType.NUMBER, 0),
+                        new AnswerColumn(field, "upper", CellType.NUMBER, 1));
+            case PREDICTION_SET -> List.of(new AnswerColumn(field, field.key(), CellType.TEXT, 0));
+            case COVERAGE -> List.of(new AnswerColumn(field, field.key(), CellType.NUMBER, 0));
+            case NOVELTY ->
+                List.of(
+                        new AnswerColumn(field, "novelty_p_value", CellType.NUMBER, 0),
+                        new AnswerColumn(field, "novel", CellType.TEXT, 1));
+            case ERRORS -> List.of(new AnswerColumn(field, AnswerField.ERROR_COLUMN, CellType.TEXT, 0));
+        };
+    }
+
+    /**
+     * @param shape  the model's task and what the request asked for
+     * @param errors whether bad rows are answered in their place
+     * @return the columns of a table answer's present fields, in order (the input's columns go before them)
+     */
+    public static List<AnswerColumn> tableColumns(AnswerShape shape, boolean errors) {
+        List<AnswerColumn> columns = new ArrayList<>();
+        for (AnswerField field : AnswerField.values()) {
+            if (field.present(shape, errors)) {
+                columns.addAll(columns(field, shape));
+            }
+        }
+        return columns;
+    }
+
+    /** @return the names of {@code columns}, in order */
+    public static List<String> names(List<AnswerColumn> columns) {
+        List<String> names = new ArrayList<>(columns.size());
+        for (AnswerColumn column : columns) {
+            names.add(column.name());
+        }
+        return names;
+    }
 
     /**
      * @param value the row's value of the column's field ({@link AnswerField#value}), or null where it has none

@@ -1,24 +1,20 @@
 package org.tabserve.model.answer;
 
-import java.util.ArrayList;
-import java.util.EnumMap;
-import java.util.List;
-import java.util.Map;
 import org.tabserve.model.conformal.Uncertainty;
 import org.tabserve.model.signature.Prediction;
 
 /**
- * The per-row fields of every answer, in the order every format writes them: each with its JSON key, when a row
- * carries it ({@link #present}), its type ({@link #type}, of the sealed {@link FieldType}), its value for a row
- * ({@link #value}, of {@link AnsweredRow}), the columns a table spells it as ({@link #columns}) and a sentence for the
- * API's documents. A writer loops over {@link #values()} and writes each field by its type, switching over the
- * type's kind in a switch expression the compiler checks; a format that spells some fields its own way (the hot
- * label, probabilities and value; the pages' words; Spark's struct and OIP's outputs of the uncertainty) names those
- * and writes any other by its type or leaves it to the JSON answer. A new field is one constant here (before
+ * The per-row fields of every answer, in the order every format writes them: each with its JSON key, when a row carries
+ * it ({@link #present}), its type ({@link #type}, of the sealed {@link FieldType}), its value for a row
+ * ({@link #value}, of {@link AnsweredRow}) and a sentence for the API's documents; the columns a table spells it as are
+ * {@code AnswerColumn}'s to say. A writer loops over {@link #values()} and writes each field by its type, switching
+ * over the type's kind in a switch expression the compiler checks; a format that spells some fields its own way (the
+ * hot label, probabilities and value; the pages' words; Spark's struct and OIP's outputs of the uncertainty) names
+ * those and writes any other by its type or leaves it to the JSON answer. A new field is one constant here (before
  * {@link #ERRORS}, whose column is a table's last) and, for a value of its own, its place in {@link AnsweredRow} and
  * {@link ScoredRows} and where {@link AnswerAssembler} makes it; the compiler asks for its cases in this enum's switch
- * expressions, and {@code AnswerFormatsTest}'s, whose spellings are switch expressions too, asks how each format
- * spells it and fails for a format that leaves a present field out.
+ * expressions, and {@code AnswerFormatsTest}'s, whose spellings are switch expressions too, asks how each format spells
+ * it and fails for a format that leaves a present field out.
  */
 public enum AnswerField {
     /** A classifier's predicted class. */
@@ -143,79 +139,5 @@ public enum AnswerField {
             case NOVELTY -> FieldValues.novelty(uncertainty);
             case ERRORS -> null;
         };
-    }
-
-    /**
-     * The columns this field is in a table, in order: none for the fields a table does not carry (the display name
-     * and warnings, which are for people and a JSON answer; an explanation, which no table-answered route takes).
-     *
-     * @param shape the model's task and what the request asked for; the field must be {@link #present} in it
-     */
-    public List<AnswerColumn> columns(AnswerShape shape) {
-        if (this != PROBABILITIES) {
-            return FIXED_COLUMNS.get(this);
-        }
-        List<AnswerColumn> columns = new ArrayList<>(shape.classes().size());
-        for (int c = 0; c < shape.classes().size(); c++) {
-            columns.add(
-                    new AnswerColumn(this, PROBABILITY_PREFIX + shape.classes().get(c), CellType.NUMBER, c));
-        }
-        return columns;
-    }
-
-    /** The columns of every field but the probabilities (one a class), made once: writers ask per row. */
-    private static final Map<AnswerField, List<AnswerColumn>> FIXED_COLUMNS = new EnumMap<>(AnswerField.class);
-
-    static {
-        for (AnswerField field : values()) {
-            if (field != PROBABILITIES) {
-                FIXED_COLUMNS.put(field, field.fixedColumns());
-            }
-        }
-    }
-
-    /** @return the columns of a field whose columns do not depend on the model's classes */
-    private List<AnswerColumn> fixedColumns() {
-        return switch (this) {
-            case LABEL -> List.of(new AnswerColumn(this, "label", CellType.TEXT, 0));
-            case DISPLAY_NAME, WARNINGS, EXPLANATION -> List.of();
-            case PROBABILITIES -> throw new IllegalStateException("one column a class");
-            case VALUE -> List.of(new AnswerColumn(this, "value", CellType.NUMBER, 0));
-            case INTERVAL ->
-                List.of(
-                        new AnswerColumn(this, "lower", CellType.NUMBER, 0),
-                        new AnswerColumn(this, "upper", CellType.NUMBER, 1));
-            case PREDICTION_SET -> List.of(new AnswerColumn(this, key, CellType.TEXT, 0));
-            case COVERAGE -> List.of(new AnswerColumn(this, key, CellType.NUMBER, 0));
-            case NOVELTY ->
-                List.of(
-                        new AnswerColumn(this, "novelty_p_value", CellType.NUMBER, 0),
-                        new AnswerColumn(this, "novel", CellType.TEXT, 1));
-            case ERRORS -> List.of(new AnswerColumn(this, ERROR_COLUMN, CellType.TEXT, 0));
-        };
-    }
-
-    /**
-     * @param shape  the model's task and what the request asked for
-     * @param errors whether bad rows are answered in their place
-     * @return the columns of a table answer's present fields, in order (the input's columns go before them)
-     */
-    public static List<AnswerColumn> tableColumns(AnswerShape shape, boolean errors) {
-        List<AnswerColumn> columns = new ArrayList<>();
-        for (AnswerField field : values()) {
-            if (field.present(shape, errors)) {
-                columns.addAll(field.columns(shape));
-            }
-        }
-        return columns;
-    }
-
-    /** @return the names of {@code columns}, in order */
-    public static List<String> names(List<AnswerColumn> columns) {
-        List<String> names = new ArrayList<>(columns.size());
-        for (AnswerColumn column : columns) {
-            names.add(column.name());
-        }
-        return names;
     }
 }

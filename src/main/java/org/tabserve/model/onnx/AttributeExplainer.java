@@ -17,6 +17,7 @@ import org.tabserve.model.onnx.graph.OnnxGraph;
 import org.tabserve.model.onnx.graph.OnnxNode;
 import org.tabserve.model.onnx.shapley.AdditiveEstimator;
 import org.tabserve.model.onnx.shapley.EstimatorInput;
+import org.tabserve.model.onnx.shapley.EstimatorReader;
 import org.tabserve.model.onnx.shapley.ExplainerHeap;
 import org.tabserve.model.onnx.shapley.LoadRoom;
 import org.tabserve.model.signature.Background;
@@ -118,7 +119,7 @@ final class AttributeExplainer implements StructuralExplainer, AutoCloseable {
             int width = input.columnOf().length;
             ExplainerHeap heap = ExplainerHeap.of(node);
             room = LoadRoom.ofHeap().take(heap);
-            AdditiveEstimator estimator = AdditiveEstimator.of(node, width);
+            AdditiveEstimator estimator = EstimatorReader.read(node, width);
             String scores = node.outputs().get(node.opType().endsWith("Classifier") ? 1 : 0);
             GraphOutputs outputs = new GraphOutputs()
                     .copy(input.tensor(), EstimatorProbe.FEATURES, width)

@@ -11,16 +11,25 @@ import java.util.Optional;
  */
 final class DownloadRecorder {
 
-    private static final System.Logger LOG = System.getLogger(S3Mirror.class.getName());
+    /** The mirror's logger, so that a download's end is told under the mirror's name. */
+    private final System.Logger log;
 
     private final S3Location location;
     private final CheckedDownload checked;
     private final CacheFolder cache;
     private final Map<String, CacheFolder.Entry> manifest;
 
-    /** @param manifest the mirror's manifest, a map safe to read while downloads write it; writes lock it */
+    /**
+     * @param log      the mirror's logger
+     * @param manifest the mirror's manifest, a map safe to read while downloads write it; writes lock it
+     */
     DownloadRecorder(
-            S3Location location, CheckedDownload checked, CacheFolder cache, Map<String, CacheFolder.Entry> manifest) {
+            System.Logger log,
+            S3Location location,
+            CheckedDownload checked,
+            CacheFolder cache,
+            Map<String, CacheFolder.Entry> manifest) {
+        this.log = log;
         this.location = location;
         this.checked = checked;
         this.cache = cache;
@@ -47,7 +56,7 @@ final class DownloadRecorder {
             manifest.put(path, entry);
             save();
         }
-        LOG.log(
+        log.log(
                 System.Logger.Level.INFO,
                 "Model store: {0}{1} downloaded ({2} bytes, sha256 {3}{4})",
                 location,
@@ -63,14 +72,14 @@ final class DownloadRecorder {
         try {
             cache.remove(path); // the file first: an entry without its file vouches for nothing at the next start
         } catch (IOException e) {
-            LOG.log(System.Logger.Level.WARNING, "Model cache: cannot remove " + path, e);
+            log.log(System.Logger.Level.WARNING, "Model cache: cannot remove " + path, e);
             return;
         }
         synchronized (manifest) {
             manifest.remove(path);
             save();
         }
-        LOG.log(
+        log.log(
                 System.Logger.Level.WARNING,
                 "Model store: {0}{1}: its bytes do not match the {2} now published beside them; withdrawn",
                 location,
@@ -85,7 +94,7 @@ final class DownloadRecorder {
                 cache.writeManifest(manifest);
             }
         } catch (IOException e) {
-            LOG.log(System.Logger.Level.WARNING, "Model cache: cannot write its manifest", e);
+            log.log(System.Logger.Level.WARNING, "Model cache: cannot write its manifest", e);
         }
     }
 }

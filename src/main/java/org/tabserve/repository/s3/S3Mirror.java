@@ -32,11 +32,6 @@ import org.tabserve.repository.SkippedEntry;
  */
 public final class S3Mirror implements ModelStore {
 
-    /** The most model files a location may hold; past it the rest are not read, and that is told. */
-    static final int MAX_OBJECTS = 100_000;
-    /** The most problems kept to show; the log and the count tell the rest. */
-    static final int PROBLEMS_KEPT = 100;
-
     private static final System.Logger LOG = System.getLogger(S3Mirror.class.getName());
     /** The end of the signature of a download refused for the cache's limit. */
     private static final String FULL = "|full";
@@ -94,7 +89,7 @@ public final class S3Mirror implements ModelStore {
         this.manifest = new ConcurrentSkipListMap<>(cache.readManifest()); // downloads record into it on their threads
         cache.dropChanged(manifest); // the cache from a previous run serves only where it is what was recorded
         cache.dropUnrecorded(manifest.keySet()); // and a model file the manifest does not vouch for never serves
-        this.recorder = new DownloadRecorder(location, checked, cache, manifest);
+        this.recorder = new DownloadRecorder(LOG, location, checked, cache, manifest);
         recorder.save();
     }
 
@@ -226,11 +221,11 @@ public final class S3Mirror implements ModelStore {
     private void tell() {
         List<SkippedEntry> now = new ArrayList<>(refused);
         failed.values().stream().map(MirrorFailure::entry).forEach(now::add);
-        problems = now.stream().limit(PROBLEMS_KEPT).toList();
+        problems = now.stream().limit(StoreListing.PROBLEMS_KEPT).toList();
         slow = failed.values().stream()
                 .filter(MirrorFailure::abandoned)
                 .map(f -> f.entry().path())
-                .limit(PROBLEMS_KEPT)
+                .limit(StoreListing.PROBLEMS_KEPT)
                 .toList();
     }
 

@@ -10,6 +10,11 @@ import org.tabserve.repository.SkippedEntry;
 
 /** One refresh's listing: the repository's files and their digests by cache path, and the keys refused. */
 final class StoreListing {
+    /** The most model files a location may hold; past it the rest are not read, and that is told. */
+    static final int MAX_OBJECTS = 100_000;
+    /** The most problems kept to show; the log and the count tell the rest. */
+    static final int PROBLEMS_KEPT = 100;
+
     final Optional<String> name;
     final Map<String, S3Objects.Listed> files = new TreeMap<>();
     final Map<String, S3Objects.Listed> digests = new HashMap<>();
@@ -40,7 +45,7 @@ final class StoreListing {
         ObjectKeys.Reading reading =
                 ObjectKeys.read(object.key().substring(location.prefix().length()));
         if (reading.refusal().isPresent()) {
-            if (refused.size() < S3Mirror.PROBLEMS_KEPT) {
+            if (refused.size() < PROBLEMS_KEPT) {
                 refused.add(new SkippedEntry(
                         S3Location.shown(location
                                 + object.key().substring(location.prefix().length())),
@@ -54,13 +59,12 @@ final class StoreListing {
             return;
         }
         String path = reading.path().get();
-        if (files.size() + digests.size() >= 2 * S3Mirror.MAX_OBJECTS) {
+        if (files.size() + digests.size() >= 2 * MAX_OBJECTS) {
             if (!partial) {
                 refused.add(problem(
                         location,
                         path,
-                        "more than " + S3Mirror.MAX_OBJECTS + " model files under the prefix; the rest"
-                                + " are not read"));
+                        "more than " + MAX_OBJECTS + " model files under the prefix; the rest are not read"));
             }
             partial = true;
             return;

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.tabserve.model.answer.AnswerColumn;
-import org.tabserve.model.answer.AnswerField;
 import org.tabserve.model.answer.AnswerShape;
 import org.tabserve.model.answer.AnswerSource;
 import org.tabserve.model.answer.AnsweredRow;
@@ -36,7 +35,7 @@ public final class AnswerTable {
             List<String> errors)
             throws IOException {
         try (out) {
-            List<AnswerColumn> columns = AnswerField.tableColumns(shape, errors != null);
+            List<AnswerColumn> columns = AnswerColumn.tableColumns(shape, errors != null);
             int answerColumns = errors != null ? columns.size() - 1 : columns.size();
             out.columns(List.of(), columns, source);
             List<Object> row = new ArrayList<>();

@@ -89,7 +89,7 @@ public final class CsvAnswer {
             int ahead,
             Scores scores)
             throws IOException {
-        List<AnswerColumn> columns = AnswerField.tableColumns(shape, inPlace);
+        List<AnswerColumn> columns = AnswerColumn.tableColumns(shape, inPlace);
         int answerColumns = inPlace ? columns.size() - 1 : columns.size();
         try (RowsWriter out = writer) {
             out.inputs(inputs);
@@ -210,7 +210,7 @@ public final class CsvAnswer {
     }
 
     /**
-     * A scored row's answer cells, one per column of each present field ({@link AnswerField#tableColumns}), in the
+     * A scored row's answer cells, one per column of each present field ({@link AnswerColumn#tableColumns}), in the
      * described order: a classifier's label and probabilities (read from the predictions' columns when they are held
      * so) or a regressor's value, then every other field's cells from its value ({@link AnswerColumn#cell}): when a
      * coverage was asked for, the interval's ends or the prediction set (its labels joined by
@@ -257,7 +257,7 @@ public final class CsvAnswer {
             } else if (held != null && field == AnswerField.VALUE) {
                 out.add(held.value(row));
             } else {
-                List<AnswerColumn> fieldColumns = field.columns(shape);
+                List<AnswerColumn> fieldColumns = AnswerColumn.columns(field, shape);
                 // a scored row's error cell is empty; no columns for people and JSON's fields
                 FieldValue value = null;
                 if (field != AnswerField.ERRORS && !fieldColumns.isEmpty()) {

@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.tabserve.model.answer.AnswerColumn;
-import org.tabserve.model.answer.AnswerField;
 import org.tabserve.model.answer.AnswerSource;
 import org.tabserve.model.answer.RequestField;
 import org.tabserve.model.signature.Feature;
@@ -29,7 +28,7 @@ public interface RowsWriter extends Closeable {
      * that a body carries ({@link RequestField#inBody}), under {@code tabserve.KEY}.
      *
      * @param input  the input's column names
-     * @param answer the answer's columns, in order ({@link org.tabserve.model.answer.AnswerField#tableColumns})
+     * @param answer the answer's columns, in order ({@link org.tabserve.model.answer.AnswerColumn#tableColumns})
      * @param source the answer's request-level values, or null for none
      */
     void columns(List<String> input, List<AnswerColumn> answer, AnswerSource source) throws IOException;
@@ -48,7 +47,7 @@ public interface RowsWriter extends Closeable {
      * @return {@code input} itself when no name is the answer's
      */
     static List<String> inputNames(List<String> input, List<AnswerColumn> answer) {
-        List<String> answerNames = AnswerField.names(answer);
+        List<String> answerNames = AnswerColumn.names(answer);
         if (input.stream().noneMatch(answerNames::contains)) {
             return input;
         }
@@ -79,7 +78,7 @@ public interface RowsWriter extends Closeable {
     /** @return the input's column names, then the answer's */
     static List<String> names(List<String> input, List<AnswerColumn> answer) {
         List<String> names = new ArrayList<>(input);
-        names.addAll(AnswerField.names(answer));
+        names.addAll(AnswerColumn.names(answer));
         return names;
     }
 

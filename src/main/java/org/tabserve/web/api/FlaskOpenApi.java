@@ -22,6 +22,7 @@ import io.swagger.v3.oas.models.responses.ApiResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.tabserve.model.answer.AnswerColumn;
 import org.tabserve.model.answer.AnswerField;
 import org.tabserve.model.answer.AnswerShape;
 import org.tabserve.model.signature.Feature;
@@ -156,7 +157,7 @@ public final class FlaskOpenApi extends OpenApiSection {
 
     /**
      * What a CSV answer's columns are after the input's: the described fields' table columns
-     * ({@link AnswerField#columns}), looped over in their order.
+     * ({@link AnswerColumn#columns}), looped over in their order.
      */
     private static String csvColumns(DescribedModel model) {
         AnswerShape shape = model.answerShape(true);
@@ -167,7 +168,7 @@ public final class FlaskOpenApi extends OpenApiSection {
                 continue;
             }
             String column = switch (field) {
-                case LABEL, VALUE -> field.columns(shape).get(0).name();
+                case LABEL, VALUE -> AnswerColumn.columns(field, shape).get(0).name();
                 case PROBABILITIES -> "one " + AnswerField.PROBABILITY_PREFIX + "<class> column per class";
                 // a table carries none of them
                 case DISPLAY_NAME, WARNINGS, EXPLANATION -> null;
@@ -179,9 +180,9 @@ public final class FlaskOpenApi extends OpenApiSection {
                 }
                 // any other field: its table columns
                 default ->
-                    field.columns(shape).isEmpty()
+                    AnswerColumn.columns(field, shape).isEmpty()
                             ? null
-                            : String.join(" and ", AnswerField.names(field.columns(shape)));
+                            : String.join(" and ", AnswerColumn.names(AnswerColumn.columns(field, shape)));
             };
             if (column != null) {
                 columns.add(column);

@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 import org.tabserve.model.Model;
 import org.tabserve.model.answer.AnswerAssembler;
-import org.tabserve.model.answer.AnswerField;
+import org.tabserve.model.answer.AnswerColumn;
 import org.tabserve.model.answer.AnswerShape;
 import org.tabserve.model.answer.AnswerSource;
 import org.tabserve.model.answer.ChunkScorer;
@@ -164,7 +164,7 @@ public record UploadPreview(
 
     /** The file's columns whose names the answer's columns take, each with its name in the download. */
     private static Map<String, String> renamed(List<String> header, AnswerShape shape, boolean inPlace) {
-        List<String> written = RowsWriter.inputNames(header, AnswerField.tableColumns(shape, inPlace));
+        List<String> written = RowsWriter.inputNames(header, AnswerColumn.tableColumns(shape, inPlace));
         Map<String, String> renamed = new LinkedHashMap<>();
         for (int i = 0; i < header.size(); i++) {
             if (!header.get(i).equals(written.get(i))) {

@@ -13,7 +13,7 @@ import org.tabserve.rows.answerjson.FieldJson;
 
 /**
  * One answered row of {@code /invocations} that asked for coverage, written as MLflow writes a row of a model that
- * returns a data frame: a record of the described fields' table columns ({@link AnswerField#columns}) that the
+ * returns a data frame: a record of the described fields' table columns ({@link AnswerColumn#columns}) that the
  * record carries, looped over in order, each part written by its type ({@link FieldJson}): {@code prediction} (the
  * label or value) then a regressor's {@code lower}, {@code upper} or a classifier's {@code prediction_set}, then
  * {@code coverage}, and, where the card can tell, {@code novelty_p_value} and {@code novel}.
@@ -44,7 +44,7 @@ final class MlflowColumns {
                 continue;
             }
             FieldValue value = field.value(row);
-            for (AnswerColumn column : field.columns(shape)) {
+            for (AnswerColumn column : AnswerColumn.columns(field, shape)) {
                 FieldValue part = value == null ? null : value.part(column.part());
                 if (part != null) {
                     boolean prediction = field == AnswerField.LABEL || field == AnswerField.VALUE;

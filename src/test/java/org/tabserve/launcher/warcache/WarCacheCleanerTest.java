@@ -28,23 +28,23 @@ class WarCacheCleanerTest {
 
     @Test
     void theVersionInUseAndTheNewestOthersStayTheRestGoes(@TempDir Path root) throws Exception {
-        Path inUse = directory(root, WarCache.VERSION_PREFIX + "inuse", Duration.ofDays(30));
+        Path inUse = directory(root, WarCacheRoots.VERSION_PREFIX + "inuse", Duration.ofDays(30));
         for (int hours = 1; hours <= 5; hours++) {
-            directory(root, WarCache.VERSION_PREFIX + hours + "h", Duration.ofHours(hours));
+            directory(root, WarCacheRoots.VERSION_PREFIX + hours + "h", Duration.ofHours(hours));
         }
-        directory(root, WarCache.TRASH_PREFIX + "cut-short", Duration.ZERO);
-        directory(root, WarCache.FILLING_PREFIX + "died", Duration.ofMinutes(11));
-        directory(root, WarCache.FILLING_PREFIX + "filling-now", Duration.ofMinutes(1));
+        directory(root, WarCacheRoots.TRASH_PREFIX + "cut-short", Duration.ZERO);
+        directory(root, WarCacheRoots.FILLING_PREFIX + "died", Duration.ofMinutes(11));
+        directory(root, WarCacheRoots.FILLING_PREFIX + "filling-now", Duration.ofMinutes(1));
 
         WarCacheCleaner.clean(root, inUse);
 
         try (Stream<Path> left = Files.list(root)) {
             assertEquals(
                     List.of(
-                            WarCache.FILLING_PREFIX + "filling-now",
-                            WarCache.VERSION_PREFIX + "1h",
-                            WarCache.VERSION_PREFIX + "2h",
-                            WarCache.VERSION_PREFIX + "inuse"),
+                            WarCacheRoots.FILLING_PREFIX + "filling-now",
+                            WarCacheRoots.VERSION_PREFIX + "1h",
+                            WarCacheRoots.VERSION_PREFIX + "2h",
+                            WarCacheRoots.VERSION_PREFIX + "inuse"),
                     left.map(p -> p.getFileName().toString()).sorted().toList());
         }
     }

@@ -34,7 +34,7 @@ import org.apache.arrow.vector.types.pojo.FieldType;
 import org.apache.arrow.vector.types.pojo.Schema;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.tabserve.model.answer.AnswerField;
+import org.tabserve.model.answer.AnswerColumn;
 import org.tabserve.model.answer.AnswerShape;
 import org.tabserve.model.signature.RangeWarning;
 import org.tabserve.rows.RowFormat;
@@ -277,7 +277,7 @@ class ArrowRowsReaderTest {
         try (RowsWriter writer = RowFormat.ARROW.writer(out)) {
             writer.columns(
                     List.of("island"),
-                    AnswerField.tableColumns(new AnswerShape(List.of("a", "b"), false, false, false), true),
+                    AnswerColumn.tableColumns(new AnswerShape(List.of("a", "b"), false, false, false), true),
                     null);
             writer.row(List.of("Biscoe"), List.of("a", 0.75, 0.25, ""));
             writer.row(List.of(""), List.of("", "", "", "'sex' is missing"));
@@ -324,7 +324,7 @@ class ArrowRowsReaderTest {
         try (RowsWriter writer = RowFormat.ARROW.writer(out)) {
             writer.columns(
                     List.of("variance", "skewness", "curtosis", "entropy"),
-                    AnswerField.tableColumns(new AnswerShape(null, false, false, false), false),
+                    AnswerColumn.tableColumns(new AnswerShape(null, false, false, false), false),
                     null);
             writer.row(records.get(0), List.of(0.5));
             writer.row(new ArrayList<>(records.get(1)), List.of("")); // as CsvAnswer echoes a refused row: text

@@ -13,7 +13,6 @@ import org.apache.arrow.vector.Float4Vector;
 import org.apache.arrow.vector.Float8Vector;
 import org.junit.jupiter.api.Test;
 import org.tabserve.model.answer.AnswerColumn;
-import org.tabserve.model.answer.AnswerField;
 import org.tabserve.model.answer.AnswerShape;
 import org.tabserve.model.answer.ScoredRows;
 import org.tabserve.model.signature.Prediction;
@@ -101,7 +100,7 @@ class AnswerColumnsTest {
             java.util.Arrays.fill(values, 2.5);
             PredictionColumns answers = PredictionColumns.regressed(values);
             List<String> names = List.of("variance", "skewness");
-            List<AnswerColumn> answer = AnswerField.tableColumns(new AnswerShape(null, false, false, false), false);
+            List<AnswerColumn> answer = AnswerColumn.tableColumns(new AnswerShape(null, false, false, false), false);
 
             ByteArrayOutputStream inBulk = new ByteArrayOutputStream();
             try (ArrowRowsWriter writer = new ArrowRowsWriter(inBulk)) {
@@ -164,7 +163,7 @@ class AnswerColumnsTest {
     }
 
     private static List<AnswerColumn> columns(List<Prediction> predictions) {
-        return AnswerField.tableColumns(shape(predictions), false);
+        return AnswerColumn.tableColumns(shape(predictions), false);
     }
 
     private static List<List<String>> inputs(int from, int to) {

@@ -1,19 +1,13 @@
 package org.tabserve.model.onnx.shapley;
 
 import java.util.List;
-import org.tabserve.model.onnx.graph.NodeAttributes;
-import org.tabserve.model.onnx.graph.OnnxFormatException;
-import org.tabserve.model.onnx.graph.OnnxNode;
-import org.tabserve.model.onnx.graph.ml.LinearClassifier;
-import org.tabserve.model.onnx.graph.ml.LinearRegressor;
 import org.tabserve.model.onnx.graph.ml.PostTransform;
-import org.tabserve.model.onnx.graph.ml.TreeEnsembleReader;
-import org.tabserve.model.onnx.graph.ml.UnreadOperator;
 
 /**
  * An estimator whose raw scores Java computes from its definition ({@code model.onnx.graph.ml}), and whose Shapley
  * values over groups of its input elements it computes exactly against background rows, without calling the model: a
- * tree ensemble ({@link TreeShap}) or a linear model ({@link LinearScores}).
+ * tree ensemble ({@code TreeShap}) or a linear model ({@code LinearScores}), as {@code EstimatorReader} reads it from
+ * an estimator node.
  */
 public abstract class AdditiveEstimator {
 
@@ -30,26 +24,6 @@ public abstract class AdditiveEstimator {
         this.method = method;
         this.labels = List.copyOf(labels);
         this.transform = transform;
-    }
-
-    /**
-     * The estimator of {@code node}, one of {@link EstimatorInput#ESTIMATORS}, read from its definition.
-     *
-     * @param width the elements of its input row
-     * @throws IllegalArgumentException saying why its answers are not explained from its attributes
-     */
-    public static AdditiveEstimator of(OnnxNode node, int width) throws OnnxFormatException {
-        NodeAttributes a = new NodeAttributes(node);
-        try {
-            return switch (node.opType()) {
-                case "TreeEnsembleClassifier", "TreeEnsembleRegressor" ->
-                    TreeShap.of(TreeEnsembleReader.read(a), width);
-                case "LinearClassifier" -> LinearScores.of(LinearClassifier.read(a), width);
-                default -> LinearScores.of(LinearRegressor.read(a), width);
-            };
-        } catch (UnreadOperator e) {
-            throw new IllegalArgumentException(e.getMessage(), e);
-        }
     }
 
     /** @return "tree" or "linear", the explanation's method */
