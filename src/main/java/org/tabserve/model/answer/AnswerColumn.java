@@ -37,8 +37,12 @@ public record AnswerColumn(AnswerField field, String name, CellType type, int pa
      *              it
      */
     public static List<AnswerColumn> columns(AnswerField field, AnswerShape shape) {
+        List<AnswerColumn> fixed = FIXED_COLUMNS.get(field);
+        if (fixed != null) {
+            return fixed;
+        }
         if (field != AnswerField.PROBABILITIES) {
-            return FIXED_COLUMNS.get(field);
+            return byType(field, field.type(shape));
         }
         List<AnswerColumn> columns = new ArrayList<>(shape.classes().size());
         for (int c = 0; c < shape.classes().size(); c++) {
@@ -66,6 +70,45 @@ public record AnswerColumn(AnswerField field, String name, CellType type, int pa
                         new AnswerColumn(field, "novelty_p_value", CellType.NUMBER, 0),
                         new AnswerColumn(field, "novel", CellType.TEXT, 1));
             case ERRORS -> List.of(new AnswerColumn(field, AnswerField.ERROR_COLUMN, CellType.TEXT, 0));
+            // a field with no columns of its own: by its type, which the answer's shape says ({@link #columns})
+            default -> null;
+        };
+    }
+
+    /**
+     * The columns of a field with none of its own, by its type: a number one number column under its key, a text, a
+     * flag or texts one text column, named numbers one number column a name ({@code key_name}), a struct its members'
+     * columns ({@code key_member}); records none (a table's cell holds no list of records).
+     */
+    private static List<AnswerColumn> byType(AnswerField field, FieldType type) {
+        return switch (type.kind()) {
+            case NUMBER -> List.of(new AnswerColumn(field, field.key(), CellType.NUMBER, 0));
+            case TEXT, FLAG, TEXTS -> List.of(new AnswerColumn(field, field.key(), CellType.TEXT, 0));
+            case NAMED_NUMBERS -> {
+                List<String> names = ((FieldType.NamedNumbers) type).names();
+                List<AnswerColumn> columns = new ArrayList<>(names.size());
+                for (int n = 0; n < names.size(); n++) {
+                    columns.add(new AnswerColumn(field, field.key() + "_" + names.get(n), CellType.NUMBER, n));
+                }
+                yield List.copyOf(columns);
+            }
+            case STRUCT -> {
+                List<FieldType.Member> members = ((FieldType.Struct) type).members();
+                List<AnswerColumn> columns = new ArrayList<>(members.size());
+                for (int m = 0; m < members.size(); m++) {
+                    CellType cells = switch (members.get(m).type().kind()) {
+                        case NUMBER -> CellType.NUMBER;
+                        case TEXT, FLAG -> CellType.TEXT;
+                        case TEXTS, NAMED_NUMBERS, STRUCT, RECORDS -> null; // more than a cell holds
+                    };
+                    if (cells != null) {
+                        columns.add(new AnswerColumn(
+                                field, field.key() + "_" + members.get(m).name(), cells, m));
+                    }
+                }
+                yield List.copyOf(columns);
+            }
+            case RECORDS -> List.of();
         };
     }
 
