@@ -20,7 +20,7 @@ import org.tabserve.docs.DocShell;
 
 /**
  * The Spark connector (spark/, a Maven project of its own: Spark's jars are none of the WAR's) built and tested as
- * docs/development.md tells a user to, after the root's {@code mvn -B package}: {@code mvn -B -f spark/pom.xml verify
+ * spark/README.md tells a user to, after the root's {@code mvn -B package}: {@code mvn -B -f spark/pom.xml verify
  * -Dtabserve.core.jar=$PWD/target/tabserve-core.jar}, by the Maven that runs this build, on its local repository and
  * as offline as it is, installing nothing. Its {@code StandaloneClusterIT} scores a Parquet table on a standalone
  * cluster and compares the answers with this build's WAR. It runs in a failsafe fork beside the other ITs, where its
