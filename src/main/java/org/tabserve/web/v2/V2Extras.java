@@ -124,20 +124,23 @@ public record V2Extras(List<Tensor> tensors, Map<String, String> parameters) {
         };
     }
 
-    /** @return the schemas of the outputs {@link #of} writes a field of this type as, in their order */
-    static List<Schema<?>> outputSchemas(String name, FieldType type) {
+    /**
+     * @return the schemas of the outputs {@link #of} writes a field of this type as, by the outputs' names, in their
+     *         order
+     */
+    static Map<String, Schema<?>> outputSchemas(String name, FieldType type) {
         return switch (type.kind()) {
-            case NUMBER -> List.of(outputSchema(name, "FP64", 1, "[N]", new NumberSchema()));
-            case FLAG -> List.of(outputSchema(name, "BOOL", 1, "[N]", new BooleanSchema()));
-            case NAMED_NUMBERS -> List.of(outputSchema(name, "FP64", 2, "[N, names]", new NumberSchema()));
+            case NUMBER -> Map.of(name, outputSchema(name, "FP64", 1, "[N]", new NumberSchema()));
+            case FLAG -> Map.of(name, outputSchema(name, "BOOL", 1, "[N]", new BooleanSchema()));
+            case NAMED_NUMBERS -> Map.of(name, outputSchema(name, "FP64", 2, "[N, names]", new NumberSchema()));
             case STRUCT -> {
-                List<Schema<?>> schemas = new ArrayList<>();
+                Map<String, Schema<?>> schemas = new LinkedHashMap<>();
                 for (FieldType.Member member : ((FieldType.Struct) type).members()) {
-                    schemas.addAll(outputSchemas(name + "_" + member.name(), member.type()));
+                    schemas.putAll(outputSchemas(name + "_" + member.name(), member.type()));
                 }
                 yield schemas;
             }
-            case TEXT, TEXTS, RECORDS -> List.of();
+            case TEXT, TEXTS, RECORDS -> Map.of();
         };
     }
 

@@ -278,10 +278,12 @@ final class V2Schemas {
                 // the protocol refuses a request with a bad row whole
                 case ERRORS -> List.of();
                 // a field with no spelling of its own here: the outputs its type is written as (V2Extras)
-                default ->
-                    V2Extras.outputSchemas(field.key(), field.type(shape)).stream()
-                            .<Schema<?>>map(output -> named(schemas, output))
-                            .toList();
+                default -> {
+                    List<Schema<?>> named = new ArrayList<>();
+                    V2Extras.outputSchemas(field.key(), field.type(shape))
+                            .forEach((name, output) -> named.add(named(schemas, name, output)));
+                    yield named;
+                }
             };
             outputs.addAll(these);
         }
@@ -313,16 +315,16 @@ final class V2Schemas {
     }
 
     /**
-     * Puts an output's schema under the name the document gives each output ({@code V2ScoredAtOutput} for the output
-     * {@code scored_at}). @return a reference to it
+     * Puts the schema of the output {@code name} under the name the document gives each output ({@code V2ScoredAtOutput}
+     * for {@code scored_at}). @return a reference to it
      */
     @SuppressWarnings("rawtypes")
-    private static Schema<?> named(Map<String, Schema> schemas, Schema<?> output) {
-        String name = String.valueOf(
-                ((Schema<?>) output.getProperties().get("name")).getEnum().get(0));
+    private static Schema<?> named(Map<String, Schema> schemas, String name, Schema<?> output) {
         StringBuilder schema = new StringBuilder("V2");
         for (String word : name.split("_")) {
-            schema.append(Character.toUpperCase(word.charAt(0))).append(word.substring(1));
+            if (!word.isEmpty()) {
+                schema.append(Character.toUpperCase(word.charAt(0))).append(word.substring(1));
+            }
         }
         schemas.put(schema.append("Output").toString(), output);
         return ref(schema.toString());
