@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.Float8Vector;
@@ -126,16 +127,13 @@ class SameBitsOnEveryRouteTest {
     void aCsvUploadAcrossTheChunkBoundary() {
         Http.Response response = http.upload("/predict_file", Multipart.csv(uploadCsv()), "Accept", "text/csv");
         assertEquals(200, response.status(), response::text);
-        List<String> lines = response.text().lines().toList();
-        List<String> names = List.of(lines.get(0).split(","));
         List<String> answers = new ArrayList<>();
-        for (String line : lines.subList(1, lines.size())) {
-            String[] cells = line.split(",");
+        for (Map<String, String> row : csvRows(response.text())) {
             double[] probabilities = new double[CLASSES.size()];
             for (int c = 0; c < probabilities.length; c++) {
-                probabilities[c] = Double.parseDouble(cells[names.indexOf("probability_" + CLASSES.get(c))]);
+                probabilities[c] = Double.parseDouble(row.get("probability_" + CLASSES.get(c)));
             }
-            answers.add(bits(cells[names.indexOf("label")], probabilities));
+            answers.add(bits(row.get("label"), probabilities));
         }
         assertEquals(ROWS, answers.size());
         assertSameBits("CSV upload", 0, answers);
@@ -153,13 +151,10 @@ class SameBitsOnEveryRouteTest {
         Http.Response inJson = http.upload("/predict_file", Multipart.csv(csv), "Accept", "application/json");
         assertEquals(200, inCsv.status(), inCsv::text);
         assertEquals(200, inJson.status(), inJson::text);
-        List<String> lines = inCsv.text().lines().toList();
-        List<String> names = List.of(lines.get(0).split(","));
         List<String> csvTexts = new ArrayList<>();
-        for (String line : lines.subList(1, lines.size())) {
-            String[] cells = line.split(",");
+        for (Map<String, String> row : csvRows(inCsv.text())) {
             for (String name : CLASSES) {
-                csvTexts.add(cells[names.indexOf("probability_" + name)]);
+                csvTexts.add(row.get("probability_" + name));
             }
         }
         List<String> jsonTexts = new ArrayList<>();
@@ -330,5 +325,21 @@ class SameBitsOnEveryRouteTest {
                     .setContents(contents));
         }
         return request.build();
+    }
+
+    /** Each row of a CSV answer (no quoted cells: the species model's answers have none), its cells by column name. */
+    private static List<Map<String, String>> csvRows(String text) {
+        List<String> lines = text.lines().toList();
+        String[] names = lines.get(0).split(",");
+        List<Map<String, String>> rows = new ArrayList<>();
+        for (String line : lines.subList(1, lines.size())) {
+            String[] cells = line.split(",", -1);
+            Map<String, String> row = new java.util.HashMap<>();
+            for (int c = 0; c < names.length; c++) {
+                row.put(names[c], cells[c]);
+            }
+            rows.add(row);
+        }
+        return rows;
     }
 }
