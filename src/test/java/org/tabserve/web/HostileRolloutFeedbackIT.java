@@ -204,20 +204,21 @@ class HostileRolloutFeedbackIT {
         Path file = models.resolve("banknote/rollout.json");
         Path good = dir.resolve("good-rollout.json");
         Files.copy(file, good);
-        Map<String, Runnable> cases = new java.util.LinkedHashMap<>();
-        cases.put("symbolic link", () -> io(() -> Files.createSymbolicLink(file, dir.resolve("secret.txt"))));
-        cases.put("symbolic link ", () -> io(() -> Files.createSymbolicLink(file, dir.resolve("nowhere.json"))));
-        cases.put(
-                "not a regular file",
-                () -> io(() -> {
-                    Process fifo = new ProcessBuilder("mkfifo", file.toString()).start();
-                    assertEquals(0, fifo.waitFor());
-                }));
-        cases.put("a directory", () -> io(() -> Files.createDirectory(file)));
-        cases.put("names no version", () -> io(() -> Files.writeString(file, "{}")));
-        for (Map.Entry<String, Runnable> each : cases.entrySet()) {
-            Files.delete(file);
+        // Each bad thing is made beside the file and put in its place in one step: a poll between a delete and a
+        // create would see no rollout.json at all, which rightly ends the rollout, and the last good one would be none.
+        Path next = dir.resolve("next-rollout.json");
+        Map<String, Io> cases = new java.util.LinkedHashMap<>();
+        cases.put("symbolic link", () -> Files.createSymbolicLink(next, dir.resolve("secret.txt")));
+        cases.put("symbolic link ", () -> Files.createSymbolicLink(next, dir.resolve("nowhere.json")));
+        cases.put("not a regular file", () -> {
+            Process fifo = new ProcessBuilder("mkfifo", next.toString()).start();
+            assertEquals(0, fifo.waitFor());
+        });
+        cases.put("a directory", () -> Files.createDirectory(next));
+        cases.put("names no version", () -> Files.writeString(next, "{}"));
+        for (Map.Entry<String, Io> each : cases.entrySet()) {
             each.getValue().run();
+            putInPlace(next, file);
             String why = each.getKey().strip();
             JsonNode status = awaitStatus(s -> s.path("problem").asText().contains(why), "'" + why + "'");
             assertFalse(status.toString().contains("SECRET"), "the problem shows nothing of a linked file: " + status);
@@ -226,14 +227,12 @@ class HostileRolloutFeedbackIT {
                     status.path("rollout").path("canary").path("percent").asInt(),
                     "the last good rollout holds: " + status);
             assertEquals(1, status.path("serving").asLong(), status.toString());
-            try (Stream<Path> inside = Files.isDirectory(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)
-                    ? Files.list(file)
-                    : Stream.empty()) {
-                inside.forEach(p -> p.toFile().delete());
-            }
-            Files.delete(file);
-            Files.copy(good, file);
-            awaitStatus(s -> s.path("problem").isNull(), "the good file taken again");
+            Files.copy(good, next);
+            putInPlace(next, file);
+            awaitStatus(
+                    s -> s.path("problem").isNull()
+                            && s.path("rollout").path("canary").path("percent").asInt() == 10,
+                    "the good file taken again");
             assertAlive();
         }
         assertEquals(200, admin("POST", ADMIN + "/rollback", "").status());
@@ -243,11 +242,33 @@ class HostileRolloutFeedbackIT {
         void run() throws Exception;
     }
 
-    private static void io(Io action) {
-        try {
-            action.run();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
+    /**
+     * Puts {@code made} at {@code file} in one step and removes what was there: a rename, or, when either is a
+     * directory (which rename(2) cannot put over a file, nor a file over it), renameat2's RENAME_EXCHANGE through
+     * Debian's Python, since Java 17 has no call for it.
+     */
+    private static void putInPlace(Path made, Path file) throws Exception {
+        boolean directory = Files.isDirectory(made, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                || Files.isDirectory(file, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        if (!directory) {
+            Files.move(made, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            return;
+        }
+        Process exchange = new ProcessBuilder(
+                        "/usr/bin/python3",
+                        "-c",
+                        "import ctypes, os, sys\n"
+                                + "libc = ctypes.CDLL(None, use_errno=True)\n"
+                                + "if libc.renameat2(-100, os.fsencode(sys.argv[1]), -100, os.fsencode(sys.argv[2]), 2):\n"
+                                + "    sys.exit(os.strerror(ctypes.get_errno()))\n",
+                        made.toString(),
+                        file.toString())
+                .redirectErrorStream(true)
+                .start();
+        String said = new String(exchange.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, exchange.waitFor(), "renameat2 exchange: " + said);
+        try (Stream<Path> old = Files.walk(made)) {
+            old.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
     }
 
