@@ -109,5 +109,5 @@ if len(sys.argv) > 2 and os.path.exists(sys.argv[2]):
     if own:
         total = by_class + own
         print("each class's whole cost: its own test JVM's CPU plus the processes it started (CPU s: whole, own JVM):")
-        for name, cpu in total.most_common(40):
+        for name, cpu in total.most_common(80):
             print(f"{cpu:8.0f}  {own[name]:6.0f}  {name}")
