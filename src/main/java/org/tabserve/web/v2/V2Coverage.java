@@ -1,16 +1,25 @@
 package org.tabserve.web.v2;
 
+import io.swagger.v3.oas.models.media.BooleanSchema;
+import io.swagger.v3.oas.models.media.NumberSchema;
+import io.swagger.v3.oas.models.media.Schema;
+import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.tabserve.model.answer.AnswerField;
+import org.tabserve.model.conformal.Conformal;
 import org.tabserve.model.conformal.Uncertainty;
+import org.tabserve.rows.answerjson.CoverageField;
 
 /**
  * The outputs an inference request gains when it asks for coverage ({@code "coverage"} among its parameters),
  * whichever transport writes them, one per described field ({@link V2Extras}): a regressor's {@value #LOWER} and
  * {@value #UPPER} (FP64 {@code [N]}), a classifier's {@code prediction_set} (BOOL {@code [N, classes]}: whether each
  * class, in the order of {@code probabilities}, is in the row's set), then {@code coverage} (FP64 {@code [N]}) and,
- * where the card can tell, {@value #NOVELTY} (FP64 {@code [N]}, the row's novelty p-value).
+ * where the card can tell, {@value #NOVELTY} (FP64 {@code [N]}, the row's novelty p-value). Beside each its schema in
+ * the protocol's document, so that what is written and what is documented cannot drift apart.
  */
 final class V2Coverage {
 
@@ -66,5 +75,50 @@ final class V2Coverage {
         return new V2Extras.Tensor(
                 new V2Inference.Output(NOVELTY, "FP64", List.of((long) rows.size())),
                 rows.stream().map(u -> u.novelty().pValue()).toList());
+    }
+
+    /** The request parameter {@code coverage}, as every route takes it ({@link CoverageField}). */
+    static Schema<?> parameterSchema() {
+        return new NumberSchema()
+                .format("double")
+                .minimum(BigDecimal.valueOf(Conformal.MIN_COVERAGE))
+                .maximum(BigDecimal.valueOf(Conformal.MAX_COVERAGE))
+                .description("the coverage each row's interval or prediction set is made for; the outputs "
+                        + LOWER + " and " + UPPER + " (a regressor's) or prediction_set (a classifier's), then coverage"
+                        + " and, where the card can tell, " + NOVELTY);
+    }
+
+    /**
+     * @return the outputs {@code field} is written as when a coverage is asked for, by name in the order written, each
+     *         as its tensor's schema; none for a field this class does not write
+     */
+    static Map<String, Schema<?>> outputSchemas(AnswerField field) {
+        Map<String, Schema<?>> outputs = new LinkedHashMap<>();
+        switch (field) {
+            case INTERVAL -> {
+                outputs.put(LOWER, V2Extras.outputSchema(LOWER, "FP64", 1, "[N]", new NumberSchema()));
+                outputs.put(UPPER, V2Extras.outputSchema(UPPER, "FP64", 1, "[N]", new NumberSchema()));
+            }
+            case PREDICTION_SET ->
+                outputs.put(
+                        field.key(),
+                        V2Extras.outputSchema(
+                                field.key(),
+                                "BOOL",
+                                2,
+                                "[N, classes]: whether each class, in the order of probabilities, is in the row's set",
+                                new BooleanSchema()));
+            case COVERAGE, NOVELTY -> {
+                String name = field == AnswerField.NOVELTY ? NOVELTY : field.key();
+                outputs.put(name, V2Extras.outputSchema(name, "FP64", 1, "[N]", share()));
+            }
+            default -> {}
+        }
+        return outputs;
+    }
+
+    /** A number from 0 to 1. */
+    private static NumberSchema share() {
+        return (NumberSchema) new NumberSchema().minimum(BigDecimal.ZERO).maximum(BigDecimal.ONE);
     }
 }

@@ -180,16 +180,19 @@ final class V2Schemas {
                         .addProperty("name", new StringSchema()._enum(outputs))
                         .addProperty("parameters", parameters)
                         .addRequiredItem("name"));
+        ObjectSchema asked = new ObjectSchema();
+        asked.description("key/value parameters: \"explain\": true"
+                        + " adds each row's explanation as the outputs explanation_base_value, explanation_output"
+                        + " and explanation_contributions (FP64, [N] and [N, F]), and says what they explain and how"
+                        + " in the answer's parameters; \"coverage\", for a model carded with a calibration, adds"
+                        + " the outputs it names; the others are accepted and ignored")
+                .addProperty("explain", new BooleanSchema()._default(false));
+        if (AnswerField.COVERAGE.present(model.answerShape(true), false)) {
+            asked.addProperty("coverage", V2Coverage.parameterSchema());
+        }
         ObjectSchema request = new ObjectSchema();
         request.addProperty("id", new StringSchema())
-                .addProperty(
-                        "parameters",
-                        new ObjectSchema()
-                                .description("key/value parameters: \"explain\": true"
-                                        + " adds each row's explanation as the outputs explanation_base_value, explanation_output"
-                                        + " and explanation_contributions (FP64, [N] and [N, F]), and says what they explain and how"
-                                        + " in the answer's parameters; the others are accepted and ignored")
-                                .addProperty("explain", new BooleanSchema()._default(false)))
+                .addProperty("parameters", asked)
                 .addProperty(
                         "inputs",
                         new ArraySchema()
@@ -273,17 +276,12 @@ final class V2Schemas {
                     explained(parameters);
                     yield List.of();
                 }
-                // the outputs a coverage adds (V2Coverage): not in this document yet
-                case INTERVAL, PREDICTION_SET, COVERAGE, NOVELTY -> List.of();
+                // the outputs a coverage adds, as V2Coverage writes them
+                case INTERVAL, PREDICTION_SET, COVERAGE, NOVELTY -> named(schemas, V2Coverage.outputSchemas(field));
                 // the protocol refuses a request with a bad row whole
                 case ERRORS -> List.of();
                 // a field with no spelling of its own here: the outputs its type is written as (V2Extras)
-                default -> {
-                    List<Schema<?>> named = new ArrayList<>();
-                    V2Extras.outputSchemas(field.key(), field.type(shape))
-                            .forEach((name, output) -> named.add(named(schemas, name, output)));
-                    yield named;
-                }
+                default -> named(schemas, V2Extras.outputSchemas(field.key(), field.type(shape)));
             };
             outputs.addAll(these);
         }
@@ -312,6 +310,14 @@ final class V2Schemas {
             Schema<?> element) {
         schemas.put(schema, V2Extras.outputSchema(name, datatype, rank, shapeText, element));
         return ref(schema);
+    }
+
+    /** Puts each output's schema under its name in the document ({@link #named}). @return references to them */
+    @SuppressWarnings("rawtypes")
+    private static List<Schema<?>> named(Map<String, Schema> schemas, Map<String, Schema<?>> outputs) {
+        List<Schema<?>> named = new ArrayList<>();
+        outputs.forEach((name, output) -> named.add(named(schemas, name, output)));
+        return named;
     }
 
     /**

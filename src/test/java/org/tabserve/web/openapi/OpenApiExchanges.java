@@ -44,9 +44,12 @@ final class OpenApiExchanges {
 
     /** Reads the server's own /openapi.json. */
     static OpenApiExchanges of(RunningServer server) throws IOException, InterruptedException {
-        String text = HTTP.send(
-                        HttpRequest.newBuilder(server.uri("/openapi.json")).build(),
-                        HttpResponse.BodyHandlers.ofString())
+        return of(server, "/openapi.json");
+    }
+
+    /** Reads the document the server serves at {@code path}, e.g. {@code /models/NAME/openapi.json}. */
+    static OpenApiExchanges of(RunningServer server, String path) throws IOException, InterruptedException {
+        String text = HTTP.send(HttpRequest.newBuilder(server.uri(path)).build(), HttpResponse.BodyHandlers.ofString())
                 .body();
         return new OpenApiExchanges(server, text);
     }
