@@ -77,6 +77,13 @@ final class V2Coverage {
                 rows.stream().map(u -> u.novelty().pValue()).toList());
     }
 
+    /** @return what the request parameter {@code coverage} does for a model with this calibration (null: none) */
+    static String parameterText(Conformal conformal) {
+        return conformal == null
+                ? "\"coverage\" is refused (400): the model's card has no calibration"
+                : "\"coverage\" adds the outputs its schema names";
+    }
+
     /** The request parameter {@code coverage}, as every route takes it ({@link CoverageField}). */
     static Schema<?> parameterSchema() {
         return new NumberSchema()
@@ -89,11 +96,15 @@ final class V2Coverage {
     }
 
     /**
+     * @param conformal the model card's calibration, or null when it has none (and so answers no coverage)
      * @return the outputs {@code field} is written as when a coverage is asked for, by name in the order written, each
-     *         as its tensor's schema; none for a field this class does not write
+     *         as its tensor's schema; none for a field this class does not write or this calibration cannot answer
      */
-    static Map<String, Schema<?>> outputSchemas(AnswerField field) {
+    static Map<String, Schema<?>> outputSchemas(AnswerField field, Conformal conformal) {
         Map<String, Schema<?>> outputs = new LinkedHashMap<>();
+        if (conformal == null || (field == AnswerField.NOVELTY && conformal.novelty() == null)) {
+            return outputs;
+        }
         switch (field) {
             case INTERVAL -> {
                 outputs.put(LOWER, V2Extras.outputSchema(LOWER, "FP64", 1, "[N]", new NumberSchema()));

@@ -184,10 +184,11 @@ final class V2Schemas {
         asked.description("key/value parameters: \"explain\": true"
                         + " adds each row's explanation as the outputs explanation_base_value, explanation_output"
                         + " and explanation_contributions (FP64, [N] and [N, F]), and says what they explain and how"
-                        + " in the answer's parameters; \"coverage\", for a model carded with a calibration, adds"
-                        + " the outputs it names; the others are accepted and ignored")
+                        + " in the answer's parameters; "
+                        + V2Coverage.parameterText(model.card().conformal())
+                        + "; the others are accepted and ignored")
                 .addProperty("explain", new BooleanSchema()._default(false));
-        if (AnswerField.COVERAGE.present(model.answerShape(true), false)) {
+        if (model.card().conformal() != null) {
             asked.addProperty("coverage", V2Coverage.parameterSchema());
         }
         ObjectSchema request = new ObjectSchema();
@@ -276,8 +277,9 @@ final class V2Schemas {
                     explained(parameters);
                     yield List.of();
                 }
-                // the outputs a coverage adds, as V2Coverage writes them
-                case INTERVAL, PREDICTION_SET, COVERAGE, NOVELTY -> named(schemas, V2Coverage.outputSchemas(field));
+                // the outputs a coverage adds, as V2Coverage writes them, for a model whose card can answer one
+                case INTERVAL, PREDICTION_SET, COVERAGE, NOVELTY ->
+                    named(schemas, V2Coverage.outputSchemas(field, model.card().conformal()));
                 // the protocol refuses a request with a bad row whole
                 case ERRORS -> List.of();
                 // a field with no spelling of its own here: the outputs its type is written as (V2Extras)
