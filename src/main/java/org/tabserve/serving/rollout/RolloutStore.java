@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.tabserve.repository.ModelRepository;
 import org.tabserve.repository.ModelStatus;
@@ -37,6 +38,8 @@ final class RolloutStore {
 
     private final ModelRepository repository;
     private final Map<String, Held> held = new ConcurrentHashMap<>();
+    /** The models whose {@code rollout.json}, read before, the last read found missing (once). */
+    private final Set<String> missing = ConcurrentHashMap.newKeySet();
 
     RolloutStore(ModelRepository repository) {
         this.repository = repository;
@@ -50,7 +53,10 @@ final class RolloutStore {
     /**
      * Reads each model's {@code rollout.json} that changed since the last read, for {@link Rollouts#reread}: a bad one
      * is shown as such ({@link Rollouts#status}) and the rollout read before it stays, as it does for a link, a
-     * directory, a FIFO or a {@code {}} in its place ({@link RolloutFiles#read}); a removed one ends its rollout.
+     * directory, a FIFO or a {@code {}} in its place ({@link RolloutFiles#read}); a removed one ends its rollout when
+     * two reads in a row (two polls) find it missing. A file replaced in two steps, removed and then written (as
+     * {@code git checkout} does), is missing for an instant: a poll in between must not hand every request to the
+     * highest ready version until the next.
      */
     void reread() {
         Optional<Path> directory = repository.options().directory();
@@ -64,12 +70,14 @@ final class RolloutStore {
             Path file = RolloutFiles.of(directory.get(), name);
             Held before = held.get(name);
             if (!RolloutFiles.present(file)) {
-                if (before != null && before.source().equals(FILE)) {
+                if (before != null && before.source().equals(FILE) && !missing.add(name)) {
+                    missing.remove(name);
                     held.remove(name);
                     LOG.log(System.Logger.Level.INFO, "Model {0}: {1} is gone, its rollout ends", name, FILE);
                 }
                 continue;
             }
+            missing.remove(name);
             String stamp = RolloutFiles.stamp(file);
             if (before != null && stamp.equals(before.stamp())) {
                 continue;
