@@ -179,10 +179,10 @@ public final class FlaskOpenApi extends OpenApiSection {
                     yield null;
                 }
                 // any other field: its table columns
-                default ->
-                    AnswerColumn.columns(field, shape).isEmpty()
-                            ? null
-                            : String.join(" and ", AnswerColumn.names(AnswerColumn.columns(field, shape)));
+                default -> {
+                    List<AnswerColumn> own = AnswerColumn.columns(field, shape);
+                    yield own.isEmpty() ? null : String.join(" and ", AnswerColumn.names(own));
+                }
             };
             if (column != null) {
                 columns.add(column);

@@ -4,6 +4,7 @@ import static org.tabserve.web.openapi.OpenApi.FEATURES;
 import static org.tabserve.web.openapi.OpenApi.FEATURE_ROW;
 import static org.tabserve.web.openapi.OpenApi.JSON;
 import static org.tabserve.web.openapi.OpenApi.body;
+import static org.tabserve.web.openapi.OpenApi.coverage;
 import static org.tabserve.web.openapi.OpenApi.ok;
 import static org.tabserve.web.openapi.OpenApi.oneOf;
 import static org.tabserve.web.openapi.OpenApi.operation;
@@ -26,7 +27,6 @@ import java.util.Map;
 import org.tabserve.model.answer.AnswerField;
 import org.tabserve.model.answer.AnswerShape;
 import org.tabserve.model.answer.RequestField;
-import org.tabserve.model.conformal.Conformal;
 import org.tabserve.model.signature.ModelSignature;
 import org.tabserve.model.signature.Task;
 import org.tabserve.rows.answerjson.CoverageField;
@@ -193,14 +193,6 @@ public final class PredictOpenApi extends OpenApiSection {
                         .addRequiredItem("data")
                         .additionalProperties(false));
         schemas.put("PredictRequest", oneOf(ref(FEATURES), ref("Instances"), ref("Records"), ref("Split")));
-    }
-
-    /** A coverage as every route takes it ({@link CoverageField}). */
-    private static Schema<?> coverage() {
-        return new NumberSchema()
-                .format("double")
-                .minimum(BigDecimal.valueOf(Conformal.MIN_COVERAGE))
-                .maximum(BigDecimal.valueOf(Conformal.MAX_COVERAGE));
     }
 
     /** The version that answered, which an answer names while its model has a canary (either may answer). */

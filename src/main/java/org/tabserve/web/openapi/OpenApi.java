@@ -6,6 +6,7 @@ import io.swagger.v3.oas.models.media.ComposedSchema;
 import io.swagger.v3.oas.models.media.Content;
 import io.swagger.v3.oas.models.media.IntegerSchema;
 import io.swagger.v3.oas.models.media.MediaType;
+import io.swagger.v3.oas.models.media.NumberSchema;
 import io.swagger.v3.oas.models.media.ObjectSchema;
 import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.oas.models.media.StringSchema;
@@ -13,9 +14,11 @@ import io.swagger.v3.oas.models.parameters.Parameter;
 import io.swagger.v3.oas.models.parameters.RequestBody;
 import io.swagger.v3.oas.models.responses.ApiResponse;
 import io.swagger.v3.oas.models.responses.ApiResponses;
+import java.math.BigDecimal;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.tabserve.model.conformal.Conformal;
 
 /**
  * The builders every {@link OpenApiPart} writes its routes with, so that an operation, a JSON body, a 200 and the
@@ -45,6 +48,14 @@ public final class OpenApi {
     /** A reference to one of the document's schemas by name. */
     public static Schema<?> ref(String name) {
         return new Schema<>().$ref(REF + name);
+    }
+
+    /** A coverage as every route takes it: a number from the smallest to the largest a calibration answers. */
+    public static Schema<?> coverage() {
+        return new NumberSchema()
+                .format("double")
+                .minimum(BigDecimal.valueOf(Conformal.MIN_COVERAGE))
+                .maximum(BigDecimal.valueOf(Conformal.MAX_COVERAGE));
     }
 
     /** Exactly one of the choices. */

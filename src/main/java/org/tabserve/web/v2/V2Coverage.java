@@ -12,6 +12,7 @@ import org.tabserve.model.answer.AnswerField;
 import org.tabserve.model.conformal.Conformal;
 import org.tabserve.model.conformal.Uncertainty;
 import org.tabserve.rows.answerjson.CoverageField;
+import org.tabserve.web.openapi.OpenApi;
 
 /**
  * The outputs an inference request gains when it asks for coverage ({@code "coverage"} among its parameters),
@@ -86,10 +87,7 @@ final class V2Coverage {
 
     /** The request parameter {@code coverage}, as every route takes it ({@link CoverageField}). */
     static Schema<?> parameterSchema() {
-        return new NumberSchema()
-                .format("double")
-                .minimum(BigDecimal.valueOf(Conformal.MIN_COVERAGE))
-                .maximum(BigDecimal.valueOf(Conformal.MAX_COVERAGE))
+        return OpenApi.coverage()
                 .description("the coverage each row's interval or prediction set is made for; the outputs "
                         + LOWER + " and " + UPPER + " (a regressor's) or prediction_set (a classifier's), then coverage"
                         + " and, where the card can tell, " + NOVELTY);
