@@ -29,7 +29,9 @@ import org.tabserve.web.http.request.MediaType;
  * <ul>
  *   <li>{@code POST /admin/model} swaps the default model: the new one is loaded, warmed up, checked to take the same
  *       features and give the same classes (both in the same order), and swapped in atomically (see
- *       {@link ServedModels}); with a writable {@code --models} directory its file is kept there.</li>
+ *       {@link ServedModels}); with a writable {@code --models} directory its file is kept there. A repository
+ *       that serves nothing yet has no default to swap: it takes a model whose card or graph names it, and refuses
+ *       (409) one that names none, which would be served under the upload's temporary file name.</li>
  *   <li>{@code PUT /admin/models/{name}} installs a model by name into the {@code --models} directory (so that it
  *       survives a restart) and serves it, where the directory serves that name from: a new version in Triton's
  *       layout, else replacing the model's file; never through a link leading outside the directory (409).</li>
@@ -143,6 +145,16 @@ public final class AdminModelHandler {
         } catch (ModelException e) {
             LOG.warning("Refused a new model from " + client + ": " + e.getMessage());
             throw refused(e.reason()); // the reason without the temporary file's path
+        }
+        if (model.repository().defaultModel().isEmpty()
+                && next.card().name().equals(upload.getFileName().toString().replaceFirst("\\.onnx$", ""))) {
+            next.close(); // named after the upload's temporary file: its card and graph name none
+            LOG.warning("Refused a new model from " + client + ": no default model, and it names none");
+            throw HttpProblem.of(
+                    409,
+                    "Conflict",
+                    "no model serves by default, and the new model's card and graph name none to serve it under:"
+                            + " install it by name with PUT " + MODELS_PATH + "/{name}");
         }
         synchronized (swapping) {
             Optional<Model> served = model.current();

@@ -45,11 +45,13 @@ public final class AdminOpenApi extends OpenApiSection {
                                         "The body is the new ONNX file. It is loaded, warmed up and checked to take the same features and give "
                                                 + "the same classes, in the same order, as the served model; then it is swapped in atomically "
                                                 + "(requests in flight finish on the old one). Off (404) unless the server has an admin token "
-                                                + "(tabserve.admin-token); then it needs `Authorization: Bearer <token>`.")
+                                                + "(tabserve.admin-token); then it needs `Authorization: Bearer <token>`. Under --models it replaces "
+                                                + "the default model, under that model's name; a server with no default model takes a model "
+                                                + "whose card or graph names it (else 409: install it by name with PUT /admin/models/{name}).")
                                 .requestBody(body(ONNX_BODY, new StringSchema().format("binary")))
                                 .responses(responses(
                                         ok(JSON, ref("ModelSwapped"), "The new model serves"),
-                                        problems(401, 403, 404, 413, 415, 422, 503)))));
+                                        problems(401, 403, 404, 409, 413, 415, 422, 503)))));
         paths.addPathItem(
                 AdminModelHandler.MODELS_PATH + "/{model_name}",
                 new PathItem()
@@ -108,7 +110,12 @@ public final class AdminOpenApi extends OpenApiSection {
                 new ObjectSchema()
                         .addProperty("status", new StringSchema()._enum(List.of("swapped")))
                         .addProperty("model", new StringSchema())
-                        .addProperty("version", new StringSchema())
+                        .addProperty(
+                                "version",
+                                new StringSchema()
+                                        .nullable(true)
+                                        .description("the new model's version as its card says it; null when it says"
+                                                + " none"))
                         .addProperty("sha256", new StringSchema())
                         .addProperty("previous_sha256", new StringSchema().nullable(true))
                         .required(List.of("status", "model", "sha256")));

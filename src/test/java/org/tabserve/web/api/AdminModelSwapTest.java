@@ -135,6 +135,37 @@ class AdminModelSwapTest {
     }
 
     @Test
+    void aModelWhoseCardNamesNoVersionIsAnsweredAsTheServedDocumentSays() {
+        byte[] versionless;
+        try {
+            ai.onnx.proto.OnnxMl.ModelProto proto =
+                    ai.onnx.proto.OnnxMl.ModelProto.parseFrom(BankNotes.modelWith(Map.of("tabserve.version", "")));
+            versionless = proto.toBuilder().clearModelVersion().build().toByteArray();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        Http.Response response = swap(http, versionless);
+        assertEquals(200, response.status(), response.text());
+        assertTrue(response.json().path("version").isNull(), response.text());
+        com.atlassian.oai.validator.report.ValidationReport report =
+                com.atlassian.oai.validator.OpenApiInteractionValidator.createForInlineApiSpecification(
+                                http.get("/openapi.json").text())
+                        .build()
+                        .validateResponse(
+                                "/admin/model",
+                                com.atlassian.oai.validator.model.Request.Method.POST,
+                                com.atlassian.oai.validator.model.SimpleResponse.Builder.ok()
+                                        .withContentType("application/json")
+                                        .withBody(response.text())
+                                        .build());
+        assertTrue(
+                !report.hasErrors(),
+                () -> response.text() + " does not conform to /openapi.json: "
+                        + com.atlassian.oai.validator.report.SimpleValidationReportFormat.getInstance()
+                                .apply(report));
+    }
+
+    @Test
     void aModelInAnotherContentTypeIs415() {
         http.post("/admin/model", "application/json", version(9), "Authorization", "Bearer " + TOKEN)
                 .problem(415);
