@@ -14,6 +14,7 @@ import org.junit.jupiter.api.BeforeAll;
  * $GLASSFISH_HOME/bin/startserv domain1
  * $GLASSFISH_HOME/bin/asadmin create-system-properties org.glassfish.microprofile.health.enabled=false
  * $GLASSFISH_HOME/bin/asadmin set configs.config.server-config.network-config.protocols.protocol.http-listener-1.http.xpowered-by=false
+ * $GLASSFISH_HOME/bin/asadmin set configs.config.server-config.thread-pools.thread-pool.http-thread-pool.max-thread-pool-size=96
  * $GLASSFISH_HOME/bin/asadmin deploy --contextroot / --name tabserve target/tabserve.war
  * </pre>
  * with the domain's ports changed to free ones, its listeners on 127.0.0.1, and the section's JVM option in its
