@@ -113,7 +113,7 @@ interface TricklingBodyChecks {
             }
             assertTrue(
                     unanswered.isEmpty(),
-                    unanswered.size() + " of " + TRICKLERS
+                    () -> unanswered.size() + " of " + TRICKLERS
                             + " tricklers were neither answered 408 naming min-request-rate nor cut within "
                             + ANSWERED_WITHIN.toSeconds() + " s; the first: " + unanswered.get(0));
         } finally {

@@ -19,7 +19,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
-import org.tabserve.web.http.ErrorRenderer;
 import org.tabserve.web.http.HttpProblem;
 
 /**
@@ -28,9 +27,9 @@ import org.tabserve.web.http.HttpProblem;
  * whole body (nearly always) the request goes on as it came. Otherwise the request goes asynchronous and a read listener
  * (Servlet 3.1's non-blocking input) takes the bytes as they come, on whatever container thread has them; once the last
  * has arrived the request is dispatched again (an {@code ASYNC} dispatch, on which the filter takes its slot with the
- * body in memory). A body that arrives slower than its {@link BodyRate} is answered 408 in words naming the setting,
- * on a container thread, and its connection closed, as {@code java -jar}'s guard answers it; one that breaks off is
- * answered as a blocking read's failure would be ({@link LimitedInputStream#unreadable}).
+ * body in memory). A body that arrives slower than its {@link BodyRate} is dispatched again with a 408 in words naming
+ * the setting, which closes its connection, as {@code java -jar}'s guard answers it; one that breaks off with the
+ * answer a blocking read's failure would have ({@link LimitedInputStream#unreadable}).
  */
 final class BodyReadAhead implements ReadListener, AsyncListener {
 
@@ -42,8 +41,7 @@ final class BodyReadAhead implements ReadListener, AsyncListener {
     private final byte[] body;
     private final BodyRate.Watch watch;
     private final ScheduledExecutorService timer;
-    private final ErrorRenderer errors;
-    private final Consumer<byte[]> arrival;
+    private final Consumer<Object> outcome;
     /** Whether the body's fate is decided: arrived (dispatched) or refused; the first to decide wins. */
     private final AtomicBoolean settled = new AtomicBoolean();
 
@@ -58,8 +56,7 @@ final class BodyReadAhead implements ReadListener, AsyncListener {
             int length,
             BodyRate rate,
             ScheduledExecutorService timer,
-            ErrorRenderer errors,
-            Consumer<byte[]> arrival) {
+            Consumer<Object> outcome) {
         this.request = request;
         this.async = async;
         this.in = in;
@@ -67,15 +64,15 @@ final class BodyReadAhead implements ReadListener, AsyncListener {
         this.length = length;
         this.watch = rate.checks() ? rate.new Watch(System.nanoTime()) : null;
         this.timer = timer;
-        this.errors = errors;
-        this.arrival = arrival;
+        this.outcome = outcome;
     }
 
     /**
      * Reads the body of {@code request}, of its declared length {@code declared}, as far as it has arrived.
      *
      * @param ends     added to the asynchronous request's listeners, to be told when it ends however it ends
-     * @param arrival  told the whole body, before the request is dispatched again with it
+     * @param outcome  told the whole body ({@code byte[]}) or the refusal to answer ({@link HttpProblem}), before the
+     *                 request is dispatched again with it
      * @return the request with its whole body, when all of it had arrived; null when the request has gone asynchronous
      *         (the caller returns at once, and sees the request again on its {@code ASYNC} dispatch)
      * @throws IOException when the body breaks off before it goes asynchronous
@@ -86,9 +83,8 @@ final class BodyReadAhead implements ReadListener, AsyncListener {
             int declared,
             BodyRate rate,
             ScheduledExecutorService timer,
-            ErrorRenderer errors,
             AsyncListener ends,
-            Consumer<byte[]> arrival)
+            Consumer<Object> outcome)
             throws IOException {
         ServletInputStream in = request.getInputStream();
         byte[] body = new byte[declared];
@@ -107,7 +103,7 @@ final class BodyReadAhead implements ReadListener, AsyncListener {
         if (rate.checks()) {
             async.setTimeout(0); // the rate's own deadline ends it; without a rate, the container's async timeout does
         }
-        BodyReadAhead reading = new BodyReadAhead(request, async, in, body, length, rate, timer, errors, arrival);
+        BodyReadAhead reading = new BodyReadAhead(request, async, in, body, length, rate, timer, outcome);
         async.addListener(ends);
         async.addListener(reading);
         if (reading.watch != null) {
@@ -151,7 +147,7 @@ final class BodyReadAhead implements ReadListener, AsyncListener {
 
     private void arrived() {
         if (settle()) {
-            arrival.accept(body);
+            outcome.accept(body);
             async.dispatch();
         }
     }
@@ -167,10 +163,9 @@ final class BodyReadAhead implements ReadListener, AsyncListener {
             schedule(now);
         } else {
             try {
-                // Answered on a container thread, not the timer's: the answer is written as any other is.
-                async.start(() -> refuse(failure.get()));
+                refuse(failure.get());
             } catch (IllegalStateException ended) {
-                settle(); // the request ended meanwhile (the client hung up)
+                LOG.fine(() -> "No answer to a body too slow: the request ended meanwhile (" + ended + ")");
             }
         }
     }
@@ -179,7 +174,11 @@ final class BodyReadAhead implements ReadListener, AsyncListener {
         due = timer.schedule(this::check, watch.untilDue(now), TimeUnit.NANOSECONDS);
     }
 
-    /** Answers the body's failure and ends the request, unless its fate was decided already. */
+    /**
+     * Refuses the body for its failure, unless its fate was decided already: the request is dispatched again with the
+     * refusal, which the filter answers there, on a container thread of a dispatch as any answer is (written from a
+     * thread of {@link AsyncContext#start}, GlassFish 8 sent a 408's body under a 200).
+     */
     private void refuse(Throwable failure) {
         if (!settle()) {
             return;
@@ -188,16 +187,9 @@ final class BodyReadAhead implements ReadListener, AsyncListener {
                 failure instanceof IOException io ? io : new IOException(failure.getMessage(), failure));
         Map<String, String> headers = new HashMap<>(unreadable.headers());
         headers.put("Connection", "close"); // the rest of the body is not read
-        HttpProblem problem = new HttpProblem(
-                unreadable.status(), unreadable.title(), unreadable.detail(), unreadable.errors(), headers);
-        try {
-            errors.render(ArrivedBody.none(request), (HttpServletResponse) async.getResponse(), problem);
-        } catch (IOException | RuntimeException gone) {
-            LOG.fine(() -> "No answer to " + request.getMethod() + " " + request.getRequestURI() + ": the client is"
-                    + " gone (" + gone + ")");
-        } finally {
-            async.complete();
-        }
+        outcome.accept(new HttpProblem(
+                unreadable.status(), unreadable.title(), unreadable.detail(), unreadable.errors(), headers));
+        async.dispatch();
     }
 
     /** Decides the body's fate once: true for the one caller that may act on it. */

@@ -108,7 +108,12 @@ public final class ConcurrencyLimitFilter extends HttpFilter {
             // is within the slot its request already holds.
             if (request.getAttribute(ARRIVED) instanceof Arrived arrived) {
                 request.removeAttribute(ARRIVED);
-                serve(request, ArrivedBody.of(request, arrived.body()), response, chain, path, arrived.held(), false);
+                if (arrived.outcome() instanceof byte[] body) {
+                    serve(request, ArrivedBody.of(request, body), response, chain, path, arrived.held(), false);
+                } else {
+                    arrived.held().release();
+                    answerUnreadable(ArrivedBody.none(request), response, (HttpProblem) arrived.outcome());
+                }
             } else {
                 chain.doFilter(request, response);
             }
@@ -164,9 +169,8 @@ public final class ConcurrencyLimitFilter extends HttpFilter {
                 declared,
                 bodyRate,
                 deadlines,
-                errors,
                 held,
-                body -> request.setAttribute(ARRIVED, new Arrived(body, held)));
+                outcome -> request.setAttribute(ARRIVED, new Arrived(outcome, held)));
     }
 
     /**
@@ -207,8 +211,11 @@ public final class ConcurrencyLimitFilter extends HttpFilter {
         }
     }
 
-    /** A body read ahead without a thread, and what its request holds, for the filter's {@code ASYNC} dispatch. */
-    private record Arrived(byte[] body, Held held) {}
+    /**
+     * A body read ahead without a thread ({@code byte[]}) or the refusal it earned ({@link HttpProblem}), and what its
+     * request holds, for the filter's {@code ASYNC} dispatch.
+     */
+    private record Arrived(Object outcome, Held held) {}
 
     @Override
     public void destroy() {
@@ -282,8 +289,12 @@ public final class ConcurrencyLimitFilter extends HttpFilter {
      * server fault).
      */
     private void answerUnreadable(HttpServletRequest request, HttpServletResponse response, IOException failure) {
+        answerUnreadable(request, response, LimitedInputStream.unreadable(failure));
+    }
+
+    private void answerUnreadable(HttpServletRequest request, HttpServletResponse response, HttpProblem problem) {
         try {
-            errors.render(request, response, LimitedInputStream.unreadable(failure));
+            errors.render(request, response, problem);
         } catch (IOException gone) {
             LOG.fine(() -> "No answer to " + request.getMethod() + " " + request.getRequestURI() + ": the client is"
                     + " gone (" + gone + ")");
