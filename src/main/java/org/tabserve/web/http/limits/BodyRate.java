@@ -23,18 +23,28 @@ public record BodyRate(long minBytesPerSecond, Duration grace) {
     public static final String MIN_REQUEST_RATE = "tabserve.min-request-rate";
     /** The setting of the grace, whole seconds ({@code TABSERVE_MIN_REQUEST_RATE_GRACE}). */
     public static final String MIN_REQUEST_RATE_GRACE = "tabserve.min-request-rate-grace";
+    /**
+     * {@code false} reads small bodies ahead on the request's thread, blocking, with no deadline of the app's own: for
+     * a container whose asynchronous answers are wrong (GlassFish 8 sends them with status 200), given threads enough
+     * for the bodies that trickle. Default {@code true}.
+     */
+    public static final String NON_BLOCKING_BODIES = "tabserve.non-blocking-bodies";
     /** The launcher's defaults: 1,024 bytes a second after 10 s. */
     public static final BodyRate DEFAULT = new BodyRate(1024, Duration.ofSeconds(10));
 
     /**
      * The settings' values, looked up in the web app's order ({@code WebConfig.lookup}).
      *
+     * @return empty when bodies are not read without a thread ({@link #NON_BLOCKING_BODIES} {@code false})
      * @throws IllegalArgumentException naming the setting, for a value that is not a whole number in range
      */
-    public static BodyRate resolve(Function<String, Optional<String>> lookup) {
+    public static Optional<BodyRate> resolve(Function<String, Optional<String>> lookup) {
         long rate = number(lookup, MIN_REQUEST_RATE, 0, 1L << 30).orElse(DEFAULT.minBytesPerSecond);
         long grace = number(lookup, MIN_REQUEST_RATE_GRACE, 1, 3600).orElse(DEFAULT.grace.toSeconds());
-        return new BodyRate(rate, Duration.ofSeconds(grace));
+        boolean nonBlocking = lookup.apply(NON_BLOCKING_BODIES)
+                .map(value -> !value.equalsIgnoreCase("false"))
+                .orElse(true);
+        return nonBlocking ? Optional.of(new BodyRate(rate, Duration.ofSeconds(grace))) : Optional.empty();
     }
 
     private static Optional<Long> number(Function<String, Optional<String>> lookup, String key, long min, long max) {

@@ -10,6 +10,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.EnumSet;
+import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Semaphore;
@@ -66,7 +67,8 @@ public final class ConcurrencyLimitFilter extends HttpFilter {
     static final String ARRIVED = ConcurrencyLimitFilter.class.getName() + ".arrived";
 
     private final transient ConcurrencySlots slots;
-    private final transient BodyRate bodyRate;
+    /** How a body read ahead without a thread must arrive; empty: bodies are read ahead blocking. */
+    private final transient Optional<BodyRate> bodyRate;
     /** The timer of bodies read ahead without a thread: one daemon thread, which only schedules their answers. */
     private final transient ScheduledExecutorService deadlines = deadlines();
 
@@ -80,15 +82,16 @@ public final class ConcurrencyLimitFilter extends HttpFilter {
      * @param uploadLimit most of them that may be uploads (at most {@code limit}); the rest are kept for small requests
      */
     public ConcurrencyLimitFilter(int limit, int uploadLimit, ErrorRenderer errors) {
-        this(limit, uploadLimit, BodyRate.DEFAULT, errors, path -> {});
+        this(limit, uploadLimit, Optional.of(BodyRate.DEFAULT), errors, path -> {});
     }
 
     /**
-     * @param bodyRate the slowest a body read ahead may arrive (408 below it)
+     * @param bodyRate the slowest a body read ahead without a thread may arrive (408 below it); empty: bodies are read
+     *                 ahead blocking, on the request's thread
      * @param refusals told the path (within the context) of each request refused for want of a slot, to count it
      */
     public ConcurrencyLimitFilter(
-            int limit, int uploadLimit, BodyRate bodyRate, ErrorRenderer errors, Consumer<String> refusals) {
+            int limit, int uploadLimit, Optional<BodyRate> bodyRate, ErrorRenderer errors, Consumer<String> refusals) {
         this.slots = new ConcurrencySlots(limit, uploadLimit);
         this.bodyRate = bodyRate;
         this.errors = errors;
@@ -160,14 +163,14 @@ public final class ConcurrencyLimitFilter extends HttpFilter {
      */
     private HttpServletRequest readAhead(
             HttpServletRequest request, HttpServletResponse response, int declared, Held held) throws IOException {
-        if (!request.isAsyncSupported()) {
+        if (bodyRate.isEmpty() || !request.isAsyncSupported()) {
             return ArrivedBody.read(request, declared);
         }
         return BodyReadAhead.read(
                 request,
                 response,
                 declared,
-                bodyRate,
+                bodyRate.get(),
                 deadlines,
                 held,
                 outcome -> request.setAttribute(ARRIVED, new Arrived(outcome, held)));

@@ -20,11 +20,16 @@ class BodyRateTest {
 
     @Test
     void theLaunchersFiguresByDefaultAndFromItsSettings() {
-        assertEquals(BodyRate.DEFAULT, BodyRate.resolve(key -> Optional.empty()));
+        assertEquals(Optional.of(BodyRate.DEFAULT), BodyRate.resolve(key -> Optional.empty()));
+        assertEquals(
+                Optional.empty(),
+                BodyRate.resolve(
+                        key -> key.equals(BodyRate.NON_BLOCKING_BODIES) ? Optional.of("false") : Optional.empty()),
+                "bodies read ahead blocking");
         assertEquals(new BodyRate(1024, Duration.ofSeconds(10)), BodyRate.DEFAULT);
         Map<String, String> given = Map.of(BodyRate.MIN_REQUEST_RATE, "2048", BodyRate.MIN_REQUEST_RATE_GRACE, "4");
         assertEquals(
-                new BodyRate(2048, Duration.ofSeconds(4)),
+                Optional.of(new BodyRate(2048, Duration.ofSeconds(4))),
                 BodyRate.resolve(key -> Optional.ofNullable(given.get(key))));
         IllegalArgumentException zero = assertThrows(
                 IllegalArgumentException.class,
