@@ -61,6 +61,14 @@ public final class EmbeddedServer {
     /** The web app's setting for {@code --model-cache}, a path made absolute here. */
     static final String MODEL_CACHE_PARAMETER = "tabserve.model-cache";
 
+    /**
+     * The web app's own minimum body rate and its grace (its {@code BodyRate}, for bodies it reads ahead without a
+     * thread): the launcher's {@code --min-request-rate} and {@code --min-request-rate-grace}, so that both agree.
+     */
+    static final String MIN_REQUEST_RATE_PARAMETER = "tabserve.min-request-rate";
+
+    static final String MIN_REQUEST_RATE_GRACE_PARAMETER = "tabserve.min-request-rate-grace";
+
     static final String POLL_SECONDS_PARAMETER = "tabserve.poll-seconds";
     static final String DEFAULT_MODEL_PARAMETER = "tabserve.default-model";
     static final String MAX_MODELS_PARAMETER = "tabserve.max-models";
@@ -251,6 +259,15 @@ public final class EmbeddedServer {
                 .ifPresent(seconds -> parameters.put(POLL_SECONDS_PARAMETER, Integer.toString(seconds)));
         repository.defaultModel().ifPresent(name -> parameters.put(DEFAULT_MODEL_PARAMETER, name));
         repository.maxModels().ifPresent(max -> parameters.put(MAX_MODELS_PARAMETER, Integer.toString(max)));
+        // Given only when not the defaults, which the app shares (as it shares their environment variables).
+        if (options.minRequestRate() != LauncherOptions.DEFAULT_MIN_REQUEST_RATE) {
+            parameters.put(MIN_REQUEST_RATE_PARAMETER, Long.toString(options.minRequestRate()));
+        }
+        if (!options.minRequestRateGrace().equals(LauncherOptions.DEFAULT_MIN_REQUEST_RATE_GRACE)) {
+            parameters.put(
+                    MIN_REQUEST_RATE_GRACE_PARAMETER,
+                    Long.toString(options.minRequestRateGrace().toSeconds()));
+        }
         options.webSettings()
                 .forEach((key, value) -> parameters.put(
                         key,

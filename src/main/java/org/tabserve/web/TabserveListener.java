@@ -10,7 +10,6 @@ import jakarta.servlet.ServletRegistration;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.EnumSet;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.logging.Logger;
@@ -53,6 +52,7 @@ import org.tabserve.web.http.container.FirstRequestServlet;
 import org.tabserve.web.http.container.SecurityHeadersFilter;
 import org.tabserve.web.http.container.StaticServlet;
 import org.tabserve.web.http.container.SuspiciousPathFilter;
+import org.tabserve.web.http.limits.BodyRate;
 import org.tabserve.web.http.limits.ConcurrencyLimitFilter;
 import org.tabserve.web.http.limits.ReaderLaneFilter;
 import org.tabserve.web.http.limits.RequestEncodingFilter;
@@ -146,7 +146,7 @@ public final class TabserveListener implements ServletContextListener {
         Views views = new Views(context, config.cacheTemplates());
         // One filter measures every request; declared here so that it needs no web.xml entry or annotation scan.
         FilterRegistration.Dynamic measuring = context.addFilter("metrics", new MetricsFilter(metrics, GRPC_SERVLET));
-        measuring.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/*");
+        measuring.addMappingForUrlPatterns(ConcurrencyLimitFilter.dispatches(), false, "/*");
         // Every filter lets the gRPC servlet go asynchronous behind it (gRPC's servlet transport reads and writes with
         // the servlet API's non-blocking I/O); for a gRPC call each sees the request up to the servlet's return.
         measuring.setAsyncSupported(true);
@@ -270,30 +270,31 @@ public final class TabserveListener implements ServletContextListener {
                 new ConcurrencyLimitFilter(
                         config.maxConcurrentRequests(),
                         config.maxConcurrentUploads(),
+                        BodyRate.resolve(WebConfig.lookup(context)),
                         errors,
                         path -> metrics.concurrency()
                                 .refused(
                                         routes.modelOf(path, served.repository()::defaultModel)
                                                 .orElse(""),
                                         ModelConcurrency.NO_SLOT)));
-        limit.addMappingForUrlPatterns(java.util.EnumSet.of(DispatcherType.REQUEST), true, "/*");
+        // It and the filters after it see a request again on its ASYNC dispatch when a body read ahead arrives late.
+        limit.addMappingForUrlPatterns(ConcurrencyLimitFilter.dispatches(), true, "/*");
         limit.setAsyncSupported(true);
         // Then the body's content coding: gzip is read inflated by the servlets, any other is refused with 415.
         FilterRegistration.Dynamic encoding = context.addFilter("request-encoding", new RequestEncodingFilter(errors));
-        encoding.addMappingForUrlPatterns(java.util.EnumSet.of(DispatcherType.REQUEST), true, "/*");
+        encoding.addMappingForUrlPatterns(ConcurrencyLimitFilter.dispatches(), true, "/*");
         encoding.setAsyncSupported(true);
         // Then a person's sign-in (issue 78), within a slot and with the body's coding undone.
         login.ifPresent(signIn -> {
             FilterRegistration.Dynamic pages = context.addFilter(
                     "sign-in", new LoginFilter(signIn, sessions, shared.sessions(), routes::asksScope, errors, audit));
-            pages.addMappingForUrlPatterns(java.util.EnumSet.of(DispatcherType.REQUEST), true, "/*");
+            pages.addMappingForUrlPatterns(ConcurrencyLimitFilter.dispatches(), true, "/*");
             pages.setAsyncSupported(true);
         });
         // Last, on the gRPC service's path alone: its messages' bytes are metered against the memory budget as the
         // transport reads them, as REST bodies are.
         FilterRegistration.Dynamic grpcBodies = context.addFilter("grpc-bodies", new V2GrpcBodyFilter(budget));
-        grpcBodies.addMappingForUrlPatterns(
-                java.util.EnumSet.of(DispatcherType.REQUEST), true, V2GrpcService.PATH + "/*");
+        grpcBodies.addMappingForUrlPatterns(ConcurrencyLimitFilter.dispatches(), true, V2GrpcService.PATH + "/*");
         grpcBodies.setAsyncSupported(true);
     }
 
@@ -305,6 +306,8 @@ public final class TabserveListener implements ServletContextListener {
             throw new IllegalStateException("the container already maps " + taken + "; tabserve needs it for " + name);
         }
         registration.setLoadOnStartup(1);
+        // So that the concurrency limit may read a trickling body without holding a thread (BodyReadAhead).
+        registration.setAsyncSupported(true);
         return registration;
     }
 

@@ -74,7 +74,8 @@ final class ApplicationServers {
      * Starts WildFly with a server base of its own in {@code target/it/NAME} (a copy of the distribution's
      * {@code standalone/}, its {@code jboss.server.base.dir}, so that the unpacked distribution stays as it came),
      * its default HTTP listener as docs/deploy.md writes it (the {@code max-post-size} that lets the app's limits
-     * answer), the WAR copied by {@code deploy} (a {@code cp} to {@code $WILDFLY_HOME/standalone/deployments/ROOT.war}, so it
+     * answer) and its default IO worker too (the task threads that leave the probes one when the app's slots are all
+     * at work), the WAR copied by {@code deploy} (a {@code cp} to {@code $WILDFLY_HOME/standalone/deployments/ROOT.war}, so it
      * deploys at {@code /}), and {@code start} ({@code standalone.sh} with the doc's options) run with {@code sh},
      * its HTTP port 8080 and management port 9990 changed to free ones and its HTTPS ones to ports the system picks.
      */
@@ -96,7 +97,12 @@ final class ApplicationServers {
             throw new IllegalStateException(
                     "WildFly's standalone.xml no longer has the default http-listener:\n" + xml);
         }
-        Files.writeString(standaloneXml, edited);
+        String worker = deployDocLine("<worker name=\"default\"");
+        String withWorker = edited.replaceFirst("<worker name=\"default\"[^>]*/>", worker);
+        if (withWorker.equals(edited) || !withWorker.contains(worker)) {
+            throw new IllegalStateException("WildFly's standalone.xml no longer has the default IO worker:\n" + xml);
+        }
+        Files.writeString(standaloneXml, withWorker);
         Files.createDirectories(base.resolve("deployments"));
         List<String> copy = documented(deploy, Map.of("WILDFLY_HOME", home), Map.of(), new HashMap<>());
         String target = copy.get(copy.size() - 1);

@@ -41,7 +41,7 @@ import org.tabserve.testing.KeyDigests;
  * printed ({@link #log()}); where the runtime cannot do something, it says so by name ({@link #noGrpcBecause()},
  * {@link #noPythonGrpcBecause}), and the case is skipped with those words, never in silence.
  */
-abstract class DeploymentChecks {
+abstract class DeploymentChecks implements TricklingBodyChecks {
 
     static final ObjectMapper JSON = new ObjectMapper();
     /**
@@ -84,6 +84,11 @@ abstract class DeploymentChecks {
 
     /** @return the base URI of the deployed app, ending in {@code /} */
     abstract URI base();
+
+    @Override
+    public final URI deployed() {
+        return base();
+    }
 
     /** @return what the server has printed so far (its log) */
     abstract List<String> log();

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
  * cp target/tabserve.war $WILDFLY_HOME/standalone/deployments/ROOT.war
  * LAUNCH_JBOSS_IN_BACKGROUND=1 $WILDFLY_HOME/bin/standalone.sh -b 127.0.0.1 -bmanagement 127.0.0.1 -Djboss.http.port=8080 -Djboss.management.http.port=9990
  * </pre>
- * with its ports changed to free ones, and its default HTTP listener as the section writes it.
+ * with its ports changed to free ones, and its default HTTP listener and IO worker as the section writes them.
  */
 class WildFlyDeploymentIT extends DeploymentChecks {
 

@@ -64,6 +64,15 @@ class ContextKeysTest {
         assertEquals(RepositoryOptions.DEFAULT_MODEL, EmbeddedServer.DEFAULT_MODEL_PARAMETER);
         assertEquals(RepositoryOptions.MAX_MODELS, EmbeddedServer.MAX_MODELS_PARAMETER);
         assertEquals(PredictionLogOptions.DIRECTORY, EmbeddedServer.PREDICTION_LOG_PARAMETER);
+        assertEquals(org.tabserve.web.http.limits.BodyRate.MIN_REQUEST_RATE, EmbeddedServer.MIN_REQUEST_RATE_PARAMETER);
+        assertEquals(
+                org.tabserve.web.http.limits.BodyRate.MIN_REQUEST_RATE_GRACE,
+                EmbeddedServer.MIN_REQUEST_RATE_GRACE_PARAMETER);
+        assertEquals(
+                org.tabserve.web.http.limits.BodyRate.DEFAULT,
+                new org.tabserve.web.http.limits.BodyRate(
+                        LauncherOptions.DEFAULT_MIN_REQUEST_RATE, LauncherOptions.DEFAULT_MIN_REQUEST_RATE_GRACE),
+                "the app's defaults are the launcher's, so that the launcher passes only the rates it is given");
         assertEquals(
                 java.util.List.of(
                         PredictionLogOptions.DIRECTORY,

@@ -418,6 +418,17 @@ class LauncherOptionsTest {
     }
 
     @Test
+    void passesTheMinimumBodyRateGivenToTheAppWhichReadsBodiesAheadByIt() throws Exception {
+        LauncherOptions options = LauncherArguments.parse(
+                new String[] {"--min-request-rate", "4096", "--min-request-rate-grace", "3"}, Map.of());
+        assertEquals(
+                Map.of(
+                        EmbeddedServer.MIN_REQUEST_RATE_PARAMETER, "4096",
+                        EmbeddedServer.MIN_REQUEST_RATE_GRACE_PARAMETER, "3"),
+                EmbeddedServer.initParameters(options));
+    }
+
+    @Test
     void anObjectStoreLocationIsPassedAsItIs() throws Exception {
         LauncherOptions options = LauncherArguments.parse(
                 new String[] {"--models", "s3://models/prod", "--s3-endpoint", "http://127.0.0.1:9000"}, Map.of());

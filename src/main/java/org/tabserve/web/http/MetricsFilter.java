@@ -18,7 +18,8 @@ import org.tabserve.serving.monitor.TabserveMetrics;
  * model is one the request was answered by (so one that exists), or none; the protocol is gRPC for a request sent as
  * one ({@code application/grpc...}), else REST. A gRPC call that gRPC's servlet takes is left to the gRPC service,
  * which counts it when it ends (this filter sees it only until the servlet goes asynchronous) with its method and
- * gRPC status.
+ * gRPC status. A request whose body is read ahead without a thread is measured on its {@code ASYNC} dispatch, where it
+ * is answered, from when it began.
  */
 public final class MetricsFilter implements Filter {
 
@@ -29,6 +30,9 @@ public final class MetricsFilter implements Filter {
     static final String MODEL_USED = "tabserve.model.used";
     /** Request attribute: the {@code traceparent} of the request's span when it is sampled, for an exemplar. */
     static final String SAMPLED_TRACE = "tabserve.trace.sampled";
+
+    /** Request attribute: when a request answered on its ASYNC dispatch began, for its duration. */
+    private static final String STARTED = MetricsFilter.class.getName() + ".started";
 
     private final TabserveMetrics metrics;
     /** The name of the servlet whose gRPC calls the gRPC service counts itself. */
@@ -43,14 +47,20 @@ public final class MetricsFilter implements Filter {
     @Override
     public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
             throws IOException, ServletException {
-        long start = System.nanoTime();
+        HttpServletRequest http = (HttpServletRequest) request;
+        long start = http.getAttribute(STARTED) instanceof Long began ? began : System.nanoTime();
         try {
             chain.doFilter(request, response);
         } finally {
-            HttpServletRequest http = (HttpServletRequest) request;
             boolean grpc = isGrpc(http);
             HttpServletMapping mapping = http.getHttpServletMapping();
             boolean grpcServed = grpc && mapping != null && grpcServlet.equals(mapping.getServletName());
+            if (!grpcServed && http.isAsyncStarted()) {
+                // Its body is being read ahead without a thread: it is answered, and measured from now, on its ASYNC
+                // dispatch (a REST route never goes asynchronous otherwise).
+                http.setAttribute(STARTED, start);
+                return;
+            }
             Object refusedWith = http.getAttribute(GrpcRefusal.REFUSED_WITH);
             String refusal = refusedWith != null
                     ? refusedWith.toString()

@@ -27,6 +27,19 @@ final class ArrivedBody extends HttpServletRequestWrapper {
         this.body = body;
     }
 
+    /** {@code request} with {@code body}, which arrived in full (read without blocking: {@link BodyReadAhead}). */
+    static ArrivedBody of(HttpServletRequest request, byte[] body) {
+        return new ArrivedBody(request, body);
+    }
+
+    /**
+     * {@code request} as an answer refusing it sees it: with no body, so that the answer neither reads nor waits for
+     * the rest of a body it refuses for being slow (the answer closes the connection).
+     */
+    static ArrivedBody none(HttpServletRequest request) {
+        return new ArrivedBody(request, new byte[0]);
+    }
+
     /**
      * Reads the body of {@code request} to its end, of its declared length {@code declared}, which the caller has read.
      *

@@ -7,7 +7,8 @@
  *
  * <p>Back-pressure and bounded inputs: the concurrency limit and its slots ({@code ConcurrencyLimitFilter},
  * {@code ConcurrencySlots}, the readers' lanes, {@code ReaderLaneFilter}), small bodies read before they take a slot
- * ({@code ArrivedBody}, {@code BlockingBody}), bodies counted against their limits ({@code LimitedInputStream}), gzip
+ * ({@code ArrivedBody}, {@code BlockingBody}), without holding a thread while they arrive and no slower than a minimum
+ * rate ({@code BodyReadAhead}, {@code BodyRate}), bodies counted against their limits ({@code LimitedInputStream}), gzip
  * bodies ({@code RequestEncodingFilter}, {@code GzipInput}). Stands on {@code http} and {@code request}.
  */
 package org.tabserve.web.http.limits;
