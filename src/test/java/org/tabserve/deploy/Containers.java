@@ -192,8 +192,10 @@ final class Containers {
      * Starts Tomcat by the steps docs/deploy.md gives for it ({@code steps}, read from the page by
      * {@link DeployDoc#steps}), as a user would type them, with the test's own places put in for the page's: the
      * CATALINA_BASE {@code /srv/tabserve} becomes {@code target/it/NAME/base}, {@code target/tabserve.war} the WAR under
-     * test, the ports 8080 and 8005 free ones, and {@code apache-tomcat-VERSION} the distribution failsafe unpacked
-     * (which must be the version the page names). Every step but the last runs with bash; then the page's
+     * test, the port 8080 a free one, and {@code apache-tomcat-VERSION} the distribution failsafe unpacked (which must
+     * be the version the page names). The shutdown port 8005 stays as the page writes it: its {@code sed} step turns it
+     * off ({@code -1}), which is checked, so no Tomcat of the tests listens on it (when the test put a free port in its
+     * place, Tomcat 11's {@code makebase.sh} base kept 8005, the {@code sed} found nothing, and two forks clashed). Every step but the last runs with bash; then the page's
      * {@code server.xml} fragments ({@link #applyServerXml}) go into the base, as the page tells a user to paste them;
      * the last step ({@code catalina.sh run}) is the server, started with the tests' JVM options in
      * {@code CATALINA_OPTS} and the JDK running the tests as {@code JAVA_HOME}.
@@ -203,16 +205,18 @@ final class Containers {
         Path dir = freshDirectory(name);
         Path base = dir.resolve("base");
         int port = ServerProcess.freePort();
-        int shutdownPort = ServerProcess.freePort();
         Map<String, String> env = new java.util.HashMap<>(environment);
         env.put("JAVA_HOME", System.getProperty("java.home"));
         env.put("CATALINA_OPTS", String.join(" ", TabserveProcess.FUNCTIONAL_JVM_OPTIONS));
         List<String> commands = new ArrayList<>();
         for (String step : steps) {
-            commands.add(ours(step, base, port, shutdownPort));
+            commands.add(ours(step, base, port));
         }
         for (String step : commands.subList(0, commands.size() - 1)) {
             ServerProcess.run(List.of("bash", "-euc", step), Path.of("").toAbsolutePath(), env);
+        }
+        if (!Files.readString(base.resolve("conf/server.xml")).contains("<Server port=\"-1\"")) {
+            throw new IllegalStateException("the page's steps left Tomcat's shutdown port on: " + steps);
         }
         applyServerXml(base.resolve("conf/server.xml"), port);
         String run = commands.get(commands.size() - 1);
@@ -224,7 +228,7 @@ final class Containers {
     }
 
     /** A step of the page with the test's places put in for the page's (see {@link #startTomcat}). */
-    private static String ours(String step, Path base, int port, int shutdownPort) {
+    private static String ours(String step, Path base, int port) {
         String home = tomcat11Home().getFileName().toString();
         java.util.regex.Matcher distribution =
                 java.util.regex.Pattern.compile("apache-tomcat-[0-9.]+").matcher(step);
@@ -237,8 +241,7 @@ final class Containers {
         return step.replace("/srv/tabserve", base.toString())
                 .replace("target/tabserve.war", TabserveProcess.war().toString())
                 .replaceAll("\\bapache-tomcat-[0-9.]+", tomcat11Home().toString())
-                .replaceAll("\\b8080\\b", Integer.toString(port))
-                .replaceAll("\\b8005\\b", Integer.toString(shutdownPort));
+                .replaceAll("\\b8080\\b", Integer.toString(port));
     }
 
     /**
