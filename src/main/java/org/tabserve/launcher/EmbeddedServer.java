@@ -212,8 +212,10 @@ public final class EmbeddedServer {
     /** {@link #accessLog(RequestLog.Writer)}, with the answer's {@code traceparent} last when {@code traced}. */
     static RequestLog accessLog(RequestLog.Writer writer, boolean traced) {
         // Traced, each line ends with the answer's traceparent (its trace's id), quoted as the fields before it.
+        // A sign-in's callback carries its code and state in its query: masked in every line, whatever the mask.
+        RequestLog.Writer masked = line -> writer.write(QueryValueMask.signIn(line));
         return ClientAbort.logging(new CustomRequestLog(
-                writer, CustomRequestLog.EXTENDED_NCSA_FORMAT + (traced ? " \"%{traceparent}o\"" : "")));
+                masked, CustomRequestLog.EXTENDED_NCSA_FORMAT + (traced ? " \"%{traceparent}o\"" : "")));
     }
 
     /**

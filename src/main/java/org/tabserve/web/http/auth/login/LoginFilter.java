@@ -136,14 +136,14 @@ public final class LoginFilter implements Filter {
             chain.doFilter(request, response); // a program's credential: no session is looked at
             return;
         }
-        String id = SessionCookies.read(request, SessionCookies.SESSION);
+        String id = cookies.read(request, SessionCookies.SESSION);
         Sessions.Session session = state.find(id);
         if (session != null) {
             request.setAttribute(Access.SIGNED_IN, session.person().caller());
             request.setAttribute(
                     PageSession.ATTRIBUTE, new PageSession(session.person().name(), session.csrf()));
             if (!SAFE_METHODS.contains(request.getMethod())) {
-                checkToken(request);
+                checkToken(request, true);
             }
             chain.doFilter(request, response);
             return;
@@ -162,12 +162,15 @@ public final class LoginFilter implements Filter {
     /**
      * Checks the CSRF token of a request of a session that may change something: in the header a script sends, in a
      * url-encoded form's hidden field; a multipart upload's field is checked where its parts are read.
+     *
+     * @param partsRead whether a route reads the request's parts after this filter, and checks a multipart's field
+     *                  there; false for the sign-out, which reads none, so that a multipart post carries no token
      */
-    private static void checkToken(HttpServletRequest request) {
+    private static void checkToken(HttpServletRequest request, boolean partsRead) {
         String sent = request.getHeader(PageSession.HEADER);
         String type =
                 request.getContentType() == null ? "" : request.getContentType().toLowerCase(Locale.ROOT);
-        if (sent == null && type.startsWith("multipart/form-data")) {
+        if (sent == null && partsRead && type.startsWith("multipart/form-data")) {
             return; // the upload's reader checks its field (PageSession.requireToken), once it reads the parts
         }
         if (sent == null && type.startsWith("application/x-www-form-urlencoded")) {
@@ -190,7 +193,7 @@ public final class LoginFilter implements Filter {
 
     /** The issuer's answer: the sign-in of this browser's pre-login cookie, its state, its code; then a session. */
     private void callback(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        PendingLogins.Entry entry = state.takeLogin(SessionCookies.read(request, SessionCookies.PENDING));
+        PendingLogins.Entry entry = state.takeLogin(cookies.read(request, SessionCookies.PENDING));
         cookies.clearPending(request, response);
         if (entry == null) {
             throw HttpProblem.of(
@@ -220,7 +223,7 @@ public final class LoginFilter implements Filter {
             throw HttpProblem.badRequest("the sign-in's answer carries no code: open the page you wanted again");
         }
         SignedIn person = login.finish(entry.pending(), code);
-        state.end(SessionCookies.read(request, SessionCookies.SESSION)); // a session fixed before is never kept
+        state.end(cookies.read(request, SessionCookies.SESSION)); // a session fixed before is never kept
         Sessions.Session session = state.open(person); // always a new id
         cookies.session(request, response, session.id());
         LOG.info("Signed in: " + person.caller().name() + " from " + request.getRemoteAddr());
@@ -236,13 +239,13 @@ public final class LoginFilter implements Filter {
             response.setHeader("Allow", "POST");
             throw HttpProblem.of(405, "Method not allowed", "sign out with the button of a page (POST " + LOGOUT + ")");
         }
-        Sessions.Session session = state.find(SessionCookies.read(request, SessionCookies.SESSION));
+        Sessions.Session session = state.find(cookies.read(request, SessionCookies.SESSION));
         URI home = URI.create(base(request) + "/");
         String location = request.getContextPath() + "/";
         if (session != null) {
             request.setAttribute(
                     PageSession.ATTRIBUTE, new PageSession(session.person().name(), session.csrf()));
-            checkToken(request);
+            checkToken(request, false); // the sign-out reads no parts: a multipart post's token is never checked later
             state.end(session.id());
             LOG.info("Signed out: " + session.person().caller().name());
             audit.signedOut(session.person().caller().name(), request.getRemoteAddr());

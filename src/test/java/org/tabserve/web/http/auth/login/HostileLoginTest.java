@@ -147,6 +147,45 @@ class HostileLoginTest {
     }
 
     @Test
+    void aMultipartSignOutWithoutTheTokenIsRefusedAndTheSessionGoesOn() throws Exception {
+        CookieBrowser browser = new CookieBrowser();
+        LoginFlowTest.signIn(browser);
+        Multipart form = Multipart.csv("variance\n1\n");
+        HttpResponse<String> out = browser.send(HttpRequest.newBuilder(LoginFlowTest.server.uri("/logout"))
+                .header("Accept", "text/html")
+                .header("Origin", "https://evil.example")
+                .header("Content-Type", form.contentType())
+                .POST(HttpRequest.BodyPublishers.ofByteArray(form.bytes())));
+        assertEquals(403, out.statusCode(), "a cross-site multipart sign-out carries no token: " + out.body());
+        assertTrue(out.body().contains("CSRF token"), out.body());
+        HttpResponse<String> page = browser.navigate(LoginFlowTest.server.uri("/models/banknote/"));
+        assertEquals(200, page.statusCode(), "the session goes on: " + page.body());
+    }
+
+    @Test
+    void aSessionCookieSentTwiceIsNoSession() throws Exception {
+        CookieBrowser browser = new CookieBrowser();
+        LoginFlowTest.signIn(browser);
+        String real = browser.cookie(SessionCookies.SESSION).value();
+        java.net.http.HttpClient plain = java.net.http.HttpClient.newHttpClient();
+        for (String cookies : List.of(
+                SessionCookies.SESSION + "=" + real + "; " + SessionCookies.SESSION + "=" + "A".repeat(43),
+                SessionCookies.SESSION + "=" + "A".repeat(43) + "; " + SessionCookies.SESSION + "=" + real)) {
+            HttpResponse<String> tossed = plain.send(
+                    HttpRequest.newBuilder(LoginFlowTest.server.uri("/models/banknote/"))
+                            .header("Accept", "text/html")
+                            .header("Cookie", cookies)
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(302, tossed.statusCode(), "a cookie sent twice is no session, sent to sign in: " + cookies);
+        }
+        assertEquals(
+                200,
+                browser.navigate(LoginFlowTest.server.uri("/models/banknote/")).statusCode(),
+                "sent once, it is the session");
+    }
+
+    @Test
     void aSessionFixedBeforeTheSignInIsNeverTheOneAfter() throws Exception {
         CookieBrowser attacker = new CookieBrowser();
         LoginFlowTest.flow.signsIn("mallory", "read:banknote");
