@@ -255,6 +255,11 @@ public final class TabserveListener implements ServletContextListener {
             CrossOriginFilter.add(context, origins, routes, TabserveRoutes::crossOrigin, errors);
             LOG.info("CORS: browser pages from " + origins.described() + " may call the JSON routes");
         });
+        // A person's sign-in (issue 78): its callback ahead of the limit, whose slots callbacks waiting on the issuer's
+        // token endpoint must never hold (their exchanges are bounded apart, issue 91).
+        java.util.Optional<LoginFilter> signIn =
+                login.map(l -> new LoginFilter(l, sessions, shared.sessions(), routes::asksScope, errors, audit));
+        signIn.ifPresent(filter -> everywhere(context, "sign-in-callback", filter.callbacks()));
         // The models page and /api/models hold at most a quarter of the limit's slots, refused before taking one; so do
         // the scrapes of /metrics, in a lane of their own, so that a crowd of either never shuts out the other.
         ReaderLaneFilter.add(
@@ -279,22 +284,22 @@ public final class TabserveListener implements ServletContextListener {
         limit.addMappingForUrlPatterns(java.util.EnumSet.of(DispatcherType.REQUEST), true, "/*");
         limit.setAsyncSupported(true);
         // Then the body's content coding: gzip is read inflated by the servlets, any other is refused with 415.
-        FilterRegistration.Dynamic encoding = context.addFilter("request-encoding", new RequestEncodingFilter(errors));
-        encoding.addMappingForUrlPatterns(java.util.EnumSet.of(DispatcherType.REQUEST), true, "/*");
-        encoding.setAsyncSupported(true);
-        // Then a person's sign-in (issue 78), within a slot and with the body's coding undone.
-        login.ifPresent(signIn -> {
-            FilterRegistration.Dynamic pages = context.addFilter(
-                    "sign-in", new LoginFilter(signIn, sessions, shared.sessions(), routes::asksScope, errors, audit));
-            pages.addMappingForUrlPatterns(java.util.EnumSet.of(DispatcherType.REQUEST), true, "/*");
-            pages.setAsyncSupported(true);
-        });
+        everywhere(context, "request-encoding", new RequestEncodingFilter(errors));
+        // Then the rest of the sign-in, within a slot and with the body's coding undone.
+        signIn.ifPresent(filter -> everywhere(context, "sign-in", filter));
         // Last, on the gRPC service's path alone: its messages' bytes are metered against the memory budget as the
         // transport reads them, as REST bodies are.
         FilterRegistration.Dynamic grpcBodies = context.addFilter("grpc-bodies", new V2GrpcBodyFilter(budget));
         grpcBodies.addMappingForUrlPatterns(
                 java.util.EnumSet.of(DispatcherType.REQUEST), true, V2GrpcService.PATH + "/*");
         grpcBodies.setAsyncSupported(true);
+    }
+
+    /** Maps {@code filter} to every request, after those mapped before it, asynchronous calls let through. */
+    private static void everywhere(ServletContext context, String name, jakarta.servlet.Filter filter) {
+        FilterRegistration.Dynamic registration = context.addFilter(name, filter);
+        registration.addMappingForUrlPatterns(java.util.EnumSet.of(DispatcherType.REQUEST), true, "/*");
+        registration.setAsyncSupported(true);
     }
 
     private static ServletRegistration.Dynamic add(
