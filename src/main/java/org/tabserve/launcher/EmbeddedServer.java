@@ -203,7 +203,8 @@ public final class EmbeddedServer {
 
     /**
      * The access log: one line per request in the NCSA combined format, a request whose client went away with
-     * {@link ClientAbort}'s status; when the app traces, with the answer's {@code traceparent} last.
+     * {@link ClientAbort}'s status, a sign-in callback's code and state masked ({@link QueryValueMask#signIn}); when
+     * the app traces, with the answer's {@code traceparent} last.
      */
     static RequestLog accessLog(RequestLog.Writer writer) {
         return accessLog(writer, false);

@@ -20,7 +20,7 @@ import redis.clients.jedis.exceptions.JedisException;
  * within one total deadline ({@link RedisDeadline}, {@code tabserve.redis-deadline}). After a failure the store is
  * taken as down for {@link RedisAnswers#DOWN_NANOS} and every call meanwhile refused at once; a failure, or a command
  * Redis refuses, is said once in the log until a call succeeds again
- * (503 in words): a session is never granted, nor a sign-in started, because Redis did not answer.
+ * (503 in words): a session is never granted, nor a sign-in taken back, because Redis did not answer.
  */
 public final class RedisSessions implements SharedSessions {
 
@@ -165,7 +165,7 @@ public final class RedisSessions implements SharedSessions {
         return ServingException.of(
                 ServingException.Kind.UNAVAILABLE,
                 "the shared store of sessions (" + address + ") " + what + ": sessions cannot be checked nor"
-                        + " sign-ins started while it is down; try again in a few seconds");
+                        + " sign-ins ended while it is down; try again in a few seconds");
     }
 
     /** Says the store failed, once an outage (until a call succeeds again). */
