@@ -247,7 +247,7 @@ class HostileLoginTest {
     }
 
     @Test
-    void aSignInsCookieComesBackOnceAndOneChangedIsNone() throws Exception {
+    void aSignInsCookieComesBackOnceAndOneChangedOrSentTwiceIsNone() throws Exception {
         CookieBrowser browser = new CookieBrowser();
         URI answer = issuersAnswer(browser);
         String cookie = browser.cookie(SessionCookies.PENDING).value();
@@ -261,6 +261,14 @@ class HostileLoginTest {
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(400, changed.statusCode(), "a changed cookie is no sign-in: " + changed.body());
+        HttpResponse<String> twice = plain.send(
+                HttpRequest.newBuilder(answer)
+                        .header(
+                                "Cookie",
+                                SessionCookies.PENDING + "=" + cookie + "; " + SessionCookies.PENDING + "=" + cookie)
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(400, twice.statusCode(), "a pre-login cookie sent twice is none: " + twice.body());
         HttpResponse<String> landed = browser.navigate(answer);
         assertEquals(303, landed.statusCode(), landed.body());
         HttpResponse<String> replayed = plain.send(
