@@ -20,8 +20,10 @@ import org.tabserve.testing.Multipart;
 /**
  * Issue 78's hostile cases against the sign-in, on {@link LoginFlowTest}'s server and issuer: a forged {@code state},
  * a replayed code, an ID token without the nonce, with another's, or for another audience, a cookie of another
- * session, a cross-site post and upload without the CSRF token, a session fixed before the sign-in, and a flood of
- * sign-in starts past the pre-login table's bound. Each is refused in words, and none leaves a session behind.
+ * session, a cross-site post and upload without the CSRF token, a session fixed before the sign-in. Issue 91: a
+ * multipart sign-out without the token, a session or pre-login cookie sent twice, a pre-login cookie changed or sent
+ * again, and a flood of starts from one address (127.0.0.2), which lets go of no sign-in under way and shuts no other
+ * address out. Each is refused in words, and none leaves a session behind.
  */
 class HostileLoginTest {
 
