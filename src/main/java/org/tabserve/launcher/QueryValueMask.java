@@ -9,8 +9,9 @@ import java.util.Set;
  * column's value in its URL, and the columns the prediction log masks ({@code --prediction-log-mask}) must not be
  * written here either. Every {@code name=value} after a {@code ?} or {@code &} is looked at, so the request line and a
  * {@code Referer} (a page reached from the form's answer) are both masked; a name is compared decoded, as the app
- * reads it ({@code s%65x} is {@code sex}). The sign-in's answer from the issuer ({@code /login/callback?code=...&state=...})
- * is masked always ({@link #signIn}): its code and state are a person's sign-in under way, which no log may hold.
+ * reads it ({@code s%65x} is {@code sex}). The sign-in's answer from the issuer
+ * ({@code /login/callback?code=...&state=...}) is masked always ({@link #signIn}): its code and state are a person's
+ * sign-in under way, which no log may hold.
  */
 final class QueryValueMask {
 

@@ -17,11 +17,11 @@ import org.tabserve.web.http.auth.AuditLog;
 /**
  * The issuer's answer at {@link LoginFilter#CALLBACK}: the sign-in of the browser's sealed pre-login cookie
  * ({@link PreLogins}), its state, its code; then a session. Served before the API's concurrency limit (the listener
- * puts {@link LoginFilter#callbacks()} ahead of it), so that a callback never takes or holds a request slot however long
- * the issuer's token endpoint takes: its exchanges are bounded apart, at most {@link #MAX_EXCHANGES} at once, and the
- * next is refused at once with a 503 that says when to try again (its cookie kept, so that a reload ends the sign-in).
- * Each sign-in comes back once ({@link LoginState#returned}): a second use of its cookie is refused, and the returns
- * are counted against {@link LoginSettings#MAX_PENDING}, past which a callback is a 503 too.
+ * puts {@link LoginFilter#callbacks()} ahead of it), so that a callback never takes or holds a request slot, however
+ * long the issuer's token endpoint takes: its exchanges are bounded apart, at most {@link #MAX_EXCHANGES} at once,
+ * and the next is refused at once with a 503 that says when to try again (its cookie kept, so that a reload ends the
+ * sign-in). Each sign-in comes back once ({@link LoginState#returned}): a second use of its cookie is refused, and the
+ * returns are counted against {@link LoginSettings#MAX_PENDING}, past which a callback is a 503 too.
  */
 final class LoginCallback {
 

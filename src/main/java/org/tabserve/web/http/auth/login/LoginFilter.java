@@ -32,12 +32,13 @@ import org.tabserve.web.http.auth.AuditLog;
  * {@link PreLogins}, so that a start keeps nothing on the server; at most {@link LoginSettings#MAX_STARTS_PER_ADDRESS}
  * from one address); {@link #CALLBACK} ends it ({@link LoginCallback}, ahead of the concurrency limit by
  * {@link #callbacks()}, its token exchanges bounded apart), checks what came back, once, and opens a
- * {@link Sessions session} under a new id; a request with the session's cookie is then taken as its person ({@link Access#SIGNED_IN}), and
- * must carry the session's CSRF token when it changes anything ({@link PageSession}); {@link #LOGOUT} ends the session
- * at once and sends the browser to the issuer's sign-out. The sessions and the marks of sign-ins that came back are kept in the
- * replica's memory, or with {@code --shared-state} in the fleet's store ({@link LoginState}), where a store that does not
- * answer makes a request of a session a 503, never a session. A request with a bearer credential never uses a session, and
- * a program (a request that does not ask for HTML) is never redirected: it gets the route's 401 as before.
+ * {@link Sessions session} under a new id; a request with the session's cookie is then taken as its person
+ * ({@link Access#SIGNED_IN}), and must carry the session's CSRF token when it changes anything ({@link PageSession});
+ * {@link #LOGOUT} ends the session at once and sends the browser to the issuer's sign-out. The sessions and the marks
+ * of sign-ins that came back are kept in the replica's memory, or with {@code --shared-state} in the fleet's store
+ * ({@link LoginState}), where a store that does not answer makes a request of a session a 503, never a session. A
+ * request with a bearer credential never uses a session, and a program (a request that does not ask for HTML) is never
+ * redirected: it gets the route's 401 as before.
  */
 public final class LoginFilter implements Filter {
 
@@ -79,7 +80,8 @@ public final class LoginFilter implements Filter {
 
     /**
      * @param shared the fleet's shared store of sessions ({@code --shared-state}): the sessions and the marks of
-     *               sign-ins that came back kept there, so that every replica finds them; empty, in this replica's memory alone
+     *               sign-ins that came back kept there, so that every replica finds them; empty, in this replica's
+     *               memory alone
      */
     public LoginFilter(
             OidcLogin login,
@@ -204,8 +206,9 @@ public final class LoginFilter implements Filter {
     }
 
     /**
-     * Sends the browser to the issuer's sign-in, what the start made sealed in its pre-login cookie ({@link PreLogins}):
-     * the server keeps nothing of it, and an address starts at most its bound ({@link LoginStarts}).
+     * Sends the browser to the issuer's sign-in, what the start made sealed in its pre-login cookie
+     * ({@link PreLogins}): the server keeps nothing of it, and an address starts at most its bound
+     * ({@link LoginStarts}).
      */
     private void start(HttpServletRequest request, HttpServletResponse response, String returnTo) throws IOException {
         starts.take(request.getRemoteAddr());

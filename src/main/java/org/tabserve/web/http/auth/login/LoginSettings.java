@@ -12,7 +12,8 @@ import org.tabserve.serving.access.WholeSetting;
  *
  * @param idle                the time a session may go unused before it ends ({@link #IDLE})
  * @param absolute            the time a session lasts however much it is used ({@link #ABSOLUTE})
- * @param maxSessions         the most sessions kept at once; past it the least recently used ends ({@link #MAX_SESSIONS})
+ * @param maxSessions         the most sessions kept at once; past it the least recently used ends
+ *                            ({@link #MAX_SESSIONS})
  * @param maxPending          the most sign-ins that come back to the callback in {@link #PENDING_FOR} (the fleet's,
  *                            with {@code --shared-state}); past it a callback is refused ({@link #MAX_PENDING})
  * @param maxStartsPerAddress the most sign-ins one address starts in {@link #PENDING_FOR}; past it a start is refused

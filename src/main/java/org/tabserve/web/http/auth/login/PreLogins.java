@@ -9,11 +9,11 @@ import org.tabserve.web.http.Json;
 
 /**
  * A sign-in under way kept in the browser's pre-login cookie itself, so that a start costs the server no state at all
- * and no flood of starts can let go of anyone's sign-in: the cookie is a fresh random id, a dot, and what the start made
- * (state, nonce, PKCE verifier, the callback's address, the page to return to, the time it started) sealed under that
- * id with the fleet's secret ({@link SessionSeal}: AES-256-GCM, the login client's secret behind it). Only a replica
- * that holds the secret opens it, and a cookie changed in a single bit, made up, sealed with another secret or older
- * than {@link LoginSettings#PENDING_FOR} is no sign-in. That it is used once is the callback's to keep
+ * and no flood of starts can let go of anyone's sign-in: the cookie is a fresh random id, a dot, and what the start
+ * made (state, nonce, PKCE verifier, the callback's address, the page to return to, the time it started) sealed under
+ * that id with the fleet's secret ({@link SessionSeal}: AES-256-GCM, the login client's secret behind it). Only a
+ * replica that holds the secret opens it, and a cookie changed in a single bit, made up, sealed with another secret or
+ * older than {@link LoginSettings#PENDING_FOR} is no sign-in. That it is used once is the callback's to keep
  * ({@link LoginState#returned}, by its id).
  */
 final class PreLogins {
@@ -33,7 +33,7 @@ final class PreLogins {
         }
     }
 
-    /** The longest page to return to a cookie keeps (a longer one returns to {@code /}): the cookie stays under 4 KiB. */
+    /** The longest page to return to a cookie keeps (a longer one returns to {@code /}), so it stays under 4 KiB. */
     static final int MAX_RETURN_TO = 1024;
     /** How far ahead of this replica's clock another's may be, for a sign-in started there. */
     private static final long SKEW_MILLIS = 60_000;

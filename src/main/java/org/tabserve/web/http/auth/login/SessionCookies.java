@@ -21,7 +21,7 @@ final class SessionCookies {
     static final String SESSION = "tabserve_session";
     /** The cookie of a sign-in under way. */
     static final String PENDING = "tabserve_login";
-    /** The prefix of a {@code Secure} cookie's name: a browser keeps it only from HTTPS, with {@code Path=/}, no Domain. */
+    /** The prefix of a {@code Secure} cookie's name: a browser keeps it only from HTTPS, {@code Path=/}, no Domain. */
     static final String HOST_PREFIX = "__Host-";
 
     private final boolean httpsBase;

@@ -17,11 +17,11 @@ import org.tabserve.web.http.Json;
  * The sessions and the marks of the sign-ins that came back in the fleet's shared store ({@code --shared-state}), so
  * that a person is not signed out by the balancer and the issuer may send them back to any replica, once: each under a
  * digest of its id, a session's value sealed under the id ({@link SessionSeal}); a sign-in under way is in its
- * browser's sealed pre-login cookie ({@link PreLogins}), never here. The store holds the idle and absolute timeouts (an expiry, and the times checked
- * at each use); the sealed value holds when the session was opened too, checked again here, so that the store alone
- * cannot make a session outlast its absolute timeout. A value that does not open, or opens to what no replica wrote
- * (a field missing, of another type, a scope that is none, a time ahead), is no session. A sign-out ends the session
- * in the store, for every replica at once.
+ * browser's sealed pre-login cookie ({@link PreLogins}), never here. The store holds the idle and absolute timeouts
+ * (an expiry, and the times checked at each use); the sealed value holds when the session was opened too, checked
+ * again here, so that the store alone cannot make a session outlast its absolute timeout. A value that does not open,
+ * or opens to what no replica wrote (a field missing, of another type, a scope that is none, a time ahead), is no
+ * session. A sign-out ends the session in the store, for every replica at once.
  */
 final class SharedLoginState implements LoginState {
 
