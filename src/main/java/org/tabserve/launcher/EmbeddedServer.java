@@ -211,7 +211,8 @@ public final class EmbeddedServer {
 
     /**
      * The access log: one line per request in the NCSA combined format, a request whose client went away with
-     * {@link ClientAbort}'s status; when the app traces, with the answer's {@code traceparent} last.
+     * {@link ClientAbort}'s status, a sign-in callback's code and state masked ({@link QueryValueMask#signIn}); when
+     * the app traces, with the answer's {@code traceparent} last.
      */
     static RequestLog accessLog(RequestLog.Writer writer) {
         return accessLog(writer, false);
@@ -220,8 +221,10 @@ public final class EmbeddedServer {
     /** {@link #accessLog(RequestLog.Writer)}, with the answer's {@code traceparent} last when {@code traced}. */
     static RequestLog accessLog(RequestLog.Writer writer, boolean traced) {
         // Traced, each line ends with the answer's traceparent (its trace's id), quoted as the fields before it.
+        // A sign-in's callback carries its code and state in its query: masked in every line, whatever the mask.
+        RequestLog.Writer masked = line -> writer.write(QueryValueMask.signIn(line));
         return ClientAbort.logging(new CustomRequestLog(
-                writer, CustomRequestLog.EXTENDED_NCSA_FORMAT + (traced ? " \"%{traceparent}o\"" : "")));
+                masked, CustomRequestLog.EXTENDED_NCSA_FORMAT + (traced ? " \"%{traceparent}o\"" : "")));
     }
 
     /**

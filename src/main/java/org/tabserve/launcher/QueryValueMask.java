@@ -9,12 +9,26 @@ import java.util.Set;
  * column's value in its URL, and the columns the prediction log masks ({@code --prediction-log-mask}) must not be
  * written here either. Every {@code name=value} after a {@code ?} or {@code &} is looked at, so the request line and a
  * {@code Referer} (a page reached from the form's answer) are both masked; a name is compared decoded, as the app
- * reads it ({@code s%65x} is {@code sex}).
+ * reads it ({@code s%65x} is {@code sex}). The sign-in's answer from the issuer
+ * ({@code /login/callback?code=...&state=...}) is masked always ({@link #signIn}): its code and state are a person's
+ * sign-in under way, which no log may hold.
  */
 final class QueryValueMask {
 
     /** What a masked value is written as. */
     static final String MASKED = "(masked)";
+    /** The path of the sign-in's callback ({@code LoginFilter.CALLBACK}) and the start of its query. */
+    private static final String CALLBACK = "/login/callback?";
+    /** What the issuer's answer to the callback carries that is the sign-in's own: never in a log. */
+    private static final QueryValueMask CALLBACK_VALUES = new QueryValueMask(Set.of("code", "state", "session_state"));
+
+    /**
+     * @return {@code line} with the code and state of a sign-in's callback masked, in its request line and its
+     *         {@code Referer} alike, when the line holds a callback's address; else {@code line} as it is
+     */
+    static String signIn(String line) {
+        return line.contains(CALLBACK) ? CALLBACK_VALUES.apply(line) : line;
+    }
 
     private final Set<String> names;
 

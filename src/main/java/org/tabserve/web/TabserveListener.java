@@ -255,6 +255,12 @@ public final class TabserveListener implements ServletContextListener {
             CrossOriginFilter.add(context, origins, routes, TabserveRoutes::crossOrigin, errors);
             LOG.info("CORS: browser pages from " + origins.described() + " may call the JSON routes");
         });
+        // A person's sign-in (issue 78): its callback ahead of the limit, whose slots callbacks waiting on the issuer's
+        // token endpoint must never hold (their exchanges are bounded apart, issue 91).
+        java.util.Optional<LoginFilter> signIn =
+                login.map(l -> new LoginFilter(l, sessions, shared.sessions(), routes::asksScope, errors, audit));
+        signIn.ifPresent(filter -> everywhere(
+                context, "sign-in-callback", filter.callbacks(), java.util.EnumSet.of(DispatcherType.REQUEST)));
         // The models page and /api/models hold at most a quarter of the limit's slots, refused before taking one; so do
         // the scrapes of /metrics, in a lane of their own, so that a crowd of either never shuts out the other.
         ReaderLaneFilter.add(
@@ -281,21 +287,25 @@ public final class TabserveListener implements ServletContextListener {
         limit.addMappingForUrlPatterns(ConcurrencyLimitFilter.dispatches(), true, "/*");
         limit.setAsyncSupported(true);
         // Then the body's content coding: gzip is read inflated by the servlets, any other is refused with 415.
-        FilterRegistration.Dynamic encoding = context.addFilter("request-encoding", new RequestEncodingFilter(errors));
-        encoding.addMappingForUrlPatterns(ConcurrencyLimitFilter.dispatches(), true, "/*");
-        encoding.setAsyncSupported(true);
-        // Then a person's sign-in (issue 78), within a slot and with the body's coding undone.
-        login.ifPresent(signIn -> {
-            FilterRegistration.Dynamic pages = context.addFilter(
-                    "sign-in", new LoginFilter(signIn, sessions, shared.sessions(), routes::asksScope, errors, audit));
-            pages.addMappingForUrlPatterns(ConcurrencyLimitFilter.dispatches(), true, "/*");
-            pages.setAsyncSupported(true);
-        });
+        everywhere(context, "request-encoding", new RequestEncodingFilter(errors), ConcurrencyLimitFilter.dispatches());
+        // Then the rest of the sign-in, within a slot and with the body's coding undone.
+        signIn.ifPresent(filter -> everywhere(context, "sign-in", filter, ConcurrencyLimitFilter.dispatches()));
         // Last, on the gRPC service's path alone: its messages' bytes are metered against the memory budget as the
         // transport reads them, as REST bodies are.
         FilterRegistration.Dynamic grpcBodies = context.addFilter("grpc-bodies", new V2GrpcBodyFilter(budget));
         grpcBodies.addMappingForUrlPatterns(ConcurrencyLimitFilter.dispatches(), true, V2GrpcService.PATH + "/*");
         grpcBodies.setAsyncSupported(true);
+    }
+
+    /** Maps {@code filter} to every path on {@code dispatches}, after those mapped before it, asynchronous calls let through. */
+    private static void everywhere(
+            ServletContext context,
+            String name,
+            jakarta.servlet.Filter filter,
+            java.util.EnumSet<DispatcherType> dispatches) {
+        FilterRegistration.Dynamic registration = context.addFilter(name, filter);
+        registration.addMappingForUrlPatterns(dispatches, true, "/*");
+        registration.setAsyncSupported(true);
     }
 
     private static ServletRegistration.Dynamic add(

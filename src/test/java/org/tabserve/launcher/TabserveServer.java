@@ -57,6 +57,7 @@ public final class TabserveServer implements RunningServer {
             org.tabserve.web.http.auth.login.LoginSettings.ABSOLUTE,
             org.tabserve.web.http.auth.login.LoginSettings.MAX_SESSIONS,
             org.tabserve.web.http.auth.login.LoginSettings.MAX_PENDING,
+            org.tabserve.web.http.auth.login.LoginSettings.MAX_STARTS_PER_ADDRESS,
             WebConfig.ADMIN_LOOPBACK,
             WebConfig.EXPLAIN_THREADS,
             WebConfig.EXPLAIN_QUEUE,

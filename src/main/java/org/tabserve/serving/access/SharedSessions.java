@@ -1,9 +1,9 @@
 package org.tabserve.serving.access;
 
 /**
- * The pages' sessions and sign-ins under way, kept where every replica of a fleet finds them (the
+ * The pages' sessions and the sign-ins that came back, kept where every replica of a fleet finds them (the
  * {@code --shared-state} store), so that a person is not signed out by the balancer and the issuer's answer may land on
- * any replica. The store sees only opaque sealed values under keys that are digests of their ids (the web layer seals
+ * any replica, and is taken once. The store sees only opaque sealed values under keys that are digests of their ids (the web layer seals
  * and names them; no id, token or claim reaches the store in clear); it holds each session's idle and absolute
  * timeouts itself (an expiry, and the times it checks on every use), ends a session for every replica at once, and
  * bounds what it reads back. Its one implementation, {@code serving.shared}'s Redis store, is loaded only when the
@@ -41,16 +41,25 @@ public interface SharedSessions extends AutoCloseable {
     /** Ends the session under {@code key} at once, for every replica. */
     void end(String key);
 
-    /**
-     * Keeps a sign-in under way under {@code key} for {@code lifetimeMillis}.
-     *
-     * @return false when the fleet has started {@code max} sign-ins in this window of that lifetime (windows by the
-     *         clock) already: the start is refused
-     */
-    boolean startLogin(String key, String sealed, long lifetimeMillis, int max);
+    /** What a sign-in's return to its callback found ({@link #returnLogin}). */
+    enum Return {
+        /** Its first return: now marked used, and counted in the window. */
+        FIRST,
+        /** It came back before: a second use of one sign-in, refused. */
+        USED,
+        /** The window's bound of returns is reached: refused until the window ends. */
+        FULL
+    }
 
-    /** @return the sign-in under way under {@code key}, taken out (a second take finds nothing), or null */
-    String takeLogin(String key);
+    /**
+     * Marks the sign-in under {@code key} used, for {@code lifetimeMillis} (a sign-in's longest life, so that it can
+     * never come back once the mark is gone), and counts it in the fleet's window of that length (windows by the
+     * clock): the sign-in under way itself is kept in the browser's pre-login cookie, and only its return is kept here.
+     *
+     * @return {@link Return#USED} when it was marked before, {@link Return#FULL} when the fleet has seen {@code max}
+     *         sign-ins return in this window already, else {@link Return#FIRST}
+     */
+    Return returnLogin(String key, long lifetimeMillis, int max);
 
     /** @return the store's address, without its password */
     String describe();

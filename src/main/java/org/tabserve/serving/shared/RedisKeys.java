@@ -66,12 +66,12 @@ final class RedisKeys {
         return PREFIX + "session:" + digest;
     }
 
-    /** The key of a sign-in under way, {@code digest} the hex digest of its id. */
+    /** The mark of a sign-in that came back (used once), {@code digest} the hex digest of its id. */
     static String loginKey(String digest) {
         return PREFIX + "login:" + digest;
     }
 
-    /** The count of the fleet's sign-ins started in window {@code bucket}. */
+    /** The count of the fleet's sign-ins that came back in window {@code bucket}. */
     static String loginsKey(long bucket) {
         return PREFIX + "logins:" + bucket;
     }

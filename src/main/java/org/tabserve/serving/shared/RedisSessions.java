@@ -15,12 +15,12 @@ import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
- * The pages' sessions and sign-ins under way in Redis ({@link SharedSessions}, the {@code --shared-state} store): each
+ * The pages' sessions and the sign-ins that came back in Redis ({@link SharedSessions}, the {@code --shared-state} store): each
  * step one script run in Redis ({@link SessionScripts}), every call (its connection and its wait for one included)
  * within one total deadline ({@link RedisDeadline}, {@code tabserve.redis-deadline}). After a failure the store is
  * taken as down for {@link RedisAnswers#DOWN_NANOS} and every call meanwhile refused at once; a failure, or a command
  * Redis refuses, is said once in the log until a call succeeds again
- * (503 in words): a session is never granted, nor a sign-in started, because Redis did not answer.
+ * (503 in words): a session is never granted, nor a sign-in taken back, because Redis did not answer.
  */
 public final class RedisSessions implements SharedSessions {
 
@@ -33,8 +33,7 @@ public final class RedisSessions implements SharedSessions {
     private final RedisClient redis;
     private final String openSha = RedisKeys.sha1(SessionScripts.OPEN);
     private final String touchSha = RedisKeys.sha1(SessionScripts.TOUCH);
-    private final String startSha = RedisKeys.sha1(SessionScripts.START);
-    private final String takeSha = RedisKeys.sha1(SessionScripts.TAKE);
+    private final String returnSha = RedisKeys.sha1(SessionScripts.RETURN);
     private volatile long downUntil = System.nanoTime();
     /** Whether the log has said the store is down, and not yet that it answers again: said once an outage. */
     private volatile boolean outage;
@@ -94,27 +93,18 @@ public final class RedisSessions implements SharedSessions {
     }
 
     @Override
-    public boolean startLogin(String key, String sealed, long lifetimeMillis, int max) {
-        checkValue(sealed);
+    public Return returnLogin(String key, long lifetimeMillis, int max) {
         long seconds = Math.max(1, TimeUnit.MILLISECONDS.toSeconds(lifetimeMillis));
         long window = System.currentTimeMillis() / 1000 / seconds;
         Object reply = run(() -> eval(
-                SessionScripts.START,
-                startSha,
+                SessionScripts.RETURN,
+                returnSha,
                 List.of(RedisKeys.loginKey(digest(key)), RedisKeys.loginsKey(window)),
-                List.of(sealed, Long.toString(seconds), Integer.toString(max))));
-        return Long.valueOf(1).equals(reply);
-    }
-
-    @Override
-    public String takeLogin(String key) {
-        Object reply = call(
-                SessionScripts.TAKE, takeSha, RedisKeys.loginKey(digest(key)), List.of(Integer.toString(MAX_VALUE)));
-        if (reply == null) {
-            return null;
+                List.of(Long.toString(seconds), Integer.toString(max))));
+        if (Long.valueOf(1).equals(reply)) {
+            return Return.FIRST;
         }
-        String value = RedisReplies.text(reply);
-        return value.length() > MAX_VALUE ? null : value;
+        return Long.valueOf(2).equals(reply) ? Return.USED : Return.FULL;
     }
 
     private static String digest(String key) {
@@ -175,7 +165,7 @@ public final class RedisSessions implements SharedSessions {
         return ServingException.of(
                 ServingException.Kind.UNAVAILABLE,
                 "the shared store of sessions (" + address + ") " + what + ": sessions cannot be checked nor"
-                        + " sign-ins started while it is down; try again in a few seconds");
+                        + " sign-ins ended while it is down; try again in a few seconds");
     }
 
     /** Says the store failed, once an outage (until a call succeeds again). */

@@ -2,7 +2,7 @@ package org.tabserve.serving.shared;
 
 /**
  * The Lua scripts {@link RedisSessions} runs in Redis, each one step done at once there: a session's opening, its use
- * (its timeouts checked, its expiry moved on), and a sign-in's start (within the fleet's bound) and its taking. What
+ * (its timeouts checked, its expiry moved on), and a sign-in's return, marked once within the fleet's bound. What
  * they read back is bounded in Redis itself (a type checked, a value's length checked before it is read), so that a
  * value no replica wrote, however large or odd, never travels to the server.
  */
@@ -50,36 +50,21 @@ final class SessionScripts {
             """;
 
     /**
-     * Starts a sign-in, within the fleet's bound. KEYS: the sign-in's key, the count of this window's starts. ARGV:
-     * its sealed value, its lifetime (s), the most starts a window. Returns 1 when kept, 0 when the bound is reached
-     * (a count that is no number counts as reached).
+     * Marks a sign-in's return, once, within the fleet's bound. KEYS: the sign-in's mark, the count of this window's
+     * returns. ARGV: a sign-in's lifetime (s), the most returns a window. Returns 2 when it is marked already (a second
+     * use), 0 when the bound is reached (a count that is no number counts as reached), else 1: marked and counted.
      */
-    static final String START = """
+    static final String RETURN = """
+            if redis.call('EXISTS', KEYS[1]) == 1 then return 2 end
             if redis.call('TYPE', KEYS[2]).ok ~= 'none' and redis.call('TYPE', KEYS[2]).ok ~= 'string' then
               return 0
             end
             if redis.call('STRLEN', KEYS[2]) > 15 then return 0 end
-            local started = tonumber(redis.call('GET', KEYS[2]) or '0')
-            if not started or started >= tonumber(ARGV[3]) then return 0 end
-            redis.call('SET', KEYS[2], tostring(started + 1), 'KEEPTTL')
-            if started == 0 then redis.call('EXPIRE', KEYS[2], ARGV[2]) end
-            redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+            local returned = tonumber(redis.call('GET', KEYS[2]) or '0')
+            if not returned or returned >= tonumber(ARGV[2]) then return 0 end
+            redis.call('SET', KEYS[2], tostring(returned + 1), 'KEEPTTL')
+            if returned == 0 then redis.call('EXPIRE', KEYS[2], ARGV[1]) end
+            redis.call('SET', KEYS[1], '1', 'EX', ARGV[1])
             return 1
-            """;
-
-    /**
-     * Takes a sign-in out. KEYS: its key. ARGV: the longest value. Returns its value, or nil (none, or a value no
-     * replica wrote, which is deleted).
-     */
-    static final String TAKE = """
-            local kind = redis.call('TYPE', KEYS[1]).ok
-            if kind == 'none' then return false end
-            if kind ~= 'string' or redis.call('STRLEN', KEYS[1]) > tonumber(ARGV[1]) then
-              redis.call('DEL', KEYS[1])
-              return false
-            end
-            local value = redis.call('GET', KEYS[1])
-            redis.call('DEL', KEYS[1])
-            return value
             """;
 }

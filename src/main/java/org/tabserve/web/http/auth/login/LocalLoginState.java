@@ -1,16 +1,16 @@
 package org.tabserve.web.http.auth.login;
 
-import org.tabserve.serving.access.oidc.OidcLogin;
+import org.tabserve.serving.access.SharedSessions;
 import org.tabserve.serving.access.oidc.SignedIn;
 
 /**
- * The sessions and sign-ins under way in this replica's memory alone: behind a load balancer, a browser must be
- * pinned to its replica (docs/security.md), or it signs in again on another.
+ * The sessions and the sign-ins that came back in this replica's memory alone: behind a load balancer, a browser must
+ * be pinned to its replica (docs/security.md), or it signs in again on another.
  */
-record LocalLoginState(Sessions sessions, PendingLogins pending) implements LoginState {
+record LocalLoginState(Sessions sessions, ReturnedLogins returned) implements LoginState {
 
     LocalLoginState(LoginSettings settings) {
-        this(new Sessions(settings), new PendingLogins(settings.maxPending()));
+        this(new Sessions(settings), new ReturnedLogins(settings.maxPending()));
     }
 
     @Override
@@ -29,12 +29,7 @@ record LocalLoginState(Sessions sessions, PendingLogins pending) implements Logi
     }
 
     @Override
-    public String startLogin(OidcLogin.Pending started, String returnTo) {
-        return pending.put(started, returnTo);
-    }
-
-    @Override
-    public PendingLogins.Entry takeLogin(String id) {
-        return pending.take(id);
+    public SharedSessions.Return returned(String id) {
+        return returned.mark(id);
     }
 }

@@ -9,8 +9,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -19,7 +17,6 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.tabserve.serving.access.SharedSessions;
 import org.tabserve.serving.access.oidc.OidcLogin;
-import org.tabserve.serving.access.oidc.SignedIn;
 import org.tabserve.web.http.ErrorRenderer;
 import org.tabserve.web.http.HttpProblem;
 import org.tabserve.web.http.PageSession;
@@ -31,14 +28,17 @@ import org.tabserve.web.http.auth.AuditLog;
 /**
  * A person's sign-in to the pages, a servlet filter of the web app's own (so the same in every container): a browser's
  * navigation to a page that asks a scope, sent with no credential, is sent to the issuer's sign-in (the authorization
- * code flow with PKCE, {@code state} and {@code nonce} kept in the {@link PendingLogins pre-login table} under the
- * browser's pre-login cookie); {@link #CALLBACK} ends it, checks what came back and opens a {@link Sessions session}
- * under a new id; a request with the session's cookie is then taken as its person ({@link Access#SIGNED_IN}), and
- * must carry the session's CSRF token when it changes anything ({@link PageSession}); {@link #LOGOUT} ends the session
- * at once and sends the browser to the issuer's sign-out. The sessions and sign-ins under way are kept in the
- * replica's memory, or with {@code --shared-state} in the fleet's store ({@link LoginState}), where a store that does not
- * answer makes a request of a session a 503, never a session. A request with a bearer credential never uses a session, and
- * a program (a request that does not ask for HTML) is never redirected: it gets the route's 401 as before.
+ * code flow with PKCE, {@code state} and {@code nonce} sealed in the browser's pre-login cookie itself,
+ * {@link PreLogins}, so that a start keeps nothing on the server; at most {@link LoginSettings#MAX_STARTS_PER_ADDRESS}
+ * from one address); {@link #CALLBACK} ends it ({@link LoginCallback}, ahead of the concurrency limit by
+ * {@link #callbacks()}, its token exchanges bounded apart), checks what came back, once, and opens a
+ * {@link Sessions session} under a new id; a request with the session's cookie is then taken as its person
+ * ({@link Access#SIGNED_IN}), and must carry the session's CSRF token when it changes anything ({@link PageSession});
+ * {@link #LOGOUT} ends the session at once and sends the browser to the issuer's sign-out. The sessions and the marks
+ * of sign-ins that came back are kept in the replica's memory, or with {@code --shared-state} in the fleet's store
+ * ({@link LoginState}), where a store that does not answer makes a request of a session a 503, never a session. A
+ * request with a bearer credential never uses a session, and a program (a request that does not ask for HTML) is never
+ * redirected: it gets the route's 401 as before.
  */
 public final class LoginFilter implements Filter {
 
@@ -58,6 +58,9 @@ public final class LoginFilter implements Filter {
     private final ErrorRenderer errors;
     private final LoginState state;
     private final SessionCookies cookies;
+    private final PreLogins preLogins;
+    private final LoginStarts starts;
+    private final LoginCallback callback;
     private final AuditLog audit;
     private final RateLimitedLog refusals = new RateLimitedLog(LOG, Level.WARNING);
 
@@ -76,8 +79,9 @@ public final class LoginFilter implements Filter {
     }
 
     /**
-     * @param shared the fleet's shared store of sessions ({@code --shared-state}): the sessions and sign-ins under way
-     *               kept there, so that every replica finds them; empty, in this replica's memory alone
+     * @param shared the fleet's shared store of sessions ({@code --shared-state}): the sessions and the marks of
+     *               sign-ins that came back kept there, so that every replica finds them; empty, in this replica's
+     *               memory alone
      */
     public LoginFilter(
             OidcLogin login,
@@ -90,11 +94,29 @@ public final class LoginFilter implements Filter {
         this.audit = audit;
         this.asksScope = asksScope;
         this.errors = errors;
-        this.state = shared.<LoginState>map(
-                        store -> new SharedLoginState(store, new SessionSeal(login::derive), settings))
+        SessionSeal seal = new SessionSeal(login::derive);
+        this.state = shared.<LoginState>map(store -> new SharedLoginState(store, seal, settings))
                 .orElseGet(() -> new LocalLoginState(settings));
         this.cookies = new SessionCookies(
                 login.redirectBase().map(b -> "https".equals(b.getScheme())).orElse(false));
+        this.preLogins = new PreLogins(seal);
+        this.starts = new LoginStarts(settings.maxStartsPerAddress());
+        this.callback = new LoginCallback(login, state, preLogins, cookies, audit);
+    }
+
+    /**
+     * @return this sign-in's filter of {@link #CALLBACK} alone, passing every other request on: to be mapped ahead of
+     *         the API's concurrency limit, so that a callback, which waits on the issuer's token endpoint, never takes
+     *         or holds a request slot (its exchanges are bounded apart, {@link LoginCallback#MAX_EXCHANGES})
+     */
+    public Filter callbacks() {
+        return (req, res, chain) -> {
+            if (CALLBACK.equals(RouteServlet.pathOf((HttpServletRequest) req))) {
+                doFilter(req, res, chain);
+            } else {
+                chain.doFilter(req, res);
+            }
+        };
     }
 
     @Override
@@ -106,7 +128,7 @@ public final class LoginFilter implements Filter {
         try {
             switch (path) {
                 case LOGIN -> start(request, response, localPath(request.getParameter("next")));
-                case CALLBACK -> callback(request, response);
+                case CALLBACK -> callback.answer(request, response);
                 case LOGOUT -> logout(request, response);
                 default -> guard(request, response, chain, path);
             }
@@ -136,14 +158,14 @@ public final class LoginFilter implements Filter {
             chain.doFilter(request, response); // a program's credential: no session is looked at
             return;
         }
-        String id = SessionCookies.read(request, SessionCookies.SESSION);
+        String id = cookies.read(request, SessionCookies.SESSION);
         Sessions.Session session = state.find(id);
         if (session != null) {
             request.setAttribute(Access.SIGNED_IN, session.person().caller());
             request.setAttribute(
                     PageSession.ATTRIBUTE, new PageSession(session.person().name(), session.csrf()));
             if (!SAFE_METHODS.contains(request.getMethod())) {
-                checkToken(request);
+                checkToken(request, true);
             }
             chain.doFilter(request, response);
             return;
@@ -162,12 +184,15 @@ public final class LoginFilter implements Filter {
     /**
      * Checks the CSRF token of a request of a session that may change something: in the header a script sends, in a
      * url-encoded form's hidden field; a multipart upload's field is checked where its parts are read.
+     *
+     * @param partsRead whether a route reads the request's parts after this filter, and checks a multipart's field
+     *                  there; false for the sign-out, which reads none, so that a multipart post carries no token
      */
-    private static void checkToken(HttpServletRequest request) {
+    private static void checkToken(HttpServletRequest request, boolean partsRead) {
         String sent = request.getHeader(PageSession.HEADER);
         String type =
                 request.getContentType() == null ? "" : request.getContentType().toLowerCase(Locale.ROOT);
-        if (sent == null && type.startsWith("multipart/form-data")) {
+        if (sent == null && partsRead && type.startsWith("multipart/form-data")) {
             return; // the upload's reader checks its field (PageSession.requireToken), once it reads the parts
         }
         if (sent == null && type.startsWith("application/x-www-form-urlencoded")) {
@@ -180,54 +205,17 @@ public final class LoginFilter implements Filter {
         PageSession.requireToken(request, sent);
     }
 
-    /** Sends the browser to the issuer's sign-in, the sign-in's state kept under a new pre-login cookie. */
+    /**
+     * Sends the browser to the issuer's sign-in, what the start made sealed in its pre-login cookie
+     * ({@link PreLogins}): the server keeps nothing of it, and an address starts at most its bound
+     * ({@link LoginStarts}).
+     */
     private void start(HttpServletRequest request, HttpServletResponse response, String returnTo) throws IOException {
+        starts.take(request.getRemoteAddr());
         OidcLogin.Pending started = login.start(URI.create(base(request) + CALLBACK));
-        cookies.pending(request, response, state.startLogin(started, returnTo));
+        cookies.pending(request, response, preLogins.seal(started, returnTo));
         response.setHeader("Cache-Control", "no-store");
         response.sendRedirect(started.authorization().toString());
-    }
-
-    /** The issuer's answer: the sign-in of this browser's pre-login cookie, its state, its code; then a session. */
-    private void callback(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        PendingLogins.Entry entry = state.takeLogin(SessionCookies.read(request, SessionCookies.PENDING));
-        cookies.clearPending(request, response);
-        if (entry == null) {
-            throw HttpProblem.of(
-                    400,
-                    "Bad request",
-                    "this sign-in was not started in this browser, was used already, or took longer than "
-                            + LoginSettings.PENDING_FOR.toMinutes() + " minutes: open the page you wanted again to"
-                            + " sign in");
-        }
-        if (!same(request.getParameter("state"), entry.pending().state())) {
-            throw HttpProblem.of(
-                    400,
-                    "Bad request",
-                    "the sign-in's answer does not carry the state this browser's sign-in sent (an answer of another"
-                            + " sign-in, or a forged one): open the page you wanted again to sign in");
-        }
-        String error = request.getParameter("error");
-        if (error != null) {
-            throw HttpProblem.of(
-                    401,
-                    "Unauthorized",
-                    "the issuer did not sign you in (" + (error.matches("[A-Za-z0-9_]{1,64}") ? error : "an error")
-                            + ")");
-        }
-        String code = request.getParameter("code");
-        if (code == null || code.isEmpty()) {
-            throw HttpProblem.badRequest("the sign-in's answer carries no code: open the page you wanted again");
-        }
-        SignedIn person = login.finish(entry.pending(), code);
-        state.end(SessionCookies.read(request, SessionCookies.SESSION)); // a session fixed before is never kept
-        Sessions.Session session = state.open(person); // always a new id
-        cookies.session(request, response, session.id());
-        LOG.info("Signed in: " + person.caller().name() + " from " + request.getRemoteAddr());
-        audit.signedIn(person.caller().name(), request.getRemoteAddr());
-        response.setHeader("Cache-Control", "no-store");
-        response.setStatus(303);
-        response.setHeader("Location", request.getContextPath() + entry.returnTo());
     }
 
     /** Ends the session at once, then sends the browser to the issuer's sign-out, when it has one. */
@@ -236,13 +224,13 @@ public final class LoginFilter implements Filter {
             response.setHeader("Allow", "POST");
             throw HttpProblem.of(405, "Method not allowed", "sign out with the button of a page (POST " + LOGOUT + ")");
         }
-        Sessions.Session session = state.find(SessionCookies.read(request, SessionCookies.SESSION));
+        Sessions.Session session = state.find(cookies.read(request, SessionCookies.SESSION));
         URI home = URI.create(base(request) + "/");
         String location = request.getContextPath() + "/";
         if (session != null) {
             request.setAttribute(
                     PageSession.ATTRIBUTE, new PageSession(session.person().name(), session.csrf()));
-            checkToken(request);
+            checkToken(request, false); // the sign-out reads no parts: a multipart post's token is never checked later
             state.end(session.id());
             LOG.info("Signed out: " + session.person().caller().name());
             audit.signedOut(session.person().caller().name(), request.getRemoteAddr());
@@ -287,12 +275,7 @@ public final class LoginFilter implements Filter {
         return next;
     }
 
-    private static boolean same(String sent, String kept) {
-        return sent != null
-                && MessageDigest.isEqual(sent.getBytes(StandardCharsets.UTF_8), kept.getBytes(StandardCharsets.UTF_8));
-    }
-
-    /** @return where the sessions and sign-ins under way are kept */
+    /** @return where the sessions and the marks of sign-ins that came back are kept */
     LoginState state() {
         return state;
     }

@@ -1,13 +1,14 @@
 package org.tabserve.web.http.auth.login;
 
-import org.tabserve.serving.access.oidc.OidcLogin;
+import org.tabserve.serving.access.SharedSessions;
 import org.tabserve.serving.access.oidc.SignedIn;
 
 /**
- * Where the sign-in keeps its sessions and its sign-ins under way: in this replica's memory ({@link LocalLoginState}),
- * or in the fleet's shared store ({@link SharedLoginState}, with {@code --shared-state}), so that every replica finds
- * them. Each call of the shared one may refuse with {@code ServingException} UNAVAILABLE (503) when the store does not
- * answer: no session is ever taken from a failure.
+ * Where the sign-in keeps its sessions and the marks of the sign-ins that came back: in this replica's memory
+ * ({@link LocalLoginState}), or in the fleet's shared store ({@link SharedLoginState}, with {@code --shared-state}), so
+ * that every replica finds them. A sign-in under way is kept in none: it is the browser's sealed pre-login cookie
+ * ({@link PreLogins}). Each call of the shared one may refuse with {@code ServingException} UNAVAILABLE (503) when the
+ * store does not answer: no session is ever taken from a failure.
  */
 interface LoginState {
 
@@ -20,9 +21,9 @@ interface LoginState {
     /** Ends the session of {@code id} at once (for every replica, when shared), if there is one. */
     void end(String id);
 
-    /** @return the id of a new sign-in under way, for its pre-login cookie */
-    String startLogin(OidcLogin.Pending pending, String returnTo);
-
-    /** @return the sign-in under way of {@code id}, taken out (null: none, or its time is past) */
-    PendingLogins.Entry takeLogin(String id);
+    /**
+     * Marks the sign-in of {@code id} (its pre-login cookie's) come back, once, and counts it in the window of
+     * {@link LoginSettings#PENDING_FOR} ({@link LoginSettings#MAX_PENDING} at most; the fleet's, when shared).
+     */
+    SharedSessions.Return returned(String id);
 }

@@ -14,7 +14,8 @@ import org.tabserve.serving.access.SharedSessions;
 import org.tabserve.serving.access.oidc.OidcLogin;
 
 /**
- * How a session or a sign-in under way goes into the shared store without its id, its tokens or its claims in clear:
+ * How a session goes into the shared store, and a sign-in under way into its browser's pre-login cookie
+ * ({@link PreLogins}), without its id, its tokens or its claims in clear:
  * its key is a digest of its id (HMAC-SHA256 under the login client's secret, {@link OidcLogin#derive}), and its value
  * is sealed with AES-256-GCM under another such digest of its id, its kind bound in as associated data. Only a replica
  * that holds the login client's secret and is handed the id (by the browser's cookie) finds and opens it: a reader of

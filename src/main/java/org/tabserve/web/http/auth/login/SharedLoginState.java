@@ -3,27 +3,25 @@ package org.tabserve.web.http.auth.login;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.tabserve.serving.access.Caller;
 import org.tabserve.serving.access.Grant;
 import org.tabserve.serving.access.SharedSessions;
-import org.tabserve.serving.access.oidc.OidcLogin;
 import org.tabserve.serving.access.oidc.OidcTokens;
 import org.tabserve.serving.access.oidc.SignedIn;
-import org.tabserve.serving.budget.ServingException;
 import org.tabserve.web.http.Json;
 
 /**
- * The sessions and sign-ins under way in the fleet's shared store ({@code --shared-state}), so that a person is not
- * signed out by the balancer and the issuer may send them back to any replica: each under a digest of its id, sealed
- * under the id ({@link SessionSeal}). The store holds the idle and absolute timeouts (an expiry, and the times checked
- * at each use); the sealed value holds when the session was opened too, checked again here, so that the store alone
- * cannot make a session outlast its absolute timeout. A value that does not open, or opens to what no replica wrote
- * (a field missing, of another type, a scope that is none, a time ahead), is no session. A sign-out ends the session
- * in the store, for every replica at once.
+ * The sessions and the marks of the sign-ins that came back in the fleet's shared store ({@code --shared-state}), so
+ * that a person is not signed out by the balancer and the issuer may send them back to any replica, once: each under a
+ * digest of its id, a session's value sealed under the id ({@link SessionSeal}); a sign-in under way is in its
+ * browser's sealed pre-login cookie ({@link PreLogins}), never here. The store holds the idle and absolute timeouts
+ * (an expiry, and the times checked at each use); the sealed value holds when the session was opened too, checked
+ * again here, so that the store alone cannot make a session outlast its absolute timeout. A value that does not open,
+ * or opens to what no replica wrote (a field missing, of another type, a scope that is none, a time ahead), is no
+ * session. A sign-out ends the session in the store, for every replica at once.
  */
 final class SharedLoginState implements LoginState {
 
@@ -127,64 +125,9 @@ final class SharedLoginState implements LoginState {
     }
 
     @Override
-    public String startLogin(OidcLogin.Pending pending, String returnTo) {
-        String id = SessionIds.next();
-        ObjectNode value = Json.MAPPER.createObjectNode();
-        value.put("st", pending.state());
-        value.put("no", pending.nonce());
-        value.put("ve", pending.verifier());
-        value.put("re", pending.redirect().toString());
-        value.put("to", returnTo);
-        value.put("s", System.currentTimeMillis());
-        String sealed = seal.seal(SessionSeal.Kind.LOGIN, id, bytes(value));
-        if (!store.startLogin(
-                seal.key(SessionSeal.Kind.LOGIN, id), sealed, LoginSettings.PENDING_FOR.toMillis(), maxPending)) {
-            throw ServingException.of(
-                    ServingException.Kind.BUSY,
-                    "the fleet has started " + maxPending + " sign-ins in this window of "
-                            + LoginSettings.PENDING_FOR.toMinutes() + " minutes (" + LoginSettings.MAX_PENDING
-                            + "): try again in a few minutes");
-        }
-        return id;
-    }
-
-    @Override
-    public PendingLogins.Entry takeLogin(String id) {
-        if (!SessionIds.looksLikeId(id)) {
-            return null;
-        }
-        String sealed = store.takeLogin(seal.key(SessionSeal.Kind.LOGIN, id));
-        JsonNode value = read(seal.open(SessionSeal.Kind.LOGIN, id, sealed));
-        if (value == null) {
-            return null;
-        }
-        String state = text(value, "st", 512);
-        String nonce = text(value, "no", 512);
-        String verifier = text(value, "ve", 512);
-        String redirect = text(value, "re", 4096);
-        String returnTo = text(value, "to", 4096);
-        JsonNode started = value.get("s");
-        long now = System.currentTimeMillis();
-        if (state == null
-                || nonce == null
-                || verifier == null
-                || redirect == null
-                || returnTo == null
-                || !LoginFilter.localPath(returnTo).equals(returnTo)
-                || started == null
-                || !started.canConvertToExactIntegral()
-                || now - started.asLong() > LoginSettings.PENDING_FOR.toMillis()
-                || started.asLong() > now + SKEW_MILLIS) {
-            return null;
-        }
-        URI back;
-        try {
-            back = URI.create(redirect);
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
-        return new PendingLogins.Entry(
-                new OidcLogin.Pending(state, nonce, verifier, back, back), returnTo, System.nanoTime());
+    public SharedSessions.Return returned(String id) {
+        return store.returnLogin(
+                seal.key(SessionSeal.Kind.LOGIN, id), LoginSettings.PENDING_FOR.toMillis(), maxPending);
     }
 
     private static byte[] bytes(ObjectNode value) {

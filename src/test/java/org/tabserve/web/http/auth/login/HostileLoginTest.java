@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -21,8 +20,10 @@ import org.tabserve.testing.Multipart;
 /**
  * Issue 78's hostile cases against the sign-in, on {@link LoginFlowTest}'s server and issuer: a forged {@code state},
  * a replayed code, an ID token without the nonce, with another's, or for another audience, a cookie of another
- * session, a cross-site post and upload without the CSRF token, a session fixed before the sign-in, and a flood of
- * sign-in starts past the pre-login table's bound. Each is refused in words, and none leaves a session behind.
+ * session, a cross-site post and upload without the CSRF token, a session fixed before the sign-in. Issue 91: a
+ * multipart sign-out without the token, a session or pre-login cookie sent twice, a pre-login cookie changed or sent
+ * again, and a flood of starts from one address (127.0.0.2), which lets go of no sign-in under way and shuts no other
+ * address out. Each is refused in words, and none leaves a session behind.
  */
 class HostileLoginTest {
 
@@ -147,6 +148,45 @@ class HostileLoginTest {
     }
 
     @Test
+    void aMultipartSignOutWithoutTheTokenIsRefusedAndTheSessionGoesOn() throws Exception {
+        CookieBrowser browser = new CookieBrowser();
+        LoginFlowTest.signIn(browser);
+        Multipart form = Multipart.csv("variance\n1\n");
+        HttpResponse<String> out = browser.send(HttpRequest.newBuilder(LoginFlowTest.server.uri("/logout"))
+                .header("Accept", "text/html")
+                .header("Origin", "https://evil.example")
+                .header("Content-Type", form.contentType())
+                .POST(HttpRequest.BodyPublishers.ofByteArray(form.bytes())));
+        assertEquals(403, out.statusCode(), "a cross-site multipart sign-out carries no token: " + out.body());
+        assertTrue(out.body().contains("CSRF token"), out.body());
+        HttpResponse<String> page = browser.navigate(LoginFlowTest.server.uri("/models/banknote/"));
+        assertEquals(200, page.statusCode(), "the session goes on: " + page.body());
+    }
+
+    @Test
+    void aSessionCookieSentTwiceIsNoSession() throws Exception {
+        CookieBrowser browser = new CookieBrowser();
+        LoginFlowTest.signIn(browser);
+        String real = browser.cookie(SessionCookies.SESSION).value();
+        java.net.http.HttpClient plain = java.net.http.HttpClient.newHttpClient();
+        for (String cookies : List.of(
+                SessionCookies.SESSION + "=" + real + "; " + SessionCookies.SESSION + "=" + "A".repeat(43),
+                SessionCookies.SESSION + "=" + "A".repeat(43) + "; " + SessionCookies.SESSION + "=" + real)) {
+            HttpResponse<String> tossed = plain.send(
+                    HttpRequest.newBuilder(LoginFlowTest.server.uri("/models/banknote/"))
+                            .header("Accept", "text/html")
+                            .header("Cookie", cookies)
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(302, tossed.statusCode(), "a cookie sent twice is no session, sent to sign in: " + cookies);
+        }
+        assertEquals(
+                200,
+                browser.navigate(LoginFlowTest.server.uri("/models/banknote/")).statusCode(),
+                "sent once, it is the session");
+    }
+
+    @Test
     void aSessionFixedBeforeTheSignInIsNeverTheOneAfter() throws Exception {
         CookieBrowser attacker = new CookieBrowser();
         LoginFlowTest.flow.signsIn("mallory", "read:banknote");
@@ -167,20 +207,78 @@ class HostileLoginTest {
         assertEquals(302, old.statusCode(), "the fixed session was ended at the victim's sign-in: " + old.body());
     }
 
-    @Test
-    void aFloodOfSignInStartsKeepsTheTableBoundedTheOldestLetGo() throws Exception {
-        CookieBrowser first = new CookieBrowser();
-        URI firstAnswer = issuersAnswer(first);
-        List<CookieBrowser> flood = new ArrayList<>();
-        for (int i = 0; i < 60; i++) { // TABSERVE_MAX_LOGIN_STARTS is 50
-            CookieBrowser browser = new CookieBrowser();
-            assertEquals(302, browser.navigate(LoginFlowTest.server.uri("/")).statusCode());
-            flood.add(browser);
+    /**
+     * @return the status of a start on {@code server} from {@code from}, on a connection of its own bound to that local
+     *         address (127.0.0.2: another address of the loopback's)
+     */
+    static int startFrom(String from, URI server) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket()) {
+            socket.bind(new java.net.InetSocketAddress(from, 0));
+            socket.connect(new java.net.InetSocketAddress(server.getHost(), server.getPort()), 10_000);
+            socket.setSoTimeout(30_000);
+            socket.getOutputStream()
+                    .write(("GET /login?next=/ HTTP/1.1\r\nHost: " + server.getRawAuthority()
+                                    + "\r\nAccept: text/html\r\nConnection: close\r\n\r\n")
+                            .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            String answer =
+                    new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII);
+            return Integer.parseInt(answer.substring(9, 12));
         }
-        HttpResponse<String> evicted = first.navigate(firstAnswer);
-        assertEquals(400, evicted.statusCode(), "the oldest sign-in was let go: " + evicted.body());
-        CookieBrowser last = new CookieBrowser();
-        HttpResponse<String> landed = last.navigate(issuersAnswer(last));
-        assertEquals(303, landed.statusCode(), "a new sign-in still works: " + landed.body());
+    }
+
+    @Test
+    void aFloodOfSignInStartsFromOneAddressNeitherLetsGoOfASignInUnderWayNorLocksOthersOut() throws Exception {
+        CookieBrowser first = new CookieBrowser();
+        URI firstAnswer = issuersAnswer(first); // from 127.0.0.1, under way while the flood comes
+        java.util.Map<Integer, Integer> statuses = new java.util.TreeMap<>();
+        for (int i = 0; i < 150; i++) { // TABSERVE_MAX_LOGIN_STARTS is 50; an address starts 100 (the default)
+            statuses.merge(startFrom("127.0.0.2", LoginFlowTest.server.uri("/")), 1, Integer::sum);
+        }
+        HttpResponse<String> landed = first.navigate(firstAnswer);
+        assertEquals(303, landed.statusCode(), "the sign-in under way was not let go: " + landed.body());
+        assertEquals(java.util.Map.of(302, 100, 429, 50), statuses, "an address starts 100 in ten minutes");
+        CookieBrowser next = new CookieBrowser();
+        HttpResponse<String> also = next.navigate(issuersAnswer(next));
+        assertEquals(303, also.statusCode(), "and another address still signs in: " + also.body());
+        HttpResponse<String> spoofed = new CookieBrowser()
+                .send(HttpRequest.newBuilder(LoginFlowTest.server.uri("/login?next=/"))
+                        .header("Accept", "text/html")
+                        .header("X-Forwarded-For", "127.0.0.2")
+                        .GET());
+        assertEquals(302, spoofed.statusCode(), "an address is the connection's, not a header's word");
+    }
+
+    @Test
+    void aSignInsCookieComesBackOnceAndOneChangedOrSentTwiceIsNone() throws Exception {
+        CookieBrowser browser = new CookieBrowser();
+        URI answer = issuersAnswer(browser);
+        String cookie = browser.cookie(SessionCookies.PENDING).value();
+        assertTrue(cookie.length() > 100, "the sign-in under way is sealed in its cookie");
+        java.net.http.HttpClient plain = java.net.http.HttpClient.newHttpClient();
+        HttpResponse<String> changed = plain.send(
+                HttpRequest.newBuilder(answer)
+                        .header(
+                                "Cookie",
+                                SessionCookies.PENDING + "=" + cookie.substring(0, cookie.length() - 2) + "AA")
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(400, changed.statusCode(), "a changed cookie is no sign-in: " + changed.body());
+        HttpResponse<String> twice = plain.send(
+                HttpRequest.newBuilder(answer)
+                        .header(
+                                "Cookie",
+                                SessionCookies.PENDING + "=" + cookie + "; " + SessionCookies.PENDING + "=" + cookie)
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(400, twice.statusCode(), "a pre-login cookie sent twice is none: " + twice.body());
+        HttpResponse<String> landed = browser.navigate(answer);
+        assertEquals(303, landed.statusCode(), landed.body());
+        HttpResponse<String> replayed = plain.send(
+                HttpRequest.newBuilder(answer)
+                        .header("Cookie", SessionCookies.PENDING + "=" + cookie)
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(400, replayed.statusCode(), "the cookie saved and sent again: " + replayed.body());
+        assertTrue(replayed.body().contains("used already"), replayed.body());
     }
 }

@@ -206,6 +206,80 @@ class LoginFlowTest {
     }
 
     @Test
+    void theAccessLogHoldsNoCodeOrStateOfTheCallback() throws Exception {
+        CookieBrowser browser = new CookieBrowser();
+        HttpResponse<String> toIssuer = browser.navigate(server.uri("/models/banknote/"));
+        HttpResponse<String> back = browser.follow(toIssuer);
+        Map<String, String> answer =
+                query(URI.create(back.headers().firstValue("Location").orElseThrow()));
+        assertEquals(303, browser.follow(back).statusCode());
+        String code = answer.get("code");
+        String state = answer.get("state");
+        long until = System.nanoTime() + java.time.Duration.ofSeconds(20).toNanos();
+        List<String> lines;
+        while ((lines = server.output().stream()
+                                .filter(l -> l.contains("/login/callback?"))
+                                .toList())
+                        .isEmpty()
+                && System.nanoTime() < until) {
+            Thread.sleep(50); // the access log's line is written once the answer is sent
+        }
+        assertFalse(lines.isEmpty(), "the callback is in the access log: " + server.output());
+        for (String line : server.output()) {
+            assertFalse(line.contains(code) || line.contains(state), "no code or state in a log line: " + line);
+        }
+        assertTrue(
+                lines.stream().anyMatch(l -> l.contains("code=(masked)") && l.contains("state=(masked)")),
+                lines.toString());
+    }
+
+    @Test
+    void overHttpsTheCookiesAreHostPrefixedForEveryPathAndThePlainNameIsNoSession() throws Exception {
+        CookieBrowser browser = new CookieBrowser();
+        java.util.function.Function<URI, HttpResponse<String>> https = uri -> {
+            try {
+                return browser.send(HttpRequest.newBuilder(uri)
+                        .header("Accept", "text/html")
+                        .header("X-Forwarded-Proto", "https")
+                        .GET());
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        };
+        HttpResponse<String> toIssuer = https.apply(server.uri("/models/banknote/"));
+        assertEquals(302, toIssuer.statusCode(), toIssuer.body());
+        String pending = browser.cookie(SessionCookies.HOST_PREFIX + SessionCookies.PENDING)
+                .header();
+        for (String attribute : List.of("Secure", "HttpOnly", "SameSite=Lax", "Path=/;")) {
+            assertTrue((pending + ";").contains(attribute), attribute + ": " + pending);
+        }
+        assertFalse(pending.toLowerCase(java.util.Locale.ROOT).contains("domain"), pending);
+        HttpResponse<String> back = browser.follow(toIssuer);
+        HttpResponse<String> landed = https.apply(
+                back.uri().resolve(back.headers().firstValue("Location").orElseThrow()));
+        assertEquals(303, landed.statusCode(), landed.body());
+        CookieBrowser.Cookie session = browser.cookie(SessionCookies.HOST_PREFIX + SessionCookies.SESSION);
+        assertNotNull(
+                session,
+                "the session's cookie is __Host-tabserve_session: "
+                        + landed.headers().map());
+        for (String attribute : List.of("Secure", "HttpOnly", "SameSite=Lax", "Path=/;")) {
+            assertTrue((session.header() + ";").contains(attribute), attribute + ": " + session.header());
+        }
+        assertNull(browser.cookie(SessionCookies.SESSION), "no plain-named cookie over HTTPS");
+        assertEquals(200, https.apply(server.uri("/models/banknote/")).statusCode(), "the session, over HTTPS");
+        HttpResponse<String> plainName = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(server.uri("/models/banknote/"))
+                                .header("Accept", "text/html")
+                                .header("X-Forwarded-Proto", "https")
+                                .header("Cookie", SessionCookies.SESSION + "=" + session.value())
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        assertEquals(302, plainName.statusCode(), "over HTTPS a cookie without the prefix is no session");
+    }
+
+    @Test
     void aModelWithoutItsScopeIsRefusedNamingTheScopeAndTheModel() throws Exception {
         CookieBrowser browser = new CookieBrowser();
         signIn(browser);

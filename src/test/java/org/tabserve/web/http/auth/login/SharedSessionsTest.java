@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -25,7 +24,6 @@ import org.junit.jupiter.api.Timeout;
 import org.tabserve.serving.access.Caller;
 import org.tabserve.serving.access.Grant;
 import org.tabserve.serving.access.SharedSessions;
-import org.tabserve.serving.access.oidc.OidcLogin;
 import org.tabserve.serving.access.oidc.SignedIn;
 import org.tabserve.serving.budget.ServingException;
 import org.tabserve.serving.shared.RedisSessions;
@@ -42,8 +40,6 @@ import redis.clients.jedis.RedisClient;
 class SharedSessionsTest {
 
     private static final byte[] FLEET_SECRET = "the login client's secret".getBytes(StandardCharsets.UTF_8);
-    private static final OidcLogin.Pending PENDING = new OidcLogin.Pending(
-            "the-state", "the-nonce", "the-verifier", URI.create("http://127.0.0.1/login/callback"), null);
     private static final String ID_TOKEN = "eyJhbGciOiJSUzI1NiJ9.eyJlbWFpbCI6ImFsaWNlQHNlY3JldC5leGFtcGxlIn0.c2ln";
 
     static RedisProcess redis;
@@ -137,7 +133,8 @@ class SharedSessionsTest {
     void redisHoldsNoIdTokenClaimNorCsrfTokenInClear() {
         SharedLoginState one = replica(settings(Duration.ofMinutes(30), Duration.ofHours(8), 100));
         Sessions.Session opened = one.open(alice());
-        String login = one.startLogin(PENDING, "/models/banknote/");
+        String login = SessionIds.next();
+        assertEquals(SharedSessions.Return.FIRST, one.returned(login));
         try (RedisClient client = redis.client(null)) {
             List<String> keys = List.copyOf(client.keys("*"));
             assertFalse(keys.isEmpty());
@@ -279,41 +276,31 @@ class SharedSessionsTest {
     }
 
     @Test
-    void aSignInStartedOnOneReplicaEndsOnAnotherOnceAndTheFleetsStartsAreBounded() {
+    void aSignInComesBackOnceFleetWideAndTheFleetsReturnsAreBounded() {
         SharedLoginState one = replica(settings(Duration.ofMinutes(30), Duration.ofHours(8), 3));
         SharedLoginState two = replica(settings(Duration.ofMinutes(30), Duration.ofHours(8), 3));
         try (RedisClient client = redis.client(null)) {
             client.keys("tabserve:logins:*").forEach(client::del);
         }
-        String started = one.startLogin(PENDING, "/models/banknote/?x=1");
-        PendingLogins.Entry entry = two.takeLogin(started);
-        assertNotNull(entry, "the issuer sent the person back to the other replica");
-        assertEquals("the-state", entry.pending().state());
-        assertEquals("the-nonce", entry.pending().nonce());
-        assertEquals("the-verifier", entry.pending().verifier());
-        assertEquals(PENDING.redirect(), entry.pending().redirect());
-        assertEquals("/models/banknote/?x=1", entry.returnTo());
-        assertNull(one.takeLogin(started), "a sign-in is taken once, fleet-wide");
-        assertNull(two.takeLogin(SessionIds.next()), "one never started");
+        String started = SessionIds.next(); // the id of a browser's pre-login cookie
+        assertEquals(SharedSessions.Return.FIRST, two.returned(started), "the issuer sent the person to the other");
+        assertEquals(SharedSessions.Return.USED, one.returned(started), "a sign-in comes back once, fleet-wide");
         String planted = SessionIds.next();
         String plantedKey = "tabserve:login:" + new SessionSeal(FLEET).key(SessionSeal.Kind.LOGIN, planted);
-        String session = new SessionSeal(FLEET)
-                .seal(SessionSeal.Kind.SESSION, planted, "{\"st\":\"x\"}".getBytes(StandardCharsets.UTF_8));
         try (RedisClient client = redis.client(null)) {
-            for (String value : List.of("garbage", session, "y".repeat(SharedSessions.MAX_VALUE + 1))) {
-                client.set(plantedKey, value);
-                assertNull(one.takeLogin(planted), "a value planted under a sign-in's key is no sign-in");
-            }
-            client.hset(plantedKey, "v", "x");
-            assertNull(one.takeLogin(planted), "a hash there neither");
-            assertFalse(client.exists(plantedKey), "and what no replica wrote is let go");
+            assertTrue(
+                    client.ttl("tabserve:login:" + new SessionSeal(FLEET).key(SessionSeal.Kind.LOGIN, started)) <= 600,
+                    "a mark lasts as long as a sign-in may");
+            client.set(plantedKey, "anything");
+            assertEquals(SharedSessions.Return.USED, one.returned(planted), "a mark planted there only refuses");
         }
-
-        one.startLogin(PENDING, "/");
-        two.startLogin(PENDING, "/");
-        ServingException full = assertThrows(ServingException.class, () -> one.startLogin(PENDING, "/"));
-        assertEquals(ServingException.Kind.BUSY, full.kind());
-        assertTrue(full.getMessage().contains(LoginSettings.MAX_PENDING), full.getMessage());
+        assertEquals(SharedSessions.Return.FIRST, one.returned(SessionIds.next()));
+        assertEquals(SharedSessions.Return.FIRST, two.returned(SessionIds.next()));
+        assertEquals(SharedSessions.Return.FULL, two.returned(SessionIds.next()), "three came back in this window");
+        try (RedisClient client = redis.client(null)) {
+            client.keys("tabserve:logins:*").forEach(k -> client.set(k, "many"));
+        }
+        assertEquals(SharedSessions.Return.FULL, one.returned(SessionIds.next()), "a count that is no number is full");
     }
 
     @Test
@@ -344,7 +331,7 @@ class SharedSessionsTest {
                 assertTrue(down.getMessage().contains("shared store of sessions"), down.getMessage());
                 assertFalse(down.getMessage().contains(opened.id()), "the id is never said");
                 assertTrue(System.nanoTime() - started < Duration.ofSeconds(2).toNanos(), "within the deadline");
-                assertThrows(ServingException.class, () -> one.startLogin(PENDING, "/"));
+                assertThrows(ServingException.class, () -> one.returned(SessionIds.next()));
                 Thread.sleep(600);
             }
             assertEquals(
@@ -396,7 +383,7 @@ class SharedSessionsTest {
             ServingException refused = assertThrows(ServingException.class, () -> replica.open(alice()));
             assertEquals(ServingException.Kind.UNAVAILABLE, refused.kind(), refused.getMessage());
             assertTrue(refused.getMessage().contains("refused the command"), refused.getMessage());
-            assertThrows(ServingException.class, () -> replica.startLogin(PENDING, "/"));
+            assertThrows(ServingException.class, () -> replica.returned(SessionIds.next()));
             assertNull(replica.find(SessionIds.next()), "a read of no session still answers: none");
         } finally {
             log.removeHandler(handler);
