@@ -9,7 +9,6 @@ import jakarta.servlet.ServletContextListener;
 import jakarta.servlet.ServletRegistration;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.logging.Logger;
@@ -200,7 +199,7 @@ public final class TabserveListener implements ServletContextListener {
                 temp == null ? null : temp.toPath(),
                 upload,
                 scoring,
-                serverVersion());
+                ServerVersion.read());
         ErrorRenderer errors = new ErrorRenderer(views, routes);
 
         ServletRegistration.Dynamic table = add(
@@ -219,7 +218,7 @@ public final class TabserveListener implements ServletContextListener {
         // call's events (a cancel from a timer or a reset among them) still run one at a time and in order, as
         // ServerCall.Listener promises, where directExecutor() would run a cancel beside the message it cancels.
         // The hop it saves was a third of a single-row call's server CPU (bench/RESULTS.md, "gRPC single rows").
-        String version = serverVersion();
+        String version = ServerVersion.read();
         int maxInbound = (int) Math.min(Integer.MAX_VALUE, config.maxBodyBytes());
         add(
                         context,
@@ -319,19 +318,6 @@ public final class TabserveListener implements ServletContextListener {
         // So that the concurrency limit may read a trickling body without holding a thread (BodyReadAhead).
         registration.setAsyncSupported(true);
         return registration;
-    }
-
-    /** tabserve's own version, as the build wrote it, for {@code GET /v2}. */
-    private static String serverVersion() {
-        try (InputStream in = TabserveListener.class.getResourceAsStream("version.properties")) {
-            java.util.Properties properties = new java.util.Properties();
-            if (in != null) {
-                properties.load(in);
-            }
-            return properties.getProperty("version", "unknown");
-        } catch (IOException e) {
-            return "unknown";
-        }
     }
 
     /**
