@@ -9,5 +9,8 @@
  * {@code ConcurrencySlots}, the readers' lanes, {@code ReaderLaneFilter}), small bodies read before they take a slot
  * ({@code ArrivedBody}, {@code BlockingBody}), bodies counted against their limits ({@code LimitedInputStream}), gzip
  * bodies ({@code RequestEncodingFilter}, {@code GzipInput}). Stands on {@code http} and {@code request}.
+ *
+ * <p>Multipart uploads held to one count of parts and one size of a part's headers in every container, and a
+ * container's own multipart refusals told apart ({@code MultipartRefusal}).
  */
 package org.tabserve.web.http.limits;
