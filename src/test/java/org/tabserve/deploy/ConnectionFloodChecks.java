@@ -78,9 +78,15 @@ interface ConnectionFloodChecks {
             // Meanwhile, from other clients: the probe (counted: how many of its tries were answered within 1 s) and
             // a prediction with the suite's key.
             int[] quick = new int[2];
-            long probed = awaitAnswer(() -> probe(base, quick), bound, trickles);
-            HttpResponse<String> prediction =
-                    retry(() -> suite().postJson("/api/predict", DeploymentChecks.GENUINE_ROW), bound, trickles);
+            long probed;
+            HttpResponse<String> prediction;
+            try {
+                probed = awaitAnswer(() -> probe(base, quick), bound, trickles);
+                prediction =
+                        retry(() -> suite().postJson("/api/predict", DeploymentChecks.GENUINE_ROW), bound, trickles);
+            } catch (AssertionError notAnswered) {
+                throw withTheLogsWords(notAnswered);
+            }
             assertEquals(200, prediction.statusCode(), prediction.body());
             String runtime = suite().getClass().getSimpleName();
             String cut = "not cut (" + cutsNoHeaderTrickleBecause() + ")";
@@ -231,6 +237,17 @@ interface ConnectionFloodChecks {
             Thread.sleep(250);
         }
         throw new AssertionError("not answered within " + bound + " while the flood held", last);
+    }
+
+    /** {@code failure} with what the server's log says of its heap, if anything (it may have died of the flood). */
+    private AssertionError withTheLogsWords(AssertionError failure) {
+        List<String> heap = suite().log().stream()
+                .filter(line -> line.contains("OutOfMemoryError:"))
+                .limit(3)
+                .toList();
+        return heap.isEmpty()
+                ? failure
+                : new AssertionError(failure.getMessage() + "; the server's log: " + heap, failure);
     }
 
     /** Connections that send half a request's headers and then nothing; opened at once, without blocking. */
