@@ -54,7 +54,8 @@ fi
 #   ee10-annotations  the annotation configuration a Servlet 6 container is expected to have
 #   graceful          on SIGTERM, stop accepting and let requests in flight finish (jetty.server.stopTimeout)
 #   size-limit        a container-wide ceiling on request bodies, above the app's own limits
-#   tabserve-h2c      HTTP/2 cleartext by prior knowledge on the HTTP connector, for gRPC (this base's own, below)
+#   tabserve-h2c      HTTP/2 cleartext by prior knowledge on the HTTP connector, for gRPC, and the launcher's
+#                     deadline for a request's headers on it (this base's own, below)
 #   tabserve-stop     the stop ends once the kernel has delivered the answers' last bytes (this base's own, below)
 # A unit test (DeploymentConsistencyTest) checks this list against the Dockerfile and pom.xml.
 MODULES=server,http,ext,resources,ee10-deploy,ee10-annotations,graceful,size-limit,tabserve-h2c,tabserve-stop
@@ -120,8 +121,11 @@ lib/tabserve/tabserve-launcher.jar
 
 [xml]
 etc/tabserve-h2c.xml
+etc/tabserve-header-deadline.xml
 
 [ini-template]
+## The deadline for a request's line and headers on the same connector, in seconds, as java -jar's --header-timeout.
+# tabserve.headerTimeout=20
 ## The settings of Jetty's http2c module, under the same names.
 # jetty.http2c.maxConcurrentStreams=128
 # jetty.http2c.initialStreamRecvWindow=524288
@@ -150,6 +154,26 @@ cat > etc/tabserve-h2c.xml <<'XML'
       </New>
     </Arg>
   </Call>
+</Configure>
+XML
+# The launcher's deadline for a request's line and headers (org.tabserve.launcher.guard.HeaderDeadline, as `java -jar`'s
+# --header-timeout): Jetty's idle timeout starts again with every byte, so without it a client that trickles its
+# headers a byte at a time holds a connection for as long as it likes. Part of tabserve-h2c, on the same connector.
+cat > etc/tabserve-header-deadline.xml <<'XML'
+<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE Configure PUBLIC "-//Jetty//Configure//EN" "https://jetty.org/configure_10_0.dtd">
+<!-- Written by deploy/jetty-base.sh: a connection whose request line and headers take longer than this is closed. -->
+<Configure id="Server" class="org.eclipse.jetty.server.Server">
+  <New id="tabserveHeaderDeadline" class="org.tabserve.launcher.guard.HeaderDeadline">
+    <Arg type="long"><Property name="tabserve.headerTimeout" default="20"/></Arg>
+  </New>
+  <Call name="insertHandler"><Arg><Ref refid="tabserveHeaderDeadline"/></Arg></Call>
+  <Ref refid="httpConnector">
+    <Call name="addBean">
+      <Arg><Ref refid="tabserveHeaderDeadline"/></Arg>
+      <Arg type="boolean">false</Arg>
+    </Call>
+  </Ref>
 </Configure>
 XML
 cat > modules/tabserve-stop.mod <<'MOD'

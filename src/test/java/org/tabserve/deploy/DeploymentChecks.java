@@ -41,7 +41,7 @@ import org.tabserve.testing.KeyDigests;
  * printed ({@link #log()}); where the runtime cannot do something, it says so by name ({@link #noGrpcBecause()},
  * {@link #noPythonGrpcBecause}), and the case is skipped with those words, never in silence.
  */
-abstract class DeploymentChecks implements TricklingBodyChecks {
+abstract class DeploymentChecks implements TricklingBodyChecks, ConnectionFloodChecks {
 
     static final ObjectMapper JSON = new ObjectMapper();
     /**

@@ -44,6 +44,12 @@ abstract class TomcatChecks extends DeploymentChecks {
     }
 
     /** What Tomcat logs when its HPACK decoder refuses a header name with a colon sent as a literal. */
+    /**
+     * How long a flood past the connector's maxConnections may keep a new client waiting: until the connectionTimeout
+     * (20 s) closes the silent connections that hold every slot, and the kernel's next retry of the client's SYN.
+     */
+    static final java.time.Duration FLOOD_DELAY = java.time.Duration.ofSeconds(45);
+
     static final String HPACK_REFUSAL = "The illegal [:] character was found when decoding an HTTP/2 header field name";
 
     @Override
@@ -56,6 +62,18 @@ abstract class TomcatChecks extends DeploymentChecks {
                 + " allows and Jetty reads, but Tomcat's HPACK decoder refuses any literal header name that is not a"
                 + " token (\"" + HPACK_REFUSAL + "\", in its log) and resets the stream before the app sees it; the"
                 + " client got: " + clientOutput.strip());
+    }
+
+    @Override
+    public String cutsNoHeaderTrickleBecause() {
+        return "Tomcat has no deadline for a request's headers: its connectionTimeout is a read timeout, started again"
+                + " by every byte, so a trickle holds its connection while it trickles; maxConnections bounds how many"
+                + " (docs/deploy.md, Tomcat)";
+    }
+
+    @Override
+    public java.time.Duration floodDelaysTheProbeUpTo() {
+        return FLOOD_DELAY;
     }
 
     @Test

@@ -51,6 +51,16 @@ public final class HeaderDeadline extends Handler.Wrapper implements Connection.
         this.limit = limit;
     }
 
+    /**
+     * Without a handler yet: for a Jetty base, whose XML inserts it in front of the server's handlers
+     * ({@code Server.insertHandler}, deploy/jetty-base.sh).
+     *
+     * @param seconds the deadline, in whole seconds
+     */
+    public HeaderDeadline(long seconds) {
+        this(Duration.ofSeconds(seconds), null);
+    }
+
     @Override
     public void onOpened(Connection connection) {
         open.put(connection, new Watch());

@@ -15,6 +15,7 @@ import org.tabserve.web.http.PageSession;
 import org.tabserve.web.http.WebConfig;
 import org.tabserve.web.http.limits.GzipInput;
 import org.tabserve.web.http.limits.LimitedInputStream;
+import org.tabserve.web.http.limits.MultipartRefusal;
 
 /**
  * The CSV file of an upload to {@code /predict_file} (multipart field {@value #FIELD}, and optionally the upload
@@ -98,7 +99,9 @@ public final class CsvUpload {
             String onError = null;
             String csrf = null;
             List<String> others = new ArrayList<>();
-            for (Part part : request.getParts()) {
+            java.util.Collection<Part> parts = parts(request);
+            MultipartRefusal.check(parts);
+            for (Part part : parts) {
                 if (FIELD.equals(part.getName()) && file == null) {
                     file = part;
                 } else if (PageSession.FIELD.equals(part.getName())
@@ -123,8 +126,12 @@ public final class CsvUpload {
             }
             return new CsvUpload(file, maxUploadBytes, onError);
         } catch (IllegalStateException e) {
-            throw overLimit(maxUploadBytes);
+            throw refusal(e, maxUploadBytes);
         } catch (ServletException e) {
+            MultipartRefusal refusal = MultipartRefusal.of(e);
+            if (refusal != null) {
+                throw refusal.problem();
+            }
             if (causedByLimit(e)) {
                 throw overLimit(maxUploadBytes);
             }
@@ -138,6 +145,10 @@ public final class CsvUpload {
         } catch (IOException e) {
             // The client stopped sending or hung up half-way; disk trouble on the server's side is logged as usual.
             HttpProblem problem = LimitedInputStream.unreadable(e);
+            MultipartRefusal refusal = MultipartRefusal.of(e);
+            if (problem.status() != 408 && refusal != null) {
+                throw refusal.problem();
+            }
             if (problem.status() == 408
                     || !(e.getMessage() != null && e.getMessage().contains("No space"))) {
                 throw problem;
@@ -180,6 +191,33 @@ public final class CsvUpload {
     /** Removes the container's temporary copy. */
     void delete() throws IOException {
         part.delete();
+    }
+
+    /**
+     * The request's parts. Undertow (WildFly) wraps its own failures in a bare RuntimeException (too many parts, a body
+     * that ends before its closing boundary), which would otherwise be a 500 and a stack trace in the log.
+     */
+    private static java.util.Collection<Part> parts(HttpServletRequest request) throws IOException, ServletException {
+        try {
+            return request.getParts();
+        } catch (IllegalStateException | HttpProblem e) {
+            throw e;
+        } catch (RuntimeException e) {
+            MultipartRefusal refusal = MultipartRefusal.of(e);
+            if (refusal != null) {
+                throw refusal.problem();
+            }
+            if (e.getCause() instanceof IOException broken) {
+                throw broken;
+            }
+            throw e;
+        }
+    }
+
+    /** A container's IllegalStateException from getParts: one of its part limits, else the upload's size. */
+    private static HttpProblem refusal(IllegalStateException failure, long maxUploadBytes) {
+        MultipartRefusal refusal = MultipartRefusal.of(failure);
+        return refusal == null ? overLimit(maxUploadBytes) : refusal.problem();
     }
 
     /** The container stopped reading the body part-way: the connection cannot carry another request. */

@@ -10,5 +10,8 @@
  * ({@code ArrivedBody}, {@code BlockingBody}), without holding a thread while they arrive and no slower than a minimum
  * rate ({@code BodyReadAhead}, {@code BodyRate}), bodies counted against their limits ({@code LimitedInputStream}), gzip
  * bodies ({@code RequestEncodingFilter}, {@code GzipInput}). Stands on {@code http} and {@code request}.
+ *
+ * <p>Multipart uploads held to one count of parts and one size of a part's headers in every container, and a
+ * container's own multipart refusals told apart ({@code MultipartRefusal}).
  */
 package org.tabserve.web.http.limits;
