@@ -155,9 +155,11 @@ XML
 cat > modules/tabserve-stop.mod <<'MOD'
 # Written by deploy/jetty-base.sh.
 [description]
-The server's stop (after the graceful module's) ends once the kernel has delivered what its connections wrote, within
-jetty.server.stopTimeout: Jetty's graceful stop ends when each answer is written to the kernel, and a slow client's
-rest goes with a container's network when the JVM exits (org.tabserve.launcher.stop, as `java -jar tabserve.war`).
+The server's stop (after the graceful module's) ends once the kernel has delivered what its connections wrote: Jetty's
+graceful stop ends when each answer is written to the kernel, and a slow client's rest goes with a container's network
+when the JVM exits (org.tabserve.launcher.stop, as `java -jar tabserve.war`). It gives up once the clients have taken
+none of it for 5 s since the stop began (a client that never reads: the stop ends inside docker stop's 10 s), and
+waits at most 10 s, within jetty.server.stopTimeout.
 
 [depend]
 server

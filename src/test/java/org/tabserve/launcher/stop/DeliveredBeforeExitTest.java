@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -25,7 +26,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A real Jetty server's stop with an answer the kernel still holds for a client that reads slowly: the stop ends once
- * the client has it all, and at the stop timeout for a client that never reads.
+ * the client has it all, however long it reads while it goes on reading; for a client that never reads (its window
+ * shut), after the patience since the stop was asked, not at the stop timeout, and at the stop timeout when that is
+ * shorter.
  */
 class DeliveredBeforeExitTest {
 
@@ -66,11 +69,49 @@ class DeliveredBeforeExitTest {
         }
     }
 
+    @Test
+    void aClientThatTakesNothingIsGivenUpOnAfterThePatienceNotAtTheStopTimeout() throws Exception {
+        Server server = server(30_000, Duration.ofSeconds(1));
+        try (Socket client = answeredClient(server)) {
+            // Before the patience, the wait held the stop for the whole 30 s stop timeout (a docker stop's 10 s
+            // then killed the JVM): a client whose window stays shut never acknowledges anything.
+            CompletableFuture.runAsync(() -> stop(server)).get(20, TimeUnit.SECONDS);
+            assertTrue(server.isStopped());
+            assertTrue(
+                    new TcpSendQueues().unacknowledged(Set.of(port(client))) > 0,
+                    "given up on with its bytes undelivered, not delivered");
+        }
+    }
+
+    @Test
+    void aClientThatGoesOnReadingIsWaitedForLongerThanThePatience() throws Exception {
+        Server server = server(30_000, Duration.ofSeconds(1));
+        try (Socket client = answeredClient(server)) {
+            CompletableFuture<Void> stop = CompletableFuture.runAsync(() -> stop(server));
+            // 256 KiB in 8 KiB reads 200 ms apart: about 6 s, each read well within the 1 s patience.
+            InputStream in = client.getInputStream();
+            byte[] buffer = new byte[8192];
+            long read = 0;
+            for (int n; (n = in.read(buffer)) >= 0; ) {
+                read += n;
+                Thread.sleep(200);
+            }
+            stop.get(30, TimeUnit.SECONDS);
+            assertTrue(read > ANSWER_BYTES, "the whole answer with its head: " + read);
+            assertEquals(0, new TcpSendQueues().unacknowledged(Set.of(port(client))), "delivered when the stop ended");
+        }
+    }
+
     /** The latch the server's one route counts down once its answer is written. */
     private final CountDownLatch written = new CountDownLatch(1);
 
     /** A server whose one route writes {@link #ANSWER_BYTES} bytes, closing idle connections 100 ms into a stop. */
     private Server server(long stopTimeoutMs) throws Exception {
+        return server(stopTimeoutMs, DeliveredBeforeExit.PATIENCE);
+    }
+
+    /** The same, giving up on clients that take nothing for {@code patience}. */
+    private Server server(long stopTimeoutMs, Duration patience) throws Exception {
         Server server = new Server();
         ServerConnector connector = new ServerConnector(server);
         connector.setHost("127.0.0.1");
@@ -94,7 +135,7 @@ class DeliveredBeforeExitTest {
             }
         });
         server.setStopTimeout(stopTimeoutMs);
-        server.addEventListener(new DeliveredBeforeExit(server));
+        server.addEventListener(new DeliveredBeforeExit(server, patience, DeliveredBeforeExit.GRACE));
         server.start();
         return server;
     }
