@@ -178,6 +178,30 @@ class DeploymentConsistencyTest {
         assertTrue(Files.readString(SCRIPT).contains("bash \"$script_dir/unpack-war.sh\" \"$jetty_base\" \"$war\""));
     }
 
+    /**
+     * The image's java.io.tmpdir (its TMPDIR, which the Jetty image's entrypoint passes on) is a volume, so that
+     * spooled uploads and models' copies are on disk, not in a tmpfs /tmp that is the container's memory; and the
+     * Kubernetes manifests, which have no volume there unless they mount one, mount their /tmp emptyDir there too.
+     */
+    @Test
+    void theImagesTemporaryFilesAreOnAVolumeNotInMemory() throws IOException {
+        String dockerfile = Files.readString(DOCKERFILE);
+        String tmpdir = group(dockerfile, "(?m)^ENV TMPDIR=(\\S+)$");
+        assertTrue(dockerfile.contains("\nVOLUME [\"" + tmpdir + "\"]\n"), "TMPDIR " + tmpdir + " is a VOLUME");
+        assertTrue(
+                dockerfile.indexOf("ENV TMPDIR=") > dockerfile.indexOf("RUN bash /opt/tabserve/cds-archive.sh"),
+                "the training start leaves nothing in the volume's directory");
+        for (Path file : List.of(
+                Path.of("deploy", "kubernetes", "deployment.yaml"),
+                Path.of("deploy", "kubernetes", "with-models", "deployment.yaml"),
+                Path.of("deploy", "kserve", "servingruntime.yaml"),
+                Path.of("deploy", "kserve", "servingruntime-multi.yaml"))) {
+            assertTrue(
+                    Files.readString(file).contains("mountPath: " + tmpdir + "\n"),
+                    file + " mounts a volume at the image's TMPDIR " + tmpdir);
+        }
+    }
+
     @Test
     void sharesOnnxRuntimeFromLibExtAsTheTestsJettyBasesDo() throws IOException {
         String dockerfile = Files.readString(DOCKERFILE);
