@@ -19,8 +19,10 @@
 #    mounted read-only for the build's Maven (BUILD_TRUST_STORE), tagged IMAGE (default localhost/tabserve:latest).
 # 3. Its checks, on one container run as docs/deploy.md runs it (read-only root, tmpfs /tmp, --memory 300m, a models
 #    volume at /models): ready, a prediction, the form page as Chromium draws it, the user (jetty, uid 999), java as
-#    PID 1 with JAVA_OPTIONS and the class archive mapped, the memory limit, the HEALTHCHECK, and a SIGTERM with an
-#    upload in flight, answered before the JVM exits (exit 143, not a SIGKILL's 137). The image's size is printed.
+#    PID 1 with JAVA_OPTIONS and the class archive mapped, the memory limit, the HEALTHCHECK, the most uploads at once
+#    each the largest (alive afterwards, health within 1 s), a SIGTERM with an upload in flight, answered before the
+#    JVM exits (exit 143, not a SIGKILL's 137), and, started again, a stop with a client that never reads, inside
+#    Docker's default 10 s (143). The image's size is printed.
 # 4. Push, pull, run: Debian's docker-registry on 127.0.0.1 (its own settings and storage), the image pushed to it,
 #    pulled into a fresh, empty engine store, run and asked for a prediction; its OCI labels are checked there.
 #
