@@ -102,6 +102,41 @@ class DeliveredBeforeExitTest {
         }
     }
 
+    @Test
+    void aClosedConnectionsFinIsNothingTakenSoTheWaitGivesUpAfterWatchingNotAfterAnotherPatience() throws Exception {
+        Server server = new Server();
+        ServerConnector connector = new ServerConnector(server);
+        connector.setHost("127.0.0.1");
+        server.addConnector(connector);
+        server.setStopTimeout(30_000);
+        server.start();
+        try {
+            // A fake clock that moves 100 ms each time it is read, and a queue of 1,000 bytes when the stop is asked
+            // and one more (the FIN Jetty's close of the connection queued) from then on: nobody took anything.
+            java.util.concurrent.atomic.AtomicLong clock = new java.util.concurrent.atomic.AtomicLong();
+            java.util.concurrent.atomic.AtomicLong queued = new java.util.concurrent.atomic.AtomicLong(1_000);
+            DeliveredBeforeExit delivered = new DeliveredBeforeExit(
+                    server,
+                    Duration.ofSeconds(1),
+                    DeliveredBeforeExit.GRACE,
+                    ports -> queued.get(),
+                    () -> clock.addAndGet(Duration.ofMillis(100).toNanos()));
+            delivered.stopAsked();
+            queued.set(1_001);
+            clock.addAndGet(Duration.ofSeconds(5).toNanos()); // the graceful stop's 5 s
+            long began = clock.get();
+            assertEquals(1_001, delivered.awaitDelivered(), "given up on");
+            long waited = clock.get() - began;
+            // Patience counted from the stop asked 5 s ago: it gives up once it has watched 0.5 s, where counting
+            // from the wait's start (the FIN read as bytes written during the stop) waited the whole patience again.
+            assertTrue(
+                    waited < Duration.ofSeconds(1).toNanos(),
+                    "gave up after watching, not another patience: " + waited / 1_000_000 + " ms on the clock");
+        } finally {
+            server.stop();
+        }
+    }
+
     /** The latch the server's one route counts down once its answer is written. */
     private final CountDownLatch written = new CountDownLatch(1);
 
