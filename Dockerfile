@@ -36,8 +36,8 @@ RUN mvn -B -ntp -o -Dmaven.test.skip=true -Dtabserve.cds.skip=true package
 
 # --- run: the official Jetty image (Jetty 12.1.12, Temurin 17), as its non-root user `jetty` ------------------------
 FROM jetty:12.1.12-jdk17-eclipse-temurin
-COPY deploy/jetty-base.sh deploy/healthcheck.sh deploy/entrypoint.sh deploy/cds-archive.sh /opt/tabserve/
-# ONNX Runtime is loaded once, by Jetty, from lib/ext (SHARED_ONNXRUNTIME=1), so a hot redeploy of ROOT.war does not
+COPY deploy/jetty-base.sh deploy/unpack-war.sh deploy/healthcheck.sh deploy/entrypoint.sh deploy/cds-archive.sh /opt/tabserve/
+# ONNX Runtime is loaded once, by Jetty, from lib/ext (SHARED_ONNXRUNTIME=1), so a hot redeploy of the web app does not
 # load its native library again. The jar is the WAR's own (same build); it comes before the script, which puts it on
 # the class path in jetty.start, and its layer stays cached while the jar's bytes do not change.
 COPY --from=build --chown=jetty:jetty /src/target/tabserve/WEB-INF/lib/onnxruntime-*.jar /var/lib/jetty/lib/ext/
@@ -46,14 +46,19 @@ COPY --from=build --chown=jetty:jetty /src/target/tabserve/WEB-INF/lib/onnxrunti
 COPY --from=build --chown=jetty:jetty /src/target/tabserve/WEB-INF/lib-jetty/tabserve-launcher.jar /var/lib/jetty/lib/tabserve/
 # Adds the modules and settings the WAR needs to this image's JETTY_BASE (/var/lib/jetty) and writes jetty.start.
 RUN SHARED_ONNXRUNTIME=1 bash /opt/tabserve/jetty-base.sh "$JETTY_HOME" "$JETTY_BASE"
-COPY --from=build --chown=jetty:jetty /src/target/tabserve.war /var/lib/jetty/webapps/ROOT.war
+# The web app unpacked now, into webapps/ROOT/ (deploy/unpack-war.sh, as the tests' bases have it), not by Jetty at
+# every start into java.io.tmpdir: with `--tmpfs /tmp` that was 113 MB of the container's memory. The WAR itself stays
+# beside it for the KServe runtime's `java -jar /var/lib/jetty/tabserve.war`.
+COPY --from=build --chown=jetty:jetty /src/target/tabserve.war /var/lib/jetty/tabserve.war
+RUN bash /opt/tabserve/unpack-war.sh "$JETTY_BASE" /var/lib/jetty/tabserve.war
 
-# java.io.tmpdir is TMPDIR (/tmp/jetty): the unpacked WAR goes there (ONNX Runtime's native library is loaded from
-# lib/onnxruntime-native, which the script extracted; `java -jar ROOT.war`'s cache does go there), so with a
-# read-only root filesystem mount a writable, executable /tmp (`--tmpfs /tmp:rw,exec`). ONNX Runtime's telemetry
-# is switched off by tabserve itself (OnnxModelLoader), in every container, so the image needs no setting for it.
 # An OutOfMemoryError ends the JVM at once, so the container restarts cleanly: after one, any thread may have died
-# half-way, including one inside ONNX Runtime's native code. tabserve's memory budget keeps it from happening.
+# half-way, including one inside ONNX Runtime's native code. tabserve's memory budget keeps the heap from it; the
+# container's limit (the kernel's OOM killer, 137) is held by what is outside the heap staying off the memory: the web
+# app unpacked in the image (above) and the temporary files on disk (below). Measured under the documented
+# `--read-only --tmpfs /tmp:rw,exec --memory 300m`, 32 concurrent uploads of 200 MiB (the default
+# tabserve.max-upload-bytes at tabserve.max-concurrent-uploads) peaked at 193 MiB resident (rss) and 0 in tmpfs, the rest
+# of the 300 MiB page cache the kernel took back; the container lived (deploy/image/build-and-check.sh checks it).
 # Memory: a fixed 128 MB heap with the serial collector and at most two glibc malloc arenas keeps resident memory
 # under load at about 280–300 MB (bench/memory, bench/run; bench/RESULTS.notes.md "Memory with the shipped settings")
 # at no cost in CPU per request. A fixed -Xmx rather than -XX:MaxRAMPercentage: without a container memory limit the
@@ -68,17 +73,30 @@ ENV MALLOC_ARENA_MAX=2
 # -XX:SharedArchiveFile in them; a stale or missing archive only costs the time it saved.
 RUN bash /opt/tabserve/cds-archive.sh "$JETTY_BASE" /var/lib/jetty/tabserve.jsa
 ENV JAVA_OPTIONS="${JAVA_OPTIONS} -XX:SharedArchiveFile=/var/lib/jetty/tabserve.jsa"
+# Temporary files on disk, never in memory: java.io.tmpdir is TMPDIR (the Jetty image's entrypoint says so), here a
+# volume of the container's own (VOLUME, below: writable under --read-only, made and dropped with the
+# container). The web app's temporary directory is in it, and with it every CSV upload past 1 MiB as the multipart
+# reader spools it (up to tabserve.max-concurrent-uploads of tabserve.max-upload-bytes each: 32 of 200 MiB), and the
+# private copies of models. On a tmpfs /tmp they were the container's memory (four 15.5 MB uploads and the unpacked
+# WAR got it OOM-killed under --memory 300m); on disk they are page cache, which the kernel takes back under the
+# limit (docs/deploy.md, "The image, built and checked", has the measurement). /tmp still needs to be writable
+# with a read-only root (`--tmpfs /tmp:rw,exec`): the JVM's and `java -jar`'s files go there, a few MB.
+# ONNX Runtime's native library is loaded from lib/onnxruntime-native, which the script extracted. ONNX Runtime's
+# telemetry is switched off by tabserve itself (OnnxModelLoader), in every container, so the image needs no setting.
+ENV TMPDIR=/var/lib/jetty/tmp
+RUN mkdir -p "$TMPDIR" && chown jetty:jetty "$TMPDIR"
 # To serve a directory of models, mount it at /models (deploy/entrypoint.sh then sets TABSERVE_MODELS=/models; add
 # e.g. -e TABSERVE_POLL_SECONDS=30 to follow changes). To serve one other model file, point TABSERVE_MODEL at it,
 # which the entrypoint leaves alone, e.g.
 #   -v "$PWD/other.onnx:/models/model.onnx:ro" -e TABSERVE_MODEL=/models/model.onnx
 
 USER jetty
+VOLUME ["/var/lib/jetty/tmp"]
 EXPOSE 8080
 HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 CMD ["bash", "/opt/tabserve/healthcheck.sh", "8080"]
 # deploy/entrypoint.sh (TABSERVE_MODELS=/models when it is mounted), then the Jetty image's own /docker-entrypoint.sh,
 # which runs $JETTY_BASE/jetty.start for the CMD below, or any other command as it is (the KServe runtime's
-# `java -jar /var/lib/jetty/webapps/ROOT.war --models /mnt/models ...`). CMD is the base image's, declared again
+# `java -jar /var/lib/jetty/tabserve.war --models /mnt/models ...`). CMD is the base image's, declared again
 # because setting ENTRYPOINT clears the inherited CMD.
 ENTRYPOINT ["/bin/sh", "/opt/tabserve/entrypoint.sh", "/docker-entrypoint.sh"]
 CMD ["java", "-jar", "/usr/local/jetty/start.jar"]

@@ -5,8 +5,10 @@
 #   [SHARED_ONNXRUNTIME=1] deploy/jetty-base.sh JETTY_HOME JETTY_BASE [WAR]
 #
 # JETTY_HOME is an unpacked org.eclipse.jetty:jetty-home (the image's /usr/local/jetty), JETTY_BASE an existing
-# directory (the image's /var/lib/jetty), WAR the tabserve.war to deploy as webapps/ROOT.war. The Dockerfile leaves
-# WAR out and copies the WAR to the same place in a later layer, so that a code change does not redo this step.
+# directory (the image's /var/lib/jetty), WAR the tabserve.war to deploy, unpacked into webapps/ROOT/ by
+# deploy/unpack-war.sh (beside this script), never as a webapps/ROOT.war that Jetty would unpack into java.io.tmpdir
+# at every start. The Dockerfile leaves WAR out and runs that script itself in a later layer, so that a code change
+# does not redo this step.
 #
 # SHARED_ONNXRUNTIME=1 makes Jetty load ONNX Runtime once, for every deployment of the web app: its jar goes to the
 # base's lib/ext (the `ext` module puts it on the server class path) and `ai.onnxruntime.` becomes a protected class
@@ -30,6 +32,7 @@ if [ $# -lt 2 ] || [ $# -gt 3 ]; then
   echo "usage: $0 JETTY_HOME JETTY_BASE [WAR]" >&2
   exit 2
 fi
+script_dir=$(cd "$(dirname "$0")" && pwd)
 jetty_home=$1
 jetty_base=$2
 war=${3:-}
@@ -179,9 +182,11 @@ XML
 cat > modules/tabserve-stop.mod <<'MOD'
 # Written by deploy/jetty-base.sh.
 [description]
-The server's stop (after the graceful module's) ends once the kernel has delivered what its connections wrote, within
-jetty.server.stopTimeout: Jetty's graceful stop ends when each answer is written to the kernel, and a slow client's
-rest goes with a container's network when the JVM exits (org.tabserve.launcher.stop, as `java -jar tabserve.war`).
+The server's stop (after the graceful module's) ends once the kernel has delivered what its connections wrote: Jetty's
+graceful stop ends when each answer is written to the kernel, and a slow client's rest goes with a container's network
+when the JVM exits (org.tabserve.launcher.stop, as `java -jar tabserve.war`). It gives up once the clients have taken
+none of it for 5 s since the stop began (a client that never reads: the stop ends inside docker stop's 10 s), and
+waits at most 10 s, within jetty.server.stopTimeout.
 
 [depend]
 server
@@ -220,10 +225,12 @@ jetty.httpConfig.sendServerVersion=false
 jetty.httpConfig.sendXPoweredBy=false
 ## Requests in flight get up to 30 s to finish on shutdown, as with `java -jar tabserve.war`.
 jetty.server.stopTimeout=30000
-## Meanwhile a connection silent for 5 s is closed, as with `java -jar` (EmbeddedServer.SHUTDOWN_IDLE_TIMEOUT): Jetty's
-## 1 s also cut an upload in flight whose client pauses between its writes, as curl's --limit-rate does (the image's
-## SIGTERM check, deploy/image/build-and-check.sh, saw its 408).
-jetty.graceful.shutdownIdleTimeout=5000
+## Meanwhile a connection silent for 3 s is closed: Jetty's 1 s also cut an upload in flight whose client pauses
+## between its writes, as curl's --limit-rate does (the image's SIGTERM check, deploy/image/build-and-check.sh, saw its
+## 408). Not 5 s, as `java -jar` has: a kept-alive client that never reads its answer holds Jetty's stop for two of
+## them (the idle connection's output is shut, then Jetty waits as long again for the client to close), 8.4 s measured
+## with 5 s, which left no room in docker stop's 10 s; with 3 s the image's whole stop for it is about 7 s.
+jetty.graceful.shutdownIdleTimeout=3000
 ## 220 MiB: above tabserve's largest accepted body (a 200 MiB CSV upload plus multipart overhead), so that the
 ## app, not the container, answers oversized requests with its 413 problem+json.
 jetty.sizeLimit.maxRequestContentSize=230686720
@@ -305,5 +312,5 @@ esac
 
 mkdir -p webapps
 if [ -n "$war" ]; then
-  cp "$war" webapps/ROOT.war
+  bash "$script_dir/unpack-war.sh" "$jetty_base" "$war"
 fi

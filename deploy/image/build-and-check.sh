@@ -19,8 +19,10 @@
 #    mounted read-only for the build's Maven (BUILD_TRUST_STORE), tagged IMAGE (default localhost/tabserve:latest).
 # 3. Its checks, on one container run as docs/deploy.md runs it (read-only root, tmpfs /tmp, --memory 300m, a models
 #    volume at /models): ready, a prediction, the form page as Chromium draws it, the user (jetty, uid 999), java as
-#    PID 1 with JAVA_OPTIONS and the class archive mapped, the memory limit, the HEALTHCHECK, and a SIGTERM with an
-#    upload in flight, answered before the JVM exits (exit 143, not a SIGKILL's 137). The image's size is printed.
+#    PID 1 with JAVA_OPTIONS and the class archive mapped, the memory limit, the HEALTHCHECK, the most uploads at once
+#    each the largest (alive afterwards, health within 1 s), a SIGTERM with an upload in flight, answered before the
+#    JVM exits (exit 143, not a SIGKILL's 137), and, started again, a stop with a client that never reads, inside
+#    Docker's default 10 s (143). The image's size is printed.
 # 4. Push, pull, run: Debian's docker-registry on 127.0.0.1 (its own settings and storage), the image pushed to it,
 #    pulled into a fresh, empty engine store, run and asked for a prediction; its OCI labels are checked there.
 #
@@ -269,11 +271,95 @@ check "read-only root with a writable /tmp; serving under --memory 300m (using $
 podman healthcheck run "$name" || fail "the HEALTHCHECK command failed on a ready server"
 check "the HEALTHCHECK command answers healthy"
 
+# The most uploads at once, each the largest (operations.md's defaults: tabserve.max-concurrent-uploads, 32, of
+# tabserve.max-upload-bytes, 200 MiB; the multipart reader spools each past 1 MiB to java.io.tmpdir): 6.4 GiB, where
+# the container has 300 MB. They go to the image's TMPDIR, a volume on disk (the Dockerfile's VOLUME); on the tmpfs
+# /tmp, where they went before, they were the container's memory, and four of 200 MiB got it killed (137). Each is
+# a CSV whose header the model does not know, so the app refuses it (400) once the container has read and spooled the
+# whole file, without spending minutes of CPU on rows: the memory at stake is the spooling's. The container must be
+# alive afterwards, answer its health within 1 s and predict. The cgroup's peak is printed: the resident (anonymous)
+# and tmpfs memory, which only the OOM killer can take back, and the usage with the page cache, which the kernel takes
+# back under the limit.
+largest=$((200 * 1048576))
+concurrent=32
+python3 - "$work/largest.csv" "$largest" <<'PY'
+import sys
+path, size = sys.argv[1], int(sys.argv[2])
+line = b"x" * 1023 + b"\n"
+with open(path, "wb") as f:
+    head = b"not,the,model's,columns\n"
+    f.write(head)
+    left = size - len(head)
+    block = line * 1024
+    while left > 0:
+        f.write(block[:min(left, len(block))])
+        left -= len(block)
+PY
+[ "$(stat -c %s "$work/largest.csv")" = "$largest" ] || fail "the largest upload is not $largest bytes"
+cgroup=$(find /sys/fs/cgroup -maxdepth 4 -type d -name "*$(podman inspect --format '{{.Id}}' "$name")*" \
+  \( -path '/sys/fs/cgroup/memory/*' -o -path '/sys/fs/cgroup/libpod*' -o -path '/sys/fs/cgroup/machine*' \) | head -n 1)
+# The cgroup's resident (anonymous) plus tmpfs bytes and its usage, every 0.2 s, the highest of each kept.
+sample_memory() {
+  local peak_kept=0 peak_usage=0 kept usage
+  set +e # a look that fails (the container gone) is no reason to stop looking
+  while [ -f "$work/sampling" ]; do
+    kept=$(awk '$1 == "total_rss" || $1 == "total_shmem" || $1 == "anon" || $1 == "shmem" {n += $2} END {print n + 0}' \
+      "$cgroup/memory.stat" 2> /dev/null || echo 0)
+    usage=$(cat "$cgroup/memory.usage_in_bytes" 2> /dev/null || cat "$cgroup/memory.current" 2> /dev/null || echo 0)
+    [ "${kept:-0}" -gt "$peak_kept" ] && peak_kept=$kept
+    [ "${usage:-0}" -gt "$peak_usage" ] && peak_usage=$usage
+    echo "$peak_kept $peak_usage" > "$work/memory.peak"
+    sleep 0.2
+  done
+}
+echo "0 0" > "$work/memory.peak"
+if [ -n "$cgroup" ]; then
+  touch "$work/sampling"
+  sample_memory &
+  sampler=$!
+fi
+uploads=()
+for i in $(seq 1 "$concurrent"); do
+  curl -sS -o "$work/largest.$i.json" -w '%{http_code}' -F "file=@$work/largest.csv;type=text/csv" \
+    "http://127.0.0.1:$port/predict_file" > "$work/largest.$i.status" 2> "$work/largest.$i.err" &
+  uploads+=($!)
+done
+for upload in "${uploads[@]}"; do
+  wait "$upload" || true
+done
+if [ -n "$cgroup" ]; then
+  rm -f "$work/sampling"
+  wait "$sampler" || true
+fi
+read -r peak_kept peak_usage < "$work/memory.peak"
+if [ "$(podman inspect --format '{{.State.Running}}' "$name")" != true ]; then
+  fail "the container died under $concurrent concurrent uploads of $largest bytes: exit \
+$(podman inspect --format '{{.State.ExitCode}} (OOM-killed: {{.State.OOMKilled}})' "$name"), peak resident and tmpfs \
+$((peak_kept / 1048576)) MiB"
+fi
+statuses=$(cat "$work"/largest.*.status | sort | uniq -c | tr -s ' \n' ' ')
+for i in $(seq 1 "$concurrent"); do
+  [ "$(cat "$work/largest.$i.status")" = 400 ] ||
+    fail "upload $i of $concurrent was not refused for its header (400) once read: statuses $statuses;\
+ $(head -c 300 "$work/largest.$i.json") $(head -c 300 "$work/largest.$i.err")"
+done
+health=$(curl -sS --max-time 1 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/health/ready") || true
+[ "$health" = 200 ] || fail "after the uploads /health/ready did not answer 200 within 1 s: '$health'"
+answer=$(curl -fsS -H 'Content-Type: application/json' -d "$GENUINE_ROW" "http://127.0.0.1:$port/api/predict")
+case "$answer" in
+  *'"label":"0"'*) ;;
+  *) fail "after the uploads the genuine note is not predicted as label 0: $answer" ;;
+esac
+rm -f "$work/largest.csv"
+check "$concurrent concurrent uploads of $((largest / 1048576)) MiB under --memory 300m, each read whole and refused\
+ for its header (400): alive, /health/ready 200 within 1 s, a prediction; peak resident and tmpfs\
+ $((peak_kept / 1048576)) MiB, usage with page cache $((peak_usage / 1048576)) MiB"
+
 # SIGTERM with an upload in flight, from a slow client (deploy/image/slow-upload.py): the CSV (78 kB) as a multipart
 # upload to /predict_file at 40 kB/s with `Expect: 100-continue`. The signal goes only once the server has said
 # `100 Continue`, which Jetty sends when the servlet starts reading the body: the request is then in the handler that
 # Jetty's graceful stop waits for, and the rest of the body (about 2 s) is still to come. The client reads the answer
-# (375 kB of JSON) in about 8 s, longer than the 5 s a stopping Jetty keeps a silent connection
+# (375 kB of JSON) in about 8 s, longer than the 3 s a stopping Jetty keeps a silent connection
 # (jetty.graceful.shutdownIdleTimeout), so its last part is still in the kernel's send queue when Jetty has written it
 # all and closes the connection: the JVM must not exit before the kernel has delivered it, as the container's network
 # goes with it (the base's tabserve-stop module; before it, such an upload got its 200's status line and part of its
@@ -313,6 +399,60 @@ answered=$(grep -o '"label":"0"' "$work/upload.json" | wc -l)
 code=$(podman inspect --format '{{.State.ExitCode}}' "$name")
 [ "$code" = 143 ] || fail "the JVM exited with $code after SIGTERM (137: killed after the grace period)"
 check "SIGTERM: the upload in flight was answered 200 with its 2500 rows, read slowly, then java exited 143, ${stopped}s after the signal"
+
+# The stop with a client that never reads (its receive window shut) holding part of an answer in the kernel: the
+# same container started again, the client asks for /openapi.json (170 kB) and reads nothing, and the stop is given
+# Docker's default 10 s (`docker stop`, `podman stop -t 10`). The base's tabserve-stop module waits for the answers'
+# last bytes, but gives up on clients that took none of them for 5 s since the stop began: java exits 143 inside the
+# 10 s. (Its wait had no such end: the client held the stop for the whole 30 s stop timeout, and the 10 s ended in a
+# kill, 137.)
+podman start "$name" > /dev/null
+wait_ready "$name" "$port"
+rm -f "$work/zero-window.asked"
+python3 - 127.0.0.1 "$port" "$work/zero-window.asked" <<'PY' &
+import socket, sys, time
+host, port, asked = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+client = socket.socket()
+client.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)  # before connecting: the window it offers stays small
+client.connect((host, port))
+client.sendall(b"GET /openapi.json HTTP/1.1\r\nHost: localhost\r\n\r\n")
+open(asked, "w").close()
+time.sleep(600)  # holds the connection, reading nothing, until the script ends it
+PY
+zero_window=$!
+# The server's bytes for it, unacknowledged on the container's port 8080 (1F90), the same in two looks 0.5 s apart:
+# the client's window is shut, and the answer is as far as it will go.
+unacknowledged() {
+  local n=0 queued
+  for queued in $(podman exec "$name" cat /proc/net/tcp /proc/net/tcp6 2> /dev/null |
+    awk '$2 ~ /:1F90$/ && $4 != "0A" {split($5, q, ":"); print q[1]}'); do
+    n=$((n + 16#$queued))
+  done
+  echo "$n"
+}
+stuck=$((SECONDS + 60))
+before=-1
+while :; do
+  kill -0 "$zero_window" 2> /dev/null || fail "the client that never reads ended before the stop"
+  now=$(unacknowledged)
+  if [ -f "$work/zero-window.asked" ] && [ "$now" -gt 0 ] && [ "$now" = "$before" ]; then
+    break
+  fi
+  [ "$SECONDS" -lt "$stuck" ] || fail "no bytes of the answer stayed unacknowledged for the client that never reads"
+  before=$now
+  sleep 0.5
+done
+stopping=$SECONDS
+podman stop -t 10 "$name" > /dev/null
+stopped=$((SECONDS - stopping))
+kill "$zero_window" 2> /dev/null || true
+wait "$zero_window" 2> /dev/null || true
+code=$(podman inspect --format '{{.State.ExitCode}}' "$name")
+[ "$code" = 143 ] || fail "with a client that never reads, the JVM exited with $code, not 143, after SIGTERM and \
+Docker's default 10 s (137: killed at the end of them; $now bytes were unacknowledged); its last lines:
+$(podman logs "$name" 2>&1 | tail -n 5)"
+check "SIGTERM with a client that never reads ($now bytes of its answer unacknowledged): java exited 143, ${stopped}s\
+ after the signal, inside Docker's default 10 s"
 podman rm "$name" > /dev/null
 
 # --- 4. push, pull, run ---------------------------------------------------------------------------------------------

@@ -188,7 +188,10 @@ public final class EmbeddedServer {
         server.setStopTimeout(STOP_TIMEOUT.toMillis());
         server.setStopAtShutdown(false); // StopSignals stops it before the JVM shuts down, so that the exit status is 0
         // The stop ends once the kernel has delivered the answers' last bytes: in a container they go with its network.
-        server.addEventListener(new DeliveredBeforeExit(server));
+        // A client that takes none of them for the 5 s a silent connection is kept during the stop (counted from the
+        // SIGTERM, before the drain) is given up on, and the wait lasts at most the minimum response rate's grace.
+        server.addEventListener(
+                new DeliveredBeforeExit(server, ServerPorts.SHUTDOWN_IDLE_TIMEOUT, options.minRequestRateGrace()));
         return server;
     }
 
@@ -355,6 +358,7 @@ public final class EmbeddedServer {
         // Before the ready line, so that a SIGTERM sent the moment it appears stops the server gracefully (exit 0).
         Drain drain = server.getBean(Drain.class);
         StopSignals.onStop(signal -> {
+            stopAsked(server);
             String said = drain.onSignal(signal, () -> stopQuietly(server));
             if (said != null) {
                 ProcessOutput.say(said);
@@ -362,6 +366,7 @@ public final class EmbeddedServer {
         });
         if (System.getProperty(SecondJvm.WAR_PROPERTY) != null) { // this is the second JVM of a start: see SecondJvm
             FirstJvmStop.watch(System.in, () -> {
+                stopAsked(server);
                 String said = drain.onPassedOnStop(() -> stopQuietly(server));
                 if (said != null) {
                     ProcessOutput.say(said);
@@ -374,6 +379,13 @@ public final class EmbeddedServer {
         server.join();
         ProcessOutput.flush(); // the last requests' and records' lines, which the writers would write a few ms later
         System.exit(0);
+    }
+
+    /** The stop is asked for (before any drain): the clients' patience with the answers' last bytes counts from now. */
+    private static void stopAsked(Server server) {
+        server.getEventListeners().stream()
+                .filter(DeliveredBeforeExit.class::isInstance)
+                .forEach(listener -> ((DeliveredBeforeExit) listener).stopAsked());
     }
 
     private static void stopQuietly(Server server) {

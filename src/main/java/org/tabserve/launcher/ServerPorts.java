@@ -34,10 +34,17 @@ import org.tabserve.launcher.tls.TlsConnectors;
 final class ServerPorts {
 
     /**
-     * On shutdown, how long a connection may stay silent before it is closed (idle or in the middle of a request), and
-     * how long a request's body may go on arriving, however fast ({@code MinimumBodyRate}).
+     * On shutdown, how long a request's body may go on arriving, however fast ({@code MinimumBodyRate}), and how long
+     * clients may take none of the answers' last bytes before the stop gives up on them ({@code DeliveredBeforeExit}).
      */
     static final Duration SHUTDOWN_IDLE_TIMEOUT = Duration.ofSeconds(5);
+    /**
+     * On shutdown, how long a connection may stay silent before it is closed (idle or in the middle of a request).
+     * Jetty closes a kept-alive one in two such steps (its output shut, then as long again for the client to close),
+     * so a client that never reads its answer held the stop for two: 3 s, not 5, keeps the whole stop after the 5 s
+     * drain inside the 10 s {@code docker stop} gives (about 8.5 s).
+     */
+    static final Duration SHUTDOWN_SILENCE = Duration.ofSeconds(3);
     /** The name of the connector of {@code --grpc-port}. */
     static final String GRPC = "grpc";
     /** The name of the connector of {@code --probe-port}. */
@@ -309,8 +316,8 @@ final class ServerPorts {
         // A connection silent this long is closed, also half-way through its headers: slow-loris clients end here.
         connector.setIdleTimeout(options.idleTimeout().toMillis());
         // On SIGTERM, connections silent this long are closed: kept-alive idle ones, so that shutdown is quick, but
-        // also a slow request in flight. Jetty's 1 s failed such requests; 5 s lets them pause as slow clients do.
-        connector.setShutdownIdleTimeout(Math.min(options.idleTimeout().toMillis(), SHUTDOWN_IDLE_TIMEOUT.toMillis()));
+        // also a slow request in flight. Jetty's 1 s failed such requests; 3 s lets them pause as slow clients do.
+        connector.setShutdownIdleTimeout(Math.min(options.idleTimeout().toMillis(), SHUTDOWN_SILENCE.toMillis()));
         server.addConnector(connector);
         return connector;
     }

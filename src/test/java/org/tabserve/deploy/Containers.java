@@ -65,7 +65,7 @@ final class Containers {
     }
 
     /**
-     * Builds {@code target/it/NAME/base} with the shared script (the WAR as {@code webapps/ROOT.war}) and starts it
+     * Builds {@code target/it/NAME/base} with the shared script (the WAR unpacked into {@code webapps/ROOT/}) and starts it
      * as the image does: {@code java -Djava.io.tmpdir=... -jar $JETTY_HOME/start.jar} in the base, on a free port.
      *
      * @param properties extra {@code name=value} start properties, e.g. a deploy scan interval
@@ -113,7 +113,7 @@ final class Containers {
     }
 
     /**
-     * Builds {@code target/it/NAME/base} with the shared script, the WAR as {@code webapps/ROOT.war}, and an empty
+     * Builds {@code target/it/NAME/base} with the shared script, the WAR unpacked into {@code webapps/ROOT/}, and an empty
      * {@code target/it/NAME/tmp} beside it for the server's {@code java.io.tmpdir}; returns the base. The script is run
      * as docs/deploy.md writes it, from the project's directory with paths relative to it
      * ({@code deploy/jetty-base.sh JETTY_HOME BASE target/tabserve.war}): run with absolute paths, it hid that a

@@ -1,6 +1,7 @@
 package org.tabserve.deploy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -73,7 +74,7 @@ class DeploymentConsistencyTest {
                         "(?s).*\nCOPY (deploy/\\S+ )*deploy/cds-archive\\.sh (deploy/\\S+ )*/opt/tabserve/\n.*"),
                 "the image copies deploy/cds-archive.sh to /opt/tabserve/");
         assertTrue(
-                training > dockerfile.indexOf("/var/lib/jetty/webapps/ROOT.war")
+                training > dockerfile.indexOf("RUN bash /opt/tabserve/unpack-war.sh")
                         && training > dockerfile.indexOf("RUN SHARED_ONNXRUNTIME=1")
                         && training > dockerfile.indexOf("ENV JAVA_OPTIONS=")
                         && training > dockerfile.indexOf("ENV MALLOC_ARENA_MAX"),
@@ -163,11 +164,42 @@ class DeploymentConsistencyTest {
                 dockerfile.matches(
                         "(?s).*\nRUN (SHARED_ONNXRUNTIME=1 )?bash /opt/tabserve/jetty-base.sh \"\\$JETTY_HOME\" \"\\$JETTY_BASE\"\n.*"),
                 "the image runs the shared script on its JETTY_HOME and JETTY_BASE");
+        // Unpacked at build time, by the script the tests' bases run: never a webapps/ROOT.war, which Jetty would
+        // unpack at every start into java.io.tmpdir (a tmpfs /tmp: the container's memory).
         assertTrue(
                 dockerfile.matches(
-                        "(?s).*COPY --from=build \\S+ \\S+/tabserve\\.war /var/lib/jetty/webapps/ROOT\\.war.*"),
-                "the image deploys the WAR where the script does: webapps/ROOT.war");
-        assertTrue(Files.readString(SCRIPT).contains("cp \"$war\" webapps/ROOT.war"));
+                        "(?s).*COPY (deploy/\\S+ )*deploy/unpack-war\\.sh (deploy/\\S+ )*/opt/tabserve/\n.*"),
+                "the image copies deploy/unpack-war.sh to /opt/tabserve/");
+        assertTrue(
+                dockerfile.matches("(?s).*COPY --from=build \\S+ \\S+/tabserve\\.war (\\S+)\n"
+                        + "RUN bash /opt/tabserve/unpack-war\\.sh \"\\$JETTY_BASE\" \\1\n.*"),
+                "the image unpacks the WAR into webapps/ROOT/ as the script does");
+        assertFalse(dockerfile.contains("webapps/ROOT.war"), "no WAR in webapps/");
+        assertTrue(Files.readString(SCRIPT).contains("bash \"$script_dir/unpack-war.sh\" \"$jetty_base\" \"$war\""));
+    }
+
+    /**
+     * The image's java.io.tmpdir (its TMPDIR, which the Jetty image's entrypoint passes on) is a volume, so that
+     * spooled uploads and models' copies are on disk, not in a tmpfs /tmp that is the container's memory; and the
+     * Kubernetes manifests, which have no volume there unless they mount one, mount their /tmp emptyDir there too.
+     */
+    @Test
+    void theImagesTemporaryFilesAreOnAVolumeNotInMemory() throws IOException {
+        String dockerfile = Files.readString(DOCKERFILE);
+        String tmpdir = group(dockerfile, "(?m)^ENV TMPDIR=(\\S+)$");
+        assertTrue(dockerfile.contains("\nVOLUME [\"" + tmpdir + "\"]\n"), "TMPDIR " + tmpdir + " is a VOLUME");
+        assertTrue(
+                dockerfile.indexOf("ENV TMPDIR=") > dockerfile.indexOf("RUN bash /opt/tabserve/cds-archive.sh"),
+                "the training start leaves nothing in the volume's directory");
+        for (Path file : List.of(
+                Path.of("deploy", "kubernetes", "deployment.yaml"),
+                Path.of("deploy", "kubernetes", "with-models", "deployment.yaml"),
+                Path.of("deploy", "kserve", "servingruntime.yaml"),
+                Path.of("deploy", "kserve", "servingruntime-multi.yaml"))) {
+            assertTrue(
+                    Files.readString(file).contains("mountPath: " + tmpdir + "\n"),
+                    file + " mounts a volume at the image's TMPDIR " + tmpdir);
+        }
     }
 
     @Test

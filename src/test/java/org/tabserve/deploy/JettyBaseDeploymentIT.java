@@ -16,7 +16,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The shared end-to-end checks against the WAR deployed as {@code webapps/ROOT.war} in a Jetty base built by
+ * The shared end-to-end checks against the WAR deployed unpacked, as {@code webapps/ROOT/}, in a Jetty base built by
  * {@code deploy/jetty-base.sh} on jetty-home from Maven Central: the Docker image, reproduced without Docker.
  *
  * <p>It stands for these commands of docs/deploy.md, which need a Docker engine: the image is this Jetty base, built

@@ -9,7 +9,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,8 +22,9 @@ import org.tabserve.deploy.Containers.OnnxRuntimeSetup;
 import org.tabserve.testing.TabserveProcess;
 
 /**
- * Hot redeploy in the Jetty base, for both ONNX Runtime setups of {@code deploy/jetty-base.sh}: ROOT.war is replaced
- * while Jetty runs (its deployer rescans every second), eight times with the shared setup, whose memory must stay flat,
+ * Hot redeploy in the Jetty base, for both ONNX Runtime setups of {@code deploy/jetty-base.sh}: the web app in
+ * webapps/ROOT/ is replaced by {@code deploy/unpack-war.sh}, as docs/deploy.md says, while Jetty runs (its deployer
+ * rescans every second), eight times with the shared setup, whose memory must stay flat,
  * and twice with the per-web-app one, which is meant to grow by a library and a class loader each time (the
  * docs say so) and is checked for correct answers only; after each the app serves correct predictions again. The resident memory of the Jetty process (after a full GC) and the copies of ONNX Runtime's native library it has mapped after
  * each redeploy go to {@code target/redeploy-memory.txt}, one table per setup.
@@ -50,7 +50,7 @@ class JettyRedeployIT {
     private static final Map<OnnxRuntimeSetup, String> TABLES = new EnumMap<>(OnnxRuntimeSetup.class);
 
     @Test
-    void perWebAppSetupKeepsPredictingCorrectlyAcrossReplacementsOfRootWar() throws Exception {
+    void perWebAppSetupKeepsPredictingCorrectlyAcrossReplacementsOfTheWebApp() throws Exception {
         List<long[]> rows = redeploy(OnnxRuntimeSetup.PER_WEBAPP, PER_WEBAPP_REDEPLOYS);
         assertEquals(PER_WEBAPP_REDEPLOYS + 1, rows.size());
     }
@@ -107,14 +107,7 @@ class JettyRedeployIT {
             for (int i = 1; i <= redeploys; i++) {
                 int deploysBefore = served(jetty);
                 long started = System.nanoTime();
-                Path staged = webapps.getParent().resolve("ROOT.war.staged");
-                Files.copy(TabserveProcess.war(), staged, StandardCopyOption.REPLACE_EXISTING);
-                Files.setLastModifiedTime(staged, FileTime.from(Instant.now().plusSeconds(i)));
-                Files.move(
-                        staged,
-                        webapps.resolve("ROOT.war"),
-                        StandardCopyOption.REPLACE_EXISTING,
-                        StandardCopyOption.ATOMIC_MOVE);
+                unpack(webapps.getParent(), i);
                 awaitServed(jetty, deploysBefore + 1, Duration.ofSeconds(60));
                 String label = awaitPrediction(jetty, Duration.ofSeconds(30));
                 long ms = Duration.ofNanos(System.nanoTime() - started).toMillis();
@@ -129,6 +122,25 @@ class JettyRedeployIT {
             TABLES.put(setup, String.join(System.lineSeparator(), report) + System.lineSeparator());
         }
         return rows;
+    }
+
+    /**
+     * Replaces the base's web app with the WAR as docs/deploy.md says ({@code deploy/unpack-war.sh BASE WAR}), the
+     * unpacked directory's time set {@code seconds} ahead, so that Jetty's scan sees it changed even within a second.
+     */
+    private static void unpack(Path base, int seconds) throws Exception {
+        Process unpack = new ProcessBuilder(
+                        "bash",
+                        "deploy/unpack-war.sh",
+                        base.toString(),
+                        TabserveProcess.war().toString())
+                .redirectErrorStream(true)
+                .start();
+        String said = new String(unpack.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, unpack.waitFor(), "deploy/unpack-war.sh: " + said);
+        Files.setLastModifiedTime(
+                base.resolve("webapps").resolve("ROOT"),
+                FileTime.from(Instant.now().plusSeconds(seconds)));
     }
 
     /** How many times the web app has started and logged the model it serves. */

@@ -263,8 +263,8 @@ public final class TabserveServer implements RunningServer {
 
     /**
      * Stops the server at once. Not gracefully, as the launcher on SIGTERM does (GracefulShutdownIT tests that, on
-     * the WAR): a graceful stop waits {@link ServerPorts#SHUTDOWN_IDLE_TIMEOUT} for the test's kept-alive
-     * connections, five seconds a class for nothing, as no request is in flight when a test closes its server.
+     * the WAR): a graceful stop waits {@link ServerPorts#SHUTDOWN_SILENCE} for the test's kept-alive
+     * connections, seconds a class for nothing, as no request is in flight when a test closes its server.
      */
     @Override
     public void close() {
