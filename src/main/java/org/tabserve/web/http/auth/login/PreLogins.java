@@ -18,6 +18,9 @@ import org.tabserve.web.http.Json;
  */
 final class PreLogins {
 
+    /** The longest text a sealed sign-in's field may hold once opened (a state, nonce, verifier, address or page). */
+    private static final int MAX_FIELD = 4096;
+
     /**
      * A sign-in under way, as its cookie holds it.
      *
@@ -68,15 +71,15 @@ final class PreLogins {
             return null;
         }
         String id = value.substring(0, dot);
-        JsonNode sealed = read(seal.open(SessionSeal.Kind.LOGIN, id, value.substring(dot + 1)));
+        JsonNode sealed = SealedFields.object(seal.open(SessionSeal.Kind.LOGIN, id, value.substring(dot + 1)));
         if (sealed == null) {
             return null;
         }
-        String state = text(sealed, "st");
-        String nonce = text(sealed, "no");
-        String verifier = text(sealed, "ve");
-        String redirect = text(sealed, "re");
-        String returnTo = text(sealed, "to");
+        String state = SealedFields.text(sealed, "st", MAX_FIELD);
+        String nonce = SealedFields.text(sealed, "no", MAX_FIELD);
+        String verifier = SealedFields.text(sealed, "ve", MAX_FIELD);
+        String redirect = SealedFields.text(sealed, "re", MAX_FIELD);
+        String returnTo = SealedFields.text(sealed, "to", MAX_FIELD);
         JsonNode started = sealed.get("s");
         long now = System.currentTimeMillis();
         if (state == null
@@ -98,24 +101,5 @@ final class PreLogins {
             return null;
         }
         return new Entry(id, new OidcLogin.Pending(state, nonce, verifier, back, back), returnTo);
-    }
-
-    /** @return the JSON object {@code plain} holds, or null (none, or not an object) */
-    private static JsonNode read(byte[] plain) {
-        if (plain == null) {
-            return null;
-        }
-        try {
-            JsonNode node = Json.MAPPER.readTree(plain);
-            return node != null && node.isObject() ? node : null;
-        } catch (IOException e) {
-            return null;
-        }
-    }
-
-    /** @return the text field {@code name}, when it is text of at most 4096 characters, else null */
-    private static String text(JsonNode value, String name) {
-        JsonNode field = value.get(name);
-        return field != null && field.isTextual() && field.asText().length() <= 4096 ? field.asText() : null;
     }
 }

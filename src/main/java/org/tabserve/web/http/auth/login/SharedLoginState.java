@@ -76,13 +76,13 @@ final class SharedLoginState implements LoginState {
         if (stored == null) {
             return null;
         }
-        JsonNode value = read(seal.open(SessionSeal.Kind.SESSION, id, stored.sealed()));
+        JsonNode value = SealedFields.object(seal.open(SessionSeal.Kind.SESSION, id, stored.sealed()));
         if (value == null) {
             return null;
         }
-        String name = text(value, "n", 100);
-        String token = text(value, "t", MAX_ID_TOKEN);
-        String csrf = text(value, "c", 43);
+        String name = SealedFields.text(value, "n", 100);
+        String token = SealedFields.text(value, "t", MAX_ID_TOKEN);
+        String csrf = SealedFields.text(value, "c", 43);
         JsonNode grants = value.get("g");
         JsonNode until = value.get("x");
         JsonNode opened = value.get("s");
@@ -136,24 +136,5 @@ final class SharedLoginState implements LoginState {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    /** @return the JSON object {@code plain} holds, or null (none, or not an object) */
-    private static JsonNode read(byte[] plain) {
-        if (plain == null) {
-            return null;
-        }
-        try {
-            JsonNode node = Json.MAPPER.readTree(plain);
-            return node != null && node.isObject() ? node : null;
-        } catch (IOException e) {
-            return null;
-        }
-    }
-
-    /** @return the text field {@code name}, when it is text of at most {@code max} characters, else null */
-    private static String text(JsonNode value, String name, int max) {
-        JsonNode field = value.get(name);
-        return field != null && field.isTextual() && field.asText().length() <= max ? field.asText() : null;
     }
 }
