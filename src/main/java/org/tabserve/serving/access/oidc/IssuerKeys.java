@@ -32,6 +32,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
 import org.tabserve.outbound.BoundedBody;
+import org.tabserve.outbound.ClientTls;
 import org.tabserve.outbound.OutboundRead;
 import org.tabserve.outbound.ReadBound;
 
@@ -94,6 +95,7 @@ final class IssuerKeys implements AutoCloseable {
         this.problem = "the keys of the OIDC issuer " + issuer + " are being read (tokens are refused until they are;"
                 + " a read takes at most " + bound.deadline().toMillis() + " ms)";
         this.http = HttpClient.newBuilder()
+                .sslContext(ClientTls.context()) // GlassFish leaves the JVM's default impossible to make
                 .connectTimeout(bound.deadline())
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .build();
