@@ -5,8 +5,7 @@
  *
  * <p>The one bound on every read from outside ({@code ReadBound}: a total deadline and a minimum rate, named settings,
  * a count of the reads abandoned; {@code OutboundRead}, one read under it, watched so that a peer that stops sending
- * frees its reader; {@code BoundedBody}, the JDK HTTP client's body under it; {@code ClientTls}, the TLS context of these reads, which
- * a container's settings cannot break). The JDK alone; the issuer's keys, the
+ * frees its reader; {@code BoundedBody}, the JDK HTTP client's body under it). The JDK alone; the issuer's keys, the
  * store, Redis and the trace export stand on it.
  */
 package org.tabserve.outbound;

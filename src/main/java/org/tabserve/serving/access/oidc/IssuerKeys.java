@@ -32,7 +32,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
 import org.tabserve.outbound.BoundedBody;
-import org.tabserve.outbound.ClientTls;
 import org.tabserve.outbound.OutboundRead;
 import org.tabserve.outbound.ReadBound;
 
