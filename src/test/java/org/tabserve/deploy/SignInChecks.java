@@ -73,11 +73,12 @@ interface SignInChecks {
         int flood = SuiteIssuer.STARTS_PER_ADDRESS + PAST_THE_BOUND;
         List<Answer> flooded = all(flood, i -> navigate(from, suite.uri("/login?next=/"), ""));
         List<Answer> refused = flooded.stream().filter(a -> a.status() == 429).toList();
-        assertEquals(
-                SuiteIssuer.STARTS_PER_ADDRESS - 1,
-                flooded.stream().filter(a -> a.status() == 302).count(),
-                "starts within the bound (one taken by the genuine sign-in): " + statuses(flooded));
-        assertEquals(PAST_THE_BOUND + 1, refused.size(), "the rest refused: " + statuses(flooded));
+        long let = flooded.stream().filter(a -> a.status() == 302).count();
+        // One start is the genuine sign-in's, unless the ten minutes' window turned between it and the flood.
+        assertTrue(
+                let == SuiteIssuer.STARTS_PER_ADDRESS - 1 || let == SuiteIssuer.STARTS_PER_ADDRESS,
+                "starts within the bound (one taken by the genuine sign-in) go to the issuer: " + statuses(flooded));
+        assertEquals(flood - let, refused.size(), "the rest refused: " + statuses(flooded));
         for (Answer answer : refused) {
             assertTrue(Long.parseLong(answer.header("retry-after")) > 0, answer.toString());
             assertTrue(answer.body().contains("tabserve.max-login-starts-per-address"), answer.toString());
