@@ -686,6 +686,7 @@ class ArchitectureTest {
                 imports.contains("org.tabserve.model.explain.Explainer"), "the scan read serving's packages' imports");
         List<String> forbidden = imports.stream()
                 .filter(i -> !i.startsWith("java.")
+                        && !i.startsWith("javax.net.ssl.") // the JDK's TLS: the issuer's reads' context (ClientTls)
                         && !i.startsWith("io.prometheus.metrics.")
                         && !i.startsWith(
                                 "com.fasterxml.jackson.") // a rollout's JSON, read and written as the model's card is

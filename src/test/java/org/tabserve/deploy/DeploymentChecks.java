@@ -34,14 +34,16 @@ import org.tabserve.testing.KeyDigests;
  * {@code /invocations}, the Open Inference Protocol over REST and over gRPC from grpc-java and Python's grpcio, the
  * pages, {@code /metrics}, labels, explanations), with API keys on: the server is started with {@link #ENVIRONMENT}
  * (a keys file of {@link #KEY}, which has every scope the suite uses, and {@link #READER_KEY}, which may only read;
- * browser pages of {@link #CORS_ORIGIN} allowed).
+ * browser pages of {@link #CORS_ORIGIN} allowed; a person's sign-in through the suite's own issuer, {@link SuiteIssuer},
+ * which only a browser's navigation without a credential meets: every request of the suite's sends a key or is not
+ * a navigation, and means what it did without the sign-in).
  * Answers are compared with the same rows' answers on another route, bit for bit, not with numbers written here.
  *
  * <p>A subclass starts its runtime once for all the cases and says where it listens ({@link #base()}) and what it
  * printed ({@link #log()}); where the runtime cannot do something, it says so by name ({@link #noGrpcBecause()},
  * {@link #noPythonGrpcBecause}), and the case is skipped with those words, never in silence.
  */
-abstract class DeploymentChecks implements TricklingBodyChecks, ConnectionFloodChecks {
+abstract class DeploymentChecks implements TricklingBodyChecks, ConnectionFloodChecks, SignInChecks {
 
     static final ObjectMapper JSON = new ObjectMapper();
     /**
@@ -72,7 +74,7 @@ abstract class DeploymentChecks implements TricklingBodyChecks, ConnectionFloodC
     /** The origin whose browser pages may call the JSON routes (CORS): each deployment is started allowing it. */
     static final String CORS_ORIGIN = "https://app.example.com";
 
-    static final Map<String, String> ENVIRONMENT = Map.of(
+    static final Map<String, String> ENVIRONMENT = withSignIn(Map.of(
             "TABSERVE_MAX_UPLOAD_BYTES",
             Long.toString(UPLOAD_LIMIT),
             "TABSERVE_API_KEYS",
@@ -80,7 +82,14 @@ abstract class DeploymentChecks implements TricklingBodyChecks, ConnectionFloodC
             "TABSERVE_MODEL",
             cardedModel().toString(),
             "TABSERVE_CORS_ORIGINS",
-            CORS_ORIGIN);
+            CORS_ORIGIN));
+
+    /** {@code environment} and a person's sign-in through the suite's own issuer, up from here on ({@link SuiteIssuer}). */
+    private static Map<String, String> withSignIn(Map<String, String> environment) {
+        Map<String, String> all = new java.util.TreeMap<>(environment);
+        all.putAll(SuiteIssuer.ENVIRONMENT);
+        return java.util.Collections.unmodifiableMap(all);
+    }
 
     /** @return the base URI of the deployed app, ending in {@code /} */
     abstract URI base();

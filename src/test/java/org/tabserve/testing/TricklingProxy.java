@@ -20,7 +20,8 @@ import java.util.function.Predicate;
  * A hostile peer of the test's own in front of a real HTTP server (an issuer, s3proxy): each request it passes on as
  * sent, one a connection, and each answer it hands back whole, or, for a request whose line {@link #slow} matches,
  * its head at once and then its body a byte at a time at the rate given (0: never, a peer that stops sending). Every
- * answer says {@code Connection: close}, so the client opens a connection a request.
+ * answer says {@code Connection: close}, so the client opens a connection a request. Answers held (rate 0) are passed
+ * on whole once {@link #release released}.
  */
 public final class TricklingProxy implements AutoCloseable {
 
@@ -35,6 +36,7 @@ public final class TricklingProxy implements AutoCloseable {
     private final AtomicInteger trickled = new AtomicInteger();
     private volatile Predicate<String> slow = line -> false;
     private volatile int bytesPerSecond = 1;
+    private volatile java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
 
     private TricklingProxy(URI target) throws IOException {
         this.target = target;
@@ -59,6 +61,14 @@ public final class TricklingProxy implements AutoCloseable {
     public void slow(Predicate<String> which, int rate) {
         this.bytesPerSecond = rate;
         this.slow = which;
+    }
+
+    /** Passes every answer whole from now on, and the bodies held so far ({@link #slow} at rate 0) too. */
+    public void release() {
+        this.slow = line -> false;
+        java.util.concurrent.CountDownLatch releasing = held;
+        held = new java.util.concurrent.CountDownLatch(1);
+        releasing.countDown();
     }
 
     /** @return how many answers were trickled (or held) so far */
@@ -109,6 +119,7 @@ public final class TricklingProxy implements AutoCloseable {
             toClient.write(withClose(new String(answerHead, StandardCharsets.ISO_8859_1))
                     .getBytes(StandardCharsets.ISO_8859_1));
             toClient.flush();
+            java.util.concurrent.CountDownLatch holding = held;
             if (!slow.test(requestLine)) {
                 fromServer.transferTo(toClient);
                 return;
@@ -116,7 +127,9 @@ public final class TricklingProxy implements AutoCloseable {
             trickled.incrementAndGet();
             int rate = bytesPerSecond;
             if (rate == 0) {
-                Thread.sleep(Long.MAX_VALUE);
+                holding.await(); // until released
+                fromServer.transferTo(toClient);
+                return;
             }
             long pause = Math.max(1, 1000L / rate);
             int b;
