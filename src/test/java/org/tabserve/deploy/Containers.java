@@ -73,7 +73,18 @@ final class Containers {
     static ServerProcess startJettyBase(
             String name, OnnxRuntimeSetup setup, Map<String, String> environment, String... properties)
             throws IOException, InterruptedException {
-        return startJettyBase(name, setup, List.of(), environment, properties);
+        return startJettyBase(name, setup, List.of(), false, environment, properties);
+    }
+
+    /**
+     * {@link #startJettyBase(String, Map, String...)} with the image's memory bounds ({@code JAVA_OPTIONS}: the shipped
+     * heap, collector and exit on running out of memory), for the deployment suite's hostile cases.
+     */
+    static ServerProcess startJettyBaseWithShippedBounds(String name, Map<String, String> environment)
+            throws IOException, InterruptedException {
+        Map<String, String> shipped = new java.util.HashMap<>(environment);
+        shipped.putAll(TabserveProcess.SHIPPED_ENVIRONMENT);
+        return startJettyBase(name, OnnxRuntimeSetup.SHARED, List.of(), true, shipped);
     }
 
     /**
@@ -87,6 +98,7 @@ final class Containers {
                 name,
                 OnnxRuntimeSetup.SHARED,
                 List.of("sh", ENTRYPOINT.toAbsolutePath().toString()),
+                false,
                 environment);
     }
 
@@ -94,6 +106,7 @@ final class Containers {
             String name,
             OnnxRuntimeSetup setup,
             List<String> entrypoint,
+            boolean shippedBounds,
             Map<String, String> environment,
             String... properties)
             throws IOException, InterruptedException {
@@ -101,7 +114,9 @@ final class Containers {
         int port = ServerProcess.freePort();
         List<String> command = new ArrayList<>(entrypoint);
         command.add(ServerProcess.java());
-        command.addAll(TabserveProcess.FUNCTIONAL_JVM_OPTIONS); // checked for what it answers, not its speed
+        // Checked for what it answers, not its speed; the deployment suite's base also at the image's memory bounds.
+        command.addAll(
+                shippedBounds ? TabserveProcess.SHIPPED_BOUNDS_JVM_OPTIONS : TabserveProcess.FUNCTIONAL_JVM_OPTIONS);
         command.addAll(List.of(
                 "-Djava.io.tmpdir=" + base.resolveSibling("tmp"),
                 "-jar",

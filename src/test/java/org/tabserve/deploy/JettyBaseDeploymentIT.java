@@ -36,7 +36,7 @@ class JettyBaseDeploymentIT extends DeploymentChecks {
 
     @BeforeAll
     static void start() throws Exception {
-        jetty = Containers.startJettyBase("jetty-base-checks", ENVIRONMENT);
+        jetty = Containers.startJettyBaseWithShippedBounds("jetty-base-checks", ENVIRONMENT);
         jetty.awaitReadiness(200, Duration.ofSeconds(90));
     }
 
