@@ -43,7 +43,7 @@ import org.tabserve.testing.KeyDigests;
  * printed ({@link #log()}); where the runtime cannot do something, it says so by name ({@link #noGrpcBecause()},
  * {@link #noPythonGrpcBecause}), and the case is skipped with those words, never in silence.
  */
-abstract class DeploymentChecks implements TricklingBodyChecks, ConnectionFloodChecks, SignInChecks {
+abstract class DeploymentChecks implements TricklingBodyChecks, ConnectionFloodChecks, SignInChecks, TraceChecks {
 
     static final ObjectMapper JSON = new ObjectMapper();
     /**
@@ -88,6 +88,7 @@ abstract class DeploymentChecks implements TricklingBodyChecks, ConnectionFloodC
     private static Map<String, String> withSignIn(Map<String, String> environment) {
         Map<String, String> all = new java.util.TreeMap<>(environment);
         all.putAll(SuiteIssuer.ENVIRONMENT);
+        all.putAll(TraceChecks.ENVIRONMENT);
         return java.util.Collections.unmodifiableMap(all);
     }
 

@@ -94,7 +94,9 @@ final class IssuerKeys implements AutoCloseable {
         this.problem = "the keys of the OIDC issuer " + issuer + " are being read (tokens are refused until they are;"
                 + " a read takes at most " + bound.deadline().toMillis() + " ms)";
         this.http = HttpClient.newBuilder()
-                .sslContext(ClientTls.context()) // GlassFish leaves the JVM's default impossible to make
+                .sslContext(
+                        org.tabserve.outbound.ClientTls
+                                .context()) // GlassFish leaves the JVM's default impossible to make
                 .connectTimeout(bound.deadline())
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .build();

@@ -13,7 +13,7 @@
  * again in the background. {@code OidcLogin}, a person's sign-in ({@code --oidc-login-client}): the code flow's
  * messages with Nimbus' OAuth 2 SDK (PKCE S256, state, nonce, the token endpoint read under the same bound, the
  * issuer's sign-out), its ID token checked by the tokens' one check into a {@code SignedIn}. Every read over TLS on
- * {@code ClientTls}'s context, which GlassFish's settings cannot break. The only package that
+ * {@code org.tabserve.outbound.ClientTls}'s context, which GlassFish's settings cannot break. The only package that
  * imports nimbus-jose-jwt and oauth2-oidc-sdk. Stands on {@code access}, {@code limits} and {@code outbound}.
  */
 package org.tabserve.serving.access.oidc;

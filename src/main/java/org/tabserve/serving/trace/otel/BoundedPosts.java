@@ -41,9 +41,10 @@ final class BoundedPosts implements HttpSender {
         this.config = config;
         this.bound = bound;
         HttpClient.Builder client = HttpClient.newBuilder().connectTimeout(config.getConnectTimeout());
-        if (config.getSslContext() != null) {
-            client.sslContext(config.getSslContext());
-        }
+        // The exporter's own context when it was given one, else the JVM's default, or where a container leaves that
+        // impossible to make (GlassFish 8), one of the default trust: without it the WAR failed to deploy there.
+        client.sslContext(
+                config.getSslContext() != null ? config.getSslContext() : org.tabserve.outbound.ClientTls.context());
         if (config.getProxyOptions() != null) {
             client.proxy(config.getProxyOptions().getProxySelector());
         }
