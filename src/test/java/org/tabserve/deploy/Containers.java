@@ -33,6 +33,23 @@ final class Containers {
                 .toAbsolutePath();
     }
 
+    /**
+     * Writes {@code text} to {@code target/it/FOLDER/NAME}, the file and its folder readable by their owner alone, as
+     * the app asks of a file of credentials (docs/security.md).
+     */
+    static Path ownerOnlyFile(String folder, String name, String text) {
+        try {
+            Path dir = Files.createDirectories(Path.of("target", "it", folder)).toAbsolutePath();
+            Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+            Path file = dir.resolve(name);
+            Files.writeString(file, text);
+            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+            return file;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** The directory for one test's container, emptied. */
     static Path freshDirectory(String name) throws IOException {
         Path dir = Path.of("target", "it", name).toAbsolutePath();

@@ -18,7 +18,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -155,20 +154,11 @@ abstract class DeploymentChecks implements TricklingBodyChecks, ConnectionFloodC
 
     /** The keys file of {@link #KEY} and {@link #READER_KEY} (docs/security.md), in a folder only its owner reads. */
     private static Path keysFile() {
-        try {
-            Path dir = Files.createDirectories(Path.of("target", "it", "suite-keys"))
-                    .toAbsolutePath();
-            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
-            Path keys = dir.resolve("keys");
-            Files.writeString(
-                    keys,
-                    "suite   predict,explain,read,metrics,label  " + KeyDigests.sha256(KEY) + "\n" + "reader  read  "
-                            + KeyDigests.sha256(READER_KEY) + "\n");
-            Files.setPosixFilePermissions(keys, PosixFilePermissions.fromString("rw-------"));
-            return keys;
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        return Containers.ownerOnlyFile(
+                "suite-keys",
+                "keys",
+                "suite   predict,explain,read,metrics,label  " + KeyDigests.sha256(KEY) + "\n" + "reader  read  "
+                        + KeyDigests.sha256(READER_KEY) + "\n");
     }
 
     @Test

@@ -2,9 +2,7 @@ package org.tabserve.deploy;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import org.tabserve.testing.CodeFlowIssuer;
 import org.tabserve.testing.JoseIssuer;
@@ -65,16 +63,6 @@ final class SuiteIssuer {
 
     /** The login client's secret, in a file and folder only their owner reads (security.md). */
     private static Path secretFile() {
-        try {
-            Path dir = Files.createDirectories(Path.of("target", "it", "suite-login"))
-                    .toAbsolutePath();
-            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
-            Path secret = dir.resolve("secret");
-            Files.writeString(secret, CodeFlowIssuer.SECRET + "\n");
-            Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-------"));
-            return secret;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return Containers.ownerOnlyFile("suite-login", "secret", CodeFlowIssuer.SECRET + "\n");
     }
 }
