@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import org.tabserve.model.Model;
-import org.tabserve.model.onnx.OnnxModelLoader;
+import org.tabserve.model.loading.ModelLoader;
 import org.tabserve.model.signature.ModelException;
 
 /**
@@ -89,7 +89,7 @@ abstract class ModelCommand {
     /** Loads the model as the server would; a model it cannot use is a refusal. */
     static Model load(String command, Path file) {
         try {
-            return OnnxModelLoader.load(file);
+            return ModelLoader.load(file);
         } catch (ModelException e) {
             throw CommandException.refused(command + ": cannot use the model: " + e.getMessage());
         }

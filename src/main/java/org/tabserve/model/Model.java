@@ -71,6 +71,11 @@ public interface Model extends ExplainedModel, AutoCloseable {
     @Override
     List<Prediction> predict(Batch batch);
 
+    /** @return the file it was read from: its format and what wrote it (an ONNX file's producer by default) */
+    default ModelFormat format() {
+        return new ModelFormat(ModelFormat.ONNX, card().producer());
+    }
+
     /** @return which engine computes this model's answers, and why */
     default Engine engine() {
         return Engine.onnxRuntime("every answer comes from ONNX Runtime");

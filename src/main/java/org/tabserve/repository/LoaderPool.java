@@ -28,7 +28,7 @@ final class LoaderPool {
     private final ExecutorService loadThreads;
     private final ModelLanes lanes;
 
-    /** @param loader loads one model file: {@link org.tabserve.model.onnx.OnnxModelLoader#load(Path)}, or a test's */
+    /** @param loader loads one model file: {@link org.tabserve.model.loading.ModelLoader#load(Path)}, or a test's */
     LoaderPool(RepositoryState repository, Function<Path, Model> loader, int threads) {
         this.repository = repository;
         this.loader = loader;

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import org.tabserve.model.Model;
+import org.tabserve.model.loading.ModelLoader;
 import org.tabserve.model.onnx.OnnxModelLoader;
 
 /**
@@ -103,7 +104,7 @@ public final class ModelAhead {
     private static Loaded loadNow(Path file) {
         long start = System.nanoTime();
         try {
-            Model model = OnnxModelLoader.load(file);
+            Model model = ModelLoader.load(file);
             return new Loaded(file, model, Duration.ofNanos(System.nanoTime() - start), null);
         } catch (RuntimeException | Error e) {
             return new Loaded(file, null, Duration.ofNanos(System.nanoTime() - start), e);

@@ -38,6 +38,33 @@ final class ModelFiles {
     private static final String SUFFIX = ".onnx";
 
     /**
+     * The files a version directory may hold instead of {@link #MODEL_FILE}, a model in its training library's own
+     * file: XGBoost's JSON and UBJSON, LightGBM's text; looked for in this order after {@link #MODEL_FILE}.
+     */
+    static final List<String> NATIVE_FILES = List.of("model.json", "model.ubj", "model.txt");
+
+    /** The file that makes a version directory an MLflow model directory, served as a whole. */
+    static final String MLFLOW_FILE = "MLmodel";
+
+    /**
+     * The model a version directory serves: its {@link #MODEL_FILE}, else its first {@link #NATIVE_FILES}, else the
+     * directory itself when it is an MLflow model ({@link #MLFLOW_FILE}).
+     */
+    static Optional<Path> versionModel(Path versionDirectory) {
+        if (Files.isRegularFile(versionDirectory.resolve(MODEL_FILE))) {
+            return Optional.of(versionDirectory.resolve(MODEL_FILE));
+        }
+        for (String name : NATIVE_FILES) {
+            if (Files.isRegularFile(versionDirectory.resolve(name))) {
+                return Optional.of(versionDirectory.resolve(name));
+            }
+        }
+        return Files.isRegularFile(versionDirectory.resolve(MLFLOW_FILE))
+                ? Optional.of(versionDirectory)
+                : Optional.empty();
+    }
+
+    /**
      * One scan's result.
      *
      * @param found   every model version found, by key, in name and version order
@@ -233,14 +260,16 @@ final class ModelFiles {
                                 + " top of --models"));
         boolean versioned = false;
         for (Map.Entry<Long, Path> version : listing.versions().entrySet()) {
-            Path file = version.getValue().resolve(MODEL_FILE);
-            if (Files.isRegularFile(file)) {
-                versioned |= stamp(new ModelKey(name, version.getKey()), file, found, skipped);
+            Optional<Path> file = versionModel(version.getValue());
+            if (file.isPresent()) {
+                versioned |= stamp(new ModelKey(name, version.getKey()), file.get(), found, skipped);
             } else {
                 skipped.add(
                         version.getValue(),
                         "no " + MODEL_FILE + " in it (yet)",
-                        "put the version's file in it as " + MODEL_FILE);
+                        "put the version's file in it as " + MODEL_FILE + " (" + String.join(", ", NATIVE_FILES)
+                                + " for a model in its training library's own file, or an MLflow model's "
+                                + MLFLOW_FILE + " and artifacts)");
             }
         }
         if (listing.onnxFiles().isEmpty()) {

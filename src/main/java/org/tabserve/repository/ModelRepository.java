@@ -10,7 +10,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import org.tabserve.model.Model;
-import org.tabserve.model.onnx.OnnxModelLoader;
+import org.tabserve.model.loading.ModelLoader;
 
 /**
  * Serves every model in a directory and keeps them in step with it, while requests run: it holds the index of every
@@ -65,15 +65,15 @@ public final class ModelRepository implements AutoCloseable {
 
     /** A repository for {@code options.directory()}; nothing happens before {@link #start()}. */
     public ModelRepository(RepositoryOptions options, RepositoryListener listener) {
-        this(options, listener, OnnxModelLoader::load, null);
+        this(options, listener, ModelLoader::load, null);
     }
 
     /** A repository whose directory is {@code store}'s cache, which the store fills before each scan. */
     public ModelRepository(RepositoryOptions options, RepositoryListener listener, ModelStore store) {
-        this(options, listener, OnnxModelLoader::load, store);
+        this(options, listener, ModelLoader::load, store);
     }
 
-    /** @param loader loads one model file: {@link OnnxModelLoader#load(Path)}, or in tests one that waits on a signal */
+    /** @param loader loads one model file: {@link ModelLoader#load(Path)}, or in tests one that waits on a signal */
     ModelRepository(RepositoryOptions options, RepositoryListener listener, Function<Path, Model> loader) {
         this(options, listener, loader, null);
     }

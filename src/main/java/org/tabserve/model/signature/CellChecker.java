@@ -123,6 +123,8 @@ public final class CellChecker {
             }
             if (column instanceof float[] floats) {
                 floats[at] = Float.NaN;
+            } else if (column instanceof String[] texts) {
+                texts[at] = null; // a text category a trained forest routes when missing (Feature.Missing.TREES)
             } else {
                 ((double[]) column)[at] = Double.NaN;
             }

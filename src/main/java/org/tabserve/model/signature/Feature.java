@@ -10,7 +10,8 @@ import java.util.Objects;
  * @param name           the field's name
  * @param type           what its values are
  * @param missing        why a missing value ({@code null}, an empty cell) is taken, as NaN, by this float or double
- *                       feature; null when it is refused
+ *                       feature (or as no category by a text category that a trained forest's splits route,
+ *                       {@link Missing#TREES}); null when it is refused
  * @param categories     the values the model knows for a text or integer feature (from its encoder), else empty
  * @param refusesUnknown whether a value not in {@code categories} is refused (the encoder would fail on it), rather
  *                       than taken with a warning
@@ -60,9 +61,13 @@ public record Feature(
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(type, "type");
         categories = List.copyOf(categories);
-        if (missing != null && !(type == ValueType.FLOAT || type == ValueType.DOUBLE)) {
+        if (missing != null
+                && !(type == ValueType.FLOAT
+                        || type == ValueType.DOUBLE
+                        || (type == ValueType.STRING && missing == Missing.TREES))) {
             throw new IllegalArgumentException(
-                    "feature '" + name + "' is " + type + "; only float and double features can be missing (as NaN)");
+                    "feature '" + name + "' is " + type + "; only float and double features can be missing (as NaN), and text categories whose trees route a"
+                            + " missing value");
         }
         if (treesRouteNone && (missing != null || !(type == ValueType.FLOAT || type == ValueType.DOUBLE))) {
             throw new IllegalArgumentException(

@@ -229,6 +229,9 @@ public final class ModelApiHandler {
         body.put("producer", card.producer());
         body.put("sha256", classifier.sha256());
         body.put(
+                "format",
+                Map.of("name", classifier.format().name(), "written_by", classifier.format().writtenBy()));
+        body.put(
                 "engine",
                 Map.of(
                         "name",

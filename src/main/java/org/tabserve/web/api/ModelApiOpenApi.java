@@ -188,6 +188,21 @@ public final class ModelApiOpenApi implements OpenApiPart {
                 .addProperty("producer", new StringSchema())
                 .addProperty("sha256", new StringSchema())
                 .addProperty(
+                        "format",
+                        new ObjectSchema()
+                                .description("the file the model was read from: its format and what wrote it")
+                                .addProperty(
+                                        "name",
+                                        new StringSchema()
+                                                .description("ONNX, XGBoost JSON, XGBoost UBJSON or LightGBM text,"
+                                                        + " followed by (MLflow ...) for an MLflow directory's flavor"))
+                                .addProperty(
+                                        "written_by",
+                                        new StringSchema()
+                                                .description("the library and version that wrote the file, as far as"
+                                                        + " the file says"))
+                                .required(List.of("name", "written_by")))
+                .addProperty(
                         "engine",
                         new ObjectSchema()
                                 .description("which engine computes the answers, and why")

@@ -1,0 +1,248 @@
+package org.tabserve.model.trees;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.tabserve.model.Engine;
+import org.tabserve.model.Model;
+import org.tabserve.model.ModelFormat;
+import org.tabserve.model.card.ModelCard;
+import org.tabserve.model.signature.Batch;
+import org.tabserve.model.signature.Feature;
+import org.tabserve.model.signature.ModelException;
+import org.tabserve.model.signature.ModelInput;
+import org.tabserve.model.signature.ModelSignature;
+import org.tabserve.model.signature.OutputKind;
+import org.tabserve.model.signature.Prediction;
+import org.tabserve.model.signature.PredictionColumns;
+import org.tabserve.model.signature.Task;
+import org.tabserve.model.signature.ValueOutput;
+import org.tabserve.model.signature.ValueType;
+
+/**
+ * A {@link Model} that serves a {@link TrainedForest} read from its training library's own file: each row's cells
+ * become the forest's doubles (a text category its index, a missing or unknown one NaN) and the forest answers as its
+ * library does; every route, the card and the explanations see a model like any other.
+ *
+ * <p>Its inputs: one {@code [N, F]} input of doubles named {@value #INPUT} when every feature is a number (as the
+ * libraries' own servers take a matrix), else one column input per feature, a text category's as text. Every number
+ * takes a missing value: the trees route it, as their library was trained to.
+ *
+ * <p>Thread-safety: immutable; {@link #close()} refuses new predictions (nothing native is held).
+ */
+public final class NativeModel implements Model {
+
+    /** The name of the one input of a forest whose features are all numbers. */
+    public static final String INPUT = "input";
+
+    /** The name of a regressor's output, for protocols that name outputs. */
+    public static final String OUTPUT = "variable";
+
+    private final TrainedForest forest;
+    private final String source;
+    private final String sha256;
+    private final ModelSignature signature;
+    private final ModelCard card;
+    private final ValueOutput valueOutput;
+    /** For each feature sent as text: its categories' codes; null for the others. */
+    private final List<Map<String, Integer>> codes;
+
+    private volatile boolean closed;
+
+    private NativeModel(
+            TrainedForest forest,
+            String source,
+            String sha256,
+            ModelSignature signature,
+            ModelCard card,
+            ValueType answerType) {
+        this.forest = forest;
+        this.source = source;
+        this.sha256 = sha256;
+        this.signature = signature;
+        this.card = card;
+        this.valueOutput = forest.task() == Task.REGRESSION ? new ValueOutput(OUTPUT, answerType) : null;
+        List<Map<String, Integer>> byFeature = new ArrayList<>();
+        for (ForestFeature feature : forest.features()) {
+            Map<String, Integer> index = null;
+            if (feature.text()) {
+                index = new HashMap<>();
+                for (int c = 0; c < feature.categories().size(); c++) {
+                    index.putIfAbsent(feature.categories().get(c), c);
+                }
+            }
+            byFeature.add(index);
+        }
+        this.codes = byFeature;
+    }
+
+    /**
+     * @param forest     what the reader read
+     * @param source     where it was read from
+     * @param sha256     the file's SHA-256, lower-case hex (an MLflow directory's artifact's)
+     * @param card       what it says about itself
+     * @param answerType the precision of its answers: {@link ValueType#FLOAT} for XGBoost, {@link ValueType#DOUBLE}
+     *                   for LightGBM
+     * @throws IllegalArgumentException when the card does not fit the forest's signature
+     */
+    public static NativeModel of(
+            TrainedForest forest, String source, String sha256, ModelCard card, ValueType answerType) {
+        return new NativeModel(forest, source, sha256, signatureOf(forest), card, answerType);
+    }
+
+    /** @return what a forest takes and gives, as every route sees it */
+    public static ModelSignature signatureOf(TrainedForest forest) {
+        List<Feature> features = new ArrayList<>();
+        boolean numbers = true;
+        for (ForestFeature feature : forest.features()) {
+            features.add(
+                    feature.text()
+                            ? new Feature(
+                                    feature.name(),
+                                    ValueType.STRING,
+                                    Feature.Missing.TREES,
+                                    feature.categories(),
+                                    false,
+                                    null)
+                            : new Feature(feature.name(), ValueType.DOUBLE, Feature.Missing.TREES, List.of(), false, null));
+            numbers &= !feature.text();
+        }
+        List<ModelInput> inputs = new ArrayList<>();
+        if (numbers) {
+            inputs.add(new ModelInput(INPUT, ValueType.DOUBLE, features, 2));
+        } else {
+            for (Feature feature : features) {
+                inputs.add(new ModelInput(feature.name(), feature.type(), List.of(feature), 1));
+            }
+        }
+        boolean classifier = forest.task() == Task.CLASSIFICATION;
+        return new ModelSignature(
+                inputs,
+                forest.task(),
+                classifier ? forest.classes() : List.of(),
+                classifier ? OutputKind.LABEL_AND_PROBABILITIES : OutputKind.VALUE,
+                false,
+                0);
+    }
+
+    /** @return the forest it serves */
+    public TrainedForest forest() {
+        return forest;
+    }
+
+    @Override
+    public ModelSignature signature() {
+        return signature;
+    }
+
+    @Override
+    public Optional<ValueOutput> valueOutput() {
+        return Optional.ofNullable(valueOutput);
+    }
+
+    @Override
+    public ModelCard card() {
+        return card;
+    }
+
+    @Override
+    public String sha256() {
+        return sha256;
+    }
+
+    @Override
+    public String source() {
+        return source;
+    }
+
+    @Override
+    public ModelFormat format() {
+        return new ModelFormat(forest.format(), forest.writtenBy());
+    }
+
+    @Override
+    public Engine engine() {
+        return new Engine(
+                Engine.PLAIN_JAVA,
+                "the trees read from its " + forest.format() + " file, evaluated in plain Java as "
+                        + forest.writtenBy().replaceFirst(" .*", "") + " evaluates them");
+    }
+
+    @Override
+    public List<Prediction> predict(double[][] rows) {
+        refuseClosed();
+        return rows.length == 0 ? List.of() : predict(Batch.ofNumbers(signature, rows));
+    }
+
+    @Override
+    public List<Prediction> predict(Batch batch) {
+        if (batch.signature() != signature && !batch.signature().equals(signature)) {
+            throw new IllegalArgumentException("the batch was checked against another model's signature");
+        }
+        refuseClosed();
+        int rows = batch.size();
+        int width = forest.features().size();
+        boolean classifier = forest.task() == Task.CLASSIFICATION;
+        int outputs = classifier ? forest.classes().size() : 1;
+        double[] row = new double[width];
+        double[] scores = new double[outputs];
+        int[] labels = classifier ? new int[rows] : null;
+        double[] probabilities = classifier ? new double[rows * outputs] : null;
+        double[] values = classifier ? null : new double[rows];
+        ModelSignature.FieldErrors errors = new ModelSignature.FieldErrors();
+        for (int r = 0; r < rows; r++) {
+            values(batch, r, row);
+            forest.answer(row, scores);
+            if (classifier) {
+                int best = 0;
+                boolean finite = true;
+                for (int c = 0; c < outputs; c++) {
+                    probabilities[r * outputs + c] = scores[c];
+                    finite &= Double.isFinite(scores[c]);
+                    best = scores[c] > scores[best] ? c : best;
+                }
+                labels[r] = finite ? best : PredictionColumns.NO_ANSWER;
+                if (!finite) {
+                    errors.add(r, "row", "the model gives no finite probabilities for this row");
+                }
+            } else {
+                values[r] = scores[0];
+                if (!Double.isFinite(scores[0])) {
+                    errors.add(r, "row", "the model's answer for this row is not a finite number ("
+                            + forest.objective() + " overflows)");
+                }
+            }
+        }
+        errors.throwIfAny();
+        return classifier
+                ? PredictionColumns.classified(forest.classes(), labels, probabilities)
+                : PredictionColumns.regressed(values);
+    }
+
+    /** Row {@code r}'s cells as the forest takes them ({@link ForestFeature}). */
+    private void values(Batch batch, int r, double[] row) {
+        for (int f = 0; f < row.length; f++) {
+            Map<String, Integer> index = codes.get(f);
+            if (index == null) {
+                row[f] = batch.number(r, f);
+            } else {
+                Object cell = batch.cell(r, f);
+                Integer code = cell == null ? null : index.get((String) cell);
+                row[f] = code == null ? Double.NaN : code;
+            }
+        }
+    }
+
+    private void refuseClosed() {
+        if (closed) {
+            throw ModelException.predictionFailed("the model " + source + " has been closed", null);
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+    }
+}
