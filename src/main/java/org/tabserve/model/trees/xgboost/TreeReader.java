@@ -1,0 +1,81 @@
+package org.tabserve.model.trees.xgboost;
+
+import java.util.Map;
+import org.tabserve.model.trees.ForestFormatException;
+import org.tabserve.model.trees.xgboost.Tokens.Kind;
+
+/**
+ * Reads one tree of an XGBoost model ({@code RegTree::SaveModel}'s object) into a {@link RawTree}, each array bounded
+ * by the nodes and categories the reader may still hold, whatever order the file keeps its fields in.
+ */
+final class TreeReader {
+
+    private final ValueReader values;
+
+    TreeReader(ValueReader values) {
+        this.values = values;
+    }
+
+    /**
+     * Reads the tree whose opening brace was just read.
+     *
+     * @param nodesLeft      the most nodes this tree may hold (what the forest's node bound leaves)
+     * @param categoriesLeft the most category codes its splits may name together
+     */
+    RawTree read(int nodesLeft, int categoriesLeft) {
+        RawTree tree = new RawTree();
+        String at = "trees";
+        for (String field = values.nextField(at); field != null; field = values.nextField(at)) {
+            switch (field) {
+                case "tree_param" -> param(tree, values.parameters("tree_param"));
+                case "id" -> tree.id = values.integer("id");
+                case "left_children" -> tree.left = values.ints(field, nodesLeft);
+                case "right_children" -> tree.right = values.ints(field, nodesLeft);
+                case "split_indices" -> tree.splitIndex = values.integers(field, nodesLeft);
+                case "split_conditions" -> tree.condition = values.floats(field, nodesLeft);
+                case "default_left" -> tree.defaultLeft = values.integers(field, nodesLeft);
+                case "split_type" -> tree.splitType = values.integers(field, nodesLeft);
+                case "categories" -> tree.categories = values.ints(field, categoriesLeft);
+                case "categories_nodes" -> tree.categoryNodes = values.ints(field, nodesLeft);
+                case "categories_segments" -> tree.categorySegments = values.integers(field, nodesLeft);
+                case "categories_sizes" -> tree.categorySizes = values.integers(field, nodesLeft);
+                default -> skipBounded(field, nodesLeft);
+            }
+        }
+        return tree;
+    }
+
+    /** The node statistics (loss changes, hessians, base weights, parents) are not needed to predict: skipped. */
+    private void skipBounded(String field, int nodesLeft) {
+        Kind k = values.next();
+        if (k == Kind.ARRAY) {
+            int n = 0;
+            for (Kind e = values.next(); e != Kind.END_ARRAY; e = values.next()) {
+                values.skip(e);
+                // a multi-target tree's leaf vectors may hold several values a node: bounded all the same
+                if (++n > 64L * nodesLeft + 64) {
+                    throw ValueReader.tooMany(field, nodesLeft);
+                }
+            }
+        } else {
+            values.skip(k);
+        }
+    }
+
+    private static void param(RawTree tree, Map<String, String> param) {
+        tree.numNodes = parse(param, "num_nodes", -1);
+        tree.sizeLeafVector = parse(param, "size_leaf_vector", 0);
+    }
+
+    private static long parse(Map<String, String> param, String key, long absent) {
+        String text = param.get(key);
+        if (text == null) {
+            return absent;
+        }
+        try {
+            return Long.parseLong(text.strip());
+        } catch (NumberFormatException e) {
+            throw new ForestFormatException("the tree's 'tree_param." + key + "' is not a whole number");
+        }
+    }
+}
