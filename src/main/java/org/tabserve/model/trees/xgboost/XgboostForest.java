@@ -104,6 +104,11 @@ final class XgboostForest implements TrainedForest {
         return base.length;
     }
 
+    /** @return the base margins, one per output, as XGBoost's learner makes them from {@code base_score} */
+    float[] base() {
+        return base.clone();
+    }
+
     /** The margins in float32, as XGBoost's CPU predictor sums them. */
     float[] sum(double[] row) {
         if (row.length != features.size()) {
