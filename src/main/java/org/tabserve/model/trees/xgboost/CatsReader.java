@@ -62,7 +62,7 @@ final class CatsReader {
         String at = "cats.enc";
         for (String field = values.nextField(at); field != null; field = values.nextField(at)) {
             switch (field) {
-                case "offsets" -> offsets = values.ints("cats.enc.offsets", cap + 1);
+                case "offsets" -> offsets = values.ints("cats.enc.offsets", ValueReader.Cap.of(cap + 1));
                 // text's bytes or integer categories: both integer arrays, told apart by 'offsets'
                 case "values" -> codes = values.integers("cats.enc.values", Math.max(cap, textLeft));
                 default -> values.skip(values.next());

@@ -141,7 +141,7 @@ final class LearnerReader {
                 throw new ForestFormatException(
                         "the model's 'trees' hold more than " + limits.maxTrees() + " trees, past the reader's bound");
             }
-            RawTree tree = reader.read(nodesLeft, categoriesLeft);
+            RawTree tree = reader.read(limits.maxNodes(), nodesLeft, categoriesLeft);
             int stored = tree.stored();
             if (stored > nodesLeft) {
                 throw new ForestFormatException("the model's trees hold more than " + limits.maxNodes()

@@ -22,23 +22,27 @@ final class TreeReader {
      * @param nodesLeft      the most nodes this tree may hold (what the forest's node bound leaves)
      * @param categoriesLeft the most category codes its splits may name together
      */
-    RawTree read(int nodesLeft, int categoriesLeft) {
+    RawTree read(int maxNodes, int nodesLeft, int categoriesLeft) {
         RawTree tree = new RawTree();
+        ValueReader.Cap nodes = new ValueReader.Cap(
+                nodesLeft, "more nodes than the reader's bound of " + maxNodes + " nodes in all trees leaves");
+        ValueReader.Cap codes = new ValueReader.Cap(
+                categoriesLeft, "more category codes than the reader's bound of " + maxNodes + " in all trees leaves");
         String at = "trees";
         for (String field = values.nextField(at); field != null; field = values.nextField(at)) {
             switch (field) {
                 case "tree_param" -> param(tree, values.parameters("tree_param"));
                 case "id" -> tree.id = values.integer("id");
-                case "left_children" -> tree.left = values.ints(field, nodesLeft);
-                case "right_children" -> tree.right = values.ints(field, nodesLeft);
-                case "split_indices" -> tree.splitIndex = values.integers(field, nodesLeft);
-                case "split_conditions" -> tree.condition = values.floats(field, nodesLeft);
-                case "default_left" -> tree.defaultLeft = values.integers(field, nodesLeft);
-                case "split_type" -> tree.splitType = values.integers(field, nodesLeft);
-                case "categories" -> tree.categories = values.ints(field, categoriesLeft);
-                case "categories_nodes" -> tree.categoryNodes = values.ints(field, nodesLeft);
-                case "categories_segments" -> tree.categorySegments = values.integers(field, nodesLeft);
-                case "categories_sizes" -> tree.categorySizes = values.integers(field, nodesLeft);
+                case "left_children" -> tree.left = values.ints(field, nodes);
+                case "right_children" -> tree.right = values.ints(field, nodes);
+                case "split_indices" -> tree.splitIndex = values.integers(field, nodes);
+                case "split_conditions" -> tree.condition = values.floats(field, nodes);
+                case "default_left" -> tree.defaultLeft = values.integers(field, nodes);
+                case "split_type" -> tree.splitType = values.integers(field, nodes);
+                case "categories" -> tree.categories = values.ints(field, codes);
+                case "categories_nodes" -> tree.categoryNodes = values.ints(field, nodes);
+                case "categories_segments" -> tree.categorySegments = values.integers(field, nodes);
+                case "categories_sizes" -> tree.categorySizes = values.integers(field, nodes);
                 default -> skipBounded(field, nodesLeft);
             }
         }

@@ -20,6 +20,13 @@ final class ValueReader {
 
     private final Tokens tokens;
 
+    /** How many values an array may hold, and the bound that says so, in words. */
+    record Cap(int values, String bound) {
+        static Cap of(int values) {
+            return new Cap(values, "past a bound of the reader");
+        }
+    }
+
     ValueReader(Tokens tokens) {
         this.tokens = tokens;
     }
@@ -146,6 +153,11 @@ final class ValueReader {
     }
 
     List<String> strings(String field, int cap) {
+        return strings(field, Cap.of(cap));
+    }
+
+    List<String> strings(String field, Cap limit) {
+        int cap = limit.values();
         expect(Kind.ARRAY, field);
         List<String> out = new ArrayList<>();
         for (Kind k = tokens.next(); k != Kind.END_ARRAY; k = tokens.next()) {
@@ -153,7 +165,7 @@ final class ValueReader {
                 throw wrongType(field, k);
             }
             if (out.size() >= cap) {
-                throw tooMany(field, cap);
+                throw tooMany(field, limit);
             }
             out.add(tokens.text());
         }
@@ -161,6 +173,11 @@ final class ValueReader {
     }
 
     long[] integers(String field, int cap) {
+        return integers(field, Cap.of(cap));
+    }
+
+    long[] integers(String field, Cap limit) {
+        int cap = limit.values();
         expect(Kind.ARRAY, field);
         long[] out = new long[Math.min(cap, 16)];
         int n = 0;
@@ -174,7 +191,7 @@ final class ValueReader {
                 throw wrongType(field, k);
             }
             if (n >= cap) {
-                throw tooMany(field, cap);
+                throw tooMany(field, limit);
             }
             if (n == out.length) {
                 out = Arrays.copyOf(out, (int) Math.min(cap, 2L * n));
@@ -185,8 +202,8 @@ final class ValueReader {
     }
 
     /** An array of integers that each fit an int, refused otherwise. */
-    int[] ints(String field, int cap) {
-        long[] wide = integers(field, cap);
+    int[] ints(String field, Cap limit) {
+        long[] wide = integers(field, limit);
         int[] out = new int[wide.length];
         for (int i = 0; i < wide.length; i++) {
             if (wide[i] != (int) wide[i]) {
@@ -198,6 +215,11 @@ final class ValueReader {
     }
 
     float[] floats(String field, int cap) {
+        return floats(field, Cap.of(cap));
+    }
+
+    float[] floats(String field, Cap limit) {
+        int cap = limit.values();
         expect(Kind.ARRAY, field);
         float[] out = new float[Math.min(cap, 16)];
         int n = 0;
@@ -206,7 +228,7 @@ final class ValueReader {
                 throw wrongType(field, k);
             }
             if (n >= cap) {
-                throw tooMany(field, cap);
+                throw tooMany(field, limit);
             }
             if (n == out.length) {
                 out = Arrays.copyOf(out, (int) Math.min(cap, 2L * n));
@@ -217,7 +239,11 @@ final class ValueReader {
     }
 
     static ForestFormatException tooMany(String field, int cap) {
-        return new ForestFormatException("the model's '" + field + "' holds more than " + cap
-                + " values, past a bound of the reader (or past what the model declares)");
+        return tooMany(field, Cap.of(cap));
+    }
+
+    static ForestFormatException tooMany(String field, Cap limit) {
+        return new ForestFormatException(
+                "the model's '" + field + "' holds more than " + limit.values() + " values, " + limit.bound());
     }
 }
