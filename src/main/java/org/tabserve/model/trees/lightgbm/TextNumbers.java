@@ -33,16 +33,12 @@ final class TextNumbers {
         return n;
     }
 
-    /** @return exactly {@code n} doubles, each finite, or a refusal naming {@code field} */
-    static double[] doubles(byte[] b, int from, int to, int n, String field) {
-        return doubles(b, from, to, n, field, false);
-    }
-
     /**
      * @param infinite whether {@code inf} and {@code -inf} are allowed (LightGBM writes them as thresholds)
+     * @param count    the field that says how many values there are, for a refusal
      * @return exactly {@code n} doubles, never NaN, or a refusal naming {@code field}
      */
-    static double[] doubles(byte[] b, int from, int to, int n, String field, boolean infinite) {
+    static double[] doubles(byte[] b, int from, int to, int n, String field, boolean infinite, String count) {
         double[] out = new double[n];
         int i = from;
         for (int k = 0; k < n; k++) {
@@ -50,7 +46,7 @@ final class TextNumbers {
                 i++;
             }
             if (i >= to) {
-                throw new ForestFormatException(field + " holds fewer values than its tree's counts say");
+                throw new ForestFormatException(field + " holds fewer values than " + count + " says");
             }
             int s = i;
             while (i < to && b[i] != ' ') {
@@ -60,12 +56,12 @@ final class TextNumbers {
                     ? (b[s] == '-' ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY)
                     : parseDouble(b, s, i, field);
         }
-        rest(b, i, to, field);
+        rest(b, i, to, field, count);
         return out;
     }
 
     /** @return exactly {@code n} ints, or a refusal naming {@code field} */
-    static int[] ints(byte[] b, int from, int to, int n, String field) {
+    static int[] ints(byte[] b, int from, int to, int n, String field, String count) {
         int[] out = new int[n];
         int i = from;
         for (int k = 0; k < n; k++) {
@@ -73,7 +69,7 @@ final class TextNumbers {
                 i++;
             }
             if (i >= to) {
-                throw new ForestFormatException(field + " holds fewer values than its tree's counts say");
+                throw new ForestFormatException(field + " holds fewer values than " + count + " says");
             }
             int s = i;
             while (i < to && b[i] != ' ') {
@@ -81,7 +77,7 @@ final class TextNumbers {
             }
             out[k] = parseInt(b, s, i, field);
         }
-        rest(b, i, to, field);
+        rest(b, i, to, field, count);
         return out;
     }
 
@@ -90,10 +86,10 @@ final class TextNumbers {
         return e - from == 3 && b[from] == 'i' && b[from + 1] == 'n' && b[from + 2] == 'f';
     }
 
-    private static void rest(byte[] b, int i, int to, String field) {
+    private static void rest(byte[] b, int i, int to, String field, String count) {
         for (; i < to; i++) {
             if (b[i] != ' ') {
-                throw new ForestFormatException(field + " holds more values than its tree's counts say");
+                throw new ForestFormatException(field + " holds more values than " + count + " says");
             }
         }
     }

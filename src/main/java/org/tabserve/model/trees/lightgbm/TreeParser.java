@@ -88,7 +88,7 @@ final class TreeParser {
         if (numLeaves > 1) {
             split = ints(b, need(f, "split_feature", index), inner, "split_feature", at);
             int[] t = need(f, "threshold", index);
-            threshold = TextNumbers.doubles(b, t[0], t[1], inner, "threshold" + at, true);
+            threshold = TextNumbers.doubles(b, t[0], t[1], inner, "threshold" + at, true, "num_leaves");
             left = ints(b, need(f, "left_child", index), inner, "left_child", at);
             right = ints(b, need(f, "right_child", index), inner, "right_child", at);
             type = decisionTypes(b, f.get("decision_type"), inner, numCat, at);
@@ -192,7 +192,7 @@ final class TreeParser {
     }
 
     private int[] bitsets(byte[] b, int[] range, int[] boundaries, String at) {
-        long wordsPerSplit = limits.maxCategories() / 32 + 1;
+        long wordsPerSplit = (limits.maxCategories() + 31L) / 32;
         if (boundaries[0] != 0) {
             throw new ForestFormatException("cat_boundaries" + at + " does not start at 0");
         }
@@ -270,11 +270,20 @@ final class TreeParser {
     }
 
     private static int[] ints(byte[] b, int[] range, int n, String key, String at) {
-        return TextNumbers.ints(b, range[0], range[1], n, key + at);
+        return TextNumbers.ints(b, range[0], range[1], n, key + at, countOf(key));
     }
 
     private static double[] doubles(byte[] b, int[] range, int n, String key, String at) {
-        return TextNumbers.doubles(b, range[0], range[1], n, key + at);
+        return TextNumbers.doubles(b, range[0], range[1], n, key + at, false, countOf(key));
+    }
+
+    /** @return the field whose count says how many values {@code key} holds */
+    private static String countOf(String key) {
+        return switch (key) {
+            case "cat_boundaries" -> "num_cat";
+            case "leaf_features", "leaf_coeff" -> "num_features";
+            default -> "num_leaves";
+        };
     }
 
     private static String safe(String key) {
