@@ -40,9 +40,10 @@ final class ArtifactSniffer {
                 return ArtifactFormat.XGBOOST_JSON;
             }
         }
-        throw new MlflowFormatException(field + " is saved in XGBoost's deprecated binary format (what XGBoost before"
-                + " 2.1 writes for mlflow.xgboost's default model_format='xgb'), which tabserve does not read; save it"
-                + " with model_format='json' (or 'ubj'): mlflow.xgboost.save_model(booster, path, model_format='json')");
+        throw new MlflowFormatException(
+                field + " is saved in XGBoost's deprecated binary format (what XGBoost before"
+                        + " 2.1 writes for mlflow.xgboost's default model_format='xgb'), which tabserve does not read; save it"
+                        + " with model_format='json' (or 'ubj'): mlflow.xgboost.save_model(booster, path, model_format='json')");
     }
 
     private static ArtifactFormat lightgbm(String field, byte[] head, Map<String, Object> entry) {

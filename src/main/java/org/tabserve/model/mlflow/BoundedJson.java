@@ -98,9 +98,10 @@ final class BoundedJson {
                 yield map;
             }
             case VALUE_STRING -> parser.getText();
-            case VALUE_NUMBER_INT -> parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER
-                    ? parser.getDoubleValue()
-                    : (Object) parser.getLongValue();
+            case VALUE_NUMBER_INT ->
+                parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER
+                        ? parser.getDoubleValue()
+                        : (Object) parser.getLongValue();
             case VALUE_NUMBER_FLOAT -> parser.getDoubleValue();
             case VALUE_TRUE -> Boolean.TRUE;
             case VALUE_FALSE -> Boolean.FALSE;
@@ -115,7 +116,9 @@ final class BoundedJson {
             String message = String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT);
             String bound = message.contains("nesting")
                     ? "nests deeper than its bound"
-                    : message.contains("document length") ? "is longer than its bound" : "holds a number or text past its bound";
+                    : message.contains("document length")
+                            ? "is longer than its bound"
+                            : "holds a number or text past its bound";
             return new MlflowFormatException(field + " " + bound, e);
         }
         String where = "";

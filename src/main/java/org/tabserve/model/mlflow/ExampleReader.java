@@ -36,9 +36,8 @@ final class ExampleReader {
         byte[] bytes = InsideDirectory.read(FIELD, file, limits.maxExampleBytes());
         Object json = new BoundedJson(FIELD, limits.maxExampleBytes(), limits.maxNesting(), limits.maxExampleCells())
                 .read(bytes);
-        List<String> named = signature.map(s -> s.inputs().columns().stream()
-                        .map(MlflowColumn::name)
-                        .toList())
+        List<String> named = signature
+                .map(s -> s.inputs().columns().stream().map(MlflowColumn::name).toList())
                 .orElse(List.of());
         Object data = json;
         if (json instanceof Map<?, ?> wrapper
@@ -50,13 +49,12 @@ final class ExampleReader {
         if (type == null) {
             return Optional.empty();
         }
-        Optional<MlflowExample> example =
-                switch (type) {
-                    case "dataframe" -> dataframe(data, orient, named, limits);
-                    case "ndarray" -> data instanceof List<?> rows ? positional(rows, named, limits) : Optional.empty();
-                    case "json_object" -> records(data, limits);
-                    default -> Optional.empty();
-                };
+        Optional<MlflowExample> example = switch (type) {
+            case "dataframe" -> dataframe(data, orient, named, limits);
+            case "ndarray" -> data instanceof List<?> rows ? positional(rows, named, limits) : Optional.empty();
+            case "json_object" -> records(data, limits);
+            default -> Optional.empty();
+        };
         return example;
     }
 

@@ -30,8 +30,9 @@ final class FlavorChoice {
             }
         }
         if (served.size() > 1) {
-            throw new MlflowFormatException("MLmodel's flavors hold both " + served.get(0).key() + " and "
-                    + served.get(1).key() + "; tabserve serves a directory of one model: save each in its own");
+            throw new MlflowFormatException(
+                    "MLmodel's flavors hold both " + served.get(0).key() + " and "
+                            + served.get(1).key() + "; tabserve serves a directory of one model: save each in its own");
         }
         if (served.isEmpty()) {
             throw unserved(flavors);
@@ -46,8 +47,8 @@ final class FlavorChoice {
 
     private static MlflowFormatException unserved(Map<String, Object> flavors) {
         if (flavors.containsKey("sklearn")) {
-            return new MlflowFormatException("the sklearn flavor stores a pickle ("
-                    + "pickle, cloudpickle or skops), which is code; " + EXPORT);
+            return new MlflowFormatException(
+                    "the sklearn flavor stores a pickle (" + "pickle, cloudpickle or skops), which is code; " + EXPORT);
         }
         List<String> others = new ArrayList<>();
         for (String key : flavors.keySet()) {

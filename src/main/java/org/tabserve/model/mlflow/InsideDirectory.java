@@ -25,7 +25,8 @@ final class InsideDirectory {
         } catch (NoSuchFileException e) {
             throw new MlflowFormatException("the MLflow model directory does not exist");
         } catch (IOException e) {
-            throw new MlflowFormatException("the MLflow model directory cannot be read: " + e.getClass().getSimpleName());
+            throw new MlflowFormatException(
+                    "the MLflow model directory cannot be read: " + e.getClass().getSimpleName());
         }
         if (!Files.isDirectory(root)) {
             throw new MlflowFormatException("an MLflow model is a directory holding an MLmodel file, not a file");
@@ -47,7 +48,8 @@ final class InsideDirectory {
             throw new MlflowFormatException(field + " is empty: it must name a file inside the model directory");
         }
         if (name.indexOf('\0') >= 0 || name.startsWith("/") || name.startsWith("\\")) {
-            throw new MlflowFormatException(field + " is an absolute path: it must name a file inside the model directory");
+            throw new MlflowFormatException(
+                    field + " is an absolute path: it must name a file inside the model directory");
         }
         Path relative;
         try {
@@ -56,7 +58,8 @@ final class InsideDirectory {
             throw new MlflowFormatException(field + " is not a valid file path");
         }
         if (relative.isAbsolute() || relative.getRoot() != null) {
-            throw new MlflowFormatException(field + " is an absolute path: it must name a file inside the model directory");
+            throw new MlflowFormatException(
+                    field + " is an absolute path: it must name a file inside the model directory");
         }
         for (Path part : relative) {
             if (part.toString().equals("..")) {
@@ -71,7 +74,8 @@ final class InsideDirectory {
         } catch (NoSuchFileException e) {
             throw new MlflowFormatException(field + " names a file that the model directory does not hold");
         } catch (IOException e) {
-            throw new MlflowFormatException(field + " names a file that cannot be read: " + e.getClass().getSimpleName());
+            throw new MlflowFormatException(
+                    field + " names a file that cannot be read: " + e.getClass().getSimpleName());
         }
         if (!real.startsWith(root)) {
             throw new MlflowFormatException(field + " is a symbolic link that leads out of the model directory");
@@ -80,7 +84,8 @@ final class InsideDirectory {
         try {
             attributes = Files.readAttributes(real, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         } catch (IOException e) {
-            throw new MlflowFormatException(field + " names a file that cannot be read: " + e.getClass().getSimpleName());
+            throw new MlflowFormatException(
+                    field + " names a file that cannot be read: " + e.getClass().getSimpleName());
         }
         if (attributes.isDirectory()) {
             throw new MlflowFormatException(field + " names a directory, where a model file is expected");
@@ -105,7 +110,8 @@ final class InsideDirectory {
             }
             return bytes;
         } catch (IOException e) {
-            throw new MlflowFormatException(field + " cannot be read: " + e.getClass().getSimpleName());
+            throw new MlflowFormatException(
+                    field + " cannot be read: " + e.getClass().getSimpleName());
         }
     }
 
@@ -114,7 +120,8 @@ final class InsideDirectory {
         try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
             return in.readNBytes(count);
         } catch (IOException e) {
-            throw new MlflowFormatException(field + " cannot be read: " + e.getClass().getSimpleName());
+            throw new MlflowFormatException(
+                    field + " cannot be read: " + e.getClass().getSimpleName());
         }
     }
 }

@@ -34,8 +34,8 @@ public final class MlflowDirectory {
     public static MlflowModel read(Path dir, MlflowLimits limits) {
         InsideDirectory directory = new InsideDirectory(dir);
         Path mlmodelFile = directory.file(MLMODEL, MLMODEL);
-        Map<String, Object> mlmodel = MlmodelYaml.parse(
-                InsideDirectory.read(MLMODEL, mlmodelFile, limits.maxMlmodelBytes()), limits);
+        Map<String, Object> mlmodel =
+                MlmodelYaml.parse(InsideDirectory.read(MLMODEL, mlmodelFile, limits.maxMlmodelBytes()), limits);
         Map.Entry<MlflowFlavor, Map<String, Object>> chosen = FlavorChoice.choose(mlmodel);
         MlflowFlavor flavor = chosen.getKey();
         Map<String, Object> entry = chosen.getValue();

@@ -1,9 +1,9 @@
 package org.tabserve.model.mlflow;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.ByteBuffer;
 import java.util.Date;
 import java.util.Locale;
 import java.util.Map;
