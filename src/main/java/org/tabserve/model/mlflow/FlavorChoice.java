@@ -51,17 +51,22 @@ final class FlavorChoice {
                     "the sklearn flavor stores a pickle (" + "pickle, cloudpickle or skops), which is code; " + EXPORT);
         }
         List<String> others = new ArrayList<>();
+        boolean unnamed = false;
         for (String key : flavors.keySet()) {
-            if (!key.equals("python_function")) {
-                others.add(key.matches("[A-Za-z0-9_.-]{1,40}") ? key : "an unnamed flavor");
+            if (!key.matches("[A-Za-z0-9_.-]{1,40}")) {
+                unnamed = true;
+            } else if (!key.equals("python_function")) {
+                others.add(key);
             }
         }
-        if (others.isEmpty()) {
+        if (others.isEmpty() && !unnamed) {
             return new MlflowFormatException("the python_function flavor alone is a custom Python model (its"
                     + " loader_module, python_model pickle and code paths are code); " + EXPORT);
         }
-        return new MlflowFormatException("the " + String.join(", ", others) + " flavor"
-                + (others.size() > 1 ? "s are" : " is") + " not served: tabserve serves an MLflow model's onnx,"
-                + " xgboost or lightgbm flavor; " + EXPORT);
+        String what = others.isEmpty()
+                ? "a flavor of an unusual name is"
+                : "the " + String.join(", ", others) + " flavor" + (others.size() > 1 ? "s are" : " is");
+        return new MlflowFormatException(what + " not served: tabserve serves an MLflow model's onnx, xgboost or"
+                + " lightgbm flavor; " + EXPORT);
     }
 }
