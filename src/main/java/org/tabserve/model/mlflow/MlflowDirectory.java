@@ -26,13 +26,18 @@ public final class MlflowDirectory {
     }
 
     /**
-     * @param dir    the model directory
+     * @param dir    the model directory (or its MLmodel file, which stands for the directory that holds it)
      * @param limits the bounds it is read within
      * @return the flavor, artifact, format, signature, example and provenance it holds
      * @throws MlflowFormatException when the directory is refused, in words naming the field
      */
     public static MlflowModel read(Path dir, MlflowLimits limits) {
-        InsideDirectory directory = new InsideDirectory(dir);
+        Path named = dir.getFileName() != null
+                        && dir.getFileName().toString().equals(MLMODEL)
+                        && java.nio.file.Files.isRegularFile(dir)
+                ? dir.toAbsolutePath().getParent()
+                : dir;
+        InsideDirectory directory = new InsideDirectory(named);
         Path mlmodelFile = directory.file(MLMODEL, MLMODEL);
         Map<String, Object> mlmodel =
                 MlmodelYaml.parse(InsideDirectory.read(MLMODEL, mlmodelFile, limits.maxMlmodelBytes()), limits);

@@ -147,6 +147,7 @@ class MlflowDirectoryTest {
         MlflowModel model = MlflowDirectory.read(dir);
 
         assertEquals(ArtifactFormat.XGBOOST_JSON, model.format());
+        assertEquals(model, MlflowDirectory.read(dir.resolve("MLmodel")), "the MLmodel file stands for its directory");
         assertEquals("m-c341a2270e7b421f8333e76e6580b504", model.provenance().modelId());
         assertEquals("3.4.0", model.provenance().mlflowVersion());
         assertEquals(
