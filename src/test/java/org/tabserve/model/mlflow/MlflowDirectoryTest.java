@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -319,14 +317,14 @@ class MlflowDirectoryTest {
     }
 
     /**
-     * MLflow 1.28 (XGBoost 1.6) and MLflow 2 with XGBoost 2.0 save model.xgb in XGBoost's deprecated binary format: it
-     * begins with the learner's parameters (base_score 0.5 as a little-endian float, the feature count, …), no '{'.
+     * MLflow 1.28 (XGBoost 1.6) and MLflow 2 with XGBoost 2.0 save model.xgb in XGBoost's deprecated binary format;
+     * the fixture is what XGBoost 1.7.4 writes for it (fixtures/make_mlflow_deprecated_xgb.py), beginning "binf".
      */
     @Test
     void theDeprecatedBinaryFormatIsRefusedSayingHowToSaveIt() throws Exception {
-        ByteBuffer legacy = ByteBuffer.allocate(136 + 24).order(ByteOrder.LITTLE_ENDIAN);
-        legacy.putFloat(0.5f).putInt(2).putInt(0);
-        Files.write(dir.resolve("model.xgb"), legacy.array());
+        Files.copy(
+                Path.of("src/test/resources/org/tabserve/fixtures/mlflow/xgboost-1.7.4-model.xgb"),
+                dir.resolve("model.xgb"));
         Files.writeString(dir.resolve("MLmodel"), """
                 artifact_path: models_mlflow
                 flavors:
