@@ -109,13 +109,13 @@ class ArchitectureTest {
         try (Stream<Path> dirs = Files.list(MODEL)) {
             dirs.filter(Files::isDirectory)
                     .map(d -> d.getFileName().toString())
-                    .filter(d -> !d.equals("onnx") && !d.equals("answer"))
+                    .filter(d -> !d.equals("onnx") && !d.equals("answer") && !d.equals("mlflow"))
                     .forEach(jobs::add);
         }
         assertEquals(
                 MODEL_FLOORS.stream().flatMap(List::stream).sorted().toList(),
                 jobs.stream().sorted().toList(),
-                "every package of the model's jobs (but onnx and answer, above the model) stands on a floor of"
+                "every package of the model's jobs (but onnx, answer and mlflow, above the model) stands on a floor of"
                         + " MODEL_FLOORS");
         List<String> below = new ArrayList<>();
         List<String> named = new ArrayList<>();
@@ -1350,5 +1350,21 @@ class ArchitectureTest {
             }
         }
         return imports;
+    }
+
+    /**
+     * The MLflow directory reader (model.mlflow) reads YAML and JSON and names no other tabserve package: it hands the
+     * loader a path and a format, and never loads a model itself (no ONNX Runtime, no tree reader).
+     */
+    @Test
+    void theMlflowReaderImportsOnlyTheJdkSnakeYamlAndJacksonCore() throws IOException {
+        List<String> imports = importsIn(MODEL.resolve("mlflow"));
+        assertTrue(imports.contains("org.yaml.snakeyaml.constructor.SafeConstructor"), "the scan found its imports");
+        List<String> forbidden = imports.stream()
+                .filter(i -> !i.startsWith("java.")
+                        && !i.startsWith("org.yaml.snakeyaml.")
+                        && !i.startsWith("com.fasterxml.jackson.core."))
+                .toList();
+        assertEquals(List.of(), forbidden);
     }
 }

@@ -1,0 +1,157 @@
+package org.tabserve.model.trees.xgboost;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.tabserve.model.signature.Task;
+import org.tabserve.model.trees.ForestFeature;
+import org.tabserve.model.trees.TrainedForest;
+import org.tabserve.model.trees.TreeWalk;
+
+/**
+ * An XGBoost forest read from its file, answering as XGBoost's predict does to the bit: each margin starts at the base
+ * margin and adds, tree after tree in file order, the leaf value times the tree's weight (1, or DART's), in float32;
+ * the objective's transform follows ({@link Objective}). Immutable.
+ */
+final class XgboostForest implements TrainedForest {
+
+    /** What the forest is, as the file says: the words the card shows. */
+    record Description(String format, String writtenBy, String objective, Map<String, String> facts) {}
+
+    private final Description description;
+    private final Objective objective;
+    private final List<ForestFeature> features;
+    private final List<String> classes;
+    private final NodeTable nodes;
+    private final int[] roots;
+    private final int[] groups;
+    private final float[] weights;
+    private final float[] base;
+    private final XgboostWalk walk;
+
+    XgboostForest(
+            Description description,
+            Objective objective,
+            List<ForestFeature> features,
+            NodeTable nodes,
+            int[] roots,
+            int[] groups,
+            float[] weights,
+            float[] base) {
+        this.description = description;
+        this.objective = objective;
+        this.features = List.copyOf(features);
+        this.nodes = nodes;
+        this.roots = roots;
+        this.groups = groups;
+        this.weights = weights;
+        this.base = base;
+        this.classes =
+                objective.task == Task.CLASSIFICATION ? labels(objective.multiclass() ? base.length : 2) : List.of();
+        this.walk = new XgboostWalk(nodes, roots, groups, weights);
+    }
+
+    private static List<String> labels(int n) {
+        String[] out = new String[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = Integer.toString(i);
+        }
+        return List.of(out);
+    }
+
+    @Override
+    public String format() {
+        return description.format();
+    }
+
+    @Override
+    public String writtenBy() {
+        return description.writtenBy();
+    }
+
+    @Override
+    public String objective() {
+        return description.objective();
+    }
+
+    @Override
+    public List<ForestFeature> features() {
+        return features;
+    }
+
+    @Override
+    public Task task() {
+        return objective.task;
+    }
+
+    @Override
+    public List<String> classes() {
+        return classes;
+    }
+
+    @Override
+    public int trees() {
+        return roots.length;
+    }
+
+    @Override
+    public Map<String, String> facts() {
+        return description.facts();
+    }
+
+    @Override
+    public int margins() {
+        return base.length;
+    }
+
+    /** @return the base margins, one per output, as XGBoost's learner makes them from {@code base_score} */
+    float[] base() {
+        return base.clone();
+    }
+
+    /** The margins in float32, as XGBoost's CPU predictor sums them. */
+    float[] sum(double[] row) {
+        if (row.length != features.size()) {
+            throw new IllegalArgumentException(
+                    "a row of " + row.length + " values for a forest of " + features.size() + " features");
+        }
+        float[] m = base.clone();
+        for (int t = 0; t < roots.length; t++) {
+            int leaf = nodes.leaf(roots[t], row);
+            m[groups[t]] += nodes.value[leaf] * weights[t];
+        }
+        return m;
+    }
+
+    @Override
+    public void margins(double[] row, double[] margins) {
+        float[] m = sum(row);
+        for (int i = 0; i < m.length; i++) {
+            margins[i] = m[i];
+        }
+    }
+
+    @Override
+    public void answer(double[] row, double[] scores) {
+        float[] m = sum(row);
+        if (objective.multiclass()) {
+            Objective.softmax(m, scores);
+        } else if (objective.task == Task.CLASSIFICATION) {
+            float p = objective.transform(m[0]);
+            scores[0] = 1.0f - p;
+            scores[1] = p;
+        } else {
+            scores[0] = objective.transform(m[0]);
+        }
+    }
+
+    @Override
+    public String link() {
+        return objective.link;
+    }
+
+    @Override
+    public Optional<TreeWalk> walk() {
+        return Optional.of(walk);
+    }
+}
