@@ -100,6 +100,12 @@ class ArchitectureTest {
                         + " no HTTP, Jetty or Tribuo");
     }
 
+    /**
+     * The model's packages that stand above the {@code Model} interface: its runtimes and readers (ONNX, the trained
+     * forests' files, MLflow directories), the loader that chooses among them, and the answers.
+     */
+    private static final List<String> ABOVE_THE_MODEL = List.of("onnx", "answer", "mlflow", "trees", "loading");
+
     private static final java.util.regex.Pattern MODEL_TYPE =
             java.util.regex.Pattern.compile("org\\.tabserve\\.model((?:\\.[a-z]\\w*)*)\\.[A-Z]\\w*");
 
@@ -109,13 +115,13 @@ class ArchitectureTest {
         try (Stream<Path> dirs = Files.list(MODEL)) {
             dirs.filter(Files::isDirectory)
                     .map(d -> d.getFileName().toString())
-                    .filter(d -> !d.equals("onnx") && !d.equals("answer") && !d.equals("mlflow"))
+                    .filter(d -> !ABOVE_THE_MODEL.contains(d))
                     .forEach(jobs::add);
         }
         assertEquals(
                 MODEL_FLOORS.stream().flatMap(List::stream).sorted().toList(),
                 jobs.stream().sorted().toList(),
-                "every package of the model's jobs (but onnx, answer and mlflow, above the model) stands on a floor of"
+                "every package of the model's jobs (but " + ABOVE_THE_MODEL + ", above the model) stands on a floor of"
                         + " MODEL_FLOORS");
         List<String> below = new ArrayList<>();
         List<String> named = new ArrayList<>();

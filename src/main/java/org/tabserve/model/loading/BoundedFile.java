@@ -28,12 +28,15 @@ final class BoundedFile {
             BasicFileAttributes before = Files.readAttributes(file, BasicFileAttributes.class);
             if (!before.isRegularFile()) {
                 throw ModelException.unusable(
-                        source, before.isDirectory() ? "it is a folder with no MLmodel file" : "it is not a regular file", null);
+                        source,
+                        before.isDirectory() ? "it is a folder with no MLmodel file" : "it is not a regular file",
+                        null);
             }
             if (before.size() > maxBytes) {
                 throw ModelException.unusable(
-                        source, "it is " + before.size() + " bytes; a model file of this format is read up to "
-                                + maxBytes + " bytes",
+                        source,
+                        "it is " + before.size() + " bytes; a model file of this format is read up to " + maxBytes
+                                + " bytes",
                         null);
             }
             byte[] bytes = new byte[(int) before.size()];

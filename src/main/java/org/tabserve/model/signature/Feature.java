@@ -65,9 +65,9 @@ public record Feature(
                 && !(type == ValueType.FLOAT
                         || type == ValueType.DOUBLE
                         || (type == ValueType.STRING && missing == Missing.TREES))) {
-            throw new IllegalArgumentException(
-                    "feature '" + name + "' is " + type + "; only float and double features can be missing (as NaN), and text categories whose trees route a"
-                            + " missing value");
+            throw new IllegalArgumentException("feature '" + name + "' is " + type
+                    + "; only float and double features can be missing (as NaN), and text categories whose trees route a"
+                    + " missing value");
         }
         if (treesRouteNone && (missing != null || !(type == ValueType.FLOAT || type == ValueType.DOUBLE))) {
             throw new IllegalArgumentException(

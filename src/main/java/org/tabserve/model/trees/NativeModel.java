@@ -89,24 +89,45 @@ public final class NativeModel implements Model {
      */
     public static NativeModel of(
             TrainedForest forest, String source, String sha256, ModelCard card, ValueType answerType) {
-        return new NativeModel(forest, source, sha256, signatureOf(forest), card, answerType);
+        return of(
+                forest,
+                source,
+                sha256,
+                card,
+                answerType,
+                forest.features().stream().map(ForestFeature::name).toList());
     }
 
-    /** @return what a forest takes and gives, as every route sees it */
-    public static ModelSignature signatureOf(TrainedForest forest) {
+    /**
+     * As {@link #of(TrainedForest, String, String, ModelCard, ValueType)}, its features named {@code names} (in
+     * order): an MLflow signature's column names for a file that names none.
+     */
+    public static NativeModel of(
+            TrainedForest forest,
+            String source,
+            String sha256,
+            ModelCard card,
+            ValueType answerType,
+            List<String> names) {
+        return new NativeModel(forest, source, sha256, signatureOf(forest, names), card, answerType);
+    }
+
+    /** @return what a forest takes and gives, as every route sees it, its features named {@code names} */
+    static ModelSignature signatureOf(TrainedForest forest, List<String> names) {
+        if (names.size() != forest.features().size()) {
+            throw new IllegalArgumentException(names.size() + " names for the forest's "
+                    + forest.features().size() + " features");
+        }
         List<Feature> features = new ArrayList<>();
         boolean numbers = true;
-        for (ForestFeature feature : forest.features()) {
+        for (int f = 0; f < names.size(); f++) {
+            ForestFeature feature = forest.features().get(f);
+            String name = names.get(f);
             features.add(
                     feature.text()
                             ? new Feature(
-                                    feature.name(),
-                                    ValueType.STRING,
-                                    Feature.Missing.TREES,
-                                    feature.categories(),
-                                    false,
-                                    null)
-                            : new Feature(feature.name(), ValueType.DOUBLE, Feature.Missing.TREES, List.of(), false, null));
+                                    name, ValueType.STRING, Feature.Missing.TREES, feature.categories(), false, null)
+                            : new Feature(name, ValueType.DOUBLE, Feature.Missing.TREES, List.of(), false, null));
             numbers &= !feature.text();
         }
         List<ModelInput> inputs = new ArrayList<>();
@@ -210,8 +231,11 @@ public final class NativeModel implements Model {
             } else {
                 values[r] = scores[0];
                 if (!Double.isFinite(scores[0])) {
-                    errors.add(r, "row", "the model's answer for this row is not a finite number ("
-                            + forest.objective() + " overflows)");
+                    errors.add(
+                            r,
+                            "row",
+                            "the model's answer for this row is not a finite number (" + forest.objective()
+                                    + " overflows)");
                 }
             }
         }

@@ -230,7 +230,11 @@ public final class ModelApiHandler {
         body.put("sha256", classifier.sha256());
         body.put(
                 "format",
-                Map.of("name", classifier.format().name(), "written_by", classifier.format().writtenBy()));
+                Map.of(
+                        "name",
+                        classifier.format().name(),
+                        "written_by",
+                        classifier.format().writtenBy()));
         body.put(
                 "engine",
                 Map.of(

@@ -1,0 +1,81 @@
+package org.tabserve.model.loading;
+
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.tabserve.model.card.ModelCard;
+import org.tabserve.model.signature.ModelException;
+import org.tabserve.model.signature.ValueType;
+import org.tabserve.model.trees.ForestFormatException;
+import org.tabserve.model.trees.ForestLimits;
+import org.tabserve.model.trees.NativeModel;
+import org.tabserve.model.trees.TrainedForest;
+import org.tabserve.model.trees.lightgbm.LightgbmReader;
+import org.tabserve.model.trees.xgboost.XgboostReader;
+
+/**
+ * Reads an XGBoost or LightGBM file into a {@link NativeModel}, within {@link ForestLimits#DEFAULT}: the file read
+ * bounded ({@link BoundedFile}), its reader's refusal turned into the load's, and the card the file gives (its name,
+ * what wrote it, what it records of its training).
+ */
+final class ForestFiles {
+
+    private static final System.Logger LOG = System.getLogger(ForestFiles.class.getName());
+
+    private ForestFiles() {}
+
+    /** Reads a tree file of either library into a model named {@code name}. */
+    static NativeModel read(Path file, String name, ValueType answerType) {
+        String source = file.toString();
+        ForestLimits limits = ForestLimits.DEFAULT;
+        byte[] bytes = BoundedFile.read(file, limits.maxBytes());
+        try {
+            TrainedForest forest = answerType == ValueType.FLOAT
+                    ? XgboostReader.read(bytes, file.getFileName().toString(), limits)
+                    : LightgbmReader.read(bytes, file.getFileName().toString(), limits);
+            return NativeModel.of(forest, source, sha256(bytes), card(forest, name), answerType);
+        } catch (ForestFormatException e) {
+            throw ModelException.unusable(source, e.getMessage(), e);
+        } catch (StackOverflowError e) {
+            throw ModelException.unusable(source, "it is nested too deeply to be read", e);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, source + ": reading it failed unexpectedly", e);
+            throw ModelException.unusable(
+                    source,
+                    "tabserve could not read this model (an unexpected failure: the server log has the details under"
+                            + " the file's name)",
+                    e);
+        }
+    }
+
+    /** The card a tree file gives: its name, what wrote it, and what it records about its training. */
+    static ModelCard card(TrainedForest forest, String name) {
+        Map<String, String> metadata = new LinkedHashMap<>();
+        metadata.put("format", forest.format());
+        metadata.put("objective", forest.objective());
+        metadata.put("trees", Integer.toString(forest.trees()));
+        forest.facts().forEach(metadata::putIfAbsent);
+        return ModelCard.builder(name, "")
+                .producer(forest.writtenBy())
+                .metadata(metadata)
+                .build();
+    }
+
+    /** A file's name without the extension of its format, the name of a model whose file names none else. */
+    static String fileName(Path file) {
+        Path name = file.getFileName();
+        String text = name == null ? file.toString() : name.toString();
+        return text.replaceFirst("\\.(json|ubj|txt|lgb|bst|model)$", "");
+    }
+
+    static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+    }
+}

@@ -1,0 +1,123 @@
+package org.tabserve.model.loading;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.tabserve.model.Model;
+import org.tabserve.model.card.ModelCard;
+import org.tabserve.model.mlflow.MlflowColumn;
+import org.tabserve.model.mlflow.MlflowDirectory;
+import org.tabserve.model.mlflow.MlflowFormatException;
+import org.tabserve.model.mlflow.MlflowModel;
+import org.tabserve.model.mlflow.MlflowProvenance;
+import org.tabserve.model.onnx.OnnxModelLoader;
+import org.tabserve.model.signature.ModelException;
+import org.tabserve.model.signature.ValueType;
+import org.tabserve.model.trees.ForestFeature;
+import org.tabserve.model.trees.NativeModel;
+import org.tabserve.model.trees.TrainedForest;
+
+/**
+ * Loads an MLflow model directory by its flavor: the ONNX flavor's file through the ONNX loader, the XGBoost and
+ * LightGBM flavors' through their readers, named by the MLflow model, its signature's columns naming a file's
+ * unnamed features, and its run and model ids on the card; no other flavor is served (code is never loaded).
+ */
+final class MlflowModels {
+
+    /** The names a library gives features it was given none for: XGBoost's f0, LightGBM's Column_0. */
+    private static final Pattern GENERATED = Pattern.compile("f\\d+|Column_\\d+");
+
+    private MlflowModels() {}
+
+    static Model load(Path directory) {
+        String source = directory.toString();
+        MlflowModel mlflow;
+        try {
+            mlflow = MlflowDirectory.read(directory);
+        } catch (MlflowFormatException e) {
+            throw ModelException.unusable(source, e.getMessage(), e);
+        }
+        String name = name(mlflow, directory);
+        return switch (mlflow.flavor()) {
+            case ONNX -> OnnxModelLoader.load(mlflow.artifact());
+            case XGBOOST -> forest(mlflow, name, ValueType.FLOAT);
+            case LIGHTGBM -> forest(mlflow, name, ValueType.DOUBLE);
+        };
+    }
+
+    private static NativeModel forest(MlflowModel mlflow, String name, ValueType answerType) {
+        NativeModel read = ForestFiles.read(mlflow.artifact(), name, answerType);
+        TrainedForest forest = read.forest();
+        List<String> names = names(mlflow, forest, read.source());
+        ModelCard card = ForestFiles.card(forest, name);
+        Map<String, String> metadata = new LinkedHashMap<>(card.metadata());
+        MlflowProvenance p = mlflow.provenance();
+        put(metadata, "mlflow.run_id", p.runId());
+        put(metadata, "mlflow.model_uuid", p.modelUuid());
+        put(metadata, "mlflow.model_id", p.modelId());
+        put(metadata, "mlflow.version", p.mlflowVersion());
+        put(metadata, "mlflow.utc_time_created", p.utcTimeCreated());
+        put(metadata, "mlflow.flavor", mlflow.flavor().key());
+        put(metadata, "mlflow.library_version", p.libraryVersion());
+        ModelCard withMlflow = ModelCard.builder(card.name(), card.version())
+                .producer(card.producer())
+                .description("MLflow model" + (p.runId() == null || p.runId().isEmpty() ? "" : " of run " + p.runId()))
+                .metadata(metadata)
+                .build();
+        return NativeModel.of(forest, read.source(), read.sha256(), withMlflow, answerType, names);
+    }
+
+    /**
+     * The features' names: the file's own, which the signature's columns must equal where it has some, else the
+     * signature's columns in order.
+     */
+    private static List<String> names(MlflowModel mlflow, TrainedForest forest, String source) {
+        List<String> own = forest.features().stream().map(ForestFeature::name).toList();
+        List<MlflowColumn> columns =
+                mlflow.signature().map(s -> s.inputs().columns()).orElse(List.of());
+        if (columns.isEmpty()) {
+            return own;
+        }
+        if (columns.size() != own.size()) {
+            throw ModelException.unusable(
+                    source,
+                    "its MLflow signature has " + columns.size() + " input columns; the model file has " + own.size()
+                            + " features",
+                    null);
+        }
+        boolean generated = own.stream().allMatch(n -> GENERATED.matcher(n).matches());
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < columns.size(); i++) {
+            String column = columns.get(i).name();
+            if (!generated && !column.equals(own.get(i))) {
+                throw ModelException.unusable(
+                        source,
+                        "its MLflow signature's input column " + (i + 1) + " is '" + column
+                                + "' where the model file's feature is '" + own.get(i) + "'",
+                        null);
+            }
+            names.add(column);
+        }
+        return names;
+    }
+
+    private static String name(MlflowModel mlflow, Path directory) {
+        MlflowProvenance p = mlflow.provenance();
+        for (String candidate : new String[] {p.name(), p.artifactPath()}) {
+            if (candidate != null && !candidate.isBlank() && candidate.matches("[A-Za-z0-9._-]{1,100}")) {
+                return candidate;
+            }
+        }
+        Path file = directory.toAbsolutePath().normalize().getFileName();
+        return file == null ? "model" : file.toString();
+    }
+
+    private static void put(Map<String, String> metadata, String key, String value) {
+        if (value != null && !value.isEmpty()) {
+            metadata.put(key, value);
+        }
+    }
+}
