@@ -196,7 +196,8 @@ final class ForestBuilder {
                         ? objective.xgboostName + " num_class:" + raw.learnerParam.get("num_class")
                         : objective.xgboostName;
         Map<String, String> facts = new LinkedHashMap<>();
-        facts.put("booster", raw.booster);
+        // XGBoost 3.x saves a DART model as a gbtree whose model holds weight_drop
+        facts.put("booster", raw.weightDrop != null && raw.weightDrop.length > 0 ? "dart" : raw.booster);
         facts.put("num_trees", Integer.toString(trees));
         facts.put("objective", objective.xgboostName);
         for (String key : List.of("best_iteration", "best_score", "best_ntree_limit")) {

@@ -29,6 +29,8 @@ final class NodeTable {
         value = new float[nodes];
         defaultLeft = new boolean[nodes];
         categories = new int[nodes][];
+        // a node no root reaches (one XGBoost's pruner deleted) stays a leaf of value 0
+        Arrays.fill(left, -1);
     }
 
     boolean isLeaf(int node) {

@@ -10,10 +10,10 @@ final class RawTree {
     long sizeLeafVector;
     int[] left;
     int[] right;
-    long[] splitIndex;
+    int[] splitIndex;
     float[] condition;
-    long[] defaultLeft;
-    long[] splitType;
+    int[] defaultLeft;
+    int[] splitType;
     int[] categories;
     int[] categoryNodes;
     long[] categorySegments;

@@ -78,12 +78,12 @@ final class TreeChecker {
                 throw new ForestFormatException(
                         at + "depth is past the reader's bound of " + limits.maxDepth() + " levels");
             }
-            long feature = tree.splitIndex[node];
+            int feature = tree.splitIndex[node];
             if (feature < 0 || feature >= features) {
                 throw new ForestFormatException(at + "'split_indices' names a feature out of range");
             }
             table.left[g] = offset + l;
-            table.feature[g] = (int) feature;
+            table.feature[g] = feature;
             table.defaultLeft[g] = tree.defaultLeft[node] != 0;
             table.categories[g] = sets == null ? null : sets[node];
             if (table.categories[g] == null && !Float.isFinite(tree.condition[node])) {
@@ -146,7 +146,7 @@ final class TreeChecker {
             sets[node] = set;
         }
         for (int node = 0; node < n; node++) {
-            long type = tree.splitType[node];
+            int type = tree.splitType[node];
             if (type != 0 && type != 1) {
                 throw new ForestFormatException(
                         at + "'split_type' holds a type other than 0 (number) and 1 (category)");

@@ -35,10 +35,10 @@ final class TreeReader {
                 case "id" -> tree.id = values.integer("id");
                 case "left_children" -> tree.left = values.ints(field, nodes);
                 case "right_children" -> tree.right = values.ints(field, nodes);
-                case "split_indices" -> tree.splitIndex = values.integers(field, nodes);
+                case "split_indices" -> tree.splitIndex = values.ints(field, nodes);
                 case "split_conditions" -> tree.condition = values.floats(field, nodes);
-                case "default_left" -> tree.defaultLeft = values.integers(field, nodes);
-                case "split_type" -> tree.splitType = values.integers(field, nodes);
+                case "default_left" -> tree.defaultLeft = values.ints(field, nodes);
+                case "split_type" -> tree.splitType = values.ints(field, nodes);
                 case "categories" -> tree.categories = values.ints(field, codes);
                 case "categories_nodes" -> tree.categoryNodes = values.ints(field, nodes);
                 case "categories_segments" -> tree.categorySegments = values.integers(field, nodes);

@@ -203,15 +203,31 @@ final class ValueReader {
 
     /** An array of integers that each fit an int, refused otherwise. */
     int[] ints(String field, Cap limit) {
-        long[] wide = integers(field, limit);
-        int[] out = new int[wide.length];
-        for (int i = 0; i < wide.length; i++) {
-            if (wide[i] != (int) wide[i]) {
+        expect(Kind.ARRAY, field);
+        int cap = limit.values();
+        int[] out = new int[Math.min(cap, 16)];
+        int n = 0;
+        for (Kind k = tokens.next(); k != Kind.END_ARRAY; k = tokens.next()) {
+            long v;
+            if (k == Kind.INTEGER) {
+                v = tokens.integer();
+            } else if (k == Kind.TRUE || k == Kind.FALSE) {
+                v = k == Kind.TRUE ? 1 : 0;
+            } else {
+                throw wrongType(field, k);
+            }
+            if (v != (int) v) {
                 throw new ForestFormatException("the model's '" + field + "' holds a value past 32 bits");
             }
-            out[i] = (int) wide[i];
+            if (n >= cap) {
+                throw tooMany(field, limit);
+            }
+            if (n == out.length) {
+                out = Arrays.copyOf(out, (int) Math.min(cap, 2L * n));
+            }
+            out[n++] = (int) v;
         }
-        return out;
+        return Arrays.copyOf(out, n);
     }
 
     float[] floats(String field, int cap) {

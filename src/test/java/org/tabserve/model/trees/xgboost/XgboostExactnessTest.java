@@ -88,7 +88,8 @@ class XgboostExactnessTest {
             }
         }
         ulpRows += ulps;
-        System.out.println(objective + "/" + booster + ": " + 2 * x.length + " rows, answers 1 ulp apart: " + ulps);
+        System.out.println(objective + "/" + booster + ": " + x.length
+                + " rows in JSON and UBJSON, answer values 1 ulp apart: " + ulps);
         assertEquals(
                 objective.startsWith("binary:logistic") || objective.startsWith("multi:")
                         ? Task.CLASSIFICATION

@@ -152,4 +152,55 @@ class XgboostFileFactsTest {
             }
         }
     }
+
+    @Test
+    void theFormatIsToldByContentNotByName() throws Exception {
+        float[][] x = Xgb4j.rows(61);
+        Booster trained = Xgb4j.train(
+                x, Xgb4j.labels(x, "reg:squarederror", 0, 1), null, Map.of("objective", "reg:squarederror"), 2);
+        assertEquals(
+                "XGBoost UBJSON",
+                XgboostReader.read(trained.toByteArray("ubj"), "model.json", ForestLimits.DEFAULT)
+                        .format());
+        assertEquals(
+                "XGBoost JSON",
+                XgboostReader.read(trained.toByteArray("json"), "model.ubj", ForestLimits.DEFAULT)
+                        .format());
+    }
+
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = ';',
+            value = {
+                "reg:squarederror; gamma; 3",
+                "reg:quantileerror; quantile_alpha; 0.7",
+                "reg:squarederror; num_parallel_tree; 3"
+            })
+    void prunedTreesOneQuantileAndForestsAnswerAsBoosterPredict(String objective, String param, String value)
+            throws Exception {
+        float[][] x = Xgb4j.rows(71);
+        Map<String, Object> params = new HashMap<>(Map.of("objective", objective, "max_depth", 6, param, value));
+        if (param.equals("gamma")) {
+            params.put("tree_method", "exact"); // grow then prune: pruned nodes stay in the file, deleted
+        }
+        Booster trained = Xgb4j.train(x, Xgb4j.labels(x, objective, 0, 2), null, params, 6);
+        float[][] margins = trained.predict(Xgb4j.matrix(x, null), true);
+        float[][] answers = trained.predict(Xgb4j.matrix(x, null), false);
+        for (String format : List.of("json", "ubj")) {
+            TrainedForest forest = Xgb4j.read(trained, format);
+            for (int r = 0; r < x.length; r++) {
+                double[] m = new double[1];
+                forest.margins(Xgb4j.row(x[r]), m);
+                assertEquals(Float.floatToIntBits(margins[r][0]), Float.floatToIntBits((float) m[0]), "row " + r);
+                forest.answer(Xgb4j.row(x[r]), m);
+                assertEquals(Float.floatToIntBits(answers[r][0]), Float.floatToIntBits((float) m[0]), "row " + r);
+            }
+        }
+        if (param.equals("gamma")) {
+            assertTrue(
+                    new String(trained.toByteArray("json"), java.nio.charset.StandardCharsets.UTF_8)
+                            .matches("(?s).*\"num_deleted\":\"[1-9].*"),
+                    "gamma pruned some nodes");
+        }
+    }
 }
