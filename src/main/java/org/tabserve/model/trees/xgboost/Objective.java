@@ -116,9 +116,9 @@ enum Objective {
         }
     }
 
-    /** C's {@code expf}: the float nearest e^x (glibc's is within about half an ulp; a rare row may differ by one). */
+    /** C's {@code expf}, as glibc computes it ({@link Expf}). */
     static float expf(float x) {
-        return (float) StrictMath.exp(x);
+        return Expf.of(x);
     }
 
     static float logf(float x) {
