@@ -6,7 +6,7 @@ import org.tabserve.model.trees.ForestFormatException;
 
 /**
  * A LightGBM objective as its model file's {@code objective=} line names it ({@code ObjectiveFunction::ToString}), and
- * its {@code ConvertOutput}: the sigmoid of binary, multiclassova and cross_entropy, multiclass's softmax, the
+ * its {@code ConvertOutput} in double with the C library's exponential ({@link GlibcExp}): the sigmoid of binary, multiclassova and cross_entropy, multiclass's softmax, the
  * exponential of poisson, gamma and tweedie, the identity of the other regressions. Ranking and custom objectives are
  * refused, as are the transforms explanations cannot follow ({@code reg_sqrt}, cross_entropy_lambda).
  *
@@ -134,9 +134,9 @@ record Objective(String name, Kind kind, int classes, double sigmoid) {
     void convert(double[] margins, double[] scores) {
         switch (kind) {
             case IDENTITY -> scores[0] = margins[0];
-            case EXP -> scores[0] = Math.exp(margins[0]);
+            case EXP -> scores[0] = GlibcExp.exp(margins[0]);
             case SIGMOID -> {
-                double p = 1.0 / (1.0 + Math.exp(-sigmoid * margins[0]));
+                double p = 1.0 / (1.0 + GlibcExp.exp(-sigmoid * margins[0]));
                 if (task() == Task.CLASSIFICATION) {
                     scores[0] = 1.0 - p;
                     scores[1] = p;
@@ -146,7 +146,7 @@ record Objective(String name, Kind kind, int classes, double sigmoid) {
             }
             case SIGMOID_EACH -> {
                 for (int k = 0; k < classes; k++) {
-                    scores[k] = 1.0 / (1.0 + Math.exp(-sigmoid * margins[k]));
+                    scores[k] = 1.0 / (1.0 + GlibcExp.exp(-sigmoid * margins[k]));
                 }
             }
             case SOFTMAX -> softmax(margins, scores, classes);
@@ -161,7 +161,7 @@ record Objective(String name, Kind kind, int classes, double sigmoid) {
         }
         double sum = 0.0;
         for (int i = 0; i < n; i++) {
-            output[i] = Math.exp(input[i] - max);
+            output[i] = GlibcExp.exp(input[i] - max);
             sum += output[i];
         }
         for (int i = 0; i < n; i++) {
