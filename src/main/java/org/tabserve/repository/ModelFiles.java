@@ -273,6 +273,11 @@ final class ModelFiles {
             }
         }
         if (listing.onnxFiles().isEmpty()) {
+            if (!versioned && listing.versions().isEmpty()) {
+                // KServe's layout for a model in its library's own file, or an MLflow model: DIR/<name>/model.json,
+                // model.ubj, model.txt, or DIR/<name>/MLmodel with its artifacts.
+                versionModel(modelDirectory).ifPresent(file -> stamp(new ModelKey(name, 1), file, found, skipped));
+            }
             return;
         }
         if (versioned) {

@@ -44,6 +44,45 @@ class ModelFilesTest {
     }
 
     @Test
+    void findsModelsInTheirLibrariesOwnFilesAndMlflowDirectoriesInBothLayouts() throws Exception {
+        for (String file : List.of(
+                "xgb/1/model.json",
+                "xgb/2/model.ubj",
+                "lgbm/3/model.txt",
+                "both/1/model.onnx",
+                "both/1/model.json",
+                "flow/4/MLmodel",
+                "flow/4/model.xgb",
+                "loose/model.txt",
+                "kflow/MLmodel",
+                "kflow/model.lgb")) {
+            Files.createDirectories(dir.resolve(file).getParent());
+            Files.writeString(dir.resolve(file), file);
+        }
+        Files.createDirectories(dir.resolve("nothing/5"));
+        Files.writeString(dir.resolve("nothing/5/notes.json"), "not a model file");
+
+        ModelFiles.Scan scan = ModelFiles.scan(dir);
+
+        java.util.Map<String, Path> served = new java.util.TreeMap<>();
+        scan.found().forEach((key, stamp) -> served.put(key.name() + "/" + key.version(), stamp.path()));
+        assertEquals(
+                java.util.Map.of(
+                        "xgb/1", dir.resolve("xgb/1/model.json"),
+                        "xgb/2", dir.resolve("xgb/2/model.ubj"),
+                        "lgbm/3", dir.resolve("lgbm/3/model.txt"),
+                        "both/1", dir.resolve("both/1/model.onnx"),
+                        "flow/4", dir.resolve("flow/4"),
+                        "loose/1", dir.resolve("loose/model.txt"),
+                        "kflow/1", dir.resolve("kflow")),
+                served);
+        assertTrue(
+                scan.skipped().get(dir.resolve("nothing/5")).reason().contains("no model.onnx"),
+                scan.skipped()::toString);
+        assertTrue(scan.skipped().get(dir.resolve("nothing/5")).fix().contains("model.json"));
+    }
+
+    @Test
     void skipsHiddenFilesSilentlyAndOddEntriesWithAReason() throws Exception {
         Files.writeString(dir.resolve(".copying.onnx.part"), "half");
         Files.writeString(dir.resolve("README.md"), "not a model");

@@ -10,11 +10,14 @@ import org.tabserve.model.Model;
 import org.tabserve.model.card.ModelCard;
 import org.tabserve.model.mlflow.MlflowColumn;
 import org.tabserve.model.mlflow.MlflowDirectory;
+import org.tabserve.model.mlflow.MlflowExample;
 import org.tabserve.model.mlflow.MlflowFormatException;
 import org.tabserve.model.mlflow.MlflowModel;
 import org.tabserve.model.mlflow.MlflowProvenance;
 import org.tabserve.model.onnx.OnnxModelLoader;
+import org.tabserve.model.signature.Batch;
 import org.tabserve.model.signature.ModelException;
+import org.tabserve.model.signature.Prediction;
 import org.tabserve.model.signature.ValueType;
 import org.tabserve.model.trees.ForestFeature;
 import org.tabserve.model.trees.NativeModel;
@@ -29,6 +32,11 @@ final class MlflowModels {
 
     /** The names a library gives features it was given none for: XGBoost's f0, LightGBM's Column_0. */
     private static final Pattern GENERATED = Pattern.compile("f\\d+|Column_\\d+");
+
+    private static final System.Logger LOG = System.getLogger(MlflowModels.class.getName());
+
+    /** The most rows of an input example the form offers. */
+    private static final int MAX_EXAMPLES = 10;
 
     private MlflowModels() {}
 
@@ -67,7 +75,67 @@ final class MlflowModels {
                 .description("MLflow model" + (p.runId() == null || p.runId().isEmpty() ? "" : " of run " + p.runId()))
                 .metadata(metadata)
                 .build();
-        return NativeModel.of(forest, read.source(), read.sha256(), withMlflow, answerType, names);
+        NativeModel model = NativeModel.of(forest, read.source(), read.sha256(), withMlflow, answerType, names);
+        Map<String, List<Map<String, Object>>> examples = examples(mlflow, model);
+        if (examples.isEmpty()) {
+            return model;
+        }
+        return NativeModel.of(
+                forest,
+                read.source(),
+                read.sha256(),
+                ModelCard.builder(card.name(), card.version())
+                        .producer(card.producer())
+                        .description(withMlflow.description())
+                        .metadata(metadata)
+                        .examples(examples)
+                        .build(),
+                answerType,
+                names);
+    }
+
+    /**
+     * The input example's rows as the card's examples, each under the class the model answers for it (a regressor's
+     * under {@code example}), so that the form offers them; none when the example does not fit the model's inputs
+     * (said in the log: the model itself is fine).
+     */
+    private static Map<String, List<Map<String, Object>>> examples(MlflowModel mlflow, NativeModel model) {
+        if (mlflow.inputExample().isEmpty()) {
+            return Map.of();
+        }
+        MlflowExample example = mlflow.inputExample().get();
+        List<String> features = model.signature().featureNames();
+        List<Object[]> rows = new ArrayList<>();
+        for (List<Object> values : example.rows().subList(0, Math.min(MAX_EXAMPLES, example.rows().size()))) {
+            Object[] cells = new Object[features.size()];
+            for (int c = 0; c < example.columns().size() && c < values.size(); c++) {
+                int f = features.indexOf(example.columns().get(c));
+                if (f >= 0) {
+                    cells[f] = values.get(c);
+                }
+            }
+            rows.add(cells);
+        }
+        List<Prediction> answers;
+        try {
+            answers = model.predict(Batch.of(model.signature(), rows));
+        } catch (ModelException e) {
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    model.source() + ": its MLflow input example does not fit its inputs, so the form offers none ("
+                            + e.getMessage() + ")");
+            return Map.of();
+        }
+        Map<String, List<Map<String, Object>>> byLabel = new LinkedHashMap<>();
+        for (int r = 0; r < rows.size(); r++) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            for (int f = 0; f < features.size(); f++) {
+                row.put(features.get(f), rows.get(r)[f]);
+            }
+            String label = answers.get(r) instanceof Prediction.Classification c ? c.label() : "example";
+            byLabel.computeIfAbsent(label, k -> new ArrayList<>()).add(row);
+        }
+        return byLabel;
     }
 
     /**
