@@ -72,6 +72,13 @@ class MlflowRefusalTest {
         assertTrue(refusal().contains("YAML aliases"));
     }
 
+    /** A megabyte of one-character values would cost a 128 MB heap all of it: counted before any is kept. */
+    @Test
+    void aMegabyteOfSmallYamlValuesIsRefusedBeforeItIsKept() throws Exception {
+        Files.writeString(dir.resolve("MLmodel"), "flavors: [" + "1,".repeat(500_000) + "1]\n");
+        assertEquals("MLmodel holds more than 20000 YAML values", refusal());
+    }
+
     @Test
     void deepYamlNestingIsRefused() throws Exception {
         Files.writeString(dir.resolve("MLmodel"), "flavors: " + "[".repeat(5000) + "]".repeat(5000) + "\n");
