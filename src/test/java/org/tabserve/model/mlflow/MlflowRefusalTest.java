@@ -131,6 +131,10 @@ class MlflowRefusalTest {
         Files.createSymbolicLink(dir.resolve("linked"), root.resolve("elsewhere"));
         xgboostWithData("linked/model.json");
         assertEquals("flavors.xgboost.data is a symbolic link that leads out of the model directory", refusal());
+
+        Files.createSymbolicLink(dir.resolve("loop"), Path.of("loop"));
+        xgboostWithData("loop");
+        assertEquals("flavors.xgboost.data names a file that cannot be read: FileSystemException", refusal());
     }
 
     @Test
