@@ -1,5 +1,6 @@
 package org.tabserve.model.mlflow;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
@@ -17,7 +18,7 @@ public final class MlflowDirectory {
 
     /** @return whether {@code path} is a directory holding an MLmodel file, so an MLflow model to read */
     public static boolean isMlflowDirectory(Path path) {
-        return java.nio.file.Files.isDirectory(path) && java.nio.file.Files.exists(path.resolve(MLMODEL));
+        return Files.isDirectory(path) && Files.exists(path.resolve(MLMODEL));
     }
 
     /** Reads a directory within {@link MlflowLimits#DEFAULT}. */
@@ -32,11 +33,10 @@ public final class MlflowDirectory {
      * @throws MlflowFormatException when the directory is refused, in words naming the field
      */
     public static MlflowModel read(Path dir, MlflowLimits limits) {
-        Path named = dir.getFileName() != null
-                        && dir.getFileName().toString().equals(MLMODEL)
-                        && java.nio.file.Files.isRegularFile(dir)
-                ? dir.toAbsolutePath().getParent()
-                : dir;
+        Path named =
+                dir.getFileName() != null && dir.getFileName().toString().equals(MLMODEL) && Files.isRegularFile(dir)
+                        ? dir.toAbsolutePath().getParent()
+                        : dir;
         InsideDirectory directory = new InsideDirectory(named);
         Path mlmodelFile = directory.file(MLMODEL, MLMODEL);
         Map<String, Object> mlmodel =

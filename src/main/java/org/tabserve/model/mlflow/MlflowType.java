@@ -1,5 +1,6 @@
 package org.tabserve.model.mlflow;
 
+import java.util.Locale;
 import java.util.Optional;
 
 /** The scalar types of an MLflow column-based signature, as {@code mlflow.types.DataType} names them. */
@@ -15,7 +16,7 @@ public enum MlflowType {
 
     /** @return the name MLflow writes in a signature ({@code double}, {@code long}, …) */
     public String key() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT);
     }
 
     /** @return the type MLflow names so, or empty for a type that is not a scalar (array, object, map, any) */

@@ -1,5 +1,6 @@
 package org.tabserve.model.mlflow;
 
+import java.io.StringReader;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -13,6 +14,8 @@ import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.events.Event;
+import org.yaml.snakeyaml.events.NodeEvent;
 import org.yaml.snakeyaml.representer.Representer;
 import org.yaml.snakeyaml.resolver.Resolver;
 
@@ -51,6 +54,7 @@ final class MlmodelYaml {
         Yaml yaml = new Yaml(new SafeConstructor(options), new Representer(dumper), dumper, options, new Resolver());
         Object document;
         try {
+            countNodes(yaml, text, limits);
             document = yaml.load(text);
         } catch (YAMLException | StackOverflowError e) {
             throw new MlflowFormatException(words(e, limits), e instanceof YAMLException ? e : null);
@@ -59,6 +63,16 @@ final class MlmodelYaml {
             throw new MlflowFormatException("MLmodel is not a YAML mapping of fields (flavors, signature, …)");
         }
         return mapping("MLmodel", map);
+    }
+
+    /** Counts the document's nodes on SnakeYAML's event stream, which keeps none, and refuses past the bound. */
+    private static void countNodes(Yaml yaml, String text, MlflowLimits limits) {
+        int nodes = 0;
+        for (Event event : yaml.parse(new StringReader(text))) {
+            if (event instanceof NodeEvent && ++nodes > limits.maxYamlNodes()) {
+                throw new MlflowFormatException("MLmodel holds more than " + limits.maxYamlNodes() + " YAML values");
+            }
+        }
     }
 
     /** A SnakeYAML refusal in our words: its own messages quote the document, which holds the model's values. */

@@ -42,7 +42,8 @@ final class SignatureReader {
         if (!(text instanceof String json)) {
             throw new MlflowFormatException(field + " is not a JSON text, as MLflow writes it");
         }
-        Object parsed = new BoundedJson(field, limits.maxMlmodelBytes(), limits.maxNesting(), 16 * limits.maxColumns())
+        Object parsed = new BoundedJson(
+                        field, limits.maxMlmodelBytes(), limits.maxNesting(), 6 * limits.maxColumns() + 16)
                 .read(json);
         if (!(parsed instanceof List<?> specs)) {
             throw new MlflowFormatException(field + " is not a JSON array of columns or tensors");

@@ -72,6 +72,13 @@ class MlflowRefusalTest {
         assertTrue(refusal().contains("YAML aliases"));
     }
 
+    /** A megabyte of one-character values would cost a 128 MB heap all of it: counted before any is kept. */
+    @Test
+    void aMegabyteOfSmallYamlValuesIsRefusedBeforeItIsKept() throws Exception {
+        Files.writeString(dir.resolve("MLmodel"), "flavors: [" + "1,".repeat(500_000) + "1]\n");
+        assertEquals("MLmodel holds more than 20000 YAML values", refusal());
+    }
+
     @Test
     void deepYamlNestingIsRefused() throws Exception {
         Files.writeString(dir.resolve("MLmodel"), "flavors: " + "[".repeat(5000) + "]".repeat(5000) + "\n");
@@ -124,6 +131,10 @@ class MlflowRefusalTest {
         Files.createSymbolicLink(dir.resolve("linked"), root.resolve("elsewhere"));
         xgboostWithData("linked/model.json");
         assertEquals("flavors.xgboost.data is a symbolic link that leads out of the model directory", refusal());
+
+        Files.createSymbolicLink(dir.resolve("loop"), Path.of("loop"));
+        xgboostWithData("loop");
+        assertEquals("flavors.xgboost.data names a file that cannot be read: FileSystemException", refusal());
     }
 
     @Test
