@@ -71,6 +71,15 @@ class NativeModelRoutesTest {
             write(root.resolve("notes-ubj/1/model.ubj"), notes.toByteArray("ubj"));
             write(root.resolve("notes-mlflow/1/model.xgb"), notes.toByteArray("ubj"));
             write(root.resolve("notes-mlflow/1/MLmodel"), MLMODEL.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            write(
+                    root.resolve("notes-mlflow/1/input_example.json"),
+                    ("{\"columns\": [\"variance\", \"skewness\", \"curtosis\", \"entropy\"], \"data\":"
+                                    + " [[3.6216, 8.6661, -2.8073, -0.44699], [-1.3971, 3.3191, -1.3927, -1.9948]]}")
+                            .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            // A hostile file beside them: JSON nested 100,000 deep, refused in words while the others serve.
+            write(
+                    root.resolve("nested/1/model.json"),
+                    "[".repeat(100_000).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
             penguinModel = ForestTraining.lightgbmPenguins(25);
             write(root.resolve("penguins/1/model.txt"), penguinModel.getBytes(java.nio.charset.StandardCharsets.UTF_8));
             noteRows = withMissing(ForestTraining.noteRows());
@@ -156,6 +165,10 @@ class NativeModelRoutesTest {
             mlflow_version: 2.14.2
             model_uuid: 516954aae7c94e91adeed9df76cb4052
             run_id: bf212703d1874eee9dcb37c8a92a6de6
+            saved_input_example_info:
+              artifact_path: input_example.json
+              pandas_orient: split
+              type: dataframe
             signature:
               inputs: '[{"type": "double", "name": "variance", "required": true}, {"type": "double", "name":
                 "skewness", "required": true}, {"type": "double", "name": "curtosis", "required": true},
@@ -184,14 +197,37 @@ class NativeModelRoutesTest {
     static void ready() throws Exception {
         ModelDirectory.awaitIndex(
                 http,
-                index -> index.size() == 4
-                        && index.stream().allMatch(m -> m.path("state").asText().equals("READY")));
+                index -> index.size() == 5
+                        && index.stream()
+                                .noneMatch(m -> m.path("state").asText().equals("LOADING")));
         channel = GrpcChannels.to(http.server());
     }
 
     @AfterAll
     static void stop() throws Exception {
         GrpcChannels.close(channel, null);
+    }
+
+    @Test
+    void aHostileFileIsRefusedInWordsWhileTheOthersServe() {
+        List<JsonNode> index = ModelDirectory.index(http);
+        JsonNode nested = ModelDirectory.entry(index, "nested", "1");
+        assertEquals("UNAVAILABLE", nested.path("state").asText(), nested::toString);
+        assertTrue(nested.path("reason").asText().contains("nest"), nested::toString);
+        for (String name : List.of("notes-json", "notes-ubj", "notes-mlflow", "penguins")) {
+            assertEquals(
+                    "READY",
+                    ModelDirectory.entry(index, name, "1").path("state").asText(),
+                    name);
+        }
+    }
+
+    @Test
+    void anMlflowDirectorysRunIsOnTheCardAndItsInputExampleOnTheForm() {
+        JsonNode api = http.get("/models/notes-mlflow/api/model").json();
+        assertTrue(api.toString().contains("bf212703d1874eee9dcb37c8a92a6de6"), api::toString);
+        String form = http.get("/models/notes-mlflow/").text();
+        assertTrue(form.contains("example=") && form.contains("3.6216"), form);
     }
 
     @Test

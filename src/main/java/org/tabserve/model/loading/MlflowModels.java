@@ -106,7 +106,8 @@ final class MlflowModels {
         MlflowExample example = mlflow.inputExample().get();
         List<String> features = model.signature().featureNames();
         List<Object[]> rows = new ArrayList<>();
-        for (List<Object> values : example.rows().subList(0, Math.min(MAX_EXAMPLES, example.rows().size()))) {
+        for (List<Object> values :
+                example.rows().subList(0, Math.min(MAX_EXAMPLES, example.rows().size()))) {
             Object[] cells = new Object[features.size()];
             for (int c = 0; c < example.columns().size() && c < values.size(); c++) {
                 int f = features.indexOf(example.columns().get(c));
@@ -173,14 +174,19 @@ final class MlflowModels {
     }
 
     private static String name(MlflowModel mlflow, Path directory) {
-        MlflowProvenance p = mlflow.provenance();
-        for (String candidate : new String[] {p.name(), p.artifactPath()}) {
-            if (candidate != null && !candidate.isBlank() && candidate.matches("[A-Za-z0-9._-]{1,100}")) {
-                return candidate;
-            }
+        // MLflow 3's name; else the directory's (its model's, for a version directory); artifact_path is most often
+        // the word "model", which names nothing.
+        String name = mlflow.provenance().name();
+        if (name != null && name.matches("[A-Za-z0-9._-]{1,100}")) {
+            return name;
         }
-        Path file = directory.toAbsolutePath().normalize().getFileName();
-        return file == null ? "model" : file.toString();
+        Path folder = directory.toAbsolutePath().normalize();
+        if (folder.getFileName() != null
+                && folder.getFileName().toString().matches("\\d+")
+                && folder.getParent() != null) {
+            folder = folder.getParent();
+        }
+        return folder.getFileName() == null ? "model" : folder.getFileName().toString();
     }
 
     private static void put(Map<String, String> metadata, String key, String value) {
