@@ -230,11 +230,11 @@ public final class ModelApiHandler {
         body.put("sha256", classifier.sha256());
         body.put(
                 "format",
-                Map.of(
+                new java.util.TreeMap<>(Map.of( // name, then written_by
                         "name",
                         classifier.format().name(),
                         "written_by",
-                        classifier.format().writtenBy()));
+                        classifier.format().writtenBy())));
         body.put(
                 "engine",
                 Map.of(
