@@ -76,10 +76,17 @@ class NativeModelRoutesTest {
                     ("{\"columns\": [\"variance\", \"skewness\", \"curtosis\", \"entropy\"], \"data\":"
                                     + " [[3.6216, 8.6661, -2.8073, -0.44699], [-1.3971, 3.3191, -1.3927, -1.9948]]}")
                             .getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            // A hostile file beside them: JSON nested 100,000 deep, refused in words while the others serve.
+            // A hostile file beside them: JSON objects nested 100,000 deep, refused in words while the others serve.
             write(
                     root.resolve("nested/1/model.json"),
-                    "[".repeat(100_000).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    "{\"a\":".repeat(100_000).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            // The bundled ONNX model serving, the XGBoost booster in its shadow: a move from a converted model to
+            // the library's own file, compared on live traffic first.
+            write(root.resolve("banknote/1/model.onnx"), Files.readAllBytes(Path.of("model.onnx")));
+            write(root.resolve("banknote/2/model.json"), notes.toByteArray("json"));
+            write(
+                    root.resolve("banknote/rollout.json"),
+                    "{\"shadow\": {\"version\": 2}}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
             penguinModel = ForestTraining.lightgbmPenguins(25);
             write(root.resolve("penguins/1/model.txt"), penguinModel.getBytes(java.nio.charset.StandardCharsets.UTF_8));
             noteRows = withMissing(ForestTraining.noteRows());
@@ -197,7 +204,7 @@ class NativeModelRoutesTest {
     static void ready() throws Exception {
         ModelDirectory.awaitIndex(
                 http,
-                index -> index.size() == 5
+                index -> index.size() == 7
                         && index.stream()
                                 .noneMatch(m -> m.path("state").asText().equals("LOADING")));
         channel = GrpcChannels.to(http.server());
@@ -228,6 +235,35 @@ class NativeModelRoutesTest {
         assertTrue(api.toString().contains("bf212703d1874eee9dcb37c8a92a6de6"), api::toString);
         String form = http.get("/models/notes-mlflow/").text();
         assertTrue(form.contains("example=") && form.contains("3.6216"), form);
+    }
+
+    @Test
+    void aNativeVersionShadowsTheOnnxOneAndAgreesWithIt() throws Exception {
+        for (int from = 0; from < noteRows.length; from += 200) {
+            ObjectNode body = Http.JSON.createObjectNode();
+            ArrayNode instances = body.putArray("instances");
+            for (int r = from; r < Math.min(from + 200, noteRows.length); r++) {
+                if (r % 7 == 3) {
+                    continue; // the ONNX model takes no missing value
+                }
+                ObjectNode instance = instances.addObject();
+                for (int f = 0; f < 4; f++) {
+                    instance.put(ForestTraining.NOTE_FEATURES.get(f), (double) noteRows[r][f]);
+                }
+            }
+            Http.Response response = http.postJson("/models/banknote/api/predict", body.toString());
+            assertEquals(200, response.status(), response::text);
+        }
+        JsonNode shadow = null;
+        for (long end = System.nanoTime() + 60_000_000_000L; System.nanoTime() < end; Thread.sleep(100)) {
+            shadow = http.get("/models/banknote/api/rollout").json().path("shadow");
+            if (shadow.path("compared").asLong() + shadow.path("skipped").asLong() >= 1_176) {
+                break;
+            }
+        }
+        assertEquals(2, shadow.path("version").asInt(), shadow::toString);
+        assertTrue(shadow.path("compared").asLong() > 1_000, shadow::toString);
+        assertTrue(shadow.path("agreement").asDouble() > 0.95, shadow::toString);
     }
 
     @Test

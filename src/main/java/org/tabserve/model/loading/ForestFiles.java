@@ -64,11 +64,22 @@ final class ForestFiles {
                 .build();
     }
 
-    /** A file's name without the extension of its format, the name of a model whose file names none else. */
+    /**
+     * The name of a model whose file names none: the file's name without its format's extension, and for a file named
+     * {@code model.*} (a repository's version or model directory) the name of its model's directory.
+     */
     static String fileName(Path file) {
-        Path name = file.getFileName();
-        String text = name == null ? file.toString() : name.toString();
-        return text.replaceFirst("\\.(json|ubj|txt|lgb|bst|model)$", "");
+        Path absolute = file.toAbsolutePath().normalize();
+        String stem = String.valueOf(absolute.getFileName()).replaceFirst("\\.(json|ubj|txt|lgb|bst|model|xgb)$", "");
+        Path folder = absolute.getParent();
+        if (stem.equals("model") && folder != null && folder.getFileName() != null) {
+            boolean version = folder.getFileName().toString().matches("\\d+");
+            Path named = version ? folder.getParent() : folder;
+            if (named != null && named.getFileName() != null) {
+                return named.getFileName().toString();
+            }
+        }
+        return stem;
     }
 
     static String sha256(byte[] bytes) {
