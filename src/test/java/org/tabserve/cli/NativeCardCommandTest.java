@@ -147,24 +147,7 @@ class NativeCardCommandTest {
 
     @Test
     void anMlflowDirectoryIsCopiedToANewFolderWithItsCard() throws Exception {
-        Path mlflow = Files.createDirectories(out.resolve("mlflow-model"));
-        Files.copy(xgboost.model(), mlflow.resolve("model.json"));
-        Files.writeString(mlflow.resolve("MLmodel"), """
-                flavors:
-                  python_function:
-                    data: model.json
-                    loader_module: mlflow.xgboost
-                    python_version: 3.12.3
-                  xgboost:
-                    code: null
-                    data: model.json
-                    model_class: xgboost.core.Booster
-                    model_format: json
-                    xgb_version: 3.4.0
-                mlflow_version: 3.4.0
-                model_uuid: 1f3c2a9d1e4b4c6a8b2d0e1f3a5c7e9b
-                run_id: 272a28f2395e4d75ae627a85fdd8cb90
-                """);
+        Path mlflow = mlflowDirectory(out.resolve("mlflow-model"));
         Files.writeString(mlflow.resolve("requirements.txt"), "xgboost==3.4.0\n");
         Path target = out.resolve("carded");
         Run run = card(xgboost, mlflow, target);
@@ -183,6 +166,66 @@ class NativeCardCommandTest {
         assertEquals(1, again.status());
         assertTrue(
                 again.err().contains("exists; the copy of a model directory is written to a new folder"), again.err());
+    }
+
+    /** An MLflow 3 model directory of the XGBoost classifier, as mlflow.xgboost.save_model writes it. */
+    private static Path mlflowDirectory(Path dir) throws Exception {
+        Path mlflow = Files.createDirectories(dir);
+        Files.copy(xgboost.model(), mlflow.resolve("model.json"));
+        Files.writeString(mlflow.resolve("MLmodel"), """
+                flavors:
+                  python_function:
+                    data: model.json
+                    loader_module: mlflow.xgboost
+                    python_version: 3.12.3
+                  xgboost:
+                    code: null
+                    data: model.json
+                    model_class: xgboost.core.Booster
+                    model_format: json
+                    xgb_version: 3.4.0
+                mlflow_version: 3.4.0
+                model_uuid: 1f3c2a9d1e4b4c6a8b2d0e1f3a5c7e9b
+                run_id: 272a28f2395e4d75ae627a85fdd8cb90
+                """);
+        return mlflow;
+    }
+
+    /** docs/models.md's commands for a native model's card, as written (DocsTest finds them here). */
+    private static final List<String> DOC_COMMANDS = List.of(
+            "java -jar target/tabserve.war card --model model.json --data labelled.csv --label label --out served/model.json --calibration held-out.csv",
+            "java -jar target/tabserve.war card --model mlflow-model --data labelled.csv --label label --out served-model");
+
+    private static final Set<String> PATH_OPTIONS = Set.of("--model", "--data", "--out", "--calibration");
+
+    @Test
+    void theDocsCommandsRunAsWrittenInAFolderOfTheirFiles() throws Exception {
+        Files.copy(xgboost.model(), out.resolve("model.json"));
+        Files.copy(xgboost.data(), out.resolve("labelled.csv"));
+        Files.copy(xgboost.calibration(), out.resolve("held-out.csv"));
+        mlflowDirectory(out.resolve("mlflow-model"));
+        Files.createDirectories(out.resolve("served"));
+        String page = Files.readString(Path.of("docs/models.md")).replaceAll("\\\\\n\\s*", "");
+        for (String command : DOC_COMMANDS) {
+            assertTrue(page.contains(command), "docs/models.md shows " + command);
+            String[] words =
+                    command.substring("java -jar target/tabserve.war ".length()).split(" ");
+            for (int i = 1; i < words.length; i++) {
+                if (PATH_OPTIONS.contains(words[i - 1])) {
+                    words[i] = out.resolve(words[i]).toString(); // the command's folder
+                }
+            }
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            int status = Commands.run(
+                    words,
+                    new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                    new PrintStream(err, true, StandardCharsets.UTF_8));
+            assertEquals(0, status, command + ": " + err.toString(StandardCharsets.UTF_8));
+        }
+        assertEquals(sha256(out.resolve("model.json")), sha256(out.resolve("served/model.json")));
+        assertTrue(Files.isRegularFile(out.resolve("served/model.card.json")));
+        assertTrue(Files.isRegularFile(out.resolve("served-model/tabserve.card.json")));
+        assertTrue(Files.isRegularFile(out.resolve("served-model/model.json")));
     }
 
     @Test
