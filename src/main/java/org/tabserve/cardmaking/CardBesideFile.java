@@ -142,8 +142,8 @@ public final class CardBesideFile {
         }
     }
 
-    /** Removes a folder this class made, never following a link out of it. */
-    static void deleteTree(Path root) throws IOException {
+    /** Removes a folder this class made (its copy of a model directory), never following a link out of it. */
+    public static void deleteTree(Path root) throws IOException {
         if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }

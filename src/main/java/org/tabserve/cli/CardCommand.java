@@ -117,6 +117,9 @@ final class CardCommand extends ModelCommand {
             CardCalibration.checkFile(calibration, data);
         }
         try (Model model = beside ? load(NAME, modelFile) : named(modelFile, options, data, label, target)) {
+            if (beside) {
+                NativeCardOut.refuseOnnxInside(NAME, modelFile, model);
+            }
             boolean classifier = model.signature().task() == Task.CLASSIFICATION;
             NameOptions.ClassNames names = NameOptions.classNames(
                     NAME, options.get(NameOptions.CLASS_NAMES).orElse(null), model);

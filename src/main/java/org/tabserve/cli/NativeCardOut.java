@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.tabserve.cardmaking.CardBesideFile;
 import org.tabserve.model.Model;
+import org.tabserve.model.ModelFormat;
 import org.tabserve.model.card.CardKeys;
 import org.tabserve.model.loading.CardBeside;
 import org.tabserve.model.loading.ModelLoader;
@@ -67,6 +68,14 @@ final class NativeCardOut {
         }
     }
 
+    /** Refuses a model directory whose model is an ONNX file: its card is that file's metadata. */
+    static void refuseOnnxInside(String command, Path modelFile, Model model) {
+        if (model.format().name().equals(ModelFormat.ONNX)) {
+            throw CommandException.refused(command + ": " + modelFile + " is an MLflow model of the ONNX flavor, whose"
+                    + " card is the ONNX file's metadata; run card on its ONNX file (" + model.source() + ")");
+        }
+    }
+
     /** The card's entries alone: a native model's card also shows its file's facts, which the file gives itself. */
     static Map<String, String> entries(Map<String, String> card) {
         Map<String, String> entries = new java.util.LinkedHashMap<>(card);
@@ -96,7 +105,7 @@ final class NativeCardOut {
             written.card(); // loaded: the card was read and checked against the model
         } catch (ModelException e) {
             if (directory) {
-                Files.deleteIfExists(target.resolve(CardBeside.IN_DIRECTORY));
+                CardBesideFile.deleteTree(target); // the folder this command made
             } else {
                 Files.deleteIfExists(CardBeside.of(target));
                 Files.deleteIfExists(target);

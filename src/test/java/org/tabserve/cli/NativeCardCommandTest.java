@@ -263,4 +263,16 @@ class NativeCardCommandTest {
         assertEquals(1, copyExists.status());
         assertTrue(copyExists.err().contains("exists; pass --force"), copyExists.err());
     }
+
+    @Test
+    void anMlflowDirectoryOfTheOnnxFlavorIsSentToItsOnnxFile() throws Exception {
+        Path mlflow = NativeForests.onnxMlflowDirectory(out.resolve("onnx-model"));
+        Run run = card(xgboost, mlflow, out.resolve("carded"));
+        assertEquals(1, run.status());
+        assertTrue(
+                run.err().contains("an MLflow model of the ONNX flavor")
+                        && run.err().contains("model.onnx"),
+                run.err());
+        assertFalse(Files.exists(out.resolve("carded")), "nothing written");
+    }
 }

@@ -96,6 +96,26 @@ public final class NativeForests {
                 csv(dir.resolve("calibration.csv"), rows(200, 22), value));
     }
 
+    /** An MLflow directory of the ONNX flavor (mlflow.onnx.save_model's MLmodel, no signature) of a fixture's model. */
+    public static Path onnxMlflowDirectory(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        Files.copy(Path.of("src/test/resources/org/tabserve/fixtures/trees/xgb-sex.onnx"), dir.resolve("model.onnx"));
+        Files.writeString(dir.resolve("MLmodel"), """
+                flavors:
+                  onnx:
+                    code: null
+                    data: model.onnx
+                    onnx_version: 1.16.1
+                  python_function:
+                    data: model.onnx
+                    loader_module: mlflow.onnx
+                    python_version: 3.10.12
+                mlflow_version: 2.16.2
+                model_uuid: 7f3c2a9d1e4b4c6a8b2d0e1f3a5c7e9b
+                """);
+        return dir;
+    }
+
     /** One JSON object of a row's features, for a request: the first training row of seed 11. */
     public static String row() {
         double[] r = rows(1, 11)[0];

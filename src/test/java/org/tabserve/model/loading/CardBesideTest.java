@@ -148,4 +148,16 @@ class CardBesideTest {
         assertTrue(refused(model).contains("a link to nothing"));
         assertFalse(Files.exists(dir.resolve("kept.json")));
     }
+
+    @Test
+    void anMlflowDirectoryOfTheOnnxFlavorRefusesACardBesideItsOnnxFile() throws Exception {
+        NativeForests.onnxMlflowDirectory(dir);
+        try (Model served = ModelLoader.load(dir)) {
+            assertTrue(served.signature().featureNames().size() > 0, "served without a card file");
+        }
+        Files.writeString(dir.resolve("tabserve.card.json"), "{\"tabserve.name\": \"x\"}");
+        ModelException e = assertThrows(ModelException.class, () -> ModelLoader.load(dir));
+        assertTrue(
+                e.getMessage().contains("tabserve.card.json") && e.getMessage().contains("ONNX"), e.getMessage());
+    }
 }
