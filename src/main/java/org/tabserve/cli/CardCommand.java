@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import org.tabserve.cardmaking.CardFile;
 import org.tabserve.model.Model;
+import org.tabserve.model.loading.ModelLoader;
 import org.tabserve.model.onnx.OnnxModelLoader;
 import org.tabserve.model.onnx.graph.OnnxFormatException;
 import org.tabserve.model.signature.ModelException;
@@ -51,7 +52,11 @@ final class CardCommand extends ModelCommand {
                     + " server of a model directory (--models) serves OUT.onnx at /models/OUT/, by its file's name.\n"
                     + "--calibration scores a labelled file of rows the model was not trained on and stores split-conformal"
                     + " calibration, so that requests may ask for ?coverage= (0.5 to 0.99); it refuses a file too small for"
-                    + " --coverage (default 0.9), which needs n >= 1/(1 - c) - 1 rows.";
+                    + " --coverage (default 0.9), which needs n >= 1/(1 - c) - 1 rows.\n"
+                    + "An XGBoost or LightGBM file (--model model.json --out OUT/model.json) is copied byte for byte, its"
+                    + " card written beside the copy as OUT/model.card.json; an MLflow model directory (--model DIR --out"
+                    + " NEWDIR) is copied to a new folder, its card written as NEWDIR/tabserve.card.json. --feature-names,"
+                    + " --missing and --text-missing-as are for ONNX graphs only.";
     private static final Set<String> VALUED = Set.of(
             "model",
             "data",
@@ -95,11 +100,26 @@ final class CardCommand extends ModelCommand {
         Path calibration =
                 options.get(CardCalibration.CALIBRATION).map(Path::of).orElse(null);
         double coverage = CardCalibration.coverage(options, calibration);
+        // A model whose file carries no card inside (XGBoost, LightGBM, an MLflow directory) is copied, its card
+        // beside.
+        boolean beside = ModelLoader.cardBeside(modelFile).isPresent();
+        if (beside) {
+            NativeCardOut.refuseOnnxOptions(NAME, options);
+        }
+        if (beside && Files.isDirectory(modelFile)) {
+            NativeCardOut.checkOut(NAME, modelFile, target, options.flag("force"));
+        }
         checkFiles(modelFile, data, eval, target, options.flag("force"));
+        if (beside && !Files.isDirectory(modelFile)) {
+            NativeCardOut.checkOut(NAME, modelFile, target, options.flag("force"));
+        }
         if (calibration != null) {
             CardCalibration.checkFile(calibration, data);
         }
-        try (Model model = named(modelFile, options, data, label, target)) {
+        try (Model model = beside ? load(NAME, modelFile) : named(modelFile, options, data, label, target)) {
+            if (beside) {
+                NativeCardOut.refuseOnnxInside(NAME, modelFile, model);
+            }
             boolean classifier = model.signature().task() == Task.CLASSIFICATION;
             NameOptions.ClassNames names = NameOptions.classNames(
                     NAME, options.get(NameOptions.CLASS_NAMES).orElse(null), model);
@@ -168,7 +188,12 @@ final class CardCommand extends ModelCommand {
                 card.put(org.tabserve.model.card.CardKeys.CONFORMAL, conformal);
             }
             // Through a link, the file it points to is replaced, and the link stays.
-            write(modelFile, card, Files.exists(target) ? target.toRealPath() : target, options.flag("force"));
+            Path written = Files.exists(target) ? target.toRealPath() : target;
+            if (beside) {
+                NativeCardOut.write(NAME, modelFile, NativeCardOut.entries(card), written, options.flag("force"));
+            } else {
+                write(modelFile, card, written, options.flag("force"));
+            }
             out.println(NAME + ": wrote " + target + " with the card of " + first.rows + " rows of "
                     + data.getFileName() + summary(metrics));
             return 0;

@@ -26,7 +26,8 @@ import org.tabserve.model.trees.TrainedForest;
 /**
  * Loads an MLflow model directory by its flavor: the ONNX flavor's file through the ONNX loader, the XGBoost and
  * LightGBM flavors' through their readers, named by the MLflow model, its signature's columns naming a file's
- * unnamed features, and its run and model ids on the card; no other flavor is served (code is never loaded).
+ * unnamed features, and its run and model ids on the card, with the card of its {@code tabserve.card.json}
+ * ({@link CardBeside}) when it has one; no other flavor is served (code is never loaded).
  */
 final class MlflowModels {
 
@@ -49,10 +50,20 @@ final class MlflowModels {
             throw ModelException.unusable(source, e.getMessage(), e);
         }
         String name = name(mlflow, directory);
+        java.nio.file.Path card = CardBeside.of(directory);
         return switch (mlflow.flavor()) {
-            case ONNX -> OnnxModelLoader.load(mlflow.artifact());
-            case XGBOOST -> forest(mlflow, name, ValueType.FLOAT);
-            case LIGHTGBM -> forest(mlflow, name, ValueType.DOUBLE);
+            case ONNX -> {
+                if (java.nio.file.Files.exists(card, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    throw ModelException.unusable(
+                            source,
+                            "it holds a card file " + card + ", which is for a model whose file carries no card; an"
+                                    + " ONNX model's card is its metadata (make it with tabserve card on the ONNX file)",
+                            null);
+                }
+                yield OnnxModelLoader.load(mlflow.artifact());
+            }
+            case XGBOOST -> NativeCards.withCard(forest(mlflow, name, ValueType.FLOAT), card, ValueType.FLOAT);
+            case LIGHTGBM -> NativeCards.withCard(forest(mlflow, name, ValueType.DOUBLE), card, ValueType.DOUBLE);
         };
     }
 

@@ -13,7 +13,8 @@ import org.tabserve.model.signature.ValueType;
  * Loads a model from a file or a folder, whatever its format, the one way the repository, the web app and the
  * commands get a model: an ONNX file through {@link OnnxModelLoader}, an XGBoost JSON or UBJSON file and a LightGBM
  * text file through their readers into a {@link NativeModel}, an MLflow model directory through its flavor's. The
- * format is told by the file's first bytes, never by its name alone ({@link FileKind}).
+ * format is told by the file's first bytes, never by its name alone ({@link FileKind}). A model whose file carries no
+ * card inside has its card beside it ({@link CardBeside}), read as an ONNX file's metadata is.
  */
 public final class ModelLoader {
 
@@ -27,10 +28,29 @@ public final class ModelLoader {
     public static Model load(Path path) {
         return switch (FileKind.of(path)) {
             case ONNX -> OnnxModelLoader.load(path);
-            case XGBOOST -> ForestFiles.read(path, ForestFiles.fileName(path), ValueType.FLOAT);
-            case LIGHTGBM -> ForestFiles.read(path, ForestFiles.fileName(path), ValueType.DOUBLE);
+            case XGBOOST ->
+                NativeCards.withCard(
+                        ForestFiles.read(path, ForestFiles.fileName(path), ValueType.FLOAT),
+                        CardBeside.of(path),
+                        ValueType.FLOAT);
+            case LIGHTGBM ->
+                NativeCards.withCard(
+                        ForestFiles.read(path, ForestFiles.fileName(path), ValueType.DOUBLE),
+                        CardBeside.of(path),
+                        ValueType.DOUBLE);
             case MLFLOW -> MlflowModels.load(path);
         };
+    }
+
+    /**
+     * @param path a model file, or an MLflow model directory
+     * @return where its card file is ({@link CardBeside#of}) when the model's file carries no card inside (an XGBoost
+     *         or LightGBM file, an MLflow directory); empty for an ONNX file, whose card is its metadata
+     */
+    public static java.util.Optional<Path> cardBeside(Path path) {
+        return FileKind.of(path) == FileKind.ONNX
+                ? java.util.Optional.empty()
+                : java.util.Optional.of(CardBeside.of(path));
     }
 
     /** Which reader a path is for, by its first bytes (a folder: by its MLmodel file). */

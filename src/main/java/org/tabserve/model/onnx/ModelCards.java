@@ -1,28 +1,16 @@
 package org.tabserve.model.onnx;
 
 import ai.onnxruntime.OnnxModelMetadata;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import org.tabserve.model.card.CardKeys;
-import org.tabserve.model.card.CategoryCounts;
-import org.tabserve.model.card.FeatureHistogram;
 import org.tabserve.model.card.ModelCard;
-import org.tabserve.model.conformal.Conformal;
+import org.tabserve.model.onnx.cardread.CardAssembly;
 import org.tabserve.model.onnx.cardread.CardReader;
 import org.tabserve.model.onnx.graph.OnnxGraph;
 import org.tabserve.model.onnx.graph.facts.GraphFacts;
-import org.tabserve.model.signature.Background;
-import org.tabserve.model.signature.Batch;
-import org.tabserve.model.signature.FeatureStats;
-import org.tabserve.model.signature.ModelException;
 import org.tabserve.model.signature.ModelSignature;
-import org.tabserve.model.signature.Task;
-import org.tabserve.model.signature.ValueType;
 
 /**
- * Builds a model's card from its metadata and graph, once its signature is known, so that a card entry naming a
- * feature the model does not have, or a text value for a number feature, stops the load instead of reaching a page.
+ * Builds an ONNX model's card ({@link CardAssembly}) from its metadata, with the name, version, description and
+ * producer its graph and metadata give where the card's entries give none.
  */
 final class ModelCards {
 
@@ -38,164 +26,22 @@ final class ModelCards {
             CardReader cardReader,
             OnnxModelMetadata metadata,
             String fileName,
-            Map<String, FeatureStats> stats,
             OnnxGraph graph,
             GraphFacts facts) {
         // A generated graph name (hex ids, main_graph, torch-jit-export, ...) is no name: the file's name is used.
-        String name = cardReader.text(CardKeys.NAME).orElse(facts.name().orElse(fileName));
+        String name = facts.name().orElse(fileName);
         // A model without a version has none (ONNX Runtime would report Long.MAX_VALUE for it).
-        String version = cardReader
-                .text(CardKeys.VERSION)
-                .orElse(
-                        graph.modelVersion().isPresent()
-                                ? Long.toString(graph.modelVersion().getAsLong())
-                                : "");
-        String description = cardReader
-                .text(CardKeys.DESCRIPTION)
-                .orElse(
-                        metadata.getDescription() == null
-                                ? ""
-                                : metadata.getDescription().strip());
-        // A regressor's target may have an entry too (the form shows its range beside the predicted value).
-        Object target = cardReader.object(CardKeys.DATA).orElse(Map.of()).get("label_column");
-        for (String feature : stats.keySet()) {
-            if (!signature.featureNames().contains(feature)
-                    && !(signature.task() == Task.REGRESSION && feature.equals(target))) {
-                throw new IllegalArgumentException(
-                        "metadata '" + CardKeys.FEATURE_STATS + "' names unknown feature '" + feature + "'");
-            }
-        }
-        Map<String, FeatureStats> ordered = new java.util.LinkedHashMap<>();
-        for (String feature : signature.featureNames()) {
-            if (stats.containsKey(feature)) {
-                ordered.put(feature, stats.get(feature));
-            }
-        }
-        if (target != null && stats.containsKey(String.valueOf(target))) {
-            ordered.putIfAbsent(String.valueOf(target), stats.get(String.valueOf(target)));
-        }
-        return ModelCard.builder(name, version)
-                .description(description)
-                .producer(metadata.getProducerName() == null ? "" : metadata.getProducerName())
-                .classDisplayNames(
-                        cardReader.stringMap(CardKeys.CLASS_DISPLAY_NAMES).orElse(Map.of()))
-                .classDisplayNote(cardReader.text(CardKeys.CLASS_DISPLAY_NOTE).orElse(""))
-                .featureStats(ordered)
-                .evaluation(cardReader.evaluation().orElse(null))
-                .data(cardReader.object(CardKeys.DATA).orElse(Map.of()))
-                .trainer(cardReader.object(CardKeys.TRAINER).orElse(Map.of()))
-                .histograms(orderedHistograms(signature, cardReader.histograms().orElse(Map.of())))
-                .examples(checkedExamples(signature, cardReader.examples().orElse(Map.of())))
-                .categories(orderedCategories(signature, cardReader.categories().orElse(Map.of())))
-                .regression(cardReader.regressionEvaluation().orElse(null))
-                .metadata(metadata.getCustomMetadata())
-                .skippedRows(cardReader.skippedRows().orElse(List.of()))
-                .background(checkedBackground(signature, cardReader.background().orElse(null)))
-                .conformal(checkedConformal(signature, cardReader))
-                .build();
-    }
-
-    /**
-     * The card's conformal calibration, refusing one whose groups are not the model's classes (a classifier's sets per
-     * class need every class) or whose novelty has no background to measure against.
-     */
-    private static Conformal checkedConformal(ModelSignature signature, CardReader cardReader) {
-        Conformal conformal = cardReader.conformal().orElse(null);
-        if (conformal == null) {
-            return null;
-        }
-        Set<String> groups = conformal.scores().keySet();
-        boolean fits = groups.equals(Set.of(Conformal.ALL))
-                || signature.task() == Task.CLASSIFICATION && groups.equals(Set.copyOf(signature.classLabels()));
-        if (!fits) {
-            throw new IllegalArgumentException("metadata '" + CardKeys.CONFORMAL + "' is invalid: its scores are for "
-                    + groups + ", which are neither \"" + Conformal.ALL + "\" nor the model's classes "
-                    + signature.classLabels());
-        }
-        Background background = cardReader.background().orElse(null);
-        if (conformal.novelty() != null && background == null) {
-            throw new IllegalArgumentException("metadata '" + CardKeys.CONFORMAL + "' is invalid: its novelty is"
-                    + " measured against the background sample, and the card has none ('" + CardKeys.BACKGROUND + "')");
-        }
-        return background == null ? conformal : conformal.measuredWith(signature, background);
-    }
-
-    /**
-     * The card's background sample, refusing one whose columns are not the model's inputs in order or whose values the
-     * model cannot take (text for a number, an unknown category the model refuses, ...).
-     */
-    private static Background checkedBackground(ModelSignature signature, Background background) {
-        if (background == null) {
-            return null;
-        }
-        if (!background.columns().equals(signature.featureNames())) {
-            throw new IllegalArgumentException("metadata '" + CardKeys.BACKGROUND + "' is invalid: its columns "
-                    + background.columns() + " are not the model's inputs " + signature.featureNames());
-        }
-        try {
-            Batch.of(signature, background.cells());
-        } catch (ModelException e) {
-            throw new IllegalArgumentException("metadata '" + CardKeys.BACKGROUND + "' is invalid: " + e.getMessage());
-        }
-        return background;
-    }
-
-    /** The card's examples, refusing a text value for a number feature and the reverse. */
-    private static Map<String, List<Map<String, Object>>> checkedExamples(
-            ModelSignature signature, Map<String, List<Map<String, Object>>> examples) {
-        for (List<Map<String, Object>> rows : examples.values()) {
-            for (Map<String, Object> row : rows) {
-                row.forEach((name, value) -> {
-                    boolean text = signature
-                            .feature(name)
-                            .map(f -> f.type() == ValueType.STRING)
-                            .orElse(false);
-                    if (value != null && text != value instanceof String) {
-                        throw new IllegalArgumentException("metadata '" + CardKeys.EXAMPLES + "' is invalid: '" + name
-                                + "' must be " + (text ? "text" : "a number"));
-                    }
-                });
-            }
-        }
-        return examples;
-    }
-
-    /** The card's histograms in the model's feature order, refusing features the model does not have. */
-    private static Map<String, FeatureHistogram> orderedHistograms(
-            ModelSignature signature, Map<String, FeatureHistogram> histograms) {
-        for (String feature : histograms.keySet()) {
-            if (!signature.featureNames().contains(feature)) {
-                throw new IllegalArgumentException(
-                        "metadata '" + CardKeys.HISTOGRAMS + "' names unknown feature '" + feature + "'");
-            }
-        }
-        Map<String, FeatureHistogram> ordered = new java.util.LinkedHashMap<>();
-        for (String feature : signature.featureNames()) {
-            if (histograms.containsKey(feature)) {
-                ordered.put(feature, histograms.get(feature));
-            }
-        }
-        return ordered;
-    }
-
-    /** The card's category counts in the model's feature order, refusing any but the model's text features. */
-    private static Map<String, CategoryCounts> orderedCategories(
-            ModelSignature signature, Map<String, CategoryCounts> categories) {
-        for (String feature : categories.keySet()) {
-            if (signature
-                    .feature(feature)
-                    .map(f -> f.type() != ValueType.STRING && f.type() != ValueType.BOOL)
-                    .orElse(true)) {
-                throw new IllegalArgumentException("metadata '" + CardKeys.CATEGORIES + "' names '" + feature
-                        + "', which is not a text input of the model");
-            }
-        }
-        Map<String, CategoryCounts> ordered = new java.util.LinkedHashMap<>();
-        for (String feature : signature.featureNames()) {
-            if (categories.containsKey(feature)) {
-                ordered.put(feature, categories.get(feature));
-            }
-        }
-        return ordered;
+        String version = graph.modelVersion().isPresent()
+                ? Long.toString(graph.modelVersion().getAsLong())
+                : "";
+        String description = metadata.getDescription() == null
+                ? ""
+                : metadata.getDescription().strip();
+        String producer = metadata.getProducerName() == null ? "" : metadata.getProducerName();
+        return CardAssembly.of(
+                signature,
+                cardReader,
+                new CardAssembly.Defaults(name, version, description, producer),
+                metadata.getCustomMetadata());
     }
 }

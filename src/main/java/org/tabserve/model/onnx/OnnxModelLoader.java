@@ -229,7 +229,7 @@ public final class OnnxModelLoader {
             binder = InputBinder.sharing(env, signature);
             OutputDecoder decoder = new OutputDecoder(
                     signature, outputs, keys == null ? null : ClassLabels.orderKeys(keys, classes), zipMapTensor);
-            ModelCard card = ModelCards.of(signature, cardReader, metadata, fileName, stats, graph, facts);
+            ModelCard card = ModelCards.of(signature, cardReader, metadata, fileName, graph, facts);
             model = new OnnxModel(
                     source, sha256, session, signature, card, valueOutput, outputNames, binder, pinned, decoder);
             model.predict(Batch.of(signature, List.<Object[]>of(WarmUpRow.of(signature, stats))));

@@ -39,6 +39,18 @@ public final class CardLimits {
     /** Counts drawn in all of the histograms and category pictures together, each one a bar. */
     static final int DRAWN_COUNTS = 200_000;
 
+    /**
+     * Bytes of a card file beside a model that carries none inside (an XGBoost or LightGBM file, an MLflow
+     * directory): the most of metadata an ONNX file's card is read with (4 MiB in all), read before it is parsed.
+     */
+    public static final int FILE_BYTES = 4 << 20;
+
+    /** Entries of a card file beside a model (a card has about twenty). */
+    public static final int FILE_ENTRIES = 1_000;
+
+    /** Characters of one entry's key in a card file beside a model. */
+    public static final int FILE_KEY_CHARS = 1_000;
+
     private CardLimits() {}
 
     /**
