@@ -66,18 +66,19 @@ final class ForestFiles {
 
     /**
      * The name of a model whose file names none: the file's name without its format's extension, and for a file named
-     * {@code model.*} (a repository's version or model directory) the name of its model's directory.
+     * {@code model.*} in a version directory ({@code NAME/2/model.json}) its model's name.
      */
     static String fileName(Path file) {
         Path absolute = file.toAbsolutePath().normalize();
         String stem = String.valueOf(absolute.getFileName()).replaceFirst("\\.(json|ubj|txt|lgb|bst|model|xgb)$", "");
         Path folder = absolute.getParent();
-        if (stem.equals("model") && folder != null && folder.getFileName() != null) {
-            boolean version = folder.getFileName().toString().matches("\\d+");
-            Path named = version ? folder.getParent() : folder;
-            if (named != null && named.getFileName() != null) {
-                return named.getFileName().toString();
-            }
+        if (stem.equals("model")
+                && folder != null
+                && folder.getFileName() != null
+                && folder.getFileName().toString().matches("\\d+")
+                && folder.getParent() != null
+                && folder.getParent().getFileName() != null) {
+            return folder.getParent().getFileName().toString();
         }
         return stem;
     }
