@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.tabserve.model.card.ModelCard;
 import org.tabserve.model.explain.Explanation;
 import org.tabserve.model.explain.ExplanationMeter;
 import org.tabserve.model.explain.StructuralExplainer;
@@ -18,7 +19,7 @@ import org.tabserve.model.signature.ModelSignature;
 import org.tabserve.model.signature.Task;
 
 /**
- * Explains a {@link NativeModel} exactly from its forest's trees ({@link TreeWalk}) by interventional TreeSHAP against
+ * Explains a natively served forest ({@code NativeModel}) exactly from its forest's trees ({@link TreeWalk}) by interventional TreeSHAP against
  * its card's background, with the ONNX tree ensembles' one walk ({@link TreeShapley}): each feature a column, each row
  * the doubles the forest takes (a text category its code, missing NaN), each branch taken as the library's predict
  * takes it.
@@ -42,15 +43,32 @@ final class ForestExplainer implements StructuralExplainer {
     /** Values tried at a categorical branch for its children, beyond the background's: codes from 0. */
     private static final int PROBED_CODES = 1_024;
 
-    private final NativeModel model;
+    /** How the served model hands the trees a checked batch's row, refusing it once the model is closed. */
+    @FunctionalInterface
+    interface Rows {
+        /** Fills {@code row} with row {@code r}'s cells as the forest takes them ({@link ForestFeature}). */
+        void values(Batch batch, int r, double[] row);
+    }
+
+    private final TrainedForest forest;
+    private final ModelSignature signature;
+    private final Rows rows;
     private final TreeShapley shapley;
     private final double[][] background;
     private final double[] baseValues;
     private final String quantity;
     private final int[] groupOf;
 
-    private ForestExplainer(NativeModel model, TreeShapley shapley, double[][] background, String quantity) {
-        this.model = model;
+    private ForestExplainer(
+            TrainedForest forest,
+            ModelSignature signature,
+            Rows rows,
+            TreeShapley shapley,
+            double[][] background,
+            String quantity) {
+        this.forest = forest;
+        this.signature = signature;
+        this.rows = rows;
         this.shapley = shapley;
         this.background = background;
         this.quantity = quantity;
@@ -62,20 +80,23 @@ final class ForestExplainer implements StructuralExplainer {
                 baseValues[c] += m[c] / background.length;
             }
         }
-        this.groupOf = new int[model.forest().features().size()];
+        this.groupOf = new int[forest.features().size()];
         for (int j = 0; j < groupOf.length; j++) {
             groupOf[j] = j;
         }
     }
 
     /**
-     * The explainer of {@code model}, or null (the reason logged; the model is then explained by coalitions of rows):
-     * when its card has no background, its forest offers no walk, its answer is not a margin or value explained so,
-     * or the walk's margins differ from the forest's on a background row.
+     * The explainer of a served forest, or null (the reason logged; the model is then explained by coalitions of
+     * rows): when its card has no background, its forest offers no walk, its answer is not a margin or value explained
+     * so, or the walk's margins differ from the forest's on a background row.
+     *
+     * @param signature what the model takes, which its card's background rows are checked against
+     * @param source    where it was read from, for the log
      */
-    static ForestExplainer build(NativeModel model) {
-        Background background = model.card() == null ? null : model.card().background();
-        TrainedForest forest = model.forest();
+    static ForestExplainer build(
+            TrainedForest forest, ModelSignature signature, ModelCard card, String source, Rows rows) {
+        Background background = card == null ? null : card.background();
         if (background == null || forest.walk().isEmpty()) {
             return null;
         }
@@ -85,21 +106,27 @@ final class ForestExplainer implements StructuralExplainer {
                 throw new IllegalArgumentException(why);
             }
             TreeWalk walk = forest.walk().get();
-            Batch rows = Batch.of(model.signature(), background.cells());
-            double[][] b = new double[rows.size()][forest.features().size()];
+            Batch cells = Batch.of(signature, background.cells());
+            double[][] b = new double[cells.size()][forest.features().size()];
             for (int r = 0; r < b.length; r++) {
-                model.values(rows, r, b[r]);
+                rows.values(cells, r, b[r]);
             }
             WalkedTrees trees = new Walked(walk);
-            double[] base = base(forest, trees, b);
+            double[] base = base(forest, walk, b);
             boolean binary = forest.task() == Task.CLASSIFICATION && forest.margins() == 1;
             TreeShapley shapley = new TreeShapley(trees, base, binary ? 0 : Double.NaN, levels(forest, walk, b));
             String quantity = forest.task() == Task.CLASSIFICATION ? Explanation.MARGIN : Explanation.VALUE;
-            ForestExplainer explainer = new ForestExplainer(model, shapley, b, quantity);
-            LOG.log(System.Logger.Level.INFO, "{0}: explained exactly from its trees ({1})", model.source(), quantity);
+            ForestExplainer explainer = new ForestExplainer(forest, signature, rows, shapley, b, quantity);
+            LOG.log(System.Logger.Level.INFO, "{0}: explained exactly from its trees ({1})", source, quantity);
             return explainer;
-        } catch (IllegalArgumentException | ModelException e) {
-            LOG.log(System.Logger.Level.INFO, model.source() + ": explained by coalitions of rows: " + e.getMessage());
+        } catch (RuntimeException e) {
+            // Never a reason to refuse the model: it is explained by coalitions as any other. A reason of ours
+            // (IllegalArgumentException, a background the signature refuses) is news; anything else is a fault.
+            boolean expected = e instanceof IllegalArgumentException || e instanceof ModelException;
+            LOG.log(
+                    expected ? System.Logger.Level.INFO : System.Logger.Level.WARNING,
+                    source + ": explained by coalitions of rows: " + e.getMessage(),
+                    expected ? null : e);
             return null;
         }
     }
@@ -120,30 +147,40 @@ final class ForestExplainer implements StructuralExplainer {
     }
 
     /**
-     * Each margin's base: what the forest's margins add to the sums of the leaves its walk reaches, averaged over the
-     * background rows, checked on each to the forest's precision (float32 sums of as many terms as trees).
+     * Each margin's base: what the forest's margins add to the sums of the leaves its walk reaches (in tree order, in
+     * double, as {@link TreeShapley} sums them), averaged over the background rows; checked on each row to the
+     * forest's precision: float32 sums of as many terms as trees, each rounded within half a float ulp of the sum so
+     * far, which is at most the base and the leaves' magnitudes summed.
      *
      * @throws IllegalArgumentException when a background row's margin differs from the walk's by more
      */
-    private static double[] base(TrainedForest forest, WalkedTrees trees, double[][] background) {
+    private static double[] base(TrainedForest forest, TreeWalk walk, double[][] background) {
         int k = forest.margins();
-        TreeShapley sums = new TreeShapley(trees, new double[k], Double.NaN, 0);
-        double[][] walked = new double[background.length][];
+        double[][] walked = new double[background.length][k];
+        double[][] magnitude = new double[background.length][k];
         double[][] library = new double[background.length][k];
         double[] base = new double[k];
         for (int r = 0; r < background.length; r++) {
-            walked[r] = sums.margins(background[r]);
+            for (int t = 0; t < walk.trees(); t++) {
+                int node = walk.root(t);
+                while (!walk.isLeaf(node)) {
+                    node = walk.child(node, background[r][walk.feature(node)]);
+                }
+                double v = walk.leafValue(node);
+                walked[r][walk.margin(t)] += v;
+                magnitude[r][walk.margin(t)] += Math.abs(v);
+            }
             forest.margins(background[r], library[r]);
             for (int m = 0; m < k; m++) {
                 base[m] += (library[r][m] - walked[r][m]) / background.length;
             }
         }
-        double scale = Math.ulp(1.0f) * (trees.trees() + 2);
+        double rounding = Math.ulp(1.0f) * (walk.trees() + 2);
         for (int r = 0; r < background.length; r++) {
             for (int m = 0; m < k; m++) {
                 double gap = Math.abs(library[r][m] - base[m] - walked[r][m]);
-                double size = Math.abs(base[m]) + Math.abs(walked[r][m]) + Math.abs(library[r][m]);
-                if (!(gap <= scale * size + Double.MIN_NORMAL)) {
+                double size = Math.abs(base[m]) + magnitude[r][m] + Math.abs(library[r][m]);
+                if (!(gap <= rounding * size + Double.MIN_NORMAL)) {
                     throw new IllegalArgumentException(
                             "its trees as walked differ from its margins on background row " + r);
                 }
@@ -219,16 +256,13 @@ final class ForestExplainer implements StructuralExplainer {
 
     /** Counts the row's work as {@link #modelRowsPerRow} model rows, seen by {@code meter} before it is done. */
     @Override
-    public Explanation explain(Batch rows, int row, ExplanationMeter meter) {
-        ModelSignature signature = model.signature();
-        if (rows.signature() != signature && !rows.signature().equals(signature)) {
+    public Explanation explain(Batch batch, int row, ExplanationMeter meter) {
+        if (batch.signature() != signature && !batch.signature().equals(signature)) {
             throw new IllegalArgumentException("the batch was checked against another model's signature");
         }
-        model.refuseClosed();
-        meter.beforeCall((int) Math.min(Integer.MAX_VALUE, modelRowsPerRow()));
-        TrainedForest forest = model.forest();
         double[] x = new double[forest.features().size()];
-        model.values(rows, row, x);
+        rows.values(batch, row, x);
+        meter.beforeCall((int) Math.min(Integer.MAX_VALUE, modelRowsPerRow()));
         int target = 0;
         String label = null;
         if (forest.task() == Task.CLASSIFICATION) {

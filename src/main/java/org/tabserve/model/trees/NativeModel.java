@@ -206,7 +206,11 @@ public final class NativeModel implements Model {
             synchronized (this) {
                 built = structural;
                 if (built == null) {
-                    built = Optional.ofNullable(ForestExplainer.build(this));
+                    built = Optional.ofNullable(
+                            ForestExplainer.build(forest, signature, card, source, (batch, r, row) -> {
+                                refuseClosed();
+                                values(batch, r, row);
+                            }));
                     structural = built;
                 }
             }
@@ -269,7 +273,7 @@ public final class NativeModel implements Model {
     }
 
     /** Row {@code r}'s cells as the forest takes them ({@link ForestFeature}). */
-    void values(Batch batch, int r, double[] row) {
+    private void values(Batch batch, int r, double[] row) {
         for (int f = 0; f < row.length; f++) {
             Map<String, Integer> index = codes.get(f);
             if (index == null) {
@@ -282,7 +286,7 @@ public final class NativeModel implements Model {
         }
     }
 
-    void refuseClosed() {
+    private void refuseClosed() {
         if (closed) {
             throw ModelException.predictionFailed("the model " + source + " has been closed", null);
         }

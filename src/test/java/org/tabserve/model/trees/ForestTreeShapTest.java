@@ -1,6 +1,7 @@
 package org.tabserve.model.trees;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -18,6 +19,7 @@ import org.tabserve.model.explain.Explanation;
 import org.tabserve.model.explain.StructuralExplainer;
 import org.tabserve.model.signature.Background;
 import org.tabserve.model.signature.Batch;
+import org.tabserve.model.signature.ModelException;
 import org.tabserve.model.signature.Prediction;
 import org.tabserve.model.signature.ValueType;
 import org.tabserve.model.trees.lightgbm.LightgbmReader;
@@ -33,7 +35,8 @@ import org.tabserve.testing.ShapForests;
  * Shapley value over the background by brute force over every coalition of the five features, of the trees' margin
  * summed in double (1e-9) and of the reader's margins (1e-9 for LightGBM's doubles, float32 rounding for XGBoost's);
  * (c) categories, unseen codes and unknown strings and missing values take predict's branches (the outputs above). The
- * work counted is a model row plus one per tree level per background row, the levels XGBoost's own dump shows.
+ * work counted is a model row plus one per tree level per background row, the levels XGBoost's own dump shows; a
+ * closed model explains no more.
  */
 class ForestTreeShapTest {
 
@@ -89,6 +92,10 @@ class ForestTreeShapTest {
         NativeModel model = xgboost(booster);
         Checked checked = check(model, null, ShapForests.xgbMargins(booster, EXPLAINED), 2e-6);
         assertEquals(1 + levels(booster) * (long) BACKGROUND.length, checked.modelRowsPerRow);
+        StructuralExplainer explainer = model.structuralExplainer().orElseThrow();
+        Batch rows = Batch.of(model.signature(), cells(EXPLAINED, null));
+        model.close();
+        assertThrows(ModelException.class, () -> explainer.explain(rows, 0, n -> {}), "a closed model explains none");
     }
 
     @Test

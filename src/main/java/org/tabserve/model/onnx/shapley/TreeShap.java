@@ -17,6 +17,8 @@ final class TreeShap extends AdditiveEstimator {
 
     private final TreeEnsemble trees;
     private final TreeShapley shapley;
+    /** The last background explained against, widened; replaced when another is given. */
+    private volatile Widened widened;
 
     private TreeShap(TreeEnsemble trees) {
         super(Explanation.TREE, trees.classifier() ? trees.classLabels().texts() : List.of(), trees.marginTransform());
@@ -85,12 +87,20 @@ final class TreeShap extends AdditiveEstimator {
 
     @Override
     public void contributions(float[] x, float[][] background, int target, int[] groupOf, double[] phi) {
-        double[][] rows = new double[background.length][];
-        for (int r = 0; r < rows.length; r++) {
-            rows[r] = widened(background[r]);
+        Widened rows = widened;
+        if (rows == null || rows.source() != background) {
+            double[][] wide = new double[background.length][];
+            for (int r = 0; r < wide.length; r++) {
+                wide[r] = widened(background[r]);
+            }
+            rows = new Widened(background, wide);
+            widened = rows;
         }
-        shapley.contributions(widened(x), rows, target, groupOf, phi);
+        shapley.contributions(widened(x), rows.rows(), target, groupOf, phi);
     }
+
+    /** The background rows an explainer passes every time ({@code source}, the same array), widened once. */
+    private record Widened(float[][] source, double[][] rows) {}
 
     /** A float row as the doubles the ensemble compares (every float is one exactly). */
     private static double[] widened(float[] features) {
