@@ -22,28 +22,56 @@ public final class TreeShapley {
     private final double[] base;
     /** What the first of two classes' margin is the one margin subtracted from; NaN when margins are the classes'. */
     private final double complement;
-    /** The trees' levels in all: each tree's depth, its longest path from the root to a leaf, summed. */
+    /**
+     * The levels one explanation walks: the depths (longest paths from the root to a leaf) of the trees adding to one
+     * margin, summed, for the margin whose trees are deepest (every tree, where a tree adds to every margin).
+     */
     private final long levels;
+    /** The trees that margin has. */
+    private final int walked;
 
     /**
      * @param base       each margin's base, before any tree adds to it
      * @param complement for one margin standing for two classes, the first class's margin is this minus it; NaN when
      *                   each margin is its own class's or the value
-     * @param levels     the trees' depths summed, for the work an explanation counts ({@link #modelRows})
+     * @param depths     each tree's depth, its longest path from the root to a leaf in branches (at least 1), for the
+     *                   work an explanation counts ({@link #modelRows})
      */
-    public TreeShapley(WalkedTrees trees, double[] base, double complement, long levels) {
+    public TreeShapley(WalkedTrees trees, double[] base, double complement, int[] depths) {
         if (!Double.isNaN(complement) && base.length != 1) {
             throw new IllegalArgumentException("one margin stands for two classes, not " + base.length);
+        }
+        if (depths.length != trees.trees()) {
+            throw new IllegalArgumentException(depths.length + " depths for " + trees.trees() + " trees");
         }
         this.trees = trees;
         this.base = base.clone();
         this.complement = complement;
-        this.levels = levels;
+        long deepest = 0;
+        int count = 0;
+        for (int m = 0; m < base.length; m++) {
+            long sum = 0;
+            int n = 0;
+            for (int t = 0; t < depths.length; t++) {
+                int adds = trees.margin(t);
+                if (adds == m || adds == WalkedTrees.EVERY_MARGIN) {
+                    sum += depths[t];
+                    n++;
+                }
+            }
+            if (sum > deepest) {
+                deepest = sum;
+                count = n;
+            }
+        }
+        this.levels = deepest;
+        this.walked = count;
     }
 
     /**
-     * TreeSHAP walks every tree once per background row, a walk as long as the tree is deep (longer where the row
-     * and the background row part): a model row per tree level per background row, the trees' levels summed.
+     * TreeSHAP walks every tree of the margin explained once per background row, a walk as long as the tree is deep
+     * (longer where the row and the background row part): a model row per tree level per background row, the trees'
+     * levels summed (the deepest margin's, where each tree adds to one).
      */
     public long modelRows(int backgroundRows) {
         return levels * backgroundRows;
@@ -51,8 +79,11 @@ public final class TreeShapley {
 
     /** @return {@link #modelRows}' work in words, for a refusal */
     public String work(int backgroundRows) {
-        return "walking its " + trees.trees() + " trees (" + levels + " levels in all) against " + backgroundRows
-                + " background rows, " + modelRows(backgroundRows) + " model rows' work";
+        String walks = walked == trees.trees()
+                ? "its " + walked + " trees"
+                : walked + " of its " + trees.trees() + " trees, one margin's,";
+        return "walking " + walks + " (" + levels + " levels in all) against " + backgroundRows + " background rows, "
+                + modelRows(backgroundRows) + " model rows' work";
     }
 
     /** @return the margins of row {@code x}: one per class (two for a margin standing for two), or the value */

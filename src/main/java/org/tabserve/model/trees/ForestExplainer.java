@@ -114,7 +114,7 @@ final class ForestExplainer implements StructuralExplainer {
             WalkedTrees trees = new Walked(walk);
             double[] base = base(forest, walk, b);
             boolean binary = forest.task() == Task.CLASSIFICATION && forest.margins() == 1;
-            TreeShapley shapley = new TreeShapley(trees, base, binary ? 0 : Double.NaN, levels(forest, walk, b));
+            TreeShapley shapley = new TreeShapley(trees, base, binary ? 0 : Double.NaN, depths(forest, walk, b));
             String quantity = forest.task() == Task.CLASSIFICATION ? Explanation.MARGIN : Explanation.VALUE;
             ForestExplainer explainer = new ForestExplainer(forest, signature, rows, shapley, b, quantity);
             LOG.log(System.Logger.Level.INFO, "{0}: explained exactly from its trees ({1})", source, quantity);
@@ -190,7 +190,7 @@ final class ForestExplainer implements StructuralExplainer {
     }
 
     /**
-     * The trees' depths summed, for the work an explanation counts: each tree walked from its root to every child a
+     * Each tree's depth, for the work an explanation counts: each tree walked from its root to every child a
      * branch sends a value to, found by trying missing, both infinities, a categorical branch's codes (its strings',
      * else the first {@value #PROBED_CODES}) and the background's values; without recursion, a tree's nodes visited
      * once each.
@@ -198,8 +198,8 @@ final class ForestExplainer implements StructuralExplainer {
      * @throws IllegalArgumentException when a tree is deeper than {@link ForestLimits#DEFAULT} allows or has more
      *                                  nodes (a walk that does not end)
      */
-    private static long levels(TrainedForest forest, TreeWalk walk, double[][] background) {
-        long levels = 0;
+    private static int[] depths(TrainedForest forest, TreeWalk walk, double[][] background) {
+        int[] depths = new int[walk.trees()];
         int budget = ForestLimits.DEFAULT.maxNodes();
         for (int t = 0; t < walk.trees(); t++) {
             int deepest = 0;
@@ -218,9 +218,9 @@ final class ForestExplainer implements StructuralExplainer {
                     open.push(new int[] {child, at[1] + 1});
                 }
             }
-            levels += Math.max(1, deepest);
+            depths[t] = Math.max(1, deepest);
         }
-        return levels;
+        return depths;
     }
 
     /** @return the children of branch {@code node} that the values tried reach (two at most, as a branch has) */

@@ -28,12 +28,12 @@ final class TreeShap extends AdditiveEstimator {
         for (int k = 0; k < base.length; k++) {
             base[k] = trees.baseMargin(k);
         }
-        long sum = 0;
-        for (int t = 0; t < trees.trees(); t++) {
-            sum += depth(trees.root(t));
+        int[] depths = new int[trees.trees()];
+        for (int t = 0; t < depths.length; t++) {
+            depths[t] = depth(trees.root(t));
         }
         this.shapley =
-                new TreeShapley(new Ensemble(trees), base, binary == null ? Double.NaN : binary.complement(), sum);
+                new TreeShapley(new Ensemble(trees), base, binary == null ? Double.NaN : binary.complement(), depths);
     }
 
     /**
