@@ -35,7 +35,7 @@ import org.tabserve.testing.ShapForests;
  * Shapley value over the background by brute force over every coalition of the five features, of the trees' margin
  * summed in double (1e-9) and of the reader's margins (1e-9 for LightGBM's doubles, float32 rounding for XGBoost's);
  * (c) categories, unseen codes and unknown strings and missing values take predict's branches (the outputs above). The
- * work counted is a model row plus one per tree level per background row, the levels XGBoost's own dump shows (of
+ * work counted is a model row plus one per tree level per background row, the levels the libraries' own dump and text show (of
  * one class's trees, the deepest class's, for a multiclass forest, whose explanation walks one class's); a
  * closed model explains no more.
  */
@@ -69,6 +69,7 @@ class ForestTreeShapTest {
                 ShapForests.xgboost(x, ShapForests.labels(x, 2, 3), Map.of("objective", "binary:logistic"), true, 8);
         NativeModel model = xgboost(booster);
         assertTrue(model.forest().features().get(ShapForests.CATEGORY).categorical());
+        assertTrue(String.join("", booster.getModelDump((String) null, false)).contains("[f1:{"), "category splits");
         Checked checked = check(model, null, ShapForests.xgbMargins(booster, EXPLAINED), 2e-6);
         assertEquals(Set.of("0", "1"), checked.classes, "both classes explained");
         assertEquals(1 + levels(booster) * (long) BACKGROUND.length, checked.modelRowsPerRow);
@@ -110,9 +111,11 @@ class ForestTreeShapTest {
                 x, ShapForests.labels(x, 2, 3), "categorical_feature=1", "objective=binary categorical_feature=1", 8);
         NativeModel model = lightgbm(text);
         assertTrue(model.forest().features().get(ShapForests.CATEGORY).categorical());
+        assertTrue(text.matches("(?s).*\nnum_cat=[1-9].*"), "the model splits on the category");
         double[] raw = ShapForests.lightgbmMargins(text, EXPLAINED);
         Checked checked = check(model, null, column(raw), 0);
         assertEquals(Set.of("0", "1"), checked.classes, "both classes explained");
+        assertEquals(1 + levels(text, 1) * (long) BACKGROUND.length, checked.modelRowsPerRow);
     }
 
     @Test
@@ -133,6 +136,8 @@ class ForestTreeShapTest {
         }
         Checked checked = check(model, null, margins, 0);
         assertEquals(Set.of("0", "1", "2"), checked.classes, "every class explained");
+        assertTrue(text.matches("(?s).*\nnum_cat=[1-9].*"), "the model splits on the category");
+        assertEquals(1 + levels(text, 3) * (long) BACKGROUND.length, checked.modelRowsPerRow);
     }
 
     @Test
@@ -351,6 +356,48 @@ class ForestTreeShapTest {
             levels[i % classes] += Math.max(1, deepest);
         }
         return Arrays.stream(levels).max().orElseThrow();
+    }
+
+    /**
+     * The depths of a LightGBM model's trees of one class (tree i is class i mod {@code classes}'s), from the
+     * {@code left_child} and {@code right_child} lines of its text (a negative child is a leaf), summed, for the class
+     * whose sum is largest.
+     */
+    private static long levels(String model, int classes) {
+        long[] levels = new long[classes];
+        String[] trees = model.substring(0, model.indexOf("end of trees")).split("\nTree=");
+        for (int i = 1; i < trees.length; i++) {
+            int[] left = children(trees[i], "left_child=");
+            int[] right = children(trees[i], "right_child=");
+            int deepest = 0;
+            java.util.ArrayDeque<int[]> open = new java.util.ArrayDeque<>();
+            if (left.length > 0) {
+                open.push(new int[] {0, 0});
+            }
+            while (!open.isEmpty()) {
+                int[] at = open.pop();
+                for (int child : new int[] {left[at[0]], right[at[0]]}) {
+                    if (child < 0) {
+                        deepest = Math.max(deepest, at[1] + 1);
+                    } else {
+                        open.push(new int[] {child, at[1] + 1});
+                    }
+                }
+            }
+            levels[(i - 1) % classes] += Math.max(1, deepest);
+        }
+        return Arrays.stream(levels).max().orElseThrow();
+    }
+
+    private static int[] children(String tree, String key) {
+        for (String line : tree.split("\n")) {
+            if (line.startsWith(key)) {
+                return Arrays.stream(line.substring(key.length()).trim().split(" "))
+                        .mapToInt(Integer::parseInt)
+                        .toArray();
+            }
+        }
+        return new int[0];
     }
 
     private static double[][] column(double[] margins) {
