@@ -19,10 +19,10 @@ import org.tabserve.model.signature.ModelSignature;
 import org.tabserve.model.signature.Task;
 
 /**
- * Explains a natively served forest ({@code NativeModel}) exactly from its forest's trees ({@link TreeWalk}) by interventional TreeSHAP against
- * its card's background, with the ONNX tree ensembles' one walk ({@link TreeShapley}): each feature a column, each row
- * the doubles the forest takes (a text category its code, missing NaN), each branch taken as the library's predict
- * takes it.
+ * Explains a natively served forest ({@code NativeModel}) exactly from its trees ({@link TreeWalk}) by
+ * interventional TreeSHAP against its card's background, with the ONNX tree ensembles' one walk ({@link TreeShapley}):
+ * each feature a column, each row the doubles the forest takes (a text category its code, missing NaN), each branch
+ * taken as the library's predict takes it; built by {@code NativeModel} on first use.
  *
  * <p>The quantity explained is, as for an ONNX tree ensemble, a classifier's predicted class's margin (the raw score
  * before the sigmoid or softmax; a binary forest's one margin is the second class's, the first's its negation) and a
@@ -243,7 +243,7 @@ final class ForestExplainer implements StructuralExplainer {
         return found;
     }
 
-    /** Its walk against the background, as an ONNX tree ensemble's counts ({@link TreeShapley#modelRows}), and a row. */
+    /** A row, and its walk against the background as an ONNX tree ensemble's counts ({@link TreeShapley#modelRows}). */
     @Override
     public long modelRowsPerRow() {
         return 1 + shapley.modelRows(background.length);

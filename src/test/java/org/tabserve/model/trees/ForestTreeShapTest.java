@@ -35,8 +35,8 @@ import org.tabserve.testing.ShapForests;
  * Shapley value over the background by brute force over every coalition of the five features, of the trees' margin
  * summed in double (1e-9) and of the reader's margins (1e-9 for LightGBM's doubles, float32 rounding for XGBoost's);
  * (c) categories, unseen codes and unknown strings and missing values take predict's branches (the outputs above). The
- * work counted is a model row plus one per tree level per background row, the levels the libraries' own dump and text show (of
- * one class's trees, the deepest class's, for a multiclass forest, whose explanation walks one class's); a
+ * work counted is a model row plus one per tree level per background row, the levels the libraries' own dump and text
+ * show (of one class's trees, the deepest class's, for a multiclass forest, whose explanation walks one class's); a
  * closed model explains no more.
  */
 class ForestTreeShapTest {
