@@ -6,5 +6,9 @@
  * {@code PermutationSampling} beyond, over the {@code CoalitionRows}, each call seen by an {@code ExplanationMeter}; or
  * the model's own {@code StructuralExplainer}), asking of the model only what {@code ExplainedModel} names. Stands on
  * {@code card} and {@code signature}.
+ *
+ * <p>The one interventional TreeSHAP walk of every tree model served ({@code TreeShapley}, over the {@code WalkedTrees}
+ * view that an ONNX tree ensemble and a forest read from its library's file both give), which their structural
+ * explainers run.
  */
 package org.tabserve.model.explain;

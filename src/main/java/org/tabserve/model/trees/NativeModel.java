@@ -9,6 +9,7 @@ import org.tabserve.model.Engine;
 import org.tabserve.model.Model;
 import org.tabserve.model.ModelFormat;
 import org.tabserve.model.card.ModelCard;
+import org.tabserve.model.explain.StructuralExplainer;
 import org.tabserve.model.signature.Batch;
 import org.tabserve.model.signature.Feature;
 import org.tabserve.model.signature.ModelException;
@@ -50,6 +51,8 @@ public final class NativeModel implements Model {
     private final List<Map<String, Integer>> codes;
 
     private volatile boolean closed;
+    /** Its exact explainer ({@link ForestExplainer}), built on first use; null until then. */
+    private volatile Optional<StructuralExplainer> structural;
 
     private NativeModel(
             TrainedForest forest,
@@ -189,6 +192,30 @@ public final class NativeModel implements Model {
                 Engine.PLAIN_JAVA,
                 "the trees read from its " + forest.format() + " file, evaluated in plain Java as "
                         + forest.writtenBy().replaceFirst(" .*", "") + " evaluates them");
+    }
+
+    /**
+     * Interventional TreeSHAP from its trees against its card's background ({@link ForestExplainer}), built once on
+     * first use: empty when the card has no background, the forest's leaves are linear, or its answer is not its
+     * margin or value through the link explained so (a regressor through {@code exp} or {@code sigmoid}).
+     */
+    @Override
+    public Optional<StructuralExplainer> structuralExplainer() {
+        Optional<StructuralExplainer> built = structural;
+        if (built == null) {
+            synchronized (this) {
+                built = structural;
+                if (built == null) {
+                    built = Optional.ofNullable(
+                            ForestExplainer.build(forest, signature, card, source, (batch, r, row) -> {
+                                refuseClosed();
+                                values(batch, r, row);
+                            }));
+                    structural = built;
+                }
+            }
+        }
+        return built;
     }
 
     @Override

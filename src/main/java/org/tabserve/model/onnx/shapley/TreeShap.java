@@ -2,44 +2,38 @@ package org.tabserve.model.onnx.shapley;
 
 import java.util.List;
 import org.tabserve.model.explain.Explanation;
+import org.tabserve.model.explain.TreeShapley;
+import org.tabserve.model.explain.WalkedTrees;
 import org.tabserve.model.onnx.graph.ml.BinaryCase;
 import org.tabserve.model.onnx.graph.ml.TreeEnsemble;
 
 /**
  * A TreeEnsembleClassifier's or TreeEnsembleRegressor's margins ({@link TreeEnsemble}, read once for every reader)
- * explained by interventional TreeSHAP (Lundberg et al. 2020, "From local explanations to global understanding
- * with explainable AI for trees", Algorithm 3) over groups of input elements: for each background row b, each tree is
- * walked once along the paths the explained row x and b take, following both where they part; a leaf reached with
- * the groups in X taken from x and those in B from b adds its value v to the game only for coalitions holding all of
- * X and none of B, whose Shapley values are v (|X|-1)! |B|! / (|X|+|B|)! for each group of X and minus
- * v |X|! (|B|-1)! / (|X|+|B|)! for each of B. A path that would need one group from both rows is not followed.
+ * explained by interventional TreeSHAP over groups of input elements: the ensemble seen as {@link WalkedTrees}, each
+ * leaf adding its weights to their margins, walked by {@link TreeShapley}, the one walk of every tree model served. A
+ * binary case's one score stands for its two classes ({@link BinaryCase#complement()}).
  */
 final class TreeShap extends AdditiveEstimator {
 
     private final TreeEnsemble trees;
-    /** The margins a row has: one per class, or one (a regressor's value, or a binary case's score). */
-    private final int margins;
-
-    private final double[] base;
-    /** For one score standing for two classes: class 0's margin is its complement minus the score; else null. */
-    private final BinaryCase binary;
-    /** The trees' levels in all: each tree's depth, its longest path from the root to a leaf, summed. */
-    private final long levels;
+    private final TreeShapley shapley;
+    /** The last background explained against, widened; replaced when another is given. */
+    private volatile Widened widened;
 
     private TreeShap(TreeEnsemble trees) {
         super(Explanation.TREE, trees.classifier() ? trees.classLabels().texts() : List.of(), trees.marginTransform());
         this.trees = trees;
-        this.margins = trees.margins();
-        this.binary = trees.binary();
-        this.base = new double[margins];
-        for (int k = 0; k < margins; k++) {
+        BinaryCase binary = trees.binary();
+        double[] base = new double[trees.margins()];
+        for (int k = 0; k < base.length; k++) {
             base[k] = trees.baseMargin(k);
         }
-        long sum = 0;
-        for (int t = 0; t < trees.trees(); t++) {
-            sum += depth(trees.root(t));
+        int[] depths = new int[trees.trees()];
+        for (int t = 0; t < depths.length; t++) {
+            depths[t] = depth(trees.root(t));
         }
-        this.levels = sum;
+        this.shapley =
+                new TreeShapley(new Ensemble(trees), base, binary == null ? Double.NaN : binary.complement(), depths);
     }
 
     /**
@@ -75,125 +69,84 @@ final class TreeShap extends AdditiveEstimator {
         return Math.max(1, deepest);
     }
 
-    /**
-     * TreeSHAP walks every tree once per background row, a walk as long as the tree is deep (longer where the row
-     * and the background row part): a model row per tree level per background row, the trees' levels summed.
-     */
+    /** {@link TreeShapley#modelRows}: a model row per tree level per background row. */
     @Override
     public long modelRows(int backgroundRows) {
-        return levels * backgroundRows;
+        return shapley.modelRows(backgroundRows);
     }
 
     @Override
     public String work(int backgroundRows) {
-        return "walking its " + trees.trees() + " trees (" + levels + " levels in all) against " + backgroundRows
-                + " background rows, " + modelRows(backgroundRows) + " model rows' work";
+        return shapley.work(backgroundRows);
     }
 
     @Override
     public double[] margins(float[] features) {
-        double[] x = new double[features.length];
-        for (int j = 0; j < x.length; j++) {
-            x[j] = features[j];
-        }
-        double[] scores = base.clone();
-        for (int t = 0; t < trees.trees(); t++) {
-            int leaf = trees.leaf(trees.root(t), x, 0);
-            for (int k = 0; k < margins; k++) {
-                scores[k] += trees.leafMargin(leaf, k);
-            }
-        }
-        return binary == null ? scores : new double[] {binary.complement() - scores[0], scores[0]};
+        return shapley.margins(widened(features));
     }
 
     @Override
     public void contributions(float[] x, float[][] background, int target, int[] groupOf, double[] phi) {
-        int groups = phi.length;
-        boolean one = binary != null;
-        Walk walk = new Walk(
-                x, one ? 0 : target, groupOf, groups, phi, (one && target == 0 ? -1.0 : 1.0) / background.length);
-        for (float[] b : background) {
-            walk.b = b;
-            for (int t = 0; t < trees.trees(); t++) {
-                walk.visit(trees.root(t), 0, 0, 0);
+        Widened rows = widened;
+        if (rows == null || rows.source() != background) {
+            double[][] wide = new double[background.length][];
+            for (int r = 0; r < wide.length; r++) {
+                wide[r] = widened(background[r]);
             }
+            rows = new Widened(background, wide);
+            widened = rows;
         }
+        shapley.contributions(widened(x), rows.rows(), target, groupOf, phi);
     }
 
-    /** One explained row's walks: the state of each group on the current path, and the Shapley weights. */
-    private final class Walk {
-        private static final byte FROM_X = 1;
-        private static final byte FROM_B = 2;
+    /** The background rows an explainer passes every time ({@code source}, the same array), widened once. */
+    private record Widened(float[][] source, double[][] rows) {}
 
-        private final float[] x;
-        private final int target;
-        private final int[] groupOf;
-        private final double[] phi;
-        /** 1 / background rows, negative for the class a binary ensemble's score counts against. */
-        private final double share;
+    /** A float row as the doubles the ensemble compares (every float is one exactly). */
+    private static double[] widened(float[] features) {
+        double[] x = new double[features.length];
+        for (int j = 0; j < x.length; j++) {
+            x[j] = features[j];
+        }
+        return x;
+    }
 
-        private final byte[] state;
-        private final int[] path;
-        /** weight[a][c] = a! c! / (a + c + 1)!. */
-        private final double[][] weight;
+    /** The ensemble as TreeSHAP walks it: a leaf adds its weights to every margin they score. */
+    private record Ensemble(TreeEnsemble ensemble) implements WalkedTrees {
 
-        private float[] b;
-
-        Walk(float[] x, int target, int[] groupOf, int groups, double[] phi, double share) {
-            this.x = x;
-            this.target = target;
-            this.groupOf = groupOf;
-            this.phi = phi;
-            this.share = share;
-            this.state = new byte[groups];
-            this.path = new int[groups];
-            this.weight = new double[groups + 1][groups + 1];
-            for (int a = 0; a <= groups; a++) {
-                for (int c = 0; a + c < groups; c++) {
-                    double binomial = 1; // C(a + c, a)
-                    for (int i = 1; i <= a; i++) {
-                        binomial = binomial * (c + i) / i;
-                    }
-                    weight[a][c] = 1 / ((a + c + 1) * binomial);
-                }
-            }
+        @Override
+        public int trees() {
+            return ensemble.trees();
         }
 
-        /** @param depth groups on the path so far ({@link #path}), {@code nx} of them from x, {@code nb} from b */
-        void visit(int node, int depth, int nx, int nb) {
-            if (trees.isLeaf(node)) {
-                double v = nx + nb == 0 ? 0 : trees.leafMargin(node, target) * share;
-                if (v == 0) {
-                    return;
-                }
-                double gain = nx > 0 ? v * weight[nx - 1][nb] : 0;
-                double loss = nb > 0 ? v * weight[nx][nb - 1] : 0;
-                for (int i = 0; i < depth; i++) {
-                    int g = path[i];
-                    phi[g] += state[g] == FROM_X ? gain : -loss;
-                }
-                return;
-            }
-            int j = trees.feature(node);
-            boolean xWay = trees.goesTrue(node, x[j]);
-            boolean bWay = trees.goesTrue(node, b[j]);
-            int xChild = xWay ? trees.whenTrue(node) : trees.whenFalse(node);
-            int g = groupOf[j];
-            if (xWay == bWay || state[g] == FROM_X) {
-                visit(xChild, depth, nx, nb);
-                return;
-            }
-            int bChild = bWay ? trees.whenTrue(node) : trees.whenFalse(node);
-            if (state[g] == FROM_B) {
-                visit(bChild, depth, nx, nb);
-            } else {
-                path[depth] = g;
-                state[g] = FROM_X;
-                visit(xChild, depth + 1, nx + 1, nb);
-                state[g] = FROM_B;
-                visit(bChild, depth + 1, nx, nb + 1);
-                state[g] = 0;
-            }
+        @Override
+        public int root(int t) {
+            return ensemble.root(t);
+        }
+
+        @Override
+        public int margin(int t) {
+            return EVERY_MARGIN;
+        }
+
+        @Override
+        public boolean isLeaf(int node) {
+            return ensemble.isLeaf(node);
+        }
+
+        @Override
+        public int feature(int node) {
+            return ensemble.feature(node);
+        }
+
+        @Override
+        public int child(int node, double value) {
+            return ensemble.goesTrue(node, value) ? ensemble.whenTrue(node) : ensemble.whenFalse(node);
+        }
+
+        @Override
+        public double leafValue(int node, int margin) {
+            return ensemble.leafMargin(node, margin);
         }
     }
 }
