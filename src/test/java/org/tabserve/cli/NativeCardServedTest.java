@@ -96,6 +96,7 @@ class NativeCardServedTest {
         JsonNode explanation = explained.path("explanation");
         assertEquals(NativeForests.FEATURES, names(explanation.path("contributions")), explained::toString);
         assertEquals(100, explanation.path("background_rows").asInt(), explained::toString);
+        assertEquals("tree", explanation.path("method").asText(), "exact TreeSHAP from the file's trees: " + explained);
         String withCoverage = NativeForests.row().replaceFirst("^\\{", "{\"coverage\": 0.9, ");
         JsonNode set = http.postJson("/models/boxes/api/predict", withCoverage).json();
         assertTrue(
@@ -124,6 +125,7 @@ class NativeCardServedTest {
         JsonNode explained = http.postJson("/models/mass/api/predict?explain=true", NativeForests.row())
                 .json();
         assertEquals(NativeForests.FEATURES, names(explained.path("explanation").path("contributions")));
+        assertEquals("tree", explained.path("explanation").path("method").asText(), explained::toString);
     }
 
     @Test
