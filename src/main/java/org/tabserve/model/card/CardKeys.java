@@ -87,6 +87,13 @@ public final class CardKeys {
     public static final String EXAMPLES = PREFIX + "examples";
 
     /**
+     * For a model in its training library's own file: the boosting rounds it answers with, {@code best} (the rounds
+     * up to the {@code best_iteration} its file records after early stopping, as XGBoost's scikit-learn wrapper
+     * predicts) or a number of rounds; absent, every tree answers, as the library's own {@code predict} does.
+     */
+    public static final String ITERATIONS = PREFIX + "iterations";
+
+    /**
      * JSON object from text feature name to {@code {"counts": {label: {category: count}}}}: how often each category
      * occurs, per class for a classifier (a regressor's one series is under its label column's name), so that a page
      * can draw the text inputs as it draws the numbers.

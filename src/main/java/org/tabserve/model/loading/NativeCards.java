@@ -13,6 +13,7 @@ import org.tabserve.model.signature.ModelException;
 import org.tabserve.model.signature.ModelSignature;
 import org.tabserve.model.signature.ValueType;
 import org.tabserve.model.trees.NativeModel;
+import org.tabserve.model.trees.TrainedForest;
 
 /**
  * Gives a model read from an XGBoost or LightGBM file the card beside it ({@link CardBeside}), read by the same
@@ -46,6 +47,7 @@ final class NativeCards {
             return model;
         }
         try {
+            model = iterations(model, entries.get().get(CardKeys.ITERATIONS), answerType);
             ModelCard own = model.card();
             ModelSignature signature = model.signature();
             CardReader reader = new CardReader(entries.get());
@@ -63,6 +65,53 @@ final class NativeCards {
         } catch (IllegalArgumentException e) {
             throw refused(model, card, e);
         }
+    }
+
+    /**
+     * The model answering with the rounds the card's {@link CardKeys#ITERATIONS} names, its own card saying so; the
+     * model itself without the entry.
+     *
+     * @throws IllegalArgumentException naming the entry when it is neither {@code best} nor a number of rounds the
+     *                                  file holds
+     */
+    private static NativeModel iterations(NativeModel model, String entry, ValueType answerType) {
+        if (entry == null) {
+            return model;
+        }
+        TrainedForest forest = model.forest();
+        int rounds;
+        if (entry.strip().equals("best")) {
+            String best = forest.facts().get("best_iteration");
+            if (best == null || !best.strip().matches("\\d{1,9}")) {
+                throw new IllegalArgumentException("metadata '" + CardKeys.ITERATIONS + "' is 'best', but the model"
+                        + " file records no best_iteration (it was not trained with early stopping)");
+            }
+            rounds = Integer.parseInt(best.strip()) + 1;
+        } else if (entry.strip().matches("\\d{1,9}")) {
+            rounds = Integer.parseInt(entry.strip());
+        } else {
+            throw new IllegalArgumentException(
+                    "metadata '" + CardKeys.ITERATIONS + "' must be 'best' or a number of rounds");
+        }
+        TrainedForest first = forest.firstIterations(rounds)
+                .orElseThrow(() -> new IllegalArgumentException("metadata '" + CardKeys.ITERATIONS + "' asks for "
+                        + rounds + " rounds; the model file holds fewer, or does not keep its rounds apart"));
+        ModelCard own = model.card();
+        Map<String, String> metadata = new LinkedHashMap<>(own.metadata());
+        metadata.putAll(first.facts());
+        ModelCard card = ModelCard.builder(own.name(), own.version())
+                .description(own.description())
+                .producer(own.producer())
+                .metadata(metadata)
+                .examples(own.examples())
+                .build();
+        return NativeModel.of(
+                first,
+                model.source(),
+                model.sha256(),
+                card,
+                answerType,
+                model.signature().featureNames());
     }
 
     /** Refuses what names the model otherwise than its file does: its task, features and classes are the file's. */

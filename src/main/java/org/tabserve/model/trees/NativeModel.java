@@ -221,7 +221,22 @@ public final class NativeModel implements Model {
     @Override
     public List<Prediction> predict(double[][] rows) {
         refuseClosed();
-        return rows.length == 0 ? List.of() : predict(Batch.ofNumbers(signature, rows));
+        if (rows.length == 0) {
+            return List.of();
+        }
+        if (signature.numbersOnly()) {
+            return predict(Batch.ofNumbers(signature, rows));
+        }
+        // Its numbers take a missing value: a NaN is one, as a forest's library reads a NaN.
+        List<Object[]> cells = new ArrayList<>(rows.length);
+        for (double[] row : rows) {
+            Object[] boxed = new Object[row.length];
+            for (int i = 0; i < row.length; i++) {
+                boxed[i] = Double.isNaN(row[i]) ? null : (Object) row[i];
+            }
+            cells.add(boxed);
+        }
+        return predict(Batch.of(signature, cells));
     }
 
     @Override

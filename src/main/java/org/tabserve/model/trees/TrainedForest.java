@@ -64,6 +64,17 @@ public interface TrainedForest {
      */
     String link();
 
+    /**
+     * The forest of its first {@code iterations} boosting rounds, answering as its library does with that iteration
+     * range (XGBoost's {@code iteration_range=(0, iterations)}, what its scikit-learn wrapper predicts with after early
+     * stopping: {@code best_iteration + 1} rounds).
+     *
+     * @return that forest; empty when the format does not keep rounds apart or the forest has fewer
+     */
+    default Optional<TrainedForest> firstIterations(int iterations) {
+        return Optional.empty();
+    }
+
     /** @return its trees for an exact explainer, when its margins are sums of leaf values (not linear leaves) */
     Optional<TreeWalk> walk();
 }

@@ -95,7 +95,10 @@ final class ForestBuilder {
             checker.copy(t, raw.trees.get(t), table, offset);
             offset += (int) raw.trees.get(t).numNodes;
         }
-        return new XgboostForest(describe(raw, objective, n), objective, features, table, roots, groups, weights, base);
+        long parallel = integer(raw.gbtreeParam, "num_parallel_tree", 1);
+        int perIteration = parallel < 1 || parallel * margins > n ? 0 : (int) (parallel * margins);
+        return new XgboostForest(
+                describe(raw, objective, n), objective, features, table, roots, groups, weights, base, perIteration);
     }
 
     private static void checkTreeCounts(RawModel raw, int n) {

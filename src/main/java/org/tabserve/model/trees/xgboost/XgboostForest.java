@@ -27,6 +27,9 @@ final class XgboostForest implements TrainedForest {
     private final int[] groups;
     private final float[] weights;
     private final float[] base;
+    /** The trees one boosting round adds: one per output group, times the parallel trees of a round. */
+    private final int perIteration;
+
     private final XgboostWalk walk;
 
     XgboostForest(
@@ -37,7 +40,8 @@ final class XgboostForest implements TrainedForest {
             int[] roots,
             int[] groups,
             float[] weights,
-            float[] base) {
+            float[] base,
+            int perIteration) {
         this.description = description;
         this.objective = objective;
         this.features = List.copyOf(features);
@@ -46,6 +50,7 @@ final class XgboostForest implements TrainedForest {
         this.groups = groups;
         this.weights = weights;
         this.base = base;
+        this.perIteration = perIteration;
         this.classes =
                 objective.task == Task.CLASSIFICATION ? labels(objective.multiclass() ? base.length : 2) : List.of();
         this.walk = new XgboostWalk(nodes, roots, groups, weights);
@@ -148,6 +153,31 @@ final class XgboostForest implements TrainedForest {
     @Override
     public String link() {
         return objective.link;
+    }
+
+    @Override
+    public Optional<TrainedForest> firstIterations(int iterations) {
+        long trees = (long) iterations * perIteration;
+        if (iterations < 1 || perIteration < 1 || trees > roots.length) {
+            return Optional.empty();
+        }
+        int n = (int) trees;
+        Map<String, String> facts = new java.util.LinkedHashMap<>(description.facts());
+        facts.put("iteration_range", "0, " + iterations + " (the first " + n + " of " + roots.length + " trees)");
+        return Optional.of(new XgboostForest(
+                new Description(
+                        description.format(),
+                        description.writtenBy(),
+                        description.objective(),
+                        java.util.Collections.unmodifiableMap(facts)),
+                objective,
+                features,
+                nodes,
+                java.util.Arrays.copyOf(roots, n),
+                java.util.Arrays.copyOf(groups, n),
+                java.util.Arrays.copyOf(weights, n),
+                base,
+                perIteration));
     }
 
     @Override
