@@ -149,6 +149,7 @@ public final class S3Mirror implements ModelStore {
             } else {
                 objects.list(name.orElse(""), listing::add);
             }
+            listing.settle();
         } catch (S3Objects.StoreFailure e) {
             failuresInARow++;
             pollsToPass = Math.min((1 << Math.min(failuresInARow - 1, 4)) - 1, 15);
@@ -170,8 +171,10 @@ public final class S3Mirror implements ModelStore {
         failuresInARow = 0;
         unreachable = Optional.empty();
         take(List.of());
-        List<String> awaited = bring(listing, force);
-        take(awaited);
+        take(bring(listing, force, path -> !ObjectKeys.isMlmodel(path)));
+        // An MLflow model folder's MLmodel last, once the folder's other files are in place (at start and in a forced
+        // reload, those just awaited): the repository's scan never sees the folder as a model without its files.
+        take(bring(listing, force, ObjectKeys::isMlmodel));
         failed.keySet().removeIf(path -> !listing.files.containsKey(path) && listing.covers(path));
         starting = false;
         removeGone(listing);
@@ -235,7 +238,7 @@ public final class S3Mirror implements ModelStore {
      * @return the paths a refresh waits for: at start those the cache holds no copy of (a cached copy serves while
      *         its store is slow), and in a forced reload all it downloads again
      */
-    private List<String> bring(StoreListing listing, boolean force) {
+    private List<String> bring(StoreListing listing, boolean force, java.util.function.Predicate<String> which) {
         List<String> awaited = new ArrayList<>();
         Optional<Set<String>> served = room.noteServed();
         long[] planned = {
@@ -243,7 +246,8 @@ public final class S3Mirror implements ModelStore {
         };
         Set<String> digested = new HashSet<>();
         listing.digests.keySet().forEach(path -> digested.add(StoreListing.modelOf(path)));
-        List<String> order = new ArrayList<>(listing.files.keySet());
+        List<String> order =
+                new ArrayList<>(listing.files.keySet().stream().filter(which).toList());
         order.sort(java.util.Comparator.comparing(path -> failed.containsKey(path))); // never tried before, first
         for (String path : order) {
             S3Objects.Listed object = listing.files.get(path);
@@ -263,12 +267,26 @@ public final class S3Mirror implements ModelStore {
                 continue;
             }
             if (digest.isEmpty()
-                    && path.endsWith(".onnx")
+                    && ObjectKeys.isModelFile(path)
                     && digested.contains(StoreListing.modelOf(path))
                     && (have == null || !have.checked())) {
                 failed.put(
                         path,
                         new MirrorFailure(signature, StoreListing.problem(location, path, StoreListing.waiting(path))));
+                continue;
+            }
+            Optional<String> awaiting = ObjectKeys.isMlmodel(path) ? incomplete(listing, path) : Optional.empty();
+            if (awaiting.isPresent()) {
+                // Tried again at each refresh (no signature) until the folder's other files are in place.
+                failed.put(
+                        path,
+                        new MirrorFailure(
+                                "",
+                                StoreListing.problem(
+                                        location,
+                                        path,
+                                        "it waits for " + awaiting.get() + " of its MLflow model folder to be in the"
+                                                + " cache, so that the folder serves only whole")));
                 continue;
             }
             long grows = Math.max(0, object.size() - (have == null ? 0 : have.size()));
@@ -292,6 +310,25 @@ public final class S3Mirror implements ModelStore {
             }
         }
         return awaited;
+    }
+
+    /**
+     * @return the first of the other files of an MLflow model folder's {@code MLmodel} at {@code mlmodel} that is not
+     *         in the cache as listed (being downloaded, failed or not yet tried), as its name; empty when all are
+     */
+    private Optional<String> incomplete(StoreListing listing, String mlmodel) {
+        String folder = ObjectKeys.versionFolder(mlmodel).orElseThrow();
+        for (String path :
+                listing.files.subMap(folder, folder + Character.MAX_VALUE).keySet()) {
+            CacheFolder.Entry have = manifest.get(path);
+            boolean current = have != null
+                    && listing.signature(path).equals(have.etag() + "|" + have.digestEtag())
+                    && java.nio.file.Files.isRegularFile(cache.file(path));
+            if (!path.equals(mlmodel) && (downloads.busy(path) || !current)) {
+                return Optional.of(path.substring(folder.length()));
+            }
+        }
+        return Optional.empty();
     }
 
     /**
@@ -367,8 +404,12 @@ public final class S3Mirror implements ModelStore {
     public State state() {
         int models;
         synchronized (manifest) {
-            models = (int)
-                    manifest.keySet().stream().filter(p -> p.endsWith(".onnx")).count();
+            // A model file, or a version folder once (an MLflow model's files together), as the repository serves them.
+            models = (int) manifest.keySet().stream()
+                    .filter(ObjectKeys::isModelFile)
+                    .map(p -> ObjectKeys.versionFolder(p).orElse(p))
+                    .distinct()
+                    .count();
         }
         return new State(
                 one.map(OneObject::toString).orElse(location.toString()),
