@@ -231,6 +231,17 @@ final class CacheFolder {
         return reading.path().isPresent() && ObjectKeys.isModelFile(path);
     }
 
+    /**
+     * @param have      what the manifest records of {@code path}, or null
+     * @param signature the listed object's ETag and its digest's ({@link StoreListing#signature})
+     * @return whether the cache holds {@code path} as listed: the object and digest its manifest entry records
+     */
+    boolean holds(String path, Entry have, String signature) {
+        return have != null
+                && signature.equals(have.etag() + "|" + have.digestEtag())
+                && Files.isRegularFile(file(path));
+    }
+
     /** @return the cached file at {@code path} (a path {@link ObjectKeys} gave) */
     Path file(String path) {
         return root.resolve(path);

@@ -126,6 +126,18 @@ final class ObjectKeys {
     }
 
     /**
+     * @return how many models the cache paths are of: each model file, and each version folder once (an MLflow model's
+     *         files together)
+     */
+    static int models(java.util.Collection<String> paths) {
+        return (int) paths.stream()
+                .filter(ObjectKeys::isModelFile)
+                .map(p -> versionFolder(p).orElse(p))
+                .distinct()
+                .count();
+    }
+
+    /**
      * @return the version folder a cache path is in ({@code notes/1/} for {@code notes/1/model.xgb}), empty for a path
      *         that is not in one
      */

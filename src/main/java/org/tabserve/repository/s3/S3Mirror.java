@@ -16,19 +16,20 @@ import org.tabserve.repository.SkippedEntry;
 
 /**
  * Mirrors the models under an {@code s3://} location (or one model object, {@link OneObject}) into a
- * {@link CacheFolder}, which the repository scans as its directory. Each refresh lists the location (a page of keys at a time: an unchanged model costs no request of its
- * own, its listed ETag being the one recorded) and hands what is new or changed to its downloads
- * ({@link StoreDownloads}), which run beside the polls, each bounded ({@link StoreReads}): a slow object holds up
- * neither the listing, nor the other models, nor the start (which waits only for models the cache has no copy of).
- * Each is bounded by the listed size before a byte is read, written under a hidden name, its SHA-256 checked against a
- * {@code .sha256} object beside it ({@link CheckedDownload}, the one gate), then renamed into place; what went from
- * the store goes from the cache, its folders too. A model file without a {@code .sha256} waits for one while other
- * files of its model publish theirs. A download that fails or is abandoned, a wrong digest or an object too large
- * leaves the last good file in place and is told ({@link #problems()}) until the object or its digest changes.
- * A download past the cache's limit first evicts the files of versions that do not serve, least recently served first
- * ({@link CacheRoom}), and is refused in words only when those would not make room. When the store does
- * not answer, nothing in the cache changes, and polls back off (one passed over after the second failure in a row,
- * then 3, 7, at most 15).
+ * {@link CacheFolder}, which the repository scans as its directory. Each refresh lists the location (a page of keys at
+ * a time: an unchanged model costs no request of its own, its listed ETag being the one recorded) and hands what is new
+ * or changed to its downloads ({@link StoreDownloads}), which run beside the polls, each bounded ({@link StoreReads}):
+ * a slow object holds up neither the listing, nor the other models, nor the start (which waits only for models the
+ * cache has no copy of). Each is bounded by the listed size before a byte is read, written under a hidden name, its
+ * SHA-256 checked against a {@code .sha256} object beside it ({@link CheckedDownload}, the one gate), then renamed
+ * into place; what went from the store goes from the cache, its folders too. A model file without a {@code .sha256}
+ * waits for one while other files of its model publish theirs; an MLflow model folder's files are each one such file,
+ * its {@code MLmodel} put in place last, once the others are. A download that fails or is abandoned, a wrong digest or
+ * an object too large leaves the last good file in place and is told ({@link #problems()}) until the object or its
+ * digest changes. A download past the cache's limit first evicts the files of versions that do not serve, least
+ * recently served first ({@link CacheRoom}), and is refused in words only when those would not make room. When the
+ * store does not answer, nothing in the cache changes, and polls back off (one passed over after the second failure
+ * in a row, then 3, 7, at most 15).
  */
 public final class S3Mirror implements ModelStore {
 
@@ -239,13 +240,12 @@ public final class S3Mirror implements ModelStore {
      *         its store is slow), and in a forced reload all it downloads again
      */
     private List<String> bring(StoreListing listing, boolean force, java.util.function.Predicate<String> which) {
+        // which: the paths of this pass (an MLflow model folder's MLmodel comes in a pass after the other files)
         List<String> awaited = new ArrayList<>();
         Optional<Set<String>> served = room.noteServed();
         long[] planned = {
             manifest.values().stream().mapToLong(CacheFolder.Entry::size).sum() + downloads.growing()
         };
-        Set<String> digested = new HashSet<>();
-        listing.digests.keySet().forEach(path -> digested.add(StoreListing.modelOf(path)));
         List<String> order =
                 new ArrayList<>(listing.files.keySet().stream().filter(which).toList());
         order.sort(java.util.Comparator.comparing(path -> failed.containsKey(path))); // never tried before, first
@@ -254,9 +254,7 @@ public final class S3Mirror implements ModelStore {
             Optional<S3Objects.Listed> digest = Optional.ofNullable(listing.digests.get(path));
             String signature = listing.signature(path);
             CacheFolder.Entry have = manifest.get(path);
-            boolean current = have != null
-                    && signature.equals(have.etag() + "|" + have.digestEtag())
-                    && java.nio.file.Files.isRegularFile(cache.file(path));
+            boolean current = cache.holds(path, have, signature);
             MirrorFailure failure = failed.get(path);
             if (downloads.busy(path)
                     || (!force
@@ -266,27 +264,16 @@ public final class S3Mirror implements ModelStore {
                                                     || failure.signature().equals(signature + FULL)))))) {
                 continue;
             }
-            if (digest.isEmpty()
-                    && ObjectKeys.isModelFile(path)
-                    && digested.contains(StoreListing.modelOf(path))
-                    && (have == null || !have.checked())) {
-                failed.put(
-                        path,
-                        new MirrorFailure(signature, StoreListing.problem(location, path, StoreListing.waiting(path))));
-                continue;
-            }
-            Optional<String> awaiting = ObjectKeys.isMlmodel(path) ? incomplete(listing, path) : Optional.empty();
-            if (awaiting.isPresent()) {
-                // Tried again at each refresh (no signature) until the folder's other files are in place.
+            Optional<String> waits = listing.waits(
+                    path,
+                    have != null && have.checked(),
+                    p -> !downloads.busy(p) && cache.holds(p, manifest.get(p), listing.signature(p)));
+            if (waits.isPresent()) { // told until its digest is published; an MLmodel looked at again each refresh
                 failed.put(
                         path,
                         new MirrorFailure(
-                                "",
-                                StoreListing.problem(
-                                        location,
-                                        path,
-                                        "it waits for " + awaiting.get() + " of its MLflow model folder to be in the"
-                                                + " cache, so that the folder serves only whole")));
+                                ObjectKeys.isMlmodel(path) ? "" : signature,
+                                StoreListing.problem(location, path, waits.get())));
                 continue;
             }
             long grows = Math.max(0, object.size() - (have == null ? 0 : have.size()));
@@ -310,25 +297,6 @@ public final class S3Mirror implements ModelStore {
             }
         }
         return awaited;
-    }
-
-    /**
-     * @return the first of the other files of an MLflow model folder's {@code MLmodel} at {@code mlmodel} that is not
-     *         in the cache as listed (being downloaded, failed or not yet tried), as its name; empty when all are
-     */
-    private Optional<String> incomplete(StoreListing listing, String mlmodel) {
-        String folder = ObjectKeys.versionFolder(mlmodel).orElseThrow();
-        for (String path :
-                listing.files.subMap(folder, folder + Character.MAX_VALUE).keySet()) {
-            CacheFolder.Entry have = manifest.get(path);
-            boolean current = have != null
-                    && listing.signature(path).equals(have.etag() + "|" + have.digestEtag())
-                    && java.nio.file.Files.isRegularFile(cache.file(path));
-            if (!path.equals(mlmodel) && (downloads.busy(path) || !current)) {
-                return Optional.of(path.substring(folder.length()));
-            }
-        }
-        return Optional.empty();
     }
 
     /**
@@ -404,12 +372,7 @@ public final class S3Mirror implements ModelStore {
     public State state() {
         int models;
         synchronized (manifest) {
-            // A model file, or a version folder once (an MLflow model's files together), as the repository serves them.
-            models = (int) manifest.keySet().stream()
-                    .filter(ObjectKeys::isModelFile)
-                    .map(p -> ObjectKeys.versionFolder(p).orElse(p))
-                    .distinct()
-                    .count();
+            models = ObjectKeys.models(manifest.keySet());
         }
         return new State(
                 one.map(OneObject::toString).orElse(location.toString()),

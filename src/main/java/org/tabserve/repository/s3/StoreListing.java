@@ -38,6 +38,8 @@ final class StoreListing {
     private final Map<String, Folder> folders = new TreeMap<>();
     /** How many files and digests {@link #folders} holds, bounded with the rest by {@link #MAX_OBJECTS}. */
     private int held;
+    /** The models that publish a {@code .sha256} for some file, once {@link #waits} has asked. */
+    private java.util.Set<String> digested;
     /** Whether it says nothing of what went from the store: cut short, or its one object not found. */
     boolean partial;
 
@@ -168,6 +170,37 @@ final class StoreListing {
         folders.clear();
         held = 0;
     }
+    /**
+     * Why a listed file waits rather than downloads: its {@code .sha256}, when other files of its model publish theirs
+     * and its cached copy (if any) matched none; or, an MLflow model folder's {@code MLmodel}, the folder's other
+     * files, so that the repository's scan never sees the folder as a model without them.
+     *
+     * @param checked whether the cache's copy of it matched a published digest
+     * @param inPlace whether a path is in the cache as listed (not downloading, failed or yet to be tried)
+     * @return why, in words; empty when it may download
+     */
+    Optional<String> waits(String path, boolean checked, java.util.function.Predicate<String> inPlace) {
+        if (digested == null) {
+            digested = new java.util.HashSet<>();
+            digests.keySet().forEach(p -> digested.add(modelOf(p)));
+        }
+        if (!digests.containsKey(path)
+                && ObjectKeys.isModelFile(path)
+                && digested.contains(modelOf(path))
+                && !checked) {
+            return Optional.of(waiting(path));
+        }
+        if (!ObjectKeys.isMlmodel(path)) {
+            return Optional.empty();
+        }
+        String folder = ObjectKeys.versionFolder(path).orElseThrow();
+        return files.subMap(folder, folder + Character.MAX_VALUE).keySet().stream()
+                .filter(p -> !p.equals(path) && !inPlace.test(p))
+                .findFirst()
+                .map(p -> "it waits for " + p.substring(folder.length()) + " of its MLflow model folder to be in"
+                        + " the cache, so that the folder serves only whole");
+    }
+
     /** Whether {@code path} is one of the models this listing is for. */
     boolean covers(String path) {
         return name.map(n -> path.equals(n + ".onnx")
