@@ -36,7 +36,9 @@ import org.tabserve.testing.TabserveProcess;
  * JVM's s3proxy ({@link S3ProxyProcess#shared()}, in buckets of this class's names: filesystem backend, AWS v4
  * signatures required), the objects uploaded with the AWS SDK as a user's pipeline would. A bucket's models serve; a
  * new version serves after the next polls; a truncated overwrite leaves the last good version serving with the reason
- * in the index; a wrong {@code .sha256} is refused; a forced reload downloads again; a {@code rollout.json} in the
+ * in the index; a wrong {@code .sha256} is refused, while XGBoost, LightGBM and MLflow models in the same bucket
+ * answer as their libraries predict and hostile MLflow folders are refused in words ({@link NativeModels}); a forced
+ * reload downloads again; a {@code rollout.json} in the
  * bucket drives a canary; a full cache evicts a version that does not serve and never one that does; the store killed
  * mid-run changes no answer, and a restart with the store down serves the cache, readiness saying the store is
  * unreachable. The store test runs last, as it stops the shared server (and starts it again).
