@@ -95,4 +95,37 @@ class StoreListingTest {
                 listing.refused.get(1).reason().contains("bytes, more than the " + StoreListing.MAX_FOLDER_BYTES),
                 listing.refused.get(1).reason());
     }
+
+    @Test
+    void anMlmodelWaitsForItsFoldersOtherFilesAndAFileWithoutItsDigestForIt() {
+        StoreListing listing = new StoreListing(LOCATION, Optional.empty());
+        for (String key : new String[] {
+            "notes/1/MLmodel",
+            "notes/1/model.xgb",
+            "notes/1/conda.yaml",
+            "penguins/3/model.txt",
+            "penguins/2/model.txt",
+            "penguins/2/model.txt.sha256"
+        }) {
+            listing.add(new S3Objects.Listed("prod/" + key, "\"e\"", 10));
+        }
+        listing.settle();
+        java.util.Set<String> inPlace = new java.util.HashSet<>(java.util.Set.of("notes/1/conda.yaml"));
+        assertEquals(
+                Optional.of("it waits for model.xgb of its MLflow model folder to be in the cache, so that the folder"
+                        + " serves only whole"),
+                listing.waits("notes/1/MLmodel", false, inPlace::contains));
+        assertEquals(Optional.empty(), listing.waits("notes/1/model.xgb", false, inPlace::contains), "no digests");
+        inPlace.add("notes/1/model.xgb");
+        assertEquals(Optional.empty(), listing.waits("notes/1/MLmodel", false, inPlace::contains), "the folder is in");
+        assertTrue(
+                listing.waits("penguins/3/model.txt", false, inPlace::contains)
+                        .orElse("")
+                        .startsWith("it waits for its .sha256: other files of model penguins publish one"),
+                "a native model file waits for its digest as a model.onnx does");
+        assertEquals(
+                Optional.empty(),
+                listing.waits("penguins/3/model.txt", true, inPlace::contains),
+                "a cached copy that matched a digest keeps its rules (CheckedDownload's)");
+    }
 }
