@@ -222,7 +222,17 @@ final class LauncherArguments {
                     + ") are both given: serve one file, or every model in a directory");
         }
         if (modelPath.isPresent() && LauncherOptions.isStore(modelPath.get())) {
-            if (!modelPath.get().strip().endsWith(".onnx")) {
+            String key = modelPath.get().strip();
+            if (key.endsWith(".json") || key.endsWith(".ubj") || key.endsWith(".txt")) {
+                // A name alone does not make an object a model (any JSON, any text), and one object is mirrored as
+                // NAME.onnx at the cache's top, a layout served for ONNX files only: such a model serves from a prefix.
+                throw new UsageException("--model (" + MODEL_VARIABLE + ") s3://... names one ONNX model object,"
+                        + " s3://BUCKET/KEY.onnx; a model in its training library's own file (XGBoost's .json or"
+                        + " .ubj, LightGBM's .txt) or an MLflow model serves from a prefix: put it at"
+                        + " PREFIX/NAME/1/model.json (model.ubj, model.txt; or the MLflow model's files in"
+                        + " PREFIX/NAME/1/) and serve --models s3://BUCKET/PREFIX");
+            }
+            if (!key.endsWith(".onnx")) {
                 throw new UsageException("--model (" + MODEL_VARIABLE + ") s3://... names one model object,"
                         + " s3://BUCKET/KEY.onnx; serve every model under a prefix with --models s3://BUCKET/PREFIX");
             }

@@ -387,6 +387,15 @@ class LauncherOptionsTest {
                     String.join(" ", args));
             assertTrue(e.getMessage().startsWith(args[0] + " must be a whole number"), e.getMessage());
         }
+        for (String file : List.of("notes.json", "notes.ubj", "penguins.txt")) {
+            LauncherOptions.UsageException own = assertThrows(
+                    LauncherOptions.UsageException.class,
+                    () -> LauncherArguments.parse(new String[] {"--model", "s3://models/prod/" + file}, Map.of()));
+            assertTrue(
+                    own.getMessage().contains("PREFIX/NAME/1/model.json")
+                            && own.getMessage().contains("--models s3://BUCKET/PREFIX"),
+                    own.getMessage());
+        }
         LauncherOptions.UsageException both = assertThrows(
                 LauncherOptions.UsageException.class,
                 () -> LauncherArguments.parse(new String[] {"--models", "/m"}, Map.of("TABSERVE_MODEL", "/one.onnx")));

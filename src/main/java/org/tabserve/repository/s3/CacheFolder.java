@@ -203,13 +203,13 @@ final class CacheFolder {
 
     /**
      * Removes the model files the manifest does not record (a run that ended between putting a file in place and
-     * recording it): what the manifest does not vouch for never serves.
+     * recording it), an MLflow model folder's files among them: what the manifest does not vouch for never serves.
      */
     void dropUnrecorded(Set<String> recorded) {
         try (var files = Files.walk(root, 3)) {
             for (Path file : (Iterable<Path>) files::iterator) {
                 String path = root.relativize(file).toString();
-                if (path.endsWith(".onnx")
+                if ((path.endsWith(".onnx") || servable(path))
                         && !file.getFileName().toString().startsWith(".")
                         && Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)
                         && !recorded.contains(path)) {
@@ -220,6 +220,26 @@ final class CacheFolder {
         } catch (IOException | java.io.UncheckedIOException e) {
             LOG.log(System.Logger.Level.WARNING, "Model cache: cannot look for files not in its manifest", e);
         }
+    }
+
+    /**
+     * @return whether a file at {@code path} could serve: a model in its library's own file, or any file of a version
+     *         folder (an MLflow model's MLmodel names the file it loads)
+     */
+    private static boolean servable(String path) {
+        ObjectKeys.Reading reading = ObjectKeys.read(path);
+        return reading.path().isPresent() && ObjectKeys.isModelFile(path);
+    }
+
+    /**
+     * @param have      what the manifest records of {@code path}, or null
+     * @param signature the listed object's ETag and its digest's ({@link StoreListing#signature})
+     * @return whether the cache holds {@code path} as listed: the object and digest its manifest entry records
+     */
+    boolean holds(String path, Entry have, String signature) {
+        return have != null
+                && signature.equals(have.etag() + "|" + have.digestEtag())
+                && Files.isRegularFile(file(path));
     }
 
     /** @return the cached file at {@code path} (a path {@link ObjectKeys} gave) */

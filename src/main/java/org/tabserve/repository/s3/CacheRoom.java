@@ -1,5 +1,7 @@
 package org.tabserve.repository.s3;
 
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -54,6 +56,9 @@ final class CacheRoom {
                 String path = root.relativize(absolute).toString();
                 paths.add(path);
                 lastServed.put(path, refreshes);
+                if (Files.isDirectory(absolute, LinkOption.NOFOLLOW_LINKS)) {
+                    paths.add(path + "/"); // an MLflow model's folder: each of its files serves with it
+                }
             }
         }
         return Optional.of(paths);
@@ -73,12 +78,14 @@ final class CacheRoom {
         }
         List<String> candidates = new ArrayList<>();
         cached.forEach((path, entry) -> {
-            if (path.endsWith(".onnx") && !served.get().contains(path) && !busy.contains(path)) {
+            Optional<String> folder = ObjectKeys.versionFolder(path);
+            boolean serves = served.get().contains(path)
+                    || folder.map(served.get()::contains).orElse(false);
+            if (ObjectKeys.isModelFile(path) && !serves && !busy.contains(path)) {
                 candidates.add(path);
             }
         });
-        candidates.sort(Comparator.<String>comparingLong(p -> lastServed.getOrDefault(p, 0L))
-                .thenComparing(Comparator.naturalOrder()));
+        candidates.sort(Comparator.<String>comparingLong(this::lastServed).thenComparing(Comparator.naturalOrder()));
         List<String> evict = new ArrayList<>();
         long freed = 0;
         for (String path : candidates) {
@@ -89,6 +96,14 @@ final class CacheRoom {
             freed += cached.get(path).size();
         }
         return freed >= needed ? Optional.of(evict) : Optional.empty();
+    }
+
+    /** @return the refresh at which {@code path}, or the MLflow model folder it is in, last served; 0 for never */
+    private long lastServed(String path) {
+        long own = lastServed.getOrDefault(path, 0L);
+        return ObjectKeys.versionFolder(path)
+                .map(f -> Math.max(own, lastServed.getOrDefault(f.substring(0, f.length() - 1), 0L)))
+                .orElse(own);
     }
 
     /** Counts a download as a use: a file just brought is among the last to go, not the first. */

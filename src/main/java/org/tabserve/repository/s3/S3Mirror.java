@@ -16,19 +16,20 @@ import org.tabserve.repository.SkippedEntry;
 
 /**
  * Mirrors the models under an {@code s3://} location (or one model object, {@link OneObject}) into a
- * {@link CacheFolder}, which the repository scans as its directory. Each refresh lists the location (a page of keys at a time: an unchanged model costs no request of its
- * own, its listed ETag being the one recorded) and hands what is new or changed to its downloads
- * ({@link StoreDownloads}), which run beside the polls, each bounded ({@link StoreReads}): a slow object holds up
- * neither the listing, nor the other models, nor the start (which waits only for models the cache has no copy of).
- * Each is bounded by the listed size before a byte is read, written under a hidden name, its SHA-256 checked against a
- * {@code .sha256} object beside it ({@link CheckedDownload}, the one gate), then renamed into place; what went from
- * the store goes from the cache, its folders too. A model file without a {@code .sha256} waits for one while other
- * files of its model publish theirs. A download that fails or is abandoned, a wrong digest or an object too large
- * leaves the last good file in place and is told ({@link #problems()}) until the object or its digest changes.
- * A download past the cache's limit first evicts the files of versions that do not serve, least recently served first
- * ({@link CacheRoom}), and is refused in words only when those would not make room. When the store does
- * not answer, nothing in the cache changes, and polls back off (one passed over after the second failure in a row,
- * then 3, 7, at most 15).
+ * {@link CacheFolder}, which the repository scans as its directory. Each refresh lists the location (a page of keys at
+ * a time: an unchanged model costs no request of its own, its listed ETag being the one recorded) and hands what is new
+ * or changed to its downloads ({@link StoreDownloads}), which run beside the polls, each bounded ({@link StoreReads}):
+ * a slow object holds up neither the listing, nor the other models, nor the start (which waits only for models the
+ * cache has no copy of). Each is bounded by the listed size before a byte is read, written under a hidden name, its
+ * SHA-256 checked against a {@code .sha256} object beside it ({@link CheckedDownload}, the one gate), then renamed
+ * into place; what went from the store goes from the cache, its folders too. A model file without a {@code .sha256}
+ * waits for one while other files of its model publish theirs; an MLflow model folder's files are each one such file,
+ * its {@code MLmodel} put in place last, once the others are. A download that fails or is abandoned, a wrong digest or
+ * an object too large leaves the last good file in place and is told ({@link #problems()}) until the object or its
+ * digest changes. A download past the cache's limit first evicts the files of versions that do not serve, least
+ * recently served first ({@link CacheRoom}), and is refused in words only when those would not make room. When the
+ * store does not answer, nothing in the cache changes, and polls back off (one passed over after the second failure
+ * in a row, then 3, 7, at most 15).
  */
 public final class S3Mirror implements ModelStore {
 
@@ -149,6 +150,7 @@ public final class S3Mirror implements ModelStore {
             } else {
                 objects.list(name.orElse(""), listing::add);
             }
+            listing.settle();
         } catch (S3Objects.StoreFailure e) {
             failuresInARow++;
             pollsToPass = Math.min((1 << Math.min(failuresInARow - 1, 4)) - 1, 15);
@@ -170,8 +172,10 @@ public final class S3Mirror implements ModelStore {
         failuresInARow = 0;
         unreachable = Optional.empty();
         take(List.of());
-        List<String> awaited = bring(listing, force);
-        take(awaited);
+        take(bring(listing, force, path -> !ObjectKeys.isMlmodel(path)));
+        // An MLflow model folder's MLmodel last, once the folder's other files are in place (at start and in a forced
+        // reload, those just awaited): the repository's scan never sees the folder as a model without its files.
+        take(bring(listing, force, ObjectKeys::isMlmodel));
         failed.keySet().removeIf(path -> !listing.files.containsKey(path) && listing.covers(path));
         starting = false;
         removeGone(listing);
@@ -235,24 +239,22 @@ public final class S3Mirror implements ModelStore {
      * @return the paths a refresh waits for: at start those the cache holds no copy of (a cached copy serves while
      *         its store is slow), and in a forced reload all it downloads again
      */
-    private List<String> bring(StoreListing listing, boolean force) {
+    private List<String> bring(StoreListing listing, boolean force, java.util.function.Predicate<String> which) {
+        // which: the paths of this pass (an MLflow model folder's MLmodel comes in a pass after the other files)
         List<String> awaited = new ArrayList<>();
         Optional<Set<String>> served = room.noteServed();
         long[] planned = {
             manifest.values().stream().mapToLong(CacheFolder.Entry::size).sum() + downloads.growing()
         };
-        Set<String> digested = new HashSet<>();
-        listing.digests.keySet().forEach(path -> digested.add(StoreListing.modelOf(path)));
-        List<String> order = new ArrayList<>(listing.files.keySet());
+        List<String> order =
+                new ArrayList<>(listing.files.keySet().stream().filter(which).toList());
         order.sort(java.util.Comparator.comparing(path -> failed.containsKey(path))); // never tried before, first
         for (String path : order) {
             S3Objects.Listed object = listing.files.get(path);
             Optional<S3Objects.Listed> digest = Optional.ofNullable(listing.digests.get(path));
             String signature = listing.signature(path);
             CacheFolder.Entry have = manifest.get(path);
-            boolean current = have != null
-                    && signature.equals(have.etag() + "|" + have.digestEtag())
-                    && java.nio.file.Files.isRegularFile(cache.file(path));
+            boolean current = cache.holds(path, have, signature);
             MirrorFailure failure = failed.get(path);
             if (downloads.busy(path)
                     || (!force
@@ -262,13 +264,16 @@ public final class S3Mirror implements ModelStore {
                                                     || failure.signature().equals(signature + FULL)))))) {
                 continue;
             }
-            if (digest.isEmpty()
-                    && path.endsWith(".onnx")
-                    && digested.contains(StoreListing.modelOf(path))
-                    && (have == null || !have.checked())) {
+            Optional<String> waits = listing.waits(
+                    path,
+                    have != null && have.checked(),
+                    p -> !downloads.busy(p) && cache.holds(p, manifest.get(p), listing.signature(p)));
+            if (waits.isPresent()) { // told until its digest is published; an MLmodel looked at again each refresh
                 failed.put(
                         path,
-                        new MirrorFailure(signature, StoreListing.problem(location, path, StoreListing.waiting(path))));
+                        new MirrorFailure(
+                                ObjectKeys.isMlmodel(path) ? "" : signature,
+                                StoreListing.problem(location, path, waits.get())));
                 continue;
             }
             long grows = Math.max(0, object.size() - (have == null ? 0 : have.size()));
@@ -367,8 +372,7 @@ public final class S3Mirror implements ModelStore {
     public State state() {
         int models;
         synchronized (manifest) {
-            models = (int)
-                    manifest.keySet().stream().filter(p -> p.endsWith(".onnx")).count();
+            models = ObjectKeys.models(manifest.keySet());
         }
         return new State(
                 one.map(OneObject::toString).orElse(location.toString()),

@@ -4,22 +4,42 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.TreeMap;
 import org.tabserve.repository.SkippedEntry;
 
-/** One refresh's listing: the repository's files and their digests by cache path, and the keys refused. */
+/**
+ * One refresh's listing: the repository's files and their digests by cache path, and the keys refused. A version
+ * folder's files that serve only as an MLflow model's ({@link ObjectKeys.Reading#folderFile()}) are held by folder
+ * until the listing is {@linkplain #settle() settled}: a folder holding an {@code MLmodel} is taken whole when it is
+ * within {@link #MAX_FOLDER_FILES} files and {@link #MAX_FOLDER_BYTES} bytes, and refused in words past them; the
+ * other folders' are passed over, as a local scan passes over what it does not serve.
+ */
 final class StoreListing {
     /** The most model files a location may hold; past it the rest are not read, and that is told. */
     static final int MAX_OBJECTS = 100_000;
+    /**
+     * The most files an MLflow model's folder may hold, its {@code .sha256} files not counted (MLflow writes about
+     * eight: MLmodel, the model's file, its environments, an input example); past it the folder is refused.
+     */
+    static final int MAX_FOLDER_FILES = 64;
+    /** The most bytes an MLflow model's folder may hold, its files together: the most a model file may be. */
+    static final long MAX_FOLDER_BYTES = CheckedDownload.MAX_FILE_BYTES;
     /** The most problems kept to show; the log and the count tell the rest. */
     static final int PROBLEMS_KEPT = 100;
 
     final Optional<String> name;
-    final Map<String, S3Objects.Listed> files = new TreeMap<>();
+    final NavigableMap<String, S3Objects.Listed> files = new TreeMap<>();
     final Map<String, S3Objects.Listed> digests = new HashMap<>();
     final List<SkippedEntry> refused = new ArrayList<>();
     int refusedCount;
+    /** The version folders' files held until {@link #settle()}, by folder ({@code notes/1/}). */
+    private final Map<String, Folder> folders = new TreeMap<>();
+    /** How many files and digests {@link #folders} holds, bounded with the rest by {@link #MAX_OBJECTS}. */
+    private int held;
+    /** The models that publish a {@code .sha256} for some file, once {@link #waits} has asked. */
+    private java.util.Set<String> digested;
     /** Whether it says nothing of what went from the store: cut short, or its one object not found. */
     boolean partial;
 
@@ -59,7 +79,7 @@ final class StoreListing {
             return;
         }
         String path = reading.path().get();
-        if (files.size() + digests.size() >= 2 * MAX_OBJECTS) {
+        if (files.size() + digests.size() + held >= 2 * MAX_OBJECTS) {
             if (!partial) {
                 refused.add(problem(
                         location,
@@ -69,11 +89,116 @@ final class StoreListing {
             partial = true;
             return;
         }
-        if (ObjectKeys.isDigest(path)) {
+        if (reading.folderFile()) {
+            hold(path, object);
+        } else if (ObjectKeys.isDigest(path)) {
             digests.put(path.substring(0, path.length() - ObjectKeys.DIGEST_SUFFIX.length()), object);
         } else {
             files.put(path, object);
         }
+    }
+
+    /** A version folder's files that serve only as an MLflow model's, each kept up to one past the bound. */
+    private static final class Folder {
+        final NavigableMap<String, S3Objects.Listed> files = new TreeMap<>();
+        final Map<String, S3Objects.Listed> digests = new HashMap<>();
+        int count;
+        long bytes;
+        boolean mlmodel;
+    }
+
+    private void hold(String path, S3Objects.Listed object) {
+        Folder folder = folders.computeIfAbsent(ObjectKeys.versionFolder(path).orElseThrow(), f -> new Folder());
+        if (ObjectKeys.isDigest(path)) {
+            if (folder.digests.size() <= MAX_FOLDER_FILES) {
+                folder.digests.put(path.substring(0, path.length() - ObjectKeys.DIGEST_SUFFIX.length()), object);
+                held++;
+            }
+            return;
+        }
+        folder.count++;
+        folder.bytes += Math.max(0, object.size());
+        folder.mlmodel |= ObjectKeys.isMlmodel(path);
+        if (folder.files.size() <= MAX_FOLDER_FILES) {
+            folder.files.put(path, object);
+            held++;
+        }
+    }
+
+    /**
+     * Ends the listing: takes the files of each version folder that holds an {@code MLmodel} (with their digests) when
+     * the folder, its model files beside them counted, is within {@link #MAX_FOLDER_FILES} files and
+     * {@link #MAX_FOLDER_BYTES} bytes; refuses one past them in words, none of its files taken (so that none serves);
+     * passes over the other folders' files.
+     */
+    void settle() {
+        for (Map.Entry<String, Folder> entry : folders.entrySet()) {
+            Folder folder = entry.getValue();
+            if (!folder.mlmodel) {
+                continue;
+            }
+            String prefix = entry.getKey();
+            List<String> beside = List.copyOf(
+                    files.subMap(prefix, prefix + Character.MAX_VALUE).keySet());
+            int count = folder.count + beside.size();
+            long bytes = folder.bytes
+                    + beside.stream()
+                            .mapToLong(p -> Math.max(0, files.get(p).size()))
+                            .sum();
+            if (count > MAX_FOLDER_FILES || bytes > MAX_FOLDER_BYTES) {
+                beside.forEach(p -> {
+                    files.remove(p);
+                    digests.remove(p);
+                });
+                if (refused.size() < PROBLEMS_KEPT) {
+                    refused.add(
+                            new SkippedEntry(
+                                    S3Location.shown(location + prefix),
+                                    "refused: the MLflow model folder holds "
+                                            + (count > MAX_FOLDER_FILES
+                                                    ? count + " files, more than the " + MAX_FOLDER_FILES + " it may"
+                                                    : bytes + " bytes, more than the " + MAX_FOLDER_BYTES + " it may")
+                                            + "; none of its files is downloaded, and its version does not serve",
+                                    "keep only the MLmodel, the model's file and MLflow's few files beside them in the folder"));
+                }
+                refusedCount++;
+                continue;
+            }
+            files.putAll(folder.files);
+            digests.putAll(folder.digests);
+        }
+        folders.clear();
+        held = 0;
+    }
+    /**
+     * Why a listed file waits rather than downloads: its {@code .sha256}, when other files of its model publish theirs
+     * and its cached copy (if any) matched none; or, an MLflow model folder's {@code MLmodel}, the folder's other
+     * files, so that the repository's scan never sees the folder as a model without them.
+     *
+     * @param checked whether the cache's copy of it matched a published digest
+     * @param inPlace whether a path is in the cache as listed (not downloading, failed or yet to be tried)
+     * @return why, in words; empty when it may download
+     */
+    Optional<String> waits(String path, boolean checked, java.util.function.Predicate<String> inPlace) {
+        if (digested == null) {
+            digested = new java.util.HashSet<>();
+            digests.keySet().forEach(p -> digested.add(modelOf(p)));
+        }
+        if (!digests.containsKey(path)
+                && ObjectKeys.isModelFile(path)
+                && digested.contains(modelOf(path))
+                && !checked) {
+            return Optional.of(waiting(path));
+        }
+        if (!ObjectKeys.isMlmodel(path)) {
+            return Optional.empty();
+        }
+        String folder = ObjectKeys.versionFolder(path).orElseThrow();
+        return files.subMap(folder, folder + Character.MAX_VALUE).keySet().stream()
+                .filter(p -> !p.equals(path) && !inPlace.test(p))
+                .findFirst()
+                .map(p -> "it waits for " + p.substring(folder.length()) + " of its MLflow model folder to be in"
+                        + " the cache, so that the folder serves only whole");
     }
 
     /** Whether {@code path} is one of the models this listing is for. */

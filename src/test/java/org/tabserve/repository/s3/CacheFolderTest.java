@@ -110,6 +110,33 @@ class CacheFolderTest {
     }
 
     @Test
+    void anMlflowFoldersFilesAndANativeModelServeAtStartOnlyWhereTheManifestRecordsThem() throws IOException {
+        CacheFolder cache = CacheFolder.open(temp.resolve("mlflow"));
+        byte[] bytes = "model bytes".getBytes();
+        String[] paths = {
+            "notes/1/MLmodel", "notes/1/model.xgb", "notes/1/planted.json", "notes/2/model.json", "stray/1/model.txt"
+        };
+        for (String path : paths) {
+            cache.install(cache.write(path, new ByteArrayInputStream(bytes), bytes.length), path);
+        }
+        String own = cache.digestOf("notes/1/MLmodel").orElseThrow();
+        Map<String, CacheFolder.Entry> manifest = new java.util.TreeMap<>();
+        for (String path : new String[] {"notes/1/MLmodel", "notes/1/model.xgb", "notes/2/model.json"}) {
+            manifest.put(path, new CacheFolder.Entry("\"a\"", own, bytes.length, ""));
+        }
+        cache.writeManifest(manifest);
+        Map<String, CacheFolder.Entry> read = new java.util.TreeMap<>(cache.readManifest());
+        assertEquals(manifest, read, "an MLflow folder's files and a native model are read back");
+        cache.dropChanged(read);
+        cache.dropUnrecorded(read.keySet());
+        assertFalse(Files.exists(cache.file("notes/1/planted.json")), "a file an MLmodel could name is vouched for");
+        assertFalse(Files.exists(cache.file("stray/1/model.txt")), "a native model not recorded never serves");
+        for (String path : manifest.keySet()) {
+            assertTrue(Files.exists(cache.file(path)), path);
+        }
+    }
+
+    @Test
     void anEarlierRunsManifestLineCountsAsCheckedOnlyWhenItNamesADigestObject() throws IOException {
         CacheFolder cache = CacheFolder.open(temp.resolve("old"));
         String sha = "a".repeat(64);

@@ -49,6 +49,28 @@ class CacheRoomTest {
     }
 
     @Test
+    void anMlflowFolderThatServesKeepsEveryFileAndOneThatDoesNotMakesRoom() throws Exception {
+        CacheRoom room = room();
+        java.nio.file.Files.createDirectories(root.resolve("notes/1"));
+        Map<String, CacheFolder.Entry> cached = cached(Map.of(
+                "notes/1/MLmodel", 1L,
+                "notes/1/model.xgb", 50L,
+                "notes/2/MLmodel", 1L,
+                "notes/2/model.xgb", 30L,
+                "notes/rollout.json", 500L));
+        serving.add(root.resolve("notes/1")); // what the repository serves an MLflow model from: its folder
+        Optional<Set<String>> served = room.noteServed();
+        assertEquals(
+                Optional.of(List.of("notes/2/MLmodel", "notes/2/model.xgb")),
+                room.toEvict(cached, served, Set.of(), 31),
+                "the folder that does not serve makes room");
+        assertEquals(
+                Optional.empty(),
+                room.toEvict(cached, served, Set.of(), 32),
+                "the serving folder's files are never evicted, nor a rollout.json");
+    }
+
+    @Test
     void theLeastRecentlyServedGoFirstAndNeverServedBeforeThem() {
         CacheRoom room = room();
         Map<String, CacheFolder.Entry> cached =

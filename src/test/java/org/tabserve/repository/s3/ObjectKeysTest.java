@@ -1,6 +1,7 @@
 package org.tabserve.repository.s3;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Optional;
@@ -25,6 +26,48 @@ class ObjectKeysTest {
         }) {
             assertEquals(Optional.of(key), ObjectKeys.read(key).path(), key);
         }
+    }
+
+    @Test
+    void aVersionFolderMayHoldAModelInItsLibrarysOwnFileInsteadOfModelOnnx() {
+        for (String key : new String[] {
+            "notes/1/model.json",
+            "notes/1/model.json.sha256",
+            "notes/2/model.ubj",
+            "penguins/12/model.txt",
+            "penguins/12/model.txt.sha256"
+        }) {
+            ObjectKeys.Reading reading = ObjectKeys.read(key);
+            assertEquals(Optional.of(key), reading.path(), key);
+            assertFalse(reading.folderFile(), key + " is taken as it is, as model.onnx is");
+        }
+    }
+
+    @Test
+    void aVersionFoldersOtherFilesAreTakenOnlyAsAnMlflowModelsWhichTheListingDecides() {
+        for (String key : new String[] {
+            "notes/1/MLmodel",
+            "notes/1/MLmodel.sha256",
+            "notes/1/model.xgb",
+            "notes/1/model.xgb.sha256",
+            "notes/1/conda.yaml",
+            "notes/1/README.md"
+        }) {
+            ObjectKeys.Reading reading = ObjectKeys.read(key);
+            assertEquals(Optional.of(key), reading.path(), key);
+            assertTrue(reading.folderFile(), key);
+        }
+        assertEquals(ObjectKeys.Reading.PASSED_OVER, ObjectKeys.read("notes/1/odd name.yaml"), "as a scan passes");
+        assertEquals(ObjectKeys.Reading.PASSED_OVER, ObjectKeys.read("notes/1/.MLmodel"), "hidden, as in a scan");
+        assertRefused("odd name/1/MLmodel", "not letters, digits");
+        assertRefused("odd name/1/model.json", "not letters, digits");
+        assertEquals(ObjectKeys.Reading.PASSED_OVER, ObjectKeys.read("notes/1/data/model.xgb"), "deeper: not served");
+        assertEquals(ObjectKeys.Reading.PASSED_OVER, ObjectKeys.read("notes/model.json"), "served in versions only");
+        assertEquals(ObjectKeys.Reading.PASSED_OVER, ObjectKeys.read("notes/v1/MLmodel"), "not a version folder");
+        assertEquals(ObjectKeys.Reading.PASSED_OVER, ObjectKeys.read("notes.json"));
+        assertRefused("notes/1/other.onnx", "not in a model repository's layout");
+        assertRefused("notes/1/rollout.json", "not in a model repository's layout");
+        assertRefused("notes/1/../../x/MLmodel", "climbs out of the prefix");
     }
 
     @Test

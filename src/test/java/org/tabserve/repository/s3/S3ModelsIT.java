@@ -36,7 +36,9 @@ import org.tabserve.testing.TabserveProcess;
  * JVM's s3proxy ({@link S3ProxyProcess#shared()}, in buckets of this class's names: filesystem backend, AWS v4
  * signatures required), the objects uploaded with the AWS SDK as a user's pipeline would. A bucket's models serve; a
  * new version serves after the next polls; a truncated overwrite leaves the last good version serving with the reason
- * in the index; a wrong {@code .sha256} is refused; a forced reload downloads again; a {@code rollout.json} in the
+ * in the index; a wrong {@code .sha256} is refused, while XGBoost, LightGBM and MLflow models in the same bucket
+ * answer as their libraries predict and hostile MLflow folders are refused in words ({@link NativeModels}); a forced
+ * reload downloads again; a {@code rollout.json} in the
  * bucket drives a canary; a full cache evicts a version that does not serve and never one that does; the store killed
  * mid-run changes no answer, and a restart with the store down serves the cache, readiness saying the store is
  * unreachable. The store test runs last, as it stops the shared server (and starts it again).
@@ -186,6 +188,15 @@ class S3ModelsIT {
         }
     }
 
+    /**
+     * Issue 92 shares this case's server (no start of its own): beside the refused ONNX objects, the bucket holds an
+     * XGBoost 3.4.0 booster as {@code notes/1/model.json} (its {@code .sha256} beside it), a LightGBM 4.1 species
+     * classifier as {@code penguins/1/model.txt} and the same booster as an MLflow model's folder
+     * ({@code notes-mlflow/1/}: MLmodel, {@code model.xgb}, {@code conda.yaml}, each with its digest), which serve and
+     * answer the libraries' own predictions to the bit; and two hostile MLflow folders, one whose MLmodel names
+     * {@code ../../notes/1/model.json} (refused by the loader, in words, once mirrored) and one of more files than a
+     * folder may hold (refused by the listing, in words, none of its files downloaded), while the others serve.
+     */
     @Test
     @Order(2)
     void aWrongDigestIsRefusedInWordsAndOddKeysToo() throws Exception {
@@ -197,11 +208,19 @@ class S3ModelsIT {
                 Files.readAllBytes(ModelDirectory.PENGUINS.resolve("species-zipmap.onnx")));
         store.put("digest", "models/species.onnx.sha256", ("0".repeat(64) + "  species.onnx\n").getBytes());
         store.put("digest", "models/odd name.onnx", model);
+        NativeModels natives = NativeModels.putIn(store, "digest", "models/");
         try (TabserveProcess server = start("s3://digest/models/", cache(), Map.of())) {
             Http http = new Http(server);
-            ModelDirectory.awaitReady(http, 1);
+            List<JsonNode> models = ModelDirectory.awaitIndex(
+                    http,
+                    all -> all.size() == 5
+                            && all.stream()
+                                    .noneMatch(m -> m.path("state").asText().equals("LOADING")));
             JsonNode index = http.get("/api/models").json();
-            assertEquals(List.of("banknote"), names(index), "the species model is not served: " + index);
+            assertEquals(
+                    List.of("banknote", "notes", "notes-mlflow", "outside", "penguins"),
+                    names(index),
+                    "the species model is not served: " + index);
             String skipped = index.path("skipped").toString();
             assertTrue(skipped.contains("s3://digest/models/species.onnx"), skipped);
             assertTrue(
@@ -209,6 +228,7 @@ class S3ModelsIT {
                             + sha256(Files.readAllBytes(ModelDirectory.PENGUINS.resolve("species-zipmap.onnx")))),
                     skipped);
             assertTrue(skipped.contains("odd name.onnx") && skipped.contains("refused"), skipped);
+            natives.assertServed(http, models, skipped);
         }
     }
 
