@@ -1,4 +1,4 @@
-package org.tabserve.model.loading;
+package org.tabserve.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -17,6 +17,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tabserve.model.Model;
+import org.tabserve.model.loading.ModelLoader;
 import org.tabserve.model.signature.ModelException;
 import org.tabserve.model.signature.Prediction;
 import org.tabserve.testing.ForestTraining;
@@ -123,6 +124,39 @@ class IterationsCardTest {
         }
         try (Model model = served("2")) {
             assertAnswers(model, 2);
+        }
+    }
+
+    @Test
+    void theCardCommandMeasuresTheRoundsTheInputsCardNamesAndItsCardKeepsThem() throws Exception {
+        Path folder = Files.createTempDirectory(dir, "carded");
+        Files.copy(dir.resolve("model.json"), folder.resolve("model.json"));
+        Files.writeString(folder.resolve("model.card.json"), "{\"tabserve.iterations\": \"best\"}");
+        List<String> lines = Files.readAllLines(Path.of("data/BankNote_Authentication.csv"));
+        StringBuilder csv = new StringBuilder("f0,f1,f2,f3,class\n");
+        lines.subList(1, lines.size()).forEach(line -> csv.append(line).append('\n'));
+        Files.writeString(folder.resolve("labelled.csv"), csv);
+        Files.createDirectories(folder.resolve("served"));
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        int status = Commands.run(
+                new String[] {
+                    "card",
+                    "--model",
+                    folder.resolve("model.json").toString(),
+                    "--data",
+                    folder.resolve("labelled.csv").toString(),
+                    "--label",
+                    "class",
+                    "--out",
+                    folder.resolve("served/model.json").toString()
+                },
+                new java.io.PrintStream(out, true),
+                new java.io.PrintStream(out, true));
+        assertEquals(0, status, out::toString);
+        assertTrue(Files.readString(folder.resolve("served/model.card.json")).contains("\"tabserve.iterations\""));
+        try (Model model = ModelLoader.load(folder.resolve("served/model.json"))) {
+            assertAnswers(model, best + 1);
+            assertTrue(model.card().background() != null, "the card has its background");
         }
     }
 
