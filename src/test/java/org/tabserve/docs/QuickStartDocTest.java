@@ -15,8 +15,13 @@ import org.junit.jupiter.api.Test;
  */
 class QuickStartDocTest {
 
-    private static final String LINK = "docs/models.md#quick-start-your-own-model";
-    private static final String HEADING = "## Quick start: your own model";
+    private static final String LINK = "docs/models.md#quick-start-your-own-onnx-model";
+    private static final String HEADING = "## Quick start: your own ONNX model";
+
+    /** Issue 92: the quick start from a trained model, served as its library saved it. */
+    private static final String NATIVE_LINK = "docs/models.md#quick-start-a-model-as-its-library-saved-it";
+
+    private static final String NATIVE_HEADING = "## Quick start: a model as its library saved it";
 
     @Test
     void readmesTopLinksToTheQuickStart() throws Exception {
@@ -26,6 +31,27 @@ class QuickStartDocTest {
                 readme.substring(0, firstSection).contains("(" + LINK + ")"),
                 "README links to the quick start before its first section");
         assertTrue(readme.substring(0, firstSection).contains("--port"), "README names --port at its top");
+        assertTrue(
+                readme.substring(0, firstSection).contains("(" + NATIVE_LINK + ")"),
+                "README links to the quick start from a trained model before its first section");
+    }
+
+    @Test
+    void theQuickStartFromATrainedModelSavesItAsItsLibraryDoesAndServesTheFile() throws Exception {
+        String models = Files.readString(Path.of("docs/models.md"));
+        int start = models.indexOf("\n" + NATIVE_HEADING + "\n");
+        assertTrue(start >= 0, "docs/models.md has the section " + NATIVE_HEADING);
+        assertTrue(start < models.indexOf("\n" + HEADING + "\n"), "it comes first: the trained model is the start");
+        String section = models.substring(start, models.indexOf("\n## ", start + 1));
+        for (String needed : List.of(
+                "save_model(\"notes.json\")",
+                "booster_.save_model(\"model.txt\")",
+                "mlflow.xgboost.save_model",
+                "java -jar target/tabserve.war --model ",
+                "curl -s localhost:8080/api/model",
+                "<!-- run by: DocExamplesIT -->")) {
+            assertTrue(section.contains(needed), "the quick start says " + needed);
+        }
     }
 
     @Test
