@@ -2,12 +2,17 @@ package org.tabserve.model.loading;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import org.tabserve.model.Model;
+import org.tabserve.model.mlflow.MlflowDirectory;
+import org.tabserve.model.mlflow.MlflowFormatException;
 import org.tabserve.model.onnx.OnnxModelLoader;
 import org.tabserve.model.signature.ModelException;
 import org.tabserve.model.signature.ValueType;
+import org.tabserve.model.trees.ForestLimits;
 
 /**
  * Loads a model from a file or a folder, whatever its format, the one way the repository, the web app and the
@@ -33,6 +38,98 @@ public final class ModelLoader {
         };
     }
 
+    /**
+     * The bytes of one model file, for a caller that loads them elsewhere with {@link #load(byte[], String)} (the
+     * Spark connector's driver broadcasts them to its executors), read as {@link #load(Path)} reads the file before a
+     * byte is parsed: an ONNX file as {@link OnnxModelLoader#bytes} (a regular file of at most 2 GB, unchanged while it
+     * was read), an XGBoost or LightGBM file as its reader's (a regular file within {@link ForestLimits#DEFAULT}'s
+     * bytes, unchanged while it was read). An MLflow model directory is several files, and is refused naming the
+     * model file inside it to pass instead.
+     *
+     * @param path a model file
+     * @throws ModelException of kind {@link ModelException.Kind#UNUSABLE_MODEL} naming the file and why it is refused
+     */
+    public static byte[] bytes(Path path) {
+        return switch (FileKind.of(path)) {
+            case ONNX -> OnnxModelLoader.bytes(path);
+            case XGBOOST, LIGHTGBM -> BoundedFile.read(path, ForestLimits.DEFAULT.maxBytes());
+            case MLFLOW -> throw ModelException.unusable(path.toString(), folderRefusal(path), null);
+        };
+    }
+
+    /**
+     * Loads a model from a model file's bytes ({@link #bytes}), by their first bytes as {@link #load(Path)} tells a
+     * file's format: an XGBoost or LightGBM file read from them (within {@link ForestLimits#DEFAULT}), an ONNX file
+     * from a temporary copy only this process can read, deleted once loaded.
+     *
+     * @param bytes    a model file's bytes, whole
+     * @param fileName the name of the file they were read from: the model's name where the file names none, as for
+     *                 {@link #load(Path)}
+     * @return a model ready to predict, whose source is {@code fileName}
+     * @throws ModelException of kind {@link ModelException.Kind#UNUSABLE_MODEL} naming the file and why it is refused
+     */
+    public static Model load(byte[] bytes, String fileName) {
+        String name = fileName.substring(Math.max(fileName.lastIndexOf('/'), fileName.lastIndexOf('\\')) + 1);
+        if (name.isEmpty() || name.equals(".") || name.equals("..")) {
+            name = "model";
+        }
+        String modelName = ForestFiles.fileName(name);
+        return switch (FileKind.of(bytes, Math.min(bytes.length, 64))) {
+            case XGBOOST -> ForestFiles.read(bytes, name, name, modelName, ValueType.FLOAT);
+            case LIGHTGBM -> ForestFiles.read(bytes, name, name, modelName, ValueType.DOUBLE);
+            case ONNX, MLFLOW -> onnx(bytes, name);
+        };
+    }
+
+    /** An ONNX file's bytes loaded from a file in a new folder only this process's user can open. */
+    private static Model onnx(byte[] bytes, String name) {
+        Path folder = null;
+        Path file = null;
+        try {
+            folder = FileSystems.getDefault().supportedFileAttributeViews().contains("posix")
+                    ? Files.createTempDirectory(
+                            "tabserve-",
+                            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")))
+                    : Files.createTempDirectory("tabserve-");
+            file = folder.resolve(name.matches("[A-Za-z0-9._-]{1,200}") && !name.startsWith(".") ? name : "model.onnx");
+            Files.write(file, bytes);
+            // The loader reads the file into a private copy of its own (PrivateCopy): this one is needed no longer.
+            return OnnxModelLoader.load(file);
+        } catch (IOException e) {
+            throw ModelException.unusable(
+                    name,
+                    "cannot write its bytes to a temporary file ("
+                            + e.getClass().getSimpleName() + ")",
+                    e);
+        } finally {
+            try {
+                if (file != null) {
+                    Files.deleteIfExists(file);
+                }
+                if (folder != null) {
+                    Files.deleteIfExists(folder);
+                }
+            } catch (IOException e) {
+                // a temporary folder left behind costs the model's size on disk, never an answer
+            }
+        }
+    }
+
+    /** Why a folder has no one file's bytes, naming the file to pass instead where it is an MLflow model's. */
+    private static String folderRefusal(Path folder) {
+        if (!MlflowDirectory.isMlflowDirectory(folder)) {
+            return "it is a folder with no MLmodel file; a model is one file here";
+        }
+        try {
+            return "it is an MLflow model directory, several files; a model is one file here: pass its model file, "
+                    + MlflowDirectory.read(folder).artifact()
+                    + " (its MLmodel's signature does not come with it: the features keep the file's own names)";
+        } catch (MlflowFormatException e) {
+            return "it is an MLflow model directory, several files; a model is one file here, and its MLmodel does not"
+                    + " name one: " + e.getMessage();
+        }
+    }
+
     /** Which reader a path is for, by its first bytes (a folder: by its MLmodel file). */
     enum FileKind {
         ONNX,
@@ -56,6 +153,11 @@ public final class ModelLoader {
             } catch (IOException | RuntimeException e) {
                 return ONNX; // its loader reads the file again and says what is wrong with it
             }
+            return of(head, n);
+        }
+
+        /** Which reader a file is for, by its first {@code n} bytes (no folder: a file's bytes). */
+        static FileKind of(byte[] head, int n) {
             int at = 0;
             while (at < n && (head[at] == ' ' || head[at] == '\n' || head[at] == '\r' || head[at] == '\t')) {
                 at++;
