@@ -18,7 +18,9 @@ import org.tabserve.model.trees.ForestLimits;
  * Loads a model from a file or a folder, whatever its format, the one way the repository, the web app and the
  * commands get a model: an ONNX file through {@link OnnxModelLoader}, an XGBoost JSON or UBJSON file and a LightGBM
  * text file through their readers into a {@link NativeModel}, an MLflow model directory through its flavor's. The
- * format is told by the file's first bytes, never by its name alone ({@link FileKind}).
+ * format is told by the file's first bytes, never by its name alone ({@link FileKind}). A caller that reads a model on
+ * one machine and loads it on others (the Spark connector) reads it with {@link #bytes} and loads those with
+ * {@link #load(byte[], String)}, the same readers.
  */
 public final class ModelLoader {
 
