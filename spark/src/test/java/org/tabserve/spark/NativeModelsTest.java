@@ -218,7 +218,8 @@ class NativeModelsTest {
                 () -> new TabserveModel().setModelPath(mlflow.toString()).transformSchema(new StructType()));
         assertTrue(
                 refused.getMessage().contains("MLflow model directory")
-                        && refused.getMessage().contains(mlflow.resolve("model.xgb").toString()),
+                        && refused.getMessage()
+                                .contains(mlflow.resolve("model.xgb").toString()),
                 refused.getMessage());
     }
 
@@ -254,9 +255,9 @@ class NativeModelsTest {
         LGBMDataset dataset = LGBMDataset.createFromMat(
                 flat, n, width, true, quiet + "categorical_feature=0,5 min_data_in_leaf=5", null);
         try {
-            dataset.setFeatureNames(new String[] {
-                "island", "bill_length_mm", "bill_depth_mm", "flipper_length_mm", "body_mass_g", "sex"
-            });
+            dataset.setFeatureNames(
+                    new String[] {"island", "bill_length_mm", "bill_depth_mm", "flipper_length_mm", "body_mass_g", "sex"
+                    });
             dataset.setField("label", species);
             LGBMBooster booster = LGBMBooster.create(
                     dataset, quiet + "objective=multiclass num_class=3 num_leaves=7 min_data_in_leaf=5");
