@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import org.tabserve.model.Model;
 import org.tabserve.model.mlflow.MlflowDirectory;
-import org.tabserve.model.mlflow.MlflowFormatException;
 import org.tabserve.model.onnx.OnnxModelLoader;
 import org.tabserve.model.signature.ModelException;
 import org.tabserve.model.signature.ValueType;
@@ -45,28 +44,34 @@ public final class ModelLoader {
      * Spark connector's driver broadcasts them to its executors), read as {@link #load(Path)} reads the file before a
      * byte is parsed: an ONNX file as {@link OnnxModelLoader#bytes} (a regular file of at most 2 GB, unchanged while it
      * was read), an XGBoost or LightGBM file as its reader's (a regular file within {@link ForestLimits#DEFAULT}'s
-     * bytes, unchanged while it was read). An MLflow model directory is several files, and is refused naming the
-     * model file inside it to pass instead.
+     * bytes, unchanged while it was read). An MLflow model directory's files that a load reads (MLmodel, the flavor's
+     * artifact, the input example) come as one bundle of them ({@link MlflowBundle}).
      *
-     * @param path a model file
+     * @param path a model file, or an MLflow model directory
      * @throws ModelException of kind {@link ModelException.Kind#UNUSABLE_MODEL} naming the file and why it is refused
      */
     public static byte[] bytes(Path path) {
         return switch (FileKind.of(path)) {
             case ONNX -> OnnxModelLoader.bytes(path);
             case XGBOOST, LIGHTGBM -> BoundedFile.read(path, ForestLimits.DEFAULT.maxBytes());
-            case MLFLOW -> throw ModelException.unusable(path.toString(), folderRefusal(path), null);
+            case MLFLOW -> {
+                if (!MlflowDirectory.isMlflowDirectory(path)) {
+                    throw ModelException.unusable(path.toString(), "it is a folder with no MLmodel file", null);
+                }
+                yield MlflowBundle.pack(path);
+            }
         };
     }
 
     /**
      * Loads a model from a model file's bytes ({@link #bytes}), by their first bytes as {@link #load(Path)} tells a
      * file's format: an XGBoost or LightGBM file read from them (within {@link ForestLimits#DEFAULT}), an ONNX file
-     * from a temporary copy only this process can read, deleted once loaded.
+     * from a temporary copy only this process can read, deleted once loaded, an MLflow model's bundle from its files
+     * written in such a folder, loaded as the directory is.
      *
-     * @param bytes    a model file's bytes, whole
-     * @param fileName the name of the file they were read from: the model's name where the file names none, as for
-     *                 {@link #load(Path)}
+     * @param bytes    a model file's bytes, whole, or an MLflow model directory's bundle
+     * @param fileName the name of the file or directory they were read from: the model's name where the model names
+     *                 none, as for {@link #load(Path)}
      * @return a model ready to predict, whose source is {@code fileName}
      * @throws ModelException of kind {@link ModelException.Kind#UNUSABLE_MODEL} naming the file and why it is refused
      */
@@ -76,6 +81,9 @@ public final class ModelLoader {
             name = "model";
         }
         String modelName = ForestFiles.fileName(name);
+        if (MlflowBundle.is(bytes)) {
+            return MlflowBundle.load(bytes, name);
+        }
         return switch (FileKind.of(bytes, Math.min(bytes.length, 64))) {
             case XGBOOST -> ForestFiles.read(bytes, name, name, modelName, ValueType.FLOAT);
             case LIGHTGBM -> ForestFiles.read(bytes, name, name, modelName, ValueType.DOUBLE);
@@ -114,21 +122,6 @@ public final class ModelLoader {
             } catch (IOException e) {
                 // a temporary folder left behind costs the model's size on disk, never an answer
             }
-        }
-    }
-
-    /** Why a folder has no one file's bytes, naming the file to pass instead where it is an MLflow model's. */
-    private static String folderRefusal(Path folder) {
-        if (!MlflowDirectory.isMlflowDirectory(folder)) {
-            return "it is a folder with no MLmodel file; a model is one file here";
-        }
-        try {
-            return "it is an MLflow model directory, several files; a model is one file here: pass its model file, "
-                    + MlflowDirectory.read(folder).artifact()
-                    + " (its MLmodel's signature does not come with it: the features keep the file's own names)";
-        } catch (MlflowFormatException e) {
-            return "it is an MLflow model directory, several files; a model is one file here, and its MLmodel does not"
-                    + " name one: " + e.getMessage();
         }
     }
 

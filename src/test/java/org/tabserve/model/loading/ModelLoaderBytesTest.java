@@ -26,8 +26,8 @@ import org.tabserve.testing.ForestTraining;
  * A model file's bytes read on one machine and loaded on another ({@link ModelLoader#bytes},
  * {@link ModelLoader#load(byte[], String)}: the Spark connector's broadcast) answer as the file loaded where it lies,
  * to the bit, and as the training library: an XGBoost 3.4.0 booster as JSON and as UBJSON, a LightGBM 4.1 classifier
- * with text categories, the project's ONNX model; a folder, and a tree file past the readers' bound, are refused in
- * words before a byte is read.
+ * with text categories, the project's ONNX model, an MLflow directory's bundle; a folder with no MLmodel, a tree file
+ * past the readers' bound and a bundle that is not whole are refused in words before a byte is read or written.
  */
 class ModelLoaderBytesTest {
 
@@ -123,25 +123,111 @@ class ModelLoaderBytesTest {
     }
 
     @Test
-    void aFolderIsRefusedNamingTheMlflowModelsFileToPass() throws Exception {
+    void anMlflowDirectorysBundleLoadsAsTheDirectoryToTheBit() throws Exception {
         Path mlflow = Files.createDirectories(dir.resolve("notes-mlflow"));
         Files.write(mlflow.resolve("model.xgb"), notes.toByteArray("ubj"));
+        Files.writeString(mlflow.resolve("conda.yaml"), "name: not read\n");
         Files.writeString(
-                mlflow.resolve("MLmodel"),
-                "artifact_path: model\nflavors:\n  xgboost:\n    data: model.xgb\n    model_format: xgb\n"
-                        + "    xgb_version: 3.4.0\nmlflow_version: 2.14.2\n");
-        ModelException refused = assertThrows(ModelException.class, () -> ModelLoader.bytes(mlflow));
-        assertEquals(ModelException.Kind.UNUSABLE_MODEL, refused.kind());
-        assertTrue(
-                refused.getMessage().contains("MLflow model directory")
-                        && refused.getMessage()
-                                .contains(mlflow.resolve("model.xgb").toString()),
-                refused.getMessage());
+                mlflow.resolve("input_example.json"),
+                "{\"columns\": [\"variance\", \"skewness\", \"curtosis\", \"entropy\"],"
+                        + " \"data\": [[3.6, 8.6, -2.8, -0.4]]}");
+        Files.writeString(mlflow.resolve("MLmodel"), MLMODEL);
+        byte[] bundle = ModelLoader.bytes(mlflow);
+        assertTrue(MlflowBundle.is(bundle));
+        Model fromBytes = ModelLoader.load(bundle, "notes-mlflow");
+        Model fromDirectory = ModelLoader.load(mlflow);
+        assertEquals(fromDirectory.card().name(), fromBytes.card().name());
+        assertEquals(fromDirectory.card().metadata(), fromBytes.card().metadata());
+        assertEquals(
+                "bf212703d1874eee9dcb37c8a92a6de6", fromBytes.card().metadata().get("mlflow.run_id"));
+        assertEquals(
+                fromDirectory.signature().featureNames(), fromBytes.signature().featureNames());
+        float[] own = ForestTraining.xgboostPredict(notes, noteRows);
+        List<Prediction> got = fromBytes.predict(batch(fromBytes, rows(noteRows)));
+        for (int r = 0; r < noteRows.length; r++) {
+            double p = ((Prediction.Classification) got.get(r)).probabilityOf("1");
+            assertEquals(Float.floatToRawIntBits(own[r]), Float.floatToRawIntBits((float) p), "row " + r);
+        }
+
         Path empty = Files.createDirectories(dir.resolve("empty"));
         assertTrue(assertThrows(ModelException.class, () -> ModelLoader.bytes(empty))
                 .getMessage()
                 .contains("folder with no MLmodel file"));
     }
+
+    @Test
+    void aBundlesBytesAreCheckedBeforeAFileIsWritten() {
+        byte[] mlmodel = MLMODEL.getBytes(StandardCharsets.UTF_8);
+        assertRefused(
+                "it ends before the directory's name",
+                Arrays.copyOf(MlflowBundle.MAGIC, MlflowBundle.MAGIC.length + 2));
+        assertRefused("the directory's name is not a name", bundle("..", 1, "MLmodel", mlmodel));
+        assertRefused("file 1's path is not a name", bundle("m", 1, "../MLmodel", mlmodel));
+        assertRefused("file 1's path is not a name", bundle("m", 1, "a//MLmodel", mlmodel));
+        assertRefused("it holds 4 files", bundle("m", 4, "MLmodel", mlmodel));
+        assertRefused("it holds no MLmodel file", bundle("m", 1, "model.xgb", mlmodel));
+        byte[] whole = bundle("m", 1, "MLmodel", mlmodel);
+        assertRefused("file 1 is " + mlmodel.length + " bytes long where", Arrays.copyOf(whole, whole.length - 1));
+        assertRefused("1 bytes past its last file", Arrays.copyOf(whole, whole.length + 1));
+        assertRefused("file 2's path is another file's", bundle("m", 2, "MLmodel", mlmodel, "MLmodel", mlmodel));
+        // whole and well-formed, its MLmodel names a model file it does not hold: the directory's own refusal
+        assertRefused("names a file that the model directory does not hold", whole);
+    }
+
+    private static void assertRefused(String words, byte[] bundle) {
+        ModelException refused = assertThrows(ModelException.class, () -> ModelLoader.load(bundle, "m"));
+        assertEquals(ModelException.Kind.UNUSABLE_MODEL, refused.kind());
+        assertTrue(refused.getMessage().contains(words), refused.getMessage());
+    }
+
+    private static byte[] bundle(String name, int count, Object... files) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.writeBytes(MlflowBundle.MAGIC);
+        text(out, name.getBytes(StandardCharsets.UTF_8));
+        out.writeBytes(java.nio.ByteBuffer.allocate(4).putInt(count).array());
+        for (int f = 0; f < files.length; f += 2) {
+            text(out, ((String) files[f]).getBytes(StandardCharsets.UTF_8));
+            text(out, (byte[]) files[f + 1]);
+        }
+        return out.toByteArray();
+    }
+
+    private static void text(java.io.ByteArrayOutputStream out, byte[] bytes) {
+        out.writeBytes(java.nio.ByteBuffer.allocate(4).putInt(bytes.length).array());
+        out.writeBytes(bytes);
+    }
+
+    /** MLflow 2.14's MLmodel for mlflow.xgboost.save_model(booster, path, input_example=...), as NativeModelRoutesTest's. */
+    private static final String MLMODEL = """
+            artifact_path: model
+            flavors:
+              python_function:
+                data: model.xgb
+                env:
+                  conda: conda.yaml
+                loader_module: mlflow.xgboost
+                python_version: 3.11.4
+              xgboost:
+                code: null
+                data: model.xgb
+                model_class: xgboost.core.Booster
+                model_format: xgb
+                xgb_version: 3.4.0
+            mlflow_version: 2.14.2
+            model_uuid: 516954aae7c94e91adeed9df76cb4052
+            run_id: bf212703d1874eee9dcb37c8a92a6de6
+            saved_input_example_info:
+              artifact_path: input_example.json
+              pandas_orient: split
+              type: dataframe
+            signature:
+              inputs: '[{"type": "double", "name": "variance", "required": true}, {"type": "double", "name":
+                "skewness", "required": true}, {"type": "double", "name": "curtosis", "required": true},
+                {"type": "double", "name": "entropy", "required": true}]'
+              outputs: null
+              params: null
+            utc_time_created: '2024-07-01 09:12:44.123456'
+            """;
 
     @Test
     void aTreeFilePastTheReadersBoundIsRefusedBeforeItIsRead() throws Exception {
