@@ -14,7 +14,7 @@ import org.tabserve.model.loading.ModelLoader;
 /**
  * The models of one JVM (an executor, or the driver), by the SHA-256 of their bytes: the first task that needs a model
  * loads its bytes once, through the core's one loader ({@link ModelLoader#load(byte[], String)}: an ONNX file, an
- * XGBoost JSON or UBJSON file, a LightGBM text file), and every later task and partition of the JVM scores with that
+ * XGBoost JSON or UBJSON file, a LightGBM text file, an MLflow model directory's bundle), and every later task and partition of the JVM scores with that
  * one model (for ONNX, its one ONNX Runtime session).
  */
 public final class ModelCache {

@@ -28,7 +28,8 @@ import org.tabserve.model.signature.Task;
  * gets the answer the server gives for it (column {@code outputCol}) or the errors that keep it from one (column
  * {@code errorCol}, as {@code ?on_error=row} does); the model's bytes are broadcast once and each executor JVM scores
  * every partition with its one model ({@link ModelCache}: an ONNX file's one ONNX Runtime session, or an XGBoost or
- * LightGBM file read by the server's own reader), in batches of {@code batchSize} rows.
+ * LightGBM file, or an MLflow directory of one, read by the server's own reader), in batches of {@code batchSize}
+ * rows.
  *
  * <pre>{@code new TabserveModel().setModelPath("model.onnx").transform(df)}</pre>
  */
@@ -53,7 +54,9 @@ public final class TabserveModel extends Transformer {
     public TabserveModel(String uid) {
         this.uid = uid;
         modelPath = new Param<>(
-                this, "modelPath", "the model's file (ONNX, XGBoost JSON or UBJSON, LightGBM text), on the driver");
+                this,
+                "modelPath",
+                "the model's file (ONNX, XGBoost JSON or UBJSON, LightGBM text) or MLflow model directory, on the driver");
         outputCol = new Param<>(this, "outputCol", "the column of each row's answer");
         errorCol = new Param<>(this, "errorCol", "the column of each row's errors, null when it was scored");
         batchSize = new IntParam(this, "batchSize", "rows scored at once", ParamValidators.inRange(1, 1_000_000));
@@ -239,7 +242,7 @@ public final class TabserveModel extends Transformer {
     private Loaded load() {
         if (!isDefined(modelPath)) {
             throw new IllegalArgumentException("no model: setModelPath(\"model.onnx\") names the model's file (ONNX,"
-                    + " XGBoost JSON or UBJSON, LightGBM text)");
+                    + " XGBoost JSON or UBJSON, LightGBM text) or MLflow model directory");
         }
         // Checked as the server checks a model file before a byte is read (issue 61, item 10: /dev/zero ran the
         // driver out of memory): a regular file of at most 2 GB (ONNX) or the tree readers' bound (XGBoost, LightGBM).

@@ -38,9 +38,9 @@ import org.tabserve.model.signature.Prediction;
 
 /**
  * Models in their training library's own file score a DataFrame as the server's core answers the same rows, to the
- * bit, and as the library itself: an XGBoost 3.4.0 booster on the bank notes as JSON and as UBJSON (float32
- * probabilities), a LightGBM 4.1 penguin classifier with its categories as text (doubles), missing values among the
- * rows; both trained here. An MLflow model directory is refused in words naming its model file.
+ * bit, and as the library itself: an XGBoost 3.4.0 booster on the bank notes as JSON, as UBJSON and in an MLflow model
+ * directory (float32 probabilities), a LightGBM 4.1 penguin classifier with its categories as text (doubles), missing
+ * values among the rows; both trained here. A folder that is no MLflow model is refused in words.
  */
 class NativeModelsTest {
 
@@ -71,7 +71,7 @@ class NativeModelsTest {
     }
 
     @Test
-    void anXgboostBoosterAsJsonAndAsUbjsonScoresAsTheCoreAndAsXgboostToTheBit() throws Exception {
+    void anXgboostBoosterAsJsonAsUbjsonAndInAnMlflowDirectoryScoresAsTheCoreAndAsXgboostToTheBit() throws Exception {
         List<String[]> lines = csv(DATA);
         int n = 300;
         float[][] x = new float[n][4];
@@ -107,9 +107,15 @@ class NativeModelsTest {
             cells.add(row);
             rows.add(RowFactory.create(r, row[0], row[1], row[2], row[3]));
         }
-        for (String format : List.of("json", "ubj")) {
+        for (String format : List.of("json", "ubj", "mlflow")) {
             Path file = dir.resolve("notes." + format);
-            Files.write(file, booster.toByteArray(format));
+            if (format.equals("mlflow")) { // an MLflow model directory: MLmodel and the booster as model.xgb
+                Files.createDirectories(file);
+                Files.write(file.resolve("model.xgb"), booster.toByteArray("ubj"));
+                Files.writeString(file.resolve("MLmodel"), MLMODEL);
+            } else {
+                Files.write(file, booster.toByteArray(format));
+            }
             List<Row> scored = new TabserveModel()
                     .setModelPath(file.toString())
                     .setBatchSize(64)
@@ -206,22 +212,34 @@ class NativeModelsTest {
     }
 
     @Test
-    void anMlflowModelDirectoryIsRefusedNamingTheFileToPass() throws Exception {
-        Path mlflow = Files.createDirectories(dir.resolve("notes-mlflow"));
-        Files.writeString(mlflow.resolve("model.xgb"), "{}");
-        Files.writeString(
-                mlflow.resolve("MLmodel"),
-                "artifact_path: model\nflavors:\n  xgboost:\n    data: model.xgb\n    model_format: xgb\n"
-                        + "    xgb_version: 3.4.0\nmlflow_version: 2.14.2\n");
+    void aFolderWithNoMlmodelIsRefusedInWords() throws Exception {
+        Path folder = Files.createDirectories(dir.resolve("no-model"));
+        Files.writeString(folder.resolve("model.xgb"), "{}");
         ModelException refused = assertThrows(
                 ModelException.class,
-                () -> new TabserveModel().setModelPath(mlflow.toString()).transformSchema(new StructType()));
-        assertTrue(
-                refused.getMessage().contains("MLflow model directory")
-                        && refused.getMessage()
-                                .contains(mlflow.resolve("model.xgb").toString()),
-                refused.getMessage());
+                () -> new TabserveModel().setModelPath(folder.toString()).transformSchema(new StructType()));
+        assertTrue(refused.getMessage().contains("it is a folder with no MLmodel file"), refused.getMessage());
     }
+
+    /** MLflow 2.14's MLmodel for mlflow.xgboost.save_model(booster, path) with a signature. */
+    private static final String MLMODEL = """
+            artifact_path: model
+            flavors:
+              xgboost:
+                code: null
+                data: model.xgb
+                model_class: xgboost.core.Booster
+                model_format: xgb
+                xgb_version: 3.4.0
+            mlflow_version: 2.14.2
+            run_id: bf212703d1874eee9dcb37c8a92a6de6
+            signature:
+              inputs: '[{"type": "double", "name": "variance", "required": true}, {"type": "double", "name":
+                "skewness", "required": true}, {"type": "double", "name": "curtosis", "required": true},
+                {"type": "double", "name": "entropy", "required": true}]'
+              outputs: null
+              params: null
+            """;
 
     /** The rows in the order of their ids (no shuffle asked of Spark to sort them). */
     private static List<Row> byId(List<Row> rows) {
