@@ -18,13 +18,16 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.tabserve.model.Model;
 import org.tabserve.model.mlflow.MlflowDirectory;
+import org.tabserve.model.mlflow.MlflowFlavor;
 import org.tabserve.model.mlflow.MlflowFormatException;
 import org.tabserve.model.mlflow.MlflowLimits;
+import org.tabserve.model.onnx.OnnxModelLoader;
 import org.tabserve.model.signature.ModelException;
+import org.tabserve.model.trees.ForestLimits;
 
 /**
  * An MLflow model directory as one array of bytes, for a caller that reads a model on one machine and loads it on
- * others ({@link ModelLoader#bytes}, {@link ModelLoader#load(byte[], String)}: the Spark connector's broadcast): the
+ * others (the loader's bytes of a directory and its load of them: the Spark connector's broadcast): the
  * directory's name and the files a load reads of it (MLmodel, the served flavor's artifact, the input example), each
  * read bounded as a load reads it. Loaded, they are written into a new folder only this process's user can open, loaded
  * from there as the directory itself is ({@link MlflowModels}), and deleted.
@@ -57,7 +60,9 @@ final class MlflowBundle {
     static byte[] pack(Path directory) {
         String source = directory.toString();
         List<String> files;
+        MlflowFlavor flavor;
         try {
+            flavor = MlflowDirectory.read(directory).flavor();
             files = MlflowDirectory.files(directory);
         } catch (MlflowFormatException e) {
             throw ModelException.unusable(source, e.getMessage(), e);
@@ -79,7 +84,11 @@ final class MlflowBundle {
             // MLmodel, the artifact (bounded as its format's load bounds it), the input example
             byte[] bytes = f == 0
                     ? BoundedFile.read(path, MlflowLimits.DEFAULT.maxMlmodelBytes())
-                    : f == 1 ? ModelLoader.bytes(path) : BoundedFile.read(path, MlflowLimits.DEFAULT.maxExampleBytes());
+                    : f == 2
+                            ? BoundedFile.read(path, MlflowLimits.DEFAULT.maxExampleBytes())
+                            : flavor == MlflowFlavor.ONNX
+                                    ? OnnxModelLoader.bytes(path)
+                                    : BoundedFile.read(path, ForestLimits.DEFAULT.maxBytes());
             byte[] text = file.getBytes(StandardCharsets.UTF_8);
             parts.add(text);
             parts.add(bytes);
