@@ -47,7 +47,14 @@ class CoreJarIT {
                 "org/tabserve/model/onnx/OnnxModelLoader.class",
                 "org/tabserve/model/answer/AnswerAssembler.class",
                 "org/tabserve/rows/read/CellRows.class",
-                "org/tabserve/model/conformal/RowUncertainty.class")) {
+                "org/tabserve/model/conformal/RowUncertainty.class",
+                // issue 92: the one loader of every format, and the native readers it dispatches to (spark/ loads
+                // XGBoost and LightGBM files through it)
+                "org/tabserve/model/loading/ModelLoader.class",
+                "org/tabserve/model/trees/NativeModel.class",
+                "org/tabserve/model/trees/xgboost/XgboostReader.class",
+                "org/tabserve/model/trees/lightgbm/LightgbmReader.class",
+                "org/tabserve/model/mlflow/MlflowDirectory.class")) {
             assertTrue(entries.contains(needed), needed);
         }
         List<String> outside = entries.stream()

@@ -18,7 +18,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.tabserve.model.Model;
-import org.tabserve.model.onnx.OnnxModelLoader;
+import org.tabserve.model.loading.ModelLoader;
 import org.tabserve.model.signature.Feature;
 
 /**
@@ -48,8 +48,9 @@ public final class CompareWithServer {
         ScoreParquet.JobOptions options =
                 ScoreParquet.JobOptions.parse(args, USAGE, List.of("--model", "--scored", "--server"));
         int sample = options.has("--sample") ? Integer.parseInt(options.value("--sample")) : 1000;
-        byte[] bytes = OnnxModelLoader.bytes(Path.of(options.path("--model"))); // checked as the server checks it
-        Model model = ModelCache.model(ModelCache.sha256(bytes), () -> bytes);
+        Path file = Path.of(options.path("--model"));
+        byte[] bytes = ModelLoader.bytes(file); // checked as the server checks it
+        Model model = ModelCache.model(ModelCache.sha256(bytes), String.valueOf(file.getFileName()), () -> bytes);
         StringBuilder query = new StringBuilder("?on_error=row");
         if (options.has("--coverage")) {
             query.append("&coverage=").append(options.value("--coverage"));

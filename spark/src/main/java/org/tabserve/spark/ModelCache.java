@@ -1,9 +1,5 @@
 package org.tabserve.spark;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -13,12 +9,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.tabserve.model.Model;
 import org.tabserve.model.explain.Explainer;
-import org.tabserve.model.onnx.OnnxModelLoader;
+import org.tabserve.model.loading.ModelLoader;
 
 /**
  * The models of one JVM (an executor, or the driver), by the SHA-256 of their bytes: the first task that needs a model
- * writes its bytes to a temporary file once and loads it, and every later task and partition of the JVM scores with
- * that one ONNX Runtime session.
+ * loads its bytes once, through the core's one loader ({@link ModelLoader#load(byte[], String)}: an ONNX file, an
+ * XGBoost JSON or UBJSON file, a LightGBM text file, an MLflow model directory's bundle), and every later task and partition of the JVM scores with that
+ * one model (for ONNX, its one ONNX Runtime session).
  */
 public final class ModelCache {
 
@@ -29,19 +26,20 @@ public final class ModelCache {
     private ModelCache() {}
 
     /**
-     * @param sha256 the model's {@link #sha256}
-     * @param bytes  the model's bytes (a broadcast's value), read only when this JVM has not loaded it yet
+     * @param sha256   the model's {@link #sha256}
+     * @param fileName the name of the model's file (the model's name where the file names none)
+     * @param bytes    the model's bytes (a broadcast's value), read only when this JVM has not loaded it yet
      */
-    public static Model model(String sha256, Supplier<byte[]> bytes) {
-        return MODELS.computeIfAbsent(sha256, key -> load(key, bytes.get()));
+    public static Model model(String sha256, String fileName, Supplier<byte[]> bytes) {
+        return MODELS.computeIfAbsent(sha256, key -> load(key, fileName, bytes.get()));
     }
 
     /**
      * A session of its own for one partition, never shared, which the caller closes: what SynapseML's ONNXModel does,
      * for the benchmark's comparison ({@link TabserveModel#sessionPerPartition()}).
      */
-    public static Model unshared(String sha256, byte[] bytes) {
-        return load(sha256, bytes);
+    public static Model unshared(String sha256, String fileName, byte[] bytes) {
+        return load(sha256, fileName, bytes);
     }
 
     /**
@@ -63,19 +61,12 @@ public final class ModelCache {
         return LOADS.get();
     }
 
-    private static Model load(String sha256, byte[] bytes) {
+    private static Model load(String sha256, String fileName, byte[] bytes) {
         LOADS.incrementAndGet();
-        try {
-            Path file = Files.createTempFile("tabserve-" + sha256.substring(0, 12) + "-", ".onnx");
-            file.toFile().deleteOnExit();
-            Files.write(file, bytes);
-            Model model = OnnxModelLoader.load(file);
-            System.err.println("tabserve-spark: loaded model " + sha256 + " in JVM "
-                    + ProcessHandle.current().pid());
-            return model;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the model's bytes to a temporary file", e);
-        }
+        Model model = ModelLoader.load(bytes, fileName);
+        System.err.println("tabserve-spark: loaded model " + sha256 + " in JVM "
+                + ProcessHandle.current().pid());
+        return model;
     }
 
     /** @return the SHA-256 of {@code bytes}, in hex */

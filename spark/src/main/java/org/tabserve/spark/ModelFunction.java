@@ -16,7 +16,6 @@ import org.apache.spark.sql.catalyst.expressions.ExpressionInfo;
 import org.apache.spark.sql.catalyst.expressions.ScalaUDF;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.StructType;
-import org.tabserve.model.onnx.OnnxModelLoader;
 import org.tabserve.model.signature.Feature;
 import org.tabserve.model.signature.ModelException;
 import scala.Option;
@@ -65,8 +64,7 @@ final class ModelFunction extends AbstractFunction1<Seq<Expression>, Expression>
             throw new IllegalArgumentException(setting + ": names no model file");
         }
         try {
-            return new ModelFunction(
-                    name, TabserveFunctions.SqlModel.of(OnnxModelLoader.bytes(Path.of(path))), context);
+            return new ModelFunction(name, TabserveFunctions.SqlModel.of(Path.of(path)), context);
         } catch (ModelException | InvalidPathException e) {
             throw new IllegalArgumentException(setting + ": " + e.getMessage(), e);
         }

@@ -33,6 +33,7 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
 
     private final Broadcast<byte[]> bytes;
     private final String sha256;
+    private final String fileName;
     private final int[] inputColumns;
     private final int batchSize;
     private final Double coverage;
@@ -53,6 +54,7 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
     PartitionScorer(
             Broadcast<byte[]> bytes,
             String sha256,
+            String fileName,
             int[] inputColumns,
             int batchSize,
             Double coverage,
@@ -64,6 +66,7 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
             boolean[] textBytes) {
         this.bytes = bytes;
         this.sha256 = sha256;
+        this.fileName = fileName;
         this.inputColumns = inputColumns;
         this.batchSize = batchSize;
         this.coverage = coverage;
@@ -78,8 +81,8 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
     @Override
     public Iterator<Row> call(Iterator<Row> rows) {
         Model model = sessionPerPartition
-                ? ModelCache.unshared(sha256, bytes.value())
-                : ModelCache.model(sha256, bytes::value);
+                ? ModelCache.unshared(sha256, fileName, bytes.value())
+                : ModelCache.model(sha256, fileName, bytes::value);
         // The assembler the commands use, with what the job asked of every batch: no hook, a Spark job owes no server.
         AnswerAssembler scoring = AnswerAssembler.of(() -> model)
                 .covering(

@@ -14,7 +14,7 @@ import org.apache.spark.sql.types.StructType;
 import org.tabserve.model.Model;
 import org.tabserve.model.answer.AnswerAssembler;
 import org.tabserve.model.answer.SentOrder;
-import org.tabserve.model.onnx.OnnxModelLoader;
+import org.tabserve.model.loading.ModelLoader;
 import org.tabserve.model.signature.Feature;
 import org.tabserve.model.signature.Task;
 import org.tabserve.rows.read.CellRows;
@@ -40,8 +40,7 @@ public final class TabserveFunctions {
      * @return the function's result type
      */
     public static StructType register(SparkSession spark, String name, String modelPath) {
-        SqlModel model =
-                SqlModel.of(OnnxModelLoader.bytes(Path.of(modelPath))); // checked as the server checks a model file
+        SqlModel model = SqlModel.of(Path.of(modelPath)); // checked as the server checks a model file
         spark.udf().register(name, model.function(spark.sparkContext()), model.type());
         return model.type();
     }
@@ -50,14 +49,18 @@ public final class TabserveFunctions {
      * A model read and loaded on the driver, ready to be a function: its bytes, their SHA-256 and its answer's
      * columns ({@link #register} and {@link TabserveExtensions} make their functions of it).
      */
-    record SqlModel(byte[] bytes, String sha256, ResultColumns columns) {
+    record SqlModel(byte[] bytes, String sha256, String fileName, ResultColumns columns) {
 
-        static SqlModel of(byte[] bytes) {
+        /** Reads the model file on the driver, bounded as the server reads it ({@link ModelLoader#bytes}). */
+        static SqlModel of(Path file) {
+            byte[] bytes = ModelLoader.bytes(file);
             String sha256 = ModelCache.sha256(bytes);
-            Model model = ModelCache.model(sha256, () -> bytes);
+            String fileName = String.valueOf(file.getFileName());
+            Model model = ModelCache.model(sha256, fileName, () -> bytes);
             return new SqlModel(
                     bytes,
                     sha256,
+                    fileName,
                     new ResultColumns(
                             model.signature().task() == Task.CLASSIFICATION,
                             false,
@@ -67,7 +70,7 @@ public final class TabserveFunctions {
 
         /** @return the model's inputs, in its order */
         List<Feature> features() {
-            return ModelCache.model(sha256, () -> bytes).signature().features();
+            return ModelCache.model(sha256, fileName, () -> bytes).signature().features();
         }
 
         /** @return the function's result type: the answer's fields and {@code errors} */
@@ -79,16 +82,17 @@ public final class TabserveFunctions {
         RowFunction function(SparkContext context) {
             Broadcast<byte[]> broadcast =
                     JavaSparkContext.fromSparkContext(context).broadcast(bytes);
-            return new RowFunction(broadcast, sha256, columns);
+            return new RowFunction(broadcast, sha256, fileName, columns);
         }
     }
 
     /** The function itself: one row's fields to its answer and errors. */
-    record RowFunction(Broadcast<byte[]> bytes, String sha256, ResultColumns columns) implements UDF1<Row, Row> {
+    record RowFunction(Broadcast<byte[]> bytes, String sha256, String fileName, ResultColumns columns)
+            implements UDF1<Row, Row> {
 
         @Override
         public Row call(Row row) {
-            Model model = ModelCache.model(sha256, bytes::value);
+            Model model = ModelCache.model(sha256, fileName, bytes::value);
             List<Feature> features = model.signature().features();
             List<String> names = List.of(row.schema().fieldNames());
             Object[] cells = new Object[features.size()];

@@ -19,7 +19,7 @@ import org.apache.spark.sql.types.StructType;
 import org.tabserve.model.Model;
 import org.tabserve.model.answer.AnswerAssembler;
 import org.tabserve.model.conformal.RowUncertainty;
-import org.tabserve.model.onnx.OnnxModelLoader;
+import org.tabserve.model.loading.ModelLoader;
 import org.tabserve.model.signature.Feature;
 import org.tabserve.model.signature.Task;
 
@@ -27,7 +27,9 @@ import org.tabserve.model.signature.Task;
  * A tabserve model as a Spark ML {@link Transformer}: every row of a DataFrame whose columns the model's inputs name
  * gets the answer the server gives for it (column {@code outputCol}) or the errors that keep it from one (column
  * {@code errorCol}, as {@code ?on_error=row} does); the model's bytes are broadcast once and each executor JVM scores
- * every partition with its one ONNX Runtime session ({@link ModelCache}), in batches of {@code batchSize} rows.
+ * every partition with its one model ({@link ModelCache}: an ONNX file's one ONNX Runtime session, or an XGBoost or
+ * LightGBM file, or an MLflow directory of one, read by the server's own reader), in batches of {@code batchSize}
+ * rows.
  *
  * <pre>{@code new TabserveModel().setModelPath("model.onnx").transform(df)}</pre>
  */
@@ -51,7 +53,10 @@ public final class TabserveModel extends Transformer {
 
     public TabserveModel(String uid) {
         this.uid = uid;
-        modelPath = new Param<>(this, "modelPath", "the model's ONNX file, on the driver");
+        modelPath = new Param<>(
+                this,
+                "modelPath",
+                "the model's file (ONNX, XGBoost JSON or UBJSON, LightGBM text) or MLflow model directory, on the driver");
         outputCol = new Param<>(this, "outputCol", "the column of each row's answer");
         errorCol = new Param<>(this, "errorCol", "the column of each row's errors, null when it was scored");
         batchSize = new IntParam(this, "batchSize", "rows scored at once", ParamValidators.inRange(1, 1_000_000));
@@ -175,6 +180,7 @@ public final class TabserveModel extends Transformer {
         PartitionScorer scorer = new PartitionScorer(
                 bytes,
                 loaded.sha256(),
+                loaded.fileName(),
                 inputs,
                 (Integer) getOrDefault(batchSize),
                 coverageAsked(),
@@ -231,17 +237,20 @@ public final class TabserveModel extends Transformer {
     }
 
     /** The model's bytes, read on the driver, and its session in the driver's JVM (for its signature and card). */
-    private record Loaded(byte[] bytes, String sha256, Model model) {}
+    private record Loaded(byte[] bytes, String sha256, String fileName, Model model) {}
 
     private Loaded load() {
         if (!isDefined(modelPath)) {
-            throw new IllegalArgumentException("no model: setModelPath(\"model.onnx\") names the model's ONNX file");
+            throw new IllegalArgumentException("no model: setModelPath(\"model.onnx\") names the model's file (ONNX,"
+                    + " XGBoost JSON or UBJSON, LightGBM text) or MLflow model directory");
         }
         // Checked as the server checks a model file before a byte is read (issue 61, item 10: /dev/zero ran the
-        // driver out of memory): a regular file of at most 2 GB.
-        byte[] bytes = OnnxModelLoader.bytes(Path.of(getOrDefault(modelPath)));
+        // driver out of memory): a regular file of at most 2 GB (ONNX) or the tree readers' bound (XGBoost, LightGBM).
+        Path file = Path.of(getOrDefault(modelPath));
+        byte[] bytes = ModelLoader.bytes(file);
         String sha256 = ModelCache.sha256(bytes);
-        Model model = ModelCache.model(sha256, () -> bytes);
+        String fileName = String.valueOf(file.getFileName());
+        Model model = ModelCache.model(sha256, fileName, () -> bytes);
         Double asked = coverageAsked();
         if (asked != null) {
             if (model.card().conformal() == null) {
@@ -254,6 +263,6 @@ public final class TabserveModel extends Transformer {
             throw new IllegalArgumentException("explain: the model's card has no background sample to explain against;"
                     + " give it one with the card command (--data)");
         }
-        return new Loaded(bytes, sha256, model);
+        return new Loaded(bytes, sha256, fileName, model);
     }
 }

@@ -54,7 +54,8 @@ class NumberRowsTest {
     void answersNumberColumnsAsTheTypedCellsAnswerTheirValues() throws Exception {
         Path file = FIXTURES.resolve("conformal/banknote-class-weak.onnx");
         byte[] bytes = Files.readAllBytes(file);
-        Model model = ModelCache.model(ModelCache.sha256(bytes), () -> bytes);
+        Model model =
+                ModelCache.model(ModelCache.sha256(bytes), file.getFileName().toString(), () -> bytes);
         Dataset<Row> notes = spark.read()
                 .option("header", "true")
                 .option("inferSchema", "true")

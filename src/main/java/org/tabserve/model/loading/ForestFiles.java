@@ -29,13 +29,22 @@ final class ForestFiles {
 
     /** Reads a tree file of either library into a model named {@code name}. */
     static NativeModel read(Path file, String name, ValueType answerType) {
-        String source = file.toString();
+        byte[] bytes = BoundedFile.read(file, ForestLimits.DEFAULT.maxBytes());
+        return read(bytes, file.toString(), file.getFileName().toString(), name, answerType);
+    }
+
+    /**
+     * Reads a tree file's bytes (whatever their length: the reader bounds them) into a model named {@code name}.
+     *
+     * @param source   where they were read from, for the model and its refusals
+     * @param fileName the file's name, for the reader's words
+     */
+    static NativeModel read(byte[] bytes, String source, String fileName, String name, ValueType answerType) {
         ForestLimits limits = ForestLimits.DEFAULT;
-        byte[] bytes = BoundedFile.read(file, limits.maxBytes());
         try {
             TrainedForest forest = answerType == ValueType.FLOAT
-                    ? XgboostReader.read(bytes, file.getFileName().toString(), limits)
-                    : LightgbmReader.read(bytes, file.getFileName().toString(), limits);
+                    ? XgboostReader.read(bytes, fileName, limits)
+                    : LightgbmReader.read(bytes, fileName, limits);
             return NativeModel.of(forest, source, sha256(bytes), card(forest, name), answerType);
         } catch (ForestFormatException e) {
             throw ModelException.unusable(source, e.getMessage(), e);
@@ -70,7 +79,7 @@ final class ForestFiles {
      */
     static String fileName(Path file) {
         Path absolute = file.toAbsolutePath().normalize();
-        String stem = String.valueOf(absolute.getFileName()).replaceFirst("\\.(json|ubj|txt|lgb|bst|model|xgb)$", "");
+        String stem = fileName(String.valueOf(absolute.getFileName()));
         Path folder = absolute.getParent();
         if (stem.equals("model")
                 && folder != null
@@ -81,6 +90,11 @@ final class ForestFiles {
             return folder.getParent().getFileName().toString();
         }
         return stem;
+    }
+
+    /** A file's name without the extension of its format. */
+    static String fileName(String name) {
+        return name.replaceFirst("\\.(json|ubj|txt|lgb|bst|model|xgb)$", "");
     }
 
     static String sha256(byte[] bytes) {

@@ -52,6 +52,47 @@ public final class MlflowDirectory {
         return new MlflowModel(flavor, artifact, format, signature, example, provenance(mlmodel, flavor, entry));
     }
 
+    /**
+     * The files a {@link #read} of the directory reads, for a caller that copies the model elsewhere to read it there
+     * (the loader's bundle of an MLflow model, which the Spark connector broadcasts): MLmodel, the served flavor's
+     * artifact and the input example MLmodel names, if any, each as its path relative to the directory with {@code /}
+     * between names.
+     *
+     * @throws MlflowFormatException when {@link #read} refuses the directory
+     */
+    public static java.util.List<String> files(Path dir) {
+        MlflowModel model = read(dir);
+        Path named = dir.getFileName() != null
+                        && dir.getFileName().toString().equals(MLMODEL)
+                        && java.nio.file.Files.isRegularFile(dir)
+                ? dir.toAbsolutePath().getParent()
+                : dir;
+        InsideDirectory directory = new InsideDirectory(named);
+        Path mlmodelFile = directory.file(MLMODEL, MLMODEL);
+        java.util.List<Path> files = new java.util.ArrayList<>(java.util.List.of(mlmodelFile, model.artifact()));
+        Map<String, Object> mlmodel = MlmodelYaml.parse(
+                InsideDirectory.read(MLMODEL, mlmodelFile, MlflowLimits.DEFAULT.maxMlmodelBytes()),
+                MlflowLimits.DEFAULT);
+        Map<String, Object> info = MlmodelYaml.mapping(mlmodel, "MLmodel", "saved_input_example_info");
+        if (info != null) {
+            files.add(directory.file(
+                    "saved_input_example_info.artifact_path",
+                    MlmodelYaml.text(info, "saved_input_example_info", "artifact_path")));
+        }
+        java.util.List<String> relative = new java.util.ArrayList<>();
+        for (Path file : files) {
+            String name = directory
+                    .root()
+                    .relativize(file)
+                    .toString()
+                    .replace(file.getFileSystem().getSeparator(), "/");
+            if (!relative.contains(name)) {
+                relative.add(name);
+            }
+        }
+        return relative;
+    }
+
     private static MlflowProvenance provenance(
             Map<String, Object> mlmodel, MlflowFlavor flavor, Map<String, Object> entry) {
         String at = "flavors." + flavor.key();
