@@ -30,6 +30,9 @@ final class ObjectKeys {
      */
     static final List<String> NATIVE_FILES = List.of("model.json", "model.ubj", "model.txt");
 
+    /** The card of a model in its library's own file, beside it in its version folder ({@code CardBeside}). */
+    static final String NATIVE_CARD = "model.card.json";
+
     /** The file that makes a version folder an MLflow model's, served as a whole ({@code ModelFiles.MLFLOW_FILE}). */
     static final String MLFLOW_FILE = "MLmodel";
 
@@ -96,14 +99,14 @@ final class ObjectKeys {
 
     /**
      * A version folder's file that is not a {@code model.onnx} (whose rules are {@link #read}'s): a model in its
-     * library's own file ({@link #NATIVE_FILES}) is taken; any other is an MLflow model folder's file, taken only as
+     * library's own file ({@link #NATIVE_FILES}) and its card ({@link #NATIVE_CARD}) are taken; any other is an MLflow model folder's file, taken only as
      * one ({@link Reading#folderFile()}); one whose name a cache file may not have is passed over, as a local scan
      * passes over what it does not serve, unless it is the {@code MLmodel} meant to make the folder a model.
      */
     private static Reading versionFolderFile(String relative, String[] parts, String last) {
         String file = last.endsWith(DIGEST_SUFFIX) ? last.substring(0, last.length() - DIGEST_SUFFIX.length()) : last;
         Optional<String> odd = odd(parts);
-        boolean model = NATIVE_FILES.contains(file);
+        boolean model = NATIVE_FILES.contains(file) || file.equals(NATIVE_CARD);
         if (odd.isPresent()) {
             return model || file.equals(MLFLOW_FILE) ? Reading.refused(odd.get()) : Reading.PASSED_OVER;
         }

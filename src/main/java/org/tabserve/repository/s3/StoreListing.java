@@ -190,6 +190,16 @@ final class StoreListing {
                 && !checked) {
             return Optional.of(waiting(path));
         }
+        Optional<String> cardFolder = ObjectKeys.versionFolder(path)
+                .filter(f -> ObjectKeys.NATIVE_FILES.contains(path.substring(f.length())));
+        if (cardFolder.isPresent()) {
+            // A model in its library's own file serves with the card beside it, never before it is there.
+            String card = cardFolder.get() + ObjectKeys.NATIVE_CARD;
+            return files.containsKey(card) && !inPlace.test(card)
+                    ? Optional.of("it waits for its card, " + ObjectKeys.NATIVE_CARD + ", to be in the cache, so that"
+                            + " it serves with it")
+                    : Optional.empty();
+        }
         if (!ObjectKeys.isMlmodel(path)) {
             return Optional.empty();
         }

@@ -35,7 +35,9 @@ class ObjectKeysTest {
             "notes/1/model.json.sha256",
             "notes/2/model.ubj",
             "penguins/12/model.txt",
-            "penguins/12/model.txt.sha256"
+            "penguins/12/model.txt.sha256",
+            "penguins/12/model.card.json",
+            "penguins/12/model.card.json.sha256"
         }) {
             ObjectKeys.Reading reading = ObjectKeys.read(key);
             assertEquals(Optional.of(key), reading.path(), key);

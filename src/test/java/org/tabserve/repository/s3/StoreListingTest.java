@@ -128,4 +128,21 @@ class StoreListingTest {
                 listing.waits("penguins/3/model.txt", true, inPlace::contains),
                 "a cached copy that matched a digest keeps its rules (CheckedDownload's)");
     }
+
+    @Test
+    void aModelInItsLibrarysOwnFileWaitsForTheCardBesideIt() {
+        StoreListing listing = new StoreListing(LOCATION, Optional.empty());
+        for (String key : new String[] {"notes/1/model.json", "notes/1/model.card.json", "boxes/2/model.ubj"}) {
+            listing.add(new S3Objects.Listed("prod/" + key, "\"e\"", 10));
+        }
+        listing.settle();
+        java.util.Set<String> inPlace = new java.util.HashSet<>();
+        assertEquals(
+                Optional.of("it waits for its card, model.card.json, to be in the cache, so that it serves with it"),
+                listing.waits("notes/1/model.json", false, inPlace::contains));
+        assertEquals(Optional.empty(), listing.waits("notes/1/model.card.json", false, inPlace::contains));
+        assertEquals(Optional.empty(), listing.waits("boxes/2/model.ubj", false, inPlace::contains), "no card");
+        inPlace.add("notes/1/model.card.json");
+        assertEquals(Optional.empty(), listing.waits("notes/1/model.json", false, inPlace::contains), "the card is in");
+    }
 }
