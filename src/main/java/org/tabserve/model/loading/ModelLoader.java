@@ -65,7 +65,8 @@ public final class ModelLoader {
      * byte is parsed: an ONNX file as {@link OnnxModelLoader#bytes} (a regular file of at most 2 GB, unchanged while it
      * was read), an XGBoost or LightGBM file as its reader's (a regular file within {@link ForestLimits#DEFAULT}'s
      * bytes, unchanged while it was read). An MLflow model directory's files that a load reads (MLmodel, the flavor's
-     * artifact, the input example) come as one bundle of them ({@link MlflowBundle}).
+     * artifact, the input example, its card) come as one bundle of them ({@link ModelBundle}), and so does a file with
+     * its card beside it.
      *
      * @param path a model file, or an MLflow model directory
      * @throws ModelException of kind {@link ModelException.Kind#UNUSABLE_MODEL} naming the file and why it is refused
@@ -73,12 +74,15 @@ public final class ModelLoader {
     public static byte[] bytes(Path path) {
         return switch (FileKind.of(path)) {
             case ONNX -> OnnxModelLoader.bytes(path);
-            case XGBOOST, LIGHTGBM -> BoundedFile.read(path, ForestLimits.DEFAULT.maxBytes());
+            case XGBOOST, LIGHTGBM ->
+                Files.isRegularFile(CardBeside.of(path))
+                        ? ModelBundle.packWithCard(path, CardBeside.of(path))
+                        : BoundedFile.read(path, ForestLimits.DEFAULT.maxBytes());
             case MLFLOW -> {
                 if (!MlflowDirectory.isMlflowDirectory(path)) {
                     throw ModelException.unusable(path.toString(), "it is a folder with no MLmodel file", null);
                 }
-                yield MlflowBundle.pack(path);
+                yield ModelBundle.pack(path);
             }
         };
     }
@@ -101,8 +105,8 @@ public final class ModelLoader {
             name = "model";
         }
         String modelName = ForestFiles.fileName(name);
-        if (MlflowBundle.is(bytes)) {
-            return MlflowBundle.load(bytes, name);
+        if (ModelBundle.is(bytes)) {
+            return ModelBundle.load(bytes, name);
         }
         return switch (FileKind.of(bytes, Math.min(bytes.length, 64))) {
             case XGBOOST -> ForestFiles.read(bytes, name, name, modelName, ValueType.FLOAT);

@@ -105,6 +105,34 @@ class ModelLoaderBytesTest {
     }
 
     @Test
+    void aFileWithItsCardBesideComesAsOneBundleAndAnswersWithTheCardsRounds() throws Exception {
+        Path folder = Files.createDirectories(dir.resolve("carded"));
+        Path file = folder.resolve("model.json");
+        Files.write(file, notes.toByteArray("json"));
+        Files.writeString(folder.resolve("model.card.json"), "{\"tabserve.iterations\": \"3\"}");
+        byte[] bytes = ModelLoader.bytes(file);
+        assertTrue(ModelBundle.is(bytes), "the model file and its card, together");
+        float[] flat = new float[noteRows.length * 4];
+        for (int r = 0; r < noteRows.length; r++) {
+            System.arraycopy(noteRows[r], 0, flat, r * 4, 4);
+        }
+        float[][] threeRounds =
+                notes.predict(new ml.dmlc.xgboost4j.java.DMatrix(flat, noteRows.length, 4, Float.NaN), false, 3);
+        try (Model fromBytes = ModelLoader.load(bytes, "model.json");
+                Model fromFile = ModelLoader.load(file)) {
+            assertEquals(fromFile.sha256(), fromBytes.sha256(), "the library's file, unchanged");
+            List<Prediction> got = fromBytes.predict(batch(fromBytes, rows(noteRows)));
+            List<Prediction> served = fromFile.predict(batch(fromFile, rows(noteRows)));
+            for (int r = 0; r < noteRows.length; r++) {
+                double p = ((Prediction.Classification) got.get(r)).probabilityOf("1");
+                assertEquals(
+                        Float.floatToRawIntBits(threeRounds[r][0]), Float.floatToRawIntBits((float) p), "row " + r);
+                assertEquals(((Prediction.Classification) served.get(r)).probabilityOf("1"), p, "row " + r);
+            }
+        }
+    }
+
+    @Test
     void anOnnxFilesBytesAnswerAsTheFile() throws Exception {
         Path file = Path.of("model.onnx");
         byte[] bytes = ModelLoader.bytes(file);
@@ -133,7 +161,7 @@ class ModelLoaderBytesTest {
                         + " \"data\": [[3.6, 8.6, -2.8, -0.4]]}");
         Files.writeString(mlflow.resolve("MLmodel"), MLMODEL);
         byte[] bundle = ModelLoader.bytes(mlflow);
-        assertTrue(MlflowBundle.is(bundle));
+        assertTrue(ModelBundle.is(bundle));
         Model fromBytes = ModelLoader.load(bundle, "notes-mlflow");
         Model fromDirectory = ModelLoader.load(mlflow);
         assertEquals(fromDirectory.card().name(), fromBytes.card().name());
@@ -159,13 +187,16 @@ class ModelLoaderBytesTest {
     void aBundlesBytesAreCheckedBeforeAFileIsWritten() {
         byte[] mlmodel = MLMODEL.getBytes(StandardCharsets.UTF_8);
         assertRefused(
-                "it ends before the directory's name",
-                Arrays.copyOf(MlflowBundle.MAGIC, MlflowBundle.MAGIC.length + 2));
+                "it ends before the directory's name", Arrays.copyOf(ModelBundle.MAGIC, ModelBundle.MAGIC.length + 2));
         assertRefused("the directory's name is not a name", bundle("..", 1, "MLmodel", mlmodel));
         assertRefused("file 1's path is not a name", bundle("m", 1, "../MLmodel", mlmodel));
         assertRefused("file 1's path is not a name", bundle("m", 1, "a//MLmodel", mlmodel));
-        assertRefused("it holds 4 files", bundle("m", 4, "MLmodel", mlmodel));
-        assertRefused("it holds no MLmodel file", bundle("m", 1, "model.xgb", mlmodel));
+        assertRefused("it holds 5 files", bundle("m", 5, "MLmodel", mlmodel));
+        assertRefused(
+                "it holds no MLmodel file, nor one model file and its card", bundle("m", 1, "model.xgb", mlmodel));
+        assertRefused(
+                "it holds no MLmodel file, nor one model file and its card",
+                bundle("m", 2, "model.json", mlmodel, "conda.yaml", mlmodel));
         byte[] whole = bundle("m", 1, "MLmodel", mlmodel);
         assertRefused("file 1 is " + mlmodel.length + " bytes long where", Arrays.copyOf(whole, whole.length - 1));
         assertRefused("1 bytes past its last file", Arrays.copyOf(whole, whole.length + 1));
@@ -182,7 +213,7 @@ class ModelLoaderBytesTest {
 
     private static byte[] bundle(String name, int count, Object... files) {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        out.writeBytes(MlflowBundle.MAGIC);
+        out.writeBytes(ModelBundle.MAGIC);
         text(out, name.getBytes(StandardCharsets.UTF_8));
         out.writeBytes(java.nio.ByteBuffer.allocate(4).putInt(count).array());
         for (int f = 0; f < files.length; f += 2) {

@@ -22,38 +22,58 @@ import org.tabserve.model.mlflow.MlflowFlavor;
 import org.tabserve.model.mlflow.MlflowFormatException;
 import org.tabserve.model.mlflow.MlflowLimits;
 import org.tabserve.model.onnx.OnnxModelLoader;
+import org.tabserve.model.onnx.cardread.CardLimits;
 import org.tabserve.model.signature.ModelException;
 import org.tabserve.model.trees.ForestLimits;
 
 /**
- * An MLflow model directory as one array of bytes, for a caller that reads a model on one machine and loads it on
- * others (the loader's bytes of a directory and its load of them: the Spark connector's broadcast): the
- * directory's name and the files a load reads of it (MLmodel, the served flavor's artifact, the input example), each
- * read bounded as a load reads it. Loaded, they are written into a new folder only this process's user can open, loaded
- * from there as the directory itself is ({@link MlflowModels}), and deleted.
+ * A model that is more than one file as one array of bytes, for a caller that reads a model on one machine and loads it
+ * on others (the loader's bytes and its load of them: the Spark connector's broadcast): an MLflow model directory (its
+ * name and the files a load reads of it: MLmodel, the served flavor's artifact, the input example, the card beside
+ * them), or an XGBoost or LightGBM file with its card beside it, so that the model answers as the server's does with
+ * that card (its rounds, its calibration). Each file is read bounded as a load reads it. Loaded, they are written into
+ * a new folder only this process's user can open, loaded from there as the directory or the file itself is, and
+ * deleted.
  *
  * <p>The layout: {@link #MAGIC}, then the directory's name, the number of files (at most {@value #MAX_FILES}) and each
  * file's relative path and bytes, every text and array as a 4-byte big-endian length and its bytes. The bytes are
  * data from outside like a model file: each length is checked against what remains and each path against the folder
  * before a byte is written.
  */
-final class MlflowBundle {
+final class ModelBundle {
 
     /** What a bundle starts with, never the start of an ONNX, XGBoost or LightGBM file. */
-    static final byte[] MAGIC = "tabserve MLflow model bundle 1\n".getBytes(StandardCharsets.US_ASCII);
+    static final byte[] MAGIC = "tabserve model bundle 1\n".getBytes(StandardCharsets.US_ASCII);
 
-    static final int MAX_FILES = 3;
+    static final int MAX_FILES = 4;
 
     /** A name of a path: no separator, no NUL, not {@code .} or {@code ..} (checked apart), at most 255 bytes. */
     private static final Pattern NAME = Pattern.compile("[^/\\\\\\x00]{1,255}");
 
     private static final int MAX_PATH = 1024;
 
-    private MlflowBundle() {}
+    private ModelBundle() {}
 
     /** @return whether {@code bytes} start as a bundle does */
     static boolean is(byte[] bytes) {
         return bytes.length >= MAGIC.length && Arrays.equals(bytes, 0, MAGIC.length, MAGIC, 0, MAGIC.length);
+    }
+
+    /** Reads an XGBoost or LightGBM file and the card beside it (which exists) into a bundle. */
+    static byte[] packWithCard(Path file, Path card) {
+        byte[] model = BoundedFile.read(file, ForestLimits.DEFAULT.maxBytes());
+        byte[] cardBytes = BoundedFile.read(card, CardLimits.FILE_BYTES);
+        String name = String.valueOf(file.toAbsolutePath().normalize().getFileName());
+        String cardName = String.valueOf(card.getFileName());
+        return write(
+                file.toString(),
+                "model",
+                List.of(
+                        name.getBytes(StandardCharsets.UTF_8),
+                        model,
+                        cardName.getBytes(StandardCharsets.UTF_8),
+                        cardBytes),
+                2);
     }
 
     /** Reads an MLflow model directory's files into a bundle. */
@@ -63,9 +83,12 @@ final class MlflowBundle {
         MlflowFlavor flavor;
         try {
             flavor = MlflowDirectory.read(directory).flavor();
-            files = MlflowDirectory.files(directory);
+            files = new ArrayList<>(MlflowDirectory.files(directory));
         } catch (MlflowFormatException e) {
             throw ModelException.unusable(source, e.getMessage(), e);
+        }
+        while (files.size() < 3) {
+            files.add(null); // no input example: the card, if any, keeps its place
         }
         Path root;
         try {
@@ -75,31 +98,47 @@ final class MlflowBundle {
                     source, "cannot read the folder (" + e.getClass().getSimpleName() + ")", e);
         }
         Path dirName = directory.toAbsolutePath().normalize().getFileName();
-        byte[] name = (dirName == null ? "model" : dirName.toString()).getBytes(StandardCharsets.UTF_8);
+        if (Files.isRegularFile(root.resolve(CardBeside.IN_DIRECTORY))) {
+            files.add(CardBeside.IN_DIRECTORY);
+        }
         List<byte[]> parts = new ArrayList<>();
-        long size = MAGIC.length + 4L + name.length + 4L;
+        int count = 0;
         for (int f = 0; f < files.size(); f++) {
             String file = files.get(f);
+            if (file == null) {
+                continue;
+            }
             Path path = root.resolve(file);
             // MLmodel, the artifact (bounded as its format's load bounds it), the input example
             byte[] bytes = f == 0
                     ? BoundedFile.read(path, MlflowLimits.DEFAULT.maxMlmodelBytes())
                     : f == 2
                             ? BoundedFile.read(path, MlflowLimits.DEFAULT.maxExampleBytes())
-                            : flavor == MlflowFlavor.ONNX
-                                    ? OnnxModelLoader.bytes(path)
-                                    : BoundedFile.read(path, ForestLimits.DEFAULT.maxBytes());
-            byte[] text = file.getBytes(StandardCharsets.UTF_8);
-            parts.add(text);
+                            : f == 3
+                                    ? BoundedFile.read(path, CardLimits.FILE_BYTES)
+                                    : flavor == MlflowFlavor.ONNX
+                                            ? OnnxModelLoader.bytes(path)
+                                            : BoundedFile.read(path, ForestLimits.DEFAULT.maxBytes());
+            parts.add(file.getBytes(StandardCharsets.UTF_8));
             parts.add(bytes);
-            size += 8L + text.length + bytes.length;
+            count++;
+        }
+        return write(source, dirName == null ? "model" : dirName.toString(), parts, count);
+    }
+
+    /** The bundle of {@code count} files, each a path's bytes then its contents in {@code parts}. */
+    private static byte[] write(String source, String folder, List<byte[]> parts, int count) {
+        byte[] name = folder.getBytes(StandardCharsets.UTF_8);
+        long size = MAGIC.length + 4L + name.length + 4L;
+        for (byte[] part : parts) {
+            size += 4L + part.length;
         }
         if (size > Integer.MAX_VALUE - 16) {
             throw ModelException.unusable(
                     source, "its files come to " + size + " bytes; a model is read up to 2 GB", null);
         }
         ByteBuffer out = ByteBuffer.allocate((int) size);
-        out.put(MAGIC).putInt(name.length).put(name).putInt(files.size());
+        out.put(MAGIC).putInt(name.length).put(name).putInt(count);
         for (byte[] part : parts) {
             out.putInt(part.length).put(part);
         }
@@ -139,8 +178,12 @@ final class MlflowBundle {
         if (in.hasRemaining()) {
             throw refused(source, "it has " + in.remaining() + " bytes past its last file");
         }
-        if (!paths.contains(MlflowDirectory.MLMODEL)) {
-            throw refused(source, "it holds no MLmodel file");
+        boolean mlflow = paths.contains(MlflowDirectory.MLMODEL);
+        if (!mlflow
+                && (count != 2
+                        || !paths.get(1).endsWith(CardBeside.SUFFIX)
+                        || paths.get(0).contains("/"))) {
+            throw refused(source, "it holds no MLmodel file, nor one model file and its card");
         }
         Path folder = null;
         try {
@@ -159,7 +202,7 @@ final class MlflowBundle {
                 Files.createDirectories(file.getParent());
                 Files.write(file, contents.get(f), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
             }
-            return MlflowModels.load(directory);
+            return mlflow ? MlflowModels.load(directory) : ModelLoader.load(directory.resolve(paths.get(0)));
         } catch (IOException e) {
             throw ModelException.unusable(
                     source,
@@ -204,7 +247,7 @@ final class MlflowBundle {
     }
 
     private static ModelException refused(String source, String why) {
-        return ModelException.unusable(source, "its bytes are no whole MLflow model bundle: " + why, null);
+        return ModelException.unusable(source, "its bytes are no whole model bundle: " + why, null);
     }
 
     private static void deleteQuietly(Path folder) {
