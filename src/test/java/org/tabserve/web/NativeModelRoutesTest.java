@@ -284,6 +284,9 @@ class NativeModelRoutesTest {
                     api::toString);
             assertEquals("plain Java", api.path("engine").path("name").asText());
         }
+        String card = http.get("/models/notes-json/card", "Accept", "text/html").text();
+        assertTrue(card.contains("XGBoost JSON, written by XGBoost 3.4.0"), "the card page says the file's format");
+        assertTrue(card.contains("binary:logistic"), "and its objective");
         JsonNode penguinsApi = http.get("/models/penguins/api/model").json();
         assertEquals(
                 ForestTraining.PENGUIN_FEATURES, names(penguinsApi.path("features")), "the file's own feature names");

@@ -74,6 +74,15 @@ final class ForestFiles {
     }
 
     /**
+     * Reads a tree file of either library, with the card beside it if there is one ({@link CardBeside}).
+     *
+     * @param answerType {@link ValueType#FLOAT} for XGBoost's file, {@link ValueType#DOUBLE} for LightGBM's
+     */
+    static NativeModel withCard(Path file, ValueType answerType) {
+        return NativeCards.withCard(read(file, fileName(file), answerType), CardBeside.of(file), answerType);
+    }
+
+    /**
      * The name of a model whose file names none: the file's name without its format's extension, and for a file named
      * {@code model.*} in a version directory ({@code NAME/2/model.json}) its model's name.
      */

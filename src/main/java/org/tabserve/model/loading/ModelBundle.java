@@ -24,6 +24,7 @@ import org.tabserve.model.mlflow.MlflowLimits;
 import org.tabserve.model.onnx.OnnxModelLoader;
 import org.tabserve.model.onnx.cardread.CardLimits;
 import org.tabserve.model.signature.ModelException;
+import org.tabserve.model.signature.ValueType;
 import org.tabserve.model.trees.ForestLimits;
 
 /**
@@ -202,7 +203,18 @@ final class ModelBundle {
                 Files.createDirectories(file.getParent());
                 Files.write(file, contents.get(f), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
             }
-            return mlflow ? MlflowModels.load(directory) : ModelLoader.load(directory.resolve(paths.get(0)));
+            if (mlflow) {
+                return MlflowModels.load(directory);
+            }
+            // One model file and its card: XGBoost's JSON and UBJSON open an object, LightGBM's text does not.
+            byte[] model = contents.get(0);
+            int first = 0;
+            while (first < model.length && Character.isWhitespace(model[first])) {
+                first++;
+            }
+            return ForestFiles.withCard(
+                    directory.resolve(paths.get(0)),
+                    first < model.length && model[first] == '{' ? ValueType.FLOAT : ValueType.DOUBLE);
         } catch (IOException e) {
             throw ModelException.unusable(
                     source,

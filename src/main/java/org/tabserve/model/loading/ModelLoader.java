@@ -34,16 +34,8 @@ public final class ModelLoader {
     public static Model load(Path path) {
         return switch (FileKind.of(path)) {
             case ONNX -> OnnxModelLoader.load(path);
-            case XGBOOST ->
-                NativeCards.withCard(
-                        ForestFiles.read(path, ForestFiles.fileName(path), ValueType.FLOAT),
-                        CardBeside.of(path),
-                        ValueType.FLOAT);
-            case LIGHTGBM ->
-                NativeCards.withCard(
-                        ForestFiles.read(path, ForestFiles.fileName(path), ValueType.DOUBLE),
-                        CardBeside.of(path),
-                        ValueType.DOUBLE);
+            case XGBOOST -> ForestFiles.withCard(path, ValueType.FLOAT);
+            case LIGHTGBM -> ForestFiles.withCard(path, ValueType.DOUBLE);
             case MLFLOW -> MlflowModels.load(path);
         };
     }

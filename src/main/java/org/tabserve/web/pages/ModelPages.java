@@ -79,8 +79,12 @@ final class ModelPages {
         if (card.trainer().get("cv_accuracy") instanceof Number accuracy) {
             facts.add(new ModelPage.Fact("Cross-validated accuracy", Plots.fixed(accuracy.doubleValue())));
         }
-        if (!card.producer().isEmpty()) {
-            facts.add(new ModelPage.Fact("ONNX producer", card.producer()));
+        org.tabserve.model.ModelFormat format = classifier.format();
+        facts.add(new ModelPage.Fact(
+                "Model file",
+                format.name() + (format.writtenBy().isEmpty() ? "" : ", written by " + format.writtenBy())));
+        for (String fact : List.of("objective", "trees", "best_iteration", "iteration_range", "mlflow.run_id")) {
+            addIfPresent(facts, FACT_WORDS.get(fact), card.metadata().get(fact));
         }
         facts.add(new ModelPage.Fact("Model file sha256", classifier.sha256()));
         facts.add(new ModelPage.Fact(
@@ -342,6 +346,14 @@ final class ModelPages {
                 Plots.fixed(m.f1()),
                 Integer.toString(m.support()));
     }
+
+    /** The words the card page gives a tree file's facts (its card's metadata, {@code ForestFiles.card}). */
+    private static final Map<String, String> FACT_WORDS = Map.of(
+            "objective", "Objective",
+            "trees", "Trees",
+            "best_iteration", "Best iteration (early stopping)",
+            "iteration_range", "Answers with rounds",
+            "mlflow.run_id", "MLflow run");
 
     private static void addIfPresent(List<ModelPage.Fact> facts, String term, Object value) {
         if (value instanceof Map<?, ?> map) {
