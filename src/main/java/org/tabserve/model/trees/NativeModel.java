@@ -47,6 +47,10 @@ public final class NativeModel implements Model {
     private final ModelSignature signature;
     private final ModelCard card;
     private final ValueOutput valueOutput;
+    /** Made once: every answer's source asks for the engine's name. */
+    private final Engine engine;
+
+    private final ModelFormat format;
     /** For each feature sent as text: its categories' codes; null for the others. */
     private final List<Map<String, Integer>> codes;
 
@@ -67,6 +71,11 @@ public final class NativeModel implements Model {
         this.signature = signature;
         this.card = card;
         this.valueOutput = forest.task() == Task.REGRESSION ? new ValueOutput(OUTPUT, answerType) : null;
+        this.engine = new Engine(
+                Engine.PLAIN_JAVA,
+                "the trees read from its " + forest.format() + " file, evaluated in plain Java as "
+                        + forest.writtenBy().replaceFirst(" .*", "") + " evaluates them");
+        this.format = new ModelFormat(forest.format(), forest.writtenBy());
         List<Map<String, Integer>> byFeature = new ArrayList<>();
         for (ForestFeature feature : forest.features()) {
             Map<String, Integer> index = null;
@@ -183,15 +192,12 @@ public final class NativeModel implements Model {
 
     @Override
     public ModelFormat format() {
-        return new ModelFormat(forest.format(), forest.writtenBy());
+        return format;
     }
 
     @Override
     public Engine engine() {
-        return new Engine(
-                Engine.PLAIN_JAVA,
-                "the trees read from its " + forest.format() + " file, evaluated in plain Java as "
-                        + forest.writtenBy().replaceFirst(" .*", "") + " evaluates them");
+        return engine;
     }
 
     /**

@@ -11,7 +11,8 @@ import org.tabserve.model.trees.TreeWalk;
 /**
  * An XGBoost forest read from its file, answering as XGBoost's predict does to the bit: each margin starts at the base
  * margin and adds, tree after tree in file order, the leaf value times the tree's weight (1, or DART's), in float32;
- * the objective's transform follows ({@link Objective}). Immutable.
+ * the objective's transform follows ({@link Objective}). A row without a missing value walks the trees laid out flat
+ * ({@link FlatTrees}, when no split is categorical), the others the node table; both reach the same leaves. Immutable.
  */
 final class XgboostForest implements TrainedForest {
 
@@ -31,6 +32,8 @@ final class XgboostForest implements TrainedForest {
     private final int perIteration;
 
     private final XgboostWalk walk;
+    /** The trees laid out for rows without a missing value; null when a tree has a categorical split. */
+    private final FlatTrees flat;
 
     XgboostForest(
             Description description,
@@ -54,6 +57,7 @@ final class XgboostForest implements TrainedForest {
         this.classes =
                 objective.task == Task.CLASSIFICATION ? labels(objective.multiclass() ? base.length : 2) : List.of();
         this.walk = new XgboostWalk(nodes, roots, groups, weights);
+        this.flat = FlatTrees.of(nodes, roots);
     }
 
     private static List<String> labels(int n) {
@@ -121,11 +125,29 @@ final class XgboostForest implements TrainedForest {
                     "a row of " + row.length + " values for a forest of " + features.size() + " features");
         }
         float[] m = base.clone();
+        int[] keys = flat == null ? null : keys(row);
+        if (keys != null) {
+            flat.sum(keys, groups, weights, m);
+            return m;
+        }
         for (int t = 0; t < roots.length; t++) {
             int leaf = nodes.leaf(roots[t], row);
             m[groups[t]] += nodes.value[leaf] * weights[t];
         }
         return m;
+    }
+
+    /** @return the row's values as floats' keys ({@link FlatTrees#key}), or null when one is missing (NaN) */
+    private static int[] keys(double[] row) {
+        int[] keys = new int[row.length];
+        for (int f = 0; f < row.length; f++) {
+            float x = (float) row[f];
+            if (x != x) {
+                return null;
+            }
+            keys[f] = FlatTrees.key(x);
+        }
+        return keys;
     }
 
     @Override
