@@ -177,6 +177,8 @@ class JettyRedeployIT {
     private static String predictedLabel(ServerProcess jetty) throws Exception {
         HttpResponse<String> response =
                 DeploymentChecks.send(HttpRequest.newBuilder(jetty.base().resolve("api/predict"))
+                        // an answer that never comes fails the test, naming it, rather than holding the suite
+                        .timeout(java.time.Duration.ofSeconds(60))
                         .header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString(DeploymentChecks.GENUINE_ROW))
                         .build());

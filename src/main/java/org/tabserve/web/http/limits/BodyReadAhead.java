@@ -42,6 +42,8 @@ final class BodyReadAhead implements ReadListener, AsyncListener {
     private final BodyRate.Watch watch;
     private final ScheduledExecutorService timer;
     private final Consumer<Object> outcome;
+    /** The bodies still arriving, this one among them until its fate is decided: the filter's, to end at its stop. */
+    private final java.util.Set<BodyReadAhead> pending;
     /** Whether the body's fate is decided: arrived (dispatched) or refused; the first to decide wins. */
     private final AtomicBoolean settled = new AtomicBoolean();
 
@@ -56,7 +58,8 @@ final class BodyReadAhead implements ReadListener, AsyncListener {
             int length,
             BodyRate rate,
             ScheduledExecutorService timer,
-            Consumer<Object> outcome) {
+            Consumer<Object> outcome,
+            java.util.Set<BodyReadAhead> pending) {
         this.request = request;
         this.async = async;
         this.in = in;
@@ -65,6 +68,7 @@ final class BodyReadAhead implements ReadListener, AsyncListener {
         this.watch = rate.checks() ? rate.new Watch(System.nanoTime()) : null;
         this.timer = timer;
         this.outcome = outcome;
+        this.pending = pending;
     }
 
     /**
@@ -73,6 +77,7 @@ final class BodyReadAhead implements ReadListener, AsyncListener {
      * @param ends     added to the asynchronous request's listeners, to be told when it ends however it ends
      * @param outcome  told the whole body ({@code byte[]}) or the refusal to answer ({@link HttpProblem}), before the
      *                 request is dispatched again with it
+     * @param pending  the bodies still arriving, which a body that goes asynchronous joins until its fate is decided
      * @return the request with its whole body, when all of it had arrived; null when the request has gone asynchronous
      *         (the caller returns at once, and sees the request again on its {@code ASYNC} dispatch)
      * @throws IOException when the body breaks off before it goes asynchronous
@@ -84,7 +89,8 @@ final class BodyReadAhead implements ReadListener, AsyncListener {
             BodyRate rate,
             ScheduledExecutorService timer,
             AsyncListener ends,
-            Consumer<Object> outcome)
+            Consumer<Object> outcome,
+            java.util.Set<BodyReadAhead> pending)
             throws IOException {
         ServletInputStream in = request.getInputStream();
         byte[] body = new byte[declared];
@@ -103,7 +109,8 @@ final class BodyReadAhead implements ReadListener, AsyncListener {
         if (rate.checks()) {
             async.setTimeout(0); // the rate's own deadline ends it; without a rate, the container's async timeout does
         }
-        BodyReadAhead reading = new BodyReadAhead(request, async, in, body, length, rate, timer, outcome);
+        BodyReadAhead reading = new BodyReadAhead(request, async, in, body, length, rate, timer, outcome, pending);
+        pending.add(reading);
         async.addListener(ends);
         async.addListener(reading);
         if (reading.watch != null) {
@@ -192,11 +199,40 @@ final class BodyReadAhead implements ReadListener, AsyncListener {
         async.dispatch();
     }
 
+    /**
+     * Ends the request while its body still arrives, because the app stops (its timer with it, and a dispatch would
+     * find no app): answered 503 with {@code Retry-After} and the connection closed, so that the client retries on
+     * the app that replaces it rather than waiting for an answer that would never come.
+     */
+    void abandon() {
+        if (!settle()) {
+            return;
+        }
+        try {
+            if (async.getResponse() instanceof jakarta.servlet.http.HttpServletResponse response
+                    && !response.isCommitted()) {
+                response.setStatus(jakarta.servlet.http.HttpServletResponse.SC_SERVICE_UNAVAILABLE);
+                response.setHeader("Retry-After", "1");
+                response.setHeader("Connection", "close");
+                response.setContentLength(0);
+            }
+        } catch (RuntimeException e) {
+            LOG.fine(() -> "A body still arriving at the app's stop could not be answered 503 (" + e + ")");
+        } finally {
+            try {
+                async.complete();
+            } catch (IllegalStateException ended) {
+                LOG.fine(() -> "A body still arriving at the app's stop had ended meanwhile (" + ended + ")");
+            }
+        }
+    }
+
     /** Decides the body's fate once: true for the one caller that may act on it. */
     private boolean settle() {
         if (!settled.compareAndSet(false, true)) {
             return false;
         }
+        pending.remove(this);
         ScheduledFuture<?> pending = due;
         if (pending != null) {
             pending.cancel(false);

@@ -71,6 +71,8 @@ public final class ConcurrencyLimitFilter extends HttpFilter {
     private final transient Optional<BodyRate> bodyRate;
     /** The timer of bodies read ahead without a thread: one daemon thread, which only schedules their answers. */
     private final transient ScheduledExecutorService deadlines = deadlines();
+    /** The bodies arriving without a thread now, each answered 503 if the app stops before it has arrived. */
+    private final transient java.util.Set<BodyReadAhead> arriving = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private final transient Semaphore readAheadRoom = new Semaphore(READ_AHEAD_ROOM_BYTES);
     private final transient ErrorRenderer errors;
@@ -173,7 +175,8 @@ public final class ConcurrencyLimitFilter extends HttpFilter {
                 bodyRate.get(),
                 deadlines,
                 held,
-                outcome -> request.setAttribute(ARRIVED, new Arrived(outcome, held)));
+                outcome -> request.setAttribute(ARRIVED, new Arrived(outcome, held)),
+                arriving);
     }
 
     /**
@@ -223,6 +226,9 @@ public final class ConcurrencyLimitFilter extends HttpFilter {
     @Override
     public void destroy() {
         deadlines.shutdownNow();
+        // A body still arriving has no timer left to end it, nor an app to dispatch it to: answered 503 now, never left
+        // open (a request in a redeploy of a Jetty base waited for ever: JettyRedeployIT under load).
+        arriving.forEach(BodyReadAhead::abandon);
     }
 
     /**
