@@ -167,10 +167,10 @@ public final class TabserveListener implements ServletContextListener {
         }
         java.util.Optional<OidcLogin> login; // a person's sign-in to the pages, and how long its sessions last
         LoginSettings sessions;
+        java.util.Optional<org.tabserve.serving.access.oidc.OidcTokens> tokens = java.util.Optional.empty();
         try {
             audit = AuditLog.open(WebConfig.lookup(context));
-            java.util.Optional<org.tabserve.serving.access.oidc.OidcTokens> tokens =
-                    Credentials.tokens(WebConfig.lookup(context), audit);
+            tokens = Credentials.tokens(WebConfig.lookup(context), audit);
             tokens.ifPresent(t -> metrics.outboundReadsAbandoned("oidc_issuer", t::readsAbandoned));
             access = new Access(
                     Credentials.keys(WebConfig.lookup(context)),
@@ -187,6 +187,8 @@ public final class TabserveListener implements ServletContextListener {
             sessions = LoginSettings.resolve(WebConfig.lookup(context));
         } catch (IllegalArgumentException e) {
             LOG.severe("tabserve is not configured correctly: " + e.getMessage());
+            // The issuer's keys, read again in the background, would go on after the refused start (and say so).
+            tokens.ifPresent(org.tabserve.serving.access.oidc.OidcTokens::close);
             throw e;
         }
         RouteTable routes = TabserveRoutes.table(

@@ -49,7 +49,7 @@ class AccessStartTest {
     }
 
     @Test
-    void clientRatesNamingAKeysFilesClientWithoutAKeysFileStopTheStartInWords() {
+    void clientRatesNamingAKeysFilesClientWithoutAKeysFileStopTheStartInWords() throws Exception {
         // Issue 76, item 9: an OIDC client is oidc:AZP; a bare name is a keys file's client, and there is none here.
         IllegalStateException refused = assertThrows(
                 IllegalStateException.class,
@@ -62,6 +62,17 @@ class AccessStartTest {
                         "notes=20/s"));
         assertTrue(refused.getMessage().contains("names the client 'notes'"), refused.getMessage());
         assertTrue(refused.getMessage().contains("oidc:notes"), refused.getMessage());
+        // The refused start leaves no reader of the issuer's keys behind, whose warnings other tests would catch.
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+        while (Thread.getAllStackTraces().keySet().stream()
+                        .anyMatch(t -> t.getName().equals("tabserve-oidc-keys") && t.isAlive())
+                && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertTrue(
+                Thread.getAllStackTraces().keySet().stream()
+                        .noneMatch(t -> t.getName().equals("tabserve-oidc-keys") && t.isAlive()),
+                "the issuer's key reader was stopped with the refused start");
     }
 
     @Test
