@@ -151,32 +151,41 @@ public final class ForestTraining {
         return cells.length > at && !cells[at].isEmpty() ? Double.parseDouble(cells[at]) : Double.NaN;
     }
 
+    /** LightGBM's parameters for small deterministic fixtures: quiet, one thread, seeded. */
+    public static final String LIGHTGBM_QUIET = "verbose=-1 num_threads=1 deterministic=true seed=7 ";
+
     /**
-     * @return LightGBM's text model of a three-class species classifier, island and sex categorical, with the
-     *         {@code pandas_categorical} line LightGBM's Python package appends for a DataFrame's categories
+     * @return the text model LightGBM saves after {@code rounds} iterations on the rows of {@code x} (row-major),
+     *         {@link #LIGHTGBM_QUIET} before both parameter strings
      */
-    public static String lightgbmPenguins(int rounds) throws Exception {
-        Penguins penguins = penguins();
-        String quiet = "verbose=-1 num_threads=1 deterministic=true seed=7 ";
-        LGBMDataset dataset = LGBMDataset.createFromMat(
-                penguins.flat(),
-                penguins.rows().length,
-                PENGUIN_FEATURES.size(),
-                true,
-                quiet + "categorical_feature=0,5 min_data_in_leaf=5",
-                null);
+    public static String lightgbmTrain(
+            double[] x, int rows, int cols, float[] label, String datasetParams, String params, int rounds)
+            throws Exception {
+        return lightgbmTrain(x, rows, cols, null, label, datasetParams, params, rounds);
+    }
+
+    private static String lightgbmTrain(
+            double[] x,
+            int rows,
+            int cols,
+            List<String> names,
+            float[] label,
+            String datasetParams,
+            String params,
+            int rounds)
+            throws Exception {
+        LGBMDataset dataset = LGBMDataset.createFromMat(x, rows, cols, true, LIGHTGBM_QUIET + datasetParams, null);
         try {
-            dataset.setFeatureNames(PENGUIN_FEATURES.toArray(String[]::new));
-            dataset.setField("label", penguins.species());
-            LGBMBooster booster = LGBMBooster.create(
-                    dataset, quiet + "objective=multiclass num_class=3 num_leaves=7 min_data_in_leaf=5");
+            if (names != null) {
+                dataset.setFeatureNames(names.toArray(String[]::new));
+            }
+            dataset.setField("label", label);
+            LGBMBooster booster = LGBMBooster.create(dataset, LIGHTGBM_QUIET + params);
             try {
                 for (int i = 0; i < rounds; i++) {
                     booster.updateOneIter();
                 }
-                String model = booster.saveModelToString(0, 0, LGBMBooster.FeatureImportanceType.SPLIT);
-                return model
-                        + "\npandas_categorical:[[\"Biscoe\", \"Dream\", \"Torgersen\"], [\"FEMALE\", \"MALE\"]]\n";
+                return booster.saveModelToString(0, 0, LGBMBooster.FeatureImportanceType.SPLIT);
             } finally {
                 booster.close();
             }
@@ -186,10 +195,38 @@ public final class ForestTraining {
     }
 
     /**
+     * @return LightGBM's text model of a three-class species classifier, island and sex categorical, with the
+     *         {@code pandas_categorical} line LightGBM's Python package appends for a DataFrame's categories
+     */
+    public static String lightgbmPenguins(int rounds) throws Exception {
+        Penguins penguins = penguins();
+        String model = lightgbmTrain(
+                penguins.flat(),
+                penguins.rows().length,
+                PENGUIN_FEATURES.size(),
+                PENGUIN_FEATURES,
+                penguins.species(),
+                "categorical_feature=0,5 min_data_in_leaf=5",
+                "objective=multiclass num_class=3 num_leaves=7 min_data_in_leaf=5",
+                rounds);
+        return model + "\npandas_categorical:[[\"Biscoe\", \"Dream\", \"Torgersen\"], [\"FEMALE\", \"MALE\"]]\n";
+    }
+
+    /**
      * @return LightGBM's own answers of {@code model} for the rows of {@code x} (row-major), {@code outputs} a row,
      *         from its C API with a buffer sized here (lightgbm4j's multiclass predict writes past a too small one)
      */
     public static double[] lightgbmPredict(String model, double[] x, int rows, int cols, int outputs) {
+        return lightgbmPredict(model, x, rows, cols, outputs, false);
+    }
+
+    /**
+     * As {@link #lightgbmPredict(String, double[], int, int, int)}, the margins ({@code C_API_PREDICT_RAW_SCORE}) when
+     * {@code raw}
+     *
+     * @throws IllegalStateException when LightGBM predicts another number of values than {@code rows * outputs}
+     */
+    public static double[] lightgbmPredict(String model, double[] x, int rows, int cols, int outputs, boolean raw) {
         try {
             LGBMBooster.loadNative();
         } catch (IOException e) {
@@ -212,13 +249,17 @@ public final class ForestTraining {
                     rows,
                     cols,
                     1,
-                    C_API_PREDICT_NORMAL,
+                    raw ? C_API_PREDICT_RAW_SCORE : C_API_PREDICT_NORMAL,
                     0,
                     -1,
                     "num_threads=1",
                     length,
                     out));
-            double[] values = new double[(int) int64_tp_value(length)];
+            long n = int64_tp_value(length);
+            if (n != (long) rows * outputs) {
+                throw new IllegalStateException("LightGBM predicted " + n + " values for " + rows + " rows");
+            }
+            double[] values = new double[(int) n];
             for (int i = 0; i < values.length; i++) {
                 values[i] = doubleArray_getitem(out, i);
             }

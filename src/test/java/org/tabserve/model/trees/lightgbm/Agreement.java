@@ -3,6 +3,7 @@ package org.tabserve.model.trees.lightgbm;
 import org.tabserve.model.signature.Task;
 import org.tabserve.model.trees.ForestLimits;
 import org.tabserve.model.trees.TrainedForest;
+import org.tabserve.testing.ForestTraining;
 
 /**
  * Holds the reader's forest to LightGBM's own predictions of the same text model, row by row, to the bit
@@ -27,8 +28,8 @@ record Agreement(int rows, int marginsDiffer, int answersDiffer, int answersPast
     static Agreement of(TrainedForest forest, String model, double[] x, int cols) throws Exception {
         int rows = x.length / cols;
         int k = forest.margins();
-        double[] raw = LightgbmFixtures.predict(model, x, rows, cols, k, true);
-        double[] normal = LightgbmFixtures.predict(model, x, rows, cols, k, false);
+        double[] raw = ForestTraining.lightgbmPredict(model, x, rows, cols, k, true);
+        double[] normal = ForestTraining.lightgbmPredict(model, x, rows, cols, k, false);
         boolean average = "true".equals(forest.facts().get("average_output"));
         int iterations = forest.trees() / k;
         boolean binary = forest.task() == Task.CLASSIFICATION && k == 1;

@@ -15,6 +15,7 @@ import org.tabserve.model.trees.ForestFormatException;
 import org.tabserve.model.trees.ForestLimits;
 import org.tabserve.model.trees.TrainedForest;
 import org.tabserve.model.trees.TreeWalk;
+import org.tabserve.testing.ForestTraining;
 
 /**
  * Categorical features (LightGBM's {@code categorical_feature}, its bitset splits): answers equal LightGBM's to the bit
@@ -51,7 +52,7 @@ class LightgbmCategoricalTest {
 
     private static String train(String boosterParams) throws Exception {
         double[] x = data();
-        return LightgbmFixtures.train(
+        return ForestTraining.lightgbmTrain(
                 x,
                 ROWS,
                 COLS,

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.tabserve.model.signature.Task;
 import org.tabserve.model.trees.ForestLimits;
 import org.tabserve.model.trees.TrainedForest;
+import org.tabserve.testing.ForestTraining;
 
 /**
  * Models trained by LightGBM 4.1 itself, read by {@link LightgbmReader} and answered over rows with NaNs, zeros,
@@ -41,7 +42,7 @@ class LightgbmExactTest {
     @Test
     void binaryAnswersAsLightgbm() throws Exception {
         double[] x = LightgbmFixtures.data(1, ROWS, COLS, 0.1, 0.1);
-        String model = LightgbmFixtures.train(
+        String model = ForestTraining.lightgbmTrain(
                 x, ROWS, COLS, labels(x, s -> s > 0.5 ? 1 : 0), "max_bin=63", TREES + "objective=binary", 15);
         TrainedForest forest = exact(model, "binary");
         assertEquals(Task.CLASSIFICATION, forest.task());
@@ -56,7 +57,7 @@ class LightgbmExactTest {
     void multiclassOfThreeAndFourAnswersAsLightgbm() throws Exception {
         for (int k : new int[] {3, 4}) {
             double[] x = LightgbmFixtures.data(2 + k, ROWS, COLS, 0.1, 0.1);
-            String model = LightgbmFixtures.train(
+            String model = ForestTraining.lightgbmTrain(
                     x,
                     ROWS,
                     COLS,
@@ -74,7 +75,7 @@ class LightgbmExactTest {
     @Test
     void multiclassOvaAnswersAsLightgbm() throws Exception {
         double[] x = LightgbmFixtures.data(9, ROWS, COLS, 0.1, 0.1);
-        String model = LightgbmFixtures.train(
+        String model = ForestTraining.lightgbmTrain(
                 x,
                 ROWS,
                 COLS,
@@ -98,7 +99,7 @@ class LightgbmExactTest {
                 case "cross_entropy" -> s -> 1 / (1 + Math.exp(-s));
                 default -> s -> s;
             };
-            String model = LightgbmFixtures.train(
+            String model = ForestTraining.lightgbmTrain(
                     x, ROWS, COLS, labels(x, label), "max_bin=63", TREES + "objective=" + objective, 10);
             TrainedForest forest = exact(model, objective);
             assertEquals(Task.REGRESSION, forest.task());
@@ -109,7 +110,7 @@ class LightgbmExactTest {
     @Test
     void randomForestAveragesAsLightgbm() throws Exception {
         double[] x = LightgbmFixtures.data(5, ROWS, COLS, 0.1, 0.1);
-        String model = LightgbmFixtures.train(
+        String model = ForestTraining.lightgbmTrain(
                 x,
                 ROWS,
                 COLS,
@@ -120,7 +121,7 @@ class LightgbmExactTest {
         TrainedForest forest = exact(model, "rf binary");
         assertEquals("true", forest.facts().get("average_output"));
         assertEquals("rf", forest.facts().get("boosting"));
-        String regression = LightgbmFixtures.train(
+        String regression = ForestTraining.lightgbmTrain(
                 x,
                 ROWS,
                 COLS,
@@ -135,7 +136,7 @@ class LightgbmExactTest {
     void missingValueModesAnswerAsLightgbm() throws Exception {
         double[] x = LightgbmFixtures.data(6, ROWS, COLS, 0.2, 0.2);
         for (String mode : new String[] {"use_missing=false", "zero_as_missing=true", "use_missing=true"}) {
-            String model = LightgbmFixtures.train(
+            String model = ForestTraining.lightgbmTrain(
                     x, ROWS, COLS, labels(x, s -> s), "max_bin=63 " + mode, TREES + "objective=regression " + mode, 10);
             exact(model, "regression " + mode);
         }
@@ -144,7 +145,7 @@ class LightgbmExactTest {
     @Test
     void linearTreesAnswerAsLightgbm() throws Exception {
         double[] x = LightgbmFixtures.data(7, ROWS, COLS, 0.1, 0.1);
-        String model = LightgbmFixtures.train(
+        String model = ForestTraining.lightgbmTrain(
                 x,
                 ROWS,
                 COLS,

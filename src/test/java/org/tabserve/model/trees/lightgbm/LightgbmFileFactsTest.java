@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.tabserve.model.trees.ForestLimits;
 import org.tabserve.model.trees.TrainedForest;
 import org.tabserve.model.trees.TreeWalk;
+import org.tabserve.testing.ForestTraining;
 
 /**
  * What a LightGBM file says besides its trees: feature names, facts, the format version, single-leaf trees, and a
@@ -66,8 +67,8 @@ class LightgbmFileFactsTest {
             y[r] = (float) LightgbmFixtures.signal(x, r, 3);
         }
         // no leaf can hold 1000 of 100 rows: every tree is one leaf, its value the average LightGBM boosts from
-        String model =
-                LightgbmFixtures.train(x, 100, 3, y, "max_bin=31", "objective=regression min_data_in_leaf=1000", 3);
+        String model = ForestTraining.lightgbmTrain(
+                x, 100, 3, y, "max_bin=31", "objective=regression min_data_in_leaf=1000", 3);
         assertTrue(model.contains("num_leaves=1\n"), "LightGBM wrote a single-leaf tree");
         double[] probe = LightgbmFixtures.probe(model, 3, 5, 50);
         Agreement agreement = Agreement.of(model, probe, 3);
@@ -84,7 +85,7 @@ class LightgbmFileFactsTest {
         for (int r = 0; r < 240; r++) {
             y[r] = Math.floorMod((int) Math.floor(LightgbmFixtures.signal(x, r, 3)), 3);
         }
-        String model = LightgbmFixtures.train(
+        String model = ForestTraining.lightgbmTrain(
                 x, 240, 3, y, "max_bin=31", "objective=multiclass num_class=3 num_leaves=6 min_data_in_leaf=5", 4);
         TrainedForest forest = read(model);
         TreeWalk walk = forest.walk().orElseThrow();

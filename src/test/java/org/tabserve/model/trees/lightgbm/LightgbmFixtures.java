@@ -1,26 +1,17 @@
 package org.tabserve.model.trees.lightgbm;
 
-import static com.microsoft.ml.lightgbm.lightgbmlib.*;
-
-import com.microsoft.ml.lightgbm.SWIGTYPE_p_double;
-import com.microsoft.ml.lightgbm.SWIGTYPE_p_int;
-import com.microsoft.ml.lightgbm.SWIGTYPE_p_long_long;
-import com.microsoft.ml.lightgbm.SWIGTYPE_p_p_void;
-import io.github.metarank.lightgbm4j.LGBMBooster;
-import io.github.metarank.lightgbm4j.LGBMBooster.FeatureImportanceType;
-import io.github.metarank.lightgbm4j.LGBMDataset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
 /**
- * Trains LightGBM models with LightGBM 4.1 itself (lightgbm4j) on small seeded data and predicts with its C API on
- * a buffer sized here (lightgbm4j's own multiclass predict writes past a too small one): the answers the reader must
- * give to the bit.
+ * The LightGBM reader's test data: small seeded matrices with missing values and zeros, their labels, a model's
+ * thresholds and the rows that probe them. LightGBM itself trains and predicts through {@link
+ * org.tabserve.testing.ForestTraining}, shared with the other tests of native models.
  */
 final class LightgbmFixtures {
 
-    static final String QUIET = "verbose=-1 num_threads=1 deterministic=true seed=7 ";
+    static final String QUIET = org.tabserve.testing.ForestTraining.LIGHTGBM_QUIET;
 
     private LightgbmFixtures() {}
 
@@ -41,80 +32,6 @@ final class LightgbmFixtures {
         double b = Double.isNaN(x[row * cols + 1]) ? 0 : x[row * cols + 1];
         double c = cols > 2 && !Double.isNaN(x[row * cols + 2]) ? x[row * cols + 2] : 0;
         return a + 0.7 * b * b - 0.5 * c + 0.3 * Math.sin(row);
-    }
-
-    /** @return the text model LightGBM saves after {@code rounds} iterations */
-    static String train(double[] x, int rows, int cols, float[] label, String datasetParams, String params, int rounds)
-            throws Exception {
-        LGBMDataset dataset = LGBMDataset.createFromMat(x, rows, cols, true, QUIET + datasetParams, null);
-        try {
-            dataset.setField("label", label);
-            LGBMBooster booster = LGBMBooster.create(dataset, QUIET + params);
-            try {
-                for (int i = 0; i < rounds; i++) {
-                    booster.updateOneIter();
-                }
-                return booster.saveModelToString(0, 0, FeatureImportanceType.SPLIT);
-            } finally {
-                booster.close();
-            }
-        } finally {
-            dataset.close();
-        }
-    }
-
-    /**
-     * @param raw whether margins ({@code C_API_PREDICT_RAW_SCORE}) or answers ({@code C_API_PREDICT_NORMAL})
-     * @return LightGBM's own predictions of {@code model} for the rows of {@code x}, {@code outputs} a row
-     */
-    static double[] predict(String model, double[] x, int rows, int cols, int outputs, boolean raw) throws Exception {
-        LGBMBooster.loadNative();
-        SWIGTYPE_p_p_void handle = new_voidpp();
-        SWIGTYPE_p_int iterations = new_intp();
-        check(LGBM_BoosterLoadModelFromString(model, iterations, handle));
-        SWIGTYPE_p_double in = new_doubleArray(x.length);
-        SWIGTYPE_p_double out = new_doubleArray((long) rows * outputs + 16);
-        SWIGTYPE_p_long_long length = new_int64_tp();
-        try {
-            for (int i = 0; i < x.length; i++) {
-                doubleArray_setitem(in, i, x[i]);
-            }
-            check(LGBM_BoosterPredictForMat(
-                    voidpp_value(handle),
-                    double_to_voidp_ptr(in),
-                    C_API_DTYPE_FLOAT64,
-                    rows,
-                    cols,
-                    1,
-                    raw ? C_API_PREDICT_RAW_SCORE : C_API_PREDICT_NORMAL,
-                    0,
-                    -1,
-                    "num_threads=1",
-                    length,
-                    out));
-            long n = int64_tp_value(length);
-            if (n != (long) rows * outputs) {
-                throw new IllegalStateException("LightGBM predicted " + n + " values for " + rows + " rows");
-            }
-            double[] values = new double[(int) n];
-            for (int i = 0; i < n; i++) {
-                values[i] = doubleArray_getitem(out, i);
-            }
-            return values;
-        } finally {
-            LGBM_BoosterFree(voidpp_value(handle));
-            delete_voidpp(handle);
-            delete_intp(iterations);
-            delete_doubleArray(in);
-            delete_doubleArray(out);
-            delete_int64_tp(length);
-        }
-    }
-
-    private static void check(int result) {
-        if (result != 0) {
-            throw new IllegalStateException(LGBM_GetLastError());
-        }
     }
 
     /** @return every numerical threshold the model's trees hold, read from its text independently of the reader */

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.tabserve.model.trees.ForestFormatException;
 import org.tabserve.model.trees.ForestLimits;
+import org.tabserve.testing.ForestTraining;
 
 /**
  * Hostile LightGBM files, each made from a real model with one lie: refused with a {@link ForestFormatException} whose
@@ -26,14 +27,14 @@ class LightgbmHostileTest {
         for (int r = 0; r < 200; r++) {
             y[r] = (float) LightgbmFixtures.signal(x, r, 3);
         }
-        model = LightgbmFixtures.train(
+        model = ForestTraining.lightgbmTrain(
                 x, 200, 3, y, "max_bin=31", "objective=regression num_leaves=8 min_data_in_leaf=5", 4);
         double[] c = x.clone();
         for (int r = 0; r < 200; r++) {
             c[r * 3 + 1] = r % 9;
             y[r] = (float) (r % 9 == 2 || r % 9 == 5 ? 3 + x[r * 3] : x[r * 3]);
         }
-        categorical = LightgbmFixtures.train(
+        categorical = ForestTraining.lightgbmTrain(
                 c,
                 200,
                 3,
