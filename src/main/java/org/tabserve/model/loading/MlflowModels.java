@@ -81,28 +81,21 @@ final class MlflowModels {
         put(metadata, "mlflow.utc_time_created", p.utcTimeCreated());
         put(metadata, "mlflow.flavor", mlflow.flavor().key());
         put(metadata, "mlflow.library_version", p.libraryVersion());
-        ModelCard withMlflow = ModelCard.builder(card.name(), card.version())
+        ModelCard.Builder withMlflow = ModelCard.builder(card.name(), card.version())
                 .producer(card.producer())
                 .description("MLflow model" + (p.runId() == null || p.runId().isEmpty() ? "" : " of run " + p.runId()))
-                .metadata(metadata)
-                .build();
-        NativeModel model = NativeModel.of(forest, read.source(), read.sha256(), withMlflow, answerType, names);
+                .metadata(metadata);
+        NativeModel model = NativeModel.of(forest, read.source(), read.sha256(), withMlflow.build(), answerType, names);
         Map<String, List<Map<String, Object>>> examples = examples(mlflow, model);
-        if (examples.isEmpty()) {
-            return model;
-        }
-        return NativeModel.of(
-                forest,
-                read.source(),
-                read.sha256(),
-                ModelCard.builder(card.name(), card.version())
-                        .producer(card.producer())
-                        .description(withMlflow.description())
-                        .metadata(metadata)
-                        .examples(examples)
-                        .build(),
-                answerType,
-                names);
+        return examples.isEmpty()
+                ? model
+                : NativeModel.of(
+                        forest,
+                        read.source(),
+                        read.sha256(),
+                        withMlflow.examples(examples).build(),
+                        answerType,
+                        names);
     }
 
     /**

@@ -206,15 +206,17 @@ final class ModelBundle {
             if (mlflow) {
                 return MlflowModels.load(directory);
             }
-            // One model file and its card: XGBoost's JSON and UBJSON open an object, LightGBM's text does not.
+            // One model file and its card: the file's kind says its reader, as the loader tells it.
             byte[] model = contents.get(0);
-            int first = 0;
-            while (first < model.length && Character.isWhitespace(model[first])) {
-                first++;
-            }
-            return ForestFiles.withCard(
-                    directory.resolve(paths.get(0)),
-                    first < model.length && model[first] == '{' ? ValueType.FLOAT : ValueType.DOUBLE);
+            return switch (FileKind.of(model, Math.min(model.length, 64))) {
+                case XGBOOST -> ForestFiles.withCard(directory.resolve(paths.get(0)), ValueType.FLOAT);
+                case LIGHTGBM -> ForestFiles.withCard(directory.resolve(paths.get(0)), ValueType.DOUBLE);
+                case ONNX, MLFLOW ->
+                    throw refused(
+                            source,
+                            "its model file is no XGBoost or LightGBM file, the only"
+                                    + " kinds a card beside travels with");
+            };
         } catch (IOException e) {
             throw ModelException.unusable(
                     source,

@@ -47,13 +47,17 @@ final class NativeCards {
             return model;
         }
         try {
-            model = iterations(model, entries.get().get(CardKeys.ITERATIONS), answerType);
+            TrainedForest forest = rounds(model.forest(), entries.get().get(CardKeys.ITERATIONS));
             ModelCard own = model.card();
             ModelSignature signature = model.signature();
             CardReader reader = new CardReader(entries.get());
             checkFits(signature, reader);
-            // The file's facts describe the file: a card's entry of the same key never hides one.
+            // The file's facts describe the file (the rounds it answers with among them): a card's entry of the same
+            // key never hides one.
             Map<String, String> metadata = new LinkedHashMap<>(own.metadata());
+            if (forest != model.forest()) {
+                metadata.putAll(forest.facts());
+            }
             entries.get().forEach(metadata::putIfAbsent);
             ModelCard assembled = CardAssembly.of(
                     signature,
@@ -61,24 +65,23 @@ final class NativeCards {
                     new CardAssembly.Defaults(own.name(), own.version(), own.description(), own.producer()),
                     metadata);
             return NativeModel.of(
-                    model.forest(), model.source(), model.sha256(), assembled, answerType, signature.featureNames());
+                    forest, model.source(), model.sha256(), assembled, answerType, signature.featureNames());
         } catch (IllegalArgumentException e) {
             throw refused(model, card, e);
         }
     }
 
     /**
-     * The model answering with the rounds the card's {@link CardKeys#ITERATIONS} names, its own card saying so; the
-     * model itself without the entry.
+     * The forest answering with the rounds the card's {@link CardKeys#ITERATIONS} names (its facts then say so); the
+     * forest itself without the entry.
      *
      * @throws IllegalArgumentException naming the entry when it is neither {@code best} nor a number of rounds the
      *                                  file holds
      */
-    private static NativeModel iterations(NativeModel model, String entry, ValueType answerType) {
+    private static TrainedForest rounds(TrainedForest forest, String entry) {
         if (entry == null) {
-            return model;
+            return forest;
         }
-        TrainedForest forest = model.forest();
         int rounds;
         if (entry.strip().equals("best")) {
             String best = forest.facts().get("best_iteration");
@@ -93,25 +96,9 @@ final class NativeCards {
             throw new IllegalArgumentException(
                     "metadata '" + CardKeys.ITERATIONS + "' must be 'best' or a number of rounds");
         }
-        TrainedForest first = forest.firstIterations(rounds)
+        return forest.firstIterations(rounds)
                 .orElseThrow(() -> new IllegalArgumentException("metadata '" + CardKeys.ITERATIONS + "' asks for "
                         + rounds + " rounds; the model file holds fewer, or does not keep its rounds apart"));
-        ModelCard own = model.card();
-        Map<String, String> metadata = new LinkedHashMap<>(own.metadata());
-        metadata.putAll(first.facts());
-        ModelCard card = ModelCard.builder(own.name(), own.version())
-                .description(own.description())
-                .producer(own.producer())
-                .metadata(metadata)
-                .examples(own.examples())
-                .build();
-        return NativeModel.of(
-                first,
-                model.source(),
-                model.sha256(),
-                card,
-                answerType,
-                model.signature().featureNames());
     }
 
     /** Refuses what names the model otherwise than its file does: its task, features and classes are the file's. */
