@@ -182,14 +182,7 @@ final class ValueReader {
         long[] out = new long[Math.min(cap, 16)];
         int n = 0;
         for (Kind k = tokens.next(); k != Kind.END_ARRAY; k = tokens.next()) {
-            long v;
-            if (k == Kind.INTEGER) {
-                v = tokens.integer();
-            } else if (k == Kind.TRUE || k == Kind.FALSE) {
-                v = k == Kind.TRUE ? 1 : 0;
-            } else {
-                throw wrongType(field, k);
-            }
+            long v = whole(field, k);
             if (n >= cap) {
                 throw tooMany(field, limit);
             }
@@ -201,6 +194,17 @@ final class ValueReader {
         return Arrays.copyOf(out, n);
     }
 
+    /** An integer array's element: a whole number, or a boolean as 1 or 0 (as UBJSON may hold one). */
+    private long whole(String field, Kind k) {
+        if (k == Kind.INTEGER) {
+            return tokens.integer();
+        }
+        if (k == Kind.TRUE || k == Kind.FALSE) {
+            return k == Kind.TRUE ? 1 : 0;
+        }
+        throw wrongType(field, k);
+    }
+
     /** An array of integers that each fit an int, refused otherwise. */
     int[] ints(String field, Cap limit) {
         expect(Kind.ARRAY, field);
@@ -208,14 +212,7 @@ final class ValueReader {
         int[] out = new int[Math.min(cap, 16)];
         int n = 0;
         for (Kind k = tokens.next(); k != Kind.END_ARRAY; k = tokens.next()) {
-            long v;
-            if (k == Kind.INTEGER) {
-                v = tokens.integer();
-            } else if (k == Kind.TRUE || k == Kind.FALSE) {
-                v = k == Kind.TRUE ? 1 : 0;
-            } else {
-                throw wrongType(field, k);
-            }
+            long v = whole(field, k);
             if (v != (int) v) {
                 throw new ForestFormatException("the model's '" + field + "' holds a value past 32 bits");
             }
