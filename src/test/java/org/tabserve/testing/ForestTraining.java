@@ -280,6 +280,83 @@ public final class ForestTraining {
         }
     }
 
+    /**
+     * @return {@code POST /api/predict}'s body of bank-note rows {@code [from, from + count)} as objects, a missing
+     *         value (NaN) as null
+     */
+    public static com.fasterxml.jackson.databind.node.ObjectNode noteInstances(float[][] rows, int from, int count) {
+        com.fasterxml.jackson.databind.node.ObjectNode body = Http.JSON.createObjectNode();
+        com.fasterxml.jackson.databind.node.ArrayNode instances = body.putArray("instances");
+        for (int r = from; r < from + count; r++) {
+            com.fasterxml.jackson.databind.node.ObjectNode instance = instances.addObject();
+            for (int f = 0; f < NOTE_FEATURES.size(); f++) {
+                if (Float.isNaN(rows[r][f])) {
+                    instance.putNull(NOTE_FEATURES.get(f));
+                } else {
+                    instance.put(NOTE_FEATURES.get(f), (double) rows[r][f]);
+                }
+            }
+        }
+        return body;
+    }
+
+    /** @return {@code POST /api/predict}'s body of every penguin as objects: {@link Penguins#cells} by name */
+    public static com.fasterxml.jackson.databind.node.ObjectNode penguinInstances(Penguins penguins) {
+        com.fasterxml.jackson.databind.node.ObjectNode body = Http.JSON.createObjectNode();
+        com.fasterxml.jackson.databind.node.ArrayNode instances = body.putArray("instances");
+        for (int r = 0; r < penguins.rows().length; r++) {
+            com.fasterxml.jackson.databind.node.ObjectNode instance = instances.addObject();
+            Object[] cells = penguins.cells(r);
+            for (int f = 0; f < cells.length; f++) {
+                String name = PENGUIN_FEATURES.get(f);
+                if (cells[f] == null) {
+                    instance.putNull(name);
+                } else if (cells[f] instanceof String text) {
+                    instance.put(name, text);
+                } else {
+                    instance.put(name, (Double) cells[f]);
+                }
+            }
+        }
+        return body;
+    }
+
+    /**
+     * MLflow 2.14's MLmodel for mlflow.xgboost.save_model(booster, path, input_example=...) of the bank-note booster
+     * as {@code model.xgb}, its default model_format 'xgb', with its signature and input example.
+     */
+    public static final String NOTES_MLMODEL = """
+            artifact_path: model
+            flavors:
+              python_function:
+                data: model.xgb
+                env:
+                  conda: conda.yaml
+                  virtualenv: python_env.yaml
+                loader_module: mlflow.xgboost
+                python_version: 3.11.4
+              xgboost:
+                code: null
+                data: model.xgb
+                model_class: xgboost.core.Booster
+                model_format: xgb
+                xgb_version: 3.4.0
+            mlflow_version: 2.14.2
+            model_uuid: 516954aae7c94e91adeed9df76cb4052
+            run_id: bf212703d1874eee9dcb37c8a92a6de6
+            saved_input_example_info:
+              artifact_path: input_example.json
+              pandas_orient: split
+              type: dataframe
+            signature:
+              inputs: '[{"type": "double", "name": "variance", "required": true}, {"type": "double", "name":
+                "skewness", "required": true}, {"type": "double", "name": "curtosis", "required": true},
+                {"type": "double", "name": "entropy", "required": true}]'
+              outputs: null
+              params: null
+            utc_time_created: '2024-07-01 09:12:44.123456'
+            """;
+
     /** The data rows of a CSV file of the project's data (no quoted cells), without its header. */
     private static List<String[]> csv(Path file) {
         try {

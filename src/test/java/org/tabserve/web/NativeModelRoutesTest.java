@@ -70,7 +70,9 @@ class NativeModelRoutesTest {
             write(root.resolve("notes-json/1/model.json"), notes.toByteArray("json"));
             write(root.resolve("notes-ubj/1/model.ubj"), notes.toByteArray("ubj"));
             write(root.resolve("notes-mlflow/1/model.xgb"), notes.toByteArray("ubj"));
-            write(root.resolve("notes-mlflow/1/MLmodel"), MLMODEL.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            write(
+                    root.resolve("notes-mlflow/1/MLmodel"),
+                    ForestTraining.NOTES_MLMODEL.getBytes(java.nio.charset.StandardCharsets.UTF_8));
             write(
                     root.resolve("notes-mlflow/1/input_example.json"),
                     ("{\"columns\": [\"variance\", \"skewness\", \"curtosis\", \"entropy\"], \"data\":"
@@ -151,39 +153,6 @@ class NativeModelRoutesTest {
             }
         }
     }
-
-    /** MLflow 2.14's MLmodel for mlflow.xgboost.save_model(booster, path), its default model_format 'xgb'. */
-    private static final String MLMODEL = """
-            artifact_path: model
-            flavors:
-              python_function:
-                data: model.xgb
-                env:
-                  conda: conda.yaml
-                  virtualenv: python_env.yaml
-                loader_module: mlflow.xgboost
-                python_version: 3.11.4
-              xgboost:
-                code: null
-                data: model.xgb
-                model_class: xgboost.core.Booster
-                model_format: xgb
-                xgb_version: 3.4.0
-            mlflow_version: 2.14.2
-            model_uuid: 516954aae7c94e91adeed9df76cb4052
-            run_id: bf212703d1874eee9dcb37c8a92a6de6
-            saved_input_example_info:
-              artifact_path: input_example.json
-              pandas_orient: split
-              type: dataframe
-            signature:
-              inputs: '[{"type": "double", "name": "variance", "required": true}, {"type": "double", "name":
-                "skewness", "required": true}, {"type": "double", "name": "curtosis", "required": true},
-                {"type": "double", "name": "entropy", "required": true}]'
-              outputs: null
-              params: null
-            utc_time_created: '2024-07-01 09:12:44.123456'
-            """;
 
     private static void write(Path file, byte[] bytes) throws IOException {
         Files.createDirectories(file.getParent());
@@ -298,18 +267,7 @@ class NativeModelRoutesTest {
         for (String model : List.of("notes-json", "notes-ubj", "notes-mlflow")) {
             for (int from = 0; from < noteRows.length; from += 500) {
                 int count = Math.min(500, noteRows.length - from);
-                ObjectNode body = Http.JSON.createObjectNode();
-                ArrayNode instances = body.putArray("instances");
-                for (int r = from; r < from + count; r++) {
-                    ObjectNode instance = instances.addObject();
-                    for (int f = 0; f < 4; f++) {
-                        if (Float.isNaN(noteRows[r][f])) {
-                            instance.putNull(ForestTraining.NOTE_FEATURES.get(f));
-                        } else {
-                            instance.put(ForestTraining.NOTE_FEATURES.get(f), (double) noteRows[r][f]);
-                        }
-                    }
-                }
+                ObjectNode body = ForestTraining.noteInstances(noteRows, from, count);
                 Http.Response response = http.postJson("/models/" + model + "/api/predict", body.toString());
                 assertEquals(200, response.status(), response::text);
                 JsonNode predictions = response.json().get("predictions");
@@ -364,22 +322,7 @@ class NativeModelRoutesTest {
 
     @Test
     void aLightgbmFileAnswersItsDoublesToTheBitWithTextCategoriesAndMissingValues() {
-        ObjectNode body = Http.JSON.createObjectNode();
-        ArrayNode instances = body.putArray("instances");
-        for (int r = 0; r < penguins.rows().length; r++) {
-            ObjectNode instance = instances.addObject();
-            Object[] cells = penguins.cells(r);
-            for (int f = 0; f < cells.length; f++) {
-                String name = ForestTraining.PENGUIN_FEATURES.get(f);
-                if (cells[f] == null) {
-                    instance.putNull(name);
-                } else if (cells[f] instanceof String text) {
-                    instance.put(name, text);
-                } else {
-                    instance.put(name, (Double) cells[f]);
-                }
-            }
-        }
+        ObjectNode body = ForestTraining.penguinInstances(penguins);
         Http.Response response = http.postJson("/models/penguins/api/predict", body.toString());
         assertEquals(200, response.status(), response::text);
         assertPenguins("JSON", response.json().get("predictions"));

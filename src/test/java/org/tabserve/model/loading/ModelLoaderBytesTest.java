@@ -159,7 +159,7 @@ class ModelLoaderBytesTest {
                 mlflow.resolve("input_example.json"),
                 "{\"columns\": [\"variance\", \"skewness\", \"curtosis\", \"entropy\"],"
                         + " \"data\": [[3.6, 8.6, -2.8, -0.4]]}");
-        Files.writeString(mlflow.resolve("MLmodel"), MLMODEL);
+        Files.writeString(mlflow.resolve("MLmodel"), ForestTraining.NOTES_MLMODEL);
         byte[] bundle = ModelLoader.bytes(mlflow);
         assertTrue(ModelBundle.is(bundle));
         Model fromBytes = ModelLoader.load(bundle, "notes-mlflow");
@@ -185,7 +185,7 @@ class ModelLoaderBytesTest {
 
     @Test
     void aBundlesBytesAreCheckedBeforeAFileIsWritten() {
-        byte[] mlmodel = MLMODEL.getBytes(StandardCharsets.UTF_8);
+        byte[] mlmodel = ForestTraining.NOTES_MLMODEL.getBytes(StandardCharsets.UTF_8);
         assertRefused(
                 "it ends before the directory's name", Arrays.copyOf(ModelBundle.MAGIC, ModelBundle.MAGIC.length + 2));
         assertRefused("the directory's name is not a name", bundle("..", 1, "MLmodel", mlmodel));
@@ -227,38 +227,6 @@ class ModelLoaderBytesTest {
         out.writeBytes(java.nio.ByteBuffer.allocate(4).putInt(bytes.length).array());
         out.writeBytes(bytes);
     }
-
-    /** MLflow 2.14's MLmodel for mlflow.xgboost.save_model(booster, path, input_example=...), as NativeModelRoutesTest's. */
-    private static final String MLMODEL = """
-            artifact_path: model
-            flavors:
-              python_function:
-                data: model.xgb
-                env:
-                  conda: conda.yaml
-                loader_module: mlflow.xgboost
-                python_version: 3.11.4
-              xgboost:
-                code: null
-                data: model.xgb
-                model_class: xgboost.core.Booster
-                model_format: xgb
-                xgb_version: 3.4.0
-            mlflow_version: 2.14.2
-            model_uuid: 516954aae7c94e91adeed9df76cb4052
-            run_id: bf212703d1874eee9dcb37c8a92a6de6
-            saved_input_example_info:
-              artifact_path: input_example.json
-              pandas_orient: split
-              type: dataframe
-            signature:
-              inputs: '[{"type": "double", "name": "variance", "required": true}, {"type": "double", "name":
-                "skewness", "required": true}, {"type": "double", "name": "curtosis", "required": true},
-                {"type": "double", "name": "entropy", "required": true}]'
-              outputs: null
-              params: null
-            utc_time_created: '2024-07-01 09:12:44.123456'
-            """;
 
     @Test
     void aTreeFilePastTheReadersBoundIsRefusedBeforeItIsRead() throws Exception {

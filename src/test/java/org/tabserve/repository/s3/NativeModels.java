@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.tabserve.repository.s3.StoreServers.sha256;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -147,7 +146,7 @@ final class NativeModels {
         for (String model : List.of("notes", "notes-mlflow")) {
             for (int from = 0; from < noteRows.length; from += 500) {
                 int count = Math.min(500, noteRows.length - from);
-                JsonNode predictions = predict(http, model, notes(from, count));
+                JsonNode predictions = predict(http, model, ForestTraining.noteInstances(noteRows, from, count));
                 for (int r = 0; r < count; r++) {
                     double served =
                             predictions.get(r).path("probabilities").path("1").doubleValue();
@@ -158,7 +157,7 @@ final class NativeModels {
                 }
             }
         }
-        JsonNode predictions = predict(http, "penguins", penguins());
+        JsonNode predictions = predict(http, "penguins", ForestTraining.penguinInstances(penguins));
         assertEquals(penguins.rows().length, predictions.size());
         for (int r = 0; r < penguins.rows().length; r++) {
             for (int c = 0; c < 3; c++) {
@@ -178,42 +177,5 @@ final class NativeModels {
         Http.Response response = http.postJson("/models/" + model + "/api/predict", body.toString());
         assertEquals(200, response.status(), response::text);
         return response.json().get("predictions");
-    }
-
-    private ObjectNode notes(int from, int count) {
-        ObjectNode body = Http.JSON.createObjectNode();
-        ArrayNode instances = body.putArray("instances");
-        for (int r = from; r < from + count; r++) {
-            ObjectNode instance = instances.addObject();
-            for (int f = 0; f < 4; f++) {
-                String name = ForestTraining.NOTE_FEATURES.get(f);
-                if (Float.isNaN(noteRows[r][f])) {
-                    instance.putNull(name);
-                } else {
-                    instance.put(name, (double) noteRows[r][f]);
-                }
-            }
-        }
-        return body;
-    }
-
-    private ObjectNode penguins() {
-        ObjectNode body = Http.JSON.createObjectNode();
-        ArrayNode instances = body.putArray("instances");
-        for (int r = 0; r < penguins.rows().length; r++) {
-            ObjectNode instance = instances.addObject();
-            Object[] cells = penguins.cells(r);
-            for (int f = 0; f < cells.length; f++) {
-                String name = ForestTraining.PENGUIN_FEATURES.get(f);
-                if (cells[f] == null) {
-                    instance.putNull(name);
-                } else if (cells[f] instanceof String text) {
-                    instance.put(name, text);
-                } else {
-                    instance.put(name, (Double) cells[f]);
-                }
-            }
-        }
-        return body;
     }
 }
