@@ -1,15 +1,13 @@
 package org.tabserve.launcher;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Map;
-import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.util.Callback;
+import org.tabserve.launcher.guard.ProblemAnswer;
 
 /**
  * Answers the errors Jetty meets before the web app sees a request (a malformed or ambiguous URI, headers too large,
@@ -42,14 +40,8 @@ final class ProblemErrorHandler extends ErrorHandler {
                 ? "this port (--probe-port) answers only GET " + ProbeBodies.LIVE + " and " + ProbeBodies.READY
                 : "the server refused the request before routing it: " + title.toLowerCase(Locale.ROOT)
                         + raisedBy(code);
-        String body = "{\"type\":\"about:blank\",\"title\":\"" + title + "\",\"status\":" + code + ",\"detail\":\""
-                + detail + "\"}";
         Map<?, ?> headers = securityHeaders.get();
-        if (headers != null) {
-            headers.forEach((name, value) -> response.getHeaders().put((String) name, (String) value));
-        }
-        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/problem+json");
-        response.write(true, ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)), callback);
+        ProblemAnswer.write(response, code, title, detail, headers == null ? Map.of() : headers, callback);
     }
 
     /** For a request line or headers over the limit, the flag that raises it; nothing for other refusals. */

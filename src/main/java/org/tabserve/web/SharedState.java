@@ -13,13 +13,19 @@ import org.tabserve.serving.shared.RedisSessions;
 import org.tabserve.web.http.WebConfig;
 
 /**
- * The fleet's shared store ({@link TabserveListener#SHARED_STATE}, {@code --shared-state}), opened by the wiring when
+ * The fleet's shared store ({@link #SETTING}, {@code --shared-state}), opened by the wiring when
  * it is given, and only then, so that its Redis client loads only then: the answers kept for labels, handed to the
  * feedback monitor, the clients' rates, whose buckets are then the fleet's, and, with a sign-in to the pages, the
  * sessions and sign-ins under way, handed to the sign-in's filter; the calls of all abandoned at their deadline are
  * counted in one series ({@code read="redis"}).
  */
 final class SharedState implements AutoCloseable {
+
+    /**
+     * The setting naming the store, {@code redis://host:port} (env {@code TABSERVE_SHARED_STATE}); published as
+     * {@code SETTING}.
+     */
+    static final String SETTING = "tabserve.shared-state";
 
     private static final Logger LOG = Logger.getLogger(ContextAttributes.LOGGER);
 
@@ -41,8 +47,7 @@ final class SharedState implements AutoCloseable {
      */
     static SharedState open(ServletContext context, Monitors monitors, TabserveMetrics metrics) {
         Function<String, Optional<String>> lookup = WebConfig.lookup(context);
-        SharedState state =
-                new SharedState(lookup.apply(TabserveListener.SHARED_STATE).filter(u -> !u.isBlank()), lookup);
+        SharedState state = new SharedState(lookup.apply(SETTING).filter(u -> !u.isBlank()), lookup);
         if (state.url.isEmpty()) {
             return state;
         }
@@ -53,7 +58,7 @@ final class SharedState implements AutoCloseable {
             });
         } catch (IllegalArgumentException e) {
             LOG.severe("tabserve is not configured correctly: "
-                    + (e.getMessage().startsWith("setting ") ? "" : "setting " + TabserveListener.SHARED_STATE + ": ")
+                    + (e.getMessage().startsWith("setting ") ? "" : "setting " + SETTING + ": ")
                     + e.getMessage());
             throw e;
         }

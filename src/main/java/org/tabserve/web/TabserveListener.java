@@ -93,7 +93,7 @@ public final class TabserveListener implements ServletContextListener {
      * The fleet's shared store of answers kept for labels and of clients' rates, {@code redis://host:port} (env
      * {@code TABSERVE_SHARED_STATE}); unset, each replica keeps its own.
      */
-    public static final String SHARED_STATE = "tabserve.shared-state";
+    public static final String SHARED_STATE = SharedState.SETTING;
 
     @Override
     public void contextInitialized(ServletContextEvent event) {

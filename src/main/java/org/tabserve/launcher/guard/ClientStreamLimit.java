@@ -3,8 +3,7 @@ package org.tabserve.launcher.guard;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.http.HttpHeader;
@@ -95,11 +94,12 @@ public final class ClientStreamLimit extends Handler.Wrapper {
             GrpcTrailersOnly.refuse(response, GrpcTrailersOnly.UNAVAILABLE, words, callback);
             return;
         }
-        String body = "{\"type\":\"about:blank\",\"title\":\"Service unavailable\",\"status\":503,\"detail\":\"" + words
-                + "\"}";
-        response.setStatus(HttpStatus.SERVICE_UNAVAILABLE_503);
-        response.getHeaders().put(HttpHeader.RETRY_AFTER, RETRY_AFTER);
-        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/problem+json");
-        response.write(true, ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)), callback);
+        ProblemAnswer.write(
+                response,
+                HttpStatus.SERVICE_UNAVAILABLE_503,
+                "Service unavailable",
+                words,
+                Map.of(HttpHeader.RETRY_AFTER.asString(), RETRY_AFTER),
+                callback);
     }
 }
