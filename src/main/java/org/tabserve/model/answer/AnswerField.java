@@ -1,5 +1,9 @@
 package org.tabserve.model.answer;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.tabserve.model.conformal.Uncertainty;
 import org.tabserve.model.signature.Prediction;
 
@@ -18,27 +22,33 @@ import org.tabserve.model.signature.Prediction;
  */
 public enum AnswerField {
     /** A classifier's predicted class. */
-    LABEL("label", "the predicted class label"),
+    LABEL("label", Presence.CLASSIFIERS, "the predicted class label"),
     /** The predicted class's name for people (the card's display name, else the label): JSON and the pages only. */
-    DISPLAY_NAME("display_name", "the predicted class's name for people"),
+    DISPLAY_NAME("display_name", Presence.CLASSIFIERS, "the predicted class's name for people"),
     /** A classifier's probability of each class, in the model's class order. */
-    PROBABILITIES("probabilities", "the probability of each class, by class label"),
+    PROBABILITIES("probabilities", Presence.CLASSIFIERS, "the probability of each class, by class label"),
     /** A regressor's predicted number. */
-    VALUE("value", "the predicted number"),
+    VALUE("value", Presence.REGRESSORS, "the predicted number"),
     /** The row's values outside the training range and categories the model has not seen: JSON and the pages. */
-    WARNINGS("warnings", "values outside the training range and unseen categories, each with its feature"),
+    WARNINGS(
+            "warnings",
+            Presence.ALWAYS,
+            "values outside the training range and unseen categories, each with its feature"),
     /** The row's explanation: each feature's contribution, when the request asked ({@code explain}). */
-    EXPLANATION("explanation", "each feature's contribution to the answer, when explain was asked"),
+    EXPLANATION("explanation", Presence.EXPLAINED, "each feature's contribution to the answer, when explain was asked"),
     /** A regressor's conformal interval, when the request asked for a coverage. */
-    INTERVAL("interval", "the interval the true value lies in at the coverage asked"),
+    INTERVAL("interval", Presence.COVERED_REGRESSORS, "the interval the true value lies in at the coverage asked"),
     /** A classifier's conformal prediction set, when the request asked for a coverage. */
-    PREDICTION_SET("prediction_set", "the classes the true class is among at the coverage asked"),
+    PREDICTION_SET(
+            "prediction_set",
+            Presence.COVERED_CLASSIFIERS,
+            "the classes the true class is among at the coverage asked"),
     /** The coverage the interval or prediction set was made for. */
-    COVERAGE("coverage", "the share of answers the interval or set covers"),
+    COVERAGE("coverage", Presence.COVERED, "the share of answers the interval or set covers"),
     /** How unlike the card's calibration rows the row is: its p-value and whether it is novel. */
-    NOVELTY("novelty", "the row's novelty p-value and whether it is under the card's threshold"),
+    NOVELTY("novelty", Presence.NOVELTY, "the row's novelty p-value and whether it is under the card's threshold"),
     /** A bad row's problems, in its place, when the request asked bad rows to be answered so ({@code on_error=row}). */
-    ERRORS("errors", "a bad row's problems, each naming its field, when on_error=row");
+    ERRORS("errors", Presence.BAD_ROWS, "a bad row's problems, each naming its field, when on_error=row");
 
     /** The column name of a table's {@link #ERRORS} (one cell: {@code field: message; field: message}). */
     public static final String ERROR_COLUMN = "error";
@@ -48,10 +58,12 @@ public enum AnswerField {
     public static final String PROBABILITY_PREFIX = "probability_";
 
     private final String key;
+    private final Presence presence;
     private final String description;
 
-    AnswerField(String key, String description) {
+    AnswerField(String key, Presence presence, String description) {
         this.key = key;
+        this.presence = presence;
         this.description = description;
     }
 
@@ -71,17 +83,85 @@ public enum AnswerField {
      * @return whether a row of such an answer carries this field
      */
     public boolean present(AnswerShape shape, boolean errors) {
-        return switch (this) {
-            case LABEL, DISPLAY_NAME, PROBABILITIES -> shape.classifies();
-            case VALUE -> !shape.classifies();
-            case WARNINGS -> true;
-            case EXPLANATION -> shape.explained();
-            case INTERVAL -> shape.covered() && !shape.classifies();
-            case PREDICTION_SET -> shape.covered() && shape.classifies();
-            case COVERAGE -> shape.covered();
-            case NOVELTY -> shape.novelty();
-            case ERRORS -> errors;
-        };
+        return presence.in(shape, errors);
+    }
+
+    /** @return when a row carries it ({@code /api/model}'s {@code presence}) */
+    public Presence presence() {
+        return presence;
+    }
+
+    /**
+     * The fields a model's answers may carry, as data a consumer loops over ({@code /api/model}'s {@code fields}):
+     * each with its key, its type ({@link FieldType#describe}), when a row carries it and what it holds.
+     *
+     * @param classes a classifier's class labels, or null for a regressor
+     */
+    public static List<Map<String, Object>> describe(List<String> classes) {
+        AnswerShape shape = new AnswerShape(classes, true, true, true);
+        List<Map<String, Object>> fields = new ArrayList<>();
+        for (AnswerField field : values()) {
+            if (field.presence.in(shape, true)) {
+                Map<String, Object> described = new LinkedHashMap<>();
+                described.put("key", field.key);
+                described.putAll(field.type(shape).describe());
+                described.put("presence", field.presence.word);
+                described.put("description", field.description);
+                fields.add(described);
+            }
+        }
+        return fields;
+    }
+
+    /** When a row of an answer carries a field: for which models, and on what the request asked. */
+    public enum Presence {
+        /** Every row. */
+        ALWAYS(null, "always"),
+        /** Every row of a classifier's answer. */
+        CLASSIFIERS(true, "always"),
+        /** Every row of a regressor's answer. */
+        REGRESSORS(false, "always"),
+        /** Each row, when the request asked for explanations. */
+        EXPLAINED(null, "with explain"),
+        /** Each row, when the request asked for a coverage. */
+        COVERED(null, "with coverage"),
+        /** A classifier's rows, when the request asked for a coverage. */
+        COVERED_CLASSIFIERS(true, "with coverage"),
+        /** A regressor's rows, when the request asked for a coverage. */
+        COVERED_REGRESSORS(false, "with coverage"),
+        /** Each row, when the request asked for a coverage and the card can tell novelty. */
+        NOVELTY(null, "with coverage, when the card measures novelty"),
+        /** A bad row, when the request asked bad rows to be answered in their place. */
+        BAD_ROWS(null, "with on_error=row");
+
+        /** True for classifiers only, false for regressors only, null for both. */
+        private final Boolean classifiers;
+
+        private final String word;
+
+        Presence(Boolean classifiers, String word) {
+            this.classifiers = classifiers;
+            this.word = word;
+        }
+
+        /** @return the words {@code /api/model} says it in */
+        public String word() {
+            return word;
+        }
+
+        /** @return whether a row of an answer of {@code shape} carries a field of this presence */
+        boolean in(AnswerShape shape, boolean errors) {
+            if (classifiers != null && classifiers != shape.classifies()) {
+                return false;
+            }
+            return switch (this) {
+                case ALWAYS, CLASSIFIERS, REGRESSORS -> true;
+                case EXPLAINED -> shape.explained();
+                case COVERED, COVERED_CLASSIFIERS, COVERED_REGRESSORS -> shape.covered();
+                case NOVELTY -> shape.novelty();
+                case BAD_ROWS -> errors;
+            };
+        }
     }
 
     /**
