@@ -265,6 +265,27 @@ class AnswerFormatsTest {
                     "the form's interval: " + form.select("#sureness").text());
         }
 
+        // any other field, which the form lists under the answer by its key, in words
+        Set<String> ownWords = Set.of(
+                "label",
+                "display_name",
+                "probabilities",
+                "value",
+                "warnings",
+                "explanation",
+                "interval",
+                "prediction_set",
+                "coverage",
+                "novelty");
+        row.fieldNames().forEachRemaining(key -> {
+            if (!ownWords.contains(key)) {
+                assertEquals(
+                        words(row.path(key)),
+                        form.select("#more-" + key + " + dd").text(),
+                        "the form's " + key);
+            }
+        });
+
         // the upload page: each row's answer in the table, and the download the CSV route's answer
         JsonNode uploaded = upload(base, features, "application/json").json().path("predictions");
         Http.Response page = http.upload(base + "/predict_file?format=html&coverage=0.9", Multipart.csv(csv(features)));
@@ -397,6 +418,31 @@ class AnswerFormatsTest {
         Http.Response response = http.postForm(base + "/", form.toString());
         assertEquals(200, response.status(), response::text);
         return response;
+    }
+
+    /**
+     * A JSON value in the words the form lists a field it has no words of its own for in: a text as it is, a number
+     * with four decimals (a whole one as it is), a flag yes or no, a list of texts and an object's members in a list, a
+     * list of objects one after another.
+     */
+    private static String words(JsonNode value) {
+        if (value.isObject()) {
+            List<String> words = new ArrayList<>();
+            value.fields().forEachRemaining(m -> words.add(m.getKey() + ": " + words(m.getValue())));
+            return String.join(", ", words);
+        }
+        if (value.isArray()) {
+            List<String> words = new ArrayList<>();
+            value.forEach(v -> words.add(words(v)));
+            return String.join(value.size() > 0 && value.get(0).isObject() ? "; " : ", ", words);
+        }
+        if (value.isBoolean()) {
+            return value.asBoolean() ? "yes" : "no";
+        }
+        if (value.isIntegralNumber()) {
+            return value.asText();
+        }
+        return value.isNumber() ? Decimals.fourPlaces(value.asDouble()) : value.asText();
     }
 
     /** A probability as the pages say it: a percentage with one decimal. */
