@@ -62,10 +62,12 @@ import org.tabserve.web.pages.plots.Decimals;
  * a classifier and a regressor with conformal cards, each asked for explanations and a coverage where the route takes
  * them, in JSON (a lone row, a batch, the query route), the file answers (CSV, JSON Lines, Arrow, Parquet), MLflow's
  * records, the Open Inference Protocol over REST and gRPC, the pages (the form's answer, the upload's), the score
- * command's file, and the OpenAPI documents' answers (/api/predict's, /invocations', the OIP's, /predict_file's);
- * Spark's struct is checked the same way by the connector's own {@code ResultColumnsTest}. A format names, in this
- * test, how it spells each field,
- * or why it does not carry it: a field added to the description that a format neither writes nor declines fails here.
+ * command's file, and the OpenAPI documents' answers (/api/predict's, /invocations', the OIP's, /predict_file's). A
+ * format names, in this test, how it spells each field, or why it does not carry it, in a switch expression over the
+ * fields with no default: the compiler asks how each format spells a field added to the description, and a format that
+ * neither writes nor declines a present field fails here. The Python client and the pages are compared by value with
+ * the JSON answer ({@link #theClientAndThePagesGiveTheJsonRoutesValues}); Spark's struct, by value with the JSON
+ * routes' writer, by the connector's own {@code ResultColumnsTest}.
  */
 class AnswerFormatsTest {
 

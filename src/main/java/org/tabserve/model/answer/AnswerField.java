@@ -9,16 +9,17 @@ import org.tabserve.model.signature.Prediction;
 
 /**
  * The per-row fields of every answer, in the order every format writes them: each with its JSON key, when a row carries
- * it ({@link #present}), its type ({@link #type}, of the sealed {@link FieldType}), its value for a row
- * ({@link #value}, of {@link AnsweredRow}) and a sentence for the API's documents; the columns a table spells it as are
- * {@code AnswerColumn}'s to say. A writer loops over {@link #values()} and writes each field by its type, switching
- * over the type's kind in a switch expression the compiler checks; a format that spells some fields its own way (the
- * hot label, probabilities and value; the pages' words; Spark's struct and OIP's outputs of the uncertainty) names
- * those and writes any other by its type or leaves it to the JSON answer. A new field is one constant here (before
- * {@link #ERRORS}, whose column is a table's last) and, for a value of its own, its place in {@link AnsweredRow} and
- * {@link ScoredRows} and where {@link AnswerAssembler} makes it; the compiler asks for its cases in this enum's switch
- * expressions, and {@code AnswerFormatsTest}'s, whose spellings are switch expressions too, asks how each format spells
- * it and fails for a format that leaves a present field out.
+ * it ({@link #presence}), its type ({@link #type}, of the sealed {@link FieldType}), its value for a row
+ * ({@link #value}, of {@link AnsweredRow}) and a sentence for the API's documents; {@link #describe} gives them as
+ * data ({@code /api/model}'s {@code fields}), and the columns a table spells a field as are {@code AnswerColumn}'s to
+ * say. A writer loops over {@link #values()} and writes each field by its type, switching over the type's kind in a
+ * switch expression the compiler checks; a format that spells some fields its own way (the hot label, probabilities
+ * and value; the pages' words; Spark's struct and OIP's outputs of the uncertainty) holds those in a map and writes any
+ * other by its type. A new field is one constant here (before {@link #ERRORS}, whose column is a table's last) and, for
+ * a value of its own, its place in {@link AnsweredRow} and {@link ScoredRows} and where {@link AnswerAssembler} makes
+ * it; {@code AnswerFormatsTest}'s spellings are switch expressions over the fields, so the compiler asks how each
+ * format spells it, and the test fails for a format that leaves a present field out or gives another value than the
+ * JSON answer's.
  */
 public enum AnswerField {
     /** A classifier's predicted class. */
