@@ -130,6 +130,8 @@ class AnswerFormatsTest {
                         .digest(Files.readAllBytes(dir.resolve("models").resolve(name + ".onnx"))));
         expectedDigest = sha256;
 
+        // /api/model's fields, as a consumer loops over them: each in the JSON answer its presence says, of its type
+        publishedFields(base, features, model.path("fields"), asked.novelty());
         // JSON: a lone row and a batch, explained and covered; the query route asks for neither
         check("JSON, one row", asked, jsonRow(base, features, true), json(asked));
         source("JSON, one row", jsonRow(base, features, true), sha256, RequestField::key);
@@ -450,6 +452,80 @@ class AnswerFormatsTest {
     /** A probability as the pages say it: a percentage with one decimal. */
     private static String percent(double probability) {
         return String.format(java.util.Locale.ROOT, "%.1f %%", probability * 100);
+    }
+
+    /**
+     * Checks {@code /api/model}'s {@code fields} as a program that knows no field would read them: each field whose
+     * presence an explained, covered lone row meets is in its JSON answer under its key (a regressor's coverage within
+     * its interval), its value of the published type; a bad row's errors are not in a scored row.
+     */
+    private static void publishedFields(String base, List<String> features, JsonNode fields, boolean novelty) {
+        assertTrue(fields.size() > 0, "/api/model has no fields: " + fields);
+        Http.Response response = http.postJson(
+                base + "/api/predict", "{\"explain\": true, \"coverage\": 0.9, " + fields(features, 0) + "}");
+        assertEquals(200, response.status(), response::text);
+        JsonNode row = response.json();
+        for (JsonNode field : fields) {
+            String key = field.path("key").asText();
+            String presence = field.path("presence").asText();
+            boolean expected = switch (presence) {
+                case "always", "with explain", "with coverage" -> true;
+                case "with coverage, when the card measures novelty" -> novelty;
+                case "with on_error=row" -> false;
+                default -> throw new AssertionError(key + "'s presence is no known words: " + presence);
+            };
+            JsonNode value = row.has(key) || !key.equals("coverage")
+                    ? row.path(key)
+                    : row.path("interval").path(key);
+            assertEquals(expected, !value.isMissingNode(), key + " (" + presence + ") in " + row);
+            if (expected) {
+                assertTrue(ofType(field, value), key + " is not of the published type " + field + ": " + value);
+            }
+        }
+    }
+
+    /** @return whether a JSON value is of the type {@code /api/model} describes (a field's or a member's) */
+    private static boolean ofType(JsonNode type, JsonNode value) {
+        return switch (type.path("type").asText()) {
+            case "text" -> value.isTextual();
+            case "number" -> value.isNumber();
+            case "integer" -> value.isIntegralNumber();
+            case "flag" -> value.isBoolean();
+            case "texts" ->
+                value.isArray()
+                        && java.util.stream.StreamSupport.stream(value.spliterator(), false)
+                                .allMatch(JsonNode::isTextual);
+            case "named_numbers" -> {
+                List<String> names = new ArrayList<>();
+                value.fieldNames().forEachRemaining(names::add);
+                List<String> published = new ArrayList<>();
+                type.path("names").forEach(n -> published.add(n.asText()));
+                yield value.isObject()
+                        && (!type.has("names") || names.equals(published))
+                        && java.util.stream.StreamSupport.stream(value.spliterator(), false)
+                                .allMatch(JsonNode::isNumber);
+            }
+            case "struct" -> ofMembers(type, value);
+            case "records" ->
+                value.isArray()
+                        && java.util.stream.StreamSupport.stream(value.spliterator(), false)
+                                .allMatch(v -> ofMembers(type, v));
+            default -> throw new AssertionError("no such type: " + type);
+        };
+    }
+
+    /** @return whether {@code value} is an object with each member its type says, an optional one when present */
+    private static boolean ofMembers(JsonNode type, JsonNode value) {
+        if (!value.isObject()) {
+            return false;
+        }
+        for (JsonNode member : type.path("members")) {
+            JsonNode inner = value.path(member.path("name").asText());
+            if (inner.isMissingNode() ? !member.path("optional").asBoolean() : !ofType(member, inner)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The score command's CSV answer's header, for the test rows with one bad row, under --on-error row. */
