@@ -87,11 +87,6 @@ public enum AnswerField {
         return presence.in(shape, errors);
     }
 
-    /** @return when a row carries it ({@code /api/model}'s {@code presence}) */
-    public Presence presence() {
-        return presence;
-    }
-
     /**
      * The fields a model's answers may carry, as data a consumer loops over ({@code /api/model}'s {@code fields}):
      * each with its key, its type ({@link FieldType#describe}), when a row carries it and what it holds.
@@ -114,40 +109,27 @@ public enum AnswerField {
         return fields;
     }
 
-    /** When a row of an answer carries a field: for which models, and on what the request asked. */
+    /**
+     * When a row of an answer carries a field: for which models (classifiers', regressors', both), and on what the
+     * request asked (always, explain, a coverage, a coverage where the card measures novelty, on_error=row).
+     */
     public enum Presence {
-        /** Every row. */
         ALWAYS(null, "always"),
-        /** Every row of a classifier's answer. */
         CLASSIFIERS(true, "always"),
-        /** Every row of a regressor's answer. */
         REGRESSORS(false, "always"),
-        /** Each row, when the request asked for explanations. */
         EXPLAINED(null, "with explain"),
-        /** Each row, when the request asked for a coverage. */
         COVERED(null, "with coverage"),
-        /** A classifier's rows, when the request asked for a coverage. */
         COVERED_CLASSIFIERS(true, "with coverage"),
-        /** A regressor's rows, when the request asked for a coverage. */
         COVERED_REGRESSORS(false, "with coverage"),
-        /** Each row, when the request asked for a coverage and the card can tell novelty. */
         NOVELTY(null, "with coverage, when the card measures novelty"),
-        /** A bad row, when the request asked bad rows to be answered in their place. */
         BAD_ROWS(null, "with on_error=row");
 
-        /** True for classifiers only, false for regressors only, null for both. */
-        private final Boolean classifiers;
-
-        private final String word;
+        private final Boolean classifiers; // true for classifiers only, false for regressors only, null for both
+        private final String word; // as /api/model says it
 
         Presence(Boolean classifiers, String word) {
             this.classifiers = classifiers;
             this.word = word;
-        }
-
-        /** @return the words {@code /api/model} says it in */
-        public String word() {
-            return word;
         }
 
         /** @return whether a row of an answer of {@code shape} carries a field of this presence */
