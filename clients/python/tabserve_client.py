@@ -182,7 +182,8 @@ class Client:
             column a class for a classifier, ``value`` for a regressor; ``warnings`` (the row's, a list);
             ``explanation`` (a dict, when asked); ``prediction_set`` (a list of labels) or ``lower``, ``upper`` and
             ``clipped``, then ``coverage``, ``novelty_p_value`` and ``novel`` (when a coverage is asked); ``error``
-            (with ``on_error="row"``: empty for a good row); and ``request_id`` and ``row``, the answer each row is
+            (with ``on_error="row"``: empty for a good row); any other field of the answer's by its type, as the CSV
+            answer writes it (``GET /api/model`` lists them in ``fields``); and ``request_id`` and ``row``, the answer each row is
             in and its place there, which :meth:`label` takes. ``attrs`` holds the answers' ``warnings`` about the
             request (columns ignored), ``model_sha256`` and ``model_version``.
 
@@ -521,9 +522,27 @@ def _answer_rows(predictions, request_id, offset):
             row.update(novelty_p_value=p["novelty"]["p_value"], novel=p["novelty"]["novel"])
         if "errors" in p:
             row["error"] = "; ".join("%s: %s" % (e.get("field"), e.get("message")) for e in p["errors"])
+        for key, value in p.items():
+            if key not in _SPELLED:
+                _by_type(row, key, value)
         row.update(request_id=request_id, row=place)
         rows.append(row)
     return rows
+
+
+#: The answer's fields spelled above; any other is a column by its type (_by_type), as the CSV answer's.
+_SPELLED = {"label", "display_name", "probabilities", "value", "warnings", "explanation", "interval",
+            "prediction_set", "coverage", "novelty", "errors"}
+
+
+def _by_type(row, key, value):
+    """A field the client has no spelling of its own for, as the CSV answer writes it (/api/model's ``fields``): an
+    object (named numbers, a struct) one ``key_name`` column a member, anything else one ``key`` column."""
+    if isinstance(value, dict):
+        for name, member in value.items():
+            row[key + "_" + name] = member
+    else:
+        row[key] = value
 
 
 #: The order of the result's columns (the CSV answer's, docs/routes.md); probabilities go after display_name.
@@ -538,7 +557,9 @@ def _frame(pd, rows, index):
             if key not in seen:
                 seen.append(key)
     probabilities = [k for k in seen if k.startswith("probability_")]
-    ordered = [k for k in _ORDER[:2] if k in seen] + probabilities + [k for k in _ORDER[2:] if k in seen]
+    others = [k for k in seen if k not in _ORDER and k not in probabilities]  # after novel, before error
+    ordered = ([k for k in _ORDER[:2] if k in seen] + probabilities + [k for k in _ORDER[2:12] if k in seen]
+               + others + [k for k in _ORDER[12:] if k in seen])
     if "error" in ordered:
         for row in rows:
             row.setdefault("error", "")

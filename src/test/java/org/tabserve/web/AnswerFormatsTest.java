@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.BooleanNode;
 import inference.GRPCInferenceServiceGrpc;
 import inference.InferParameter;
 import inference.InferTensorContents;
@@ -54,16 +55,19 @@ import org.tabserve.model.onnx.OnnxModelLoader;
 import org.tabserve.testing.GrpcChannels;
 import org.tabserve.testing.Http;
 import org.tabserve.testing.Multipart;
+import org.tabserve.web.pages.plots.Decimals;
 
 /**
  * Every answer format carries every described field the request asked for ({@link AnswerField}, {@link RequestField}):
  * a classifier and a regressor with conformal cards, each asked for explanations and a coverage where the route takes
  * them, in JSON (a lone row, a batch, the query route), the file answers (CSV, JSON Lines, Arrow, Parquet), MLflow's
  * records, the Open Inference Protocol over REST and gRPC, the pages (the form's answer, the upload's), the score
- * command's file, and the OpenAPI documents' answers (/api/predict's, /invocations', the OIP's, /predict_file's);
- * Spark's struct is checked the same way by the connector's own {@code ResultColumnsTest}. A format names, in this
- * test, how it spells each field,
- * or why it does not carry it: a field added to the description that a format neither writes nor declines fails here.
+ * command's file, and the OpenAPI documents' answers (/api/predict's, /invocations', the OIP's, /predict_file's). A
+ * format names, in this test, how it spells each field, or why it does not carry it, in a switch expression over the
+ * fields with no default: the compiler asks how each format spells a field added to the description, and a format that
+ * neither writes nor declines a present field fails here. The Python client and the pages are compared by value with
+ * the JSON answer ({@link #theClientAndThePagesGiveTheJsonRoutesValues}); Spark's struct, by value with the JSON
+ * routes' writer, by the connector's own {@code ResultColumnsTest}.
  */
 class AnswerFormatsTest {
 
@@ -126,6 +130,8 @@ class AnswerFormatsTest {
                         .digest(Files.readAllBytes(dir.resolve("models").resolve(name + ".onnx"))));
         expectedDigest = sha256;
 
+        // /api/model's fields, as a consumer loops over them: each in the JSON answer its presence says, of its type
+        publishedFields(base, features, model.path("fields"), asked.novelty());
         // JSON: a lone row and a batch, explained and covered; the query route asks for neither
         check("JSON, one row", asked, jsonRow(base, features, true), json(asked));
         source("JSON, one row", jsonRow(base, features, true), sha256, RequestField::key);
@@ -174,6 +180,352 @@ class AnswerFormatsTest {
         check("OpenAPI, /invocations", asked, schemaNames(schemas.path("MlflowPredictions")), mlflowDocument());
         check("OpenAPI, the OIP", asked, v2Document(schemas), v2Document(valueOutput));
         check("OpenAPI, /predict_file", plain, flaskDocument(document), flaskDocument(plain));
+    }
+
+    /**
+     * The Python client and the pages give the JSON route's values, not only its names: the client's data frame, row by
+     * row, holds each field of {@code /api/predict}'s batch answer (explained and covered) as its own spelling or by
+     * its type; the form's heading, bars and sureness words say the lone row's label, probabilities, value, interval
+     * and prediction set; the upload page's table says each row's answer, and its download is the CSV route's answer
+     * to the same upload, byte for byte. Spark's struct is compared with the same JSON writer by the connector's
+     * {@code ResultColumnsTest}.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"forged", "entropy"})
+    void theClientAndThePagesGiveTheJsonRoutesValues(String name) throws Exception {
+        String base = "/models/" + name;
+        List<String> features = new ArrayList<>();
+        http.get(base + "/api/model")
+                .json()
+                .path("features")
+                .forEach(f -> features.add(f.path("name").asText()));
+        List<String> objects = new ArrayList<>();
+        for (int r = 0; r < rows.size(); r++) {
+            objects.add("{" + fields(features, r) + "}");
+        }
+        Http.Response batch = http.postJson(
+                base + "/api/predict",
+                "{\"explain\": true, \"coverage\": 0.9, \"instances\": [" + String.join(", ", objects) + "]}");
+        assertEquals(200, batch.status(), batch::text);
+        JsonNode predictions = batch.json().path("predictions");
+
+        // the client: each row's columns, as its frame holds them
+        JsonNode client = pythonClient(name, features);
+        for (int r = 0; r < rows.size(); r++) {
+            Map<String, JsonNode> expected = clientSpelling(predictions.get(r));
+            for (Map.Entry<String, JsonNode> column : expected.entrySet()) {
+                assertEquals(
+                        column.getValue(),
+                        client.get(r).path(column.getKey()),
+                        "the client's row " + r + " " + column.getKey());
+            }
+        }
+
+        // the form: the lone row's answer in words
+        JsonNode row = predictions.get(0);
+        Document form = formAnswer(base, features).html();
+        if (row.has("label")) {
+            assertEquals(
+                    row.path("display_name").asText(), form.select("#predicted").text(), "the form's heading");
+            row.path("probabilities").fields().forEachRemaining(p -> {
+                Element bar = form.selectFirst("#result tr[data-label=" + p.getKey() + "] .percent");
+                if (bar != null) { // the classes the bars show (ShownClasses): here, every one
+                    assertEquals(percent(p.getValue().asDouble()), bar.text(), "the form's bar of " + p.getKey());
+                }
+            });
+            assertEquals(
+                    row.path("probabilities").size(),
+                    form.select("#result table.bars tr[data-label]").size(),
+                    "one bar a class");
+            String sureness = form.select("#sureness").text();
+            if (row.path("prediction_set").size() == 1
+                    && row.path("prediction_set").get(0).equals(row.path("label"))) {
+                assertTrue(sureness.contains("holds this class alone"), "the form's prediction set: " + sureness);
+            } else {
+                Map<String, String> names = new java.util.HashMap<>();
+                http.get(base + "/api/model")
+                        .json()
+                        .path("classes")
+                        .forEach(c -> names.put(
+                                c.path("label").asText(), c.path("display_name").asText()));
+                for (JsonNode label : row.path("prediction_set")) {
+                    assertTrue(
+                            sureness.contains(names.get(label.asText())),
+                            "the form's sureness names " + label + ": " + sureness);
+                }
+            }
+        } else {
+            assertEquals(
+                    Decimals.fourPlaces(row.path("value").asDouble()),
+                    form.select("#predicted").text());
+            assertTrue(
+                    form.select("#sureness")
+                            .text()
+                            .startsWith("Between "
+                                    + Decimals.fourPlaces(
+                                            row.path("interval").path("lower").asDouble()) + " and "
+                                    + Decimals.fourPlaces(
+                                            row.path("interval").path("upper").asDouble())),
+                    "the form's interval: " + form.select("#sureness").text());
+        }
+
+        // any other field, which the form lists under the answer by its key, in words
+        Set<String> ownWords = Set.of(
+                "label",
+                "display_name",
+                "probabilities",
+                "value",
+                "warnings",
+                "explanation",
+                "interval",
+                "prediction_set",
+                "coverage",
+                "novelty");
+        row.fieldNames().forEachRemaining(key -> {
+            if (!ownWords.contains(key)) {
+                assertEquals(
+                        words(row.path(key)),
+                        form.select("#more-" + key + " + dd").text(),
+                        "the form's " + key);
+            }
+        });
+
+        // the upload page: each row's answer in the table, and the download the CSV route's answer
+        JsonNode uploaded = upload(base, features, "application/json").json().path("predictions");
+        Http.Response page = http.upload(base + "/predict_file?format=html&coverage=0.9", Multipart.csv(csv(features)));
+        assertEquals(200, page.status(), page::text);
+        Document table = page.html();
+        List<String> headings = new ArrayList<>();
+        table.select("#preview thead th").stream().skip(1).forEach(th -> headings.add(th.text())); // after "row"
+        for (int r = 0; r < rows.size(); r++) {
+            JsonNode answer = uploaded.get(r);
+            Element tr = table.select("#preview tbody tr").get(r);
+            List<String> cells = new ArrayList<>();
+            tr.select("td").forEach(td -> cells.add(td.text()));
+            if (answer.has("label")) {
+                String label = answer.path("label").asText();
+                assertEquals(label, tr.attr("data-label"), "the upload's row " + r);
+                assertEquals(answer.path("display_name").asText(), cells.get(headings.indexOf("prediction")));
+                assertEquals(
+                        percent(answer.path("probabilities").path(label).asDouble()),
+                        cells.get(headings.indexOf("probability")));
+            } else {
+                assertEquals(
+                        answer.path("value").asDouble(),
+                        Double.parseDouble(cells.get(headings.indexOf("value"))),
+                        "the upload's row " + r);
+            }
+        }
+        String download = table.selectFirst("#download-link").attr("href");
+        String csvAnswer = upload(base, features, "text/csv").text();
+        assertEquals(
+                csvAnswer,
+                new String(
+                        java.util.Base64.getDecoder().decode(download.substring(download.indexOf(',') + 1)),
+                        StandardCharsets.UTF_8),
+                "the upload page's download");
+    }
+
+    /**
+     * The client's columns of a JSON answer's row, as its docstring says: the probabilities one column a class, the
+     * interval's and novelty's members under their own names, any other field by its type (an object one
+     * {@code key_name} column a member), the rest under their keys.
+     */
+    private static Map<String, JsonNode> clientSpelling(JsonNode row) {
+        Map<String, JsonNode> columns = new java.util.LinkedHashMap<>();
+        row.fields().forEachRemaining(field -> {
+            String key = field.getKey();
+            JsonNode value = field.getValue();
+            switch (key) {
+                case "probabilities" ->
+                    value.fields()
+                            .forEachRemaining(
+                                    p -> columns.put(AnswerField.PROBABILITY_PREFIX + p.getKey(), p.getValue()));
+                case "interval" -> {
+                    columns.put("lower", value.path("lower"));
+                    columns.put("upper", value.path("upper"));
+                    columns.put(
+                            "clipped",
+                            value.path("clipped").isMissingNode() ? BooleanNode.FALSE : value.path("clipped"));
+                    columns.put("coverage", value.path("coverage"));
+                }
+                case "novelty" -> {
+                    columns.put("novelty_p_value", value.path("p_value"));
+                    columns.put("novel", value.path("novel"));
+                }
+                case "warnings", "explanation", "prediction_set" -> columns.put(key, value);
+                default -> {
+                    if (value.isObject()) {
+                        value.fields().forEachRemaining(m -> columns.put(key + "_" + m.getKey(), m.getValue()));
+                    } else {
+                        columns.put(key, value);
+                    }
+                }
+            }
+        });
+        return columns;
+    }
+
+    /** The Python client's answer to the test rows, explained and covered: its data frame's rows as JSON. */
+    private static JsonNode pythonClient(String name, List<String> features) throws Exception {
+        Path script = dir.resolve("client-" + name + ".py");
+        Files.writeString(
+                script,
+                String.join(
+                        "\n",
+                        "import json, sys",
+                        "sys.path.insert(0, sys.argv[1])",
+                        "import tabserve_client",
+                        "rows = json.loads(sys.argv[3])",
+                        "frame = tabserve_client.Client(sys.argv[2], model=sys.argv[4]).predict("
+                                + "rows, explain=True, coverage=0.9)",
+                        "def plain(v):",
+                        "    return v.item() if hasattr(v, 'item') else v",
+                        "print(json.dumps([{k: plain(v) for k, v in r.items()} for r in frame.to_dict('records')]))",
+                        ""));
+        List<Map<String, Object>> instances = new ArrayList<>();
+        for (int r = 0; r < rows.size(); r++) {
+            Map<String, Object> instance = new java.util.LinkedHashMap<>();
+            for (String feature : features) {
+                instance.put(feature, Double.parseDouble(value(r, feature)));
+            }
+            instances.add(instance);
+        }
+        Process python = new ProcessBuilder(
+                        "/usr/bin/python3",
+                        script.toString(),
+                        Path.of("clients", "python").toAbsolutePath().toString(),
+                        http.uri("").toString(),
+                        Http.JSON.writeValueAsString(instances),
+                        name)
+                .redirectError(dir.resolve("client-" + name + ".err").toFile())
+                .start();
+        String out = new String(python.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, python.waitFor(), () -> "the client: " + read(dir.resolve("client-" + name + ".err")) + out);
+        return Http.JSON.readTree(out);
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (java.io.IOException e) {
+            return e.toString();
+        }
+    }
+
+    /** The form's answer to the first test row, explained and covered. */
+    private static Http.Response formAnswer(String base, List<String> features) {
+        StringBuilder form = new StringBuilder("coverage=0.9&explain=on");
+        for (String feature : features) {
+            form.append('&').append(feature).append('=').append(value(0, feature));
+        }
+        Http.Response response = http.postForm(base + "/", form.toString());
+        assertEquals(200, response.status(), response::text);
+        return response;
+    }
+
+    /**
+     * A JSON value in the words the form lists a field it has no words of its own for in: a text as it is, a number
+     * with four decimals (a whole one as it is), a flag yes or no, a list of texts and an object's members in a list, a
+     * list of objects one after another.
+     */
+    private static String words(JsonNode value) {
+        if (value.isObject()) {
+            List<String> words = new ArrayList<>();
+            value.fields().forEachRemaining(m -> words.add(m.getKey() + ": " + words(m.getValue())));
+            return String.join(", ", words);
+        }
+        if (value.isArray()) {
+            List<String> words = new ArrayList<>();
+            value.forEach(v -> words.add(words(v)));
+            return String.join(value.size() > 0 && value.get(0).isObject() ? "; " : ", ", words);
+        }
+        if (value.isBoolean()) {
+            return value.asBoolean() ? "yes" : "no";
+        }
+        if (value.isIntegralNumber()) {
+            return value.asText();
+        }
+        return value.isNumber() ? Decimals.fourPlaces(value.asDouble()) : value.asText();
+    }
+
+    /** A probability as the pages say it: a percentage with one decimal. */
+    private static String percent(double probability) {
+        return String.format(java.util.Locale.ROOT, "%.1f %%", probability * 100);
+    }
+
+    /**
+     * Checks {@code /api/model}'s {@code fields} as a program that knows no field would read them: each field whose
+     * presence an explained, covered lone row meets is in its JSON answer under its key (a regressor's coverage within
+     * its interval), its value of the published type; a bad row's errors are not in a scored row.
+     */
+    private static void publishedFields(String base, List<String> features, JsonNode fields, boolean novelty) {
+        assertTrue(fields.size() > 0, "/api/model has no fields: " + fields);
+        Http.Response response = http.postJson(
+                base + "/api/predict", "{\"explain\": true, \"coverage\": 0.9, " + fields(features, 0) + "}");
+        assertEquals(200, response.status(), response::text);
+        JsonNode row = response.json();
+        for (JsonNode field : fields) {
+            String key = field.path("key").asText();
+            String presence = field.path("presence").asText();
+            boolean expected = switch (presence) {
+                case "always", "with explain", "with coverage" -> true;
+                case "with coverage, when the card measures novelty" -> novelty;
+                case "with on_error=row" -> false;
+                default -> throw new AssertionError(key + "'s presence is no known words: " + presence);
+            };
+            JsonNode value = row.has(key) || !key.equals("coverage")
+                    ? row.path(key)
+                    : row.path("interval").path(key);
+            assertEquals(expected, !value.isMissingNode(), key + " (" + presence + ") in " + row);
+            if (expected) {
+                assertTrue(ofType(field, value), key + " is not of the published type " + field + ": " + value);
+            }
+        }
+    }
+
+    /** @return whether a JSON value is of the type {@code /api/model} describes (a field's or a member's) */
+    private static boolean ofType(JsonNode type, JsonNode value) {
+        return switch (type.path("type").asText()) {
+            case "text" -> value.isTextual();
+            case "number" -> value.isNumber();
+            case "integer" -> value.isIntegralNumber();
+            case "flag" -> value.isBoolean();
+            case "texts" ->
+                value.isArray()
+                        && java.util.stream.StreamSupport.stream(value.spliterator(), false)
+                                .allMatch(JsonNode::isTextual);
+            case "named_numbers" -> {
+                List<String> names = new ArrayList<>();
+                value.fieldNames().forEachRemaining(names::add);
+                List<String> published = new ArrayList<>();
+                type.path("names").forEach(n -> published.add(n.asText()));
+                yield value.isObject()
+                        && (!type.has("names") || names.equals(published))
+                        && java.util.stream.StreamSupport.stream(value.spliterator(), false)
+                                .allMatch(JsonNode::isNumber);
+            }
+            case "struct" -> ofMembers(type, value);
+            case "records" ->
+                value.isArray()
+                        && java.util.stream.StreamSupport.stream(value.spliterator(), false)
+                                .allMatch(v -> ofMembers(type, v));
+            default -> throw new AssertionError("no such type: " + type);
+        };
+    }
+
+    /** @return whether {@code value} is an object with each member its type says, an optional one when present */
+    private static boolean ofMembers(JsonNode type, JsonNode value) {
+        if (!value.isObject()) {
+            return false;
+        }
+        for (JsonNode member : type.path("members")) {
+            JsonNode inner = value.path(member.path("name").asText());
+            if (inner.isMissingNode() ? !member.path("optional").asBoolean() : !ofType(member, inner)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The score command's CSV answer's header, for the test rows with one bad row, under --on-error row. */

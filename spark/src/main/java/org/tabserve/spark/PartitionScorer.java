@@ -13,6 +13,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.tabserve.model.Model;
 import org.tabserve.model.answer.AnswerAssembler;
+import org.tabserve.model.answer.AnsweredRow;
 import org.tabserve.model.answer.ScoredRows;
 import org.tabserve.model.answer.SentOrder;
 import org.tabserve.model.conformal.RowUncertainty;
@@ -142,10 +143,7 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
             int kept = result.order().scoredAt(r);
             if (kept != SentOrder.REFUSED) {
                 out.add(new ScoredRow(
-                        batch.get(r),
-                        RowFactory.create(columns.answer(
-                                scored.prediction(kept), scored.uncertainty(kept), scored.explanation(kept))),
-                        null));
+                        batch.get(r), RowFactory.create(columns.answer(AnsweredRow.Scored.of(scored, kept))), null));
             } else {
                 List<FieldError> errors = result.errors().get(r);
                 if (failOnError) {

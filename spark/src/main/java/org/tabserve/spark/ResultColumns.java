@@ -2,7 +2,9 @@ package org.tabserve.spark;
 
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataType;
@@ -27,7 +29,8 @@ import scala.jdk.javaapi.CollectionConverters;
  * The columns a scored row gets, named as the server's JSON answer names its keys: the answer (a struct of the
  * described per-row fields Spark carries, {@link AnswerField}, looped over in their order: {@code label} and
  * {@code probabilities} for a classifier, {@code value} for a regressor, and with a coverage {@code prediction_set} or
- * {@code interval}, and {@code novelty}; then {@code explanation} when asked), whose column metadata carries the
+ * {@code interval}, and {@code novelty}; then {@code explanation} when asked; any other by its type), whose column
+ * metadata carries the
  * request-level fields an answer's body carries ({@link RequestField}), and the row's errors (null for a scored row).
  */
 final class ResultColumns implements Serializable {
@@ -78,7 +81,81 @@ final class ResultColumns implements Serializable {
     /** A field's value for one scored row. */
     @FunctionalInterface
     private interface Cell {
-        Object of(Prediction prediction, Uncertainty uncertainty, Explanation explanation);
+        Object of(AnsweredRow.Scored row);
+    }
+
+    /** How a field Spark spells its own way is made a part, for an answer of these columns; null for none. */
+    @FunctionalInterface
+    private interface Spelling {
+        Part of(ResultColumns columns, AnswerField field);
+    }
+
+    /**
+     * The fields Spark's struct spells its own way, or leaves out (a null part); any other present field is a part by
+     * its type ({@link SparkFields}), its value the row's ({@link AnswerField#value}).
+     */
+    private static final Map<AnswerField, Spelling> OWN = new EnumMap<>(AnswerField.class);
+
+    static {
+        OWN.put(
+                AnswerField.LABEL,
+                (columns, field) -> part(
+                        field, DataTypes.StringType, row -> ((Prediction.Classification) row.prediction()).label()));
+        OWN.put(
+                AnswerField.PROBABILITIES,
+                (columns, field) -> part(
+                        field,
+                        columns.probabilitiesType(),
+                        row -> columns.probabilities((Prediction.Classification) row.prediction())));
+        OWN.put(
+                AnswerField.VALUE,
+                (columns, field) ->
+                        part(field, DataTypes.DoubleType, row -> ((Prediction.Regression) row.prediction()).value()));
+        // for people and a JSON answer: Spark's answer is read by programs
+        OWN.put(AnswerField.DISPLAY_NAME, (columns, field) -> null);
+        OWN.put(AnswerField.WARNINGS, (columns, field) -> null);
+        // Spark's struct has its explanation last, after the uncertainty (the description puts it before the
+        // interval): kept there, so that a job reading the struct by position reads it as before (parts())
+        OWN.put(
+                AnswerField.EXPLANATION,
+                (columns, field) -> part(field, EXPLANATION, row -> {
+                    Explanation explaining = row.explanation();
+                    return RowFactory.create(
+                            explaining.method(),
+                            explaining.explained(),
+                            explaining.explainedClass(),
+                            explaining.baseValue(),
+                            explaining.output(),
+                            CollectionConverters.asScala(explaining.contributions()));
+                }));
+        OWN.put(
+                AnswerField.INTERVAL,
+                (columns, field) -> part(
+                        field,
+                        INTERVAL,
+                        row -> RowFactory.create(
+                                row.uncertainty().interval().lower(),
+                                row.uncertainty().interval().upper())));
+        OWN.put(
+                AnswerField.PREDICTION_SET,
+                (columns, field) -> part(
+                        field,
+                        DataTypes.createArrayType(DataTypes.StringType),
+                        row -> row.uncertainty().predictionSet().toArray(new String[0])));
+        // Spark's answer has no coverage field: the job asks one coverage for every row (its coverage param)
+        OWN.put(AnswerField.COVERAGE, (columns, field) -> null);
+        OWN.put(
+                AnswerField.NOVELTY,
+                (columns, field) -> part(
+                        field,
+                        NOVELTY,
+                        row -> row.uncertainty().novelty() == null
+                                ? null
+                                : RowFactory.create(
+                                        row.uncertainty().novelty().pValue(),
+                                        row.uncertainty().novelty().novel())));
+        // a row left out has a null answer and its errors in a column of their own (errorCol)
+        OWN.put(AnswerField.ERRORS, (columns, field) -> null);
     }
 
     private static Part part(AnswerField field, DataType type, Cell cell) {
@@ -99,79 +176,11 @@ final class ResultColumns implements Serializable {
             if (!field.present(shape, false)) {
                 continue;
             }
-            Part part = switch (field) {
-                case LABEL ->
-                    part(
-                            field,
-                            DataTypes.StringType,
-                            (prediction, uncertainty, explaining) -> ((Prediction.Classification) prediction).label());
-                case PROBABILITIES ->
-                    part(
-                            field,
-                            probabilitiesType(),
-                            (prediction, uncertainty, explaining) ->
-                                    probabilities((Prediction.Classification) prediction));
-                case VALUE ->
-                    part(
-                            field,
-                            DataTypes.DoubleType,
-                            (prediction, uncertainty, explaining) -> ((Prediction.Regression) prediction).value());
-                // for people and a JSON answer: Spark's answer is read by programs
-                case DISPLAY_NAME, WARNINGS -> null;
-                // Spark's struct has its explanation last, after the uncertainty (the description puts it before the
-                // interval): kept there, so that a job reading the struct by position reads it as before
-                case EXPLANATION -> {
-                    explanation = part(
-                            field,
-                            EXPLANATION,
-                            (prediction, uncertainty, explaining) -> RowFactory.create(
-                                    explaining.method(),
-                                    explaining.explained(),
-                                    explaining.explainedClass(),
-                                    explaining.baseValue(),
-                                    explaining.output(),
-                                    CollectionConverters.asScala(explaining.contributions())));
-                    yield null; // added last, below
-                }
-                case INTERVAL ->
-                    part(
-                            field,
-                            INTERVAL,
-                            (prediction, uncertainty, explaining) -> RowFactory.create(
-                                    uncertainty.interval().lower(),
-                                    uncertainty.interval().upper()));
-                case PREDICTION_SET ->
-                    part(
-                            field,
-                            DataTypes.createArrayType(DataTypes.StringType),
-                            (prediction, uncertainty, explaining) ->
-                                    uncertainty.predictionSet().toArray(new String[0]));
-                // Spark's answer has no coverage field: the job asks one coverage for every row (its coverage param)
-                case COVERAGE -> null;
-                case NOVELTY ->
-                    part(
-                            field,
-                            NOVELTY,
-                            (prediction, uncertainty, explaining) -> uncertainty.novelty() == null
-                                    ? null
-                                    : RowFactory.create(
-                                            uncertainty.novelty().pValue(),
-                                            uncertainty.novelty().novel()));
-                // a row left out has a null answer and its errors in a column of their own (errorCol)
-                case ERRORS -> null;
-                // a field with no spelling of its own here: by its type
-                default -> {
-                    FieldType type = field.type(shape);
-                    yield part(
-                            field,
-                            SparkFields.type(type),
-                            (prediction, uncertainty, explaining) -> SparkFields.value(
-                                    type,
-                                    field.value(
-                                            new AnsweredRow.Scored(prediction, null, null, explaining, uncertainty))));
-                }
-            };
-            if (part != null) {
+            Spelling own = OWN.get(field);
+            Part part = own != null ? own.of(this, field) : byType(field, field.type(shape));
+            if (field == AnswerField.EXPLANATION) {
+                explanation = part; // added last, below
+            } else if (part != null) {
                 built.add(part);
             }
         }
@@ -180,6 +189,11 @@ final class ResultColumns implements Serializable {
         }
         parts = List.copyOf(built);
         return parts;
+    }
+
+    /** @return a field with no spelling of its own here, by its type, its value the row's */
+    private static Part byType(AnswerField field, FieldType type) {
+        return part(field, SparkFields.type(type), row -> SparkFields.value(type, field.value(row)));
     }
 
     /** @return the probabilities' type: a struct of the classes when they are known, else a map */
@@ -239,10 +253,15 @@ final class ResultColumns implements Serializable {
 
     /** @return the answer column's value for a scored row */
     Object[] answer(Prediction prediction, Uncertainty uncertainty, Explanation explanation) {
+        return answer(new AnsweredRow.Scored(prediction, null, null, explanation, uncertainty));
+    }
+
+    /** @return the answer column's value for a scored row, every field read of it */
+    Object[] answer(AnsweredRow.Scored row) {
         List<Part> fields = parts();
         Object[] values = new Object[fields.size()];
         for (int f = 0; f < values.length; f++) {
-            values[f] = fields.get(f).cell().of(prediction, uncertainty, explanation);
+            values[f] = fields.get(f).cell().of(row);
         }
         return values;
     }

@@ -13,6 +13,7 @@ import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.types.StructType;
 import org.tabserve.model.Model;
 import org.tabserve.model.answer.AnswerAssembler;
+import org.tabserve.model.answer.AnsweredRow;
 import org.tabserve.model.answer.SentOrder;
 import org.tabserve.model.loading.ModelLoader;
 import org.tabserve.model.signature.Feature;
@@ -110,7 +111,7 @@ public final class TabserveFunctions {
             int width = columns.answerType().size();
             Object[] values = new Object[width + 1];
             if (scored.order().scoredAt(0) != SentOrder.REFUSED) {
-                Object[] answer = columns.answer(scored.scored().prediction(0), null, null);
+                Object[] answer = columns.answer(AnsweredRow.Scored.of(scored.scored(), 0));
                 System.arraycopy(answer, 0, values, 0, width);
             } else {
                 values[width] = ResultColumns.errors(scored.errors().get(0));

@@ -5,9 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.StringWriter;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.Metadata;
 import org.apache.spark.sql.types.MetadataBuilder;
@@ -16,10 +22,14 @@ import org.junit.jupiter.api.Test;
 import org.tabserve.model.answer.AnswerField;
 import org.tabserve.model.answer.AnswerShape;
 import org.tabserve.model.answer.AnswerSource;
+import org.tabserve.model.answer.AnsweredRow;
 import org.tabserve.model.answer.RequestField;
+import org.tabserve.model.answer.ScoredRows;
+import org.tabserve.model.card.ModelCard;
 import org.tabserve.model.conformal.Uncertainty;
 import org.tabserve.model.explain.Explanation;
 import org.tabserve.model.signature.Prediction;
+import org.tabserve.rows.answerjson.PredictionJson;
 
 /**
  * The answer column, written by looping over the described fields: the same struct as before, field for field and in
@@ -105,6 +115,80 @@ class ResultColumnsTest {
         assertEquals(2.5, regressed[0]);
         assertEquals(3.0, ((Row) regressed[1]).getDouble(1));
         assertEquals(0.4, ((Row) regressed[2]).getDouble(0));
+    }
+
+    /**
+     * Spark's struct gives the server's JSON answer's values, written by the JSON routes' own writer
+     * ({@link PredictionJson}) for the same scored row: every member of the struct, at any depth, equals the JSON's
+     * value at the same key (a missing key for a null member); a field Spark leaves out (the display name, warnings,
+     * the coverage) or a member it does not carry (an interval's coverage) is the JSON's alone.
+     */
+    @Test
+    void givesTheJsonAnswersValues() throws Exception {
+        Explanation explanation =
+                new Explanation(Explanation.EXACT, "margin", "yes", 0.1, 0.7, Map.of("x", 0.6), 10, 0, Map.of());
+        ScoredRows classified = new ScoredRows(
+                List.of(new Prediction.Classification("yes", List.of("no", "yes"), List.of(0.2, 0.8))),
+                List.of(explanation),
+                List.of(new Uncertainty(0.9, null, List.of("yes"), new Uncertainty.RowNovelty(0.03, true))));
+        sameValues(new ResultColumns(true, true, true, List.of("no", "yes")), classified);
+        sameValues(new ResultColumns(true, false, false, List.of("no", "no")), classified);
+        ScoredRows regressed = new ScoredRows(
+                List.of(new Prediction.Regression(2.5)),
+                List.of(new Explanation(Explanation.EXACT, "value", null, 1.5, 2.5, Map.of("x", 1.0), 10, 0, Map.of())),
+                List.of(new Uncertainty(
+                        0.9,
+                        new Uncertainty.Interval(2.0, 3.0, 0.9, true),
+                        null,
+                        new Uncertainty.RowNovelty(0.4, false))));
+        sameValues(new ResultColumns(false, true, true, List.of()), regressed);
+    }
+
+    private static void sameValues(ResultColumns columns, ScoredRows scored) throws Exception {
+        StringWriter text = new StringWriter();
+        try (JsonGenerator json = new JsonFactory().createGenerator(text)) {
+            PredictionJson.write(json, scored, 0, ModelCard.builder("m", "").build(), List.of(), null, null);
+        }
+        JsonNode answer = new ObjectMapper().readTree(text.toString());
+        StructType type = columns.answerType();
+        Object[] values = columns.answer(AnsweredRow.Scored.of(scored, 0));
+        for (int f = 0; f < values.length; f++) {
+            sameValue(
+                    type.fields()[f].name(),
+                    type.fields()[f].dataType(),
+                    values[f],
+                    answer.path(type.fields()[f].name()));
+        }
+    }
+
+    /** Spark's {@code value} of {@code type} is the JSON's {@code json}, member by member. */
+    private static void sameValue(String where, DataType type, Object value, JsonNode json) {
+        if (value == null) {
+            assertTrue(json.isMissingNode() || json.isNull(), where + ": Spark's null, the JSON's " + json);
+        } else if (type instanceof StructType struct) {
+            for (int m = 0; m < struct.size(); m++) {
+                String name = struct.fields()[m].name();
+                sameValue(where + "." + name, struct.fields()[m].dataType(), ((Row) value).get(m), json.path(name));
+            }
+        } else if (value instanceof scala.collection.Map<?, ?> any) {
+            @SuppressWarnings("unchecked")
+            scala.collection.Map<String, Object> map = (scala.collection.Map<String, Object>) any;
+            assertEquals(json.size(), map.size(), where);
+            json.fields()
+                    .forEachRemaining(e -> assertEquals(
+                            e.getValue().asDouble(), (Double) map.apply(e.getKey()), where + "." + e.getKey()));
+        } else if (value instanceof Object[] array) {
+            assertEquals(json.size(), array.length, where);
+            for (int i = 0; i < array.length; i++) {
+                assertEquals(json.get(i).asText(), String.valueOf(array[i]), where + "[" + i + "]");
+            }
+        } else if (value instanceof Double number) {
+            assertEquals(json.asDouble(), number, where);
+        } else if (value instanceof Boolean flag) {
+            assertEquals(json.asBoolean(), flag, where);
+        } else {
+            assertEquals(json.asText(), String.valueOf(value), where);
+        }
     }
 
     @Test

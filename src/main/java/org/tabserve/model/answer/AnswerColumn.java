@@ -18,15 +18,34 @@ import java.util.Map;
  */
 public record AnswerColumn(AnswerField field, String name, CellType type, int part) {
 
-    /** The columns of every field but the probabilities (one a class), made once: writers ask per row. */
-    private static final Map<AnswerField, List<AnswerColumn>> FIXED_COLUMNS = new EnumMap<>(AnswerField.class);
+    /**
+     * The columns of the fields a table spells its own way, made once (writers ask per row): none for the fields a
+     * table does not carry (the display name and warnings, which are for people and a JSON answer; an explanation,
+     * which no table-answered route takes); any other field but the probabilities (one column a class) is spelled by
+     * its type ({@link #byType}).
+     */
+    private static final Map<AnswerField, List<AnswerColumn>> OWN_COLUMNS = new EnumMap<>(AnswerField.class);
 
     static {
-        for (AnswerField field : AnswerField.values()) {
-            if (field != AnswerField.PROBABILITIES) {
-                FIXED_COLUMNS.put(field, fixedColumns(field));
-            }
+        own(AnswerField.LABEL, "label", CellType.TEXT);
+        own(AnswerField.DISPLAY_NAME);
+        own(AnswerField.VALUE, "value", CellType.NUMBER);
+        own(AnswerField.WARNINGS);
+        own(AnswerField.EXPLANATION);
+        own(AnswerField.INTERVAL, "lower", CellType.NUMBER, "upper", CellType.NUMBER);
+        own(AnswerField.PREDICTION_SET, AnswerField.PREDICTION_SET.key(), CellType.TEXT);
+        own(AnswerField.COVERAGE, AnswerField.COVERAGE.key(), CellType.NUMBER);
+        own(AnswerField.NOVELTY, "novelty_p_value", CellType.NUMBER, "novel", CellType.TEXT);
+        own(AnswerField.ERRORS, AnswerField.ERROR_COLUMN, CellType.TEXT);
+    }
+
+    /** Puts {@code field}'s columns: each a name and a cell type, in the order of the field's parts. */
+    private static void own(AnswerField field, Object... namesAndTypes) {
+        List<AnswerColumn> columns = new ArrayList<>();
+        for (int i = 0; i < namesAndTypes.length; i += 2) {
+            columns.add(new AnswerColumn(field, (String) namesAndTypes[i], (CellType) namesAndTypes[i + 1], i / 2));
         }
+        OWN_COLUMNS.put(field, List.copyOf(columns));
     }
 
     /**
@@ -37,9 +56,9 @@ public record AnswerColumn(AnswerField field, String name, CellType type, int pa
      *              it
      */
     public static List<AnswerColumn> columns(AnswerField field, AnswerShape shape) {
-        List<AnswerColumn> fixed = FIXED_COLUMNS.get(field);
-        if (fixed != null) {
-            return fixed;
+        List<AnswerColumn> own = OWN_COLUMNS.get(field);
+        if (own != null) {
+            return own;
         }
         if (field != AnswerField.PROBABILITIES) {
             return byType(field, field.type(shape));
@@ -50,29 +69,6 @@ public record AnswerColumn(AnswerField field, String name, CellType type, int pa
                     field, AnswerField.PROBABILITY_PREFIX + shape.classes().get(c), CellType.NUMBER, c));
         }
         return columns;
-    }
-
-    /** @return the columns of a field whose columns do not depend on the model's classes */
-    private static List<AnswerColumn> fixedColumns(AnswerField field) {
-        return switch (field) {
-            case LABEL -> List.of(new AnswerColumn(field, "label", CellType.TEXT, 0));
-            case DISPLAY_NAME, WARNINGS, EXPLANATION -> List.of();
-            case PROBABILITIES -> throw new IllegalStateException("one column a class");
-            case VALUE -> List.of(new AnswerColumn(field, "value", CellType.NUMBER, 0));
-            case INTERVAL ->
-                List.of(
-                        new AnswerColumn(field, "lower", CellType.NUMBER, 0),
-                        new AnswerColumn(field, "upper", CellType.NUMBER, 1));
-            case PREDICTION_SET -> List.of(new AnswerColumn(field, field.key(), CellType.TEXT, 0));
-            case COVERAGE -> List.of(new AnswerColumn(field, field.key(), CellType.NUMBER, 0));
-            case NOVELTY ->
-                List.of(
-                        new AnswerColumn(field, "novelty_p_value", CellType.NUMBER, 0),
-                        new AnswerColumn(field, "novel", CellType.TEXT, 1));
-            case ERRORS -> List.of(new AnswerColumn(field, AnswerField.ERROR_COLUMN, CellType.TEXT, 0));
-            // a field with no columns of its own: by its type, which the answer's shape says ({@link #columns})
-            default -> null;
-        };
     }
 
     /**

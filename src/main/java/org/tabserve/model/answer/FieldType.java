@@ -1,6 +1,9 @@
 package org.tabserve.model.answer;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The type of an answer field's value ({@link AnswerField#type}), from a small sealed set: text, a number, a flag, a
@@ -23,6 +26,42 @@ public sealed interface FieldType {
 
     /** @return which of the sealed set it is */
     Kind kind();
+
+    /**
+     * @return the type as {@code /api/model} gives it: its {@code type} (text, number, integer, flag, texts,
+     *         named_numbers, struct, records), a named number's {@code names} where they are known, a struct's or a
+     *         record's {@code members} (each its name, type and whether a row may leave it out)
+     */
+    default Map<String, Object> describe() {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put(
+                "type",
+                switch (kind()) {
+                    case TEXT -> "text";
+                    case NUMBER -> ((Number) this).whole() ? "integer" : "number";
+                    case FLAG -> "flag";
+                    case TEXTS -> "texts";
+                    case NAMED_NUMBERS -> "named_numbers";
+                    case STRUCT -> "struct";
+                    case RECORDS -> "records";
+                });
+        if (this instanceof NamedNumbers named && named.names() != null) {
+            json.put("names", named.names());
+        }
+        Struct struct = this instanceof Records records ? records.of() : this instanceof Struct s ? s : null;
+        if (struct != null) {
+            List<Map<String, Object>> members = new ArrayList<>();
+            for (Member member : struct.members()) {
+                Map<String, Object> described = new LinkedHashMap<>();
+                described.put("name", member.name());
+                described.putAll(member.type().describe());
+                described.put("optional", member.optional());
+                members.add(described);
+            }
+            json.put("members", members);
+        }
+        return json;
+    }
 
     /** A text. */
     FieldType TEXT = new Text();

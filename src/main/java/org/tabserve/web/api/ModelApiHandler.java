@@ -251,6 +251,12 @@ public final class ModelApiHandler {
         body.put("classes", classes);
         body.put("class_display_note", card.classDisplayNote());
         body.put("output_kind", signature.outputKind().name().toLowerCase(java.util.Locale.ROOT));
+        // the answer's per-row fields as data, which the Spark connector, the Python client and the pages loop over
+        body.put(
+                "fields",
+                org.tabserve.model.answer.AnswerField.describe(
+                        org.tabserve.model.answer.AnswerShape.of(signature, false, false, false)
+                                .classes()));
         if (card.evaluation() != null) {
             body.put("metrics", metrics(card.evaluation()));
         } else if (card.regression() != null) {

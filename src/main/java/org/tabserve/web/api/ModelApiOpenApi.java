@@ -269,6 +269,21 @@ public final class ModelApiOpenApi implements OpenApiPart {
                 .addProperty("class_display_note", new StringSchema())
                 .addProperty("output_kind", new StringSchema())
                 .addProperty(
+                        "fields",
+                        new ArraySchema()
+                                .description("the per-row fields this model's answers may carry, in the order every"
+                                        + " format writes them: each with its key, its type (text, number, integer,"
+                                        + " flag, texts, named_numbers with their names, struct or records with"
+                                        + " their members) and when a row carries it")
+                                .items(new ObjectSchema()
+                                        .addProperty("key", new StringSchema())
+                                        .addProperty("type", new StringSchema())
+                                        .addProperty("names", new ArraySchema().items(new StringSchema()))
+                                        .addProperty("members", new ArraySchema().items(new ObjectSchema()))
+                                        .addProperty("presence", new StringSchema())
+                                        .addProperty("description", new StringSchema())
+                                        .required(List.of("key", "type", "presence", "description"))))
+                .addProperty(
                         "metrics",
                         new ObjectSchema()
                                 .description("as the card holds them: a classifier's "

@@ -182,7 +182,16 @@ record FormPage(
             ContributionChart.Explained explanation,
             String probabilityNote,
             String sureness,
+            List<More> more,
             List<Provenance> provenance) {}
+
+    /**
+     * A field of the answer the page has no words of its own for, listed under the answer.
+     *
+     * @param key   the field's JSON key
+     * @param words its value in words
+     */
+    record More(String key, String words) {}
 
     /**
      * @param label       a class label
@@ -218,8 +227,6 @@ record FormPage(
                     // the page's heading names the model; the model's page says its engine; a page quotes no
                     // request id back (none of these is in a body), nor a trace's id
                     case MODEL_NAME, ENGINE, REQUEST_ID, TRACE_ID -> null;
-                    // nor any other field: the page shows the provenance it has words for
-                    default -> null;
                     // in the body where a rollout chose the version, which either version may answer
                     case MODEL_VERSION ->
                         new Provenance(

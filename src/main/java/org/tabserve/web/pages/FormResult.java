@@ -1,14 +1,17 @@
 package org.tabserve.web.pages;
 
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 import org.tabserve.model.Model;
 import org.tabserve.model.answer.AnswerField;
 import org.tabserve.model.answer.AnswerShape;
 import org.tabserve.model.answer.AnswerSource;
+import org.tabserve.model.answer.AnsweredRow;
+import org.tabserve.model.answer.FieldValue;
 import org.tabserve.model.answer.ScoredRows;
 import org.tabserve.model.card.ModelCard;
 import org.tabserve.model.conformal.Uncertainty;
@@ -20,8 +23,9 @@ import org.tabserve.web.pages.plots.ShownClasses;
 
 /**
  * The answer's part of the form page ({@link FormPage.Result}): each described field the answer carries
- * ({@link AnswerField}) fills its part, in the described order, through a switch expression the compiler checks for
- * every field; then which model file gave it, as the body says ({@link FormPage.Provenance}).
+ * ({@link AnswerField}) fills its part, in the described order: the fields the page has words for their own parts,
+ * any other under the answer by its key and its value in words; then which model file gave it, as the body says
+ * ({@link FormPage.Provenance}).
  */
 final class FormResult {
 
@@ -42,52 +46,81 @@ final class FormResult {
         List<String> warnings = List.of();
         ContributionChart.Explained explanation;
         String sureness;
+        final List<FormPage.More> more = new ArrayList<>();
+    }
+
+    /** What a field's words are made of: the model, the answered row and the values the form sent. */
+    private record Row(Model classifier, Outcome outcome, Map<String, String> typed) {
+        Prediction prediction() {
+            return outcome.scored().prediction(0);
+        }
+
+        Uncertainty uncertainty() {
+            return outcome.scored().uncertainty(0);
+        }
+
+        ModelCard card() {
+            return classifier.card();
+        }
+    }
+
+    /**
+     * The fields the page has words of its own for, each filling its part; any other present field is for programs
+     * and is listed under the answer by its key and its value in words ({@link #words}).
+     */
+    private static final Map<AnswerField, BiConsumer<Parts, Row>> OWN_WORDS = new EnumMap<>(AnswerField.class);
+
+    static {
+        OWN_WORDS.put(AnswerField.LABEL, (p, row) -> p.label = ((Prediction.Classification) row.prediction()).label());
+        OWN_WORDS.put(
+                AnswerField.DISPLAY_NAME, (p, row) -> p.displayName = row.card().displayName(p.label));
+        OWN_WORDS.put(AnswerField.PROBABILITIES, (p, row) -> {
+            p.bars = bars((Prediction.Classification) row.prediction(), row.card());
+            p.probabilityNote = row.classifier().signature().probabilityNote();
+        });
+        OWN_WORDS.put(AnswerField.VALUE, (p, row) -> {
+            // the value is both the heading's text and its "label"; the target's range puts it in scale
+            p.label = Decimals.fourPlaces(((Prediction.Regression) row.prediction()).value());
+            p.displayName = p.label;
+            p.regression = true;
+            p.targetRange = targetRange(row.card());
+        });
+        OWN_WORDS.put(
+                AnswerField.WARNINGS, (p, row) -> p.warnings = row.outcome().warnings());
+        OWN_WORDS.put(
+                AnswerField.EXPLANATION,
+                (p, row) -> p.explanation =
+                        ContributionChart.of(row.outcome().scored().explanation(0), row.typed(), row.card()));
+        OWN_WORDS.put(AnswerField.INTERVAL, (p, row) -> p.sureness = SurenessWords.interval(row.uncertainty()));
+        OWN_WORDS.put(
+                AnswerField.PREDICTION_SET,
+                (p, row) -> p.sureness = SurenessWords.predictionSet(row.uncertainty(), row.card(), row.prediction()));
+        // said in the interval's or the set's words, which are made at it: a coverage alone answers nothing
+        OWN_WORDS.put(AnswerField.COVERAGE, (p, row) -> {});
+        // said after them, only when the row's p-value flags it
+        OWN_WORDS.put(AnswerField.NOVELTY, (p, row) -> p.sureness += SurenessWords.novelty(row.uncertainty()));
+        // a bad value is shown next to its field, on a page (a 400) with no answer
+        OWN_WORDS.put(AnswerField.ERRORS, (p, row) -> {});
     }
 
     private FormResult() {}
 
     static FormPage.Result of(Model classifier, Outcome outcome, List<FormPage.Field> sent, Map<String, String> typed) {
-        ModelCard card = classifier.card();
-        Prediction prediction = outcome.scored().prediction(0);
-        Uncertainty uncertainty = outcome.scored().uncertainty(0);
+        Row row = new Row(classifier, outcome, typed);
         Parts parts = new Parts();
         for (AnswerField field : AnswerField.values()) {
             if (!field.present(outcome.shape(), false)) {
                 continue;
             }
-            Consumer<Parts> fill = switch (field) {
-                case LABEL -> p -> p.label = ((Prediction.Classification) prediction).label();
-                case DISPLAY_NAME -> p -> p.displayName = card.displayName(p.label);
-                case PROBABILITIES ->
-                    p -> {
-                        p.bars = bars((Prediction.Classification) prediction, card);
-                        p.probabilityNote = classifier.signature().probabilityNote();
-                    };
-                case VALUE ->
-                    p -> {
-                        // the value is both the heading's text and its "label"; the target's range puts it in scale
-                        p.label = Decimals.fourPlaces(((Prediction.Regression) prediction).value());
-                        p.displayName = p.label;
-                        p.regression = true;
-                        p.targetRange = targetRange(card);
-                    };
-                case WARNINGS -> p -> p.warnings = outcome.warnings();
-                case EXPLANATION ->
-                    p -> p.explanation = ContributionChart.of(outcome.scored().explanation(0), typed, card);
-                case INTERVAL -> p -> p.sureness = SurenessWords.interval(uncertainty);
-                case PREDICTION_SET -> p -> p.sureness = SurenessWords.predictionSet(uncertainty, card, prediction);
-                // said in the interval's or the set's words, which are made at it: a coverage alone answers
-                // nothing
-                case COVERAGE -> p -> {};
-                // said after them, only when the row's p-value flags it
-                case NOVELTY -> p -> p.sureness += SurenessWords.novelty(uncertainty);
-                // a bad value is shown next to its field, on a page (a 400) with no answer
-                case ERRORS -> p -> {};
-                // a field with no words of its own on the page is for programs: its answers and documents carry it
-                // by its type, and AnswerFormatsTest's spelling of the form says the page declines it
-                default -> p -> {};
-            };
-            fill.accept(parts);
+            BiConsumer<Parts, Row> fill = OWN_WORDS.get(field);
+            if (fill != null) {
+                fill.accept(parts, row);
+            } else {
+                String words = words(field.value(AnsweredRow.Scored.of(outcome.scored(), 0)));
+                if (!words.isEmpty()) {
+                    parts.more.add(new FormPage.More(field.key(), words));
+                }
+            }
         }
         return new FormPage.Result(
                 parts.label,
@@ -100,7 +133,51 @@ final class FormResult {
                 parts.explanation,
                 parts.probabilityNote,
                 parts.sureness,
+                parts.more,
                 FormPage.Provenance.of(outcome.source()));
+    }
+
+    /**
+     * A field's value in words, for a field the pages have no words of its own for: a text as it is, a number with four
+     * decimals (a whole one as it is), a flag yes or no, texts and named numbers and a struct's members in a list
+     * ({@code name: value}), records one after another; empty for none.
+     */
+    static String words(FieldValue value) {
+        if (value == null) {
+            return "";
+        }
+        return switch (value.kind()) {
+            case TEXT -> ((FieldValue.Text) value).text();
+            case NUMBER -> {
+                Number number = ((FieldValue.Number) value).number();
+                yield number instanceof Double ? Decimals.fourPlaces(number.doubleValue()) : String.valueOf(number);
+            }
+            case FLAG -> ((FieldValue.Flag) value).flag() ? "yes" : "no";
+            case TEXTS -> String.join(", ", ((FieldValue.Texts) value).texts());
+            case NAMED_NUMBERS -> {
+                FieldValue.NamedNumbers named = (FieldValue.NamedNumbers) value;
+                List<String> words = new ArrayList<>();
+                for (int i = 0; i < named.names().size(); i++) {
+                    words.add(named.names().get(i) + ": "
+                            + Decimals.fourPlaces(named.numbers().get(i)));
+                }
+                yield String.join(", ", words);
+            }
+            case STRUCT -> {
+                List<String> words = new ArrayList<>();
+                for (FieldValue.Member member : ((FieldValue.Struct) value).members()) {
+                    if (member.value() != null) {
+                        words.add(member.name() + ": " + words(member.value()));
+                    }
+                }
+                yield String.join(", ", words);
+            }
+            case RECORDS ->
+                String.join(
+                        "; ",
+                        ((FieldValue.Records) value)
+                                .records().stream().map(FormResult::words).toList());
+        };
     }
 
     /** A classifier's bars: the classes {@link ShownClasses} shows, then one of the others' sum when there are more. */

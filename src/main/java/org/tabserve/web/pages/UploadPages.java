@@ -5,8 +5,10 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.tabserve.model.Model;
 import org.tabserve.model.answer.AnswerField;
 import org.tabserve.model.card.ModelCard;
@@ -37,6 +39,73 @@ public final class UploadPages implements UploadView {
         views.render(request, response, 200, "upload", Map.of("page", page(preview)), links);
     }
 
+    /** One row of the table as its columns draw it: its cells, and the label, warning and error beside them. */
+    private static final class Drawn {
+        final UploadPreview.Row row;
+        final ModelCard card;
+        final List<String> cells = new ArrayList<>();
+        String label;
+        String warning;
+        String error;
+
+        Drawn(UploadPreview.Row row, ModelCard card) {
+            this.row = row;
+            this.card = card;
+        }
+    }
+
+    /**
+     * A field's part of the table.
+     *
+     * @param heading its column's heading, or null where it is said beside the table
+     * @param cell    its cell of a row, or null for none (setting what is said beside it)
+     */
+    private record Column(String heading, Function<Drawn, String> cell) {}
+
+    /**
+     * The fields the table shows, in words of its own; the table shows the answers at a glance, and every other field
+     * (an upload is never explained; how sure each answer is, and any field of the answer's that the table has no
+     * words for) is in the download's columns, which carry every field by its type.
+     */
+    private static final Map<AnswerField, Column> COLUMNS = new EnumMap<>(AnswerField.class);
+
+    static {
+        // the display name stands for it; the label is the row's data-label
+        COLUMNS.put(AnswerField.LABEL, new Column(null, d -> {
+            d.label = ((Prediction.Classification) d.row.prediction()).label();
+            return null;
+        }));
+        COLUMNS.put(AnswerField.DISPLAY_NAME, new Column("prediction", d -> d.card.displayName(d.label)));
+        // the predicted class's alone, to be read at a glance: the download has every class's
+        COLUMNS.put(
+                AnswerField.PROBABILITIES,
+                new Column(
+                        "probability",
+                        d -> FormResult.percent(
+                                ((Prediction.Classification) d.row.prediction()).probabilityOf(d.label))));
+        COLUMNS.put(
+                AnswerField.VALUE,
+                new Column("value", d -> Examples.text(((Prediction.Regression) d.row.prediction()).value())));
+        // said beside the table, row by row
+        COLUMNS.put(AnswerField.WARNINGS, new Column(null, d -> {
+            d.warning = d.row.warnings().isEmpty()
+                    ? null
+                    : String.join(
+                            "; ",
+                            d.row.warnings().stream().map(RangeWarning::message).toList());
+            return null;
+        }));
+        // a bad row's errors take its answer's columns
+        COLUMNS.put(AnswerField.ERRORS, new Column(null, d -> {
+            d.error = String.join(
+                    "; ",
+                    d.row.errors().stream()
+                            .map(e -> e.field() + ": " + e.message())
+                            .toList());
+            return null;
+        }));
+    }
+
     /**
      * The page of {@code preview}: the answer's columns first, one or more for each described field the answer
      * carries that the table shows ({@link AnswerField}, in the described order), then the values the model took.
@@ -50,28 +119,12 @@ public final class UploadPages implements UploadView {
         List<AnswerField> answered = new ArrayList<>();
         List<String> columns = new ArrayList<>();
         for (AnswerField field : AnswerField.values()) {
-            if (!field.present(preview.shape(), preview.inPlace())) {
-                continue;
-            }
-            answered.add(field);
-            String heading = switch (field) {
-                // the display name stands for it; the label is the row's data-label
-                case LABEL -> null;
-                case DISPLAY_NAME -> "prediction";
-                // the predicted class's alone, to be read at a glance: the download has every class's
-                case PROBABILITIES -> "probability";
-                case VALUE -> "value";
-                // said beside the table, row by row; a bad row's errors take its answer's columns
-                case WARNINGS, ERRORS -> null;
-                // an upload is never explained
-                case EXPLANATION -> null;
-                // how sure each answer is goes in the download's columns: the table shows the answers at a glance
-                case INTERVAL, PREDICTION_SET, COVERAGE, NOVELTY -> null;
-                // so does any other field: the table shows the fields it has words for
-                default -> null;
-            };
-            if (heading != null) {
-                columns.add(heading);
+            Column column = COLUMNS.get(field);
+            if (column != null && field.present(preview.shape(), preview.inPlace())) {
+                answered.add(field);
+                if (column.heading() != null) {
+                    columns.add(column.heading());
+                }
             }
         }
         int answerColumns = columns.size();
@@ -79,53 +132,21 @@ public final class UploadPages implements UploadView {
         List<UploadPage.Row> rows = new ArrayList<>();
         for (UploadPreview.Row row : preview.rows()) {
             boolean refused = !row.errors().isEmpty();
-            List<String> cells = new ArrayList<>();
-            String label = null;
-            String warning = null;
-            String error = null;
+            Drawn drawn = new Drawn(row, card);
             for (AnswerField field : answered) {
                 if (refused != (field == AnswerField.ERRORS)) {
                     continue; // a bad row has its errors in place of its answer; a scored row has none
                 }
-                String cell = switch (field) {
-                    case LABEL -> {
-                        label = ((Prediction.Classification) row.prediction()).label();
-                        yield null; // the row's data-label
-                    }
-                    case DISPLAY_NAME -> card.displayName(label);
-                    case PROBABILITIES ->
-                        FormResult.percent(((Prediction.Classification) row.prediction()).probabilityOf(label));
-                    case VALUE -> Examples.text(((Prediction.Regression) row.prediction()).value());
-                    case WARNINGS -> {
-                        warning = row.warnings().isEmpty()
-                                ? null
-                                : String.join(
-                                        "; ",
-                                        row.warnings().stream()
-                                                .map(RangeWarning::message)
-                                                .toList());
-                        yield null; // said beside the table
-                    }
-                    case ERRORS -> {
-                        error = String.join(
-                                "; ",
-                                row.errors().stream()
-                                        .map(e -> e.field() + ": " + e.message())
-                                        .toList());
-                        yield null; // in place of the answer's columns
-                    }
-                    // not in the table: see the headings' switch above
-                    case EXPLANATION, INTERVAL, PREDICTION_SET, COVERAGE, NOVELTY -> null;
-                    default -> null;
-                };
+                String cell = COLUMNS.get(field).cell().apply(drawn);
                 if (cell != null) {
-                    cells.add(cell);
+                    drawn.cells.add(cell);
                 }
             }
+            List<String> cells = drawn.cells;
             for (String feature : shown) {
                 cells.add(cellText(row.values().get(features.indexOf(feature))));
             }
-            rows.add(new UploadPage.Row(row.number(), cells, label, warning, error));
+            rows.add(new UploadPage.Row(row.number(), cells, drawn.label, drawn.warning, drawn.error));
         }
         String download = preview.csv() == null
                 ? null

@@ -5,9 +5,11 @@ import io.swagger.v3.oas.models.media.NumberSchema;
 import io.swagger.v3.oas.models.media.Schema;
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import org.tabserve.model.answer.AnswerField;
 import org.tabserve.model.conformal.Conformal;
 import org.tabserve.model.conformal.Uncertainty;
@@ -100,30 +102,37 @@ final class V2Coverage {
      */
     static Map<String, Schema<?>> outputSchemas(AnswerField field, Conformal conformal) {
         Map<String, Schema<?>> outputs = new LinkedHashMap<>();
-        if (conformal == null || (field == AnswerField.NOVELTY && conformal.novelty() == null)) {
-            return outputs;
+        if (conformal != null && (field != AnswerField.NOVELTY || conformal.novelty() != null)) {
+            OUTPUT_SCHEMAS.getOrDefault(field, (f, o) -> {}).accept(field, outputs);
         }
-        switch (field) {
-            case INTERVAL -> {
-                outputs.put(LOWER, V2Extras.outputSchema(LOWER, "FP64", 1, "[N]", new NumberSchema()));
-                outputs.put(UPPER, V2Extras.outputSchema(UPPER, "FP64", 1, "[N]", new NumberSchema()));
-            }
-            case PREDICTION_SET ->
-                outputs.put(
+        return outputs;
+    }
+
+    /** The outputs each field this class writes is written as, each put as its tensor's schema by its name. */
+    private static final Map<AnswerField, BiConsumer<AnswerField, Map<String, Schema<?>>>> OUTPUT_SCHEMAS =
+            new EnumMap<>(AnswerField.class);
+
+    static {
+        OUTPUT_SCHEMAS.put(AnswerField.INTERVAL, (field, outputs) -> {
+            outputs.put(LOWER, V2Extras.outputSchema(LOWER, "FP64", 1, "[N]", new NumberSchema()));
+            outputs.put(UPPER, V2Extras.outputSchema(UPPER, "FP64", 1, "[N]", new NumberSchema()));
+        });
+        OUTPUT_SCHEMAS.put(
+                AnswerField.PREDICTION_SET,
+                (field, outputs) -> outputs.put(
                         field.key(),
                         V2Extras.outputSchema(
                                 field.key(),
                                 "BOOL",
                                 2,
                                 "[N, classes]: whether each class, in the order of probabilities, is in the row's set",
-                                new BooleanSchema()));
-            case COVERAGE, NOVELTY -> {
-                String name = field == AnswerField.NOVELTY ? NOVELTY : field.key();
-                outputs.put(name, V2Extras.outputSchema(name, "FP64", 1, "[N]", share()));
-            }
-            default -> {}
-        }
-        return outputs;
+                                new BooleanSchema())));
+        BiConsumer<AnswerField, Map<String, Schema<?>>> share = (field, outputs) -> {
+            String name = field == AnswerField.NOVELTY ? NOVELTY : field.key();
+            outputs.put(name, V2Extras.outputSchema(name, "FP64", 1, "[N]", share()));
+        };
+        OUTPUT_SCHEMAS.put(AnswerField.COVERAGE, share);
+        OUTPUT_SCHEMAS.put(AnswerField.NOVELTY, share);
     }
 
     /** A number from 0 to 1. */

@@ -8,6 +8,7 @@ import io.swagger.v3.oas.models.media.ObjectSchema;
 import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.oas.models.media.StringSchema;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,6 +36,39 @@ public record V2Extras(List<Tensor> tensors, Map<String, String> parameters) {
     private static final Set<RequestField> PROTOCOL_FIELDS =
             EnumSet.of(RequestField.MODEL_NAME, RequestField.MODEL_VERSION, RequestField.REQUEST_ID);
 
+    /** How a field is written: its outputs, and any parameters it puts in the answer's. */
+    @FunctionalInterface
+    private interface Outputs {
+        List<Tensor> of(V2Inference.Answer answer, Map<String, String> parameters);
+    }
+
+    /** The fields the protocol spells its own way; any other present field is written by its type ({@link #byType}). */
+    private static final Map<AnswerField, Outputs> OWN_OUTPUTS = new EnumMap<>(AnswerField.class);
+
+    static {
+        // the outputs the request names, which each transport writes from the predictions; the display name and
+        // warnings are for people and JSON's answers (the protocol's tensors carry the model's own outputs); the
+        // protocol refuses a request with a bad row whole
+        for (AnswerField none : List.of(
+                AnswerField.LABEL,
+                AnswerField.PROBABILITIES,
+                AnswerField.VALUE,
+                AnswerField.DISPLAY_NAME,
+                AnswerField.WARNINGS,
+                AnswerField.ERRORS)) {
+            OWN_OUTPUTS.put(none, (answer, parameters) -> List.of());
+        }
+        OWN_OUTPUTS.put(AnswerField.EXPLANATION, (answer, parameters) -> {
+            V2Inference.Explained explained = V2Inference.Explained.of(answer);
+            parameters.putAll(explained.parameters());
+            return explained.tensors();
+        });
+        OWN_OUTPUTS.put(AnswerField.INTERVAL, (answer, parameters) -> V2Coverage.interval(answer));
+        OWN_OUTPUTS.put(AnswerField.PREDICTION_SET, (answer, parameters) -> List.of(V2Coverage.predictionSet(answer)));
+        OWN_OUTPUTS.put(AnswerField.COVERAGE, (answer, parameters) -> List.of(V2Coverage.coverage(answer)));
+        OWN_OUTPUTS.put(AnswerField.NOVELTY, (answer, parameters) -> List.of(V2Coverage.novelty(answer)));
+    }
+
     /** One more output, with its values (Double or Boolean, as its datatype). */
     public record Tensor(V2Inference.Output output, List<?> values) {}
 
@@ -47,26 +81,8 @@ public record V2Extras(List<Tensor> tensors, Map<String, String> parameters) {
             if (!field.present(shape, false)) {
                 continue;
             }
-            List<Tensor> outputs = switch (field) {
-                // the outputs the request names, which each transport writes from the predictions
-                case LABEL, PROBABILITIES, VALUE -> List.of();
-                // for people and JSON's answers: the protocol's tensors carry the model's own outputs
-                case DISPLAY_NAME, WARNINGS -> List.of();
-                // the protocol refuses a request with a bad row whole
-                case ERRORS -> List.of();
-                case EXPLANATION -> {
-                    V2Inference.Explained explained = V2Inference.Explained.of(answer);
-                    parameters.putAll(explained.parameters());
-                    yield explained.tensors();
-                }
-                case INTERVAL -> V2Coverage.interval(answer);
-                case PREDICTION_SET -> List.of(V2Coverage.predictionSet(answer));
-                case COVERAGE -> List.of(V2Coverage.coverage(answer));
-                case NOVELTY -> List.of(V2Coverage.novelty(answer));
-                // a field with no spelling of its own here: by its type
-                default -> byType(field, answer);
-            };
-            tensors.addAll(outputs);
+            tensors.addAll(
+                    OWN_OUTPUTS.getOrDefault(field, (a, p) -> byType(field, a)).of(answer, parameters));
         }
         if (answer.source() != null) {
             for (RequestField field : RequestField.values()) {
