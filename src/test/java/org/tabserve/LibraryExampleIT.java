@@ -84,7 +84,7 @@ class LibraryExampleIT {
                 : Path.of(System.getProperty("tabserve.maven.home"), "bin", "mvn")
                         .toString();
         String offline = System.getProperty("tabserve.maven.settings", "").equals("offline=true") ? " -o" : "";
-        DocShell shell = DocShell.of(PAGE.toString(), "LibraryExampleIT")
+        DocShell shell = DocShell.of("docs/models.md", "LibraryExampleIT")
                 .in(project)
                 .environment("JAVA_HOME", System.getProperty("java.home"))
                 .environment("MAVEN_ARGS", "")

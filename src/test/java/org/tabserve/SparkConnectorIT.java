@@ -43,6 +43,9 @@ class SparkConnectorIT {
         for (String reports : List.of("surefire-reports", "failsafe-reports")) {
             deleteTree(SPARK.resolve("target").resolve(reports)); // a report of an earlier build proves nothing
         }
+        // copy-dependencies adds and never removes: a jar an earlier build copied (the core's former name) would stay
+        // on the jobs' class path beside this build's
+        deleteTree(SPARK.resolve("target").resolve("jars"));
         List<String> command = new ArrayList<>(List.of(
                 maven().toString(),
                 "-B",
