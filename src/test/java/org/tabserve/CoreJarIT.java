@@ -15,9 +15,11 @@ import java.util.zip.ZipFile;
 import org.junit.jupiter.api.Test;
 
 /**
- * Opens the model core's jar that {@code mvn package} makes beside the WAR (target/tabserve-core.jar) and checks that
- * it holds the model, the rows and the scoring entry point, and that none of its classes names the servlet API, Jetty,
- * Thymeleaf, Swagger or gRPC: what another engine (spark/) embeds must not need a web container.
+ * Opens the model core's jar that {@code mvn package} makes beside the WAR (target/tabserve-core.jar, installed as
+ * {@code org.tabserve:tabserve-core}) and checks that it holds the model, the rows and the library's facade, that none
+ * of its classes names the servlet API, Jetty, Thymeleaf, Swagger or gRPC, and that every class its classes name is in
+ * it, the JDK or a library its POM brings (jdeps' missing dependencies): what an application or another engine (spark/)
+ * embeds must not need a web container, nor a class the jar left behind.
  */
 class CoreJarIT {
 
@@ -54,15 +56,50 @@ class CoreJarIT {
                 "org/tabserve/model/trees/NativeModel.class",
                 "org/tabserve/model/trees/xgboost/XgboostReader.class",
                 "org/tabserve/model/trees/lightgbm/LightgbmReader.class",
-                "org/tabserve/model/mlflow/MlflowDirectory.class")) {
+                "org/tabserve/model/mlflow/MlflowDirectory.class",
+                "org/tabserve/library/TabularModel.class")) {
             assertTrue(entries.contains(needed), needed);
         }
         List<String> outside = entries.stream()
                 .filter(e -> e.endsWith(".class"))
-                .filter(e ->
-                        !e.matches("org/tabserve/(model|rows|cardmaking|serving|predictionlog|repository|files)/.*"))
+                .filter(e -> !e.matches("org/tabserve/(model|rows/(field|read|json|answerjson)|cardmaking|library)/.*"))
                 .toList();
         assertEquals(List.of(), outside);
+    }
+
+    /** The packages of the libraries the core's POM brings (src/core/tabserve-core.pom), with theirs. */
+    private static final List<String> CORE_LIBRARIES = List.of(
+            "ai.onnxruntime", // onnxruntime
+            "com.fasterxml.jackson.", // jackson-databind, with jackson-core and jackson-annotations
+            "org.yaml.snakeyaml", // snakeyaml
+            "org.apache.commons.csv", // commons-csv
+            "org.apache.commons.io"); // commons-csv's commons-io
+
+    @Test
+    void namesNoClassOutsideItselfTheJdkAndItsPomsLibraries() {
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        int status = java.util.spi.ToolProvider.findFirst("jdeps")
+                .orElseThrow()
+                .run(
+                        new java.io.PrintWriter(out),
+                        new java.io.PrintWriter(err),
+                        "--multi-release",
+                        "17",
+                        "--missing-deps",
+                        coreJar().toString());
+        assertEquals(0, status, err::toString);
+        // "   org.tabserve.x.A   -> org.tabserve.y.B   not found": B is neither in the jar nor in the JDK
+        List<String> missing = new ArrayList<>();
+        for (String line : out.toString().split("\n")) {
+            java.util.regex.Matcher found =
+                    java.util.regex.Pattern.compile("->\\s+(\\S+)\\s+not found").matcher(line);
+            if (found.find() && CORE_LIBRARIES.stream().noneMatch(found.group(1)::startsWith)) {
+                missing.add(line.trim());
+            }
+        }
+        assertTrue(out.toString().contains("not found"), "jdeps found the libraries' classes missing:\n" + out);
+        assertEquals(List.of(), missing);
     }
 
     @Test

@@ -44,12 +44,12 @@ import org.junit.jupiter.api.Test;
  * the test reads the table with Parquet's own reader (no Spark in the test's JVM: a local Spark there cost 20 s of CPU,
  * Parquet's reader 2 s). The test runs the page's commands with {@code --master} on a free port
  * ({@code SPARK_MASTER_PORT}) and its paths under target/, after the root build did what the page's first line does
- * (its SparkConnectorIT packages and verifies spark/ on the root's target/tabserve-core.jar, installing nothing in a
- * local repository that others may share, as the page's line does):
+ * (its SparkConnectorIT packages and verifies spark/ on the root's model core in a reactor, installing nothing in a
+ * local repository that others may share, where the page's line installs it):
  *
  * <pre>
- * mvn -B package -DskipTests
- * mvn -B -f spark/pom.xml package -DskipTests -Dtabserve.core.jar=$PWD/target/tabserve-core.jar
+ * mvn -B install -DskipTests
+ * mvn -B -f spark/pom.xml package -DskipTests
  * spark/cluster start 2
  * spark/job NotesTable --master spark://127.0.0.1:7077 --csv data/BankNote_Authentication.csv --rows 100000 --bad 3 --out target/notes.parquet
  * spark/job ScoreParquet --master spark://127.0.0.1:7077 --model model.onnx --in target/notes.parquet --out target/scored.parquet
