@@ -37,10 +37,12 @@ import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.tabserve.cli.ConformalCards;
+import org.tabserve.cli.ConformalServer;
 import org.tabserve.cli.ScoreRuns;
 import org.tabserve.launcher.TabserveServer;
 import org.tabserve.model.Model;
@@ -65,6 +67,7 @@ import org.tabserve.testing.Multipart;
  * test, how it spells each field,
  * or why it does not carry it: a field added to the description that a format neither writes nor declines fails here.
  */
+@ExtendWith(ConformalServer.class)
 class AnswerFormatsTest {
 
     @TempDir
@@ -76,8 +79,8 @@ class AnswerFormatsTest {
     static List<String[]> rows;
 
     @BeforeAll
-    static void start() throws Exception {
-        server = ConformalCards.serve(dir, false);
+    static void start(TabserveServer shared) throws Exception {
+        server = shared;
         http = new Http(server);
         channel = GrpcChannels.to(server);
         rows = ConformalCards.testRows().subList(0, 3);
@@ -85,7 +88,7 @@ class AnswerFormatsTest {
 
     @AfterAll
     static void stop() throws Exception {
-        GrpcChannels.close(channel, server);
+        GrpcChannels.close(channel, null); // the server is the JVM's shared one
     }
 
     /** A format's answer as seen from outside: its row-level names, its request-level keys and its headers. */
@@ -108,7 +111,7 @@ class AnswerFormatsTest {
         JsonNode model = http.get("/models/" + name + "/api/model").json();
         List<String> features = new ArrayList<>();
         model.path("features").forEach(f -> features.add(f.path("name").asText()));
-        Model loaded = OnnxModelLoader.load(dir.resolve("models").resolve(name + ".onnx"));
+        Model loaded = OnnxModelLoader.load(ConformalCards.models().resolve(name + ".onnx"));
         AnswerShape asked;
         try {
             boolean novelty = RowUncertainty.at(loaded.card().conformal(), 0.9).measuresNovelty();
@@ -123,7 +126,7 @@ class AnswerFormatsTest {
         String base = "/models/" + name;
         String sha256 = HexFormat.of()
                 .formatHex(MessageDigest.getInstance("SHA-256")
-                        .digest(Files.readAllBytes(dir.resolve("models").resolve(name + ".onnx"))));
+                        .digest(Files.readAllBytes(ConformalCards.models().resolve(name + ".onnx"))));
         expectedDigest = sha256;
 
         // JSON: a lone row and a batch, explained and covered; the query route asks for neither
@@ -184,7 +187,7 @@ class AnswerFormatsTest {
         String[] run = ScoreRuns.run(
                 "score",
                 "--model",
-                dir.resolve("models").resolve(name + ".onnx").toString(),
+                ConformalCards.models().resolve(name + ".onnx").toString(),
                 "--data",
                 data.toString(),
                 "--out",
