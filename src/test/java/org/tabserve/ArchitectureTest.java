@@ -1,21 +1,52 @@
 package org.tabserve;
 
+import static com.tngtech.archunit.base.DescribedPredicate.describe;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideOutsideOfPackages;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.Dependency;
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaMethodCall;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.lang.ArchCondition;
+import com.tngtech.archunit.lang.ConditionEvents;
+import com.tngtech.archunit.lang.SimpleConditionEvent;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-/** Keeps the dependency arrows of docs/development.md true by reading every import of every package. */
+/**
+ * Keeps the dependency arrows of docs/development.md true by reading every dependency of every main class from its
+ * bytecode (ArchUnit): a type named in code, by import or fully qualified, is a dependency; a comment is not.
+ */
 class ArchitectureTest {
 
-    private static final Path MODEL = Path.of("src/main/java/org/tabserve/model");
+    /** The main classes as compiled (not the gRPC code generated under {@code inference}, which they name). */
+    private static final JavaClasses MAIN = new ClassFileImporter()
+            .withImportOption(location -> !location.contains("/inference/")) // named by tabserve's, never judged
+            .importPath(Path.of("target/classes"));
+
+    private static final String T = "org.tabserve.";
+
+    /** The JDK, as the rules below allow it: its {@code java} packages. */
+    private static final String JDK = "java..";
 
     /** The house's size rule (issue 35): a class past 400 lines has a second job that wants its own class. */
     @Test
@@ -32,9 +63,13 @@ class ArchitectureTest {
         assertEquals(List.of(), tooLong);
     }
 
+    /** The most Java files one package may hold, its package-info among them: past it, it is split by job. */
+    private static final int MAX_FILES_PER_PACKAGE = 25;
+
     /**
      * The house's size rule for packages (issue 80): past {@link #MAX_FILES_PER_PACKAGE} Java files a package holds
-     * more than one job, and is split by job, each in a package of its own.
+     * more than one job, and is split by job, each in a package of its own (the launcher's and the HTTP plumbing's
+     * packages among them).
      */
     @Test
     void noMainPackagePassesTwentyFiveFiles() throws IOException {
@@ -57,48 +92,79 @@ class ArchitectureTest {
     }
 
     /**
+     * The top-level parts by layer: the web app on serving, serving on the rows, the repository and the prediction
+     * log, those on the model, and the two leaves every part may ask (the owner check of trusted files, the bound on
+     * reads from outside); the launcher and the command line stand beside the web app; nothing points back up.
+     */
+    @Test
+    void thePartsStandInLayersWebServingModelNeverBack() {
+        layeredArchitecture()
+                .consideringOnlyDependenciesInLayers()
+                .layer("web")
+                .definedBy(T + "web..")
+                .layer("cli")
+                .definedBy(T + "cli..")
+                .layer("launcher")
+                .definedBy(T + "launcher..")
+                .layer("serving")
+                .definedBy(T + "serving..")
+                .layer("predictionlog")
+                .definedBy(T + "predictionlog..")
+                .layer("repository")
+                .definedBy(T + "repository..")
+                .layer("cardmaking")
+                .definedBy(T + "cardmaking..")
+                .layer("rows")
+                .definedBy(T + "rows..")
+                .layer("model")
+                .definedBy(T + "model..")
+                .layer("files")
+                .definedBy(T + "files..")
+                .layer("outbound")
+                .definedBy(T + "outbound..")
+                .whereLayer("web")
+                .mayNotBeAccessedByAnyLayer()
+                .whereLayer("cli")
+                .mayNotBeAccessedByAnyLayer()
+                .whereLayer("launcher")
+                .mayNotBeAccessedByAnyLayer()
+                .whereLayer("serving")
+                .mayOnlyBeAccessedByLayers("web", "cli")
+                .whereLayer("predictionlog")
+                .mayOnlyBeAccessedByLayers("web", "cli", "serving")
+                .whereLayer("repository")
+                .mayOnlyBeAccessedByLayers("web", "cli", "serving")
+                .whereLayer("cardmaking")
+                .mayOnlyBeAccessedByLayers("web", "cli")
+                .whereLayer("rows")
+                .mayOnlyBeAccessedByLayers("web", "cli", "serving", "predictionlog")
+                .whereLayer("model")
+                .mayOnlyBeAccessedByLayers("web", "cli", "serving", "predictionlog", "repository", "cardmaking", "rows")
+                .because("the arrows go web -> serving -> model (docs/development.md), never back")
+                .check(MAIN);
+    }
+
+    /** No two packages of tabserve reach each other, however far round: the import graph has no cycle. */
+    @Test
+    void noCycleBetweenPackages() {
+        slices().matching("org.tabserve.(**)")
+                .should()
+                .beFreeOfCycles()
+                .because("a circle of packages is one job spread over several, or wants an interface below them")
+                .check(MAIN);
+    }
+
+    private static final String MODEL = T + "model";
+
+    /**
      * The model core's packages by floor from the ground (issue 80): what a model takes and gives (its signature, a
      * batch, a prediction, its exception), how sure an answer is (conformal sets), what a model says about itself (the
-     * card), and beside each other the Shapley explanations and the live profiles. Each names (by import, or fully
-     * qualified) only the packages on the floors below its own, never one on its floor or above, nor the package of
-     * the {@code Model} interface ({@code org.tabserve.model}) that stands on them all; {@code model.onnx} and
-     * {@code model.answer} stand above that.
+     * card), and beside each other the Shapley explanations and the live profiles. Each names only the packages on the
+     * floors below its own, never one on its floor or above, nor the package of the {@code Model} interface
+     * ({@code org.tabserve.model}) that stands on them all; {@link #ABOVE_THE_MODEL} stand above that.
      */
     private static final List<List<String>> MODEL_FLOORS =
             List.of(List.of("signature"), List.of("conformal"), List.of("card"), List.of("explain", "live"));
-
-    /** A type of the model core: of the {@code Model} interface's package or of one on {@link #MODEL_FLOORS}. */
-    private static final java.util.regex.Pattern MODEL_CORE_TYPE =
-            java.util.regex.Pattern.compile("org\\.tabserve\\.model\\.(?:(?:"
-                    + String.join(
-                            "|", MODEL_FLOORS.stream().flatMap(List::stream).toList())
-                    + ")\\.)?[A-Z]\\w*");
-
-    /** The model core's packages: the {@code Model} interface's and those on {@link #MODEL_FLOORS}. */
-    private static List<Path> modelCore() {
-        List<Path> core = new ArrayList<>(List.of(MODEL));
-        MODEL_FLOORS.stream().flatMap(List::stream).forEach(job -> core.add(MODEL.resolve(job)));
-        return core;
-    }
-
-    @Test
-    void theModelCoreImportsOnlyTheJdkAndItself() throws IOException {
-        List<String> imports = new ArrayList<>();
-        for (Path dir : modelCore()) {
-            imports.addAll(importsIn(dir));
-        }
-        assertTrue(imports.size() > 10, "the scan found the model's imports: " + imports.size());
-        List<String> forbidden = imports.stream()
-                .filter(i ->
-                        !i.startsWith("java.") && !MODEL_CORE_TYPE.matcher(i).lookingAt())
-                .toList();
-        assertEquals(
-                List.of(),
-                forbidden,
-                "model/ and its jobs' packages hold the Model interface and the runtime-free value types: no ONNX"
-                        + " Runtime, no model.onnx or model.answer (the arrows are onnx -> model and answer -> model),"
-                        + " no HTTP, Jetty or Tribuo");
-    }
 
     /**
      * The model's packages that stand above the {@code Model} interface: its runtimes and readers (ONNX, the trained
@@ -106,151 +172,119 @@ class ArchitectureTest {
      */
     private static final List<String> ABOVE_THE_MODEL = List.of("onnx", "answer", "mlflow", "trees", "loading");
 
-    private static final java.util.regex.Pattern MODEL_TYPE =
-            java.util.regex.Pattern.compile("org\\.tabserve\\.model((?:\\.[a-z]\\w*)*)\\.[A-Z]\\w*");
+    /** The model core's packages: the {@code Model} interface's and those on {@link #MODEL_FLOORS}. */
+    private static final String[] MODEL_CORE = Stream.concat(
+                    Stream.of(MODEL),
+                    MODEL_FLOORS.stream().flatMap(List::stream).map(job -> MODEL + "." + job))
+            .toArray(String[]::new);
+
+    private static String[] with(String[] packages, String... more) {
+        return Stream.concat(Stream.of(packages), Stream.of(more)).toArray(String[]::new);
+    }
 
     @Test
-    void theModelsJobsStandEachOnTheFloorsBelowItAndNeverOnTheModelInterface() throws IOException {
-        List<String> jobs = new ArrayList<>();
-        try (Stream<Path> dirs = Files.list(MODEL)) {
-            dirs.filter(Files::isDirectory)
-                    .map(d -> d.getFileName().toString())
-                    .filter(d -> !ABOVE_THE_MODEL.contains(d))
-                    .forEach(jobs::add);
-        }
-        assertEquals(
-                MODEL_FLOORS.stream().flatMap(List::stream).sorted().toList(),
-                jobs.stream().sorted().toList(),
-                "every package of the model's jobs (but " + ABOVE_THE_MODEL + ", above the model) stands on a floor of"
-                        + " MODEL_FLOORS");
-        List<String> below = new ArrayList<>();
-        List<String> named = new ArrayList<>();
-        List<String> upward = new ArrayList<>();
-        for (List<String> floor : MODEL_FLOORS) {
-            for (String job : floor) {
-                List<Path> files;
-                try (Stream<Path> listed = Files.list(MODEL.resolve(job))) {
-                    files = listed.filter(f -> f.toString().endsWith(".java")).toList();
-                }
-                for (Path file : files) {
-                    for (String line : Files.readAllLines(file)) {
-                        if (line.startsWith("package ")) {
-                            continue;
-                        }
-                        java.util.regex.Matcher m = MODEL_TYPE.matcher(line);
-                        while (m.find()) {
-                            String into = m.group(1).isEmpty() ? "" : m.group(1).substring(1);
-                            if (!into.equals(job)) {
-                                named.add(job + " -> " + into);
-                                if (!below.contains(into)) {
-                                    upward.add(file.getFileName() + ": " + m.group());
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-            below.addAll(floor);
-        }
-        assertTrue(
-                named.contains("explain -> card")
-                        && named.contains("card -> conformal")
-                        && named.contains("conformal -> signature"),
-                "the scan found the arrows between the model's packages: " + named);
-        assertEquals(
-                List.of(),
-                upward,
-                "a package of the model's jobs names only those on the floors below it; what it needs of a model comes"
-                        + " in through an interface of its own (explain's ExplainedModel, which Model extends)");
+    void theModelCoreImportsOnlyTheJdkAndItself() {
+        classes()
+                .that()
+                .resideInAnyPackage(MODEL_CORE)
+                .should()
+                .onlyDependOnClassesThat()
+                .resideInAnyPackage(with(MODEL_CORE, JDK))
+                .because("model/ and its jobs' packages hold the Model interface and the runtime-free value types: no"
+                        + " ONNX Runtime, no model.onnx or model.answer (the arrows are onnx -> model and answer ->"
+                        + " model), no HTTP, Jetty or Tribuo")
+                .check(MAIN);
+    }
+
+    @Test
+    void theModelsJobsStandEachOnTheFloorsBelowItAndNeverOnTheModelInterface() {
+        floors(MODEL, false, MODEL_FLOORS, ABOVE_THE_MODEL)
+                .because("what a job of the model needs of a model comes in through an interface of its own (explain's"
+                        + " ExplainedModel, which Model extends)")
+                .check(MAIN);
+        assertArrows("explain -> card", "card -> conformal", "conformal -> signature");
     }
 
     /**
      * No two files of one package of the model, of the repository or of the launcher, their sub-packages included, name
-     * each other (issue 80):
-     * where a part needs the whole, it is handed a narrow interface of its own ({@code ModelSignature.Rows}, which a
-     * batch is, for the model's check of whole rows; the repository's {@code RepositoryState} for its helpers), or what
-     * both need moves down a file ({@code ExplanationMeter}, {@code LiveKind}, a lease's {@code Generation}), so that
-     * each package's files stand one way.
+     * each other (issue 80): where a part needs the whole, it is handed a narrow interface of its own ({@code
+     * ModelSignature.Rows}, which a batch is, for the model's check of whole rows; the repository's {@code
+     * RepositoryState} for its helpers), or what both need moves down a file ({@code ExplanationMeter}, {@code
+     * LiveKind}, a lease's {@code Generation}), so that each package's files stand one way.
      */
     @Test
-    void noTwoFilesOfAPackageOfTheModelTheRepositoryOrTheLauncherNameEachOther() throws IOException {
-        List<String> pairs = new ArrayList<>();
-        List<String> named = new ArrayList<>();
-        List<Path> packages = new ArrayList<>();
-        for (Path root : List.of(MODEL, Path.of("src/main/java/org/tabserve/repository"), LAUNCHER)) {
-            try (Stream<Path> walked = Files.walk(root)) {
-                walked.filter(Files::isDirectory).forEach(packages::add);
-            }
-        }
-        for (Path dir : packages) {
-            Map<String, String> code = new java.util.TreeMap<>();
-            try (Stream<Path> listed = Files.list(dir)) {
-                for (Path file : listed.filter(f -> f.toString().endsWith(".java") && !f.endsWith("package-info.java"))
-                        .toList()) {
-                    code.put(file.getFileName().toString().replace(".java", ""), codeOf(file));
-                }
-            }
-            for (String a : code.keySet()) {
-                for (String b : code.keySet()) {
-                    boolean ab = java.util.regex.Pattern.compile("\\b" + b + "\\b")
-                            .matcher(code.get(a))
-                            .find();
-                    if (!a.equals(b) && ab) {
-                        named.add(a + " -> " + b);
-                        if (a.compareTo(b) < 0
-                                && java.util.regex.Pattern.compile("\\b" + a + "\\b")
-                                        .matcher(code.get(b))
-                                        .find()) {
-                            pairs.add(dir.getFileName() + ": " + a + " <-> " + b);
-                        }
+    void noTwoFilesOfAPackageOfTheModelTheRepositoryOrTheLauncherNameEachOther() {
+        Map<String, Set<String>> named = new TreeMap<>();
+        for (JavaClass c : MAIN) {
+            if (c.getPackageName().matches("org\\.tabserve\\.(model|repository|launcher)(\\..*)?")) {
+                String from = fileOf(c);
+                for (Dependency d : c.getDirectDependenciesFromSelf()) {
+                    JavaClass target = d.getTargetClass().getBaseComponentType();
+                    if (target.getPackageName().equals(c.getPackageName())
+                            && !fileOf(target).equals(from)
+                            && !fileOf(target).endsWith(".package-info")) {
+                        named.computeIfAbsent(from, k -> new TreeSet<>()).add(fileOf(target));
                     }
                 }
             }
         }
-        assertTrue(
-                named.contains("Batch -> ModelSignature")
-                        && named.contains("Explainer -> CoalitionRows")
-                        && named.contains("LoaderPool -> RepositoryState")
-                        && named.contains("Main -> SecondJvm")
-                        && named.contains("TreeEnsembleReader -> TreeEnsemble")
-                        && named.contains("S3Mirror -> DownloadRecorder"),
-                "the scan found the arrows between the model core's files: " + named);
+        List<String> pairs = new ArrayList<>();
+        named.forEach((a, targets) -> targets.stream()
+                .filter(b ->
+                        a.compareTo(b) < 0 && named.getOrDefault(b, Set.of()).contains(a))
+                .forEach(b -> pairs.add(a + " <-> " + simpleName(b))));
+        for (String[] arrow : List.of(
+                new String[] {"model.signature.Batch", "model.signature.ModelSignature"},
+                new String[] {"model.explain.Explainer", "model.explain.CoalitionRows"},
+                new String[] {"repository.LoaderPool", "repository.RepositoryState"},
+                new String[] {"launcher.Main", "launcher.SecondJvm"},
+                new String[] {"model.onnx.graph.ml.TreeEnsembleReader", "model.onnx.graph.ml.TreeEnsemble"},
+                new String[] {"repository.s3.S3Mirror", "repository.s3.DownloadRecorder"})) {
+            assertTrue(
+                    named.getOrDefault(T + arrow[0], Set.of()).contains(T + arrow[1]),
+                    "the scan found the arrows between the files: " + arrow[0] + " -> " + arrow[1]);
+        }
         assertEquals(List.of(), pairs, "two files of a package that name each other are one job, or want an interface");
     }
 
-    /** The code of a Java file without its comments and string literals. */
-    private static String codeOf(Path file) throws IOException {
-        return Files.readString(file)
-                .replaceAll("(?s)/\\*.*?\\*/", "")
-                .replaceAll("//[^\n]*", "")
-                .replaceAll("\"(?:\\\\.|[^\"\\\\\\n])*\"", "\"\"");
+    /** The top-level class, so the source file, a class belongs to. */
+    private static String fileOf(JavaClass c) {
+        JavaClass top = c;
+        while (top.getEnclosingClass().isPresent()) {
+            top = top.getEnclosingClass().get();
+        }
+        return top.getName();
+    }
+
+    private static String simpleName(String className) {
+        return className.substring(className.lastIndexOf('.') + 1);
     }
 
     @Test
-    void theOnnxRuntimeModelImportsTheJdkOnnxRuntimeJacksonAndTheModel() throws IOException {
-        List<String> imports = importsIn(MODEL.resolve("onnx"));
-        assertTrue(imports.contains("org.tabserve.model.Model"), "the scan found model.onnx's imports");
-        List<String> forbidden = imports.stream()
-                .filter(i -> !i.startsWith("java.")
-                        && !i.startsWith("ai.onnxruntime.")
-                        && !i.startsWith("com.fasterxml.jackson.")
-                        && !i.startsWith("org.tabserve.model."))
-                .toList();
-        assertEquals(List.of(), forbidden);
+    void theOnnxRuntimeModelImportsTheJdkOnnxRuntimeJacksonAndTheModel() {
+        classes()
+                .that()
+                .resideInAPackage(MODEL + ".onnx")
+                .should()
+                .onlyDependOnClassesThat()
+                .resideInAnyPackage(JDK, "ai.onnxruntime..", "com.fasterxml.jackson..", MODEL + "..")
+                .check(MAIN);
     }
 
     /**
-     * The ONNX graph reader (model.onnx.graph) reads the protobuf itself, so it imports only the JDK and itself:
-     * never ONNX Runtime nor a protobuf library, so it can read a model that ONNX Runtime would refuse and say why.
+     * The ONNX graph reader (model.onnx.graph) reads the protobuf itself, so it names only the JDK and itself: never
+     * ONNX Runtime nor a protobuf library, so it can read a model that ONNX Runtime would refuse and say why.
      */
     @Test
-    void theGraphReaderImportsOnlyTheJdk() throws IOException {
-        Path graph = MODEL.resolve("onnx/graph");
-        assertTrue(Files.isRegularFile(graph.resolve("GraphParser.java")), "the graph reader is in " + graph);
-        List<String> forbidden = imports(graph).stream()
-                .filter(i -> !i.startsWith("java.") && !i.startsWith("org.tabserve.model.onnx.graph."))
-                .toList();
-        assertEquals(List.of(), forbidden, "the graph reader must read the graph without ONNX Runtime or protobuf");
+    void theGraphReaderImportsOnlyTheJdk() {
+        classes()
+                .that()
+                .resideInAPackage(MODEL + ".onnx.graph..")
+                .should()
+                .onlyDependOnClassesThat()
+                .resideInAnyPackage(JDK, MODEL + ".onnx.graph..")
+                .because("the graph reader must read the graph without ONNX Runtime or protobuf")
+                .check(MAIN);
     }
 
     /**
@@ -258,226 +292,167 @@ class ArchitectureTest {
      * ({@code graph.ml}) nor the facts ({@code graph.facts}); the operators read the reader's nodes and never the facts.
      */
     @Test
-    void theGraphReaderTheOperatorsAndTheFactsStandOnEachOtherOneWay() throws IOException {
-        Path graph = MODEL.resolve("onnx/graph");
-        List<String> reader = importsIn(graph);
-        List<String> operators = importsIn(graph.resolve("ml"));
-        assertTrue(
-                importsIn(graph.resolve("facts")).stream().anyMatch(i -> i.contains(".graph.ml.")),
-                "the scan found the facts' imports of the operators");
-        assertEquals(
-                List.of(),
-                reader.stream()
-                        .filter(i -> i.contains(".graph.ml.") || i.contains(".graph.facts."))
-                        .toList(),
-                "the reader names no operator and no fact");
-        assertEquals(
-                List.of(),
-                operators.stream().filter(i -> i.contains(".graph.facts.")).toList(),
-                "the operators name no fact");
+    void theGraphReaderTheOperatorsAndTheFactsStandOnEachOtherOneWay() {
+        String graph = MODEL + ".onnx.graph";
+        floors(graph, true, List.of(List.of(""), List.of("ml"), List.of("facts")), List.of())
+                .because("the reader names no operator and no fact; the operators name no fact")
+                .check(MAIN);
+        assertArrows("onnx.graph.facts -> onnx.graph.ml", "onnx.graph.ml -> onnx.graph");
     }
 
-    /** A fully qualified name of tabserve's or ONNX Runtime's, in an import, a static import, code or a comment. */
-    private static final java.util.regex.Pattern OUR_OR_ORT_TYPE =
-            java.util.regex.Pattern.compile("(?:ai\\.onnxruntime|org\\.tabserve)(?:\\.[a-z]\\w*)*\\.[A-Z]\\w*");
-
     /**
-     * What each package below {@code model.onnx} may name beside the JDK, the model's types, the graph reader and
-     * itself, and one name its scan must find: the card's reader (Jackson), the exact explanations' arithmetic, the
-     * plain graphs, the engine choice (the plain graphs it feeds) and the model file's copy.
+     * What each package below {@code model.onnx} may name beside the JDK, the model core, the graph reader and itself,
+     * the first a name it must name: the card's reader (Jackson), the exact explanations' arithmetic, the plain graphs,
+     * the engine choice (the plain graphs it feeds) and the model file's copy.
      */
     private static final Map<String, List<String>> BELOW_THE_ONNX_RUNTIME_MODEL = Map.of(
-            "cardread", List.of("org.tabserve.model.card.CardKeys", "com.fasterxml.jackson."),
-            "shapley", List.of("org.tabserve.model.onnx.graph.OnnxNode"),
-            "plain", List.of("org.tabserve.model.onnx.graph.OnnxNode"),
-            "engine", List.of("org.tabserve.model.onnx.plain.PlainGraph", "org.tabserve.model.onnx.plain."),
-            "copy", List.of("org.tabserve.model.signature.ModelException"));
+            "cardread", List.of(MODEL + ".card", "com.fasterxml.jackson.."),
+            "shapley", List.of(MODEL + ".onnx.graph"),
+            "plain", List.of(MODEL + ".onnx.graph"),
+            "engine", List.of(MODEL + ".onnx.plain", MODEL + ".onnx.plain.."),
+            "copy", List.of(MODEL + ".signature"));
 
     /**
      * The card's reader ({@code model.onnx.cardread}), the exact explanations' arithmetic ({@code model.onnx.shapley}),
      * the plain graphs ({@code model.onnx.plain}), the engine choice and its load-time check ({@code
      * model.onnx.engine}) and the model file's copy ({@code model.onnx.copy}) stand below {@code model.onnx}, which
-     * imports them: none names ONNX Runtime, {@code model.onnx}'s own classes or another of them (but the engine
-     * choice the plain graphs it feeds), by import or by a fully qualified name; they stand on the model's types and
-     * the graph reader alone (and the card on Jackson).
+     * names them: none names ONNX Runtime, {@code model.onnx}'s own classes or another of them (but the engine choice
+     * the plain graphs it feeds); they stand on the model's types and the graph reader alone (and the card on Jackson).
      */
     @Test
-    void thePackagesBelowTheOnnxRuntimeModelStandWithoutIt() throws IOException {
-        List<String> above = importsIn(MODEL.resolve("onnx"));
+    void thePackagesBelowTheOnnxRuntimeModelStandWithoutIt() {
         for (Map.Entry<String, List<String>> entry : BELOW_THE_ONNX_RUNTIME_MODEL.entrySet()) {
-            String below = entry.getKey();
-            Path dir = MODEL.resolve("onnx").resolve(below);
-            assertTrue(
-                    above.stream().anyMatch(i -> i.startsWith("org.tabserve.model.onnx." + below + ".")),
-                    "model.onnx stands on model.onnx." + below);
-            List<String> named = new ArrayList<>(imports(dir));
-            try (Stream<Path> files = Files.walk(dir)) {
-                for (Path file :
-                        files.filter(f -> f.toString().endsWith(".java")).toList()) {
-                    for (String line : Files.readAllLines(file)) {
-                        if (!line.startsWith("package ")) {
-                            OUR_OR_ORT_TYPE.matcher(line).results().forEach(m -> named.add(m.group()));
-                        }
-                    }
-                }
-            }
-            assertTrue(named.contains(entry.getValue().get(0)), "the scan found " + below + "'s names");
-            List<String> mayAlsoName =
-                    entry.getValue().subList(1, entry.getValue().size());
-            List<String> forbidden = named.stream()
-                    .filter(i -> !i.startsWith("java.")
-                            && mayAlsoName.stream().noneMatch(i::startsWith)
-                            && !MODEL_CORE_TYPE.matcher(i).lookingAt()
-                            && !i.startsWith("org.tabserve.model.onnx.graph.")
-                            && !i.startsWith("org.tabserve.model.onnx." + below + "."))
-                    .toList();
-            assertEquals(
-                    List.of(),
-                    forbidden,
-                    "model.onnx." + below
-                            + " stands below model.onnx: no ONNX Runtime, no model.onnx class, no arrow up");
+            String below = MODEL + ".onnx." + entry.getKey();
+            assertTrue(dependsOn(MODEL + ".onnx", below), "model.onnx stands on " + below);
+            assertTrue(dependsOn(below, entry.getValue().get(0)), "the scan found " + below + "'s names");
+            String[] allowed = with(
+                    MODEL_CORE,
+                    with(
+                            entry.getValue().subList(1, entry.getValue().size()).toArray(String[]::new),
+                            JDK,
+                            MODEL + ".onnx.graph..",
+                            below + ".."));
+            classes()
+                    .that()
+                    .resideInAPackage(below + "..")
+                    .should()
+                    .onlyDependOnClassesThat()
+                    .resideInAnyPackage(allowed)
+                    .because(below + " stands below model.onnx: no ONNX Runtime, no model.onnx class, no arrow up")
+                    .check(MAIN);
         }
     }
 
     @Test
-    void outsideTheModelOnlyTheLoaderOfTheOnnxRuntimeModelIsNamed() throws IOException {
-        List<String> found = new ArrayList<>();
-        try (Stream<Path> files = Files.walk(Path.of("src/main/java"))) {
-            for (Path file : files.filter(f -> f.toString().endsWith(".java") && !f.startsWith(MODEL))
-                    .toList()) {
-                imports(file).stream()
-                        .filter(i -> i.startsWith("org.tabserve.model.onnx.")
-                                && !i.equals("org.tabserve.model.onnx.OnnxModelLoader")
-                                && !i.startsWith("org.tabserve.model.onnx.graph."))
-                        .forEach(i -> found.add(file.getFileName() + ": " + i));
-            }
-        }
-        assertEquals(
-                List.of(),
-                found,
-                "everything outside model/ uses the Model interface; it gets one from " + "OnnxModelLoader");
+    void outsideTheModelOnlyTheLoaderOfTheOnnxRuntimeModelIsNamed() {
+        noClasses()
+                .that()
+                .resideOutsideOfPackage(MODEL + "..")
+                .and()
+                .resideInAPackage("org.tabserve..")
+                .should()
+                .dependOnClassesThat(resideInAnyPackage(MODEL + ".onnx..")
+                        .and(describe(
+                                "are not OnnxModelLoader", c -> !c.getName().equals(MODEL + ".onnx.OnnxModelLoader")))
+                        .and(resideOutsideOfPackages(MODEL + ".onnx.graph..")))
+                .because("everything outside model/ uses the Model interface; it gets one from OnnxModelLoader")
+                .check(MAIN);
     }
 
     @Test
-    void nothingServedImportsTheTrainer() throws IOException {
-        List<String> intoTrain = imports(Path.of("src/main/java")).stream()
-                .filter(i -> i.startsWith("org.tabserve.train") || i.startsWith("org.tribuo"))
-                .toList();
-        assertEquals(List.of(), intoTrain);
+    void nothingServedImportsTheTrainer() {
+        noClasses()
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(T + "train..", "org.tribuo..")
+                .check(MAIN);
     }
 
     @Test
-    void webTalksToTheModelButNeverToJettyOrTheLauncher() throws IOException {
-        List<String> imports = imports(Path.of("src/main/java/org/tabserve/web"));
-        assertTrue(imports.contains("org.tabserve.model.Model"), "web uses the model");
-        List<String> forbidden = imports.stream()
-                .filter(i -> i.startsWith("org.eclipse.jetty")
-                        || i.startsWith("org.tabserve.launcher")
-                        || i.startsWith("ai.onnxruntime"))
-                .toList();
-        assertEquals(
-                List.of(),
-                forbidden,
-                "web must run in any servlet container and reach ONNX Runtime only through model/");
+    void webTalksToTheModelButNeverToJettyOrTheLauncher() {
+        assertTrue(dependsOn(T + "web..", MODEL), "web uses the model");
+        noClasses()
+                .that()
+                .resideInAPackage(T + "web..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("org.eclipse.jetty..", T + "launcher..", "ai.onnxruntime..")
+                .because("web must run in any servlet container and reach ONNX Runtime only through model/")
+                .check(MAIN);
+    }
+
+    @Test
+    void rowsImportsOnlyTheJdkJacksonCommonsCsvAndTheModel() {
+        // The JDK, Jackson, commons-csv (and commons-io's byte-order-mark reader, which a CSV is read through), Apache
+        // Arrow (its IPC streams) and commons-compress's LZ4 frames (their compressed buffers), parquet-java and
+        // snappy-java (Parquet files), the model's types and itself; never a servlet, the web app, or model.onnx.
+        assertTrue(dependsOn(T + "rows..", "org.apache.commons.csv"), "the scan found the rows' dependencies");
+        classes()
+                .that()
+                .resideInAPackage(T + "rows..")
+                .should()
+                .onlyDependOnClassesThat(resideInAnyPackage(
+                                JDK,
+                                "com.fasterxml.jackson..",
+                                "org.apache.commons.csv..",
+                                "org.apache.commons.io..",
+                                "org.apache.arrow..",
+                                "org.apache.commons.compress.compressors.lz4..",
+                                "org.apache.parquet..",
+                                "org.xerial.snappy..",
+                                MODEL + "..",
+                                T + "rows..")
+                        .and(resideOutsideOfPackages(MODEL + ".onnx..")))
+                .because("rows are read and written alike by the servlets and the command line: no servlet, no web"
+                        + " type (its refusals are RowsExceptions, which web maps to HTTP in one place)")
+                .check(MAIN);
     }
 
     /**
-     * What rows/ may import: the JDK, Jackson, commons-csv (and commons-io's byte-order-mark reader, which a CSV is read
-     * through), Apache Arrow (its IPC streams' reader and writer) and commons-compress's LZ4 frames (their compressed
-     * buffers), parquet-java and snappy-java (Parquet files' reader and writer), the model's types and itself; never a servlet, the web app, or the model's ONNX Runtime side.
+     * The types that score rows (issue 80, scoring in one room): the model itself ({@code Model}, whose {@code
+     * predict} runs it, its {@code Engine}, and {@code ExplainedModel}, whose {@code explain} does), what runs it for a
+     * caller in the model's answer package ({@code BatchScoring}, {@code AnswerAssembler}, the upload's {@code
+     * ChunkScorer}, the scoring loop of {@code InPlaceRefusals}), the explainer, the ONNX Runtime model and serving's
+     * entry point and jobs; a nested type of one of them too.
      */
-    private static final List<String> ROWS_MAY_IMPORT = List.of(
-            "java.",
-            "com.fasterxml.jackson.",
-            "org.apache.commons.csv.",
-            "org.apache.commons.io.",
-            "org.apache.arrow.",
-            "org.apache.commons.compress.compressors.lz4.",
-            "org.apache.parquet.",
-            "org.xerial.snappy.",
-            "org.tabserve.model.",
-            "org.tabserve.rows.");
-
-    @Test
-    void rowsImportsOnlyTheJdkJacksonCommonsCsvAndTheModel() throws IOException {
-        List<String> imports = imports(Path.of("src/main/java/org/tabserve/rows"));
-        assertTrue(imports.contains("org.apache.commons.csv.CSVParser"), "the scan found the rows' imports");
-        List<String> forbidden = imports.stream()
-                .filter(i ->
-                        ROWS_MAY_IMPORT.stream().noneMatch(i::startsWith) || i.startsWith("org.tabserve.model.onnx."))
-                .toList();
-        assertEquals(
-                List.of(),
-                forbidden,
-                "rows are read and written alike by the servlets and the command line: "
-                        + "no servlet, no web type (its refusals are RowsExceptions, which web maps to HTTP in one place)");
-        assertEquals(List.of(), webTypesUsed(Path.of("src/main/java/org/tabserve/rows")), "rows name no web type");
-    }
-
-    /**
-     * The types that score rows (issue 80, scoring in one room): the model itself ({@code Model}, whose
-     * {@code predict} runs it, its {@code Engine}, and {@code ExplainedModel}, whose {@code explain} does), what runs it for a caller in the model's
-     * answer package ({@code BatchScoring}, {@code AnswerAssembler}, the upload's {@code ChunkScorer}, the scoring
-     * loop of {@code InPlaceRefusals}), the explainer, the ONNX Runtime model and serving's entry point and jobs.
-     */
-    private static final java.util.regex.Pattern SCORING_TYPE = java.util.regex.Pattern.compile("\\borg\\.tabserve\\."
+    private static final Pattern SCORING_TYPE = Pattern.compile("org\\.tabserve\\."
             + "(?:model\\.(?:Model|Engine|answer\\.(?:BatchScoring|AnswerAssembler|ChunkScorer|InPlaceRefusals)"
-            + "|explain\\.(?:\\w*Explainer|ExplainedModel)|onnx\\.[\\w.]+)|serving\\.[\\w.]+)\\b");
+            + "|explain\\.(?:\\w*Explainer|ExplainedModel)|onnx\\.[\\w.]+)|serving\\.[\\w.]+)(?:\\$.*)?");
 
     /**
-     * rows only reads and writes (issue 80): no class of {@code org.tabserve.rows} or its packages names a
-     * {@link #SCORING_TYPE}, by import or fully qualified in its code (a comment may point to one), so that scoring
-     * has one room, the model's answer package: rows hands over the rows it read ({@code model.answer.ChunkRows},
-     * {@code CellRows.Checked}) and receives their answers to write ({@code ChunkAnswers}, {@code ScoredRows}).
+     * rows only reads and writes (issue 80): no class of {@code org.tabserve.rows} or its packages names a {@link
+     * #SCORING_TYPE}, so that scoring has one room, the model's answer package: rows hands over the rows it read
+     * ({@code model.answer.ChunkRows}, {@code CellRows.Checked}) and receives their answers to write ({@code
+     * ChunkAnswers}, {@code ScoredRows}).
      */
     @Test
-    void rowsNamesNoTypeThatScores() throws IOException {
-        List<String> found = new ArrayList<>();
-        int named = 0;
-        try (Stream<Path> files = Files.walk(Path.of("src/main/java/org/tabserve/rows"))) {
-            for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
-                List<String> lines = Files.readAllLines(file);
-                for (int i = 0; i < lines.size(); i++) {
-                    String line = lines.get(i).strip();
-                    if (line.startsWith("*") || line.startsWith("/*") || line.startsWith("//")) {
-                        continue;
-                    }
-                    named += line.contains("org.tabserve.model.") ? 1 : 0;
-                    if (SCORING_TYPE.matcher(line).find()) {
-                        found.add(file + ":" + (i + 1) + ": " + line);
-                    }
-                }
-            }
-        }
-        assertTrue(named > 50, "the scan read the rows' names of the model's types: " + named);
+    void rowsNamesNoTypeThatScores() {
         assertTrue(
-                SCORING_TYPE
-                                .matcher("import org.tabserve.model.answer.ChunkScorer;")
-                                .find()
-                        && SCORING_TYPE
-                                .matcher("import org.tabserve.model.Model;")
-                                .find()
+                SCORING_TYPE.matcher(MODEL + ".answer.ChunkScorer").matches()
+                        && SCORING_TYPE.matcher(MODEL + ".Model$Prediction").matches()
+                        && !SCORING_TYPE.matcher(MODEL + ".answer.ChunkAnswers").matches()
                         && !SCORING_TYPE
-                                .matcher("import org.tabserve.model.answer.ChunkAnswers;")
-                                .find()
-                        && !SCORING_TYPE
-                                .matcher("import org.tabserve.model.signature.ModelSignature;")
-                                .find(),
+                                .matcher(MODEL + ".signature.ModelSignature")
+                                .matches(),
                 "the rule tells a scoring type from a type of the rows handed over or their answers");
-        assertEquals(
-                List.of(),
-                found,
-                "rows only reads and writes: score through the model's answer package (ChunkScorer for an upload's"
-                        + " chunks, BatchScoring.scoreKept for CellRows' checked rows), handing it the rows read and"
-                        + " writing the answers it hands back");
+        assertTrue(dependsOn(T + "rows..", MODEL + ".answer"), "the scan read the rows' names of the model's types");
+        noClasses()
+                .that()
+                .resideInAPackage(T + "rows..")
+                .should()
+                .dependOnClassesThat(describe(
+                        "score rows", c -> SCORING_TYPE.matcher(c.getName()).matches()))
+                .because("rows only reads and writes: score through the model's answer package (ChunkScorer for an"
+                        + " upload's chunks, BatchScoring.scoreKept for CellRows' checked rows), handing it the rows"
+                        + " read and writing the answers it hands back")
+                .check(MAIN);
     }
 
     /**
      * The rows' packages by floor from the ground (issue 62): the words every floor shares (a field's problem, the
      * refusal, numbers' and JSON's text), the JSON parts of an answer, the one pass every reader runs (and CSV's reader
      * on it), the formats' readers, the writers of the answer table; the table of formats ({@code org.tabserve.rows})
-     * stands on them all. Each package imports only those on the floors below its own, never one on its floor or
-     * above, so that no two import each other.
+     * stands on them all. Each package names only those on the floors below its own.
      */
     private static final List<List<String>> ROWS_FLOORS = List.of(
             List.of("field"),
@@ -488,163 +463,85 @@ class ArchitectureTest {
             List.of("write"));
 
     @Test
-    void rowsPackagesStandEachOnTheFloorsBelowItAndNeverOnTheTableOfFormats() throws IOException {
-        Path rows = Path.of("src/main/java/org/tabserve/rows");
-        List<String> packages = new ArrayList<>();
-        try (Stream<Path> dirs = Files.list(rows)) {
-            dirs.filter(Files::isDirectory)
-                    .forEach(d -> packages.add(d.getFileName().toString()));
-        }
-        assertEquals(
-                ROWS_FLOORS.stream().flatMap(List::stream).sorted().toList(),
-                packages.stream().sorted().toList(),
-                "every package of rows stands on a floor of ROWS_FLOORS");
-        List<String> below = new ArrayList<>();
-        List<String> named = new ArrayList<>();
-        List<String> upward = new ArrayList<>();
-        for (List<String> floor : ROWS_FLOORS) {
-            for (String room : floor) {
-                for (String i : importsIn(rows.resolve(room))) {
-                    java.util.regex.Matcher m = java.util.regex.Pattern.compile(
-                                    "org\\.tabserve\\.rows((?:\\.[a-z]\\w*)*)\\.[A-Z]\\w*")
-                            .matcher(i);
-                    if (!m.lookingAt()) {
-                        continue;
-                    }
-                    String into = m.group(1).isEmpty() ? "" : m.group(1).substring(1);
-                    if (!into.equals(room)) {
-                        named.add(room + " -> " + into);
-                        if (!below.contains(into)) {
-                            upward.add(room + ": " + i);
-                        }
-                    }
-                }
-            }
-            below.addAll(floor);
-        }
-        assertTrue(
-                named.contains("read -> field")
-                        && named.contains("parquet -> arrow")
-                        && named.contains("write -> read"),
-                "the scan found the arrows between the rows' packages: " + named);
-        assertEquals(List.of(), upward, "a package of rows imports only those on the floors below it");
+    void rowsPackagesStandEachOnTheFloorsBelowItAndNeverOnTheTableOfFormats() {
+        floors(T + "rows", false, ROWS_FLOORS, List.of()).check(MAIN);
+        assertArrows("rows.read -> rows.field", "rows.parquet -> rows.arrow", "rows.write -> rows.read");
     }
 
     @Test
-    void thePredictionLogStandsOnTheModelAndTheRowsWriter() throws IOException {
-        Path root = Path.of("src/main/java/org/tabserve/predictionlog");
-        List<String> imports = imports(root);
-        assertTrue(imports.contains("org.tabserve.rows.answerjson.PredictionJson"), "the scan found the log's imports");
-        List<String> forbidden = imports.stream()
-                .filter(i -> Stream.of(
-                                        "java.",
-                                        "com.fasterxml.jackson.",
-                                        "io.prometheus.metrics.",
-                                        "org.tabserve.model.",
-                                        "org.tabserve.rows.",
-                                        "org.tabserve.files.") // the checks of files written: the JDK alone
-                                .noneMatch(i::startsWith)
-                        || i.startsWith("org.tabserve.model.onnx."))
-                .toList();
-        assertEquals(List.of(), forbidden, "the log knows no servlet and no web type: web hands it scored batches");
-        assertEquals(List.of(), webTypesUsed(root), "the log names no web type");
+    void thePredictionLogStandsOnTheModelAndTheRowsWriter() {
+        assertTrue(dependsOn(T + "predictionlog", T + "rows.answerjson"), "the scan found the log's dependencies");
+        classes()
+                .that()
+                .resideInAPackage(T + "predictionlog..")
+                .should()
+                .onlyDependOnClassesThat(resideInAnyPackage(
+                                JDK,
+                                "com.fasterxml.jackson..",
+                                "io.prometheus.metrics..",
+                                MODEL + "..",
+                                T + "rows..",
+                                T + "files..", // the checks of files written: the JDK alone
+                                T + "predictionlog..")
+                        .and(resideOutsideOfPackages(MODEL + ".onnx..")))
+                .because("the log knows no servlet and no web type: web hands it scored batches")
+                .check(MAIN);
     }
 
     @Test
-    void theCommandLineNeverUsesTheWebApp() throws IOException {
-        List<String> imports = imports(Path.of("src/main/java/org/tabserve/cli"));
-        assertTrue(imports.contains("org.tabserve.rows.CsvFiles"), "the commands read CSV files through rows");
-        List<String> forbidden = imports.stream()
-                .filter(i -> i.startsWith("org.tabserve.web") || i.startsWith("jakarta.servlet"))
-                .toList();
-        assertEquals(List.of(), forbidden, "cli stands on rows and the model, never on web");
-        assertEquals(List.of(), webTypesUsed(Path.of("src/main/java/org/tabserve/cli")), "cli names no web type");
+    void theCommandLineNeverUsesTheWebApp() {
+        assertTrue(dependsOn(T + "cli", T + "rows"), "the commands read CSV files through rows");
+        noClasses()
+                .that()
+                .resideInAPackage(T + "cli..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(T + "web..", "jakarta.servlet..")
+                .because("cli stands on rows and the model, never on web")
+                .check(MAIN);
     }
 
-    /** Where the web app's packages are; the wiring is {@code web} itself, the rest stand one on another. */
-    private static final Path WEB = Path.of("src/main/java/org/tabserve/web");
+    private static final String WEB = T + "web";
+
+    /**
+     * The classes of {@code from} name web types only of {@code allowed} (ArchUnit package patterns), whatever else
+     * they name.
+     */
+    private static void webTypesOnlyOf(String from, String because, String... allowed) {
+        classes()
+                .that()
+                .resideInAPackage(from)
+                .should()
+                .onlyDependOnClassesThat(resideOutsideOfPackages(WEB + "..").or(resideInAnyPackage(allowed)))
+                .because(because)
+                .check(MAIN);
+    }
 
     @Test
-    void httpPlumbingNeverReachesUpToTheRoutesOrTheWiring() throws IOException {
-        assertTrue(
-                webTypesUsed(WEB.resolve("api")).contains("org.tabserve.web.http.HttpProblem"),
-                "the scan reads the web app's imports");
-        List<String> upward = webTypesUsed(WEB.resolve("http")).stream()
-                .filter(t -> !t.startsWith("org.tabserve.web.http."))
-                .toList();
-        assertEquals(
-                List.of(),
-                upward,
-                "http is the floor every route stands on: it names no route package and not "
-                        + "the wiring (a route's path it needs goes into http's Routes)");
+    void httpPlumbingNeverReachesUpToTheRoutesOrTheWiring() {
+        assertTrue(dependsOn(WEB + ".api", WEB + ".http"), "the scan reads the web app's dependencies");
+        webTypesOnlyOf(
+                WEB + ".http..",
+                "http is the floor every route stands on: it names no route package and not the wiring (a route's"
+                        + " path it needs goes into http's Routes)",
+                WEB + ".http..");
     }
 
     /**
      * The HTTP plumbing's packages by floor from the ground: {@code web.http} itself (the route table, the one error
-     * type and its renderer, JSON, the settings, views), then its jobs, each naming (by import, or fully qualified)
-     * only the packages on the floors below its own: what a request asks ({@code request}) and who is calling
-     * ({@code auth}), the limits (back-pressure and bounded inputs), and the servlets and filters the container runs
-     * beside the route servlet ({@code container}). So no two of them import each other.
+     * type and its renderer, JSON, the settings, views), then its jobs, each naming only the packages on the floors
+     * below its own: what a request asks ({@code request}) and who is calling ({@code auth}), the limits
+     * (back-pressure and bounded inputs), and the servlets and filters the container runs beside the route servlet
+     * ({@code container}). So no two of them name each other.
      */
     private static final List<List<String>> HTTP_FLOORS =
             List.of(List.of(""), List.of("request", "auth"), List.of("limits", "auth.login"), List.of("container"));
 
-    /** The most Java files one package may hold, its package-info among them: past it, it is split by job. */
-    private static final int MAX_FILES_PER_PACKAGE = 25;
-
-    private static final java.util.regex.Pattern HTTP_TYPE =
-            java.util.regex.Pattern.compile("org\\.tabserve\\.web\\.http((?:\\.[a-z]\\w*)*)\\.[A-Z]\\w*");
-
     @Test
-    void httpsPackagesStandEachOnTheFloorsBelowItAndStaySmall() throws IOException {
-        Path http = WEB.resolve("http");
-        List<String> packages = new ArrayList<>();
-        try (Stream<Path> dirs = Files.walk(http)) {
-            dirs.filter(Files::isDirectory)
-                    .forEach(d -> packages.add(http.relativize(d).toString().replace('/', '.')));
-        }
-        assertEquals(
-                HTTP_FLOORS.stream().flatMap(List::stream).sorted().toList(),
-                packages.stream().sorted().toList(),
-                "every package of the HTTP plumbing stands on a floor of HTTP_FLOORS");
-        List<String> below = new ArrayList<>();
-        List<String> named = new ArrayList<>();
-        List<String> upward = new ArrayList<>();
-        List<String> large = new ArrayList<>();
-        for (List<String> floor : HTTP_FLOORS) {
-            for (String pkg : floor) {
-                List<Path> files;
-                try (Stream<Path> listed = Files.list(http.resolve(pkg.replace('.', '/')))) {
-                    files = listed.filter(f -> f.toString().endsWith(".java")).toList();
-                }
-                if (files.size() > MAX_FILES_PER_PACKAGE) {
-                    large.add("web.http" + (pkg.isEmpty() ? "" : "." + pkg) + " has " + files.size() + " files");
-                }
-                for (Path file : files) {
-                    for (String line : Files.readAllLines(file)) {
-                        if (line.startsWith("package ")) {
-                            continue;
-                        }
-                        java.util.regex.Matcher m = HTTP_TYPE.matcher(line);
-                        while (m.find()) {
-                            String into = m.group(1).isEmpty() ? "" : m.group(1).substring(1);
-                            if (!into.equals(pkg)) {
-                                named.add(pkg + " -> " + into);
-                                if (!below.contains(into)) {
-                                    upward.add(file.getFileName() + ": " + m.group());
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-            below.addAll(floor);
-        }
-        assertTrue(
-                named.contains("limits -> ") && named.contains("container -> limits") && named.contains("auth -> "),
-                "the scan found the arrows between the HTTP plumbing's packages: " + named);
-        assertEquals(List.of(), upward, "a package of the HTTP plumbing names only those on the floors below it");
-        assertEquals(List.of(), large, "a package of more than " + MAX_FILES_PER_PACKAGE + " files is split by job");
+    void httpsPackagesStandEachOnTheFloorsBelowIt() {
+        floors(WEB + ".http", true, HTTP_FLOORS, List.of()).check(MAIN);
+        assertArrows(
+                "web.http.limits -> web.http", "web.http.container -> web.http.limits", "web.http.auth -> web.http");
     }
 
     /**
@@ -654,29 +551,22 @@ class ArchitectureTest {
      * web.v2 never names it.
      */
     @Test
-    void eachProtocolStandsOnHttpAlone() throws IOException {
+    void eachProtocolStandsOnHttpAlone() {
         for (String protocol : List.of("api", "mlflow", "v2", "v2.grpc", "metrics")) {
-            List<String> used = webTypesUsedInPackage(WEB.resolve(protocol.replace('.', '/')));
-            assertTrue(used.stream().anyMatch(t -> t.startsWith("org.tabserve.web.http.")), protocol + " scanned");
-            List<String> own = protocol.equals("v2.grpc") ? List.of("v2.grpc", "v2") : List.of(protocol);
-            List<String> upward = used.stream()
-                    .filter(t -> !t.startsWith("org.tabserve.web.http.")
-                            && !t.startsWith("org.tabserve.web.openapi.")
-                            && own.stream().noneMatch(p -> packageOf(t).equals("org.tabserve.web." + p)))
-                    .toList();
-            assertEquals(List.of(), upward, protocol + " uses the shared plumbing and the OpenAPI builders only");
+            String own = WEB + "." + protocol;
+            assertTrue(dependsOn(own, WEB + ".http.."), protocol + " scanned");
+            webTypesOnlyOf(
+                    own,
+                    protocol + " uses the shared plumbing and the OpenAPI builders only",
+                    WEB + ".http..",
+                    WEB + ".openapi..",
+                    own,
+                    protocol.equals("v2.grpc") ? WEB + ".v2" : own);
         }
-        assertTrue(
-                webTypesUsedInPackage(WEB.resolve("v2/grpc")).contains("org.tabserve.web.v2.V2Request"),
-                "the scan found grpc's arrows into v2");
+        assertTrue(dependsOn(WEB + ".v2.grpc", WEB + ".v2"), "the scan found grpc's arrows into v2");
     }
 
-    /** The package of a type {@link #webTypesUsed} found: its name up to the type's. */
-    private static String packageOf(String type) {
-        return type.substring(0, type.lastIndexOf('.'));
-    }
-
-    private static final Path SERVING = Path.of("src/main/java/org/tabserve/serving");
+    private static final String SERVING = T + "serving";
 
     /**
      * The per-request model work (the scoring entry point and the resolved model, and below them, in packages of their
@@ -685,143 +575,121 @@ class ArchitectureTest {
      * model, the rows, the repository and the prediction log, and nothing below it knows it.
      */
     @Test
-    void servingStandsBelowTheWebAndAboveTheModel() throws IOException {
-        List<String> imports = imports(SERVING);
-        assertTrue(imports.contains("org.tabserve.repository.ModelRepository"), "the scan found serving's imports");
-        assertTrue(
-                imports.contains("org.tabserve.model.explain.Explainer"), "the scan read serving's packages' imports");
-        List<String> forbidden = imports.stream()
-                .filter(i -> !i.startsWith("java.")
-                        && !i.startsWith("io.prometheus.metrics.")
-                        && !i.startsWith(
-                                "com.fasterxml.jackson.") // a rollout's JSON, read and written as the model's card is
-                        && !i.matches(
-                                "org\\.tabserve\\.(model|rows|repository|predictionlog|serving|files|outbound)\\..*")
-                        && !REDIS_CLIENT.matcher(i).lookingAt() // the shared store's, serving.shared's alone (below)
-                        && !i.startsWith(OPENTELEMETRY) // the traces', serving.trace.otel's alone (below)
-                        && !i.startsWith(NIMBUS)) // OIDC tokens', serving.access.oidc's alone (below)
-                .toList();
-        assertEquals(List.of(), forbidden, "serving imports no servlet, gRPC, Jetty or web type");
-        List<String> json = new ArrayList<>();
-        try (Stream<Path> files = Files.walk(SERVING)) {
-            for (Path file : files.filter(
-                            f -> f.toString().endsWith(".java") && !f.startsWith(SERVING.resolve("rollout")))
-                    .toList()) {
-                imports(file).stream()
-                        .filter(i -> i.startsWith("com.fasterxml.jackson."))
-                        .forEach(i -> json.add(file.getFileName() + ": " + i));
-            }
-        }
-        assertEquals(List.of(), json, "Jackson is for a rollout's JSON alone: the routes write serving's answers");
-        assertEquals(List.of(), webTypesUsed(SERVING), "serving names no web type");
-        for (String below : List.of("model", "rows", "repository", "predictionlog", "cardmaking", "launcher")) {
-            List<String> up = imports(Path.of("src/main/java/org/tabserve", below)).stream()
-                    .filter(i -> i.startsWith("org.tabserve.serving."))
-                    .toList();
-            assertEquals(List.of(), up, below + " stands below serving");
-        }
+    void servingStandsBelowTheWebAndAboveTheModel() {
+        assertTrue(dependsOn(SERVING + "..", T + "repository"), "the scan found serving's dependencies");
+        assertTrue(dependsOn(SERVING + "..", MODEL + ".explain"), "the scan read serving's packages' dependencies");
+        classes()
+                .that()
+                .resideInAPackage(SERVING + "..")
+                .should()
+                .onlyDependOnClassesThat()
+                .resideInAnyPackage(
+                        JDK,
+                        "javax.crypto..", // the JDK's HMAC, for the login's derived keys
+                        "io.prometheus.metrics..",
+                        "com.fasterxml.jackson..", // a rollout's JSON, read and written as the model's card is
+                        MODEL + "..",
+                        T + "rows..",
+                        T + "repository..",
+                        T + "predictionlog..",
+                        SERVING + "..",
+                        T + "files..",
+                        T + "outbound..",
+                        "redis.clients..", // the shared store's, serving.shared's alone (below)
+                        "org.apache.commons.pool2..",
+                        "io.opentelemetry..", // the traces', serving.trace.otel's alone (below)
+                        "com.nimbusds..") // OIDC tokens', serving.access.oidc's alone (below)
+                .because("serving names no servlet, gRPC, Jetty or web type")
+                .check(MAIN);
+        noClasses()
+                .that()
+                .resideInAPackage(SERVING + "..")
+                .and()
+                .resideOutsideOfPackage(SERVING + ".rollout..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("com.fasterxml.jackson..")
+                .because("Jackson is for a rollout's JSON alone: the routes write serving's answers")
+                .check(MAIN);
+        noClasses()
+                .that()
+                .resideInAnyPackage(
+                        MODEL + "..",
+                        T + "rows..",
+                        T + "repository..",
+                        T + "predictionlog..",
+                        T + "cardmaking..",
+                        T + "launcher..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage(SERVING + "..")
+                .because("they stand below serving")
+                .check(MAIN);
     }
+
+    /**
+     * The hooks every answer owes that serving's jobs keep below its entry point (issue 48), which only serving may
+     * call: a type of serving's and its hook methods.
+     */
+    private static final Map<String, String> SERVING_HOOKS = Map.of(
+            "RowExplanations", "of",
+            "TabserveMetrics", "scored",
+            "ModelStatistics", "executed|answered",
+            "DriftMonitor", "record",
+            "FeedbackMonitor", "answered",
+            "NoveltyCounts", "record",
+            "Rollouts", "scored|answered");
 
     /**
      * One way in for every answer (issue 48): rows are scored through serving's entry point ({@code Scoring}), which
      * alone calls a request's model and the hooks every answer owes (metrics, drift, labels, rollouts, the prediction
      * log, novelty, explanations); a handler that called them itself could forget one. Outside serving and the model,
-     * nothing calls a scoring's {@code predict}: the model's answer package's chunk scorer runs the entry point's
-     * model calls on its pool.
+     * nothing calls a {@code predict}, {@code counted} or {@code counter}: the model's answer package's chunk scorer
+     * runs the entry point's model calls on its pool.
      */
     @Test
-    void onlyServingsEntryPointCallsTheModelAndTheHooksEveryAnswerOwes() throws IOException {
+    void onlyServingsEntryPointCallsTheModelAndTheHooksEveryAnswerOwes() {
         // ResolvedModel's counter and ConformalAnswers are the entry point's package's alone by their visibility; a
         // model's predict is public, for the chunk scorer and the command line's offline scoring. The hooks that
         // serving's jobs keep in packages of their own below the entry point are public so that it can call them:
         // SERVING_HOOKS holds them to serving.
-        java.util.regex.Pattern hooks = java.util.regex.Pattern.compile("\\.(predict|counted|counter)\\s*\\(");
-        List<String> found = new ArrayList<>();
-        List<String> hooksCalled = new ArrayList<>();
-        int scanned = 0;
-        try (Stream<Path> files = Files.walk(Path.of("src/main/java/org/tabserve"))) {
-            for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
-                if (file.startsWith(SERVING)) {
-                    continue;
-                }
-                hooksCalled.addAll(servingHooksCalled(file));
-                if (file.startsWith(MODEL)) {
-                    continue;
-                }
-                scanned++;
-                List<String> lines = Files.readAllLines(file);
-                for (int i = 0; i < lines.size(); i++) {
-                    String line = lines.get(i);
-                    java.util.regex.Matcher m = hooks.matcher(line);
-                    if (m.find()
-                            && !line.strip().startsWith("*")
-                            && !line.strip().startsWith("//")) {
-                        found.add(file + ":" + (i + 1) + ": " + line.strip());
-                    }
-                }
-            }
-        }
-        assertTrue(scanned > 200, "the scan read the main sources: " + scanned);
-        assertEquals(
-                List.of(),
-                found,
-                "score rows through serving.Scoring (AnswerAssembler.scoreRows, or hand the"
-                        + " AnswerAssembler to model.answer's ChunkScorer); never call a model's predict, the counters or the coverage"
-                        + " from a handler");
-        assertEquals(
-                List.of(),
-                hooksCalled,
-                "explanations and the counting hooks are called by serving.Scoring's"
-                        + " AnswerAssembler (and the ResolvedModel it scores for) alone; a handler asks for explanations"
-                        + " through AnswerAssembler.scoreRows");
-    }
-
-    /**
-     * The hooks every answer owes that serving's jobs keep below its entry point (issue 48), which only serving may
-     * call: a type, the accessor that hands one out (TabserveMetrics', Monitors', ServedModels'), and its hook methods.
-     */
-    private record ServingHook(String type, String accessor, String methods) {}
-
-    private static final List<ServingHook> SERVING_HOOKS = List.of(
-            new ServingHook("RowExplanations", "explanations", "of"),
-            new ServingHook("TabserveMetrics", "metrics", "scored"),
-            new ServingHook("ModelStatistics", "statistics", "executed|answered"),
-            new ServingHook("DriftMonitor", "drift", "record"),
-            new ServingHook("FeedbackMonitor", "feedback", "answered"),
-            new ServingHook("NoveltyCounts", "novelty", "record"),
-            new ServingHook("Rollouts", "rollouts", "scored|answered"));
-
-    /**
-     * The calls in {@code file} of a {@link #SERVING_HOOKS} method on its type: through a field, parameter, variable or
-     * method declared of that type, or through the accessor that hands one out.
-     */
-    static List<String> servingHooksCalled(Path file) throws IOException {
-        String source = Files.readString(file);
-        List<String> lines = Files.readAllLines(file);
-        List<String> found = new ArrayList<>();
-        for (ServingHook hook : SERVING_HOOKS) {
-            List<String> receivers = new ArrayList<>(List.of(hook.accessor()));
-            java.util.regex.Pattern.compile("\\b" + hook.type() + "\\s+(\\w+)")
-                    .matcher(source)
-                    .results()
-                    .forEach(m -> receivers.add(m.group(1)));
-            java.util.regex.Pattern call = java.util.regex.Pattern.compile("\\b(" + String.join("|", receivers)
-                    + ")\\s*(\\(\\s*\\))?\\s*\\.\\s*(" + hook.methods() + ")\\s*\\(");
-            for (int i = 0; i < lines.size(); i++) {
-                String line = lines.get(i).strip();
-                if (call.matcher(line).find() && !line.startsWith("*") && !line.startsWith("//")) {
-                    found.add(file + ":" + (i + 1) + ": " + hook.type() + ": " + line);
-                }
-            }
-        }
-        return found;
+        noClasses()
+                .that()
+                .resideOutsideOfPackages(SERVING + "..", MODEL + "..")
+                .and()
+                .resideInAPackage("org.tabserve..")
+                .should()
+                .callMethodWhere(describe(
+                        "the method is another class's predict, counted or counter",
+                        (JavaMethodCall call) -> call.getName().matches("predict|counted|counter")
+                                && !fileOf(call.getTargetOwner()).equals(fileOf(call.getOriginOwner()))))
+                .because("score rows through serving.Scoring (AnswerAssembler.scoreRows, or hand the AnswerAssembler"
+                        + " to model.answer's ChunkScorer); never call a model's predict, the counters or the coverage"
+                        + " from a handler")
+                .check(MAIN);
+        noClasses()
+                .that()
+                .resideOutsideOfPackage(SERVING + "..")
+                .and()
+                .resideInAPackage("org.tabserve..")
+                .should()
+                .callMethodWhere(describe(
+                        "the method is a hook every answer owes " + SERVING_HOOKS,
+                        (JavaMethodCall call) ->
+                                call.getTargetOwner().getPackageName().startsWith(SERVING)
+                                        && call.getName()
+                                                .matches(SERVING_HOOKS.getOrDefault(
+                                                        call.getTargetOwner().getSimpleName(), "(?!)"))))
+                .because("explanations and the counting hooks are called by serving.Scoring's AnswerAssembler (and"
+                        + " the ResolvedModel it scores for) alone; a handler asks for explanations through"
+                        + " AnswerAssembler.scoreRows")
+                .check(MAIN);
     }
 
     /**
      * Serving's jobs, each in a package of its own below the entry point (issue 48), by floor from the ground: each
-     * package names (by import, or fully qualified) only the packages on the floors below its own, never one on its
-     * floor or above, nor the entry point's package ({@code org.tabserve.serving}) that stands on them all, so that
-     * no two import each other.
+     * package (its sub-packages in it) names only the packages on the floors below its own, never one on its floor or
+     * above, nor the entry point's package ({@code org.tabserve.serving}) that stands on them all.
      */
     private static final List<List<String>> SERVING_FLOORS = List.of(
             List.of("budget", "trace"),
@@ -830,157 +698,102 @@ class ArchitectureTest {
             List.of("monitor", "shared"),
             List.of("explanations", "rollout"));
 
-    private static final java.util.regex.Pattern SERVING_TYPE =
-            java.util.regex.Pattern.compile("org\\.tabserve\\.serving((?:\\.[a-z]\\w*)*)\\.[A-Z]\\w*");
-
     @Test
-    void servingsJobsStandEachOnTheFloorsBelowItAndNeverOnTheEntryPoint() throws IOException {
-        List<String> jobs = new ArrayList<>();
-        try (Stream<Path> dirs = Files.list(SERVING)) {
-            dirs.filter(Files::isDirectory)
-                    .forEach(d -> jobs.add(d.getFileName().toString()));
-        }
-        assertEquals(
-                SERVING_FLOORS.stream().flatMap(List::stream).sorted().toList(),
-                jobs.stream().sorted().toList(),
-                "every package of serving's jobs stands on a floor of SERVING_FLOORS");
-        List<String> below = new ArrayList<>();
-        List<String> named = new ArrayList<>();
-        List<String> upward = new ArrayList<>();
-        for (List<String> floor : SERVING_FLOORS) {
-            for (String job : floor) {
-                try (Stream<Path> files = Files.walk(SERVING.resolve(job))) {
-                    for (Path file :
-                            files.filter(f -> f.toString().endsWith(".java")).toList()) {
-                        for (String line : Files.readAllLines(file)) {
-                            if (line.startsWith("package ")) {
-                                continue;
-                            }
-                            java.util.regex.Matcher m = SERVING_TYPE.matcher(line);
-                            while (m.find()) {
-                                String into =
-                                        m.group(1).isEmpty() ? "" : m.group(1).substring(1);
-                                if (!into.equals(job)) {
-                                    named.add(job + " -> " + into);
-                                    if (!below.contains(into)) {
-                                        upward.add(file.getFileName() + ": " + m.group());
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-            below.addAll(floor);
-        }
-        assertTrue(
-                named.contains("explanations -> budget")
-                        && named.contains("monitor -> feedback")
-                        && named.contains("shared -> feedback"),
-                "the scan found the arrows between serving's packages: " + named);
-        assertEquals(
-                List.of(),
-                upward,
-                "a package of serving's jobs names only those on the floors below it; what it"
-                        + " needs from above (a request's model, its name) comes in as an argument");
+    void servingsJobsStandEachOnTheFloorsBelowItAndNeverOnTheEntryPoint() {
+        floors(SERVING, false, SERVING_FLOORS, List.of())
+                .because("what a job of serving needs from above (a request's model, its name) comes in as an"
+                        + " argument")
+                .check(MAIN);
+        assertArrows(
+                "serving.explanations -> serving.budget",
+                "serving.monitor -> serving.feedback",
+                "serving.shared -> serving.feedback");
     }
 
     @Test
-    void theOpenApiDocumentNamesNoProtocol() throws IOException {
-        assertTrue(
-                imports(WEB.resolve("openapi")).contains("org.tabserve.model.signature.ModelSignature"),
-                "the scan reads openapi's imports");
-        List<String> upward = webTypesUsed(WEB.resolve("openapi")).stream()
-                .filter(t -> !t.startsWith("org.tabserve.web.http.") && !t.startsWith("org.tabserve.web.openapi."))
-                .toList();
-        assertEquals(
-                List.of(),
-                upward,
-                "each protocol contributes its part of the document; the assembler and the "
-                        + "shared builders stand on http alone, and the wiring hands them the parts");
+    void theOpenApiDocumentNamesNoProtocol() {
+        assertTrue(dependsOn(WEB + ".openapi..", MODEL + ".signature"), "the scan reads openapi's dependencies");
+        webTypesOnlyOf(
+                WEB + ".openapi..",
+                "each protocol contributes its part of the document; the assembler and the shared builders stand on"
+                        + " http alone, and the wiring hands them the parts",
+                WEB + ".http..",
+                WEB + ".openapi..");
     }
 
     @Test
-    void thePagesStandOnApiAndNothingButTheWiringUsesThem() throws IOException {
-        List<String> pages = webTypesUsed(WEB.resolve("pages")).stream()
-                .filter(t ->
-                        !packageOf(t).matches("org\\.tabserve\\.web\\.(http(\\.\\w+)?|api|v2|pages|pages\\.plots)"))
-                .toList();
-        assertEquals(List.of(), pages, "pages draw what api and v2 give them, on the plumbing (never gRPC)");
-        for (String protocol : List.of("api", "mlflow", "v2", "http")) {
-            List<String> intoPages = webTypesUsed(WEB.resolve(protocol)).stream()
-                    .filter(t -> t.startsWith("org.tabserve.web.pages."))
-                    .toList();
-            assertEquals(
-                    List.of(),
-                    intoPages,
-                    protocol + ": pages stand on api, never the other way round (the "
-                            + "upload page comes in as an UploadView, handed a finished UploadPreview)");
-        }
+    void thePagesStandOnApiAndNothingButTheWiringUsesThem() {
+        webTypesOnlyOf(
+                WEB + ".pages..",
+                "pages draw what api and v2 give them, on the plumbing (never gRPC)",
+                WEB + ".http",
+                WEB + ".http.*",
+                WEB + ".api",
+                WEB + ".v2",
+                WEB + ".pages",
+                WEB + ".pages.plots");
+        noClasses()
+                .that()
+                .resideInAnyPackage(WEB + ".api..", WEB + ".mlflow..", WEB + ".v2..", WEB + ".http..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage(WEB + ".pages..")
+                .because("pages stand on api, never the other way round (the upload page comes in as an UploadView,"
+                        + " handed a finished UploadPreview)")
+                .check(MAIN);
     }
 
     /**
-     * The pages' pictures ({@code pages.plots}) stand below the pages, which import them: they import only the JDK, the
-     * model's types and themselves, and name (by import or fully qualified) no web type but their own, so never
-     * {@code pages}; the pages' rules above (no Jetty, no ONNX Runtime, no protocol but through pages) hold them too.
+     * The pages' pictures ({@code pages.plots}) stand below the pages, which name them: they name only the JDK, the
+     * model core and themselves, so never {@code pages}; the pages' rules above (no Jetty, no ONNX Runtime, no protocol
+     * but through pages) hold them too.
      */
     @Test
-    void thePicturesStandBelowThePagesOnTheModelAlone() throws IOException {
-        Path plots = WEB.resolve("pages/plots");
-        assertTrue(
-                importsIn(WEB.resolve("pages")).contains("org.tabserve.web.pages.plots.Plot"),
-                "the scan found the pages' imports of their pictures");
-        List<String> imports = imports(plots);
-        assertTrue(imports.contains("org.tabserve.model.card.ModelCard"), "the scan found the pictures' imports");
-        List<String> forbidden = imports.stream()
-                .filter(i -> !i.startsWith("java.")
-                        && !MODEL_CORE_TYPE.matcher(i).lookingAt()
-                        && !i.startsWith("org.tabserve.web.pages.plots."))
-                .toList();
-        assertEquals(List.of(), forbidden, "the pictures are drawn from the model's numbers with the JDK alone");
-        List<String> upward = webTypesUsed(plots).stream()
-                .filter(t -> !t.startsWith("org.tabserve.web.pages.plots."))
-                .toList();
-        assertEquals(
-                List.of(),
-                upward,
-                "pages.plots stands below pages: what a picture needs from a page comes in as an argument, and what it"
-                        + " builds for a page is its own type");
+    void thePicturesStandBelowThePagesOnTheModelAlone() {
+        assertTrue(dependsOn(WEB + ".pages", WEB + ".pages.plots"), "the scan found the pages' use of their pictures");
+        assertTrue(dependsOn(WEB + ".pages.plots", MODEL + ".card"), "the scan found the pictures' dependencies");
+        classes()
+                .that()
+                .resideInAPackage(WEB + ".pages.plots..")
+                .should()
+                .onlyDependOnClassesThat()
+                .resideInAnyPackage(with(MODEL_CORE, JDK, WEB + ".pages.plots.."))
+                .because("the pictures are drawn from the model's numbers with the JDK alone; what a picture needs from"
+                        + " a page comes in as an argument, and what it builds for a page is its own type")
+                .check(MAIN);
     }
 
     @Test
-    void everyHandlerTakesItsModelAsAnArgumentNotFromTheRequest() throws IOException {
+    void everyHandlerTakesItsModelAsAnArgumentNotFromTheRequest() {
         // The model a request's path names is a ResolvedModel argument, never a request attribute or a thread-local.
-        List<String> found = new ArrayList<>();
-        try (Stream<Path> files = Files.walk(WEB)) {
-            for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
-                String source = Files.readString(file);
-                for (String mark : List.of("ThreadLocal", "getRequestDispatcher(", ".forward(")) {
-                    boolean staticFiles = file.endsWith(Path.of("http", "container", "StaticServlet.java"))
-                            && mark.equals(".forward(");
-                    if (source.contains(mark) && !staticFiles) {
-                        found.add(file.getFileName() + ": " + mark);
-                    }
-                }
-            }
-        }
-        assertEquals(List.of(), found, "only StaticServlet forwards, to the container's own file servlet");
+        noClasses()
+                .that()
+                .resideInAPackage(WEB + "..")
+                .should()
+                .dependOnClassesThat(
+                        describe("are a ThreadLocal", c -> c.getSimpleName().endsWith("ThreadLocal")))
+                .orShould()
+                .callMethodWhere(describe(
+                        "the method is getRequestDispatcher, or a forward but by StaticServlet",
+                        (JavaMethodCall call) -> call.getName().equals("getRequestDispatcher")
+                                || (call.getName().equals("forward")
+                                        && !call.getOriginOwner()
+                                                .getName()
+                                                .startsWith(WEB + ".http.container.StaticServlet"))))
+                .because("only StaticServlet forwards, to the container's own file servlet")
+                .check(MAIN);
     }
 
     @Test
-    void nothingUsesTheWiring() throws IOException {
-        List<String> found = new ArrayList<>();
-        try (Stream<Path> files = Files.walk(Path.of("src/main/java"))) {
-            for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
-                if (file.getParent().equals(WEB)) {
-                    continue; // the wiring itself
-                }
-                webTypesUsedIn(file).stream()
-                        .filter(t -> t.matches("org\\.tabserve\\.web\\.[A-Z]\\w*"))
-                        .forEach(t -> found.add(file.getFileName() + ": " + t));
-            }
-        }
-        assertEquals(List.of(), found, "web.xml names the listener; no class may use it or anything beside it");
+    void nothingUsesTheWiring() {
+        noClasses()
+                .that()
+                .resideOutsideOfPackage(WEB)
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage(WEB)
+                .because("web.xml names the listener; no class may use it or anything beside it")
+                .check(MAIN);
     }
 
     /**
@@ -990,372 +803,232 @@ class ArchitectureTest {
      */
     @Test
     void onlyTheOpenInferenceProtocolAndTheWiringUseGrpc() throws IOException {
-        List<String> found = new ArrayList<>();
-        try (Stream<Path> files = Files.walk(Path.of("src/main/java"))) {
-            for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
-                boolean allowed = file.getParent().equals(WEB.resolve("v2/grpc"))
-                        || file.getParent().equals(WEB);
-                imports(file).stream()
-                        .filter(i -> i.startsWith("io.grpc.") || i.startsWith("inference."))
-                        .filter(i -> !allowed)
-                        .forEach(i -> found.add(file.getFileName() + ": " + i));
-            }
-        }
-        assertEquals(List.of(), found, "gRPC is one transport of the Open Inference Protocol (web.v2.grpc)");
-        assertTrue(
-                imports(WEB.resolve("v2/grpc")).contains("inference.ModelInferRequest"),
-                "the scan found grpc's imports");
+        assertTrue(dependsOn(WEB + ".v2.grpc", "inference"), "the scan found grpc's dependencies");
+        noClasses()
+                .that()
+                .resideInAPackage("org.tabserve..")
+                .and()
+                .resideOutsideOfPackages(WEB + ".v2.grpc", WEB)
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("io.grpc..", "inference..")
+                .because("gRPC is one transport of the Open Inference Protocol (web.v2.grpc)")
+                .check(MAIN);
         assertTrue(Files.isDirectory(Path.of("src/main/proto")), "the proto is vendored in src/main/proto");
         try (Stream<Path> files = Files.walk(Path.of("src/main/java"))) {
             assertEquals(
                     List.of(),
-                    files.filter(f -> f.toString().contains("inference" + java.io.File.separator) && !f.startsWith(WEB))
+                    files.filter(f -> f.toString().contains("inference" + java.io.File.separator)
+                                    && !f.startsWith("src/main/java/org/tabserve/web"))
                             .toList(),
                     "generated code is made at build time, never committed");
         }
     }
 
-    @Test
-    void exactlyOnePackageImportsOnnxRuntime() throws IOException {
-        List<String> found = new ArrayList<>();
-        try (Stream<Path> files = Files.walk(Path.of("src/main/java"))) {
-            for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
-                if (!file.getParent().equals(MODEL.resolve("onnx"))
-                        && imports(file).stream().anyMatch(i -> i.startsWith("ai.onnxruntime"))) {
-                    found.add(file.toString());
-                }
-            }
-        }
-        assertEquals(List.of(), found, "ONNX Runtime is model.onnx's alone");
-    }
-
-    /** The Redis client and its connection pool: the shared store's (issue 52). */
-    private static final java.util.regex.Pattern REDIS_CLIENT =
-            java.util.regex.Pattern.compile("redis\\.clients\\.|org\\.apache\\.commons\\.pool2\\.");
-
     /**
-     * The Redis client is the shared store's alone ({@code serving.shared}, which implements {@code feedback}'s
-     * {@code SharedAnswers}), which loads only when the shared-state setting is given: nothing else names it, so that a
-     * server without the setting never loads it.
+     * A library that one package of tabserve's alone names, so that it can be changed in one place and a server that
+     * does not use it never loads it: ONNX Runtime ({@code model.onnx}), the Redis client and its pool (the shared
+     * store, {@code serving.shared}, which implements {@code feedback}'s {@code SharedAnswers} and loads only when the
+     * shared-state setting is given), the AWS SDK (the object store, {@code repository.s3}, opened only for an {@code
+     * s3://} location), OpenTelemetry ({@code serving.trace.otel}, opened only when an OTLP endpoint is given; TracesIT
+     * checks the loaded classes) and nimbus-jose-jwt (OIDC tokens, {@code serving.access.oidc}).
      */
-    @Test
-    void onlyTheSharedStoreNamesTheRedisClient() throws IOException {
-        List<String> found = new ArrayList<>();
-        try (Stream<Path> files = Files.walk(Path.of("src/main/java"))) {
-            for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
-                boolean names = Files.readAllLines(file).stream()
-                        .anyMatch(line -> REDIS_CLIENT.matcher(line).find());
-                if (names && !file.startsWith(SERVING.resolve("shared"))) {
-                    found.add(file.toString());
-                }
-            }
-        }
-        assertEquals(List.of(), found, "the Redis client is serving.shared's alone");
-        assertTrue(
-                imports(SERVING.resolve("shared/RedisAnswers.java")).stream()
-                        .anyMatch(i -> i.startsWith("redis.clients.")),
-                "the scan finds the store's imports");
-    }
-
-    /** The AWS SDK: the object store's (issue 64). */
-    private static final String AWS_SDK = "software.amazon.awssdk.";
-
-    /**
-     * The AWS SDK is {@code repository.s3}'s alone, which the wiring opens only for an {@code s3://} location: nothing
-     * else names it, so that a server reading local models never loads it.
-     */
-    @Test
-    void onlyTheObjectStoresPackageNamesTheAwsSdk() throws IOException {
-        Path s3 = Path.of("src/main/java/org/tabserve/repository/s3");
-        List<String> found = new ArrayList<>();
-        try (Stream<Path> files = Files.walk(Path.of("src/main/java"))) {
-            for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
-                boolean names = Files.readAllLines(file).stream().anyMatch(line -> line.contains(AWS_SDK));
-                if (names && !file.getParent().equals(s3)) {
-                    found.add(file.toString());
-                }
-            }
-        }
-        assertEquals(List.of(), found, "the AWS SDK is repository.s3's alone");
-        assertTrue(
-                imports(s3.resolve("S3Objects.java")).stream().anyMatch(i -> i.startsWith(AWS_SDK)),
-                "the scan finds the store's imports");
-    }
-
-    /** OpenTelemetry's API and SDK: the traces' (issue 67). */
-    private static final String OPENTELEMETRY = "io.opentelemetry.";
-
-    /**
-     * OpenTelemetry is {@code serving.trace.otel}'s alone, which the wiring opens only when an OTLP endpoint is given:
-     * nothing else names it, so that a server that does not trace never loads it (TracesIT checks the loaded classes).
-     */
-    @Test
-    void onlyTheTracesOwnPackageNamesOpenTelemetry() throws IOException {
-        Path otel = SERVING.resolve("trace/otel");
-        List<String> found = new ArrayList<>();
-        try (Stream<Path> files = Files.walk(Path.of("src/main/java"))) {
-            for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
-                boolean names = Files.readAllLines(file).stream().anyMatch(line -> line.contains(OPENTELEMETRY));
-                if (names && !file.getParent().equals(otel)) {
-                    found.add(file.toString());
-                }
-            }
-        }
-        assertEquals(List.of(), found, "OpenTelemetry is serving.trace.otel's alone");
-        assertTrue(
-                imports(otel.resolve("OtelTracing.java")).stream().anyMatch(i -> i.startsWith(OPENTELEMETRY)),
-                "the scan finds the tracing's imports");
-    }
-
-    /** nimbus-jose-jwt: OIDC tokens' (issue 63). */
-    private static final String NIMBUS = "com.nimbusds.";
-
-    /**
-     * nimbus-jose-jwt is {@code serving.access.oidc}'s alone: nothing else names it, so that the library can be
-     * changed in one place.
-     */
-    @Test
-    void onlyTheOidcPackageNamesNimbus() throws IOException {
-        Path oidc = SERVING.resolve("access/oidc");
-        List<String> found = new ArrayList<>();
-        try (Stream<Path> files = Files.walk(Path.of("src/main/java"))) {
-            for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
-                boolean names = Files.readAllLines(file).stream().anyMatch(line -> line.contains(NIMBUS));
-                if (names && !file.getParent().equals(oidc)) {
-                    found.add(file.toString());
-                }
-            }
-        }
-        assertEquals(List.of(), found, "nimbus-jose-jwt is serving.access.oidc's alone");
-        assertTrue(
-                imports(oidc.resolve("OidcTokens.java")).stream().anyMatch(i -> i.startsWith(NIMBUS)),
-                "the scan finds the tokens' imports");
-    }
-
-    /** The web app's types named in the files under {@code root}, by import or fully qualified. */
-    private static List<String> webTypesUsed(Path root) throws IOException {
-        return webTypesUsed(root, true);
-    }
-
-    /** The web app's types named in the files of the package in {@code directory} alone, not its subpackages. */
-    private static List<String> webTypesUsedInPackage(Path directory) throws IOException {
-        return webTypesUsed(directory, false);
-    }
-
-    private static List<String> webTypesUsed(Path directory, boolean subpackages) throws IOException {
-        List<String> used = new ArrayList<>();
-        try (Stream<Path> files = subpackages ? Files.walk(directory) : Files.list(directory)) {
-            for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
-                used.addAll(webTypesUsedIn(file));
-            }
-        }
-        return used;
-    }
-
-    private static final java.util.regex.Pattern WEB_TYPE =
-            java.util.regex.Pattern.compile("org\\.tabserve\\.web(?:\\.[a-z]\\w*)*\\.[A-Z]\\w*");
-
-    private static List<String> webTypesUsedIn(Path file) throws IOException {
-        List<String> used = new ArrayList<>();
-        for (String line : Files.readAllLines(file)) {
-            if (!line.startsWith("package ")) {
-                WEB_TYPE.matcher(line).results().forEach(m -> used.add(m.group()));
-            }
-        }
-        return used;
+    private static void onlyOnePackageNames(String owner, String because, String... library) {
+        assertTrue(dependsOn(owner, library[0]), "the scan found " + owner + "'s dependencies on " + library[0]);
+        noClasses()
+                .that()
+                .resideOutsideOfPackage(owner)
+                .and()
+                .resideInAPackage("org.tabserve..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(library)
+                .because(because)
+                .check(MAIN);
     }
 
     @Test
-    void theRepositoryStandsOnTheModelAloneAndNothingButTheWebAppCallsIt() throws IOException {
-        List<String> imports = imports(Path.of("src/main/java/org/tabserve/repository"));
-        assertTrue(imports.contains("org.tabserve.model.Model"), "the repository loads models");
-        List<String> forbidden = imports.stream()
-                .filter(i -> !i.startsWith("java.")
-                        && !i.startsWith("org.tabserve.model.")
-                        && !i.startsWith("org.tabserve.repository.")
-                        && !i.startsWith("org.tabserve.files.") // the owner check the keys file and TLS key share
-                        && !i.startsWith("org.tabserve.outbound.") // the bound on the store's reads
-                        && !i.startsWith(AWS_SDK)) // the object store's, repository.s3's alone (below)
-                .toList();
-        assertEquals(List.of(), forbidden, "no servlet, Jetty, web or ONNX Runtime import: it must be usable alone");
-        List<String> intoRepository = imports(Path.of("src/main/java/org/tabserve/model")).stream()
-                .filter(i -> i.startsWith("org.tabserve.repository") || i.startsWith("org.tabserve.web"))
-                .toList();
-        assertEquals(List.of(), intoRepository, "the model knows nothing of who serves it");
+    void exactlyOnePackageImportsOnnxRuntime() {
+        onlyOnePackageNames(MODEL + ".onnx", "ONNX Runtime is model.onnx's alone", "ai.onnxruntime..");
     }
 
     @Test
-    void theCardWriterUsesTheModelAloneNeverTheWebOrTribuo() throws IOException {
-        List<String> imports = imports(Path.of("src/main/java/org/tabserve/cardmaking"));
-        assertTrue(imports.contains("org.tabserve.model.card.CardKeys"), "the card writer spells keys with CardKeys");
-        List<String> forbidden = imports.stream()
-                .filter(i -> !i.startsWith("java.")
-                        && !i.startsWith("com.fasterxml.jackson.")
-                        && !i.startsWith("org.tabserve.model.")
-                        && !i.startsWith("org.tabserve.cardmaking."))
-                .toList();
-        assertEquals(List.of(), forbidden, "the trainer and the card command share it; it needs the model only");
+    void onlyTheSharedStoreNamesTheRedisClient() {
+        onlyOnePackageNames(
+                SERVING + ".shared",
+                "the Redis client is serving.shared's alone",
+                "redis.clients..",
+                "org.apache.commons.pool2..");
+    }
+
+    @Test
+    void onlyTheObjectStoresPackageNamesTheAwsSdk() {
+        onlyOnePackageNames(T + "repository.s3", "the AWS SDK is repository.s3's alone", "software.amazon.awssdk..");
+    }
+
+    @Test
+    void onlyTheTracesOwnPackageNamesOpenTelemetry() {
+        onlyOnePackageNames(
+                SERVING + ".trace.otel", "OpenTelemetry is serving.trace.otel's alone", "io.opentelemetry..");
+    }
+
+    @Test
+    void onlyTheOidcPackageNamesNimbus() {
+        onlyOnePackageNames(
+                SERVING + ".access.oidc", "nimbus-jose-jwt is serving.access.oidc's alone", "com.nimbusds..");
+    }
+
+    @Test
+    void theRepositoryStandsOnTheModelAloneAndTheModelKnowsNothingOfWhoServesIt() {
+        assertTrue(dependsOn(T + "repository..", MODEL), "the repository loads models");
+        classes()
+                .that()
+                .resideInAPackage(T + "repository..")
+                .should()
+                .onlyDependOnClassesThat()
+                .resideInAnyPackage(
+                        JDK,
+                        MODEL + "..",
+                        T + "repository..",
+                        T + "files..", // the owner check the keys file and TLS key share
+                        T + "outbound..", // the bound on the store's reads
+                        "software.amazon.awssdk..") // the object store's, repository.s3's alone
+                .because("no servlet, Jetty, web or ONNX Runtime: it must be usable alone")
+                .check(MAIN);
+        noClasses()
+                .that()
+                .resideInAPackage(MODEL + "..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(T + "repository..", WEB + "..")
+                .because("the model knows nothing of who serves it")
+                .check(MAIN);
+    }
+
+    @Test
+    void theCardWriterUsesTheModelAloneNeverTheWebOrTribuo() {
+        // CardKeys' names are constants, which the compiler copies in: the scan sees the card writer's other arrows.
+        assertTrue(dependsOn(T + "cardmaking", MODEL + ".conformal"), "the card writer stands on the model");
+        classes()
+                .that()
+                .resideInAPackage(T + "cardmaking..")
+                .should()
+                .onlyDependOnClassesThat()
+                .resideInAnyPackage(JDK, "com.fasterxml.jackson..", MODEL + "..", T + "cardmaking..")
+                .because("the trainer and the card command share it; it needs the model only")
+                .check(MAIN);
     }
 
     /**
-     * The owner check of the files the server trusts ({@code org.tabserve.files}) stands on the JDK alone: the launcher
-     * (the TLS key) and the web app (the API keys file, the model cache) both ask it, each from its own class loader.
+     * The owner check of the files the server trusts ({@code org.tabserve.files}) and the one bound on reads from
+     * outside ({@code org.tabserve.outbound}) stand on the JDK alone (its TLS included): the launcher (the TLS key) and
+     * the web app (the API keys file, the model cache) both ask the first, each from its own class loader; every
+     * package that reads from outside (the issuer's keys, the store, Redis, the trace export) stands on the second.
      */
     @Test
-    void theFilesOwnerCheckImportsOnlyTheJdk() throws IOException {
-        List<String> imports = imports(Path.of("src/main/java/org/tabserve/files"));
-        assertTrue(imports.contains("java.nio.file.attribute.PosixFileAttributes"), "the scan found its imports");
-        assertEquals(
-                List.of(),
-                imports.stream()
-                        .filter(i -> !i.startsWith("java.") && !i.startsWith("javax.net.ssl.")) // the JDK's TLS
-                        .toList());
-        assertTrue(
-                imports(Path.of("src/main/java/org/tabserve/launcher")).contains("org.tabserve.files.OwnerOnly"),
-                "the launcher checks the TLS key with it");
+    void theFilesOwnerCheckAndTheOutboundBoundImportOnlyTheJdk() {
+        assertTrue(dependsOn(T + "launcher..", T + "files"), "the launcher checks the TLS key with it");
+        for (String leaf : List.of(T + "files..", T + "outbound..")) {
+            classes()
+                    .that()
+                    .resideInAPackage(leaf)
+                    .should()
+                    .onlyDependOnClassesThat()
+                    .resideInAnyPackage(JDK, "javax.net.ssl..", leaf)
+                    .check(MAIN);
+        }
     }
 
-    /**
-     * The one bound on reads from outside ({@code org.tabserve.outbound}) stands on the JDK alone, below every package
-     * that reads from outside (the issuer's keys, the store, Redis, the trace export), and names none of them.
-     */
-    @Test
-    void theOutboundBoundImportsOnlyTheJdk() throws IOException {
-        List<String> imports = imports(Path.of("src/main/java/org/tabserve/outbound"));
-        assertTrue(imports.contains("java.net.http.HttpResponse"), "the scan found its imports");
-        assertEquals(
-                List.of(),
-                imports.stream()
-                        .filter(i -> !i.startsWith("java.") && !i.startsWith("javax.net.ssl.")) // the JDK's TLS
-                        .toList());
-    }
-
-    private static final Path LAUNCHER = Path.of("src/main/java/org/tabserve/launcher");
-
-    private static final java.util.regex.Pattern LAUNCHER_TYPE =
-            java.util.regex.Pattern.compile("org\\.tabserve\\.launcher((?:\\.[a-z]\\w*)*)\\.[A-Z]\\w*");
+    private static final String LAUNCHER = T + "launcher";
 
     /** The only arrows between the launcher's own packages: the bootstrap's WAR cache asks the class path's owner check. */
     private static final Map<String, List<String>> LAUNCHER_PACKAGE_ARROWS = Map.of("warcache", List.of("classpath"));
 
     /**
-     * The launcher and each of its packages stay small (past {@link #MAX_FILES_PER_PACKAGE} Java files, one is split by
-     * job), and its packages are leaves below it: none names a type of {@code org.tabserve.launcher} itself, by import
-     * or fully qualified, nor one of another of them but by {@link #LAUNCHER_PACKAGE_ARROWS}, so no circle forms.
+     * The launcher's packages are leaves below it: none names a type of {@code org.tabserve.launcher} itself, nor one of
+     * another of them but by {@link #LAUNCHER_PACKAGE_ARROWS}, so no circle forms.
      */
     @Test
-    void theLaunchersPackagesAreLeavesBelowItAndStaySmall() throws IOException {
-        List<Path> dirs;
-        try (Stream<Path> walked = Files.walk(LAUNCHER)) {
-            dirs = walked.filter(Files::isDirectory).toList();
-        }
-        List<String> large = new ArrayList<>();
-        List<String> named = new ArrayList<>();
-        List<String> forbidden = new ArrayList<>();
-        for (Path dir : dirs) {
-            String pkg = LAUNCHER.relativize(dir).toString().replace('/', '.');
-            List<Path> files;
-            try (Stream<Path> listed = Files.list(dir)) {
-                files = listed.filter(f -> f.toString().endsWith(".java")).toList();
-            }
-            if (files.size() > MAX_FILES_PER_PACKAGE) {
-                large.add("launcher" + (pkg.isEmpty() ? "" : "." + pkg) + " has " + files.size() + " files");
-            }
-            if (pkg.isEmpty()) {
-                continue; // the launcher itself may name every package below it
-            }
-            for (Path file : files) {
-                for (String line : Files.readAllLines(file)) {
-                    if (line.startsWith("package ")) {
-                        continue;
-                    }
-                    java.util.regex.Matcher m = LAUNCHER_TYPE.matcher(line);
-                    while (m.find()) {
-                        String into = m.group(1).isEmpty() ? "" : m.group(1).substring(1);
-                        if (!into.equals(pkg)) {
-                            named.add(pkg + " -> " + into);
-                            if (!LAUNCHER_PACKAGE_ARROWS
-                                    .getOrDefault(pkg, List.of())
-                                    .contains(into)) {
-                                forbidden.add(file.getFileName() + ": " + m.group());
+    void theLaunchersPackagesAreLeavesBelowIt() {
+        classes()
+                .that()
+                .resideInAPackage(LAUNCHER + ".*..")
+                .should(
+                        new ArchCondition<JavaClass>(
+                                "name no launcher package but their own and " + LAUNCHER_PACKAGE_ARROWS) {
+                            @Override
+                            public void check(JavaClass c, ConditionEvents events) {
+                                String own = firstPart(c.getPackageName().substring(LAUNCHER.length() + 1));
+                                for (Dependency d : c.getDirectDependenciesFromSelf()) {
+                                    String target = d.getTargetClass()
+                                            .getBaseComponentType()
+                                            .getPackageName();
+                                    if (!target.equals(LAUNCHER) && !target.startsWith(LAUNCHER + ".")) {
+                                        continue;
+                                    }
+                                    String into = target.equals(LAUNCHER)
+                                            ? ""
+                                            : firstPart(target.substring(LAUNCHER.length() + 1));
+                                    if (!into.equals(own)
+                                            && !LAUNCHER_PACKAGE_ARROWS
+                                                    .getOrDefault(own, List.of())
+                                                    .contains(into)) {
+                                        events.add(SimpleConditionEvent.violated(d, d.getDescription()));
+                                    }
+                                }
                             }
-                        }
-                    }
-                }
-            }
-        }
-        assertTrue(
-                dirs.size() > 4 && named.contains("warcache -> classpath"),
-                "the scan found the launcher's packages and the arrows between them: " + dirs + " " + named);
-        assertEquals(List.of(), forbidden, "a package below the launcher names neither it nor another beside it");
-        assertEquals(List.of(), large, "a package of more than " + MAX_FILES_PER_PACKAGE + " files is split by job");
+                        })
+                .because("a package below the launcher names neither it nor another beside it")
+                .check(MAIN);
+        assertArrows("launcher.warcache -> launcher.classpath");
+    }
+
+    private static String firstPart(String dotted) {
+        int dot = dotted.indexOf('.');
+        return dot < 0 ? dotted : dotted.substring(0, dot);
     }
 
     @Test
-    void launcherKnowsNothingOfTheWebAppOrTheModel() throws IOException {
-        List<String> imports = imports(Path.of("src/main/java/org/tabserve/launcher"));
-        assertTrue(imports.stream().anyMatch(i -> i.startsWith("org.eclipse.jetty.")), "the launcher starts Jetty");
-        List<String> forbidden = imports.stream()
-                .filter(i -> i.startsWith("org.tabserve.web")
-                        || i.startsWith("org.tabserve.model")
-                        || i.startsWith("org.tabserve.repository"))
-                .toList();
-        assertEquals(List.of(), forbidden);
+    void launcherKnowsNothingOfTheWebAppOrTheModel() {
+        assertTrue(dependsOn(LAUNCHER + "..", "org.eclipse.jetty.."), "the launcher starts Jetty");
+        noClasses()
+                .that()
+                .resideInAPackage(LAUNCHER + "..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(WEB + "..", MODEL + "..", T + "repository..")
+                .check(MAIN);
     }
 
+    /**
+     * Internals break on an upgrade without a word: use them only where no supported API exists, in one class whose
+     * test says when they change (StopSignals, for sun.misc.Signal; ParquetOptions, for parquet-java's read options
+     * without Hadoop, ParquetOptionsTest). com.sun.management is not one: it is the JDK's supported, documented
+     * management API (module jdk.management exports it).
+     */
     @Test
-    void noOtherLibrarysInternalsButTheSignalHandlerInItsOwnClass() throws IOException {
-        // Internals break on an upgrade without a word: use them only where no supported API exists, in one class
-        // whose test says when they change (StopSignals, for sun.misc.Signal; ParquetOptions, for parquet-java's read
-        // options without Hadoop, ParquetOptionsTest). com.sun.management is not one: it is the JDK's supported,
-        // documented management API (module jdk.management exports it).
-        List<String> found = new ArrayList<>();
-        try (Stream<Path> files = Files.walk(Path.of("src/main/java"))) {
-            for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
-                String source = Files.readString(file).replace("com.sun.management.", "");
-                boolean signals = file.endsWith(Path.of("launcher", "StopSignals.java"));
-                boolean parquet = file.endsWith(Path.of("rows", "parquet", "ParquetOptions.java"));
-                for (String mark :
-                        List.of(".internal.", "sun.", "setAccessible(", "getDeclaredField(", "getDeclaredMethod(")) {
-                    if (source.contains(mark)
-                            && !(signals && mark.equals("sun."))
-                            && !(parquet && mark.equals("setAccessible("))) {
-                        found.add(file.getFileName() + ": " + mark);
-                    }
-                }
-            }
-        }
-        assertEquals(List.of(), found);
-    }
-
-    /** Every imported name in the Java files directly in {@code directory} (not in its subpackages). */
-    private static List<String> importsIn(Path directory) throws IOException {
-        List<String> imports = new ArrayList<>();
-        try (Stream<Path> files = Files.list(directory)) {
-            for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
-                imports.addAll(imports(file));
-            }
-        }
-        return imports;
-    }
-
-    /** Every imported name (static imports included) in the Java files under {@code root}. */
-    static List<String> imports(Path root) throws IOException {
-        List<String> imports = new ArrayList<>();
-        try (Stream<Path> files = Files.walk(root)) {
-            for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
-                for (String line : Files.readAllLines(file)) {
-                    String trimmed = line.strip();
-                    if (trimmed.startsWith("import ")) {
-                        imports.add(trimmed.substring(7)
-                                .replace("static ", "")
-                                .replace(";", "")
-                                .strip());
-                    }
-                }
-            }
-        }
-        return imports;
+    void noOtherLibrarysInternalsButTheSignalHandlerInItsOwnClass() {
+        noClasses()
+                .that()
+                .resideInAPackage("org.tabserve..")
+                .and()
+                .doNotHaveFullyQualifiedName(LAUNCHER + ".StopSignals")
+                .should()
+                .dependOnClassesThat(resideInAnyPackage("..internal..", "sun..", "com.sun..", "jdk.internal..")
+                        .and(resideOutsideOfPackages("com.sun.management..")))
+                .check(MAIN);
+        noClasses()
+                .that()
+                .resideInAPackage("org.tabserve..")
+                .should()
+                .callMethodWhere(describe(
+                        "the method reflects into a private member (but ParquetOptions' setAccessible)",
+                        (JavaMethodCall call) -> call.getName().matches("getDeclaredField|getDeclaredMethod")
+                                || (call.getName().equals("setAccessible")
+                                        && !call.getOriginOwner()
+                                                .getName()
+                                                .startsWith(T + "rows.parquet.ParquetOptions"))))
+                .check(MAIN);
     }
 
     /**
@@ -1363,14 +1036,109 @@ class ArchitectureTest {
      * loader a path and a format, and never loads a model itself (no ONNX Runtime, no tree reader).
      */
     @Test
-    void theMlflowReaderImportsOnlyTheJdkSnakeYamlAndJacksonCore() throws IOException {
-        List<String> imports = importsIn(MODEL.resolve("mlflow"));
-        assertTrue(imports.contains("org.yaml.snakeyaml.constructor.SafeConstructor"), "the scan found its imports");
-        List<String> forbidden = imports.stream()
-                .filter(i -> !i.startsWith("java.")
-                        && !i.startsWith("org.yaml.snakeyaml.")
-                        && !i.startsWith("com.fasterxml.jackson.core."))
-                .toList();
-        assertEquals(List.of(), forbidden);
+    void theMlflowReaderImportsOnlyTheJdkSnakeYamlAndJacksonCore() {
+        assertTrue(dependsOn(MODEL + ".mlflow", "org.yaml.snakeyaml.constructor"), "the scan found its dependencies");
+        classes()
+                .that()
+                .resideInAPackage(MODEL + ".mlflow")
+                .should()
+                .onlyDependOnClassesThat()
+                .resideInAnyPackage(JDK, "org.yaml.snakeyaml..", "com.fasterxml.jackson.core..", MODEL + ".mlflow")
+                .check(MAIN);
+    }
+
+    /**
+     * A rule that the packages under {@code root} stand on floors: each class of a package on a floor names (by
+     * import, or fully qualified) only packages under {@code root} on the floors below its own or its own package,
+     * never one on its floor or above; {@code root} itself is the ground floor when {@code floors} holds {@code ""},
+     * else it stands above them all and no floor may name it. A package under {@code root} on no floor (but those
+     * {@code above} the root, left out) fails the rule too. A floor's package holds its sub-packages unless one of
+     * them is on a floor of its own.
+     */
+    private static com.tngtech.archunit.lang.ArchRule floors(
+            String root, boolean rootIsGround, List<List<String>> floors, List<String> above) {
+        Map<String, Integer> floorOf = new TreeMap<>();
+        for (int i = 0; i < floors.size(); i++) {
+            for (String room : floors.get(i)) {
+                floorOf.put(room.isEmpty() ? root : root + "." + room, i);
+            }
+        }
+        DescribedPredicate<JavaClass> onFloors = describe(
+                "are of a package under " + root + (above.isEmpty() ? "" : " but " + above),
+                c -> (c.getPackageName().equals(root) && rootIsGround)
+                        || (c.getPackageName().startsWith(root + ".")
+                                && above.stream()
+                                        .noneMatch(a -> (c.getPackageName() + ".").startsWith(root + "." + a + "."))));
+        return classes()
+                .that(onFloors)
+                .should(new ArchCondition<JavaClass>("name only the packages on the floors below their own " + floors) {
+                    @Override
+                    public void check(JavaClass c, ConditionEvents events) {
+                        String from = roomOf(c.getPackageName(), root, floorOf);
+                        if (from == null) {
+                            events.add(SimpleConditionEvent.violated(
+                                    c, c.getPackageName() + " stands on no floor of " + floors));
+                            return;
+                        }
+                        for (Dependency d : c.getDirectDependenciesFromSelf()) {
+                            String target =
+                                    d.getTargetClass().getBaseComponentType().getPackageName();
+                            if (!target.equals(root) && !target.startsWith(root + ".")) {
+                                continue;
+                            }
+                            String to = roomOf(target, root, floorOf);
+                            boolean below = to != null && floorOf.get(to) < floorOf.get(from);
+                            if (!from.equals(to) && !below) {
+                                events.add(SimpleConditionEvent.violated(d, "upward: " + d.getDescription()));
+                            }
+                        }
+                    }
+                });
+    }
+
+    /** The floor's package {@code pkg} belongs to: the longest that holds it (the root only itself), or null. */
+    private static String roomOf(String pkg, String root, Map<String, Integer> floorOf) {
+        String room = null;
+        for (String candidate : floorOf.keySet()) {
+            boolean holds = candidate.equals(root) ? pkg.equals(root) : (pkg + ".").startsWith(candidate + ".");
+            if (holds && (room == null || candidate.length() > room.length())) {
+                room = candidate;
+            }
+        }
+        return room;
+    }
+
+    /**
+     * Whether a class of {@code from} names a class of {@code to} (ArchUnit package patterns: {@code a.b} the package
+     * alone, {@code a.b..} with its sub-packages): the rules' own check that they read what they judge.
+     */
+    private static boolean dependsOn(String from, String to) {
+        var fromMatcher = com.tngtech.archunit.core.domain.PackageMatcher.of(from);
+        var toMatcher = com.tngtech.archunit.core.domain.PackageMatcher.of(to);
+        for (JavaClass c : MAIN) {
+            if (fromMatcher.matches(c.getPackageName())) {
+                for (Dependency d : c.getDirectDependenciesFromSelf()) {
+                    String target = d.getTargetClass().getBaseComponentType().getPackageName();
+                    if (toMatcher.matches(target)) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    /** Asserts each arrow, {@code "a -> b"}, packages under {@code org.tabserve.model} or {@code org.tabserve}. */
+    private static void assertArrows(String... arrows) {
+        for (String arrow : arrows) {
+            String[] ends = arrow.split(" -> ");
+            String base = arrow.startsWith("explain")
+                            || arrow.startsWith("card")
+                            || arrow.startsWith("conformal")
+                            || arrow.startsWith("onnx")
+                    ? MODEL + "."
+                    : T;
+            assertTrue(dependsOn(base + ends[0], base + ends[1]), "the scan found the arrow " + arrow);
+        }
     }
 }

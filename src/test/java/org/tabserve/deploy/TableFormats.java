@@ -17,9 +17,9 @@ import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
 import org.apache.parquet.example.data.Group;
-import org.tabserve.rows.arrow.ArrowStreams;
-import org.tabserve.rows.parquet.ParquetFiles;
+import org.tabserve.rows.parquet.ParquetAnswers;
 import org.tabserve.testing.BankNotes;
+import org.tabserve.testing.TableFiles;
 
 /**
  * The same bank notes (the data set's first {@link #ROWS} rows) as an upload in each format {@code /predict_file}
@@ -59,9 +59,7 @@ final class TableFormats {
                 new Upload(
                         "notes.arrows", "application/vnd.apache.arrow.stream", arrow(lines.subList(1, lines.size()))),
                 new Upload(
-                        "notes.parquet",
-                        "application/vnd.apache.parquet",
-                        ParquetFiles.notesInRowGroups(ROWS, 1 << 20)));
+                        "notes.parquet", "application/vnd.apache.parquet", TableFiles.notesInRowGroups(ROWS, 1 << 20)));
     }
 
     /** The rows' four features as float64 columns, written by the heap channel (the server needs no JVM flag for it). */
@@ -81,7 +79,7 @@ final class TableFormats {
                 }
             }
             root.setRowCount(rows.size());
-            return ArrowStreams.write(root, List.of());
+            return TableFiles.write(root, List.of());
         }
     }
 
@@ -127,7 +125,7 @@ final class TableFormats {
                 }
             }
             case "parquet" -> {
-                for (Group row : ParquetFiles.rows(answer, new ArrayList<>())) {
+                for (Group row : ParquetAnswers.rows(answer, new ArrayList<>())) {
                     out.add(row.getDouble(COLUMN, 0));
                 }
             }

@@ -31,14 +31,13 @@ import org.tabserve.model.onnx.OnnxModelLoader;
 import org.tabserve.model.signature.Feature;
 import org.tabserve.model.signature.FieldError;
 import org.tabserve.model.signature.ModelSignature;
-import org.tabserve.rows.arrow.ArrowStreams;
 import org.tabserve.rows.field.FieldProblem;
 import org.tabserve.rows.field.OnError;
 import org.tabserve.rows.field.RowsException;
 import org.tabserve.rows.json.JsonRowsParser;
-import org.tabserve.rows.parquet.ParquetFiles;
 import org.tabserve.rows.read.CellRows;
 import org.tabserve.rows.read.RowChunk;
+import org.tabserve.testing.TableFiles;
 
 /**
  * Issue 66: one refusal, one wording, one row number. The same missing number (the second row's {@code variance} of
@@ -256,7 +255,7 @@ class RefusalWordsTest {
                 }
                 try (VectorSchemaRoot root = new VectorSchemaRoot(columns)) {
                     root.setRowCount(2);
-                    return ArrowStreams.write(root, List.of());
+                    return TableFiles.write(root, List.of());
                 }
             } finally {
                 columns.forEach(FieldVector::close);
@@ -302,7 +301,7 @@ class RefusalWordsTest {
         }
         MessageType schema =
                 MessageTypeParser.parseMessageType(schemaText.append(" }").toString());
-        return ParquetFiles.written(schema, groups -> {
+        return TableFiles.written(schema, groups -> {
             List<Group> written = new java.util.ArrayList<>();
             for (int r = 0; r < 2; r++) {
                 Group group = groups.newGroup();

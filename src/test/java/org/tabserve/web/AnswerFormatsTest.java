@@ -38,10 +38,12 @@ import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.tabserve.cli.ConformalCards;
+import org.tabserve.cli.ConformalServer;
 import org.tabserve.cli.ScoreRuns;
 import org.tabserve.launcher.TabserveServer;
 import org.tabserve.model.Model;
@@ -69,6 +71,7 @@ import org.tabserve.web.pages.plots.Decimals;
  * the JSON answer ({@link #theClientAndThePagesGiveTheJsonRoutesValues}); Spark's struct, by value with the JSON
  * routes' writer, by the connector's own {@code ResultColumnsTest}.
  */
+@ExtendWith(ConformalServer.class)
 class AnswerFormatsTest {
 
     @TempDir
@@ -80,8 +83,8 @@ class AnswerFormatsTest {
     static List<String[]> rows;
 
     @BeforeAll
-    static void start() throws Exception {
-        server = ConformalCards.serve(dir, false);
+    static void start(TabserveServer shared) throws Exception {
+        server = shared;
         http = new Http(server);
         channel = GrpcChannels.to(server);
         rows = ConformalCards.testRows().subList(0, 3);
@@ -89,7 +92,7 @@ class AnswerFormatsTest {
 
     @AfterAll
     static void stop() throws Exception {
-        GrpcChannels.close(channel, server);
+        GrpcChannels.close(channel, null); // the server is the JVM's shared one
     }
 
     /** A format's answer as seen from outside: its row-level names, its request-level keys and its headers. */
@@ -112,7 +115,7 @@ class AnswerFormatsTest {
         JsonNode model = http.get("/models/" + name + "/api/model").json();
         List<String> features = new ArrayList<>();
         model.path("features").forEach(f -> features.add(f.path("name").asText()));
-        Model loaded = OnnxModelLoader.load(dir.resolve("models").resolve(name + ".onnx"));
+        Model loaded = OnnxModelLoader.load(ConformalCards.models().resolve(name + ".onnx"));
         AnswerShape asked;
         try {
             boolean novelty = RowUncertainty.at(loaded.card().conformal(), 0.9).measuresNovelty();
@@ -127,7 +130,7 @@ class AnswerFormatsTest {
         String base = "/models/" + name;
         String sha256 = HexFormat.of()
                 .formatHex(MessageDigest.getInstance("SHA-256")
-                        .digest(Files.readAllBytes(dir.resolve("models").resolve(name + ".onnx"))));
+                        .digest(Files.readAllBytes(ConformalCards.models().resolve(name + ".onnx"))));
         expectedDigest = sha256;
 
         // /api/model's fields, as a consumer loops over them: each in the JSON answer its presence says, of its type
@@ -536,7 +539,7 @@ class AnswerFormatsTest {
         String[] run = ScoreRuns.run(
                 "score",
                 "--model",
-                dir.resolve("models").resolve(name + ".onnx").toString(),
+                ConformalCards.models().resolve(name + ".onnx").toString(),
                 "--data",
                 data.toString(),
                 "--out",

@@ -32,11 +32,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.tabserve.rows.arrow.ArrowAnswerStreams;
-import org.tabserve.rows.arrow.ArrowStreams;
 import org.tabserve.rows.read.RowsReader;
 import org.tabserve.testing.GrpcChannels;
 import org.tabserve.testing.Http;
 import org.tabserve.testing.Multipart;
+import org.tabserve.testing.TableFiles;
 
 /**
  * Issue 66, item 2: a row's label and probabilities have the same bits alone ({@code POST /api/predict}, one row) as in
@@ -300,7 +300,7 @@ class SameBitsOnEveryRouteTest {
                 }
             }
             root.setRowCount(ROWS);
-            return ArrowStreams.write(root, List.of());
+            return TableFiles.write(root, List.of());
         }
     }
 

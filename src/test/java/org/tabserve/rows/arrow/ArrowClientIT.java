@@ -28,6 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.tabserve.testing.BankNotes;
 import org.tabserve.testing.Http;
 import org.tabserve.testing.Multipart;
+import org.tabserve.testing.TableFiles;
 import org.tabserve.testing.TabserveProcess;
 
 /**
@@ -164,11 +165,11 @@ class ArrowClientIT {
     @Test
     void hostileHeadersAre413InWordsAndTheServerLivesOn() throws IOException {
         ArrowType type = new ArrowType.FloatingPoint(FloatingPointPrecision.DOUBLE);
-        byte[] schema = ArrowStreams.schema(new Schema(BankNotes.FEATURES.stream()
+        byte[] schema = TableFiles.schema(new Schema(BankNotes.FEATURES.stream()
                 .map(name -> Field.nullable(name, type))
                 .toList()));
-        byte[] rowsBomb = ArrowStreams.concat(schema, ArrowStreams.batchHeader(1L << 31, 64, 8, false));
-        byte[] gigabyte = ArrowStreams.concat(schema, ArrowStreams.batchHeader(10, 1L << 30, 1L << 30, false));
+        byte[] rowsBomb = TableFiles.concat(schema, TableFiles.batchHeader(1L << 31, 64, 8, false));
+        byte[] gigabyte = TableFiles.concat(schema, TableFiles.batchHeader(10, 1L << 30, 1L << 30, false));
         for (byte[] hostile : List.of(rowsBomb, gigabyte)) {
             Http.Response upload = http.upload(
                     "/predict_file", new Multipart().file("file", "bomb.arrows", ArrowRowsReader.MEDIA_TYPE, hostile));
@@ -183,8 +184,8 @@ class ArrowClientIT {
         Http.Response compressed = http.post(
                 "/invocations",
                 ArrowRowsReader.MEDIA_TYPE,
-                ArrowStreams.concat(
-                        schema, ArrowStreams.batchHeader(10, 80, 80, org.apache.arrow.flatbuf.CompressionType.ZSTD)));
+                TableFiles.concat(
+                        schema, TableFiles.batchHeader(10, 80, 80, org.apache.arrow.flatbuf.CompressionType.ZSTD)));
         assertEquals(400, compressed.status(), compressed.text());
         assertTrue(compressed.text().contains("compressed with ZSTD"), compressed.text());
         // An LZ4 buffer declaring 320,000 bytes that inflates to 64 MiB, under -Xmx128m: refused, inflated no further

@@ -47,6 +47,7 @@ import org.tabserve.rows.read.RowChunk;
 import org.tabserve.rows.read.RowsReader;
 import org.tabserve.rows.write.CsvAnswer;
 import org.tabserve.rows.write.RowsWriter;
+import org.tabserve.testing.TableFiles;
 
 /**
  * The Arrow IPC stream reader and writer: typed columns read into the model's values with no text in between (floats,
@@ -69,7 +70,7 @@ class ArrowRowsReaderTest {
 
     @Test
     void numberColumnsOfEveryWidthAreReadAsTheirValuesAndOtherColumnsIgnored() throws IOException {
-        byte[] stream = ArrowStreams.write(
+        byte[] stream = TableFiles.write(
                 root(
                         doubles("variance", 3.6216, -1.5),
                         floats("skewness", 8.6661f, 2.25f),
@@ -89,7 +90,7 @@ class ArrowRowsReaderTest {
 
     @Test
     void aMissingNumberRefusesTheStreamNamingItsRowAndFeatureAndInPlaceModeTellsItThere() throws IOException {
-        byte[] stream = ArrowStreams.write(
+        byte[] stream = TableFiles.write(
                 root(
                         doubles("variance", 1.0, null),
                         doubles("skewness", 1.0, 2.0),
@@ -130,7 +131,7 @@ class ArrowRowsReaderTest {
         sex.set(1, 0);
         sex.set(2, 1);
         sex.setValueCount(3);
-        byte[] stream = ArrowStreams.write(
+        byte[] stream = TableFiles.write(
                 root(
                         texts("island", "Biscoe", "Dream", "Biscoe"),
                         sex,
@@ -148,7 +149,7 @@ class ArrowRowsReaderTest {
 
     @Test
     void aNumberColumnForATextInputIsTakenAsItsTextAndToldOnce() throws IOException {
-        byte[] stream = ArrowStreams.write(
+        byte[] stream = TableFiles.write(
                 root(
                         longs("island", 1, 2),
                         texts("sex", "MALE", "FEMALE"),
@@ -168,7 +169,7 @@ class ArrowRowsReaderTest {
 
     @Test
     void aBatchDeclaring2To31RowsIsRefusedInWordsUnread() throws IOException {
-        CountingInput in = hostile(ArrowStreams.batchHeader(1L << 31, 64, 8, false));
+        CountingInput in = hostile(TableFiles.batchHeader(1L << 31, 64, 8, false));
         RowsException refused = assertThrows(RowsException.class, () -> reader().validate(in));
         assertEquals(RowsException.Kind.TOO_LARGE, refused.kind());
         assertTrue(refused.getMessage().contains("declares 2147483648 rows"), refused.getMessage());
@@ -177,7 +178,7 @@ class ArrowRowsReaderTest {
 
     @Test
     void aBatchPastTheRowLimitIsRefusedBeforeItsBodyIsRead() throws IOException {
-        CountingInput in = hostile(ArrowStreams.batchHeader(101, 808, 808, false));
+        CountingInput in = hostile(TableFiles.batchHeader(101, 808, 808, false));
         RowsException refused = assertThrows(RowsException.class, () -> reader().validate(in));
         assertEquals(RowsException.Kind.TOO_MANY_ROWS, refused.kind());
         assertTrue(refused.getMessage().contains("more than 100 data rows"), refused.getMessage());
@@ -185,13 +186,13 @@ class ArrowRowsReaderTest {
 
     @Test
     void aGigabyteBodyOrABufferPastItsBodyIsRefusedInWordsUnread() throws IOException {
-        CountingInput gigabyte = hostile(ArrowStreams.batchHeader(10, 1L << 30, 1L << 30, false));
+        CountingInput gigabyte = hostile(TableFiles.batchHeader(10, 1L << 30, 1L << 30, false));
         RowsException large = assertThrows(RowsException.class, () -> reader().validate(gigabyte));
         assertEquals(RowsException.Kind.TOO_LARGE, large.kind());
         assertTrue(large.getMessage().contains("a batch of 1073741824 bytes"), large.getMessage());
         assertEquals(gigabyte.size, gigabyte.read);
 
-        CountingInput past = hostile(ArrowStreams.batchHeader(10, 80, 1L << 30, false));
+        CountingInput past = hostile(TableFiles.batchHeader(10, 80, 1L << 30, false));
         RowsException malformed = assertThrows(RowsException.class, () -> reader().validate(past));
         assertEquals(RowsException.Kind.MALFORMED, malformed.kind());
         assertTrue(
@@ -200,7 +201,7 @@ class ArrowRowsReaderTest {
 
     @Test
     void aZstdBodyIsRefusedWithTheWayToSendItUncompressedOrInLz4() throws IOException {
-        CountingInput in = hostile(ArrowStreams.batchHeader(10, 80, 80, org.apache.arrow.flatbuf.CompressionType.ZSTD));
+        CountingInput in = hostile(TableFiles.batchHeader(10, 80, 80, org.apache.arrow.flatbuf.CompressionType.ZSTD));
         RowsException refused = assertThrows(RowsException.class, () -> reader().validate(in));
         assertTrue(
                 refused.getMessage()
@@ -227,7 +228,7 @@ class ArrowRowsReaderTest {
 
     @Test
     void aStreamCutShortIsRefusedAsUnreadable() throws IOException {
-        byte[] stream = ArrowStreams.write(
+        byte[] stream = TableFiles.write(
                 root(
                         doubles("variance", 1.0),
                         doubles("skewness", 1.0),
@@ -245,7 +246,7 @@ class ArrowRowsReaderTest {
 
     @Test
     void theBodyIsReservedFromTheBudgetBeforeItIsReadAndOnceForACheckAndTheAnswersPass() throws IOException {
-        byte[] stream = ArrowStreams.write(
+        byte[] stream = TableFiles.write(
                 root(
                         doubles("variance", 1.0, 2.0),
                         doubles("skewness", 1.0, 2.0),
@@ -304,7 +305,7 @@ class ArrowRowsReaderTest {
 
     @Test
     void anArrowInputsColumnsAreEchoedWithTheirTypesInAnArrowAnswerAndAsTextInOthers() throws IOException {
-        byte[] stream = ArrowStreams.write(
+        byte[] stream = TableFiles.write(
                 root(
                         doubles("variance", 3.6216, null),
                         floats("skewness", 8.6661f, 2.25f),
@@ -352,7 +353,7 @@ class ArrowRowsReaderTest {
         Schema schema = new Schema(RowsFixtures.SIGNATURE.featureNames().stream()
                 .map(name -> Field.nullable(name, type))
                 .toList());
-        return new CountingInput(ArrowStreams.concat(ArrowStreams.schema(schema), header));
+        return new CountingInput(TableFiles.concat(TableFiles.schema(schema), header));
     }
 
     /** The budget's refusal, passed on as it is. */

@@ -28,6 +28,7 @@ import org.tabserve.rows.RowFormat;
 import org.tabserve.rows.field.OnError;
 import org.tabserve.rows.write.AnswerTable;
 import org.tabserve.rows.write.CsvAnswer;
+import org.tabserve.testing.TableFiles;
 
 /**
  * The bundled model scores the bank notes read from an Arrow stream and answers them in Arrow as {@code score} does,
@@ -187,7 +188,7 @@ class ArrowScoreTest {
                 }
             }
             root.setRowCount(rows);
-            return ArrowStreams.write(root, List.of());
+            return TableFiles.write(root, List.of());
         }
     }
 }

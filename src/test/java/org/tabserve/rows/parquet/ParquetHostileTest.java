@@ -20,6 +20,7 @@ import org.tabserve.model.onnx.OnnxModelLoader;
 import org.tabserve.rows.RowFormat;
 import org.tabserve.rows.field.RowsException;
 import org.tabserve.rows.read.RowsReader;
+import org.tabserve.testing.TableFiles;
 
 /**
  * A hostile Parquet file is refused in words before parquet-java allocates what it claims: a file cut short, a footer
@@ -37,7 +38,7 @@ class ParquetHostileTest {
     }
 
     private static byte[] notes() throws IOException {
-        return Files.readAllBytes(ParquetFiles.NOTES);
+        return Files.readAllBytes(TableFiles.NOTES_PARQUET);
     }
 
     @Test
@@ -60,7 +61,7 @@ class ParquetHostileTest {
 
     @Test
     void aColumnChunkClaimingTwoGigabytesIsRefusedBeforeItIsAllocated() throws IOException {
-        byte[] file = ParquetFiles.withFooter(
+        byte[] file = TableFiles.withFooter(
                 notes(),
                 footer -> footer.getRow_groups()
                         .get(0)
@@ -77,7 +78,7 @@ class ParquetHostileTest {
 
     @Test
     void aFooterClaimingTwoToTheThirtyOneRowsIsRefusedWhereTheValuesEnd() throws IOException {
-        byte[] file = ParquetFiles.withFooter(notes(), footer -> {
+        byte[] file = TableFiles.withFooter(notes(), footer -> {
             footer.setNum_rows(1L << 31);
             footer.getRow_groups().get(0).setNum_rows(1L << 31);
         });
@@ -87,7 +88,7 @@ class ParquetHostileTest {
 
     @Test
     void aCodecNotReadIsRefusedNamingTheColumn() throws IOException {
-        byte[] file = ParquetFiles.withFooter(
+        byte[] file = TableFiles.withFooter(
                 notes(),
                 footer -> footer.getRow_groups()
                         .get(0)
@@ -133,6 +134,6 @@ class ParquetHostileTest {
         }
         // 1,372 rows of four doubles and an int32 inflate to at least 49,392 bytes, more than the whole file holds.
         assertTrue(reserved[0] >= 1372 * 36L, reserved[0] + " bytes reserved");
-        assertTrue(reserved[0] > Files.size(ParquetFiles.NOTES), reserved[0] + " bytes reserved");
+        assertTrue(reserved[0] > Files.size(TableFiles.NOTES_PARQUET), reserved[0] + " bytes reserved");
     }
 }

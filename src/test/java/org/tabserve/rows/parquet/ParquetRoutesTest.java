@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.tabserve.testing.Http;
 import org.tabserve.testing.Multipart;
+import org.tabserve.testing.TableFiles;
 
 /**
  * Parquet on the routes beyond {@code /predict_file}'s upload: MLflow's Parquet body on {@code /invocations}
@@ -29,7 +30,7 @@ class ParquetRoutesTest {
     static final Http http = Http.startingTheApp();
 
     private static byte[] notes() throws Exception {
-        return Files.readAllBytes(ParquetFiles.NOTES);
+        return Files.readAllBytes(TableFiles.NOTES_PARQUET);
     }
 
     private static byte[] notesCsv() throws Exception {
@@ -57,7 +58,7 @@ class ParquetRoutesTest {
         assertEquals(200, answer.status(), answer.text());
         assertEquals(PARQUET, answer.mediaType());
         List<String> names = new ArrayList<>();
-        List<Group> rows = ParquetFiles.rows(answer.body(), names);
+        List<Group> rows = ParquetAnswers.rows(answer.body(), names);
         assertEquals(List.of("label", "probability_0", "probability_1"), names);
         assertEquals(labels.size(), rows.size());
         for (int r = 0; r < rows.size(); r++) {
@@ -87,7 +88,7 @@ class ParquetRoutesTest {
             assertEquals(200, answer.status(), answer.text());
             assertEquals(PARQUET, answer.mediaType());
             List<String> names = new ArrayList<>();
-            List<Group> rows = ParquetFiles.rows(answer.body(), names);
+            List<Group> rows = ParquetAnswers.rows(answer.body(), names);
             assertEquals(header, names);
             assertEquals(lines.size() - 1, rows.size());
             for (int r = 0; r < rows.size(); r++) {
@@ -106,7 +107,7 @@ class ParquetRoutesTest {
 
     @Test
     void aParquetBodyWhoseColumnChunkClaimsTwoGigabytesIsA400InWords() throws Exception {
-        byte[] hostile = ParquetFiles.withFooter(
+        byte[] hostile = TableFiles.withFooter(
                 notes(),
                 footer -> footer.getRow_groups()
                         .get(0)

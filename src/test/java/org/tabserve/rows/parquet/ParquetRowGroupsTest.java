@@ -21,6 +21,7 @@ import org.tabserve.rows.RowsFixtures;
 import org.tabserve.rows.field.RowsException;
 import org.tabserve.rows.read.RowChunk;
 import org.tabserve.rows.read.RowsReader;
+import org.tabserve.testing.TableFiles;
 
 /**
  * Issue 61, finding 7: a legitimate Parquet file of 200,000 rows in many small row groups is read one row group at a
@@ -41,7 +42,7 @@ class ParquetRowGroupsTest {
 
     @BeforeAll
     static void writeTheFile() throws IOException {
-        parquet = ParquetFiles.notesInRowGroups(ROWS, ROW_GROUP_BYTES);
+        parquet = TableFiles.notesInRowGroups(ROWS, ROW_GROUP_BYTES);
     }
 
     /** A request's memory budget as serving's is: more than its capacity is refused with an exception of its own. */
@@ -87,10 +88,10 @@ class ParquetRowGroupsTest {
     @Test
     void twoHundredThousandRowsInManySmallRowGroupsAreReadWithinTheBudgetAsTheSameRowsInCsv() throws IOException {
         assertTrue(parquet.length > BUDGET, parquet.length + " bytes");
-        assertTrue(ParquetFiles.rowGroups(parquet) > 100, ParquetFiles.rowGroups(parquet) + " row groups");
+        assertTrue(TableFiles.rowGroups(parquet) > 100, TableFiles.rowGroups(parquet) + " row groups");
         Budget budget = new Budget(BUDGET);
         List<double[]> read = rows(RowFormat.PARQUET, parquet, budget);
-        List<double[]> csv = rows(RowFormat.CSV, ParquetFiles.notesCsv(ROWS), bytes -> {});
+        List<double[]> csv = rows(RowFormat.CSV, TableFiles.notesCsv(ROWS), bytes -> {});
         assertEquals(ROWS, read.size());
         assertEquals(ROWS, csv.size());
         for (int r = 0; r < ROWS; r++) {
@@ -133,7 +134,7 @@ class ParquetRowGroupsTest {
 
     @Test
     void aFileThatDoesNotBeginWithParquetsMagicIsRefusedAsOneThatDoesNotEndWithItIs() throws IOException {
-        byte[] file = ParquetFiles.notesInRowGroups(1_000, 1 << 20);
+        byte[] file = TableFiles.notesInRowGroups(1_000, 1 << 20);
         byte[] wrongStart = Arrays.copyOf(file, file.length);
         wrongStart[3] = '2';
         byte[] wrongEnd = Arrays.copyOf(file, file.length);

@@ -21,6 +21,7 @@ import java.util.zip.ZipFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tabserve.testing.Multipart;
+import org.tabserve.testing.TableFiles;
 import org.tabserve.testing.TabserveProcess;
 
 /**
@@ -59,15 +60,15 @@ class ParquetScoreIT {
     @Test
     void twoHundredThousandRowsInManySmallRowGroupsAreAnsweredAsTheSameRowsInCsvWithTheShippedFlags() throws Exception {
         int rows = 200_000;
-        byte[] parquet = ParquetFiles.notesInRowGroups(rows, 2 << 10);
-        assertTrue(ParquetFiles.rowGroups(parquet) >= 1_000, ParquetFiles.rowGroups(parquet) + " row groups");
+        byte[] parquet = TableFiles.notesInRowGroups(rows, 2 << 10);
+        assertTrue(TableFiles.rowGroups(parquet) >= 1_000, TableFiles.rowGroups(parquet) + " row groups");
         try (TabserveProcess server = TabserveProcess.startReady(Map.of(
                 "MALLOC_ARENA_MAX",
                 "2",
                 "JAVA_TOOL_OPTIONS",
                 String.join(" ", TabserveProcess.SHIPPED_BOUNDS_JVM_OPTIONS)))) {
             HttpClient client = HttpClient.newHttpClient();
-            JsonNode fromCsv = upload(client, server, "notes.csv", ParquetFiles.notesCsv(rows));
+            JsonNode fromCsv = upload(client, server, "notes.csv", TableFiles.notesCsv(rows));
             JsonNode fromParquet = upload(client, server, "notes.parquet", parquet);
             assertEquals(rows, fromCsv.get("predictions").size());
             assertEquals(fromCsv.get("predictions"), fromParquet.get("predictions"));
@@ -109,11 +110,11 @@ class ParquetScoreIT {
     @Test
     void theBankNotesAreScoredFromParquetToParquet(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("scored.parquet");
-        Result result = score(ParquetFiles.NOTES.toAbsolutePath(), out);
+        Result result = score(TableFiles.NOTES_PARQUET.toAbsolutePath(), out);
         assertEquals(0, result.status(), result.said());
         assertTrue(result.said().contains("scored 1,372 rows of banknotes.snappy.parquet"), result.said());
         List<String> names = new ArrayList<>();
-        assertEquals(1372, ParquetFiles.rows(Files.readAllBytes(out), names).size());
+        assertEquals(1372, ParquetAnswers.rows(Files.readAllBytes(out), names).size());
         assertEquals("label", names.get(5));
     }
 
@@ -122,8 +123,8 @@ class ParquetScoreIT {
         Path hostile = dir.resolve("hostile.parquet");
         Files.write(
                 hostile,
-                ParquetFiles.withFooter(
-                        Files.readAllBytes(ParquetFiles.NOTES),
+                TableFiles.withFooter(
+                        Files.readAllBytes(TableFiles.NOTES_PARQUET),
                         footer -> footer.getRow_groups()
                                 .get(0)
                                 .getColumns()

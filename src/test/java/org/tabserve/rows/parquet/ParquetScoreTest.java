@@ -21,6 +21,7 @@ import org.tabserve.model.onnx.OnnxModelLoader;
 import org.tabserve.rows.RowFormat;
 import org.tabserve.rows.field.OnError;
 import org.tabserve.rows.write.CsvAnswer;
+import org.tabserve.testing.TableFiles;
 
 /**
  * The bundled model scores the bank notes read from a Parquet file (Snappy, written by Hadoop's codec) and answers
@@ -51,8 +52,8 @@ class ParquetScoreTest {
                     rows -> {});
             CsvScoring.writeScored(
                     model,
-                    () -> Files.newInputStream(ParquetFiles.NOTES),
-                    RowFormat.ofFileName(ParquetFiles.NOTES.toString()).orElseThrow(),
+                    () -> Files.newInputStream(TableFiles.NOTES_PARQUET),
+                    RowFormat.ofFileName(TableFiles.NOTES_PARQUET.toString()).orElseThrow(),
                     RowFormat.PARQUET.writer(parquetAnswer),
                     OnError.REJECT,
                     rows -> {});
@@ -62,7 +63,7 @@ class ParquetScoreTest {
                 .lines()
                 .toList();
         List<String> names = new ArrayList<>();
-        List<Group> rows = ParquetFiles.rows(parquetAnswer.toByteArray(), names);
+        List<Group> rows = ParquetAnswers.rows(parquetAnswer.toByteArray(), names);
         assertEquals(List.of(expected.get(0).split(",")), names);
         assertEquals(
                 List.of(
@@ -102,7 +103,7 @@ class ParquetScoreTest {
             assertEquals(1, refused);
         }
         List<String> names = new ArrayList<>();
-        List<Group> rows = ParquetFiles.rows(answer.toByteArray(), names);
+        List<Group> rows = ParquetAnswers.rows(answer.toByteArray(), names);
         assertEquals(5, rows.size());
         int label = names.indexOf("label");
         int error = names.indexOf(CsvAnswer.ERROR_COLUMN);
@@ -118,7 +119,7 @@ class ParquetScoreTest {
     static byte[] notes(List<String> lines, int nullVarianceRow, CompressionCodecName codec) throws IOException {
         MessageType schema = MessageTypeParser.parseMessageType("message notes { optional double variance;"
                 + " optional double skewness; optional double curtosis; optional double entropy; }");
-        return ParquetFiles.written(schema, codec, groups -> {
+        return TableFiles.written(schema, codec, groups -> {
             List<Group> rows = new ArrayList<>();
             for (int r = 0; r < lines.size() - 1; r++) {
                 String[] cells = lines.get(r + 1).split(",");

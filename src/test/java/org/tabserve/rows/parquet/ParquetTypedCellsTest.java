@@ -21,6 +21,7 @@ import org.tabserve.rows.RowFormat;
 import org.tabserve.rows.field.OnError;
 import org.tabserve.rows.read.RowChunk;
 import org.tabserve.rows.read.RowsReader;
+import org.tabserve.testing.TableFiles;
 
 /**
  * The penguins pipeline (a text input, island, and numbers) reads a Parquet file's string, int64 and double columns
@@ -33,7 +34,7 @@ class ParquetTypedCellsTest {
             Path.of("src/test/resources/org/tabserve/fixtures/penguins/species-nozipmap.onnx");
 
     private static byte[] parquet(String schemaText, List<String> lines, boolean islandAsNumber) throws IOException {
-        return ParquetFiles.written(MessageTypeParser.parseMessageType(schemaText), groups -> {
+        return TableFiles.written(MessageTypeParser.parseMessageType(schemaText), groups -> {
             List<Group> rows = new ArrayList<>();
             for (String line : lines.subList(1, lines.size())) {
                 String[] cells = line.split(",");

@@ -10,7 +10,7 @@ import org.apache.parquet.example.data.Group;
 import org.junit.jupiter.api.Test;
 import org.tabserve.model.answer.AnswerSource;
 import org.tabserve.rows.RowsFixtures;
-import org.tabserve.rows.parquet.ParquetFiles;
+import org.tabserve.rows.parquet.ParquetAnswers;
 
 /** A text file's input columns written to Parquet in the model's types, each cell as the rows' reader took it. */
 class ParquetRowsWriterTest {
@@ -28,7 +28,7 @@ class ParquetRowsWriterTest {
             writer.row(List.of("Dream", "41,5", "3.0", "MALE", "TRUE", "7"), List.of());
         }
         List<String> names = new ArrayList<>();
-        Group row = ParquetFiles.rows(out.toByteArray(), names).get(0);
+        Group row = ParquetAnswers.rows(out.toByteArray(), names).get(0);
         assertEquals(List.of("island", "bill_length_mm", "flipper_length_mm", "sex", "tagged", "note"), names);
         assertEquals(true, row.getBoolean("tagged", 0));
         assertEquals(41.5f, row.getFloat("bill_length_mm", 0));

@@ -6,13 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.tabserve.cli.ConformalCards;
+import org.tabserve.cli.ConformalServer;
 import org.tabserve.launcher.TabserveServer;
 import org.tabserve.testing.Http;
 
@@ -21,25 +20,16 @@ import org.tabserve.testing.Http;
  * calibration rows' entropy), and the answer says so ({@code "clipped": true} inside the interval, beside its other
  * keys): the entropy regressor's value ± q ran past the largest entropy of any row (as a fare's did below 0).
  */
+@ExtendWith(ConformalServer.class)
 class ClippedIntervalTest {
-
-    @TempDir
-    static Path dir;
 
     static TabserveServer server;
     static Http http;
 
     @BeforeAll
-    static void start() throws Exception {
-        server = ConformalCards.serve(dir, false);
+    static void start(TabserveServer shared) throws Exception {
+        server = shared;
         http = new Http(server);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (server != null) {
-            server.close();
-        }
     }
 
     /** The range of the {@code entropy} column over the files the card saw. */

@@ -6,16 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.tabserve.cli.ConformalCards;
+import org.tabserve.cli.ConformalServer;
 import org.tabserve.launcher.TabserveServer;
 import org.tabserve.testing.Http;
 import org.tabserve.testing.ModelDirectory;
@@ -27,27 +26,18 @@ import org.tabserve.testing.ModelDirectory;
  * truth as often as asked, within 3 points, at 0.8, 0.9 and 0.95. A bad coverage, or one asked of a model without
  * calibration, is a 400 naming {@code coverage}; a row far from every calibration row is flagged novel and counted.
  */
+@ExtendWith(ConformalServer.class)
 class CoverageApiTest {
-
-    @TempDir
-    static Path dir;
 
     static TabserveServer server;
     static Http http;
     static List<String[]> test;
 
     @BeforeAll
-    static void start() throws Exception {
-        server = ConformalCards.serve(dir, true);
+    static void start(TabserveServer shared) throws Exception {
+        server = shared;
         http = new Http(server);
         test = ConformalCards.testRows();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (server != null) {
-            server.close();
-        }
     }
 
     /** The test rows as {@code instances} of the given columns (indices into the CSV's five). */

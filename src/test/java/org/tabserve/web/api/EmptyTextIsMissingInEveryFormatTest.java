@@ -29,11 +29,10 @@ import org.apache.parquet.schema.MessageTypeParser;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.tabserve.cli.FixtureCards;
-import org.tabserve.rows.arrow.ArrowStreams;
-import org.tabserve.rows.parquet.ParquetFiles;
 import org.tabserve.testing.Http;
 import org.tabserve.testing.ModelDirectory;
 import org.tabserve.testing.Multipart;
+import org.tabserve.testing.TableFiles;
 
 /**
  * Issue 79, item 3: one meaning for nothing. The same rows, five of them with an empty sex ({@code empty-sex.csv}'s,
@@ -296,7 +295,7 @@ class EmptyTextIsMissingInEveryFormatTest {
                 }
                 VectorSchemaRoot root = new VectorSchemaRoot(List.copyOf(columns));
                 root.setRowCount(ROWS.size());
-                return ArrowStreams.write(root, List.of());
+                return TableFiles.write(root, List.of());
             } finally {
                 columns.forEach(FieldVector::close);
             }
@@ -314,7 +313,7 @@ class EmptyTextIsMissingInEveryFormatTest {
         }
         MessageType schema =
                 MessageTypeParser.parseMessageType(fields.append(" }").toString());
-        return ParquetFiles.written(schema, groups -> {
+        return TableFiles.written(schema, groups -> {
             List<Group> written = new ArrayList<>();
             for (Map<String, Object> row : ROWS) {
                 Group group = groups.newGroup();

@@ -28,11 +28,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.tabserve.model.signature.CellChecker;
 import org.tabserve.model.signature.Feature;
 import org.tabserve.model.signature.ValueType;
-import org.tabserve.rows.arrow.ArrowStreams;
-import org.tabserve.rows.parquet.ParquetFiles;
 import org.tabserve.testing.Http;
 import org.tabserve.testing.ModelDirectory;
 import org.tabserve.testing.Multipart;
+import org.tabserve.testing.TableFiles;
 
 /**
  * Issue 66, item 1: the XGBoost classifier of {@code fixtures/make_tree_checks.py}, whose card does not say that any
@@ -219,7 +218,7 @@ class TreeMissingValuesTest {
                 }
                 VectorSchemaRoot root = new VectorSchemaRoot(List.copyOf(columns));
                 root.setRowCount(rows.size());
-                return ArrowStreams.write(root, List.of());
+                return TableFiles.write(root, List.of());
             } finally {
                 columns.forEach(Float4Vector::close);
             }
@@ -229,7 +228,7 @@ class TreeMissingValuesTest {
     private static byte[] parquet(List<JsonNode> rows) throws IOException {
         MessageType schema = MessageTypeParser.parseMessageType("message penguins { optional float bill_length_mm;"
                 + " optional float bill_depth_mm; optional float flipper_length_mm; optional float body_mass_g; }");
-        return ParquetFiles.written(schema, groups -> {
+        return TableFiles.written(schema, groups -> {
             List<Group> written = new java.util.ArrayList<>();
             for (JsonNode row : rows) {
                 Group group = groups.newGroup();

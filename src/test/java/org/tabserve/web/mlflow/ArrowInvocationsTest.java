@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 import org.tabserve.model.signature.RangeWarning;
 import org.tabserve.rows.RowFormat;
 import org.tabserve.rows.RowsFixtures;
-import org.tabserve.rows.arrow.ArrowStreams;
 import org.tabserve.rows.field.OnError;
+import org.tabserve.testing.TableFiles;
 
 /** An Arrow body on {@code /invocations} whose number column feeds a text input: taken as text and told once. */
 class ArrowInvocationsTest {
@@ -47,7 +47,7 @@ class ArrowInvocationsTest {
                 vector.setValueCount(1);
             }
             VectorSchemaRoot root = VectorSchemaRoot.of(island, sex, count, mass, adult);
-            body = ArrowStreams.write(root, List.of());
+            body = TableFiles.write(root, List.of());
         }
         MlflowRequestParser.RowsBody rows = new MlflowRequestParser(RowsFixtures.TYPED_CELLS, 100)
                 .parseRows(new ByteArrayInputStream(body), RowFormat.ARROW, OnError.REJECT, 100);

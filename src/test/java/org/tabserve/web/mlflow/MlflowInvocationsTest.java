@@ -17,9 +17,9 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.tabserve.rows.arrow.ArrowStreams;
 import org.tabserve.testing.BankNotes;
 import org.tabserve.testing.Http;
+import org.tabserve.testing.TableFiles;
 
 /**
  * MLflow's scoring protocol ({@code POST /invocations}, {@code GET /ping}, {@code GET /version}) over real HTTP
@@ -169,8 +169,8 @@ class MlflowInvocationsTest {
             }
             try (VectorSchemaRoot root = new VectorSchemaRoot(new ArrayList<FieldVector>(columns))) {
                 root.setRowCount(notes.size());
-                file = ArrowStreams.file(root);
-                stream = ArrowStreams.write(root, List.of());
+                file = TableFiles.file(root);
+                stream = TableFiles.write(root, List.of());
             }
         }
         assertEquals(expected, invocations("application/vnd.apache.arrow.stream", stream, List.of()));

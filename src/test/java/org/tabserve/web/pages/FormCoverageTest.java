@@ -4,14 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.tabserve.cli.ConformalCards;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.tabserve.cli.ConformalServer;
 import org.tabserve.launcher.TabserveServer;
 import org.tabserve.testing.Http;
 
@@ -22,25 +20,16 @@ import org.tabserve.testing.Http;
  * model without calibration offers nothing. The card page says which rows calibrated the model and the coverage
  * they had.
  */
+@ExtendWith(ConformalServer.class)
 class FormCoverageTest {
-
-    @TempDir
-    static Path dir;
 
     static TabserveServer server;
     static Http http;
 
     @BeforeAll
-    static void start() throws Exception {
-        server = ConformalCards.serve(dir, true);
+    static void start(TabserveServer shared) throws Exception {
+        server = shared;
         http = new Http(server);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (server != null) {
-            server.close();
-        }
     }
 
     @Test

@@ -3,14 +3,12 @@ package org.tabserve.web.pages;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.tabserve.cli.ConformalCards;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.tabserve.cli.ConformalServer;
 import org.tabserve.launcher.TabserveServer;
 import org.tabserve.testing.Http;
 
@@ -19,25 +17,16 @@ import org.tabserve.testing.Http;
  * reaches the level the coverage needs; the top class's probability), not as novelty while the row's novelty p-value
  * says it is as usual as any; and a coverage is worded so that nobody reads it as the answer's probability.
  */
+@ExtendWith(ConformalServer.class)
 class HonestSurenessTest {
-
-    @TempDir
-    static Path dir;
 
     static TabserveServer server;
     static Http http;
 
     @BeforeAll
-    static void start() throws Exception {
-        server = ConformalCards.serve(dir, false);
+    static void start(TabserveServer shared) throws Exception {
+        server = shared;
         http = new Http(server);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (server != null) {
-            server.close();
-        }
     }
 
     @Test

@@ -4,16 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
-import org.tabserve.cli.ConformalCards;
+import org.tabserve.cli.ConformalServer;
 import org.tabserve.launcher.TabserveServer;
 
 /**
@@ -23,23 +21,14 @@ import org.tabserve.launcher.TabserveServer;
  * holds both classes. Screenshots: {@code sureness-1280.png}, {@code sureness-360.png}, and docs/routes.md's
  * {@code form-coverage-1280.png} and {@code form-prediction-set-1280.png} (with {@code -Dtabserve.screenshots=true}).
  */
+@ExtendWith(ConformalServer.class)
 class SurenessBrowserTest extends ChromiumTests {
-
-    @TempDir
-    static Path dir;
 
     static TabserveServer server;
 
     @BeforeAll
-    static void start() throws Exception {
-        server = ConformalCards.serve(dir, false);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (server != null) {
-            server.close();
-        }
+    static void start(TabserveServer shared) throws Exception {
+        server = shared;
     }
 
     @Test

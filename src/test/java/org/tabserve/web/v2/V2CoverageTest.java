@@ -12,15 +12,14 @@ import inference.ModelInferResponse;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.tabserve.cli.ConformalCards;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.tabserve.cli.ConformalServer;
 import org.tabserve.launcher.TabserveServer;
 import org.tabserve.testing.GrpcChannels;
 import org.tabserve.testing.Http;
@@ -32,27 +31,25 @@ import org.tabserve.web.v2.grpc.OpenInferenceGrpcTest;
  * both {@code coverage} and {@code novelty_p_value}, with the same values as {@code /api/predict}'s; a coverage out of
  * range is refused naming {@code parameters.coverage}, with the same words on both transports.
  */
+@ExtendWith(ConformalServer.class)
 class V2CoverageTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-
-    @TempDir
-    static Path dir;
 
     static TabserveServer server;
     static ManagedChannel channel;
     static GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub stub;
 
     @BeforeAll
-    static void start() throws Exception {
-        server = ConformalCards.serve(dir, false);
+    static void start(TabserveServer shared) throws Exception {
+        server = shared;
         channel = GrpcChannels.to(server);
         stub = GRPCInferenceServiceGrpc.newBlockingStub(channel);
     }
 
     @AfterAll
     static void stop() throws Exception {
-        GrpcChannels.close(channel, server);
+        GrpcChannels.close(channel, null); // the server is the JVM's shared one
     }
 
     private static Map<String, Object> request(int columns, List<Double> data, Object coverage) {
