@@ -10,11 +10,10 @@ import static org.tabserve.web.openapi.OpenApi.responses;
 
 import io.swagger.v3.oas.models.PathItem;
 import io.swagger.v3.oas.models.Paths;
-import io.swagger.v3.oas.models.media.ObjectSchema;
 import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.oas.models.media.StringSchema;
-import java.util.List;
 import java.util.Map;
+import org.tabserve.web.openapi.DerivedSchemas;
 import org.tabserve.web.openapi.DescribedModel;
 import org.tabserve.web.openapi.OpenApi;
 import org.tabserve.web.openapi.OpenApiSection;
@@ -83,41 +82,8 @@ public final class AdminOpenApi extends OpenApiSection {
                                 .responses(responses(
                                         ok(JSON, ref("ModelReloaded"), "The model's versions as they are now"),
                                         problems(400, 401, 403, 404, 503)))));
-        schemas.put(
-                "ModelReloaded",
-                new ObjectSchema()
-                        .addProperty("status", new StringSchema()._enum(List.of("reloaded")))
-                        .addProperty("name", new StringSchema())
-                        .addProperty(
-                                "versions",
-                                new io.swagger.v3.oas.models.media.ArraySchema()
-                                        .items(new ObjectSchema()
-                                                .addProperty("version", new StringSchema())
-                                                .addProperty("state", new StringSchema())
-                                                .addProperty("reason", new StringSchema())
-                                                .required(List.of("version", "state"))))
-                        .required(List.of("status", "name", "versions")));
-        schemas.put(
-                "ModelInstalled",
-                new ObjectSchema()
-                        .addProperty("status", new StringSchema()._enum(List.of("installed")))
-                        .addProperty("name", new StringSchema())
-                        .addProperty("version", new StringSchema())
-                        .addProperty("state", new StringSchema())
-                        .required(List.of("status", "name", "version", "state")));
-        schemas.put(
-                "ModelSwapped",
-                new ObjectSchema()
-                        .addProperty("status", new StringSchema()._enum(List.of("swapped")))
-                        .addProperty("model", new StringSchema())
-                        .addProperty(
-                                "version",
-                                new StringSchema()
-                                        .nullable(true)
-                                        .description("the new model's version as its card says it; null when it says"
-                                                + " none"))
-                        .addProperty("sha256", new StringSchema())
-                        .addProperty("previous_sha256", new StringSchema().nullable(true))
-                        .required(List.of("status", "model", "sha256")));
+        schemas.put("ModelReloaded", DerivedSchemas.of(ApiShapes.ModelReloaded.class));
+        schemas.put("ModelInstalled", DerivedSchemas.of(ApiShapes.ModelInstalled.class));
+        schemas.put("ModelSwapped", DerivedSchemas.of(ApiShapes.ModelSwapped.class));
     }
 }

@@ -16,13 +16,11 @@ import io.swagger.v3.oas.models.PathItem;
 import io.swagger.v3.oas.models.Paths;
 import io.swagger.v3.oas.models.media.ArraySchema;
 import io.swagger.v3.oas.models.media.BooleanSchema;
-import io.swagger.v3.oas.models.media.IntegerSchema;
 import io.swagger.v3.oas.models.media.NumberSchema;
 import io.swagger.v3.oas.models.media.ObjectSchema;
 import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.oas.models.media.StringSchema;
 import java.math.BigDecimal;
-import java.util.List;
 import java.util.Map;
 import org.tabserve.model.answer.AnswerField;
 import org.tabserve.model.answer.AnswerShape;
@@ -34,6 +32,7 @@ import org.tabserve.rows.answerjson.ExplainField;
 import org.tabserve.rows.answerjson.PredictionJson;
 import org.tabserve.serving.explanations.RowExplanations;
 import org.tabserve.web.http.Routes;
+import org.tabserve.web.openapi.DerivedSchemas;
 import org.tabserve.web.openapi.DescribedModel;
 import org.tabserve.web.openapi.FieldSchemas;
 import org.tabserve.web.openapi.OpenApi;
@@ -108,38 +107,8 @@ public final class PredictOpenApi extends OpenApiSection {
                                 .responses(responses(ok(JSON, ref("Ready"), "Ready"), problems(503)))));
         requestSchemas(schemas);
         answerSchemas(model, schemas);
-        schemas.put(
-                "Live",
-                new ObjectSchema()
-                        .addProperty("status", new StringSchema()._enum(List.of("live")))
-                        .addRequiredItem("status"));
-        schemas.put(
-                "Ready",
-                new ObjectSchema()
-                        .addProperty("status", new StringSchema()._enum(List.of("ready")))
-                        .addProperty(
-                                "model",
-                                new StringSchema()
-                                        .description("the default model's own name (its card's, else its graph's)"))
-                        .addProperty("sha256", new StringSchema())
-                        .addProperty(
-                                "name",
-                                new StringSchema()
-                                        .description("the default model's name in its routes and /api/models"))
-                        .addProperty(
-                                "version", new IntegerSchema().format("int64").description("its version"))
-                        .addProperty("loaded", versions("The model versions that serve"))
-                        .addProperty(
-                                "failed",
-                                versions(
-                                        "The model versions that could not be loaded (why: the repository" + " index)"))
-                        .required(List.of("status", "model", "sha256", "loaded", "failed")));
-    }
-
-    /** A list of model versions as {@code name/version}. */
-    @SuppressWarnings("rawtypes")
-    private static Schema versions(String description) {
-        return new ArraySchema().items(new StringSchema()).description(description);
+        schemas.put("Live", DerivedSchemas.of(ApiShapes.Live.class));
+        schemas.put("Ready", DerivedSchemas.of(ApiShapes.Ready.class));
     }
 
     /** One row by name, or a batch of rows by name or in order. */
@@ -215,24 +184,6 @@ public final class PredictOpenApi extends OpenApiSection {
         return probabilities;
     }
 
-    /** A regressor's interval at the coverage asked, the coverage within. */
-    private static Schema<?> interval() {
-        return new ObjectSchema()
-                .description("Only when asked"
-                        + " (coverage): the true value lies between lower and upper at least that often")
-                .addProperty("lower", new NumberSchema().format("double"))
-                .addProperty("upper", new NumberSchema().format("double"))
-                .addProperty(CoverageField.NAME, coverage())
-                .addProperty(
-                        "clipped",
-                        new BooleanSchema()
-                                .description("present (true) when an end was cut to the target"
-                                        + " values the card saw (its training and"
-                                        + " calibration rows)"))
-                .required(List.of("lower", "upper", CoverageField.NAME))
-                .additionalProperties(false);
-    }
-
     /**
      * One prediction (a classifier's label and probabilities, or a regressor's value, with warnings), or a batch: a
      * row's properties are the described fields it may carry ({@link AnswerField}), looped over in their order, those
@@ -264,7 +215,7 @@ public final class PredictOpenApi extends OpenApiSection {
                 case VALUE -> new NumberSchema().format("double").description(field.description());
                 case WARNINGS -> warnings;
                 case EXPLANATION -> ref("Explanation");
-                case INTERVAL -> interval();
+                case INTERVAL -> DerivedSchemas.of(ApiShapes.Interval.class);
                 case PREDICTION_SET ->
                     new ArraySchema()
                             .items(new StringSchema()._enum(signature.classLabels()))
@@ -290,40 +241,9 @@ public final class PredictOpenApi extends OpenApiSection {
         if (signature.probabilityNote() != null) {
             prediction.addProperty(PredictionJson.PROBABILITIES_NOTE, probabilityNote(signature));
         }
-        schemas.put(
-                "Novelty",
-                new ObjectSchema()
-                        .description("Only when asked (coverage), for a card with a"
-                                + " background sample: how unlike the calibration rows the row is")
-                        .addProperty(
-                                "p_value",
-                                new NumberSchema()
-                                        .format("double")
-                                        .minimum(BigDecimal.ZERO)
-                                        .maximum(BigDecimal.ONE)
-                                        .description("the share of calibration rows as far from the card's"
-                                                + " background rows (conformal p-value): small for a row unlike them"))
-                        .addProperty(
-                                "novel",
-                                new BooleanSchema()
-                                        .description("whether p_value is under the card's" + " threshold (0.01)"))
-                        .required(List.of("p_value", "novel"))
-                        .additionalProperties(false));
+        schemas.put("Novelty", DerivedSchemas.of(ApiShapes.Novelty.class));
         schemas.put("Explanation", ExplanationSchema.of(signature));
-        schemas.put(
-                "RangeWarning",
-                new ObjectSchema()
-                        .addProperty(
-                                "feature",
-                                new StringSchema()
-                                        .description("the feature, or a field sent that the model" + " does not take"))
-                        .addProperty(
-                                "message",
-                                new StringSchema()
-                                        .description(
-                                                "e.g. \"the model has not seen a variance this high; treat the answer with care\""))
-                        .required(List.of("feature", "message"))
-                        .additionalProperties(false));
+        schemas.put("RangeWarning", DerivedSchemas.of(ApiShapes.RangeWarning.class));
         ObjectSchema predictions = new ObjectSchema();
         schemas.put(
                 "Predictions",

@@ -11,15 +11,10 @@ import static org.tabserve.web.openapi.OpenApi.responses;
 import io.swagger.v3.oas.models.Operation;
 import io.swagger.v3.oas.models.PathItem;
 import io.swagger.v3.oas.models.Paths;
-import io.swagger.v3.oas.models.media.ArraySchema;
-import io.swagger.v3.oas.models.media.IntegerSchema;
-import io.swagger.v3.oas.models.media.MapSchema;
-import io.swagger.v3.oas.models.media.NumberSchema;
-import io.swagger.v3.oas.models.media.ObjectSchema;
 import io.swagger.v3.oas.models.media.Schema;
-import io.swagger.v3.oas.models.media.StringSchema;
 import java.util.List;
 import java.util.Map;
+import org.tabserve.web.openapi.DerivedSchemas;
 import org.tabserve.web.openapi.DescribedModel;
 import org.tabserve.web.openapi.OpenApi;
 import org.tabserve.web.openapi.OpenApiSection;
@@ -94,113 +89,19 @@ public final class RolloutOpenApi extends OpenApiSection {
                                                 + " promote) it is refused (422), saying how to choose the serving version.")
                                 .responses(responses(
                                         ok(JSON, ref(STATUS), "Rolled back"), problems(401, 403, 404, 422)))));
-        schemas.put("Rollout", rollout());
-        schemas.put(
-                STATUS,
-                new ObjectSchema()
-                        .addProperty("model", new StringSchema())
-                        .addProperty(
-                                "serving",
-                                new IntegerSchema()
-                                        .format("int64")
-                                        .nullable(true)
-                                        .description(
-                                                "the version answering unversioned requests besides a canary's share"))
-                        .addProperty("rollout", ref("Rollout"))
-                        .addProperty(
-                                "source",
-                                new StringSchema()
-                                        .nullable(true)
-                                        .description("rollout.json, admin API, or null without a rollout"))
-                        .addProperty(
-                                "problem",
-                                new StringSchema()
-                                        .nullable(true)
-                                        .description("why the rollout does not do all it says, or null"))
-                        .addProperty(
-                                "shadow",
-                                comparison().nullable(true).description("the shadow and its comparison, or null"))
-                        .addProperty(
-                                "canary",
-                                comparison().nullable(true).description("the canary and its comparison, or null"))
-                        .required(List.of("model", "serving", "rollout", "shadow", "canary")));
+        schemas.put("Rollout", DerivedSchemas.of(ApiShapes.Rollout.class));
+        Schema<?> status = DerivedSchemas.of(ApiShapes.RolloutStatus.class);
+        for (String candidate : List.of("shadow", "canary")) {
+            status.addProperty(
+                    candidate,
+                    DerivedSchemas.of(ApiShapes.Comparison.class)
+                            .nullable(true)
+                            .description("the " + candidate + " and its comparison, or null"));
+        }
+        schemas.put(STATUS, status);
     }
 
     private static Operation admin(String id, String summary, String description) {
         return operation(TAG, id, summary, description + TOKEN).addParametersItem(OpenApi.modelName());
-    }
-
-    private static Schema<?> version() {
-        return new IntegerSchema().format("int64").minimum(java.math.BigDecimal.ONE);
-    }
-
-    private static Schema<?> rollout() {
-        return new ObjectSchema()
-                .addProperty("serving", version())
-                .addProperty(
-                        "promoted_from",
-                        version()
-                                .description(
-                                        "the version a promote replaced, kept beside the `serving` it pinned for a rollback"))
-                .addProperty(
-                        "shadow",
-                        new ObjectSchema()
-                                .addProperty("version", version())
-                                .addProperty("sample", new NumberSchema().maximum(java.math.BigDecimal.ONE))
-                                .required(List.of("version"))
-                                .additionalProperties(false))
-                .addProperty(
-                        "canary",
-                        new ObjectSchema()
-                                .addProperty("version", version())
-                                .addProperty(
-                                        "percent",
-                                        new NumberSchema()
-                                                .minimum(java.math.BigDecimal.ZERO)
-                                                .maximum(java.math.BigDecimal.valueOf(100)))
-                                .addProperty("sample", new NumberSchema().maximum(java.math.BigDecimal.ONE))
-                                .required(List.of("version", "percent"))
-                                .additionalProperties(false))
-                .additionalProperties(false);
-    }
-
-    private static Schema<?> comparison() {
-        Schema<?> number = new NumberSchema().nullable(true);
-        return new ObjectSchema()
-                .addProperty("version", version())
-                .addProperty(
-                        "compared_with", new IntegerSchema().format("int64").nullable(true))
-                .addProperty("compared", new IntegerSchema().format("int64"))
-                .addProperty(
-                        "agreement",
-                        new NumberSchema()
-                                .nullable(true)
-                                .description("share of rows whose labels agree; null for a regressor"))
-                .addProperty(
-                        "difference",
-                        new ObjectSchema()
-                                .addProperty("mean", number)
-                                .addProperty("p50", number)
-                                .addProperty("p99", number))
-                .addProperty(
-                        "latency_ms",
-                        new MapSchema()
-                                .additionalProperties(new ObjectSchema()
-                                        .addProperty("p50", number)
-                                        .addProperty("p99", number)))
-                .addProperty("errors", new MapSchema().additionalProperties(new IntegerSchema().format("int64")))
-                .addProperty("answered", new MapSchema().additionalProperties(new IntegerSchema().format("int64")))
-                .addProperty("skipped", new IntegerSchema().format("int64"))
-                .addProperty(
-                        "disagreements",
-                        new ArraySchema()
-                                .items(new ObjectSchema())
-                                .description(
-                                        "the rows the versions differ most on: their difference for every caller; with"
-                                                + " the admin token also both answers and the row's inputs (never a column of"
-                                                + " tabserve.prediction-log-mask, which are named under masked)"))
-                .addProperty("sample", new NumberSchema())
-                .addProperty("percent", new NumberSchema())
-                .required(List.of("version", "compared", "agreement", "difference", "latency_ms", "errors"));
     }
 }
