@@ -193,4 +193,105 @@ final class ApiShapes {
     record Latency(
             @Schema(nullable = true) BigDecimal p50,
             @Schema(nullable = true) BigDecimal p99) {}
+
+    /** A label; its {@code label} is the model's (a class or a number), which the document sets. */
+    @Schema(
+            requiredProperties = {"request_id", "label"},
+            additionalProperties = FALSE)
+    record Label(
+            @Schema(description = "the X-Request-Id the answer carried")
+            String request_id,
+
+            @Schema(
+                    minimum = "0",
+                    defaultValue = "0",
+                    description = "the row of that answer, counted from 0 in the answer's order")
+            int row,
+
+            Object label,
+
+            @Schema(
+                    pattern = "^[A-Za-z0-9._@:-]{0,128}$",
+                    description = "the client the answer was given to, by default the sender; another than"
+                            + " the sender needs the scope label:any")
+            String client) {}
+
+    /** What labels came to; the document adds the {@link LivePerformance} figures as its own properties. */
+    record FeedbackCounts(
+            String model,
+            long version,
+            @Schema(description = "labels in the request") long received,
+            @Schema(description = "joined to their answers") long joined,
+            @Schema(description = "naming no answer kept") long unknown,
+
+            @Schema(description = "naming an answer over an hour old, or dropped for room")
+            long expired,
+
+            @Schema(description = "naming a row labelled before (the first label counts)")
+            long duplicates,
+
+            @Schema(description = "a regressor's values far outside what the target can honestly be")
+            long refused,
+
+            @Schema(
+                    description = "the labels joined, by the version that answered them (under a canary,"
+                            + " either version)")
+            Map<String, Long> joined_by_version,
+
+            @ArraySchema(arraySchema = @Schema(description = "the first labels not joined (20 at most), each with why"))
+            List<NotJoined> not_joined,
+
+            @Schema(
+                    allowableValues = {"this replica", "shared store"},
+                    description = "where answers wait for their labels: in this replica's memory, or in the"
+                            + " fleet's shared store (the shared-state setting)")
+            String answers_kept) {}
+
+    record NotJoined(
+            String request_id,
+            int row,
+
+            @Schema(allowableValues = {"unknown", "expired", "duplicate", "refused"})
+            String outcome,
+
+            @Schema(description = "why, in words") String reason) {}
+
+    /** The live performance figures ({@link LivePerformanceJson}); {@code estimated_from} may also be null. */
+    record LivePerformance(
+            @Schema(description = "the live figures' window: an hour")
+            int live_window_seconds,
+
+            @Schema(nullable = true, description = "a classifier's accuracy on its card's held-out rows")
+            BigDecimal card_accuracy,
+
+            @Schema(nullable = true, description = "a regressor's mean absolute error on its card's held-out rows")
+            BigDecimal card_mae,
+
+            @Schema(description = "labels joined to answers in the window")
+            long labelled,
+
+            @Schema(nullable = true, description = "a classifier's accuracy on those; null without labels")
+            BigDecimal live_accuracy,
+
+            @Schema(nullable = true, description = "a regressor's mean absolute error on those; null without labels")
+            BigDecimal live_mae,
+
+            @Schema(
+                    nullable = true,
+                    description = "a classifier's mean calibrated confidence on the rows it scored in the"
+                            + " window (confidence-based performance estimation); null without rows")
+            BigDecimal estimated_accuracy,
+
+            @Schema(
+                    allowableValues = {"calibration curve", "probabilities"},
+                    nullable = true,
+                    description = "the card's calibration curve, or the model's probabilities as they are"
+                            + " when the card has none")
+            String estimated_from,
+
+            @Schema(
+                    allowableValues = {"replica", "fleet"},
+                    description = "whose labels the live figures count: this replica's alone, or the fleet's,"
+                            + " from the shared store (the shared-state setting)")
+            String live_figures) {}
 }
