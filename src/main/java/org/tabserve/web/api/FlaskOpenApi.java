@@ -178,11 +178,6 @@ public final class FlaskOpenApi extends OpenApiSection {
                     last = "; with on_error=row, a last column " + AnswerField.ERROR_COLUMN;
                     yield null;
                 }
-                // any other field: its table columns
-                default -> {
-                    List<AnswerColumn> own = AnswerColumn.columns(field, shape);
-                    yield own.isEmpty() ? null : String.join(" and ", AnswerColumn.names(own));
-                }
             };
             if (column != null) {
                 columns.add(column);

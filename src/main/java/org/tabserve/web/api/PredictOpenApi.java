@@ -212,7 +212,8 @@ public final class PredictOpenApi extends OpenApiSection {
                     schemas.put("Probabilities", probabilities(model));
                     yield ref("Probabilities");
                 }
-                case VALUE -> new NumberSchema().format("double").description(field.description());
+                // a number, by its type
+                case VALUE -> FieldSchemas.of(field.type(shape)).description(field.description());
                 case WARNINGS -> warnings;
                 case EXPLANATION -> ref("Explanation");
                 case INTERVAL -> DerivedSchemas.of(ApiShapes.Interval.class);
@@ -227,8 +228,6 @@ public final class PredictOpenApi extends OpenApiSection {
                 case NOVELTY -> ref("Novelty");
                 // a bad row of a batch is answered by its errors in its place (RowErrors, beside Prediction)
                 case ERRORS -> null;
-                // a field with no words of its own here: by its type
-                default -> FieldSchemas.of(field.type(shape)).description(field.description());
             };
             if (schema != null) {
                 prediction.addProperty(field.key(), schema);

@@ -271,8 +271,6 @@ public final class MlflowOpenApi extends OpenApiSection {
                                                     + " row; absent otherwise"));
                 // with a coverage each row is a record of its columns (MlflowColumns): not in this document yet
                 case INTERVAL, PREDICTION_SET, COVERAGE, NOVELTY -> null;
-                // likewise any other field, a column of a record with a coverage (MlflowColumns)
-                default -> null;
                 case ERRORS ->
                     Map.entry(
                             field.key(),

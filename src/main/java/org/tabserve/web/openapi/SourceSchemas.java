@@ -33,8 +33,6 @@ public final class SourceSchemas {
                                     + " context is the traceparent header");
                 // never in a JSON answer's body: the route names the model, the request id is a header's
                 case MODEL_NAME, ENGINE, REQUEST_ID -> null;
-                // a field with no words of its own here: by its type, where a body carries it
-                default -> FieldSchemas.of(field.type());
             };
             if (schema != null) {
                 answer.addProperty(field.key(), schema);

@@ -103,27 +103,26 @@ final class V2Coverage {
         if (conformal == null || (field == AnswerField.NOVELTY && conformal.novelty() == null)) {
             return outputs;
         }
-        switch (field) {
+        String name = field == AnswerField.NOVELTY ? NOVELTY : field.key();
+        return switch (field) {
             case INTERVAL -> {
                 outputs.put(LOWER, V2Extras.outputSchema(LOWER, "FP64", 1, "[N]", new NumberSchema()));
                 outputs.put(UPPER, V2Extras.outputSchema(UPPER, "FP64", 1, "[N]", new NumberSchema()));
+                yield outputs;
             }
             case PREDICTION_SET ->
-                outputs.put(
-                        field.key(),
+                Map.of(
+                        name,
                         V2Extras.outputSchema(
-                                field.key(),
+                                name,
                                 "BOOL",
                                 2,
                                 "[N, classes]: whether each class, in the order of probabilities, is in the row's set",
                                 new BooleanSchema()));
-            case COVERAGE, NOVELTY -> {
-                String name = field == AnswerField.NOVELTY ? NOVELTY : field.key();
-                outputs.put(name, V2Extras.outputSchema(name, "FP64", 1, "[N]", share()));
-            }
-            default -> {}
-        }
-        return outputs;
+            case COVERAGE, NOVELTY -> Map.of(name, V2Extras.outputSchema(name, "FP64", 1, "[N]", share()));
+            // not a coverage's: the answer's other outputs
+            case LABEL, DISPLAY_NAME, PROBABILITIES, VALUE, WARNINGS, EXPLANATION, ERRORS -> outputs;
+        };
     }
 
     /** A number from 0 to 1. */

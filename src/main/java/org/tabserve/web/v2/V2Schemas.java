@@ -224,9 +224,8 @@ final class V2Schemas {
             ObjectSchema into = switch (field) {
                 case MODEL_NAME, MODEL_VERSION, REQUEST_ID -> response;
                 case MODEL_SHA256 -> parameters; // in every answer
+                case TRACE_ID -> parameters; // a sampled trace's, as V2Extras writes it
                 case ENGINE -> null; // never in an answer's body (RequestField.inBody)
-                // a sampled trace's; and any other field the body carries, as V2Extras writes it
-                default -> parameters;
             };
             if (into != null) {
                 // the protocol's name for the request's id
@@ -282,8 +281,6 @@ final class V2Schemas {
                     named(schemas, V2Coverage.outputSchemas(field, model.card().conformal()));
                 // the protocol refuses a request with a bad row whole
                 case ERRORS -> List.of();
-                // a field with no spelling of its own here: the outputs its type is written as (V2Extras)
-                default -> named(schemas, V2Extras.outputSchemas(field.key(), field.type(shape)));
             };
             outputs.addAll(these);
         }
