@@ -48,8 +48,20 @@ public final class DerivedSchemas {
         }
         schema.setItems(inline(schema.getItems(), nested));
         if (schema.getAdditionalProperties() instanceof Schema values) {
+            // swagger-core gives a map's values the map property's own description: a map's words are its own
+            clearDescription(values, schema.getDescription());
             schema.setAdditionalProperties(inline(values, nested));
         }
         return schema;
+    }
+
+    @SuppressWarnings("rawtypes")
+    private static void clearDescription(Schema values, String description) {
+        if (description != null && description.equals(values.getDescription())) {
+            values.setDescription(null);
+            if (values.getAdditionalProperties() instanceof Schema inner) {
+                clearDescription(inner, description);
+            }
+        }
     }
 }

@@ -76,9 +76,7 @@ final class V2Shapes {
             @ArraySchema(arraySchema = @Schema(description = "empty: model calls are not timed by batch size"))
             List<Object> batch_stats,
 
-            @Schema(
-                    description = "tabserve's: each input's live counts and drift, as GET /api/model's 'live'",
-                    additionalPropertiesSchema = Object.class)
+            @Schema(description = "tabserve's: each input's live counts and drift, as GET /api/model's 'live'")
             Map<String, Object> live) {}
 
     record InferenceStats(Scored success, Failed fail) {}
