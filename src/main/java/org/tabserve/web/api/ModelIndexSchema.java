@@ -57,9 +57,9 @@ final class ModelIndexSchema {
                                                 new NumberSchema()
                                                         .nullable(true)
                                                         .description("how long that load took, warm-up included"))
-                                        .addProperty("recent", DerivedSchemas.of(IndexShapes.Recent.class))
-                                        .addProperty("worst_drift", DerivedSchemas.of(IndexShapes.WorstDrift.class))
-                                        .addProperty("last_hour", DerivedSchemas.of(IndexShapes.LastHour.class))
+                                        .addProperty("recent", DerivedSchemas.of(ModelShapes.Recent.class))
+                                        .addProperty("worst_drift", DerivedSchemas.of(ModelShapes.WorstDrift.class))
+                                        .addProperty("last_hour", DerivedSchemas.of(ModelShapes.LastHour.class))
                                         .addProperty(
                                                 "sha256",
                                                 new StringSchema()
@@ -69,7 +69,7 @@ final class ModelIndexSchema {
                                         .description("with, once loaded, its live performance (FeedbackOpenApi)")))
                 .addProperty(
                         "skipped",
-                        DerivedSchemas.of(IndexShapes.Skipped.class)
+                        DerivedSchemas.of(ModelShapes.Skipped.class)
                                 .getProperties()
                                 .get("skipped"))
                 .addProperty(
@@ -78,7 +78,7 @@ final class ModelIndexSchema {
                                 .description("how many entries the model directory's last scan skipped, those past"
                                         + " the list's first " + org.tabserve.repository.ModelRepository.SKIPPED_KEPT
                                         + " too"))
-                .addProperty("store", DerivedSchemas.of(IndexShapes.Store.class))
+                .addProperty("store", DerivedSchemas.of(ModelShapes.Store.class))
                 .addRequiredItem("models");
     }
 }
