@@ -40,15 +40,25 @@ final class V2Schemas {
 
     @SuppressWarnings("rawtypes") // swagger-core's Components holds raw schemas
     static void addTo(DescribedModel model, Map<String, Schema> schemas) {
-        schemas.put(ERROR, DerivedSchemas.of(V2Shapes.Error.class));
-        schemas.put("V2ServerMetadata", DerivedSchemas.of(V2Shapes.ServerMetadata.class));
-        schemas.put("V2Live", DerivedSchemas.of(V2Shapes.Live.class));
-        schemas.put("V2Ready", DerivedSchemas.of(V2Shapes.Ready.class));
-        schemas.put("V2ModelReady", DerivedSchemas.of(V2Shapes.ModelReady.class));
-        schemas.put("V2TensorMetadata", DerivedSchemas.of(V2Shapes.TensorMetadata.class));
-        schemas.put("V2ModelMetadata", DerivedSchemas.of(V2Shapes.ModelMetadata.class));
-        schemas.put("V2IndexEntry", DerivedSchemas.of(V2Shapes.IndexEntry.class));
-        schemas.put("V2ModelStat", DerivedSchemas.of(V2Shapes.ModelStat.class));
+        schemas.put(
+                ERROR,
+                new ObjectSchema().addProperty("error", new StringSchema()).addRequiredItem("error"));
+        schemas.put("V2ServerMetadata", DerivedSchemas.of(V2Json.ServerMetadata.class));
+        schemas.put("V2Live", DerivedSchemas.of(V2Json.Live.class));
+        schemas.put("V2Ready", DerivedSchemas.of(V2Json.Ready.class));
+        schemas.put("V2ModelReady", DerivedSchemas.of(V2Json.ModelReady.class));
+        schemas.put("V2TensorMetadata", DerivedSchemas.of(V2Json.TensorMetadata.class));
+        schemas.put("V2ModelMetadata", DerivedSchemas.of(V2Json.ModelMetadata.class));
+        schemas.put("V2IndexEntry", DerivedSchemas.of(V2Json.IndexEntry.class));
+        Schema<?> stat = DerivedSchemas.of(V2Json.ModelStat.class);
+        Schema<?> inference = stat.getProperties().get("inference_stats");
+        inference.addProperty(
+                "fail",
+                DerivedSchemas.of(V2Json.DurationStat.class)
+                        .required(null)
+                        .description("requests for the model refused or failed, and their total time"));
+        inference.getProperties().get("success").description("requests that scored, and their total time");
+        schemas.put("V2ModelStat", stat);
         inferRequest(model, schemas);
         inferResponse(model, schemas);
     }
