@@ -21,7 +21,6 @@ import org.tabserve.web.api.PredictFileHandler;
 import org.tabserve.web.api.PredictOpenApi;
 import org.tabserve.web.api.QueryPredictHandler;
 import org.tabserve.web.api.RolloutHandler;
-import org.tabserve.web.api.RolloutOpenApi;
 import org.tabserve.web.http.HealthHandler;
 import org.tabserve.web.http.ModelBytes;
 import org.tabserve.web.http.RouteTable;
@@ -246,8 +245,7 @@ final class TabserveRoutes {
                         new V2OpenApi(),
                         new MlflowOpenApi(),
                         new ServerOpenApi(),
-                        new AdminOpenApi(),
-                        new RolloutOpenApi()),
+                        new AdminOpenApi()),
                 security);
     }
 }

@@ -22,6 +22,7 @@ import java.util.Map;
 import org.tabserve.model.signature.Task;
 import org.tabserve.serving.feedback.LabelRate;
 import org.tabserve.web.http.Routes;
+import org.tabserve.web.openapi.DerivedSchemas;
 import org.tabserve.web.openapi.DescribedModel;
 import org.tabserve.web.openapi.OpenApi;
 import org.tabserve.web.openapi.OpenApiPart;
@@ -83,65 +84,17 @@ public final class FeedbackOpenApi implements OpenApiPart {
                 : new StringSchema()
                         ._enum(classesAndNames(model))
                         .description("the true class: its label, or the name the card gives it");
-        schemas.put(
-                "Label",
-                new ObjectSchema()
-                        .addProperty(
-                                FeedbackHandler.REQUEST_ID,
-                                new StringSchema().description("the X-Request-Id the answer" + " carried"))
-                        .addProperty(
-                                FeedbackHandler.ROW,
-                                new IntegerSchema()
-                                        .minimum(java.math.BigDecimal.ZERO)
-                                        ._default(0)
-                                        .description("the row of that answer, counted from 0 in the answer's order"))
-                        .addProperty(FeedbackHandler.LABEL, label)
-                        .addProperty(
-                                FeedbackHandler.CLIENT,
-                                new StringSchema()
-                                        .pattern("^[A-Za-z0-9._@:-]{0,128}$")
-                                        .description("the client the answer was given to, by default the sender;"
-                                                + " another than the sender needs the scope label:any"))
-                        .required(List.of(FeedbackHandler.REQUEST_ID, FeedbackHandler.LABEL))
-                        .additionalProperties(false));
-        ObjectSchema answer = new ObjectSchema();
-        answer.addProperty("model", new StringSchema())
-                .addProperty("version", new IntegerSchema().format("int64"))
-                .addProperty("received", count("labels in the request"))
-                .addProperty("joined", count("joined to their answers"))
-                .addProperty("unknown", count("naming no answer kept"))
-                .addProperty("expired", count("naming an answer over an hour old, or dropped for room"))
-                .addProperty("duplicates", count("naming a row labelled before (the first label counts)"))
-                .addProperty("refused", count("a regressor's values far outside what the target can honestly be"))
-                .addProperty(
-                        "joined_by_version",
-                        new ObjectSchema()
-                                .additionalProperties(count("labels joined"))
-                                .description("the labels joined, by the version that answered them (under a canary,"
-                                        + " either version)"))
-                .addProperty(
-                        "not_joined",
-                        new io.swagger.v3.oas.models.media.ArraySchema()
-                                .items(new ObjectSchema()
-                                        .addProperty(FeedbackHandler.REQUEST_ID, new StringSchema())
-                                        .addProperty(FeedbackHandler.ROW, new IntegerSchema())
-                                        .addProperty(
-                                                "outcome",
-                                                new StringSchema()
-                                                        ._enum(List.of("unknown", "expired", "duplicate", "refused")))
-                                        .addProperty("reason", new StringSchema().description("why, in words")))
-                                .description("the first labels not joined (20 at most), each with why"))
-                .addProperty(
-                        "answers_kept",
-                        new StringSchema()
-                                ._enum(List.of("this replica", "shared store"))
-                                .description("where answers wait for their labels: in this replica's memory, or in"
-                                        + " the fleet's shared store (the shared-state setting)"));
+        schemas.put("Label", DerivedSchemas.of(ApiShapes.Label.class).addProperty(FeedbackHandler.LABEL, label));
+        Schema<?> answer = DerivedSchemas.of(ApiShapes.FeedbackCounts.class);
+        answer.getProperties()
+                .get("joined_by_version")
+                .additionalProperties(new IntegerSchema().format("int64").description("labels joined"));
         schemas.put("FeedbackAnswer", performance(answer));
-        ObjectSchema performance = new ObjectSchema();
-        performance.description("how the version does now: its card's figure, live from labels of the last hour, and"
-                + " estimated without labels");
-        schemas.put(PERFORMANCE, performance(performance));
+        schemas.put(
+                PERFORMANCE,
+                performance(new ObjectSchema())
+                        .description("how the version does now: its card's figure, live from labels of the last"
+                                + " hour, and estimated without labels"));
     }
 
     /** @return the model's class labels, then the names the card gives them where they differ */
@@ -154,40 +107,12 @@ public final class FeedbackOpenApi implements OpenApiPart {
         return List.copyOf(all);
     }
 
-    private static Schema<?> count(String what) {
-        return new IntegerSchema().format("int64").description(what);
-    }
-
-    /** @return {@code object} with the live performance figures as its own properties */
-    static ObjectSchema performance(ObjectSchema object) {
-        object.addProperty("live_window_seconds", new IntegerSchema().description("the live figures' window: an hour"))
-                .addProperty("card_accuracy", nullable("a classifier's accuracy on its card's held-out rows"))
-                .addProperty("card_mae", nullable("a regressor's mean absolute error on its card's held-out rows"))
-                .addProperty("labelled", count("labels joined to answers in the window"))
-                .addProperty("live_accuracy", nullable("a classifier's accuracy on those; null without labels"))
-                .addProperty("live_mae", nullable("a regressor's mean absolute error on those; null without labels"))
-                .addProperty(
-                        "estimated_accuracy",
-                        nullable(
-                                "a classifier's mean calibrated confidence on the rows"
-                                        + " it scored in the window (confidence-based performance estimation); null without rows"))
-                .addProperty(
-                        "estimated_from",
-                        new StringSchema()
-                                ._enum(java.util.Arrays.asList("calibration curve", "probabilities", null))
-                                .nullable(true)
-                                .description("the card's calibration curve, or the"
-                                        + " model's probabilities as they are when the card has none"))
-                .addProperty(
-                        "live_figures",
-                        new StringSchema()
-                                ._enum(List.of("replica", "fleet"))
-                                .description("whose labels the live figures count: this replica's alone, or the"
-                                        + " fleet's, from the shared store (the shared-state setting)"));
+    /** @return {@code object} with the live performance figures ({@link ApiShapes.LivePerformance}) as its own */
+    @SuppressWarnings("unchecked")
+    static <T extends Schema<?>> T performance(T object) {
+        Schema<?> figures = DerivedSchemas.of(ApiShapes.LivePerformance.class);
+        ((Schema<Object>) figures.getProperties().get("estimated_from")).addEnumItemObject(null);
+        figures.getProperties().forEach(object::addProperty);
         return object;
-    }
-
-    private static Schema<?> nullable(String description) {
-        return new NumberSchema().nullable(true).description(description);
     }
 }

@@ -27,13 +27,17 @@ import java.util.Map;
 import org.tabserve.model.answer.AnswerField;
 import org.tabserve.model.answer.AnswerShape;
 import org.tabserve.model.answer.RequestField;
+import org.tabserve.model.explain.Explainer;
+import org.tabserve.model.explain.Explanation;
 import org.tabserve.model.signature.ModelSignature;
 import org.tabserve.model.signature.Task;
 import org.tabserve.rows.answerjson.CoverageField;
 import org.tabserve.rows.answerjson.ExplainField;
+import org.tabserve.rows.answerjson.ExplanationJson;
 import org.tabserve.rows.answerjson.PredictionJson;
 import org.tabserve.serving.explanations.RowExplanations;
 import org.tabserve.web.http.Routes;
+import org.tabserve.web.openapi.DerivedSchemas;
 import org.tabserve.web.openapi.DescribedModel;
 import org.tabserve.web.openapi.FieldSchemas;
 import org.tabserve.web.openapi.OpenApi;
@@ -42,8 +46,8 @@ import org.tabserve.web.openapi.SourceSchemas;
 
 /**
  * The plain JSON API's part of the OpenAPI document: {@code /api/predict} with the request and answer schemas the
- * Flask routes share, and the health routes of its section; the model's description is {@link ModelApiOpenApi}'s, a
- * row's explanation {@link ExplanationSchema}'s.
+ * Flask routes share (a row's explanation among them: its method, the quantity explained and each input column's
+ * Shapley value), and the health routes of its section; the model's description is {@link ModelApiOpenApi}'s.
  */
 public final class PredictOpenApi extends OpenApiSection {
 
@@ -108,38 +112,8 @@ public final class PredictOpenApi extends OpenApiSection {
                                 .responses(responses(ok(JSON, ref("Ready"), "Ready"), problems(503)))));
         requestSchemas(schemas);
         answerSchemas(model, schemas);
-        schemas.put(
-                "Live",
-                new ObjectSchema()
-                        .addProperty("status", new StringSchema()._enum(List.of("live")))
-                        .addRequiredItem("status"));
-        schemas.put(
-                "Ready",
-                new ObjectSchema()
-                        .addProperty("status", new StringSchema()._enum(List.of("ready")))
-                        .addProperty(
-                                "model",
-                                new StringSchema()
-                                        .description("the default model's own name (its card's, else its graph's)"))
-                        .addProperty("sha256", new StringSchema())
-                        .addProperty(
-                                "name",
-                                new StringSchema()
-                                        .description("the default model's name in its routes and /api/models"))
-                        .addProperty(
-                                "version", new IntegerSchema().format("int64").description("its version"))
-                        .addProperty("loaded", versions("The model versions that serve"))
-                        .addProperty(
-                                "failed",
-                                versions(
-                                        "The model versions that could not be loaded (why: the repository" + " index)"))
-                        .required(List.of("status", "model", "sha256", "loaded", "failed")));
-    }
-
-    /** A list of model versions as {@code name/version}. */
-    @SuppressWarnings("rawtypes")
-    private static Schema versions(String description) {
-        return new ArraySchema().items(new StringSchema()).description(description);
+        schemas.put("Live", DerivedSchemas.of(ApiShapes.Live.class));
+        schemas.put("Ready", DerivedSchemas.of(ApiShapes.Ready.class));
     }
 
     /** One row by name, or a batch of rows by name or in order. */
@@ -215,24 +189,6 @@ public final class PredictOpenApi extends OpenApiSection {
         return probabilities;
     }
 
-    /** A regressor's interval at the coverage asked, the coverage within. */
-    private static Schema<?> interval() {
-        return new ObjectSchema()
-                .description("Only when asked"
-                        + " (coverage): the true value lies between lower and upper at least that often")
-                .addProperty("lower", new NumberSchema().format("double"))
-                .addProperty("upper", new NumberSchema().format("double"))
-                .addProperty(CoverageField.NAME, coverage())
-                .addProperty(
-                        "clipped",
-                        new BooleanSchema()
-                                .description("present (true) when an end was cut to the target"
-                                        + " values the card saw (its training and"
-                                        + " calibration rows)"))
-                .required(List.of("lower", "upper", CoverageField.NAME))
-                .additionalProperties(false);
-    }
-
     /**
      * One prediction (a classifier's label and probabilities, or a regressor's value, with warnings), or a batch: a
      * row's properties are the described fields it may carry ({@link AnswerField}), looped over in their order, those
@@ -264,7 +220,7 @@ public final class PredictOpenApi extends OpenApiSection {
                 case VALUE -> new NumberSchema().format("double").description(field.description());
                 case WARNINGS -> warnings;
                 case EXPLANATION -> ref("Explanation");
-                case INTERVAL -> interval();
+                case INTERVAL -> DerivedSchemas.of(ApiShapes.Interval.class);
                 case PREDICTION_SET ->
                     new ArraySchema()
                             .items(new StringSchema()._enum(signature.classLabels()))
@@ -290,40 +246,9 @@ public final class PredictOpenApi extends OpenApiSection {
         if (signature.probabilityNote() != null) {
             prediction.addProperty(PredictionJson.PROBABILITIES_NOTE, probabilityNote(signature));
         }
-        schemas.put(
-                "Novelty",
-                new ObjectSchema()
-                        .description("Only when asked (coverage), for a card with a"
-                                + " background sample: how unlike the calibration rows the row is")
-                        .addProperty(
-                                "p_value",
-                                new NumberSchema()
-                                        .format("double")
-                                        .minimum(BigDecimal.ZERO)
-                                        .maximum(BigDecimal.ONE)
-                                        .description("the share of calibration rows as far from the card's"
-                                                + " background rows (conformal p-value): small for a row unlike them"))
-                        .addProperty(
-                                "novel",
-                                new BooleanSchema()
-                                        .description("whether p_value is under the card's" + " threshold (0.01)"))
-                        .required(List.of("p_value", "novel"))
-                        .additionalProperties(false));
-        schemas.put("Explanation", ExplanationSchema.of(signature));
-        schemas.put(
-                "RangeWarning",
-                new ObjectSchema()
-                        .addProperty(
-                                "feature",
-                                new StringSchema()
-                                        .description("the feature, or a field sent that the model" + " does not take"))
-                        .addProperty(
-                                "message",
-                                new StringSchema()
-                                        .description(
-                                                "e.g. \"the model has not seen a variance this high; treat the answer with care\""))
-                        .required(List.of("feature", "message"))
-                        .additionalProperties(false));
+        schemas.put("Novelty", DerivedSchemas.of(ApiShapes.Novelty.class));
+        schemas.put("Explanation", explanation(signature));
+        schemas.put("RangeWarning", DerivedSchemas.of(ApiShapes.RangeWarning.class));
         ObjectSchema predictions = new ObjectSchema();
         schemas.put(
                 "Predictions",
@@ -354,5 +279,80 @@ public final class PredictOpenApi extends OpenApiSection {
         StringSchema note = new StringSchema();
         note.description("what the probabilities are: " + signature.probabilityNote());
         return note;
+    }
+
+    /** A row's explanation ({@link ExplanationJson}), with a contribution for every input column. */
+    private static Schema<?> explanation(ModelSignature signature) {
+        boolean classifier = signature.task() != Task.REGRESSION;
+        String output = classifier
+                ? "the predicted class's probability or margin (explained says which)"
+                : "the predicted value";
+        ObjectSchema contributions = new ObjectSchema();
+        contributions.description("each input column's Shapley value: how far it moved " + output
+                + " from base_value; base_value plus all of them is output");
+        for (String feature : signature.featureNames()) {
+            contributions.addProperty(feature, new NumberSchema().format("double"));
+            contributions.addRequiredItem(feature);
+        }
+        contributions.additionalProperties(false);
+        ObjectSchema errors = new ObjectSchema();
+        errors.description("permutation only: each input column's standard error of its contribution (the estimate"
+                + " is within two of them of the exact value about 95 % of the time)");
+        for (String feature : signature.featureNames()) {
+            errors.addProperty(feature, new NumberSchema().format("double").minimum(BigDecimal.ZERO));
+            errors.addRequiredItem(feature);
+        }
+        errors.additionalProperties(false);
+        ObjectSchema explanation = new ObjectSchema();
+        explanation.description("Only when asked (explain). Interventional Shapley values of " + output
+                + " against the card's background sample of training rows");
+        explanation
+                .addProperty(
+                        "method",
+                        new StringSchema()
+                                ._enum(Explanation.METHODS)
+                                .description(
+                                        "tree: exact, from a tree ensemble's trees (interventional TreeSHAP); linear: exact, from a"
+                                                + " linear model's weights; exact: every coalition of the columns (up to 10 columns);"
+                                                + " permutation: beyond, estimated from seeded antithetic pairs of permutations at a"
+                                                + " fixed cost of about " + Explainer.SAMPLED_MODEL_ROWS
+                                                + " model rows, with each"
+                                                + " column's standard error; its contributions still add up"))
+                .addProperty(
+                        "explained",
+                        new StringSchema()
+                                ._enum(
+                                        classifier
+                                                ? List.of(Explanation.PROBABILITY, Explanation.MARGIN)
+                                                : List.of(Explanation.VALUE))
+                                .description(
+                                        "the quantity explained: the predicted class's probability, its margin (raw"
+                                                + " score before the sigmoid or softmax), or a regressor's value"))
+                .addProperty(
+                        "base_value",
+                        new NumberSchema()
+                                .format("double")
+                                .description("the mean of " + output + " over the background rows"))
+                .addProperty("output", new NumberSchema().format("double").description(output + " for this row"))
+                .addProperty("contributions", contributions)
+                .addProperty("background_rows", new IntegerSchema().minimum(BigDecimal.ONE))
+                .addProperty(ExplanationJson.STANDARD_ERRORS, errors)
+                .addProperty("permutations", new IntegerSchema().description("permutation only: how many were sampled"))
+                .addProperty(
+                        "standard_error",
+                        new NumberSchema()
+                                .format("double")
+                                .description("permutation only: the" + " largest of standard_errors"));
+        List<String> required = new java.util.ArrayList<>(
+                List.of("method", "explained", "base_value", "output", "contributions", "background_rows"));
+        if (classifier) {
+            explanation.addProperty(
+                    "class",
+                    new StringSchema()
+                            ._enum(signature.classLabels())
+                            .description("the class whose probability or margin is explained: the predicted one"));
+            required.add(2, "class");
+        }
+        return explanation.required(required).additionalProperties(false);
     }
 }

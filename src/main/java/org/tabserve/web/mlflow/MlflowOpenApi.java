@@ -13,7 +13,6 @@ import io.swagger.v3.oas.models.PathItem;
 import io.swagger.v3.oas.models.Paths;
 import io.swagger.v3.oas.models.media.ArraySchema;
 import io.swagger.v3.oas.models.media.Content;
-import io.swagger.v3.oas.models.media.IntegerSchema;
 import io.swagger.v3.oas.models.media.MediaType;
 import io.swagger.v3.oas.models.media.NumberSchema;
 import io.swagger.v3.oas.models.media.ObjectSchema;
@@ -28,6 +27,7 @@ import org.tabserve.model.answer.RequestField;
 import org.tabserve.model.signature.Feature;
 import org.tabserve.model.signature.ModelSignature;
 import org.tabserve.rows.json.JsonLinesReader;
+import org.tabserve.web.openapi.DerivedSchemas;
 import org.tabserve.web.openapi.DescribedModel;
 import org.tabserve.web.openapi.FeatureSchemas;
 import org.tabserve.web.openapi.OpenApi;
@@ -169,27 +169,7 @@ public final class MlflowOpenApi extends OpenApiSection {
             columns.addRequiredItem(feature.name());
         }
         schemas.put("MlflowRecord", record);
-        schemas.put(
-                "MlflowWarning",
-                new ObjectSchema()
-                        .addProperty(
-                                "feature",
-                                new StringSchema()
-                                        .description("the feature, or a column sent that the model" + " does not take"))
-                        .addProperty(
-                                "message",
-                                new StringSchema()
-                                        .description("what was done or is unusual, e.g. that a"
-                                                + " missing text cell was taken as the category the model card names"))
-                        .addProperty(
-                                "rows",
-                                new ArraySchema()
-                                        .items(new IntegerSchema())
-                                        .description(
-                                                "the rows it was said"
-                                                        + " of, by their place in the body from 0; absent for a column ignored"))
-                        .required(List.of("feature", "message"))
-                        .additionalProperties(false));
+        schemas.put("MlflowWarning", DerivedSchemas.of(MlflowShapes.Warning.class));
         schemas.put("MlflowColumns", columns);
         schemas.put(
                 "MlflowDataframeSplit",
@@ -210,11 +190,7 @@ public final class MlflowOpenApi extends OpenApiSection {
         schemas.put(
                 "MlflowTensorInput",
                 oneOf(new ArraySchema().items(oneOf(ref("MlflowRecord"), ref(FEATURE_ROW))), ref("MlflowColumns")));
-        Schema<?> params = new ObjectSchema()
-                .nullable(true)
-                .description("MLflow's inference parameters: \"explain\":"
-                        + " true adds each answered row's explanation; the others are accepted and not used")
-                .addProperty("explain", new io.swagger.v3.oas.models.media.BooleanSchema()._default(false));
+        Schema<?> params = DerivedSchemas.of(MlflowShapes.Params.class);
         schemas.put(
                 "MlflowRequest",
                 oneOf(

@@ -1,13 +1,10 @@
 package org.tabserve.web.openapi;
 
 import io.swagger.v3.oas.models.Operation;
-import io.swagger.v3.oas.models.media.ArraySchema;
 import io.swagger.v3.oas.models.media.ComposedSchema;
 import io.swagger.v3.oas.models.media.Content;
-import io.swagger.v3.oas.models.media.IntegerSchema;
 import io.swagger.v3.oas.models.media.MediaType;
 import io.swagger.v3.oas.models.media.NumberSchema;
-import io.swagger.v3.oas.models.media.ObjectSchema;
 import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.oas.models.media.StringSchema;
 import io.swagger.v3.oas.models.parameters.Parameter;
@@ -174,37 +171,8 @@ public final class OpenApi {
     static void addSharedSchemas(DescribedModel model, Map<String, Schema> schemas) {
         schemas.put(FEATURES, FeatureSchemas.byName(model));
         schemas.put(FEATURE_ROW, FeatureSchemas.inOrder(model));
-        schemas.put(
-                "FieldProblem",
-                new ObjectSchema()
-                        .addProperty("field", new StringSchema().description("the feature, parameter or CSV column"))
-                        .addProperty("message", new StringSchema())
-                        .addProperty(
-                                "row",
-                                new IntegerSchema()
-                                        .description(
-                                                "the row, counted from 0 in every format: a batch's instance or a file's data row"))
-                        .required(List.of("field", "message")));
-        schemas.put(
-                "RowErrors",
-                new ObjectSchema()
-                        .description("A row of a batch answered with ?on_error=row that could"
-                                + " not be scored, in its place: every problem found in it")
-                        .addProperty(
-                                "errors",
-                                new ArraySchema().items(ref("FieldProblem")).minItems(1))
-                        .addRequiredItem("errors")
-                        .additionalProperties(false));
-        schemas.put(
-                PROBLEM,
-                new ObjectSchema()
-                        .description("RFC 9457 problem details")
-                        .addProperty("type", new StringSchema())
-                        .addProperty("title", new StringSchema())
-                        .addProperty("status", new IntegerSchema())
-                        .addProperty("detail", new StringSchema())
-                        .addProperty("instance", new StringSchema())
-                        .addProperty("errors", new ArraySchema().items(ref("FieldProblem")))
-                        .required(List.of("type", "title", "status", "detail")));
+        schemas.put("FieldProblem", DerivedSchemas.of(ProblemShapes.FieldProblem.class));
+        schemas.put("RowErrors", DerivedSchemas.of(ProblemShapes.RowErrors.class));
+        schemas.put(PROBLEM, DerivedSchemas.of(ProblemShapes.Problem.class));
     }
 }

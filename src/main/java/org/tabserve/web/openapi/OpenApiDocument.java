@@ -44,11 +44,12 @@ public final class OpenApiDocument {
      * @return the document in UTF-8, written straight to bytes (no String copy of a large card's text on the way)
      */
     public byte[] write(DescribedModel model, boolean yaml) {
-        OpenAPI api = build(model);
         // swagger-core's mappers are static in this web app; by default their buffers go to thread-locals of the
-        // deploying thread, which outlives the web app and would keep its class loader alive after an undeploy.
+        // deploying thread, which outlives the web app and would keep its class loader alive after an undeploy. Set
+        // before the build, as DerivedSchemas' ModelConverters reads annotations' values with the same mapper.
         io.swagger.v3.core.util.Json.mapper().getFactory().setRecyclerPool(JsonRecyclerPools.nonRecyclingPool());
         io.swagger.v3.core.util.Yaml.mapper().getFactory().setRecyclerPool(JsonRecyclerPools.nonRecyclingPool());
+        OpenAPI api = build(model);
         try {
             return yaml
                     ? io.swagger.v3.core.util.Yaml.pretty().writeValueAsBytes(api)

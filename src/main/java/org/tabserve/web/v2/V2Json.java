@@ -2,6 +2,8 @@ package org.tabserve.web.v2;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.List;
 import java.util.Map;
 
@@ -25,18 +27,23 @@ public final class V2Json {
     private V2Json() {}
 
     /** {@code GET /v2}. */
+    @Schema(requiredProperties = {"name", "version", "extensions"})
     record ServerMetadata(String name, String version, List<String> extensions) {}
 
     /** {@code GET /v2/health/live}. */
+    @Schema(requiredProperties = "live")
     record Live(boolean live) {}
 
     /** {@code GET /v2/health/ready}. */
+    @Schema(requiredProperties = "ready")
     record Ready(boolean ready) {}
 
     /** One line of the repository extension's index. */
+    @Schema(requiredProperties = {"name", "version", "state"})
     public record IndexEntry(String name, String version, String state, String reason) {}
 
     /** {@code GET /v2/models/{name}/ready}. */
+    @Schema(requiredProperties = {"name", "ready"})
     record ModelReady(String name, boolean ready) {}
 
     /**
@@ -45,20 +52,40 @@ public final class V2Json {
      * the label output names the classes for people ({@code class_names}, in class order) when the card does.
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record TensorMetadata(String name, String datatype, List<Long> shape, Map<String, List<String>> parameters) {
+    @Schema(requiredProperties = {"name", "datatype", "shape"})
+    public record TensorMetadata(
+            String name,
+            String datatype,
+            @ArraySchema(schema = @Schema(minimum = "-1")) List<Long> shape,
+            @Schema(implementation = TensorHints.class) Map<String, List<String>> parameters) {
 
         TensorMetadata(String name, String datatype, List<Long> shape) {
             this(name, datatype, shape, null);
         }
     }
 
+    /** The hints a {@link TensorMetadata}'s parameters may hold, as the OpenAPI document describes them. */
+    @Schema(
+            description = "tabserve's hints, when there are any: an input of many columns names them in order ("
+                    + FEATURE_NAMES
+                    + "); the label output names the classes for people, in class order ("
+                    + CLASS_NAMES
+                    + "), when the model's card does. The tensor itself is still sent and answered as such: names are"
+                    + " not inputs.")
+    private record TensorHints(List<String> feature_names, List<String> class_names) {}
+
     /** {@code GET /v2/models/{name}}; {@code versions} is left out for a model without a version. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
+    @Schema(requiredProperties = {"name", "platform", "inputs", "outputs"})
     public record ModelMetadata(
             String name,
             List<String> versions,
             String platform,
+
+            @ArraySchema(schema = @Schema(ref = "V2TensorMetadata"))
             List<TensorMetadata> inputs,
+
+            @ArraySchema(schema = @Schema(ref = "V2TensorMetadata"))
             List<TensorMetadata> outputs) {}
 
     /** One output tensor of an inference response, its data flat in row-major order. */
@@ -87,19 +114,36 @@ public final class V2Json {
      * and {@code live} is tabserve's: each input's live counts and drift, as {@code GET /api/model} gives them (null
      * for gRPC's ModelStatistics, whose message has no place for it).
      */
+    @Schema(requiredProperties = {"name", "version", "inference_count", "execution_count", "inference_stats"})
     public record ModelStat(
             String name,
             String version,
-            @JsonProperty("last_inference") long lastInference,
-            @JsonProperty("inference_count") long inferenceCount,
-            @JsonProperty("execution_count") long executionCount,
+
+            @Schema(description = "when the version last scored, in milliseconds since the epoch (0: never)")
+            @JsonProperty("last_inference")
+            long lastInference,
+
+            @Schema(description = "rows scored") @JsonProperty("inference_count")
+            long inferenceCount,
+
+            @Schema(description = "model calls") @JsonProperty("execution_count")
+            long executionCount,
+
             @JsonProperty("inference_stats") InferenceStats inferenceStats,
-            @JsonProperty("batch_stats") List<Object> batchStats,
+
+            @ArraySchema(arraySchema = @Schema(description = "empty: model calls are not timed by batch size"))
+            @JsonProperty("batch_stats")
+            List<Object> batchStats,
+
+            @Schema(
+                    description = "tabserve's: each input's live counts and drift, as GET /api/model's 'live'",
+                    additionalPropertiesSchema = Object.class)
             Map<String, Map<String, Object>> live) {}
 
     /** The requests that scored ({@code success}) and those that failed, each a count and a total in nanoseconds. */
     public record InferenceStats(DurationStat success, DurationStat fail) {}
 
-    /** A count and its total duration in nanoseconds. */
+    /** A count and its total duration in nanoseconds (the document says which requests each is of). */
+    @Schema(requiredProperties = {"count", "ns"})
     public record DurationStat(long count, long ns) {}
 }

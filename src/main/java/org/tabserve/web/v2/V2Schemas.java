@@ -23,6 +23,7 @@ import org.tabserve.model.signature.Feature;
 import org.tabserve.model.signature.ModelInput;
 import org.tabserve.model.signature.ModelSignature;
 import org.tabserve.model.signature.ValueOutput;
+import org.tabserve.web.openapi.DerivedSchemas;
 import org.tabserve.web.openapi.DescribedModel;
 
 /**
@@ -42,112 +43,22 @@ final class V2Schemas {
         schemas.put(
                 ERROR,
                 new ObjectSchema().addProperty("error", new StringSchema()).addRequiredItem("error"));
-        schemas.put(
-                "V2ServerMetadata",
-                new ObjectSchema()
-                        .addProperty("name", new StringSchema())
-                        .addProperty("version", new StringSchema())
-                        .addProperty("extensions", new ArraySchema().items(new StringSchema()))
-                        .required(List.of("name", "version", "extensions")));
-        schemas.put(
-                "V2Live",
-                new ObjectSchema().addProperty("live", new BooleanSchema()).addRequiredItem("live"));
-        schemas.put(
-                "V2Ready",
-                new ObjectSchema().addProperty("ready", new BooleanSchema()).addRequiredItem("ready"));
-        schemas.put(
-                "V2ModelReady",
-                new ObjectSchema()
-                        .addProperty("name", new StringSchema())
-                        .addProperty("ready", new BooleanSchema())
-                        .required(List.of("name", "ready")));
-        schemas.put(
-                "V2TensorMetadata",
-                new ObjectSchema()
-                        .addProperty("name", new StringSchema())
-                        .addProperty("datatype", new StringSchema())
-                        .addProperty(
-                                "shape",
-                                new ArraySchema()
-                                        .items(new IntegerSchema()
-                                                .format("int64")
-                                                .minimum(BigDecimal.ONE.negate())))
-                        .addProperty(
-                                "parameters",
-                                new ObjectSchema()
-                                        .description("tabserve's hints, when there are any:"
-                                                + " an input of many columns names them in order ("
-                                                + V2Json.FEATURE_NAMES + "); the"
-                                                + " label output names the classes for people, in class order ("
-                                                + V2Json.CLASS_NAMES
-                                                + "), when the model's card does. The tensor itself is still sent and answered as"
-                                                + " such: names are not inputs.")
-                                        .addProperty(V2Json.FEATURE_NAMES, new ArraySchema().items(new StringSchema()))
-                                        .addProperty(V2Json.CLASS_NAMES, new ArraySchema().items(new StringSchema())))
-                        .required(List.of("name", "datatype", "shape")));
-        schemas.put(
-                "V2ModelMetadata",
-                new ObjectSchema()
-                        .addProperty("name", new StringSchema())
-                        .addProperty("versions", new ArraySchema().items(new StringSchema()))
-                        .addProperty("platform", new StringSchema())
-                        .addProperty("inputs", new ArraySchema().items(ref("V2TensorMetadata")))
-                        .addProperty("outputs", new ArraySchema().items(ref("V2TensorMetadata")))
-                        .required(List.of("name", "platform", "inputs", "outputs")));
-        schemas.put(
-                "V2IndexEntry",
-                new ObjectSchema()
-                        .addProperty("name", new StringSchema())
-                        .addProperty("version", new StringSchema())
-                        .addProperty("state", new StringSchema())
-                        .addProperty("reason", new StringSchema())
-                        .required(List.of("name", "version", "state")));
-        Schema<?> duration = new ObjectSchema()
-                .addProperty("count", new IntegerSchema().format("int64"))
-                .addProperty("ns", new IntegerSchema().format("int64"))
-                .required(List.of("count", "ns"));
-        schemas.put(
-                "V2ModelStat",
-                new ObjectSchema()
-                        .addProperty("name", new StringSchema())
-                        .addProperty("version", new StringSchema())
-                        .addProperty(
-                                "last_inference",
-                                new IntegerSchema()
-                                        .format("int64")
-                                        .description(
-                                                "when the version last scored, in milliseconds since the epoch (0: never)"))
-                        .addProperty(
-                                "inference_count",
-                                new IntegerSchema().format("int64").description("rows scored"))
-                        .addProperty(
-                                "execution_count",
-                                new IntegerSchema().format("int64").description("model calls"))
-                        .addProperty(
-                                "inference_stats",
-                                new ObjectSchema()
-                                        .addProperty(
-                                                "success",
-                                                duration.description("requests that scored, and their total time"))
-                                        .addProperty(
-                                                "fail",
-                                                new ObjectSchema()
-                                                        .addProperty("count", new IntegerSchema().format("int64"))
-                                                        .addProperty("ns", new IntegerSchema().format("int64"))
-                                                        .description(
-                                                                "requests for the model refused or failed, and their total time")))
-                        .addProperty(
-                                "batch_stats",
-                                new ArraySchema()
-                                        .items(new ObjectSchema())
-                                        .description("empty: model calls are not timed by batch size"))
-                        .addProperty(
-                                "live",
-                                new ObjectSchema()
-                                        .additionalProperties(new ObjectSchema())
-                                        .description(
-                                                "tabserve's: each input's live counts and drift, as GET /api/model's 'live'"))
-                        .required(List.of("name", "version", "inference_count", "execution_count", "inference_stats")));
+        schemas.put("V2ServerMetadata", DerivedSchemas.of(V2Json.ServerMetadata.class));
+        schemas.put("V2Live", DerivedSchemas.of(V2Json.Live.class));
+        schemas.put("V2Ready", DerivedSchemas.of(V2Json.Ready.class));
+        schemas.put("V2ModelReady", DerivedSchemas.of(V2Json.ModelReady.class));
+        schemas.put("V2TensorMetadata", DerivedSchemas.of(V2Json.TensorMetadata.class));
+        schemas.put("V2ModelMetadata", DerivedSchemas.of(V2Json.ModelMetadata.class));
+        schemas.put("V2IndexEntry", DerivedSchemas.of(V2Json.IndexEntry.class));
+        Schema<?> stat = DerivedSchemas.of(V2Json.ModelStat.class);
+        Schema<?> inference = stat.getProperties().get("inference_stats");
+        inference.addProperty(
+                "fail",
+                DerivedSchemas.of(V2Json.DurationStat.class)
+                        .required(null)
+                        .description("requests for the model refused or failed, and their total time"));
+        inference.getProperties().get("success").description("requests that scored, and their total time");
+        schemas.put("V2ModelStat", stat);
         inferRequest(model, schemas);
         inferResponse(model, schemas);
     }
