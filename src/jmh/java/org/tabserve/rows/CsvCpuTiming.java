@@ -16,9 +16,9 @@ import org.tabserve.model.card.ModelCard;
 import org.tabserve.model.onnx.OnnxModelLoader;
 import org.tabserve.model.signature.Prediction;
 import org.tabserve.rows.answerjson.PredictionJson;
+import org.tabserve.rows.csv.CsvRowsParser;
 import org.tabserve.rows.field.JsonText;
 import org.tabserve.rows.json.JsonRowsParser;
-import org.tabserve.rows.read.CsvRowsParser;
 import org.tabserve.rows.read.RowChunk;
 
 /**
