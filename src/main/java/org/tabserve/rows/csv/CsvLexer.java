@@ -1,5 +1,9 @@
 package org.tabserve.rows.csv;
 
+import static org.tabserve.rows.csv.CsvLimits.MAX_CELLS;
+import static org.tabserve.rows.csv.CsvLimits.MAX_CELL_CHARS;
+import static org.tabserve.rows.csv.CsvLimits.MAX_ROW_CHARS;
+
 import java.io.IOException;
 import java.io.Reader;
 import java.util.List;
@@ -19,20 +23,6 @@ import org.tabserve.rows.read.SplitRow;
  */
 final class CsvLexer implements SplitRow {
 
-    /** Cells in one row, the header's too: far more than any model's inputs and the columns a file adds. */
-    static final int MAX_CELLS = 10_000;
-    /**
-     * Characters in one cell, quotes and surrounding spaces included: a text value the model reads holds at most
-     * 10,000 ({@code ModelSignature}); this leaves room for notes in columns the model does not read.
-     */
-    static final int MAX_CELL_CHARS = 65_536;
-    /** Characters in one row, separators included (not its line end). */
-    static final int MAX_ROW_CHARS = RowMemory.MAX_ROW_CHARS;
-    /**
-     * The longest first line, in characters: its separator is found before it is split, and a file whose first line
-     * is longer (a binary file, or a gzip bomb of one endless line) is no CSV to us.
-     */
-    static final int MAX_HEADER_CHARS = MAX_ROW_CHARS;
     /** The buffer holds a record up to the row limit, and the character that passes it. */
     private static final int MAX_BUFFER = MAX_ROW_CHARS + 2;
 
@@ -78,44 +68,19 @@ final class CsvLexer implements SplitRow {
         header = List.copyOf(columns);
     }
 
-    /**
-     * Finds the separator the first line uses most often outside quotes (a quote toggles), before any record is read;
-     * the line is read into the buffer, which it must fit ({@link #MAX_HEADER_CHARS}).
-     */
+    /** Finds the header row's separator ({@link CsvSeparator#find}) before any record is read, and splits by it. */
     CsvSeparator separator() throws IOException {
-        int[] counts = new int[CsvSeparator.values().length];
-        boolean quoted = false;
-        int reserved = Math.min(memory.checkAt(), MAX_HEADER_CHARS);
-        for (int i = 0; ; ) {
-            if (i == limit) {
-                if (eof) {
-                    break;
-                }
-                fill();
-                continue;
-            }
-            char c = buffer[i];
-            if (c == '"') {
-                quoted = !quoted;
-            } else if (!quoted && (c == '\n' || c == '\r')) {
-                break;
-            } else if (!quoted) {
-                for (CsvSeparator separator : CsvSeparator.values()) {
-                    counts[separator.ordinal()] += c == separator.character ? 1 : 0;
-                }
-            }
-            if (++i > reserved) {
-                if (i > MAX_HEADER_CHARS) {
-                    throw RowsException.malformed("the CSV's first line is longer than " + MAX_HEADER_CHARS
-                            + " characters; it must be a header row naming the columns");
-                }
-                memory.reach(i);
-                reserved = Math.min(memory.checkAt(), MAX_HEADER_CHARS);
-            }
-        }
-        CsvSeparator separator = CsvSeparator.of(counts);
+        CsvSeparator separator = CsvSeparator.find(this, memory);
         delimiter = separator.character;
         return separator;
+    }
+
+    /** The input's character {@code i}, before any record is read, read into the buffer as needed; -1 past its end. */
+    int peek(int i) throws IOException {
+        while (i >= limit && !eof) {
+            fill();
+        }
+        return i < limit ? buffer[i] : -1;
     }
 
     /**
@@ -240,8 +205,7 @@ final class CsvLexer implements SplitRow {
                     if (c == d) {
                         endCell(state, cell, i, true, quote, closing, cellLines);
                         if (cells >= MAX_CELLS) {
-                            throw RowsException.tooLarge(row() + " has more than " + MAX_CELLS
-                                    + " cells, the most a CSV row may have (fixed: no setting raises it)");
+                            throw CsvLimits.tooManyCells(row());
                         }
                         state = PLAIN;
                         cell = i + 1;
@@ -356,30 +320,21 @@ final class CsvLexer implements SplitRow {
     /** A row of {@code rowChars} so far: refused past the row limit, else its heap reserved. */
     private void reach(int rowChars) {
         if (rowChars > MAX_ROW_CHARS) {
-            throw RowsException.tooLarge(row() + " is longer than " + MAX_ROW_CHARS
-                    + " characters, the most a CSV row may hold (fixed: no setting raises it)");
+            throw CsvLimits.rowTooLong(row());
         }
         memory.reach(rowChars);
         checkAt = memory.checkAt();
     }
 
     private RowsException cellTooLong(int quote, int cell, int cellLines) {
-        boolean quoted = quote >= 0 && quote - cell < MAX_CELL_CHARS;
         String column =
                 record > 0 && cells < header.size() ? "the cell of column '" + header.get(cells) + "'" : "a cell";
-        return RowsException.tooLarge(column + " of " + row() + " is longer than " + MAX_CELL_CHARS
-                + " characters, the most a CSV cell may hold (fixed: no setting raises it)"
-                + (quoted
-                        ? "; it is quoted from line " + (lineEnds + cellLines + 1)
-                                + ": a missing closing quote makes the rest of the file one cell"
-                        : ""));
+        boolean quoted = quote >= 0 && quote - cell < MAX_CELL_CHARS;
+        return CsvLimits.cellTooLong(column, row(), quoted ? lineEnds + cellLines + 1 : 0);
     }
 
-    /** The current row as every message names it: data rows from 0 after the header. */
     private String row() {
-        return record == 0
-                ? "the CSV's header row (line " + (lineEnds + 1) + ")"
-                : "row " + (record - 1) + " (line " + (lineEnds + 1) + ") of the CSV";
+        return CsvLimits.row(record, lineEnds + 1);
     }
 
     private RowsException syntax(String problem) {
@@ -392,15 +347,6 @@ final class CsvLexer implements SplitRow {
      */
     static boolean isWhitespace(char c) {
         return (c <= ' ' || c >= 0x7f) && Character.isWhitespace(c);
-    }
-
-    /** @return the record's cells as strings */
-    List<String> texts() {
-        String[] texts = new String[cells];
-        for (int i = 0; i < cells; i++) {
-            texts[i] = text(i);
-        }
-        return java.util.Arrays.asList(texts);
     }
 
     @Override
@@ -423,54 +369,9 @@ final class CsvLexer implements SplitRow {
         return cellEnd[i] - cellStart[i];
     }
 
-    /**
-     * Reads cell {@code i} when it is a plain decimal this can read exactly: an optional sign, at most 15 digits with
-     * an optional point, no exponent; such a value is the integer of its digits divided by a power of ten up to 10^15,
-     * both exact in a double, so the one division rounds as {@link Double#parseDouble} does. Anything else (and a
-     * decimal comma) is for {@link NumberText}.
-     *
-     * @return the value, or NaN when this cannot read the cell
-     */
+    /** Reads cell {@code i} when it is a plain decimal read exactly without a string ({@link NumberText#plainDecimal}). */
     @Override
     public double plainNumber(int i) {
-        int p = cellStart[i];
-        int e = cellEnd[i];
-        if (p == e) {
-            return Double.NaN;
-        }
-        boolean negative = false;
-        char c = buffer[p];
-        if (c == '-' || c == '+') {
-            negative = c == '-';
-            p++;
-        }
-        long digits = 0;
-        int count = 0;
-        int fraction = -1;
-        for (; p < e; p++) {
-            c = buffer[p];
-            if (c >= '0' && c <= '9') {
-                if (++count > 15) {
-                    return Double.NaN;
-                }
-                digits = digits * 10 + (c - '0');
-                if (fraction >= 0) {
-                    fraction++;
-                }
-            } else if (c == '.' && fraction < 0) {
-                fraction = 0;
-            } else {
-                return Double.NaN;
-            }
-        }
-        if (count == 0) {
-            return Double.NaN;
-        }
-        double value = fraction > 0 ? digits / POWERS[fraction] : digits;
-        return negative ? -value : value;
+        return NumberText.plainDecimal(buffer, cellStart[i], cellEnd[i]);
     }
-
-    private static final double[] POWERS = {
-        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15
-    };
 }

@@ -288,7 +288,7 @@ public final class RowPass {
      */
     public void splitRow(SplitRow row) throws IOException {
         int rowNumber = countRow();
-        List<String> echoed = withRecords ? record(row) : null;
+        List<String> echoed = withRecords ? row.texts() : null;
         if (row.cells() != width) {
             wrongWidth(rowNumber, row.line(), row.cells());
             if (rowMode) {
@@ -317,15 +317,6 @@ public final class RowPass {
         } else if (rows() == RowsReader.CHUNK_ROWS) {
             chunk.flush();
         }
-    }
-
-    /** A split row's cells as text, each as {@link SplitRow#text} gives it. */
-    private static List<String> record(SplitRow row) {
-        String[] cells = new String[row.cells()];
-        for (int i = 0; i < cells.length; i++) {
-            cells[i] = row.text(i);
-        }
-        return Arrays.asList(cells);
     }
 
     /**

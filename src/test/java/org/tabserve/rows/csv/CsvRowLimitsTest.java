@@ -31,7 +31,7 @@ class CsvRowLimitsTest {
             OutputKind.PROBABILITIES);
     private static final String HEADER = "variance,skewness,curtosis,entropy\n";
     /** What a refusal may have read: the limit and the readers' buffers (the tokenizer's 64 Ki chars, and more). */
-    private static final long READ_AT_MOST = CsvLexer.MAX_ROW_CHARS + (1 << 18);
+    private static final long READ_AT_MOST = CsvLimits.MAX_ROW_CHARS + (1 << 18);
 
     /** The pass that splits plain lines, and the pass that echoes records, read by commons-csv. */
     private interface Pass {
@@ -113,7 +113,7 @@ class CsvRowLimitsTest {
         assertRefused(
                 () -> new Generated(HEADER + "1,2,3,4", ",x", 4_000_000, "\n"),
                 "row 0 (line 2)",
-                "more than " + CsvLexer.MAX_CELLS + " cells");
+                "more than " + CsvLimits.MAX_CELLS + " cells");
     }
 
     @Test
@@ -121,7 +121,7 @@ class CsvRowLimitsTest {
         assertRefused(
                 () -> new Generated(HEADER + "5,6,7,1\n1,2,3,", "x", 8_000_000, "\n"),
                 "row 1 (line 3)",
-                "longer than " + CsvLexer.MAX_CELL_CHARS + " characters");
+                "longer than " + CsvLimits.MAX_CELL_CHARS + " characters");
     }
 
     @Test
@@ -129,7 +129,7 @@ class CsvRowLimitsTest {
         assertRefused(
                 () -> new Generated(HEADER + "1,2,3,\"", "x", 8_000_000, ""),
                 "row 0 (line 2)",
-                "longer than " + CsvLexer.MAX_CELL_CHARS + " characters",
+                "longer than " + CsvLimits.MAX_CELL_CHARS + " characters",
                 "closing quote");
     }
 
@@ -138,7 +138,7 @@ class CsvRowLimitsTest {
         assertRefused(
                 () -> new Generated(HEADER + "1,2,3,\"", "\n", 8_000_000, "\"\n"),
                 "row 0 (line 2)",
-                "longer than " + CsvLexer.MAX_CELL_CHARS + " characters");
+                "longer than " + CsvLimits.MAX_CELL_CHARS + " characters");
     }
 
     @Test
@@ -147,7 +147,7 @@ class CsvRowLimitsTest {
         assertRefused(
                 () -> new Generated(HEADER + "1,2,3,4\r\n1,2,3,4", cell, 4_000_000, "\n"),
                 "row 1 (line 3)",
-                "longer than " + CsvLexer.MAX_ROW_CHARS + " characters");
+                "longer than " + CsvLimits.MAX_ROW_CHARS + " characters");
     }
 
     @Test
@@ -155,7 +155,7 @@ class CsvRowLimitsTest {
         assertRefused(
                 () -> new Generated("variance,skewness,curtosis,entropy", ",c", 500_000, "\n1,2,3,4\n"),
                 "header",
-                "more than " + CsvLexer.MAX_CELLS + " cells");
+                "more than " + CsvLimits.MAX_CELLS + " cells");
     }
 
     /**
@@ -170,12 +170,12 @@ class CsvRowLimitsTest {
         text.append("1,2,3,4,\"a \"\"quoted\"\" word, and\na line end\"\n");
         text.append("1,2,3,4, \"spaces before the quote\" \n");
         String row = "1,2,3,4," + "z".repeat(1000) + "\r\n";
-        int rows = 3 * CsvLexer.MAX_ROW_CHARS / row.length();
+        int rows = 3 * CsvLimits.MAX_ROW_CHARS / row.length();
         text.append(row.repeat(rows));
         text.append("1,2,3,4,")
                 .append(",".repeat(0))
                 .append("\"")
-                .append("w".repeat(CsvLexer.MAX_CELL_CHARS - 2))
+                .append("w".repeat(CsvLimits.MAX_CELL_CHARS - 2))
                 .append("\"\n");
         byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
         for (Pass pass : PASSES) {
@@ -235,7 +235,7 @@ class CsvRowLimitsTest {
                 records = parser.getRecords().size();
                 lines = parser.getCurrentLineNumber();
             }
-            String wide = "1" + ",x".repeat(CsvLexer.MAX_CELLS) + "\n";
+            String wide = "1" + ",x".repeat(CsvLimits.MAX_CELLS) + "\n";
             CsvLexer lexer = new CsvLexer(new java.io.StringReader(prefix + wide), RowMemory.NONE);
             RowsException problem = assertThrows(RowsException.class, () -> {
                 lexer.separator();

@@ -328,7 +328,7 @@ class CsvRowsParserTest {
 
     @Test
     void aFirstLineLongerThanAnyHeaderIsRefusedBeforeItIsHeldWhole() {
-        RowsException problem = refusal("a".repeat(CsvLexer.MAX_HEADER_CHARS + 1));
+        RowsException problem = refusal("a".repeat(CsvLimits.MAX_HEADER_CHARS + 1));
         assertTrue(problem.getMessage().contains("first line is longer than"), problem.getMessage());
     }
 
