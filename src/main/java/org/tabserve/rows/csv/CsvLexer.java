@@ -2,6 +2,7 @@ package org.tabserve.rows.csv;
 
 import static org.tabserve.rows.csv.CsvLimits.MAX_CELLS;
 import static org.tabserve.rows.csv.CsvLimits.MAX_CELL_CHARS;
+import static org.tabserve.rows.csv.CsvLimits.MAX_HEADER_CHARS;
 import static org.tabserve.rows.csv.CsvLimits.MAX_ROW_CHARS;
 
 import java.io.IOException;
@@ -23,8 +24,7 @@ import org.tabserve.rows.read.SplitRow;
  */
 final class CsvLexer implements SplitRow {
 
-    /** The buffer holds a record up to the row limit, and the character that passes it. */
-    private static final int MAX_BUFFER = MAX_ROW_CHARS + 2;
+    private static final int MAX_BUFFER = MAX_ROW_CHARS + 2; // a record up to the row limit, and the one past it
 
     private static final int PLAIN = 0; // in a cell that is not quoted (or in its leading spaces)
     private static final int QUOTED = 1; // inside a quoted cell
@@ -44,12 +44,8 @@ final class CsvLexer implements SplitRow {
     private long lineEnds; // line ends before the current record (CRLF once)
     private long record; // records before the current one, the header first
     private long line; // the line the current record ends on
-    /** The row length past which the memory must be told, or the row limit. */
-    private int checkAt;
-
-    /** The header's column names, once read: a cell past its limit is named by its column. */
-    private List<String> header = List.of();
-
+    private int checkAt; // the row length past which the memory must be told, or the row limit
+    private List<String> header = List.of(); // the header's names, once read: a cell past its limit is named by them
     private int cells;
     private int[] cellStart = new int[16];
     private int[] cellEnd = new int[16];
@@ -68,19 +64,44 @@ final class CsvLexer implements SplitRow {
         header = List.copyOf(columns);
     }
 
-    /** Finds the header row's separator ({@link CsvSeparator#find}) before any record is read, and splits by it. */
+    /**
+     * Finds the separator the header row uses most often outside quotes (a quote toggles: the separator is not known
+     * yet), before any record is read, and splits by it; the row is read into the buffer, which holds it until it is
+     * split ({@link CsvLimits#MAX_HEADER_CHARS} at most), its heap reserved as it grows.
+     */
     CsvSeparator separator() throws IOException {
-        CsvSeparator separator = CsvSeparator.find(this, memory);
+        int[] counts = new int[CsvSeparator.values().length];
+        boolean quoted = false;
+        int reserved = Math.min(memory.checkAt(), MAX_HEADER_CHARS);
+        for (int i = 0; ; ) {
+            if (i == limit) {
+                if (eof) {
+                    break;
+                }
+                fill(); // the row so far stays at the buffer's start
+                continue;
+            }
+            char c = buffer[i];
+            if (c == '"') {
+                quoted = !quoted;
+            } else if (!quoted && (c == '\n' || c == '\r')) {
+                break;
+            } else if (!quoted) {
+                for (CsvSeparator separator : CsvSeparator.values()) {
+                    counts[separator.ordinal()] += c == separator.character ? 1 : 0;
+                }
+            }
+            if (++i > reserved) {
+                if (i > MAX_HEADER_CHARS) {
+                    throw CsvLimits.headerTooLong();
+                }
+                memory.reach(i);
+                reserved = Math.min(memory.checkAt(), MAX_HEADER_CHARS);
+            }
+        }
+        CsvSeparator separator = CsvSeparator.of(counts);
         delimiter = separator.character;
         return separator;
-    }
-
-    /** The input's character {@code i}, before any record is read, read into the buffer as needed; -1 past its end. */
-    int peek(int i) throws IOException {
-        while (i >= limit && !eof) {
-            fill();
-        }
-        return i < limit ? buffer[i] : -1;
     }
 
     /**
