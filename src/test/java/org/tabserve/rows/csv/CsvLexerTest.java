@@ -302,7 +302,7 @@ class CsvLexerTest {
 
     /**
      * The lexer alone against commons-csv with the reader's format (delimiter, quote, surrounding spaces ignored,
-     * empty lines skipped), on 30,000 random files of {@link #TRICKY} characters: the same records, each ending on the
+     * empty lines skipped), on 12,000 random files of {@link #TRICKY} characters: the same records, each ending on the
      * same line, or both refuse, in the same words when commons-csv's are the two the reader told.
      */
     @Test
@@ -310,7 +310,7 @@ class CsvLexerTest {
         Random random = new Random(93);
         int refused = 0;
         int quoted = 0;
-        for (int n = 0; n < 30_000; n++) {
+        for (int n = 0; n < 12_000; n++) {
             StringBuilder text = new StringBuilder();
             int length = random.nextInt(n % 10 == 0 ? 400 : 30);
             for (int i = 0; i < length; i++) {
@@ -323,7 +323,7 @@ class CsvLexerTest {
             refused += expected.startsWith("refused") ? 1 : 0;
             quoted += input.indexOf('"') >= 0 && !expected.startsWith("refused") ? 1 : 0;
         }
-        assertTrue(refused > 1_000 && quoted > 1_000, "both kinds were tried: " + refused + " refused, " + quoted);
+        assertTrue(refused > 500 && quoted > 500, "both kinds were tried: " + refused + " refused, " + quoted);
     }
 
     private static String commonsRecords(String input) {
