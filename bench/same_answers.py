@@ -269,8 +269,9 @@ def rows_of(path, picks):
     return table[0], [table[1 + i] for i in picks if i + 1 < len(table)]
 
 
-def csv_bytes(header, rows):
-    return ("\n".join(",".join(r) for r in [header] + rows) + "\n").encode()
+def csv_bytes(header, rows, quoted=False):
+    cell = (lambda c: '"' + c + '"') if quoted else (lambda c: c)
+    return ("\n".join(",".join(cell(c) for c in r) for r in [header] + rows) + "\n").encode()
 
 
 def json_row(header, row, features):
@@ -352,12 +353,13 @@ def check_model(pair, m):
     upload_complete = csv_bytes(header, complete)
     form = {"Content-Type": "multipart/form-data; boundary=" + BOUNDARY}
     uploads = [("", upload_complete, len(complete)), ("?on_error=row", upload, len(rows)),
-               ("", upload, len(rows))] + ([("?coverage=0.9", upload_complete, len(complete)),
+               ("", upload, len(rows)), (" quoted", csv_bytes(header, complete, True), len(complete)),
+               ("?on_error=row quoted", csv_bytes(header, rows, True), len(rows))] + ([("?coverage=0.9", upload_complete, len(complete)),
                                             ("?coverage=0.9&on_error=row", upload, len(rows))] if calibrated else [])
     for accept in ("text/csv", ARROW, "application/json", "application/x-ndjson"):
         for q, data, n in uploads:
             compare_http("%s upload %s %d rows %s" % (name, accept, n, q), pair, sha, "POST",
-                         prefix + "/predict_file" + q, multipart(data, "rows.csv", "text/csv"),
+                         prefix + "/predict_file" + q.split(" ")[0], multipart(data, "rows.csv", "text/csv"),
                          dict(form, Accept=accept))
     if m.get("arrow_upload"):
         with open(m["arrow_upload"], "rb") as f:

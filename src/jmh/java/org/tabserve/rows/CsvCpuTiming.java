@@ -16,15 +16,16 @@ import org.tabserve.model.card.ModelCard;
 import org.tabserve.model.onnx.OnnxModelLoader;
 import org.tabserve.model.signature.Prediction;
 import org.tabserve.rows.answerjson.PredictionJson;
+import org.tabserve.rows.csv.CsvRowsParser;
 import org.tabserve.rows.field.JsonText;
 import org.tabserve.rows.json.JsonRowsParser;
-import org.tabserve.rows.read.CsvRowsParser;
 import org.tabserve.rows.read.RowChunk;
 
 /**
  * The CSV path's parts timed by this thread's CPU time rather than wall time, each pair alternating in one run: on a
  * machine shared with other builds (load 20–40) JMH's wall-clock scores swung more than the differences measured.
- * Run by bench/csv-cpu: commons-csv's records against the plain-line tokenizer (parse, check, batch; no model), and
+ * Run by bench/csv-cpu: the CSV lexer's pass with records against its checking pass, on plain and quoted files
+ * (parse, check, batch; no model), and
  * the one-row JSON writer against the encoded one, the model, and the JSON batch parser boxing cells against its
  * plain-doubles path: nanoseconds of CPU per row, median of the rounds.
  */
@@ -43,6 +44,14 @@ public final class CsvCpuTiming {
             text.append(lines.get(1 + r % (lines.size() - 1))).append('\n');
         }
         byte[] csv = text.toString().getBytes(StandardCharsets.UTF_8);
+        StringBuilder quotedText = new StringBuilder(lines.get(0)).append('\n');
+        for (int r = 0; r < rows; r++) {
+            quotedText
+                    .append('"')
+                    .append(lines.get(1 + r % (lines.size() - 1)).replace(",", "\",\""))
+                    .append("\"\n");
+        }
+        byte[] quoted = quotedText.toString().getBytes(StandardCharsets.UTF_8);
         try (Model classifier = OnnxModelLoader.load(Path.of("model.onnx"))) {
             List<RowChunk> chunks = new ArrayList<>();
             new CsvRowsParser(classifier.signature(), 1_000_000)
@@ -56,6 +65,10 @@ public final class CsvCpuTiming {
                     .forEachChunk(new ByteArrayInputStream(csv), chunk -> {});
             Part plain = () -> new CsvRowsParser(classifier.signature(), 1_000_000)
                     .validateAndKeep(new ByteArrayInputStream(csv), 1_000_000, chunk -> {}, (n, chars) -> true);
+            Part quotedRecords = () -> new CsvRowsParser(classifier.signature(), 1_000_000)
+                    .forEachChunk(new ByteArrayInputStream(quoted), chunk -> {});
+            Part quotedPlain = () -> new CsvRowsParser(classifier.signature(), 1_000_000)
+                    .validateAndKeep(new ByteArrayInputStream(quoted), 1_000_000, chunk -> {}, (n, chars) -> true);
             Part oneRow = () -> {
                 try (JsonGenerator json = JsonText.FACTORY.createGenerator(OutputStream.nullOutputStream())) {
                     json.writeStartArray();
@@ -117,15 +130,19 @@ public final class CsvCpuTiming {
                 }
             };
             String[] names = {
-                "CSV parse+check+batch, commons-csv records",
-                "CSV parse+check+batch, plain-line tokenizer",
+                "CSV parse+check+batch, with records",
+                "CSV parse+check+batch, checking pass",
+                "quoted CSV parse+check+batch, with records",
+                "quoted CSV parse+check+batch, checking pass",
                 "JSON answer, one-row writer",
                 "JSON answer, names encoded once",
                 "model (ORT), 4,096-row chunks",
                 "JSON batch of 1,000 parsed and checked, boxed cells",
                 "JSON batch of 1,000 parsed and checked"
             };
-            Part[] parts = {records, plain, oneRow, encoded, model, jsonParseBoxed, jsonParse};
+            Part[] parts = {
+                records, plain, quotedRecords, quotedPlain, oneRow, encoded, model, jsonParseBoxed, jsonParse
+            };
             ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
             double[][] ns = new double[parts.length][rounds];
             for (int warm = 0; warm < 5; warm++) {

@@ -26,9 +26,9 @@ import org.tabserve.model.onnx.ModelCoreBenchmark;
 import org.tabserve.model.onnx.OnnxModelLoader;
 import org.tabserve.model.signature.Prediction;
 import org.tabserve.rows.answerjson.PredictionJson;
+import org.tabserve.rows.csv.CsvRowsParser;
 import org.tabserve.rows.field.JsonText;
 import org.tabserve.rows.json.JsonRowsParser;
-import org.tabserve.rows.read.CsvRowsParser;
 import org.tabserve.rows.read.RowChunk;
 import org.tabserve.rows.read.RowsReader;
 
@@ -174,7 +174,7 @@ public class WebPathsBenchmark {
     }
 
     /**
-     * Parsing, checking and batching an upload answered in JSON (plain lines through CsvTokenizer), no model:
+     * Parsing, checking and batching an upload answered in JSON (records split in place by the CSV lexer), no model:
      * nanoseconds per CSV row; compare with {@link #csvRecordsOf10000}.
      */
     @Benchmark

@@ -16,7 +16,7 @@ import org.tabserve.model.onnx.OnnxModelLoader;
 import org.tabserve.model.onnx.graph.OnnxFormatException;
 import org.tabserve.model.signature.ModelException;
 import org.tabserve.model.signature.Task;
-import org.tabserve.rows.CsvFiles;
+import org.tabserve.rows.csv.CsvFiles;
 import org.tabserve.rows.field.OnError;
 import org.tabserve.rows.field.RowsException;
 

@@ -14,7 +14,7 @@ import java.util.List;
 import org.tabserve.model.Model;
 import org.tabserve.model.signature.Batch;
 import org.tabserve.model.signature.Prediction;
-import org.tabserve.rows.CsvFiles;
+import org.tabserve.rows.csv.CsvFiles;
 import org.tabserve.rows.field.OnError;
 import org.tabserve.rows.field.RowsException;
 

@@ -20,7 +20,7 @@ import org.tabserve.model.card.CardKeys;
 import org.tabserve.model.onnx.graph.OnnxFormatException;
 import org.tabserve.model.signature.ModelInput;
 import org.tabserve.model.signature.Task;
-import org.tabserve.rows.CsvFiles;
+import org.tabserve.rows.csv.CsvFiles;
 import org.tabserve.rows.field.RowsException;
 
 /**

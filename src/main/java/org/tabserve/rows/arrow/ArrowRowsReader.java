@@ -14,7 +14,7 @@ import org.tabserve.model.signature.Feature;
 import org.tabserve.model.signature.ModelSignature;
 import org.tabserve.model.signature.ValueType;
 import org.tabserve.rows.field.RowsException;
-import org.tabserve.rows.read.CsvHeader;
+import org.tabserve.rows.read.InputColumns;
 import org.tabserve.rows.read.RowPass;
 import org.tabserve.rows.read.RowsReader;
 import org.tabserve.rows.read.TypedColumnsReader;
@@ -75,7 +75,7 @@ public final class ArrowRowsReader extends TypedColumnsReader {
             for (Field field : root.getSchema().getFields()) {
                 columns.add(field.getName());
             }
-            int[] at = CsvHeader.featureColumns(
+            int[] at = InputColumns.featureColumns(
                     signature,
                     columns,
                     feature -> "the Arrow stream has no column '" + feature + "'; its columns are " + columns

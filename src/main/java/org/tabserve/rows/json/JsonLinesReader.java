@@ -14,8 +14,8 @@ import org.tabserve.model.signature.ModelSignature;
 import org.tabserve.rows.field.JsonText;
 import org.tabserve.rows.field.OnError;
 import org.tabserve.rows.field.RowsException;
-import org.tabserve.rows.read.CsvHeader;
-import org.tabserve.rows.read.CsvRowLimits;
+import org.tabserve.rows.read.InputColumns;
+import org.tabserve.rows.read.RowMemory;
 import org.tabserve.rows.read.RowPass;
 import org.tabserve.rows.read.RowsReader;
 
@@ -26,7 +26,7 @@ import org.tabserve.rows.read.RowsReader;
  * {@code null} and {@code NaN} (pandas' missing values) as missing, {@code true}/{@code false} as their words. A line
  * that is not an object of such values, or has a key the first line has not, is a bad row (refused in its place with
  * {@link OnError#ROW}); a key it lacks is a missing value. Empty lines are no rows, and a byte order mark is dropped.
- * A line past {@link CsvRowLimits#MAX_ROW_CHARS} characters is refused with a 413 before it is held, and the heap a
+ * A line past {@link RowMemory#MAX_ROW_CHARS} characters is refused with a 413 before it is held, and the heap a
  * long line holds is reserved as a CSV row's is.
  */
 public final class JsonLinesReader extends RowsReader {
@@ -98,7 +98,7 @@ public final class JsonLinesReader extends RowsReader {
 
     /** Where each feature sits among the columns; a 400 naming every feature the first line has no key for. */
     private int[] featureColumns(List<String> columns) {
-        return CsvHeader.featureColumns(
+        return InputColumns.featureColumns(
                 signature,
                 columns,
                 feature -> "the first line of the JSON Lines has no key '" + feature + "'; its keys are " + columns
@@ -146,8 +146,8 @@ public final class JsonLinesReader extends RowsReader {
     }
 
     /**
-     * The input's non-empty lines, each refused before it is held past {@link CsvRowLimits#MAX_ROW_CHARS}, and the
-     * heap the longest so far holds reserved ({@link CsvRowLimits.RowMemory}).
+     * The input's non-empty lines, each refused before it is held past {@link RowMemory#MAX_ROW_CHARS}, and the
+     * heap the longest so far holds reserved ({@link RowMemory}).
      */
     private final class Lines {
         private final Reader in;
@@ -184,9 +184,9 @@ public final class JsonLinesReader extends RowsReader {
                     position++;
                 }
                 line.append(buffer, from, position - from);
-                if (line.length() > CsvRowLimits.MAX_ROW_CHARS) {
+                if (line.length() > RowMemory.MAX_ROW_CHARS) {
                     throw RowsException.tooLarge("line " + (lineNumber + 1) + " of the JSON Lines is longer than "
-                            + CsvRowLimits.MAX_ROW_CHARS + " characters; split the row or shorten its values");
+                            + RowMemory.MAX_ROW_CHARS + " characters; split the row or shorten its values");
                 }
                 rowMemory.reach(line.length());
                 if (position < end) {

@@ -30,7 +30,7 @@ import org.tabserve.model.signature.ModelSignature;
 import org.tabserve.rows.arrow.ArrowRecord;
 import org.tabserve.rows.arrow.ForeignFormats;
 import org.tabserve.rows.field.RowsException;
-import org.tabserve.rows.read.CsvHeader;
+import org.tabserve.rows.read.InputColumns;
 import org.tabserve.rows.read.RowPass;
 import org.tabserve.rows.read.RowsReader;
 import org.tabserve.rows.read.TypedColumnsReader;
@@ -110,7 +110,7 @@ public final class ParquetRowsReader extends TypedColumnsReader {
                 columns.add(field.getName());
             }
             checkChunks(reader.getFooter().getBlocks(), length);
-            int[] at = CsvHeader.featureColumns(
+            int[] at = InputColumns.featureColumns(
                     signature,
                     columns,
                     feature -> "the Parquet file has no column '" + feature + "'; its columns are " + columns

@@ -40,9 +40,9 @@ final class NumberCells {
 
     /**
      * {@link #read(IntFunction, boolean, Problems)} on a plain line, its cells read in place where
-     * {@link CsvTokenizer#plainNumber} can: the same values, checked the same way.
+     * {@link SplitRow#plainNumber} can: the same values, checked the same way.
      */
-    double[] readPlain(CsvTokenizer line, Problems problems) {
+    double[] readPlain(SplitRow line, Problems problems) {
         double[] row = new double[columns.length];
         boolean readable = true;
         for (int i = 0; i < columns.length; i++) {

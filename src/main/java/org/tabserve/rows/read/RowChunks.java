@@ -14,7 +14,7 @@ import org.tabserve.rows.field.RowPlace;
 /**
  * The chunks of a {@link RowPass}: the rows read since the last chunk, with each row's upload row number, made a
  * checked batch once a chunk's worth and handed on while the input has no problem, or, with {@link OnError#ROW}, the
- * good rows with every row's place ({@link CsvPlaces}, {@link GoodRows}).
+ * good rows with every row's place ({@link ChunkPlaces}, {@link GoodRows}).
  */
 final class RowChunks {
 
@@ -27,7 +27,7 @@ final class RowChunks {
     /** The pass's problems, which refuse the input (not in row mode). */
     private final RowProblems errors;
     /** Row mode: the chunk's rows in file order, and the row being read's problems; null otherwise. */
-    private final CsvPlaces places;
+    private final ChunkPlaces places;
     /** Row mode: rows refused in their place, and the most characters one held. */
     private long refused;
 
@@ -53,7 +53,7 @@ final class RowChunks {
             RowsReader.ChunkHandler handler,
             boolean withRecords,
             RowProblems errors,
-            CsvPlaces places,
+            ChunkPlaces places,
             long maxErrorRows) {
         this.signature = signature;
         this.numbersOnly = signature.numbersOnly();

@@ -15,9 +15,9 @@ import org.tabserve.rows.field.RowsException;
  * One pass over an input's data rows, for a {@link RowsReader} of any format: each row's cells read by their
  * feature's type (plain numbers on the numbers-only path), every problem counted (the first hundred kept, with the
  * input's row numbers), and each chunk of rows made a checked batch and handed on while the input has no problem, or,
- * with {@link OnError#ROW}, with every row's place ({@link CsvPlaces}; the chunk is {@link RowChunks}'s). A reader
- * hands it rows as cell texts ({@link #textRow}) or, for a CSV's plain lines, as split in place ({@link #plainRow});
- * the row mode's own parts are in {@link CsvPlaces} and {@link GoodRows}.
+ * with {@link OnError#ROW}, with every row's place ({@link ChunkPlaces}; the chunk is {@link RowChunks}'s). A reader
+ * hands it rows as cell texts ({@link #textRow}) or, for a CSV's records, as split in place ({@link #splitRow});
+ * the row mode's own parts are in {@link ChunkPlaces} and {@link GoodRows}.
  */
 public final class RowPass {
 
@@ -40,7 +40,7 @@ public final class RowPass {
 
     private long longest;
     /** Row mode: the chunk's rows in file order, and the row being read's problems (null while it has none). */
-    private final CsvPlaces places;
+    private final ChunkPlaces places;
     /** The rows read into the chunk, made a batch and handed on once it is full. */
     private final RowChunks chunk;
     /** The numbers-only path's cells, whose problems are told of the row being read ({@link #current}). */
@@ -79,7 +79,7 @@ public final class RowPass {
         this.decimalComma = decimalComma;
         this.withRecords = withRecords;
         this.rowMode = onError == OnError.ROW;
-        this.places = rowMode ? new CsvPlaces() : null;
+        this.places = rowMode ? new ChunkPlaces() : null;
         this.numberCells = new NumberCells(features, columns);
         this.chunk =
                 new RowChunks(signature, List.copyOf(columnNames), handler, withRecords, errors, places, maxErrorRows);
@@ -152,8 +152,7 @@ public final class RowPass {
     }
 
     /**
-     * One row as cell texts, one per column (commons-csv's record, a JSON Lines object's values; a CSV row of the
-     * wrong length has more or fewer).
+     * One row as cell texts, one per column (a JSON Lines object's values).
      *
      * @param line the line the row starts on, for the message about a row of the wrong length
      */
@@ -283,47 +282,41 @@ public final class RowPass {
         }
     }
 
-    /** One plain line, as the tokenizer split it: read as commons-csv's record of it would be. */
-    void plainRow(CsvTokenizer line) throws IOException {
+    /**
+     * One row split in place (a CSV record): read as {@link #textRow} reads its cells' texts, a plain number without
+     * a string.
+     */
+    public void splitRow(SplitRow row) throws IOException {
         int rowNumber = countRow();
-        if (line.cells() != width) {
-            // commons-csv's line number: the line ends before this line, plus one
-            wrongWidth(rowNumber, line.lineEnds() + 1, line.cells());
+        List<String> echoed = withRecords ? row.texts() : null;
+        if (row.cells() != width) {
+            wrongWidth(rowNumber, row.line(), row.cells());
             if (rowMode) {
-                endRow(rowNumber, false, null);
+                endRow(rowNumber, false, echoed);
             }
             return;
         }
         long chars = 0;
         for (int i = 0; i < width; i++) {
-            chars += line.length(i);
+            chars += row.length(i);
         }
         longest = Math.max(longest, chars);
         boolean readable;
         if (numbersOnly && !decimalComma) {
-            readable = keep(numberCells.readPlain(line, told), rowNumber);
+            readable = keep(numberCells.readPlain(row, told), rowNumber);
         } else if (numbersOnly) {
-            readable = readNumbers(line::text, true, rowNumber);
+            readable = readNumbers(row::text, true, rowNumber);
         } else {
-            readable = readCells(line::text, rowNumber);
+            readable = readCells(row::text, rowNumber);
         }
         if (readable && withRecords) {
-            chunk.addRecord(record(line));
+            chunk.addRecord(echoed);
         }
         if (rowMode) {
-            endRow(rowNumber, numbersOnly ? !places.rowHasProblems() : true, null);
+            endRow(rowNumber, readable, echoed);
         } else if (rows() == RowsReader.CHUNK_ROWS) {
             chunk.flush();
         }
-    }
-
-    /** A plain line's cells as text, as commons-csv's record of the line holds them (trimmed the same way). */
-    private List<String> record(CsvTokenizer line) {
-        String[] cells = new String[width];
-        for (int i = 0; i < width; i++) {
-            cells[i] = line.text(i);
-        }
-        return Arrays.asList(cells);
     }
 
     /**

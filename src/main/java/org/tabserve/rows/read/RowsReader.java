@@ -62,9 +62,9 @@ public abstract class RowsReader {
     /**
      * What this reader has reserved from the request's memory budget for the heap a long row holds, over all its
      * passes (the reservation is held until the request ends, so a second pass over the same rows takes nothing
-     * more); {@link CsvRowLimits.RowMemory#NONE} outside the server.
+     * more); {@link RowMemory#NONE} outside the server.
      */
-    protected CsvRowLimits.RowMemory rowMemory = CsvRowLimits.RowMemory.NONE;
+    protected RowMemory rowMemory = RowMemory.NONE;
 
     protected RowsReader(ModelSignature signature, long maxRows) {
         this.signature = signature;
@@ -107,12 +107,12 @@ public abstract class RowsReader {
 
     /**
      * Makes each read reserve, through {@code grow} (a request's {@code MemoryBudget.Reservation::grow}), the heap
-     * the parse holds for its longest row so far ({@link CsvRowLimits.RowMemory}); short rows cost nothing. To
+     * the parse holds for its longest row so far ({@link RowMemory}); short rows cost nothing. To
      * refuse, {@code grow} throws its own unchecked exception (the server's budget: busy, or more than one request
      * may have), which the read passes on as it is.
      */
     public RowsReader reservingRowMemory(LongConsumer grow) {
-        this.rowMemory = new CsvRowLimits.RowMemory(grow);
+        this.rowMemory = new RowMemory(grow);
         return this;
     }
 
@@ -256,7 +256,7 @@ public abstract class RowsReader {
             boolean unnamedIndex,
             ChunkHandler handler,
             boolean withRecords) {
-        ignoredColumns = CsvHeader.ignored(signature, columns, unnamedIndex);
+        ignoredColumns = InputColumns.ignored(signature, columns, unnamedIndex);
         refusedRows = 0;
         longestRefusedBytes = 0;
         return new RowPass(

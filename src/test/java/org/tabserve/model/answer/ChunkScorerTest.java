@@ -18,7 +18,7 @@ import org.tabserve.model.Model;
 import org.tabserve.model.onnx.OnnxModelLoader;
 import org.tabserve.model.signature.Batch;
 import org.tabserve.model.signature.Prediction;
-import org.tabserve.rows.read.CsvRowsParser;
+import org.tabserve.rows.csv.CsvRowsParser;
 import org.tabserve.rows.read.RowChunk;
 import org.tabserve.rows.read.RowsReader;
 

@@ -21,6 +21,7 @@ import org.tabserve.cli.CsvScoring;
 import org.tabserve.model.Model;
 import org.tabserve.model.onnx.OnnxModelLoader;
 import org.tabserve.rows.RowsFixtures;
+import org.tabserve.rows.csv.CsvRowsParser;
 import org.tabserve.rows.field.FieldProblem;
 import org.tabserve.rows.field.OnError;
 import org.tabserve.rows.field.RowPlace;
@@ -167,7 +168,7 @@ class CsvRowsInPlaceTest {
 
     @Test
     void aRowsProblemsAreBoundedSoThatAWideBadRowHoldsLittle() {
-        CsvPlaces places = new CsvPlaces();
+        ChunkPlaces places = new ChunkPlaces();
         for (int i = 0; i < 500; i++) {
             places.problem(new FieldProblem("f" + i, "bad", 1));
         }

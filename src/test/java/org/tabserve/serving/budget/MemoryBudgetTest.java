@@ -12,7 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.tabserve.rows.RowsFixtures;
-import org.tabserve.rows.read.CsvRowsParser;
+import org.tabserve.rows.csv.CsvRowsParser;
 
 /** Requests share the budget: past it they wait, then get 503; one that alone exceeds it gets 413; closing frees. */
 class MemoryBudgetTest {

@@ -1,4 +1,4 @@
-package org.tabserve.rows.read;
+package org.tabserve.rows.csv;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.tabserve.model.signature.ModelSignature;
 import org.tabserve.model.signature.OutputKind;
 import org.tabserve.rows.field.RowsException;
+import org.tabserve.rows.read.RowMemory;
 
 /**
  * Issue 21, case 1: a 4 MB upload of one row of two million cells, one endless cell, an unclosed quote or a quoted
@@ -30,7 +31,7 @@ class CsvRowLimitsTest {
             OutputKind.PROBABILITIES);
     private static final String HEADER = "variance,skewness,curtosis,entropy\n";
     /** What a refusal may have read: the limit and the readers' buffers (the tokenizer's 64 Ki chars, and more). */
-    private static final long READ_AT_MOST = CsvRowLimits.MAX_ROW_CHARS + (1 << 18);
+    private static final long READ_AT_MOST = CsvLimits.MAX_ROW_CHARS + (1 << 18);
 
     /** The pass that splits plain lines, and the pass that echoes records, read by commons-csv. */
     private interface Pass {
@@ -112,7 +113,7 @@ class CsvRowLimitsTest {
         assertRefused(
                 () -> new Generated(HEADER + "1,2,3,4", ",x", 4_000_000, "\n"),
                 "row 0 (line 2)",
-                "more than " + CsvRowLimits.MAX_CELLS + " cells");
+                "more than " + CsvLimits.MAX_CELLS + " cells");
     }
 
     @Test
@@ -120,7 +121,7 @@ class CsvRowLimitsTest {
         assertRefused(
                 () -> new Generated(HEADER + "5,6,7,1\n1,2,3,", "x", 8_000_000, "\n"),
                 "row 1 (line 3)",
-                "longer than " + CsvRowLimits.MAX_CELL_CHARS + " characters");
+                "longer than " + CsvLimits.MAX_CELL_CHARS + " characters");
     }
 
     @Test
@@ -128,7 +129,7 @@ class CsvRowLimitsTest {
         assertRefused(
                 () -> new Generated(HEADER + "1,2,3,\"", "x", 8_000_000, ""),
                 "row 0 (line 2)",
-                "longer than " + CsvRowLimits.MAX_CELL_CHARS + " characters",
+                "longer than " + CsvLimits.MAX_CELL_CHARS + " characters",
                 "closing quote");
     }
 
@@ -137,7 +138,7 @@ class CsvRowLimitsTest {
         assertRefused(
                 () -> new Generated(HEADER + "1,2,3,\"", "\n", 8_000_000, "\"\n"),
                 "row 0 (line 2)",
-                "longer than " + CsvRowLimits.MAX_CELL_CHARS + " characters");
+                "longer than " + CsvLimits.MAX_CELL_CHARS + " characters");
     }
 
     @Test
@@ -146,7 +147,7 @@ class CsvRowLimitsTest {
         assertRefused(
                 () -> new Generated(HEADER + "1,2,3,4\r\n1,2,3,4", cell, 4_000_000, "\n"),
                 "row 1 (line 3)",
-                "longer than " + CsvRowLimits.MAX_ROW_CHARS + " characters");
+                "longer than " + CsvLimits.MAX_ROW_CHARS + " characters");
     }
 
     @Test
@@ -154,7 +155,7 @@ class CsvRowLimitsTest {
         assertRefused(
                 () -> new Generated("variance,skewness,curtosis,entropy", ",c", 500_000, "\n1,2,3,4\n"),
                 "header",
-                "more than " + CsvRowLimits.MAX_CELLS + " cells");
+                "more than " + CsvLimits.MAX_CELLS + " cells");
     }
 
     /**
@@ -169,12 +170,12 @@ class CsvRowLimitsTest {
         text.append("1,2,3,4,\"a \"\"quoted\"\" word, and\na line end\"\n");
         text.append("1,2,3,4, \"spaces before the quote\" \n");
         String row = "1,2,3,4," + "z".repeat(1000) + "\r\n";
-        int rows = 3 * CsvRowLimits.MAX_ROW_CHARS / row.length();
+        int rows = 3 * CsvLimits.MAX_ROW_CHARS / row.length();
         text.append(row.repeat(rows));
         text.append("1,2,3,4,")
                 .append(",".repeat(0))
                 .append("\"")
-                .append("w".repeat(CsvRowLimits.MAX_CELL_CHARS - 2))
+                .append("w".repeat(CsvLimits.MAX_CELL_CHARS - 2))
                 .append("\"\n");
         byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
         for (Pass pass : PASSES) {
@@ -230,14 +231,18 @@ class CsvRowLimitsTest {
             String prefix = text.toString();
             long records;
             long lines;
-            try (var parser = org.apache.commons.csv.CSVParser.parse(prefix, CsvSeparator.COMMA.rowsFormat)) {
+            try (var parser = org.apache.commons.csv.CSVParser.parse(prefix, CommonsCsvRows.format(','))) {
                 records = parser.getRecords().size();
                 lines = parser.getCurrentLineNumber();
             }
-            String wide = "1" + ",x".repeat(CsvRowLimits.MAX_CELLS) + "\n";
-            java.io.Reader limited = new CsvRowLimits(new java.io.StringReader(prefix + wide), ',');
-            RowsException problem =
-                    assertThrows(RowsException.class, () -> limited.transferTo(java.io.Writer.nullWriter()));
+            String wide = "1" + ",x".repeat(CsvLimits.MAX_CELLS) + "\n";
+            CsvLexer lexer = new CsvLexer(new java.io.StringReader(prefix + wide), RowMemory.NONE);
+            RowsException problem = assertThrows(RowsException.class, () -> {
+                lexer.separator();
+                while (lexer.next()) {
+                    continue;
+                }
+            });
             String expected = records == 0
                     ? "header row (line " + (lines + 1) + ")"
                     : "row " + (records - 1) + " (line " + (lines + 1) + ")"; // data rows from 0, after the header
@@ -255,8 +260,8 @@ class CsvRowLimitsTest {
      */
     @Test
     void longRowsReserveTheirHeapInDoublingStepsAndShortRowsNothing() throws IOException {
-        int bytesPerChar = CsvRowLimits.RowMemory.BYTES_PER_CHAR;
-        int free = CsvRowLimits.RowMemory.FREE_CHARS;
+        int bytesPerChar = RowMemory.BYTES_PER_CHAR;
+        int free = RowMemory.FREE_CHARS;
         String shortRows = HEADER + "1,2,3,4\n".repeat(10_000); // far more than the free length in all, none alone
         String row = "1,2,3," + "x".repeat(60_000) + ",".repeat(3) + "x".repeat(60_000) + "\n"; // 4 * free > 120,009
         String longRows = HEADER.replace("\n", ",a,b,c,d\n") + "1,2,3,4,,,,\n" + row.replace("1,2,3,", "1,2,3,4,")

@@ -1,4 +1,4 @@
-package org.tabserve.rows.read;
+package org.tabserve.rows.csv;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -20,9 +20,10 @@ import org.tabserve.model.signature.ModelSignature;
 import org.tabserve.model.signature.OutputKind;
 import org.tabserve.model.signature.Task;
 import org.tabserve.model.signature.ValueType;
-import org.tabserve.rows.CsvFiles;
 import org.tabserve.rows.field.FieldProblem;
 import org.tabserve.rows.field.RowsException;
+import org.tabserve.rows.read.RowChunk;
+import org.tabserve.rows.read.RowsReader;
 
 /**
  * The CSV parser's validating pass that keeps rows and hands them on for scoring ahead, in chunks; the separators
@@ -327,7 +328,7 @@ class CsvRowsParserTest {
 
     @Test
     void aFirstLineLongerThanAnyHeaderIsRefusedBeforeItIsHeldWhole() {
-        RowsException problem = refusal("a".repeat(CsvSeparator.MAX_HEADER_CHARS + 1));
+        RowsException problem = refusal("a".repeat(CsvLimits.MAX_HEADER_CHARS + 1));
         assertTrue(problem.getMessage().contains("first line is longer than"), problem.getMessage());
     }
 
@@ -351,11 +352,15 @@ class CsvRowsParserTest {
     }
 
     @Test
-    void theSeparatorIsTheOneTheHeaderUsesMostOutsideQuotes() {
-        assertEquals(CsvSeparator.COMMA, CsvSeparator.of("a"));
-        assertEquals(CsvSeparator.COMMA, CsvSeparator.of("a,b;c"));
-        assertEquals(CsvSeparator.SEMICOLON, CsvSeparator.of("\"a,b,c\";d;e"));
-        assertEquals(CsvSeparator.TAB, CsvSeparator.of("a\tb\tc;d"));
+    void theSeparatorIsTheOneTheHeaderUsesMostOutsideQuotes() throws IOException {
+        assertEquals(CsvSeparator.COMMA, separatorOf("a"));
+        assertEquals(CsvSeparator.COMMA, separatorOf("a,b;c"));
+        assertEquals(CsvSeparator.SEMICOLON, separatorOf("\"a,b,c\";d;e"));
+        assertEquals(CsvSeparator.TAB, separatorOf("a\tb\tc;d"));
+    }
+
+    private static CsvSeparator separatorOf(String header) throws IOException {
+        return new CsvLexer(new java.io.StringReader(header), org.tabserve.rows.read.RowMemory.NONE).separator();
     }
 
     /**

@@ -1,4 +1,4 @@
-package org.tabserve.rows;
+package org.tabserve.rows.csv;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,12 +12,7 @@ import org.tabserve.model.signature.Prediction;
 import org.tabserve.rows.field.OnError;
 import org.tabserve.rows.field.RowPlace;
 import org.tabserve.rows.field.RowsException;
-import org.tabserve.rows.read.CsvHeader;
-import org.tabserve.rows.read.CsvRowLimits;
-import org.tabserve.rows.read.CsvRowsParser;
-import org.tabserve.rows.read.CsvSeparator;
 import org.tabserve.rows.read.RowChunk;
-import org.tabserve.rows.read.RowsReader;
 
 /**
  * The server's CSV reading for the command line ({@code card}, {@code score}): the same parser as a
@@ -138,15 +133,7 @@ public final class CsvFiles {
      * @throws RowsException when the header is not CSV or the file is not UTF-8 text
      */
     public static List<String> header(InputStream in) throws IOException {
-        java.io.BufferedReader reader = new java.io.BufferedReader(RowsReader.utf8Text(in));
-        try (reader) {
-            CsvSeparator.Found found = CsvSeparator.of(reader, CsvRowLimits.RowMemory.NONE);
-            try (org.apache.commons.csv.CSVParser parser = CsvHeader.parse(found.text(), found.separator().format)) {
-                return List.copyOf(parser.getHeaderNames());
-            }
-        } catch (java.nio.charset.CharacterCodingException e) {
-            throw RowsException.malformed("the CSV is not valid UTF-8 text");
-        }
+        return CsvRowsParser.header(in);
     }
 
     /**

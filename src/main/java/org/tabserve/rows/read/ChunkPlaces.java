@@ -13,7 +13,7 @@ import org.tabserve.rows.field.RowPlace;
  * {@link RowPlace}s. A row's problems are bounded ({@link RowPlace#MAX_PROBLEMS}), so that a wide row of bad cells
  * holds no more than that.
  */
-final class CsvPlaces {
+final class ChunkPlaces {
 
     /** One row of the chunk: a candidate for the batch (its index among the chunk's rows read whole), or not. */
     private static final class Entry {

@@ -1,6 +1,7 @@
-package org.tabserve.rows.read;
+package org.tabserve.rows.csv;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
@@ -13,21 +14,28 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
 import org.junit.jupiter.api.Test;
 import org.tabserve.model.Model;
 import org.tabserve.model.onnx.OnnxModelLoader;
 import org.tabserve.model.signature.Batch;
 import org.tabserve.model.signature.ModelSignature;
 import org.tabserve.rows.RowsFixtures;
+import org.tabserve.rows.field.OnError;
 import org.tabserve.rows.field.RowsException;
+import org.tabserve.rows.read.RowChunk;
+import org.tabserve.rows.read.RowMemory;
+import org.tabserve.rows.read.RowsReader;
 
 /**
- * The plain-line path of the CSV parser ({@link CsvTokenizer}) against commons-csv's (which reads from the first line
- * that is not plain on, and every line of an echoing answer in row mode): on every input both must give the same rows,
- * the same values, the same warnings and the same field errors, word for word, and an answer that echoes the input
- * columns the same cells.
+ * The CSV reader ({@link CsvLexer}) against commons-csv 1.14.1 configured as the reader configured it before the lexer
+ * ({@link CommonsCsvRows}): on every input both must give the same rows, the same values, the same warnings and the
+ * same field errors, word for word, an answer that echoes the input columns the same cells, and row mode the same
+ * places; and the lexer alone gives commons-csv's records and line numbers, or refuses where it throws, on thousands
+ * of random files of quotes, separators, spaces and line ends.
  */
-class CsvTokenizerTest {
+class CsvLexerTest {
 
     private static final Path CORPUS =
             Path.of("src/test/resources/org/tabserve/web/api/RequestParsersFuzzTestInputs/csvUpload");
@@ -35,8 +43,12 @@ class CsvTokenizerTest {
 
     /** The ways an upload is read. */
     private enum Way {
-        /** commons-csv alone, with the rows' records: the reference. */
+        /** commons-csv, with the rows' records: the reference. */
         COMMONS,
+        /** commons-csv in row mode, with the rows' records: the reference for {@link #ROW_RECORDS}. */
+        COMMONS_ROW,
+        /** Row mode, echoing: every bad row's cells in its place. */
+        ROW_RECORDS,
         /** The checking pass of an answer scored from the rows kept: no records. */
         PLAIN_KEPT,
         /** The second pass of an answer that echoes the input columns: records from the split lines. */
@@ -49,15 +61,19 @@ class CsvTokenizerTest {
      * @param records whether the chunks' records are rendered too
      */
     private static String outcome(ModelSignature signature, byte[] csv, Way way, boolean records) throws IOException {
-        CsvRowsParser parser = new CsvRowsParser(signature, 50_000);
+        RowsReader parser = way == Way.COMMONS || way == Way.COMMONS_ROW
+                ? new CommonsCsvRows(signature, 50_000, false)
+                : new CsvRowsParser(signature, 50_000);
+        if (way == Way.COMMONS_ROW || way == Way.ROW_RECORDS) {
+            parser.onError(OnError.ROW);
+        }
         List<RowChunk> chunks = new ArrayList<>();
         try {
             switch (way) {
                 case PLAIN_KEPT ->
                     parser.validateAndKeep(
                             new ByteArrayInputStream(csv), Integer.MAX_VALUE, chunks::add, (r, c) -> true);
-                case PLAIN_RECORDS -> parser.forEachChunk(new ByteArrayInputStream(csv), chunks::add);
-                case COMMONS -> parser.commonsCsvOnly().forEachChunk(new ByteArrayInputStream(csv), chunks::add);
+                default -> parser.forEachChunk(new ByteArrayInputStream(csv), chunks::add);
             }
         } catch (RowsException problem) {
             return "refused " + problem.kind() + ": " + problem.getMessage() + "\n"
@@ -68,6 +84,9 @@ class CsvTokenizerTest {
         StringBuilder out = new StringBuilder("longest record " + parser.longestRecordChars() + "\n");
         for (RowChunk chunk : chunks) {
             out.append("chunk of ").append(chunk.size()).append('\n');
+            if (chunk.places() != null) {
+                out.append(chunk.places()).append('\n');
+            }
             if (chunk.numbers() != null) {
                 out.append(Arrays.deepToString(chunk.numbers())).append('\n');
             }
@@ -107,6 +126,8 @@ class CsvTokenizerTest {
                 outcome(signature, csv, Way.COMMONS, false), outcome(signature, csv, Way.PLAIN_KEPT, false), input);
         assertEquals(
                 outcome(signature, csv, Way.COMMONS, true), outcome(signature, csv, Way.PLAIN_RECORDS, true), input);
+        assertEquals(
+                outcome(signature, csv, Way.COMMONS_ROW, true), outcome(signature, csv, Way.ROW_RECORDS, true), input);
     }
 
     private static final List<ModelSignature> SIGNATURES =
@@ -116,9 +137,7 @@ class CsvTokenizerTest {
     void readsWhiteSpaceAsTheJdkDoesForEveryCharacter() {
         for (int c = Character.MIN_VALUE; c <= Character.MAX_VALUE; c++) {
             assertEquals(
-                    Character.isWhitespace((char) c),
-                    CsvTokenizer.isWhitespace((char) c),
-                    "U+" + Integer.toHexString(c));
+                    Character.isWhitespace((char) c), CsvLexer.isWhitespace((char) c), "U+" + Integer.toHexString(c));
         }
     }
 
@@ -174,7 +193,8 @@ class CsvTokenizerTest {
                 "\"variance\",skewness,curtosis,entropy\n1,2,3,4\n", // a quoted header
                 BANKNOTE + "1,2,3,4\n".repeat(RowsReader.CHUNK_ROWS + 3) + "x,2,3,4\n",
                 BANKNOTE + "1,2,3,4\n".repeat(RowsReader.CHUNK_ROWS + 3) + "\"5\",6,7,8\n1,2,3,4\n",
-                BANKNOTE + "1,2,3," + "4".repeat(CsvTokenizer.MAX_LINE_CHARS + 10) + "\n1,2,3,4\n",
+                BANKNOTE + "1,2," + "3".repeat(60_000) + ",\"" + "4".repeat(60_000)
+                        + "\"\n1,2,3,4\n", // past the first buffer
                 // the typed signatures' columns
                 "island,sex,count,mass,adult\nBiscoe,MALE,3,4.5,true\nDream, FEMALE ,,,false\nMars,X,1.5,NaN,maybe\n",
                 "island,sex,count,mass,adult\r\nBiscoe,MALE,99999999999999999999,1e3,TRUE\r\n\"Dre,am\",MALE,1,2,no\r\n");
@@ -253,39 +273,87 @@ class CsvTokenizerTest {
     }
 
     @Test
-    void plainLinesAreSplitInPlaceAndTheRestIsHandedOnWithTheLinesBeforeIt() throws IOException {
-        CsvTokenizer lines = new CsvTokenizer(new java.io.StringReader("a,b\n 1.5 ,-2\r\n3\t,4e1\n5,\"6\"\n7,8"), ',');
-        assertEquals(CsvTokenizer.Line.PLAIN, lines.next());
-        assertEquals("a,b", lines.lineText());
-        lines.keep(2);
-        assertEquals(CsvTokenizer.Line.PLAIN, lines.next());
-        assertEquals(2, lines.cells());
-        assertEquals("1.5", lines.text(0));
-        assertEquals(1.5, lines.plainNumber(0));
-        assertEquals(-2.0, lines.plainNumber(1));
-        assertEquals(1, lines.lineEnds());
-        assertEquals(CsvTokenizer.Line.PLAIN, lines.next());
-        assertEquals("3", lines.text(0));
-        assertTrue(Double.isNaN(lines.plainNumber(1)), "an exponent is for NumberText");
-        assertEquals(CsvTokenizer.Line.OTHER, lines.next(), "a quote");
-        assertEquals("\n\n\n5,\"6\"\n7,8", readAll(lines.rest()), "an empty line for each line before it");
-
-        CsvTokenizer plain = new CsvTokenizer(new java.io.StringReader("a\n1\n2"), ',');
-        assertEquals(
-                List.of(
-                        CsvTokenizer.Line.PLAIN,
-                        CsvTokenizer.Line.PLAIN,
-                        CsvTokenizer.Line.PLAIN,
-                        CsvTokenizer.Line.END),
-                List.of(plain.next(), plain.next(), plain.next(), plain.next()));
+    void recordsAreSplitInPlaceWithTheirQuotesTakenOutAndTheLineTheyEndOn() throws IOException {
+        CsvLexer lexer = new CsvLexer(
+                new java.io.StringReader("a,b\n 1.5 ,-2\r\n3\t,4e1\n\n5, \"6\"\"x\"\"\" \n\"7\n\",8"), RowMemory.NONE);
+        assertEquals(CsvSeparator.COMMA, lexer.separator());
+        assertTrue(lexer.next());
+        assertEquals(List.of("a", "b"), lexer.texts());
+        assertTrue(lexer.next());
+        assertEquals(2, lexer.cells());
+        assertEquals("1.5", lexer.text(0));
+        assertEquals(1.5, lexer.plainNumber(0));
+        assertEquals(-2.0, lexer.plainNumber(1));
+        assertEquals(2, lexer.line());
+        assertTrue(lexer.next());
+        assertEquals("3", lexer.text(0));
+        assertTrue(Double.isNaN(lexer.plainNumber(1)), "an exponent is for NumberText");
+        assertTrue(lexer.next(), "after an empty line");
+        assertEquals(List.of("5", "6\"x\""), lexer.texts());
+        assertEquals(5, lexer.line());
+        assertTrue(lexer.next());
+        assertEquals(List.of("7\n", "8"), lexer.texts());
+        assertEquals(7, lexer.line(), "the line it ends on");
+        assertFalse(lexer.next());
     }
 
-    private static String readAll(java.io.Reader reader) throws IOException {
-        StringBuilder all = new StringBuilder();
-        char[] buffer = new char[64];
-        for (int n; (n = reader.read(buffer)) > 0; ) {
-            all.append(buffer, 0, n);
+    /** Characters that make CSV hard, each many times as likely as a letter. */
+    private static final String TRICKY = ",;\t\"\"\" \n\r\r\n\u00a0\u2028ab1";
+
+    /**
+     * The lexer alone against commons-csv with the reader's format (delimiter, quote, surrounding spaces ignored,
+     * empty lines skipped), on 12,000 random files of {@link #TRICKY} characters: the same records, each ending on the
+     * same line, or both refuse, in the same words when commons-csv's are the two the reader told.
+     */
+    @Test
+    void randomFilesSplitAsCommonsCsvSplitsThemOrAreRefusedWhereItThrows() throws IOException {
+        Random random = new Random(93);
+        int refused = 0;
+        int quoted = 0;
+        for (int n = 0; n < 12_000; n++) {
+            StringBuilder text = new StringBuilder();
+            int length = random.nextInt(n % 10 == 0 ? 400 : 30);
+            for (int i = 0; i < length; i++) {
+                text.append(TRICKY.charAt(random.nextInt(TRICKY.length())));
+            }
+            String input = text.toString();
+            String expected = commonsRecords(input);
+            String actual = lexerRecords(input);
+            assertEquals(expected, actual, () -> "for the input " + Arrays.toString(input.toCharArray()));
+            refused += expected.startsWith("refused") ? 1 : 0;
+            quoted += input.indexOf('"') >= 0 && !expected.startsWith("refused") ? 1 : 0;
         }
-        return all.toString();
+        assertTrue(refused > 500 && quoted > 500, "both kinds were tried: " + refused + " refused, " + quoted);
+    }
+
+    private static String commonsRecords(String input) {
+        CsvSeparator separator = CommonsCsvRows.separatorOf(input);
+        StringBuilder out = new StringBuilder(separator + "\n");
+        try (CSVParser parser = CSVParser.parse(input, CommonsCsvRows.format(separator.character))) {
+            for (CSVRecord record : parser) {
+                out.append(parser.getCurrentLineNumber())
+                        .append(' ')
+                        .append(record.toList())
+                        .append('\n');
+            }
+        } catch (IOException | java.io.UncheckedIOException e) {
+            String problem =
+                    CommonsCsvRows.syntaxProblem(e instanceof java.io.UncheckedIOException u ? u.getCause() : e);
+            return "refused: " + problem;
+        }
+        return out.toString();
+    }
+
+    private static String lexerRecords(String input) throws IOException {
+        CsvLexer lexer = new CsvLexer(new java.io.StringReader(input), RowMemory.NONE);
+        StringBuilder out = new StringBuilder(lexer.separator() + "\n");
+        try {
+            while (lexer.next()) {
+                out.append(lexer.line()).append(' ').append(lexer.texts()).append('\n');
+            }
+        } catch (RowsException e) {
+            return "refused: " + e.getMessage().replaceFirst("^malformed CSV( header)?: ", "");
+        }
+        return out.toString();
     }
 }
