@@ -458,7 +458,7 @@ class ArchitectureTest {
             List.of("field"),
             List.of("answerjson"),
             List.of("read"),
-            List.of("json", "arrow"),
+            List.of("json", "arrow", "csv"),
             List.of("parquet"),
             List.of("write"));
 
