@@ -98,13 +98,11 @@ public final class V2GrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceS
     /**
      * The service as the servlet is to serve it: its calls counted in the metrics ({@link V2GrpcMetrics}), their
      * caller made known to them ({@link V2GrpcCaller}), and each message taken in under the memory budget
-     * ({@link V2GrpcIntake}), where {@link #bindService()} (generated, final) would have gRPC parse it first.
+     * by a capped marshaller ({@link V2GrpcIntake}), where {@link #bindService()}'s (generated) would parse it unbounded.
      */
     public ServerServiceDefinition definition() {
         return ServerInterceptors.intercept(
-                V2GrpcIntake.of(bindService(), budget),
-                new V2GrpcCaller(),
-                new V2GrpcMetrics(metrics, served.repository()));
+                V2GrpcIntake.of(bindService()), new V2GrpcCaller(), new V2GrpcMetrics(metrics, served.repository()));
     }
 
     /**

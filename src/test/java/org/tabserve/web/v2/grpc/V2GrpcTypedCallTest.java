@@ -18,7 +18,7 @@ import org.tabserve.launcher.TabserveServer;
 import org.tabserve.testing.GrpcChannels;
 
 /**
- * The call as an RPC's handler answers it ({@link V2GrpcTypedCall}), in-process: an answer to a call whose deadline
+ * The call as an RPC's handler answers it ({@link V2GrpcIntake}), in-process: an answer to a call whose deadline
  * passed while it worked is dropped (and said so at FINE), not logged as a server fault. The server serves two requests at once, so that
  * calls still at work past their deadline hold it busy.
  */
@@ -26,7 +26,7 @@ class V2GrpcTypedCallTest {
 
     /** The logger of the answers dropped, held so that the level set on it stays. */
     private static final java.util.logging.Logger DROPS =
-            java.util.logging.Logger.getLogger(V2GrpcTypedCall.class.getName());
+            java.util.logging.Logger.getLogger(V2GrpcIntake.class.getName());
 
     private static TabserveServer server;
     private static ManagedChannel channel;
