@@ -231,7 +231,7 @@ final class V2GrpcIntake implements ServerInterceptor {
                     call.request(Integer.MAX_VALUE);
                     return;
                 }
-                V2GrpcMetrics.noteRequest(message);
+                V2GrpcCaller.noteRequest(message);
                 super.onMessage(message);
             }
 
