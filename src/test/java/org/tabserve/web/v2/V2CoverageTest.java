@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tabserve.cli.ConformalCards;
 import org.tabserve.launcher.TabserveServer;
-import org.tabserve.testing.GrpcChannels;
+import org.tabserve.testing.GrpcWire;
 import org.tabserve.testing.Http;
 import org.tabserve.web.v2.grpc.OpenInferenceGrpcTest;
 
@@ -46,13 +46,13 @@ class V2CoverageTest {
     @BeforeAll
     static void start() throws Exception {
         server = ConformalCards.serve(dir, false);
-        channel = GrpcChannels.to(server);
+        channel = GrpcWire.channelTo(server);
         stub = GRPCInferenceServiceGrpc.newBlockingStub(channel);
     }
 
     @AfterAll
     static void stop() throws Exception {
-        GrpcChannels.close(channel, server);
+        GrpcWire.close(channel, server);
     }
 
     private static Map<String, Object> request(int columns, List<Double> data, Object coverage) {
