@@ -31,13 +31,13 @@ import org.tabserve.web.http.WebConfig;
  * Takes each call's request message in under the memory budget REST requests share, as gRPC's own pieces: a stream
  * tracer opens the call's {@link MemoryBudget.Reservation} as its stream begins ({@link #reservations}); each RPC's
  * request marshaller, capped, grows it by a compressed message's bytes as they are inflated, then by what the message
- * will hold once parsed and read ({@link V2GrpcFootprint}, past the allowance REST gives a body's first bytes), and only
- * then parses it; and an interceptor answers the refusal a message met there and gives the reservation back when the
- * call ends, however it ends. An explanation reserves its own memory on its thread (ExplanationPool). gRPC's own
+ * will hold once parsed and read ({@link V2GrpcFootprint}, past the allowance REST gives a body's first bytes), and
+ * only then parses it; and an interceptor answers the refusal a message met there and gives the reservation back when
+ * the call ends, however it ends. An explanation reserves its own memory on its thread (ExplanationPool). gRPC's own
  * marshaller would answer bytes that are not protobuf with UNKNOWN, and a marshaller that throws has the call reset;
- * here the marshaller keeps the refusal for the interceptor: INVALID_ARGUMENT naming the field, and a budget that has no
- * room REST's 413 or 503 as a status ({@link V2GrpcStatus}). The interceptor also drops, rather than fails, an answer
- * to a call already cancelled.
+ * here the marshaller keeps the refusal for the interceptor: INVALID_ARGUMENT naming the field, and a budget that has
+ * no room REST's 413 or 503 as a status ({@link V2GrpcStatus}). The interceptor also drops, rather than fails, an
+ * answer to a call already cancelled.
  */
 final class V2GrpcIntake implements ServerInterceptor {
 

@@ -96,9 +96,9 @@ public final class V2GrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceS
     }
 
     /**
-     * The service as the servlet is to serve it: its calls counted in the metrics and their caller made
-     * known to them ({@link V2GrpcCaller}), and each message taken in under the memory budget
-     * by a capped marshaller ({@link V2GrpcIntake}), where {@link #bindService()}'s (generated) would parse it unbounded.
+     * The service as the servlet is to serve it: its calls counted in the metrics and their caller made known to them
+     * ({@link V2GrpcCaller}), and each message taken in under the memory budget by a capped marshaller
+     * ({@link V2GrpcIntake}), where {@link #bindService()}'s (generated) would parse it unbounded.
      */
     public ServerServiceDefinition definition() {
         return ServerInterceptors.intercept(

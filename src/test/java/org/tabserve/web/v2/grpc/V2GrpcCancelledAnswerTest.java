@@ -22,7 +22,7 @@ import org.tabserve.testing.GrpcWire;
  * passed while it worked is dropped (and said so at FINE), not logged as a server fault. The server serves two requests at once, so that
  * calls still at work past their deadline hold it busy.
  */
-class V2GrpcTypedCallTest {
+class V2GrpcCancelledAnswerTest {
 
     /** The logger of the answers dropped, held so that the level set on it stays. */
     private static final java.util.logging.Logger DROPS =
