@@ -782,7 +782,7 @@ abstract class DeploymentChecks implements TricklingBodyChecks, ConnectionFloodC
             org.junit.jupiter.api.Assumptions.assumeTrue(why.isEmpty(), () -> why.orElseThrow());
         }
         assertTrue(python.answered(), python.output());
-        org.tabserve.testing.V2Outputs.assertSame(rest, python.json().path("infer"), python.output());
+        org.tabserve.testing.GrpcWire.assertSameOutputs(rest, python.json().path("infer"), python.output());
         assertEquals("NOT_FOUND", python.json().path("error").path("code").asText(), python.output());
         assertEquals(
                 JSON.readTree(unknown.body()).path("error").asText(),

@@ -11,7 +11,7 @@ import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.tabserve.testing.GrpcChannels;
+import org.tabserve.testing.GrpcWire;
 import org.tabserve.testing.Http;
 
 /**
@@ -27,7 +27,7 @@ class DrainTest {
     void sigtermTurnsBothReadinessRoutesTo503AtOnceWhileRequestsAreStillAnsweredAndASecondSignalStopsNow()
             throws Exception {
         TabserveServer server = TabserveServer.startReady("--drain-seconds", "600");
-        ManagedChannel channel = GrpcChannels.to(server);
+        ManagedChannel channel = GrpcWire.channelTo(server);
         try {
             Http http = new Http(server);
             var grpc = GRPCInferenceServiceGrpc.newBlockingStub(channel);
@@ -59,7 +59,7 @@ class DrainTest {
 
             assertTrue(stopped.await(10, TimeUnit.SECONDS), "a second signal stops at once");
         } finally {
-            GrpcChannels.close(channel, server);
+            GrpcWire.close(channel, server);
         }
     }
 

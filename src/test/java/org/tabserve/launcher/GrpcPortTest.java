@@ -27,7 +27,7 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.tabserve.testing.GrpcChannels;
+import org.tabserve.testing.GrpcWire;
 import org.tabserve.testing.H2cWire;
 
 /**
@@ -48,7 +48,7 @@ class GrpcPortTest {
     @BeforeAll
     static void start() {
         server = TabserveServer.startReady("--grpc-port", "0", "--idle-timeout", "2", "--max-concurrent-streams", "5");
-        shared = GrpcChannels.to(server);
+        shared = GrpcWire.channelTo(server);
         own = Grpc.newChannelBuilderForAddress(
                         server.uri().getHost(), server.grpcPort(), InsecureChannelCredentials.create())
                 .build();
@@ -59,7 +59,7 @@ class GrpcPortTest {
         if (own != null) {
             own.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         }
-        GrpcChannels.close(shared, server);
+        GrpcWire.close(shared, server);
     }
 
     private static URI grpcUri() {

@@ -19,12 +19,11 @@ import org.junit.jupiter.api.io.TempDir;
 import org.tabserve.rows.arrow.ArrowRowsReader;
 import org.tabserve.testing.ArchivedClasses;
 import org.tabserve.testing.BankNotes;
-import org.tabserve.testing.GrpcChannels;
+import org.tabserve.testing.GrpcWire;
 import org.tabserve.testing.Http;
 import org.tabserve.testing.Jdks;
 import org.tabserve.testing.Multipart;
 import org.tabserve.testing.TabserveProcess;
-import org.tabserve.web.GrpcWire;
 
 /**
  * README's build and serve on Java 25, the JDK installed beside 17: {@code deploy/war-cds-archive.sh} (what
@@ -66,7 +65,7 @@ class Java25StartIT {
                     "{\"variance\": 3.62, \"skewness\": 8.67, \"curtosis\": -2.81, \"entropy\": -0.45}");
             assertEquals(200, json.status(), json.text());
             assertTrue(json.text().startsWith("{\"label\":\"0\""), json.text());
-            ManagedChannel channel = GrpcChannels.to(server);
+            ManagedChannel channel = GrpcWire.channelTo(server);
             try {
                 String label = GRPCInferenceServiceGrpc.newBlockingStub(channel)
                         .modelInfer(GrpcWire.notes("", 1))

@@ -20,8 +20,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.tabserve.testing.GrpcWire;
 import org.tabserve.testing.TabserveProcess;
-import org.tabserve.testing.V2Outputs;
 
 /**
  * A Python gRPC client against the packaged WAR under {@code java -jar}: stubs generated from
@@ -123,7 +123,7 @@ class PythonGrpcClientIT {
             assertEquals(want.path("model_name"), got.path("model_name"));
             assertEquals(want.path("model_version"), got.path("model_version"));
             assertEquals(want.path("id"), got.path("id"));
-            V2Outputs.assertSame(want, got, client.output());
+            GrpcWire.assertSameOutputs(want, got, client.output());
             assertEquals("0", got.path("outputs").get(0).path("data").get(0).asText(), "the genuine note");
 
             HttpResponse<String> unknown = post(process, "/v2/models/no-such-model/infer", request);

@@ -19,7 +19,7 @@ import org.eclipse.jetty.util.thread.strategy.AdaptiveExecutionStrategy;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.tabserve.testing.GrpcChannels;
+import org.tabserve.testing.GrpcWire;
 
 /**
  * On the shared port, an HTTP/2 connection's frames are read by the selecting thread itself (Jetty's produce-consume:
@@ -37,12 +37,12 @@ class SelectorReadsH2Test {
     @BeforeAll
     static void start() {
         server = TabserveServer.startReady();
-        channel = GrpcChannels.to(server);
+        channel = GrpcWire.channelTo(server);
     }
 
     @AfterAll
     static void stop() throws InterruptedException {
-        GrpcChannels.close(channel, server);
+        GrpcWire.close(channel, server);
     }
 
     /** Tasks the shared port's selectors have run in place (produce-consume), over all of them. */

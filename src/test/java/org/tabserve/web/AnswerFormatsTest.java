@@ -54,7 +54,7 @@ import org.tabserve.model.answer.AnswerSource;
 import org.tabserve.model.answer.RequestField;
 import org.tabserve.model.conformal.RowUncertainty;
 import org.tabserve.model.onnx.OnnxModelLoader;
-import org.tabserve.testing.GrpcChannels;
+import org.tabserve.testing.GrpcWire;
 import org.tabserve.testing.Http;
 import org.tabserve.testing.Multipart;
 import org.tabserve.web.pages.plots.Decimals;
@@ -86,13 +86,13 @@ class AnswerFormatsTest {
     static void start(TabserveServer shared) throws Exception {
         server = shared;
         http = new Http(server);
-        channel = GrpcChannels.to(server);
+        channel = GrpcWire.channelTo(server);
         rows = ConformalCards.testRows().subList(0, 3);
     }
 
     @AfterAll
     static void stop() throws Exception {
-        GrpcChannels.close(channel, null); // the server is the JVM's shared one
+        GrpcWire.close(channel, null); // the server is the JVM's shared one
     }
 
     /** A format's answer as seen from outside: its row-level names, its request-level keys and its headers. */

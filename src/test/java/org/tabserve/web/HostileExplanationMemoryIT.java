@@ -29,7 +29,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.tabserve.cli.FixtureCards;
 import org.tabserve.testing.CostlyExplanations;
-import org.tabserve.testing.GrpcChannels;
+import org.tabserve.testing.GrpcWire;
 import org.tabserve.testing.TabserveProcess;
 import org.tabserve.web.v2.grpc.OpenInferenceGrpcTest;
 
@@ -99,7 +99,7 @@ class HostileExplanationMemoryIT {
                 List.of("--port", "0", "--models", models.toString(), "--default-model", "banknote"),
                 environment);
         server.awaitReady(Duration.ofSeconds(90));
-        channel = GrpcChannels.to(server);
+        channel = GrpcWire.channelTo(server);
     }
 
     @AfterAll

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.tabserve.cli.FixtureCards;
 import org.tabserve.testing.CostlyExplanations;
-import org.tabserve.testing.GrpcChannels;
+import org.tabserve.testing.GrpcWire;
 import org.tabserve.testing.TabserveProcess;
 
 /**
@@ -62,7 +62,7 @@ class HostileExplanationsIT {
                 List.of("--port", "0", "--models", models.toString(), "--default-model", "banknote"),
                 withCoalitions());
         server.awaitReady(Duration.ofSeconds(90));
-        channel = GrpcChannels.to(server);
+        channel = GrpcWire.channelTo(server);
     }
 
     /** The shipped environment, explaining the 10-column (linear) model by coalitions so that its rows cost work. */

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.tabserve.testing.GrpcWire;
 import org.tabserve.testing.H2cWire;
 import org.tabserve.testing.TabserveProcess;
 

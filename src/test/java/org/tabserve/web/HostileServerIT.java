@@ -63,6 +63,7 @@ import org.junit.jupiter.api.function.Executable;
 import org.tabserve.model.card.CardKeys;
 import org.tabserve.model.onnx.graph.MetadataWriter;
 import org.tabserve.testing.BankNotes;
+import org.tabserve.testing.GrpcWire;
 import org.tabserve.testing.H2cWire;
 import org.tabserve.testing.Http;
 import org.tabserve.testing.ModelDirectory;

@@ -28,7 +28,7 @@ import org.tabserve.model.trees.TrainedForest;
 import org.tabserve.model.trees.lightgbm.LightgbmReader;
 import org.tabserve.model.trees.xgboost.XgboostReader;
 import org.tabserve.testing.ForestTraining;
-import org.tabserve.testing.GrpcChannels;
+import org.tabserve.testing.GrpcWire;
 import org.tabserve.testing.Http;
 import org.tabserve.testing.ModelDirectory;
 import org.tabserve.testing.Multipart;
@@ -176,12 +176,12 @@ class NativeModelRoutesTest {
                 index -> index.size() == 7
                         && index.stream()
                                 .noneMatch(m -> m.path("state").asText().equals("LOADING")));
-        channel = GrpcChannels.to(http.server());
+        channel = GrpcWire.channelTo(http.server());
     }
 
     @AfterAll
     static void stop() throws Exception {
-        GrpcChannels.close(channel, null);
+        GrpcWire.close(channel, null);
     }
 
     @Test

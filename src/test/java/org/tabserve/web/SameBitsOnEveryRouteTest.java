@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.tabserve.rows.arrow.ArrowAnswerStreams;
 import org.tabserve.rows.read.RowsReader;
-import org.tabserve.testing.GrpcChannels;
+import org.tabserve.testing.GrpcWire;
 import org.tabserve.testing.Http;
 import org.tabserve.testing.Multipart;
 import org.tabserve.testing.TableFiles;
@@ -66,7 +66,7 @@ class SameBitsOnEveryRouteTest {
 
     @BeforeAll
     static void start() throws Exception {
-        channel = GrpcChannels.to(http.server());
+        channel = GrpcWire.channelTo(http.server());
         List<String> lines = Files.readAllLines(INPUTS);
         header = lines.get(0).split(",");
         distinct = new ArrayList<>();
@@ -79,7 +79,7 @@ class SameBitsOnEveryRouteTest {
 
     @AfterAll
     static void stop() throws Exception {
-        GrpcChannels.close(channel, null);
+        GrpcWire.close(channel, null);
     }
 
     /** Row {@code r} of the upload: the data's rows over and over. */

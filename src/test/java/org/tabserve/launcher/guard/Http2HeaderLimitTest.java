@@ -24,7 +24,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.tabserve.launcher.LauncherOptions;
 import org.tabserve.launcher.TabserveServer;
-import org.tabserve.testing.GrpcChannels;
+import org.tabserve.testing.GrpcWire;
 import org.tabserve.testing.H2cWire;
 
 /**
@@ -47,12 +47,12 @@ class Http2HeaderLimitTest {
     @BeforeAll
     static void start() {
         server = TabserveServer.startReady();
-        channel = GrpcChannels.to(server);
+        channel = GrpcWire.channelTo(server);
     }
 
     @AfterAll
     static void stop() throws InterruptedException {
-        GrpcChannels.close(channel, server);
+        GrpcWire.close(channel, server);
     }
 
     @Test

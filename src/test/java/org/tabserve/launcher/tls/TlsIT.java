@@ -31,8 +31,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tabserve.testing.BankNotes;
+import org.tabserve.testing.GrpcWire;
 import org.tabserve.testing.TabserveProcess;
-import org.tabserve.testing.V2Outputs;
 
 /**
  * The packaged WAR serving HTTPS with client certificates (issue 63, item 1), as docs/security.md sets it up: a
@@ -211,7 +211,7 @@ class TlsIT {
         JsonNode want = JSON.readTree(rest.body());
         assertEquals(want.path("model_name"), got.path("model_name"));
         assertEquals(want.path("id"), got.path("id"));
-        V2Outputs.assertSame(want, got, python.output());
+        GrpcWire.assertSameOutputs(want, got, python.output());
     }
 
     @Test

@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.tabserve.testing.BankNotes;
-import org.tabserve.testing.GrpcChannels;
+import org.tabserve.testing.GrpcWire;
 import org.tabserve.testing.Http;
 import org.tabserve.testing.ModelDirectory;
 
@@ -191,7 +191,7 @@ class RolloutApiTest {
         }
         assertEquals(Set.of("1", "2"), versions, "both versions answer at 50 %");
         // gRPC's x-request-id keeps a retried call on its version as X-Request-Id does over REST.
-        ManagedChannel channel = GrpcChannels.to(http.server());
+        ManagedChannel channel = GrpcWire.channelTo(http.server());
         Set<String> grpcVersions = new HashSet<>();
         try {
             for (int i = 0; i < 20; i++) {
@@ -253,7 +253,7 @@ class RolloutApiTest {
         Http.Response named = http.postJson("/models/banknote/versions/1/api/predict", NOTE);
         assertEquals("1", named.header("X-Model-Version").orElseThrow(), "a named version is that version");
         assertTrue(named.json().path("model_version").isMissingNode(), "its answer is as it was: " + named.text());
-        ManagedChannel channel = GrpcChannels.to(http.server());
+        ManagedChannel channel = GrpcWire.channelTo(http.server());
         try {
             ModelInferResponse answer = GRPCInferenceServiceGrpc.newBlockingStub(channel)
                     .modelInfer(ModelInferRequest.newBuilder()

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.tabserve.cli.ConformalServer;
 import org.tabserve.launcher.TabserveServer;
-import org.tabserve.testing.GrpcChannels;
+import org.tabserve.testing.GrpcWire;
 import org.tabserve.testing.Http;
 import org.tabserve.web.v2.grpc.OpenInferenceGrpcTest;
 
@@ -43,13 +43,13 @@ class V2CoverageTest {
     @BeforeAll
     static void start(TabserveServer shared) throws Exception {
         server = shared;
-        channel = GrpcChannels.to(server);
+        channel = GrpcWire.channelTo(server);
         stub = GRPCInferenceServiceGrpc.newBlockingStub(channel);
     }
 
     @AfterAll
     static void stop() throws Exception {
-        GrpcChannels.close(channel, null); // the server is the JVM's shared one
+        GrpcWire.close(channel, null); // the server is the JVM's shared one
     }
 
     private static Map<String, Object> request(int columns, List<Double> data, Object coverage) {

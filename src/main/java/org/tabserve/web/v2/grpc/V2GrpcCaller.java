@@ -1,8 +1,13 @@
 package org.tabserve.web.v2.grpc;
 
+import inference.ModelInferRequest;
+import inference.ModelMetadataRequest;
+import inference.ModelReadyRequest;
+import inference.ModelStatisticsRequest;
 import io.grpc.Context;
 import io.grpc.Contexts;
 import io.grpc.ForwardingServerCall;
+import io.grpc.ForwardingServerCallListener;
 import io.grpc.Grpc;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
@@ -11,6 +16,10 @@ import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.tabserve.repository.ModelRepository;
+import org.tabserve.serving.monitor.TabserveMetrics;
 import org.tabserve.web.http.auth.AdminToken;
 import org.tabserve.web.http.auth.ClientCertificate;
 
@@ -21,7 +30,13 @@ import org.tabserve.web.http.auth.ClientCertificate;
  * REST's {@code X-Request-Id}, by which a canary keeps a retried call on the version that answered it first; and its
  * metadata, whose W3C trace context the call's span is the child of; and the call's answer, whose headers (or, for a
  * refusal answered in trailers alone, its trailers) carry the call's span's {@code traceparent} and its request id
- * ({@code x-request-id}, the caller's or the server's own) back.
+ * ({@code x-request-id}, the caller's or the server's own) back. And it counts and times each call in the request
+ * metrics, as the metrics filter does each HTTP request (which sees a gRPC call only until gRPC's servlet goes
+ * asynchronous): when the call ends, under protocol {@code grpc}, its method's path as the route, its status code's
+ * name as the status, and the model it named when that model serves (the default model's for an empty name), so that
+ * a label never holds a name a client made up. It sees each call before its message is parsed ({@link V2GrpcIntake}),
+ * so that a call refused there is counted too; the intake tells it the model the parsed request names
+ * ({@link #noteRequest}).
  */
 final class V2GrpcCaller implements ServerInterceptor {
 
@@ -46,6 +61,17 @@ final class V2GrpcCaller implements ServerInterceptor {
     private static final Metadata.Key<String> TRACEPARENT =
             Metadata.Key.of("traceparent", Metadata.ASCII_STRING_MARSHALLER);
 
+    /** Where the call's intake leaves the model its request names, once parsed. */
+    private static final Context.Key<AtomicReference<String>> NAMED = Context.key("tabserve.grpc.model-named");
+
+    private final TabserveMetrics metrics;
+    private final ModelRepository repository;
+
+    V2GrpcCaller(TabserveMetrics metrics, ModelRepository repository) {
+        this.metrics = metrics;
+        this.repository = repository;
+    }
+
     @Override
     public <Q, A> ServerCall.Listener<Q> interceptCall(
             ServerCall<Q, A> call, Metadata headers, ServerCallHandler<Q, A> next) {
@@ -54,14 +80,60 @@ final class V2GrpcCaller implements ServerInterceptor {
                 headers.get(AUTHORIZATION),
                 address(call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR)),
                 headers.get(CERTIFICATE)); // set by the server from the TLS client certificate, never the client's
-        TracedCall<Q, A> answer = new TracedCall<>(call);
-        return Contexts.interceptCall(
+        TracedCall<Q, A> answer = new TracedCall<>(call, System.nanoTime());
+        ServerCall.Listener<Q> listener = Contexts.interceptCall(
                 Context.current()
                         .withValues(CALLER, caller, REQUEST_ID, headers.get(X_REQUEST_ID), METADATA, headers)
-                        .withValue(ANSWER, answer),
+                        .withValues(ANSWER, answer, NAMED, answer.named),
                 answer,
                 headers,
                 next);
+        return new ForwardingServerCallListener.SimpleForwardingServerCallListener<>(listener) {
+            @Override
+            public void onCancel() {
+                try {
+                    super.onCancel();
+                } finally {
+                    // The client went away (or its deadline passed) before the answer was sent.
+                    answer.count(Status.Code.CANCELLED);
+                }
+            }
+        };
+    }
+
+    /** Notes the model the call's parsed request names, for its count; called in the call's context. */
+    static void noteRequest(Object message) {
+        AtomicReference<String> named = NAMED.get();
+        if (named != null) {
+            named.set(modelNamed(message));
+        }
+    }
+
+    /** The model a request message names, for the calls that use one; null for the others (and every model's). */
+    static String modelNamed(Object message) {
+        if (message instanceof ModelInferRequest infer) {
+            return infer.getModelName();
+        }
+        if (message instanceof ModelMetadataRequest metadata) {
+            return metadata.getName();
+        }
+        if (message instanceof ModelReadyRequest ready) {
+            return ready.getName();
+        }
+        if (message instanceof ModelStatisticsRequest statistics) {
+            // An empty name asks for every model's statistics, not the default model's: no one model to label.
+            return statistics.getName().isEmpty() ? null : statistics.getName();
+        }
+        return null;
+    }
+
+    /** The model a call named, when it serves (an empty name: the default model); else empty. */
+    private String servedModel(String named) {
+        if (named == null) {
+            return "";
+        }
+        String name = named.isEmpty() ? repository.defaultModel().orElse("") : named;
+        return !name.isEmpty() && !repository.readyVersions(name).isEmpty() ? name : "";
     }
 
     /** The call running on this thread answers {@code traceparent} (its span's) in its headers; null: none. */
@@ -86,15 +158,22 @@ final class V2GrpcCaller implements ServerInterceptor {
 
     /**
      * A call whose answer's headers carry its span's {@code traceparent} and its {@code x-request-id} once the service
-     * gave them.
+     * gave them, and which is counted when it ends (first, so that a client reading the metrics after its answer finds
+     * its call there).
      */
-    private static final class TracedCall<Q, A> extends ForwardingServerCall.SimpleForwardingServerCall<Q, A> {
+    private final class TracedCall<Q, A> extends ForwardingServerCall.SimpleForwardingServerCall<Q, A> {
+        private final long started;
+        private final AtomicBoolean counted = new AtomicBoolean();
+        /** The model the request names, once it arrives. */
+        private final AtomicReference<String> named = new AtomicReference<>();
+
         private volatile String traceparent;
         private volatile String requestId;
         private volatile boolean headersSent;
 
-        TracedCall(ServerCall<Q, A> call) {
+        TracedCall(ServerCall<Q, A> call, long started) {
             super(call);
+            this.started = started;
         }
 
         @Override
@@ -106,10 +185,21 @@ final class V2GrpcCaller implements ServerInterceptor {
 
         @Override
         public void close(Status status, Metadata trailers) {
+            count(status.getCode());
             if (!headersSent) { // a refusal's trailers are the answer's only headers
                 put(trailers);
             }
             super.close(status, trailers);
+        }
+
+        void count(Status.Code code) {
+            if (counted.compareAndSet(false, true)) {
+                metrics.grpcCall(
+                        servedModel(named.get()),
+                        getMethodDescriptor().getFullMethodName(),
+                        code.name(),
+                        (System.nanoTime() - started) / 1e9);
+            }
         }
 
         private void put(Metadata metadata) {

@@ -49,7 +49,7 @@ import org.tabserve.web.v2.V2Inference;
  * model), ModelInfer goes through the same checks and answers as {@code POST /v2/models/{name}/infer}
  * ({@link V2Inference}), ModelStatistics through REST's {@code /stats} ({@link V2GrpcStatistics}) and the repository
  * RPCs through REST's ({@link V2GrpcRepository}), their refusals as gRPC statuses with REST's messages. Every call is
- * counted in the request metrics ({@link V2GrpcMetrics}), and every call's message is parsed under the memory budget
+ * counted in the request metrics ({@link V2GrpcCaller}), and every call's message is parsed under the memory budget
  * REST requests share ({@link V2GrpcIntake}); ModelInfer's explanations run on the threads and under the bounds REST's share ({@link RowExplanations}).
  */
 public final class V2GrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceServiceImplBase {
@@ -74,7 +74,7 @@ public final class V2GrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceS
      * @param serverVersion tabserve's version, for ServerMetadata
      * @param access        who may make each call, as REST's routes are asked
      * @param metrics       where each call is counted
-     * @param explanations  the explanations REST's routes share, which ModelInfer's {@code explain} asks for
+     * @param scoring       the one scoring entry REST's infer route uses too
      */
     public V2GrpcService(
             ServedModels served,
@@ -96,15 +96,13 @@ public final class V2GrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceS
     }
 
     /**
-     * The service as the servlet is to serve it: its calls counted in the metrics ({@link V2GrpcMetrics}), their
-     * caller made known to them ({@link V2GrpcCaller}), and each message taken in under the memory budget
-     * ({@link V2GrpcIntake}), where {@link #bindService()} (generated, final) would have gRPC parse it first.
+     * The service as the servlet is to serve it: its calls counted in the metrics and their caller made known to them
+     * ({@link V2GrpcCaller}), and each message taken in under the memory budget by a capped marshaller
+     * ({@link V2GrpcIntake}), where {@link #bindService()}'s (generated) would parse it unbounded.
      */
     public ServerServiceDefinition definition() {
         return ServerInterceptors.intercept(
-                V2GrpcIntake.of(bindService(), budget),
-                new V2GrpcCaller(),
-                new V2GrpcMetrics(metrics, served.repository()));
+                V2GrpcIntake.of(bindService()), new V2GrpcCaller(metrics, served.repository()));
     }
 
     /**
@@ -172,11 +170,11 @@ public final class V2GrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceS
         call(
                 answer,
                 "ModelMetadata",
-                Scope.READ,
                 request.getName(),
                 request.getVersion(),
-                (model) -> V2GrpcMessages.metadata(V2Handler.metadata(
-                        model.name(), served.repository().readyVersions(model.name()), model.model())));
+                model -> V2GrpcMessages.metadata(V2Handler.metadata(
+                        model.name(), served.repository().readyVersions(model.name()), model.model())),
+                Scope.READ);
     }
 
     /**
@@ -191,13 +189,17 @@ public final class V2GrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceS
                 && explain.getParameterChoiceCase() == InferParameter.ParameterChoiceCase.BOOL_PARAM
                 && explain.getBoolParam();
         Scope[] scopes = explaining ? new Scope[] {Scope.PREDICT, Scope.EXPLAIN} : new Scope[] {Scope.PREDICT};
-        call(answer, "ModelInfer", scopes, request.getModelName(), request.getModelVersion(), model -> {
-            return V2GrpcMessages.response(V2Inference.run(
-                    scoring,
-                    model,
-                    inference.reader(model.model()).read(V2GrpcMessages.request(request)),
-                    context::isCancelled));
-        });
+        call(
+                answer,
+                "ModelInfer",
+                request.getModelName(),
+                request.getModelVersion(),
+                model -> V2GrpcMessages.response(V2Inference.run(
+                        scoring,
+                        model,
+                        inference.reader(model.model()).read(V2GrpcMessages.request(request)),
+                        context::isCancelled)),
+                scopes);
     }
 
     @Override
@@ -228,30 +230,17 @@ public final class V2GrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceS
     /**
      * Resolves the model a call names (failing UNAVAILABLE when it is not there to answer), answers with what
      * {@code work} makes of it (a failure there counts as a failed request in the model's statistics), and gives the
-     * model back.
+     * model back. The caller must have each of {@code scopes}, all asked before the model is looked up (issue 76: an
+     * explanation asked of a model not served was NOT_FOUND for a caller who may not explain, PERMISSION_DENIED for
+     * one served, telling which models exist).
      */
     private <T> void call(
             StreamObserver<T> answer,
             String rpc,
-            Scope scope,
             String name,
             String version,
-            Function<ResolvedModel, T> work) {
-        call(answer, rpc, new Scope[] {scope}, name, version, work);
-    }
-
-    /**
-     * {@link #call(StreamObserver, String, Scope, String, String, Function)} needing each of {@code scopes}, all asked
-     * before the model is looked up (issue 76: an explanation asked of a model not served was NOT_FOUND for a caller
-     * who may not explain, PERMISSION_DENIED for one served, telling which models exist).
-     */
-    private <T> void call(
-            StreamObserver<T> answer,
-            String rpc,
-            Scope[] scopes,
-            String name,
-            String version,
-            Function<ResolvedModel, T> work) {
+            Function<ResolvedModel, T> work,
+            Scope... scopes) {
         T reply;
         RequestSpan span = served.tracing()
                 .request(GRPCInferenceServiceGrpc.SERVICE_NAME + "/" + rpc, true, V2GrpcCaller::metadata);

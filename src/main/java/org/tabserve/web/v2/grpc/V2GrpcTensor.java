@@ -16,8 +16,12 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntPredicate;
+import java.util.function.IntToDoubleFunction;
+import java.util.function.IntToLongFunction;
 import org.tabserve.model.signature.Feature;
 import org.tabserve.model.signature.ModelInput;
 import org.tabserve.model.signature.ValueType;
@@ -92,46 +96,14 @@ record V2GrpcTensor(ModelInferRequest.InferInputTensor tensor, ByteString raw) i
                     + datatype);
         }
         V2Request.Values values = switch (datatype) {
-            case "BOOL" -> {
-                boolean[] flags = new boolean[contents.getBoolContentsCount()];
-                for (int i = 0; i < flags.length; i++) {
-                    flags[i] = contents.getBoolContents(i);
-                }
-                yield new Flags(flags);
-            }
-            case "INT32" -> {
-                long[] wholes = new long[contents.getIntContentsCount()];
-                for (int i = 0; i < wholes.length; i++) {
-                    wholes[i] = contents.getIntContents(i);
-                }
-                yield new Wholes(wholes, true);
-            }
-            case "INT64" -> {
-                long[] wholes = new long[contents.getInt64ContentsCount()];
-                for (int i = 0; i < wholes.length; i++) {
-                    wholes[i] = contents.getInt64Contents(i);
-                }
-                yield new Wholes(wholes, false);
-            }
-            case "FP32" -> {
-                double[] reals = new double[contents.getFp32ContentsCount()];
-                for (int i = 0; i < reals.length; i++) {
-                    reals[i] = contents.getFp32Contents(i);
-                }
-                yield new Reals(reals, true);
-            }
-            case "FP64" -> {
-                double[] reals = new double[contents.getFp64ContentsCount()];
-                for (int i = 0; i < reals.length; i++) {
-                    reals[i] = contents.getFp64Contents(i);
-                }
-                yield new Reals(reals, false);
-            }
+            case "BOOL" -> new Flags(flags(contents.getBoolContentsCount(), contents::getBoolContents));
+            case "INT32" -> new Wholes(longs(contents.getIntContentsCount(), contents::getIntContents), true);
+            case "INT64" -> new Wholes(longs(contents.getInt64ContentsCount(), contents::getInt64Contents), false);
+            case "FP32" -> new Reals(doubles(contents.getFp32ContentsCount(), contents::getFp32Contents), true);
+            case "FP64" -> new Reals(doubles(contents.getFp64ContentsCount(), contents::getFp64Contents), false);
             default -> {
                 String[] texts = new String[contents.getBytesContentsCount()];
-                for (int i = 0; i < texts.length; i++) {
-                    texts[i] = text(contents.getBytesContents(i), input, i);
-                }
+                Arrays.setAll(texts, i -> text(contents.getBytesContents(i), input, i));
                 yield new Texts(texts);
             }
         };
@@ -192,28 +164,32 @@ record V2GrpcTensor(ModelInferRequest.InferInputTensor tensor, ByteString raw) i
         }
         int count = bytes.remaining() / size;
         return switch (datatype) {
-            case "BOOL" -> {
-                boolean[] flags = new boolean[count];
-                for (int i = 0; i < count; i++) {
-                    flags[i] = bytes.get() != 0;
-                }
-                yield new Flags(flags);
-            }
-            case "INT32", "INT64" -> {
-                long[] wholes = new long[count];
-                for (int i = 0; i < count; i++) {
-                    wholes[i] = size == 4 ? bytes.getInt() : bytes.getLong();
-                }
-                yield new Wholes(wholes, size == 4);
-            }
-            default -> {
-                double[] reals = new double[count];
-                for (int i = 0; i < count; i++) {
-                    reals[i] = size == 4 ? bytes.getFloat() : bytes.getDouble();
-                }
-                yield new Reals(reals, size == 4);
-            }
+            case "BOOL" -> new Flags(flags(count, i -> bytes.get() != 0));
+            case "INT32", "INT64" ->
+                new Wholes(longs(count, i -> size == 4 ? bytes.getInt() : bytes.getLong()), size == 4);
+            default -> new Reals(doubles(count, i -> size == 4 ? bytes.getFloat() : bytes.getDouble()), size == 4);
         };
+    }
+
+    /** The {@code count} values {@code at} gives, read in order (from a ByteBuffer, too). */
+    private static boolean[] flags(int count, IntPredicate at) {
+        boolean[] values = new boolean[count];
+        for (int i = 0; i < count; i++) {
+            values[i] = at.test(i);
+        }
+        return values;
+    }
+
+    private static long[] longs(int count, IntToLongFunction at) {
+        long[] values = new long[count];
+        Arrays.setAll(values, at);
+        return values;
+    }
+
+    private static double[] doubles(int count, IntToDoubleFunction at) {
+        double[] values = new double[count];
+        Arrays.setAll(values, at);
+        return values;
     }
 
     private static String rawBroken(String input, int index, String expected) {

@@ -9,9 +9,11 @@
  * checked and answered by {@code web.v2}'s code, so with the REST routes' words (each tensor's typed values become
  * cells straight from protobuf's primitives, {@code V2GrpcTensor}, and the answer is written straight from the
  * predictions, in one write, {@code V2GrpcOneWrite}), and reserve from the same memory budget ({@code V2GrpcBodyFilter}
- * as their bytes arrive, {@code V2GrpcIntake} before they are parsed). A call runs on the container thread that
- * delivered its message, as a REST request does (gRPC's server is given an executor that runs in place, which gRPC
- * serializes per call, so a cancel never runs beside its call's message; its own thread pool cost a hop a call, a third
- * of a single-row call's server CPU). Stands on {@code web.v2}; {@code web.v2} never names it.
+ * as their bytes arrive, {@code V2GrpcIntake}'s capped marshaller before they are parsed). Around the service, gRPC's
+ * own pieces: two interceptors ({@code V2GrpcCaller}: who called, the trace context, the metrics; {@code V2GrpcIntake}:
+ * a refused message's answer, the reservation given back) and a stream tracer. A call runs on the container thread
+ * that delivered its message, as a REST request does (gRPC's server is given an executor that runs in place, which
+ * gRPC serializes per call, so a cancel never runs beside its call's message; its own thread pool cost a hop a call, a
+ * third of a single-row call's server CPU). Stands on {@code web.v2}; {@code web.v2} never names it.
  */
 package org.tabserve.web.v2.grpc;

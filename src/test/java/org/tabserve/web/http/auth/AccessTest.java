@@ -25,11 +25,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.tabserve.launcher.TabserveServer;
-import org.tabserve.testing.GrpcChannels;
+import org.tabserve.testing.GrpcWire;
 import org.tabserve.testing.Http;
 import org.tabserve.testing.ModelDirectory;
 import org.tabserve.testing.Multipart;
-import org.tabserve.web.GrpcWire;
 
 /**
  * Issue 63, items 1 and 2: with {@code --api-keys FILE} every route but health needs a key of the file, and each key
@@ -92,12 +91,12 @@ class AccessTest {
         for (String name : List.of("banknote", "species", "mass")) {
             awaitReady(name);
         }
-        channel = GrpcChannels.to(server);
+        channel = GrpcWire.channelTo(server);
     }
 
     @AfterAll
     static void stop() throws Exception {
-        GrpcChannels.close(channel, server);
+        GrpcWire.close(channel, server);
     }
 
     /** The keys file: the three clients, and {@code extra} lines, written owner-only as tabserve asks. */

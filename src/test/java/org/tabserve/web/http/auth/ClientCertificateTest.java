@@ -17,10 +17,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.tabserve.launcher.TabserveServer;
-import org.tabserve.testing.GrpcChannels;
+import org.tabserve.testing.GrpcWire;
 import org.tabserve.testing.Http;
 import org.tabserve.testing.ModelDirectory;
-import org.tabserve.web.GrpcWire;
 
 /**
  * Issue 63, item 1, hostile: a client certificate's name reaches a gRPC call in a header of the server's own
@@ -42,12 +41,12 @@ class ClientCertificateTest {
         Files.setPosixFilePermissions(keys, PosixFilePermissions.fromString("rw-------"));
         server = TabserveServer.startReady(
                 "--models", models.root().toString(), "--default-model", "banknote", "--api-keys", keys.toString());
-        channel = GrpcChannels.to(server);
+        channel = GrpcWire.channelTo(server);
     }
 
     @AfterAll
     static void stop() throws Exception {
-        GrpcChannels.close(channel, server);
+        GrpcWire.close(channel, server);
     }
 
     @Test

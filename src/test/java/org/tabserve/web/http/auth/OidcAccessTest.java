@@ -22,12 +22,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.tabserve.launcher.TabserveServer;
-import org.tabserve.testing.GrpcChannels;
+import org.tabserve.testing.GrpcWire;
 import org.tabserve.testing.Http;
 import org.tabserve.testing.JoseIssuer;
 import org.tabserve.testing.KeyDigests;
 import org.tabserve.testing.ModelDirectory;
-import org.tabserve.web.GrpcWire;
 
 /**
  * Issue 63, OIDC tokens through the one check of every route: with {@code --oidc-issuer} and {@code --oidc-audience}
@@ -88,12 +87,12 @@ class OidcAccessTest {
                 Thread.sleep(100);
             }
         }
-        channel = GrpcChannels.to(server);
+        channel = GrpcWire.channelTo(server);
     }
 
     @AfterAll
     static void stop() throws Exception {
-        GrpcChannels.close(channel, server);
+        GrpcWire.close(channel, server);
         issuer.close();
     }
 

@@ -27,12 +27,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.tabserve.launcher.TabserveServer;
-import org.tabserve.testing.GrpcChannels;
+import org.tabserve.testing.GrpcWire;
 import org.tabserve.testing.Http;
 import org.tabserve.testing.JoseIssuer;
 import org.tabserve.testing.KeyDigests;
 import org.tabserve.testing.TricklingProxy;
-import org.tabserve.web.GrpcWire;
 
 /**
  * Issue 76, items 1 and 2, hostile: an OIDC issuer whose every answer trickles a byte a second (a real issuer of the
@@ -82,12 +81,12 @@ class SlowIssuerTest {
                         "1"),
                 "an issuer that trickles its discovery document holds the start at most its read deadline");
         http = new Http(server);
-        channel = GrpcChannels.to(server);
+        channel = GrpcWire.channelTo(server);
     }
 
     @AfterAll
     static void stop() throws Exception {
-        GrpcChannels.close(channel, server);
+        GrpcWire.close(channel, server);
         proxy.close();
         issuer.close();
     }

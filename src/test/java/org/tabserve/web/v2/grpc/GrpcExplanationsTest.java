@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.tabserve.cli.FixtureCards;
 import org.tabserve.launcher.TabserveServer;
 import org.tabserve.testing.CostlyExplanations;
-import org.tabserve.testing.GrpcChannels;
+import org.tabserve.testing.GrpcWire;
 import org.tabserve.web.v2.TypedModelsV2Test;
 
 /**
@@ -67,13 +67,13 @@ class GrpcExplanationsTest {
         for (String name : List.of("banknote", "species", "plain", "wide10")) {
             awaitReady(name);
         }
-        channel = GrpcChannels.to(server);
+        channel = GrpcWire.channelTo(server);
         stub = GRPCInferenceServiceGrpc.newBlockingStub(channel);
     }
 
     @AfterAll
     static void stop() throws Exception {
-        GrpcChannels.close(channel, server);
+        GrpcWire.close(channel, server);
     }
 
     @Test

@@ -39,7 +39,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.tabserve.launcher.TabserveServer;
-import org.tabserve.testing.GrpcChannels;
+import org.tabserve.testing.GrpcWire;
 import org.tabserve.web.v2.TypedModelsV2Test;
 
 /**
@@ -65,14 +65,14 @@ public class OpenInferenceGrpcTest {
     @BeforeAll
     static void start() throws Exception {
         bankNotes = TabserveServer.startReady();
-        channel = GrpcChannels.to(bankNotes);
+        channel = GrpcWire.channelTo(bankNotes);
         stub = GRPCInferenceServiceGrpc.newBlockingStub(channel);
         name = get(bankNotes, "/api/model").path("name").asText();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        GrpcChannels.close(channel, bankNotes);
+        GrpcWire.close(channel, bankNotes);
     }
 
     @Test
@@ -317,7 +317,7 @@ public class OpenInferenceGrpcTest {
         }
         try (TabserveServer server = TabserveServer.startReady(
                 "--model", fixtures.resolve(fixture + ".onnx").toAbsolutePath().toString())) {
-            ManagedChannel penguins = GrpcChannels.to(server);
+            ManagedChannel penguins = GrpcWire.channelTo(server);
             try {
                 String model = get(server, "/api/model").path("name").asText();
                 Map<String, Object> request = JSON.convertValue(

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.tabserve.testing.GrpcChannels;
+import org.tabserve.testing.GrpcWire;
 import org.tabserve.testing.Http;
 import org.tabserve.testing.OtlpReceiver;
 
@@ -97,7 +97,7 @@ class V2GrpcCallerTest {
 
     @Test
     void anAnswersHeadersCarryTheServerSpansTraceparent() throws Exception {
-        ManagedChannel channel = GrpcChannels.to(traced.server());
+        ManagedChannel channel = GrpcWire.channelTo(traced.server());
         try {
             String trace = OtlpReceiver.randomId(16);
             AtomicReference<Metadata> headers = new AtomicReference<>();
@@ -114,7 +114,7 @@ class V2GrpcCallerTest {
 
     @Test
     void aRefusalsTrailersCarryIt() throws Exception {
-        ManagedChannel channel = GrpcChannels.to(traced.server());
+        ManagedChannel channel = GrpcWire.channelTo(traced.server());
         try {
             String trace = OtlpReceiver.randomId(16);
             AtomicReference<Metadata> headers = new AtomicReference<>();
@@ -148,7 +148,7 @@ class V2GrpcCallerTest {
      */
     @Test
     void anAnswerNamesItsRequestIdTheCallersOrOneTheServerMade() throws Exception {
-        ManagedChannel channel = GrpcChannels.to(traced.server());
+        ManagedChannel channel = GrpcWire.channelTo(traced.server());
         try {
             AtomicReference<Metadata> headers = new AtomicReference<>();
             AtomicReference<Metadata> trailers = new AtomicReference<>();
@@ -192,7 +192,7 @@ class V2GrpcCallerTest {
         assertEquals(200, answer.status(), answer.text());
 
         String grpcTrace = OtlpReceiver.randomId(16);
-        ManagedChannel channel = GrpcChannels.to(traced.server());
+        ManagedChannel channel = GrpcWire.channelTo(traced.server());
         try {
             Metadata sent = new Metadata();
             sent.put(TRACESTATE, LONG_TRACESTATE);

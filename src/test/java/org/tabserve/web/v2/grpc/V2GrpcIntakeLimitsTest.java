@@ -31,7 +31,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.tabserve.launcher.TabserveServer;
-import org.tabserve.testing.GrpcChannels;
+import org.tabserve.testing.GrpcWire;
 import org.tabserve.testing.H2cWire;
 import org.tabserve.web.http.WebConfig;
 
@@ -56,13 +56,13 @@ class V2GrpcIntakeLimitsTest {
                 Map.of("TABSERVE_MAX_CONCURRENT_REQUESTS", Integer.toString(MAX_CONCURRENT)),
                 "--min-request-rate-grace",
                 "1");
-        channel = GrpcChannels.to(server);
+        channel = GrpcWire.channelTo(server);
         stub = GRPCInferenceServiceGrpc.newBlockingStub(channel);
     }
 
     @AfterAll
     static void stop() throws Exception {
-        GrpcChannels.close(channel, server);
+        GrpcWire.close(channel, server);
     }
 
     @Test

@@ -36,7 +36,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.function.Executable;
 import org.tabserve.launcher.TabserveServer;
-import org.tabserve.testing.GrpcChannels;
+import org.tabserve.testing.GrpcWire;
 import org.tabserve.testing.ModelDirectory;
 
 /**
@@ -66,7 +66,7 @@ class V2GrpcRepositoryTest {
         Files.writeString(dir.root().resolve("broken.onnx"), "not a model");
         server = TabserveServer.startReady(
                 Map.of("TABSERVE_ADMIN_TOKEN", TOKEN), "--models", dir.root().toString());
-        channel = GrpcChannels.to(server);
+        channel = GrpcWire.channelTo(server);
         anonymous = GRPCInferenceServiceGrpc.newBlockingStub(channel);
         admin = withAuthorization(anonymous, "Bearer " + TOKEN);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60); // a guard against a hang, not a measure
@@ -78,7 +78,7 @@ class V2GrpcRepositoryTest {
 
     @AfterAll
     static void stop() throws Exception {
-        GrpcChannels.close(channel, server);
+        GrpcWire.close(channel, server);
     }
 
     @Test
@@ -258,7 +258,7 @@ class V2GrpcRepositoryTest {
     void withoutAnAdminTokenLoadAndUnloadAreOffAndTheIndexIsNot() throws Exception {
         try (TabserveServer open =
                 TabserveServer.startReady("--models", dir.root().toString())) {
-            ManagedChannel plain = GrpcChannels.to(open);
+            ManagedChannel plain = GrpcWire.channelTo(open);
             try {
                 var stub = withAuthorization(GRPCInferenceServiceGrpc.newBlockingStub(plain), "Bearer " + TOKEN);
                 String off = restError(open, "/v2/repository/models/mass/load", "Bearer " + TOKEN, 404);
@@ -297,7 +297,7 @@ class V2GrpcRepositoryTest {
                 Map.of("TABSERVE_ADMIN_TOKEN", TOKEN, "TABSERVE_ADMIN_LOOPBACK", "true"),
                 "--models",
                 dir.root().toString())) {
-            ManagedChannel local = GrpcChannels.to(agent);
+            ManagedChannel local = GrpcWire.channelTo(agent);
             try {
                 var stub = GRPCInferenceServiceGrpc.newBlockingStub(local);
                 assertEquals("127.0.0.1", agent.uri().getHost(), "the test calls over the loopback interface");

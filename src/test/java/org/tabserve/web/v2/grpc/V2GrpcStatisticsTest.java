@@ -26,7 +26,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.tabserve.launcher.TabserveServer;
-import org.tabserve.testing.GrpcChannels;
+import org.tabserve.testing.GrpcWire;
 import org.tabserve.testing.ModelDirectory;
 
 /**
@@ -55,7 +55,7 @@ class V2GrpcStatisticsTest {
     static void start() throws Exception {
         dir = ModelDirectory.withFourModels();
         server = TabserveServer.startReady("--models", dir.root().toString());
-        channel = GrpcChannels.to(server);
+        channel = GrpcWire.channelTo(server);
         stub = GRPCInferenceServiceGrpc.newBlockingStub(channel);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60); // a guard against a hang, not a measure
         while (stub.repositoryIndex(RepositoryIndexRequest.newBuilder()
@@ -88,7 +88,7 @@ class V2GrpcStatisticsTest {
 
     @AfterAll
     static void stop() throws Exception {
-        GrpcChannels.close(channel, server);
+        GrpcWire.close(channel, server);
     }
 
     @Test

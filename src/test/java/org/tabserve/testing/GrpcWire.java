@@ -1,5 +1,8 @@
-package org.tabserve.web;
+package org.tabserve.testing;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedOutputStream;
 import inference.InferTensorContents;
@@ -21,6 +24,7 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.tabserve.launcher.TabserveServer;
 
 /**
  * gRPC calls whose request message is any bytes at all, sent with grpc-java's own client (a call whose marshaller
@@ -30,10 +34,10 @@ import java.util.function.Supplier;
 public final class GrpcWire implements AutoCloseable {
 
     /** The service's name on the wire. */
-    static final String SERVICE = "inference.GRPCInferenceService";
+    public static final String SERVICE = "inference.GRPCInferenceService";
 
     /** What a call ended with: its status (OK with the answer's bytes, or the refusal's code and description). */
-    record Outcome(String what, Status.Code code, String description, byte[] answer) {
+    public record Outcome(String what, Status.Code code, String description, byte[] answer) {
         @Override
         public String toString() {
             return what + ": " + code + (description == null ? "" : " " + description);
@@ -60,7 +64,7 @@ public final class GrpcWire implements AutoCloseable {
             };
 
     /** Bytes as they are, both ways: an answer's here, and a test server's. */
-    static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
+    public static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
         @Override
         public InputStream stream(byte[] value) {
             return new ByteArrayInputStream(value);
@@ -74,28 +78,28 @@ public final class GrpcWire implements AutoCloseable {
 
     private final ManagedChannel channel;
 
-    GrpcWire(URI server) {
+    public GrpcWire(URI server) {
         // A client's own limit on what it receives plays no part here: the answers are small.
         this(Grpc.newChannelBuilderForAddress(server.getHost(), server.getPort(), InsecureChannelCredentials.create())
                 .build());
     }
 
     /** Calls on {@code channel}, which this closes. */
-    GrpcWire(ManagedChannel channel) {
+    public GrpcWire(ManagedChannel channel) {
         this.channel = channel;
     }
 
-    ManagedChannel channel() {
+    public ManagedChannel channel() {
         return channel;
     }
 
     /** Sends {@code message} as the request of {@code rpc}. */
-    Outcome call(String what, String rpc, byte[] message) {
+    public Outcome call(String what, String rpc, byte[] message) {
         return call(what, rpc, () -> new ByteArrayInputStream(message));
     }
 
     /** Sends a message of {@code size} bytes, each {@code fill}, made as it is sent (its length declared first). */
-    Outcome callGenerated(String what, String rpc, long size, byte fill) {
+    public Outcome callGenerated(String what, String rpc, long size, byte fill) {
         return call(what, rpc, () -> new Generated(size, fill));
     }
 
@@ -125,7 +129,7 @@ public final class GrpcWire implements AutoCloseable {
     }
 
     /** {@code count} copies of one field: its tag, and {@code value} as the field's bytes (length-delimited). */
-    static byte[] repeated(int field, byte[] value, int count) {
+    public static byte[] repeated(int field, byte[] value, int count) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         CodedOutputStream out = CodedOutputStream.newInstance(bytes);
         try {
@@ -140,7 +144,7 @@ public final class GrpcWire implements AutoCloseable {
     }
 
     /** A field as a varint where the message type has something else. */
-    static byte[] varint(int field, long value) {
+    public static byte[] varint(int field, long value) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         CodedOutputStream out = CodedOutputStream.newInstance(bytes);
         try {
@@ -173,13 +177,69 @@ public final class GrpcWire implements AutoCloseable {
     }
 
     /** A ByteString of {@code length} zero bytes. */
-    static ByteString zeros(int length) {
+    public static ByteString zeros(int length) {
         return ByteString.copyFrom(new byte[length]);
     }
 
     @Override
     public void close() throws InterruptedException {
         channel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
+    }
+
+    /**
+     * The plaintext channel the tests open to a tabserve (in-process or a process), speaking HTTP/2 cleartext with
+     * prior knowledge, as java -jar serves it.
+     */
+    public static ManagedChannel channelTo(RunningServer server) {
+        return Grpc.newChannelBuilderForAddress(
+                        server.uri().getHost(), server.uri().getPort(), InsecureChannelCredentials.create())
+                .build();
+    }
+
+    /** Shuts {@code channel} down, then stops {@code server}; either may be null (a start that failed half-way). */
+    public static void close(ManagedChannel channel, TabserveServer server) throws InterruptedException {
+        try {
+            if (channel != null) {
+                channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            }
+        } finally {
+            if (server != null) {
+                server.close();
+            }
+        }
+    }
+
+    /**
+     * Asserts that a Python gRPC client's printed Open Inference outputs ({@code got}) are REST's infer outputs for the
+     * same request ({@code want}), output by output: name, datatype, shape and every value, FP32 values as the same
+     * float (REST writes the float32's shortest decimal form, Python the double it widens to), any other value as the
+     * same JSON value.
+     *
+     * @param said what the client printed, for a failure's message
+     */
+    public static void assertSameOutputs(JsonNode want, JsonNode got, String said) {
+        assertEquals(want.path("outputs").size(), got.path("outputs").size(), said);
+        for (int o = 0; o < want.path("outputs").size(); o++) {
+            JsonNode w = want.path("outputs").get(o);
+            JsonNode g = got.path("outputs").get(o);
+            assertEquals(w.path("name"), g.path("name"));
+            assertEquals(w.path("datatype"), g.path("datatype"));
+            assertEquals(w.path("shape"), g.path("shape"));
+            assertEquals(w.path("data").size(), g.path("data").size(), g.toString());
+            for (int i = 0; i < w.path("data").size(); i++) {
+                if (w.path("datatype").asText().equals("FP32")) {
+                    assertEquals(
+                            (float) w.path("data").get(i).asDouble(),
+                            (float) g.path("data").get(i).asDouble(),
+                            w.path("name").asText() + " " + i);
+                } else {
+                    assertEquals(
+                            w.path("data").get(i),
+                            g.path("data").get(i),
+                            w.path("name").asText() + " " + i);
+                }
+            }
+        }
     }
 
     /** {@code size} bytes of {@code fill}, made as they are read; its length known, so the client streams it. */

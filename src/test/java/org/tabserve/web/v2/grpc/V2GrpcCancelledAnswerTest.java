@@ -15,18 +15,18 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.tabserve.launcher.TabserveServer;
-import org.tabserve.testing.GrpcChannels;
+import org.tabserve.testing.GrpcWire;
 
 /**
- * The call as an RPC's handler answers it ({@link V2GrpcTypedCall}), in-process: an answer to a call whose deadline
+ * The call as an RPC's handler answers it ({@link V2GrpcIntake}), in-process: an answer to a call whose deadline
  * passed while it worked is dropped (and said so at FINE), not logged as a server fault. The server serves two requests at once, so that
  * calls still at work past their deadline hold it busy.
  */
-class V2GrpcTypedCallTest {
+class V2GrpcCancelledAnswerTest {
 
     /** The logger of the answers dropped, held so that the level set on it stays. */
     private static final java.util.logging.Logger DROPS =
-            java.util.logging.Logger.getLogger(V2GrpcTypedCall.class.getName());
+            java.util.logging.Logger.getLogger(V2GrpcIntake.class.getName());
 
     private static TabserveServer server;
     private static ManagedChannel channel;
@@ -35,13 +35,13 @@ class V2GrpcTypedCallTest {
     @BeforeAll
     static void start() {
         server = TabserveServer.startReady(java.util.Map.of("TABSERVE_MAX_CONCURRENT_REQUESTS", "2"));
-        channel = GrpcChannels.to(server);
+        channel = GrpcWire.channelTo(server);
         stub = GRPCInferenceServiceGrpc.newBlockingStub(channel);
     }
 
     @AfterAll
     static void stop() throws Exception {
-        GrpcChannels.close(channel, server);
+        GrpcWire.close(channel, server);
     }
 
     /** Issue 34 item 16a: 20 calls whose deadline passes while their batch is scored (about 0.1 s here). */

@@ -1,4 +1,4 @@
-package org.tabserve.web;
+package org.tabserve.testing;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
