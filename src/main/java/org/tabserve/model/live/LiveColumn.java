@@ -116,12 +116,7 @@ final class LiveColumn {
                     bins.add(histogram.edges().get(e - 1) + "–" + edge);
                 }
             }
-            double[] training = new double[histogram.bins()];
-            histogram.counts().values().forEach(series -> {
-                for (int b = 0; b < training.length; b++) {
-                    training[b] += series.get(b);
-                }
-            });
+            double[] training = binCounts(histogram);
             return new LiveColumn(
                     feature.name(),
                     LiveKind.HISTOGRAM,
@@ -148,19 +143,8 @@ final class LiveColumn {
                     .counts()
                     .values()
                     .forEach(series -> series.forEach((category, n) -> training[index.get(category)] += n));
-            return new LiveColumn(
-                    feature.name(),
-                    LiveKind.CATEGORIES,
-                    i,
-                    c,
-                    input.width(),
-                    offset,
-                    null,
-                    List.of(),
-                    index,
-                    known,
-                    training,
-                    missing(trainingRows(card), training));
+            return categories(
+                    feature, input, i, c, offset, index, known, training, missing(trainingRows(card), training));
         }
         return new LiveColumn(
                 feature.name(),
@@ -177,6 +161,43 @@ final class LiveColumn {
                 0);
     }
 
+    /** A column compared as {@code known}'s categories ({@code index}: each one's place), with their training counts. */
+    private static LiveColumn categories(
+            Feature feature,
+            ModelInput input,
+            int i,
+            int c,
+            int offset,
+            Map<String, Integer> index,
+            List<String> known,
+            double[] training,
+            double trainingMissing) {
+        return new LiveColumn(
+                feature.name(),
+                LiveKind.CATEGORIES,
+                i,
+                c,
+                input.width(),
+                offset,
+                null,
+                List.of(),
+                index,
+                known,
+                training,
+                trainingMissing);
+    }
+
+    /** @return the training count of each of the histogram's bins, summed over its series */
+    private static double[] binCounts(FeatureHistogram histogram) {
+        double[] counts = new double[histogram.bins()];
+        histogram.counts().values().forEach(series -> {
+            for (int b = 0; b < counts.length; b++) {
+                counts[b] += series.get(b);
+            }
+        });
+        return counts;
+    }
+
     /**
      * An integer input the model knows as categories, compared as them: each category's training count is that of the
      * histogram bin it falls in, shared equally with the other categories in the same bin (the card's 16 bins give
@@ -191,12 +212,7 @@ final class LiveColumn {
             FeatureHistogram histogram,
             long trainingRows) {
         List<String> known = feature.categories();
-        double[] perBin = new double[histogram.bins()];
-        histogram.counts().values().forEach(series -> {
-            for (int b = 0; b < perBin.length; b++) {
-                perBin[b] += series.get(b);
-            }
-        });
+        double[] perBin = binCounts(histogram);
         int[] binOf = new int[known.size()];
         int[] sharing = new int[perBin.length];
         double[] edges =
@@ -216,19 +232,7 @@ final class LiveColumn {
             index.put(known.get(k), k);
             training[k] = binOf[k] < 0 ? 0 : perBin[binOf[k]] / sharing[binOf[k]];
         }
-        return new LiveColumn(
-                feature.name(),
-                LiveKind.CATEGORIES,
-                i,
-                c,
-                input.width(),
-                offset,
-                null,
-                List.of(),
-                index,
-                known,
-                training,
-                missing(trainingRows, perBin));
+        return categories(feature, input, i, c, offset, index, known, training, missing(trainingRows, perBin));
     }
 
     /**

@@ -11,7 +11,6 @@ import org.tabserve.model.explain.Explanation;
 import org.tabserve.model.explain.ExplanationMeter;
 import org.tabserve.model.explain.StructuralExplainer;
 import org.tabserve.model.explain.TreeShapley;
-import org.tabserve.model.explain.WalkedTrees;
 import org.tabserve.model.signature.Background;
 import org.tabserve.model.signature.Batch;
 import org.tabserve.model.signature.ModelException;
@@ -111,10 +110,9 @@ final class ForestExplainer implements StructuralExplainer {
             for (int r = 0; r < b.length; r++) {
                 rows.values(cells, r, b[r]);
             }
-            WalkedTrees trees = new Walked(walk);
             double[] base = base(forest, walk, b);
             boolean binary = forest.task() == Task.CLASSIFICATION && forest.margins() == 1;
-            TreeShapley shapley = new TreeShapley(trees, base, binary ? 0 : Double.NaN, depths(forest, walk, b));
+            TreeShapley shapley = new TreeShapley(walk, base, binary ? 0 : Double.NaN, depths(forest, walk, b));
             String quantity = forest.task() == Task.CLASSIFICATION ? Explanation.MARGIN : Explanation.VALUE;
             ForestExplainer explainer = new ForestExplainer(forest, signature, rows, shapley, b, quantity);
             LOG.log(System.Logger.Level.INFO, "{0}: explained exactly from its trees ({1})", source, quantity);
@@ -294,44 +292,5 @@ final class ForestExplainer implements StructuralExplainer {
                 background.length,
                 0,
                 Map.of());
-    }
-
-    /** A forest's walk as TreeSHAP walks it: each tree's leaves add to its one margin. */
-    private record Walked(TreeWalk walk) implements WalkedTrees {
-
-        @Override
-        public int trees() {
-            return walk.trees();
-        }
-
-        @Override
-        public int root(int t) {
-            return walk.root(t);
-        }
-
-        @Override
-        public int margin(int t) {
-            return walk.margin(t);
-        }
-
-        @Override
-        public boolean isLeaf(int node) {
-            return walk.isLeaf(node);
-        }
-
-        @Override
-        public int feature(int node) {
-            return walk.feature(node);
-        }
-
-        @Override
-        public int child(int node, double value) {
-            return walk.child(node, value);
-        }
-
-        @Override
-        public double leafValue(int node, int margin) {
-            return walk.leafValue(node);
-        }
     }
 }

@@ -178,8 +178,7 @@ final class S3Objects implements AutoCloseable {
             failures.incrementAndGet();
             throw new StoreFailure(words(e));
         } catch (SdkException e) {
-            failures.incrementAndGet();
-            throw new StoreFailure(abandoned(read).orElseGet(() -> words(e)));
+            throw failed(read, e);
         }
     }
 
@@ -200,11 +199,9 @@ final class S3Objects implements AutoCloseable {
             whole = true;
             return written;
         } catch (ReadAbandoned e) {
-            failures.incrementAndGet();
-            throw new StoreFailure("it was abandoned: " + e.getMessage());
+            throw failed(e);
         } catch (SdkException e) {
-            failures.incrementAndGet();
-            throw new StoreFailure(abandoned(read).orElseGet(() -> words(e)));
+            throw failed(read, e);
         } finally {
             close(in, whole);
         }
@@ -241,11 +238,9 @@ final class S3Objects implements AutoCloseable {
             whole = content.length <= MAX_DIGEST_BYTES;
             return new String(content, 0, (int) Math.min(content.length, MAX_DIGEST_BYTES), StandardCharsets.UTF_8);
         } catch (ReadAbandoned e) {
-            failures.incrementAndGet();
-            throw new StoreFailure("it was abandoned: " + e.getMessage());
+            throw failed(e);
         } catch (SdkException e) {
-            failures.incrementAndGet();
-            throw new StoreFailure(abandoned(read).orElseGet(() -> words(e)));
+            throw failed(read, e);
         } catch (IOException e) {
             failures.incrementAndGet();
             throw new StoreFailure("reading it failed (" + e.getClass().getSimpleName() + ")");
@@ -284,9 +279,20 @@ final class S3Objects implements AutoCloseable {
         try {
             return request.get();
         } catch (SdkException e) {
-            failures.incrementAndGet();
-            throw new StoreFailure(abandoned(read).orElseGet(() -> words(e)));
+            throw failed(read, e);
         }
+    }
+
+    /** @return a failed request, counted, in words: how its read was abandoned, or what the SDK threw */
+    private StoreFailure failed(OutboundRead read, SdkException e) {
+        failures.incrementAndGet();
+        return new StoreFailure(abandoned(read).orElseGet(() -> words(e)));
+    }
+
+    /** @return a read abandoned at its deadline or below its rate, counted, in words naming its setting */
+    private StoreFailure failed(ReadAbandoned e) {
+        failures.incrementAndGet();
+        return new StoreFailure("it was abandoned: " + e.getMessage());
     }
 
     /**

@@ -50,12 +50,7 @@ public final class ArrowRowsReader extends TypedColumnsReader {
     private static final double[] CHECKED = new double[0];
 
     public ArrowRowsReader(ModelSignature signature, long maxRows) {
-        super(signature, maxRows);
-    }
-
-    @Override
-    protected String what() {
-        return "the Arrow stream";
+        super(signature, maxRows, "the Arrow stream");
     }
 
     @Override

@@ -33,13 +33,8 @@ public final class CsvRowsParser extends RowsReader {
      *                     index there by default, and MLflow's CSV bodies are such files (the column is not used)
      */
     public CsvRowsParser(ModelSignature signature, long maxRows, boolean unnamedIndex) {
-        super(signature, maxRows);
+        super(signature, maxRows, "the CSV");
         this.unnamedIndex = unnamedIndex;
-    }
-
-    @Override
-    protected String what() {
-        return "the CSV";
     }
 
     @Override

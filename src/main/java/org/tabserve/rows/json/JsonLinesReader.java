@@ -35,12 +35,7 @@ public final class JsonLinesReader extends RowsReader {
     public static final String MEDIA_TYPE = "application/x-ndjson";
 
     public JsonLinesReader(ModelSignature signature, long maxRows) {
-        super(signature, maxRows);
-    }
-
-    @Override
-    protected String what() {
-        return "the JSON Lines";
+        super(signature, maxRows, "the JSON Lines");
     }
 
     @Override

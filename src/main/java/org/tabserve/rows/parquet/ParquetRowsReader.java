@@ -66,12 +66,7 @@ public final class ParquetRowsReader extends TypedColumnsReader {
     static final long FOOTER_HEAP_PER_BYTE = 8;
 
     public ParquetRowsReader(ModelSignature signature, long maxRows) {
-        super(signature, maxRows);
-    }
-
-    @Override
-    protected String what() {
-        return "the Parquet file";
+        super(signature, maxRows, "the Parquet file");
     }
 
     @Override

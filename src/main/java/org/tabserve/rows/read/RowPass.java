@@ -173,14 +173,7 @@ public final class RowPass {
         longest = Math.max(longest, chars);
         boolean readable =
                 numbersOnly ? readNumbers(i -> texts[i], decimalComma, rowNumber) : readCells(i -> texts[i], rowNumber);
-        if (readable && withRecords) {
-            chunk.addRecord(echoed);
-        }
-        if (rowMode) {
-            endRow(rowNumber, readable, echoed);
-        } else if (rows() == RowsReader.CHUNK_ROWS) {
-            chunk.flush();
-        }
+        rowRead(rowNumber, readable, echoed);
     }
 
     /**
@@ -222,14 +215,7 @@ public final class RowPass {
             chunk.addCells(cells, unread, rowNumber);
             readable = true;
         }
-        if (readable && withRecords) {
-            chunk.addRecord(echoed);
-        }
-        if (rowMode) {
-            endRow(rowNumber, numbersOnly ? readable : true, echoed);
-        } else if (rows() == RowsReader.CHUNK_ROWS) {
-            chunk.flush();
-        }
+        rowRead(rowNumber, readable, echoed);
     }
 
     /**
@@ -240,14 +226,7 @@ public final class RowPass {
         int rowNumber = countRow();
         longest = Math.max(longest, chars);
         boolean readable = keep(row, rowNumber);
-        if (readable && withRecords) {
-            chunk.addRecord(echoed);
-        }
-        if (rowMode) {
-            endRow(rowNumber, readable, echoed);
-        } else if (rows() == RowsReader.CHUNK_ROWS) {
-            chunk.flush();
-        }
+        rowRead(rowNumber, readable, echoed);
     }
 
     /**
@@ -271,6 +250,18 @@ public final class RowPass {
         add(new FieldProblem("row", problem, rowNumber));
         if (rowMode) {
             endRow(rowNumber, false, null);
+        }
+    }
+
+    /** A row read to its end: its record kept when wanted, and in row mode its place ended; else a full chunk sent. */
+    private void rowRead(int rowNumber, boolean readable, List<String> echoed) throws IOException {
+        if (readable && withRecords) {
+            chunk.addRecord(echoed);
+        }
+        if (rowMode) {
+            endRow(rowNumber, readable, echoed);
+        } else if (rows() == RowsReader.CHUNK_ROWS) {
+            chunk.flush();
         }
     }
 
@@ -309,14 +300,7 @@ public final class RowPass {
         } else {
             readable = readCells(row::text, rowNumber);
         }
-        if (readable && withRecords) {
-            chunk.addRecord(echoed);
-        }
-        if (rowMode) {
-            endRow(rowNumber, readable, echoed);
-        } else if (rows() == RowsReader.CHUNK_ROWS) {
-            chunk.flush();
-        }
+        rowRead(rowNumber, readable, echoed);
     }
 
     /**

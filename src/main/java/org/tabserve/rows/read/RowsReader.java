@@ -66,9 +66,13 @@ public abstract class RowsReader {
      */
     protected RowMemory rowMemory = RowMemory.NONE;
 
-    protected RowsReader(ModelSignature signature, long maxRows) {
+    private final String what;
+
+    /** @param what the format's name in messages ("the CSV", "the JSON Lines") */
+    protected RowsReader(ModelSignature signature, long maxRows, String what) {
         this.signature = signature;
         this.maxRows = maxRows;
+        this.what = what;
     }
 
     /**
@@ -82,7 +86,9 @@ public abstract class RowsReader {
             throws IOException;
 
     /** @return the format's name in messages ("the CSV", "the JSON Lines") */
-    protected abstract String what();
+    protected final String what() {
+        return what;
+    }
 
     /**
      * Chooses what a bad row does: refuse the whole input (the default, {@link OnError#REJECT}: a

@@ -27,8 +27,8 @@ public abstract class TypedColumnsReader extends RowsReader {
     /** Each text input sent numbers, with the first one's text, on the last read. */
     protected final Map<String, String> numbersAsText = new LinkedHashMap<>();
 
-    protected TypedColumnsReader(ModelSignature signature, long maxRows) {
-        super(signature, maxRows);
+    protected TypedColumnsReader(ModelSignature signature, long maxRows, String what) {
+        super(signature, maxRows, what);
     }
 
     @Override

@@ -38,13 +38,8 @@ final class CommonsCsvRows extends RowsReader {
     private final boolean unnamedIndex;
 
     CommonsCsvRows(ModelSignature signature, long maxRows, boolean unnamedIndex) {
-        super(signature, maxRows);
+        super(signature, maxRows, "the CSV");
         this.unnamedIndex = unnamedIndex;
-    }
-
-    @Override
-    protected String what() {
-        return "the CSV";
     }
 
     @Override

@@ -40,29 +40,33 @@ final class TextNumbers {
      */
     static double[] doubles(byte[] b, int from, int to, int n, String field, boolean infinite, String count) {
         double[] out = new double[n];
-        int i = from;
-        for (int k = 0; k < n; k++) {
-            while (i < to && b[i] == ' ') {
-                i++;
-            }
-            if (i >= to) {
-                throw new ForestFormatException(field + " holds fewer values than " + count + " says");
-            }
-            int s = i;
-            while (i < to && b[i] != ' ') {
-                i++;
-            }
-            out[k] = infinite && isInfinity(b, s, i)
-                    ? (b[s] == '-' ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY)
-                    : parseDouble(b, s, i, field);
-        }
-        rest(b, i, to, field, count);
+        tokens(
+                b,
+                from,
+                to,
+                n,
+                field,
+                count,
+                (k, s, e) -> out[k] = infinite && isInfinity(b, s, e)
+                        ? (b[s] == '-' ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY)
+                        : parseDouble(b, s, e, field));
         return out;
     }
 
     /** @return exactly {@code n} ints, or a refusal naming {@code field} */
     static int[] ints(byte[] b, int from, int to, int n, String field, String count) {
         int[] out = new int[n];
+        tokens(b, from, to, n, field, count, (k, s, e) -> out[k] = parseInt(b, s, e, field));
+        return out;
+    }
+
+    /** What is read from token {@code k}, bytes {@code s} to {@code e}. */
+    private interface Token {
+        void read(int k, int s, int e);
+    }
+
+    /** Hands each of exactly {@code n} space-separated tokens to {@code token}, or refuses naming {@code field}. */
+    private static void tokens(byte[] b, int from, int to, int n, String field, String count, Token token) {
         int i = from;
         for (int k = 0; k < n; k++) {
             while (i < to && b[i] == ' ') {
@@ -75,10 +79,9 @@ final class TextNumbers {
             while (i < to && b[i] != ' ') {
                 i++;
             }
-            out[k] = parseInt(b, s, i, field);
+            token.read(k, s, i);
         }
         rest(b, i, to, field, count);
-        return out;
     }
 
     private static boolean isInfinity(byte[] b, int s, int e) {

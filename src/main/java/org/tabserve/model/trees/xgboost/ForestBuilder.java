@@ -173,6 +173,11 @@ final class ForestBuilder {
     }
 
     private static long integer(Map<String, String> param, String key, long absent) {
+        return integer(param, key, absent, "the model's '" + key + "'");
+    }
+
+    /** @return the whole number {@code param} holds at {@code key}, or {@code absent}; a refusal naming {@code named} */
+    static long integer(Map<String, String> param, String key, long absent, String named) {
         String text = param.get(key);
         if (text == null) {
             return absent;
@@ -180,7 +185,7 @@ final class ForestBuilder {
         try {
             return Long.parseLong(text.strip());
         } catch (NumberFormatException e) {
-            throw new ForestFormatException("the model's '" + key + "' is not a whole number");
+            throw new ForestFormatException(named + " is not a whole number");
         }
     }
 

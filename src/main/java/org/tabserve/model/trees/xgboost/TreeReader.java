@@ -1,7 +1,6 @@
 package org.tabserve.model.trees.xgboost;
 
 import java.util.Map;
-import org.tabserve.model.trees.ForestFormatException;
 import org.tabserve.model.trees.xgboost.Tokens.Kind;
 
 /**
@@ -67,19 +66,8 @@ final class TreeReader {
     }
 
     private static void param(RawTree tree, Map<String, String> param) {
-        tree.numNodes = parse(param, "num_nodes", -1);
-        tree.sizeLeafVector = parse(param, "size_leaf_vector", 0);
-    }
-
-    private static long parse(Map<String, String> param, String key, long absent) {
-        String text = param.get(key);
-        if (text == null) {
-            return absent;
-        }
-        try {
-            return Long.parseLong(text.strip());
-        } catch (NumberFormatException e) {
-            throw new ForestFormatException("the tree's 'tree_param." + key + "' is not a whole number");
-        }
+        tree.numNodes = ForestBuilder.integer(param, "num_nodes", -1, "the tree's 'tree_param.num_nodes'");
+        tree.sizeLeafVector =
+                ForestBuilder.integer(param, "size_leaf_vector", 0, "the tree's 'tree_param.size_leaf_vector'");
     }
 }

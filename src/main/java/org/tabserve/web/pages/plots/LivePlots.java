@@ -39,28 +39,15 @@ public final class LivePlots {
             String bin = feature.kind() == LiveKind.HISTOGRAM
                     ? "from " + range(feature, b)
                     : feature.bins().get(b);
-            if (training[b] > 0) {
-                double h = (AXIS - TOP) * training[b] / max;
-                rects.add(new Plot.Rect(
-                        x,
-                        Plots.round(AXIS - h),
-                        width,
-                        Plots.round(h),
-                        "bar training",
-                        null,
-                        percent(training[b]) + " of the training values " + bin));
-            }
-            if (live[b] > 0) {
-                double h = (AXIS - TOP) * live[b] / max;
-                rects.add(new Plot.Rect(
-                        x,
-                        Plots.round(AXIS - h),
-                        width,
-                        Plots.round(h),
-                        "live-bar",
-                        null,
-                        percent(live[b]) + " of the live values " + bin));
-            }
+            bar(
+                    rects,
+                    x,
+                    width,
+                    training[b],
+                    max,
+                    "bar training",
+                    percent(training[b]) + " of the training values " + bin);
+            bar(rects, x, width, live[b], max, "live-bar", percent(live[b]) + " of the live values " + bin);
         }
         List<Plot.Text> texts = new ArrayList<>();
         if (feature.kind() == LiveKind.HISTOGRAM) {
@@ -93,6 +80,15 @@ public final class LivePlots {
                 List.of(),
                 List.of(),
                 texts);
+    }
+
+    /** Adds the bar of {@code share} (of {@code max}, the tallest) at {@code x}, unless it is empty. */
+    private static void bar(
+            List<Plot.Rect> rects, double x, double width, double share, double max, String css, String title) {
+        if (share > 0) {
+            double h = (AXIS - TOP) * share / max;
+            rects.add(new Plot.Rect(x, Plots.round(AXIS - h), width, Plots.round(h), css, null, title));
+        }
     }
 
     private static String range(LiveProfile.LiveFeature feature, int bin) {

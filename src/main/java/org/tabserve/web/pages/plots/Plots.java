@@ -70,13 +70,7 @@ public final class Plots {
     static Plot histogram(String id, List<Double> edges, List<Series> series, String summary) {
         int bins = edges.size() - 1;
         double binWidth = (WIDTH - 2 * HISTOGRAM_LEFT) / bins;
-        long max = Math.max(
-                1,
-                series.stream()
-                        .flatMap(s -> s.counts().stream())
-                        .mapToLong(Long::longValue)
-                        .max()
-                        .orElse(0));
+        long max = largest(series);
         double barWidth = (binWidth - 2) / Math.max(1, series.size());
         List<Plot.Rect> bars = new ArrayList<>();
         for (int b = 0; b < bins; b++) {
@@ -120,18 +114,23 @@ public final class Plots {
         return new Plot(id, WIDTH, HISTOGRAM_HEIGHT, summary, bars, lines, List.of(), List.of(), ticks);
     }
 
-    /**
-     * Horizontal bars per category, the series one under the other, each with its count at its end; the category's
-     * name stands above its bars, so that long names stay readable at 360 px.
-     */
-    static Plot bars(String id, List<String> categories, List<Series> series, String summary) {
-        long max = Math.max(
+    /** @return the largest count of any series, at least 1 (a bar's full height or length) */
+    private static long largest(List<Series> series) {
+        return Math.max(
                 1,
                 series.stream()
                         .flatMap(s -> s.counts().stream())
                         .mapToLong(Long::longValue)
                         .max()
                         .orElse(0));
+    }
+
+    /**
+     * Horizontal bars per category, the series one under the other, each with its count at its end; the category's
+     * name stands above its bars, so that long names stay readable at 360 px.
+     */
+    static Plot bars(String id, List<String> categories, List<Series> series, String summary) {
+        long max = largest(series);
         double room = WIDTH - BAR_COUNT_ROOM;
         List<Plot.Rect> bars = new ArrayList<>();
         List<Plot.Text> texts = new ArrayList<>();
