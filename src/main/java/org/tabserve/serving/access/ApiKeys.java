@@ -67,6 +67,30 @@ public final class ApiKeys {
     }
 
     /**
+     * A key a setting gives rather than a line of the file (the admin token, the feedback token): the caller it names,
+     * of its own kind, with its scopes.
+     */
+    public record Given(String key, String name, List<Grant> grants, Caller.Kind kind) {
+
+        @Override
+        public String toString() {
+            return "Given[" + name + "]"; // never the key
+        }
+    }
+
+    /**
+     * Keys the settings give, matched as the file's are (each client's digest compared in constant time, all of them
+     * whatever matched); never read again.
+     */
+    public static ApiKeys given(List<Given> keys) {
+        List<KeysFile.Client> clients = keys.stream()
+                .map(k -> new KeysFile.Client(
+                        k.name(), k.grants(), sha256(k.key().getBytes(StandardCharsets.UTF_8)), null, k.kind()))
+                .toList();
+        return new ApiKeys(null, System::nanoTime, new byte[0], clients);
+    }
+
+    /**
      * Reads the keys file.
      *
      * @throws IllegalArgumentException in words, for a file that is missing, writable by another user, or wrong
@@ -90,7 +114,7 @@ public final class ApiKeys {
         this.reads = reads;
     }
 
-    /** @return the file the keys are read from */
+    /** @return the file the keys are read from; null for keys the settings give */
     public Path file() {
         return file;
     }
@@ -110,7 +134,7 @@ public final class ApiKeys {
         }
         return found == null
                 ? Optional.empty()
-                : Optional.of(new Caller(found.name(), found.grants(), true, quotas.get(found.name())));
+                : Optional.of(new Caller(found.name(), found.grants(), true, quotas.get(found.name()), found.kind()));
     }
 
     /**
@@ -131,7 +155,7 @@ public final class ApiKeys {
     /** Reads the file again when its check is due and no other request is reading it. */
     private void checkIfDue() {
         long now = nanoTime.getAsLong();
-        if (now - nextCheck < 0 || !checking.tryLock()) {
+        if (file == null || now - nextCheck < 0 || !checking.tryLock()) {
             return;
         }
         try {

@@ -43,8 +43,9 @@ final class KeysFile {
      *
      * @param digest the SHA-256 of its key; null for a client without a key ({@code -}: named by other means)
      * @param rate   its request rate as written ({@code 20/s}), or null
+     * @param kind   what names it when no name's spelling says ({@link Caller.Kind}: a token a setting gives); null
      */
-    record Client(String name, List<Grant> grants, byte[] digest, String rate) {}
+    record Client(String name, List<Grant> grants, byte[] digest, String rate, Caller.Kind kind) {}
 
     private KeysFile() {}
 
@@ -204,7 +205,7 @@ final class KeysFile {
                     throw new IllegalArgumentException(where + e.getMessage(), e);
                 }
             }
-            clients.add(new Client(name, grants, digest, rate));
+            clients.add(new Client(name, grants, digest, rate, null));
             if (clients.size() > MAX_CLIENTS) {
                 throw new IllegalArgumentException(
                         "the API keys file " + file + " names more than " + MAX_CLIENTS + " clients");

@@ -13,7 +13,7 @@
  * model or all) and its one refusal ({@code require}: {@code ServingException} UNAUTHENTICATED or FORBIDDEN, naming the
  * scope), asked by every route's check and by the scoring entry point for explanations; the API keys file
  * ({@code ApiKeys}, read and checked by {@code KeysFile}: owner-only, re-read when it changes, keys matched by SHA-256
- * in constant time); the pages' sessions as the fleet's shared store keeps them ({@code SharedSessions}, sealed values
+ * in constant time; the admin and feedback tokens as keys the settings give, {@code ApiKeys.given}); the pages' sessions as the fleet's shared store keeps them ({@code SharedSessions}, sealed values
  * under digests of their ids, implemented by {@code serving.shared}); each client's rate, a token bucket of its own
  * ({@code Quota}, {@code 20/s} to {@code 50000/d}; by name for OIDC and certificate clients, {@code ClientRates},
  * {@code --client-rates}), or the fleet's in the shared store ({@code ClientBuckets} over {@code SharedBuckets}, the

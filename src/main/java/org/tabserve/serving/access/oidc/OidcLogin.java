@@ -32,7 +32,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.logging.Logger;
-import org.tabserve.outbound.ReadBound;
 import org.tabserve.serving.access.Caller;
 import org.tabserve.serving.access.SecretFile;
 import org.tabserve.serving.budget.ServingException;
@@ -63,7 +62,7 @@ public final class OidcLogin {
     private final ClientID client;
     private final Secret secret;
     private final Optional<URI> redirectBase;
-    private final ReadBound bound;
+    private final IssuerReads reads;
 
     /**
      * What one sign-in keeps between its start and its end, in the server's memory alone.
@@ -87,7 +86,7 @@ public final class OidcLogin {
         this.client = new ClientID(client);
         this.secret = new Secret(secret);
         this.redirectBase = redirectBase;
-        this.bound = tokens.bound().named("the OIDC issuer's token endpoint");
+        this.reads = tokens.reads("the OIDC issuer's token endpoint");
     }
 
     /**
@@ -217,7 +216,7 @@ public final class OidcLogin {
         HTTPRequest http = request.toHTTPRequest();
         HttpResponse<byte[]> answer;
         try {
-            answer = tokens.keys().post(http.getURI(), http.getBody(), bound, "Authorization", http.getAuthorization());
+            answer = reads.post(http.getURI(), http.getBody(), "Authorization", http.getAuthorization());
         } catch (IOException e) {
             throw ServingException.of(
                     ServingException.Kind.UNAVAILABLE,

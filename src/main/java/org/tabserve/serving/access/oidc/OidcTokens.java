@@ -3,8 +3,14 @@ package org.tabserve.serving.access.oidc;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.proc.BadJOSEException;
+import com.nimbusds.jose.proc.BadJWSException;
+import com.nimbusds.jose.proc.JWSVerificationKeySelector;
+import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import com.nimbusds.jwt.proc.BadJWTException;
+import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import java.text.ParseException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -75,6 +81,7 @@ public final class OidcTokens implements AutoCloseable {
     private final String audience;
     private final String[] scopesClaim;
     private final IssuerKeys keys;
+    private final DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
     private final ReadBound bound;
     private final Map<String, Checked> checked = new ConcurrentHashMap<>();
 
@@ -99,6 +106,9 @@ public final class OidcTokens implements AutoCloseable {
         this.scopesClaim = scopesClaim.split("\\.", -1);
         this.bound = bound;
         this.keys = new IssuerKeys(issuer, minRefresh, bound, events);
+        processor.setJWSTypeVerifier((type, context) -> {}); // any typ, as access tokens (at+jwt) and ID tokens have
+        processor.setJWSKeySelector(new JWSVerificationKeySelector<>(ALGORITHMS, keys));
+        processor.setJWTClaimsSetVerifier(this::checkClaims);
     }
 
     /** The bound of every read from the issuer: {@code seconds} in all, {@code minRate} bytes a second after 2 s. */
@@ -208,27 +218,25 @@ public final class OidcTokens implements AutoCloseable {
             keys.readIfDue(() -> {}); // asks the issuer again in the background, at most once every minRefresh
             throw refusal.apply(keys.problem());
         }
-        IssuerKeys.Key key = keys.key(header.getKeyID()); // never waits: an unknown kid starts a read, at most one
-        if (key == null) {
+        if (!keys.knows(header.getKeyID())) { // never waits: an unknown kid starts a read, at most one
             throw refusal.apply("no key of the issuer's has the token's kid: the key is unknown"
                     + (keys.reading()
                             ? "; the issuer's keys are being read again, send the token again in a few seconds"
                             : " (the issuer's keys are read again for an unknown kid at most once every "
                                     + MIN_REFRESH.toSeconds() + " s)"));
         }
-        if (!key.algorithms().contains(header.getAlgorithm())) {
-            throw refusal.apply("the token's alg does not fit the issuer's key it names");
-        }
+        claims(jwt, refusal); // each registered claim of its type, named when it is not (Nimbus' parse says less)
         try {
-            if (!jwt.verify(key.verifier())) {
-                throw refusal.apply("the token's signature is not the issuer's");
-            }
+            return processor.process(jwt, new For(audience));
+        } catch (Refused e) {
+            throw refusal.apply(e.getMessage());
+        } catch (BadJWSException e) {
+            throw refusal.apply("the token's signature is not the issuer's");
+        } catch (BadJOSEException e) { // no key of the issuer's of that kid fits the token's alg
+            throw refusal.apply("the token's alg does not fit the issuer's key it names");
         } catch (JOSEException e) {
             throw refusal.apply("the token's signature is not the issuer's");
         }
-        JWTClaimsSet claims = claims(jwt, refusal);
-        checkClaims(claims, audience, refusal);
-        return claims;
     }
 
     /**
@@ -236,7 +244,7 @@ public final class OidcTokens implements AutoCloseable {
      *
      * @throws ServingException UNAUTHENTICATED naming the claim of a wrong type, or saying the claims are no object
      */
-    private static JWTClaimsSet claims(SignedJWT jwt, Function<String, ServingException> refused) {
+    private static void claims(SignedJWT jwt, Function<String, ServingException> refused) {
         Map<String, Object> json = jwt.getPayload().toJSONObject();
         if (json == null) {
             throw refused.apply("the token's claims are not a JSON object");
@@ -258,33 +266,44 @@ public final class OidcTokens implements AutoCloseable {
             }
         }
         try {
-            return JWTClaimsSet.parse(json);
+            JWTClaimsSet.parse(json);
         } catch (ParseException e) {
             throw refused.apply("the token's claims are not a JWT's claims set");
         }
     }
 
     /** Checks the token's iss, aud, exp and nbf (each time with {@link #SKEW}). */
-    private void checkClaims(JWTClaimsSet claims, String audience, Function<String, ServingException> refused) {
+    private void checkClaims(JWTClaimsSet claims, SecurityContext context) throws Refused {
+        String audience = ((For) context).audience();
         if (!issuer.equals(claims.getIssuer())) {
-            throw refused.apply("the token was not issued by " + issuer + " (setting " + ISSUER + ")");
+            throw new Refused("the token was not issued by " + issuer + " (setting " + ISSUER + ")");
         }
         List<String> audiences = claims.getAudience();
         if (audiences == null || !audiences.contains(audience)) {
-            throw refused.apply("the token is not for this server: its aud does not name " + audience
+            throw new Refused("the token is not for this server: its aud does not name " + audience
                     + (audience.equals(this.audience) ? " (setting " + AUDIENCE + ")" : ""));
         }
         long now = System.currentTimeMillis();
         Date exp = claims.getExpirationTime();
         if (exp == null) {
-            throw refused.apply("the token has no exp");
+            throw new Refused("the token has no exp");
         }
         if (now > exp.getTime() + SKEW.toMillis()) {
-            throw refused.apply("the token has expired");
+            throw new Refused("the token has expired");
         }
         Date nbf = claims.getNotBeforeTime();
         if (nbf != null && now < nbf.getTime() - SKEW.toMillis()) {
-            throw refused.apply("the token is not valid yet (its nbf is ahead of the server's clock)");
+            throw new Refused("the token is not valid yet (its nbf is ahead of the server's clock)");
+        }
+    }
+
+    /** The audience a token is checked for, as the processor's context. */
+    private record For(String audience) implements SecurityContext {}
+
+    /** A refusal of the processor's claims check, in the words the caller is told. */
+    private static final class Refused extends BadJWTException {
+        Refused(String why) {
+            super(why);
         }
     }
 
@@ -352,14 +371,9 @@ public final class OidcTokens implements AutoCloseable {
         return keys.endpoints();
     }
 
-    /** @return the issuer's keys and documents, through whose client every read from the issuer goes */
-    IssuerKeys keys() {
-        return keys;
-    }
-
-    /** @return the bound of every read from the issuer */
-    ReadBound bound() {
-        return bound;
+    /** @return the client every read from the issuer goes through, its reads said in {@code what}'s words */
+    IssuerReads reads(String what) {
+        return keys.reads().named(what);
     }
 
     /** @return how many reads from the issuer were abandoned, past {@link #READ_DEADLINE} or below {@link #MIN_READ_RATE} */

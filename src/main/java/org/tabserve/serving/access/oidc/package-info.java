@@ -1,7 +1,9 @@
 /**
  * OIDC bearer tokens as callers ({@code OidcTokens}): the issuer's keys found by discovery and kept, read again for an
- * unknown key at most so often ({@code IssuerKeys}), and a token checked (signature, algorithm, issuer, audience,
- * times) into a {@code serving.access.Caller}. The only package that imports nimbus-jose-jwt. Stands on {@code access} and {@code limits}.
+ * unknown key at most so often ({@code IssuerKeys}, the {@code JWKSource} of Nimbus' {@code DefaultJWTProcessor}), every
+ * read from the issuer through {@code IssuerReads} (Nimbus' {@code ResourceRetriever} on the one bounded read of
+ * {@code org.tabserve.outbound}), and a token checked (signature, algorithm, issuer, audience, times) by that processor
+ * into a {@code serving.access.Caller}. The only package that imports nimbus-jose-jwt. Stands on {@code access} and {@code limits}.
  *
  * <p>OIDC bearer tokens ({@code --oidc-issuer}, {@code --oidc-audience}, {@code --oidc-scopes-claim}):
  * {@code OidcTokens} checks a JWT (RS256/ES256/PS256, issuer, audience, {@code exp}/{@code nbf} with 60 s skew, 8192

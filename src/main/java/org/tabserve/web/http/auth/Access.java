@@ -91,7 +91,7 @@ public final class Access implements Gate {
             ClientBuckets buckets) {
         this.rates = rates;
         this.buckets = buckets;
-        this.credentials = new Credentials(keys, tokens, admin, feedback);
+        this.credentials = new Credentials(keys, tokens, feedback);
         if (credentials.locked()) {
             rates.names().forEach(name -> checkRateName(name, keys.isPresent(), tokens.isPresent()));
         }

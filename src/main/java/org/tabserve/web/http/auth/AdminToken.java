@@ -1,14 +1,14 @@
 package org.tabserve.web.http.auth;
 
 import jakarta.servlet.http.HttpServletRequest;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.tabserve.serving.access.ApiKeys;
+import org.tabserve.serving.access.Grant;
+import org.tabserve.serving.access.Scope;
 import org.tabserve.serving.monitor.TabserveMetrics;
 import org.tabserve.web.http.HttpProblem;
 import org.tabserve.web.http.RateLimitedLog;
@@ -16,21 +16,35 @@ import org.tabserve.web.http.WebConfig;
 
 /**
  * The bearer token that every admin route asks for ({@code /admin/model}, {@code /admin/models/{name}}, the Open
- * Inference Protocol's repository load and unload, over REST and gRPC alike): off without a token, checked in constant time, refusals counted
- * and logged at most once a minute of each kind, so one check guards them all alike.
+ * Inference Protocol's repository load and unload, over REST and gRPC alike): off without a token; the token is an API
+ * key ({@link ApiKeys#given}) of the client {@value #CLIENT} with the scopes {@code admin} and {@code label:any}, so
+ * that it is matched as every key is; refusals counted and logged at most once a minute of each kind, so one check
+ * guards them all alike.
  */
 public final class AdminToken {
 
     private static final Logger LOG = Logger.getLogger(AdminToken.class.getName());
 
-    private final Optional<byte[]> digest;
+    /** The client the admin token names. */
+    static final String CLIENT = "admin-token";
+
+    private final Optional<ApiKeys.Given> key;
+    /** The admin token alone, as an API key. */
+    private final ApiKeys keys;
+
     private final boolean loopback;
     private final TabserveMetrics metrics;
     private final RateLimitedLog noToken = new RateLimitedLog(LOG, Level.WARNING);
     private final RateLimitedLog wrongToken = new RateLimitedLog(LOG, Level.WARNING);
 
     public AdminToken(WebConfig config, TabserveMetrics metrics) {
-        this.digest = config.adminToken().map(AdminToken::sha256);
+        this.key = config.adminToken()
+                .map(token -> new ApiKeys.Given(
+                        token,
+                        CLIENT,
+                        List.of(new Grant(Scope.ADMIN, Grant.ALL), new Grant(Scope.LABEL_ANY, Grant.ALL)),
+                        org.tabserve.serving.access.Caller.Kind.ADMIN_TOKEN));
+        this.keys = ApiKeys.given(key.stream().toList());
         this.loopback = config.adminLoopback();
         this.metrics = metrics;
     }
@@ -81,24 +95,12 @@ public final class AdminToken {
 
     /** @return whether the admin routes are on: an admin token is set */
     public boolean on() {
-        return digest.isPresent();
+        return key.isPresent();
     }
 
-    /**
-     * @return whether {@code authorization} (an {@code Authorization} header, or null) carries the admin token, checked
-     *         in constant time; never when the admin routes are off. Counts and logs nothing: for a route that takes
-     *         the admin token beside its own ({@link FeedbackToken}).
-     */
-    public boolean accepts(String authorization) {
-        return digest.isPresent() && isBearer(authorization) && carries(authorization, digest.get());
-    }
-
-    /**
-     * @return whether {@code token} (a bearer token as sent) is the admin token, checked in constant time; never when
-     *         the admin routes are off
-     */
-    boolean isToken(String token) {
-        return digest.isPresent() && MessageDigest.isEqual(sha256(token), digest.get());
+    /** @return the admin token as an API key, if one is set */
+    Optional<ApiKeys.Given> key() {
+        return key;
     }
 
     /** @return whether the repository's load and unload let {@code caller} through without a token (loopback) */
@@ -122,7 +124,7 @@ public final class AdminToken {
 
     /** 404 when the admin routes are off, 401 without a bearer token, 403 with a wrong one. */
     public void authorize(Caller caller) {
-        if (digest.isEmpty()) {
+        if (key.isEmpty()) {
             throw HttpProblem.of(
                     404,
                     "Not found",
@@ -141,7 +143,7 @@ public final class AdminToken {
                     List.of(),
                     Map.of("WWW-Authenticate", "Bearer realm=\"tabserve-admin\""));
         }
-        if (!carries(header, digest.get())) {
+        if (keys.callerOf(bearer(header)).isEmpty()) {
             metrics.adminRefused("wrong_token");
             wrongToken.log(
                     () -> "Refused " + caller.call() + " from " + caller.remoteAddress() + ": wrong admin token");
@@ -154,19 +156,8 @@ public final class AdminToken {
         return authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7);
     }
 
-    /**
-     * Whether a bearer {@code authorization} header carries the token whose digest is {@code digest}: digests of
-     * equal length compared in constant time, so that neither the token nor its length leaks through timing.
-     */
-    static boolean carries(String authorization, byte[] digest) {
-        return MessageDigest.isEqual(sha256(authorization.substring(7).strip()), digest);
-    }
-
-    static byte[] sha256(String text) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java has SHA-256", e);
-        }
+    /** The credential of a bearer {@code Authorization} header. */
+    static String bearer(String authorization) {
+        return authorization.substring(7).strip();
     }
 }

@@ -7,8 +7,6 @@ import java.util.function.Function;
 import java.util.logging.Logger;
 import org.tabserve.serving.access.ApiKeys;
 import org.tabserve.serving.access.Caller;
-import org.tabserve.serving.access.Grant;
-import org.tabserve.serving.access.Scope;
 import org.tabserve.serving.access.oidc.OidcTokens;
 import org.tabserve.serving.budget.ServingException;
 
@@ -21,21 +19,15 @@ public final class Credentials {
 
     private static final Logger LOG = Logger.getLogger(Credentials.class.getName());
 
-    /** The client the admin token names. */
-    static final String ADMIN_TOKEN_CLIENT = "admin-token";
-    /** The client the feedback token names. */
-    static final String FEEDBACK_TOKEN_CLIENT = "feedback-token";
-
     private final Optional<ApiKeys> keys;
     private final Optional<OidcTokens> tokens;
-    private final AdminToken admin;
-    private final FeedbackToken feedback;
+    /** The admin and feedback tokens, as API keys. */
+    private final FeedbackToken given;
 
-    Credentials(Optional<ApiKeys> keys, Optional<OidcTokens> tokens, AdminToken admin, FeedbackToken feedback) {
+    Credentials(Optional<ApiKeys> keys, Optional<OidcTokens> tokens, FeedbackToken given) {
         this.keys = keys;
         this.tokens = tokens;
-        this.admin = admin;
-        this.feedback = feedback;
+        this.given = given;
     }
 
     /**
@@ -125,15 +117,9 @@ public final class Credentials {
                 return client.get();
             }
         }
-        if (admin.isToken(token)) {
-            return Caller.of(
-                    ADMIN_TOKEN_CLIENT,
-                    List.of(new Grant(Scope.ADMIN, Grant.ALL), new Grant(Scope.LABEL_ANY, Grant.ALL)),
-                    Caller.Kind.ADMIN_TOKEN);
-        }
-        if (feedback.isToken(token)) { // a labelling service's: any caller's answers
-            return Caller.of(
-                    FEEDBACK_TOKEN_CLIENT, List.of(new Grant(Scope.LABEL_ANY, Grant.ALL)), Caller.Kind.FEEDBACK_TOKEN);
+        Optional<Caller> given = this.given.callerOf(token); // the admin token, or the feedback token: any answers'
+        if (given.isPresent()) {
+            return given.get();
         }
         if (tokenRefused != null) {
             throw tokenRefused;

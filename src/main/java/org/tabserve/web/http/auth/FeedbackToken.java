@@ -1,6 +1,7 @@
 package org.tabserve.web.http.auth;
 
 import jakarta.servlet.http.HttpServletRequest;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -8,6 +9,10 @@ import java.util.Optional;
 import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.tabserve.serving.access.ApiKeys;
+import org.tabserve.serving.access.Caller;
+import org.tabserve.serving.access.Grant;
+import org.tabserve.serving.access.Scope;
 import org.tabserve.web.http.HttpProblem;
 import org.tabserve.web.http.RateLimitedLog;
 import org.tabserve.web.http.WebConfig;
@@ -16,8 +21,9 @@ import org.tabserve.web.http.WebConfig;
  * Who may send labels ({@code POST /api/feedback}), which set the live accuracy and error everyone reads: by default
  * only a caller with {@code Authorization: Bearer} the {@link #FEEDBACK_TOKEN} or the admin token, so that labels
  * cannot be forged or sent first for another client's request id; with neither token set, no one, the refusal (403)
- * saying how to set one. {@link #OPEN_FEEDBACK} lets anyone send them, asked for by name. Checked in constant time;
- * refusals logged at most once a minute of each kind.
+ * saying how to set one. {@link #OPEN_FEEDBACK} lets anyone send them, asked for by name. The token is an API key
+ * ({@link ApiKeys#given}) of the client {@value #CLIENT} with the scope {@code label:any}, matched with the admin
+ * token's as every key is; refusals logged at most once a minute of each kind.
  */
 public final class FeedbackToken {
 
@@ -37,8 +43,14 @@ public final class FeedbackToken {
             + " java -jar also --feedback-token TOKEN) and send Authorization: Bearer TOKEN; or let anyone send labels"
             + " with the init-parameter " + OPEN_FEEDBACK + "=true or TABSERVE_OPEN_FEEDBACK=true (--open-feedback)";
 
-    private final Optional<byte[]> digest;
+    /** The client the feedback token names. */
+    static final String CLIENT = "feedback-token";
+
+    private final boolean token;
     private final boolean open;
+    /** The feedback token and the admin token, as API keys. */
+    private final ApiKeys keys;
+
     private final AdminToken admin;
     private final RateLimitedLog noToken = new RateLimitedLog(LOG, Level.WARNING);
     private final RateLimitedLog wrongToken = new RateLimitedLog(LOG, Level.WARNING);
@@ -53,7 +65,12 @@ public final class FeedbackToken {
             throw new IllegalArgumentException("settings " + OPEN_FEEDBACK + " and " + FEEDBACK_TOKEN + " are both"
                     + " given: labels are either open to anyone or need the token; drop one");
         }
-        this.digest = token.map(AdminToken::sha256);
+        List<ApiKeys.Given> given = new ArrayList<>(); // the admin token last: it names the caller of both if equal
+        token.ifPresent(t -> given.add(new ApiKeys.Given(
+                t, CLIENT, List.of(new Grant(Scope.LABEL_ANY, Grant.ALL)), Caller.Kind.FEEDBACK_TOKEN)));
+        admin.key().ifPresent(given::add);
+        this.keys = ApiKeys.given(given);
+        this.token = token.isPresent();
         this.open = open;
         this.admin = admin;
     }
@@ -89,11 +106,11 @@ public final class FeedbackToken {
     }
 
     /**
-     * @return whether {@code token} (a bearer token as sent) is the feedback token, checked in constant time; never
-     *         when none is set
+     * @return the caller {@code token} (a bearer token as sent) names when it is the feedback or the admin token: the
+     *         client {@value #CLIENT} ({@code label:any}) or the admin token's
      */
-    boolean isToken(String token) {
-        return digest.isPresent() && java.security.MessageDigest.isEqual(AdminToken.sha256(token), digest.get());
+    Optional<Caller> callerOf(String token) {
+        return keys.callerOf(token);
     }
 
     /** @return whether labels need a token (always, unless {@link #OPEN_FEEDBACK}) */
@@ -114,7 +131,7 @@ public final class FeedbackToken {
         if (open) {
             return;
         }
-        if (digest.isEmpty() && !admin.on()) { // no token at all: none can be right
+        if (!token && !admin.on()) { // no token at all: none can be right
             noToken.log(() -> "Refused labels from " + caller.remoteAddress() + ": no feedback token is set");
             throw HttpProblem.of(403, "Forbidden", CLOSED);
         }
@@ -129,7 +146,7 @@ public final class FeedbackToken {
                     List.of(),
                     Map.of("WWW-Authenticate", "Bearer realm=\"tabserve-feedback\""));
         }
-        if (!(digest.isPresent() && AdminToken.carries(header, digest.get())) && !admin.accepts(header)) {
+        if (keys.callerOf(AdminToken.bearer(header)).isEmpty()) {
             wrongToken.log(() -> "Refused labels from " + caller.remoteAddress() + ": wrong feedback token");
             throw HttpProblem.of(403, "Forbidden", "the feedback token is wrong");
         }

@@ -9,7 +9,8 @@
  *
  * <p>Who is calling: {@code Access}, the one place a request's credential (an API key of {@code --api-keys}, an OIDC
  * token of {@code --oidc-issuer} ({@code serving.access.oidc}), the admin token {@code AdminToken}, the feedback token
- * {@code FeedbackToken}) becomes a {@code serving.access.Caller}, and the one check of a route's scope, for the route
+ * {@code FeedbackToken}, those two API keys of their own clients, {@code admin-token} and {@code feedback-token})
+ * becomes a {@code serving.access.Caller}, and the one check of a route's scope, for the route
  * table (its {@code Gate}) and the gRPC service alike; {@code Exposure}, whether a server that asks no credential is
  * open to the network; {@code AuditLog} ({@code --audit-log}), admin actions, refused credentials and reads of the keys
  * file as JSON lines. Stands on {@code http}.

@@ -70,7 +70,6 @@ class CertificateNamesTest {
         return new Credentials(
                 Optional.of(ApiKeys.open(keys)),
                 Optional.empty(),
-                admin,
                 FeedbackToken.resolve(key -> Optional.empty(), admin));
     }
 
