@@ -120,7 +120,7 @@ public final class InvocationsHandler {
                     if (at != SentOrder.REFUSED) {
                         told.row(row, parsed.rows().warnings(at));
                     }
-                    answers.add(at != SentOrder.REFUSED ? AnsweredRow.Scored.of(scored, at) : null);
+                    answers.add(at != SentOrder.REFUSED ? scored.row(at) : null);
                 }
                 explained = scored.explanations() != null;
                 problems.addAll(parsed.problems());
@@ -153,7 +153,7 @@ public final class InvocationsHandler {
                             told.row(answers.size() + r, chunk.batch().warnings(r));
                         }
                         for (int r = 0; r < scored.size(); r++) {
-                            answers.add(AnsweredRow.Scored.of(scored, r));
+                            answers.add(scored.row(r));
                             rowErrors.add("");
                         }
                         continue;
@@ -163,7 +163,7 @@ public final class InvocationsHandler {
                         if (answered) {
                             told.row(answers.size(), chunk.batch().warnings(place.batchRow()));
                         }
-                        answers.add(answered ? AnsweredRow.Scored.of(scored, place.batchRow()) : null);
+                        answers.add(answered ? scored.row(place.batchRow()) : null);
                         rowErrors.add(place.problemsText());
                         problems.addAll(place.problems());
                     }
