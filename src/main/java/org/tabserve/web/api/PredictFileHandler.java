@@ -26,8 +26,7 @@ import org.tabserve.web.http.HttpProblem;
 import org.tabserve.web.http.PageLinks;
 import org.tabserve.web.http.StreamedAnswer;
 import org.tabserve.web.http.WebConfig;
-import org.tabserve.web.http.request.CoverageParameter;
-import org.tabserve.web.http.request.ExplainParameter;
+import org.tabserve.web.http.request.AskedFields;
 import org.tabserve.web.http.request.MediaType;
 import org.tabserve.web.http.request.RequestParameters;
 
@@ -95,13 +94,13 @@ public final class PredictFileHandler implements AutoCloseable {
         Format format = format(request);
         // Read by the one rule of every route (so that ?explain=yes is the same 400), then refused in words: an
         // upload's rows are many more than a request may have explained, and its CSV answer has no place for them.
-        ExplainParameter.refuseAsked(
+        AskedFields.refuseExplain(
                 request,
                 "an upload's answers carry no explanations (an upload may have up to "
                         + config.maxCsvRows() + " rows; explanations are given for at most " + RowExplanations.MAX_ROWS
                         + " rows a request); send those rows as JSON to /api/predict with \"explain\": true, or leave"
                         + " explain out");
-        AnswerAssembler scores = scoring.of(model, CoverageParameter.asked(request, null));
+        AnswerAssembler scores = scoring.of(model, AskedFields.coverage(request, null));
         String onErrorSent = RequestParameters.query(request, OnError.PARAMETER);
         OnError checked = onError(onErrorSent); // a bad value is refused before the upload is read
         // The read stage: the upload received, then checked (its rows counted) by the answer's first pass.

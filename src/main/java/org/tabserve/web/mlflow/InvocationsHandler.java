@@ -36,8 +36,7 @@ import org.tabserve.web.http.HttpProblem;
 import org.tabserve.web.http.Json;
 import org.tabserve.web.http.WebConfig;
 import org.tabserve.web.http.limits.LimitedInputStream;
-import org.tabserve.web.http.request.CoverageParameter;
-import org.tabserve.web.http.request.ExplainParameter;
+import org.tabserve.web.http.request.AskedFields;
 import org.tabserve.web.http.request.MediaType;
 import org.tabserve.web.http.request.RequestParameters;
 
@@ -103,8 +102,8 @@ public final class InvocationsHandler {
                             AnswerTrace.ROWS,
                             parsed.rows() == null ? 0 : parsed.rows().size());
                 }
-                boolean explain = ExplainParameter.asked(request, parsed.explain());
-                scores = scoring.of(model, CoverageParameter.asked(request, parsed.coverage()));
+                boolean explain = AskedFields.explain(request, parsed.explain());
+                scores = scoring.of(model, AskedFields.coverage(request, parsed.coverage()));
                 AnswerAssembler assembler = scores;
                 AnswerKeepAlive watch = new AnswerKeepAlive(response, Json.MEDIA_TYPE);
                 var refusing = InPlaceRefusals.score(
@@ -125,11 +124,11 @@ public final class InvocationsHandler {
                 explained = scored.explanations() != null;
                 problems.addAll(parsed.problems());
             } else {
-                ExplainParameter.refuseAsked(
+                AskedFields.refuseExplain(
                         request,
                         "explanations are given for JSON bodies (\"params\":"
                                 + " {\"explain\": true}); send the rows as JSON, or leave explain out");
-                scores = scoring.of(model, CoverageParameter.asked(request, null));
+                scores = scoring.of(model, AskedFields.coverage(request, null));
                 RowFormat format = RowFormat.ofMediaType(type).orElseThrow();
                 // A Parquet body's rows are not in proportion to its bytes (a column of one repeated value is a few
                 // bytes, compressed pages inflate): its reader reserves what it holds, and each chunk its rows.
