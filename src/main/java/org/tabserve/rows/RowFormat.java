@@ -145,6 +145,42 @@ public enum RowFormat {
         return written.stream().anyMatch(lower::contains);
     }
 
+    /** @return the word {@code ?format=} names the format's answer by: csv, jsonl, arrow, parquet */
+    public String word() {
+        return switch (this) {
+            case CSV -> "csv";
+            case JSON_LINES -> "jsonl";
+            case ARROW -> "arrow";
+            case PARQUET -> "parquet";
+        };
+    }
+
+    /** @return the format {@code ?format=}'s word names (its case and spaces aside), if any */
+    public static Optional<RowFormat> ofWord(String word) {
+        String sent = word.strip().toLowerCase(Locale.ROOT);
+        for (RowFormat format : values()) {
+            if (format.word().equals(sent)) {
+                return Optional.of(format);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The answer's format an {@code Accept} header asks for ({@link #askedIn}), negotiated once for every route that
+     * answers a table: CSV first, then Arrow, Parquet and JSON Lines.
+     *
+     * @return the format asked for, or empty when it asks for none (the route answers JSON, or its page)
+     */
+    public static Optional<RowFormat> accepted(String accept) {
+        for (RowFormat format : List.of(CSV, ARROW, PARQUET, JSON_LINES)) {
+            if (format.askedIn(accept)) {
+                return Optional.of(format);
+            }
+        }
+        return Optional.empty();
+    }
+
     /** @return whether the format's files are bytes rather than text (Arrow, Parquet) */
     public boolean isBinary() {
         return writer == null;
