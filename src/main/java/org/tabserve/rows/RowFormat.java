@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.tabserve.model.signature.ModelSignature;
 import org.tabserve.rows.arrow.ArrowRowsReader;
 import org.tabserve.rows.csv.CsvRowsParser;
@@ -158,12 +159,7 @@ public enum RowFormat {
     /** @return the format {@code ?format=}'s word names (its case and spaces aside), if any */
     public static Optional<RowFormat> ofWord(String word) {
         String sent = word.strip().toLowerCase(Locale.ROOT);
-        for (RowFormat format : values()) {
-            if (format.word().equals(sent)) {
-                return Optional.of(format);
-            }
-        }
-        return Optional.empty();
+        return Stream.of(values()).filter(format -> format.word().equals(sent)).findFirst();
     }
 
     /**
@@ -173,12 +169,9 @@ public enum RowFormat {
      * @return the format asked for, or empty when it asks for none (the route answers JSON, or its page)
      */
     public static Optional<RowFormat> accepted(String accept) {
-        for (RowFormat format : List.of(CSV, ARROW, PARQUET, JSON_LINES)) {
-            if (format.askedIn(accept)) {
-                return Optional.of(format);
-            }
-        }
-        return Optional.empty();
+        return Stream.of(CSV, ARROW, PARQUET, JSON_LINES)
+                .filter(format -> format.askedIn(accept))
+                .findFirst();
     }
 
     /** @return whether the format's files are bytes rather than text (Arrow, Parquet) */
