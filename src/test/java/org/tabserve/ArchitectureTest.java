@@ -416,21 +416,24 @@ class ArchitectureTest {
      * entry point and jobs; a nested type of one of them too.
      */
     private static final Pattern SCORING_TYPE = Pattern.compile("org\\.tabserve\\."
-            + "(?:model\\.(?:Model|Engine|answer\\.(?:BatchScoring|AnswerAssembler|ChunkScorer|InPlaceRefusals)"
+            + "(?:model\\.(?:Model|Engine|answer\\.(?:BatchScoring|AnswerAssembler|ChunkScorer|InPlaceRefusals|ScoredRows)"
             + "|explain\\.(?:\\w*Explainer|ExplainedModel)|onnx\\.[\\w.]+)|serving\\.[\\w.]+)(?:\\$.*)?");
 
     /**
      * rows only reads and writes (issue 80): no class of {@code org.tabserve.rows} or its packages names a {@link
      * #SCORING_TYPE}, so that scoring has one room, the model's answer package: rows hands over the rows it read
-     * ({@code model.answer.ChunkRows}, {@code CellRows.Checked}) and receives their answers to write ({@code
-     * ChunkAnswers}, {@code ScoredRows}).
+     * ({@code model.answer.ChunkRows}, {@code CellRows.Checked}) and receives their answers to write as answered rows
+     * ({@code ChunkAnswers}, {@code AnsweredRows}, {@code AnsweredRow}), never the scoring's own record of them
+     * ({@code ScoredRows}, issue 93).
      */
     @Test
     void rowsNamesNoTypeThatScores() {
         assertTrue(
                 SCORING_TYPE.matcher(MODEL + ".answer.ChunkScorer").matches()
                         && SCORING_TYPE.matcher(MODEL + ".Model$Prediction").matches()
+                        && SCORING_TYPE.matcher(MODEL + ".answer.ScoredRows").matches()
                         && !SCORING_TYPE.matcher(MODEL + ".answer.ChunkAnswers").matches()
+                        && !SCORING_TYPE.matcher(MODEL + ".answer.AnsweredRows").matches()
                         && !SCORING_TYPE
                                 .matcher(MODEL + ".signature.ModelSignature")
                                 .matches(),
@@ -444,7 +447,7 @@ class ArchitectureTest {
                         "score rows", c -> SCORING_TYPE.matcher(c.getName()).matches()))
                 .because("rows only reads and writes: score through the model's answer package (ChunkScorer for an"
                         + " upload's chunks, BatchScoring.scoreKept for CellRows' checked rows), handing it the rows"
-                        + " read and writing the answers it hands back")
+                        + " read and writing the answered rows it hands back (AnsweredRows, not ScoredRows)")
                 .check(MAIN);
     }
 

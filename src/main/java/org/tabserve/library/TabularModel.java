@@ -182,7 +182,7 @@ public final class TabularModel implements AutoCloseable {
             String name = prediction instanceof Prediction.Classification c
                     ? model.card().displayName(c.label())
                     : null;
-            answers.add(new Answer(AnsweredRow.Scored.of(scored, kept).with(name, List.copyOf(warnings)), fields));
+            answers.add(new Answer(scored.row(kept).with(name, List.copyOf(warnings)), fields));
         }
         return answers;
     }

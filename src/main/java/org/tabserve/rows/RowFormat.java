@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.tabserve.model.signature.ModelSignature;
 import org.tabserve.rows.arrow.ArrowRowsReader;
 import org.tabserve.rows.csv.CsvRowsParser;
@@ -20,29 +21,35 @@ import org.tabserve.rows.write.ParquetRowsWriter;
 import org.tabserve.rows.write.RowsWriter;
 
 /**
- * The formats rows come in and answers go out in (CSV, JSON Lines, Arrow IPC, Parquet), one line each: the media type a request names it by, the file
- * name endings a file is known by, its reader ({@link RowsReader}) and its writer ({@link RowsWriter}). The routes
- * and the {@code score} command pick a format here and use nothing format-specific.
+ * The formats rows come in and answers go out in (CSV, Arrow IPC, Parquet, JSON Lines), one line each: the word
+ * {@code ?format=} names it by, the media types a request names it by, the file name endings a file is known by, its
+ * reader ({@link RowsReader}) and its writer ({@link RowsWriter}); an {@code Accept} is answered in the first it asks
+ * for ({@link #accepted}). The routes and the {@code score} command pick a format here and use nothing
+ * format-specific.
  */
 public enum RowFormat {
-    CSV(List.of("text/csv"), List.of(".csv", ".tsv", ".txt"), CsvRowsParser::new, CsvRowsWriter::new),
-    JSON_LINES(
-            List.of(JsonLinesReader.MEDIA_TYPE, "application/jsonl"),
-            List.of(".jsonl", ".ndjson"),
-            (signature, maxRows, unnamedIndex) -> new JsonLinesReader(signature, maxRows),
-            JsonLinesWriter::new),
+    // In the order an Accept naming several is answered (accepted): CSV, then Arrow, Parquet, JSON Lines.
+    CSV("csv", List.of("text/csv"), List.of(".csv", ".tsv", ".txt"), CsvRowsParser::new, CsvRowsWriter::new),
     ARROW(
+            "arrow",
             List.of(ArrowRowsReader.MEDIA_TYPE, ArrowRowsReader.FILE_MEDIA_TYPE),
             List.of(".arrows", ".arrow", ".feather"),
             (signature, maxRows, unnamedIndex) -> new ArrowRowsReader(signature, maxRows),
             (OutputStream out) -> new ArrowRowsWriter(out)),
     PARQUET(
+            "parquet",
             // MLflow's scoring server names Parquet bodies application/x-parquet (mlflow#20630).
             List.of(ParquetRowsReader.MEDIA_TYPE, ParquetRowsReader.MLFLOW_MEDIA_TYPE),
             List.of(".parquet"),
             (signature, maxRows, unnamedIndex) -> new ParquetRowsReader(signature, maxRows),
             // Lambdas, not constructor references: parquet-java's classes load on a first Parquet file, not at start.
-            (OutputStream out) -> new ParquetRowsWriter(out));
+            (OutputStream out) -> new ParquetRowsWriter(out)),
+    JSON_LINES(
+            "jsonl",
+            List.of(JsonLinesReader.MEDIA_TYPE, "application/jsonl"),
+            List.of(".jsonl", ".ndjson"),
+            (signature, maxRows, unnamedIndex) -> new JsonLinesReader(signature, maxRows),
+            JsonLinesWriter::new);
 
     /** Makes a format's reader. */
     private interface ReaderMaker {
@@ -59,6 +66,9 @@ public enum RowFormat {
         RowsWriter make(OutputStream out);
     }
 
+    /** The word {@code ?format=} names its answer by. */
+    private final String word;
+
     /** The media types that name it, the usual one first. */
     private final List<String> mediaTypes;
 
@@ -67,7 +77,8 @@ public enum RowFormat {
     private final WriterMaker writer;
     private final BytesWriterMaker bytesWriter;
 
-    RowFormat(List<String> mediaTypes, List<String> endings, ReaderMaker reader, WriterMaker writer) {
+    RowFormat(String word, List<String> mediaTypes, List<String> endings, ReaderMaker reader, WriterMaker writer) {
+        this.word = word;
         this.mediaTypes = mediaTypes;
         this.endings = endings;
         this.reader = reader;
@@ -75,7 +86,13 @@ public enum RowFormat {
         this.bytesWriter = null;
     }
 
-    RowFormat(List<String> mediaTypes, List<String> endings, ReaderMaker reader, BytesWriterMaker bytesWriter) {
+    RowFormat(
+            String word,
+            List<String> mediaTypes,
+            List<String> endings,
+            ReaderMaker reader,
+            BytesWriterMaker bytesWriter) {
+        this.word = word;
         this.mediaTypes = mediaTypes;
         this.endings = endings;
         this.reader = reader;
@@ -143,6 +160,27 @@ public enum RowFormat {
         String lower = accept.toLowerCase(Locale.ROOT);
         List<String> written = this == ARROW ? List.of(mediaType()) : mediaTypes;
         return written.stream().anyMatch(lower::contains);
+    }
+
+    /** @return the word {@code ?format=} names the format's answer by: csv, jsonl, arrow, parquet */
+    public String word() {
+        return word;
+    }
+
+    /** @return the format {@code ?format=}'s word names (its case and spaces aside), if any */
+    public static Optional<RowFormat> ofWord(String word) {
+        String sent = word.strip().toLowerCase(Locale.ROOT);
+        return Stream.of(values()).filter(format -> format.word().equals(sent)).findFirst();
+    }
+
+    /**
+     * The answer's format an {@code Accept} header asks for ({@link #askedIn}), negotiated once for every route that
+     * answers a table: the first of the formats, in their order (CSV, Arrow, Parquet, JSON Lines), that it asks for.
+     *
+     * @return the format asked for, or empty when it asks for none (the route answers JSON, or its page)
+     */
+    public static Optional<RowFormat> accepted(String accept) {
+        return Stream.of(values()).filter(format -> format.askedIn(accept)).findFirst();
     }
 
     /** @return whether the format's files are bytes rather than text (Arrow, Parquet) */

@@ -13,7 +13,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.tabserve.model.Model;
 import org.tabserve.model.answer.AnswerAssembler;
-import org.tabserve.model.answer.AnsweredRow;
 import org.tabserve.model.answer.ScoredRows;
 import org.tabserve.model.answer.SentOrder;
 import org.tabserve.model.conformal.RowUncertainty;
@@ -133,7 +132,7 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
         while (batch.size() < batchSize && rows.hasNext()) {
             batch.add(rows.next());
         }
-        CellRows.Scored result = numbers == null ? null : scoreNumbers(scoring, batch);
+        ScoredCells result = numbers == null ? null : scoreNumbers(scoring, batch);
         if (result == null) {
             result = scoreCells(scoring, batch);
         }
@@ -142,8 +141,7 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
         for (int r = 0; r < batch.size(); r++) {
             int kept = result.order().scoredAt(r);
             if (kept != SentOrder.REFUSED) {
-                out.add(new ScoredRow(
-                        batch.get(r), RowFactory.create(columns.answer(AnsweredRow.Scored.of(scored, kept))), null));
+                out.add(new ScoredRow(batch.get(r), RowFactory.create(columns.answer(scored.row(kept))), null));
             } else {
                 List<FieldError> errors = result.errors().get(r);
                 if (failOnError) {
@@ -159,7 +157,7 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
      * The batch's cells as Spark gives them, each taken as the server takes JSON's ({@link CellRows}), read column by
      * column with no array per row.
      */
-    private CellRows.Scored scoreCells(AnswerAssembler scoring, List<Row> batch) {
+    private ScoredCells scoreCells(AnswerAssembler scoring, List<Row> batch) {
         Object[][] cells = new Object[inputColumns.length][];
         for (int f = 0; f < inputColumns.length; f++) {
             int column = inputColumns[f];
@@ -173,14 +171,14 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
             cells[f] = feature;
         }
         CellRows.Checked checked = CellRows.checkColumns(scoring.model().signature(), cells);
-        return checked.answered(scoring.scoreKept(checked.batch()));
+        return ScoredCells.score(checked, scoring);
     }
 
     /**
      * The batch as plain numbers packed straight into the model's input ({@link NumberRows}), every row kept; null
      * when a row has a missing or bad value, which the typed cells then name in that row's errors.
      */
-    private CellRows.Scored scoreNumbers(AnswerAssembler scoring, List<Row> batch) {
+    private ScoredCells scoreNumbers(AnswerAssembler scoring, List<Row> batch) {
         double[][] values = numbers.read(batch);
         if (values == null) {
             return null;
@@ -193,7 +191,7 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
      * @param rows the batch, checked by the model core
      * @return the batch scored, every row kept; null when the model refuses a row, which the typed cells then name
      */
-    private static CellRows.Scored allKept(AnswerAssembler scoring, int size, Supplier<Batch> rows) {
+    private static ScoredCells allKept(AnswerAssembler scoring, int size, Supplier<Batch> rows) {
         Batch checked;
         try {
             checked = rows.get();
@@ -203,7 +201,6 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
             }
             throw e;
         }
-        return new CellRows.Scored(
-                scoring.score(checked), SentOrder.allScored(size), Collections.nCopies(size, List.of()));
+        return new ScoredCells(scoring.score(checked), SentOrder.allScored(size), Collections.nCopies(size, List.of()));
     }
 }

@@ -13,7 +13,6 @@ import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.types.StructType;
 import org.tabserve.model.Model;
 import org.tabserve.model.answer.AnswerAssembler;
-import org.tabserve.model.answer.AnsweredRow;
 import org.tabserve.model.answer.SentOrder;
 import org.tabserve.model.loading.ModelLoader;
 import org.tabserve.model.signature.Feature;
@@ -106,12 +105,11 @@ public final class TabserveFunctions {
                 cells[f] = row.get(at);
             }
             CellRows.Checked checked = CellRows.check(model.signature(), new ArrayList<>(List.<Object[]>of(cells)));
-            CellRows.Scored scored =
-                    checked.answered(AnswerAssembler.offline(model).scoreKept(checked.batch()));
+            ScoredCells scored = ScoredCells.score(checked, AnswerAssembler.offline(model));
             int width = columns.answerType().size();
             Object[] values = new Object[width + 1];
             if (scored.order().scoredAt(0) != SentOrder.REFUSED) {
-                Object[] answer = columns.answer(AnsweredRow.Scored.of(scored.scored(), 0));
+                Object[] answer = columns.answer(scored.scored().row(0));
                 System.arraycopy(answer, 0, values, 0, width);
             } else {
                 values[width] = ResultColumns.errors(scored.errors().get(0));

@@ -88,8 +88,7 @@ class NumberRowsTest {
                     cells.add(new Object[] {row.getAs("skewness"), row.getAs("curtosis")});
                 }
                 CellRows.Checked checked = CellRows.check(model.signature(), cells);
-                CellRows.Scored expected =
-                        checked.answered(AnswerAssembler.offline(model).scoreKept(checked.batch()));
+                ScoredCells expected = ScoredCells.score(checked, AnswerAssembler.offline(model));
                 Row row = scored.get(r);
                 int kept = expected.order().scoredAt(r - from);
                 if (r == 7) {

@@ -22,7 +22,6 @@ import org.junit.jupiter.api.Test;
 import org.tabserve.model.answer.AnswerField;
 import org.tabserve.model.answer.AnswerShape;
 import org.tabserve.model.answer.AnswerSource;
-import org.tabserve.model.answer.AnsweredRow;
 import org.tabserve.model.answer.RequestField;
 import org.tabserve.model.answer.ScoredRows;
 import org.tabserve.model.card.ModelCard;
@@ -151,7 +150,7 @@ class ResultColumnsTest {
         }
         JsonNode answer = new ObjectMapper().readTree(text.toString());
         StructType type = columns.answerType();
-        Object[] values = columns.answer(AnsweredRow.Scored.of(scored, 0));
+        Object[] values = columns.answer(scored.row(0));
         for (int f = 0; f < values.length; f++) {
             sameValue(
                     type.fields()[f].name(),

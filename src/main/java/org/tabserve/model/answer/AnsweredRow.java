@@ -8,7 +8,8 @@ import org.tabserve.model.signature.RangeWarning;
 
 /**
  * One row of an answer, in the place it was sent: scored, with its prediction and what the request asked for beside
- * it, or refused, with its problems. {@link AnswerField#value} reads a field's value from it.
+ * it ({@link AnsweredRows#row}), or refused, with its problems. {@link AnswerField#value} reads a field's value from
+ * it.
  */
 public sealed interface AnsweredRow {
 
@@ -28,11 +29,6 @@ public sealed interface AnsweredRow {
             Explanation explanation,
             Uncertainty uncertainty)
             implements AnsweredRow {
-
-        /** @return row {@code row} of {@code scored}, without a display name or warnings */
-        public static Scored of(ScoredRows scored, int row) {
-            return new Scored(scored.prediction(row), null, null, scored.explanation(row), scored.uncertainty(row));
-        }
 
         /** @return this row with its display name and warnings */
         public Scored with(String name, List<RangeWarning> rowWarnings) {

@@ -7,14 +7,14 @@ import org.tabserve.model.signature.Prediction;
 
 /**
  * A batch's rows as scored: each row's prediction, and, when the request asked, its explanation and its uncertainty,
- * in the order of the batch. What every answer writer takes, whatever the protocol.
+ * in the order of the batch: what the scoring hands back, which every answer writer reads as {@link AnsweredRows}.
  *
  * @param predictions   one per row
  * @param explanations  one per row, or null when the request did not ask for explanations
  * @param uncertainties one per row, or null when the request asked for no coverage
  */
-public record ScoredRows(
-        List<Prediction> predictions, List<Explanation> explanations, List<Uncertainty> uncertainties) {
+public record ScoredRows(List<Prediction> predictions, List<Explanation> explanations, List<Uncertainty> uncertainties)
+        implements AnsweredRows {
 
     /** No rows: the answer to a batch none of whose rows could be scored. */
     public static final ScoredRows NONE = new ScoredRows(List.of(), null, null);
@@ -24,17 +24,22 @@ public record ScoredRows(
         return new ScoredRows(predictions, explained, uncertainties);
     }
 
-    /** @return whether row {@code row} carries anything beside its prediction (an explanation, an uncertainty) */
+    @Override
     public boolean hasExtras(int row) {
         return explanation(row) != null || uncertainty(row) != null;
     }
 
-    /** @return the number of rows */
+    @Override
+    public AnsweredRow.Scored row(int row) {
+        return new AnsweredRow.Scored(prediction(row), null, null, explanation(row), uncertainty(row));
+    }
+
+    @Override
     public int size() {
         return predictions.size();
     }
 
-    /** @return row {@code row}'s prediction */
+    @Override
     public Prediction prediction(int row) {
         return predictions.get(row);
     }

@@ -11,7 +11,8 @@ import org.tabserve.rows.field.RowsException;
 
 /**
  * The {@code coverage} by which a request asks how sure each answer is ({@code "coverage": 0.9} in a JSON body,
- * {@code ?coverage=0.9} in a query or form, a parameter of v2 and gRPC): the one rule every route reads it by, a
+ * {@code ?coverage=0.9} in a query or form (the web's {@code AskedFields}), a parameter of v2 and gRPC): the one
+ * rule every route reads it by, a
  * number from {@link Conformal#MIN_COVERAGE} to {@link Conformal#MAX_COVERAGE}, so that anything else is the same 400
  * naming where it was sent.
  */
@@ -34,6 +35,19 @@ public final class CoverageField {
             throw refused(path, "got '" + (stripped.length() > 40 ? stripped.substring(0, 40) + "…" : stripped) + "'");
         }
         return checked(Double.parseDouble(stripped), path);
+    }
+
+    /**
+     * @param sent   the value a query or form sent, or null when it sent none
+     * @param inBody the coverage the body asked for, or null; a query's value wins over it
+     * @return the coverage asked for, or null when none was
+     * @throws RowsException 400 naming {@code coverage} for a sent value that is not a decimal number in range
+     */
+    public static Double asked(String sent, Double inBody) {
+        if (sent == null) {
+            return inBody; // no ternary: it would unbox a null
+        }
+        return parse(sent, NAME);
     }
 
     /**

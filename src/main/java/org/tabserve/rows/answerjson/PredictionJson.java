@@ -12,8 +12,8 @@ import java.util.Set;
 import org.tabserve.model.answer.AnswerField;
 import org.tabserve.model.answer.AnswerSource;
 import org.tabserve.model.answer.AnsweredRow;
+import org.tabserve.model.answer.AnsweredRows;
 import org.tabserve.model.answer.FieldValue;
-import org.tabserve.model.answer.ScoredRows;
 import org.tabserve.model.card.ModelCard;
 import org.tabserve.model.signature.Batch;
 import org.tabserve.model.signature.FeatureStats;
@@ -86,20 +86,20 @@ public final class PredictionJson {
         }
 
         /** Row {@code row} of {@code scored}, with what the request asked for beside its prediction. */
-        public void write(JsonGenerator json, ScoredRows scored, int row, List<RangeWarning> warnings)
+        public void write(JsonGenerator json, AnsweredRows scored, int row, List<RangeWarning> warnings)
                 throws IOException {
             write(json, scored.prediction(row), warnings, scored, row, null, 0);
         }
 
         /**
-         * {@link #write(JsonGenerator, ScoredRows, int, List)} with the row's probabilities already written as text
+         * {@link #write(JsonGenerator, AnsweredRows, int, List)} with the row's probabilities already written as text
          * ({@link #probabilityTexts}, made on another thread, say).
          *
          * @param texts the texts of a chunk's rows, or null to write the numbers here
          * @param at    where this row's texts start among them
          */
         public void write(
-                JsonGenerator json, ScoredRows scored, int row, List<RangeWarning> warnings, String[] texts, int at)
+                JsonGenerator json, AnsweredRows scored, int row, List<RangeWarning> warnings, String[] texts, int at)
                 throws IOException {
             write(json, scored.prediction(row), warnings, scored, row, texts, at);
         }
@@ -108,7 +108,7 @@ public final class PredictionJson {
          * The probabilities of {@code predictions}' rows as {@link JsonGenerator#writeNumber(double)} writes them
          * for {@link JsonText#FACTORY}'s generators, the model's classes per row one after the other ({@code null}
          * for a row that is not a classifier's or a number that is not finite), for
-         * {@link #write(JsonGenerator, ScoredRows, int, List, String[], int)}: the largest part of writing a row.
+         * {@link #write(JsonGenerator, AnsweredRows, int, List, String[], int)}: the largest part of writing a row.
          */
         public String[] probabilityTexts(List<Prediction> predictions) {
             int width = classNames.length;
@@ -139,7 +139,7 @@ public final class PredictionJson {
                 JsonGenerator json,
                 Prediction prediction,
                 List<RangeWarning> warnings,
-                ScoredRows scored,
+                AnsweredRows scored,
                 int row,
                 String[] texts,
                 int at)
@@ -283,11 +283,11 @@ public final class PredictionJson {
      * carries ({@link AnswerField#value}), under its key, written by its type ({@link FieldJson}); a regressor's
      * coverage is within its interval. Nothing for a row of no scored rows (a log's).
      */
-    static void writeExtras(JsonGenerator json, ScoredRows scored, int row) throws IOException {
+    static void writeExtras(JsonGenerator json, AnsweredRows scored, int row) throws IOException {
         if (scored == null || !scored.hasExtras(row)) { // a plain row (most): no field to look at
             return;
         }
-        AnsweredRow.Scored answered = AnsweredRow.Scored.of(scored, row);
+        AnsweredRow.Scored answered = scored.row(row);
         for (AnswerField field : AnswerField.values()) {
             if (WRITTEN_APART.contains(field)
                     || (field == AnswerField.COVERAGE
@@ -315,7 +315,7 @@ public final class PredictionJson {
      */
     public static void write(
             JsonGenerator json,
-            ScoredRows scored,
+            AnsweredRows scored,
             int row,
             ModelCard card,
             List<RangeWarning> warnings,
@@ -330,7 +330,7 @@ public final class PredictionJson {
             Prediction prediction,
             ModelCard card,
             List<RangeWarning> warnings,
-            ScoredRows scored,
+            AnsweredRows scored,
             int row,
             String note,
             AnswerSource source)

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.tabserve.model.answer.ScoredRows;
 import org.tabserve.model.answer.SentOrder;
 import org.tabserve.model.signature.Batch;
 import org.tabserve.model.signature.Feature;
@@ -17,8 +16,8 @@ import org.tabserve.rows.field.NumberText;
  * Checks rows of typed cells for an engine that embeds the model core (spark/), as {@code ?on_error=row} checks a
  * request's rows: each cell is taken as the JSON routes take the value of its type ({@link
  * org.tabserve.rows.json.JsonCells#read}), the rows the model refuses are left out with their errors, and the others
- * are handed over in one batch for the caller to score ({@link org.tabserve.model.answer.BatchScoring#scoreKept}), whose
- * answers {@link Checked#answered} takes back.
+ * are handed over in one batch for the caller to score ({@link org.tabserve.model.answer.BatchScoring#scoreKept}) and
+ * to pair with its answers by {@link Checked#order()} (the Spark connector's {@code ScoredCells}).
  *
  * <p>A cell is {@code null} (missing), a {@link Number}, a {@link String} or a {@link Boolean}: a float or double NaN is
  * a missing value, as {@code NaN} in JSON is; a number for a text input is its exact text
@@ -29,27 +28,13 @@ import org.tabserve.rows.field.NumberText;
 public final class CellRows {
 
     /**
-     * The rows as scored.
-     *
-     * @param scored the kept rows' answers, in order
-     * @param order  where each row given went: its index in {@code scored}, or left out
-     * @param errors for each row given, its errors (empty for a kept row)
-     */
-    public record Scored(ScoredRows scored, SentOrder order, List<List<FieldError>> errors) {}
-
-    /**
      * The rows as checked, ready to be scored.
      *
      * @param batch  the kept rows, in order, or null when none was kept
      * @param order  where each row given went: its index in {@code batch}, or left out
      * @param errors for each row given, its errors (empty for a kept row)
      */
-    public record Checked(Batch batch, SentOrder order, List<List<FieldError>> errors) {
-        /** @return the rows as scored, given the kept rows' answers ({@link ScoredRows#NONE} when none was kept) */
-        public Scored answered(ScoredRows scored) {
-            return new Scored(scored, order, errors);
-        }
-    }
+    public record Checked(Batch batch, SentOrder order, List<List<FieldError>> errors) {}
 
     private CellRows() {}
 

@@ -9,9 +9,9 @@ import org.tabserve.model.answer.AnswerField;
 import org.tabserve.model.answer.AnswerShape;
 import org.tabserve.model.answer.AnswerSource;
 import org.tabserve.model.answer.AnsweredRow;
+import org.tabserve.model.answer.AnsweredRows;
 import org.tabserve.model.answer.ChunkAnswers;
 import org.tabserve.model.answer.FieldValue;
-import org.tabserve.model.answer.ScoredRows;
 import org.tabserve.model.signature.Feature;
 import org.tabserve.model.signature.Prediction;
 import org.tabserve.model.signature.PredictionColumns;
@@ -148,7 +148,7 @@ public final class CsvAnswer {
 
     /** Writes a scored chunk's rows, with its probabilities' texts when the pool wrote them (else null). */
     private interface ProbabilitySink {
-        void accept(RowChunk chunk, ScoredRows scored, ProbabilityTexts.Chunk texts) throws IOException;
+        void accept(RowChunk chunk, AnsweredRows scored, ProbabilityTexts.Chunk texts) throws IOException;
     }
 
     /**
@@ -199,7 +199,7 @@ public final class CsvAnswer {
         }
 
         @Override
-        public void accept(RowChunk chunk, ScoredRows scored, Chunk prepared) throws IOException {
+        public void accept(RowChunk chunk, AnsweredRows scored, Chunk prepared) throws IOException {
             sink.accept(chunk, scored, prepared);
         }
 
@@ -221,13 +221,13 @@ public final class CsvAnswer {
      * @param row     which of them
      * @param inPlace whether bad rows are answered in place, so that the row ends with an empty error cell
      */
-    static void cells(List<Object> out, AnswerShape shape, ScoredRows scored, int row, boolean inPlace) {
+    static void cells(List<Object> out, AnswerShape shape, AnsweredRows scored, int row, boolean inPlace) {
         PredictionColumns columns = PredictionColumns.of(scored.predictions());
         boolean held = columns != null && columns.answered(row); // read from the columns, no Prediction made
-        cells(out, shape, held ? columns : null, row, () -> AnsweredRow.Scored.of(scored, row), inPlace);
+        cells(out, shape, held ? columns : null, row, () -> scored.row(row), inPlace);
     }
 
-    /** {@link #cells(List, AnswerShape, ScoredRows, int, boolean)} of one row as scored. */
+    /** {@link #cells(List, AnswerShape, AnsweredRows, int, boolean)} of one row as scored. */
     public static void cells(List<Object> out, AnswerShape shape, AnsweredRow.Scored row, boolean inPlace) {
         cells(out, shape, null, 0, () -> row, inPlace);
     }

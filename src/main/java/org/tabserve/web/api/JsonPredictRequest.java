@@ -37,8 +37,7 @@ import org.tabserve.web.http.HttpProblem;
 import org.tabserve.web.http.Json;
 import org.tabserve.web.http.WebConfig;
 import org.tabserve.web.http.limits.LimitedInputStream;
-import org.tabserve.web.http.request.CoverageParameter;
-import org.tabserve.web.http.request.ExplainParameter;
+import org.tabserve.web.http.request.AskedFields;
 import org.tabserve.web.http.request.MediaType;
 import org.tabserve.web.http.request.RequestParameters;
 
@@ -105,8 +104,8 @@ public final class JsonPredictRequest {
             } catch (RowsException e) {
                 throw HttpProblem.of(e, WebConfig.MAX_BATCH_ROWS);
             }
-            boolean explain = ExplainParameter.asked(query, parsed.explain());
-            AnswerAssembler scores = scoring.of(model, CoverageParameter.asked(query, parsed.coverage()));
+            boolean explain = AskedFields.explain(query, parsed.explain());
+            AnswerAssembler scores = scoring.of(model, AskedFields.coverage(query, parsed.coverage()));
             AnswerKeepAlive watch = new AnswerKeepAlive(response, Json.MEDIA_TYPE);
             var answered = InPlaceRefusals.score(
                     new ComputedJsonRefusals.Chunk(parsed, onError == OnError.ROW),

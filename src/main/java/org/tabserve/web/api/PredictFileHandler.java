@@ -26,8 +26,7 @@ import org.tabserve.web.http.HttpProblem;
 import org.tabserve.web.http.PageLinks;
 import org.tabserve.web.http.StreamedAnswer;
 import org.tabserve.web.http.WebConfig;
-import org.tabserve.web.http.request.CoverageParameter;
-import org.tabserve.web.http.request.ExplainParameter;
+import org.tabserve.web.http.request.AskedFields;
 import org.tabserve.web.http.request.MediaType;
 import org.tabserve.web.http.request.RequestParameters;
 
@@ -52,17 +51,21 @@ public final class PredictFileHandler implements AutoCloseable {
     /** Chunks after the one being written whose probabilities the scoring pool writes as text meanwhile. */
     static final int AHEAD = 3;
 
-    /** The answer's formats. */
-    enum Format {
-        JSON,
-        CSV,
-        HTML,
-        /** The answer table as JSON Lines ({@link RowFormat#JSON_LINES}). */
-        JSON_LINES,
-        /** The answer table as an Arrow IPC stream ({@link RowFormat#ARROW}). */
-        ARROW,
-        /** The answer table as a Parquet file ({@link RowFormat#PARQUET}). */
-        PARQUET
+    /**
+     * The answer's format, negotiated once ({@link #format}): a table in one of the {@link RowFormat}s, the JSON answer
+     * (no table), or the page, a view of the CSV table (its first rows, and the whole CSV answer to download).
+     *
+     * @param table the answer table's format, or null for the JSON answer
+     * @param page  whether the answer is the page showing the table
+     */
+    record Format(RowFormat table, boolean page) {
+        static final Format JSON = new Format(null, false);
+        static final Format HTML = new Format(RowFormat.CSV, true);
+
+        /** @return the format's name in the answer's trace: json, html, or the table's (csv, json_lines, ...) */
+        String traceName() {
+            return page ? "html" : table == null ? "json" : table.name().toLowerCase(Locale.ROOT);
+        }
     }
 
     /** The query parameter that picks the answer's format over Accept. */
@@ -95,13 +98,13 @@ public final class PredictFileHandler implements AutoCloseable {
         Format format = format(request);
         // Read by the one rule of every route (so that ?explain=yes is the same 400), then refused in words: an
         // upload's rows are many more than a request may have explained, and its CSV answer has no place for them.
-        ExplainParameter.refuseAsked(
+        AskedFields.refuseExplain(
                 request,
                 "an upload's answers carry no explanations (an upload may have up to "
                         + config.maxCsvRows() + " rows; explanations are given for at most " + RowExplanations.MAX_ROWS
                         + " rows a request); send those rows as JSON to /api/predict with \"explain\": true, or leave"
                         + " explain out");
-        AnswerAssembler scores = scoring.of(model, CoverageParameter.asked(request, null));
+        AnswerAssembler scores = scoring.of(model, AskedFields.coverage(request, null));
         String onErrorSent = RequestParameters.query(request, OnError.PARAMETER);
         OnError checked = onError(onErrorSent); // a bad value is refused before the upload is read
         // The read stage: the upload received, then checked (its rows counted) by the answer's first pass.
@@ -122,15 +125,14 @@ public final class PredictFileHandler implements AutoCloseable {
                     .reader(classifier.signature(), config.maxCsvRows())
                     .reservingRowMemory(held::grow)
                     .onError(onError, config.maxErrorRows());
-            if (format == Format.JSON
+            if (format.equals(Format.JSON)
                     && answeredFromKept(model, request, response, parser, file, held, scores, reading)) {
                 return;
             }
             answerStreamed(model, request, response, format, parser, file, held, scores, reading);
         } catch (RowsException e) {
             throw HttpProblem.of(
-                    withHint(e, format == Format.HTML ? UploadView.ON_ERROR_HINT : OnError.HINT),
-                    WebConfig.MAX_CSV_ROWS);
+                    withHint(e, format.page() ? UploadView.ON_ERROR_HINT : OnError.HINT), WebConfig.MAX_CSV_ROWS);
         } finally {
             file.delete();
         }
@@ -207,28 +209,25 @@ public final class PredictFileHandler implements AutoCloseable {
         // never more than the upload has (a few long rows were reserved as 4,096 chunks' worth: a 413 for 2.5 KB).
         long rows = Math.max(1, parser.rowsRead());
         held.grow(
-                format == Format.HTML
+                format.page()
                         ? UploadPreview.HELD_BYTES + rowBytes * Math.min(rows, RowsReader.CHUNK_ROWS)
                         : rowBytes * Math.min(rows, RowsReader.CHUNK_ROWS * (scorer.inFlight() + 2L)));
         try (InputStream in = file.open();
                 AnswerTrace.Stage writing = written(model, format, parser)) {
-            switch (format) {
-                case CSV -> writeCsv(request, response, parser, in, header, scores, textsAhead(classifier, held));
-                case JSON_LINES, ARROW, PARQUET -> {
-                    RowFormat table = format == Format.ARROW
-                            ? RowFormat.ARROW
-                            : format == Format.PARQUET ? RowFormat.PARQUET : RowFormat.JSON_LINES;
-                    held.grow(table.writerHeldBytes()); // Parquet's row group, before the writer buffers it
-                    writeTable(request, response, table, parser, in, header, scores, 0);
-                }
-                case HTML ->
-                    page.render(
-                            request,
-                            response,
-                            PageLinks.of(model),
-                            UploadPreview.score(scores, scorer, parser, in, header, file.fileName()));
-                default ->
-                    writeJson(request, response, parser, held, scores, run -> parser.forEachChunk(in, run::accept));
+            RowFormat table = format.table();
+            if (format.page()) {
+                page.render(
+                        request,
+                        response,
+                        PageLinks.of(model),
+                        UploadPreview.score(scores, scorer, parser, in, header, file.fileName()));
+            } else if (table == null) {
+                writeJson(request, response, parser, held, scores, run -> parser.forEachChunk(in, run::accept));
+            } else if (table == RowFormat.CSV) {
+                writeCsv(request, response, parser, in, header, scores, textsAhead(classifier, held));
+            } else {
+                held.grow(table.writerHeldBytes()); // Parquet's row group, before the writer buffers it
+                writeTable(request, response, table, parser, in, header, scores, 0);
             }
         }
     }
@@ -244,7 +243,7 @@ public final class PredictFileHandler implements AutoCloseable {
      * run inside it.
      */
     private static AnswerTrace.Stage written(ResolvedModel model, Format format, RowsReader parser) {
-        return model.trace().write(format.name().toLowerCase(Locale.ROOT), parser.rowsRead());
+        return model.trace().write(format.traceName(), parser.rowsRead());
     }
 
     /**
@@ -275,34 +274,24 @@ public final class PredictFileHandler implements AutoCloseable {
     static Format format(HttpServletRequest request) {
         String sent = RequestParameters.query(request, FORMAT);
         if (sent != null) {
-            return switch (sent.strip().toLowerCase(Locale.ROOT)) {
-                case "json" -> Format.JSON;
-                case "csv" -> Format.CSV;
-                case "html" -> Format.HTML;
-                case "jsonl" -> Format.JSON_LINES;
-                case "arrow" -> Format.ARROW;
-                case "parquet" -> Format.PARQUET;
-                default ->
-                    throw HttpProblem.invalidFields(List.of(new FieldProblem(
+            String word = sent.strip().toLowerCase(Locale.ROOT);
+            if (word.equals("json") || word.equals("html")) {
+                return word.equals("json") ? Format.JSON : Format.HTML;
+            }
+            return RowFormat.ofWord(word)
+                    .map(table -> new Format(table, false))
+                    .orElseThrow(() -> HttpProblem.invalidFields(List.of(new FieldProblem(
                             FORMAT,
                             "format must be json, csv, html, jsonl, arrow or parquet, got '" + sent + "'",
-                            null)));
-            };
+                            null))));
         }
         String accept = request.getHeader("Accept");
-        if (RowFormat.CSV.askedIn(accept)) {
-            return Format.CSV;
-        }
-        if (RowFormat.ARROW.askedIn(accept)) {
-            return Format.ARROW;
-        }
-        if (RowFormat.PARQUET.askedIn(accept)) {
-            return Format.PARQUET;
-        }
-        if (RowFormat.JSON_LINES.askedIn(accept)) {
-            return Format.JSON_LINES;
-        }
-        return accept != null && accept.toLowerCase(Locale.ROOT).contains("text/html") ? Format.HTML : Format.JSON;
+        return RowFormat.accepted(accept)
+                .map(table -> new Format(table, false))
+                .orElse(
+                        accept != null && accept.toLowerCase(Locale.ROOT).contains("text/html")
+                                ? Format.HTML
+                                : Format.JSON);
     }
 
     private void writeJson(

@@ -7,9 +7,9 @@ import java.io.IOException;
 import java.util.List;
 import org.tabserve.model.Model;
 import org.tabserve.model.answer.AnswerAssembler;
+import org.tabserve.model.answer.AnsweredRows;
 import org.tabserve.model.answer.ChunkAnswers;
 import org.tabserve.model.answer.ChunkScorer;
-import org.tabserve.model.answer.ScoredRows;
 import org.tabserve.model.signature.Prediction;
 import org.tabserve.rows.answerjson.PredictionJson;
 import org.tabserve.rows.answerjson.RowErrorsJson;
@@ -83,7 +83,7 @@ final class UploadJsonAnswer implements ChunkAnswers.Preparing<RowChunk, String[
     }
 
     @Override
-    public void accept(RowChunk chunk, ScoredRows scored, String[] texts) throws IOException {
+    public void accept(RowChunk chunk, AnsweredRows scored, String[] texts) throws IOException {
         if (chunk.places() != null) {
             for (RowPlace place : chunk.places()) {
                 if (place.isScored()) {
@@ -99,7 +99,7 @@ final class UploadJsonAnswer implements ChunkAnswers.Preparing<RowChunk, String[
         }
     }
 
-    private void writeRow(RowChunk chunk, ScoredRows scored, String[] texts, int r) throws IOException {
+    private void writeRow(RowChunk chunk, AnsweredRows scored, String[] texts, int r) throws IOException {
         rows.write(json, scored, r, chunk.warnings(rows, r), texts, r * rows.classCount());
     }
 }

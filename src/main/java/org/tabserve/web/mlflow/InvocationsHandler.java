@@ -36,8 +36,7 @@ import org.tabserve.web.http.HttpProblem;
 import org.tabserve.web.http.Json;
 import org.tabserve.web.http.WebConfig;
 import org.tabserve.web.http.limits.LimitedInputStream;
-import org.tabserve.web.http.request.CoverageParameter;
-import org.tabserve.web.http.request.ExplainParameter;
+import org.tabserve.web.http.request.AskedFields;
 import org.tabserve.web.http.request.MediaType;
 import org.tabserve.web.http.request.RequestParameters;
 
@@ -103,8 +102,8 @@ public final class InvocationsHandler {
                             AnswerTrace.ROWS,
                             parsed.rows() == null ? 0 : parsed.rows().size());
                 }
-                boolean explain = ExplainParameter.asked(request, parsed.explain());
-                scores = scoring.of(model, CoverageParameter.asked(request, parsed.coverage()));
+                boolean explain = AskedFields.explain(request, parsed.explain());
+                scores = scoring.of(model, AskedFields.coverage(request, parsed.coverage()));
                 AnswerAssembler assembler = scores;
                 AnswerKeepAlive watch = new AnswerKeepAlive(response, Json.MEDIA_TYPE);
                 var refusing = InPlaceRefusals.score(
@@ -120,16 +119,16 @@ public final class InvocationsHandler {
                     if (at != SentOrder.REFUSED) {
                         told.row(row, parsed.rows().warnings(at));
                     }
-                    answers.add(at != SentOrder.REFUSED ? AnsweredRow.Scored.of(scored, at) : null);
+                    answers.add(at != SentOrder.REFUSED ? scored.row(at) : null);
                 }
                 explained = scored.explanations() != null;
                 problems.addAll(parsed.problems());
             } else {
-                ExplainParameter.refuseAsked(
+                AskedFields.refuseExplain(
                         request,
                         "explanations are given for JSON bodies (\"params\":"
                                 + " {\"explain\": true}); send the rows as JSON, or leave explain out");
-                scores = scoring.of(model, CoverageParameter.asked(request, null));
+                scores = scoring.of(model, AskedFields.coverage(request, null));
                 RowFormat format = RowFormat.ofMediaType(type).orElseThrow();
                 // A Parquet body's rows are not in proportion to its bytes (a column of one repeated value is a few
                 // bytes, compressed pages inflate): its reader reserves what it holds, and each chunk its rows.
@@ -153,7 +152,7 @@ public final class InvocationsHandler {
                             told.row(answers.size() + r, chunk.batch().warnings(r));
                         }
                         for (int r = 0; r < scored.size(); r++) {
-                            answers.add(AnsweredRow.Scored.of(scored, r));
+                            answers.add(scored.row(r));
                             rowErrors.add("");
                         }
                         continue;
@@ -163,7 +162,7 @@ public final class InvocationsHandler {
                         if (answered) {
                             told.row(answers.size(), chunk.batch().warnings(place.batchRow()));
                         }
-                        answers.add(answered ? AnsweredRow.Scored.of(scored, place.batchRow()) : null);
+                        answers.add(answered ? scored.row(place.batchRow()) : null);
                         rowErrors.add(place.problemsText());
                         problems.addAll(place.problems());
                     }

@@ -31,7 +31,7 @@ import org.tabserve.web.http.PageLinks;
 import org.tabserve.web.http.PageSession;
 import org.tabserve.web.http.Views;
 import org.tabserve.web.http.WebConfig;
-import org.tabserve.web.http.request.CoverageParameter;
+import org.tabserve.web.http.request.AskedFields;
 import org.tabserve.web.http.request.MediaType;
 import org.tabserve.web.http.request.RequestParameters;
 import org.tabserve.web.pages.plots.Decimals;
@@ -143,7 +143,7 @@ public final class FormHandler {
         String coverage = chosen == null || chosen.length == 0 ? "" : chosen[chosen.length - 1].strip();
         AnswerAssembler scores = scoring.of(
                 model,
-                CoverageParameter.asked(request, coverage.isEmpty() ? null : CoverageParameter.parsed(coverage)));
+                AskedFields.coverage(request, AskedFields.coverageSent(coverage.isEmpty() ? null : coverage, null)));
         ParameterRowParser.ParsedRow parsed = new ParameterRowParser(classifier.signature()).parse(parameters);
         if (!parsed.errors().isEmpty()) {
             try (AnswerTrace.Stage writing = model.trace().write(HTML, 0)) {

@@ -10,7 +10,6 @@ import org.tabserve.model.Model;
 import org.tabserve.model.answer.AnswerField;
 import org.tabserve.model.answer.AnswerShape;
 import org.tabserve.model.answer.AnswerSource;
-import org.tabserve.model.answer.AnsweredRow;
 import org.tabserve.model.answer.FieldValue;
 import org.tabserve.model.answer.ScoredRows;
 import org.tabserve.model.card.ModelCard;
@@ -116,7 +115,7 @@ final class FormResult {
             if (fill != null) {
                 fill.accept(parts, row);
             } else {
-                String words = words(field.value(AnsweredRow.Scored.of(outcome.scored(), 0)));
+                String words = words(field.value(outcome.scored().row(0)));
                 if (!words.isEmpty()) {
                     parts.more.add(new FormPage.More(field.key(), words));
                 }

@@ -16,7 +16,6 @@ import java.util.Map;
 import java.util.Set;
 import org.tabserve.model.answer.AnswerField;
 import org.tabserve.model.answer.AnswerShape;
-import org.tabserve.model.answer.AnsweredRow;
 import org.tabserve.model.answer.FieldType;
 import org.tabserve.model.answer.FieldValue;
 import org.tabserve.model.answer.RequestField;
@@ -103,7 +102,7 @@ public record V2Extras(List<Tensor> tensors, Map<String, String> parameters) {
     private static List<Tensor> byType(AnswerField field, V2Inference.Answer answer) {
         List<FieldValue> values = new ArrayList<>(answer.scored().size());
         for (int r = 0; r < answer.scored().size(); r++) {
-            values.add(field.value(AnsweredRow.Scored.of(answer.scored(), r)));
+            values.add(field.value(answer.scored().row(r)));
         }
         return byType(field.key(), field.type(shape(answer)), values);
     }

@@ -65,7 +65,7 @@ class ChunkScorerTest {
         }
 
         @Override
-        public void accept(RowChunk chunk, ScoredRows scored, List<String> labels) {
+        public void accept(RowChunk chunk, AnsweredRows scored, List<String> labels) {
             assertSame(requestThread, Thread.currentThread(), "handed on on the request thread");
             assertEquals(
                     scored.predictions().stream()

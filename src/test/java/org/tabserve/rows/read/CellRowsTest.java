@@ -16,6 +16,8 @@ import org.tabserve.cli.ConformalCards;
 import org.tabserve.model.Model;
 import org.tabserve.model.answer.AnswerAssembler;
 import org.tabserve.model.answer.BatchScoring;
+import org.tabserve.model.answer.ScoredRows;
+import org.tabserve.model.answer.SentOrder;
 import org.tabserve.model.conformal.RowUncertainty;
 import org.tabserve.model.onnx.OnnxModelLoader;
 import org.tabserve.model.signature.FieldError;
@@ -30,16 +32,21 @@ class CellRowsTest {
 
     private static final Path FIXTURES = Path.of("src/test/resources/org/tabserve/fixtures");
 
+    /** The kept rows' answers, each row given in its place, as spark/ pairs them. */
+    private record Scored(ScoredRows scored, SentOrder order, List<List<FieldError>> errors) {
+        static Scored of(CellRows.Checked checked, BatchScoring scoring) {
+            return new Scored(scoring.scoreKept(checked.batch()), checked.order(), checked.errors());
+        }
+    }
+
     /** The rows checked by {@link CellRows}, and the kept ones scored, as spark/ scores a batch. */
-    private static CellRows.Scored score(BatchScoring scoring, List<Object[]> rows) {
-        CellRows.Checked checked = CellRows.check(scoring.model().signature(), rows);
-        return checked.answered(scoring.scoreKept(checked.batch()));
+    private static Scored score(BatchScoring scoring, List<Object[]> rows) {
+        return Scored.of(CellRows.check(scoring.model().signature(), rows), scoring);
     }
 
     /** {@link #score}, the cells given column by column. */
-    private static CellRows.Scored scoreColumns(BatchScoring scoring, Object[][] columns) {
-        CellRows.Checked checked = CellRows.checkColumns(scoring.model().signature(), columns);
-        return checked.answered(scoring.scoreKept(checked.batch()));
+    private static Scored scoreColumns(BatchScoring scoring, Object[][] columns) {
+        return Scored.of(CellRows.checkColumns(scoring.model().signature(), columns), scoring);
     }
 
     private static List<Object[]> rows(Object[]... rows) {
@@ -50,9 +57,9 @@ class CellRowsTest {
     void takesANumberForATextInputAsItsTextAndLeavesBadRowsOutWithTheirErrors() throws Exception {
         try (Model model = OnnxModelLoader.load(FIXTURES.resolve("penguins/kg-as-text.onnx"))) {
             BatchScoring scoring = AnswerAssembler.offline(model);
-            CellRows.Scored asText =
+            Scored asText =
                     score(scoring, rows(new Object[] {"Torgersen", "3", 181.0}, new Object[] {"Biscoe", "5", 217.0}));
-            CellRows.Scored numbers = score(
+            Scored numbers = score(
                     scoring,
                     rows(
                             new Object[] {"Torgersen", 3L, 181.0f},
@@ -105,7 +112,7 @@ class CellRowsTest {
                 {java.time.Instant.EPOCH, "a date or time"},
             };
             for (Object[] value : values) {
-                CellRows.Scored scored =
+                Scored scored =
                         score(AnswerAssembler.offline(model), rows(new Object[] {value[0], 8.6661, -2.8073, -0.44699}));
                 assertEquals(
                         "'variance' must be a number, a string, a boolean or missing, got " + value[1],
@@ -117,7 +124,7 @@ class CellRowsTest {
     @Test
     void everyBadCellOfARowIsNamedBesideThreeOfNoJsonType() throws Exception {
         try (Model model = OnnxModelLoader.load(Path.of("model.onnx"))) {
-            CellRows.Scored scored = score(
+            Scored scored = score(
                     AnswerAssembler.offline(model),
                     rows(
                             new Object[] {new Scala.ofRef(), LocalDate.of(2020, 1, 1), java.util.Map.of(), true},
@@ -139,7 +146,7 @@ class CellRowsTest {
         Path carded = ConformalCards.classifier(Files.createTempDirectory("cell-rows"));
         try (Model model = OnnxModelLoader.load(carded)) {
             RowUncertainty covering = RowUncertainty.at(model.card().conformal(), 0.9);
-            CellRows.Scored scored = score(
+            Scored scored = score(
                     AnswerAssembler.of(() -> model).covering(covering).build(),
                     rows(new Object[] {8.6661, -2.8073}, new Object[] {2.0, null}));
             assertArrayEquals(
@@ -159,11 +166,10 @@ class CellRowsTest {
     void readsTextForANumberInputAsTheServerReadsAFilesTextColumn() throws Exception {
         try (Model model = OnnxModelLoader.load(Path.of("model.onnx"))) {
             BatchScoring scoring = AnswerAssembler.offline(model);
-            CellRows.Scored numbers = score(scoring, rows(new Object[] {3.6216, 8.6661, -2.8073, -0.44699}));
-            CellRows.Scored text =
-                    score(scoring, rows(new Object[] {"3.6216", " 8.6661", "-2.8073", "-0.44699"}, new Object[] {
-                        "3.6216", "8,6661", "", "NaN"
-                    }));
+            Scored numbers = score(scoring, rows(new Object[] {3.6216, 8.6661, -2.8073, -0.44699}));
+            Scored text = score(scoring, rows(new Object[] {"3.6216", " 8.6661", "-2.8073", "-0.44699"}, new Object[] {
+                "3.6216", "8,6661", "", "NaN"
+            }));
             assertArrayEquals(new int[] {0, -1}, text.order().indexes());
             assertEquals(List.of(), text.errors().get(0));
             assertEquals(
@@ -224,8 +230,8 @@ class CellRowsTest {
                 columns[f][r] = given[r][f];
             }
         }
-        CellRows.Scored byRow = score(scoring, rows);
-        CellRows.Scored byColumn = scoreColumns(scoring, columns);
+        Scored byRow = score(scoring, rows);
+        Scored byColumn = scoreColumns(scoring, columns);
         assertTrue(byRow.scored().size() > 0, "some row is answered");
         assertTrue(byRow.scored().size() < given.length, "some row is refused");
         assertArrayEquals(byRow.order().indexes(), byColumn.order().indexes());

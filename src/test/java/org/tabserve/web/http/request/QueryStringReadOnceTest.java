@@ -27,35 +27,35 @@ class QueryStringReadOnceTest {
     void noQueryStringAsksForNothingAndLeavesTheBodysChoice() {
         assertNull(RequestParameters.query((String) null, "explain"));
         assertEquals(OnError.REJECT, RequestParameters.onError((String) null));
-        assertFalse(ExplainParameter.asked((String) null, false));
-        assertTrue(ExplainParameter.asked((String) null, true), "the body's \"explain\": true stands");
-        assertEquals(0.9, CoverageParameter.asked((String) null, 0.9));
-        assertNull(CoverageParameter.asked((String) null, null));
+        assertFalse(AskedFields.explain((String) null, false));
+        assertTrue(AskedFields.explain((String) null, true), "the body's \"explain\": true stands");
+        assertEquals(0.9, AskedFields.coverage((String) null, 0.9));
+        assertNull(AskedFields.coverage((String) null, null));
     }
 
     @Test
     void eachParameterIsFoundAmongTheOthersDecoded() {
         String query = "on_error=row&explain=true&coverage=0.95&other=%20x";
         assertEquals(OnError.ROW, RequestParameters.onError(query));
-        assertTrue(ExplainParameter.asked(query, false));
-        assertEquals(0.95, CoverageParameter.asked(query, null));
+        assertTrue(AskedFields.explain(query, false));
+        assertEquals(0.95, AskedFields.coverage(query, null));
         assertEquals(" x", RequestParameters.query(query, "other"));
         assertEquals("", RequestParameters.query("explain", "explain"), "a name without = is given empty");
-        assertFalse(ExplainParameter.asked("explain=false", false));
+        assertFalse(AskedFields.explain("explain=false", false));
     }
 
     @Test
     void aBadOrRepeatedValueIsA400NamingItsParameter() {
         assertEquals(
                 List.of("explain"),
-                fields(assertThrows(HttpProblem.class, () -> ExplainParameter.asked("explain=yes", false))));
+                fields(assertThrows(HttpProblem.class, () -> AskedFields.explain("explain=yes", false))));
         assertEquals(
                 List.of("explain"),
                 fields(assertThrows(
-                        HttpProblem.class, () -> ExplainParameter.asked("explain=true&explain=false", false))));
+                        HttpProblem.class, () -> AskedFields.explain("explain=true&explain=false", false))));
         assertEquals(
                 List.of("coverage"),
-                fields(assertThrows(HttpProblem.class, () -> CoverageParameter.asked("coverage=2", null))));
+                fields(assertThrows(HttpProblem.class, () -> AskedFields.coverage("coverage=2", null))));
         HttpProblem onError = assertThrows(HttpProblem.class, () -> RequestParameters.onError("on_error=x"));
         assertEquals(400, onError.status());
         assertTrue(onError.detail().contains("on_error"), onError.detail());
