@@ -60,6 +60,32 @@ public final class Http implements BeforeAllCallback, AfterAllCallback {
         this.environment = java.util.Map.copyOf(environment);
     }
 
+    /** The bundled model's server that the classes of {@link #sharingTheApp()} share, closed when the JVM's tests end. */
+    private record Shared(TabserveServer server) implements AutoCloseable {
+        @Override
+        public void close() {
+            server.close();
+        }
+    }
+
+    private static final ExtensionContext.Namespace SHARED = ExtensionContext.Namespace.create(Http.class);
+
+    /** Whether this class uses the test JVM's one server of the bundled model ({@link #sharingTheApp()}). */
+    private boolean shared;
+
+    /**
+     * The test JVM's one server of the bundled model, with no flags, as {@link #startingTheApp()} starts, for a class
+     * that only reads from it: it scores, uploads and reads answers and pages, and changes no model, setting or
+     * figure another class reads (no admin route, no counter it compares, no read of the server's log). Started by
+     * the first such class, closed when the JVM's tests end: {@code @RegisterExtension static final Http http =
+     * Http.sharingTheApp();}.
+     */
+    public static Http sharingTheApp() {
+        Http http = new Http(java.util.Map.of());
+        http.shared = true;
+        return http;
+    }
+
     /**
      * One server in this JVM ({@link TabserveServer}) for a whole test class: register it with
      * {@code @RegisterExtension static final Http http = Http.startingTheApp();} and it starts before the class's
@@ -81,14 +107,19 @@ public final class Http implements BeforeAllCallback, AfterAllCallback {
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
-        if (ownsServer) {
+        if (shared) {
+            server = context.getRoot()
+                    .getStore(SHARED)
+                    .getOrComputeIfAbsent(Shared.class, key -> new Shared(TabserveServer.startReady()), Shared.class)
+                    .server();
+        } else if (ownsServer) {
             server = TabserveServer.startReady(environment, launcherArgs);
         }
     }
 
     @Override
     public void afterAll(ExtensionContext context) throws Exception {
-        if (ownsServer && server != null) {
+        if (ownsServer && !shared && server != null) {
             server.close();
         }
     }
