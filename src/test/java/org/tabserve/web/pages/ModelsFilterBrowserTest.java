@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.WebElement;
@@ -26,6 +27,10 @@ import org.tabserve.testing.ModelDirectory;
  * {@code -360.png}.
  */
 class ModelsFilterBrowserTest extends ChromiumTests {
+
+    /** The test JVM's one server of the bundled model, whose models page the first test only reads. */
+    @RegisterExtension
+    static final Http bundled = Http.sharingTheApp();
 
     /** A phone's first screen: what is above this is seen without scrolling (360 x 640, a small phone). */
     private static final int FIRST_SCREEN = 640;
@@ -53,36 +58,32 @@ class ModelsFilterBrowserTest extends ChromiumTests {
      */
     @Test
     void eachFilterLabelStaysOnTheLineOfItsFieldAtBothWidths() throws Exception {
-        try (TabserveServer server = TabserveServer.startReady(Map.of())) {
-            for (Dimension size : List.of(Chromium.PHONE, Chromium.DESKTOP)) {
-                browser.size(size);
-                browser.driver.get(server.uri("/models").toString());
-                List<WebElement> labels = browser.present(By.cssSelector("#models-filter label[for]"));
-                assertEquals(3, labels.size());
-                for (WebElement label : labels) {
-                    WebElement field = browser.byId(label.getAttribute("for"));
-                    long labelMiddle = browser.number(
-                            "var r = arguments[0].getBoundingClientRect(); return Math.round((r.top + r.bottom) / 2);",
-                            label);
-                    long fieldTop =
-                            browser.number("return Math.floor(arguments[0].getBoundingClientRect().top);", field);
-                    long fieldBottom =
-                            browser.number("return Math.ceil(arguments[0].getBoundingClientRect().bottom);", field);
-                    long labelRight =
-                            browser.number("return Math.round(arguments[0].getBoundingClientRect().right);", label);
-                    long fieldLeft =
-                            browser.number("return Math.round(arguments[0].getBoundingClientRect().left);", field);
-                    String where = size.getWidth() + " px: " + label.getText();
-                    assertTrue(
-                            labelMiddle >= fieldTop && labelMiddle <= fieldBottom,
-                            where + " is on another line than its field: middle " + labelMiddle + ", field " + fieldTop
-                                    + " to " + fieldBottom);
-                    assertTrue(
-                            labelRight <= fieldLeft,
-                            where + " ends at " + labelRight + ", its field starts at " + fieldLeft);
-                }
-                assertEquals(0, browser.sidewaysOverflow(), size + ": the page scrolls sideways");
+        for (Dimension size : List.of(Chromium.PHONE, Chromium.DESKTOP)) {
+            browser.size(size);
+            browser.driver.get(bundled.uri("/models").toString());
+            List<WebElement> labels = browser.present(By.cssSelector("#models-filter label[for]"));
+            assertEquals(3, labels.size());
+            for (WebElement label : labels) {
+                WebElement field = browser.byId(label.getAttribute("for"));
+                long labelMiddle = browser.number(
+                        "var r = arguments[0].getBoundingClientRect(); return Math.round((r.top + r.bottom) / 2);",
+                        label);
+                long fieldTop = browser.number("return Math.floor(arguments[0].getBoundingClientRect().top);", field);
+                long fieldBottom =
+                        browser.number("return Math.ceil(arguments[0].getBoundingClientRect().bottom);", field);
+                long labelRight =
+                        browser.number("return Math.round(arguments[0].getBoundingClientRect().right);", label);
+                long fieldLeft = browser.number("return Math.round(arguments[0].getBoundingClientRect().left);", field);
+                String where = size.getWidth() + " px: " + label.getText();
+                assertTrue(
+                        labelMiddle >= fieldTop && labelMiddle <= fieldBottom,
+                        where + " is on another line than its field: middle " + labelMiddle + ", field " + fieldTop
+                                + " to " + fieldBottom);
+                assertTrue(
+                        labelRight <= fieldLeft,
+                        where + " ends at " + labelRight + ", its field starts at " + fieldLeft);
             }
+            assertEquals(0, browser.sidewaysOverflow(), size + ": the page scrolls sideways");
         }
     }
 
