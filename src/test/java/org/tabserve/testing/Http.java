@@ -60,7 +60,7 @@ public final class Http implements BeforeAllCallback, AfterAllCallback {
         this.environment = java.util.Map.copyOf(environment);
     }
 
-    /** The bundled model's server that the classes of {@link #sharingTheApp()} share, closed when the JVM's tests end. */
+    /** A server that the classes of {@link #sharingTheApp()} share, closed when the JVM's tests end. */
     private record Shared(TabserveServer server) implements AutoCloseable {
         @Override
         public void close() {
@@ -70,8 +70,11 @@ public final class Http implements BeforeAllCallback, AfterAllCallback {
 
     private static final ExtensionContext.Namespace SHARED = ExtensionContext.Namespace.create(Http.class);
 
-    /** Whether this class uses the test JVM's one server of the bundled model ({@link #sharingTheApp()}). */
-    private boolean shared;
+    /** The fixture whose shared server this class uses ({@link #sharingTheApp()}), or null for a server of its own. */
+    private String fixture;
+
+    /** The launcher flags of the shared server of {@link #fixture}, worked out by the class that starts it. */
+    private java.util.concurrent.Callable<String[]> fixtureArgs;
 
     /**
      * The test JVM's one server of the bundled model, with no flags, as {@link #startingTheApp()} starts, for a class
@@ -81,8 +84,23 @@ public final class Http implements BeforeAllCallback, AfterAllCallback {
      * Http.sharingTheApp();}.
      */
     public static Http sharingTheApp() {
+        return sharing("the bundled model", () -> new String[0]);
+    }
+
+    /**
+     * As {@link #sharingTheApp()}, for the test JVM's one server of the models of {@code fixture} ({@code --models}
+     * the directory {@code models} makes, called once, by the first class that asks): every class that names the same
+     * fixture must make the same directory and only read from its server.
+     */
+    public static Http sharingTheModels(String fixture, java.util.concurrent.Callable<ModelDirectory> models) {
+        return sharing("models: " + fixture, () ->
+                new String[] {"--models", models.call().root().toString()});
+    }
+
+    private static Http sharing(String fixture, java.util.concurrent.Callable<String[]> launcherArgs) {
         Http http = new Http(java.util.Map.of());
-        http.shared = true;
+        http.fixture = fixture;
+        http.fixtureArgs = launcherArgs;
         return http;
     }
 
@@ -107,10 +125,10 @@ public final class Http implements BeforeAllCallback, AfterAllCallback {
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
-        if (shared) {
+        if (fixture != null) {
             server = context.getRoot()
                     .getStore(SHARED)
-                    .getOrComputeIfAbsent(Shared.class, key -> new Shared(TabserveServer.startReady()), Shared.class)
+                    .getOrComputeIfAbsent(fixture, key -> start(fixtureArgs), Shared.class)
                     .server();
         } else if (ownsServer) {
             server = TabserveServer.startReady(environment, launcherArgs);
@@ -119,8 +137,16 @@ public final class Http implements BeforeAllCallback, AfterAllCallback {
 
     @Override
     public void afterAll(ExtensionContext context) throws Exception {
-        if (ownsServer && !shared && server != null) {
+        if (ownsServer && fixture == null && server != null) {
             server.close();
+        }
+    }
+
+    private static Shared start(java.util.concurrent.Callable<String[]> launcherArgs) {
+        try {
+            return new Shared(TabserveServer.startReady(launcherArgs.call()));
+        } catch (Exception e) {
+            throw new IllegalStateException("the shared server did not start", e);
         }
     }
 
