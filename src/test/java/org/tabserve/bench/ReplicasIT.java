@@ -35,6 +35,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
+import org.tabserve.testing.Await;
 import org.tabserve.testing.BankNotes;
 import org.tabserve.testing.KeyDigests;
 import org.tabserve.testing.RedisProcess;
@@ -147,7 +148,19 @@ class ReplicasIT {
             assertEquals("shared store", fed.path("answers_kept").asText(), fed::toString);
         }
         assertEquals(ANSWERS, joined, "every label joined, whichever replica took it");
-        Thread.sleep(1_500); // a replica reads the fleet's figures again once they are a second old
+        // a replica reads the fleet's figures again once they are a second old (the assertions below say what is
+        // wrong if that never comes)
+        Await.within(Await.MINUTE, () -> {
+            for (TabserveProcess replica : fleet.replicas()) {
+                JsonNode entry = get(fleet, replica.uri().resolve("/api/models"))
+                        .path("models")
+                        .get(0);
+                if (entry.path("labelled").asLong() != ANSWERS) {
+                    return false;
+                }
+            }
+            return true;
+        });
         List<Double> accuracies = new ArrayList<>();
         double joinedSeries = 0;
         double correctSeries = 0;

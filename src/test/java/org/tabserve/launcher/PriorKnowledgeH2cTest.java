@@ -13,6 +13,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.tabserve.testing.Http;
 
 /**
  * The launcher's connector speaks HTTP/2 cleartext only to clients that start with it (OpenInferenceGrpcTest's gRPC
@@ -21,30 +23,31 @@ import org.junit.jupiter.api.Test;
  */
 class PriorKnowledgeH2cTest {
 
+    /** The test JVM's one server of the bundled model: this class only reads from it. */
+    @RegisterExtension
+    static final Http http = Http.sharingTheApp();
+
     @Test
     void anUpgradeRequestStaysHttp11() throws Exception {
-        try (TabserveServer server = TabserveServer.startReady()) {
-            HttpClient client =
-                    HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build();
-            HttpResponse<String> get = client.send(
-                    HttpRequest.newBuilder(server.uri("/health/live")).build(), HttpResponse.BodyHandlers.ofString());
-            assertEquals(200, get.statusCode());
-            assertEquals(HttpClient.Version.HTTP_1_1, get.version());
-            HttpResponse<String> post = client.send(
-                    HttpRequest.newBuilder(server.uri("/v2/models/nope/infer"))
-                            .header("Content-Type", "application/json")
-                            .POST(HttpRequest.BodyPublishers.ofString("{}"))
-                            .build(),
-                    HttpResponse.BodyHandlers.ofString());
-            assertEquals(404, post.statusCode());
-            assertEquals(HttpClient.Version.HTTP_1_1, post.version());
-        }
+        HttpClient client =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build();
+        HttpResponse<String> get = client.send(
+                HttpRequest.newBuilder(http.uri("/health/live")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, get.statusCode());
+        assertEquals(HttpClient.Version.HTTP_1_1, get.version());
+        HttpResponse<String> post = client.send(
+                HttpRequest.newBuilder(http.uri("/v2/models/nope/infer"))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{}"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(404, post.statusCode());
+        assertEquals(HttpClient.Version.HTTP_1_1, post.version());
     }
 
     @Test
     void aPrefaceAfterAKeptAliveRequestIsNotHttp2() throws Exception {
-        try (TabserveServer server = TabserveServer.startReady();
-                Socket socket = new Socket(server.uri().getHost(), server.uri().getPort())) {
+        try (Socket socket = new Socket(http.uri("/").getHost(), http.uri("/").getPort())) {
             socket.setSoTimeout(10_000);
             OutputStream out = socket.getOutputStream();
             InputStream in = socket.getInputStream();

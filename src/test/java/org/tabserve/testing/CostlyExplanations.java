@@ -14,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import org.tabserve.cli.FixtureCards;
 import org.tabserve.web.v2.grpc.OpenInferenceGrpcTest;
 
@@ -144,12 +143,6 @@ public final class CostlyExplanations {
 
     /** Polls until {@code condition} holds, failing after a minute (a bound for a stuck server, not a timing). */
     public static void await(Callable<Boolean> condition, String what) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
-        while (!condition.call()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("waited a minute for " + what);
-            }
-            Thread.sleep(50);
-        }
+        Await.until(what, condition);
     }
 }

@@ -60,6 +60,50 @@ public final class Http implements BeforeAllCallback, AfterAllCallback {
         this.environment = java.util.Map.copyOf(environment);
     }
 
+    /** A server that the classes of {@link #sharingTheApp()} share, closed when the JVM's tests end. */
+    private record Shared(TabserveServer server) implements AutoCloseable {
+        @Override
+        public void close() {
+            server.close();
+        }
+    }
+
+    private static final ExtensionContext.Namespace SHARED = ExtensionContext.Namespace.create(Http.class);
+
+    /** The fixture whose shared server this class uses ({@link #sharingTheApp()}), or null for a server of its own. */
+    private String fixture;
+
+    /** The launcher flags of the shared server of {@link #fixture}, worked out by the class that starts it. */
+    private java.util.concurrent.Callable<String[]> fixtureArgs;
+
+    /**
+     * The test JVM's one server of the bundled model, with no flags, as {@link #startingTheApp()} starts, for a class
+     * that only reads from it: it scores, uploads and reads answers and pages, and changes no model, setting or
+     * figure another class reads (no admin route, no counter it compares, no read of the server's log). Started by
+     * the first such class, closed when the JVM's tests end: {@code @RegisterExtension static final Http http =
+     * Http.sharingTheApp();}.
+     */
+    public static Http sharingTheApp() {
+        return sharing("the bundled model", () -> new String[0]);
+    }
+
+    /**
+     * As {@link #sharingTheApp()}, for the test JVM's one server of the models of {@code fixture} ({@code --models}
+     * the directory {@code models} makes, called once, by the first class that asks): every class that names the same
+     * fixture must make the same directory and only read from its server.
+     */
+    public static Http sharingTheModels(String fixture, java.util.concurrent.Callable<ModelDirectory> models) {
+        return sharing("models: " + fixture, () ->
+                new String[] {"--models", models.call().root().toString()});
+    }
+
+    private static Http sharing(String fixture, java.util.concurrent.Callable<String[]> launcherArgs) {
+        Http http = new Http(java.util.Map.of());
+        http.fixture = fixture;
+        http.fixtureArgs = launcherArgs;
+        return http;
+    }
+
     /**
      * One server in this JVM ({@link TabserveServer}) for a whole test class: register it with
      * {@code @RegisterExtension static final Http http = Http.startingTheApp();} and it starts before the class's
@@ -81,15 +125,28 @@ public final class Http implements BeforeAllCallback, AfterAllCallback {
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
-        if (ownsServer) {
+        if (fixture != null) {
+            server = context.getRoot()
+                    .getStore(SHARED)
+                    .getOrComputeIfAbsent(fixture, key -> start(fixtureArgs), Shared.class)
+                    .server();
+        } else if (ownsServer) {
             server = TabserveServer.startReady(environment, launcherArgs);
         }
     }
 
     @Override
     public void afterAll(ExtensionContext context) throws Exception {
-        if (ownsServer && server != null) {
+        if (ownsServer && fixture == null && server != null) {
             server.close();
+        }
+    }
+
+    private static Shared start(java.util.concurrent.Callable<String[]> launcherArgs) {
+        try {
+            return new Shared(TabserveServer.startReady(launcherArgs.call()));
+        } catch (Exception e) {
+            throw new IllegalStateException("the shared server did not start", e);
         }
     }
 

@@ -57,6 +57,16 @@ public final class ModelDirectory {
         return dir;
     }
 
+    /**
+     * {@link #withFourModels()} and {@code broken.onnx}, a file that is no ONNX model: the models page's filter's
+     * fixture ({@code web.pages.ModelsFilterTest}, {@code ModelsFilterBrowserTest}), which share one server of it.
+     */
+    public static ModelDirectory withFourModelsAndABrokenFile() throws IOException {
+        ModelDirectory dir = withFourModels();
+        dir.install("not an ONNX file".getBytes(java.nio.charset.StandardCharsets.UTF_8), "broken.onnx");
+        return dir;
+    }
+
     public Path root() {
         return root;
     }

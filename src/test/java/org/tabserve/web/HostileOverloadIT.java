@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
+import org.tabserve.testing.Await;
 import org.tabserve.testing.H2cWire;
 import org.tabserve.testing.TabserveProcess;
 
@@ -214,7 +215,9 @@ class HostileOverloadIT {
                         streams.add(new int[] {c, wire.send("GET", "/openapi.json", Map.of(), new byte[0], true)});
                     }
                 }
-                Thread.sleep(1_500); // every stream has reached the server and been answered as far as it can be
+                // every stream has reached the server and been answered as far as it can be: the client's 32 held,
+                // the rest refused (the assertions below say what went wrong if that never comes)
+                Await.within(Duration.ofSeconds(30), () -> refused(connections, streams) >= 32);
                 int served = 0;
                 List<String> refused = new ArrayList<>();
                 for (int i = 0; i < 20; i++) {
@@ -232,13 +235,7 @@ class HostileOverloadIT {
                     }
                     Thread.sleep(100);
                 }
-                int clientRefused = 0;
-                for (int[] stream : streams) {
-                    Map<String, String> fields = connections.get(stream[0]).fieldsSoFar(stream[1]);
-                    if ("503".equals(fields.get(":status"))) {
-                        clientRefused++;
-                    }
-                }
+                int clientRefused = refused(connections, streams);
                 System.out.println("HostileOverloadIT: with 2 x 32 stalled HTTP/2 streams from " + hostile
                         + ", another client got " + served + " of 20 answers 200; " + clientRefused
                         + " of the stalled client's streams were refused at once");
@@ -255,6 +252,18 @@ class HostileOverloadIT {
             }
             assertTrue(server.process().isAlive(), "the server is alive");
         }
+    }
+
+    /** @return how many of {@code streams} (connection, stream) were answered 503 */
+    private static int refused(List<H2cWire> connections, List<int[]> streams) {
+        int refused = 0;
+        for (int[] stream : streams) {
+            Map<String, String> fields = connections.get(stream[0]).fieldsSoFar(stream[1]);
+            if ("503".equals(fields.get(":status"))) {
+                refused++;
+            }
+        }
+        return refused;
     }
 
     /**

@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.tabserve.launcher.TabserveServer;
+import org.tabserve.testing.Await;
 import org.tabserve.testing.ModelDirectory;
 
 /**
@@ -59,9 +60,9 @@ class MetricsAcrossReloadTest {
                 thread.start();
                 racing.add(thread);
             }
-            Thread.sleep(300); // the racing requests are under way
+            Await.until("the racing requests to be answered", () -> statuses.contains(200));
             assertEquals(200, send(server, "POST", "/v2/repository/models/species/unload", "{}", "Bearer " + TOKEN));
-            Thread.sleep(300); // and some come after the unload
+            Await.until("racing requests to come after the unload", () -> statuses.contains(404));
             stop.set(true);
             for (Thread thread : racing) {
                 thread.join(TimeUnit.SECONDS.toMillis(60)); // a guard against a hang, not a measure

@@ -20,7 +20,7 @@ import org.tabserve.testing.Multipart;
 class RowWarningsTest {
 
     @RegisterExtension
-    static final Http http = Http.startingTheApp();
+    static final Http http = Http.sharingTheApp();
 
     private static final String ROW = "\"variance\": 3.6, \"skewness\": 8.6, \"curtosis\": -2.8, \"entropy\": -0.44";
     /** Fields a form sends: Jetty reads at most 1,000 form keys. */

@@ -27,7 +27,7 @@ class ParquetRoutesTest {
     private static final String PARQUET = "application/vnd.apache.parquet";
 
     @RegisterExtension
-    static final Http http = Http.startingTheApp();
+    static final Http http = Http.sharingTheApp();
 
     private static byte[] notes() throws Exception {
         return Files.readAllBytes(TableFiles.NOTES_PARQUET);

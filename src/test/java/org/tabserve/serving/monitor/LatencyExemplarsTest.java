@@ -32,7 +32,7 @@ class LatencyExemplarsTest {
     static final Http traced = Http.startingTheApp("--otel-endpoint", RECEIVER.endpoint());
 
     @RegisterExtension
-    static final Http untraced = Http.startingTheApp();
+    static final Http untraced = Http.sharingTheApp();
 
     private static final String OPEN_METRICS = "application/openmetrics-text;version=1.0.0";
     private static final String BUCKET = "tabserve_http_request_duration_seconds_bucket{";

@@ -20,7 +20,7 @@ class AcceptInAnyCaseTest {
     private static final String FIRST_NOTES = "variance,skewness,curtosis,entropy\n3.6216,8.6661,-2.8073,-0.44699\n";
 
     @RegisterExtension
-    static final Http http = Http.startingTheApp();
+    static final Http http = Http.sharingTheApp();
 
     @Test
     void anUploadAskedForInCapitalsIsAnsweredInThatFormat() throws Exception {

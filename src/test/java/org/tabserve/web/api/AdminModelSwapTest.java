@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.tabserve.testing.Await;
 import org.tabserve.testing.BankNotes;
 import org.tabserve.testing.Http;
 import org.tabserve.testing.Multipart;
@@ -203,14 +204,15 @@ class AdminModelSwapTest {
         }
         List<String> swapped = new ArrayList<>();
         try {
-            Thread.sleep(300);
+            Await.until("the load to be answered", () -> answered.get() >= 6);
             for (int i = 1; i <= 10; i++) {
+                int before = answered.get();
                 Http.Response response = swap(http.fresh(), version(100 + i));
                 JsonNode answer = response.json();
                 assertEquals("swapped", answer.path("status").asText());
                 assertEquals(Integer.toString(100 + i), answer.path("version").asText());
                 swapped.add(answer.path("sha256").asText());
-                Thread.sleep(150);
+                Await.until("requests answered between the swaps", () -> answered.get() >= before + 6);
             }
         } finally {
             swapping.set(false);

@@ -27,7 +27,7 @@ class JsonLinesTest {
     private static final String JSON_LINES = "application/x-ndjson";
 
     @RegisterExtension
-    static final Http http = Http.startingTheApp();
+    static final Http http = Http.sharingTheApp();
 
     private static byte[] fixture(String name) throws Exception {
         return Files.readAllBytes(DIR.resolve(name));

@@ -23,7 +23,7 @@ class ParquetUploadTest {
     private static final Path NOTES = Path.of("src/test/resources/parquet/banknotes.snappy.parquet");
 
     @RegisterExtension
-    static final Http http = Http.startingTheApp();
+    static final Http http = Http.sharingTheApp();
 
     @Test
     void aParquetUploadIsAnsweredAsTheSameRowsInCsv() throws Exception {

@@ -21,7 +21,7 @@ import org.tabserve.testing.Http;
 class PredictApiTest {
 
     @RegisterExtension
-    static final Http http = Http.startingTheApp();
+    static final Http http = Http.sharingTheApp();
     /** The model's feature names in signature (graph) order, as GET /api/model states them. */
     private static List<String> signatureOrder;
 

@@ -32,7 +32,7 @@ class PredictFileTest {
     private static final String HEADER = "variance,skewness,curtosis,entropy";
 
     @RegisterExtension
-    static final Http http = Http.startingTheApp();
+    static final Http http = Http.sharingTheApp();
 
     private static String csvOf(List<BankNotes.Note> notes) {
         StringBuilder csv = new StringBuilder(HEADER + "\n");

@@ -14,7 +14,7 @@ import org.tabserve.testing.Http;
 class QueryPredictTest {
 
     @RegisterExtension
-    static final Http http = Http.startingTheApp();
+    static final Http http = Http.sharingTheApp();
 
     /** The genuine row's query with one parameter's value replaced (already URL-encoded). */
     private static String genuineWith(String field, String encodedValue) {

@@ -17,7 +17,7 @@ import org.tabserve.testing.Http;
 class RepeatedQueryParametersTest {
 
     @RegisterExtension
-    static final Http http = Http.startingTheApp();
+    static final Http http = Http.sharingTheApp();
 
     @ParameterizedTest
     @CsvSource({

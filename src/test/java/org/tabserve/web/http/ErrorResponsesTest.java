@@ -24,7 +24,7 @@ class ErrorResponsesTest {
     private static final String BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
 
     @RegisterExtension
-    static final Http http = Http.startingTheApp();
+    static final Http http = Http.sharingTheApp();
 
     @Test
     void anUnknownRouteIs404ProblemJsonNamingIt() {

@@ -13,7 +13,7 @@ import org.tabserve.testing.Http;
 class HealthTest {
 
     @RegisterExtension
-    static final Http http = Http.startingTheApp();
+    static final Http http = Http.sharingTheApp();
 
     @Test
     void liveAnswers200JsonStatusLive() {

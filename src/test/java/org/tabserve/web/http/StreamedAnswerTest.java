@@ -28,7 +28,7 @@ import org.tabserve.testing.RawFraming;
 class StreamedAnswerTest {
 
     @RegisterExtension
-    static final Http http = Http.startingTheApp();
+    static final Http http = Http.sharingTheApp();
 
     /** The head and the body of one answer, read to the connection's end. */
     private record Raw(String head, byte[] body) {

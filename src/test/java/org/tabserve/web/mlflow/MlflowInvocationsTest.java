@@ -29,7 +29,7 @@ import org.tabserve.testing.TableFiles;
 class MlflowInvocationsTest {
 
     @RegisterExtension
-    static final Http http = Http.startingTheApp();
+    static final Http http = Http.sharingTheApp();
 
     /** Every row of the data, in file order. */
     private static List<BankNotes.Note> notes;

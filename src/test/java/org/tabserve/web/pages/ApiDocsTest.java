@@ -11,28 +11,25 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.tabserve.launcher.TabserveServer;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.tabserve.testing.Http;
 
 /** Swagger UI at /apidocs from the packaged WAR: every file it loads comes from this server, none from a CDN. */
 class ApiDocsTest {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final Pattern URLS = Pattern.compile("(?:src|href|data-openapi)=\"([^\"]+)\"");
-    private static TabserveServer server;
+    /** The test JVM's one server of the bundled model: this class only reads from it. */
+    @RegisterExtension
+    static final Http server = Http.sharingTheApp();
+
     private static HttpResponse<String> page;
 
     @BeforeAll
     static void start() throws Exception {
-        server = TabserveServer.startReady();
         page = get("/apidocs");
-    }
-
-    @AfterAll
-    static void stop() throws InterruptedException {
-        server.close();
     }
 
     private static HttpResponse<String> get(String path) throws Exception {

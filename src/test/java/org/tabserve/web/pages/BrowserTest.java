@@ -57,7 +57,7 @@ class BrowserTest {
     static final Dimension PHONE = new Dimension(360, 1400);
 
     @RegisterExtension
-    static final Http http = Http.startingTheApp();
+    static final Http http = Http.sharingTheApp();
 
     /** Models with cards made by the real card command, for the card pages of other kinds of model. */
     @TempDir

@@ -16,7 +16,7 @@ import org.tabserve.testing.Multipart;
 class CountedWordsTest {
 
     @RegisterExtension
-    static final Http http = Http.startingTheApp();
+    static final Http http = Http.sharingTheApp();
 
     private static Document uploaded(String csv) {
         Http.Response response = http.upload("/predict_file?format=html", Multipart.csv(csv));

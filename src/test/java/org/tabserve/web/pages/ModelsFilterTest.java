@@ -4,9 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -23,21 +20,12 @@ import org.tabserve.testing.ModelDirectory;
  */
 class ModelsFilterTest {
 
-    private static final ModelDirectory DIR = directory();
     private static final Pattern CARD = Pattern.compile("<tbody[^>]*data-model=\"([^\"]+)\" data-version=\"(\\d+)\"");
 
+    /** The test JVM's one server of these models (ModelsFilterBrowserTest reads the same): this class only reads. */
     @RegisterExtension
-    static final Http http = Http.startingTheApp("--models", DIR.root().toString());
-
-    private static ModelDirectory directory() {
-        try {
-            ModelDirectory dir = ModelDirectory.withFourModels();
-            dir.install("not an ONNX file".getBytes(StandardCharsets.UTF_8), "broken.onnx");
-            return dir;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
+    static final Http http =
+            Http.sharingTheModels("four and a broken file", ModelDirectory::withFourModelsAndABrokenFile);
 
     @BeforeAll
     static void loaded() throws InterruptedException {

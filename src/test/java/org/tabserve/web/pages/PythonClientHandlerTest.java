@@ -23,7 +23,7 @@ class PythonClientHandlerTest {
     static final Path COMMITTED = Path.of("clients", "python", "tabserve_client.py");
 
     @RegisterExtension
-    static final Http http = Http.startingTheApp();
+    static final Http http = Http.sharingTheApp();
 
     @Test
     void servesTheCommittedClientAsPythonSourceWithItsSha256AsItsTag() throws Exception {

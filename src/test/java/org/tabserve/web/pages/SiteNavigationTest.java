@@ -40,7 +40,7 @@ class SiteNavigationTest {
 
     /** The bundled model alone. */
     @RegisterExtension
-    static final Http one = Http.startingTheApp();
+    static final Http one = Http.sharingTheApp();
 
     private static ModelDirectory dir;
     private static TabserveServer server;

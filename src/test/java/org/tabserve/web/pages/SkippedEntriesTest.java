@@ -12,6 +12,7 @@ import org.jsoup.nodes.Element;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.tabserve.launcher.TabserveServer;
 import org.tabserve.testing.BankNotes;
 import org.tabserve.testing.Http;
@@ -24,6 +25,10 @@ import org.tabserve.testing.ModelDirectory;
  * paths relative to the directory. Before, a log line was all.
  */
 class SkippedEntriesTest {
+
+    /** The test JVM's one server of the bundled model alone, which this class only reads. */
+    @RegisterExtension
+    static final Http single = Http.sharingTheApp();
 
     private static final Path TREES = Path.of("src/test/resources/org/tabserve/fixtures/trees");
 
@@ -85,13 +90,10 @@ class SkippedEntriesTest {
 
     @Test
     void aServerOfOneModelSkipsNothing() {
-        try (TabserveServer one = TabserveServer.startReady()) {
-            Http single = new Http(one);
-            JsonNode index = single.get("/api/models").json();
-            assertEquals(0, index.path("skipped").size(), index.toString());
-            assertEquals(0, index.path("skipped_total").asInt(), index.toString());
-            assertTrue(index.has("skipped"), index.toString());
-            assertEquals(null, single.get("/models").html().getElementById("skipped"));
-        }
+        JsonNode index = single.get("/api/models").json();
+        assertEquals(0, index.path("skipped").size(), index.toString());
+        assertEquals(0, index.path("skipped_total").asInt(), index.toString());
+        assertTrue(index.has("skipped"), index.toString());
+        assertEquals(null, single.get("/models").html().getElementById("skipped"));
     }
 }

@@ -20,7 +20,7 @@ import org.tabserve.testing.Multipart;
 class UploadRenamedColumnsTest {
 
     @RegisterExtension
-    static final Http http = Http.startingTheApp();
+    static final Http http = Http.sharingTheApp();
 
     private static Document page(String csv) {
         Http.Response answer = http.upload("/predict_file?format=html", Multipart.csv(csv), "Accept", "text/html");

@@ -14,10 +14,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.tabserve.launcher.TabserveServer;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.tabserve.testing.Http;
 
 /**
  * The Open Inference Protocol (KServe v2, REST) against the packaged WAR, field by field as
@@ -27,7 +27,10 @@ class OpenInferenceProtocolTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
-    private static TabserveServer server;
+    /** The test JVM's one server of the bundled model: this class only reads from it. */
+    @RegisterExtension
+    static final Http server = Http.sharingTheApp();
+
     private static String name;
     private static String version;
     private static String input;
@@ -41,7 +44,6 @@ class OpenInferenceProtocolTest {
 
     @BeforeAll
     static void start() throws Exception {
-        server = TabserveServer.startReady();
         JsonNode model = get("/api/model").json;
         name = model.get("name").asText();
         version = model.get("version").asText();
@@ -52,11 +54,6 @@ class OpenInferenceProtocolTest {
                 .forEach(f -> features.add(f.get("name").asText()));
         classNames = new ArrayList<>();
         model.get("classes").forEach(c -> classNames.add(c.get("display_name").asText()));
-    }
-
-    @AfterAll
-    static void stop() throws InterruptedException {
-        server.close();
     }
 
     record Answer(int status, String contentType, JsonNode json, HttpResponse<String> response) {}
