@@ -24,12 +24,14 @@ RUN mvn -B -ntp dependency:go-offline dependency:copy@image-offline && rm -rf ta
 # dependencyManagement and nearest-wins): the versions the build picks (gson 2.12.1, guava 33.5.0-android,
 # snappy-java 1.1.10.8) are fetched by resolving that graph, in every scope.
 RUN mvn -B -ntp dependency:resolve
-# Every input of the main build: the model it bundles, the web app's files, the sources and resources, and the
-# Python client it serves (pom.xml's resources; DeploymentConsistencyTest checks the list).
+# Every input of the main build: the model it bundles, the web app's files, the sources and resources, the Python
+# client it serves (pom.xml's resources; DeploymentConsistencyTest checks the list) and the model core's POM
+# (src/core, which `package` writes beside the core's jar).
 COPY model.onnx ./
 COPY webapp ./webapp
 COPY clients/python ./clients/python
 COPY src/main ./src/main
+COPY src/core ./src/core
 # Tests run in CI (`mvn verify`), not in the image build; nor does target/tabserve.jsa, the archive of `java -jar` at
 # the build's path: the image makes its own for its Jetty base below.
 RUN mvn -B -ntp -o -Dmaven.test.skip=true -Dtabserve.cds.skip=true package

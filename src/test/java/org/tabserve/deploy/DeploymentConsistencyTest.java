@@ -122,6 +122,8 @@ class DeploymentConsistencyTest {
             inputs.add(resource.group(1));
         }
         inputs.add(group(pom, "<warSourceDirectory>\\$\\{project.basedir}/([^<]+)</warSourceDirectory>"));
+        // the model core's POM, which `package` writes beside the core's jar (the core-library step)
+        inputs.add(group(pom, "\\$\\{project.basedir}/(src/[^/]+)/tabserve-core\\.pom"));
         assertTrue(inputs.contains("clients/python"), "pom.xml's resources: " + inputs);
         for (String input : inputs) {
             assertTrue(
