@@ -15,10 +15,7 @@ import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -261,30 +258,13 @@ class V2GrpcIntakeLimitsTest {
                 .build();
     }
 
-    /** Bytes as they are, both ways. */
-    private static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
-        @Override
-        public InputStream stream(byte[] value) {
-            return new ByteArrayInputStream(value);
-        }
-
-        @Override
-        public byte[] parse(InputStream stream) {
-            try (stream) {
-                return stream.readAllBytes();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-    };
-
     /** ModelInfer with its request and answer as bytes. */
     private static final MethodDescriptor<byte[], byte[]> RAW_MODEL_INFER =
             MethodDescriptor.<byte[], byte[]>newBuilder()
                     .setType(MethodDescriptor.MethodType.UNARY)
                     .setFullMethodName(
                             GRPCInferenceServiceGrpc.getModelInferMethod().getFullMethodName())
-                    .setRequestMarshaller(BYTES)
-                    .setResponseMarshaller(BYTES)
+                    .setRequestMarshaller(GrpcWire.BYTES)
+                    .setResponseMarshaller(GrpcWire.BYTES)
                     .build();
 }
