@@ -120,7 +120,10 @@ public class ScoringHooksBenchmark {
                     Instant.now(),
                     System.nanoTime() - started,
                     row,
-                    predictions));
+                    predictions,
+                    null,
+                    null,
+                    null));
         }
         return predictions;
     }

@@ -127,36 +127,6 @@ public record LauncherOptions(
                 new Repository(Optional.empty(), OptionalInt.empty(), Optional.empty(), OptionalInt.empty());
     }
 
-    /** Settings without a model repository. */
-    public LauncherOptions(
-            String host,
-            int port,
-            Optional<String> model,
-            boolean help,
-            Duration idleTimeout,
-            int maxHeaderBytes,
-            Duration headerTimeout) {
-        this(
-                host,
-                port,
-                model,
-                help,
-                idleTimeout,
-                maxHeaderBytes,
-                headerTimeout,
-                Repository.NONE,
-                DEFAULT_MIN_REQUEST_RATE,
-                DEFAULT_MIN_REQUEST_RATE_GRACE,
-                DEFAULT_MIN_RESPONSE_RATE,
-                DEFAULT_MAX_CONCURRENT_STREAMS,
-                Map.of(),
-                Set.of(),
-                DEFAULT_DRAIN_TIME,
-                OptionalInt.empty(),
-                OptionalInt.empty(),
-                Optional.empty());
-    }
-
     /**
      * The PEM files of HTTPS ({@code --tls-cert}, {@code TABSERVE_TLS_CERT}; {@code --tls-key},
      * {@code TABSERVE_TLS_KEY}; {@code --tls-client-ca}, {@code TABSERVE_TLS_CLIENT_CA}), read at start.
@@ -204,9 +174,27 @@ public record LauncherOptions(
      */
     public static final Duration DEFAULT_DRAIN_TIME = Duration.ofSeconds(5);
 
-    /** The usual settings: loopback or not, a port, a model; default limits. */
+    /** The usual settings: loopback or not, a port, a model; default limits, no model repository. */
     public LauncherOptions(String host, int port, Optional<String> model, boolean help) {
-        this(host, port, model, help, DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_HEADER_BYTES, DEFAULT_HEADER_TIMEOUT);
+        this(
+                host,
+                port,
+                model,
+                help,
+                DEFAULT_IDLE_TIMEOUT,
+                DEFAULT_MAX_HEADER_BYTES,
+                DEFAULT_HEADER_TIMEOUT,
+                Repository.NONE,
+                DEFAULT_MIN_REQUEST_RATE,
+                DEFAULT_MIN_REQUEST_RATE_GRACE,
+                DEFAULT_MIN_RESPONSE_RATE,
+                DEFAULT_MAX_CONCURRENT_STREAMS,
+                Map.of(),
+                Set.of(),
+                DEFAULT_DRAIN_TIME,
+                OptionalInt.empty(),
+                OptionalInt.empty(),
+                Optional.empty());
     }
 
     /** Environment variable for the port. */

@@ -40,35 +40,6 @@ public record ScoredCall(
         String client,
         String clientKind) {
 
-    /** A call of a caller that sent no credential. */
-    public ScoredCall(
-            String requestId,
-            String call,
-            String model,
-            long version,
-            Model scoring,
-            Instant time,
-            long latencyNanos,
-            Batch batch,
-            List<Prediction> predictions,
-            String traceId) {
-        this(requestId, call, model, version, scoring, time, latencyNanos, batch, predictions, traceId, null, null);
-    }
-
-    /** A call that was not traced. */
-    public ScoredCall(
-            String requestId,
-            String call,
-            String model,
-            long version,
-            Model scoring,
-            Instant time,
-            long latencyNanos,
-            Batch batch,
-            List<Prediction> predictions) {
-        this(requestId, call, model, version, scoring, time, latencyNanos, batch, predictions, null);
-    }
-
     /** Heap of one object's header and a few fields, or of a string's object and its array's header, rounded up. */
     private static final int OBJECT = 48;
 

@@ -61,7 +61,10 @@ class LogCsvCommandTest {
                         Instant.now(),
                         1_000,
                         batch,
-                        model.predict(batch)));
+                        model.predict(batch),
+                        null,
+                        null,
+                        null));
                 Thread.sleep(20); // the writer takes each batch alone, so the files roll over between them
             }
         } catch (InterruptedException e) {
@@ -179,7 +182,18 @@ class LogCsvCommandTest {
             }
             Batch batch = Batch.of(model.signature(), rows);
             predictionLog.offer(new ScoredCall(
-                    id, "GET /predict", "species", 1, model, Instant.now(), 1_000, batch, model.predict(batch)));
+                    id,
+                    "GET /predict",
+                    "species",
+                    1,
+                    model,
+                    Instant.now(),
+                    1_000,
+                    batch,
+                    model.predict(batch),
+                    null,
+                    null,
+                    null));
         }
     }
 

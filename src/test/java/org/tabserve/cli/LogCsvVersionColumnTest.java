@@ -44,7 +44,10 @@ class LogCsvVersionColumnTest {
                         Instant.now(),
                         1_000,
                         batch,
-                        model.predict(batch)));
+                        model.predict(batch),
+                        null,
+                        null,
+                        null));
                 Thread.sleep(20); // one batch at a time, so that the log keeps their order
             }
         }

@@ -67,7 +67,18 @@ class PredictionLogTest {
         Batch batch = Batch.ofNumbers(model.signature(), numbers);
         List<Prediction> predictions = model.predict(batch);
         return new ScoredCall(
-                id, "POST /api/predict", "banknote", 1, model, Instant.now(), 1_000_000, batch, predictions);
+                id,
+                "POST /api/predict",
+                "banknote",
+                1,
+                model,
+                Instant.now(),
+                1_000_000,
+                batch,
+                predictions,
+                null,
+                null,
+                null);
     }
 
     private PredictionLogOptions options(long maxFileBytes, int maxFiles, int queueRows, Set<String> mask) {
@@ -190,7 +201,18 @@ class PredictionLogTest {
         }
         Batch batch = Batch.of(penguins.signature(), cells);
         return new ScoredCall(
-                id, "POST /api/predict", "species", 1, penguins, Instant.now(), 1_000, batch, penguins.predict(batch));
+                id,
+                "POST /api/predict",
+                "species",
+                1,
+                penguins,
+                Instant.now(),
+                1_000,
+                batch,
+                penguins.predict(batch),
+                null,
+                null,
+                null);
     }
 
     static final Path PENGUINS = Path.of("src/test/resources/org/tabserve/fixtures/penguins/species-zipmap.onnx");

@@ -77,6 +77,16 @@ record FormPage(
         } else {
             note = null;
         }
+        return with(note, filled.example() == null ? null : filled.example().id(), coverage);
+    }
+
+    /** This page, with {@code coverage} chosen (as sent; empty for none). */
+    FormPage covering(String coverage) {
+        return with(filledNote, shownExample, coverage);
+    }
+
+    /** This page, its note, example and coverage as given and the rest as it is. */
+    private FormPage with(String note, String example, String chosen) {
         return new FormPage(
                 name,
                 description,
@@ -89,32 +99,11 @@ record FormPage(
                 manyRows,
                 anyOptional,
                 note,
-                filled.example() == null ? null : filled.example().id(),
+                example,
                 explainable,
                 explain,
                 calibrated,
-                coverage);
-    }
-
-    /** This page, with {@code coverage} chosen (as sent; empty for none). */
-    FormPage covering(String coverage) {
-        return new FormPage(
-                name,
-                description,
-                examples,
-                fields,
-                result,
-                errorCount,
-                hasCard,
-                oneRow,
-                manyRows,
-                anyOptional,
-                filledNote,
-                shownExample,
-                explainable,
-                explain,
-                calibrated,
-                coverage);
+                chosen);
     }
 
     /**

@@ -106,49 +106,43 @@ final class TreeParser {
         } else if (numCat != 0) {
             throw new ForestFormatException("num_cat" + at + " names categorical splits in a tree without splits");
         }
-        if (!linear) {
-            return new LgbmTree(
-                    numLeaves,
-                    split,
-                    threshold,
-                    type,
-                    left,
-                    right,
-                    leafValue,
-                    catBoundaries,
-                    catThreshold,
-                    null,
-                    null,
-                    null);
-        }
-        double[] leafConst = doubles(b, need(f, "leaf_const", index), numLeaves, "leaf_const", at);
-        int[] counts = ints(b, need(f, "num_features", index), numLeaves, "num_features", at);
-        long total = 0;
-        for (int c : counts) {
-            if (c < 0 || c > features) {
-                throw new ForestFormatException("num_features" + at + " gives a leaf more features than the model has");
+        double[] leafConst = null;
+        int[][] leafFeatures = null;
+        double[][] leafCoeff = null;
+        if (linear) {
+            leafConst = doubles(b, need(f, "leaf_const", index), numLeaves, "leaf_const", at);
+            int[] counts = ints(b, need(f, "num_features", index), numLeaves, "num_features", at);
+            long total = 0;
+            for (int c : counts) {
+                if (c < 0 || c > features) {
+                    throw new ForestFormatException(
+                            "num_features" + at + " gives a leaf more features than the model has");
+                }
+                total += c;
             }
-            total += c;
-        }
-        if (total > limits.maxNodes() - (long) nodes) {
-            throw new ForestFormatException("num_features" + at + " takes the forest past the limit of "
-                    + limits.maxNodes() + " nodes and coefficients");
-        }
-        nodes += (int) total;
-        int[] flatFeatures =
-                total == 0 ? new int[0] : ints(b, need(f, "leaf_features", index), (int) total, "leaf_features", at);
-        double[] flatCoeff =
-                total == 0 ? new double[0] : doubles(b, need(f, "leaf_coeff", index), (int) total, "leaf_coeff", at);
-        int[][] leafFeatures = new int[numLeaves][];
-        double[][] leafCoeff = new double[numLeaves][];
-        int from = 0;
-        for (int leaf = 0; leaf < numLeaves; leaf++) {
-            leafFeatures[leaf] = java.util.Arrays.copyOfRange(flatFeatures, from, from + counts[leaf]);
-            leafCoeff[leaf] = java.util.Arrays.copyOfRange(flatCoeff, from, from + counts[leaf]);
-            from += counts[leaf];
-            for (int feature : leafFeatures[leaf]) {
-                if (feature < 0 || feature >= features) {
-                    throw new ForestFormatException("leaf_features" + at + " names a feature the model does not have");
+            if (total > limits.maxNodes() - (long) nodes) {
+                throw new ForestFormatException("num_features" + at + " takes the forest past the limit of "
+                        + limits.maxNodes() + " nodes and coefficients");
+            }
+            nodes += (int) total;
+            int[] flatFeatures = total == 0
+                    ? new int[0]
+                    : ints(b, need(f, "leaf_features", index), (int) total, "leaf_features", at);
+            double[] flatCoeff = total == 0
+                    ? new double[0]
+                    : doubles(b, need(f, "leaf_coeff", index), (int) total, "leaf_coeff", at);
+            leafFeatures = new int[numLeaves][];
+            leafCoeff = new double[numLeaves][];
+            int from = 0;
+            for (int leaf = 0; leaf < numLeaves; leaf++) {
+                leafFeatures[leaf] = java.util.Arrays.copyOfRange(flatFeatures, from, from + counts[leaf]);
+                leafCoeff[leaf] = java.util.Arrays.copyOfRange(flatCoeff, from, from + counts[leaf]);
+                from += counts[leaf];
+                for (int feature : leafFeatures[leaf]) {
+                    if (feature < 0 || feature >= features) {
+                        throw new ForestFormatException(
+                                "leaf_features" + at + " names a feature the model does not have");
+                    }
                 }
             }
         }

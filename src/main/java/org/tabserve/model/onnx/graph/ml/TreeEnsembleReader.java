@@ -152,43 +152,29 @@ public final class TreeEnsembleReader {
         Weights weights = weights(prefix, outputs);
         index = null;
         float[] base = a.floats("base_values");
-        if (!classifier) {
-            return new TreeEnsemble(
-                    roots,
-                    feature,
-                    mode,
-                    threshold,
-                    whenTrue,
-                    whenFalse,
-                    tracksTrue,
-                    weights.ids,
-                    weights.values,
-                    null,
-                    base.length == 1 ? base[0] : 0,
-                    average,
-                    post, // every one, as the operator defines it: ONNX Runtime applies PROBIT alone (OrtKnownErrors)
-                    null);
-        }
-        if (base.length > outputs) {
-            throw unread(base.length + " base values for " + outputs + " classes");
-        }
-        boolean oneScored = outputs == 2 && weights.classesNamed == 1;
-        BinaryCase binary = null;
+        TreeClasses classes = null;
         String unadditive = null;
-        if (oneScored) {
-            binary = BinaryCase.trees(post, weights.allPositive);
-            if (binary == null) {
-                throw unread("PROBIT of trees that score one class of two (ONNX Runtime writes one score where two"
-                        + " are read)");
+        if (classifier) {
+            if (base.length > outputs) {
+                throw unread(base.length + " base values for " + outputs + " classes");
             }
-            unadditive = weights.firstClass != 0
-                    ? "its trees score the second of two classes alone"
-                    : base.length > 1 ? "two base values for its one score" : null;
-            binary = unadditive == null ? binary : null;
-        } else if (outputs == 2 && (base.length > 0 || !everyLeafNames(1, weights))) {
-            unadditive = "the second of its two classes is not weighted by every leaf, or it has base values";
+            boolean oneScored = outputs == 2 && weights.classesNamed == 1;
+            BinaryCase binary = null;
+            if (oneScored) {
+                binary = BinaryCase.trees(post, weights.allPositive);
+                if (binary == null) {
+                    throw unread("PROBIT of trees that score one class of two (ONNX Runtime writes one score where two"
+                            + " are read)");
+                }
+                unadditive = weights.firstClass != 0
+                        ? "its trees score the second of two classes alone"
+                        : base.length > 1 ? "two base values for its one score" : null;
+                binary = unadditive == null ? binary : null;
+            } else if (outputs == 2 && (base.length > 0 || !everyLeafNames(1, weights))) {
+                unadditive = "the second of its two classes is not weighted by every leaf, or it has base values";
+            }
+            classes = new TreeClasses(labels, base, post, oneScored, weights.allPositive, binary);
         }
-        TreeClasses classes = new TreeClasses(labels, base, post, oneScored, weights.allPositive, binary);
         return new TreeEnsemble(
                 roots,
                 feature,
@@ -200,9 +186,10 @@ public final class TreeEnsembleReader {
                 weights.ids,
                 weights.values,
                 classes,
-                0,
-                false,
-                post,
+                !classifier && base.length == 1 ? base[0] : 0,
+                average,
+                post, // a regressor's, every one as the operator defines it: ONNX Runtime applies PROBIT alone
+                // (OrtKnownErrors)
                 unadditive);
     }
 
