@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.tabserve.model.Engine;
 import org.tabserve.model.Model;
+import org.tabserve.model.ReadModel;
 import org.tabserve.model.UseCount;
 import org.tabserve.model.card.ModelCard;
 import org.tabserve.model.explain.Explanation;
@@ -37,18 +38,12 @@ import org.tabserve.model.signature.ValueOutput;
  * on one session, and {@link #close()} may come at any time: the session is freed only after the last prediction
  * inside it returns (a swapped model can be closed while a scoring thread is still running it).
  */
-final class OnnxModel implements CheckedModel {
+final class OnnxModel extends ReadModel implements CheckedModel {
 
     private static final System.Logger LOG = System.getLogger(OnnxModel.class.getName());
 
-    private final String source;
-    private final String sha256;
     private final OrtSession session;
-    /** A regressor's output as the graph names it; null for a classifier. */
-    private final ValueOutput valueOutput;
 
-    private final ModelSignature signature;
-    private final ModelCard card;
     private final Set<String> outputNames;
     private final InputBinder binder;
     /** Output tensors ORT writes a single row's answers into, reused; null when an output cannot be pinned. */
@@ -82,26 +77,12 @@ final class OnnxModel implements CheckedModel {
             InputBinder binder,
             PinnedOutputs pinned,
             OutputDecoder decoder) {
-        this.source = source;
-        this.sha256 = sha256;
+        super(source, sha256, signature, card, valueOutput);
         this.session = session;
-        this.signature = signature;
-        this.card = card;
-        this.valueOutput = valueOutput;
         this.outputNames = Set.copyOf(outputNames);
         this.binder = binder;
         this.pinned = pinned;
         this.decoder = decoder;
-    }
-
-    @Override
-    public ModelSignature signature() {
-        return signature;
-    }
-
-    @Override
-    public Optional<ValueOutput> valueOutput() {
-        return Optional.ofNullable(valueOutput);
     }
 
     @Override
@@ -133,21 +114,6 @@ final class OnnxModel implements CheckedModel {
         } catch (OrtException e) {
             throw new IllegalStateException("a plain run made an ONNX Runtime error", e);
         }
-    }
-
-    @Override
-    public ModelCard card() {
-        return card;
-    }
-
-    @Override
-    public String sha256() {
-        return sha256;
-    }
-
-    @Override
-    public String source() {
-        return source;
     }
 
     /** Gives the model the explainer {@link AttributeExplainer#build} made for it (null: none), which it closes. */

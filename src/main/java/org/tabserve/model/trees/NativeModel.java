@@ -8,6 +8,7 @@ import java.util.Optional;
 import org.tabserve.model.Engine;
 import org.tabserve.model.Model;
 import org.tabserve.model.ModelFormat;
+import org.tabserve.model.ReadModel;
 import org.tabserve.model.card.ModelCard;
 import org.tabserve.model.explain.StructuralExplainer;
 import org.tabserve.model.signature.Batch;
@@ -33,7 +34,7 @@ import org.tabserve.model.signature.ValueType;
  *
  * <p>Thread-safety: immutable; {@link #close()} refuses new predictions (nothing native is held).
  */
-public final class NativeModel implements Model {
+public final class NativeModel extends ReadModel {
 
     /** The name of the one input of a forest whose features are all numbers. */
     public static final String INPUT = "input";
@@ -42,11 +43,6 @@ public final class NativeModel implements Model {
     public static final String OUTPUT = "variable";
 
     private final TrainedForest forest;
-    private final String source;
-    private final String sha256;
-    private final ModelSignature signature;
-    private final ModelCard card;
-    private final ValueOutput valueOutput;
     /** Made once: every answer's source asks for the engine's name. */
     private final Engine engine;
 
@@ -65,12 +61,13 @@ public final class NativeModel implements Model {
             ModelSignature signature,
             ModelCard card,
             ValueType answerType) {
+        super(
+                source,
+                sha256,
+                signature,
+                card,
+                forest.task() == Task.REGRESSION ? new ValueOutput(OUTPUT, answerType) : null);
         this.forest = forest;
-        this.source = source;
-        this.sha256 = sha256;
-        this.signature = signature;
-        this.card = card;
-        this.valueOutput = forest.task() == Task.REGRESSION ? new ValueOutput(OUTPUT, answerType) : null;
         this.engine = new Engine(
                 Engine.PLAIN_JAVA,
                 "the trees read from its " + forest.format() + " file, evaluated in plain Java as "
@@ -163,31 +160,6 @@ public final class NativeModel implements Model {
     /** @return the forest it serves */
     public TrainedForest forest() {
         return forest;
-    }
-
-    @Override
-    public ModelSignature signature() {
-        return signature;
-    }
-
-    @Override
-    public Optional<ValueOutput> valueOutput() {
-        return Optional.ofNullable(valueOutput);
-    }
-
-    @Override
-    public ModelCard card() {
-        return card;
-    }
-
-    @Override
-    public String sha256() {
-        return sha256;
-    }
-
-    @Override
-    public String source() {
-        return source;
     }
 
     @Override

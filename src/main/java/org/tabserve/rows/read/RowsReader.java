@@ -5,12 +5,11 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Reader;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 import org.apache.commons.io.input.BOMInputStream;
+import org.tabserve.model.StrictUtf8;
 import org.tabserve.model.signature.Batch;
 import org.tabserve.model.signature.ModelSignature;
 import org.tabserve.rows.field.OnError;
@@ -247,11 +246,7 @@ public abstract class RowsReader {
      */
     public static Reader utf8Text(InputStream input) throws IOException {
         return new InputStreamReader(
-                BOMInputStream.builder().setInputStream(input).get(),
-                StandardCharsets.UTF_8
-                        .newDecoder()
-                        .onMalformedInput(CodingErrorAction.REPORT)
-                        .onUnmappableCharacter(CodingErrorAction.REPORT));
+                BOMInputStream.builder().setInputStream(input).get(), StrictUtf8.decoder());
     }
 
     /** Starts a pass over the rows of an input whose columns are {@code columns}, for {@link #read}. */

@@ -3,8 +3,6 @@ package org.tabserve.serving.access;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -20,6 +18,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.tabserve.files.OwnerOnly;
+import org.tabserve.model.StrictUtf8;
 
 /**
  * The API keys file read and checked: one client a line, {@code NAME SCOPES SHA256HEX [RATE]} separated by
@@ -147,12 +146,7 @@ final class KeysFile {
     static List<Client> parse(byte[] bytes, Path file) {
         String text;
         try {
-            text = StandardCharsets.UTF_8
-                    .newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(java.nio.ByteBuffer.wrap(bytes))
-                    .toString();
+            text = StrictUtf8.decode(java.nio.ByteBuffer.wrap(bytes));
         } catch (CharacterCodingException e) {
             throw new IllegalArgumentException("the API keys file " + file + " is not UTF-8 text");
         }

@@ -2,8 +2,7 @@ package org.tabserve.model.trees.xgboost;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
+import org.tabserve.model.StrictUtf8;
 import org.tabserve.model.trees.ForestFormatException;
 import org.tabserve.model.trees.ForestLimits;
 
@@ -212,12 +211,7 @@ final class UbjsonTokens implements Tokens {
         }
         int n = (int) length;
         try {
-            String s = StandardCharsets.UTF_8
-                    .newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(in, pos, n))
-                    .toString();
+            String s = StrictUtf8.decode(ByteBuffer.wrap(in, pos, n));
             pos += n;
             return s;
         } catch (CharacterCodingException e) {

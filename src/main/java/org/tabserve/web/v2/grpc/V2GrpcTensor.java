@@ -13,8 +13,6 @@ import inference.ModelInferRequest;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -22,6 +20,7 @@ import java.util.Map;
 import java.util.function.IntPredicate;
 import java.util.function.IntToDoubleFunction;
 import java.util.function.IntToLongFunction;
+import org.tabserve.model.StrictUtf8;
 import org.tabserve.model.signature.Feature;
 import org.tabserve.model.signature.ModelInput;
 import org.tabserve.model.signature.ValueType;
@@ -198,12 +197,7 @@ record V2GrpcTensor(ModelInferRequest.InferInputTensor tensor, ByteString raw) i
 
     private static String text(ByteString value, String input, int index) {
         try {
-            return StandardCharsets.UTF_8
-                    .newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(value.asReadOnlyByteBuffer())
-                    .toString();
+            return StrictUtf8.decode(value.asReadOnlyByteBuffer());
         } catch (CharacterCodingException e) {
             throw HttpProblem.badRequest("input '" + input + "': data value " + index + " is not UTF-8 text");
         }
