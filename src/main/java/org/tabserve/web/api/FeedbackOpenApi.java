@@ -16,7 +16,6 @@ import io.swagger.v3.oas.models.media.NumberSchema;
 import io.swagger.v3.oas.models.media.ObjectSchema;
 import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.oas.models.media.StringSchema;
-import io.swagger.v3.oas.models.tags.Tag;
 import java.util.List;
 import java.util.Map;
 import org.tabserve.model.signature.Task;
@@ -35,11 +34,6 @@ public final class FeedbackOpenApi implements OpenApiPart {
 
     /** The schema of the live performance figures, which {@code /api/model} refers to. */
     static final String PERFORMANCE = "LivePerformance";
-
-    @Override
-    public List<Tag> tags() {
-        return List.of(); // PredictOpenApi's section
-    }
 
     @Override
     @SuppressWarnings("rawtypes") // swagger-core's Components holds raw schemas

@@ -10,7 +10,6 @@ import static org.tabserve.web.openapi.OpenApi.responses;
 import io.swagger.v3.oas.models.PathItem;
 import io.swagger.v3.oas.models.Paths;
 import io.swagger.v3.oas.models.media.Schema;
-import io.swagger.v3.oas.models.tags.Tag;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -34,11 +33,6 @@ public final class ModelApiOpenApi implements OpenApiPart {
     private static final List<String> TYPE_NAMES = Arrays.stream(ValueType.values())
             .map(t -> t.name().toLowerCase(Locale.ROOT))
             .toList();
-
-    @Override
-    public List<Tag> tags() {
-        return List.of(); // PredictOpenApi's section
-    }
 
     @Override
     @SuppressWarnings("rawtypes") // swagger-core's Components holds raw schemas

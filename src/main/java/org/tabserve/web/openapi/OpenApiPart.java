@@ -12,8 +12,13 @@ import java.util.Map;
  */
 public interface OpenApiPart {
 
-    /** The tags this part introduces (Swagger UI's sections), in the order the document lists them; may be empty. */
-    List<Tag> tags();
+    /**
+     * The tags this part introduces (Swagger UI's sections), in the order the document lists them; by default none:
+     * the part adds its routes to another part's section.
+     */
+    default List<Tag> tags() {
+        return List.of();
+    }
 
     /**
      * Adds this part's routes and the schemas they refer to, for the model the document describes.

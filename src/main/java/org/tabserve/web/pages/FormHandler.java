@@ -71,17 +71,16 @@ public final class FormHandler {
         this.scoring = scoring;
     }
 
-    /** Renders the form of {@code classifier} under its share of the budget. */
+    /** Renders the form of {@code model}'s model under its share of the budget. */
     private void render(
             ResolvedModel model,
             HttpServletRequest request,
             HttpServletResponse response,
             int status,
-            Model classifier,
             java.util.function.Supplier<FormPage> page)
             throws IOException {
         budget.buildAnswer(
-                CardSize.bytes(classifier.card(), BASE_BYTES, BYTES_PER_CARD_CHAR),
+                CardSize.bytes(model.model().card(), BASE_BYTES, BYTES_PER_CARD_CHAR),
                 "the form of model " + model.name(),
                 () -> {
                     views.render(request, response, status, "form", Map.of("page", page.get()), PageLinks.of(model));
@@ -113,7 +112,6 @@ public final class FormHandler {
                 request,
                 response,
                 200,
-                classifier,
                 () -> page(classifier, filled.values(), List.of(), null).filledWith(filled));
     }
 
@@ -152,7 +150,6 @@ public final class FormHandler {
                         request,
                         response,
                         400,
-                        classifier,
                         () -> page(classifier, parsed.typed(), parsed.errors(), null, explain)
                                 .covering(coverage));
             }
@@ -171,7 +168,6 @@ public final class FormHandler {
                     request,
                     response,
                     200,
-                    classifier,
                     () -> page(classifier, parsed.typed(), List.of(), outcome, explain)
                             .covering(coverage));
         }
