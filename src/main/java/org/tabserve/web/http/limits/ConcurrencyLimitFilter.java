@@ -1,7 +1,5 @@
 package org.tabserve.web.http.limits;
 
-import jakarta.servlet.AsyncEvent;
-import jakarta.servlet.AsyncListener;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -235,7 +233,7 @@ public final class ConcurrencyLimitFilter extends HttpFilter {
      * What one request holds of the limit (its slot, if it took one, and its read-ahead room), given back once:
      * when the filter returns, or for an asynchronous request when its async context ends.
      */
-    private final class Held implements AsyncListener {
+    private final class Held extends ReleaseAtEnd {
         private final int room;
         private volatile boolean slot;
         private volatile boolean upload;
@@ -251,33 +249,14 @@ public final class ConcurrencyLimitFilter extends HttpFilter {
             this.slot = true;
         }
 
-        void release() {
+        @Override
+        public void release() {
             if (released.compareAndSet(false, true)) {
                 if (slot) {
                     slots.release(upload);
                 }
                 releaseReadAheadRoom(room);
             }
-        }
-
-        @Override
-        public void onComplete(AsyncEvent event) {
-            release();
-        }
-
-        @Override
-        public void onTimeout(AsyncEvent event) {
-            release();
-        }
-
-        @Override
-        public void onError(AsyncEvent event) {
-            release();
-        }
-
-        @Override
-        public void onStartAsync(AsyncEvent event) {
-            event.getAsyncContext().addListener(this);
         }
     }
 

@@ -2,8 +2,6 @@ package org.tabserve.web.v2.grpc;
 
 import io.grpc.Status;
 import jakarta.servlet.AsyncContext;
-import jakarta.servlet.AsyncEvent;
-import jakarta.servlet.AsyncListener;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
@@ -22,6 +20,7 @@ import org.tabserve.web.http.GrpcRefusal;
 import org.tabserve.web.http.HttpProblem;
 import org.tabserve.web.http.Json;
 import org.tabserve.web.http.auth.ClientCertificate;
+import org.tabserve.web.http.limits.ReleaseAtEnd;
 
 /**
  * Meters a gRPC call's bytes against the memory budget as gRPC's servlet transport reads them, as a REST body is
@@ -62,7 +61,7 @@ public final class V2GrpcBodyFilter implements Filter {
             }
         } finally {
             if (!handedOver) {
-                call.end();
+                call.release();
             }
         }
     }
@@ -71,7 +70,7 @@ public final class V2GrpcBodyFilter implements Filter {
      * One call: its reservation (grown on the threads that read its body, given back on the one that ends it, so
      * every use holds its lock), and the refusal it was answered with, if any.
      */
-    private static final class Call implements AsyncListener {
+    private static final class Call extends ReleaseAtEnd {
         private final MemoryBudget.Reservation held;
         private final String rpc;
         /** The transport's listener of the body, told the call ended when it was refused. */
@@ -85,7 +84,8 @@ public final class V2GrpcBodyFilter implements Filter {
         }
 
         /** Gives everything back; once the call was refused, tells the transport that it ended, so it answers no more. */
-        void end() {
+        @Override
+        public void release() {
             ReadListener told;
             Status status;
             synchronized (this) {
@@ -98,26 +98,6 @@ public final class V2GrpcBodyFilter implements Filter {
                 // The answer is committed: the transport ends the call without writing (ServletAdapter's onError).
                 told.onError(status.asRuntimeException());
             }
-        }
-
-        @Override
-        public void onComplete(AsyncEvent event) {
-            end();
-        }
-
-        @Override
-        public void onTimeout(AsyncEvent event) {
-            end();
-        }
-
-        @Override
-        public void onError(AsyncEvent event) {
-            end();
-        }
-
-        @Override
-        public void onStartAsync(AsyncEvent event) {
-            event.getAsyncContext().addListener(this);
         }
     }
 
