@@ -128,7 +128,16 @@ final class AttributeExplainer implements StructuralExplainer, AutoCloseable {
                 outputs.output(zipMapTensor.tensor(), zipMapTensor.columns().size());
             }
             probe = new EstimatorProbe(opener.apply(outputs.appliedTo(model)), binder, decoder, servedNames, signature);
-            AttributeExplainer explainer = of(probe, signature, input, estimator, background);
+            // The second session is checked against the estimator's reading on the background; the explainer owns it.
+            EstimatorCheck.Agreed agreed = EstimatorCheck.check(probe, signature, input, estimator, background);
+            AttributeExplainer explainer = new AttributeExplainer(
+                    probe,
+                    signature,
+                    estimator,
+                    input.columnOf(),
+                    agreed.background(),
+                    agreed.quantity(),
+                    agreed.scoreOf());
             room.keepOnly(heap.toKeep());
             explainer.room = room;
             LOG.log(
@@ -160,30 +169,6 @@ final class AttributeExplainer implements StructuralExplainer, AutoCloseable {
             }
             return null;
         }
-    }
-
-    /**
-     * Checks the second session against the estimator's reading on {@code background} and builds the explainer.
-     *
-     * @param probe the second session (this explainer owns it from now on, when one is returned)
-     * @throws IllegalArgumentException saying why the model is explained by coalitions instead
-     */
-    private static AttributeExplainer of(
-            EstimatorProbe probe,
-            ModelSignature signature,
-            EstimatorInput input,
-            AdditiveEstimator estimator,
-            Background background)
-            throws OrtException {
-        EstimatorCheck.Agreed agreed = EstimatorCheck.check(probe, signature, input, estimator, background);
-        return new AttributeExplainer(
-                probe,
-                signature,
-                estimator,
-                input.columnOf(),
-                agreed.background(),
-                agreed.quantity(),
-                agreed.scoreOf());
     }
 
     /** Its one model call and its estimator's walk against the background ({@link AdditiveEstimator#modelRows}). */
