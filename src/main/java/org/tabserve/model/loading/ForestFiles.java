@@ -52,11 +52,7 @@ final class ForestFiles {
             throw ModelException.unusable(source, "it is nested too deeply to be read", e);
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, source + ": reading it failed unexpectedly", e);
-            throw ModelException.unusable(
-                    source,
-                    "tabserve could not read this model (an unexpected failure: the server log has the details under"
-                            + " the file's name)",
-                    e);
+            throw ModelException.unexpected(source, "this model", e);
         }
     }
 

@@ -267,11 +267,7 @@ public final class OnnxModelLoader {
             close(model, session, binder, pinned);
             // A fault of tabserve's reading of this kind of model, not words for a user: the log has it in full.
             LOG.log(System.Logger.Level.WARNING, source + ": loading failed unexpectedly", e);
-            throw ModelException.unusable(
-                    source,
-                    "tabserve could not read this model's inputs and outputs (an"
-                            + " unexpected failure: the server log has the details under the file's name)",
-                    e);
+            throw ModelException.unexpected(source, "this model's inputs and outputs", e);
         } catch (InternalError | StackOverflowError e) {
             close(model, session, binder, pinned);
             throw unusable(source, e);

@@ -56,6 +56,18 @@ public final class ModelException extends RuntimeException {
                 Kind.UNUSABLE_MODEL, "cannot serve model " + source + ": " + reason, List.of(), cause, reason);
     }
 
+    /**
+     * A model file that cannot be served because reading {@code what} of it failed in a way tabserve did not foresee:
+     * a fault of the reading, not words for a user, so the reason points to the server log, which has it in full.
+     */
+    public static ModelException unexpected(String source, String what, Throwable cause) {
+        return unusable(
+                source,
+                "tabserve could not read " + what
+                        + " (an unexpected failure: the server log has the details under the file's name)",
+                cause);
+    }
+
     /** A failure inside ONNX Runtime on input that passed validation. */
     public static ModelException predictionFailed(String reason, Throwable cause) {
         return new ModelException(Kind.PREDICTION_FAILED, reason, List.of(), cause);
