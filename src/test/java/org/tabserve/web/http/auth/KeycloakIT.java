@@ -367,6 +367,10 @@ class KeycloakIT {
         WebDriver browser = chromium.driver;
         browser.get(pages.resolve("/models/banknote/").toString());
         assertTrue(browser.getCurrentUrl().startsWith(base + "/realms/" + realm), browser.getCurrentUrl());
+        assertEquals(
+                1,
+                browser.findElements(By.id("username")).size(),
+                "Keycloak's login page, not its refusal: " + browser.getTitle() + " " + browser.getCurrentUrl());
         browser.findElement(By.id("username")).sendKeys(user);
         browser.findElement(By.id("password")).sendKeys(password);
         browser.findElement(By.id("kc-login")).click();
