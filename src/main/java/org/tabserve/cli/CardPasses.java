@@ -75,7 +75,7 @@ final class CardPasses {
             in.transferTo(java.io.OutputStream.nullOutputStream()); // the digest covers the whole file
             progress.done(counting.count());
         } catch (RowsException problem) {
-            throw refused(file, problem);
+            throw refused(file, problem, model);
         }
         return HexFormat.of().formatHex(digest.digest());
     }
@@ -109,14 +109,24 @@ final class CardPasses {
                     skips::accept);
             progress.done(counting.count());
         } catch (RowsException problem) {
-            throw refused(file, problem);
+            throw refused(file, problem, model);
         }
     }
 
     /** A file's refusal in one line; for bad rows (in strict mode), with the way on. */
     static CommandException refused(Path file, RowsException problem) {
+        return refused(file, problem, null);
+    }
+
+    /**
+     * ... with, for an empty cell of one of the model's text inputs, {@code --text-missing-as} beside
+     * {@code --skip-invalid}.
+     */
+    static CommandException refused(Path file, RowsException problem, Model model) {
+        boolean badValues = problem.kind() == RowsException.Kind.INVALID_FIELDS;
+        String text = badValues && model != null ? TextMissingAs.wayOn(model, problem.errors()) : "";
         return CommandException.refused(CardCommand.NAME + ": " + file.getFileName() + ": " + problem.oneLine()
-                + (problem.kind() == RowsException.Kind.INVALID_FIELDS ? "; " + CardCommand.HINT : ""));
+                + (badValues ? "; " + text + CardCommand.HINT : ""));
     }
 
     private static MessageDigest sha256() {

@@ -9,8 +9,10 @@ import java.util.Map;
 import org.tabserve.cardmaking.CardWriter;
 import org.tabserve.model.Model;
 import org.tabserve.model.card.CardKeys;
+import org.tabserve.model.signature.CellChecker;
 import org.tabserve.model.signature.Feature;
 import org.tabserve.model.signature.ValueType;
+import org.tabserve.rows.field.FieldProblem;
 
 /**
  * The {@code card --text-missing-as VALUE} option: an empty cell of every text input whose categories hold VALUE (the
@@ -43,6 +45,43 @@ final class TextMissingAs {
                             : "the text inputs know " + String.join(", ", text)));
         }
         return taken;
+    }
+
+    /**
+     * For a file refused for bad values, the way on when among them is an empty cell of a text input: this option with
+     * the word the model knows for a missing value (an imputer's fill value), or, for a model that knows none, what the
+     * option is for and that this model's categories hold no such word; empty when no empty text cell was refused.
+     */
+    static String wayOn(Model model, List<FieldProblem> errors) {
+        List<Feature> refused = new ArrayList<>();
+        for (Feature feature : model.signature().features()) {
+            if (feature.type() == ValueType.STRING
+                    && errors.stream()
+                            .anyMatch(e -> feature.name().equals(e.field())
+                                    && CellChecker.missing(feature).equals(e.message()))) {
+                refused.add(feature);
+            }
+        }
+        if (refused.isEmpty()) {
+            return "";
+        }
+        List<String> names = new ArrayList<>();
+        for (Feature feature : refused) {
+            String word = CellChecker.missingWord(feature);
+            if (word != null) {
+                List<String> takers = refused.stream()
+                        .filter(f -> word.equals(CellChecker.missingWord(f)))
+                        .map(f -> "'" + f.name() + "'")
+                        .toList();
+                return "pass --" + OPTION + " " + (word.isEmpty() ? "\"\"" : word) + " to take an empty cell of "
+                        + String.join(", ", takers) + " as \"" + word + "\", which the model knows (an imputer's fill"
+                        + " value, what a missing value became where it was trained), or ";
+            }
+            names.add("'" + feature.name() + "' " + feature.categories());
+        }
+        return "--" + OPTION + " VALUE takes an empty text cell as VALUE for a model whose categories hold an"
+                + " imputer's fill value (such as missing), which this one's do not (" + String.join(", ", names)
+                + "); ";
     }
 
     /** The model with the option in its card, loaded as the server would; the model as given without the option. */

@@ -44,6 +44,13 @@ class CardSkipInvalidTest {
         assertEquals(1, result.status(), result.err());
         assertTrue(result.err().contains("row 3: "), result.err());
         assertTrue(result.err().contains("pass --skip-invalid"), result.err());
+        // --text-missing-as is named too, with why it does not fit this model: its sex knows no fill value
+        assertTrue(
+                result.err()
+                        .contains("; --text-missing-as VALUE takes an empty text cell as VALUE for a model whose"
+                                + " categories hold an imputer's fill value (such as missing), which this one's do not"
+                                + " ('sex' [FEMALE, MALE]); pass --skip-invalid"),
+                result.err());
         assertFalse(Files.exists(out));
 
         CardCommandTest.Result both = CardCommandTest.run(

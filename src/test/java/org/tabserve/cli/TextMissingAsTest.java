@@ -94,6 +94,14 @@ class TextMissingAsTest {
         CardCommandTest.Result result = card(out);
         assertEquals(1, result.status(), result.out());
         assertTrue(result.err().contains("missing value for 'sex'"), result.err());
+        // the card's ways on, both: the option models.md documents for an imputer's fill value, and skipping the rows
+        assertTrue(
+                result.err()
+                        .contains("; pass --text-missing-as missing to take an empty cell of 'sex' as \"missing\","
+                                + " which the model knows"),
+                result.err());
+        assertTrue(
+                result.err().contains(", or pass --skip-invalid to make the card from the other rows"), result.err());
         assertFalse(Files.exists(out));
         try (Model given = OnnxModelLoader.load(MODEL)) {
             for (Object sex : new Object[] {null, ""}) { // null or an empty text: both a missing value

@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,6 +28,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,7 +47,9 @@ import org.tabserve.testing.TabserveProcess;
  * {@code mass.onnx} and {@code species/model.onnx}. Every server gets an admin token, the one a block's
  * {@code export TABSERVE_ADMIN_TOKEN=...} makes or a fresh one, which {@code $TABSERVE_ADMIN_TOKEN} stands for. A
  * server started by the same command line (JVM options, flags and environment, the token aside) as one a recent
- * block started is that one again, under its own token: the blocks of one model run on one server.
+ * block started is that one again, under its own token: the blocks of one model run on one server. The blocks run on
+ * a machine where 8080 is taken: this class holds 0.0.0.0:8080 (else 127.0.0.1:8080) for its whole run where it is
+ * free, so that a block whose command reached for 8080 instead of the port it was given fails.
  */
 class DocExamplesIT {
 
@@ -63,6 +69,50 @@ class DocExamplesIT {
 
     @TempDir
     Path scratch;
+
+    /** The port the docs' commands name, which a user may find taken. */
+    static final int DOCS_PORT = 8080;
+
+    /** What this class bound of {@link #DOCS_PORT} for its run; empty when another process holds it already. */
+    private static final List<ServerSocket> HELD = new ArrayList<>();
+
+    @BeforeAll
+    static void take8080() {
+        for (String host : List.of("0.0.0.0", "127.0.0.1")) {
+            ServerSocket socket = null;
+            try {
+                socket = new ServerSocket();
+                socket.bind(new InetSocketAddress(host, DOCS_PORT));
+                HELD.add(socket);
+            } catch (IOException taken) { // by the socket above, or by another process: taken, as wanted
+                close(socket);
+            }
+        }
+        try (ServerSocket again = new ServerSocket()) {
+            again.bind(new InetSocketAddress("127.0.0.1", DOCS_PORT));
+            fail("127.0.0.1:" + DOCS_PORT + " is still free after this class bound " + HELD);
+        } catch (BindException taken) {
+            // as the blocks must find it
+        } catch (IOException e) {
+            fail("could not tell whether " + DOCS_PORT + " is taken: " + e);
+        }
+    }
+
+    @AfterAll
+    static void free8080() {
+        HELD.forEach(DocExamplesIT::close);
+        HELD.clear();
+    }
+
+    private static void close(ServerSocket socket) {
+        if (socket != null) {
+            try {
+                socket.close();
+            } catch (IOException ignored) {
+                // closing a listening socket that was never used
+            }
+        }
+    }
 
     @AfterEach
     void stopServers() throws InterruptedException {

@@ -268,19 +268,34 @@ public final class CellChecker {
      * whose categories hold the empty text, which no format can send as a value, the card's declaration is the way.
      */
     private static String missingCategory(Feature feature) {
-        if (feature.categories().contains("")) {
+        String word = missingWord(feature);
+        if (word == null) {
+            return "";
+        }
+        if (word.isEmpty()) {
             return "; the model knows an empty text among the values of '" + feature.name() + "', which tabserve takes"
                     + " as a missing value in every format: card --text-missing-as \"\" takes a missing '"
                     + feature.name() + "' as that value";
         }
+        return "; the model knows \"" + word + "\" among the values of '" + feature.name() + "', which is what"
+                + " a missing value becomes where the model was trained (an imputer's fill value): send \"" + word
+                + "\" where '" + feature.name() + "' is missing";
+    }
+
+    /**
+     * The category of a text or integer input that a missing value became where the model was trained: the empty text
+     * when its categories hold it, else the first of {@link #MISSING_WORDS} they hold; null when they hold none.
+     */
+    public static String missingWord(Feature feature) {
+        if (feature.categories().contains("")) {
+            return "";
+        }
         for (String word : MISSING_WORDS) {
             if (feature.categories().contains(word)) {
-                return "; the model knows \"" + word + "\" among the values of '" + feature.name() + "', which is what"
-                        + " a missing value becomes where the model was trained (an imputer's fill value): send \""
-                        + word + "\" where '" + feature.name() + "' is missing";
+                return word;
             }
         }
-        return "";
+        return null;
     }
 
     /** An unknown category: refused when the model refuses it, otherwise a warning naming the known values. */

@@ -22,6 +22,7 @@ import org.tabserve.model.onnx.OnnxModels.Head;
 import org.tabserve.model.signature.FieldError;
 import org.tabserve.model.signature.ModelException;
 import org.tabserve.model.signature.Prediction;
+import org.tabserve.testing.QuotedWords;
 
 /** Values the model cannot take are refused before ONNX Runtime sees them, naming every bad feature and its row. */
 class InputValidationTest {
@@ -186,6 +187,7 @@ class InputValidationTest {
         for (FieldError error : e.fieldErrors()) {
             assertTrue(error.message().contains("'" + error.field() + "'"), error.message());
             assertTrue(error.message().contains("no finite probabilities"), error.message());
+            QuotedWords.assertQuoted("docs/routes.md", error.message(), " makes the model ");
         }
     }
 

@@ -25,6 +25,7 @@ import org.tabserve.model.Engine;
 import org.tabserve.rows.read.RowsReader;
 import org.tabserve.testing.Http;
 import org.tabserve.testing.Multipart;
+import org.tabserve.testing.QuotedWords;
 
 /**
  * Issue 76, item 11: a linear model as scikit-learn's LinearRegression exports it with MatMul and Add (no
@@ -200,6 +201,9 @@ class NonFiniteRowsInPlaceTest {
         for (JsonNode error : errors) {
             assertEquals(row, error.path("row").asInt(), what + ": " + errors);
             assertTrue(error.path("message").asText().contains("no finite"), what + ": " + errors);
+            if (error.path("message").asText().contains(" makes the model ")) {
+                QuotedWords.assertQuoted("docs/routes.md", error.path("message").asText(), " makes the model ");
+            }
         }
     }
 
