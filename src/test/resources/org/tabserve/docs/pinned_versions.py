@@ -1,8 +1,8 @@
 """Stands for docs/models.md's `pip install NAME==VERSION ...` lines in ExportedModelsIT (no package index here): each
 pinned version must be the one this Python imports (its distribution's version, its module's __version__, or the
 Debian package it comes from), so that the line names the versions the test ran. Prints one line per package; exits
-1 naming the packages whose version differs or that cannot be imported. With --importable first, only says which
-cannot be imported (exit 3), for the test to skip a block whose library is not installed, saying why."""
+1 naming the packages whose version differs or that cannot be imported. A package that cannot be imported is said
+"not importable", for the test to skip a block whose library is not installed, saying why."""
 
 import importlib
 import importlib.metadata
@@ -33,10 +33,6 @@ def found(name):
 
 
 def main():
-    if sys.argv[1] == "--importable":  # exit 3 naming the packages this Python cannot import
-        missing = [pin for pin in sys.argv[2:] if "not importable" in str(found(pin.split("==")[0]).get("module"))]
-        print("cannot import: " + " ".join(missing) if missing else "every package imports")
-        sys.exit(3 if missing else 0)
     wrong = []
     for pin in sys.argv[1:]:
         name, version = pin.split("==")
