@@ -40,9 +40,9 @@ import org.tabserve.testing.TabserveProcess;
  * own answers for every row the script trained on; its {@code card} runs the packaged WAR. Its {@code java -jar
  * target/tabserve.war --model target/F.onnx} is taken, not started: every block's file is served by one server of a
  * folder ({@code --models}, {@code --poll-seconds 1}: the blocks' files copied in as they are made, found by the
- * server's scan), and each
- * {@code curl} goes to that file's routes ({@code /models/F/...}) and must get the answer shown under it. Then every
- * row the library answered is sent as one request, and each row's probabilities must be the library's within 1e-5.
+ * server's scan), and each {@code curl} goes to that file's routes ({@code /models/F/...}) and must get the answer
+ * shown under it. Then every row the library answered is sent as one request, and each row's probabilities must be
+ * the library's within 1e-5.
  * A block whose library /usr/bin/python3 cannot import is skipped, saying which. The exporters that cannot run here
  * (Keras, LightGBM) and every excerpt of the section are checked by {@link #theScriptsTheDocsShowAreTheOnesThatRun}.
  */
