@@ -342,6 +342,12 @@ limit=$(podman exec "$name" sh -c 'cat /sys/fs/cgroup/memory.max 2> /dev/null ||
 [ "$limit" = 314572800 ] || fail "the container's memory limit is $limit, not 300m"
 usage=$(podman exec "$name" sh -c 'cat /sys/fs/cgroup/memory.current 2> /dev/null || cat /sys/fs/cgroup/memory/memory.usage_in_bytes')
 check "read-only root with a writable /tmp; serving under --memory 300m (using $((usage / 1048576)) MB)"
+# Nothing unpacked into the tmpfs /tmp by the start, a prediction and the form page: the web app is unpacked in the
+# image and ONNX Runtime's library loaded from the base (the WAR unpacked there by Jetty took 113 MB of it).
+in_tmp=$(podman exec "$name" du -sk /tmp | cut -f1)
+[ "$in_tmp" -lt 16384 ] || fail "the tmpfs /tmp holds $in_tmp kB after the start: something was unpacked there\
+ ($(podman exec "$name" sh -c 'du -sk /tmp/* /tmp/.[!.]* 2> /dev/null' | sort -n | tail -n 3 | tr '\n' ' '))"
+check "the tmpfs /tmp holds $in_tmp kB after the start, a prediction and the form page: nothing unpacked there"
 
 podman healthcheck run "$name" || fail "the HEALTHCHECK command failed on a ready server"
 check "the HEALTHCHECK command answers healthy"
