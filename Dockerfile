@@ -36,23 +36,55 @@ COPY src/core ./src/core
 # the build's path: the image makes its own for its Jetty base below.
 RUN mvn -B -ntp -o -Dmaven.test.skip=true -Dtabserve.cds.skip=true package
 
-# --- run: the official Jetty image (Jetty 12.1.12, Temurin 17), as its non-root user `jetty` ------------------------
-FROM jetty:12.1.12-jdk17-eclipse-temurin
-COPY deploy/jetty-base.sh deploy/unpack-war.sh deploy/healthcheck.sh deploy/entrypoint.sh deploy/cds-archive.sh /opt/tabserve/
+# --- base: the Jetty base, put together on the build's JDK ---------------------------------------------------------
+# The run stage's image has a JRE, with neither jar nor unzip to take files out of the WAR and the jars: the
+# JETTY_BASE is made here, on a copy of that image's jetty-home and base, and the run stage copies the result.
+FROM jetty:12.1.12-jre17-eclipse-temurin AS jetty
+FROM maven:3.9.11-eclipse-temurin-17 AS base
+ENV JETTY_HOME=/usr/local/jetty
+ENV JETTY_BASE=/var/lib/jetty
+COPY --from=jetty /usr/local/jetty /usr/local/jetty
+COPY --from=jetty /var/lib/jetty /var/lib/jetty
+COPY deploy/jetty-base.sh deploy/unpack-war.sh /opt/tabserve/
 # ONNX Runtime is loaded once, by Jetty, from lib/ext (SHARED_ONNXRUNTIME=1), so a hot redeploy of the web app does not
 # load its native library again. The jar is the WAR's own (same build); it comes before the script, which puts it on
-# the class path in jetty.start, and its layer stays cached while the jar's bytes do not change.
-COPY --from=build --chown=jetty:jetty /src/target/tabserve/WEB-INF/lib/onnxruntime-*.jar /var/lib/jetty/lib/ext/
+# the class path in jetty.start.
+COPY --from=build /src/target/tabserve/WEB-INF/lib/onnxruntime-*.jar /var/lib/jetty/lib/ext/
 # gRPC on port 8080: the script's tabserve-h2c module serves HTTP/2 cleartext with the launcher's prior-knowledge-only
 # factory, from the WAR's own launcher jar, which must be in lib/tabserve before the script too.
-COPY --from=build --chown=jetty:jetty /src/target/tabserve/WEB-INF/lib-jetty/tabserve-launcher.jar /var/lib/jetty/lib/tabserve/
-# Adds the modules and settings the WAR needs to this image's JETTY_BASE (/var/lib/jetty) and writes jetty.start.
+COPY --from=build /src/target/tabserve/WEB-INF/lib-jetty/tabserve-launcher.jar /var/lib/jetty/lib/tabserve/
+# Adds the modules and settings the WAR needs to the Jetty image's JETTY_BASE (/var/lib/jetty) and writes jetty.start.
 RUN SHARED_ONNXRUNTIME=1 bash /opt/tabserve/jetty-base.sh "$JETTY_HOME" "$JETTY_BASE"
 # The web app unpacked now, into webapps/ROOT/ (deploy/unpack-war.sh, as the tests' bases have it), not by Jetty at
-# every start into java.io.tmpdir: with `--tmpfs /tmp` that was 113 MB of the container's memory. The WAR itself stays
-# beside it for the KServe runtime's `java -jar /var/lib/jetty/tabserve.war`.
-COPY --from=build --chown=jetty:jetty /src/target/tabserve.war /var/lib/jetty/tabserve.war
+# every start into java.io.tmpdir: with `--tmpfs /tmp` that was 113 MB of the container's memory.
+COPY --from=build /src/target/tabserve.war /var/lib/jetty/tabserve.war
 RUN bash /opt/tabserve/unpack-war.sh "$JETTY_BASE" /var/lib/jetty/tabserve.war
+# What no start reads stays out of the image: the web app's own ONNX Runtime jar (ai.onnxruntime. is a protected class
+# under SHARED_ONNXRUNTIME=1, so Jetty's lib/ext copy is the one loaded) and, in that copy, the native libraries of
+# every platform (54 MB: ONNX Runtime loads this machine's from lib/onnxruntime-native, which the script took out of
+# it). Then each part the run stage copies goes to a folder of its own under /layers, so that the layers of ONNX
+# Runtime's bytes stay cached while the web app changes.
+RUN set -e; cd "$JETTY_BASE"; \
+    rm webapps/ROOT/WEB-INF/lib/onnxruntime-*.jar; \
+    ort=$(ls lib/ext/onnxruntime-*.jar); mkdir /tmp/onnxruntime; \
+    (cd /tmp/onnxruntime && jar xf "$JETTY_BASE/$ort" && rm -r ai/onnxruntime/native); \
+    rm "$ort"; jar --create --file "$ort" --manifest /tmp/onnxruntime/META-INF/MANIFEST.MF -C /tmp/onnxruntime .; \
+    rm -r /tmp/onnxruntime; mkdir -p /layers/onnxruntime/lib /layers/webapp/webapps /layers/war; \
+    mv lib/ext lib/onnxruntime-native /layers/onnxruntime/lib/; mv webapps/ROOT /layers/webapp/webapps/; \
+    mv tabserve.war /layers/war/
+
+# --- run: the official Jetty image (Jetty 12.1.12, a Temurin 17 JRE), as its non-root user `jetty` -------------------
+FROM jetty:12.1.12-jre17-eclipse-temurin
+# The base made above in place of the image's own (run as its user, jetty, who owns it): what the script deleted there
+# (resources/jetty-logging.properties, whose file on the class path would stop the JVM from mapping its archive) must
+# not stay behind.
+RUN find "$JETTY_BASE" -mindepth 1 -delete
+COPY deploy/healthcheck.sh deploy/entrypoint.sh deploy/cds-archive.sh /opt/tabserve/
+COPY --from=base --chown=jetty:jetty /layers/onnxruntime/ /var/lib/jetty/
+COPY --from=base --chown=jetty:jetty /var/lib/jetty/ /var/lib/jetty/
+COPY --from=base --chown=jetty:jetty /layers/webapp/ /var/lib/jetty/
+# The WAR itself stays beside its unpacked files for the KServe runtime's `java -jar /var/lib/jetty/tabserve.war`.
+COPY --from=base --chown=jetty:jetty /layers/war/ /var/lib/jetty/
 
 # An OutOfMemoryError ends the JVM at once, so the container restarts cleanly: after one, any thread may have died
 # half-way, including one inside ONNX Runtime's native code. tabserve's memory budget keeps the heap from it; the
@@ -68,11 +100,12 @@ RUN bash /opt/tabserve/unpack-war.sh "$JETTY_BASE" /var/lib/jetty/tabserve.war
 # heap) need. Raise -Xmx for large uploads or batches, and the container's limit by as much.
 ENV JAVA_OPTIONS="-Xmx128m -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError"
 ENV MALLOC_ARENA_MAX=2
-# AppCDS: one training start of the base as it is now (these JAVA_OPTIONS, this WAR, this JDK) writes every class it
+# AppCDS: one training start of the base as it is now (these JAVA_OPTIONS, this WAR, this JRE) writes every class it
 # loads to an archive, which every start of the container then maps instead of loading, linking and verifying
 # Jetty's and the web app's classes again (bench/RESULTS.notes.md "Issue 25, goal 5"; Java 17 cannot write it on
-# the fly). The archive holds only for this JDK and these jars: change JAVA_OPTIONS at `docker run` and keep
-# -XX:SharedArchiveFile in them; a stale or missing archive only costs the time it saved.
+# the fly; -XX:ArchiveClassesAtExit is the JVM's own, no JDK tool, so the JRE writes it). The archive holds only for
+# this JRE and these jars: change JAVA_OPTIONS at `docker run` and keep -XX:SharedArchiveFile in them; a stale or
+# missing archive only costs the time it saved.
 RUN bash /opt/tabserve/cds-archive.sh "$JETTY_BASE" /var/lib/jetty/tabserve.jsa
 ENV JAVA_OPTIONS="${JAVA_OPTIONS} -XX:SharedArchiveFile=/var/lib/jetty/tabserve.jsa"
 # Temporary files on disk, never in memory: java.io.tmpdir is TMPDIR (the Jetty image's entrypoint says so), here a

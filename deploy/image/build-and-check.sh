@@ -3,15 +3,23 @@
 # from Debian) and checks the image it makes as a user runs it; then takes it the whole way a user's image goes:
 # pushed to a registry, pulled into an empty engine store elsewhere, run and asked for a prediction.
 #
-#   deploy/image/build-and-check.sh [--build-only]
+#   deploy/image/build-and-check.sh [--port N] [--build-only]
 #
-# --build-only makes the bases and the image (steps 1 and 2) and stops: .ci/run starts it early, in the background, so
+# --port N (default 8080) is the host port step 4 publishes the pulled image on, as docs/deploy.md's `-p "$PORT:8080"`
+# does; the script refuses it at once, before any build, when something listens there. --build-only makes the bases
+# and the image (steps 1 and 2) and stops, needing no port: .ci/run starts it early, in the background, so
 # that they are made (Maven's downloads in the build container among them) while the test command compiles and runs
 # the unit tests, and ImageIT's run of this script finds them in the store's cache (it waits for a run making them).
 #
+# Its first second checks what it needs and fails naming what is missing: the tools (podman, runc, mmdebstrap,
+# docker-registry, curl, python3, mvn, flock); root (rootful podman); the Java trust store the build's Maven needs
+# (BUILD_TRUST_STORE, default /etc/ssl/certs/java/cacerts); free disk for the engine's store (10 GB, 4 GB with
+# --build-only); and the port.
+#
 # 1. The base images the Dockerfile's FROM lines name (maven:3.9.11-eclipse-temurin-17 and
-#    jetty:12.1.12-jdk17-eclipse-temurin) are made here, without any registry: Debian bookworm with OpenJDK 17
-#    (mmdebstrap), plus Maven and jetty-home from Maven Central laid out as the official images lay them out
+#    jetty:12.1.12-jre17-eclipse-temurin) are made here, without any registry: Debian bookworm with OpenJDK 17, the
+#    JDK for Maven's and the JRE alone for Jetty's (mmdebstrap), plus Maven and jetty-home from Maven Central laid
+#    out as the official images lay them out
 #    (deploy/image/bases/*.Containerfile; the Jetty image's own docker-entrypoint.sh and generate-jetty-start.sh,
 #    unchanged, from deploy/image/jetty.docker/). They are tagged with the FROM lines' names and kept in the
 #    project's engine store (target/podman), so a second run skips this step.
@@ -27,8 +35,9 @@
 #    pulled into a fresh, empty engine store, run and asked for a prediction; its OCI labels are checked there.
 #
 # The engine's store and settings are in TABSERVE_PODMAN_DIR (default target/podman; deploy/image/engine.sh), never
-# the system's. Exit codes: 0 every check held; 1 a check or a build failed (said above it); 69 podman cannot run on
-# this machine (said why; the caller skips, saying so). The seconds each stage took are printed at the end and kept in
+# the system's. Exit codes: 0 every check held; 1 a check or a build failed (said above it); 2 a wrong argument, the
+# port taken or too little disk (said why, before anything is built); 69 podman cannot run on this machine (a tool
+# missing, not root, no trust store, podman broken: said why; the caller skips, saying so). The seconds each stage took are printed at the end and kept in
 # TABSERVE_PODMAN_DIR/timings. Nothing here uses `--network host`: the builds and containers are on the default bridge.
 set -euo pipefail
 
@@ -52,17 +61,65 @@ say() {
 # The image's name, as docs/deploy.md builds it (`podman build ... --tag tabserve`): localhost/tabserve:latest.
 IMAGE=localhost/tabserve:latest
 MAVEN_IMAGE=docker.io/library/maven:3.9.11-eclipse-temurin-17
-JETTY_IMAGE=docker.io/library/jetty:12.1.12-jdk17-eclipse-temurin
+JETTY_IMAGE=docker.io/library/jetty:12.1.12-jre17-eclipse-temurin
 JDK_IMAGE=localhost/tabserve-bases/debian-jdk17:bookworm
+JRE_IMAGE=localhost/tabserve-bases/debian-jre17:bookworm
 BUILD_TRUST_STORE=${BUILD_TRUST_STORE:-/etc/ssl/certs/java/cacerts}
 # A genuine note from the data set: the bundled model says label "0" (DeploymentChecks.GENUINE_ROW).
 GENUINE_ROW='{"variance": 3.6216, "skewness": 8.6661, "curtosis": -2.8073, "entropy": -0.44699}'
 
-for tool in podman runc mmdebstrap docker-registry curl python3 mvn; do
-  command -v "$tool" > /dev/null || cannot_run "$tool is not installed (.ci/run installs podman runc mmdebstrap docker-registry)"
+usage() {
+  echo "build-and-check.sh: $*" >&2
+  echo "usage: deploy/image/build-and-check.sh [--port N] [--build-only]" >&2
+  exit 2
+}
+PORT=8080
+build_only=
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --port) [ $# -ge 2 ] || usage "--port needs a port number"; PORT=$2; shift 2 ;;
+    --port=*) PORT=${1#--port=}; shift ;;
+    --build-only) build_only=1; shift ;;
+    *) usage "unknown argument '$1'" ;;
+  esac
 done
-[ "$(id -u)" = 0 ] || cannot_run "rootful podman needs root, and this runs as uid $(id -u)"
-[ -r "$BUILD_TRUST_STORE" ] || cannot_run "no Java trust store at $BUILD_TRUST_STORE for the build's Maven (BUILD_TRUST_STORE)"
+case "$PORT" in
+  '' | *[!0-9]*) usage "--port '$PORT' is not a port number" ;;
+esac
+[ "$PORT" -ge 1 ] && [ "$PORT" -le 65535 ] || usage "--port $PORT is not a port number (1 to 65535)"
+
+# --- 0. what it needs, in its first second ------------------------------------------------------------------------
+missing=()
+for tool in podman runc mmdebstrap docker-registry curl python3 mvn flock; do
+  command -v "$tool" > /dev/null || missing+=("$tool")
+done
+[ ${#missing[@]} = 0 ] || cannot_run "not installed: ${missing[*]} (Debian: apt-get install podman runc mmdebstrap\
+ docker-registry curl python3 maven util-linux; .ci/run installs them)"
+[ "$(id -u)" = 0 ] || cannot_run "rootful podman needs root, and this runs as uid $(id -u) (run it with sudo)"
+[ -r "$BUILD_TRUST_STORE" ] || cannot_run "no Java trust store at $BUILD_TRUST_STORE for the build's Maven\
+ (Debian: apt-get install ca-certificates-java; or BUILD_TRUST_STORE=/path/to/cacerts)"
+# Free disk where the engine's store goes (the bases, the build's layers, the image, its copy elsewhere and the
+# 32 uploads of 200 MiB the checks spool on the image's TMPDIR volume).
+store=${TABSERVE_PODMAN_DIR:-target/podman}
+existing=$store
+until [ -d "$existing" ]; do existing=$(dirname "$existing"); done
+need_gb=$([ -n "$build_only" ] && echo 4 || echo 10)
+free_kb=$(df -Pk "$existing" | awk 'NR == 2 {print $4}')
+if [ "$free_kb" -lt $((need_gb * 1000 * 1000)) ]; then
+  echo "build-and-check.sh: $store needs ${need_gb} GB free and has $((free_kb / 1000 / 1000)) GB (df $existing);\
+ TABSERVE_PODMAN_DIR=DIR puts the engine's store elsewhere" >&2
+  exit 2
+fi
+# The port step 4 publishes: taken (anything listening there, on any address) is refused now, not after the build.
+if [ -z "$build_only" ] && ! python3 -c '
+import socket, sys
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("0.0.0.0", int(sys.argv[1])))' "$PORT" 2> /dev/null; then
+  echo "build-and-check.sh: port $PORT is taken (something listens on it; ss -ltnp 'sport = :$PORT' says what):\
+ step 4 publishes the pulled image there; give a free one with --port N" >&2
+  exit 2
+fi
 engine_settings
 if ! info=$(podman info --format '{{.Host.OCIRuntime.Name}} {{.Store.GraphDriverName}}' 2>&1); then
   cannot_run "podman info failed: $info"
@@ -111,41 +168,59 @@ else
     done
   ) > "$context/maven.log" 2>&1 &
   downloads=$!
-  rootfs=$ENGINE_DIR/debian-jdk17.tar
-  rm -f "$rootfs"
-  # Debian's minimal system with OpenJDK 17 headless (the JDK, as eclipse-temurin:17-jdk is) and nothing else;
-  # without documentation, manual pages and translations (man1 stays, empty: the JDK's update-alternatives links its
-  # manual page there and fails without the directory).
-  if ! mmdebstrap --variant=minbase --include=openjdk-17-jdk-headless \
-    --dpkgopt='path-exclude=/usr/share/doc/*' --dpkgopt='path-include=/usr/share/doc/*/copyright' \
-    --dpkgopt='path-exclude=/usr/share/man/*' --dpkgopt='path-exclude=/usr/share/locale/*' \
-    --essential-hook='mkdir -p "$1/usr/share/man/man1"' \
-    --dpkgopt=force-unsafe-io \
-    bookworm "$rootfs" > "$ENGINE_DIR/mmdebstrap.log" 2>&1; then
-    cat "$ENGINE_DIR/mmdebstrap.log" >&2
-    fail "mmdebstrap could not make Debian bookworm with openjdk-17-jdk-headless"
-  fi
+  # Debian's minimal system with OpenJDK 17 headless and nothing else, twice: the JDK for the Maven base (as
+  # eclipse-temurin:17-jdk is), the JRE alone for the Jetty base (as eclipse-temurin:17-jre is); made at once.
+  java_system() { # NAME PACKAGE: $ENGINE_DIR/NAME.tar, a Debian bookworm with PACKAGE
+    local name=$1 package=$2
+    rm -f "$ENGINE_DIR/$name.tar"
+    # Without documentation, manual pages and translations (man1 stays, empty: the JDK's update-alternatives links
+    # its manual page there and fails without the directory); /usr merged by mmdebstrap's own hook, as Debian's images
+    # have it, not by the usrmerge package, which brought Perl with it (47 MB).
+    mmdebstrap --variant=minbase --include="$package" --hook-dir=/usr/share/mmdebstrap/hooks/merged-usr \
+      --dpkgopt='path-exclude=/usr/share/doc/*' --dpkgopt='path-include=/usr/share/doc/*/copyright' \
+      --dpkgopt='path-exclude=/usr/share/man/*' --dpkgopt='path-exclude=/usr/share/locale/*' \
+      --essential-hook='mkdir -p "$1/usr/share/man/man1"' \
+      --dpkgopt=force-unsafe-io \
+      bookworm "$ENGINE_DIR/$name.tar" > "$ENGINE_DIR/mmdebstrap-$name.log" 2>&1
+  }
+  java_system debian-jdk17 openjdk-17-jdk-headless &
+  jdk_system=$!
+  java_system debian-jre17 openjdk-17-jre-headless &
+  jre_system=$!
+  for made in "$jdk_system debian-jdk17 openjdk-17-jdk-headless" "$jre_system debian-jre17 openjdk-17-jre-headless"; do
+    set -- $made
+    if ! wait "$1"; then
+      cat "$ENGINE_DIR/mmdebstrap-$2.log" >&2
+      fail "mmdebstrap could not make Debian bookworm with $3"
+    fi
+  done
+  set --
   wait "$downloads" || { cat "$context/maven.log" >&2; fail "Maven could not fetch apache-maven and jetty-home"; }
-  # JAVA_HOME where Temurin's images have it, as a link to Debian's JDK.
-  podman import \
-    --change 'ENV JAVA_HOME=/opt/java/openjdk' \
-    --change 'ENV PATH=/opt/java/openjdk/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
-    --change 'ENV LANG=C.UTF-8' \
-    --change 'CMD ["jshell"]' \
-    "$rootfs" "$JDK_IMAGE.tmp" > /dev/null
-  rm -f "$rootfs"
-  if ! out=$(podman run --rm --network none "$JDK_IMAGE.tmp" sh -c \
-    'mkdir -p /opt/java && ln -s "$(dirname "$(dirname "$(readlink -f /usr/bin/java)")")" /opt/java/openjdk && echo linked' 2>&1); then
-    podman rmi "$JDK_IMAGE.tmp" > /dev/null 2>&1 || true
-    cannot_run "podman cannot start a container: $out"
-  fi
-  # The link above, in a layer of its own (the build reuses the imported system).
-  printf 'FROM %s\nRUN mkdir -p /opt/java && ln -s "$(dirname "$(dirname "$(readlink -f /usr/bin/java)")")" /opt/java/openjdk && java -version\n' \
-    "$JDK_IMAGE.tmp" | podman build --format docker --pull=never -q -t "$JDK_IMAGE" -f - "$context" > /dev/null
-  podman rmi "$JDK_IMAGE.tmp" > /dev/null
+  # JAVA_HOME where Temurin's images have it, as a link to Debian's JDK or JRE.
+  java_image() { # NAME IMAGE: the image IMAGE of $ENGINE_DIR/NAME.tar
+    local name=$1 image=$2 out
+    podman import \
+      --change 'ENV JAVA_HOME=/opt/java/openjdk' \
+      --change 'ENV PATH=/opt/java/openjdk/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
+      --change 'ENV LANG=C.UTF-8' \
+      --change 'CMD ["jshell"]' \
+      "$ENGINE_DIR/$name.tar" "$image.tmp" > /dev/null
+    rm -f "$ENGINE_DIR/$name.tar"
+    if ! out=$(podman run --rm --network none "$image.tmp" sh -c \
+      'mkdir -p /opt/java && ln -s "$(dirname "$(dirname "$(readlink -f /usr/bin/java)")")" /opt/java/openjdk && echo linked' 2>&1); then
+      podman rmi "$image.tmp" > /dev/null 2>&1 || true
+      cannot_run "podman cannot start a container: $out"
+    fi
+    # The link above, in a layer of its own (the build reuses the imported system).
+    printf 'FROM %s\nRUN mkdir -p /opt/java && ln -s "$(dirname "$(dirname "$(readlink -f /usr/bin/java)")")" /opt/java/openjdk && java -version\n' \
+      "$image.tmp" | podman build --format docker --pull=never -q -t "$image" -f - "$context" > /dev/null
+    podman rmi "$image.tmp" > /dev/null
+  }
+  java_image debian-jdk17 "$JDK_IMAGE"
+  java_image debian-jre17 "$JRE_IMAGE"
   podman build --format docker --pull=never -q --build-arg JDK_BASE="$JDK_IMAGE" \
     -f deploy/image/bases/maven.Containerfile -t "$MAVEN_IMAGE" "$context" > /dev/null
-  podman build --format docker --pull=never -q --build-arg JDK_BASE="$JDK_IMAGE" \
+  podman build --format docker --pull=never -q --build-arg JRE_BASE="$JRE_IMAGE" \
     -f deploy/image/bases/jetty.Containerfile -t "$JETTY_IMAGE" "$context" > /dev/null
   rm -rf "$context"
   bases_seconds=$((SECONDS - started))
@@ -174,7 +249,7 @@ build_seconds=$((SECONDS - started))
 size=$(podman image inspect --format '{{.Size}}' "$IMAGE")
 say "image: $IMAGE built in ${build_seconds}s, $((size / 1000000)) MB"
 flock -u 9
-if [ "${1:-}" = --build-only ]; then
+if [ -n "$build_only" ]; then
   exit 0
 fi
 
@@ -267,6 +342,12 @@ limit=$(podman exec "$name" sh -c 'cat /sys/fs/cgroup/memory.max 2> /dev/null ||
 [ "$limit" = 314572800 ] || fail "the container's memory limit is $limit, not 300m"
 usage=$(podman exec "$name" sh -c 'cat /sys/fs/cgroup/memory.current 2> /dev/null || cat /sys/fs/cgroup/memory/memory.usage_in_bytes')
 check "read-only root with a writable /tmp; serving under --memory 300m (using $((usage / 1048576)) MB)"
+# Nothing unpacked into the tmpfs /tmp by the start, a prediction and the form page: the web app is unpacked in the
+# image and ONNX Runtime's library loaded from the base (the WAR unpacked there by Jetty took 113 MB of it).
+in_tmp=$(podman exec "$name" du -sk /tmp | cut -f1)
+[ "$in_tmp" -lt 16384 ] || fail "the tmpfs /tmp holds $in_tmp kB after the start: something was unpacked there\
+ ($(podman exec "$name" sh -c 'du -sk /tmp/* /tmp/.[!.]* 2> /dev/null' | sort -n | tail -n 3 | tr '\n' ' '))"
+check "the tmpfs /tmp holds $in_tmp kB after the start, a prediction and the form page: nothing unpacked there"
 
 podman healthcheck run "$name" || fail "the HEALTHCHECK command failed on a ready server"
 check "the HEALTHCHECK command answers healthy"
@@ -482,42 +563,38 @@ until curl -fsS -o /dev/null "http://127.0.0.1:$registry_port/v2/" 2> /dev/null;
   sleep 0.2
 done
 REGISTRY=127.0.0.1:$registry_port
-# A registry on loopback without TLS, named so in each store's settings, which the commands below then need no flag
-# for; a real registry has TLS and needs no such line.
-insecure() {
-  { cat "$CONTAINERS_REGISTRIES_CONF"; printf '\n[[registry]]\nlocation = "%s"\ninsecure = true\n' "$REGISTRY"; } |
-    engine_write "$CONTAINERS_REGISTRIES_CONF"
-}
-insecure
-# What a user types (docs/deploy.md, "Docker": push it to a registry, pull it elsewhere and run it).
-podman tag tabserve "$REGISTRY/tabserve:$VERSION"
-podman push "$REGISTRY/tabserve:$VERSION"
+export REGISTRY VERSION PORT
+# What a user types (docs/deploy.md, "Docker", the block run by this script): the image of this store (target/podman,
+# or TABSERVE_PODMAN_DIR) pushed with `--tls-verify=false`, as a registry on loopback without TLS needs (a real one,
+# with TLS, needs no flag), and pulled into an empty store elsewhere, target/podman-elsewhere, emptied first.
+deploy/image/podman.sh tag tabserve "$REGISTRY/tabserve:$VERSION"
+deploy/image/podman.sh push --tls-verify=false "$REGISTRY/tabserve:$VERSION"
 podman rmi "$REGISTRY/tabserve:$VERSION" > /dev/null
 check "pushed $REGISTRY/tabserve:$VERSION"
 (
   # Elsewhere: an engine store of its own, emptied first.
-  engine_settings "$ENGINE_DIR/elsewhere"
+  engine_settings target/podman-elsewhere
   podman rm -a -f -t 0 > /dev/null 2>&1 || true
   podman rmi -a -f > /dev/null 2>&1 || true
   [ -z "$(podman images -q)" ] || fail "the store elsewhere is not empty"
-  insecure
-  podman pull "$REGISTRY/tabserve:$VERSION"
+  TABSERVE_PODMAN_DIR=target/podman-elsewhere deploy/image/podman.sh pull --tls-verify=false "$REGISTRY/tabserve:$VERSION"
   labels=$(podman image inspect --format '{{json .Labels}}' "$REGISTRY/tabserve:$VERSION")
   for label in "\"org.opencontainers.image.revision\":\"$revision\"" "\"org.opencontainers.image.version\":\"$VERSION\"" \
     "\"org.opencontainers.image.source\":\"$source\"" '"org.opencontainers.image.licenses":"NOASSERTION"'; do
     grep -qF "$label" <<< "$labels" || fail "the pulled image has no label $label: $labels"
   done
-  ! curl -s -o /dev/null http://127.0.0.1:8080/ || fail "port 8080, which the docs' command publishes, is taken"
-  podman run -d -p 8080:8080 --read-only --tmpfs /tmp:rw,exec "$REGISTRY/tabserve:$VERSION" > "$ENGINE_DIR/container"
+  # Free when the script began (its first second); taken since, it is said here.
+  ! curl -s -o /dev/null "http://127.0.0.1:$PORT/" || fail "port $PORT, free when the script began, is taken now"
+  TABSERVE_PODMAN_DIR=target/podman-elsewhere deploy/image/podman.sh run -d -p "$PORT:8080" --read-only --tmpfs /tmp:rw,exec "$REGISTRY/tabserve:$VERSION" > "$ENGINE_DIR/container"
   pulled=$(cat "$ENGINE_DIR/container")
   trap 'podman rm -f -t 0 "$pulled" > /dev/null 2>&1 || true' EXIT
-  wait_ready "$pulled" 8080
-  answer=$(curl -fsS -H 'Content-Type: application/json' -d "$GENUINE_ROW" "http://127.0.0.1:8080/api/predict")
+  wait_ready "$pulled" "$PORT"
+  answer=$(curl -fsS -H 'Content-Type: application/json' -d "$GENUINE_ROW" "http://127.0.0.1:$PORT/api/predict")
   case "$answer" in
     *'"label":"0"'*) ;;
     *) fail "the pulled image does not predict label 0: $answer" ;;
   esac
-  check "pulled into an empty store, ran it, predicted: $answer; labels $labels"
+  check "pulled into an empty store, ran it on port $PORT, predicted: $answer; labels $labels"
   podman rm -f -t 10 "$pulled" > /dev/null
   podman rmi -a -f > /dev/null
 )

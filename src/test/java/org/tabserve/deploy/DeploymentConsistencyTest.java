@@ -33,9 +33,10 @@ class DeploymentConsistencyTest {
         String jettyVersion = group(pom, "<jetty\\.version>([^<]+)</jetty\\.version>");
         String runStage = lastFrom(Files.readString(DOCKERFILE));
         assertEquals(
-                "jetty:" + jettyVersion + "-jdk17-eclipse-temurin",
+                "jetty:" + jettyVersion + "-jre17-eclipse-temurin",
                 runStage,
-                "the run stage's base tag must carry pom.xml's jetty.version, which the tests' jetty-home uses");
+                "the run stage's base tag must carry pom.xml's jetty.version, which the tests' jetty-home uses, on a"
+                        + " JRE");
         assertTrue(
                 pom.contains(
                         "<artifactId>jetty-home</artifactId>\n                  <version>${jetty.version}</version>"),
@@ -92,6 +93,28 @@ class DeploymentConsistencyTest {
                     manifest,
                     file + " sets the image's JAVA_OPTIONS, the archive's flag included");
         }
+    }
+
+    /**
+     * The run stage is a JRE, without jar or unzip to take files out of the WAR and ONNX Runtime's jar: the Jetty base
+     * is made in a stage of the build's JDK on a copy of the run stage's own Jetty image, and the run stage runs neither
+     * script, only copies what they made (issue 94: the image on a JRE).
+     */
+    @Test
+    void makesTheJettyBaseOnTheJdkAndRunsOnTheSameJettyImagesJre() throws IOException {
+        String dockerfile = Files.readString(DOCKERFILE);
+        String runStage = lastFrom(dockerfile);
+        assertEquals(runStage, group(dockerfile, "(?m)^FROM\\s+(\\S+)\\s+AS\\s+jetty\\s*$"), "the base's Jetty image");
+        String base = dockerfile.substring(dockerfile.indexOf(" AS base\n"), dockerfile.lastIndexOf("\nFROM "));
+        assertTrue(base.contains("\nCOPY --from=jetty /usr/local/jetty /usr/local/jetty\n"), base);
+        assertTrue(base.contains("\nCOPY --from=jetty /var/lib/jetty /var/lib/jetty\n"), base);
+        assertTrue(base.contains("\nRUN SHARED_ONNXRUNTIME=1 bash /opt/tabserve/jetty-base.sh"), base);
+        assertTrue(base.contains("\nRUN bash /opt/tabserve/unpack-war.sh"), base);
+        String run = dockerfile.substring(dockerfile.lastIndexOf("\nFROM "));
+        assertFalse(
+                run.contains("jetty-base.sh") || run.contains("unpack-war.sh"),
+                "the run stage runs no script that" + " needs jar or unzip");
+        assertTrue(run.contains("\nCOPY --from=base --chown=jetty:jetty /var/lib/jetty/ /var/lib/jetty/\n"), run);
     }
 
     @Test
@@ -173,8 +196,8 @@ class DeploymentConsistencyTest {
                         "(?s).*COPY (deploy/\\S+ )*deploy/unpack-war\\.sh (deploy/\\S+ )*/opt/tabserve/\n.*"),
                 "the image copies deploy/unpack-war.sh to /opt/tabserve/");
         assertTrue(
-                dockerfile.matches("(?s).*COPY --from=build \\S+ \\S+/tabserve\\.war (\\S+)\n"
-                        + "RUN bash /opt/tabserve/unpack-war\\.sh \"\\$JETTY_BASE\" \\1\n.*"),
+                dockerfile.matches("(?s).*COPY --from=build (--\\S+ )*\\S+/tabserve\\.war (\\S+)\n"
+                        + "RUN bash /opt/tabserve/unpack-war\\.sh \"\\$JETTY_BASE\" \\2\n.*"),
                 "the image unpacks the WAR into webapps/ROOT/ as the script does");
         assertFalse(dockerfile.contains("webapps/ROOT.war"), "no WAR in webapps/");
         assertTrue(Files.readString(SCRIPT).contains("bash \"$script_dir/unpack-war.sh\" \"$jetty_base\" \"$war\""));
