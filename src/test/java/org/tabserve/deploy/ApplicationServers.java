@@ -95,7 +95,7 @@ final class ApplicationServers {
 
         /** Runs the page's stop; fails unless it ended every process of the server ({@link ServerProcess#stopBy}). */
         void stopAsDocumented() throws IOException, InterruptedException {
-            server.stopBy(stop, stopEnvironment, Duration.ofSeconds(180));
+            server.stopBy(stop, stopEnvironment, Duration.ofSeconds(120));
         }
     }
 
