@@ -260,8 +260,10 @@ final class ServerProcess implements AutoCloseable {
                         process.toHandle().descendants())
                 .toList();
         try {
+            long began = System.nanoTime();
             run(command, Path.of("."), environment, timeout);
-            long deadline = System.nanoTime() + timeout.toNanos();
+            long ended = System.nanoTime();
+            long deadline = ended + timeout.toNanos();
             while (started.stream().anyMatch(ProcessHandle::isAlive) && System.nanoTime() < deadline) {
                 Thread.sleep(200);
             }
@@ -274,7 +276,9 @@ final class ServerProcess implements AutoCloseable {
                         + timeout.toSeconds() + " s after it ended: " + left);
             }
             record(name + ": stopped by `" + String.join(" ", command) + "`; pids "
-                    + started.stream().map(ProcessHandle::pid).toList() + " all gone (" + machine() + ")");
+                    + started.stream().map(ProcessHandle::pid).toList() + " all gone "
+                    + Duration.ofNanos(System.nanoTime() - began).toMillis() + " ms after it began (it ran "
+                    + Duration.ofNanos(ended - began).toMillis() + " ms; " + machine() + ")");
         } finally {
             close();
         }
