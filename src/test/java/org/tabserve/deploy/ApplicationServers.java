@@ -3,18 +3,21 @@ package org.tabserve.deploy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.tabserve.testing.TabserveProcess;
 
 /**
  * Starts the packaged WAR, unchanged, in the Jakarta EE application servers that failsafe's
  * {@code pre-integration-test} unpacked from Maven Central (WildFly, GlassFish), each by the commands docs/deploy.md
- * gives a user: the caller passes the doc's command as written (DocsTest holds the doc to it), and only its ports are
- * changed to free ones.
+ * gives a user, read from the page ({@link DeployDoc#steps}), and stopped by the page's stop: only their ports are
+ * changed to free ones, while the runtime's shipped ports are held taken.
  */
 final class ApplicationServers {
 
@@ -32,7 +35,7 @@ final class ApplicationServers {
 
     /**
      * The words of a documented command with {@code $NAME/} paths resolved against {@code variables}' paths and each
-     * {@code from} port replaced by its {@code to}; leading {@code NAME=value} words go into {@code environment}.
+     * {@code from} port (a word of its own, or after {@code =} or {@code :}) replaced by its {@code to}; leading {@code NAME=value} words go into {@code environment}.
      */
     static List<String> documented(
             String command, Map<String, Path> variables, Map<String, String> ports, Map<String, String> environment) {
@@ -46,7 +49,9 @@ final class ApplicationServers {
                 word = word.replace("$" + variable.getKey(), variable.getValue().toString());
             }
             for (Map.Entry<String, String> port : ports.entrySet()) {
-                word = word.replaceAll("(?<=[=:])" + port.getKey() + "$", port.getValue());
+                word = word.equals(port.getKey())
+                        ? port.getValue()
+                        : word.replaceAll("(?<=[=:])" + port.getKey() + "$", port.getValue());
             }
             words.add(word);
         }
@@ -71,16 +76,47 @@ final class ApplicationServers {
     }
 
     /**
-     * Starts WildFly with a server base of its own in {@code target/it/NAME} (a copy of the distribution's
-     * {@code standalone/}, its {@code jboss.server.base.dir}, so that the unpacked distribution stays as it came),
-     * its default HTTP listener as docs/deploy.md writes it (the {@code max-post-size} that lets the app's limits
-     * answer) and its default IO worker too (the task threads that leave the probes one when the app's slots are all
-     * at work), the WAR copied by {@code deploy} (a {@code cp} to {@code $WILDFLY_HOME/standalone/deployments/ROOT.war}, so it
-     * deploys at {@code /}), and {@code start} ({@code standalone.sh} with the doc's options) run with {@code sh},
-     * its HTTP port 8080 and management port 9990 changed to free ones and its HTTPS ones to ports the system picks.
+     * The ports of WildFly's {@code standalone.xml} as it ships (HTTP, HTTPS, management HTTP and HTTPS), which the
+     * test holds while WildFly starts, as a user's machine where 8080 is taken would.
      */
-    static ServerProcess startWildFly(String name, String deploy, String start, Map<String, String> environment)
-            throws IOException {
+    static final int[] WILDFLY_SHIPPED_PORTS = {8080, 8443, 9990, 9993};
+
+    /** GlassFish 8's {@code domain1} ports (HTTP, HTTPS, admin, IIOP three times, JMX, JMS, OSGi shell, debugger). */
+    static final int[] GLASSFISH_SHIPPED_PORTS = {8080, 8181, 4848, 3700, 3820, 3920, 8686, 7676, 6666, 9009};
+
+    /**
+     * What {@code asadmin create-domain --portbase B} makes of B: the ports B plus these (GlassFish 8.0.0's JMS port
+     * lands on B + 7676 in {@code server-config}, though the command prints B + 76).
+     */
+    static final int[] GLASSFISH_PORTBASE_OFFSETS = {9, 37, 38, 39, 48, 66, 76, 80, 81, 86, 7676};
+
+    /** A server started by docs/deploy.md's steps, and the page's command that stops it, ready to run. */
+    record Started(ServerProcess server, List<String> stop, Map<String, String> stopEnvironment) {
+
+        /** Runs the page's stop; fails unless it ended every process of the server ({@link ServerProcess#stopBy}). */
+        void stopAsDocumented() throws IOException, InterruptedException {
+            server.stopBy(stop, stopEnvironment, Duration.ofSeconds(120));
+        }
+    }
+
+    /**
+     * Starts WildFly by docs/deploy.md's steps ({@code steps}: the {@code cp} of the WAR into the deployment scanner's
+     * folder, {@code standalone.sh} with the page's options, {@code jboss-cli.sh}'s shutdown), with a server base of its
+     * own in {@code target/it/NAME} (a copy of the distribution's {@code standalone/}, its
+     * {@code jboss.server.base.dir}, so that the unpacked distribution stays as it came), its default HTTP listener
+     * and IO worker as the page writes them, each port the page names ({@code -Djboss.*.port=N} and the shutdown's
+     * {@code --controller}) changed to a free one, and WildFly's shipped ports held by the test until the app is
+     * ready (a step that still used one fails: its {@code Address already in use} is looked for in the log).
+     */
+    static Started startWildFly(String name, List<String> steps, Map<String, String> environment, Duration readiness)
+            throws IOException, InterruptedException {
+        if (steps.size() != 3
+                || !steps.get(0).startsWith("cp ")
+                || !steps.get(1).contains("/bin/standalone.sh ")
+                || !steps.get(2).contains("/bin/jboss-cli.sh ")) {
+            throw new IllegalStateException(DeployDoc.PAGE + "'s WildFly steps are not the WAR's cp, standalone.sh and"
+                    + " jboss-cli.sh's shutdown: " + steps);
+        }
         Path home = wildFlyHome();
         Path base = Containers.freshDirectory(name);
         try (Stream<Path> configuration = Files.list(home.resolve("standalone/configuration"))) {
@@ -104,106 +140,176 @@ final class ApplicationServers {
         }
         Files.writeString(standaloneXml, withWorker);
         Files.createDirectories(base.resolve("deployments"));
-        List<String> copy = documented(deploy, Map.of("WILDFLY_HOME", home), Map.of(), new HashMap<>());
+        Map<String, Path> homes = Map.of("WILDFLY_HOME", home);
+        List<String> copy = documented(steps.get(0), homes, Map.of(), new HashMap<>());
         String target = copy.get(copy.size() - 1);
         String standalone = home.resolve("standalone").toString();
         if (!copy.get(0).equals("cp") || !target.startsWith(standalone + "/deployments/")) {
-            throw new IllegalStateException("not a copy into standalone/deployments/: " + deploy);
+            throw new IllegalStateException("not a copy into standalone/deployments/: " + steps.get(0));
         }
         Files.copy(TabserveProcess.war(), base.resolve(target.substring(standalone.length() + 1)));
 
-        int port = ServerProcess.freePort();
+        Map<String, String> ports = new HashMap<>();
+        int http = -1;
+        Matcher named = Pattern.compile("-Djboss\\.([a-z.]+)\\.port=(\\d+)").matcher(steps.get(1));
+        while (named.find()) {
+            int free = ServerProcess.freePort();
+            ports.put(named.group(2), Integer.toString(free));
+            http = named.group(1).equals("http") ? free : http;
+        }
+        if (http < 0) {
+            throw new IllegalStateException("no -Djboss.http.port=N in " + steps.get(1));
+        }
         Map<String, String> variables = new HashMap<>(environment);
         variables.put("JAVA_HOME", System.getProperty("java.home"));
         // checked for what it answers, not its speed: as every other container the tests start
         variables.put("JDK_JAVA_OPTIONS", String.join(" ", TabserveProcess.FUNCTIONAL_JVM_OPTIONS));
         List<String> command = new ArrayList<>(List.of("sh"));
-        command.addAll(documented(
-                start,
-                Map.of("WILDFLY_HOME", home),
-                Map.of("8080", Integer.toString(port), "9990", Integer.toString(ServerProcess.freePort())),
-                variables));
-        command.addAll(
-                List.of("-Djboss.https.port=0", "-Djboss.management.https.port=0", "-Djboss.server.base.dir=" + base));
-        return ServerProcess.start("wildfly " + name, command, base, variables, port);
+        command.addAll(documented(steps.get(1), homes, ports, variables));
+        command.add("-Djboss.server.base.dir=" + base);
+        List<String> stop = new ArrayList<>(List.of("sh"));
+        stop.addAll(documented(steps.get(2), homes, ports, new HashMap<>()));
+        Map<String, String> stopEnvironment =
+                Map.of("JAVA_HOME", variables.get("JAVA_HOME"), "JDK_JAVA_OPTIONS", variables.get("JDK_JAVA_OPTIONS"));
+        ServerProcess wildFly = null;
+        try (TakenPorts taken = TakenPorts.hold(WILDFLY_SHIPPED_PORTS)) {
+            wildFly = ServerProcess.start("wildfly " + name, command, base, variables, http);
+            wildFly.awaitReadiness(200, readiness, TakenPorts.CLASH);
+            TakenPorts.assertNoneClashed(wildFly, "docs/deploy.md's WildFly steps");
+            return new Started(wildFly, stop, stopEnvironment);
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            if (wildFly != null) {
+                wildFly.close();
+            }
+            throw e;
+        }
     }
 
     /**
-     * Starts GlassFish with a copy of the distribution's {@code domain1} in {@code target/it/NAME/domains} (its
-     * {@code domain.xml}'s ports changed to free ones and its listeners bound to 127.0.0.1, and the JVM option
-     * docs/deploy.md adds to its {@code java-config}), by
-     * {@code start} ({@code startserv}, the foreground form of {@code asadmin start-domain}) with
-     * {@code --domaindir}, on the Java 21 or later that GlassFish 8 needs; then runs each of {@code commands}
-     * ({@code asadmin} subcommands, the doc's deploy among them) against its admin port, and returns the server.
+     * Starts GlassFish by docs/deploy.md's steps ({@code steps}: {@code export AS_JAVA=...}, {@code asadmin
+     * create-domain --portbase N}, {@code startserv}, the {@code asadmin} commands run against the domain's admin port
+     * once it listens, the WAR's deploy among them, and {@code asadmin stop-domain}), in {@code target/it/NAME/domains}
+     * ({@code --domaindir}), on the Java 21 or later that GlassFish 8 needs for the page's {@code AS_JAVA}, at a port
+     * base of the test's whose ports are free for the page's (each port of the page's base's hundred moved with it),
+     * the JVM option the page adds put into the new domain's {@code java-config}, and GlassFish's shipped ports held by
+     * the test until the app is ready.
      */
-    static ServerProcess startGlassFish(
-            String name, String start, List<String> commands, Map<String, String> environment)
+    static Started startGlassFish(String name, List<String> steps, Map<String, String> environment, Duration readiness)
             throws IOException, InterruptedException {
+        int create = indexOf(steps, "/bin/asadmin create-domain ");
+        int start = indexOf(steps, "/bin/startserv ");
+        int stop = steps.size() - 1;
+        if (!steps.get(0).matches("export AS_JAVA=\\S+")
+                || create != 1
+                || start != 2
+                || !steps.get(stop).contains("/bin/asadmin stop-domain ")) {
+            throw new IllegalStateException(DeployDoc.PAGE + "'s GlassFish steps are not export AS_JAVA=..., asadmin"
+                    + " create-domain, startserv, asadmin's commands and asadmin stop-domain: " + steps);
+        }
+        Matcher portBase = Pattern.compile("--portbase (\\d+)").matcher(steps.get(create));
+        if (!portBase.find()) {
+            throw new IllegalStateException("no --portbase N in " + steps.get(create));
+        }
+        int pageBase = Integer.parseInt(portBase.group(1));
+        int base = freePortBase();
+        Map<String, String> ports = new HashMap<>();
+        for (int offset = 0; offset < 100; offset++) {
+            ports.put(Integer.toString(pageBase + offset), Integer.toString(base + offset));
+        }
         Path home = glassFishHome();
         Path domains = Containers.freshDirectory(name).resolve("domains");
-        Path domain = domains.resolve("domain1");
-        try (Stream<Path> files = Files.walk(home.resolve("glassfish/domains/domain1"))) {
-            for (Path file : files.toList()) {
-                Path to = domain.resolve(home.resolve("glassfish/domains/domain1")
-                        .relativize(file)
-                        .toString());
-                if (Files.isDirectory(file)) {
-                    Files.createDirectories(to);
-                } else {
-                    Files.copy(file, to);
-                }
-            }
-        }
-        int port = ServerProcess.freePort();
-        int admin = ServerProcess.freePort();
-        Path domainXml = domain.resolve("config/domain.xml");
-        String xml = Files.readString(domainXml);
-        int end = xml.indexOf("</config>"); // server-config, the server's own; default-config is only a template
-        String server = xml.substring(0, end);
-        for (String[] listener :
-                new String[][] {{"8080", Integer.toString(port)}, {"8181", null}, {"4848", Integer.toString(admin)}}) {
-            String to = listener[1] == null ? Integer.toString(ServerProcess.freePort()) : listener[1];
-            server = replaceOnce(
-                    server,
-                    "<network-listener port=\"" + listener[0] + "\"",
-                    "<network-listener address=\"127.0.0.1\" port=\"" + to + "\"");
-        }
-        for (String fixed : List.of("3700", "3820", "3920", "8686")) {
-            server = replaceOnce(
-                    server,
-                    "address=\"0.0.0.0\" port=\"" + fixed + "\"",
-                    "address=\"127.0.0.1\" port=\"" + ServerProcess.freePort() + "\"");
-        }
-        server = replaceOnce(
-                server,
-                "name=\"JMS_PROVIDER_PORT\" value=\"7676\"",
-                "name=\"JMS_PROVIDER_PORT\" value=\"" + ServerProcess.freePort() + "\"");
-        String option = deployDocLine("<jvm-options>-Dproduct.name=");
-        server = replaceOnce(server, "</java-config>", option + "\n      </java-config>");
-        Files.writeString(domainXml, server + xml.substring(end));
-
         Map<String, String> variables = new HashMap<>(environment);
         variables.put(
                 "AS_JAVA", org.tabserve.testing.Jdks.atLeast(21, "GlassFish 8").toString());
         // checked for what it answers, not its speed, as every other server the tests start; asadmin's JVMs too
         variables.put("JDK_JAVA_OPTIONS", String.join(" ", TabserveProcess.FUNCTIONAL_JVM_OPTIONS));
+        Map<String, String> asadmin =
+                Map.of("AS_JAVA", variables.get("AS_JAVA"), "JDK_JAVA_OPTIONS", variables.get("JDK_JAVA_OPTIONS"));
         Map<String, Path> homes = Map.of("GLASSFISH_HOME", home);
-        List<String> command = new ArrayList<>(List.of("bash"));
-        command.addAll(documented(start, homes, Map.of(), variables));
-        command.addAll(command.size() - 1, List.of("--domaindir", domains.toString()));
-        ServerProcess glassFish = ServerProcess.start("glassfish " + name, command, domain, variables, port);
-        glassFish.awaitListening(admin, java.time.Duration.ofSeconds(180));
-        for (String asadmin : commands) {
+        List<List<String>> commands = new ArrayList<>();
+        for (String step : steps.subList(1, steps.size())) {
             List<String> words = new ArrayList<>(List.of("bash"));
-            words.addAll(documented(asadmin, homes, Map.of(), new HashMap<>()));
-            words.addAll(2, List.of("--host", "127.0.0.1", "--port", Integer.toString(admin)));
-            ServerProcess.run(
-                    words,
-                    Path.of("."),
-                    Map.of("AS_JAVA", variables.get("AS_JAVA"), "JDK_JAVA_OPTIONS", variables.get("JDK_JAVA_OPTIONS")),
-                    java.time.Duration.ofSeconds(240));
+            words.addAll(documented(step, homes, ports, new HashMap<>()));
+            if (step.contains("create-domain ") || step.contains("/bin/startserv ") || step.contains("stop-domain ")) {
+                words.addAll(words.size() - 1, List.of("--domaindir", domains.toString()));
+            }
+            commands.add(words);
         }
-        return glassFish;
+        ServerProcess glassFish = null;
+        try (TakenPorts taken = TakenPorts.hold(GLASSFISH_SHIPPED_PORTS)) {
+            ServerProcess.run(commands.get(0), Path.of("."), asadmin, Duration.ofSeconds(240));
+            List<String> created = commands.get(0);
+            Path domainXml = domains.resolve(created.get(created.size() - 1)).resolve("config/domain.xml");
+            String xml = Files.readString(domainXml);
+            int end = xml.indexOf("</config>"); // server-config, the server's own; default-config is only a template
+            String server = replaceOnce(
+                    xml.substring(0, end),
+                    "</java-config>",
+                    deployDocLine("<jvm-options>-Dproduct.name=") + "\n      </java-config>");
+            Files.writeString(domainXml, server + xml.substring(end));
+            int admin = listenerPort(server, "admin-listener");
+            int http = listenerPort(server, "http-listener-1");
+            for (List<String> remote : commands.subList(2, commands.size() - 1)) {
+                int at = remote.indexOf("--port");
+                if (at < 0 || !remote.get(at + 1).equals(Integer.toString(admin))) {
+                    throw new IllegalStateException("docs/deploy.md's asadmin command does not name the domain's admin"
+                            + " port (the port base's + 48, " + admin + " here): " + String.join(" ", remote));
+                }
+            }
+            glassFish = ServerProcess.start("glassfish " + name, commands.get(1), domains, variables, http);
+            glassFish.awaitListening(admin, Duration.ofSeconds(240));
+            for (List<String> remote : commands.subList(2, commands.size() - 1)) {
+                ServerProcess.run(remote, Path.of("."), asadmin, Duration.ofSeconds(240));
+            }
+            glassFish.awaitReadiness(200, readiness, TakenPorts.CLASH);
+            TakenPorts.assertNoneClashed(glassFish, "docs/deploy.md's GlassFish steps");
+            return new Started(glassFish, commands.get(commands.size() - 1), asadmin);
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            if (glassFish != null) {
+                glassFish.close();
+            }
+            throw e;
+        }
+    }
+
+    private static int indexOf(List<String> steps, String part) {
+        for (int i = 0; i < steps.size(); i++) {
+            if (steps.get(i).contains(part)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** A port base, a multiple of 100 below the ephemeral ports, at which each port create-domain uses is free. */
+    private static int freePortBase() throws IOException {
+        java.util.Random random = new java.util.Random();
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int base = 10_000 + 100 * random.nextInt(150);
+            boolean free = true;
+            for (int offset : GLASSFISH_PORTBASE_OFFSETS) {
+                try (java.net.ServerSocket socket = new java.net.ServerSocket(base + offset)) {
+                    // free
+                } catch (IOException taken) {
+                    free = false;
+                    break;
+                }
+            }
+            if (free) {
+                return base;
+            }
+        }
+        throw new IOException("no port base between 10000 and 25000 with its ports free");
+    }
+
+    /** The port of a {@code network-listener} of {@code domain.xml}'s server-config. */
+    private static int listenerPort(String serverConfig, String listener) {
+        Matcher port = Pattern.compile("<network-listener port=\"(\\d+)\"[^>]* name=\"" + listener + "\"")
+                .matcher(serverConfig);
+        if (!port.find()) {
+            throw new IllegalStateException("the new domain's domain.xml has no " + listener + ":\n" + serverConfig);
+        }
+        return Integer.parseInt(port.group(1));
     }
 
     private static String replaceOnce(String text, String from, String to) {

@@ -3,6 +3,7 @@ package org.tabserve.deploy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -224,15 +225,18 @@ final class Containers {
      * Starts Tomcat by the steps docs/deploy.md gives for it ({@code steps}, read from the page by
      * {@link DeployDoc#steps}), as a user would type them, with the test's own places put in for the page's: the
      * CATALINA_BASE {@code /srv/tabserve} becomes {@code target/it/NAME/base}, {@code target/tabserve.war} the WAR under
-     * test, the port 8080 a free one, and {@code apache-tomcat-VERSION} the distribution failsafe unpacked (which must
+     * test, the page's HTTP port (its connector's) a free one, and {@code apache-tomcat-VERSION} the distribution failsafe unpacked (which must
      * be the version the page names). The shutdown port 8005 stays as the page writes it: its {@code sed} step turns it
      * off ({@code -1}), which is checked, so no Tomcat of the tests listens on it (when the test put a free port in its
      * place, Tomcat 11's {@code makebase.sh} base kept 8005, the {@code sed} found nothing, and two forks clashed). Every step but the last runs with bash; then the page's
      * {@code server.xml} fragments ({@link #applyServerXml}) go into the base, as the page tells a user to paste them;
      * the last step ({@code catalina.sh run}) is the server, started with the tests' JVM options in
-     * {@code CATALINA_OPTS} and the JDK running the tests as {@code JAVA_HOME}.
+     * {@code CATALINA_OPTS} and the JDK running the tests as {@code JAVA_HOME}. Tomcat's shipped ports (8080, 8005,
+     * 8443) are held by the test until the app answers {@code /health/ready} (within {@code readiness}), as on a machine
+     * where they are taken: a step or fragment that left one in use fails.
      */
-    static ServerProcess startTomcat(String name, List<String> steps, Map<String, String> environment)
+    static ServerProcess startTomcat(
+            String name, List<String> steps, Map<String, String> environment, Duration readiness)
             throws IOException, InterruptedException {
         Path dir = freshDirectory(name);
         Path base = dir.resolve("base");
@@ -244,19 +248,40 @@ final class Containers {
         for (String step : steps) {
             commands.add(ours(step, base, port));
         }
-        for (String step : commands.subList(0, commands.size() - 1)) {
-            ServerProcess.run(List.of("bash", "-euc", step), Path.of("").toAbsolutePath(), env);
-        }
-        if (!Files.readString(base.resolve("conf/server.xml")).contains("<Server port=\"-1\"")) {
-            throw new IllegalStateException("the page's steps left Tomcat's shutdown port on: " + steps);
-        }
-        applyServerXml(base.resolve("conf/server.xml"), port);
         String run = commands.get(commands.size() - 1);
         if (!run.endsWith("catalina.sh run")) {
             throw new IllegalStateException("the page's last step is not catalina.sh run: " + run);
         }
-        return ServerProcess.start(
-                "tomcat " + name, List.of("bash", "-c", run), Path.of("").toAbsolutePath(), env, port);
+        ServerProcess tomcat = null;
+        try (TakenPorts taken = TakenPorts.hold(8080, 8005, 8443)) {
+            for (String step : commands.subList(0, commands.size() - 1)) {
+                ServerProcess.run(List.of("bash", "-euc", step), Path.of("").toAbsolutePath(), env);
+            }
+            if (!Files.readString(base.resolve("conf/server.xml")).contains("<Server port=\"-1\"")) {
+                throw new IllegalStateException("the page's steps left Tomcat's shutdown port on: " + steps);
+            }
+            applyServerXml(base.resolve("conf/server.xml"), port);
+            tomcat = ServerProcess.start(
+                    "tomcat " + name, List.of("bash", "-c", run), Path.of("").toAbsolutePath(), env, port);
+            tomcat.awaitReadiness(200, readiness, TakenPorts.CLASH);
+            TakenPorts.assertNoneClashed(tomcat, "docs/deploy.md's Tomcat steps");
+            return tomcat;
+        } catch (IOException | InterruptedException | RuntimeException | Error e) {
+            if (tomcat != null) {
+                tomcat.close();
+            }
+            throw e;
+        }
+    }
+
+    /** The HTTP port docs/deploy.md's Tomcat steps and connector use, read from the connector it gives. */
+    static String pagePort() {
+        java.util.regex.Matcher port = java.util.regex.Pattern.compile("<Connector port=\"(\\d+)\"")
+                .matcher(DeployDoc.xml("the HTTP connector"));
+        if (!port.find()) {
+            throw new IllegalStateException(DeployDoc.PAGE + "'s HTTP connector names no port");
+        }
+        return port.group(1);
     }
 
     /** A step of the page with the test's places put in for the page's (see {@link #startTomcat}). */
@@ -273,16 +298,17 @@ final class Containers {
         return step.replace("/srv/tabserve", base.toString())
                 .replace("target/tabserve.war", TabserveProcess.war().toString())
                 .replaceAll("\\bapache-tomcat-[0-9.]+", tomcat11Home().toString())
-                .replaceAll("\\b8080\\b", Integer.toString(port));
+                .replaceAll("\\b" + pagePort() + "\\b", Integer.toString(port));
     }
 
     /**
      * Pastes docs/deploy.md's fragments into a base's {@code server.xml} as the page says: its HTTP connector (on
-     * {@code port} for the page's 8080) in place of the stock HTTP/1.1 connector, its valve inside {@code <Host>}.
+     * {@code port} for the page's) in place of the stock HTTP/1.1 connector, its valve inside {@code <Host>}.
      */
     static void applyServerXml(Path serverXml, int port) throws IOException {
         String xml = Files.readString(serverXml);
-        String connector = DeployDoc.xml("the HTTP connector").replaceAll("\\b8080\\b", Integer.toString(port));
+        String connector =
+                DeployDoc.xml("the HTTP connector").replaceAll("\\b" + pagePort() + "\\b", Integer.toString(port));
         String valve = DeployDoc.xml("the host's valve");
         java.util.regex.Matcher stock = java.util.regex.Pattern.compile(
                         "<Connector port=\"\\d+\" protocol=\"HTTP/1.1\"[^>]*/>")

@@ -9,36 +9,26 @@ import org.junit.jupiter.api.BeforeAll;
 
 /**
  * The shared end-to-end checks against the same WAR, unchanged, deployed at {@code /} in GlassFish 8 (Servlet 6.1,
- * its {@code domain1}), started once by the commands of docs/deploy.md's GlassFish section, read from it:
- * <pre>
- * $GLASSFISH_HOME/bin/startserv domain1
- * $GLASSFISH_HOME/bin/asadmin create-system-properties org.glassfish.microprofile.health.enabled=false
- * $GLASSFISH_HOME/bin/asadmin set configs.config.server-config.network-config.protocols.protocol.http-listener-1.http.xpowered-by=false
- * $GLASSFISH_HOME/bin/asadmin set configs.config.server-config.thread-pools.thread-pool.http-thread-pool.max-thread-pool-size=96
- * $GLASSFISH_HOME/bin/asadmin create-system-properties tabserve.non-blocking-bodies=false
- * $GLASSFISH_HOME/bin/asadmin deploy --contextroot / --name tabserve target/tabserve.war
- * </pre>
- * with the domain's ports changed to free ones, its listeners on 127.0.0.1, and the section's JVM option in its
- * {@code domain.xml}.
+ * a domain of its own), started once by the commands of docs/deploy.md's GlassFish section, read from it ({@code export
+ * AS_JAVA}, {@code asadmin create-domain --portbase}, {@code startserv}, the {@code asadmin} commands against its admin
+ * port, the WAR's deploy among them), at a port base whose ports are free while GlassFish's shipped ones (8080, 4848,
+ * 8181, 3700, 7676, 8686, ...) are held taken, with the section's JVM option in its {@code domain.xml}; stopped by the
+ * section's {@code asadmin stop-domain}, which must end the server's JVM ({@code startserv} execs it).
  */
 class GlassFishDeploymentIT extends DeploymentChecks {
 
-    static ServerProcess glassFish;
+    static ApplicationServers.Started glassFish;
 
     @BeforeAll
     static void start() throws Exception {
         glassFish = ApplicationServers.startGlassFish(
-                "glassfish-checks",
-                ApplicationServers.deployDocLine("$GLASSFISH_HOME/bin/startserv "),
-                ApplicationServers.deployDocLines("$GLASSFISH_HOME/bin/asadmin "),
-                ENVIRONMENT);
-        glassFish.awaitReadiness(200, Duration.ofSeconds(60));
+                "glassfish-checks", DeployDoc.steps(GlassFishDeploymentIT.class), ENVIRONMENT, Duration.ofSeconds(120));
     }
 
     @AfterAll
-    static void stop() throws InterruptedException {
+    static void stop() throws Exception {
         if (glassFish != null) {
-            glassFish.close();
+            glassFish.stopAsDocumented();
         }
     }
 
@@ -74,11 +64,11 @@ class GlassFishDeploymentIT extends DeploymentChecks {
 
     @Override
     URI base() {
-        return glassFish.base();
+        return glassFish.server().base();
     }
 
     @Override
     List<String> log() {
-        return glassFish.output();
+        return glassFish.server().output();
     }
 }

@@ -107,11 +107,22 @@ final class ServerProcess implements AutoCloseable {
      * {@code target/deployment-readiness.txt} and prints it. @return the time from start to ready
      */
     Duration awaitReadiness(int status, Duration timeout) throws InterruptedException {
+        return awaitReadiness(status, timeout, null);
+    }
+
+    /**
+     * {@link #awaitReadiness(int, Duration)} that fails at once when a line of the output holds {@code fatal} (a
+     * server that cannot bind a port and waits on, say), not only at the timeout.
+     */
+    Duration awaitReadiness(int status, Duration timeout, String fatal) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         int last = -1;
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new IllegalStateException(name + " exited with " + process.exitValue() + ":\n" + log());
+            }
+            if (fatal != null && output.stream().anyMatch(line -> line.contains(fatal))) {
+                throw new IllegalStateException(name + " said " + fatal + " before it was ready:\n" + log());
             }
             try {
                 last = DeploymentChecks.send(HttpRequest.newBuilder(base.resolve("health/ready"))
@@ -121,7 +132,8 @@ final class ServerProcess implements AutoCloseable {
                         .statusCode();
                 if (last == status) {
                     Duration took = Duration.ofNanos(System.nanoTime() - startedNanos);
-                    record(name + ": /health/ready answered " + status + " " + took.toMillis() + " ms after start");
+                    record(name + ": /health/ready answered " + status + " " + took.toMillis() + " ms after start ("
+                            + machine() + ")");
                     return took;
                 }
             } catch (IOException notYet) {
@@ -147,6 +159,20 @@ final class ServerProcess implements AutoCloseable {
             }
         }
         throw new IllegalStateException(name + " did not listen on " + port + " within " + timeout + ":\n" + log());
+    }
+
+    /** The machine a figure was measured on: its cores and load average (1, 5 and 15 minutes), for the docs' timings. */
+    static String machine() {
+        String load;
+        try {
+            load = String.join(
+                    " ",
+                    List.of(Files.readString(Path.of("/proc/loadavg")).split(" "))
+                            .subList(0, 3));
+        } catch (IOException | RuntimeException e) {
+            load = "unknown";
+        }
+        return Runtime.getRuntime().availableProcessors() + " cores, load " + load;
     }
 
     /** Prints a line and appends it to target/deployment-readiness.txt. */
@@ -220,6 +246,42 @@ final class ServerProcess implements AutoCloseable {
 
     boolean isAlive() {
         return process.isAlive();
+    }
+
+    /**
+     * Stops the server by a command the docs give for it (a management client's shutdown, say) and fails unless the
+     * process started and every process under it (the JVM a start script launched) have ended within {@code timeout},
+     * naming the pids left running; closes it in any case.
+     */
+    void stopBy(List<String> command, Map<String, String> environment, Duration timeout)
+            throws IOException, InterruptedException {
+        List<ProcessHandle> started = java.util.stream.Stream.concat(
+                        java.util.stream.Stream.of(process.toHandle()),
+                        process.toHandle().descendants())
+                .toList();
+        try {
+            long began = System.nanoTime();
+            run(command, Path.of("."), environment, timeout);
+            long ended = System.nanoTime();
+            long deadline = ended + timeout.toNanos();
+            while (started.stream().anyMatch(ProcessHandle::isAlive) && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+            }
+            List<String> left = started.stream()
+                    .filter(ProcessHandle::isAlive)
+                    .map(p -> p.pid() + " " + p.info().command().orElse("?"))
+                    .toList();
+            if (!left.isEmpty()) {
+                throw new IllegalStateException(name + ": `" + String.join(" ", command) + "` left running, "
+                        + timeout.toSeconds() + " s after it ended: " + left);
+            }
+            record(name + ": stopped by `" + String.join(" ", command) + "`; pids "
+                    + started.stream().map(ProcessHandle::pid).toList() + " all gone "
+                    + Duration.ofNanos(System.nanoTime() - began).toMillis() + " ms after it began (it ran "
+                    + Duration.ofNanos(ended - began).toMillis() + " ms; " + machine() + ")");
+        } finally {
+            close();
+        }
     }
 
     @Override

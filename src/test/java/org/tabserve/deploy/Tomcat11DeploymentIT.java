@@ -12,7 +12,7 @@ class Tomcat11DeploymentIT extends TomcatChecks {
 
     @BeforeAll
     static void start() throws Exception {
-        tomcat = Containers.startTomcat("tomcat11", DeployDoc.steps(Tomcat11DeploymentIT.class), ENVIRONMENT);
-        tomcat.awaitReadiness(200, Duration.ofSeconds(120));
+        tomcat = Containers.startTomcat(
+                "tomcat11", DeployDoc.steps(Tomcat11DeploymentIT.class), ENVIRONMENT, Duration.ofSeconds(180));
     }
 }

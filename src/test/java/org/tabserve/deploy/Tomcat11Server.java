@@ -23,14 +23,8 @@ public final class Tomcat11Server implements AutoCloseable {
      * @param environment the server's environment beside JAVA_HOME and CATALINA_OPTS (the app's settings)
      */
     public static Tomcat11Server start(String name, Map<String, String> environment) throws Exception {
-        ServerProcess tomcat = Containers.startTomcat(name, DeployDoc.steps(Tomcat11DeploymentIT.class), environment);
-        try {
-            tomcat.awaitReadiness(200, Duration.ofSeconds(120));
-        } catch (RuntimeException | Error e) {
-            tomcat.close();
-            throw e;
-        }
-        return new Tomcat11Server(tomcat);
+        return new Tomcat11Server(Containers.startTomcat(
+                name, DeployDoc.steps(Tomcat11DeploymentIT.class), environment, Duration.ofSeconds(180)));
     }
 
     /** @return the app's base URI, ending in {@code /} */

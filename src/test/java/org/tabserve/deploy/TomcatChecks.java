@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The suite on a Tomcat set up by docs/deploy.md's steps (its connector with HTTP/2 cleartext for gRPC), and what holds
- * on Tomcat alone: Python's grpcio cannot call it (Tomcat's HTTP/2 decoder refuses the request headers grpcio sends,
- * said by name when the log shows it), and a client asking to upgrade to h2c with a body over the connector's
+ * on Tomcat alone: Python's grpcio cannot call Tomcat 11.0.24 (its HTTP/2 decoder refuses the request headers grpcio
+ * sends, said by name when the log shows it; Debian's 10.1.60 takes them, {@link DebianTomcatDeploymentIT}), and a client asking to upgrade to h2c with a body over the connector's
  * {@code maxSavePostSize} gets Tomcat's own 413.
  */
 abstract class TomcatChecks extends DeploymentChecks {

@@ -8,31 +8,25 @@ import org.junit.jupiter.api.BeforeAll;
 
 /**
  * The shared end-to-end checks against the same WAR, unchanged, deployed at {@code /} in WildFly (Undertow, Servlet
- * 6.1, {@code standalone.xml}), started once by the commands of docs/deploy.md's WildFly section, read from it:
- * <pre>
- * cp target/tabserve.war $WILDFLY_HOME/standalone/deployments/ROOT.war
- * LAUNCH_JBOSS_IN_BACKGROUND=1 $WILDFLY_HOME/bin/standalone.sh -b 127.0.0.1 -bmanagement 127.0.0.1 -Djboss.http.port=8080 -Djboss.management.http.port=9990
- * </pre>
- * with its ports changed to free ones, and its default HTTP listener and IO worker as the section writes them.
+ * 6.1, {@code standalone.xml}), started once by the commands of docs/deploy.md's WildFly section, read from it
+ * ({@code cp} of the WAR, {@code standalone.sh} with each port named), with its ports changed to free ones while
+ * WildFly's shipped ones (8080, 8443, 9990, 9993) are held taken, and its default HTTP listener and IO worker as the
+ * section writes them; stopped by the section's {@code jboss-cli.sh} shutdown, which must end WildFly's JVM.
  */
 class WildFlyDeploymentIT extends DeploymentChecks {
 
-    static ServerProcess wildFly;
+    static ApplicationServers.Started wildFly;
 
     @BeforeAll
     static void start() throws Exception {
         wildFly = ApplicationServers.startWildFly(
-                "wildfly-checks",
-                ApplicationServers.deployDocLine("cp target/tabserve.war $WILDFLY_HOME/"),
-                ApplicationServers.deployDocLine("LAUNCH_JBOSS_IN_BACKGROUND=1 $WILDFLY_HOME/bin/standalone.sh "),
-                ENVIRONMENT);
-        wildFly.awaitReadiness(200, Duration.ofSeconds(180));
+                "wildfly-checks", DeployDoc.steps(WildFlyDeploymentIT.class), ENVIRONMENT, Duration.ofSeconds(300));
     }
 
     @AfterAll
-    static void stop() throws InterruptedException {
+    static void stop() throws Exception {
         if (wildFly != null) {
-            wildFly.close();
+            wildFly.stopAsDocumented();
         }
     }
 
@@ -52,11 +46,11 @@ class WildFlyDeploymentIT extends DeploymentChecks {
 
     @Override
     URI base() {
-        return wildFly.base();
+        return wildFly.server().base();
     }
 
     @Override
     List<String> log() {
-        return wildFly.output();
+        return wildFly.server().output();
     }
 }

@@ -21,8 +21,8 @@ import software.amazon.awssdk.services.s3.S3Client;
 /**
  * A real S3 server for the tests: s3proxy, started by docs/operations.md's own commands ("An S3 server on your
  * machine", the block marked {@code <!-- run by: S3ProxyProcess -->}, read by {@link DocShell}) as a user types
- * them: its runnable jar fetched by the doc's {@code curl} (from the local Maven repository, which holds the very jar
- * the build resolved from Maven Central), its folder made, and {@code java -jar ... --properties FILE} with the doc's
+ * them: its runnable jar fetched by the doc's {@code mvn dependency:copy} (from the build's local Maven repository,
+ * which holds the very jar the build resolved from Maven Central), its folder made, and {@code java -jar ... --properties FILE} with the doc's
  * docs/examples/s3proxy.properties (filesystem backend, AWS v4 signatures required), the test's changes being a free
  * loopback port for the doc's 8081, a folder of its own, and C1 alone through {@code JAVA_TOOL_OPTIONS} (the tests'
  * machines are shared). Stopped and started again on the same port and folder to play a store that goes down
@@ -79,7 +79,7 @@ public final class S3ProxyProcess implements AutoCloseable {
         Files.writeString(copy, properties.replace(DOC_ENDPOINT, "s3proxy.endpoint=http://127.0.0.1:" + port));
         DocShell shell = DocShell.of("docs/operations.md", "S3ProxyProcess")
                 .in(work)
-                .centralFromLocalRepository()
+                .replace("mvn -B ", maven())
                 .replace(PROPERTIES.toString(), copy.toString())
                 .environment("JAVA_TOOL_OPTIONS", "-XX:TieredStopAtLevel=1");
         List<String> commands = shell.commands();
@@ -88,7 +88,7 @@ public final class S3ProxyProcess implements AutoCloseable {
             if (commands.get(i).startsWith("java ")) {
                 java = i;
             } else {
-                shell.run(i, 60);
+                shell.run(i, 180);
             }
         }
         if (java < 0) {
@@ -99,6 +99,18 @@ public final class S3ProxyProcess implements AutoCloseable {
         proxy.start();
         shell.assertAllRun();
         return proxy;
+    }
+
+    /**
+     * The doc's {@code mvn -B } as the test runs it: the Maven that runs this build (failsafe's
+     * {@code tabserve.maven.home}, else {@code mvn} on the path) on the build's local repository, which holds the very
+     * jar the build resolved from Maven Central, offline when the build is.
+     */
+    private static String maven() {
+        String home = System.getProperty("tabserve.maven.home", "");
+        String mvn = home.isEmpty() ? "mvn" : Path.of(home, "bin", "mvn").toString();
+        boolean offline = System.getProperty("tabserve.maven.settings", "").equals("offline=true");
+        return mvn + " -B -ntp -q -Dmaven.repo.local=" + DocShell.localRepository() + (offline ? " -o " : " ");
     }
 
     private static final String DOC_ENDPOINT = "s3proxy.endpoint=http://127.0.0.1:8081";
