@@ -1,4 +1,5 @@
-# tabserve on the official Jetty image: build the WAR with Maven, deploy it as the root web app of a Jetty 12.1 base.
+# tabserve on the official Jetty image's jetty-home, on the official Temurin 17 JRE: build the WAR with Maven, deploy it
+# as the root web app of a Jetty 12.1 base.
 #
 #   docker build -t tabserve .
 #   docker run --rm -p 8080:8080 --read-only --tmpfs /tmp:rw,exec,size=512m tabserve
@@ -7,8 +8,9 @@
 # The second serves every model in ./models (docs/operations.md, "A directory of models", has the layouts); the first, the model
 # bundled in the WAR. deploy/entrypoint.sh decides, by whether /models exists (the image has none of its own).
 #
-# The base tag's Jetty version is the jetty-home version the integration tests run (pom.xml `jetty.version`), and
-# the JETTY_BASE is built by deploy/jetty-base.sh, which the tests run too; DeploymentConsistencyTest checks both.
+# The Jetty image's tag's version (and JETTY_VERSION) is the jetty-home version the integration tests run (pom.xml
+# `jetty.version`), and the JETTY_BASE is built by deploy/jetty-base.sh, which the tests run too;
+# DeploymentConsistencyTest checks both. Every FROM names a tag the official repositories publish (ImageBaseTagsTest).
 
 # --- build: Maven + Temurin 17 ------------------------------------------------------------------------------------
 FROM maven:3.9.11-eclipse-temurin-17 AS build
@@ -36,15 +38,13 @@ COPY src/core ./src/core
 # the build's path: the image makes its own for its Jetty base below.
 RUN mvn -B -ntp -o -Dmaven.test.skip=true -Dtabserve.cds.skip=true package
 
-# --- base: the Jetty base, put together on the build's JDK ---------------------------------------------------------
+# --- base: the Jetty base, put together on the official Jetty image's JDK -----------------------------------------
 # The run stage's image has a JRE, with neither jar nor unzip to take files out of the WAR and the jars: the
-# JETTY_BASE is made here, on a copy of that image's jetty-home and base, and the run stage copies the result.
-FROM jetty:12.1.12-jre17-eclipse-temurin AS jetty
-FROM maven:3.9.11-eclipse-temurin-17 AS base
-ENV JETTY_HOME=/usr/local/jetty
-ENV JETTY_BASE=/var/lib/jetty
-COPY --from=jetty /usr/local/jetty /usr/local/jetty
-COPY --from=jetty /var/lib/jetty /var/lib/jetty
+# JETTY_BASE is made here, on the Jetty image of the same jetty-home (its JDK has jar), and the run stage copies the
+# result. The run stage also takes that image's jetty-home and entrypoint scripts (below).
+FROM jetty:12.1.12-jdk17-eclipse-temurin AS jetty
+FROM jetty AS base
+USER root
 COPY deploy/jetty-base.sh deploy/unpack-war.sh /opt/tabserve/
 # ONNX Runtime is loaded once, by Jetty, from lib/ext (SHARED_ONNXRUNTIME=1), so a hot redeploy of the web app does not
 # load its native library again. The jar is the WAR's own (same build); it comes before the script, which puts it on
@@ -73,12 +73,27 @@ RUN set -e; cd "$JETTY_BASE"; \
     mv lib/ext lib/onnxruntime-native /layers/onnxruntime/lib/; mv webapps/ROOT /layers/webapp/webapps/; \
     mv tabserve.war /layers/war/
 
-# --- run: the official Jetty image (Jetty 12.1.12, a Temurin 17 JRE), as its non-root user `jetty` -------------------
-FROM jetty:12.1.12-jre17-eclipse-temurin
-# The base made above in place of the image's own (run as its user, jetty, who owns it): what the script deleted there
-# (resources/jetty-logging.properties, whose file on the class path would stop the JVM from mapping its archive) must
-# not stay behind.
-RUN find "$JETTY_BASE" -mindepth 1 -delete
+# --- run: the official Temurin 17 JRE, made a Jetty image as Jetty's own JRE images are, run as the user `jetty` -----
+# Jetty publishes no JRE image of 12.1: jetty/jetty.docker (the official images' source) has eclipse-temurin/12.1/jdk17,
+# jdk21 and jdk25 (and their -alpine), and the jre17 and jre21 variants only up to 12.0 (eclipse-temurin/12.0/jre17/
+# Dockerfile), so `FROM jetty:12.1.12-jre17-eclipse-temurin` is "manifest unknown" on Docker Hub. This stage takes
+# the steps of that jre17 Dockerfile on the same base, eclipse-temurin:17-jre: the same ENV, a system group and user
+# `jetty` (useradd -r: uid 999) owning JETTY_BASE and TMPDIR, its home JETTY_BASE, WORKDIR, USER, ENTRYPOINT and CMD;
+# its jetty-home (which that Dockerfile fetches from Maven Central and checks against the Jetty committers' GPG
+# keys) and its docker-entrypoint.sh and generate-jetty-start.sh are copied from the official 12.1.12 image above,
+# whose build did the same. JETTY_VERSION must be that image's: the entrypoint compares it with jetty.start's.
+FROM eclipse-temurin:17-jre
+ENV JETTY_VERSION=12.1.12
+ENV JETTY_HOME=/usr/local/jetty
+ENV JETTY_BASE=/var/lib/jetty
+ENV TMPDIR=/tmp/jetty
+ENV PATH=$JETTY_HOME/bin:$PATH
+RUN set -e; groupadd -r jetty && useradd -r -g jetty jetty; mkdir -p "$JETTY_BASE" "$TMPDIR"; \
+    chown jetty:jetty "$JETTY_BASE" "$TMPDIR"; usermod -d "$JETTY_BASE" jetty
+COPY --from=jetty --chown=jetty:jetty /usr/local/jetty /usr/local/jetty
+COPY --from=jetty /docker-entrypoint.sh /generate-jetty-start.sh /
+WORKDIR $JETTY_BASE
+USER jetty
 COPY deploy/healthcheck.sh deploy/entrypoint.sh deploy/cds-archive.sh /opt/tabserve/
 COPY --from=base --chown=jetty:jetty /layers/onnxruntime/ /var/lib/jetty/
 COPY --from=base --chown=jetty:jetty /var/lib/jetty/ /var/lib/jetty/

@@ -16,13 +16,14 @@
 # (BUILD_TRUST_STORE, default /etc/ssl/certs/java/cacerts); free disk for the engine's store (10 GB, 4 GB with
 # --build-only); and the port.
 #
-# 1. The base images the Dockerfile's FROM lines name (maven:3.9.11-eclipse-temurin-17 and
-#    jetty:12.1.12-jre17-eclipse-temurin) are made here, without any registry: Debian bookworm with OpenJDK 17, the
-#    JDK for Maven's and the JRE alone for Jetty's (mmdebstrap), plus Maven and jetty-home from Maven Central laid
-#    out as the official images lay them out
-#    (deploy/image/bases/*.Containerfile; the Jetty image's own docker-entrypoint.sh and generate-jetty-start.sh,
-#    unchanged, from deploy/image/jetty.docker/). They are tagged with the FROM lines' names and kept in the
-#    project's engine store (target/podman), so a second run skips this step.
+# 1. The base images the Dockerfile's FROM lines name (maven:3.9.11-eclipse-temurin-17,
+#    jetty:12.1.12-jdk17-eclipse-temurin and eclipse-temurin:17-jre) are made here, without any registry: Debian
+#    bookworm with OpenJDK 17, the JDK for Maven's and Jetty's (as eclipse-temurin:17-jdk is theirs) and the JRE alone
+#    for Temurin's JRE (mmdebstrap), plus Maven and jetty-home from Maven Central laid out as the official images lay
+#    them out (deploy/image/bases/*.Containerfile; the Jetty image's own docker-entrypoint.sh and
+#    generate-jetty-start.sh, unchanged, from deploy/image/jetty.docker/). They are tagged with the FROM lines' names
+#    and kept in the project's engine store (target/podman), so a second run skips this step (and a run that finds
+#    some of them makes only the others).
 # 2. The image: `podman build --format docker --pull=never` of the Dockerfile, with the host's Java trust store
 #    mounted read-only for the build's Maven (BUILD_TRUST_STORE), tagged IMAGE (default localhost/tabserve:latest).
 # 3. Its checks, on one container run as docs/deploy.md runs it (read-only root, tmpfs /tmp, --memory 300m, a models
@@ -61,9 +62,10 @@ say() {
 # The image's name, as docs/deploy.md builds it (`podman build ... --tag tabserve`): localhost/tabserve:latest.
 IMAGE=localhost/tabserve:latest
 MAVEN_IMAGE=docker.io/library/maven:3.9.11-eclipse-temurin-17
-JETTY_IMAGE=docker.io/library/jetty:12.1.12-jre17-eclipse-temurin
+JETTY_IMAGE=docker.io/library/jetty:12.1.12-jdk17-eclipse-temurin
+JRE_IMAGE=docker.io/library/eclipse-temurin:17-jre
+# Debian's JDK system, the base of the Maven and Jetty stand-ins (kept, so that one can be made again without it).
 JDK_IMAGE=localhost/tabserve-bases/debian-jdk17:bookworm
-JRE_IMAGE=localhost/tabserve-bases/debian-jre17:bookworm
 BUILD_TRUST_STORE=${BUILD_TRUST_STORE:-/etc/ssl/certs/java/cacerts}
 # A genuine note from the data set: the bundled model says label "0" (DeploymentChecks.GENUINE_ROW).
 GENUINE_ROW='{"variance": 3.6216, "skewness": 8.6661, "curtosis": -2.8073, "entropy": -0.44699}'
@@ -127,7 +129,7 @@ fi
 say "engine: podman $(podman version --format '{{.Client.Version}}'), $info, store $ENGINE_DIR"
 
 # The FROM lines this script makes bases for must be the Dockerfile's.
-for base in "$MAVEN_IMAGE" "$JETTY_IMAGE"; do
+for base in "$MAVEN_IMAGE" "$JETTY_IMAGE" "$JRE_IMAGE"; do
   grep -q "^FROM ${base#docker.io/library/}\b" Dockerfile || fail "the Dockerfile has no FROM ${base#docker.io/library/}: update the bases here"
 done
 
@@ -153,8 +155,16 @@ started=$SECONDS
 # One run at a time makes the bases and the image: another waits here, then finds them made (the build's cache).
 exec 9> "$ENGINE_DIR/build.lock"
 flock 9
-if podman image exists "$MAVEN_IMAGE" && podman image exists "$JETTY_IMAGE"; then
-  say "bases: $MAVEN_IMAGE and $JETTY_IMAGE are in the store already"
+bases=("$MAVEN_IMAGE" "$JETTY_IMAGE" "$JRE_IMAGE")
+to_make=()
+for base in "${bases[@]}"; do
+  podman image exists "$base" || to_make+=("$base")
+done
+making() { # IMAGE: whether this run makes IMAGE
+  [[ " ${to_make[*]} " == *" $1 "* ]]
+}
+if [ ${#to_make[@]} = 0 ]; then
+  say "bases: ${bases[*]} are in the store already"
   bases_seconds="cached ($((SECONDS - started))s waiting for them)"
 else
   context=$ENGINE_DIR/bases-context
@@ -162,14 +172,17 @@ else
   mkdir -p "$context"
   cp deploy/image/jetty.docker/docker-entrypoint.sh deploy/image/jetty.docker/generate-jetty-start.sh "$context"/
   # Maven and jetty-home from Maven Central, while Debian's packages are fetched.
+  artifacts=()
+  making "$MAVEN_IMAGE" && artifacts+=(org.apache.maven:apache-maven:3.9.11:tar.gz:bin)
+  making "$JETTY_IMAGE" && artifacts+=(org.eclipse.jetty:jetty-home:12.1.12:tar.gz)
   (
-    for artifact in org.apache.maven:apache-maven:3.9.11:tar.gz:bin org.eclipse.jetty:jetty-home:12.1.12:tar.gz; do
+    for artifact in "${artifacts[@]}"; do
       mvn -B -q -ntp dependency:copy -Dartifact="$artifact" -DoutputDirectory="$context" -Dmdep.useBaseVersion=true
     done
   ) > "$context/maven.log" 2>&1 &
   downloads=$!
-  # Debian's minimal system with OpenJDK 17 headless and nothing else, twice: the JDK for the Maven base (as
-  # eclipse-temurin:17-jdk is), the JRE alone for the Jetty base (as eclipse-temurin:17-jre is); made at once.
+  # Debian's minimal system with OpenJDK 17 headless and nothing else: the JDK for the Maven and Jetty bases (as
+  # eclipse-temurin:17-jdk is theirs), the JRE alone for eclipse-temurin:17-jre; those needed, made at once.
   java_system() { # NAME PACKAGE: $ENGINE_DIR/NAME.tar, a Debian bookworm with PACKAGE
     local name=$1 package=$2
     rm -f "$ENGINE_DIR/$name.tar"
@@ -183,11 +196,16 @@ else
       --dpkgopt=force-unsafe-io \
       bookworm "$ENGINE_DIR/$name.tar" > "$ENGINE_DIR/mmdebstrap-$name.log" 2>&1
   }
-  java_system debian-jdk17 openjdk-17-jdk-headless &
-  jdk_system=$!
-  java_system debian-jre17 openjdk-17-jre-headless &
-  jre_system=$!
-  for made in "$jdk_system debian-jdk17 openjdk-17-jdk-headless" "$jre_system debian-jre17 openjdk-17-jre-headless"; do
+  systems=()
+  if { making "$MAVEN_IMAGE" || making "$JETTY_IMAGE"; } && ! podman image exists "$JDK_IMAGE"; then
+    java_system debian-jdk17 openjdk-17-jdk-headless &
+    systems+=("$! debian-jdk17 openjdk-17-jdk-headless $JDK_IMAGE")
+  fi
+  if making "$JRE_IMAGE"; then
+    java_system debian-jre17 openjdk-17-jre-headless &
+    systems+=("$! debian-jre17 openjdk-17-jre-headless $JRE_IMAGE")
+  fi
+  for made in "${systems[@]}"; do
     set -- $made
     if ! wait "$1"; then
       cat "$ENGINE_DIR/mmdebstrap-$2.log" >&2
@@ -195,7 +213,7 @@ else
     fi
   done
   set --
-  wait "$downloads" || { cat "$context/maven.log" >&2; fail "Maven could not fetch apache-maven and jetty-home"; }
+  wait "$downloads" || { cat "$context/maven.log" >&2; fail "Maven could not fetch ${artifacts[*]}"; }
   # JAVA_HOME where Temurin's images have it, as a link to Debian's JDK or JRE.
   java_image() { # NAME IMAGE: the image IMAGE of $ENGINE_DIR/NAME.tar
     local name=$1 image=$2 out
@@ -216,15 +234,22 @@ else
       "$image.tmp" | podman build --format docker --pull=never -q -t "$image" -f - "$context" > /dev/null
     podman rmi "$image.tmp" > /dev/null
   }
-  java_image debian-jdk17 "$JDK_IMAGE"
-  java_image debian-jre17 "$JRE_IMAGE"
-  podman build --format docker --pull=never -q --build-arg JDK_BASE="$JDK_IMAGE" \
-    -f deploy/image/bases/maven.Containerfile -t "$MAVEN_IMAGE" "$context" > /dev/null
-  podman build --format docker --pull=never -q --build-arg JRE_BASE="$JRE_IMAGE" \
-    -f deploy/image/bases/jetty.Containerfile -t "$JETTY_IMAGE" "$context" > /dev/null
+  for made in "${systems[@]}"; do
+    set -- $made
+    java_image "$2" "$4"
+  done
+  set --
+  if making "$MAVEN_IMAGE"; then
+    podman build --format docker --pull=never -q --build-arg JDK_BASE="$JDK_IMAGE" \
+      -f deploy/image/bases/maven.Containerfile -t "$MAVEN_IMAGE" "$context" > /dev/null
+  fi
+  if making "$JETTY_IMAGE"; then
+    podman build --format docker --pull=never -q --build-arg JDK_BASE="$JDK_IMAGE" \
+      -f deploy/image/bases/jetty.Containerfile -t "$JETTY_IMAGE" "$context" > /dev/null
+  fi
   rm -rf "$context"
   bases_seconds=$((SECONDS - started))
-  say "bases: $MAVEN_IMAGE and $JETTY_IMAGE made in ${bases_seconds}s"
+  say "bases: ${to_make[*]} made in ${bases_seconds}s"
 fi
 
 # --- 2. the image -------------------------------------------------------------------------------------------------

@@ -27,16 +27,22 @@ class DeploymentConsistencyTest {
     static final Path SCRIPT = Path.of("deploy", "jetty-base.sh");
     static final Path ENTRYPOINT = Containers.ENTRYPOINT;
 
+    /**
+     * The Jetty image's tag and the run stage's JETTY_VERSION (which the official entrypoint compares with jetty.start's)
+     * carry pom.xml's jetty.version, the jetty-home the tests unpack; the run stage is Temurin's JRE (issue 94).
+     */
     @Test
     void runsOnTheJettyImageOfTheJettyHomeVersionTheTestsUse() throws IOException {
         String pom = Files.readString(Path.of("pom.xml"));
         String jettyVersion = group(pom, "<jetty\\.version>([^<]+)</jetty\\.version>");
-        String runStage = lastFrom(Files.readString(DOCKERFILE));
+        String dockerfile = Files.readString(DOCKERFILE);
         assertEquals(
-                "jetty:" + jettyVersion + "-jre17-eclipse-temurin",
-                runStage,
-                "the run stage's base tag must carry pom.xml's jetty.version, which the tests' jetty-home uses, on a"
-                        + " JRE");
+                "jetty:" + jettyVersion + "-jdk17-eclipse-temurin",
+                group(dockerfile, "(?m)^FROM\\s+(\\S+)\\s+AS\\s+jetty\\s*$"),
+                "the Jetty image's tag must carry pom.xml's jetty.version, which the tests' jetty-home uses");
+        String run = dockerfile.substring(dockerfile.lastIndexOf("\nFROM "));
+        assertEquals("eclipse-temurin:17-jre", lastFrom(dockerfile), "the run stage: Temurin 17's JRE");
+        assertEquals(jettyVersion, group(run, "(?m)^ENV JETTY_VERSION=(\\S+)$"), "the run stage's JETTY_VERSION");
         assertTrue(
                 pom.contains(
                         "<artifactId>jetty-home</artifactId>\n                  <version>${jetty.version}</version>"),
@@ -97,23 +103,33 @@ class DeploymentConsistencyTest {
 
     /**
      * The run stage is a JRE, without jar or unzip to take files out of the WAR and ONNX Runtime's jar: the Jetty base
-     * is made in a stage of the build's JDK on a copy of the run stage's own Jetty image, and the run stage runs neither
-     * script, only copies what they made (issue 94: the image on a JRE).
+     * is made in a stage on the Jetty image (its JDK), and the run stage runs neither script, only copies what they
+     * made, with that image's jetty-home and entrypoint scripts, as the user that image runs as (issue 94: the image
+     * on a JRE; Jetty publishes no JRE image of 12.1).
      */
     @Test
-    void makesTheJettyBaseOnTheJdkAndRunsOnTheSameJettyImagesJre() throws IOException {
+    void makesTheJettyBaseOnTheJettyImageAndRunsItsJettyHomeOnTheJre() throws IOException {
         String dockerfile = Files.readString(DOCKERFILE);
-        String runStage = lastFrom(dockerfile);
-        assertEquals(runStage, group(dockerfile, "(?m)^FROM\\s+(\\S+)\\s+AS\\s+jetty\\s*$"), "the base's Jetty image");
+        assertTrue(
+                dockerfile.matches("(?s).*\nFROM jetty AS base\nUSER root\n.*"), "the base stage on the Jetty image");
         String base = dockerfile.substring(dockerfile.indexOf(" AS base\n"), dockerfile.lastIndexOf("\nFROM "));
-        assertTrue(base.contains("\nCOPY --from=jetty /usr/local/jetty /usr/local/jetty\n"), base);
-        assertTrue(base.contains("\nCOPY --from=jetty /var/lib/jetty /var/lib/jetty\n"), base);
         assertTrue(base.contains("\nRUN SHARED_ONNXRUNTIME=1 bash /opt/tabserve/jetty-base.sh"), base);
         assertTrue(base.contains("\nRUN bash /opt/tabserve/unpack-war.sh"), base);
         String run = dockerfile.substring(dockerfile.lastIndexOf("\nFROM "));
         assertFalse(
                 run.contains("jetty-base.sh") || run.contains("unpack-war.sh"),
                 "the run stage runs no script that" + " needs jar or unzip");
+        assertTrue(run.contains("\nCOPY --from=jetty --chown=jetty:jetty /usr/local/jetty /usr/local/jetty\n"), run);
+        assertTrue(run.contains("\nCOPY --from=jetty /docker-entrypoint.sh /generate-jetty-start.sh /\n"), run);
+        assertTrue(run.contains("groupadd -r jetty && useradd -r -g jetty jetty"), "the official step's user: " + run);
+        for (String env : List.of(
+                "JETTY_HOME=/usr/local/jetty",
+                "JETTY_BASE=/var/lib/jetty",
+                "TMPDIR=/tmp/jetty",
+                "PATH=$JETTY_HOME/bin:$PATH")) {
+            assertTrue(run.contains("\nENV " + env + "\n"), "the official image's ENV " + env);
+        }
+        assertTrue(run.contains("\nWORKDIR $JETTY_BASE\nUSER jetty\n"), run);
         assertTrue(run.contains("\nCOPY --from=base --chown=jetty:jetty /var/lib/jetty/ /var/lib/jetty/\n"), run);
     }
 
@@ -211,10 +227,11 @@ class DeploymentConsistencyTest {
     @Test
     void theImagesTemporaryFilesAreOnAVolumeNotInMemory() throws IOException {
         String dockerfile = Files.readString(DOCKERFILE);
-        String tmpdir = group(dockerfile, "(?m)^ENV TMPDIR=(\\S+)$");
+        // the last ENV TMPDIR: the run stage's first, the official image's /tmp/jetty, is what the image replaces
+        String tmpdir = group(dockerfile.substring(dockerfile.lastIndexOf("\nENV TMPDIR=")), "(?m)^ENV TMPDIR=(\\S+)$");
         assertTrue(dockerfile.contains("\nVOLUME [\"" + tmpdir + "\"]\n"), "TMPDIR " + tmpdir + " is a VOLUME");
         assertTrue(
-                dockerfile.indexOf("ENV TMPDIR=") > dockerfile.indexOf("RUN bash /opt/tabserve/cds-archive.sh"),
+                dockerfile.lastIndexOf("ENV TMPDIR=") > dockerfile.indexOf("RUN bash /opt/tabserve/cds-archive.sh"),
                 "the training start leaves nothing in the volume's directory");
         for (Path file : List.of(
                 Path.of("deploy", "kubernetes", "deployment.yaml"),
