@@ -90,8 +90,8 @@ class KServeManifestsTest {
     /** The runtime container's args as KServe hands them over ({{.Name}} filled in), after {@code java -jar WAR}. */
     static List<String> launcherArgs(JsonNode container) throws IOException {
         List<String> args = strings(container.path("args"));
-        String war =
-                group(Files.readString(Path.of("Dockerfile")), "COPY --from=build \\S+ \\S+/tabserve\\.war (\\S+)");
+        String war = group(
+                Files.readString(Path.of("Dockerfile")), "COPY --from=build (?:--\\S+ )*\\S+/tabserve\\.war (\\S+)");
         assertEquals(
                 List.of("java", "-jar", war),
                 args.subList(0, Math.min(3, args.size())),
