@@ -100,12 +100,15 @@ class SharedCallersTest {
         return fed.json();
     }
 
-    /** Waits until Redis holds {@code count} answers kept for named callers, the store's writer being a thread. */
-    private static void awaitKept(int count) throws InterruptedException {
+    /**
+     * Waits until Redis holds {@code count} answers of request id {@code id} kept for named callers, the store's writer
+     * being a thread (the other test's answers, kept under ids of their own, do not count).
+     */
+    private static void awaitKept(int count, String id) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (true) {
             try (RedisClient client = redis.client(null)) {
-                if (client.keys("tabserve:ac:*").size() >= count) {
+                if (client.keys("tabserve:ac:*" + id).size() >= count) {
                     return;
                 }
             }
@@ -118,7 +121,7 @@ class SharedCallersTest {
     void twoClientsChoosingOneIdOnTwoReplicasAreTwoAnswersAndEachLabelJoinsItsOwn() throws Exception {
         String alices = predict(one, ALICE_KEY, "r1", NOTE);
         String bobs = predict(two, BOB_KEY, "r1", OTHER_NOTE);
-        awaitKept(2);
+        awaitKept(2, "r1");
         JsonNode bob = label(one, BOB_KEY, "{\"request_id\": \"r1\", \"label\": \"" + bobs + "\"}");
         assertEquals(1, bob.path("joined").asInt(), "bob's r1, answered by the second replica: " + bob);
         assertEquals("shared store", bob.path("answers_kept").asText());
