@@ -79,6 +79,10 @@ class KServeRuntimeIT {
         Path models = Containers.freshDirectory("kserve-one").resolve("mnt-models");
         Files.createDirectories(models.resolve(KServeManifestsTest.SAMPLE_NAME + "/1"));
         Files.copy(Path.of("model.onnx"), models.resolve(KServeManifestsTest.SAMPLE_NAME + "/1/model.onnx"));
+        // And another model, first by name, carded too: only TABSERVE_DEFAULT_MODEL makes the root routes the
+        // InferenceService's (without it they would answer with this one).
+        Files.createDirectories(models.resolve("another/1"));
+        Files.copy(Path.of("model.onnx"), models.resolve("another/1/model.onnx"));
         JsonNode container = container("tabserve");
         try (ServerProcess app =
                 Containers.startJettyBaseThroughEntrypoint("kserve-one-base", environment(container, models))) {
@@ -117,6 +121,19 @@ class KServeRuntimeIT {
                             .readTree(prediction.body())
                             .path("label")
                             .asText());
+            // The model that answered is the one named in /metrics (the other model gives the same answer).
+            List<String> counted = get(app, "/metrics")
+                    .body()
+                    .lines()
+                    .filter(line ->
+                            line.startsWith("tabserve_http_requests_total{") && line.contains("route=\"/api/predict\""))
+                    .toList();
+            assertEquals(
+                    List.of(true),
+                    counted.stream()
+                            .map(line -> line.contains("model=\"" + KServeManifestsTest.SAMPLE_NAME + "\""))
+                            .toList(),
+                    "the root route's prediction, counted for the InferenceService's model: " + counted);
             // grpc-v2 on the same, h2c-named port: ModelInfer on the InferenceService's model, as REST v2 answers.
             GrpcCalls.assertModelInferAnswersAsRestV2(app.base(), KServeManifestsTest.SAMPLE_NAME);
         }
