@@ -56,9 +56,10 @@ COPY --from=build /src/target/tabserve/WEB-INF/lib-jetty/tabserve-launcher.jar /
 # Adds the modules and settings the WAR needs to the Jetty image's JETTY_BASE (/var/lib/jetty) and writes jetty.start.
 RUN SHARED_ONNXRUNTIME=1 bash /opt/tabserve/jetty-base.sh "$JETTY_HOME" "$JETTY_BASE"
 # The web app unpacked now, into webapps/ROOT/ (deploy/unpack-war.sh, as the tests' bases have it), not by Jetty at
-# every start into java.io.tmpdir: with `--tmpfs /tmp` that was 113 MB of the container's memory.
-COPY --from=build /src/target/tabserve.war /var/lib/jetty/tabserve.war
-RUN bash /opt/tabserve/unpack-war.sh "$JETTY_BASE" /var/lib/jetty/tabserve.war
+# every start into java.io.tmpdir: with `--tmpfs /tmp` that was 113 MB of the container's memory. The WAR itself stays
+# in this stage: nothing in the image runs it (the KServe runtimes start the Jetty base too, deploy/kserve/).
+COPY --from=build /src/target/tabserve.war /tmp/tabserve.war
+RUN bash /opt/tabserve/unpack-war.sh "$JETTY_BASE" /tmp/tabserve.war
 # What no start reads stays out of the image: the web app's own ONNX Runtime jar (ai.onnxruntime. is a protected class
 # under SHARED_ONNXRUNTIME=1, so Jetty's lib/ext copy is the one loaded) and, in that copy, the native libraries of
 # every platform (54 MB: ONNX Runtime loads this machine's from lib/onnxruntime-native, which the script took out of
@@ -69,9 +70,8 @@ RUN set -e; cd "$JETTY_BASE"; \
     ort=$(ls lib/ext/onnxruntime-*.jar); mkdir /tmp/onnxruntime; \
     (cd /tmp/onnxruntime && jar xf "$JETTY_BASE/$ort" && rm -r ai/onnxruntime/native); \
     rm "$ort"; jar --create --file "$ort" --manifest /tmp/onnxruntime/META-INF/MANIFEST.MF -C /tmp/onnxruntime .; \
-    rm -r /tmp/onnxruntime; mkdir -p /layers/onnxruntime/lib /layers/webapp/webapps /layers/war; \
-    mv lib/ext lib/onnxruntime-native /layers/onnxruntime/lib/; mv webapps/ROOT /layers/webapp/webapps/; \
-    mv tabserve.war /layers/war/
+    rm -r /tmp/onnxruntime; mkdir -p /layers/onnxruntime/lib /layers/webapp/webapps; \
+    mv lib/ext lib/onnxruntime-native /layers/onnxruntime/lib/; mv webapps/ROOT /layers/webapp/webapps/
 
 # --- run: the official Temurin 17 JRE, made a Jetty image as Jetty's own JRE images are, run as the user `jetty` -----
 # Jetty publishes no JRE image of 12.1: jetty/jetty.docker (the official images' source) has eclipse-temurin/12.1/jdk17,
@@ -98,8 +98,6 @@ COPY deploy/healthcheck.sh deploy/entrypoint.sh deploy/cds-archive.sh /opt/tabse
 COPY --from=base --chown=jetty:jetty /layers/onnxruntime/ /var/lib/jetty/
 COPY --from=base --chown=jetty:jetty /var/lib/jetty/ /var/lib/jetty/
 COPY --from=base --chown=jetty:jetty /layers/webapp/ /var/lib/jetty/
-# The WAR itself stays beside its unpacked files for the KServe runtime's `java -jar /var/lib/jetty/tabserve.war`.
-COPY --from=base --chown=jetty:jetty /layers/war/ /var/lib/jetty/
 
 # An OutOfMemoryError ends the JVM at once, so the container restarts cleanly: after one, any thread may have died
 # half-way, including one inside ONNX Runtime's native code. tabserve's memory budget keeps the heap from it; the
@@ -115,7 +113,7 @@ COPY --from=base --chown=jetty:jetty /layers/war/ /var/lib/jetty/
 # heap) need. Raise -Xmx for large uploads or batches, and the container's limit by as much.
 ENV JAVA_OPTIONS="-Xmx128m -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError"
 ENV MALLOC_ARENA_MAX=2
-# AppCDS: one training start of the base as it is now (these JAVA_OPTIONS, this WAR, this JRE) writes every class it
+# AppCDS: one training start of the base as it is now (these JAVA_OPTIONS, this web app, this JRE) writes every class it
 # loads to an archive, which every start of the container then maps instead of loading, linking and verifying
 # Jetty's and the web app's classes again (bench/RESULTS.notes.md "Issue 25, goal 5"; Java 17 cannot write it on
 # the fly; -XX:ArchiveClassesAtExit is the JVM's own, no JDK tool, so the JRE writes it). The archive holds only for
@@ -130,7 +128,7 @@ ENV JAVA_OPTIONS="${JAVA_OPTIONS} -XX:SharedArchiveFile=/var/lib/jetty/tabserve.
 # private copies of models. On a tmpfs /tmp they were the container's memory (four 15.5 MB uploads and the unpacked
 # WAR got it OOM-killed under --memory 300m); on disk they are page cache, which the kernel takes back under the
 # limit (docs/deploy.md, "The image, built and checked", has the measurement). /tmp still needs to be writable
-# with a read-only root (`--tmpfs /tmp:rw,exec`): the JVM's and `java -jar`'s files go there, a few MB.
+# with a read-only root (`--tmpfs /tmp:rw,exec`): the JVM's files go there, a few kB.
 # ONNX Runtime's native library is loaded from lib/onnxruntime-native, which the script extracted. ONNX Runtime's
 # telemetry is switched off by tabserve itself (OnnxModelLoader), in every container, so the image needs no setting.
 ENV TMPDIR=/var/lib/jetty/tmp
@@ -145,9 +143,9 @@ VOLUME ["/var/lib/jetty/tmp"]
 EXPOSE 8080
 HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 CMD ["bash", "/opt/tabserve/healthcheck.sh", "8080"]
 # deploy/entrypoint.sh (TABSERVE_MODELS=/models when it is mounted), then the Jetty image's own /docker-entrypoint.sh,
-# which runs $JETTY_BASE/jetty.start for the CMD below, or any other command as it is (the KServe runtime's
-# `java -jar /var/lib/jetty/tabserve.war --models /mnt/models ...`). CMD is the base image's, declared again
-# because setting ENTRYPOINT clears the inherited CMD.
+# which runs $JETTY_BASE/jetty.start for the CMD below, or any other command as it is. The KServe runtimes
+# (deploy/kserve/) run this ENTRYPOINT and CMD too, with TABSERVE_MODELS=/mnt/models in the environment. CMD is the base
+# image's, declared again because setting ENTRYPOINT clears the inherited CMD.
 ENTRYPOINT ["/bin/sh", "/opt/tabserve/entrypoint.sh", "/docker-entrypoint.sh"]
 CMD ["java", "-jar", "/usr/local/jetty/start.jar"]
 

@@ -6,9 +6,10 @@
 #
 # When the directory exists (the image has no /models of its own, so it exists only when mounted) it exports
 # TABSERVE_MODELS=/models, which the web app reads in Jetty as in `java -jar`. It leaves everything as it is when the
-# operator chose already: TABSERVE_MODELS or TABSERVE_MODEL set, or --model / --models on the command line (a
-# `java -jar tabserve.war` command, as the KServe runtime's). An empty /models is served as an empty repository: not
-# ready until a model is put there, which is what a mounted but empty volume should say.
+# operator chose already: TABSERVE_MODELS or TABSERVE_MODEL set (the KServe runtimes set TABSERVE_MODELS=/mnt/models),
+# or --model / --models on the command line (a `java -jar` of a WAR of the operator's own; the image has none). An empty
+# /models is served as an empty repository: not ready until a model is put there, which is what a mounted but empty
+# volume should say.
 #
 # TABSERVE_MODELS_MOUNT names another directory to look at (the tests use it; the image's is /models).
 # DeploymentConsistencyTest and JettyBaseModelsMountIT run this very file.

@@ -99,6 +99,18 @@ class DeploymentConsistencyTest {
                     manifest,
                     file + " sets the image's JAVA_OPTIONS, the archive's flag included");
         }
+        // The KServe runtimes run the image's Jetty base too, with a heap of their own (MaxRAMPercentage): their
+        // JAVA_OPTIONS replace the image's, so they name the archive and the exit on OutOfMemoryError themselves.
+        for (Path file : List.of(
+                Path.of("deploy", "kserve", "servingruntime.yaml"),
+                Path.of("deploy", "kserve", "servingruntime-multi.yaml"))) {
+            String runtime = group(
+                    Files.readString(file), "- name: JAVA_OPTIONS\\s*\\n(?:\\s*#[^\\n]*\\n)*\\s*value: \"([^\"]*)\"");
+            assertTrue(
+                    runtime.endsWith(" -XX:SharedArchiveFile=" + archive)
+                            && runtime.contains("-XX:+ExitOnOutOfMemoryError"),
+                    file + ": " + runtime);
+        }
     }
 
     /**
@@ -131,6 +143,12 @@ class DeploymentConsistencyTest {
         }
         assertTrue(run.contains("\nWORKDIR $JETTY_BASE\nUSER jetty\n"), run);
         assertTrue(run.contains("\nCOPY --from=base --chown=jetty:jetty /var/lib/jetty/ /var/lib/jetty/\n"), run);
+        // The web app once, unpacked: no WAR beside it (107 MB), since nothing in the image runs one, the KServe
+        // runtimes included (they start the Jetty base: KServeManifestsTest), and none left in the base stage's
+        // JETTY_BASE, which the run stage copies whole.
+        assertFalse(run.contains(".war") || run.contains("/war/"), "no WAR in the run stage: " + run);
+        assertFalse(
+                base.matches("(?s).*COPY --from=build \\S+\\.war /var/lib/jetty/.*"), "no WAR in JETTY_BASE: " + base);
     }
 
     @Test

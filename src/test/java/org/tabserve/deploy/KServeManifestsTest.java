@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,20 +22,23 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
-import org.tabserve.launcher.LauncherFlags;
-import org.tabserve.launcher.LauncherOptions;
 import org.tabserve.repository.RepositoryOptions;
+import org.tabserve.web.http.WebConfig;
 
 /**
  * deploy/kserve/ holds what KServe needs to run tabserve: each file parses, carries the fields KServe's resources
- * require, the runtimes' args are flags the launcher accepts and run the WAR where the image puts it, and the
- * InferenceServices and TrainedModels point at runtimes that can take them.
+ * require, the runtimes run the image as it starts (its Jetty base) with settings the web app reads from the
+ * environment, and the InferenceServices and TrainedModels point at runtimes that can take them.
  */
 class KServeManifestsTest {
 
     static final Path DIR = Path.of("deploy", "kserve");
     static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-    /** KServe fills {{.Name}} in a runtime's args with the InferenceService's name; this stands in for one. */
+    /**
+     * KServe fills {{.Name}} in a runtime's container with the InferenceService's name (it templates the whole
+     * container spec, env included: kserve/kserve pkg/controller/v1beta1/inferenceservice/utils/utils.go,
+     * ReplacePlaceholders); this stands in for one.
+     */
     static final String SAMPLE_NAME = "banknote";
     /** The storage schemes KServe's storage initializer and model agent download from (its SupportedStorageURIPrefixList). */
     static final List<String> STORAGE_SCHEMES =
@@ -87,18 +91,46 @@ class KServeManifestsTest {
         return values;
     }
 
-    /** The runtime container's args as KServe hands them over ({{.Name}} filled in), after {@code java -jar WAR}. */
-    static List<String> launcherArgs(JsonNode container) throws IOException {
-        List<String> args = strings(container.path("args"));
-        String war = group(
-                Files.readString(Path.of("Dockerfile")), "COPY --from=build (?:--\\S+ )*\\S+/tabserve\\.war (\\S+)");
-        assertEquals(
-                List.of("java", "-jar", war),
-                args.subList(0, Math.min(3, args.size())),
-                "the container runs the image's WAR on its own embedded Jetty, so that its args are the launcher's");
-        return args.subList(3, args.size()).stream()
-                .map(a -> a.replace("{{.Name}}", SAMPLE_NAME))
-                .toList();
+    /**
+     * The runtime container's environment as KServe hands it over: {{.Name}} filled in, the one placeholder the
+     * runtimes use (any other would reach the container as it is written).
+     */
+    static Map<String, String> environment(JsonNode container) {
+        Map<String, String> environment = new LinkedHashMap<>();
+        container.path("env").forEach(variable -> {
+            String value = variable.path("value").asText().replace("{{.Name}}", SAMPLE_NAME);
+            assertFalse(value.contains("{{"), "a placeholder KServe fills that the tests do not: " + value);
+            environment.put(variable.path("name").asText(), value);
+        });
+        return environment;
+    }
+
+    /** The web app's settings as it resolves them in any container, from the runtime container's environment alone. */
+    static WebConfig settings(JsonNode container) {
+        return settings(environment(container));
+    }
+
+    private static WebConfig settings(Map<String, String> environment) {
+        return WebConfig.resolve(key -> null, key -> null, environment);
+    }
+
+    /**
+     * The container runs the image as it starts, with no command or args of its own: the image's ENTRYPOINT and CMD,
+     * its Jetty base (deploy/entrypoint.sh, the Jetty image's docker-entrypoint.sh, jetty.start), which serves REST
+     * and gRPC on the port the image exposes, on every interface (deploy/jetty-base.sh sets neither
+     * {@code jetty.http.port} nor {@code jetty.http.host}: Jetty's defaults, 8080 and all of them).
+     *
+     * @return that port
+     */
+    static int imagesPort(JsonNode container, String name) throws IOException {
+        assertTrue(
+                container.path("command").isMissingNode()
+                        && container.path("args").isMissingNode(),
+                name + ": no command or args, so that the image's ENTRYPOINT and CMD start its Jetty base: "
+                        + container);
+        String script = Files.readString(Path.of("deploy", "jetty-base.sh"));
+        assertFalse(script.contains("jetty.http.port=") || script.contains("jetty.http.host="), "Jetty's defaults");
+        return Integer.parseInt(group(Files.readString(Path.of("Dockerfile")), "(?m)^EXPOSE (\\d+)$"));
     }
 
     @Test
@@ -119,7 +151,7 @@ class KServeManifestsTest {
     }
 
     @Test
-    void runtimesServeOnnxOverV2FromTheImageWithFlagsTheLauncherAccepts() throws IOException {
+    void runtimesServeOnnxOverV2FromTheImagesJettyBaseWithSettingsTheWebAppReads() throws IOException {
         List<JsonNode> runtimes = ofKind("ServingRuntime", "ClusterServingRuntime");
         assertTrue(runtimes.stream().anyMatch(r -> !multiModel(r)), "a runtime for one model per InferenceService");
         assertTrue(runtimes.stream().anyMatch(KServeManifestsTest::multiModel), "a runtime for TrainedModels");
@@ -134,13 +166,22 @@ class KServeManifestsTest {
             assertEquals("kserve-container", container.path("name").asText(), "the name KServe looks for: " + name);
             assertFalse(container.path("image").asText().isBlank(), name);
 
-            LauncherOptions options = LauncherFlags.parse(launcherArgs(container)); // a flag it refuses throws
+            Map<String, String> environment = environment(container);
+            WebConfig settings = settings(environment); // a value it refuses throws
             assertEquals(
-                    Optional.of("/mnt/models"),
-                    options.repository().directory(),
+                    Optional.of(Path.of("/mnt/models")),
+                    settings.repository().flatMap(RepositoryOptions::directory),
                     name + ": serves the directory KServe's storage initializer and model agent fill");
-            assertEquals("0.0.0.0", options.host(), name + ": reachable from outside the container");
-            assertEquals(8080, options.port(), name + ": KServe's default container port");
+            // Each TABSERVE_ variable is one the web app reads: without it, it resolves other settings (a misspelt
+            // name would be ignored in silence).
+            environment.keySet().stream()
+                    .filter(variable -> variable.startsWith("TABSERVE_"))
+                    .forEach(variable -> {
+                        Map<String, String> without = new LinkedHashMap<>(environment);
+                        without.remove(variable);
+                        assertNotEquals(settings, settings(without), name + ": the web app reads no " + variable);
+                    });
+            assertEquals(8080, imagesPort(container, name), name + ": KServe's default container port");
             assertEquals(
                     8080, container.path("ports").get(0).path("containerPort").asInt(), name);
         }
@@ -163,9 +204,9 @@ class KServeManifestsTest {
             assertEquals("h2c", port.path("name").asText(), name + ": Knative speaks HTTP/2 to a port named h2c");
             assertEquals("TCP", port.path("protocol").asText("TCP"), name);
             assertEquals(
-                    LauncherFlags.parse(launcherArgs(container)).port(),
+                    imagesPort(container, name),
                     port.path("containerPort").asInt(),
-                    name + ": the port the launcher serves REST and gRPC on");
+                    name + ": the port the image's Jetty base serves REST and gRPC on (its tabserve-h2c module)");
             assertTrue(
                     container.path("env").findValues("value").stream()
                             .anyMatch(v -> v.asText().contains("-XX:+ExitOnOutOfMemoryError")),
@@ -180,10 +221,12 @@ class KServeManifestsTest {
                 continue;
             }
             JsonNode container = runtime.path("spec").path("containers").get(0);
-            assertTrue(strings(container.path("args")).contains("{{.Name}}"), "KServe's model name is passed on");
+            assertTrue(
+                    container.path("env").findValuesAsText("value").contains("{{.Name}}"),
+                    "KServe's model name is passed on");
             assertEquals(
                     Optional.of(SAMPLE_NAME),
-                    LauncherFlags.parse(launcherArgs(container)).repository().defaultModel());
+                    settings(container).repository().flatMap(RepositoryOptions::defaultModel));
             assertEquals(
                     "/v2/health/ready",
                     container
@@ -206,9 +249,11 @@ class KServeManifestsTest {
                 continue;
             }
             JsonNode container = runtime.path("spec").path("containers").get(0);
-            LauncherOptions options = LauncherFlags.parse(launcherArgs(container));
-            assertTrue(options.repository().pollSeconds().orElse(0) > 0, "--poll-seconds: the agent cannot call load");
-            assertTrue(options.repository().defaultModel().isEmpty(), "no one model is the InferenceService's");
+            WebConfig settings = settings(container);
+            RepositoryOptions repository = settings.repository().orElseThrow();
+            assertTrue(!repository.pollInterval().isZero(), "TABSERVE_POLL_SECONDS: the agent may not call load");
+            assertTrue(repository.defaultModel().isEmpty(), "no one model is the InferenceService's");
+            assertTrue(settings.adminLoopback(), "the agent's load and unload come from loopback without a token");
             assertNotEquals(
                     "/v2/health/ready",
                     container
@@ -240,6 +285,16 @@ class KServeManifestsTest {
                 assertEquals(
                         8080, container.path(probe).path("httpGet").path("port").asInt(), name + " " + probe);
             }
+            // Jetty stops listening on SIGTERM: the pod serves on while the proxies learn it is going, as the
+            // Deployments' pods do (the launcher's drain is not in the Jetty base).
+            assertEquals(
+                    List.of("sleep", "5"),
+                    strings(container
+                            .path("lifecycle")
+                            .path("preStop")
+                            .path("exec")
+                            .path("command")),
+                    name + ": preStop");
             JsonNode security = container.path("securityContext");
             assertTrue(security.path("runAsNonRoot").asBoolean(), name);
             assertTrue(security.path("readOnlyRootFilesystem").asBoolean(), name);
