@@ -88,7 +88,7 @@ class V2GrpcCancelledAnswerTest {
         java.util.logging.Level level = DROPS.getLevel();
         DROPS.setLevel(java.util.logging.Level.FINE);
         DROPS.addHandler(counting);
-        ModelInferRequest batch = V2GrpcIntakeLimitsTest.notes(10_000);
+        ModelInferRequest batch = GrpcWire.notes("", 10_000);
         int exceeded = 0;
         for (int i = 0; i < 20; i++) {
             long deadline = 10 + (i % 5) * 15;

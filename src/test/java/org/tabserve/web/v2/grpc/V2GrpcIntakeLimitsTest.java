@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import inference.GRPCInferenceServiceGrpc;
-import inference.InferTensorContents;
 import inference.ModelInferRequest;
 import io.grpc.CallOptions;
 import io.grpc.ClientCall;
@@ -65,7 +64,7 @@ class V2GrpcIntakeLimitsTest {
     @Test
     void openCallsHoldTheirSlotsTheNextIsUnavailableNamingTheSettingAndLivenessStillPasses() throws Exception {
         // 16 KiB at once: at 1 KiB/s the minimum rate cuts these calls only after 16 s.
-        byte[] large = notes(1_000).toByteArray();
+        byte[] large = GrpcWire.notes("", 1_000).toByteArray();
         List<OpenCall> open = new ArrayList<>();
         try {
             for (int i = 0; i < MAX_CONCURRENT; i++) {
@@ -100,7 +99,7 @@ class V2GrpcIntakeLimitsTest {
 
     @Test
     void aCallLeftOpenWithoutAWordIsEndedByTheMinimumRateAndGivesItsSlotBack() throws Exception {
-        OpenCall stalled = OpenCall.start(channel, notes(1).toByteArray());
+        OpenCall stalled = OpenCall.start(channel, GrpcWire.notes("", 1).toByteArray());
         Status ended = stalled.closed.get(60, TimeUnit.SECONDS);
         assertNotEquals(Status.Code.OK, ended.getCode(), ended::toString);
         assertEquals(
@@ -110,7 +109,7 @@ class V2GrpcIntakeLimitsTest {
 
     @Test
     void aCallThatDeclaresItsContentLengthIsAnswered() throws Exception {
-        byte[] frame = H2cWire.grpcFrame(notes(1).toByteArray());
+        byte[] frame = H2cWire.grpcFrame(GrpcWire.notes("", 1).toByteArray());
         try (H2cWire wire = new H2cWire(server.uri())) {
             int stream = wire.post(
                     GRPCInferenceServiceGrpc.getModelInferMethod()
@@ -135,7 +134,8 @@ class V2GrpcIntakeLimitsTest {
         String name = "m".repeat(200_000);
         StatusRuntimeException e = assertThrows(
                 StatusRuntimeException.class,
-                () -> stub.modelInfer(notes(1).toBuilder().setModelName(name).build()));
+                () -> stub.modelInfer(
+                        GrpcWire.notes("", 1).toBuilder().setModelName(name).build()));
         assertEquals(Status.Code.NOT_FOUND, e.getStatus().getCode(), e::toString);
         String description = e.getStatus().getDescription();
         assertTrue(description.startsWith("no model named 'mmm"), description);
@@ -145,7 +145,7 @@ class V2GrpcIntakeLimitsTest {
 
     @Test
     void valuesInFp32AndFp64ContentsAtOnceAreInvalidArgumentNamingBoth() {
-        ModelInferRequest.Builder both = notes(1).toBuilder();
+        ModelInferRequest.Builder both = GrpcWire.notes("", 1).toBuilder();
         both.getInputsBuilder(0)
                 .getContentsBuilder()
                 .addFp64Contents(1)
@@ -224,7 +224,7 @@ class V2GrpcIntakeLimitsTest {
     private static inference.ModelInferResponse awaitAnswer() throws InterruptedException {
         for (int attempt = 0; ; attempt++) {
             try {
-                return stub.modelInfer(notes(1));
+                return stub.modelInfer(GrpcWire.notes("", 1));
             } catch (StatusRuntimeException e) {
                 if (e.getStatus().getCode() != Status.Code.UNAVAILABLE || attempt == 200) {
                     throw e;
@@ -237,25 +237,6 @@ class V2GrpcIntakeLimitsTest {
     private static HttpResponse<String> get(String path) throws IOException, InterruptedException {
         return HttpClient.newHttpClient()
                 .send(HttpRequest.newBuilder(server.uri().resolve(path)).build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    /** {@code rows} bank notes, FP32, for the bundled model. */
-    static ModelInferRequest notes(int rows) {
-        InferTensorContents.Builder contents = InferTensorContents.newBuilder();
-        for (int r = 0; r < rows; r++) {
-            contents.addFp32Contents(3.6216f)
-                    .addFp32Contents(8.6661f)
-                    .addFp32Contents(-2.8073f)
-                    .addFp32Contents(-0.44699f);
-        }
-        return ModelInferRequest.newBuilder()
-                .addInputs(ModelInferRequest.InferInputTensor.newBuilder()
-                        .setName("input")
-                        .setDatatype("FP32")
-                        .addShape(rows)
-                        .addShape(4)
-                        .setContents(contents))
-                .build();
     }
 
     /** ModelInfer with its request and answer as bytes. */
