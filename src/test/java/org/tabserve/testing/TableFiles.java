@@ -183,23 +183,11 @@ public final class TableFiles {
             CompressionCodecName codec,
             java.util.function.Function<SimpleGroupFactory, List<Group>> rows)
             throws IOException {
-        Path tmp = Files.createTempFile("rows", ".parquet");
-        Files.delete(tmp);
-        try {
-            try (ParquetWriter<Group> writer = ExampleParquetWriter.builder(new LocalOutputFile(tmp))
-                    .withConf(new PlainParquetConfiguration())
-                    .withType(schema)
-                    .withCodecFactory(new ParquetCodecs())
-                    .withCompressionCodec(codec)
-                    .build()) {
-                for (Group group : rows.apply(new SimpleGroupFactory(schema))) {
-                    writer.write(group);
-                }
+        return parquet(schema, builder -> builder.withCompressionCodec(codec), (writer, groups) -> {
+            for (Group group : rows.apply(groups)) {
+                writer.write(group);
             }
-            return Files.readAllBytes(tmp);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        });
     }
 
     /**
@@ -212,27 +200,47 @@ public final class TableFiles {
         MessageType schema = MessageTypeParser.parseMessageType("message notes { required double variance;"
                 + " required double skewness; required double curtosis; required double entropy;"
                 + " required int32 class; }");
-        Path tmp = Files.createTempFile("notes", ".parquet");
+        return parquet(
+                schema,
+                builder -> builder.withCompressionCodec(CompressionCodecName.UNCOMPRESSED)
+                        .withDictionaryEncoding(false)
+                        .withRowGroupSize(rowGroupBytes),
+                (writer, groups) -> {
+                    for (int r = 0; r < rows; r++) {
+                        String[] cells = lines.get(1 + r % (lines.size() - 1)).split(",");
+                        Group row = groups.newGroup();
+                        for (int c = 0; c < 4; c++) {
+                            row.add(c, Double.parseDouble(cells[c]));
+                        }
+                        row.add(4, Integer.parseInt(cells[4]));
+                        writer.write(row);
+                    }
+                });
+    }
+
+    /** What writes a file's rows, each a group of {@code groups}. */
+    private interface ParquetRows {
+        void writeTo(ParquetWriter<Group> writer, SimpleGroupFactory groups) throws IOException;
+    }
+
+    /**
+     * A Parquet file of {@code schema} as parquet-java writes it (no Hadoop configuration, the codecs tabserve reads),
+     * with the writer's other {@code settings}.
+     */
+    private static byte[] parquet(
+            MessageType schema,
+            java.util.function.UnaryOperator<ExampleParquetWriter.Builder> settings,
+            ParquetRows rows)
+            throws IOException {
+        Path tmp = Files.createTempFile("rows", ".parquet");
         Files.delete(tmp);
         try {
-            try (ParquetWriter<Group> writer = ExampleParquetWriter.builder(new LocalOutputFile(tmp))
-                    .withConf(new PlainParquetConfiguration())
-                    .withType(schema)
-                    .withCodecFactory(new ParquetCodecs())
-                    .withCompressionCodec(CompressionCodecName.UNCOMPRESSED)
-                    .withDictionaryEncoding(false)
-                    .withRowGroupSize(rowGroupBytes)
+            try (ParquetWriter<Group> writer = settings.apply(ExampleParquetWriter.builder(new LocalOutputFile(tmp))
+                            .withConf(new PlainParquetConfiguration())
+                            .withType(schema)
+                            .withCodecFactory(new ParquetCodecs()))
                     .build()) {
-                SimpleGroupFactory groups = new SimpleGroupFactory(schema);
-                for (int r = 0; r < rows; r++) {
-                    String[] cells = lines.get(1 + r % (lines.size() - 1)).split(",");
-                    Group row = groups.newGroup();
-                    for (int c = 0; c < 4; c++) {
-                        row.add(c, Double.parseDouble(cells[c]));
-                    }
-                    row.add(4, Integer.parseInt(cells[4]));
-                    writer.write(row);
-                }
+                rows.writeTo(writer, new SimpleGroupFactory(schema));
             }
             return Files.readAllBytes(tmp);
         } finally {
